@@ -22,10 +22,10 @@ export default defineConfig({
           globalSetup: ['test/infra/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // chDB holds one data directory per process: integration files share one worker process.
+          // chDB holds one data directory per process: integration files run one at a time in one
+          // worker process, on the one data directory the global setup provides.
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
-          fileParallelism: false,
         },
       },
     ],

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { loadRuntimeConfig } from './env.js'
+import { DriftwatchError } from '../errors.js'
+
+describe('loadRuntimeConfig', () => {
+  it('defaults to embedded mode with nothing set', () => {
+    const c = loadRuntimeConfig({})
+    expect(c.kafka).toBeNull()
+    expect(c.clickhouse.url).toBeNull()
+    expect(c.clickhouse.database).toBe('driftwatch')
+    expect(c.topics).toEqual({ predictions: 'predictions', groundTruth: 'ground-truth', partitions: 6 })
+  })
+
+  it('parses Kafka brokers and topic prefix', () => {
+    const c = loadRuntimeConfig({
+      KAFKA_BROKERS: 'a:9092, b:9093',
+      SCHEMA_REGISTRY_URL: 'http://r:8081',
+      DRIFTWATCH_TOPIC_PREFIX: 'dw.',
+    })
+    expect(c.kafka?.brokers).toEqual(['a:9092', 'b:9093'])
+    expect(c.topics.predictions).toBe('dw.predictions')
+  })
+
+  it('reports every bad variable with its name', () => {
+    try {
+      loadRuntimeConfig({ KAFKA_BROKERS: 'nohost', CLICKHOUSE_URL: 'not a url', CLICKHOUSE_DATABASE: 'x;DROP', DRIFTWATCH_PARTITIONS: '0' })
+      expect.unreachable()
+    } catch (e) {
+      expect(e).toBeInstanceOf(DriftwatchError)
+      const err = e as DriftwatchError
+      expect(err.code).toBe('DW_CONFIG_INVALID')
+      const problems = err.context['problems'] as string[]
+      expect(problems.map((p) => p.split(':')[0])).toEqual(
+        expect.arrayContaining(['KAFKA_BROKERS.0', 'CLICKHOUSE_URL', 'CLICKHOUSE_DATABASE', 'DRIFTWATCH_PARTITIONS']),
+      )
+    }
+  })
+
+  it('requires a schema registry with Kafka', () => {
+    expect(() => loadRuntimeConfig({ KAFKA_BROKERS: 'a:1' })).toThrow(/SCHEMA_REGISTRY_URL/)
+  })
+})

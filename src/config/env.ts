@@ -1,0 +1,78 @@
+/**
+ * Connection settings from the environment. This folder is the only code that reads
+ * process.env; everything else receives a validated `RuntimeConfig`.
+ *
+ * No KAFKA_BROKERS      -> embedded source (in-process, fed by HTTP ingest and the demo).
+ * No CLICKHOUSE_URL     -> embedded ClickHouse (chDB) under DRIFTWATCH_DATA_DIR.
+ */
+import { z } from 'zod'
+import { DriftwatchError } from '../errors.js'
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain identifier: letters, digits, _')
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')).min(1, 'must list at least one host:port'))
+
+const EnvSchema = z.object({
+  KAFKA_BROKERS: csv.optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('driftwatch'),
+  KAFKA_GROUP_ID: z.string().min(1).default('driftwatch'),
+  SCHEMA_REGISTRY_URL: z.url().optional(),
+  CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: identifier.default('driftwatch'),
+  DRIFTWATCH_DATA_DIR: z.string().min(1).default('.driftwatch'),
+  DRIFTWATCH_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, . _ -').default(''),
+  DRIFTWATCH_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  DRIFTWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export interface RuntimeConfig {
+  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string; readonly groupId: string } | null
+  readonly registryUrl: string | null
+  readonly clickhouse: {
+    readonly url: string | null
+    readonly user: string
+    readonly password: string
+    readonly database: string
+    readonly dataDir: string
+  }
+  readonly topics: { readonly predictions: string; readonly groundTruth: string; readonly partitions: number }
+  readonly logLevel: string
+}
+
+/** Validates the environment once; every problem is reported with its variable name. */
+export function loadRuntimeConfig(env: Readonly<Record<string, string | undefined>>): RuntimeConfig {
+  const parsed = EnvSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new DriftwatchError('DW_CONFIG_INVALID', `invalid environment:\n  ${problems.join('\n  ')}`, { problems })
+  }
+  const e = parsed.data
+  if (e.KAFKA_BROKERS && !e.SCHEMA_REGISTRY_URL) {
+    throw new DriftwatchError(
+      'DW_CONFIG_INVALID',
+      'invalid environment:\n  SCHEMA_REGISTRY_URL: required when KAFKA_BROKERS is set (events on Kafka are Avro with registry ids)',
+      { problems: ['SCHEMA_REGISTRY_URL: required when KAFKA_BROKERS is set'] },
+    )
+  }
+  return {
+    kafka: e.KAFKA_BROKERS ? { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, groupId: e.KAFKA_GROUP_ID } : null,
+    registryUrl: e.SCHEMA_REGISTRY_URL ?? null,
+    clickhouse: {
+      url: e.CLICKHOUSE_URL ?? null,
+      user: e.CLICKHOUSE_USER,
+      password: e.CLICKHOUSE_PASSWORD,
+      database: e.CLICKHOUSE_DATABASE,
+      dataDir: e.DRIFTWATCH_DATA_DIR,
+    },
+    topics: {
+      predictions: `${e.DRIFTWATCH_TOPIC_PREFIX}predictions`,
+      groundTruth: `${e.DRIFTWATCH_TOPIC_PREFIX}ground-truth`,
+      partitions: e.DRIFTWATCH_PARTITIONS,
+    },
+    logLevel: e.DRIFTWATCH_LOG_LEVEL,
+  }
+}

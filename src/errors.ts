@@ -1,0 +1,52 @@
+/**
+ * The closed list of driftwatch error codes. Code branches on `code` and `retriable`,
+ * never on message text.
+ */
+export const ErrorCodes = [
+  // configuration
+  'DW_CONFIG_INVALID',
+  // decoding (bytes -> event)
+  'DW_DECODE_NOT_AVRO',
+  'DW_DECODE_UNKNOWN_SCHEMA',
+  'DW_DECODE_FAILED',
+  'DW_RECORD_TOO_LARGE',
+  // validation (event -> accepted event)
+  'DW_VALIDATION_FAILED',
+  'DW_MISSING_FIELD',
+  'DW_NON_FINITE_NUMBER',
+  'DW_TIMESTAMP_OUT_OF_RANGE',
+  'DW_BAD_PREDICTION_ID',
+  'DW_UNKNOWN_MODEL',
+  // infrastructure
+  'DW_KAFKA_UNAVAILABLE',
+  'DW_REGISTRY_UNAVAILABLE',
+  'DW_CLICKHOUSE_UNAVAILABLE',
+  'DW_CLICKHOUSE_QUERY_FAILED',
+  'DW_TOPIC_MISMATCH',
+  'DW_MIGRATION_FAILED',
+  'DW_INFRA_MISSING',
+] as const
+
+export type ErrorCode = (typeof ErrorCodes)[number]
+
+export interface ErrorContext {
+  readonly cause?: unknown
+  readonly retriable?: boolean
+  readonly [key: string]: unknown
+}
+
+export class DriftwatchError extends Error {
+  readonly code: ErrorCode
+  readonly retriable: boolean
+  readonly context: Readonly<Record<string, unknown>>
+
+  constructor(code: ErrorCode, message: string, { cause, retriable = false, ...context }: ErrorContext = {}) {
+    super(message, cause === undefined ? undefined : { cause })
+    this.name = 'DriftwatchError'
+    this.code = code
+    this.retriable = retriable
+    this.context = context
+  }
+}
+
+export const isDriftwatchError = (e: unknown): e is DriftwatchError => e instanceof DriftwatchError

@@ -1,0 +1,54 @@
+/**
+ * bytes -> event | DriftwatchError.
+ *
+ * Parsed avsc types are cached by schema id, so the hot path awaits the registry once per schema
+ * id, not once per message. Decoding reads with the writer's schema from the registry, resolved
+ * to our reader schema (schemas/*.avsc), so that producers on an older or newer compatible schema
+ * decode into the shape this version of driftwatch expects.
+ */
+import type avro from 'avsc'
+import { DriftwatchError, isDriftwatchError } from '../errors.js'
+import { unframe } from './wire-format.js'
+
+/** Looks up a writer schema by registry id. Rejects with DW_DECODE_UNKNOWN_SCHEMA or a retriable DW_REGISTRY_UNAVAILABLE. */
+export type SchemaResolver = (schemaId: number) => Promise<avro.Type>
+
+export class Decoder<T> {
+  private readonly resolvers = new Map<number, avro.Resolver | null>()
+
+  constructor(
+    private readonly reader: avro.Type,
+    private readonly resolveWriter: SchemaResolver,
+  ) {}
+
+  /** Synchronous when the schema id was seen before; the common case. */
+  decode(value: Buffer | null): T | Promise<T> {
+    const { schemaId, payload } = unframe(value)
+    if (this.resolvers.has(schemaId)) return this.read(schemaId, payload)
+    return this.learn(schemaId).then(() => this.read(schemaId, payload))
+  }
+
+  private async learn(schemaId: number): Promise<void> {
+    let writer: avro.Type
+    try {
+      writer = await this.resolveWriter(schemaId)
+    } catch (cause) {
+      if (isDriftwatchError(cause)) throw cause
+      throw new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `schema ${schemaId}: ${(cause as Error).message}`, { cause, retriable: true })
+    }
+    try {
+      this.resolvers.set(schemaId, writer.equals(this.reader) ? null : this.reader.createResolver(writer))
+    } catch (cause) {
+      throw new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `schema ${schemaId} (${writer.name ?? 'anonymous'}) cannot be read as ${this.reader.name}: ${(cause as Error).message}`, { cause, schemaId })
+    }
+  }
+
+  private read(schemaId: number, payload: Buffer): T {
+    try {
+      const resolver = this.resolvers.get(schemaId)
+      return (resolver ? this.reader.fromBuffer(payload, resolver) : this.reader.fromBuffer(payload)) as T
+    } catch (cause) {
+      throw new DriftwatchError('DW_DECODE_FAILED', `Avro payload does not match schema ${schemaId}: ${(cause as Error).message}`, { cause, schemaId })
+    }
+  }
+}

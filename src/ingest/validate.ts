@@ -1,0 +1,73 @@
+/**
+ * Semantic checks on a decoded event; Avro already guarantees the types. Pure: the clock comes in
+ * as `nowMs`. Returns the first problem as a DriftwatchError (with the field path), or null.
+ */
+import { DriftwatchError } from '../errors.js'
+import type { GroundTruthEvent, PredictionEvent } from './schemas.js'
+
+export interface ValidationLimits {
+  /** Event times before this are rejected (default 2000-01-01T00:00:00Z). */
+  readonly minEventTimeMs: number
+  /** Event times later than now + this are rejected (default one day). */
+  readonly maxFutureMs: number
+  readonly maxIdLength: number
+}
+
+export const DEFAULT_LIMITS: ValidationLimits = {
+  minEventTimeMs: Date.UTC(2000, 0, 1),
+  maxFutureMs: 24 * 3600 * 1000,
+  maxIdLength: 256,
+}
+
+const problem = (code: ConstructorParameters<typeof DriftwatchError>[0], path: string, message: string) =>
+  new DriftwatchError(code, `${path}: ${message}`, { path })
+
+function checkId(id: string, path: string, limits: ValidationLimits): DriftwatchError | null {
+  if (id.length === 0) return problem('DW_BAD_PREDICTION_ID', path, 'must not be empty')
+  if (id.length > limits.maxIdLength) return problem('DW_BAD_PREDICTION_ID', path, `is ${id.length} characters, the limit is ${limits.maxIdLength}`)
+  return null
+}
+
+function checkTime(ms: number, path: string, nowMs: number, limits: ValidationLimits): DriftwatchError | null {
+  if (!Number.isFinite(ms) || ms < limits.minEventTimeMs) {
+    return problem('DW_TIMESTAMP_OUT_OF_RANGE', path, `${ms} is before ${new Date(limits.minEventTimeMs).toISOString()}`)
+  }
+  if (ms > nowMs + limits.maxFutureMs) {
+    return problem('DW_TIMESTAMP_OUT_OF_RANGE', path, `${new Date(ms).toISOString()} is more than ${limits.maxFutureMs} ms in the future`)
+  }
+  return null
+}
+
+const finite = (x: number | null | undefined) => x === null || x === undefined || Number.isFinite(x)
+
+export function validatePrediction(e: PredictionEvent, nowMs: number, limits = DEFAULT_LIMITS): DriftwatchError | null {
+  const idProblem = checkId(e.prediction_id, 'prediction_id', limits)
+  if (idProblem) return idProblem
+  if (e.model_id.length === 0) return problem('DW_MISSING_FIELD', 'model_id', 'must not be empty')
+  if (e.model_version.length === 0) return problem('DW_MISSING_FIELD', 'model_version', 'must not be empty')
+  const timeProblem = checkTime(e.event_time, 'event_time', nowMs, limits)
+  if (timeProblem) return timeProblem
+  for (const [name, v] of Object.entries(e.features)) {
+    if (typeof v === 'number' && !Number.isFinite(v)) return problem('DW_NON_FINITE_NUMBER', `features.${name}`, `${v} is not a finite number`)
+  }
+  const p = e.prediction
+  if (!finite(p.score)) return problem('DW_NON_FINITE_NUMBER', 'prediction.score', `${p.score} is not a finite number`)
+  if (!finite(p.value)) return problem('DW_NON_FINITE_NUMBER', 'prediction.value', `${p.value} is not a finite number`)
+  for (const [k, v] of Object.entries(p.probabilities ?? {})) {
+    if (!Number.isFinite(v)) return problem('DW_NON_FINITE_NUMBER', `prediction.probabilities.${k}`, `${v} is not a finite number`)
+  }
+  if (p.class_label === null && p.score === null && p.probabilities === null && p.value === null) {
+    return problem('DW_MISSING_FIELD', 'prediction', 'needs at least one of class_label, score, probabilities, value')
+  }
+  return null
+}
+
+export function validateGroundTruth(e: GroundTruthEvent, nowMs: number, limits = DEFAULT_LIMITS): DriftwatchError | null {
+  const idProblem = checkId(e.prediction_id, 'prediction_id', limits)
+  if (idProblem) return idProblem
+  const timeProblem = checkTime(e.label_time, 'label_time', nowMs, limits)
+  if (timeProblem) return timeProblem
+  if (!finite(e.label.value)) return problem('DW_NON_FINITE_NUMBER', 'label.value', `${e.label.value} is not a finite number`)
+  if (e.label.class_label === null && e.label.value === null) return problem('DW_MISSING_FIELD', 'label', 'needs class_label or value')
+  return null
+}

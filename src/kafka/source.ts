@@ -1,0 +1,99 @@
+/**
+ * Kafka consumer-group source. Scale-out is Kafka's: run more instances with the same group id.
+ *
+ * Offsets are committed only after the handler resolved, i.e. after the batch's effect is
+ * durable (at-least-once delivery + idempotent effects = exactly-once effect). A retriable
+ * failure (ClickHouse or registry down) is retried for that partition with capped, jittered
+ * backoff while the consumer keeps its group membership (heartbeats); anything else stops the
+ * consumer and is reported through `done`, so the process exits and is restarted.
+ */
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs'
+import { isDriftwatchError } from '../errors.js'
+import type { Logger } from '../observability/logger.js'
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../pipeline/backoff.js'
+import type { BatchHandler, SourceBatch, SourceRecord } from '../pipeline/source.js'
+
+export interface KafkaSourceOptions {
+  readonly kafka: Kafka
+  readonly groupId: string
+  readonly handlers: Readonly<Record<string, BatchHandler>>
+  readonly logger: Logger
+  readonly fromBeginning?: boolean
+  readonly backoff?: BackoffPolicy
+  readonly random?: () => number
+}
+
+export interface RunningSource {
+  readonly consumer: Consumer
+  /** Settles when the consumer stops: resolves on stop(), rejects on a fatal error. */
+  readonly done: Promise<void>
+  stop(): Promise<void>
+}
+
+function toSourceBatch({ batch }: EachBatchPayload): SourceBatch {
+  const records: SourceRecord[] = batch.messages.map((m) => ({
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: m.offset,
+    key: m.key,
+    value: m.value,
+    headers: (m.headers ?? {}) as SourceRecord['headers'],
+    timestamp: m.timestamp,
+  }))
+  return { topic: batch.topic, partition: batch.partition, records }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export async function startKafkaSource(opts: KafkaSourceOptions): Promise<RunningSource> {
+  const log = opts.logger.child({ component: 'kafka-source', groupId: opts.groupId })
+  const consumer = opts.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false })
+  let settle!: { resolve: () => void; reject: (e: unknown) => void }
+  const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
+  let stopping = false
+
+  await consumer.connect()
+  for (const topic of Object.keys(opts.handlers)) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true })
+
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async (payload) => {
+      const { batch, heartbeat, isRunning, isStale } = payload
+      if (batch.messages.length === 0) return
+      const handler = opts.handlers[batch.topic]!
+      const sourceBatch = toSourceBatch(payload)
+      for (let attempt = 0; ; attempt++) {
+        if (!isRunning() || isStale()) return // rebalanced away or stopping: uncommitted, replayed elsewhere
+        try {
+          await handler(sourceBatch)
+          break
+        } catch (e) {
+          if (!isDriftwatchError(e) || !e.retriable || stopping) {
+            log.fatal({ err: e, topic: batch.topic, partition: batch.partition }, 'batch failed; stopping the consumer')
+            settle.reject(e)
+            throw e
+          }
+          const delay = backoffDelayMs(attempt, opts.backoff ?? DEFAULT_BACKOFF, opts.random ?? Math.random)
+          log.warn({ code: e.code, err: e.message, attempt, delayMs: delay, topic: batch.topic, partition: batch.partition }, 'retriable failure; backing off')
+          await sleep(delay)
+          await heartbeat()
+        }
+      }
+      const last = sourceBatch.records.at(-1)!
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }])
+      payload.resolveOffset(last.offset)
+      await heartbeat()
+    },
+  })
+
+  return {
+    consumer,
+    done,
+    async stop() {
+      stopping = true
+      await consumer.disconnect()
+      settle.resolve()
+    },
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * One ClickHouse client for the whole process, either a ClickHouse server (CLICKHOUSE_URL) or
+ * chDB, the ClickHouse engine in-process, plugged into @clickhouse/client through its pluggable
+ * connection. Nothing above this file knows which one it talks to.
+ *
+ * chDB binds one data directory per process (see ARCHITECTURE.md): every role of an embedded
+ * deployment shares this one client.
+ */
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+import { DriftwatchError } from '../errors.js'
+
+export interface ClickHouseSettings {
+  readonly url: string | null
+  readonly user: string
+  readonly password: string
+  readonly database: string
+  readonly dataDir: string
+}
+
+export interface Store {
+  readonly client: ClickHouseClient
+  readonly kind: 'server' | 'chdb'
+  /** Validated database name; safe to splice into SQL as an identifier. */
+  readonly database: string
+  /** Where the data lives: the server URL or the chDB directory. */
+  readonly location: string
+  close(): Promise<void>
+}
+
+/**
+ * Settings that make chDB and a server answer alike. chDB's defaults differ from a server's on
+ * JSON output of 64-bit integers; we pin the server's default (quoted) on both.
+ */
+const SESSION_SETTINGS = {
+  output_format_json_quote_64bit_integers: 1,
+  async_insert: 0,
+} as const
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+
+export function assertIdentifier(name: string, what: string): string {
+  if (!IDENTIFIER.test(name)) {
+    throw new DriftwatchError('DW_CONFIG_INVALID', `${what} "${name}" is not a plain identifier (letters, digits, _)`)
+  }
+  return name
+}
+
+export function openStore(settings: ClickHouseSettings): Store {
+  const database = assertIdentifier(settings.database, 'ClickHouse database')
+  if (settings.url) {
+    const client = createClient({
+      url: settings.url,
+      username: settings.user,
+      password: settings.password,
+      request_timeout: 60_000,
+      clickhouse_settings: SESSION_SETTINGS,
+    })
+    return { client, kind: 'server', database, location: settings.url, close: () => client.close() }
+  }
+  const path = resolve(settings.dataDir, 'chdb')
+  mkdirSync(path, { recursive: true })
+  // chdb types its connection against @clickhouse/client-common, which the client package bundles
+  // as its own copy; the two declarations are the same interface (chdb/connection's contract).
+  const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
+  const client = createClient({ connection, clickhouse_settings: SESSION_SETTINGS })
+  return { client, kind: 'chdb', database, location: path, close: () => client.close() }
+}

@@ -1,0 +1,25 @@
+/**
+ * Idempotent inserts. The deduplication token makes a replayed insert of the same batch a no-op
+ * (non_replicated_deduplication_window on the table, or replicated deduplication on a cluster).
+ * Failures become retriable DW_CLICKHOUSE_UNAVAILABLE errors: the source pauses and retries.
+ */
+import { DriftwatchError } from '../errors.js'
+import type { Store } from './clickhouse.js'
+
+export async function insertRows(store: Store, table: string, rows: readonly object[], dedupToken: string): Promise<void> {
+  if (rows.length === 0) return
+  try {
+    await store.client.insert({
+      table: `${store.database}.${table}`,
+      values: rows as object[],
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: dedupToken },
+    })
+  } catch (cause) {
+    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `insert into ${table} failed: ${(cause as Error).message}`, {
+      cause,
+      retriable: true,
+      table,
+    })
+  }
+}
