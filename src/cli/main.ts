@@ -1,0 +1,57 @@
+/**
+ * `driftwatch` command line. Exit codes: 0 success, 1 runtime failure, 2 invalid configuration
+ * or usage.
+ */
+import { Command } from 'commander'
+import { loadRuntimeConfig } from '../config/env.js'
+import { isDriftwatchError } from '../errors.js'
+import { createLogger } from '../observability/logger.js'
+import { runDemo } from './demo.js'
+import { runMigrate } from './migrate.js'
+import { runStart } from './start.js'
+
+export const EXIT = { ok: 0, failure: 1, config: 2 } as const
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('driftwatch')
+    .description('ML-model monitoring on Kafka and ClickHouse: drift, performance, fairness, data quality.')
+    .showHelpAfterError()
+    .exitOverride()
+
+  let action: () => Promise<number> = async () => EXIT.ok
+  const config = () => loadRuntimeConfig(process.env)
+
+  program
+    .command('start')
+    .description('run the pipeline: consume predictions (Kafka, or the embedded source) and store them in ClickHouse')
+    .action(() => (action = () => runStart(config(), createLogger(config().logLevel))))
+  program
+    .command('migrate')
+    .description('apply the ClickHouse migrations in schemas/clickhouse (idempotent)')
+    .action(() => (action = () => runMigrate(config())))
+  program
+    .command('demo')
+    .description('simulate a loan-approval model through the real pipeline and show what was stored')
+    .option('--days <n>', 'days of simulated traffic', '14')
+    .option('--per-day <n>', 'predictions per day', '2000')
+    .option('--seed <n>', 'random seed', '42')
+    .action((o: { days: string; perDay: string; seed: string }) => (action = () => runDemo(config(), o)))
+
+  try {
+    await program.parseAsync(argv)
+    return await action()
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number }
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok
+    if (typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT.config
+    if (isDriftwatchError(e)) {
+      process.stderr.write(`driftwatch: ${e.code}: ${e.message}\n`)
+      return e.code === 'DW_CONFIG_INVALID' ? EXIT.config : EXIT.failure
+    }
+    process.stderr.write(`driftwatch: ${(e as Error).stack ?? String(e)}\n`)
+    return EXIT.failure
+  }
+}
+
+process.exitCode = await main(process.argv)
