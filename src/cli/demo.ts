@@ -4,6 +4,7 @@
  * The demo has its own database (<database>_demo), recreated on every run.
  */
 import type { RuntimeConfig } from '../config/env.js'
+import { DriftwatchError } from '../errors.js'
 import { startApp } from '../app.js'
 import { createLogger } from '../observability/logger.js'
 import { DEFAULT_LOAN_DEMO, simulateLoanModel } from '../demo/loan-model.js'
@@ -12,6 +13,12 @@ import { printDemoReport } from './demo-report.js'
 import { openStore } from '../store/clickhouse.js'
 
 const BATCH = 1000
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new DriftwatchError('DW_CONFIG_INVALID', `${flag} must be a positive integer, got "${value}"`)
+  return n
+}
 
 export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: string; seed: string }): Promise<number> {
   const started = Date.now()
@@ -22,7 +29,10 @@ export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: st
     kafka: base.kafka && { ...base.kafka, groupId: `${base.kafka.groupId}-demo-${runId}` },
     topics: { ...base.topics, predictions: `demo-${runId}.${base.topics.predictions}`, groundTruth: `demo-${runId}.${base.topics.groundTruth}` },
   }
-  const options = { ...DEFAULT_LOAN_DEMO, days: Number(o.days), perDay: Number(o.perDay), seed: Number(o.seed) }
+  const options = { ...DEFAULT_LOAN_DEMO, days: positiveInt('--days', o.days), perDay: positiveInt('--per-day', o.perDay), seed: positiveInt('--seed', o.seed) }
+  if (options.days <= options.driftDay) {
+    throw new DriftwatchError('DW_CONFIG_INVALID', `--days must be more than ${options.driftDay}: the drift starts on day ${options.driftDay + 1}`)
+  }
   const out = (s: string) => process.stdout.write(`${s}\n`)
 
   await dropDemoDatabase(config)

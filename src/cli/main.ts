@@ -25,18 +25,24 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('start')
     .description('run the pipeline: consume predictions (Kafka, or the embedded source) and store them in ClickHouse')
-    .action(() => (action = () => runStart(config(), createLogger(config().logLevel))))
+    .action(() => {
+      action = () => runStart(config(), createLogger(config().logLevel))
+    })
   program
     .command('migrate')
     .description('apply the ClickHouse migrations in schemas/clickhouse (idempotent)')
-    .action(() => (action = () => runMigrate(config())))
+    .action(() => {
+      action = () => runMigrate(config())
+    })
   program
     .command('demo')
     .description('simulate a loan-approval model through the real pipeline and show what was stored')
     .option('--days <n>', 'days of simulated traffic', '14')
     .option('--per-day <n>', 'predictions per day', '2000')
     .option('--seed <n>', 'random seed', '42')
-    .action((o: { days: string; perDay: string; seed: string }) => (action = () => runDemo(config(), o)))
+    .action((o: { days: string; perDay: string; seed: string }) => {
+      action = () => runDemo(config(), o)
+    })
 
   try {
     await program.parseAsync(argv)
