@@ -5,25 +5,28 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
 import { Partitioners, type Producer } from 'kafkajs'
 import type { RuntimeConfig } from './config/env.js'
-import { Decoder } from './ingest/decoder.js'
-import { avroType, type PredictionEvent } from './ingest/schemas.js'
+import { loadFileConfig, type FileConfig } from './config/file.js'
+import { Decoder, type SchemaResolver } from './ingest/decoder.js'
+import { avroType, type GroundTruthEvent, type PredictionEvent } from './ingest/schemas.js'
+import { DEFAULT_LIMITS, validateGroundTruth, validatePrediction, type ValidationLimits } from './ingest/validate.js'
 import { createKafka } from './kafka/client.js'
 import { startKafkaSource, type RunningSource } from './kafka/source.js'
 import { ensureTopics } from './kafka/topics.js'
 import type { Logger } from './observability/logger.js'
 import { createDeadLetterSink } from './pipeline/dead-letter-sink.js'
 import { EmbeddedSource } from './pipeline/embedded-source.js'
-import { createPredictionHandler } from './pipeline/prediction-handler.js'
+import { createEventHandler } from './pipeline/event-handler.js'
 import { embeddedPublisher, kafkaPublisher, registerSchemas, type EventPublisher } from './pipeline/publisher.js'
 import type { BatchHandler } from './pipeline/source.js'
 import { localResolver, registryResolver } from './registry/resolvers.js'
 import { openStore, type Store } from './store/clickhouse.js'
 import { migrate } from './store/migrate.js'
 import { nextOffsets } from './store/offsets.js'
+import { groundTruthRow, predictionRow } from './store/rows.js'
 
 export interface AppOptions {
-  /** Records larger than this are dead-lettered (DW_RECORD_TOO_LARGE). */
-  readonly maxRecordBytes?: number
+  /** The monitoring configuration; default: loaded from config.configFile (or ./driftwatch.yaml). */
+  readonly file?: FileConfig
   readonly now?: () => number
   /** Consume (start a source). False for publish-only commands such as the backfill. */
   readonly consume?: boolean
@@ -44,20 +47,41 @@ export async function startApp(config: RuntimeConfig, logger: Logger, options: A
   const report = await migrate(store)
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
 
-  const handlers = (decoderResolver: ReturnType<typeof localResolver>, publishDlq: Parameters<typeof createDeadLetterSink>[1]) => {
-    const predictionHandler = createPredictionHandler({
+  const file = options.file ?? loadFileConfig(config.configFile)
+  const limits: ValidationLimits = {
+    ...DEFAULT_LIMITS,
+    maxFutureMs: file.ingest.maxFutureMs,
+    knownModels: file.ingest.unknownModels === 'reject' ? new Set(file.models.map((m) => m.id)) : null,
+  }
+  const handlers = (resolver: SchemaResolver, publishDlq: Parameters<typeof createDeadLetterSink>[1]): Record<string, BatchHandler> => {
+    const common = {
       store,
-      decoder: new Decoder<PredictionEvent>(avroType('prediction'), decoderResolver),
       deadLetters: createDeadLetterSink(store, publishDlq),
       now,
-      maxRecordBytes: options.maxRecordBytes ?? 1024 * 1024,
-      onBatch: (s) => logger.debug(s, 'batch stored'),
-    })
-    return { [config.topics.predictions]: predictionHandler } as Record<string, BatchHandler>
+      maxRecordBytes: file.ingest.maxRecordBytes,
+      onBatch: (s: object) => logger.debug(s, 'batch stored'),
+    }
+    return {
+      [config.topics.predictions]: createEventHandler<PredictionEvent>({
+        ...common,
+        table: 'predictions',
+        decoder: new Decoder(avroType('prediction'), resolver),
+        validate: (e, nowMs) => validatePrediction(e, nowMs, limits),
+        toRow: predictionRow,
+      }),
+      [config.topics.groundTruth]: createEventHandler<GroundTruthEvent>({
+        ...common,
+        table: 'ground_truth',
+        decoder: new Decoder(avroType('ground-truth'), resolver),
+        validate: (e, nowMs) => validateGroundTruth(e, nowMs, limits),
+        toRow: groundTruthRow,
+      }),
+    }
   }
+  const topics = [config.topics.predictions, config.topics.groundTruth]
 
   if (!config.kafka) {
-    const source = new EmbeddedSource(handlers(localResolver(), null), await nextOffsets(store, [config.topics.predictions]), now)
+    const source = new EmbeddedSource(handlers(localResolver(), null), await nextOffsets(store, topics), now)
     logger.info('embedded mode: in-process source (no KAFKA_BROKERS)')
     let resolveDone!: () => void
     const done = new Promise<void>((r) => (resolveDone = r))

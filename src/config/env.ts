@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: identifier.default('driftwatch'),
   DRIFTWATCH_DATA_DIR: z.string().min(1).default('.driftwatch'),
+  DRIFTWATCH_CONFIG: z.string().min(1).optional(),
   DRIFTWATCH_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, . _ -').default(''),
   DRIFTWATCH_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   DRIFTWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -41,6 +42,8 @@ export interface RuntimeConfig {
   }
   readonly topics: { readonly predictions: string; readonly groundTruth: string; readonly partitions: number }
   readonly logLevel: string
+  /** Path of the monitoring configuration file; null: ./driftwatch.yaml when it exists. */
+  readonly configFile: string | null
 }
 
 /** Validates the environment once; every problem is reported with its variable name. */
@@ -74,5 +77,6 @@ export function loadRuntimeConfig(env: Readonly<Record<string, string | undefine
       partitions: e.DRIFTWATCH_PARTITIONS,
     },
     logLevel: e.DRIFTWATCH_LOG_LEVEL,
+    configFile: e.DRIFTWATCH_CONFIG ?? null,
   }
 }

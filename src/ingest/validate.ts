@@ -11,12 +11,15 @@ export interface ValidationLimits {
   /** Event times later than now + this are rejected (default one day). */
   readonly maxFutureMs: number
   readonly maxIdLength: number
+  /** Model ids to accept; null accepts any model. */
+  readonly knownModels: ReadonlySet<string> | null
 }
 
 export const DEFAULT_LIMITS: ValidationLimits = {
   minEventTimeMs: Date.UTC(2000, 0, 1),
   maxFutureMs: 24 * 3600 * 1000,
   maxIdLength: 256,
+  knownModels: null,
 }
 
 const problem = (code: ConstructorParameters<typeof DriftwatchError>[0], path: string, message: string) =>
@@ -44,6 +47,9 @@ export function validatePrediction(e: PredictionEvent, nowMs: number, limits = D
   const idProblem = checkId(e.prediction_id, 'prediction_id', limits)
   if (idProblem) return idProblem
   if (e.model_id.length === 0) return problem('DW_MISSING_FIELD', 'model_id', 'must not be empty')
+  if (limits.knownModels && !limits.knownModels.has(e.model_id)) {
+    return problem('DW_UNKNOWN_MODEL', 'model_id', `"${e.model_id.slice(0, 256)}" is not a model in the configuration (ingest.unknownModels: reject)`)
+  }
   if (e.model_version.length === 0) return problem('DW_MISSING_FIELD', 'model_version', 'must not be empty')
   const timeProblem = checkTime(e.event_time, 'event_time', nowMs, limits)
   if (timeProblem) return timeProblem

@@ -4,7 +4,7 @@
  */
 import type { Store } from './clickhouse.js'
 
-const TABLES_WITH_OFFSETS = ['predictions', 'dead_letters'] as const
+const TABLES_WITH_OFFSETS = ['predictions', 'ground_truth', 'dead_letters'] as const
 
 export async function nextOffsets(store: Store, topics: readonly string[]): Promise<Map<string, bigint>> {
   const union = TABLES_WITH_OFFSETS.map(

@@ -3,7 +3,7 @@
  * no union type: numbers into features_num, strings and booleans ('true'/'false') into
  * features_cat, nulls into features_missing.
  */
-import type { PredictionEvent } from '../ingest/schemas.js'
+import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
 import type { SourceRecord } from '../pipeline/source.js'
 
 export interface PredictionRow {
@@ -55,6 +55,30 @@ export function predictionRow(e: PredictionEvent, source: Pick<SourceRecord, 'to
     environment: e.deployment.environment,
     variant: e.deployment.variant,
     subject_id: e.subject_id,
+    source_topic: source.topic,
+    source_partition: source.partition,
+    source_offset: source.offset,
+  }
+}
+
+export interface GroundTruthRow {
+  prediction_id: string
+  label_class: string | null
+  label_value: number | null
+  label_time: string
+  source: string
+  source_topic: string
+  source_partition: number
+  source_offset: string
+}
+
+export function groundTruthRow(e: GroundTruthEvent, source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>): GroundTruthRow {
+  return {
+    prediction_id: e.prediction_id,
+    label_class: e.label.class_label,
+    label_value: e.label.value,
+    label_time: clickhouseDateTime64(e.label_time),
+    source: e.source,
     source_topic: source.topic,
     source_partition: source.partition,
     source_offset: source.offset,

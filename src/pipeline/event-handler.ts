@@ -1,36 +1,43 @@
 /**
- * Predictions topic: decode -> validate -> rows in ClickHouse, bad records -> dead letters.
+ * One topic's records: decode -> validate -> rows in ClickHouse; bad records -> dead letters.
+ * The same handler serves predictions and ground truth, behind Kafka or the embedded source.
  *
  * Effects are idempotent, so a replay after a crash counts nothing twice: inserts carry a
- * deduplication token derived from (topic, partition, offset range), and the predictions table
- * collapses a prediction_id to one row (ReplacingMergeTree).
+ * deduplication token derived from (topic, partition, offset range), and the tables collapse a
+ * prediction_id to one row (ReplacingMergeTree).
  */
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import type { DeadLetter } from '../ingest/dead-letter.js'
 import type { Decoder } from '../ingest/decoder.js'
-import type { PredictionEvent } from '../ingest/schemas.js'
-import { validatePrediction, type ValidationLimits, DEFAULT_LIMITS } from '../ingest/validate.js'
-import { insertRows } from '../store/insert.js'
 import type { Store } from '../store/clickhouse.js'
-import { predictionRow, type PredictionRow } from '../store/rows.js'
+import { insertRows } from '../store/insert.js'
 import type { DeadLetterSink } from './dead-letter-sink.js'
-import { batchToken, type BatchHandler } from './source.js'
+import { batchToken, type BatchHandler, type SourceRecord } from './source.js'
 
-export interface PredictionHandlerDeps {
+export interface BatchStats {
+  readonly topic: string
+  readonly partition: number
+  readonly accepted: number
+  readonly deadLettered: number
+}
+
+export interface EventHandlerDeps<T> {
   readonly store: Store
-  readonly decoder: Decoder<PredictionEvent>
+  readonly table: string
+  readonly decoder: Decoder<T>
+  /** Returns the first problem with the event, or null. `nowMs` is the batch's processing time. */
+  readonly validate: (event: T, nowMs: number) => DriftwatchError | null
+  readonly toRow: (event: T, source: SourceRecord) => object
   readonly deadLetters: DeadLetterSink
   readonly now: () => number
   readonly maxRecordBytes: number
-  readonly limits?: ValidationLimits
   /** Called after each durable batch, for self-monitoring. */
-  readonly onBatch?: (stats: { topic: string; partition: number; accepted: number; deadLettered: number }) => void
+  readonly onBatch?: (stats: BatchStats) => void
 }
 
-export function createPredictionHandler(deps: PredictionHandlerDeps): BatchHandler {
-  const limits = deps.limits ?? DEFAULT_LIMITS
+export function createEventHandler<T>(deps: EventHandlerDeps<T>): BatchHandler {
   return async (batch) => {
-    const rows: PredictionRow[] = []
+    const rows: object[] = []
     const dead: DeadLetter[] = []
     const nowMs = deps.now()
     for (const record of batch.records) {
@@ -40,9 +47,9 @@ export function createPredictionHandler(deps: PredictionHandlerDeps): BatchHandl
         }
         const decoded = deps.decoder.decode(record.value)
         const event = decoded instanceof Promise ? await decoded : decoded
-        const problem = validatePrediction(event, nowMs, limits)
+        const problem = deps.validate(event, nowMs)
         if (problem) dead.push({ record, error: problem })
-        else rows.push(predictionRow(event, record))
+        else rows.push(deps.toRow(event, record))
       } catch (e) {
         // Bad input is data; infrastructure trouble (retriable) and bugs propagate.
         if (isDriftwatchError(e) && !e.retriable) dead.push({ record, error: e })
@@ -50,8 +57,8 @@ export function createPredictionHandler(deps: PredictionHandlerDeps): BatchHandl
       }
     }
     await Promise.all([
-      insertRows(deps.store, 'predictions', rows, batchToken(batch, 'predictions')),
-      deps.deadLetters.write(dead, batchToken(batch, 'dead-letters')),
+      insertRows(deps.store, deps.table, rows, batchToken(batch, deps.table)),
+      deps.deadLetters.write(dead, batchToken(batch, 'dead_letters')),
     ])
     deps.onBatch?.({ topic: batch.topic, partition: batch.partition, accepted: rows.length, deadLettered: dead.length })
   }
