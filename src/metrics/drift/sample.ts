@@ -1,0 +1,37 @@
+/**
+ * Shared input handling for the sample-based statistics (KS, Wasserstein, reference bins).
+ *
+ * Convention, the same in every drift statistic: an observation that is NaN or ±Infinity is
+ * excluded and counted, never thrown on and never clamped. Such values are data (a missing or
+ * overflowed feature), not bugs; data-quality metrics report them, and every drift result
+ * records how many were excluded (`params.excludedReference` / `params.excludedCurrent`).
+ * This matches Evidently, which drops NaN and ±Infinity before running a stattest.
+ */
+
+export interface FiniteSample {
+  /** The finite observations, sorted ascending. */
+  readonly sorted: Float64Array
+  /** How many observations were NaN or ±Infinity and left out. */
+  readonly excluded: number
+}
+
+/** Keeps the finite values, sorted ascending (a copy: the input is not touched). */
+export function finiteSorted(values: readonly number[]): FiniteSample {
+  const kept: number[] = []
+  for (const v of values) if (Number.isFinite(v)) kept.push(v)
+  // Float64Array sorts numerically (no string comparison), with -0 before +0.
+  const sorted = Float64Array.from(kept).sort()
+  return { sorted, excluded: values.length - kept.length }
+}
+
+/** Number of elements of `sorted` that are <= x (numpy's searchsorted side='right'). */
+export function countAtMost(sorted: Float64Array, x: number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((sorted[mid] as number) <= x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}

@@ -1,0 +1,62 @@
+/**
+ * Default drift method per column, following Evidently's `_get_default_stattest`
+ * (evidently/legacy/calculations/stattests/registry.py), with its default thresholds:
+ *
+ *   n_unique = distinct non-missing values over reference ∪ current
+ *   reference rows <= 1000:
+ *     numerical, n_unique > 5     → ks            p-value < 0.05
+ *     numerical, 2 < n_unique <= 5 → chi2          p-value < 0.05
+ *     categorical, n_unique > 2   → chi2          p-value < 0.05
+ *     n_unique <= 2 (either kind) → z             p-value < 0.05
+ *   reference rows > 1000:
+ *     numerical, n_unique > 5     → wasserstein   (normed) score >= 0.1
+ *     otherwise                    → jensenshannon score >= 0.1
+ *
+ * So a numerical column with at most 5 distinct values is treated as categorical
+ * (`treatedAs`). The only difference from Evidently: its `chisquare` is a goodness-of-fit
+ * test, ours is the homogeneity test (./chi-square.ts).
+ *
+ * This picks a method and reports its default threshold; it does not judge drift (rules do).
+ */
+
+export type ColumnKind = 'numerical' | 'categorical'
+export type DriftMethod = 'ks' | 'chi2' | 'z' | 'wasserstein' | 'jensenshannon'
+
+export interface DriftMethodChoice {
+  readonly method: DriftMethod
+  /** Default threshold: a p-value below it, or a score at or above it, means drift. */
+  readonly threshold: number
+  readonly thresholdKind: 'p-value' | 'score'
+  /** How the column's values are compared: numerical columns with few values are categorical. */
+  readonly treatedAs: ColumnKind
+}
+
+/** Evidently's boundary between a small and a large reference. */
+export const SMALL_REFERENCE_MAX_ROWS = 1000
+/** A numerical column with at most this many distinct values is treated as categorical. */
+export const CATEGORICAL_MAX_UNIQUE = 5
+
+export const P_VALUE_THRESHOLD = 0.05
+export const DISTANCE_THRESHOLD = 0.1
+
+export function selectDriftMethod(kind: ColumnKind, referenceSize: number, nUnique: number): DriftMethodChoice {
+  if (!Number.isInteger(referenceSize) || referenceSize < 0) {
+    throw new RangeError(`referenceSize must be an integer >= 0, got ${referenceSize}`)
+  }
+  if (!Number.isInteger(nUnique) || nUnique < 0) throw new RangeError(`nUnique must be an integer >= 0, got ${nUnique}`)
+  const treatedAs: ColumnKind = kind === 'numerical' && nUnique > CATEGORICAL_MAX_UNIQUE ? 'numerical' : 'categorical'
+  if (referenceSize <= SMALL_REFERENCE_MAX_ROWS) {
+    if (treatedAs === 'numerical') return test('ks', treatedAs)
+    return test(nUnique > 2 ? 'chi2' : 'z', treatedAs)
+  }
+  if (treatedAs === 'numerical') return distance('wasserstein', treatedAs)
+  return distance('jensenshannon', treatedAs)
+}
+
+function test(method: DriftMethod, treatedAs: ColumnKind): DriftMethodChoice {
+  return { method, threshold: P_VALUE_THRESHOLD, thresholdKind: 'p-value', treatedAs }
+}
+
+function distance(method: DriftMethod, treatedAs: ColumnKind): DriftMethodChoice {
+  return { method, threshold: DISTANCE_THRESHOLD, thresholdKind: 'score', treatedAs }
+}
