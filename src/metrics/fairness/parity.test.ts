@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import { emptyCalibration } from '../performance/calibration.js'
+import { groupMetrics, type GroupMetrics } from './group-metrics.js'
+import { parityMetrics } from './parity.js'
+
+const group = (name: string, tp: number, fp: number, tn: number, fn: number, min = 1): GroupMetrics =>
+  groupMetrics({ group: name, tp, fp, tn, fn, calibration: emptyCalibration(10) }, min)
+
+describe('parityMetrics (hand-computed)', () => {
+  // a: SR 0.5, TPR 0.8, FPR 0.2; b: SR 0.3, TPR 0.5, FPR 1/6
+  const a = group('a', 4, 1, 4, 1)
+  const b = group('b', 2, 1, 5, 2)
+
+  it('differences, ratios and the four-fifths fact', () => {
+    const p = parityMetrics([a, b], 1)
+    expect(p.demographicParityDifference.score).toBeCloseTo(0.2, 15)
+    expect(p.demographicParityRatio.score).toBeCloseTo(0.6, 15)
+    expect(p.equalOpportunityDifference.score).toBeCloseTo(0.3, 15)
+    expect(p.equalizedOddsDifference.score).toBeCloseTo(0.3, 15)
+    expect(p.disparateImpactRatio.fourFifthsRuleViolated).toBe(true)
+    expect(p.disparateImpactRatio.params).toMatchObject({ threshold: 0.8, fourFifthsRuleViolated: true, groupsCompared: 2 })
+  })
+
+  it('ratio exactly 0.8 does not violate the four-fifths rule', () => {
+    const p = parityMetrics([group('x', 4, 1, 5, 0), group('y', 3, 1, 6, 0)], 1)
+    expect(p.disparateImpactRatio.score).toBe(0.8)
+    expect(p.disparateImpactRatio.fourFifthsRuleViolated).toBe(false)
+  })
+
+  it('insufficient groups are left out', () => {
+    const tiny = group('tiny', 0, 0, 2, 0, 30)
+    const p = parityMetrics([group('a', 40, 10, 40, 10, 30), tiny], 30)
+    expect(p.demographicParityDifference).toMatchObject({ score: 0, n: 100, params: { groupsCompared: 1, groupsInsufficient: 1 } })
+    expect(p.demographicParityRatio.score).toBe(1)
+  })
+
+  it('empty input (no groups) and a group with no members give NaN', () => {
+    for (const groups of [[], [group('ghost', 0, 0, 0, 0)]]) {
+      const p = parityMetrics(groups, 1)
+      expect(p.demographicParityDifference.score).toBeNaN()
+      expect(p.equalizedOddsDifference.score).toBeNaN()
+      expect(p.disparateImpactRatio.fourFifthsRuleViolated).toBeNull()
+    }
+  })
+
+  it('a single group: difference 0, ratio 1 (fairlearn)', () => {
+    const p = parityMetrics([a], 1)
+    expect([p.demographicParityDifference.score, p.demographicParityRatio.score]).toEqual([0, 1])
+  })
+
+  it('constant input: nobody selected anywhere → ratio 0/0 = NaN, difference 0', () => {
+    const p = parityMetrics([group('u', 0, 0, 3, 2), group('v', 0, 0, 4, 1)], 1)
+    expect(p.demographicParityDifference.score).toBe(0)
+    expect(p.demographicParityRatio.score).toBeNaN()
+    expect(p.disparateImpactRatio.fourFifthsRuleViolated).toBeNull()
+  })
+
+  it('all-one-class labels in a group: its TPR 0 enters equal opportunity (fairlearn)', () => {
+    const p = parityMetrics([a, group('negatives_only', 0, 2, 8, 0)], 1)
+    expect(p.equalOpportunityDifference.score).toBeCloseTo(0.8, 15)
+  })
+})

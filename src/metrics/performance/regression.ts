@@ -1,0 +1,121 @@
+/**
+ * Regression metrics as a mergeable accumulator of sums.
+ *
+ *   MAE  = (1/N) Σ |y − ŷ|
+ *   RMSE = sqrt( (1/N) Σ (y − ŷ)² )
+ *   MAPE = (1/N) Σ |y − ŷ| / max(|y|, ε),  ε = 2.220446049250313e-16 (float64 eps)
+ *   R²   = 1 − SS_res / SS_tot,  SS_res = Σ (y − ŷ)²,  SS_tot = Σ (y − ȳ)²
+ * Reference: scikit-learn 1.9.1 mean_absolute_error, root_mean_squared_error,
+ * mean_absolute_percentage_error (its ε: a zero y gives a huge but finite term, not ∞) and
+ * r2_score with force_finite=True: SS_res = 0 → 1; SS_tot = 0 (constant y) and SS_res > 0 → 0;
+ * fewer than two observations → NaN. MAPE is a fraction, not a percentage.
+ *
+ * SS_tot is kept with Welford's update and Chan et al.'s pairwise merge (count, mean, M2), so
+ * merging partitions is numerically stable — Σy² − (Σy)²/N would cancel catastrophically for
+ * large offsets. A constant y gives M2 = 0 exactly. sklearn instead subtracts numpy's mean,
+ * which can be off by an ulp for a constant non-representable value (e.g. [0.1, 0.1, 0.1]
+ * has mean 0.10000000000000002), making SS_tot tiny but non-zero and R² ≈ −1e31; we apply
+ * sklearn's documented constant-y convention exactly instead.
+ *
+ * Input policy (metric-result.ts): a pair with a non-finite value is excluded and counted.
+ * Empty input gives NaN for every metric.
+ */
+import type { Accumulator } from '../types.js'
+import { assertSameLength, metricResult, type MetricResult } from './metric-result.js'
+
+export const MAPE_EPSILON = Number.EPSILON
+
+export interface RegressionState {
+  n: number
+  /** Welford running mean and sum of squared deviations of yTrue. */
+  meanTrue: number
+  m2True: number
+  sumAbsoluteError: number
+  sumSquaredError: number
+  sumAbsolutePercentageError: number
+  excluded: number
+}
+
+export interface RegressionPair {
+  readonly yTrue: number
+  readonly yPred: number
+}
+
+export interface RegressionMetrics {
+  readonly mae: MetricResult
+  readonly rmse: MetricResult
+  readonly mape: MetricResult
+  readonly r2: MetricResult
+}
+
+function r2Score(state: RegressionState): number {
+  if (state.n < 2) return Number.NaN
+  if (state.sumSquaredError === 0) return 1
+  if (state.m2True === 0) return 0
+  return 1 - state.sumSquaredError / state.m2True
+}
+
+export function regressionAccumulator(): Accumulator<RegressionState, RegressionPair, RegressionMetrics> {
+  return {
+    create: () => ({
+      n: 0,
+      meanTrue: 0,
+      m2True: 0,
+      sumAbsoluteError: 0,
+      sumSquaredError: 0,
+      sumAbsolutePercentageError: 0,
+      excluded: 0,
+    }),
+    update(state, { yTrue, yPred }) {
+      if (!Number.isFinite(yTrue) || !Number.isFinite(yPred)) {
+        state.excluded += 1
+        return state
+      }
+      const error = Math.abs(yTrue - yPred)
+      state.n += 1
+      const delta = yTrue - state.meanTrue
+      state.meanTrue += delta / state.n
+      state.m2True += delta * (yTrue - state.meanTrue)
+      state.sumAbsoluteError += error
+      state.sumSquaredError += (yTrue - yPred) ** 2
+      state.sumAbsolutePercentageError += error / Math.max(Math.abs(yTrue), MAPE_EPSILON)
+      return state
+    },
+    merge(a, b) {
+      const n = a.n + b.n
+      if (a.n === 0 || b.n === 0) {
+        const only = a.n === 0 ? b : a
+        return { ...only, excluded: a.excluded + b.excluded }
+      }
+      const delta = b.meanTrue - a.meanTrue
+      return {
+        n,
+        meanTrue: a.meanTrue + (delta * b.n) / n,
+        m2True: a.m2True + b.m2True + (delta * delta * a.n * b.n) / n,
+        sumAbsoluteError: a.sumAbsoluteError + b.sumAbsoluteError,
+        sumSquaredError: a.sumSquaredError + b.sumSquaredError,
+        sumAbsolutePercentageError: a.sumAbsolutePercentageError + b.sumAbsolutePercentageError,
+        excluded: a.excluded + b.excluded,
+      }
+    },
+    result(state) {
+      const mean = (total: number): number => (state.n === 0 ? Number.NaN : total / state.n)
+      const r = (method: string, score: number, params = {}): MetricResult =>
+        metricResult(method, score, params, state.n, state.excluded)
+      return {
+        mae: r('mae', mean(state.sumAbsoluteError)),
+        rmse: r('rmse', Math.sqrt(mean(state.sumSquaredError))),
+        mape: r('mape', mean(state.sumAbsolutePercentageError), { eps: MAPE_EPSILON }),
+        r2: r('r2', r2Score(state), { forceFinite: true }),
+      }
+    },
+  }
+}
+
+export function regressionMetrics(yTrue: readonly number[], yPred: readonly number[]): RegressionMetrics {
+  assertSameLength('regressionMetrics', yTrue, yPred)
+  const acc = regressionAccumulator()
+  const state = acc.create()
+  yTrue.forEach((y, i) => acc.update(state, { yTrue: y, yPred: yPred[i]! }))
+  return acc.result(state)
+}
