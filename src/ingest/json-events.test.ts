@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { parseGroundTruthJson, parsePredictionJson } from './json-events.js'
+
+const now = Date.UTC(2026, 10, 22)
+const valid = {
+  prediction_id: 'p1',
+  model_id: 'loan',
+  model_version: 'v1',
+  event_time: '2026-11-21T10:00:00Z',
+  features: { income: 1.5, employment: 'salaried', flag: true, missing: null },
+  prediction: { score: 0.4 },
+}
+
+describe('parsePredictionJson', () => {
+  it('accepts a minimal event, fills Avro defaults and converts ISO times', () => {
+    const r = parsePredictionJson(valid, now)
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.event.event_time).toBe(Date.UTC(2026, 10, 21, 10))
+    expect(r.event.prediction).toEqual({ class_label: null, score: 0.4, probabilities: null, value: null })
+    expect(r.event.deployment).toEqual({ environment: 'production', variant: 'champion' })
+    expect(r.event.segments).toEqual({})
+  })
+
+  it.each([
+    [{ ...valid, model_id: undefined }, 'DW_MISSING_FIELD', 'model_id'],
+    [{ ...valid, features: { x: [1] } }, 'DW_VALIDATION_FAILED', 'features.x'],
+    [{ ...valid, colour: 'red' }, 'DW_VALIDATION_FAILED', '(root)'],
+    [{ ...valid, deployment: { variant: 'blue' } }, 'DW_VALIDATION_FAILED', 'deployment.variant'],
+    [{ ...valid, prediction_id: '' }, 'DW_BAD_PREDICTION_ID', 'prediction_id'],
+    [{ ...valid, prediction_id: 'x'.repeat(257) }, 'DW_BAD_PREDICTION_ID', 'prediction_id'],
+    [{ ...valid, event_time: '1999-12-31T23:59:59Z' }, 'DW_TIMESTAMP_OUT_OF_RANGE', 'event_time'],
+    [{ ...valid, event_time: now + 2 * 86_400_000 }, 'DW_TIMESTAMP_OUT_OF_RANGE', 'event_time'],
+    [{ ...valid, event_time: 'yesterday' }, 'DW_VALIDATION_FAILED', 'event_time'],
+    [{ ...valid, prediction: {} }, 'DW_MISSING_FIELD', 'prediction'],
+    ['not an object', 'DW_VALIDATION_FAILED', '(root)'],
+  ])('rejects %#: %s -> %s at %s', (input, code, path) => {
+    const r = parsePredictionJson(input, now)
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.error.code).toBe(code)
+    expect(r.error.context['path']).toBe(path)
+  })
+})
+
+describe('parseGroundTruthJson', () => {
+  it('accepts a class label with an epoch-ms time', () => {
+    const r = parseGroundTruthJson({ prediction_id: 'p1', label: { class_label: 'approve' }, label_time: now - 1000 }, now)
+    expect(r.ok && r.event).toEqual({ prediction_id: 'p1', label: { class_label: 'approve', value: null }, label_time: now - 1000, source: 'stream' })
+  })
+
+  it('rejects a label with neither class nor value', () => {
+    const r = parseGroundTruthJson({ prediction_id: 'p1', label: {}, label_time: now }, now)
+    expect(!r.ok && r.error.code).toBe('DW_MISSING_FIELD')
+  })
+})
