@@ -6,11 +6,10 @@ import { Command } from 'commander'
 import { loadRuntimeConfig } from '../config/env.js'
 import { isDriftwatchError } from '../errors.js'
 import { createLogger } from '../observability/logger.js'
+import { EXIT, type CommandContext } from './command.js'
 import { runDemo } from './demo.js'
 import { runMigrate } from './migrate.js'
 import { runStart } from './start.js'
-
-export const EXIT = { ok: 0, failure: 1, config: 2 } as const
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -19,36 +18,35 @@ async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride()
 
-  let action: () => Promise<number> = async () => EXIT.ok
-  const config = () => loadRuntimeConfig(process.env)
+  let work: () => Promise<number> = async () => EXIT.ok
+  const ctx: CommandContext = {
+    config: () => loadRuntimeConfig(process.env),
+    run: (w) => {
+      work = w
+    },
+  }
 
   program
     .command('start')
-    .description('run the pipeline: consume predictions (Kafka, or the embedded source) and store them in ClickHouse')
-    .action(() => {
-      action = () => runStart(config(), createLogger(config().logLevel))
-    })
+    .description('run the pipeline: consume predictions and labels (Kafka, or the embedded source) into ClickHouse')
+    .action(() => ctx.run(() => runStart(ctx.config(), createLogger(ctx.config().logLevel))))
   program
     .command('migrate')
     .description('apply the ClickHouse migrations in schemas/clickhouse (idempotent)')
-    .action(() => {
-      action = () => runMigrate(config())
-    })
+    .action(() => ctx.run(() => runMigrate(ctx.config())))
   program
     .command('demo')
     .description('simulate a loan-approval model through the real pipeline and show what was stored')
     .option('--days <n>', 'days of simulated traffic', '14')
     .option('--per-day <n>', 'predictions per day', '2000')
     .option('--seed <n>', 'random seed', '42')
-    .action((o: { days: string; perDay: string; seed: string }) => {
-      action = () => runDemo(config(), o)
-    })
+    .action((o: { days: string; perDay: string; seed: string }) => ctx.run(() => runDemo(ctx.config(), o)))
 
   try {
     await program.parseAsync(argv)
-    return await action()
+    return await work()
   } catch (e) {
-    const err = e as { code?: string; exitCode?: number }
+    const err = e as { code?: string }
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok
     if (typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT.config
     if (isDriftwatchError(e)) {

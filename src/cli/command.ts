@@ -1,0 +1,18 @@
+/**
+ * How a command plugs into the `driftwatch` program: each command file exports a
+ * `register…Command(program, ctx)` that declares its options and, when chosen, hands its work to
+ * `ctx.run`. The work returns the exit code (see EXIT).
+ */
+import type { Command } from 'commander'
+import type { RuntimeConfig } from '../config/env.js'
+
+export const EXIT = { ok: 0, failure: 1, config: 2 } as const
+
+export interface CommandContext {
+  /** The validated environment; throws DW_CONFIG_INVALID (exit 2) on a bad one. */
+  config(): RuntimeConfig
+  /** Declares the chosen command's work; main runs it after parsing. */
+  run(work: () => Promise<number>): void
+}
+
+export type RegisterCommand = (program: Command, ctx: CommandContext) => void
