@@ -17,10 +17,9 @@ export function progress(label: string, total: number, stream: NodeJS.WriteStrea
   return {
     increment(n) {
       done += n
-      while (total > 0 && done / total >= nextReport - 1e-9) {
-        stream.write(`${label}: ${done}/${total} (${Math.round(nextReport * 100)}%)\n`)
-        nextReport += 0.1
-      }
+      if (total <= 0 || done / total < nextReport - 1e-9) return
+      stream.write(`${label}: ${done}/${total} (${Math.floor((done / total) * 100)}%)\n`)
+      while (done / total >= nextReport - 1e-9) nextReport += 0.1
     },
     stop() {},
   }
