@@ -17,6 +17,15 @@ export const ErrorCodes = [
   'DW_TIMESTAMP_OUT_OF_RANGE',
   'DW_BAD_PREDICTION_ID',
   'DW_UNKNOWN_MODEL',
+  // join
+  'DW_ORPHAN_LABEL',
+  // HTTP API
+  'DW_UNAUTHORIZED',
+  'DW_FORBIDDEN',
+  'DW_PAYLOAD_TOO_LARGE',
+  // files (backfill, baseline, report)
+  'DW_FILE_INVALID',
+  'DW_FILE_NOT_FOUND',
   // infrastructure
   'DW_KAFKA_UNAVAILABLE',
   'DW_REGISTRY_UNAVAILABLE',
