@@ -16,6 +16,8 @@ import type { Logger } from './observability/logger.js'
 import { createDeadLetterSink } from './pipeline/dead-letter-sink.js'
 import { EmbeddedSource } from './pipeline/embedded-source.js'
 import { createEventHandler } from './pipeline/event-handler.js'
+import { Joiner } from './join/joiner.js'
+import { Evaluator } from './evaluate/evaluator.js'
 import { embeddedPublisher, kafkaPublisher, registerSchemas, type EventPublisher } from './pipeline/publisher.js'
 import type { BatchHandler } from './pipeline/source.js'
 import { localResolver, registryResolver } from './registry/resolvers.js'
@@ -30,12 +32,16 @@ export interface AppOptions {
   readonly now?: () => number
   /** Consume (start a source). False for publish-only commands such as the backfill. */
   readonly consume?: boolean
+  /** Run the evaluator loop (default true when consuming). Tests drive it with evaluator.evaluateNow(). */
+  readonly evaluate?: boolean
 }
 
 export interface App {
   readonly mode: 'kafka' | 'embedded'
   readonly store: Store
   readonly publisher: EventPublisher
+  readonly evaluator: Evaluator
+  readonly joiner: Joiner
   /** Settles when the source stops; rejects on a fatal processing error. */
   readonly done: Promise<void>
   stop(): Promise<void>
@@ -53,6 +59,12 @@ export async function startApp(config: RuntimeConfig, logger: Logger, options: A
     maxFutureMs: file.ingest.maxFutureMs,
     knownModels: file.ingest.unknownModels === 'reject' ? new Set(file.models.map((m) => m.id)) : null,
   }
+  const joiner = new Joiner(store, file)
+  const evaluatorFor = (publishDlq: Parameters<typeof createDeadLetterSink>[1]) => {
+    const evaluator = new Evaluator({ store, file, deadLetters: createDeadLetterSink(store, publishDlq), logger: logger.child({ component: 'evaluator' }), now })
+    if (options.evaluate ?? options.consume !== false) evaluator.start()
+    return evaluator
+  }
   const handlers = (resolver: SchemaResolver, publishDlq: Parameters<typeof createDeadLetterSink>[1]): Record<string, BatchHandler> => {
     const common = {
       store,
@@ -68,6 +80,7 @@ export async function startApp(config: RuntimeConfig, logger: Logger, options: A
         decoder: new Decoder(avroType('prediction'), resolver),
         validate: (e, nowMs) => validatePrediction(e, nowMs, limits),
         toRow: predictionRow,
+        afterStore: (events, token) => joiner.onPredictions(events, token),
       }),
       [config.topics.groundTruth]: createEventHandler<GroundTruthEvent>({
         ...common,
@@ -75,6 +88,7 @@ export async function startApp(config: RuntimeConfig, logger: Logger, options: A
         decoder: new Decoder(avroType('ground-truth'), resolver),
         validate: (e, nowMs) => validateGroundTruth(e, nowMs, limits),
         toRow: groundTruthRow,
+        afterStore: (events, token) => joiner.onLabels(events, token),
       }),
     }
   }
@@ -83,15 +97,19 @@ export async function startApp(config: RuntimeConfig, logger: Logger, options: A
   if (!config.kafka) {
     const source = new EmbeddedSource(handlers(localResolver(), null), await nextOffsets(store, topics), now)
     logger.info('embedded mode: in-process source (no KAFKA_BROKERS)')
+    const evaluator = evaluatorFor(null)
     let resolveDone!: () => void
     const done = new Promise<void>((r) => (resolveDone = r))
     return {
       mode: 'embedded',
       store,
       publisher: embeddedPublisher(source, config.topics),
+      evaluator,
+      joiner,
       done,
       async stop() {
         await source.drain()
+        await evaluator.stop()
         await store.close()
         resolveDone()
       },
@@ -119,13 +137,17 @@ export async function startApp(config: RuntimeConfig, logger: Logger, options: A
   if (options.consume !== false) {
     source = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers: handlers(registryResolver(registry), publishDlq), logger })
   }
+  const evaluator = evaluatorFor(publishDlq)
   return {
     mode: 'kafka',
     store,
     publisher: kafkaPublisher(producer, registry, ids, config.topics),
+    evaluator,
+    joiner,
     done: source?.done ?? Promise.resolve(),
     async stop() {
       await source?.stop()
+      await evaluator.stop()
       await producer.disconnect()
       await store.close()
     },

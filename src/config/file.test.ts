@@ -32,3 +32,26 @@ describe('parseFileConfig', () => {
     expect(() => parseFileConfig('models: [{id: a}, {id: a}]', 'x.yaml')).toThrow(/listed twice/)
   })
 })
+
+describe('model windows, join and reference settings', () => {
+  it('parses durations and references, with defaults', () => {
+    const c = parseFileConfig(
+      'models:\n  - id: a\n    window: 1d\n    allowedLateness: 2h\n    reference: { from: "2026-10-01", to: "2026-10-08" }\n  - id: b\njoin: { horizon: 7d }\n',
+      'x.yaml',
+    )
+    expect(c.models[0]).toMatchObject({ window: 86_400_000, allowedLateness: 7_200_000, reference: { from: Date.UTC(2026, 9, 1), to: Date.UTC(2026, 9, 8) } })
+    expect(c.models[1]).toMatchObject({ window: 3_600_000, reference: { previousWindows: 1 } })
+    expect(c.join).toEqual({ indexSize: 200_000, horizon: 7 * 86_400_000, orphanAfter: 30 * 86_400_000 })
+  })
+
+  it('reports a bad duration and an inverted reference with their paths', () => {
+    try {
+      parseFileConfig('models:\n  - id: a\n    window: 1 hour\n    reference: { from: "2026-10-08", to: "2026-10-01" }\n', 'x.yaml')
+      expect.unreachable()
+    } catch (e) {
+      const problems = ((e as DriftwatchError).context['problems'] as string[]).join('\n')
+      expect(problems).toMatch(/models\.0\.window: "1 hour" is not a duration/)
+      expect(problems).toMatch(/models\.0\.reference/)
+    }
+  })
+})

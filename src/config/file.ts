@@ -6,6 +6,29 @@ import { existsSync, readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
+import { parseDurationMs } from '../window/duration.js'
+
+/** A duration such as '1h' or '30d' (or milliseconds), validated and turned into ms. */
+const duration = (min = 1) =>
+  z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const ms = parseDurationMs(v)
+    if (ms === null || ms < min) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 90s, 15m, 1h, 1d, 2w (at least ${min} ms)` })
+      return z.NEVER
+    }
+    return ms
+  })
+
+const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s))
+
+/**
+ * What drift is measured against: a fixed past period of stored predictions, or the previous N
+ * windows (rolling).
+ */
+const ReferenceSchema = z.union([
+  z.strictObject({ from: isoTime, to: isoTime }).refine((r) => r.from < r.to, { message: 'from must be before to' }),
+  z.strictObject({ previousWindows: z.number().int().min(1).max(1000) }),
+])
 
 const ModelSchema = z.strictObject({
   id: z.string().min(1).max(256),
@@ -13,6 +36,11 @@ const ModelSchema = z.strictObject({
   positiveClass: z.string().min(1).optional(),
   features: z.record(z.string(), z.enum(['numerical', 'categorical'])).default({}),
   protected: z.array(z.string().min(1)).default([]),
+  /** Tumbling event-time window size. */
+  window: duration(1000).default(3_600_000),
+  /** How far behind the newest event time a window still counts as open. */
+  allowedLateness: duration(0).default(3_600_000),
+  reference: ReferenceSchema.default({ previousWindows: 1 }),
 })
 
 export const FileConfigSchema = z.strictObject({
@@ -27,10 +55,33 @@ export const FileConfigSchema = z.strictObject({
     })
     .prefault({}),
   models: z.array(ModelSchema).default([]),
+  join: z
+    .strictObject({
+      /** Predictions kept in the in-memory join index per consumer; older ones are looked up in ClickHouse. */
+      indexSize: z.number().int().min(0).max(50_000_000).default(200_000),
+      /** A label is joined to a prediction whose event time is at most this much older than the label. */
+      horizon: duration(1000).default(30 * 86_400_000),
+      /** A label whose prediction has not arrived this long after the label is an orphan (DW_ORPHAN_LABEL). */
+      orphanAfter: duration(1000).default(30 * 86_400_000),
+    })
+    .prefault({}),
+  evaluation: z
+    .strictObject({
+      /** How often the evaluator looks for windows to (re-)evaluate. */
+      interval: duration(100).default(10_000),
+      /** Values per side fed to KS and Wasserstein (a deterministic hash subsample above this). */
+      maxSampleSize: z.number().int().min(100).max(100_000).default(2000),
+    })
+    .prefault({}),
 })
 
 export type FileConfig = z.infer<typeof FileConfigSchema>
 export type ModelConfig = z.infer<typeof ModelSchema>
+
+/** Settings for a model the file does not list (accepted when ingest.unknownModels is 'accept'). */
+export function modelConfig(file: FileConfig, modelId: string): ModelConfig {
+  return file.models.find((m) => m.id === modelId) ?? ModelSchema.parse({ id: modelId })
+}
 
 export const DEFAULT_FILE_CONFIG: FileConfig = FileConfigSchema.parse({})
 

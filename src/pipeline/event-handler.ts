@@ -31,6 +31,11 @@ export interface EventHandlerDeps<T> {
   readonly deadLetters: DeadLetterSink
   readonly now: () => number
   readonly maxRecordBytes: number
+  /**
+   * Runs after the batch's rows and dead letters are durable and before its offsets commit,
+   * with the accepted events (the join routes them to windows here).
+   */
+  readonly afterStore?: (events: readonly T[], token: string) => Promise<unknown>
   /** Called after each durable batch, for self-monitoring. */
   readonly onBatch?: (stats: BatchStats) => void
 }
@@ -38,6 +43,7 @@ export interface EventHandlerDeps<T> {
 export function createEventHandler<T>(deps: EventHandlerDeps<T>): BatchHandler {
   return async (batch) => {
     const rows: object[] = []
+    const accepted: T[] = []
     const dead: DeadLetter[] = []
     const nowMs = deps.now()
     for (const record of batch.records) {
@@ -49,7 +55,10 @@ export function createEventHandler<T>(deps: EventHandlerDeps<T>): BatchHandler {
         const event = decoded instanceof Promise ? await decoded : decoded
         const problem = deps.validate(event, nowMs)
         if (problem) dead.push({ record, error: problem })
-        else rows.push(deps.toRow(event, record))
+        else {
+          accepted.push(event)
+          rows.push(deps.toRow(event, record))
+        }
       } catch (e) {
         // Bad input is data; infrastructure trouble (retriable) and bugs propagate.
         if (isDriftwatchError(e) && !e.retriable) dead.push({ record, error: e })
@@ -60,6 +69,7 @@ export function createEventHandler<T>(deps: EventHandlerDeps<T>): BatchHandler {
       insertRows(deps.store, deps.table, rows, batchToken(batch, deps.table)),
       deps.deadLetters.write(dead, batchToken(batch, 'dead_letters')),
     ])
+    if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, batchToken(batch, deps.table))
     deps.onBatch?.({ topic: batch.topic, partition: batch.partition, accepted: rows.length, deadLettered: dead.length })
   }
 }

@@ -1,0 +1,122 @@
+/**
+ * One window's metrics from its merged partial aggregate and the reference. Pure: everything
+ * it needs comes in, rows (without version and window columns) come out.
+ */
+import { datasetDriftShare } from '../metrics/drift/index.js'
+import { fairnessAccumulator } from '../metrics/fairness/index.js'
+import { accuracy, cbpeAccumulator, confusionAccumulator, f1, precision, recall, scoreHistogramAccumulator } from '../metrics/performance/index.js'
+import { categoricalDrift, numericalDrift, type DriftRow } from './drift-rows.js'
+import type { LabelingContext, Partial } from './partials.js'
+
+export interface Side {
+  readonly partial: Partial
+  /** Deterministic subsamples of numerical columns (KS, Wasserstein). */
+  readonly samples: ReadonlyMap<string, readonly number[]>
+}
+
+export interface WindowMetrics {
+  summary: { predictions: number; labeled: number; label_coverage: number; mean_label_delay_s: number }
+  drift: DriftRow[]
+  dataset: { drift_share: number; n_features: number; n_drifted: number; drifted_features: string[] }
+  performance: { variant: string; metric: string; kind: 'realized' | 'estimated'; value: number; n: number; label_coverage: number }[]
+  fairness: { attribute: string; group_value: string; metric: string; value: number; n: number; status: string }[]
+  quality: { feature: string; metric: string; value: number; n: number }[]
+}
+
+const RESERVED = new Set(['__score__', '__class__'])
+const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN)
+
+export function computeWindowMetrics(reference: Side, current: Side, ctx: LabelingContext): WindowMetrics {
+  const ref = reference.partial
+  const cur = current.partial
+  const numeric = [...new Set([...Object.keys(ref.numeric), ...Object.keys(cur.numeric)])].filter((c) => !RESERVED.has(c)).sort()
+  const categorical = [...new Set([...Object.keys(ref.categorical), ...Object.keys(cur.categorical)])].filter((c) => !RESERVED.has(c)).sort()
+
+  const numericRow = (target: DriftRow['target'], column: string, key: string) => {
+    const size = (ref.numeric[key] ?? cur.numeric[key] ?? [0]).length
+    const zeros = new Array<number>(size).fill(0)
+    return numericalDrift(
+      target, column,
+      { counts: ref.numeric[key] ?? zeros, sample: reference.samples.get(key) ?? [] },
+      { counts: cur.numeric[key] ?? zeros, sample: current.samples.get(key) ?? [] },
+    )
+  }
+  const features = [
+    ...numeric.map((f) => numericRow('feature', f, f)),
+    ...categorical.map((f) => categoricalDrift('feature', f, ref.categorical[f] ?? {}, cur.categorical[f] ?? {})),
+  ]
+  const drift = [...features]
+  if (ref.numeric['__score__'] || cur.numeric['__score__']) drift.push(numericRow('prediction', 'score', '__score__'))
+  else if (ref.categorical['__class__'] || cur.categorical['__class__']) drift.push(categoricalDrift('prediction', 'class', ref.categorical['__class__'] ?? {}, cur.categorical['__class__'] ?? {}))
+  if (ref.labeled > 0 && cur.labeled > 0) drift.push(categoricalDrift('label', 'label', ref.labelCounts, cur.labelCounts))
+
+  const share = datasetDriftShare(features.map((r) => ({ feature: r.column, result: r.primary, threshold: r.threshold })))
+  const drifted = share.features.filter((f) => f.driftDetected === true).map((f) => f.feature)
+
+  return {
+    summary: {
+      predictions: cur.predictions,
+      labeled: cur.labeled,
+      label_coverage: ratio(cur.labeled, cur.predictions),
+      mean_label_delay_s: ratio(cur.labelDelaySumS, cur.labeled),
+    },
+    drift,
+    dataset: { drift_share: share.result.score, n_features: features.length, n_drifted: drifted.length, drifted_features: drifted },
+    performance: performanceRows(cur),
+    fairness: fairnessRows(cur, ctx),
+    quality: [
+      ...[...numeric, ...categorical].map((f) => ({ feature: f, metric: 'missing_rate', value: ratio(cur.missing[f] ?? 0, cur.predictions), n: cur.predictions })),
+      ...features
+        .filter((r) => r.column_kind === 'categorical' && r.n_current > 0)
+        .map((r) => ({
+          feature: r.column,
+          metric: 'new_category_rate',
+          value: ratio(r.unseen_categories.reduce((s, c) => s + (cur.categorical[r.column]?.[c] ?? 0), 0), r.n_current),
+          n: r.n_current,
+        })),
+    ],
+  }
+}
+
+function performanceRows(cur: Partial): WindowMetrics['performance'] {
+  const rows: WindowMetrics['performance'] = []
+  const variantName = (v: string) => (v === '' ? 'all' : v)
+  const predictionsOf = (v: string) => (v === '' ? cur.predictions : cur.byVariant[v] ?? 0)
+  for (const [variant, state] of Object.entries(cur.confusion)) {
+    const cm = confusionAccumulator().result(state)
+    const rank = cur.ranking[variant] ? scoreHistogramAccumulator().result(cur.ranking[variant]!) : null
+    const n = accuracy(cm).n
+    const coverage = ratio(n, predictionsOf(variant))
+    const realized = { accuracy: accuracy(cm), precision: precision(cm), recall: recall(cm), f1: f1(cm), ...(rank ? { roc_auc: rank.rocAuc, pr_auc: rank.averagePrecision } : {}) }
+    for (const [metric, r] of Object.entries(realized)) rows.push({ variant: variantName(variant), metric, kind: 'realized', value: r.score, n, label_coverage: coverage })
+  }
+  for (const [variant, state] of Object.entries(cur.cbpe)) {
+    const e = cbpeAccumulator().result(state)
+    const coverage = ratio(cur.confusion[variant] ? accuracy(confusionAccumulator().result(cur.confusion[variant]!)).n : 0, predictionsOf(variant))
+    const estimated = { accuracy: e.accuracy, precision: e.precision, recall: e.recall, f1: e.f1, roc_auc: e.rocAuc }
+    for (const [metric, r] of Object.entries(estimated)) rows.push({ variant: variantName(variant), metric, kind: 'estimated', value: r.score, n: r.n, label_coverage: coverage })
+  }
+  return rows
+}
+
+function fairnessRows(cur: Partial, ctx: LabelingContext): WindowMetrics['fairness'] {
+  const rows: WindowMetrics['fairness'] = []
+  for (const [attribute, state] of Object.entries(cur.fairness)) {
+    const report = fairnessAccumulator({ minGroupSize: ctx.minGroupSize }).result(state)
+    for (const g of report.groups) {
+      const perGroup = {
+        selection_rate: g.selectionRate, true_positive_rate: g.truePositiveRate, false_positive_rate: g.falsePositiveRate,
+        positive_predictive_value: g.positivePredictiveValue, accuracy: g.accuracy, expected_calibration_error: g.expectedCalibrationError,
+      }
+      for (const [metric, value] of Object.entries(perGroup)) rows.push({ attribute, group_value: String(g.group), metric, value, n: g.count, status: g.status })
+    }
+    const p = report.parity
+    const parity = {
+      demographic_parity_difference: p.demographicParityDifference, demographic_parity_ratio: p.demographicParityRatio,
+      equalized_odds_difference: p.equalizedOddsDifference, equal_opportunity_difference: p.equalOpportunityDifference,
+      disparate_impact_ratio: p.disparateImpactRatio,
+    }
+    for (const [metric, r] of Object.entries(parity)) rows.push({ attribute, group_value: '', metric, value: r.score, n: r.n, status: 'ok' })
+  }
+  return rows
+}

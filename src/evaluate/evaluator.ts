@@ -1,0 +1,112 @@
+/**
+ * The evaluator: finds due windows, builds their per-partition partial aggregates in ClickHouse,
+ * stores them, merges them, computes the metrics against the reference and stores the metric
+ * rows under a new version (the newest version wins in queries). Also sweeps orphan labels.
+ * Every write is an idempotent versioned insert, so a crash mid-evaluation only means the window
+ * is evaluated again on the next tick.
+ */
+import { modelConfig, type FileConfig } from '../config/file.js'
+import type { Logger } from '../observability/logger.js'
+import type { DeadLetterSink } from '../pipeline/dead-letter-sink.js'
+import type { Store } from '../store/clickhouse.js'
+import { computeWindowMetrics } from './compute.js'
+import { dueWindows, type DueWindow } from './due.js'
+import { sweepOrphans } from './orphans.js'
+import { buildPartials, emptyPartial, mergePartials, type LabelingContext } from './partials.js'
+import { sampleQuery } from './queries.js'
+import { loadReference, referenceScope, type Reference } from './reference.js'
+import { writeWindowMetrics } from './write.js'
+
+export interface EvaluatorDeps {
+  readonly store: Store
+  readonly file: FileConfig
+  readonly deadLetters: DeadLetterSink
+  readonly logger: Logger
+  readonly now: () => number
+}
+
+export interface TickReport {
+  readonly evaluated: number
+  readonly orphans: number
+}
+
+/** How long a loaded reference is reused before it is read again (late data in the reference period). */
+const REFERENCE_TTL_MS = 60_000
+
+export class Evaluator {
+  private lastVersion = 0
+  private readonly references = new Map<string, { loadedAt: number; reference: Reference }>()
+  private timer: NodeJS.Timeout | null = null
+  private running: Promise<unknown> = Promise.resolve()
+
+  constructor(private readonly deps: EvaluatorDeps) {}
+
+  /** A strictly increasing version, based on the clock. */
+  private version(): number {
+    this.lastVersion = Math.max(this.deps.now(), this.lastVersion + 1)
+    return this.lastVersion
+  }
+
+  private context(modelId: string): LabelingContext {
+    const m = modelConfig(this.deps.file, modelId)
+    return { positiveClass: m.positiveClass ?? '1', protectedAttributes: m.protected, minGroupSize: 30 }
+  }
+
+  private async reference(w: DueWindow, ctx: LabelingContext): Promise<Reference> {
+    const scope = referenceScope(modelConfig(this.deps.file, w.modelId), w.modelVersion, w.startMs, w.windowMs)
+    const key = JSON.stringify(scope)
+    const cached = this.references.get(key)
+    if (cached && this.deps.now() - cached.loadedAt < REFERENCE_TTL_MS) return cached.reference
+    const reference = await loadReference(this.deps.store, scope, ctx, this.deps.file.evaluation.maxSampleSize)
+    this.references.set(key, { loadedAt: this.deps.now(), reference })
+    return reference
+  }
+
+  async evaluateWindow(w: DueWindow): Promise<void> {
+    const { store, file } = this.deps
+    const ctx = this.context(w.modelId)
+    const reference = await this.reference(w, ctx)
+    const scope = { modelId: w.modelId, modelVersion: w.modelVersion, fromMs: w.startMs, toMs: w.startMs + w.windowMs }
+    const [parts, samples] = await Promise.all([
+      buildPartials(store, scope, reference.edges, ctx, { withLabels: true }),
+      sampleQuery(store, scope, file.evaluation.maxSampleSize),
+    ])
+    const partial = [...parts.values()].reduce((a, b) => mergePartials(a, b, ctx), emptyPartial())
+    const metrics = computeWindowMetrics(reference, { partial, samples: new Map(samples.map((s) => [s.k, s.values])) }, ctx)
+    if (reference.partial.predictions === 0) metrics.drift = []
+    await writeWindowMetrics(store, w, this.version(), reference.description, parts, metrics)
+  }
+
+  /** One pass: evaluate every due window, then sweep orphans. */
+  async tick(): Promise<TickReport> {
+    const due = await dueWindows(this.deps.store, (m) => modelConfig(this.deps.file, m).allowedLateness)
+    for (const w of due) await this.evaluateWindow(w)
+    const orphans = await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
+    if (due.length || orphans) this.deps.logger.info({ evaluated: due.length, orphans }, 'evaluation pass')
+    return { evaluated: due.length, orphans }
+  }
+
+  /** Runs a pass now, after any pass in progress. */
+  evaluateNow(): Promise<TickReport> {
+    const next = this.running.catch(() => undefined).then(() => this.tick())
+    this.running = next
+    return next
+  }
+
+  start(intervalMs = this.deps.file.evaluation.interval): void {
+    const loop = () => {
+      this.evaluateNow()
+        .catch((err) => this.deps.logger.error({ err }, 'evaluation pass failed; retrying next interval'))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(loop, intervalMs)
+        })
+    }
+    this.timer = setTimeout(loop, intervalMs)
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    await this.running.catch(() => undefined)
+  }
+}

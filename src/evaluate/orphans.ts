@@ -1,0 +1,56 @@
+/**
+ * Labels whose prediction never arrived: once a label has waited join.orphanAfter (processing
+ * time since it was stored) without its prediction, it is dead-lettered with DW_ORPHAN_LABEL,
+ * once (dead letters are keyed by the label's source offset). The dead letter's value is the
+ * label as JSON; its original Avro bytes were consumed when it was stored.
+ */
+import { DriftwatchError } from '../errors.js'
+import type { DeadLetter } from '../ingest/dead-letter.js'
+import type { DeadLetterSink } from '../pipeline/dead-letter-sink.js'
+import type { Store } from '../store/clickhouse.js'
+import { clickhouseDateTime64 } from '../store/rows.js'
+
+interface OrphanRow {
+  prediction_id: string
+  label_class: string | null
+  label_value: number | null
+  lt: string
+  source: string
+  source_topic: string
+  source_partition: number
+  source_offset: string
+}
+
+export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAfterMs: number, nowMs: number, limit = 10_000): Promise<number> {
+  const db = store.database
+  const rows = await (
+    await store.client.query({
+      query: `SELECT prediction_id, label_class, label_value, toUnixTimestamp64Milli(label_time) AS lt, source, source_topic, source_partition, toString(source_offset) AS source_offset
+              FROM (SELECT * FROM ${db}.ground_truth FINAL WHERE ingested_at < {cutoff:DateTime64(3, 'UTC')}) AS g
+              WHERE prediction_id NOT IN (
+                      SELECT prediction_id FROM ${db}.predictions
+                      WHERE prediction_id IN (SELECT prediction_id FROM ${db}.ground_truth WHERE ingested_at < {cutoff:DateTime64(3, 'UTC')}))
+                AND (source_topic, source_partition, source_offset) NOT IN (
+                      SELECT source_topic, source_partition, source_offset FROM ${db}.dead_letters WHERE error_code = 'DW_ORPHAN_LABEL')
+              ORDER BY source_topic, source_partition, source_offset
+              LIMIT {limit:UInt32}`,
+      query_params: { cutoff: clickhouseDateTime64(nowMs - orphanAfterMs), limit },
+      format: 'JSONEachRow',
+    })
+  ).json<OrphanRow>()
+  if (rows.length === 0) return 0
+  const dead: DeadLetter[] = rows.map((r) => ({
+    record: {
+      topic: r.source_topic,
+      partition: r.source_partition,
+      offset: r.source_offset,
+      key: Buffer.from(r.prediction_id, 'utf8'),
+      value: Buffer.from(JSON.stringify({ prediction_id: r.prediction_id, label: { class_label: r.label_class, value: r.label_value }, label_time: Number(r.lt), source: r.source })),
+      headers: {},
+      timestamp: r.lt,
+    },
+    error: new DriftwatchError('DW_ORPHAN_LABEL', `no prediction ${r.prediction_id} arrived within ${orphanAfterMs} ms of its label`),
+  }))
+  await sink.write(dead, `orphans:${rows[0]!.source_topic}:${rows[0]!.source_offset}:${rows.at(-1)!.source_offset}:${rows.length}`)
+  return rows.length
+}

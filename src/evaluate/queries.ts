@@ -1,0 +1,127 @@
+/**
+ * SQL that builds partial aggregates per partition inside ClickHouse, so that a window's raw
+ * rows never leave the database: histograms over given bin edges, category and missing counts,
+ * score histograms, and label/prediction pairs for the joined predictions (predictions FINAL
+ * INNER JOIN ground_truth FINAL: duplicates and replays count once, the newest label wins).
+ *
+ * Binning matches src/metrics/drift/reference-bins.ts: bin = number of edges <= x, i.e.
+ * left-closed bins [e_i, e_(i+1)) with open outer bins. The score and the predicted class ride
+ * along as the reserved columns __score__ and __class__.
+ */
+import type { Store } from '../store/clickhouse.js'
+import { scopedPredictions, type Scope } from './scope.js'
+
+async function rows<T>(store: Store, query: string, params: Record<string, unknown>): Promise<T[]> {
+  return (await store.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>()
+}
+
+export const edgesQuery = (store: Store, scope: Scope) => {
+  const p = scopedPredictions(store.database, scope)
+  return rows<{ k: string; q: number[]; n: string }>(
+    store,
+    `SELECT k, quantilesExactInclusive(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)(v) AS q, count() AS n
+     FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v
+     WHERE isFinite(v) GROUP BY k
+     UNION ALL
+     SELECT '__score__' AS k, quantilesExactInclusive(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)(assumeNotNull(score)) AS q, count() AS n
+     FROM ${p.sql} WHERE score IS NOT NULL`,
+    p.params,
+  )
+}
+
+export const numericBinsQuery = (store: Store, scope: Scope, edges: Map<string, number[]>, scoreEdges: number[]) => {
+  const p = scopedPredictions(store.database, scope)
+  return rows<{ p: number; k: string; bin: number; c: string }>(
+    store,
+    `SELECT source_partition AS p, k, arrayCount(e -> e <= v, {edges:Map(String, Array(Float64))}[k]) AS bin, count() AS c
+     FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v
+     WHERE mapContains({edges:Map(String, Array(Float64))}, k) GROUP BY p, k, bin
+     UNION ALL
+     SELECT source_partition AS p, '__score__' AS k, arrayCount(e -> e <= assumeNotNull(score), {scoreEdges:Array(Float64)}) AS bin, count() AS c
+     FROM ${p.sql} WHERE score IS NOT NULL GROUP BY p, bin`,
+    { ...p.params, edges, scoreEdges },
+  )
+}
+
+export const categoryQuery = (store: Store, scope: Scope) => {
+  const p = scopedPredictions(store.database, scope)
+  return rows<{ p: number; k: string; v: string; c: string }>(
+    store,
+    `SELECT source_partition AS p, k, v, count() AS c
+     FROM ${p.sql} ARRAY JOIN mapKeys(features_cat) AS k, mapValues(features_cat) AS v GROUP BY p, k, v
+     UNION ALL
+     SELECT source_partition AS p, '__class__' AS k, assumeNotNull(class_label) AS v, count() AS c
+     FROM ${p.sql} WHERE class_label IS NOT NULL GROUP BY p, v`,
+    p.params,
+  )
+}
+
+export const volumeQuery = (store: Store, scope: Scope) => {
+  const p = scopedPredictions(store.database, scope)
+  return rows<{ p: number; variant: string; k: string; c: string }>(
+    store,
+    `SELECT source_partition AS p, variant, '' AS k, count() AS c FROM ${p.sql} GROUP BY p, variant
+     UNION ALL
+     SELECT source_partition AS p, '' AS variant, k, count() AS c FROM ${p.sql} ARRAY JOIN features_missing AS k GROUP BY p, k`,
+    p.params,
+  )
+}
+
+/** Scores of all predictions (labeled or not), rounded to the score-histogram grid, for CBPE. */
+export const scoreQuery = (store: Store, scope: Scope) => {
+  const p = scopedPredictions(store.database, scope)
+  return rows<{ p: number; variant: string; s: number; c: string }>(
+    store,
+    `SELECT source_partition AS p, variant, round(assumeNotNull(score), 3) AS s, count() AS c
+     FROM ${p.sql} WHERE score IS NOT NULL GROUP BY p, variant, s`,
+    p.params,
+  )
+}
+
+export interface JoinedRow {
+  p: number
+  variant: string
+  attr: string
+  grp: string
+  pred: string | null
+  label: string | null
+  s: number | null
+  c: string
+  delay_s: number
+}
+
+/**
+ * Joined predictions with their newest label: one row per (partition, variant, protected
+ * attribute/group, predicted class, label, score on the 1/1000 grid). attr = '' carries the
+ * totals without group split.
+ */
+export const joinedQuery = (store: Store, scope: Scope, attributes: readonly string[]) => {
+  const p = scopedPredictions(store.database, scope)
+  return rows<JoinedRow>(
+    store,
+    `SELECT source_partition AS p, variant, attr, segments[attr] AS grp, class_label AS pred, g.label_class AS label,
+            if(score IS NULL, NULL, round(assumeNotNull(score), 3)) AS s, count() AS c,
+            sum(greatest(0, dateDiff('millisecond', event_time, g.label_time))) / 1000 AS delay_s
+     FROM ${p.sql} AS pr
+     INNER JOIN (SELECT prediction_id, label_class, label_time FROM ${store.database}.ground_truth FINAL) AS g USING prediction_id
+     ARRAY JOIN arrayConcat([''], {attributes:Array(String)}) AS attr
+     WHERE attr = '' OR mapContains(segments, attr)
+     GROUP BY p, variant, attr, grp, pred, label, s`,
+    { ...p.params, attributes },
+  )
+}
+
+export const sampleQuery = (store: Store, scope: Scope, perFeature: number) => {
+  const p = scopedPredictions(store.database, scope)
+  return rows<{ k: string; values: number[] }>(
+    store,
+    `SELECT k, groupArray(v) AS values FROM (
+       SELECT k, v FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v
+       WHERE isFinite(v) ORDER BY k, cityHash64(prediction_id, k) LIMIT {n:UInt32} BY k
+       UNION ALL
+       SELECT '__score__' AS k, assumeNotNull(score) AS v FROM ${p.sql}
+       WHERE score IS NOT NULL ORDER BY cityHash64(prediction_id) LIMIT {n:UInt32}
+     ) GROUP BY k`,
+    { ...p.params, n: perFeature },
+  )
+}

@@ -1,0 +1,45 @@
+/**
+ * Stores one evaluation: the per-partition partial aggregates, the metric rows and the window's
+ * state, all under one version. Inserts are idempotent (deduplication tokens carry the version).
+ * window_state goes last: if the process dies before it, the window is simply evaluated again.
+ */
+import type { Store } from '../store/clickhouse.js'
+import { insertRows } from '../store/insert.js'
+import { clickhouseDateTime64 } from '../store/rows.js'
+import type { WindowMetrics } from './compute.js'
+import type { DueWindow } from './due.js'
+import type { Partial } from './partials.js'
+
+/** NaN and infinities are not valid JSON numbers: NaN is stored as ClickHouse's nan. */
+const num = (x: number) => (Number.isFinite(x) ? x : Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf')
+
+export async function writeWindowMetrics(
+  store: Store,
+  w: DueWindow,
+  version: number,
+  reference: string,
+  parts: ReadonlyMap<number, Partial>,
+  m: WindowMetrics,
+): Promise<void> {
+  const key = {
+    model_id: w.modelId,
+    model_version: w.modelVersion,
+    window_start: clickhouseDateTime64(w.startMs),
+  }
+  const window = { ...key, window_end: clickhouseDateTime64(w.startMs + w.windowMs) }
+  const token = (table: string) => `eval:${table}:${w.modelId}:${w.modelVersion}:${w.startMs}:${version}`
+  const insert = (table: string, rows: object[]) => insertRows(store, table, rows, token(table))
+
+  await Promise.all([
+    insert('partial_aggregates', [...parts].map(([partition, state]) => ({ ...key, partition, kind: 'window', key: '', state: JSON.stringify(state), eval_version: version }))),
+    insert('window_summary', [{ ...window, ...m.summary, label_coverage: num(m.summary.label_coverage), mean_label_delay_s: num(m.summary.mean_label_delay_s), closed: w.closed ? 1 : 0, reference, eval_version: version }]),
+    insert('drift', m.drift.map(({ primary: _primary, ...r }) => ({
+      ...window, ...r, score: num(r.score), p_value: r.p_value === null ? null : num(r.p_value), eval_version: version,
+    }))),
+    insert('dataset_drift', [{ ...window, ...m.dataset, drift_share: num(m.dataset.drift_share), eval_version: version }]),
+    insert('performance', m.performance.map((r) => ({ ...window, ...r, value: num(r.value), label_coverage: num(r.label_coverage), eval_version: version }))),
+    insert('fairness', m.fairness.map((r) => ({ ...window, ...r, value: num(r.value), eval_version: version }))),
+    insert('quality', m.quality.map((r) => ({ ...window, ...r, value: num(r.value), eval_version: version }))),
+  ])
+  await insert('window_state', [{ ...key, window_ms: w.windowMs, last_mark: clickhouseDateTime64(w.lastMarkMs), closed: w.closed ? 1 : 0, eval_version: version }])
+}

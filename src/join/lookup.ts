@@ -1,0 +1,31 @@
+/**
+ * Batched lookup of predictions in ClickHouse for labels the in-memory index missed: one query
+ * per batch, on the bloom-filter index over prediction_id, restricted to event times within the
+ * join horizon before the newest label time.
+ */
+import { DriftwatchError } from '../errors.js'
+import type { GroundTruthEvent } from '../ingest/schemas.js'
+import type { Store } from '../store/clickhouse.js'
+import { clickhouseDateTime64 } from '../store/rows.js'
+import type { JoinTarget } from './prediction-index.js'
+
+export async function lookupPredictions(store: Store, labels: readonly GroundTruthEvent[], horizonMs: number): Promise<Map<string, JoinTarget>> {
+  if (labels.length === 0) return new Map()
+  const ids = [...new Set(labels.map((l) => l.prediction_id))]
+  const minLabelTime = Math.min(...labels.map((l) => l.label_time))
+  try {
+    const rows = await (
+      await store.client.query({
+        query: `SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t
+                FROM ${store.database}.predictions
+                WHERE prediction_id IN {ids:Array(String)} AND event_time >= {since:DateTime64(3, 'UTC')}
+                LIMIT 1 BY prediction_id`,
+        query_params: { ids, since: clickhouseDateTime64(Math.max(0, minLabelTime - horizonMs)) },
+        format: 'JSONEachRow',
+      })
+    ).json<{ prediction_id: string; model_id: string; model_version: string; t: string }>()
+    return new Map(rows.map((r) => [r.prediction_id, { modelId: r.model_id, modelVersion: r.model_version, eventTimeMs: Number(r.t) }]))
+  } catch (cause) {
+    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `join lookup failed: ${(cause as Error).message}`, { cause, retriable: true })
+  }
+}
