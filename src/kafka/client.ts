@@ -16,9 +16,10 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
     logCreator:
       () =>
       ({ level, log: entry }: LogEntry) => {
+        // kafkajs logs at ERROR what it then retries itself (rebalances, coordinator moves):
+        // those are warnings for us. Failures that matter surface as errors from its calls.
         const { message, ...rest } = entry
-        if (level <= logLevel.ERROR) log.error(rest, message)
-        else log.warn(rest, message)
+        log.warn({ kafkajsLevel: level, ...rest }, message)
       },
   })
 }

@@ -12,6 +12,7 @@ import { isDriftwatchError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../pipeline/backoff.js'
 import type { BatchHandler, SourceBatch, SourceRecord } from '../pipeline/source.js'
+import { CoPartitionedAssigner } from './co-partitioned-assigner.js'
 
 export interface KafkaSourceOptions {
   readonly kafka: Kafka
@@ -47,7 +48,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export async function startKafkaSource(opts: KafkaSourceOptions): Promise<RunningSource> {
   const log = opts.logger.child({ component: 'kafka-source', groupId: opts.groupId })
-  const consumer = opts.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false })
+  const consumer = opts.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, partitionAssigners: [CoPartitionedAssigner] })
   let settle!: { resolve: () => void; reject: (e: unknown) => void }
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
   let stopping = false

@@ -18,7 +18,7 @@ export function testConfig(opts: { kafka?: boolean; partitions?: number; env?: R
     KAFKA_GROUP_ID: `${id}-group`,
     DRIFTWATCH_TOPIC_PREFIX: `${id}.`,
     DRIFTWATCH_PARTITIONS: String(opts.partitions ?? 3),
-    DRIFTWATCH_LOG_LEVEL: process.env['DRIFTWATCH_LOG_LEVEL'] ?? 'warn',
+    DRIFTWATCH_LOG_LEVEL: process.env['DRIFTWATCH_LOG_LEVEL'] ?? 'error',
     ...opts.env,
   })
 }

@@ -1,0 +1,18 @@
+/** Seeded prediction + label traffic for integration tests (the demo's loan model, smaller). */
+import { DEFAULT_LOAN_DEMO, simulateLoanModel, type LoanDemoData } from '../../src/demo/loan-model.js'
+
+/** `perDay` predictions a day over `days` days ending yesterday, labels with delays, drift on the last days. */
+export function loanTraffic(days: number, perDay: number, seed = 7): LoanDemoData {
+  const dayMs = 86_400_000
+  const startMs = Math.floor(Date.now() / dayMs) * dayMs - (days + 11) * dayMs
+  return simulateLoanModel({ ...DEFAULT_LOAN_DEMO, seed, startMs, days, perDay, driftDay: Math.max(1, days - 2), referenceDays: 2 })
+}
+
+export const LOAN_MODEL_YAML = `models:
+  - id: loan-approval
+    window: 1d
+    allowedLateness: 1h
+    positiveClass: approve
+    protected: [group]
+    reference: { previousWindows: 2 }
+`
