@@ -23,6 +23,7 @@ import type { BatchHandler } from './pipeline/source.js'
 import { localResolver, registryResolver } from './registry/resolvers.js'
 import { openStore, type Store } from './store/clickhouse.js'
 import { migrate } from './store/migrate.js'
+import { applyRetention } from './store/retention.js'
 import { nextOffsets } from './store/offsets.js'
 import { groundTruthRow, predictionRow } from './store/rows.js'
 
@@ -34,6 +35,8 @@ export interface AppOptions {
   readonly consume?: boolean
   /** Run the evaluator loop (default true when consuming). Tests drive it with evaluator.evaluateNow(). */
   readonly evaluate?: boolean
+  /** Opens the ClickHouse store; default openStore. Fault-injection tests wrap it. */
+  readonly openStore?: typeof openStore
 }
 
 export interface App {
@@ -49,11 +52,12 @@ export interface App {
 
 export async function startApp(config: RuntimeConfig, logger: Logger, options: AppOptions = {}): Promise<App> {
   const now = options.now ?? Date.now
-  const store = openStore(config.clickhouse)
+  const file = options.file ?? loadFileConfig(config.configFile)
+  const store = (options.openStore ?? openStore)(config.clickhouse)
   const report = await migrate(store)
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
 
-  const file = options.file ?? loadFileConfig(config.configFile)
+  await applyRetention(store, { rawDays: file.retention.raw / 86_400_000, metricsDays: file.retention.metrics / 86_400_000 })
   const limits: ValidationLimits = {
     ...DEFAULT_LIMITS,
     maxFutureMs: file.ingest.maxFutureMs,

@@ -65,6 +65,14 @@ export const FileConfigSchema = z.strictObject({
       orphanAfter: duration(1000).default(30 * 86_400_000),
     })
     .prefault({}),
+  retention: z
+    .strictObject({
+      /** How long events, dead letters and evaluation bookkeeping are kept (ClickHouse TTL). */
+      raw: duration(86_400_000).default(90 * 86_400_000),
+      /** How long metric rows and alert history are kept. */
+      metrics: duration(86_400_000).default(730 * 86_400_000),
+    })
+    .prefault({}),
   evaluation: z
     .strictObject({
       /** How often the evaluator looks for windows to (re-)evaluate. */

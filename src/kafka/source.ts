@@ -46,6 +46,16 @@ function toSourceBatch({ batch }: EachBatchPayload): SourceBatch {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** Heartbeat at least this often while backing off, well inside kafkajs' 30 s session timeout. */
+const HEARTBEAT_EVERY_MS = 3000
+
+async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>, stillOurs: () => boolean): Promise<void> {
+  for (let left = ms; left > 0 && stillOurs(); left -= HEARTBEAT_EVERY_MS) {
+    await sleep(Math.min(left, HEARTBEAT_EVERY_MS))
+    await heartbeat()
+  }
+}
+
 export async function startKafkaSource(opts: KafkaSourceOptions): Promise<RunningSource> {
   const log = opts.logger.child({ component: 'kafka-source', groupId: opts.groupId })
   const consumer = opts.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, partitionAssigners: [CoPartitionedAssigner] })
@@ -77,8 +87,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
           }
           const delay = backoffDelayMs(attempt, opts.backoff ?? DEFAULT_BACKOFF, opts.random ?? Math.random)
           log.warn({ code: e.code, err: e.message, attempt, delayMs: delay, topic: batch.topic, partition: batch.partition }, 'retriable failure; backing off')
-          await sleep(delay)
-          await heartbeat()
+          await sleepWithHeartbeats(delay, heartbeat, () => isRunning() && !isStale())
         }
       }
       const last = sourceBatch.records.at(-1)!

@@ -7,7 +7,7 @@ export interface BackoffPolicy {
   readonly capMs: number
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 200, capMs: 30_000 }
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 200, capMs: 10_000 }
 
 export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: () => number): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 30))
