@@ -1,26 +1,62 @@
-/** What the demo prints once the pipeline has stored the simulated traffic. */
+/** What the demo prints once its windows are evaluated: read from the metric tables, as Grafana would. */
 import type { Store } from '../store/clickhouse.js'
-import type { LoanDemoOptions } from '../demo/loan-model.js'
 
-export async function printDemoReport(store: Store, options: LoanDemoOptions, out: (s: string) => void): Promise<void> {
-  const db = store.database
-  const rows = await (
-    await store.client.query({
-      query: `SELECT toDate(event_time) AS day, count() AS n, round(avg(features_num['income'])) AS mean_income,
-                     round(countIf(features_cat['employment'] = 'gig') / count(), 3) AS gig_share,
-                     round(avg(score), 3) AS mean_score, countIf(variant = 'challenger') AS challenger
-              FROM ${db}.predictions FINAL GROUP BY day ORDER BY day`,
-      format: 'JSONEachRow',
-    })
-  ).json<{ day: string; n: string; mean_income: number; gig_share: number; mean_score: number; challenger: string }>()
+async function rows<T>(store: Store, sql: string): Promise<T[]> {
+  return (await store.client.query({ query: sql.replaceAll('{db}', store.database), format: 'JSONEachRow' })).json<T>()
+}
+
+const pad = (s: string | number, n: number) => String(s).padStart(n)
+const fmt = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(digits))
+
+export async function printDemoReport(store: Store, out: (s: string) => void): Promise<void> {
+  const days = await rows<{ day: string; predictions: string; coverage: number; share: number; drifted: string[]; psi: number; f1_real: number; f1_est: number; di: number }>(
+    store,
+    `SELECT toDate(s.window_start) AS day, s.predictions, s.label_coverage AS coverage, d.drift_share AS share, d.drifted_features AS drifted,
+            x.psi, p.f1_real, p.f1_est, f.di
+     FROM (SELECT * FROM {db}.window_summary FINAL WHERE model_version = 'v1') AS s
+     LEFT JOIN (SELECT * FROM {db}.dataset_drift FINAL WHERE model_version = 'v1') AS d USING window_start
+     LEFT JOIN (SELECT window_start, any(statistics['psi']) AS psi FROM {db}.drift FINAL WHERE model_version = 'v1' AND column = 'income' GROUP BY window_start) AS x USING window_start
+     LEFT JOIN (SELECT window_start, anyIf(value, kind = 'realized') AS f1_real, anyIf(value, kind = 'estimated') AS f1_est
+                FROM {db}.performance FINAL WHERE model_version = 'v1' AND variant = 'all' AND metric = 'f1' GROUP BY window_start) AS p USING window_start
+     LEFT JOIN (SELECT window_start, any(value) AS di FROM {db}.fairness FINAL
+                WHERE model_version = 'v1' AND attribute = 'group' AND metric = 'disparate_impact_ratio' GROUP BY window_start) AS f USING window_start
+     ORDER BY day`,
+  )
   out('')
-  out('stored predictions per day (event time):')
-  out('  day         count  mean income  gig share  mean score  challenger')
-  for (const r of rows) {
-    out(`  ${r.day}  ${r.n.padStart(5)}  ${String(r.mean_income).padStart(11)}  ${r.gig_share.toFixed(3).padStart(9)}  ${r.mean_score.toFixed(3).padStart(10)}  ${r.challenger.padStart(10)}`)
+  out('champion (v1) per daily window:')
+  out('  day         predictions  labeled  drift share  income PSI  F1 realized  F1 estimated  disparate impact  drifted features')
+  for (const d of days) {
+    const flag = d.di < 0.8 ? ' <0.8' : '     '
+    out(`  ${d.day}  ${pad(d.predictions, 11)}  ${pad(fmt(d.coverage, 2), 7)}  ${pad(fmt(d.share, 2), 11)}  ${pad(fmt(d.psi), 10)}  ${pad(fmt(d.f1_real), 11)}  ${pad(fmt(d.f1_est), 12)}  ${pad(fmt(d.di, 2), 11)}${flag}  ${d.drifted.join(', ')}`)
   }
-  const [dead] = await (await store.client.query({ query: `SELECT count() AS c FROM ${db}.dead_letters`, format: 'JSONEachRow' })).json<{ c: string }>()
+
+  const firstDrift = await rows<{ column: string; day: string; method: string; score: number }>(
+    store,
+    `SELECT column, toDate(min(window_start)) AS day, argMin(method, window_start) AS method, argMin(score, window_start) AS score
+     FROM {db}.drift FINAL WHERE target = 'feature' AND drift_detected = 1 AND model_version = 'v1' GROUP BY column ORDER BY day, column`,
+  )
+  out('')
+  out('feature drift, first detected:')
+  for (const f of firstDrift) out(`  ${f.column.padEnd(14)} ${f.day}  (${f.method} = ${fmt(f.score, 4)})`)
+
+  const versions = await rows<{ variant: string; metric: string; realized: number; estimated: number; n: string }>(
+    store,
+    `SELECT variant, metric, avgIf(value, kind = 'realized' AND isFinite(value)) AS realized, avgIf(value, kind = 'estimated' AND isFinite(value)) AS estimated, sumIf(n, kind = 'realized') AS n
+     FROM {db}.performance FINAL WHERE variant IN ('champion', 'challenger') AND metric IN ('accuracy', 'roc_auc')
+     GROUP BY variant, metric ORDER BY variant DESC, metric`,
+  )
+  out('')
+  out('champion vs challenger (mean over windows):')
+  for (const v of versions) out(`  ${v.variant.padEnd(11)} ${v.metric.padEnd(9)} realized ${fmt(v.realized)}  estimated (CBPE) ${fmt(v.estimated)}  labeled ${v.n}`)
+
+  const groups = await rows<{ group_value: string; selection_rate: number; tpr: number }>(
+    store,
+    `SELECT group_value, avgIf(value, metric = 'selection_rate') AS selection_rate, avgIf(value, metric = 'true_positive_rate') AS tpr
+     FROM {db}.fairness FINAL WHERE attribute = 'group' AND group_value != '' AND model_version = 'v1' GROUP BY group_value ORDER BY group_value`,
+  )
+  out('')
+  out('fairness by group (champion, mean over windows):')
+  for (const g of groups) out(`  group ${g.group_value}: selection rate ${fmt(g.selection_rate)}, true positive rate ${fmt(g.tpr)}`)
+  const [dead] = await rows<{ c: string }>(store, 'SELECT count() AS c FROM {db}.dead_letters')
   out(`dead letters: ${dead?.c ?? 0}`)
-  const date = (day: number) => new Date(options.startMs + day * 86_400_000).toISOString().slice(0, 10)
-  out(`reference period: ${date(0)} to ${date(options.referenceDays - 1)}; drift injected from ${date(options.driftDay)}.`)
 }

@@ -1,23 +1,42 @@
 /**
  * `driftwatch demo`: a loan-approval model's traffic through the real pipeline (the embedded
- * source and chDB by default, Kafka when KAFKA_BROKERS is set), then what the store shows.
- * The demo has its own database (<database>_demo), recreated on every run.
+ * source and chDB by default, Kafka when KAFKA_BROKERS is set): predictions, then labels that
+ * arrive days later in event time, evaluated per daily window against a fixed reference period,
+ * and a summary of what was detected. The demo has its own database (<database>_demo),
+ * recreated on every run; its traffic ends 11 days before today, so every label is in the past.
  */
 import type { RuntimeConfig } from '../config/env.js'
+import { parseFileConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import { startApp } from '../app.js'
 import { createLogger } from '../observability/logger.js'
-import { DEFAULT_LOAN_DEMO, simulateLoanModel } from '../demo/loan-model.js'
+import { DEFAULT_LOAN_DEMO, simulateLoanModel, type LoanDemoOptions } from '../demo/loan-model.js'
+import { openStore, type Store } from '../store/clickhouse.js'
 import { progress } from './progress.js'
 import { printDemoReport } from './demo-report.js'
-import { openStore } from '../store/clickhouse.js'
 
 const BATCH = 1000
+const DAY_MS = 86_400_000
 
 function positiveInt(flag: string, value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1) throw new DriftwatchError('DW_CONFIG_INVALID', `${flag} must be a positive integer, got "${value}"`)
   return n
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+
+/** The demo model's configuration, as a user would write it in driftwatch.yaml. */
+export function demoModelYaml(o: LoanDemoOptions): string {
+  return `models:
+  - id: loan-approval
+    task: binary
+    positiveClass: approve
+    protected: [group]
+    window: 1d
+    allowedLateness: 1h
+    reference: { from: "${iso(o.startMs)}", to: "${iso(o.startMs + o.referenceDays * DAY_MS)}" }
+`
 }
 
 export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: string; seed: string }): Promise<number> {
@@ -29,34 +48,48 @@ export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: st
     kafka: base.kafka && { ...base.kafka, groupId: `${base.kafka.groupId}-demo-${runId}` },
     topics: { ...base.topics, predictions: `demo-${runId}.${base.topics.predictions}`, groundTruth: `demo-${runId}.${base.topics.groundTruth}` },
   }
-  const options = { ...DEFAULT_LOAN_DEMO, days: positiveInt('--days', o.days), perDay: positiveInt('--per-day', o.perDay), seed: positiveInt('--seed', o.seed) }
-  if (options.days <= options.driftDay) {
-    throw new DriftwatchError('DW_CONFIG_INVALID', `--days must be more than ${options.driftDay}: the drift starts on day ${options.driftDay + 1}`)
+  const days = positiveInt('--days', o.days)
+  if (days <= DEFAULT_LOAN_DEMO.driftDay) {
+    throw new DriftwatchError('DW_CONFIG_INVALID', `--days must be more than ${DEFAULT_LOAN_DEMO.driftDay}: the drift starts on day ${DEFAULT_LOAN_DEMO.driftDay + 1}`)
   }
+  const startMs = Math.floor(started / DAY_MS) * DAY_MS - (days + 11) * DAY_MS
+  const options: LoanDemoOptions = { ...DEFAULT_LOAN_DEMO, startMs, days, perDay: positiveInt('--per-day', o.perDay), seed: positiveInt('--seed', o.seed) }
   const out = (s: string) => process.stdout.write(`${s}\n`)
 
   await dropDemoDatabase(config)
   const logger = createLogger(base.logLevel === 'info' ? 'warn' : base.logLevel)
-  const app = await startApp(config, logger)
+  const file = parseFileConfig(demoModelYaml(options), 'demo model')
+  const app = await startApp(config, logger, { file, evaluate: false })
   try {
     out(`driftwatch demo: ${app.mode} mode, ClickHouse ${app.store.kind} at ${app.store.location} (database ${app.store.database})`)
     const data = simulateLoanModel(options)
-    const driftDate = new Date(options.startMs + options.driftDay * 86_400_000).toISOString().slice(0, 10)
-    out(`simulating model 'loan-approval': ${data.predictions.length} predictions over ${options.days} days, income drift injected from ${driftDate}`)
-    const bar = progress('publishing predictions', data.predictions.length)
-    for (let i = 0; i < data.predictions.length; i += BATCH) {
-      const chunk = data.predictions.slice(i, i + BATCH)
-      await app.publisher.publishPredictions(chunk)
-      bar.increment(chunk.length)
-    }
-    bar.stop()
-    await waitForStored(app.store, data.predictions.length)
-    await printDemoReport(app.store, options, out)
+    out(`model 'loan-approval': ${data.predictions.length} predictions over ${days} days from ${iso(startMs)}, ${data.labels.length} labels arriving 0-10 days later`)
+    out(`reference: ${iso(startMs)} to ${iso(startMs + options.referenceDays * DAY_MS - 1)}; injected: income drift and a new employment category from ${iso(startMs + options.driftDay * DAY_MS)}, a score penalty for group B`)
+    await publishAll('predictions', data.predictions, (c) => app.publisher.publishPredictions(c))
+    const labels = [...data.labels].sort((a, b) => a.label_time - b.label_time)
+    await publishAll('labels', labels, (c) => app.publisher.publishGroundTruth(c))
+    await waitForStored(app.store, 'predictions', data.predictions.length)
+    await waitForStored(app.store, 'ground_truth', data.labels.length)
+    const evaluation = await app.evaluator.evaluateNow()
+    out(`evaluated ${evaluation.evaluated} daily windows`)
+    await printDemoReport(app.store, out)
+    out('')
+    out(`the data stays in ${app.store.location} (database ${app.store.database}); query it with any ClickHouse client or chDB.`)
     out(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`)
     return 0
   } finally {
     await app.stop()
   }
+}
+
+async function publishAll<T>(what: string, items: readonly T[], send: (chunk: T[]) => Promise<void>): Promise<void> {
+  const bar = progress(`publishing ${what}`, items.length)
+  for (let i = 0; i < items.length; i += BATCH) {
+    const chunk = items.slice(i, i + BATCH)
+    await send(chunk)
+    bar.increment(chunk.length)
+  }
+  bar.stop()
 }
 
 async function dropDemoDatabase(config: RuntimeConfig): Promise<void> {
@@ -68,13 +101,13 @@ async function dropDemoDatabase(config: RuntimeConfig): Promise<void> {
   }
 }
 
-async function waitForStored(store: Awaited<ReturnType<typeof startApp>>['store'], expected: number, timeoutMs = 120_000): Promise<void> {
+async function waitForStored(store: Store, table: string, expected: number, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const [row] = await (await store.client.query({ query: `SELECT count() AS c FROM ${store.database}.predictions FINAL`, format: 'JSONEachRow' })).json<{ c: string }>()
+    const [row] = await (await store.client.query({ query: `SELECT count() AS c FROM ${store.database}.${table} FINAL`, format: 'JSONEachRow' })).json<{ c: string }>()
     const stored = Number(row?.c ?? 0)
     if (stored >= expected) return
-    if (Date.now() > deadline) throw new Error(`only ${stored} of ${expected} predictions were stored after ${timeoutMs / 1000}s`)
+    if (Date.now() > deadline) throw new Error(`only ${stored} of ${expected} rows were stored in ${table} after ${timeoutMs / 1000}s`)
     await new Promise((r) => setTimeout(r, 250))
   }
 }
