@@ -36,6 +36,10 @@ export class Decoder<T> {
       if (isDriftwatchError(cause)) throw cause
       throw new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `schema ${schemaId}: ${(cause as Error).message}`, { cause, retriable: true })
     }
+    const missing = missingRequiredFields(this.reader, writer)
+    if (missing.length > 0) {
+      throw new DriftwatchError('DW_MISSING_FIELD', `schema ${schemaId} lacks required field(s) ${missing.join(', ')} (no default in ${this.reader.name})`, { schemaId, path: missing[0] })
+    }
     try {
       this.resolvers.set(schemaId, writer.equals(this.reader) ? null : this.reader.createResolver(writer))
     } catch (cause) {
@@ -51,4 +55,13 @@ export class Decoder<T> {
       throw new DriftwatchError('DW_DECODE_FAILED', `Avro payload does not match schema ${schemaId}: ${(cause as Error).message}`, { cause, schemaId })
     }
   }
+}
+
+/** Top-level reader fields with no default that the writer's record does not have. */
+function missingRequiredFields(reader: avro.Type, writer: avro.Type): string[] {
+  const fieldsOf = (t: avro.Type) => ((t as unknown as { fields?: { name: string; defaultValue(): unknown }[] }).fields ?? [])
+  const writerNames = new Set(fieldsOf(writer).map((f) => f.name))
+  return fieldsOf(reader)
+    .filter((f) => !writerNames.has(f.name) && f.defaultValue() === undefined)
+    .map((f) => f.name)
 }
