@@ -2,7 +2,7 @@
  * driftwatch's public library API: the producer client for model services, the event types,
  * and the pure metric code (statistics, streaming detectors, performance, fairness).
  */
-export { createPredictionLogger, type PredictionLogger, type PredictionLoggerOptions } from './client/prediction-logger.js'
+export { createPredictionLogger, type GroundTruthInput, type PredictionInput, type PredictionLogger, type PredictionLoggerOptions } from './client/prediction-logger.js'
 export type { GroundTruthEvent, PredictionEvent, FeatureValue, Variant } from './ingest/schemas.js'
 export { DriftwatchError, ErrorCodes, type ErrorCode } from './errors.js'
 export type { StatResult, Accumulator } from './metrics/types.js'

@@ -33,9 +33,19 @@ export interface PredictionLoggerOptions {
   readonly onError?: (error: unknown) => void
 }
 
+/** A prediction as logged: optional fields take their Avro defaults. */
+export type PredictionInput = Omit<PredictionEvent, 'prediction' | 'segments' | 'deployment' | 'subject_id'> & {
+  prediction: Partial<PredictionEvent['prediction']>
+  segments?: PredictionEvent['segments']
+  deployment?: Partial<PredictionEvent['deployment']>
+  subject_id?: string | null
+}
+
+export type GroundTruthInput = Omit<GroundTruthEvent, 'label' | 'source'> & { label: Partial<GroundTruthEvent['label']>; source?: string }
+
 export interface PredictionLogger {
-  logPrediction(event: Partial<PredictionEvent> & Pick<PredictionEvent, 'prediction_id' | 'model_id' | 'model_version' | 'event_time' | 'features' | 'prediction'>): void
-  logGroundTruth(event: Partial<GroundTruthEvent> & Pick<GroundTruthEvent, 'prediction_id' | 'label_time'> & { label: Partial<GroundTruthEvent['label']> }): void
+  logPrediction(event: PredictionInput): void
+  logGroundTruth(event: GroundTruthInput): void
   flush(): Promise<void>
   close(): Promise<void>
 }
