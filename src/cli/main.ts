@@ -10,6 +10,7 @@ import { EXIT, type CommandContext } from './command.js'
 import { runDemo } from './demo.js'
 import { runMigrate } from './migrate.js'
 import { runStart } from './start.js'
+import { registerReportCommand } from './report.js'
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -41,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--per-day <n>', 'predictions per day', '2000')
     .option('--seed <n>', 'random seed', '42')
     .action((o: { days: string; perDay: string; seed: string }) => ctx.run(() => runDemo(ctx.config(), o)))
+
+  registerReportCommand(program, ctx)
 
   try {
     await program.parseAsync(argv)

@@ -1,0 +1,93 @@
+/**
+ * Challenger minus champion, for two binary classifiers that served independent traffic
+ * (a canary or A/B split), each metric with an interval at `confidence` (default 0.95):
+ *
+ *   accuracy          (TP + TN) / n          Newcombe hybrid score  (./proportion-difference.ts)
+ *   precision         TP / (TP + FP)         Newcombe
+ *   recall (TPR)      TP / (TP + FN)         Newcombe
+ *   falsePositiveRate FP / (FP + TN)         Newcombe
+ *   selectionRate     (TP + FP) / n          Newcombe
+ *   f1                2TP / (2TP + FP + FN)  delta method          (./f1-difference.ts)
+ *   rocAuc            from scores            DeLong                (./delong.ts), when both
+ *                                                                   samples carry rank groups
+ * Precision and recall are proportions conditional on their denominators (predicted and
+ * actual positives), so the binomial intervals apply to them given those counts.
+ * `binaryConfusion` turns 0/1 label and prediction arrays into the counts, dropping pairs
+ * where either is not 0/1 (the performance input policy).
+ */
+import { aucDifference } from './delong.js'
+import type { DifferenceOptions, DifferenceResult } from './difference.js'
+import { type BinaryConfusion, f1Difference } from './f1-difference.js'
+import { type Proportion, proportionDifference } from './proportion-difference.js'
+import type { RankGroup } from '../performance/index.js'
+
+export interface ModelSample {
+  readonly confusion: BinaryConfusion
+  /** Tie groups of the scores, highest first (./delong.ts), for the ROC AUC difference. */
+  readonly rankGroups?: readonly RankGroup[]
+}
+
+export interface ModelComparison {
+  readonly accuracy: DifferenceResult
+  readonly precision: DifferenceResult
+  readonly recall: DifferenceResult
+  readonly falsePositiveRate: DifferenceResult
+  readonly selectionRate: DifferenceResult
+  readonly f1: DifferenceResult
+  readonly rocAuc?: DifferenceResult
+}
+
+export const RATE_METRICS = ['accuracy', 'precision', 'recall', 'falsePositiveRate', 'selectionRate'] as const
+export type RateMetric = (typeof RATE_METRICS)[number]
+
+export function rateOf(metric: RateMetric, { tp, fp, tn, fn }: BinaryConfusion): Proportion {
+  switch (metric) {
+    case 'accuracy':
+      return { successes: tp + tn, trials: tp + fp + tn + fn }
+    case 'precision':
+      return { successes: tp, trials: tp + fp }
+    case 'recall':
+      return { successes: tp, trials: tp + fn }
+    case 'falsePositiveRate':
+      return { successes: fp, trials: fp + tn }
+    case 'selectionRate':
+      return { successes: tp + fp, trials: tp + fp + tn + fn }
+  }
+}
+
+export function binaryConfusion(yTrue: readonly number[], yPred: readonly number[]): BinaryConfusion {
+  if (yTrue.length !== yPred.length) throw new RangeError(`binaryConfusion: arrays differ in length (${yTrue.length} vs ${yPred.length})`)
+  const c = { tp: 0, fp: 0, tn: 0, fn: 0 }
+  yTrue.forEach((y, i) => {
+    const p = yPred[i]
+    if ((y !== 0 && y !== 1) || (p !== 0 && p !== 1)) return
+    if (y === 1 && p === 1) c.tp++
+    else if (y === 1) c.fn++
+    else if (p === 1) c.fp++
+    else c.tn++
+  })
+  return c
+}
+
+/** Every metric as `x − y`: challenger − champion, or current − reference. */
+export function compareBinary(x: ModelSample, y: ModelSample, options: DifferenceOptions = {}): ModelComparison {
+  const rate = (metric: RateMetric): DifferenceResult => {
+    const r = proportionDifference(rateOf(metric, x.confusion), rateOf(metric, y.confusion), options)
+    return { ...r, params: { ...r.params, metric } }
+  }
+  const auc = x.rankGroups !== undefined && y.rankGroups !== undefined ? aucDifference(x.rankGroups, y.rankGroups, options) : undefined
+  return {
+    accuracy: rate('accuracy'),
+    precision: rate('precision'),
+    recall: rate('recall'),
+    falsePositiveRate: rate('falsePositiveRate'),
+    selectionRate: rate('selectionRate'),
+    f1: f1Difference(x.confusion, y.confusion, options),
+    ...(auc === undefined ? {} : { rocAuc: auc }),
+  }
+}
+
+/** Challenger − champion. */
+export function compareModels(champion: ModelSample, challenger: ModelSample, options: DifferenceOptions = {}): ModelComparison {
+  return compareBinary(challenger, champion, options)
+}

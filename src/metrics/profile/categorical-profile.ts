@@ -1,0 +1,40 @@
+/**
+ * Reference profile of one categorical column: how often each category occurs.
+ *
+ *   categories[c] = number of values whose text (./values.ts) is c
+ *   frequency(c)  = categories[c] / Σ categories   (0 for a category the reference never had)
+ *
+ * Categories are listed in code-unit order (deterministic JSON). Missing values and type
+ * violations are counted and are not categories.
+ */
+import { compareText, type FeatureValue, readCategory } from './values.js'
+
+export interface CategoricalProfile {
+  readonly kind: 'categorical'
+  readonly count: number
+  readonly missing: number
+  readonly typeViolations: number
+  readonly nUnique: number
+  readonly categories: Readonly<Record<string, number>>
+}
+
+export function categoricalProfile(column: readonly FeatureValue[]): CategoricalProfile {
+  const counts = new Map<string, number>()
+  let missing = 0
+  let typeViolations = 0
+  for (const v of column) {
+    const r = readCategory(v)
+    if (r.kind === 'missing') missing++
+    else if (r.kind === 'violation') typeViolations++
+    else counts.set(r.value, (counts.get(r.value) ?? 0) + 1)
+  }
+  const sorted = [...counts.entries()].sort(([a], [b]) => compareText(a, b))
+  return { kind: 'categorical', count: column.length, missing, typeViolations, nUnique: sorted.length, categories: Object.fromEntries(sorted) }
+}
+
+/** Share of the profile's categorised values that are `category`; NaN for an empty profile. */
+export function categoryFrequency(profile: CategoricalProfile, category: string): number {
+  const total = profile.count - profile.missing - profile.typeViolations
+  if (total === 0) return Number.NaN
+  return Object.hasOwn(profile.categories, category) ? (profile.categories[category] as number) / total : 0
+}

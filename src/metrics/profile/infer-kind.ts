@@ -1,0 +1,23 @@
+/**
+ * Column kind when none is given: by value type, then Evidently's few-values rule.
+ *
+ *   every non-missing value is a number and there are more than CATEGORICAL_MAX_UNIQUE (5)
+ *   distinct finite values → numerical; otherwise → categorical
+ *
+ * So a 0/1 flag or a 1–5 rating stored as numbers is categorical, as Evidently treats
+ * numerical columns with at most 5 values (../drift/select-method.ts). A column with no
+ * value at all is categorical (there is nothing to bin). A kind given in the configuration
+ * always wins over this guess.
+ */
+import { CATEGORICAL_MAX_UNIQUE } from '../drift/index.js'
+import { type ColumnKind, type FeatureValue, isMissing } from './values.js'
+
+export function inferKind(column: readonly FeatureValue[]): ColumnKind {
+  const distinct = new Set<number>()
+  for (const v of column) {
+    if (isMissing(v)) continue
+    if (typeof v !== 'number') return 'categorical'
+    if (Number.isFinite(v)) distinct.add(v)
+  }
+  return distinct.size > CATEGORICAL_MAX_UNIQUE ? 'numerical' : 'categorical'
+}

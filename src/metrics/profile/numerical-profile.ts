@@ -1,0 +1,110 @@
+/**
+ * Reference profile of one numerical column.
+ *
+ *   min, max          over the finite values
+ *   mean              Σx / n (summed in ascending order; within 1e-9 of numpy's pairwise np.mean)
+ *   std               population standard deviation, ddof = 0 (np.std), two-pass
+ *   quantiles         numpy 'linear' at PROFILE_QUANTILES (./quantiles.ts)
+ *   binEdges/Counts   reference deciles and counts, ../drift/reference-bins.ts, the bins the
+ *                     binned drift distances (PSI, Jensen–Shannon, Hellinger, KL) compare over
+ *   values            frequency of each distinct value, kept only when there are at most
+ *                     CATEGORICAL_MAX_UNIQUE (5) of them, so a column that drift treats as
+ *                     categorical (../drift/select-method.ts) can be compared as such
+ * Conventions: missing values (null, undefined, NaN) and type violations (see ./values.ts)
+ * are counted and left out; ±Infinity is counted in `nonFinite` and left out of every
+ * statistic. Undefined statistics (no finite value; std of one value is 0) are null, so the
+ * profile is plain JSON. Reference values: numpy, scripts/reference/quality.py.
+ */
+import { binCounts, CATEGORICAL_MAX_UNIQUE, referenceBinEdges } from '../drift/index.js'
+import { PROFILE_QUANTILES, quantileSorted } from './quantiles.js'
+import { type FeatureValue, readNumber } from './values.js'
+
+export interface QuantileProfile {
+  readonly levels: readonly number[]
+  readonly values: readonly (number | null)[]
+}
+
+export interface NumericalProfile {
+  readonly kind: 'numerical'
+  /** Values seen, of any kind. */
+  readonly count: number
+  readonly missing: number
+  readonly typeViolations: number
+  /** ±Infinity values. */
+  readonly nonFinite: number
+  /** Finite values: the sample every statistic below describes. */
+  readonly finite: number
+  readonly nUnique: number
+  readonly min: number | null
+  readonly max: number | null
+  readonly mean: number | null
+  readonly std: number | null
+  readonly quantiles: QuantileProfile
+  readonly binEdges: readonly number[]
+  readonly binCounts: readonly number[]
+  /** Distinct value (as text, String(x)) → count; only when nUnique <= 5. */
+  readonly values?: Readonly<Record<string, number>>
+}
+
+export function jsonNumber(x: number): number | null {
+  return Number.isFinite(x) ? x : null
+}
+
+export function numericalProfile(column: readonly FeatureValue[]): NumericalProfile {
+  const finite: number[] = []
+  let missing = 0
+  let typeViolations = 0
+  let nonFinite = 0
+  for (const v of column) {
+    const r = readNumber(v)
+    if (r.kind === 'missing') missing++
+    else if (r.kind === 'violation') typeViolations++
+    else if (Number.isFinite(r.value)) finite.push(r.value)
+    else nonFinite++
+  }
+  const sorted = Float64Array.from(finite).sort()
+  const n = sorted.length
+  // Summed in sorted order, so the profile does not depend on the order of the rows.
+  let sum = 0
+  for (const x of sorted) sum += x
+  const mean = n === 0 ? Number.NaN : sum / n
+  let ss = 0
+  for (const x of sorted) ss += (x - mean) ** 2
+  const distinct = distinctCounts(sorted)
+  const edges = referenceBinEdges(finite)
+  return {
+    kind: 'numerical',
+    count: column.length,
+    missing,
+    typeViolations,
+    nonFinite,
+    finite: n,
+    nUnique: distinct.length,
+    min: n === 0 ? null : (sorted[0] as number),
+    max: n === 0 ? null : (sorted[n - 1] as number),
+    mean: jsonNumber(mean),
+    std: jsonNumber(Math.sqrt(ss / n)),
+    quantiles: { levels: PROFILE_QUANTILES, values: PROFILE_QUANTILES.map((q) => jsonNumber(quantileSorted(sorted, q))) },
+    binEdges: edges,
+    binCounts: binCounts(edges, finite).counts,
+    ...(distinct.length <= CATEGORICAL_MAX_UNIQUE ? { values: Object.fromEntries(distinct) } : {}),
+  }
+}
+
+/** [String(value), count] per distinct value of a sorted sample, ascending. */
+function distinctCounts(sorted: Float64Array): [string, number][] {
+  const out: [string, number][] = []
+  let previous = Number.NaN
+  for (const x of sorted) {
+    if (x === previous) (out[out.length - 1] as [string, number])[1] += 1
+    else out.push([String(x), 1])
+    previous = x
+  }
+  return out
+}
+
+/** The recorded quantile at `level` (one of PROFILE_QUANTILES), null if absent or undefined. */
+export function profileQuantile(profile: NumericalProfile, level: number): number | null {
+  const i = profile.quantiles.levels.indexOf(level)
+  return i < 0 ? null : (profile.quantiles.values[i] ?? null)
+}

@@ -1,0 +1,159 @@
+/**
+ * Performance of a model on one sample (the reference's baseline, or a current window), from
+ * ../performance, in a JSON form that keeps the counts later comparisons need.
+ *
+ * Classification (labels and predictions both present on a row):
+ *   binary     — the confusion matrix of the 0/1 outcomes (1 = positive class, see
+ *                ./targets.ts), accuracy, and precision / recall / F1 of the positive class
+ *                (sklearn average='binary', pos_label=1, zero_division=0);
+ *   multiclass — the confusion matrix over class texts, accuracy, and macro-averaged
+ *                precision / recall / F1.
+ * Probabilistic (binary only; label and score present, score a probability in [0, 1]):
+ *   ROC AUC and average precision exact from the raw scores (sklearn), log loss, Brier score
+ *   and ECE (10 uniform bins), plus the mergeable states a stream compares with: the score
+ *   histogram (1000-point grid) and the calibration bins.
+ * Rows missing what a metric needs are left out of it; a score outside [0, 1] or not finite
+ * is counted in `excluded`. Undefined values (no rows, one class for ROC AUC) are null.
+ */
+import {
+  averagePrecision,
+  type CalibrationState,
+  classificationReport,
+  confusionMatrix,
+  type ConfusionMatrix,
+  probabilisticAccumulator,
+  rocAuc,
+  scoreHistogramAccumulator,
+  type ScoreHistogramState,
+} from '../performance/index.js'
+import { jsonNumber } from './numerical-profile.js'
+import { binaryOutcomes, type Targets, type Task } from './targets.js'
+
+export interface ClassificationProfile {
+  readonly n: number
+  readonly labels: readonly (string | number)[]
+  /** Rows true, columns predicted, as sklearn's confusion_matrix. */
+  readonly matrix: readonly (readonly number[])[]
+  readonly accuracy: number | null
+  readonly precision: number | null
+  readonly recall: number | null
+  readonly f1: number | null
+  readonly average: 'binary' | 'macro'
+}
+
+export interface ProbabilisticProfile {
+  readonly n: number
+  readonly excluded: number
+  readonly rocAuc: number | null
+  readonly averagePrecision: number | null
+  readonly logLoss: number | null
+  readonly brierScore: number | null
+  readonly expectedCalibrationError: number | null
+  readonly scoreHistogram: ScoreHistogramState
+  readonly calibration: CalibrationState
+}
+
+export interface PerformanceProfile {
+  readonly task: Task
+  readonly positiveClass: string | null
+  readonly classification?: ClassificationProfile
+  readonly probabilistic?: ProbabilisticProfile
+}
+
+const isProbability = (p: number): boolean => Number.isFinite(p) && p >= 0 && p <= 1
+
+export function performanceProfile(targets: Targets): PerformanceProfile {
+  const classification = targets.task === 'binary' ? binaryClassification(targets) : multiclassClassification(targets)
+  const probabilistic = probabilisticProfile(targets)
+  return {
+    task: targets.task,
+    positiveClass: targets.positiveClass,
+    ...(classification === undefined ? {} : { classification }),
+    ...(probabilistic === undefined ? {} : { probabilistic }),
+  }
+}
+
+function classificationOf(cm: ConfusionMatrix, average: 'binary' | 'macro'): ClassificationProfile {
+  const r = classificationReport(cm, average === 'binary' ? { average, posLabel: 1 } : { average })
+  return {
+    n: cm.n,
+    labels: cm.labels,
+    matrix: cm.matrix,
+    accuracy: jsonNumber(r.accuracy.score),
+    precision: jsonNumber(r.precision.score),
+    recall: jsonNumber(r.recall.score),
+    f1: jsonNumber(r.f1.score),
+    average,
+  }
+}
+
+function binaryClassification(targets: Targets): ClassificationProfile | undefined {
+  const { yTrue, yPred } = binaryOutcomes(targets)
+  if (yTrue === undefined || yPred === undefined) return undefined
+  const t: number[] = []
+  const p: number[] = []
+  yTrue.forEach((y, i) => {
+    const q = yPred[i]
+    if (y !== null && q !== null && q !== undefined) {
+      t.push(y)
+      p.push(q)
+    }
+  })
+  // Both classes are always listed, so the matrix is 2×2 even for a one-class sample.
+  const cm = confusionMatrix([0, 1, ...t], [0, 1, ...p])
+  const matrix = cm.matrix.map((row, i) => row.map((c, j) => c - (i === j ? 1 : 0)))
+  return classificationOf({ labels: cm.labels, matrix, n: t.length, excluded: 0 }, 'binary')
+}
+
+function multiclassClassification(targets: Targets): ClassificationProfile | undefined {
+  const { labels, predictions } = targets
+  if (labels === undefined || predictions === undefined) return undefined
+  const t: string[] = []
+  const p: string[] = []
+  labels.forEach((y, i) => {
+    const q = predictions[i]
+    if (y !== null && q !== null && q !== undefined) {
+      t.push(y)
+      p.push(q)
+    }
+  })
+  return classificationOf(confusionMatrix(t, p), 'macro')
+}
+
+function probabilisticProfile(targets: Targets): ProbabilisticProfile | undefined {
+  const { yTrue } = binaryOutcomes(targets)
+  const scores = targets.scores
+  if (yTrue === undefined || scores === undefined) return undefined
+  const y: number[] = []
+  const s: number[] = []
+  let excluded = 0
+  yTrue.forEach((label, i) => {
+    const score = scores[i]
+    if (label === null || score === null || score === undefined) return
+    if (!isProbability(score)) excluded++
+    else {
+      y.push(label)
+      s.push(score)
+    }
+  })
+  const probabilistic = probabilisticAccumulator()
+  const histogram = scoreHistogramAccumulator()
+  const pState = probabilistic.create()
+  const hState = histogram.create()
+  y.forEach((yTrue, i) => {
+    probabilistic.update(pState, { yTrue, probability: s[i] as number })
+    histogram.update(hState, { yTrue, score: s[i] as number })
+  })
+  const r = probabilistic.result(pState)
+  return {
+    n: y.length,
+    excluded,
+    rocAuc: jsonNumber(rocAuc(y, s).score),
+    averagePrecision: jsonNumber(averagePrecision(y, s).score),
+    logLoss: jsonNumber(r.logLoss.score),
+    brierScore: jsonNumber(r.brierScore.score),
+    expectedCalibrationError: jsonNumber(r.expectedCalibrationError.score),
+    scoreHistogram: hState,
+    calibration: pState.calibration,
+  }
+}

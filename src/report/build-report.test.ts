@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import type { Row } from '../metrics/profile/index.js'
+import { buildReport, type ReportInput } from './build-report.js'
+import { resolveColumns } from './columns.js'
+import { DEFAULT_REPORT_CONFIG } from './config.js'
+import { formatText } from './format-text.js'
+
+// Deterministic inline data: 120 reference rows, 90 current rows with income shifted and a
+// new employment category; two groups of 60 / 45 for fairness.
+function rows(n: number, shift: number, extra: string | null): Row[] {
+  return Array.from({ length: n }, (_, i) => {
+    const income = 30 + ((i * 37) % 50) + shift
+    const score = Math.round(((income - 20) / 80) * 1000) / 1000
+    return {
+      income,
+      employment: extra !== null && i % 9 === 0 ? extra : (['salaried', 'self-employed', 'unemployed'][i % 3] as string),
+      gender: i % 2 === 0 ? 'f' : 'm',
+      label: String((i * 7) % 10 < 5 ? 1 : 0),
+      prediction: String(score >= 0.5 ? 1 : 0),
+      score,
+    }
+  })
+}
+
+function input(reference: Row[], current: Row[], overrides: Partial<ReportInput['config']> = {}, protectedAttributes = ['gender']): ReportInput {
+  const columns = Object.keys(reference[0] ?? {})
+  const roles = resolveColumns(columns, Object.keys(current[0] ?? reference[0] ?? {}), DEFAULT_REPORT_CONFIG, protectedAttributes)
+  return { reference, current, roles, kinds: { income: 'numerical', employment: 'categorical', gender: 'categorical' }, config: { ...DEFAULT_REPORT_CONFIG, ...overrides } }
+}
+
+describe('buildReport on inline data', () => {
+  const report = buildReport(input(rows(120, 0, null), rows(90, 15, 'gig')))
+
+  it('features, dataset, performance, fairness, quality', () => {
+    expect(Object.keys(report.features)).toEqual(['employment', 'gender', 'income'])
+    expect(report.features['income']).toMatchObject({ kind: 'numerical', method: 'ks', drift_detected: true })
+    expect(report.features['employment']?.unseen_categories?.categories).toEqual(['gig'])
+    expect(report.dataset).toMatchObject({ number_of_features: 3, evaluated_features: 3, reference_rows: 120, current_rows: 90 })
+    expect(report.performance).toMatchObject({ task: 'binary', positive_class: '1', prediction_source: 'column' })
+    expect(Object.keys(report.performance['degradation'] as object)).toEqual(['accuracy', 'precision', 'recall', 'falsePositiveRate', 'selectionRate', 'f1', 'rocAuc'])
+    expect(Object.keys((report.fairness['gender'] as { groups: object }).groups)).toEqual(['f', 'm'])
+    expect((report.quality['features'] as Record<string, { new_categories?: object }>)['employment']?.new_categories).toEqual({ gig: 10 })
+    expect(report.notes).toEqual([])
+  })
+
+  it('equals its JSON round trip (nulls, never NaN)', () => {
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report)
+  })
+
+  it('drift_detected follows the Benjamini–Hochberg adjusted p-value; none: the raw one', () => {
+    for (const f of Object.values(report.features)) {
+      if (f.adjusted_p_value !== undefined && f.adjusted_p_value !== null) expect(f.drift_detected).toBe(f.adjusted_p_value < f.threshold)
+      expect(f.adjusted_p_value ?? 1).toBeGreaterThanOrEqual(f.p_value ?? 0)
+    }
+    const raw = buildReport(input(rows(120, 0, null), rows(90, 15, 'gig'), { correction: 'none' }))
+    for (const f of Object.values(raw.features)) expect(f.adjusted_p_value).toBe(f.p_value)
+  })
+
+  it('no target columns: drift and quality only, no fairness, a note', () => {
+    const strip = (rs: Row[]) => rs.map(({ income, employment, gender }) => ({ income, employment, gender }))
+    const r = buildReport(input(strip(rows(50, 0, null)), strip(rows(40, 0, null))))
+    expect(r.performance['degradation']).toEqual({})
+    expect(r.performance).not.toHaveProperty('calibration_drift')
+    expect(r.fairness).toEqual({})
+    expect(r.notes.join(' ')).toMatch(/no "label" column/)
+  })
+
+  it('multiclass labels: accuracy degradation only, fairness skipped', () => {
+    const multi = (rs: Row[]) => rs.map((r, i) => ({ ...r, label: ['a', 'b', 'c'][i % 3], prediction: ['a', 'b', 'c'][(i * 2) % 3] }))
+    const r = buildReport(input(multi(rows(60, 0, null)), multi(rows(60, 0, null))))
+    expect(r.performance['task']).toBe('multiclass')
+    expect(Object.keys(r.performance['degradation'] as object)).toEqual(['accuracy'])
+    expect(r.fairness).toEqual({})
+  })
+
+  it('an empty current window: nulls and undefined verdicts, no crash', () => {
+    const r = buildReport(input(rows(50, 0, null), []))
+    expect(r.dataset['drift_share']).toBeNull()
+    expect(Object.values(r.features).every((f) => f.drift_detected === null)).toBe(true)
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r)
+    expect(formatText(r)).toContain('0 current rows')
+  })
+
+  it('a threshold for a column that is not a feature is a configuration error', () => {
+    expect(() => buildReport(input(rows(10, 0, null), rows(10, 0, null), { thresholds: { label: 0.1 } }))).toThrow(/not features: label/)
+  })
+})

@@ -1,0 +1,96 @@
+/**
+ * A batch report of the current rows against the reference rows: feature drift, dataset drift,
+ * performance, fairness and data quality. Pure: rows in, JSON-ready object out.
+ *
+ * Drift verdicts: each feature's deciding statistic and threshold (./feature-drift.ts) go to
+ * src/metrics/drift/dataset-drift.ts together, which applies the Benjamini–Hochberg correction
+ * to the p-values of all test features (or none, `correction: none`, Evidently's behaviour),
+ * so drift_detected compares the adjusted p-value with the threshold, and drift_share is the
+ * share of drifted features among those that could be evaluated.
+ */
+import { DriftwatchError } from '../errors.js'
+import { datasetDriftShare } from '../metrics/drift/index.js'
+import {
+  buildProfile,
+  type ColumnKind,
+  column,
+  readTargets,
+  resolveTask,
+  type Row,
+  type TargetColumns,
+  targetColumns,
+} from '../metrics/profile/index.js'
+import type { ColumnRoles } from './columns.js'
+import type { ReportConfig } from './config.js'
+import { fairnessSection } from './fairness-section.js'
+import { columnDrift } from './feature-drift.js'
+import { performanceSection } from './performance-section.js'
+import { qualitySection } from './quality-section.js'
+import { type FeatureDriftJson, num, type ReportJson } from './types.js'
+
+export interface ReportInput {
+  readonly reference: readonly Row[]
+  readonly current: readonly Row[]
+  readonly roles: ColumnRoles
+  /** The kind of every feature in roles.features. */
+  readonly kinds: Readonly<Record<string, ColumnKind>>
+  readonly config: Pick<ReportConfig, 'task' | 'positiveClass' | 'thresholds' | 'correction' | 'minGroupSize' | 'confidence' | 'outlierThreshold'>
+}
+
+function concatColumns(a: TargetColumns, b: TargetColumns): TargetColumns {
+  const join = (k: keyof TargetColumns) => (a[k] || b[k] ? { [k]: [...(a[k] ?? []), ...(b[k] ?? [])] } : {})
+  return { ...join('label'), ...join('prediction') }
+}
+
+export function buildReport({ reference, current, roles, kinds, config }: ReportInput): ReportJson {
+  const unknown = Object.keys(config.thresholds).filter((f) => !roles.features.includes(f))
+  if (unknown.length > 0) {
+    throw new DriftwatchError('DW_CONFIG_INVALID', `thresholds name columns that are not features: ${unknown.join(', ')}`)
+  }
+  const notes: string[] = roles.missingInCurrent.map((f) => `feature "${f}" is not a column of the current file: read as all missing`)
+  const refColumns = targetColumns(reference, roles.targets)
+  const curColumns = targetColumns(current, roles.targets)
+  const spec = resolveTask(concatColumns(refColumns, curColumns), config)
+  const refTargets = readTargets(refColumns, spec)
+  const curTargets = readTargets(curColumns, spec)
+
+  const drifts = roles.features.map((name) => {
+    const kind = kinds[name] ?? 'categorical'
+    return { name, drift: columnDrift(name, kind, column(reference, name), column(current, name), config.thresholds[name]) }
+  })
+  const dataset = datasetDriftShare(
+    drifts.map(({ name, drift }) => ({ feature: name, result: drift.selected, threshold: drift.threshold })),
+    { correction: config.correction },
+  )
+  const features: Record<string, FeatureDriftJson> = {}
+  drifts.forEach(({ name, drift }, i) => {
+    const verdict = dataset.features[i]
+    const adjusted = verdict?.adjustedPValue
+    features[name] = {
+      ...drift.json,
+      ...(drift.json.p_value !== undefined ? { adjusted_p_value: num(adjusted) } : {}),
+      drift_detected: verdict?.driftDetected ?? null,
+    }
+  })
+  const p = dataset.result.params
+  const profile = buildProfile(reference, { features: roles.features, kinds, targets: roles.targets, ...spec, positiveClass: spec.positiveClass ?? undefined })
+  return {
+    features,
+    dataset: {
+      drift_share: num(dataset.result.score),
+      drifted_features: p['driftedFeatures'],
+      evaluated_features: p['evaluatedFeatures'],
+      number_of_features: p['features'],
+      correction: config.correction,
+      reference_rows: reference.length,
+      current_rows: current.length,
+    },
+    performance: performanceSection(
+      { reference: { rows: reference, targets: refTargets }, current: { rows: current, targets: curTargets }, roles, confidence: config.confidence },
+      notes,
+    ),
+    fairness: fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes),
+    quality: qualitySection(profile, reference, current, config.outlierThreshold),
+    notes,
+  }
+}

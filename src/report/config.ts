@@ -1,0 +1,73 @@
+/**
+ * The model file of `driftwatch report --config model.yaml`: one model, in the shape of a
+ * `models:` entry of driftwatch.yaml (src/config/file.ts's ModelSchema: id, task,
+ * positiveClass, features, protected), plus what a batch report needs:
+ *
+ *   id: loan-model                 # optional
+ *   task: binary                   # binary | multiclass; default: inferred from the labels
+ *   positiveClass: "1"             # default: see src/metrics/profile/targets.ts
+ *   features:                      # the feature columns and their kinds; default: every
+ *     income: numerical            # column but the targets, kinds inferred
+ *     employment: categorical
+ *   protected: [gender]            # fairness attributes (added to --protected)
+ *   thresholds:                    # per feature: a threshold for the auto-selected method,
+ *     income: 0.2                  # or a method and its threshold
+ *     employment: { method: psi, threshold: 0.25 }
+ *   columns: { label: label, prediction: prediction, score: score }   # target column names
+ *   correction: benjamini-hochberg # or none (raw p-values, as Evidently)
+ *   minGroupSize: 30               # fairness groups smaller than this are not compared
+ *   confidence: 0.95               # of the performance-difference intervals
+ *   outlierThreshold: 0.25
+ * Validated once; every problem is reported with its path, as src/config/file.ts does.
+ * Pure: the CLI reads the file and passes the text.
+ */
+import { parse } from 'yaml'
+import { z } from 'zod'
+import { DriftwatchError } from '../errors.js'
+
+/** Methods a threshold may name: those the report computes (p-value tests first). */
+export const TEST_METHODS = ['ks', 'chi2', 'z'] as const
+export const DISTANCE_METHODS = ['wasserstein', 'psi', 'jensenshannon', 'hellinger', 'kl', 'linf'] as const
+export type ReportMethod = (typeof TEST_METHODS)[number] | (typeof DISTANCE_METHODS)[number]
+
+const Threshold = z.union([
+  z.number(),
+  z.strictObject({ method: z.enum([...TEST_METHODS, ...DISTANCE_METHODS]), threshold: z.number() }),
+])
+
+export const ReportConfigSchema = z.strictObject({
+  id: z.string().min(1).max(256).optional(),
+  task: z.enum(['binary', 'multiclass']).optional(),
+  positiveClass: z.union([z.string().min(1), z.number()]).transform(String).optional(),
+  features: z.record(z.string(), z.enum(['numerical', 'categorical'])).optional(),
+  protected: z.array(z.string().min(1)).default([]),
+  thresholds: z.record(z.string(), Threshold).default({}),
+  columns: z
+    .strictObject({ label: z.string().min(1), prediction: z.string().min(1), score: z.string().min(1) })
+    .partial()
+    .default({}),
+  correction: z.enum(['benjamini-hochberg', 'none']).default('benjamini-hochberg'),
+  minGroupSize: z.number().int().min(1).default(30),
+  confidence: z.number().gt(0).lt(1).default(0.95),
+  outlierThreshold: z.number().gt(0).max(1).default(0.25),
+})
+
+export type ReportConfig = z.infer<typeof ReportConfigSchema>
+export type ThresholdSetting = z.infer<typeof Threshold>
+
+export const DEFAULT_REPORT_CONFIG: ReportConfig = ReportConfigSchema.parse({})
+
+export function parseReportConfig(text: string, fileName: string): ReportConfig {
+  let raw: unknown
+  try {
+    raw = parse(text) ?? {}
+  } catch (e) {
+    throw new DriftwatchError('DW_CONFIG_INVALID', `${fileName}: not valid YAML: ${(e as Error).message}`)
+  }
+  const parsed = ReportConfigSchema.safeParse(raw)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${fileName}: ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    throw new DriftwatchError('DW_CONFIG_INVALID', `invalid model file:\n  ${problems.join('\n  ')}`, { problems })
+  }
+  return parsed.data
+}

@@ -1,0 +1,52 @@
+/**
+ * From CSV text cells to typed rows. Pure: the CLI parses the file (csv-parse) into records of
+ * strings, this decides what each cell means.
+ *
+ * - missing: an empty cell or one of MISSING_TOKENS (a subset of pandas' default na_values:
+ *   "", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "<NA>") → null;
+ * - number columns (numerical features, the score): a decimal number (JavaScript/CSV syntax,
+ *   e.g. -1.5, .5, 1e-3; not hex, not "1,5") → number; inf / Infinity with a sign → ±Infinity;
+ *   anything else stays a string, which the quality checks count as a type violation;
+ * - text columns (categorical features, label, prediction, protected attributes): the cell as
+ *   written, so "1" and "1.0" are different categories.
+ * A column whose kind is not configured is numerical when every non-missing reference cell is
+ * a number and there are more than 5 distinct values (src/metrics/profile/infer-kind.ts).
+ */
+import { type ColumnKind, type FeatureValue, inferKind, type Row } from '../metrics/profile/index.js'
+
+export type CsvRecord = Readonly<Record<string, string>>
+export type CellType = 'number' | 'text'
+
+export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '<NA>'])
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+const INFINITY = /^([+-]?)(inf|infinity)$/i
+
+export function parseCell(cell: string | undefined, type: CellType): FeatureValue {
+  if (cell === undefined || MISSING_TOKENS.has(cell)) return null
+  if (type === 'text') return cell
+  if (DECIMAL.test(cell)) return Number(cell)
+  const inf = INFINITY.exec(cell)
+  if (inf) return inf[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
+  return cell
+}
+
+/** Rows with each column typed as `types` says (columns not listed: text). */
+export function typeRecords(records: readonly CsvRecord[], types: Readonly<Record<string, CellType>>): Row[] {
+  return records.map((r) => {
+    const row: Record<string, FeatureValue> = {}
+    for (const [k, cell] of Object.entries(r)) row[k] = parseCell(cell, Object.hasOwn(types, k) ? (types[k] as CellType) : 'text')
+    return row
+  })
+}
+
+/** The kind of each feature: configured, or inferred from the reference cells read as numbers. */
+export function featureKinds(
+  reference: readonly CsvRecord[],
+  features: readonly string[],
+  given: Readonly<Record<string, ColumnKind>> = {},
+): Record<string, ColumnKind> {
+  return Object.fromEntries(
+    features.map((f) => [f, given[f] ?? inferKind(reference.map((r) => parseCell(r[f], 'number')))]),
+  )
+}

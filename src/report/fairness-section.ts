@@ -1,0 +1,80 @@
+/**
+ * The report's fairness section: for each protected attribute, per-group rates and the parity
+ * metrics of src/metrics/fairness (fairlearn's between-groups differences and ratios) on the
+ * current file. Needs a binary task with labels and predictions (or scores, thresholded at
+ * 0.5) in the current file. Groups are the attribute's values as text; rows with a missing
+ * group, label or prediction are left out and counted in `excluded`. Groups smaller than
+ * minGroupSize are reported but not compared (status "insufficient").
+ */
+import { fairnessReport } from '../metrics/fairness/index.js'
+import { binaryOutcomes, column, readCategory, type Row, type Targets } from '../metrics/profile/index.js'
+import { num, type Section } from './types.js'
+
+export function fairnessSection(
+  rows: readonly Row[],
+  targets: Targets,
+  attributes: readonly string[],
+  minGroupSize: number,
+  notes: string[],
+): Record<string, Section> {
+  if (attributes.length === 0) return {}
+  const { yTrue, yPred } = binaryOutcomes(targets)
+  if (targets.task !== 'binary' || yTrue === undefined || yPred === undefined) {
+    notes.push('fairness needs a binary task with labels and predictions in the current file: skipped')
+    return {}
+  }
+  return Object.fromEntries(
+    attributes.map((attribute) => {
+      const groups: string[] = []
+      const t: number[] = []
+      const p: number[] = []
+      const s: number[] = []
+      let excluded = 0
+      column(rows, attribute).forEach((v, i) => {
+        const g = readCategory(v)
+        const y = yTrue[i]
+        const q = yPred[i]
+        if (g.kind !== 'value' || y === null || y === undefined || q === null || q === undefined) {
+          excluded++
+          return
+        }
+        groups.push(g.value)
+        t.push(y)
+        p.push(q)
+        s.push(targets.scores?.[i] ?? Number.NaN)
+      })
+      const report = fairnessReport({ groups, yTrue: t, yPred: p, ...(targets.scores ? { scores: s } : {}) }, { minGroupSize })
+      const parity = report.parity
+      return [
+        attribute,
+        {
+          groups: Object.fromEntries(
+            report.groups.map((g) => [
+              String(g.group),
+              {
+                count: g.count,
+                status: g.status,
+                selection_rate: num(g.selectionRate),
+                true_positive_rate: num(g.truePositiveRate),
+                false_positive_rate: num(g.falsePositiveRate),
+                positive_predictive_value: num(g.positivePredictiveValue),
+                accuracy: num(g.accuracy),
+                ...(targets.scores ? { ece: num(g.expectedCalibrationError) } : {}),
+              },
+            ]),
+          ),
+          demographic_parity_difference: num(parity.demographicParityDifference.score),
+          demographic_parity_ratio: num(parity.demographicParityRatio.score),
+          equalized_odds_difference: num(parity.equalizedOddsDifference.score),
+          equal_opportunity_difference: num(parity.equalOpportunityDifference.score),
+          disparate_impact_ratio: num(parity.disparateImpactRatio.score),
+          four_fifths_rule_violated: parity.disparateImpactRatio.fourFifthsRuleViolated,
+          groups_compared: parity.demographicParityDifference.params['groupsCompared'],
+          groups_insufficient: parity.demographicParityDifference.params['groupsInsufficient'],
+          min_group_size: minGroupSize,
+          excluded,
+        },
+      ]
+    }),
+  )
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { chiSquare, ks, psi, binCounts, referenceBinEdges } from '../metrics/drift/index.js'
+import { columnDrift } from './feature-drift.js'
+
+const range = <T,>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i))
+
+describe('columnDrift: numerical', () => {
+  const reference = range(200, (i) => i / 10)
+  const current = range(150, (i) => i / 10 + 3)
+
+  it('every numerical statistic, ks deciding for a small reference', () => {
+    const d = columnDrift('x', 'numerical', reference, current)
+    const k = ks(reference, current)
+    const edges = referenceBinEdges(reference)
+    expect(d.json).toMatchObject({ kind: 'numerical', treated_as: 'numerical', method: 'ks', threshold: 0.05, threshold_kind: 'p_value' })
+    expect(d.json.ks).toEqual({ statistic: k.score, p_value: k.pValue })
+    expect(d.json.drift_score).toBe(k.score)
+    expect(d.json.psi).toBe(psi(binCounts(edges, reference).counts, binCounts(edges, current).counts).score)
+    expect(Object.keys(d.json)).not.toContain('chi2')
+    expect(d.selected.method).toBe('ks')
+  })
+
+  it('a large reference: normed Wasserstein decides, against 0.1', () => {
+    const d = columnDrift('x', 'numerical', range(1500, (i) => i % 97), range(300, (i) => i % 89))
+    expect(d.json).toMatchObject({ method: 'wasserstein', threshold: 0.1, threshold_kind: 'score' })
+    expect(d.json).not.toHaveProperty('p_value')
+  })
+
+  it('NaN, ±Infinity, missing and type violations are left out', () => {
+    const d = columnDrift('x', 'numerical', [...reference, Number.NaN, null, 'text'], [...current, Number.POSITIVE_INFINITY, undefined])
+    expect([d.json.reference_count, d.json.current_count]).toEqual([200, 150])
+    expect(d.json.ks?.statistic).toBe(ks(reference, current).score)
+  })
+
+  it('few values: also compared as categories, chi2 or z decides', () => {
+    const d = columnDrift('x', 'numerical', range(60, (i) => i % 3), range(60, (i) => (i % 4 === 0 ? 0 : 1)))
+    expect(d.json).toMatchObject({ treated_as: 'categorical', method: 'chi2' })
+    expect(d.json.chi2?.statistic).toBe(chiSquare({ '0': 20, '1': 20, '2': 20 }, { '0': 15, '1': 45 }).score)
+    expect(d.json).toHaveProperty('ks')
+    const binary = columnDrift('x', 'numerical', [0, 1, 0, 1], [1, 1, 1, 0])
+    expect(binary.json.method).toBe('z')
+  })
+
+  it('an empty side: NaN scores, reported as null', () => {
+    const d = columnDrift('x', 'numerical', reference, [])
+    expect(d.json.drift_score).toBeNull()
+    expect(d.json.ks).toEqual({ statistic: null, p_value: null })
+    expect(Number.isNaN(d.selected.score)).toBe(true)
+  })
+
+  it('a single value and constant columns do not crash', () => {
+    expect(columnDrift('x', 'numerical', [5], [5]).json.method).toBe('z')
+    const constant = columnDrift('x', 'numerical', range(20, () => 2), range(20, () => 2))
+    expect(constant.json).toMatchObject({ drift_score: 0, p_value: 1, psi: 0 })
+  })
+})
+
+describe('columnDrift: categorical', () => {
+  const reference = range(90, (i) => ['a', 'b', 'c'][i % 3] as string)
+  const current = [...range(60, (i) => ['a', 'b'][i % 2] as string), 'new', 'new', 'other']
+
+  it('chi2, psi, Jensen–Shannon, L∞ and the unseen categories', () => {
+    const d = columnDrift('c', 'categorical', reference, current)
+    expect(d.json).toMatchObject({ kind: 'categorical', method: 'chi2', unseen_categories: { count: 2, observations: 3, categories: ['new', 'other'] } })
+    expect(d.json.chi2?.statistic).toBe(chiSquare({ a: 30, b: 30, c: 30 }, { a: 30, b: 30, new: 2, other: 1 }).score)
+    expect(d.json.linf).toBeCloseTo(1 / 3, 15) // category c: 1/3 of the reference, absent now
+    for (const k of ['ks', 'wasserstein', 'hellinger', 'kl']) expect(d.json).not.toHaveProperty(k)
+  })
+
+  it('thresholds: a number keeps the method, an object picks one', () => {
+    expect(columnDrift('c', 'categorical', reference, current, 0.01).json).toMatchObject({ method: 'chi2', threshold: 0.01 })
+    const d = columnDrift('c', 'categorical', reference, current, { method: 'psi', threshold: 0.3 })
+    expect(d.json).toMatchObject({ method: 'psi', threshold: 0.3, threshold_kind: 'score', drift_score: d.json.psi })
+    expect(() => columnDrift('c', 'categorical', reference, current, { method: 'ks', threshold: 0.05 })).toThrow(/does not apply/)
+    expect(() => columnDrift('c', 'categorical', reference, current, { method: 'z', threshold: 0.05 })).toThrow(/does not apply/)
+  })
+
+  it('booleans and numbers are categories as text; missing values are not categories', () => {
+    const d = columnDrift('c', 'categorical', [true, false, true, null], ['true', 'false', Number.NaN])
+    expect([d.json.reference_count, d.json.current_count]).toEqual([3, 2])
+    expect(d.json.unseen_categories?.count).toBe(0)
+  })
+})

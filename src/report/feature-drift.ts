@@ -1,0 +1,177 @@
+/**
+ * Drift of one column between the reference and the current file, every statistic that
+ * applies to its kind, and the one that decides (src/metrics/drift/select-method.ts, Evidently's
+ * defaults), all from src/metrics/drift:
+ *
+ *   numerical:   ks (scipy ks_2samp), wasserstein (normed by the reference std) and its raw
+ *                distance, and over reference-decile bins psi, jensen_shannon (base 2),
+ *                hellinger, kl (reference ‖ current)
+ *   categorical: chi2 (homogeneity, no correction), psi, jensen_shannon, linf, unseen
+ *                categories; z when the column has at most two values and a small reference
+ * A numerical column with at most 5 distinct values (reference ∪ current) is also compared as
+ * categories of its values (treated_as: categorical), as Evidently does: chi2 or z then decide.
+ * NaN, ±Infinity, missing values and type violations are left out (and counted elsewhere).
+ *
+ * The deciding method and threshold are the default ones unless the model file sets
+ * `thresholds.<feature>`: a number (the default method, that threshold) or { method, threshold }.
+ * Tests (ks, chi2, z) compare a p-value (drift when below), the others a score (drift when at
+ * or above). The verdict itself is taken over all features at once (./build-report.ts).
+ */
+import {
+  alignCategories,
+  binCounts,
+  categoricalJensenShannon,
+  categoricalPsi,
+  chiSquare,
+  type ColumnKind,
+  type DriftMethodChoice,
+  hellinger,
+  jensenShannon,
+  kl,
+  ks,
+  linf,
+  psi,
+  referenceBinEdges,
+  selectDriftMethod,
+  wasserstein,
+  wassersteinDistance,
+  zTest,
+} from '../metrics/drift/index.js'
+import { compareText, type FeatureValue, readCategory, readNumber } from '../metrics/profile/index.js'
+import type { StatResult } from '../metrics/types.js'
+import { DriftwatchError } from '../errors.js'
+import { TEST_METHODS, type ThresholdSetting } from './config.js'
+import { type FeatureDriftJson, num, type TestJson } from './types.js'
+
+export const UNSEEN_LISTED = 20
+
+export interface ColumnDrift {
+  readonly json: Omit<FeatureDriftJson, 'drift_detected' | 'adjusted_p_value'>
+  /** The deciding statistic and its threshold, for the dataset-level verdict. */
+  readonly selected: StatResult
+  readonly threshold: number
+}
+
+const test = (r: StatResult): TestJson => ({ statistic: num(r.score), p_value: num(r.pValue) })
+
+interface Stats {
+  readonly results: Readonly<Record<string, StatResult>>
+  readonly json: Partial<FeatureDriftJson>
+  readonly counts: readonly [number, number]
+  readonly choice: DriftMethodChoice
+}
+
+function countsOf(values: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>()
+  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1)
+  return m
+}
+
+function categoricalStats(reference: readonly string[], current: readonly string[]): Stats {
+  const ref = countsOf(reference)
+  const cur = countsOf(current)
+  const aligned = alignCategories(ref, cur)
+  const unseen = aligned.categories.filter((_, i) => (aligned.current[i] as number) > 0 && aligned.reference[i] === 0)
+  const choice = selectDriftMethod('categorical', reference.length, aligned.categories.length)
+  const results: Record<string, StatResult> = {
+    chi2: chiSquare(ref, cur),
+    psi: categoricalPsi(ref, cur),
+    jensenshannon: categoricalJensenShannon(ref, cur),
+    linf: linf(ref, cur),
+  }
+  // The z-test is defined for at most two categories (Evidently's choice below 3 values).
+  if (aligned.categories.length <= 2) results['z'] = zTest(ref, cur)
+  const json: Partial<FeatureDriftJson> = {
+    chi2: test(results['chi2'] as StatResult),
+    ...(results['z'] ? { z: test(results['z']) } : {}),
+    psi: num(results['psi']?.score),
+    jensen_shannon: num(results['jensenshannon']?.score),
+    linf: num(results['linf']?.score),
+    unseen_categories: {
+      count: aligned.unseenCategories,
+      observations: aligned.unseenCount,
+      categories: unseen.sort(compareText).slice(0, UNSEEN_LISTED),
+    },
+  }
+  return { results, json, counts: [reference.length, current.length], choice }
+}
+
+function numericalStats(reference: readonly number[], current: readonly number[]): Stats {
+  const refFinite = reference.filter(Number.isFinite)
+  const curFinite = current.filter(Number.isFinite)
+  const choice = selectDriftMethod('numerical', refFinite.length, new Set([...refFinite, ...curFinite]).size)
+  const edges = referenceBinEdges(reference)
+  const rc = binCounts(edges, reference).counts
+  const cc = binCounts(edges, current).counts
+  const results: Record<string, StatResult> = {
+    ks: ks(reference, current),
+    wasserstein: wasserstein(reference, current),
+    psi: psi(rc, cc),
+    jensenshannon: jensenShannon(rc, cc),
+    hellinger: hellinger(rc, cc),
+    kl: kl(rc, cc),
+  }
+  let json: Partial<FeatureDriftJson> = {
+    ks: test(results['ks'] as StatResult),
+    wasserstein: num(results['wasserstein']?.score),
+    wasserstein_distance: num(wassersteinDistance(reference, current).score),
+    psi: num(results['psi']?.score),
+    jensen_shannon: num(results['jensenshannon']?.score),
+    hellinger: num(results['hellinger']?.score),
+    kl: num(results['kl']?.score),
+  }
+  if (choice.treatedAs === 'categorical') {
+    // Few values: compared as categories of their values too; the categorical tests decide.
+    const cat = categoricalStats(refFinite.map(String), curFinite.map(String))
+    const { chi2, z, jensenshannon } = cat.results
+    Object.assign(results, { chi2, ...(z ? { z } : {}), ...(choice.method === 'jensenshannon' ? { jensenshannon } : {}) })
+    json = { ...json, chi2: cat.json.chi2, ...(cat.json.z ? { z: cat.json.z } : {}) }
+  }
+  return { results, json, counts: [refFinite.length, curFinite.length], choice }
+}
+
+const numbers = (xs: readonly FeatureValue[]): number[] =>
+  xs.flatMap((v) => {
+    const r = readNumber(v)
+    return r.kind === 'value' ? [r.value] : []
+  })
+const categories = (xs: readonly FeatureValue[]): string[] =>
+  xs.flatMap((v) => {
+    const r = readCategory(v)
+    return r.kind === 'value' ? [r.value] : []
+  })
+
+export function columnDrift(
+  name: string,
+  kind: ColumnKind,
+  reference: readonly FeatureValue[],
+  current: readonly FeatureValue[],
+  setting?: ThresholdSetting,
+): ColumnDrift {
+  const stats =
+    kind === 'numerical' ? numericalStats(numbers(reference), numbers(current)) : categoricalStats(categories(reference), categories(current))
+  const { choice } = stats
+  const method = typeof setting === 'object' ? setting.method : choice.method
+  const threshold = setting === undefined ? choice.threshold : typeof setting === 'number' ? setting : setting.threshold
+  const selected = stats.results[method]
+  if (selected === undefined) {
+    throw new DriftwatchError('DW_CONFIG_INVALID', `thresholds.${name}: method ${method} does not apply to this ${choice.treatedAs} column`)
+  }
+  const isTest = (TEST_METHODS as readonly string[]).includes(method)
+  return {
+    json: {
+      kind,
+      treated_as: choice.treatedAs,
+      method,
+      threshold,
+      threshold_kind: isTest ? 'p_value' : 'score',
+      drift_score: num(selected.score),
+      ...(isTest ? { p_value: num(selected.pValue) } : {}),
+      reference_count: stats.counts[0],
+      current_count: stats.counts[1],
+      ...stats.json,
+    },
+    selected,
+    threshold,
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The report as text: one aligned table per section, numbers right-aligned, undefined values
+ * as "-". Numbers: 4 decimals; p-values below 1e-4 in exponent form. The JSON is the contract;
+ * this is for people.
+ */
+import type { ReportJson, Section } from './types.js'
+
+type Cell = string | number | boolean | null | undefined
+
+/** 'value': 4 decimals; 'p': 4 decimals, or exponent form below 1e-4; 'count': as is. */
+export type NumberStyle = 'value' | 'p' | 'count'
+
+export function formatNumber(x: Cell, style: NumberStyle = 'value'): string {
+  if (x === null || x === undefined) return '-'
+  if (typeof x === 'boolean') return x ? 'yes' : 'no'
+  if (typeof x === 'string') return x
+  if (style === 'count') return String(x)
+  if (style === 'p' && x !== 0 && Math.abs(x) < 1e-4) return x.toExponential(2)
+  return x.toFixed(4)
+}
+
+/** Columns padded to their widest cell; columns of numbers (and "-") right-aligned, header too. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const isNumber = (s: string) => /^[-+]?[\d.]+(e[-+]?\d+)?$|^-$/.test(s)
+  const right = headers.map((_, i) => i > 0 && rows.length > 0 && rows.every((r) => isNumber(r[i] ?? '-')))
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (right[i] ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ').trimEnd()
+  return [line(headers), ...rows.map(line)]
+}
+
+const get = (s: Section | undefined, k: string): Cell => (s?.[k] as Cell) ?? null
+
+function featureLines(report: ReportJson): string[] {
+  const rows = Object.entries(report.features).map(([name, f]) => [
+    name,
+    f.kind,
+    f.method,
+    formatNumber(f.drift_score),
+    formatNumber(f.adjusted_p_value ?? f.p_value, 'p'),
+    formatNumber(f.threshold),
+    f.drift_detected === null ? '-' : f.drift_detected ? 'DRIFT' : 'ok',
+  ])
+  return table(['feature', 'kind', 'method', 'score', 'p-value', 'threshold', 'drift'], rows)
+}
+
+function performanceLines(p: Section): string[] {
+  const ref = p['reference'] as Section
+  const cur = p['current'] as Section
+  const deg = (p['degradation'] ?? {}) as Record<string, Section>
+  const metrics = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].filter((k) => !['rows', 'scored_rows', 'average'].includes(k))
+  const key = (m: string) => ({ falsePositiveRate: 'false_positive_rate', selectionRate: 'selection_rate', rocAuc: 'roc_auc' })[m] ?? m
+  const degradation = Object.fromEntries(Object.entries(deg).map(([k, v]) => [key(k), v]))
+  const rows = metrics.map((m) => {
+    const d = degradation[m]
+    const ci = d ? `[${formatNumber(get(d, 'ci_low'))}, ${formatNumber(get(d, 'ci_high'))}]` : '-'
+    return [m, formatNumber(get(ref, m)), formatNumber(get(cur, m)), formatNumber(get(d, 'difference')), ci]
+  })
+  const lines = [`Performance (${p['task']}${p['positive_class'] !== null ? `, positive class "${p['positive_class']}"` : ''}; rows ${formatNumber(get(ref, 'rows'), 'count')} → ${formatNumber(get(cur, 'rows'), 'count')})`]
+  if (rows.length > 0) lines.push(...table(['metric', 'reference', 'current', 'difference', `${Math.round(Number(p['confidence']) * 100)}% interval`], rows))
+  const cal = p['calibration_drift'] as Section | undefined
+  if (cal) {
+    lines.push(
+      `Calibration drift: chi2 ${formatNumber(get(cal, 'statistic'))} (dof ${formatNumber(get(cal, 'dof'), 'count')}), p ${formatNumber(get(cal, 'p_value'), 'p')}; ECE ${formatNumber(get(cal, 'ece_reference'))} → ${formatNumber(get(cal, 'ece_current'))}`,
+    )
+  }
+  for (const [label, k] of [['Prediction drift', 'prediction_drift'], ['Score drift', 'score_drift']] as const) {
+    const d = p[k] as Section | undefined
+    if (d) lines.push(`${label}: ${d['method']} ${formatNumber(get(d, 'drift_score'))}${d['p_value'] !== undefined ? `, p ${formatNumber(get(d, 'p_value'), 'p')}` : ''} → ${d['drift_detected'] === null ? '-' : d['drift_detected'] ? 'DRIFT' : 'ok'}`)
+  }
+  return lines
+}
+
+function fairnessLines(attribute: string, f: Section): string[] {
+  const groups = Object.entries(f['groups'] as Record<string, Section>).map(([g, m]) => [
+    g,
+    formatNumber(get(m, 'count'), 'count'),
+    formatNumber(get(m, 'selection_rate')),
+    formatNumber(get(m, 'true_positive_rate')),
+    formatNumber(get(m, 'false_positive_rate')),
+    formatNumber(get(m, 'accuracy')),
+    String(m['status']),
+  ])
+  return [
+    `Fairness: ${attribute}`,
+    ...table(['group', 'count', 'selection', 'TPR', 'FPR', 'accuracy', 'status'], groups),
+    `demographic parity difference ${formatNumber(get(f, 'demographic_parity_difference'))}, ratio ${formatNumber(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${formatNumber(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${formatNumber(get(f, 'equal_opportunity_difference'))}; disparate impact ${formatNumber(get(f, 'disparate_impact_ratio'))}${f['four_fifths_rule_violated'] ? ' (below 4/5)' : ''}`,
+  ]
+}
+
+function qualityLines(q: Section): string[] {
+  const rows = Object.entries(q['features'] as Record<string, Section>).map(([name, f]) => {
+    const news = f['new_categories'] as Record<string, number> | undefined
+    return [
+      name,
+      formatNumber(get(f, 'missing_rate')),
+      formatNumber(get(f, 'type_violation_rate')),
+      formatNumber(get(f, 'out_of_range_rate')),
+      news ? `${formatNumber(get(f, 'new_category_rate'))} ${Object.keys(news).slice(0, 3).join(',')}${f['new_categories_truncated'] || Object.keys(news).length > 3 ? ',…' : ''}`.trim() : '-',
+      f['constant'] ? 'yes' : 'no',
+    ]
+  })
+  const o = q['outliers'] as Section
+  const ref = o['reference'] as Section
+  const cur = o['current'] as Section
+  return [
+    'Data quality (current vs reference)',
+    ...table(['feature', 'missing', 'type errors', 'out of range', 'new categories', 'constant'], rows),
+    `Outliers (score >= ${formatNumber(get(o, 'threshold'))}): rate ${formatNumber(get(cur, 'outlier_rate'))} (reference ${formatNumber(get(ref, 'outlier_rate'))}), mean score ${formatNumber(get(cur, 'mean_score'))} (reference ${formatNumber(get(ref, 'mean_score'))})`,
+  ]
+}
+
+export function formatText(report: ReportJson): string {
+  const d = report.dataset
+  const lines = [
+    `driftwatch report: ${d['reference_rows']} reference rows, ${d['current_rows']} current rows`,
+    `Dataset drift: ${d['drifted_features']} of ${d['evaluated_features']} features drifted (share ${formatNumber(get(d, 'drift_share'))}, correction ${d['correction']})`,
+    '',
+    ...featureLines(report),
+    '',
+    ...performanceLines(report.performance),
+  ]
+  for (const [attribute, f] of Object.entries(report.fairness)) lines.push('', ...fairnessLines(attribute, f))
+  lines.push('', ...qualityLines(report.quality))
+  if (report.notes.length > 0) lines.push('', 'Notes:', ...report.notes.map((n) => `  - ${n}`))
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,16 @@
+/** Batch report of a current data set against a reference (pure; the CLI does the I/O). */
+export { buildReport, type ReportInput } from './build-report.js'
+export { type ColumnRoles, DEFAULT_TARGETS, resolveColumns } from './columns.js'
+export {
+  DEFAULT_REPORT_CONFIG,
+  parseReportConfig,
+  type ReportConfig,
+  ReportConfigSchema,
+  type ReportMethod,
+  type ThresholdSetting,
+} from './config.js'
+export { type CellType, type CsvRecord, featureKinds, MISSING_TOKENS, parseCell, typeRecords } from './csv-cells.js'
+export { type CsvTable, reportFromCsv } from './csv-report.js'
+export { type ColumnDrift, columnDrift } from './feature-drift.js'
+export { formatNumber, formatText, table } from './format-text.js'
+export type { DifferenceJson, FeatureDriftJson, ReportJson, TestJson } from './types.js'

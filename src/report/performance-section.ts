@@ -1,0 +1,118 @@
+/**
+ * The report's performance section: the model's performance on each file
+ * (src/metrics/profile/performance-profile.ts), the degradation current − reference with
+ * intervals (src/metrics/concept/performance-degradation.ts; ROC AUC from the exact scores),
+ * calibration drift (src/metrics/concept/calibration-drift.ts), and drift of the prediction
+ * and score distributions (./feature-drift.ts, raw p-values: they are not features).
+ * Everything that needs a column a file lacks is left out, with a note.
+ */
+import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
+import { type DifferenceResult, rankGroups } from '../metrics/comparison/index.js'
+import { datasetDriftShare } from '../metrics/drift/index.js'
+import {
+  binaryOutcomes,
+  column,
+  type PerformanceProfile,
+  performanceProfile,
+  type Row,
+  type Targets,
+} from '../metrics/profile/index.js'
+import type { ColumnRoles } from './columns.js'
+import { columnDrift } from './feature-drift.js'
+import { type DifferenceJson, type FeatureDriftJson, num, type Section } from './types.js'
+
+export interface PerformanceInput {
+  readonly reference: { readonly rows: readonly Row[]; readonly targets: Targets }
+  readonly current: { readonly rows: readonly Row[]; readonly targets: Targets }
+  readonly roles: ColumnRoles
+  readonly confidence: number
+}
+
+function metricsJson(p: PerformanceProfile): Section {
+  const c = p.classification
+  const s = p.probabilistic
+  return {
+    ...(c ? { rows: c.n, average: c.average, accuracy: c.accuracy, precision: c.precision, recall: c.recall, f1: c.f1 } : {}),
+    ...(s
+      ? { scored_rows: s.n, roc_auc: s.rocAuc, average_precision: s.averagePrecision, log_loss: s.logLoss, brier_score: s.brierScore, ece: s.expectedCalibrationError }
+      : {}),
+  }
+}
+
+function differenceJson(d: DifferenceResult): DifferenceJson {
+  return {
+    method: d.method,
+    reference: num(d.estimates[1]),
+    current: num(d.estimates[0]),
+    difference: num(d.score),
+    ci_low: num(d.ciLow),
+    ci_high: num(d.ciHigh),
+    p_value: num(d.pValue),
+  }
+}
+
+function exactGroups(t: Targets) {
+  const { yTrue } = binaryOutcomes(t)
+  if (yTrue === undefined || t.scores === undefined) return undefined
+  const y: number[] = []
+  const s: number[] = []
+  yTrue.forEach((label, i) => {
+    const score = t.scores?.[i]
+    if (label !== null && typeof score === 'number' && score >= 0 && score <= 1) {
+      y.push(label)
+      s.push(score)
+    }
+  })
+  return rankGroups(y, s)
+}
+
+function targetDrift(kind: 'numerical' | 'categorical', reference: readonly Row[], current: readonly Row[], name: string): FeatureDriftJson {
+  const d = columnDrift(name, kind, column(reference, name), column(current, name))
+  const [verdict] = datasetDriftShare([{ feature: name, result: d.selected, threshold: d.threshold }], { correction: 'none' }).features
+  return { ...d.json, drift_detected: verdict?.driftDetected ?? null }
+}
+
+export function performanceSection({ reference, current, roles, confidence }: PerformanceInput, notes: string[]): Section {
+  const ref = performanceProfile(reference.targets)
+  const cur = performanceProfile(current.targets)
+  const has = (rows: readonly Row[], name: string) => rows.some((r) => Object.hasOwn(r, name))
+  const both = (name: string) => has(reference.rows, name) && has(current.rows, name)
+  const degradation = performanceDegradation(
+    { performance: ref, rankGroups: exactGroups(reference.targets) },
+    { performance: cur, rankGroups: exactGroups(current.targets) },
+    { confidence },
+  )
+  if (!has(current.rows, roles.targets.label)) notes.push(`the current file has no "${roles.targets.label}" column: no current performance, degradation or fairness`)
+  const calibration = ref.probabilistic && cur.probabilistic ? calibrationDrift(ref.probabilistic.calibration, cur.probabilistic.calibration) : undefined
+  return {
+    task: reference.targets.task,
+    positive_class: reference.targets.positiveClass,
+    prediction_source: current.targets.predictionSource,
+    confidence,
+    reference: metricsJson(ref),
+    current: metricsJson(cur),
+    degradation: Object.fromEntries(Object.entries(degradation).map(([k, d]) => [k, differenceJson(d)])),
+    ...(calibration
+      ? {
+          calibration_drift: {
+            method: calibration.method,
+            statistic: num(calibration.score),
+            p_value: num(calibration.pValue),
+            dof: calibration.params['dof'],
+            ece_reference: num(calibration.eceReference),
+            ece_current: num(calibration.eceCurrent),
+            ece_difference: num(calibration.eceDifference),
+            bins: calibration.bins.map((b) => ({
+              reference_count: b.referenceCount,
+              current_count: b.currentCount,
+              reference_rate: num(b.referenceRate),
+              current_rate: num(b.currentRate),
+              difference: num(b.difference),
+            })),
+          },
+        }
+      : {}),
+    ...(both(roles.targets.prediction) ? { prediction_drift: targetDrift('categorical', reference.rows, current.rows, roles.targets.prediction) } : {}),
+    ...(both(roles.targets.score) ? { score_drift: targetDrift('numerical', reference.rows, current.rows, roles.targets.score) } : {}),
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The report's data-quality section: per feature, src/metrics/quality's checks of the current
+ * file against the reference profile (missing values, type violations, values outside the
+ * reference range, categories the reference never had, constant columns), and the outlier
+ * summary of both files at the same threshold (the reference's own rate is the baseline the
+ * current one should be read against).
+ */
+import { type FeatureQuality, outlierAccumulator, type OutlierSummary, qualityAccumulator } from '../metrics/quality/index.js'
+import type { ReferenceProfile, Row } from '../metrics/profile/index.js'
+import { num, type Section } from './types.js'
+
+function featureJson(q: FeatureQuality, referenceMissingRate: number): Section {
+  return {
+    missing_rate: num(q.missingRate),
+    reference_missing_rate: num(referenceMissingRate),
+    type_violations: q.typeViolations,
+    type_violation_rate: num(q.typeViolationRate),
+    ...(q.kind === 'numerical'
+      ? { non_finite: q.nonFinite, out_of_range: q.outOfRange, out_of_range_rate: num(q.outOfRangeRate) }
+      : {
+          new_category_count: q.newCategoryCount,
+          new_category_rate: num(q.newCategoryRate),
+          new_categories: q.newCategories,
+          new_categories_truncated: q.newCategoriesTruncated,
+        }),
+    constant: q.constant,
+    reference_constant: q.referenceConstant,
+  }
+}
+
+function outlierJson(s: OutlierSummary): Section {
+  return { scored: s.scored, outliers: s.outliers, outlier_rate: num(s.outlierRate), mean_score: num(s.meanScore), max_score: num(s.maxScore) }
+}
+
+function fold<S, R>(acc: { create(): S; update(s: S, r: Row): S; result(s: S): R }, rows: readonly Row[]): R {
+  let state = acc.create()
+  for (const r of rows) state = acc.update(state, r)
+  return acc.result(state)
+}
+
+export function qualitySection(profile: ReferenceProfile, reference: readonly Row[], current: readonly Row[], outlierThreshold: number): Section {
+  const quality = fold(qualityAccumulator(profile), current)
+  const outliers = outlierAccumulator(profile, { threshold: outlierThreshold })
+  return {
+    features: Object.fromEntries(
+      Object.entries(quality.features).map(([name, q]) => {
+        const f = profile.features[name]
+        const refMissing = f === undefined || f.count === 0 ? Number.NaN : f.missing / f.count
+        return [name, featureJson(q, refMissing)]
+      }),
+    ),
+    outliers: {
+      definition: "share of an event's features in the reference's 1% tails",
+      threshold: outlierThreshold,
+      reference: outlierJson(fold(outliers, reference)),
+      current: outlierJson(fold(outliers, current)),
+    },
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The JSON of `driftwatch report` (snake_case keys, as the wire format). Every number that is
+ * undefined for the data (an empty column, one class for ROC AUC...) is null, so the object
+ * equals its own JSON round trip. Keys that do not apply to a column kind are left out.
+ */
+import type { ColumnKind } from '../metrics/profile/index.js'
+
+export type Num = number | null
+
+export interface TestJson {
+  readonly statistic: Num
+  readonly p_value: Num
+}
+
+export interface FeatureDriftJson {
+  readonly kind: ColumnKind
+  /** How the values were compared: numerical columns with at most 5 values are categorical. */
+  readonly treated_as: ColumnKind
+  readonly method: string
+  readonly threshold: number
+  readonly threshold_kind: 'p_value' | 'score'
+  /** The method's statistic (tests) or distance. */
+  readonly drift_score: Num
+  readonly p_value?: Num
+  /** The p-value compared with the threshold, after the multiple-testing correction. */
+  readonly adjusted_p_value?: Num
+  /** null when the column could not be evaluated (no value on one side). */
+  readonly drift_detected: boolean | null
+  readonly reference_count: number
+  readonly current_count: number
+  // numerical
+  readonly ks?: TestJson
+  readonly wasserstein?: Num
+  readonly wasserstein_distance?: Num
+  readonly psi?: Num
+  readonly jensen_shannon?: Num
+  readonly hellinger?: Num
+  readonly kl?: Num
+  // categorical (and numerical treated as categorical)
+  readonly chi2?: TestJson
+  readonly z?: TestJson
+  readonly linf?: Num
+  readonly unseen_categories?: { readonly count: number; readonly observations: number; readonly categories: readonly string[] }
+}
+
+export interface DifferenceJson {
+  readonly method: string
+  readonly reference: Num
+  readonly current: Num
+  readonly difference: Num
+  readonly ci_low: Num
+  readonly ci_high: Num
+  readonly p_value: Num
+}
+
+export type Section = Readonly<Record<string, unknown>>
+
+export interface ReportJson {
+  readonly features: Readonly<Record<string, FeatureDriftJson>>
+  readonly dataset: Section
+  readonly performance: Section
+  readonly fairness: Readonly<Record<string, Section>>
+  readonly quality: Section
+  /** Sections or columns that were skipped, and why. */
+  readonly notes: readonly string[]
+}
+
+export function num(x: number | null | undefined): Num {
+  return x === null || x === undefined || !Number.isFinite(x) ? null : x
+}
