@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { ttlStatements } from './retention.js'
 
 describe('ttlStatements', () => {
-  it('sets one TTL per table, on its own time column, without rewriting existing parts', () => {
+  it('counts from when a row was stored, not from event time, and never rewrites existing parts', () => {
     const s = ttlStatements('dw', { rawDays: 90, metricsDays: 730 })
-    expect(s).toContain('ALTER TABLE dw.predictions MODIFY TTL toDateTime(event_time) + INTERVAL 90 DAY SETTINGS materialize_ttl_after_modify = 0')
-    expect(s).toContain('ALTER TABLE dw.drift MODIFY TTL toDateTime(window_start) + INTERVAL 730 DAY SETTINGS materialize_ttl_after_modify = 0')
+    expect(s).toContain('ALTER TABLE dw.predictions MODIFY TTL toDateTime(ingested_at) + INTERVAL 90 DAY SETTINGS materialize_ttl_after_modify = 0')
+    expect(s).toContain('ALTER TABLE dw.ground_truth MODIFY TTL toDateTime(ingested_at) + INTERVAL 90 DAY SETTINGS materialize_ttl_after_modify = 0')
+    expect(s).toContain('ALTER TABLE dw.drift MODIFY TTL toDateTime(intDiv(eval_version, 1000)) + INTERVAL 730 DAY SETTINGS materialize_ttl_after_modify = 0')
     expect(s).toContain('ALTER TABLE dw.alerts MODIFY TTL toDateTime(changed_at) + INTERVAL 730 DAY SETTINGS materialize_ttl_after_modify = 0')
     expect(s).toHaveLength(13)
   })

@@ -3,6 +3,10 @@
  * and evaluation bookkeeping; retention.metrics for metric rows). Applied at every start with
  * ALTER ... MODIFY TTL and materialize_ttl_after_modify = 0, a metadata change: existing parts
  * expire as ClickHouse merges them.
+ *
+ * Every TTL counts from when driftwatch stored the row (ingested_at, or the evaluation's version
+ * for metric rows), never from event time: a TTL on event time would make ClickHouse drop a
+ * backfill of old predictions or labels as it arrives, silently.
  */
 import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
@@ -12,22 +16,33 @@ export interface Retention {
   readonly metricsDays: number
 }
 
+/** eval_version is the evaluation's time in ms. */
+const EVALUATED = 'toDateTime(intDiv(eval_version, 1000))'
+
 const RAW: Record<string, string> = {
-  predictions: 'event_time',
-  ground_truth: 'label_time',
-  dead_letters: 'dead_lettered_at',
-  window_marks: 'marked_at',
-  partial_aggregates: 'window_start',
+  predictions: 'toDateTime(ingested_at)',
+  ground_truth: 'toDateTime(ingested_at)',
+  dead_letters: 'toDateTime(dead_lettered_at)',
+  window_marks: 'toDateTime(marked_at)',
+  partial_aggregates: EVALUATED,
 }
-const METRICS = ['window_state', 'window_summary', 'drift', 'dataset_drift', 'performance', 'fairness', 'quality', 'alerts'] as const
-const METRIC_TIME: Record<string, string> = { alerts: 'changed_at' }
+const METRICS: Record<string, string> = {
+  window_state: EVALUATED,
+  window_summary: EVALUATED,
+  drift: EVALUATED,
+  dataset_drift: EVALUATED,
+  performance: EVALUATED,
+  fairness: EVALUATED,
+  quality: EVALUATED,
+  alerts: 'toDateTime(changed_at)',
+}
 
 export function ttlStatements(database: string, r: Retention): string[] {
-  const ttl = (table: string, column: string, days: number) =>
-    `ALTER TABLE ${database}.${table} MODIFY TTL toDateTime(${column}) + INTERVAL ${Math.floor(days)} DAY SETTINGS materialize_ttl_after_modify = 0`
+  const ttl = (table: string, time: string, days: number) =>
+    `ALTER TABLE ${database}.${table} MODIFY TTL ${time} + INTERVAL ${Math.floor(days)} DAY SETTINGS materialize_ttl_after_modify = 0`
   return [
-    ...Object.entries(RAW).map(([t, c]) => ttl(t, c, r.rawDays)),
-    ...METRICS.map((t) => ttl(t, METRIC_TIME[t] ?? 'window_start', r.metricsDays)),
+    ...Object.entries(RAW).map(([t, time]) => ttl(t, time, r.rawDays)),
+    ...Object.entries(METRICS).map(([t, time]) => ttl(t, time, r.metricsDays)),
   ]
 }
 
