@@ -8,7 +8,7 @@ import type { RuntimeConfig } from './config/env.js'
 import { loadFileConfig, type FileConfig } from './config/file.js'
 import { Decoder, type SchemaResolver } from './ingest/decoder.js'
 import { avroType, type GroundTruthEvent, type PredictionEvent } from './ingest/schemas.js'
-import { DEFAULT_LIMITS, validateGroundTruth, validatePrediction, type ValidationLimits } from './ingest/validate.js'
+import { limitsFromConfig, validateGroundTruth, validatePrediction } from './ingest/validate.js'
 import { createKafka } from './kafka/client.js'
 import { startKafkaSource, type RunningSource } from './kafka/source.js'
 import { ensureTopics } from './kafka/topics.js'
@@ -58,11 +58,7 @@ export async function startApp(config: RuntimeConfig, logger: Logger, options: A
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
 
   await applyRetention(store, { rawDays: file.retention.raw / 86_400_000, metricsDays: file.retention.metrics / 86_400_000 })
-  const limits: ValidationLimits = {
-    ...DEFAULT_LIMITS,
-    maxFutureMs: file.ingest.maxFutureMs,
-    knownModels: file.ingest.unknownModels === 'reject' ? new Set(file.models.map((m) => m.id)) : null,
-  }
+  const limits = limitsFromConfig(file.ingest, file.models.map((m) => m.id))
   const joiner = new Joiner(store, file)
   const evaluatorFor = (publishDlq: Parameters<typeof createDeadLetterSink>[1]) => {
     const evaluator = new Evaluator({ store, file, deadLetters: createDeadLetterSink(store, publishDlq), logger: logger.child({ component: 'evaluator' }), now })

@@ -23,6 +23,8 @@ export const ErrorCodes = [
   'DW_UNAUTHORIZED',
   'DW_FORBIDDEN',
   'DW_PAYLOAD_TOO_LARGE',
+  'DW_NOT_FOUND',
+  'DW_INTERNAL',
   // files (backfill, baseline, report)
   'DW_FILE_INVALID',
   'DW_FILE_NOT_FOUND',

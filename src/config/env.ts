@@ -7,6 +7,9 @@
  */
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
+import { loadApiTokens, type ApiToken } from './api-tokens.js'
+
+export type { ApiRole, ApiToken } from './api-tokens.js'
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain identifier: letters, digits, _')
 const csv = z
@@ -28,6 +31,13 @@ const EnvSchema = z.object({
   DRIFTWATCH_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, . _ -').default(''),
   DRIFTWATCH_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   DRIFTWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DRIFTWATCH_HTTP_ENABLED: z.enum(['true', 'false']).default('true'),
+  DRIFTWATCH_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  DRIFTWATCH_HTTP_PORT: z.string().regex(/^\d{1,5}$/, 'must be a port number (0: any free port)').transform(Number).pipe(z.number().max(65535)).default(8080),
+  DRIFTWATCH_HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(5 * 1024 * 1024),
+  DRIFTWATCH_HTTP_MAX_ITEMS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  // DRIFTWATCH_API_TOKENS and DRIFTWATCH_API_TOKENS_FILE: parsed by api-tokens.ts, which keeps
+  // only digests and never puts a token into a problem message.
 })
 
 export interface RuntimeConfig {
@@ -44,13 +54,25 @@ export interface RuntimeConfig {
   readonly logLevel: string
   /** Path of the monitoring configuration file; null: ./driftwatch.yaml when it exists. */
   readonly configFile: string | null
+  readonly http: {
+    /** `driftwatch start` serves the HTTP API (false: consume only). */
+    readonly enabled: boolean
+    readonly host: string
+    /** 0 picks a free port. */
+    readonly port: number
+    readonly bodyLimitBytes: number
+    readonly maxItems: number
+    /** SHA-256 digests of the configured bearer tokens, never the tokens themselves. */
+    readonly tokens: readonly ApiToken[]
+  }
 }
 
 /** Validates the environment once; every problem is reported with its variable name. */
 export function loadRuntimeConfig(env: Readonly<Record<string, string | undefined>>): RuntimeConfig {
   const parsed = EnvSchema.safeParse(env)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+  const tokens = loadApiTokens(env['DRIFTWATCH_API_TOKENS'], env['DRIFTWATCH_API_TOKENS_FILE'])
+  if (!parsed.success || tokens.problems.length) {
+    const problems = [...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []), ...tokens.problems]
     throw new DriftwatchError('DW_CONFIG_INVALID', `invalid environment:\n  ${problems.join('\n  ')}`, { problems })
   }
   const e = parsed.data
@@ -78,5 +100,13 @@ export function loadRuntimeConfig(env: Readonly<Record<string, string | undefine
     },
     logLevel: e.DRIFTWATCH_LOG_LEVEL,
     configFile: e.DRIFTWATCH_CONFIG ?? null,
+    http: {
+      enabled: e.DRIFTWATCH_HTTP_ENABLED === 'true',
+      host: e.DRIFTWATCH_HTTP_HOST,
+      port: e.DRIFTWATCH_HTTP_PORT,
+      bodyLimitBytes: e.DRIFTWATCH_HTTP_BODY_LIMIT_BYTES,
+      maxItems: e.DRIFTWATCH_HTTP_MAX_ITEMS,
+      tokens: tokens.tokens,
+    },
   }
 }

@@ -22,6 +22,11 @@ export const DEFAULT_LIMITS: ValidationLimits = {
   knownModels: null,
 }
 
+/** The limits driftwatch.yaml's ingest section sets: one place, for the consumers and HTTP ingest. */
+export function limitsFromConfig(ingest: { maxFutureMs: number; unknownModels: 'accept' | 'reject' }, modelIds: readonly string[]): ValidationLimits {
+  return { ...DEFAULT_LIMITS, maxFutureMs: ingest.maxFutureMs, knownModels: ingest.unknownModels === 'reject' ? new Set(modelIds) : null }
+}
+
 const problem = (code: ConstructorParameters<typeof DriftwatchError>[0], path: string, message: string) =>
   new DriftwatchError(code, `${path}: ${message}`, { path })
 

@@ -1,0 +1,63 @@
+/**
+ * Bearer tokens of the HTTP API, from DRIFTWATCH_API_TOKENS (`role:token,role:token`) and/or the
+ * file named by DRIFTWATCH_API_TOKENS_FILE (one `role:token` per line; blank lines and lines
+ * starting with # are ignored). Only SHA-256 digests are kept, so the configuration can be passed
+ * around (and accidentally logged) without exposing a token. Problem messages name the variable
+ * and the entry's position, never the token.
+ */
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+
+export const API_ROLES = ['ingest', 'read', 'admin'] as const
+export type ApiRole = (typeof API_ROLES)[number]
+
+export interface ApiToken {
+  readonly role: ApiRole
+  /** SHA-256 of the token's UTF-8 bytes. */
+  readonly sha256: Buffer
+}
+
+/** Tokens shorter than this are refused: they could be guessed. */
+export const MIN_TOKEN_LENGTH = 16
+
+export const tokenDigest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest()
+
+const isRole = (s: string): s is ApiRole => (API_ROLES as readonly string[]).includes(s)
+
+function parseEntries(entries: readonly string[], where: (i: number) => string, tokens: ApiToken[], problems: string[]): void {
+  entries.forEach((entry, i) => {
+    const colon = entry.indexOf(':')
+    const role = colon < 0 ? '' : entry.slice(0, colon).trim()
+    const token = colon < 0 ? '' : entry.slice(colon + 1).trim()
+    if (colon < 0) problems.push(`${where(i)}: must be role:token`)
+    else if (!isRole(role)) problems.push(`${where(i)}: unknown role "${role.slice(0, 32)}" (one of ${API_ROLES.join(', ')})`)
+    else if (token.length < MIN_TOKEN_LENGTH) problems.push(`${where(i)}: the ${role} token is shorter than ${MIN_TOKEN_LENGTH} characters`)
+    else {
+      const sha256 = tokenDigest(token)
+      if (tokens.some((t) => t.sha256.equals(sha256))) problems.push(`${where(i)}: the same token is listed more than once`)
+      else tokens.push({ role, sha256 })
+    }
+  })
+}
+
+export function loadApiTokens(list: string | undefined, file: string | undefined): { tokens: ApiToken[]; problems: string[] } {
+  const tokens: ApiToken[] = []
+  const problems: string[] = []
+  if (list !== undefined && list.trim() !== '') {
+    const entries = list.split(',').map((s) => s.trim()).filter(Boolean)
+    parseEntries(entries, (i) => `DRIFTWATCH_API_TOKENS.${i}`, tokens, problems)
+  }
+  if (file !== undefined && file !== '') {
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (e) {
+      problems.push(`DRIFTWATCH_API_TOKENS_FILE: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+      return { tokens, problems }
+    }
+    const lines = text.split(/\r?\n/).map((line, n) => ({ line: line.trim(), n: n + 1 }))
+    const kept = lines.filter(({ line }) => line !== '' && !line.startsWith('#'))
+    parseEntries(kept.map((k) => k.line), (i) => `DRIFTWATCH_API_TOKENS_FILE: ${file}:${kept[i]!.n}`, tokens, problems)
+  }
+  return { tokens, problems }
+}

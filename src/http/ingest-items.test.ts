@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_FILE_CONFIG } from '../config/file.js'
+import { checkItems, chunks } from './ingest-items.js'
+import { ingestLimits } from './limits.js'
+
+const now = Date.UTC(2026, 10, 22)
+const item = (id: string, extra: object = {}) => ({ prediction_id: id, model_id: 'm', model_version: 'v', event_time: now - 1, features: {}, prediction: { score: 0.5 }, ...extra })
+
+describe('checkItems', () => {
+  it('answers per item in request order, keeping only accepted events with their Avro sizes', () => {
+    const r = checkItems('prediction', [item('a'), { ...item('b'), model_id: 7 }, item('c')], now, ingestLimits(DEFAULT_FILE_CONFIG, 10))
+    expect(r.results).toEqual([
+      { index: 0, status: 'accepted' },
+      { index: 1, status: 'rejected', code: 'DW_VALIDATION_FAILED', path: 'model_id', reason: expect.stringContaining('model_id') },
+      { index: 2, status: 'accepted' },
+    ])
+    expect(r.events.map((e) => e.prediction_id)).toEqual(['a', 'c'])
+    expect(r.sizes.every((s) => s > 5)).toBe(true)
+  })
+
+  it('rejects an event the consumers would dead-letter as too large', () => {
+    const limits = ingestLimits({ ...DEFAULT_FILE_CONFIG, ingest: { ...DEFAULT_FILE_CONFIG.ingest, maxRecordBytes: 1024 } }, 10)
+    const r = checkItems('prediction', [item('big', { features: { text: 'x'.repeat(2000) } })], now, limits)
+    expect(r.results[0]).toMatchObject({ status: 'rejected', code: 'DW_RECORD_TOO_LARGE', path: '(root)' })
+  })
+
+  it('applies the unknownModels policy of driftwatch.yaml', () => {
+    const file = { ...DEFAULT_FILE_CONFIG, ingest: { ...DEFAULT_FILE_CONFIG.ingest, unknownModels: 'reject' as const }, models: [] }
+    expect(checkItems('prediction', [item('a')], now, ingestLimits(file, 10)).results[0]).toMatchObject({ code: 'DW_UNKNOWN_MODEL' })
+  })
+})
+
+describe('chunks', () => {
+  it('splits by count and by bytes, an oversized event alone', () => {
+    expect(chunks([1, 2, 3, 4, 5], [1, 1, 1, 1, 1], 2, 100)).toEqual([[1, 2], [3, 4], [5]])
+    expect(chunks([1, 2, 3, 4], [40, 40, 200, 10], 10, 100)).toEqual([[1, 2], [3], [4]])
+    expect(chunks([], [], 2, 100)).toEqual([])
+  })
+})

@@ -1,0 +1,201 @@
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import { pino } from 'pino'
+import { afterEach, describe, expect, it } from 'vitest'
+import { loadApiTokens } from '../config/api-tokens.js'
+import { DEFAULT_FILE_CONFIG } from '../config/file.js'
+import { DriftwatchError } from '../errors.js'
+import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
+import { createLogger } from '../observability/logger.js'
+import type { EventPublisher } from '../pipeline/publisher.js'
+import { ingestLimits } from './limits.js'
+import { ErrorBodySchema, IngestResponseSchema } from './schemas.js'
+import type { HttpSecurity } from './security-policy.js'
+import { createHttpServer } from './server.js'
+
+const now = Date.UTC(2026, 10, 22)
+const TOKENS = { ingest: 'ingest-token-0123456789', read: 'read-token-0123456789ab', admin: 'admin-token-0123456789a' }
+const tokens = loadApiTokens(Object.entries(TOKENS).map(([r, t]) => `${r}:${t}`).join(','), undefined).tokens
+const auth = (role: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[role]}` })
+
+const ajv = new Ajv2020({ strict: true })
+const isIngestResponse = ajv.compile(IngestResponseSchema)
+const isErrorBody = ajv.compile(ErrorBodySchema)
+
+class Recorder implements EventPublisher {
+  predictions: PredictionEvent[][] = []
+  labels: GroundTruthEvent[][] = []
+  failWith: unknown = null
+  async publishPredictions(events: readonly PredictionEvent[]) {
+    if (this.failWith) throw this.failWith
+    this.predictions.push([...events])
+  }
+  async publishGroundTruth(events: readonly GroundTruthEvent[]) {
+    if (this.failWith) throw this.failWith
+    this.labels.push([...events])
+  }
+}
+
+const item = (id: string) => ({ prediction_id: id, model_id: 'm', model_version: 'v', event_time: now - 1, features: { x: 1 }, prediction: { score: 0.5 } })
+
+function server(o: { security?: HttpSecurity; bodyLimitBytes?: number; maxItems?: number } = {}) {
+  const publisher = new Recorder()
+  const app = createHttpServer({
+    publisher,
+    limits: ingestLimits(DEFAULT_FILE_CONFIG, o.maxItems ?? 10_000),
+    security: o.security ?? { auth: 'tokens', tokens },
+    bodyLimitBytes: o.bodyLimitBytes ?? 5 * 1024 * 1024,
+    logger: createLogger('silent'),
+    now: () => now,
+  })
+  opened.push(app)
+  return { app, publisher }
+}
+const opened: ReturnType<typeof createHttpServer>[] = []
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((a) => a.close()))
+})
+
+const post = (s: ReturnType<typeof server>, url: string, payload: unknown, headers: Record<string, string> = auth('ingest')) =>
+  s.app.inject({ method: 'POST', url, payload: payload as object, headers })
+
+describe('POST /v1/predictions and /v1/labels', () => {
+  it('answers per item and publishes only the accepted items, in order', async () => {
+    const s = server()
+    const res = await post(s, '/v1/predictions', [item('a'), { ...item('b'), event_time: 'yesterday' }, item('c'), 42])
+    expect(res.statusCode).toBe(200)
+    const body = res.json()
+    expect(isIngestResponse(body)).toBe(true)
+    expect(body).toEqual({
+      results: [
+        { index: 0, status: 'accepted' },
+        { index: 1, status: 'rejected', code: 'DW_VALIDATION_FAILED', path: 'event_time', reason: expect.any(String) },
+        { index: 2, status: 'accepted' },
+        { index: 3, status: 'rejected', code: 'DW_VALIDATION_FAILED', path: '(root)', reason: '(root): must be a JSON object' },
+      ],
+      accepted: 2,
+      rejected: 2,
+    })
+    expect(s.publisher.predictions.flat().map((e) => e.prediction_id)).toEqual(['a', 'c'])
+  })
+
+  it('takes labels with ISO times, for ingest and admin tokens', async () => {
+    const s = server()
+    const label = { prediction_id: 'a', label: { class_label: 'yes' }, label_time: '2026-11-21T10:00:00Z' }
+    for (const role of ['ingest', 'admin'] as const) expect((await post(s, '/v1/labels', [label], auth(role))).json()).toMatchObject({ accepted: 1, rejected: 0 })
+    expect(s.publisher.labels.flat()).toEqual([0, 1].map(() => ({ ...label, label: { class_label: 'yes', value: null }, label_time: Date.UTC(2026, 10, 21, 10), source: 'stream' })))
+  })
+
+  it('publishes in chunks of at most 1000 events', async () => {
+    const s = server()
+    const res = await post(s, '/v1/predictions', Array.from({ length: 2500 }, (_, i) => item(`p${i}`)))
+    expect(res.json()).toMatchObject({ accepted: 2500, rejected: 0 })
+    expect(s.publisher.predictions.map((c) => c.length)).toEqual([1000, 1000, 500])
+  })
+
+  it('accepts an empty array', async () => {
+    expect((await post(server(), '/v1/predictions', [])).json()).toEqual({ results: [], accepted: 0, rejected: 0 })
+  })
+})
+
+describe('authorization', () => {
+  it('401 without a token or with an unknown one, with the same body; 403 for a token without the role', async () => {
+    const s = server()
+    const none = await post(s, '/v1/predictions', [item('a')], {})
+    const unknown = await post(s, '/v1/predictions', [item('a')], { authorization: 'Bearer not-a-token-0123456789' })
+    const forbidden = await post(s, '/v1/labels', [item('a')], auth('read'))
+    expect([none.statusCode, unknown.statusCode, forbidden.statusCode]).toEqual([401, 401, 403])
+    expect(unknown.body).toBe(none.body)
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="driftwatch"')
+    expect(none.json().error).toEqual({ code: 'DW_UNAUTHORIZED', message: expect.any(String), retriable: false })
+    expect(forbidden.json().error.code).toBe('DW_FORBIDDEN')
+    expect(isErrorBody(forbidden.json())).toBe(true)
+    expect(s.publisher.predictions).toEqual([])
+  })
+
+  it('checks the token before reading the body: no token and a huge body is 401, not 413', async () => {
+    const res = await post(server({ bodyLimitBytes: 1024 }), '/v1/predictions', Array.from({ length: 100 }, (_, i) => item(`p${i}`)), {})
+    expect(res.statusCode).toBe(401)
+  })
+
+  it('needs no token for /healthz and /openapi.json', async () => {
+    const s = server()
+    expect((await s.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' })
+    const doc = await s.app.inject({ url: '/openapi.json' })
+    expect(doc.json().paths['/v1/predictions'].post.requestBody.content['application/json'].schema.maxItems).toBe(10_000)
+  })
+
+  it('lets everything through when authorization is off (embedded mode on loopback)', async () => {
+    expect((await post(server({ security: { auth: 'open' } }), '/v1/predictions', [item('a')], {})).statusCode).toBe(200)
+  })
+})
+
+describe('request errors', () => {
+  it.each([
+    ['an object', JSON.stringify({ items: [] }), 'application/json', 400, 'DW_VALIDATION_FAILED'],
+    ['invalid JSON', '[{', 'application/json', 400, 'DW_VALIDATION_FAILED'],
+    ['an empty body', '', 'application/json', 400, 'DW_VALIDATION_FAILED'],
+    ['text/plain', '[]', 'text/plain', 415, 'DW_VALIDATION_FAILED'],
+  ])('%s', async (_what, payload, type, status, code) => {
+    const res = await server().app.inject({ method: 'POST', url: '/v1/predictions', payload, headers: { ...auth('ingest'), 'content-type': type } })
+    expect(res.statusCode).toBe(status)
+    expect(res.json().error.code).toBe(code)
+    expect(isErrorBody(res.json())).toBe(true)
+  })
+
+  it('413 with a JSON body past the byte limit or the item limit', async () => {
+    const bytes = await post(server({ bodyLimitBytes: 2048 }), '/v1/predictions', Array.from({ length: 50 }, (_, i) => item(`p${i}`)))
+    const items = await post(server({ maxItems: 3 }), '/v1/predictions', [item('a'), item('b'), item('c'), item('d')])
+    expect([bytes.statusCode, items.statusCode]).toEqual([413, 413])
+    expect(bytes.json().error).toEqual({ code: 'DW_PAYLOAD_TOO_LARGE', message: 'the request body exceeds 2048 bytes', retriable: false })
+    expect(items.json().error.message).toBe('the request holds 4 items, the limit is 3 per request')
+  })
+
+  it('404 in the same error shape', async () => {
+    const res = await server().app.inject({ url: '/v1/nothing?x=1' })
+    expect([res.statusCode, res.json().error.code]).toEqual([404, 'DW_NOT_FOUND'])
+  })
+})
+
+describe('publish failures', () => {
+  class KafkaJSNumberOfRetriesExceeded extends Error {
+    override name = 'KafkaJSNumberOfRetriesExceeded'
+  }
+  it.each([
+    ['Kafka down', new KafkaJSNumberOfRetriesExceeded('connect ECONNREFUSED 10.0.0.7:9092'), 503, 'DW_KAFKA_UNAVAILABLE', true],
+    ['ClickHouse down (embedded)', new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', 'ClickHouse at 10.0.0.7:8123 unavailable', { retriable: true }), 503, 'DW_CLICKHOUSE_UNAVAILABLE', true],
+    ['a bug', new TypeError('x is undefined'), 500, 'DW_INTERNAL', false],
+    ['a non-retriable pipeline error', new DriftwatchError('DW_CLICKHOUSE_QUERY_FAILED', 'x is undefined in SELECT'), 500, 'DW_INTERNAL', false],
+  ])('%s', async (_what, failure, status, code, retriable) => {
+    const s = server()
+    s.publisher.failWith = failure
+    const res = await post(s, '/v1/predictions', [item('a')])
+    expect(res.statusCode).toBe(status)
+    expect(res.json().error).toMatchObject({ code, retriable })
+    expect(res.headers['retry-after']).toBe(retriable ? '1' : undefined)
+    expect(res.body).not.toContain('10.0.0.7')
+    expect(res.body).not.toContain('x is undefined')
+  })
+})
+
+describe('error logging', () => {
+  it('logs a 503 once per 10 s with the number of lines skipped, never a token', async () => {
+    const lines: Record<string, unknown>[] = []
+    const sink = { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) }
+    const publisher = new Recorder()
+    publisher.failWith = new DriftwatchError('DW_KAFKA_UNAVAILABLE', 'broker down', { retriable: true })
+    const app = createHttpServer({
+      publisher,
+      limits: ingestLimits(DEFAULT_FILE_CONFIG, 10),
+      security: { auth: 'tokens', tokens },
+      bodyLimitBytes: 1 << 20,
+      logger: pino({ level: 'debug' }, sink),
+      now: () => now,
+    })
+    opened.push(app)
+    for (let i = 0; i < 5; i++) await app.inject({ method: 'POST', url: '/v1/predictions', payload: [item('a')], headers: auth('ingest') })
+    const failures = lines.filter((l) => String(l['msg']).startsWith('request failed'))
+    expect(failures).toHaveLength(1)
+    expect(lines.filter((l) => l['msg'] === 'request').map((l) => l['status'])).toEqual([503, 503, 503, 503, 503])
+    expect(JSON.stringify(lines)).not.toContain(TOKENS.ingest)
+  })
+})
