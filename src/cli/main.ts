@@ -11,6 +11,7 @@ import { runDemo } from './demo.js'
 import { runMigrate } from './migrate.js'
 import { runStart } from './start.js'
 import { registerReportCommand } from './report.js'
+import { registerBackfillCommand } from './backfill.js'
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
     .action((o: { days: string; perDay: string; seed: string }) => ctx.run(() => runDemo(ctx.config(), o)))
 
   registerReportCommand(program, ctx)
+  registerBackfillCommand(program, ctx)
 
   try {
     await program.parseAsync(argv)
@@ -54,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     if (typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT.config
     if (isDriftwatchError(e)) {
       process.stderr.write(`driftwatch: ${e.code}: ${e.message}\n`)
-      return e.code === 'DW_CONFIG_INVALID' ? EXIT.config : EXIT.failure
+      return e.code === 'DW_CONFIG_INVALID' || e.code.startsWith('DW_FILE_') ? EXIT.config : EXIT.failure
     }
     process.stderr.write(`driftwatch: ${(e as Error).stack ?? String(e)}\n`)
     return EXIT.failure

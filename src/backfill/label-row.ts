@@ -1,0 +1,117 @@
+/**
+ * One row of a label file -> GroundTruthEvent, or a DriftwatchError naming the field as the file
+ * names it. Two shapes are accepted (docs/backfill.md):
+ *
+ *   flat   { prediction_id, label?, label_value?, label_time, source? }   CSV rows; JSONL too
+ *   event  { prediction_id, label: { class_label?, value? }, label_time, source? }   JSONL only
+ *
+ * Both end in parseGroundTruthJson, so a backfilled label passes exactly the checks a streamed
+ * one does. Before that, label_time is normalised more strictly than Date.parse alone: epoch
+ * milliseconds, or ISO 8601 with a zone (Z or ±hh:mm) or a bare date (UTC midnight); a zone-less
+ * date-time is rejected because Date.parse would read it in the machine's local time zone.
+ * `source` defaults to 'backfill'. Pure: the clock comes in as `nowMs`.
+ */
+import { DriftwatchError, type ErrorCode } from '../errors.js'
+import { parseGroundTruthJson, type Parsed } from '../ingest/json-events.js'
+import type { GroundTruthEvent } from '../ingest/schemas.js'
+import type { ValidationLimits } from '../ingest/validate.js'
+
+export const FLAT_COLUMNS = ['prediction_id', 'label', 'label_value', 'label_time', 'source'] as const
+const EVENT_FIELDS = new Set(['prediction_id', 'label', 'label_time', 'source'])
+const LABEL_FIELDS = new Set(['class_label', 'value'])
+export const DEFAULT_SOURCE = 'backfill'
+
+const fail = (code: ErrorCode, path: string, message: string): Parsed<never> => ({
+  ok: false,
+  error: new DriftwatchError(code, `${path}: ${message}`, { path }),
+})
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
+
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2}))?$/
+const EPOCH_MS = /^-?\d{1,16}$/
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i
+
+/** Epoch ms (number or digit string) or ISO 8601 -> ms; anything else -> a message. */
+export function labelTimeMs(v: unknown): number | { problem: string } {
+  if (typeof v === 'number') return v
+  if (typeof v !== 'string') return { problem: 'must be epoch milliseconds or an ISO 8601 time' }
+  const s = v.trim()
+  if (EPOCH_MS.test(s)) return Number(s)
+  const m = ISO_TIME.exec(s)
+  const ms = m ? Date.parse(s) : NaN
+  // Date.parse rolls 2026-02-30 over to March 2: check the calendar day against the month.
+  const daysInMonth = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate() : 0
+  if (!m || Number.isNaN(ms) || Number(m[3]) < 1 || Number(m[3]) > daysInMonth) {
+    return { problem: `"${s.slice(0, 64)}" is not epoch milliseconds or an ISO 8601 time with a zone (Z or ±hh:mm) or a date` }
+  }
+  return ms
+}
+
+/** A CSV cell or JSON value for `label_value` -> number | null, or a problem. */
+function labelValue(v: unknown): number | null | { code: ErrorCode; problem: string } {
+  if (v === undefined || v === null) return null
+  if (typeof v === 'number') return v
+  if (typeof v !== 'string') return { code: 'DW_VALIDATION_FAILED', problem: 'must be a number' }
+  const s = v.trim()
+  if (s === '') return null
+  if (NON_FINITE.test(s)) return { code: 'DW_NON_FINITE_NUMBER', problem: `${s} is not a finite number` }
+  if (!DECIMAL.test(s)) return { code: 'DW_VALIDATION_FAILED', problem: `"${s.slice(0, 64)}" is not a number` }
+  return Number(s)
+}
+
+/** A CSV cell or JSON value for `label` -> class label | null; numbers become their decimal text. */
+function classLabel(v: unknown): unknown {
+  if (v === undefined || v === null || v === '') return null
+  return typeof v === 'number' && Number.isFinite(v) ? String(v) : v
+}
+
+/** Paths of the event shape -> the flat column the user wrote. */
+const FLAT_PATH: Readonly<Record<string, string>> = { 'label.class_label': 'label', 'label.value': 'label_value' }
+
+function toFlatError(error: DriftwatchError): DriftwatchError {
+  const path = String(error.context['path'] ?? '(root)')
+  if (path === 'label') return new DriftwatchError(error.code, 'label: needs label (a class) or label_value (a number)', { path })
+  const flat = FLAT_PATH[path]
+  if (!flat) return error
+  return new DriftwatchError(error.code, `${flat}${error.message.slice(path.length)}`, { path: flat })
+}
+
+function finish(candidate: Record<string, unknown>, nowMs: number, limits: ValidationLimits): Parsed<GroundTruthEvent> {
+  const time = labelTimeMs(candidate['label_time'])
+  if (typeof time !== 'number') {
+    if (candidate['label_time'] === undefined || candidate['label_time'] === '') return fail('DW_MISSING_FIELD', 'label_time', 'is required')
+    return fail('DW_VALIDATION_FAILED', 'label_time', time.problem)
+  }
+  return parseGroundTruthJson({ ...candidate, label_time: time }, nowMs, limits)
+}
+
+/** A flat record (a CSV row by header name, or a flat JSONL object). */
+export function flatLabel(record: Readonly<Record<string, unknown>>, nowMs: number, limits: ValidationLimits): Parsed<GroundTruthEvent> {
+  const unknown = Object.keys(record).find((k) => !(FLAT_COLUMNS as readonly string[]).includes(k))
+  if (unknown !== undefined) return fail('DW_VALIDATION_FAILED', unknown, `is not a label field (${FLAT_COLUMNS.join(', ')})`)
+  const value = labelValue(record['label_value'])
+  if (value !== null && typeof value === 'object') return fail(value.code, 'label_value', value.problem)
+  const source = record['source']
+  const candidate = {
+    prediction_id: record['prediction_id'],
+    label: { class_label: classLabel(record['label']), value },
+    label_time: record['label_time'],
+    source: source === undefined || source === null || source === '' ? DEFAULT_SOURCE : source,
+  }
+  if (candidate.prediction_id === undefined) return fail('DW_MISSING_FIELD', 'prediction_id', 'is required')
+  const parsed = finish(candidate, nowMs, limits)
+  return parsed.ok ? parsed : { ok: false, error: toFlatError(parsed.error) }
+}
+
+/** A JSONL line's value: the GroundTruthEvent JSON shape when `label` is an object, else flat. */
+export function jsonLabel(input: unknown, nowMs: number, limits: ValidationLimits): Parsed<GroundTruthEvent> {
+  if (!isObject(input)) return fail('DW_VALIDATION_FAILED', '(root)', 'must be a JSON object')
+  const label = input['label']
+  if (!isObject(label)) return flatLabel(input, nowMs, limits)
+  const unknown = Object.keys(input).find((k) => !EVENT_FIELDS.has(k))
+  if (unknown !== undefined) return fail('DW_VALIDATION_FAILED', unknown, 'is not a field of the ground-truth event')
+  const unknownInLabel = Object.keys(label).find((k) => !LABEL_FIELDS.has(k))
+  if (unknownInLabel !== undefined) return fail('DW_VALIDATION_FAILED', `label.${unknownInLabel}`, 'is not a field of the label (class_label, value)')
+  return finish({ ...input, source: input['source'] ?? DEFAULT_SOURCE }, nowMs, limits)
+}

@@ -1,0 +1,136 @@
+/**
+ * `driftwatch backfill labels --file <labels.csv|labels.jsonl>`: validate every row, then publish
+ * the labels in acknowledged batches, resumable from a checkpoint next to the file.
+ * Exit codes: 0 all sent; 1 runtime failure or interrupted; 2 invalid file or usage.
+ * Format, checkpoint and resume rules: docs/backfill.md.
+ */
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import { startApp, type App } from '../app.js'
+import type { RuntimeConfig } from '../config/env.js'
+import { loadFileConfig } from '../config/file.js'
+import { DriftwatchError, isDriftwatchError, type ErrorCode } from '../errors.js'
+import { limitsFromConfig } from '../ingest/validate.js'
+import type { LabelLimits } from '../backfill/label-file.js'
+import { createLogger } from '../observability/logger.js'
+import { prepareBackfill, type BackfillPlan } from '../backfill/prepare.js'
+import { sendBackfill } from '../backfill/send.js'
+import { formatSummary } from '../backfill/summary.js'
+import { EXIT, type RegisterCommand } from './command.js'
+import { progress as terminalProgress } from './progress.js'
+
+export interface BackfillLabelsFlags {
+  readonly file: string
+  readonly format?: string
+  readonly skipInvalid?: boolean
+  readonly restart?: boolean
+  readonly batchSize?: string
+  readonly maxErrors?: string
+}
+
+export interface BackfillDeps {
+  readonly out?: (line: string) => void
+  readonly err?: (line: string) => void
+  readonly progress?: typeof terminalProgress
+  readonly signal?: AbortSignal
+  readonly now?: () => number
+}
+
+/** Problems with the file or the command line: exit 2. */
+const USAGE_ERRORS: ReadonlySet<ErrorCode> = new Set(['DW_FILE_NOT_FOUND', 'DW_FILE_INVALID', 'DW_CONFIG_INVALID'])
+
+/** Where labels go, as the checkpoint records it: a checkpoint never resumes against another target. */
+export function backfillTarget(config: RuntimeConfig): string {
+  if (config.kafka) return `kafka ${config.kafka.brokers.join(',')} topic ${config.topics.groundTruth}`
+  const store = config.clickhouse.url ?? `chdb:${resolve(config.clickhouse.dataDir, 'chdb')}`
+  return `embedded ${store} database ${config.clickhouse.database}`
+}
+
+function intFlag(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) throw new DriftwatchError('DW_CONFIG_INVALID', `${flag} must be an integer from ${min} to ${max}, got "${value}"`)
+  return n
+}
+
+export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLabelsFlags, deps: BackfillDeps = {}): Promise<number> {
+  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
+  const err = deps.err ?? ((s: string) => process.stderr.write(`${s}\n`))
+  const skipInvalid = flags.skipInvalid === true
+  const fileConfig = loadFileConfig(config.configFile)
+  const limits: LabelLimits = { ...limitsFromConfig(fileConfig.ingest, fileConfig.models.map((m) => m.id)), maxRecordBytes: fileConfig.ingest.maxRecordBytes }
+  const nowMs = (deps.now ?? Date.now)()
+  let batchSize: number
+  let plan: BackfillPlan
+  try {
+    batchSize = intFlag('--batch-size', flags.batchSize ?? '1000', 1, 100_000)
+    const maxProblems = intFlag('--max-errors', flags.maxErrors ?? '20', 0, 1_000_000)
+    const options = { file: flags.file, format: flags.format, target: backfillTarget(config), limits, nowMs, skipInvalid, restart: flags.restart === true, maxProblems }
+    plan = await prepareBackfill(options, { info: out, warn: err })
+  } catch (e) {
+    if (!isDriftwatchError(e) || !USAGE_ERRORS.has(e.code)) throw e
+    err(`driftwatch: ${e.code}: ${e.message}`)
+    return EXIT.config
+  }
+
+  let app: App | null = null
+  try {
+    if (plan.scan.validToSend > 0) {
+      const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
+      app = await startApp(config, logger, { consume: false, file: fileConfig })
+      out(`sending ${plan.scan.validToSend} label(s) to ${plan.run.target} in batches of ${batchSize}`)
+    }
+    const publisher = app?.publisher
+    const summary = await sendBackfill(
+      plan,
+      { batchSize, nowMs, limits, skipInvalid, ...(deps.signal ? { signal: deps.signal } : {}) },
+      {
+        publish: (events) => (publisher ? publisher.publishGroundTruth(events) : Promise.reject(new Error('no labels were expected to be sent'))),
+        progress: deps.progress ?? terminalProgress,
+      },
+    )
+    for (const line of formatSummary(summary)) (summary.outcome === 'completed' ? out : err)(line)
+    return summary.outcome === 'completed' ? EXIT.ok : EXIT.failure
+  } finally {
+    await app?.stop()
+  }
+}
+
+/** Ctrl-C / SIGTERM: finish the batch in flight, save the checkpoint, stop. A second Ctrl-C quits at once. */
+function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController()
+  const onSignal = () => {
+    process.stderr.write('stopping after the batch in flight is acknowledged (Ctrl-C again quits at once)\n')
+    dispose()
+    controller.abort()
+  }
+  const dispose = () => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  return { signal: controller.signal, dispose }
+}
+
+export const registerBackfillCommand: RegisterCommand = (program: Command, ctx) => {
+  const backfill = program.command('backfill').description('send historical data through the pipeline')
+  backfill
+    .command('labels')
+    .description('validate a file of ground-truth labels (CSV or JSON Lines), then publish it in acknowledged, resumable batches')
+    .requiredOption('--file <path>', 'labels file: .csv with a header row, or .jsonl/.ndjson (see docs/backfill.md)')
+    .option('--format <format>', 'csv or jsonl (default: from the extension)')
+    .option('--skip-invalid', 'send the valid rows and skip (and count) invalid ones, instead of refusing the file')
+    .option('--restart', 'ignore the checkpoint next to the file and send the whole file again')
+    .option('--batch-size <n>', 'labels per acknowledged batch', '1000')
+    .option('--max-errors <n>', 'invalid rows to print (all are counted)', '20')
+    .action((flags: BackfillLabelsFlags) =>
+      ctx.run(async () => {
+        const interrupt = interruptSignal()
+        try {
+          return await runBackfillLabels(ctx.config(), flags, { signal: interrupt.signal })
+        } finally {
+          interrupt.dispose()
+        }
+      }),
+    )
+}
