@@ -48,8 +48,9 @@ describe('crash recovery', () => {
   })
 
   it('stores exactly what was produced after three kill -9 restarts', { timeout: 600_000 }, async () => {
-    // Publish-only: this process never opens the child's chDB directory while the child runs.
-    producerApp = await startApp({ ...config, clickhouse: { ...config.clickhouse, dataDir: join(infra.chdbDataDir, `${db}-producer`) } }, createLogger('error'), { consume: false, evaluate: false })
+    // Publish-only, on this process's own chDB directory (the one every test file shares): it
+    // never opens the child's directory, and never switches directories within the process.
+    producerApp = await startApp(config, createLogger('error'), { consume: false, evaluate: false })
     const base = Date.now() - 3 * 86_400_000
     for (let i = 0; i < PREDICTIONS; i += 2000) {
       const batch = Array.from({ length: 2000 }, (_, j) => prediction({ prediction_id: `c-${i + j}`, event_time: base + (i + j) * 1000 }))
