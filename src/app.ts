@@ -6,26 +6,21 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
 import { Partitioners, type Producer } from 'kafkajs'
 import type { RuntimeConfig } from './config/env.js'
 import { loadFileConfig, type FileConfig } from './config/file.js'
-import { Decoder, type SchemaResolver } from './ingest/decoder.js'
-import { avroType, type GroundTruthEvent, type PredictionEvent } from './ingest/schemas.js'
-import { limitsFromConfig, validateGroundTruth, validatePrediction } from './ingest/validate.js'
 import { createKafka } from './kafka/client.js'
 import { startKafkaSource, type RunningSource } from './kafka/source.js'
 import { ensureTopics } from './kafka/topics.js'
 import type { Logger } from './observability/logger.js'
-import { createDeadLetterSink } from './pipeline/dead-letter-sink.js'
+import { createDeadLetterSink, type TopicPublisher } from './pipeline/dead-letter-sink.js'
 import { EmbeddedSource } from './pipeline/embedded-source.js'
-import { createEventHandler } from './pipeline/event-handler.js'
+import { topicHandlers } from './pipeline/handlers.js'
 import { Joiner } from './join/joiner.js'
 import { Evaluator } from './evaluate/evaluator.js'
 import { embeddedPublisher, kafkaPublisher, registerSchemas, type EventPublisher } from './pipeline/publisher.js'
-import type { BatchHandler } from './pipeline/source.js'
 import { localResolver, registryResolver } from './registry/resolvers.js'
 import { openStore, type Store } from './store/clickhouse.js'
 import { migrate } from './store/migrate.js'
 import { applyRetention } from './store/retention.js'
 import { nextOffsets } from './store/offsets.js'
-import { groundTruthRow, predictionRow } from './store/rows.js'
 
 export interface AppOptions {
   /** The monitoring configuration; default: loaded from config.configFile (or ./driftwatch.yaml). */
@@ -50,70 +45,58 @@ export interface App {
   stop(): Promise<void>
 }
 
+/** Resources to release, in reverse order of acquisition, on stop or when start-up fails. */
+class Closers {
+  private readonly list: (() => Promise<unknown>)[] = []
+  add(close: () => Promise<unknown>): void {
+    this.list.push(close)
+  }
+  async closeAll(): Promise<void> {
+    for (const close of this.list.reverse()) await close().catch(() => undefined)
+    this.list.length = 0
+  }
+}
+
 export async function startApp(config: RuntimeConfig, logger: Logger, options: AppOptions = {}): Promise<App> {
-  const now = options.now ?? Date.now
   const file = options.file ?? loadFileConfig(config.configFile)
   const store = (options.openStore ?? openStore)(config.clickhouse)
+  const closers = new Closers()
+  closers.add(() => store.close())
+  try {
+    return await assemble(config, logger, options, file, store, closers)
+  } catch (e) {
+    await closers.closeAll()
+    throw e
+  }
+}
+
+async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptions, file: FileConfig, store: Store, closers: Closers): Promise<App> {
+  const now = options.now ?? Date.now
   const report = await migrate(store)
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
-
   await applyRetention(store, { rawDays: file.retention.raw / 86_400_000, metricsDays: file.retention.metrics / 86_400_000 })
-  const limits = limitsFromConfig(file.ingest, file.models.map((m) => m.id))
   const joiner = new Joiner(store, file)
-  const evaluatorFor = (publishDlq: Parameters<typeof createDeadLetterSink>[1]) => {
+  const base = { store, file, topics: config.topics, joiner, now, logger }
+  const startEvaluator = (publishDlq: TopicPublisher | null) => {
     const evaluator = new Evaluator({ store, file, deadLetters: createDeadLetterSink(store, publishDlq), logger: logger.child({ component: 'evaluator' }), now })
     if (options.evaluate ?? options.consume !== false) evaluator.start()
+    closers.add(() => evaluator.stop())
     return evaluator
   }
-  const handlers = (resolver: SchemaResolver, publishDlq: Parameters<typeof createDeadLetterSink>[1]): Record<string, BatchHandler> => {
-    const common = {
-      store,
-      deadLetters: createDeadLetterSink(store, publishDlq),
-      now,
-      maxRecordBytes: file.ingest.maxRecordBytes,
-      onBatch: (s: object) => logger.debug(s, 'batch stored'),
-    }
-    return {
-      [config.topics.predictions]: createEventHandler<PredictionEvent>({
-        ...common,
-        table: 'predictions',
-        decoder: new Decoder(avroType('prediction'), resolver),
-        validate: (e, nowMs) => validatePrediction(e, nowMs, limits),
-        toRow: predictionRow,
-        afterStore: (events, token) => joiner.onPredictions(events, token),
-      }),
-      [config.topics.groundTruth]: createEventHandler<GroundTruthEvent>({
-        ...common,
-        table: 'ground_truth',
-        decoder: new Decoder(avroType('ground-truth'), resolver),
-        validate: (e, nowMs) => validateGroundTruth(e, nowMs, limits),
-        toRow: groundTruthRow,
-        afterStore: (events, token) => joiner.onLabels(events, token),
-      }),
-    }
-  }
-  const topics = [config.topics.predictions, config.topics.groundTruth]
+  const app = (mode: App['mode'], publisher: EventPublisher, evaluator: Evaluator, done: Promise<void>): App => ({
+    mode, store, publisher, evaluator, joiner, done,
+    stop: () => closers.closeAll(),
+  })
 
   if (!config.kafka) {
-    const source = new EmbeddedSource(handlers(localResolver(), null), await nextOffsets(store, topics), now)
+    const handlers = topicHandlers({ ...base, deadLetters: createDeadLetterSink(store, null), resolver: localResolver() })
+    const source = new EmbeddedSource(handlers, await nextOffsets(store, [config.topics.predictions, config.topics.groundTruth]), now)
     logger.info('embedded mode: in-process source (no KAFKA_BROKERS)')
-    const evaluator = evaluatorFor(null)
     let resolveDone!: () => void
     const done = new Promise<void>((r) => (resolveDone = r))
-    return {
-      mode: 'embedded',
-      store,
-      publisher: embeddedPublisher(source, config.topics),
-      evaluator,
-      joiner,
-      done,
-      async stop() {
-        await source.drain()
-        await evaluator.stop()
-        await store.close()
-        resolveDone()
-      },
-    }
+    closers.add(async () => resolveDone())
+    closers.add(() => source.drain())
+    return app('embedded', embeddedPublisher(source, config.topics), startEvaluator(null), done)
   }
 
   const kafka = createKafka(config.kafka, logger)
@@ -129,27 +112,18 @@ export async function startApp(config: RuntimeConfig, logger: Logger, options: A
   // put a prediction and its label on the same partition number.
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
   await producer.connect()
+  closers.add(() => producer.disconnect())
   const ids = await registerSchemas(registry, config.topics)
-  const publishDlq = async (topic: string, messages: { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | string> }[]) => {
+  const publishDlq: TopicPublisher = async (topic, messages) => {
     await producer.send({ topic, acks: -1, messages })
   }
-  let source: RunningSource | null = null
+  let done: Promise<void> = Promise.resolve()
+  const evaluator = startEvaluator(publishDlq)
   if (options.consume !== false) {
-    source = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers: handlers(registryResolver(registry), publishDlq), logger })
+    const handlers = topicHandlers({ ...base, deadLetters: createDeadLetterSink(store, publishDlq), resolver: registryResolver(registry) })
+    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger })
+    closers.add(() => source.stop())
+    done = source.done
   }
-  const evaluator = evaluatorFor(publishDlq)
-  return {
-    mode: 'kafka',
-    store,
-    publisher: kafkaPublisher(producer, registry, ids, config.topics),
-    evaluator,
-    joiner,
-    done: source?.done ?? Promise.resolve(),
-    async stop() {
-      await source?.stop()
-      await evaluator.stop()
-      await producer.disconnect()
-      await store.close()
-    },
-  }
+  return app('kafka', kafkaPublisher(producer, registry, ids, config.topics), evaluator, done)
 }
