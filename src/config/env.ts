@@ -8,6 +8,7 @@
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
 import { loadApiTokens, type ApiToken } from './api-tokens.js'
+import { loadSecrets, type KafkaSecurity } from './secrets.js'
 
 export type { ApiRole, ApiToken } from './api-tokens.js'
 
@@ -41,7 +42,7 @@ const EnvSchema = z.object({
 })
 
 export interface RuntimeConfig {
-  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string; readonly groupId: string } | null
+  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string; readonly groupId: string; readonly security: KafkaSecurity } | null
   readonly registryUrl: string | null
   readonly clickhouse: {
     readonly url: string | null
@@ -49,7 +50,11 @@ export interface RuntimeConfig {
     readonly password: string
     readonly database: string
     readonly dataDir: string
+    /** PEM CA certificate for an https CLICKHOUSE_URL. */
+    readonly caCert: string | null
   }
+  /** HMAC-SHA256 key for personal fields (subject_id, features listed as pii); see store/pseudonymize.ts. */
+  readonly pseudonymizationKey: string | null
   readonly topics: { readonly predictions: string; readonly groundTruth: string; readonly partitions: number }
   readonly logLevel: string
   /** Path of the monitoring configuration file; null: ./driftwatch.yaml when it exists. */
@@ -71,8 +76,9 @@ export interface RuntimeConfig {
 export function loadRuntimeConfig(env: Readonly<Record<string, string | undefined>>): RuntimeConfig {
   const parsed = EnvSchema.safeParse(env)
   const tokens = loadApiTokens(env['DRIFTWATCH_API_TOKENS'], env['DRIFTWATCH_API_TOKENS_FILE'])
-  if (!parsed.success || tokens.problems.length) {
-    const problems = [...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []), ...tokens.problems]
+  const secrets = loadSecrets(env)
+  if (!parsed.success || tokens.problems.length || secrets.problems.length) {
+    const problems = [...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []), ...tokens.problems, ...secrets.problems]
     throw new DriftwatchError('DW_CONFIG_INVALID', `invalid environment:\n  ${problems.join('\n  ')}`, { problems })
   }
   const e = parsed.data
@@ -84,7 +90,7 @@ export function loadRuntimeConfig(env: Readonly<Record<string, string | undefine
     )
   }
   return {
-    kafka: e.KAFKA_BROKERS ? { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, groupId: e.KAFKA_GROUP_ID } : null,
+    kafka: e.KAFKA_BROKERS ? { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, groupId: e.KAFKA_GROUP_ID, security: secrets.kafka } : null,
     registryUrl: e.SCHEMA_REGISTRY_URL ?? null,
     clickhouse: {
       url: e.CLICKHOUSE_URL ?? null,
@@ -92,6 +98,7 @@ export function loadRuntimeConfig(env: Readonly<Record<string, string | undefine
       password: e.CLICKHOUSE_PASSWORD,
       database: e.CLICKHOUSE_DATABASE,
       dataDir: e.DRIFTWATCH_DATA_DIR,
+      caCert: secrets.clickhouseCaCert,
     },
     topics: {
       predictions: `${e.DRIFTWATCH_TOPIC_PREFIX}predictions`,
@@ -100,6 +107,7 @@ export function loadRuntimeConfig(env: Readonly<Record<string, string | undefine
     },
     logLevel: e.DRIFTWATCH_LOG_LEVEL,
     configFile: e.DRIFTWATCH_CONFIG ?? null,
+    pseudonymizationKey: secrets.pseudonymizationKey,
     http: {
       enabled: e.DRIFTWATCH_HTTP_ENABLED === 'true',
       host: e.DRIFTWATCH_HTTP_HOST,

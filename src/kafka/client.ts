@@ -1,10 +1,12 @@
 /** kafkajs client with its logs routed into ours. */
-import { Kafka, logLevel, type LogEntry } from 'kafkajs'
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs'
+import type { KafkaSecurity } from '../config/secrets.js'
 import type { Logger } from '../observability/logger.js'
 
 export interface KafkaSettings {
   readonly brokers: readonly string[]
   readonly clientId: string
+  readonly security?: KafkaSecurity
 }
 
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
@@ -12,6 +14,8 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
+    ...(settings.security?.ssl ? { ssl: settings.security.ssl === true ? true : { ca: [...settings.security.ssl.ca] } } : {}),
+    ...(settings.security?.sasl ? { sasl: { ...settings.security.sasl } as SASLOptions } : {}),
     logLevel: logLevel.WARN,
     logCreator:
       () =>

@@ -18,6 +18,8 @@ export interface ClickHouseSettings {
   readonly password: string
   readonly database: string
   readonly dataDir: string
+  /** PEM CA certificate for an https URL. */
+  readonly caCert?: string | null
 }
 
 export interface Store {
@@ -56,6 +58,7 @@ export function openStore(settings: ClickHouseSettings): Store {
       username: settings.user,
       password: settings.password,
       request_timeout: 60_000,
+      ...(settings.caCert ? { tls: { ca_cert: Buffer.from(settings.caCert) } } : {}),
       clickhouse_settings: SESSION_SETTINGS,
     })
     return { client, kind: 'server', database, location: settings.url, close: () => client.close() }
