@@ -20,6 +20,10 @@ import { localResolver, registryResolver } from './registry/resolvers.js'
 import { openStore, type Store } from './store/clickhouse.js'
 import { migrate } from './store/migrate.js'
 import { applyRetention } from './store/retention.js'
+import { createPseudonymizer, resolvePseudonymizationKey } from './store/pseudonymize.js'
+import type { Privacy } from './store/rows.js'
+
+const NO_PII: ReadonlySet<string> = new Set()
 import { nextOffsets } from './store/offsets.js'
 
 export interface AppOptions {
@@ -76,7 +80,11 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
   await applyRetention(store, { rawDays: file.retention.raw / 86_400_000, metricsDays: file.retention.metrics / 86_400_000 })
   const joiner = new Joiner(store, file)
-  const base = { store, file, topics: config.topics, joiner, now, logger }
+  const privacy: Privacy = {
+    pseudonymize: createPseudonymizer(resolvePseudonymizationKey(config.pseudonymizationKey, config.kafka !== null, config.clickhouse.dataDir)),
+    piiFeatures: () => NO_PII,
+  }
+  const base = { store, file, topics: config.topics, joiner, now, logger, privacy }
   const startEvaluator = (publishDlq: TopicPublisher | null) => {
     const evaluator = new Evaluator({ store, file, deadLetters: createDeadLetterSink(store, publishDlq), logger: logger.child({ component: 'evaluator' }), now })
     if (options.evaluate ?? options.consume !== false) evaluator.start()

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest'
 import { Kafka, logLevel } from 'kafkajs'
 import { startApp, type App } from '../src/app.js'
 import { createLogger } from '../src/observability/logger.js'
-import { testConfig, uniqueName } from './support/config.js'
+import { TEST_PSEUDONYMIZATION_KEY, testConfig, uniqueName } from './support/config.js'
 import { prediction } from './support/events.js'
 import { waitFor } from './support/wait.js'
 
@@ -35,6 +35,7 @@ describe('crash recovery', () => {
     DRIFTWATCH_PARTITIONS: '6',
     DRIFTWATCH_LOG_LEVEL: 'error',
     DRIFTWATCH_HTTP_ENABLED: 'false',
+    DRIFTWATCH_PSEUDONYMIZATION_KEY: TEST_PSEUDONYMIZATION_KEY,
   }
   let child: ChildProcess | null = null
   let producerApp: App | null = null

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Kafka, logLevel } from 'kafkajs'
 import { startApp, type App } from '../src/app.js'
 import { createLogger } from '../src/observability/logger.js'
-import { testConfig } from './support/config.js'
+import { createHmac } from 'node:crypto'
+import { TEST_PSEUDONYMIZATION_KEY, testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { waitFor } from './support/wait.js'
 
@@ -23,7 +24,7 @@ describe('walking skeleton: registry -> Kafka -> consumer -> ClickHouse', () => 
   })
 
   it('stores a prediction produced through the registry, and dead-letters bytes that are not Avro', async () => {
-    await app.publisher.publishPredictions([prediction()])
+    await app.publisher.publishPredictions([prediction({ subject_id: 'applicant-7' })])
     const raw = new Kafka({ brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING }).producer()
     await raw.connect()
     await raw.send({ topic: config.topics.predictions, messages: [{ key: 'junk-1', value: Buffer.from('{"not":"avro"}') }] })
@@ -37,7 +38,7 @@ describe('walking skeleton: registry -> Kafka -> consumer -> ClickHouse', () => 
     const [row] = await (
       await app.store.client.query({
         query: `SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t, features_num, features_cat,
-                       features_missing, class_label, score, segments, variant, source_topic FROM ${db}.predictions`,
+                       features_missing, class_label, score, segments, variant, subject_id, source_topic FROM ${db}.predictions`,
         format: 'JSONEachRow',
       })
     ).json<Record<string, unknown>>()
@@ -53,6 +54,8 @@ describe('walking skeleton: registry -> Kafka -> consumer -> ClickHouse', () => 
       score: 0.81,
       segments: { gender: 'f', age_band: '30-39' },
       variant: 'champion',
+      // Personal fields are stored only as HMAC-SHA256 pseudonyms.
+      subject_id: createHmac('sha256', TEST_PSEUDONYMIZATION_KEY).update('applicant-7').digest('hex'),
       source_topic: config.topics.predictions,
     })
     const [dead] = await (await app.store.client.query({ query: `SELECT error_code, raw_key_base64 FROM ${db}.dead_letters`, format: 'JSONEachRow' })).json<{ error_code: string; raw_key_base64: string }>()

@@ -7,7 +7,7 @@ import { limitsFromConfig, validateGroundTruth, validatePrediction } from '../in
 import type { Joiner } from '../join/joiner.js'
 import type { Logger } from '../observability/logger.js'
 import type { Store } from '../store/clickhouse.js'
-import { groundTruthRow, predictionRow } from '../store/rows.js'
+import { groundTruthRow, predictionRow, type Privacy } from '../store/rows.js'
 import type { DeadLetterSink } from './dead-letter-sink.js'
 import { createEventHandler } from './event-handler.js'
 import type { BatchHandler } from './source.js'
@@ -21,6 +21,7 @@ export interface HandlerDeps {
   readonly resolver: SchemaResolver
   readonly now: () => number
   readonly logger: Logger
+  readonly privacy: Privacy
 }
 
 export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
@@ -38,7 +39,7 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
       table: 'predictions',
       decoder: new Decoder(avroType('prediction'), d.resolver),
       validate: (e, nowMs) => validatePrediction(e, nowMs, limits),
-      toRow: predictionRow,
+      toRow: (e, source) => predictionRow(e, source, d.privacy),
       afterStore: (events, token) => d.joiner.onPredictions(events, token),
     }),
     [d.topics.groundTruth]: createEventHandler<GroundTruthEvent>({

@@ -5,6 +5,14 @@
  */
 import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
 import type { SourceRecord } from '../pipeline/source.js'
+import type { Pseudonymize } from './pseudonymize.js'
+
+/** How personal fields are stored: subject_id always pseudonymized, and the listed features. */
+export interface Privacy {
+  readonly pseudonymize: Pseudonymize
+  /** Features to pseudonymize, by model id. */
+  readonly piiFeatures: (modelId: string) => ReadonlySet<string>
+}
 
 export interface PredictionRow {
   prediction_id: string
@@ -30,12 +38,14 @@ export interface PredictionRow {
 /** 'YYYY-MM-DD hh:mm:ss.mmm' in UTC, the basic DateTime64(3) text form (every input format parses it). */
 export const clickhouseDateTime64 = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23)
 
-export function predictionRow(e: PredictionEvent, source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>): PredictionRow {
+export function predictionRow(e: PredictionEvent, source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>, privacy: Privacy): PredictionRow {
   const features_num: Record<string, number> = {}
   const features_cat: Record<string, string> = {}
   const features_missing: string[] = []
+  const pii = privacy.piiFeatures(e.model_id)
   for (const [name, v] of Object.entries(e.features)) {
     if (v === null) features_missing.push(name)
+    else if (pii.has(name)) features_cat[name] = privacy.pseudonymize(String(v))
     else if (typeof v === 'number') features_num[name] = v
     else features_cat[name] = String(v)
   }
@@ -54,7 +64,7 @@ export function predictionRow(e: PredictionEvent, source: Pick<SourceRecord, 'to
     segments: e.segments,
     environment: e.deployment.environment,
     variant: e.deployment.variant,
-    subject_id: e.subject_id,
+    subject_id: e.subject_id === null ? null : privacy.pseudonymize(e.subject_id),
     source_topic: source.topic,
     source_partition: source.partition,
     source_offset: source.offset,

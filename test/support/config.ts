@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto'
 import { inject } from 'vitest'
 import { loadRuntimeConfig, type RuntimeConfig } from '../../src/config/env.js'
 
+/** The key integration tests pseudonymize personal fields with. */
+export const TEST_PSEUDONYMIZATION_KEY = 'driftwatch-test-pseudonymization-key'
+
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(4).toString('hex')}`
 }
@@ -19,6 +22,7 @@ export function testConfig(opts: { kafka?: boolean; partitions?: number; env?: R
     DRIFTWATCH_TOPIC_PREFIX: `${id}.`,
     DRIFTWATCH_PARTITIONS: String(opts.partitions ?? 3),
     DRIFTWATCH_LOG_LEVEL: process.env['DRIFTWATCH_LOG_LEVEL'] ?? 'error',
+    DRIFTWATCH_PSEUDONYMIZATION_KEY: TEST_PSEUDONYMIZATION_KEY,
     ...opts.env,
   })
 }

@@ -1,0 +1,29 @@
+import { createHmac } from 'node:crypto'
+import { mkdtempSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createPseudonymizer, resolvePseudonymizationKey } from './pseudonymize.js'
+
+describe('pseudonymization', () => {
+  it('is HMAC-SHA256 hex: stable per key, different across keys', () => {
+    const p = createPseudonymizer('k'.repeat(32))
+    expect(p('applicant-42')).toBe(createHmac('sha256', 'k'.repeat(32)).update('applicant-42').digest('hex'))
+    expect(p('applicant-42')).toBe(p('applicant-42'))
+    expect(createPseudonymizer('j'.repeat(32))('applicant-42')).not.toBe(p('applicant-42'))
+    expect(p('applicant-42')).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('keeps one random key per embedded data directory, readable by its owner only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-key-'))
+    const key = resolvePseudonymizationKey(null, false, dir)
+    expect(key).toMatch(/^[0-9a-f]{64}$/)
+    expect(resolvePseudonymizationKey(null, false, dir)).toBe(key)
+    expect(statSync(join(dir, 'pseudonymization.key')).mode & 0o777).toBe(0o600)
+  })
+
+  it('requires a configured key with Kafka, and prefers it everywhere', () => {
+    expect(() => resolvePseudonymizationKey(null, true, '/nonexistent')).toThrow(/DRIFTWATCH_PSEUDONYMIZATION_KEY: required with KAFKA_BROKERS/)
+    expect(resolvePseudonymizationKey('c'.repeat(20), true, '/nonexistent')).toBe('c'.repeat(20))
+  })
+})

@@ -1,0 +1,38 @@
+/**
+ * Pseudonymization of personal fields before anything is stored: HMAC-SHA256 under a secret key,
+ * hex-encoded. The same input always maps to the same pseudonym (joins, group counts and erasure
+ * by subject keep working), and without the key the pseudonym cannot be reversed or recomputed.
+ * Applied to subject_id always, and to the features a model lists under `pii`.
+ */
+import { createHmac, randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { DriftwatchError } from '../errors.js'
+
+export type Pseudonymize = (value: string) => string
+
+export function createPseudonymizer(key: string): Pseudonymize {
+  return (value) => createHmac('sha256', key).update(value, 'utf8').digest('hex')
+}
+
+/**
+ * The key: DRIFTWATCH_PSEUDONYMIZATION_KEY when set. A single embedded process may instead keep
+ * a random key in its data directory (created once, mode 0600). With Kafka every instance must
+ * share one key, so it has to be configured.
+ */
+export function resolvePseudonymizationKey(configured: string | null, kafkaMode: boolean, dataDir: string): string {
+  if (configured) return configured
+  if (kafkaMode) {
+    throw new DriftwatchError(
+      'DW_CONFIG_INVALID',
+      'invalid environment:\n  DRIFTWATCH_PSEUDONYMIZATION_KEY: required with KAFKA_BROKERS (all instances must share the key that pseudonymizes personal fields); set it or DRIFTWATCH_PSEUDONYMIZATION_KEY_FILE',
+      { problems: ['DRIFTWATCH_PSEUDONYMIZATION_KEY: required with KAFKA_BROKERS'] },
+    )
+  }
+  const file = join(dataDir, 'pseudonymization.key')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  mkdirSync(dataDir, { recursive: true })
+  const key = randomBytes(32).toString('hex')
+  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' })
+  return key
+}
