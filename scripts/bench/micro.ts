@@ -1,0 +1,48 @@
+/** Micro-benchmarks of the hot statistics, in ns per value, each against a plain-loop baseline run the same way. */
+import { binCounts, histogramAccumulator, ks, psi, referenceBinEdges } from '../../src/metrics/drift/index.js'
+
+/** Results flow in here so the engine cannot drop the measured work as dead code. */
+export let blackhole = 0
+
+export interface MicroResult {
+  readonly name: string
+  readonly nsPerValue: number
+}
+
+function time(name: string, values: number, run: () => void, repeat = 5): MicroResult {
+  run() // warm up
+  let best = Number.POSITIVE_INFINITY
+  for (let r = 0; r < repeat; r++) {
+    const t = process.hrtime.bigint()
+    run()
+    best = Math.min(best, Number(process.hrtime.bigint() - t))
+  }
+  return { name, nsPerValue: best / values }
+}
+
+export function microBenchmarks(): MicroResult[] {
+  let seed = 1
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647)
+  const reference = Array.from({ length: 100_000 }, rnd)
+  const current = Array.from({ length: 100_000 }, () => rnd() * 1.1)
+  const edges = referenceBinEdges(reference)
+  const acc = histogramAccumulator(edges)
+  const refCounts = binCounts(edges, reference).counts
+  const curCounts = binCounts(edges, current).counts
+  return [
+    time('baseline: sum of 100k doubles', 100_000, () => {
+      let s = 0
+      for (const x of current) s += x
+      blackhole += s
+    }),
+    time('binCounts (10 decile bins), 100k values', 100_000, () => void (blackhole += binCounts(edges, current).counts[0]!)),
+    time('histogram accumulator update, 10k values', 10_000, () => {
+      let st = acc.create()
+      for (let i = 0; i < 10_000; i++) st = acc.update(st, current[i]!)
+      blackhole += st.counts[0]!
+    }),
+    time('PSI over 10 bins (per bin)', 11, () => void (blackhole += psi(refCounts, curCounts).score)),
+    time('KS asymptotic, 20k vs 20k (per value)', 40_000, () => void (blackhole += ks(reference.slice(0, 20_000), current.slice(0, 20_000)).score), 3),
+    time('KS exact, 2k vs 2k (per value)', 4_000, () => void (blackhole += ks(reference.slice(0, 2000), current.slice(0, 2000)).score), 3),
+  ]
+}
