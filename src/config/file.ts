@@ -22,12 +22,14 @@ const duration = (min = 1) =>
 const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s))
 
 /**
- * What drift is measured against: a fixed past period of stored predictions, or the previous N
- * windows (rolling).
+ * What drift is measured against: a fixed past period of stored predictions, the previous N
+ * windows (rolling), or a baseline profile stored by `driftwatch baseline` (the newest one, or
+ * a given profile_version).
  */
 const ReferenceSchema = z.union([
   z.strictObject({ from: isoTime, to: isoTime }).refine((r) => r.from < r.to, { message: 'from must be before to' }),
   z.strictObject({ previousWindows: z.number().int().min(1).max(1000) }),
+  z.strictObject({ baseline: z.union([z.literal('latest'), z.number().int().min(1)]) }),
 ])
 
 const ModelSchema = z.strictObject({
@@ -88,8 +90,11 @@ export type ModelConfig = z.infer<typeof ModelSchema>
 
 /** Settings for a model the file does not list (accepted when ingest.unknownModels is 'accept'). */
 export function modelConfig(file: FileConfig, modelId: string): ModelConfig {
-  return file.models.find((m) => m.id === modelId) ?? ModelSchema.parse({ id: modelId })
+  return file.models.find((m) => m.id === modelId) ?? { ...DEFAULT_MODEL, id: modelId }
 }
+
+/** Defaults of an unlisted model. Its id comes from an event, so it is not re-validated here. */
+const DEFAULT_MODEL: ModelConfig = ModelSchema.parse({ id: 'default' })
 
 export const DEFAULT_FILE_CONFIG: FileConfig = FileConfigSchema.parse({})
 

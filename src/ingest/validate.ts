@@ -52,6 +52,8 @@ export function validatePrediction(e: PredictionEvent, nowMs: number, limits = D
   const idProblem = checkId(e.prediction_id, 'prediction_id', limits)
   if (idProblem) return idProblem
   if (e.model_id.length === 0) return problem('DW_MISSING_FIELD', 'model_id', 'must not be empty')
+  if (e.model_id.length > limits.maxIdLength) return problem('DW_VALIDATION_FAILED', 'model_id', `is ${e.model_id.length} characters, the limit is ${limits.maxIdLength}`)
+  if (e.model_version.length > limits.maxIdLength) return problem('DW_VALIDATION_FAILED', 'model_version', `is ${e.model_version.length} characters, the limit is ${limits.maxIdLength}`)
   if (limits.knownModels && !limits.knownModels.has(e.model_id)) {
     return problem('DW_UNKNOWN_MODEL', 'model_id', `"${e.model_id.slice(0, 256)}" is not a model in the configuration (ingest.unknownModels: reject)`)
   }
