@@ -15,6 +15,7 @@ import { testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
+import { createRng } from '../src/demo/random.js'
 
 describe('dead letters', () => {
   const config = testConfig({ partitions: 2 })
@@ -91,5 +92,34 @@ describe('dead letters', () => {
     // Still consuming after all that.
     await producer.send({ topic: config.topics.predictions, messages: [{ key: 'after', value: await encode({ prediction_id: 'ok-3', event_time: now - 3000 }) }] })
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === 3, { what: 'a prediction after the bad ones' })
+  })
+
+  it('dead-letters a seeded corpus of malformed records without ever stopping', async () => {
+    const rng = createRng(2026)
+    const valid = await registry.encode(schemaId, prediction({ prediction_id: 'corpus-template' }))
+    const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(rng.next() * 256)))
+    const corpus: Buffer[] = []
+    for (let i = 0; i < 100; i++) corpus.push(bytes(1 + Math.floor(rng.next() * 200))) // random bytes
+    for (let i = 0; i < 100; i++) corpus.push(valid.subarray(0, 5 + Math.floor(rng.next() * (valid.length - 6)))) // truncated Avro
+    for (let i = 0; i < 50; i++) corpus.push(frame(1_000_000 + Math.floor(rng.next() * 1e6), bytes(40))) // unknown schema ids
+    for (let i = 0; i < 50; i++) corpus.push(Buffer.concat([valid.subarray(0, 5), bytes(60)])) // right schema, garbage body
+    for (let i = 0; i < 5; i++) corpus.push(Buffer.concat([valid, bytes(5000)])) // over the size limit
+    const before = await count(app.store, 'SELECT count() AS c FROM {db}.dead_letters FINAL')
+    const storedBefore = await count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL')
+    for (let i = 0; i < corpus.length; i += 100) {
+      await producer.send({ topic: config.topics.predictions, messages: corpus.slice(i, i + 100).map((value, j) => ({ key: `corpus-${i + j}`, value })) })
+    }
+    await waitFor(
+      async () => (await count(app.store, 'SELECT count() AS c FROM {db}.dead_letters FINAL')) + (await count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL')),
+      (n) => n === before + storedBefore + corpus.length,
+      { what: 'every corpus record accounted for', timeoutMs: 90_000 },
+    )
+    const byCode = await queryRows<{ code: string; c: string }>(app.store, `SELECT error_code AS code, count() AS c FROM {db}.dead_letters FINAL WHERE startsWith(base64Decode(raw_key_base64), 'corpus-') GROUP BY code ORDER BY code`)
+    expect(byCode.map((r) => r.code)).toEqual(expect.arrayContaining(['DW_DECODE_NOT_AVRO', 'DW_DECODE_UNKNOWN_SCHEMA', 'DW_DECODE_FAILED', 'DW_RECORD_TOO_LARGE']))
+    // A garbage body can happen to decode as a valid event; such records are stored, never lost.
+    const corpusStored = (await count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL')) - storedBefore
+    expect(byCode.reduce((sum, r) => sum + Number(r.c), 0) + corpusStored).toBe(corpus.length)
+    await producer.send({ topic: config.topics.predictions, messages: [{ key: 'after-corpus', value: await registry.encode(schemaId, prediction({ prediction_id: 'ok-4', event_time: Date.now() - 1000 })) }] })
+    await waitFor(() => count(app.store, `SELECT count() AS c FROM {db}.predictions FINAL WHERE prediction_id = 'ok-4'`), (c) => c === 1, { what: 'a valid record after the corpus' })
   })
 })
