@@ -10,6 +10,10 @@ import { createKafka } from './kafka/client.js'
 import { startKafkaSource, type RunningSource } from './kafka/source.js'
 import { ensureTopics } from './kafka/topics.js'
 import type { Logger } from './observability/logger.js'
+import { instrumentDeadLetterSink, instrumentHandlers } from './observability/instrument-pipeline.js'
+import { instrumentStore } from './observability/instrument-store.js'
+import type { DriftwatchMetrics } from './observability/metrics.js'
+import { startPipelineWatch, type PipelineWatchOptions } from './observability/pipeline-watch.js'
 import { createDeadLetterSink, type TopicPublisher } from './pipeline/dead-letter-sink.js'
 import { EmbeddedSource } from './pipeline/embedded-source.js'
 import { topicHandlers } from './pipeline/handlers.js'
@@ -20,7 +24,7 @@ import { localResolver, registryResolver } from './registry/resolvers.js'
 import { openStore, type Store } from './store/clickhouse.js'
 import { migrate } from './store/migrate.js'
 import { applyRetention } from './store/retention.js'
-import { createPseudonymizer, resolvePseudonymizationKey } from './store/pseudonymize.js'
+import { pseudonymizerFor } from './store/pseudonymize.js'
 import type { Privacy } from './store/rows.js'
 
 const NO_PII: ReadonlySet<string> = new Set()
@@ -36,6 +40,8 @@ export interface AppOptions {
   readonly evaluate?: boolean
   /** Opens the ClickHouse store; default openStore. Fault-injection tests wrap it. */
   readonly openStore?: typeof openStore
+  /** Self-monitoring: record into these metrics (the caller creates them and serves GET /metrics). */
+  readonly metrics?: DriftwatchMetrics
 }
 
 export interface App {
@@ -63,7 +69,7 @@ class Closers {
 
 export async function startApp(config: RuntimeConfig, logger: Logger, options: AppOptions = {}): Promise<App> {
   const file = options.file ?? loadFileConfig(config.configFile)
-  const store = (options.openStore ?? openStore)(config.clickhouse)
+  const store = instrumentStore((options.openStore ?? openStore)(config.clickhouse), options.metrics)
   const closers = new Closers()
   closers.add(() => store.close())
   try {
@@ -81,12 +87,18 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   await applyRetention(store, { rawDays: file.retention.raw / 86_400_000, metricsDays: file.retention.metrics / 86_400_000 })
   const joiner = new Joiner(store, file)
   const privacy: Privacy = {
-    pseudonymize: createPseudonymizer(resolvePseudonymizationKey(config.pseudonymizationKey, config.kafka !== null, config.clickhouse.dataDir)),
+    pseudonymize: pseudonymizerFor(config),
     piiFeatures: () => NO_PII,
   }
   const base = { store, file, topics: config.topics, joiner, now, logger, privacy }
+  const deadLetterSink = (publish: TopicPublisher | null) => instrumentDeadLetterSink(createDeadLetterSink(store, publish), options.metrics)
+  const watchPipeline = (kafka?: PipelineWatchOptions['kafka']) => {
+    if (!options.metrics) return
+    const watch = startPipelineWatch({ metrics: options.metrics, store, joinIndex: joiner.index, logger, ...(kafka ? { kafka } : {}) })
+    closers.add(() => watch.stop())
+  }
   const startEvaluator = (publishDlq: TopicPublisher | null) => {
-    const evaluator = new Evaluator({ store, file, deadLetters: createDeadLetterSink(store, publishDlq), logger: logger.child({ component: 'evaluator' }), now })
+    const evaluator = new Evaluator({ store, file, deadLetters: deadLetterSink(publishDlq), logger: logger.child({ component: 'evaluator' }), now })
     if (options.evaluate ?? options.consume !== false) evaluator.start()
     closers.add(() => evaluator.stop())
     return evaluator
@@ -97,13 +109,14 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   })
 
   if (!config.kafka) {
-    const handlers = topicHandlers({ ...base, deadLetters: createDeadLetterSink(store, null), resolver: localResolver() })
+    const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(null), resolver: localResolver() }), options.metrics)
     const source = new EmbeddedSource(handlers, await nextOffsets(store, [config.topics.predictions, config.topics.groundTruth]), now)
     logger.info('embedded mode: in-process source (no KAFKA_BROKERS)')
     let resolveDone!: () => void
     const done = new Promise<void>((r) => (resolveDone = r))
     closers.add(async () => resolveDone())
     closers.add(() => source.drain())
+    if (options.consume !== false) watchPipeline()
     return app('embedded', embeddedPublisher(source, config.topics), startEvaluator(null), done)
   }
 
@@ -128,9 +141,10 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   let done: Promise<void> = Promise.resolve()
   const evaluator = startEvaluator(publishDlq)
   if (options.consume !== false) {
-    const handlers = topicHandlers({ ...base, deadLetters: createDeadLetterSink(store, publishDlq), resolver: registryResolver(registry) })
+    const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry) }), options.metrics)
     const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger })
     closers.add(() => source.stop())
+    watchPipeline({ client: kafka, groupId: config.kafka.groupId, topics: [config.topics.predictions, config.topics.groundTruth] })
     done = source.done
   }
   return app('kafka', kafkaPublisher(producer, registry, ids, config.topics), evaluator, done)

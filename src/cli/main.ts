@@ -12,6 +12,9 @@ import { runMigrate } from './migrate.js'
 import { runStart } from './start.js'
 import { registerReportCommand } from './report.js'
 import { registerBackfillCommand } from './backfill.js'
+import { registerConfigCommand } from './config.js'
+import { registerEraseCommand } from './erase.js'
+import { registerRecomputeCommand } from './recompute.js'
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -46,6 +49,9 @@ async function main(argv: string[]): Promise<number> {
 
   registerReportCommand(program, ctx)
   registerBackfillCommand(program, ctx)
+  registerConfigCommand(program, ctx)
+  registerRecomputeCommand(program, ctx)
+  registerEraseCommand(program, ctx)
 
   try {
     await program.parseAsync(argv)

@@ -8,6 +8,9 @@ import type { RuntimeConfig } from '../config/env.js'
 import { loadFileConfig } from '../config/file.js'
 import type { Logger } from '../observability/logger.js'
 import { startApp } from '../app.js'
+import { createKafka } from '../kafka/client.js'
+import { createMetrics } from '../observability/metrics.js'
+import { createReadiness } from '../observability/readiness.js'
 import { startHttpServer, type RunningHttpServer } from '../http/listen.js'
 import { httpSecurity } from '../http/security-policy.js'
 
@@ -15,11 +18,15 @@ export async function runStart(config: RuntimeConfig, logger: Logger): Promise<n
   const security = config.http.enabled ? httpSecurity(config) : null
   // Loaded once, so the HTTP API validates with exactly the limits the consumers use.
   const file = loadFileConfig(config.configFile)
-  const app = await startApp(config, logger, { file })
+  // Self-monitoring: one registry per process, recorded by the pipeline, served on GET /metrics.
+  const metrics = createMetrics()
+  const app = await startApp(config, logger, { file, metrics })
+  const readiness = createReadiness({ store: app.store, kafka: config.kafka ? createKafka(config.kafka, logger) : null, registryUrl: config.registryUrl, logger })
   let http: RunningHttpServer | null = null
   try {
-    if (security) http = await startHttpServer({ http: config.http, security, file, publisher: app.publisher, logger })
+    if (security) http = await startHttpServer({ http: config.http, security, file, publisher: app.publisher, logger, metrics: metrics.registry, readiness })
   } catch (e) {
+    await readiness.close()
     await app.stop()
     throw e
   }
@@ -37,6 +44,7 @@ export async function runStart(config: RuntimeConfig, logger: Logger): Promise<n
   } finally {
     // HTTP first: requests in flight still need the publisher.
     await http?.close()
+    await readiness.close()
     await app.stop()
   }
 }

@@ -3,7 +3,9 @@ import type { RuntimeConfig } from '../config/env.js'
 import type { FileConfig } from '../config/file.js'
 import type { Logger } from '../observability/logger.js'
 import type { EventPublisher } from '../pipeline/publisher.js'
+import type { ReadinessSource } from './health-route.js'
 import { ingestLimits } from './limits.js'
+import type { MetricsSource } from './metrics-route.js'
 import type { HttpSecurity } from './security-policy.js'
 import { createHttpServer } from './server.js'
 
@@ -22,6 +24,10 @@ export interface HttpStartOptions {
   readonly publisher: EventPublisher
   readonly logger: Logger
   readonly now?: () => number
+  /** Served at GET /metrics (role read or admin). */
+  readonly metrics?: MetricsSource
+  /** Answers GET /readyz. */
+  readonly readiness?: ReadinessSource
 }
 
 export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpServer> {
@@ -32,6 +38,8 @@ export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpS
     bodyLimitBytes: o.http.bodyLimitBytes,
     logger: o.logger,
     ...(o.now ? { now: o.now } : {}),
+    ...(o.metrics ? { metrics: o.metrics } : {}),
+    ...(o.readiness ? { readiness: o.readiness } : {}),
   })
   await server.listen({ host: o.http.host, port: o.http.port })
   const address = server.server.address()

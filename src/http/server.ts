@@ -1,17 +1,20 @@
 /**
  * The HTTP API as a fastify instance, without listening (tests use `inject`; listen.ts binds it).
- * Routes: POST /v1/predictions, POST /v1/labels (role ingest or admin), GET /healthz and
- * GET /openapi.json (no token: liveness probes and API clients' generators need them).
+ * Routes: POST /v1/predictions, POST /v1/labels (role ingest or admin), GET /healthz, GET /readyz
+ * and GET /openapi.json (no token: probes and API clients' generators need them), GET /metrics
+ * (role read or admin). /readyz and /metrics exist when their dependency is given.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from '../observability/logger.js'
 import type { EventPublisher } from '../pipeline/publisher.js'
 import { requireRole } from './auth.js'
 import { errorHandler, notFoundHandler } from './error-reply.js'
+import { registerHealthRoutes, type ReadinessSource } from './health-route.js'
 import { ingestHandler } from './ingest-route.js'
 import type { IngestLimits } from './limits.js'
+import { registerMetricsRoute, type MetricsSource } from './metrics-route.js'
 import { openApiDocument } from './openapi.js'
-import { ErrorBodySchema, HealthSchema, IngestResponseSchema } from './schemas.js'
+import { ErrorBodySchema, IngestResponseSchema } from './schemas.js'
 import type { HttpSecurity } from './security-policy.js'
 
 export interface HttpServerDeps {
@@ -21,6 +24,10 @@ export interface HttpServerDeps {
   readonly bodyLimitBytes: number
   readonly logger: Logger
   readonly now?: () => number
+  /** Served at GET /metrics (a prom-client Registry). */
+  readonly metrics?: MetricsSource
+  /** Answers GET /readyz. */
+  readonly readiness?: ReadinessSource
 }
 
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
@@ -52,7 +59,8 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   app.post('/v1/predictions', ingest, ingestHandler('prediction', ingestDeps))
   app.post('/v1/labels', ingest, ingestHandler('ground-truth', ingestDeps))
 
-  app.get('/healthz', { schema: { response: { 200: HealthSchema } } }, async () => ({ status: 'ok' as const }))
+  registerHealthRoutes(app, deps.readiness)
+  registerMetricsRoute(app, deps.metrics, tokens)
   const document = openApiDocument({ validation: deps.limits.validation, maxItems: deps.limits.maxItems, bodyLimitBytes: deps.bodyLimitBytes })
   app.get('/openapi.json', async () => document)
   return app

@@ -36,3 +36,8 @@ export function resolvePseudonymizationKey(configured: string | null, kafkaMode:
   writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' })
   return key
 }
+
+/** The pseudonymizer of a deployment: its configured key, or the embedded data directory's. */
+export function pseudonymizerFor(config: { pseudonymizationKey: string | null; kafka: unknown; clickhouse: { dataDir: string } }): Pseudonymize {
+  return createPseudonymizer(resolvePseudonymizationKey(config.pseudonymizationKey, config.kafka !== null, config.clickhouse.dataDir))
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { runConfigValidate, type ConfigIo } from './config.js'
+
+function io(files: Record<string, string>) {
+  const out: string[] = []
+  const err: string[] = []
+  const value: ConfigIo = { exists: (p) => p in files, readFile: (p) => files[p]!, out: (l) => out.push(l), err: (l) => err.push(l) }
+  return { io: value, out, err }
+}
+
+describe('driftwatch config validate', () => {
+  it('exit 0 on a valid environment and file, saying what it found', () => {
+    const t = io({ 'driftwatch.yaml': 'models:\n  - id: m\n    window: 1d\n' })
+    expect(runConfigValidate({}, {}, t.io)).toBe(0)
+    expect(t.err).toEqual([])
+    expect(t.out).toEqual(['environment: ok, embedded mode (no KAFKA_BROKERS), chDB, database driftwatch', 'driftwatch.yaml: ok, 1 model(s)'])
+  })
+
+  it('exit 0 without a file: defaults', () => {
+    const t = io({})
+    expect(runConfigValidate({}, {}, t.io)).toBe(0)
+    expect(t.out[1]).toMatch(/^no configuration file/)
+  })
+
+  it('prints every problem of the environment and of the file, with its path, and exits 2', () => {
+    const t = io({ 'my.yaml': 'models:\n  - id: m\n    window: soon\n    tsak: binary\njoin: { indexSize: -1 }\n' })
+    const env = { KAFKA_BROKERS: 'nohostport', DRIFTWATCH_HTTP_PORT: 'x', DRIFTWATCH_API_TOKENS: 'root:0123456789abcdef0123' }
+    expect(runConfigValidate(env, { file: 'my.yaml' }, t.io)).toBe(2)
+    expect(t.out).toEqual([])
+    expect(t.err[0]).toBe('6 configuration problem(s):')
+    expect(t.err.slice(1).map((l) => l.trim().split(': ').slice(0, 2).join(': '))).toEqual([
+      'environment: KAFKA_BROKERS.0',
+      'environment: DRIFTWATCH_HTTP_PORT',
+      'environment: DRIFTWATCH_API_TOKENS.0',
+      'my.yaml: models.0.window',
+      'my.yaml: models.0',
+      'my.yaml: join.indexSize',
+    ])
+    expect(t.err.join('\n')).not.toContain('0123456789abcdef0123')
+  })
+
+  it('reports what start would refuse in Kafka mode: no API token, no pseudonymization key', () => {
+    const t = io({})
+    expect(runConfigValidate({ KAFKA_BROKERS: 'k:9092', SCHEMA_REGISTRY_URL: 'http://r:8081' }, {}, t.io)).toBe(2)
+    expect(t.err[0]).toBe('2 configuration problem(s):')
+    expect(t.err[1]).toMatch(/^ {2}environment: DRIFTWATCH_API_TOKENS: the HTTP API needs at least one token in Kafka mode/)
+    expect(t.err[2]).toMatch(/^ {2}environment: DRIFTWATCH_PSEUDONYMIZATION_KEY: required with KAFKA_BROKERS/)
+  })
+
+  it('a file that was asked for must exist; DRIFTWATCH_CONFIG names it too', () => {
+    const t = io({})
+    expect(runConfigValidate({ DRIFTWATCH_CONFIG: 'gone.yaml' }, {}, t.io)).toBe(2)
+    expect(t.err).toEqual(['1 configuration problem(s):', '  gone.yaml: (file): does not exist'])
+  })
+
+  it('reports YAML that does not parse', () => {
+    const t = io({ 'bad.yaml': 'models: [\n' })
+    expect(runConfigValidate({}, { file: 'bad.yaml' }, t.io)).toBe(2)
+    expect(t.err[1]).toMatch(/^ {2}bad\.yaml: not valid YAML/)
+  })
+})

@@ -1,0 +1,106 @@
+/**
+ * `driftwatch config validate [--file driftwatch.yaml]`: checks the environment (every variable
+ * `start` reads, and the HTTP API's token policy) and the monitoring file, and prints every
+ * problem as `<where>: <path>: <reason>`. Exit 0 when both are valid, 2 otherwise. Connects to
+ * nothing. The file is --file, else DRIFTWATCH_CONFIG, else ./driftwatch.yaml when present.
+ *
+ * `driftwatch config schema`: prints the JSON Schema of driftwatch.yaml (schemas/driftwatch.schema.json).
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
+import { parseFileConfig, type FileConfig } from '../config/file.js'
+import { isDriftwatchError } from '../errors.js'
+import { httpSecurity } from '../http/security-policy.js'
+import { resolvePseudonymizationKey } from '../store/pseudonymize.js'
+import { EXIT, type RegisterCommand } from './command.js'
+import { formatConfigSchema } from './config-schema.js'
+
+export interface ConfigIo {
+  readonly exists: (path: string) => boolean
+  readonly readFile: (path: string) => string
+  readonly out: (line: string) => void
+  readonly err: (line: string) => void
+}
+
+const nodeIo: ConfigIo = {
+  exists: existsSync,
+  readFile: (path) => readFileSync(path, 'utf8'),
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/** DriftwatchError problems as lines; an error without a list is one line. Anything else is a bug. */
+function problemsOf(e: unknown, prefix: string): string[] {
+  if (!isDriftwatchError(e)) throw e
+  const listed = e.context['problems']
+  const lines = Array.isArray(listed) && listed.length > 0 ? (listed as string[]) : [e.message]
+  return lines.map((line) => (line.startsWith(prefix) ? line : `${prefix}${line}`))
+}
+
+export function validateEnvironment(env: Env): { config: RuntimeConfig | null; problems: string[] } {
+  let config: RuntimeConfig
+  try {
+    config = loadRuntimeConfig(env)
+  } catch (e) {
+    return { config: null, problems: problemsOf(e, 'environment: ') }
+  }
+  // The checks `start` makes before it starts anything; in Kafka mode the key check has no side effect.
+  const problems: string[] = []
+  const check = (f: () => unknown) => {
+    try {
+      f()
+    } catch (e) {
+      problems.push(...problemsOf(e, 'environment: '))
+    }
+  }
+  if (config.http.enabled) check(() => httpSecurity(config))
+  if (config.kafka) check(() => resolvePseudonymizationKey(config.pseudonymizationKey, true, config.clickhouse.dataDir))
+  return { config, problems }
+}
+
+export function validateFile(path: string, io: Pick<ConfigIo, 'exists' | 'readFile'>): { file: FileConfig | null; problems: string[] } {
+  if (!io.exists(path)) return { file: null, problems: [`${path}: (file): does not exist`] }
+  try {
+    return { file: parseFileConfig(io.readFile(path), path), problems: [] }
+  } catch (e) {
+    return { file: null, problems: problemsOf(e, `${path}: `) }
+  }
+}
+
+export function runConfigValidate(env: Env, flags: { file?: string }, io: ConfigIo = nodeIo): number {
+  const { config, problems: envProblems } = validateEnvironment(env)
+  const path = flags.file ?? env['DRIFTWATCH_CONFIG'] ?? (io.exists('driftwatch.yaml') ? 'driftwatch.yaml' : null)
+  const { file, problems: fileProblems } = path ? validateFile(path, io) : { file: null, problems: [] }
+  const problems = [...envProblems, ...fileProblems]
+  if (problems.length > 0) {
+    io.err(`${problems.length} configuration problem(s):`)
+    for (const p of problems) io.err(`  ${p}`)
+    return EXIT.config
+  }
+  const mode = config?.kafka ? `Kafka mode (${config.kafka.brokers.join(',')})` : 'embedded mode (no KAFKA_BROKERS)'
+  const store = config?.clickhouse.url ? `ClickHouse ${config.clickhouse.url}` : 'chDB'
+  io.out(`environment: ok, ${mode}, ${store}, database ${config?.clickhouse.database}`)
+  io.out(path ? `${path}: ok, ${file?.models.length ?? 0} model(s)` : 'no configuration file: built-in defaults (every model hourly, against the previous window)')
+  return EXIT.ok
+}
+
+export const registerConfigCommand: RegisterCommand = (program: Command, ctx) => {
+  const config = program.command('config').description('check and describe the configuration')
+  config
+    .command('validate')
+    .description('validate the environment and driftwatch.yaml; print every problem with its path (exit 0 valid, 2 invalid)')
+    .option('--file <path>', 'the configuration file (default: DRIFTWATCH_CONFIG, else ./driftwatch.yaml when present)')
+    .action((flags: { file?: string }) => ctx.run(async () => runConfigValidate(process.env, flags)))
+  config
+    .command('schema')
+    .description('print the JSON Schema of driftwatch.yaml (for editors: see docs/operations.md)')
+    .action(() =>
+      ctx.run(async () => {
+        process.stdout.write(formatConfigSchema())
+        return EXIT.ok
+      }),
+    )
+}

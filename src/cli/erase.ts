@@ -1,0 +1,83 @@
+/**
+ * `driftwatch erase --subject <id> [--dry-run]`: deletes every stored row of a data subject
+ * (src/store/erase.ts) and reports the rows per table, then marks the windows that counted them
+ * for re-evaluation (the running evaluator, or `driftwatch recompute`, recomputes them).
+ * Exit codes: 0 done (also when nothing was stored), 1 ClickHouse failure (safe to run again),
+ * 2 usage. The subject id is never printed: it is personal data.
+ *
+ * subject_id is stored pseudonymized (HMAC-SHA256, src/store/pseudonymize.ts), so the id a person
+ * gives is turned into the stored value first: `eraseCommand({ subjectKey })` takes that function
+ * per configuration; `registerEraseCommand` uses the same key resolution as `driftwatch start`.
+ */
+import type { RuntimeConfig } from '../config/env.js'
+import { loadFileConfig, modelConfig } from '../config/file.js'
+import { openStore, type Store } from '../store/clickhouse.js'
+import { ERASED_TABLES, eraseSubject, type SubjectKey } from '../store/erase.js'
+import { pseudonymizerFor } from '../store/pseudonymize.js'
+import { EXIT, type RegisterCommand } from './command.js'
+import { openForMaintenance } from './maintenance-store.js'
+
+export interface EraseFlags {
+  readonly subject: string
+  readonly dryRun?: boolean
+}
+
+export interface EraseDeps {
+  readonly subjectKey: SubjectKey
+  readonly out?: (line: string) => void
+  readonly err?: (line: string) => void
+  readonly now?: () => number
+  readonly openStore?: typeof openStore
+}
+
+export async function runErase(config: RuntimeConfig, flags: EraseFlags, deps: EraseDeps): Promise<number> {
+  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
+  const err = deps.err ?? ((s: string) => process.stderr.write(`${s}\n`))
+  if (flags.subject.trim() === '') {
+    err('driftwatch: DW_CONFIG_INVALID: --subject must not be empty')
+    return EXIT.config
+  }
+  const file = loadFileConfig(config.configFile)
+  const store: Store = await openForMaintenance(config, deps.openStore ?? openStore)
+  try {
+    const report = await eraseSubject(store, {
+      subjectId: flags.subject,
+      subjectKey: deps.subjectKey,
+      model: (id) => modelConfig(file, id),
+      dryRun: flags.dryRun === true,
+      runId: String((deps.now ?? Date.now)()),
+    })
+    const verb = flags.dryRun ? 'would delete' : 'deleted'
+    out(`${flags.dryRun ? 'dry run: ' : ''}subject with ${report.predictionIds} prediction id(s) in ${store.location}, database ${store.database}`)
+    for (const table of ERASED_TABLES) out(`  ${table.padEnd(13)} ${verb} ${report.rows[table]} row(s)`)
+    out(
+      flags.dryRun
+        ? `  ${report.windows} window(s) would be marked for re-evaluation`
+        : `  ${report.windows} window(s) marked for re-evaluation: the evaluator of \`driftwatch start\` recomputes them (or run \`driftwatch recompute\`)`,
+    )
+    return EXIT.ok
+  } finally {
+    await store.close()
+  }
+}
+
+export function eraseCommand(o: { subjectKey: (config: RuntimeConfig) => SubjectKey }): RegisterCommand {
+  return (program, ctx) => {
+    program
+      .command('erase')
+      .description("right to erasure: delete every stored row of a data subject (predictions, their labels and dead letters) and re-mark the windows that counted them")
+      .requiredOption('--subject <id>', 'the subject id as sent in subject_id (pseudonymized the same way before matching, when that is configured)')
+      .option('--dry-run', 'count the rows and windows, delete nothing')
+      .action((flags: EraseFlags) =>
+        ctx.run(async () => {
+          const config = ctx.config()
+          return runErase(config, flags, { subjectKey: o.subjectKey(config) })
+        }),
+      )
+  }
+}
+
+/** subject_id as `start` stores it: HMAC under DRIFTWATCH_PSEUDONYMIZATION_KEY (embedded: the key in the data directory). */
+export const pseudonymizedSubjectKey = (config: RuntimeConfig): SubjectKey => pseudonymizerFor(config)
+
+export const registerEraseCommand: RegisterCommand = eraseCommand({ subjectKey: pseudonymizedSubjectKey })

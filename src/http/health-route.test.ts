@@ -1,0 +1,35 @@
+import Fastify from 'fastify'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import { describe, expect, it } from 'vitest'
+import type { ReadinessReport } from '../observability/readiness.js'
+import { ReadinessSchema, registerHealthRoutes } from './health-route.js'
+
+const isReadiness = new Ajv2020({ strict: true }).compile(ReadinessSchema)
+
+function server(report: ReadinessReport | undefined) {
+  const app = Fastify()
+  registerHealthRoutes(app, report ? { check: async () => report } : undefined)
+  return app
+}
+
+describe('GET /healthz and /readyz', () => {
+  it('/readyz is 200 with every check when ready', async () => {
+    const res = await server({ ready: true, checks: { clickhouse: { status: 'ok' }, kafka: { status: 'ok' }, registry: { status: 'ok' } } }).inject('/readyz')
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['cache-control']).toBe('no-store')
+    expect(res.json()).toEqual({ status: 'ready', checks: { clickhouse: { status: 'ok' }, kafka: { status: 'ok' }, registry: { status: 'ok' } } })
+    expect(isReadiness(res.json())).toBe(true)
+  })
+
+  it('/readyz is 503 naming the failed dependency', async () => {
+    const res = await server({ ready: false, checks: { clickhouse: { status: 'failed', code: 'DW_CLICKHOUSE_UNAVAILABLE' } } }).inject('/readyz')
+    expect(res.statusCode).toBe(503)
+    expect(res.json()).toEqual({ status: 'unavailable', checks: { clickhouse: { status: 'failed', code: 'DW_CLICKHOUSE_UNAVAILABLE' } } })
+  })
+
+  it('/healthz answers without a readiness check; /readyz then does not exist', async () => {
+    const app = server(undefined)
+    expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' })
+    expect((await app.inject('/readyz')).statusCode).toBe(404)
+  })
+})

@@ -1,0 +1,31 @@
+/**
+ * The hook alert channels call once per notification attempt outcome. Channels receive an
+ * `AlertDeliveryRecorder` (no prom-client import, no global): the composition root passes
+ * `alertDeliveryRecorder(metrics)`, tests pass a fake or NO_ALERT_DELIVERIES.
+ *
+ *   recorder.delivered('slack', 'sent')      // the webhook answered 2xx
+ *   recorder.delivered('email', 'failed')    // given up (after retries, or not retriable)
+ *   recorder.delivered('email', 'retried')   // one failed attempt that will be retried
+ *   recorder.delivered('grafana', 'suppressed') // deduplicated or in cooldown: nothing sent
+ *
+ * Exported as driftwatch_alert_deliveries_total{channel,status}.
+ */
+import type { DriftwatchMetrics } from './metrics.js'
+
+export const ALERT_DELIVERY_STATUSES = ['sent', 'failed', 'retried', 'suppressed'] as const
+export type AlertDeliveryStatus = (typeof ALERT_DELIVERY_STATUSES)[number]
+
+export interface AlertDeliveryRecorder {
+  /** `channel` is the channel's kind ('slack', 'email', 'grafana'), never a URL or an address. */
+  delivered(channel: string, status: AlertDeliveryStatus, count?: number): void
+}
+
+export const NO_ALERT_DELIVERIES: AlertDeliveryRecorder = { delivered: () => undefined }
+
+export function alertDeliveryRecorder(metrics: Pick<DriftwatchMetrics, 'alertDeliveries'>): AlertDeliveryRecorder {
+  return {
+    delivered(channel, status, count = 1) {
+      metrics.alertDeliveries.inc({ channel, status }, count)
+    },
+  }
+}

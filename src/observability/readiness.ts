@@ -1,0 +1,144 @@
+/**
+ * Readiness: can this instance do its work right now? Every dependency is checked in parallel,
+ * each bounded by a timeout:
+ *   clickhouse  SELECT 1                         (always)
+ *   kafka       admin describeCluster            (Kafka mode)
+ *   registry    GET <SCHEMA_REGISTRY_URL>/subjects (Kafka mode)
+ * The report names each dependency with ok/failed and, for a failure, its DW_* code; the reason
+ * (which may name hosts) goes to the log only. Concurrent probes share one round of checks.
+ */
+import type { Admin, Kafka } from 'kafkajs'
+import type { ErrorCode } from '../errors.js'
+import type { Store } from '../store/clickhouse.js'
+import type { Logger } from './logger.js'
+
+export type Dependency = 'clickhouse' | 'kafka' | 'registry'
+
+export interface DependencyCheck {
+  readonly name: Dependency
+  /** The code reported when the check fails. */
+  readonly code: ErrorCode
+  run(): Promise<void>
+}
+
+export type CheckResult = { readonly status: 'ok' } | { readonly status: 'failed'; readonly code: ErrorCode }
+
+export interface ReadinessReport {
+  readonly ready: boolean
+  readonly checks: Partial<Record<Dependency, CheckResult>>
+}
+
+export interface Readiness {
+  check(): Promise<ReadinessReport>
+  close(): Promise<void>
+}
+
+function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Runs the checks in parallel; pure apart from what the checks do. */
+export async function runChecks(checks: readonly DependencyCheck[], timeoutMs: number, onFailure: (name: Dependency, err: unknown) => void): Promise<ReadinessReport> {
+  const results = await Promise.all(
+    checks.map(async (c): Promise<[Dependency, CheckResult]> => {
+      try {
+        await withTimeout(c.run(), timeoutMs)
+        return [c.name, { status: 'ok' }]
+      } catch (err) {
+        onFailure(c.name, err)
+        return [c.name, { status: 'failed', code: c.code }]
+      }
+    }),
+  )
+  return { ready: results.every(([, r]) => r.status === 'ok'), checks: Object.fromEntries(results) }
+}
+
+export function clickhouseCheck(store: Store): DependencyCheck {
+  return {
+    name: 'clickhouse',
+    code: 'DW_CLICKHOUSE_UNAVAILABLE',
+    run: async () => {
+      await (await store.client.query({ query: 'SELECT 1 AS ok', format: 'JSONEachRow' })).json()
+    },
+  }
+}
+
+/** Keeps one admin connection between probes; a failure drops it so the next probe reconnects. */
+export function kafkaCheck(kafka: Kafka): DependencyCheck & { close(): Promise<void> } {
+  let admin: Admin | null = null
+  const drop = async () => {
+    const a = admin
+    admin = null
+    await a?.disconnect().catch(() => undefined)
+  }
+  return {
+    name: 'kafka',
+    code: 'DW_KAFKA_UNAVAILABLE',
+    async run() {
+      try {
+        if (!admin) {
+          admin = kafka.admin({ retry: { retries: 0 } })
+          await admin.connect()
+        }
+        await admin.describeCluster()
+      } catch (e) {
+        await drop()
+        throw e
+      }
+    },
+    close: drop,
+  }
+}
+
+/** GET /subjects; credentials in the URL (https://user:pass@host) become a Basic header, as fetch refuses them in the URL. */
+export function registryCheck(registryUrl: string, fetchFn: typeof fetch = fetch): DependencyCheck {
+  const url = new URL(registryUrl)
+  const headers: Record<string, string> = { accept: 'application/json' }
+  if (url.username || url.password) {
+    headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
+    url.username = ''
+    url.password = ''
+  }
+  const subjects = `${url.toString().replace(/\/+$/, '')}/subjects`
+  return {
+    name: 'registry',
+    code: 'DW_REGISTRY_UNAVAILABLE',
+    async run() {
+      const res = await fetchFn(subjects, { headers, signal: AbortSignal.timeout(10_000) })
+      await res.arrayBuffer().catch(() => undefined)
+      if (!res.ok) throw new Error(`GET /subjects answered ${res.status}`)
+    },
+  }
+}
+
+export interface ReadinessOptions {
+  readonly store: Store
+  /** Kafka mode: the client and registry URL; embedded mode: null (only ClickHouse is checked). */
+  readonly kafka: Kafka | null
+  readonly registryUrl: string | null
+  readonly logger: Logger
+  /** Per check; default 2000 ms. */
+  readonly timeoutMs?: number
+}
+
+export function createReadiness(o: ReadinessOptions): Readiness {
+  const kafka = o.kafka ? kafkaCheck(o.kafka) : null
+  const checks: DependencyCheck[] = [clickhouseCheck(o.store), ...(kafka ? [kafka] : []), ...(o.kafka && o.registryUrl ? [registryCheck(o.registryUrl)] : [])]
+  const log = o.logger.child({ component: 'readiness' })
+  let inFlight: Promise<ReadinessReport> | null = null
+  return {
+    check() {
+      inFlight ??= runChecks(checks, o.timeoutMs ?? 2000, (dependency, err) => log.warn({ dependency, err: (err as Error).message }, 'dependency not ready')).finally(() => {
+        inFlight = null
+      })
+      return inFlight
+    },
+    close: async () => {
+      await kafka?.close()
+    },
+  }
+}
