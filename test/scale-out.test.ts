@@ -12,7 +12,7 @@ import { count, queryRows } from './support/query.js'
 import { LOAN_MODEL_YAML, loanTraffic } from './support/traffic.js'
 import { waitFor } from './support/wait.js'
 
-const METRIC_TABLES = ['window_summary', 'drift', 'dataset_drift', 'performance', 'fairness', 'quality'] as const
+const METRIC_TABLES = ['window_summary', 'drift', 'dataset_drift', 'performance', 'fairness', 'quality', 'comparison', 'detector_state'] as const
 
 describe('scale-out by consumer group', () => {
   const prefix = `${uniqueName('so')}.`

@@ -12,6 +12,7 @@ import { runMigrate } from './migrate.js'
 import { runStart } from './start.js'
 import { registerReportCommand } from './report.js'
 import { registerBackfillCommand } from './backfill.js'
+import { registerBaselineCommand } from './baseline.js'
 import { registerConfigCommand } from './config.js'
 import { registerEraseCommand } from './erase.js'
 import { registerRecomputeCommand } from './recompute.js'
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
 
   registerReportCommand(program, ctx)
   registerBackfillCommand(program, ctx)
+  registerBaselineCommand(program, ctx)
   registerConfigCommand(program, ctx)
   registerRecomputeCommand(program, ctx)
   registerEraseCommand(program, ctx)

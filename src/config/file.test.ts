@@ -44,6 +44,14 @@ describe('model windows, join and reference settings', () => {
     expect(c.join).toEqual({ indexSize: 200_000, horizon: 7 * 86_400_000, orphanAfter: 30 * 86_400_000 })
   })
 
+  it('accepts a stored baseline profile as the reference: the newest, or a pinned version', () => {
+    const c = parseFileConfig('models:\n  - id: a\n    reference: { baseline: latest }\n  - id: b\n    reference: { baseline: 1767225600000 }\n', 'x.yaml')
+    expect(c.models.map((m) => m.reference)).toEqual([{ baseline: 'latest' }, { baseline: 1767225600000 }])
+    for (const bad of ['{ baseline: newest }', '{ baseline: 0 }', '{ baseline: latest, previousWindows: 2 }']) {
+      expect(() => parseFileConfig(`models:\n  - id: a\n    reference: ${bad}\n`, 'x.yaml'), bad).toThrow(/models\.0\.reference/)
+    }
+  })
+
   it('reports a bad duration and an inverted reference with their paths', () => {
     try {
       parseFileConfig('models:\n  - id: a\n    window: 1 hour\n    reference: { from: "2026-10-08", to: "2026-10-01" }\n', 'x.yaml')

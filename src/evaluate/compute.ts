@@ -1,12 +1,18 @@
 /**
  * One window's metrics from its merged partial aggregate and the reference. Pure: everything
- * it needs comes in, rows (without version and window columns) come out.
+ * it needs comes in, rows (without version and window columns) come out. Data quality is in
+ * ./quality-rows.ts, performance degradation and calibration drift in ./concept-rows.ts; the
+ * streaming detectors and the model comparison need more than one window (./detectors.ts,
+ * ./comparison.ts).
  */
 import { datasetDriftShare } from '../metrics/drift/index.js'
 import { fairnessAccumulator } from '../metrics/fairness/index.js'
 import { accuracy, cbpeAccumulator, confusionAccumulator, f1, precision, recall, scoreHistogramAccumulator } from '../metrics/performance/index.js'
+import { calibrationRow, degradationRows, type PerformanceRow } from './concept-rows.js'
 import { categoricalDrift, numericalDrift, type DriftRow } from './drift-rows.js'
-import type { LabelingContext, Partial } from './partials.js'
+import type { LabelingContext, Partial } from './partial-state.js'
+import { NO_BOUNDS, type QualityBounds } from './quality-bounds.js'
+import { qualityRows, type QualityRow } from './quality-rows.js'
 
 export interface Side {
   readonly partial: Partial
@@ -14,19 +20,24 @@ export interface Side {
   readonly samples: ReadonlyMap<string, readonly number[]>
 }
 
+export interface ReferenceSide extends Side {
+  /** Bounds of the data-quality checks; none: no out-of-range or outlier rows. */
+  readonly quality?: QualityBounds
+}
+
 export interface WindowMetrics {
   summary: { predictions: number; labeled: number; label_coverage: number; mean_label_delay_s: number }
   drift: DriftRow[]
   dataset: { drift_share: number; n_features: number; n_drifted: number; drifted_features: string[] }
-  performance: { variant: string; metric: string; kind: 'realized' | 'estimated'; value: number; n: number; label_coverage: number }[]
+  performance: PerformanceRow[]
   fairness: { attribute: string; group_value: string; metric: string; value: number; n: number; status: string }[]
-  quality: { feature: string; metric: string; value: number; n: number }[]
+  quality: QualityRow[]
 }
 
 const RESERVED = new Set(['__score__', '__class__'])
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN)
 
-export function computeWindowMetrics(reference: Side, current: Side, ctx: LabelingContext): WindowMetrics {
+export function computeWindowMetrics(reference: ReferenceSide, current: Side, ctx: LabelingContext): WindowMetrics {
   const ref = reference.partial
   const cur = current.partial
   const numeric = [...new Set([...Object.keys(ref.numeric), ...Object.keys(cur.numeric)])].filter((c) => !RESERVED.has(c)).sort()
@@ -49,6 +60,8 @@ export function computeWindowMetrics(reference: Side, current: Side, ctx: Labeli
   if (ref.numeric['__score__'] || cur.numeric['__score__']) drift.push(numericRow('prediction', 'score', '__score__'))
   else if (ref.categorical['__class__'] || cur.categorical['__class__']) drift.push(categoricalDrift('prediction', 'class', ref.categorical['__class__'] ?? {}, cur.categorical['__class__'] ?? {}))
   if (ref.labeled > 0 && cur.labeled > 0) drift.push(categoricalDrift('label', 'label', ref.labelCounts, cur.labelCounts))
+  const calibration = calibrationRow(ref, cur)
+  if (calibration) drift.push(calibration)
 
   const share = datasetDriftShare(features.map((r) => ({ feature: r.column, result: r.primary, threshold: r.threshold })))
   const drifted = share.features.filter((f) => f.driftDetected === true).map((f) => f.feature)
@@ -62,19 +75,9 @@ export function computeWindowMetrics(reference: Side, current: Side, ctx: Labeli
     },
     drift,
     dataset: { drift_share: share.result.score, n_features: features.length, n_drifted: drifted.length, drifted_features: drifted },
-    performance: performanceRows(cur),
+    performance: [...performanceRows(cur), ...degradationRows(ref, cur)],
     fairness: fairnessRows(cur, ctx),
-    quality: [
-      ...[...numeric, ...categorical].map((f) => ({ feature: f, metric: 'missing_rate', value: ratio(cur.missing[f] ?? 0, cur.predictions), n: cur.predictions })),
-      ...features
-        .filter((r) => r.column_kind === 'categorical' && r.n_current > 0)
-        .map((r) => ({
-          feature: r.column,
-          metric: 'new_category_rate',
-          value: ratio(r.unseen_categories.reduce((s, c) => s + (cur.categorical[r.column]?.[c] ?? 0), 0), r.n_current),
-          n: r.n_current,
-        })),
-    ],
+    quality: qualityRows(cur, features, reference.quality ?? NO_BOUNDS),
   }
 }
 
@@ -88,13 +91,13 @@ function performanceRows(cur: Partial): WindowMetrics['performance'] {
     const n = accuracy(cm).n
     const coverage = ratio(n, predictionsOf(variant))
     const realized = { accuracy: accuracy(cm), precision: precision(cm), recall: recall(cm), f1: f1(cm), ...(rank ? { roc_auc: rank.rocAuc, pr_auc: rank.averagePrecision } : {}) }
-    for (const [metric, r] of Object.entries(realized)) rows.push({ variant: variantName(variant), metric, kind: 'realized', value: r.score, n, label_coverage: coverage })
+    for (const [metric, r] of Object.entries(realized)) rows.push({ variant: variantName(variant), metric, kind: 'realized', value: r.score, n, label_coverage: coverage, ci_low: null, ci_high: null })
   }
   for (const [variant, state] of Object.entries(cur.cbpe)) {
     const e = cbpeAccumulator().result(state)
     const coverage = ratio(cur.confusion[variant] ? accuracy(confusionAccumulator().result(cur.confusion[variant]!)).n : 0, predictionsOf(variant))
     const estimated = { accuracy: e.accuracy, precision: e.precision, recall: e.recall, f1: e.f1, roc_auc: e.rocAuc }
-    for (const [metric, r] of Object.entries(estimated)) rows.push({ variant: variantName(variant), metric, kind: 'estimated', value: r.score, n: r.n, label_coverage: coverage })
+    for (const [metric, r] of Object.entries(estimated)) rows.push({ variant: variantName(variant), metric, kind: 'estimated', value: r.score, n: r.n, label_coverage: coverage, ci_low: null, ci_high: null })
   }
   return rows
 }

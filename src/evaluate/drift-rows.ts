@@ -16,9 +16,11 @@ import {
 import type { StatResult } from '../metrics/types.js'
 
 export interface DriftRow {
-  target: 'feature' | 'prediction' | 'label'
+  /** 'calibration': ./concept-rows.ts; 'concept': streaming detectors, ./detectors.ts. */
+  target: 'feature' | 'prediction' | 'label' | 'calibration' | 'concept'
   column: string
-  column_kind: ColumnKind
+  /** 'binary' for the detectors' 0/1 error stream. */
+  column_kind: ColumnKind | 'binary'
   method: string
   score: number
   p_value: number | null

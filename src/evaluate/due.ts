@@ -14,6 +14,8 @@ export interface DueWindow {
   /** Newest mark seen; recorded as evaluated once the evaluation is stored. */
   readonly lastMarkMs: number
   readonly closed: boolean
+  /** Closed at this evaluation and not at the previous one (or never evaluated before). */
+  readonly closing: boolean
 }
 
 interface Row {
@@ -51,7 +53,7 @@ export async function dueWindows(store: Store, allowedLatenessMs: (modelId: stri
     const closed = isClosed(Number(r.ws), spec, watermark(maxEventTime.get(r.model_id) ?? Number.NEGATIVE_INFINITY, spec))
     const lastMark = Number(r.lm)
     if (lastMark > Number(r.evaluated_mark) || (closed && !r.was_closed)) {
-      due.push({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws), windowMs: spec.sizeMs, lastMarkMs: lastMark, closed })
+      due.push({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws), windowMs: spec.sizeMs, lastMarkMs: lastMark, closed, closing: closed && !r.was_closed })
     }
   }
   return due

@@ -1,20 +1,24 @@
 /**
  * The evaluator: finds due windows, builds their per-partition partial aggregates in ClickHouse,
  * stores them, merges them, computes the metrics against the reference and stores the metric
- * rows under a new version (the newest version wins in queries). Also sweeps orphan labels.
+ * rows under a new version (the newest version wins in queries). A window that closes also
+ * feeds the streaming detectors (./detector-run.ts). After the tick's windows, each (model,
+ * window) touched compares its versions (./comparison-run.ts). Also sweeps orphan labels.
  * Every write is an idempotent versioned insert, so a crash mid-evaluation only means the window
- * is evaluated again on the next tick.
+ * is evaluated again on the next tick. What each table holds: docs/evaluation.md.
  */
 import { modelConfig, type FileConfig } from '../config/file.js'
 import type { Logger } from '../observability/logger.js'
 import type { DeadLetterSink } from '../pipeline/dead-letter-sink.js'
 import type { Store } from '../store/clickhouse.js'
+import { compareWindow, type ModelWindow } from './comparison-run.js'
 import { computeWindowMetrics } from './compute.js'
+import { runDetectors } from './detector-run.js'
 import { dueWindows, type DueWindow } from './due.js'
 import { sweepOrphans } from './orphans.js'
-import { buildPartials, emptyPartial, mergePartials, type LabelingContext } from './partials.js'
+import { buildPartials, mergeAll, type LabelingContext } from './partials.js'
 import { sampleQuery } from './queries.js'
-import { loadReference, referenceScope, type Reference } from './reference.js'
+import { loadReference, referenceSource, type Reference } from './reference.js'
 import { writeWindowMetrics } from './write.js'
 
 export interface EvaluatorDeps {
@@ -53,34 +57,39 @@ export class Evaluator {
   }
 
   private async reference(w: DueWindow, ctx: LabelingContext): Promise<Reference> {
-    const scope = referenceScope(modelConfig(this.deps.file, w.modelId), w.modelVersion, w.startMs, w.windowMs)
-    const key = JSON.stringify(scope)
+    const source = referenceSource(modelConfig(this.deps.file, w.modelId), w.modelVersion, w.startMs, w.windowMs)
+    const key = JSON.stringify(source)
     const cached = this.references.get(key)
     if (cached && this.deps.now() - cached.loadedAt < REFERENCE_TTL_MS) return cached.reference
-    const reference = await loadReference(this.deps.store, scope, ctx, this.deps.file.evaluation.maxSampleSize)
+    const reference = await loadReference(this.deps.store, source, ctx, this.deps.file.evaluation.maxSampleSize)
     this.references.set(key, { loadedAt: this.deps.now(), reference })
     return reference
   }
 
   async evaluateWindow(w: DueWindow): Promise<void> {
     const { store, file } = this.deps
+    const model = modelConfig(file, w.modelId)
     const ctx = this.context(w.modelId)
     const reference = await this.reference(w, ctx)
     const scope = { modelId: w.modelId, modelVersion: w.modelVersion, fromMs: w.startMs, toMs: w.startMs + w.windowMs }
     const [parts, samples] = await Promise.all([
-      buildPartials(store, scope, reference.edges, ctx, { withLabels: true }),
+      buildPartials(store, scope, { edges: reference.edges, quality: reference.quality }, ctx, { withLabels: true }),
       sampleQuery(store, scope, file.evaluation.maxSampleSize),
     ])
-    const partial = [...parts.values()].reduce((a, b) => mergePartials(a, b, ctx), emptyPartial())
+    const partial = mergeAll(parts, ctx)
     const metrics = computeWindowMetrics(reference, { partial, samples: new Map(samples.map((s) => [s.k, s.values])) }, ctx)
     if (reference.partial.predictions === 0) metrics.drift = []
-    await writeWindowMetrics(store, w, this.version(), reference.description, parts, metrics)
+    const detectors = await runDetectors(store, w, { task: model.task, positiveClass: ctx.positiveClass })
+    if (detectors) metrics.drift.push(...detectors.rows)
+    await writeWindowMetrics(store, w, this.version(), reference.description, parts, metrics, detectors?.states)
   }
 
-  /** One pass: evaluate every due window, then sweep orphans. */
+  /** One pass: evaluate every due window, compare the versions of the windows touched, then sweep orphans. */
   async tick(): Promise<TickReport> {
     const due = await dueWindows(this.deps.store, (m) => modelConfig(this.deps.file, m).allowedLateness)
     for (const w of due) await this.evaluateWindow(w)
+    const touched = new Map<string, ModelWindow>(due.map((w) => [`${w.modelId}\u0000${w.startMs}`, { modelId: w.modelId, startMs: w.startMs, windowMs: w.windowMs }]))
+    for (const mw of touched.values()) await compareWindow(this.deps.store, mw, this.context(mw.modelId), this.version())
     const orphans = await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
     if (due.length || orphans) this.deps.logger.info({ evaluated: due.length, orphans }, 'evaluation pass')
     return { evaluated: due.length, orphans }

@@ -1,96 +1,50 @@
 /**
- * Partial aggregates of one scope (a window, or a reference period), one per Kafka partition,
- * built from the per-partition rows the queries return, and merged with the metric
- * accumulators' own merge: merging the partitions equals aggregating the whole, so 1 or N
- * consumers give identical metrics. States are plain JSON, stored in partial_aggregates.
+ * Builds the partial aggregates of one scope (a window, or a reference period), one per Kafka
+ * partition, from the per-partition rows the queries return (./queries.ts, and
+ * ./quality-queries.ts when quality bounds are given). The state and its merge are in
+ * ./partial-state.ts.
  */
-import { cbpeAccumulator, confusionAccumulator, scoreHistogramAccumulator, type CbpeState, type ConfusionState, type ScoreHistogramState } from '../metrics/performance/index.js'
-import { fairnessAccumulator, type GroupConfusionState } from '../metrics/fairness/index.js'
+import { cbpeAccumulator, confusionAccumulator, scoreHistogramAccumulator } from '../metrics/performance/index.js'
 import type { Store } from '../store/clickhouse.js'
+import { add, emptyPartial, fairness, type LabelingContext, type Partial } from './partial-state.js'
+import type { QualityBounds } from './quality-bounds.js'
+import { outlierKey } from './quality-rows.js'
+import { outlierQuery, rangeQuery } from './quality-queries.js'
 import { categoryQuery, joinedQuery, numericBinsQuery, scoreQuery, volumeQuery } from './queries.js'
 import type { Scope } from './scope.js'
 
-export interface LabelingContext {
-  /** Class that counts as positive (binary). */
-  readonly positiveClass: string
-  readonly protectedAttributes: readonly string[]
-  readonly minGroupSize: number
-}
+export { emptyPartial, mergeAll, mergePartials, type LabelingContext, type Partial } from './partial-state.js'
 
-export interface Partial {
-  predictions: number
-  byVariant: Record<string, number>
-  missing: Record<string, number>
-  /** Bin counts over the reference edges (length edges + 1), by column; __score__ is the score. */
-  numeric: Record<string, number[]>
-  /** Category counts by column; __class__ is the predicted class. */
-  categorical: Record<string, Record<string, number>>
-  labeled: number
-  labelDelaySumS: number
-  labelCounts: Record<string, number>
-  /** Realized-performance states by variant ('' = all variants). */
-  confusion: Record<string, ConfusionState>
-  ranking: Record<string, ScoreHistogramState>
-  /** CBPE states by variant ('' = all variants), over every prediction with a score. */
-  cbpe: Record<string, CbpeState>
-  fairness: Record<string, GroupConfusionState>
+export interface PartialInputs {
+  /** Reference bin edges by column (__score__: the score). */
+  readonly edges: Map<string, number[]>
+  /** Reference bounds for out-of-range and outlier counts; none for a reference's own partial. */
+  readonly quality?: QualityBounds
 }
 
 const confusion = confusionAccumulator()
 const ranking = scoreHistogramAccumulator()
 const cbpe = cbpeAccumulator()
-const fairness = (ctx: LabelingContext) => fairnessAccumulator({ minGroupSize: ctx.minGroupSize })
-
-export function emptyPartial(): Partial {
-  return { predictions: 0, byVariant: {}, missing: {}, numeric: {}, categorical: {}, labeled: 0, labelDelaySumS: 0, labelCounts: {}, confusion: {}, ranking: {}, cbpe: {}, fairness: {} }
-}
-
-const add = (rec: Record<string, number>, k: string, n: number) => {
-  rec[k] = (rec[k] ?? 0) + n
-}
-
-function mergeRecords<S>(a: Record<string, S>, b: Record<string, S>, merge: (x: S, y: S) => S): Record<string, S> {
-  const out: Record<string, S> = { ...a }
-  for (const [k, v] of Object.entries(b)) out[k] = k in out ? merge(out[k]!, v) : v
-  return out
-}
-
-const sumCounts = (a: Record<string, number>, b: Record<string, number>) => mergeRecords(a, b, (x, y) => x + y)
-
-export function mergePartials(a: Partial, b: Partial, ctx: LabelingContext): Partial {
-  return {
-    predictions: a.predictions + b.predictions,
-    byVariant: sumCounts(a.byVariant, b.byVariant),
-    missing: sumCounts(a.missing, b.missing),
-    numeric: mergeRecords(a.numeric, b.numeric, (x, y) => x.map((c, i) => c + (y[i] ?? 0))),
-    categorical: mergeRecords(a.categorical, b.categorical, sumCounts),
-    labeled: a.labeled + b.labeled,
-    labelDelaySumS: a.labelDelaySumS + b.labelDelaySumS,
-    labelCounts: sumCounts(a.labelCounts, b.labelCounts),
-    confusion: mergeRecords(a.confusion, b.confusion, confusion.merge),
-    ranking: mergeRecords(a.ranking, b.ranking, ranking.merge),
-    cbpe: mergeRecords(a.cbpe, b.cbpe, cbpe.merge),
-    fairness: mergeRecords(a.fairness, b.fairness, fairness(ctx).merge),
-  }
-}
 
 /** Builds one partial per partition for a scope, inside ClickHouse. */
 export async function buildPartials(
   store: Store,
   scope: Scope,
-  edges: Map<string, number[]>,
+  { edges, quality }: PartialInputs,
   ctx: LabelingContext,
   { withLabels }: { withLabels: boolean },
 ): Promise<Map<number, Partial>> {
   const parts = new Map<number, Partial>()
   const part = (p: number) => parts.get(Number(p)) ?? parts.set(Number(p), emptyPartial()).get(Number(p))!
   const scoreEdges = edges.get('__score__') ?? []
-  const [volume, bins, cats, scores, joined] = await Promise.all([
+  const [volume, bins, cats, scores, joined, ranges, outliers] = await Promise.all([
     volumeQuery(store, scope),
     numericBinsQuery(store, scope, edges, scoreEdges),
     categoryQuery(store, scope),
     withLabels ? scoreQuery(store, scope) : Promise.resolve([]),
     withLabels ? joinedQuery(store, scope, ctx.protectedAttributes) : Promise.resolve([]),
+    quality ? rangeQuery(store, scope, quality) : Promise.resolve([]),
+    quality ? outlierQuery(store, scope, quality) : Promise.resolve([]),
   ])
   for (const r of volume) {
     const pt = part(r.p)
@@ -114,6 +68,11 @@ export async function buildPartials(
     }
   }
   for (const r of joined) addJoined(part(r.p), r, ctx)
+  for (const r of ranges) {
+    add(part(r.p).rangeChecked, r.k, Number(r.checked))
+    add(part(r.p).outOfRange, r.k, Number(r.out))
+  }
+  for (const r of outliers) add(part(r.p).outliers, outlierKey(Number(r.evaluated), Number(r.extreme)), Number(r.c))
   return parts
 }
 

@@ -9,22 +9,44 @@
  * along as the reserved columns __score__ and __class__.
  */
 import type { Store } from '../store/clickhouse.js'
+import { LOWER_QUANTILE, UPPER_QUANTILE } from '../metrics/quality/index.js'
 import { scopedPredictions, type Scope } from './scope.js'
 
 async function rows<T>(store: Store, query: string, params: Record<string, unknown>): Promise<T[]> {
   return (await store.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>()
 }
 
+/**
+ * The order statistics numpy's 'linear' quantile at `level` interpolates between, 1-based:
+ * s[⌊level·(n − 1)⌋ + 1] and s[min(⌊level·(n − 1)⌋ + 2, n)] (the same float arithmetic as
+ * src/metrics/profile/quantiles.ts, which then interpolates them exactly: ./quality-bounds.ts).
+ */
+const orderStatistics = (level: number) =>
+  `s[toUInt64(floor(${level} * (n - 1))) + 1], s[least(toUInt64(floor(${level} * (n - 1))) + 2, n)]`
+
+export interface EdgeRow {
+  k: string
+  /** Deciles (bin edges before collapsing ties). */
+  q: number[]
+  n: string
+  /** Smallest and largest value. */
+  lo: number
+  hi: number
+  /** Order statistics around the 0.005 and 0.995 quantiles: [low₁, low₂, high₁, high₂]. */
+  tails: number[]
+}
+
 export const edgesQuery = (store: Store, scope: Scope) => {
   const p = scopedPredictions(store.database, scope)
-  return rows<{ k: string; q: number[]; n: string }>(
+  const values = `SELECT k, v FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v WHERE isFinite(v)
+                  UNION ALL
+                  SELECT '__score__' AS k, assumeNotNull(score) AS v FROM ${p.sql} WHERE score IS NOT NULL AND isFinite(assumeNotNull(score))`
+  return rows<EdgeRow>(
     store,
-    `SELECT k, quantilesExactInclusive(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)(v) AS q, count() AS n
-     FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v
-     WHERE isFinite(v) GROUP BY k
-     UNION ALL
-     SELECT '__score__' AS k, quantilesExactInclusive(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)(assumeNotNull(score)) AS q, count() AS n
-     FROM ${p.sql} WHERE score IS NOT NULL`,
+    `SELECT k, q, n, lo, hi, [${orderStatistics(LOWER_QUANTILE)}, ${orderStatistics(UPPER_QUANTILE)}] AS tails
+     FROM (SELECT k, quantilesExactInclusive(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)(v) AS q, count() AS n,
+                  min(v) AS lo, max(v) AS hi, arraySort(groupArray(v)) AS s
+           FROM (${values}) GROUP BY k)`,
     p.params,
   )
 }
@@ -73,7 +95,7 @@ export const scoreQuery = (store: Store, scope: Scope) => {
   return rows<{ p: number; variant: string; s: number; c: string }>(
     store,
     `SELECT source_partition AS p, variant, round(assumeNotNull(score), 3) AS s, count() AS c
-     FROM ${p.sql} WHERE score IS NOT NULL GROUP BY p, variant, s`,
+     FROM ${p.sql} WHERE score IS NOT NULL GROUP BY p, variant, s ORDER BY p, variant, s`,
     p.params,
   )
 }
@@ -106,7 +128,8 @@ export const joinedQuery = (store: Store, scope: Scope, attributes: readonly str
      INNER JOIN (SELECT prediction_id, label_class, label_time FROM ${store.database}.ground_truth FINAL) AS g USING prediction_id
      ARRAY JOIN arrayConcat([''], {attributes:Array(String)}) AS attr
      WHERE attr = '' OR mapContains(segments, attr)
-     GROUP BY p, variant, attr, grp, pred, label, s`,
+     GROUP BY p, variant, attr, grp, pred, label, s
+     ORDER BY p, variant, attr, grp, pred, label, s`,
     { ...p.params, attributes },
   )
 }

@@ -1,26 +1,36 @@
 /**
  * The reference a window is compared with: a fixed past period of stored predictions (every
- * version of the model), or the previous N windows of the same version (rolling). Its bin edges
- * are its deciles (numpy 'linear' = ClickHouse quantileExactInclusive, duplicate edges
- * collapsed), and its partial aggregate is built over those edges.
+ * version of the model), the previous N windows of the same version (rolling), or a baseline
+ * profile stored by `driftwatch baseline` (./baseline-reference.ts). For stored predictions the
+ * bin edges are the reference's deciles (numpy 'linear' = ClickHouse quantileExactInclusive,
+ * duplicate edges collapsed), its partial aggregate is built over those edges, and the quality
+ * bounds come from the same query (./quality-bounds.ts).
  */
 import type { ModelConfig } from '../config/file.js'
 import type { Store } from '../store/clickhouse.js'
-import { mergePartials, buildPartials, emptyPartial, type LabelingContext } from './partials.js'
+import { referenceFromProfile } from './baseline-reference.js'
+import type { ReferenceSide } from './compute.js'
+import { buildPartials, emptyPartial, mergeAll, type LabelingContext } from './partials.js'
+import { loadProfile } from './profiles.js'
+import { boundsFromEdges, NO_BOUNDS, type QualityBounds } from './quality-bounds.js'
 import { edgesQuery, sampleQuery } from './queries.js'
 import type { Scope } from './scope.js'
-import type { Side } from './compute.js'
 
-export interface Reference extends Side {
-  readonly scope: Scope
+export type ReferenceSource =
+  | { readonly kind: 'scope'; readonly scope: Scope }
+  | { readonly kind: 'baseline'; readonly modelId: string; readonly version: 'latest' | number }
+
+export interface Reference extends ReferenceSide {
   readonly edges: Map<string, number[]>
+  readonly quality: QualityBounds
   readonly description: string
 }
 
-export function referenceScope(model: ModelConfig, modelVersion: string, windowStartMs: number, windowMs: number): Scope {
+export function referenceSource(model: ModelConfig, modelVersion: string, windowStartMs: number, windowMs: number): ReferenceSource {
   const r = model.reference
-  if ('from' in r) return { modelId: model.id, modelVersion: null, fromMs: r.from, toMs: r.to }
-  return { modelId: model.id, modelVersion, fromMs: windowStartMs - r.previousWindows * windowMs, toMs: windowStartMs }
+  if ('baseline' in r) return { kind: 'baseline', modelId: model.id, version: r.baseline }
+  if ('from' in r) return { kind: 'scope', scope: { modelId: model.id, modelVersion: null, fromMs: r.from, toMs: r.to } }
+  return { kind: 'scope', scope: { modelId: model.id, modelVersion, fromMs: windowStartMs - r.previousWindows * windowMs, toMs: windowStartMs } }
 }
 
 export function describeScope(scope: Scope): string {
@@ -30,9 +40,24 @@ export function describeScope(scope: Scope): string {
 
 const collapse = (q: readonly number[]) => [...new Set(q)].sort((a, b) => a - b)
 
-export async function loadReference(store: Store, scope: Scope, ctx: LabelingContext, maxSampleSize: number): Promise<Reference> {
-  const edges = new Map((await edgesQuery(store, scope)).filter((r) => Number(r.n) > 0).map((r) => [r.k, collapse(r.q)]))
-  const [parts, samples] = await Promise.all([buildPartials(store, scope, edges, ctx, { withLabels: true }), sampleQuery(store, scope, maxSampleSize)])
-  const partial = [...parts.values()].reduce((a, b) => mergePartials(a, b, ctx), emptyPartial())
-  return { scope, edges, partial, samples: new Map(samples.map((s) => [s.k, s.values])), description: describeScope(scope) }
+export async function loadReference(store: Store, source: ReferenceSource, ctx: LabelingContext, maxSampleSize: number): Promise<Reference> {
+  if (source.kind === 'baseline') {
+    const stored = await loadProfile(store, source.modelId, source.version)
+    if (!stored) {
+      return { partial: emptyPartial(), samples: new Map(), edges: new Map(), quality: NO_BOUNDS, description: `baseline ${source.version}: no stored profile` }
+    }
+    return { ...referenceFromProfile(stored.profile), description: `baseline profile ${stored.profileVersion}` }
+  }
+  const { scope } = source
+  const edgeRows = (await edgesQuery(store, scope)).filter((r) => Number(r.n) > 0)
+  const edges = new Map(edgeRows.map((r) => [r.k, collapse(r.q)]))
+  const [parts, samples] = await Promise.all([buildPartials(store, scope, { edges }, ctx, { withLabels: true }), sampleQuery(store, scope, maxSampleSize)])
+  const partial = mergeAll(parts, ctx)
+  return {
+    partial,
+    samples: new Map(samples.map((s) => [s.k, s.values])),
+    edges,
+    quality: boundsFromEdges(edgeRows, partial.categorical),
+    description: describeScope(scope),
+  }
 }

@@ -1,17 +1,22 @@
 /**
- * Stores one evaluation: the per-partition partial aggregates, the metric rows and the window's
- * state, all under one version. Inserts are idempotent (deduplication tokens carry the version).
- * window_state goes last: if the process dies before it, the window is simply evaluated again.
+ * Stores one evaluation: the per-partition partial aggregates, the metric rows, the detectors'
+ * new states and the window's state, all under one version. Inserts are idempotent
+ * (deduplication tokens carry the version). window_state goes last: if the process dies before
+ * it, the window is simply evaluated again (the detectors' records keep them from being fed
+ * twice).
  */
 import type { Store } from '../store/clickhouse.js'
 import { insertRows } from '../store/insert.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import type { WindowMetrics } from './compute.js'
+import type { DetectorStateRow } from './detector-run.js'
 import type { DueWindow } from './due.js'
-import type { Partial } from './partials.js'
+import type { Partial } from './partial-state.js'
 
 /** NaN and infinities are not valid JSON numbers: NaN is stored as ClickHouse's nan. */
-const num = (x: number) => (Number.isFinite(x) ? x : Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf')
+export const num = (x: number) => (Number.isFinite(x) ? x : Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf')
+/** For Nullable columns: NaN (undefined) is NULL. */
+export const nullable = (x: number | null) => (x === null || Number.isNaN(x) ? null : num(x))
 
 export async function writeWindowMetrics(
   store: Store,
@@ -20,6 +25,7 @@ export async function writeWindowMetrics(
   reference: string,
   parts: ReadonlyMap<number, Partial>,
   m: WindowMetrics,
+  detectorStates: readonly DetectorStateRow[] = [],
 ): Promise<void> {
   const key = {
     model_id: w.modelId,
@@ -37,9 +43,12 @@ export async function writeWindowMetrics(
       ...window, ...r, score: num(r.score), p_value: r.p_value === null ? null : num(r.p_value), eval_version: version,
     }))),
     insert('dataset_drift', [{ ...window, ...m.dataset, drift_share: num(m.dataset.drift_share), eval_version: version }]),
-    insert('performance', m.performance.map((r) => ({ ...window, ...r, value: num(r.value), label_coverage: num(r.label_coverage), eval_version: version }))),
+    insert('performance', m.performance.map((r) => ({
+      ...window, ...r, value: num(r.value), label_coverage: num(r.label_coverage), ci_low: nullable(r.ci_low), ci_high: nullable(r.ci_high), eval_version: version,
+    }))),
     insert('fairness', m.fairness.map((r) => ({ ...window, ...r, value: num(r.value), eval_version: version }))),
     insert('quality', m.quality.map((r) => ({ ...window, ...r, value: num(r.value), eval_version: version }))),
+    insert('detector_state', detectorStates.map((r) => ({ ...r, eval_version: version }))),
   ])
   await insert('window_state', [{ ...key, window_ms: w.windowMs, last_mark: clickhouseDateTime64(w.lastMarkMs), closed: w.closed ? 1 : 0, eval_version: version }])
 }

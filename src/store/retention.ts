@@ -34,6 +34,8 @@ const METRICS: Record<string, string> = {
   performance: EVALUATED,
   fairness: EVALUATED,
   quality: EVALUATED,
+  detector_state: EVALUATED,
+  comparison: EVALUATED,
   alerts: 'toDateTime(changed_at)',
 }
 

@@ -31,10 +31,14 @@
  * `rng.choices([0, 1], k=1000) + rng.choices(range(4, 8), k=1000)` fed to `new Adwin()`
  * reports a single drift, at index 1023 (input value 4).
  *
+ * Snapshots: `toJSON()` is the whole state (totals, bucket rows) as plain JSON and
+ * `Adwin.fromJSON` restores it, so a detector can stop and resume with the same detections
+ * as never stopping; its size is O(maxBuckets · log |W|).
+ *
  * Reference: A. Bifet and R. Gavaldà. "Learning from time-changing data with adaptive
  * windowing." Proc. 2007 SIAM International Conference on Data Mining, pp. 443-448.
  *
- * Length: ~250 lines, over the ~200 guideline (half of it this comment), because the
+ * Length: ~290 lines, over the ~200 guideline (half of it this comment), because the
  * bucket rows, insertion, compression, deletion and the cut scan share one invariant
  * (the histogram's totals, variances and width agree) and read best side by side.
  */
@@ -79,6 +83,18 @@ function dropOldest(row: BucketRow, count: number): void {
   row.totals.fill(0, row.size - count, row.size)
   row.variances.fill(0, row.size - count, row.size)
   row.size -= count
+}
+
+export interface AdwinSnapshot {
+  readonly detector: 'adwin'
+  readonly options: Required<AdwinOptions>
+  readonly drift: boolean
+  readonly total: number
+  readonly sumSq: number
+  readonly width: number
+  readonly tick: number
+  /** rows[i]: the totals and variances of its buckets, oldest first. */
+  readonly rows: readonly { readonly totals: readonly number[]; readonly variances: readonly number[] }[]
 }
 
 export class Adwin implements DriftDetector {
@@ -141,6 +157,37 @@ export class Adwin implements DriftDetector {
     this.#insert(x)
     this.#drift = this.#detectChange()
     return this
+  }
+
+  toJSON(): AdwinSnapshot {
+    const { delta, clock, maxBuckets, minWindowLength, gracePeriod } = this
+    return {
+      detector: 'adwin',
+      options: { delta, clock, maxBuckets, minWindowLength, gracePeriod },
+      drift: this.#drift,
+      total: this.#total,
+      sumSq: this.#sumSq,
+      width: this.#width,
+      tick: this.#tick,
+      rows: this.#rows.map((r) => ({ totals: [...r.totals.subarray(0, r.size)], variances: [...r.variances.subarray(0, r.size)] })),
+    }
+  }
+
+  static fromJSON(s: AdwinSnapshot): Adwin {
+    if (s.detector !== 'adwin') throw new RangeError(`Adwin.fromJSON: not an ADWIN snapshot (${String(s.detector)})`)
+    const a = new Adwin(s.options)
+    a.#drift = s.drift
+    a.#total = s.total
+    a.#sumSq = s.sumSq
+    a.#width = s.width
+    a.#tick = s.tick
+    a.#rows = s.rows.map((r) => {
+      const row = newRow(a.maxBuckets)
+      r.totals.forEach((t, k) => pushBucket(row, t, r.variances[k] ?? 0))
+      return row
+    })
+    if (a.#rows.length === 0) a.#rows = [newRow(a.maxBuckets)]
+    return a
   }
 
   #reset(): void {

@@ -23,6 +23,11 @@
  * `rng.choices([0, 1], k=1000) + rng.choices([0, 1], k=1000, weights=[0.3, 0.7])` fed to
  * `new Ddm()` first warns at index 1084 and detects a drift at index 1334.
  *
+ * Snapshots: `toJSON()` is the whole state as plain JSON and `Ddm.fromJSON` restores it, so
+ * a detector can stop and resume (the evaluator keeps one per model version in ClickHouse):
+ * restoring and continuing gives the same flags as never stopping. NaN and +Infinity (no
+ * minimum yet) are stored as null.
+ *
  * Reference: J. Gama, P. Medas, G. Castillo, P. Rodrigues. "Learning with Drift
  * Detection." SBIA 2004, LNCS 3171, pp. 286-295.
  */
@@ -36,6 +41,18 @@ export interface DdmOptions {
   readonly warningThreshold?: number
   /** Drift when p + s exceeds p_min + this · s_min (≈99% confidence). River: 3. */
   readonly driftThreshold?: number
+}
+
+export interface DdmSnapshot {
+  readonly detector: 'ddm'
+  readonly options: Required<DdmOptions>
+  readonly drift: boolean
+  readonly warning: boolean
+  readonly n: number
+  readonly p: number
+  readonly pMin: number | null
+  readonly sMin: number | null
+  readonly psMin: number | null
 }
 
 export class Ddm implements DriftAndWarningDetector<number | boolean> {
@@ -93,6 +110,34 @@ export class Ddm implements DriftAndWarningDetector<number | boolean> {
       }
     }
     return this
+  }
+
+  toJSON(): DdmSnapshot {
+    const finite = (x: number) => (Number.isFinite(x) ? x : null)
+    return {
+      detector: 'ddm',
+      options: { warmStart: this.warmStart, warningThreshold: this.warningThreshold, driftThreshold: this.driftThreshold },
+      drift: this.#drift,
+      warning: this.#warning,
+      n: this.#n,
+      p: this.#p,
+      pMin: finite(this.#pMin),
+      sMin: finite(this.#sMin),
+      psMin: finite(this.#psMin),
+    }
+  }
+
+  static fromJSON(s: DdmSnapshot): Ddm {
+    if (s.detector !== 'ddm') throw new RangeError(`Ddm.fromJSON: not a DDM snapshot (${String(s.detector)})`)
+    const d = new Ddm(s.options)
+    d.#drift = s.drift
+    d.#warning = s.warning
+    d.#n = s.n
+    d.#p = s.p
+    d.#pMin = s.pMin ?? Number.NaN
+    d.#sMin = s.sMin ?? Number.NaN
+    d.#psMin = s.psMin ?? Number.POSITIVE_INFINITY
+    return d
   }
 
   #reset(): void {

@@ -5,8 +5,8 @@
  * Real-valued input: Adwin, PageHinkley, Kswin. Binary error input (1 = error): Ddm, Eddm,
  * HddmA, which also have a warning zone.
  */
-export { Adwin, type AdwinOptions } from './adwin.js'
-export { Ddm, type DdmOptions } from './ddm.js'
+export { Adwin, type AdwinOptions, type AdwinSnapshot } from './adwin.js'
+export { Ddm, type DdmOptions, type DdmSnapshot } from './ddm.js'
 export { Eddm, type EddmOptions } from './eddm.js'
 export { HddmA, type HddmAOptions } from './hddm-a.js'
 export { Kswin, type KswinOptions } from './kswin.js'

@@ -1,7 +1,15 @@
 /** Reference profile: per-feature summaries, target distributions and baseline performance. */
 export { type CategoricalProfile, categoricalProfile, categoryFrequency } from './categorical-profile.js'
 export { inferKind } from './infer-kind.js'
-export { jsonNumber, type NumericalProfile, numericalProfile, profileQuantile, type QuantileProfile } from './numerical-profile.js'
+export {
+  jsonNumber,
+  type NumericalProfile,
+  numericalProfile,
+  type NumericalProfileOptions,
+  profileQuantile,
+  type QuantileProfile,
+  stratifiedSample,
+} from './numerical-profile.js'
 export {
   type ClassificationProfile,
   type PerformanceProfile,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/quality.json' with { type: 'json' }
 import { expectClose } from '../performance/test-support.js'
-import { numericalProfile, profileQuantile } from './numerical-profile.js'
+import { numericalProfile, profileQuantile, stratifiedSample } from './numerical-profile.js'
 import { PROFILE_QUANTILES, quantileSorted } from './quantiles.js'
 import { decodeNumber } from './test-data.js'
 
@@ -63,5 +63,21 @@ describe('numericalProfile conventions', () => {
     expect(quantileSorted([4], 0.995)).toBe(4)
     expect(() => quantileSorted([1], 1.5)).toThrow(RangeError)
     expect(() => quantileSorted([1], Number.NaN)).toThrow(RangeError)
+  })
+
+  it('no sample unless asked for; a sample is sorted, bounded and independent of row order', () => {
+    const xs = Array.from({ length: 1001 }, (_, i) => (i * 7919) % 1001)
+    expect(numericalProfile(xs).sample).toBeUndefined()
+    const p = numericalProfile([...xs, null, 'x', Number.POSITIVE_INFINITY], { sampleSize: 10 })
+    expect(p.sample).toEqual([50, 150, 250, 350, 450, 550, 650, 750, 850, 950])
+    expect(numericalProfile([...xs].reverse(), { sampleSize: 10 }).sample).toEqual(p.sample)
+    expect(numericalProfile([3, 1, 2], { sampleSize: 10 }).sample).toEqual([1, 2, 3])
+    expect(numericalProfile([], { sampleSize: 10 }).sample).toEqual([])
+  })
+
+  it('stratifiedSample: evenly spaced order statistics; a bad size is a bug', () => {
+    expect(stratifiedSample([0, 1, 2, 3], 2)).toEqual([1, 3])
+    expect(stratifiedSample([5], 1)).toEqual([5])
+    expect(() => stratifiedSample([1, 2], 0)).toThrow(RangeError)
   })
 })

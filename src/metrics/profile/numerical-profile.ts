@@ -44,13 +44,20 @@ export interface NumericalProfile {
   readonly binCounts: readonly number[]
   /** Distinct value (as text, String(x)) → count; only when nUnique <= 5. */
   readonly values?: Readonly<Record<string, number>>
+  /** At most `sampleSize` finite values, ascending; only when a sample size is given. */
+  readonly sample?: readonly number[]
+}
+
+export interface NumericalProfileOptions {
+  /** Keep a deterministic sample of at most this many finite values (see above). */
+  readonly sampleSize?: number
 }
 
 export function jsonNumber(x: number): number | null {
   return Number.isFinite(x) ? x : null
 }
 
-export function numericalProfile(column: readonly FeatureValue[]): NumericalProfile {
+export function numericalProfile(column: readonly FeatureValue[], options: NumericalProfileOptions = {}): NumericalProfile {
   const finite: number[] = []
   let missing = 0
   let typeViolations = 0
@@ -88,7 +95,16 @@ export function numericalProfile(column: readonly FeatureValue[]): NumericalProf
     binEdges: edges,
     binCounts: binCounts(edges, finite).counts,
     ...(distinct.length <= CATEGORICAL_MAX_UNIQUE ? { values: Object.fromEntries(distinct) } : {}),
+    ...(options.sampleSize === undefined ? {} : { sample: stratifiedSample(sorted, options.sampleSize) }),
   }
+}
+
+/** All of `sorted` when it fits, else the m evenly spaced order statistics ⌊(2i + 1)·n / 2m⌋. */
+export function stratifiedSample(sorted: ArrayLike<number>, m: number): number[] {
+  if (!Number.isInteger(m) || m < 1) throw new RangeError(`sampleSize must be an integer >= 1, got ${m}`)
+  const n = sorted.length
+  if (n <= m) return Array.from(sorted)
+  return Array.from({ length: m }, (_, i) => sorted[Math.floor(((2 * i + 1) * n) / (2 * m))] as number)
 }
 
 /** [String(value), count] per distinct value of a sorted sample, ascending. */

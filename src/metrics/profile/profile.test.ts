@@ -25,6 +25,14 @@ describe('buildProfile', () => {
     expect(profile.features['city']).toMatchObject({ kind: 'categorical', missing: 1, categories: { A: 3, B: 2, C: 1 } })
   })
 
+  it('keeps a sample of numerical features and the score only when sampleSize is given', () => {
+    expect(profile.features['income']).not.toHaveProperty('sample')
+    const sampled = buildProfile(rows, { targets, sampleSize: 3 })
+    expect(sampled.features['income']).toMatchObject({ sample: [10, 12, 15] })
+    expect(sampled.features['city']).not.toHaveProperty('sample')
+    expect(sampled.targets.score?.sample).toEqual([0.2, 0.6, 0.8])
+  })
+
   it('is plain JSON and deterministic', () => {
     const text = JSON.stringify(profile)
     expect(JSON.parse(text)).toEqual(profile)

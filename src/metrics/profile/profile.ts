@@ -13,7 +13,7 @@
  */
 import { type CategoricalProfile, categoricalProfile } from './categorical-profile.js'
 import { inferKind } from './infer-kind.js'
-import { type NumericalProfile, numericalProfile } from './numerical-profile.js'
+import { type NumericalProfile, numericalProfile, type NumericalProfileOptions } from './numerical-profile.js'
 import { type PerformanceProfile, performanceProfile } from './performance-profile.js'
 import { readTargets, resolveTask, type TargetColumns, type TargetOptions, type Task } from './targets.js'
 import { type ColumnKind, compareText, type FeatureValue } from './values.js'
@@ -37,6 +37,12 @@ export interface ProfileOptions extends TargetOptions {
   readonly kinds?: Readonly<Record<string, ColumnKind>>
   /** Target columns; a name that no row has is treated as absent. Default: none. */
   readonly targets?: TargetNames
+  /**
+   * Keep a deterministic sample of at most this many values of each numerical feature and of
+   * the score (./numerical-profile.ts), for streams compared with the profile by KS and
+   * Wasserstein. Default: no sample.
+   */
+  readonly sampleSize?: number
 }
 
 export interface TargetsProfile {
@@ -76,13 +82,14 @@ export function featureNames(rows: readonly Row[], targets: TargetNames = {}): s
   return [...names].sort(compareText)
 }
 
-export function featureProfile(values: readonly FeatureValue[], kind: ColumnKind = inferKind(values)): FeatureProfile {
-  return kind === 'numerical' ? numericalProfile(values) : categoricalProfile(values)
+export function featureProfile(values: readonly FeatureValue[], kind: ColumnKind = inferKind(values), options: NumericalProfileOptions = {}): FeatureProfile {
+  return kind === 'numerical' ? numericalProfile(values, options) : categoricalProfile(values)
 }
 
 export function buildProfile(rows: readonly Row[], options: ProfileOptions = {}): ReferenceProfile {
   const names = [...(options.features ?? featureNames(rows, options.targets))].sort(compareText)
-  const features = Object.fromEntries(names.map((name) => [name, featureProfile(column(rows, name), options.kinds?.[name])]))
+  const sampling = options.sampleSize === undefined ? {} : { sampleSize: options.sampleSize }
+  const features = Object.fromEntries(names.map((name) => [name, featureProfile(column(rows, name), options.kinds?.[name], sampling)]))
   const columns = targetColumns(rows, options.targets)
   const spec = resolveTask(columns, options)
   const targets = readTargets(columns, spec)
@@ -94,7 +101,7 @@ export function buildProfile(rows: readonly Row[], options: ProfileOptions = {})
       ...spec,
       ...(columns.label ? { label: categoricalProfile(columns.label) } : {}),
       ...(columns.prediction ? { prediction: categoricalProfile(columns.prediction) } : {}),
-      ...(columns.score ? { score: numericalProfile(columns.score) } : {}),
+      ...(columns.score ? { score: numericalProfile(columns.score, sampling) } : {}),
       performance: performanceProfile(targets),
     },
   }

@@ -1,0 +1,107 @@
+/**
+ * `driftwatch baseline --model <id> --file <train.csv|train.jsonl> [--format csv|jsonl]
+ *  [--label c] [--prediction c] [--score c] [--exclude a,b]`
+ *
+ * Profiles a reference file (src/evaluate/baseline-profile.ts: features, kinds, targets and a
+ * deterministic sample of evaluation.maxSampleSize values) and stores the profile in ClickHouse
+ * (table reference_profiles, migrating first). A model whose driftwatch.yaml entry says
+ * `reference: { baseline: latest }` is then evaluated against the newest stored profile.
+ * Exit codes: 0 stored; 2 bad file or usage (DW_FILE_NOT_FOUND, DW_FILE_INVALID,
+ * DW_CONFIG_INVALID); 1 anything else (ClickHouse unreachable).
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { Option } from 'commander'
+import type { RuntimeConfig } from '../config/env.js'
+import { loadFileConfig, modelConfig } from '../config/file.js'
+import { DriftwatchError, isDriftwatchError } from '../errors.js'
+import { baselineProfile, csvBaselineTable, jsonlBaselineTable } from '../evaluate/baseline-profile.js'
+import { saveProfile } from '../evaluate/profiles.js'
+import type { ReferenceProfile } from '../metrics/profile/index.js'
+import { DEFAULT_TARGETS } from '../report/index.js'
+import { openStore } from '../store/clickhouse.js'
+import { migrate } from '../store/migrate.js'
+import { EXIT, type RegisterCommand } from './command.js'
+import { parseCsv } from './report.js'
+
+export interface BaselineFlags {
+  readonly model: string
+  readonly file: string
+  readonly format?: 'csv' | 'jsonl'
+  readonly label?: string
+  readonly prediction?: string
+  readonly score?: string
+  readonly exclude?: string
+}
+
+export interface BaselineDeps {
+  readonly out?: (line: string) => void
+  readonly err?: (line: string) => void
+  readonly now?: () => number
+  /** Stores the profile and returns its version; default: ClickHouse from the environment. */
+  readonly save?: (modelId: string, profile: ReferenceProfile, source: string, nowMs: number) => Promise<number>
+}
+
+const USAGE_ERRORS = new Set(['DW_FILE_NOT_FOUND', 'DW_FILE_INVALID', 'DW_CONFIG_INVALID'])
+
+export const baselineFormat = (file: string, format?: string): 'csv' | 'jsonl' => (format === 'csv' || format === 'jsonl' ? format : /\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'csv')
+
+function storeSaver(config: RuntimeConfig): NonNullable<BaselineDeps['save']> {
+  return async (modelId, profile, source, nowMs) => {
+    const store = openStore(config.clickhouse)
+    try {
+      await migrate(store)
+      return await saveProfile(store, modelId, profile, source, nowMs)
+    } finally {
+      await store.close()
+    }
+  }
+}
+
+export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, deps: BaselineDeps = {}): Promise<number> {
+  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
+  const err = deps.err ?? ((s: string) => process.stderr.write(`${s}\n`))
+  try {
+    const file = loadFileConfig(config.configFile)
+    const model = modelConfig(file, flags.model)
+    if (!existsSync(flags.file)) throw new DriftwatchError('DW_FILE_NOT_FOUND', `${flags.file}: no such file`, { path: flags.file })
+    const text = readFileSync(flags.file, 'utf8')
+    const options = {
+      model,
+      targets: { label: flags.label ?? DEFAULT_TARGETS.label, prediction: flags.prediction ?? DEFAULT_TARGETS.prediction, score: flags.score ?? DEFAULT_TARGETS.score },
+      exclude: (flags.exclude ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+      sampleSize: file.evaluation.maxSampleSize,
+    }
+    const table = baselineFormat(flags.file, flags.format) === 'jsonl' ? jsonlBaselineTable(text, flags.file) : csvBaselineTable(parseCsv(text, flags.file), options)
+    const profile = baselineProfile(table, options)
+    const version = await (deps.save ?? storeSaver(config))(flags.model, profile, basename(flags.file), (deps.now ?? Date.now)())
+    const kinds = Object.values(profile.features).map((f) => f.kind)
+    out(
+      `stored baseline profile ${version} for model '${flags.model}': ${profile.rows} rows, ${kinds.length} features ` +
+        `(${kinds.filter((k) => k === 'numerical').length} numerical, ${kinds.filter((k) => k === 'categorical').length} categorical)` +
+        `${profile.targets.label ? ', labels' : ''}${profile.targets.score ? ', scores' : ''}`,
+    )
+    if (!('baseline' in model.reference)) out(`note: model '${flags.model}' is not evaluated against it until its driftwatch.yaml entry says reference: { baseline: latest }`)
+    return EXIT.ok
+  } catch (e) {
+    if (isDriftwatchError(e) && USAGE_ERRORS.has(e.code)) {
+      err(`driftwatch: ${e.code}: ${e.message}`)
+      return EXIT.config
+    }
+    throw e
+  }
+}
+
+export const registerBaselineCommand: RegisterCommand = (program, ctx) => {
+  program
+    .command('baseline')
+    .description('profile a reference file (e.g. the training set) and store it as a model\'s baseline reference')
+    .requiredOption('--model <id>', 'model id, as in driftwatch.yaml')
+    .requiredOption('--file <file>', 'reference rows: CSV with a header row, or JSON lines (.jsonl/.ndjson), one flat object per row')
+    .addOption(new Option('--format <format>', 'file format (default: by extension)').choices(['csv', 'jsonl']))
+    .option('--label <column>', 'label column', DEFAULT_TARGETS.label)
+    .option('--prediction <column>', 'predicted class column', DEFAULT_TARGETS.prediction)
+    .option('--score <column>', 'score column (probability of the positive class)', DEFAULT_TARGETS.score)
+    .option('--exclude <columns>', 'columns that are not features (ids, timestamps), comma-separated')
+    .action((o: BaselineFlags) => ctx.run(() => runBaseline(ctx.config(), o)))
+}

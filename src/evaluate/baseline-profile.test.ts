@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { parseFileConfig } from '../config/file.js'
+import { DEFAULT_TARGETS } from '../report/index.js'
+import { baselineProfile, csvBaselineTable, jsonlBaselineTable, streamKind } from './baseline-profile.js'
+
+const file = parseFileConfig('models:\n  - id: m\n    positiveClass: approve\n  - id: k\n    features: { zip: categorical, income: numerical }\n', 'x.yaml')
+const options = (id: string) => ({ model: file.models.find((m) => m.id === id)!, targets: DEFAULT_TARGETS, sampleSize: 100, exclude: ['id'] })
+
+describe('baseline profile from a file', () => {
+  it('kinds as the stream sees them: numbers numerical (even 0/1), anything else categorical', () => {
+    expect(streamKind([0, 1, null, 1])).toBe('numerical')
+    expect(streamKind([1, 'a'])).toBe('categorical')
+    expect(streamKind([true, false])).toBe('categorical')
+    expect(streamKind([null, undefined])).toBe('categorical')
+  })
+
+  it('CSV: typed cells, targets, excluded columns, positive class from driftwatch.yaml', () => {
+    const records = Array.from({ length: 20 }, (_, i) => ({
+      id: `r${i}`, income: String(1000 + i * 10), flag: String(i % 2), city: i % 3 ? 'x' : 'y', label: i % 4 ? 'approve' : 'decline',
+      prediction: i % 5 ? 'approve' : 'decline', score: String((i % 10) / 10),
+    }))
+    const table = csvBaselineTable({ columns: Object.keys(records[0]!), records }, options('m'))
+    const p = baselineProfile(table, options('m'))
+    expect(Object.fromEntries(Object.entries(p.features).map(([k, f]) => [k, f.kind]))).toEqual({ city: 'categorical', flag: 'numerical', income: 'numerical' })
+    expect(p.targets).toMatchObject({ task: 'binary', positiveClass: 'approve', label: { categories: { approve: 15, decline: 5 } } })
+    expect(p.features['income']).toMatchObject({ sample: expect.any(Array) })
+    expect(p.targets.score?.sample).toHaveLength(20)
+  })
+
+  it('JSONL: flat objects; configured features and kinds win', () => {
+    const text = '{"zip": 12345, "income": 10.5, "other": "x"}\n\n{"zip": 54321, "income": null, "other": "y"}\n'
+    const p = baselineProfile(jsonlBaselineTable(text, 'f.jsonl'), options('k'))
+    expect(Object.keys(p.features)).toEqual(['income', 'zip'])
+    expect(p.features['zip']).toMatchObject({ kind: 'categorical', categories: { '12345': 1, '54321': 1 } })
+    expect(p.features['income']).toMatchObject({ kind: 'numerical', missing: 1 })
+  })
+
+  it('bad input is DW_FILE_INVALID, with line numbers', () => {
+    expect(() => jsonlBaselineTable('{"a": 1}\n[1]\n{"b": {"c": 1}}\nnope\n', 'f.jsonl')).toThrow(/line 2: not a JSON object; line 3: "b" is not a string.*; line 4: not JSON/)
+    expect(() => jsonlBaselineTable('\n', 'f.jsonl')).toThrow(/no data rows/)
+    expect(() => baselineProfile({ columns: ['label'], rows: [{ label: 'a' }] }, options('m'))).toThrow(/no feature column/)
+    expect(() => baselineProfile({ columns: ['zip'], rows: [{ zip: 'a' }] }, options('k'))).toThrow(/income not in the file/)
+  })
+})

@@ -1,0 +1,98 @@
+/**
+ * The reference profile `driftwatch baseline` stores, from a training (or any reference) file
+ * already parsed into records. Pure: the CLI reads the file.
+ *
+ * - CSV (src/cli/report.ts's parseCsv): cells are typed as src/report does (missing tokens,
+ *   decimal numbers); JSONL: one flat JSON object per line, values string, number, boolean or
+ *   null.
+ * - Targets: the label, prediction and score columns (names default to label / prediction /
+ *   score); task and positive class from driftwatch.yaml (positive class default "1", as the
+ *   evaluator's), so the profile's confusion counts mean what the stream's do.
+ * - Features: the model's configured features, else every column but the targets and the
+ *   excluded ones. Kind: configured, else the kind the stream gives the feature (numbers go to
+ *   features_num, strings and booleans to features_cat: src/store/rows.ts), i.e. numerical when
+ *   every non-missing value is a number. Not src/metrics/profile's inferKind, whose
+ *   few-distinct-values rule would make a 0/1 number categorical here and numerical in the
+ *   stream; drift still compares such a feature as categorical (src/evaluate/drift-rows.ts).
+ * - A deterministic sample of at most `sampleSize` values per numerical feature and of the
+ *   score (evaluation.maxSampleSize), for KS and Wasserstein.
+ */
+import type { ModelConfig } from '../config/file.js'
+import { DriftwatchError } from '../errors.js'
+import { buildProfile, compareText, isMissing, type ColumnKind, type FeatureValue, type ReferenceProfile, type Row, type TargetNames } from '../metrics/profile/index.js'
+import { type CellType, type CsvTable, parseCell, typeRecords } from '../report/index.js'
+
+export interface BaselineOptions {
+  readonly model: ModelConfig
+  readonly targets: Required<TargetNames>
+  readonly exclude?: readonly string[]
+  readonly sampleSize: number
+}
+
+export interface BaselineTable {
+  readonly columns: readonly string[]
+  readonly rows: readonly Row[]
+}
+
+/** Numerical when every non-missing value is a number (the stream's split of feature values). */
+export function streamKind(values: readonly FeatureValue[]): ColumnKind {
+  return values.every((v) => isMissing(v) || typeof v === 'number') && values.some((v) => !isMissing(v)) ? 'numerical' : 'categorical'
+}
+
+function featureColumns(columns: readonly string[], o: BaselineOptions): string[] {
+  const configured = Object.keys(o.model.features)
+  if (configured.length > 0) return configured.sort(compareText)
+  const skip = new Set([...Object.values(o.targets), ...(o.exclude ?? [])])
+  return columns.filter((c) => !skip.has(c)).sort(compareText)
+}
+
+export function csvBaselineTable(table: CsvTable, o: BaselineOptions): BaselineTable {
+  const types: Record<string, CellType> = { [o.targets.score]: 'number' }
+  for (const f of featureColumns(table.columns, o)) {
+    const kind = o.model.features[f] ?? streamKind(table.records.map((r) => parseCell(r[f], 'number')))
+    types[f] = kind === 'numerical' ? 'number' : 'text'
+  }
+  return { columns: table.columns, rows: typeRecords(table.records, types) }
+}
+
+export function jsonlBaselineTable(text: string, path: string): BaselineTable {
+  const rows: Row[] = []
+  const columns = new Set<string>()
+  const problems: string[] = []
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return
+    let value: unknown
+    try {
+      value = JSON.parse(line)
+    } catch (e) {
+      problems.push(`line ${i + 1}: not JSON: ${(e as Error).message}`)
+      return
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return void problems.push(`line ${i + 1}: not a JSON object`)
+    const bad = Object.entries(value).find(([, v]) => v !== null && !['string', 'number', 'boolean'].includes(typeof v))
+    if (bad) return void problems.push(`line ${i + 1}: "${bad[0]}" is not a string, number, boolean or null`)
+    for (const k of Object.keys(value)) columns.add(k)
+    rows.push(value as Row)
+  })
+  if (problems.length > 0) throw new DriftwatchError('DW_FILE_INVALID', `${path}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` (and ${problems.length - 10} more)` : ''}`, { path, problems })
+  if (rows.length === 0) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no data rows`, { path })
+  return { columns: [...columns], rows }
+}
+
+export function baselineProfile(table: BaselineTable, o: BaselineOptions): ReferenceProfile {
+  const features = featureColumns(table.columns, o)
+  const missing = features.filter((f) => !table.columns.includes(f))
+  if (features.length === 0 || missing.length > 0) {
+    const why = features.length === 0 ? 'there is no feature column' : `configured feature(s) ${missing.join(', ')} not in the file`
+    throw new DriftwatchError('DW_FILE_INVALID', `cannot build the baseline: ${why}`)
+  }
+  const kinds = Object.fromEntries(features.map((f) => [f, o.model.features[f] ?? streamKind(table.rows.map((r) => r[f]))]))
+  const task = o.model.task === 'regression' ? undefined : o.model.task
+  return buildProfile(table.rows, {
+    features,
+    kinds,
+    targets: task ? o.targets : {},
+    ...(task ? { task, positiveClass: o.model.positiveClass ?? '1' } : {}),
+    sampleSize: o.sampleSize,
+  })
+}

@@ -1,0 +1,55 @@
+/**
+ * Compares the versions of a model over one window (./comparison.ts) after the tick's version
+ * windows are evaluated: reads each version's newest stored partials (partial_aggregates rows
+ * of the version window_state records, so a half-written evaluation is never mixed in), merges
+ * them per version, and stores the rows in table comparison under a new version.
+ */
+import type { Store } from '../store/clickhouse.js'
+import { insertRows } from '../store/insert.js'
+import { clickhouseDateTime64 } from '../store/rows.js'
+import { compareVersions, type VersionWindow } from './comparison.js'
+import { mergeAll, type LabelingContext, type Partial } from './partial-state.js'
+import { nullable, num } from './write.js'
+
+export interface ModelWindow {
+  readonly modelId: string
+  readonly startMs: number
+  readonly windowMs: number
+}
+
+async function versionWindows(store: Store, w: ModelWindow, ctx: LabelingContext): Promise<VersionWindow[]> {
+  const db = store.database
+  const rows = await (
+    await store.client.query({
+      query: `SELECT pa.model_version AS v, pa.partition AS p, pa.state AS state
+              FROM (SELECT * FROM ${db}.partial_aggregates FINAL WHERE model_id = {m:String} AND window_start = {ws:DateTime64(3, 'UTC')} AND kind = 'window') AS pa
+              INNER JOIN (SELECT model_version, eval_version FROM ${db}.window_state FINAL WHERE model_id = {m:String} AND window_start = {ws:DateTime64(3, 'UTC')}) AS s
+                ON pa.model_version = s.model_version AND pa.eval_version = s.eval_version
+              ORDER BY v, p`,
+      query_params: { m: w.modelId, ws: clickhouseDateTime64(w.startMs) },
+      format: 'JSONEachRow',
+    })
+  ).json<{ v: string; p: number; state: string }>()
+  const byVersion = new Map<string, Map<number, Partial>>()
+  for (const r of rows) {
+    const parts = byVersion.get(r.v) ?? byVersion.set(r.v, new Map()).get(r.v)!
+    parts.set(Number(r.p), JSON.parse(r.state) as Partial)
+  }
+  return [...byVersion].map(([modelVersion, parts]) => ({ modelVersion, partial: mergeAll(parts, ctx) }))
+}
+
+/** Stores the comparisons of one (model, window); returns the number of rows. */
+export async function compareWindow(store: Store, w: ModelWindow, ctx: LabelingContext, version: number): Promise<number> {
+  const rows = compareVersions(await versionWindows(store, w, ctx))
+  const window = { model_id: w.modelId, window_start: clickhouseDateTime64(w.startMs), window_end: clickhouseDateTime64(w.startMs + w.windowMs) }
+  await insertRows(
+    store,
+    'comparison',
+    rows.map((r) => ({
+      ...window, ...r, champion_value: num(r.champion_value), challenger_value: num(r.challenger_value), difference: num(r.difference),
+      ci_low: nullable(r.ci_low), ci_high: nullable(r.ci_high), p_value: nullable(r.p_value), eval_version: version,
+    })),
+    `eval:comparison:${w.modelId}:${w.startMs}:${version}`,
+  )
+  return rows.length
+}

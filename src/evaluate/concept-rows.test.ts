@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
+import { createRng } from '../demo/random.js'
+import { calibrationAccumulator, confusionAccumulator, scoreHistogramAccumulator } from '../metrics/performance/index.js'
+import { performanceProfile, readTargets } from '../metrics/profile/index.js'
+import { calibrationFromHistogram, calibrationRow, degradationRows } from './concept-rows.js'
+import { emptyPartial, type Partial } from './partial-state.js'
+
+/** n labeled predictions, scores on the 1/1000 grid; `bias` miscalibrates them. */
+function sample(n: number, seed: number, bias = 0) {
+  const rng = createRng(seed)
+  const scores: number[] = []
+  const labels: number[] = []
+  for (let i = 0; i < n; i++) {
+    const p = rng.next()
+    scores.push(Math.round(Math.min(1, Math.max(0, p + bias)) * 1000) / 1000)
+    labels.push(rng.next() < p ? 1 : 0)
+  }
+  return { scores, labels }
+}
+
+function partialOf({ scores, labels }: ReturnType<typeof sample>): Partial {
+  const p = emptyPartial()
+  const cm = confusionAccumulator()
+  const h = scoreHistogramAccumulator()
+  p.confusion[''] = cm.create()
+  p.ranking[''] = h.create()
+  scores.forEach((s, i) => {
+    cm.update(p.confusion['']!, { yTrue: labels[i]!, yPred: s >= 0.5 ? 1 : 0 })
+    h.update(p.ranking['']!, { yTrue: labels[i]!, score: s })
+  })
+  p.predictions = p.labeled = scores.length
+  return p
+}
+
+const profileOf = ({ scores, labels }: ReturnType<typeof sample>) =>
+  performanceProfile(readTargets({ label: labels, prediction: scores.map((s) => (s >= 0.5 ? 1 : 0)), score: scores }, { task: 'binary', positiveClass: '1' }))
+
+describe('concept drift rows', () => {
+  const ref = sample(3000, 1)
+  const cur = sample(1500, 2, 0.3)
+
+  it('calibration bins from a score histogram equal the calibration accumulator on on-grid scores', () => {
+    const acc = calibrationAccumulator()
+    const direct = acc.create()
+    ref.scores.forEach((s, i) => acc.update(direct, { probability: s, outcome: ref.labels[i]! }))
+    const derived = calibrationFromHistogram(partialOf(ref).ranking['']!)
+    expect(derived.counts).toEqual(direct.counts)
+    expect(derived.sumOutcome).toEqual(direct.sumOutcome)
+    derived.sumProbability.forEach((x, b) => expect(x).toBeCloseTo(direct.sumProbability[b]!, 9))
+  })
+
+  it('degradation = src/metrics/concept on profiles of the same data, with intervals', () => {
+    const rows = degradationRows(partialOf(ref), partialOf(cur))
+    const expected = performanceDegradation({ performance: profileOf(ref) }, { performance: profileOf(cur) })
+    expect(rows.map((r) => r.metric)).toEqual(['accuracy', 'precision', 'recall', 'false_positive_rate', 'selection_rate', 'f1', 'roc_auc'])
+    const accuracy = rows.find((r) => r.metric === 'accuracy')!
+    expect(accuracy).toMatchObject({ variant: 'all', kind: 'degradation', value: expected.accuracy!.score, ci_low: expected.accuracy!.ciLow, ci_high: expected.accuracy!.ciHigh, n: 1500 })
+    const auc = rows.find((r) => r.metric === 'roc_auc')!
+    expect(auc.value).toBeCloseTo(expected.rocAuc!.score, 12)
+    expect(accuracy.ci_high!).toBeLessThan(0)
+  })
+
+  it('calibration drift: a drift row with the chi-square, ECE difference and default threshold', () => {
+    const row = calibrationRow(partialOf(ref), partialOf(cur))!
+    const d = calibrationDrift(calibrationFromHistogram(partialOf(ref).ranking['']!), calibrationFromHistogram(partialOf(cur).ranking['']!))
+    expect(row).toMatchObject({ target: 'calibration', column: 'score', method: 'calibration_chi2', score: d.score, p_value: d.pValue, drift_detected: 1, n_reference: 3000, n_current: 1500 })
+    expect(row.statistics['ece_difference']).toBe(d.eceDifference)
+    expect(calibrationRow(partialOf(ref), partialOf(sample(1500, 3)))?.drift_detected).toBe(0)
+  })
+
+  it('nothing without labels on either side', () => {
+    expect(degradationRows(emptyPartial(), partialOf(cur))).toEqual([])
+    expect(calibrationRow(partialOf(ref), emptyPartial())).toBeNull()
+    const unscored = { ...partialOf(cur), ranking: { '': scoreHistogramAccumulator().create() } }
+    expect(calibrationRow(partialOf(ref), unscored)).toBeNull()
+  })
+})

@@ -1,0 +1,87 @@
+/**
+ * Streaming concept-drift detectors over a model version's error stream (concept drift (a)).
+ * Pure: the caller loads the previous records and the window's errors (./detector-run.ts).
+ *
+ * When a window closes, its joined predictions are fed in event-time order (event_time, then
+ * prediction_id) as errors, 1 = the predicted class is not the label, to DDM and ADWIN with
+ * River's defaults (src/metrics/detectors), each resumed from its snapshot. A record keeps
+ * the snapshot, the end of the last window fed (a window starting before it is never fed
+ * again: a replay after a crash, or a window whose first events arrived after later windows
+ * closed, cannot feed the detectors twice or out of order), the number of inputs, and the
+ * event times of the inputs on which driftDetected became true (the newest MAX_DETECTIONS).
+ * Labels that arrive after their window closed are not fed: detectors see a window once.
+ *
+ * Each fed window also gives one drift row per detector: target 'concept', column = method =
+ * the detector, score = its error-rate estimate after the window (DDM: running error rate since
+ * its last reset; ADWIN: the mean of its adaptive window), threshold = its sensitivity (DDM's
+ * driftThreshold in standard errors; ADWIN's delta), drift_detected = a detection in this window,
+ * n_reference = inputs before this window, n_current = inputs in it.
+ */
+import { Adwin, Ddm, type AdwinSnapshot, type DdmSnapshot } from '../metrics/detectors/index.js'
+import type { DriftRow } from './drift-rows.js'
+
+export const DETECTORS = ['ddm', 'adwin'] as const
+export type DetectorName = (typeof DETECTORS)[number]
+export const MAX_DETECTIONS = 1000
+
+export interface DetectorRecord {
+  readonly detector: DetectorName
+  readonly snapshot: DdmSnapshot | AdwinSnapshot
+  readonly fedUntilMs: number
+  readonly inputs: number
+  /** Event times (ms) of the detections, oldest first. */
+  readonly detections: readonly number[]
+  readonly driftInLastWindow: boolean
+}
+
+/** One joined prediction: event time (ms) and 1 if the prediction was wrong. */
+export interface ErrorEvent {
+  readonly t: number
+  readonly e: 0 | 1
+}
+
+export interface DetectorStep {
+  readonly record: DetectorRecord
+  readonly row: DriftRow
+  /** Event times of this window's detections. */
+  readonly detections: readonly number[]
+}
+
+function restore(name: DetectorName, previous: DetectorRecord | null): Ddm | Adwin {
+  if (name === 'ddm') return previous ? Ddm.fromJSON(previous.snapshot as DdmSnapshot) : new Ddm()
+  return previous ? Adwin.fromJSON(previous.snapshot as AdwinSnapshot) : new Adwin()
+}
+
+/** Whether a window starting at `startMs` may still be fed to this detector. */
+export const mayFeed = (previous: DetectorRecord | null, startMs: number) => previous === null || startMs >= previous.fedUntilMs
+
+export function feedDetector(name: DetectorName, previous: DetectorRecord | null, errors: readonly ErrorEvent[], windowEndMs: number): DetectorStep {
+  const detector = restore(name, previous)
+  const detections: number[] = []
+  let wrong = 0
+  for (const { t, e } of errors) {
+    wrong += e
+    if (detector.update(e).driftDetected) detections.push(t)
+  }
+  const before = previous?.inputs ?? 0
+  const record: DetectorRecord = {
+    detector: name,
+    snapshot: detector.toJSON(),
+    fedUntilMs: windowEndMs,
+    inputs: before + errors.length,
+    detections: [...(previous?.detections ?? []), ...detections].slice(-MAX_DETECTIONS),
+    driftInLastWindow: detections.length > 0,
+  }
+  const estimate = detector instanceof Ddm ? detector.errorRate : detector.estimation
+  const threshold = detector instanceof Ddm ? detector.driftThreshold : detector.delta
+  const statistics: Record<string, number> = { detections: detections.length, errors: wrong, inputs_total: record.inputs }
+  if (errors.length > 0) statistics['window_error_rate'] = wrong / errors.length
+  if (detector instanceof Ddm) statistics['warning'] = detector.warningDetected ? 1 : 0
+  else statistics['width'] = detector.width
+  const row: DriftRow = {
+    target: 'concept', column: name, column_kind: 'binary', method: name, score: estimate, p_value: null, threshold,
+    drift_detected: detections.length > 0 ? 1 : 0, statistics, n_reference: before, n_current: errors.length, unseen_categories: [],
+    primary: { method: name, score: estimate, params: { threshold } },
+  }
+  return { record, row, detections }
+}

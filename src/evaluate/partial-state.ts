@@ -1,0 +1,90 @@
+/**
+ * The partial aggregate of one scope and partition: plain JSON (stored in partial_aggregates),
+ * merged with the metric accumulators' own merge, so merging the partitions equals aggregating
+ * the whole and 1 or N consumers give identical metrics. Most fields are counts; the float
+ * sums (label delays, CBPE) depend on the order of addition in their last bits, so `mergeAll`
+ * merges in partition order and the queries feed rows in a fixed order.
+ */
+import { cbpeAccumulator, confusionAccumulator, scoreHistogramAccumulator, type CbpeState, type ConfusionState, type ScoreHistogramState } from '../metrics/performance/index.js'
+import { fairnessAccumulator, type GroupConfusionState } from '../metrics/fairness/index.js'
+
+export interface LabelingContext {
+  /** Class that counts as positive (binary). */
+  readonly positiveClass: string
+  readonly protectedAttributes: readonly string[]
+  readonly minGroupSize: number
+}
+
+export interface Partial {
+  predictions: number
+  byVariant: Record<string, number>
+  missing: Record<string, number>
+  /** Bin counts over the reference edges (length edges + 1), by column; __score__ is the score. */
+  numeric: Record<string, number[]>
+  /** Category counts by column; __class__ is the predicted class. */
+  categorical: Record<string, Record<string, number>>
+  labeled: number
+  labelDelaySumS: number
+  labelCounts: Record<string, number>
+  /** Realized-performance states by variant ('' = all variants). */
+  confusion: Record<string, ConfusionState>
+  ranking: Record<string, ScoreHistogramState>
+  /** CBPE states by variant ('' = all variants), over every prediction with a score. */
+  cbpe: Record<string, CbpeState>
+  fairness: Record<string, GroupConfusionState>
+  /** Numerical values compared with the reference range, and those outside it, by feature. */
+  rangeChecked: Record<string, number>
+  outOfRange: Record<string, number>
+  /** Events by "evaluated/extreme" feature counts (./quality-rows.ts: per-event outlier score). */
+  outliers: Record<string, number>
+}
+
+const confusion = confusionAccumulator()
+const ranking = scoreHistogramAccumulator()
+const cbpe = cbpeAccumulator()
+export const fairness = (ctx: LabelingContext) => fairnessAccumulator({ minGroupSize: ctx.minGroupSize })
+
+export function emptyPartial(): Partial {
+  return {
+    predictions: 0, byVariant: {}, missing: {}, numeric: {}, categorical: {}, labeled: 0, labelDelaySumS: 0, labelCounts: {},
+    confusion: {}, ranking: {}, cbpe: {}, fairness: {}, rangeChecked: {}, outOfRange: {}, outliers: {},
+  }
+}
+
+export const add = (rec: Record<string, number>, k: string, n: number) => {
+  rec[k] = (rec[k] ?? 0) + n
+}
+
+function mergeRecords<S>(a: Record<string, S>, b: Record<string, S>, merge: (x: S, y: S) => S): Record<string, S> {
+  const out: Record<string, S> = { ...a }
+  for (const [k, v] of Object.entries(b)) out[k] = k in out ? merge(out[k]!, v) : v
+  return out
+}
+
+const sumCounts = (a: Record<string, number> = {}, b: Record<string, number> = {}) => mergeRecords(a, b, (x, y) => x + y)
+
+export function mergePartials(a: Partial, b: Partial, ctx: LabelingContext): Partial {
+  return {
+    predictions: a.predictions + b.predictions,
+    byVariant: sumCounts(a.byVariant, b.byVariant),
+    missing: sumCounts(a.missing, b.missing),
+    numeric: mergeRecords(a.numeric, b.numeric, (x, y) => x.map((c, i) => c + (y[i] ?? 0))),
+    categorical: mergeRecords(a.categorical, b.categorical, sumCounts),
+    labeled: a.labeled + b.labeled,
+    labelDelaySumS: a.labelDelaySumS + b.labelDelaySumS,
+    labelCounts: sumCounts(a.labelCounts, b.labelCounts),
+    confusion: mergeRecords(a.confusion, b.confusion, confusion.merge),
+    ranking: mergeRecords(a.ranking, b.ranking, ranking.merge),
+    cbpe: mergeRecords(a.cbpe, b.cbpe, cbpe.merge),
+    fairness: mergeRecords(a.fairness, b.fairness, fairness(ctx).merge),
+    // Partials stored before these fields existed lack them.
+    rangeChecked: sumCounts(a.rangeChecked, b.rangeChecked),
+    outOfRange: sumCounts(a.outOfRange, b.outOfRange),
+    outliers: sumCounts(a.outliers, b.outliers),
+  }
+}
+
+/** Merges per-partition partials in partition order. */
+export function mergeAll(parts: ReadonlyMap<number, Partial>, ctx: LabelingContext): Partial {
+  return [...parts.entries()].sort(([p], [q]) => p - q).reduce((acc, [, part]) => mergePartials(acc, part, ctx), emptyPartial())
+}

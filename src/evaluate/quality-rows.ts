@@ -1,0 +1,82 @@
+/**
+ * Data-quality rows of a window (table quality). Pure.
+ *
+ *   missing_rate       per feature: events missing it / events
+ *   new_category_rate  per categorical feature: values in categories the reference never had
+ *                      / values (from the feature's drift row)
+ *   out_of_range_rate  per numerical feature with a reference range: values < reference min or
+ *                      > reference max / values (src/metrics/quality/feature-quality.ts)
+ *   outlier_score_mean, outlier_rate, outlier_score_max   feature '': the per-event outlier
+ *                      score of src/metrics/quality/outlier-score.ts aggregated as its
+ *                      outlierAccumulator does, threshold OUTLIER_THRESHOLD (0.25); n = events
+ *                      with at least one evaluated feature
+ * Rates with a zero denominator are NaN. The outlier aggregates come from event counts by
+ * (evaluated, extreme) features, summed in ascending key order, so they are deterministic; the
+ * mean equals the accumulator's up to float summation order (~1e-16 relative).
+ */
+import { OUTLIER_THRESHOLD, type OutlierSummary } from '../metrics/quality/index.js'
+import type { DriftRow } from './drift-rows.js'
+import type { Partial } from './partial-state.js'
+import type { QualityBounds } from './quality-bounds.js'
+
+export interface QualityRow {
+  feature: string
+  metric: string
+  value: number
+  n: number
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN)
+
+export const outlierKey = (evaluated: number, extreme: number) => `${evaluated}/${extreme}`
+
+/** outlierAccumulator's summary from event counts by (evaluated, extreme). */
+export function outlierSummary(counts: Readonly<Record<string, number>>, threshold = OUTLIER_THRESHOLD): OutlierSummary {
+  const groups = Object.entries(counts)
+    .map(([key, c]) => {
+      const [evaluated, extreme] = key.split('/').map(Number) as [number, number]
+      return { evaluated, extreme, c }
+    })
+    .sort((a, b) => a.evaluated - b.evaluated || a.extreme - b.extreme)
+  let events = 0
+  let scored = 0
+  let outliers = 0
+  let scoreSum = 0
+  let maxScore = Number.NaN
+  for (const { evaluated, extreme, c } of groups) {
+    events += c
+    if (evaluated === 0 || c === 0) continue
+    const score = extreme / evaluated
+    scored += c
+    scoreSum += c * score
+    if (score >= threshold) outliers += c
+    maxScore = Number.isNaN(maxScore) ? score : Math.max(maxScore, score)
+  }
+  return {
+    events, scored, unscored: events - scored, outliers, threshold, maxScore,
+    outlierRate: ratio(outliers, scored),
+    meanScore: ratio(scoreSum, scored),
+  }
+}
+
+export function qualityRows(cur: Partial, features: readonly DriftRow[], bounds: QualityBounds): QualityRow[] {
+  const rows: QualityRow[] = features.map((r) => ({ feature: r.column, metric: 'missing_rate', value: ratio(cur.missing[r.column] ?? 0, cur.predictions), n: cur.predictions }))
+  for (const r of features) {
+    if (r.column_kind !== 'categorical' || r.n_current === 0) continue
+    const unseen = r.unseen_categories.reduce((s, c) => s + (cur.categorical[r.column]?.[c] ?? 0), 0)
+    rows.push({ feature: r.column, metric: 'new_category_rate', value: ratio(unseen, r.n_current), n: r.n_current })
+  }
+  for (const feature of Object.keys(bounds.ranges).sort()) {
+    const checked = cur.rangeChecked[feature] ?? 0
+    rows.push({ feature, metric: 'out_of_range_rate', value: ratio(cur.outOfRange[feature] ?? 0, checked), n: checked })
+  }
+  if (Object.keys(bounds.tails).length + Object.keys(bounds.usual).length > 0) {
+    const o = outlierSummary(cur.outliers)
+    rows.push(
+      { feature: '', metric: 'outlier_score_mean', value: o.meanScore, n: o.scored },
+      { feature: '', metric: 'outlier_rate', value: o.outlierRate, n: o.scored },
+      { feature: '', metric: 'outlier_score_max', value: o.maxScore, n: o.scored },
+    )
+  }
+  return rows
+}
