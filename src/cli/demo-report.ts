@@ -49,6 +49,23 @@ export async function printDemoReport(store: Store, out: (s: string) => void): P
   out('champion vs challenger (mean over windows):')
   for (const v of versions) out(`  ${v.variant.padEnd(11)} ${v.metric.padEnd(9)} realized ${fmt(v.realized)}  estimated (CBPE) ${fmt(v.estimated)}  labeled ${v.n}`)
 
+  const detectors = await rows<{ model_version: string; detector: string; detections: string[] }>(
+    store,
+    `SELECT model_version, detector, arrayMap(t -> toString(toDate(t)), detections) AS detections FROM {db}.detector_state FINAL ORDER BY model_version, detector`,
+  )
+  out('')
+  out('concept-drift detectors on the joined error stream (days with a detection):')
+  for (const d of detectors) out(`  ${d.model_version} ${d.detector.padEnd(6)} ${d.detections.length ? [...new Set(d.detections)].join(', ') : 'none'}`)
+
+  const comparison = await rows<{ metric: string; difference: number; ci_low: number | null; ci_high: number | null; windows: string }>(
+    store,
+    `SELECT metric, avg(difference) AS difference, avg(ci_low) AS ci_low, avg(ci_high) AS ci_high, count() AS windows
+     FROM {db}.comparison FINAL WHERE metric IN ('accuracy', 'roc_auc') GROUP BY metric ORDER BY metric`,
+  )
+  out('')
+  out('challenger minus champion (mean over windows, with the mean 95% interval):')
+  for (const c of comparison) out(`  ${c.metric.padEnd(9)} ${fmt(c.difference)} [${fmt(c.ci_low)}, ${fmt(c.ci_high)}] over ${c.windows} windows`)
+
   const groups = await rows<{ group_value: string; selection_rate: number; tpr: number }>(
     store,
     `SELECT group_value, avgIf(value, metric = 'selection_rate') AS selection_rate, avgIf(value, metric = 'true_positive_rate') AS tpr
