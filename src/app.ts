@@ -19,6 +19,8 @@ import { EmbeddedSource } from './pipeline/embedded-source.js'
 import { topicHandlers } from './pipeline/handlers.js'
 import { Joiner } from './join/joiner.js'
 import { Evaluator } from './evaluate/evaluator.js'
+import { createAlertService } from './alerts/create-alert-service.js'
+import type { AlertService } from './alerts/service.js'
 import { embeddedPublisher, kafkaPublisher, registerSchemas, type EventPublisher } from './pipeline/publisher.js'
 import { localResolver, registryResolver } from './registry/resolvers.js'
 import { openStore, type Store } from './store/clickhouse.js'
@@ -42,6 +44,8 @@ export interface AppOptions {
   readonly openStore?: typeof openStore
   /** Self-monitoring: record into these metrics (the caller creates them and serves GET /metrics). */
   readonly metrics?: DriftwatchMetrics
+  /** Run the alert service (default: when the evaluator loop runs and DRIFTWATCH_ALERTS_ENABLED is not false). */
+  readonly alerts?: boolean
 }
 
 export interface App {
@@ -50,6 +54,8 @@ export interface App {
   readonly publisher: EventPublisher
   readonly evaluator: Evaluator
   readonly joiner: Joiner
+  /** The alert service; null when this instance runs none (AppOptions.alerts, DRIFTWATCH_ALERTS_ENABLED). */
+  readonly alerts: AlertService | null
   /** Settles when the source stops; rejects on a fatal processing error. */
   readonly done: Promise<void>
   stop(): Promise<void>
@@ -97,14 +103,26 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     const watch = startPipelineWatch({ metrics: options.metrics, store, joinIndex: joiner.index, logger, ...(kafka ? { kafka } : {}) })
     closers.add(() => watch.stop())
   }
+  const evaluating = options.evaluate ?? options.consume !== false
+  // Rule files are validated here: a bad one stops the start with DW_CONFIG_INVALID (exit 2).
+  const alerts = (options.alerts ?? evaluating) && config.alerts.enabled
+    ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now })
+    : null
+  if (alerts) {
+    alerts.start() // resumes deliveries a previous process left pending
+    closers.add(() => alerts.stop())
+  }
   const startEvaluator = (publishDlq: TopicPublisher | null) => {
-    const evaluator = new Evaluator({ store, file, deadLetters: deadLetterSink(publishDlq), logger: logger.child({ component: 'evaluator' }), now })
-    if (options.evaluate ?? options.consume !== false) evaluator.start()
+    const evaluator = new Evaluator({
+      store, file, deadLetters: deadLetterSink(publishDlq), logger: logger.child({ component: 'evaluator' }), now,
+      afterPass: alerts ? () => alerts.evaluateNow() : undefined,
+    })
+    if (evaluating) evaluator.start()
     closers.add(() => evaluator.stop())
     return evaluator
   }
   const app = (mode: App['mode'], publisher: EventPublisher, evaluator: Evaluator, done: Promise<void>): App => ({
-    mode, store, publisher, evaluator, joiner, done,
+    mode, store, publisher, evaluator, joiner, alerts, done,
     stop: () => closers.closeAll(),
   })
 

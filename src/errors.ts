@@ -36,6 +36,7 @@ export const ErrorCodes = [
   'DW_TOPIC_MISMATCH',
   'DW_MIGRATION_FAILED',
   'DW_INFRA_MISSING',
+  'DW_ALERT_DELIVERY_FAILED',
 ] as const
 
 export type ErrorCode = (typeof ErrorCodes)[number]

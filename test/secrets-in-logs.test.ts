@@ -17,6 +17,9 @@ const SECRETS = {
   key: 'pseudonymization-key-0123456789',
   chPassword: 'clickhouse-password-secret-42',
   sasl: 'sasl-password-secret-77',
+  smtp: 'smtp-password-secret-99',
+  grafana: 'grafana-api-token-secret-55',
+  slack: 'T000/B000/slack-webhook-secret-33',
 }
 
 function run(env: Record<string, string>) {
@@ -41,6 +44,10 @@ describe('secrets in logs', () => {
       DRIFTWATCH_API_TOKENS: `ingest:${SECRETS.ingest},admin:${SECRETS.admin}`,
       DRIFTWATCH_PSEUDONYMIZATION_KEY: SECRETS.key,
       CLICKHOUSE_PASSWORD: SECRETS.chPassword,
+      SMTP_HOST: '127.0.0.1', SMTP_PORT: '1', SMTP_USER: 'u', SMTP_PASSWORD: SECRETS.smtp, SMTP_TLS: 'none',
+      ALERT_EMAIL_FROM: 'dw@example.com', ALERT_EMAIL_TO: 'oncall@example.com',
+      GRAFANA_URL: 'http://127.0.0.1:1', GRAFANA_API_TOKEN: SECRETS.grafana,
+      SLACK_WEBHOOK_URL: `http://127.0.0.1:1/services/${SECRETS.slack}`,
     })
     try {
       const url = await waitFor(async () => /"http":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(cli.output())?.[1], (u) => u !== undefined, { timeoutMs: 90_000, what: 'the server address' })

@@ -16,6 +16,7 @@ import { registerBaselineCommand } from './baseline.js'
 import { registerConfigCommand } from './config.js'
 import { registerEraseCommand } from './erase.js'
 import { registerRecomputeCommand } from './recompute.js'
+import { registerAlertsCommand } from './alerts.js'
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -54,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
   registerConfigCommand(program, ctx)
   registerRecomputeCommand(program, ctx)
   registerEraseCommand(program, ctx)
+  registerAlertsCommand(program, ctx)
 
   try {
     await program.parseAsync(argv)

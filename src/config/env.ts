@@ -8,6 +8,7 @@
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
 import { loadApiTokens, type ApiToken } from './api-tokens.js'
+import { parseAlertChannelsEnv, type AlertChannelsConfig } from './alerts-env.js'
 import { loadSecrets, type KafkaSecurity } from './secrets.js'
 
 export type { ApiRole, ApiToken } from './api-tokens.js'
@@ -70,6 +71,8 @@ export interface RuntimeConfig {
     /** SHA-256 digests of the configured bearer tokens, never the tokens themselves. */
     readonly tokens: readonly ApiToken[]
   }
+  /** Alert channels (Slack, SMTP, Grafana), the rule directory, and whether this instance runs alerts. */
+  readonly alerts: AlertChannelsConfig
 }
 
 /** Validates the environment once; every problem is reported with its variable name. */
@@ -77,8 +80,9 @@ export function loadRuntimeConfig(env: Readonly<Record<string, string | undefine
   const parsed = EnvSchema.safeParse(env)
   const tokens = loadApiTokens(env['DRIFTWATCH_API_TOKENS'], env['DRIFTWATCH_API_TOKENS_FILE'])
   const secrets = loadSecrets(env)
-  if (!parsed.success || tokens.problems.length || secrets.problems.length) {
-    const problems = [...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []), ...tokens.problems, ...secrets.problems]
+  const alerts = parseAlertChannelsEnv(env)
+  if (!parsed.success || tokens.problems.length || secrets.problems.length || alerts.problems.length) {
+    const problems = [...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []), ...tokens.problems, ...secrets.problems, ...alerts.problems]
     throw new DriftwatchError('DW_CONFIG_INVALID', `invalid environment:\n  ${problems.join('\n  ')}`, { problems })
   }
   const e = parsed.data
@@ -116,5 +120,6 @@ export function loadRuntimeConfig(env: Readonly<Record<string, string | undefine
       maxItems: e.DRIFTWATCH_HTTP_MAX_ITEMS,
       tokens: tokens.tokens,
     },
+    alerts: alerts.config!,
   }
 }

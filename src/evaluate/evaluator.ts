@@ -27,6 +27,8 @@ export interface EvaluatorDeps {
   readonly deadLetters: DeadLetterSink
   readonly logger: Logger
   readonly now: () => number
+  /** Runs after every pass: the alert service's evaluation. A failure is logged, never thrown. */
+  readonly afterPass?: () => Promise<unknown>
 }
 
 export interface TickReport {
@@ -92,6 +94,7 @@ export class Evaluator {
     for (const mw of touched.values()) await compareWindow(this.deps.store, mw, this.context(mw.modelId), this.version())
     const orphans = await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
     if (due.length || orphans) this.deps.logger.info({ evaluated: due.length, orphans }, 'evaluation pass')
+    await this.deps.afterPass?.().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))
     return { evaluated: due.length, orphans }
   }
 

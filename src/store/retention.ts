@@ -37,6 +37,8 @@ const METRICS: Record<string, string> = {
   detector_state: EVALUATED,
   comparison: EVALUATED,
   alerts: 'toDateTime(changed_at)',
+  alert_outbox: 'toDateTime(updated_at)',
+  alert_silences: 'toDateTime(ends_at)',
 }
 
 export function ttlStatements(database: string, r: Retention): string[] {

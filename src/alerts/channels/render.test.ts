@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import type { Notification } from '../notification.js'
+import { emailContent } from './email-content.js'
+import { grafanaAnnotation } from './grafana.js'
+import { slackMessage } from './slack.js'
+
+const DAY = 86_400_000
+const base: Notification = {
+  status: 'firing', rule: 'feature-drift-psi', description: 'Feature shifted <fast>', severity: 'warning', runbook: 'Check the source & retrain',
+  metric: 'feature drift psi', condition: 'feature drift psi >= 0.2', op: '>=', threshold: 0.2, subjectLabel: 'feature',
+  modelId: 'loan-approval', modelVersion: 'v1', windowStartMs: Date.UTC(2026, 9, 10), windowEndMs: Date.UTC(2026, 9, 10) + DAY,
+  items: [{ subject: 'income', value: 0.4512 }, { subject: 'employment', value: 0.31 }], details: [], transitionIds: ['a#1', 'b#1'],
+  dashboardUrl: 'http://grafana:3000/d/driftwatch-model-overview?from=1&to=2&var-model=loan-approval', emailTo: null, createdAtMs: 0,
+}
+
+describe('Slack Block Kit message', () => {
+  it('has a fallback text, a header, fields and the top features, within Block Kit limits', () => {
+    const m = slackMessage(base, { idempotencyKey: 'k1', inDoubt: false })
+    expect(m.text).toContain('FIRING warning: loan-approval v1: feature drift psi >= 0.2 (2 features)')
+    const blocks = m.blocks as { type: string; text?: { type: string; text: string }; fields?: { text: string }[]; elements?: { text: string }[] }[]
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section', 'section', 'section', 'context'])
+    expect(blocks[0]!.text).toEqual({ type: 'plain_text', text: 'FIRING: loan-approval v1 · feature drift psi', emoji: true })
+    expect(blocks[1]!.text!.text).toContain('Feature shifted &lt;fast&gt;')
+    expect(blocks[2]!.fields!.map((f) => f.text)).toEqual([
+      '*Model*\nloan-approval', '*Version*\nv1', '*Metric*\nfeature drift psi', '*Value*\n0.4512 (threshold &gt;= 0.2) (worst)',
+      '*Window*\n2026-10-10 00:00 – 2026-10-11 00:00 UTC', '*Severity*\nwarning',
+    ])
+    expect(blocks[3]!.text!.text).toBe('*Top features*\n• income: 0.4512\n• employment: 0.31')
+    expect(blocks[4]!.text!.text).toBe('*Runbook*\nCheck the source &amp; retrain')
+    expect(blocks[5]!.text!.text).toBe(`<${base.dashboardUrl}|Open the model dashboard for this window>`)
+    expect(blocks[6]!.elements![0]!.text).toBe('rule `feature-drift-psi` · driftwatch · id k1')
+  })
+
+  it('says when a re-send may repeat an earlier message, and shortens long lists', () => {
+    const many = { ...base, items: Array.from({ length: 25 }, (_, i) => ({ subject: `f${i}`, value: 1 - i / 100 })) }
+    const m = slackMessage(many, { idempotencyKey: 'k', inDoubt: true })
+    const texts = JSON.stringify(m.blocks)
+    expect(texts).toContain('this may repeat an earlier message')
+    expect(texts).toContain('… and 15 more')
+  })
+
+  it('words a resolve as such, without the runbook', () => {
+    const m = slackMessage({ ...base, status: 'resolved' }, { idempotencyKey: 'k', inDoubt: false })
+    expect(m.text).toMatch(/^RESOLVED warning/)
+    expect(JSON.stringify(m.blocks)).not.toContain('Runbook')
+  })
+})
+
+describe('email', () => {
+  it('carries the same facts in plain text and HTML', () => {
+    const c = emailContent(base, 'k1')
+    expect(c.subject).toBe('[driftwatch] FIRING warning: loan-approval v1: feature drift psi >= 0.2 (2 features)')
+    for (const fact of ['loan-approval', 'v1', 'feature drift psi', 'income: 0.4512', 'employment: 0.31', '2026-10-10 00:00 – 2026-10-11 00:00 UTC', 'warning']) {
+      expect(c.text).toContain(fact)
+      expect(c.html).toContain(fact)
+    }
+    expect(c.text).toContain('Worst value: 0.4512 (threshold >= 0.2)')
+    expect(c.html).toContain('0.4512 (threshold &gt;= 0.2)')
+    expect(c.text).toContain(`Dashboard: ${base.dashboardUrl}`)
+    expect(c.html).toContain(`href="${base.dashboardUrl!.replaceAll('&', '&amp;')}"`)
+    expect(c.html).toContain('Feature shifted &lt;fast&gt;')
+  })
+})
+
+describe('Grafana annotation', () => {
+  it('is a region on the model dashboard, tagged by model, metric, severity and notification id', () => {
+    const a = grafanaAnnotation(base, 'k1')
+    expect(a).toMatchObject({ dashboardUID: 'driftwatch-model-overview', time: base.windowStartMs, timeEnd: base.windowEndMs })
+    expect(a.tags).toEqual(['driftwatch', 'model:loan-approval', 'version:v1', 'metric:feature drift psi', 'severity:warning', 'status:firing', 'rule:feature-drift-psi', 'driftwatch-id:k1'])
+    expect(a.text).toContain('income: 0.4512')
+    expect(a.text).not.toContain('<fast>')
+  })
+})

@@ -1,0 +1,27 @@
+/** What every channel implements, and how a failed delivery is described. */
+import { DriftwatchError } from '../../errors.js'
+import type { ChannelName } from '../../rules/schema.js'
+import type { Notification } from '../notification.js'
+
+export interface DeliveryAttempt {
+  readonly idempotencyKey: string
+  /** 1 for the first attempt. */
+  readonly attempt: number
+  /** An earlier attempt may have reached the receiver (timeout, or a crash before 'sent' was recorded). */
+  readonly inDoubt: boolean
+}
+
+export interface ChannelSender {
+  readonly name: ChannelName
+  send(n: Notification, attempt: DeliveryAttempt): Promise<void>
+}
+
+/**
+ * retriable: the receiver may accept it later (network, 429, 5xx). inDoubt: the request may have
+ * been processed although we saw a failure (timeout after sending, connection reset).
+ */
+export function deliveryError(message: string, o: { retriable: boolean; inDoubt: boolean; cause?: unknown; status?: number }): DriftwatchError {
+  return new DriftwatchError('DW_ALERT_DELIVERY_FAILED', message, o)
+}
+
+export const isInDoubt = (e: unknown): boolean => e instanceof DriftwatchError && e.context['inDoubt'] === true

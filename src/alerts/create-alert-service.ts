@@ -1,0 +1,31 @@
+/**
+ * The alert service as `driftwatch start` runs it: rules loaded and validated from the rule
+ * directory (a bad file stops the start with DW_CONFIG_INVALID, every problem listed), channels
+ * from the environment. Warns about rules whose channels are all unconfigured.
+ */
+import type { FileConfig } from '../config/file.js'
+import type { Logger } from '../observability/logger.js'
+import type { Store } from '../store/clickhouse.js'
+import type { AlertChannelsConfig } from '../config/alerts-env.js'
+import { loadRules, rulesDirectory } from './load-rules.js'
+import { AlertService } from './service.js'
+
+export interface CreateAlertServiceOptions {
+  readonly store: Store
+  readonly file: FileConfig
+  readonly channels: AlertChannelsConfig
+  readonly logger: Logger
+  readonly now?: () => number
+}
+
+export function createAlertService(o: CreateAlertServiceOptions): AlertService {
+  const dir = rulesDirectory(o.channels.rulesDir)
+  const rules = loadRules(dir)
+  const service = new AlertService({ store: o.store, rules, file: o.file, channels: o.channels, logger: o.logger, now: o.now })
+  const configured = new Set(service.channels)
+  for (const r of rules.rules) {
+    if (!r.channels.some((c) => configured.has(c))) o.logger.warn({ rule: r.name, channels: r.channels }, 'none of this rule\'s channels is configured: its alerts are recorded but not sent')
+  }
+  o.logger.info({ dir, rules: rules.rules.length, silences: rules.silences.length, channels: [...configured] }, 'alert rules loaded')
+  return service
+}

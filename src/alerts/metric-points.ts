@@ -1,0 +1,119 @@
+/**
+ * The newest windows of the metric a rule watches, as points for src/rules. Metric tables are
+ * ReplacingMergeTree(eval_version): FINAL reads each window's newest evaluation. `LIMIT k BY`
+ * keeps the k newest windows of each series, so the cost does not grow with history.
+ */
+import type { FileConfig } from '../config/file.js'
+import type { MetricPoint } from '../rules/evaluate.js'
+import { windowsNeeded } from '../rules/evaluate.js'
+import type { Rule } from '../rules/schema.js'
+import type { Store } from '../store/clickhouse.js'
+import { dlqRatePoints } from './dlq-rate.js'
+import { relativeToReference } from './relative-performance.js'
+import { queryRows } from './sql.js'
+
+interface Row {
+  model_id: string
+  model_version: string
+  subject: string
+  ws: string
+  we: string
+  value: number | null
+  n: string | number | null
+  attribute?: string
+  group_value?: string
+  details?: string[]
+}
+
+const WINDOW = 'toUnixTimestamp64Milli(window_start) AS ws, toUnixTimestamp64Milli(window_end) AS we'
+const NEWEST = (by: string) => `ORDER BY model_id, model_version, ${by}, window_start DESC LIMIT {k:UInt32} BY model_id, model_version, ${by}`
+
+function driftValue(statistic: string): string {
+  if (statistic === 'score') return 'score'
+  if (statistic === 'p_value') return 'p_value'
+  if (statistic === 'drift_detected') return 'toFloat64(drift_detected)'
+  return 'if(mapContains(statistics, {stat:String}), statistics[{stat:String}], NULL)'
+}
+
+function sqlFor(rule: Rule): { sql: string; params: Record<string, unknown> } | null {
+  switch (rule.metric) {
+    case 'drift':
+      return {
+        sql: `SELECT model_id, model_version, column AS subject, ${WINDOW}, ${driftValue(rule.statistic)} AS value, n_current AS n
+              FROM {db}.drift FINAL WHERE target = {target:String} ${NEWEST('subject')}`,
+        params: { target: rule.target, stat: rule.statistic },
+      }
+    case 'dataset_drift':
+      return {
+        sql: `SELECT model_id, model_version, '' AS subject, ${WINDOW}, drift_share AS value, n_features AS n, drifted_features AS details
+              FROM {db}.dataset_drift FINAL ${NEWEST('subject')}`,
+        params: {},
+      }
+    case 'performance':
+      return {
+        sql: `SELECT model_id, model_version, '' AS subject, ${WINDOW}, value, n
+              FROM {db}.performance FINAL WHERE metric = {name:String} AND kind = {kind:String} AND variant = {variant:String} ${NEWEST('subject')}`,
+        params: { name: rule.statistic, kind: rule.kind, variant: rule.variant },
+      }
+    case 'fairness':
+      return {
+        sql: `SELECT model_id, model_version, if(group_value = '', attribute, concat(attribute, '=', group_value)) AS subject, attribute, group_value,
+                     ${WINDOW}, value, n
+              FROM {db}.fairness FINAL WHERE metric = {name:String} ${NEWEST('subject')}`,
+        params: { name: rule.statistic },
+      }
+    case 'quality':
+      return {
+        sql: `SELECT model_id, model_version, feature AS subject, ${WINDOW}, value, n FROM {db}.quality FINAL WHERE metric = {name:String} ${NEWEST('subject')}`,
+        params: { name: rule.statistic },
+      }
+    case 'label_coverage':
+      return {
+        sql: `SELECT model_id, model_version, '' AS subject, ${WINDOW}, label_coverage AS value, predictions AS n FROM {db}.window_summary FINAL ${NEWEST('subject')}`,
+        params: {},
+      }
+    case 'detector':
+      // detector_state has no windows: a window's value is how many detections fell inside it.
+      return {
+        sql: `SELECT w.model_id AS model_id, w.model_version AS model_version, d.detector AS subject, w.ws AS ws, w.we AS we,
+                     toFloat64(arrayCount(t -> t >= w.window_start AND t < w.window_end, d.detections)) AS value, w.predictions AS n
+              FROM (SELECT model_id, model_version, window_start, window_end, predictions, ${WINDOW}
+                    FROM {db}.window_summary FINAL ORDER BY model_id, model_version, window_start DESC LIMIT {k:UInt32} BY model_id, model_version) AS w
+              INNER JOIN (SELECT model_id, model_version, detector, detections FROM {db}.detector_state FINAL) AS d
+                ON d.model_id = w.model_id AND d.model_version = w.model_version`,
+        params: {},
+      }
+    case 'dlq_rate':
+      return null
+  }
+}
+
+function toPoint(rule: Rule, r: Row): MetricPoint {
+  const labels = {
+    model: r.model_id,
+    version: r.model_version,
+    ...(rule.metric === 'drift' || rule.metric === 'quality' ? { feature: r.subject } : {}),
+    ...(rule.metric === 'fairness' ? { group: r.attribute ?? '', groupValue: r.group_value ?? '' } : {}),
+    ...(rule.metric === 'detector' ? { detector: r.subject } : {}),
+  }
+  return {
+    modelId: r.model_id,
+    modelVersion: r.model_version,
+    subject: r.subject,
+    labels,
+    windowStartMs: Number(r.ws),
+    windowEndMs: Number(r.we),
+    value: r.value === null || r.value === undefined ? null : Number(r.value),
+    n: r.n === null || r.n === undefined ? null : Number(r.n),
+    ...(r.details?.length ? { details: r.details } : {}),
+  }
+}
+
+export async function loadPoints(store: Store, rule: Rule, file: FileConfig, nowMs: number): Promise<MetricPoint[]> {
+  if (rule.metric === 'dlq_rate') return dlqRatePoints(store, rule.period, windowsNeeded(rule), nowMs)
+  const q = sqlFor(rule)!
+  const rows = await queryRows<Row>(store, q.sql, { ...q.params, k: windowsNeeded(rule) })
+  const points = rows.map((r) => toPoint(rule, r))
+  if (rule.metric === 'performance' && rule.relativeTo === 'reference') return relativeToReference(store, rule, file, points)
+  return points
+}

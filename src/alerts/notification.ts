@@ -1,0 +1,96 @@
+/**
+ * What a notification says, the same for every channel: built once when it is enqueued and
+ * stored as the outbox row's payload, so a delivery after a restart sends exactly what was
+ * decided, with nothing recomputed. Pure.
+ */
+import { createHash } from 'node:crypto'
+import type { Rule } from '../rules/schema.js'
+import { conditionText, metricLabel, subjectLabel } from '../rules/symbols.js'
+import type { NotificationGroup } from './notify-policy.js'
+
+/** The model dashboard's uid (dashboards/json): links and Grafana annotations point at it. */
+export const MODEL_DASHBOARD_UID = 'driftwatch-model-overview'
+
+export interface NotificationItem {
+  readonly subject: string
+  readonly value: number | null
+}
+
+export interface Notification {
+  readonly status: 'firing' | 'resolved'
+  readonly rule: string
+  readonly description: string | null
+  readonly severity: string
+  readonly runbook: string | null
+  readonly metric: string
+  /** e.g. "feature drift psi >= 0.2 for 2 consecutive windows" */
+  readonly condition: string
+  readonly op: string
+  readonly threshold: number
+  /** What subjects are ('feature', 'attribute', ...; '' when the metric has none). */
+  readonly subjectLabel: string
+  readonly modelId: string
+  readonly modelVersion: string
+  readonly windowStartMs: number
+  readonly windowEndMs: number
+  /** Every subject of the group, the worst first. */
+  readonly items: readonly NotificationItem[]
+  /** Extra context, e.g. the drifted features behind a dataset drift share. */
+  readonly details: readonly string[]
+  readonly transitionIds: readonly string[]
+  readonly dashboardUrl: string | null
+  /** The rule's own email recipients (null: the configured default). */
+  readonly emailTo: readonly string[] | null
+  readonly createdAtMs: number
+}
+
+/** hash(channel, transitions): one key per notification and channel, the same on every retry and replay. */
+export function idempotencyKey(channel: string, transitionIds: readonly string[]): string {
+  return createHash('sha256').update(`${channel}\n${[...transitionIds].sort().join('\n')}`).digest('hex').slice(0, 32)
+}
+
+/** The model dashboard over the window and the 7 windows before it. */
+export function dashboardUrl(baseUrl: string | null, modelId: string, modelVersion: string, startMs: number, endMs: number): string | null {
+  if (!baseUrl) return null
+  const len = Math.max(1, endMs - startMs)
+  const q = new URLSearchParams({ from: String(startMs - 7 * len), to: String(endMs + len) })
+  if (modelId) q.set('var-model', modelId)
+  if (modelVersion) q.set('var-version', modelVersion)
+  return `${baseUrl.replace(/\/+$/, '')}/d/${MODEL_DASHBOARD_UID}?${q.toString()}`
+}
+
+function worstFirst(op: string): (a: NotificationItem, b: NotificationItem) => number {
+  const v = (x: NotificationItem) => x.value ?? Number.NaN
+  const dir = op.startsWith('<') ? 1 : -1
+  return (a, b) => {
+    const d = (v(a) - v(b)) * dir
+    return Number.isNaN(d) || d === 0 ? a.subject.localeCompare(b.subject) : d
+  }
+}
+
+export function buildNotification(group: NotificationGroup, rule: Rule | undefined, dashboardBaseUrl: string | null, nowMs: number): Notification {
+  const first = group.transitions[0]!
+  const op = rule?.condition.op ?? ''
+  return {
+    status: group.status,
+    rule: group.rule,
+    description: rule?.description ?? null,
+    severity: first.severity,
+    runbook: rule?.runbook ?? null,
+    metric: rule ? metricLabel(rule) : first.metric,
+    condition: rule ? conditionText(rule) : `${first.metric} vs ${first.threshold}`,
+    op,
+    threshold: first.threshold,
+    subjectLabel: rule ? subjectLabel(rule) : '',
+    modelId: group.modelId,
+    modelVersion: group.modelVersion,
+    windowStartMs: group.windowStartMs,
+    windowEndMs: group.windowEndMs,
+    items: group.transitions.map((t) => ({ subject: t.subject, value: t.value })).sort(worstFirst(op)),
+    details: [...new Set(group.transitions.flatMap((t) => t.details))],
+    transitionIds: group.transitions.map((t) => t.transitionId),
+    dashboardUrl: dashboardUrl(dashboardBaseUrl, group.modelId, group.modelVersion, group.windowStartMs, group.windowEndMs),
+    emailTo: rule?.emailTo ?? null,
+    createdAtMs: nowMs,
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The persistent outbox (alert_outbox, ReplacingMergeTree(version), newest version wins).
+ * Creation rows have version 0 and status changes re-insert the whole row under a higher
+ * version, so enqueueing the same notification again after a crash is a no-op for the status:
+ * it can never reset a 'sent' row to 'pending'.
+ */
+import { createHash } from 'node:crypto'
+import type { ChannelName } from '../rules/schema.js'
+import type { Store } from '../store/clickhouse.js'
+import { insertRows } from '../store/insert.js'
+import { clickhouseDateTime64 } from '../store/rows.js'
+import type { Notification } from './notification.js'
+import { idempotencyKey } from './notification.js'
+import { queryRows } from './sql.js'
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped'
+
+export interface OutboxRow {
+  readonly idempotencyKey: string
+  readonly channel: ChannelName | ''
+  readonly transitionIds: readonly string[]
+  readonly alertKeys: readonly string[]
+  readonly rule: string
+  readonly modelId: string
+  readonly modelVersion: string
+  readonly transition: string
+  readonly windowStartMs: number
+  readonly payload: string
+  readonly status: OutboxStatus
+  readonly attempts: number
+  readonly inDoubt: boolean
+  readonly nextAttemptMs: number
+  readonly lastError: string
+  readonly createdMs: number
+  readonly updatedMs: number
+  /** The row's version: 0 when created, then strictly increasing with every status change. */
+  readonly version: number
+}
+
+const keysOf = (ids: readonly string[]) => [...new Set(ids.map((id) => id.slice(0, id.lastIndexOf('#'))))]
+
+/** One pending row per channel for a notification. */
+export function notificationRows(n: Notification, channels: readonly ChannelName[]): OutboxRow[] {
+  return channels.map((channel) => ({
+    idempotencyKey: idempotencyKey(channel, n.transitionIds),
+    channel,
+    transitionIds: n.transitionIds,
+    alertKeys: keysOf(n.transitionIds),
+    rule: n.rule,
+    modelId: n.modelId,
+    modelVersion: n.modelVersion,
+    transition: n.status,
+    windowStartMs: n.windowStartMs,
+    payload: JSON.stringify(n),
+    status: 'pending',
+    attempts: 0,
+    inDoubt: false,
+    nextAttemptMs: n.createdAtMs,
+    lastError: '',
+    createdMs: n.createdAtMs,
+    updatedMs: n.createdAtMs,
+    version: 0,
+  }))
+}
+
+/** A row recording that these transitions are deliberately not notified. */
+export function skippedRow(transitionIds: readonly string[], meta: { rule: string; modelId: string; modelVersion: string; transition: string; windowStartMs: number }, reason: string, nowMs: number): OutboxRow {
+  return {
+    idempotencyKey: idempotencyKey('', transitionIds), channel: '', transitionIds, alertKeys: keysOf(transitionIds), ...meta,
+    payload: '', status: 'skipped', attempts: 0, inDoubt: false, nextAttemptMs: nowMs, lastError: reason, createdMs: nowMs, updatedMs: nowMs, version: 0,
+  }
+}
+
+const toDb = (r: OutboxRow) => ({
+  idempotency_key: r.idempotencyKey,
+  channel: r.channel,
+  transition_ids: r.transitionIds,
+  alert_keys: r.alertKeys,
+  rule: r.rule,
+  model_id: r.modelId,
+  model_version: r.modelVersion,
+  transition: r.transition,
+  window_start: clickhouseDateTime64(r.windowStartMs),
+  payload: r.payload,
+  status: r.status,
+  attempts: r.attempts,
+  in_doubt: r.inDoubt ? 1 : 0,
+  next_attempt_at: clickhouseDateTime64(r.nextAttemptMs),
+  last_error: r.lastError.slice(0, 2000),
+  created_at: clickhouseDateTime64(r.createdMs),
+  updated_at: clickhouseDateTime64(r.updatedMs),
+  version: r.version,
+})
+
+/** All rows of one enqueue go in one INSERT: a notification is on every channel, or on none yet. */
+export async function enqueue(store: Store, rows: readonly OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return
+  const token = createHash('sha256').update(rows.map((r) => r.idempotencyKey).sort().join('\n')).digest('hex')
+  await insertRows(store, 'alert_outbox', rows.map((r) => toDb({ ...r, version: 0 })), `outbox:create:${token}`)
+}
+
+/**
+ * Stores a status change. The caller gives the row a version above the one it read (not just
+ * the clock's time): a clock that stepped back after a restart cannot make a change lose.
+ */
+export async function recordStatus(store: Store, row: OutboxRow): Promise<void> {
+  await insertRows(store, 'alert_outbox', [toDb(row)], `outbox:${row.idempotencyKey}:${row.version}`)
+}
+
+interface DbRow {
+  idempotency_key: string
+  channel: ChannelName | ''
+  transition_ids: string[]
+  alert_keys: string[]
+  rule: string
+  model_id: string
+  model_version: string
+  transition: string
+  ws: string
+  payload: string
+  status: OutboxStatus
+  attempts: number
+  in_doubt: number
+  na: string
+  last_error: string
+  c: string
+  u: string
+  version: string
+}
+
+const fromDb = (r: DbRow): OutboxRow => ({
+  idempotencyKey: r.idempotency_key, channel: r.channel, transitionIds: r.transition_ids, alertKeys: r.alert_keys, rule: r.rule,
+  modelId: r.model_id, modelVersion: r.model_version, transition: r.transition, windowStartMs: Number(r.ws), payload: r.payload,
+  status: r.status, attempts: Number(r.attempts), inDoubt: Number(r.in_doubt) === 1, nextAttemptMs: Number(r.na),
+  lastError: r.last_error, createdMs: Number(r.c), updatedMs: Number(r.u), version: Number(r.version),
+})
+
+const COLUMNS = `idempotency_key, channel, transition_ids, alert_keys, rule, model_id, model_version, transition,
+  toUnixTimestamp64Milli(window_start) AS ws, payload, status, attempts, in_doubt, toUnixTimestamp64Milli(next_attempt_at) AS na,
+  last_error, toUnixTimestamp64Milli(created_at) AS c, toUnixTimestamp64Milli(updated_at) AS u, version`
+
+/** Undelivered rows of a channel in the order they must go out. */
+export async function openRows(store: Store, channel: ChannelName): Promise<OutboxRow[]> {
+  const rows = await queryRows<DbRow>(
+    store,
+    `SELECT ${COLUMNS} FROM {db}.alert_outbox FINAL WHERE channel = {channel:String} AND status IN ('pending', 'sending')
+     ORDER BY created_at, idempotency_key`,
+    { channel },
+  )
+  return rows.map(fromDb)
+}
+
+/** Every row carrying one of these transitions (delivery status for `alerts list`). */
+export async function rowsForTransitions(store: Store, transitionIds: readonly string[]): Promise<OutboxRow[]> {
+  if (transitionIds.length === 0) return []
+  const rows = await queryRows<DbRow>(
+    store,
+    `SELECT ${COLUMNS} FROM {db}.alert_outbox FINAL WHERE hasAny(transition_ids, {ids:Array(String)}) ORDER BY created_at, channel`,
+    { ids: transitionIds },
+  )
+  return rows.map(fromDb)
+}

@@ -1,0 +1,76 @@
+/**
+ * Silences: from `driftwatch alerts mute` (the alert_silences table) and from rule files
+ * (`silences:`). A silence matches a rule, a model, or a rule of a model, for a period. While
+ * it matches, firing and resolve notifications are held (the transitions are still recorded);
+ * when it ends, whatever is still true is notified.
+ */
+import { randomUUID } from 'node:crypto'
+import type { FileSilence } from '../rules/schema.js'
+import type { Store } from '../store/clickhouse.js'
+import { insertRows } from '../store/insert.js'
+import { clickhouseDateTime64 } from '../store/rows.js'
+import type { ActiveSilence } from './notify-policy.js'
+import { queryRows } from './sql.js'
+
+export interface Silence extends ActiveSilence {
+  readonly reason: string
+  readonly createdBy: string
+  readonly source: 'cli' | 'file'
+}
+
+export function fileSilences(silences: readonly FileSilence[]): Silence[] {
+  return silences.map((s, i) => ({
+    id: `file:${i + 1}`,
+    rule: s.rule ?? '',
+    modelId: s.model ?? '',
+    startsMs: s.from ?? 0,
+    endsMs: s.until,
+    reason: s.reason,
+    createdBy: 'rule file',
+    source: 'file',
+  }))
+}
+
+interface Row {
+  id: string
+  rule: string
+  model_id: string
+  s: string
+  e: string
+  reason: string
+  created_by: string
+}
+
+/** Stored silences that have not ended by `nowMs` (including ones that start later). */
+export async function storedSilences(store: Store, nowMs: number): Promise<Silence[]> {
+  const rows = await queryRows<Row>(
+    store,
+    `SELECT id, rule, model_id, toUnixTimestamp64Milli(starts_at) AS s, toUnixTimestamp64Milli(ends_at) AS e, reason, created_by
+     FROM {db}.alert_silences FINAL WHERE ends_at > fromUnixTimestamp64Milli({now:Int64}) ORDER BY starts_at, id`,
+    { now: nowMs },
+  )
+  return rows.map((r) => ({ id: r.id, rule: r.rule, modelId: r.model_id, startsMs: Number(r.s), endsMs: Number(r.e), reason: r.reason, createdBy: r.created_by, source: 'cli' }))
+}
+
+const row = (s: Silence, version: number) => ({
+  id: s.id,
+  rule: s.rule,
+  model_id: s.modelId,
+  starts_at: clickhouseDateTime64(s.startsMs),
+  ends_at: clickhouseDateTime64(s.endsMs),
+  reason: s.reason,
+  created_by: s.createdBy,
+  version,
+})
+
+export async function addSilence(store: Store, s: { rule: string; modelId: string; startsMs: number; endsMs: number; reason: string; createdBy: string }, nowMs: number): Promise<Silence> {
+  const silence: Silence = { id: randomUUID().slice(0, 8), ...s, source: 'cli' }
+  await insertRows(store, 'alert_silences', [row(silence, nowMs)], `silence:${silence.id}:${nowMs}`)
+  return silence
+}
+
+/** Ends the given silences now (a newer version with ends_at = now). */
+export async function endSilences(store: Store, silences: readonly Silence[], nowMs: number): Promise<void> {
+  // Versions are times in ms: the unmute is newer than the mute (equal versions: the later insert wins).
+  await insertRows(store, 'alert_silences', silences.map((s) => row({ ...s, startsMs: Math.min(s.startsMs, nowMs), endsMs: nowMs }, nowMs)), `unmute:${silences.map((s) => s.id).join(',')}:${nowMs}`)
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { loadRuntimeConfig } from '../config/env.js'
+import type { DriftwatchError } from '../errors.js'
+import { runAlertsList, runAlertsMute, runAlertsUnmute } from './alerts.js'
+import { formatAlertList, formatSilences } from './alerts-format.js'
+
+const DAY = 86_400_000
+const config = loadRuntimeConfig({})
+const noStore = () => {
+  throw new Error('the store must not be opened for a usage error')
+}
+const usage = async (p: Promise<unknown>) => {
+  try {
+    await p
+  } catch (e) {
+    return `${(e as DriftwatchError).code}: ${(e as Error).message}`
+  }
+  return 'no error'
+}
+
+describe('driftwatch alerts: usage errors before anything is opened', () => {
+  it('mute needs a target and exactly one period', async () => {
+    expect(await usage(runAlertsMute(config, { for: '1h' }, { openStore: noStore }))).toBe('DW_CONFIG_INVALID: mute needs --rule, --model, or both')
+    expect(await usage(runAlertsMute(config, { rule: 'r' }, { openStore: noStore }))).toMatch(/exactly one of --for/)
+    expect(await usage(runAlertsMute(config, { rule: 'r', for: 'soon' }, { openStore: noStore }))).toMatch(/--for must be a duration/)
+    expect(await usage(runAlertsMute(config, { rule: 'r', until: '2001-01-01T00:00:00Z' }, { openStore: noStore }))).toMatch(/--until must be a future time/)
+  })
+
+  it('unmute needs an id or a target; list checks its flags', async () => {
+    expect(await usage(runAlertsUnmute(config, undefined, {}, { openStore: noStore }))).toMatch(/unmute needs a silence id/)
+    expect(await usage(runAlertsList(config, { format: 'xml' }, { openStore: noStore }))).toMatch(/--format must be text or json/)
+    expect(await usage(runAlertsList(config, { history: 'forever' }, { openStore: noStore }))).toMatch(/--history must be a duration/)
+  })
+})
+
+describe('alerts list tables', () => {
+  it('show each alert with its delivery per channel, and silences', () => {
+    const t = {
+      transitionId: 'k#1', alertKey: 'k', seq: 1, status: 'firing' as const, rule: 'psi', metric: 'drift', modelId: 'm', modelVersion: 'v1', subject: 'income',
+      severity: 'warning', value: 0.45, threshold: 0.2, windowStartMs: Date.UTC(2026, 0, 2), windowEndMs: Date.UTC(2026, 0, 3), changedAtMs: Date.UTC(2026, 0, 3, 10), details: [],
+    }
+    const d = { idempotencyKey: 'x', inDoubt: false, nextAttemptMs: Date.UTC(2026, 0, 3, 11), lastError: 'Slack webhook: HTTP 503', attempts: 3 }
+    const lines = formatAlertList([{ transition: t, deliveries: [{ ...d, channel: 'email', status: 'sent', attempts: 1 }, { ...d, channel: 'slack', status: 'pending' }] }], Date.UTC(2026, 0, 3, 10, 30))
+    expect(lines[0]).toMatch(/^STATUS\s+SEVERITY\s+RULE\s+MODEL\s+VERSION\s+SUBJECT\s+VALUE\s+THRESHOLD\s+WINDOW\s+CHANGED\s+DELIVERY$/)
+    expect(lines[1]).toMatch(/^firing\s+warning\s+psi\s+m\s+v1\s+income\s+0\.45\s+0\.2\s+2026-01-02 00:00\s+2026-01-03 10:00\s+email sent; slack pending, 3 attempts, retry 2026-01-03 11:00: Slack webhook: HTTP 503$/)
+    expect(formatAlertList([], 0)).toEqual(['no alerts'])
+    expect(formatSilences([{ id: 'ab12', rule: '', modelId: 'm', startsMs: 0, endsMs: DAY, reason: 'retrain', createdBy: 'ana', source: 'cli' }])[1]).toMatch(/^ab12\s+\*\s+m\s+1970-01-01 00:00\s+1970-01-02 00:00\s+ana\s+retrain$/)
+  })
+})

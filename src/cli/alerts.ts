@@ -1,0 +1,126 @@
+/**
+ * `driftwatch alerts list | mute | unmute` (docs/alerts.md).
+ *   list   [--all] [--history <duration>] [--model <id>] [--rule <name>] [--format text|json]
+ *   mute   --rule <name> | --model <id> (or both)  --for <duration> | --until <time>  [--reason <text>]
+ *   unmute <silence id> | --rule <name> | --model <id>
+ * Exit codes: 0 done, 1 runtime failure, 2 invalid usage.
+ */
+import { userInfo } from 'node:os'
+import type { Command } from 'commander'
+import { listAlerts } from '../alerts/list.js'
+import { addSilence, endSilences, storedSilences } from '../alerts/silences.js'
+import type { RuntimeConfig } from '../config/env.js'
+import { DriftwatchError } from '../errors.js'
+import { openStore, type Store } from '../store/clickhouse.js'
+import { migrate } from '../store/migrate.js'
+import { parseDurationMs } from '../window/duration.js'
+import { formatAlertList, formatSilences } from './alerts-format.js'
+import { EXIT, type RegisterCommand } from './command.js'
+
+export interface AlertsDeps {
+  readonly out?: (line: string) => void
+  readonly now?: () => number
+  readonly openStore?: typeof openStore
+}
+
+async function withStore<T>(config: RuntimeConfig, deps: AlertsDeps, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = (deps.openStore ?? openStore)(config.clickhouse)
+  try {
+    await migrate(store)
+    return await work(store)
+  } finally {
+    await store.close()
+  }
+}
+
+const usage = (message: string) => new DriftwatchError('DW_CONFIG_INVALID', message)
+
+function durationFlag(flag: string, value: string): number {
+  const ms = parseDurationMs(value)
+  if (ms === null || ms <= 0) throw usage(`${flag} must be a duration like 30m, 2h, 1d, got "${value}"`)
+  return ms
+}
+
+export async function runAlertsList(config: RuntimeConfig, o: { all?: boolean; history?: string; model?: string; rule?: string; format?: string }, deps: AlertsDeps = {}): Promise<number> {
+  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
+  const now = (deps.now ?? Date.now)()
+  if (o.format && o.format !== 'text' && o.format !== 'json') throw usage(`--format must be text or json, got "${o.format}"`)
+  const since = o.history === undefined ? undefined : now - durationFlag('--history', o.history)
+  await withStore(config, deps, async (store) => {
+    const items = await listAlerts(store, { all: o.all, historySinceMs: since, model: o.model, rule: o.rule })
+    const silences = await storedSilences(store, now)
+    if (o.format === 'json') out(JSON.stringify({ alerts: items, silences }, null, 2))
+    else for (const line of [...formatAlertList(items, now), '', ...formatSilences(silences)]) out(line)
+  })
+  return EXIT.ok
+}
+
+export async function runAlertsMute(config: RuntimeConfig, o: { rule?: string; model?: string; for?: string; until?: string; reason?: string }, deps: AlertsDeps = {}): Promise<number> {
+  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
+  const now = (deps.now ?? Date.now)()
+  if (!o.rule && !o.model) throw usage('mute needs --rule, --model, or both')
+  if (Boolean(o.for) === Boolean(o.until)) throw usage('mute needs exactly one of --for <duration> and --until <time>')
+  const endsMs = o.for ? now + durationFlag('--for', o.for) : Date.parse(o.until!)
+  if (!Number.isFinite(endsMs) || endsMs <= now) throw usage(`--until must be a future time like 2026-12-01T08:00:00Z, got "${o.until}"`)
+  const s = await withStore(config, deps, (store) =>
+    addSilence(store, { rule: o.rule ?? '', modelId: o.model ?? '', startsMs: now, endsMs, reason: o.reason ?? '', createdBy: safeUser() }, now),
+  )
+  out(`muted ${describe(s.rule, s.modelId)} until ${new Date(s.endsMs).toISOString()} (silence ${s.id}; \`driftwatch alerts unmute ${s.id}\` ends it)`)
+  return EXIT.ok
+}
+
+export async function runAlertsUnmute(config: RuntimeConfig, id: string | undefined, o: { rule?: string; model?: string }, deps: AlertsDeps = {}): Promise<number> {
+  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
+  const now = (deps.now ?? Date.now)()
+  if (!id && !o.rule && !o.model) throw usage('unmute needs a silence id, --rule or --model')
+  const ended = await withStore(config, deps, async (store) => {
+    const matching = (await storedSilences(store, now)).filter((s) =>
+      id ? s.id === id : (o.rule === undefined || s.rule === o.rule) && (o.model === undefined || s.modelId === o.model))
+    if (matching.length) await endSilences(store, matching, now)
+    return matching
+  })
+  if (ended.length === 0) {
+    out('no active silence matches (silences from rule files end by editing the file)')
+    return EXIT.failure
+  }
+  for (const s of ended) out(`unmuted ${describe(s.rule, s.modelId)} (silence ${s.id})`)
+  return EXIT.ok
+}
+
+const describe = (rule: string, model: string) => [rule && `rule ${rule}`, model && `model ${model}`].filter(Boolean).join(' of ')
+
+function safeUser(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return ''
+  }
+}
+
+export const registerAlertsCommand: RegisterCommand = (program: Command, ctx) => {
+  const alerts = program.command('alerts').description('alert state, delivery status and silences')
+  alerts
+    .command('list')
+    .description('firing alerts with their delivery status per channel (--all: resolved too; --history: every transition)')
+    .option('--all', 'include resolved alerts')
+    .option('--history <duration>', 'every transition in this past period, e.g. 7d')
+    .option('--model <id>', 'only this model')
+    .option('--rule <name>', 'only this rule')
+    .option('--format <format>', 'text or json', 'text')
+    .action((o: { all?: boolean; history?: string; model?: string; rule?: string; format?: string }) => ctx.run(() => runAlertsList(ctx.config(), o)))
+  alerts
+    .command('mute')
+    .description('hold notifications of a rule, a model, or a rule of a model, for a period')
+    .option('--rule <name>', 'the rule to mute')
+    .option('--model <id>', 'the model to mute')
+    .option('--for <duration>', 'how long, e.g. 2h')
+    .option('--until <time>', 'until this time, e.g. 2026-12-01T08:00:00Z')
+    .option('--reason <text>', 'why (shown in alerts list)')
+    .action((o: { rule?: string; model?: string; for?: string; until?: string; reason?: string }) => ctx.run(() => runAlertsMute(ctx.config(), o)))
+  alerts
+    .command('unmute [id]')
+    .description('end a silence by id, or every silence of --rule / --model')
+    .option('--rule <name>', 'silences of this rule')
+    .option('--model <id>', 'silences of this model')
+    .action((id: string | undefined, o: { rule?: string; model?: string }) => ctx.run(() => runAlertsUnmute(ctx.config(), id, o)))
+}
