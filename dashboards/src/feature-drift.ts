@@ -1,0 +1,130 @@
+/** Feature drift: which features drifted in which window, by how much, and by every statistic. */
+import { dashboard, queryVariable } from './dashboard.js'
+import { row, sql, statusHistory, table, timeseries } from './grafana.js'
+import { DRIFT_MAPPINGS, firedAlerts, MODEL, modelVariable, VERSION, versionVariable } from './shared.js'
+
+const FEATURES = 'column IN (${feature:singlequote})'
+const FEATURE = 'column = ${feature:singlequote}'
+
+const featureVariable = queryVariable({
+  name: 'feature',
+  label: 'Feature',
+  description: 'Features to show',
+  sql: sql`
+    SELECT DISTINCT column FROM drift
+    WHERE ${MODEL} AND ${VERSION} AND target = 'feature'
+    ORDER BY column`,
+  multi: true,
+  includeAll: true,
+})
+
+const windowVariable = queryVariable({
+  name: 'window',
+  label: 'Window',
+  description: 'The evaluation window shown in the detail table (newest first)',
+  sql: sql`
+    SELECT DISTINCT toString(window_start) AS window FROM drift
+    WHERE ${MODEL} AND ${VERSION} AND $__timeFilter(window_start)
+    ORDER BY window DESC`,
+  refresh: 2,
+})
+
+/**
+ * What each drift row is judged on: the p-value for the tests (ks, chi2, z; drift when below the
+ * threshold) and the score for the distances (wasserstein, jensenshannon; drift at or above it).
+ * Only tests store a p-value (src/evaluate/drift-rows.ts), so that decides which one.
+ */
+const JUDGED = 'if(isNull(p_value), score, p_value)'
+
+export const featureDrift = dashboard({
+  uid: 'driftwatch-feature-drift',
+  title: 'driftwatch / Feature drift',
+  description: 'Per-feature drift against the reference of one model version, per evaluation window.',
+  variables: [modelVariable, versionVariable, featureVariable, windowVariable],
+  annotations: [firedAlerts],
+  panels: [
+    statusHistory({
+      title: 'Drift detected: feature × window',
+      description: 'drift_detected of each feature in each window, at the auto-selected method\'s default threshold.',
+      w: 24,
+      h: 9,
+      mappings: DRIFT_MAPPINGS,
+      sql: sql`
+        SELECT window_start AS time, column AS feature, drift_detected AS Value
+        FROM drift FINAL
+        WHERE ${MODEL} AND ${VERSION} AND target = 'feature' AND ${FEATURES} AND $__timeFilter(window_start)
+        ORDER BY time, feature`,
+    }),
+    timeseries({
+      title: 'Drift share',
+      description: 'Share of features drifted per window, Benjamini-Hochberg corrected (dataset_drift).',
+      unit: 'percentunit',
+      min: 0,
+      max: 1,
+      sql: sql`
+        SELECT window_start AS time, drift_share
+        FROM dataset_drift FINAL
+        WHERE ${MODEL} AND ${VERSION} AND $__timeFilter(window_start)
+        ORDER BY time`,
+    }),
+    table({
+      title: 'Drifted features per window',
+      description: 'The features counted as drifted in each window\'s drift share.',
+      sql: sql`
+        SELECT window_start, drift_share, n_drifted, n_features, arrayStringConcat(drifted_features, ', ') AS drifted
+        FROM dataset_drift FINAL
+        WHERE ${MODEL} AND ${VERSION} AND $__timeFilter(window_start)
+        ORDER BY window_start DESC`,
+    }),
+    statusHistory({
+      title: 'Prediction, label and concept drift',
+      description: 'Drift of the score or predicted class, of the labels, of calibration and the streaming detectors\' verdicts.',
+      w: 24,
+      h: 6,
+      mappings: DRIFT_MAPPINGS,
+      sql: sql`
+        SELECT window_start AS time, concat(target, ': ', column) AS series, drift_detected AS Value
+        FROM drift FINAL
+        WHERE ${MODEL} AND ${VERSION} AND target != 'feature' AND $__timeFilter(window_start)
+        ORDER BY time, series`,
+    }),
+    row('Window detail'),
+    table({
+      title: 'Every column in window ${window}',
+      description: 'Method, score, p-value, threshold, every statistic and unseen categories of each column in the selected window.',
+      w: 24,
+      h: 10,
+      sql: sql`
+        SELECT target, column, column_kind, method, score, p_value, threshold, drift_detected, n_reference, n_current,
+               arrayStringConcat(arrayMap((k, v) -> concat(k, '=', toString(round(v, 4))), mapKeys(statistics), mapValues(statistics)), ', ') AS all_statistics,
+               arrayStringConcat(unseen_categories, ', ') AS unseen
+        FROM drift FINAL
+        WHERE ${MODEL} AND ${VERSION} AND window_start = toDateTime64(\${window:singlequote}, 3, 'UTC')
+        ORDER BY target, column`,
+    }),
+    row('Feature $feature', 'feature'),
+    timeseries({
+      title: '$feature: drift vs threshold',
+      description:
+        'The value the verdict is based on and its threshold (dashed): the p-value for tests (ks, chi2, z), drift when below; ' +
+        'the score for distances (wasserstein, jensenshannon), drift when at or above.',
+      sql: sql`
+        SELECT window_start AS time, ${JUDGED} AS judged_value, threshold
+        FROM drift FINAL
+        WHERE ${MODEL} AND ${VERSION} AND target = 'feature' AND ${FEATURE} AND $__timeFilter(window_start)
+        ORDER BY time`,
+      overrides: [{ matcher: { id: 'byName', options: 'threshold' }, properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }, { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } }] }],
+    }),
+    timeseries({
+      title: '$feature: every statistic',
+      description: 'All statistics computed for the feature (drift.statistics), p-values left out.',
+      sql: sql`
+        SELECT window_start AS time, statistic, statistic_value AS Value
+        FROM drift FINAL
+        ARRAY JOIN mapKeys(statistics) AS statistic, mapValues(statistics) AS statistic_value
+        WHERE ${MODEL} AND ${VERSION} AND target = 'feature' AND ${FEATURE} AND NOT endsWith(statistic, '_p_value')
+          AND $__timeFilter(window_start)
+        ORDER BY time, statistic`,
+    }),
+  ],
+})
