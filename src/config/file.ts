@@ -6,18 +6,10 @@ import { existsSync, readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
-import { parseDurationMs } from '../window/duration.js'
+import { durationSchema } from '../window/duration-schema.js'
 
 /** A duration such as '1h' or '30d' (or milliseconds), validated and turned into ms. */
-const duration = (min = 1) =>
-  z.union([z.string(), z.number()]).transform((v, ctx) => {
-    const ms = parseDurationMs(v)
-    if (ms === null || ms < min) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 90s, 15m, 1h, 1d, 2w (at least ${min} ms)` })
-      return z.NEVER
-    }
-    return ms
-  })
+const duration = (min = 1) => durationSchema(min)
 
 const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s))
 

@@ -7,17 +7,9 @@
  * Reference: docs/alerts.md.
  */
 import { z } from 'zod'
-import { parseDurationMs } from '../window/duration.js'
+import { durationSchema } from '../window/duration-schema.js'
 
-const duration = (min = 0) =>
-  z.union([z.string(), z.number()]).transform((v, ctx) => {
-    const ms = parseDurationMs(v)
-    if (ms === null || ms < min) {
-      ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 90s, 15m, 1h, 1d, 2w (at least ${min} ms)` })
-      return z.NEVER
-    }
-    return ms
-  })
+const duration = (min = 0) => durationSchema(min)
 
 /** One value or a list; `*` in a value matches any run of characters. */
 const patterns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]))

@@ -1,69 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import fixture from '../../../scripts/reference/fixtures/drift.json' with { type: 'json' }
 import { kl } from './kl.js'
+import { describeBinnedStatistic } from './binned-statistic.test-helper.js'
 
-interface CountsCase {
-  name: string
-  referenceCounts: number[]
-  currentCounts: number[]
-  expected: number
-}
-
-// 'binned' cases carry counts from reference-decile bins, 'counts' cases hand-made counts.
-const cases: CountsCase[] = (
-  fixture.cases as unknown as {
-    kind: string
-    name: string
-    input: { referenceCounts?: number[]; currentCounts?: number[] }
-    expected: Record<string, unknown>
-  }[]
-).flatMap((c) => {
-  if (c.kind === 'binned') {
-    const e = c.expected as { referenceCounts: number[]; currentCounts: number[]; kl: number }
-    const { referenceCounts, currentCounts } = e
-    return [{ name: c.name, referenceCounts, currentCounts, expected: e.kl }]
-  }
-  if (c.kind === 'counts') {
-    const i = c.input as { referenceCounts: number[]; currentCounts: number[] }
-    return [{ name: c.name, ...i, expected: (c.expected as { kl: number }).kl }]
-  }
-  return []
-})
-
-function expectClose(actual: number, expected: number): void {
-  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)))
-}
-
-describe('kl matches the reference', () => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const result = kl(c.referenceCounts, c.currentCounts)
-    expect(result.method).toBe('kl_div')
-    expect(result.pValue).toBeUndefined()
-    expectClose(result.score, c.expected)
-  })
-})
+describeBinnedStatistic('kl', kl, 'kl_div', 'kl')
 
 describe('kl edge cases', () => {
-  it('gives NaN for an empty side (all counts zero) or no bins', () => {
-    expect(kl([0, 0], [1, 2]).score).toBeNaN()
-    expect(kl([1, 2], [0, 0]).score).toBeNaN()
-    expect(kl([], []).score).toBeNaN()
-  })
-
-  it('is 0 for the same distribution, a single value or a constant sample', () => {
-    expect(kl([1, 2, 3], [10, 20, 30]).score).toBeCloseTo(0, 15)
-    expect(kl([1], [1]).score).toBe(0)
-    expect(kl([0, 7, 0], [0, 3, 0]).score).toBeCloseTo(0, 15)
-  })
-
-  it('rejects NaN, ±Infinity and negative counts, and mismatched bins', () => {
-    expect(() => kl([1, Number.NaN], [1, 1])).toThrow(RangeError)
-    expect(() => kl([1, 1], [Infinity, 1])).toThrow(RangeError)
-    expect(() => kl([1, -Infinity], [1, 1])).toThrow(RangeError)
-    expect(() => kl([1, -1], [1, 1])).toThrow(RangeError)
-    expect(() => kl([1, 1], [1, 1, 1])).toThrow(RangeError)
-  })
-
   it('is KL(reference ‖ current) with epsilon for empty bins, renormalised', () => {
     // reference [1, 0] → [1, 1e-4]/1.0001; current [1, 1] → [0.5, 0.5]
     const r = [1 / 1.0001, 1e-4 / 1.0001]
