@@ -29,7 +29,12 @@ import { applyRetention } from './store/retention.js'
 import { pseudonymizerFor } from './store/pseudonymize.js'
 import type { Privacy } from './store/rows.js'
 
-const NO_PII: ReadonlySet<string> = new Set()
+/** The pii features of each model, as sets (unlisted models have none). */
+function piiFeaturesOf(file: FileConfig): (modelId: string) => ReadonlySet<string> {
+  const none: ReadonlySet<string> = new Set()
+  const byModel = new Map(file.models.map((m) => [m.id, new Set(m.pii)]))
+  return (modelId) => byModel.get(modelId) ?? none
+}
 import { nextOffsets } from './store/offsets.js'
 
 export interface AppOptions {
@@ -94,7 +99,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const joiner = new Joiner(store, file)
   const privacy: Privacy = {
     pseudonymize: pseudonymizerFor(config),
-    piiFeatures: () => NO_PII,
+    piiFeatures: piiFeaturesOf(file),
   }
   const base = { store, file, topics: config.topics, joiner, now, logger, privacy }
   const deadLetterSink = (publish: TopicPublisher | null) => instrumentDeadLetterSink(createDeadLetterSink(store, publish), options.metrics)

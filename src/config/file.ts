@@ -30,6 +30,8 @@ const ModelSchema = z.strictObject({
   positiveClass: z.string().min(1).optional(),
   features: z.record(z.string(), z.enum(['numerical', 'categorical'])).default({}),
   protected: z.array(z.string().min(1)).default([]),
+  /** Personal features (e.g. zip_code): stored only as HMAC-SHA256 pseudonyms, like subject_id. */
+  pii: z.array(z.string().min(1)).default([]),
   /** Tumbling event-time window size. */
   window: duration(1000).default(3_600_000),
   /** How far behind the newest event time a window still counts as open. */
