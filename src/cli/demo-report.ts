@@ -74,6 +74,20 @@ export async function printDemoReport(store: Store, out: (s: string) => void): P
   out('')
   out('fairness by group (champion, mean over windows):')
   for (const g of groups) out(`  group ${g.group_value}: selection rate ${fmt(g.selection_rate)}, true positive rate ${fmt(g.tpr)}`)
+  const alerts = await rows<{ rule: string; model_version: string; subject: string; latest: string; first: string; value: number; threshold: number }>(
+    store,
+    `SELECT rule, model_version, subject, argMax(status, changed_at) AS latest, toString(toDate(minIf(window_start, status = 'firing'))) AS first,
+            argMaxIf(value, changed_at, status = 'firing') AS value, any(threshold) AS threshold
+     FROM {db}.alerts GROUP BY rule, model_version, subject ORDER BY first, rule, model_version, subject`,
+  )
+  const deliveries = await rows<{ channel: string; status: string; n: string }>(
+    store,
+    "SELECT channel, status, count() AS n FROM {db}.alert_outbox FINAL WHERE channel != '' GROUP BY channel, status ORDER BY channel, status",
+  )
+  out('')
+  out(`alerts (rules in alerts/*.yaml): ${alerts.length} alert key(s)`)
+  for (const a of alerts) out(`  ${a.latest.padEnd(8)} ${a.rule.padEnd(24)} ${a.model_version} ${a.subject.padEnd(12)} window ${a.first}  value ${fmt(a.value)} vs ${fmt(a.threshold)}`)
+  out(deliveries.length ? `  deliveries: ${deliveries.map((d) => `${d.channel} ${d.status} ${d.n}`).join(', ')}` : '  deliveries: none (no SLACK_WEBHOOK_URL, SMTP_* or GRAFANA_* configured)')
   const [dead] = await rows<{ c: string }>(store, 'SELECT count() AS c FROM {db}.dead_letters')
   out(`dead letters: ${dead?.c ?? 0}`)
 }

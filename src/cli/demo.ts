@@ -59,7 +59,9 @@ export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: st
   await dropDemoDatabase(config)
   const logger = createLogger(base.logLevel === 'info' ? 'warn' : base.logLevel)
   const file = parseFileConfig(demoModelYaml(options), 'demo model')
-  const app = await startApp(config, logger, { file, evaluate: false })
+  // The alert rules run after the evaluation; with SLACK_WEBHOOK_URL, SMTP_* or GRAFANA_* set,
+  // their notifications are delivered too.
+  const app = await startApp(config, logger, { file, evaluate: false, alerts: true })
   try {
     out(`driftwatch demo: ${app.mode} mode, ClickHouse ${app.store.kind} at ${app.store.location} (database ${app.store.database})`)
     const data = simulateLoanModel(options)
@@ -71,6 +73,7 @@ export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: st
     await waitForStored(app.store, 'predictions', data.predictions.length)
     await waitForStored(app.store, 'ground_truth', data.labels.length)
     const evaluation = await app.evaluator.evaluateNow()
+    await app.alerts?.dispatchNow()
     out(`evaluated ${evaluation.evaluated} daily windows`)
     await printDemoReport(app.store, out)
     out('')
