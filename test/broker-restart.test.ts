@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, inject, it } from 'vitest'
+import { Kafka, logLevel } from 'kafkajs'
 import { startApp, type App } from '../src/app.js'
 import { createLogger } from '../src/observability/logger.js'
 import { testConfig } from './support/config.js'
@@ -46,6 +47,11 @@ describe('Kafka broker restart', () => {
     for (let i = N / 3; i < N; i += CHUNK) await send(i)
     await restart
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === N, { what: 'all predictions stored', timeoutMs: 180_000 })
+    // Leave the broker as the next test files expect it: its group coordinator answering.
+    const admin = new Kafka({ brokers: infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin()
+    await admin.connect()
+    await waitFor(async () => admin.fetchOffsets({ groupId: `${config.kafka!.groupId}-probe`, topics: [config.topics.predictions] }).then(() => true, () => false), (ok) => ok, { what: 'the group coordinator after the restart' })
+    await admin.disconnect()
     expect(await count(app.store, 'SELECT uniqExact(prediction_id) AS c FROM {db}.predictions')).toBe(N)
     expect(await count(app.store, 'SELECT count() AS c FROM {db}.dead_letters')).toBe(0)
   })

@@ -139,8 +139,13 @@ describe('GET /metrics and /readyz on a running pipeline', () => {
   })
 
   it('reports the consumer lag of everything published before the group consumed it', async () => {
-    await watch.sampleNow()
-    const { samples } = await scrape()
+    // Sampled until every partition reports: right after a broker restart (another test file) the
+    // group coordinator may still be loading, and a sample then fails and is retried next time.
+    const samples = await waitFor(
+      async () => (await watch.sampleNow(), (await scrape()).samples),
+      (ss) => ss.filter((x) => x.name === 'driftwatch_consumer_lag_messages').length === topics.length * 3,
+      { what: 'a lag sample for every partition', timeoutMs: 60_000, intervalMs: 1000 },
+    )
     const lag = samples.filter((s) => s.name === 'driftwatch_consumer_lag_messages')
     expect(lag.map((s) => `${s.labels['topic']}/${s.labels['partition']}`).sort()).toEqual(topics.flatMap((t) => [0, 1, 2].map((p) => `${t}/${p}`)).sort())
     expect(value(samples, 'driftwatch_consumer_lag_messages', { topic: config.topics.predictions })).toBe(N + 1)
