@@ -114,7 +114,9 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now })
     : null
   if (alerts) {
-    alerts.start() // resumes deliveries a previous process left pending
+    // Resumes deliveries a previous process left pending. Without an evaluator in this process
+    // (the alerts role), the rules run on their own interval instead of after each pass.
+    alerts.start(evaluating ? {} : { evaluateEveryMs: file.evaluation.interval })
     closers.add(() => alerts.stop())
   }
   const startEvaluator = (publishDlq: TopicPublisher | null) => {
@@ -161,7 +163,10 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const publishDlq: TopicPublisher = async (topic, messages) => {
     await producer.send({ topic, acks: -1, messages })
   }
-  let done: Promise<void> = Promise.resolve()
+  // Without a source, `done` settles only on stop(): roles that do not consume run until stopped.
+  let resolveIdle!: () => void
+  let done: Promise<void> = new Promise<void>((r) => (resolveIdle = r))
+  closers.add(async () => resolveIdle())
   const evaluator = startEvaluator(publishDlq)
   if (options.consume !== false) {
     const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry) }), options.metrics)

@@ -2,14 +2,14 @@
  * `driftwatch` command line. Exit codes: 0 success, 1 runtime failure, 2 invalid configuration
  * or usage.
  */
-import { Command } from 'commander'
+import { Command, Option } from 'commander'
 import { loadRuntimeConfig } from '../config/env.js'
 import { isDriftwatchError } from '../errors.js'
 import { createLogger } from '../observability/logger.js'
 import { EXIT, type CommandContext } from './command.js'
 import { runDemo } from './demo.js'
 import { runMigrate } from './migrate.js'
-import { runStart } from './start.js'
+import { ROLES, runStart, type Role } from './start.js'
 import { registerReportCommand } from './report.js'
 import { registerBackfillCommand } from './backfill.js'
 import { registerBaselineCommand } from './baseline.js'
@@ -35,8 +35,9 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command('start')
-    .description('run the pipeline: consume predictions and labels (Kafka, or the embedded source) into ClickHouse')
-    .action(() => ctx.run(() => runStart(ctx.config(), createLogger(ctx.config().logLevel))))
+    .description('run the pipeline: consume predictions and labels (Kafka, or the embedded source) into ClickHouse, evaluate, alert, serve HTTP')
+    .addOption(new Option('--role <role>', 'run one role (needs Kafka and a ClickHouse server); default: every role').choices([...ROLES]).default('all'))
+    .action((o: { role: Role }) => ctx.run(() => runStart(ctx.config(), createLogger(ctx.config().logLevel), o.role)))
   program
     .command('migrate')
     .description('apply the ClickHouse migrations in schemas/clickhouse (idempotent)')

@@ -5,6 +5,7 @@
  * configuration error (exit 2), not a half-started service.
  */
 import type { RuntimeConfig } from '../config/env.js'
+import { DriftwatchError } from '../errors.js'
 import { loadFileConfig } from '../config/file.js'
 import type { Logger } from '../observability/logger.js'
 import { startApp } from '../app.js'
@@ -14,13 +15,32 @@ import { createReadiness } from '../observability/readiness.js'
 import { startHttpServer, type RunningHttpServer } from '../http/listen.js'
 import { httpSecurity } from '../http/security-policy.js'
 
-export async function runStart(config: RuntimeConfig, logger: Logger): Promise<number> {
-  const security = config.http.enabled ? httpSecurity(config) : null
+export const ROLES = ['all', 'ingest', 'processor', 'evaluator', 'alerts'] as const
+export type Role = (typeof ROLES)[number]
+
+/** What each role runs. `all` is every role in one process (the only choice in embedded mode). */
+const ROLE_PARTS: Record<Role, { consume: boolean; evaluate: boolean; alerts: boolean; http: boolean }> = {
+  all: { consume: true, evaluate: true, alerts: true, http: true },
+  ingest: { consume: false, evaluate: false, alerts: false, http: true },
+  processor: { consume: true, evaluate: false, alerts: false, http: false },
+  evaluator: { consume: false, evaluate: true, alerts: false, http: false },
+  alerts: { consume: false, evaluate: false, alerts: true, http: false },
+}
+
+export async function runStart(config: RuntimeConfig, logger: Logger, role: Role = 'all'): Promise<number> {
+  if (role !== 'all' && (!config.kafka || !config.clickhouse.url)) {
+    throw new DriftwatchError(
+      'DW_CONFIG_INVALID',
+      `--role ${role} needs KAFKA_BROKERS and CLICKHOUSE_URL: the embedded source and chDB's data directory belong to one process, so without them every role runs in one (--role all)`,
+    )
+  }
+  const parts = ROLE_PARTS[role]
+  const security = config.http.enabled && parts.http ? httpSecurity(config) : null
   // Loaded once, so the HTTP API validates with exactly the limits the consumers use.
   const file = loadFileConfig(config.configFile)
   // Self-monitoring: one registry per process, recorded by the pipeline, served on GET /metrics.
   const metrics = createMetrics()
-  const app = await startApp(config, logger, { file, metrics })
+  const app = await startApp(config, logger, { file, metrics, consume: parts.consume, evaluate: parts.evaluate, alerts: parts.alerts })
   const readiness = createReadiness({ store: app.store, kafka: config.kafka ? createKafka(config.kafka, logger) : null, registryUrl: config.registryUrl, logger })
   let http: RunningHttpServer | null = null
   try {
@@ -30,7 +50,7 @@ export async function runStart(config: RuntimeConfig, logger: Logger): Promise<n
     await app.stop()
     throw e
   }
-  logger.info({ mode: app.mode, http: http?.url ?? 'disabled' }, 'driftwatch running; SIGTERM or Ctrl-C stops it')
+  logger.info({ mode: app.mode, role, http: http?.url ?? 'disabled' }, 'driftwatch running; SIGTERM or Ctrl-C stops it')
   const signalled = new Promise<string>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s))
   })
