@@ -13,6 +13,7 @@ import { categoricalDrift, numericalDrift, type DriftRow } from './drift-rows.js
 import type { LabelingContext, Partial } from './partial-state.js'
 import { NO_BOUNDS, type QualityBounds } from './quality-bounds.js'
 import { qualityRows, type QualityRow } from './quality-rows.js'
+import { multiclassRows, regressionRows } from './task-rows.js'
 
 export interface Side {
   readonly partial: Partial
@@ -34,7 +35,7 @@ export interface WindowMetrics {
   quality: QualityRow[]
 }
 
-const RESERVED = new Set(['__score__', '__class__'])
+const RESERVED = new Set(['__score__', '__class__', '__value__'])
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN)
 
 export function computeWindowMetrics(reference: ReferenceSide, current: Side, ctx: LabelingContext): WindowMetrics {
@@ -57,9 +58,11 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
     ...categorical.map((f) => categoricalDrift('feature', f, ref.categorical[f] ?? {}, cur.categorical[f] ?? {})),
   ]
   const drift = [...features]
+  const task = ctx.task ?? 'binary'
   if (ref.numeric['__score__'] || cur.numeric['__score__']) drift.push(numericRow('prediction', 'score', '__score__'))
+  else if (ref.numeric['__value__'] || cur.numeric['__value__']) drift.push(numericRow('prediction', 'value', '__value__'))
   else if (ref.categorical['__class__'] || cur.categorical['__class__']) drift.push(categoricalDrift('prediction', 'class', ref.categorical['__class__'] ?? {}, cur.categorical['__class__'] ?? {}))
-  if (ref.labeled > 0 && cur.labeled > 0) drift.push(categoricalDrift('label', 'label', ref.labelCounts, cur.labelCounts))
+  if (task !== 'regression' && ref.labeled > 0 && cur.labeled > 0) drift.push(categoricalDrift('label', 'label', ref.labelCounts, cur.labelCounts))
   const calibration = calibrationRow(ref, cur)
   if (calibration) drift.push(calibration)
 
@@ -75,8 +78,10 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
     },
     drift,
     dataset: { drift_share: share.result.score, n_features: features.length, n_drifted: drifted.length, drifted_features: drifted },
-    performance: [...performanceRows(cur), ...degradationRows(ref, cur)],
-    fairness: fairnessRows(cur, ctx),
+    // Multiclass and regression: realized performance only (./task-rows.ts); CBPE, degradation
+    // and fairness read labels as positive-or-not and are binary only.
+    performance: task === 'multiclass' ? multiclassRows(cur) : task === 'regression' ? regressionRows(cur) : [...performanceRows(cur), ...degradationRows(ref, cur)],
+    fairness: task === 'binary' ? fairnessRows(cur, ctx) : [],
     quality: qualityRows(cur, features, reference.quality ?? NO_BOUNDS),
   }
 }

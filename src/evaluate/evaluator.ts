@@ -55,7 +55,7 @@ export class Evaluator {
 
   private context(modelId: string): LabelingContext {
     const m = modelConfig(this.deps.file, modelId)
-    return { positiveClass: m.positiveClass ?? '1', protectedAttributes: m.protected, minGroupSize: 30 }
+    return { task: m.task, positiveClass: m.positiveClass ?? '1', protectedAttributes: m.protected, minGroupSize: 30 }
   }
 
   private async reference(w: DueWindow, ctx: LabelingContext): Promise<Reference> {
@@ -91,7 +91,8 @@ export class Evaluator {
     const due = await dueWindows(this.deps.store, (m) => modelConfig(this.deps.file, m).allowedLateness)
     for (const w of due) await this.evaluateWindow(w)
     const touched = new Map<string, ModelWindow>(due.map((w) => [`${w.modelId}\u0000${w.startMs}`, { modelId: w.modelId, startMs: w.startMs, windowMs: w.windowMs }]))
-    for (const mw of touched.values()) await compareWindow(this.deps.store, mw, this.context(mw.modelId), this.version())
+    // The version comparison reads labels as positive-or-not: binary models only.
+    for (const mw of touched.values()) if (modelConfig(this.deps.file, mw.modelId).task === 'binary') await compareWindow(this.deps.store, mw, this.context(mw.modelId), this.version())
     const orphans = await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
     if (due.length || orphans) this.deps.logger.info({ evaluated: due.length, orphans }, 'evaluation pass')
     await this.deps.afterPass?.().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))

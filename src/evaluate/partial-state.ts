@@ -5,10 +5,17 @@
  * sums (label delays, CBPE) depend on the order of addition in their last bits, so `mergeAll`
  * merges in partition order and the queries feed rows in a fixed order.
  */
-import { cbpeAccumulator, confusionAccumulator, scoreHistogramAccumulator, type CbpeState, type ConfusionState, type ScoreHistogramState } from '../metrics/performance/index.js'
+import {
+  cbpeAccumulator, confusionAccumulator, regressionAccumulator, scoreHistogramAccumulator,
+  type CbpeState, type ConfusionState, type RegressionState, type ScoreHistogramState,
+} from '../metrics/performance/index.js'
 import { fairnessAccumulator, type GroupConfusionState } from '../metrics/fairness/index.js'
 
+export type Task = 'binary' | 'multiclass' | 'regression'
+
 export interface LabelingContext {
+  /** The model's task; default 'binary'. */
+  readonly task?: Task
   /** Class that counts as positive (binary). */
   readonly positiveClass: string
   readonly protectedAttributes: readonly string[]
@@ -26,8 +33,11 @@ export interface Partial {
   labeled: number
   labelDelaySumS: number
   labelCounts: Record<string, number>
-  /** Realized-performance states by variant ('' = all variants). */
+  /** Realized-performance states by variant ('' = all variants): binary 0/1, multiclass class labels. */
   confusion: Record<string, ConfusionState>
+  /** Regression states by variant ('' = all variants), from the SQL sums (./regression-partials.ts);
+   *  absent unless the model is a regression (binary partials are stored exactly as before). */
+  regression?: Record<string, RegressionState>
   ranking: Record<string, ScoreHistogramState>
   /** CBPE states by variant ('' = all variants), over every prediction with a score. */
   cbpe: Record<string, CbpeState>
@@ -42,6 +52,7 @@ export interface Partial {
 const confusion = confusionAccumulator()
 const ranking = scoreHistogramAccumulator()
 const cbpe = cbpeAccumulator()
+const regression = regressionAccumulator()
 export const fairness = (ctx: LabelingContext) => fairnessAccumulator({ minGroupSize: ctx.minGroupSize })
 
 export function emptyPartial(): Partial {
@@ -74,6 +85,7 @@ export function mergePartials(a: Partial, b: Partial, ctx: LabelingContext): Par
     labelDelaySumS: a.labelDelaySumS + b.labelDelaySumS,
     labelCounts: sumCounts(a.labelCounts, b.labelCounts),
     confusion: mergeRecords(a.confusion, b.confusion, confusion.merge),
+    ...(a.regression || b.regression ? { regression: mergeRecords(a.regression ?? {}, b.regression ?? {}, regression.merge) } : {}),
     ranking: mergeRecords(a.ranking, b.ranking, ranking.merge),
     cbpe: mergeRecords(a.cbpe, b.cbpe, cbpe.merge),
     fairness: mergeRecords(a.fairness, b.fairness, fairness(ctx).merge),

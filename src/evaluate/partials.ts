@@ -4,13 +4,14 @@
  * ./quality-queries.ts when quality bounds are given). The state and its merge are in
  * ./partial-state.ts.
  */
-import { cbpeAccumulator, confusionAccumulator, scoreHistogramAccumulator } from '../metrics/performance/index.js'
+import { cbpeAccumulator, confusionAccumulator, regressionAccumulator, scoreHistogramAccumulator } from '../metrics/performance/index.js'
 import type { Store } from '../store/clickhouse.js'
 import { add, emptyPartial, fairness, type LabelingContext, type Partial } from './partial-state.js'
 import type { QualityBounds } from './quality-bounds.js'
 import { outlierKey } from './quality-rows.js'
 import { outlierQuery, rangeQuery } from './quality-queries.js'
 import { categoryQuery, joinedQuery, numericBinsQuery, scoreQuery, volumeQuery } from './queries.js'
+import { regressionQuery, regressionStateFromSums } from './regression-partials.js'
 import type { Scope } from './scope.js'
 
 export { emptyPartial, mergeAll, mergePartials, type LabelingContext, type Partial } from './partial-state.js'
@@ -25,8 +26,13 @@ export interface PartialInputs {
 const confusion = confusionAccumulator()
 const ranking = scoreHistogramAccumulator()
 const cbpe = cbpeAccumulator()
+const regression = regressionAccumulator()
 
-/** Builds one partial per partition for a scope, inside ClickHouse. */
+/**
+ * Builds one partial per partition for a scope, inside ClickHouse. By the model's task:
+ * binary — confusion 0/1, score histograms, CBPE, fairness; multiclass — confusion over the
+ * class labels only; regression — regression states from SQL sums (./regression-partials.ts).
+ */
 export async function buildPartials(
   store: Store,
   scope: Scope,
@@ -37,12 +43,14 @@ export async function buildPartials(
   const parts = new Map<number, Partial>()
   const part = (p: number) => parts.get(Number(p)) ?? parts.set(Number(p), emptyPartial()).get(Number(p))!
   const scoreEdges = edges.get('__score__') ?? []
-  const [volume, bins, cats, scores, joined, ranges, outliers] = await Promise.all([
+  const task = ctx.task ?? 'binary'
+  const [volume, bins, cats, scores, joined, regressions, ranges, outliers] = await Promise.all([
     volumeQuery(store, scope),
     numericBinsQuery(store, scope, edges, scoreEdges),
     categoryQuery(store, scope),
-    withLabels ? scoreQuery(store, scope) : Promise.resolve([]),
-    withLabels ? joinedQuery(store, scope, ctx.protectedAttributes) : Promise.resolve([]),
+    withLabels && task === 'binary' ? scoreQuery(store, scope) : Promise.resolve([]),
+    withLabels && task !== 'regression' ? joinedQuery(store, scope, task === 'binary' ? ctx.protectedAttributes : []) : Promise.resolve([]),
+    withLabels && task === 'regression' ? regressionQuery(store, scope) : Promise.resolve([]),
     quality ? rangeQuery(store, scope, quality) : Promise.resolve([]),
     quality ? outlierQuery(store, scope, quality) : Promise.resolve([]),
   ])
@@ -67,13 +75,37 @@ export async function buildPartials(
       pt.cbpe[variant] = state
     }
   }
-  for (const r of joined) addJoined(part(r.p), r, ctx)
+  for (const r of joined) (task === 'multiclass' ? addMulticlass : addJoined)(part(r.p), r, ctx)
+  for (const r of regressions) {
+    const pt = part(r.p)
+    pt.labeled += Number(r.labeled)
+    pt.labelDelaySumS += r.delay_s
+    const state = regressionStateFromSums(r)
+    const states = (pt.regression ??= {})
+    for (const variant of ['', r.variant]) states[variant] = states[variant] ? regression.merge(states[variant]!, state) : state
+  }
   for (const r of ranges) {
     add(part(r.p).rangeChecked, r.k, Number(r.checked))
     add(part(r.p).outOfRange, r.k, Number(r.out))
   }
   for (const r of outliers) add(part(r.p).outliers, outlierKey(Number(r.evaluated), Number(r.extreme)), Number(r.c))
   return parts
+}
+
+type Joined = Awaited<ReturnType<typeof joinedQuery>>[number]
+
+/** Multiclass: predicted class vs label class; a prediction without a class is excluded. */
+function addMulticlass(pt: Partial, r: Joined): void {
+  const n = Number(r.c)
+  if (r.label === null || r.attr !== '') return
+  pt.labeled += n
+  pt.labelDelaySumS += r.delay_s
+  add(pt.labelCounts, r.label, n)
+  for (const variant of ['', r.variant]) {
+    const cm = (pt.confusion[variant] ??= confusion.create())
+    if (r.pred === null) cm.excluded += n
+    else for (let i = 0; i < n; i++) confusion.update(cm, { yTrue: r.label, yPred: r.pred })
+  }
 }
 
 function addJoined(pt: Partial, r: Awaited<ReturnType<typeof joinedQuery>>[number], ctx: LabelingContext): void {

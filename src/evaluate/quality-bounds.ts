@@ -26,7 +26,7 @@ export interface QualityBounds {
 
 export const NO_BOUNDS: QualityBounds = { ranges: {}, tails: {}, usual: {} }
 
-const RESERVED = new Set(['__score__', '__class__'])
+const RESERVED = new Set(['__score__', '__class__', '__value__'])
 
 /** The `level` quantile of n sorted values, given the two order statistics it lies between. */
 export function quantileFromNeighbours(n: number, level: number, below: number, above: number): number {

@@ -5,8 +5,9 @@
  * INNER JOIN ground_truth FINAL: duplicates and replays count once, the newest label wins).
  *
  * Binning matches src/metrics/drift/reference-bins.ts: bin = number of edges <= x, i.e.
- * left-closed bins [e_i, e_(i+1)) with open outer bins. The score and the predicted class ride
- * along as the reserved columns __score__ and __class__.
+ * left-closed bins [e_i, e_(i+1)) with open outer bins. The score, the predicted class and the
+ * regression value ride along as the reserved columns __score__, __class__ and __value__ (a
+ * classifier's value is NULL, so its queries return no __value__ rows).
  */
 import type { Store } from '../store/clickhouse.js'
 import { LOWER_QUANTILE, UPPER_QUANTILE } from '../metrics/quality/index.js'
@@ -40,7 +41,9 @@ export const edgesQuery = (store: Store, scope: Scope) => {
   const p = scopedPredictions(store.database, scope)
   const values = `SELECT k, v FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v WHERE isFinite(v)
                   UNION ALL
-                  SELECT '__score__' AS k, assumeNotNull(score) AS v FROM ${p.sql} WHERE score IS NOT NULL AND isFinite(assumeNotNull(score))`
+                  SELECT '__score__' AS k, assumeNotNull(score) AS v FROM ${p.sql} WHERE score IS NOT NULL AND isFinite(assumeNotNull(score))
+                  UNION ALL
+                  SELECT '__value__' AS k, assumeNotNull(value) AS v FROM ${p.sql} WHERE value IS NOT NULL AND isFinite(assumeNotNull(value))`
   return rows<EdgeRow>(
     store,
     `SELECT k, q, n, lo, hi, [${orderStatistics(LOWER_QUANTILE)}, ${orderStatistics(UPPER_QUANTILE)}] AS tails
@@ -60,7 +63,10 @@ export const numericBinsQuery = (store: Store, scope: Scope, edges: Map<string, 
      WHERE mapContains({edges:Map(String, Array(Float64))}, k) GROUP BY p, k, bin
      UNION ALL
      SELECT source_partition AS p, '__score__' AS k, arrayCount(e -> e <= assumeNotNull(score), {scoreEdges:Array(Float64)}) AS bin, count() AS c
-     FROM ${p.sql} WHERE score IS NOT NULL GROUP BY p, bin`,
+     FROM ${p.sql} WHERE score IS NOT NULL GROUP BY p, bin
+     UNION ALL
+     SELECT source_partition AS p, '__value__' AS k, arrayCount(e -> e <= assumeNotNull(value), {edges:Map(String, Array(Float64))}['__value__']) AS bin, count() AS c
+     FROM ${p.sql} WHERE value IS NOT NULL AND isFinite(assumeNotNull(value)) AND mapContains({edges:Map(String, Array(Float64))}, '__value__') GROUP BY p, bin`,
     { ...p.params, edges, scoreEdges },
   )
 }
@@ -144,6 +150,9 @@ export const sampleQuery = (store: Store, scope: Scope, perFeature: number) => {
        UNION ALL
        SELECT '__score__' AS k, assumeNotNull(score) AS v FROM ${p.sql}
        WHERE score IS NOT NULL ORDER BY cityHash64(prediction_id) LIMIT {n:UInt32}
+       UNION ALL
+       SELECT '__value__' AS k, assumeNotNull(value) AS v FROM ${p.sql}
+       WHERE value IS NOT NULL AND isFinite(assumeNotNull(value)) ORDER BY cityHash64(prediction_id) LIMIT {n:UInt32}
      ) GROUP BY k`,
     { ...p.params, n: perFeature },
   )

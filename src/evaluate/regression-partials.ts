@@ -1,0 +1,88 @@
+/**
+ * Regression partials: per (partition, variant), sums over the joined pairs (prediction.value
+ * vs the newest ground_truth.label_value) built inside ClickHouse, converted into a
+ * regressionAccumulator state (src/metrics/performance/regression.ts) so partitions and
+ * variants merge with its merge (Chan et al.), exactly like the confusion states.
+ *
+ *   n = valid pairs (both values finite); excluded = labeled pairs that are not valid
+ *   meanTrue = Σy / n
+ *   m2True   = max(0, Σy² − n·meanTrue²); exactly 0 when min y = max y (sklearn's constant-y
+ *              convention for R², which regression.ts applies exactly)
+ *   sumAbsoluteError = Σ|y − ŷ|, sumSquaredError = Σ(y − ŷ)²,
+ *   sumAbsolutePercentageError = Σ|y − ŷ| / max(|y|, ε), ε = MAPE_EPSILON (float64 eps)
+ * The sums use ClickHouse's sumKahan (compensated). Σy² − n·ȳ² loses relative precision
+ * ≈ ε·ȳ²/var(y) within one partition (a target with a huge offset against its spread); across
+ * partitions the merge is the stable one.
+ */
+import { MAPE_EPSILON, type RegressionState } from '../metrics/performance/index.js'
+import type { Store } from '../store/clickhouse.js'
+import { scopedPredictions, type Scope } from './scope.js'
+
+/** The SQL sums of one (partition, variant). Counts come back from ClickHouse as strings. */
+export interface RegressionSums {
+  /** Valid pairs. */
+  n: number | string
+  /** Labeled pairs (label_value not NULL), valid or not. */
+  labeled: number | string
+  sum_y: number
+  sum_y2: number
+  min_y: number
+  max_y: number
+  sum_abs: number
+  sum_sq: number
+  sum_ape: number
+}
+
+export interface RegressionRow extends RegressionSums {
+  p: number
+  variant: string
+  delay_s: number
+}
+
+/** A regressionAccumulator state equal (up to rounding) to feeding the pairs one by one. */
+export function regressionStateFromSums(s: RegressionSums): RegressionState {
+  const n = Number(s.n)
+  const excluded = Number(s.labeled) - n
+  if (n === 0) return { n: 0, meanTrue: 0, m2True: 0, sumAbsoluteError: 0, sumSquaredError: 0, sumAbsolutePercentageError: 0, excluded }
+  const meanTrue = s.sum_y / n
+  const m2True = s.min_y === s.max_y ? 0 : Math.max(0, s.sum_y2 - n * meanTrue * meanTrue)
+  return { n, meanTrue, m2True, sumAbsoluteError: s.sum_abs, sumSquaredError: s.sum_sq, sumAbsolutePercentageError: s.sum_ape, excluded }
+}
+
+/** The same sums computed in JS (tests, and the definition the SQL below implements). */
+export function regressionSums(pairs: readonly { yTrue: number; yPred: number }[]): RegressionSums {
+  const s = { n: 0, labeled: pairs.length, sum_y: 0, sum_y2: 0, min_y: Infinity, max_y: -Infinity, sum_abs: 0, sum_sq: 0, sum_ape: 0 }
+  for (const { yTrue: y, yPred } of pairs) {
+    if (!Number.isFinite(y) || !Number.isFinite(yPred)) continue
+    const e = Math.abs(y - yPred)
+    s.n += 1
+    s.sum_y += y
+    s.sum_y2 += y * y
+    s.min_y = Math.min(s.min_y, y)
+    s.max_y = Math.max(s.max_y, y)
+    s.sum_abs += e
+    s.sum_sq += e * e
+    s.sum_ape += e / Math.max(Math.abs(y), MAPE_EPSILON)
+  }
+  return s
+}
+
+/** Per (partition, variant) regression sums of the joined predictions, and the label delays. */
+export const regressionQuery = async (store: Store, scope: Scope): Promise<RegressionRow[]> => {
+  const p = scopedPredictions(store.database, scope)
+  const result = await store.client.query({
+    query: `SELECT p, variant, toString(count()) AS labeled, toString(countIf(ok)) AS n, sum(delay_ms) / 1000 AS delay_s,
+                   sumKahanIf(y, ok) AS sum_y, sumKahanIf(y * y, ok) AS sum_y2, if(countIf(ok) = 0, 0, minIf(y, ok)) AS min_y,
+                   if(countIf(ok) = 0, 0, maxIf(y, ok)) AS max_y, sumKahanIf(abs(y - yhat), ok) AS sum_abs,
+                   sumKahanIf((y - yhat) * (y - yhat), ok) AS sum_sq, sumKahanIf(abs(y - yhat) / greatest(abs(y), {eps:Float64}), ok) AS sum_ape
+            FROM (SELECT source_partition AS p, variant, assumeNotNull(g.label_value) AS y, ifNull(value, nan) AS yhat,
+                         isFinite(y) AND isFinite(yhat) AS ok, greatest(0, dateDiff('millisecond', event_time, g.label_time)) AS delay_ms
+                  FROM ${p.sql} AS pr
+                  INNER JOIN (SELECT prediction_id, label_value, label_time FROM ${store.database}.ground_truth FINAL) AS g USING prediction_id
+                  WHERE g.label_value IS NOT NULL)
+            GROUP BY p, variant ORDER BY p, variant`,
+    query_params: { ...p.params, eps: MAPE_EPSILON },
+    format: 'JSONEachRow',
+  })
+  return result.json<RegressionRow>()
+}
