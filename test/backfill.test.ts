@@ -12,14 +12,13 @@ import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type App } from '../src/app.js'
 import type { RuntimeConfig } from '../src/config/env.js'
-import { dlqTopic } from '../src/ingest/dead-letter.js'
 import { DEFAULT_LIMITS } from '../src/ingest/validate.js'
 import { createLogger } from '../src/observability/logger.js'
 import { prepareBackfill, type BackfillOptions } from '../src/backfill/prepare.js'
 import { sendBackfill } from '../src/backfill/send.js'
 import { backfillTarget, runBackfillLabels } from '../src/cli/backfill.js'
 import { openStore } from '../src/store/clickhouse.js'
-import { testConfig } from './support/config.js'
+import { testConfig, dropTestResources } from './support/config.js'
 import { waitFor } from './support/wait.js'
 
 const ROWS = 100_000
@@ -71,12 +70,7 @@ function consumingApp() {
   afterAll(async () => {
     await ctx.app?.stop()
     if (ctx.dir) rmSync(ctx.dir, { recursive: true, force: true })
-    await dropDatabase(ctx.config)
-    const admin = new Kafka({ brokers: [...ctx.config.kafka!.brokers], logLevel: logLevel.NOTHING }).admin()
-    await admin.connect()
-    const topics = [ctx.config.topics.predictions, ctx.config.topics.groundTruth]
-    await admin.deleteTopics({ topics: [...topics, ...topics.map(dlqTopic)] })
-    await admin.disconnect()
+    await dropTestResources(ctx.config)
   })
   return ctx
 }

@@ -13,9 +13,8 @@ import { startApp, type App } from '../src/app.js'
 import { pseudonymizedSubjectKey, runErase } from '../src/cli/erase.js'
 import type { RuntimeConfig } from '../src/config/env.js'
 import { loadFileConfig } from '../src/config/file.js'
-import { dlqTopic } from '../src/ingest/dead-letter.js'
 import { createLogger } from '../src/observability/logger.js'
-import { testConfig } from './support/config.js'
+import { testConfig, dropTestResources } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
@@ -79,15 +78,7 @@ describe('driftwatch erase --subject', () => {
 
   afterAll(async () => {
     await app?.stop()
-    const { openStore } = await import('../src/store/clickhouse.js')
-    const store = openStore(config.clickhouse)
-    await store.client.command({ query: `DROP DATABASE IF EXISTS ${store.database}` })
-    await store.close()
-    const admin = kafka.admin()
-    await admin.connect()
-    const topics = [config.topics.predictions, config.topics.groundTruth]
-    await admin.deleteTopics({ topics: [...topics, ...topics.map(dlqTopic)] })
-    await admin.disconnect()
+    await dropTestResources(config)
     rmSync(dir, { recursive: true, force: true })
   })
 

@@ -15,10 +15,8 @@ import { startApp, type App } from '../src/app.js'
 import { DEFAULT_FILE_CONFIG } from '../src/config/file.js'
 import { startHttpServer, type RunningHttpServer } from '../src/http/listen.js'
 import { httpSecurity } from '../src/http/security-policy.js'
-import { dlqTopic } from '../src/ingest/dead-letter.js'
-import { openStore } from '../src/store/clickhouse.js'
 import { createLogger } from '../src/observability/logger.js'
-import { testConfig } from './support/config.js'
+import { testConfig, dropTestResources } from './support/config.js'
 import { waitFor } from './support/wait.js'
 
 const INGEST = 'it-ingest-token-0123456789'
@@ -38,14 +36,7 @@ describe('HTTP ingest API -> Kafka -> consumer -> ClickHouse', () => {
   afterAll(async () => {
     await http?.close()
     await app?.stop()
-    const store = openStore(config.clickhouse)
-    await store.client.command({ query: `DROP DATABASE IF EXISTS ${store.database}` })
-    await store.close()
-    const admin = new Kafka({ brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING }).admin()
-    await admin.connect()
-    const topics = [config.topics.predictions, config.topics.groundTruth]
-    await admin.deleteTopics({ topics: [...topics, ...topics.map(dlqTopic)] })
-    await admin.disconnect()
+    await dropTestResources(config)
   })
 
   const post = async (path: string, body: string | unknown[], token: string | null = INGEST) => {

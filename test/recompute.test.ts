@@ -12,10 +12,9 @@ import { startApp, type App } from '../src/app.js'
 import { runRecompute, type RecomputeFlags } from '../src/cli/recompute.js'
 import type { RuntimeConfig } from '../src/config/env.js'
 import { loadFileConfig } from '../src/config/file.js'
-import { dlqTopic } from '../src/ingest/dead-letter.js'
 import { createLogger } from '../src/observability/logger.js'
 import { openStore } from '../src/store/clickhouse.js'
-import { testConfig } from './support/config.js'
+import { testConfig, dropTestResources } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
@@ -61,14 +60,7 @@ describe('driftwatch recompute', () => {
 
   afterAll(async () => {
     await app?.stop()
-    const store = openStore(config.clickhouse)
-    await store.client.command({ query: `DROP DATABASE IF EXISTS ${store.database}` })
-    await store.close()
-    const admin = new Kafka({ brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING }).admin()
-    await admin.connect()
-    const topics = [config.topics.predictions, config.topics.groundTruth]
-    await admin.deleteTopics({ topics: [...topics, ...topics.map(dlqTopic)] })
-    await admin.disconnect()
+    await dropTestResources(config)
     rmSync(dir, { recursive: true, force: true })
   })
 

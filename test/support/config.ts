@@ -26,3 +26,26 @@ export function testConfig(opts: { kafka?: boolean; partitions?: number; env?: R
     ...opts.env,
   })
 }
+
+/** Drops a test's database and deletes its topics (and their .dlq twins): tests clean up after themselves. */
+export async function dropTestResources(config: RuntimeConfig): Promise<void> {
+  const { openStore } = await import('../../src/store/clickhouse.js')
+  const store = openStore(config.clickhouse)
+  try {
+    await store.client.command({ query: `DROP DATABASE IF EXISTS ${store.database}` })
+  } finally {
+    await store.close()
+  }
+  if (!config.kafka) return
+  const { Kafka, logLevel } = await import('kafkajs')
+  const admin = new Kafka({ brokers: [...config.kafka.brokers], logLevel: logLevel.NOTHING }).admin()
+  await admin.connect()
+  try {
+    const topics = [config.topics.predictions, config.topics.groundTruth]
+    const existing = new Set(await admin.listTopics())
+    const doomed = [...topics, ...topics.map((t) => `${t}.dlq`)].filter((t) => existing.has(t))
+    if (doomed.length) await admin.deleteTopics({ topics: doomed })
+  } finally {
+    await admin.disconnect()
+  }
+}
