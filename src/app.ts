@@ -114,9 +114,11 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now })
     : null
   if (alerts) {
-    // Resumes deliveries a previous process left pending. Without an evaluator in this process
-    // (the alerts role), the rules run on their own interval instead of after each pass.
-    alerts.start(evaluating ? {} : { evaluateEveryMs: file.evaluation.interval })
+    // Resumes deliveries a previous process left pending. In the alerts role (no source, no
+    // evaluator in this process) the rules run on their own interval; otherwise after each
+    // evaluator pass, or when the caller drives the evaluation (tests, the demo).
+    const alertsRole = options.consume === false && !evaluating
+    alerts.start(alertsRole ? { evaluateEveryMs: file.evaluation.interval } : {})
     closers.add(() => alerts.stop())
   }
   const startEvaluator = (publishDlq: TopicPublisher | null) => {
