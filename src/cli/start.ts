@@ -1,5 +1,6 @@
 /**
- * `driftwatch start`: runs the pipeline and the HTTP ingest API until SIGTERM/SIGINT, then stops
+ * `driftwatch start`: runs the pipeline and the HTTP ingest API until SIGTERM/SIGINT, then, within
+ * DRIFTWATCH_SHUTDOWN_TIMEOUT_MS (default 30 s), stops
  * accepting HTTP requests (letting those in flight finish their publish), stops fetching, flushes
  * and closes. The HTTP API's security is checked before anything starts, so a missing token is a
  * configuration error (exit 2), not a half-started service.
@@ -62,9 +63,20 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
     logger.fatal({ err: e }, 'pipeline failed')
     return 1
   } finally {
-    // HTTP first: requests in flight still need the publisher.
-    await http?.close()
-    await readiness.close()
-    await app.stop()
+    // HTTP first: requests in flight still need the publisher. Then stop fetching, flush, commit
+    // and close, within DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: uncommitted work is replayed on restart.
+    const stopped = (async () => {
+      await http?.close()
+      await readiness.close()
+      await app.stop()
+    })()
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), config.shutdownTimeoutMs)))
+    if ((await Promise.race([stopped.then(() => 'stopped' as const), timedOut])) === 'timeout') {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'graceful stop timed out; exiting (uncommitted batches are replayed on restart)')
+      process.exitCode = 1
+      setImmediate(() => process.exit(1))
+    }
+    clearTimeout(timer)
   }
 }
