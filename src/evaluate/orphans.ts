@@ -9,6 +9,7 @@ import type { DeadLetter } from '../ingest/dead-letter.js'
 import type { DeadLetterSink } from '../pipeline/dead-letter-sink.js'
 import type { Store } from '../store/clickhouse.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
+import { unjoinedLabelsSql } from '../join/unjoined-labels.js'
 
 interface OrphanRow {
   prediction_id: string
@@ -26,12 +27,7 @@ export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAft
   const rows = await (
     await store.client.query({
       query: `SELECT prediction_id, label_class, label_value, toUnixTimestamp64Milli(label_time) AS lt, source, source_topic, source_partition, toString(source_offset) AS source_offset
-              FROM (SELECT * FROM ${db}.ground_truth FINAL WHERE ingested_at < {cutoff:DateTime64(3, 'UTC')}) AS g
-              WHERE prediction_id NOT IN (
-                      SELECT prediction_id FROM ${db}.predictions
-                      WHERE prediction_id IN (SELECT prediction_id FROM ${db}.ground_truth WHERE ingested_at < {cutoff:DateTime64(3, 'UTC')}))
-                AND (source_topic, source_partition, source_offset) NOT IN (
-                      SELECT source_topic, source_partition, source_offset FROM ${db}.dead_letters WHERE error_code = 'DW_ORPHAN_LABEL')
+              FROM ${unjoinedLabelsSql(db, { storedBefore: true })}
               ORDER BY source_topic, source_partition, source_offset
               LIMIT {limit:UInt32}`,
       query_params: { cutoff: clickhouseDateTime64(nowMs - orphanAfterMs), limit },

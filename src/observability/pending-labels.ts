@@ -4,6 +4,7 @@
  * arrive for predictions driftwatch never sees (wrong prediction_id, another topic). Counted in
  * ClickHouse on a timer (one query a minute by default), as the orphan sweep counts them.
  */
+import { unjoinedLabelsSql } from '../join/unjoined-labels.js'
 import type { Store } from '../store/clickhouse.js'
 import type { Logger } from './logger.js'
 import type { DriftwatchMetrics } from './metrics.js'
@@ -13,12 +14,7 @@ export async function countPendingLabels(store: Store): Promise<number> {
   const db = store.database
   const [row] = await (
     await store.client.query({
-      query: `SELECT count() AS c
-              FROM (SELECT prediction_id, source_topic, source_partition, source_offset FROM ${db}.ground_truth FINAL) AS g
-              WHERE prediction_id NOT IN (
-                      SELECT prediction_id FROM ${db}.predictions WHERE prediction_id IN (SELECT prediction_id FROM ${db}.ground_truth))
-                AND (source_topic, source_partition, source_offset) NOT IN (
-                      SELECT source_topic, source_partition, source_offset FROM ${db}.dead_letters WHERE error_code = 'DW_ORPHAN_LABEL')`,
+      query: `SELECT count() AS c FROM ${unjoinedLabelsSql(db, { storedBefore: false })}`,
       format: 'JSONEachRow',
     })
   ).json<{ c: string }>()
