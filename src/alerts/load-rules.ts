@@ -4,12 +4,12 @@
  * (it must exist), else ./alerts when it exists, else the default rules shipped in the package.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, resolve } from 'node:path'
+import { packagePath } from '../package-root.js'
 import { DriftwatchError } from '../errors.js'
 import { parseRuleFiles, type RuleSet } from '../rules/parse.js'
 
-export const BUNDLED_RULES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'alerts')
+export const BUNDLED_RULES_DIR = packagePath('alerts')
 
 export function rulesDirectory(configured: string | null, cwd = process.cwd()): string {
   if (configured) {

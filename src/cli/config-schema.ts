@@ -7,12 +7,11 @@
  * Committed at schemas/driftwatch.schema.json; `npx tsx scripts/gen-config-schema.ts` writes it
  * and a unit test fails when the committed file differs from this output.
  */
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packagePath } from '../package-root.js'
 import { z } from 'zod'
 import { FileConfigSchema } from '../config/file.js'
 
-export const CONFIG_SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'driftwatch.schema.json')
+export const CONFIG_SCHEMA_PATH = packagePath('schemas', 'driftwatch.schema.json')
 
 export function configJsonSchema(): Record<string, unknown> {
   const { $schema, ...schema } = z.toJSONSchema(FileConfigSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>

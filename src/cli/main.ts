@@ -17,11 +17,13 @@ import { registerConfigCommand } from './config.js'
 import { registerEraseCommand } from './erase.js'
 import { registerRecomputeCommand } from './recompute.js'
 import { registerAlertsCommand } from './alerts.js'
+import { PACKAGE_VERSION } from '../package-root.js'
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('driftwatch')
     .description('ML-model monitoring on Kafka and ClickHouse: drift, performance, fairness, data quality.')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride()
 

@@ -2,11 +2,11 @@
  * The Avro contracts in schemas/*.avsc, parsed once, and their TypeScript shapes.
  */
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { packagePath } from '../package-root.js'
 import avro from 'avsc'
 
-export const SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas')
+export const SCHEMAS_DIR = packagePath('schemas')
 
 export type FeatureValue = number | string | boolean | null
 export type Variant = 'champion' | 'challenger' | 'shadow' | 'canary'

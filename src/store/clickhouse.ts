@@ -7,9 +7,9 @@
  * deployment shares this one client.
  */
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
-import { createChdbConnection } from 'chdb/connection'
 import { DriftwatchError } from '../errors.js'
 
 export interface ClickHouseSettings {
@@ -50,6 +50,15 @@ export function assertIdentifier(name: string, what: string): string {
   return name
 }
 
+/**
+ * chDB's engine (a native library of some hundred MB) is loaded on first use, not on import, so
+ * commands that never open an embedded store (`--help`, `--version`, Kafka-only commands) start
+ * fast and small. `chdb/connection` is CommonJS, so a synchronous require keeps openStore sync.
+ */
+function loadChdb(): typeof import('chdb/connection') {
+  return createRequire(import.meta.url)('chdb/connection') as typeof import('chdb/connection')
+}
+
 export function openStore(settings: ClickHouseSettings): Store {
   const database = assertIdentifier(settings.database, 'ClickHouse database')
   if (settings.url) {
@@ -67,7 +76,7 @@ export function openStore(settings: ClickHouseSettings): Store {
   mkdirSync(path, { recursive: true })
   // chdb types its connection against @clickhouse/client-common, which the client package bundles
   // as its own copy; the two declarations are the same interface (chdb/connection's contract).
-  const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
+  const connection = loadChdb().createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
   const client = createClient({ connection, clickhouse_settings: SESSION_SETTINGS })
   return { client, kind: 'chdb', database, location: path, close: () => client.close() }
 }

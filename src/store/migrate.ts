@@ -4,12 +4,12 @@
  * The same DDL runs on chDB and on a ClickHouse server.
  */
 import { readdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { packagePath } from '../package-root.js'
 import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
 
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'clickhouse')
+export const MIGRATIONS_DIR = packagePath('schemas', 'clickhouse')
 
 export interface Migration {
   readonly version: number
