@@ -6,7 +6,8 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: `prepare` builds, which needs the sources copied below.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
@@ -22,7 +23,7 @@ ENV NODE_ENV=production \
     DRIFTWATCH_HTTP_PORT=8080 \
     DRIFTWATCH_DATA_DIR=/var/lib/driftwatch
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force \
  && mkdir -p /var/lib/driftwatch && chown node:node /var/lib/driftwatch
 COPY --from=build /app/dist ./dist
 COPY bin ./bin

@@ -9,6 +9,7 @@ import { loadFileConfig, type FileConfig } from './config/file.js'
 import { createKafka } from './kafka/client.js'
 import { startKafkaSource, type RunningSource } from './kafka/source.js'
 import { ensureTopics } from './kafka/topics.js'
+import { startLeadership, type SingletonRole } from './kafka/leadership.js'
 import type { Logger } from './observability/logger.js'
 import { instrumentDeadLetterSink, instrumentHandlers } from './observability/instrument-pipeline.js'
 import { instrumentStore } from './observability/instrument-store.js'
@@ -61,6 +62,8 @@ export interface App {
   readonly joiner: Joiner
   /** The alert service; null when this instance runs none (AppOptions.alerts, DRIFTWATCH_ALERTS_ENABLED). */
   readonly alerts: AlertService | null
+  /** Which singleton roles this instance leads now (Kafka mode: elected through Kafka; embedded: all it runs). */
+  leading(): { readonly evaluator: boolean; readonly alerts: boolean }
   /** Settles when the source stops; rejects on a fatal processing error. */
   readonly done: Promise<void>
   stop(): Promise<void>
@@ -113,25 +116,32 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const alerts = (options.alerts ?? evaluating) && config.alerts.enabled
     ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now })
     : null
-  if (alerts) {
-    // Resumes deliveries a previous process left pending. In the alerts role (no source, no
-    // evaluator in this process) the rules run on their own interval; otherwise after each
-    // evaluator pass, or when the caller drives the evaluation (tests, the demo).
-    const alertsRole = options.consume === false && !evaluating
-    alerts.start(alertsRole ? { evaluateEveryMs: file.evaluation.interval } : {})
-    closers.add(() => alerts.stop())
+  // The evaluator and the alert service are singletons: in Kafka mode each runs only in the
+  // instance that Kafka's group coordination elects (src/kafka/leadership.ts); embedded mode is one
+  // process, which leads both.
+  const leading = { evaluator: false, alerts: false }
+  const startAlerts = (ownTimer: boolean) => {
+    leading.alerts = true
+    // Resumes deliveries a previous leader or process left pending. Without an evaluator leading in
+    // this process the rules run on their own interval; otherwise after each evaluator pass, or
+    // when the caller drives the evaluation (tests, the demo).
+    alerts!.start(ownTimer ? { evaluateEveryMs: file.evaluation.interval } : {})
+  }
+  const stopAlerts = async () => {
+    leading.alerts = false
+    await alerts!.stop()
   }
   const startEvaluator = (publishDlq: TopicPublisher | null) => {
     const evaluator = new Evaluator({
       store, file, deadLetters: deadLetterSink(publishDlq), logger: logger.child({ component: 'evaluator' }), now,
-      afterPass: alerts ? () => alerts.evaluateNow() : undefined,
+      afterPass: alerts ? async () => void (leading.alerts ? await alerts.evaluateNow() : undefined) : undefined,
     })
-    if (evaluating) evaluator.start()
     closers.add(() => evaluator.stop())
     return evaluator
   }
   const app = (mode: App['mode'], publisher: EventPublisher, evaluator: Evaluator, done: Promise<void>): App => ({
     mode, store, publisher, evaluator, joiner, alerts, done,
+    leading: () => ({ ...leading }),
     stop: () => closers.closeAll(),
   })
 
@@ -144,7 +154,16 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     closers.add(async () => resolveDone())
     closers.add(() => source.drain())
     if (options.consume !== false) watchPipeline()
-    return app('embedded', embeddedPublisher(source, config.topics), startEvaluator(null), done)
+    const evaluator = startEvaluator(null)
+    if (alerts) {
+      startAlerts(options.consume === false && !evaluating)
+      closers.add(stopAlerts)
+    }
+    if (evaluating) {
+      leading.evaluator = true
+      evaluator.start()
+    }
+    return app('embedded', embeddedPublisher(source, config.topics), evaluator, done)
   }
 
   const kafka = createKafka(config.kafka, logger)
@@ -170,6 +189,23 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   let done: Promise<void> = new Promise<void>((r) => (resolveIdle = r))
   closers.add(async () => resolveIdle())
   const evaluator = startEvaluator(publishDlq)
+  const lead = async (role: SingletonRole, onElected: () => void, onDeposed: () => Promise<void>) => {
+    const leadership = await startLeadership({ kafka, groupId: config.kafka!.groupId, topicPrefix: config.topics.prefix, role, logger, onElected, onDeposed })
+    closers.add(() => leadership.stop())
+  }
+  if (alerts) {
+    closers.add(() => alerts.stop()) // lanes a test or the CLI kicked while this instance did not lead
+    await lead('alerts', () => startAlerts(true), stopAlerts)
+  }
+  if (evaluating) {
+    await lead('evaluator', () => {
+      leading.evaluator = true
+      evaluator.start()
+    }, async () => {
+      leading.evaluator = false
+      await evaluator.stop()
+    })
+  }
   if (options.consume !== false) {
     const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry) }), options.metrics)
     const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger })

@@ -66,6 +66,11 @@ export class ChannelLane {
     return this.running
   }
 
+  /** Lets a stopped lane deliver again (the alert service was handed back its leadership). */
+  resume(): void {
+    this.stopped = false
+  }
+
   async stop(): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)

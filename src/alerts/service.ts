@@ -75,6 +75,7 @@ export class AlertService {
 
   /** Resumes pending deliveries; with `evaluateEveryMs`, also evaluates on its own timer. */
   start(o: { evaluateEveryMs?: number; pollMs?: number } = {}): void {
+    for (const lane of this.lanes.values()) lane.resume()
     void this.dispatchNow()
     // A safety net: lanes schedule their own retries, this catches rows enqueued by other processes.
     this.poll = setInterval(() => void this.dispatchNow(), o.pollMs ?? 60_000)

@@ -57,7 +57,13 @@ export interface RuntimeConfig {
   }
   /** HMAC-SHA256 key for personal fields (subject_id, features listed as pii); see store/pseudonymize.ts. */
   readonly pseudonymizationKey: string | null
-  readonly topics: { readonly predictions: string; readonly groundTruth: string; readonly partitions: number }
+  readonly topics: {
+    readonly predictions: string
+    readonly groundTruth: string
+    readonly partitions: number
+    /** DRIFTWATCH_TOPIC_PREFIX: topics driftwatch creates for its own use (leader election) carry it too. */
+    readonly prefix: string
+  }
   readonly logLevel: string
   /** How long a graceful stop (SIGTERM) may take before the process exits anyway. */
   readonly shutdownTimeoutMs: number
@@ -111,6 +117,7 @@ export function loadRuntimeConfig(env: Readonly<Record<string, string | undefine
       predictions: `${e.DRIFTWATCH_TOPIC_PREFIX}predictions`,
       groundTruth: `${e.DRIFTWATCH_TOPIC_PREFIX}ground-truth`,
       partitions: e.DRIFTWATCH_PARTITIONS,
+      prefix: e.DRIFTWATCH_TOPIC_PREFIX,
     },
     logLevel: e.DRIFTWATCH_LOG_LEVEL,
     configFile: e.DRIFTWATCH_CONFIG ?? null,

@@ -1,0 +1,120 @@
+/**
+ * Leader election on Kafka's own group coordination, for the roles that must be active in exactly
+ * one instance of a deployment (the evaluator and the alert service).
+ *
+ * One one-partition coordination topic (`<prefix>driftwatch-leader`, never written to) serves every
+ * singleton role; each role has its own consumer group on it (`<groupId>.leader.<role>`). Every instance that runs the
+ * role joins the group; the group coordinator assigns the one partition to exactly one member, and
+ * that member leads. When the leader stops it leaves the group at once, and when it dies the
+ * coordinator evicts it after the session timeout: either way the next rebalance hands the
+ * partition, and so the role, to another member within seconds. No home-made consensus: the
+ * broker's group protocol decides.
+ *
+ * On every rebalance the leader steps down first (the eager protocol revokes all partitions) and
+ * steps up again if it is assigned the partition once more. A stalled leader (a pause longer than
+ * the session timeout) can overlap its successor until its next heartbeat fails; the singletons
+ * tolerate that: evaluations are versioned (the newest wins) and alert deliveries are recorded
+ * before and after sending (docs/alerts.md).
+ */
+import type { Admin, Consumer, Kafka } from 'kafkajs'
+import type { Logger } from '../observability/logger.js'
+
+export type SingletonRole = 'evaluator' | 'alerts'
+
+export interface LeadershipOptions {
+  readonly kafka: Kafka
+  readonly groupId: string
+  readonly topicPrefix: string
+  readonly role: SingletonRole
+  readonly logger: Logger
+  /** Called when this instance becomes the leader; resolves when the role runs. */
+  readonly onElected: () => void | Promise<void>
+  /** Called when it stops being the leader; resolves when the role has stopped. */
+  readonly onDeposed: () => void | Promise<void>
+  /** The coordinator evicts a silent member after this long (kafkajs default 30 s). */
+  readonly sessionTimeoutMs?: number
+  readonly heartbeatIntervalMs?: number
+}
+
+export interface Leadership {
+  readonly role: SingletonRole
+  /** True while this instance leads the role. */
+  isLeader(): boolean
+  /** Leaves the group (the role moves to another instance at once) after stepping down. */
+  stop(): Promise<void>
+}
+
+export const leaderTopic = (prefix: string) => `${prefix}driftwatch-leader`
+export const leaderGroup = (groupId: string, role: SingletonRole) => `${groupId}.leader.${role}`
+
+async function ensureLeaderTopic(admin: Admin, topic: string): Promise<void> {
+  if ((await admin.listTopics()).includes(topic)) return
+  await admin
+    .createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: -1 }] })
+    .catch((e: { type?: string }) => {
+      if (e.type !== 'TOPIC_ALREADY_EXISTS') throw e // another instance created it first
+    })
+}
+
+export async function startLeadership(o: LeadershipOptions): Promise<Leadership> {
+  const topic = leaderTopic(o.topicPrefix)
+  const groupId = leaderGroup(o.groupId, o.role)
+  const log = o.logger.child({ component: 'leadership', role: o.role, groupId })
+  const admin = o.kafka.admin()
+  await admin.connect()
+  try {
+    await ensureLeaderTopic(admin, topic)
+  } finally {
+    await admin.disconnect()
+  }
+
+  let leading = false
+  let stopping = false
+  // Transitions run one after another, so a step-down has finished before a step-up starts.
+  let transitions: Promise<void> = Promise.resolve()
+  const become = (lead: boolean, why: string) => {
+    transitions = transitions.then(async () => {
+      if (lead && stopping) return
+      if (lead === leading) return
+      leading = lead
+      log.info({ why }, lead ? `this instance now leads the ${o.role}` : `this instance no longer leads the ${o.role}`)
+      try {
+        await (lead ? o.onElected() : o.onDeposed())
+      } catch (err) {
+        log.error({ err }, `${o.role} ${lead ? 'start' : 'stop'} failed`)
+      }
+    })
+    return transitions
+  }
+
+  const consumer: Consumer = o.kafka.consumer({
+    groupId,
+    sessionTimeout: o.sessionTimeoutMs ?? 10_000,
+    rebalanceTimeout: o.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: o.heartbeatIntervalMs ?? 1_000,
+    allowAutoTopicCreation: false,
+    // The topic stays empty: fetches only wait, and the member heartbeats between them.
+    maxWaitTimeInMs: 1_000,
+  })
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    void become((e.payload.memberAssignment[topic] ?? []).includes(0), 'assigned the coordination partition')
+  })
+  consumer.on(consumer.events.REBALANCING, () => void become(false, 'group rebalancing'))
+  consumer.on(consumer.events.CRASH, () => void become(false, 'coordination consumer crashed'))
+  consumer.on(consumer.events.STOP, () => void become(false, 'coordination consumer stopped'))
+
+  await consumer.connect()
+  await consumer.subscribe({ topic, fromBeginning: false })
+  await consumer.run({ autoCommit: false, eachMessage: async () => {} })
+
+  return {
+    role: o.role,
+    isLeader: () => leading,
+    async stop() {
+      // Step down before leaving, so the successor never overlaps a running role of ours.
+      stopping = true
+      await become(false, 'stopping')
+      await consumer.disconnect()
+    },
+  }
+}
