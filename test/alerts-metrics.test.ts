@@ -14,6 +14,7 @@ import { openStore, type Store } from '../src/store/clickhouse.js'
 import { migrate } from '../src/store/migrate.js'
 import { clickhouseDateTime64 } from '../src/store/rows.js'
 import { insertDrift } from './support/alerts.js'
+import { renderQuery } from './support/grafana-macros.js'
 import { testConfig } from './support/config.js'
 
 const DAY = 86_400_000
@@ -80,15 +81,31 @@ describe('metric queries', () => {
     expect(p).toMatchObject({ subject: 'p', value: 0.05, n: 100 })
   })
 
-  it('runs the Grafana-managed alert rules against the same tables', async () => {
-    const doc = parse(readFileSync('alerts/grafana/driftwatch-rules.yaml', 'utf8')) as { groups: { rules: { uid: string; data: { datasourceUid: string; model: { rawSql?: string } }[] }[] }[] }
-    const results: Record<string, unknown[]> = {}
-    for (const r of doc.groups[0]!.rules) {
-      const sql = r.data.find((d) => d.datasourceUid === 'driftwatch-clickhouse')!.model.rawSql!
+  it('runs the Grafana-managed alert rules against the same tables, over their own time ranges', async () => {
+    type GrafanaRule = { uid: string; data: { datasourceUid: string; relativeTimeRange: { from: number; to: number }; model: { rawSql?: string } }[] }
+    const doc = parse(readFileSync('alerts/grafana/driftwatch-rules.yaml', 'utf8')) as { groups: { rules: GrafanaRule[] }[] }
+    // When Grafana evaluates each rule: just after the newest test window its metric reads.
+    const evaluatedAt: Record<string, number> = {
+      'dw-feature-drift-psi': (today - 5) * DAY,
+      'dw-disparate-impact': (today - 8) * DAY,
+      'dw-concept-drift-detector': (today - 5) * DAY,
+      'dw-f1-drop': Date.now(),
+      'dw-dlq-rate': Date.now(),
+    }
+    const run = async (r: GrafanaRule, nowMs: number) => {
+      const target = r.data.find((d) => d.datasourceUid === 'driftwatch-clickhouse')!
+      const sql = renderQuery(target.model.rawSql!, { fromMs: nowMs - target.relativeTimeRange.from * 1000, toMs: nowMs - target.relativeTimeRange.to * 1000, intervalMs: 60_000, variables: {} })
       // Grafana's datasource sets the default database; here the tables are qualified instead.
       const qualified = sql.replace(/\bFROM (\w+)/g, `FROM ${store.database}.$1`)
-      results[r.uid] = await (await store.client.query({ query: qualified, format: 'JSONEachRow' })).json()
+      return (await store.client.query({ query: qualified, format: 'JSONEachRow' })).json()
     }
+    const results: Record<string, unknown[]> = {}
+    for (const r of doc.groups[0]!.rules) {
+      expect(r, r.uid).toMatchObject({ dashboardUid: expect.stringMatching(/^driftwatch-/), panelId: expect.any(Number) })
+      results[r.uid] = await run(r, evaluatedAt[r.uid]!)
+    }
+    // The time range matters: evaluated now, the week-old drift is outside the PSI rule's two days.
+    expect(await run(doc.groups[0]!.rules.find((r) => r.uid === 'dw-feature-drift-psi')!, Date.now())).toEqual([])
     expect(results['dw-feature-drift-psi']).toEqual([{ model_id: 'm', model_version: 'v1', column: 'income', psi: 0.35 }])
     expect(results['dw-disparate-impact']).toEqual([{ model_id: 'm', model_version: 'v1', attribute: 'group', disparate_impact_ratio: 0.7 }])
     expect(results['dw-dlq-rate']).toEqual([{ topic: 'p', dlq_rate: 0.05 }])

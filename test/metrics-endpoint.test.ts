@@ -184,7 +184,7 @@ describe('GET /metrics and /readyz on a running pipeline', () => {
     expect(value(samples, 'driftwatch_pending_labels')).toBe(3)
     expect(value(samples, 'driftwatch_alert_deliveries_total', { channel: 'slack', status: 'sent' })).toBe(1)
     expect(value(samples, 'driftwatch_sample_timestamp_seconds', { sampler: 'consumer_lag' })).toBeGreaterThan(Date.now() / 1000 - 120)
-    expect(samples.some((s) => s.name === 'driftwatch_process_resident_memory_bytes' || s.name === 'driftwatch_nodejs_heap_size_used_bytes')).toBe(true)
+    expect(samples.some((s) => s.name === 'process_resident_memory_bytes' || s.name === 'nodejs_heap_size_used_bytes')).toBe(true)
   })
 
   it('needs a read (or admin) token', async () => {

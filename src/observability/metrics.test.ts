@@ -19,12 +19,14 @@ const OWN_SERIES = [
 ]
 
 describe('createMetrics', () => {
-  it('registers every series under the driftwatch_ prefix, process metrics included', async () => {
+  it('registers its own series under the driftwatch_ prefix, and the standard process metrics unprefixed', async () => {
     const m = createMetrics()
     const names = (await m.registry.getMetricsAsJSON()).map((x) => x.name)
     expect(names).toEqual(expect.arrayContaining(OWN_SERIES))
-    expect(names).toContain('driftwatch_process_cpu_seconds_total')
-    expect(names.every((n) => n.startsWith(METRIC_PREFIX))).toBe(true)
+    expect(names).toContain('process_cpu_seconds_total')
+    expect(names).toContain('nodejs_heap_size_used_bytes')
+    expect(names).toContain('driftwatch_build_info')
+    expect(names.filter((n) => !n.startsWith(METRIC_PREFIX)).every((n) => n.startsWith('process_') || n.startsWith('nodejs_'))).toBe(true)
   })
 
   it('gives each app its own registry: nothing is shared between two instances', async () => {

@@ -17,9 +17,12 @@
  *   alert_deliveries_total{channel,status}      alert notifications, by channel and outcome
  *   sampler_errors_total{sampler}               periodic samples (lag, pending labels) that failed
  *   sample_timestamp_seconds{sampler}           when a sampler last succeeded (staleness alerts)
- * plus prom-client's process and Node.js metrics (driftwatch_process_*, driftwatch_nodejs_*).
+ *   build_info{version,node}                    1, labelled with the running version (join it onto other series)
+ * plus prom-client's standard process and Node.js metrics, unprefixed as every Node.js exporter
+ * names them (process_*, nodejs_*), so stock dashboards and alerts for Node.js work unchanged.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { PACKAGE_VERSION } from '../package-root.js'
 
 export const METRIC_PREFIX = 'driftwatch_'
 
@@ -60,7 +63,9 @@ export function createMetrics(options: MetricsOptions = {}): DriftwatchMetrics {
   const registry = options.registry ?? new Registry()
   const registers = [registry]
   const name = (n: string) => `${METRIC_PREFIX}${n}`
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX })
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry })
+  new Gauge({ name: name('build_info'), help: 'Always 1; the labels say which driftwatch and Node.js versions run.', labelNames: ['version', 'node'], registers })
+    .set({ version: PACKAGE_VERSION, node: process.versions.node }, 1)
 
   let joinIndex: SizedIndex | null = null
   new Gauge({
