@@ -75,7 +75,7 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
   let app: App | null = null
   try {
     if (plan.scan.validToSend > 0) {
-      const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
+      const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { format: config.logFormat })
       app = await startApp(config, logger, { consume: false, file: fileConfig })
       out(`sending ${plan.scan.validToSend} label(s) to ${plan.run.target} in batches of ${batchSize}`)
     }

@@ -57,7 +57,7 @@ export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: st
   const out = (s: string) => process.stdout.write(`${s}\n`)
 
   await dropDemoDatabase(config)
-  const logger = createLogger(base.logLevel === 'info' ? 'warn' : base.logLevel)
+  const logger = createLogger(base.logLevel === 'info' ? 'warn' : base.logLevel, { format: base.logFormat })
   const file = parseFileConfig(demoModelYaml(options), 'demo model')
   // The alert rules run after the evaluation; with SLACK_WEBHOOK_URL, SMTP_* or GRAFANA_* set,
   // their notifications are delivered too.

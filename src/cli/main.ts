@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     .command('start')
     .description('run the pipeline: consume predictions and labels (Kafka, or the embedded source) into ClickHouse, evaluate, alert, serve HTTP')
     .addOption(new Option('--role <role>', 'run one role (needs Kafka and a ClickHouse server); default: every role').choices([...ROLES]).default('all'))
-    .action((o: { role: Role }) => ctx.run(() => runStart(ctx.config(), createLogger(ctx.config().logLevel), o.role)))
+    .action((o: { role: Role }) => ctx.run(() => runStart(ctx.config(), createLogger(ctx.config().logLevel, { format: ctx.config().logFormat }), o.role)))
   program
     .command('migrate')
     .description('apply the ClickHouse migrations in schemas/clickhouse (idempotent)')

@@ -66,7 +66,7 @@ export async function runRecompute(config: RuntimeConfig, flags: RecomputeFlags,
   const file = loadFileConfig(config.configFile)
   const model = modelConfig(file, flags.model)
   if (!file.models.some((m) => m.id === flags.model)) err(`note: model ${flags.model} is not listed in the configuration file; using the defaults (window ${formatDuration(model.window)})`)
-  const logger = deps.logger ?? createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel)
+  const logger = deps.logger ?? createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { format: config.logFormat })
   const store = await openForMaintenance(config, deps.openStore ?? openStore)
   try {
     const windows = await windowsWithPredictions(store, { modelId: flags.model, modelVersion: null, ...range }, model.window)

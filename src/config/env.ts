@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   DRIFTWATCH_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, . _ -').default(''),
   DRIFTWATCH_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   DRIFTWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DRIFTWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   DRIFTWATCH_HTTP_ENABLED: z.enum(['true', 'false']).default('true'),
   DRIFTWATCH_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   DRIFTWATCH_HTTP_PORT: z.string().regex(/^\d{1,5}$/, 'must be a port number (0: any free port)').transform(Number).pipe(z.number().max(65535)).default(8080),
@@ -65,6 +66,8 @@ export interface RuntimeConfig {
     readonly prefix: string
   }
   readonly logLevel: string
+  /** DRIFTWATCH_LOG_FORMAT; null: pretty on a terminal, JSON otherwise. */
+  readonly logFormat: 'json' | 'pretty' | null
   /** How long a graceful stop (SIGTERM) may take before the process exits anyway. */
   readonly shutdownTimeoutMs: number
   /** Path of the monitoring configuration file; null: ./driftwatch.yaml when it exists. */
@@ -120,6 +123,7 @@ export function loadRuntimeConfig(env: Readonly<Record<string, string | undefine
       prefix: e.DRIFTWATCH_TOPIC_PREFIX,
     },
     logLevel: e.DRIFTWATCH_LOG_LEVEL,
+    logFormat: e.DRIFTWATCH_LOG_FORMAT ?? null,
     configFile: e.DRIFTWATCH_CONFIG ?? null,
     shutdownTimeoutMs: e.DRIFTWATCH_SHUTDOWN_TIMEOUT_MS,
     pseudonymizationKey: secrets.pseudonymizationKey,
