@@ -27,15 +27,8 @@ import { localResolver, registryResolver } from './registry/resolvers.js'
 import { openStore, type Store } from './store/clickhouse.js'
 import { migrate } from './store/migrate.js'
 import { applyRetention } from './store/retention.js'
-import { pseudonymizerFor } from './store/pseudonymize.js'
-import type { Privacy } from './store/rows.js'
+import { privacyFor } from './store/privacy.js'
 
-/** The pii features of each model, as sets (unlisted models have none). */
-function piiFeaturesOf(file: FileConfig): (modelId: string) => ReadonlySet<string> {
-  const none: ReadonlySet<string> = new Set()
-  const byModel = new Map(file.models.map((m) => [m.id, new Set(m.pii)]))
-  return (modelId) => byModel.get(modelId) ?? none
-}
 import { nextOffsets } from './store/offsets.js'
 
 export interface AppOptions {
@@ -100,10 +93,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
   await applyRetention(store, { rawDays: file.retention.raw / 86_400_000, metricsDays: file.retention.metrics / 86_400_000 })
   const joiner = new Joiner(store, file)
-  const privacy: Privacy = {
-    pseudonymize: pseudonymizerFor(config),
-    piiFeatures: piiFeaturesOf(file),
-  }
+  const privacy = privacyFor(config, file)
   const base = { store, file, topics: config.topics, joiner, now, logger, privacy }
   const deadLetterSink = (publish: TopicPublisher | null) => instrumentDeadLetterSink(createDeadLetterSink(store, publish), options.metrics)
   const watchPipeline = (kafka?: PipelineWatchOptions['kafka']) => {

@@ -93,7 +93,11 @@ describe('driftwatch erase --subject', () => {
   it('--dry-run counts per table and deletes nothing', async () => {
     const { code, out } = await erase('alice', true)
     expect(code).toBe(0)
-    expect(out.slice(1)).toEqual(['  predictions   would delete 3 row(s)', '  ground_truth  would delete 2 row(s)', '  dead_letters  would delete 1 row(s)', '  2 window(s) would be marked for re-evaluation'])
+    expect(out.slice(1)).toEqual([
+      '  predictions   would delete 3 row(s)', '  ground_truth  would delete 2 row(s)', '  dead_letters  would delete 1 row(s)',
+      expect.stringMatching(/^ {2}derived {7}would delete [1-9]\d* partial aggregate row\(s\); would rewrite 0 baseline profile\(s\) and 0 drift row\(s\)/),
+      '  2 window(s) would be marked for re-evaluation',
+    ])
     expect(out.join('\n')).not.toContain('alice')
     expect(await ids('predictions')).toHaveLength(6)
   })

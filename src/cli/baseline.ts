@@ -15,11 +15,12 @@ import { Option } from 'commander'
 import type { RuntimeConfig } from '../config/env.js'
 import { loadFileConfig, modelConfig } from '../config/file.js'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
-import { baselineProfile, csvBaselineTable, jsonlBaselineTable } from '../evaluate/baseline-profile.js'
+import { baselineProfile, csvBaselineTable, jsonlBaselineTable, privateBaselineTable } from '../evaluate/baseline-profile.js'
 import { saveProfile } from '../evaluate/profiles.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
 import { DEFAULT_TARGETS } from '../report/index.js'
 import { openStore } from '../store/clickhouse.js'
+import { privacyFor, type Privacy } from '../store/privacy.js'
 import { migrate } from '../store/migrate.js'
 import { EXIT, type RegisterCommand } from './command.js'
 import { parseCsv } from './report.js'
@@ -38,6 +39,8 @@ export interface BaselineDeps {
   readonly out?: (line: string) => void
   readonly err?: (line: string) => void
   readonly now?: () => number
+  /** The privacy step; default: the deployment's (its key and driftwatch.yaml's pii lists). */
+  readonly privacy?: Privacy
   /** Stores the profile and returns its version; default: ClickHouse from the environment. */
   readonly save?: (modelId: string, profile: ReferenceProfile, source: string, nowMs: number) => Promise<number>
 }
@@ -72,8 +75,13 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
       exclude: (flags.exclude ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0),
       sampleSize: file.evaluation.maxSampleSize,
     }
-    const table = baselineFormat(flags.file, flags.format) === 'jsonl' ? jsonlBaselineTable(text, flags.file) : csvBaselineTable(parseCsv(text, flags.file), options)
-    const profile = baselineProfile(table, options)
+    const parsed = baselineFormat(flags.file, flags.format) === 'jsonl' ? jsonlBaselineTable(text, flags.file) : csvBaselineTable(parseCsv(text, flags.file), options)
+    // The stream's privacy step: pii features are profiled as the pseudonyms the stream stores.
+    const table = privateBaselineTable(parsed, deps.privacy ?? privacyFor(config, file), flags.model)
+    // Configured kinds aside, a pii feature is categorical: the stream stores its pseudonyms as text.
+    const configured = Object.keys(model.features).length > 0
+    const piiKinds = configured ? Object.fromEntries(model.pii.filter((f) => f in model.features).map((f) => [f, 'categorical' as const])) : {}
+    const profile = baselineProfile(table, { ...options, model: { ...model, features: { ...model.features, ...piiKinds } } })
     const version = await (deps.save ?? storeSaver(config))(flags.model, profile, basename(flags.file), (deps.now ?? Date.now)())
     const kinds = Object.values(profile.features).map((f) => f.kind)
     out(

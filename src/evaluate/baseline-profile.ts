@@ -21,6 +21,7 @@ import type { ModelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import { buildProfile, compareText, isMissing, type ColumnKind, type FeatureValue, type ReferenceProfile, type Row, type TargetNames } from '../metrics/profile/index.js'
 import { type CellType, type CsvTable, parseCell, typeRecords } from '../report/index.js'
+import { storedFeatureValue, type Privacy } from '../store/privacy.js'
 
 export interface BaselineOptions {
   readonly model: ModelConfig
@@ -77,6 +78,13 @@ export function jsonlBaselineTable(text: string, path: string): BaselineTable {
   if (problems.length > 0) throw new DriftwatchError('DW_FILE_INVALID', `${path}: ${problems.slice(0, 10).join('; ')}${problems.length > 10 ? ` (and ${problems.length - 10} more)` : ''}`, { path, problems })
   if (rows.length === 0) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no data rows`, { path })
   return { columns: [...columns], rows }
+}
+
+/** The table as the stream would store it: pii features' values pseudonymized (src/store/privacy.ts). */
+export function privateBaselineTable(table: BaselineTable, privacy: Privacy, modelId: string): BaselineTable {
+  if (privacy.piiFeatures(modelId).size === 0) return table
+  const stored = storedFeatureValue<FeatureValue>(privacy, modelId)
+  return { columns: table.columns, rows: table.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, stored(k, v as FeatureValue)]))) as Row[] }
 }
 
 export function baselineProfile(table: BaselineTable, o: BaselineOptions): ReferenceProfile {

@@ -11,9 +11,15 @@
  * Rows are counted first, then deleted with lightweight DELETE (ALTER TABLE ... DELETE with
  * mutations_sync = 2 where a table does not support it), always with query parameters. Rows
  * keyed by prediction id go first and predictions last, so an interrupted erase finds the same
- * ids when it is run again. Not reached (see docs/operations.md): Kafka topics (their retention
- * bounds them), dead letters of events that were never stored, and superseded metric versions
- * until ClickHouse merges them away.
+ * ids when it is run again.
+ *
+ * Derived data that can hold the subject's values goes too: the partial aggregates of the windows
+ * that counted the subject (every version; the re-evaluation rebuilds them without the subject),
+ * and the pseudonyms of the subject's `pii` feature values wherever they stand as categories: in
+ * stored baseline profiles (reference_profiles, rewritten without them: a baseline file carries no
+ * subject ids, so a category equal to the subject's value is removed whole) and in drift rows'
+ * unseen categories (every version). Not reached (see docs/operations.md): Kafka topics (their
+ * retention bounds them) and dead letters of events that were never stored.
  */
 import type { ModelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
@@ -29,6 +35,10 @@ export const storedAsIs: SubjectKey = (subjectId) => subjectId
 export const ERASED_TABLES = ['predictions', 'ground_truth', 'dead_letters'] as const
 export type ErasedTable = (typeof ERASED_TABLES)[number]
 
+/** Derived tables the erasure rewrites (rows deleted or rewritten). */
+export const DERIVED_TABLES = ['partial_aggregates', 'reference_profiles', 'drift'] as const
+export type DerivedTable = (typeof DERIVED_TABLES)[number]
+
 export interface EraseOptions {
   readonly subjectId: string
   readonly subjectKey: SubjectKey
@@ -43,6 +53,8 @@ export interface EraseOptions {
 export interface EraseReport {
   /** Rows per table: found (dry run) or deleted, every stored copy counted. */
   readonly rows: Record<ErasedTable, number>
+  /** Derived rows deleted (partial aggregates) or rewritten (profiles, drift rows); dry run: that would be. */
+  readonly derived: Record<DerivedTable, number>
   readonly predictionIds: number
   /** Windows marked for re-evaluation (dry run: that would be). */
   readonly windows: number
@@ -76,12 +88,13 @@ interface SubjectPrediction {
   model_id: string
   model_version: string
   t: string
+  features_cat: Record<string, string>
 }
 
 async function plan(store: Store, o: EraseOptions, stored: string) {
   const predictions = await (
     await store.client.query({
-      query: `SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t FROM ${store.database}.predictions WHERE subject_id = {subject:String}`,
+      query: `SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t, features_cat FROM ${store.database}.predictions WHERE subject_id = {subject:String}`,
       query_params: { subject: stored },
       format: 'JSONEachRow',
     })
@@ -95,7 +108,89 @@ async function plan(store: Store, o: EraseOptions, stored: string) {
     predictions.map((p) => ({ modelId: p.model_id, modelVersion: p.model_version, eventTimeMs: Number(p.t) })),
     o.model,
   )
-  return { ids, keys, rows, windows }
+  // The subject's pii values as stored (pseudonyms), by model.
+  const piiValues = new Map<string, Set<string>>()
+  for (const p of predictions) {
+    for (const feature of o.model(p.model_id).pii) {
+      const v = p.features_cat[feature]
+      if (v !== undefined) piiValues.set(p.model_id, (piiValues.get(p.model_id) ?? new Set()).add(v))
+    }
+  }
+  return { ids, keys, rows, windows, piiValues }
+}
+
+/** The windows, grouped by model and version, as WHERE conditions with their parameters. */
+function windowConditions(windows: readonly WindowRef[]): { where: string; params: Record<string, unknown> }[] {
+  const byVersion = new Map<string, { modelId: string; modelVersion: string; starts: number[] }>()
+  for (const w of windows) {
+    const k = `${w.modelId}\u0000${w.modelVersion}`
+    const g = byVersion.get(k) ?? { modelId: w.modelId, modelVersion: w.modelVersion, starts: [] }
+    g.starts.push(w.startMs)
+    byVersion.set(k, g)
+  }
+  return [...byVersion.values()].map((g) => ({
+    where: 'model_id = {m:String} AND model_version = {v:String} AND toUnixTimestamp64Milli(window_start) IN {starts:Array(Int64)}',
+    params: { m: g.modelId, v: g.modelVersion, starts: g.starts },
+  }))
+}
+
+/** Baseline profiles of the model with the subject's pii pseudonyms among a pii feature's categories. */
+async function profilesWith(store: Store, modelId: string, pii: readonly string[], values: ReadonlySet<string>) {
+  const rows = await (
+    await store.client.query({
+      query: `SELECT profile_version, created_at, source, rows, profile FROM ${store.database}.reference_profiles FINAL WHERE model_id = {m:String}`,
+      query_params: { m: modelId },
+      format: 'JSONEachRow',
+    })
+  ).json<{ profile_version: string; created_at: string; source: string; rows: string; profile: string }>()
+  const changed = []
+  for (const row of rows) {
+    const profile = JSON.parse(row.profile) as { features: Record<string, { kind: string; count: number; nUnique: number; categories: Record<string, number> }> }
+    let touched = false
+    for (const f of pii) {
+      const feature = profile.features[f]
+      if (feature?.kind !== 'categorical') continue
+      for (const v of values) {
+        if (!Object.hasOwn(feature.categories, v)) continue
+        feature.count -= feature.categories[v]!
+        delete feature.categories[v]
+        feature.nUnique -= 1
+        touched = true
+      }
+    }
+    if (touched) changed.push({ ...row, profile: JSON.stringify(profile) })
+  }
+  return changed
+}
+
+async function eraseDerived(store: Store, o: EraseOptions, p: Awaited<ReturnType<typeof plan>>, dryRun: boolean): Promise<Record<DerivedTable, number>> {
+  const derived: Record<DerivedTable, number> = { partial_aggregates: 0, reference_profiles: 0, drift: 0 }
+  for (const { where, params } of windowConditions(p.windows.own)) {
+    derived.partial_aggregates += await count(store, 'partial_aggregates', where, params)
+    if (!dryRun) await deleteWhere(store, 'partial_aggregates', where, params)
+  }
+  for (const [modelId, values] of p.piiValues) {
+    const list = [...values]
+    const where = 'model_id = {m:String} AND hasAny(unseen_categories, {v:Array(String)})'
+    const driftRows = await count(store, 'drift', where, { m: modelId, v: list })
+    derived.drift += driftRows
+    if (!dryRun && driftRows > 0) {
+      await store.client.command({
+        query: `ALTER TABLE ${store.database}.drift UPDATE unseen_categories = arrayFilter(c -> NOT has({v:Array(String)}, c), unseen_categories) WHERE ${where}`,
+        query_params: { m: modelId, v: list },
+        clickhouse_settings: { mutations_sync: '2' },
+      })
+    }
+    const profiles = await profilesWith(store, modelId, o.model(modelId).pii, values)
+    derived.reference_profiles += profiles.length
+    if (dryRun) continue
+    for (const row of profiles) {
+      // Same key, same created_at: delete the old row, then insert the rewritten one.
+      await deleteWhere(store, 'reference_profiles', 'model_id = {m:String} AND profile_version = {v:UInt64}', { m: modelId, v: row.profile_version })
+      await store.client.insert({ table: `${store.database}.reference_profiles`, format: 'JSONEachRow', values: [{ model_id: modelId, ...row }] })
+    }
+  }
+  return derived
 }
 
 export async function eraseSubject(store: Store, o: EraseOptions): Promise<EraseReport> {
@@ -109,14 +204,16 @@ export async function eraseSubject(store: Store, o: EraseOptions): Promise<Erase
     }
     if (o.dryRun) {
       const all = new Set([...p.windows.own, ...(await dependents())].map((w) => `${w.modelId}\u0000${w.modelVersion}\u0000${w.startMs}`))
-      return { rows: p.rows, predictionIds: p.ids.length, windows: all.size }
+      return { rows: p.rows, derived: await eraseDerived(store, o, p, true), predictionIds: p.ids.length, windows: all.size }
     }
     for (const part of chunks(p.keys)) await deleteWhere(store, 'dead_letters', 'raw_key_base64 IN {keys:Array(String)}', { keys: part })
     for (const part of chunks(p.ids)) await deleteWhere(store, 'ground_truth', 'prediction_id IN {ids:Array(String)}', { ids: part })
+    // Derived data before the predictions, so a re-run after an interruption still finds the values.
+    const derived = await eraseDerived(store, o, p, false)
     await deleteWhere(store, 'predictions', 'subject_id = {subject:String}', { subject: stored })
     // After the delete: the dependents are the windows that still hold predictions.
     const windows = await markWindows(store, [...p.windows.own, ...(await dependents())], 'erasure', o.runId)
-    return { rows: p.rows, predictionIds: p.ids.length, windows }
+    return { rows: p.rows, derived, predictionIds: p.ids.length, windows }
   } catch (cause) {
     if (cause instanceof DriftwatchError) throw cause
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `erasure failed (it is safe to run again): ${(cause as Error).message}`, { cause, retriable: true })

@@ -5,14 +5,9 @@
  */
 import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
 import type { SourceRecord } from '../pipeline/source.js'
-import type { Pseudonymize } from './pseudonymize.js'
+import { storedFeatureValue, type Privacy } from './privacy.js'
 
-/** How personal fields are stored: subject_id always pseudonymized, and the listed features. */
-export interface Privacy {
-  readonly pseudonymize: Pseudonymize
-  /** Features to pseudonymize, by model id. */
-  readonly piiFeatures: (modelId: string) => ReadonlySet<string>
-}
+export type { Privacy } from './privacy.js'
 
 export interface PredictionRow {
   prediction_id: string
@@ -42,10 +37,10 @@ export function predictionRow(e: PredictionEvent, source: Pick<SourceRecord, 'to
   const features_num: Record<string, number> = {}
   const features_cat: Record<string, string> = {}
   const features_missing: string[] = []
-  const pii = privacy.piiFeatures(e.model_id)
-  for (const [name, v] of Object.entries(e.features)) {
+  const stored = storedFeatureValue(privacy, e.model_id)
+  for (const [name, raw] of Object.entries(e.features)) {
+    const v = stored(name, raw)
     if (v === null) features_missing.push(name)
-    else if (pii.has(name)) features_cat[name] = privacy.pseudonymize(String(v))
     else if (typeof v === 'number') features_num[name] = v
     else features_cat[name] = String(v)
   }
