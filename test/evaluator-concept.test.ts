@@ -56,8 +56,9 @@ describe('concept drift and model comparison in the stream', () => {
   // Labels held back for window 1, published after it closed.
   const late = v1[1]!.labels.slice(0, 40)
   const onTime = [...v1, ...v2].flatMap((t) => t.labels).filter((l) => !late.includes(l))
-  // A prediction three hours after the last window moves the watermark past every window.
-  const clock = prediction({ prediction_id: 'clock', model_id: 'c', model_version: 'v1', event_time: h0 + 11 * HOUR, segments: {} })
+  // Predictions three hours after the last window move the watermark past every window. The
+  // watermark is the minimum over the partitions, so they must reach each one: 30 keys do.
+  const clocks = Array.from({ length: 30 }, (_, i) => prediction({ prediction_id: `clock-${i}`, model_id: 'c', model_version: 'v1', event_time: h0 + 11 * HOUR, segments: {} }))
   let app: App
   const detectorState = () =>
     queryRows<{ model_version: string; detector: string; state: string; drift_detected: number; detections: string[]; eval_version: string }>(
@@ -68,9 +69,9 @@ describe('concept drift and model comparison in the stream', () => {
   beforeAll(async () => {
     app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false })
     const predictions = [...v1, ...v2].flatMap((t) => t.predictions)
-    await app.publisher.publishPredictions([...predictions, clock])
+    await app.publisher.publishPredictions([...predictions, ...clocks])
     await app.publisher.publishGroundTruth(onTime)
-    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === predictions.length + 1, { what: 'predictions stored' })
+    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === predictions.length + clocks.length, { what: 'predictions stored' })
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.ground_truth FINAL'), (c) => c === onTime.length, { what: 'labels stored' })
     await app.evaluator.evaluateNow()
   })

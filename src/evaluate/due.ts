@@ -28,6 +28,25 @@ interface Row {
   was_closed: number
 }
 
+/** A partition that stored nothing for this long behind the model's newest one no longer holds the watermark back. */
+export const IDLE_PARTITION_S = 300
+
+/**
+ * Each model's newest event time as the watermark sees it, from the bounded watermarks table
+ * (schemas/clickhouse/0013_watermarks.sql: per source partition, each event counting for at most
+ * 5 minutes past when it was stored): the minimum over the model's partitions, as a stream
+ * processor takes the minimum over its inputs, so a partition whose consumer lags behind keeps
+ * windows open; partitions idle for IDLE_PARTITION_S (no new predictions of the model) are left
+ * out, so a quiet partition cannot hold a model back forever.
+ */
+export const watermarkQuery = (db: string) =>
+  `SELECT model_id, toUnixTimestamp64Milli(min(t)) AS t
+   FROM (SELECT model_id, t, u, max(u) OVER (PARTITION BY model_id) AS newest
+         FROM (SELECT model_id, source_topic, source_partition, max(max_event_time) AS t, max(updated_at) AS u
+               FROM ${db}.watermarks GROUP BY model_id, source_topic, source_partition))
+   WHERE u >= newest - INTERVAL ${IDLE_PARTITION_S} SECOND
+   GROUP BY model_id`
+
 export async function dueWindows(store: Store, allowedLatenessMs: (modelId: string) => number): Promise<DueWindow[]> {
   const db = store.database
   const [rows, marks] = await Promise.all([
@@ -41,10 +60,7 @@ export async function dueWindows(store: Store, allowedLatenessMs: (modelId: stri
               ORDER BY m.model_id, m.model_version, m.window_start`,
       format: 'JSONEachRow',
     }),
-    store.client.query({
-      query: `SELECT model_id, toUnixTimestamp64Milli(max(event_time)) AS t FROM ${db}.predictions GROUP BY model_id`,
-      format: 'JSONEachRow',
-    }),
+    store.client.query({ query: watermarkQuery(db), format: 'JSONEachRow' }),
   ])
   const maxEventTime = new Map((await marks.json<{ model_id: string; t: string }>()).map((r) => [r.model_id, Number(r.t)]))
   const due: DueWindow[] = []

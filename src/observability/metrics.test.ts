@@ -13,6 +13,7 @@ const OWN_SERIES = [
   'driftwatch_join_index_size',
   'driftwatch_join_index_capacity',
   'driftwatch_pending_labels',
+  'driftwatch_watermark_lag_seconds',
   'driftwatch_alert_deliveries_total',
   'driftwatch_sampler_errors_total',
   'driftwatch_sample_timestamp_seconds',

@@ -14,6 +14,7 @@
  *   consumer_lag_messages{topic,partition}      high watermark - committed offset of the consumer group
  *   join_index_size / join_index_capacity       predictions in the in-memory join index / its bound
  *   pending_labels                              stored labels still waiting for their prediction
+ *   watermark_lag_seconds{model}                wall clock - the model's event-time watermark (sampled)
  *   alert_deliveries_total{channel,status}      alert notifications, by channel and outcome
  *   sampler_errors_total{sampler}               periodic samples (lag, pending labels) that failed
  *   sample_timestamp_seconds{sampler}           when a sampler last succeeded (staleness alerts)
@@ -45,6 +46,7 @@ export interface DriftwatchMetrics {
   readonly clickhouseWriteErrors: Counter<'table'>
   readonly consumerLag: Gauge<'topic' | 'partition'>
   readonly pendingLabels: Gauge
+  readonly watermarkLag: Gauge<'model'>
   readonly alertDeliveries: Counter<'channel' | 'status'>
   readonly samplerErrors: Counter<'sampler'>
   readonly sampleTimestamp: Gauge<'sampler'>
@@ -134,6 +136,12 @@ export function createMetrics(options: MetricsOptions = {}): DriftwatchMetrics {
     pendingLabels: new Gauge({
       name: name('pending_labels'),
       help: 'Stored labels whose prediction is not stored yet and that are not dead-lettered as orphans (sampled).',
+      registers,
+    }),
+    watermarkLag: new Gauge({
+      name: name('watermark_lag_seconds'),
+      help: "Wall clock minus each model's event-time watermark (before allowed lateness): how far behind event time runs (sampled).",
+      labelNames: ['model'],
       registers,
     }),
     alertDeliveries: new Counter({

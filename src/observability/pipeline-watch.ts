@@ -1,6 +1,7 @@
 /**
  * The sampled gauges of a running pipeline, started by the composition root after the source:
- * join index size (read at scrape time), pending labels (ClickHouse, every minute) and, in Kafka
+ * join index size (read at scrape time), pending labels and watermark lag (ClickHouse, every
+ * minute) and, in Kafka
  * mode, the consumer group's lag (admin API, every 15 s). `stop` ends the samplers.
  */
 import type { Kafka } from 'kafkajs'
@@ -9,6 +10,7 @@ import { startConsumerLagSampler } from './consumer-lag.js'
 import type { Logger } from './logger.js'
 import type { DriftwatchMetrics, SizedIndex } from './metrics.js'
 import { startPendingLabelsSampler } from './pending-labels.js'
+import { startWatermarkLagSampler } from './watermark-lag.js'
 import type { RunningSampler } from './sampler.js'
 
 export interface PipelineWatchOptions {
@@ -33,6 +35,7 @@ export function startPipelineWatch(o: PipelineWatchOptions): PipelineWatch {
   o.metrics.watchJoinIndex(o.joinIndex)
   const samplers: RunningSampler[] = [
     startPendingLabelsSampler({ store: o.store, metrics: o.metrics, logger, ...(o.pendingLabelsIntervalMs ? { intervalMs: o.pendingLabelsIntervalMs } : {}) }),
+    startWatermarkLagSampler({ store: o.store, metrics: o.metrics, logger, ...(o.pendingLabelsIntervalMs ? { intervalMs: o.pendingLabelsIntervalMs } : {}) }),
   ]
   if (o.kafka) {
     samplers.push(
