@@ -3,7 +3,7 @@ import { buildProfile, type Row } from '../metrics/profile/index.js'
 import { referenceFromProfile } from './baseline-reference.js'
 import { computeWindowMetrics } from './compute.js'
 import { boundsFromProfile } from './quality-bounds.js'
-import { qualityRows } from './test-data.js'
+import { qualityRows } from '../../test/support/unit/quality-rows.js'
 
 const rows: Row[] = qualityRows(1500, 5).map((r, i) => {
   const score = Math.round(((i * 37) % 1000) / 1000 * 1000) / 1000

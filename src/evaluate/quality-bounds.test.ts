@@ -3,7 +3,7 @@ import { buildProfile, profileQuantile, quantileSorted } from '../metrics/profil
 import { LOWER_QUANTILE, rareCategories, UPPER_QUANTILE } from '../metrics/quality/index.js'
 import { boundsFromEdges, boundsFromProfile, quantileFromNeighbours } from './quality-bounds.js'
 import type { EdgeRow } from './queries.js'
-import { qualityRows } from './test-data.js'
+import { qualityRows } from '../../test/support/unit/quality-rows.js'
 
 /** What edgesQuery returns for one feature: the SQL's 1-based order statistics. */
 function edgeRow(k: string, values: readonly number[]): EdgeRow {

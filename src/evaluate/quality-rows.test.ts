@@ -5,7 +5,7 @@ import type { DriftRow } from './drift-rows.js'
 import { emptyPartial, type Partial } from './partial-state.js'
 import { boundsFromProfile, NO_BOUNDS, type QualityBounds } from './quality-bounds.js'
 import { outlierKey, outlierSummary, qualityRows } from './quality-rows.js'
-import { qualityRows as rowsOf } from './test-data.js'
+import { qualityRows as rowsOf } from '../../test/support/unit/quality-rows.js'
 
 const kinds = { income: 'numerical', ratio: 'numerical', city: 'categorical', flag: 'categorical' } as const
 

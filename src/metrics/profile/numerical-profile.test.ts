@@ -3,7 +3,7 @@ import fixture from '../../../scripts/reference/fixtures/quality.json' with { ty
 import { expectClose } from '../performance/test-support.js'
 import { numericalProfile, profileQuantile, stratifiedSample } from './numerical-profile.js'
 import { PROFILE_QUANTILES, quantileSorted } from './quantiles.js'
-import { decodeNumber } from './test-data.js'
+import { decodeNumber } from '../../../test/support/unit/decode-number.js'
 
 describe('numericalProfile vs numpy', () => {
   it('records the fixture levels', () => expect(PROFILE_QUANTILES).toEqual(fixture.levels))

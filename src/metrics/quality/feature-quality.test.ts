@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/quality.json' with { type: 'json' }
 import { expectClose, expectMergeLaws, fold } from '../performance/test-support.js'
 import { buildProfile, featureProfile, type FeatureValue, type Row } from '../profile/index.js'
-import { decodeNumber } from '../profile/test-data.js'
+import { decodeNumber } from '../../../test/support/unit/decode-number.js'
 import { addFeatureValue, emptyFeatureQuality, type FeatureQuality, featureQualityResult } from './feature-quality.js'
 import { qualityAccumulator, type QualityResult } from './quality-accumulator.js'
 

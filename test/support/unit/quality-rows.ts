@@ -1,6 +1,6 @@
 /** Seeded rows for the evaluator's unit tests: two numerical and two categorical features. */
-import { createRng } from '../demo/random.js'
-import type { Row } from '../metrics/profile/index.js'
+import { createRng } from '../../../src/demo/random.js'
+import type { Row } from '../../../src/metrics/profile/index.js'
 
 export function qualityRows(n: number, seed: number, shift = 0): Row[] {
   const rng = createRng(seed)
