@@ -13,7 +13,7 @@ import type { Logger } from './observability/logger.js'
 import { instrumentDeadLetterSink, instrumentHandlers } from './observability/instrument-pipeline.js'
 import { instrumentStore } from './observability/instrument-store.js'
 import type { DriftwatchMetrics } from './observability/metrics.js'
-import { startPipelineWatch, type PipelineWatchOptions } from './observability/pipeline-watch.js'
+import { startPipelineWatch, type PipelineWatch, type PipelineWatchOptions } from './observability/pipeline-watch.js'
 import { createDeadLetterSink, type TopicPublisher } from './pipeline/dead-letter-sink.js'
 import { EmbeddedSource } from './pipeline/embedded-source.js'
 import { topicHandlers } from './pipeline/handlers.js'
@@ -61,6 +61,8 @@ export interface App {
   readonly joiner: Joiner
   /** The alert service; null when this instance runs none (AppOptions.alerts, DRIFTWATCH_ALERTS_ENABLED). */
   readonly alerts: AlertService | null
+  /** The self-monitoring samplers (lag, pending labels); null without AppOptions.metrics or a source. Tests sample now. */
+  readonly watch: PipelineWatch | null
   /** Settles when the source stops; rejects on a fatal processing error. */
   readonly done: Promise<void>
   stop(): Promise<void>
@@ -103,10 +105,12 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   }
   const base = { store, file, topics: config.topics, joiner, now, logger, privacy }
   const deadLetterSink = (publish: TopicPublisher | null) => instrumentDeadLetterSink(createDeadLetterSink(store, publish), options.metrics)
+  let watch: PipelineWatch | null = null
   const watchPipeline = (kafka?: PipelineWatchOptions['kafka']) => {
     if (!options.metrics) return
-    const watch = startPipelineWatch({ metrics: options.metrics, store, joinIndex: joiner.index, logger, ...(kafka ? { kafka } : {}) })
-    closers.add(() => watch.stop())
+    const started = startPipelineWatch({ metrics: options.metrics, store, joinIndex: joiner.index, logger, ...(kafka ? { kafka } : {}) })
+    closers.add(() => started.stop())
+    watch = started
   }
   const evaluating = options.evaluate ?? options.consume !== false
   // Rule files are validated here: a bad one stops the start with DW_CONFIG_INVALID (exit 2).
@@ -131,7 +135,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     return evaluator
   }
   const app = (mode: App['mode'], publisher: EventPublisher, evaluator: Evaluator, done: Promise<void>): App => ({
-    mode, store, publisher, evaluator, joiner, alerts, done,
+    mode, store, publisher, evaluator, joiner, alerts, done, watch,
     stop: () => closers.closeAll(),
   })
 
