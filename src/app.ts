@@ -19,7 +19,7 @@ import { EmbeddedSource } from './pipeline/embedded-source.js'
 import { topicHandlers } from './pipeline/handlers.js'
 import { Joiner } from './join/joiner.js'
 import { Evaluator } from './evaluate/evaluator.js'
-import { createAlertService } from './alerts/create-alert-service.js'
+import { createAlertService, type CreateAlertServiceOptions } from './alerts/create-alert-service.js'
 import type { AlertService } from './alerts/service.js'
 import { embeddedPublisher, kafkaPublisher, registerSchemas, type EventPublisher } from './pipeline/publisher.js'
 import { localResolver, registryResolver } from './registry/resolvers.js'
@@ -51,6 +51,8 @@ export interface AppOptions {
   readonly metrics?: DriftwatchMetrics
   /** Run the alert service (default: when the evaluator loop runs and DRIFTWATCH_ALERTS_ENABLED is not false). */
   readonly alerts?: boolean
+  /** The alert service's delivery retry policy (default DEFAULT_DELIVERY); tests shorten the backoff. */
+  readonly alertDelivery?: CreateAlertServiceOptions['delivery']
 }
 
 export interface App {
@@ -115,7 +117,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const evaluating = options.evaluate ?? options.consume !== false
   // Rule files are validated here: a bad one stops the start with DW_CONFIG_INVALID (exit 2).
   const alerts = (options.alerts ?? evaluating) && config.alerts.enabled
-    ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now })
+    ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now, delivery: options.alertDelivery })
     : null
   if (alerts) {
     // Resumes deliveries a previous process left pending. In the alerts role (no source, no
