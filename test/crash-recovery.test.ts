@@ -3,7 +3,9 @@
  * pipeline (`driftwatch start`, a child process, evaluating every 2 s) killed with SIGKILL three
  * times mid-stream and restarted on the same chDB directory. Afterwards:
  *  - the stored events equal the produced ones: FINAL counts, and raw (non-FINAL) counts equal to
- *    the distinct ids, so no replay inserted a row twice (the input has no duplicates);
+ *    the distinct ids, so no replay inserted a row twice (the input has no duplicates). Background
+ *    merges of the ReplacingMergeTree tables would remove duplicates and hide them, so merges of
+ *    predictions and ground_truth are turned off for this database (max_bytes_to_merge_at_max_space_in_pool = 1);
  *  - the metric rows count every event once: over window_summary, newest version per window,
  *    sum(predictions) and sum(labeled) equal the produced totals (the evaluation the last child
  *    was doing is completed first, evaluating only windows still due, see evaluate-until-idle.ts);
@@ -64,6 +66,12 @@ describe('crash recovery', () => {
     producerApp = await startApp(config, createLogger('error'), { consume: false, evaluate: false })
     mkdirSync(dataDir, { recursive: true })
     writeFileSync(configFile, 'evaluation:\n  interval: 2s\n')
+    const tsx = join(root, 'node_modules/tsx/dist/cli.mjs')
+    await promisify(execFile)(process.execPath, [
+      tsx, join(root, 'test/support/prepare-database.ts'),
+      'ALTER TABLE {db}.predictions MODIFY SETTING max_bytes_to_merge_at_max_space_in_pool = 1',
+      'ALTER TABLE {db}.ground_truth MODIFY SETTING max_bytes_to_merge_at_max_space_in_pool = 1',
+    ], { env })
     const base = Date.now() - 3 * 86_400_000
     for (let i = 0; i < PREDICTIONS; i += 2000) {
       const batch = Array.from({ length: 2000 }, (_, j) => prediction({ prediction_id: `c-${i + j}`, event_time: base + (i + j) * 1000 }))
