@@ -14,13 +14,13 @@ import type { Logger } from './observability/logger.js'
 import { instrumentDeadLetterSink, instrumentHandlers } from './observability/instrument-pipeline.js'
 import { instrumentStore } from './observability/instrument-store.js'
 import type { DriftwatchMetrics } from './observability/metrics.js'
-import { startPipelineWatch, type PipelineWatchOptions } from './observability/pipeline-watch.js'
+import { startPipelineWatch, type PipelineWatch, type PipelineWatchOptions } from './observability/pipeline-watch.js'
 import { createDeadLetterSink, type TopicPublisher } from './pipeline/dead-letter-sink.js'
 import { EmbeddedSource } from './pipeline/embedded-source.js'
 import { topicHandlers } from './pipeline/handlers.js'
 import { Joiner } from './join/joiner.js'
 import { Evaluator } from './evaluate/evaluator.js'
-import { createAlertService } from './alerts/create-alert-service.js'
+import { createAlertService, type CreateAlertServiceOptions } from './alerts/create-alert-service.js'
 import type { AlertService } from './alerts/service.js'
 import { embeddedPublisher, kafkaPublisher, registerSchemas, type EventPublisher } from './pipeline/publisher.js'
 import { localResolver, registryResolver } from './registry/resolvers.js'
@@ -45,6 +45,8 @@ export interface AppOptions {
   readonly metrics?: DriftwatchMetrics
   /** Run the alert service (default: when the evaluator loop runs and DRIFTWATCH_ALERTS_ENABLED is not false). */
   readonly alerts?: boolean
+  /** The alert service's delivery retry policy (default DEFAULT_DELIVERY); tests shorten the backoff. */
+  readonly alertDelivery?: CreateAlertServiceOptions['delivery']
 }
 
 export interface App {
@@ -57,6 +59,8 @@ export interface App {
   readonly alerts: AlertService | null
   /** Which singleton roles this instance leads now (Kafka mode: elected through Kafka; embedded: all it runs). */
   leading(): { readonly evaluator: boolean; readonly alerts: boolean }
+  /** The self-monitoring samplers (lag, pending labels); null without AppOptions.metrics or a source. Tests sample now. */
+  readonly watch: PipelineWatch | null
   /** Settles when the source stops; rejects on a fatal processing error. */
   readonly done: Promise<void>
   stop(): Promise<void>
@@ -96,15 +100,17 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const privacy = privacyFor(config, file)
   const base = { store, file, topics: config.topics, joiner, now, logger, privacy }
   const deadLetterSink = (publish: TopicPublisher | null) => instrumentDeadLetterSink(createDeadLetterSink(store, publish), options.metrics)
+  let watch: PipelineWatch | null = null
   const watchPipeline = (kafka?: PipelineWatchOptions['kafka']) => {
     if (!options.metrics) return
-    const watch = startPipelineWatch({ metrics: options.metrics, store, joinIndex: joiner.index, logger, ...(kafka ? { kafka } : {}) })
-    closers.add(() => watch.stop())
+    const started = startPipelineWatch({ metrics: options.metrics, store, joinIndex: joiner.index, logger, ...(kafka ? { kafka } : {}) })
+    closers.add(() => started.stop())
+    watch = started
   }
   const evaluating = options.evaluate ?? options.consume !== false
   // Rule files are validated here: a bad one stops the start with DW_CONFIG_INVALID (exit 2).
   const alerts = (options.alerts ?? evaluating) && config.alerts.enabled
-    ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now })
+    ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now, delivery: options.alertDelivery })
     : null
   // The evaluator and the alert service are singletons: in Kafka mode each runs only in the
   // instance that Kafka's group coordination elects (src/kafka/leadership.ts); embedded mode is one
@@ -132,7 +138,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     return evaluator
   }
   const app = (mode: App['mode'], publisher: EventPublisher, evaluator: Evaluator, done: Promise<void>): App => ({
-    mode, store, publisher, evaluator, joiner, alerts, done,
+    mode, store, publisher, evaluator, joiner, alerts, done, watch,
     leading: () => ({ ...leading }),
     stop: () => closers.closeAll(),
   })

@@ -4,21 +4,24 @@
  * the alert service (a new instance resumes from the outbox), and are delivered exactly once
  * when their receivers come back. Then a crash between sending and recording 'sent' is
  * simulated: Grafana finds its annotation and does not post again, Slack re-sends with a note,
- * email re-sends with the same Message-ID.
+ * email re-sends with the same Message-ID. Each "process" is an app started through startApp on
+ * the same database (rules from DRIFTWATCH_ALERT_RULES, channels from the environment, a shorter
+ * delivery backoff through AppOptions.alertDelivery).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rowsForTransitions, recordStatus } from '../src/alerts/outbox.js'
-import { AlertService, type AlertServiceDeps } from '../src/alerts/service.js'
+import { startApp, type App } from '../src/app.js'
 import { DEFAULT_FILE_CONFIG } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
-import { parseRuleFile } from '../src/rules/parse.js'
 import { openStore, type Store } from '../src/store/clickhouse.js'
-import { migrate } from '../src/store/migrate.js'
-import { channelsFor, insertDrift } from './support/alerts.js'
+import { channelEnvFor, insertDrift } from './support/alerts.js'
 import { grafanaReceiver, slackReceiver } from './support/http-receiver.js'
 import { queryRows } from './support/query.js'
 import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.js'
-import { testConfig } from './support/config.js'
+import { dropTestResources, testConfig } from './support/config.js'
 import { waitFor } from './support/wait.js'
 
 const DAY = 86_400_000
@@ -27,53 +30,51 @@ const RULES = `rules:\n  - name: psi\n    metric: drift\n    statistic: psi\n   
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('delivery through outages and restarts', () => {
-  const config = testConfig({ kafka: false })
+  const rulesDir = mkdtempSync(join(tmpdir(), 'driftwatch-rules-'))
+  let config: ReturnType<typeof testConfig>
   const slack = slackReceiver()
   const grafana = grafanaReceiver()
   let smtp: SmtpReceiver
+  /** The test's own connection, for metric rows and outbox reads while no app runs. */
   let store: Store
-  let deps: AlertServiceDeps
-  const services: AlertService[] = []
-  const service = () => {
-    const s = new AlertService(deps)
-    services.push(s)
-    return s
+  const apps: App[] = []
+  /** A new process: the app with its alert service (resuming pending deliveries), no evaluator loop. */
+  const service = async () => {
+    const app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true, alertDelivery: { backoff: { baseMs: 400, capMs: 4000 } } })
+    apps.push(app)
+    return Object.assign(app.alerts!, { stopApp: () => app.stop() })
   }
   const outbox = () => queryRows<{ channel: string; status: string; attempts: number; last_error: string }>(store, `SELECT channel, status, attempts, last_error FROM {db}.alert_outbox FINAL ORDER BY channel`)
 
   beforeAll(async () => {
     await Promise.all([slack.up(), grafana.up()])
     smtp = await startSmtpReceiver({ user: 'alerts', password: 's3cret' })
+    writeFileSync(join(rulesDir, 'rules.yaml'), RULES)
+    config = testConfig({ kafka: false, env: { ...channelEnvFor({ slack, grafana, smtp }), SMTP_USER: 'alerts', SMTP_PASSWORD: 's3cret', DRIFTWATCH_ALERT_RULES: rulesDir } })
     store = openStore(config.clickhouse)
-    await migrate(store)
-    const channels = channelsFor({ slack, grafana, smtp })
-    deps = {
-      store, rules: parseRuleFile(RULES, 'rules.yaml'), file: DEFAULT_FILE_CONFIG, logger: createLogger(config.logLevel),
-      channels: { ...channels, email: { ...channels.email!, smtp: { ...channels.email!.smtp, user: 'alerts', password: 's3cret' } } },
-      delivery: { backoff: { baseMs: 400, capMs: 4000 } },
-    }
   })
   afterAll(async () => {
-    for (const s of services) await s.stop()
+    for (const app of apps) await app.stop()
     await store?.close()
     await Promise.all([slack.down(), grafana.down(), smtp?.close()])
+    if (config) await dropTestResources(config)
+    rmSync(rulesDir, { recursive: true, force: true })
   })
 
   it('delivers to channels that were down for 30 s exactly once, without holding the others, across a restart', async () => {
     slack.fail(503)
     await grafana.down()
     const outageEnds = Date.now() + OUTAGE_MS
+    const first = await service()
     await insertDrift(store, { day: Math.floor(Date.now() / DAY) - 2, psi: { income: 0.5, employment: 0.3 } })
 
-    const first = service()
-    first.start()
     expect(await first.evaluateNow()).toMatchObject({ transitions: 2, notifications: 1 })
     await first.dispatchNow()
     expect(smtp.mails).toHaveLength(1)
     expect(smtp.mails[0]!.subject).toContain('FIRING critical')
 
     await sleep(6000)
-    await first.stop()
+    await first.stopApp()
     const during = await outbox()
     expect(during.map((r) => [r.channel, r.status])).toEqual([['email', 'sent'], ['grafana', 'pending'], ['slack', 'pending']])
     expect(during[1]!.attempts).toBeGreaterThan(1)
@@ -82,8 +83,7 @@ describe('delivery through outages and restarts', () => {
     expect(slack.requests.length).toBeGreaterThan(1)
 
     // A new process resumes the pending deliveries from the outbox.
-    const second = service()
-    second.start()
+    const second = await service()
     await sleep(Math.max(0, outageEnds - Date.now()))
     slack.fail(null)
     await grafana.up()
@@ -97,7 +97,7 @@ describe('delivery through outages and restarts', () => {
     const after = await outbox()
     expect(after.map((r) => [r.channel, r.status])).toEqual([['email', 'sent'], ['grafana', 'sent'], ['slack', 'sent']])
     expect(after.find((r) => r.channel === 'slack')!.attempts).toBe(slack.requests.length)
-    await second.stop()
+    await second.stopApp()
   }, 90_000)
 
   it('after a crash between sending and recording: Grafana is not posted twice, Slack says it may repeat, email keeps its Message-ID', async () => {
@@ -108,7 +108,7 @@ describe('delivery through outages and restarts', () => {
     // ahead, as after a clock step back: the next status changes must still win.
     for (const row of rows) await recordStatus(store, { ...row, status: 'sending', version: Date.now() + 3_600_000 })
 
-    const third = service()
+    const third = await service()
     await third.dispatchNow()
     expect(grafana.accepted.filter((r) => r.method === 'POST')).toHaveLength(1)
     expect(grafana.requests.at(-1)!.method).toBe('GET')

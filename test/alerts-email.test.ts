@@ -1,23 +1,23 @@
 /**
  * End to end on real Kafka: a loan model's predictions and labels, with income shifted in the
- * last days, go through the pipeline; the evaluator stores the metrics; the alert service, with
- * the default rules shipped in alerts/, fires feature drift; a real SMTP server receives the
+ * last days, go through the pipeline (startApp, with its alert service as `driftwatch start`
+ * runs it: rules from the rule directory, channels from the environment); the evaluator stores
+ * the metrics; the alert service, with the default rules shipped in alerts/, fires feature drift; a real SMTP server receives the
  * email, and the parsed MIME message names the model, the features, the value, the threshold,
  * the window and the dashboard link. Slack gets the same alert as a valid Block Kit message.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadRules, BUNDLED_RULES_DIR } from '../src/alerts/load-rules.js'
-import { AlertService } from '../src/alerts/service.js'
+import { BUNDLED_RULES_DIR } from '../src/alerts/load-rules.js'
 import { startApp, type App } from '../src/app.js'
 import { parseFileConfig } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
 import { formatValue } from '../src/rules/symbols.js'
-import { channelsFor } from './support/alerts.js'
+import { channelEnvFor } from './support/alerts.js'
 import { blockKitProblems } from './support/block-kit.js'
 import { slackReceiver } from './support/http-receiver.js'
 import { count, queryRows } from './support/query.js'
 import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.js'
-import { testConfig } from './support/config.js'
+import { dropTestResources, testConfig } from './support/config.js'
 import { loanTraffic } from './support/traffic.js'
 import { waitFor } from './support/wait.js'
 
@@ -25,7 +25,7 @@ const DAY = 86_400_000
 const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
 
 describe('drift in the stream fires an alert email', () => {
-  const config = testConfig()
+  let config: ReturnType<typeof testConfig>
   const data = loanTraffic(4, 400)
   const startMs = Math.min(...data.predictions.map((p) => Number(p.event_time)))
   const firstDay = Math.floor(startMs / DAY) * DAY
@@ -38,17 +38,18 @@ describe('drift in the stream fires an alert email', () => {
   const slack = slackReceiver()
   let smtp: SmtpReceiver
   let app: App
-  let alerts: AlertService
 
   beforeAll(async () => {
     smtp = await startSmtpReceiver()
     await slack.up()
-    app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false })
+    config = testConfig({ env: { ...channelEnvFor({ smtp, slack, dashboard: 'http://grafana.example:3000' }), DRIFTWATCH_ALERT_RULES: BUNDLED_RULES_DIR } })
+    // The evaluator is driven by the test; its passes run the alert rules, as in driftwatch start.
+    app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false, alerts: true })
   })
   afterAll(async () => {
-    await alerts?.stop()
     await app?.stop()
     await Promise.all([smtp?.close(), slack.down()])
+    if (config) await dropTestResources(config)
   })
 
   it('emails the drifted features of the newest window with value, threshold, window and link', async () => {
@@ -57,13 +58,7 @@ describe('drift in the stream fires an alert email', () => {
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === data.predictions.length, { what: 'predictions', timeoutMs: 90_000 })
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.ground_truth FINAL'), (c) => c === data.labels.length, { what: 'labels', timeoutMs: 90_000 })
     await app.evaluator.evaluateNow()
-
-    alerts = new AlertService({
-      store: app.store, rules: loadRules(BUNDLED_RULES_DIR), file, logger: createLogger(config.logLevel),
-      channels: channelsFor({ smtp, slack, dashboard: 'http://grafana.example:3000' }),
-    })
-    await alerts.evaluateNow()
-    await alerts.dispatchNow()
+    await app.alerts!.dispatchNow()
 
     const lastWindow = firstDay + 3 * DAY
     const drifted = await queryRows<{ column: string; psi: number }>(

@@ -3,21 +3,24 @@
  * several features of one window fires one grouped notification per channel; evaluating again
  * sends nothing; a feature that recovers resolves with a notification; a muted rule holds its
  * notifications until it is unmuted; `alerts list` shows the delivery status per channel.
+ * The alert service is the one startApp builds (rules from DRIFTWATCH_ALERT_RULES, channels from
+ * the environment); the test drives its passes.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AlertService } from '../src/alerts/service.js'
+import { startApp, type App } from '../src/app.js'
 import { runAlertsList, runAlertsMute, runAlertsUnmute } from '../src/cli/alerts.js'
 import { DEFAULT_FILE_CONFIG } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
-import { parseRuleFile } from '../src/rules/parse.js'
-import { openStore, type Store } from '../src/store/clickhouse.js'
-import { migrate } from '../src/store/migrate.js'
-import { channelsFor, GRAFANA_TOKEN, insertDrift } from './support/alerts.js'
+import type { Store } from '../src/store/clickhouse.js'
+import { channelEnvFor, GRAFANA_TOKEN, insertDrift } from './support/alerts.js'
 import { annotationProblems, blockKitProblems } from './support/block-kit.js'
 import { grafanaReceiver, slackReceiver } from './support/http-receiver.js'
 import { queryRows } from './support/query.js'
 import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.js'
-import { testConfig } from './support/config.js'
+import { dropTestResources, testConfig } from './support/config.js'
 
 const DAY = 86_400_000
 const today = Math.floor(Date.now() / DAY)
@@ -32,15 +35,16 @@ const RULES = `rules:
 `
 
 describe('alert lifecycle, grouping, dedup and silences', () => {
-  const config = testConfig({ kafka: false })
+  const rulesDir = mkdtempSync(join(tmpdir(), 'driftwatch-rules-'))
+  let config: ReturnType<typeof testConfig>
   const slack = slackReceiver()
   const grafana = grafanaReceiver()
   let smtp: SmtpReceiver
+  let app: App
   let store: Store
-  let alerts: AlertService
   const pass = async () => {
-    const report = await alerts.evaluateNow()
-    await alerts.dispatchNow()
+    const report = await app.alerts!.evaluateNow()
+    await app.alerts!.dispatchNow()
     return report
   }
   const lines: string[] = []
@@ -49,18 +53,17 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
   beforeAll(async () => {
     await Promise.all([slack.up(), grafana.up()])
     smtp = await startSmtpReceiver()
-    store = openStore(config.clickhouse)
-    await migrate(store)
-    alerts = new AlertService({
-      store, rules: parseRuleFile(RULES, 'test-rules.yaml'), file: DEFAULT_FILE_CONFIG, channels: channelsFor({ slack, grafana, smtp }),
-      logger: createLogger(config.logLevel),
-    })
-    alerts.start()
+    writeFileSync(join(rulesDir, 'test-rules.yaml'), RULES)
+    config = testConfig({ kafka: false, env: { ...channelEnvFor({ slack, grafana, smtp }), DRIFTWATCH_ALERT_RULES: rulesDir } })
+    // Embedded, with no evaluator loop: the alert rules run only when the test asks.
+    app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true })
+    store = app.store
   })
   afterAll(async () => {
-    await alerts?.stop()
-    await store?.close()
+    await app?.stop()
     await Promise.all([slack.down(), grafana.down(), smtp?.close()])
+    if (config) await dropTestResources(config)
+    rmSync(rulesDir, { recursive: true, force: true })
   })
 
   it('fires one grouped notification per channel for the drifted features of a window', async () => {

@@ -1,17 +1,25 @@
 /**
  * Exactly-once effect under crashes: 100,000 predictions and 50,000 labels on real Kafka, the
- * pipeline (`driftwatch start`, a child process) killed with SIGKILL three times mid-stream and
- * restarted on the same chDB directory. The stored counts must equal the produced counts
- * exactly, with no duplicates and no dead letters.
+ * pipeline (`driftwatch start`, a child process, evaluating every 2 s) killed with SIGKILL three
+ * times mid-stream and restarted on the same chDB directory. Afterwards:
+ *  - the stored events equal the produced ones: FINAL counts, and raw (non-FINAL) counts equal to
+ *    the distinct ids, so no replay inserted a row twice (the input has no duplicates). Background
+ *    merges of the ReplacingMergeTree tables would remove duplicates and hide them, so merges of
+ *    predictions and ground_truth are turned off for this database (max_bytes_to_merge_at_max_space_in_pool = 1);
+ *  - the metric rows count every event once: over window_summary, newest version per window,
+ *    sum(predictions) and sum(labeled) equal the produced totals (the evaluation the last child
+ *    was doing is completed first, evaluating only windows still due, see evaluate-until-idle.ts);
+ *  - no dead letters.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { Kafka, logLevel } from 'kafkajs'
 import { startApp, type App } from '../src/app.js'
 import { createLogger } from '../src/observability/logger.js'
-import { TEST_PSEUDONYMIZATION_KEY, testConfig, uniqueName } from './support/config.js'
+import { dropTestResources, TEST_PSEUDONYMIZATION_KEY, testConfig, uniqueName } from './support/config.js'
 import { prediction } from './support/events.js'
 import { waitFor } from './support/wait.js'
 
@@ -24,8 +32,11 @@ describe('crash recovery', () => {
   const db = uniqueName('crash')
   const dataDir = join(infra.chdbDataDir, db)
   const config = testConfig({ partitions: 6, env: { CLICKHOUSE_DATABASE: db } })
+  // Hourly windows (the default for an unlisted model), evaluated often, so kills also land mid-evaluation.
+  const configFile = join(dataDir, 'driftwatch.yaml')
   const env = {
     ...process.env,
+    DRIFTWATCH_CONFIG: configFile,
     KAFKA_BROKERS: infra.kafkaBrokers,
     SCHEMA_REGISTRY_URL: infra.registryUrl,
     CLICKHOUSE_DATABASE: db,
@@ -46,12 +57,21 @@ describe('crash recovery', () => {
   afterAll(async () => {
     child?.kill('SIGKILL')
     await producerApp?.stop()
+    await dropTestResources(config)
   })
 
   it('stores exactly what was produced after three kill -9 restarts', { timeout: 600_000 }, async () => {
     // Publish-only, on this process's own chDB directory (the one every test file shares): it
     // never opens the child's directory, and never switches directories within the process.
     producerApp = await startApp(config, createLogger('error'), { consume: false, evaluate: false })
+    mkdirSync(dataDir, { recursive: true })
+    writeFileSync(configFile, 'evaluation:\n  interval: 2s\n')
+    const tsx = join(root, 'node_modules/tsx/dist/cli.mjs')
+    await promisify(execFile)(process.execPath, [
+      tsx, join(root, 'test/support/prepare-database.ts'),
+      'ALTER TABLE {db}.predictions MODIFY SETTING max_bytes_to_merge_at_max_space_in_pool = 1',
+      'ALTER TABLE {db}.ground_truth MODIFY SETTING max_bytes_to_merge_at_max_space_in_pool = 1',
+    ], { env })
     const base = Date.now() - 3 * 86_400_000
     for (let i = 0; i < PREDICTIONS; i += 2000) {
       const batch = Array.from({ length: 2000 }, (_, j) => prediction({ prediction_id: `c-${i + j}`, event_time: base + (i + j) * 1000 }))
@@ -86,14 +106,35 @@ describe('crash recovery', () => {
     await new Promise((r) => last.once('exit', r))
     await admin.disconnect()
 
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'test/support/chdb-query.ts'), dataDir, db,
-      `SELECT (SELECT count() FROM {db}.predictions FINAL) AS predictions,
-              (SELECT uniqExact(prediction_id) FROM {db}.predictions) AS unique_predictions,
-              (SELECT count() FROM {db}.ground_truth FINAL) AS labels,
-              (SELECT uniqExact(prediction_id) FROM {db}.ground_truth) AS unique_labels,
-              (SELECT count() FROM {db}.dead_letters) AS dead_letters`,
-    ])
-    expect(JSON.parse(stdout)).toEqual([{ predictions: String(PREDICTIONS), unique_predictions: String(PREDICTIONS), labels: String(LABELS), unique_labels: String(LABELS), dead_letters: '0' }])
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'test/support/evaluate-until-idle.ts'),
+        `SELECT (SELECT count() FROM {db}.predictions FINAL) AS predictions,
+                (SELECT count() FROM {db}.predictions) AS raw_predictions,
+                (SELECT uniqExact(prediction_id) FROM {db}.predictions) AS unique_predictions,
+                (SELECT count() FROM {db}.ground_truth FINAL) AS labels,
+                (SELECT count() FROM {db}.ground_truth) AS raw_labels,
+                (SELECT uniqExact(prediction_id) FROM {db}.ground_truth) AS unique_labels,
+                (SELECT count() FROM {db}.dead_letters) AS dead_letters,
+                (SELECT (count(), sum(p), sum(l)) FROM (
+                   SELECT argMax(predictions, eval_version) AS p, argMax(labeled, eval_version) AS l
+                   FROM {db}.window_summary GROUP BY model_id, model_version, window_start)) AS windows`,
+      ],
+      { env, maxBuffer: 1 << 20 },
+    )
+    const { passes, rows } = JSON.parse(stdout) as { passes: number[]; rows: Record<string, unknown>[] }
+    console.log(`[crash-recovery] windows the helper still evaluated, per pass: ${passes.join(', ')}`)
+    const hours = Math.ceil(PREDICTIONS / 3600) + 1 // event times span 27.8 h: 28 or 29 hourly windows
+    const [row] = rows
+    expect(row).toMatchObject({
+      predictions: String(PREDICTIONS), raw_predictions: String(PREDICTIONS), unique_predictions: String(PREDICTIONS),
+      labels: String(LABELS), raw_labels: String(LABELS), unique_labels: String(LABELS),
+      dead_letters: '0',
+    })
+    const [windows, predicted, labeled] = row!['windows'] as [string, string, string]
+    expect([Number(predicted), Number(labeled)], 'sum(predictions), sum(labeled) over the newest window_summary rows').toEqual([PREDICTIONS, LABELS])
+    expect(Number(windows)).toBeGreaterThanOrEqual(hours - 1)
+    expect(Number(windows)).toBeLessThanOrEqual(hours)
   })
 })

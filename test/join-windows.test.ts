@@ -98,4 +98,19 @@ describe('join and windows', () => {
     await consumer.disconnect()
     expect(seen).toEqual([{ key: 'never-1', code: 'DW_ORPHAN_LABEL' }])
   })
+
+  it('re-evaluates a closed window under a new version when a late prediction arrives, dropping nothing', async () => {
+    const w0 = w1 - 5 * HOUR
+    // The second prediction moves the watermark past w0 (allowedLateness 0s): w0 is closed when evaluated.
+    await app.publisher.publishPredictions([prediction({ prediction_id: 'lp-1', model_id: 'm', event_time: w0 + 1000 }), prediction({ prediction_id: 'lp-2', model_id: 'm', event_time: w0 + 2 * HOUR + 1000 })])
+    await waitFor(async () => (await app.evaluator.evaluateNow(), summary(w0)), (s) => s?.predictions === '1', { what: 'w0 evaluated' })
+    const [closed] = await queryRows<{ closed: number }>(app.store, `SELECT closed FROM {db}.window_summary FINAL WHERE model_id = 'm' AND window_start = fromUnixTimestamp64Milli({t:Int64})`, { t: w0 })
+    expect(closed).toEqual({ closed: 1 })
+    const first = await summary(w0)
+
+    await app.publisher.publishPredictions([prediction({ prediction_id: 'lp-late', model_id: 'm', event_time: w0 + 5000 })])
+    await waitFor(async () => (await app.evaluator.evaluateNow(), summary(w0)), (s) => s?.predictions === '2', { what: 'w0 re-evaluated with the late prediction' })
+    expect(Number((await summary(w0))!.eval_version)).toBeGreaterThan(Number(first!.eval_version))
+    expect(await count(app.store, `SELECT count() AS c FROM {db}.dead_letters WHERE source_topic = {t:String}`, { t: config.topics.predictions })).toBe(0)
+  })
 })

@@ -1,36 +1,23 @@
 /**
- * Self-monitoring on real Kafka, the schema registry and ClickHouse: the pipeline is wired with
- * the metrics decorators and samplers (as the composition root wires them), traffic goes through
- * it, and GET /metrics is scraped over HTTP with a read token. Then ClickHouse fails (fault
- * injection): /readyz answers 503 naming it, and the write-error and retry series move.
+ * Self-monitoring on real Kafka, the schema registry and ClickHouse: the app is started through
+ * startApp with a metrics registry (as `driftwatch start` does), with /metrics and /readyz served
+ * as `driftwatch start` serves them, and GET /metrics is scraped over HTTP with a read token.
+ * ClickHouse fails twice (fault injection at the client edge): first while the traffic arrives, so
+ * the consumer is stuck retrying and the lag shows everything published; then after consumption,
+ * when /readyz answers 503 naming it, and the write-error and retry series move.
  */
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs'
+import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type App } from '../src/app.js'
 import { DEFAULT_FILE_CONFIG } from '../src/config/file.js'
 import { startHttpServer, type RunningHttpServer } from '../src/http/listen.js'
 import { httpSecurity } from '../src/http/security-policy.js'
-import { dlqTopic } from '../src/ingest/dead-letter.js'
-import { Joiner } from '../src/join/joiner.js'
 import { createKafka } from '../src/kafka/client.js'
-import { startKafkaSource, type RunningSource } from '../src/kafka/source.js'
-import { ensureTopics } from '../src/kafka/topics.js'
 import { alertDeliveryRecorder } from '../src/observability/alert-deliveries.js'
-import { instrumentDeadLetterSink, instrumentHandlers } from '../src/observability/instrument-pipeline.js'
-import { instrumentStore } from '../src/observability/instrument-store.js'
 import { createLogger } from '../src/observability/logger.js'
 import { createMetrics } from '../src/observability/metrics.js'
-import { startPipelineWatch, type PipelineWatch } from '../src/observability/pipeline-watch.js'
 import { createReadiness, type Readiness } from '../src/observability/readiness.js'
-import { createDeadLetterSink } from '../src/pipeline/dead-letter-sink.js'
-import { topicHandlers } from '../src/pipeline/handlers.js'
-import { kafkaPublisher, registerSchemas, type EventPublisher } from '../src/pipeline/publisher.js'
-import type { BatchHandler } from '../src/pipeline/source.js'
-import { registryResolver } from '../src/registry/resolvers.js'
-import type { Store } from '../src/store/clickhouse.js'
-import { migrate } from '../src/store/migrate.js'
-import { createPseudonymizer } from '../src/store/pseudonymize.js'
-import { TEST_PSEUDONYMIZATION_KEY, testConfig } from './support/config.js'
+import { dropTestResources, testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { faultyOpenStore, type FaultSwitch } from './support/faulty-store.js'
 import { count } from './support/query.js'
@@ -62,18 +49,10 @@ function parseExposition(text: string): Sample[] {
 describe('GET /metrics and /readyz on a running pipeline', () => {
   const config = testConfig({ partitions: 3, env: { DRIFTWATCH_API_TOKENS: `ingest:${INGEST},read:${READ}`, DRIFTWATCH_HTTP_PORT: '0' } })
   const logger = createLogger(config.logLevel)
-  const groupId = config.kafka!.groupId
   const topics = [config.topics.predictions, config.topics.groundTruth]
   const fault: FaultSwitch = { down: false, rejected: 0 }
   const metrics = createMetrics()
-  const kafka = createKafka(config.kafka!, logger)
-  let store: Store
-  let producer: Producer
-  let publisher: EventPublisher
-  let joiner: Joiner
-  let source: RunningSource | null = null
-  let handlers: Record<string, BatchHandler>
-  let watch: PipelineWatch
+  let app: App
   let readiness: Readiness
   let http: RunningHttpServer
 
@@ -83,67 +62,56 @@ describe('GET /metrics and /readyz on a running pipeline', () => {
   }
   const value = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
     samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0)
+  const sampleNow = () => app.watch!.sampleNow().catch(() => undefined)
 
   beforeAll(async () => {
-    // The composition root's wiring, with the metrics passed down (see docs/operations.md).
-    store = instrumentStore(faultyOpenStore(fault)(config.clickhouse), metrics)
-    await migrate(store)
-    const admin = kafka.admin()
-    await admin.connect()
-    await ensureTopics(admin, config.topics)
-    await admin.disconnect()
-    const registry = new SchemaRegistry({ host: config.registryUrl! })
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
-    await producer.connect()
-    publisher = kafkaPublisher(producer, registry, await registerSchemas(registry, config.topics), config.topics)
-    joiner = new Joiner(store, DEFAULT_FILE_CONFIG)
-    const privacy = { pseudonymize: createPseudonymizer(TEST_PSEUDONYMIZATION_KEY), piiFeatures: () => new Set<string>() }
-    const deadLetters = instrumentDeadLetterSink(
-      createDeadLetterSink(store, async (topic, messages) => {
-        await producer.send({ topic, acks: -1, messages })
-      }),
-      metrics,
-    )
-    handlers = instrumentHandlers(
-      topicHandlers({ store, file: DEFAULT_FILE_CONFIG, topics: config.topics, joiner, deadLetters, resolver: registryResolver(registry), now: Date.now, logger, privacy }),
-      metrics,
-    )
-    watch = startPipelineWatch({ metrics, store, joinIndex: joiner.index, logger, kafka: { client: kafka, groupId, topics }, lagIntervalMs: 3_600_000, pendingLabelsIntervalMs: 3_600_000 })
-    readiness = createReadiness({ store, kafka, registryUrl: config.registryUrl, logger })
-    http = await startHttpServer({ http: config.http, security: httpSecurity(config), file: DEFAULT_FILE_CONFIG, publisher, logger, metrics: metrics.registry, readiness })
+    // As `driftwatch start` (src/cli/start.ts) wires it: the app with the metrics, then readiness and HTTP.
+    app = await startApp(config, logger, { file: DEFAULT_FILE_CONFIG, metrics, openStore: faultyOpenStore(fault), evaluate: false, alerts: false })
+    readiness = createReadiness({ store: app.store, kafka: createKafka(config.kafka!, logger), registryUrl: config.registryUrl, logger })
+    http = await startHttpServer({ http: config.http, security: httpSecurity(config), file: DEFAULT_FILE_CONFIG, publisher: app.publisher, logger, metrics: metrics.registry, readiness })
 
-    // Traffic before the consumer starts, so the lag is visible: predictions, labels (3 for
-    // predictions that never come), and one record that is not Avro.
+    // ClickHouse goes down before the traffic arrives, so the group cannot commit any of it:
+    // predictions, labels (3 for predictions that never come), and one record that is not Avro.
+    fault.down = true
     const base = Date.now() - 3_600_000
-    await publisher.publishPredictions(Array.from({ length: N }, (_, i) => prediction({ prediction_id: `m-${i}`, event_time: base + i })))
-    await publisher.publishGroundTruth([
+    await app.publisher.publishPredictions(Array.from({ length: N }, (_, i) => prediction({ prediction_id: `m-${i}`, event_time: base + i })))
+    await app.publisher.publishGroundTruth([
       ...Array.from({ length: 10 }, (_, i) => ({ prediction_id: `m-${i}`, label: { class_label: 'approve', value: null }, label_time: base + 60_000, source: 'test' })),
       ...Array.from({ length: 3 }, (_, i) => ({ prediction_id: `never-${i}`, label: { class_label: 'reject', value: null }, label_time: base + 60_000, source: 'test' })),
     ])
-    await producer.send({ topic: config.topics.predictions, acks: -1, messages: [{ key: 'junk-1', value: Buffer.from('not avro at all') }] })
+    const raw = new Kafka({ brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING }).producer()
+    await raw.connect()
+    await raw.send({ topic: config.topics.predictions, acks: -1, messages: [{ key: 'junk-1', value: Buffer.from('not avro at all') }] })
+    await raw.disconnect()
   })
 
   afterAll(async () => {
     fault.down = false
     await http?.close()
-    await source?.stop()
-    await watch?.stop()
     await readiness?.close()
-    await producer?.disconnect()
-    await store?.client.command({ query: `DROP DATABASE IF EXISTS ${store.database}` })
-    await store?.close()
-    const admin = new Kafka({ brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING }).admin()
-    await admin.connect()
-    await admin.deleteTopics({ topics: [...topics, ...topics.map(dlqTopic)] })
-    await admin.disconnect()
+    await app?.stop()
+    await dropTestResources(config)
   })
 
-  it('reports the consumer lag of everything published before the group consumed it', async () => {
+  it('reports the consumer lag of everything published while the consumer is stuck retrying it', async () => {
+    // The consumer fetched and is retrying: ClickHouse writes failed, retriably, and nothing else.
+    const failing = await waitFor(
+      async () => (await scrape()).samples,
+      (ss) => value(ss, 'driftwatch_clickhouse_write_errors_total') > 0 && value(ss, 'driftwatch_batch_failures_total', { retriable: 'true' }) > 0,
+      { what: 'write errors and retriable batch failures while ClickHouse is down' },
+    )
+    expect(value(failing, 'driftwatch_batch_failures_total', { retriable: 'false' })).toBe(0)
     // Sampled until every partition reports: right after a broker restart (another test file) the
     // group coordinator may still be loading, and a sample then fails and is retried next time.
-    const samples = await waitFor(
-      async () => (await watch.sampleNow().catch(() => undefined), (await scrape()).samples),
-      (ss) => ss.filter((x) => x.name === 'driftwatch_consumer_lag_messages').length === topics.length * 3,
+    // A sample taken now, not one the sampler took at start-up before all the traffic was there.
+    const { samples } = await waitFor(
+      async () => {
+        const askedAt = Date.now() / 1000
+        await sampleNow()
+        const ss = (await scrape()).samples
+        return { fresh: value(ss, 'driftwatch_sample_timestamp_seconds', { sampler: 'consumer_lag' }) >= askedAt, samples: ss }
+      },
+      ({ fresh, samples: ss }) => fresh && ss.filter((x) => x.name === 'driftwatch_consumer_lag_messages').length === topics.length * 3,
       { what: 'a lag sample for every partition', timeoutMs: 60_000, intervalMs: 1000 },
     )
     const lag = samples.filter((s) => s.name === 'driftwatch_consumer_lag_messages')
@@ -152,14 +120,15 @@ describe('GET /metrics and /readyz on a running pipeline', () => {
     expect(value(samples, 'driftwatch_consumer_lag_messages', { topic: config.topics.groundTruth })).toBe(13)
   })
 
-  it('after consumption: events by topic, dead letters by code, latencies, join index, pending labels, lag 0', async () => {
-    // Started only now, so that the lag above was measured before the group committed anything.
-    source = await startKafkaSource({ kafka, groupId, handlers, logger })
-    await waitFor(() => count(store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === N, { what: 'the predictions stored' })
-    await waitFor(() => count(store, 'SELECT count() AS c FROM {db}.ground_truth FINAL'), (c) => c === 13, { what: 'the labels stored' })
+  it('once ClickHouse is back: events by topic, dead letters by code, latencies, join index, pending labels, lag 0', async () => {
+    fault.down = false
+    await new Promise((r) => setTimeout(r, 100)) // rejections of calls made before the switch are counted
+    const errorsWhileDown = value((await scrape()).samples, 'driftwatch_clickhouse_write_errors_total')
+    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === N, { what: 'the predictions stored' })
+    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.ground_truth FINAL'), (c) => c === 13, { what: 'the labels stored' })
     await waitFor(
       async () => {
-        await watch.sampleNow()
+        await app.watch!.sampleNow()
         return value((await scrape()).samples, 'driftwatch_consumer_lag_messages')
       },
       (lag) => lag === 0,
@@ -178,7 +147,8 @@ describe('GET /metrics and /readyz on a running pipeline', () => {
     for (const table of ['predictions', 'ground_truth', 'dead_letters', 'window_marks']) {
       expect(value(samples, 'driftwatch_clickhouse_write_duration_seconds_count', { table }), table).toBeGreaterThanOrEqual(1)
     }
-    expect(value(samples, 'driftwatch_clickhouse_write_errors_total')).toBe(0)
+    expect(value(samples, 'driftwatch_clickhouse_write_errors_total'), 'write errors after ClickHouse came back').toBe(errorsWhileDown)
+    expect(value(samples, 'driftwatch_batch_failures_total', { retriable: 'false' })).toBe(0)
     expect(value(samples, 'driftwatch_join_index_size')).toBe(N)
     expect(value(samples, 'driftwatch_join_index_capacity')).toBe(DEFAULT_FILE_CONFIG.join.indexSize)
     expect(value(samples, 'driftwatch_pending_labels')).toBe(3)
@@ -197,6 +167,7 @@ describe('GET /metrics and /readyz on a running pipeline', () => {
     expect(ready.status).toBe(200)
     expect(await ready.json()).toEqual({ status: 'ready', checks: { clickhouse: { status: 'ok' }, kafka: { status: 'ok' }, registry: { status: 'ok' } } })
 
+    const before = (await scrape()).samples
     fault.down = true
     const down = await fetch(`${http.url}/readyz`)
     expect(down.status).toBe(503)
@@ -206,15 +177,17 @@ describe('GET /metrics and /readyz on a running pipeline', () => {
     })
 
     // The outage shows in the write-error and retry series too, and the scrape itself still works.
-    await publisher.publishPredictions([prediction({ prediction_id: 'during-outage', event_time: Date.now() - 60_000 })])
+    await app.publisher.publishPredictions([prediction({ prediction_id: 'during-outage', event_time: Date.now() - 60_000 })])
     const during = await waitFor(
       async () => (await scrape()).samples,
-      (s) => value(s, 'driftwatch_clickhouse_write_errors_total', { table: 'predictions' }) > 0 && value(s, 'driftwatch_batch_failures_total', { retriable: 'true' }) > 0,
+      (s) =>
+        value(s, 'driftwatch_clickhouse_write_errors_total', { table: 'predictions' }) > value(before, 'driftwatch_clickhouse_write_errors_total', { table: 'predictions' }) &&
+        value(s, 'driftwatch_batch_failures_total', { retriable: 'true' }) > value(before, 'driftwatch_batch_failures_total', { retriable: 'true' }),
       { what: 'write errors and retriable batch failures during the outage' },
     )
     expect(value(during, 'driftwatch_batch_failures_total', { retriable: 'false' })).toBe(0)
     fault.down = false
     expect((await fetch(`${http.url}/readyz`)).status).toBe(200)
-    await waitFor(() => count(store, "SELECT count() AS c FROM {db}.predictions FINAL WHERE prediction_id = 'during-outage'"), (c) => c === 1, { what: 'the retried batch stored' })
+    await waitFor(() => count(app.store, "SELECT count() AS c FROM {db}.predictions FINAL WHERE prediction_id = 'during-outage'"), (c) => c === 1, { what: 'the retried batch stored' })
   })
 })

@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger.js'
 import type { Store } from '../store/clickhouse.js'
 import type { AlertChannelsConfig } from '../config/alerts-env.js'
 import { loadRules, rulesDirectory } from './load-rules.js'
-import { AlertService } from './service.js'
+import { AlertService, type AlertServiceDeps } from './service.js'
 
 export interface CreateAlertServiceOptions {
   readonly store: Store
@@ -16,12 +16,14 @@ export interface CreateAlertServiceOptions {
   readonly channels: AlertChannelsConfig
   readonly logger: Logger
   readonly now?: () => number
+  /** Retry policy of deliveries (default DEFAULT_DELIVERY); tests shorten the backoff. */
+  readonly delivery?: AlertServiceDeps['delivery']
 }
 
 export function createAlertService(o: CreateAlertServiceOptions): AlertService {
   const dir = rulesDirectory(o.channels.rulesDir)
   const rules = loadRules(dir)
-  const service = new AlertService({ store: o.store, rules, file: o.file, channels: o.channels, logger: o.logger, now: o.now })
+  const service = new AlertService({ store: o.store, rules, file: o.file, channels: o.channels, logger: o.logger, now: o.now, delivery: o.delivery })
   const configured = new Set(service.channels)
   for (const r of rules.rules) {
     if (!r.channels.some((c) => configured.has(c))) o.logger.warn({ rule: r.name, channels: r.channels }, 'none of this rule\'s channels is configured: its alerts are recorded but not sent')

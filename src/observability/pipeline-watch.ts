@@ -51,7 +51,10 @@ export function startPipelineWatch(o: PipelineWatchOptions): PipelineWatch {
   }
   return {
     sampleNow: async () => {
-      await Promise.all(samplers.map((s) => s.sampleNow()))
+      // Every sampler finishes before this settles, even when one fails (Promise.all would reject
+      // while the others are still sampling, and a scrape right after would read their old values).
+      const failed = (await Promise.allSettled(samplers.map((s) => s.sampleNow()))).find((r) => r.status === 'rejected')
+      if (failed) throw failed.reason
     },
     stop: async () => {
       await Promise.all(samplers.map((s) => s.stop()))

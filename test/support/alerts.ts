@@ -7,13 +7,20 @@ import type { SmtpReceiver } from './smtp-receiver.js'
 
 export const GRAFANA_TOKEN = 'glsa_test_token_0123456789'
 
-export function channelsFor(r: { slack?: HttpReceiver; grafana?: HttpReceiver; smtp?: SmtpReceiver; dashboard?: string }): AlertChannelsConfig {
-  const { config, problems } = parseAlertChannelsEnv({
+type Receivers = { slack?: HttpReceiver; grafana?: HttpReceiver; smtp?: SmtpReceiver; dashboard?: string }
+
+/** The environment variables that point the alert channels at local receivers (for startApp via testConfig). */
+export function channelEnvFor(r: Receivers): Record<string, string> {
+  return {
     ...(r.slack ? { SLACK_WEBHOOK_URL: `${r.slack.url}/services/T000/B000/XXXX` } : {}),
     ...(r.grafana ? { GRAFANA_URL: r.grafana.url, GRAFANA_API_TOKEN: GRAFANA_TOKEN } : {}),
     ...(r.smtp ? { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(r.smtp.port), SMTP_TLS: 'none', ALERT_EMAIL_FROM: 'driftwatch@example.com', ALERT_EMAIL_TO: 'ml-oncall@example.com' } : {}),
     DASHBOARD_BASE_URL: r.dashboard ?? 'http://grafana.example:3000',
-  })
+  }
+}
+
+export function channelsFor(r: Receivers): AlertChannelsConfig {
+  const { config, problems } = parseAlertChannelsEnv(channelEnvFor(r))
   if (!config) throw new Error(problems.join('\n'))
   return config
 }
