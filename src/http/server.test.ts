@@ -92,8 +92,10 @@ describe('POST /v1/predictions and /v1/labels', () => {
     expect(s.publisher.predictions.map((c) => c.length)).toEqual([1000, 1000, 500])
   })
 
-  it('accepts an empty array', async () => {
-    expect((await post(server(), '/v1/predictions', [])).json()).toEqual({ results: [], accepted: 0, rejected: 0 })
+  it('refuses an empty array with 400, as docs/http-api.md promises', async () => {
+    const res = await post(server(), '/v1/predictions', [])
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error.code).toBe('DW_VALIDATION_FAILED')
   })
 })
 
