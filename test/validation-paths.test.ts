@@ -134,18 +134,24 @@ describe('one validation rule set for Kafka, HTTP and backfill', () => {
     return new Map(httpCases.map((c, i) => [c.name, results[i]!.status === 'rejected' ? { code: results[i]!.code, path: results[i]!.path } : null]))
   }
 
-  it('labels: the same bad inputs get the same code and path on Kafka, HTTP and the backfill command', async () => {
-    const kafka = await overKafka(config.topics.groundTruth, 'ground_truth', LABEL_CASES, (id) => label({ prediction_id: id }), 'lk-')
-    const overHttpResults = await overHttp('/v1/labels', LABEL_CASES)
+  const expectAll = (cases: readonly Case[], path: string, got: Map<string, { code?: string; path?: string } | null>) => {
+    // Every case against the table, so one report lists every disagreement.
+    const actual = cases.map((c) => ({ case: c.name, path, got: got.get(c.name) ?? null }))
+    expect(actual).toEqual(cases.map((c) => ({ case: c.name, path, got: { code: c.code, path: c.path } })))
+  }
 
-    // The backfill: a JSON Lines file of the same items, each followed by a valid label.
-    const backfillCases = LABEL_CASES.filter((c) => c.json)
-    const lines = backfillCases.flatMap((c, i) => [JSON.stringify(c.json), JSON.stringify(labelJson({ prediction_id: `lb-ok-${i}` }))])
+  // HTTP and the backfill first: they need no consumer for their answers, and the backfill's valid
+  // labels are then stored by a consumer that no poison record has stopped yet.
+  it('labels: HTTP and the backfill command give the table\'s code and path', async () => {
+    const jsonCases = LABEL_CASES.filter((c) => c.json)
+    expectAll(jsonCases, 'http', await overHttp('/v1/labels', LABEL_CASES))
+
+    // A JSON Lines file of the same items, each followed by a valid label.
+    const lines = jsonCases.flatMap((c, i) => [JSON.stringify(c.json), JSON.stringify(labelJson({ prediction_id: `lb-ok-${i}` }))])
     const file = join(dir, 'labels.jsonl')
     writeFileSync(file, `${lines.join('\n')}\n`)
     const err: string[] = []
-    const out: string[] = []
-    const exit = await runBackfillLabels(config, { file, skipInvalid: true, maxErrors: '100' }, { out: (l) => out.push(l), err: (l) => err.push(l), progress: quiet })
+    const exit = await runBackfillLabels(config, { file, skipInvalid: true, maxErrors: '100' }, { out: () => undefined, err: (l) => err.push(l), progress: quiet })
     expect(exit).toBe(0)
     const problems = new Map(
       err.flatMap((l) => {
@@ -153,30 +159,27 @@ describe('one validation rule set for Kafka, HTTP and backfill', () => {
         return m ? [[Number(m[1]), { code: m[2], path: pathOf(m[3]!) }] as const] : []
       }),
     )
-    const backfill = new Map(backfillCases.map((c, i) => [c.name, problems.get(2 * i + 1) ?? null]))
-    await waitFor(() => stored('ground_truth', 'lb-ok-'), (n) => n === backfillCases.length, { what: 'the backfilled valid labels' })
-    expect(problems.size).toBe(backfillCases.length)
-
-    for (const c of LABEL_CASES) {
-      const expected = { code: c.code, path: c.path }
-      if (c.avro) expect({ case: c.name, path: 'kafka', got: kafka.get(c.name) }).toEqual({ case: c.name, path: 'kafka', got: expected })
-      if (c.json) expect({ case: c.name, path: 'http', got: overHttpResults.get(c.name) }).toEqual({ case: c.name, path: 'http', got: expected })
-      if (c.json) expect({ case: c.name, path: 'backfill', got: backfill.get(c.name) }).toEqual({ case: c.name, path: 'backfill', got: expected })
-    }
+    expectAll(jsonCases, 'backfill', new Map(jsonCases.map((c, i) => [c.name, problems.get(2 * i + 1) ?? null])))
+    expect(problems.size).toBe(jsonCases.length)
+    await waitFor(() => stored('ground_truth', 'lb-ok-'), (n) => n === jsonCases.length, { what: 'the backfilled valid labels' })
     // Rejected HTTP items and invalid backfill rows are stored nowhere, not even as dead letters.
     expect(await stored('ground_truth', 'x')).toBe(0)
-    expect((await deadLetters(config.topics.groundTruth)).filter((d) => !d.key.startsWith('lk-bad-'))).toEqual([])
+    expect(await deadLetters(config.topics.groundTruth)).toEqual([])
   })
 
-  it('predictions: the same bad inputs get the same code and path on Kafka and HTTP', async () => {
-    const kafka = await overKafka(config.topics.predictions, 'predictions', PREDICTION_CASES, (id) => predictionAvro({ prediction_id: id }), 'pk-')
-    const overHttpResults = await overHttp('/v1/predictions', PREDICTION_CASES)
-    for (const c of PREDICTION_CASES) {
-      const expected = { code: c.code, path: c.path }
-      if (c.avro) expect({ case: c.name, path: 'kafka', got: kafka.get(c.name) }).toEqual({ case: c.name, path: 'kafka', got: expected })
-      if (c.json) expect({ case: c.name, path: 'http', got: overHttpResults.get(c.name) }).toEqual({ case: c.name, path: 'http', got: expected })
-    }
+  it('predictions: HTTP gives the table\'s code and path', async () => {
+    expectAll(PREDICTION_CASES.filter((c) => c.json), 'http', await overHttp('/v1/predictions', PREDICTION_CASES))
     expect(await stored('predictions', 'x')).toBe(0)
+  })
+
+  it('labels: Kafka gives the table\'s code and path, and stores the valid labels behind each poison one', async () => {
+    const kafka = await overKafka(config.topics.groundTruth, 'ground_truth', LABEL_CASES, (id) => label({ prediction_id: id }), 'lk-')
+    expectAll(LABEL_CASES.filter((c) => c.avro), 'kafka', kafka)
+  })
+
+  it('predictions: Kafka gives the table\'s code and path, and stores the valid predictions behind each poison one', async () => {
+    const kafka = await overKafka(config.topics.predictions, 'predictions', PREDICTION_CASES, (id) => predictionAvro({ prediction_id: id }), 'pk-')
+    expectAll(PREDICTION_CASES.filter((c) => c.avro), 'kafka', kafka)
   })
 
   it('HTTP refuses an empty array with 400', async () => {
@@ -194,20 +197,26 @@ describe('one validation rule set for Kafka, HTTP and backfill', () => {
         "features": ${map((i) => i + 0.5)}, "segments": ${map((i) => `s${i}`)},
         "prediction": {"class_label": "__proto__", "score": null, "value": null, "probabilities": ${map((i) => (i + 1) / 10)}},
         "deployment": {"environment": "production", "variant": "champion"}, "subject_id": null}`
+    const rowsOf = (id: string) =>
+      queryRows<Json>(
+        app.store,
+        `SELECT prediction_id, arraySort(mapKeys(features_num)) AS num, features_num['__proto__'] AS proto, arraySort(mapKeys(segments)) AS seg,
+                arraySort(mapKeys(probabilities)) AS probs FROM {db}.predictions FINAL WHERE prediction_id = {id:String}`,
+        { id },
+      )
+    const sorted = [...keys].sort()
+    const expected = (id: string) => [{ prediction_id: id, num: sorted, proto: 0.5, seg: sorted, probs: sorted }]
+
     const fromKafka = JSON.parse(event('proto-kafka')) as Json
     expect(Object.keys(fromKafka['features'] as Json)).toEqual(keys)
     await producer.send({ topic: config.topics.predictions, messages: [{ key: 'proto-kafka', value: await encode(config.topics.predictions, fromKafka) }] })
+    await waitFor(() => stored('predictions', 'proto-kafka'), (n) => n === 1, { what: 'the prediction from Kafka' })
+    expect(await rowsOf('proto-kafka')).toEqual(expected('proto-kafka'))
+
     const res = await post('/v1/predictions', `[${event('proto-http')}]`)
     expect(res).toMatchObject({ status: 200, body: { accepted: 1, rejected: 0 } })
-
-    await waitFor(() => stored('predictions', 'proto-'), (n) => n === 2, { what: 'both predictions' })
-    const rows = await queryRows<Json>(
-      app.store,
-      `SELECT prediction_id, arraySort(mapKeys(features_num)) AS num, features_num['__proto__'] AS proto, arraySort(mapKeys(segments)) AS seg,
-              arraySort(mapKeys(probabilities)) AS probs FROM {db}.predictions FINAL WHERE startsWith(prediction_id, 'proto-') ORDER BY prediction_id`,
-    )
-    const sorted = [...keys].sort()
-    expect(rows).toEqual(['proto-http', 'proto-kafka'].map((id) => ({ prediction_id: id, num: sorted, proto: 0.5, seg: sorted, probs: sorted })))
+    await waitFor(() => stored('predictions', 'proto-http'), (n) => n === 1, { what: 'the prediction from HTTP' })
+    expect(await rowsOf('proto-http')).toEqual(expected('proto-http'))
     expect(await count(app.store, `SELECT count() AS c FROM {db}.dead_letters FINAL WHERE startsWith(base64Decode(raw_key_base64), 'proto-')`)).toBe(0)
   })
 
