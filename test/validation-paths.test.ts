@@ -194,18 +194,18 @@ describe('one validation rule set for Kafka, HTTP and backfill', () => {
     const map = (v: (i: number) => unknown) => `{${keys.map((k, i) => `"${k}": ${JSON.stringify(v(i))}`).join(', ')}}`
     const event = (id: string) =>
       `{"prediction_id": "${id}", "model_id": "loan-approval", "model_version": "v1", "event_time": ${recent},
-        "features": ${map((i) => i + 0.5)}, "segments": ${map((i) => `s${i}`)},
+        "features": ${map((i) => (i % 2 ? i + 0.5 : `c${i}`))}, "segments": ${map((i) => `s${i}`)},
         "prediction": {"class_label": "__proto__", "score": null, "value": null, "probabilities": ${map((i) => (i + 1) / 10)}},
         "deployment": {"environment": "production", "variant": "champion"}, "subject_id": null}`
     const rowsOf = (id: string) =>
       queryRows<Json>(
         app.store,
-        `SELECT prediction_id, arraySort(mapKeys(features_num)) AS num, features_num['__proto__'] AS proto, arraySort(mapKeys(segments)) AS seg,
+        `SELECT prediction_id, arraySort(mapKeys(features_num)) AS num, features_cat['__proto__'] AS proto, arraySort(mapKeys(features_cat)) AS cat, arraySort(mapKeys(segments)) AS seg,
                 arraySort(mapKeys(probabilities)) AS probs FROM {db}.predictions FINAL WHERE prediction_id = {id:String}`,
         { id },
       )
     const sorted = [...keys].sort()
-    const expected = (id: string) => [{ prediction_id: id, num: sorted, proto: 0.5, seg: sorted, probs: sorted }]
+    const expected = (id: string) => [{ prediction_id: id, num: ['constructor', 'hasOwnProperty'], proto: 'c0', cat: ['__proto__', 'toString'], seg: sorted, probs: sorted }]
 
     const fromKafka = JSON.parse(event('proto-kafka')) as Json
     expect(Object.keys(fromKafka['features'] as Json)).toEqual(keys)
@@ -217,6 +217,13 @@ describe('one validation rule set for Kafka, HTTP and backfill', () => {
     expect(res).toMatchObject({ status: 200, body: { accepted: 1, rejected: 0 } })
     await waitFor(() => stored('predictions', 'proto-http'), (n) => n === 1, { what: 'the prediction from HTTP' })
     expect(await rowsOf('proto-http')).toEqual(expected('proto-http'))
+
+    // The evaluator builds its partials with those names as keys: counted, and nothing else touched.
+    await app.evaluator.evaluateNow()
+    expect(Object.keys(Object.prototype)).toEqual([])
+    const states = await queryRows<{ state: string }>(app.store, `SELECT state FROM {db}.partial_aggregates FINAL WHERE model_id = 'loan-approval'`)
+    const categorical = states.map((r) => (JSON.parse(r.state) as { categorical: Record<string, Record<string, number>> }).categorical)
+    expect(categorical.some((c) => Object.hasOwn(c, '__proto__') && Object.hasOwn(c, 'toString'))).toBe(true)
     expect(await count(app.store, `SELECT count() AS c FROM {db}.dead_letters FINAL WHERE startsWith(base64Decode(raw_key_base64), 'proto-')`)).toBe(0)
   })
 
