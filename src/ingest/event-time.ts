@@ -39,8 +39,9 @@ export function parseTime(v: unknown): number | { problem: string } {
   const m = ISO_TIME.exec(s)
   const ms = m ? Date.parse(s) : NaN
   // Date.parse rolls 2026-02-30 over to March 2: check the calendar day against the month.
-  const daysInMonth = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate() : 0
-  if (!m || Number.isNaN(ms) || Number(m[3]) < 1 || Number(m[3]) > daysInMonth) {
+  const day = m ? Number(m[3]) : 0
+  const dayOk = day >= 1 && (day <= 28 || day <= new Date(Date.UTC(Number(m![1]), Number(m![2]), 0)).getUTCDate())
+  if (!m || Number.isNaN(ms) || !dayOk) {
     return { problem: `"${s.slice(0, 64)}" is not epoch milliseconds or an ISO 8601 time with a zone (Z or ±hh:mm) or a date` }
   }
   return ms

@@ -36,16 +36,22 @@ function readTime(input: Record<string, unknown>, field: string): { ok: true; va
 
 const ownKeys = (x: object) => Object.keys(x)
 
+const recordFields = new WeakMap<avro.Type, ReadonlyMap<string, avro.Type>>()
+function fieldsOf(type: InstanceType<typeof avroTypes.RecordType>): ReadonlyMap<string, avro.Type> {
+  let fields = recordFields.get(type)
+  if (!fields) recordFields.set(type, (fields = new Map(type.fields.map((f) => [f.name, f.type]))))
+  return fields
+}
+
 /** The first field of `value` that the Avro record type does not declare, as a path; null if none. */
 function undeclaredField(type: avro.Type, value: unknown, path: string): string | null {
   if (!isObject(value)) return null
-  const at = (name: string) => (path ? `${path}.${name}` : name)
+  // Loops, not closures: this runs for every HTTP item and backfill row.
   if (type instanceof avroTypes.RecordType) {
-    const fields = new Map(type.fields.map((f) => [f.name, f.type]))
-    const extra = ownKeys(value).find((k) => !fields.has(k))
-    if (extra !== undefined) return at(extra)
+    const fields = fieldsOf(type)
+    for (const k of ownKeys(value)) if (!fields.has(k)) return path ? `${path}.${k}` : k
     for (const [name, fieldType] of fields) {
-      const found = undeclaredField(fieldType, value[name], at(name))
+      const found = undeclaredField(fieldType, value[name], path ? `${path}.${name}` : name)
       if (found) return found
     }
     return null
