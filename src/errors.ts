@@ -19,6 +19,7 @@ export const ErrorCodes = [
   'DW_UNKNOWN_MODEL',
   // join
   'DW_ORPHAN_LABEL',
+  'DW_PREDICTION_ID_CONFLICT',
   // HTTP API
   'DW_UNAUTHORIZED',
   'DW_FORBIDDEN',

@@ -15,6 +15,7 @@ import { DriftwatchError, type ErrorCode } from '../errors.js'
 import { parseGroundTruthJson, type Parsed } from '../ingest/json-events.js'
 import type { GroundTruthEvent } from '../ingest/schemas.js'
 import type { ValidationLimits } from '../ingest/validate.js'
+import { parseTime } from '../ingest/event-time.js'
 
 export const FLAT_COLUMNS = ['prediction_id', 'label', 'label_value', 'label_time', 'source'] as const
 const EVENT_FIELDS = new Set(['prediction_id', 'label', 'label_time', 'source'])
@@ -27,26 +28,11 @@ const fail = (code: ErrorCode, path: string, message: string): Parsed<never> => 
 })
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
 
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2}))?$/
-const EPOCH_MS = /^-?\d{1,16}$/
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i
 
-/** Epoch ms (number or digit string) or ISO 8601 -> ms; anything else -> a message. */
-export function labelTimeMs(v: unknown): number | { problem: string } {
-  if (typeof v === 'number') return v
-  if (typeof v !== 'string') return { problem: 'must be epoch milliseconds or an ISO 8601 time' }
-  const s = v.trim()
-  if (EPOCH_MS.test(s)) return Number(s)
-  const m = ISO_TIME.exec(s)
-  const ms = m ? Date.parse(s) : NaN
-  // Date.parse rolls 2026-02-30 over to March 2: check the calendar day against the month.
-  const daysInMonth = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate() : 0
-  if (!m || Number.isNaN(ms) || Number(m[3]) < 1 || Number(m[3]) > daysInMonth) {
-    return { problem: `"${s.slice(0, 64)}" is not epoch milliseconds or an ISO 8601 time with a zone (Z or ±hh:mm) or a date` }
-  }
-  return ms
-}
+/** Epoch ms (number or digit string) or ISO 8601 -> ms; the one reading HTTP ingest uses too. */
+export const labelTimeMs = parseTime
 
 /** A CSV cell or JSON value for `label_value` -> number | null, or a problem. */
 function labelValue(v: unknown): number | null | { code: ErrorCode; problem: string } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { emptyPartial, mergeAll, mergePartials, type Partial } from './partial-state.js'
+import { add, dict, emptyPartial, mergeAll, mergePartials, type Partial } from './partial-state.js'
 
 const ctx = { positiveClass: '1', protectedAttributes: [], minGroupSize: 30 }
 const part = (k: number): Partial => ({
@@ -22,5 +22,39 @@ describe('partial state', () => {
   it('reads partials stored before the quality counts existed', () => {
     const { rangeChecked: _r, outOfRange: _o, outliers: _x, ...old } = part(1)
     expect(mergePartials(old as Partial, part(2), ctx)).toMatchObject({ rangeChecked: { income: 20 }, outliers: { '4/0': 20 } })
+  })
+})
+
+describe('feature names that are Object.prototype names (stored verbatim since issue #12)', () => {
+  const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty']
+
+  it('counts them as plain keys, as buildPartials adds category counts, without touching Object.prototype', () => {
+    const p = emptyPartial()
+    for (const name of names) {
+      add((p.categorical[name] ??= dict()), 'salaried', 3) // the line buildPartials runs per category row
+      add(p.missing, name, 2)
+      p.numeric[name] ??= [1, 2]
+    }
+    expect(({} as Record<string, unknown>)['salaried']).toBeUndefined()
+    expect(Object.keys(p.categorical)).toEqual(names)
+    expect(Object.keys(p.missing)).toEqual(names)
+    expect(p.categorical['__proto__']).toEqual({ salaried: 3 })
+    expect(p.numeric['constructor']).toEqual([1, 2])
+  })
+
+  it('merges them, also from partials read back from JSON (own __proto__ keys)', () => {
+    const p = emptyPartial()
+    for (const name of names) {
+      add((p.categorical[name] ??= dict()), 'a', 1)
+      add(p.missing, name, 1)
+    }
+    const stored = JSON.parse(JSON.stringify(p)) as Partial
+    expect(Object.keys(stored.missing)).toEqual(names)
+    const merged = mergeAll(new Map([[0, stored], [1, p]]), ctx)
+    expect(Object.keys(merged.missing)).toEqual(names)
+    expect(Object.values(merged.missing)).toEqual([2, 2, 2, 2])
+    expect(merged.categorical['__proto__']).toEqual({ a: 2 })
+    expect(merged.categorical['toString']).toEqual({ a: 2 })
+    expect(({} as Record<string, unknown>)['a']).toBeUndefined()
   })
 })

@@ -55,24 +55,34 @@ const cbpe = cbpeAccumulator()
 const regression = regressionAccumulator()
 export const fairness = (ctx: LabelingContext) => fairnessAccumulator({ minGroupSize: ctx.minGroupSize })
 
+/**
+ * A record keyed by data (feature names, category values, classes, variants) with no prototype:
+ * a feature named `__proto__` or `constructor` is stored verbatim since issue #12, and on `{}`
+ * `categorical['__proto__'] ??= {}` yields Object.prototype, so the counts added to it polluted
+ * every object of the process.
+ */
+export const dict = <V>(): Record<string, V> => Object.create(null) as Record<string, V>
+
 export function emptyPartial(): Partial {
   return {
-    predictions: 0, byVariant: {}, missing: {}, numeric: {}, categorical: {}, labeled: 0, labelDelaySumS: 0, labelCounts: {},
-    confusion: {}, ranking: {}, cbpe: {}, fairness: {}, rangeChecked: {}, outOfRange: {}, outliers: {},
+    predictions: 0, byVariant: dict(), missing: dict(), numeric: dict(), categorical: dict(), labeled: 0, labelDelaySumS: 0, labelCounts: dict(),
+    confusion: dict(), ranking: dict(), cbpe: dict(), fairness: dict(), rangeChecked: dict(), outOfRange: dict(), outliers: dict(),
   }
 }
 
 export const add = (rec: Record<string, number>, k: string, n: number) => {
-  rec[k] = (rec[k] ?? 0) + n
+  rec[k] = (Object.hasOwn(rec, k) ? rec[k]! : 0) + n
 }
 
+/** Merged into a null-prototype record; JSON-parsed partials (own `__proto__` keys) merge the same way. */
 function mergeRecords<S>(a: Record<string, S>, b: Record<string, S>, merge: (x: S, y: S) => S): Record<string, S> {
-  const out: Record<string, S> = { ...a }
-  for (const [k, v] of Object.entries(b)) out[k] = k in out ? merge(out[k]!, v) : v
+  const out = dict<S>()
+  for (const [k, v] of Object.entries(a)) out[k] = v
+  for (const [k, v] of Object.entries(b)) out[k] = Object.hasOwn(out, k) ? merge(out[k]!, v) : v
   return out
 }
 
-const sumCounts = (a: Record<string, number> = {}, b: Record<string, number> = {}) => mergeRecords(a, b, (x, y) => x + y)
+const sumCounts = (a: Record<string, number> = dict(), b: Record<string, number> = dict()) => mergeRecords(a, b, (x, y) => x + y)
 
 export function mergePartials(a: Partial, b: Partial, ctx: LabelingContext): Partial {
   return {
@@ -85,7 +95,7 @@ export function mergePartials(a: Partial, b: Partial, ctx: LabelingContext): Par
     labelDelaySumS: a.labelDelaySumS + b.labelDelaySumS,
     labelCounts: sumCounts(a.labelCounts, b.labelCounts),
     confusion: mergeRecords(a.confusion, b.confusion, confusion.merge),
-    ...(a.regression || b.regression ? { regression: mergeRecords(a.regression ?? {}, b.regression ?? {}, regression.merge) } : {}),
+    ...(a.regression || b.regression ? { regression: mergeRecords(a.regression ?? dict(), b.regression ?? dict(), regression.merge) } : {}),
     ranking: mergeRecords(a.ranking, b.ranking, ranking.merge),
     cbpe: mergeRecords(a.cbpe, b.cbpe, cbpe.merge),
     fairness: mergeRecords(a.fairness, b.fairness, fairness(ctx).merge),

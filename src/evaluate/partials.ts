@@ -6,7 +6,7 @@
  */
 import { cbpeAccumulator, confusionAccumulator, regressionAccumulator, scoreHistogramAccumulator } from '../metrics/performance/index.js'
 import type { Store } from '../store/clickhouse.js'
-import { add, emptyPartial, fairness, type LabelingContext, type Partial } from './partial-state.js'
+import { add, dict, emptyPartial, fairness, type LabelingContext, type Partial } from './partial-state.js'
 import type { QualityBounds } from './quality-bounds.js'
 import { outlierKey } from './quality-rows.js'
 import { outlierQuery, rangeQuery } from './quality-queries.js'
@@ -66,7 +66,7 @@ export async function buildPartials(
     const counts = (part(r.p).numeric[r.k] ??= new Array<number>(size).fill(0))
     counts[r.bin] = (counts[r.bin] ?? 0) + Number(r.c)
   }
-  for (const r of cats) add((part(r.p).categorical[r.k] ??= {}), r.v, Number(r.c))
+  for (const r of cats) add((part(r.p).categorical[r.k] ??= dict()), r.v, Number(r.c))
   for (const r of scores) {
     for (const variant of ['', r.variant]) {
       const pt = part(r.p)
@@ -81,7 +81,7 @@ export async function buildPartials(
     pt.labeled += Number(r.labeled)
     pt.labelDelaySumS += r.delay_s
     const state = regressionStateFromSums(r)
-    const states = (pt.regression ??= {})
+    const states = (pt.regression ??= dict())
     for (const variant of ['', r.variant]) states[variant] = states[variant] ? regression.merge(states[variant]!, state) : state
   }
   for (const r of ranges) {

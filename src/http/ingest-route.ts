@@ -3,7 +3,7 @@
  *
  *   200  the request was processed: every item is accepted (and published) or rejected with its
  *        code, field path and reason
- *   400  the body is not a JSON array          413  more than maxItems items (or too many bytes)
+ *   400  the body is not a JSON array, or empty   413  more than maxItems items (or too many bytes)
  *   503  publishing failed (retriable): nothing is promised, send the whole request again;
  *        items already published are deduplicated by prediction_id downstream
  *
@@ -45,6 +45,7 @@ export function ingestHandler<K extends EventKind>(kind: K, deps: IngestDeps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<IngestResponse> => {
     const body = request.body
     if (!Array.isArray(body)) throw new DriftwatchError('DW_VALIDATION_FAILED', 'the body must be a JSON array of events', { path: '(root)' })
+    if (body.length === 0) throw new DriftwatchError('DW_VALIDATION_FAILED', 'the body is an empty array; send at least one event', { path: '(root)' })
     if (body.length > deps.limits.maxItems) {
       throw new DriftwatchError('DW_PAYLOAD_TOO_LARGE', `the request holds ${body.length} items, the limit is ${deps.limits.maxItems} per request`)
     }

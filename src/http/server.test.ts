@@ -92,8 +92,23 @@ describe('POST /v1/predictions and /v1/labels', () => {
     expect(s.publisher.predictions.map((c) => c.length)).toEqual([1000, 1000, 500])
   })
 
-  it('accepts an empty array', async () => {
-    expect((await post(server(), '/v1/predictions', [])).json()).toEqual({ results: [], accepted: 0, rejected: 0 })
+  it('rejects a time past the JavaScript Date range as an item (200), not as a 500', async () => {
+    const res = await post(server(), '/v1/labels', [{ prediction_id: 'a', label: { class_label: 'yes' }, label_time: 9e15 }])
+    expect(res.statusCode).toBe(200)
+    expect(res.json().results).toEqual([{ index: 0, status: 'rejected', code: 'DW_TIMESTAMP_OUT_OF_RANGE', path: 'label_time', reason: expect.any(String) }])
+  })
+
+  it('keeps a __proto__ feature instead of refusing the whole request', async () => {
+    const s = server()
+    const res = await post(s, '/v1/predictions', `[{"prediction_id":"a","model_id":"m","model_version":"v","event_time":${now - 1},"features":{"__proto__":1,"constructor":2},"prediction":{"score":0.5}}]`, { ...auth('ingest'), 'content-type': 'application/json' })
+    expect(res.json()).toMatchObject({ accepted: 1, rejected: 0 })
+    expect(Object.keys(s.publisher.predictions[0]![0]!.features)).toEqual(['__proto__', 'constructor'])
+  })
+
+  it('refuses an empty array with 400, as docs/http-api.md promises', async () => {
+    const res = await post(server(), '/v1/predictions', [])
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error.code).toBe('DW_VALIDATION_FAILED')
   })
 })
 

@@ -40,6 +40,12 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     // Time to receive a whole request (not to answer it): bounds slow clients holding sockets.
     requestTimeout: 60_000,
+    // Feature and segment names are user data: `__proto__` or `constructor` is a valid name and is
+    // stored verbatim, as on the Kafka path. JSON.parse makes such keys own data properties (no
+    // prototype change), and json-events.ts copies every map into a null-prototype object, so
+    // nothing downstream assigns through them. The default ('error') refused the whole request.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
   })
   // JSON only: without this, fastify's text/plain parser would hand a string to the routes (400)
   // where a wrong Content-Type deserves 415.

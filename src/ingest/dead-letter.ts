@@ -24,7 +24,9 @@ export interface DeadLetterMessage {
 }
 
 export function toDeadLetterMessage({ record, error }: DeadLetter): DeadLetterMessage {
-  const headers: Record<string, Buffer | string> = {}
+  // Null-prototype: kafkajs decodes a header named `__proto__` as an own key; assigning it to a
+  // plain object would set the prototype instead and drop the header from the dead letter.
+  const headers = Object.create(null) as Record<string, Buffer | string>
   for (const [k, v] of Object.entries(record.headers)) if (v !== undefined) headers[k] = v
   Object.assign(headers, {
     'dw.error.code': error.code,

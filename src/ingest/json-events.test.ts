@@ -25,7 +25,7 @@ describe('parsePredictionJson', () => {
   it.each([
     [{ ...valid, model_id: undefined }, 'DW_MISSING_FIELD', 'model_id'],
     [{ ...valid, features: { x: [1] } }, 'DW_VALIDATION_FAILED', 'features.x'],
-    [{ ...valid, colour: 'red' }, 'DW_VALIDATION_FAILED', '(root)'],
+    [{ ...valid, colour: 'red' }, 'DW_VALIDATION_FAILED', 'colour'],
     [{ ...valid, deployment: { variant: 'blue' } }, 'DW_VALIDATION_FAILED', 'deployment.variant'],
     [{ ...valid, prediction_id: '' }, 'DW_BAD_PREDICTION_ID', 'prediction_id'],
     [{ ...valid, prediction_id: 'x'.repeat(257) }, 'DW_BAD_PREDICTION_ID', 'prediction_id'],
@@ -52,5 +52,49 @@ describe('parseGroundTruthJson', () => {
   it('rejects a label with neither class nor value', () => {
     const r = parseGroundTruthJson({ prediction_id: 'p1', label: {}, label_time: now }, now)
     expect(!r.ok && r.error.code).toBe('DW_MISSING_FIELD')
+  })
+})
+
+describe('one rule set with the backfill and the consumers', () => {
+  it.each([
+    [{ ...valid, event_time: '2026-11-21T10:00:00' }, 'DW_VALIDATION_FAILED', 'event_time'], // no zone: read in the local zone
+    [{ ...valid, event_time: 9e15 }, 'DW_TIMESTAMP_OUT_OF_RANGE', 'event_time'], // past the JavaScript Date range
+    [{ ...valid, event_time: '9000000000000000' }, 'DW_TIMESTAMP_OUT_OF_RANGE', 'event_time'],
+    [{ ...valid, prediction: { score: 1.5 } }, 'DW_VALIDATION_FAILED', 'prediction.score'],
+    [{ ...valid, prediction: { score: 0.5, colour: 'red' } }, 'DW_VALIDATION_FAILED', 'prediction.colour'],
+    [{ ...valid, deployment: { environment: 'x', colour: 'red' } }, 'DW_VALIDATION_FAILED', 'deployment.colour'],
+    [JSON.parse(`{"__proto__": {"x": 1}, ${JSON.stringify(valid).slice(1)}`), 'DW_VALIDATION_FAILED', '__proto__'],
+  ])('prediction %# -> %s at %s', (input, code, path) => {
+    const r = parsePredictionJson(input, now)
+    expect(!r.ok && [r.error.code, r.error.context['path']]).toEqual([code, path])
+  })
+
+  it.each([
+    [{ prediction_id: 'p1', label: { class_label: 'a' }, label_time: '2026-11-21T10:00:00' }, 'DW_VALIDATION_FAILED', 'label_time'],
+    [{ prediction_id: 'p1', label: { class_label: 'a' }, label_time: 9e15 }, 'DW_TIMESTAMP_OUT_OF_RANGE', 'label_time'],
+    [{ prediction_id: 'p1', label: { class_label: 'a', colour: 'red' }, label_time: now }, 'DW_VALIDATION_FAILED', 'label.colour'],
+    [{ prediction_id: 'p1', label: { class_label: 'a' }, label_time: now, colour: 'red' }, 'DW_VALIDATION_FAILED', 'colour'],
+  ])('label %# -> %s at %s', (input, code, path) => {
+    const r = parseGroundTruthJson(input, now)
+    expect(!r.ok && [r.error.code, r.error.context['path']]).toEqual([code, path])
+  })
+})
+
+describe('map keys that are Object.prototype names', () => {
+  it('keeps __proto__, constructor, toString and hasOwnProperty in features, segments and probabilities, as own keys', () => {
+    const keys = ['__proto__', 'constructor', 'toString', 'hasOwnProperty']
+    const map = (v: (i: number) => unknown) => `{${keys.map((k, i) => `"${k}": ${JSON.stringify(v(i))}`).join(',')}}`
+    const body = JSON.parse(`{"prediction_id":"p1","model_id":"m","model_version":"v","event_time":${now - 1},
+      "features": ${map((i) => i + 0.5)}, "segments": ${map((i) => `s${i}`)},
+      "prediction": {"score": null, "class_label": "a", "probabilities": ${map((i) => i / 10)}}}`)
+    const r = parsePredictionJson(body, now)
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    for (const m of [r.event.features, r.event.segments, r.event.prediction.probabilities!]) {
+      expect(Object.keys(m)).toEqual(keys)
+      expect(Object.getPrototypeOf(m)).toBeNull()
+    }
+    expect(r.event.features['__proto__']).toBe(0.5)
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
   })
 })

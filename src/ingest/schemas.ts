@@ -49,9 +49,42 @@ export function rawSchema(kind: EventKind): Record<string, unknown> {
 }
 
 /**
+ * An Avro map decoded into a null-prototype object. avsc's MapType reads into `{}` and assigns
+ * `val[key] = ...`, so a key `__proto__` hits Object.prototype's setter and the entry vanishes
+ * (a feature named `__proto__` was silently dropped). With no prototype every key is an own data
+ * key, kept verbatim. Schema resolution (MapType#_update) reuses this `_read`, so records written
+ * with an older or newer schema decode the same way. Reads the Avro map encoding (spec 1.11,
+ * "Complex Types Serialization"): blocks of `count` entries; a negative count is followed by the
+ * block's byte size; a zero count ends the map.
+ */
+class NullPrototypeMapType extends avro.types.MapType {
+  _read(tap: { readLong(): number; skipLong(): void; readString(): string }): Record<string, unknown> {
+    const values = this.valuesType as { _read(t: typeof tap): unknown }
+    const out = Object.create(null) as Record<string, unknown>
+    for (let n = tap.readLong(); n !== 0; n = tap.readLong()) {
+      if (n < 0) {
+        n = -n
+        tap.skipLong()
+      }
+      for (; n > 0; n--) {
+        const key = tap.readString()
+        out[key] = values._read(tap)
+      }
+    }
+    return out
+  }
+}
+
+const nullPrototypeMaps = (schema: avro.Schema, opts: avro.ForSchemaOptions): avro.Type | undefined =>
+  typeof schema === 'object' && schema !== null && !Array.isArray(schema) && (schema as { type?: unknown }).type === 'map'
+    ? new NullPrototypeMapType(schema as avro.Schema, opts)
+    : undefined
+
+/**
  * avsc types in the form avsc gives Avro's nullable unions: a union with null maps to the bare
- * value (wrapUnions: false), so decoded events have the plain shapes above.
+ * value (wrapUnions: false), so decoded events have the plain shapes above. Maps decode into
+ * null-prototype objects (NullPrototypeMapType).
  */
 export function avroType(kind: EventKind): avro.Type {
-  return avro.Type.forSchema(rawSchema(kind) as avro.Schema, { wrapUnions: false })
+  return avro.Type.forSchema(rawSchema(kind) as avro.Schema, { wrapUnions: false, typeHook: nullPrototypeMaps })
 }

@@ -3,6 +3,7 @@
  * as `nowMs`. Returns the first problem as a DriftwatchError (with the field path), or null.
  */
 import { DriftwatchError } from '../errors.js'
+import { describeTime, LATEST_TIME_MS } from './event-time.js'
 import type { GroundTruthEvent, PredictionEvent } from './schemas.js'
 
 export interface ValidationLimits {
@@ -37,11 +38,14 @@ function checkId(id: string, path: string, limits: ValidationLimits): Driftwatch
 }
 
 function checkTime(ms: number, path: string, nowMs: number, limits: ValidationLimits): DriftwatchError | null {
-  if (!Number.isFinite(ms) || ms < limits.minEventTimeMs) {
-    return problem('DW_TIMESTAMP_OUT_OF_RANGE', path, `${ms} is before ${new Date(limits.minEventTimeMs).toISOString()}`)
+  // Messages format times with describeTime: new Date(9e15).toISOString() would throw RangeError.
+  if (!Number.isSafeInteger(ms)) return problem('DW_TIMESTAMP_OUT_OF_RANGE', path, `${ms} is not a time in whole milliseconds since the epoch`)
+  if (ms < limits.minEventTimeMs) {
+    return problem('DW_TIMESTAMP_OUT_OF_RANGE', path, `${ms} is before ${describeTime(limits.minEventTimeMs)}`)
   }
+  if (ms > LATEST_TIME_MS) return problem('DW_TIMESTAMP_OUT_OF_RANGE', path, `${ms} is after ${describeTime(LATEST_TIME_MS)}, the latest time driftwatch stores`)
   if (ms > nowMs + limits.maxFutureMs) {
-    return problem('DW_TIMESTAMP_OUT_OF_RANGE', path, `${new Date(ms).toISOString()} is more than ${limits.maxFutureMs} ms in the future`)
+    return problem('DW_TIMESTAMP_OUT_OF_RANGE', path, `${describeTime(ms)} is more than ${limits.maxFutureMs} ms in the future`)
   }
   return null
 }
@@ -68,6 +72,11 @@ export function validatePrediction(e: PredictionEvent, nowMs: number, limits = D
   if (!finite(p.value)) return problem('DW_NON_FINITE_NUMBER', 'prediction.value', `${p.value} is not a finite number`)
   for (const [k, v] of Object.entries(p.probabilities ?? {})) {
     if (!Number.isFinite(v)) return problem('DW_NON_FINITE_NUMBER', `prediction.probabilities.${k}`, `${v} is not a finite number`)
+  }
+  // A score and the class probabilities are probabilities (docs/events.md).
+  if (p.score !== null && (p.score < 0 || p.score > 1)) return problem('DW_VALIDATION_FAILED', 'prediction.score', `${p.score} is not in [0, 1]`)
+  for (const [k, v] of Object.entries(p.probabilities ?? {})) {
+    if (v < 0 || v > 1) return problem('DW_VALIDATION_FAILED', `prediction.probabilities.${k}`, `${v} is not in [0, 1]`)
   }
   if (p.class_label === null && p.score === null && p.probabilities === null && p.value === null) {
     return problem('DW_MISSING_FIELD', 'prediction', 'needs at least one of class_label, score, probabilities, value')

@@ -20,7 +20,9 @@ import { insertRows } from '../store/insert.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import { windowStart } from '../window/windows.js'
 import { PredictionIndex, type JoinTarget } from './prediction-index.js'
-import { lookupPredictions } from './lookup.js'
+import { lookupModelsById, lookupPredictions } from './lookup.js'
+import { idConflicts } from './id-conflicts.js'
+import type { DriftwatchError } from '../errors.js'
 
 export interface MarkRow {
   model_id: string
@@ -57,6 +59,20 @@ export class Joiner {
       window_ms: window,
       reason,
     }
+  }
+
+  /**
+   * The id rule (id-conflicts.ts) for a batch of valid predictions, before they are stored: ids
+   * in the in-memory index are answered from it (it holds only stored predictions), the others
+   * by one ClickHouse lookup.
+   */
+  async screenPredictions(events: readonly PredictionEvent[]): Promise<(DriftwatchError | null)[]> {
+    const misses = events.filter((e) => !this.index.get(e.prediction_id)).map((e) => e.prediction_id)
+    const stored = await lookupModelsById(this.store, misses)
+    return idConflicts(events, (id) => {
+      const hit = this.index.get(id)
+      return hit ? [hit.modelId] : (stored.get(id) ?? [])
+    })
   }
 
   async onPredictions(events: readonly PredictionEvent[], token: string): Promise<void> {

@@ -29,3 +29,27 @@ export async function lookupPredictions(store: Store, labels: readonly GroundTru
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `join lookup failed: ${(cause as Error).message}`, { cause, retriable: true })
   }
 }
+
+/**
+ * The models holding each of these prediction ids in ClickHouse (ids with none are absent): one
+ * query per batch, on the bloom-filter index over prediction_id. No FINAL: duplicates of one row
+ * name the same model.
+ */
+export async function lookupModelsById(store: Store, ids: readonly string[]): Promise<Map<string, string[]>> {
+  if (ids.length === 0) return new Map()
+  try {
+    const rows = await (
+      await store.client.query({
+        query: `SELECT prediction_id, groupUniqArray(model_id) AS models
+                FROM ${store.database}.predictions
+                WHERE prediction_id IN {ids:Array(String)}
+                GROUP BY prediction_id`,
+        query_params: { ids: [...new Set(ids)] },
+        format: 'JSONEachRow',
+      })
+    ).json<{ prediction_id: string; models: string[] }>()
+    return new Map(rows.map((r) => [r.prediction_id, [...r.models].sort()]))
+  } catch (cause) {
+    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `prediction id lookup failed: ${(cause as Error).message}`, { cause, retriable: true })
+  }
+}

@@ -28,6 +28,12 @@ export interface EventHandlerDeps<T> {
   /** Returns the first problem with the event, or null. `nowMs` is the batch's processing time. */
   readonly validate: (event: T, nowMs: number) => DriftwatchError | null
   readonly toRow: (event: T, source: SourceRecord) => object
+  /**
+   * Rules that need stored state (a prediction_id already used by another model), over the
+   * batch's valid events in order, before anything is stored: one problem or null per event.
+   * Infrastructure failures reject retriable and the batch is retried.
+   */
+  readonly screen?: (events: readonly T[]) => Promise<readonly (DriftwatchError | null)[]>
   readonly deadLetters: DeadLetterSink
   readonly now: () => number
   readonly maxRecordBytes: number
@@ -46,6 +52,12 @@ export function createEventHandler<T>(deps: EventHandlerDeps<T>): BatchHandler {
     const accepted: T[] = []
     const dead: DeadLetter[] = []
     const nowMs = deps.now()
+    const valid: { record: SourceRecord; event: T }[] = []
+    // Bad input is data; infrastructure trouble (retriable) and bugs propagate.
+    const badInput = (record: SourceRecord, e: unknown) => {
+      if (isDriftwatchError(e) && !e.retriable) dead.push({ record, error: e })
+      else throw e
+    }
     for (const record of batch.records) {
       try {
         if ((record.value?.length ?? 0) > deps.maxRecordBytes) {
@@ -55,16 +67,22 @@ export function createEventHandler<T>(deps: EventHandlerDeps<T>): BatchHandler {
         const event = decoded instanceof Promise ? await decoded : decoded
         const problem = deps.validate(event, nowMs)
         if (problem) dead.push({ record, error: problem })
-        else {
-          accepted.push(event)
-          rows.push(deps.toRow(event, record))
-        }
+        else valid.push({ record, event })
       } catch (e) {
-        // Bad input is data; infrastructure trouble (retriable) and bugs propagate.
-        if (isDriftwatchError(e) && !e.retriable) dead.push({ record, error: e })
-        else throw e
+        badInput(record, e)
       }
     }
+    const screened = deps.screen && valid.length > 0 ? await deps.screen(valid.map((v) => v.event)) : []
+    valid.forEach(({ record, event }, i) => {
+      const problem = screened[i]
+      if (problem) return dead.push({ record, error: problem })
+      try {
+        rows.push(deps.toRow(event, record))
+        accepted.push(event)
+      } catch (e) {
+        badInput(record, e)
+      }
+    })
     await Promise.all([
       insertRows(deps.store, deps.table, rows, batchToken(batch, deps.table)),
       deps.deadLetters.write(dead, batchToken(batch, 'dead_letters')),

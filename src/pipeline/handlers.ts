@@ -40,6 +40,7 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
       decoder: new Decoder(avroType('prediction'), d.resolver),
       validate: (e, nowMs) => validatePrediction(e, nowMs, limits),
       toRow: (e, source) => predictionRow(e, source, d.privacy),
+      screen: (events) => d.joiner.screenPredictions(events),
       afterStore: (events, token) => d.joiner.onPredictions(events, token),
     }),
     [d.topics.groundTruth]: createEventHandler<GroundTruthEvent>({

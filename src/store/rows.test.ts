@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createPseudonymizer } from './pseudonymize.js'
-import { predictionRow, type Privacy } from './rows.js'
+import { clickhouseDateTime64, predictionRow, type Privacy } from './rows.js'
 import type { PredictionEvent } from '../ingest/schemas.js'
 
 const event: PredictionEvent = {
@@ -27,5 +27,30 @@ describe('predictionRow', () => {
   it('leaves features of other models alone', () => {
     const row = predictionRow({ ...event, model_id: 'other' }, { topic: 't', partition: 0, offset: '1' }, privacy)
     expect(row.features_cat['zip_code']).toBe('75011')
+  })
+})
+
+describe('row mapping of keys that are Object.prototype names', () => {
+  const privacy: Privacy = { pseudonymize: (s) => s, piiFeatures: () => new Set() }
+  it('stores __proto__ and constructor verbatim in every map column, as JSON the insert sends', () => {
+    const features = JSON.parse('{"__proto__": 1.5, "constructor": "c", "toString": null}') as PredictionEvent['features']
+    const segments = JSON.parse('{"__proto__": "g"}') as Record<string, string>
+    const probabilities = JSON.parse('{"__proto__": 0.25}') as Record<string, number>
+    const row = predictionRow({ ...event, features, segments, prediction: { ...event.prediction, probabilities } }, { topic: 't', partition: 0, offset: '1' }, privacy)
+    const json = JSON.parse(JSON.stringify(row)) as Record<string, unknown>
+    expect(JSON.stringify(json['features_num'])).toBe('{"__proto__":1.5}')
+    expect(JSON.stringify(json['features_cat'])).toBe('{"constructor":"c"}')
+    expect(json['features_missing']).toEqual(['toString'])
+    expect(JSON.stringify(json['segments'])).toBe('{"__proto__":"g"}')
+    expect(JSON.stringify(json['probabilities'])).toBe('{"__proto__":0.25}')
+  })
+})
+
+describe('clickhouseDateTime64', () => {
+  it('converts a time in range', () => expect(clickhouseDateTime64(Date.UTC(2026, 0, 2, 3, 4, 5, 6))).toBe('2026-01-02 03:04:05.006'))
+
+  // A RangeError here crashed the consumer on the same record after every restart.
+  it.each([9e15, -9e15, Number.NaN, Date.UTC(2300, 0, 1)])('%s is a DW_TIMESTAMP_OUT_OF_RANGE DriftwatchError, not a RangeError', (ms) => {
+    expect(() => clickhouseDateTime64(ms)).toThrow(expect.objectContaining({ code: 'DW_TIMESTAMP_OUT_OF_RANGE' }))
   })
 })

@@ -3,6 +3,8 @@
  * no union type: numbers into features_num, strings and booleans ('true'/'false') into
  * features_cat, nulls into features_missing.
  */
+import { DriftwatchError } from '../errors.js'
+import { describeTime } from '../ingest/event-time.js'
 import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
 import type { SourceRecord } from '../pipeline/source.js'
 import { storedFeatureValue, type Privacy } from './privacy.js'
@@ -30,12 +32,35 @@ export interface PredictionRow {
   source_offset: string
 }
 
-/** 'YYYY-MM-DD hh:mm:ss.mmm' in UTC, the basic DateTime64(3) text form (every input format parses it). */
-export const clickhouseDateTime64 = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 23)
+/**
+ * 'YYYY-MM-DD hh:mm:ss.mmm' in UTC, the basic DateTime64(3) text form (every input format parses it).
+ * Validation keeps event times within [2000, LATEST_TIME_MS]; a time outside DateTime64(3)'s range
+ * that still gets here is a DW_TIMESTAMP_OUT_OF_RANGE (bad input, dead-lettered by the event
+ * handler), not the RangeError `new Date(9e15).toISOString()` throws, which would crash the
+ * consumer on the same record again after every restart.
+ */
+/** The range of ClickHouse DateTime64(3) (docs: data-types/datetime64, "Supported range of values"). */
+const DATETIME64_MIN_MS = Date.UTC(1900, 0, 1)
+const DATETIME64_MAX_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999)
+
+export function clickhouseDateTime64(ms: number): string {
+  if (!(ms >= DATETIME64_MIN_MS && ms <= DATETIME64_MAX_MS)) {
+    throw new DriftwatchError('DW_TIMESTAMP_OUT_OF_RANGE', `${ms} is not a time ClickHouse DateTime64(3) stores (${describeTime(DATETIME64_MIN_MS)} to ${describeTime(DATETIME64_MAX_MS)})`)
+  }
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 23)
+}
+
+/** A copy with no prototype: a key such as `__proto__` is stored as a plain key (see schemas.ts). */
+function copyMap<V>(map: Readonly<Record<string, V>>): Record<string, V> {
+  const out = Object.create(null) as Record<string, V>
+  for (const k of Object.keys(map)) out[k] = map[k]!
+  return out
+}
 
 export function predictionRow(e: PredictionEvent, source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>, privacy: Privacy): PredictionRow {
-  const features_num: Record<string, number> = {}
-  const features_cat: Record<string, string> = {}
+  // Null-prototype: feature names are user data (`__proto__`, `constructor` are valid names).
+  const features_num = Object.create(null) as Record<string, number>
+  const features_cat = Object.create(null) as Record<string, string>
   const features_missing: string[] = []
   const stored = storedFeatureValue(privacy, e.model_id)
   for (const [name, raw] of Object.entries(e.features)) {
@@ -54,9 +79,9 @@ export function predictionRow(e: PredictionEvent, source: Pick<SourceRecord, 'to
     features_missing,
     class_label: e.prediction.class_label,
     score: e.prediction.score,
-    probabilities: e.prediction.probabilities ?? {},
+    probabilities: copyMap(e.prediction.probabilities ?? {}),
     value: e.prediction.value,
-    segments: e.segments,
+    segments: copyMap(e.segments),
     environment: e.deployment.environment,
     variant: e.deployment.variant,
     subject_id: e.subject_id === null ? null : privacy.pseudonymize(e.subject_id),

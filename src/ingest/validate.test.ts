@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_LIMITS, validateGroundTruth, validatePrediction } from './validate.js'
+import type { GroundTruthEvent, PredictionEvent } from './schemas.js'
+
+const now = Date.UTC(2026, 10, 22)
+const prediction = (over: Partial<PredictionEvent> = {}, p: Partial<PredictionEvent['prediction']> = {}): PredictionEvent => ({
+  prediction_id: 'p1', model_id: 'm', model_version: 'v1', event_time: now - 1000, features: { x: 1 },
+  prediction: { class_label: null, score: 0.5, probabilities: null, value: null, ...p },
+  segments: {}, deployment: { environment: 'production', variant: 'champion' }, subject_id: null, ...over,
+})
+const label = (over: Partial<GroundTruthEvent> = {}): GroundTruthEvent => ({ prediction_id: 'p1', label: { class_label: 'a', value: null }, label_time: now - 1000, source: 's', ...over })
+const codeAndPath = (e: { code: string; context: Record<string, unknown> } | null) => e && [e.code, e.context['path']]
+
+describe('times that cannot be real times', () => {
+  // 9e15 is a valid Avro long past the JavaScript Date range: the old message called
+  // new Date(9e15).toISOString(), which threw RangeError and crashed the consumer.
+  it.each([9e15, -9e15, Number.MAX_SAFE_INTEGER, 8.64e15 + 1])('event_time %s is DW_TIMESTAMP_OUT_OF_RANGE, and the message does not throw', (t) => {
+    expect(codeAndPath(validatePrediction(prediction({ event_time: t }), now))).toEqual(['DW_TIMESTAMP_OUT_OF_RANGE', 'event_time'])
+  })
+
+  it.each([9e15, -9e15, 2.5e15])('label_time %s is DW_TIMESTAMP_OUT_OF_RANGE', (t) => {
+    expect(codeAndPath(validateGroundTruth(label({ label_time: t }), now))).toEqual(['DW_TIMESTAMP_OUT_OF_RANGE', 'label_time'])
+  })
+
+  it('caps a generous ingest.maxFutureMs at the latest storable time (ClickHouse DateTime64(3) ends in 2299)', () => {
+    const limits = { ...DEFAULT_LIMITS, maxFutureMs: 1e18 }
+    expect(validatePrediction(prediction({ event_time: Date.UTC(2200, 0, 1) }), now, limits)).toBeNull()
+    expect(validatePrediction(prediction({ event_time: Date.UTC(2300, 0, 1) }), now, limits)?.code).toBe('DW_TIMESTAMP_OUT_OF_RANGE')
+  })
+
+  it('refuses a fractional or non-finite time', () => {
+    expect(validatePrediction(prediction({ event_time: now - 0.5 }), now)?.code).toBe('DW_TIMESTAMP_OUT_OF_RANGE')
+    expect(validateGroundTruth(label({ label_time: Number.NaN }), now)?.code).toBe('DW_TIMESTAMP_OUT_OF_RANGE')
+  })
+})
+
+describe('probabilities are in [0, 1] (docs/events.md)', () => {
+  it.each([
+    [{ score: 1.5 }, 'prediction.score'],
+    [{ score: -0.01 }, 'prediction.score'],
+    [{ score: null, probabilities: { a: 0.5, b: 1.2 } }, 'prediction.probabilities.b'],
+  ])('%j is DW_VALIDATION_FAILED at %s', (p, path) => {
+    expect(codeAndPath(validatePrediction(prediction({}, p), now))).toEqual(['DW_VALIDATION_FAILED', path])
+  })
+
+  it('accepts the bounds', () => {
+    expect(validatePrediction(prediction({}, { score: 0 }), now)).toBeNull()
+    expect(validatePrediction(prediction({}, { score: 1, probabilities: { a: 1, b: 0 } }), now)).toBeNull()
+  })
+})
