@@ -3,7 +3,8 @@
  * Apicurio and chDB, each class of record that used to stop or stall the consumer:
  *   - dead letters the broker would refuse on <topic>.dlq (a gzip-compressed record that unpacks
  *     past the limit, a batch of 150 KB invalid records, one record too large even compressed,
- *     a huge key): compressed, split, and cut with dw.truncated where nothing else fits;
+ *     a huge key, against a .dlq topic whose limit is 600 kB): compressed, split, and cut with
+ *     dw.truncated where nothing else fits;
  *   - schema ids the client cannot use (JSON Schema, Protobuf, an Avro schema avsc cannot
  *     parse): DW_DECODE_UNSUPPORTED_SCHEMA instead of "registry unavailable" retried forever;
  *   - a partition stuck behind a ClickHouse outage: /readyz and the metrics name it, recovery
@@ -67,6 +68,7 @@ function watchDone(app: App): { readonly failed: () => unknown } {
 
 describe('poison records: dead letters the broker would refuse', () => {
   const config = testConfig({ partitions: 2 })
+  const DLQ_LIMIT = 600_000
   let app: App | undefined
   let producer: Producer | undefined
   afterAll(async () => {
@@ -77,14 +79,12 @@ describe('poison records: dead letters the broker would refuse', () => {
 
   it('compresses, splits and cuts dead letters to fit <topic>.dlq; the consumer keeps going', { timeout: 180_000 }, async () => {
     const kafka = kafkaOf(config)
-    // The source topic takes records up to 4 MB; its .dlq twin keeps the broker's default limit,
-    // which driftwatch reads from the broker.
+    // The source topic takes records up to 4 MB; its .dlq twin only 600 kB, a limit driftwatch
+    // must read from the broker (assuming Kafka's 1 MB default would make the broker refuse).
     const admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic: config.topics.predictions, numPartitions: 2, replicationFactor: -1, configEntries: [{ name: 'max.message.bytes', value: String(4 * 1024 * 1024) }] }],
-    })
+    const limited = (topic: string, bytes: number) => ({ topic, numPartitions: 2, replicationFactor: -1, configEntries: [{ name: 'max.message.bytes', value: String(bytes) }] })
+    await admin.createTopics({ waitForLeaders: true, topics: [limited(config.topics.predictions, 4 * 1024 * 1024), limited(`${config.topics.predictions}.dlq`, DLQ_LIMIT)] })
     await admin.disconnect()
 
     // The schema is registered by startApp; start it, stop it, produce everything, start again,
@@ -153,7 +153,8 @@ describe('poison records: dead letters the broker would refuse', () => {
     const cut = byKey('random')
     expect(cut.headers).toMatchObject({ 'dw.error.code': 'DW_RECORD_TOO_LARGE', 'dw.truncated': 'value', 'dw.original.value.bytes': String(incompressible.length) })
     expect(cut.headers['dw.full.record']).toBe(`${config.topics.predictions}/0/${cut.headers['dw.source.offset']}`)
-    expect(cut.value!.length).toBeGreaterThan(800_000)
+    expect(cut.value!.length).toBeGreaterThan(0.8 * DLQ_LIMIT)
+    expect(cut.value!.length).toBeLessThan(DLQ_LIMIT)
     expect(incompressible.subarray(0, cut.value!.length).equals(cut.value!)).toBe(true)
     const keyCut = [...dlq.values()].find((r) => r.headers['dw.original.key.bytes'] === String(hugeKey.length))!
     expect(keyCut.headers).toMatchObject({ 'dw.error.code': 'DW_RECORD_TOO_LARGE', 'dw.truncated': 'key' })
