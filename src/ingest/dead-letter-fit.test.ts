@@ -72,6 +72,14 @@ describe('fitDeadLetter', () => {
     expect(rawMessageBytes(fitted.message)).toBeLessThanOrEqual(small)
   })
 
+  it('drops truncation headers a replayed dead letter carried, so the message and its row agree', () => {
+    const fitted = fitDeadLetter(dead(record({ headers: { 'dw.truncated': 'value', 'dw.full.record': 'x/0/1', keep: 'me' } })), budget)
+    expect(fitted.truncated).toEqual([])
+    expect(fitted.message.headers['dw.truncated']).toBeUndefined()
+    expect(fitted.message.headers['dw.full.record']).toBeUndefined()
+    expect(fitted.message.headers['keep']).toBe('me')
+  })
+
   it('handles a tombstone (null value) and a null key', () => {
     const fitted = fitDeadLetter(dead(record({ value: null, key: null })), budget)
     expect(fitted.truncated).toEqual([])

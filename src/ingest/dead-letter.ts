@@ -45,10 +45,13 @@ export function deadLetterHeaders({ record, error }: DeadLetter): Record<string,
   }
 }
 
+/** Headers that say how this dead letter was cut: only ours may carry them (a replayed dead letter's are dropped). */
+const TRUNCATION_HEADERS = new Set(['dw.truncated', 'dw.original.key.bytes', 'dw.original.value.bytes', 'dw.full.record'])
+
 /** The record's own headers (undefined dropped), which the dw.* headers override on a clash. */
 export function originalHeaders(record: SourceRecord): Record<string, HeaderValue> {
   const headers: Record<string, HeaderValue> = {}
-  for (const [k, v] of Object.entries(record.headers)) if (v !== undefined && v !== null) headers[k] = v as HeaderValue
+  for (const [k, v] of Object.entries(record.headers)) if (v !== undefined && v !== null && !TRUNCATION_HEADERS.has(k)) headers[k] = v as HeaderValue
   return headers
 }
 
