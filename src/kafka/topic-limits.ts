@@ -5,10 +5,16 @@
  * is read again on the retry. When the limit cannot be read (no DescribeConfigs permission, broker
  * away), Kafka's default is assumed for this send and the lookup is tried again on the next.
  */
-import { ConfigResourceTypes, type Kafka } from 'kafkajs'
+import type { ConfigResourceTypes, Kafka } from 'kafkajs'
 import { describeError } from '../errors.js'
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from '../ingest/dead-letter-fit.js'
 import type { Logger } from '../observability/logger.js'
+
+/**
+ * DescribeConfigs resource type of a topic (Kafka protocol: 2 = TOPIC). kafkajs declares the enum in
+ * its types but does not export it at run time to ES modules, so the value is spelled out here.
+ */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes
 
 export interface TopicLimits {
   maxMessageBytes(topic: string): Promise<number>
@@ -23,7 +29,7 @@ export function topicLimits(kafka: Kafka, logger: Logger): TopicLimits {
       await admin.connect()
       const { resources } = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+        resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['max.message.bytes'] }],
       })
       const value = Number(resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue)
       if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`no max.message.bytes in the answer for ${topic}`)
