@@ -80,6 +80,12 @@ describe('fitDeadLetter', () => {
     expect(fitted.message.headers['keep']).toBe('me')
   })
 
+  it('keeps a header named __proto__ as a header', () => {
+    const headers = JSON.parse('{"__proto__":"x","a":"b"}') as Record<string, string>
+    const fitted = fitDeadLetter(dead(record({ headers })), budget)
+    expect(Object.entries(fitted.message.headers)).toEqual(expect.arrayContaining([['__proto__', 'x'], ['a', 'b']]))
+  })
+
   it('handles a tombstone (null value) and a null key', () => {
     const fitted = fitDeadLetter(dead(record({ value: null, key: null })), budget)
     expect(fitted.truncated).toEqual([])

@@ -50,7 +50,9 @@ const TRUNCATION_HEADERS = new Set(['dw.truncated', 'dw.original.key.bytes', 'dw
 
 /** The record's own headers (undefined dropped), which the dw.* headers override on a clash. */
 export function originalHeaders(record: SourceRecord): Record<string, HeaderValue> {
-  const headers: Record<string, HeaderValue> = {}
+  // Null-prototype: kafkajs decodes a header named `__proto__` as an own key; assigning it to a
+  // plain object would set the prototype instead and drop the header from the dead letter.
+  const headers = Object.create(null) as Record<string, HeaderValue>
   for (const [k, v] of Object.entries(record.headers)) if (v !== undefined && v !== null && !TRUNCATION_HEADERS.has(k)) headers[k] = v as HeaderValue
   return headers
 }
