@@ -3,20 +3,23 @@
  * embedded source), decoders and handlers together. Everything else receives its dependencies.
  */
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
-import { Partitioners, type Producer } from 'kafkajs'
+import { CompressionTypes, Partitioners, type Producer } from 'kafkajs'
 import type { RuntimeConfig } from './config/env.js'
 import { loadFileConfig, type FileConfig } from './config/file.js'
 import { createKafka } from './kafka/client.js'
 import { startKafkaSource, type RunningSource } from './kafka/source.js'
 import { ensureTopics } from './kafka/topics.js'
 import { startLeadership, type SingletonRole } from './kafka/leadership.js'
+import { topicLimits } from './kafka/topic-limits.js'
+import { DriftwatchError, describeError } from './errors.js'
 import type { Logger } from './observability/logger.js'
 import { instrumentDeadLetterSink, instrumentHandlers } from './observability/instrument-pipeline.js'
 import { instrumentStore } from './observability/instrument-store.js'
 import type { DriftwatchMetrics } from './observability/metrics.js'
 import { startPipelineWatch, type PipelineWatch, type PipelineWatchOptions } from './observability/pipeline-watch.js'
-import { createDeadLetterSink, type TopicPublisher } from './pipeline/dead-letter-sink.js'
+import { createDeadLetterSink, type TopicLimit, type TopicPublisher } from './pipeline/dead-letter-sink.js'
 import { EmbeddedSource } from './pipeline/embedded-source.js'
+import { PartitionProgress, type PartitionState } from './pipeline/partition-progress.js'
 import { topicHandlers } from './pipeline/handlers.js'
 import { Joiner } from './join/joiner.js'
 import { Evaluator } from './evaluate/evaluator.js'
@@ -63,6 +66,8 @@ export interface App {
   readonly watch: PipelineWatch | null
   /** Settles when the source stops; rejects on a fatal processing error. */
   readonly done: Promise<void>
+  /** Partitions whose batch has not succeeded for longer than DRIFTWATCH_STUCK_PARTITION_MS (for /readyz); always empty in embedded mode. */
+  stuckPartitions(): PartitionState[]
   stop(): Promise<void>
 }
 
@@ -99,7 +104,8 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const joiner = new Joiner(store, file)
   const privacy = privacyFor(config, file)
   const base = { store, file, topics: config.topics, joiner, now, logger, privacy }
-  const deadLetterSink = (publish: TopicPublisher | null) => instrumentDeadLetterSink(createDeadLetterSink(store, publish), options.metrics)
+  let dlqLimit: TopicLimit | undefined
+  const deadLetterSink = (publish: TopicPublisher | null) => instrumentDeadLetterSink(createDeadLetterSink(store, publish, dlqLimit), options.metrics)
   let watch: PipelineWatch | null = null
   const watchPipeline = (kafka?: PipelineWatchOptions['kafka']) => {
     if (!options.metrics) return
@@ -137,9 +143,12 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     closers.add(() => evaluator.stop())
     return evaluator
   }
+  // Wall-clock time, not options.now: tests pin `now` for event-time validation, never for this.
+  const progress = new PartitionProgress(config.stuckPartitionMs, Date.now)
   const app = (mode: App['mode'], publisher: EventPublisher, evaluator: Evaluator, done: Promise<void>): App => ({
     mode, store, publisher, evaluator, joiner, alerts, done, watch,
     leading: () => ({ ...leading }),
+    stuckPartitions: () => progress.stuck(),
     stop: () => closers.closeAll(),
   })
 
@@ -179,8 +188,18 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   await producer.connect()
   closers.add(() => producer.disconnect())
   const ids = await registerSchemas(registry, config.topics)
+  // Dead letters are sized against the DLQ topic's own limit, read from the broker. A failed send
+  // (broker away, or a limit changed under us) is retried with the batch, never fatal; the limit
+  // is read again first.
+  const limits = topicLimits(kafka, logger.child({ component: 'dead-letters' }))
+  dlqLimit = (topic) => limits.maxMessageBytes(topic)
   const publishDlq: TopicPublisher = async (topic, messages) => {
-    await producer.send({ topic, acks: -1, messages })
+    try {
+      await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages })
+    } catch (cause) {
+      limits.forget(topic)
+      throw new DriftwatchError('DW_KAFKA_UNAVAILABLE', `writing ${messages.length} dead letter(s) to ${topic} failed: ${describeError(cause)}`, { cause, retriable: true })
+    }
   }
   // Without a source, `done` settles only on stop(): roles that do not consume run until stopped.
   let resolveIdle!: () => void
@@ -206,7 +225,8 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   }
   if (options.consume !== false) {
     const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry) }), options.metrics)
-    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger })
+    options.metrics?.watchPartitions(progress)
+    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress })
     closers.add(() => source.stop())
     watchPipeline({ client: kafka, groupId: config.kafka.groupId, topics: [config.topics.predictions, config.topics.groundTruth] })
     done = source.done

@@ -8,8 +8,10 @@ export const ErrorCodes = [
   // decoding (bytes -> event)
   'DW_DECODE_NOT_AVRO',
   'DW_DECODE_UNKNOWN_SCHEMA',
+  'DW_DECODE_UNSUPPORTED_SCHEMA',
   'DW_DECODE_FAILED',
   'DW_RECORD_TOO_LARGE',
+  'DW_RECORD_UNPROCESSABLE',
   // validation (event -> accepted event)
   'DW_VALIDATION_FAILED',
   'DW_MISSING_FIELD',
@@ -38,6 +40,7 @@ export const ErrorCodes = [
   'DW_MIGRATION_FAILED',
   'DW_INFRA_MISSING',
   'DW_ALERT_DELIVERY_FAILED',
+  'DW_PARTITION_STUCK',
 ] as const
 
 export type ErrorCode = (typeof ErrorCodes)[number]
@@ -63,3 +66,17 @@ export class DriftwatchError extends Error {
 }
 
 export const isDriftwatchError = (e: unknown): e is DriftwatchError => e instanceof DriftwatchError
+
+/**
+ * The message of anything thrown, for building another error's message: never throws itself
+ * (a thrown Symbol, null, or an object whose `message` getter or `toString` throws).
+ */
+export function describeError(e: unknown): string {
+  try {
+    if (e instanceof Error) return String(e.message)
+    if (typeof e === 'string') return e
+    return String(e)
+  } catch {
+    return 'an error that cannot be printed'
+  }
+}

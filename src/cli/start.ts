@@ -42,7 +42,13 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
   // Self-monitoring: one registry per process, recorded by the pipeline, served on GET /metrics.
   const metrics = createMetrics()
   const app = await startApp(config, logger, { file, metrics, consume: parts.consume, evaluate: parts.evaluate, alerts: parts.alerts })
-  const readiness = createReadiness({ store: app.store, kafka: config.kafka ? createKafka(config.kafka, logger) : null, registryUrl: config.registryUrl, logger })
+  const readiness = createReadiness({
+    store: app.store,
+    kafka: config.kafka ? createKafka(config.kafka, logger) : null,
+    registryUrl: config.registryUrl,
+    logger,
+    ...(parts.consume && config.kafka ? { stuckPartitions: () => app.stuckPartitions() } : {}),
+  })
   let http: RunningHttpServer | null = null
   try {
     if (security) http = await startHttpServer({ http: config.http, security, file, publisher: app.publisher, logger, metrics: metrics.registry, readiness })

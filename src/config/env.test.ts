@@ -36,6 +36,14 @@ describe('loadRuntimeConfig', () => {
     }
   })
 
+  it('reads DRIFTWATCH_STUCK_PARTITION_MS (default 60 s) and rejects what is not a duration in range', () => {
+    expect(loadRuntimeConfig({}).stuckPartitionMs).toBe(60_000)
+    expect(loadRuntimeConfig({ DRIFTWATCH_STUCK_PARTITION_MS: '5000' }).stuckPartitionMs).toBe(5000)
+    for (const bad of ['soon', '999', '1.5e3x', '86400001']) {
+      expect(() => loadRuntimeConfig({ DRIFTWATCH_STUCK_PARTITION_MS: bad })).toThrow(/DRIFTWATCH_STUCK_PARTITION_MS/)
+    }
+  })
+
   it('requires a schema registry with Kafka', () => {
     expect(() => loadRuntimeConfig({ KAFKA_BROKERS: 'a:1' })).toThrow(/SCHEMA_REGISTRY_URL/)
   })

@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   DRIFTWATCH_HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(5 * 1024 * 1024),
   DRIFTWATCH_HTTP_MAX_ITEMS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  DRIFTWATCH_STUCK_PARTITION_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   // DRIFTWATCH_API_TOKENS and DRIFTWATCH_API_TOKENS_FILE: parsed by api-tokens.ts, which keeps
   // only digests and never puts a token into a problem message.
 })
@@ -70,6 +71,8 @@ export interface RuntimeConfig {
   readonly logFormat: 'json' | 'pretty' | null
   /** How long a graceful stop (SIGTERM) may take before the process exits anyway. */
   readonly shutdownTimeoutMs: number
+  /** A partition whose batch has not succeeded for this long (retrying, or hanging) is reported stuck in /readyz and the metrics. */
+  readonly stuckPartitionMs: number
   /** Path of the monitoring configuration file; null: ./driftwatch.yaml when it exists. */
   readonly configFile: string | null
   readonly http: {
@@ -126,6 +129,7 @@ export function loadRuntimeConfig(env: Readonly<Record<string, string | undefine
     logFormat: e.DRIFTWATCH_LOG_FORMAT ?? null,
     configFile: e.DRIFTWATCH_CONFIG ?? null,
     shutdownTimeoutMs: e.DRIFTWATCH_SHUTDOWN_TIMEOUT_MS,
+    stuckPartitionMs: e.DRIFTWATCH_STUCK_PARTITION_MS,
     pseudonymizationKey: secrets.pseudonymizationKey,
     http: {
       enabled: e.DRIFTWATCH_HTTP_ENABLED === 'true',

@@ -27,6 +27,18 @@ describe('GET /healthz and /readyz', () => {
     expect(res.json()).toEqual({ status: 'unavailable', checks: { clickhouse: { status: 'failed', code: 'DW_CLICKHOUSE_UNAVAILABLE' } } })
   })
 
+  it('/readyz is 503 naming a stuck partition', async () => {
+    const body = {
+      status: 'unavailable',
+      checks: { clickhouse: { status: 'ok' }, partitions: { status: 'failed', code: 'DW_PARTITION_STUCK' } },
+      stuckPartitions: [{ topic: 'predictions', partition: 2, blockedSeconds: 61, failures: 7, lastCode: null }],
+    }
+    const res = await server({ ready: false, checks: body.checks as ReadinessReport['checks'], stuckPartitions: body.stuckPartitions }).inject('/readyz')
+    expect(res.statusCode).toBe(503)
+    expect(res.json()).toEqual(body)
+    expect(isReadiness(res.json())).toBe(true)
+  })
+
   it('/healthz answers without a readiness check; /readyz then does not exist', async () => {
     const app = server(undefined)
     expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' })

@@ -2,7 +2,8 @@
  * Probes, without a token (orchestrators' probes rarely carry one; the answers name no host):
  *   GET /healthz  liveness: the process serves HTTP (200 {status: ok})
  *   GET /readyz   readiness: 200 {status: ready, checks} when every dependency answers,
- *                 503 {status: unavailable, checks} naming the failed ones with their DW_* code.
+ *                 503 {status: unavailable, checks} naming the failed ones with their DW_* code,
+ *                 and stuckPartitions (topic, partition, seconds) when a partition is stuck.
  *                 Only registered when the server is given a readiness check.
  */
 import type { FastifyInstance } from 'fastify'
@@ -26,8 +27,24 @@ export const ReadinessSchema = {
     status: { type: 'string', enum: ['ready', 'unavailable'] },
     checks: {
       type: 'object',
-      properties: { clickhouse: CheckSchema, kafka: CheckSchema, registry: CheckSchema },
+      properties: { clickhouse: CheckSchema, kafka: CheckSchema, registry: CheckSchema, partitions: CheckSchema },
       additionalProperties: false,
+    },
+    stuckPartitions: {
+      type: 'array',
+      description: 'Partitions whose batch has not succeeded for longer than DRIFTWATCH_STUCK_PARTITION_MS',
+      items: {
+        type: 'object',
+        properties: {
+          topic: { type: 'string' },
+          partition: { type: 'integer' },
+          blockedSeconds: { type: 'integer', description: 'seconds the current batch has been retrying or hanging' },
+          failures: { type: 'integer', description: 'retriable failures of the current batch' },
+          lastCode: { type: ['string', 'null'], description: 'DW_* code of the last failure' },
+        },
+        required: ['topic', 'partition', 'blockedSeconds', 'failures', 'lastCode'],
+        additionalProperties: false,
+      },
     },
   },
   required: ['status', 'checks'],
@@ -40,6 +57,6 @@ export function registerHealthRoutes(app: FastifyInstance, readiness: ReadinessS
   app.get('/readyz', { schema: { response: { 200: ReadinessSchema, 503: ReadinessSchema } } }, async (_request, reply) => {
     const report = await readiness.check()
     void reply.code(report.ready ? 200 : 503).header('cache-control', 'no-store')
-    return { status: report.ready ? 'ready' : 'unavailable', checks: report.checks }
+    return { status: report.ready ? 'ready' : 'unavailable', checks: report.checks, ...(report.stuckPartitions ? { stuckPartitions: report.stuckPartitions } : {}) }
   })
 }

@@ -7,14 +7,23 @@
  * decode into the shape this version of driftwatch expects.
  */
 import type avro from 'avsc'
-import { DriftwatchError, isDriftwatchError } from '../errors.js'
+import { DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
 import { unframe } from './wire-format.js'
 
-/** Looks up a writer schema by registry id. Rejects with DW_DECODE_UNKNOWN_SCHEMA or a retriable DW_REGISTRY_UNAVAILABLE. */
+/**
+ * Looks up a writer schema by registry id. Rejects with DW_DECODE_UNKNOWN_SCHEMA,
+ * DW_DECODE_UNSUPPORTED_SCHEMA (not Avro, or unparseable) or a retriable DW_REGISTRY_UNAVAILABLE.
+ */
 export type SchemaResolver = (schemaId: number) => Promise<avro.Type>
 
 export class Decoder<T> {
   private readonly resolvers = new Map<number, avro.Resolver | null>()
+  /**
+   * Schema ids that can never be read (registry ids are immutable): the same error again, without
+   * asking the registry once per record of a flood. Ids the registry does not know (404) are not
+   * remembered, as they may be registered later.
+   */
+  private readonly unusable = new Map<number, DriftwatchError>()
 
   constructor(
     private readonly reader: avro.Type,
@@ -25,7 +34,15 @@ export class Decoder<T> {
   decode(value: Buffer | null): T | Promise<T> {
     const { schemaId, payload } = unframe(value)
     if (this.resolvers.has(schemaId)) return this.read(schemaId, payload)
-    return this.learn(schemaId).then(() => this.read(schemaId, payload))
+    const unusable = this.unusable.get(schemaId)
+    if (unusable) throw unusable
+    return this.learn(schemaId).then(
+      () => this.read(schemaId, payload),
+      (e: unknown) => {
+        if (isDriftwatchError(e) && !e.retriable && e.code !== 'DW_DECODE_UNKNOWN_SCHEMA') this.unusable.set(schemaId, e)
+        throw e
+      },
+    )
   }
 
   private async learn(schemaId: number): Promise<void> {
@@ -34,7 +51,7 @@ export class Decoder<T> {
       writer = await this.resolveWriter(schemaId)
     } catch (cause) {
       if (isDriftwatchError(cause)) throw cause
-      throw new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `schema ${schemaId}: ${(cause as Error).message}`, { cause, retriable: true })
+      throw new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `schema ${schemaId}: ${describeError(cause)}`, { cause, retriable: true })
     }
     const missing = missingRequiredFields(this.reader, writer)
     if (missing.length > 0) {
@@ -43,7 +60,7 @@ export class Decoder<T> {
     try {
       this.resolvers.set(schemaId, writer.equals(this.reader) ? null : this.reader.createResolver(writer))
     } catch (cause) {
-      throw new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `schema ${schemaId} (${writer.name ?? 'anonymous'}) cannot be read as ${this.reader.name}: ${(cause as Error).message}`, { cause, schemaId })
+      throw new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `schema ${schemaId} (${writer.name ?? 'anonymous'}) cannot be read as ${this.reader.name}: ${describeError(cause)}`, { cause, schemaId })
     }
   }
 
@@ -52,7 +69,7 @@ export class Decoder<T> {
       const resolver = this.resolvers.get(schemaId)
       return (resolver ? this.reader.fromBuffer(payload, resolver) : this.reader.fromBuffer(payload)) as T
     } catch (cause) {
-      throw new DriftwatchError('DW_DECODE_FAILED', `Avro payload does not match schema ${schemaId}: ${(cause as Error).message}`, { cause, schemaId })
+      throw new DriftwatchError('DW_DECODE_FAILED', `Avro payload does not match schema ${schemaId}: ${describeError(cause).slice(0, 500)}`, { cause, schemaId })
     }
   }
 }

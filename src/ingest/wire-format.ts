@@ -16,8 +16,11 @@ export interface Framed {
 }
 
 export function unframe(value: Buffer | null): Framed {
-  if (!value || value.length < HEADER_LENGTH) {
-    throw new DriftwatchError('DW_DECODE_NOT_AVRO', `value of ${value?.length ?? 0} bytes is shorter than the 5-byte Confluent header`)
+  if (value === null || value === undefined) {
+    throw new DriftwatchError('DW_DECODE_NOT_AVRO', 'value is null (a tombstone); events always have a value')
+  }
+  if (value.length < HEADER_LENGTH) {
+    throw new DriftwatchError('DW_DECODE_NOT_AVRO', `value of ${value.length} bytes is shorter than the 5-byte Confluent header`)
   }
   if (value[0] !== MAGIC_BYTE) {
     throw new DriftwatchError('DW_DECODE_NOT_AVRO', `magic byte is 0x${value[0]!.toString(16).padStart(2, '0')}, expected 0x00 (Confluent wire format)`)

@@ -11,6 +11,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs'
 import { isDriftwatchError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../pipeline/backoff.js'
+import type { PartitionProgress } from '../pipeline/partition-progress.js'
 import type { BatchHandler, SourceBatch, SourceRecord } from '../pipeline/source.js'
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js'
 
@@ -22,6 +23,8 @@ export interface KafkaSourceOptions {
   readonly fromBeginning?: boolean
   readonly backoff?: BackoffPolicy
   readonly random?: () => number
+  /** Told when each batch starts, fails (retriable) and ends: how /readyz sees a stuck partition. */
+  readonly progress?: PartitionProgress
 }
 
 export interface RunningSource {
@@ -74,21 +77,28 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
       if (batch.messages.length === 0) return
       const handler = opts.handlers[batch.topic]!
       const sourceBatch = toSourceBatch(payload)
-      for (let attempt = 0; ; attempt++) {
-        if (!isRunning() || isStale()) return // rebalanced away or stopping: uncommitted, replayed elsewhere
-        try {
-          await handler(sourceBatch)
-          break
-        } catch (e) {
-          if (!isDriftwatchError(e) || !e.retriable || stopping) {
-            log.fatal({ err: e, topic: batch.topic, partition: batch.partition }, 'batch failed; stopping the consumer')
-            settle.reject(e)
-            throw e
+      const progress = opts.progress
+      progress?.started(batch.topic, batch.partition)
+      try {
+        for (let attempt = 0; ; attempt++) {
+          if (!isRunning() || isStale()) return // rebalanced away or stopping: uncommitted, replayed elsewhere
+          try {
+            await handler(sourceBatch)
+            break
+          } catch (e) {
+            if (!isDriftwatchError(e) || !e.retriable || stopping) {
+              log.fatal({ err: e, topic: batch.topic, partition: batch.partition }, 'batch failed; stopping the consumer')
+              settle.reject(e)
+              throw e
+            }
+            progress?.failed(batch.topic, batch.partition, e.code)
+            const delay = backoffDelayMs(attempt, opts.backoff ?? DEFAULT_BACKOFF, opts.random ?? Math.random)
+            log.warn({ code: e.code, err: e.message, attempt, delayMs: delay, topic: batch.topic, partition: batch.partition }, 'retriable failure; backing off')
+            await sleepWithHeartbeats(delay, heartbeat, () => isRunning() && !isStale())
           }
-          const delay = backoffDelayMs(attempt, opts.backoff ?? DEFAULT_BACKOFF, opts.random ?? Math.random)
-          log.warn({ code: e.code, err: e.message, attempt, delayMs: delay, topic: batch.topic, partition: batch.partition }, 'retriable failure; backing off')
-          await sleepWithHeartbeats(delay, heartbeat, () => isRunning() && !isStale())
         }
+      } finally {
+        progress?.finished(batch.topic, batch.partition)
       }
       const last = sourceBatch.records.at(-1)!
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }])

@@ -17,6 +17,8 @@ const OWN_SERIES = [
   'driftwatch_alert_deliveries_total',
   'driftwatch_sampler_errors_total',
   'driftwatch_sample_timestamp_seconds',
+  'driftwatch_partition_stuck',
+  'driftwatch_partition_blocked_seconds',
 ]
 
 describe('createMetrics', () => {

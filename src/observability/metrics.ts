@@ -18,6 +18,8 @@
  *   alert_deliveries_total{channel,status}      alert notifications, by channel and outcome
  *   sampler_errors_total{sampler}               periodic samples (lag, pending labels) that failed
  *   sample_timestamp_seconds{sampler}           when a sampler last succeeded (staleness alerts)
+ *   partition_stuck{topic,partition}            1 while the partition's batch has not succeeded for longer than DRIFTWATCH_STUCK_PARTITION_MS
+ *   partition_blocked_seconds{topic,partition}  how long the partition's current batch has been retrying (or hanging); 0 when idle
  *   build_info{version,node}                    1, labelled with the running version (join it onto other series)
  * plus prom-client's standard process and Node.js metrics, unprefixed as every Node.js exporter
  * names them (process_*, nodejs_*), so stock dashboards and alerts for Node.js work unchanged.
@@ -29,6 +31,11 @@ export const METRIC_PREFIX = 'driftwatch_'
 
 /** Seconds; from a 1 ms insert on chDB to a 30 s batch stuck behind a slow ClickHouse. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+/** What the partition gauges read at scrape time (PartitionProgress satisfies it). */
+export interface PartitionStates {
+  states(): readonly { readonly topic: string; readonly partition: number; readonly blockedSeconds: number; readonly stuck: boolean }[]
+}
 
 /** What the join index gauge reads at scrape time (Joiner.index satisfies it). */
 export interface SizedIndex {
@@ -52,6 +59,8 @@ export interface DriftwatchMetrics {
   readonly sampleTimestamp: Gauge<'sampler'>
   /** Reads `index.size` (and capacity) at every scrape from now on. */
   watchJoinIndex(index: SizedIndex): void
+  /** Reads the partitions' progress at every scrape from now on. */
+  watchPartitions(partitions: PartitionStates): void
 }
 
 export interface MetricsOptions {
@@ -84,6 +93,26 @@ export function createMetrics(options: MetricsOptions = {}): DriftwatchMetrics {
     registers,
     collect() {
       if (joinIndex) this.set(joinIndex.capacity)
+    },
+  })
+
+  let partitions: PartitionStates | null = null
+  new Gauge({
+    name: name('partition_stuck'),
+    help: '1 while the partition has not completed a batch for longer than DRIFTWATCH_STUCK_PARTITION_MS (retrying with backoff, or hanging); /readyz then names it.',
+    labelNames: ['topic', 'partition'],
+    registers,
+    collect() {
+      for (const p of partitions?.states() ?? []) this.set({ topic: p.topic, partition: String(p.partition) }, p.stuck ? 1 : 0)
+    },
+  })
+  new Gauge({
+    name: name('partition_blocked_seconds'),
+    help: "Seconds the partition's current batch has been in progress without success (backing off after retriable failures, or hanging); 0 when idle.",
+    labelNames: ['topic', 'partition'],
+    registers,
+    collect() {
+      for (const p of partitions?.states() ?? []) this.set({ topic: p.topic, partition: String(p.partition) }, p.blockedSeconds)
     },
   })
 
@@ -164,6 +193,9 @@ export function createMetrics(options: MetricsOptions = {}): DriftwatchMetrics {
     }),
     watchJoinIndex(index) {
       joinIndex = index
+    },
+    watchPartitions(p) {
+      partitions = p
     },
   }
 }

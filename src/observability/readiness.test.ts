@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import { describe, expect, it } from 'vitest'
 import type { Store } from '../store/clickhouse.js'
 import { createLogger } from './logger.js'
-import { createReadiness, registryCheck, runChecks, type DependencyCheck } from './readiness.js'
+import { createReadiness, registryCheck, runChecks, withPartitions, type DependencyCheck } from './readiness.js'
 
 const ok = (name: DependencyCheck['name']): DependencyCheck => ({ name, code: 'DW_INTERNAL', run: async () => undefined })
 const failing = (name: DependencyCheck['name'], code: DependencyCheck['code']): DependencyCheck => ({ name, code, run: async () => Promise.reject(new Error('ECONNREFUSED 10.0.0.1')) })
@@ -26,6 +26,20 @@ describe('runChecks', () => {
     const report = await runChecks([hanging], 50, () => undefined)
     expect(report.checks.registry).toEqual({ status: 'failed', code: 'DW_REGISTRY_UNAVAILABLE' })
     expect(Date.now() - started).toBeLessThan(1000)
+  })
+})
+
+describe('withPartitions', () => {
+  const healthy = { ready: true, checks: { clickhouse: { status: 'ok' as const } } }
+  it('adds an ok partitions check when nothing is stuck', () => {
+    expect(withPartitions(healthy, [])).toEqual({ ready: true, checks: { clickhouse: { status: 'ok' }, partitions: { status: 'ok' } } })
+  })
+  it('is not ready and names each stuck partition, with whole seconds', () => {
+    expect(withPartitions(healthy, [{ topic: 'predictions', partition: 4, blockedSeconds: 75.4, failures: 9, lastCode: 'DW_KAFKA_UNAVAILABLE' }])).toEqual({
+      ready: false,
+      checks: { clickhouse: { status: 'ok' }, partitions: { status: 'failed', code: 'DW_PARTITION_STUCK' } },
+      stuckPartitions: [{ topic: 'predictions', partition: 4, blockedSeconds: 75, failures: 9, lastCode: 'DW_KAFKA_UNAVAILABLE' }],
+    })
   })
 })
 

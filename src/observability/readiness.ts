@@ -6,6 +6,10 @@
  *   registry    GET <SCHEMA_REGISTRY_URL>/subjects (Kafka mode)
  * The report names each dependency with ok/failed and, for a failure, its DW_* code; the reason
  * (which may name hosts) goes to the log only. Concurrent probes share one round of checks.
+ * When the consumer's partition progress is given, a partition stuck longer than
+ * DRIFTWATCH_STUCK_PARTITION_MS (a poison batch retried forever, ClickHouse away, a hang) makes
+ * the instance unready too: check `partitions` fails with DW_PARTITION_STUCK and `stuckPartitions`
+ * names each one (topic, partition, seconds, attempts, last DW_* code).
  */
 import type { Admin, Kafka } from 'kafkajs'
 import type { ErrorCode } from '../errors.js'
@@ -23,9 +27,32 @@ export interface DependencyCheck {
 
 export type CheckResult = { readonly status: 'ok' } | { readonly status: 'failed'; readonly code: ErrorCode }
 
+export interface StuckPartitionReport {
+  readonly topic: string
+  readonly partition: number
+  readonly blockedSeconds: number
+  readonly failures: number
+  readonly lastCode: string | null
+}
+
 export interface ReadinessReport {
   readonly ready: boolean
-  readonly checks: Partial<Record<Dependency, CheckResult>>
+  readonly checks: Partial<Record<Dependency | 'partitions', CheckResult>>
+  /** Present when some partition is stuck. */
+  readonly stuckPartitions?: readonly StuckPartitionReport[]
+}
+
+/** The stuck partitions now (PartitionProgress.stuck). */
+export type StuckPartitions = () => readonly StuckPartitionReport[]
+
+/** Adds the partitions check to a dependency report. */
+export function withPartitions(report: ReadinessReport, stuck: readonly StuckPartitionReport[]): ReadinessReport {
+  if (stuck.length === 0) return { ...report, checks: { ...report.checks, partitions: { status: 'ok' } } }
+  return {
+    ready: false,
+    checks: { ...report.checks, partitions: { status: 'failed', code: 'DW_PARTITION_STUCK' } },
+    stuckPartitions: stuck.map(({ topic, partition, blockedSeconds, failures, lastCode }) => ({ topic, partition, blockedSeconds: Math.round(blockedSeconds), failures, lastCode })),
+  }
 }
 
 export interface Readiness {
@@ -123,6 +150,8 @@ export interface ReadinessOptions {
   readonly logger: Logger
   /** Per check; default 2000 ms. */
   readonly timeoutMs?: number
+  /** The consumer's stuck partitions (App.stuckPartitions); absent where this instance consumes nothing. */
+  readonly stuckPartitions?: StuckPartitions
 }
 
 export function createReadiness(o: ReadinessOptions): Readiness {
@@ -135,7 +164,8 @@ export function createReadiness(o: ReadinessOptions): Readiness {
       inFlight ??= runChecks(checks, o.timeoutMs ?? 2000, (dependency, err) => log.warn({ dependency, err: (err as Error).message }, 'dependency not ready')).finally(() => {
         inFlight = null
       })
-      return inFlight
+      const stuck = o.stuckPartitions
+      return stuck ? inFlight.then((report) => withPartitions(report, stuck())) : inFlight
     },
     close: async () => {
       await kafka?.close()

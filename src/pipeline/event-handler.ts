@@ -6,7 +6,7 @@
  * deduplication token derived from (topic, partition, offset range), and the tables collapse a
  * prediction_id to one row (ReplacingMergeTree).
  */
-import { DriftwatchError, isDriftwatchError } from '../errors.js'
+import { DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
 import type { DeadLetter } from '../ingest/dead-letter.js'
 import type { Decoder } from '../ingest/decoder.js'
 import type { Store } from '../store/clickhouse.js'
@@ -44,6 +44,19 @@ export interface EventHandlerDeps<T> {
   readonly afterStore?: (events: readonly T[], token: string) => Promise<unknown>
   /** Called after each durable batch, for self-monitoring. */
   readonly onBatch?: (stats: BatchStats) => void
+  /** Called when a record made the code throw something other than a DriftwatchError (a bug), before it is dead-lettered. */
+  readonly onUnexpected?: (error: unknown, record: SourceRecord) => void
+}
+
+/**
+ * One record that makes decoding, validation or row mapping throw something unexpected (a bug,
+ * e.g. a TypeError on a value nobody foresaw) is dead-lettered as DW_RECORD_UNPROCESSABLE with
+ * its raw bytes instead of stopping the consumer: stopping would replay the same record after the
+ * restart and stop again, a crash loop that blocks the whole partition. Infrastructure failures
+ * are retriable DriftwatchErrors and still propagate.
+ */
+function unexpected(e: unknown): DriftwatchError {
+  return new DriftwatchError('DW_RECORD_UNPROCESSABLE', `unexpected failure processing this record: ${describeError(e).slice(0, 500)}`, { cause: e })
 }
 
 export function createEventHandler<T>(deps: EventHandlerDeps<T>): BatchHandler {
@@ -53,15 +66,23 @@ export function createEventHandler<T>(deps: EventHandlerDeps<T>): BatchHandler {
     const dead: DeadLetter[] = []
     const nowMs = deps.now()
     const valid: { record: SourceRecord; event: T }[] = []
-    // Bad input is data; infrastructure trouble (retriable) and bugs propagate.
+    // Bad input is data; infrastructure trouble (retriable) propagates; a record that makes the
+    // code throw anything else is dead-lettered too (see unexpected()).
     const badInput = (record: SourceRecord, e: unknown) => {
-      if (isDriftwatchError(e) && !e.retriable) dead.push({ record, error: e })
-      else throw e
+      if (isDriftwatchError(e) && e.retriable) throw e
+      if (isDriftwatchError(e)) return void dead.push({ record, error: e })
+      try {
+        deps.onUnexpected?.(e, record)
+      } catch {
+        // reporting must not be what stops the consumer
+      }
+      dead.push({ record, error: unexpected(e) })
     }
     for (const record of batch.records) {
       try {
-        if ((record.value?.length ?? 0) > deps.maxRecordBytes) {
-          throw new DriftwatchError('DW_RECORD_TOO_LARGE', `value is ${record.value!.length} bytes, the limit is ${deps.maxRecordBytes}`)
+        const size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
+        if (size > deps.maxRecordBytes) {
+          throw new DriftwatchError('DW_RECORD_TOO_LARGE', `key and value are ${size} bytes, the limit is ${deps.maxRecordBytes}`)
         }
         const decoded = deps.decoder.decode(record.value)
         const event = decoded instanceof Promise ? await decoded : decoded

@@ -1,5 +1,6 @@
 /** The batch handlers of the two topics, the same behind Kafka and behind the embedded source. */
 import type { RuntimeConfig } from '../config/env.js'
+import { describeError } from '../errors.js'
 import type { FileConfig } from '../config/file.js'
 import { Decoder, type SchemaResolver } from '../ingest/decoder.js'
 import { avroType, type GroundTruthEvent, type PredictionEvent } from '../ingest/schemas.js'
@@ -32,6 +33,8 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
     now: d.now,
     maxRecordBytes: d.file.ingest.maxRecordBytes,
     onBatch: (s: object) => d.logger.debug(s, 'batch stored'),
+    onUnexpected: (err: unknown, r: { topic: string; partition: number; offset: string }) =>
+      d.logger.error({ err: describeError(err), stack: err instanceof Error ? String(err.stack) : undefined, topic: r.topic, partition: r.partition, offset: r.offset }, 'unexpected error on one record; dead-lettered as DW_RECORD_UNPROCESSABLE'),
   }
   return {
     [d.topics.predictions]: createEventHandler<PredictionEvent>({

@@ -9,7 +9,8 @@ export interface SourceRecord {
   readonly offset: string
   readonly key: Buffer | null
   readonly value: Buffer | null
-  readonly headers: Readonly<Record<string, Buffer | string | undefined>>
+  /** A header key repeated on the record arrives as an array (kafkajs). */
+  readonly headers: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>
   /** Broker or producer timestamp, ms since the epoch, as a decimal string (kafkajs convention). */
   readonly timestamp: string
 }
