@@ -95,7 +95,7 @@ export const DistributionSchema = {
   anyOf: [
     obj({
       kind: { type: 'string', enum: ['histogram'] },
-      edges: { type: 'array', items: { type: 'number' }, description: 'Inner bin edges (the reference deciles): bin i is (edges[i-1], edges[i]], the first and last bins are open.' },
+      edges: { type: 'array', items: { type: 'number' }, description: 'Inner bin edges (the reference deciles, ties collapsed): bin i holds edges[i-1] <= v < edges[i]; the first and last bins are open. reference and current have edges.length + 1 counts.' },
       reference: { type: 'array', items: { type: 'number' } },
       current: { type: 'array', items: { type: 'number' } },
     }),
