@@ -37,6 +37,8 @@ export const ErrorCodes = [
   'DW_MIGRATION_FAILED',
   'DW_INFRA_MISSING',
   'DW_ALERT_DELIVERY_FAILED',
+  // a running driftwatch's HTTP API did not answer (driftwatch status)
+  'DW_API_UNAVAILABLE',
 ] as const
 
 export type ErrorCode = (typeof ErrorCodes)[number]

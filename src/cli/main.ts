@@ -17,6 +17,7 @@ import { registerConfigCommand } from './config.js'
 import { registerEraseCommand } from './erase.js'
 import { registerRecomputeCommand } from './recompute.js'
 import { registerAlertsCommand } from './alerts.js'
+import { registerStatusCommand } from './status.js'
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
   registerRecomputeCommand(program, ctx)
   registerEraseCommand(program, ctx)
   registerAlertsCommand(program, ctx)
+  registerStatusCommand(program, ctx)
 
   try {
     await program.parseAsync(argv)
