@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { headlinePerformance, qualityProblems, worstFairness } from './headline.js'
+import { headlinePerformance, worstFairness } from './headline.js'
 
 describe('headlinePerformance', () => {
   const rows = [
@@ -37,18 +37,5 @@ describe('worstFairness', () => {
     expect(worstFairness([insufficient, { attribute: 'a', metric: 'disparate_impact_ratio', value: 0.95, status: 'ok' }])?.value).toBe(0.95)
     expect(worstFairness([insufficient])).toEqual(insufficient)
     expect(worstFairness([])).toBeNull()
-  })
-})
-
-describe('qualityProblems', () => {
-  it('counts features with a missing, out-of-range or new-category rate above 0, once each', () => {
-    expect(qualityProblems([
-      { feature: 'a', metric: 'missing_rate', value: 0.1 },
-      { feature: 'a', metric: 'out_of_range_rate', value: 0.2 },
-      { feature: 'b', metric: 'missing_rate', value: 0 },
-      { feature: 'c', metric: 'new_category_rate', value: null },
-      { feature: '', metric: 'outlier_rate', value: 0.3 },
-      { feature: 'd', metric: 'new_category_rate', value: 0.01 },
-    ])).toBe(2)
   })
 })

@@ -1,7 +1,7 @@
 /**
  * The headline figures of one window, assembled from its rows of the metric tables (all of the
  * window's newest evaluation). Pure: which performance metric is the main one, which fairness
- * ratio is the worst, what counts as a quality problem.
+ * ratio is the worst; and what counts as a quality problem.
  */
 import type { HeadlineFairness, HeadlinePerformance } from './types.js'
 
@@ -22,12 +22,6 @@ export interface FairnessFigure {
   readonly status: string
 }
 
-export interface QualityFigure {
-  readonly feature: string
-  readonly metric: string
-  readonly value: number | null
-}
-
 /** Candidates for the main metric, in order of preference, by task. */
 export const MAIN_METRICS: Record<Task, readonly string[]> = {
   // ROC AUC is threshold-free and CBPE estimates it; without scores only accuracy exists.
@@ -39,7 +33,7 @@ export const MAIN_METRICS: Record<Task, readonly string[]> = {
 /** The fairness ratio the 4/5 rule reads. */
 export const FAIRNESS_RATIO = 'disparate_impact_ratio'
 
-/** Quality metrics that make a feature a "quality problem" when above 0. */
+/** Quality metrics that make a feature a "quality problem" when above 0 (counted in SQL, ./windows.ts). */
 export const QUALITY_PROBLEMS = ['missing_rate', 'out_of_range_rate', 'new_category_rate'] as const
 
 export function headlinePerformance(task: Task, variant: string, rows: readonly PerformanceFigure[]): HeadlinePerformance | null {
@@ -58,10 +52,4 @@ export function worstFairness(rows: readonly FairnessFigure[]): HeadlineFairness
   const valued = ratios.filter((r) => r.value !== null)
   const worst = valued.length ? valued.reduce((a, b) => (b.value! < a.value! ? b : a)) : ratios[0]
   return worst ? { attribute: worst.attribute, metric: worst.metric, value: worst.value, status: worst.status } : null
-}
-
-/** Features with a missing, out-of-range or new-category rate above 0. */
-export function qualityProblems(rows: readonly QualityFigure[]): number {
-  const problems = (QUALITY_PROBLEMS as readonly string[])
-  return new Set(rows.filter((r) => problems.includes(r.metric) && r.value !== null && r.value > 0).map((r) => r.feature)).size
 }

@@ -6,7 +6,7 @@
  */
 import { modelConfig } from '../config/file.js'
 import { assertKnownModel, type ReadDeps } from './deps.js'
-import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, QUALITY_PROBLEMS, qualityProblems, worstFairness, type Task } from './headline.js'
+import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, QUALITY_PROBLEMS, worstFairness, type Task } from './headline.js'
 import { decodeCursor, isoTime, optionalTime, page } from './params.js'
 import { int, n, readRows } from './sql.js'
 import type { WindowHeadline, WindowSeries } from './types.js'
@@ -100,8 +100,10 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
                    WHERE ${range} AND variant = {variant:String} AND metric IN {metrics:Array(String)} AND kind IN ('realized', 'estimated')`, params),
     readRows<Versioned & { attribute: string; metric: string; value: number | null; status: string }>(
       deps.store, `SELECT ${cols}, attribute, metric, value, status FROM {db}.fairness WHERE ${range} AND metric = {ratio:String} AND group_value = ''`, params),
-    readRows<Versioned & { feature: string; metric: string; value: number | null }>(
-      deps.store, `SELECT ${cols}, feature, metric, value FROM {db}.quality WHERE ${range} AND metric IN {quality:Array(String)} AND value > 0`, params),
+    // Counted in ClickHouse: a 50-feature model has 150 quality rows per window.
+    readRows<Versioned & { problems: string }>(
+      deps.store, `SELECT ${cols}, uniqExact(feature) AS problems FROM {db}.quality
+                   WHERE ${range} AND metric IN {quality:Array(String)} AND value > 0 GROUP BY model_version, window_start, eval_version`, params),
     readRows<{ model_version: string; start: string; firing: string }>(
       deps.store,
       `SELECT last_version AS model_version, toUnixTimestamp64Milli(last_start) AS start, count() AS firing FROM (
@@ -135,7 +137,7 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
       drifted_features: d ? d.drifted_features : [],
       performance: headlinePerformance(task, variant, (perfBy.get(key) ?? []).map((p) => ({ ...p, value: n(p.value), n: int(p.n) }))),
       fairness: worstFairness((fairBy.get(key) ?? []).map((f) => ({ ...f, value: n(f.value) }))),
-      quality_problems: qualityProblems((qualBy.get(key) ?? []).map((q) => ({ ...q, value: n(q.value) }))),
+      quality_problems: int(qualBy.get(key)?.[0]?.problems ?? 0),
       firing_alerts: firing.get(key) ?? 0,
     }
   })
