@@ -189,16 +189,27 @@ describe('read API on a real pipeline run', () => {
     expect(drifted).toBeDefined()
     const detail = await ok<WindowDetail>(`/v1/models/${MODEL}/windows/${encodeURIComponent(drifted.window_start)}?version=v1`)
     expect(detail).toMatchObject({ model: MODEL, model_version: 'v1', window_start: drifted.window_start, window_end: drifted.window_end, evaluated_at: drifted.evaluated_at })
-    expect(detail.dataset_drift).toEqual({ drift_share: drifted.drift_share, n_features: drifted.n_features, n_drifted: drifted.n_drifted, drifted_features: drifted.drifted_features })
+    expect(detail.dataset_drift).toEqual({
+      drift_share: drifted.drift_share, n_features: drifted.n_features, n_drifted: drifted.n_drifted, drifted_features: drifted.drifted_features,
+      n_insufficient: drifted.n_insufficient, status: drifted.drift_status,
+    })
+    expect(drifted.drift_status).toBe('ok')
     const stored = await queryRows<Record<string, unknown>>(app.store,
       `SELECT target, column, column_kind, method, score, p_value, threshold, drift_detected, statistics, n_reference, n_current, unseen_categories
        FROM {db}.drift FINAL WHERE model_id = {m:String} AND model_version = 'v1' AND window_start = fromUnixTimestamp64Milli({s:Int64}) AND target != 'concept'
        ORDER BY target, column`, { m: MODEL, s: Date.parse(drifted.window_start) })
     expect(stored.length).toBeGreaterThan(3)
-    expect(detail.drift.map((d) => ({ ...d, distribution: undefined, p_value_adjusted: undefined }))).toEqual(stored.map((r) => ({
+    // p_value_adjusted and status are columns of a later migration (0010): compared when they exist.
+    const columns = new Set((await queryRows<{ name: string }>(app.store, "SELECT name FROM system.columns WHERE database = {db:String} AND table = 'drift'", { db: app.store.database })).map((r) => r.name))
+    const extra = await queryRows<{ target: string; column: string; p_value_adjusted: number | null; status: string }>(app.store,
+      `SELECT target, column, ${columns.has('p_value_adjusted') ? 'p_value_adjusted' : 'NULL AS p_value_adjusted'}, ${columns.has('status') ? 'status' : "'ok' AS status"}
+       FROM {db}.drift FINAL WHERE model_id = {m:String} AND model_version = 'v1' AND window_start = fromUnixTimestamp64Milli({s:Int64}) AND target != 'concept' ORDER BY target, column`,
+      { m: MODEL, s: Date.parse(drifted.window_start) })
+    expect(detail.drift.map((d) => [d.p_value_adjusted, d.status])).toEqual(extra.map((r) => [num(r.p_value_adjusted), r.status]))
+    expect(detail.drift.map((d) => ({ ...d, distribution: undefined, p_value_adjusted: undefined, status: undefined }))).toEqual(stored.map((r) => ({
       target: r['target'], column: r['column'], column_kind: r['column_kind'], method: r['method'], score: num(r['score']), p_value: num(r['p_value']),
       threshold: num(r['threshold']), drift_detected: r['drift_detected'] === 1, statistics: r['statistics'], n_reference: Number(r['n_reference']),
-      n_current: Number(r['n_current']), unseen_categories: r['unseen_categories'], distribution: undefined, p_value_adjusted: undefined,
+      n_current: Number(r['n_current']), unseen_categories: r['unseen_categories'], distribution: undefined, p_value_adjusted: undefined, status: undefined,
     })))
     // Histograms and category counts: the same samples the statistics were computed on.
     const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)

@@ -4,7 +4,7 @@ import { formatStatus } from './status-format.js'
 
 const window: WindowHeadline = {
   model_version: 'v1', window_start: '2026-11-20T00:00:00.000Z', window_end: '2026-11-21T00:00:00.000Z', closed: false, evaluated_at: '2026-11-20T12:00:00.000Z',
-  predictions: 1200, labeled: 300, label_coverage: 0.25, drift_share: 0.5, n_features: 4, n_drifted: 2, drifted_features: ['x', 'y'],
+  predictions: 1200, labeled: 300, label_coverage: 0.25, drift_share: 0.5, n_features: 4, n_drifted: 2, drifted_features: ['x', 'y'], n_insufficient: 0, drift_status: 'ok',
   performance: { metric: 'roc_auc', variant: 'all', realized: 0.8123, estimated: null, n: 300 },
   fairness: { attribute: 'group', metric: 'disparate_impact_ratio', value: 0.72, status: 'ok' }, quality_problems: 1, firing_alerts: 2,
 }
@@ -31,6 +31,11 @@ describe('formatStatus', () => {
       'warning   feature-drift-psi  loan   v1       x        0.310  0.200      2026-11-20 00:00  2026-11-20 12:00',
     ])
   })
+  it('a window whose features could not be judged says so instead of a share', () => {
+    const lines = formatStatus({ source: { kind: 'store', location: '/d' }, models: [{ summary: model, windows: [{ ...window, drift_share: null, n_drifted: 0, n_insufficient: 4, drift_status: 'insufficient' }] }], alerts: [] })
+    expect(lines[2]).toContain(' insufficient data (4/4) ')
+  })
+
   it('says so when there is nothing', () => {
     expect(formatStatus({ source: { kind: 'store', location: '/d' }, models: [], alerts: [] })).toEqual([
       'no models yet: nothing is configured in driftwatch.yaml and no window has been evaluated', 'no firing alerts',

@@ -32,7 +32,7 @@ function windowRow(w: WindowHeadline): string[] {
     minute(w.window_start) + (w.closed ? '' : ' (open)'),
     String(w.predictions),
     percent(w.label_coverage),
-    w.drift_share === null ? '-' : `${fixed(w.drift_share, 2)} (${w.n_drifted}/${w.n_features})`,
+    w.drift_status === 'insufficient' ? `insufficient data (${w.n_insufficient}/${w.n_features})` : w.drift_share === null ? '-' : `${fixed(w.drift_share, 2)} (${w.n_drifted}/${w.n_features})`,
     p ? `${p.metric} ${fixed(p.realized)} / ${fixed(p.estimated)}` : '-',
     w.fairness ? `${fixed(w.fairness.value, 2)} ${w.fairness.attribute}${w.fairness.status === 'ok' ? '' : ` (${w.fairness.status})`}` : '-',
     String(w.quality_problems),

@@ -31,6 +31,10 @@ export interface WindowHeadline {
   readonly n_features: number
   readonly n_drifted: number
   readonly drifted_features: string[]
+  /** Features without a verdict for lack of data (0 before migration 0010). */
+  readonly n_insufficient: number
+  /** 'ok'; 'insufficient' when no feature could be judged; 'not_evaluated' without drift rows. */
+  readonly drift_status: string
   readonly performance: HeadlinePerformance | null
   readonly fairness: HeadlineFairness | null
   readonly quality_problems: number
@@ -80,6 +84,8 @@ export interface DriftDetail {
   readonly p_value_adjusted: number | null
   readonly threshold: number | null
   readonly drift_detected: boolean
+  /** 'ok', 'insufficient' or 'method_not_applicable' (no verdict: drift_detected is false). */
+  readonly status: string
   readonly statistics: Record<string, number>
   readonly n_reference: number
   readonly n_current: number
@@ -159,7 +165,14 @@ export interface WindowDetail {
   readonly evaluated_at: string
   readonly reference: string
   readonly summary: { readonly predictions: number; readonly labeled: number; readonly label_coverage: number | null; readonly mean_label_delay_s: number | null }
-  readonly dataset_drift: { readonly drift_share: number | null; readonly n_features: number; readonly n_drifted: number; readonly drifted_features: string[] } | null
+  readonly dataset_drift: {
+    readonly drift_share: number | null
+    readonly n_features: number
+    readonly n_drifted: number
+    readonly drifted_features: string[]
+    readonly n_insufficient: number
+    readonly status: string
+  } | null
   readonly drift: DriftDetail[]
   readonly performance: PerformanceDetail[]
   readonly fairness: FairnessDetail[]

@@ -11,6 +11,7 @@ import { modelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import { loadReference, referenceSource } from '../evaluate/reference.js'
 import { listAlertViews } from './alerts.js'
+import { optionalColumn } from './columns.js'
 import { assertKnownModel, type ReadDeps } from './deps.js'
 import { distributionOf, emptyCounts, mergeCounts, type CountsPartial } from './distribution.js'
 import { isoTime, parseTime } from './params.js'
@@ -26,17 +27,12 @@ interface DriftRow {
   p_value: number | null
   p_value_adjusted: number | null
   threshold: number | null
-  drift_detected: number
+  drift_detected: number | null
+  status: string
   statistics: Record<string, number | null>
   n_reference: string
   n_current: string
   unseen_categories: string[]
-}
-
-/** Columns of the drift table beyond the original ones (a later migration may add them). */
-async function optionalDriftColumns(deps: ReadDeps): Promise<Set<string>> {
-  const rows = await readRows<{ name: string }>(deps.store, "SELECT name FROM system.columns WHERE database = {db:String} AND table = 'drift'", { db: deps.store.database })
-  return new Set(rows.map((r) => r.name))
 }
 
 export async function windowDetail(deps: ReadDeps, model: string, start: string, version?: string): Promise<WindowDetail> {
@@ -59,11 +55,16 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
   const w = summaries[0]!
   const params = { m: model, v: w.model_version, s: startMs, ev: w.eval_version }
   const at = 'model_id = {m:String} AND model_version = {v:String} AND window_start = fromUnixTimestamp64Milli({s:Int64}) AND eval_version = {ev:UInt64}'
-  const columns = await optionalDriftColumns(deps)
-  const adjusted = columns.has('p_value_adjusted') ? 'p_value_adjusted' : 'CAST(NULL AS Nullable(Float64)) AS p_value_adjusted'
+  const [adjusted, status, insufficient, datasetStatus] = await Promise.all([
+    optionalColumn(deps.store, 'drift', 'p_value_adjusted', 'CAST(NULL AS Nullable(Float64))'),
+    optionalColumn(deps.store, 'drift', 'status', "'ok'"),
+    optionalColumn(deps.store, 'dataset_drift', 'n_insufficient', '0'),
+    optionalColumn(deps.store, 'dataset_drift', 'status', "'ok'"),
+  ])
   const [dataset, drift, performance, fairness, quality, detectorStates, parts, alerts] = await Promise.all([
-    readRows<{ drift_share: number | null; n_features: number; n_drifted: number; drifted_features: string[] }>(deps.store, `SELECT drift_share, n_features, n_drifted, drifted_features FROM {db}.dataset_drift WHERE ${at} LIMIT 1`, params),
-    readRows<DriftRow>(deps.store, `SELECT target, column, column_kind, method, score, p_value, ${adjusted}, threshold, drift_detected, statistics, n_reference, n_current, unseen_categories
+    readRows<{ drift_share: number | null; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: string }>(
+      deps.store, `SELECT drift_share, n_features, n_drifted, ${insufficient}, drifted_features, ${datasetStatus} FROM {db}.dataset_drift WHERE ${at} LIMIT 1`, params),
+    readRows<DriftRow>(deps.store, `SELECT target, column, column_kind, method, score, p_value, ${adjusted}, threshold, drift_detected, ${status}, statistics, n_reference, n_current, unseen_categories
                                     FROM {db}.drift WHERE ${at} ORDER BY target, column LIMIT 1 BY target, column`, params),
     readRows<{ variant: string; metric: string; kind: string; value: number | null; n: string; label_coverage: number | null; ci_low: number | null; ci_high: number | null }>(
       deps.store, `SELECT variant, metric, kind, value, n, label_coverage, ci_low, ci_high FROM {db}.performance WHERE ${at} ORDER BY variant, metric, kind LIMIT 1 BY variant, metric, kind`, params),
@@ -91,7 +92,9 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
     p_value: n(r.p_value),
     p_value_adjusted: n(r.p_value_adjusted),
     threshold: n(r.threshold),
+    // No verdict (status insufficient or method_not_applicable, drift_detected NULL) is not a detection.
     drift_detected: Number(r.drift_detected) === 1,
+    status: r.status,
     // ClickHouse writes NaN as null; a statistic that is not a number is left out, as when it is not applicable.
     statistics: Object.fromEntries(Object.entries(r.statistics).filter((e): e is [string, number] => typeof e[1] === 'number')),
     n_reference: int(r.n_reference),
@@ -109,7 +112,7 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
     evaluated_at: isoTime(int(w.eval_version)),
     reference: w.reference,
     summary: { predictions: int(w.predictions), labeled: int(w.labeled), label_coverage: n(w.label_coverage), mean_label_delay_s: n(w.mean_label_delay_s) },
-    dataset_drift: d ? { drift_share: n(d.drift_share), n_features: int(d.n_features), n_drifted: int(d.n_drifted), drifted_features: d.drifted_features } : null,
+    dataset_drift: d ? { drift_share: n(d.drift_share), n_features: int(d.n_features), n_drifted: int(d.n_drifted), drifted_features: d.drifted_features, n_insufficient: int(d.n_insufficient), status: d.status } : null,
     drift: drift.filter((r) => r.target !== 'concept').map(detail),
     performance: performance.map((p) => ({ ...p, value: n(p.value), n: int(p.n), label_coverage: n(p.label_coverage), ci_low: n(p.ci_low), ci_high: n(p.ci_high) })),
     fairness: fairness.map((f) => ({ attribute: f.attribute, group: f.group_value, metric: f.metric, value: n(f.value), n: int(f.n), status: f.status })),

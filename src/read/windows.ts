@@ -5,6 +5,7 @@
  * are ignored even before ClickHouse merges them away).
  */
 import { modelConfig } from '../config/file.js'
+import { optionalColumn } from './columns.js'
 import { assertKnownModel, type ReadDeps } from './deps.js'
 import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, QUALITY_PROBLEMS, worstFairness, type Task } from './headline.js'
 import { decodeCursor, isoTime, optionalTime, page } from './params.js'
@@ -92,9 +93,13 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
   const range = 'model_id = {m:String} AND model_version IN {vs:Array(String)} AND window_start BETWEEN fromUnixTimestamp64Milli({lo:Int64}) AND fromUnixTimestamp64Milli({hi:Int64})'
   const params = { m: model, vs: versionsInPage, lo: Math.min(...starts), hi: Math.max(...starts), metrics: MAIN_METRICS[task], variant, ratio: FAIRNESS_RATIO, quality: QUALITY_PROBLEMS }
   const cols = 'model_version, toUnixTimestamp64Milli(window_start) AS start, eval_version'
+  const [insufficient, status] = await Promise.all([
+    optionalColumn(deps.store, 'dataset_drift', 'n_insufficient', '0'),
+    optionalColumn(deps.store, 'dataset_drift', 'status', "'ok'"),
+  ])
   const [drift, performance, fairness, quality, alerts] = await Promise.all([
-    readRows<Versioned & { drift_share: number | null; n_features: number; n_drifted: number; drifted_features: string[] }>(
-      deps.store, `SELECT ${cols}, drift_share, n_features, n_drifted, drifted_features FROM {db}.dataset_drift WHERE ${range}`, params),
+    readRows<Versioned & { drift_share: number | null; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: string }>(
+      deps.store, `SELECT ${cols}, drift_share, n_features, n_drifted, ${insufficient}, drifted_features, ${status} FROM {db}.dataset_drift WHERE ${range}`, params),
     readRows<Versioned & { variant: string; metric: string; kind: string; value: number | null; n: string }>(
       deps.store, `SELECT ${cols}, variant, metric, kind, value, n FROM {db}.performance
                    WHERE ${range} AND variant = {variant:String} AND metric IN {metrics:Array(String)} AND kind IN ('realized', 'estimated')`, params),
@@ -135,6 +140,8 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
       n_features: d ? int(d.n_features) : 0,
       n_drifted: d ? int(d.n_drifted) : 0,
       drifted_features: d ? d.drifted_features : [],
+      n_insufficient: d ? int(d.n_insufficient) : 0,
+      drift_status: d ? d.status : 'not_evaluated',
       performance: headlinePerformance(task, variant, (perfBy.get(key) ?? []).map((p) => ({ ...p, value: n(p.value), n: int(p.n) }))),
       fairness: worstFairness((fairBy.get(key) ?? []).map((f) => ({ ...f, value: n(f.value) }))),
       quality_problems: int(qualBy.get(key)?.[0]?.problems ?? 0),
