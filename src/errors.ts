@@ -41,6 +41,8 @@ export const ErrorCodes = [
   'DW_INFRA_MISSING',
   'DW_ALERT_DELIVERY_FAILED',
   'DW_PARTITION_STUCK',
+  // a running driftwatch's HTTP API did not answer (driftwatch status)
+  'DW_API_UNAVAILABLE',
 ] as const
 
 export type ErrorCode = (typeof ErrorCodes)[number]

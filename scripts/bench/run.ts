@@ -7,8 +7,10 @@
  *    (b) driftwatch end to end: decode -> validate -> join routing -> durable chDB writes ->
  *        offset commits -> evaluation of every window.
  * 3. Micro-benchmarks of the hot statistics; peak RSS with many unlabeled predictions.
+ * 4. Read API latency with 1,000 windows of 50 features on embedded chDB (./read-api.ts, also
+ *    written to bench/read-api.json).
  *
- *   npm run bench -- [--events 200000] [--join-memory 1000000]
+ *   npm run bench -- [--events 200000] [--join-memory 1000000] [--read-api-only]
  */
 import { execFileSync } from 'node:child_process'
 import { cpus, totalmem } from 'node:os'
@@ -22,6 +24,7 @@ import { parseFileConfig } from '../../src/config/file.js'
 import { createLogger } from '../../src/observability/logger.js'
 import { joinMemory, syntheticPrediction, type JoinMemoryResult } from './join-memory.js'
 import { microBenchmarks } from './micro.js'
+import { readApiBenchmark, writeReadApiResult, type ReadApiResult } from './read-api.js'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -42,6 +45,11 @@ let peakRss = 0
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50)
 
 async function main() {
+  if (process.argv.includes('--read-api-only')) {
+    console.log(writeReadApiResult(root, await readApiBenchmark()))
+    clearInterval(sampler)
+    return
+  }
   const { brokers, registry } = infra()
   const id = `bench${Date.now().toString(36)}`
   const dataDir = mkdtempSync(join(tmpdir(), 'driftwatch-bench-'))
@@ -106,10 +114,12 @@ async function main() {
   const micro = microBenchmarks()
   const memory: JoinMemoryResult | null = JOIN_MEMORY_N > 0 ? await joinMemory(JOIN_MEMORY_N, 200_000) : null
   clearInterval(sampler)
-  report({ produceS, rawS, ingestS, e2eS, total, cpuUs: cpu.user + cpu.system, rows, windows: evaluation.evaluated, e2eRss, micro, memory })
+  const readApi = await readApiBenchmark()
+  writeReadApiResult(root, readApi)
+  report({ produceS, rawS, ingestS, e2eS, total, cpuUs: cpu.user + cpu.system, rows, windows: evaluation.evaluated, e2eRss, micro, memory, readApi })
 }
 
-function report(r: { produceS: number; rawS: number; ingestS: number; e2eS: number; total: number; cpuUs: number; rows: Record<string, number>; windows: number; e2eRss: number; micro: ReturnType<typeof microBenchmarks>; memory: JoinMemoryResult | null }) {
+function report(r: { produceS: number; rawS: number; ingestS: number; e2eS: number; total: number; cpuUs: number; rows: Record<string, number>; windows: number; e2eRss: number; micro: ReturnType<typeof microBenchmarks>; memory: JoinMemoryResult | null; readApi: ReadApiResult }) {
   const rate = (s: number) => Math.round(r.total / s)
   const cores = cpus().length
   const lines = [
@@ -142,6 +152,14 @@ function report(r: { produceS: number; rawS: number; ingestS: number; e2eS: numb
     r.memory
       ? `${r.memory.predictions.toLocaleString('en')} unlabeled predictions inside the join horizon, embedded mode, join index bounded at ${r.memory.indexSize.toLocaleString('en')} entries (${r.memory.indexEntries.toLocaleString('en')} held): peak RSS ${r.memory.peakRssMb} MiB (process total, chDB included), ${r.memory.seconds.toFixed(0)} s.`
       : 'not measured in this run (--join-memory 0).',
+    '',
+    '## Read API latency',
+    '',
+    `One model with ${r.readApi.windows.toLocaleString('en')} windows of ${r.readApi.features} features on embedded chDB, real HTTP on loopback, ${r.readApi.requests} requests after 3 warm-up ones (load average ${r.readApi.loadAverage} at the end; bench/read-api.json). Target: p95 of the series route under ${r.readApi.targetP95Ms} ms: ${r.readApi.met ? 'met' : '**missed**'}.`,
+    '',
+    '| route | p50 ms | p95 ms | max ms | CPU ms per request |',
+    '|---|---|---|---|---|',
+    ...Object.entries(r.readApi.routes).map(([route, x]) => `| ${route} | ${x.p50Ms} | ${x.p95Ms} | ${x.maxMs} | ${x.cpuMsPerRequest} |`),
     '',
   ]
   mkdirSync(join(root, 'bench'), { recursive: true })

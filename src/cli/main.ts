@@ -18,6 +18,7 @@ import { registerEraseCommand } from './erase.js'
 import { registerRecomputeCommand } from './recompute.js'
 import { registerAlertsCommand } from './alerts.js'
 import { PACKAGE_VERSION } from '../package-root.js'
+import { registerStatusCommand } from './status.js'
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -59,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
   registerRecomputeCommand(program, ctx)
   registerEraseCommand(program, ctx)
   registerAlertsCommand(program, ctx)
+  registerStatusCommand(program, ctx)
 
   try {
     await program.parseAsync(argv)

@@ -61,3 +61,25 @@ export function loadApiTokens(list: string | undefined, file: string | undefined
   }
   return { tokens, problems }
 }
+
+/**
+ * A token for driftwatch's own clients of the API (`driftwatch status` asking a running
+ * instance): the first `read` token of DRIFTWATCH_API_TOKENS / _FILE, else the first `admin`
+ * one; null when there is none (the instance may run without tokens). Invalid entries are
+ * skipped here: the instance validates its own configuration.
+ */
+export function clientToken(env: Readonly<Record<string, string | undefined>> = process.env): string | null {
+  const entries: string[] = []
+  const list = env['DRIFTWATCH_API_TOKENS']
+  if (list) entries.push(...list.split(','))
+  const file = env['DRIFTWATCH_API_TOKENS_FILE']
+  if (file) {
+    try {
+      entries.push(...readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => !l.trim().startsWith('#')))
+    } catch {
+      // Unreadable: no token from it; the API's 401 then says what is missing.
+    }
+  }
+  const pairs = entries.map((e) => e.trim()).filter((e) => e.includes(':')).map((e) => [e.slice(0, e.indexOf(':')).trim(), e.slice(e.indexOf(':') + 1).trim()] as const)
+  return pairs.find(([role]) => role === 'read')?.[1] ?? pairs.find(([role]) => role === 'admin')?.[1] ?? null
+}

@@ -6,6 +6,7 @@ import type { EventPublisher } from '../pipeline/publisher.js'
 import type { ReadinessSource } from './health-route.js'
 import { ingestLimits } from './limits.js'
 import type { MetricsSource } from './metrics-route.js'
+import type { ReadQueries } from '../read/index.js'
 import type { HttpSecurity } from './security-policy.js'
 import { createHttpServer } from './server.js'
 
@@ -28,6 +29,8 @@ export interface HttpStartOptions {
   readonly metrics?: MetricsSource
   /** Answers GET /readyz. */
   readonly readiness?: ReadinessSource
+  /** Answers the read API (role read or admin). */
+  readonly read?: ReadQueries
 }
 
 export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpServer> {
@@ -40,6 +43,7 @@ export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpS
     ...(o.now ? { now: o.now } : {}),
     ...(o.metrics ? { metrics: o.metrics } : {}),
     ...(o.readiness ? { readiness: o.readiness } : {}),
+    ...(o.read ? { read: o.read } : {}),
   })
   await server.listen({ host: o.http.host, port: o.http.port })
   const address = server.server.address()

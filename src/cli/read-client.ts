@@ -1,0 +1,34 @@
+/**
+ * The read API of a running `driftwatch start`, as ReadQueries: the same interface src/read
+ * answers in-process, so `driftwatch status` shows the same thing either way. Error bodies
+ * become DriftwatchErrors with the server's code and message.
+ */
+import { DriftwatchError, ErrorCodes, type ErrorCode } from '../errors.js'
+import type { ReadQueries } from '../read/index.js'
+
+const isErrorCode = (code: string): code is ErrorCode => (ErrorCodes as readonly string[]).includes(code)
+
+export function httpReadQueries(baseUrl: string, token: string | null, timeoutMs = 30_000): ReadQueries {
+  const get = async <T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> => {
+    const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]): [string, string] => [k, String(v)]))
+    const url = `${baseUrl}${path}${params.size ? `?${params}` : ''}`
+    let response: Response
+    try {
+      response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(timeoutMs) })
+    } catch (cause) {
+      throw new DriftwatchError('DW_API_UNAVAILABLE', `the running driftwatch at ${baseUrl} did not answer (${(cause as Error).message})`, { cause, retriable: true })
+    }
+    const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string; retriable?: boolean } } | null
+    if (response.ok) return body as T
+    const e = body?.error
+    const code = e?.code && isErrorCode(e.code) ? e.code : 'DW_INTERNAL'
+    throw new DriftwatchError(code, `the running driftwatch at ${baseUrl} answered ${response.status}: ${e?.message ?? 'no error body'}`, { retriable: e?.retriable ?? false })
+  }
+  const enc = encodeURIComponent
+  return {
+    models: (o = {}) => get('/v1/models', { ...o }),
+    windows: (model, o = {}) => get(`/v1/models/${enc(model)}/windows`, { ...o }),
+    window: (model, start, version) => get(`/v1/models/${enc(model)}/windows/${enc(start)}`, { version }),
+    alerts: (o = {}) => get('/v1/alerts', { ...o }),
+  }
+}

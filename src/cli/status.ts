@@ -1,0 +1,100 @@
+/**
+ * `driftwatch status [--model M] [--windows N] [--json]`: each model's latest windows and the
+ * firing alerts. Works whether or not `driftwatch start` runs: when the data directory has a live
+ * instance file (./instance-file.ts), the figures come from that instance's read API (its chDB
+ * directory cannot be opened by a second process), with a read or admin token from
+ * DRIFTWATCH_API_TOKENS(_FILE) when it needs one; otherwise from the store directly. Both ways
+ * go through the same read queries (src/read), so they show the same figures.
+ * Exit codes: 0 shown, 1 runtime failure (store or API unavailable, unknown model), 2 usage.
+ */
+import type { RuntimeConfig } from '../config/env.js'
+import { clientToken } from '../config/api-tokens.js'
+import { DriftwatchError } from '../errors.js'
+import { createReadQueries, type AlertView, type ModelSummary, type ReadQueries } from '../read/index.js'
+import { openStore } from '../store/clickhouse.js'
+import { loadFileConfig } from '../config/file.js'
+import { EXIT, type RegisterCommand } from './command.js'
+import { readInstanceFile } from './instance-file.js'
+import { openForMaintenance } from './maintenance-store.js'
+import { httpReadQueries } from './read-client.js'
+import { formatStatus, type StatusView } from './status-format.js'
+
+export interface StatusOptions {
+  readonly model?: string
+  readonly windows?: string
+  readonly json?: boolean
+}
+
+export interface StatusDeps {
+  readonly out?: (line: string) => void
+  readonly env?: Readonly<Record<string, string | undefined>>
+}
+
+async function all<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor: string | null }>): Promise<T[]> {
+  const items: T[] = []
+  let cursor: string | undefined
+  do {
+    const page = await fetchPage(cursor)
+    items.push(...page.items)
+    cursor = page.next_cursor ?? undefined
+  } while (cursor !== undefined)
+  return items
+}
+
+/** The status of every model (or one), read through `read`. */
+export async function collectStatus(read: ReadQueries, o: { model?: string; windows: number }): Promise<Omit<StatusView, 'source'>> {
+  let models: ModelSummary[] = await all((cursor) => read.models({ limit: 1000, cursor }))
+  if (o.model !== undefined) {
+    models = models.filter((m) => m.model === o.model)
+    if (models.length === 0) throw new DriftwatchError('DW_NOT_FOUND', `no model "${o.model}": it is not in driftwatch.yaml and has no evaluated windows`)
+  }
+  const withWindows = await Promise.all(models.map(async (summary) => ({ summary, windows: (await read.windows(summary.model, { order: 'desc', limit: o.windows })).items })))
+  const alerts: AlertView[] = await all((cursor) => read.alerts({ status: 'firing', limit: 1000, cursor, ...(o.model === undefined ? {} : { model: o.model }) }))
+  return { models: withWindows, alerts }
+}
+
+function windowsFlag(value: string | undefined): number {
+  if (value === undefined) return 5
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new DriftwatchError('DW_CONFIG_INVALID', `--windows must be a whole number from 1 to 1000, got "${value}"`)
+  return n
+}
+
+export async function runStatus(config: RuntimeConfig, o: StatusOptions, deps: StatusDeps = {}): Promise<number> {
+  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
+  const windows = windowsFlag(o.windows)
+  const instance = readInstanceFile(config.clickhouse.dataDir)
+  let view: StatusView
+  if (instance) {
+    const read = httpReadQueries(instance.url, clientToken(deps.env ?? process.env))
+    try {
+      view = { source: { kind: 'api', url: instance.url }, ...(await collectStatus(read, { model: o.model, windows })) }
+    } catch (e) {
+      if (e instanceof DriftwatchError && (e.code === 'DW_UNAUTHORIZED' || e.code === 'DW_FORBIDDEN')) {
+        throw new DriftwatchError(e.code, `driftwatch start (pid ${instance.pid}) holds the data directory and its API refused: set DRIFTWATCH_API_TOKENS or DRIFTWATCH_API_TOKENS_FILE with a read or admin token (${e.message})`)
+      }
+      throw e
+    }
+  } else {
+    const store = await openForMaintenance(config, openStore)
+    try {
+      const read = createReadQueries({ store, file: loadFileConfig(config.configFile), now: Date.now })
+      view = { source: { kind: 'store', location: store.location }, ...(await collectStatus(read, { model: o.model, windows })) }
+    } finally {
+      await store.close()
+    }
+  }
+  if (o.json) out(JSON.stringify(view, null, 2))
+  else for (const line of formatStatus(view)) out(line)
+  return EXIT.ok
+}
+
+export const registerStatusCommand: RegisterCommand = (program, ctx) => {
+  program
+    .command('status')
+    .description("each model's latest windows (volume, labels, drift, performance, fairness, quality) and the firing alerts; asks the running `driftwatch start` when there is one")
+    .option('--model <id>', 'only this model')
+    .option('--windows <n>', 'latest windows per model', '5')
+    .option('--json', 'JSON instead of a table')
+    .action((o: StatusOptions) => ctx.run(() => runStatus(ctx.config(), o)))
+}
