@@ -4,7 +4,7 @@
  * defaults), all from src/metrics/drift:
  *
  *   numerical:   ks (scipy ks_2samp), wasserstein (normed by the reference std) and its raw
- *                distance, and over reference-decile bins psi, jensen_shannon (base 2),
+ *                distance, and over reference-decile bins psi, jensen_shannon (natural log, as Evidently),
  *                hellinger, kl (reference ‖ current)
  *   categorical: chi2 (homogeneity, no correction), psi, jensen_shannon, linf, unseen
  *                categories; z when the column has at most two values and a small reference
