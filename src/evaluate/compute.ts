@@ -7,7 +7,7 @@
  */
 import { datasetDriftShare } from '../metrics/drift/index.js'
 import { fairnessAccumulator } from '../metrics/fairness/index.js'
-import { accuracy, cbpeAccumulator, confusionAccumulator, f1, precision, recall, scoreHistogramAccumulator } from '../metrics/performance/index.js'
+import { accuracy, calibratedCbpe, confusionAccumulator, f1, fitCbpeCalibration, precision, recall, scoreHistogramAccumulator } from '../metrics/performance/index.js'
 import { calibrationRow, degradationRows, type PerformanceRow } from './concept-rows.js'
 import { categoricalDrift, numericalDrift, type DriftRow } from './drift-rows.js'
 import type { LabelingContext, Partial } from './partial-state.js'
@@ -97,13 +97,13 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
     },
     // Multiclass and regression: realized performance only (./task-rows.ts); CBPE, degradation
     // and fairness read labels as positive-or-not and are binary only.
-    performance: task === 'multiclass' ? multiclassRows(cur) : task === 'regression' ? regressionRows(cur) : [...performanceRows(cur), ...degradationRows(ref, cur)],
+    performance: task === 'multiclass' ? multiclassRows(cur) : task === 'regression' ? regressionRows(cur) : [...performanceRows(cur, ref), ...degradationRows(ref, cur)],
     fairness: task === 'binary' ? fairnessRows(cur, ctx) : [],
     quality: qualityRows(cur, features, reference.quality ?? NO_BOUNDS),
   }
 }
 
-function performanceRows(cur: Partial): WindowMetrics['performance'] {
+function performanceRows(cur: Partial, ref: Partial): WindowMetrics['performance'] {
   const rows: WindowMetrics['performance'] = []
   const variantName = (v: string) => (v === '' ? 'all' : v)
   const predictionsOf = (v: string) => (v === '' ? cur.predictions : cur.byVariant[v] ?? 0)
@@ -115,8 +115,11 @@ function performanceRows(cur: Partial): WindowMetrics['performance'] {
     const realized = { accuracy: accuracy(cm), precision: precision(cm), recall: recall(cm), f1: f1(cm), ...(rank ? { roc_auc: rank.rocAuc, pr_auc: rank.averagePrecision } : {}) }
     for (const [metric, r] of Object.entries(realized)) rows.push({ variant: variantName(variant), metric, kind: 'realized', value: r.score, n, label_coverage: coverage, ci_low: null, ci_high: null })
   }
+  // NannyML's calibration step: one isotonic map fitted on the reference's labeled scores
+  // (all variants), applied to every variant's scores before CBPE (../metrics/performance/cbpe-calibrated.ts).
+  const calibration = ref.ranking[''] ? fitCbpeCalibration(ref.ranking['']) : null
   for (const [variant, state] of Object.entries(cur.cbpe)) {
-    const e = cbpeAccumulator().result(state)
+    const e = calibratedCbpe(state, calibration)
     const coverage = ratio(cur.confusion[variant] ? accuracy(confusionAccumulator().result(cur.confusion[variant]!)).n : 0, predictionsOf(variant))
     const estimated = { accuracy: e.accuracy, precision: e.precision, recall: e.recall, f1: e.f1, roc_auc: e.rocAuc }
     for (const [metric, r] of Object.entries(estimated)) rows.push({ variant: variantName(variant), metric, kind: 'estimated', value: r.score, n: r.n, label_coverage: coverage, ci_low: null, ci_high: null })
