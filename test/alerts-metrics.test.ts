@@ -76,6 +76,25 @@ describe('metric queries', () => {
     expect(await points('    metric: detector\n')).toEqual([{ subject: 'adwin', day: 4, value: 1, n: 1000 }, { subject: 'adwin', day: 3, value: 0, n: 1000 }])
   })
 
+  it('a drift row without enough data, or a parity figure with one sufficient group, is no value (not "fair", not "no drift")', async () => {
+    const row = (column: string, status: string, extra: object) => ({
+      ...window(6), target: 'feature', column, column_kind: 'numerical', method: 'ks', score: 0.4, p_value: 0.01, threshold: 0.05,
+      statistics: { ks: 0.4 }, n_reference: 1000, n_current: 20, unseen_categories: [], status, ...extra,
+    })
+    await insert('drift', [
+      row('tiny', 'insufficient', { p_value_adjusted: null, drift_detected: null }),
+      row('corrected', 'ok', { p_value_adjusted: 0.08, drift_detected: 0 }),
+    ])
+    await insert('fairness', [{ ...window(6), attribute: 'region', group_value: '', metric: 'disparate_impact_ratio', value: null, n: 300, status: 'insufficient' }])
+    const at6 = (ps: Awaited<ReturnType<typeof points>>) => ps.filter((p) => p.day === 6).map((p) => [p.subject, p.value])
+    expect(at6(await points('    metric: drift\n    statistic: drift_detected\n'))).toEqual([['corrected', 0], ['tiny', null]])
+    expect(at6(await points('    metric: drift\n    statistic: ks\n'))).toEqual([['corrected', 0.4], ['tiny', null]])
+    // p_value is the one that decides (adjusted); p_value_raw the one before the correction.
+    expect(at6(await points('    metric: drift\n    statistic: p_value\n'))).toEqual([['corrected', 0.08], ['tiny', null]])
+    expect(at6(await points('    metric: drift\n    statistic: p_value_raw\n'))).toEqual([['corrected', 0.01], ['tiny', null]])
+    expect(at6(await points('    metric: fairness\n    statistic: disparate_impact_ratio\n'))).toEqual([['region', null]])
+  })
+
   it('computes the dead-letter rate per topic over the current period', async () => {
     const [p] = await points('    metric: dlq_rate\n    period: 1h\n')
     expect(p).toMatchObject({ subject: 'p', value: 0.05, n: 100 })

@@ -34,7 +34,8 @@ const windowVariable = queryVariable({
  * threshold) and the score for the distances (wasserstein, jensenshannon; drift at or above it).
  * Only tests store a p-value (src/evaluate/drift-rows.ts), so that decides which one.
  */
-const JUDGED = 'if(isNull(p_value), score, p_value)'
+/** The value the verdict compares: the adjusted p-value for tests (raw for rows stored before it existed), the score for distances. */
+const JUDGED = 'if(isNull(p_value), score, ifNull(p_value_adjusted, p_value))'
 
 export const featureDrift = dashboard({
   uid: 'driftwatch-feature-drift',
@@ -45,7 +46,7 @@ export const featureDrift = dashboard({
   panels: [
     statusHistory({
       title: 'Drift detected: feature × window',
-      description: 'drift_detected of each feature in each window, at the auto-selected method\'s default threshold.',
+      description: 'drift_detected of each feature in each window: the deciding method at its threshold, tests on the Benjamini-Hochberg adjusted p-value (the one the drift share counts). Empty: too few rows for a verdict.',
       w: 24,
       h: 9,
       mappings: DRIFT_MAPPINGS,
@@ -71,7 +72,7 @@ export const featureDrift = dashboard({
       title: 'Drifted features per window',
       description: 'The features counted as drifted in each window\'s drift share.',
       sql: sql`
-        SELECT window_start, drift_share, n_drifted, n_features, arrayStringConcat(drifted_features, ', ') AS drifted
+        SELECT window_start, drift_share, n_drifted, n_features, n_insufficient, arrayStringConcat(drifted_features, ', ') AS drifted
         FROM dataset_drift FINAL
         WHERE ${MODEL} AND ${VERSION} AND $__timeFilter(window_start)
         ORDER BY window_start DESC`,
@@ -91,11 +92,11 @@ export const featureDrift = dashboard({
     row('Window detail'),
     table({
       title: 'Every column in window ${window}',
-      description: 'Method, score, p-value, threshold, every statistic and unseen categories of each column in the selected window.',
+      description: 'Method, score, raw and adjusted p-value (the adjusted one decides), threshold, verdict and status (insufficient: too few rows), every statistic and unseen categories of each column in the selected window.',
       w: 24,
       h: 10,
       sql: sql`
-        SELECT target, column, column_kind, method, score, p_value, threshold, drift_detected, n_reference, n_current,
+        SELECT target, column, column_kind, method, score, p_value, p_value_adjusted, threshold, drift_detected, status, n_reference, n_current,
                arrayStringConcat(arrayMap((k, v) -> concat(k, '=', toString(round(v, 4))), mapKeys(statistics), mapValues(statistics)), ', ') AS all_statistics,
                arrayStringConcat(unseen_categories, ', ') AS unseen
         FROM drift FINAL
@@ -106,7 +107,7 @@ export const featureDrift = dashboard({
     timeseries({
       title: '$feature: drift vs threshold',
       description:
-        'The value the verdict is based on and its threshold (dashed): the p-value for tests (ks, chi2, z), drift when below; ' +
+        'The value the verdict is based on and its threshold (dashed): the adjusted p-value for tests (ks, chi2, z), drift when below; ' +
         'the score for distances (wasserstein, jensenshannon), drift when at or above.',
       sql: sql`
         SELECT window_start AS time, ${JUDGED} AS judged_value, threshold

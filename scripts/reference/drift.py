@@ -189,7 +189,7 @@ def distances(ref_counts, cur_counts):
     q = cur_counts / cur_counts.sum()
     return {
         "psi": float(np.sum((c - r) * np.log(c / r))),
-        "jensenShannon": float(jensenshannon(ref_counts, cur_counts, base=2)),
+        "jensenShannon": float(jensenshannon(ref_counts, cur_counts)),
         "kl": float(stats.entropy(r, c)),
         "hellinger": float(np.sqrt(np.sum((np.sqrt(p) - np.sqrt(q)) ** 2) / 2)),
     }
@@ -260,7 +260,7 @@ def categorical_case(name, reference, current):
         "chi2PValue": float(chi2.pvalue),
         "dof": int(chi2.dof),
         "psi": float(np.sum((c - r) * np.log(c / r))),
-        "jensenShannon": float(jensenshannon(ref, cur, base=2)),
+        "jensenShannon": float(jensenshannon(ref, cur)),
         "linf": float(np.max(np.abs(ref / ref.sum() - cur / cur.sum()))),
         "unseenCategories": len(unseen),
         "unseenCount": int(sum(current[k] for k in unseen)),

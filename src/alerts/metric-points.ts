@@ -28,11 +28,22 @@ interface Row {
 const WINDOW = 'toUnixTimestamp64Milli(window_start) AS ws, toUnixTimestamp64Milli(window_end) AS we'
 const NEWEST = (by: string) => `ORDER BY model_id, model_version, ${by}, window_start DESC LIMIT {k:UInt32} BY model_id, model_version, ${by}`
 
+/**
+ * A drift row's value for a rule. `p_value` is the p-value that decides (Benjamini–Hochberg
+ * adjusted, as drift_detected; rows stored before adjusted p-values existed fall back to the raw
+ * one), `p_value_raw` the unadjusted one. A row without enough data for a verdict (status
+ * 'insufficient') has no value, so it neither fires nor resolves an alert; drift_detected is
+ * NULL whenever the row has no verdict.
+ */
 function driftValue(statistic: string): string {
-  if (statistic === 'score') return 'score'
-  if (statistic === 'p_value') return 'p_value'
-  if (statistic === 'drift_detected') return 'toFloat64(drift_detected)'
-  return 'if(mapContains(statistics, {stat:String}), statistics[{stat:String}], NULL)'
+  const value = (() => {
+    if (statistic === 'score') return 'score'
+    if (statistic === 'p_value' || statistic === 'p_value_adjusted') return 'ifNull(p_value_adjusted, p_value)'
+    if (statistic === 'p_value_raw') return 'p_value'
+    if (statistic === 'drift_detected') return 'toFloat64(drift_detected)'
+    return 'if(mapContains(statistics, {stat:String}), statistics[{stat:String}], NULL)'
+  })()
+  return `if(status = 'insufficient', NULL, ${value})`
 }
 
 function sqlFor(rule: Rule): { sql: string; params: Record<string, unknown> } | null {

@@ -63,3 +63,21 @@ describe('model windows, join and reference settings', () => {
     }
   })
 })
+
+describe('per-feature drift thresholds (the report model file syntax)', () => {
+  it('reads a threshold or a method and threshold per feature, and the correction', () => {
+    const c = parseFileConfig('models:\n  - id: m\n    thresholds:\n      income: 0.2\n      employment: { method: psi, threshold: 0.25 }\n    correction: none\n', 'x.yaml')
+    expect(c.models[0]!.thresholds).toEqual({ income: 0.2, employment: { method: 'psi', threshold: 0.25 } })
+    expect(c.models[0]!.correction).toBe('none')
+    expect(parseFileConfig('models:\n  - id: m\n', 'x.yaml').models[0]).toMatchObject({ thresholds: {}, correction: 'benjamini-hochberg' })
+  })
+
+  it('reports an unknown method with its path', () => {
+    try {
+      parseFileConfig('models:\n  - id: m\n    thresholds:\n      income: { method: magic, threshold: 1 }\n', 'x.yaml')
+      expect.unreachable()
+    } catch (e) {
+      expect((e as DriftwatchError).message).toContain('x.yaml: models.0.thresholds.income')
+    }
+  })
+})

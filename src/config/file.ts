@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
+import { CorrectionSchema, DriftThresholdsSchema } from '../metrics/drift/thresholds.js'
 import { durationSchema } from '../window/duration-schema.js'
 
 /** A duration such as '1h' or '30d' (or milliseconds), validated and turned into ms. */
@@ -37,6 +38,13 @@ const ModelSchema = z.strictObject({
   /** How far behind the newest event time a window still counts as open. */
   allowedLateness: duration(0).default(3_600_000),
   reference: ReferenceSchema.default({ previousWindows: 1 }),
+  /**
+   * Per-feature drift method and threshold, the syntax of the report's model file:
+   * `income: 0.2` (default method, this threshold) or `employment: { method: psi, threshold: 0.25 }`.
+   */
+  thresholds: DriftThresholdsSchema.default({}),
+  /** How a window's feature p-values are adjusted before they are compared (docs/evaluation.md). */
+  correction: CorrectionSchema.default('benjamini-hochberg'),
 })
 
 export const FileConfigSchema = z.strictObject({

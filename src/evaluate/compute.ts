@@ -7,7 +7,7 @@
  */
 import { datasetDriftShare } from '../metrics/drift/index.js'
 import { fairnessAccumulator } from '../metrics/fairness/index.js'
-import { accuracy, cbpeAccumulator, confusionAccumulator, f1, precision, recall, scoreHistogramAccumulator } from '../metrics/performance/index.js'
+import { accuracy, calibratedCbpe, confusionAccumulator, f1, fitCbpeCalibration, precision, recall, scoreHistogramAccumulator } from '../metrics/performance/index.js'
 import { calibrationRow, degradationRows, type PerformanceRow } from './concept-rows.js'
 import { categoricalDrift, numericalDrift, type DriftRow } from './drift-rows.js'
 import type { LabelingContext, Partial } from './partial-state.js'
@@ -29,9 +29,10 @@ export interface ReferenceSide extends Side {
 export interface WindowMetrics {
   summary: { predictions: number; labeled: number; label_coverage: number; mean_label_delay_s: number }
   drift: DriftRow[]
-  dataset: { drift_share: number; n_features: number; n_drifted: number; drifted_features: string[] }
+  dataset: { drift_share: number; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: 'ok' | 'insufficient' }
   performance: PerformanceRow[]
-  fairness: { attribute: string; group_value: string; metric: string; value: number; n: number; status: string }[]
+  /** value null: no figure (a parity metric with fewer than two groups of minGroupSize rows). */
+  fairness: { attribute: string; group_value: string; metric: string; value: number | null; n: number; status: string }[]
   quality: QualityRow[]
 }
 
@@ -44,6 +45,7 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
   const numeric = [...new Set([...Object.keys(ref.numeric), ...Object.keys(cur.numeric)])].filter((c) => !RESERVED.has(c)).sort()
   const categorical = [...new Set([...Object.keys(ref.categorical), ...Object.keys(cur.categorical)])].filter((c) => !RESERVED.has(c)).sort()
 
+  const thresholds = ctx.thresholds ?? {}
   const numericRow = (target: DriftRow['target'], column: string, key: string) => {
     const size = (ref.numeric[key] ?? cur.numeric[key] ?? [0]).length
     const zeros = new Array<number>(size).fill(0)
@@ -51,12 +53,23 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
       target, column,
       { counts: ref.numeric[key] ?? zeros, sample: reference.samples.get(key) ?? [] },
       { counts: cur.numeric[key] ?? zeros, sample: current.samples.get(key) ?? [] },
+      target === 'feature' ? thresholds[column] : undefined,
     )
   }
-  const features = [
+  const share = (rows: DriftRow[]) =>
+    datasetDriftShare(rows.map((r) => ({ feature: r.column, result: r.primary, threshold: r.threshold, status: r.status })), { correction: ctx.correction ?? 'benjamini-hochberg' })
+  // One adjusted p-value decides each feature, in the stored row as in the drift share.
+  const decideFeatures = (rows: DriftRow[]) => {
+    const verdicts = share(rows).features
+    return rows.map((r, i) => {
+      const v = verdicts[i]!
+      return { ...r, p_value_adjusted: v.adjustedPValue ?? null, drift_detected: v.driftDetected === null ? null : v.driftDetected ? 1 : 0 }
+    })
+  }
+  const features = decideFeatures([
     ...numeric.map((f) => numericRow('feature', f, f)),
-    ...categorical.map((f) => categoricalDrift('feature', f, ref.categorical[f] ?? {}, cur.categorical[f] ?? {})),
-  ]
+    ...categorical.map((f) => categoricalDrift('feature', f, ref.categorical[f] ?? {}, cur.categorical[f] ?? {}, thresholds[f])),
+  ])
   const drift = [...features]
   const task = ctx.task ?? 'binary'
   if (ref.numeric['__score__'] || cur.numeric['__score__']) drift.push(numericRow('prediction', 'score', '__score__'))
@@ -66,8 +79,9 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
   const calibration = calibrationRow(ref, cur)
   if (calibration) drift.push(calibration)
 
-  const share = datasetDriftShare(features.map((r) => ({ feature: r.column, result: r.primary, threshold: r.threshold })))
-  const drifted = share.features.filter((f) => f.driftDetected === true).map((f) => f.feature)
+  const dataset = share(features)
+  const drifted = dataset.features.filter((f) => f.driftDetected === true).map((f) => f.feature)
+  const insufficient = features.filter((f) => f.status === 'insufficient').length
 
   return {
     summary: {
@@ -77,16 +91,19 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
       mean_label_delay_s: ratio(cur.labelDelaySumS, cur.labeled),
     },
     drift,
-    dataset: { drift_share: share.result.score, n_features: features.length, n_drifted: drifted.length, drifted_features: drifted },
+    dataset: {
+      drift_share: dataset.result.score, n_features: features.length, n_drifted: drifted.length, n_insufficient: insufficient, drifted_features: drifted,
+      status: features.length > 0 && insufficient === features.length ? 'insufficient' : 'ok',
+    },
     // Multiclass and regression: realized performance only (./task-rows.ts); CBPE, degradation
     // and fairness read labels as positive-or-not and are binary only.
-    performance: task === 'multiclass' ? multiclassRows(cur) : task === 'regression' ? regressionRows(cur) : [...performanceRows(cur), ...degradationRows(ref, cur)],
+    performance: task === 'multiclass' ? multiclassRows(cur) : task === 'regression' ? regressionRows(cur) : [...performanceRows(cur, ref), ...degradationRows(ref, cur)],
     fairness: task === 'binary' ? fairnessRows(cur, ctx) : [],
     quality: qualityRows(cur, features, reference.quality ?? NO_BOUNDS),
   }
 }
 
-function performanceRows(cur: Partial): WindowMetrics['performance'] {
+function performanceRows(cur: Partial, ref: Partial): WindowMetrics['performance'] {
   const rows: WindowMetrics['performance'] = []
   const variantName = (v: string) => (v === '' ? 'all' : v)
   const predictionsOf = (v: string) => (v === '' ? cur.predictions : cur.byVariant[v] ?? 0)
@@ -98,8 +115,11 @@ function performanceRows(cur: Partial): WindowMetrics['performance'] {
     const realized = { accuracy: accuracy(cm), precision: precision(cm), recall: recall(cm), f1: f1(cm), ...(rank ? { roc_auc: rank.rocAuc, pr_auc: rank.averagePrecision } : {}) }
     for (const [metric, r] of Object.entries(realized)) rows.push({ variant: variantName(variant), metric, kind: 'realized', value: r.score, n, label_coverage: coverage, ci_low: null, ci_high: null })
   }
+  // NannyML's calibration step: one isotonic map fitted on the reference's labeled scores
+  // (all variants), applied to every variant's scores before CBPE (../metrics/performance/cbpe-calibrated.ts).
+  const calibration = ref.ranking[''] ? fitCbpeCalibration(ref.ranking['']) : null
   for (const [variant, state] of Object.entries(cur.cbpe)) {
-    const e = cbpeAccumulator().result(state)
+    const e = calibratedCbpe(state, calibration)
     const coverage = ratio(cur.confusion[variant] ? accuracy(confusionAccumulator().result(cur.confusion[variant]!)).n : 0, predictionsOf(variant))
     const estimated = { accuracy: e.accuracy, precision: e.precision, recall: e.recall, f1: e.f1, roc_auc: e.rocAuc }
     for (const [metric, r] of Object.entries(estimated)) rows.push({ variant: variantName(variant), metric, kind: 'estimated', value: r.score, n: r.n, label_coverage: coverage, ci_low: null, ci_high: null })
@@ -124,7 +144,10 @@ function fairnessRows(cur: Partial, ctx: LabelingContext): WindowMetrics['fairne
       equalized_odds_difference: p.equalizedOddsDifference, equal_opportunity_difference: p.equalOpportunityDifference,
       disparate_impact_ratio: p.disparateImpactRatio,
     }
-    for (const [metric, r] of Object.entries(parity)) rows.push({ attribute, group_value: '', metric, value: r.score, n: r.n, status: 'ok' })
+    // 'insufficient' parity is NULL, never a number an alert rule could read as fair.
+    for (const [metric, r] of Object.entries(parity)) {
+      rows.push({ attribute, group_value: '', metric, value: p.status === 'insufficient' ? null : r.score, n: r.n, status: p.status })
+    }
   }
   return rows
 }

@@ -96,9 +96,11 @@ export function calibrationRow(ref: Partial, cur: Partial): DriftRow | null {
   for (const [k, v] of Object.entries({ chi2: d.score, chi2_p_value: d.pValue ?? Number.NaN, dof: Number(d.params['dof']), ece_reference: d.eceReference, ece_current: d.eceCurrent, ece_difference: d.eceDifference })) {
     if (Number.isFinite(v)) statistics[k] = v
   }
+  const pValue = d.pValue !== undefined && Number.isFinite(d.pValue) ? d.pValue : null
   return {
     target: 'calibration', column: 'score', column_kind: 'numerical', method: d.method, score: d.score,
-    p_value: d.pValue ?? null, threshold: P_VALUE_THRESHOLD, drift_detected: d.pValue !== undefined && d.pValue < P_VALUE_THRESHOLD ? 1 : 0,
-    statistics, n_reference: total(rs), n_current: total(cs), unseen_categories: [], primary: d,
+    // A family of one test: the adjusted p-value is the raw one. NaN (no comparable bin): no verdict.
+    p_value: pValue, p_value_adjusted: pValue, threshold: P_VALUE_THRESHOLD, drift_detected: pValue === null ? null : pValue < P_VALUE_THRESHOLD ? 1 : 0,
+    status: 'ok', statistics, n_reference: total(rs), n_current: total(cs), unseen_categories: [], primary: d,
   }
 }

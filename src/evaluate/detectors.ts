@@ -79,8 +79,8 @@ export function feedDetector(name: DetectorName, previous: DetectorRecord | null
   if (detector instanceof Ddm) statistics['warning'] = detector.warningDetected ? 1 : 0
   else statistics['width'] = detector.width
   const row: DriftRow = {
-    target: 'concept', column: name, column_kind: 'binary', method: name, score: estimate, p_value: null, threshold,
-    drift_detected: detections.length > 0 ? 1 : 0, statistics, n_reference: before, n_current: errors.length, unseen_categories: [],
+    target: 'concept', column: name, column_kind: 'binary', method: name, score: estimate, p_value: null, p_value_adjusted: null, threshold,
+    drift_detected: detections.length > 0 ? 1 : 0, status: 'ok', statistics, n_reference: before, n_current: errors.length, unseen_categories: [],
     primary: { method: name, score: estimate, params: { threshold } },
   }
   return { record, row, detections }

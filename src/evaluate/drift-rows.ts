@@ -1,7 +1,10 @@
 /**
- * Drift of one column between the reference and a window, with every applicable statistic and
- * the auto-selected method's verdict at its default threshold (Evidently's rule, see
- * src/metrics/drift/select-method.ts). Pure.
+ * Drift of one column between the reference and a window, with every applicable statistic, the
+ * deciding method and threshold (the model's `thresholds.<column>` or the default by both
+ * sample sizes) and its status (src/metrics/drift/decide.ts, shared with `driftwatch report`).
+ * The verdict of a feature row is set by ./compute.ts over all features of the window at once
+ * (Benjamini–Hochberg); here each row gets the verdict of its statistic alone, which is final
+ * for prediction and label rows (a family of one). Pure.
  *
  * Numerical columns: PSI, Jensen-Shannon, Hellinger and KL over the reference decile bins (exact
  * counts of the whole window); KS and normed Wasserstein over deterministic subsamples of at most
@@ -10,8 +13,8 @@
  * categorical, as Evidently does, with counts taken from the samples.
  */
 import {
-  categoricalJensenShannon, categoricalPsi, chiSquare, hellinger, jensenShannon, kl, ks, linf, psi,
-  selectDriftMethod, wasserstein, zTest, type ColumnKind,
+  categoricalJensenShannon, categoricalPsi, chiSquare, driftRule, type DriftRule, type DriftStatus, hellinger, jensenShannon, kl, ks, linf, psi,
+  selectDriftMethod, singleVerdict, type ThresholdSetting, wasserstein, zTest, type ColumnKind,
 } from '../metrics/drift/index.js'
 import type { StatResult } from '../metrics/types.js'
 
@@ -23,22 +26,34 @@ export interface DriftRow {
   column_kind: ColumnKind | 'binary'
   method: string
   score: number
+  /** Raw p-value of the deciding test; null for a distance. */
   p_value: number | null
+  /** The p-value compared with the threshold (BH-adjusted for features, see ./compute.ts). */
+  p_value_adjusted: number | null
   threshold: number
-  drift_detected: number
+  /** null: no verdict (status not 'ok', or an empty side). */
+  drift_detected: number | null
+  status: DriftStatus
   statistics: Record<string, number>
   n_reference: number
   n_current: number
   unseen_categories: string[]
   /** The result the dataset drift share uses. */
   primary: StatResult
+  /** Its method, threshold and status (feature, prediction and label rows). */
+  rule?: DriftRule
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
 
-function verdict(primary: StatResult, threshold: number, kind: 'p-value' | 'score'): number {
-  if (kind === 'p-value') return primary.pValue !== undefined && primary.pValue < threshold ? 1 : 0
-  return primary.score >= threshold ? 1 : 0
+const asFlag = (v: boolean | null) => (v === null ? null : v ? 1 : 0)
+
+function decided(primary: StatResult, rule: DriftRule) {
+  const p = primary.pValue !== undefined && Number.isFinite(primary.pValue) ? primary.pValue : null
+  return {
+    method: primary.method, score: primary.score, p_value: p, p_value_adjusted: p, threshold: rule.threshold,
+    drift_detected: asFlag(singleVerdict(primary, rule)), status: rule.status, primary, rule,
+  }
 }
 
 function statistics(results: Record<string, StatResult>): Record<string, number> {
@@ -56,11 +71,13 @@ const countValues = (xs: readonly number[]) => {
   return out
 }
 
-export function categoricalDrift(target: DriftRow['target'], column: string, reference: Record<string, number>, current: Record<string, number>): DriftRow {
-  const nRef = sum(Object.values(reference))
-  const nCur = sum(Object.values(current))
+export function categoricalDrift(
+  target: DriftRow['target'], column: string, reference: Record<string, number>, current: Record<string, number>, setting?: ThresholdSetting,
+  sizes?: { reference: number; current: number },
+): DriftRow {
+  const nRef = sizes?.reference ?? sum(Object.values(reference))
+  const nCur = sizes?.current ?? sum(Object.values(current))
   const categories = new Set([...Object.keys(reference), ...Object.keys(current)])
-  const choice = selectDriftMethod('categorical', nRef, categories.size)
   const results: Record<string, StatResult> = {
     chi2: chiSquare(reference, current),
     psi: categoricalPsi(reference, current),
@@ -68,13 +85,14 @@ export function categoricalDrift(target: DriftRow['target'], column: string, ref
     linf: linf(reference, current),
   }
   if (categories.size <= 2) results['z'] = zTest(reference, current)
-  const primary = results[choice.method] ?? results['jensenshannon']!
+  const choice = selectDriftMethod('categorical', { reference: nRef, current: nCur }, categories.size)
+  const rule = driftRule({ choice, sizes: { reference: nRef, current: nCur }, setting }, Object.keys(results))
+  // A configured method that does not apply: the default one is shown, without a verdict.
+  const primary = results[rule.method] ?? results[choice.method]!
   return {
-    target, column, column_kind: 'categorical', method: primary.method, score: primary.score,
-    p_value: primary.pValue ?? null, threshold: choice.threshold, drift_detected: verdict(primary, choice.threshold, choice.thresholdKind),
+    target, column, column_kind: 'categorical', ...decided(primary, rule),
     statistics: statistics(results), n_reference: nRef, n_current: nCur,
     unseen_categories: Object.keys(current).filter((c) => !(c in reference)).sort(),
-    primary,
   }
 }
 
@@ -82,12 +100,16 @@ export function numericalDrift(
   target: DriftRow['target'], column: string,
   reference: { counts: readonly number[]; sample: readonly number[] },
   current: { counts: readonly number[]; sample: readonly number[] },
+  setting?: ThresholdSetting,
 ): DriftRow {
   const nUnique = new Set([...reference.sample, ...current.sample]).size
   const nRef = sum(reference.counts)
-  const choice = selectDriftMethod('numerical', nRef, nUnique)
+  const nCur = sum(current.counts)
+  const sizes = { reference: nRef, current: nCur }
+  const choice = selectDriftMethod('numerical', sizes, nUnique)
   if (choice.treatedAs === 'categorical') {
-    return { ...categoricalDrift(target, column, countValues(reference.sample), countValues(current.sample)), n_reference: nRef, n_current: sum(current.counts) }
+    // Few values: compared as categories of the sampled values, decided on the window's sizes.
+    return categoricalDrift(target, column, countValues(reference.sample), countValues(current.sample), setting, sizes)
   }
   const results: Record<string, StatResult> = {
     ks: ks(reference.sample, current.sample),
@@ -97,11 +119,10 @@ export function numericalDrift(
     hellinger: hellinger(reference.counts, current.counts),
     kl: kl(reference.counts, current.counts),
   }
-  const primary = results[choice.method]!
+  const rule = driftRule({ choice, sizes, setting }, Object.keys(results))
+  const primary = results[rule.method] ?? results[choice.method]!
   return {
-    target, column, column_kind: 'numerical', method: primary.method, score: primary.score,
-    p_value: primary.pValue ?? null, threshold: choice.threshold, drift_detected: verdict(primary, choice.threshold, choice.thresholdKind),
-    statistics: statistics(results), n_reference: nRef, n_current: sum(current.counts), unseen_categories: [],
-    primary,
+    target, column, column_kind: 'numerical', ...decided(primary, rule),
+    statistics: statistics(results), n_reference: nRef, n_current: nCur, unseen_categories: [],
   }
 }

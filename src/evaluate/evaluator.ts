@@ -55,7 +55,7 @@ export class Evaluator {
 
   private context(modelId: string): LabelingContext {
     const m = modelConfig(this.deps.file, modelId)
-    return { task: m.task, positiveClass: m.positiveClass ?? '1', protectedAttributes: m.protected, minGroupSize: 30 }
+    return { task: m.task, positiveClass: m.positiveClass ?? '1', protectedAttributes: m.protected, minGroupSize: 30, thresholds: m.thresholds, correction: m.correction }
   }
 
   private async reference(w: DueWindow, ctx: LabelingContext): Promise<Reference> {

@@ -10,6 +10,7 @@ import {
   type CbpeState, type ConfusionState, type RegressionState, type ScoreHistogramState,
 } from '../metrics/performance/index.js'
 import { fairnessAccumulator, type GroupConfusionState } from '../metrics/fairness/index.js'
+import type { Correction, DriftThresholds } from '../metrics/drift/index.js'
 
 export type Task = 'binary' | 'multiclass' | 'regression'
 
@@ -20,6 +21,10 @@ export interface LabelingContext {
   readonly positiveClass: string
   readonly protectedAttributes: readonly string[]
   readonly minGroupSize: number
+  /** The model's per-feature drift settings (driftwatch.yaml `thresholds`); default none. */
+  readonly thresholds?: DriftThresholds
+  /** Adjustment of the window's feature p-values; default 'benjamini-hochberg'. */
+  readonly correction?: Correction
 }
 
 export interface Partial {

@@ -6,13 +6,14 @@
  *
  *   n = valid pairs (both values finite); excluded = labeled pairs that are not valid
  *   meanTrue = Σy / n
- *   m2True   = max(0, Σy² − n·meanTrue²); exactly 0 when min y = max y (sklearn's constant-y
- *              convention for R², which regression.ts applies exactly)
+ *   m2True   = n·varPopStable(y) = Σ(y − ȳ)², Welford's algorithm inside ClickHouse; exactly 0
+ *              when min y = max y (sklearn's constant-y convention for R², which regression.ts
+ *              applies exactly)
  *   sumAbsoluteError = Σ|y − ŷ|, sumSquaredError = Σ(y − ŷ)²,
  *   sumAbsolutePercentageError = Σ|y − ŷ| / max(|y|, ε), ε = MAPE_EPSILON (float64 eps)
- * The sums use ClickHouse's sumKahan (compensated). Σy² − n·ȳ² loses relative precision
- * ≈ ε·ȳ²/var(y) within one partition (a target with a huge offset against its spread); across
- * partitions the merge is the stable one.
+ * The sums use ClickHouse's sumKahan (compensated). m2True is not Σy² − n·ȳ², which loses
+ * relative precision ≈ ε·ȳ²/var(y) (R² was garbage for a target of 1e9 ± 1); across partitions
+ * the merge is Chan et al.'s, also stable.
  */
 import { MAPE_EPSILON, type RegressionState } from '../metrics/performance/index.js'
 import type { Store } from '../store/clickhouse.js'
@@ -25,7 +26,8 @@ export interface RegressionSums {
   /** Labeled pairs (label_value not NULL), valid or not. */
   labeled: number | string
   sum_y: number
-  sum_y2: number
+  /** Σ(y − ȳ)² over the valid pairs. */
+  m2_y: number
   min_y: number
   max_y: number
   sum_abs: number
@@ -45,19 +47,23 @@ export function regressionStateFromSums(s: RegressionSums): RegressionState {
   const excluded = Number(s.labeled) - n
   if (n === 0) return { n: 0, meanTrue: 0, m2True: 0, sumAbsoluteError: 0, sumSquaredError: 0, sumAbsolutePercentageError: 0, excluded }
   const meanTrue = s.sum_y / n
-  const m2True = s.min_y === s.max_y ? 0 : Math.max(0, s.sum_y2 - n * meanTrue * meanTrue)
+  const m2True = s.min_y === s.max_y ? 0 : Math.max(0, s.m2_y)
   return { n, meanTrue, m2True, sumAbsoluteError: s.sum_abs, sumSquaredError: s.sum_sq, sumAbsolutePercentageError: s.sum_ape, excluded }
 }
 
 /** The same sums computed in JS (tests, and the definition the SQL below implements). */
 export function regressionSums(pairs: readonly { yTrue: number; yPred: number }[]): RegressionSums {
-  const s = { n: 0, labeled: pairs.length, sum_y: 0, sum_y2: 0, min_y: Infinity, max_y: -Infinity, sum_abs: 0, sum_sq: 0, sum_ape: 0 }
+  const s = { n: 0, labeled: pairs.length, sum_y: 0, m2_y: 0, min_y: Infinity, max_y: -Infinity, sum_abs: 0, sum_sq: 0, sum_ape: 0 }
+  let mean = 0
   for (const { yTrue: y, yPred } of pairs) {
     if (!Number.isFinite(y) || !Number.isFinite(yPred)) continue
     const e = Math.abs(y - yPred)
+    // Welford, as varPopStable: m2 += (y − mean_old)(y − mean_new).
     s.n += 1
+    const delta = y - mean
+    mean += delta / s.n
+    s.m2_y += delta * (y - mean)
     s.sum_y += y
-    s.sum_y2 += y * y
     s.min_y = Math.min(s.min_y, y)
     s.max_y = Math.max(s.max_y, y)
     s.sum_abs += e
@@ -72,7 +78,7 @@ export const regressionQuery = async (store: Store, scope: Scope): Promise<Regre
   const p = scopedPredictions(store.database, scope)
   const result = await store.client.query({
     query: `SELECT p, variant, toString(count()) AS labeled, toString(countIf(ok)) AS n, sum(delay_ms) / 1000 AS delay_s,
-                   sumKahanIf(y, ok) AS sum_y, sumKahanIf(y * y, ok) AS sum_y2, if(countIf(ok) = 0, 0, minIf(y, ok)) AS min_y,
+                   sumKahanIf(y, ok) AS sum_y, varPopStableIf(y, ok) * countIf(ok) AS m2_y, if(countIf(ok) = 0, 0, minIf(y, ok)) AS min_y,
                    if(countIf(ok) = 0, 0, maxIf(y, ok)) AS max_y, sumKahanIf(abs(y - yhat), ok) AS sum_abs,
                    sumKahanIf((y - yhat) * (y - yhat), ok) AS sum_sq, sumKahanIf(abs(y - yhat) / greatest(abs(y), {eps:Float64}), ok) AS sum_ape
             FROM (SELECT source_partition AS p, variant, assumeNotNull(g.label_value) AS y, ifNull(value, nan) AS yhat,

@@ -33,6 +33,13 @@ describe('regression sums to regressionAccumulator state', () => {
     }
   })
 
+  it('keeps R² exact for a target with a large offset (1e9 ± 1): m2 is not Σy² − n·ȳ²', () => {
+    const ps = pairs(2000, 1e9, 1)
+    expectClose(regressionStateFromSums(regressionSums(ps)), oneByOne(ps), 1e-7)
+    const r2 = regressionAccumulator().result(regressionStateFromSums(regressionSums(ps))).r2.score
+    expect(r2).toBeCloseTo(regressionMetrics(ps.map((p) => p.yTrue), ps.map((p) => p.yPred)).r2.score, 9)
+  })
+
   it('partitions merged with regressionAccumulator().merge equal the whole', () => {
     const ps = pairs(3000, 50, 10)
     const acc = regressionAccumulator()
@@ -49,7 +56,7 @@ describe('regression sums to regressionAccumulator state', () => {
     expect(regressionAccumulator().result(constant).r2.score).toBe(0)
     expectClose(regressionStateFromSums(regressionSums(ps)), oneByOne(ps))
     expect(regressionStateFromSums(regressionSums(ps)).excluded).toBe(1)
-    expect(regressionStateFromSums({ n: '0', labeled: '2', sum_y: 0, sum_y2: 0, min_y: 0, max_y: 0, sum_abs: 0, sum_sq: 0, sum_ape: 0 })).toMatchObject({ n: 0, excluded: 2 })
+    expect(regressionStateFromSums({ n: '0', labeled: '2', sum_y: 0, m2_y: 0, min_y: 0, max_y: 0, sum_abs: 0, sum_sq: 0, sum_ape: 0 })).toMatchObject({ n: 0, excluded: 2 })
   })
 })
 

@@ -39,14 +39,15 @@ export async function writeWindowMetrics(
   await Promise.all([
     insert('partial_aggregates', [...parts].map(([partition, state]) => ({ ...key, partition, kind: 'window', key: '', state: JSON.stringify(state), eval_version: version }))),
     insert('window_summary', [{ ...window, ...m.summary, label_coverage: num(m.summary.label_coverage), mean_label_delay_s: num(m.summary.mean_label_delay_s), closed: w.closed ? 1 : 0, reference, eval_version: version }]),
-    insert('drift', m.drift.map(({ primary: _primary, ...r }) => ({
-      ...window, ...r, score: num(r.score), p_value: r.p_value === null ? null : num(r.p_value), eval_version: version,
+    insert('drift', m.drift.map(({ primary: _primary, rule: _rule, ...r }) => ({
+      ...window, ...r, score: num(r.score), p_value: r.p_value === null ? null : num(r.p_value),
+      p_value_adjusted: r.p_value_adjusted === null ? null : num(r.p_value_adjusted), eval_version: version,
     }))),
     insert('dataset_drift', [{ ...window, ...m.dataset, drift_share: num(m.dataset.drift_share), eval_version: version }]),
     insert('performance', m.performance.map((r) => ({
       ...window, ...r, value: num(r.value), label_coverage: num(r.label_coverage), ci_low: nullable(r.ci_low), ci_high: nullable(r.ci_high), eval_version: version,
     }))),
-    insert('fairness', m.fairness.map((r) => ({ ...window, ...r, value: num(r.value), eval_version: version }))),
+    insert('fairness', m.fairness.map((r) => ({ ...window, ...r, value: r.value === null ? null : num(r.value), eval_version: version }))),
     insert('quality', m.quality.map((r) => ({ ...window, ...r, value: num(r.value), eval_version: version }))),
     insert('detector_state', detectorStates.map((r) => ({ ...r, eval_version: version }))),
   ])

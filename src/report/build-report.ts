@@ -59,7 +59,7 @@ export function buildReport({ reference, current, roles, kinds, config }: Report
     return { name, drift: columnDrift(name, kind, column(reference, name), column(current, name), config.thresholds[name]) }
   })
   const dataset = datasetDriftShare(
-    drifts.map(({ name, drift }) => ({ feature: name, result: drift.selected, threshold: drift.threshold })),
+    drifts.map(({ name, drift }) => ({ feature: name, result: drift.selected, threshold: drift.threshold, status: drift.status })),
     { correction: config.correction },
   )
   const features: Record<string, FeatureDriftJson> = {}

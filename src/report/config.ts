@@ -24,16 +24,11 @@
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
+import { CorrectionSchema, ThresholdSettingSchema } from '../metrics/drift/index.js'
 
-/** Methods a threshold may name: those the report computes (p-value tests first). */
-export const TEST_METHODS = ['ks', 'chi2', 'z'] as const
-export const DISTANCE_METHODS = ['wasserstein', 'psi', 'jensenshannon', 'hellinger', 'kl', 'linf'] as const
-export type ReportMethod = (typeof TEST_METHODS)[number] | (typeof DISTANCE_METHODS)[number]
-
-const Threshold = z.union([
-  z.number(),
-  z.strictObject({ method: z.enum([...TEST_METHODS, ...DISTANCE_METHODS]), threshold: z.number() }),
-])
+// The thresholds syntax is shared with driftwatch.yaml (src/metrics/drift/thresholds.ts).
+export { DISTANCE_METHODS, TEST_METHODS, type ConfigurableMethod as ReportMethod } from '../metrics/drift/index.js'
+const Threshold = ThresholdSettingSchema
 
 export const ReportConfigSchema = z.strictObject({
   id: z.string().min(1).max(256).optional(),
@@ -46,7 +41,7 @@ export const ReportConfigSchema = z.strictObject({
     .strictObject({ label: z.string().min(1), prediction: z.string().min(1), score: z.string().min(1) })
     .partial()
     .default({}),
-  correction: z.enum(['benjamini-hochberg', 'none']).default('benjamini-hochberg'),
+  correction: CorrectionSchema.default('benjamini-hochberg'),
   minGroupSize: z.number().int().min(1).default(30),
   confidence: z.number().gt(0).lt(1).default(0.95),
   outlierThreshold: z.number().gt(0).max(1).default(0.25),

@@ -20,10 +20,21 @@ describe('columnDrift: numerical', () => {
     expect(d.selected.method).toBe('ks')
   })
 
-  it('a large reference: normed Wasserstein decides, against 0.1', () => {
-    const d = columnDrift('x', 'numerical', range(1500, (i) => i % 97), range(300, (i) => i % 89))
+  it('large reference and current: normed Wasserstein decides, against 0.1', () => {
+    const d = columnDrift('x', 'numerical', range(1500, (i) => i % 97), range(1200, (i) => i % 89))
     expect(d.json).toMatchObject({ method: 'wasserstein', threshold: 0.1, threshold_kind: 'score' })
     expect(d.json).not.toHaveProperty('p_value')
+  })
+
+  it('a large reference but a small current: the KS test decides (the method is chosen by both sizes)', () => {
+    const d = columnDrift('x', 'numerical', range(1500, (i) => i % 97), range(300, (i) => i % 89))
+    expect(d.json).toMatchObject({ method: 'ks', threshold: 0.05, threshold_kind: 'p_value' })
+    expect(d.status).toBe('ok')
+  })
+
+  it('fewer than 30 rows on a side: no verdict (status insufficient)', () => {
+    expect(columnDrift('x', 'numerical', reference, current.slice(0, 29)).status).toBe('insufficient')
+    expect(columnDrift('x', 'numerical', reference, current.slice(0, 30)).status).toBe('ok')
   })
 
   it('NaN, ±Infinity, missing and type violations are left out', () => {

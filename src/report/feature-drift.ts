@@ -4,7 +4,7 @@
  * defaults), all from src/metrics/drift:
  *
  *   numerical:   ks (scipy ks_2samp), wasserstein (normed by the reference std) and its raw
- *                distance, and over reference-decile bins psi, jensen_shannon (base 2),
+ *                distance, and over reference-decile bins psi, jensen_shannon (natural log, as Evidently),
  *                hellinger, kl (reference ‖ current)
  *   categorical: chi2 (homogeneity, no correction), psi, jensen_shannon, linf, unseen
  *                categories; z when the column has at most two values and a small reference
@@ -25,6 +25,8 @@ import {
   chiSquare,
   type ColumnKind,
   type DriftMethodChoice,
+  driftRule,
+  type DriftStatus,
   hellinger,
   jensenShannon,
   kl,
@@ -40,7 +42,7 @@ import {
 import { compareText, type FeatureValue, readCategory, readNumber } from '../metrics/profile/index.js'
 import type { StatResult } from '../metrics/types.js'
 import { DriftwatchError } from '../errors.js'
-import { TEST_METHODS, type ThresholdSetting } from './config.js'
+import type { ThresholdSetting } from './config.js'
 import { type FeatureDriftJson, num, type TestJson } from './types.js'
 
 export const UNSEEN_LISTED = 20
@@ -50,6 +52,8 @@ export interface ColumnDrift {
   /** The deciding statistic and its threshold, for the dataset-level verdict. */
   readonly selected: StatResult
   readonly threshold: number
+  /** 'insufficient': too few rows for a verdict (src/metrics/drift/decide.ts). */
+  readonly status: DriftStatus
 }
 
 const test = (r: StatResult): TestJson => ({ statistic: num(r.score), p_value: num(r.pValue) })
@@ -72,7 +76,7 @@ function categoricalStats(reference: readonly string[], current: readonly string
   const cur = countsOf(current)
   const aligned = alignCategories(ref, cur)
   const unseen = aligned.categories.filter((_, i) => (aligned.current[i] as number) > 0 && aligned.reference[i] === 0)
-  const choice = selectDriftMethod('categorical', reference.length, aligned.categories.length)
+  const choice = selectDriftMethod('categorical', { reference: reference.length, current: current.length }, aligned.categories.length)
   const results: Record<string, StatResult> = {
     chi2: chiSquare(ref, cur),
     psi: categoricalPsi(ref, cur),
@@ -99,7 +103,7 @@ function categoricalStats(reference: readonly string[], current: readonly string
 function numericalStats(reference: readonly number[], current: readonly number[]): Stats {
   const refFinite = reference.filter(Number.isFinite)
   const curFinite = current.filter(Number.isFinite)
-  const choice = selectDriftMethod('numerical', refFinite.length, new Set([...refFinite, ...curFinite]).size)
+  const choice = selectDriftMethod('numerical', { reference: refFinite.length, current: curFinite.length }, new Set([...refFinite, ...curFinite]).size)
   const edges = referenceBinEdges(reference)
   const rc = binCounts(edges, reference).counts
   const cc = binCounts(edges, current).counts
@@ -151,13 +155,14 @@ export function columnDrift(
   const stats =
     kind === 'numerical' ? numericalStats(numbers(reference), numbers(current)) : categoricalStats(categories(reference), categories(current))
   const { choice } = stats
-  const method = typeof setting === 'object' ? setting.method : choice.method
-  const threshold = setting === undefined ? choice.threshold : typeof setting === 'number' ? setting : setting.threshold
+  // Method, threshold and status are decided as in the stream (src/metrics/drift/decide.ts).
+  const rule = driftRule({ choice, sizes: { reference: stats.counts[0], current: stats.counts[1] }, setting }, Object.keys(stats.results))
+  const { method, threshold } = rule
   const selected = stats.results[method]
-  if (selected === undefined) {
+  if (selected === undefined || rule.status === 'method_not_applicable') {
     throw new DriftwatchError('DW_CONFIG_INVALID', `thresholds.${name}: method ${method} does not apply to this ${choice.treatedAs} column`)
   }
-  const isTest = (TEST_METHODS as readonly string[]).includes(method)
+  const isTest = rule.thresholdKind === 'p-value'
   return {
     json: {
       kind,
@@ -173,5 +178,6 @@ export function columnDrift(
     },
     selected,
     threshold,
+    status: rule.status,
   }
 }

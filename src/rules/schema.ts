@@ -63,7 +63,7 @@ const common = {
 const DriftRule = z.strictObject({
   ...common,
   metric: z.literal('drift'),
-  /** score / p_value of the auto-selected method, drift_detected (0/1), or a statistic by name (psi, ks, wasserstein, jensenshannon, ...). */
+  /** score / p_value (the adjusted one that decides; p_value_raw: before correction) of the deciding method, drift_detected (0/1), or a statistic by name (psi, ks, wasserstein, jensenshannon, ...). */
   statistic: z.string().regex(/^[a-z0-9_]+$/).default('score'),
   target: z.enum(['feature', 'prediction', 'label', 'concept']).default('feature'),
 })

@@ -3,8 +3,8 @@
  * (./categories.ts), reusing the binned definitions with one bin per category:
  *
  * - categoricalPsi: PSI, empty proportions replaced by epsilon (default 1e-4), see ./psi.ts;
- * - categoricalJensenShannon: Jensen–Shannon distance, base 2, no epsilon, equal to
- *   `scipy.spatial.distance.jensenshannon(ref, cur, base=2)`, see ./jensen-shannon.ts;
+ * - categoricalJensenShannon: Jensen–Shannon distance, natural log (as Evidently), no epsilon,
+ *   equal to `scipy.spatial.distance.jensenshannon(ref, cur)`, see ./jensen-shannon.ts;
  * - linf: L∞ distance max_i |p_i − q_i| between the category frequencies (∈ [0, 1]).
  *
  * Every result reports `categories`, `unseenCategories` and `unseenCount` in its params.

@@ -12,7 +12,10 @@
  *   `correction: 'none'` compares raw p-values (Evidently's behaviour).
  * - a distance (no p-value): drifted when score >= threshold (Evidently's rule).
  * Features whose score or p-value is NaN (an empty window) are not evaluated: they are left
- * out of the share and counted in `params.undefinedFeatures`. No evaluated feature → NaN.
+ * out of the share and counted in `params.undefinedFeatures`. So are features whose `status`
+ * is not 'ok' (too few rows, or a configured method that does not apply: ./decide.ts), counted
+ * in `params.insufficientFeatures` / `params.notApplicableFeatures`; they take no part in the
+ * correction either. No evaluated feature → NaN.
  * A p-value outside [0, 1] (±Infinity included) or a non-finite threshold is a bug upstream:
  * RangeError.
  *
@@ -21,11 +24,14 @@
  */
 import type { StatResult } from '../types.js'
 import { benjaminiHochberg } from './benjamini-hochberg.js'
+import type { DriftStatus } from './decide.js'
 
 export interface FeatureDriftInput {
   readonly feature: string
   readonly result: StatResult
   readonly threshold: number
+  /** Default 'ok'. */
+  readonly status?: DriftStatus
 }
 
 export interface FeatureDrift {
@@ -35,8 +41,9 @@ export interface FeatureDrift {
   readonly pValue?: number
   /** The p-value compared with the threshold (adjusted unless correction is 'none'). */
   readonly adjustedPValue?: number
-  /** null when the feature could not be evaluated (NaN score or p-value). */
+  /** null when the feature could not be evaluated (NaN score or p-value, or status not 'ok'). */
   readonly driftDetected: boolean | null
+  readonly status: DriftStatus
 }
 
 export interface DatasetDrift {
@@ -60,18 +67,20 @@ export function datasetDriftShare(
     }
   }
   const isTest = (r: StatResult) => r.pValue !== undefined
-  const evaluable = (r: StatResult) => (isTest(r) ? !Number.isNaN(r.pValue) : !Number.isNaN(r.score))
-  const testIndexes = inputs.flatMap((f, i) => (isTest(f.result) && evaluable(f.result) ? [i] : []))
+  const evaluable = (f: FeatureDriftInput) =>
+    (f.status ?? 'ok') === 'ok' && (isTest(f.result) ? !Number.isNaN(f.result.pValue) : !Number.isNaN(f.result.score))
+  const testIndexes = inputs.flatMap((f, i) => (isTest(f.result) && evaluable(f) ? [i] : []))
   const raw = testIndexes.map((i) => inputs[i]?.result.pValue as number)
   const adjustedList = correction === 'none' ? raw : benjaminiHochberg(raw)
   const adjusted = new Map(testIndexes.map((index, k) => [index, adjustedList[k] as number]))
 
   const features = inputs.map((f, i): FeatureDrift => {
     const { method, score, pValue } = f.result
-    if (!evaluable(f.result)) return { feature: f.feature, method, score, pValue, driftDetected: null }
+    const status = f.status ?? 'ok'
+    if (!evaluable(f)) return { feature: f.feature, method, score, pValue, driftDetected: null, status }
     const q = adjusted.get(i)
-    if (q === undefined) return { feature: f.feature, method, score, driftDetected: score >= f.threshold }
-    return { feature: f.feature, method, score, pValue, adjustedPValue: q, driftDetected: q < f.threshold }
+    if (q === undefined) return { feature: f.feature, method, score, driftDetected: score >= f.threshold, status }
+    return { feature: f.feature, method, score, pValue, adjustedPValue: q, driftDetected: q < f.threshold, status }
   })
   const evaluated = features.filter((f) => f.driftDetected !== null).length
   const drifted = features.filter((f) => f.driftDetected === true).length
@@ -84,6 +93,8 @@ export function datasetDriftShare(
         evaluatedFeatures: evaluated,
         driftedFeatures: drifted,
         undefinedFeatures: inputs.length - evaluated,
+        insufficientFeatures: inputs.filter((f) => f.status === 'insufficient').length,
+        notApplicableFeatures: inputs.filter((f) => f.status === 'method_not_applicable').length,
         testFeatures: testIndexes.length,
         correction,
       },

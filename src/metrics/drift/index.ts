@@ -11,6 +11,8 @@ export {
   type FeatureDrift,
   type FeatureDriftInput,
 } from './dataset-drift.js'
+export { type DriftRule, type DriftRuleInput, type DriftStatus, driftRule, MIN_ROWS_FOR_VERDICT, singleVerdict } from './decide.js'
+export { gammaQ } from './gamma-q.js'
 export { hellinger } from './hellinger.js'
 export { type HistogramState, histogramAccumulator } from './histogram-accumulator.js'
 export { jensenShannon } from './jensen-shannon.js'
@@ -26,8 +28,19 @@ export {
   type DriftMethod,
   type DriftMethodChoice,
   P_VALUE_THRESHOLD,
+  type SampleSizes,
   SMALL_REFERENCE_MAX_ROWS,
   selectDriftMethod,
 } from './select-method.js'
+export {
+  type ConfigurableMethod,
+  CorrectionSchema,
+  DISTANCE_METHODS,
+  type DriftThresholds,
+  DriftThresholdsSchema,
+  TEST_METHODS,
+  type ThresholdSetting,
+  ThresholdSettingSchema,
+} from './thresholds.js'
 export { WASSERSTEIN_MIN_SCALE, wasserstein, wassersteinDistance } from './wasserstein.js'
 export { zTest } from './z-test.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { selectDriftMethod } from './select-method.js'
 
-describe("selectDriftMethod follows Evidently's _get_default_stattest", () => {
+describe("selectDriftMethod follows Evidently's _get_default_stattest when both samples are alike in size", () => {
   it.each([
     // kind, reference rows, n unique, method, threshold, treated as
     ['numerical', 1000, 6, 'ks', 0.05, 'numerical'],
@@ -17,7 +17,7 @@ describe("selectDriftMethod follows Evidently's _get_default_stattest", () => {
     ['categorical', 1001, 40, 'jensenshannon', 0.1, 'categorical'],
     ['categorical', 1001, 2, 'jensenshannon', 0.1, 'categorical'],
   ] as const)('%s, %d rows, %d unique → %s', (kind, rows, unique, method, threshold, treatedAs) => {
-    const choice = selectDriftMethod(kind, rows, unique)
+    const choice = selectDriftMethod(kind, { reference: rows, current: rows }, unique)
     expect(choice).toEqual({
       method,
       threshold,
@@ -27,14 +27,29 @@ describe("selectDriftMethod follows Evidently's _get_default_stattest", () => {
   })
 
   it('handles an empty reference and a column with no values', () => {
-    expect(selectDriftMethod('numerical', 0, 0).method).toBe('z')
-    expect(selectDriftMethod('categorical', 0, 0).method).toBe('z')
+    expect(selectDriftMethod('numerical', { reference: 0, current: 0 }, 0).method).toBe('z')
+    expect(selectDriftMethod('categorical', { reference: 0, current: 0 }, 0).method).toBe('z')
   })
 
   it('rejects sizes that are not counts', () => {
-    expect(() => selectDriftMethod('numerical', -1, 3)).toThrow(RangeError)
-    expect(() => selectDriftMethod('numerical', 10, Number.NaN)).toThrow(RangeError)
-    expect(() => selectDriftMethod('numerical', Infinity, 3)).toThrow(RangeError)
-    expect(() => selectDriftMethod('numerical', 10.5, 3)).toThrow(RangeError)
+    expect(() => selectDriftMethod('numerical', { reference: -1, current: 5 }, 3)).toThrow(RangeError)
+    expect(() => selectDriftMethod('numerical', { reference: 10, current: 10 }, Number.NaN)).toThrow(RangeError)
+    expect(() => selectDriftMethod('numerical', { reference: Infinity, current: 5 }, 3)).toThrow(RangeError)
+    expect(() => selectDriftMethod('numerical', { reference: 10, current: 10.5 }, 3)).toThrow(RangeError)
+  })
+})
+
+describe('selectDriftMethod looks at both sample sizes', () => {
+  it.each([
+    // kind, reference rows, current rows, n unique, method
+    ['numerical', 50000, 200, 100, 'ks'],
+    ['numerical', 200, 50000, 100, 'ks'],
+    ['numerical', 50000, 1000, 100, 'ks'],
+    ['numerical', 50000, 1001, 100, 'wasserstein'],
+    ['categorical', 50000, 200, 40, 'chi2'],
+    ['categorical', 50000, 1001, 40, 'jensenshannon'],
+    ['categorical', 50000, 200, 2, 'z'],
+  ] as const)('%s, reference %d, current %d, %d unique → %s', (kind, reference, current, unique, method) => {
+    expect(selectDriftMethod(kind, { reference, current }, unique).method).toBe(method)
   })
 })

@@ -1,22 +1,31 @@
 /**
  * Default drift method per column, following Evidently's `_get_default_stattest`
- * (evidently/legacy/calculations/stattests/registry.py), with its default thresholds:
+ * (evidently/legacy/calculations/stattests/registry.py), with its default thresholds, except
+ * that the switch to distances looks at both samples, not the reference alone:
  *
  *   n_unique = distinct non-missing values over reference ∪ current
- *   reference rows <= 1000:
+ *   reference rows <= 1000 or current rows <= 1000:
  *     numerical, n_unique > 5     → ks            p-value < 0.05
  *     numerical, 2 < n_unique <= 5 → chi2          p-value < 0.05
  *     categorical, n_unique > 2   → chi2          p-value < 0.05
  *     n_unique <= 2 (either kind) → z             p-value < 0.05
- *   reference rows > 1000:
+ *   reference rows > 1000 and current rows > 1000:
  *     numerical, n_unique > 5     → wasserstein   (normed) score >= 0.1
  *     otherwise                    → jensenshannon score >= 0.1
  *
+ * Why both sizes: a distance has no p-value, so its threshold does not account for sampling
+ * noise, and that noise is set by the smaller sample. Between a large reference and a window
+ * of 200 rows drawn from the same distribution, the normed Wasserstein distance is ≈ 0.1 by
+ * chance alone (0.11–0.12 was measured, a false alarm on every such window), while a test's
+ * p-value accounts for the sizes. Evidently, which looks at the reference only, would pick
+ * the distance there.
+ *
  * So a numerical column with at most 5 distinct values is treated as categorical
- * (`treatedAs`). The only difference from Evidently: its `chisquare` is a goodness-of-fit
+ * (`treatedAs`). The other difference from Evidently: its `chisquare` is a goodness-of-fit
  * test, ours is the homogeneity test (./chi-square.ts).
  *
- * This picks a method and reports its default threshold; it does not judge drift (rules do).
+ * This picks a method and reports its default threshold; whether a window has enough rows for
+ * any verdict, and the verdict itself, are ./decide.ts's.
  */
 
 export type ColumnKind = 'numerical' | 'categorical'
@@ -31,7 +40,7 @@ export interface DriftMethodChoice {
   readonly treatedAs: ColumnKind
 }
 
-/** Evidently's boundary between a small and a large reference. */
+/** Evidently's boundary between a small and a large sample (applied here to both sides). */
 export const SMALL_REFERENCE_MAX_ROWS = 1000
 /** A numerical column with at most this many distinct values is treated as categorical. */
 export const CATEGORICAL_MAX_UNIQUE = 5
@@ -39,13 +48,19 @@ export const CATEGORICAL_MAX_UNIQUE = 5
 export const P_VALUE_THRESHOLD = 0.05
 export const DISTANCE_THRESHOLD = 0.1
 
-export function selectDriftMethod(kind: ColumnKind, referenceSize: number, nUnique: number): DriftMethodChoice {
-  if (!Number.isInteger(referenceSize) || referenceSize < 0) {
-    throw new RangeError(`referenceSize must be an integer >= 0, got ${referenceSize}`)
+/** Rows of each side (finite, non-missing values of the column). */
+export interface SampleSizes {
+  readonly reference: number
+  readonly current: number
+}
+
+export function selectDriftMethod(kind: ColumnKind, sizes: SampleSizes, nUnique: number): DriftMethodChoice {
+  for (const [side, n] of Object.entries(sizes)) {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${side} size must be an integer >= 0, got ${n}`)
   }
   if (!Number.isInteger(nUnique) || nUnique < 0) throw new RangeError(`nUnique must be an integer >= 0, got ${nUnique}`)
   const treatedAs: ColumnKind = kind === 'numerical' && nUnique > CATEGORICAL_MAX_UNIQUE ? 'numerical' : 'categorical'
-  if (referenceSize <= SMALL_REFERENCE_MAX_ROWS) {
+  if (Math.min(sizes.reference, sizes.current) <= SMALL_REFERENCE_MAX_ROWS) {
     if (treatedAs === 'numerical') return test('ks', treatedAs)
     return test(nUnique > 2 ? 'chi2' : 'z', treatedAs)
   }

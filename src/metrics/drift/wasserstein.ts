@@ -7,7 +7,7 @@
  * (scipy 1.17 `_cdf_distance` with p = 1, unweighted).
  *
  * `wasserstein` is Evidently's "Wasserstein distance (normed)" drift score:
- *   W1 / max(std(ref, ddof=0), 0.001)
+ *   W1 / max(std(ref, ddof=0), 0.001)      (std: ../stable-moments.ts, exact at large offsets)
  * so that the default threshold (0.1) reads as "a tenth of a reference standard deviation";
  * the 0.001 floor keeps a constant reference from dividing by zero.
  * `wassersteinDistance` is the raw W1, in the feature's own units.
@@ -15,6 +15,7 @@
  * Conventions: NaN and ±Infinity are excluded and counted (./sample.ts); an empty side
  * (after exclusion) gives NaN (scipy raises). The result is a distance, not a test: no p-value.
  */
+import { meanAndStd } from '../stable-moments.js'
 import type { StatResult } from '../types.js'
 import { type FiniteSample, finiteSorted } from './sample.js'
 
@@ -23,7 +24,7 @@ export const WASSERSTEIN_MIN_SCALE = 0.001
 export function wasserstein(reference: readonly number[], current: readonly number[]): StatResult {
   const ref = finiteSorted(reference)
   const raw = distance(ref, finiteSorted(current))
-  const scale = ref.sorted.length === 0 ? Number.NaN : Math.max(populationStd(ref.sorted), WASSERSTEIN_MIN_SCALE)
+  const scale = ref.sorted.length === 0 ? Number.NaN : Math.max(meanAndStd(ref.sorted).std, WASSERSTEIN_MIN_SCALE)
   return {
     method: 'wasserstein',
     score: raw.score / scale,
@@ -62,14 +63,4 @@ function cdfL1(u: Float64Array, v: Float64Array): number {
     x = next
   }
   return total
-}
-
-/** numpy's np.std(x) (ddof = 0), two-pass. */
-function populationStd(sorted: Float64Array): number {
-  let sum = 0
-  for (const x of sorted) sum += x
-  const mean = sum / sorted.length
-  let ss = 0
-  for (const x of sorted) ss += (x - mean) ** 2
-  return Math.sqrt(ss / sorted.length)
 }

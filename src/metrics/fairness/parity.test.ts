@@ -27,11 +27,20 @@ describe('parityMetrics (hand-computed)', () => {
     expect(p.disparateImpactRatio.fourFifthsRuleViolated).toBe(false)
   })
 
-  it('insufficient groups are left out', () => {
+  it('insufficient groups are left out, and with fewer than two groups left there is no figure (not 1.0 / ok)', () => {
     const tiny = group('tiny', 0, 0, 2, 0, 30)
     const p = parityMetrics([group('a', 40, 10, 40, 10, 30), tiny], 30)
-    expect(p.demographicParityDifference).toMatchObject({ score: 0, n: 100, params: { groupsCompared: 1, groupsInsufficient: 1 } })
-    expect(p.demographicParityRatio.score).toBe(1)
+    expect(p.status).toBe('insufficient')
+    expect(p.demographicParityDifference).toMatchObject({ n: 100, params: { groupsCompared: 1, groupsInsufficient: 1, status: 'insufficient' } })
+    expect(p.demographicParityDifference.score).toBeNaN()
+    expect(p.disparateImpactRatio.score).toBeNaN()
+    expect(p.disparateImpactRatio.fourFifthsRuleViolated).toBeNull()
+  })
+
+  it('two sufficient groups and a small one: compared over the two, status partial', () => {
+    const p = parityMetrics([group('x', 40, 10, 40, 10, 30), group('y', 20, 10, 60, 10, 30), group('tiny', 0, 0, 2, 0, 30)], 30)
+    expect(p.status).toBe('partial')
+    expect(p.disparateImpactRatio.score).toBeCloseTo(0.3 / 0.5, 15)
   })
 
   it('empty input (no groups) and a group with no members give NaN', () => {
@@ -43,9 +52,10 @@ describe('parityMetrics (hand-computed)', () => {
     }
   })
 
-  it('a single group: difference 0, ratio 1 (fairlearn)', () => {
+  it('a single group: no figure (fairlearn says difference 0, ratio 1: nothing was compared)', () => {
     const p = parityMetrics([a], 1)
-    expect([p.demographicParityDifference.score, p.demographicParityRatio.score]).toEqual([0, 1])
+    expect(p.status).toBe('insufficient')
+    expect([p.demographicParityDifference.score, p.demographicParityRatio.score]).toEqual([Number.NaN, Number.NaN])
   })
 
   it('constant input: nobody selected anywhere → ratio 0/0 = NaN, difference 0', () => {

@@ -12,9 +12,14 @@
  * (scripts/reference/fairness.py).
  *
  * Only groups with status 'ok' (count ≥ minGroupSize, group-metrics.ts) take part; the
- * others are counted in params.groupsInsufficient. As fairlearn: one group gives difference 0
- * and ratio 1; a ratio 0/0 (nobody selected anywhere) is NaN, and then the four-fifths fact is
- * null. No sufficient group at all gives NaN everywhere.
+ * others are counted in params.groupsInsufficient, and `status` says how much was compared:
+ * - 'ok': every group took part;
+ * - 'partial': at least two groups took part, some were too small (the figures are over the
+ *   groups that took part);
+ * - 'insufficient': fewer than two groups took part: every figure is NaN (stored as NULL).
+ *   Unlike fairlearn, which gives difference 0 and ratio 1 for one group: with group B below
+ *   minGroupSize that read as "perfectly fair" (1.0, 'ok'), a verdict the data cannot support.
+ * A ratio 0/0 (nobody selected anywhere) is NaN, and then the four-fifths fact is null.
  */
 import { metricResult, type MetricResult } from '../performance/metric-result.js'
 import type { GroupMetrics } from './group-metrics.js'
@@ -26,7 +31,10 @@ export interface DisparateImpactResult extends MetricResult {
   readonly fourFifthsRuleViolated: boolean | null
 }
 
+export type ParityStatus = 'ok' | 'partial' | 'insufficient'
+
 export interface ParityMetrics {
+  readonly status: ParityStatus
   readonly demographicParityDifference: MetricResult
   readonly demographicParityRatio: MetricResult
   readonly equalizedOddsDifference: MetricResult
@@ -50,6 +58,7 @@ function spread(values: readonly number[]): Spread {
  */
 export function parityMetrics(groups: readonly GroupMetrics[], minGroupSize: number, excluded = 0): ParityMetrics {
   const compared = groups.filter((g) => g.status === 'ok')
+  const status: ParityStatus = compared.length < 2 ? 'insufficient' : compared.length < groups.length ? 'partial' : 'ok'
   const n = compared.reduce((s, g) => s + g.count, 0)
   const params = {
     method: 'between_groups',
@@ -58,13 +67,14 @@ export function parityMetrics(groups: readonly GroupMetrics[], minGroupSize: num
     groupsInsufficient: groups.length - compared.length,
   }
   const r = (method: string, score: number, extra = {}): MetricResult =>
-    metricResult(method, score, { ...params, ...extra }, n, excluded)
+    metricResult(method, status === 'insufficient' ? Number.NaN : score, { ...params, status, ...extra }, n, excluded)
   const sr = spread(compared.map((g) => g.selectionRate))
   const tpr = spread(compared.map((g) => g.truePositiveRate))
   const fpr = spread(compared.map((g) => g.falsePositiveRate))
   const ratio = sr.min / sr.max
-  const fourFifthsRuleViolated = Number.isNaN(ratio) ? null : ratio < FOUR_FIFTHS
+  const fourFifthsRuleViolated = Number.isNaN(ratio) || status === 'insufficient' ? null : ratio < FOUR_FIFTHS
   return {
+    status,
     demographicParityDifference: r('demographic_parity_difference', sr.max - sr.min),
     demographicParityRatio: r('demographic_parity_ratio', ratio),
     equalizedOddsDifference: r('equalized_odds_difference', Math.max(tpr.max - tpr.min, fpr.max - fpr.min), {

@@ -77,6 +77,8 @@ export interface CbpeState {
   /** Per grid bin: observations and their Σp. */
   counts: number[]
   mass: number[]
+  /** Per grid bin: observations predicted positive (ŷ = 1), for calibrated estimates (./cbpe-calibrated.ts). Absent in states stored before it existed. */
+  predictedPositive?: number[]
 }
 
 /** numpy.round(x, decimals): rint (half to even) of x·10^d, divided by 10^d. */
@@ -88,7 +90,7 @@ export function roundHalfEven(x: number, decimals: number): number {
 }
 
 /** Trapezoid area under NannyML's curve given cumulative (Σp, count) points, descending score. */
-function aucFromCumulative(points: readonly (readonly [number, number])[], decimals: number): number {
+export function aucFromCumulative(points: readonly (readonly [number, number])[], decimals: number): number {
   const tps = [0, ...points.map(([mass]) => roundHalfEven(mass, decimals))]
   const fps = [0, ...points.map(([mass, count]) => roundHalfEven(count - mass, decimals))]
   const tpN = tps[tps.length - 1]!
@@ -101,7 +103,7 @@ function aucFromCumulative(points: readonly (readonly [number, number])[], decim
   return area
 }
 
-function estimate(
+export function estimate(
   c: ExpectedConfusion,
   n: number,
   excluded: number,
@@ -170,7 +172,7 @@ export function cbpeAccumulator(
   assertPositiveInteger('nBins', nBins)
   const zeros = (): number[] => new Array<number>(nBins + 1).fill(0)
   return {
-    create: () => ({ confusion: { tp: 0, fp: 0, fn: 0, tn: 0 }, n: 0, excluded: 0, nBins, counts: zeros(), mass: zeros() }),
+    create: () => ({ confusion: { tp: 0, fp: 0, fn: 0, tn: 0 }, n: 0, excluded: 0, nBins, counts: zeros(), mass: zeros(), predictedPositive: zeros() }),
     update(state, { score, yPred }) {
       const y = predicted(score, yPred, threshold)
       if (!isProbability(score) || !isBinaryLabel(y)) {
@@ -182,6 +184,10 @@ export function cbpeAccumulator(
       state.n += 1
       state.counts[k] = (state.counts[k] as number) + 1
       state.mass[k] = (state.mass[k] as number) + score
+      if (y === 1) {
+        state.predictedPositive ??= zeros()
+        state.predictedPositive[k] = (state.predictedPositive[k] as number) + 1
+      }
       return state
     },
     merge(a, b) {
@@ -196,6 +202,7 @@ export function cbpeAccumulator(
         nBins: a.nBins,
         counts: add(a.counts, b.counts),
         mass: add(a.mass, b.mass),
+        ...(a.predictedPositive && b.predictedPositive ? { predictedPositive: add(a.predictedPositive, b.predictedPositive) } : {}),
       }
     },
     result(state) {

@@ -86,4 +86,6 @@ export {
   type CbpeState,
   type ExpectedConfusion,
 } from './cbpe.js'
+export { calibratedCbpe, fitCbpeCalibration } from './cbpe-calibrated.js'
+export { type IsotonicModel, isotonicFit, isotonicPredict, type WeightedPoint } from './isotonic.js'
 export { labelCoverage, withLabelCoverage, type LabelCoverage, type WithLabelCoverage } from './coverage.js'

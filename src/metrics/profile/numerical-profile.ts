@@ -2,8 +2,9 @@
  * Reference profile of one numerical column.
  *
  *   min, max          over the finite values
- *   mean              Σx / n (summed in ascending order; within 1e-9 of numpy's pairwise np.mean)
- *   std               population standard deviation, ddof = 0 (np.std), two-pass
+ *   mean              np.mean, shifted and compensated (../stable-moments.ts)
+ *   std               population standard deviation, ddof = 0 (np.std), corrected two-pass,
+ *                     no digits lost to a large offset (../stable-moments.ts)
  *   quantiles         numpy 'linear' at PROFILE_QUANTILES (./quantiles.ts)
  *   binEdges/Counts   reference deciles and counts, ../drift/reference-bins.ts, the bins the
  *                     binned drift distances (PSI, Jensen–Shannon, Hellinger, KL) compare over
@@ -16,6 +17,7 @@
  * profile is plain JSON. Reference values: numpy, scripts/reference/quality.py.
  */
 import { binCounts, CATEGORICAL_MAX_UNIQUE, referenceBinEdges } from '../drift/index.js'
+import { meanAndStd } from '../stable-moments.js'
 import { PROFILE_QUANTILES, quantileSorted } from './quantiles.js'
 import { type FeatureValue, readNumber } from './values.js'
 
@@ -71,12 +73,9 @@ export function numericalProfile(column: readonly FeatureValue[], options: Numer
   }
   const sorted = Float64Array.from(finite).sort()
   const n = sorted.length
-  // Summed in sorted order, so the profile does not depend on the order of the rows.
-  let sum = 0
-  for (const x of sorted) sum += x
-  const mean = n === 0 ? Number.NaN : sum / n
-  let ss = 0
-  for (const x of sorted) ss += (x - mean) ** 2
+  // Summed in sorted order, so the profile does not depend on the order of the rows; shifted
+  // and compensated, so a large offset costs no digits (../stable-moments.ts).
+  const { mean, std } = meanAndStd(sorted)
   const distinct = distinctCounts(sorted)
   const edges = referenceBinEdges(finite)
   return {
@@ -90,7 +89,7 @@ export function numericalProfile(column: readonly FeatureValue[], options: Numer
     min: n === 0 ? null : (sorted[0] as number),
     max: n === 0 ? null : (sorted[n - 1] as number),
     mean: jsonNumber(mean),
-    std: jsonNumber(Math.sqrt(ss / n)),
+    std: jsonNumber(std),
     quantiles: { levels: PROFILE_QUANTILES, values: PROFILE_QUANTILES.map((q) => jsonNumber(quantileSorted(sorted, q))) },
     binEdges: edges,
     binCounts: binCounts(edges, finite).counts,
