@@ -1,5 +1,5 @@
 /**
- * Columns a later migration adds (0010_drift_decisions: drift.p_value_adjusted and status,
+ * Columns a later migration adds (0012_drift_decisions: drift.p_value_adjusted and status,
  * dataset_drift.n_insufficient and status) are read when the table has them and given their
  * documented defaults otherwise, so the read API works on either schema. Looked up once per
  * store and table: migrations run before anything reads.
