@@ -37,6 +37,8 @@ export const ErrorCodes = [
   'DW_MIGRATION_FAILED',
   'DW_INFRA_MISSING',
   'DW_ALERT_DELIVERY_FAILED',
+  // producer client
+  'DW_BUFFER_FULL',
 ] as const
 
 export type ErrorCode = (typeof ErrorCodes)[number]

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Stops only the local Kafka broker (a controlled shutdown), keeping its data; `up.sh` starts it
+# again. For fault-tolerance tests that need the broker down for a while. Takes the same settings
+# as up.sh (DRIFTWATCH_INFRA_DIR, DW_KAFKA_PORT, ...), so it stops the broker those name and no other.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+alive "$KAFKA_PID" || die "no local Kafka broker is running under $INFRA_DIR (start it with scripts/infra/up.sh)"
+pid=$(cat "$KAFKA_PID")
+kill "$pid"
+for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+kill -0 "$pid" 2>/dev/null && die "kafka (pid $pid) did not stop within 60 s"
+rm -f "$KAFKA_PID"
+# up.sh waits for 'Kafka Server started' in the log: the next start writes a fresh log, keeping
+# this one (with the shutdown) beside it.
+mv "$KAFKA_LOG" "$KAFKA_LOG.previous" 2>/dev/null || true
+say "kafka on port $KAFKA_PORT stopped"
