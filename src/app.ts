@@ -35,7 +35,7 @@ function piiFeaturesOf(file: FileConfig): (modelId: string) => ReadonlySet<strin
   const byModel = new Map(file.models.map((m) => [m.id, new Set(m.pii)]))
   return (modelId) => byModel.get(modelId) ?? none
 }
-import { nextOffsets } from './store/offsets.js'
+import { nextOffsets, reserveOffsets } from './store/offsets.js'
 
 export interface AppOptions {
   /** The monitoring configuration; default: loaded from config.configFile (or ./driftwatch.yaml). */
@@ -137,7 +137,8 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
 
   if (!config.kafka) {
     const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(null), resolver: localResolver() }), options.metrics)
-    const source = new EmbeddedSource(handlers, await nextOffsets(store, [config.topics.predictions, config.topics.groundTruth]), now)
+    const initial = await nextOffsets(store, [config.topics.predictions, config.topics.groundTruth])
+    const source = new EmbeddedSource(handlers, initial, (topic, next) => reserveOffsets(store, topic, next), now)
     logger.info('embedded mode: in-process source (no KAFKA_BROKERS)')
     let resolveDone!: () => void
     const done = new Promise<void>((r) => (resolveDone = r))
