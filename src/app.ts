@@ -180,3 +180,35 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   }
   return app('kafka', kafkaPublisher(producer, registry, ids, config.topics), evaluator, done)
 }
+
+export interface RunningPublisher {
+  readonly publisher: EventPublisher
+  stop(): Promise<void>
+}
+
+/**
+ * Kafka mode, publish only (the backfill): topics, schemas and an idempotent producer, and no
+ * ClickHouse. Opening chDB here would fail while `driftwatch start` holds the data directory on
+ * the same machine, though publishing needs none of it.
+ */
+export async function startPublisher(config: RuntimeConfig, logger: Logger): Promise<RunningPublisher> {
+  if (!config.kafka) throw new Error('startPublisher needs KAFKA_BROKERS: embedded mode publishes into the in-process pipeline (startApp)')
+  const kafka = createKafka(config.kafka, logger)
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await ensureTopics(admin, config.topics)
+  } finally {
+    await admin.disconnect()
+  }
+  const registry = new SchemaRegistry({ host: config.registryUrl! })
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
+  await producer.connect()
+  try {
+    const ids = await registerSchemas(registry, config.topics)
+    return { publisher: kafkaPublisher(producer, registry, ids, config.topics), stop: () => producer.disconnect() }
+  } catch (e) {
+    await producer.disconnect().catch(() => undefined)
+    throw e
+  }
+}
