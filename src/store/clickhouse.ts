@@ -11,6 +11,7 @@ import { resolve } from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import { DriftwatchError } from '../errors.js'
+import { lockDataDir } from './data-dir-lock.js'
 
 export interface ClickHouseSettings {
   readonly url: string | null
@@ -65,9 +66,23 @@ export function openStore(settings: ClickHouseSettings): Store {
   }
   const path = resolve(settings.dataDir, 'chdb')
   mkdirSync(path, { recursive: true })
-  // chdb types its connection against @clickhouse/client-common, which the client package bundles
-  // as its own copy; the two declarations are the same interface (chdb/connection's contract).
-  const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
-  const client = createClient({ connection, clickhouse_settings: SESSION_SETTINGS })
-  return { client, kind: 'chdb', database, location: path, close: () => client.close() }
+  // Says who holds the directory (DW_DATA_DIR_LOCKED) before chDB fails without saying it.
+  const unlock = lockDataDir(resolve(settings.dataDir))
+  try {
+    // chdb types its connection against @clickhouse/client-common, which the client package bundles
+    // as its own copy; the two declarations are the same interface (chdb/connection's contract).
+    const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
+    const client = createClient({ connection, clickhouse_settings: SESSION_SETTINGS })
+    const close = async () => {
+      try {
+        await client.close()
+      } finally {
+        unlock()
+      }
+    }
+    return { client, kind: 'chdb', database, location: path, close }
+  } catch (e) {
+    unlock()
+    throw e
+  }
 }
