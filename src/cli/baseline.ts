@@ -9,12 +9,11 @@
  * Exit codes: 0 stored; 2 bad file or usage (DW_FILE_NOT_FOUND, DW_FILE_INVALID,
  * DW_CONFIG_INVALID); 1 anything else (ClickHouse unreachable).
  */
-import { existsSync, readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { Option } from 'commander'
 import type { RuntimeConfig } from '../config/env.js'
 import { loadFileConfig, modelConfig } from '../config/file.js'
-import { DriftwatchError, isDriftwatchError } from '../errors.js'
+import { isDriftwatchError } from '../errors.js'
 import { baselineProfile, csvBaselineTable, jsonlBaselineTable } from '../evaluate/baseline-profile.js'
 import { saveProfile } from '../evaluate/profiles.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
@@ -22,6 +21,7 @@ import { DEFAULT_TARGETS } from '../report/index.js'
 import { openStore } from '../store/clickhouse.js'
 import { migrate } from '../store/migrate.js'
 import { EXIT, type RegisterCommand } from './command.js'
+import { readTextFile } from './files.js'
 import { parseCsv } from './report.js'
 
 export interface BaselineFlags {
@@ -64,8 +64,7 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
   try {
     const file = loadFileConfig(config.configFile)
     const model = modelConfig(file, flags.model)
-    if (!existsSync(flags.file)) throw new DriftwatchError('DW_FILE_NOT_FOUND', `${flags.file}: no such file`, { path: flags.file })
-    const text = readFileSync(flags.file, 'utf8')
+    const text = readTextFile(flags.file, 'reference file', 'CSV with a header row, or JSON lines')
     const options = {
       model,
       targets: { label: flags.label ?? DEFAULT_TARGETS.label, prediction: flags.prediction ?? DEFAULT_TARGETS.prediction, score: flags.score ?? DEFAULT_TARGETS.score },
