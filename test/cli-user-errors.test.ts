@@ -159,10 +159,6 @@ describe('driftwatch CLI beside a running `driftwatch start` that holds the data
     running = await startDriftwatch(kafkaEnv({ DRIFTWATCH_LOG_LEVEL: 'info' }))
     const pid = running.pid!
 
-    // Commands that need the store say who holds it and what to do instead.
-    expectOneLine(await driftwatch(['start'], kafkaEnv()), 1, 'DW_DATA_DIR_LOCKED', new RegExp(`in use by \`driftwatch start\` \\(pid ${pid}.*kill ${pid}`))
-    expectOneLine(await driftwatch(['erase', '--subject', 'someone'], kafkaEnv()), 1, 'DW_DATA_DIR_LOCKED', new RegExp(`pid ${pid}`))
-
     // The documented workflow: backfill labels while start runs. Kafka mode only publishes.
     const t = Date.now() - 3_600_000
     const rows = Array.from({ length: 250 }, (_, i) => `bf-${i},approve,${new Date(t + i * 1000).toISOString()},review`)
@@ -181,6 +177,11 @@ describe('driftwatch CLI beside a running `driftwatch start` that holds the data
     } finally {
       await admin.disconnect()
     }
+
+    // Commands that need the store say who holds it and what to do instead.
+    expectOneLine(await driftwatch(['start'], kafkaEnv()), 1, 'DW_DATA_DIR_LOCKED', new RegExp(`in use by \`driftwatch start\` \\(pid ${pid}.*kill ${pid}`))
+    expectOneLine(await driftwatch(['erase', '--subject', 'someone'], kafkaEnv()), 1, 'DW_DATA_DIR_LOCKED', new RegExp(`pid ${pid}`))
+
     expect(running.exitCode).toBeNull()
   })
 })
