@@ -3,6 +3,7 @@
  * or usage. A failure is one line on stderr, `driftwatch: <CODE>: <what to do>`, never a stack
  * trace (DRIFTWATCH_DEBUG=1 adds the stack of an unexpected error, for a bug report).
  */
+import { readFileSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import { loadRuntimeConfig } from '../config/env.js'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('driftwatch')
     .description('ML-model monitoring on Kafka and ClickHouse: drift, performance, fairness, data quality.')
+    .version((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version)
     .exitOverride()
     // Usage mistakes are one line with the way to the help, not the whole help (subcommands inherit this).
     .configureOutput({ outputError: (text, write) => write(`driftwatch: ${oneLine(text.replace(/^error: /, ''))} (see --help)\n`) })
@@ -95,6 +97,10 @@ function asDriftwatchError(e: unknown): DriftwatchError | null {
   if (typeof err?.path === 'string') {
     const mapped = fileError(e, err.path, 'file', err.syscall === 'write' || err.syscall === 'mkdir' ? 'write' : 'read')
     if (isDriftwatchError(mapped)) return mapped
+  }
+  // A file error without a path (a read on an open descriptor): still the user's file.
+  if (err?.code === 'EISDIR' || err?.code === 'EACCES' || err?.code === 'EPERM' || err?.code === 'ENOENT') {
+    return new DriftwatchError('DW_FILE_INVALID', `a file could not be read: ${err.message}`)
   }
   return null
 }

@@ -7,9 +7,9 @@
  * deployment shares this one client.
  */
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
-import { createClient, type ClickHouseClient } from '@clickhouse/client'
-import { createChdbConnection } from 'chdb/connection'
+import type { ClickHouseClient } from '@clickhouse/client'
 import { DriftwatchError } from '../errors.js'
 import { lockDataDir } from './data-dir-lock.js'
 
@@ -51,8 +51,18 @@ export function assertIdentifier(name: string, what: string): string {
   return name
 }
 
+/**
+ * The storage engine is loaded when a store is opened, not when this module is: chDB is a native
+ * library of ~250 MB resident, which `driftwatch --help`, `report` or a Kafka-mode backfill never
+ * need. Both packages are CommonJS, so a synchronous require keeps openStore synchronous.
+ */
+const require = createRequire(import.meta.url)
+const clickhouseClient = (): typeof import('@clickhouse/client') => require('@clickhouse/client') as typeof import('@clickhouse/client')
+const chdbConnection = (): typeof import('chdb/connection') => require('chdb/connection') as typeof import('chdb/connection')
+
 export function openStore(settings: ClickHouseSettings): Store {
   const database = assertIdentifier(settings.database, 'ClickHouse database')
+  const { createClient } = clickhouseClient()
   if (settings.url) {
     const client = createClient({
       url: settings.url,
@@ -71,7 +81,7 @@ export function openStore(settings: ClickHouseSettings): Store {
   try {
     // chdb types its connection against @clickhouse/client-common, which the client package bundles
     // as its own copy; the two declarations are the same interface (chdb/connection's contract).
-    const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
+    const connection = chdbConnection().createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
     const client = createClient({ connection, clickhouse_settings: SESSION_SETTINGS })
     const close = async () => {
       try {
