@@ -32,7 +32,7 @@ import { migrate } from './store/migrate.js'
 import { applyRetention } from './store/retention.js'
 import { privacyFor } from './store/privacy.js'
 
-import { nextOffsets } from './store/offsets.js'
+import { nextOffsets, reserveOffsets } from './store/offsets.js'
 
 export interface AppOptions {
   /** The monitoring configuration; default: loaded from config.configFile (or ./driftwatch.yaml). */
@@ -154,7 +154,8 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
 
   if (!config.kafka) {
     const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(null), resolver: localResolver() }), options.metrics)
-    const source = new EmbeddedSource(handlers, await nextOffsets(store, [config.topics.predictions, config.topics.groundTruth]), now)
+    const initial = await nextOffsets(store, [config.topics.predictions, config.topics.groundTruth])
+    const source = new EmbeddedSource(handlers, initial, (topic, next) => reserveOffsets(store, topic, next), now)
     logger.info('embedded mode: in-process source (no KAFKA_BROKERS)')
     let resolveDone!: () => void
     const done = new Promise<void>((r) => (resolveDone = r))
@@ -232,4 +233,36 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     done = source.done
   }
   return app('kafka', kafkaPublisher(producer, registry, ids, config.topics), evaluator, done)
+}
+
+export interface RunningPublisher {
+  readonly publisher: EventPublisher
+  stop(): Promise<void>
+}
+
+/**
+ * Kafka mode, publish only (the backfill): topics, schemas and an idempotent producer, and no
+ * ClickHouse. Opening chDB here would fail while `driftwatch start` holds the data directory on
+ * the same machine, though publishing needs none of it.
+ */
+export async function startPublisher(config: RuntimeConfig, logger: Logger): Promise<RunningPublisher> {
+  if (!config.kafka) throw new Error('startPublisher needs KAFKA_BROKERS: embedded mode publishes into the in-process pipeline (startApp)')
+  const kafka = createKafka(config.kafka, logger)
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    await ensureTopics(admin, config.topics)
+  } finally {
+    await admin.disconnect()
+  }
+  const registry = new SchemaRegistry({ host: config.registryUrl! })
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
+  await producer.connect()
+  try {
+    const ids = await registerSchemas(registry, config.topics)
+    return { publisher: kafkaPublisher(producer, registry, ids, config.topics), stop: () => producer.disconnect() }
+  } catch (e) {
+    await producer.disconnect().catch(() => undefined)
+    throw e
+  }
 }

@@ -31,6 +31,7 @@ export const ErrorCodes = [
   // files (backfill, baseline, report)
   'DW_FILE_INVALID',
   'DW_FILE_NOT_FOUND',
+  'DW_FILE_UNWRITABLE',
   // infrastructure
   'DW_KAFKA_UNAVAILABLE',
   'DW_REGISTRY_UNAVAILABLE',
@@ -39,10 +40,14 @@ export const ErrorCodes = [
   'DW_TOPIC_MISMATCH',
   'DW_MIGRATION_FAILED',
   'DW_INFRA_MISSING',
+  'DW_DATA_DIR_LOCKED',
+  'DW_PORT_IN_USE',
   'DW_ALERT_DELIVERY_FAILED',
   'DW_PARTITION_STUCK',
   // a running driftwatch's HTTP API did not answer (driftwatch status)
   'DW_API_UNAVAILABLE',
+  // producer client
+  'DW_BUFFER_FULL',
 ] as const
 
 export type ErrorCode = (typeof ErrorCodes)[number]

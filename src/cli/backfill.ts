@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { startApp, type App } from '../app.js'
+import { startApp, startPublisher, type RunningPublisher } from '../app.js'
 import type { RuntimeConfig } from '../config/env.js'
 import { loadFileConfig } from '../config/file.js'
 import { DriftwatchError, isDriftwatchError, type ErrorCode } from '../errors.js'
@@ -17,6 +17,7 @@ import { prepareBackfill, type BackfillPlan } from '../backfill/prepare.js'
 import { sendBackfill } from '../backfill/send.js'
 import { formatSummary } from '../backfill/summary.js'
 import { EXIT, type RegisterCommand } from './command.js'
+import { assertTextFile } from './files.js'
 import { progress as terminalProgress } from './progress.js'
 
 export interface BackfillLabelsFlags {
@@ -62,6 +63,8 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
   let batchSize: number
   let plan: BackfillPlan
   try {
+    // A directory, an unreadable or binary file: one line naming it (a binary header row was kilobytes).
+    assertTextFile(flags.file, 'labels file', 'CSV with a header row, or JSON lines (.jsonl)')
     batchSize = intFlag('--batch-size', flags.batchSize ?? '1000', 1, 100_000)
     const maxProblems = intFlag('--max-errors', flags.maxErrors ?? '20', 0, 1_000_000)
     const options = { file: flags.file, format: flags.format, target: backfillTarget(config), limits, nowMs, skipInvalid, restart: flags.restart === true, maxProblems }
@@ -72,14 +75,21 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
     return EXIT.config
   }
 
-  let app: App | null = null
+  // Kafka mode only publishes: no ClickHouse is opened, so the backfill runs beside a
+  // `driftwatch start` that holds the chDB data directory. Embedded mode stores through the
+  // in-process pipeline, which needs the store.
+  let running: RunningPublisher | null = null
   try {
     if (plan.scan.validToSend > 0) {
       const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { format: config.logFormat })
-      app = await startApp(config, logger, { consume: false, file: fileConfig })
+      if (config.kafka) running = await startPublisher(config, logger)
+      else {
+        const app = await startApp(config, logger, { consume: false, file: fileConfig })
+        running = { publisher: app.publisher, stop: () => app.stop() }
+      }
       out(`sending ${plan.scan.validToSend} label(s) to ${plan.run.target} in batches of ${batchSize}`)
     }
-    const publisher = app?.publisher
+    const publisher = running?.publisher
     const summary = await sendBackfill(
       plan,
       { batchSize, nowMs, limits, skipInvalid, ...(deps.signal ? { signal: deps.signal } : {}) },
@@ -91,7 +101,7 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
     for (const line of formatSummary(summary)) (summary.outcome === 'completed' ? out : err)(line)
     return summary.outcome === 'completed' ? EXIT.ok : EXIT.failure
   } finally {
-    await app?.stop()
+    await running?.stop()
   }
 }
 

@@ -9,7 +9,6 @@
  * Exit codes: 0 stored; 2 bad file or usage (DW_FILE_NOT_FOUND, DW_FILE_INVALID,
  * DW_CONFIG_INVALID); 1 anything else (ClickHouse unreachable).
  */
-import { existsSync, readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { Option } from 'commander'
 import type { RuntimeConfig } from '../config/env.js'
@@ -23,6 +22,7 @@ import { openStore } from '../store/clickhouse.js'
 import { privacyFor, type Privacy } from '../store/privacy.js'
 import { migrate } from '../store/migrate.js'
 import { EXIT, type RegisterCommand } from './command.js'
+import { readTextFile } from './files.js'
 import { parseCsv } from './report.js'
 
 export interface BaselineFlags {
@@ -67,8 +67,7 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
   try {
     const file = loadFileConfig(config.configFile)
     const model = modelConfig(file, flags.model)
-    if (!existsSync(flags.file)) throw new DriftwatchError('DW_FILE_NOT_FOUND', `${flags.file}: no such file`, { path: flags.file })
-    const text = readFileSync(flags.file, 'utf8')
+    const text = readTextFile(flags.file, 'reference file', 'CSV with a header row, or JSON lines')
     const options = {
       model,
       targets: { label: flags.label ?? DEFAULT_TARGETS.label, prediction: flags.prediction ?? DEFAULT_TARGETS.prediction, score: flags.score ?? DEFAULT_TARGETS.score },

@@ -6,7 +6,7 @@
  *
  * `driftwatch config schema`: prints the JSON Schema of driftwatch.yaml (schemas/driftwatch.schema.json).
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
 import { parseFileConfig, type FileConfig } from '../config/file.js'
@@ -14,6 +14,7 @@ import { isDriftwatchError } from '../errors.js'
 import { httpSecurity } from '../http/security-policy.js'
 import { resolvePseudonymizationKey } from '../store/pseudonymize.js'
 import { EXIT, type RegisterCommand } from './command.js'
+import { readTextFile } from './files.js'
 import { formatConfigSchema } from './config-schema.js'
 
 export interface ConfigIo {
@@ -25,7 +26,7 @@ export interface ConfigIo {
 
 const nodeIo: ConfigIo = {
   exists: existsSync,
-  readFile: (path) => readFileSync(path, 'utf8'),
+  readFile: (path) => readTextFile(path, 'configuration file', 'YAML'),
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 }

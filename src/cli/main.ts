@@ -1,12 +1,15 @@
 /**
  * `driftwatch` command line. Exit codes: 0 success, 1 runtime failure, 2 invalid configuration
- * or usage.
+ * or usage. A failure is one line on stderr, `driftwatch: <CODE>: <what to do>`, never a stack
+ * trace (DRIFTWATCH_DEBUG=1 adds the stack of an unexpected error, for a bug report).
  */
+import { readFileSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import { loadRuntimeConfig } from '../config/env.js'
-import { isDriftwatchError } from '../errors.js'
+import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import { createLogger } from '../observability/logger.js'
 import { EXIT, type CommandContext } from './command.js'
+import { fileError } from './files.js'
 import { runDemo } from './demo.js'
 import { runMigrate } from './migrate.js'
 import { ROLES, runStart, type Role } from './start.js'
@@ -27,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
     .version(PACKAGE_VERSION, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride()
+    // Usage mistakes are one line with the way to the help, not the whole help (subcommands inherit this).
+    .configureOutput({ outputError: (text, write) => write(`driftwatch: ${oneLine(text.replace(/^error: /, ''))} (see --help)\n`) })
 
   let work: () => Promise<number> = async () => EXIT.ok
   const ctx: CommandContext = {
@@ -69,13 +74,39 @@ async function main(argv: string[]): Promise<number> {
     const err = e as { code?: string }
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok
     if (typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT.config
-    if (isDriftwatchError(e)) {
-      process.stderr.write(`driftwatch: ${e.code}: ${e.message}\n`)
-      return e.code === 'DW_CONFIG_INVALID' || e.code.startsWith('DW_FILE_') ? EXIT.config : EXIT.failure
+    const known = isDriftwatchError(e) ? e : asDriftwatchError(e)
+    if (known) {
+      process.stderr.write(`driftwatch: ${known.code}: ${oneLine(known.message)}\n`)
+      return known.code === 'DW_CONFIG_INVALID' || known.code.startsWith('DW_FILE_') ? EXIT.config : EXIT.failure
     }
-    process.stderr.write(`driftwatch: ${(e as Error).stack ?? String(e)}\n`)
+    const message = e instanceof Error ? e.message : String(e)
+    process.stderr.write(`driftwatch: unexpected error: ${oneLine(message)}${process.env['DRIFTWATCH_DEBUG'] ? `\n${(e as Error).stack ?? ''}` : ' (DRIFTWATCH_DEBUG=1 shows the stack trace; please report it)'}\n`)
     return EXIT.failure
   }
+}
+
+/** Messages go on one line, and not kilobytes of it (a header row of a binary file, say). */
+function oneLine(text: string, max = 600): string {
+  // A list (one problem per line) becomes `a; b; c`.
+  const line = text.trim().replace(/:\s*[\r\n]+\s*/g, ': ').replace(/\s*[\r\n]+\s*/g, '; ')
+  return line.length > max ? `${line.slice(0, max)}...` : line
+}
+
+/** Node's errors for the usual mistakes (a file that is a directory, a port in use) as DriftwatchErrors. */
+function asDriftwatchError(e: unknown): DriftwatchError | null {
+  const err = e as NodeJS.ErrnoException & { port?: number; address?: string }
+  if (err?.code === 'EADDRINUSE') {
+    return new DriftwatchError('DW_PORT_IN_USE', `${err.address ?? ''}:${err.port ?? ''} is already in use: stop what listens there, or set DRIFTWATCH_HTTP_PORT`)
+  }
+  if (typeof err?.path === 'string') {
+    const mapped = fileError(e, err.path, 'file', err.syscall === 'write' || err.syscall === 'mkdir' ? 'write' : 'read')
+    if (isDriftwatchError(mapped)) return mapped
+  }
+  // A file error without a path (a read on an open descriptor): still the user's file.
+  if (err?.code === 'EISDIR' || err?.code === 'EACCES' || err?.code === 'EPERM' || err?.code === 'ENOENT') {
+    return new DriftwatchError('DW_FILE_INVALID', `a file could not be read: ${err.message}`)
+  }
+  return null
 }
 
 process.exitCode = await main(process.argv)

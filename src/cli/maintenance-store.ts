@@ -17,6 +17,8 @@ export async function openForMaintenance(config: RuntimeConfig, open: typeof Ope
     return store
   } catch (cause) {
     await store?.close().catch(() => undefined)
+    // Already says who holds the directory and what to do instead.
+    if (isDriftwatchError(cause) && cause.code === 'DW_DATA_DIR_LOCKED') throw cause
     const hint = config.clickhouse.url ? '' : ` (embedded mode: is \`driftwatch start\` running on ${config.clickhouse.dataDir}? chDB's data directory is open in one process at a time; stop it first)`
     const message = isDriftwatchError(cause) ? cause.message : (cause as Error).message
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `cannot open ClickHouse: ${message}${hint}`, { cause, retriable: true })

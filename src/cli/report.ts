@@ -8,12 +8,13 @@
  * DW_FILE_NOT_FOUND, an unreadable CSV DW_FILE_INVALID, a bad model file DW_CONFIG_INVALID),
  * 1 anything else. Needs no broker, database or environment.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { Option } from 'commander'
 import { parse } from 'csv-parse/sync'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import { type CsvTable, DEFAULT_REPORT_CONFIG, formatText, parseReportConfig, reportFromCsv } from '../report/index.js'
 import { EXIT, type RegisterCommand } from './command.js'
+import { readTextFile, writeTextFile } from './files.js'
 
 export interface ReportCommandOptions {
   readonly reference: string
@@ -26,7 +27,7 @@ export interface ReportCommandOptions {
 
 export interface ReportIo {
   readonly exists: (path: string) => boolean
-  readonly readFile: (path: string) => string
+  readonly readFile: (path: string, what?: string) => string
   readonly writeFile: (path: string, text: string) => void
   readonly stdout: (text: string) => void
   readonly stderr: (text: string) => void
@@ -34,17 +35,18 @@ export interface ReportIo {
 
 const nodeIo: ReportIo = {
   exists: existsSync,
-  readFile: (path) => readFileSync(path, 'utf8'),
-  writeFile: (path, text) => writeFileSync(path, text),
+  // A directory, an unreadable or binary file, an unwritable --output: DW_FILE_* (exit 2), one line.
+  readFile: (path, what = 'file') => readTextFile(path, what, 'a text file: CSV with a header row (or the YAML model file)'),
+  writeFile: (path, text) => writeTextFile(path, text, '--output'),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 }
 
-const BAD_INPUT = new Set(['DW_FILE_NOT_FOUND', 'DW_FILE_INVALID', 'DW_CONFIG_INVALID'])
+const BAD_INPUT = new Set(['DW_FILE_NOT_FOUND', 'DW_FILE_INVALID', 'DW_FILE_UNWRITABLE', 'DW_CONFIG_INVALID'])
 
 function readText(io: ReportIo, path: string, what: string): string {
   if (!io.exists(path)) throw new DriftwatchError('DW_FILE_NOT_FOUND', `${what} ${path} does not exist`, { path })
-  return io.readFile(path)
+  return io.readFile(path, what)
 }
 
 export function parseCsv(text: string, path: string): CsvTable {

@@ -58,6 +58,13 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
   } catch (e) {
     await readiness.close()
     await app.stop()
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new DriftwatchError(
+        'DW_PORT_IN_USE',
+        `port ${config.http.port} on ${config.http.host} is already in use (another \`driftwatch start\`?): stop what listens there, or set DRIFTWATCH_HTTP_PORT to a free port`,
+        { cause: e },
+      )
+    }
     throw e
   }
   // `driftwatch status` finds this instance's read API through this file (chDB's directory is ours).

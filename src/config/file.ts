@@ -125,5 +125,12 @@ export function loadFileConfig(path: string | null): FileConfig {
     if (path) throw new DriftwatchError('DW_CONFIG_INVALID', `configuration file ${path} does not exist`)
     return DEFAULT_FILE_CONFIG
   }
-  return parseFileConfig(readFileSync(file, 'utf8'), file)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a directory; give the path of the YAML file' : (cause as Error).message
+    throw new DriftwatchError('DW_CONFIG_INVALID', `cannot read the configuration file ${file}: ${reason}`, { cause })
+  }
+  return parseFileConfig(text, file)
 }

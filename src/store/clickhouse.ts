@@ -9,8 +9,9 @@
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
-import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import type { ClickHouseClient } from '@clickhouse/client'
 import { DriftwatchError } from '../errors.js'
+import { lockDataDir } from './data-dir-lock.js'
 
 export interface ClickHouseSettings {
   readonly url: string | null
@@ -51,16 +52,17 @@ export function assertIdentifier(name: string, what: string): string {
 }
 
 /**
- * chDB's engine (a native library of some hundred MB) is loaded on first use, not on import, so
- * commands that never open an embedded store (`--help`, `--version`, Kafka-only commands) start
- * fast and small. `chdb/connection` is CommonJS, so a synchronous require keeps openStore sync.
+ * The storage engine is loaded when a store is opened, not when this module is: chDB is a native
+ * library of ~250 MB resident, which `driftwatch --help`, `report` or a Kafka-mode backfill never
+ * need. Both packages are CommonJS, so a synchronous require keeps openStore synchronous.
  */
-function loadChdb(): typeof import('chdb/connection') {
-  return createRequire(import.meta.url)('chdb/connection') as typeof import('chdb/connection')
-}
+const require = createRequire(import.meta.url)
+const clickhouseClient = (): typeof import('@clickhouse/client') => require('@clickhouse/client') as typeof import('@clickhouse/client')
+const chdbConnection = (): typeof import('chdb/connection') => require('chdb/connection') as typeof import('chdb/connection')
 
 export function openStore(settings: ClickHouseSettings): Store {
   const database = assertIdentifier(settings.database, 'ClickHouse database')
+  const { createClient } = clickhouseClient()
   if (settings.url) {
     const client = createClient({
       url: settings.url,
@@ -74,9 +76,23 @@ export function openStore(settings: ClickHouseSettings): Store {
   }
   const path = resolve(settings.dataDir, 'chdb')
   mkdirSync(path, { recursive: true })
-  // chdb types its connection against @clickhouse/client-common, which the client package bundles
-  // as its own copy; the two declarations are the same interface (chdb/connection's contract).
-  const connection = loadChdb().createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
-  const client = createClient({ connection, clickhouse_settings: SESSION_SETTINGS })
-  return { client, kind: 'chdb', database, location: path, close: () => client.close() }
+  // Says who holds the directory (DW_DATA_DIR_LOCKED) before chDB fails without saying it.
+  const unlock = lockDataDir(resolve(settings.dataDir))
+  try {
+    // chdb types its connection against @clickhouse/client-common, which the client package bundles
+    // as its own copy; the two declarations are the same interface (chdb/connection's contract).
+    const connection = chdbConnection().createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
+    const client = createClient({ connection, clickhouse_settings: SESSION_SETTINGS })
+    const close = async () => {
+      try {
+        await client.close()
+      } finally {
+        unlock()
+      }
+    }
+    return { client, kind: 'chdb', database, location: path, close }
+  } catch (e) {
+    unlock()
+    throw e
+  }
 }

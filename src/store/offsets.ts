@@ -1,21 +1,34 @@
 /**
- * Next offsets for the embedded source: one past the highest source offset stored per topic,
- * across the tables that record source positions.
+ * Offsets of the embedded source. Its next offset per topic is the highest of:
+ *  - the high-water mark reserved in `source_offsets` (never erased, never TTL'd), and
+ *  - one past the highest source offset stored in the event tables (data stored before
+ *    `source_offsets` existed).
+ * Rows in the event tables can be deleted (erasure, retention), so they alone would hand out an
+ * offset range again, and ClickHouse would discard the new batch as a duplicate of the old token.
  */
 import type { Store } from './clickhouse.js'
+import { insertRows } from './insert.js'
 
 const TABLES_WITH_OFFSETS = ['predictions', 'ground_truth', 'dead_letters'] as const
 
 export async function nextOffsets(store: Store, topics: readonly string[]): Promise<Map<string, bigint>> {
-  const union = TABLES_WITH_OFFSETS.map(
-    (t) => `SELECT source_topic, max(source_offset) AS o FROM ${store.database}.${t} WHERE source_topic IN {topics:Array(String)} GROUP BY source_topic`,
-  ).join(' UNION ALL ')
+  const union = [
+    `SELECT source_topic, max(next_offset) AS n FROM ${store.database}.source_offsets WHERE source_topic IN {topics:Array(String)} GROUP BY source_topic`,
+    ...TABLES_WITH_OFFSETS.map(
+      (t) => `SELECT source_topic, max(source_offset) + 1 AS n FROM ${store.database}.${t} WHERE source_topic IN {topics:Array(String)} GROUP BY source_topic`,
+    ),
+  ].join(' UNION ALL ')
   const rows = await (
     await store.client.query({
-      query: `SELECT source_topic, toString(max(o)) AS o FROM (${union}) GROUP BY source_topic`,
+      query: `SELECT source_topic, toString(max(n)) AS n FROM (${union}) GROUP BY source_topic`,
       query_params: { topics },
       format: 'JSONEachRow',
     })
-  ).json<{ source_topic: string; o: string }>()
-  return new Map(rows.map((r) => [r.source_topic, BigInt(r.o) + 1n]))
+  ).json<{ source_topic: string; n: string }>()
+  return new Map(rows.map((r) => [r.source_topic, BigInt(r.n)]))
+}
+
+/** Records durably that offsets below `nextOffset` of `topic` are taken. */
+export async function reserveOffsets(store: Store, topic: string, nextOffset: bigint): Promise<void> {
+  await insertRows(store, 'source_offsets', [{ source_topic: topic, next_offset: nextOffset.toString() }], `source-offsets:${topic}:${nextOffset}`)
 }

@@ -1,0 +1,27 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { assertTextFile, escapedPreview, writeTextFile } from './files.js'
+
+describe('CLI file edge', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-files-'))
+
+  it('previews bytes on one line: printable ASCII as is, the rest escaped, cut after n', () => {
+    expect(escapedPreview(Buffer.from([0x50, 0x4b, 0x00, 0x0a, 0xff, 0x5c, 0x41]), 6)).toBe('PK\\x00\\x0a\\xff\\\\...')
+    expect(escapedPreview(Buffer.from('a,b'))).toBe('a,b')
+  })
+
+  it('refuses a directory, a missing file and binary content with DW_FILE_* codes', () => {
+    const binary = join(dir, 'x.csv')
+    writeFileSync(binary, Buffer.concat([Buffer.from('id,'), Buffer.alloc(5000, 0)]))
+    expect(() => assertTextFile(dir, 'input', 'CSV')).toThrow(expect.objectContaining({ code: 'DW_FILE_INVALID', message: expect.stringMatching(/it is a directory/) }))
+    expect(() => assertTextFile(join(dir, 'none.csv'), 'input', 'CSV')).toThrow(expect.objectContaining({ code: 'DW_FILE_NOT_FOUND' }))
+    expect(() => assertTextFile(binary, 'input', 'CSV')).toThrow(expect.objectContaining({ code: 'DW_FILE_INVALID', message: expect.stringMatching(/not a text file \(it starts with "id,\\x00\\x00/) }))
+  })
+
+  it('refuses to write into a directory or a missing folder with DW_FILE_UNWRITABLE', () => {
+    expect(() => writeTextFile(dir, 'x', '--output')).toThrow(expect.objectContaining({ code: 'DW_FILE_UNWRITABLE' }))
+    expect(() => writeTextFile(join(dir, 'no', 'r.json'), 'x', '--output')).toThrow(expect.objectContaining({ code: 'DW_FILE_UNWRITABLE', message: expect.stringMatching(/folder .*no does not exist/) }))
+  })
+})

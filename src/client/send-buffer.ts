@@ -1,0 +1,171 @@
+/**
+ * The producer client's buffer: bounded, retried, never silently emptied.
+ *
+ * - `push` appends an item or, when `maxBuffered` items are waiting, throws DW_BUFFER_FULL at the
+ *   call (and counts it): the caller decides whether to drop, wait or fail its own request.
+ * - One sender loop sends the oldest `batchSize` items at a time and removes them only once
+ *   `send` resolves (the broker acknowledged them). A failed send leaves them at the head of the
+ *   buffer and is retried after a capped, full-jitter exponential backoff (src/pipeline/backoff.ts),
+ *   for as long as it takes; every failure is reported through `onError`.
+ * - `waitFor(target)` resolves once every item pushed before it was acknowledged, or rejects
+ *   after `timeoutMs` with DW_KAFKA_UNAVAILABLE: the items stay buffered and are still retried.
+ *
+ * I/O (send, timers, randomness) is injected, so the policy is tested without a broker.
+ */
+import { DriftwatchError } from '../errors.js'
+import { backoffDelayMs, type BackoffPolicy } from '../pipeline/backoff.js'
+
+export interface SendBufferOptions<T> {
+  /** Resolves once the batch is durable (acknowledged); rejects to have it retried. */
+  readonly send: (batch: readonly T[]) => Promise<void>
+  readonly batchSize: number
+  readonly maxBuffered: number
+  readonly backoff: BackoffPolicy
+  readonly random: () => number
+  readonly onError: (error: unknown) => void
+}
+
+export interface SendBufferStats {
+  /** Items waiting to be acknowledged. */
+  readonly buffered: number
+  /** Items acknowledged by the broker. */
+  readonly sent: number
+  /** Failed send attempts (each one retried). */
+  readonly failedSends: number
+  /** Items refused at push because the buffer was full (DW_BUFFER_FULL). */
+  readonly rejected: number
+}
+
+interface Waiter {
+  readonly target: number
+  readonly resolve: () => void
+}
+
+export class SendBuffer<T> {
+  private readonly items: T[] = []
+  /** Items ever pushed, and ever acknowledged: `acked` never passes `pushed`. */
+  private pushed = 0
+  private acked = 0
+  private failedSends = 0
+  private rejected = 0
+  private sending = false
+  private stopped = false
+  private lastError: unknown = null
+  private wake: (() => void) | null = null
+  private waiters: Waiter[] = []
+
+  constructor(private readonly o: SendBufferOptions<T>) {}
+
+  get size(): number {
+    return this.items.length
+  }
+
+  stats(): SendBufferStats {
+    return { buffered: this.items.length, sent: this.acked, failedSends: this.failedSends, rejected: this.rejected }
+  }
+
+  push(item: T): void {
+    if (this.items.length >= this.o.maxBuffered) {
+      this.rejected++
+      throw new DriftwatchError(
+        'DW_BUFFER_FULL',
+        `the prediction logger holds ${this.items.length} unsent events (maxBufferedEvents); this event was not accepted` +
+          (this.lastError ? `; the broker keeps failing: ${(this.lastError as Error).message}` : ''),
+        { retriable: true, buffered: this.items.length },
+      )
+    }
+    this.items.push(item)
+    this.pushed++
+    if (this.items.length >= this.o.batchSize) this.pump()
+  }
+
+  /** Starts sending what is buffered (no-op while a send or its backoff is under way). */
+  pump(): void {
+    if (this.sending || this.stopped || this.items.length === 0) return
+    this.sending = true
+    void this.loop().finally(() => {
+      this.sending = false
+    })
+  }
+
+  /**
+   * Resolves when every item pushed so far is acknowledged; rejects after `timeoutMs` (the items
+   * stay buffered and keep being retried).
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const target = this.pushed
+    if (this.acked >= target) return
+    // A retry waiting out its backoff goes now: someone is waiting for it.
+    this.wake?.()
+    this.pump()
+    let timer: NodeJS.Timeout | undefined
+    let waiter: Waiter | undefined
+    try {
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          waiter = { target, resolve }
+          this.waiters.push(waiter)
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            const last = this.lastError ? `; last error: ${(this.lastError as Error).message}` : ''
+            reject(
+              new DriftwatchError('DW_KAFKA_UNAVAILABLE', `${target - this.acked} event(s) not acknowledged by Kafka within ${timeoutMs} ms; they stay buffered and are retried${last}`, {
+                retriable: true,
+                cause: this.lastError ?? undefined,
+                buffered: this.items.length,
+              }),
+            )
+          }, timeoutMs)
+        }),
+      ])
+    } finally {
+      clearTimeout(timer)
+      this.waiters = this.waiters.filter((w) => w !== waiter)
+    }
+  }
+
+  /** Stops the sender loop after the send in flight; what is buffered stays (and is counted). */
+  stop(): void {
+    this.stopped = true
+    this.wake?.()
+  }
+
+  private async loop(): Promise<void> {
+    let attempt = 0
+    while (!this.stopped && this.items.length > 0) {
+      const batch = this.items.slice(0, this.o.batchSize)
+      try {
+        await this.o.send(batch)
+      } catch (e) {
+        this.failedSends++
+        this.lastError = e
+        this.o.onError(e)
+        await this.sleep(backoffDelayMs(attempt++, this.o.backoff, this.o.random))
+        continue
+      }
+      this.items.splice(0, batch.length)
+      this.acked += batch.length
+      this.lastError = null
+      attempt = 0
+      for (const w of this.waiters) if (this.acked >= w.target) w.resolve()
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      // unref: a pending retry alone does not keep the process alive; close() is what waits.
+      const timer = setTimeout(done, ms).unref()
+      const self = this
+      function done() {
+        self.wake = null
+        clearTimeout(timer)
+        resolve()
+      }
+      this.wake = () => {
+        this.wake = null
+        done()
+      }
+    })
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The real `driftwatch` CLI, spawned as a user runs it (bin/driftwatch.js), on ordinary mistakes
+ * (issue #12): each one gets exit code 2 (usage, files) or 1 (runtime), ONE line on stderr that
+ * says what to do, and no stack trace. And the documented workflow: `backfill labels` in Kafka
+ * mode runs while a `driftwatch start` process holds the chDB data directory, because a command
+ * that only publishes opens no ClickHouse.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Kafka, logLevel } from 'kafkajs'
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { TEST_PSEUDONYMIZATION_KEY, uniqueName } from './support/config.js'
+import { waitFor } from './support/wait.js'
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'driftwatch.js')
+const dir = mkdtempSync(join(tmpdir(), 'dw-cli-errors-'))
+const file = (name: string, content: string | Buffer) => {
+  const path = join(dir, name)
+  writeFileSync(path, content)
+  return path
+}
+const folder = join(dir, 'a-folder')
+mkdirSync(folder)
+const csv = file('ok.csv', 'x,label\n1,a\n2,b\n')
+// A binary file (a zip-like header and 3 KB of bytes) given as CSV.
+const binary = file('photo.csv', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0xfe]), Buffer.alloc(3000, 0x01)]))
+
+/** The environment of a user in embedded mode: nothing from the test runner's Kafka settings. */
+function embeddedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], DRIFTWATCH_LOG_LEVEL: 'warn', DRIFTWATCH_DATA_DIR: join(dir, 'data'), ...extra }
+  return env
+}
+
+interface Run {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+function driftwatch(args: string[], env: NodeJS.ProcessEnv = embeddedEnv(), timeoutMs = 90_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`driftwatch ${args.join(' ')} did not finish in ${timeoutMs} ms; stderr: ${stderr}`))
+    }, timeoutMs)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+/** One actionable line: the code, no stack frames, no kilobytes of file content. */
+function expectOneLine(run: Run, exit: number, code: string, says: RegExp): void {
+  const lines = run.stderr.split('\n').filter((l) => l.length > 0)
+  expect({ exit: run.code, lines: lines.length }, run.stderr).toEqual({ exit, lines: 1 })
+  expect(lines[0]).toMatch(new RegExp(`^driftwatch: ${code}`))
+  expect(lines[0]).toMatch(says)
+  expect(run.stderr).not.toMatch(/\n\s+at /)
+  expect(run.stderr.length).toBeLessThan(800)
+}
+
+/** Starts `driftwatch start` and resolves once it says it runs. */
+async function startDriftwatch(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout!.on('data', (d) => (output += d))
+  child.stderr!.on('data', (d) => (output += d))
+  try {
+    await waitFor(async () => output, (o) => o.includes('driftwatch running') || child.exitCode !== null, { what: '`driftwatch start` to run', timeoutMs: 120_000 })
+  } catch (e) {
+    child.kill('SIGKILL')
+    throw e
+  }
+  if (child.exitCode !== null) throw new Error(`driftwatch start exited (${child.exitCode}): ${output}`)
+  return child
+}
+
+async function stopDriftwatch(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  await exited
+}
+
+describe('driftwatch CLI: user mistakes are one actionable line', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('report: a directory as input, a directory or missing folder as --output, a binary file as CSV', async () => {
+    expectOneLine(await driftwatch(['report', '--reference', folder, '--current', csv]), 2, 'DW_FILE_INVALID', /a-folder: it is a directory/)
+    expectOneLine(await driftwatch(['report', '--reference', csv, '--current', csv, '--output', folder]), 2, 'DW_FILE_UNWRITABLE', /--output .*a-folder: it is a directory/)
+    expectOneLine(await driftwatch(['report', '--reference', csv, '--current', csv, '--output', join(dir, 'no-such-folder', 'r.json')]), 2, 'DW_FILE_UNWRITABLE', /no-such-folder does not exist/)
+    const bin = await driftwatch(['report', '--reference', binary, '--current', csv])
+    expectOneLine(bin, 2, 'DW_FILE_INVALID', /photo\.csv is not a text file/)
+    expect(bin.stderr).toContain('PK\\x03\\x04\\x00\\x00\\xff\\xfe')
+  })
+
+  it('backfill, baseline, config: directories, binary files, bad flags, unknown commands, a bad environment', async () => {
+    expectOneLine(await driftwatch(['backfill', 'labels', '--file', binary]), 2, 'DW_FILE_INVALID', /photo\.csv is not a text file \(it starts with "PK\\x03/)
+    expectOneLine(await driftwatch(['backfill', 'labels', '--file', folder]), 2, 'DW_FILE_INVALID', /it is a directory/)
+    expectOneLine(await driftwatch(['backfill', 'labels', '--file', join(dir, 'missing.csv')]), 2, 'DW_FILE_NOT_FOUND', /missing\.csv/)
+    expectOneLine(await driftwatch(['baseline', '--model', 'm', '--file', folder]), 2, 'DW_FILE_INVALID', /it is a directory/)
+    expectOneLine(await driftwatch(['report', '--current', csv]), 2, '', /required option '--reference <file>' not specified \(see --help\)/)
+    expectOneLine(await driftwatch(['report', '--reference', csv, '--current', csv, '--format', 'xml']), 2, '', /'xml' is invalid/)
+    expectOneLine(await driftwatch(['statsu']), 2, '', /unknown command 'statsu'/)
+    expectOneLine(await driftwatch(['migrate'], embeddedEnv({ DRIFTWATCH_HTTP_PORT: 'eighty', CLICKHOUSE_DATABASE: 'my-db' })), 2, 'DW_CONFIG_INVALID', /CLICKHOUSE_DATABASE: .*; DRIFTWATCH_HTTP_PORT: /)
+    expectOneLine(await driftwatch(['recompute', '--model', 'm', '--from', 'yesterday', '--to', '2026-11-01']), 2, 'DW_CONFIG_INVALID', /--from/)
+  })
+
+  it('start: the HTTP port is taken', { timeout: 120_000 }, async () => {
+    const holder: Server = createServer()
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r))
+    const port = (holder.address() as { port: number }).port
+    try {
+      const run = await driftwatch(['start'], embeddedEnv({ DRIFTWATCH_HTTP_PORT: String(port), DRIFTWATCH_DATA_DIR: join(dir, 'port-data') }))
+      expectOneLine(run, 1, 'DW_PORT_IN_USE', new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*DRIFTWATCH_HTTP_PORT`))
+    } finally {
+      holder.close()
+    }
+  })
+})
+
+describe('driftwatch CLI beside a running `driftwatch start` that holds the data directory', () => {
+  const infra = inject('infra')
+  const dataDir = join(dir, 'held')
+  const prefix = `${uniqueName('cli')}.`
+  const kafkaEnv = (extra: Record<string, string> = {}) =>
+    embeddedEnv({
+      DRIFTWATCH_DATA_DIR: dataDir,
+      KAFKA_BROKERS: infra.kafkaBrokers,
+      SCHEMA_REGISTRY_URL: infra.registryUrl,
+      DRIFTWATCH_TOPIC_PREFIX: prefix,
+      KAFKA_GROUP_ID: `${prefix}group`,
+      DRIFTWATCH_PSEUDONYMIZATION_KEY: TEST_PSEUDONYMIZATION_KEY,
+      DRIFTWATCH_PARTITIONS: '2',
+      DRIFTWATCH_HTTP_ENABLED: 'false',
+      ...extra,
+    })
+  let running: ChildProcess | undefined
+  afterAll(async () => {
+    await stopDriftwatch(running)
+    const admin = new Kafka({ brokers: infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin()
+    await admin.connect()
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix))
+    if (topics.length) await admin.deleteTopics({ topics })
+    await admin.disconnect()
+  })
+
+  it('says which process holds the directory; and backfill in Kafka mode publishes without opening it', { timeout: 300_000 }, async () => {
+    // info: it says when it runs.
+    running = await startDriftwatch(kafkaEnv({ DRIFTWATCH_LOG_LEVEL: 'info' }))
+    const pid = running.pid!
+
+    // The documented workflow: backfill labels while start runs. Kafka mode only publishes.
+    const t = Date.now() - 3_600_000
+    const rows = Array.from({ length: 250 }, (_, i) => `bf-${i},approve,${new Date(t + i * 1000).toISOString()},review`)
+    const labels = file('labels.csv', `prediction_id,label,label_time,source\n${rows.join('\n')}\n`)
+    const backfill = await driftwatch(['backfill', 'labels', '--file', labels, '--batch-size', '100'], kafkaEnv())
+    expect(backfill.code, backfill.stderr).toBe(0)
+    expect(backfill.stdout).toMatch(/sending 250 label\(s\) to kafka/)
+    expect(backfill.stderr).not.toMatch(/DW_|CHDB|\n\s+at /)
+
+    // Conservation: one message per row on the topic (nothing lost, nothing sent twice).
+    const admin = new Kafka({ brokers: infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin()
+    await admin.connect()
+    try {
+      const offsets = await admin.fetchTopicOffsets(`${prefix}ground-truth`)
+      expect(offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0)).toBe(250)
+    } finally {
+      await admin.disconnect()
+    }
+
+    // Commands that need the store say who holds it and what to do instead.
+    expectOneLine(await driftwatch(['start'], kafkaEnv()), 1, 'DW_DATA_DIR_LOCKED', new RegExp(`in use by \`driftwatch start\` \\(pid ${pid}.*kill ${pid}`))
+    expectOneLine(await driftwatch(['erase', '--subject', 'someone'], kafkaEnv()), 1, 'DW_DATA_DIR_LOCKED', new RegExp(`pid ${pid}`))
+
+    expect(running.exitCode).toBeNull()
+  })
+})
