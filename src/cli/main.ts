@@ -28,7 +28,6 @@ async function main(argv: string[]): Promise<number> {
     .name('driftwatch')
     .description('ML-model monitoring on Kafka and ClickHouse: drift, performance, fairness, data quality.')
     .version(PACKAGE_VERSION, '-V, --version', 'print the version')
-    .showHelpAfterError()
     .exitOverride()
     // Usage mistakes are one line with the way to the help, not the whole help (subcommands inherit this).
     .configureOutput({ outputError: (text, write) => write(`driftwatch: ${oneLine(text.replace(/^error: /, ''))} (see --help)\n`) })

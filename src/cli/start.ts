@@ -5,6 +5,7 @@
  * and closes. The HTTP API's security is checked before anything starts, so a missing token is a
  * configuration error (exit 2), not a half-started service.
  */
+import { createServer } from 'node:net'
 import type { RuntimeConfig } from '../config/env.js'
 import { DriftwatchError } from '../errors.js'
 import { loadFileConfig } from '../config/file.js'
@@ -30,6 +31,23 @@ const ROLE_PARTS: Record<Role, { consume: boolean; evaluate: boolean; alerts: bo
   alerts: { consume: false, evaluate: false, alerts: true, http: false },
 }
 
+const portInUse = (host: string, port: number, cause: unknown) =>
+  new DriftwatchError(
+    'DW_PORT_IN_USE',
+    `port ${port} on ${host} is already in use (another \`driftwatch start\`?): stop what listens there, or set DRIFTWATCH_HTTP_PORT to a free port`,
+    { cause },
+  )
+
+/** Binds the port for a moment: EADDRINUSE now is a clear error; the server binds it for real later. */
+async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? portInUse(host, port, e) : e))
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()))
+  })
+}
+
 export async function runStart(config: RuntimeConfig, logger: Logger, role: Role = 'all'): Promise<number> {
   if (role !== 'all' && (!config.kafka || !config.clickhouse.url)) {
     throw new DriftwatchError(
@@ -43,6 +61,8 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
   const file = loadFileConfig(config.configFile)
   // Self-monitoring: one registry per process, recorded by the pipeline, served on GET /metrics.
   const metrics = createMetrics()
+  // A taken port is a user's mistake: say so before anything starts (and logs), not after.
+  if (security) await assertPortFree(config.http.host, config.http.port)
   const app = await startApp(config, logger, { file, metrics, consume: parts.consume, evaluate: parts.evaluate, alerts: parts.alerts })
   const readiness = createReadiness({
     store: app.store,
@@ -58,13 +78,7 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
   } catch (e) {
     await readiness.close()
     await app.stop()
-    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new DriftwatchError(
-        'DW_PORT_IN_USE',
-        `port ${config.http.port} on ${config.http.host} is already in use (another \`driftwatch start\`?): stop what listens there, or set DRIFTWATCH_HTTP_PORT to a free port`,
-        { cause: e },
-      )
-    }
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(config.http.host, config.http.port, e)
     throw e
   }
   // `driftwatch status` finds this instance's read API through this file (chDB's directory is ours).
