@@ -1,10 +1,10 @@
 /**
  * `driftwatch report --reference ref.csv --current cur.csv [--config model.yaml]
- *  [--protected a,b] [--format json|text] [--output file]`
+ *  [--protected a,b] [--format json|text|html] [--output file]`
  *
  * Reads two CSV files (header row; csv-parse, values trimmed, BOM dropped), and the optional
  * model file, then writes the report of src/report (pretty JSON, or aligned text) to standard
- * output or --output. Exit codes: 0 report written, 2 bad input or usage (a missing file is
+ * output or --output. html: one self-contained page with charts (src/report/format-html.ts). Exit codes: 0 report written, 2 bad input or usage (a missing file is
  * DW_FILE_NOT_FOUND, an unreadable CSV DW_FILE_INVALID, a bad model file DW_CONFIG_INVALID),
  * 1 anything else. Needs no broker, database or environment.
  */
@@ -13,6 +13,8 @@ import { Option } from 'commander'
 import { parse } from 'csv-parse/sync'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import { type CsvTable, DEFAULT_REPORT_CONFIG, formatText, parseReportConfig, reportFromCsv } from '../report/index.js'
+import { formatHtml } from '../report/format-html.js'
+import { reportScript } from '../ui/assets.js'
 import { EXIT, type RegisterCommand } from './command.js'
 
 export interface ReportCommandOptions {
@@ -20,7 +22,7 @@ export interface ReportCommandOptions {
   readonly current: string
   readonly config?: string
   readonly protected?: string
-  readonly format?: 'json' | 'text'
+  readonly format?: 'json' | 'text' | 'html'
   readonly output?: string
 }
 
@@ -77,7 +79,10 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
     const config = options.config ? parseReportConfig(readText(io, options.config, 'model file'), options.config) : DEFAULT_REPORT_CONFIG
     const extraProtected = (options.protected ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0)
     const report = reportFromCsv(reference, current, config, extraProtected)
-    const text = options.format === 'text' ? formatText(report) : `${JSON.stringify(report, null, 2)}\n`
+    const text =
+      options.format === 'text' ? formatText(report)
+      : options.format === 'html' ? formatHtml(report, { script: await reportScript() }, `driftwatch report: ${options.current} vs ${options.reference}`)
+      : `${JSON.stringify(report, null, 2)}\n`
     if (options.output) io.writeFile(options.output, text)
     else io.stdout(text)
     return EXIT.ok
@@ -98,7 +103,7 @@ export const registerReportCommand: RegisterCommand = (program, ctx) => {
     .requiredOption('--current <file>', 'current data, same columns')
     .option('--config <file>', 'model file (YAML): feature kinds, positive class, protected attributes, thresholds (docs/report.md)')
     .option('--protected <columns>', 'protected attributes for the fairness section, comma-separated')
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']).default('json'))
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text', 'html']).default('json'))
     .option('--output <file>', 'write the report to this file instead of standard output')
     .action((o: ReportCommandOptions) => ctx.run(() => runReport(o)))
 }

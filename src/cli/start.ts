@@ -15,6 +15,7 @@ import { createMetrics } from '../observability/metrics.js'
 import { createReadiness } from '../observability/readiness.js'
 import { startHttpServer, type RunningHttpServer } from '../http/listen.js'
 import { httpSecurity } from '../http/security-policy.js'
+import { ensureUi } from '../ui/assets.js'
 
 export const ROLES = ['all', 'ingest', 'processor', 'evaluator', 'alerts'] as const
 export type Role = (typeof ROLES)[number]
@@ -45,7 +46,7 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
   const readiness = createReadiness({ store: app.store, kafka: config.kafka ? createKafka(config.kafka, logger) : null, registryUrl: config.registryUrl, logger })
   let http: RunningHttpServer | null = null
   try {
-    if (security) http = await startHttpServer({ http: config.http, security, file, publisher: app.publisher, logger, metrics: metrics.registry, readiness })
+    if (security) http = await startHttpServer({ http: config.http, security, file, publisher: app.publisher, logger, metrics: metrics.registry, readiness, uiDir: await ensureUi() })
   } catch (e) {
     await readiness.close()
     await app.stop()

@@ -28,6 +28,8 @@ export interface HttpStartOptions {
   readonly metrics?: MetricsSource
   /** Answers GET /readyz. */
   readonly readiness?: ReadinessSource
+  /** The web UI's built files, served at / (src/ui/assets.ts). */
+  readonly uiDir?: string
 }
 
 export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpServer> {
@@ -40,6 +42,7 @@ export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpS
     ...(o.now ? { now: o.now } : {}),
     ...(o.metrics ? { metrics: o.metrics } : {}),
     ...(o.readiness ? { readiness: o.readiness } : {}),
+    ...(o.uiDir ? { uiDir: o.uiDir } : {}),
   })
   await server.listen({ host: o.http.host, port: o.http.port })
   const address = server.server.address()

@@ -16,6 +16,7 @@ import { registerMetricsRoute, type MetricsSource } from './metrics-route.js'
 import { openApiDocument } from './openapi.js'
 import { ErrorBodySchema, IngestResponseSchema } from './schemas.js'
 import type { HttpSecurity } from './security-policy.js'
+import { registerUiRoutes } from '../ui/static-route.js'
 
 export interface HttpServerDeps {
   readonly publisher: EventPublisher
@@ -28,6 +29,8 @@ export interface HttpServerDeps {
   readonly metrics?: MetricsSource
   /** Answers GET /readyz. */
   readonly readiness?: ReadinessSource
+  /** The web UI's built files (dist/ui), served at / when given. */
+  readonly uiDir?: string
 }
 
 export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
@@ -63,5 +66,6 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerMetricsRoute(app, deps.metrics, tokens)
   const document = openApiDocument({ validation: deps.limits.validation, maxItems: deps.limits.maxItems, bodyLimitBytes: deps.bodyLimitBytes })
   app.get('/openapi.json', async () => document)
+  if (deps.uiDir) registerUiRoutes(app, deps.uiDir)
   return app
 }
