@@ -13,4 +13,13 @@ export { type CellType, type CsvRecord, featureKinds, MISSING_TOKENS, parseCell,
 export { type CsvTable, reportFromCsv } from './csv-report.js'
 export { type ColumnDrift, columnDrift } from './feature-drift.js'
 export { formatNumber, formatText, table } from './format-text.js'
-export type { DifferenceJson, FeatureDriftJson, ReportJson, TestJson } from './types.js'
+export { categoryDistribution, DISTRIBUTION_CATEGORIES, numericDistribution } from './distribution.js'
+export type {
+  CategoryDistributionJson,
+  DifferenceJson,
+  DistributionJson,
+  FeatureDriftJson,
+  NumericDistributionJson,
+  ReportJson,
+  TestJson,
+} from './types.js'
