@@ -9,26 +9,13 @@
 import { binLabels, type ChartSpec, distributionSpec } from '../ui/chart-spec.js'
 import { formatNumber } from './format-text.js'
 import { badge, type CellHtml, esc, figure, htmlTable, jsonScriptText, REPORT_CSS, scriptText } from './html-parts.js'
-import type { FeatureDriftJson, ReportJson, Section } from './types.js'
+import type { DistributionJson, ReportJson, Section } from './types.js'
 
 type Cell = string | number | boolean | null | undefined
 const get = (s: Section | undefined, k: string): Cell => (s?.[k] as Cell) ?? null
 const n = (x: Cell, style: 'value' | 'p' | 'count' = 'value') => formatNumber(x, style)
 
-/** The per-feature distribution the report carries (Report type: `distribution`). */
-type Distribution =
-  | { readonly type: 'bins'; readonly edges: readonly number[]; readonly reference: readonly number[]; readonly current: readonly number[] }
-  | {
-      readonly type: 'categories'
-      readonly categories: readonly string[]
-      readonly reference: readonly number[]
-      readonly current: readonly number[]
-      readonly other?: { readonly categories: number; readonly reference: number; readonly current: number }
-    }
-
-const distributionOf = (f: FeatureDriftJson): Distribution | undefined => (f as { readonly distribution?: Distribution }).distribution
-
-export function distributionChart(name: string, d: Distribution): ChartSpec {
+export function distributionChart(name: string, d: DistributionJson): ChartSpec {
   if (d.type === 'bins') return distributionSpec(name, binLabels(d.edges, 'left'), d.reference, d.current)
   const other = d.other && d.other.categories > 0 ? d.other : null
   return distributionSpec(
@@ -45,8 +32,7 @@ function featureSection(report: ReportJson): string {
     f.drift_detected === null ? badge('-', 'none') : f.drift_detected ? badge('DRIFT', 'bad') : badge('ok', 'ok'),
   ])
   const charts = Object.entries(report.features).flatMap(([name, f]) => {
-    const d = distributionOf(f)
-    return d ? [figure(distributionChart(name, d), `distribution:${name}`)] : []
+    return f.distribution ? [figure(distributionChart(name, f.distribution), `distribution:${name}`)] : []
   })
   const d = report.dataset
   return [
@@ -84,6 +70,10 @@ function performanceSection(p: Section): string {
       { name: confidence, values: withCi.map((m) => [deg[m]!['ci_low'] as number, deg[m]!['ci_high'] as number] as const) },
       { name: 'difference', values: withCi.map((m) => (get(deg[m], 'difference') as number | null) ?? null), as: 'line' },
     ] }, 'degradation'))
+  }
+  for (const k of ['prediction_drift', 'score_drift']) {
+    const d = (p[k] as Section | undefined)?.['distribution'] as DistributionJson | undefined
+    if (d) charts.push(figure(distributionChart(k.replace('_', ' '), d), `distribution:${k}`))
   }
   const cal = p['calibration_drift'] as Section | undefined
   return [
