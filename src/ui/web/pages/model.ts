@@ -11,7 +11,7 @@ import { modelHref, windowHref } from '../routes.js'
 
 const HEATMAP_WINDOWS = 60
 
-const seriesOf = (model: string, version: string, variant: string) =>
+const seriesOf = (model: string, version: string | undefined, variant: string) =>
   getAll<WindowHeadline>(`/v1/models/${encodeURIComponent(model)}/windows`, { version, variant, limit: '5000' })
 
 function select(name: string, options: readonly string[], value: string, href: (v: string) => string): HTMLElement {
@@ -110,7 +110,8 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
   }
   section.append(h('div', { class: 'charts' }, charts[0]!, heatmap(model, version, windows), ...charts.slice(1)))
   if (variants.includes('champion') && variants.includes('challenger')) {
-    const [champion, challenger] = await Promise.all([seriesOf(model, version, 'champion'), seriesOf(model, version, 'challenger')])
+    // Over all versions: a challenger is usually another version than the champion.
+    const [champion, challenger] = await Promise.all([seriesOf(model, undefined, 'champion'), seriesOf(model, undefined, 'challenger')])
     section.append(h('div', { class: 'charts' }, chartFigure(comparisonChart(champion, challenger), 'comparison')))
   }
   const rows = [...windows].reverse().map((w) => [
