@@ -16,6 +16,8 @@ import { createReadiness } from '../observability/readiness.js'
 import { startHttpServer, type RunningHttpServer } from '../http/listen.js'
 import { httpSecurity } from '../http/security-policy.js'
 import { ensureUi } from '../ui/assets.js'
+import { createReadQueries } from '../read/index.js'
+import { removeInstanceFile, writeInstanceFile } from './instance-file.js'
 
 export const ROLES = ['all', 'ingest', 'processor', 'evaluator', 'alerts'] as const
 export type Role = (typeof ROLES)[number]
@@ -46,12 +48,15 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
   const readiness = createReadiness({ store: app.store, kafka: config.kafka ? createKafka(config.kafka, logger) : null, registryUrl: config.registryUrl, logger })
   let http: RunningHttpServer | null = null
   try {
-    if (security) http = await startHttpServer({ http: config.http, security, file, publisher: app.publisher, logger, metrics: metrics.registry, readiness, uiDir: await ensureUi() })
+    const read = createReadQueries({ store: app.store, file, now: Date.now })
+    if (security) http = await startHttpServer({ http: config.http, security, file, publisher: app.publisher, logger, metrics: metrics.registry, readiness, read, uiDir: await ensureUi() })
   } catch (e) {
     await readiness.close()
     await app.stop()
     throw e
   }
+  // `driftwatch status` finds this instance's read API through this file (chDB's directory is ours).
+  if (http) writeInstanceFile(config.clickhouse.dataDir, { pid: process.pid, url: http.url, port: http.port, started_at: new Date().toISOString() })
   logger.info({ mode: app.mode, role, http: http?.url ?? 'disabled' }, 'driftwatch running; SIGTERM or Ctrl-C stops it')
   const signalled = new Promise<string>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s))
@@ -67,6 +72,7 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
     // HTTP first: requests in flight still need the publisher. Then stop fetching, flush, commit
     // and close, within DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: uncommitted work is replayed on restart.
     const stopped = (async () => {
+      if (http) removeInstanceFile(config.clickhouse.dataDir, process.pid)
       await http?.close()
       await readiness.close()
       await app.stop()

@@ -14,6 +14,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   DW_FORBIDDEN: 403,
   DW_PAYLOAD_TOO_LARGE: 413,
   DW_VALIDATION_FAILED: 400,
+  DW_NOT_FOUND: 404,
 }
 
 export function statusOf(e: DriftwatchError): number {

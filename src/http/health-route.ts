@@ -35,9 +35,16 @@ export const ReadinessSchema = {
 } as const
 
 export function registerHealthRoutes(app: FastifyInstance, readiness: ReadinessSource | undefined): void {
-  app.get('/healthz', { schema: { response: { 200: HealthSchema } } }, async () => ({ status: 'ok' as const }))
+  app.get('/healthz', {
+    schema: { operationId: 'healthz', summary: 'Liveness', security: [], response: { 200: { ...HealthSchema, description: 'The process serves HTTP.' } } },
+  }, async () => ({ status: 'ok' as const }))
   if (!readiness) return
-  app.get('/readyz', { schema: { response: { 200: ReadinessSchema, 503: ReadinessSchema } } }, async (_request, reply) => {
+  app.get('/readyz', {
+    schema: {
+      operationId: 'readyz', summary: 'Readiness', security: [],
+      response: { 200: { ...ReadinessSchema, description: 'Every dependency answers.' }, 503: { ...ReadinessSchema, description: 'A dependency failed; checks names it with its DW_* code.' } },
+    },
+  }, async (_request, reply) => {
     const report = await readiness.check()
     void reply.code(report.ready ? 200 : 503).header('cache-control', 'no-store')
     return { status: report.ready ? 'ready' : 'unavailable', checks: report.checks }

@@ -6,6 +6,7 @@ import type { EventPublisher } from '../pipeline/publisher.js'
 import type { ReadinessSource } from './health-route.js'
 import { ingestLimits } from './limits.js'
 import type { MetricsSource } from './metrics-route.js'
+import type { ReadQueries } from '../read/index.js'
 import type { HttpSecurity } from './security-policy.js'
 import { createHttpServer } from './server.js'
 
@@ -30,6 +31,8 @@ export interface HttpStartOptions {
   readonly readiness?: ReadinessSource
   /** The web UI's built files, served at / (src/ui/assets.ts). */
   readonly uiDir?: string
+  /** Answers the read API (role read or admin). */
+  readonly read?: ReadQueries
 }
 
 export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpServer> {
@@ -43,6 +46,7 @@ export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpS
     ...(o.metrics ? { metrics: o.metrics } : {}),
     ...(o.readiness ? { readiness: o.readiness } : {}),
     ...(o.uiDir ? { uiDir: o.uiDir } : {}),
+    ...(o.read ? { read: o.read } : {}),
   })
   await server.listen({ host: o.http.host, port: o.http.port })
   const address = server.server.address()

@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ApiToken } from '../config/api-tokens.js'
 import { requireRole } from './auth.js'
+import { errorResponses } from './openapi.js'
 
 /** What the route needs of a prom-client Registry. */
 export interface MetricsSource {
@@ -17,7 +18,14 @@ export interface MetricsSource {
 
 export function registerMetricsRoute(app: FastifyInstance, source: MetricsSource | undefined, tokens: readonly ApiToken[] | null): void {
   if (!source) return
-  app.get('/metrics', { onRequest: requireRole(tokens, ['read']) }, async (_request, reply) => {
+  const schema = {
+    operationId: 'metrics', summary: 'Prometheus metrics (text exposition format)', security: [{ bearerAuth: [] }],
+    response: {
+      200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } },
+      ...errorResponses([401, 403]),
+    },
+  }
+  app.get('/metrics', { onRequest: requireRole(tokens, ['read']), schema }, async (_request, reply) => {
     const body = await source.metrics()
     void reply.type(source.contentType).header('cache-control', 'no-store')
     return body

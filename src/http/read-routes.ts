@@ -1,0 +1,47 @@
+/**
+ * The read API (docs/http-api.md "Read API"): GET /v1/models, /v1/models/{model}/windows,
+ * /v1/models/{model}/windows/{start} and /v1/alerts, role read (or admin). The handlers only
+ * translate HTTP to src/read's queries; the schemas (src/read/schemas.ts) validate the query
+ * strings, serialize the answers and make up the OpenAPI document.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { ApiToken } from '../config/api-tokens.js'
+import type { ReadQueries } from '../read/index.js'
+import {
+  AlertListQuerySchema, AlertListSchema, ModelListQuerySchema, ModelListSchema, ModelParamsSchema, WindowDetailQuerySchema,
+  WindowDetailSchema, WindowParamsSchema, WindowSeriesQuerySchema, WindowSeriesSchema,
+} from '../read/schemas.js'
+import { requireRole } from './auth.js'
+import { errorResponses } from './openapi.js'
+
+type Query<T> = { Querystring: T }
+
+export function registerReadRoutes(app: FastifyInstance, read: ReadQueries, tokens: readonly ApiToken[] | null): void {
+  const onRequest = requireRole(tokens, ['read'])
+  const schema = (s: Record<string, unknown>, response: object) => ({
+    security: [{ bearerAuth: [] }],
+    ...s,
+    response: { 200: response, ...errorResponses([400, 401, 403, 404, 503]) },
+  })
+
+  app.get<Query<{ limit?: number; cursor?: string }>>('/v1/models', {
+    onRequest,
+    schema: schema({ operationId: 'listModels', summary: 'Monitored models with their latest window', querystring: ModelListQuerySchema }, ModelListSchema),
+  }, async (request) => read.models(request.query))
+
+  app.get<Query<{ from?: string; to?: string; version?: string; variant?: string; order?: 'asc' | 'desc'; limit?: number; cursor?: string }> & { Params: { model: string } }>(
+    '/v1/models/:model/windows', {
+      onRequest,
+      schema: schema({ operationId: 'listWindows', summary: 'Per-window headline figures of a model', params: ModelParamsSchema, querystring: WindowSeriesQuerySchema }, WindowSeriesSchema),
+    }, async (request) => read.windows(request.params.model, request.query))
+
+  app.get<Query<{ version?: string }> & { Params: { model: string; start: string } }>('/v1/models/:model/windows/:start', {
+    onRequest,
+    schema: schema({ operationId: 'getWindow', summary: 'One window in full', params: WindowParamsSchema, querystring: WindowDetailQuerySchema }, WindowDetailSchema),
+  }, async (request) => read.window(request.params.model, request.params.start, request.query.version))
+
+  app.get<Query<{ status?: 'firing' | 'all'; since?: string; model?: string; limit?: number; cursor?: string }>>('/v1/alerts', {
+    onRequest,
+    schema: schema({ operationId: 'listAlerts', summary: 'Firing and recently resolved alerts with their transitions', querystring: AlertListQuerySchema }, AlertListSchema),
+  }, async (request) => read.alerts(request.query))
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { distributionOf, emptyCounts, mergeCounts } from './distribution.js'
+
+describe('mergeCounts', () => {
+  it('sums partitions: bins elementwise, categories and labels by name', () => {
+    const merged = mergeCounts([
+      { numeric: { x: [1, 2, 3] }, categorical: { c: { a: 1 } }, labelCounts: { '1': 2 } },
+      { numeric: { x: [0, 5, 1] }, categorical: { c: { a: 2, b: 1 } }, labelCounts: { '0': 1 } },
+      {},
+    ])
+    expect(merged).toEqual({ numeric: { x: [1, 7, 4] }, categorical: { c: { a: 3, b: 1 } }, labelCounts: { '1': 2, '0': 1 } })
+  })
+})
+
+describe('distributionOf', () => {
+  const reference = {
+    partial: { numeric: { x: [5, 5, 5], __score__: [3, 3] }, categorical: { c: { a: 4, b: 6 }, __class__: { yes: 2 } }, labelCounts: { '1': 3, '0': 7 } },
+    edges: new Map([['x', [1, 2]], ['__score__', [0.5]]]),
+  }
+  const current = { numeric: { x: [1, 2, 9], __score__: [1, 5] }, categorical: { c: { b: 2, z: 1 }, __class__: { no: 1 } }, labelCounts: { '1': 1 } }
+
+  it('numerical features: the reference edges and both bin counts', () => {
+    expect(distributionOf('feature', 'x', reference, current)).toEqual({ kind: 'histogram', edges: [1, 2], reference: [5, 5, 5], current: [1, 2, 9] })
+  })
+  it('categorical features: the union of categories, 0 where one side has none', () => {
+    expect(distributionOf('feature', 'c', reference, current)).toEqual({ kind: 'categories', categories: ['a', 'b', 'z'], reference: [4, 6, 0], current: [0, 2, 1] })
+  })
+  it('prediction score and class, and labels, map to their reserved keys', () => {
+    expect(distributionOf('prediction', 'score', reference, current)).toEqual({ kind: 'histogram', edges: [0.5], reference: [3, 3], current: [1, 5] })
+    expect(distributionOf('prediction', 'class', reference, current)).toEqual({ kind: 'categories', categories: ['no', 'yes'], reference: [0, 2], current: [1, 0] })
+    expect(distributionOf('label', 'label', reference, current)).toEqual({ kind: 'categories', categories: ['0', '1'], reference: [7, 3], current: [0, 1] })
+  })
+  it('null when the counts do not fit the edges, for calibration, or when nothing is stored', () => {
+    expect(distributionOf('feature', 'x', { ...reference, edges: new Map([['x', [1, 2, 3]]]) }, current)).toBeNull()
+    expect(distributionOf('calibration', 'score', reference, current)).toBeNull()
+    expect(distributionOf('feature', 'nope', reference, emptyCounts())).toBeNull()
+  })
+  it('a feature only the current window has is shown against zeros', () => {
+    expect(distributionOf('feature', 'x', { partial: emptyCounts(), edges: reference.edges }, current)).toEqual({ kind: 'histogram', edges: [1, 2], reference: [0, 0, 0], current: [1, 2, 9] })
+  })
+})

@@ -1,0 +1,74 @@
+/**
+ * Reference vs current counts of one drift row's column, from the partial aggregates the
+ * evaluator stored (current: the window's partitions merged by summing, as the counts'
+ * accumulator does) and the reference's partial with its bin edges. Pure.
+ *
+ * Column names map to the partial's keys as src/evaluate/compute.ts writes them: prediction
+ * 'score' -> __score__, 'value' -> __value__, 'class' -> __class__; label -> labelCounts.
+ */
+import type { Distribution } from './types.js'
+
+/** The parts of a stored partial (src/evaluate/partial-state.ts) a distribution needs. */
+export interface CountsPartial {
+  readonly numeric: Readonly<Record<string, readonly number[]>>
+  readonly categorical: Readonly<Record<string, Readonly<Record<string, number>>>>
+  readonly labelCounts: Readonly<Record<string, number>>
+}
+
+export const emptyCounts = (): CountsPartial => ({ numeric: {}, categorical: {}, labelCounts: {} })
+
+function sumRecords(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = { ...a }
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v
+  return out
+}
+
+/** Sums the counts of partition partials (numeric bins elementwise, categories by name). */
+export function mergeCounts(parts: readonly Partial<CountsPartial>[]): CountsPartial {
+  const numeric: Record<string, number[]> = {}
+  const categorical: Record<string, Record<string, number>> = {}
+  let labelCounts: Record<string, number> = {}
+  for (const p of parts) {
+    for (const [k, counts] of Object.entries(p.numeric ?? {})) {
+      const into = (numeric[k] ??= new Array<number>(counts.length).fill(0))
+      counts.forEach((c, i) => (into[i] = (into[i] ?? 0) + c))
+    }
+    for (const [k, counts] of Object.entries(p.categorical ?? {})) categorical[k] = sumRecords(categorical[k] ?? {}, counts)
+    labelCounts = sumRecords(labelCounts, p.labelCounts ?? {})
+  }
+  return { numeric, categorical, labelCounts }
+}
+
+const PREDICTION_KEYS: Record<string, string> = { score: '__score__', value: '__value__', class: '__class__' }
+
+function categories(reference: Readonly<Record<string, number>>, current: Readonly<Record<string, number>>): Distribution {
+  const names = [...new Set([...Object.keys(reference), ...Object.keys(current)])].sort()
+  return { kind: 'categories', categories: names, reference: names.map((c) => reference[c] ?? 0), current: names.map((c) => current[c] ?? 0) }
+}
+
+/**
+ * The distribution of `column` (of drift target `target`), or null when the stored counts do
+ * not fit the reference's edges (the reference changed since the evaluation) or there are none.
+ */
+export function distributionOf(
+  target: string, column: string,
+  reference: { readonly partial: CountsPartial; readonly edges: ReadonlyMap<string, readonly number[]> },
+  current: CountsPartial,
+): Distribution | null {
+  if (target === 'label') return categories(reference.partial.labelCounts, current.labelCounts)
+  const key = target === 'prediction' ? PREDICTION_KEYS[column] : target === 'feature' ? column : undefined
+  if (key === undefined) return null
+  const edges = reference.edges.get(key)
+  const ref = reference.partial.numeric[key]
+  const cur = current.numeric[key]
+  if (edges && (ref || cur)) {
+    const size = edges.length + 1
+    const zeros = new Array<number>(size).fill(0)
+    if ((ref ?? zeros).length !== size || (cur ?? zeros).length !== size) return null
+    return { kind: 'histogram', edges: [...edges], reference: [...(ref ?? zeros)], current: [...(cur ?? zeros)] }
+  }
+  const refCats = reference.partial.categorical[key]
+  const curCats = current.categorical[key]
+  if (refCats || curCats) return categories(refCats ?? {}, curCats ?? {})
+  return null
+}

@@ -1,0 +1,67 @@
+/**
+ * The headline figures of one window, assembled from its rows of the metric tables (all of the
+ * window's newest evaluation). Pure: which performance metric is the main one, which fairness
+ * ratio is the worst, what counts as a quality problem.
+ */
+import type { HeadlineFairness, HeadlinePerformance } from './types.js'
+
+export type Task = 'binary' | 'multiclass' | 'regression'
+
+export interface PerformanceFigure {
+  readonly variant: string
+  readonly metric: string
+  readonly kind: string
+  readonly value: number | null
+  readonly n: number
+}
+
+export interface FairnessFigure {
+  readonly attribute: string
+  readonly metric: string
+  readonly value: number | null
+  readonly status: string
+}
+
+export interface QualityFigure {
+  readonly feature: string
+  readonly metric: string
+  readonly value: number | null
+}
+
+/** Candidates for the main metric, in order of preference, by task. */
+export const MAIN_METRICS: Record<Task, readonly string[]> = {
+  // ROC AUC is threshold-free and CBPE estimates it; without scores only accuracy exists.
+  binary: ['roc_auc', 'accuracy'],
+  multiclass: ['accuracy'],
+  regression: ['mae'],
+}
+
+/** The fairness ratio the 4/5 rule reads. */
+export const FAIRNESS_RATIO = 'disparate_impact_ratio'
+
+/** Quality metrics that make a feature a "quality problem" when above 0. */
+export const QUALITY_PROBLEMS = ['missing_rate', 'out_of_range_rate', 'new_category_rate'] as const
+
+export function headlinePerformance(task: Task, variant: string, rows: readonly PerformanceFigure[]): HeadlinePerformance | null {
+  const ofVariant = rows.filter((r) => r.variant === variant)
+  for (const metric of MAIN_METRICS[task]) {
+    const realized = ofVariant.find((r) => r.metric === metric && r.kind === 'realized')
+    const estimated = ofVariant.find((r) => r.metric === metric && r.kind === 'estimated')
+    if (realized || estimated) return { metric, variant, realized: realized?.value ?? null, estimated: estimated?.value ?? null, n: realized?.n ?? 0 }
+  }
+  return null
+}
+
+/** The lowest ratio; a null ratio (insufficient group) only when no attribute has a value. */
+export function worstFairness(rows: readonly FairnessFigure[]): HeadlineFairness | null {
+  const ratios = rows.filter((r) => r.metric === FAIRNESS_RATIO).sort((a, b) => a.attribute.localeCompare(b.attribute))
+  const valued = ratios.filter((r) => r.value !== null)
+  const worst = valued.length ? valued.reduce((a, b) => (b.value! < a.value! ? b : a)) : ratios[0]
+  return worst ? { attribute: worst.attribute, metric: worst.metric, value: worst.value, status: worst.status } : null
+}
+
+/** Features with a missing, out-of-range or new-category rate above 0. */
+export function qualityProblems(rows: readonly QualityFigure[]): number {
+  const problems = (QUALITY_PROBLEMS as readonly string[])
+  return new Set(rows.filter((r) => problems.includes(r.metric) && r.value !== null && r.value > 0).map((r) => r.feature)).size
+}

@@ -1,0 +1,79 @@
+/**
+ * The monitored models: those driftwatch.yaml lists and those with evaluated windows (accepted
+ * with default settings), by id, each with its versions, variants, window size, reference, its
+ * latest window's headline figures and its firing alerts.
+ */
+import { modelConfig, type ModelConfig } from '../config/file.js'
+import type { ReadDeps } from './deps.js'
+import { decodeCursor, isoTime, page } from './params.js'
+import { int, readRows } from './sql.js'
+import type { ModelSummary, Page, ReferenceDescription, VersionSummary } from './types.js'
+import { headlines, type SummaryRow } from './windows.js'
+
+export interface ModelListOptions {
+  readonly limit?: number
+  readonly cursor?: string
+}
+
+export function describeReference(m: ModelConfig): ReferenceDescription {
+  const r = m.reference
+  if ('baseline' in r) return { kind: 'baseline', description: `baseline profile ${r.baseline}` }
+  if ('from' in r) return { kind: 'period', description: `${isoTime(r.from)}..${isoTime(r.to)}` }
+  return { kind: 'previous_windows', description: `previous ${r.previousWindows} window(s) of the same version` }
+}
+
+export async function listModels(deps: ReadDeps, o: ModelListOptions = {}): Promise<Page<ModelSummary>> {
+  const limit = o.limit ?? 100
+  const after = o.cursor === undefined ? null : decodeCursor(o.cursor, ['string'] as const)[0]
+  const stored = await readRows<{ model_id: string; model_version: string; windows: string; first: string; last: string }>(
+    deps.store,
+    `SELECT model_id, model_version, uniqExact(window_start) AS windows,
+            toUnixTimestamp64Milli(min(window_start)) AS first, toUnixTimestamp64Milli(max(window_start)) AS last
+     FROM {db}.window_summary GROUP BY model_id, model_version ORDER BY model_id, model_version`,
+  )
+  const ids = [...new Set([...deps.file.models.map((m) => m.id), ...stored.map((r) => r.model_id)])]
+    .sort()
+    .filter((id) => after === null || id > after)
+  const paged = page(ids, limit, (id) => [id])
+  if (paged.items.length === 0) return { items: [], next_cursor: null }
+  const params = { ids: paged.items }
+  const [variants, firing, latest] = await Promise.all([
+    readRows<{ model_id: string; variants: string[] }>(deps.store, 'SELECT model_id, groupUniqArray(variant) AS variants FROM {db}.performance WHERE model_id IN {ids:Array(String)} GROUP BY model_id', params),
+    readRows<{ model_id: string; firing: string }>(
+      deps.store,
+      `SELECT last_model AS model_id, countIf(last_status = 'firing') AS firing FROM (
+         SELECT alert_key, argMax(status, changed_at) AS last_status, argMax(model_id, changed_at) AS last_model
+         FROM {db}.alerts WHERE model_id IN {ids:Array(String)} AND transition_id != '' GROUP BY alert_key)
+       GROUP BY last_model`,
+      params),
+    // The newest window of each model (ties: the version with most predictions, then by name).
+    readRows<SummaryRow & { model_id: string }>(
+      deps.store,
+      `SELECT model_id, model_version, toUnixTimestamp64Milli(window_start) AS start, toUnixTimestamp64Milli(window_end) AS end, closed, eval_version,
+              predictions, labeled, label_coverage
+       FROM {db}.window_summary FINAL WHERE model_id IN {ids:Array(String)}
+       ORDER BY model_id, window_start DESC, predictions DESC, model_version LIMIT 1 BY model_id`,
+      params),
+  ])
+  const items = await Promise.all(paged.items.map(async (id): Promise<ModelSummary> => {
+    const m = modelConfig(deps.file, id)
+    const versions: VersionSummary[] = stored.filter((r) => r.model_id === id).map((r) => ({
+      version: r.model_version, windows: int(r.windows), first_window_start: isoTime(int(r.first)), last_window_start: isoTime(int(r.last)),
+    }))
+    const seen = variants.find((v) => v.model_id === id)?.variants ?? []
+    const newest = latest.filter((r) => r.model_id === id)
+    const [headline] = await headlines(deps, id, newest, 'all')
+    return {
+      model: id,
+      configured: deps.file.models.some((c) => c.id === id),
+      task: m.task,
+      window_ms: m.window,
+      reference: describeReference(m),
+      versions,
+      variants: [...seen].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b))),
+      latest: headline ?? null,
+      firing_alerts: int(firing.find((f) => f.model_id === id)?.firing ?? 0),
+    }
+  }))
+  return { items, next_cursor: paged.next_cursor }
+}

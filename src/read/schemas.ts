@@ -1,0 +1,252 @@
+/**
+ * The read API's contract: JSON Schemas of the four read routes' query strings and responses.
+ * Fastify validates requests and serializes replies with these objects, and @fastify/swagger
+ * publishes the same objects in GET /openapi.json, so what is documented is what is sent.
+ *
+ * Conventions: times are ISO 8601 strings in UTC (`2026-11-21T10:00:00.000Z`); a figure that
+ * cannot be computed (no labels, an empty group, NaN in the store) is null, never omitted;
+ * lists that can grow without bound are paginated with `limit` and an opaque `cursor`
+ * (`next_cursor` null on the last page). Additive changes only: the web UI builds against this.
+ */
+
+const iso = { type: 'string', format: 'date-time' } as const
+const isoOrNull = { type: ['string', 'null'], format: 'date-time' } as const
+const num = { type: ['number', 'null'] } as const
+const count = { type: 'integer', minimum: 0 } as const
+const text = { type: 'string' } as const
+const strings = { type: 'array', items: text } as const
+const obj = <P extends Record<string, object>>(properties: P, description?: string) =>
+  ({ type: 'object', ...(description ? { description } : {}), properties, required: Object.keys(properties) as (keyof P & string)[], additionalProperties: false }) as const
+
+/** The model's main performance metric in a window, realized (labels) and estimated (CBPE). */
+export const HeadlinePerformanceSchema = obj({
+  metric: { type: 'string', description: 'roc_auc for binary models (accuracy when there are no scores), accuracy for multiclass, mae for regression.' },
+  variant: { type: 'string', description: "Deployment variant; 'all' is every variant together." },
+  realized: { ...num, description: 'From joined labels; null without labels.' },
+  estimated: { ...num, description: 'CBPE estimate (binary models with scores); null otherwise.' },
+  n: { ...count, description: 'Labeled predictions behind the realized value.' },
+}, 'The main performance metric of the window.')
+
+/** The lowest fairness ratio of the window over the protected attributes (4/5 rule: < 0.8 is unfair). */
+export const HeadlineFairnessSchema = obj({
+  attribute: text,
+  metric: { type: 'string', description: 'disparate_impact_ratio' },
+  value: num,
+  status: { type: 'string', description: "'ok', or why the value is not a verdict (e.g. 'insufficient')." },
+}, 'The worst (lowest) fairness ratio over the protected attributes.')
+
+/** Headline figures of one (model version, window): the rows of the series route. */
+export const WindowHeadlineSchema = obj({
+  model_version: text,
+  window_start: iso,
+  window_end: iso,
+  closed: { type: 'boolean', description: 'The watermark passed the window end at its newest evaluation.' },
+  evaluated_at: { ...iso, description: 'Time of the newest evaluation (the version that wins).' },
+  predictions: count,
+  labeled: count,
+  label_coverage: { ...num, description: 'labeled / predictions.' },
+  drift_share: { ...num, description: 'Share of features whose drift was detected (dataset drift).' },
+  n_features: count,
+  n_drifted: count,
+  drifted_features: strings,
+  performance: { anyOf: [HeadlinePerformanceSchema, { type: 'null' }] },
+  fairness: { anyOf: [HeadlineFairnessSchema, { type: 'null' }] },
+  quality_problems: { ...count, description: 'Quality findings of the window: features with missing, out-of-range or new-category rate above 0.' },
+  firing_alerts: { ...count, description: 'Alerts firing now whose newest window is this one.' },
+}, 'Headline figures of one window of one model version.')
+
+export const ReferenceDescriptionSchema = obj({
+  kind: { type: 'string', enum: ['previous_windows', 'period', 'baseline'] },
+  description: { type: 'string', description: 'e.g. "previous 1 window(s)", "2026-01-01T00:00:00.000Z..2026-02-01T00:00:00.000Z", "baseline latest".' },
+}, 'What drift is measured against (driftwatch.yaml models[].reference).')
+
+export const VersionSummarySchema = obj({
+  version: text,
+  windows: count,
+  first_window_start: iso,
+  last_window_start: iso,
+})
+
+export const ModelSummarySchema = obj({
+  model: text,
+  configured: { type: 'boolean', description: 'Listed in driftwatch.yaml (otherwise accepted with default settings).' },
+  task: { type: 'string', enum: ['binary', 'multiclass', 'regression'] },
+  window_ms: count,
+  reference: ReferenceDescriptionSchema,
+  versions: { type: 'array', items: VersionSummarySchema },
+  variants: { ...strings, description: "Deployment variants seen in performance rows; 'all' is every variant together." },
+  latest: { anyOf: [WindowHeadlineSchema, { type: 'null' }], description: 'The most recent evaluated window (over all versions).' },
+  firing_alerts: count,
+})
+
+export const ModelListSchema = obj({
+  items: { type: 'array', items: ModelSummarySchema },
+  next_cursor: { type: ['string', 'null'] },
+})
+
+export const WindowSeriesSchema = obj({
+  model: text,
+  items: { type: 'array', items: WindowHeadlineSchema },
+  next_cursor: { type: ['string', 'null'] },
+})
+
+/** Reference vs current distribution of a drift row's column. */
+export const DistributionSchema = {
+  anyOf: [
+    obj({
+      kind: { type: 'string', enum: ['histogram'] },
+      edges: { type: 'array', items: { type: 'number' }, description: 'Inner bin edges (the reference deciles, ties collapsed): bin i holds edges[i-1] <= v < edges[i]; the first and last bins are open. reference and current have edges.length + 1 counts.' },
+      reference: { type: 'array', items: { type: 'number' } },
+      current: { type: 'array', items: { type: 'number' } },
+    }),
+    obj({
+      kind: { type: 'string', enum: ['categories'] },
+      categories: strings,
+      reference: { type: 'array', items: { type: 'number' } },
+      current: { type: 'array', items: { type: 'number' } },
+    }),
+    { type: 'null' },
+  ],
+  description: 'Counts per bin or category; null when not available (e.g. the reference is no longer stored).',
+} as const
+
+export const DriftDetailSchema = obj({
+  target: { type: 'string', description: "'feature', 'prediction', 'label' or 'calibration'." },
+  column: text,
+  column_kind: text,
+  method: { type: 'string', description: 'The statistic that decided (auto-selected or configured).' },
+  score: num,
+  p_value: { ...num, description: 'Raw p-value of the deciding test; null for distance methods.' },
+  p_value_adjusted: { ...num, description: 'p-value after multiple-testing correction, when stored; null otherwise.' },
+  threshold: num,
+  drift_detected: { type: 'boolean' },
+  statistics: { type: 'object', additionalProperties: { type: 'number' }, description: 'Every applicable statistic by name (p-values as <name>_p_value).' },
+  n_reference: count,
+  n_current: count,
+  unseen_categories: strings,
+  distribution: DistributionSchema,
+})
+
+export const PerformanceDetailSchema = obj({
+  variant: text,
+  metric: text,
+  kind: { type: 'string', description: "'realized', 'estimated' (CBPE) or 'degradation' (window minus reference)." },
+  value: num,
+  n: count,
+  label_coverage: num,
+  ci_low: num,
+  ci_high: num,
+})
+
+export const FairnessDetailSchema = obj({
+  attribute: text,
+  group: { type: 'string', description: "The group's value; '' for parity metrics over the attribute." },
+  metric: text,
+  value: num,
+  n: count,
+  status: text,
+})
+
+export const QualityDetailSchema = obj({ feature: text, metric: text, value: num, n: count })
+
+export const DetectorDetailSchema = obj({
+  detector: text,
+  score: { ...num, description: "The detector's estimate after this window." },
+  threshold: num,
+  drift_detected: { type: 'boolean' },
+  detections: { type: 'array', items: iso, description: 'Detection times inside this window.' },
+})
+
+export const AlertSchema = obj({
+  alert_key: text,
+  rule: text,
+  metric: text,
+  model: text,
+  model_version: text,
+  subject: text,
+  severity: text,
+  status: { type: 'string', enum: ['firing', 'resolved'] },
+  value: num,
+  threshold: num,
+  window_start: iso,
+  window_end: iso,
+  fired_at: { ...iso, description: 'When the current episode started firing.' },
+  resolved_at: { ...isoOrNull, description: 'When it resolved; null while firing.' },
+  changed_at: iso,
+  details: strings,
+  transitions: {
+    type: 'array',
+    description: "The key's transitions, newest first (at most 20).",
+    items: obj({ seq: count, status: text, changed_at: iso, window_start: iso, value: num }),
+  },
+})
+
+export const WindowDetailSchema = obj({
+  model: text,
+  model_version: text,
+  window_start: iso,
+  window_end: iso,
+  closed: { type: 'boolean' },
+  evaluated_at: iso,
+  reference: { type: 'string', description: 'The reference the window was compared with, as recorded at evaluation.' },
+  summary: obj({ predictions: count, labeled: count, label_coverage: num, mean_label_delay_s: num }),
+  dataset_drift: { anyOf: [obj({ drift_share: num, n_features: count, n_drifted: count, drifted_features: strings }), { type: 'null' }] },
+  drift: { type: 'array', items: DriftDetailSchema },
+  performance: { type: 'array', items: PerformanceDetailSchema },
+  fairness: { type: 'array', items: FairnessDetailSchema },
+  quality: { type: 'array', items: QualityDetailSchema },
+  detectors: { type: 'array', items: DetectorDetailSchema },
+  alerts: { type: 'array', items: AlertSchema, description: 'Alerts whose newest transition is about this window.' },
+})
+
+export const AlertListSchema = obj({
+  items: { type: 'array', items: AlertSchema },
+  next_cursor: { type: ['string', 'null'] },
+})
+
+// ---- requests
+
+const limit = (max: number, dflt: number) => ({ type: 'integer', minimum: 1, maximum: max, default: dflt }) as const
+const cursor = { type: 'string', maxLength: 512, description: 'next_cursor of the previous page.' } as const
+const time = { type: 'string', maxLength: 64, description: 'ISO 8601 date-time or epoch milliseconds.' } as const
+
+export const ModelListQuerySchema = {
+  type: 'object',
+  properties: { limit: limit(1000, 100), cursor },
+  additionalProperties: false,
+} as const
+
+export const ModelParamsSchema = obj({ model: { type: 'string', minLength: 1, maxLength: 256 } })
+export const WindowParamsSchema = obj({ model: { type: 'string', minLength: 1, maxLength: 256 }, start: time })
+
+export const WindowSeriesQuerySchema = {
+  type: 'object',
+  properties: {
+    from: { ...time, description: 'Windows starting at or after this time.' },
+    to: { ...time, description: 'Windows starting before this time.' },
+    version: { type: 'string', maxLength: 256 },
+    variant: { type: 'string', maxLength: 256, description: "Performance of this variant (default 'all')." },
+    order: { type: 'string', enum: ['asc', 'desc'], default: 'asc' },
+    limit: limit(5000, 1000),
+    cursor,
+  },
+  additionalProperties: false,
+} as const
+
+export const WindowDetailQuerySchema = {
+  type: 'object',
+  properties: { version: { type: 'string', maxLength: 256, description: 'Needed when several versions have a window at this start.' } },
+  additionalProperties: false,
+} as const
+
+export const AlertListQuerySchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['firing', 'all'], default: 'all', description: "'all': firing, and resolved since `since`." },
+    since: { ...time, description: 'Resolved alerts changed at or after this time (default: 7 days ago).' },
+    model: { type: 'string', maxLength: 256 },
+    limit: limit(1000, 100),
+    cursor,
+  },
+  additionalProperties: false,
+} as const

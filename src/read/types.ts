@@ -1,0 +1,173 @@
+/**
+ * The read model's types, one per schema in ./schemas.ts (field for field). Times are ISO 8601
+ * strings; figures that cannot be computed are null.
+ */
+
+export interface HeadlinePerformance {
+  readonly metric: string
+  readonly variant: string
+  readonly realized: number | null
+  readonly estimated: number | null
+  readonly n: number
+}
+
+export interface HeadlineFairness {
+  readonly attribute: string
+  readonly metric: string
+  readonly value: number | null
+  readonly status: string
+}
+
+export interface WindowHeadline {
+  readonly model_version: string
+  readonly window_start: string
+  readonly window_end: string
+  readonly closed: boolean
+  readonly evaluated_at: string
+  readonly predictions: number
+  readonly labeled: number
+  readonly label_coverage: number | null
+  readonly drift_share: number | null
+  readonly n_features: number
+  readonly n_drifted: number
+  readonly drifted_features: string[]
+  readonly performance: HeadlinePerformance | null
+  readonly fairness: HeadlineFairness | null
+  readonly quality_problems: number
+  readonly firing_alerts: number
+}
+
+export interface ReferenceDescription {
+  readonly kind: 'previous_windows' | 'period' | 'baseline'
+  readonly description: string
+}
+
+export interface VersionSummary {
+  readonly version: string
+  readonly windows: number
+  readonly first_window_start: string
+  readonly last_window_start: string
+}
+
+export interface ModelSummary {
+  readonly model: string
+  readonly configured: boolean
+  readonly task: 'binary' | 'multiclass' | 'regression'
+  readonly window_ms: number
+  readonly reference: ReferenceDescription
+  readonly versions: VersionSummary[]
+  readonly variants: string[]
+  readonly latest: WindowHeadline | null
+  readonly firing_alerts: number
+}
+
+export interface Page<T> {
+  readonly items: T[]
+  readonly next_cursor: string | null
+}
+
+export type Distribution =
+  | { readonly kind: 'histogram'; readonly edges: number[]; readonly reference: number[]; readonly current: number[] }
+  | { readonly kind: 'categories'; readonly categories: string[]; readonly reference: number[]; readonly current: number[] }
+
+export interface DriftDetail {
+  readonly target: string
+  readonly column: string
+  readonly column_kind: string
+  readonly method: string
+  readonly score: number | null
+  readonly p_value: number | null
+  readonly p_value_adjusted: number | null
+  readonly threshold: number | null
+  readonly drift_detected: boolean
+  readonly statistics: Record<string, number>
+  readonly n_reference: number
+  readonly n_current: number
+  readonly unseen_categories: string[]
+  readonly distribution: Distribution | null
+}
+
+export interface PerformanceDetail {
+  readonly variant: string
+  readonly metric: string
+  readonly kind: string
+  readonly value: number | null
+  readonly n: number
+  readonly label_coverage: number | null
+  readonly ci_low: number | null
+  readonly ci_high: number | null
+}
+
+export interface FairnessDetail {
+  readonly attribute: string
+  readonly group: string
+  readonly metric: string
+  readonly value: number | null
+  readonly n: number
+  readonly status: string
+}
+
+export interface QualityDetail {
+  readonly feature: string
+  readonly metric: string
+  readonly value: number | null
+  readonly n: number
+}
+
+export interface DetectorDetail {
+  readonly detector: string
+  readonly score: number | null
+  readonly threshold: number | null
+  readonly drift_detected: boolean
+  readonly detections: string[]
+}
+
+export interface AlertTransitionSummary {
+  readonly seq: number
+  readonly status: string
+  readonly changed_at: string
+  readonly window_start: string
+  readonly value: number | null
+}
+
+export interface AlertView {
+  readonly alert_key: string
+  readonly rule: string
+  readonly metric: string
+  readonly model: string
+  readonly model_version: string
+  readonly subject: string
+  readonly severity: string
+  readonly status: 'firing' | 'resolved'
+  readonly value: number | null
+  readonly threshold: number | null
+  readonly window_start: string
+  readonly window_end: string
+  readonly fired_at: string
+  readonly resolved_at: string | null
+  readonly changed_at: string
+  readonly details: string[]
+  readonly transitions: AlertTransitionSummary[]
+}
+
+export interface WindowDetail {
+  readonly model: string
+  readonly model_version: string
+  readonly window_start: string
+  readonly window_end: string
+  readonly closed: boolean
+  readonly evaluated_at: string
+  readonly reference: string
+  readonly summary: { readonly predictions: number; readonly labeled: number; readonly label_coverage: number | null; readonly mean_label_delay_s: number | null }
+  readonly dataset_drift: { readonly drift_share: number | null; readonly n_features: number; readonly n_drifted: number; readonly drifted_features: string[] } | null
+  readonly drift: DriftDetail[]
+  readonly performance: PerformanceDetail[]
+  readonly fairness: FairnessDetail[]
+  readonly quality: QualityDetail[]
+  readonly detectors: DetectorDetail[]
+  readonly alerts: AlertView[]
+}
+
+export interface WindowSeries extends Page<WindowHeadline> {
+  readonly model: string
+}

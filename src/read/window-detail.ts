@@ -1,0 +1,133 @@
+/**
+ * One window in full, all from its newest evaluation (the eval_version of its window_summary
+ * row): per-column drift with the reference vs current distribution, performance, fairness per
+ * group, quality, the streaming detectors after this window, and its alerts.
+ *
+ * The reference distribution is rebuilt from the model's reference as configured now (the same
+ * loader the evaluator uses); when its bins no longer fit the stored window counts (the
+ * reference data or configuration changed since), the distribution is null rather than wrong.
+ */
+import { modelConfig } from '../config/file.js'
+import { DriftwatchError } from '../errors.js'
+import { loadReference, referenceSource } from '../evaluate/reference.js'
+import { listAlertViews } from './alerts.js'
+import { assertKnownModel, type ReadDeps } from './deps.js'
+import { distributionOf, emptyCounts, mergeCounts, type CountsPartial } from './distribution.js'
+import { isoTime, parseTime } from './params.js'
+import { int, n, readRows } from './sql.js'
+import type { DriftDetail, WindowDetail } from './types.js'
+
+interface DriftRow {
+  target: string
+  column: string
+  column_kind: string
+  method: string
+  score: number | null
+  p_value: number | null
+  p_value_adjusted: number | null
+  threshold: number | null
+  drift_detected: number
+  statistics: Record<string, number | null>
+  n_reference: string
+  n_current: string
+  unseen_categories: string[]
+}
+
+/** Columns of the drift table beyond the original ones (a later migration may add them). */
+async function optionalDriftColumns(deps: ReadDeps): Promise<Set<string>> {
+  const rows = await readRows<{ name: string }>(deps.store, "SELECT name FROM system.columns WHERE database = {db:String} AND table = 'drift'", { db: deps.store.database })
+  return new Set(rows.map((r) => r.name))
+}
+
+export async function windowDetail(deps: ReadDeps, model: string, start: string, version?: string): Promise<WindowDetail> {
+  await assertKnownModel(deps, model)
+  const startMs = parseTime(start, 'start')
+  const summaries = await readRows<{ model_version: string; end: string; closed: number; eval_version: string; predictions: string; labeled: string; label_coverage: number | null; mean_label_delay_s: number | null; reference: string }>(
+    deps.store,
+    `SELECT model_version, toUnixTimestamp64Milli(window_end) AS end, closed, eval_version, predictions, labeled, label_coverage, mean_label_delay_s, reference
+     FROM {db}.window_summary FINAL
+     WHERE model_id = {m:String} AND window_start = fromUnixTimestamp64Milli({s:Int64}) ${version === undefined ? '' : 'AND model_version = {v:String}'}
+     ORDER BY model_version`,
+    { m: model, s: startMs, v: version },
+  )
+  if (summaries.length === 0) {
+    throw new DriftwatchError('DW_NOT_FOUND', `model "${model.slice(0, 256)}" has no evaluated window starting at ${isoTime(startMs)}${version === undefined ? '' : ` for version "${version.slice(0, 256)}"`}`)
+  }
+  if (summaries.length > 1) {
+    throw new DriftwatchError('DW_VALIDATION_FAILED', `versions ${summaries.map((s) => `"${s.model_version}"`).join(', ')} have a window at ${isoTime(startMs)}: pass ?version=`, { path: 'version' })
+  }
+  const w = summaries[0]!
+  const params = { m: model, v: w.model_version, s: startMs, ev: w.eval_version }
+  const at = 'model_id = {m:String} AND model_version = {v:String} AND window_start = fromUnixTimestamp64Milli({s:Int64}) AND eval_version = {ev:UInt64}'
+  const columns = await optionalDriftColumns(deps)
+  const adjusted = columns.has('p_value_adjusted') ? 'p_value_adjusted' : 'CAST(NULL AS Nullable(Float64)) AS p_value_adjusted'
+  const [dataset, drift, performance, fairness, quality, detectorStates, parts, alerts] = await Promise.all([
+    readRows<{ drift_share: number | null; n_features: number; n_drifted: number; drifted_features: string[] }>(deps.store, `SELECT drift_share, n_features, n_drifted, drifted_features FROM {db}.dataset_drift WHERE ${at} LIMIT 1`, params),
+    readRows<DriftRow>(deps.store, `SELECT target, column, column_kind, method, score, p_value, ${adjusted}, threshold, drift_detected, statistics, n_reference, n_current, unseen_categories
+                                    FROM {db}.drift WHERE ${at} ORDER BY target, column LIMIT 1 BY target, column`, params),
+    readRows<{ variant: string; metric: string; kind: string; value: number | null; n: string; label_coverage: number | null; ci_low: number | null; ci_high: number | null }>(
+      deps.store, `SELECT variant, metric, kind, value, n, label_coverage, ci_low, ci_high FROM {db}.performance WHERE ${at} ORDER BY variant, metric, kind LIMIT 1 BY variant, metric, kind`, params),
+    readRows<{ attribute: string; group_value: string; metric: string; value: number | null; n: string; status: string }>(
+      deps.store, `SELECT attribute, group_value, metric, value, n, status FROM {db}.fairness WHERE ${at} ORDER BY attribute, group_value, metric LIMIT 1 BY attribute, group_value, metric`, params),
+    readRows<{ feature: string; metric: string; value: number | null; n: string }>(
+      deps.store, `SELECT feature, metric, value, n FROM {db}.quality WHERE ${at} ORDER BY feature, metric LIMIT 1 BY feature, metric`, params),
+    readRows<{ detector: string; detections: string[] }>(
+      deps.store, `SELECT detector, arrayMap(t -> toUnixTimestamp64Milli(t), detections) AS detections FROM {db}.detector_state FINAL WHERE model_id = {m:String} AND model_version = {v:String}`, params),
+    readRows<{ state: string }>(
+      deps.store, `SELECT state FROM {db}.partial_aggregates WHERE ${at} AND kind = 'window' ORDER BY partition LIMIT 1 BY partition`, params),
+    listAlertViews(deps, { model, status: 'all', since: '0', limit: 1000, window: { version: w.model_version, startMs } }),
+  ])
+  const endMs = int(w.end)
+  const needsReference = drift.some((r) => r.target === 'feature' || r.target === 'prediction' || r.target === 'label')
+  const current = mergeCounts(parts.map((p) => JSON.parse(p.state) as Partial<CountsPartial>))
+  const reference = needsReference ? await referenceCounts(deps, model, w.model_version, startMs) : { partial: emptyCounts(), edges: new Map<string, number[]>() }
+
+  const detail = (r: DriftRow): DriftDetail => ({
+    target: r.target,
+    column: r.column,
+    column_kind: r.column_kind,
+    method: r.method,
+    score: n(r.score),
+    p_value: n(r.p_value),
+    p_value_adjusted: n(r.p_value_adjusted),
+    threshold: n(r.threshold),
+    drift_detected: Number(r.drift_detected) === 1,
+    // ClickHouse writes NaN as null; a statistic that is not a number is left out, as when it is not applicable.
+    statistics: Object.fromEntries(Object.entries(r.statistics).filter((e): e is [string, number] => typeof e[1] === 'number')),
+    n_reference: int(r.n_reference),
+    n_current: int(r.n_current),
+    unseen_categories: r.unseen_categories,
+    distribution: distributionOf(r.target, r.column, reference, current),
+  })
+  const d = dataset[0]
+  return {
+    model,
+    model_version: w.model_version,
+    window_start: isoTime(startMs),
+    window_end: isoTime(endMs),
+    closed: Number(w.closed) === 1,
+    evaluated_at: isoTime(int(w.eval_version)),
+    reference: w.reference,
+    summary: { predictions: int(w.predictions), labeled: int(w.labeled), label_coverage: n(w.label_coverage), mean_label_delay_s: n(w.mean_label_delay_s) },
+    dataset_drift: d ? { drift_share: n(d.drift_share), n_features: int(d.n_features), n_drifted: int(d.n_drifted), drifted_features: d.drifted_features } : null,
+    drift: drift.filter((r) => r.target !== 'concept').map(detail),
+    performance: performance.map((p) => ({ ...p, value: n(p.value), n: int(p.n), label_coverage: n(p.label_coverage), ci_low: n(p.ci_low), ci_high: n(p.ci_high) })),
+    fairness: fairness.map((f) => ({ attribute: f.attribute, group: f.group_value, metric: f.metric, value: n(f.value), n: int(f.n), status: f.status })),
+    quality: quality.map((q) => ({ ...q, value: n(q.value), n: int(q.n) })),
+    detectors: drift.filter((r) => r.target === 'concept').map((r) => ({
+      detector: r.column,
+      score: n(r.score),
+      threshold: n(r.threshold),
+      drift_detected: Number(r.drift_detected) === 1,
+      detections: (detectorStates.find((s) => s.detector === r.column)?.detections ?? []).map(Number).filter((t) => t >= startMs && t < endMs).map(isoTime),
+    })),
+    alerts: alerts.items,
+  }
+}
+
+async function referenceCounts(deps: ReadDeps, model: string, version: string, startMs: number) {
+  const m = modelConfig(deps.file, model)
+  const ctx = { task: m.task, positiveClass: m.positiveClass ?? '1', protectedAttributes: m.protected, minGroupSize: 30 }
+  const reference = await loadReference(deps.store, referenceSource(m, version, startMs, m.window), ctx, deps.file.evaluation.maxSampleSize)
+  return { partial: reference.partial, edges: reference.edges }
+}

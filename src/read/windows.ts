@@ -1,0 +1,144 @@
+/**
+ * The per-window series of a model: one row per (version, window) from window_summary (FINAL:
+ * the newest evaluation wins), with the headline figures of that same evaluation from the other
+ * metric tables (rows whose eval_version is the window_summary row's; older evaluations' rows
+ * are ignored even before ClickHouse merges them away).
+ */
+import { modelConfig } from '../config/file.js'
+import { assertKnownModel, type ReadDeps } from './deps.js'
+import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, QUALITY_PROBLEMS, qualityProblems, worstFairness, type Task } from './headline.js'
+import { decodeCursor, isoTime, optionalTime, page } from './params.js'
+import { int, n, readRows } from './sql.js'
+import type { WindowHeadline, WindowSeries } from './types.js'
+
+export interface SeriesOptions {
+  readonly from?: string
+  readonly to?: string
+  readonly version?: string
+  readonly variant?: string
+  readonly order?: 'asc' | 'desc'
+  readonly limit?: number
+  readonly cursor?: string
+}
+
+interface SummaryRow {
+  model_version: string
+  start: string
+  end: string
+  closed: number
+  eval_version: string
+  predictions: string
+  labeled: string
+  label_coverage: number | null
+}
+
+interface Versioned {
+  model_version: string
+  start: string
+  eval_version: string
+}
+
+const keyOf = (version: string, startMs: number) => `${version}\u0000${startMs}`
+
+/** Rows of one evaluation per window, grouped by window key. */
+function byWindow<R extends Versioned>(rows: readonly R[], versions: ReadonlyMap<string, string>): Map<string, R[]> {
+  const out = new Map<string, R[]>()
+  for (const r of rows) {
+    const key = keyOf(r.model_version, int(r.start))
+    if (versions.get(key) !== r.eval_version) continue
+    const list = out.get(key) ?? out.set(key, []).get(key)!
+    list.push(r)
+  }
+  return out
+}
+
+export async function windowSeries(deps: ReadDeps, model: string, o: SeriesOptions = {}): Promise<WindowSeries> {
+  await assertKnownModel(deps, model)
+  const limit = o.limit ?? 1000
+  const desc = o.order === 'desc'
+  const params: Record<string, unknown> = { m: model, lim: limit + 1 }
+  const where = ['model_id = {m:String}']
+  if (o.version !== undefined) (where.push('model_version = {v:String}'), (params['v'] = o.version))
+  const from = optionalTime(o.from, 'from')
+  const to = optionalTime(o.to, 'to')
+  if (from !== undefined) (where.push('window_start >= fromUnixTimestamp64Milli({from:Int64})'), (params['from'] = from))
+  if (to !== undefined) (where.push('window_start < fromUnixTimestamp64Milli({to:Int64})'), (params['to'] = to))
+  if (o.cursor !== undefined) {
+    const [cs, cv] = decodeCursor(o.cursor, ['number', 'string'] as const)
+    const cmp = desc ? '<' : '>'
+    where.push(`(window_start ${cmp} fromUnixTimestamp64Milli({cs:Int64}) OR (window_start = fromUnixTimestamp64Milli({cs:Int64}) AND model_version ${cmp} {cv:String}))`)
+    Object.assign(params, { cs, cv })
+  }
+  const dir = desc ? 'DESC' : 'ASC'
+  const rows = await readRows<SummaryRow>(
+    deps.store,
+    `SELECT model_version, toUnixTimestamp64Milli(window_start) AS start, toUnixTimestamp64Milli(window_end) AS end, closed, eval_version,
+            predictions, labeled, label_coverage
+     FROM {db}.window_summary FINAL WHERE ${where.join(' AND ')}
+     ORDER BY window_start ${dir}, model_version ${dir} LIMIT {lim:UInt32}`,
+    params,
+  )
+  const items = await headlines(deps, model, rows.slice(0, limit), o.variant ?? 'all')
+  const pageRows = page(rows, limit, (r) => [int(r.start), r.model_version])
+  return { model, items, next_cursor: pageRows.next_cursor }
+}
+
+/** Headline figures of the given windows (window_summary rows of one model), in their order. */
+export async function headlines(deps: ReadDeps, model: string, rows: readonly SummaryRow[], variant: string): Promise<WindowHeadline[]> {
+  if (rows.length === 0) return []
+  const task = modelConfig(deps.file, model).task as Task
+  const starts = rows.map((r) => int(r.start))
+  const versionsInPage = [...new Set(rows.map((r) => r.model_version))]
+  const range = 'model_id = {m:String} AND model_version IN {vs:Array(String)} AND window_start BETWEEN fromUnixTimestamp64Milli({lo:Int64}) AND fromUnixTimestamp64Milli({hi:Int64})'
+  const params = { m: model, vs: versionsInPage, lo: Math.min(...starts), hi: Math.max(...starts), metrics: MAIN_METRICS[task], variant, ratio: FAIRNESS_RATIO, quality: QUALITY_PROBLEMS }
+  const cols = 'model_version, toUnixTimestamp64Milli(window_start) AS start, eval_version'
+  const [drift, performance, fairness, quality, alerts] = await Promise.all([
+    readRows<Versioned & { drift_share: number | null; n_features: number; n_drifted: number; drifted_features: string[] }>(
+      deps.store, `SELECT ${cols}, drift_share, n_features, n_drifted, drifted_features FROM {db}.dataset_drift WHERE ${range}`, params),
+    readRows<Versioned & { variant: string; metric: string; kind: string; value: number | null; n: string }>(
+      deps.store, `SELECT ${cols}, variant, metric, kind, value, n FROM {db}.performance
+                   WHERE ${range} AND variant = {variant:String} AND metric IN {metrics:Array(String)} AND kind IN ('realized', 'estimated')`, params),
+    readRows<Versioned & { attribute: string; metric: string; value: number | null; status: string }>(
+      deps.store, `SELECT ${cols}, attribute, metric, value, status FROM {db}.fairness WHERE ${range} AND metric = {ratio:String} AND group_value = ''`, params),
+    readRows<Versioned & { feature: string; metric: string; value: number | null }>(
+      deps.store, `SELECT ${cols}, feature, metric, value FROM {db}.quality WHERE ${range} AND metric IN {quality:Array(String)} AND value > 0`, params),
+    readRows<{ model_version: string; start: string; firing: string }>(
+      deps.store,
+      `SELECT last_version AS model_version, toUnixTimestamp64Milli(last_start) AS start, count() AS firing FROM (
+         SELECT alert_key, argMax(status, changed_at) AS last_status, argMax(model_version, changed_at) AS last_version, argMax(window_start, changed_at) AS last_start
+         FROM {db}.alerts WHERE model_id = {m:String} AND transition_id != '' GROUP BY alert_key)
+       WHERE last_status = 'firing' GROUP BY last_version, last_start`,
+      params),
+  ])
+  const versions = new Map(rows.map((r) => [keyOf(r.model_version, int(r.start)), r.eval_version]))
+  const driftBy = byWindow(drift, versions)
+  const perfBy = byWindow(performance, versions)
+  const fairBy = byWindow(fairness, versions)
+  const qualBy = byWindow(quality, versions)
+  const firing = new Map(alerts.map((a) => [keyOf(a.model_version, int(a.start)), int(a.firing)]))
+
+  return rows.map((r) => {
+    const key = keyOf(r.model_version, int(r.start))
+    const d = driftBy.get(key)?.[0]
+    return {
+      model_version: r.model_version,
+      window_start: isoTime(int(r.start)),
+      window_end: isoTime(int(r.end)),
+      closed: Number(r.closed) === 1,
+      evaluated_at: isoTime(int(r.eval_version)),
+      predictions: int(r.predictions),
+      labeled: int(r.labeled),
+      label_coverage: n(r.label_coverage),
+      drift_share: d ? n(d.drift_share) : null,
+      n_features: d ? int(d.n_features) : 0,
+      n_drifted: d ? int(d.n_drifted) : 0,
+      drifted_features: d ? d.drifted_features : [],
+      performance: headlinePerformance(task, variant, (perfBy.get(key) ?? []).map((p) => ({ ...p, value: n(p.value), n: int(p.n) }))),
+      fairness: worstFairness((fairBy.get(key) ?? []).map((f) => ({ ...f, value: n(f.value) }))),
+      quality_problems: qualityProblems((qualBy.get(key) ?? []).map((q) => ({ ...q, value: n(q.value) }))),
+      firing_alerts: firing.get(key) ?? 0,
+    }
+  })
+}
+
+export type { SummaryRow }
