@@ -71,7 +71,10 @@ export function modelCharts(windows: readonly WindowHeadline[]): ChartSpec[] {
 
 function comparisonChart(champion: readonly WindowHeadline[], challenger: readonly WindowHeadline[]): ChartSpec {
   const starts = [...new Set([...champion, ...challenger].map((w) => w.window_start))].sort()
-  const at = (ws: readonly WindowHeadline[], key: 'realized' | 'estimated') => starts.map((s) => ws.find((w) => w.window_start === s)?.performance?.[key] ?? null)
+  // Without a version filter a start has a row per version; the variant's figures are on the
+  // version that served it.
+  const at = (ws: readonly WindowHeadline[], key: 'realized' | 'estimated') =>
+    starts.map((s) => ws.find((w) => w.window_start === s && w.performance)?.performance?.[key] ?? null)
   const metric = champion.find((w) => w.performance)?.performance?.metric ?? 'performance'
   return {
     kind: 'line',
