@@ -10,6 +10,8 @@ COPY consumers ./consumers
 COPY schemas ./schemas
 COPY alerts ./alerts
 COPY tsconfig.json ./
+# The web UI's bundle (dist/ui), built here: the app user cannot write /app at run time.
+RUN npx tsx src/ui/build.ts
 USER node
 ENTRYPOINT ["node", "bin/driftwatch.js"]
 CMD ["start"]
