@@ -38,3 +38,23 @@ describe('formatHtml', () => {
     expect(parsed.series.map((s: { values: number[] }) => s.values)).toEqual([[2 / 3, 1 / 3], [1, 0]])
   })
 })
+
+describe('formatHtml size', () => {
+  it('does not grow with the number of rows: charts come from binned counts', { timeout: 60_000 }, async () => {
+    const { reportFromCsv, DEFAULT_REPORT_CONFIG } = await import('./index.js')
+    const table = (rows: number, shift: number) => ({
+      columns: ['x', 'c', 'label', 'prediction'],
+      records: Array.from({ length: rows }, (_, i) => ({
+        x: String(((i * 7919) % 1000) / 10 + shift),
+        c: ['a', 'b', 'c'][i % 3]!,
+        label: String(i % 2),
+        prediction: String((i >> 1) % 2),
+      })),
+    })
+    const html = (rows: number) => formatHtml(reportFromCsv(table(rows, 0), table(rows, 5), DEFAULT_REPORT_CONFIG), { script: '' })
+    const small = html(1_000)
+    const large = html(10_000)
+    expect(large.length / small.length).toBeLessThan(1.05)
+    expect(large).toMatch(/data-chart="distribution:x"/)
+  })
+})
