@@ -35,6 +35,8 @@ export interface ReportInput {
   /** The kind of every feature in roles.features. */
   readonly kinds: Readonly<Record<string, ColumnKind>>
   readonly config: Pick<ReportConfig, 'task' | 'positiveClass' | 'thresholds' | 'correction' | 'minGroupSize' | 'confidence' | 'outlierThreshold'>
+  /** Notes from reading the input (columns left out...), listed first. */
+  readonly notes?: readonly string[]
 }
 
 function concatColumns(a: TargetColumns, b: TargetColumns): TargetColumns {
@@ -42,12 +44,12 @@ function concatColumns(a: TargetColumns, b: TargetColumns): TargetColumns {
   return { ...join('label'), ...join('prediction') }
 }
 
-export function buildReport({ reference, current, roles, kinds, config }: ReportInput): ReportJson {
+export function buildReport({ reference, current, roles, kinds, config, notes: inputNotes = [] }: ReportInput): ReportJson {
   const unknown = Object.keys(config.thresholds).filter((f) => !roles.features.includes(f))
   if (unknown.length > 0) {
     throw new DriftwatchError('DW_CONFIG_INVALID', `thresholds name columns that are not features: ${unknown.join(', ')}`)
   }
-  const notes: string[] = roles.missingInCurrent.map((f) => `feature "${f}" is not a column of the current file: read as all missing`)
+  const notes: string[] = [...inputNotes, ...roles.missingInCurrent.map((f) => `feature "${f}" is not a column of the current file: read as all missing`)]
   const refColumns = targetColumns(reference, roles.targets)
   const curColumns = targetColumns(current, roles.targets)
   const spec = resolveTask(concatColumns(refColumns, curColumns), config)

@@ -11,6 +11,8 @@ export {
 } from './config.js'
 export { type CellType, type CsvRecord, featureKinds, MISSING_TOKENS, parseCell, typeRecords } from './csv-cells.js'
 export { type CsvTable, reportFromCsv } from './csv-report.js'
+export { currentOnlyReport } from './current-only.js'
+export { evaluateGates, formatGate, type Gate, type GateResult, needsReference, parseGates } from './gates.js'
 export { type ColumnDrift, columnDrift } from './feature-drift.js'
 export { formatNumber, formatText, table } from './format-text.js'
 export { categoryDistribution, DISTRIBUTION_CATEGORIES, numericDistribution } from './distribution.js'

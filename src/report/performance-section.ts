@@ -28,7 +28,7 @@ export interface PerformanceInput {
   readonly confidence: number
 }
 
-function metricsJson(p: PerformanceProfile): Section {
+export function metricsJson(p: PerformanceProfile): Section {
   const c = p.classification
   const s = p.probabilistic
   return {
