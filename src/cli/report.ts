@@ -17,6 +17,7 @@ import { parse } from 'csv-parse/sync'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import {
   type CsvTable,
+  csvCells,
   currentOnlyReport,
   DEFAULT_REPORT_CONFIG,
   evaluateGates,
@@ -119,7 +120,7 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
       ...(options.reference === undefined ? [] : [parseCsv(readText(io, options.reference, 'reference file'), options.reference)]),
     ]
     const [current, reference] = excludeColumns(parsed, list(options.exclude)) as [CsvTable, CsvTable | undefined]
-    const report = reference ? reportFromCsv(reference, current, config, extraProtected) : currentOnlyReport(current, config, extraProtected)
+    const report = reference ? reportFromCsv(reference, current, config, extraProtected) : currentOnlyReport(csvCells(current), config, extraProtected)
     const text = options.format === 'text' ? formatText(report) : `${JSON.stringify(report, null, 2)}\n`
     if (options.output) io.writeFile(options.output, text)
     else io.stdout(text)

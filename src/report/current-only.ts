@@ -6,33 +6,38 @@
  * ReportJson shape as ./build-report.ts. Pure.
  */
 import { DriftwatchError } from '../errors.js'
-import { performanceProfile, readTargets, resolveTask, type Row, targetColumns } from '../metrics/profile/index.js'
+import { performanceProfile, readTargets, resolveTask } from '../metrics/profile/index.js'
+import { type Table, tableTargets } from './table.js'
 import { DEFAULT_TARGETS } from './columns.js'
 import type { ReportConfig } from './config.js'
-import { type CsvTable } from './csv-report.js'
-import { typeRecords } from './csv-cells.js'
+import type { CellSource } from './csv-report.js'
+import { parseCell } from './csv-cells.js'
 import { fairnessSection } from './fairness-section.js'
 import { metricsJson } from './performance-section.js'
 import type { ReportJson } from './types.js'
 
-export function currentOnlyReport(current: CsvTable, config: ReportConfig, extraProtected: readonly string[] = []): ReportJson {
+export function currentOnlyReport(current: CellSource, config: ReportConfig, extraProtected: readonly string[] = []): ReportJson {
   const targets = { ...DEFAULT_TARGETS, ...config.columns }
   const protectedAttributes = [...new Set([...config.protected, ...extraProtected])]
   const missing = protectedAttributes.filter((p) => !current.columns.includes(p))
   if (missing.length > 0) {
     throw new DriftwatchError('DW_FILE_INVALID', `cannot build the report: protected attribute ${missing.map((m) => `"${m}"`).join(', ')} is not a column of the current file`)
   }
-  const rows: Row[] = typeRecords(current.records, { [targets.score]: 'number' })
-  const columns = targetColumns(rows, targets)
+  const needed = [...new Set([...Object.values(targets), ...protectedAttributes])].filter((n) => current.columns.includes(n))
+  const table: Table = {
+    rowCount: current.rowCount,
+    columns: new Map(needed.map((n) => [n, current.cells(n).map((c) => parseCell(c, n === targets.score ? 'number' : 'text'))] as const)),
+  }
+  const columns = tableTargets(table, targets)
   const spec = resolveTask(columns, config)
   const t = readTargets(columns, spec)
   const notes = ['no reference file: drift, degradation and data quality are not computed']
   if (!columns.label) notes.push(`the current file has no "${targets.label}" column: no performance or fairness`)
   return {
     features: {},
-    dataset: { current_rows: rows.length },
+    dataset: { current_rows: table.rowCount },
     performance: { task: t.task, positive_class: t.positiveClass, prediction_source: t.predictionSource, confidence: config.confidence, current: metricsJson(performanceProfile(t)) },
-    fairness: fairnessSection(rows, t, protectedAttributes, config.minGroupSize, notes),
+    fairness: fairnessSection(table, t, protectedAttributes, config.minGroupSize, notes),
     quality: {},
     notes,
   }
