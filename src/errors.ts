@@ -28,6 +28,8 @@ export const ErrorCodes = [
   // files (backfill, baseline, report)
   'DW_FILE_INVALID',
   'DW_FILE_NOT_FOUND',
+  // report gates (--fail-on): an expression that cannot be parsed
+  'DW_GATE_INVALID',
   // infrastructure
   'DW_KAFKA_UNAVAILABLE',
   'DW_REGISTRY_UNAVAILABLE',

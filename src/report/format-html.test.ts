@@ -58,3 +58,17 @@ describe('formatHtml size', () => {
     expect(large).toMatch(/data-chart="distribution:x"/)
   })
 })
+
+describe('formatHtml of a current-only report (--fail-on without --reference)', () => {
+  it('shows performance and fairness, and no empty drift or quality section', async () => {
+    const { currentOnlyReport, csvCells, DEFAULT_REPORT_CONFIG } = await import('./index.js')
+    const records = Array.from({ length: 200 }, (_, i) => ({ x: String(i % 17), g: i % 2 ? 'a' : 'b', label: String(i % 2), prediction: String((i >> 2) % 2) }))
+    const html = formatHtml(currentOnlyReport(csvCells({ columns: ['x', 'g', 'label', 'prediction'], records }), DEFAULT_REPORT_CONFIG, ['g']), { script: '' })
+    expect(html).not.toContain('undefined')
+    expect(html).toContain('200 current rows, no reference.')
+    expect(html).not.toContain('<section id="drift">')
+    expect(html).not.toContain('<section id="quality">')
+    expect(html).toMatch(/data-chart="performance"/)
+    expect(html).toMatch(/data-chart="fairness:g"/)
+  })
+})

@@ -44,6 +44,8 @@ function featureSection(report: ReportJson): string {
   ].join('\n')
 }
 
+const hasRows = (s: Section) => typeof s['rows'] === 'number'
+
 const METRIC_KEYS: Record<string, string> = { falsePositiveRate: 'false_positive_rate', selectionRate: 'selection_rate', rocAuc: 'roc_auc' }
 
 function performanceSection(p: Section): string {
@@ -60,10 +62,10 @@ function performanceSection(p: Section): string {
   const charts: string[] = []
   const bounded = metrics.filter((m) => [get(ref, m), get(cur, m)].every((x) => x === null || (typeof x === 'number' && x >= 0 && x <= 1)))
   if (bounded.length > 0) {
-    charts.push(figure({ kind: 'bar', title: 'Performance: reference vs current', labels: bounded, yMin: 0, yMax: 1, series: [
-      { name: 'reference', values: bounded.map((m) => (get(ref, m) as number | null) ?? null) },
-      { name: 'current', values: bounded.map((m) => (get(cur, m) as number | null) ?? null) },
-    ] }, 'performance'))
+    const current = { name: 'current', values: bounded.map((m) => (get(cur, m) as number | null) ?? null) }
+    charts.push(figure(hasRows(ref)
+      ? { kind: 'bar', title: 'Performance: reference vs current', labels: bounded, yMin: 0, yMax: 1, series: [{ name: 'reference', values: bounded.map((m) => (get(ref, m) as number | null) ?? null) }, current] }
+      : { kind: 'bar', title: 'Performance', labels: bounded, yMin: 0, yMax: 1, series: [current] }, 'performance'))
   }
   if (withCi.length > 0) {
     charts.push(figure({ kind: 'bar', title: `Current minus reference, with the ${confidence}`, labels: withCi, series: [
@@ -78,7 +80,7 @@ function performanceSection(p: Section): string {
   const cal = p['calibration_drift'] as Section | undefined
   return [
     '<section id="performance"><h2>Performance</h2>',
-    `<p>${esc(`${p['task']}${p['positive_class'] !== null && p['positive_class'] !== undefined ? `, positive class "${p['positive_class']}"` : ''}; rows ${n(get(ref, 'rows'), 'count')} → ${n(get(cur, 'rows'), 'count')}`)}</p>`,
+    `<p>${esc(`${p['task']}${p['positive_class'] !== null && p['positive_class'] !== undefined ? `, positive class "${p['positive_class']}"` : ''}; rows ${hasRows(ref) ? `${n(get(ref, 'rows'), 'count')} → ` : ''}${n(get(cur, 'rows'), 'count')}`)}</p>`,
     rows.length > 0 ? htmlTable(['metric', 'reference', 'current', 'difference', confidence, 'method'], rows, 'performance-table') : '<p>No performance metric: the files have no label or prediction column.</p>',
     cal ? `<p>${esc(`Calibration drift: chi2 ${n(get(cal, 'statistic'))} (dof ${n(get(cal, 'dof'), 'count')}), p ${n(get(cal, 'p_value'), 'p')}; ECE ${n(get(cal, 'ece_reference'))} → ${n(get(cal, 'ece_current'))}`)}</p>` : '',
     charts.length > 0 ? `<div class="charts">${charts.join('\n')}</div>` : '',
@@ -130,18 +132,22 @@ export interface HtmlAssets {
 export function formatHtml(report: ReportJson, assets: HtmlAssets, title = 'driftwatch report'): string {
   const d = report.dataset
   const fairness = Object.entries(report.fairness)
+  // A current-only report (CI gates on performance and fairness) has no drift or quality figures.
+  const hasReference = typeof d['reference_rows'] === 'number'
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title><link rel="icon" href="data:,"><style>${REPORT_CSS}</style></head>
 <body>
 <h1>${esc(title)}</h1>
-<p id="summary">${esc(`${d['reference_rows']} reference rows, ${d['current_rows']} current rows. Dataset drift: ${d['drifted_features']} of ${d['evaluated_features']} features drifted (share ${n(get(d, 'drift_share'))}).`)}</p>
-${featureSection(report)}
+<p id="summary">${esc(hasReference
+    ? `${d['reference_rows']} reference rows, ${d['current_rows']} current rows. Dataset drift: ${d['drifted_features']} of ${d['evaluated_features']} features drifted (share ${n(get(d, 'drift_share'))}).`
+    : `${n(get(d, 'current_rows'), 'count')} current rows, no reference.`)}</p>
+${hasReference ? featureSection(report) : ''}
 ${performanceSection(report.performance)}
 <section id="fairness"><h2>Fairness</h2>
 ${fairness.length > 0 ? fairness.map(([a, f]) => fairnessSection(a, f)).join('\n') : '<p>No protected attribute: pass --protected or list them in the model file.</p>'}
 </section>
-${qualitySection(report.quality)}
+${hasReference ? qualitySection(report.quality) : ''}
 ${report.notes.length > 0 ? `<section id="notes"><h2>Notes</h2><ul>${report.notes.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></section>` : ''}
 <script type="application/json" id="report-data">${jsonScriptText(report)}</script>
 <script>${scriptText(assets.script)}</script>
