@@ -127,6 +127,7 @@ describe('web UI on a real pipeline run', () => {
     const w = await watchedPage(browser)
     await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
     await load(w, `#/models/${MODEL}?version=v1&variant=all`)
+    await w.page.waitForSelector('div.charts:not([data-pending]) figure[data-chart^="fairness-groups:"] canvas[data-drawn]', { timeout: 90_000 })
     const series = await all<WindowHeadline>(`/v1/models/${MODEL}/windows?version=v1&variant=all`)
     expect(series.length).toBeGreaterThanOrEqual(10)
     const { specs, drawn, canvases } = await chartsOnPage(w.page)
@@ -152,6 +153,20 @@ describe('web UI on a real pipeline run', () => {
     expect(cmp.series[0]!.values).toEqual(at(champion))
     expect(cmp.series[1]!.values).toEqual(at(challenger))
     expect(cmp.series[1]!.values.some((v) => typeof v === 'number')).toBe(true)
+    // Fairness per group (last 30 windows): each group's selection rate over the highest, from the window details.
+    const recent = await Promise.all(series.slice(-30).map((s) => api<WindowDetail>(`/v1/models/${MODEL}/windows/${encodeURIComponent(s.window_start)}?version=v1`)))
+    const groupSpec = specs['fairness-groups:group']!
+    expect(groupSpec.refLine!.value).toBe(0.8)
+    expect(groupSpec.labels).toEqual(recent.map((d) => day(d.window_start)))
+    for (const line of groupSpec.series) {
+      expect(line.values).toEqual(recent.map((d) => {
+        const rates = d.fairness.filter((f) => f.attribute === 'group' && f.group !== '' && f.metric === 'selection_rate')
+        const mine = rates.find((f) => f.group === line.name)?.value
+        return mine === undefined || mine === null ? null : mine / Math.max(...rates.map((f) => f.value ?? 0))
+      }))
+    }
+    expect(groupSpec.series.map((l) => l.name)).toEqual(['A', 'B'])
+    expect((groupSpec.series[1]!.values as number[]).some((v) => v < 0.8)).toBe(true) // group B's injected gap
     await screenshot(w.page, 'ui-model')
     // The version filter reloads the page on v2.
     await w.page.selectOption('select[name=version]', 'v2')

@@ -4,12 +4,54 @@
  * fairness ratio with the 4/5 line, volume, and challenger vs champion when both variants exist.
  */
 import type { ChartSpec } from '../../chart-spec.js'
-import { ApiError, getAll } from '../api.js'
-import type { ModelSummary, WindowHeadline } from '../api-types.js'
+import { ApiError, getAll, getJson } from '../api.js'
+import type { ModelSummary, WindowDetail, WindowHeadline } from '../api-types.js'
+import { drawAll } from '../charts.js'
 import { chartFigure, day, fmt, h, table } from '../dom.js'
 import { modelHref, windowHref } from '../routes.js'
 
 const HEATMAP_WINDOWS = 60
+/** Per-group fairness needs each window's detail: the last this many windows, a few requests at a time. */
+const GROUP_WINDOWS = 30
+const PARALLEL = 4
+
+async function details(model: string, windows: readonly WindowHeadline[]): Promise<WindowDetail[]> {
+  const out: WindowDetail[] = []
+  for (let i = 0; i < windows.length; i += PARALLEL) {
+    out.push(...(await Promise.all(windows.slice(i, i + PARALLEL).map((w) =>
+      getJson<WindowDetail>(`/v1/models/${encodeURIComponent(model)}/windows/${encodeURIComponent(w.window_start)}`, { version: w.model_version })))))
+  }
+  return out
+}
+
+/**
+ * Per protected attribute: each group's selection rate over the highest group's in the window
+ * (the impact ratio; the 4/5 rule flags a group below 0.8), one line per group.
+ */
+export function groupRatioCharts(ds: readonly WindowDetail[]): { attribute: string; spec: ChartSpec }[] {
+  const attributes = [...new Set(ds.flatMap((d) => d.fairness.map((f) => f.attribute)))].sort()
+  return attributes.map((attribute) => {
+    const rates = ds.map((d) => new Map(d.fairness.filter((f) => f.attribute === attribute && f.group !== '' && f.metric === 'selection_rate' && f.value !== null).map((f) => [f.group, f.value!])))
+    const groups = [...new Set(rates.flatMap((r) => [...r.keys()]))].sort()
+    const spec: ChartSpec = {
+      kind: 'line',
+      title: `Selection rate ratio to the highest group, by ${attribute}; the 4/5 rule at 0.8`,
+      labels: ds.map((d) => day(d.window_start)),
+      yMin: 0,
+      yMax: 1.2,
+      refLine: { value: 0.8, label: '4/5 rule' },
+      series: groups.map((g) => ({
+        name: g,
+        values: rates.map((r) => {
+          const best = Math.max(0, ...r.values())
+          const v = r.get(g)
+          return v === undefined || best === 0 ? null : v / best
+        }),
+      })),
+    }
+    return { attribute, spec }
+  })
+}
 
 const seriesOf = (model: string, version: string | undefined, variant: string) =>
   getAll<WindowHeadline>(`/v1/models/${encodeURIComponent(model)}/windows`, { version, variant, limit: '5000' })
@@ -117,6 +159,20 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     const [champion, challenger] = await Promise.all([seriesOf(model, undefined, 'champion'), seriesOf(model, undefined, 'challenger')])
     section.append(h('div', { class: 'charts' }, chartFigure(comparisonChart(champion, challenger), 'comparison')))
   }
+  // Filled in when the window details arrive, so the rest of the page does not wait for them.
+  const groups = h('div', { class: 'charts', 'data-pending': 'fairness-groups' }, h('p', {}, 'Loading fairness per group…'))
+  section.append(groups)
+  details(model, windows.slice(-GROUP_WINDOWS)).then(
+    (recent) => {
+      groups.replaceChildren(...groupRatioCharts(recent).map((c) => chartFigure(c.spec, `fairness-groups:${c.attribute}`)))
+      drawAll(groups)
+      groups.removeAttribute('data-pending')
+    },
+    (e: unknown) => {
+      groups.replaceChildren(h('p', { class: 'error' }, `Fairness per group could not be loaded: ${e instanceof Error ? e.message : String(e)}`))
+      groups.removeAttribute('data-pending')
+    },
+  )
   const rows = [...windows].reverse().map((w) => [
     h('a', { href: windowHref(model, w.window_start, w.model_version) }, day(w.window_start)),
     w.predictions, fmt(w.label_coverage, 2), fmt(w.drift_share, 2), w.drifted_features.join(', '),
