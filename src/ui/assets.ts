@@ -4,7 +4,7 @@
  * so a clone that never ran the build gets the bundle built on first use; esbuild is there
  * anyway (tsx runs on it).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -51,9 +51,17 @@ export async function buildUi(paths = uiPaths()): Promise<UiBuild> {
   return { out: paths.out, sizes }
 }
 
-/** dist/ui, built first when a file is missing. */
+/** Newest modification time of the UI's sources (src/ui/web and the chart spec it imports). */
+function sourcesMtimeMs(source: string): number {
+  const files = [join(source, '..', 'chart-spec.ts'), ...readdirSync(source, { recursive: true, encoding: 'utf8' }).map((f) => join(source, f))]
+  return Math.max(...files.map((f) => statSync(f).mtimeMs))
+}
+
+/** dist/ui, built first when a file is missing or older than the sources (a pull since the last build). */
 export async function ensureUi(paths = uiPaths()): Promise<string> {
-  if (UI_FILES.some((f) => !existsSync(join(paths.out, f)))) await buildUi(paths)
+  const built = UI_FILES.map((f) => join(paths.out, f))
+  const stale = built.some((f) => !existsSync(f)) || Math.min(...built.map((f) => statSync(f).mtimeMs)) < sourcesMtimeMs(paths.source)
+  if (stale) await buildUi(paths)
   return paths.out
 }
 

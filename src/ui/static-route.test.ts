@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
 import { afterAll, describe, expect, it } from 'vitest'
-import { buildUi, uiPaths } from './assets.js'
+import { buildUi, ensureUi, uiPaths } from './assets.js'
 import { registerUiRoutes } from './static-route.js'
 
 describe('web UI static route', () => {
@@ -26,5 +26,17 @@ describe('web UI static route', () => {
     expect(index.body).not.toMatch(/(src|href)="(https?:)?\/\//)
     expect((await app.inject({ url: '/../package.json' })).statusCode).toBe(404)
     await app.close()
+  })
+
+  it('ensureUi rebuilds a bundle older than its sources, and leaves a fresh one alone', async () => {
+    const paths = { ...uiPaths(), out }
+    await buildUi(paths)
+    const app = join(out, 'app.js')
+    utimesSync(app, new Date(0), new Date(0))
+    await ensureUi(paths)
+    const rebuilt = statSync(app).mtimeMs
+    expect(rebuilt).toBeGreaterThan(0)
+    await ensureUi(paths)
+    expect(statSync(app).mtimeMs).toBe(rebuilt)
   })
 })
