@@ -32,6 +32,8 @@ export const ErrorCodes = [
   'DW_FILE_INVALID',
   'DW_FILE_NOT_FOUND',
   'DW_FILE_UNWRITABLE',
+  // report gates (--fail-on): an expression that cannot be parsed
+  'DW_GATE_INVALID',
   // infrastructure
   'DW_KAFKA_UNAVAILABLE',
   'DW_REGISTRY_UNAVAILABLE',

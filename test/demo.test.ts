@@ -1,9 +1,12 @@
 /**
  * The demo on real Kafka: `driftwatch demo` with KAFKA_BROKERS set goes through the broker and
  * the registry, and its results show the injected income drift, the fairness gap between the
- * groups, and the alerts the default rules fire.
+ * groups, and the alerts the default rules fire; it leaves its driftwatch.yaml and an HTML report.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import { parseFileConfig } from '../src/config/file.js'
 import { runDemo } from '../src/cli/demo.js'
 import { openStore, type Store } from '../src/store/clickhouse.js'
 import { testConfig } from './support/config.js'
@@ -27,6 +30,13 @@ describe('driftwatch demo on Kafka', () => {
     }
     expect(code).toBe(0)
     expect(printed.join('')).toMatch(/driftwatch demo: kafka mode/)
+    // It leaves its settings and an HTML report, and says how to open the UI on its data.
+    const demoDir = join(config.clickhouse.dataDir, 'demo')
+    expect(parseFileConfig(readFileSync(join(demoDir, 'driftwatch.yaml'), 'utf8'), 'demo').models.map((m) => m.id)).toEqual(['loan-approval'])
+    const html = readFileSync(join(demoDir, 'report.html'), 'utf8')
+    expect(html).toMatch(/data-chart="distribution:income"/)
+    expect(html).toMatch(/data-chart="fairness:group"/)
+    expect(printed.join('')).toContain(`DRIFTWATCH_CONFIG=${join(demoDir, 'driftwatch.yaml')} CLICKHOUSE_DATABASE=${config.clickhouse.database}_demo npx driftwatch start`)
 
     store = openStore({ ...config.clickhouse, database: `${config.clickhouse.database}_demo` })
     const drifted = await queryRows<{ column: string; first: string }>(

@@ -6,7 +6,8 @@
 import type { Command } from 'commander'
 import type { RuntimeConfig } from '../config/env.js'
 
-export const EXIT = { ok: 0, failure: 1, config: 2 } as const
+/** gate: `driftwatch report --fail-on` found a failing gate. */
+export const EXIT = { ok: 0, failure: 1, config: 2, gate: 3 } as const
 
 export interface CommandContext {
   /** The validated environment; throws DW_CONFIG_INVALID (exit 2) on a bad one. */

@@ -14,6 +14,7 @@ import { DEFAULT_LOAN_DEMO, simulateLoanModel, type LoanDemoOptions } from '../d
 import { openStore, type Store } from '../store/clickhouse.js'
 import { progress } from './progress.js'
 import { printDemoReport } from './demo-report.js'
+import { writeDemoFiles } from './demo-files.js'
 
 const BATCH = 1000
 const DAY_MS = 86_400_000
@@ -58,7 +59,8 @@ export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: st
 
   await dropDemoDatabase(config)
   const logger = createLogger(base.logLevel === 'info' ? 'warn' : base.logLevel, { format: base.logFormat })
-  const file = parseFileConfig(demoModelYaml(options), 'demo model')
+  const modelYaml = demoModelYaml(options)
+  const file = parseFileConfig(modelYaml, 'demo model')
   // The alert rules run after the evaluation; with SLACK_WEBHOOK_URL, SMTP_* or GRAFANA_* set,
   // their notifications are delivered too.
   const app = await startApp(config, logger, { file, evaluate: false, alerts: true })
@@ -78,6 +80,11 @@ export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: st
     await printDemoReport(app.store, out)
     out('')
     out(`the data stays in ${app.store.location} (database ${app.store.database}); query it with any ClickHouse client or chDB.`)
+    const files = await writeDemoFiles(base.clickhouse.dataDir, modelYaml, options, data)
+    out(`HTML report (reference week vs the drifted days, champion): ${files.report}`)
+    out('web UI on the demo data: run')
+    out(`  DRIFTWATCH_CONFIG=${files.config} CLICKHOUSE_DATABASE=${app.store.database} npx driftwatch start`)
+    out('  and open http://127.0.0.1:8080/ (driftwatch.yaml there also makes `driftwatch recompute` use the demo settings)')
     out(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`)
     return 0
   } finally {

@@ -131,10 +131,45 @@ describe('driftwatch report: formats, options and exit codes', () => {
     expect(r.code).toBe(0)
     const text = r.out.join('')
     expect(text).toMatch(/^driftwatch report: 1000 reference rows, 800 current rows/)
-    expect(text).toMatch(/feature\s+kind\s+method\s+score\s+p-value\s+threshold\s+drift/)
+    expect(text).toMatch(/feature\s+kind\s+method\s+score\s+p-value \(BH-adjusted\)\s+threshold\s+drift/)
     expect(text).toMatch(/income\s+numerical\s+ks .* DRIFT/)
     expect(text).toContain('Fairness: gender')
     expect(text).toContain('Data quality')
+  })
+
+  it('the text p-value column says it is raw when correction is none', async () => {
+    const r = await report({ format: 'text' }, { 'm.yaml': 'correction: none\n' })
+    expect(r.out.join('')).not.toContain('p-value (raw)')
+    const raw = await report({ format: 'text', config: 'm.yaml' }, { 'm.yaml': 'correction: none\n' })
+    expect(raw.out.join('')).toMatch(/score\s+p-value \(raw\)\s+threshold/)
+  })
+
+  it('--exclude leaves columns out; an unknown one is a usage error, exit 2', async () => {
+    const r = await report({ exclude: 'income, region' })
+    expect(r.code).toBe(0)
+    expect(Object.keys(r.json().features)).not.toContain('income')
+    expect(Object.keys(r.json().features)).not.toContain('region')
+    expect(Object.keys(r.json().features)).toContain('age')
+    const bad = await report({ exclude: 'nope' })
+    expect([bad.code, bad.err.join('')]).toEqual([2, 'driftwatch: DW_CONFIG_INVALID: --exclude: no column "nope" in the input files\n'])
+  })
+
+  it('an id-like text column (all values distinct) is left out of the features, with a note', async () => {
+    const rows = (n: number, off: number) => Array.from({ length: n }, (_, i) => `id-${i + off},${i % 7},${['a', 'b'][i % 2]}`)
+    const files = { 'r.csv': ['order_id,x,c', ...rows(40, 0)].join('\n'), 'c.csv': ['order_id,x,c', ...rows(30, 1000)].join('\n') }
+    const r = await report({ reference: 'r.csv', current: 'c.csv' }, files)
+    expect(r.code).toBe(0)
+    expect(Object.keys(r.json().features)).toEqual(['c', 'x'])
+    expect(r.json().notes).toContain('column "order_id" looks like an id (every reference value distinct): left out of the features (--config features: to keep it)')
+    const kept = await report({ reference: 'r.csv', current: 'c.csv', config: 'm.yaml' }, { ...files, 'm.yaml': 'features: { order_id: categorical, x: numerical }\n' })
+    expect(Object.keys(kept.json().features)).toEqual(['order_id', 'x'])
+  })
+
+  it('a current file sharing no column with the reference: DW_FILE_INVALID, exit 2, one line', async () => {
+    const r = await report({ current: 'other.csv' }, { 'other.csv': 'foo,bar\n1,2\n' })
+    expect(r.code).toBe(2)
+    expect(r.err).toHaveLength(1)
+    expect(r.err[0]).toMatch(/^driftwatch: DW_FILE_INVALID: the current file shares no column with the reference \(reference: .*\): wrong file\?\n$/)
   })
 
   it('--output writes the file instead of standard output', async () => {

@@ -1,27 +1,49 @@
 /**
  * `driftwatch report --reference ref.csv --current cur.csv [--config model.yaml]
- *  [--protected a,b] [--format json|text] [--output file]`
+ *  [--protected a,b] [--exclude a,b] [--format json|text|html] [--output file] [--fail-on gates]`
  *
  * Reads two CSV files (header row; csv-parse, values trimmed, BOM dropped), and the optional
  * model file, then writes the report of src/report (pretty JSON, or aligned text) to standard
- * output or --output. Exit codes: 0 report written, 2 bad input or usage (a missing file is
- * DW_FILE_NOT_FOUND, an unreadable CSV DW_FILE_INVALID, a bad model file DW_CONFIG_INVALID),
- * 1 anything else. Needs no broker, database or environment.
+ * output or --output; html: one self-contained page with charts (src/report/format-html.ts). Exit codes: 0 report written, 2 bad input or usage (a missing file is
+ * DW_FILE_NOT_FOUND, an unreadable CSV DW_FILE_INVALID, a bad model file DW_CONFIG_INVALID,
+ * a bad --fail-on expression DW_GATE_INVALID), 3 a --fail-on gate failed (the report is
+ * still written; one line per gate on stderr), 1 anything else. --reference may be left out
+ * when every gate is a performance.* or fairness.* gate (src/report/gates.ts). Needs no
+ * broker, database or environment.
  */
 import { existsSync } from 'node:fs'
 import { Option } from 'commander'
 import { parse } from 'csv-parse/sync'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
-import { type CsvTable, DEFAULT_REPORT_CONFIG, formatText, parseReportConfig, reportFromCsv } from '../report/index.js'
+import {
+  type CsvTable,
+  csvCells,
+  currentOnlyReport,
+  DEFAULT_REPORT_CONFIG,
+  evaluateGates,
+  formatGate,
+  formatText,
+  needsReference,
+  parseGates,
+  parseReportConfig,
+  reportFromCsv,
+} from '../report/index.js'
+import { formatHtml } from '../report/format-html.js'
+import { reportScript } from '../ui/assets.js'
 import { EXIT, type RegisterCommand } from './command.js'
 import { readTextFile, writeTextFile } from './files.js'
 
 export interface ReportCommandOptions {
-  readonly reference: string
+  /** Optional when every --fail-on gate is a performance.* or fairness.* gate. */
+  readonly reference?: string
   readonly current: string
   readonly config?: string
   readonly protected?: string
-  readonly format?: 'json' | 'text'
+  /** Columns to leave out of the report, comma-separated. */
+  readonly exclude?: string
+  /** CI gates (src/report/gates.ts): exit 3 when one fails. */
+  readonly failOn?: string
+  readonly format?: 'json' | 'text' | 'html'
   readonly output?: string
 }
 
@@ -42,7 +64,21 @@ const nodeIo: ReportIo = {
   stderr: (text) => process.stderr.write(text),
 }
 
-const BAD_INPUT = new Set(['DW_FILE_NOT_FOUND', 'DW_FILE_INVALID', 'DW_FILE_UNWRITABLE', 'DW_CONFIG_INVALID'])
+const BAD_INPUT = new Set(['DW_FILE_NOT_FOUND', 'DW_FILE_INVALID', 'DW_FILE_UNWRITABLE', 'DW_CONFIG_INVALID', 'DW_GATE_INVALID'])
+
+const list = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+
+/** The table without the --exclude columns; naming a column neither file has is a usage error. */
+function excludeColumns(tables: readonly CsvTable[], excluded: readonly string[]): CsvTable[] {
+  const unknown = excluded.filter((c) => !tables.some((t) => t.columns.includes(c)))
+  if (unknown.length > 0) throw new DriftwatchError('DW_CONFIG_INVALID', `--exclude: no column ${unknown.map((c) => `"${c}"`).join(', ')} in the input files`)
+  if (excluded.length === 0) return [...tables]
+  const drop = new Set(excluded)
+  return tables.map((t) => ({
+    columns: t.columns.filter((c) => !drop.has(c)),
+    records: t.records.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !drop.has(k)))),
+  }))
+}
 
 function readText(io: ReportIo, path: string, what: string): string {
   if (!io.exists(path)) throw new DriftwatchError('DW_FILE_NOT_FOUND', `${what} ${path} does not exist`, { path })
@@ -74,15 +110,33 @@ export function parseCsv(text: string, path: string): CsvTable {
 
 export async function runReport(options: ReportCommandOptions, io: ReportIo = nodeIo): Promise<number> {
   try {
-    const reference = parseCsv(readText(io, options.reference, 'reference file'), options.reference)
-    const current = parseCsv(readText(io, options.current, 'current file'), options.current)
+    const gates = options.failOn === undefined ? [] : parseGates(options.failOn)
+    if (options.reference === undefined && (gates.length === 0 || needsReference(gates))) {
+      throw new DriftwatchError(
+        gates.length === 0 ? 'DW_CONFIG_INVALID' : 'DW_GATE_INVALID',
+        '--reference <file> is required (only --fail-on gates on performance.* and fairness.* can run without it)',
+      )
+    }
     const config = options.config ? parseReportConfig(readText(io, options.config, 'model file'), options.config) : DEFAULT_REPORT_CONFIG
-    const extraProtected = (options.protected ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0)
-    const report = reportFromCsv(reference, current, config, extraProtected)
-    const text = options.format === 'text' ? formatText(report) : `${JSON.stringify(report, null, 2)}\n`
+    const extraProtected = list(options.protected)
+    const parsed = [
+      parseCsv(readText(io, options.current, 'current file'), options.current),
+      ...(options.reference === undefined ? [] : [parseCsv(readText(io, options.reference, 'reference file'), options.reference)]),
+    ]
+    const [current, reference] = excludeColumns(parsed, list(options.exclude)) as [CsvTable, CsvTable | undefined]
+    const report = reference ? reportFromCsv(reference, current, config, extraProtected) : currentOnlyReport(csvCells(current), config, extraProtected)
+    const text =
+      options.format === 'text' ? formatText(report)
+      : options.format === 'html' ? formatHtml(report, { script: await reportScript() }, `driftwatch report: ${options.current}${options.reference ? ` vs ${options.reference}` : ''}`)
+      : `${JSON.stringify(report, null, 2)}\n`
     if (options.output) io.writeFile(options.output, text)
     else io.stdout(text)
-    return EXIT.ok
+    if (gates.length === 0) return EXIT.ok
+    const results = evaluateGates(gates, report)
+    for (const r of results) io.stderr(`${formatGate(r)}\n`)
+    const failed = results.filter((r) => r.failed).length
+    io.stderr(`driftwatch: ${failed === 0 ? `all ${results.length} gates passed` : `${failed} of ${results.length} gates failed`}\n`)
+    return failed === 0 ? EXIT.ok : EXIT.gate
   } catch (e) {
     if (isDriftwatchError(e) && BAD_INPUT.has(e.code)) {
       io.stderr(`driftwatch: ${e.code}: ${e.message}\n`)
@@ -96,11 +150,13 @@ export const registerReportCommand: RegisterCommand = (program, ctx) => {
   program
     .command('report')
     .description('compare a current CSV with a reference CSV: feature drift, performance, fairness, data quality')
-    .requiredOption('--reference <file>', 'reference data: CSV with a header row (features, and optionally label, prediction, score)')
+    .option('--reference <file>', 'reference data: CSV with a header row (features, and optionally label, prediction, score); optional with performance/fairness gates only')
     .requiredOption('--current <file>', 'current data, same columns')
     .option('--config <file>', 'model file (YAML): feature kinds, positive class, protected attributes, thresholds (docs/report.md)')
     .option('--protected <columns>', 'protected attributes for the fairness section, comma-separated')
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']).default('json'))
+    .option('--exclude <columns>', 'columns to leave out of the report, comma-separated')
+    .option('--fail-on <gates>', "CI gates, e.g. 'drift_share>0.3, performance.f1<0.8': exit 3 when one holds (docs/report.md)")
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text', 'html']).default('json'))
     .option('--output <file>', 'write the report to this file instead of standard output')
     .action((o: ReportCommandOptions) => ctx.run(() => runReport(o)))
 }

@@ -16,6 +16,7 @@ import { createMetrics } from '../observability/metrics.js'
 import { createReadiness } from '../observability/readiness.js'
 import { startHttpServer, type RunningHttpServer } from '../http/listen.js'
 import { httpSecurity } from '../http/security-policy.js'
+import { ensureUi } from '../ui/assets.js'
 import { createReadQueries } from '../read/index.js'
 import { removeInstanceFile, writeInstanceFile } from './instance-file.js'
 
@@ -74,7 +75,7 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
   let http: RunningHttpServer | null = null
   try {
     const read = createReadQueries({ store: app.store, file, now: Date.now })
-    if (security) http = await startHttpServer({ http: config.http, security, file, publisher: app.publisher, logger, metrics: metrics.registry, readiness, read })
+    if (security) http = await startHttpServer({ http: config.http, security, file, publisher: app.publisher, logger, metrics: metrics.registry, readiness, read, uiDir: await ensureUi() })
   } catch (e) {
     await readiness.close()
     await app.stop()

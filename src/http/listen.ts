@@ -29,6 +29,8 @@ export interface HttpStartOptions {
   readonly metrics?: MetricsSource
   /** Answers GET /readyz. */
   readonly readiness?: ReadinessSource
+  /** The web UI's built files, served at / (src/ui/assets.ts). */
+  readonly uiDir?: string
   /** Answers the read API (role read or admin). */
   readonly read?: ReadQueries
 }
@@ -43,6 +45,7 @@ export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpS
     ...(o.now ? { now: o.now } : {}),
     ...(o.metrics ? { metrics: o.metrics } : {}),
     ...(o.readiness ? { readiness: o.readiness } : {}),
+    ...(o.uiDir ? { uiDir: o.uiDir } : {}),
     ...(o.read ? { read: o.read } : {}),
   })
   await server.listen({ host: o.http.host, port: o.http.port })

@@ -20,6 +20,7 @@ import { ingestRouteSchema, sharedSchemas, swaggerOptions } from './openapi.js'
 import { registerReadRoutes } from './read-routes.js'
 import type { ReadQueries } from '../read/index.js'
 import type { HttpSecurity } from './security-policy.js'
+import { registerUiRoutes } from '../ui/static-route.js'
 
 export interface HttpServerDeps {
   readonly publisher: EventPublisher
@@ -32,6 +33,8 @@ export interface HttpServerDeps {
   readonly metrics?: MetricsSource
   /** Answers GET /readyz. */
   readonly readiness?: ReadinessSource
+  /** The web UI's built files (dist/ui), served at / when given. */
+  readonly uiDir?: string
   /** Answers the read API (GET /v1/models..., /v1/alerts). */
   readonly read?: ReadQueries
 }
@@ -85,6 +88,7 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     routes.get('/openapi.json', {
       schema: { operationId: 'openapi', summary: 'This document', security: [], response: { 200: { description: 'OpenAPI 3.1 document', type: 'object', additionalProperties: true } } },
     }, async () => app.swagger())
+    if (deps.uiDir) registerUiRoutes(routes, deps.uiDir)
   })
   return app
 }

@@ -4,6 +4,7 @@ import { buildReport, type ReportInput } from './build-report.js'
 import { resolveColumns } from './columns.js'
 import { DEFAULT_REPORT_CONFIG } from './config.js'
 import { formatText } from './format-text.js'
+import { tableFromRows } from './table.js'
 
 // Deterministic inline data: 120 reference rows, 90 current rows with income shifted and a
 // new employment category; two groups of 60 / 45 for fairness.
@@ -25,7 +26,7 @@ function rows(n: number, shift: number, extra: string | null): Row[] {
 function input(reference: Row[], current: Row[], overrides: Partial<ReportInput['config']> = {}, protectedAttributes = ['gender']): ReportInput {
   const columns = Object.keys(reference[0] ?? {})
   const roles = resolveColumns(columns, Object.keys(current[0] ?? reference[0] ?? {}), DEFAULT_REPORT_CONFIG, protectedAttributes)
-  return { reference, current, roles, kinds: { income: 'numerical', employment: 'categorical', gender: 'categorical' }, config: { ...DEFAULT_REPORT_CONFIG, ...overrides } }
+  return { reference: tableFromRows(reference), current: tableFromRows(current), roles, kinds: { income: 'numerical', employment: 'categorical', gender: 'categorical' }, config: { ...DEFAULT_REPORT_CONFIG, ...overrides } }
 }
 
 describe('buildReport on inline data', () => {

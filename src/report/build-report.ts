@@ -10,31 +10,25 @@
  */
 import { DriftwatchError } from '../errors.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
-import {
-  buildProfile,
-  type ColumnKind,
-  column,
-  readTargets,
-  resolveTask,
-  type Row,
-  type TargetColumns,
-  targetColumns,
-} from '../metrics/profile/index.js'
+import { type ColumnKind, readTargets, resolveTask, type TargetColumns } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import type { ReportConfig } from './config.js'
 import { fairnessSection } from './fairness-section.js'
 import { columnDrift } from './feature-drift.js'
 import { performanceSection } from './performance-section.js'
 import { qualitySection } from './quality-section.js'
+import { columnOf, type Table, tableProfile, tableTargets } from './table.js'
 import { type FeatureDriftJson, num, type ReportJson } from './types.js'
 
 export interface ReportInput {
-  readonly reference: readonly Row[]
-  readonly current: readonly Row[]
+  readonly reference: Table
+  readonly current: Table
   readonly roles: ColumnRoles
   /** The kind of every feature in roles.features. */
   readonly kinds: Readonly<Record<string, ColumnKind>>
   readonly config: Pick<ReportConfig, 'task' | 'positiveClass' | 'thresholds' | 'correction' | 'minGroupSize' | 'confidence' | 'outlierThreshold'>
+  /** Notes from reading the input (columns left out...), listed first. */
+  readonly notes?: readonly string[]
 }
 
 function concatColumns(a: TargetColumns, b: TargetColumns): TargetColumns {
@@ -42,21 +36,21 @@ function concatColumns(a: TargetColumns, b: TargetColumns): TargetColumns {
   return { ...join('label'), ...join('prediction') }
 }
 
-export function buildReport({ reference, current, roles, kinds, config }: ReportInput): ReportJson {
+export function buildReport({ reference, current, roles, kinds, config, notes: inputNotes = [] }: ReportInput): ReportJson {
   const unknown = Object.keys(config.thresholds).filter((f) => !roles.features.includes(f))
   if (unknown.length > 0) {
     throw new DriftwatchError('DW_CONFIG_INVALID', `thresholds name columns that are not features: ${unknown.join(', ')}`)
   }
-  const notes: string[] = roles.missingInCurrent.map((f) => `feature "${f}" is not a column of the current file: read as all missing`)
-  const refColumns = targetColumns(reference, roles.targets)
-  const curColumns = targetColumns(current, roles.targets)
+  const notes: string[] = [...inputNotes, ...roles.missingInCurrent.map((f) => `feature "${f}" is not a column of the current file: read as all missing`)]
+  const refColumns = tableTargets(reference, roles.targets)
+  const curColumns = tableTargets(current, roles.targets)
   const spec = resolveTask(concatColumns(refColumns, curColumns), config)
   const refTargets = readTargets(refColumns, spec)
   const curTargets = readTargets(curColumns, spec)
 
   const drifts = roles.features.map((name) => {
     const kind = kinds[name] ?? 'categorical'
-    return { name, drift: columnDrift(name, kind, column(reference, name), column(current, name), config.thresholds[name]) }
+    return { name, drift: columnDrift(name, kind, columnOf(reference, name), columnOf(current, name), config.thresholds[name]) }
   })
   const dataset = datasetDriftShare(
     drifts.map(({ name, drift }) => ({ feature: name, result: drift.selected, threshold: drift.threshold, status: drift.status })),
@@ -73,7 +67,7 @@ export function buildReport({ reference, current, roles, kinds, config }: Report
     }
   })
   const p = dataset.result.params
-  const profile = buildProfile(reference, { features: roles.features, kinds, targets: roles.targets, ...spec, positiveClass: spec.positiveClass ?? undefined })
+  const profile = tableProfile(reference, roles.features, kinds, refColumns, spec)
   return {
     features,
     dataset: {
@@ -82,15 +76,15 @@ export function buildReport({ reference, current, roles, kinds, config }: Report
       evaluated_features: p['evaluatedFeatures'],
       number_of_features: p['features'],
       correction: config.correction,
-      reference_rows: reference.length,
-      current_rows: current.length,
+      reference_rows: reference.rowCount,
+      current_rows: current.rowCount,
     },
     performance: performanceSection(
-      { reference: { rows: reference, targets: refTargets }, current: { rows: current, targets: curTargets }, roles, confidence: config.confidence },
+      { reference: { table: reference, targets: refTargets }, current: { table: current, targets: curTargets }, roles, confidence: config.confidence },
       notes,
     ),
     fairness: fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes),
-    quality: qualitySection(profile, reference, current, config.outlierThreshold),
+    quality: qualitySection(profile, reference, current, roles.features, config.outlierThreshold),
     notes,
   }
 }

@@ -6,7 +6,9 @@
  * - features: the configured features, or every reference column except the targets
  *   (protected attributes included: a shift in who is scored is drift too);
  * - protected: the configured ones plus --protected.
- * Problems that make the report meaningless are DW_FILE_INVALID, all listed at once: a
+ * A current file that shares no column with the reference is DW_FILE_INVALID on its own (one
+ * line: almost surely the wrong file). Other problems that make the report meaningless are
+ * DW_FILE_INVALID, all listed at once: a
  * configured feature the reference lacks, a protected attribute the current file lacks, no
  * feature at all. A feature the current file lacks is not an error: it reads as all missing.
  */
@@ -30,6 +32,9 @@ export function resolveColumns(
   config: Pick<ReportConfig, 'features' | 'protected' | 'columns'>,
   extraProtected: readonly string[] = [],
 ): ColumnRoles {
+  if (!currentColumns.some((c) => referenceColumns.includes(c))) {
+    throw new DriftwatchError('DW_FILE_INVALID', `the current file shares no column with the reference (reference: ${referenceColumns.slice(0, 5).join(', ')}${referenceColumns.length > 5 ? ', …' : ''}): wrong file?`)
+  }
   const targets = { ...DEFAULT_TARGETS, ...config.columns }
   const targetNames = new Set(Object.values(targets))
   const features = config.features

@@ -7,11 +7,12 @@
  * minGroupSize are reported but not compared (status "insufficient").
  */
 import { fairnessReport } from '../metrics/fairness/index.js'
-import { binaryOutcomes, column, readCategory, type Row, type Targets } from '../metrics/profile/index.js'
+import { binaryOutcomes, readCategory, type Targets } from '../metrics/profile/index.js'
+import { columnOf, type Table } from './table.js'
 import { num, type Section } from './types.js'
 
 export function fairnessSection(
-  rows: readonly Row[],
+  current: Table,
   targets: Targets,
   attributes: readonly string[],
   minGroupSize: number,
@@ -30,7 +31,7 @@ export function fairnessSection(
       const p: number[] = []
       const s: number[] = []
       let excluded = 0
-      column(rows, attribute).forEach((v, i) => {
+      columnOf(current, attribute).forEach((v, i) => {
         const g = readCategory(v)
         const y = yTrue[i]
         const q = yPred[i]

@@ -42,7 +42,8 @@ import {
 import { compareText, type FeatureValue, readCategory, readNumber } from '../metrics/profile/index.js'
 import type { StatResult } from '../metrics/types.js'
 import { DriftwatchError } from '../errors.js'
-import type { ThresholdSetting } from './config.js'
+import { TEST_METHODS, type ThresholdSetting } from './config.js'
+import { categoryDistribution, finiteRange, numericDistribution } from './distribution.js'
 import { type FeatureDriftJson, num, type TestJson } from './types.js'
 
 export const UNSEEN_LISTED = 20
@@ -96,6 +97,7 @@ function categoricalStats(reference: readonly string[], current: readonly string
       observations: aligned.unseenCount,
       categories: unseen.sort(compareText).slice(0, UNSEEN_LISTED),
     },
+    distribution: categoryDistribution(ref, cur),
   }
   return { results, json, counts: [reference.length, current.length], choice }
 }
@@ -123,6 +125,7 @@ function numericalStats(reference: readonly number[], current: readonly number[]
     jensen_shannon: num(results['jensenshannon']?.score),
     hellinger: num(results['hellinger']?.score),
     kl: num(results['kl']?.score),
+    distribution: numericDistribution(edges, rc, cc, finiteRange(refFinite, curFinite)),
   }
   if (choice.treatedAs === 'categorical') {
     // Few values: compared as categories of their values too; the categorical tests decide.

@@ -41,7 +41,9 @@ function featureLines(report: ReportJson): string[] {
     formatNumber(f.threshold),
     f.drift_detected === null ? '-' : f.drift_detected ? 'DRIFT' : 'ok',
   ])
-  return table(['feature', 'kind', 'method', 'score', 'p-value', 'threshold', 'drift'], rows)
+  // The p-value compared with the threshold: adjusted for multiple testing unless correction: none.
+  const pHeader = report.dataset['correction'] === 'none' ? 'p-value (raw)' : 'p-value (BH-adjusted)'
+  return table(['feature', 'kind', 'method', 'score', pHeader, 'threshold', 'drift'], rows)
 }
 
 function performanceLines(p: Section): string[] {

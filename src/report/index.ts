@@ -10,7 +10,19 @@ export {
   type ThresholdSetting,
 } from './config.js'
 export { type CellType, type CsvRecord, featureKinds, MISSING_TOKENS, parseCell, typeRecords } from './csv-cells.js'
-export { type CsvTable, reportFromCsv } from './csv-report.js'
+export { type CellSource, csvCells, type CsvTable, reportFromCells, reportFromCsv } from './csv-report.js'
+export { columnOf, type Table, tableFromRows } from './table.js'
+export { currentOnlyReport } from './current-only.js'
+export { evaluateGates, formatGate, type Gate, type GateResult, needsReference, parseGates } from './gates.js'
 export { type ColumnDrift, columnDrift } from './feature-drift.js'
 export { formatNumber, formatText, table } from './format-text.js'
-export type { DifferenceJson, FeatureDriftJson, ReportJson, TestJson } from './types.js'
+export { categoryDistribution, DISTRIBUTION_CATEGORIES, numericDistribution } from './distribution.js'
+export type {
+  CategoryDistributionJson,
+  DifferenceJson,
+  DistributionJson,
+  FeatureDriftJson,
+  NumericDistributionJson,
+  ReportJson,
+  TestJson,
+} from './types.js'

@@ -9,26 +9,20 @@
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
 import { type DifferenceResult, rankGroups } from '../metrics/comparison/index.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
-import {
-  binaryOutcomes,
-  column,
-  type PerformanceProfile,
-  performanceProfile,
-  type Row,
-  type Targets,
-} from '../metrics/profile/index.js'
+import { binaryOutcomes, type PerformanceProfile, performanceProfile, type Targets } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import { columnDrift } from './feature-drift.js'
+import { columnOf, hasColumn, type Table } from './table.js'
 import { type DifferenceJson, type FeatureDriftJson, num, type Section } from './types.js'
 
 export interface PerformanceInput {
-  readonly reference: { readonly rows: readonly Row[]; readonly targets: Targets }
-  readonly current: { readonly rows: readonly Row[]; readonly targets: Targets }
+  readonly reference: { readonly table: Table; readonly targets: Targets }
+  readonly current: { readonly table: Table; readonly targets: Targets }
   readonly roles: ColumnRoles
   readonly confidence: number
 }
 
-function metricsJson(p: PerformanceProfile): Section {
+export function metricsJson(p: PerformanceProfile): Section {
   const c = p.classification
   const s = p.probabilistic
   return {
@@ -66,8 +60,8 @@ function exactGroups(t: Targets) {
   return rankGroups(y, s)
 }
 
-function targetDrift(kind: 'numerical' | 'categorical', reference: readonly Row[], current: readonly Row[], name: string): FeatureDriftJson {
-  const d = columnDrift(name, kind, column(reference, name), column(current, name))
+function targetDrift(kind: 'numerical' | 'categorical', reference: Table, current: Table, name: string): FeatureDriftJson {
+  const d = columnDrift(name, kind, columnOf(reference, name), columnOf(current, name))
   const [verdict] = datasetDriftShare([{ feature: name, result: d.selected, threshold: d.threshold }], { correction: 'none' }).features
   return { ...d.json, drift_detected: verdict?.driftDetected ?? null }
 }
@@ -75,14 +69,14 @@ function targetDrift(kind: 'numerical' | 'categorical', reference: readonly Row[
 export function performanceSection({ reference, current, roles, confidence }: PerformanceInput, notes: string[]): Section {
   const ref = performanceProfile(reference.targets)
   const cur = performanceProfile(current.targets)
-  const has = (rows: readonly Row[], name: string) => rows.some((r) => Object.hasOwn(r, name))
-  const both = (name: string) => has(reference.rows, name) && has(current.rows, name)
+  const has = (t: Table, name: string) => t.rowCount > 0 && hasColumn(t, name)
+  const both = (name: string) => has(reference.table, name) && has(current.table, name)
   const degradation = performanceDegradation(
     { performance: ref, rankGroups: exactGroups(reference.targets) },
     { performance: cur, rankGroups: exactGroups(current.targets) },
     { confidence },
   )
-  if (!has(current.rows, roles.targets.label)) notes.push(`the current file has no "${roles.targets.label}" column: no current performance, degradation or fairness`)
+  if (!has(current.table, roles.targets.label)) notes.push(`the current file has no "${roles.targets.label}" column: no current performance, degradation or fairness`)
   const calibration = ref.probabilistic && cur.probabilistic ? calibrationDrift(ref.probabilistic.calibration, cur.probabilistic.calibration) : undefined
   return {
     task: reference.targets.task,
@@ -112,7 +106,7 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
           },
         }
       : {}),
-    ...(both(roles.targets.prediction) ? { prediction_drift: targetDrift('categorical', reference.rows, current.rows, roles.targets.prediction) } : {}),
-    ...(both(roles.targets.score) ? { score_drift: targetDrift('numerical', reference.rows, current.rows, roles.targets.score) } : {}),
+    ...(both(roles.targets.prediction) ? { prediction_drift: targetDrift('categorical', reference.table, current.table, roles.targets.prediction) } : {}),
+    ...(both(roles.targets.score) ? { score_drift: targetDrift('numerical', reference.table, current.table, roles.targets.score) } : {}),
   }
 }

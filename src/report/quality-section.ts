@@ -6,7 +6,8 @@
  * current one should be read against).
  */
 import { type FeatureQuality, outlierAccumulator, type OutlierSummary, qualityAccumulator } from '../metrics/quality/index.js'
-import type { ReferenceProfile, Row } from '../metrics/profile/index.js'
+import type { ReferenceProfile } from '../metrics/profile/index.js'
+import { foldRows, type Table } from './table.js'
 import { num, type Section } from './types.js'
 
 function featureJson(q: FeatureQuality, referenceMissingRate: number): Section {
@@ -32,13 +33,8 @@ function outlierJson(s: OutlierSummary): Section {
   return { scored: s.scored, outliers: s.outliers, outlier_rate: num(s.outlierRate), mean_score: num(s.meanScore), max_score: num(s.maxScore) }
 }
 
-function fold<S, R>(acc: { create(): S; update(s: S, r: Row): S; result(s: S): R }, rows: readonly Row[]): R {
-  let state = acc.create()
-  for (const r of rows) state = acc.update(state, r)
-  return acc.result(state)
-}
-
-export function qualitySection(profile: ReferenceProfile, reference: readonly Row[], current: readonly Row[], outlierThreshold: number): Section {
+export function qualitySection(profile: ReferenceProfile, reference: Table, current: Table, features: readonly string[], outlierThreshold: number): Section {
+  const fold = <S, R>(acc: Parameters<typeof foldRows<S, R>>[0], t: Table) => foldRows(acc, t, features)
   const quality = fold(qualityAccumulator(profile), current)
   const outliers = outlierAccumulator(profile, { threshold: outlierThreshold })
   return {

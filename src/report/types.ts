@@ -12,6 +12,31 @@ export interface TestJson {
   readonly p_value: Num
 }
 
+/**
+ * A numerical feature's reference-decile bins (src/metrics/drift/reference-bins.ts): interior
+ * edges e_1 < … < e_k; bins (−∞, e_1), [e_1, e_2), …, [e_k, +∞); counts of finite values per
+ * bin and side (length edges + 1). min/max: the finite range over both sides (null if none).
+ */
+export interface NumericDistributionJson {
+  readonly type: 'bins'
+  readonly edges: readonly number[]
+  readonly min: Num
+  readonly max: Num
+  readonly reference: readonly number[]
+  readonly current: readonly number[]
+}
+
+/** A categorical feature's counts per category (the most frequent 50; the rest in `other`). */
+export interface CategoryDistributionJson {
+  readonly type: 'categories'
+  readonly categories: readonly string[]
+  readonly reference: readonly number[]
+  readonly current: readonly number[]
+  readonly other: { readonly categories: number; readonly reference: number; readonly current: number }
+}
+
+export type DistributionJson = NumericDistributionJson | CategoryDistributionJson
+
 export interface FeatureDriftJson {
   readonly kind: ColumnKind
   /** How the values were compared: numerical columns with at most 5 values are categorical. */
@@ -41,6 +66,8 @@ export interface FeatureDriftJson {
   readonly z?: TestJson
   readonly linf?: Num
   readonly unseen_categories?: { readonly count: number; readonly observations: number; readonly categories: readonly string[] }
+  /** What the binned statistics compared, for charts: bins (numerical) or category counts. */
+  readonly distribution?: DistributionJson
 }
 
 export interface DifferenceJson {

@@ -1,0 +1,44 @@
+/**
+ * The report of a current file alone, for CI gates that need no reference
+ * (`driftwatch report --current cur.csv --fail-on 'performance.f1<0.8'`): the model's
+ * performance on the file and fairness across its protected attributes. Drift, degradation
+ * and data quality compare with a reference, so they are left empty, with a note. Same
+ * ReportJson shape as ./build-report.ts. Pure.
+ */
+import { DriftwatchError } from '../errors.js'
+import { performanceProfile, readTargets, resolveTask } from '../metrics/profile/index.js'
+import { type Table, tableTargets } from './table.js'
+import { DEFAULT_TARGETS } from './columns.js'
+import type { ReportConfig } from './config.js'
+import type { CellSource } from './csv-report.js'
+import { parseCell } from './csv-cells.js'
+import { fairnessSection } from './fairness-section.js'
+import { metricsJson } from './performance-section.js'
+import type { ReportJson } from './types.js'
+
+export function currentOnlyReport(current: CellSource, config: ReportConfig, extraProtected: readonly string[] = []): ReportJson {
+  const targets = { ...DEFAULT_TARGETS, ...config.columns }
+  const protectedAttributes = [...new Set([...config.protected, ...extraProtected])]
+  const missing = protectedAttributes.filter((p) => !current.columns.includes(p))
+  if (missing.length > 0) {
+    throw new DriftwatchError('DW_FILE_INVALID', `cannot build the report: protected attribute ${missing.map((m) => `"${m}"`).join(', ')} is not a column of the current file`)
+  }
+  const needed = [...new Set([...Object.values(targets), ...protectedAttributes])].filter((n) => current.columns.includes(n))
+  const table: Table = {
+    rowCount: current.rowCount,
+    columns: new Map(needed.map((n) => [n, current.cells(n).map((c) => parseCell(c, n === targets.score ? 'number' : 'text'))] as const)),
+  }
+  const columns = tableTargets(table, targets)
+  const spec = resolveTask(columns, config)
+  const t = readTargets(columns, spec)
+  const notes = ['no reference file: drift, degradation and data quality are not computed']
+  if (!columns.label) notes.push(`the current file has no "${targets.label}" column: no performance or fairness`)
+  return {
+    features: {},
+    dataset: { current_rows: table.rowCount },
+    performance: { task: t.task, positive_class: t.positiveClass, prediction_source: t.predictionSource, confidence: config.confidence, current: metricsJson(performanceProfile(t)) },
+    fairness: fairnessSection(table, t, protectedAttributes, config.minGroupSize, notes),
+    quality: {},
+    notes,
+  }
+}

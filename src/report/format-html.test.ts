@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { formatHtml } from './format-html.js'
+import type { ReportJson } from './types.js'
+
+const report = (feature: string): ReportJson => ({
+  features: {
+    [feature]: {
+      kind: 'categorical', treated_as: 'categorical', method: 'chi2', threshold: 0.05, threshold_kind: 'p_value', drift_score: 1, p_value: 0.5,
+      adjusted_p_value: 0.5, drift_detected: false, reference_count: 3, current_count: 1,
+      distribution: { type: 'categories', categories: ['a', '</script><b>'], reference: [2, 1], current: [1, 0], other: { categories: 0, reference: 0, current: 0 } },
+    },
+  },
+  dataset: { drift_share: 0, drifted_features: 0, evaluated_features: 1, number_of_features: 1, correction: 'none', reference_rows: 3, current_rows: 1 },
+  performance: { task: 'binary', positive_class: null, confidence: 0.95, reference: {}, current: {} },
+  fairness: {},
+  quality: { features: {}, outliers: { threshold: 0.25, reference: {}, current: {} } },
+  notes: ['a <note>'],
+})
+
+describe('formatHtml', () => {
+  it('escapes data everywhere it lands: text, attributes, the JSON and the inlined script', () => {
+    const html = formatHtml(report('<img src=x onerror=alert(1)>'), { script: 'var s = "</script><script>alert(2)</script>"' })
+    expect(html).not.toContain('<img')
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(html).not.toContain('</script><b>')
+    expect(html).toContain('<li>a &lt;note&gt;</li>')
+    // Exactly two script elements close: the JSON data and the inlined chart script.
+    expect(html.match(/<\/script>/g)).toHaveLength(2)
+    const json = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!
+    expect(JSON.parse(json)).toEqual(report('<img src=x onerror=alert(1)>'))
+  })
+
+  it('draws one distribution chart per feature from the binned counts, as shares', () => {
+    const html = formatHtml(report('segment'), { script: '' })
+    const spec = /data-chart="distribution:segment">\s*<div class="chart-box"><canvas data-spec="([^"]*)"/.exec(html)![1]!
+    const parsed = JSON.parse(spec.replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&#39;', "'").replaceAll('&amp;', '&'))
+    expect(parsed.labels).toEqual(['a', '</script><b>'])
+    expect(parsed.series.map((s: { values: number[] }) => s.values)).toEqual([[2 / 3, 1 / 3], [1, 0]])
+  })
+})
+
+describe('formatHtml size', () => {
+  it('does not grow with the number of rows: charts come from binned counts', { timeout: 60_000 }, async () => {
+    const { reportFromCsv, DEFAULT_REPORT_CONFIG } = await import('./index.js')
+    const table = (rows: number, shift: number) => ({
+      columns: ['x', 'c', 'label', 'prediction'],
+      records: Array.from({ length: rows }, (_, i) => ({
+        x: String(((i * 7919) % 1000) / 10 + shift),
+        c: ['a', 'b', 'c'][i % 3]!,
+        label: String(i % 2),
+        prediction: String((i >> 1) % 2),
+      })),
+    })
+    const html = (rows: number) => formatHtml(reportFromCsv(table(rows, 0), table(rows, 5), DEFAULT_REPORT_CONFIG), { script: '' })
+    const small = html(1_000)
+    const large = html(10_000)
+    expect(large.length / small.length).toBeLessThan(1.05)
+    expect(large).toMatch(/data-chart="distribution:x"/)
+  })
+})
+
+describe('formatHtml of a current-only report (--fail-on without --reference)', () => {
+  it('shows performance and fairness, and no empty drift or quality section', async () => {
+    const { currentOnlyReport, csvCells, DEFAULT_REPORT_CONFIG } = await import('./index.js')
+    const records = Array.from({ length: 200 }, (_, i) => ({ x: String(i % 17), g: i % 2 ? 'a' : 'b', label: String(i % 2), prediction: String((i >> 2) % 2) }))
+    const html = formatHtml(currentOnlyReport(csvCells({ columns: ['x', 'g', 'label', 'prediction'], records }), DEFAULT_REPORT_CONFIG, ['g']), { script: '' })
+    expect(html).not.toContain('undefined')
+    expect(html).toContain('200 current rows, no reference.')
+    expect(html).not.toContain('<section id="drift">')
+    expect(html).not.toContain('<section id="quality">')
+    expect(html).toMatch(/data-chart="performance"/)
+    expect(html).toMatch(/data-chart="fairness:g"/)
+  })
+})

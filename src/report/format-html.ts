@@ -1,0 +1,156 @@
+/**
+ * The report as one self-contained HTML file: the sections of the text report (format-text.ts)
+ * as tables, with charts: reference vs current distribution per feature (from the binned
+ * distributions the report carries, so the page's size does not grow with the rows), current vs
+ * reference performance and the difference with its interval, and fairness per group with the
+ * 4/5 line. The charting script comes in as text (src/ui/assets.ts reads the built bundle) and is
+ * inlined with the report's JSON: the file loads nothing from the network. Pure: report in, text out.
+ */
+import { binLabels, type ChartSpec, distributionSpec } from '../ui/chart-spec.js'
+import { formatNumber } from './format-text.js'
+import { badge, type CellHtml, esc, figure, htmlTable, jsonScriptText, REPORT_CSS, scriptText } from './html-parts.js'
+import type { DistributionJson, ReportJson, Section } from './types.js'
+
+type Cell = string | number | boolean | null | undefined
+const get = (s: Section | undefined, k: string): Cell => (s?.[k] as Cell) ?? null
+const n = (x: Cell, style: 'value' | 'p' | 'count' = 'value') => formatNumber(x, style)
+
+export function distributionChart(name: string, d: DistributionJson): ChartSpec {
+  if (d.type === 'bins') return distributionSpec(name, binLabels(d.edges, 'left'), d.reference, d.current)
+  const other = d.other && d.other.categories > 0 ? d.other : null
+  return distributionSpec(
+    name,
+    other ? [...d.categories, `other (${other.categories})`] : d.categories,
+    other ? [...d.reference, other.reference] : d.reference,
+    other ? [...d.current, other.current] : d.current,
+  )
+}
+
+function featureSection(report: ReportJson): string {
+  const rows: CellHtml[][] = Object.entries(report.features).map(([name, f]) => [
+    name, f.kind, f.method, n(f.drift_score), n(f.p_value, 'p'), n(f.adjusted_p_value, 'p'), n(f.threshold),
+    f.drift_detected === null ? badge('-', 'none') : f.drift_detected ? badge('DRIFT', 'bad') : badge('ok', 'ok'),
+  ])
+  const charts = Object.entries(report.features).flatMap(([name, f]) => {
+    return f.distribution ? [figure(distributionChart(name, f.distribution), `distribution:${name}`)] : []
+  })
+  const d = report.dataset
+  return [
+    '<section id="drift"><h2>Feature drift</h2>',
+    `<p>${esc(`${d['drifted_features']} of ${d['evaluated_features']} features drifted (share ${n(get(d, 'drift_share'))}, correction ${d['correction']})`)}</p>`,
+    htmlTable(['feature', 'kind', 'method', 'score', 'p-value', 'adjusted p-value', 'threshold', 'drift'], rows, 'features'),
+    charts.length > 0 ? `<h3>Reference vs current distributions</h3><div class="charts">${charts.join('\n')}</div>` : '<p>No binned distributions in this report.</p>',
+    '</section>',
+  ].join('\n')
+}
+
+const hasRows = (s: Section) => typeof s['rows'] === 'number'
+
+const METRIC_KEYS: Record<string, string> = { falsePositiveRate: 'false_positive_rate', selectionRate: 'selection_rate', rocAuc: 'roc_auc' }
+
+function performanceSection(p: Section): string {
+  const ref = (p['reference'] ?? {}) as Section
+  const cur = (p['current'] ?? {}) as Section
+  const deg = Object.fromEntries(Object.entries((p['degradation'] ?? {}) as Record<string, Section>).map(([k, v]) => [METRIC_KEYS[k] ?? k, v]))
+  const metrics = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].filter((k) => !['rows', 'scored_rows', 'average'].includes(k) && typeof (cur[k] ?? ref[k]) !== 'string')
+  const confidence = `${Math.round(Number(p['confidence']) * 100)}% interval`
+  const rows = metrics.map((m) => {
+    const d = deg[m]
+    return [m, n(get(ref, m)), n(get(cur, m)), n(get(d, 'difference')), d ? `[${n(get(d, 'ci_low'))}, ${n(get(d, 'ci_high'))}]` : '-', d ? `${d['method']}` : '-']
+  })
+  const withCi = metrics.filter((m) => typeof deg[m]?.['ci_low'] === 'number' && typeof deg[m]?.['ci_high'] === 'number')
+  const charts: string[] = []
+  const bounded = metrics.filter((m) => [get(ref, m), get(cur, m)].every((x) => x === null || (typeof x === 'number' && x >= 0 && x <= 1)))
+  if (bounded.length > 0) {
+    const current = { name: 'current', values: bounded.map((m) => (get(cur, m) as number | null) ?? null) }
+    charts.push(figure(hasRows(ref)
+      ? { kind: 'bar', title: 'Performance: reference vs current', labels: bounded, yMin: 0, yMax: 1, series: [{ name: 'reference', values: bounded.map((m) => (get(ref, m) as number | null) ?? null) }, current] }
+      : { kind: 'bar', title: 'Performance', labels: bounded, yMin: 0, yMax: 1, series: [current] }, 'performance'))
+  }
+  if (withCi.length > 0) {
+    charts.push(figure({ kind: 'bar', title: `Current minus reference, with the ${confidence}`, labels: withCi, series: [
+      { name: confidence, values: withCi.map((m) => [deg[m]!['ci_low'] as number, deg[m]!['ci_high'] as number] as const) },
+      { name: 'difference', values: withCi.map((m) => (get(deg[m], 'difference') as number | null) ?? null), as: 'line' },
+    ] }, 'degradation'))
+  }
+  for (const k of ['prediction_drift', 'score_drift']) {
+    const d = (p[k] as Section | undefined)?.['distribution'] as DistributionJson | undefined
+    if (d) charts.push(figure(distributionChart(k.replace('_', ' '), d), `distribution:${k}`))
+  }
+  const cal = p['calibration_drift'] as Section | undefined
+  return [
+    '<section id="performance"><h2>Performance</h2>',
+    `<p>${esc(`${p['task']}${p['positive_class'] !== null && p['positive_class'] !== undefined ? `, positive class "${p['positive_class']}"` : ''}; rows ${hasRows(ref) ? `${n(get(ref, 'rows'), 'count')} → ` : ''}${n(get(cur, 'rows'), 'count')}`)}</p>`,
+    rows.length > 0 ? htmlTable(['metric', 'reference', 'current', 'difference', confidence, 'method'], rows, 'performance-table') : '<p>No performance metric: the files have no label or prediction column.</p>',
+    cal ? `<p>${esc(`Calibration drift: chi2 ${n(get(cal, 'statistic'))} (dof ${n(get(cal, 'dof'), 'count')}), p ${n(get(cal, 'p_value'), 'p')}; ECE ${n(get(cal, 'ece_reference'))} → ${n(get(cal, 'ece_current'))}`)}</p>` : '',
+    charts.length > 0 ? `<div class="charts">${charts.join('\n')}</div>` : '',
+    '</section>',
+  ].join('\n')
+}
+
+function fairnessSection(attribute: string, f: Section): string {
+  const groups = Object.entries((f['groups'] ?? {}) as Record<string, Section>)
+  const rows = groups.map(([g, m]) => [g, n(get(m, 'count'), 'count'), n(get(m, 'selection_rate')), n(get(m, 'true_positive_rate')), n(get(m, 'false_positive_rate')), n(get(m, 'accuracy')), String(m['status'])])
+  const compared = groups.filter(([, m]) => m['status'] === 'ok' && typeof m['selection_rate'] === 'number')
+  const best = Math.max(0, ...compared.map(([, m]) => m['selection_rate'] as number))
+  const di = get(f, 'disparate_impact_ratio')
+  const chart = compared.length > 0
+    ? figure({ kind: 'bar', title: `Selection rate by ${attribute} (groups with enough rows)`, labels: compared.map(([g]) => g), yMin: 0,
+      refLine: { value: 0.8 * best, label: '4/5 of the highest rate' },
+      series: [{ name: 'selection rate', values: compared.map(([, m]) => m['selection_rate'] as number) }] }, `fairness:${attribute}`)
+    : ''
+  return [
+    `<h3>${esc(attribute)}</h3>`,
+    htmlTable(['group', 'count', 'selection', 'TPR', 'FPR', 'accuracy', 'status'], rows, `fairness-${attribute}`),
+    `<p>${esc(`demographic parity difference ${n(get(f, 'demographic_parity_difference'))}, ratio ${n(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${n(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${n(get(f, 'equal_opportunity_difference'))}; disparate impact `)}${typeof di === 'number' && di < 0.8 ? (badge(`${n(di)} (below 4/5)`, 'bad') as { html: string }).html : esc(n(di))}</p>`,
+    chart ? `<div class="charts">${chart}</div>` : '',
+  ].join('\n')
+}
+
+function qualitySection(q: Section): string {
+  const rows = Object.entries((q['features'] ?? {}) as Record<string, Section>).map(([name, f]) => {
+    const news = f['new_categories'] as Record<string, number> | undefined
+    return [name, n(get(f, 'missing_rate')), n(get(f, 'type_violation_rate')), n(get(f, 'out_of_range_rate')),
+      news ? `${n(get(f, 'new_category_rate'))} ${Object.keys(news).slice(0, 5).join(', ')}` : '-', f['constant'] ? 'yes' : 'no']
+  })
+  const o = (q['outliers'] ?? {}) as Section
+  const ref = (o['reference'] ?? {}) as Section
+  const cur = (o['current'] ?? {}) as Section
+  return [
+    '<section id="quality"><h2>Data quality (current vs reference)</h2>',
+    htmlTable(['feature', 'missing', 'type errors', 'out of range', 'new categories', 'constant'], rows, 'quality-table'),
+    `<p>${esc(`Outliers (score ≥ ${n(get(o, 'threshold'))}): rate ${n(get(cur, 'outlier_rate'))} (reference ${n(get(ref, 'outlier_rate'))}), mean score ${n(get(cur, 'mean_score'))} (reference ${n(get(ref, 'mean_score'))})`)}</p>`,
+    '</section>',
+  ].join('\n')
+}
+
+export interface HtmlAssets {
+  /** The chart script (dist/ui/report.js): Chart.js and the code that draws every `canvas[data-spec]`. */
+  readonly script: string
+}
+
+export function formatHtml(report: ReportJson, assets: HtmlAssets, title = 'driftwatch report'): string {
+  const d = report.dataset
+  const fairness = Object.entries(report.fairness)
+  // A current-only report (CI gates on performance and fairness) has no drift or quality figures.
+  const hasReference = typeof d['reference_rows'] === 'number'
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title><link rel="icon" href="data:,"><style>${REPORT_CSS}</style></head>
+<body>
+<h1>${esc(title)}</h1>
+<p id="summary">${esc(hasReference
+    ? `${d['reference_rows']} reference rows, ${d['current_rows']} current rows. Dataset drift: ${d['drifted_features']} of ${d['evaluated_features']} features drifted (share ${n(get(d, 'drift_share'))}).`
+    : `${n(get(d, 'current_rows'), 'count')} current rows, no reference.`)}</p>
+${hasReference ? featureSection(report) : ''}
+${performanceSection(report.performance)}
+<section id="fairness"><h2>Fairness</h2>
+${fairness.length > 0 ? fairness.map(([a, f]) => fairnessSection(a, f)).join('\n') : '<p>No protected attribute: pass --protected or list them in the model file.</p>'}
+</section>
+${hasReference ? qualitySection(report.quality) : ''}
+${report.notes.length > 0 ? `<section id="notes"><h2>Notes</h2><ul>${report.notes.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></section>` : ''}
+<script type="application/json" id="report-data">${jsonScriptText(report)}</script>
+<script>${scriptText(assets.script)}</script>
+</body></html>
+`
+}

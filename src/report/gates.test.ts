@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { isDriftwatchError } from '../errors.js'
+import { evaluateGates, formatGate, needsReference, parseGates } from './gates.js'
+import type { ReportJson } from './types.js'
+
+const report: ReportJson = {
+  features: { income: { drift_score: 0.3 } as never },
+  dataset: { drift_share: 0.25, drifted_features: 2, evaluated_features: 8 },
+  performance: {
+    confidence: 0.95,
+    current: { f1: 0.75, accuracy: 0.9, roc_auc: null },
+    degradation: { f1: { difference: -0.05, ci_low: -0.09, ci_high: -0.01 }, rocAuc: { difference: 0.01, ci_low: -0.02, ci_high: 0.04 } },
+  },
+  fairness: { gender: { disparate_impact_ratio: 0.7 }, age_band: { disparate_impact_ratio: 0.95 } },
+  quality: {},
+  notes: [],
+}
+
+function usage(text: string): string {
+  try {
+    parseGates(text)
+  } catch (e) {
+    if (isDriftwatchError(e) && e.code === 'DW_GATE_INVALID') return e.message
+    throw e
+  }
+  throw new Error(`"${text}" parsed`)
+}
+
+describe('--fail-on gates', () => {
+  it('parses comma-separated <figure> <op> <number>, spaces allowed', () => {
+    const gates = parseGates(' drift_share>0.3, performance.f1 < 0.8,fairness.gender.disparate_impact_ratio<=8e-1 ')
+    expect(gates.map((g) => [g.path.join('.'), g.operator, g.threshold])).toEqual([
+      ['dataset.drift_share', '>', 0.3],
+      ['performance.f1', '<', 0.8],
+      ['fairness.gender.disparate_impact_ratio', '<=', 0.8],
+    ])
+  })
+
+  it('a parse error is DW_GATE_INVALID naming the bad part', () => {
+    expect(usage('drift_share>0.3, performance.f1 << 0.8')).toBe('--fail-on: "performance.f1 << 0.8" is not <figure> <op> <number> (op: >, >=, <, <=)')
+    expect(usage('performance.f2<0.8')).toContain('"performance.f2<0.8": performance.<metric>: one of accuracy')
+    expect(usage('drift>0.3')).toContain('unknown figure "drift"')
+    expect(usage('fairness.gender.bias<0.8')).toContain('fairness.<attribute>.<metric>')
+    expect(usage('drift_share>0.3,')).toContain('empty gate')
+    expect(usage('')).toContain('no gate given')
+    expect(usage('drift_share>high')).toContain('"drift_share>high" is not')
+  })
+
+  it('a gate fails when its condition holds; an undefined figure fails too', () => {
+    const results = evaluateGates(parseGates('drift_share>0.3, performance.f1<0.8, performance.roc_auc<0.5, features.income.drift_score>=0.3'), report)
+    expect(results.map((r) => [r.name, r.value, r.failed])).toEqual([
+      ['drift_share', 0.25, false],
+      ['performance.f1', 0.75, true],
+      ['performance.roc_auc', null, true],
+      ['features.income.drift_score', 0.3, true],
+    ])
+  })
+
+  it('fairness.*: every protected attribute is a gate of its own', () => {
+    const results = evaluateGates(parseGates('fairness.*.disparate_impact_ratio<0.8'), report)
+    expect(results.map((r) => [r.name, r.failed])).toEqual([
+      ['fairness.gender.disparate_impact_ratio', true],
+      ['fairness.age_band.disparate_impact_ratio', false],
+    ])
+    expect(evaluateGates(parseGates('fairness.religion.disparate_impact_ratio<0.8'), report)[0]?.failed).toBe(true)
+  })
+
+  it('degradation gates carry the interval, and print it', () => {
+    const [r] = evaluateGates(parseGates('performance.degradation.f1<-0.02'), report)
+    expect(r).toMatchObject({ value: -0.05, interval: { low: -0.09, high: -0.01, confidence: 0.95 }, failed: true })
+    expect(formatGate(r!)).toBe('gate performance.degradation.f1 < -0.02: value -0.05000, 95% interval [-0.09000, -0.01000] -> FAILED')
+    expect(formatGate(evaluateGates(parseGates('drift_share>0.3'), report)[0]!)).toBe('gate drift_share > 0.3: value 0.2500 -> passed')
+  })
+
+  it('only drift, feature and degradation gates need a reference', () => {
+    expect(needsReference(parseGates('performance.f1<0.8, fairness.*.disparate_impact_ratio<0.8'))).toBe(false)
+    expect(needsReference(parseGates('performance.degradation.f1<0'))).toBe(true)
+    expect(needsReference(parseGates('drift_share>0.3'))).toBe(true)
+  })
+})

@@ -1,0 +1,145 @@
+/**
+ * CI gates over a report: `--fail-on 'drift_share>0.3, performance.f1<0.8,
+ * fairness.gender.disparate_impact_ratio<0.8'`. Each gate names a figure of the report, a
+ * comparison and a number; the gate FAILS when the comparison holds (the expression describes
+ * the failure, as in "fail on f1 < 0.8"). A figure the data leaves undefined (no labels, one
+ * class, a group too small...) fails too: a gate that cannot be checked does not pass.
+ *
+ * Figures (snake_case, as in the JSON):
+ *   drift_share, drifted_features, evaluated_features      dataset.<key>, needs a reference
+ *   features.<feature>.<key>                               e.g. features.income.drift_score
+ *   performance.<metric>                                   the current file's value
+ *   performance.degradation.<metric>                       current − reference, with its interval
+ *   fairness.<attribute>.<metric>                          fairness.*.<metric>: every attribute
+ * Pure: parse the text, then evaluate against a ReportJson.
+ */
+import { DriftwatchError } from '../errors.js'
+import { type ReportJson, num, type Num, type Section } from './types.js'
+
+export type GateOperator = '>' | '>=' | '<' | '<='
+
+export interface Gate {
+  /** As written (trimmed), for messages. */
+  readonly text: string
+  readonly path: readonly string[]
+  readonly operator: GateOperator
+  readonly threshold: number
+}
+
+export interface GateResult {
+  readonly gate: Gate
+  /** The figure's name, with the attribute for fairness.* gates. */
+  readonly name: string
+  readonly value: Num
+  /** Interval of the figure where the report has one (performance.degradation.*). */
+  readonly interval?: { readonly low: Num; readonly high: Num; readonly confidence: number }
+  readonly failed: boolean
+}
+
+export const PERFORMANCE_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'log_loss', 'brier_score', 'ece', 'rows', 'scored_rows'] as const
+export const DEGRADATION_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'false_positive_rate', 'selection_rate', 'roc_auc'] as const
+export const FAIRNESS_METRICS = [
+  'demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference', 'disparate_impact_ratio',
+] as const
+export const DATASET_METRICS = ['drift_share', 'drifted_features', 'evaluated_features'] as const
+
+const GATE = /^([^\s<>=]+)\s*(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$/
+
+const bad = (message: string) => new DriftwatchError('DW_GATE_INVALID', `--fail-on: ${message}`)
+const oneOf = (list: readonly string[]) => list.join(', ')
+
+function checkPath(text: string, path: string[]): string[] {
+  const [head, a, b, ...rest] = path
+  const ok = (cond: boolean, hint: string) => {
+    if (!cond) throw bad(`"${text}": ${hint}`)
+  }
+  if (path.length === 1) {
+    ok((DATASET_METRICS as readonly string[]).includes(head as string), `unknown figure "${head}" (one of ${oneOf(DATASET_METRICS)}, or features.*, performance.*, fairness.*)`)
+    return ['dataset', head as string]
+  }
+  if (head === 'dataset') {
+    ok(path.length === 2 && (DATASET_METRICS as readonly string[]).includes(a as string), `dataset figure must be one of ${oneOf(DATASET_METRICS)}`)
+    return path
+  }
+  if (head === 'performance' && a === 'degradation') {
+    ok(path.length === 3 && (DEGRADATION_METRICS as readonly string[]).includes(b as string), `performance.degradation.<metric>: one of ${oneOf(DEGRADATION_METRICS)}`)
+    return path
+  }
+  if (head === 'performance') {
+    ok(path.length === 2 && (PERFORMANCE_METRICS as readonly string[]).includes(a as string), `performance.<metric>: one of ${oneOf(PERFORMANCE_METRICS)}`)
+    return path
+  }
+  if (head === 'fairness') {
+    ok(path.length === 3 && (FAIRNESS_METRICS as readonly string[]).includes(b as string), `fairness.<attribute>.<metric>: metric one of ${oneOf(FAIRNESS_METRICS)}`)
+    return path
+  }
+  if (head === 'features') {
+    ok(path.length === 3 && rest.length === 0, 'features.<feature>.<key>, e.g. features.income.drift_score')
+    return path
+  }
+  throw bad(`"${text}": unknown figure "${path.join('.')}" (drift_share, features.*, performance.*, fairness.*)`)
+}
+
+/** Parses the --fail-on text: comma-separated `<figure> <op> <number>`. */
+export function parseGates(text: string): Gate[] {
+  const parts = text.split(',').map((s) => s.trim())
+  if (parts.every((p) => p === '')) throw bad('no gate given (e.g. "drift_share>0.3, performance.f1<0.8")')
+  return parts.map((part) => {
+    if (part === '') throw bad(`empty gate in "${text}" (a comma too many?)`)
+    const m = GATE.exec(part)
+    if (!m) throw bad(`"${part}" is not <figure> <op> <number> (op: >, >=, <, <=)`)
+    const path = (m[1] as string).split('.')
+    if (path.some((p) => p === '')) throw bad(`"${part}": empty name between dots`)
+    return { text: part, path: checkPath(part, path), operator: m[2] as GateOperator, threshold: Number(m[3]) }
+  })
+}
+
+/** Whether every gate can be evaluated without a reference file. */
+export const needsReference = (gates: readonly Gate[]) =>
+  gates.some((g) => g.path[0] === 'dataset' || g.path[0] === 'features' || (g.path[0] === 'performance' && g.path[1] === 'degradation'))
+
+const holds = (value: number, op: GateOperator, threshold: number) =>
+  op === '>' ? value > threshold : op === '>=' ? value >= threshold : op === '<' ? value < threshold : value <= threshold
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+
+function read(section: unknown, key: string): unknown {
+  return section !== null && typeof section === 'object' && Object.hasOwn(section, key) ? (section as Record<string, unknown>)[key] : undefined
+}
+
+const asNum = (x: unknown): Num => (typeof x === 'number' ? num(x) : null)
+
+export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateResult[] {
+  return gates.flatMap((gate): GateResult[] => {
+    const result = (name: string, value: Num, interval?: GateResult['interval']): GateResult => ({
+      gate,
+      name,
+      value,
+      ...(interval ? { interval } : {}),
+      failed: value === null || holds(value, gate.operator, gate.threshold),
+    })
+    const [head, a, b] = gate.path as [string, string, string]
+    if (head === 'fairness') {
+      const attributes = a === '*' ? Object.keys(report.fairness) : [a]
+      if (attributes.length === 0) return [result(`fairness.*.${b}`, null)]
+      return attributes.map((attr) => result(`fairness.${attr}.${b}`, asNum(read(report.fairness[attr], b))))
+    }
+    if (head === 'performance' && a === 'degradation') {
+      const d = read(read(report.performance, 'degradation'), camel(b)) as Section | undefined
+      const confidence = Number(report.performance['confidence'])
+      return [result(gate.path.join('.'), asNum(read(d, 'difference')), d ? { low: asNum(d['ci_low']), high: asNum(d['ci_high']), confidence } : undefined)]
+    }
+    if (head === 'performance') return [result(gate.path.join('.'), asNum(read(read(report.performance, 'current'), a)))]
+    if (head === 'features') return [result(gate.path.join('.'), asNum(read(report.features[a], b)))]
+    return [result(a, asNum(read(report.dataset, a)))]
+  })
+}
+
+const fmt = (x: Num) => (x === null ? 'undefined' : Number.isInteger(x) ? String(x) : x.toPrecision(4))
+
+/** One line per gate: figure, condition, value, interval, verdict. */
+export function formatGate(r: GateResult): string {
+  const interval = r.interval ? `, ${Math.round(r.interval.confidence * 100)}% interval [${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : ''
+  const verdict = r.value === null ? 'FAILED (no value: cannot be checked)' : r.failed ? 'FAILED' : 'passed'
+  return `gate ${r.name} ${r.gate.operator} ${r.gate.threshold}: value ${fmt(r.value)}${interval} -> ${verdict}`
+}

@@ -1,0 +1,74 @@
+/**
+ * What a chart shows, as data: the HTML report writes it into `data-spec` attributes, the web UI
+ * builds it from API responses, and one browser function (web/charts.ts) draws it with Chart.js.
+ * The spec is the figure's data in the DOM, so a test reads the same numbers the chart was drawn
+ * from. Pure and DOM-free, so both the Node side and the browser bundle import it.
+ */
+/** A value, a gap (null), or an interval [low, high] drawn as a floating bar. */
+export type ChartValue = number | null | readonly [number, number]
+
+export interface SeriesSpec {
+  readonly name: string
+  readonly values: readonly ChartValue[]
+  /** Drawn as bars (default for kind 'bar') or a line. */
+  readonly as?: 'bar' | 'line'
+  /** 'right': a second y axis (e.g. label coverage next to a metric). */
+  readonly axis?: 'left' | 'right'
+  readonly dashed?: boolean
+}
+
+export interface ChartSpec {
+  readonly kind: 'bar' | 'line'
+  readonly title: string
+  readonly labels: readonly string[]
+  readonly series: readonly SeriesSpec[]
+  readonly yLabel?: string
+  readonly rightLabel?: string
+  readonly yMin?: number
+  readonly yMax?: number
+  /** A horizontal reference line, e.g. the 4/5 rule at 0.8. */
+  readonly refLine?: { readonly value: number; readonly label: string }
+}
+
+/** Counts as shares of their total (0 when the total is 0), so samples of different sizes compare. */
+export function shares(counts: readonly number[]): number[] {
+  const total = counts.reduce((a, b) => a + b, 0)
+  return counts.map((c) => (total > 0 ? c / total : 0))
+}
+
+const short = (x: number) => (Math.abs(x) >= 1000 || (x !== 0 && Math.abs(x) < 0.01) ? x.toPrecision(3) : String(Number(x.toFixed(3))))
+
+/**
+ * Bin labels of a histogram with inner edges e1..ek (k + 1 bins, open at both ends). 'right':
+ * bins (e[i-1], e[i]] as the read API stores them: "≤ e1", "(e1, e2]", …, "> ek". 'left': bins
+ * [e[i-1], e[i]) as the batch report bins: "< e1", "[e1, e2)", …, "≥ ek".
+ */
+export function binLabels(edges: readonly number[], closed: 'right' | 'left' = 'right'): string[] {
+  if (edges.length === 0) return ['all']
+  const [lo, hi, first, last] = closed === 'right' ? ['(', ']', '≤', '>'] : ['[', ')', '<', '≥']
+  const labels = [`${first} ${short(edges[0]!)}`]
+  for (let i = 1; i < edges.length; i++) labels.push(`${lo}${short(edges[i - 1]!)}, ${short(edges[i]!)}${hi}`)
+  labels.push(`${last} ${short(edges[edges.length - 1]!)}`)
+  return labels
+}
+
+/** A chart value as the figures table prints it. */
+export function valueText(v: ChartValue | undefined, format: (x: number) => string): string {
+  if (v === null || v === undefined) return '-'
+  return typeof v === 'number' ? format(v) : `[${format(v[0])}, ${format(v[1])}]`
+}
+
+/** Reference vs current distribution chart: shares per bin or category. */
+export function distributionSpec(title: string, labels: readonly string[], reference: readonly number[], current: readonly number[]): ChartSpec {
+  return {
+    kind: 'bar',
+    title,
+    labels,
+    yLabel: 'share',
+    yMin: 0,
+    series: [
+      { name: 'reference', values: shares(reference) },
+      { name: 'current', values: shares(current) },
+    ],
+  }
+}

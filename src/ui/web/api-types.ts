@@ -1,0 +1,103 @@
+/**
+ * The read API's responses as the UI uses them (the contract is src/read/schemas.ts on the API
+ * side; these interfaces name only the fields the pages read).
+ */
+export type Num = number | null
+
+export interface HeadlinePerformance { metric: string; variant: string; realized: Num; estimated: Num; n: number }
+export interface HeadlineFairness { attribute: string; metric: string; value: Num; status: string }
+
+export interface WindowHeadline {
+  model_version: string
+  window_start: string
+  window_end: string
+  closed: boolean
+  predictions: number
+  labeled: number
+  label_coverage: Num
+  drift_share: Num
+  n_features: number
+  n_drifted: number
+  drifted_features: string[]
+  performance: HeadlinePerformance | null
+  fairness: HeadlineFairness | null
+  quality_problems: number
+  firing_alerts: number
+}
+
+export interface ModelSummary {
+  model: string
+  configured: boolean
+  task: string
+  window_ms: number
+  reference: { kind: string; description: string }
+  versions: { version: string; windows: number; first_window_start: string; last_window_start: string }[]
+  variants: string[]
+  latest: WindowHeadline | null
+  firing_alerts: number
+}
+
+export interface Page<T> { items: T[]; next_cursor: string | null }
+
+export type Distribution =
+  | { kind: 'histogram'; edges: number[]; reference: number[]; current: number[] }
+  | { kind: 'categories'; categories: string[]; reference: number[]; current: number[] }
+  | null
+
+export interface DriftDetail {
+  target: string
+  column: string
+  column_kind: string
+  method: string
+  score: Num
+  p_value: Num
+  p_value_adjusted: Num
+  threshold: Num
+  drift_detected: boolean
+  n_reference: number
+  n_current: number
+  unseen_categories: string[]
+  distribution: Distribution
+}
+
+export interface PerformanceDetail { variant: string; metric: string; kind: string; value: Num; n: number; label_coverage: Num; ci_low: Num; ci_high: Num }
+export interface FairnessDetail { attribute: string; group: string; metric: string; value: Num; n: number; status: string }
+export interface QualityDetail { feature: string; metric: string; value: Num; n: number }
+export interface DetectorDetail { detector: string; score: Num; threshold: Num; drift_detected: boolean; detections: string[] }
+
+export interface Alert {
+  alert_key: string
+  rule: string
+  metric: string
+  model: string
+  model_version: string
+  subject: string
+  severity: string
+  status: 'firing' | 'resolved'
+  value: Num
+  threshold: Num
+  window_start: string
+  window_end: string
+  fired_at: string
+  resolved_at: string | null
+  changed_at: string
+  details: string[]
+}
+
+export interface WindowDetail {
+  model: string
+  model_version: string
+  window_start: string
+  window_end: string
+  closed: boolean
+  evaluated_at: string
+  reference: string
+  summary: { predictions: number; labeled: number; label_coverage: Num; mean_label_delay_s: Num }
+  dataset_drift: { drift_share: Num; n_features: number; n_drifted: number; drifted_features: string[] } | null
+  drift: DriftDetail[]
+  performance: PerformanceDetail[]
+  fairness: FairnessDetail[]
+  quality: QualityDetail[]
+  detectors: DetectorDetail[]
+  alerts: Alert[]
+}

@@ -1,0 +1,183 @@
+/**
+ * Model page: per-window time series of one model version (and variant): drift share, drifted
+ * features (a heatmap table), realized vs estimated performance with label coverage, the worst
+ * fairness ratio with the 4/5 line, volume, and challenger vs champion when both variants exist.
+ */
+import type { ChartSpec } from '../../chart-spec.js'
+import { ApiError, getAll, getJson } from '../api.js'
+import type { ModelSummary, WindowDetail, WindowHeadline } from '../api-types.js'
+import { drawAll } from '../charts.js'
+import { chartFigure, day, fmt, h, table } from '../dom.js'
+import { modelHref, windowHref } from '../routes.js'
+
+const HEATMAP_WINDOWS = 60
+/** Per-group fairness needs each window's detail: the last this many windows, a few requests at a time. */
+const GROUP_WINDOWS = 30
+const PARALLEL = 4
+
+async function details(model: string, windows: readonly WindowHeadline[]): Promise<WindowDetail[]> {
+  const out: WindowDetail[] = []
+  for (let i = 0; i < windows.length; i += PARALLEL) {
+    out.push(...(await Promise.all(windows.slice(i, i + PARALLEL).map((w) =>
+      getJson<WindowDetail>(`/v1/models/${encodeURIComponent(model)}/windows/${encodeURIComponent(w.window_start)}`, { version: w.model_version })))))
+  }
+  return out
+}
+
+/**
+ * Per protected attribute: each group's selection rate over the highest group's in the window
+ * (the impact ratio; the 4/5 rule flags a group below 0.8), one line per group.
+ */
+export function groupRatioCharts(ds: readonly WindowDetail[]): { attribute: string; spec: ChartSpec }[] {
+  const attributes = [...new Set(ds.flatMap((d) => d.fairness.map((f) => f.attribute)))].sort()
+  return attributes.map((attribute) => {
+    const rates = ds.map((d) => new Map(d.fairness.filter((f) => f.attribute === attribute && f.group !== '' && f.metric === 'selection_rate' && f.value !== null).map((f) => [f.group, f.value!])))
+    const groups = [...new Set(rates.flatMap((r) => [...r.keys()]))].sort()
+    const spec: ChartSpec = {
+      kind: 'line',
+      title: `Selection rate ratio to the highest group, by ${attribute}; the 4/5 rule at 0.8`,
+      labels: ds.map((d) => day(d.window_start)),
+      yMin: 0,
+      yMax: 1.2,
+      refLine: { value: 0.8, label: '4/5 rule' },
+      series: groups.map((g) => ({
+        name: g,
+        values: rates.map((r) => {
+          const best = Math.max(0, ...r.values())
+          const v = r.get(g)
+          return v === undefined || best === 0 ? null : v / best
+        }),
+      })),
+    }
+    return { attribute, spec }
+  })
+}
+
+const seriesOf = (model: string, version: string | undefined, variant: string) =>
+  getAll<WindowHeadline>(`/v1/models/${encodeURIComponent(model)}/windows`, { version, variant, limit: '5000' })
+
+function select(name: string, options: readonly string[], value: string, href: (v: string) => string): HTMLElement {
+  const el = h('select', { name, 'aria-label': name }, ...options.map((o) => h('option', { value: o, selected: o === value }, o)))
+  el.addEventListener('change', () => (location.hash = href(el.value)))
+  return h('label', {}, `${name} `, el)
+}
+
+/** Drifted features per window as a table: one row per feature that ever drifted, one column per window. */
+function heatmap(model: string, version: string, windows: readonly WindowHeadline[]): HTMLElement {
+  const shown = windows.slice(-HEATMAP_WINDOWS)
+  const features = [...new Set(shown.flatMap((w) => w.drifted_features))].sort()
+  const head = h('tr', {}, h('th', {}, 'feature'), ...shown.map((w) => h('th', { class: 'rot' }, h('a', { href: windowHref(model, w.window_start, version) }, day(w.window_start)))))
+  const rows = features.map((f) =>
+    h('tr', {}, h('th', {}, f), ...shown.map((w) => {
+      const drifted = w.drifted_features.includes(f)
+      return h('td', { class: drifted ? 'cell drift' : 'cell', 'data-feature': f, 'data-window': w.window_start, 'data-drifted': String(drifted), title: `${f} ${day(w.window_start)}: ${drifted ? 'drift' : 'no drift'}` }, drifted ? '●' : '')
+    })),
+  )
+  return h(
+    'figure',
+    { class: 'heatmap', 'data-chart': 'feature-drift' },
+    h('figcaption', {}, `Drifted features per window${windows.length > shown.length ? ` (last ${shown.length} windows)` : ''}`),
+    features.length === 0 ? h('p', {}, 'No feature drifted in these windows.') : h('div', { class: 'scroll' }, h('table', { class: 'grid' }, h('thead', {}, head), h('tbody', {}, ...rows))),
+  )
+}
+
+export function modelCharts(windows: readonly WindowHeadline[]): ChartSpec[] {
+  const labels = windows.map((w) => day(w.window_start))
+  const metric = windows.find((w) => w.performance)?.performance?.metric ?? 'performance'
+  const attribute = windows.find((w) => w.fairness)?.fairness?.attribute ?? ''
+  return [
+    { kind: 'line', title: 'Drift share (features drifted / evaluated)', labels, yMin: 0, yMax: 1, series: [{ name: 'drift share', values: windows.map((w) => w.drift_share) }] },
+    {
+      kind: 'line',
+      title: `${metric}: realized vs estimated (CBPE), and label coverage`,
+      labels,
+      rightLabel: 'label coverage',
+      series: [
+        { name: `${metric} realized`, values: windows.map((w) => w.performance?.realized ?? null) },
+        { name: `${metric} estimated`, values: windows.map((w) => w.performance?.estimated ?? null), dashed: true },
+        { name: 'label coverage', values: windows.map((w) => w.label_coverage), axis: 'right', as: 'bar' },
+      ],
+    },
+    {
+      kind: 'line',
+      title: `Worst fairness ratio${attribute ? ` (${attribute})` : ''}; the 4/5 rule at 0.8`,
+      labels,
+      yMin: 0,
+      yMax: 1.2,
+      refLine: { value: 0.8, label: '4/5 rule' },
+      series: [{ name: 'disparate impact ratio', values: windows.map((w) => w.fairness?.value ?? null) }],
+    },
+    { kind: 'bar', title: 'Volume', labels, yMin: 0, series: [{ name: 'predictions', values: windows.map((w) => w.predictions) }, { name: 'labeled', values: windows.map((w) => w.labeled) }] },
+  ]
+}
+
+function comparisonChart(champion: readonly WindowHeadline[], challenger: readonly WindowHeadline[]): ChartSpec {
+  const starts = [...new Set([...champion, ...challenger].map((w) => w.window_start))].sort()
+  // Without a version filter a start has a row per version; the variant's figures are on the
+  // version that served it.
+  const at = (ws: readonly WindowHeadline[], key: 'realized' | 'estimated') =>
+    starts.map((s) => ws.find((w) => w.window_start === s && w.performance)?.performance?.[key] ?? null)
+  const metric = champion.find((w) => w.performance)?.performance?.metric ?? 'performance'
+  return {
+    kind: 'line',
+    title: `Challenger vs champion: ${metric} realized (estimated dashed)`,
+    labels: starts.map(day),
+    series: [
+      { name: 'champion', values: at(champion, 'realized') },
+      { name: 'challenger', values: at(challenger, 'realized') },
+      { name: 'champion estimated', values: at(champion, 'estimated'), dashed: true },
+      { name: 'challenger estimated', values: at(challenger, 'estimated'), dashed: true },
+    ],
+  }
+}
+
+export async function modelPage(model: string, query: URLSearchParams): Promise<HTMLElement> {
+  const models = await getAll<ModelSummary>('/v1/models')
+  const m = models.find((x) => x.model === model)
+  if (!m) throw new ApiError(404, 'DW_NOT_FOUND', `no model "${model}"`)
+  const versions = m.versions.map((v) => v.version)
+  const version = query.get('version') ?? m.latest?.model_version ?? versions[0] ?? ''
+  const variants = m.variants.length > 0 ? m.variants : ['all']
+  const variant = query.get('variant') ?? (variants.includes('all') ? 'all' : variants[0]!)
+  const windows = await seriesOf(model, version, variant)
+  const filters = h(
+    'div',
+    { class: 'filters' },
+    select('version', versions, version, (v) => modelHref(model, { version: v, variant })),
+    select('variant', variants, variant, (v) => modelHref(model, { version, variant: v })),
+    h('span', {}, `${m.task} model, ${fmt(m.window_ms / 3_600_000, 0)} h windows, reference: ${m.reference.description}`),
+  )
+  const charts = modelCharts(windows).map((spec, i) => chartFigure(spec, ['drift-share', 'performance', 'fairness', 'volume'][i]!))
+  const section = h('section', { 'data-page': 'model', 'data-model': model, 'data-version': version, 'data-variant': variant }, h('h1', {}, `Model ${model}`), filters)
+  if (windows.length === 0) {
+    section.append(h('p', {}, 'No evaluated window for this version.'))
+    return section
+  }
+  section.append(h('div', { class: 'charts' }, charts[0]!, heatmap(model, version, windows), ...charts.slice(1)))
+  if (variants.includes('champion') && variants.includes('challenger')) {
+    // Over all versions: a challenger is usually another version than the champion.
+    const [champion, challenger] = await Promise.all([seriesOf(model, undefined, 'champion'), seriesOf(model, undefined, 'challenger')])
+    section.append(h('div', { class: 'charts' }, chartFigure(comparisonChart(champion, challenger), 'comparison')))
+  }
+  // Filled in when the window details arrive, so the rest of the page does not wait for them.
+  const groups = h('div', { class: 'charts', 'data-pending': 'fairness-groups' }, h('p', {}, 'Loading fairness per group…'))
+  section.append(groups)
+  details(model, windows.slice(-GROUP_WINDOWS)).then(
+    (recent) => {
+      groups.replaceChildren(...groupRatioCharts(recent).map((c) => chartFigure(c.spec, `fairness-groups:${c.attribute}`)))
+      drawAll(groups)
+      groups.removeAttribute('data-pending')
+    },
+    (e: unknown) => {
+      groups.replaceChildren(h('p', { class: 'error' }, `Fairness per group could not be loaded: ${e instanceof Error ? e.message : String(e)}`))
+      groups.removeAttribute('data-pending')
+    },
+  )
+  const rows = [...windows].reverse().map((w) => [
+    h('a', { href: windowHref(model, w.window_start, w.model_version) }, day(w.window_start)),
+    w.predictions, fmt(w.label_coverage, 2), fmt(w.drift_share, 2), w.drifted_features.join(', '),
+    fmt(w.performance?.realized), fmt(w.performance?.estimated), fmt(w.fairness?.value, 2), w.quality_problems, w.firing_alerts,
+  ])
+  section.append(h('h2', {}, 'Windows'), table(['window', 'predictions', 'labeled', 'drift share', 'drifted features', 'realized', 'estimated', 'fairness', 'quality', 'alerts'], rows, { id: 'windows' }))
+  return section
+}

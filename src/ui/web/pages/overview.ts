@@ -1,0 +1,57 @@
+/** Models overview: one row per model, its latest window's health at a glance. */
+import { getAll } from '../api.js'
+import type { ModelSummary } from '../api-types.js'
+import { badge, day, fmt, h } from '../dom.js'
+import { modelHref } from '../routes.js'
+
+export function healthCells(m: ModelSummary): (Node | string)[] {
+  const w = m.latest
+  if (!w) return ['no window yet', '-', '-', '-', '-', '-']
+  const drift = badge(`${fmt(w.drift_share, 2)} (${w.n_drifted}/${w.n_features})`, w.drift_share === null ? 'none' : w.n_drifted > 0 ? 'bad' : 'ok')
+  const p = w.performance
+  const perf = p ? `${p.metric} ${fmt(p.realized)} / est. ${fmt(p.estimated)}` : '-'
+  const f = w.fairness
+  const fairness = f ? badge(`${f.attribute} ${fmt(f.value, 2)}`, f.value === null ? 'none' : f.value < 0.8 ? 'bad' : 'ok') : '-'
+  return [
+    day(w.window_start),
+    `${w.predictions} (${fmt(w.label_coverage, 2)} labeled)`,
+    drift,
+    perf,
+    fairness,
+    badge(String(w.quality_problems), w.quality_problems > 0 ? 'warn' : 'ok'),
+  ]
+}
+
+/** The row's figures as the API gave them, in a data attribute (what the cells show, unrounded). */
+export function rowFigures(m: ModelSummary): Record<string, unknown> {
+  const w = m.latest
+  return {
+    window_start: w?.window_start ?? null, predictions: w?.predictions ?? null, label_coverage: w?.label_coverage ?? null,
+    drift_share: w?.drift_share ?? null, n_drifted: w?.n_drifted ?? null, realized: w?.performance?.realized ?? null,
+    estimated: w?.performance?.estimated ?? null, fairness: w?.fairness?.value ?? null, quality_problems: w?.quality_problems ?? null,
+    firing_alerts: m.firing_alerts,
+  }
+}
+
+export async function overviewPage(): Promise<HTMLElement> {
+  const models = await getAll<ModelSummary>('/v1/models')
+  const rows = models.map((m) => {
+    const cells = [
+      h('a', { href: modelHref(m.model) }, m.model),
+      `${m.task}, ${m.versions.map((v) => v.version).join(', ') || '-'}`,
+      ...healthCells(m),
+      badge(String(m.firing_alerts), m.firing_alerts > 0 ? 'bad' : 'ok'),
+    ]
+    return h('tr', { 'data-model': m.model, 'data-figures': JSON.stringify(rowFigures(m)) }, ...cells.map((c) => h('td', {}, c)))
+  })
+  return h(
+    'section',
+    { 'data-page': 'overview' },
+    h('h1', {}, 'Models'),
+    models.length === 0
+      ? h('p', {}, 'No model has sent predictions yet.')
+      : h('table', { id: 'models' },
+        h('thead', {}, h('tr', {}, ...['model', 'task, versions', 'latest window', 'predictions', 'drift share', 'performance (realized / CBPE)', 'worst fairness ratio', 'quality problems', 'firing alerts'].map((x) => h('th', {}, x)))),
+        h('tbody', {}, ...rows)),
+  )
+}

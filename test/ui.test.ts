@@ -1,0 +1,242 @@
+/**
+ * The web UI in headless Chromium against a real pipeline run: the demo's loan traffic (two
+ * versions as champion and challenger, a fairness gap, drift from day 10, delayed labels) through
+ * startApp on real Kafka and chDB, evaluated with evaluateNow(), served by the HTTP API with its
+ * read routes and the built UI. Every page loads; the figures each page and chart carries equal
+ * the API's answers; no console error and no request leaves 127.0.0.1; the token box gates the
+ * data when the server has tokens, and nothing asks for one on an open loopback server.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type App } from '../src/app.js'
+import { loadApiTokens } from '../src/config/api-tokens.js'
+import { parseFileConfig } from '../src/config/file.js'
+import { demoModelYaml } from '../src/cli/demo.js'
+import { DEFAULT_LOAN_DEMO, simulateLoanModel } from '../src/demo/loan-model.js'
+import { ingestLimits } from '../src/http/limits.js'
+import { createHttpServer } from '../src/http/server.js'
+import { createLogger } from '../src/observability/logger.js'
+import { createReadQueries, type AlertView, type ModelSummary, type Page, type WindowDetail, type WindowHeadline } from '../src/read/index.js'
+import { binLabels, shares } from '../src/ui/chart-spec.js'
+import { buildUi } from '../src/ui/assets.js'
+import { chartsOnPage, launchChromium, screenshot, watchedPage, type WatchedPage } from './support/browser.js'
+import { dropTestResources, testConfig } from './support/config.js'
+import { count } from './support/query.js'
+import { waitFor } from './support/wait.js'
+
+const READ_TOKEN = 'ui-read-token-0123456789'
+const tokens = loadApiTokens(`read:${READ_TOKEN},ingest:ui-ingest-token-0123456789`, undefined).tokens
+const MODEL = 'loan-approval'
+const DAY_MS = 86_400_000
+const day = (iso: string) => iso.slice(0, 16).replace('T', ' ').replace(/ 00:00$/, '')
+
+describe('web UI on a real pipeline run', () => {
+  const config = testConfig()
+  const options = { ...DEFAULT_LOAN_DEMO, startMs: Math.floor(Date.now() / DAY_MS) * DAY_MS - 25 * DAY_MS, days: 12, perDay: 300 }
+  const file = parseFileConfig(demoModelYaml(options), 'demo model')
+  const traffic = simulateLoanModel(options)
+  let app: App
+  let browser: Browser
+  const servers: FastifyInstance[] = []
+  let base = ''
+
+  const serve = async (security: Parameters<typeof createHttpServer>[0]['security'], uiDir: string) => {
+    const http = createHttpServer({
+      publisher: app.publisher, limits: ingestLimits(file, 1000), security, bodyLimitBytes: 1 << 20, logger: createLogger('silent'),
+      read: createReadQueries({ store: app.store, file, now: Date.now }), uiDir,
+    })
+    servers.push(http)
+    await http.listen({ host: '127.0.0.1', port: 0 })
+    const address = http.server.address()
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+  }
+  const api = async <T>(path: string): Promise<T> => {
+    const r = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })
+    expect(r.status, path).toBe(200)
+    return (await r.json()) as T
+  }
+  const all = async <T>(path: string): Promise<T[]> => {
+    const items: T[] = []
+    let cursor: string | null = null
+    do {
+      const page: Page<T> = await api<Page<T>>(cursor === null ? path : `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`)
+      items.push(...page.items)
+      cursor = page.next_cursor
+    } while (cursor !== null)
+    return items
+  }
+  const load = async (w: WatchedPage, hash: string) => {
+    await w.page.goto(`${base}/${hash}`)
+    await w.page.waitForFunction('document.body.dataset.state === "ready"')
+  }
+
+  beforeAll(async () => {
+    const { out } = await buildUi()
+    app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false, alerts: true })
+    await app.publisher.publishPredictions(traffic.predictions)
+    await app.publisher.publishGroundTruth(traffic.labels)
+    // Conservation: every record is stored (none dead-lettered), once.
+    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === traffic.predictions.length, { what: 'predictions stored' })
+    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.ground_truth FINAL'), (c) => c === traffic.labels.length, { what: 'labels stored' })
+    expect(await count(app.store, 'SELECT count() AS c FROM {db}.predictions')).toBe(traffic.predictions.length)
+    expect(await count(app.store, 'SELECT count() AS c FROM {db}.dead_letters')).toBe(0)
+    await app.evaluator.evaluateNow()
+    base = await serve({ auth: 'tokens', tokens }, out)
+    browser = await launchChromium()
+  }, 240_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    for (const s of servers) await s.close()
+    await app?.stop()
+    await dropTestResources(config)
+  })
+
+  it('asks for a read token, then shows the models overview with the API figures', async () => {
+    const w = await watchedPage(browser)
+    await load(w, '#/')
+    expect(await w.page.isVisible('form.token input[name=token]')).toBe(true)
+    expect(await w.page.locator('#models').count()).toBe(0)
+    // The refused request is the only error so far: the browser logs the 401 itself.
+    expect(w.errors.every((e) => /401/.test(e))).toBe(true)
+    w.errors.length = 0
+    await w.page.fill('form.token input[name=token]', READ_TOKEN)
+    await w.page.click('form.token button')
+    await w.page.waitForSelector('#models')
+    const models = await all<ModelSummary>('/v1/models')
+    const m = models.find((x) => x.model === MODEL)!
+    const figures = JSON.parse((await w.page.getAttribute(`#models tr[data-model="${MODEL}"]`, 'data-figures'))!)
+    expect(figures).toEqual({
+      window_start: m.latest!.window_start, predictions: m.latest!.predictions, label_coverage: m.latest!.label_coverage,
+      drift_share: m.latest!.drift_share, n_drifted: m.latest!.n_drifted, realized: m.latest!.performance?.realized ?? null,
+      estimated: m.latest!.performance?.estimated ?? null, fairness: m.latest!.fairness?.value ?? null,
+      quality_problems: m.latest!.quality_problems, firing_alerts: m.firing_alerts,
+    })
+    expect(await w.page.locator('#models tbody tr').count()).toBe(models.length)
+    await screenshot(w.page, 'ui-overview')
+    expect(w.errors).toEqual([])
+    expect(w.offHost).toEqual([])
+    // The token stays for the tab: a reload needs no new entry.
+    await load(w, '#/')
+    expect(await w.page.locator('#models').count()).toBe(1)
+    await w.page.close()
+  })
+
+  it('model page: time series, heatmap and challenger vs champion carry the API series', async () => {
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await load(w, `#/models/${MODEL}?version=v1&variant=all`)
+    await w.page.waitForSelector('div.charts:not([data-pending]) figure[data-chart^="fairness-groups:"] canvas[data-drawn]', { timeout: 90_000 })
+    const series = await all<WindowHeadline>(`/v1/models/${MODEL}/windows?version=v1&variant=all`)
+    expect(series.length).toBeGreaterThanOrEqual(10)
+    const { specs, drawn, canvases } = await chartsOnPage(w.page)
+    expect(drawn).toBe(canvases)
+    const labels = series.map((s) => day(s.window_start))
+    expect(specs['drift-share']!.labels).toEqual(labels)
+    expect(specs['drift-share']!.series[0]!.values).toEqual(series.map((s) => s.drift_share))
+    expect(specs['performance']!.series.map((s) => s.values)).toEqual([
+      series.map((s) => s.performance?.realized ?? null), series.map((s) => s.performance?.estimated ?? null), series.map((s) => s.label_coverage),
+    ])
+    expect(specs['fairness']!.series[0]!.values).toEqual(series.map((s) => s.fairness?.value ?? null))
+    expect(specs['fairness']!.refLine!.value).toBe(0.8)
+    expect(specs['volume']!.series.map((s) => s.values)).toEqual([series.map((s) => s.predictions), series.map((s) => s.labeled)])
+    // Heatmap: a marked cell for exactly the drifted features of each window.
+    const cells = (await w.page.$$eval('td[data-feature]', (tds) => tds.map((td) => [td.getAttribute('data-window'), td.getAttribute('data-feature'), td.getAttribute('data-drifted')]))) as [string, string, string][]
+    const drifted = new Set(series.flatMap((s) => s.drifted_features.map((f) => `${s.window_start}|${f}`)))
+    expect(drifted.size).toBeGreaterThan(0) // the injected income drift
+    expect(new Set(cells.filter((c) => c[2] === 'true').map((c) => `${c[0]}|${c[1]}`))).toEqual(drifted)
+    // Challenger (v2) vs champion (v1), realized values per window.
+    const [champion, challenger] = await Promise.all([all<WindowHeadline>(`/v1/models/${MODEL}/windows?variant=champion`), all<WindowHeadline>(`/v1/models/${MODEL}/windows?variant=challenger`)])
+    const cmp = specs['comparison']!
+    const at = (ws: WindowHeadline[]) => cmp.labels.map((l) => ws.find((x) => day(x.window_start) === l && x.performance)?.performance?.realized ?? null)
+    expect(cmp.series[0]!.values).toEqual(at(champion))
+    expect(cmp.series[1]!.values).toEqual(at(challenger))
+    expect(cmp.series[1]!.values.some((v) => typeof v === 'number')).toBe(true)
+    // Fairness per group (last 30 windows): each group's selection rate over the highest, from the window details.
+    const recent = await Promise.all(series.slice(-30).map((s) => api<WindowDetail>(`/v1/models/${MODEL}/windows/${encodeURIComponent(s.window_start)}?version=v1`)))
+    const groupSpec = specs['fairness-groups:group']!
+    expect(groupSpec.refLine!.value).toBe(0.8)
+    expect(groupSpec.labels).toEqual(recent.map((d) => day(d.window_start)))
+    for (const line of groupSpec.series) {
+      expect(line.values).toEqual(recent.map((d) => {
+        const rates = d.fairness.filter((f) => f.attribute === 'group' && f.group !== '' && f.metric === 'selection_rate')
+        const mine = rates.find((f) => f.group === line.name)?.value
+        return mine === undefined || mine === null ? null : mine / Math.max(...rates.map((f) => f.value ?? 0))
+      }))
+    }
+    expect(groupSpec.series.map((l) => l.name)).toEqual(['A', 'B'])
+    expect((groupSpec.series[1]!.values as number[]).some((v) => v < 0.8)).toBe(true) // group B's injected gap
+    await screenshot(w.page, 'ui-model')
+    // The version filter reloads the page on v2.
+    await w.page.selectOption('select[name=version]', 'v2')
+    await w.page.waitForSelector('section[data-page=model][data-version=v2]')
+    await w.page.waitForFunction('document.body.dataset.state === "ready"')
+    const v2 = await all<WindowHeadline>(`/v1/models/${MODEL}/windows?version=v2&variant=all`)
+    expect((await chartsOnPage(w.page)).specs['volume']!.series[0]!.values).toEqual(v2.map((s) => s.predictions))
+    expect(w.errors).toEqual([])
+    expect(w.offHost).toEqual([])
+    await w.page.close()
+  })
+
+  it('window page: distributions, the deciding statistic, fairness per group and quality as the API says', async () => {
+    const series = await all<WindowHeadline>(`/v1/models/${MODEL}/windows?version=v1&variant=all`)
+    const target = series.filter((s) => s.n_drifted > 0).at(-1)!
+    const detail = await api<WindowDetail>(`/v1/models/${MODEL}/windows/${encodeURIComponent(target.window_start)}?version=v1`)
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await load(w, `#/models/${MODEL}/windows/${encodeURIComponent(target.window_start)}?version=v1`)
+    const { specs, drawn, canvases } = await chartsOnPage(w.page)
+    expect(drawn).toBe(canvases)
+    expect(await w.page.locator('#drift tbody tr').count()).toBe(detail.drift.length)
+    const withDistribution = detail.drift.filter((d) => d.distribution !== null)
+    expect(withDistribution.map((d) => d.column)).toContain('income')
+    for (const d of withDistribution) {
+      const spec = specs[`distribution:${d.target}:${d.column}`]!
+      const dist = d.distribution!
+      expect(spec.labels).toEqual(dist.kind === 'histogram' ? binLabels(dist.edges) : dist.categories)
+      expect(spec.series.map((s) => s.values)).toEqual([shares(dist.reference), shares(dist.current)])
+    }
+    // The verdict column agrees with the API for every row, and names the figure compared.
+    const verdicts = await w.page.$$eval('#drift tbody tr', (trs) => trs.map((tr) => [tr.children[1]!.textContent, tr.children[8]!.textContent, tr.children[9]!.textContent]))
+    expect(verdicts.map((v) => [v[0], v[1]])).toEqual(detail.drift.map((d) => [d.column, d.drift_detected ? 'drift' : 'ok']))
+    expect(verdicts.every((v) => /threshold|p-value/.test(v[2]!))).toBe(true)
+    const groups = detail.fairness.filter((f) => f.attribute === 'group' && f.group !== '' && f.metric === 'selection_rate')
+    expect(specs['fairness:group']!.labels).toEqual(groups.map((g) => g.group))
+    expect(specs['fairness:group']!.series[0]!.values).toEqual(groups.map((g) => g.value))
+    expect(specs['fairness:group']!.refLine!.value).toBeCloseTo(0.8 * Math.max(...groups.map((g) => g.value ?? 0)), 12)
+    const findings = detail.quality.filter((q) => q.value !== null && q.value > 0)
+    expect(await w.page.locator('#quality tbody tr').count()).toBe(findings.length)
+    expect(await w.page.locator('#performance tbody tr').count()).toBe(detail.performance.length)
+    await screenshot(w.page, 'ui-window')
+    expect(w.errors).toEqual([])
+    expect(w.offHost).toEqual([])
+    await w.page.close()
+  })
+
+  it('alerts page lists the API alerts', async () => {
+    const alerts = await all<AlertView>('/v1/alerts?status=all')
+    expect(alerts.length).toBeGreaterThan(0)
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await load(w, '#/alerts')
+    const rows = await w.page.$$eval('#alerts tbody tr', (trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[2]!.textContent, tr.children[4]!.textContent]))
+    expect(rows).toEqual(alerts.map((a) => [a.status, a.rule, a.subject]))
+    expect(await w.page.textContent('h1')).toBe(`Alerts (${alerts.filter((a) => a.status === 'firing').length} firing)`)
+    await screenshot(w.page, 'ui-alerts')
+    expect(w.errors).toEqual([])
+    expect(w.offHost).toEqual([])
+    await w.page.close()
+  })
+
+  it('on an open loopback server (embedded mode without tokens) the UI needs no token', async () => {
+    const open = await serve({ auth: 'open' }, (await buildUi()).out)
+    const w = await watchedPage(browser)
+    await w.page.goto(`${open}/#/`)
+    await w.page.waitForFunction('document.body.dataset.state === "ready"')
+    expect(await w.page.locator(`#models tr[data-model="${MODEL}"]`).count()).toBe(1)
+    expect(await w.page.locator('form.token').count()).toBe(0)
+    expect(w.errors).toEqual([])
+    await w.page.close()
+  })
+})
