@@ -8,7 +8,7 @@ describe('loadRuntimeConfig', () => {
     expect(c.kafka).toBeNull()
     expect(c.clickhouse.url).toBeNull()
     expect(c.clickhouse.database).toBe('driftwatch')
-    expect(c.topics).toEqual({ predictions: 'predictions', groundTruth: 'ground-truth', partitions: 6 })
+    expect(c.topics).toEqual({ predictions: 'predictions', groundTruth: 'ground-truth', partitions: 6, prefix: '' })
   })
 
   it('parses Kafka brokers and topic prefix', () => {
