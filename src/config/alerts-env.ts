@@ -16,6 +16,7 @@
  *   DRIFTWATCH_ALERTS_ENABLED              true (default) | false: run no alert service in this instance
  */
 import { z } from 'zod'
+import { problemLines } from '../validation-problems.js'
 
 export interface SmtpSettings {
   readonly url: string | null
@@ -62,7 +63,7 @@ const AlertEnvSchema = z.object({
 
 export function parseAlertChannelsEnv(env: Readonly<Record<string, string | undefined>>): { config: AlertChannelsConfig | null; problems: string[] } {
   const parsed = AlertEnvSchema.safeParse(env)
-  if (!parsed.success) return { config: null, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }
+  if (!parsed.success) return { config: null, problems: problemLines(parsed.error.issues) }
   const e = parsed.data
   const problems: string[] = []
   if (Boolean(e.GRAFANA_URL) !== Boolean(e.GRAFANA_API_TOKEN)) problems.push('GRAFANA_URL, GRAFANA_API_TOKEN: set both or neither')

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
+import { problemLines } from '../validation-problems.js'
 import { loadApiTokens, type ApiToken } from './api-tokens.js'
 import { parseAlertChannelsEnv, type AlertChannelsConfig } from './alerts-env.js'
 import { loadSecrets, type KafkaSecurity } from './secrets.js'
@@ -97,7 +98,7 @@ export function loadRuntimeConfig(env: Readonly<Record<string, string | undefine
   const secrets = loadSecrets(env)
   const alerts = parseAlertChannelsEnv(env)
   if (!parsed.success || tokens.problems.length || secrets.problems.length || alerts.problems.length) {
-    const problems = [...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []), ...tokens.problems, ...secrets.problems, ...alerts.problems]
+    const problems = [...problemLines(parsed.error?.issues ?? []), ...tokens.problems, ...secrets.problems, ...alerts.problems]
     throw new DriftwatchError('DW_CONFIG_INVALID', `invalid environment:\n  ${problems.join('\n  ')}`, { problems })
   }
   const e = parsed.data

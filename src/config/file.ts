@@ -3,9 +3,9 @@
  * every problem is reported with its path in the file.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { parse } from 'yaml'
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
+import { parseYamlWith } from '../validation-problems.js'
 import { CorrectionSchema, DriftThresholdsSchema } from '../metrics/drift/thresholds.js'
 import { durationSchema } from '../window/duration-schema.js'
 
@@ -101,17 +101,8 @@ const DEFAULT_MODEL: ModelConfig = ModelSchema.parse({ id: 'default' })
 export const DEFAULT_FILE_CONFIG: FileConfig = FileConfigSchema.parse({})
 
 export function parseFileConfig(text: string, fileName: string): FileConfig {
-  let raw: unknown
-  try {
-    raw = parse(text) ?? {}
-  } catch (e) {
-    throw new DriftwatchError('DW_CONFIG_INVALID', `${fileName}: not valid YAML: ${(e as Error).message}`)
-  }
-  const parsed = FileConfigSchema.safeParse(raw)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${fileName}: ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-    throw new DriftwatchError('DW_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`, { problems })
-  }
+  const parsed = parseYamlWith(FileConfigSchema, text, fileName)
+  if (!parsed.ok) throw new DriftwatchError('DW_CONFIG_INVALID', `invalid configuration:\n  ${parsed.problems.join('\n  ')}`, { problems: parsed.problems })
   const ids = parsed.data.models.map((m) => m.id)
   const dup = ids.find((id, i) => ids.indexOf(id) !== i)
   if (dup) throw new DriftwatchError('DW_CONFIG_INVALID', `invalid configuration:\n  ${fileName}: models: model id "${dup}" is listed twice`, { problems: [`models: duplicate id ${dup}`] })

@@ -21,9 +21,9 @@
  * Validated once; every problem is reported with its path, as src/config/file.ts does.
  * Pure: the CLI reads the file and passes the text.
  */
-import { parse } from 'yaml'
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
+import { parseYamlWith } from '../validation-problems.js'
 import { CorrectionSchema, ThresholdSettingSchema } from '../metrics/drift/index.js'
 
 // The thresholds syntax is shared with driftwatch.yaml (src/metrics/drift/thresholds.ts).
@@ -53,16 +53,7 @@ export type ThresholdSetting = z.infer<typeof Threshold>
 export const DEFAULT_REPORT_CONFIG: ReportConfig = ReportConfigSchema.parse({})
 
 export function parseReportConfig(text: string, fileName: string): ReportConfig {
-  let raw: unknown
-  try {
-    raw = parse(text) ?? {}
-  } catch (e) {
-    throw new DriftwatchError('DW_CONFIG_INVALID', `${fileName}: not valid YAML: ${(e as Error).message}`)
-  }
-  const parsed = ReportConfigSchema.safeParse(raw)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${fileName}: ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-    throw new DriftwatchError('DW_CONFIG_INVALID', `invalid model file:\n  ${problems.join('\n  ')}`, { problems })
-  }
+  const parsed = parseYamlWith(ReportConfigSchema, text, fileName)
+  if (!parsed.ok) throw new DriftwatchError('DW_CONFIG_INVALID', `invalid model file:\n  ${parsed.problems.join('\n  ')}`, { problems: parsed.problems })
   return parsed.data
 }

@@ -2,8 +2,8 @@
  * Parses and validates rule files. Pure: the caller reads the files. Every problem is reported
  * as `<file>: <path>: <reason>`, all of them at once, as DW_CONFIG_INVALID (exit 2).
  */
-import { parse } from 'yaml'
 import { DriftwatchError } from '../errors.js'
+import { parseYamlWith } from '../validation-problems.js'
 import { RuleFileSchema, type FileSilence, type Rule } from './schema.js'
 
 export interface RuleSet {
@@ -22,18 +22,8 @@ interface Parsed {
 }
 
 function parseOne(text: string, fileName: string): Parsed {
-  let raw: unknown
-  try {
-    raw = parse(text) ?? {}
-  } catch (e) {
-    return { rules: [], silences: [], problems: [`${fileName}: not valid YAML: ${(e as Error).message.split('\n')[0]}`] }
-  }
-  const parsed = RuleFileSchema.safeParse(raw)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${fileName}: ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-    return { rules: [], silences: [], problems }
-  }
-  return { ...parsed.data, problems: [] }
+  const parsed = parseYamlWith(RuleFileSchema, text, fileName)
+  return parsed.ok ? { ...parsed.data, problems: [] } : { rules: [], silences: [], problems: parsed.problems }
 }
 
 /** Validates several files together: rule names are unique across them. */
