@@ -17,6 +17,7 @@
  * - A deterministic sample of at most `sampleSize` values per numerical feature and of the
  *   score (evaluation.maxSampleSize), for KS and Wasserstein.
  */
+import { own } from '../metrics/own.js'
 import type { ModelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import { buildProfile, compareText, isMissing, type ColumnKind, type FeatureValue, type ReferenceProfile, type Row, type TargetNames } from '../metrics/profile/index.js'
@@ -50,7 +51,7 @@ function featureColumns(columns: readonly string[], o: BaselineOptions): string[
 export function csvBaselineTable(table: CsvTable, o: BaselineOptions): BaselineTable {
   const types: Record<string, CellType> = { [o.targets.score]: 'number' }
   for (const f of featureColumns(table.columns, o)) {
-    const kind = o.model.features[f] ?? streamKind(table.records.map((r) => parseCell(r[f], 'number')))
+    const kind = own(o.model.features, f) ?? streamKind(table.records.map((r) => parseCell(r[f], 'number')))
     types[f] = kind === 'numerical' ? 'number' : 'text'
   }
   return { columns: table.columns, rows: typeRecords(table.records, types) }
@@ -94,7 +95,7 @@ export function baselineProfile(table: BaselineTable, o: BaselineOptions): Refer
     const why = features.length === 0 ? 'there is no feature column' : `configured feature(s) ${missing.join(', ')} not in the file`
     throw new DriftwatchError('DW_FILE_INVALID', `cannot build the baseline: ${why}`)
   }
-  const kinds = Object.fromEntries(features.map((f) => [f, o.model.features[f] ?? streamKind(table.rows.map((r) => r[f]))]))
+  const kinds = Object.fromEntries(features.map((f) => [f, own(o.model.features, f) ?? streamKind(table.rows.map((r) => r[f]))]))
   const task = o.model.task === 'regression' ? undefined : o.model.task
   return buildProfile(table.rows, {
     features,

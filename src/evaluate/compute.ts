@@ -5,6 +5,7 @@
  * streaming detectors and the model comparison need more than one window (./detectors.ts,
  * ./comparison.ts).
  */
+import { own } from '../metrics/own.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
 import { fairnessAccumulator } from '../metrics/fairness/index.js'
 import { accuracy, calibratedCbpe, confusionAccumulator, f1, fitCbpeCalibration, precision, recall, scoreHistogramAccumulator } from '../metrics/performance/index.js'
@@ -47,13 +48,13 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
 
   const thresholds = ctx.thresholds ?? {}
   const numericRow = (target: DriftRow['target'], column: string, key: string) => {
-    const size = (ref.numeric[key] ?? cur.numeric[key] ?? [0]).length
+    const size = (own(ref.numeric, key) ?? own(cur.numeric, key) ?? [0]).length
     const zeros = new Array<number>(size).fill(0)
     return numericalDrift(
       target, column,
-      { counts: ref.numeric[key] ?? zeros, sample: reference.samples.get(key) ?? [] },
-      { counts: cur.numeric[key] ?? zeros, sample: current.samples.get(key) ?? [] },
-      target === 'feature' ? thresholds[column] : undefined,
+      { counts: own(ref.numeric, key) ?? zeros, sample: reference.samples.get(key) ?? [] },
+      { counts: own(cur.numeric, key) ?? zeros, sample: current.samples.get(key) ?? [] },
+      target === 'feature' ? own(thresholds, column) : undefined,
     )
   }
   const share = (rows: DriftRow[]) =>
@@ -68,7 +69,7 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
   }
   const features = decideFeatures([
     ...numeric.map((f) => numericRow('feature', f, f)),
-    ...categorical.map((f) => categoricalDrift('feature', f, ref.categorical[f] ?? {}, cur.categorical[f] ?? {}, thresholds[f])),
+    ...categorical.map((f) => categoricalDrift('feature', f, own(ref.categorical, f) ?? {}, own(cur.categorical, f) ?? {}, own(thresholds, f))),
   ])
   const drift = [...features]
   const task = ctx.task ?? 'binary'

@@ -14,6 +14,7 @@
  * (evaluated, extreme) features, summed in ascending key order, so they are deterministic; the
  * mean equals the accumulator's up to float summation order (~1e-16 relative).
  */
+import { own } from '../metrics/own.js'
 import { OUTLIER_THRESHOLD, type OutlierSummary } from '../metrics/quality/index.js'
 import type { DriftRow } from './drift-rows.js'
 import type { Partial } from './partial-state.js'
@@ -63,12 +64,12 @@ export function qualityRows(cur: Partial, features: readonly DriftRow[], bounds:
   const rows: QualityRow[] = features.map((r) => ({ feature: r.column, metric: 'missing_rate', value: ratio(cur.missing[r.column] ?? 0, cur.predictions), n: cur.predictions }))
   for (const r of features) {
     if (r.column_kind !== 'categorical' || r.n_current === 0) continue
-    const unseen = r.unseen_categories.reduce((s, c) => s + (cur.categorical[r.column]?.[c] ?? 0), 0)
+    const unseen = r.unseen_categories.reduce((s, c) => s + (own(own(cur.categorical, r.column) ?? {}, c) ?? 0), 0)
     rows.push({ feature: r.column, metric: 'new_category_rate', value: ratio(unseen, r.n_current), n: r.n_current })
   }
   for (const feature of Object.keys(bounds.ranges).sort()) {
-    const checked = cur.rangeChecked[feature] ?? 0
-    rows.push({ feature, metric: 'out_of_range_rate', value: ratio(cur.outOfRange[feature] ?? 0, checked), n: checked })
+    const checked = own(cur.rangeChecked, feature) ?? 0
+    rows.push({ feature, metric: 'out_of_range_rate', value: ratio(own(cur.outOfRange, feature) ?? 0, checked), n: checked })
   }
   if (Object.keys(bounds.tails).length + Object.keys(bounds.usual).length > 0) {
     const o = outlierSummary(cur.outliers)

@@ -6,6 +6,7 @@
  * Column names map to the partial's keys as src/evaluate/compute.ts writes them: prediction
  * 'score' -> __score__, 'value' -> __value__, 'class' -> __class__; label -> labelCounts.
  */
+import { own } from '../metrics/own.js'
 import type { Distribution } from './types.js'
 
 /** The parts of a stored partial (src/evaluate/partial-state.ts) a distribution needs. */
@@ -18,22 +19,23 @@ export interface CountsPartial {
 export const emptyCounts = (): CountsPartial => ({ numeric: {}, categorical: {}, labelCounts: {} })
 
 function sumRecords(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
-  const out: Record<string, number> = { ...a }
-  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v
+  const out = Object.assign(Object.create(null) as Record<string, number>, a)
+  for (const [k, v] of Object.entries(b)) out[k] = (own(out, k) ?? 0) + v
   return out
 }
 
 /** Sums the counts of partition partials (numeric bins elementwise, categories by name). */
 export function mergeCounts(parts: readonly Partial<CountsPartial>[]): CountsPartial {
-  const numeric: Record<string, number[]> = {}
-  const categorical: Record<string, Record<string, number>> = {}
-  let labelCounts: Record<string, number> = {}
+  // Null-prototype: feature and category names are user data (`__proto__` is a valid name).
+  const numeric = Object.create(null) as Record<string, number[]>
+  const categorical = Object.create(null) as Record<string, Record<string, number>>
+  let labelCounts = Object.create(null) as Record<string, number>
   for (const p of parts) {
     for (const [k, counts] of Object.entries(p.numeric ?? {})) {
       const into = (numeric[k] ??= new Array<number>(counts.length).fill(0))
       counts.forEach((c, i) => (into[i] = (into[i] ?? 0) + c))
     }
-    for (const [k, counts] of Object.entries(p.categorical ?? {})) categorical[k] = sumRecords(categorical[k] ?? {}, counts)
+    for (const [k, counts] of Object.entries(p.categorical ?? {})) categorical[k] = sumRecords(own(categorical, k) ?? {}, counts)
     labelCounts = sumRecords(labelCounts, p.labelCounts ?? {})
   }
   return { numeric, categorical, labelCounts }
@@ -43,7 +45,7 @@ const PREDICTION_KEYS: Record<string, string> = { score: '__score__', value: '__
 
 function categories(reference: Readonly<Record<string, number>>, current: Readonly<Record<string, number>>): Distribution {
   const names = [...new Set([...Object.keys(reference), ...Object.keys(current)])].sort()
-  return { kind: 'categories', categories: names, reference: names.map((c) => reference[c] ?? 0), current: names.map((c) => current[c] ?? 0) }
+  return { kind: 'categories', categories: names, reference: names.map((c) => own(reference, c) ?? 0), current: names.map((c) => own(current, c) ?? 0) }
 }
 
 /**
@@ -59,16 +61,16 @@ export function distributionOf(
   const key = target === 'prediction' ? PREDICTION_KEYS[column] : target === 'feature' ? column : undefined
   if (key === undefined) return null
   const edges = reference.edges.get(key)
-  const ref = reference.partial.numeric[key]
-  const cur = current.numeric[key]
+  const ref = own(reference.partial.numeric, key)
+  const cur = own(current.numeric, key)
   if (edges && (ref || cur)) {
     const size = edges.length + 1
     const zeros = new Array<number>(size).fill(0)
     if ((ref ?? zeros).length !== size || (cur ?? zeros).length !== size) return null
     return { kind: 'histogram', edges: [...edges], reference: [...(ref ?? zeros)], current: [...(cur ?? zeros)] }
   }
-  const refCats = reference.partial.categorical[key]
-  const curCats = current.categorical[key]
+  const refCats = own(reference.partial.categorical, key)
+  const curCats = own(current.categorical, key)
   if (refCats || curCats) return categories(refCats ?? {}, curCats ?? {})
   return null
 }

@@ -8,6 +8,7 @@
  * so drift_detected compares the adjusted p-value with the threshold, and drift_share is the
  * share of drifted features among those that could be evaluated.
  */
+import { own } from '../metrics/own.js'
 import { DriftwatchError } from '../errors.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
 import { type ColumnKind, readTargets, resolveTask, type TargetColumns } from '../metrics/profile/index.js'
@@ -49,14 +50,14 @@ export function buildReport({ reference, current, roles, kinds, config, notes: i
   const curTargets = readTargets(curColumns, spec)
 
   const drifts = roles.features.map((name) => {
-    const kind = kinds[name] ?? 'categorical'
-    return { name, drift: columnDrift(name, kind, columnOf(reference, name), columnOf(current, name), config.thresholds[name]) }
+    const kind = own(kinds, name) ?? 'categorical'
+    return { name, drift: columnDrift(name, kind, columnOf(reference, name), columnOf(current, name), own(config.thresholds, name)) }
   })
   const dataset = datasetDriftShare(
     drifts.map(({ name, drift }) => ({ feature: name, result: drift.selected, threshold: drift.threshold, status: drift.status })),
     { correction: config.correction },
   )
-  const features: Record<string, FeatureDriftJson> = {}
+  const features = Object.create(null) as Record<string, FeatureDriftJson>
   drifts.forEach(({ name, drift }, i) => {
     const verdict = dataset.features[i]
     const adjusted = verdict?.adjustedPValue
