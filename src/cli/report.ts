@@ -16,6 +16,7 @@ import { Option } from 'commander'
 import { parse } from 'csv-parse/sync'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import {
+  type CellSource,
   type CsvTable,
   csvCells,
   currentOnlyReport,
@@ -26,9 +27,10 @@ import {
   needsReference,
   parseGates,
   parseReportConfig,
-  reportFromCsv,
+  reportFromCells,
 } from '../report/index.js'
 import { EXIT, type RegisterCommand } from './command.js'
+import { type EngineFiles, openEngineFiles } from './report-files.js'
 
 export interface ReportCommandOptions {
   /** Optional when every --fail-on gate is a performance.* or fairness.* gate. */
@@ -50,9 +52,12 @@ export interface ReportIo {
   readonly writeFile: (path: string, text: string) => void
   readonly stdout: (text: string) => void
   readonly stderr: (text: string) => void
+  /** Reads the input files with the ClickHouse engine (CSV and Parquet); without it, CSV text via readFile. */
+  readonly openFiles?: typeof openEngineFiles
 }
 
 const nodeIo: ReportIo = {
+  openFiles: openEngineFiles,
   exists: existsSync,
   readFile: (path) => readFileSync(path, 'utf8'),
   writeFile: (path, text) => writeFileSync(path, text),
@@ -64,16 +69,18 @@ const BAD_INPUT = new Set(['DW_FILE_NOT_FOUND', 'DW_FILE_INVALID', 'DW_CONFIG_IN
 
 const list = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0)
 
-/** The table without the --exclude columns; naming a column neither file has is a usage error. */
-function excludeColumns(tables: readonly CsvTable[], excluded: readonly string[]): CsvTable[] {
-  const unknown = excluded.filter((c) => !tables.some((t) => t.columns.includes(c)))
+/** The sources without the --exclude columns; naming a column neither file has is a usage error. */
+function excludeColumns(sources: readonly CellSource[], excluded: readonly string[]): CellSource[] {
+  const unknown = excluded.filter((c) => !sources.some((t) => t.columns.includes(c)))
   if (unknown.length > 0) throw new DriftwatchError('DW_CONFIG_INVALID', `--exclude: no column ${unknown.map((c) => `"${c}"`).join(', ')} in the input files`)
-  if (excluded.length === 0) return [...tables]
   const drop = new Set(excluded)
-  return tables.map((t) => ({
-    columns: t.columns.filter((c) => !drop.has(c)),
-    records: t.records.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !drop.has(k)))),
-  }))
+  return sources.map((t) => ({ columns: t.columns.filter((c) => !drop.has(c)), rowCount: t.rowCount, cells: (name) => t.cells(name) }))
+}
+
+/** The files' cells: through the engine when the io has it, else CSV text parsed in memory. */
+function openInputs(io: ReportIo, paths: readonly { path: string; what: string }[]): EngineFiles {
+  if (io.openFiles) return io.openFiles(paths)
+  return { sources: paths.map(({ path, what }) => csvCells(parseCsv(readText(io, path, what), path))), close: () => {} }
 }
 
 function readText(io: ReportIo, path: string, what: string): string {
@@ -115,12 +122,17 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
     }
     const config = options.config ? parseReportConfig(readText(io, options.config, 'model file'), options.config) : DEFAULT_REPORT_CONFIG
     const extraProtected = list(options.protected)
-    const parsed = [
-      parseCsv(readText(io, options.current, 'current file'), options.current),
-      ...(options.reference === undefined ? [] : [parseCsv(readText(io, options.reference, 'reference file'), options.reference)]),
-    ]
-    const [current, reference] = excludeColumns(parsed, list(options.exclude)) as [CsvTable, CsvTable | undefined]
-    const report = reference ? reportFromCsv(reference, current, config, extraProtected) : currentOnlyReport(csvCells(current), config, extraProtected)
+    const files = openInputs(io, [
+      { path: options.current, what: 'current file' },
+      ...(options.reference === undefined ? [] : [{ path: options.reference, what: 'reference file' }]),
+    ])
+    let report
+    try {
+      const [current, reference] = excludeColumns(files.sources, list(options.exclude)) as [CellSource, CellSource | undefined]
+      report = reference ? reportFromCells(reference, current, config, extraProtected) : currentOnlyReport(current, config, extraProtected)
+    } finally {
+      files.close()
+    }
     const text = options.format === 'text' ? formatText(report) : `${JSON.stringify(report, null, 2)}\n`
     if (options.output) io.writeFile(options.output, text)
     else io.stdout(text)
@@ -143,8 +155,8 @@ export const registerReportCommand: RegisterCommand = (program, ctx) => {
   program
     .command('report')
     .description('compare a current CSV with a reference CSV: feature drift, performance, fairness, data quality')
-    .option('--reference <file>', 'reference data: CSV with a header row (features, and optionally label, prediction, score); optional with performance/fairness gates only')
-    .requiredOption('--current <file>', 'current data, same columns')
+    .option('--reference <file>', 'reference data: CSV with a header row or Parquet (*.parquet) (features, and optionally label, prediction, score); optional with performance/fairness gates only')
+    .requiredOption('--current <file>', 'current data, same columns (CSV, or Parquet: *.parquet)')
     .option('--config <file>', 'model file (YAML): feature kinds, positive class, protected attributes, thresholds (docs/report.md)')
     .option('--protected <columns>', 'protected attributes for the fairness section, comma-separated')
     .option('--exclude <columns>', 'columns to leave out of the report, comma-separated')
