@@ -34,14 +34,14 @@ import {
   referenceBinEdges,
   selectDriftMethod,
   wasserstein,
-  wassersteinDistance,
   zTest,
 } from '../metrics/drift/index.js'
-import { compareText, type FeatureValue, readCategory, readNumber } from '../metrics/profile/index.js'
+import { compareText, type FeatureValue } from '../metrics/profile/index.js'
 import type { StatResult } from '../metrics/types.js'
 import { DriftwatchError } from '../errors.js'
 import { TEST_METHODS, type ThresholdSetting } from './config.js'
 import { categoryDistribution, finiteRange, numericDistribution } from './distribution.js'
+import { categoryValues, distinctCount, numberValues } from './column-values.js'
 import { type FeatureDriftJson, num, type TestJson } from './types.js'
 
 export const UNSEEN_LISTED = 20
@@ -101,7 +101,8 @@ function categoricalStats(reference: readonly string[], current: readonly string
 function numericalStats(reference: readonly number[], current: readonly number[]): Stats {
   const refFinite = reference.filter(Number.isFinite)
   const curFinite = current.filter(Number.isFinite)
-  const choice = selectDriftMethod('numerical', refFinite.length, new Set([...refFinite, ...curFinite]).size)
+  const distinct = distinctCount(refFinite, curFinite)
+  const choice = selectDriftMethod('numerical', refFinite.length, distinct)
   const edges = referenceBinEdges(reference)
   const rc = binCounts(edges, reference).counts
   const cc = binCounts(edges, current).counts
@@ -116,7 +117,8 @@ function numericalStats(reference: readonly number[], current: readonly number[]
   let json: Partial<FeatureDriftJson> = {
     ks: test(results['ks'] as StatResult),
     wasserstein: num(results['wasserstein']?.score),
-    wasserstein_distance: num(wassersteinDistance(reference, current).score),
+    // wasserstein() reports the raw distance it normed (wassersteinDistance's value, not recomputed).
+    wasserstein_distance: num(results['wasserstein']?.params['distance'] as number),
     psi: num(results['psi']?.score),
     jensen_shannon: num(results['jensenshannon']?.score),
     hellinger: num(results['hellinger']?.score),
@@ -133,16 +135,8 @@ function numericalStats(reference: readonly number[], current: readonly number[]
   return { results, json, counts: [refFinite.length, curFinite.length], choice }
 }
 
-const numbers = (xs: readonly FeatureValue[]): number[] =>
-  xs.flatMap((v) => {
-    const r = readNumber(v)
-    return r.kind === 'value' ? [r.value] : []
-  })
-const categories = (xs: readonly FeatureValue[]): string[] =>
-  xs.flatMap((v) => {
-    const r = readCategory(v)
-    return r.kind === 'value' ? [r.value] : []
-  })
+const numbers = numberValues
+const categories = categoryValues
 
 export function columnDrift(
   name: string,
