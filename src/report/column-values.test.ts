@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type FeatureValue, readCategory, readNumber } from '../metrics/profile/index.js'
-import { categoryValues, distinctCount, numberValues } from './column-values.js'
+import { categoryValues, distinctCount, distinctCountSorted, numberValues, sortedValues } from './column-values.js'
 
 const mixed: FeatureValue[] = [1.5, null, undefined, Number.NaN, Number.POSITIVE_INFINITY, -0, 'text', '', true, false, 3, Number.NEGATIVE_INFINITY]
 
@@ -29,5 +29,8 @@ describe('column values for the drift statistics', () => {
     expect(distinctCount(a, b)).toBe(new Set([...a, ...b]).size)
     expect(distinctCount([], [])).toBe(0)
     expect(distinctCount([2, 2], [2])).toBe(1)
+    expect(distinctCountSorted(sortedValues(a), sortedValues(b))).toBe(new Set([...a, ...b]).size)
+    expect(distinctCountSorted([], [-0, 0, 1])).toBe(2)
+    expect(sortedValues([3, -0, 1, 0])).toEqual([-0, 0, 1, 3])
   })
 })

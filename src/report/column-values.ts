@@ -33,3 +33,22 @@ export function distinctCount(a: readonly number[], b: readonly number[]): numbe
   for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) n++
   return n
 }
+
+/** The values sorted ascending (numerically, -0 before +0), as a plain array. */
+export function sortedValues(xs: readonly number[]): number[] {
+  return Array.from(Float64Array.from(xs).sort())
+}
+
+/** distinctCount of two samples already sorted ascending: one merge pass. */
+export function distinctCountSorted(a: readonly number[], b: readonly number[]): number {
+  let i = 0
+  let j = 0
+  let n = 0
+  let last = Number.NaN
+  while (i < a.length || j < b.length) {
+    const x = j >= b.length || (i < a.length && (a[i] as number) <= (b[j] as number)) ? (a[i++] as number) : (b[j++] as number)
+    if (n === 0 || x !== last) n++
+    last = x
+  }
+  return n
+}

@@ -41,7 +41,7 @@ import type { StatResult } from '../metrics/types.js'
 import { DriftwatchError } from '../errors.js'
 import { TEST_METHODS, type ThresholdSetting } from './config.js'
 import { categoryDistribution, finiteRange, numericDistribution } from './distribution.js'
-import { categoryValues, distinctCount, numberValues } from './column-values.js'
+import { categoryValues, distinctCountSorted, numberValues, sortedValues } from './column-values.js'
 import { type FeatureDriftJson, num, type TestJson } from './types.js'
 
 export const UNSEEN_LISTED = 20
@@ -101,14 +101,18 @@ function categoricalStats(reference: readonly string[], current: readonly string
 function numericalStats(reference: readonly number[], current: readonly number[]): Stats {
   const refFinite = reference.filter(Number.isFinite)
   const curFinite = current.filter(Number.isFinite)
-  const distinct = distinctCount(refFinite, curFinite)
+  // Sorted once: every statistic below keeps the finite values and sorts them again, which
+  // costs little on sorted input (the values, and so the results, are the same).
+  const refSorted = sortedValues(refFinite)
+  const curSorted = sortedValues(curFinite)
+  const distinct = distinctCountSorted(refSorted, curSorted)
   const choice = selectDriftMethod('numerical', refFinite.length, distinct)
-  const edges = referenceBinEdges(reference)
-  const rc = binCounts(edges, reference).counts
-  const cc = binCounts(edges, current).counts
+  const edges = referenceBinEdges(refSorted)
+  const rc = binCounts(edges, refSorted).counts
+  const cc = binCounts(edges, curSorted).counts
   const results: Record<string, StatResult> = {
-    ks: ks(reference, current),
-    wasserstein: wasserstein(reference, current),
+    ks: ks(refSorted, curSorted),
+    wasserstein: wasserstein(refSorted, curSorted),
     psi: psi(rc, cc),
     jensenshannon: jensenShannon(rc, cc),
     hellinger: hellinger(rc, cc),
@@ -123,7 +127,7 @@ function numericalStats(reference: readonly number[], current: readonly number[]
     jensen_shannon: num(results['jensenshannon']?.score),
     hellinger: num(results['hellinger']?.score),
     kl: num(results['kl']?.score),
-    distribution: numericDistribution(edges, rc, cc, finiteRange(refFinite, curFinite)),
+    distribution: numericDistribution(edges, rc, cc, finiteRange(refSorted, curSorted)),
   }
   if (choice.treatedAs === 'categorical') {
     // Few values: compared as categories of their values too; the categorical tests decide.
