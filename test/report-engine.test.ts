@@ -76,6 +76,14 @@ describe('driftwatch report on the ClickHouse engine', () => {
     expect(r.stdout).toBe(expected)
   })
 
+  it('--progress: columns read on stderr, the report unchanged on stdout', async () => {
+    const r = await cli(['--reference', REFERENCE, '--current', CURRENT, '--protected', 'gender', '--progress'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(expected)
+    // 8 features and 3 targets of the reference (gender is a feature), the same 11 of the current.
+    expect(r.stderr).toContain('driftwatch report: columns read: 22/22 (100%)\n')
+  })
+
   it('Parquet input (typed columns written by chDB): the same report', async () => {
     const r = await cli(['--reference', join(dir, 'reference.parquet'), '--current', join(dir, 'current.parquet'), '--protected', 'gender'])
     expect(r.stderr).toBe('')

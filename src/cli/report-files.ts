@@ -8,6 +8,8 @@
  * - Each report opens a private chDB session in a fresh temporary directory and removes it at
  *   the end: a chDB data directory belongs to one process, and `driftwatch start` may hold its
  *   own in another process at the same time (test/report-engine.test.ts checks both run).
+ * - Memory: the load inserts in blocks of 64k rows (not ClickHouse's default of a million, a
+ *   whole file's strings at once), on two threads; the table lives on disk in the session.
  * - Rows keep one order for every column: each row is numbered once at load (rowNumberInAllBlocks)
  *   and every column is read ORDER BY that number.
  * - CSV cells are read as text (Nullable(String)); Parquet values are written as text by
@@ -96,7 +98,8 @@ function load(session: Session, path: string, table: string): CellSource {
   try {
     session.query(
       `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY __row AS ${select}
-       SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0`,
+       SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0,
+                max_threads = 2, min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216`,
     )
   } catch (e) {
     throw engineError(path, e)

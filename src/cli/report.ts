@@ -28,8 +28,10 @@ import {
   parseGates,
   parseReportConfig,
   reportFromCells,
+  type ReportProgress,
 } from '../report/index.js'
 import { EXIT, type RegisterCommand } from './command.js'
+import { progress, type Progress } from './progress.js'
 import { type EngineFiles, openEngineFiles } from './report-files.js'
 
 export interface ReportCommandOptions {
@@ -42,6 +44,8 @@ export interface ReportCommandOptions {
   readonly exclude?: string
   /** CI gates (src/report/gates.ts): exit 3 when one fails. */
   readonly failOn?: string
+  /** Progress on stderr even when it is not a terminal. */
+  readonly progress?: boolean
   readonly format?: 'json' | 'text'
   readonly output?: string
 }
@@ -54,10 +58,13 @@ export interface ReportIo {
   readonly stderr: (text: string) => void
   /** Reads the input files with the ClickHouse engine (CSV and Parquet); without it, CSV text via readFile. */
   readonly openFiles?: typeof openEngineFiles
+  /** Whether stderr is a terminal (progress is shown there by default). */
+  readonly stderrIsTTY?: boolean
 }
 
 const nodeIo: ReportIo = {
   openFiles: openEngineFiles,
+  stderrIsTTY: process.stderr.isTTY === true,
   exists: existsSync,
   readFile: (path) => readFileSync(path, 'utf8'),
   writeFile: (path, text) => writeFileSync(path, text),
@@ -75,6 +82,19 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
   if (unknown.length > 0) throw new DriftwatchError('DW_CONFIG_INVALID', `--exclude: no column ${unknown.map((c) => `"${c}"`).join(', ')} in the input files`)
   const drop = new Set(excluded)
   return sources.map((t) => ({ columns: t.columns.filter((c) => !drop.has(c)), rowCount: t.rowCount, cells: (name) => t.cells(name) }))
+}
+
+/** Columns read, on stderr: a bar on a terminal, or lines every 10% with --progress. */
+function columnProgress(io: ReportIo, options: ReportCommandOptions): (ReportProgress & { stop(): void }) | undefined {
+  if (!options.progress && !io.stderrIsTTY) return undefined
+  let bar: Progress | undefined
+  return {
+    start: (columns) => {
+      bar = progress('driftwatch report: columns read', columns)
+    },
+    column: () => bar?.increment(1),
+    stop: () => bar?.stop(),
+  }
 }
 
 /** The files' cells: through the engine when the io has it, else CSV text parsed in memory. */
@@ -127,10 +147,12 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
       ...(options.reference === undefined ? [] : [{ path: options.reference, what: 'reference file' }]),
     ])
     let report
+    const bar = columnProgress(io, options)
     try {
       const [current, reference] = excludeColumns(files.sources, list(options.exclude)) as [CellSource, CellSource | undefined]
-      report = reference ? reportFromCells(reference, current, config, extraProtected) : currentOnlyReport(current, config, extraProtected)
+      report = reference ? reportFromCells(reference, current, config, extraProtected, bar) : currentOnlyReport(current, config, extraProtected)
     } finally {
+      bar?.stop()
       files.close()
     }
     const text = options.format === 'text' ? formatText(report) : `${JSON.stringify(report, null, 2)}\n`
@@ -162,6 +184,7 @@ export const registerReportCommand: RegisterCommand = (program, ctx) => {
     .option('--exclude <columns>', 'columns to leave out of the report, comma-separated')
     .option('--fail-on <gates>', "CI gates, e.g. 'drift_share>0.3, performance.f1<0.8': exit 3 when one holds (docs/report.md)")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'text']).default('json'))
+    .option('--progress', 'show progress on stderr even when it is not a terminal (always shown on a terminal)')
     .option('--output <file>', 'write the report to this file instead of standard output')
     .action((o: ReportCommandOptions) => ctx.run(() => runReport(o)))
 }
