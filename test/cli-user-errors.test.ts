@@ -108,7 +108,7 @@ describe('driftwatch CLI: user mistakes are one actionable line', () => {
     expectOneLine(await driftwatch(['backfill', 'labels', '--file', folder]), 2, 'DW_FILE_INVALID', /it is a directory/)
     expectOneLine(await driftwatch(['backfill', 'labels', '--file', join(dir, 'missing.csv')]), 2, 'DW_FILE_NOT_FOUND', /missing\.csv/)
     expectOneLine(await driftwatch(['baseline', '--model', 'm', '--file', folder]), 2, 'DW_FILE_INVALID', /it is a directory/)
-    expectOneLine(await driftwatch(['report', '--current', csv]), 2, '', /required option '--reference <file>' not specified \(see --help\)/)
+    expectOneLine(await driftwatch(['report', '--current', csv]), 2, 'DW_CONFIG_INVALID', /--reference <file> is required/)
     expectOneLine(await driftwatch(['report', '--reference', csv, '--current', csv, '--format', 'xml']), 2, '', /'xml' is invalid/)
     expectOneLine(await driftwatch(['statsu']), 2, '', /unknown command 'statsu'/)
     expectOneLine(await driftwatch(['migrate'], embeddedEnv({ DRIFTWATCH_HTTP_PORT: 'eighty', CLICKHOUSE_DATABASE: 'my-db' })), 2, 'DW_CONFIG_INVALID', /CLICKHOUSE_DATABASE: .*; DRIFTWATCH_HTTP_PORT: /)

@@ -7,8 +7,8 @@
    (normal, lognormal, uniform, integer), 2 categorical, label, prediction, score; drift injected
    in 4 numeric features and one categorical. Also writes them as Parquet (pyarrow) when
    pyarrow is installed, to time the Parquet path.
-2. Runs each tool in its own child process, one after the other, and measures wall time and
-   peak RSS of that process tree (/usr/bin/time -v "Maximum resident set size"; ru_maxrss of
+2. Runs each tool in its own child process, one after the other (driftwatch first), and
+   measures wall time, CPU time (user + system) and peak RSS of that process (/usr/bin/time -v "Maximum resident set size"; ru_maxrss of
    the child as fallback):
    - Evidently (pip install 'evidently==0.7.*' pyarrow): pandas.read_csv of both files, then
      Report([DataDriftPreset()]).run(current, reference). Reading the files is included, as it
@@ -103,6 +103,8 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
     t0 = time.perf_counter()
     p = subprocess.run(timed, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
+    cpu = [re.search(rf"{k} time \(seconds\): ([\d.]+)", p.stderr) for k in ("User", "System")]
+    cpu_s = round(sum(float(c.group(1)) for c in cpu), 2) if all(cpu) else None
     rss_kib = None
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
     if m:
@@ -111,7 +113,7 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
         import resource
 
         rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"exit_code": p.returncode, "wall_s": round(wall, 3), "peak_rss_mib": round(rss_kib / 1024, 1), "stdout": p.stdout[-2000:], "stderr": p.stderr[-2000:] if p.returncode else ""}
+    return {"exit_code": p.returncode, "wall_s": round(wall, 3), "cpu_s": cpu_s, "peak_rss_mib": round(rss_kib / 1024, 1), "stdout": p.stdout[-2000:], "stderr": p.stderr[-2000:] if p.returncode else ""}
 
 
 def main() -> None:
@@ -136,17 +138,6 @@ def main() -> None:
         "files": files,
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(), "loadavg_before": os.getloadavg()},
     }
-    if not a.skip_evidently:
-        import evidently
-
-        ev = measure([sys.executable, "-c", EVIDENTLY_CHILD, files["reference_csv"], files["current_csv"]])
-        try:
-            ev.update(json.loads(ev["stdout"].strip().splitlines()[-1]))
-        except (ValueError, IndexError):
-            pass
-        ev.pop("stdout", None)
-        results["evidently"] = {"version": evidently.__version__, **ev}
-        print(f"evidently: {ev['wall_s']} s, {ev['peak_rss_mib']} MiB", file=sys.stderr)
     out_json = directory / "driftwatch-report.json"
     dw = measure(["node", str(ROOT / "bin" / "driftwatch.js"), "report", "--reference", files["reference_csv"], "--current", files["current_csv"], "--output", str(out_json)])
     dw.pop("stdout", None)
@@ -161,8 +152,21 @@ def main() -> None:
         pq.pop("stdout", None)
         results["driftwatch_parquet"] = pq
         print(f"driftwatch parquet: {pq['wall_s']} s, {pq['peak_rss_mib']} MiB", file=sys.stderr)
+    if not a.skip_evidently:
+        import evidently
+
+        ev = measure([sys.executable, "-c", EVIDENTLY_CHILD, files["reference_csv"], files["current_csv"]])
+        try:
+            ev.update(json.loads(ev["stdout"].strip().splitlines()[-1]))
+        except (ValueError, IndexError):
+            pass
+        ev.pop("stdout", None)
+        results["evidently"] = {"version": evidently.__version__, **ev}
+        print(f"evidently: {ev['wall_s']} s, {ev['peak_rss_mib']} MiB", file=sys.stderr)
     if "evidently" in results and results["evidently"]["exit_code"] == 0 and dw["exit_code"] == 0:
         results["speedup"] = round(results["evidently"]["wall_s"] / dw["wall_s"], 2)
+        if results["evidently"].get("cpu_s") and dw.get("cpu_s"):
+            results["speedup_cpu"] = round(results["evidently"]["cpu_s"] / dw["cpu_s"], 2)
     results["machine"]["loadavg_after"] = os.getloadavg()
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(results, indent=2) + "\n")

@@ -16,6 +16,7 @@ import { Option } from 'commander'
 import { parse } from 'csv-parse/sync'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import {
+  type CellSource,
   type CsvTable,
   csvCells,
   currentOnlyReport,
@@ -26,12 +27,15 @@ import {
   needsReference,
   parseGates,
   parseReportConfig,
-  reportFromCsv,
+  reportFromCells,
+  type ReportProgress,
 } from '../report/index.js'
 import { formatHtml } from '../report/format-html.js'
 import { reportScript } from '../ui/assets.js'
 import { EXIT, type RegisterCommand } from './command.js'
 import { readTextFile, writeTextFile } from './files.js'
+import { progress, type Progress } from './progress.js'
+import { type EngineFiles, openEngineFiles } from './report-files.js'
 
 export interface ReportCommandOptions {
   /** Optional when every --fail-on gate is a performance.* or fairness.* gate. */
@@ -43,6 +47,8 @@ export interface ReportCommandOptions {
   readonly exclude?: string
   /** CI gates (src/report/gates.ts): exit 3 when one fails. */
   readonly failOn?: string
+  /** Progress on stderr even when it is not a terminal. */
+  readonly progress?: boolean
   readonly format?: 'json' | 'text' | 'html'
   readonly output?: string
 }
@@ -53,9 +59,15 @@ export interface ReportIo {
   readonly writeFile: (path: string, text: string) => void
   readonly stdout: (text: string) => void
   readonly stderr: (text: string) => void
+  /** Reads the input files with the ClickHouse engine (CSV and Parquet); without it, CSV text via readFile. */
+  readonly openFiles?: typeof openEngineFiles
+  /** Whether stderr is a terminal (progress is shown there by default). */
+  readonly stderrIsTTY?: boolean
 }
 
 const nodeIo: ReportIo = {
+  openFiles: openEngineFiles,
+  stderrIsTTY: process.stderr.isTTY === true,
   exists: existsSync,
   // A directory, an unreadable or binary file, an unwritable --output: DW_FILE_* (exit 2), one line.
   readFile: (path, what = 'file') => readTextFile(path, what, 'a text file: CSV with a header row (or the YAML model file)'),
@@ -68,16 +80,31 @@ const BAD_INPUT = new Set(['DW_FILE_NOT_FOUND', 'DW_FILE_INVALID', 'DW_FILE_UNWR
 
 const list = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0)
 
-/** The table without the --exclude columns; naming a column neither file has is a usage error. */
-function excludeColumns(tables: readonly CsvTable[], excluded: readonly string[]): CsvTable[] {
-  const unknown = excluded.filter((c) => !tables.some((t) => t.columns.includes(c)))
+/** The sources without the --exclude columns; naming a column neither file has is a usage error. */
+function excludeColumns(sources: readonly CellSource[], excluded: readonly string[]): CellSource[] {
+  const unknown = excluded.filter((c) => !sources.some((t) => t.columns.includes(c)))
   if (unknown.length > 0) throw new DriftwatchError('DW_CONFIG_INVALID', `--exclude: no column ${unknown.map((c) => `"${c}"`).join(', ')} in the input files`)
-  if (excluded.length === 0) return [...tables]
   const drop = new Set(excluded)
-  return tables.map((t) => ({
-    columns: t.columns.filter((c) => !drop.has(c)),
-    records: t.records.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !drop.has(k)))),
-  }))
+  return sources.map((t) => ({ columns: t.columns.filter((c) => !drop.has(c)), rowCount: t.rowCount, cells: (name) => t.cells(name) }))
+}
+
+/** Columns read, on stderr: a bar on a terminal, or lines every 10% with --progress. */
+function columnProgress(io: ReportIo, options: ReportCommandOptions): (ReportProgress & { stop(): void }) | undefined {
+  if (!options.progress && !io.stderrIsTTY) return undefined
+  let bar: Progress | undefined
+  return {
+    start: (columns) => {
+      bar = progress('driftwatch report: columns read', columns)
+    },
+    column: () => bar?.increment(1),
+    stop: () => bar?.stop(),
+  }
+}
+
+/** The files' cells: through the engine when the io has it, else CSV text parsed in memory. */
+function openInputs(io: ReportIo, paths: readonly { path: string; what: string }[]): EngineFiles {
+  if (io.openFiles) return io.openFiles(paths)
+  return { sources: paths.map(({ path, what }) => csvCells(parseCsv(readText(io, path, what), path))), close: () => {} }
 }
 
 function readText(io: ReportIo, path: string, what: string): string {
@@ -119,12 +146,19 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
     }
     const config = options.config ? parseReportConfig(readText(io, options.config, 'model file'), options.config) : DEFAULT_REPORT_CONFIG
     const extraProtected = list(options.protected)
-    const parsed = [
-      parseCsv(readText(io, options.current, 'current file'), options.current),
-      ...(options.reference === undefined ? [] : [parseCsv(readText(io, options.reference, 'reference file'), options.reference)]),
-    ]
-    const [current, reference] = excludeColumns(parsed, list(options.exclude)) as [CsvTable, CsvTable | undefined]
-    const report = reference ? reportFromCsv(reference, current, config, extraProtected) : currentOnlyReport(csvCells(current), config, extraProtected)
+    const files = openInputs(io, [
+      { path: options.current, what: 'current file' },
+      ...(options.reference === undefined ? [] : [{ path: options.reference, what: 'reference file' }]),
+    ])
+    let report
+    const bar = columnProgress(io, options)
+    try {
+      const [current, reference] = excludeColumns(files.sources, list(options.exclude)) as [CellSource, CellSource | undefined]
+      report = reference ? reportFromCells(reference, current, config, extraProtected, bar) : currentOnlyReport(current, config, extraProtected)
+    } finally {
+      bar?.stop()
+      files.close()
+    }
     const text =
       options.format === 'text' ? formatText(report)
       : options.format === 'html' ? formatHtml(report, { script: await reportScript() }, `driftwatch report: ${options.current}${options.reference ? ` vs ${options.reference}` : ''}`)
@@ -150,13 +184,14 @@ export const registerReportCommand: RegisterCommand = (program, ctx) => {
   program
     .command('report')
     .description('compare a current CSV with a reference CSV: feature drift, performance, fairness, data quality')
-    .option('--reference <file>', 'reference data: CSV with a header row (features, and optionally label, prediction, score); optional with performance/fairness gates only')
-    .requiredOption('--current <file>', 'current data, same columns')
+    .option('--reference <file>', 'reference data: CSV with a header row or Parquet (*.parquet) (features, and optionally label, prediction, score); optional with performance/fairness gates only')
+    .requiredOption('--current <file>', 'current data, same columns (CSV, or Parquet: *.parquet)')
     .option('--config <file>', 'model file (YAML): feature kinds, positive class, protected attributes, thresholds (docs/report.md)')
     .option('--protected <columns>', 'protected attributes for the fairness section, comma-separated')
     .option('--exclude <columns>', 'columns to leave out of the report, comma-separated')
     .option('--fail-on <gates>', "CI gates, e.g. 'drift_share>0.3, performance.f1<0.8': exit 3 when one holds (docs/report.md)")
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'text', 'html']).default('json'))
+    .option('--progress', 'show progress on stderr even when it is not a terminal (always shown on a terminal)')
     .option('--output <file>', 'write the report to this file instead of standard output')
     .action((o: ReportCommandOptions) => ctx.run(() => runReport(o)))
 }

@@ -54,14 +54,34 @@ function typeColumn(source: CellSource, name: string, type: CellType): FeatureVa
   return source.cells(name).map((c) => parseCell(c, type))
 }
 
-export function reportFromCells(reference: CellSource, current: CellSource, config: ReportConfig, extraProtected: readonly string[] = []): ReportJson {
+/** Progress of a long report: how many columns will be read, then one step per column. */
+export interface ReportProgress {
+  start(columns: number): void
+  column(): void
+}
+
+export function reportFromCells(
+  reference: CellSource,
+  current: CellSource,
+  config: ReportConfig,
+  extraProtected: readonly string[] = [],
+  progress?: ReportProgress,
+): ReportJson {
   const resolved = resolveColumns(reference.columns, current.columns, config, extraProtected)
   if (reference.rowCount === 0 || current.rowCount === 0) throw new DriftwatchError('DW_FILE_INVALID', `the ${reference.rowCount === 0 ? 'reference' : 'current'} file has no data rows`)
   const kinds: Record<string, ColumnKind> = {}
   const refColumns = new Map<string, FeatureValue[]>()
   const idLike: string[] = []
+  const targetNames = Object.values({ ...resolved.targets })
+  const expected = [...new Set([...resolved.features, ...targetNames, ...resolved.protected])]
+  progress?.start(
+    resolved.features.length +
+      expected.filter((n) => !resolved.features.includes(n) && reference.columns.includes(n)).length +
+      expected.filter((n) => current.columns.includes(n)).length,
+  )
   for (const f of resolved.features) {
     const cells = reference.cells(f)
+    progress?.column()
     const numbers = cells.map((c) => parseCell(c, 'number'))
     if (!config.features && !resolved.protected.includes(f) && isIdLike(cells, numbers)) idLike.push(f)
     const kind = config.features?.[f] ?? inferKind(numbers)
@@ -79,7 +99,15 @@ export function reportFromCells(reference: CellSource, current: CellSource, conf
   const table = (source: CellSource, known: ReadonlyMap<string, FeatureValue[]>): Table => ({
     rowCount: source.rowCount,
     columns: new Map(
-      needed.filter((n) => source.columns.includes(n)).map((n) => [n, known.get(n) ?? typeColumn(source, n, types[n] ?? 'text')] as const),
+      needed
+        .filter((n) => source.columns.includes(n))
+        .map((n) => {
+          const known_ = known.get(n)
+          if (known_) return [n, known_] as const
+          const typed = typeColumn(source, n, types[n] ?? 'text')
+          progress?.column()
+          return [n, typed] as const
+        }),
     ),
   })
   return buildReport({ reference: table(reference, refColumns), current: table(current, new Map()), roles, kinds, config, notes })

@@ -36,14 +36,14 @@ import {
   referenceBinEdges,
   selectDriftMethod,
   wasserstein,
-  wassersteinDistance,
   zTest,
 } from '../metrics/drift/index.js'
-import { compareText, type FeatureValue, readCategory, readNumber } from '../metrics/profile/index.js'
+import { compareText, type FeatureValue } from '../metrics/profile/index.js'
 import type { StatResult } from '../metrics/types.js'
 import { DriftwatchError } from '../errors.js'
 import { TEST_METHODS, type ThresholdSetting } from './config.js'
 import { categoryDistribution, finiteRange, numericDistribution } from './distribution.js'
+import { categoryValues, distinctCountSorted, numberValues, sortedValues } from './column-values.js'
 import { type FeatureDriftJson, num, type TestJson } from './types.js'
 
 export const UNSEEN_LISTED = 20
@@ -105,13 +105,18 @@ function categoricalStats(reference: readonly string[], current: readonly string
 function numericalStats(reference: readonly number[], current: readonly number[]): Stats {
   const refFinite = reference.filter(Number.isFinite)
   const curFinite = current.filter(Number.isFinite)
-  const choice = selectDriftMethod('numerical', { reference: refFinite.length, current: curFinite.length }, new Set([...refFinite, ...curFinite]).size)
-  const edges = referenceBinEdges(reference)
-  const rc = binCounts(edges, reference).counts
-  const cc = binCounts(edges, current).counts
+  // Sorted once: every statistic below keeps the finite values and sorts them again, which
+  // costs little on sorted input (the values, and so the results, are the same).
+  const refSorted = sortedValues(refFinite)
+  const curSorted = sortedValues(curFinite)
+  const distinct = distinctCountSorted(refSorted, curSorted)
+  const choice = selectDriftMethod('numerical', { reference: refFinite.length, current: curFinite.length }, distinct)
+  const edges = referenceBinEdges(refSorted)
+  const rc = binCounts(edges, refSorted).counts
+  const cc = binCounts(edges, curSorted).counts
   const results: Record<string, StatResult> = {
-    ks: ks(reference, current),
-    wasserstein: wasserstein(reference, current),
+    ks: ks(refSorted, curSorted),
+    wasserstein: wasserstein(refSorted, curSorted),
     psi: psi(rc, cc),
     jensenshannon: jensenShannon(rc, cc),
     hellinger: hellinger(rc, cc),
@@ -120,12 +125,13 @@ function numericalStats(reference: readonly number[], current: readonly number[]
   let json: Partial<FeatureDriftJson> = {
     ks: test(results['ks'] as StatResult),
     wasserstein: num(results['wasserstein']?.score),
-    wasserstein_distance: num(wassersteinDistance(reference, current).score),
+    // wasserstein() reports the raw distance it normed (wassersteinDistance's value, not recomputed).
+    wasserstein_distance: num(results['wasserstein']?.params['distance'] as number),
     psi: num(results['psi']?.score),
     jensen_shannon: num(results['jensenshannon']?.score),
     hellinger: num(results['hellinger']?.score),
     kl: num(results['kl']?.score),
-    distribution: numericDistribution(edges, rc, cc, finiteRange(refFinite, curFinite)),
+    distribution: numericDistribution(edges, rc, cc, finiteRange(refSorted, curSorted)),
   }
   if (choice.treatedAs === 'categorical') {
     // Few values: compared as categories of their values too; the categorical tests decide.
@@ -137,16 +143,8 @@ function numericalStats(reference: readonly number[], current: readonly number[]
   return { results, json, counts: [refFinite.length, curFinite.length], choice }
 }
 
-const numbers = (xs: readonly FeatureValue[]): number[] =>
-  xs.flatMap((v) => {
-    const r = readNumber(v)
-    return r.kind === 'value' ? [r.value] : []
-  })
-const categories = (xs: readonly FeatureValue[]): string[] =>
-  xs.flatMap((v) => {
-    const r = readCategory(v)
-    return r.kind === 'value' ? [r.value] : []
-  })
+const numbers = numberValues
+const categories = categoryValues
 
 export function columnDrift(
   name: string,

@@ -10,7 +10,7 @@ export {
   type ThresholdSetting,
 } from './config.js'
 export { type CellType, type CsvRecord, featureKinds, MISSING_TOKENS, parseCell, typeRecords } from './csv-cells.js'
-export { type CellSource, csvCells, type CsvTable, reportFromCells, reportFromCsv } from './csv-report.js'
+export { type CellSource, csvCells, type CsvTable, reportFromCells, reportFromCsv, type ReportProgress } from './csv-report.js'
 export { columnOf, type Table, tableFromRows } from './table.js'
 export { currentOnlyReport } from './current-only.js'
 export { evaluateGates, formatGate, type Gate, type GateResult, needsReference, parseGates } from './gates.js'

@@ -1,0 +1,126 @@
+/**
+ * The report's input files, read by the ClickHouse engine (chDB, in process): CSV with a header
+ * row or Parquet (by the extension .parquet / .pq), parsed natively and multithreaded into a
+ * table of the session, then handed to the pure report one column at a time as text cells
+ * (src/report/csv-report.ts CellSource), so that the cells are typed by the very rules the
+ * report documents (src/report/csv-cells.ts).
+ *
+ * - Each report opens a private chDB session in a fresh temporary directory and removes it at
+ *   the end: a chDB data directory belongs to one process, and `driftwatch start` may hold its
+ *   own in another process at the same time (test/report-engine.test.ts checks both run).
+ * - Memory: the load inserts in blocks of 64k rows (not ClickHouse's default of a million, a
+ *   whole file's strings at once), on two threads; the table lives on disk in the session.
+ * - Rows keep one order for every column: each row is numbered once at load (rowNumberInAllBlocks)
+ *   and every column is read ORDER BY that number.
+ * - CSV cells are read as text (Nullable(String)); Parquet values are written as text by
+ *   ClickHouse's toString (floats in their shortest round-trip form, so Number() reads back the
+ *   same double; NaN as "nan", i.e. missing, as pandas writes it to CSV).
+ * - The CSV header is read here first for the messages csv-parse gave: no header, a column twice.
+ * Errors in the file are DW_FILE_INVALID with the engine's message; a missing file DW_FILE_NOT_FOUND.
+ */
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Session } from 'chdb'
+import { parse } from 'csv-parse/sync'
+import { DriftwatchError } from '../errors.js'
+import { assertTextFile } from './files.js'
+import type { CellSource } from '../report/index.js'
+
+export type FileFormat = 'csv' | 'parquet'
+
+export const fileFormat = (path: string): FileFormat => (/\.(parquet|pq)$/i.test(path) ? 'parquet' : 'csv')
+
+const quote = (name: string) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``
+const literal = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+
+/** The header row of a CSV file (the first record, csv-parse with the report's options). */
+function csvHeader(path: string): string[] {
+  const fd = openSync(path, 'r')
+  try {
+    let text = ''
+    const buffer = Buffer.alloc(1 << 16)
+    for (let offset = 0; offset < 1 << 24; offset += buffer.length) {
+      const n = readSync(fd, buffer, 0, buffer.length, offset)
+      text += buffer.subarray(0, n).toString('utf8')
+      const records = n === 0 || /\r?\n/.test(text) ? (parse(text.split(/\r?\n/)[0] ?? '', { bom: true, trim: true }) as string[][]) : undefined
+      if (records !== undefined) return records[0] ?? []
+    }
+    return []
+  } catch (e) {
+    throw new DriftwatchError('DW_FILE_INVALID', `${path}: not a readable CSV file: ${(e as Error).message}`, { path, cause: e })
+  } finally {
+    closeSync(fd)
+  }
+}
+
+export interface EngineFiles {
+  readonly sources: readonly CellSource[]
+  close(): void
+}
+
+function engineError(path: string, e: unknown): DriftwatchError {
+  const message = String((e as Error).message ?? e).split('\n')[0]?.replace(/\s*\(version [^)]*\)\.?$/, '') ?? ''
+  return new DriftwatchError('DW_FILE_INVALID', `${path}: cannot be read: ${message}`, { path, cause: e })
+}
+
+/** Loads each file into a private chDB session; sources in the order of `paths`. */
+export function openEngineFiles(paths: readonly { readonly path: string; readonly what: string }[]): EngineFiles {
+  for (const { path, what } of paths) {
+    if (!existsSync(path)) throw new DriftwatchError('DW_FILE_NOT_FOUND', `${what} ${path} does not exist`, { path })
+    // The usual mistakes (a directory, an unreadable file, a binary file given as CSV) get the same
+    // one-line answer as every other command's input files.
+    if (fileFormat(path) === 'csv') assertTextFile(path, what, 'a CSV file with a header row, or Parquet (*.parquet)')
+    else if (statSync(path).isDirectory()) throw new DriftwatchError('DW_FILE_INVALID', `${what} ${path}: it is a directory, not a file`, { path })
+  }
+  // chDB's engine loads here, when a report runs, not when the CLI starts (`--help` stays small).
+  const { Session: ChdbSession } = createRequire(import.meta.url)('chdb') as typeof import('chdb')
+  const session: Session = new ChdbSession()
+  try {
+    const sources = paths.map(({ path }, i) => load(session, path, `t${i}`))
+    return { sources, close: () => session.cleanup() }
+  } catch (e) {
+    session.cleanup()
+    throw e
+  }
+}
+
+function load(session: Session, path: string, table: string): CellSource {
+  const format = fileFormat(path)
+  let columns: string[]
+  let select: string
+  if (format === 'csv') {
+    columns = csvHeader(path)
+    if (columns.length === 0 || columns.every((c) => c === '')) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no header row`, { path })
+    const duplicate = columns.find((c, i) => columns.indexOf(c) !== i)
+    if (duplicate !== undefined) throw new DriftwatchError('DW_FILE_INVALID', `${path}: column "${duplicate}" appears twice in the header`, { path })
+    const structure = columns.map((c) => `${quote(c)} Nullable(String)`).join(', ')
+    select = `SELECT rowNumberInAllBlocks() AS __row, * FROM file(${literal(path)}, CSVWithNames, ${literal(structure)})`
+  } else {
+    try {
+      columns = (JSON.parse(session.query(`DESCRIBE file(${literal(path)}, Parquet)`, 'JSONCompactColumns')) as string[][])[0] ?? []
+    } catch (e) {
+      throw engineError(path, e)
+    }
+    select = `SELECT rowNumberInAllBlocks() AS __row, ${columns.map((c) => `toString(${quote(c)}) AS ${quote(c)}`).join(', ')} FROM file(${literal(path)}, Parquet)`
+  }
+  try {
+    session.query(
+      `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY __row AS ${select}
+       SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0,
+                max_threads = 2, min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216`,
+    )
+  } catch (e) {
+    throw engineError(path, e)
+  }
+  const rowCount = Number(session.query(`SELECT count() FROM ${table}`, 'TabSeparated').trim())
+  if (rowCount === 0) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no data rows`, { path })
+  return {
+    columns,
+    rowCount,
+    cells: (name) => {
+      if (!columns.includes(name)) return new Array<undefined>(rowCount).fill(undefined)
+      const text = session.query(`SELECT ${quote(name)} FROM ${table} ORDER BY __row`, 'JSONCompactColumns')
+      return (JSON.parse(text) as [(string | null)[]])[0].map((c) => c ?? '')
+    },
+  }
+}

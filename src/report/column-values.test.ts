@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { type FeatureValue, readCategory, readNumber } from '../metrics/profile/index.js'
+import { categoryValues, distinctCount, distinctCountSorted, numberValues, sortedValues } from './column-values.js'
+
+const mixed: FeatureValue[] = [1.5, null, undefined, Number.NaN, Number.POSITIVE_INFINITY, -0, 'text', '', true, false, 3, Number.NEGATIVE_INFINITY]
+
+describe('column values for the drift statistics', () => {
+  it('numberValues keeps exactly readNumber’s values', () => {
+    const expected = mixed.flatMap((v) => {
+      const r = readNumber(v)
+      return r.kind === 'value' ? [r.value] : []
+    })
+    expect(numberValues(mixed)).toEqual(expected)
+    expect(numberValues(mixed)).toEqual([1.5, Number.POSITIVE_INFINITY, -0, 3, Number.NEGATIVE_INFINITY])
+  })
+
+  it('categoryValues keeps exactly readCategory’s values', () => {
+    const expected = mixed.flatMap((v) => {
+      const r = readCategory(v)
+      return r.kind === 'value' ? [r.value] : []
+    })
+    expect(categoryValues(mixed)).toEqual(expected)
+    expect(categoryValues(mixed)).toEqual(['1.5', '0', 'text', '', 'true', 'false', '3'])
+  })
+
+  it('distinctCount equals the size of a Set of both samples', () => {
+    const a = Array.from({ length: 500 }, (_, i) => (i * 7919) % 101 / 4)
+    const b = Array.from({ length: 300 }, (_, i) => (i * 104729) % 157 / 4)
+    expect(distinctCount(a, b)).toBe(new Set([...a, ...b]).size)
+    expect(distinctCount([], [])).toBe(0)
+    expect(distinctCount([2, 2], [2])).toBe(1)
+    expect(distinctCountSorted(sortedValues(a), sortedValues(b))).toBe(new Set([...a, ...b]).size)
+    expect(distinctCountSorted([], [-0, 0, 1])).toBe(2)
+    expect(sortedValues([3, -0, 1, 0])).toEqual([-0, 0, 1, 3])
+  })
+})

@@ -1,0 +1,54 @@
+/**
+ * A column's values as the drift statistics take them, in one pass and without an object per
+ * value (a million-row column is read many times): the same readings as
+ * src/metrics/profile/values.ts's readNumber / readCategory, whose `value` results they keep.
+ * Pure.
+ */
+import type { FeatureValue } from '../metrics/profile/index.js'
+
+/** readNumber's values: numbers, ±Infinity included; missing (null, undefined, NaN) and text left out. */
+export function numberValues(xs: readonly FeatureValue[]): number[] {
+  const out: number[] = []
+  for (const v of xs) if (typeof v === 'number' && !Number.isNaN(v)) out.push(v)
+  return out
+}
+
+/** readCategory's values: text as is, booleans and finite numbers as their text. */
+export function categoryValues(xs: readonly FeatureValue[]): string[] {
+  const out: string[] = []
+  for (const v of xs) {
+    if (typeof v === 'string') out.push(v)
+    else if (typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out.push(String(v))
+  }
+  return out
+}
+
+/** Number of distinct values in a ∪ b (finite numbers), by sorting instead of hashing a million doubles. */
+export function distinctCount(a: readonly number[], b: readonly number[]): number {
+  const all = new Float64Array(a.length + b.length)
+  all.set(a)
+  all.set(b, a.length)
+  all.sort()
+  let n = 0
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) n++
+  return n
+}
+
+/** The values sorted ascending (numerically, -0 before +0), as a plain array. */
+export function sortedValues(xs: readonly number[]): number[] {
+  return Array.from(Float64Array.from(xs).sort())
+}
+
+/** distinctCount of two samples already sorted ascending: one merge pass. */
+export function distinctCountSorted(a: readonly number[], b: readonly number[]): number {
+  let i = 0
+  let j = 0
+  let n = 0
+  let last = Number.NaN
+  while (i < a.length || j < b.length) {
+    const x = j >= b.length || (i < a.length && (a[i] as number) <= (b[j] as number)) ? (a[i++] as number) : (b[j++] as number)
+    if (n === 0 || x !== last) n++
+    last = x
+  }
+  return n
+}
