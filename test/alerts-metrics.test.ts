@@ -108,8 +108,9 @@ describe('metric queries', () => {
       'dw-feature-drift-psi': (today - 5) * DAY,
       'dw-disparate-impact': (today - 8) * DAY,
       'dw-concept-drift-detector': (today - 5) * DAY,
-      'dw-f1-drop': Date.now(),
-      'dw-dlq-rate': Date.now(),
+      // A second later: the macros cut the range to whole seconds, as the plugin does.
+      'dw-f1-drop': Date.now() + 1000,
+      'dw-dlq-rate': Date.now() + 1000,
     }
     const run = async (r: GrafanaRule, nowMs: number) => {
       const target = r.data.find((d) => d.datasourceUid === 'driftwatch-clickhouse')!
