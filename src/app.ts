@@ -174,21 +174,8 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     return app('embedded', embeddedPublisher(source, config.topics), evaluator, done)
   }
 
-  const kafka = createKafka(config.kafka, logger)
-  const admin = kafka.admin()
-  await admin.connect()
-  try {
-    await ensureTopics(admin, config.topics)
-  } finally {
-    await admin.disconnect()
-  }
-  const registry = new SchemaRegistry({ host: config.registryUrl! })
-  // murmur2 on the key, as the Java client: producers in any language that also hash with murmur2
-  // put a prediction and its label on the same partition number.
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
-  await producer.connect()
+  const { kafka, registry, producer, ids } = await connectPublishing(config, logger)
   closers.add(() => producer.disconnect())
-  const ids = await registerSchemas(registry, config.topics)
   // Dead letters are sized against the DLQ topic's own limit, read from the broker. A failed send
   // (broker away, or a limit changed under us) is retried with the batch, never fatal; the limit
   // is read again first.
@@ -247,7 +234,17 @@ export interface RunningPublisher {
  */
 export async function startPublisher(config: RuntimeConfig, logger: Logger): Promise<RunningPublisher> {
   if (!config.kafka) throw new Error('startPublisher needs KAFKA_BROKERS: embedded mode publishes into the in-process pipeline (startApp)')
-  const kafka = createKafka(config.kafka, logger)
+  const { registry, producer, ids } = await connectPublishing(config, logger)
+  return { publisher: kafkaPublisher(producer, registry, ids, config.topics), stop: () => producer.disconnect() }
+}
+
+/**
+ * Kafka mode's publishing side: the topics (created, co-partitioning checked), the registry with
+ * our schemas registered, and a connected idempotent producer. The producer is disconnected again
+ * when a later step fails.
+ */
+async function connectPublishing(config: RuntimeConfig, logger: Logger) {
+  const kafka = createKafka(config.kafka!, logger)
   const admin = kafka.admin()
   await admin.connect()
   try {
@@ -256,11 +253,12 @@ export async function startPublisher(config: RuntimeConfig, logger: Logger): Pro
     await admin.disconnect()
   }
   const registry = new SchemaRegistry({ host: config.registryUrl! })
+  // murmur2 on the key, as the Java client: producers in any language that also hash with murmur2
+  // put a prediction and its label on the same partition number.
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
   await producer.connect()
   try {
-    const ids = await registerSchemas(registry, config.topics)
-    return { publisher: kafkaPublisher(producer, registry, ids, config.topics), stop: () => producer.disconnect() }
+    return { kafka, registry, producer, ids: await registerSchemas(registry, config.topics) }
   } catch (e) {
     await producer.disconnect().catch(() => undefined)
     throw e
