@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LoanDemoData, LoanDemoOptions } from '../demo/loan-model.js'
-import { runReport } from './report.js'
+import { nodeIo, runReport } from './report.js'
 
 const DAY_MS = 86_400_000
 const FEATURES = ['income', 'debt_ratio', 'credit_score', 'employment', 'loan_amount'] as const
@@ -46,7 +46,10 @@ export async function writeDemoFiles(dataDir: string, modelYaml: string, o: Loan
   writeFileSync(current, rows(o.driftDay, o.days))
   writeFileSync(model, 'task: binary\npositiveClass: approve\nprotected: [group]\n')
   const report = join(dir, 'report.html')
-  const code = await runReport({ reference, current, config: model, format: 'html', output: report })
+  // Read in memory, not with chDB: this process already holds the demo's chDB data directory, and
+  // chDB opens one directory per process (the files are small).
+  const { openFiles: _engine, ...inMemory } = nodeIo
+  const code = await runReport({ reference, current, config: model, format: 'html', output: report }, inMemory)
   if (code !== 0) throw new Error(`the demo's report failed with exit code ${code}`)
   return { dir, config, report }
 }

@@ -65,7 +65,7 @@ export interface ReportIo {
   readonly stderrIsTTY?: boolean
 }
 
-const nodeIo: ReportIo = {
+export const nodeIo: ReportIo = {
   openFiles: openEngineFiles,
   stderrIsTTY: process.stderr.isTTY === true,
   exists: existsSync,
