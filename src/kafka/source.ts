@@ -47,6 +47,22 @@ function toSourceBatch({ batch }: EachBatchPayload): SourceBatch {
   return { topic: batch.topic, partition: batch.partition, records }
 }
 
+/**
+ * Fetch sizes. One batch of a partition is one insert, and the engine's cost per row falls with
+ * the size of the insert (fewer parts to write and merge: docs/performance.md), so a partition's
+ * batch may hold up to 4 MiB of records (kafkajs' default is 1 MiB). The response limit leaves
+ * room for 16 partitions at that size, so that a partition's batch is decided by its own log, not
+ * by the others in the fetch: a batch replayed after a crash then starts and ends where it did,
+ * and its insert's deduplication token matches.
+ */
+export const FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024
+export const FETCH_BYTES = 16 * FETCH_BYTES_PER_PARTITION
+/**
+ * Batches of different partitions are handled concurrently, so that decoding one overlaps the
+ * engine writing another. A partition's own batches stay in order, one at a time.
+ */
+export const PARTITIONS_CONCURRENTLY = 3
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** Heartbeat at least this often while backing off, well inside kafkajs' 30 s session timeout. */
@@ -61,7 +77,13 @@ async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>, s
 
 export async function startKafkaSource(opts: KafkaSourceOptions): Promise<RunningSource> {
   const log = opts.logger.child({ component: 'kafka-source', groupId: opts.groupId })
-  const consumer = opts.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, partitionAssigners: [CoPartitionedAssigner] })
+  const consumer = opts.kafka.consumer({
+    groupId: opts.groupId,
+    allowAutoTopicCreation: false,
+    partitionAssigners: [CoPartitionedAssigner],
+    maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
+    maxBytes: FETCH_BYTES,
+  })
   let settle!: { resolve: () => void; reject: (e: unknown) => void }
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
   let stopping = false
@@ -71,6 +93,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
 
   await consumer.run({
     autoCommit: false,
+    partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch, heartbeat, isRunning, isStale } = payload
