@@ -32,7 +32,13 @@ export interface MarkRow {
   reason: string
 }
 
-const markKey = (m: MarkRow) => `${m.model_id}\u0000${m.model_version}\u0000${m.window_start}`
+/** What the join needs of a stored prediction. */
+export type PredictionKey = Pick<PredictionEvent, 'prediction_id' | 'model_id' | 'model_version' | 'event_time'>
+/** What the join needs of a stored label. */
+export type LabelKey = Pick<GroundTruthEvent, 'prediction_id' | 'label_time'>
+
+export const predictionKey = (e: PredictionEvent): PredictionKey => ({ prediction_id: e.prediction_id, model_id: e.model_id, model_version: e.model_version, event_time: e.event_time })
+export const labelKey = (e: GroundTruthEvent): LabelKey => ({ prediction_id: e.prediction_id, label_time: e.label_time })
 
 export interface JoinStats {
   readonly fromIndex: number
@@ -50,15 +56,21 @@ export class Joiner {
     this.index = new PredictionIndex(file.join.indexSize)
   }
 
-  private mark(target: JoinTarget, reason: string): MarkRow {
-    const window = modelConfig(this.file, target.modelId).window
-    return {
-      model_id: target.modelId,
-      model_version: target.modelVersion,
-      window_start: clickhouseDateTime64(windowStart(target.eventTimeMs, window)),
-      window_ms: window,
-      reason,
+  /**
+   * One mark per distinct window of the targets. The key is built from numbers; the mark row
+   * (and its time text) only once per window, not once per event.
+   */
+  private marks(targets: Iterable<JoinTarget>, reason: string): MarkRow[] {
+    const marks = new Map<string, MarkRow>()
+    const windows = new Map<string, number>()
+    for (const target of targets) {
+      let window = windows.get(target.modelId)
+      if (window === undefined) windows.set(target.modelId, (window = modelConfig(this.file, target.modelId).window))
+      const start = windowStart(target.eventTimeMs, window)
+      const key = `${target.modelId}\u0000${target.modelVersion}\u0000${start}`
+      if (!marks.has(key)) marks.set(key, { model_id: target.modelId, model_version: target.modelVersion, window_start: clickhouseDateTime64(start), window_ms: window, reason })
     }
+    return [...marks.values()]
   }
 
   /**
@@ -66,7 +78,7 @@ export class Joiner {
    * in the in-memory index are answered from it (it holds only stored predictions), the others
    * by one ClickHouse lookup.
    */
-  async screenPredictions(events: readonly PredictionEvent[]): Promise<(DriftwatchError | null)[]> {
+  async screenPredictions(events: readonly PredictionKey[]): Promise<(DriftwatchError | null)[]> {
     const misses = events.filter((e) => !this.index.get(e.prediction_id)).map((e) => e.prediction_id)
     const stored = await lookupModelsById(this.store, misses)
     return idConflicts(events, (id) => {
@@ -75,20 +87,19 @@ export class Joiner {
     })
   }
 
-  async onPredictions(events: readonly PredictionEvent[], token: string): Promise<void> {
-    const marks = new Map<string, MarkRow>()
+  async onPredictions(events: readonly PredictionKey[], token: string): Promise<void> {
+    const targets: JoinTarget[] = []
     for (const e of events) {
       const target = { modelId: e.model_id, modelVersion: e.model_version, eventTimeMs: e.event_time }
       this.index.add(e.prediction_id, target)
-      const m = this.mark(target, 'predictions')
-      marks.set(markKey(m), m)
+      targets.push(target)
     }
-    await insertRows(this.store, 'window_marks', [...marks.values()], `marks:${token}`)
+    await insertRows(this.store, 'window_marks', this.marks(targets, 'predictions'), `marks:${token}`)
   }
 
-  async onLabels(events: readonly GroundTruthEvent[], token: string): Promise<JoinStats> {
+  async onLabels(events: readonly LabelKey[], token: string): Promise<JoinStats> {
     const targets = new Map<string, JoinTarget>()
-    const misses: GroundTruthEvent[] = []
+    const misses: LabelKey[] = []
     for (const e of events) {
       const hit = this.index.get(e.prediction_id)
       if (hit) targets.set(e.prediction_id, hit)
@@ -99,12 +110,7 @@ export class Joiner {
       targets.set(id, target)
       this.index.add(id, target)
     }
-    const marks = new Map<string, MarkRow>()
-    for (const target of targets.values()) {
-      const m = this.mark(target, 'labels')
-      marks.set(markKey(m), m)
-    }
-    await insertRows(this.store, 'window_marks', [...marks.values()], `marks:${token}`)
+    await insertRows(this.store, 'window_marks', this.marks(targets.values(), 'labels'), `marks:${token}`)
     return { fromIndex: events.length - misses.length, fromStore: found.size, pending: misses.length - found.size }
   }
 }
