@@ -30,6 +30,11 @@ export class Decoder<T> {
     private readonly resolveWriter: SchemaResolver,
   ) {}
 
+  /** True when records of this schema id were written with the reader schema itself (no resolution needed). */
+  readsNatively(schemaId: number): boolean {
+    return this.resolvers.get(schemaId) === null
+  }
+
   /** Synchronous when the schema id was seen before; the common case. */
   decode(value: Buffer | null): T | Promise<T> {
     const { schemaId, payload } = unframe(value)

@@ -9,7 +9,7 @@ import type { Store } from '../store/clickhouse.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import type { JoinTarget } from './prediction-index.js'
 
-export async function lookupPredictions(store: Store, labels: readonly GroundTruthEvent[], horizonMs: number): Promise<Map<string, JoinTarget>> {
+export async function lookupPredictions(store: Store, labels: readonly Pick<GroundTruthEvent, 'prediction_id' | 'label_time'>[], horizonMs: number): Promise<Map<string, JoinTarget>> {
   if (labels.length === 0) return new Map()
   const ids = [...new Set(labels.map((l) => l.prediction_id))]
   const minLabelTime = Math.min(...labels.map((l) => l.label_time))

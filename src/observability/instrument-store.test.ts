@@ -12,7 +12,10 @@ function fakeStore(fail: () => boolean): Store {
     },
     query: async () => 'queried',
   } as unknown as ClickHouseClient
-  return { client, kind: 'chdb', database: 'db', location: '/tmp', close: async () => undefined }
+  const insertTsv = async () => {
+    if (fail()) throw new Error('ECONNREFUSED')
+  }
+  return { client, kind: 'chdb', database: 'db', location: '/tmp', insertTsv, close: async () => undefined }
 }
 
 describe('instrumentStore', () => {
@@ -28,6 +31,19 @@ describe('instrumentStore', () => {
     expect(durations.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count') && v.labels['table'] === 'predictions')?.value).toBe(2)
     const errors = (await m.registry.getSingleMetric('driftwatch_clickhouse_write_errors_total')!.get()).values
     expect(errors).toEqual([expect.objectContaining({ value: 1, labels: { table: 'predictions' } })])
+  })
+
+  it('times the line inserts of the ingest path the same way', async () => {
+    const m = createMetrics({ processMetrics: false })
+    let down = false
+    const store = instrumentStore(fakeStore(() => down), m)
+    await store.insertTsv('ground_truth', ['prediction_id'], Buffer.from('p1\n'), 't1')
+    down = true
+    await expect(store.insertTsv('ground_truth', ['prediction_id'], Buffer.from('p1\n'), 't2')).rejects.toThrow('ECONNREFUSED')
+    const durations = (await m.registry.getSingleMetric('driftwatch_clickhouse_write_duration_seconds')!.get()).values
+    expect(durations.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count') && v.labels['table'] === 'ground_truth')?.value).toBe(2)
+    const errors = (await m.registry.getSingleMetric('driftwatch_clickhouse_write_errors_total')!.get()).values
+    expect(errors).toEqual([expect.objectContaining({ value: 1, labels: { table: 'ground_truth' } })])
   })
 
   it('is the store itself without metrics', () => {

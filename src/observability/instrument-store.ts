@@ -1,6 +1,6 @@
 /**
  * ClickHouse write latency and errors, measured at the client: `instrumentStore` returns the
- * same Store whose `client.insert` is timed, by table. Applied once in the composition root, it
+ * same Store whose `client.insert` and `insertTsv` are timed, by table. Applied once in the composition root, it
  * covers every insert (events, dead letters, window marks, metric rows) without threading a
  * metrics argument through insertRows and its callers. Queries and commands pass through as is.
  */
@@ -19,11 +19,10 @@ export function tableLabel(table: unknown): string {
 
 export function instrumentStore(store: Store, metrics: WriteMetrics | undefined): Store {
   if (!metrics) return store
-  const insert: ClickHouseClient['insert'] = async (params) => {
-    const table = tableLabel(params.table)
+  const timed = async <R>(table: string, write: () => Promise<R>): Promise<R> => {
     const end = metrics.clickhouseWriteDuration.startTimer({ table })
     try {
-      return await store.client.insert(params)
+      return await write()
     } catch (e) {
       metrics.clickhouseWriteErrors.inc({ table })
       throw e
@@ -31,6 +30,8 @@ export function instrumentStore(store: Store, metrics: WriteMetrics | undefined)
       end()
     }
   }
+  const insert: ClickHouseClient['insert'] = (params) => timed(tableLabel(params.table), () => store.client.insert(params))
+  const insertTsv: Store['insertTsv'] = (table, columns, payload, dedupToken) => timed(tableLabel(table), () => store.insertTsv(table, columns, payload, dedupToken))
   const client = new Proxy(store.client, {
     get(target, prop, receiver) {
       if (prop === 'insert') return insert
@@ -38,5 +39,5 @@ export function instrumentStore(store: Store, metrics: WriteMetrics | undefined)
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
     },
   })
-  return { ...store, client }
+  return { ...store, client, insertTsv }
 }

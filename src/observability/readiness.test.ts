@@ -66,6 +66,7 @@ describe('createReadiness', () => {
     kind: 'chdb',
     database: 'db',
     location: '/tmp',
+    insertTsv: async () => undefined,
     close: async () => undefined,
   })
 

@@ -10,7 +10,8 @@ import { DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
 import type { DeadLetter } from '../ingest/dead-letter.js'
 import type { Decoder } from '../ingest/decoder.js'
 import type { Store } from '../store/clickhouse.js'
-import { insertRows } from '../store/insert.js'
+import { insertLines } from '../store/insert.js'
+import { LineBuffer } from '../store/lines.js'
 import type { DeadLetterSink } from './dead-letter-sink.js'
 import { batchToken, type BatchHandler, type SourceRecord } from './source.js'
 
@@ -21,19 +22,32 @@ export interface BatchStats {
   readonly deadLettered: number
 }
 
-export interface EventHandlerDeps<T> {
+export interface EventHandlerDeps<T, K> {
   readonly store: Store
   readonly table: string
+  /** The table's columns, in the order `toRow` writes them. */
+  readonly columns: readonly string[]
   readonly decoder: Decoder<T>
+  /**
+   * A faster reader of the common case, straight into the stored row
+   * (src/ingest/prediction-reader.ts); null sends the record through the decoder and toRow.
+   */
+  readonly fastRead?: (record: SourceRecord, out: LineBuffer) => { readonly event: T; readonly row: readonly [number, number] } | null
   /** Returns the first problem with the event, or null. `nowMs` is the batch's processing time. */
   readonly validate: (event: T, nowMs: number) => DriftwatchError | null
-  readonly toRow: (event: T, source: SourceRecord) => object
+  /** The event as one stored row, in the store's line format (src/store/rows.ts). */
+  readonly toRow: (event: T, source: SourceRecord) => string
+  /**
+   * What the join needs of an event (ids, model, times). Each decoded event is reduced to its
+   * row and this key at once, so a batch holds no event objects while its insert is awaited.
+   */
+  readonly keyOf: (event: T) => K
   /**
    * Rules that need stored state (a prediction_id already used by another model), over the
    * batch's valid events in order, before anything is stored: one problem or null per event.
    * Infrastructure failures reject retriable and the batch is retried.
    */
-  readonly screen?: (events: readonly T[]) => Promise<readonly (DriftwatchError | null)[]>
+  readonly screen?: (events: readonly K[]) => Promise<readonly (DriftwatchError | null)[]>
   readonly deadLetters: DeadLetterSink
   readonly now: () => number
   readonly maxRecordBytes: number
@@ -41,7 +55,7 @@ export interface EventHandlerDeps<T> {
    * Runs after the batch's rows and dead letters are durable and before its offsets commit,
    * with the accepted events (the join routes them to windows here).
    */
-  readonly afterStore?: (events: readonly T[], token: string) => Promise<unknown>
+  readonly afterStore?: (events: readonly K[], token: string) => Promise<unknown>
   /** Called after each durable batch, for self-monitoring. */
   readonly onBatch?: (stats: BatchStats) => void
   /** Called when a record made the code throw something other than a DriftwatchError (a bug), before it is dead-lettered. */
@@ -59,13 +73,18 @@ function unexpected(e: unknown): DriftwatchError {
   return new DriftwatchError('DW_RECORD_UNPROCESSABLE', `unexpected failure processing this record: ${describeError(e).slice(0, 500)}`, { cause: e })
 }
 
-export function createEventHandler<T>(deps: EventHandlerDeps<T>): BatchHandler {
+export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHandler {
   return async (batch) => {
-    const rows: object[] = []
-    const accepted: T[] = []
     const dead: DeadLetter[] = []
     const nowMs = deps.now()
-    const valid: { record: SourceRecord; event: T }[] = []
+    // The batch's rows, in the store's line format, one range each.
+    const out = new LineBuffer(Math.max(64 * 1024, batch.records.length * 1024))
+    const valid: { record: SourceRecord; row: readonly [number, number]; key: K }[] = []
+    const append = (line: string): [number, number] => {
+      const start = out.pos
+      out.text(line)
+      return [start, out.pos]
+    }
     // Bad input is data; infrastructure trouble (retriable) propagates; a record that makes the
     // code throw anything else is dead-lettered too (see unexpected()).
     const badInput = (record: SourceRecord, e: unknown) => {
@@ -84,28 +103,27 @@ export function createEventHandler<T>(deps: EventHandlerDeps<T>): BatchHandler {
         if (size > deps.maxRecordBytes) {
           throw new DriftwatchError('DW_RECORD_TOO_LARGE', `key and value are ${size} bytes, the limit is ${deps.maxRecordBytes}`)
         }
-        const decoded = deps.decoder.decode(record.value)
+        const fast = deps.fastRead?.(record, out) ?? null
+        const decoded = fast ? fast.event : deps.decoder.decode(record.value)
         const event = decoded instanceof Promise ? await decoded : decoded
         const problem = deps.validate(event, nowMs)
         if (problem) dead.push({ record, error: problem })
-        else valid.push({ record, event })
+        else valid.push({ record, row: fast ? fast.row : append(deps.toRow(event, record)), key: deps.keyOf(event) })
       } catch (e) {
         badInput(record, e)
       }
     }
-    const screened = deps.screen && valid.length > 0 ? await deps.screen(valid.map((v) => v.event)) : []
-    valid.forEach(({ record, event }, i) => {
+    const screened = deps.screen && valid.length > 0 ? await deps.screen(valid.map((v) => v.key)) : []
+    const rows: (readonly [number, number])[] = []
+    const accepted: K[] = []
+    valid.forEach(({ record, row, key }, i) => {
       const problem = screened[i]
-      if (problem) return dead.push({ record, error: problem })
-      try {
-        rows.push(deps.toRow(event, record))
-        accepted.push(event)
-      } catch (e) {
-        badInput(record, e)
-      }
+      if (problem) return void dead.push({ record, error: problem })
+      rows.push(row)
+      accepted.push(key)
     })
     await Promise.all([
-      insertRows(deps.store, deps.table, rows, batchToken(batch, deps.table)),
+      insertLines(deps.store, deps.table, deps.columns, out.bytesOf(rows), batchToken(batch, deps.table)),
       deps.deadLetters.write(dead, batchToken(batch, 'dead_letters')),
     ])
     if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, batchToken(batch, deps.table))

@@ -5,13 +5,16 @@ import type { FileConfig } from '../config/file.js'
 import { Decoder, type SchemaResolver } from '../ingest/decoder.js'
 import { avroType, type GroundTruthEvent, type PredictionEvent } from '../ingest/schemas.js'
 import { limitsFromConfig, validateGroundTruth, validatePrediction } from '../ingest/validate.js'
-import type { Joiner } from '../join/joiner.js'
+import { labelKey, predictionKey, type Joiner } from '../join/joiner.js'
 import type { Logger } from '../observability/logger.js'
 import type { Store } from '../store/clickhouse.js'
-import { groundTruthRow, predictionRow, type Privacy } from '../store/rows.js'
+import { GROUND_TRUTH_COLUMNS, groundTruthLine, PREDICTION_COLUMNS, predictionLine, type Privacy } from '../store/rows.js'
 import type { DeadLetterSink } from './dead-letter-sink.js'
 import { createEventHandler } from './event-handler.js'
-import type { BatchHandler } from './source.js'
+import type { BatchHandler, SourceRecord } from './source.js'
+import { PredictionReader, type FastPrediction } from '../ingest/prediction-reader.js'
+import { HEADER_LENGTH, MAGIC_BYTE } from '../ingest/wire-format.js'
+import type { LineBuffer } from '../store/lines.js'
 
 export interface HandlerDeps {
   readonly store: Store
@@ -25,7 +28,22 @@ export interface HandlerDeps {
   readonly privacy: Privacy
 }
 
+/**
+ * The prediction fast path (src/ingest/prediction-reader.ts) for records written with the reader
+ * schema; null for anything else, which the decoder then reads (and reports when it cannot).
+ */
+function fastPredictions(decoder: Decoder<PredictionEvent>, privacy: Privacy): (record: SourceRecord, out: LineBuffer) => FastPrediction | null {
+  const reader = new PredictionReader(privacy)
+  return (record, out) => {
+    const value = record.value
+    if (value === null || value.length < HEADER_LENGTH || value[0] !== MAGIC_BYTE) return null
+    const schemaId = value.readUInt32BE(1)
+    return decoder.readsNatively(schemaId) ? reader.read(value.subarray(HEADER_LENGTH), record, out) : null
+  }
+}
+
 export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
+  const predictionDecoder = new Decoder<PredictionEvent>(avroType('prediction'), d.resolver)
   const limits = limitsFromConfig(d.file.ingest, d.file.models.map((m) => m.id))
   const common = {
     store: d.store,
@@ -37,21 +55,26 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
       d.logger.error({ err: describeError(err), stack: err instanceof Error ? String(err.stack) : undefined, topic: r.topic, partition: r.partition, offset: r.offset }, 'unexpected error on one record; dead-lettered as DW_RECORD_UNPROCESSABLE'),
   }
   return {
-    [d.topics.predictions]: createEventHandler<PredictionEvent>({
+    [d.topics.predictions]: createEventHandler({
       ...common,
       table: 'predictions',
-      decoder: new Decoder(avroType('prediction'), d.resolver),
+      columns: PREDICTION_COLUMNS,
+      decoder: predictionDecoder,
+      fastRead: fastPredictions(predictionDecoder, d.privacy),
       validate: (e, nowMs) => validatePrediction(e, nowMs, limits),
-      toRow: (e, source) => predictionRow(e, source, d.privacy),
+      toRow: (e, source) => predictionLine(e, source, d.privacy),
+      keyOf: predictionKey,
       screen: (events) => d.joiner.screenPredictions(events),
       afterStore: (events, token) => d.joiner.onPredictions(events, token),
     }),
-    [d.topics.groundTruth]: createEventHandler<GroundTruthEvent>({
+    [d.topics.groundTruth]: createEventHandler({
       ...common,
       table: 'ground_truth',
-      decoder: new Decoder(avroType('ground-truth'), d.resolver),
+      columns: GROUND_TRUTH_COLUMNS,
+      decoder: new Decoder<GroundTruthEvent>(avroType('ground-truth'), d.resolver),
       validate: (e, nowMs) => validateGroundTruth(e, nowMs, limits),
-      toRow: groundTruthRow,
+      toRow: groundTruthLine,
+      keyOf: labelKey,
       afterStore: (events, token) => d.joiner.onLabels(events, token),
     }),
   }

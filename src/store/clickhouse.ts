@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
+import { Readable } from 'node:stream'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { DriftwatchError } from '../errors.js'
 import { lockDataDir } from './data-dir-lock.js'
@@ -30,6 +31,12 @@ export interface Store {
   readonly database: string
   /** Where the data lives: the server URL or the chDB directory. */
   readonly location: string
+  /**
+   * Inserts TabSeparated lines (src/store/tsv.ts) into `table` of this database, with a
+   * deduplication token. The payload goes to the engine's own parser as bytes: chDB's raw
+   * passthrough insert in process, the HTTP body on a server. Use insertLines (insert.ts).
+   */
+  insertTsv(table: string, columns: readonly string[], payload: Buffer, dedupToken: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -60,6 +67,19 @@ const require = createRequire(import.meta.url)
 const clickhouseClient = (): typeof import('@clickhouse/client') => require('@clickhouse/client') as typeof import('@clickhouse/client')
 const chdbConnection = (): typeof import('chdb/connection') => require('chdb/connection') as typeof import('chdb/connection')
 
+/** Store.insertTsv through @clickhouse/client: the payload is the HTTP body of `INSERT … FORMAT TabSeparated`. */
+export function clientInsertTsv(client: ClickHouseClient, database: string): Store['insertTsv'] {
+  return async (table, columns, payload, dedupToken) => {
+    await client.insert({
+      table: `${database}.${table}`,
+      values: Readable.from([payload], { objectMode: false }),
+      format: 'TabSeparated',
+      columns: [...columns] as [string, ...string[]],
+      clickhouse_settings: { insert_deduplication_token: dedupToken },
+    })
+  }
+}
+
 export function openStore(settings: ClickHouseSettings): Store {
   const database = assertIdentifier(settings.database, 'ClickHouse database')
   const { createClient } = clickhouseClient()
@@ -72,7 +92,7 @@ export function openStore(settings: ClickHouseSettings): Store {
       ...(settings.caCert ? { tls: { ca_cert: Buffer.from(settings.caCert) } } : {}),
       clickhouse_settings: SESSION_SETTINGS,
     })
-    return { client, kind: 'server', database, location: settings.url, close: () => client.close() }
+    return { client, kind: 'server', database, location: settings.url, insertTsv: clientInsertTsv(client, database), close: () => client.close() }
   }
   const path = resolve(settings.dataDir, 'chdb')
   mkdirSync(path, { recursive: true })
@@ -81,8 +101,13 @@ export function openStore(settings: ClickHouseSettings): Store {
   try {
     // chdb types its connection against @clickhouse/client-common, which the client package bundles
     // as its own copy; the two declarations are the same interface (chdb/connection's contract).
-    const connection = chdbConnection().createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
+    const chdb = chdbConnection().createChdbConnection({ path })
+    const connection = chdb as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
     const client = createClient({ connection, clickhouse_settings: SESSION_SETTINGS })
+    // The raw passthrough insert: the Buffer goes to chDB's parser without a copy into a query string.
+    const insertTsv = async (table: string, columns: readonly string[], payload: Buffer, dedupToken: string) => {
+      await chdb.chdb.rawInsert({ table: `${database}.${table}`, values: payload, format: 'TabSeparated', columns, settings: { insert_deduplication_token: dedupToken } })
+    }
     const close = async () => {
       try {
         await client.close()
@@ -90,7 +115,7 @@ export function openStore(settings: ClickHouseSettings): Store {
         unlock()
       }
     }
-    return { client, kind: 'chdb', database, location: path, close }
+    return { client, kind: 'chdb', database, location: path, insertTsv, close }
   } catch (e) {
     unlock()
     throw e

@@ -6,6 +6,24 @@
 import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
 
+/**
+ * The same for rows already written as TabSeparated lines of `columns` (the ingest path:
+ * src/store/rows.ts, src/store/lines.ts): one payload, parsed by the engine. The payload must not
+ * change until this settles.
+ */
+export async function insertLines(store: Store, table: string, columns: readonly string[], payload: Buffer, dedupToken: string): Promise<void> {
+  if (payload.length === 0) return
+  try {
+    await store.insertTsv(table, columns, payload, dedupToken)
+  } catch (cause) {
+    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `insert into ${table} failed: ${(cause as Error).message}`, {
+      cause,
+      retriable: true,
+      table,
+    })
+  }
+}
+
 export async function insertRows(store: Store, table: string, rows: readonly object[], dedupToken: string): Promise<void> {
   if (rows.length === 0) return
   try {

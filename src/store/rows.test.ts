@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createPseudonymizer } from './pseudonymize.js'
-import { clickhouseDateTime64, predictionRow, type Privacy } from './rows.js'
+import { clickhouseDateTime64, GROUND_TRUTH_COLUMNS, groundTruthLine, PREDICTION_COLUMNS, predictionLine, type Privacy } from './rows.js'
 import type { PredictionEvent } from '../ingest/schemas.js'
 
 const event: PredictionEvent = {
@@ -10,39 +10,56 @@ const event: PredictionEvent = {
   segments: { group: 'B' }, deployment: { environment: 'production', variant: 'champion' }, subject_id: 'person-9',
 }
 
-describe('predictionRow', () => {
+const columns = (line: string) => Object.fromEntries(line.replace(/\n$/, '').split('\t').map((v, i) => [PREDICTION_COLUMNS[i], v]))
+
+describe('predictionLine', () => {
   const pseudonymize = createPseudonymizer('k'.repeat(32))
   const privacy: Privacy = { pseudonymize, piiFeatures: (m) => new Set(m === 'loan' ? ['zip_code'] : []) }
 
-  it('splits features by type and pseudonymizes subject_id and the pii features only', () => {
-    const row = predictionRow(event, { topic: 't', partition: 2, offset: '7' }, privacy)
-    expect(row.features_num).toEqual({ income: 52000 })
-    expect(row.features_cat).toEqual({ zip_code: pseudonymize('75011'), employment: 'salaried', flag: 'true' })
-    expect(row.features_missing).toEqual(['debt'])
-    expect(row.subject_id).toBe(pseudonymize('person-9'))
-    expect(row.segments).toEqual({ group: 'B' })
-    expect(row.event_time).toBe('2026-11-01 12:00:00.005')
+  it('writes one line of every column, splits features by type and pseudonymizes subject_id and the pii features only', () => {
+    const line = predictionLine(event, { topic: 't', partition: 2, offset: '7' }, privacy)
+    expect(line.endsWith('\n')).toBe(true)
+    expect(line.split('\t')).toHaveLength(PREDICTION_COLUMNS.length)
+    expect(columns(line)).toEqual({
+      prediction_id: 'p1', model_id: 'loan', model_version: 'v1', event_time: String(Date.UTC(2026, 10, 1, 12, 0, 0) / 1000) + '.005',
+      features_num: "{'income':52000}", features_cat: `{'zip_code':'${pseudonymize('75011')}','employment':'salaried','flag':'true'}`, features_missing: "['debt']",
+      class_label: 'approve', score: '0.8', probabilities: '{}', value: '\\N', segments: "{'group':'B'}", environment: 'production', variant: 'champion',
+      subject_id: pseudonymize('person-9'), source_topic: 't', source_partition: '2', source_offset: '7',
+    })
   })
 
   it('leaves features of other models alone', () => {
-    const row = predictionRow({ ...event, model_id: 'other' }, { topic: 't', partition: 0, offset: '1' }, privacy)
-    expect(row.features_cat['zip_code']).toBe('75011')
+    const line = predictionLine({ ...event, model_id: 'other' }, { topic: 't', partition: 0, offset: '1' }, privacy)
+    expect(columns(line)['features_cat']).toContain("'zip_code':'75011'")
+  })
+
+  it('keeps every value on its line: tabs, newlines, quotes and backslashes are escaped', () => {
+    const nasty = "a\tb\nc'd\\e\r\0"
+    const line = predictionLine({ ...event, prediction_id: nasty, features: { [nasty]: nasty }, segments: { [nasty]: nasty } }, { topic: 't', partition: 0, offset: '1' }, { pseudonymize: (s) => s, piiFeatures: () => new Set() })
+    expect(line.indexOf('\n')).toBe(line.length - 1)
+    expect(line.split('\t')).toHaveLength(PREDICTION_COLUMNS.length)
+    expect(columns(line)['prediction_id']).toBe("a\\tb\\nc\\'d\\\\e\\r\\0")
   })
 })
 
 describe('row mapping of keys that are Object.prototype names', () => {
   const privacy: Privacy = { pseudonymize: (s) => s, piiFeatures: () => new Set() }
-  it('stores __proto__ and constructor verbatim in every map column, as JSON the insert sends', () => {
+  it('writes __proto__ and constructor verbatim in every map column', () => {
     const features = JSON.parse('{"__proto__": 1.5, "constructor": "c", "toString": null}') as PredictionEvent['features']
     const segments = JSON.parse('{"__proto__": "g"}') as Record<string, string>
     const probabilities = JSON.parse('{"__proto__": 0.25}') as Record<string, number>
-    const row = predictionRow({ ...event, features, segments, prediction: { ...event.prediction, probabilities } }, { topic: 't', partition: 0, offset: '1' }, privacy)
-    const json = JSON.parse(JSON.stringify(row)) as Record<string, unknown>
-    expect(JSON.stringify(json['features_num'])).toBe('{"__proto__":1.5}')
-    expect(JSON.stringify(json['features_cat'])).toBe('{"constructor":"c"}')
-    expect(json['features_missing']).toEqual(['toString'])
-    expect(JSON.stringify(json['segments'])).toBe('{"__proto__":"g"}')
-    expect(JSON.stringify(json['probabilities'])).toBe('{"__proto__":0.25}')
+    const line = predictionLine({ ...event, features, segments, prediction: { ...event.prediction, probabilities } }, { topic: 't', partition: 0, offset: '1' }, privacy)
+    expect(columns(line)).toMatchObject({
+      features_num: "{'__proto__':1.5}", features_cat: "{'constructor':'c'}", features_missing: "['toString']", segments: "{'__proto__':'g'}", probabilities: "{'__proto__':0.25}",
+    })
+  })
+})
+
+describe('groundTruthLine', () => {
+  it('writes one line of every column', () => {
+    const line = groundTruthLine({ prediction_id: 'p1', label: { class_label: null, value: 2.5 }, label_time: Date.UTC(2026, 0, 1), source: 'crm' }, { topic: 'gt', partition: 1, offset: '9' })
+    expect(line).toBe(`p1\t\\N\t2.5\t${Date.UTC(2026, 0, 1) / 1000}.000\tcrm\tgt\t1\t9\n`)
+    expect(line.split('\t')).toHaveLength(GROUND_TRUTH_COLUMNS.length)
   })
 })
 

@@ -1,36 +1,17 @@
 /**
- * Event -> ClickHouse row mapping. Features are split by type into maps, because ClickHouse has
- * no union type: numbers into features_num, strings and booleans ('true'/'false') into
- * features_cat, nulls into features_missing.
+ * Event -> stored row. Features are split by type into maps, because ClickHouse has no union
+ * type: numbers into features_num, strings and booleans ('true'/'false') into features_cat, nulls
+ * into features_missing. Events are written as TabSeparated lines (src/store/tsv.ts), straight
+ * from the decoded event, without an intermediate row object.
  */
 import { DriftwatchError } from '../errors.js'
 import { describeTime } from '../ingest/event-time.js'
 import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
 import type { SourceRecord } from '../pipeline/source.js'
 import { storedFeatureValue, type Privacy } from './privacy.js'
+import { TSV_NULL, tsvDateTime64, tsvEscape, tsvNumber, tsvNumberMap, tsvString, tsvStringMap } from './tsv.js'
 
 export type { Privacy } from './privacy.js'
-
-export interface PredictionRow {
-  prediction_id: string
-  model_id: string
-  model_version: string
-  event_time: string
-  features_num: Record<string, number>
-  features_cat: Record<string, string>
-  features_missing: string[]
-  class_label: string | null
-  score: number | null
-  probabilities: Record<string, number>
-  value: number | null
-  segments: Record<string, string>
-  environment: string
-  variant: string
-  subject_id: string | null
-  source_topic: string
-  source_partition: number
-  source_offset: string
-}
 
 /**
  * 'YYYY-MM-DD hh:mm:ss.mmm' in UTC, the basic DateTime64(3) text form (every input format parses it).
@@ -50,67 +31,47 @@ export function clickhouseDateTime64(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 23)
 }
 
-/** A copy with no prototype: a key such as `__proto__` is stored as a plain key (see schemas.ts). */
-function copyMap<V>(map: Readonly<Record<string, V>>): Record<string, V> {
-  const out = Object.create(null) as Record<string, V>
-  for (const k of Object.keys(map)) out[k] = map[k]!
-  return out
-}
+/**
+ * The columns of a stored prediction, in the order predictionLine writes them. `ingested_at`
+ * takes its default (now64) in the engine.
+ */
+export const PREDICTION_COLUMNS = [
+  'prediction_id', 'model_id', 'model_version', 'event_time', 'features_num', 'features_cat', 'features_missing',
+  'class_label', 'score', 'probabilities', 'value', 'segments', 'environment', 'variant', 'subject_id',
+  'source_topic', 'source_partition', 'source_offset',
+] as const
 
-export function predictionRow(e: PredictionEvent, source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>, privacy: Privacy): PredictionRow {
-  // Null-prototype: feature names are user data (`__proto__`, `constructor` are valid names).
-  const features_num = Object.create(null) as Record<string, number>
-  const features_cat = Object.create(null) as Record<string, string>
-  const features_missing: string[] = []
+/**
+ * DateTime64(3) text: Unix seconds (tsv.ts) for the whole milliseconds after the epoch that
+ * validation lets through, the basic text form otherwise (which rejects a time out of range).
+ */
+const storedTime = (ms: number): string => (Number.isInteger(ms) && ms >= 0 && ms <= DATETIME64_MAX_MS ? tsvDateTime64(ms) : clickhouseDateTime64(ms))
+
+/**
+ * One prediction as a TabSeparated line (src/store/tsv.ts) of PREDICTION_COLUMNS, built in one
+ * pass over the event: features split by type (numbers, strings and booleans as 'true'/'false',
+ * nulls), pii features and subject_id pseudonymized (privacy.ts).
+ */
+export function predictionLine(e: PredictionEvent, source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>, privacy: Privacy): string {
   const stored = storedFeatureValue(privacy, e.model_id)
-  for (const [name, raw] of Object.entries(e.features)) {
-    const v = stored(name, raw)
-    if (v === null) features_missing.push(name)
-    else if (typeof v === 'number') features_num[name] = v
-    else features_cat[name] = String(v)
+  let num = ''
+  let cat = ''
+  let missing = ''
+  const features = e.features
+  for (const name in features) {
+    const v = stored(name, features[name]!)
+    if (v === null) missing += `${missing ? ',' : ''}'${tsvEscape(name)}'`
+    else if (typeof v === 'number') num += `${num ? ',' : ''}'${tsvEscape(name)}':${String(v)}`
+    else cat += `${cat ? ',' : ''}'${tsvEscape(name)}':'${tsvEscape(String(v))}'`
   }
-  return {
-    prediction_id: e.prediction_id,
-    model_id: e.model_id,
-    model_version: e.model_version,
-    event_time: clickhouseDateTime64(e.event_time),
-    features_num,
-    features_cat,
-    features_missing,
-    class_label: e.prediction.class_label,
-    score: e.prediction.score,
-    probabilities: copyMap(e.prediction.probabilities ?? {}),
-    value: e.prediction.value,
-    segments: copyMap(e.segments),
-    environment: e.deployment.environment,
-    variant: e.deployment.variant,
-    subject_id: e.subject_id === null ? null : privacy.pseudonymize(e.subject_id),
-    source_topic: source.topic,
-    source_partition: source.partition,
-    source_offset: source.offset,
-  }
+  const p = e.prediction
+  return `${tsvEscape(e.prediction_id)}\t${tsvEscape(e.model_id)}\t${tsvEscape(e.model_version)}\t${storedTime(e.event_time)}\t{${num}}\t{${cat}}\t[${missing}]\t${tsvString(p.class_label)}\t${tsvNumber(p.score)}\t${tsvNumberMap(p.probabilities ?? {})}\t${tsvNumber(p.value)}\t${tsvStringMap(e.segments)}\t${tsvEscape(e.deployment.environment)}\t${tsvEscape(e.deployment.variant)}\t${e.subject_id === null ? TSV_NULL : tsvEscape(privacy.pseudonymize(e.subject_id))}\t${tsvEscape(source.topic)}\t${source.partition}\t${source.offset}\n`
 }
 
-export interface GroundTruthRow {
-  prediction_id: string
-  label_class: string | null
-  label_value: number | null
-  label_time: string
-  source: string
-  source_topic: string
-  source_partition: number
-  source_offset: string
-}
+/** The columns of a stored label, in the order groundTruthLine writes them. */
+export const GROUND_TRUTH_COLUMNS = ['prediction_id', 'label_class', 'label_value', 'label_time', 'source', 'source_topic', 'source_partition', 'source_offset'] as const
 
-export function groundTruthRow(e: GroundTruthEvent, source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>): GroundTruthRow {
-  return {
-    prediction_id: e.prediction_id,
-    label_class: e.label.class_label,
-    label_value: e.label.value,
-    label_time: clickhouseDateTime64(e.label_time),
-    source: e.source,
-    source_topic: source.topic,
-    source_partition: source.partition,
-    source_offset: source.offset,
-  }
+/** One label as a TabSeparated line of GROUND_TRUTH_COLUMNS. */
+export function groundTruthLine(e: GroundTruthEvent, source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>): string {
+  return `${tsvEscape(e.prediction_id)}\t${tsvString(e.label.class_label)}\t${tsvNumber(e.label.value)}\t${storedTime(e.label_time)}\t${tsvEscape(e.source)}\t${tsvEscape(source.topic)}\t${source.partition}\t${source.offset}\n`
 }

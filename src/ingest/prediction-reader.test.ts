@@ -1,0 +1,154 @@
+import avro from 'avsc'
+import { describe, expect, it } from 'vitest'
+import { createRng, type Rng } from '../demo/random.js'
+import type { Privacy } from '../store/privacy.js'
+import { predictionLine } from '../store/rows.js'
+import { LineBuffer } from '../store/lines.js'
+import { PredictionReader } from './prediction-reader.js'
+import { avroType, type PredictionEvent } from './schemas.js'
+import { DEFAULT_LIMITS, validatePrediction } from './validate.js'
+
+const type = avroType('prediction')
+const source = { topic: 'preds', partition: 3, offset: '12345' }
+const privacy: Privacy = { pseudonymize: (s) => `h(${s})`, piiFeatures: (m) => new Set(m === 'pii-model' ? ['zip', 'age'] : []) }
+const NOW = Date.UTC(2026, 10, 29)
+
+/** What the avsc path gives: the decoded event, its validation, and its line when valid. */
+function slow(payload: Buffer) {
+  const event = type.fromBuffer(payload) as PredictionEvent
+  const problem = validatePrediction(event, NOW, DEFAULT_LIMITS)
+  return { problem: problem?.message ?? null, line: problem ? null : predictionLine(event, source, privacy), key: [event.prediction_id, event.model_id, event.model_version, event.event_time] }
+}
+
+function fast(payload: Buffer) {
+  const out = new LineBuffer(16)
+  out.text('previous line\n')
+  const read = new PredictionReader(privacy).read(payload, source, out)
+  if (!read) {
+    expect(out.pos).toBe(14)
+    return null
+  }
+  const problem = validatePrediction(read.event, NOW, DEFAULT_LIMITS)
+  return { problem: problem?.message ?? null, line: problem ? null : out.buf.toString('utf8', ...read.row), key: [read.event.prediction_id, read.event.model_id, read.event.model_version, read.event.event_time] }
+}
+
+const NASTY = ['', 'plain', "it's", 'tab\there', 'new\nline', 'back\\slash', 'nul\0', 'é ü 中文 🙂', 'lone \ud800 surrogate', '__proto__', 'constructor', 'a,b:c{d}[e]', '\b\f\r']
+
+function randomString(rng: Rng): string {
+  return rng.next() < 0.5 ? rng.pick(NASTY) : `s${Math.floor(rng.next() * 1000)}`
+}
+
+function randomNumber(rng: Rng): number {
+  const r = rng.next()
+  if (r < 0.05) return rng.pick([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 5e-324, 1e21, -1.7976931348623157e308])
+  if (r < 0.3) return Math.round(rng.normal(0, 1e6))
+  return rng.normal(0, 100)
+}
+
+function randomEvent(rng: Rng, i: number): PredictionEvent {
+  const features: PredictionEvent['features'] = Object.create(null)
+  const n = Math.floor(rng.next() * 25)
+  for (let f = 0; f < n; f++) {
+    const name = rng.next() < 0.2 ? rng.pick([...NASTY.filter((s) => s !== ''), 'zip', 'age']) : `f${f}`
+    const kind = rng.next()
+    features[name] = kind < 0.15 ? null : kind < 0.6 ? randomNumber(rng) : kind < 0.85 ? randomString(rng) : rng.next() < 0.5
+  }
+  const score = rng.next() < 0.5 ? (rng.next() < 0.05 ? 1.5 : rng.next()) : null
+  const probabilities = rng.next() < 0.2 ? { yes: rng.next(), [randomString(rng)]: rng.next() < 0.05 ? -0.5 : rng.next() } : null
+  return {
+    prediction_id: rng.next() < 0.05 ? '' : `${randomString(rng)}-${i}`,
+    model_id: rng.pick(['loan', 'pii-model', "o'brien\tmodel"]),
+    model_version: randomString(rng) || 'v1',
+    event_time: rng.next() < 0.05 ? rng.pick([0, -5, Date.UTC(1999, 0, 1), NOW + 3 * 86_400_000]) : NOW - Math.floor(rng.next() * 86_400_000),
+    features,
+    prediction: { class_label: rng.next() < 0.5 ? randomString(rng) : null, score, probabilities, value: rng.next() < 0.3 ? randomNumber(rng) : null },
+    segments: rng.next() < 0.7 ? { group: randomString(rng), [randomString(rng)]: randomString(rng) } : {},
+    deployment: { environment: randomString(rng), variant: rng.pick(['champion', 'challenger', 'shadow', 'canary'] as const) },
+    subject_id: rng.next() < 0.3 ? randomString(rng) : null,
+  }
+}
+
+describe('PredictionReader', () => {
+  it('gives the avsc path’s line, validation and join key for 5,000 random events', () => {
+    const rng = createRng(20261129)
+    let fastCount = 0
+    for (let i = 0; i < 5000; i++) {
+      const payload = type.toBuffer(randomEvent(rng, i))
+      const f = fast(payload)
+      if (f) fastCount++
+      expect(f ?? slow(payload), `event ${i}`).toEqual(slow(payload))
+    }
+    // Integer-like names do not occur in these events: every one of them takes the fast path.
+    expect(fastCount).toBe(5000)
+  })
+
+  it('pseudonymizes the pii features of their model only, as the avsc path does', () => {
+    const event = randomEvent(createRng(1), 1)
+    const payload = type.toBuffer({ ...event, model_id: 'pii-model', features: { zip: '75011', age: 42, other: 'x', missing: null } })
+    expect(fast(payload)!.line).toContain("\t{}\t{'zip':'h(75011)','age':'h(42)','other':'x'}\t['missing']\t")
+    expect(fast(payload)).toEqual(slow(payload))
+  })
+
+  /** The payload of `event` with its feature map replaced by raw map bytes. */
+  function withFeatureBytes(event: PredictionEvent, mapBytes: Buffer): Buffer {
+    const head = avro.Type.forSchema({
+      type: 'record',
+      name: 'Head',
+      fields: [
+        { name: 'prediction_id', type: 'string' },
+        { name: 'model_id', type: 'string' },
+        { name: 'model_version', type: 'string' },
+        { name: 'event_time', type: 'long' },
+      ],
+    }).toBuffer(event)
+    const whole = type.toBuffer({ ...event, features: {} })
+    return Buffer.concat([head, mapBytes, whole.subarray(head.length + 1)])
+  }
+  const entries = avro.Type.forSchema({ type: 'map', values: ['null', 'double', 'string', 'boolean'] }, { wrapUnions: false })
+
+  it('leaves a name given twice to the avsc path, where the last value wins', () => {
+    const event = randomEvent(createRng(2), 2)
+    const first = entries.toBuffer({ a: 1, b: 'x' })
+    const second = entries.toBuffer({ a: 'now a string' })
+    // Two blocks: the first map's entries (without its end marker), then the second map's.
+    const payload = withFeatureBytes(event, Buffer.concat([first.subarray(0, first.length - 1), second]))
+    expect(new PredictionReader(privacy).read(payload, source, new LineBuffer())).toBeNull()
+    expect(slow(payload).line ?? '').toContain("{'a':'now a string','b':'x'}")
+  })
+
+  it.each([['10'], ['2'], ['0']])('leaves an integer-like name (%s) to the avsc path, which lists it first like an object does', (name) => {
+    const event = randomEvent(createRng(3), 3)
+    const payload = type.toBuffer({ ...event, features: { z: 1, [name]: 2 } })
+    expect(new PredictionReader(privacy).read(payload, source, new LineBuffer())).toBeNull()
+  })
+
+  it('reads a name like 01 or -1, which an object keeps in place, on the fast path', () => {
+    const event = randomEvent(createRng(4), 4)
+    const payload = type.toBuffer({ ...event, features: { z: 1, '01': 2, '-1': 3 } })
+    expect(fast(payload)).toEqual(slow(payload))
+  })
+
+  it.each([
+    ['truncated', (b: Buffer) => b.subarray(0, b.length - 3)],
+    ['trailing bytes', (b: Buffer) => Buffer.concat([b, Buffer.from([0])])],
+    ['a bad union index', (b: Buffer) => Buffer.concat([b.subarray(0, b.length - 1), Buffer.from([0x08])])],
+  ])('leaves a malformed payload (%s) to the avsc path, which reports it', (_, mangle) => {
+    const payload = mangle(type.toBuffer(randomEvent(createRng(5), 5)))
+    expect(new PredictionReader(privacy).read(payload, source, new LineBuffer())).toBeNull()
+    expect(() => type.fromBuffer(payload)).toThrow()
+  })
+
+  it('reads invalid UTF-8 as avsc does (U+FFFD)', () => {
+    const event = randomEvent(createRng(6), 6)
+    const map = Buffer.concat([Buffer.from([0x02, 0x06]), Buffer.from([0x61, 0xff, 0x62]), Buffer.from([0x04, 0x04, 0xc3, 0x28, 0x00])])
+    const payload = withFeatureBytes(event, map)
+    expect(fast(payload)).toEqual(slow(payload))
+  })
+
+  it('reads a boolean byte other than 0 and 1 as avsc does (true)', () => {
+    const event = randomEvent(createRng(7), 7)
+    const payload = withFeatureBytes(event, Buffer.from([0x02, 0x02, 0x62, 0x06, 0x02, 0x00]))
+    expect(fast(payload)!.line).toContain("{'b':'true'}")
+    expect(fast(payload)).toEqual(slow(payload))
+  })
+})
