@@ -12,7 +12,7 @@
 import { basename } from 'node:path'
 import type { RuntimeConfig } from '../config/env.js'
 import { loadFileConfig, modelConfig } from '../config/file.js'
-import { DriftwatchError, isDriftwatchError } from '../errors.js'
+import { isDriftwatchError } from '../errors.js'
 import { baselineProfile, csvBaselineTable, jsonlBaselineTable, privateBaselineTable } from '../evaluate/baseline-profile.js'
 import { saveProfile } from '../evaluate/profiles.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'

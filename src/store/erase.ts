@@ -29,9 +29,6 @@ import { markWindows, windowsWithPredictions, type WindowRef } from './mark-wind
 
 export type SubjectKey = (subjectId: string) => string
 
-/** subject_id stored as sent (no pseudonymization). */
-export const storedAsIs: SubjectKey = (subjectId) => subjectId
-
 export const ERASED_TABLES = ['predictions', 'ground_truth', 'dead_letters'] as const
 export type ErasedTable = (typeof ERASED_TABLES)[number]
 
