@@ -5,12 +5,13 @@
  */
 import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
+import { withDatabase } from './query.js'
 
 export async function insertRows(store: Store, table: string, rows: readonly object[], dedupToken: string): Promise<void> {
   if (rows.length === 0) return
   try {
     await store.client.insert({
-      table: `${store.database}.${table}`,
+      table: withDatabase(`{db}.${table}`, store.database),
       values: rows as object[],
       format: 'JSONEachRow',
       clickhouse_settings: { insert_deduplication_token: dedupToken },
