@@ -16,6 +16,7 @@ import { clickhouseDateTime64 } from '../src/store/rows.js'
 import { insertDrift } from './support/alerts.js'
 import { renderQuery } from './support/grafana-macros.js'
 import { testConfig } from './support/config.js'
+import { withDatabase } from '../src/store/query.js'
 
 const DAY = 86_400_000
 const today = Math.floor(Date.now() / DAY)
@@ -26,7 +27,7 @@ const rule = (yaml: string) => parseRuleFile(`rules:\n  - name: r\n${yaml}    co
 describe('metric queries', () => {
   const config = testConfig({ kafka: false })
   let store: Store
-  const insert = (table: string, values: object[]) => store.client.insert({ table: `${store.database}.${table}`, format: 'JSONEachRow', values })
+  const insert = (table: string, values: object[]) => store.client.insert({ table: withDatabase(`{db}.${table}`, store.database), format: 'JSONEachRow', values })
   const fileWith = (reference: string) => parseFileConfig(`models:\n  - id: m\n    window: 1d\n    reference: ${reference}\n`, 'x.yaml')
   const points = async (yaml: string, reference = '{ previousWindows: 2 }') =>
     (await loadPoints(store, rule(yaml), fileWith(reference), Date.now())).map((p) => ({ subject: p.subject, day: p.windowStartMs / DAY - (today - 10), value: p.value, n: p.n, ...(p.details ? { details: p.details } : {}) }))
@@ -116,7 +117,7 @@ describe('metric queries', () => {
       const target = r.data.find((d) => d.datasourceUid === 'driftwatch-clickhouse')!
       const sql = renderQuery(target.model.rawSql!, { fromMs: nowMs - target.relativeTimeRange.from * 1000, toMs: nowMs - target.relativeTimeRange.to * 1000, intervalMs: 60_000, variables: {} })
       // Grafana's datasource sets the default database; here the tables are qualified instead.
-      const qualified = sql.replace(/\bFROM (\w+)/g, `FROM ${store.database}.$1`)
+      const qualified = withDatabase(sql.replace(/\bFROM (\w+)/g, 'FROM {db}.$1'), store.database)
       return (await store.client.query({ query: qualified, format: 'JSONEachRow' })).json()
     }
     const results: Record<string, unknown[]> = {}

@@ -20,6 +20,7 @@ import { backfillTarget, runBackfillLabels } from '../src/cli/backfill.js'
 import { openStore } from '../src/store/clickhouse.js'
 import { testConfig, dropTestResources } from './support/config.js'
 import { waitFor } from './support/wait.js'
+import { withDatabase } from '../src/store/query.js'
 
 const ROWS = 100_000
 // Recent times: ground_truth has a TTL of retention.raw (90 days by default) on label_time.
@@ -38,7 +39,7 @@ function labelsCsv(rows: number, invalid: ReadonlySet<number> = new Set()): stri
 }
 
 async function storedLabels(app: App): Promise<number> {
-  const result = await app.store.client.query({ query: `SELECT count() AS c FROM ${app.store.database}.ground_truth FINAL`, format: 'JSONEachRow' })
+  const result = await app.store.client.query({ query: withDatabase(`SELECT count() AS c FROM {db}.ground_truth FINAL`, app.store.database), format: 'JSONEachRow' })
   return Number((await result.json<{ c: string }>())[0]!.c)
 }
 
@@ -55,7 +56,7 @@ async function messagesOnTopic(config: RuntimeConfig): Promise<number> {
 async function dropDatabase(config: RuntimeConfig): Promise<void> {
   const store = openStore(config.clickhouse)
   try {
-    await store.client.command({ query: `DROP DATABASE IF EXISTS ${store.database}` })
+    await store.client.command({ query: withDatabase('DROP DATABASE IF EXISTS {db}', store.database) })
   } finally {
     await store.close()
   }
@@ -101,7 +102,7 @@ describe('backfill labels: 100,000 labels through Kafka, interrupted and resumed
     await waitFor(() => storedLabels(ctx.app!), (c) => c === ROWS, { timeoutMs: 120_000, what: `${ROWS} stored labels` })
     const [row] = await (
       await ctx.app!.store.client.query({
-        query: `SELECT prediction_id, label_class, label_value, toUnixTimestamp64Milli(label_time) AS t, source FROM ${ctx.app!.store.database}.ground_truth FINAL WHERE prediction_id = 'pred-3000'`,
+        query: withDatabase(`SELECT prediction_id, label_class, label_value, toUnixTimestamp64Milli(label_time) AS t, source FROM {db}.ground_truth FINAL WHERE prediction_id = 'pred-3000'`, ctx.app!.store.database),
         format: 'JSONEachRow',
       })
     ).json<Record<string, unknown>>()
@@ -149,7 +150,7 @@ describe('backfill labels: embedded mode (no Kafka), through the command', () =>
       expect(out.at(-1)).toMatch(/^done: all 5,000 row\(s\) of .* are acknowledged/)
       const store = openStore(config.clickhouse)
       try {
-        const result = await store.client.query({ query: `SELECT count() AS c, countIf(label_value IS NOT NULL) AS v FROM ${store.database}.ground_truth FINAL`, format: 'JSONEachRow' })
+        const result = await store.client.query({ query: withDatabase(`SELECT count() AS c, countIf(label_value IS NOT NULL) AS v FROM {db}.ground_truth FINAL`, store.database), format: 'JSONEachRow' })
         expect(await result.json()).toEqual([{ c: '5000', v: '2500' }])
       } finally {
         await store.close()

@@ -22,6 +22,7 @@ import { expandMacros, interpolateVariables, renderQuery, type QueryContext, typ
 import { count } from './support/query.js'
 import { LOAN_MODEL_YAML, loanTraffic } from './support/traffic.js'
 import { waitFor } from './support/wait.js'
+import { withDatabase } from '../src/store/query.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8')
@@ -159,9 +160,12 @@ describe('dashboard queries on real pipeline data', () => {
 
   /** The datasource's defaultDatabase is the connection's database; here unqualified tables are qualified with the test's. */
   const inDatabase = (s: string) =>
-    s
-      .replace(/\b(FROM|JOIN)(\s+)(\w+)\b(?![.(])/gi, (m, kw: string, space: string, name: string) => (tables.includes(name) ? `${kw}${space}${app.store.database}.${name}` : m))
-      .replaceAll('currentDatabase()', `'${app.store.database}'`)
+    withDatabase(
+      s
+        .replace(/\b(FROM|JOIN)(\s+)(\w+)\b(?![.(])/gi, (m, kw: string, space: string, name: string) => (tables.includes(name) ? `${kw}${space}{db}.${name}` : m))
+        .replaceAll('currentDatabase()', "'{db}'"),
+      app.store.database,
+    )
 
   async function run(sql: string): Promise<Result> {
     const rs = await app.store.client.query({ query: inDatabase(sql), format: 'JSONCompactEachRowWithNamesAndTypes' })
@@ -197,20 +201,20 @@ describe('dashboard queries on real pipeline data', () => {
       updated_at: at(Date.now()), version: 1,
     })
     await app.store.client.insert({
-      table: `${app.store.database}.alerts`,
+      table: withDatabase(`{db}.alerts`, app.store.database),
       format: 'JSONEachRow',
       values: [alert('a1', 'firing', driftDay + dayMs), alert('a1', 'resolved', driftDay + 3 * dayMs), alert('a2', 'firing', driftDay + 2 * dayMs)],
     })
     await app.store.client.insert({
-      table: `${app.store.database}.alert_outbox`,
+      table: withDatabase(`{db}.alert_outbox`, app.store.database),
       format: 'JSONEachRow',
       values: [notification('n1', 'slack', 'sent', 0), notification('n2', 'email', 'failed', 0), notification('n3', 'slack', 'sent', 1)],
     })
-    const rs = await app.store.client.query({ query: `SELECT name FROM system.tables WHERE database = '${app.store.database}'`, format: 'JSONEachRow' })
+    const rs = await app.store.client.query({ query: 'SELECT name FROM system.tables WHERE database = {d:String}', query_params: { d: app.store.database }, format: 'JSONEachRow' })
     tables = (await rs.json<{ name: string }>()).map((t) => t.name)
   })
   afterAll(async () => {
-    await app?.store.client.command({ query: `DROP DATABASE IF EXISTS ${app.store.database}` })
+    await app?.store.client.command({ query: withDatabase('DROP DATABASE IF EXISTS {db}', app.store.database) })
     await app?.stop()
   })
 

@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type App } from '../src/app.js'
 import { DEFAULT_FILE_CONFIG } from '../src/config/file.js'
@@ -18,6 +17,7 @@ import { httpSecurity } from '../src/http/security-policy.js'
 import { createLogger } from '../src/observability/logger.js'
 import { testConfig, dropTestResources } from './support/config.js'
 import { waitFor } from './support/wait.js'
+import { withDatabase } from '../src/store/query.js'
 
 const INGEST = 'it-ingest-token-0123456789'
 const READ = 'it-read-token-0123456789ab'
@@ -54,7 +54,7 @@ describe('HTTP ingest API -> Kafka -> consumer -> ClickHouse', () => {
     ...extra,
   })
   const ids = async (table: string) =>
-    (await (await app.store.client.query({ query: `SELECT prediction_id FROM ${app.store.database}.${table} FINAL ORDER BY prediction_id`, format: 'JSONEachRow' })).json<{ prediction_id: string }>()).map(
+    (await (await app.store.client.query({ query: withDatabase(`SELECT prediction_id FROM {db}.${table} FINAL ORDER BY prediction_id`, app.store.database), format: 'JSONEachRow' })).json<{ prediction_id: string }>()).map(
       (r) => r.prediction_id,
     )
 
@@ -110,12 +110,12 @@ describe('HTTP ingest API -> Kafka -> consumer -> ClickHouse', () => {
     await new Promise((r) => setTimeout(r, 2000))
     expect(await ids('predictions')).toEqual(['p-1', 'p-2', 'p-3'])
     expect(await ids('ground_truth')).toEqual(['p-1', 'p-3'])
-    const [dead] = await (await app.store.client.query({ query: `SELECT count() AS c FROM ${app.store.database}.dead_letters`, format: 'JSONEachRow' })).json<{ c: string }>()
+    const [dead] = await (await app.store.client.query({ query: withDatabase(`SELECT count() AS c FROM {db}.dead_letters`, app.store.database), format: 'JSONEachRow' })).json<{ c: string }>()
     expect(dead!.c).toBe('0')
 
     const [row] = await (
       await app.store.client.query({
-        query: `SELECT variant, toUnixTimestamp64Milli(event_time) AS t FROM ${app.store.database}.predictions FINAL WHERE prediction_id = 'p-2'`,
+        query: withDatabase(`SELECT variant, toUnixTimestamp64Milli(event_time) AS t FROM {db}.predictions FINAL WHERE prediction_id = 'p-2'`, app.store.database),
         format: 'JSONEachRow',
       })
     ).json<{ variant: string; t: string }>()

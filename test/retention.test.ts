@@ -10,6 +10,7 @@ import { createLogger } from '../src/observability/logger.js'
 import { testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count } from './support/query.js'
+import { withDatabase } from '../src/store/query.js'
 
 describe('retention', () => {
   let app: App
@@ -23,7 +24,7 @@ describe('retention', () => {
     const old = Date.now() - 400 * 86_400_000
     await app.publisher.publishPredictions([prediction({ prediction_id: 'old-1', event_time: old })])
     await app.publisher.publishGroundTruth([{ prediction_id: 'old-1', label: { class_label: 'approve', value: null }, label_time: old + 1000, source: 'backfill' }])
-    for (const t of ['predictions', 'ground_truth']) await app.store.client.command({ query: `OPTIMIZE TABLE ${app.store.database}.${t} FINAL` })
+    for (const t of ['predictions', 'ground_truth']) await app.store.client.command({ query: withDatabase(`OPTIMIZE TABLE {db}.${t} FINAL`, app.store.database) })
     expect(await count(app.store, 'SELECT count() AS c FROM {db}.predictions')).toBe(1)
     expect(await count(app.store, 'SELECT count() AS c FROM {db}.ground_truth')).toBe(1)
   })

@@ -11,6 +11,7 @@ import { createHmac } from 'node:crypto'
 import { TEST_PSEUDONYMIZATION_KEY, testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { waitFor } from './support/wait.js'
+import { withDatabase } from '../src/store/query.js'
 
 describe('walking skeleton: registry -> Kafka -> consumer -> ClickHouse', () => {
   const config = testConfig()
@@ -30,15 +31,14 @@ describe('walking skeleton: registry -> Kafka -> consumer -> ClickHouse', () => 
     await raw.send({ topic: config.topics.predictions, messages: [{ key: 'junk-1', value: Buffer.from('{"not":"avro"}') }] })
     await raw.disconnect()
 
-    const db = app.store.database
-    const count = async (sql: string) => Number((await (await app.store.client.query({ query: sql, format: 'JSONEachRow' })).json<{ c: string }>())[0]!.c)
-    await waitFor(() => count(`SELECT count() AS c FROM ${db}.predictions`), (c) => c === 1, { what: 'the prediction row' })
-    await waitFor(() => count(`SELECT count() AS c FROM ${db}.dead_letters`), (c) => c === 1, { what: 'the dead letter row' })
+    const count = async (sql: string) => Number((await (await app.store.client.query({ query: withDatabase(sql, app.store.database), format: 'JSONEachRow' })).json<{ c: string }>())[0]!.c)
+    await waitFor(() => count('SELECT count() AS c FROM {db}.predictions'), (c) => c === 1, { what: 'the prediction row' })
+    await waitFor(() => count('SELECT count() AS c FROM {db}.dead_letters'), (c) => c === 1, { what: 'the dead letter row' })
 
     const [row] = await (
       await app.store.client.query({
-        query: `SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t, features_num, features_cat,
-                       features_missing, class_label, score, segments, variant, subject_id, source_topic FROM ${db}.predictions`,
+        query: withDatabase(`SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t, features_num, features_cat,
+                       features_missing, class_label, score, segments, variant, subject_id, source_topic FROM {db}.predictions`, app.store.database),
         format: 'JSONEachRow',
       })
     ).json<Record<string, unknown>>()
@@ -58,7 +58,7 @@ describe('walking skeleton: registry -> Kafka -> consumer -> ClickHouse', () => 
       subject_id: createHmac('sha256', TEST_PSEUDONYMIZATION_KEY).update('applicant-7').digest('hex'),
       source_topic: config.topics.predictions,
     })
-    const [dead] = await (await app.store.client.query({ query: `SELECT error_code, raw_key_base64 FROM ${db}.dead_letters`, format: 'JSONEachRow' })).json<{ error_code: string; raw_key_base64: string }>()
+    const [dead] = await (await app.store.client.query({ query: withDatabase(`SELECT error_code, raw_key_base64 FROM {db}.dead_letters`, app.store.database), format: 'JSONEachRow' })).json<{ error_code: string; raw_key_base64: string }>()
     expect(dead!.error_code).toBe('DW_DECODE_NOT_AVRO')
     expect(Buffer.from(dead!.raw_key_base64, 'base64').toString()).toBe('junk-1')
   })

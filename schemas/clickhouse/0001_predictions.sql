@@ -1,8 +1,8 @@
 -- Prediction events as received, one row per prediction_id.
--- {{db}} is replaced by the validated database name (an identifier, never user data).
+-- {db} is replaced by the validated database name (an identifier, never user data).
 -- ReplacingMergeTree(ingested_at): a replayed or duplicate prediction collapses to one row, the
 -- newest ingest wins. Queries that need exact counts use FINAL or argMax over ingested_at.
-CREATE TABLE IF NOT EXISTS {{db}}.predictions
+CREATE TABLE IF NOT EXISTS {db}.predictions
 (
     prediction_id     String,
     model_id          LowCardinality(String),

@@ -1,6 +1,6 @@
 -- Records that failed to decode or validate, with the reason and the first 4 KiB of the raw value
 -- (base64). The full bytes are on the <topic>.dlq Kafka topic. One row per source offset.
-CREATE TABLE IF NOT EXISTS {{db}}.dead_letters
+CREATE TABLE IF NOT EXISTS {db}.dead_letters
 (
     source_topic      LowCardinality(String),
     source_partition  UInt32,

@@ -1,7 +1,7 @@
 -- Ground-truth labels as received, one row per prediction_id.
 -- ReplacingMergeTree(label_time): among duplicate labels for one prediction the newest label_time
 -- wins (a corrected label replaces the earlier one); an exact replay collapses to one row.
-CREATE TABLE IF NOT EXISTS {{db}}.ground_truth
+CREATE TABLE IF NOT EXISTS {db}.ground_truth
 (
     prediction_id     String,
     label_class       Nullable(String),

@@ -2,7 +2,7 @@
 -- is durable: for the windows its predictions fall in, and for the windows of the predictions its
 -- labels join to. The evaluator evaluates a window when its newest mark is newer than the mark it
 -- last evaluated (window_state), and when the window closes.
-CREATE TABLE IF NOT EXISTS {{db}}.window_marks
+CREATE TABLE IF NOT EXISTS {db}.window_marks
 (
     model_id       LowCardinality(String),
     model_version  LowCardinality(String),
@@ -17,7 +17,7 @@ ORDER BY (marked_at, model_id, model_version, window_start);
 
 -- The evaluator's view of each window: the newest mark it has evaluated, and whether the window
 -- was closed (watermark past its end) at that evaluation. Newest version wins.
-CREATE TABLE IF NOT EXISTS {{db}}.window_state
+CREATE TABLE IF NOT EXISTS {db}.window_state
 (
     model_id          LowCardinality(String),
     model_version     LowCardinality(String),
@@ -34,7 +34,7 @@ ORDER BY (model_id, model_version, window_start);
 -- the reference bins, category counts, missing counts, score histograms, per-group confusion
 -- counts. state is the accumulator's JSON. The evaluator merges partitions with the accumulators'
 -- merge, so one consumer or many give the same metrics.
-CREATE TABLE IF NOT EXISTS {{db}}.partial_aggregates
+CREATE TABLE IF NOT EXISTS {db}.partial_aggregates
 (
     model_id       LowCardinality(String),
     model_version  LowCardinality(String),

@@ -4,7 +4,7 @@
 -- dashboards filter and plot them.
 
 -- Volume and label coverage per window.
-CREATE TABLE IF NOT EXISTS {{db}}.window_summary
+CREATE TABLE IF NOT EXISTS {db}.window_summary
 (
     model_id        LowCardinality(String),
     model_version   LowCardinality(String),
@@ -24,7 +24,7 @@ ORDER BY (model_id, model_version, window_start);
 -- Feature, prediction and label drift: one row per (column, window). target is 'feature',
 -- 'prediction' or 'label'. method is the auto-selected (or configured) statistic, score/p_value
 -- its value, statistics every applicable statistic by name.
-CREATE TABLE IF NOT EXISTS {{db}}.drift
+CREATE TABLE IF NOT EXISTS {db}.drift
 (
     model_id        LowCardinality(String),
     model_version   LowCardinality(String),
@@ -48,7 +48,7 @@ ENGINE = ReplacingMergeTree(eval_version)
 ORDER BY (model_id, model_version, target, column, window_start);
 
 -- Share of drifted features per window (Benjamini-Hochberg over p-value tests).
-CREATE TABLE IF NOT EXISTS {{db}}.dataset_drift
+CREATE TABLE IF NOT EXISTS {db}.dataset_drift
 (
     model_id        LowCardinality(String),
     model_version   LowCardinality(String),
@@ -65,7 +65,7 @@ ORDER BY (model_id, model_version, window_start);
 
 -- Performance per window and deployment variant: realized (from joined labels) and estimated
 -- (CBPE, before labels), side by side; label_coverage says how much of the window is labeled.
-CREATE TABLE IF NOT EXISTS {{db}}.performance
+CREATE TABLE IF NOT EXISTS {db}.performance
 (
     model_id        LowCardinality(String),
     model_version   LowCardinality(String),
@@ -84,7 +84,7 @@ ORDER BY (model_id, model_version, variant, metric, kind, window_start);
 
 -- Fairness per protected attribute: per-group rates (group = the group's value) and parity
 -- metrics (group = '').
-CREATE TABLE IF NOT EXISTS {{db}}.fairness
+CREATE TABLE IF NOT EXISTS {db}.fairness
 (
     model_id        LowCardinality(String),
     model_version   LowCardinality(String),
@@ -102,7 +102,7 @@ ENGINE = ReplacingMergeTree(eval_version)
 ORDER BY (model_id, model_version, attribute, metric, group_value, window_start);
 
 -- Data quality per feature and window: missing_rate, out_of_range_rate, new_category_rate, ...
-CREATE TABLE IF NOT EXISTS {{db}}.quality
+CREATE TABLE IF NOT EXISTS {db}.quality
 (
     model_id        LowCardinality(String),
     model_version   LowCardinality(String),
@@ -118,7 +118,7 @@ ENGINE = ReplacingMergeTree(eval_version)
 ORDER BY (model_id, model_version, feature, metric, window_start);
 
 -- Streaming concept-drift detector state and detections, per model version and detector.
-CREATE TABLE IF NOT EXISTS {{db}}.detector_state
+CREATE TABLE IF NOT EXISTS {db}.detector_state
 (
     model_id        LowCardinality(String),
     model_version   LowCardinality(String),
@@ -132,7 +132,7 @@ ENGINE = ReplacingMergeTree(eval_version)
 ORDER BY (model_id, model_version, detector);
 
 -- Alert history: one row per state change of an alert (firing, resolved).
-CREATE TABLE IF NOT EXISTS {{db}}.alerts
+CREATE TABLE IF NOT EXISTS {db}.alerts
 (
     alert_key       String,
     rule            LowCardinality(String),

@@ -2,7 +2,7 @@
 
 -- Performance rows of kind 'degradation' carry value = metric(window) − metric(reference) and
 -- the confidence interval of that difference; other kinds leave these NULL.
-ALTER TABLE {{db}}.performance
+ALTER TABLE {db}.performance
     ADD COLUMN IF NOT EXISTS ci_low Nullable(Float64),
     ADD COLUMN IF NOT EXISTS ci_high Nullable(Float64);
 
@@ -10,7 +10,7 @@ ALTER TABLE {{db}}.performance
 -- One row per (metric, champion, challenger, window); value columns are each version's metric,
 -- difference = challenger − champion, [ci_low, ci_high] its interval, p_value its two-sided
 -- test, n_* the metric's denominators (src/metrics/comparison). Newest version wins.
-CREATE TABLE IF NOT EXISTS {{db}}.comparison
+CREATE TABLE IF NOT EXISTS {db}.comparison
 (
     model_id            LowCardinality(String),
     window_start        DateTime64(3, 'UTC'),

@@ -3,7 +3,7 @@
 -- The alerts table is the log of transitions: one row per state change of an alert key
 -- (rule/model/version/subject). The newest row of a key is the key's current state.
 -- transition_id = '<alert_key>#<seq>' names one transition; seq counts the key's transitions.
-ALTER TABLE {{db}}.alerts
+ALTER TABLE {db}.alerts
     ADD COLUMN IF NOT EXISTS transition_id String,
     ADD COLUMN IF NOT EXISTS seq UInt32,
     ADD COLUMN IF NOT EXISTS metric LowCardinality(String),
@@ -16,7 +16,7 @@ ALTER TABLE {{db}}.alerts
 -- records transitions deliberately not notified (superseded, or their firing never was).
 -- status: pending | sending | sent | failed | skipped. in_doubt = 1 when an earlier attempt may
 -- have reached the receiver (timeout, or a crash between sending and recording 'sent').
-CREATE TABLE IF NOT EXISTS {{db}}.alert_outbox
+CREATE TABLE IF NOT EXISTS {db}.alert_outbox
 (
     idempotency_key  String,
     channel          LowCardinality(String),
@@ -42,7 +42,7 @@ ORDER BY idempotency_key;
 
 -- Silences (mutes) from `driftwatch alerts mute`: rule '' or model_id '' match any. Unmuting
 -- re-inserts the silence with ends_at = now under a higher version.
-CREATE TABLE IF NOT EXISTS {{db}}.alert_silences
+CREATE TABLE IF NOT EXISTS {db}.alert_silences
 (
     id          String,
     rule        String,

@@ -5,7 +5,7 @@
 -- (ClickHouse would silently discard an insert whose token it has seen). Never erased, never
 -- TTL'd (src/store/erase.ts and src/store/retention.ts leave it alone). One row per reservation;
 -- readers take max(next_offset).
-CREATE TABLE IF NOT EXISTS {{db}}.source_offsets
+CREATE TABLE IF NOT EXISTS {db}.source_offsets
 (
     source_topic  String,
     next_offset   UInt64,

@@ -8,18 +8,18 @@
 -- minimum on a side: drift_detected NULL) or 'method_not_applicable' (a configured method that
 -- does not apply to the column: drift_detected NULL). Rows written before this migration have
 -- p_value_adjusted NULL and status 'ok'.
-ALTER TABLE {{db}}.drift
+ALTER TABLE {db}.drift
     ADD COLUMN IF NOT EXISTS p_value_adjusted Nullable(Float64) AFTER p_value,
     ADD COLUMN IF NOT EXISTS status LowCardinality(String) DEFAULT 'ok' AFTER drift_detected;
 
-ALTER TABLE {{db}}.drift MODIFY COLUMN drift_detected Nullable(UInt8);
+ALTER TABLE {db}.drift MODIFY COLUMN drift_detected Nullable(UInt8);
 
 -- dataset_drift: features without a verdict for lack of data are counted, not silently left out;
 -- status 'insufficient' when no feature could be judged (drift_share is then nan).
-ALTER TABLE {{db}}.dataset_drift
+ALTER TABLE {db}.dataset_drift
     ADD COLUMN IF NOT EXISTS n_insufficient UInt32 DEFAULT 0 AFTER n_drifted,
     ADD COLUMN IF NOT EXISTS status LowCardinality(String) DEFAULT 'ok';
 
 -- fairness: a parity figure involving a group below minGroupSize is NULL with status
 -- 'insufficient' (it used to be stored as 1.0 / 'ok', which alert rules read as fair).
-ALTER TABLE {{db}}.fairness MODIFY COLUMN value Nullable(Float64);
+ALTER TABLE {db}.fairness MODIFY COLUMN value Nullable(Float64);

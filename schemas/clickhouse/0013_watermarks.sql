@@ -4,7 +4,7 @@
 -- A materialized view fills it on every insert into predictions: the evaluator reads a few rows per
 -- (model, partition) instead of scanning every stored prediction. Deletes and TTLs on predictions
 -- do not touch it, so a watermark never moves back.
-CREATE TABLE IF NOT EXISTS {{db}}.watermarks
+CREATE TABLE IF NOT EXISTS {db}.watermarks
 (
     model_id          LowCardinality(String),
     source_topic      LowCardinality(String),
@@ -15,16 +15,16 @@ CREATE TABLE IF NOT EXISTS {{db}}.watermarks
 ENGINE = AggregatingMergeTree
 ORDER BY (model_id, source_topic, source_partition);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {{db}}.watermarks_mv TO {{db}}.watermarks AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.watermarks_mv TO {db}.watermarks AS
 SELECT model_id, source_topic, source_partition,
        max(least(event_time, ingested_at + INTERVAL 5 MINUTE)) AS max_event_time,
        max(ingested_at) AS updated_at
-FROM {{db}}.predictions
+FROM {db}.predictions
 GROUP BY model_id, source_topic, source_partition;
 
 -- Predictions stored before this migration.
-INSERT INTO {{db}}.watermarks
+INSERT INTO {db}.watermarks
 SELECT model_id, source_topic, source_partition,
        max(least(event_time, ingested_at + INTERVAL 5 MINUTE)), max(ingested_at)
-FROM {{db}}.predictions
+FROM {db}.predictions
 GROUP BY model_id, source_topic, source_partition;

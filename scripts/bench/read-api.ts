@@ -21,6 +21,7 @@ import { createReadQueries } from '../../src/read/index.js'
 import { openStore, type Store } from '../../src/store/clickhouse.js'
 import { migrate } from '../../src/store/migrate.js'
 import { clickhouseDateTime64 } from '../../src/store/rows.js'
+import { withDatabase } from '../../src/store/query.js'
 
 const WINDOWS = 1000
 const FEATURES = 50
@@ -43,7 +44,7 @@ const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorte
 
 async function insert(store: Store, table: string, rows: object[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 50_000) {
-    await store.client.insert({ table: `${store.database}.${table}`, values: rows.slice(i, i + 50_000), format: 'JSONEachRow' })
+    await store.client.insert({ table: withDatabase(`{db}.${table}`, store.database), values: rows.slice(i, i + 50_000), format: 'JSONEachRow' })
   }
 }
 
@@ -136,7 +137,7 @@ export async function readApiBenchmark(requests = 40): Promise<ReadApiResult> {
     return { windows: WINDOWS, features: FEATURES, requests, rows, routes, loadAverage: Math.round(loadavg()[0]! * 10) / 10, targetP95Ms: 200, met: series.p95Ms < 200 }
   } finally {
     await server.close()
-    await store.client.command({ query: `DROP DATABASE IF EXISTS ${store.database}` }).catch(() => undefined)
+    await store.client.command({ query: withDatabase('DROP DATABASE IF EXISTS {db}', store.database) }).catch(() => undefined)
     await store.close()
     rmSync(dataDir, { recursive: true, force: true })
   }

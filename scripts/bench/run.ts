@@ -25,6 +25,7 @@ import { createLogger } from '../../src/observability/logger.js'
 import { joinMemory, syntheticPrediction, type JoinMemoryResult } from './join-memory.js'
 import { microBenchmarks } from './micro.js'
 import { readApiBenchmark, writeReadApiResult, type ReadApiResult } from './read-api.js'
+import { withDatabase } from '../../src/store/query.js'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -104,7 +105,7 @@ async function main() {
   const cpu = process.cpuUsage(cpu0)
   const tables = ['predictions', 'ground_truth', 'window_marks', 'partial_aggregates', 'window_summary', 'drift', 'performance', 'fairness', 'quality']
   const rows = Object.fromEntries(
-    await Promise.all(tables.map(async (tb) => [tb, Number((await (await app.store.client.query({ query: `SELECT count() AS c FROM ${id}.${tb}`, format: 'JSONEachRow' })).json<{ c: string }>())[0]!.c)] as const)),
+    await Promise.all(tables.map(async (tb) => [tb, Number((await (await app.store.client.query({ query: withDatabase(`SELECT count() AS c FROM {db}.${tb}`, app.store.database), format: 'JSONEachRow' })).json<{ c: string }>())[0]!.c)] as const)),
   )
   await admin.disconnect()
   await app.stop()

@@ -6,7 +6,6 @@
  * Exit codes: 0 done, 1 runtime failure, 2 invalid usage.
  */
 import { userInfo } from 'node:os'
-import type { Command } from 'commander'
 import { listAlerts } from '../alerts/list.js'
 import { addSilence, endSilences, storedSilences } from '../alerts/silences.js'
 import type { RuntimeConfig } from '../config/env.js'
@@ -15,7 +14,7 @@ import { openStore, type Store } from '../store/clickhouse.js'
 import { migrate } from '../store/migrate.js'
 import { parseDurationMs } from '../window/duration.js'
 import { formatAlertList, formatSilences } from './alerts-format.js'
-import { EXIT, type RegisterCommand } from './command.js'
+import { EXIT } from './command.js'
 
 export interface AlertsDeps {
   readonly out?: (line: string) => void
@@ -95,32 +94,4 @@ function safeUser(): string {
   } catch {
     return ''
   }
-}
-
-export const registerAlertsCommand: RegisterCommand = (program: Command, ctx) => {
-  const alerts = program.command('alerts').description('alert state, delivery status and silences')
-  alerts
-    .command('list')
-    .description('firing alerts with their delivery status per channel (--all: resolved too; --history: every transition)')
-    .option('--all', 'include resolved alerts')
-    .option('--history <duration>', 'every transition in this past period, e.g. 7d')
-    .option('--model <id>', 'only this model')
-    .option('--rule <name>', 'only this rule')
-    .option('--format <format>', 'text or json', 'text')
-    .action((o: { all?: boolean; history?: string; model?: string; rule?: string; format?: string }) => ctx.run(() => runAlertsList(ctx.config(), o)))
-  alerts
-    .command('mute')
-    .description('hold notifications of a rule, a model, or a rule of a model, for a period')
-    .option('--rule <name>', 'the rule to mute')
-    .option('--model <id>', 'the model to mute')
-    .option('--for <duration>', 'how long, e.g. 2h')
-    .option('--until <time>', 'until this time, e.g. 2026-12-01T08:00:00Z')
-    .option('--reason <text>', 'why (shown in alerts list)')
-    .action((o: { rule?: string; model?: string; for?: string; until?: string; reason?: string }) => ctx.run(() => runAlertsMute(ctx.config(), o)))
-  alerts
-    .command('unmute [id]')
-    .description('end a silence by id, or every silence of --rule / --model')
-    .option('--rule <name>', 'silences of this rule')
-    .option('--model <id>', 'silences of this model')
-    .action((id: string | undefined, o: { rule?: string; model?: string }) => ctx.run(() => runAlertsUnmute(ctx.config(), id, o)))
 }

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
 import { checkpointFor } from '../backfill/checkpoint.js'
 import { checkpointPathFor, fingerprintFile, writeCheckpoint } from '../backfill/checkpoint-file.js'
-import { backfillTarget, registerBackfillCommand, runBackfillLabels, type BackfillLabelsFlags } from './backfill.js'
+import { backfillTarget, runBackfillLabels, type BackfillLabelsFlags } from './backfill.js'
+import { registerBackfillCommand } from './commands.js'
 
 const t = Date.UTC(2026, 0, 1)
 

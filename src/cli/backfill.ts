@@ -5,7 +5,6 @@
  * Format, checkpoint and resume rules: docs/backfill.md.
  */
 import { resolve } from 'node:path'
-import type { Command } from 'commander'
 import { startApp, startPublisher, type RunningPublisher } from '../app.js'
 import type { RuntimeConfig } from '../config/env.js'
 import { loadFileConfig } from '../config/file.js'
@@ -16,7 +15,7 @@ import { createLogger } from '../observability/logger.js'
 import { prepareBackfill, type BackfillPlan } from '../backfill/prepare.js'
 import { sendBackfill } from '../backfill/send.js'
 import { formatSummary } from '../backfill/summary.js'
-import { EXIT, type RegisterCommand } from './command.js'
+import { EXIT } from './command.js'
 import { assertTextFile } from './files.js'
 import { progress as terminalProgress } from './progress.js'
 
@@ -106,7 +105,7 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
 }
 
 /** Ctrl-C / SIGTERM: finish the batch in flight, save the checkpoint, stop. A second Ctrl-C quits at once. */
-function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController()
   const onSignal = () => {
     process.stderr.write('stopping after the batch in flight is acknowledged (Ctrl-C again quits at once)\n')
@@ -120,27 +119,4 @@ function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   return { signal: controller.signal, dispose }
-}
-
-export const registerBackfillCommand: RegisterCommand = (program: Command, ctx) => {
-  const backfill = program.command('backfill').description('send historical data through the pipeline')
-  backfill
-    .command('labels')
-    .description('validate a file of ground-truth labels (CSV or JSON Lines), then publish it in acknowledged, resumable batches')
-    .requiredOption('--file <path>', 'labels file: .csv with a header row, or .jsonl/.ndjson (see docs/backfill.md)')
-    .option('--format <format>', 'csv or jsonl (default: from the extension)')
-    .option('--skip-invalid', 'send the valid rows and skip (and count) invalid ones, instead of refusing the file')
-    .option('--restart', 'ignore the checkpoint next to the file and send the whole file again')
-    .option('--batch-size <n>', 'labels per acknowledged batch', '1000')
-    .option('--max-errors <n>', 'invalid rows to print (all are counted)', '20')
-    .action((flags: BackfillLabelsFlags) =>
-      ctx.run(async () => {
-        const interrupt = interruptSignal()
-        try {
-          return await runBackfillLabels(ctx.config(), flags, { signal: interrupt.signal })
-        } finally {
-          interrupt.dispose()
-        }
-      }),
-    )
 }

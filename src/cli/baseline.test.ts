@@ -5,7 +5,8 @@ import { Command } from 'commander'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
-import { baselineFormat, registerBaselineCommand, runBaseline, type BaselineFlags } from './baseline.js'
+import { baselineFormat, runBaseline, type BaselineFlags } from './baseline.js'
+import { registerBaselineCommand } from './commands.js'
 
 describe('driftwatch baseline (the store injected; test/baseline.test.ts stores for real)', () => {
   let dir: string

@@ -10,10 +10,9 @@
  * DW_CONFIG_INVALID); 1 anything else (ClickHouse unreachable).
  */
 import { basename } from 'node:path'
-import { Option } from 'commander'
 import type { RuntimeConfig } from '../config/env.js'
 import { loadFileConfig, modelConfig } from '../config/file.js'
-import { DriftwatchError, isDriftwatchError } from '../errors.js'
+import { isDriftwatchError } from '../errors.js'
 import { baselineProfile, csvBaselineTable, jsonlBaselineTable, privateBaselineTable } from '../evaluate/baseline-profile.js'
 import { saveProfile } from '../evaluate/profiles.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
@@ -21,7 +20,7 @@ import { DEFAULT_TARGETS } from '../report/index.js'
 import { openStore } from '../store/clickhouse.js'
 import { privacyFor, type Privacy } from '../store/privacy.js'
 import { migrate } from '../store/migrate.js'
-import { EXIT, type RegisterCommand } from './command.js'
+import { EXIT } from './command.js'
 import { readTextFile } from './files.js'
 import { parseCsv } from './report.js'
 
@@ -97,18 +96,4 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
     }
     throw e
   }
-}
-
-export const registerBaselineCommand: RegisterCommand = (program, ctx) => {
-  program
-    .command('baseline')
-    .description('profile a reference file (e.g. the training set) and store it as a model\'s baseline reference')
-    .requiredOption('--model <id>', 'model id, as in driftwatch.yaml')
-    .requiredOption('--file <file>', 'reference rows: CSV with a header row, or JSON lines (.jsonl/.ndjson), one flat object per row')
-    .addOption(new Option('--format <format>', 'file format (default: by extension)').choices(['csv', 'jsonl']))
-    .option('--label <column>', 'label column', DEFAULT_TARGETS.label)
-    .option('--prediction <column>', 'predicted class column', DEFAULT_TARGETS.prediction)
-    .option('--score <column>', 'score column (probability of the positive class)', DEFAULT_TARGETS.score)
-    .option('--exclude <columns>', 'columns that are not features (ids, timestamps), comma-separated')
-    .action((o: BaselineFlags) => ctx.run(() => runBaseline(ctx.config(), o)))
 }

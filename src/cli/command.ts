@@ -1,7 +1,7 @@
 /**
- * How a command plugs into the `driftwatch` program: each command file exports a
- * `register…Command(program, ctx)` that declares its options and, when chosen, hands its work to
- * `ctx.run`. The work returns the exit code (see EXIT).
+ * How a command plugs into the `driftwatch` program: ./commands.ts declares each command with a
+ * `register…Command(program, ctx)` (options, help) that, when chosen, hands its work to `ctx.run`;
+ * the work imports the command's module (./report.ts, ./start.ts …) and returns the exit code (see EXIT).
  */
 import type { Command } from 'commander'
 import type { RuntimeConfig } from '../config/env.js'

@@ -7,15 +7,13 @@
  * `driftwatch config schema`: prints the JSON Schema of driftwatch.yaml (schemas/driftwatch.schema.json).
  */
 import { existsSync } from 'node:fs'
-import type { Command } from 'commander'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
 import { parseFileConfig, type FileConfig } from '../config/file.js'
 import { isDriftwatchError } from '../errors.js'
 import { httpSecurity } from '../http/security-policy.js'
 import { resolvePseudonymizationKey } from '../store/pseudonymize.js'
-import { EXIT, type RegisterCommand } from './command.js'
+import { EXIT } from './command.js'
 import { readTextFile } from './files.js'
-import { formatConfigSchema } from './config-schema.js'
 
 export interface ConfigIo {
   readonly exists: (path: string) => boolean
@@ -86,22 +84,4 @@ export function runConfigValidate(env: Env, flags: { file?: string }, io: Config
   io.out(`environment: ok, ${mode}, ${store}, database ${config?.clickhouse.database}`)
   io.out(path ? `${path}: ok, ${file?.models.length ?? 0} model(s)` : 'no configuration file: built-in defaults (every model hourly, against the previous window)')
   return EXIT.ok
-}
-
-export const registerConfigCommand: RegisterCommand = (program: Command, ctx) => {
-  const config = program.command('config').description('check and describe the configuration')
-  config
-    .command('validate')
-    .description('validate the environment and driftwatch.yaml; print every problem with its path (exit 0 valid, 2 invalid)')
-    .option('--file <path>', 'the configuration file (default: DRIFTWATCH_CONFIG, else ./driftwatch.yaml when present)')
-    .action((flags: { file?: string }) => ctx.run(async () => runConfigValidate(process.env, flags)))
-  config
-    .command('schema')
-    .description('print the JSON Schema of driftwatch.yaml (for editors: see docs/operations.md)')
-    .action(() =>
-      ctx.run(async () => {
-        process.stdout.write(formatConfigSchema())
-        return EXIT.ok
-      }),
-    )
 }

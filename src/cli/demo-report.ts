@@ -1,8 +1,9 @@
 /** What the demo prints once its windows are evaluated: read from the metric tables, as Grafana would. */
 import type { Store } from '../store/clickhouse.js'
+import { withDatabase } from '../store/query.js'
 
 async function rows<T>(store: Store, sql: string): Promise<T[]> {
-  return (await store.client.query({ query: sql.replaceAll('{db}', store.database), format: 'JSONEachRow' })).json<T>()
+  return (await store.client.query({ query: withDatabase(sql, store.database), format: 'JSONEachRow' })).json<T>()
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n)

@@ -15,6 +15,7 @@ import { openStore, type Store } from '../store/clickhouse.js'
 import { progress } from './progress.js'
 import { printDemoReport } from './demo-report.js'
 import { writeDemoFiles } from './demo-files.js'
+import { withDatabase } from '../store/query.js'
 
 const BATCH = 1000
 const DAY_MS = 86_400_000
@@ -105,7 +106,7 @@ async function publishAll<T>(what: string, items: readonly T[], send: (chunk: T[
 async function dropDemoDatabase(config: RuntimeConfig): Promise<void> {
   const store = openStore(config.clickhouse)
   try {
-    await store.client.command({ query: `DROP DATABASE IF EXISTS ${store.database}` })
+    await store.client.command({ query: withDatabase('DROP DATABASE IF EXISTS {db}', store.database) })
   } finally {
     await store.close()
   }
@@ -114,7 +115,7 @@ async function dropDemoDatabase(config: RuntimeConfig): Promise<void> {
 async function waitForStored(store: Store, table: string, expected: number, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const [row] = await (await store.client.query({ query: `SELECT count() AS c FROM ${store.database}.${table} FINAL`, format: 'JSONEachRow' })).json<{ c: string }>()
+    const [row] = await (await store.client.query({ query: withDatabase(`SELECT count() AS c FROM {db}.${table} FINAL`, store.database), format: 'JSONEachRow' })).json<{ c: string }>()
     const stored = Number(row?.c ?? 0)
     if (stored >= expected) return
     if (Date.now() > deadline) throw new Error(`only ${stored} of ${expected} rows were stored in ${table} after ${timeoutMs / 1000}s`)

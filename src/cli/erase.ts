@@ -6,15 +6,15 @@
  * 2 usage. The subject id is never printed: it is personal data.
  *
  * subject_id is stored pseudonymized (HMAC-SHA256, src/store/pseudonymize.ts), so the id a person
- * gives is turned into the stored value first: `eraseCommand({ subjectKey })` takes that function
- * per configuration; `registerEraseCommand` uses the same key resolution as `driftwatch start`.
+ * gives is turned into the stored value first: `runErase(…, { subjectKey })` takes that function;
+ * the command (./commands.ts) passes `pseudonymizedSubjectKey`, the key resolution of `driftwatch start`.
  */
 import type { RuntimeConfig } from '../config/env.js'
 import { loadFileConfig, modelConfig } from '../config/file.js'
 import { openStore, type Store } from '../store/clickhouse.js'
 import { ERASED_TABLES, eraseSubject, type SubjectKey } from '../store/erase.js'
 import { pseudonymizerFor } from '../store/pseudonymize.js'
-import { EXIT, type RegisterCommand } from './command.js'
+import { EXIT } from './command.js'
 import { openForMaintenance } from './maintenance-store.js'
 
 export interface EraseFlags {
@@ -63,23 +63,5 @@ export async function runErase(config: RuntimeConfig, flags: EraseFlags, deps: E
   }
 }
 
-export function eraseCommand(o: { subjectKey: (config: RuntimeConfig) => SubjectKey }): RegisterCommand {
-  return (program, ctx) => {
-    program
-      .command('erase')
-      .description("right to erasure: delete every stored row of a data subject (predictions, their labels and dead letters) and re-mark the windows that counted them")
-      .requiredOption('--subject <id>', 'the subject id as sent in subject_id (pseudonymized the same way before matching, when that is configured)')
-      .option('--dry-run', 'count the rows and windows, delete nothing')
-      .action((flags: EraseFlags) =>
-        ctx.run(async () => {
-          const config = ctx.config()
-          return runErase(config, flags, { subjectKey: o.subjectKey(config) })
-        }),
-      )
-  }
-}
-
 /** subject_id as `start` stores it: HMAC under DRIFTWATCH_PSEUDONYMIZATION_KEY (embedded: the key in the data directory). */
 export const pseudonymizedSubjectKey = (config: RuntimeConfig): SubjectKey => pseudonymizerFor(config)
-
-export const registerEraseCommand: RegisterCommand = eraseCommand({ subjectKey: pseudonymizedSubjectKey })

@@ -3,25 +3,13 @@
  * or usage. A failure is one line on stderr, `driftwatch: <CODE>: <what to do>`, never a stack
  * trace (DRIFTWATCH_DEBUG=1 adds the stack of an unexpected error, for a bug report).
  */
-import { readFileSync } from 'node:fs'
-import { Command, Option } from 'commander'
-import { loadRuntimeConfig } from '../config/env.js'
+import { Command } from 'commander'
+import type { RuntimeConfig } from '../config/env.js'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
-import { createLogger } from '../observability/logger.js'
 import { EXIT, type CommandContext } from './command.js'
+import { registerCommands } from './commands.js'
 import { fileError } from './files.js'
-import { runDemo } from './demo.js'
-import { runMigrate } from './migrate.js'
-import { ROLES, runStart, type Role } from './start.js'
-import { registerReportCommand } from './report.js'
-import { registerBackfillCommand } from './backfill.js'
-import { registerBaselineCommand } from './baseline.js'
-import { registerConfigCommand } from './config.js'
-import { registerEraseCommand } from './erase.js'
-import { registerRecomputeCommand } from './recompute.js'
-import { registerAlertsCommand } from './alerts.js'
 import { PACKAGE_VERSION } from '../package-root.js'
-import { registerStatusCommand } from './status.js'
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -32,42 +20,25 @@ async function main(argv: string[]): Promise<number> {
     // Usage mistakes are one line with the way to the help, not the whole help (subcommands inherit this).
     .configureOutput({ outputError: (text, write) => write(`driftwatch: ${oneLine(text.replace(/^error: /, ''))} (see --help)\n`) })
 
-  let work: () => Promise<number> = async () => EXIT.ok
+  let work: (() => Promise<number>) | undefined
+  let loadConfig: ((env: NodeJS.ProcessEnv) => RuntimeConfig) | undefined
   const ctx: CommandContext = {
-    config: () => loadRuntimeConfig(process.env),
+    config: () => {
+      if (loadConfig === undefined) throw new Error('the configuration is read by a command\'s work, after parsing')
+      return loadConfig(process.env)
+    },
     run: (w) => {
       work = w
     },
   }
-
-  program
-    .command('start')
-    .description('run the pipeline: consume predictions and labels (Kafka, or the embedded source) into ClickHouse, evaluate, alert, serve HTTP')
-    .addOption(new Option('--role <role>', 'run one role (needs Kafka and a ClickHouse server); default: every role').choices([...ROLES]).default('all'))
-    .action((o: { role: Role }) => ctx.run(() => runStart(ctx.config(), createLogger(ctx.config().logLevel, { format: ctx.config().logFormat }), o.role)))
-  program
-    .command('migrate')
-    .description('apply the ClickHouse migrations in schemas/clickhouse (idempotent)')
-    .action(() => ctx.run(() => runMigrate(ctx.config())))
-  program
-    .command('demo')
-    .description('simulate a loan-approval model through the real pipeline and show what was stored')
-    .option('--days <n>', 'days of simulated traffic', '14')
-    .option('--per-day <n>', 'predictions per day', '2000')
-    .option('--seed <n>', 'random seed', '42')
-    .action((o: { days: string; perDay: string; seed: string }) => ctx.run(() => runDemo(ctx.config(), o)))
-
-  registerReportCommand(program, ctx)
-  registerBackfillCommand(program, ctx)
-  registerBaselineCommand(program, ctx)
-  registerConfigCommand(program, ctx)
-  registerRecomputeCommand(program, ctx)
-  registerEraseCommand(program, ctx)
-  registerAlertsCommand(program, ctx)
-  registerStatusCommand(program, ctx)
+  // Declarations only: a command's implementation is imported when it runs (./commands.ts).
+  registerCommands(program, ctx)
 
   try {
     await program.parseAsync(argv)
+    if (work === undefined) return EXIT.ok
+    // The environment's schema (zod) is loaded for a command that runs, not for --help or --version.
+    loadConfig = (await import('../config/env.js')).loadRuntimeConfig
     return await work()
   } catch (e) {
     const err = e as { code?: string }

@@ -17,7 +17,7 @@ import { createDeadLetterSink } from '../pipeline/dead-letter-sink.js'
 import { openStore } from '../store/clickhouse.js'
 import { markWindows, windowsWithPredictions } from '../store/mark-windows.js'
 import { formatDuration } from '../window/duration.js'
-import { EXIT, type RegisterCommand } from './command.js'
+import { EXIT } from './command.js'
 import { openForMaintenance } from './maintenance-store.js'
 import { progress as terminalProgress } from './progress.js'
 
@@ -89,14 +89,4 @@ export async function runRecompute(config: RuntimeConfig, flags: RecomputeFlags,
   } finally {
     await store.close()
   }
-}
-
-export const registerRecomputeCommand: RegisterCommand = (program, ctx) => {
-  program
-    .command('recompute')
-    .description("re-evaluate a model's windows in an event-time range: mark them, then evaluate them under a new metric version")
-    .requiredOption('--model <id>', 'model id')
-    .requiredOption('--from <date>', 'start of the event-time range, inclusive: 2026-11-01 or 2026-11-01T00:00:00Z')
-    .requiredOption('--to <date>', 'end of the event-time range, exclusive')
-    .action((flags: RecomputeFlags) => ctx.run(() => runRecompute(ctx.config(), flags)))
 }

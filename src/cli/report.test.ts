@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import fixture from '../../scripts/reference/fixtures/report.json' with { type: 'json' }
 import { expectClose } from '../metrics/performance/test-support.js'
 import type { ReportJson } from '../report/index.js'
-import { registerReportCommand, type ReportCommandOptions, type ReportIo, runReport } from './report.js'
+import { type ReportCommandOptions, type ReportIo, runReport } from './report.js'
+import { registerReportCommand } from './commands.js'
 
 const REFERENCE = 'test/fixtures/report/reference.csv'
 const CURRENT = 'test/fixtures/report/current.csv'

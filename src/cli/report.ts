@@ -12,7 +12,6 @@
  * broker, database or environment.
  */
 import { existsSync } from 'node:fs'
-import { Option } from 'commander'
 import { parse } from 'csv-parse/sync'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import {
@@ -32,7 +31,7 @@ import {
 } from '../report/index.js'
 import { formatHtml } from '../report/format-html.js'
 import { reportScript } from '../ui/assets.js'
-import { EXIT, type RegisterCommand } from './command.js'
+import { EXIT } from './command.js'
 import { readTextFile, writeTextFile } from './files.js'
 import { progress, type Progress } from './progress.js'
 import { type EngineFiles, openEngineFiles } from './report-files.js'
@@ -178,20 +177,4 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
     }
     throw e
   }
-}
-
-export const registerReportCommand: RegisterCommand = (program, ctx) => {
-  program
-    .command('report')
-    .description('compare a current CSV with a reference CSV: feature drift, performance, fairness, data quality')
-    .option('--reference <file>', 'reference data: CSV with a header row or Parquet (*.parquet) (features, and optionally label, prediction, score); optional with performance/fairness gates only')
-    .requiredOption('--current <file>', 'current data, same columns (CSV, or Parquet: *.parquet)')
-    .option('--config <file>', 'model file (YAML): feature kinds, positive class, protected attributes, thresholds (docs/report.md)')
-    .option('--protected <columns>', 'protected attributes for the fairness section, comma-separated')
-    .option('--exclude <columns>', 'columns to leave out of the report, comma-separated')
-    .option('--fail-on <gates>', "CI gates, e.g. 'drift_share>0.3, performance.f1<0.8': exit 3 when one holds (docs/report.md)")
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'text', 'html']).default('json'))
-    .option('--progress', 'show progress on stderr even when it is not a terminal (always shown on a terminal)')
-    .option('--output <file>', 'write the report to this file instead of standard output')
-    .action((o: ReportCommandOptions) => ctx.run(() => runReport(o)))
 }

@@ -19,9 +19,8 @@ import { httpSecurity } from '../http/security-policy.js'
 import { ensureUi } from '../ui/assets.js'
 import { createReadQueries } from '../read/index.js'
 import { removeInstanceFile, writeInstanceFile } from './instance-file.js'
+import type { Role } from './commands.js'
 
-export const ROLES = ['all', 'ingest', 'processor', 'evaluator', 'alerts'] as const
-export type Role = (typeof ROLES)[number]
 
 /** What each role runs. `all` is every role in one process (the only choice in embedded mode). */
 const ROLE_PARTS: Record<Role, { consume: boolean; evaluate: boolean; alerts: boolean; http: boolean }> = {

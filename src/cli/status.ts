@@ -13,7 +13,7 @@ import { DriftwatchError } from '../errors.js'
 import { createReadQueries, type AlertView, type ModelSummary, type ReadQueries } from '../read/index.js'
 import { openStore } from '../store/clickhouse.js'
 import { loadFileConfig } from '../config/file.js'
-import { EXIT, type RegisterCommand } from './command.js'
+import { EXIT } from './command.js'
 import { readInstanceFile } from './instance-file.js'
 import { openForMaintenance } from './maintenance-store.js'
 import { httpReadQueries } from './read-client.js'
@@ -87,14 +87,4 @@ export async function runStatus(config: RuntimeConfig, o: StatusOptions, deps: S
   if (o.json) out(JSON.stringify(view, null, 2))
   else for (const line of formatStatus(view)) out(line)
   return EXIT.ok
-}
-
-export const registerStatusCommand: RegisterCommand = (program, ctx) => {
-  program
-    .command('status')
-    .description("each model's latest windows (volume, labels, drift, performance, fairness, quality) and the firing alerts; asks the running `driftwatch start` when there is one")
-    .option('--model <id>', 'only this model')
-    .option('--windows <n>', 'latest windows per model', '5')
-    .option('--json', 'JSON instead of a table')
-    .action((o: StatusOptions) => ctx.run(() => runStatus(ctx.config(), o)))
 }

@@ -94,6 +94,3 @@ export function parseAlertChannelsEnv(env: Readonly<Record<string, string | unde
     },
   }
 }
-
-/** No channel configured: alerts are still evaluated and recorded (visible in `alerts list`). */
-export const NO_CHANNELS: AlertChannelsConfig = { enabled: true, rulesDir: null, slack: null, email: null, grafana: null, dashboardBaseUrl: null }

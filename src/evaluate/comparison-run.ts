@@ -10,6 +10,7 @@ import { clickhouseDateTime64 } from '../store/rows.js'
 import { compareVersions, type VersionWindow } from './comparison.js'
 import { mergeAll, type LabelingContext, type Partial } from './partial-state.js'
 import { nullable, num } from './write.js'
+import { withDatabase } from '../store/query.js'
 
 export interface ModelWindow {
   readonly modelId: string
@@ -18,14 +19,13 @@ export interface ModelWindow {
 }
 
 async function versionWindows(store: Store, w: ModelWindow, ctx: LabelingContext): Promise<VersionWindow[]> {
-  const db = store.database
   const rows = await (
     await store.client.query({
-      query: `SELECT pa.model_version AS v, pa.partition AS p, pa.state AS state
-              FROM (SELECT * FROM ${db}.partial_aggregates FINAL WHERE model_id = {m:String} AND window_start = {ws:DateTime64(3, 'UTC')} AND kind = 'window') AS pa
-              INNER JOIN (SELECT model_version, eval_version FROM ${db}.window_state FINAL WHERE model_id = {m:String} AND window_start = {ws:DateTime64(3, 'UTC')}) AS s
+      query: withDatabase(`SELECT pa.model_version AS v, pa.partition AS p, pa.state AS state
+              FROM (SELECT * FROM {db}.partial_aggregates FINAL WHERE model_id = {m:String} AND window_start = {ws:DateTime64(3, 'UTC')} AND kind = 'window') AS pa
+              INNER JOIN (SELECT model_version, eval_version FROM {db}.window_state FINAL WHERE model_id = {m:String} AND window_start = {ws:DateTime64(3, 'UTC')}) AS s
                 ON pa.model_version = s.model_version AND pa.eval_version = s.eval_version
-              ORDER BY v, p`,
+              ORDER BY v, p`, store.database),
       query_params: { m: w.modelId, ws: clickhouseDateTime64(w.startMs) },
       format: 'JSONEachRow',
     })

@@ -17,6 +17,7 @@ import { DETECTORS, feedDetector, mayFeed, type DetectorName, type DetectorRecor
 import type { DriftRow } from './drift-rows.js'
 import type { DueWindow } from './due.js'
 import { scopedPredictions } from './scope.js'
+import { withDatabase } from '../store/query.js'
 
 export interface DetectorStateRow {
   model_id: string
@@ -40,7 +41,7 @@ export interface ErrorSpec {
 async function loadRecords(store: Store, w: DueWindow): Promise<Map<string, DetectorRecord>> {
   const rows = await (
     await store.client.query({
-      query: `SELECT detector, state FROM ${store.database}.detector_state FINAL WHERE model_id = {m:String} AND model_version = {v:String}`,
+      query: withDatabase('SELECT detector, state FROM {db}.detector_state FINAL WHERE model_id = {m:String} AND model_version = {v:String}', store.database),
       query_params: { m: w.modelId, v: w.modelVersion },
       format: 'JSONEachRow',
     })
@@ -49,17 +50,17 @@ async function loadRecords(store: Store, w: DueWindow): Promise<Map<string, Dete
 }
 
 export async function windowErrors(store: Store, w: DueWindow, spec: ErrorSpec): Promise<ErrorEvent[]> {
-  const p = scopedPredictions(store.database, { modelId: w.modelId, modelVersion: w.modelVersion, fromMs: w.startMs, toMs: w.startMs + w.windowMs })
+  const p = scopedPredictions({ modelId: w.modelId, modelVersion: w.modelVersion, fromMs: w.startMs, toMs: w.startMs + w.windowMs })
   const binary = `(g.label_class = {pos:String}) != if(class_label IS NOT NULL, assumeNotNull(class_label) = {pos:String},
                    score IS NOT NULL AND round(assumeNotNull(score), 3) >= 0.5)`
   const [error, where] = spec.task === 'multiclass' ? ['class_label != g.label_class', 'AND class_label IS NOT NULL'] : [binary, '']
   const rows = await (
     await store.client.query({
-      query: `SELECT toUnixTimestamp64Milli(event_time) AS t, toUInt8(${error}) AS e
+      query: withDatabase(`SELECT toUnixTimestamp64Milli(event_time) AS t, toUInt8(${error}) AS e
               FROM ${p.sql} AS pr
-              INNER JOIN (SELECT prediction_id, label_class FROM ${store.database}.ground_truth FINAL) AS g USING prediction_id
+              INNER JOIN (SELECT prediction_id, label_class FROM {db}.ground_truth FINAL) AS g USING prediction_id
               WHERE g.label_class IS NOT NULL ${where}
-              ORDER BY event_time, prediction_id`,
+              ORDER BY event_time, prediction_id`, store.database),
       query_params: { ...p.params, pos: spec.positiveClass },
       format: 'JSONCompactEachRow',
     })

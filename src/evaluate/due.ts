@@ -5,6 +5,7 @@
  */
 import type { Store } from '../store/clickhouse.js'
 import { isClosed, watermark } from '../window/windows.js'
+import { withDatabase } from '../store/query.js'
 
 export interface DueWindow {
   readonly modelId: string
@@ -39,28 +40,27 @@ export const IDLE_PARTITION_S = 300
  * windows open; partitions idle for IDLE_PARTITION_S (no new predictions of the model) are left
  * out, so a quiet partition cannot hold a model back forever.
  */
-export const watermarkQuery = (db: string) =>
+export const watermarkQuery =
   `SELECT model_id, toUnixTimestamp64Milli(min(t)) AS t
    FROM (SELECT model_id, t, u, max(u) OVER (PARTITION BY model_id) AS newest
          FROM (SELECT model_id, source_topic, source_partition, max(max_event_time) AS t, max(updated_at) AS u
-               FROM ${db}.watermarks GROUP BY model_id, source_topic, source_partition))
+               FROM {db}.watermarks GROUP BY model_id, source_topic, source_partition))
    WHERE u >= newest - INTERVAL ${IDLE_PARTITION_S} SECOND
    GROUP BY model_id`
 
 export async function dueWindows(store: Store, allowedLatenessMs: (modelId: string) => number): Promise<DueWindow[]> {
-  const db = store.database
   const [rows, marks] = await Promise.all([
     store.client.query({
-      query: `SELECT m.model_id, m.model_version, toUnixTimestamp64Milli(m.window_start) AS ws, m.window_ms,
+      query: withDatabase(`SELECT m.model_id, m.model_version, toUnixTimestamp64Milli(m.window_start) AS ws, m.window_ms,
                      toUnixTimestamp64Milli(m.last_mark) AS lm, toUnixTimestamp64Milli(s.last_mark) AS evaluated_mark, s.closed AS was_closed
               FROM (SELECT model_id, model_version, window_start, max(window_ms) AS window_ms, max(marked_at) AS last_mark
-                    FROM ${db}.window_marks GROUP BY model_id, model_version, window_start) AS m
-              LEFT JOIN (SELECT * FROM ${db}.window_state FINAL) AS s
+                    FROM {db}.window_marks GROUP BY model_id, model_version, window_start) AS m
+              LEFT JOIN (SELECT * FROM {db}.window_state FINAL) AS s
                 ON s.model_id = m.model_id AND s.model_version = m.model_version AND s.window_start = m.window_start
-              ORDER BY m.model_id, m.model_version, m.window_start`,
+              ORDER BY m.model_id, m.model_version, m.window_start`, store.database),
       format: 'JSONEachRow',
     }),
-    store.client.query({ query: watermarkQuery(db), format: 'JSONEachRow' }),
+    store.client.query({ query: withDatabase(watermarkQuery, store.database), format: 'JSONEachRow' }),
   ])
   const maxEventTime = new Map((await marks.json<{ model_id: string; t: string }>()).map((r) => [r.model_id, Number(r.t)]))
   const due: DueWindow[] = []

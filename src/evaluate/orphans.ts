@@ -10,6 +10,7 @@ import type { DeadLetterSink } from '../pipeline/dead-letter-sink.js'
 import type { Store } from '../store/clickhouse.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import { unjoinedLabelsSql } from '../join/unjoined-labels.js'
+import { withDatabase } from '../store/query.js'
 
 interface OrphanRow {
   prediction_id: string
@@ -23,13 +24,15 @@ interface OrphanRow {
 }
 
 export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAfterMs: number, nowMs: number, limit = 10_000): Promise<number> {
-  const db = store.database
   const rows = await (
     await store.client.query({
-      query: `SELECT prediction_id, label_class, label_value, toUnixTimestamp64Milli(label_time) AS lt, source, source_topic, source_partition, toString(source_offset) AS source_offset
-              FROM ${unjoinedLabelsSql(db, { storedBefore: true })}
+      query: withDatabase(
+        `SELECT prediction_id, label_class, label_value, toUnixTimestamp64Milli(label_time) AS lt, source, source_topic, source_partition, toString(source_offset) AS source_offset
+              FROM ${unjoinedLabelsSql({ storedBefore: true })}
               ORDER BY source_topic, source_partition, source_offset
               LIMIT {limit:UInt32}`,
+        store.database,
+      ),
       query_params: { cutoff: clickhouseDateTime64(nowMs - orphanAfterMs), limit },
       format: 'JSONEachRow',
     })

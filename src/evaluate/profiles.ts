@@ -7,6 +7,7 @@ import type { ReferenceProfile } from '../metrics/profile/index.js'
 import type { Store } from '../store/clickhouse.js'
 import { insertRows } from '../store/insert.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
+import { withDatabase } from '../store/query.js'
 
 export interface StoredProfile {
   readonly profileVersion: number
@@ -16,7 +17,7 @@ export interface StoredProfile {
 export async function latestProfileVersion(store: Store, modelId: string): Promise<number> {
   const [row] = await (
     await store.client.query({
-      query: `SELECT max(profile_version) AS v FROM ${store.database}.reference_profiles WHERE model_id = {m:String}`,
+      query: withDatabase('SELECT max(profile_version) AS v FROM {db}.reference_profiles WHERE model_id = {m:String}', store.database),
       query_params: { m: modelId },
       format: 'JSONEachRow',
     })
@@ -36,9 +37,9 @@ export async function saveProfile(store: Store, modelId: string, profile: Refere
 export async function loadProfile(store: Store, modelId: string, version: 'latest' | number): Promise<StoredProfile | null> {
   const [row] = await (
     await store.client.query({
-      query: `SELECT profile_version, profile FROM ${store.database}.reference_profiles FINAL
+      query: withDatabase(`SELECT profile_version, profile FROM {db}.reference_profiles FINAL
               WHERE model_id = {m:String} ${version === 'latest' ? '' : 'AND profile_version = {v:UInt64}'}
-              ORDER BY profile_version DESC LIMIT 1`,
+              ORDER BY profile_version DESC LIMIT 1`, store.database),
       query_params: { m: modelId, ...(version === 'latest' ? {} : { v: version }) },
       format: 'JSONEachRow',
     })

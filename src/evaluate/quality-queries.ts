@@ -20,11 +20,12 @@
  * the category String(x).
  */
 import type { Store } from '../store/clickhouse.js'
+import { withDatabase } from '../store/query.js'
 import { boundsParams, type QualityBounds } from './quality-bounds.js'
 import { scopedPredictions, type Scope } from './scope.js'
 
 async function rows<T>(store: Store, query: string, params: Record<string, unknown>): Promise<T[]> {
-  return (await store.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>()
+  return (await store.client.query({ query: withDatabase(query, store.database), query_params: params, format: 'JSONEachRow' })).json<T>()
 }
 
 const RANGE_LO = '{rangeLo:Map(String, Float64)}'
@@ -34,7 +35,7 @@ const TAIL_HI = '{tailHi:Map(String, Float64)}'
 const USUAL = '{usual:Map(String, Array(String))}'
 
 export const rangeQuery = (store: Store, scope: Scope, bounds: QualityBounds) => {
-  const p = scopedPredictions(store.database, scope)
+  const p = scopedPredictions(scope)
   const params = boundsParams(bounds)
   return rows<{ p: number; k: string; checked: string; out: string }>(
     store,
@@ -46,7 +47,7 @@ export const rangeQuery = (store: Store, scope: Scope, bounds: QualityBounds) =>
 }
 
 export const outlierQuery = (store: Store, scope: Scope, bounds: QualityBounds) => {
-  const p = scopedPredictions(store.database, scope)
+  const p = scopedPredictions(scope)
   const { tailLo, tailHi, usual } = boundsParams(bounds)
   return rows<{ p: number; evaluated: number; extreme: number; c: string }>(
     store,

@@ -10,11 +10,12 @@
  * classifier's value is NULL, so its queries return no __value__ rows).
  */
 import type { Store } from '../store/clickhouse.js'
+import { withDatabase } from '../store/query.js'
 import { LOWER_QUANTILE, UPPER_QUANTILE } from '../metrics/quality/index.js'
 import { scopedPredictions, type Scope } from './scope.js'
 
 async function rows<T>(store: Store, query: string, params: Record<string, unknown>): Promise<T[]> {
-  return (await store.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>()
+  return (await store.client.query({ query: withDatabase(query, store.database), query_params: params, format: 'JSONEachRow' })).json<T>()
 }
 
 /**
@@ -38,7 +39,7 @@ export interface EdgeRow {
 }
 
 export const edgesQuery = (store: Store, scope: Scope) => {
-  const p = scopedPredictions(store.database, scope)
+  const p = scopedPredictions(scope)
   const values = `SELECT k, v FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v WHERE isFinite(v)
                   UNION ALL
                   SELECT '__score__' AS k, assumeNotNull(score) AS v FROM ${p.sql} WHERE score IS NOT NULL AND isFinite(assumeNotNull(score))
@@ -55,7 +56,7 @@ export const edgesQuery = (store: Store, scope: Scope) => {
 }
 
 export const numericBinsQuery = (store: Store, scope: Scope, edges: Map<string, number[]>, scoreEdges: number[]) => {
-  const p = scopedPredictions(store.database, scope)
+  const p = scopedPredictions(scope)
   return rows<{ p: number; k: string; bin: number; c: string }>(
     store,
     `SELECT source_partition AS p, k, arrayCount(e -> e <= v, {edges:Map(String, Array(Float64))}[k]) AS bin, count() AS c
@@ -72,7 +73,7 @@ export const numericBinsQuery = (store: Store, scope: Scope, edges: Map<string, 
 }
 
 export const categoryQuery = (store: Store, scope: Scope) => {
-  const p = scopedPredictions(store.database, scope)
+  const p = scopedPredictions(scope)
   return rows<{ p: number; k: string; v: string; c: string }>(
     store,
     `SELECT source_partition AS p, k, v, count() AS c
@@ -85,7 +86,7 @@ export const categoryQuery = (store: Store, scope: Scope) => {
 }
 
 export const volumeQuery = (store: Store, scope: Scope) => {
-  const p = scopedPredictions(store.database, scope)
+  const p = scopedPredictions(scope)
   return rows<{ p: number; variant: string; k: string; c: string }>(
     store,
     `SELECT source_partition AS p, variant, '' AS k, count() AS c FROM ${p.sql} GROUP BY p, variant
@@ -97,7 +98,7 @@ export const volumeQuery = (store: Store, scope: Scope) => {
 
 /** Scores of all predictions (labeled or not), rounded to the score-histogram grid, for CBPE. */
 export const scoreQuery = (store: Store, scope: Scope) => {
-  const p = scopedPredictions(store.database, scope)
+  const p = scopedPredictions(scope)
   return rows<{ p: number; variant: string; s: number; c: string }>(
     store,
     `SELECT source_partition AS p, variant, round(assumeNotNull(score), 3) AS s, count() AS c
@@ -124,14 +125,14 @@ export interface JoinedRow {
  * totals without group split.
  */
 export const joinedQuery = (store: Store, scope: Scope, attributes: readonly string[]) => {
-  const p = scopedPredictions(store.database, scope)
+  const p = scopedPredictions(scope)
   return rows<JoinedRow>(
     store,
     `SELECT source_partition AS p, variant, attr, segments[attr] AS grp, class_label AS pred, g.label_class AS label,
             if(score IS NULL, NULL, round(assumeNotNull(score), 3)) AS s, count() AS c,
             sum(greatest(0, dateDiff('millisecond', event_time, g.label_time))) / 1000 AS delay_s
      FROM ${p.sql} AS pr
-     INNER JOIN (SELECT prediction_id, label_class, label_time FROM ${store.database}.ground_truth FINAL) AS g USING prediction_id
+     INNER JOIN (SELECT prediction_id, label_class, label_time FROM {db}.ground_truth FINAL) AS g USING prediction_id
      ARRAY JOIN arrayConcat([''], {attributes:Array(String)}) AS attr
      WHERE attr = '' OR mapContains(segments, attr)
      GROUP BY p, variant, attr, grp, pred, label, s
@@ -141,7 +142,7 @@ export const joinedQuery = (store: Store, scope: Scope, attributes: readonly str
 }
 
 export const sampleQuery = (store: Store, scope: Scope, perFeature: number) => {
-  const p = scopedPredictions(store.database, scope)
+  const p = scopedPredictions(scope)
   return rows<{ k: string; values: number[] }>(
     store,
     `SELECT k, groupArray(v) AS values FROM (

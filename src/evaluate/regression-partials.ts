@@ -18,6 +18,7 @@
 import { MAPE_EPSILON, type RegressionState } from '../metrics/performance/index.js'
 import type { Store } from '../store/clickhouse.js'
 import { scopedPredictions, type Scope } from './scope.js'
+import { withDatabase } from '../store/query.js'
 
 /** The SQL sums of one (partition, variant). Counts come back from ClickHouse as strings. */
 export interface RegressionSums {
@@ -75,18 +76,18 @@ export function regressionSums(pairs: readonly { yTrue: number; yPred: number }[
 
 /** Per (partition, variant) regression sums of the joined predictions, and the label delays. */
 export const regressionQuery = async (store: Store, scope: Scope): Promise<RegressionRow[]> => {
-  const p = scopedPredictions(store.database, scope)
+  const p = scopedPredictions(scope)
   const result = await store.client.query({
-    query: `SELECT p, variant, toString(count()) AS labeled, toString(countIf(ok)) AS n, sum(delay_ms) / 1000 AS delay_s,
+    query: withDatabase(`SELECT p, variant, toString(count()) AS labeled, toString(countIf(ok)) AS n, sum(delay_ms) / 1000 AS delay_s,
                    sumKahanIf(y, ok) AS sum_y, varPopStableIf(y, ok) * countIf(ok) AS m2_y, if(countIf(ok) = 0, 0, minIf(y, ok)) AS min_y,
                    if(countIf(ok) = 0, 0, maxIf(y, ok)) AS max_y, sumKahanIf(abs(y - yhat), ok) AS sum_abs,
                    sumKahanIf((y - yhat) * (y - yhat), ok) AS sum_sq, sumKahanIf(abs(y - yhat) / greatest(abs(y), {eps:Float64}), ok) AS sum_ape
             FROM (SELECT source_partition AS p, variant, assumeNotNull(g.label_value) AS y, ifNull(value, nan) AS yhat,
                          isFinite(y) AND isFinite(yhat) AS ok, greatest(0, dateDiff('millisecond', event_time, g.label_time)) AS delay_ms
                   FROM ${p.sql} AS pr
-                  INNER JOIN (SELECT prediction_id, label_value, label_time FROM ${store.database}.ground_truth FINAL) AS g USING prediction_id
+                  INNER JOIN (SELECT prediction_id, label_value, label_time FROM {db}.ground_truth FINAL) AS g USING prediction_id
                   WHERE g.label_value IS NOT NULL)
-            GROUP BY p, variant ORDER BY p, variant`,
+            GROUP BY p, variant ORDER BY p, variant`, store.database),
     query_params: { ...p.params, eps: MAPE_EPSILON },
     format: 'JSONEachRow',
   })

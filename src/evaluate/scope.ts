@@ -9,10 +9,10 @@ export interface Scope {
   readonly toMs: number
 }
 
-/** The predictions of a scope, deduplicated (FINAL), as a subquery, and its parameters. */
-export function scopedPredictions(db: string, scope: Scope): { sql: string; params: Record<string, unknown> } {
+/** The predictions of a scope, deduplicated (FINAL), as a subquery (`{db}`: src/store/query.ts), and its parameters. */
+export function scopedPredictions(scope: Scope): { sql: string; params: Record<string, unknown> } {
   return {
-    sql: `(SELECT * FROM ${db}.predictions FINAL
+    sql: `(SELECT * FROM {db}.predictions FINAL
            WHERE model_id = {scopeModel:String}
              ${scope.modelVersion === null ? '' : 'AND model_version = {scopeVersion:String}'}
              AND event_time >= {scopeFrom:DateTime64(3, 'UTC')} AND event_time < {scopeTo:DateTime64(3, 'UTC')})`,

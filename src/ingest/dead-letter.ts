@@ -57,10 +57,6 @@ export function originalHeaders(record: SourceRecord): Record<string, HeaderValu
   return headers
 }
 
-export function toDeadLetterMessage(d: DeadLetter): DeadLetterMessage {
-  return { key: d.record.key, value: d.record.value, headers: { ...originalHeaders(d.record), ...deadLetterHeaders(d) } }
-}
-
 /** Bytes of the raw key and value kept in the ClickHouse row (the full bytes are on the DLQ topic). */
 export const STORED_VALUE_PREFIX_BYTES = 4096
 

@@ -8,6 +8,7 @@ import type { GroundTruthEvent } from '../ingest/schemas.js'
 import type { Store } from '../store/clickhouse.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import type { JoinTarget } from './prediction-index.js'
+import { withDatabase } from '../store/query.js'
 
 export async function lookupPredictions(store: Store, labels: readonly Pick<GroundTruthEvent, 'prediction_id' | 'label_time'>[], horizonMs: number): Promise<Map<string, JoinTarget>> {
   if (labels.length === 0) return new Map()
@@ -16,10 +17,10 @@ export async function lookupPredictions(store: Store, labels: readonly Pick<Grou
   try {
     const rows = await (
       await store.client.query({
-        query: `SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t
-                FROM ${store.database}.predictions
+        query: withDatabase(`SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t
+                FROM {db}.predictions
                 WHERE prediction_id IN {ids:Array(String)} AND event_time >= {since:DateTime64(3, 'UTC')}
-                LIMIT 1 BY prediction_id`,
+                LIMIT 1 BY prediction_id`, store.database),
         query_params: { ids, since: clickhouseDateTime64(Math.max(0, minLabelTime - horizonMs)) },
         format: 'JSONEachRow',
       })
@@ -40,10 +41,10 @@ export async function lookupModelsById(store: Store, ids: readonly string[]): Pr
   try {
     const rows = await (
       await store.client.query({
-        query: `SELECT prediction_id, groupUniqArray(model_id) AS models
-                FROM ${store.database}.predictions
+        query: withDatabase(`SELECT prediction_id, groupUniqArray(model_id) AS models
+                FROM {db}.predictions
                 WHERE prediction_id IN {ids:Array(String)}
-                GROUP BY prediction_id`,
+                GROUP BY prediction_id`, store.database),
         query_params: { ids: [...new Set(ids)] },
         format: 'JSONEachRow',
       })

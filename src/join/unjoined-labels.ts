@@ -8,12 +8,12 @@
  * A subquery of the held labels (every ground_truth column, FINAL). With `storedBefore`, only
  * labels stored before the query parameter {cutoff:DateTime64(3, 'UTC')}.
  */
-export function unjoinedLabelsSql(db: string, { storedBefore }: { storedBefore: boolean }): string {
+export function unjoinedLabelsSql({ storedBefore }: { storedBefore: boolean }): string {
   const stored = storedBefore ? "WHERE ingested_at < {cutoff:DateTime64(3, 'UTC')}" : ''
-  return `(SELECT * FROM ${db}.ground_truth FINAL ${stored}) AS g
+  return `(SELECT * FROM {db}.ground_truth FINAL ${stored}) AS g
           WHERE prediction_id NOT IN (
-                  SELECT prediction_id FROM ${db}.predictions
-                  WHERE prediction_id IN (SELECT prediction_id FROM ${db}.ground_truth ${stored}))
+                  SELECT prediction_id FROM {db}.predictions
+                  WHERE prediction_id IN (SELECT prediction_id FROM {db}.ground_truth ${stored}))
             AND (source_topic, source_partition, source_offset) NOT IN (
-                  SELECT source_topic, source_partition, source_offset FROM ${db}.dead_letters WHERE error_code = 'DW_ORPHAN_LABEL')`
+                  SELECT source_topic, source_partition, source_offset FROM {db}.dead_letters WHERE error_code = 'DW_ORPHAN_LABEL')`
 }

@@ -9,12 +9,12 @@ import type { Store } from '../store/clickhouse.js'
 import type { Logger } from './logger.js'
 import type { DriftwatchMetrics } from './metrics.js'
 import { startSampler, type RunningSampler } from './sampler.js'
+import { withDatabase } from '../store/query.js'
 
 export async function countPendingLabels(store: Store): Promise<number> {
-  const db = store.database
   const [row] = await (
     await store.client.query({
-      query: `SELECT count() AS c FROM ${unjoinedLabelsSql(db, { storedBefore: false })}`,
+      query: withDatabase(`SELECT count() AS c FROM ${unjoinedLabelsSql({ storedBefore: false })}`, store.database),
       format: 'JSONEachRow',
     })
   ).json<{ c: string }>()

@@ -9,9 +9,10 @@ import type { Store } from '../store/clickhouse.js'
 import type { Logger } from './logger.js'
 import type { DriftwatchMetrics } from './metrics.js'
 import { startSampler, type RunningSampler } from './sampler.js'
+import { withDatabase } from '../store/query.js'
 
 export async function modelWatermarks(store: Store): Promise<Map<string, number>> {
-  const rows = await (await store.client.query({ query: watermarkQuery(store.database), format: 'JSONEachRow' })).json<{ model_id: string; t: string }>()
+  const rows = await (await store.client.query({ query: withDatabase(watermarkQuery, store.database), format: 'JSONEachRow' })).json<{ model_id: string; t: string }>()
   return new Map(rows.map((r) => [r.model_id, Number(r.t)]))
 }
 

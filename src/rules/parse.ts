@@ -13,8 +13,6 @@ export interface RuleSet {
   readonly sources: ReadonlyMap<string, string>
 }
 
-export const EMPTY_RULE_SET: RuleSet = { rules: [], silences: [], sources: new Map() }
-
 interface Parsed {
   readonly rules: Rule[]
   readonly silences: FileSilence[]

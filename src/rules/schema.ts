@@ -44,7 +44,6 @@ export const ConditionSchema = z.strictObject({
 export const CHANNELS = ['slack', 'email', 'grafana'] as const
 export type ChannelName = (typeof CHANNELS)[number]
 export const SEVERITIES = ['critical', 'warning', 'info'] as const
-export type Severity = (typeof SEVERITIES)[number]
 
 const common = {
   name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,99}$/, 'must be lowercase letters, digits, - _ . (at most 100)'),
@@ -112,7 +111,6 @@ export const RuleFileSchema = z.strictObject({
 })
 
 export type Rule = z.infer<typeof RuleSchema>
-export type RuleMetric = Rule['metric']
 export type Selectors = z.infer<typeof SelectorsSchema>
 export type Condition = z.infer<typeof ConditionSchema>
 export type FileSilence = z.infer<typeof FileSilenceSchema>

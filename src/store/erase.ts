@@ -26,11 +26,9 @@ import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
 import { erasureWindows } from './erase-windows.js'
 import { markWindows, windowsWithPredictions, type WindowRef } from './mark-windows.js'
+import { withDatabase } from './query.js'
 
 export type SubjectKey = (subjectId: string) => string
-
-/** subject_id stored as sent (no pseudonymization). */
-export const storedAsIs: SubjectKey = (subjectId) => subjectId
 
 export const ERASED_TABLES = ['predictions', 'ground_truth', 'dead_letters'] as const
 export type ErasedTable = (typeof ERASED_TABLES)[number]
@@ -66,7 +64,7 @@ const CHUNK = 1000
 const chunks = <T>(xs: readonly T[]): T[][] => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK))
 
 async function count(store: Store, table: string, where: string, params: Record<string, unknown>): Promise<number> {
-  const rows = await (await store.client.query({ query: `SELECT count() AS c FROM ${store.database}.${table} WHERE ${where}`, query_params: params, format: 'JSONEachRow' })).json<{ c: string }>()
+  const rows = await (await store.client.query({ query: withDatabase(`SELECT count() AS c FROM {db}.${table} WHERE ${where}`, store.database), query_params: params, format: 'JSONEachRow' })).json<{ c: string }>()
   return Number(rows[0]?.c ?? 0)
 }
 
@@ -74,7 +72,7 @@ async function count(store: Store, table: string, where: string, params: Record<
 const NO_LIGHTWEIGHT_DELETE = new Set(['48', '344'])
 
 async function deleteWhere(store: Store, table: string, where: string, params: Record<string, unknown>): Promise<void> {
-  const target = `${store.database}.${table}`
+  const target = withDatabase(`{db}.${table}`, store.database)
   try {
     await store.client.command({ query: `DELETE FROM ${target} WHERE ${where}`, query_params: params, clickhouse_settings: { lightweight_deletes_sync: '2' } })
   } catch (e) {
@@ -94,7 +92,7 @@ interface SubjectPrediction {
 async function plan(store: Store, o: EraseOptions, stored: string) {
   const predictions = await (
     await store.client.query({
-      query: `SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t, features_cat FROM ${store.database}.predictions WHERE subject_id = {subject:String}`,
+      query: withDatabase('SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t, features_cat FROM {db}.predictions WHERE subject_id = {subject:String}', store.database),
       query_params: { subject: stored },
       format: 'JSONEachRow',
     })
@@ -138,7 +136,7 @@ function windowConditions(windows: readonly WindowRef[]): { where: string; param
 async function profilesWith(store: Store, modelId: string, pii: readonly string[], values: ReadonlySet<string>) {
   const rows = await (
     await store.client.query({
-      query: `SELECT profile_version, created_at, source, rows, profile FROM ${store.database}.reference_profiles FINAL WHERE model_id = {m:String}`,
+      query: withDatabase('SELECT profile_version, created_at, source, rows, profile FROM {db}.reference_profiles FINAL WHERE model_id = {m:String}', store.database),
       query_params: { m: modelId },
       format: 'JSONEachRow',
     })
@@ -176,7 +174,7 @@ async function eraseDerived(store: Store, o: EraseOptions, p: Awaited<ReturnType
     derived.drift += driftRows
     if (!dryRun && driftRows > 0) {
       await store.client.command({
-        query: `ALTER TABLE ${store.database}.drift UPDATE unseen_categories = arrayFilter(c -> NOT has({v:Array(String)}, c), unseen_categories) WHERE ${where}`,
+        query: withDatabase(`ALTER TABLE {db}.drift UPDATE unseen_categories = arrayFilter(c -> NOT has({v:Array(String)}, c), unseen_categories) WHERE ${where}`, store.database),
         query_params: { m: modelId, v: list },
         clickhouse_settings: { mutations_sync: '2' },
       })
@@ -187,7 +185,7 @@ async function eraseDerived(store: Store, o: EraseOptions, p: Awaited<ReturnType
     for (const row of profiles) {
       // Same key, same created_at: delete the old row, then insert the rewritten one.
       await deleteWhere(store, 'reference_profiles', 'model_id = {m:String} AND profile_version = {v:UInt64}', { m: modelId, v: row.profile_version })
-      await store.client.insert({ table: `${store.database}.reference_profiles`, format: 'JSONEachRow', values: [{ model_id: modelId, ...row }] })
+      await store.client.insert({ table: withDatabase('{db}.reference_profiles', store.database), format: 'JSONEachRow', values: [{ model_id: modelId, ...row }] })
     }
   }
   return derived

@@ -5,6 +5,7 @@
  */
 import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
+import { withDatabase } from './query.js'
 
 /**
  * The same for rows already written as TabSeparated lines of `columns` (the ingest path:
@@ -28,7 +29,7 @@ export async function insertRows(store: Store, table: string, rows: readonly obj
   if (rows.length === 0) return
   try {
     await store.client.insert({
-      table: `${store.database}.${table}`,
+      table: withDatabase(`{db}.${table}`, store.database),
       values: rows as object[],
       format: 'JSONEachRow',
       clickhouse_settings: { insert_deduplication_token: dedupToken },

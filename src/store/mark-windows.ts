@@ -8,6 +8,7 @@ import type { MarkRow } from '../join/joiner.js'
 import type { Store } from './clickhouse.js'
 import { insertRows } from './insert.js'
 import { clickhouseDateTime64 } from './rows.js'
+import { withDatabase } from './query.js'
 
 export type MarkReason = 'recompute' | 'erasure'
 
@@ -31,12 +32,12 @@ export interface PredictionRange {
 export async function windowsWithPredictions(store: Store, range: PredictionRange, windowMs: number): Promise<WindowRef[]> {
   const rows = await (
     await store.client.query({
-      query: `SELECT DISTINCT model_version, toString(intDiv(toUnixTimestamp64Milli(event_time), {w:Int64}) * {w:Int64}) AS ws
-              FROM ${store.database}.predictions
+      query: withDatabase(`SELECT DISTINCT model_version, toString(intDiv(toUnixTimestamp64Milli(event_time), {w:Int64}) * {w:Int64}) AS ws
+              FROM {db}.predictions
               WHERE model_id = {model:String}
                 ${range.modelVersion === null ? '' : 'AND model_version = {version:String}'}
                 AND event_time >= {from:DateTime64(3, 'UTC')} AND event_time < {to:DateTime64(3, 'UTC')}
-              ORDER BY model_version, ws`,
+              ORDER BY model_version, ws`, store.database),
       query_params: {
         w: windowMs,
         model: range.modelId,

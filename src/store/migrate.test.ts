@@ -3,12 +3,16 @@ import { loadMigrations, parseMigration } from './migrate.js'
 
 describe('parseMigration', () => {
   it('splits statements, substitutes the database and drops comment-only chunks', () => {
-    const m = parseMigration('0002_two_tables.sql', '-- header\nCREATE TABLE {{db}}.a (x UInt8) ENGINE = Memory;\n\nCREATE TABLE {{db}}.b (x UInt8) ENGINE = Memory;\n-- trailing\n', 'dw')
+    const m = parseMigration('0002_two_tables.sql', '-- header\nCREATE TABLE {db}.a (x UInt8) ENGINE = Memory;\n\nCREATE TABLE {db}.b (x UInt8) ENGINE = Memory;\n-- trailing\n', 'dw')
     expect(m.version).toBe(2)
     expect(m.name).toBe('two_tables')
     expect(m.statements).toHaveLength(2)
     expect(m.statements[0]).toContain('CREATE TABLE dw.a')
     expect(m.statements[1]).toContain('CREATE TABLE dw.b')
+  })
+
+  it('refuses the old {{db}} placeholder, which {db} substitution would turn into broken SQL', () => {
+    expect(() => parseMigration('0001_old.sql', 'CREATE TABLE {{db}}.a (x UInt8) ENGINE = Memory;', 'dw')).toThrow(/write \{db\}/)
   })
 
   it('rejects a badly named file', () => {

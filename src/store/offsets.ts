@@ -8,19 +8,20 @@
  */
 import type { Store } from './clickhouse.js'
 import { insertRows } from './insert.js'
+import { withDatabase } from './query.js'
 
 const TABLES_WITH_OFFSETS = ['predictions', 'ground_truth', 'dead_letters'] as const
 
 export async function nextOffsets(store: Store, topics: readonly string[]): Promise<Map<string, bigint>> {
   const union = [
-    `SELECT source_topic, max(next_offset) AS n FROM ${store.database}.source_offsets WHERE source_topic IN {topics:Array(String)} GROUP BY source_topic`,
+    `SELECT source_topic, max(next_offset) AS n FROM {db}.source_offsets WHERE source_topic IN {topics:Array(String)} GROUP BY source_topic`,
     ...TABLES_WITH_OFFSETS.map(
-      (t) => `SELECT source_topic, max(source_offset) + 1 AS n FROM ${store.database}.${t} WHERE source_topic IN {topics:Array(String)} GROUP BY source_topic`,
+      (t) => `SELECT source_topic, max(source_offset) + 1 AS n FROM {db}.${t} WHERE source_topic IN {topics:Array(String)} GROUP BY source_topic`,
     ),
   ].join(' UNION ALL ')
   const rows = await (
     await store.client.query({
-      query: `SELECT source_topic, toString(max(n)) AS n FROM (${union}) GROUP BY source_topic`,
+      query: withDatabase(`SELECT source_topic, toString(max(n)) AS n FROM (${union}) GROUP BY source_topic`, store.database),
       query_params: { topics },
       format: 'JSONEachRow',
     })

@@ -10,6 +10,7 @@
  */
 import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
+import { withDatabase } from './query.js'
 
 export interface Retention {
   readonly rawDays: number
@@ -43,7 +44,7 @@ const METRICS: Record<string, string> = {
 
 export function ttlStatements(database: string, r: Retention): string[] {
   const ttl = (table: string, time: string, days: number) =>
-    `ALTER TABLE ${database}.${table} MODIFY TTL ${time} + INTERVAL ${Math.floor(days)} DAY SETTINGS materialize_ttl_after_modify = 0`
+    withDatabase(`ALTER TABLE {db}.${table} MODIFY TTL ${time} + INTERVAL ${Math.floor(days)} DAY SETTINGS materialize_ttl_after_modify = 0`, database)
   return [
     ...Object.entries(RAW).map(([t, time]) => ttl(t, time, r.rawDays)),
     ...Object.entries(METRICS).map(([t, time]) => ttl(t, time, r.metricsDays)),

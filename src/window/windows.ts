@@ -29,5 +29,3 @@ export function watermark(maxEventTimeMs: number, spec: WindowSpec): number {
 export function isClosed(startMs: number, spec: WindowSpec, watermarkMs: number): boolean {
   return watermarkMs >= startMs + spec.sizeMs
 }
-
-export const windowKeyString = (k: WindowKey) => `${k.modelId}\u0000${k.modelVersion}\u0000${k.startMs}`

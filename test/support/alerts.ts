@@ -4,6 +4,7 @@ import type { Store } from '../../src/store/clickhouse.js'
 import { clickhouseDateTime64 } from '../../src/store/rows.js'
 import type { HttpReceiver } from './http-receiver.js'
 import type { SmtpReceiver } from './smtp-receiver.js'
+import { withDatabase } from '../../src/store/query.js'
 
 export const GRAFANA_TOKEN = 'glsa_test_token_0123456789'
 
@@ -31,7 +32,7 @@ const DAY = 86_400_000
 export async function insertDrift(store: Store, o: { model?: string; version?: string; day: number; psi: Record<string, number>; evalVersion?: number; n?: number }): Promise<void> {
   const start = o.day * DAY
   await store.client.insert({
-    table: `${store.database}.drift`,
+    table: withDatabase(`{db}.drift`, store.database),
     format: 'JSONEachRow',
     values: Object.entries(o.psi).map(([column, psi]) => ({
       model_id: o.model ?? 'm', model_version: o.version ?? 'v1', window_start: clickhouseDateTime64(start), window_end: clickhouseDateTime64(start + DAY),

@@ -5,9 +5,10 @@
  *   tsx test/support/chdb-query.ts <dataDir> <database> <sql with {db}>
  */
 import { openStore } from '../../src/store/clickhouse.js'
+import { withDatabase } from '../../src/store/query.js'
 
 const [dataDir, database, sql] = process.argv.slice(2)
 const store = openStore({ url: null, user: 'default', password: '', database: database!, dataDir: dataDir! })
-const rows = await (await store.client.query({ query: sql!.replaceAll('{db}', database!), format: 'JSONEachRow' })).json()
+const rows = await (await store.client.query({ query: withDatabase(sql!, database!), format: 'JSONEachRow' })).json()
 process.stdout.write(JSON.stringify(rows))
 await store.close()

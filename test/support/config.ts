@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { inject } from 'vitest'
 import { loadRuntimeConfig, type RuntimeConfig } from '../../src/config/env.js'
+import { withDatabase } from '../../src/store/query.js'
 
 /** The key integration tests pseudonymize personal fields with. */
 export const TEST_PSEUDONYMIZATION_KEY = 'driftwatch-test-pseudonymization-key'
@@ -32,7 +33,7 @@ export async function dropTestResources(config: RuntimeConfig): Promise<void> {
   const { openStore } = await import('../../src/store/clickhouse.js')
   const store = openStore(config.clickhouse)
   try {
-    await store.client.command({ query: `DROP DATABASE IF EXISTS ${store.database}` })
+    await store.client.command({ query: withDatabase('DROP DATABASE IF EXISTS {db}', store.database) })
   } finally {
     await store.close()
   }

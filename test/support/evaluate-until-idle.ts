@@ -11,6 +11,7 @@
 import { startApp } from '../../src/app.js'
 import { loadRuntimeConfig } from '../../src/config/env.js'
 import { createLogger } from '../../src/observability/logger.js'
+import { withDatabase } from '../../src/store/query.js'
 
 const MAX_PASSES = 20
 const sql = process.argv[2]!
@@ -24,7 +25,7 @@ try {
     if (evaluated === 0) break
     if (passes.length >= MAX_PASSES) throw new Error(`windows still due after ${MAX_PASSES} evaluator passes: ${passes.join(', ')}`)
   }
-  const result = await app.store.client.query({ query: sql.replaceAll('{db}', app.store.database), format: 'JSONEachRow' })
+  const result = await app.store.client.query({ query: withDatabase(sql, app.store.database), format: 'JSONEachRow' })
   process.stdout.write(JSON.stringify({ passes, rows: await result.json() }))
 } finally {
   await app.stop()

@@ -7,10 +7,11 @@
 import { startApp } from '../../src/app.js'
 import { loadRuntimeConfig } from '../../src/config/env.js'
 import { createLogger } from '../../src/observability/logger.js'
+import { withDatabase } from '../../src/store/query.js'
 
 const app = await startApp(loadRuntimeConfig(process.env), createLogger('error'), { consume: false, evaluate: false, alerts: false })
 try {
-  for (const statement of process.argv.slice(2)) await app.store.client.command({ query: statement.replaceAll('{db}', app.store.database) })
+  for (const statement of process.argv.slice(2)) await app.store.client.command({ query: withDatabase(statement, app.store.database) })
 } finally {
   await app.stop()
 }

@@ -1,7 +1,8 @@
 import type { Store } from '../../src/store/clickhouse.js'
+import { withDatabase } from '../../src/store/query.js'
 
 export async function queryRows<T = Record<string, unknown>>(store: Store, sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  return (await store.client.query({ query: sql.replaceAll('{db}', store.database), query_params: params, format: 'JSONEachRow' })).json<T>()
+  return (await store.client.query({ query: withDatabase(sql, store.database), query_params: params, format: 'JSONEachRow' })).json<T>()
 }
 
 export async function count(store: Store, sql: string, params: Record<string, unknown> = {}): Promise<number> {

@@ -12,8 +12,6 @@
  *                                                                   samples carry rank groups
  * Precision and recall are proportions conditional on their denominators (predicted and
  * actual positives), so the binomial intervals apply to them given those counts.
- * `binaryConfusion` turns 0/1 label and prediction arrays into the counts, dropping pairs
- * where either is not 0/1 (the performance input policy).
  */
 import { aucDifference } from './delong.js'
 import type { DifferenceOptions, DifferenceResult } from './difference.js'
@@ -53,20 +51,6 @@ export function rateOf(metric: RateMetric, { tp, fp, tn, fn }: BinaryConfusion):
     case 'selectionRate':
       return { successes: tp + fp, trials: tp + fp + tn + fn }
   }
-}
-
-export function binaryConfusion(yTrue: readonly number[], yPred: readonly number[]): BinaryConfusion {
-  if (yTrue.length !== yPred.length) throw new RangeError(`binaryConfusion: arrays differ in length (${yTrue.length} vs ${yPred.length})`)
-  const c = { tp: 0, fp: 0, tn: 0, fn: 0 }
-  yTrue.forEach((y, i) => {
-    const p = yPred[i]
-    if ((y !== 0 && y !== 1) || (p !== 0 && p !== 1)) return
-    if (y === 1 && p === 1) c.tp++
-    else if (y === 1) c.fn++
-    else if (p === 1) c.fp++
-    else c.tn++
-  })
-  return c
 }
 
 /** Every metric as `x − y`: challenger − champion, or current − reference. */

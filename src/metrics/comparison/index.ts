@@ -1,6 +1,5 @@
 /** Differences between two samples' metrics with confidence intervals (model comparison). */
 export {
-  binaryConfusion,
   compareBinary,
   compareModels,
   type ModelComparison,

@@ -64,10 +64,3 @@ export function assertPositiveInteger(name: string, value: number): void {
     throw new RangeError(`${name} must be a positive integer, got ${value}`)
   }
 }
-
-/** Sequential sum; fixture tolerances (1e-9) absorb the difference from numpy's pairwise sum. */
-export function sum(values: readonly number[]): number {
-  let s = 0
-  for (const v of values) s += v
-  return s
-}

@@ -31,10 +31,3 @@ export function categoricalProfile(column: readonly FeatureValue[]): Categorical
   const sorted = [...counts.entries()].sort(([a], [b]) => compareText(a, b))
   return { kind: 'categorical', count: column.length, missing, typeViolations, nUnique: sorted.length, categories: Object.fromEntries(sorted) }
 }
-
-/** Share of the profile's categorised values that are `category`; NaN for an empty profile. */
-export function categoryFrequency(profile: CategoricalProfile, category: string): number {
-  const total = profile.count - profile.missing - profile.typeViolations
-  if (total === 0) return Number.NaN
-  return Object.hasOwn(profile.categories, category) ? (profile.categories[category] as number) / total : 0
-}

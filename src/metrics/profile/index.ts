@@ -1,5 +1,5 @@
 /** Reference profile: per-feature summaries, target distributions and baseline performance. */
-export { type CategoricalProfile, categoricalProfile, categoryFrequency } from './categorical-profile.js'
+export { type CategoricalProfile, categoricalProfile } from './categorical-profile.js'
 export { inferKind } from './infer-kind.js'
 export {
   jsonNumber,
