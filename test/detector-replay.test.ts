@@ -8,11 +8,17 @@
  *  - A late prediction in a window that is the reference of the next one (reference: previous
  *    window) re-evaluates that next window: its drift rows get a newer version and count the
  *    reference's new prediction; the window after it, whose reference did not change, keeps its version.
+ *  - `driftwatch recompute` re-feeds the detectors: state left behind by the old feed (the on-time
+ *    labels only, no checkpoints, as an install upgraded from it has) becomes River's complete stream.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fixture from '../scripts/reference/fixtures/detectors-late.json' with { type: 'json' }
 import { startApp, type App } from '../src/app.js'
-import { parseFileConfig } from '../src/config/file.js'
+import { runRecompute } from '../src/cli/recompute.js'
+import { loadFileConfig } from '../src/config/file.js'
 import { createRng } from '../src/demo/random.js'
 import type { GroundTruthEvent, PredictionEvent } from '../src/ingest/schemas.js'
 import { createLogger } from '../src/observability/logger.js'
@@ -49,14 +55,19 @@ const refLate = Array.from({ length: 50 }, (_, i) => prediction({ prediction_id:
 const clocks = ['late', 'ref'].flatMap((m) => Array.from({ length: 30 }, (_, i) => prediction({ prediction_id: `clock-${m}-${i}`, model_id: m, model_version: 'clock', event_time: base + 15 * HOUR, segments: {} })))
 
 describe('detectors and references follow late data', () => {
-  const config = testConfig()
-  const file = parseFileConfig(
+  const dir = mkdtempSync(join(tmpdir(), 'dw-detector-replay-'))
+  const configFile = join(dir, 'driftwatch.yaml')
+  writeFileSync(
+    configFile,
     'models:\n' +
       '  - id: late\n    window: 1h\n    allowedLateness: 1h\n    positiveClass: "1"\n' +
       '  - id: ref\n    window: 1h\n    allowedLateness: 1h\n    reference: { previousWindows: 1 }\n',
-    'test.yaml',
   )
+  const config = { ...testConfig(), configFile }
+  const file = loadFileConfig(configFile)
   let app: App
+  /** detector_state rows after the on-time labels: what the old feed-once code left behind. */
+  let onTimeState: Record<string, unknown>[] = []
   const stored = (model: string) => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL WHERE model_id = {m:String}', { m: model })
   const labels = () => count(app.store, 'SELECT count() AS c FROM {db}.ground_truth FINAL')
   const evaluateUntilIdle = async () => {
@@ -93,6 +104,7 @@ describe('detectors and references follow late data', () => {
   afterAll(async () => {
     await app?.stop()
     await dropTestResources(config)
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('late labels change the detectors exactly as River fed the complete stream in event order', async () => {
@@ -103,6 +115,7 @@ describe('detectors and references follow late data', () => {
     }
     const rowsBefore = await conceptRows()
     expect(rowsBefore).toHaveLength(fixture.windows)
+    onTimeState = await queryRows(app.store, "SELECT * FROM {db}.detector_state FINAL WHERE model_id = 'late' AND model_version = 'v1'")
 
     await app.publisher.publishGroundTruth(lateLabels)
     await waitFor(labels, (c) => c === onTimeLabels.length + lateLabels.length, { what: 'late labels stored' })
@@ -151,5 +164,47 @@ describe('detectors and references follow late data', () => {
     expect(w3!.after).toEqual(w3!.before)
     const marks = await queryRows<{ ws: string }>(app.store, "SELECT toString(toUnixTimestamp64Milli(window_start)) AS ws FROM {db}.window_marks WHERE model_id = 'ref' AND reason = 'reference'")
     expect(marks.map((m) => (Number(m.ws) - base) / HOUR)).toEqual([2])
+  })
+
+  const recompute = async (fromMs: number) => {
+    const out: string[] = []
+    const code = await runRecompute(config, { model: 'late', from: new Date(fromMs).toISOString(), to: new Date(fromMs + HOUR).toISOString() }, {
+      out: (l) => out.push(l),
+      err: (l) => out.push(l),
+      progress: () => ({ increment: () => undefined, stop: () => undefined }),
+      // The app holds the chDB directory: recompute shares its client (and must not close it).
+      openStore: () => ({ ...app.store, close: async () => undefined }),
+    })
+    expect([code, out[0]]).toEqual([0, `model late: 1 window(s) of 1h with predictions in [${new Date(fromMs).toISOString()}, ${new Date(fromMs + HOUR).toISOString()}) marked for re-evaluation`])
+  }
+  const expectCompleteStream = async () => {
+    const after = await detectorState()
+    for (const d of ['ddm', 'adwin'] as const) {
+      expect(after.get(d)!.detections, d).toEqual(fixture.river[d].complete.times.map(shift))
+      expect(after.get(d)!.state).toMatchObject({ inputs: stream.length, fedUntilMs: base + fixture.windows * HOUR })
+    }
+    expect(await count(app.store, "SELECT count() AS c FROM {db}.detector_checkpoints FINAL WHERE model_id = 'late' AND model_version = 'v1'")).toBe(2 * fixture.windows)
+  }
+
+  it('recompute re-feeds detectors left behind by the feed-once code', async () => {
+    // An install upgraded from it: the state saw the on-time labels only, and there are no checkpoints.
+    await app.store.client.command({ query: `TRUNCATE TABLE ${app.store.database}.detector_checkpoints` })
+    await app.store.client.insert({ table: `${app.store.database}.detector_state`, values: onTimeState.map((r) => ({ ...r, eval_version: Date.now() })), format: 'JSONEachRow' })
+    expect((await detectorState()).get('ddm')!.detections).toEqual(fixture.river.ddm.on_time.times.map(shift))
+    await recompute(base)
+    await expectCompleteStream()
+  })
+
+  it('recompute re-feeds the detectors even where the stored inputs did not change (after a fix)', async () => {
+    // Checkpoints whose digests match the data but whose state does not match what the code computes.
+    const forget = (state: string) => JSON.stringify({ ...(JSON.parse(state) as object), detections: [] })
+    const version = Date.now()
+    const checkpoints = await queryRows<{ state: string }>(app.store, "SELECT * FROM {db}.detector_checkpoints FINAL WHERE model_id = 'late'")
+    await app.store.client.insert({ table: `${app.store.database}.detector_checkpoints`, values: checkpoints.map((r) => ({ ...r, state: forget(r.state), eval_version: version })), format: 'JSONEachRow' })
+    const states = await queryRows<{ state: string }>(app.store, "SELECT * FROM {db}.detector_state FINAL WHERE model_id = 'late'")
+    await app.store.client.insert({ table: `${app.store.database}.detector_state`, values: states.map((r) => ({ ...r, state: forget(r.state), detections: [], eval_version: version })), format: 'JSONEachRow' })
+    expect((await detectorState()).get('ddm')!.detections).toEqual([])
+    await recompute(base)
+    await expectCompleteStream()
   })
 })
