@@ -2,9 +2,10 @@
  * The evaluator: finds due windows, builds their per-partition partial aggregates in ClickHouse,
  * stores them, merges them, computes the metrics against the reference and stores the metric
  * rows under a new version (the newest version wins in queries). A closed window also gets the
- * streaming detectors' rows (./detector-run.ts: fed in event order, replayed after late labels);
- * windows whose reference window gained data are marked first (./reference-marks.ts). After the tick's windows, each (model,
- * window) touched compares its versions (./comparison-run.ts). Also sweeps orphan labels.
+ * streaming detectors' rows (./detector-run.ts: fed in event order, replayed after late labels).
+ * Windows whose reference window gained data are marked first (./reference-marks.ts). After the
+ * tick's windows, each (model, window) touched compares its versions (./comparison-run.ts). Also
+ * sweeps orphan labels.
  * Every write is an idempotent versioned insert, so a crash mid-evaluation only means the window
  * is evaluated again on the next tick. What each table holds: docs/evaluation.md.
  */
