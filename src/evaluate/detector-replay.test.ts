@@ -119,6 +119,18 @@ describe('detectors fed in event order, late labels included', () => {
     expect(m.checkpointTexts()).toEqual((await inOrder()).checkpointTexts())
   })
 
+  it('a window whose inputs were all erased is replayed empty: the detectors end as if it never had any', async () => {
+    const erased = windowStarts[6]!
+    const m = await inOrder()
+    for (const x of events) if (windowOf(x.t) === erased) (m.predicted.delete(x.i), m.labelled.delete(x.i))
+    const run = await m.evaluate(erased)
+    expect(run.rows.map((r) => r.n_current)).toEqual([0, 0])
+    const without = new Memory()
+    for (const x of events) if (windowOf(x.t) !== erased) (without.predicted.add(x.i), without.labelled.add(x.i))
+    for (const s of windowStarts.filter((s) => s !== erased)) await without.evaluate(s)
+    expect(await m.records()).toEqual(await without.records())
+  })
+
   it('a forced refeed (recompute) rebuilds what an in-order feed gives and marks nothing when nothing changed', async () => {
     const m = await inOrder()
     const run = await refeedFrom(m, target, windowStarts[2]!)
