@@ -1,6 +1,6 @@
 /**
  * Reads for the streaming detectors: their records (detector_state), their checkpoints
- * (detector_checkpoints, schemas/clickhouse/0014) and a window's joined inputs in event order.
+ * (detector_checkpoints, schemas/clickhouse/0014_detector_checkpoints.sql) and a window's joined inputs in event order.
  *
  * error = 1 when the predicted class differs from the label. Binary tasks read both as "is the
  * positive class", the prediction being the class label, else score >= 0.5 on the 1/1000 grid,

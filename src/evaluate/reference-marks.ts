@@ -45,39 +45,41 @@ export async function markReferenceDependents(store: Store, file: FileConfig, du
   const candidates = due.filter((w) => previousWindows(w.modelId) !== null)
   if (candidates.length === 0) return 0
   const db = store.database
-  const changed = await (
-    await store.client.query({
-      query: `SELECT m.model_id AS model_id, m.model_version AS model_version, toUnixTimestamp64Milli(m.window_start) AS ws, m.window_ms AS window_ms
-              FROM (SELECT model_id, model_version, window_start, max(window_ms) AS window_ms, max(marked_at) AS data_mark
-                    FROM ${db}.window_marks
-                    WHERE reason IN {reasons:Array(String)} AND model_id IN {models:Array(String)} AND window_start IN {starts:Array(DateTime64(3, 'UTC'))}
-                    GROUP BY model_id, model_version, window_start) AS m
-              INNER JOIN (SELECT model_id, model_version, window_start, last_mark FROM ${db}.window_state FINAL) AS s
-                ON s.model_id = m.model_id AND s.model_version = m.model_version AND s.window_start = m.window_start
-              WHERE m.data_mark > s.last_mark`,
-      query_params: {
-        reasons: [...DATA_MARK_REASONS],
-        models: [...new Set(candidates.map((w) => w.modelId))],
-        starts: [...new Set(candidates.map((w) => clickhouseDateTime64(w.startMs)))],
-      },
-      format: 'JSONEachRow',
-    })
-  ).json<{ model_id: string; model_version: string; ws: string; window_ms: string }>()
-  const dueKeys = new Set(candidates.map(windowKey))
-  const refs = changed
-    .map((r) => ({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws), windowMs: Number(r.window_ms) }))
-    .filter((r) => dueKeys.has(windowKey(r)))
+  const query = async <T>(sql: string, params: Record<string, unknown>) => (await store.client.query({ query: sql, query_params: params, format: 'JSONEachRow' })).json<T>()
+  const inList = (ws: readonly WindowRef[] | readonly DueWindow[]) => ({
+    models: [...new Set(ws.map((w) => w.modelId))],
+    starts: [...new Set(ws.map((w) => clickhouseDateTime64(w.startMs)))],
+  })
+  // The candidates evaluated before, with the mark their last evaluation recorded; then only marks
+  // newer than the oldest of those (window_marks is ordered by marked_at, so this reads recent parts).
+  const evaluated = await query<{ model_id: string; model_version: string; ws: string; lm: string }>(
+    `SELECT model_id, model_version, toUnixTimestamp64Milli(window_start) AS ws, toUnixTimestamp64Milli(last_mark) AS lm
+     FROM ${db}.window_state FINAL WHERE model_id IN {models:Array(String)} AND window_start IN {starts:Array(DateTime64(3, 'UTC'))}`,
+    inList(candidates),
+  )
+  const lastMark = new Map(evaluated.map((r) => [windowKey({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws) }), Number(r.lm)]))
+  const before = candidates.filter((w) => lastMark.has(windowKey(w)))
+  if (before.length === 0) return 0
+  const marks = await query<{ model_id: string; model_version: string; ws: string; dm: string }>(
+    `SELECT model_id, model_version, toUnixTimestamp64Milli(window_start) AS ws, toUnixTimestamp64Milli(max(marked_at)) AS dm
+     FROM ${db}.window_marks
+     WHERE marked_at > {since:DateTime64(3, 'UTC')} AND reason IN {reasons:Array(String)}
+       AND model_id IN {models:Array(String)} AND window_start IN {starts:Array(DateTime64(3, 'UTC'))}
+     GROUP BY model_id, model_version, window_start`,
+    { ...inList(before), reasons: [...DATA_MARK_REASONS], since: clickhouseDateTime64(Math.min(...before.map((w) => lastMark.get(windowKey(w))!))) },
+  )
+  const dataMark = new Map(marks.map((r) => [windowKey({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws) }), Number(r.dm)]))
+  const refs: WindowRef[] = before
+    .filter((w) => (dataMark.get(windowKey(w)) ?? Number.NEGATIVE_INFINITY) > lastMark.get(windowKey(w))!)
+    .map((w) => ({ modelId: w.modelId, modelVersion: w.modelVersion, startMs: w.startMs, windowMs: w.windowMs }))
   const dependents = dependentWindows(refs, previousWindows)
   if (dependents.length === 0) return 0
-  const evaluated = await (
-    await store.client.query({
-      query: `SELECT model_id, model_version, toUnixTimestamp64Milli(window_start) AS ws FROM ${db}.window_state FINAL
-              WHERE model_id IN {models:Array(String)} AND window_start IN {starts:Array(DateTime64(3, 'UTC'))}`,
-      query_params: { models: [...new Set(dependents.map((w) => w.modelId))], starts: [...new Set(dependents.map((w) => clickhouseDateTime64(w.startMs)))] },
-      format: 'JSONEachRow',
-    })
-  ).json<{ model_id: string; model_version: string; ws: string }>()
-  const known = new Set(evaluated.map((r) => windowKey({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws) })))
-  const marks = dependents.filter((w) => known.has(windowKey(w)))
-  return marks.length === 0 ? 0 : markWindows(store, marks, 'reference', token)
+  const existing = await query<{ model_id: string; model_version: string; ws: string }>(
+    `SELECT model_id, model_version, toUnixTimestamp64Milli(window_start) AS ws FROM ${db}.window_state FINAL
+     WHERE model_id IN {models:Array(String)} AND window_start IN {starts:Array(DateTime64(3, 'UTC'))}`,
+    inList(dependents),
+  )
+  const known = new Set(existing.map((r) => windowKey({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws) })))
+  const targets = dependents.filter((w) => known.has(windowKey(w)))
+  return targets.length === 0 ? 0 : markWindows(store, targets, 'reference', token)
 }
