@@ -6,7 +6,10 @@
  * positive class", the prediction being the class label, else score >= 0.5 on the 1/1000 grid,
  * exactly as the confusion counts of the partials do; multiclass tasks compare class texts
  * (predictions without a class are left out). Each input also carries cityHash64(prediction_id,
- * event time, error) in two 32-bit halves for the window's digest (./detector-replay.ts).
+ * event time, error) in two 32-bit halves for the window's digest (./detector-replay.ts). Labels
+ * are read for the window's predictions only: PREWHERE on ground_truth's sorting key runs before
+ * FINAL merges (every version of an id passes or none), so one window does not merge every label
+ * ever stored; evaluations of closed windows and replays run this query once per window.
  */
 import type { Store } from '../store/clickhouse.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
@@ -50,7 +53,8 @@ export async function windowInputs(store: Store, t: DetectorTarget, startMs: num
     `SELECT toUnixTimestamp64Milli(event_time) AS t, toUInt8(${error}) AS e, cityHash64(prediction_id, t, e) AS h,
             toUInt32(bitShiftRight(h, 32)) AS hi, toUInt32(bitAnd(h, 4294967295)) AS lo
      FROM ${p.sql} AS pr
-     INNER JOIN (SELECT prediction_id, label_class FROM ${store.database}.ground_truth FINAL) AS g USING prediction_id
+     INNER JOIN (SELECT prediction_id, label_class FROM ${store.database}.ground_truth FINAL
+                 PREWHERE prediction_id IN (SELECT prediction_id FROM ${p.sql})) AS g USING prediction_id
      WHERE g.label_class IS NOT NULL ${where}
      ORDER BY event_time, prediction_id`,
     { ...p.params, pos: t.spec.positiveClass },
