@@ -2,16 +2,20 @@
  * `driftwatch recompute --model <id> --from <date> --to <date>`: marks every window holding stored
  * predictions of the model with event time in [from, to) (window size from driftwatch.yaml, all
  * versions), then evaluates the model's due windows once, with progress, each under a new metric
- * version (the newest version wins in queries and dashboards). Use it after changing a model's
- * settings, after `driftwatch erase`, or to backfill metrics.
+ * version (the newest version wins in queries and dashboards). The streaming detectors are
+ * replayed from before --from in event order, and the later windows whose concept rows that
+ * changes are evaluated too. Use it after changing a model's settings, after `driftwatch erase`,
+ * or to backfill metrics.
  * Exit codes: 0 done, 1 ClickHouse or evaluation failure (safe to run again), 2 usage.
  */
 import { z } from 'zod'
 import type { RuntimeConfig } from '../config/env.js'
 import { loadFileConfig, modelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
+import { refeedDetectors } from '../evaluate/detector-run.js'
 import { dueWindows } from '../evaluate/due.js'
 import { Evaluator } from '../evaluate/evaluator.js'
+import { writeDetectorRun } from '../evaluate/write.js'
 import { createLogger, type Logger } from '../observability/logger.js'
 import { createDeadLetterSink } from '../pipeline/dead-letter-sink.js'
 import { openStore } from '../store/clickhouse.js'
@@ -72,6 +76,14 @@ export async function runRecompute(config: RuntimeConfig, flags: RecomputeFlags,
     const windows = await windowsWithPredictions(store, { modelId: flags.model, modelVersion: null, ...range }, model.window)
     const marked = await markWindows(store, windows, 'recompute', `${flags.model}:${now()}`)
     out(`model ${flags.model}: ${marked} window(s) of ${formatDuration(model.window)} with predictions in [${flags.from}, ${flags.to}) marked for re-evaluation`)
+    // The detectors are replayed from before --from in event order (their checkpoints are not
+    // trusted: a fix or a changed setting may change them); windows whose concept rows change
+    // are marked and evaluated below with the others.
+    const spec = { task: model.task, positiveClass: model.positiveClass ?? '1' }
+    for (const modelVersion of new Set(windows.map((w) => w.modelVersion))) {
+      const run = await refeedDetectors(store, { modelId: flags.model, modelVersion, windowMs: model.window, spec }, range.fromMs)
+      if (run) await writeDetectorRun(store, run, now(), `${flags.model}:${modelVersion}`)
+    }
 
     const due = (await dueWindows(store, (id) => modelConfig(file, id).allowedLateness)).filter((w) => w.modelId === flags.model)
     const evaluator = new Evaluator({ store, file, deadLetters: createDeadLetterSink(store, null), logger, now })

@@ -1,23 +1,25 @@
 /**
- * Runs the streaming detectors (./detectors.ts) for a window that has just closed: loads each
- * detector's record from detector_state (newest version wins), reads the window's joined
- * errors from ClickHouse in event-time order, and returns the concept drift rows and the new
- * detector_state rows for the caller to store with the window's other rows (before
- * window_state, so a crash in between re-runs nothing: the records' fedUntilMs guards).
+ * Runs the streaming detectors (./detectors.ts) for a closed window: per detector, append (feed
+ * the window), reuse (its checkpoint still matches the stored inputs) or replay from the
+ * checkpoint before it (./detector-replay.ts). Returns the window's concept drift rows and what
+ * to store: detector_state rows, checkpoints, and marks for the other windows whose concept rows
+ * a replay changed. The caller stores the rows and states, then the marks, then the checkpoints,
+ * then window_state (./write.ts): a crash before the checkpoints only means the replay runs again.
+ * Regression models have no detectors (absolute errors are out of scope).
  *
- * error = 1 when the predicted class differs from the label. Binary tasks read both as "is the
- * positive class", the prediction being the class label, else score >= 0.5 on the 1/1000 grid,
- * exactly as the confusion counts of the partials do; multiclass tasks compare class texts
- * (predictions without a class are left out). Regression models have no detectors (absolute
- * errors are out of scope).
+ * `refeedDetectors` replays a model version's detectors from before a time regardless of
+ * digests: `driftwatch recompute` uses it after a configuration change or a fix.
  */
 import type { Store } from '../store/clickhouse.js'
+import { windowsWithPredictions, type WindowRef } from '../store/mark-windows.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
-import { DETECTORS, feedDetector, mayFeed, type DetectorName, type DetectorRecord, type ErrorEvent } from './detectors.js'
+import { checkpointKey, encodeJson, planDetector, Replay, type Checkpoint, type ReplayStart, type WindowInputs } from './detector-replay.js'
+import { checkpointsBefore, loadCheckpoints, loadRecords, windowInputs, type DetectorTarget, type ErrorSpec } from './detector-store.js'
+import { DETECTORS, feedDetector, type DetectorRecord } from './detectors.js'
 import type { DriftRow } from './drift-rows.js'
 import type { DueWindow } from './due.js'
-import { scopedPredictions } from './scope.js'
-import { withDatabase } from '../store/query.js'
+
+export type { ErrorSpec } from './detector-store.js'
 
 export interface DetectorStateRow {
   model_id: string
@@ -28,63 +30,134 @@ export interface DetectorStateRow {
   detections: string[]
 }
 
+export interface CheckpointRow {
+  model_id: string
+  model_version: string
+  detector: string
+  window_start: string
+  window_end: string
+  digest: string
+  state: string
+  row: string
+}
+
 export interface DetectorRun {
   readonly rows: DriftRow[]
   readonly states: DetectorStateRow[]
+  readonly checkpoints: CheckpointRow[]
+  /** Windows to re-evaluate: a replay changed their concept rows. */
+  readonly marks: WindowRef[]
 }
 
-export interface ErrorSpec {
-  readonly task: 'binary' | 'multiclass' | 'regression'
-  readonly positiveClass: string
+const stateRow = (t: DetectorTarget, record: DetectorRecord): DetectorStateRow => ({
+  model_id: t.modelId,
+  model_version: t.modelVersion,
+  detector: record.detector,
+  state: JSON.stringify(record),
+  drift_detected: record.driftInLastWindow ? 1 : 0,
+  detections: record.detections.map(clickhouseDateTime64),
+})
+
+const checkpointRow = (t: DetectorTarget, c: Checkpoint): CheckpointRow => ({
+  model_id: t.modelId,
+  model_version: t.modelVersion,
+  detector: c.detector,
+  window_start: clickhouseDateTime64(c.startMs),
+  window_end: clickhouseDateTime64(c.endMs),
+  digest: c.digest,
+  state: JSON.stringify(c.record),
+  row: encodeJson(c.row),
+})
+
+/** Where the detectors' inputs and bookkeeping come from: ClickHouse (`storeSource`) or memory in unit tests. */
+export interface DetectorSource {
+  records(): Promise<Map<string, DetectorRecord>>
+  inputs(startMs: number, endMs: number): Promise<WindowInputs>
+  /** Checkpoints with window_end in [fromMs, toMs]. */
+  checkpoints(fromMs: number, toMs: number): Promise<Checkpoint[]>
+  /** Per detector, the checkpoint with the greatest window_end <= atMs. */
+  checkpointsBefore(atMs: number): Promise<Map<string, Checkpoint>>
+  /** Starts of the windows holding predictions in [fromMs, toMs). */
+  windowsWithPredictions(fromMs: number, toMs: number): Promise<number[]>
 }
 
-async function loadRecords(store: Store, w: DueWindow): Promise<Map<string, DetectorRecord>> {
-  const rows = await (
-    await store.client.query({
-      query: withDatabase('SELECT detector, state FROM {db}.detector_state FINAL WHERE model_id = {m:String} AND model_version = {v:String}', store.database),
-      query_params: { m: w.modelId, v: w.modelVersion },
-      format: 'JSONEachRow',
-    })
-  ).json<{ detector: string; state: string }>()
-  return new Map(rows.map((r) => [r.detector, JSON.parse(r.state) as DetectorRecord]))
+export const storeSource = (store: Store, t: DetectorTarget): DetectorSource => ({
+  records: () => loadRecords(store, t),
+  inputs: (startMs, endMs) => windowInputs(store, t, startMs, endMs),
+  checkpoints: (fromMs, toMs) => loadCheckpoints(store, t, fromMs, toMs),
+  checkpointsBefore: (atMs) => checkpointsBefore(store, t, atMs),
+  windowsWithPredictions: async (fromMs, toMs) =>
+    (await windowsWithPredictions(store, { modelId: t.modelId, modelVersion: t.modelVersion, fromMs, toMs }, t.windowMs)).map((w) => w.startMs),
+})
+
+/**
+ * Feeds the windows of a replay one at a time: the windows holding predictions in its range and
+ * the windows with a stored checkpoint there (their inputs may all have been erased since).
+ */
+async function replay(source: DetectorSource, windowMs: number, starts: readonly ReplayStart[], excludeStartMs: number | null, known?: WindowInputs) {
+  const probe = new Replay(starts, new Map(), null)
+  const [fromMs, untilMs] = [probe.fromMs, probe.untilMs]
+  const stored = await source.checkpoints(fromMs, untilMs)
+  const windows = new Map<number, number>(stored.map((c) => [c.startMs, c.endMs]))
+  for (const startMs of await source.windowsWithPredictions(fromMs, untilMs)) if (!windows.has(startMs)) windows.set(startMs, startMs + windowMs)
+  const run = new Replay(starts, new Map(stored.map((c) => [checkpointKey(c.detector, c.endMs), c])), excludeStartMs)
+  for (const [startMs, endMs] of [...windows].sort((a, b) => a[0] - b[0])) {
+    run.feed(known && known.startMs === startMs && known.endMs === endMs ? known : await source.inputs(startMs, endMs))
+  }
+  return run.result()
 }
 
-export async function windowErrors(store: Store, w: DueWindow, spec: ErrorSpec): Promise<ErrorEvent[]> {
-  const p = scopedPredictions({ modelId: w.modelId, modelVersion: w.modelVersion, fromMs: w.startMs, toMs: w.startMs + w.windowMs })
-  const binary = `(g.label_class = {pos:String}) != if(class_label IS NOT NULL, assumeNotNull(class_label) = {pos:String},
-                   score IS NOT NULL AND round(assumeNotNull(score), 3) >= 0.5)`
-  const [error, where] = spec.task === 'multiclass' ? ['class_label != g.label_class', 'AND class_label IS NOT NULL'] : [binary, '']
-  const rows = await (
-    await store.client.query({
-      query: withDatabase(`SELECT toUnixTimestamp64Milli(event_time) AS t, toUInt8(${error}) AS e
-              FROM ${p.sql} AS pr
-              INNER JOIN (SELECT prediction_id, label_class FROM {db}.ground_truth FINAL) AS g USING prediction_id
-              WHERE g.label_class IS NOT NULL ${where}
-              ORDER BY event_time, prediction_id`, store.database),
-      query_params: { ...p.params, pos: spec.positiveClass },
-      format: 'JSONCompactEachRow',
-    })
-  ).json<[string, number]>()
-  return rows.map(([t, e]) => ({ t: Number(t), e: e === 1 ? 1 : 0 }))
-}
+const mark = (t: DetectorTarget, startMs: number): WindowRef => ({ modelId: t.modelId, modelVersion: t.modelVersion, startMs, windowMs: t.windowMs })
 
-/** Feeds a closing window to every detector that has not seen it; null when there is nothing to do. */
+/** Concept rows and detector bookkeeping for a closed window; null for open windows and regression models. */
 export async function runDetectors(store: Store, w: DueWindow, spec: ErrorSpec): Promise<DetectorRun | null> {
-  if (!w.closing || spec.task === 'regression') return null
-  const records = await loadRecords(store, w)
-  const pending = DETECTORS.filter((d: DetectorName) => mayFeed(records.get(d) ?? null, w.startMs))
-  if (pending.length === 0) return null
-  const errors = await windowErrors(store, w, spec)
-  const steps = pending.map((d) => feedDetector(d, records.get(d) ?? null, errors, w.startMs + w.windowMs))
+  if (!w.closed || spec.task === 'regression') return null
+  const t: DetectorTarget = { modelId: w.modelId, modelVersion: w.modelVersion, windowMs: w.windowMs, spec }
+  return detectorsForWindow(storeSource(store, t), t, w.startMs)
+}
+
+/** Replays every detector of a model version that has been fed, from the checkpoint before `fromMs`. */
+export async function refeedDetectors(store: Store, t: DetectorTarget, fromMs: number): Promise<DetectorRun | null> {
+  return t.spec.task === 'regression' ? null : refeedFrom(storeSource(store, t), t, fromMs)
+}
+
+/** The closed window starting at `startMs`: append, reuse or replay, per detector. */
+export async function detectorsForWindow(src: DetectorSource, t: DetectorTarget, startMs: number): Promise<DetectorRun> {
+  const endMs = startMs + t.windowMs
+  const [records, current, atEnd] = await Promise.all([src.records(), src.inputs(startMs, endMs), src.checkpoints(endMs, endMs)])
+  const out: DetectorRun = { rows: [], states: [], checkpoints: [], marks: [] }
+  const replays: ReplayStart[] = []
+  for (const d of DETECTORS) {
+    const record = records.get(d) ?? null
+    const plan = planDetector(record, startMs, atEnd.find((c) => c.detector === d && c.startMs === startMs) ?? null, current.digest)
+    if (plan.kind === 'reuse') out.rows.push(plan.checkpoint.row)
+    else if (plan.kind === 'append') {
+      const step = feedDetector(d, record, current.errors, endMs)
+      out.rows.push(step.row)
+      out.states.push(stateRow(t, step.record))
+      out.checkpoints.push(checkpointRow(t, { detector: d, startMs, endMs, digest: current.digest, record: step.record, row: step.row }))
+    } else replays.push({ detector: d, from: null, fedUntilMs: record!.fedUntilMs })
+  }
+  if (replays.length === 0) return out
+  const before = await src.checkpointsBefore(startMs)
+  const result = await replay(src, t.windowMs, replays.map((r) => ({ ...r, from: before.get(r.detector) ?? null })), startMs, current)
+  out.rows.push(...result.checkpoints.filter((c) => c.startMs === startMs).map((c) => c.row))
+  out.states.push(...result.records.map((r) => stateRow(t, r)))
+  out.checkpoints.push(...result.checkpoints.map((c) => checkpointRow(t, c)))
+  out.marks.push(...result.changedWindows.map((s) => mark(t, s)))
+  return out
+}
+
+export async function refeedFrom(src: DetectorSource, t: DetectorTarget, fromMs: number): Promise<DetectorRun | null> {
+  const records = await src.records()
+  const fed = DETECTORS.filter((d) => (records.get(d)?.fedUntilMs ?? Number.NEGATIVE_INFINITY) > fromMs)
+  if (fed.length === 0) return null
+  const before = await src.checkpointsBefore(fromMs)
+  const result = await replay(src, t.windowMs, fed.map((d) => ({ detector: d, from: before.get(d) ?? null, fedUntilMs: records.get(d)!.fedUntilMs })), null)
   return {
-    rows: steps.map((s) => s.row),
-    states: steps.map(({ record }) => ({
-      model_id: w.modelId,
-      model_version: w.modelVersion,
-      detector: record.detector,
-      state: JSON.stringify(record),
-      drift_detected: record.driftInLastWindow ? 1 : 0,
-      detections: record.detections.map(clickhouseDateTime64),
-    })),
+    rows: [],
+    states: result.records.map((r) => stateRow(t, r)),
+    checkpoints: result.checkpoints.map((c) => checkpointRow(t, c)),
+    marks: result.changedWindows.map((s) => mark(t, s)),
   }
 }

@@ -2,14 +2,13 @@
  * Streaming concept-drift detectors over a model version's error stream (concept drift (a)).
  * Pure: the caller loads the previous records and the window's errors (./detector-run.ts).
  *
- * When a window closes, its joined predictions are fed in event-time order (event_time, then
+ * A closed window's joined predictions are fed in event-time order (event_time, then
  * prediction_id) as errors, 1 = the predicted class is not the label, to DDM and ADWIN with
- * River's defaults (src/metrics/detectors), each resumed from its snapshot. A record keeps
- * the snapshot, the end of the last window fed (a window starting before it is never fed
- * again: a replay after a crash, or a window whose first events arrived after later windows
- * closed, cannot feed the detectors twice or out of order), the number of inputs, and the
- * event times of the inputs on which driftDetected became true (the newest MAX_DETECTIONS).
- * Labels that arrive after their window closed are not fed: detectors see a window once.
+ * River's defaults (src/metrics/detectors), each resumed from its snapshot. A record keeps the
+ * snapshot, the end of the last window fed, the number of inputs, and the event times of the
+ * inputs on which driftDetected became true (the newest MAX_DETECTIONS). Which windows are fed,
+ * and the replay after late labels that keeps the record equal to a feed of the whole stored
+ * stream in event order: ./detector-replay.ts.
  *
  * Each fed window also gives one drift row per detector: target 'concept', column = method =
  * the detector, score = its error-rate estimate after the window (DDM: running error rate since
@@ -51,9 +50,6 @@ function restore(name: DetectorName, previous: DetectorRecord | null): Ddm | Adw
   if (name === 'ddm') return previous ? Ddm.fromJSON(previous.snapshot as DdmSnapshot) : new Ddm()
   return previous ? Adwin.fromJSON(previous.snapshot as AdwinSnapshot) : new Adwin()
 }
-
-/** Whether a window starting at `startMs` may still be fed to this detector. */
-export const mayFeed = (previous: DetectorRecord | null, startMs: number) => previous === null || startMs >= previous.fedUntilMs
 
 export function feedDetector(name: DetectorName, previous: DetectorRecord | null, errors: readonly ErrorEvent[], windowEndMs: number): DetectorStep {
   const detector = restore(name, previous)

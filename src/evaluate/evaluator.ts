@@ -1,9 +1,11 @@
 /**
  * The evaluator: finds due windows, builds their per-partition partial aggregates in ClickHouse,
  * stores them, merges them, computes the metrics against the reference and stores the metric
- * rows under a new version (the newest version wins in queries). A window that closes also
- * feeds the streaming detectors (./detector-run.ts). After the tick's windows, each (model,
- * window) touched compares its versions (./comparison-run.ts). Also sweeps orphan labels.
+ * rows under a new version (the newest version wins in queries). A closed window also gets the
+ * streaming detectors' rows (./detector-run.ts: fed in event order, replayed after late labels).
+ * Windows whose reference window gained data are marked first (./reference-marks.ts). After the
+ * tick's windows, each (model, window) touched compares its versions (./comparison-run.ts). Also
+ * sweeps orphan labels.
  * Every write is an idempotent versioned insert, so a crash mid-evaluation only means the window
  * is evaluated again on the next tick. What each table holds: docs/evaluation.md.
  */
@@ -18,6 +20,7 @@ import { dueWindows, type DueWindow } from './due.js'
 import { sweepOrphans } from './orphans.js'
 import { buildPartials, mergeAll, type LabelingContext } from './partials.js'
 import { sampleQuery } from './queries.js'
+import { markReferenceDependents } from './reference-marks.js'
 import { loadReference, referenceSource, type Reference } from './reference.js'
 import { writeWindowMetrics } from './write.js'
 
@@ -83,12 +86,18 @@ export class Evaluator {
     if (reference.partial.predictions === 0) metrics.drift = []
     const detectors = await runDetectors(store, w, { task: model.task, positiveClass: ctx.positiveClass })
     if (detectors) metrics.drift.push(...detectors.rows)
-    await writeWindowMetrics(store, w, this.version(), reference.description, parts, metrics, detectors?.states)
+    await writeWindowMetrics(store, w, this.version(), reference.description, parts, metrics, detectors)
   }
 
   /** One pass: evaluate every due window, compare the versions of the windows touched, then sweep orphans. */
   async tick(): Promise<TickReport> {
-    const due = await dueWindows(this.deps.store, (m) => modelConfig(this.deps.file, m).allowedLateness)
+    const lateness = (m: string) => modelConfig(this.deps.file, m).allowedLateness
+    let due = await dueWindows(this.deps.store, lateness)
+    // Windows whose reference window gained data are marked (./reference-marks.ts) and join this pass.
+    if (await markReferenceDependents(this.deps.store, this.deps.file, due, String(this.version()))) {
+      this.references.clear()
+      due = await dueWindows(this.deps.store, lateness)
+    }
     for (const w of due) await this.evaluateWindow(w)
     const touched = new Map<string, ModelWindow>(due.map((w) => [`${w.modelId}\u0000${w.startMs}`, { modelId: w.modelId, startMs: w.startMs, windowMs: w.windowMs }]))
     // The version comparison reads labels as positive-or-not: binary models only.

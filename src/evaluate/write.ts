@@ -1,15 +1,17 @@
 /**
  * Stores one evaluation: the per-partition partial aggregates, the metric rows, the detectors'
  * new states and the window's state, all under one version. Inserts are idempotent
- * (deduplication tokens carry the version). window_state goes last: if the process dies before
- * it, the window is simply evaluated again (the detectors' records keep them from being fed
- * twice).
+ * (deduplication tokens carry the version). Then the marks of the windows a detector replay
+ * changed, then the detectors' checkpoints (a crash before them means the replay runs again:
+ * ./detector-run.ts), and window_state last: if the process dies before it, the window is simply
+ * evaluated again (its checkpoint keeps the detectors from being fed twice).
  */
 import type { Store } from '../store/clickhouse.js'
 import { insertRows } from '../store/insert.js'
+import { markWindows } from '../store/mark-windows.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import type { WindowMetrics } from './compute.js'
-import type { DetectorStateRow } from './detector-run.js'
+import type { DetectorRun } from './detector-run.js'
 import type { DueWindow } from './due.js'
 import type { Partial } from './partial-state.js'
 
@@ -25,7 +27,7 @@ export async function writeWindowMetrics(
   reference: string,
   parts: ReadonlyMap<number, Partial>,
   m: WindowMetrics,
-  detectorStates: readonly DetectorStateRow[] = [],
+  detectors: DetectorRun | null = null,
 ): Promise<void> {
   const key = {
     model_id: w.modelId,
@@ -49,7 +51,21 @@ export async function writeWindowMetrics(
     }))),
     insert('fairness', m.fairness.map((r) => ({ ...window, ...r, value: r.value === null ? null : num(r.value), eval_version: version }))),
     insert('quality', m.quality.map((r) => ({ ...window, ...r, value: num(r.value), eval_version: version }))),
-    insert('detector_state', detectorStates.map((r) => ({ ...r, eval_version: version }))),
+    insert('detector_state', (detectors?.states ?? []).map((r) => ({ ...r, eval_version: version }))),
   ])
+  if (detectors?.marks.length) await markWindows(store, detectors.marks, 'detector', `${w.modelId}:${w.modelVersion}:${w.startMs}:${version}`)
+  await insert('detector_checkpoints', (detectors?.checkpoints ?? []).map((r) => ({ ...r, eval_version: version })))
   await insert('window_state', [{ ...key, window_ms: w.windowMs, last_mark: clickhouseDateTime64(w.lastMarkMs), closed: w.closed ? 1 : 0, eval_version: version }])
+}
+
+/**
+ * Stores a detector replay that belongs to no window's evaluation (`driftwatch recompute`): the
+ * records, then the marks of the windows whose concept rows changed, then the checkpoints (in that
+ * order, for the reason writeWindowMetrics gives). Returns the number of windows marked.
+ */
+export async function writeDetectorRun(store: Store, run: DetectorRun, version: number, token: string): Promise<number> {
+  await insertRows(store, 'detector_state', run.states.map((r) => ({ ...r, eval_version: version })), `refeed:detector_state:${token}:${version}`)
+  const marked = run.marks.length ? await markWindows(store, run.marks, 'detector', `refeed:${token}:${version}`) : 0
+  await insertRows(store, 'detector_checkpoints', run.checkpoints.map((r) => ({ ...r, eval_version: version })), `refeed:detector_checkpoints:${token}:${version}`)
+  return marked
 }

@@ -10,7 +10,12 @@ import { insertRows } from './insert.js'
 import { clickhouseDateTime64 } from './rows.js'
 import { withDatabase } from './query.js'
 
-export type MarkReason = 'recompute' | 'erasure'
+/**
+ * recompute, erasure: operator requests. detector: a detector replay changed the window's concept
+ * rows (src/evaluate/detector-run.ts). reference: the window's reference window gained data
+ * (src/evaluate/reference-marks.ts).
+ */
+export type MarkReason = 'recompute' | 'erasure' | 'detector' | 'reference'
 
 export interface WindowRef {
   readonly modelId: string

@@ -36,6 +36,7 @@ const METRICS: Record<string, string> = {
   fairness: EVALUATED,
   quality: EVALUATED,
   detector_state: EVALUATED,
+  detector_checkpoints: EVALUATED,
   comparison: EVALUATED,
   alerts: 'toDateTime(changed_at)',
   alert_outbox: 'toDateTime(updated_at)',
