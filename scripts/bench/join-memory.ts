@@ -23,6 +23,23 @@ export interface JoinMemoryResult {
   readonly seconds: number
 }
 
+/** The bench's model: hourly windows, a positive class, one protected attribute. */
+export const benchConfig = () => parseFileConfig('models:\n  - id: bench\n    window: 1h\n    positiveClass: "yes"\n    protected: [group]\n', 'bench')
+
+/** Environment of a bench run on the local infrastructure, its topics and database named by `prefix`. */
+export function benchEnv(prefix: string, dataDir = join(tmpdir(), `driftwatch-${prefix}`)): Record<string, string> {
+  return {
+    KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092',
+    SCHEMA_REGISTRY_URL: process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:18081/apis/ccompat/v7',
+    DRIFTWATCH_TOPIC_PREFIX: `${prefix}.`,
+    DRIFTWATCH_DATA_DIR: dataDir,
+    CLICKHOUSE_DATABASE: prefix,
+    DRIFTWATCH_PARTITIONS: '6',
+    DRIFTWATCH_LOG_LEVEL: 'error',
+    DRIFTWATCH_PSEUDONYMIZATION_KEY: 'driftwatch-bench-pseudonymization-key',
+  }
+}
+
 export function syntheticPrediction(i: number, t0: number): PredictionEvent {
   const features: Record<string, number | string> = {}
   for (let f = 0; f < 16; f++) features[`num_${f}`] = ((i * 7919 + f * 104729) % 10007) / 100

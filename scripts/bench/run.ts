@@ -1,39 +1,48 @@
 /**
- * `npm run bench`: throughput on the real local Kafka, measured in one run against the client's
- * own ceiling, plus micro-benchmarks and the join's memory. Writes bench/RESULTS.md.
+ * `npm run bench`: driftwatch's performance on the real local Kafka, each figure against a
+ * baseline measured in the same run. Writes bench/results.json (machine-readable) and renders
+ * bench/RESULTS.md from it (./render.ts); analysis lives in docs/performance.md.
  *
- * 1. Produces N Avro prediction events (20 features) and labels for half of them.
- * 2. (a) raw kafkajs consume-only throughput of those topics (the client's ceiling);
- *    (b) driftwatch end to end: decode -> validate -> join routing -> durable chDB writes ->
- *        offset commits -> evaluation of every window.
- * 3. Micro-benchmarks of the hot statistics; peak RSS with many unlabeled predictions.
- * 4. Read API latency with 1,000 windows of 50 features on embedded chDB (./read-api.ts, also
- *    written to bench/read-api.json).
+ * 1. Produces N Avro predictions (20 features) and labels for half of them, in a child process.
+ * 2. (a) raw kafkajs consume of those records: the client's own ceiling;
+ *    (b) driftwatch ingest of the same records in this process, from start-up until every offset
+ *        is committed: decode -> validate -> store (chDB in-process) -> route to windows -> commit.
+ *        CPU is this process's, every thread (chDB's included), split by thread from /proc.
+ *    (c) evaluation of the windows those records fall in.
+ * 3. Micro-benchmarks of the hot statistics.
+ * 4. Peak RSS with 1M unlabeled predictions inside the join horizon, in a child process.
+ * 5. Read API latency with 1,000 windows of 50 features (./read-api.ts, also bench/read-api.json).
+ * 6. Evaluation time of one new window against small and large history (./evaluate-history.ts).
+ * 7. The HTML report's extra cost over JSON on 1M rows (./report-html.ts).
  *
- *   npm run bench -- [--events 200000] [--join-memory 1000000] [--read-api-only]
+ *   npm run bench -- [--events 200000] [--join-memory 1000000] [--skip history,report-html,read-api]
+ *   npm run bench -- --read-api-only
  */
 import { execFileSync } from 'node:child_process'
-import { cpus, totalmem } from 'node:os'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { tmpdir } from 'node:os'
 import { Kafka, logLevel } from 'kafkajs'
 import { startApp } from '../../src/app.js'
 import { loadRuntimeConfig } from '../../src/config/env.js'
-import { parseFileConfig } from '../../src/config/file.js'
 import { createLogger } from '../../src/observability/logger.js'
-import { joinMemory, syntheticPrediction, type JoinMemoryResult } from './join-memory.js'
+import { queryRows } from '../../src/store/query.js'
+import { benchConfig, benchEnv, type JoinMemoryResult } from './join-memory.js'
 import { microBenchmarks } from './micro.js'
-import { readApiBenchmark, writeReadApiResult, type ReadApiResult } from './read-api.js'
-import { withDatabase } from '../../src/store/query.js'
+import { readApiBenchmark, writeReadApiResult } from './read-api.js'
+import { renderResults, TARGETS, type BenchResults } from './render.js'
+import { threadCpuDelta, threadCpuMs } from './threads.js'
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
   return i > 0 ? Number(process.argv[i + 1]) : fallback
 }
+const skipped = new Set((process.argv.includes('--skip') ? process.argv[process.argv.indexOf('--skip') + 1]! : '').split(',').filter(Boolean))
 const N = arg('events', 200_000)
 const JOIN_MEMORY_N = arg('join-memory', 1_000_000)
 const root = join(import.meta.dirname, '..', '..')
+const tsx = join(root, 'node_modules', '.bin', 'tsx')
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`)
 
 function infra(): { brokers: string; registry: string } {
   if (process.env['KAFKA_BROKERS'] && process.env['SCHEMA_REGISTRY_URL']) return { brokers: process.env['KAFKA_BROKERS'], registry: process.env['SCHEMA_REGISTRY_URL'] }
@@ -42,8 +51,95 @@ function infra(): { brokers: string; registry: string } {
   return { brokers: env['KAFKA_BROKERS']!, registry: env['SCHEMA_REGISTRY_URL']! }
 }
 
+/** A child step that prints one JSON line last. */
+function child<T>(script: string, args: readonly string[], env: Record<string, string> = {}): T {
+  const out = execFileSync(tsx, [join(root, 'scripts', 'bench', script), ...args], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 })
+  return JSON.parse(out.trim().split('\n').at(-1)!) as T
+}
+
 let peakRss = 0
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50)
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20)
+
+async function throughput(brokers: string, registry: string) {
+  const id = `bench${Date.now().toString(36)}`
+  process.env['KAFKA_BROKERS'] = brokers
+  process.env['SCHEMA_REGISTRY_URL'] = registry
+  log(`producing ${N} predictions and ${Math.ceil(N / 2)} labels (${id})`)
+  const produced = child<{ predictions: number; labels: number; seconds: number }>('produce.ts', [id, String(N)])
+  const total = produced.predictions + produced.labels
+  const topics = [`${id}.predictions`, `${id}.ground-truth`]
+
+  log('raw kafkajs consume')
+  const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING })
+  const raw = kafka.consumer({ groupId: `${id}-raw` })
+  await raw.connect()
+  await raw.subscribe({ topics, fromBeginning: true })
+  let seen = 0
+  let t = Date.now()
+  await new Promise<void>((resolve) => {
+    void raw.run({ eachBatchAutoResolve: true, eachBatch: async ({ batch }) => {
+      seen += batch.messages.length
+      if (seen >= total) resolve()
+    } })
+  })
+  const rawS = (Date.now() - t) / 1000
+  await raw.disconnect()
+
+  log('driftwatch ingest')
+  const dataDir = mkdtempSync(join(tmpdir(), 'driftwatch-bench-'))
+  const config = loadRuntimeConfig({ ...benchEnv(id, dataDir), KAFKA_GROUP_ID: `${id}-dw` })
+  const admin = kafka.admin()
+  await admin.connect()
+  peakRss = process.memoryUsage().rss
+  const threads0 = threadCpuMs()
+  const cpu0 = process.cpuUsage()
+  t = Date.now()
+  const app = await startApp(config, createLogger('error'), { evaluate: false, file: benchConfig() })
+  const startupS = (Date.now() - t) / 1000
+  for (;;) {
+    const offsets = await admin.fetchOffsets({ groupId: `${id}-dw`, topics })
+    if (offsets.flatMap((x) => x.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0) >= total) break
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  const ingestS = (Date.now() - t) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  const byThread = threadCpuDelta(threads0, threadCpuMs())
+  const ingestRss = peakRss
+  log('evaluation')
+  t = Date.now()
+  const evaluation = await app.evaluator.evaluateNow()
+  const evaluateS = (Date.now() - t) / 1000
+  const tables = ['predictions', 'ground_truth', 'dead_letters', 'window_marks', 'partial_aggregates', 'window_summary', 'drift', 'performance', 'fairness', 'quality']
+  const rows = Object.fromEntries(
+    await Promise.all(tables.map(async (tb) => [tb, Number((await queryRows<{ c: string }>(app.store, `SELECT count() AS c FROM {db}.${tb}`, {}, 'bench count'))[0]!.c)] as const)),
+  )
+  const engine = (await queryRows<{ v: string }>(app.store, 'SELECT version() AS v', {}, 'bench version'))[0]!.v
+  await admin.disconnect()
+  await app.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+  const cores = cpus().length
+  const cpuUs = cpu.user + cpu.system
+  return {
+    engine,
+    input: { predictions: produced.predictions, labels: produced.labels, features: 20, partitions: 6 },
+    produce_s: produced.seconds,
+    raw_consume_s: rawS,
+    raw_consume_events_per_s: Math.round(total / rawS),
+    ingest_s: ingestS,
+    ingest_startup_s: startupS,
+    ingest_events_per_s: Math.round(total / ingestS),
+    ingest_events_per_s_per_core: Math.round(total / ingestS / cores),
+    ingest_vs_raw_ratio: +(rawS / ingestS).toFixed(3),
+    cpu_us_per_event: +(cpuUs / total).toFixed(1),
+    ingest_cpu_ms_by_thread: byThread,
+    peak_rss_mib: mib(ingestRss),
+    evaluate_s: evaluateS,
+    windows_evaluated: evaluation.evaluated,
+    rows_written: rows,
+    stored_all: rows['predictions'] === produced.predictions && rows['ground_truth'] === produced.labels && rows['dead_letters'] === 0,
+  }
+}
 
 async function main() {
   if (process.argv.includes('--read-api-only')) {
@@ -51,121 +147,55 @@ async function main() {
     clearInterval(sampler)
     return
   }
+  const load0 = loadavg()[0]!
   const { brokers, registry } = infra()
-  const id = `bench${Date.now().toString(36)}`
-  const dataDir = mkdtempSync(join(tmpdir(), 'driftwatch-bench-'))
-  const env = { KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: registry, DRIFTWATCH_TOPIC_PREFIX: `${id}.`, DRIFTWATCH_DATA_DIR: dataDir, CLICKHOUSE_DATABASE: id, DRIFTWATCH_PARTITIONS: '6', DRIFTWATCH_LOG_LEVEL: 'error', DRIFTWATCH_PSEUDONYMIZATION_KEY: 'driftwatch-bench-pseudonymization-key' }
-  const file = parseFileConfig('models:\n  - id: bench\n    window: 1h\n    positiveClass: "yes"\n    protected: [group]\n', 'bench')
-
-  // 1. Produce.
-  const producerApp = await startApp(loadRuntimeConfig({ ...env, KAFKA_GROUP_ID: `${id}-unused` }), createLogger('error'), { consume: false, evaluate: false, file })
-  const t0 = Date.now() - 2 * 86_400_000
-  let t = Date.now()
-  for (let i = 0; i < N; i += 5000) {
-    const batch = Array.from({ length: Math.min(5000, N - i) }, (_, j) => syntheticPrediction(i + j, t0))
-    await producerApp.publisher.publishPredictions(batch)
-    await producerApp.publisher.publishGroundTruth(batch.filter((_, j) => (i + j) % 2 === 0).map((p) => ({ prediction_id: p.prediction_id, label: { class_label: 'yes', value: null }, label_time: Date.now() - 1000, source: 'bench' })))
-  }
-  const produceS = (Date.now() - t) / 1000
-  await producerApp.stop()
-  const total = N + Math.ceil(N / 2)
-
-  // 2a. Raw kafkajs consume.
-  const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING })
-  const raw = kafka.consumer({ groupId: `${id}-raw` })
-  await raw.connect()
-  await raw.subscribe({ topics: [`${id}.predictions`, `${id}.ground-truth`], fromBeginning: true })
-  let seen = 0
-  t = Date.now()
-  const rawDone = new Promise<void>((resolve) => {
-    void raw.run({ eachBatchAutoResolve: true, eachBatch: async ({ batch }) => {
-      seen += batch.messages.length
-      if (seen >= total) resolve()
-    } })
-  })
-  await rawDone
-  const rawS = (Date.now() - t) / 1000
-  await raw.disconnect()
-
-  // 2b. driftwatch end to end.
-  const config = loadRuntimeConfig({ ...env, KAFKA_GROUP_ID: `${id}-dw` })
-  const cpu0 = process.cpuUsage()
-  t = Date.now()
-  const app = await startApp(config, createLogger('error'), { evaluate: false, file })
-  const admin = kafka.admin()
-  await admin.connect()
-  for (;;) {
-    const offsets = await admin.fetchOffsets({ groupId: `${id}-dw`, topics: [`${id}.predictions`, `${id}.ground-truth`] })
-    if (offsets.flatMap((x) => x.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0) >= total) break
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  const ingestS = (Date.now() - t) / 1000
-  const evaluation = await app.evaluator.evaluateNow()
-  const e2eS = (Date.now() - t) / 1000
-  const cpu = process.cpuUsage(cpu0)
-  const tables = ['predictions', 'ground_truth', 'window_marks', 'partial_aggregates', 'window_summary', 'drift', 'performance', 'fairness', 'quality']
-  const rows = Object.fromEntries(
-    await Promise.all(tables.map(async (tb) => [tb, Number((await (await app.store.client.query({ query: withDatabase(`SELECT count() AS c FROM {db}.${tb}`, app.store.database), format: 'JSONEachRow' })).json<{ c: string }>())[0]!.c)] as const)),
-  )
-  await admin.disconnect()
-  await app.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-  const e2eRss = peakRss
-
-  const micro = microBenchmarks()
-  const memory: JoinMemoryResult | null = JOIN_MEMORY_N > 0 ? await joinMemory(JOIN_MEMORY_N, 200_000) : null
+  const run = await throughput(brokers, registry)
   clearInterval(sampler)
-  const readApi = await readApiBenchmark()
-  writeReadApiResult(root, readApi)
-  report({ produceS, rawS, ingestS, e2eS, total, cpuUs: cpu.user + cpu.system, rows, windows: evaluation.evaluated, e2eRss, micro, memory, readApi })
-}
-
-function report(r: { produceS: number; rawS: number; ingestS: number; e2eS: number; total: number; cpuUs: number; rows: Record<string, number>; windows: number; e2eRss: number; micro: ReturnType<typeof microBenchmarks>; memory: JoinMemoryResult | null; readApi: ReadApiResult }) {
-  const rate = (s: number) => Math.round(r.total / s)
-  const cores = cpus().length
-  const lines = [
-    '# Benchmark results',
-    '',
-    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cores} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version},`,
-    'Apache Kafka 3.9.1 (single KRaft node on 127.0.0.1), Apicurio Registry 3.0.9, chDB (ClickHouse 26.7) in-process.',
-    `Both runs read the same ${r.total.toLocaleString('en')} records (${N.toLocaleString('en')} predictions with 20 features, labels for half) from 6 partitions, in the same process.`,
-    '',
-    '| | seconds | events/s | events/s per core |',
-    '|---|---|---|---|',
-    `| produce (Avro through the registry, acks=all) | ${r.produceS.toFixed(1)} | ${rate(r.produceS)} | ${Math.round(rate(r.produceS) / cores)} |`,
-    `| (a) kafkajs consume only (ceiling) | ${r.rawS.toFixed(1)} | ${rate(r.rawS)} | ${Math.round(rate(r.rawS) / cores)} |`,
-    `| (b) driftwatch, consumed + stored + committed | ${r.ingestS.toFixed(1)} | ${rate(r.ingestS)} | ${Math.round(rate(r.ingestS) / cores)} |`,
-    `| (b) driftwatch, including evaluation of ${r.windows} windows | ${r.e2eS.toFixed(1)} | ${rate(r.e2eS)} | ${Math.round(rate(r.e2eS) / cores)} |`,
-    '',
-    `- (b)/(a) ratio: ${(r.rawS / r.e2eS).toFixed(2)} end to end, ${(r.rawS / r.ingestS).toFixed(2)} for ingest alone.`,
-    `- CPU time per event (user + system, this process including chDB): ${(r.cpuUs / r.total).toFixed(1)} µs.`,
-    `- Peak RSS during the run: ${Math.round(r.e2eRss / 2 ** 20)} MiB.`,
-    `- ClickHouse rows written: ${Object.entries(r.rows).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}.`,
-    '',
-    '## Hot statistics',
-    '',
-    '| | ns per value |',
-    '|---|---|',
-    ...r.micro.map((m) => `| ${m.name} | ${m.nsPerValue.toFixed(1)} |`),
-    '',
-    '## Join memory',
-    '',
-    r.memory
-      ? `${r.memory.predictions.toLocaleString('en')} unlabeled predictions inside the join horizon, embedded mode, join index bounded at ${r.memory.indexSize.toLocaleString('en')} entries (${r.memory.indexEntries.toLocaleString('en')} held): peak RSS ${r.memory.peakRssMb} MiB (process total, chDB included), ${r.memory.seconds.toFixed(0)} s.`
-      : 'not measured in this run (--join-memory 0).',
-    '',
-    '## Read API latency',
-    '',
-    `One model with ${r.readApi.windows.toLocaleString('en')} windows of ${r.readApi.features} features on embedded chDB, real HTTP on loopback, ${r.readApi.requests} requests after 3 warm-up ones (load average ${r.readApi.loadAverage} at the end; bench/read-api.json). Target: p95 of the series route under ${r.readApi.targetP95Ms} ms: ${r.readApi.met ? 'met' : '**missed**'}.`,
-    '',
-    '| route | p50 ms | p95 ms | max ms | CPU ms per request |',
-    '|---|---|---|---|---|',
-    ...Object.entries(r.readApi.routes).map(([route, x]) => `| ${route} | ${x.p50Ms} | ${x.p95Ms} | ${x.maxMs} | ${x.cpuMsPerRequest} |`),
-    '',
-  ]
+  log('micro-benchmarks')
+  const micro = microBenchmarks()
+  let memory: JoinMemoryResult | null = null
+  if (JOIN_MEMORY_N > 0) {
+    log(`join memory: ${JOIN_MEMORY_N} unlabeled predictions`)
+    memory = child<JoinMemoryResult>('join-memory.ts', [String(JOIN_MEMORY_N), '200000'])
+  }
+  let readApi = null
+  if (!skipped.has('read-api')) {
+    log('read API')
+    readApi = await readApiBenchmark()
+    writeReadApiResult(root, readApi)
+  }
+  const chdbVersion = (JSON.parse(readFileSync(join(root, 'node_modules', 'chdb', 'package.json'), 'utf8')) as { version: string }).version
+  const results: BenchResults = {
+    measured_at: new Date().toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: {
+      cores: cpus().length,
+      cpu_model: cpus()[0]?.model.trim() ?? 'unknown',
+      memory_gib: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      kafka: 'Apache Kafka 3.9.1, single KRaft node on 127.0.0.1',
+      schema_registry: 'Apicurio Registry 3.0.9',
+      clickhouse: `chDB ${chdbVersion} in-process (ClickHouse ${run.engine})`,
+      load_average_before: +load0.toFixed(2),
+      load_average_after: +loadavg()[0]!.toFixed(2),
+    },
+    ...run,
+    join_memory_peak_rss_mib: memory?.peakRssMb ?? null,
+    join_memory: memory,
+    evaluate_window_ms_small_history: null,
+    evaluate_window_ms_large_history: null,
+    evaluate_history: null,
+    report_html: null,
+    read_api: readApi,
+    micro,
+    targets: TARGETS,
+  }
   mkdirSync(join(root, 'bench'), { recursive: true })
-  writeFileSync(join(root, 'bench', 'RESULTS.md'), lines.join('\n'))
-  console.log(lines.join('\n'))
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+  const md = renderResults(results)
+  writeFileSync(join(root, 'bench', 'RESULTS.md'), md)
+  console.log(md)
 }
 
 await main()
