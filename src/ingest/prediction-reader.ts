@@ -163,6 +163,11 @@ function integerLike(src: Buffer, start: number, end: number): boolean {
   return !(src[start] === 0x30 && end - start > 1)
 }
 
+/**
+ * One reader per consumer of the topic. Its scratch sections are reused from record to record:
+ * `read` runs start to end without yielding, so batches of several partitions handled at once
+ * never share them mid-record.
+ */
 export class PredictionReader {
   private readonly num = new LineBuffer()
   private readonly cat = new LineBuffer()
