@@ -2,7 +2,8 @@
  * Alert lifecycle on real ClickHouse with local Slack, Grafana and SMTP receivers: drift in
  * several features of one window fires one grouped notification per channel; evaluating again
  * sends nothing; a feature that recovers resolves with a notification; a muted rule holds its
- * notifications until it is unmuted; `alerts list` shows the delivery status per channel.
+ * notifications until it is unmuted; `alerts list` shows the delivery status per channel; a
+ * channel that refuses a notification for good (HTTP 400) fails it there only.
  * The alert service is the one startApp builds (rules from DRIFTWATCH_ALERT_RULES, channels from
  * the environment); the test drives its passes. It records into a metrics registry as
  * `driftwatch start` wires it: driftwatch_alert_deliveries_total counts what was sent and what
@@ -169,5 +170,20 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
     // (the firing that resolved while muted, and its resolve) suppressed on each of the rule's channels.
     const counted = (await metrics.alertDeliveries.get()).values.map((v) => `${v.labels['channel']} ${v.labels['status']} ${v.value}`).sort()
     expect(counted).toEqual(['email sent 3', 'email suppressed 2', 'grafana sent 3', 'grafana suppressed 2', 'slack sent 3', 'slack suppressed 2'])
+  })
+
+  it('counts a delivery the channel refuses for good as failed, on that channel only', async () => {
+    slack.fail(400)
+    await insertDrift(store, { day: today + 2, psi: { income: 0.6, employment: 0.4, age: 0.5, debt_ratio: 0.1 } })
+    expect(await pass()).toEqual({ transitions: 1, notifications: 1, skipped: 0, held: 0 })
+    slack.fail(null)
+    const outbox = await queryRows<{ channel: string; status: string; attempts: number }>(store, `SELECT channel, status, attempts FROM {db}.alert_outbox FINAL WHERE status IN ('sent', 'failed') ORDER BY created_at DESC, channel LIMIT 3`)
+    expect(outbox).toEqual([
+      { channel: 'email', status: 'sent', attempts: 1 },
+      { channel: 'grafana', status: 'sent', attempts: 1 },
+      { channel: 'slack', status: 'failed', attempts: 1 },
+    ])
+    const counted = (await metrics.alertDeliveries.get()).values.map((v) => `${v.labels['channel']} ${v.labels['status']} ${v.value}`).sort()
+    expect(counted).toEqual(['email sent 4', 'email suppressed 2', 'grafana sent 4', 'grafana suppressed 2', 'slack failed 1', 'slack sent 3', 'slack suppressed 2'])
   })
 })
