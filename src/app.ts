@@ -16,6 +16,7 @@ import type { Logger } from './observability/logger.js'
 import { instrumentDeadLetterSink, instrumentHandlers } from './observability/instrument-pipeline.js'
 import { instrumentStore } from './observability/instrument-store.js'
 import type { DriftwatchMetrics } from './observability/metrics.js'
+import { alertDeliveryRecorder } from './observability/alert-deliveries.js'
 import { startPipelineWatch, type PipelineWatch, type PipelineWatchOptions } from './observability/pipeline-watch.js'
 import { createDeadLetterSink, type TopicLimit, type TopicPublisher } from './pipeline/dead-letter-sink.js'
 import { EmbeddedSource } from './pipeline/embedded-source.js'
@@ -116,7 +117,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const evaluating = options.evaluate ?? options.consume !== false
   // Rule files are validated here: a bad one stops the start with DW_CONFIG_INVALID (exit 2).
   const alerts = (options.alerts ?? evaluating) && config.alerts.enabled
-    ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now, delivery: options.alertDelivery })
+    ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now, delivery: options.alertDelivery, ...(options.metrics ? { deliveries: alertDeliveryRecorder(options.metrics) } : {}) })
     : null
   // The evaluator and the alert service are singletons: in Kafka mode each runs only in the
   // instance that Kafka's group coordination elects (src/kafka/leadership.ts); embedded mode is one

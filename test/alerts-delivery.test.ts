@@ -6,7 +6,9 @@
  * simulated: Grafana finds its annotation and does not post again, Slack re-sends with a note,
  * email re-sends with the same Message-ID. Each "process" is an app started through startApp on
  * the same database (rules from DRIFTWATCH_ALERT_RULES, channels from the environment, a shorter
- * delivery backoff through AppOptions.alertDelivery).
+ * delivery backoff through AppOptions.alertDelivery). Every app records into one metrics
+ * registry, as `driftwatch start` wires it: driftwatch_alert_deliveries_total counts each attempt
+ * by channel and outcome, so per channel its sent + retried + failed equals the outbox's attempts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,6 +18,7 @@ import { rowsForTransitions, recordStatus } from '../src/alerts/outbox.js'
 import { startApp, type App } from '../src/app.js'
 import { DEFAULT_FILE_CONFIG } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
+import { createMetrics } from '../src/observability/metrics.js'
 import { openStore, type Store } from '../src/store/clickhouse.js'
 import { channelEnvFor, insertDrift } from './support/alerts.js'
 import { grafanaReceiver, slackReceiver } from './support/http-receiver.js'
@@ -38,9 +41,19 @@ describe('delivery through outages and restarts', () => {
   /** The test's own connection, for metric rows and outbox reads while no app runs. */
   let store: Store
   const apps: App[] = []
+  /** Shared by every "process": the counter sums their deliveries. */
+  const metrics = createMetrics()
+  const deliveries = async () => {
+    const counted: Record<string, Record<string, number>> = {}
+    for (const v of (await metrics.alertDeliveries.get()).values) {
+      const channel = String(v.labels['channel'])
+      counted[channel] = { ...counted[channel], [String(v.labels['status'])]: v.value }
+    }
+    return counted
+  }
   /** A new process: the app with its alert service (resuming pending deliveries), no evaluator loop. */
   const service = async () => {
-    const app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true, alertDelivery: { backoff: { baseMs: 400, capMs: 4000 } } })
+    const app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, metrics, evaluate: false, alerts: true, alertDelivery: { backoff: { baseMs: 400, capMs: 4000 } } })
     apps.push(app)
     return Object.assign(app.alerts!, { stopApp: () => app.stop() })
   }
@@ -81,6 +94,8 @@ describe('delivery through outages and restarts', () => {
     expect(during[1]!.last_error).toMatch(/ECONNREFUSED/)
     expect(during[2]!.last_error).toMatch(/HTTP 503/)
     expect(slack.requests.length).toBeGreaterThan(1)
+    // Every failed attempt so far counted as 'retried' (the rows are still pending), email's as 'sent'.
+    expect(await deliveries()).toEqual({ email: { sent: 1 }, grafana: { retried: during[1]!.attempts }, slack: { retried: during[2]!.attempts } })
 
     // A new process resumes the pending deliveries from the outbox.
     const second = await service()
@@ -97,6 +112,12 @@ describe('delivery through outages and restarts', () => {
     const after = await outbox()
     expect(after.map((r) => [r.channel, r.status])).toEqual([['email', 'sent'], ['grafana', 'sent'], ['slack', 'sent']])
     expect(after.find((r) => r.channel === 'slack')!.attempts).toBe(slack.requests.length)
+    const attempts = (channel: string) => after.find((r) => r.channel === channel)!.attempts
+    expect(await deliveries()).toEqual({
+      email: { sent: 1 },
+      grafana: { sent: 1, retried: attempts('grafana') - 1 },
+      slack: { sent: 1, retried: slack.requests.filter((r) => r.status === 503).length },
+    })
     await second.stopApp()
   }, 90_000)
 
@@ -118,5 +139,8 @@ describe('delivery through outages and restarts', () => {
     expect(smtp.mails[1]!.messageId).toBe(smtp.mails[0]!.messageId)
     expect(smtp.mails[0]!.messageId).toMatch(/^<[0-9a-f]{32}@driftwatch>$/)
     expect((await outbox()).every((r) => r.status === 'sent')).toBe(true)
+    // The re-sends are attempts too, each counted once.
+    const counted = await deliveries()
+    expect([counted['email']!['sent'], counted['grafana']!['sent'], counted['slack']!['sent']]).toEqual([2, 2, 2])
   })
 })

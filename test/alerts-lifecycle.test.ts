@@ -2,9 +2,12 @@
  * Alert lifecycle on real ClickHouse with local Slack, Grafana and SMTP receivers: drift in
  * several features of one window fires one grouped notification per channel; evaluating again
  * sends nothing; a feature that recovers resolves with a notification; a muted rule holds its
- * notifications until it is unmuted; `alerts list` shows the delivery status per channel.
+ * notifications until it is unmuted; `alerts list` shows the delivery status per channel; a
+ * channel that refuses a notification for good (HTTP 400) fails it there only.
  * The alert service is the one startApp builds (rules from DRIFTWATCH_ALERT_RULES, channels from
- * the environment); the test drives its passes.
+ * the environment); the test drives its passes. It records into a metrics registry as
+ * `driftwatch start` wires it: driftwatch_alert_deliveries_total counts what was sent and what
+ * was never to be sent ('suppressed'), per channel.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,6 +17,7 @@ import { startApp, type App } from '../src/app.js'
 import { runAlertsList, runAlertsMute, runAlertsUnmute } from '../src/cli/alerts.js'
 import { DEFAULT_FILE_CONFIG } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
+import { createMetrics } from '../src/observability/metrics.js'
 import type { Store } from '../src/store/clickhouse.js'
 import { channelEnvFor, GRAFANA_TOKEN, insertDrift } from './support/alerts.js'
 import { annotationProblems, blockKitProblems } from './support/block-kit.js'
@@ -42,6 +46,7 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
   let smtp: SmtpReceiver
   let app: App
   let store: Store
+  const metrics = createMetrics()
   const pass = async () => {
     const report = await app.alerts!.evaluateNow()
     await app.alerts!.dispatchNow()
@@ -56,7 +61,7 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
     writeFileSync(join(rulesDir, 'test-rules.yaml'), RULES)
     config = testConfig({ kafka: false, env: { ...channelEnvFor({ slack, grafana, smtp }), DRIFTWATCH_ALERT_RULES: rulesDir } })
     // Embedded, with no evaluator loop: the alert rules run only when the test asks.
-    app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true })
+    app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, metrics, evaluate: false, alerts: true })
     store = app.store
   })
   afterAll(async () => {
@@ -161,5 +166,24 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
       { channel: 'grafana', status: 'sent', c: '3' },
       { channel: 'slack', status: 'sent', c: '3' },
     ])
+    // The counter agrees with the outbox: 3 sent per channel, and the 2 skipped transitions
+    // (the firing that resolved while muted, and its resolve) suppressed on each of the rule's channels.
+    const counted = (await metrics.alertDeliveries.get()).values.map((v) => `${v.labels['channel']} ${v.labels['status']} ${v.value}`).sort()
+    expect(counted).toEqual(['email sent 3', 'email suppressed 2', 'grafana sent 3', 'grafana suppressed 2', 'slack sent 3', 'slack suppressed 2'])
+  })
+
+  it('counts a delivery the channel refuses for good as failed, on that channel only', async () => {
+    slack.fail(400)
+    await insertDrift(store, { day: today + 2, psi: { income: 0.6, employment: 0.4, age: 0.5, debt_ratio: 0.1 } })
+    expect(await pass()).toEqual({ transitions: 1, notifications: 1, skipped: 0, held: 0 })
+    slack.fail(null)
+    const outbox = await queryRows<{ channel: string; status: string; attempts: number }>(store, `SELECT channel, status, attempts FROM {db}.alert_outbox FINAL WHERE status IN ('sent', 'failed') ORDER BY created_at DESC, channel LIMIT 3`)
+    expect(outbox).toEqual([
+      { channel: 'email', status: 'sent', attempts: 1 },
+      { channel: 'grafana', status: 'sent', attempts: 1 },
+      { channel: 'slack', status: 'failed', attempts: 1 },
+    ])
+    const counted = (await metrics.alertDeliveries.get()).values.map((v) => `${v.labels['channel']} ${v.labels['status']} ${v.value}`).sort()
+    expect(counted).toEqual(['email sent 4', 'email suppressed 2', 'grafana sent 4', 'grafana suppressed 2', 'slack failed 1', 'slack sent 3', 'slack suppressed 2'])
   })
 })

@@ -13,7 +13,6 @@ import { DEFAULT_FILE_CONFIG } from '../src/config/file.js'
 import { startHttpServer, type RunningHttpServer } from '../src/http/listen.js'
 import { httpSecurity } from '../src/http/security-policy.js'
 import { createKafka } from '../src/kafka/client.js'
-import { alertDeliveryRecorder } from '../src/observability/alert-deliveries.js'
 import { createLogger } from '../src/observability/logger.js'
 import { createMetrics } from '../src/observability/metrics.js'
 import { createReadiness, type Readiness } from '../src/observability/readiness.js'
@@ -136,7 +135,6 @@ describe('GET /metrics and /readyz on a running pipeline', () => {
       (lag) => lag === 0,
       { what: 'the lag to reach 0 once offsets are committed' },
     )
-    alertDeliveryRecorder(metrics).delivered('slack', 'sent')
 
     const { status, type, samples } = await scrape()
     expect(status).toBe(200)
@@ -154,7 +152,6 @@ describe('GET /metrics and /readyz on a running pipeline', () => {
     expect(value(samples, 'driftwatch_join_index_size')).toBe(N)
     expect(value(samples, 'driftwatch_join_index_capacity')).toBe(DEFAULT_FILE_CONFIG.join.indexSize)
     expect(value(samples, 'driftwatch_pending_labels')).toBe(3)
-    expect(value(samples, 'driftwatch_alert_deliveries_total', { channel: 'slack', status: 'sent' })).toBe(1)
     expect(value(samples, 'driftwatch_sample_timestamp_seconds', { sampler: 'consumer_lag' })).toBeGreaterThan(Date.now() / 1000 - 120)
     expect(samples.some((s) => s.name === 'process_resident_memory_bytes' || s.name === 'nodejs_heap_size_used_bytes')).toBe(true)
   })

@@ -4,6 +4,7 @@
  * from the environment. Warns about rules whose channels are all unconfigured.
  */
 import type { FileConfig } from '../config/file.js'
+import type { AlertDeliveryRecorder } from '../observability/alert-deliveries.js'
 import type { Logger } from '../observability/logger.js'
 import type { Store } from '../store/clickhouse.js'
 import type { AlertChannelsConfig } from '../config/alerts-env.js'
@@ -18,12 +19,14 @@ export interface CreateAlertServiceOptions {
   readonly now?: () => number
   /** Retry policy of deliveries (default DEFAULT_DELIVERY); tests shorten the backoff. */
   readonly delivery?: AlertServiceDeps['delivery']
+  /** Counts delivery outcomes (driftwatch_alert_deliveries_total); default: not counted. */
+  readonly deliveries?: AlertDeliveryRecorder
 }
 
 export function createAlertService(o: CreateAlertServiceOptions): AlertService {
   const dir = rulesDirectory(o.channels.rulesDir)
   const rules = loadRules(dir)
-  const service = new AlertService({ store: o.store, rules, file: o.file, channels: o.channels, logger: o.logger, now: o.now, delivery: o.delivery })
+  const service = new AlertService({ store: o.store, rules, file: o.file, channels: o.channels, logger: o.logger, now: o.now, delivery: o.delivery, deliveries: o.deliveries })
   const configured = new Set(service.channels)
   for (const r of rules.rules) {
     if (!r.channels.some((c) => configured.has(c))) o.logger.warn({ rule: r.name, channels: r.channels }, 'none of this rule\'s channels is configured: its alerts are recorded but not sent')

@@ -10,8 +10,11 @@
  * the channel is told so (Grafana looks for the annotation first; Slack marks the message;
  * email re-sends with the same Message-ID). Within one process a send whose 'sent' record
  * fails is remembered and the record retried, so only a crash leaves a row in doubt.
+ * Every attempt's outcome goes to `deliveries` (driftwatch_alert_deliveries_total): 'sent',
+ * 'retried' (failed, will be retried) or 'failed' (given up).
  */
 import { isDriftwatchError } from '../errors.js'
+import type { AlertDeliveryRecorder } from '../observability/alert-deliveries.js'
 import type { Logger } from '../observability/logger.js'
 import { backoffDelayMs, type BackoffPolicy } from '../pipeline/backoff.js'
 import type { ChannelName } from '../rules/schema.js'
@@ -38,6 +41,7 @@ export interface LaneDeps {
   readonly random: () => number
   readonly version: () => number
   readonly policy: DeliveryPolicy
+  readonly deliveries: AlertDeliveryRecorder
 }
 
 export class ChannelLane {
@@ -122,7 +126,7 @@ export class ChannelLane {
 
   /** True: the row is settled (sent or failed); false: a retry is scheduled. */
   private async deliver(row: OutboxRow): Promise<boolean> {
-    const { store, now, version, policy, logger } = this.deps
+    const { store, now, version, policy, logger, deliveries } = this.deps
     const next = (r: OutboxRow, change: Partial<OutboxRow>): OutboxRow => ({ ...r, ...change, updatedMs: now(), version: Math.max(version(), r.version + 1) })
     if (this.sent.has(row.idempotencyKey)) {
       await recordStatus(store, next(row, { status: 'sent', lastError: '' }))
@@ -141,6 +145,7 @@ export class ChannelLane {
       const retriable = isDriftwatchError(err) ? err.retriable : false
       const final = !retriable || attempt >= policy.maxAttempts || now() - row.createdMs >= policy.maxAgeMs
       const lastError = (err as Error).message ?? String(err)
+      deliveries.delivered(this.name, final ? 'failed' : 'retried')
       if (final) {
         await recordStatus(store, next(sending, { status: 'failed', lastError, inDoubt: inDoubt || isInDoubt(err) }))
         logger.error({ err, channel: this.name, key: row.idempotencyKey, attempt }, 'alert notification failed for good')
@@ -153,6 +158,7 @@ export class ChannelLane {
       return false
     }
     this.sent.add(row.idempotencyKey)
+    deliveries.delivered(this.name, 'sent')
     await recordStatus(store, next(sending, { status: 'sent', lastError: '' }))
     this.sent.delete(row.idempotencyKey)
     logger.info({ channel: this.name, key: row.idempotencyKey, attempt }, 'alert notification sent')

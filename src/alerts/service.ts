@@ -4,8 +4,12 @@
  * decides what to notify (silences, cooldown, grouping) and enqueues one outbox row per
  * notification and channel; the channel lanes deliver them. `start()` resumes deliveries left
  * pending by a previous process. Run it in one instance only (docs/alerts.md).
+ * `deliveries` counts every delivery attempt by channel and outcome (see dispatcher.ts), and a
+ * transition decided never to be notified (skipped) as 'suppressed' on each configured channel
+ * of its rule.
  */
 import type { FileConfig } from '../config/file.js'
+import { NO_ALERT_DELIVERIES, type AlertDeliveryRecorder } from '../observability/alert-deliveries.js'
 import type { Logger } from '../observability/logger.js'
 import type { BackoffPolicy } from '../pipeline/backoff.js'
 import { evaluateRule } from '../rules/evaluate.js'
@@ -34,6 +38,8 @@ export interface AlertServiceDeps {
   readonly now?: () => number
   readonly random?: () => number
   readonly delivery?: Partial<Omit<DeliveryPolicy, 'backoff'>> & { backoff?: BackoffPolicy }
+  /** Counts delivery outcomes (driftwatch_alert_deliveries_total); default: not counted. */
+  readonly deliveries?: AlertDeliveryRecorder
   /** Replaces the channels built from `channels` (tests, custom transports). */
   readonly senders?: readonly ChannelSender[]
 }
@@ -58,7 +64,7 @@ export class AlertService {
     this.now = deps.now ?? Date.now
     this.rules = new Map(deps.rules.rules.map((r) => [r.name, r]))
     const policy: DeliveryPolicy = { ...DEFAULT_DELIVERY, ...deps.delivery, backoff: deps.delivery?.backoff ?? DEFAULT_DELIVERY.backoff }
-    const laneDeps = { store: deps.store, logger: deps.logger, now: this.now, random: deps.random ?? Math.random, version: () => this.version(), policy }
+    const laneDeps = { store: deps.store, logger: deps.logger, now: this.now, random: deps.random ?? Math.random, version: () => this.version(), policy, deliveries: deps.deliveries ?? NO_ALERT_DELIVERIES }
     const senders = deps.senders ?? buildSenders(deps.channels)
     this.lanes = new Map(senders.map((s) => [s.name, new ChannelLane(s, laneDeps)]))
   }
@@ -154,6 +160,11 @@ export class AlertService {
       rows.push(skippedRow([t.transitionId], { rule: t.rule, modelId: t.modelId, modelVersion: t.modelVersion, transition: t.status, windowStartMs: t.windowStartMs }, s.reason, nowMs))
     }
     await enqueue(store, rows)
+    // Counted once the skipped rows are stored: a skipped transition is never pending again.
+    const deliveries = this.deps.deliveries ?? NO_ALERT_DELIVERIES
+    for (const s of decision.skipped) {
+      for (const c of this.rules.get(s.transition.rule)?.channels ?? []) if (this.lanes.has(c)) deliveries.delivered(c, 'suppressed')
+    }
     return { notifications: groups.length, skipped: decision.skipped.length, held: decision.held.length }
   }
 }

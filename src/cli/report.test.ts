@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { describe, expect, it } from 'vitest'
 import fixture from '../../scripts/reference/fixtures/report.json' with { type: 'json' }
-import { expectClose } from '../metrics/performance/test-support.js'
+import { expectClose } from '../../test/support/unit/metric-checks.js'
 import type { ReportJson } from '../report/index.js'
 import { type ReportCommandOptions, type ReportIo, runReport } from './report.js'
 import { registerReportCommand } from './commands.js'

@@ -1,12 +1,13 @@
 /**
- * The hook alert channels call once per notification attempt outcome. Channels receive an
- * `AlertDeliveryRecorder` (no prom-client import, no global): the composition root passes
- * `alertDeliveryRecorder(metrics)`, tests pass a fake or NO_ALERT_DELIVERIES.
+ * The hook called once per notification attempt outcome: the alert service's channel lanes
+ * (src/alerts/dispatcher.ts) record each attempt, the service records suppressed transitions.
+ * They receive an `AlertDeliveryRecorder` (no prom-client import, no global): the composition
+ * root passes `alertDeliveryRecorder(metrics)` when it has metrics, else NO_ALERT_DELIVERIES.
  *
  *   recorder.delivered('slack', 'sent')      // the webhook answered 2xx
  *   recorder.delivered('email', 'failed')    // given up (after retries, or not retriable)
  *   recorder.delivered('email', 'retried')   // one failed attempt that will be retried
- *   recorder.delivered('grafana', 'suppressed') // deduplicated or in cooldown: nothing sent
+ *   recorder.delivered('grafana', 'suppressed') // a transition never to be notified: nothing sent
  *
  * Exported as driftwatch_alert_deliveries_total{channel,status}.
  */

@@ -4,7 +4,7 @@ import { buildReport, type ReportInput } from './build-report.js'
 import { resolveColumns } from './columns.js'
 import { DEFAULT_REPORT_CONFIG } from './config.js'
 import { formatText } from './format-text.js'
-import { tableFromRows } from './table.js'
+import { tableFromRows } from '../../test/support/unit/table-from-rows.js'
 
 // Deterministic inline data: 120 reference rows, 90 current rows with income shifted and a
 // new employment category; two groups of 60 / 45 for fairness.

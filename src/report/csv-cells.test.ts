@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { featureKinds, parseCell, typeRecords } from './csv-cells.js'
+import { parseCell, typeRecords } from './csv-cells.js'
 
 describe('parseCell', () => {
   it.each([
@@ -27,7 +27,7 @@ describe('parseCell', () => {
   })
 })
 
-describe('typeRecords and featureKinds', () => {
+describe('typeRecords', () => {
   const records = [
     { x: '1', c: 'a', flag: '0' },
     { x: '2.5', c: 'b', flag: '1' },
@@ -36,11 +36,6 @@ describe('typeRecords and featureKinds', () => {
     { x: '5', c: 'b', flag: '0' },
     { x: '6', c: 'a', flag: '1' },
   ]
-
-  it('infers kinds from the reference cells, configured kinds win', () => {
-    expect(featureKinds(records, ['x', 'c', 'flag'])).toEqual({ x: 'numerical', c: 'categorical', flag: 'categorical' })
-    expect(featureKinds(records, ['flag'], { flag: 'numerical' })).toEqual({ flag: 'numerical' })
-  })
 
   it('types each column as asked, text by default', () => {
     expect(typeRecords(records.slice(0, 2), { x: 'number' })).toEqual([

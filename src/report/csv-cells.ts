@@ -10,9 +10,10 @@
  * - text columns (categorical features, label, prediction, protected attributes): the cell as
  *   written, so "1" and "1.0" are different categories.
  * A column whose kind is not configured is numerical when every non-missing reference cell is
- * a number and there are more than 5 distinct values (src/metrics/profile/infer-kind.ts).
+ * a number and there are more than 5 distinct values (csv-report.ts, with
+ * src/metrics/profile/infer-kind.ts).
  */
-import { type ColumnKind, type FeatureValue, inferKind, type Row } from '../metrics/profile/index.js'
+import type { FeatureValue, Row } from '../metrics/profile/index.js'
 
 export type CsvRecord = Readonly<Record<string, string>>
 export type CellType = 'number' | 'text'
@@ -38,15 +39,4 @@ export function typeRecords(records: readonly CsvRecord[], types: Readonly<Recor
     for (const [k, cell] of Object.entries(r)) row[k] = parseCell(cell, Object.hasOwn(types, k) ? (types[k] as CellType) : 'text')
     return row
   })
-}
-
-/** The kind of each feature: configured, or inferred from the reference cells read as numbers. */
-export function featureKinds(
-  reference: readonly CsvRecord[],
-  features: readonly string[],
-  given: Readonly<Record<string, ColumnKind>> = {},
-): Record<string, ColumnKind> {
-  return Object.fromEntries(
-    features.map((f) => [f, given[f] ?? inferKind(reference.map((r) => parseCell(r[f], 'number')))]),
-  )
 }

@@ -9,9 +9,9 @@ export {
   type ReportMethod,
   type ThresholdSetting,
 } from './config.js'
-export { type CellType, type CsvRecord, featureKinds, MISSING_TOKENS, parseCell, typeRecords } from './csv-cells.js'
+export { type CellType, type CsvRecord, MISSING_TOKENS, parseCell, typeRecords } from './csv-cells.js'
 export { type CellSource, csvCells, type CsvTable, reportFromCells, reportFromCsv, type ReportProgress } from './csv-report.js'
-export { columnOf, type Table, tableFromRows } from './table.js'
+export { columnOf, type Table } from './table.js'
 export { currentOnlyReport } from './current-only.js'
 export { evaluateGates, formatGate, type Gate, type GateResult, needsReference, parseGates } from './gates.js'
 export { type ColumnDrift, columnDrift } from './feature-drift.js'

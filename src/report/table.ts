@@ -71,10 +71,3 @@ export function tableProfile(
     targets: { ...spec, performance: performanceProfile(readTargets(targets, spec)) },
   }
 }
-
-/** A table of row objects (tests, small inputs): a column for every key some row has. */
-export function tableFromRows(rows: readonly Row[]): Table {
-  const names = new Set<string>()
-  for (const r of rows) for (const k of Object.keys(r)) names.add(k)
-  return { rowCount: rows.length, columns: new Map([...names].map((n) => [n, rows.map((r) => r[n])] as const)) }
-}

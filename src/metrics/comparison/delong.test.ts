@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/comparison.json' with { type: 'json' }
-import { expectClose } from '../performance/test-support.js'
+import { expectClose } from '../../../test/support/unit/metric-checks.js'
 import { scoreHistogramAccumulator } from '../performance/index.js'
 import { aucDifference, delongAuc, histogramRankGroups, rankGroups } from './delong.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/comparison.json' with { type: 'json' }
-import { expectClose } from '../performance/test-support.js'
+import { expectClose } from '../../../test/support/unit/metric-checks.js'
 import { f1Difference, f1WithVariance } from './f1-difference.js'
 
 describe('f1Difference vs the numerically differentiated delta method', () => {

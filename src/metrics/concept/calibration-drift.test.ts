@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/comparison.json' with { type: 'json' }
 import { calibrationAccumulator, type CalibrationState } from '../performance/index.js'
-import { expectClose } from '../performance/test-support.js'
+import { expectClose } from '../../../test/support/unit/metric-checks.js'
 import { calibrationDrift } from './calibration-drift.js'
 
 function state(yTrue: readonly number[], scores: readonly number[], nBins = 10): CalibrationState {

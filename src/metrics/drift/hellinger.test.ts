@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hellinger } from './hellinger.js'
-import { describeBinnedStatistic } from './binned-statistic.test-helper.js'
+import { describeBinnedStatistic } from '../../../test/support/unit/binned-statistic.js'
 
 describeBinnedStatistic('hellinger', hellinger, 'hellinger', 'hellinger')
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import evidently from '../../../scripts/reference/fixtures/evidently_js.json' with { type: 'json' }
 import { categoricalJensenShannon } from './categorical-distances.js'
 import { jensenShannon } from './jensen-shannon.js'
-import { describeBinnedStatistic } from './binned-statistic.test-helper.js'
+import { describeBinnedStatistic } from '../../../test/support/unit/binned-statistic.js'
 
 describeBinnedStatistic('jensenShannon', jensenShannon, 'jensenshannon', 'jensenShannon')
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { psi } from './psi.js'
-import { describeBinnedStatistic } from './binned-statistic.test-helper.js'
+import { describeBinnedStatistic } from '../../../test/support/unit/binned-statistic.js'
 
 describeBinnedStatistic('psi', psi, 'psi', 'psi')
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/fairness.json' with { type: 'json' }
-import { expectClose, expectMergeLaws } from '../performance/test-support.js'
+import { expectClose, expectMergeLaws } from '../../../test/support/unit/metric-checks.js'
 import { fairnessAccumulator, fairnessReport, type FairnessReport } from './fairness-report.js'
 import type { GroupObservation } from './group-confusion.js'
 

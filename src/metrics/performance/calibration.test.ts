@@ -7,7 +7,7 @@ import {
   topLabelCalibrationError,
   type CalibrationObservation,
 } from './calibration.js'
-import { expectClose, expectMergeLaws } from './test-support.js'
+import { expectClose, expectMergeLaws } from '../../../test/support/unit/metric-checks.js'
 
 describe('ECE vs the numpy reference, bins vs sklearn calibration_curve', () => {
   for (const c of fixture.probabilistic) {

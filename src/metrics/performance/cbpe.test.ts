@@ -3,7 +3,7 @@ import fixture from '../../../scripts/reference/fixtures/performance.json' with 
 import { cbpe, cbpeAccumulator, roundHalfEven, type CbpeObservation } from './cbpe.js'
 import { classificationMetrics } from './classification.js'
 import { rocAuc } from './ranking.js'
-import { expectClose, expectMergeLaws, fold, seededRandom } from './test-support.js'
+import { expectClose, expectMergeLaws, fold, seededRandom } from '../../../test/support/unit/metric-checks.js'
 
 const METRICS = ['accuracy', 'precision', 'recall', 'f1', 'rocAuc'] as const
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/performance.json' with { type: 'json' }
 import { accuracy, classificationMetrics, classificationReport, f1, precision, recall, type Average } from './classification.js'
 import { confusionMatrix } from './confusion-matrix.js'
-import { expectClose } from './test-support.js'
+import { expectClose } from '../../../test/support/unit/metric-checks.js'
 
 describe('classification metrics vs sklearn precision_recall_fscore_support (zero_division="warn")', () => {
   for (const c of fixture.classification) {

@@ -8,7 +8,7 @@ import {
   type ClassLabel,
   type LabelPair,
 } from './confusion-matrix.js'
-import { expectMergeLaws } from './test-support.js'
+import { expectMergeLaws } from '../../../test/support/unit/metric-checks.js'
 
 const pairs = (t: readonly ClassLabel[], p: readonly ClassLabel[]): LabelPair[] =>
   t.map((yTrue, i) => ({ yTrue, yPred: p[i]! }))

@@ -8,7 +8,7 @@ import {
   probabilisticMetrics,
   type BinaryProbability,
 } from './probabilistic.js'
-import { expectClose, expectMergeLaws } from './test-support.js'
+import { expectClose, expectMergeLaws } from '../../../test/support/unit/metric-checks.js'
 
 describe('log loss and Brier score vs sklearn log_loss / brier_score_loss', () => {
   for (const c of fixture.probabilistic) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/performance.json' with { type: 'json' }
 import { averagePrecision, averagePrecisionOvr, rankingFromGroups, rocAuc, rocAucOvr } from './ranking.js'
-import { expectClose } from './test-support.js'
+import { expectClose } from '../../../test/support/unit/metric-checks.js'
 
 describe('binary ROC AUC and AP vs sklearn roc_auc_score / average_precision_score', () => {
   for (const c of fixture.ranking) {

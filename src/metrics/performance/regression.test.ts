@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/performance.json' with { type: 'json' }
 import { regressionAccumulator, regressionMetrics, type RegressionPair } from './regression.js'
-import { expectClose, expectMergeLaws } from './test-support.js'
+import { expectClose, expectMergeLaws } from '../../../test/support/unit/metric-checks.js'
 
 describe('regression metrics vs sklearn (MAE, RMSE, MAPE, R²)', () => {
   for (const c of fixture.regression) {

@@ -3,7 +3,7 @@ import fixture from '../../../scripts/reference/fixtures/performance.json' with 
 import { ovrScoreHistogramAccumulator, type ScoredClassRow } from './ovr-score-histogram.js'
 import { averagePrecision, averagePrecisionOvr, rocAuc, rocAucOvr } from './ranking.js'
 import { scoreHistogramAccumulator, type ScoredLabel } from './score-histogram.js'
-import { expectClose, expectMergeLaws, fold } from './test-support.js'
+import { expectClose, expectMergeLaws, fold } from '../../../test/support/unit/metric-checks.js'
 
 const scored = (y: readonly number[], s: readonly number[]): ScoredLabel[] => y.map((yTrue, i) => ({ yTrue, score: s[i]! }))
 

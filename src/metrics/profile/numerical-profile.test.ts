@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/quality.json' with { type: 'json' }
-import { expectClose } from '../performance/test-support.js'
+import { expectClose } from '../../../test/support/unit/metric-checks.js'
 import { numericalProfile, profileQuantile, stratifiedSample } from './numerical-profile.js'
 import { PROFILE_QUANTILES, quantileSorted } from './quantiles.js'
 import { decodeNumber } from '../../../test/support/unit/decode-number.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/quality.json' with { type: 'json' }
-import { expectClose, expectMergeLaws, fold } from '../performance/test-support.js'
+import { expectClose, expectMergeLaws, fold } from '../../../test/support/unit/metric-checks.js'
 import { buildProfile, type Row } from '../profile/index.js'
 import { outlierAccumulator, type OutlierSummary } from './outlier-accumulator.js'
 import { outlierScorer, rareCategories } from './outlier-score.js'

@@ -1,13 +1,12 @@
 /**
- * Test helpers shared by the performance and fairness tests (not part of the library API).
+ * Test helpers shared by the metric unit tests (not part of the library API; kept out of `src/`
+ * so the build does not ship them).
  *
  * Fixtures write NaN as null (JSON has no NaN); `expectClose` reads null as NaN. Tolerance is
  * absolute for |expected| ≤ 1 and relative above, so MAPE values near 1e14 compare sensibly.
- * The checks throw plain Errors (vitest reports them as failures) rather than importing
- * vitest: the build compiles this file too (only *.test.ts is excluded), and it must not pull
- * a dev dependency into dist.
+ * The checks throw plain Errors, which vitest reports as failures.
  */
-import type { Accumulator } from '../types.js'
+import type { Accumulator } from '../../../src/metrics/types.js'
 
 function check(ok: boolean, message: string): void {
   if (!ok) throw new Error(message)

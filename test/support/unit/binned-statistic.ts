@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/drift.json' with { type: 'json' }
-import type { StatResult } from '../types.js'
+import type { StatResult } from '../../../src/metrics/types.js'
 
 type BinnedStatistic = (reference: readonly number[], current: readonly number[]) => StatResult
 
