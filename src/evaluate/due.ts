@@ -18,6 +18,7 @@
  */
 import type { Store } from '../store/clickhouse.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
+import { advanceCursor, CURSOR_OVERLAP_MS, readCursor } from './cursor.js'
 import { isClosed, watermark } from '../window/windows.js'
 
 export interface DueWindow {
@@ -53,10 +54,8 @@ interface Row {
 /** A partition that stored nothing for this long behind the model's newest one no longer holds the watermark back. */
 export const IDLE_PARTITION_S = 300
 
-/** How far before the cursor marks are read again: inserts that commit late, clocks of replicas. */
-export const MARK_OVERLAP_MS = 5 * 60_000
-
-const CURSOR = 'window_marks'
+/** How far before the cursor marks are read again. */
+export const MARK_OVERLAP_MS = CURSOR_OVERLAP_MS
 
 /**
  * Each model's newest event time as the watermark sees it, from the bounded watermarks table
@@ -74,7 +73,7 @@ export const watermarkQuery = (db: string) =>
    WHERE u >= newest - INTERVAL ${IDLE_PARTITION_S} SECOND
    GROUP BY model_id`
 
-const json = async <T>(store: Store, query: string, params: Record<string, unknown> = {}): Promise<T[]> =>
+const json = async <T>(store: Store, query: string, params: Record<string, unknown>): Promise<T[]> =>
   (await store.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>()
 
 /** Windows with marks newer than `since`, with the state they were last evaluated in (none: 0). */
@@ -102,19 +101,10 @@ const openQuery = (db: string) =>
      AND closed = 0`
 
 /** The newest mark a completed tick has read; 0 when none has. */
-export async function markCursor(store: Store): Promise<number> {
-  const rows = await json<{ t: string }>(store, `SELECT toUnixTimestamp64Milli(max(marks_read_until)) AS t FROM ${store.database}.evaluator_cursor WHERE name = {name:String}`, { name: CURSOR })
-  return Number(rows[0]?.t ?? 0)
-}
+export const markCursor = (store: Store) => readCursor(store, 'window_marks')
 
 /** Records that every mark up to `ms` has been evaluated (the maximum wins). */
-export async function advanceMarkCursor(store: Store, ms: number): Promise<void> {
-  await store.client.insert({
-    table: `${store.database}.evaluator_cursor`,
-    values: [{ name: CURSOR, marks_read_until: clickhouseDateTime64(ms) }],
-    format: 'JSONEachRow',
-  })
-}
+export const advanceMarkCursor = (store: Store, ms: number) => advanceCursor(store, 'window_marks', ms)
 
 export interface DueOptions {
   /** Per model: its configured window size, which bounds how old an open window can be. Without it, every open window is checked. */
@@ -129,7 +119,7 @@ export async function scanDue(store: Store, allowedLatenessMs: (modelId: string)
   const since = options.marksSinceMs ?? Math.max(0, cursorMs - MARK_OVERLAP_MS)
   const [marked, marks] = await Promise.all([
     json<Row>(store, markedQuery(db), { since: clickhouseDateTime64(since) }),
-    json<{ model_id: string; t: string }>(store, watermarkQuery(db)),
+    json<{ model_id: string; t: string }>(store, watermarkQuery(db), {}),
   ])
   const maxEventTime = new Map(marks.map((r) => [r.model_id, Number(r.t)]))
   // A window can still be open only if it ends after the watermark less the allowed lateness.
