@@ -107,16 +107,18 @@ export const markCursor = (store: Store) => readCursor(store, 'window_marks')
 export const advanceMarkCursor = (store: Store, ms: number) => advanceCursor(store, 'window_marks', ms)
 
 export interface DueOptions {
-  /** Per model: its configured window size, which bounds how old an open window can be. Without it, every open window is checked. */
+  /**
+   * Per model: its configured window size, which bounds how old an open window can be. Without
+   * it, every open window is checked. (A window stored with a larger size before the setting was
+   * changed is then closed only when a mark names it.)
+   */
   readonly windowMs?: (modelId: string) => number
-  /** Read marks newer than this instead of the stored cursor less the overlap (0: every mark). */
-  readonly marksSinceMs?: number
 }
 
 export async function scanDue(store: Store, allowedLatenessMs: (modelId: string) => number, options: DueOptions = {}): Promise<DueScan> {
   const db = store.database
   const cursorMs = await markCursor(store)
-  const since = options.marksSinceMs ?? Math.max(0, cursorMs - MARK_OVERLAP_MS)
+  const since = Math.max(0, cursorMs - MARK_OVERLAP_MS)
   const [marked, marks] = await Promise.all([
     json<Row>(store, markedQuery(db), { since: clickhouseDateTime64(since) }),
     json<{ model_id: string; t: string }>(store, watermarkQuery(db), {}),
