@@ -16,7 +16,7 @@ import type { Store } from '../store/clickhouse.js'
 import { compareWindow, type ModelWindow } from './comparison-run.js'
 import { computeWindowMetrics } from './compute.js'
 import { runDetectors } from './detector-run.js'
-import { dueWindows, type DueWindow } from './due.js'
+import { advanceMarkCursor, scanDue, type DueWindow } from './due.js'
 import { sweepOrphans } from './orphans.js'
 import { buildPartials, mergeAll, type LabelingContext } from './partials.js'
 import { sampleQuery } from './queries.js'
@@ -91,14 +91,18 @@ export class Evaluator {
 
   /** One pass: evaluate every due window, compare the versions of the windows touched, then sweep orphans. */
   async tick(): Promise<TickReport> {
-    const lateness = (m: string) => modelConfig(this.deps.file, m).allowedLateness
-    let due = await dueWindows(this.deps.store, lateness)
+    const model = (m: string) => modelConfig(this.deps.file, m)
+    const scanNow = () => scanDue(this.deps.store, (m) => model(m).allowedLateness, { windowMs: (m) => model(m).window })
+    let scan = await scanNow()
     // Windows whose reference window gained data are marked (./reference-marks.ts) and join this pass.
-    if (await markReferenceDependents(this.deps.store, this.deps.file, due, String(this.version()))) {
+    if (await markReferenceDependents(this.deps.store, this.deps.file, scan.due, String(this.version()))) {
       this.references.clear()
-      due = await dueWindows(this.deps.store, lateness)
+      scan = await scanNow()
     }
+    const due = scan.due
     for (const w of due) await this.evaluateWindow(w)
+    // Every window with a mark up to marksReadUntilMs is stored now: later ticks start from there.
+    if (scan.marksReadUntilMs !== null && scan.marksReadUntilMs > scan.cursorMs) await advanceMarkCursor(this.deps.store, scan.marksReadUntilMs)
     const touched = new Map<string, ModelWindow>(due.map((w) => [`${w.modelId}\u0000${w.startMs}`, { modelId: w.modelId, startMs: w.startMs, windowMs: w.windowMs }]))
     // The version comparison reads labels as positive-or-not: binary models only.
     for (const mw of touched.values()) if (modelConfig(this.deps.file, mw.modelId).task === 'binary') await compareWindow(this.deps.store, mw, this.context(mw.modelId), this.version())

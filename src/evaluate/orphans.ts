@@ -3,14 +3,19 @@
  * time since it was stored) without its prediction, it is dead-lettered with DW_ORPHAN_LABEL,
  * once (dead letters are keyed by the label's source offset). The dead letter's value is the
  * label as JSON; its original Avro bytes were consumed when it was stored.
+ *
+ * Bounded per tick: only labels stored since the last sweep's cutoff (cursor orphan_sweep, less
+ * the overlap) are looked at; a label stored earlier was looked at when it crossed a cutoff, and
+ * is either joined or dead-lettered already. The first sweep of a database looks at all of them.
  */
 import { DriftwatchError } from '../errors.js'
 import type { DeadLetter } from '../ingest/dead-letter.js'
 import type { DeadLetterSink } from '../pipeline/dead-letter-sink.js'
 import type { Store } from '../store/clickhouse.js'
+import { withDatabase } from '../store/query.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import { unjoinedLabelsSql } from '../join/unjoined-labels.js'
-import { withDatabase } from '../store/query.js'
+import { advanceCursor, CURSOR_OVERLAP_MS, readCursor } from './cursor.js'
 
 interface OrphanRow {
   prediction_id: string
@@ -24,20 +29,27 @@ interface OrphanRow {
 }
 
 export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAfterMs: number, nowMs: number, limit = 10_000): Promise<number> {
+  const cutoffMs = nowMs - orphanAfterMs
+  const sweptUntil = await readCursor(store, 'orphan_sweep')
   const rows = await (
     await store.client.query({
       query: withDatabase(
         `SELECT prediction_id, label_class, label_value, toUnixTimestamp64Milli(label_time) AS lt, source, source_topic, source_partition, toString(source_offset) AS source_offset
-              FROM ${unjoinedLabelsSql({ storedBefore: true })}
+              FROM ${unjoinedLabelsSql({ storedBefore: true, storedSince: sweptUntil > 0 })}
               ORDER BY source_topic, source_partition, source_offset
               LIMIT {limit:UInt32}`,
         store.database,
       ),
-      query_params: { cutoff: clickhouseDateTime64(nowMs - orphanAfterMs), limit },
+      query_params: { cutoff: clickhouseDateTime64(cutoffMs), since: clickhouseDateTime64(Math.max(0, sweptUntil - CURSOR_OVERLAP_MS)), limit },
       format: 'JSONEachRow',
     })
   ).json<OrphanRow>()
-  if (rows.length === 0) return 0
+  // Every label stored before the cutoff has been looked at (a full page may hide more: stay).
+  const advance = () => (rows.length < limit && cutoffMs > sweptUntil ? advanceCursor(store, 'orphan_sweep', cutoffMs) : Promise.resolve())
+  if (rows.length === 0) {
+    await advance()
+    return 0
+  }
   const dead: DeadLetter[] = rows.map((r) => ({
     record: {
       topic: r.source_topic,
@@ -51,5 +63,6 @@ export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAft
     error: new DriftwatchError('DW_ORPHAN_LABEL', `no prediction ${r.prediction_id} arrived within ${orphanAfterMs} ms of its label`),
   }))
   await sink.write(dead, `orphans:${rows[0]!.source_topic}:${rows[0]!.source_offset}:${rows.at(-1)!.source_offset}:${rows.length}`)
+  await advance()
   return rows.length
 }

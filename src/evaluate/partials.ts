@@ -70,9 +70,7 @@ export async function buildPartials(
   for (const r of scores) {
     for (const variant of ['', r.variant]) {
       const pt = part(r.p)
-      let state = pt.cbpe[variant] ?? cbpe.create()
-      for (let i = 0; i < Number(r.c); i++) state = cbpe.update(state, { score: r.s })
-      pt.cbpe[variant] = state
+      pt.cbpe[variant] = cbpe.update(pt.cbpe[variant] ?? cbpe.create(), { score: r.s }, Number(r.c))
     }
   }
   for (const r of joined) (task === 'multiclass' ? addMulticlass : addJoined)(part(r.p), r, ctx)
@@ -104,7 +102,7 @@ function addMulticlass(pt: Partial, r: Joined): void {
   for (const variant of ['', r.variant]) {
     const cm = (pt.confusion[variant] ??= confusion.create())
     if (r.pred === null) cm.excluded += n
-    else for (let i = 0; i < n; i++) confusion.update(cm, { yTrue: r.label, yPred: r.pred })
+    else confusion.update(cm, { yTrue: r.label, yPred: r.pred }, n)
   }
 }
 
@@ -118,19 +116,12 @@ function addJoined(pt: Partial, r: Awaited<ReturnType<typeof joinedQuery>>[numbe
     pt.labelDelaySumS += r.delay_s
     add(pt.labelCounts, r.label, n)
     for (const variant of ['', r.variant]) {
-      let cm = pt.confusion[variant] ?? confusion.create()
-      let rk = pt.ranking[variant] ?? ranking.create()
-      for (let i = 0; i < n; i++) {
-        cm = confusion.update(cm, { yTrue, yPred })
-        if (r.s !== null) rk = ranking.update(rk, { yTrue, score: r.s })
-      }
-      pt.confusion[variant] = cm
-      pt.ranking[variant] = rk
+      pt.confusion[variant] = confusion.update(pt.confusion[variant] ?? confusion.create(), { yTrue, yPred }, n)
+      const rk = pt.ranking[variant] ?? ranking.create()
+      pt.ranking[variant] = r.s !== null ? ranking.update(rk, { yTrue, score: r.s }, n) : rk
     }
     return
   }
   const acc = fairness(ctx)
-  let state = pt.fairness[r.attr] ?? acc.create()
-  for (let i = 0; i < n; i++) state = acc.update(state, { group: r.grp, yTrue, yPred, ...(r.s !== null ? { score: r.s } : {}) })
-  pt.fairness[r.attr] = state
+  pt.fairness[r.attr] = acc.update(pt.fairness[r.attr] ?? acc.create(), { group: r.grp, yTrue, yPred, ...(r.s !== null ? { score: r.s } : {}) }, n)
 }

@@ -1,6 +1,6 @@
 /**
  * Data quality of a window against the reference's bounds (./quality-bounds.ts), counted per
- * partition inside ClickHouse over `predictions FINAL`, so 1 or N consumers give the same counts.
+ * partition inside ClickHouse over the deduplicated predictions (./scope.ts), so 1 or N consumers give the same counts.
  *
  * Out of range (src/metrics/quality/feature-quality.ts): per numerical feature, the values
  * checked (every value of a feature the reference has a range for) and those < min or > max.

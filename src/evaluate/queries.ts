@@ -1,8 +1,9 @@
 /**
  * SQL that builds partial aggregates per partition inside ClickHouse, so that a window's raw
  * rows never leave the database: histograms over given bin edges, category and missing counts,
- * score histograms, and label/prediction pairs for the joined predictions (predictions FINAL
- * INNER JOIN ground_truth FINAL: duplicates and replays count once, the newest label wins).
+ * score histograms, and label/prediction pairs for the joined predictions (the scope's predictions
+ * deduplicated INNER JOIN their labels from ground_truth FINAL: duplicates and replays count once,
+ * the newest label wins; ./scope.ts).
  *
  * Binning matches src/metrics/drift/reference-bins.ts: bin = number of edges <= x, i.e.
  * left-closed bins [e_i, e_(i+1)) with open outer bins. The score, the predicted class and the
@@ -12,7 +13,7 @@
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
 import { LOWER_QUANTILE, UPPER_QUANTILE } from '../metrics/quality/index.js'
-import { scopedPredictions, type Scope } from './scope.js'
+import { scopedLabels, scopedPredictions, type Scope } from './scope.js'
 
 async function rows<T>(store: Store, query: string, params: Record<string, unknown>): Promise<T[]> {
   return (await store.client.query({ query: withDatabase(query, store.database), query_params: params, format: 'JSONEachRow' })).json<T>()
@@ -132,7 +133,7 @@ export const joinedQuery = (store: Store, scope: Scope, attributes: readonly str
             if(score IS NULL, NULL, round(assumeNotNull(score), 3)) AS s, count() AS c,
             sum(greatest(0, dateDiff('millisecond', event_time, g.label_time))) / 1000 AS delay_s
      FROM ${p.sql} AS pr
-     INNER JOIN (SELECT prediction_id, label_class, label_time FROM {db}.ground_truth FINAL) AS g USING prediction_id
+     INNER JOIN ${scopedLabels(p.sql, 'prediction_id, label_class, label_time')} AS g USING prediction_id
      ARRAY JOIN arrayConcat([''], {attributes:Array(String)}) AS attr
      WHERE attr = '' OR mapContains(segments, attr)
      GROUP BY p, variant, attr, grp, pred, label, s

@@ -17,8 +17,8 @@
  */
 import { MAPE_EPSILON, type RegressionState } from '../metrics/performance/index.js'
 import type { Store } from '../store/clickhouse.js'
-import { scopedPredictions, type Scope } from './scope.js'
 import { withDatabase } from '../store/query.js'
+import { scopedLabels, scopedPredictions, type Scope } from './scope.js'
 
 /** The SQL sums of one (partition, variant). Counts come back from ClickHouse as strings. */
 export interface RegressionSums {
@@ -85,7 +85,7 @@ export const regressionQuery = async (store: Store, scope: Scope): Promise<Regre
             FROM (SELECT source_partition AS p, variant, assumeNotNull(g.label_value) AS y, ifNull(value, nan) AS yhat,
                          isFinite(y) AND isFinite(yhat) AS ok, greatest(0, dateDiff('millisecond', event_time, g.label_time)) AS delay_ms
                   FROM ${p.sql} AS pr
-                  INNER JOIN (SELECT prediction_id, label_value, label_time FROM {db}.ground_truth FINAL) AS g USING prediction_id
+                  INNER JOIN ${scopedLabels(p.sql, 'prediction_id, label_value, label_time')} AS g USING prediction_id
                   WHERE g.label_value IS NOT NULL)
             GROUP BY p, variant ORDER BY p, variant`, store.database),
     query_params: { ...p.params, eps: MAPE_EPSILON },

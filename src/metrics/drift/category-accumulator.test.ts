@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type CategoryState, type CategoryValue, categoryAccumulator as acc } from './category-accumulator.js'
 
-const fold = (values: CategoryValue[]) => values.reduce(acc.update, acc.create())
+const fold = (values: CategoryValue[]) => values.reduce((s, x) => acc.update(s, x), acc.create())
 /** Compare states independently of map insertion order. */
 const plain = (s: CategoryState) => ({ counts: Object.fromEntries([...s.counts].sort()), missing: s.missing })
 
@@ -30,11 +30,12 @@ describe('categoryAccumulator', () => {
     expect(plain(whole)).toEqual({ counts: { '': 1, x: 3, y: 2, z: 1 }, missing: 2 })
   })
 
-  it('does not mutate states', () => {
-    const before = plain(a)
-    acc.update(a, 'new')
-    acc.merge(a, b)
-    expect(plain(a)).toEqual(before)
+  it('update adds to the state it is given; merge mutates neither state', () => {
+    const [x, y] = [fold(['x', null]), fold(['y'])]
+    acc.merge(x, y)
+    expect([plain(x), plain(y)]).toEqual([plain(fold(['x', null])), plain(fold(['y']))])
+    expect(acc.update(x, 'new')).toBe(x)
+    expect(plain(x)).toEqual(plain(fold(['x', null, 'new'])))
   })
 
   it('an empty state is empty', () => {

@@ -7,25 +7,26 @@
  * the categorical counterpart of excluding NaN from numerical samples (./sample.ts).
  * The empty string is a category like any other.
  *
- * State is immutable: `update` and `merge` return new states (a copy of the map: fine for
- * the tens to hundreds of categories a monitored feature has).
+ * `update` adds to the state it is given and returns it; `merge` returns a new state (the rule
+ * of ../types.ts).
  */
 import type { Accumulator } from '../types.js'
+import { checkWeight } from '../weight.js'
 
 export interface CategoryState {
-  readonly counts: ReadonlyMap<string, number>
-  readonly missing: number
+  counts: Map<string, number>
+  missing: number
 }
 
 export type CategoryValue = string | null | undefined
 
 export const categoryAccumulator: Accumulator<CategoryState, CategoryValue, CategoryState> = {
   create: () => ({ counts: new Map(), missing: 0 }),
-  update(state, x) {
-    if (x === null || x === undefined) return { counts: state.counts, missing: state.missing + 1 }
-    const counts = new Map(state.counts)
-    counts.set(x, (counts.get(x) ?? 0) + 1)
-    return { counts, missing: state.missing }
+  update(state, x, weight = 1) {
+    if (checkWeight(weight) === 0) return state // no category without an observation
+    if (x === null || x === undefined) state.missing += weight
+    else state.counts.set(x, (state.counts.get(x) ?? 0) + weight)
+    return state
   },
   merge(a, b) {
     const counts = new Map(a.counts)

@@ -3,15 +3,21 @@
  * Aggregator: windows and partitions each keep one, and merging them gives exactly the
  * histogram of the pooled values (counts add), so N consumers give the same answer as one.
  *
- * State is immutable: `update` and `merge` return new states. Non-finite values are counted
+ * `update` adds to the state it is given and returns it; `merge` returns a new state (the rule of
+ * ../types.ts). Non-finite values are counted
  * in `nonFinite`, never binned. Merging states built over different edges is a bug and
  * throws a RangeError (only the number of bins can be checked; keep edges with the state).
  */
 import type { Accumulator } from '../types.js'
+import { checkWeight } from '../weight.js'
 import { type BinCounts, checkEdges } from './reference-bins.js'
 import { countAtMost } from './sample.js'
 
-export type HistogramState = BinCounts
+/** BinCounts that updates add to. */
+export interface HistogramState extends BinCounts {
+  counts: number[]
+  nonFinite: number
+}
 
 export function histogramAccumulator(edges: readonly number[]): Accumulator<HistogramState, number, HistogramState> {
   checkEdges(edges)
@@ -19,12 +25,12 @@ export function histogramAccumulator(edges: readonly number[]): Accumulator<Hist
   const size = edges.length + 1
   return {
     create: () => ({ counts: new Array<number>(size).fill(0), nonFinite: 0 }),
-    update(state, x) {
+    update(state, x, weight = 1) {
       checkSize(state, size)
-      if (!Number.isFinite(x)) return { counts: state.counts, nonFinite: state.nonFinite + 1 }
-      const counts = state.counts.slice()
-      counts[countAtMost(sortedEdges, x)]! += 1
-      return { counts, nonFinite: state.nonFinite }
+      if (checkWeight(weight) === 0) return state
+      if (!Number.isFinite(x)) state.nonFinite += weight
+      else state.counts[countAtMost(sortedEdges, x)]! += weight
+      return state
     },
     merge(a, b) {
       checkSize(a, size)

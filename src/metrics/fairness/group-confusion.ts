@@ -14,6 +14,7 @@
  * score (non-finite or outside [0, 1]) is counted in that group's calibration `excluded`.
  * `update` mutates and returns the state; `merge` returns a new one.
  */
+import { checkWeight } from '../weight.js'
 import {
   addCalibration,
   emptyCalibration,
@@ -65,18 +66,19 @@ function countsOf(state: GroupConfusionState, group: ClassLabel): GroupCounts {
   return counts
 }
 
-export function addGroupObservation(state: GroupConfusionState, x: GroupObservation): GroupConfusionState {
+export function addGroupObservation(state: GroupConfusionState, x: GroupObservation, weight = 1): GroupConfusionState {
+  if (checkWeight(weight) === 0) return state
   if (!isValidLabel(x.group) || !isBinaryLabel(x.yTrue) || !isBinaryLabel(x.yPred)) {
-    state.excluded += 1
+    state.excluded += weight
     return state
   }
   const c = countsOf(state, x.group)
   if (x.yTrue === 1) {
-    if (x.yPred === 1) c.tp += 1
-    else c.fn += 1
-  } else if (x.yPred === 1) c.fp += 1
-  else c.tn += 1
-  if (x.score !== undefined) addCalibration(c.calibration, { probability: x.score, outcome: x.yTrue })
+    if (x.yPred === 1) c.tp += weight
+    else c.fn += weight
+  } else if (x.yPred === 1) c.fp += weight
+  else c.tn += weight
+  if (x.score !== undefined) addCalibration(c.calibration, { probability: x.score, outcome: x.yTrue }, weight)
   return state
 }
 

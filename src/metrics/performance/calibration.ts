@@ -18,6 +18,7 @@
  * ECE of no valid observation is NaN. Invalid observations (probability outside [0, 1] or not
  * finite, outcome not 0/1, true class not in `classes`) are excluded and counted.
  */
+import { checkWeight } from '../weight.js'
 import type { Accumulator } from '../types.js'
 import type { ClassLabel } from './confusion-matrix.js'
 import {
@@ -71,15 +72,16 @@ export function emptyCalibration(nBins: number): CalibrationState {
   return { nBins, counts: zeros(), sumProbability: zeros(), sumOutcome: zeros(), excluded: 0 }
 }
 
-export function addCalibration(state: CalibrationState, { probability, outcome }: CalibrationObservation): CalibrationState {
+export function addCalibration(state: CalibrationState, { probability, outcome }: CalibrationObservation, weight = 1): CalibrationState {
+  if (checkWeight(weight) === 0) return state
   if (!isProbability(probability) || !isBinaryLabel(outcome)) {
-    state.excluded += 1
+    state.excluded += weight
     return state
   }
   const b = calibrationBin(probability, state.nBins)
-  state.counts[b] = (state.counts[b] as number) + 1
-  state.sumProbability[b] = (state.sumProbability[b] as number) + probability
-  state.sumOutcome[b] = (state.sumOutcome[b] as number) + outcome
+  state.counts[b] = (state.counts[b] as number) + weight
+  state.sumProbability[b] = (state.sumProbability[b] as number) + probability * weight
+  state.sumOutcome[b] = (state.sumOutcome[b] as number) + outcome * weight
   return state
 }
 

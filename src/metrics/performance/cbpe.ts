@@ -30,6 +30,7 @@
  * Input policy (metric-result.ts): a score outside [0, 1] or non-finite, or ŷ not 0/1, is
  * excluded and counted.
  */
+import { checkWeight } from '../weight.js'
 import type { Accumulator } from '../types.js'
 import {
   assertPositiveInteger,
@@ -123,13 +124,13 @@ export function estimate(
   }
 }
 
-function addExpected(c: CbpeState['confusion'], p: number, yPred: 0 | 1): void {
+function addExpected(c: CbpeState['confusion'], p: number, yPred: 0 | 1, weight = 1): void {
   if (yPred === 1) {
-    c.tp += p
-    c.fp += 1 - p
+    c.tp += p * weight
+    c.fp += (1 - p) * weight
   } else {
-    c.fn += p
-    c.tn += 1 - p
+    c.fn += p * weight
+    c.tn += (1 - p) * weight
   }
 }
 
@@ -173,20 +174,21 @@ export function cbpeAccumulator(
   const zeros = (): number[] => new Array<number>(nBins + 1).fill(0)
   return {
     create: () => ({ confusion: { tp: 0, fp: 0, fn: 0, tn: 0 }, n: 0, excluded: 0, nBins, counts: zeros(), mass: zeros(), predictedPositive: zeros() }),
-    update(state, { score, yPred }) {
+    update(state, { score, yPred }, weight = 1) {
+      if (checkWeight(weight) === 0) return state
       const y = predicted(score, yPred, threshold)
       if (!isProbability(score) || !isBinaryLabel(y)) {
-        state.excluded += 1
+        state.excluded += weight
         return state
       }
-      addExpected(state.confusion, score, y)
+      addExpected(state.confusion, score, y, weight)
       const k = Math.round(score * nBins)
-      state.n += 1
-      state.counts[k] = (state.counts[k] as number) + 1
-      state.mass[k] = (state.mass[k] as number) + score
+      state.n += weight
+      state.counts[k] = (state.counts[k] as number) + weight
+      state.mass[k] = (state.mass[k] as number) + score * weight
       if (y === 1) {
         state.predictedPositive ??= zeros()
-        state.predictedPositive[k] = (state.predictedPositive[k] as number) + 1
+        state.predictedPositive[k] = (state.predictedPositive[k] as number) + weight
       }
       return state
     },

@@ -18,6 +18,7 @@
  * `update` mutates the state in place and returns it (like OpenTelemetry's accumulation
  * `record`); `merge` returns a new state and leaves its inputs untouched.
  */
+import { checkWeight } from '../weight.js'
 import type { Accumulator } from '../types.js'
 import { assertSameLength } from './metric-result.js'
 
@@ -76,9 +77,10 @@ function add(state: ConfusionState, yTrue: ClassLabel, yPred: ClassLabel, count:
 export function confusionAccumulator(): Accumulator<ConfusionState, LabelPair, ConfusionMatrix> {
   return {
     create: () => ({ labels: [], counts: [], excluded: 0 }),
-    update(state, { yTrue, yPred }) {
-      if (isValidLabel(yTrue) && isValidLabel(yPred)) add(state, yTrue, yPred, 1)
-      else state.excluded += 1
+    update(state, { yTrue, yPred }, weight = 1) {
+      if (checkWeight(weight) === 0) return state // no label becomes known without an observation
+      if (isValidLabel(yTrue) && isValidLabel(yPred)) add(state, yTrue, yPred, weight)
+      else state.excluded += weight
       return state
     },
     merge(a, b) {

@@ -8,6 +8,7 @@
  * on the grid. A true label outside `classes`, a row of the wrong length or a score outside
  * [0, 1] excludes the whole row and counts it.
  */
+import { checkWeight } from '../weight.js'
 import type { Accumulator } from '../types.js'
 import type { ClassLabel } from './confusion-matrix.js'
 import { assertPositiveInteger, metricResult } from './metric-result.js'
@@ -48,16 +49,17 @@ export function ovrScoreHistogramAccumulator(options: {
   const classes = [...options.classes]
   return {
     create: () => ({ classes: [...classes], perClass: classes.map(() => emptyScoreHistogram(nBins)), excluded: 0 }),
-    update(state, { yTrue, scores }) {
+    update(state, { yTrue, scores }, weight = 1) {
+      if (checkWeight(weight) === 0) return state
       const ok =
         classes.includes(yTrue) &&
         scores.length === classes.length &&
         scores.every((s) => Number.isFinite(s) && s >= 0 && s <= 1)
       if (!ok) {
-        state.excluded += 1
+        state.excluded += weight
         return state
       }
-      classes.forEach((c, k) => addScore(state.perClass[k]!, c === yTrue, scores[k]!))
+      classes.forEach((c, k) => addScore(state.perClass[k]!, c === yTrue, scores[k]!, weight))
       return state
     },
     merge(a, b) {

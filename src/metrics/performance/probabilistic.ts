@@ -16,6 +16,7 @@
  * Input policy (metric-result.ts): a probability outside [0, 1] or non-finite, a binary label
  * not 0/1, or a true class outside `classes` is excluded and counted (sklearn raises).
  */
+import { checkWeight } from '../weight.js'
 import type { Accumulator } from '../types.js'
 import {
   DEFAULT_CALIBRATION_BINS,
@@ -59,15 +60,16 @@ export function probabilisticAccumulator(
   const nBins = options.nBins ?? DEFAULT_CALIBRATION_BINS
   return {
     create: () => ({ n: 0, logLossSum: 0, brierSum: 0, calibration: emptyCalibration(nBins), excluded: 0 }),
-    update(state, { yTrue, probability: p }) {
+    update(state, { yTrue, probability: p }, weight = 1) {
+      if (checkWeight(weight) === 0) return state
       if (!isBinaryLabel(yTrue) || !isProbability(p)) {
-        state.excluded += 1
+        state.excluded += weight
         return state
       }
-      state.n += 1
-      state.logLossSum -= Math.log(clip(yTrue === 1 ? p : 1 - p))
-      state.brierSum += (yTrue - p) ** 2
-      addCalibration(state.calibration, { probability: p, outcome: yTrue })
+      state.n += weight
+      state.logLossSum -= Math.log(clip(yTrue === 1 ? p : 1 - p)) * weight
+      state.brierSum += (yTrue - p) ** 2 * weight
+      addCalibration(state.calibration, { probability: p, outcome: yTrue }, weight)
       return state
     },
     merge: (a, b) => ({

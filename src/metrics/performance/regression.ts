@@ -20,6 +20,7 @@
  * Input policy (metric-result.ts): a pair with a non-finite value is excluded and counted.
  * Empty input gives NaN for every metric.
  */
+import { checkWeight } from '../weight.js'
 import type { Accumulator } from '../types.js'
 import { assertSameLength, metricResult, type MetricResult } from './metric-result.js'
 
@@ -66,19 +67,21 @@ export function regressionAccumulator(): Accumulator<RegressionState, Regression
       sumAbsolutePercentageError: 0,
       excluded: 0,
     }),
-    update(state, { yTrue, yPred }) {
+    update(state, { yTrue, yPred }, weight = 1) {
+      if (checkWeight(weight) === 0) return state
       if (!Number.isFinite(yTrue) || !Number.isFinite(yPred)) {
-        state.excluded += 1
+        state.excluded += weight
         return state
       }
       const error = Math.abs(yTrue - yPred)
-      state.n += 1
+      // Welford's update with a weight (West 1979): n copies of y at once.
+      state.n += weight
       const delta = yTrue - state.meanTrue
-      state.meanTrue += delta / state.n
-      state.m2True += delta * (yTrue - state.meanTrue)
-      state.sumAbsoluteError += error
-      state.sumSquaredError += (yTrue - yPred) ** 2
-      state.sumAbsolutePercentageError += error / Math.max(Math.abs(yTrue), MAPE_EPSILON)
+      state.meanTrue += (delta * weight) / state.n
+      state.m2True += delta * (yTrue - state.meanTrue) * weight
+      state.sumAbsoluteError += error * weight
+      state.sumSquaredError += (yTrue - yPred) ** 2 * weight
+      state.sumAbsolutePercentageError += (error / Math.max(Math.abs(yTrue), MAPE_EPSILON)) * weight
       return state
     },
     merge(a, b) {

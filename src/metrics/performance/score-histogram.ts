@@ -14,6 +14,7 @@
  * Scores must be probabilities in [0, 1]; labels 0/1. Anything else is excluded and counted
  * (metric-result.ts). States merge only with states of the same nBins (RangeError otherwise).
  */
+import { checkWeight } from '../weight.js'
 import type { Accumulator } from '../types.js'
 import { assertPositiveInteger, isBinaryLabel, isProbability, metricResult, type MetricResult } from './metric-result.js'
 import { rankingFromGroups, type RankGroup } from './ranking.js'
@@ -49,11 +50,11 @@ export function emptyScoreHistogram(nBins: number): ScoreHistogramState {
 }
 
 /** Adds one observation; returns false (and adds nothing) when it is invalid. */
-export function addScore(state: ScoreHistogramState, positive: boolean, score: number): boolean {
+export function addScore(state: ScoreHistogramState, positive: boolean, score: number, weight = 1): boolean {
   if (!isProbability(score)) return false
   const k = Math.round(score * state.nBins)
   const bins = positive ? state.positives : state.negatives
-  bins[k] = (bins[k] as number) + 1
+  bins[k] = (bins[k] as number) + weight
   return true
 }
 
@@ -91,8 +92,9 @@ export function scoreHistogramAccumulator(
   assertPositiveInteger('nBins', nBins)
   return {
     create: () => emptyScoreHistogram(nBins),
-    update(state, { yTrue, score }) {
-      if (!isBinaryLabel(yTrue) || !addScore(state, yTrue === 1, score)) state.excluded += 1
+    update(state, { yTrue, score }, weight = 1) {
+      if (checkWeight(weight) === 0) return state
+      if (!isBinaryLabel(yTrue) || !addScore(state, yTrue === 1, score, weight)) state.excluded += weight
       return state
     },
     merge: mergeScoreHistograms,

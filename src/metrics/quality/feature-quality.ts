@@ -17,9 +17,10 @@
  * accumulation record); `merge` returns a new state. Constancy merges through the first value
  * seen and a `varies` flag: two constant parts with different values vary.
  */
+import { checkWeight } from '../weight.js'
 import type { FeatureProfile, FeatureValue } from '../profile/index.js'
 import { readCategory, readNumber } from '../profile/index.js'
-import { addNewCategory, emptyNewCategories, mergeNewCategories, type NewCategories } from './new-categories.js'
+import { addNewCategory, emptyNewCategories, mergeNewCategories, NEW_CATEGORIES_KEPT, type NewCategories } from './new-categories.js'
 
 export interface FeatureQualityState {
   count: number
@@ -74,25 +75,27 @@ function see(state: FeatureQualityState, value: string | number): void {
   else if (state.first !== value) state.varies = true
 }
 
-export function addFeatureValue(state: FeatureQualityState, reference: FeatureProfile, value: FeatureValue): FeatureQualityState {
-  state.count++
+/** Adds `weight` observations of `value` (mutates and returns `state`; ../types.ts). */
+export function addFeatureValue(state: FeatureQualityState, reference: FeatureProfile, value: FeatureValue, weight = 1): FeatureQualityState {
+  if (checkWeight(weight) === 0) return state
+  state.count += weight
   const r = reference.kind === 'numerical' ? readNumber(value) : readCategory(value)
-  if (r.kind === 'missing') state.missing++
-  else if (r.kind === 'violation') state.typeViolations++
+  if (r.kind === 'missing') state.missing += weight
+  else if (r.kind === 'violation') state.typeViolations += weight
   else if (reference.kind === 'numerical') {
     const x = r.value as number
     see(state, x)
-    if (!Number.isFinite(x)) state.nonFinite++
+    if (!Number.isFinite(x)) state.nonFinite += weight
     if (reference.min !== null && reference.max !== null) {
-      state.rangeChecked++
-      if (x < reference.min || x > reference.max) state.outOfRange++
+      state.rangeChecked += weight
+      if (x < reference.min || x > reference.max) state.outOfRange += weight
     }
   } else {
     const c = r.value as string
     see(state, c)
     if (!Object.hasOwn(reference.categories, c)) {
-      state.newCategoryCount++
-      addNewCategory(state.newCategories, c)
+      state.newCategoryCount += weight
+      addNewCategory(state.newCategories, c, NEW_CATEGORIES_KEPT, weight)
     }
   }
   return state

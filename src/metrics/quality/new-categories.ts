@@ -28,13 +28,13 @@ function bounded(counts: Map<string, number>, truncated: boolean, limit: number)
   return { categories: Object.fromEntries(kept.map((k) => [k, counts.get(k) as number])), truncated: truncated || keys.length > limit }
 }
 
-/** Adds one observation of `category` (mutates and returns `state`). */
-export function addNewCategory(state: NewCategories, category: string, limit = NEW_CATEGORIES_KEPT): NewCategories {
+/** Adds `count` observations of `category` (mutates and returns `state`). */
+export function addNewCategory(state: NewCategories, category: string, limit = NEW_CATEGORIES_KEPT, count = 1): NewCategories {
   if (Object.hasOwn(state.categories, category)) {
-    state.categories[category] = (state.categories[category] as number) + 1
+    state.categories[category] = (state.categories[category] as number) + count
     return state
   }
-  const next = bounded(new Map([...Object.entries(state.categories), [category, 1]]), state.truncated, limit)
+  const next = bounded(new Map([...Object.entries(state.categories), [category, count]]), state.truncated, limit)
   state.categories = next.categories
   state.truncated = next.truncated
   return state

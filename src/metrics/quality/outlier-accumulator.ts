@@ -14,6 +14,7 @@
  * window's rate with the reference's own rate at the same threshold (the report shows both).
  * Sums are floating point: merging in another order changes the mean in the last bits only.
  */
+import { checkWeight } from '../weight.js'
 import type { ReferenceProfile, Row } from '../profile/index.js'
 import type { Accumulator } from '../types.js'
 import { outlierScorer } from './outlier-score.js'
@@ -49,13 +50,14 @@ export function outlierAccumulator(
   const max = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b))
   return {
     create: () => ({ events: 0, scored: 0, outliers: 0, scoreSum: 0, maxScore: null }),
-    update(state, row) {
-      state.events++
+    update(state, row, weight = 1) {
+      if (checkWeight(weight) === 0) return state
+      state.events += weight
       const s = score(row).score
       if (Number.isNaN(s)) return state
-      state.scored++
-      state.scoreSum += s
-      if (s >= threshold) state.outliers++
+      state.scored += weight
+      state.scoreSum += s * weight
+      if (s >= threshold) state.outliers += weight
       state.maxScore = max(state.maxScore, s)
       return state
     },

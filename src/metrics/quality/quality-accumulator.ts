@@ -7,6 +7,7 @@
  * missing rate of 1). Columns the profile does not list are ignored. The state is plain JSON.
  * `update` mutates and returns the state; `merge` returns a new one and leaves its inputs alone.
  */
+import { checkWeight } from '../weight.js'
 import type { ReferenceProfile, Row } from '../profile/index.js'
 import type { Accumulator } from '../types.js'
 import {
@@ -33,10 +34,11 @@ export function qualityAccumulator(profile: ReferenceProfile): Accumulator<Quali
   const reference = (name: string) => profile.features[name] as ReferenceProfile['features'][string]
   return {
     create: () => ({ rows: 0, features: Object.fromEntries(names.map((n) => [n, emptyFeatureQuality()])) }),
-    update(state, row) {
-      state.rows++
+    update(state, row, weight = 1) {
+      if (checkWeight(weight) === 0) return state
+      state.rows += weight
       for (const name of names) {
-        addFeatureValue(state.features[name] as FeatureQualityState, reference(name), Object.hasOwn(row, name) ? row[name] : undefined)
+        addFeatureValue(state.features[name] as FeatureQualityState, reference(name), Object.hasOwn(row, name) ? row[name] : undefined, weight)
       }
       return state
     },

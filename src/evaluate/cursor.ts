@@ -1,0 +1,32 @@
+/**
+ * The evaluator's cursors, kept in ClickHouse (evaluator_cursor,
+ * schemas/clickhouse/0015_evaluator_cursor.sql) so that a restarted or newly elected evaluator
+ * carries on where the last one stopped. Each is a time up to which work is done; the maximum
+ * written wins, so a cursor never moves back.
+ *   window_marks: the newest mark whose window has been evaluated (./due.ts)
+ *   orphan_sweep: the cutoff up to which stored labels have been swept for orphans (./orphans.ts)
+ */
+import type { Store } from '../store/clickhouse.js'
+import { withDatabase } from '../store/query.js'
+import { clickhouseDateTime64 } from '../store/rows.js'
+
+export type CursorName = 'window_marks' | 'orphan_sweep'
+
+/** How far before a cursor rows are read again: inserts that commit late (a row is stamped by the server as it is parsed), replicas' clocks. */
+export const CURSOR_OVERLAP_MS = 5 * 60_000
+
+/** The cursor's time in ms; 0 when it was never written. */
+export async function readCursor(store: Store, name: CursorName): Promise<number> {
+  const rows = await (
+    await store.client.query({
+      query: withDatabase('SELECT toUnixTimestamp64Milli(max(marks_read_until)) AS t FROM {db}.evaluator_cursor WHERE name = {name:String}', store.database),
+      query_params: { name },
+      format: 'JSONEachRow',
+    })
+  ).json<{ t: string }>()
+  return Number(rows[0]?.t ?? 0)
+}
+
+export async function advanceCursor(store: Store, name: CursorName, ms: number): Promise<void> {
+  await store.client.insert({ table: withDatabase('{db}.evaluator_cursor', store.database), values: [{ name, marks_read_until: clickhouseDateTime64(ms) }], format: 'JSONEachRow' })
+}

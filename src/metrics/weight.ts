@@ -1,0 +1,5 @@
+/** The weight of an accumulator update (./types.ts): a finite count >= 0. Anything else is a caller's bug. */
+export function checkWeight(weight: number): number {
+  if (!Number.isFinite(weight) || weight < 0) throw new RangeError(`an update's weight must be a finite count >= 0, got ${weight}`)
+  return weight
+}
