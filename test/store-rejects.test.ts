@@ -57,7 +57,8 @@ async function readDlq(config: RuntimeConfig, topic: string, n: number): Promise
 }
 
 describe('store rejects: rows ClickHouse refuses for their content are dead-lettered, the partition goes on', () => {
-  const config = testConfig({ partitions: 3, env: { DRIFTWATCH_STUCK_PARTITION_MS: '2000', DRIFTWATCH_API_TOKENS: 'read:store-rejects-read-token-0123456789', DRIFTWATCH_HTTP_PORT: '0' } })
+  const READ = 'store-rejects-read-token-0123456789'
+  const config = testConfig({ partitions: 3, env: { DRIFTWATCH_STUCK_PARTITION_MS: '2000', DRIFTWATCH_API_TOKENS: `read:${READ}`, DRIFTWATCH_HTTP_PORT: '0' } })
   let app: App | undefined
   let readiness: Readiness | undefined
   let http: RunningHttpServer | undefined
@@ -173,6 +174,12 @@ describe('store rejects: rows ClickHouse refuses for their content are dead-lett
       }
     } finally {
       await admin.disconnect()
+    }
+    // Counted by code, as operators alert on them (docs/operations.md).
+    const exposition = await (await fetch(`${http.url}/metrics`, { headers: { authorization: `Bearer ${READ}` } })).text()
+    for (const [topic, records] of [[config.topics.predictions, predictions], [config.topics.groundTruth, labels]] as const) {
+      const line = exposition.split('\n').find((l) => l.startsWith('driftwatch_dead_letters_total{') && l.includes(`topic="${topic}"`) && l.includes('code="DW_STORE_REJECTED"'))
+      expect(Number(line?.split(' ').at(-1))).toBe(records.filter((r) => r.poison).length)
     }
     expect(app.stuckPartitions()).toEqual([])
     const res = await fetch(`${http.url}/readyz`)
