@@ -181,7 +181,7 @@ function refusedDeadLetters<K>(refused: ReadonlyMap<number, RefusedRange>, kept:
     const text =
       range.end - range.start === 1
         ? `ClickHouse refused this record's row (${codeName}): ${said}`
-        : `ClickHouse refused a range of ${range.end - range.start} rows holding this record's (${codeName}) and was not asked further after ${MAX_REFUSAL_INSERTS} sub-inserts; this record may itself be fine, replay it from the dead letters once the refused ones are fixed: ${said}`
+        : `ClickHouse refused a range of ${range.end - range.start} rows that includes this record's (${codeName}); the search for the refused rows stopped after ${MAX_REFUSAL_INSERTS} sub-inserts, so this record may be fine: replay it from the dead letters once the refused ones are fixed: ${said}`
     return { record: kept[i]!.record, error: new DriftwatchError('DW_STORE_REJECTED', text, { clickhouseCode }) }
   })
 }
