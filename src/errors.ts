@@ -12,6 +12,8 @@ export const ErrorCodes = [
   'DW_DECODE_FAILED',
   'DW_RECORD_TOO_LARGE',
   'DW_RECORD_UNPROCESSABLE',
+  // storing (a row ClickHouse refuses for its content: parse error, constraint, type, size)
+  'DW_STORE_REJECTED',
   // validation (event -> accepted event)
   'DW_VALIDATION_FAILED',
   'DW_MISSING_FIELD',

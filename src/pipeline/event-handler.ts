@@ -12,6 +12,7 @@ import type { Decoder } from '../ingest/decoder.js'
 import type { Store } from '../store/clickhouse.js'
 import { insertLines } from '../store/insert.js'
 import { LineBuffer } from '../store/lines.js'
+import { isolateRefused, MAX_REFUSAL_INSERTS, type Refusal, type RefusedRange } from '../store/refusals.js'
 import type { DeadLetterSink } from './dead-letter-sink.js'
 import { batchToken, type BatchHandler, type SourceRecord } from './source.js'
 
@@ -115,18 +116,72 @@ export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHan
     }
     const screened = deps.screen && valid.length > 0 ? await deps.screen(valid.map((v) => v.key)) : []
     const rows: (readonly [number, number])[] = []
-    const accepted: K[] = []
+    const kept: { record: SourceRecord; key: K }[] = []
     valid.forEach(({ record, row, key }, i) => {
       const problem = screened[i]
       if (problem) return void dead.push({ record, error: problem })
       rows.push(row)
-      accepted.push(key)
+      kept.push({ record, key })
     })
-    await Promise.all([
-      insertLines(deps.store, deps.table, deps.columns, out.bytesOf(rows), batchToken(batch, deps.table)),
+    const token = batchToken(batch, deps.table)
+    const [refused] = await Promise.all([
+      insertRefusing(deps, out, rows, token),
       deps.deadLetters.write(dead, batchToken(batch, 'dead_letters')),
     ])
-    if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, batchToken(batch, deps.table))
-    deps.onBatch?.({ topic: batch.topic, partition: batch.partition, accepted: rows.length, deadLettered: dead.length })
+    // Rows the store refused for their content: dead letters too, in a write of their own (its own
+    // token: the batch's dead letters above may already be durable under theirs).
+    const rejected = refusedDeadLetters(refused, kept)
+    if (rejected.length > 0) await deps.deadLetters.write(rejected, `${batchToken(batch, 'dead_letters')}/refused`)
+    const accepted = refused.size === 0 ? kept.map((k) => k.key) : kept.filter((_, i) => !refused.has(i)).map((k) => k.key)
+    if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, token)
+    deps.onBatch?.({ topic: batch.topic, partition: batch.partition, accepted: accepted.length, deadLettered: dead.length + rejected.length })
   }
+}
+
+/**
+ * Inserts the batch's rows; when the store refuses them for their content (DW_STORE_REJECTED),
+ * finds the refused rows (src/store/refusals.ts isolateRefused), stores the others and returns the
+ * refused rows' indices, each with the range it was refused in. Each sub-insert's dedup token is
+ * the batch token and the row range, so a replay after a crash tries the same ranges under the
+ * same tokens and stores nothing twice. Transient failures still reject retriable.
+ */
+async function insertRefusing(
+  deps: Pick<EventHandlerDeps<unknown, unknown>, 'store' | 'table' | 'columns'>,
+  out: LineBuffer,
+  rows: readonly (readonly [number, number])[],
+  token: string,
+): Promise<Map<number, RefusedRange>> {
+  const refusalOf = (e: unknown): Refusal | null => (isDriftwatchError(e) && e.code === 'DW_STORE_REJECTED' ? (e.context['refusal'] as Refusal) : null)
+  try {
+    await insertLines(deps.store, deps.table, deps.columns, out.bytesOf(rows), token)
+    return new Map()
+  } catch (e) {
+    const refusal = refusalOf(e)
+    if (!refusal) throw e
+    const { refused } = await isolateRefused(rows.length, refusal, async (start, end) => {
+      try {
+        await insertLines(deps.store, deps.table, deps.columns, out.bytesOf(rows.slice(start, end)), `${token}/${start}-${end}`)
+        return null
+      } catch (sub) {
+        const why = refusalOf(sub)
+        if (!why) throw sub
+        return why
+      }
+    })
+    const byRow = new Map<number, RefusedRange>()
+    for (const range of refused) for (let i = range.start; i < range.end; i++) byRow.set(i, range)
+    return byRow
+  }
+}
+
+function refusedDeadLetters<K>(refused: ReadonlyMap<number, RefusedRange>, kept: readonly { record: SourceRecord; key: K }[]): DeadLetter[] {
+  return [...refused].map(([i, range]) => {
+    const { codeName, clickhouseCode, message } = range.refusal
+    const said = message.slice(0, 1000)
+    const text =
+      range.end - range.start === 1
+        ? `ClickHouse refused this record's row (${codeName}): ${said}`
+        : `ClickHouse refused a range of ${range.end - range.start} rows that includes this record's (${codeName}); the search for the refused rows stopped after ${MAX_REFUSAL_INSERTS} sub-inserts, so this record may be fine: replay it from the dead letters once the refused ones are fixed: ${said}`
+    return { record: kept[i]!.record, error: new DriftwatchError('DW_STORE_REJECTED', text, { clickhouseCode }) }
+  })
 }
