@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { EvaluateHistoryResult } from './evaluate-history.js'
 import type { JoinMemoryResult } from './join-memory.js'
 import type { MicroResult } from './micro.js'
 import type { ReadApiResult } from './read-api.js'
@@ -19,13 +20,6 @@ export const TARGETS = {
   evaluate_history_ratio: { max: 2 },
   read_api_series_p95_ms: { max: 200 },
 } as const
-
-export interface EvaluateHistoryResult {
-  readonly [key: string]: unknown
-  readonly evaluate_window_ms_small_history: number
-  readonly evaluate_window_ms_large_history: number
-  readonly ratio: number
-}
 
 export interface ReportHtmlResult {
   readonly [key: string]: unknown
@@ -129,7 +123,15 @@ export function renderResults(r: BenchResults): string {
     '## Evaluation against history',
     '',
     history
-      ? `One new window evaluated with ${history['small_predictions'] ?? 'small'} stored predictions: ${history.evaluate_window_ms_small_history} ms; with ${history['large_predictions'] ?? 'large'}: ${history.evaluate_window_ms_large_history} ms (ratio ${history.ratio}).`
+      ? [
+          `One new window of ${n(history.new_window_predictions)} predictions evaluated (the whole evaluator pass: due-window scan, partials and metrics against the previous window, orphan sweep) with ${n(history.small.storedPredictions)} and with ${n(history.large.storedPredictions)} predictions stored across ${n(history.windows)} windows, median of the passes (load average ${history.load_average} at the end):`,
+          '',
+          '| stored predictions | pass ms (median) | fastest pass ms | CPU ms | due scan ms | window ms | orphan sweep ms |',
+          '|---|---|---|---|---|---|---|',
+          ...[history.small, history.large].map((h) => `| ${n(h.storedPredictions)} | ${h.passMs.toFixed(0)} | ${h.bestPassMs.toFixed(0)} | ${h.passCpuMs.toFixed(0)} | ${h.dueScanMs.toFixed(0)} | ${h.evaluateWindowMs.toFixed(0)} | ${h.orphanSweepMs.toFixed(0)} |`),
+          '',
+          `Large / small: ${history.ratio} (wall), ${history.ratio_cpu} (CPU), ${history.ratio_best} (fastest pass).`,
+        ].join('\n')
       : 'Not measured in this run.',
     '',
     '## HTML report',

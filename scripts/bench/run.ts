@@ -15,7 +15,8 @@
  * 6. Evaluation time of one new window against small and large history (./evaluate-history.ts).
  * 7. The HTML report's extra cost over JSON on 1M rows (./report-html.ts).
  *
- *   npm run bench -- [--events 200000] [--join-memory 1000000] [--skip history,report-html,read-api]
+ *   npm run bench -- [--events 200000] [--join-memory 1000000] [--history-small 100000] [--history-large 10000000]
+ *                    [--skip history,report-html,read-api]
  *   npm run bench -- --read-api-only
  */
 import { execFileSync } from 'node:child_process'
@@ -27,6 +28,7 @@ import { startApp } from '../../src/app.js'
 import { loadRuntimeConfig } from '../../src/config/env.js'
 import { createLogger } from '../../src/observability/logger.js'
 import { queryRows } from '../../src/store/query.js'
+import { evaluateHistoryBenchmark, type EvaluateHistoryResult } from './evaluate-history.js'
 import { benchConfig, benchEnv, type JoinMemoryResult } from './join-memory.js'
 import { microBenchmarks } from './micro.js'
 import { readApiBenchmark, writeReadApiResult } from './read-api.js'
@@ -164,6 +166,11 @@ async function main() {
     readApi = await readApiBenchmark()
     writeReadApiResult(root, readApi)
   }
+  let history: EvaluateHistoryResult | null = null
+  if (!skipped.has('history')) {
+    log('evaluation against history (seeds 10M predictions in the engine: several minutes)')
+    history = await evaluateHistoryBenchmark({ small: arg('history-small', 100_000), large: arg('history-large', 10_000_000) })
+  }
   const chdbVersion = (JSON.parse(readFileSync(join(root, 'node_modules', 'chdb', 'package.json'), 'utf8')) as { version: string }).version
   const results: BenchResults = {
     measured_at: new Date().toISOString(),
@@ -183,9 +190,9 @@ async function main() {
     ...run,
     join_memory_peak_rss_mib: memory?.peakRssMb ?? null,
     join_memory: memory,
-    evaluate_window_ms_small_history: null,
-    evaluate_window_ms_large_history: null,
-    evaluate_history: null,
+    evaluate_window_ms_small_history: history?.evaluate_window_ms_small_history ?? null,
+    evaluate_window_ms_large_history: history?.evaluate_window_ms_large_history ?? null,
+    evaluate_history: history,
     report_html: null,
     read_api: readApi,
     micro,
