@@ -1,7 +1,8 @@
 /**
  * CPU time of this process by thread name, from /proc (Linux): how a run's CPU splits between
- * the JavaScript thread ("node"), libuv's pool, V8's helpers and chDB's engine threads. Names
- * ending in digits are grouped ("QueryPipelineEx#"). Empty where /proc is not there.
+ * the JavaScript thread ("node (JavaScript)"), the threads that inherit the process's name
+ * ("node": libuv's pool, where chDB's calls run, and V8's helpers) and chDB's engine threads.
+ * Names ending in digits are grouped ("QueryPipelineEx#"). Empty where /proc is not there.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 
@@ -12,7 +13,9 @@ export function threadCpuMs(): Record<string, number> {
   const out: Record<string, number> = {}
   for (const t of readdirSync('/proc/self/task')) {
     try {
-      const name = readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim().replace(/[0-9]+$/, '#')
+      const comm = readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim().replace(/[0-9]+$/, '#')
+      // libuv's pool threads (where chDB's calls run) inherit the process's name: tell the main thread apart.
+      const name = Number(t) === process.pid ? `${comm} (JavaScript)` : comm
       const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8')
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       out[name] = (out[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_S) * 1000
