@@ -25,6 +25,8 @@ import { parse } from 'csv-parse/sync'
 import { DriftwatchError } from '../errors.js'
 import { assertTextFile } from './files.js'
 import type { CellSource } from '../report/index.js'
+import { outlierCellCodes, type OutlierCounts } from '../report/outlier-counts.js'
+import type { ReferenceProfile } from '../metrics/profile/index.js'
 
 export type FileFormat = 'csv' | 'parquet'
 
@@ -114,6 +116,20 @@ function load(session: Session, path: string, table: string): CellSource {
   }
   const rowCount = Number(session.query(`SELECT count() FROM ${table}`, 'TabSeparated').trim())
   if (rowCount === 0) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no data rows`, { path })
+  const counted = new Map<string, Map<string, number>>()
+  const counts = (name: string): Map<string, number> => {
+    const known = counted.get(name)
+    if (known) return known
+    let m: Map<string, number>
+    if (!columns.includes(name)) m = new Map([['', rowCount]])
+    else {
+      const text = session.query(`SELECT ifNull(${quote(name)}, '') AS v, toUInt32(count()) FROM ${table} GROUP BY v`, 'JSONCompactColumns')
+      const [values, ns] = JSON.parse(text) as [string[], number[]]
+      m = new Map(values.map((v, i) => [v, ns[i] as number]))
+    }
+    counted.set(name, m)
+    return m
+  }
   return {
     columns,
     rowCount,
@@ -122,5 +138,56 @@ function load(session: Session, path: string, table: string): CellSource {
       const text = session.query(`SELECT ${quote(name)} FROM ${table} ORDER BY __row`, 'JSONCompactColumns')
       return (JSON.parse(text) as [(string | null)[]])[0].map((c) => c ?? '')
     },
+    counts,
+    outliers: (profile) => outlierCounts(session, table, rowCount, profile, columns, counts),
   }
+}
+
+/**
+ * Per-row outlier counts, in row order: each feature's distinct cells are judged in JS
+ * (outlierCellCodes), and the engine maps every cell of every row to its code with one hash
+ * lookup (transform) and adds them up across the features; only two small numbers per row
+ * cross back.
+ */
+function outlierCounts(
+  session: Session,
+  table: string,
+  rowCount: number,
+  profile: ReferenceProfile,
+  columns: readonly string[],
+  counts: (name: string) => ReadonlyMap<string, number>,
+): OutlierCounts {
+  const evaluated = new Uint16Array(rowCount)
+  const extreme = new Uint16Array(rowCount)
+  const params: Record<string, unknown> = {}
+  const codes = Object.keys(profile.features)
+    .filter((name) => columns.includes(name))
+    .map((name, i) => {
+      const judged = outlierCellCodes(profile, name, counts(name).keys())
+      params[`k${i}`] = judged.cells
+      params[`c${i}`] = judged.codes
+      return `transform(ifNull(${quote(name)}, ''), {k${i}:Array(String)}, {c${i}:Array(UInt8)}, toUInt8(1))`
+    })
+  if (codes.length === 0) return { evaluated, extreme }
+  const sum = (test: string) => codes.map((_, i) => `(o${i} ${test})`).join(' + ')
+  const text = session.queryBind(
+    `SELECT toUInt16(${sum('> 0')}), toUInt16(${sum('= 2')}) FROM (SELECT __row, ${codes.map((c, i) => `${c} AS o${i}`).join(', ')} FROM ${table}) ORDER BY __row`,
+    params,
+    'TabSeparated',
+  )
+  // "evaluated\textreme\n" per row, parsed without splitting a million lines into strings.
+  let row = 0
+  let value = 0
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (ch === 9) {
+      evaluated[row] = value
+      value = 0
+    } else if (ch === 10) {
+      extreme[row++] = value
+      value = 0
+    } else value = value * 10 + ch - 48
+  }
+  if (row !== rowCount) throw new Error(`outlier counts: ${row} rows read, ${rowCount} expected`)
+  return { evaluated, extreme }
 }

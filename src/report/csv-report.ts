@@ -3,15 +3,23 @@
  * the feature kinds from the reference (./csv-cells.ts), type the cells column by column into
  * tables (./table.ts), build the report (./build-report.ts). Pure: the cells come from a
  * CellSource — the CLI's chDB reader (CSV or Parquet, src/cli/report-files.ts) or csv-parse's
- * records in memory — and each column is fetched, typed and its text dropped before the next,
- * so a million rows never exist as strings all at once.
+ * records in memory.
+ *
+ * What crosses from the source, so that a million rows never exist as strings in JS:
+ * - a feature column as its value counts (distinct cell → count, a GROUP BY in the engine):
+ *   each distinct cell is typed once (parseCell) and the column is the multiset of its values
+ *   in one canonical order (expandCounts), which is all a per-feature statistic reads — drift,
+ *   the reference profile and the per-feature quality checks do not depend on the row order;
+ * - the targets and protected attributes in row order (performance and fairness pair them);
+ * - the outlier score, which reads a row across features, as per-row counts (./outlier-counts.ts).
  */
 import { DriftwatchError } from '../errors.js'
-import { type ColumnKind, type FeatureValue, inferKind } from '../metrics/profile/index.js'
+import { type ColumnKind, compareText, type FeatureValue, inferKind, type ReferenceProfile } from '../metrics/profile/index.js'
 import { buildReport } from './build-report.js'
 import { type ColumnRoles, resolveColumns } from './columns.js'
 import type { ReportConfig } from './config.js'
 import { type CellType, type CsvRecord, parseCell } from './csv-cells.js'
+import { type OutlierCounts, rowOutlierCounts } from './outlier-counts.js'
 import type { Table } from './table.js'
 import type { ReportJson } from './types.js'
 
@@ -24,11 +32,68 @@ export interface CsvTable {
 export interface CellSource {
   readonly columns: readonly string[]
   readonly rowCount: number
+  /** The column's cells in row order. */
   cells(name: string): readonly (string | undefined)[]
+  /** How often each cell occurs in the column; a missing cell (and a column the file lacks) under ''. */
+  counts(name: string): ReadonlyMap<string, number>
+  /** Per row, the outlier score's counts against the profile (its features typed by its kinds). */
+  outliers(profile: ReferenceProfile): OutlierCounts
+}
+
+/** Value counts of cells in memory ('' for a missing cell, as the engine's ifNull(cell, '')). */
+export function cellCounts(cells: readonly (string | undefined)[]): Map<string, number> {
+  const m = new Map<string, number>()
+  for (const c of cells) m.set(c ?? '', (m.get(c ?? '') ?? 0) + 1)
+  return m
 }
 
 export function csvCells(t: CsvTable): CellSource {
-  return { columns: t.columns, rowCount: t.records.length, cells: (name) => t.records.map((r) => r[name]) }
+  const cells = (name: string) => t.records.map((r) => r[name])
+  return {
+    columns: t.columns,
+    rowCount: t.records.length,
+    cells,
+    counts: (name) => cellCounts(cells(name)),
+    outliers: (profile) =>
+      rowOutlierCounts(profile, t.records.length, (n) =>
+        t.columns.includes(n) ? cells(n).map((c) => parseCell(c, profile.features[n]?.kind === 'numerical' ? 'number' : 'text')) : undefined,
+      ),
+  }
+}
+
+/** Typed values first: numbers ascending, then text, then missing; ties (1 and 1.0) by the cell's text. */
+function canonical(a: readonly [string, FeatureValue, number], b: readonly [string, FeatureValue, number]): number {
+  const rank = (v: FeatureValue) => (typeof v === 'number' ? 0 : typeof v === 'string' ? 1 : 2)
+  const [x, y] = [a[1], b[1]]
+  const r = rank(x) - rank(y)
+  if (r !== 0) return r
+  if (typeof x === 'number' && typeof y === 'number' && x !== y) return x < y ? -1 : 1
+  return compareText(a[0], b[0])
+}
+
+/**
+ * The multiset of a column's typed values from its value counts, in one canonical order (so
+ * every source gives the same array, and numbers arrive sorted for the statistics that sort).
+ */
+export function expandCounts(counts: ReadonlyMap<string, number>, type: CellType): FeatureValue[] {
+  const entries = [...counts].map(([cell, n]) => [cell, parseCell(cell, type), n] as const).sort(canonical)
+  const out: FeatureValue[] = []
+  for (const [, v, n] of entries) for (let k = 0; k < n; k++) out.push(v)
+  return out
+}
+
+/** isIdLike over value counts: some text, at least two cells, each non-missing cell once. */
+export function isIdLikeCounts(counts: ReadonlyMap<string, number>): boolean {
+  let text = false
+  let distinct = 0
+  for (const [cell, n] of counts) {
+    const v = parseCell(cell, 'number')
+    if (v === null || v === undefined) continue
+    if (n > 1) return false
+    if (typeof v === 'string') text = true
+    distinct++
+  }
+  return text && distinct >= 2
 }
 
 /**
@@ -79,14 +144,19 @@ export function reportFromCells(
       expected.filter((n) => !resolved.features.includes(n) && reference.columns.includes(n)).length +
       expected.filter((n) => current.columns.includes(n)).length,
   )
+  // Row order is kept only where rows are paired across columns (fairness pairs a protected
+  // attribute with the targets); every other feature crosses as value counts.
+  const rowOrder = new Set([...targetNames, ...resolved.protected])
   for (const f of resolved.features) {
-    const cells = reference.cells(f)
+    const cells = rowOrder.has(f) ? reference.cells(f) : undefined
+    const counts = cells ? undefined : reference.counts(f)
     progress?.column()
-    const numbers = cells.map((c) => parseCell(c, 'number'))
-    if (!config.features && !resolved.protected.includes(f) && isIdLike(cells, numbers)) idLike.push(f)
+    const numbers = cells ? cells.map((c) => parseCell(c, 'number')) : expandCounts(counts as ReadonlyMap<string, number>, 'number')
+    if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers) : isIdLikeCounts(counts as ReadonlyMap<string, number>))) idLike.push(f)
     const kind = config.features?.[f] ?? inferKind(numbers)
     kinds[f] = kind
-    refColumns.set(f, kind === 'numerical' ? numbers : cells.map((c) => parseCell(c, 'text')))
+    const text = () => (cells ? cells.map((c) => parseCell(c, 'text')) : expandCounts(counts as ReadonlyMap<string, number>, 'text'))
+    refColumns.set(f, kind === 'numerical' ? numbers : text())
   }
   const dropIds = idLike.length > 0 && idLike.length < resolved.features.length
   const roles: ColumnRoles = dropIds
@@ -104,13 +174,22 @@ export function reportFromCells(
         .map((n) => {
           const known_ = known.get(n)
           if (known_) return [n, known_] as const
-          const typed = typeColumn(source, n, types[n] ?? 'text')
+          const type = types[n] ?? 'text'
+          const typed = rowOrder.has(n) ? typeColumn(source, n, type) : expandCounts(source.counts(n), type)
           progress?.column()
           return [n, typed] as const
         }),
     ),
   })
-  return buildReport({ reference: table(reference, refColumns), current: table(current, new Map()), roles, kinds, config, notes })
+  return buildReport({
+    reference: table(reference, refColumns),
+    current: table(current, new Map()),
+    roles,
+    kinds,
+    config,
+    notes,
+    outliers: (profile) => ({ reference: reference.outliers(profile), current: current.outliers(profile) }),
+  })
 }
 
 /** The report of two CSV files parsed in memory (csv-parse records). */
