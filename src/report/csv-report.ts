@@ -14,7 +14,7 @@
  * - the outlier score, which reads a row across features, as per-row counts (./outlier-counts.ts).
  */
 import { DriftwatchError } from '../errors.js'
-import { type ColumnKind, compareText, type FeatureValue, inferKind, type ReferenceProfile } from '../metrics/profile/index.js'
+import { type ColumnKind, type FeatureValue, inferKind, type ReferenceProfile } from '../metrics/profile/index.js'
 import { buildReport } from './build-report.js'
 import { type ColumnRoles, resolveColumns } from './columns.js'
 import type { ReportConfig } from './config.js'
@@ -61,24 +61,37 @@ export function csvCells(t: CsvTable): CellSource {
   }
 }
 
-/** Typed values first: numbers ascending, then text, then missing; ties (1 and 1.0) by the cell's text. */
-function canonical(a: readonly [string, FeatureValue, number], b: readonly [string, FeatureValue, number]): number {
-  const rank = (v: FeatureValue) => (typeof v === 'number' ? 0 : typeof v === 'string' ? 1 : 2)
-  const [x, y] = [a[1], b[1]]
-  const r = rank(x) - rank(y)
-  if (r !== 0) return r
-  if (typeof x === 'number' && typeof y === 'number' && x !== y) return x < y ? -1 : 1
-  return compareText(a[0], b[0])
-}
-
 /**
- * The multiset of a column's typed values from its value counts, in one canonical order (so
- * every source gives the same array, and numbers arrive sorted for the statistics that sort).
+ * The multiset of a column's typed values from its value counts, in one canonical order, so
+ * every source gives the same array whatever order its counts come in: numbers ascending (-0
+ * before +0, a Float64Array sort), then text in code-unit order, then missing. Numbers arrive
+ * sorted for the statistics that sort.
  */
 export function expandCounts(counts: ReadonlyMap<string, number>, type: CellType): FeatureValue[] {
-  const entries = [...counts].map(([cell, n]) => [cell, parseCell(cell, type), n] as const).sort(canonical)
+  // Numbers by value (1 and 1.0 are one value; -0 apart from +0, which a Map key would merge).
+  const byNumber = new Map<number, number>()
+  let negativeZero = 0
+  let missing = 0
+  const textCounts = new Map<string, number>()
+  for (const [cell, n] of counts) {
+    const v = parseCell(cell, type)
+    if (typeof v === 'number') {
+      if (Object.is(v, -0)) negativeZero += n
+      else byNumber.set(v, (byNumber.get(v) ?? 0) + n)
+    } else if (typeof v === 'string') textCounts.set(v, n)
+    else missing += n
+  }
+  const values = Float64Array.from(byNumber.keys()).sort()
   const out: FeatureValue[] = []
-  for (const [, v, n] of entries) for (let k = 0; k < n; k++) out.push(v)
+  let zeros = negativeZero
+  for (const v of values) {
+    // -0 after the negatives, before +0 and the positives.
+    for (; zeros > 0 && v >= 0; zeros--) out.push(-0)
+    for (let i = byNumber.get(v) as number; i > 0; i--) out.push(v)
+  }
+  for (; zeros > 0; zeros--) out.push(-0)
+  for (const t of [...textCounts.keys()].sort()) for (let i = textCounts.get(t) as number; i > 0; i--) out.push(t)
+  for (let i = 0; i < missing; i++) out.push(null)
   return out
 }
 
