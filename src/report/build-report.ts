@@ -98,7 +98,6 @@ export function buildReport({ reference, current, roles, kinds, config, notes: i
     quality: qualitySection(
       profile,
       current,
-      roles.features,
       { reference: outlierSummary(counts.reference, threshold), current: outlierSummary(counts.current, threshold) },
       threshold,
     ),

@@ -62,3 +62,14 @@ export function distinctCountSorted(a: readonly number[], b: readonly number[]):
   }
   return n
 }
+
+/**
+ * readNumber's finite values, sorted ascending (-0 before +0), in one pass and one array when
+ * they come sorted (the report's value-count columns do): what numberValues, a finite filter
+ * and sortedValues give, without their copies.
+ */
+export function finiteSortedValues(xs: readonly FeatureValue[]): number[] {
+  const out: number[] = []
+  for (const v of xs) if (typeof v === 'number' && Number.isFinite(v)) out.push(v)
+  return isSorted(out) ? out : Array.from(Float64Array.from(out).sort())
+}

@@ -82,6 +82,7 @@ export function expandCounts(counts: ReadonlyMap<string, number>, type: CellType
     else missing += n
   }
   const values = Float64Array.from(byNumber.keys()).sort()
+  // Pushed, not preallocated: V8 keeps `new Array(n)` above 100k elements as a slow dictionary.
   const out: FeatureValue[] = []
   let zeros = negativeZero
   for (const v of values) {
@@ -93,6 +94,28 @@ export function expandCounts(counts: ReadonlyMap<string, number>, type: CellType
   for (const t of [...textCounts.keys()].sort()) for (let i = textCounts.get(t) as number; i > 0; i--) out.push(t)
   for (let i = 0; i < missing; i++) out.push(null)
   return out
+}
+
+/**
+ * A table's columns where the feature columns are expanded from their value counts each time
+ * they are read and not kept: the statistics read one feature at a time, so only the columns
+ * in use (and the row-ordered targets) are in memory, not a million values per feature.
+ */
+class ExpandingColumns extends Map<string, readonly FeatureValue[]> {
+  constructor(
+    rows: ReadonlyMap<string, FeatureValue[]>,
+    private readonly expand: ReadonlyMap<string, () => FeatureValue[]>,
+  ) {
+    super(rows)
+  }
+
+  override has(name: string): boolean {
+    return super.has(name) || this.expand.has(name)
+  }
+
+  override get(name: string): readonly FeatureValue[] | undefined {
+    return super.get(name) ?? this.expand.get(name)?.()
+  }
 }
 
 /** isIdLike over value counts: some text, at least two cells, each non-missing cell once. */
@@ -148,7 +171,6 @@ export function reportFromCells(
   const resolved = resolveColumns(reference.columns, current.columns, config, extraProtected)
   if (reference.rowCount === 0 || current.rowCount === 0) throw new DriftwatchError('DW_FILE_INVALID', `the ${reference.rowCount === 0 ? 'reference' : 'current'} file has no data rows`)
   const kinds: Record<string, ColumnKind> = {}
-  const refColumns = new Map<string, FeatureValue[]>()
   const idLike: string[] = []
   const targetNames = Object.values({ ...resolved.targets })
   const expected = [...new Set([...resolved.features, ...targetNames, ...resolved.protected])]
@@ -168,8 +190,6 @@ export function reportFromCells(
     if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers) : isIdLikeCounts(counts as ReadonlyMap<string, number>))) idLike.push(f)
     const kind = config.features?.[f] ?? inferKind(numbers)
     kinds[f] = kind
-    const text = () => (cells ? cells.map((c) => parseCell(c, 'text')) : expandCounts(counts as ReadonlyMap<string, number>, 'text'))
-    refColumns.set(f, kind === 'numerical' ? numbers : text())
   }
   const dropIds = idLike.length > 0 && idLike.length < resolved.features.length
   const roles: ColumnRoles = dropIds
@@ -179,24 +199,23 @@ export function reportFromCells(
   const types: Record<string, CellType> = { [roles.targets.score]: 'number' }
   for (const f of roles.features) types[f] = kinds[f] === 'numerical' ? 'number' : 'text'
   const needed = [...new Set([...roles.features, ...Object.values(roles.targets), ...roles.protected])]
-  const table = (source: CellSource, known: ReadonlyMap<string, FeatureValue[]>): Table => ({
-    rowCount: source.rowCount,
-    columns: new Map(
-      needed
-        .filter((n) => source.columns.includes(n))
-        .map((n) => {
-          const known_ = known.get(n)
-          if (known_) return [n, known_] as const
-          const type = types[n] ?? 'text'
-          const typed = rowOrder.has(n) ? typeColumn(source, n, type) : expandCounts(source.counts(n), type)
-          progress?.column()
-          return [n, typed] as const
-        }),
-    ),
-  })
+  const table = (source: CellSource): Table => {
+    const rows = new Map<string, FeatureValue[]>()
+    const expand = new Map<string, () => FeatureValue[]>()
+    for (const n of needed.filter((c) => source.columns.includes(c))) {
+      const type = types[n] ?? 'text'
+      if (rowOrder.has(n)) rows.set(n, typeColumn(source, n, type))
+      else {
+        const counts = source.counts(n)
+        expand.set(n, () => expandCounts(counts, type))
+      }
+      progress?.column()
+    }
+    return { rowCount: source.rowCount, columns: new ExpandingColumns(rows, expand) }
+  }
   return buildReport({
-    reference: table(reference, refColumns),
-    current: table(current, new Map()),
+    reference: table(reference),
+    current: table(current),
     roles,
     kinds,
     config,

@@ -41,11 +41,18 @@ function outlierJson(s: OutlierSummary): Section {
 export function qualitySection(
   profile: ReferenceProfile,
   current: Table,
-  features: readonly string[],
   outliers: { readonly reference: OutlierSummary; readonly current: OutlierSummary },
   outlierThreshold: number,
 ): Section {
-  const quality = foldRows(qualityAccumulator(profile), current, features)
+  // One feature at a time (the checks are per feature): one column in memory at once.
+  const quality = {
+    features: Object.fromEntries(
+      Object.entries(profile.features).map(([name, f]) => {
+        const one = foldRows(qualityAccumulator({ ...profile, features: { [name]: f } }), current, [name])
+        return [name, one.features[name] as FeatureQuality]
+      }),
+    ),
+  }
   return {
     features: Object.fromEntries(
       Object.entries(quality.features).map(([name, q]) => {
