@@ -1,15 +1,18 @@
 /**
  * The report's input files, read by the ClickHouse engine (chDB, in process): CSV with a header
  * row or Parquet (by the extension .parquet / .pq), parsed natively and multithreaded into a
- * table of the session, then handed to the pure report one column at a time as text cells
- * (src/report/csv-report.ts CellSource), so that the cells are typed by the very rules the
- * report documents (src/report/csv-cells.ts).
+ * table of the session, then handed to the pure report (src/report/csv-report.ts CellSource) as
+ * aggregates: a feature column as its value counts (GROUP BY the cell), the outlier score as
+ * per-row counts the engine adds up, and only the targets and protected attributes as cells in
+ * row order; the distinct cells are typed in JS by the very rules the report documents
+ * (src/report/csv-cells.ts).
  *
  * - Each report opens a private chDB session in a fresh temporary directory and removes it at
  *   the end: a chDB data directory belongs to one process, and `driftwatch start` may hold its
  *   own in another process at the same time (test/report-engine.test.ts checks both run).
  * - Memory: the load inserts in blocks of 64k rows (not ClickHouse's default of a million, a
  *   whole file's strings at once), on two threads; the table lives on disk in the session.
+ * - After a file is parsed, jemalloc's freed buffers are returned to the system (purge()).
  * - Rows keep one order for every column: each row is numbered once at load (rowNumberInAllBlocks)
  *   and every column is read ORDER BY that number.
  * - CSV cells are read as text (Nullable(String)); Parquet values are written as text by
