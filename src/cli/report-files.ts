@@ -187,7 +187,8 @@ function outlierCounts(
   if (codes.length === 0) return { evaluated, extreme }
   const sum = (test: string) => codes.map((_, i) => `(o${i} ${test})`).join(' + ')
   const text = session.queryBind(
-    `SELECT toUInt16(${sum('> 0')}), toUInt16(${sum('= 2')}) FROM (SELECT __row, ${codes.map((c, i) => `${c} AS o${i}`).join(', ')} FROM ${table}) ORDER BY __row`,
+    // Straight off the table in its key order (read in order: no sort of a million rows).
+    `WITH ${codes.map((c, i) => `${c} AS o${i}`).join(', ')} SELECT toUInt16(${sum('> 0')}), toUInt16(${sum('= 2')}) FROM ${table} ORDER BY __row`,
     params,
     'TabSeparated',
   )
