@@ -11,7 +11,9 @@
  *   the end: a chDB data directory belongs to one process, and `driftwatch start` may hold its
  *   own in another process at the same time (test/report-engine.test.ts checks both run).
  * - Memory: the load inserts in blocks of 64k rows (not ClickHouse's default of a million, a
- *   whole file's strings at once), on two threads; the table lives on disk in the session.
+ *   whole file's strings at once), on two threads; the table lives on disk in the session. The
+ *   CSV is parsed by one reader, not in parallel chunks: on 1M rows that lowered the load's peak
+ *   RSS by ~125 MiB (956 → 831) at no measurable cost in time on this 2-core machine.
  * - After a file is parsed, jemalloc's freed buffers are returned to the system (purge()).
  * - Rows keep one order for every column: each row is numbered once at load (rowNumberInAllBlocks)
  *   and every column is read ORDER BY that number.
@@ -124,7 +126,7 @@ function load(session: Session, path: string, table: string): CellSource {
     session.query(
       `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY __row AS ${select}
        SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0,
-                max_threads = 2, min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216`,
+                input_format_parallel_parsing = 0, max_threads = 2, min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216`,
     )
   } catch (e) {
     throw engineError(path, e)
