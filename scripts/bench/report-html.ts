@@ -6,7 +6,10 @@
  * no /usr/bin/time needed). The HTML page is drawn from the binned counts the JSON already
  * holds, so its extra cost should be the page itself, not a second pass over the rows.
  *
- *   npx tsx scripts/bench/report-html.ts [--current-rows 1000000] [--reference-rows 200000] [--dir D]
+ *   npx tsx scripts/bench/report-html.ts [--current-rows 1000000] [--reference-rows 200000] [--dir D] [--repeats 3]
+ *
+ * Each format runs `repeats` times, alternating json/html, and the medians are reported (one run
+ * of each differs by seconds on a shared machine, more than the HTML page costs).
  *
  * The files are generated once (seeded, no Python needed) under --dir (default
  * $TMPDIR/dw-bench-report-html) and reused while their row counts match. Run alone, it prints
@@ -30,6 +33,7 @@ export interface ReportHtmlResult {
   readonly report_html_peak_rss_mib: number
   readonly rows: { readonly current: number; readonly reference: number }
   readonly html_bytes: number
+  readonly repeats: number
   /** 1-minute load average before and after: above the core count, wall times are inflated. */
   readonly load_average: readonly [number, number]
 }
@@ -38,6 +42,8 @@ export interface ReportHtmlOptions {
   readonly currentRows?: number
   readonly referenceRows?: number
   readonly dir?: string
+  /** Runs of each format, alternating json/html; the medians are reported (default 3). */
+  readonly repeats?: number
 }
 
 /** mulberry32: a small seeded generator, so the files are the same on every machine. */
@@ -136,8 +142,16 @@ export async function reportHtmlBenchmark(options: ReportHtmlOptions = {}): Prom
   // Warm-up: the first start of the CLI compiles its modules (tsx in a source checkout), which is not the report's cost.
   await new Promise((resolve) => execFile(process.execPath, [join(ROOT, 'bin', 'driftwatch.js'), 'report', '--help'], { cwd: ROOT }, resolve))
   const before = loadavg()[0] as number
-  const json = await runReport(files, 'json', join(dir, 'report.json'))
-  const html = await runReport(files, 'html', join(dir, 'report.html'))
+  // Alternating, so a change in the machine's load falls on both formats alike; medians of each.
+  const runs = { json: [] as { seconds: number; peakRssMib: number }[], html: [] as { seconds: number; peakRssMib: number }[] }
+  const repeats = Math.max(1, options.repeats ?? 3)
+  for (let i = 0; i < repeats; i++) {
+    runs.json.push(await runReport(files, 'json', join(dir, 'report.json')))
+    runs.html.push(await runReport(files, 'html', join(dir, 'report.html')))
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+  const json = { seconds: median(runs.json.map((r) => r.seconds)), peakRssMib: median(runs.json.map((r) => r.peakRssMib)) }
+  const html = { seconds: median(runs.html.map((r) => r.seconds)), peakRssMib: median(runs.html.map((r) => r.peakRssMib)) }
   const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { dataset: { current_rows: number; reference_rows: number } }
   return {
     report_json_s: round(json.seconds),
@@ -147,6 +161,7 @@ export async function reportHtmlBenchmark(options: ReportHtmlOptions = {}): Prom
     report_html_peak_rss_mib: round(html.peakRssMib, 1),
     rows: { current: report.dataset.current_rows, reference: report.dataset.reference_rows },
     html_bytes: statSync(join(dir, 'report.html')).size,
+    repeats,
     load_average: [round(before), round(loadavg()[0] as number)],
   }
 }
@@ -161,6 +176,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     ...(number('--current-rows') === undefined ? {} : { currentRows: number('--current-rows') as number }),
     ...(number('--reference-rows') === undefined ? {} : { referenceRows: number('--reference-rows') as number }),
     ...(arg('--dir') === undefined ? {} : { dir: arg('--dir') as string }),
+    ...(number('--repeats') === undefined ? {} : { repeats: number('--repeats') as number }),
   })
   const out = JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...result }, null, 2)
   mkdirSync(join(ROOT, 'bench'), { recursive: true })
