@@ -199,7 +199,8 @@ export function reportFromCells(
   const types: Record<string, CellType> = { [roles.targets.score]: 'number' }
   for (const f of roles.features) types[f] = kinds[f] === 'numerical' ? 'number' : 'text'
   const needed = [...new Set([...roles.features, ...Object.values(roles.targets), ...roles.protected])]
-  const table = (source: CellSource): Table => {
+  // `read`: the reference's features, already read once for their kinds (and counted in progress).
+  const table = (source: CellSource, read: readonly string[]): Table => {
     const rows = new Map<string, FeatureValue[]>()
     const expand = new Map<string, () => FeatureValue[]>()
     for (const n of needed.filter((c) => source.columns.includes(c))) {
@@ -209,13 +210,13 @@ export function reportFromCells(
         const counts = source.counts(n)
         expand.set(n, () => expandCounts(counts, type))
       }
-      progress?.column()
+      if (!read.includes(n)) progress?.column()
     }
     return { rowCount: source.rowCount, columns: new ExpandingColumns(rows, expand) }
   }
   return buildReport({
-    reference: table(reference),
-    current: table(current),
+    reference: table(reference, resolved.features),
+    current: table(current, []),
     roles,
     kinds,
     config,
