@@ -84,7 +84,13 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
   const unknown = excluded.filter((c) => !sources.some((t) => t.columns.includes(c)))
   if (unknown.length > 0) throw new DriftwatchError('DW_CONFIG_INVALID', `--exclude: no column ${unknown.map((c) => `"${c}"`).join(', ')} in the input files`)
   const drop = new Set(excluded)
-  return sources.map((t) => ({ columns: t.columns.filter((c) => !drop.has(c)), rowCount: t.rowCount, cells: (name) => t.cells(name) }))
+  return sources.map((t) => ({
+    columns: t.columns.filter((c) => !drop.has(c)),
+    rowCount: t.rowCount,
+    cells: (name) => t.cells(name),
+    counts: (name) => t.counts(name),
+    outliers: (profile) => t.outliers(profile),
+  }))
 }
 
 /** Columns read, on stderr: a bar on a terminal, or lines every 10% with --progress. */

@@ -11,10 +11,11 @@
 import { own } from '../metrics/own.js'
 import { DriftwatchError } from '../errors.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
-import { type ColumnKind, readTargets, resolveTask, type TargetColumns } from '../metrics/profile/index.js'
+import { type ColumnKind, readTargets, type ReferenceProfile, resolveTask, type TargetColumns } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import type { ReportConfig } from './config.js'
 import { fairnessSection } from './fairness-section.js'
+import { type OutlierCounts, outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import { columnDrift } from './feature-drift.js'
 import { performanceSection } from './performance-section.js'
 import { qualitySection } from './quality-section.js'
@@ -30,6 +31,11 @@ export interface ReportInput {
   readonly config: Pick<ReportConfig, 'task' | 'positiveClass' | 'thresholds' | 'correction' | 'minGroupSize' | 'confidence' | 'outlierThreshold'>
   /** Notes from reading the input (columns left out...), listed first. */
   readonly notes?: readonly string[]
+  /**
+   * Per-row outlier counts against the reference profile, when the tables' feature columns are
+   * not row-aligned (the engine's value counts, ./csv-report.ts); default: from the tables' rows.
+   */
+  readonly outliers?: (profile: ReferenceProfile) => { readonly reference: OutlierCounts; readonly current: OutlierCounts }
 }
 
 function concatColumns(a: TargetColumns, b: TargetColumns): TargetColumns {
@@ -37,7 +43,9 @@ function concatColumns(a: TargetColumns, b: TargetColumns): TargetColumns {
   return { ...join('label'), ...join('prediction') }
 }
 
-export function buildReport({ reference, current, roles, kinds, config, notes: inputNotes = [] }: ReportInput): ReportJson {
+const tableOutliers = (profile: ReferenceProfile, t: Table) => rowOutlierCounts(profile, t.rowCount, (n) => t.columns.get(n))
+
+export function buildReport({ reference, current, roles, kinds, config, notes: inputNotes = [], outliers }: ReportInput): ReportJson {
   const unknown = Object.keys(config.thresholds).filter((f) => !roles.features.includes(f))
   if (unknown.length > 0) {
     throw new DriftwatchError('DW_CONFIG_INVALID', `thresholds name columns that are not features: ${unknown.join(', ')}`)
@@ -69,6 +77,8 @@ export function buildReport({ reference, current, roles, kinds, config, notes: i
   })
   const p = dataset.result.params
   const profile = tableProfile(reference, roles.features, kinds, refColumns, spec)
+  const counts = outliers ? outliers(profile) : { reference: tableOutliers(profile, reference), current: tableOutliers(profile, current) }
+  const threshold = config.outlierThreshold
   return {
     features,
     dataset: {
@@ -85,7 +95,12 @@ export function buildReport({ reference, current, roles, kinds, config, notes: i
       notes,
     ),
     fairness: fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes),
-    quality: qualitySection(profile, reference, current, roles.features, config.outlierThreshold),
+    quality: qualitySection(
+      profile,
+      current,
+      { reference: outlierSummary(counts.reference, threshold), current: outlierSummary(counts.current, threshold) },
+      threshold,
+    ),
     notes,
   }
 }

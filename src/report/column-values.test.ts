@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type FeatureValue, readCategory, readNumber } from '../metrics/profile/index.js'
-import { categoryValues, distinctCount, distinctCountSorted, numberValues, sortedValues } from './column-values.js'
+import { categoryValues, distinctCount, distinctCountSorted, finiteSortedValues, numberValues, sortedValues } from './column-values.js'
 
 const mixed: FeatureValue[] = [1.5, null, undefined, Number.NaN, Number.POSITIVE_INFINITY, -0, 'text', '', true, false, 3, Number.NEGATIVE_INFINITY]
 
@@ -12,6 +12,16 @@ describe('column values for the drift statistics', () => {
     })
     expect(numberValues(mixed)).toEqual(expected)
     expect(numberValues(mixed)).toEqual([1.5, Number.POSITIVE_INFINITY, -0, 3, Number.NEGATIVE_INFINITY])
+  })
+
+  it('finiteSortedValues: readNumber’s finite values sorted (-0 before +0), whether the input comes sorted or not', () => {
+    const oracle = (xs: FeatureValue[]) => sortedValues(numberValues(xs).filter(Number.isFinite))
+    const key = (xs: number[]) => xs.map((x) => (Object.is(x, -0) ? '-0' : x))
+    expect(key(finiteSortedValues(mixed))).toEqual(key(oracle(mixed)))
+    expect(key(finiteSortedValues(mixed))).toEqual(['-0', 1.5, 3])
+    const sorted: FeatureValue[] = [-2, -0, 0, 0, 1, 'x', null]
+    expect(key(finiteSortedValues(sorted))).toEqual([-2, '-0', 0, 0, 1])
+    expect(key(finiteSortedValues([0, -0, 2, 1]))).toEqual(['-0', 0, 1, 2])
   })
 
   it('categoryValues keeps exactly readCategory’s values', () => {

@@ -34,9 +34,19 @@ export function distinctCount(a: readonly number[], b: readonly number[]): numbe
   return n
 }
 
-/** The values sorted ascending (numerically, -0 before +0), as a plain array. */
+/** Whether xs is ascending as a Float64Array sort leaves it (numerically, -0 before +0). */
+function isSorted(xs: readonly number[]): boolean {
+  for (let i = 1; i < xs.length; i++) {
+    const a = xs[i - 1] as number
+    const b = xs[i] as number
+    if (a > b || (a === 0 && b === 0 && Object.is(a, 0) && Object.is(b, -0))) return false
+  }
+  return true
+}
+
+/** The values sorted ascending (numerically, -0 before +0), as a plain array; sorted input is only checked. */
 export function sortedValues(xs: readonly number[]): number[] {
-  return Array.from(Float64Array.from(xs).sort())
+  return isSorted(xs) ? [...xs] : Array.from(Float64Array.from(xs).sort())
 }
 
 /** distinctCount of two samples already sorted ascending: one merge pass. */
@@ -51,4 +61,15 @@ export function distinctCountSorted(a: readonly number[], b: readonly number[]):
     last = x
   }
   return n
+}
+
+/**
+ * readNumber's finite values, sorted ascending (-0 before +0), in one pass and one array when
+ * they come sorted (the report's value-count columns do): what numberValues, a finite filter
+ * and sortedValues give, without their copies.
+ */
+export function finiteSortedValues(xs: readonly FeatureValue[]): number[] {
+  const out: number[] = []
+  for (const v of xs) if (typeof v === 'number' && Number.isFinite(v)) out.push(v)
+  return isSorted(out) ? out : Array.from(Float64Array.from(out).sort())
 }

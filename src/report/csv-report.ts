@@ -3,15 +3,23 @@
  * the feature kinds from the reference (./csv-cells.ts), type the cells column by column into
  * tables (./table.ts), build the report (./build-report.ts). Pure: the cells come from a
  * CellSource — the CLI's chDB reader (CSV or Parquet, src/cli/report-files.ts) or csv-parse's
- * records in memory — and each column is fetched, typed and its text dropped before the next,
- * so a million rows never exist as strings all at once.
+ * records in memory.
+ *
+ * What crosses from the source, so that a million rows never exist as strings in JS:
+ * - a feature column as its value counts (distinct cell → count, a GROUP BY in the engine):
+ *   each distinct cell is typed once (parseCell) and the column is the multiset of its values
+ *   in one canonical order (expandCounts), which is all a per-feature statistic reads — drift,
+ *   the reference profile and the per-feature quality checks do not depend on the row order;
+ * - the targets and protected attributes in row order (performance and fairness pair them);
+ * - the outlier score, which reads a row across features, as per-row counts (./outlier-counts.ts).
  */
 import { DriftwatchError } from '../errors.js'
-import { type ColumnKind, type FeatureValue, inferKind } from '../metrics/profile/index.js'
+import { type ColumnKind, type FeatureValue, inferKind, type ReferenceProfile } from '../metrics/profile/index.js'
 import { buildReport } from './build-report.js'
 import { type ColumnRoles, resolveColumns } from './columns.js'
 import type { ReportConfig } from './config.js'
 import { type CellType, type CsvRecord, parseCell } from './csv-cells.js'
+import { type OutlierCounts, rowOutlierCounts } from './outlier-counts.js'
 import type { Table } from './table.js'
 import type { ReportJson } from './types.js'
 
@@ -24,11 +32,104 @@ export interface CsvTable {
 export interface CellSource {
   readonly columns: readonly string[]
   readonly rowCount: number
+  /** The column's cells in row order. */
   cells(name: string): readonly (string | undefined)[]
+  /** How often each cell occurs in the column; a missing cell (and a column the file lacks) under ''. */
+  counts(name: string): ReadonlyMap<string, number>
+  /** Per row, the outlier score's counts against the profile (its features typed by its kinds). */
+  outliers(profile: ReferenceProfile): OutlierCounts
+}
+
+/** Value counts of cells in memory ('' for a missing cell, as the engine's ifNull(cell, '')). */
+export function cellCounts(cells: readonly (string | undefined)[]): Map<string, number> {
+  const m = new Map<string, number>()
+  for (const c of cells) m.set(c ?? '', (m.get(c ?? '') ?? 0) + 1)
+  return m
 }
 
 export function csvCells(t: CsvTable): CellSource {
-  return { columns: t.columns, rowCount: t.records.length, cells: (name) => t.records.map((r) => r[name]) }
+  const cells = (name: string) => t.records.map((r) => r[name])
+  return {
+    columns: t.columns,
+    rowCount: t.records.length,
+    cells,
+    counts: (name) => cellCounts(cells(name)),
+    outliers: (profile) =>
+      rowOutlierCounts(profile, t.records.length, (n) =>
+        t.columns.includes(n) ? cells(n).map((c) => parseCell(c, profile.features[n]?.kind === 'numerical' ? 'number' : 'text')) : undefined,
+      ),
+  }
+}
+
+/**
+ * The multiset of a column's typed values from its value counts, in one canonical order, so
+ * every source gives the same array whatever order its counts come in: numbers ascending (-0
+ * before +0, a Float64Array sort), then text in code-unit order, then missing. Numbers arrive
+ * sorted for the statistics that sort.
+ */
+export function expandCounts(counts: ReadonlyMap<string, number>, type: CellType): FeatureValue[] {
+  // Numbers by value (1 and 1.0 are one value; -0 apart from +0, which a Map key would merge).
+  const byNumber = new Map<number, number>()
+  let negativeZero = 0
+  let missing = 0
+  const textCounts = new Map<string, number>()
+  for (const [cell, n] of counts) {
+    const v = parseCell(cell, type)
+    if (typeof v === 'number') {
+      if (Object.is(v, -0)) negativeZero += n
+      else byNumber.set(v, (byNumber.get(v) ?? 0) + n)
+    } else if (typeof v === 'string') textCounts.set(v, n)
+    else missing += n
+  }
+  const values = Float64Array.from(byNumber.keys()).sort()
+  // Pushed, not preallocated: V8 keeps `new Array(n)` above 100k elements as a slow dictionary.
+  const out: FeatureValue[] = []
+  let zeros = negativeZero
+  for (const v of values) {
+    // -0 after the negatives, before +0 and the positives.
+    for (; zeros > 0 && v >= 0; zeros--) out.push(-0)
+    for (let i = byNumber.get(v) as number; i > 0; i--) out.push(v)
+  }
+  for (; zeros > 0; zeros--) out.push(-0)
+  for (const t of [...textCounts.keys()].sort()) for (let i = textCounts.get(t) as number; i > 0; i--) out.push(t)
+  for (let i = 0; i < missing; i++) out.push(null)
+  return out
+}
+
+/**
+ * A table's columns where the feature columns are expanded from their value counts each time
+ * they are read and not kept: the statistics read one feature at a time, so only the columns
+ * in use (and the row-ordered targets) are in memory, not a million values per feature.
+ */
+class ExpandingColumns extends Map<string, readonly FeatureValue[]> {
+  constructor(
+    rows: ReadonlyMap<string, FeatureValue[]>,
+    private readonly expand: ReadonlyMap<string, () => FeatureValue[]>,
+  ) {
+    super(rows)
+  }
+
+  override has(name: string): boolean {
+    return super.has(name) || this.expand.has(name)
+  }
+
+  override get(name: string): readonly FeatureValue[] | undefined {
+    return super.get(name) ?? this.expand.get(name)?.()
+  }
+}
+
+/** isIdLike over value counts: some text, at least two cells, each non-missing cell once. */
+export function isIdLikeCounts(counts: ReadonlyMap<string, number>): boolean {
+  let text = false
+  let distinct = 0
+  for (const [cell, n] of counts) {
+    const v = parseCell(cell, 'number')
+    if (v === null || v === undefined) continue
+    if (n > 1) return false
+    if (typeof v === 'string') text = true
+    distinct++
+  }
+  return text && distinct >= 2
 }
 
 /**
@@ -70,7 +171,6 @@ export function reportFromCells(
   const resolved = resolveColumns(reference.columns, current.columns, config, extraProtected)
   if (reference.rowCount === 0 || current.rowCount === 0) throw new DriftwatchError('DW_FILE_INVALID', `the ${reference.rowCount === 0 ? 'reference' : 'current'} file has no data rows`)
   const kinds: Record<string, ColumnKind> = {}
-  const refColumns = new Map<string, FeatureValue[]>()
   const idLike: string[] = []
   const targetNames = Object.values({ ...resolved.targets })
   const expected = [...new Set([...resolved.features, ...targetNames, ...resolved.protected])]
@@ -79,14 +179,17 @@ export function reportFromCells(
       expected.filter((n) => !resolved.features.includes(n) && reference.columns.includes(n)).length +
       expected.filter((n) => current.columns.includes(n)).length,
   )
+  // Row order is kept only where rows are paired across columns (fairness pairs a protected
+  // attribute with the targets); every other feature crosses as value counts.
+  const rowOrder = new Set([...targetNames, ...resolved.protected])
   for (const f of resolved.features) {
-    const cells = reference.cells(f)
+    const cells = rowOrder.has(f) ? reference.cells(f) : undefined
+    const counts = cells ? undefined : reference.counts(f)
     progress?.column()
-    const numbers = cells.map((c) => parseCell(c, 'number'))
-    if (!config.features && !resolved.protected.includes(f) && isIdLike(cells, numbers)) idLike.push(f)
+    const numbers = cells ? cells.map((c) => parseCell(c, 'number')) : expandCounts(counts as ReadonlyMap<string, number>, 'number')
+    if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers) : isIdLikeCounts(counts as ReadonlyMap<string, number>))) idLike.push(f)
     const kind = config.features?.[f] ?? inferKind(numbers)
     kinds[f] = kind
-    refColumns.set(f, kind === 'numerical' ? numbers : cells.map((c) => parseCell(c, 'text')))
   }
   const dropIds = idLike.length > 0 && idLike.length < resolved.features.length
   const roles: ColumnRoles = dropIds
@@ -96,21 +199,30 @@ export function reportFromCells(
   const types: Record<string, CellType> = { [roles.targets.score]: 'number' }
   for (const f of roles.features) types[f] = kinds[f] === 'numerical' ? 'number' : 'text'
   const needed = [...new Set([...roles.features, ...Object.values(roles.targets), ...roles.protected])]
-  const table = (source: CellSource, known: ReadonlyMap<string, FeatureValue[]>): Table => ({
-    rowCount: source.rowCount,
-    columns: new Map(
-      needed
-        .filter((n) => source.columns.includes(n))
-        .map((n) => {
-          const known_ = known.get(n)
-          if (known_) return [n, known_] as const
-          const typed = typeColumn(source, n, types[n] ?? 'text')
-          progress?.column()
-          return [n, typed] as const
-        }),
-    ),
+  // `read`: the reference's features, already read once for their kinds (and counted in progress).
+  const table = (source: CellSource, read: readonly string[]): Table => {
+    const rows = new Map<string, FeatureValue[]>()
+    const expand = new Map<string, () => FeatureValue[]>()
+    for (const n of needed.filter((c) => source.columns.includes(c))) {
+      const type = types[n] ?? 'text'
+      if (rowOrder.has(n)) rows.set(n, typeColumn(source, n, type))
+      else {
+        const counts = source.counts(n)
+        expand.set(n, () => expandCounts(counts, type))
+      }
+      if (!read.includes(n)) progress?.column()
+    }
+    return { rowCount: source.rowCount, columns: new ExpandingColumns(rows, expand) }
+  }
+  return buildReport({
+    reference: table(reference, resolved.features),
+    current: table(current, []),
+    roles,
+    kinds,
+    config,
+    notes,
+    outliers: (profile) => ({ reference: reference.outliers(profile), current: current.outliers(profile) }),
   })
-  return buildReport({ reference: table(reference, refColumns), current: table(current, new Map()), roles, kinds, config, notes })
 }
 
 /** The report of two CSV files parsed in memory (csv-parse records). */

@@ -43,7 +43,7 @@ import type { StatResult } from '../metrics/types.js'
 import { DriftwatchError } from '../errors.js'
 import { TEST_METHODS, type ThresholdSetting } from './config.js'
 import { categoryDistribution, finiteRange, numericDistribution } from './distribution.js'
-import { categoryValues, distinctCountSorted, numberValues, sortedValues } from './column-values.js'
+import { categoryValues, distinctCountSorted, finiteSortedValues } from './column-values.js'
 import { type FeatureDriftJson, num, type TestJson } from './types.js'
 
 export const UNSEEN_LISTED = 20
@@ -102,15 +102,13 @@ function categoricalStats(reference: readonly string[], current: readonly string
   return { results, json, counts: [reference.length, current.length], choice }
 }
 
-function numericalStats(reference: readonly number[], current: readonly number[]): Stats {
-  const refFinite = reference.filter(Number.isFinite)
-  const curFinite = current.filter(Number.isFinite)
+function numericalStats(reference: readonly FeatureValue[], current: readonly FeatureValue[]): Stats {
   // Sorted once: every statistic below keeps the finite values and sorts them again, which
   // costs little on sorted input (the values, and so the results, are the same).
-  const refSorted = sortedValues(refFinite)
-  const curSorted = sortedValues(curFinite)
+  const refSorted = finiteSortedValues(reference)
+  const curSorted = finiteSortedValues(current)
   const distinct = distinctCountSorted(refSorted, curSorted)
-  const choice = selectDriftMethod('numerical', { reference: refFinite.length, current: curFinite.length }, distinct)
+  const choice = selectDriftMethod('numerical', { reference: refSorted.length, current: curSorted.length }, distinct)
   const edges = referenceBinEdges(refSorted)
   const rc = binCounts(edges, refSorted).counts
   const cc = binCounts(edges, curSorted).counts
@@ -135,15 +133,14 @@ function numericalStats(reference: readonly number[], current: readonly number[]
   }
   if (choice.treatedAs === 'categorical') {
     // Few values: compared as categories of their values too; the categorical tests decide.
-    const cat = categoricalStats(refFinite.map(String), curFinite.map(String))
+    const cat = categoricalStats(refSorted.map(String), curSorted.map(String))
     const { chi2, z, jensenshannon } = cat.results
     Object.assign(results, { chi2, ...(z ? { z } : {}), ...(choice.method === 'jensenshannon' ? { jensenshannon } : {}) })
     json = { ...json, chi2: cat.json.chi2, ...(cat.json.z ? { z: cat.json.z } : {}) }
   }
-  return { results, json, counts: [refFinite.length, curFinite.length], choice }
+  return { results, json, counts: [refSorted.length, curSorted.length], choice }
 }
 
-const numbers = numberValues
 const categories = categoryValues
 
 export function columnDrift(
@@ -154,7 +151,7 @@ export function columnDrift(
   setting?: ThresholdSetting,
 ): ColumnDrift {
   const stats =
-    kind === 'numerical' ? numericalStats(numbers(reference), numbers(current)) : categoricalStats(categories(reference), categories(current))
+    kind === 'numerical' ? numericalStats(reference, current) : categoricalStats(categories(reference), categories(current))
   const { choice } = stats
   // Method, threshold and status are decided as in the stream (src/metrics/drift/decide.ts).
   const rule = driftRule({ choice, sizes: { reference: stats.counts[0], current: stats.counts[1] }, setting }, Object.keys(stats.results))

@@ -5,7 +5,7 @@
  * summary of both files at the same threshold (the reference's own rate is the baseline the
  * current one should be read against).
  */
-import { type FeatureQuality, outlierAccumulator, type OutlierSummary, qualityAccumulator } from '../metrics/quality/index.js'
+import { type FeatureQuality, type OutlierSummary, qualityAccumulator } from '../metrics/quality/index.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
 import { foldRows, type Table } from './table.js'
 import { num, type Section } from './types.js'
@@ -33,10 +33,26 @@ function outlierJson(s: OutlierSummary): Section {
   return { scored: s.scored, outliers: s.outliers, outlier_rate: num(s.outlierRate), mean_score: num(s.meanScore), max_score: num(s.maxScore) }
 }
 
-export function qualitySection(profile: ReferenceProfile, reference: Table, current: Table, features: readonly string[], outlierThreshold: number): Section {
-  const fold = <S, R>(acc: Parameters<typeof foldRows<S, R>>[0], t: Table) => foldRows(acc, t, features)
-  const quality = fold(qualityAccumulator(profile), current)
-  const outliers = outlierAccumulator(profile, { threshold: outlierThreshold })
+/**
+ * The per-feature checks read each feature's values on their own (their order within a column
+ * does not matter); the outlier summaries, which read rows across features, come in computed
+ * (./outlier-counts.ts).
+ */
+export function qualitySection(
+  profile: ReferenceProfile,
+  current: Table,
+  outliers: { readonly reference: OutlierSummary; readonly current: OutlierSummary },
+  outlierThreshold: number,
+): Section {
+  // One feature at a time (the checks are per feature): one column in memory at once.
+  const quality = {
+    features: Object.fromEntries(
+      Object.entries(profile.features).map(([name, f]) => {
+        const one = foldRows(qualityAccumulator({ ...profile, features: { [name]: f } }), current, [name])
+        return [name, one.features[name] as FeatureQuality]
+      }),
+    ),
+  }
   return {
     features: Object.fromEntries(
       Object.entries(quality.features).map(([name, q]) => {
@@ -48,8 +64,8 @@ export function qualitySection(profile: ReferenceProfile, reference: Table, curr
     outliers: {
       definition: "share of an event's features in the reference's 1% tails",
       threshold: outlierThreshold,
-      reference: outlierJson(fold(outliers, reference)),
-      current: outlierJson(fold(outliers, current)),
+      reference: outlierJson(outliers.reference),
+      current: outlierJson(outliers.current),
     },
   }
 }

@@ -1,0 +1,95 @@
+/**
+ * The report's outlier summary from per-row counts: for each row, how many of its features
+ * were evaluated and how many of those were extreme (src/metrics/quality/outlier-score.ts).
+ * The counts come from the input source — the engine counts them in SQL over the whole table
+ * (src/cli/report-files.ts, the bounds of src/evaluate/quality-bounds.ts, as the stream's
+ * outlier query), the in-memory source with outlierScorer itself (rowOutlierCounts below) —
+ * and are summed here in row order, with the arithmetic of outlierAccumulator:
+ *
+ *   score_i = extreme_i / evaluated_i over the rows with evaluated_i > 0 (the scored ones)
+ *   outlierRate = #{score_i >= threshold} / scored,  meanScore = Σ score_i / scored,  maxScore
+ *
+ * so both sources give the same figures to the bit. Pure.
+ */
+import type { FeatureValue, ReferenceProfile, Row } from '../metrics/profile/index.js'
+import { type OutlierSummary, outlierScorer } from '../metrics/quality/index.js'
+import { parseCell } from './csv-cells.js'
+
+export interface OutlierCounts {
+  /** Per row (in file order): features evaluated. */
+  readonly evaluated: Uint16Array
+  /** Per row: features found extreme among them. */
+  readonly extreme: Uint16Array
+}
+
+/** The counts of rows given column by column (typed as the profile's kinds say). */
+export function rowOutlierCounts(profile: ReferenceProfile, rowCount: number, column: (name: string) => readonly FeatureValue[] | undefined): OutlierCounts {
+  const score = outlierScorer(profile)
+  const present = Object.keys(profile.features).flatMap((n) => {
+    const values = column(n)
+    return values === undefined ? [] : [[n, values] as const]
+  })
+  const evaluated = new Uint16Array(rowCount)
+  const extreme = new Uint16Array(rowCount)
+  const row: Record<string, FeatureValue> = {}
+  for (let i = 0; i < rowCount; i++) {
+    for (const [n, values] of present) row[n] = values[i]
+    const s = score(row as Row)
+    evaluated[i] = s.evaluated
+    extreme[i] = s.extreme
+  }
+  return { evaluated, extreme }
+}
+
+export function outlierSummary({ evaluated, extreme }: OutlierCounts, threshold: number): OutlierSummary {
+  let scored = 0
+  let outliers = 0
+  let scoreSum = 0
+  let maxScore = Number.NaN
+  for (let i = 0; i < evaluated.length; i++) {
+    const e = evaluated[i] as number
+    if (e === 0) continue
+    const s = (extreme[i] as number) / e
+    scored++
+    scoreSum += s
+    if (s >= threshold) outliers++
+    maxScore = Number.isNaN(maxScore) ? s : Math.max(maxScore, s)
+  }
+  return {
+    events: evaluated.length,
+    scored,
+    unscored: evaluated.length - scored,
+    outliers,
+    outlierRate: scored === 0 ? Number.NaN : outliers / scored,
+    meanScore: scored === 0 ? Number.NaN : scoreSum / scored,
+    maxScore,
+    threshold,
+  }
+}
+
+/** A cell's part in the outlier score of its feature: not evaluated, evaluated, or extreme. */
+export const OUTLIER_CODE = { notEvaluated: 0, evaluated: 1, extreme: 2 } as const
+
+/**
+ * The cells of one feature whose code is not `evaluated` (missing values, type violations,
+ * values in the reference's tails, unusual categories), each with its code: the engine maps
+ * every other cell to `evaluated` (src/cli/report-files.ts). Each distinct cell is typed
+ * (parseCell, by the profile's kind) and judged once by outlierScorer itself, so the engine
+ * compares no numbers of its own.
+ */
+export function outlierCellCodes(profile: ReferenceProfile, name: string, cells: Iterable<string>): { cells: string[]; codes: number[] } {
+  const feature = profile.features[name]
+  const out = { cells: [] as string[], codes: [] as number[] }
+  if (feature === undefined) return out
+  const score = outlierScorer({ ...profile, features: { [name]: feature } })
+  const type = feature.kind === 'numerical' ? 'number' : 'text'
+  for (const cell of cells) {
+    const s = score({ [name]: parseCell(cell, type) })
+    const code = s.evaluated === 0 ? OUTLIER_CODE.notEvaluated : s.extreme > 0 ? OUTLIER_CODE.extreme : OUTLIER_CODE.evaluated
+    if (code !== OUTLIER_CODE.evaluated) {
+      out.cells.push(cell)
+      out.codes.push(code)
+    }
+  }
+  return out
+}
