@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { EvaluateHistoryResult } from './evaluate-history.js'
 import type { JoinMemoryResult } from './join-memory.js'
 import type { MicroResult } from './micro.js'
+import type { ReportHtmlResult } from './report-html.js'
 import type { ReadApiResult } from './read-api.js'
 
 /** The targets of the issues that set them (#16 ingest and evaluation, #13 read API). */
@@ -20,16 +21,6 @@ export const TARGETS = {
   evaluate_history_ratio: { max: 2 },
   read_api_series_p95_ms: { max: 200 },
 } as const
-
-export interface ReportHtmlResult {
-  readonly [key: string]: unknown
-  readonly rows: number
-  readonly report_json_s: number
-  readonly report_html_s: number
-  readonly report_html_extra_s: number
-  readonly report_json_peak_rss_mib: number
-  readonly report_html_peak_rss_mib: number
-}
 
 export interface BenchResults {
   readonly measured_at: string
@@ -137,7 +128,7 @@ export function renderResults(r: BenchResults): string {
     '## HTML report',
     '',
     r.report_html
-      ? `\`driftwatch report\` on ${n(r.report_html.rows)} current rows: JSON ${r.report_html.report_json_s.toFixed(1)} s (peak RSS ${r.report_html.report_json_peak_rss_mib} MiB), HTML ${r.report_html.report_html_s.toFixed(1)} s (${r.report_html.report_html_peak_rss_mib} MiB): the HTML costs ${r.report_html.report_html_extra_s.toFixed(1)} s more.`
+      ? `\`driftwatch report\` on ${n(r.report_html.rows.current)} current and ${n(r.report_html.rows.reference)} reference rows (20 numeric and 2 categorical features, label, prediction, score), each format run ${r.report_html.repeats} times alternating in its own process, medians: JSON ${r.report_html.report_json_s.toFixed(1)} s (peak RSS ${r.report_html.report_json_peak_rss_mib} MiB), HTML ${r.report_html.report_html_s.toFixed(1)} s (${r.report_html.report_html_peak_rss_mib} MiB, a ${Math.round(r.report_html.html_bytes / 1024)} KiB page): the HTML's extra cost is ${r.report_html.report_html_extra_s.toFixed(1)} s (load average ${r.report_html.load_average.join(' → ')}).`
       : 'Not measured in this run.',
     '',
     '## Read API latency',

@@ -32,6 +32,7 @@ import { evaluateHistoryBenchmark, type EvaluateHistoryResult } from './evaluate
 import { benchConfig, benchEnv, type JoinMemoryResult } from './join-memory.js'
 import { microBenchmarks } from './micro.js'
 import { readApiBenchmark, writeReadApiResult } from './read-api.js'
+import { reportHtmlBenchmark, type ReportHtmlResult } from './report-html.js'
 import { renderResults, TARGETS, type BenchResults } from './render.js'
 import { threadCpuDelta, threadCpuMs } from './threads.js'
 
@@ -171,6 +172,11 @@ async function main() {
     log('evaluation against history (seeds 10M predictions in the engine: several minutes)')
     history = await evaluateHistoryBenchmark({ small: arg('history-small', 100_000), large: arg('history-large', 10_000_000) })
   }
+  let reportHtml: ReportHtmlResult | null = null
+  if (!skipped.has('report-html')) {
+    log('HTML report vs JSON on 1M rows (about 3 minutes)')
+    reportHtml = await reportHtmlBenchmark()
+  }
   const chdbVersion = (JSON.parse(readFileSync(join(root, 'node_modules', 'chdb', 'package.json'), 'utf8')) as { version: string }).version
   const results: BenchResults = {
     measured_at: new Date().toISOString(),
@@ -193,7 +199,7 @@ async function main() {
     evaluate_window_ms_small_history: history?.evaluate_window_ms_small_history ?? null,
     evaluate_window_ms_large_history: history?.evaluate_window_ms_large_history ?? null,
     evaluate_history: history,
-    report_html: null,
+    report_html: reportHtml,
     read_api: readApi,
     micro,
     targets: TARGETS,
