@@ -11,7 +11,7 @@ import type { MicroResult } from './micro.js'
 import type { ReportHtmlResult } from './report-html.js'
 import type { ReadApiResult } from './read-api.js'
 
-/** The targets of the issues that set them (#16 ingest and evaluation, #13 read API). */
+/** The targets the project set itself: ingest, memory, evaluation against history, read API. */
 export const TARGETS = {
   ingest_events_per_s_per_core: { min: 50_000 },
   cpu_us_per_event: { max: 20 },

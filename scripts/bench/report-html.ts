@@ -1,5 +1,5 @@
 /**
- * The HTML report's extra cost (P1 #13): `driftwatch report` on 1M current / 200k reference
+ * The HTML report's extra cost: `driftwatch report` on 1M current / 200k reference
  * rows (20 numeric + 2 categorical features, label, prediction, score), run as `--format json`
  * and as `--format html` on the same files in the same run, each in its own child process so
  * that each has its own peak RSS (the child reports process.resourceUsage().maxRSS at exit,
