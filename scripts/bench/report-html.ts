@@ -21,6 +21,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, wri
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createRng } from '../../src/demo/random.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const SEED = 13
@@ -46,21 +47,9 @@ export interface ReportHtmlOptions {
   readonly repeats?: number
 }
 
-/** mulberry32: a small seeded generator, so the files are the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** The bench's file shape (as scripts/bench/report_vs_evidently.py): drift in 4 numeric features and `region`. */
 function writeCsv(path: string, rows: number, drift: boolean, seed: number): void {
-  const u = random(seed)
+  const u = createRng(seed).next
   const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u())
   const header = [...Array.from({ length: 20 }, (_, i) => `num_${String(i).padStart(2, '0')}`), 'region', 'channel', 'label', 'prediction', 'score']
   const regions = ['north', 'south', 'east', 'west']
