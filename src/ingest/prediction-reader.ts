@@ -23,7 +23,8 @@ import type { PredictionEvent, Variant } from './schemas.js'
 import type { Privacy } from '../store/privacy.js'
 import { storedFeatureValue } from '../store/privacy.js'
 import { LineBuffer } from '../store/lines.js'
-import { tsvDateTime64, tsvEscape, tsvNumber, tsvNumberMap, tsvString, tsvStringMap } from '../store/tsv.js'
+import { predictionLineTail } from '../store/rows.js'
+import { tsvDateTime64, tsvEscape } from '../store/tsv.js'
 
 /** A prediction read on the fast path: the event for validation and the join; its line is in the buffer given. */
 export interface FastPrediction {
@@ -210,17 +211,14 @@ export class PredictionReader {
     if (input.pos !== input.buf.length) throw NOT_PLAIN
 
     const start = line.pos
+    // The time as written, unchecked: validation runs on the event next, and a line whose event
+    // it rejects is never stored.
     line.text(`${tsvEscape(prediction_id)}\t${tsvEscape(model_id)}\t${tsvEscape(model_version)}\t${tsvDateTime64(event_time)}\t{`)
     line.copy(this.num.buf, 0, this.num.pos)
     line.text('}\t{')
     line.copy(this.cat.buf, 0, this.cat.pos)
     line.text('}\t[')
     line.copy(this.missing.buf, 0, this.missing.pos)
-    const subject = subject_id === null ? '\\N' : tsvEscape(this.privacy.pseudonymize(subject_id))
-    line.text(
-      `]\t${tsvString(class_label)}\t${tsvNumber(score)}\t${tsvNumberMap(probabilities ?? {})}\t${tsvNumber(value)}\t${tsvStringMap(segments)}\t${tsvEscape(environment)}\t${variant}\t${subject}\t${tsvEscape(source.topic)}\t${source.partition}\t${source.offset}\n`,
-    )
-    const row = [start, line.pos] as const
     const event: PredictionEvent = {
       prediction_id,
       model_id,
@@ -232,6 +230,8 @@ export class PredictionReader {
       deployment: { environment, variant },
       subject_id,
     }
+    line.text(`]\t${predictionLineTail(event, source, this.privacy)}`)
+    const row = [start, line.pos] as const
     return { event, row }
   }
 

@@ -15,6 +15,11 @@ export interface Framed {
   readonly payload: Buffer
 }
 
+/** The schema id of a framed value, or null when it is not one (unframe says why). */
+export function framedSchemaId(value: Buffer | null): number | null {
+  return value !== null && value !== undefined && value.length >= HEADER_LENGTH && value[0] === MAGIC_BYTE ? value.readUInt32BE(1) : null
+}
+
 export function unframe(value: Buffer | null): Framed {
   if (value === null || value === undefined) {
     throw new DriftwatchError('DW_DECODE_NOT_AVRO', 'value is null (a tombstone); events always have a value')

@@ -13,7 +13,7 @@ import type { DeadLetterSink } from './dead-letter-sink.js'
 import { createEventHandler } from './event-handler.js'
 import type { BatchHandler, SourceRecord } from './source.js'
 import { PredictionReader, type FastPrediction } from '../ingest/prediction-reader.js'
-import { HEADER_LENGTH, MAGIC_BYTE } from '../ingest/wire-format.js'
+import { framedSchemaId, HEADER_LENGTH } from '../ingest/wire-format.js'
 import type { LineBuffer } from '../store/lines.js'
 
 export interface HandlerDeps {
@@ -35,10 +35,8 @@ export interface HandlerDeps {
 function fastPredictions(decoder: Decoder<PredictionEvent>, privacy: Privacy): (record: SourceRecord, out: LineBuffer) => FastPrediction | null {
   const reader = new PredictionReader(privacy)
   return (record, out) => {
-    const value = record.value
-    if (value === null || value.length < HEADER_LENGTH || value[0] !== MAGIC_BYTE) return null
-    const schemaId = value.readUInt32BE(1)
-    return decoder.readsNatively(schemaId) ? reader.read(value.subarray(HEADER_LENGTH), record, out) : null
+    const schemaId = framedSchemaId(record.value)
+    return schemaId !== null && decoder.readsNatively(schemaId) ? reader.read(record.value!.subarray(HEADER_LENGTH), record, out) : null
   }
 }
 

@@ -64,8 +64,20 @@ export function predictionLine(e: PredictionEvent, source: Pick<SourceRecord, 't
     else if (typeof v === 'number') num += `${num ? ',' : ''}'${tsvEscape(name)}':${String(v)}`
     else cat += `${cat ? ',' : ''}'${tsvEscape(name)}':'${tsvEscape(String(v))}'`
   }
+  return `${tsvEscape(e.prediction_id)}\t${tsvEscape(e.model_id)}\t${tsvEscape(e.model_version)}\t${storedTime(e.event_time)}\t{${num}}\t{${cat}}\t[${missing}]\t${predictionLineTail(e, source, privacy)}`
+}
+
+/**
+ * The columns after the feature maps, class_label to source_offset, and the line's end: shared
+ * by predictionLine and the fast reader (src/ingest/prediction-reader.ts).
+ */
+export function predictionLineTail(
+  e: Pick<PredictionEvent, 'prediction' | 'segments' | 'deployment' | 'subject_id'>,
+  source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>,
+  privacy: Privacy,
+): string {
   const p = e.prediction
-  return `${tsvEscape(e.prediction_id)}\t${tsvEscape(e.model_id)}\t${tsvEscape(e.model_version)}\t${storedTime(e.event_time)}\t{${num}}\t{${cat}}\t[${missing}]\t${tsvString(p.class_label)}\t${tsvNumber(p.score)}\t${tsvNumberMap(p.probabilities ?? {})}\t${tsvNumber(p.value)}\t${tsvStringMap(e.segments)}\t${tsvEscape(e.deployment.environment)}\t${tsvEscape(e.deployment.variant)}\t${e.subject_id === null ? TSV_NULL : tsvEscape(privacy.pseudonymize(e.subject_id))}\t${tsvEscape(source.topic)}\t${source.partition}\t${source.offset}\n`
+  return `${tsvString(p.class_label)}\t${tsvNumber(p.score)}\t${tsvNumberMap(p.probabilities ?? {})}\t${tsvNumber(p.value)}\t${tsvStringMap(e.segments)}\t${tsvEscape(e.deployment.environment)}\t${tsvEscape(e.deployment.variant)}\t${e.subject_id === null ? TSV_NULL : tsvEscape(privacy.pseudonymize(e.subject_id))}\t${tsvEscape(source.topic)}\t${source.partition}\t${source.offset}\n`
 }
 
 /** The columns of a stored label, in the order groundTruthLine writes them. */

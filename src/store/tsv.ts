@@ -55,13 +55,6 @@ export function tsvNumberMap(map: Readonly<Record<string, number>>): string {
   return `{${out}}`
 }
 
-/** Array(String). */
-export function tsvStringArray(values: readonly string[]): string {
-  let out = ''
-  for (const v of values) out += `${out ? ',' : ''}${quoted(v)}`
-  return `[${out}]`
-}
-
 /**
  * DateTime64(3) as Unix seconds with milliseconds. `ms` must be a whole number of milliseconds
  * at or after the epoch (validation keeps event times after 2000).
