@@ -29,7 +29,9 @@ describe('event-time watermarks', () => {
   it('a producer 20 hours ahead cannot close the current windows', async () => {
     app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false })
     const now = Date.now()
-    const normal = Array.from({ length: 300 }, (_, i) => prediction({ prediction_id: `n-${i}`, model_id: 'm', event_time: now - 3 * HOUR + i * 35_000 }))
+    // 300 events over the last three hours, the newest 36 s old, wherever the hour boundaries fall.
+    const times = Array.from({ length: 300 }, (_, i) => now - 3 * HOUR + i * 36_000)
+    const normal = times.map((t, i) => prediction({ prediction_id: `n-${i}`, model_id: 'm', event_time: t }))
     const skewed = prediction({ prediction_id: 'skewed', model_id: 'm', event_time: now + 20 * HOUR })
     await app.publisher.publishPredictions([...normal, skewed])
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === 301, { what: 'predictions stored' })
@@ -40,10 +42,12 @@ describe('event-time watermarks', () => {
     expect(watermark).toBeLessThanOrEqual(Date.now() + 5 * 60_000)
     expect(watermark).toBeGreaterThan(now - 3 * HOUR)
     const windows = await queryRows<{ ws: string; closed: number }>(app.store, "SELECT toUnixTimestamp64Milli(window_start) AS ws, closed FROM {db}.window_summary FINAL WHERE model_id = 'm' ORDER BY window_start")
-    const current = Math.floor(now / HOUR) * HOUR
-    expect(windows.filter((w) => Number(w.ws) >= current).map((w) => w.closed)).toEqual([0, 0]) // this hour's and the skewed event's
-    // Windows the real traffic has passed close as usual.
-    expect(windows.find((w) => Number(w.ws) === current - 3 * HOUR)?.closed).toBe(1)
+    // The window of the newest real event ends at least 36 s from now and stays open for 10 minutes
+    // of lateness past that; so does the skewed event's window.
+    const newest = Math.floor(times.at(-1)! / HOUR) * HOUR
+    expect(windows.filter((w) => Number(w.ws) >= newest).map((w) => w.closed)).toEqual([0, 0])
+    // Windows the real traffic has passed close as usual: the oldest one ended two hours ago.
+    expect(windows.find((w) => Number(w.ws) === Math.floor(times[0]! / HOUR) * HOUR)?.closed).toBe(1)
 
     const metrics = createMetrics({ processMetrics: false })
     const sampler = startWatermarkLagSampler({ store: app.store, metrics, logger: createLogger('silent') })
