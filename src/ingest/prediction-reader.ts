@@ -3,7 +3,8 @@
  * (src/store/rows.ts, TabSeparated), without building the event's feature map: the ingest hot
  * path. Features are most of a prediction's bytes: their names and string values are copied
  * from the Avro payload into the line as bytes, escaped on the way (src/store/tsv.ts), and their
- * numbers written as text; nothing per feature reaches the JavaScript heap.
+ * numbers as the hex digits of their 8 bytes (features_num_hex, tsv.ts); nothing per feature
+ * reaches the JavaScript heap.
  *
  * It returns the line and the event as validation and the join see it, with `features` reduced
  * to the first non-finite number (the only thing validatePrediction checks in them), so the same
@@ -24,7 +25,7 @@ import type { Privacy } from '../store/privacy.js'
 import { storedFeatureValue } from '../store/privacy.js'
 import { LineBuffer } from '../store/lines.js'
 import { predictionLineTail } from '../store/rows.js'
-import { tsvDateTime64, tsvEscape } from '../store/tsv.js'
+import { tsvDateTime64, tsvEscape, writeDoubleHex } from '../store/tsv.js'
 
 /** A prediction read on the fast path: the event for validation and the join; its line is in the buffer given. */
 export interface FastPrediction {
@@ -44,6 +45,7 @@ for (const [c, e] of [['\\', '\\'], ['\t', 't'], ['\n', 'n'], ['\r', 'r'], ['\0'
 const QUOTE = 0x27
 const COMMA = 0x2c
 const COLON = 0x3a
+const TAB = 0x09
 
 /** Thrown inside the reader for anything but the plain case; the caller falls back to avsc. */
 const NOT_PLAIN = Symbol('not plain')
@@ -86,6 +88,12 @@ class Input {
     return len
   }
 
+  /** Steps over a string; returns where its bytes start (they end at `pos`). */
+  start(): number {
+    const len = this.span()
+    return this.pos - len
+  }
+
   string(): string {
     const len = this.span()
     return this.buf.toString('utf8', this.pos - len, this.pos)
@@ -96,6 +104,13 @@ class Input {
     const x = this.buf.readDoubleLE(this.pos)
     this.pos += 8
     return x
+  }
+
+  /** Steps over a double; returns where its 8 bytes start. */
+  skipDouble(): number {
+    if (this.pos + 8 > this.buf.length) throw NOT_PLAIN
+    this.pos += 8
+    return this.pos - 8
   }
 
   boolean(): boolean {
@@ -122,37 +137,43 @@ class Input {
 }
 
 /**
- * The bytes [start, end) of `src` into `out`, escaped for TSV, between quotes. ASCII is copied
- * byte by byte; a string with other bytes goes through a JavaScript string, as avsc would read
- * it (invalid UTF-8 becomes U+FFFD on both paths). Returns a hash of the bytes (FNV-1a), to spot
- * a name seen twice.
+ * The bytes [start, end) of `src` into `out`, escaped for TSV. ASCII is copied byte by byte; a
+ * string with other bytes goes through a JavaScript string, as avsc would read it (invalid UTF-8
+ * becomes U+FFFD on both paths).
  */
-function quotedBytes(out: LineBuffer, src: Buffer, start: number, end: number): number {
-  let hash = 0x811c9dc5
+function escapedBytes(out: LineBuffer, src: Buffer, start: number, end: number): void {
   for (let i = start; i < end; i++) {
-    const b = src[i]!
-    if (b >= 0x80) {
-      out.byte(QUOTE)
-      out.text(tsvEscape(src.toString('utf8', start, end)))
-      out.byte(QUOTE)
-      for (let j = i; j < end; j++) hash = Math.imul(hash ^ src[j]!, 0x01000193)
-      return hash
-    }
-    hash = Math.imul(hash ^ b, 0x01000193)
+    if (src[i]! >= 0x80) return out.text(tsvEscape(src.toString('utf8', start, end)))
   }
-  out.byte(QUOTE)
-  out.reserve((end - start) * 2 + 1)
+  out.reserve((end - start) * 2)
+  const buf = out.buf
+  let pos = out.pos
   for (let i = start; i < end; i++) {
     const b = src[i]!
     const e = ESCAPE[b]!
     if (e) {
-      out.buf[out.pos++] = 0x5c
-      out.buf[out.pos++] = e
-    } else out.buf[out.pos++] = b
+      buf[pos++] = 0x5c
+      buf[pos++] = e
+    } else buf[pos++] = b
   }
-  out.buf[out.pos++] = QUOTE
+  out.pos = pos
+}
+
+/**
+ * The bytes [start, end) of `src` into `out` between quotes, escaped (escapedBytes). Returns a
+ * hash of the bytes (FNV-1a), to spot a name seen twice.
+ */
+function quotedBytes(out: LineBuffer, src: Buffer, start: number, end: number): number {
+  let hash = 0x811c9dc5
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ src[i]!, 0x01000193)
+  out.byte(QUOTE)
+  escapedBytes(out, src, start, end)
+  out.byte(QUOTE)
   return hash
 }
+
+/** True when the 8 little-endian bytes of a double at `at` are an infinity or a NaN (exponent all ones). */
+const nonFiniteAt = (src: Buffer, at: number): boolean => (src[at + 7]! & 0x7f) === 0x7f && (src[at + 6]! & 0xf0) === 0xf0
 
 /** True for a name an object would list before the others (an array index: digits, no leading zero). */
 function integerLike(src: Buffer, start: number, end: number): boolean {
@@ -191,12 +212,17 @@ export class PredictionReader {
   }
 
   private readPlain(input: Input, source: { readonly topic: string; readonly partition: number; readonly offset: string }, line: LineBuffer): FastPrediction | null {
-    const prediction_id = input.string()
-    const model_id = input.string()
-    const model_version = input.string()
+    const src = input.buf
+    const idStart = input.start()
+    const idEnd = input.pos
+    const modelStart = input.start()
+    const modelEnd = input.pos
+    const versionStart = input.start()
+    const versionEnd = input.pos
     const event_time = input.long()
     // avsc refuses a long a double cannot hold exactly ("potential precision loss").
     if (!(event_time >= -9007199254740990 && event_time <= 9007199254740990)) throw NOT_PLAIN
+    const model_id = src.toString('utf8', modelStart, modelEnd)
     const features = this.features(input, model_id)
     const class_label = input.branch(2) === 1 ? input.string() : null
     const score = input.branch(2) === 1 ? input.double() : null
@@ -211,18 +237,23 @@ export class PredictionReader {
     if (input.pos !== input.buf.length) throw NOT_PLAIN
 
     const start = line.pos
-    // The time as written, unchecked: validation runs on the event next, and a line whose event
-    // it rejects is never stored.
-    line.text(`${tsvEscape(prediction_id)}\t${tsvEscape(model_id)}\t${tsvEscape(model_version)}\t${tsvDateTime64(event_time)}\t{`)
+    // Ids copied from the payload; the time as written, unchecked: validation runs on the event
+    // next, and a line whose event it rejects is never stored.
+    escapedBytes(line, src, idStart, idEnd)
+    line.byte(TAB)
+    escapedBytes(line, src, modelStart, modelEnd)
+    line.byte(TAB)
+    escapedBytes(line, src, versionStart, versionEnd)
+    line.text(`\t${tsvDateTime64(event_time)}\t{`)
     line.copy(this.num.buf, 0, this.num.pos)
     line.text('}\t{')
     line.copy(this.cat.buf, 0, this.cat.pos)
     line.text('}\t[')
     line.copy(this.missing.buf, 0, this.missing.pos)
     const event: PredictionEvent = {
-      prediction_id,
+      prediction_id: src.toString('utf8', idStart, idEnd),
       model_id,
-      model_version,
+      model_version: src.toString('utf8', versionStart, versionEnd),
       event_time,
       features,
       prediction: { class_label, score, probabilities, value },
@@ -257,16 +288,19 @@ export class PredictionReader {
         let v: number | string | boolean | null = null
         let vs = 0
         let ve = 0
-        if (branch === 1) v = input.double()
-        else if (branch === 2) {
+        if (branch === 1) {
+          // The number itself is read only when something needs it: its bytes go to the line.
+          vs = input.skipDouble()
+          if (nonFiniteAt(src, vs) && nonFinite === null) {
+            nonFinite = Object.create(null) as PredictionEvent['features']
+            nonFinite[src.toString('utf8', ks, ke)] = src.readDoubleLE(vs)
+          }
+          if (stored !== null) v = src.readDoubleLE(vs)
+        } else if (branch === 2) {
           const vlen = input.span()
           vs = input.pos - vlen
           ve = input.pos
         } else if (branch === 3) v = input.boolean()
-        if (branch === 1 && !Number.isFinite(v) && nonFinite === null) {
-          nonFinite = Object.create(null) as PredictionEvent['features']
-          nonFinite[src.toString('utf8', ks, ke)] = v
-        }
         if (stored !== null) {
           // A pii feature's value is stored as the pseudonym of its text (privacy.ts).
           const key = src.toString('utf8', ks, ke)
@@ -282,8 +316,11 @@ export class PredictionReader {
         if (branch === 0) this.entry(missing, src, ks, ke)
         else if (branch === 1) {
           this.entry(num, src, ks, ke)
-          num.byte(COLON)
-          num.ascii(String(v))
+          num.reserve(19)
+          num.buf[num.pos++] = COLON
+          num.buf[num.pos++] = QUOTE
+          num.pos = writeDoubleHex(src, vs, num.buf, num.pos)
+          num.buf[num.pos++] = QUOTE
         } else {
           this.entry(cat, src, ks, ke)
           cat.byte(COLON)

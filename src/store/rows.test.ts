@@ -22,7 +22,7 @@ describe('predictionLine', () => {
     expect(line.split('\t')).toHaveLength(PREDICTION_COLUMNS.length)
     expect(columns(line)).toEqual({
       prediction_id: 'p1', model_id: 'loan', model_version: 'v1', event_time: String(Date.UTC(2026, 10, 1, 12, 0, 0) / 1000) + '.005',
-      features_num: "{'income':52000}", features_cat: `{'zip_code':'${pseudonymize('75011')}','employment':'salaried','flag':'true'}`, features_missing: "['debt']",
+      features_num_hex: "{'income':'000000000064e940'}", features_cat: `{'zip_code':'${pseudonymize('75011')}','employment':'salaried','flag':'true'}`, features_missing: "['debt']",
       class_label: 'approve', score: '0.8', probabilities: '{}', value: '\\N', segments: "{'group':'B'}", environment: 'production', variant: 'champion',
       subject_id: pseudonymize('person-9'), source_topic: 't', source_partition: '2', source_offset: '7',
     })
@@ -50,7 +50,7 @@ describe('row mapping of keys that are Object.prototype names', () => {
     const probabilities = JSON.parse('{"__proto__": 0.25}') as Record<string, number>
     const line = predictionLine({ ...event, features, segments, prediction: { ...event.prediction, probabilities } }, { topic: 't', partition: 0, offset: '1' }, privacy)
     expect(columns(line)).toMatchObject({
-      features_num: "{'__proto__':1.5}", features_cat: "{'constructor':'c'}", features_missing: "['toString']", segments: "{'__proto__':'g'}", probabilities: "{'__proto__':0.25}",
+      features_num_hex: "{'__proto__':'000000000000f83f'}", features_cat: "{'constructor':'c'}", features_missing: "['toString']", segments: "{'__proto__':'g'}", probabilities: "{'__proto__':0.25}",
     })
   })
 })

@@ -1,6 +1,6 @@
 /**
  * Event -> stored row. Features are split by type into maps, because ClickHouse has no union
- * type: numbers into features_num, strings and booleans ('true'/'false') into features_cat, nulls
+ * type: numbers into features_num (written through features_num_hex, tsv.ts), strings and booleans ('true'/'false') into features_cat, nulls
  * into features_missing. Events are written as TabSeparated lines (src/store/tsv.ts), straight
  * from the decoded event, without an intermediate row object.
  */
@@ -9,7 +9,7 @@ import { describeTime } from '../ingest/event-time.js'
 import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
 import type { SourceRecord } from '../pipeline/source.js'
 import { storedFeatureValue, type Privacy } from './privacy.js'
-import { TSV_NULL, tsvDateTime64, tsvEscape, tsvNumber, tsvNumberMap, tsvString, tsvStringMap } from './tsv.js'
+import { TSV_NULL, tsvDateTime64, tsvDoubleHex, tsvEscape, tsvNumber, tsvNumberMap, tsvString, tsvStringMap } from './tsv.js'
 
 export type { Privacy } from './privacy.js'
 
@@ -32,11 +32,11 @@ export function clickhouseDateTime64(ms: number): string {
 }
 
 /**
- * The columns of a stored prediction, in the order predictionLine writes them. `ingested_at`
- * takes its default (now64) in the engine.
+ * The columns of a stored prediction, in the order predictionLine writes them (`features_num`
+ * through `features_num_hex`, tsv.ts). `ingested_at` takes its default (now64) in the engine.
  */
 export const PREDICTION_COLUMNS = [
-  'prediction_id', 'model_id', 'model_version', 'event_time', 'features_num', 'features_cat', 'features_missing',
+  'prediction_id', 'model_id', 'model_version', 'event_time', 'features_num_hex', 'features_cat', 'features_missing',
   'class_label', 'score', 'probabilities', 'value', 'segments', 'environment', 'variant', 'subject_id',
   'source_topic', 'source_partition', 'source_offset',
 ] as const
@@ -61,7 +61,7 @@ export function predictionLine(e: PredictionEvent, source: Pick<SourceRecord, 't
   for (const name in features) {
     const v = stored(name, features[name]!)
     if (v === null) missing += `${missing ? ',' : ''}'${tsvEscape(name)}'`
-    else if (typeof v === 'number') num += `${num ? ',' : ''}'${tsvEscape(name)}':${String(v)}`
+    else if (typeof v === 'number') num += `${num ? ',' : ''}'${tsvEscape(name)}':'${tsvDoubleHex(v)}'`
     else cat += `${cat ? ',' : ''}'${tsvEscape(name)}':'${tsvEscape(String(v))}'`
   }
   return `${tsvEscape(e.prediction_id)}\t${tsvEscape(e.model_id)}\t${tsvEscape(e.model_version)}\t${storedTime(e.event_time)}\t{${num}}\t{${cat}}\t[${missing}]\t${predictionLineTail(e, source, privacy)}`

@@ -12,6 +12,11 @@
  *   to the same double (`1e+21`, `5e-324` included); callers pass finite numbers only;
  * - DateTime64(3) is written as Unix seconds with three decimals (`1700000000.123`), which the
  *   engine parses without a time zone, so no `Date` or ISO string is built per event.
+ * - numeric features go to the `features_num_hex` column (schemas/clickhouse/0016): each value
+ *   is the 16 hex digits of the double's 8 bytes in little-endian order, the order Avro writes
+ *   them, so the ingest path copies bytes where decimal text would cost a number-to-string
+ *   conversion per value; the engine reads them back with `reinterpretAsFloat64(unhex(v))`, the
+ *   same double. -0 is written as 0, as `String(-0)` would.
  * Pure: no I/O.
  */
 
@@ -63,4 +68,45 @@ export function tsvDateTime64(ms: number): string {
   const s = Math.floor(ms / 1000)
   const frac = ms - s * 1000
   return `${s}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`
+}
+
+/** Byte -> its two lowercase hex digits, as character codes (high digit << 8 | low digit). */
+const HEX_PAIRS = new Uint16Array(256)
+for (let b = 0; b < 256; b++) HEX_PAIRS[b] = ('0123456789abcdef'.charCodeAt(b >> 4) << 8) | '0123456789abcdef'.charCodeAt(b & 15)
+
+/** True when the 8 little-endian bytes at `at` are -0 (only the sign bit set). */
+function isNegativeZero(src: Uint8Array, at: number): boolean {
+  if (src[at + 7] !== 0x80) return false
+  for (let i = at; i < at + 7; i++) if (src[i] !== 0) return false
+  return true
+}
+
+/**
+ * Writes the 16 hex digits of the little-endian double at `src[at..at+8)` into `out` at `pos`;
+ * returns the position after them. -0 is written as 0.
+ */
+export function writeDoubleHex(src: Uint8Array, at: number, out: Uint8Array, pos: number): number {
+  if (isNegativeZero(src, at)) {
+    out.fill(0x30, pos, pos + 16)
+    return pos + 16
+  }
+  for (let i = at; i < at + 8; i++) {
+    const pair = HEX_PAIRS[src[i]!]!
+    out[pos++] = pair >> 8
+    out[pos++] = pair & 0xff
+  }
+  return pos
+}
+
+const scratch = new Float64Array(1)
+const scratchBytes = new Uint8Array(scratch.buffer)
+const hexOut = new Uint8Array(16)
+const decoder = new TextDecoder()
+
+/** A JavaScript number as the 16 hex digits of its little-endian bytes (the features_num_hex form). */
+export function tsvDoubleHex(x: number): string {
+  scratch[0] = x
+  // Float64Array stores in the platform's order; every platform Node supports is little-endian.
+  writeDoubleHex(scratchBytes, 0, hexOut, 0)
+  return decoder.decode(hexOut)
 }
