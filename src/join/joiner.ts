@@ -21,6 +21,7 @@ import { clickhouseDateTime64 } from '../store/rows.js'
 import { windowStart } from '../window/windows.js'
 import { PredictionIndex, type JoinTarget } from './prediction-index.js'
 import { lookupModelsById, lookupPredictions } from './lookup.js'
+import { coalescing } from './coalesce.js'
 import { idConflicts } from './id-conflicts.js'
 import type { DriftwatchError } from '../errors.js'
 
@@ -49,11 +50,18 @@ export interface JoinStats {
 export class Joiner {
   readonly index: PredictionIndex
 
+  /** The stored models of prediction ids; batches handled at the same time share a query (coalesce.ts). */
+  private readonly storedModels: (ids: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>
+  /** Stored predictions of labels, within the join horizon before the oldest label; shared likewise. */
+  private readonly storedPredictions: (labels: readonly LabelKey[]) => Promise<ReadonlyMap<string, JoinTarget>>
+
   constructor(
     private readonly store: Store,
     private readonly file: FileConfig,
   ) {
     this.index = new PredictionIndex(file.join.indexSize)
+    this.storedModels = coalescing((ids) => lookupModelsById(store, ids))
+    this.storedPredictions = coalescing((labels) => lookupPredictions(store, labels, file.join.horizon))
   }
 
   /**
@@ -80,7 +88,7 @@ export class Joiner {
    */
   async screenPredictions(events: readonly PredictionKey[]): Promise<(DriftwatchError | null)[]> {
     const misses = events.filter((e) => !this.index.get(e.prediction_id)).map((e) => e.prediction_id)
-    const stored = await lookupModelsById(this.store, misses)
+    const stored = misses.length > 0 ? await this.storedModels(misses) : new Map<string, readonly string[]>()
     return idConflicts(events, (id) => {
       const hit = this.index.get(id)
       return hit ? [hit.modelId] : (stored.get(id) ?? [])
@@ -105,12 +113,21 @@ export class Joiner {
       if (hit) targets.set(e.prediction_id, hit)
       else misses.push(e)
     }
-    const found = await lookupPredictions(this.store, misses, this.file.join.horizon)
-    for (const [id, target] of found) {
-      targets.set(id, target)
-      this.index.add(id, target)
+    let fromStore = 0
+    if (misses.length > 0) {
+      // The result may hold other batches' labels and reach further back: read this batch's own,
+      // within the horizon before its oldest label, as a query of its own would.
+      const found = await this.storedPredictions(misses)
+      const since = misses.reduce((t, e) => Math.min(t, e.label_time), Infinity) - this.file.join.horizon
+      for (const e of misses) {
+        const target = found.get(e.prediction_id)
+        if (!target || target.eventTimeMs < since || targets.has(e.prediction_id)) continue
+        targets.set(e.prediction_id, target)
+        this.index.add(e.prediction_id, target)
+        fromStore++
+      }
     }
     await insertRows(this.store, 'window_marks', this.marks(targets.values(), 'labels'), `marks:${token}`)
-    return { fromIndex: events.length - misses.length, fromStore: found.size, pending: misses.length - found.size }
+    return { fromIndex: events.length - misses.length, fromStore, pending: misses.length - fromStore }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Batched lookup of predictions in ClickHouse for labels the in-memory index missed: one query
- * per batch, on the bloom-filter index over prediction_id, restricted to event times within the
- * join horizon before the newest label time.
+ * per batch (or per group of batches, coalesce.ts), on the bloom-filter index over prediction_id,
+ * restricted to event times within the join horizon before the oldest label time. An id stored
+ * more than once (re-sent with another event time) gives its newest copy.
  */
 import { DriftwatchError } from '../errors.js'
 import type { GroundTruthEvent } from '../ingest/schemas.js'
@@ -20,6 +21,7 @@ export async function lookupPredictions(store: Store, labels: readonly Pick<Grou
         query: withDatabase(`SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t
                 FROM {db}.predictions
                 WHERE prediction_id IN {ids:Array(String)} AND event_time >= {since:DateTime64(3, 'UTC')}
+                ORDER BY event_time DESC
                 LIMIT 1 BY prediction_id`, store.database),
         query_params: { ids, since: clickhouseDateTime64(Math.max(0, minLabelTime - horizonMs)) },
         format: 'JSONEachRow',

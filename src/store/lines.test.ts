@@ -5,7 +5,7 @@ describe('LineBuffer', () => {
   it('grows as rows are written, keeping what was written', () => {
     const out = new LineBuffer(4)
     out.text('é-1\n')
-    out.ascii('12.5')
+    out.text('12.5')
     out.byte(0x0a)
     out.copy(Buffer.from('xyz'), 1, 3)
     expect(out.buf.toString('utf8', 0, out.pos)).toBe('é-1\n12.5\nyz')

@@ -29,12 +29,6 @@ export class LineBuffer {
     this.pos += this.buf.write(s, this.pos, 'utf8')
   }
 
-  /** A string known to be ASCII (numbers), without the UTF-8 encoder. */
-  ascii(s: string): void {
-    this.reserve(s.length)
-    this.pos += this.buf.write(s, this.pos, 'latin1')
-  }
-
   /** Bytes [start, end) of another buffer as they are. */
   copy(src: Buffer, start: number, end: number): void {
     this.reserve(end - start)
