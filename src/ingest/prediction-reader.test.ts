@@ -128,6 +128,41 @@ describe('PredictionReader', () => {
     expect(fast(payload)).toEqual(slow(payload))
   })
 
+  it('gives the avsc path’s line for each event when one reader reads a model’s events in turn, its scratch sections reused (names as before, reordered, fewer, more, named twice, integer-like)', () => {
+    const reader = new PredictionReader(privacy)
+    const rng = createRng(7)
+    const base = (i: number) => ({ ...randomEvent(rng, i), model_id: i % 7 === 0 ? 'pii-model' : 'loan' })
+    const names = ['f0', 'tab\there', 'é ü', 'zip', 'age', "it's", 'f6', 'f7']
+    const features = (order: string[]) => Object.fromEntries(order.map((n, k) => [n, k % 3 === 0 ? rng.normal(0, 10) : k % 3 === 1 ? `v${k}` : null]))
+    const twice = (event: PredictionEvent, name: string) => {
+      const first = entries.toBuffer(features(names))
+      const again = entries.toBuffer({ [name]: 'again' })
+      return withFeatureBytes(event, Buffer.concat([first.subarray(0, first.length - 1), again]))
+    }
+    const payloads: Buffer[] = []
+    for (let i = 0; i < 400; i++) {
+      const event = base(i)
+      const step = i % 8
+      if (step === 5) payloads.push(twice(event, names[i % names.length]!)) // a name of the template, named again after it
+      else {
+        const order = step === 1 ? [...names].reverse() : step === 2 ? names.slice(0, 3) : step === 3 ? [...names, 'extra'] : step === 4 ? [...names, '7'] : names
+        payloads.push(type.toBuffer({ ...event, features: features(order) }))
+      }
+    }
+    let fastPath = 0
+    for (const payload of payloads) {
+      const out = new LineBuffer(16)
+      const read = reader.read(payload, source, out)
+      const want = slow(payload)
+      if (!read) continue
+      fastPath++
+      const problem = validatePrediction(read.event, NOW, DEFAULT_LIMITS)
+      expect({ problem: problem?.message ?? null, line: problem ? null : out.buf.toString('utf8', ...read.row) }).toEqual({ problem: want.problem, line: want.line })
+    }
+    // Everything but the names given twice and the integer-like one is read on the fast path.
+    expect(fastPath).toBe(payloads.length - 100)
+  })
+
   it.each([
     ['truncated', (b: Buffer) => b.subarray(0, b.length - 3)],
     ['trailing bytes', (b: Buffer) => Buffer.concat([b, Buffer.from([0])])],
