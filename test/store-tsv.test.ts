@@ -12,6 +12,7 @@ import type { PredictionEvent } from '../src/ingest/schemas.js'
 import { createLogger } from '../src/observability/logger.js'
 import { clientInsertTsv } from '../src/store/clickhouse.js'
 import { insertLines } from '../src/store/insert.js'
+import { loadMigrations, migrate } from '../src/store/migrate.js'
 import { PREDICTION_COLUMNS, predictionLine } from '../src/store/rows.js'
 import { testConfig } from './support/config.js'
 import { queryRows } from './support/query.js'
@@ -77,8 +78,27 @@ describe('the store line format through the engine', () => {
       else await clientInsertTsv(app.store.client, app.store.database)('predictions', PREDICTION_COLUMNS, payload, `tsv-test-${path}`)
     }
     const rows = await read(path)
-    // -0 is stored as 0 (String(-0) is "0"); JSON output turns 1e21 and the extremes into numbers.
+    // -0 is stored as 0 (tsv.ts writes it so, as decimal text did); JSON output turns 1e21 and the extremes into numbers.
     const want = events.map(expected).map((r) => ({ ...r, features_num: Object.fromEntries(Object.entries(r.features_num).map(([k, v]) => [k, Object.is(v, -0) ? 0 : v])) }))
     expect(rows).toEqual(want.sort((a, b) => (a.prediction_id < b.prediction_id ? -1 : 1)))
+  })
+
+  it('a database made before numbers crossed as hex keeps its rows, and stores new ones alike (migration 0016)', async () => {
+    const store = { ...app.store, database: `${app.store.database}_upgrade` }
+    await migrate(store, loadMigrations(store.database).filter((m) => m.version < 16))
+    await app.store.client.insert({
+      table: `${store.database}.predictions`,
+      values: [{ prediction_id: 'before', model_id: 'tsv', model_version: 'v', event_time: '2026-11-01 12:00:00.000', features_num: { x: 0.1, y: -2.5e-300 }, source_topic: 'old', source_partition: 0, source_offset: 0 }],
+      format: 'JSONEachRow',
+    })
+    expect((await migrate(store)).applied).toEqual(['0016_features_num_hex'])
+    const e = { ...event(1, 'new'), prediction_id: 'after', features: { x: 0.1, y: -2.5e-300, s: 'text' } }
+    await clientInsertTsv(app.store.client, store.database)('predictions', PREDICTION_COLUMNS, Buffer.from(predictionLine(e, { topic: 'new', partition: 0, offset: '1' }, privacy)), 'upgrade')
+    const rows = await queryRows<{ prediction_id: string; features_num: Record<string, number> }>(app.store, `SELECT prediction_id, features_num FROM ${store.database}.predictions ORDER BY prediction_id`)
+    expect(rows).toEqual([
+      { prediction_id: 'after', features_num: { x: 0.1, y: -2.5e-300 } },
+      { prediction_id: 'before', features_num: { x: 0.1, y: -2.5e-300 } },
+    ])
+    await app.store.client.command({ query: `DROP DATABASE ${store.database}` })
   })
 })
