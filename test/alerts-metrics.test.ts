@@ -19,6 +19,7 @@ import { testConfig } from './support/config.js'
 import { withDatabase } from '../src/store/query.js'
 
 const DAY = 86_400_000
+const HOUR = 3_600_000
 const today = Math.floor(Date.now() / DAY)
 const day = (d: number) => clickhouseDateTime64((today - 10 + d) * DAY)
 const window = (d: number) => ({ model_id: 'm', model_version: 'v1', window_start: day(d), window_end: day(d + 1), eval_version: Date.now() })
@@ -32,6 +33,9 @@ describe('metric queries', () => {
   const points = async (yaml: string, reference = '{ previousWindows: 2 }') =>
     (await loadPoints(store, rule(yaml), fileWith(reference), Date.now())).map((p) => ({ subject: p.subject, day: p.windowStartMs / DAY - (today - 10), value: p.value, n: p.n, ...(p.details ? { details: p.details } : {}) }))
 
+  /** When the dead letters and predictions of the dlq_rate tests were stored (processing time). */
+  const storedMs = Date.now()
+
   beforeAll(async () => {
     store = openStore(config.clickhouse)
     await migrate(store)
@@ -43,7 +47,7 @@ describe('metric queries', () => {
     await insert('dataset_drift', [{ ...window(4), drift_share: 0.6, n_features: 5, n_drifted: 3, drifted_features: ['a', 'b', 'c'] }])
     await insert('detector_state', [{ model_id: 'm', model_version: 'v1', detector: 'adwin', state: '{}', drift_detected: 1, detections: [clickhouseDateTime64((today - 6) * DAY + 3_600_000)], eval_version: 1 }])
     await insertDrift(store, { day: today - 6, psi: { income: 0.35 } })
-    const now = clickhouseDateTime64(Date.now())
+    const now = clickhouseDateTime64(storedMs)
     await insert('dead_letters', Array.from({ length: 5 }, (_, i) => ({ source_topic: 'p', source_partition: 0, source_offset: i, error_code: 'DW_DECODE_NOT_AVRO', error_message: 'x', raw_key_base64: '', raw_value_base64: '', raw_value_bytes: 1, dead_lettered_at: now })))
     await insert('predictions', Array.from({ length: 95 }, (_, i) => ({ prediction_id: `p${i}`, model_id: 'm', model_version: 'v1', event_time: now, source_topic: 'p', source_partition: 0, source_offset: 10 + i, ingested_at: now })))
   })
@@ -96,9 +100,12 @@ describe('metric queries', () => {
     expect(at6(await points('    metric: fairness\n    statistic: disparate_impact_ratio\n'))).toEqual([['region', null]])
   })
 
-  it('computes the dead-letter rate per topic over the current period', async () => {
-    const [p] = await points('    metric: dlq_rate\n    period: 1h\n')
-    expect(p).toMatchObject({ subject: 'p', value: 0.05, n: 100 })
+  it('computes the dead-letter rate per topic over the period its records were stored in', async () => {
+    // Periods are aligned to the hour: the one holding the records, whether or not the clock has
+    // since moved into the next hour (an empty current period has no point).
+    const period = Math.floor(storedMs / HOUR) * HOUR
+    const ps = await loadPoints(store, rule('    metric: dlq_rate\n    period: 1h\n'), fileWith('{ previousWindows: 2 }'), Date.now())
+    expect(ps).toEqual([expect.objectContaining({ subject: 'p', value: 0.05, n: 100, windowStartMs: period, windowEndMs: period + HOUR })])
   })
 
   it('runs the Grafana-managed alert rules against the same tables, over their own time ranges', async () => {

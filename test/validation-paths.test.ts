@@ -119,7 +119,11 @@ describe('one validation rule set for Kafka, HTTP and backfill', () => {
     }
     await producer.send({ topic, messages })
     await waitFor(() => stored(table, `${prefix}ok-`), (n) => n === kafkaCases.length, { what: `valid records behind the poison ones on ${topic}` })
-    const dead = (await deadLetters(topic)).filter((d) => d.key.startsWith(`${prefix}bad-`))
+    // A batch's rows and its dead letters are written in parallel (both before its offsets are
+    // committed), so the rows may be visible first: wait for the dead letters too.
+    const bad = async () => (await deadLetters(topic)).filter((d) => d.key.startsWith(`${prefix}bad-`))
+    await waitFor(async () => (await stored(table, prefix)) + (await bad()).length, (n) => n >= messages.length, { what: `every record on ${topic} stored or dead-lettered` })
+    const dead = await bad()
     // Conservation: every record produced is stored or dead-lettered, none twice.
     expect((await stored(table, prefix)) + dead.length).toBe(messages.length)
     const byKey = new Map(dead.map((d) => [d.key, { code: d.code, path: pathOf(d.message) }]))
