@@ -24,7 +24,7 @@ export interface BinCounts {
   readonly nonFinite: number
 }
 
-export function referenceBinEdges(reference: readonly number[]): number[] {
+export function referenceBinEdges(reference: ArrayLike<number>): number[] {
   const { sorted } = finiteSorted(reference)
   const n = sorted.length
   if (n === 0) return []
@@ -41,12 +41,13 @@ export function referenceBinEdges(reference: readonly number[]): number[] {
   return edges
 }
 
-export function binCounts(edges: readonly number[], values: readonly number[]): BinCounts {
+export function binCounts(edges: readonly number[], values: ArrayLike<number>): BinCounts {
   checkEdges(edges)
   const sortedEdges = Float64Array.from(edges)
   const counts = new Array<number>(edges.length + 1).fill(0)
   let nonFinite = 0
-  for (const x of values) {
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i] as number
     if (!Number.isFinite(x)) nonFinite++
     else counts[countAtMost(sortedEdges, x)]! += 1
   }
