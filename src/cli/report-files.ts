@@ -141,9 +141,12 @@ function load(session: Session, path: string, table: string): CellSource {
     session.query(
       // StripeLog: written once, read column by column, no background merges (a MergeTree of
       // 64k-row parts merged while the report read it) and no sort key; rows stay in load order.
+      // One thread numbers the rows and inserts them, so the numbers are the order of insertion
+      // (with two, Parquet's blocks were numbered in one order and inserted in another).
       `CREATE TABLE ${table} ENGINE = StripeLog AS ${select}
        SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0,
-                input_format_parallel_parsing = 0, max_threads = 2, min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216`,
+                input_format_parallel_parsing = 0, input_format_parquet_preserve_order = 1, max_threads = 1,
+                min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216`,
     )
   } catch (e) {
     throw engineError(path, e)

@@ -160,12 +160,16 @@ export function reportFromCells(
   // Row order is kept only where rows are paired across columns (fairness pairs a protected
   // attribute with the targets); every other feature crosses as value counts.
   const rowOrder = new Set([...targetNames, ...resolved.protected])
+  // The reference's feature columns typed as numbers, kept for the table of a numerical one.
+  const referenceNumbers = new Map<string, CountedColumn>()
   for (const f of resolved.features) {
     const cells = rowOrder.has(f) ? reference.cells(f) : undefined
     const counts = cells ? undefined : reference.counts(f)
     progress?.column()
     // The kind depends on the set of values only: the distinct ones are enough.
-    const numbers = cells ? cells.map((c) => parseCell(c, 'number')) : countedColumn(counts as ReadonlyMap<string, number>, 'number').values
+    const counted = counts ? countedColumn(counts, 'number') : undefined
+    if (counted) referenceNumbers.set(f, counted)
+    const numbers = cells ? cells.map((c) => parseCell(c, 'number')) : (counted as CountedColumn).values
     if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers) : isIdLikeCounts(counts as ReadonlyMap<string, number>))) idLike.push(f)
     const kind = config.features?.[f] ?? inferKind(numbers)
     kinds[f] = kind
@@ -179,7 +183,7 @@ export function reportFromCells(
   for (const f of roles.features) types[f] = kinds[f] === 'numerical' ? 'number' : 'text'
   const needed = [...new Set([...roles.features, ...Object.values(roles.targets), ...roles.protected])]
   // `read`: the reference's features, already read once for their kinds (and counted in progress).
-  const table = (source: CellSource, read: readonly string[]): Table => {
+  const table = (source: CellSource, read: readonly string[], typed = new Map<string, CountedColumn>()): Table => {
     const rows = new Map<string, FeatureValue[]>()
     const counted = new Map<string, CountedColumn>()
     const expand = new Map<string, () => FeatureValue[]>()
@@ -187,7 +191,7 @@ export function reportFromCells(
       const type = types[n] ?? 'text'
       if (rowOrder.has(n)) rows.set(n, typeColumn(source, n, type))
       else {
-        const c = countedColumn(source.counts(n), type)
+        const c = (type === 'number' ? typed.get(n) : undefined) ?? countedColumn(source.counts(n), type)
         counted.set(n, c)
         expand.set(n, () => expandCounted(c))
       }
@@ -196,7 +200,7 @@ export function reportFromCells(
     return { rowCount: source.rowCount, columns: new ExpandingColumns(rows, expand), counted }
   }
   return buildReport({
-    reference: table(reference, resolved.features),
+    reference: table(reference, resolved.features, referenceNumbers),
     current: table(current, []),
     roles,
     kinds,
