@@ -11,7 +11,7 @@
  *   the end: a chDB data directory belongs to one process, and `driftwatch start` may hold its
  *   own in another process at the same time (test/report-engine.test.ts checks both run).
  * - Memory: the load inserts in blocks of 64k rows (not ClickHouse's default of a million, a
- *   whole file's strings at once), on two threads; the table lives on disk in the session. The
+ *   whole file's strings at once), on one thread; the table lives on disk in the session. The
  *   CSV is parsed by one reader, not in parallel chunks: on 1M rows that lowered the load's peak
  *   RSS by ~125 MiB (956 → 831) at no measurable cost in time on this 2-core machine.
  * - After a file is parsed, jemalloc's freed buffers are returned to the system (purge()).
