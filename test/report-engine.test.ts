@@ -93,6 +93,28 @@ describe('driftwatch report on the ClickHouse engine', () => {
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(expected))
   })
 
+  it('Parquet of 200k rows (decoded in parallel blocks): rows stay paired, the same report as its CSV', async () => {
+    // Rows whose label, score and group depend on the row: pairing them wrongly changes the report.
+    const rows = (n: number, shift: number) =>
+      `SELECT number % 1000 / 7 + ${shift} AS x, if(number % 5 = 0, 'a', 'b') AS g, number % 3 = 0 ? 1 : 0 AS label,
+              (number % 997) / 997 AS score FROM numbers(${n})`
+    const files: string[] = []
+    for (const [name, n, shift] of [['reference', 200_000, 0], ['current', 150_000, 3]] as const) {
+      for (const format of ['CSVWithNames', 'Parquet']) {
+        const file = join(dir, `${name}-rows.${format === 'Parquet' ? 'parquet' : 'csv'}`)
+        const write = `require('chdb').query("INSERT INTO FUNCTION file('${file}', ${format}) ${rows(n, shift).replace(/\n\s*/g, ' ')}")`
+        expect((await run('-e', [write])).stderr).toBe('')
+        files.push(file)
+      }
+    }
+    const [refCsv, refParquet, curCsv, curParquet] = files as [string, string, string, string]
+    const csv = await cli(['--reference', refCsv, '--current', curCsv, '--protected', 'g'])
+    const parquet = await cli(['--reference', refParquet, '--current', curParquet, '--protected', 'g'])
+    expect(parquet.stderr).toBe('')
+    expect(parquet.code).toBe(0)
+    expect(JSON.parse(parquet.stdout)).toEqual(JSON.parse(csv.stdout))
+  })
+
   it('the store this process holds still answers after the reports ran beside it', async () => {
     const rows = await (await store.client.query({ query: 'SELECT 41 + 1 AS x', format: 'JSONEachRow' })).json<{ x: number }>()
     expect(rows).toEqual([{ x: 42 }])

@@ -11,12 +11,13 @@
  *   the end: a chDB data directory belongs to one process, and `driftwatch start` may hold its
  *   own in another process at the same time (test/report-engine.test.ts checks both run).
  * - Memory: the load inserts in blocks of 64k rows (not ClickHouse's default of a million, a
- *   whole file's strings at once), on two threads; the table lives on disk in the session. The
+ *   whole file's strings at once), on one thread; the table lives on disk in the session. The
  *   CSV is parsed by one reader, not in parallel chunks: on 1M rows that lowered the load's peak
  *   RSS by ~125 MiB (956 → 831) at no measurable cost in time on this 2-core machine.
  * - After a file is parsed, jemalloc's freed buffers are returned to the system (purge()).
- * - Rows keep one order for every column: each row is numbered once at load (rowNumberInAllBlocks)
- *   and every column is read ORDER BY that number.
+ * - Rows keep one order for every column: each row is numbered once at load (rowNumberInAllBlocks),
+ *   the table (StripeLog) is read back by one thread in load order, and every row-ordered read
+ *   checks the numbers (checkRowOrder).
  * - CSV cells are read as text (Nullable(String)); Parquet values are written as text by
  *   ClickHouse's toString (floats in their shortest round-trip form, so Number() reads back the
  *   same double; NaN as "nan", i.e. missing, as pandas writes it to CSV).
@@ -82,6 +83,20 @@ function purge(session: Session): void {
   }
 }
 
+/**
+ * Rows in the order of the file without a sort: the table is a StripeLog (below), which one
+ * thread reads back in the order it was written. A sort of a million rows by __row (ORDER BY)
+ * held every column the query reads at once: +470 MiB for the outlier query, measured. The
+ * order is still checked on every read (checkRowOrder), so a change in the engine fails loudly
+ * instead of pairing the wrong rows.
+ */
+const IN_ROW_ORDER = 'SETTINGS max_threads = 1'
+
+/** The row at `position` must be the one numbered so at load. */
+function checkRowOrder(position: number, row: number, rowCount: number): void {
+  if (row !== position || position >= rowCount) throw new Error(`report engine: rows came back out of order (row ${row} at position ${position} of ${rowCount})`)
+}
+
 /** Loads each file into a private chDB session; sources in the order of `paths`. */
 export function openEngineFiles(paths: readonly { readonly path: string; readonly what: string }[]): EngineFiles {
   for (const { path, what } of paths) {
@@ -124,9 +139,14 @@ function load(session: Session, path: string, table: string): CellSource {
   }
   try {
     session.query(
-      `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY __row AS ${select}
+      // StripeLog: written once, read column by column, no background merges (a MergeTree of
+      // 64k-row parts merged while the report read it) and no sort key; rows stay in load order.
+      // One thread numbers the rows and inserts them, so the numbers are the order of insertion
+      // (with two, Parquet's blocks were numbered in one order and inserted in another).
+      `CREATE TABLE ${table} ENGINE = StripeLog AS ${select}
        SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0,
-                input_format_parallel_parsing = 0, max_threads = 2, min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216`,
+                input_format_parallel_parsing = 0, input_format_parquet_preserve_order = 1, max_threads = 1,
+                min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216`,
     )
   } catch (e) {
     throw engineError(path, e)
@@ -153,8 +173,11 @@ function load(session: Session, path: string, table: string): CellSource {
     rowCount,
     cells: (name) => {
       if (!columns.includes(name)) return new Array<undefined>(rowCount).fill(undefined)
-      const text = session.query(`SELECT ${quote(name)} FROM ${table} ORDER BY __row`, 'JSONCompactColumns')
-      return (JSON.parse(text) as [(string | null)[]])[0].map((c) => c ?? '')
+      const text = session.query(`SELECT __row, ${quote(name)} FROM ${table} ${IN_ROW_ORDER}`, 'JSONCompactColumns')
+      const [rows, cells] = JSON.parse(text) as [number[], (string | null)[]]
+      if (rows.length !== rowCount) throw new Error(`report engine: ${rows.length} rows read, ${rowCount} loaded`)
+      rows.forEach((row, i) => checkRowOrder(i, row, rowCount))
+      return cells.map((c) => c ?? '')
     },
     counts,
     outliers: (profile) => outlierCounts(session, table, rowCount, profile, columns, counts),
@@ -189,21 +212,24 @@ function outlierCounts(
   if (codes.length === 0) return { evaluated, extreme }
   const sum = (test: string) => codes.map((_, i) => `(o${i} ${test})`).join(' + ')
   const text = session.queryBind(
-    // Straight off the table in its key order (read in order: no sort of a million rows).
-    `WITH ${codes.map((c, i) => `${c} AS o${i}`).join(', ')} SELECT toUInt16(${sum('> 0')}), toUInt16(${sum('= 2')}) FROM ${table} ORDER BY __row`,
+    `WITH ${codes.map((c, i) => `${c} AS o${i}`).join(', ')} SELECT __row, toUInt16(${sum('> 0')}), toUInt16(${sum('= 2')}) FROM ${table} ${IN_ROW_ORDER}`,
     params,
     'TabSeparated',
   )
-  // "evaluated\textreme\n" per row, parsed without splitting a million lines into strings.
+  // "row\tevaluated\textreme\n" per row, parsed without splitting a million lines into strings.
   let row = 0
+  let field = 0
   let value = 0
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i)
     if (ch === 9) {
-      evaluated[row] = value
+      if (field === 0) checkRowOrder(row, value, rowCount)
+      else evaluated[row] = value
+      field++
       value = 0
     } else if (ch === 10) {
       extreme[row++] = value
+      field = 0
       value = 0
     } else value = value * 10 + ch - 48
   }

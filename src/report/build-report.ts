@@ -19,7 +19,7 @@ import { type OutlierCounts, outlierSummary, rowOutlierCounts } from './outlier-
 import { columnDrift } from './feature-drift.js'
 import { performanceSection } from './performance-section.js'
 import { qualitySection } from './quality-section.js'
-import { columnOf, type Table, tableProfile, tableTargets } from './table.js'
+import { columnInput, type Table, tableProfile, tableTargets } from './table.js'
 import { type FeatureDriftJson, num, type ReportJson } from './types.js'
 
 export interface ReportInput {
@@ -59,7 +59,7 @@ export function buildReport({ reference, current, roles, kinds, config, notes: i
 
   const drifts = roles.features.map((name) => {
     const kind = own(kinds, name) ?? 'categorical'
-    return { name, drift: columnDrift(name, kind, columnOf(reference, name), columnOf(current, name), own(config.thresholds, name)) }
+    return { name, drift: columnDrift(name, kind, columnInput(reference, name), columnInput(current, name), own(config.thresholds, name)) }
   })
   const dataset = datasetDriftShare(
     drifts.map(({ name, drift }) => ({ feature: name, result: drift.selected, threshold: drift.threshold, status: drift.status })),

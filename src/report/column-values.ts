@@ -50,7 +50,7 @@ export function sortedValues(xs: readonly number[]): number[] {
 }
 
 /** distinctCount of two samples already sorted ascending: one merge pass. */
-export function distinctCountSorted(a: readonly number[], b: readonly number[]): number {
+export function distinctCountSorted(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let i = 0
   let j = 0
   let n = 0

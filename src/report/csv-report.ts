@@ -8,8 +8,10 @@
  * What crosses from the source, so that a million rows never exist as strings in JS:
  * - a feature column as its value counts (distinct cell → count, a GROUP BY in the engine):
  *   each distinct cell is typed once (parseCell) and the column is the multiset of its values
- *   in one canonical order (expandCounts), which is all a per-feature statistic reads — drift,
- *   the reference profile and the per-feature quality checks do not depend on the row order;
+ *   in one canonical order (./counted-column.ts), which is all a per-feature statistic reads —
+ *   drift, the reference profile and the per-feature quality checks do not depend on the row
+ *   order, and they read the counts as weights (the column is expanded only for a reader that
+ *   asks for it as an array, Table.columns);
  * - the targets and protected attributes in row order (performance and fairness pair them);
  * - the outlier score, which reads a row across features, as per-row counts (./outlier-counts.ts).
  */
@@ -21,6 +23,7 @@ import type { ReportConfig } from './config.js'
 import { type CellType, type CsvRecord, parseCell } from './csv-cells.js'
 import { type OutlierCounts, rowOutlierCounts } from './outlier-counts.js'
 import type { Table } from './table.js'
+import { type CountedColumn, countedColumn, expandCounted } from './counted-column.js'
 import type { ReportJson } from './types.js'
 
 export interface CsvTable {
@@ -64,36 +67,11 @@ export function csvCells(t: CsvTable): CellSource {
 /**
  * The multiset of a column's typed values from its value counts, in one canonical order, so
  * every source gives the same array whatever order its counts come in: numbers ascending (-0
- * before +0, a Float64Array sort), then text in code-unit order, then missing. Numbers arrive
- * sorted for the statistics that sort.
+ * before +0, a Float64Array sort), then text in code-unit order, then missing
+ * (./counted-column.ts).
  */
 export function expandCounts(counts: ReadonlyMap<string, number>, type: CellType): FeatureValue[] {
-  // Numbers by value (1 and 1.0 are one value; -0 apart from +0, which a Map key would merge).
-  const byNumber = new Map<number, number>()
-  let negativeZero = 0
-  let missing = 0
-  const textCounts = new Map<string, number>()
-  for (const [cell, n] of counts) {
-    const v = parseCell(cell, type)
-    if (typeof v === 'number') {
-      if (Object.is(v, -0)) negativeZero += n
-      else byNumber.set(v, (byNumber.get(v) ?? 0) + n)
-    } else if (typeof v === 'string') textCounts.set(v, n)
-    else missing += n
-  }
-  const values = Float64Array.from(byNumber.keys()).sort()
-  // Pushed, not preallocated: V8 keeps `new Array(n)` above 100k elements as a slow dictionary.
-  const out: FeatureValue[] = []
-  let zeros = negativeZero
-  for (const v of values) {
-    // -0 after the negatives, before +0 and the positives.
-    for (; zeros > 0 && v >= 0; zeros--) out.push(-0)
-    for (let i = byNumber.get(v) as number; i > 0; i--) out.push(v)
-  }
-  for (; zeros > 0; zeros--) out.push(-0)
-  for (const t of [...textCounts.keys()].sort()) for (let i = textCounts.get(t) as number; i > 0; i--) out.push(t)
-  for (let i = 0; i < missing; i++) out.push(null)
-  return out
+  return expandCounted(countedColumn(counts, type))
 }
 
 /**
@@ -182,11 +160,16 @@ export function reportFromCells(
   // Row order is kept only where rows are paired across columns (fairness pairs a protected
   // attribute with the targets); every other feature crosses as value counts.
   const rowOrder = new Set([...targetNames, ...resolved.protected])
+  // The reference's feature columns typed as numbers, kept for the table of a numerical one.
+  const referenceNumbers = new Map<string, CountedColumn>()
   for (const f of resolved.features) {
     const cells = rowOrder.has(f) ? reference.cells(f) : undefined
     const counts = cells ? undefined : reference.counts(f)
     progress?.column()
-    const numbers = cells ? cells.map((c) => parseCell(c, 'number')) : expandCounts(counts as ReadonlyMap<string, number>, 'number')
+    // The kind depends on the set of values only: the distinct ones are enough.
+    const counted = counts ? countedColumn(counts, 'number') : undefined
+    if (counted) referenceNumbers.set(f, counted)
+    const numbers = cells ? cells.map((c) => parseCell(c, 'number')) : (counted as CountedColumn).values
     if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers) : isIdLikeCounts(counts as ReadonlyMap<string, number>))) idLike.push(f)
     const kind = config.features?.[f] ?? inferKind(numbers)
     kinds[f] = kind
@@ -200,22 +183,24 @@ export function reportFromCells(
   for (const f of roles.features) types[f] = kinds[f] === 'numerical' ? 'number' : 'text'
   const needed = [...new Set([...roles.features, ...Object.values(roles.targets), ...roles.protected])]
   // `read`: the reference's features, already read once for their kinds (and counted in progress).
-  const table = (source: CellSource, read: readonly string[]): Table => {
+  const table = (source: CellSource, read: readonly string[], typed = new Map<string, CountedColumn>()): Table => {
     const rows = new Map<string, FeatureValue[]>()
+    const counted = new Map<string, CountedColumn>()
     const expand = new Map<string, () => FeatureValue[]>()
     for (const n of needed.filter((c) => source.columns.includes(c))) {
       const type = types[n] ?? 'text'
       if (rowOrder.has(n)) rows.set(n, typeColumn(source, n, type))
       else {
-        const counts = source.counts(n)
-        expand.set(n, () => expandCounts(counts, type))
+        const c = (type === 'number' ? typed.get(n) : undefined) ?? countedColumn(source.counts(n), type)
+        counted.set(n, c)
+        expand.set(n, () => expandCounted(c))
       }
       if (!read.includes(n)) progress?.column()
     }
-    return { rowCount: source.rowCount, columns: new ExpandingColumns(rows, expand) }
+    return { rowCount: source.rowCount, columns: new ExpandingColumns(rows, expand), counted }
   }
   return buildReport({
-    reference: table(reference, resolved.features),
+    reference: table(reference, resolved.features, referenceNumbers),
     current: table(current, []),
     roles,
     kinds,

@@ -46,11 +46,12 @@ export function categoryDistribution(
 }
 
 /** Smallest and largest finite value of two samples (±Infinity when there is none). */
-export function finiteRange(a: readonly number[], b: readonly number[]): { min: number; max: number } {
+export function finiteRange(a: ArrayLike<number>, b: ArrayLike<number>): { min: number; max: number } {
   let min = Number.POSITIVE_INFINITY
   let max = Number.NEGATIVE_INFINITY
   for (const xs of [a, b]) {
-    for (const x of xs) {
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i] as number
       if (!Number.isFinite(x)) continue
       if (x < min) min = x
       if (x > max) max = x

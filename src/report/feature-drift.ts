@@ -38,12 +38,13 @@ import {
   wasserstein,
   zTest,
 } from '../metrics/drift/index.js'
-import { compareText, type FeatureValue } from '../metrics/profile/index.js'
+import { compareText } from '../metrics/profile/index.js'
 import type { StatResult } from '../metrics/types.js'
 import { DriftwatchError } from '../errors.js'
 import { TEST_METHODS, type ThresholdSetting } from './config.js'
 import { categoryDistribution, finiteRange, numericDistribution } from './distribution.js'
 import { categoryValues, distinctCountSorted, finiteSortedValues } from './column-values.js'
+import { type ColumnInput, countedCategories, countedFiniteSorted, isCounted } from './counted-column.js'
 import { type FeatureDriftJson, num, type TestJson } from './types.js'
 
 export const UNSEEN_LISTED = 20
@@ -72,12 +73,36 @@ function countsOf(values: readonly string[]): Map<string, number> {
   return m
 }
 
-function categoricalStats(reference: readonly string[], current: readonly string[]): Stats {
-  const ref = countsOf(reference)
-  const cur = countsOf(current)
+interface Categories {
+  /** Category → count, in order of first appearance. */
+  readonly counts: Map<string, number>
+  /** Number of values. */
+  readonly n: number
+}
+
+const categoriesOf = (values: readonly string[]): Categories => ({ counts: countsOf(values), n: values.length })
+
+/** readCategory's values with their counts, from a column in row order or counted (./counted-column.ts). */
+function columnCategories(c: ColumnInput): Categories {
+  return isCounted(c) ? countedCategories(c) : categoriesOf(categoryValues(c))
+}
+
+/** A sorted sample's values as text categories, counted run by run (as countsOf of their String()). */
+function sortedCategories(sorted: Float64Array): Categories {
+  const counts = new Map<string, number>()
+  for (const x of sorted) {
+    const k = String(x)
+    counts.set(k, (counts.get(k) ?? 0) + 1)
+  }
+  return { counts, n: sorted.length }
+}
+
+function categoricalStats(reference: Categories, current: Categories): Stats {
+  const ref = reference.counts
+  const cur = current.counts
   const aligned = alignCategories(ref, cur)
   const unseen = aligned.categories.filter((_, i) => (aligned.current[i] as number) > 0 && aligned.reference[i] === 0)
-  const choice = selectDriftMethod('categorical', { reference: reference.length, current: current.length }, aligned.categories.length)
+  const choice = selectDriftMethod('categorical', { reference: reference.n, current: current.n }, aligned.categories.length)
   const results: Record<string, StatResult> = {
     chi2: chiSquare(ref, cur),
     psi: categoricalPsi(ref, cur),
@@ -99,14 +124,17 @@ function categoricalStats(reference: readonly string[], current: readonly string
     },
     distribution: categoryDistribution(ref, cur),
   }
-  return { results, json, counts: [reference.length, current.length], choice }
+  return { results, json, counts: [reference.n, current.n], choice }
 }
 
-function numericalStats(reference: readonly FeatureValue[], current: readonly FeatureValue[]): Stats {
+/** The finite numbers sorted ascending (-0 before +0), from a column in row order or counted. */
+const finiteSortedOf = (c: ColumnInput): Float64Array => (isCounted(c) ? countedFiniteSorted(c) : Float64Array.from(finiteSortedValues(c)))
+
+function numericalStats(reference: ColumnInput, current: ColumnInput): Stats {
   // Sorted once: every statistic below keeps the finite values and sorts them again, which
   // costs little on sorted input (the values, and so the results, are the same).
-  const refSorted = finiteSortedValues(reference)
-  const curSorted = finiteSortedValues(current)
+  const refSorted = finiteSortedOf(reference)
+  const curSorted = finiteSortedOf(current)
   const distinct = distinctCountSorted(refSorted, curSorted)
   const choice = selectDriftMethod('numerical', { reference: refSorted.length, current: curSorted.length }, distinct)
   const edges = referenceBinEdges(refSorted)
@@ -133,7 +161,7 @@ function numericalStats(reference: readonly FeatureValue[], current: readonly Fe
   }
   if (choice.treatedAs === 'categorical') {
     // Few values: compared as categories of their values too; the categorical tests decide.
-    const cat = categoricalStats(refSorted.map(String), curSorted.map(String))
+    const cat = categoricalStats(sortedCategories(refSorted), sortedCategories(curSorted))
     const { chi2, z, jensenshannon } = cat.results
     Object.assign(results, { chi2, ...(z ? { z } : {}), ...(choice.method === 'jensenshannon' ? { jensenshannon } : {}) })
     json = { ...json, chi2: cat.json.chi2, ...(cat.json.z ? { z: cat.json.z } : {}) }
@@ -141,17 +169,10 @@ function numericalStats(reference: readonly FeatureValue[], current: readonly Fe
   return { results, json, counts: [refSorted.length, curSorted.length], choice }
 }
 
-const categories = categoryValues
-
-export function columnDrift(
-  name: string,
-  kind: ColumnKind,
-  reference: readonly FeatureValue[],
-  current: readonly FeatureValue[],
-  setting?: ThresholdSetting,
-): ColumnDrift {
+/** `reference` and `current` in row order, or counted (./counted-column.ts): the same result. */
+export function columnDrift(name: string, kind: ColumnKind, reference: ColumnInput, current: ColumnInput, setting?: ThresholdSetting): ColumnDrift {
   const stats =
-    kind === 'numerical' ? numericalStats(reference, current) : categoricalStats(categories(reference), categories(current))
+    kind === 'numerical' ? numericalStats(reference, current) : categoricalStats(columnCategories(reference), columnCategories(current))
   const { choice } = stats
   // Method, threshold and status are decided as in the stream (src/metrics/drift/decide.ts).
   const rule = driftRule({ choice, sizes: { reference: stats.counts[0], current: stats.counts[1] }, setting }, Object.keys(stats.results))

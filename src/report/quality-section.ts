@@ -7,7 +7,7 @@
  */
 import { type FeatureQuality, type OutlierSummary, qualityAccumulator } from '../metrics/quality/index.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
-import { foldRows, type Table } from './table.js'
+import { foldColumn, type Table } from './table.js'
 import { num, type Section } from './types.js'
 
 function featureJson(q: FeatureQuality, referenceMissingRate: number): Section {
@@ -48,7 +48,7 @@ export function qualitySection(
   const quality = {
     features: Object.fromEntries(
       Object.entries(profile.features).map(([name, f]) => {
-        const one = foldRows(qualityAccumulator({ ...profile, features: { [name]: f } }), current, [name])
+        const one = foldColumn(qualityAccumulator({ ...profile, features: { [name]: f } }), current, name)
         return [name, one.features[name] as FeatureQuality]
       }),
     ),

@@ -17,11 +17,17 @@ import {
   type TargetNames,
   type TaskSpec,
 } from '../metrics/profile/index.js'
+import { type ColumnInput, type CountedColumn, isCounted } from './counted-column.js'
 
 export interface Table {
   readonly rowCount: number
   /** The file's columns, typed; a column the file lacks is absent. */
   readonly columns: ReadonlyMap<string, readonly FeatureValue[]>
+  /**
+   * Columns also held as counted values (./counted-column.ts), which the per-feature
+   * statistics read instead of the array (same results, no million-value array).
+   */
+  readonly counted?: ReadonlyMap<string, CountedColumn>
 }
 
 export const hasColumn = (t: Table, name: string) => t.columns.has(name)
@@ -29,6 +35,11 @@ export const hasColumn = (t: Table, name: string) => t.columns.has(name)
 /** The column's values; a column the file lacks reads as all undefined (missing). */
 export function columnOf(t: Table, name: string): readonly FeatureValue[] {
   return t.columns.get(name) ?? new Array<FeatureValue>(t.rowCount).fill(undefined)
+}
+
+/** The column as counted values when the table holds it so, else its values in row order. */
+export function columnInput(t: Table, name: string): ColumnInput {
+  return t.counted?.get(name) ?? columnOf(t, name)
 }
 
 /** The target columns the table has (as src/metrics/profile's targetColumns over rows). */
@@ -56,6 +67,20 @@ export function foldRows<S, R>(acc: { create(): S; update(s: S, r: Row): S; resu
   return acc.result(state)
 }
 
+/**
+ * Folds a weighted accumulator over one column: per row, or per distinct value with its count
+ * as the weight (the accumulators take counts as weights, ../metrics/types.ts).
+ */
+export function foldColumn<S, R>(acc: { create(): S; update(s: S, r: Row, weight?: number): S; result(s: S): R }, t: Table, name: string): R {
+  const counted = t.counted?.get(name)
+  if (counted === undefined) return foldRows(acc, t, [name])
+  let state = acc.create()
+  counted.values.forEach((v, i) => {
+    state = acc.update(state, { [name]: v }, counted.counts[i] as number)
+  })
+  return acc.result(state)
+}
+
 /** The reference profile of the features (src/metrics/profile's buildProfile, by column). */
 export function tableProfile(
   t: Table,
@@ -67,7 +92,12 @@ export function tableProfile(
   return {
     profileVersion: PROFILE_VERSION,
     rows: t.rowCount,
-    features: Object.fromEntries(features.map((name) => [name, featureProfile(columnOf(t, name), kinds[name])])),
+    features: Object.fromEntries(
+      features.map((name) => {
+        const c = columnInput(t, name)
+        return [name, isCounted(c) ? featureProfile(c.values, kinds[name], {}, c.counts) : featureProfile(c, kinds[name])]
+      }),
+    ),
     targets: { ...spec, performance: performanceProfile(readTargets(targets, spec)) },
   }
 }

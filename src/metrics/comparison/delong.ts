@@ -20,7 +20,7 @@
  * dropped. Reference: a numpy implementation of Sun & Xu's fast DeLong (midranks, 2014),
  * scripts/reference/comparison.py.
  */
-import type { RankGroup, ScoreHistogramState } from '../performance/index.js'
+import { type RankGroup, type ScoreHistogramState, tieGroups } from '../performance/index.js'
 import {
   DEFAULT_CONFIDENCE,
   type DifferenceOptions,
@@ -35,21 +35,18 @@ export interface AucWithVariance {
   readonly negatives: number
 }
 
-/** Tie groups of exact scores, highest first. */
+/** Tie groups of exact scores, highest first (pairs with a label not 0/1 or a score not finite dropped). */
 export function rankGroups(yTrue: readonly number[], scores: readonly number[]): RankGroup[] {
   if (yTrue.length !== scores.length) throw new RangeError(`rankGroups: arrays differ in length (${yTrue.length} vs ${scores.length})`)
-  const order = [...yTrue.keys()].filter((i) => (yTrue[i] === 0 || yTrue[i] === 1) && Number.isFinite(scores[i]))
-  order.sort((i, j) => (scores[j] as number) - (scores[i] as number))
-  const groups: { positives: number; negatives: number }[] = []
-  let last = Number.NaN
-  for (const i of order) {
-    if (scores[i] !== last) groups.push({ positives: 0, negatives: 0 })
-    const g = groups[groups.length - 1] as { positives: number; negatives: number }
-    if (yTrue[i] === 1) g.positives++
-    else g.negatives++
-    last = scores[i] as number
-  }
-  return groups
+  const positives: number[] = []
+  const negatives: number[] = []
+  yTrue.forEach((y, i) => {
+    const s = scores[i] as number
+    if (!Number.isFinite(s)) return
+    if (y === 1) positives.push(s)
+    else if (y === 0) negatives.push(s)
+  })
+  return tieGroups(Float64Array.from(positives), Float64Array.from(negatives))
 }
 
 /** The grid points of a score histogram as tie groups, highest first. */

@@ -25,7 +25,7 @@ import { finiteSorted } from './sample.js'
 /** scipy's MAX_AUTO_N: 'auto' is exact when both sizes are at most this. */
 export const KS_MAX_EXACT_N = 10000
 
-export function ks(reference: readonly number[], current: readonly number[]): StatResult {
+export function ks(reference: ArrayLike<number>, current: ArrayLike<number>): StatResult {
   const ref = finiteSorted(reference)
   const cur = finiteSorted(current)
   const n1 = ref.sorted.length

@@ -44,6 +44,16 @@ describe('reference bins edge cases', () => {
     expect(binCounts([1, 2, 3], [-1e300, 0.999, 1, 1.5, 2, 3, 1e300])).toEqual({ counts: [2, 2, 1, 2], nonFinite: 0 })
   })
 
+  it('values in any order, ascending runs and drops, land in the bins one binary search each would give', () => {
+    const edges = [-1, 0, 0.5, 2, 7]
+    const values = [-3, -1, -1, 0.2, 0.5, 9, 0.4, -0, 0, 2, 2, 1.9, 7, 7, -2, 100, Number.NaN, 3]
+    const expected = new Array<number>(edges.length + 1).fill(0)
+    for (const x of values) if (Number.isFinite(x)) expected[edges.filter((e) => e <= x).length]! += 1
+    expect(binCounts(edges, values)).toEqual({ counts: expected, nonFinite: 1 })
+    const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
+    expect(binCounts(edges, sorted).counts).toEqual(expected)
+  })
+
   it('excludes NaN and ±Infinity from the edges and counts them when binning', () => {
     expect(referenceBinEdges([1, Number.NaN, 2, Infinity, 3, -Infinity])).toEqual(referenceBinEdges([1, 2, 3]))
     expect(binCounts([1], [Number.NaN, Infinity, -Infinity, 0])).toEqual({ counts: [1, 0], nonFinite: 3 })

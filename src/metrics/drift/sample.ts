@@ -16,18 +16,18 @@ export interface FiniteSample {
 }
 
 /** Keeps the finite values, sorted ascending (a copy: the input is not touched). */
-export function finiteSorted(values: readonly number[]): FiniteSample {
+export function finiteSorted(values: ArrayLike<number>): FiniteSample {
   // Input already finite and ascending (the batch report sorts a column once for all its
   // statistics): one check instead of a sort. Same result (-0 and +0 compare equal everywhere).
   if (isFiniteAscending(values)) return { sorted: Float64Array.from(values), excluded: 0 }
   const kept: number[] = []
-  for (const v of values) if (Number.isFinite(v)) kept.push(v)
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) kept.push(values[i] as number)
   // Float64Array sorts numerically (no string comparison), with -0 before +0.
   const sorted = Float64Array.from(kept).sort()
   return { sorted, excluded: values.length - kept.length }
 }
 
-function isFiniteAscending(values: readonly number[]): boolean {
+function isFiniteAscending(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number
     if (!Number.isFinite(v) || (i > 0 && v < (values[i - 1] as number))) return false

@@ -21,7 +21,7 @@ import { type FiniteSample, finiteSorted } from './sample.js'
 
 export const WASSERSTEIN_MIN_SCALE = 0.001
 
-export function wasserstein(reference: readonly number[], current: readonly number[]): StatResult {
+export function wasserstein(reference: ArrayLike<number>, current: ArrayLike<number>): StatResult {
   const ref = finiteSorted(reference)
   const raw = distance(ref, finiteSorted(current))
   const scale = ref.sorted.length === 0 ? Number.NaN : Math.max(meanAndStd(ref.sorted).std, WASSERSTEIN_MIN_SCALE)
@@ -32,7 +32,7 @@ export function wasserstein(reference: readonly number[], current: readonly numb
   }
 }
 
-export function wassersteinDistance(reference: readonly number[], current: readonly number[]): StatResult {
+export function wassersteinDistance(reference: ArrayLike<number>, current: ArrayLike<number>): StatResult {
   const raw = distance(finiteSorted(reference), finiteSorted(current))
   return { method: 'wasserstein_distance', score: raw.score, params: { ...raw.params, normed: false } }
 }

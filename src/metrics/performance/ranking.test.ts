@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/performance.json' with { type: 'json' }
-import { averagePrecision, averagePrecisionOvr, rankingFromGroups, rocAuc, rocAucOvr } from './ranking.js'
+import { averagePrecision, averagePrecisionOvr, rankingFromGroups, rankingMetrics, rocAuc, rocAucOvr, tieGroups } from './ranking.js'
 import { expectClose } from '../../../test/support/unit/metric-checks.js'
 
 describe('binary ROC AUC and AP vs sklearn roc_auc_score / average_precision_score', () => {
@@ -92,5 +92,39 @@ describe('ranking edge cases', () => {
       { positives: 0, negatives: 1 },
     ]
     expect(rankingFromGroups(groups)).toEqual({ rocAuc: 1, averagePrecision: 1 })
+  })
+})
+
+describe('tieGroups (typed sorts merged from the top)', () => {
+  // The groups by definition: distinct scores descending, positives and negatives at each.
+  const byDefinition = (pos: number[], neg: number[]) =>
+    [...new Set([...pos, ...neg])]
+      .sort((a, b) => b - a)
+      .map((s) => ({ positives: pos.filter((x) => x === s).length, negatives: neg.filter((x) => x === s).length }))
+
+  it('equals the distinct-score grouping on heavy ties, one-sided tops and bottoms, and -0 with +0', () => {
+    let seed = 7
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+    const pos = Array.from({ length: 300 }, () => Math.round(next() * 20) / 20)
+    const neg = Array.from({ length: 400 }, () => Math.round(next() * 20) / 20 - 0.05)
+    pos.push(2, 2, -0)
+    neg.push(0, -3, -3)
+    const groups = tieGroups(Float64Array.from(pos), Float64Array.from(neg))
+    expect(groups).toEqual(byDefinition(pos, neg))
+    expect(groups[0]).toEqual({ positives: 2, negatives: 0 })
+    expect(groups.at(-1)).toEqual({ positives: 0, negatives: 2 })
+  })
+
+  it('empty sides', () => {
+    expect(tieGroups(new Float64Array(0), new Float64Array(0))).toEqual([])
+    expect(tieGroups(Float64Array.from([0.5, 0.5]), new Float64Array(0))).toEqual([{ positives: 2, negatives: 0 }])
+  })
+
+  it('rankingMetrics gives rocAuc and averagePrecision of one ranking', () => {
+    const y = [1, 0, 1, 1, 0, 0, 1]
+    const s = [0.9, 0.9, 0.4, 0.4, 0.4, 0.1, 0.7]
+    const r = rankingMetrics(y, s)
+    expect(r.rocAuc).toEqual(rocAuc(y, s))
+    expect(r.averagePrecision).toEqual(averagePrecision(y, s))
   })
 })

@@ -62,23 +62,57 @@ interface Ranked {
   readonly excluded: number
 }
 
-function rank(labels: readonly boolean[], scores: readonly number[], valid: readonly boolean[]): Ranked {
-  const order: number[] = []
-  valid.forEach((ok, i) => {
-    if (ok) order.push(i)
-  })
-  order.sort((i, j) => (scores[j] as number) - (scores[i] as number))
-  const groups: { positives: number; negatives: number }[] = []
-  let last = Number.NaN
-  for (const i of order) {
-    const s = scores[i] as number
-    if (s !== last) groups.push({ positives: 0, negatives: 0 })
-    const g = groups[groups.length - 1]!
-    if (labels[i]) g.positives += 1
-    else g.negatives += 1
-    last = s
+/**
+ * Tie groups, highest score first, of positives' and negatives' scores (finite), each sorted
+ * ascending by a typed-array sort and merged from the top: the same groups as sorting the
+ * (label, score) pairs by score, for a fraction of the cost of an index sort with a comparator
+ * (a million scores). Equal scores are one group (-0 and +0 included, as `===` compares them).
+ * Sorts the arrays in place.
+ */
+export function tieGroups(positives: Float64Array, negatives: Float64Array): RankGroup[] {
+  positives.sort()
+  negatives.sort()
+  const groups: RankGroup[] = []
+  let i = positives.length - 1
+  let j = negatives.length - 1
+  while (i >= 0 || j >= 0) {
+    const p = i >= 0 ? (positives[i] as number) : Number.NEGATIVE_INFINITY
+    const q = j >= 0 ? (negatives[j] as number) : Number.NEGATIVE_INFINITY
+    // The group's score: the larger of the two next scores (one side may be exhausted).
+    const s = i < 0 ? q : j < 0 ? p : p > q ? p : q
+    let pos = 0
+    let neg = 0
+    while (i >= 0 && positives[i] === s) {
+      pos++
+      i--
+    }
+    while (j >= 0 && negatives[j] === s) {
+      neg++
+      j--
+    }
+    groups.push({ positives: pos, negatives: neg })
   }
-  return { groups, n: order.length, excluded: valid.length - order.length }
+  return groups
+}
+
+function rank(labels: readonly boolean[], scores: readonly number[], valid: readonly boolean[]): Ranked {
+  let m = 0
+  let n = 0
+  for (let i = 0; i < valid.length; i++) {
+    if (!valid[i]) continue
+    if (labels[i]) m++
+    else n++
+  }
+  const positives = new Float64Array(m)
+  const negatives = new Float64Array(n)
+  m = 0
+  n = 0
+  for (let i = 0; i < valid.length; i++) {
+    if (!valid[i]) continue
+    if (labels[i]) positives[m++] = scores[i] as number
+    else negatives[n++] = scores[i] as number
+  }
+  return { groups: tieGroups(positives, negatives), n: m + n, excluded: valid.length - m - n }
 }
 
 function binaryRanked(yTrue: readonly number[], scores: readonly number[]): Ranked {
@@ -89,6 +123,16 @@ function binaryRanked(yTrue: readonly number[], scores: readonly number[]): Rank
     scores,
     valid,
   )
+}
+
+/** ROC AUC and average precision from one ranking of the pairs (each of the two below ranks on its own). */
+export function rankingMetrics(yTrue: readonly number[], scores: readonly number[]): { readonly rocAuc: MetricResult; readonly averagePrecision: MetricResult } {
+  const r = binaryRanked(yTrue, scores)
+  const s = rankingFromGroups(r.groups)
+  return {
+    rocAuc: metricResult('roc_auc', s.rocAuc, {}, r.n, r.excluded),
+    averagePrecision: metricResult('average_precision', s.averagePrecision, {}, r.n, r.excluded),
+  }
 }
 
 export function rocAuc(yTrue: readonly number[], scores: readonly number[]): MetricResult {

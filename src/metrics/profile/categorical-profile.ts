@@ -7,6 +7,7 @@
  * Categories are listed in code-unit order (deterministic JSON). Missing values and type
  * violations are counted and are not categories.
  */
+import { checkCount } from '../weight.js'
 import { compareText, type FeatureValue, readCategory } from './values.js'
 
 export interface CategoricalProfile {
@@ -18,16 +19,20 @@ export interface CategoricalProfile {
   readonly categories: Readonly<Record<string, number>>
 }
 
-export function categoricalProfile(column: readonly FeatureValue[]): CategoricalProfile {
+/** `weights[i]`, when given, is how many times `column[i]` occurs (as ./numerical-profile.ts). */
+export function categoricalProfile(column: readonly FeatureValue[], weights?: readonly number[]): CategoricalProfile {
   const counts = new Map<string, number>()
+  let count = 0
   let missing = 0
   let typeViolations = 0
-  for (const v of column) {
+  for (const [i, v] of column.entries()) {
+    const w = weights === undefined ? 1 : checkCount(weights[i] as number)
+    count += w
     const r = readCategory(v)
-    if (r.kind === 'missing') missing++
-    else if (r.kind === 'violation') typeViolations++
-    else counts.set(r.value, (counts.get(r.value) ?? 0) + 1)
+    if (r.kind === 'missing') missing += w
+    else if (r.kind === 'violation') typeViolations += w
+    else counts.set(r.value, (counts.get(r.value) ?? 0) + w)
   }
   const sorted = [...counts.entries()].sort(([a], [b]) => compareText(a, b))
-  return { kind: 'categorical', count: column.length, missing, typeViolations, nUnique: sorted.length, categories: Object.fromEntries(sorted) }
+  return { kind: 'categorical', count, missing, typeViolations, nUnique: sorted.length, categories: Object.fromEntries(sorted) }
 }

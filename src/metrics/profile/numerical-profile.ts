@@ -19,6 +19,7 @@
 import { binCounts, CATEGORICAL_MAX_UNIQUE, referenceBinEdges } from '../drift/index.js'
 import { meanAndStd } from '../stable-moments.js'
 import { PROFILE_QUANTILES, quantileSorted } from './quantiles.js'
+import { checkCount } from '../weight.js'
 import { type FeatureValue, readNumber } from './values.js'
 
 export interface QuantileProfile {
@@ -59,17 +60,34 @@ export function jsonNumber(x: number): number | null {
   return Number.isFinite(x) ? x : null
 }
 
-export function numericalProfile(column: readonly FeatureValue[], options: NumericalProfileOptions = {}): NumericalProfile {
-  const finite: number[] = []
+/**
+ * `weights[i]`, when given, is how many times `column[i]` occurs (counts a database already
+ * aggregated, e.g. one entry per distinct value): the profile of the column with each value
+ * repeated that often, computed without building it as an array of values.
+ */
+export function numericalProfile(column: readonly FeatureValue[], options: NumericalProfileOptions = {}, weights?: readonly number[]): NumericalProfile {
+  let count = 0
   let missing = 0
   let typeViolations = 0
   let nonFinite = 0
-  for (const v of column) {
+  let nFinite = 0
+  for (const [i, v] of column.entries()) {
+    const w = weights === undefined ? 1 : checkCount(weights[i] as number)
+    count += w
     const r = readNumber(v)
-    if (r.kind === 'missing') missing++
-    else if (r.kind === 'violation') typeViolations++
-    else if (Number.isFinite(r.value)) finite.push(r.value)
-    else nonFinite++
+    if (r.kind === 'missing') missing += w
+    else if (r.kind === 'violation') typeViolations += w
+    else if (Number.isFinite(r.value)) nFinite += w
+    else nonFinite += w
+  }
+  // The finite values in column order, each repeated by its weight.
+  const finite = new Float64Array(nFinite)
+  let k = 0
+  for (const [i, v] of column.entries()) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue
+    const w = weights === undefined ? 1 : (weights[i] as number)
+    finite.fill(v, k, k + w)
+    k += w
   }
   const sorted = Float64Array.from(finite).sort()
   const n = sorted.length
@@ -80,7 +98,7 @@ export function numericalProfile(column: readonly FeatureValue[], options: Numer
   const edges = referenceBinEdges(finite)
   return {
     kind: 'numerical',
-    count: column.length,
+    count,
     missing,
     typeViolations,
     nonFinite,

@@ -16,13 +16,12 @@
  * is counted in `excluded`. Undefined values (no rows, one class for ROC AUC) are null.
  */
 import {
-  averagePrecision,
   type CalibrationState,
   classificationReport,
   confusionMatrix,
   type ConfusionMatrix,
   probabilisticAccumulator,
-  rocAuc,
+  rankingMetrics,
   scoreHistogramAccumulator,
   type ScoreHistogramState,
 } from '../performance/index.js'
@@ -145,11 +144,13 @@ function probabilisticProfile(targets: Targets): ProbabilisticProfile | undefine
     histogram.update(hState, { yTrue, score: s[i] as number })
   })
   const r = probabilistic.result(pState)
+  // One ranking of the pairs for both (a million scores sorted once, not twice).
+  const ranking = rankingMetrics(y, s)
   return {
     n: y.length,
     excluded,
-    rocAuc: jsonNumber(rocAuc(y, s).score),
-    averagePrecision: jsonNumber(averagePrecision(y, s).score),
+    rocAuc: jsonNumber(ranking.rocAuc.score),
+    averagePrecision: jsonNumber(ranking.averagePrecision.score),
     logLoss: jsonNumber(r.logLoss.score),
     brierScore: jsonNumber(r.brierScore.score),
     expectedCalibrationError: jsonNumber(r.expectedCalibrationError.score),

@@ -82,8 +82,14 @@ export function featureNames(rows: readonly Row[], targets: TargetNames = {}): s
   return [...names].sort(compareText)
 }
 
-export function featureProfile(values: readonly FeatureValue[], kind: ColumnKind = inferKind(values), options: NumericalProfileOptions = {}): FeatureProfile {
-  return kind === 'numerical' ? numericalProfile(values, options) : categoricalProfile(values)
+/** `weights[i]`, when given, is how many times `values[i]` occurs (./numerical-profile.ts). */
+export function featureProfile(
+  values: readonly FeatureValue[],
+  kind: ColumnKind = inferKind(values),
+  options: NumericalProfileOptions = {},
+  weights?: readonly number[],
+): FeatureProfile {
+  return kind === 'numerical' ? numericalProfile(values, options, weights) : categoricalProfile(values, weights)
 }
 
 export function buildProfile(rows: readonly Row[], options: ProfileOptions = {}): ReferenceProfile {

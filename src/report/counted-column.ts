@@ -1,0 +1,117 @@
+/**
+ * A feature column as the engine hands it over: its distinct typed values, each with how often
+ * it occurs (a GROUP BY), in one canonical order — numbers ascending (-0 before +0, as a
+ * Float64Array sorts), then text in code-unit order, then missing (null). Every per-feature
+ * statistic of the report reads a column as a multiset (drift, the reference profile, the
+ * per-feature quality checks), so it reads the counts directly: the column is never built as an
+ * array of a million values. Where a statistic needs the sorted sample itself (KS, Wasserstein,
+ * quantiles), it is written into one Float64Array, already sorted. Pure.
+ *
+ * Each reader gives what it would give on the expanded column (expandCounted): the same values
+ * in the same order, so the same sums in the same order, the same numbers to the bit.
+ */
+import type { FeatureValue } from '../metrics/profile/index.js'
+import { type CellType, parseCell } from './csv-cells.js'
+
+export interface CountedColumn {
+  /** Distinct values in the canonical order. */
+  readonly values: readonly FeatureValue[]
+  /** counts[i]: how many cells hold values[i] (> 0). */
+  readonly counts: readonly number[]
+}
+
+/** A column in row order, or as counted values. */
+export type ColumnInput = readonly FeatureValue[] | CountedColumn
+
+export const isCounted = (c: ColumnInput): c is CountedColumn => !Array.isArray(c)
+
+/** The counted column of cell counts ('' for a missing cell), each distinct cell typed once (parseCell). */
+export function countedColumn(cells: ReadonlyMap<string, number>, type: CellType): CountedColumn {
+  // Numbers by value (1 and 1.0 are one value; -0 apart from +0, which a Map key would merge).
+  const byNumber = new Map<number, number>()
+  let negativeZero = 0
+  let missing = 0
+  const textCounts = new Map<string, number>()
+  for (const [cell, n] of cells) {
+    if (n === 0) continue
+    const v = parseCell(cell, type)
+    if (typeof v === 'number') {
+      if (Object.is(v, -0)) negativeZero += n
+      else byNumber.set(v, (byNumber.get(v) ?? 0) + n)
+    } else if (typeof v === 'string') textCounts.set(v, (textCounts.get(v) ?? 0) + n)
+    else missing += n
+  }
+  const values: FeatureValue[] = []
+  const counts: number[] = []
+  const add = (v: FeatureValue, n: number) => {
+    values.push(v)
+    counts.push(n)
+  }
+  let zeroPlaced = negativeZero === 0
+  for (const v of Float64Array.from(byNumber.keys()).sort()) {
+    // -0 after the negatives, before +0 and the positives.
+    if (!zeroPlaced && v >= 0) {
+      add(-0, negativeZero)
+      zeroPlaced = true
+    }
+    add(v, byNumber.get(v) as number)
+  }
+  if (!zeroPlaced) add(-0, negativeZero)
+  for (const t of [...textCounts.keys()].sort()) add(t, textCounts.get(t) as number)
+  if (missing > 0) add(null, missing)
+  return { values, counts }
+}
+
+/** The column with each value repeated by its count (the canonical order). */
+export function expandCounted(c: CountedColumn): FeatureValue[] {
+  // Pushed, not preallocated: V8 keeps `new Array(n)` above 100k elements as a slow dictionary.
+  const out: FeatureValue[] = []
+  c.values.forEach((v, i) => {
+    for (let k = c.counts[i] as number; k > 0; k--) out.push(v)
+  })
+  return out
+}
+
+/** Number of cells. */
+export function countedLength(c: CountedColumn): number {
+  let n = 0
+  for (const k of c.counts) n += k
+  return n
+}
+
+/** The finite numbers of a counted column, sorted ascending (-0 before +0), one Float64Array. */
+export function countedFiniteSorted(c: CountedColumn): Float64Array {
+  let n = 0
+  c.values.forEach((v, i) => {
+    if (typeof v === 'number' && Number.isFinite(v)) n += c.counts[i] as number
+  })
+  const out = new Float64Array(n)
+  let k = 0
+  c.values.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return
+    const w = c.counts[i] as number
+    out.fill(v, k, k + w)
+    k += w
+  })
+  // Sorted by construction for a countedColumn; any other order is sorted here.
+  for (let i = 1; i < out.length; i++) if ((out[i - 1] as number) > (out[i] as number)) return out.sort()
+  return out
+}
+
+/**
+ * readCategory's values with their counts (text as is, booleans and finite numbers as their
+ * text), in order of first appearance in the expanded column, as the report's countsOf of
+ * categoryValues gives them; and how many there are.
+ */
+export function countedCategories(c: CountedColumn): { readonly counts: Map<string, number>; readonly n: number } {
+  const counts = new Map<string, number>()
+  let n = 0
+  c.values.forEach((v, i) => {
+    const text = typeof v === 'string' ? v : typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) ? String(v) : undefined
+    if (text === undefined) return
+    const w = c.counts[i] as number
+    counts.set(text, (counts.get(text) ?? 0) + w)
+    n += w
+  })
+  return { counts, n }
+}
