@@ -79,7 +79,7 @@ export class Joiner {
    * by one ClickHouse lookup.
    */
   async screenPredictions(events: readonly PredictionKey[]): Promise<(DriftwatchError | null)[]> {
-    const misses = events.filter((e) => !this.index.get(e.prediction_id)).map((e) => e.prediction_id)
+    const misses = events.filter((e) => !this.index.has(e.prediction_id)).map((e) => e.prediction_id)
     const stored = await lookupModelsById(this.store, misses)
     return idConflicts(events, (id) => {
       const hit = this.index.get(id)
