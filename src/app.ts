@@ -12,7 +12,6 @@ import { ensureTopics } from './kafka/topics.js'
 import { startLeadership, type SingletonRole } from './kafka/leadership.js'
 import { topicLimits } from './kafka/topic-limits.js'
 import { DriftwatchError, describeError } from './errors.js'
-import { limitHeapGrowth } from './heap-growth.js'
 import type { Logger } from './observability/logger.js'
 import { instrumentDeadLetterSink, instrumentHandlers } from './observability/instrument-pipeline.js'
 import { instrumentStore } from './observability/instrument-store.js'
@@ -86,7 +85,6 @@ class Closers {
 }
 
 export async function startApp(config: RuntimeConfig, logger: Logger, options: AppOptions = {}): Promise<App> {
-  limitHeapGrowth()
   const file = options.file ?? loadFileConfig(config.configFile)
   const store = instrumentStore((options.openStore ?? openStore)(config.clickhouse), options.metrics)
   const closers = new Closers()
