@@ -87,7 +87,7 @@ export class Joiner {
    * by one ClickHouse lookup.
    */
   async screenPredictions(events: readonly PredictionKey[]): Promise<(DriftwatchError | null)[]> {
-    const misses = events.filter((e) => !this.index.get(e.prediction_id)).map((e) => e.prediction_id)
+    const misses = events.filter((e) => !this.index.has(e.prediction_id)).map((e) => e.prediction_id)
     const stored = misses.length > 0 ? await this.storedModels(misses) : new Map<string, readonly string[]>()
     return idConflicts(events, (id) => {
       const hit = this.index.get(id)

@@ -30,4 +30,27 @@ describe('PredictionIndex', () => {
     expect(index.size).toBe(0)
     expect(() => new PredictionIndex(-1)).toThrow(RangeError)
   })
+
+  it('keeps each entry\'s own model, version and time across the ring\'s growth and wrap-around', () => {
+    const index = new PredictionIndex(3000)
+    const target = (i: number) => ({ modelId: `m${i % 3}`, modelVersion: `v${i % 2}`, eventTimeMs: 1_700_000_000_000 + i * 0.5 })
+    for (let i = 0; i < 5000; i++) index.add(`p${i}`, target(i))
+    expect(index.size).toBe(3000)
+    expect(index.get('p1999')).toBeUndefined()
+    for (const i of [2000, 2001, 3071, 4095, 4999]) expect(index.get(`p${i}`)).toEqual(target(i))
+    expect(index.has('p2000')).toBe(true)
+    expect(index.has('p0')).toBe(false)
+  })
+
+  it('a re-added id is found once, with its newest target, and evicting its old slot does not drop it', () => {
+    const index = new PredictionIndex(3)
+    index.add('a', t(1))
+    index.add('b', t(2))
+    index.add('a', t(5))
+    index.add('c', t(3))
+    index.add('d', t(4))
+    expect(index.get('a')).toEqual(t(5))
+    expect(index.size).toBeLessThanOrEqual(3)
+    expect(index.get('d')).toEqual(t(4))
+  })
 })

@@ -1,8 +1,18 @@
 /**
  * The bounded in-memory side of the join: recent predictions by id, enough to route a label to
- * its window without asking ClickHouse. Insertion-ordered; past `capacity` the oldest entry is
- * evicted, and a label for an evicted prediction is resolved by a batched ClickHouse lookup.
- * Pure: no clock, no I/O.
+ * its window without asking ClickHouse. Past `capacity` the oldest entry is evicted, and a label
+ * for an evicted prediction is resolved by a batched ClickHouse lookup. Pure: no clock, no I/O.
+ *
+ * Layout, for memory (docs/operations.md, "Memory"): a ring of `capacity` slots in typed arrays
+ * (event time, interned model/version pair) and one `Map` from id to slot. An entry costs its id
+ * string, one Map entry and 20 bytes of slots, about 90 bytes with short ids, where a
+ * `Map<string, { modelId, modelVersion, eventTimeMs }>` cost about 220 (the target object, a
+ * boxed double and a copy of the model and version strings per event; measured with 200,000
+ * entries). The model/version pairs are few and interned once.
+ *
+ * A slot is overwritten in insertion order. Re-adding an id moves it to the newest slot and
+ * leaves its old slot empty, so the index holds at most `capacity` entries, and fewer for a
+ * while after re-adds.
  */
 export interface JoinTarget {
   readonly modelId: string
@@ -10,25 +20,77 @@ export interface JoinTarget {
   readonly eventTimeMs: number
 }
 
+interface ModelRef {
+  readonly modelId: string
+  readonly modelVersion: string
+}
+
 export class PredictionIndex {
-  private readonly entries = new Map<string, JoinTarget>()
+  private readonly slots = new Map<string, number>()
+  private readonly ids: (string | undefined)[] = []
+  // Grown by doubling up to capacity as the ring first fills, so a large bound costs nothing until used.
+  private times = new Float64Array(0)
+  private refs = new Uint32Array(0)
+  private readonly models: ModelRef[] = []
+  private readonly modelRefs = new Map<string, number>()
+  private next = 0
+  private lastRef = -1
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`index capacity must be a non-negative integer, got ${capacity}`)
   }
 
   get size(): number {
-    return this.entries.size
+    return this.slots.size
+  }
+
+  private grow(): void {
+    const length = Math.min(this.capacity, Math.max(1024, this.times.length * 2))
+    const times = new Float64Array(length)
+    times.set(this.times)
+    const refs = new Uint32Array(length)
+    refs.set(this.refs)
+    this.times = times
+    this.refs = refs
+  }
+
+  private modelRef(modelId: string, modelVersion: string): number {
+    // Consecutive events are mostly of one model: compare before building a key.
+    const last = this.models[this.lastRef]
+    if (last !== undefined && last.modelId === modelId && last.modelVersion === modelVersion) return this.lastRef
+    const key = `${modelId}\u0000${modelVersion}`
+    let ref = this.modelRefs.get(key)
+    if (ref === undefined) {
+      ref = this.models.push({ modelId, modelVersion }) - 1
+      this.modelRefs.set(key, ref)
+    }
+    this.lastRef = ref
+    return ref
   }
 
   add(predictionId: string, target: JoinTarget): void {
     if (this.capacity === 0) return
-    this.entries.delete(predictionId)
-    this.entries.set(predictionId, target)
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!)
+    const previous = this.slots.get(predictionId)
+    if (previous !== undefined) this.ids[previous] = undefined
+    const slot = this.next
+    if (slot === this.times.length) this.grow()
+    const evicted = this.ids[slot]
+    if (evicted !== undefined) this.slots.delete(evicted)
+    this.ids[slot] = predictionId
+    this.times[slot] = target.eventTimeMs
+    this.refs[slot] = this.modelRef(target.modelId, target.modelVersion)
+    this.slots.set(predictionId, slot)
+    this.next = slot + 1 === this.capacity ? 0 : slot + 1
+  }
+
+  has(predictionId: string): boolean {
+    return this.slots.has(predictionId)
   }
 
   get(predictionId: string): JoinTarget | undefined {
-    return this.entries.get(predictionId)
+    const slot = this.slots.get(predictionId)
+    if (slot === undefined) return undefined
+    const model = this.models[this.refs[slot]!]!
+    return { modelId: model.modelId, modelVersion: model.modelVersion, eventTimeMs: this.times[slot]! }
   }
 }

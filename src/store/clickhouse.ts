@@ -6,7 +6,7 @@
  * chDB binds one data directory per process (see ARCHITECTURE.md): every role of an embedded
  * deployment shares this one client.
  */
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { Readable } from 'node:stream'
@@ -80,6 +80,35 @@ export function clientInsertTsv(client: ClickHouseClient, database: string): Sto
   }
 }
 
+/**
+ * Server configuration of the embedded engine (chDB only: a ClickHouse server is configured by
+ * its operator, and these are server settings, not session ones). chDB runs a whole ClickHouse
+ * server inside this process, with a server's defaults; measured on the bench's workloads
+ * (docs/operations.md, "Memory"):
+ *
+ * - Vertical merges for every wide part. ClickHouse merges small parts horizontally below 131,072
+ *   rows: all columns of all source parts are read at once, and the engine's tracked memory
+ *   reached ~200 MiB while merging the parts of 4 MiB prediction inserts. Merging the key columns
+ *   first and then one column at a time held ~90 MiB, its CPU not higher in that run. Parts under
+ *   10 MiB stay compact and merge horizontally either way (vertical is for wide parts only).
+ * - Caches bounded for a sidecar: mark, primary index, secondary index mark and query condition
+ *   caches default to 5 GiB, 5 GiB, 5 GiB and 100 MiB, sized for a dedicated server. They stay
+ *   near empty while ingesting, but reads (evaluator, read API, dashboards) fill them over days.
+ */
+export const CHDB_ENGINE_CONFIG = `<clickhouse>
+  <merge_tree>
+    <vertical_merge_algorithm_min_rows_to_activate>1</vertical_merge_algorithm_min_rows_to_activate>
+    <vertical_merge_algorithm_min_columns_to_activate>1</vertical_merge_algorithm_min_columns_to_activate>
+  </merge_tree>
+  <mark_cache_size>67108864</mark_cache_size>
+  <primary_index_cache_size>33554432</primary_index_cache_size>
+  <index_mark_cache_size>33554432</index_mark_cache_size>
+  <query_condition_cache_size>16777216</query_condition_cache_size>
+</clickhouse>
+`
+
+const chdbSession = (): typeof import('chdb').Session => (require('chdb') as typeof import('chdb')).Session
+
 export function openStore(settings: ClickHouseSettings): Store {
   const database = assertIdentifier(settings.database, 'ClickHouse database')
   const { createClient } = clickhouseClient()
@@ -98,7 +127,16 @@ export function openStore(settings: ClickHouseSettings): Store {
   mkdirSync(path, { recursive: true })
   // Says who holds the directory (DW_DATA_DIR_LOCKED) before chDB fails without saying it.
   const unlock = lockDataDir(resolve(settings.dataDir))
+  let engine: InstanceType<typeof import('chdb').Session> | null = null
   try {
+    // The engine reads its server configuration once, when the first connection to the directory
+    // starts it (later connections to the same directory share that engine). chdb/connection takes
+    // no engine arguments, so a plain session opens the directory first with them and lives as long
+    // as the store. The file sits beside the data, rewritten on every open: what the engine runs
+    // with can be read there.
+    const configFile = resolve(settings.dataDir, 'chdb-engine.xml')
+    writeFileSync(configFile, CHDB_ENGINE_CONFIG)
+    const configured = (engine = new (chdbSession())(path, { connectionArgs: [`--config-file=${configFile}`] }))
     // chdb types its connection against @clickhouse/client-common, which the client package bundles
     // as its own copy; the two declarations are the same interface (chdb/connection's contract).
     const chdb = chdbConnection().createChdbConnection({ path })
@@ -112,11 +150,13 @@ export function openStore(settings: ClickHouseSettings): Store {
       try {
         await client.close()
       } finally {
+        configured.close()
         unlock()
       }
     }
     return { client, kind: 'chdb', database, location: path, insertTsv, close }
   } catch (e) {
+    engine?.close()
     unlock()
     throw e
   }
