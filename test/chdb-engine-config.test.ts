@@ -4,26 +4,16 @@
  * vertical merges for wide parts and bounded caches. chdb/connection takes no engine arguments,
  * so this checks that the configuring session really reached the engine the client talks to.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type App } from '../src/app.js'
-import { parseFileConfig } from '../src/config/file.js'
-import { createLogger } from '../src/observability/logger.js'
-import { testConfig } from './support/config.js'
+import { describe, expect, it } from 'vitest'
+import { storeOnlyApp } from './support/store-app.js'
 import { queryRows } from './support/query.js'
 
 describe('the embedded engine configuration', () => {
-  const config = testConfig({ partitions: 1 })
-  let app: App
-  beforeAll(async () => {
-    app = await startApp(config, createLogger(config.logLevel), { consume: false, evaluate: false, file: parseFileConfig('models: []', 'test.yaml') })
-  })
-  afterAll(async () => {
-    await app?.stop()
-  })
+  const started = storeOnlyApp()
 
   it('merges wide parts vertically, from the first row', async () => {
     const rows = await queryRows<{ name: string; value: string }>(
-      app.store,
+      started.app.store,
       "SELECT name, value FROM system.merge_tree_settings WHERE name IN ('vertical_merge_algorithm_min_rows_to_activate', 'vertical_merge_algorithm_min_columns_to_activate') ORDER BY name",
     )
     expect(rows).toEqual([
@@ -34,7 +24,7 @@ describe('the embedded engine configuration', () => {
 
   it('bounds the caches a dedicated server sizes at gigabytes', async () => {
     const rows = await queryRows<{ name: string; value: string }>(
-      app.store,
+      started.app.store,
       "SELECT name, value FROM system.server_settings WHERE name IN ('mark_cache_size', 'primary_index_cache_size', 'index_mark_cache_size', 'query_condition_cache_size') ORDER BY name",
     )
     expect(Object.fromEntries(rows.map((r) => [r.name, Number(r.value)]))).toEqual({

@@ -4,37 +4,27 @@
  * joined or dead-lettered when the sweep looked at them. Before, it merged every label ever
  * stored once a minute (7–9 s at 5M labels on chDB, holding the engine from ingest).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type App } from '../src/app.js'
-import { parseFileConfig } from '../src/config/file.js'
+import { describe, expect, it } from 'vitest'
 import { sweepOrphans } from '../src/evaluate/orphans.js'
-import { createLogger } from '../src/observability/logger.js'
 import { countPendingLabels, pendingLabelsQuery } from '../src/observability/pending-labels.js'
 import { createDeadLetterSink } from '../src/pipeline/dead-letter-sink.js'
 import { withDatabase } from '../src/store/query.js'
 import { readCursor } from '../src/evaluate/cursor.js'
-import { testConfig } from './support/config.js'
+import { storeOnlyApp } from './support/store-app.js'
 
 const JOINED = 20_000
 
 describe('pending labels', () => {
-  const config = testConfig({ partitions: 1 })
-  let app: App
-  beforeAll(async () => {
-    app = await startApp(config, createLogger(config.logLevel), { consume: false, evaluate: false, file: parseFileConfig('models: []', 'test.yaml') })
-  })
-  afterAll(async () => {
-    await app?.stop()
-  })
+  const started = storeOnlyApp()
 
-  const db = () => app.store.database
+  const db = () => started.app.store.database
   const labels = (from: number, n: number, idPrefix: string, storedAgoMs: number) =>
-    app.store.client.command({
+    started.app.store.client.command({
       query: `INSERT INTO ${db()}.ground_truth (prediction_id, label_class, label_time, source, source_topic, source_partition, source_offset, ingested_at)
               SELECT concat('${idPrefix}', toString(number)), 'yes', now64(3), 's', 'gt', 0, number, now64(3) - toIntervalMillisecond(${storedAgoMs}) FROM numbers(${from}, ${n})`,
     })
   const predictions = (n: number, idPrefix: string) =>
-    app.store.client.command({
+    started.app.store.client.command({
       query: `INSERT INTO ${db()}.predictions (prediction_id, model_id, model_version, event_time, source_topic, source_partition, source_offset)
               SELECT concat('${idPrefix}', toString(number)), 'm', 'v1', now64(3), 'p', 0, number FROM numbers(${n})`,
     })
@@ -47,23 +37,23 @@ describe('pending labels', () => {
     await labels(JOINED, 3, 'orphan-', 2 * hour)
     // Just now: 2 labels waiting for their predictions.
     await labels(JOINED + 3, 2, 'waiting-', 0)
-    expect(await countPendingLabels(app.store)).toBe(5)
+    expect(await countPendingLabels(started.app.store)).toBe(5)
 
     // The sweep dead-letters the labels held for over an hour and moves its cursor to an hour ago.
-    const swept = await sweepOrphans(app.store, createDeadLetterSink(app.store, null), hour, Date.now())
+    const swept = await sweepOrphans(started.app.store, createDeadLetterSink(started.app.store, null), hour, Date.now())
     expect(swept).toBe(3)
-    expect(await readCursor(app.store, 'orphan_sweep')).toBeGreaterThan(Date.now() - hour - 60_000)
-    expect(await countPendingLabels(app.store)).toBe(2)
+    expect(await readCursor(started.app.store, 'orphan_sweep')).toBeGreaterThan(Date.now() - hour - 60_000)
+    expect(await countPendingLabels(started.app.store)).toBe(2)
 
     // Rows read: one column of each label to find the recent ones (20,005), then the few recent
     // labels merged; merging them all read every label of ground_truth twice and each prediction.
     const rowsRead = async (sweptUntil: number) => {
       const { sql, params } = pendingLabelsQuery(sweptUntil)
-      const result = await app.store.client.query({ query: withDatabase(sql, db()), query_params: params, format: 'JSON' })
+      const result = await started.app.store.client.query({ query: withDatabase(sql, db()), query_params: params, format: 'JSON' })
       const body = await result.json<{ c: string }>()
       return { count: Number(body.data[0]!.c), rows: Number(body.statistics?.rows_read) }
     }
-    const bounded = await rowsRead(await readCursor(app.store, 'orphan_sweep'))
+    const bounded = await rowsRead(await readCursor(started.app.store, 'orphan_sweep'))
     const everything = await rowsRead(0)
     expect(bounded.count).toBe(2)
     expect(everything.count).toBe(2)

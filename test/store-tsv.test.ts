@@ -5,16 +5,13 @@
  * client's chDB connection, the same client code). Hostile strings and edge numbers come back as
  * they were written; a replayed insert with the same token stores nothing twice.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type App } from '../src/app.js'
-import { parseFileConfig } from '../src/config/file.js'
+import { describe, expect, it } from 'vitest'
 import type { PredictionEvent } from '../src/ingest/schemas.js'
-import { createLogger } from '../src/observability/logger.js'
 import { clientInsertTsv } from '../src/store/clickhouse.js'
 import { insertLines } from '../src/store/insert.js'
 import { loadMigrations, migrate } from '../src/store/migrate.js'
 import { PREDICTION_COLUMNS, predictionLine } from '../src/store/rows.js'
-import { testConfig } from './support/config.js'
+import { storeOnlyApp } from './support/store-app.js'
 import { queryRows } from './support/query.js'
 
 const HOSTILE = ["it's", 'tab\there', 'new\nline', 'cr\rlf', 'back\\slash\\', 'nul\0byte', '\b\f', 'é 名前 🚀 \u202e', '__proto__', "{'a':1}", '[x]', '\\N', '']
@@ -34,14 +31,7 @@ function event(i: number, s: string): PredictionEvent {
 }
 
 describe('the store line format through the engine', () => {
-  const config = testConfig({ partitions: 1 })
-  let app: App
-  beforeAll(async () => {
-    app = await startApp(config, createLogger(config.logLevel), { consume: false, evaluate: false, file: parseFileConfig('models: []', 'test.yaml') })
-  })
-  afterAll(async () => {
-    await app?.stop()
-  })
+  const started = storeOnlyApp()
 
   const privacy = { pseudonymize: (s: string) => s, piiFeatures: () => new Set<string>() }
   const expected = (e: PredictionEvent) => ({
@@ -61,7 +51,7 @@ describe('the store line format through the engine', () => {
   })
   const read = (prefix: string) =>
     queryRows(
-      app.store,
+      started.app.store,
       `SELECT prediction_id, model_version, toString(toUnixTimestamp64Milli(event_time)) AS t, features_num, features_cat, features_missing, class_label, score, probabilities, segments, environment, variant, subject_id
        FROM {db}.predictions WHERE startsWith(source_topic, '${prefix}') ORDER BY prediction_id`,
     )
@@ -74,8 +64,8 @@ describe('the store line format through the engine', () => {
     const lines = events.map((e, i) => predictionLine(e, { topic: `${path}-topic`, partition: 0, offset: String(i) }, privacy))
     const payload = Buffer.from(lines.join(''))
     for (let attempt = 0; attempt < 2; attempt++) {
-      if (path === 'raw') await insertLines(app.store, 'predictions', PREDICTION_COLUMNS, payload, `tsv-test-${path}`)
-      else await clientInsertTsv(app.store.client, app.store.database)('predictions', PREDICTION_COLUMNS, payload, `tsv-test-${path}`)
+      if (path === 'raw') await insertLines(started.app.store, 'predictions', PREDICTION_COLUMNS, payload, `tsv-test-${path}`)
+      else await clientInsertTsv(started.app.store.client, started.app.store.database)('predictions', PREDICTION_COLUMNS, payload, `tsv-test-${path}`)
     }
     const rows = await read(path)
     // -0 is stored as 0 (tsv.ts writes it so, as decimal text did); JSON output turns 1e21 and the extremes into numbers.
@@ -84,21 +74,21 @@ describe('the store line format through the engine', () => {
   })
 
   it('a database made before numbers crossed as hex keeps its rows, and stores new ones alike (migration 0016)', async () => {
-    const store = { ...app.store, database: `${app.store.database}_upgrade` }
+    const store = { ...started.app.store, database: `${started.app.store.database}_upgrade` }
     await migrate(store, loadMigrations(store.database).filter((m) => m.version < 16))
-    await app.store.client.insert({
+    await started.app.store.client.insert({
       table: `${store.database}.predictions`,
       values: [{ prediction_id: 'before', model_id: 'tsv', model_version: 'v', event_time: '2026-11-01 12:00:00.000', features_num: { x: 0.1, y: -2.5e-300 }, source_topic: 'old', source_partition: 0, source_offset: 0 }],
       format: 'JSONEachRow',
     })
     expect((await migrate(store)).applied).toEqual(['0016_features_num_hex'])
     const e = { ...event(1, 'new'), prediction_id: 'after', features: { x: 0.1, y: -2.5e-300, s: 'text' } }
-    await clientInsertTsv(app.store.client, store.database)('predictions', PREDICTION_COLUMNS, Buffer.from(predictionLine(e, { topic: 'new', partition: 0, offset: '1' }, privacy)), 'upgrade')
-    const rows = await queryRows<{ prediction_id: string; features_num: Record<string, number> }>(app.store, `SELECT prediction_id, features_num FROM ${store.database}.predictions ORDER BY prediction_id`)
+    await clientInsertTsv(started.app.store.client, store.database)('predictions', PREDICTION_COLUMNS, Buffer.from(predictionLine(e, { topic: 'new', partition: 0, offset: '1' }, privacy)), 'upgrade')
+    const rows = await queryRows<{ prediction_id: string; features_num: Record<string, number> }>(started.app.store, `SELECT prediction_id, features_num FROM ${store.database}.predictions ORDER BY prediction_id`)
     expect(rows).toEqual([
       { prediction_id: 'after', features_num: { x: 0.1, y: -2.5e-300 } },
       { prediction_id: 'before', features_num: { x: 0.1, y: -2.5e-300 } },
     ])
-    await app.store.client.command({ query: `DROP DATABASE ${store.database}` })
+    await started.app.store.client.command({ query: `DROP DATABASE ${store.database}` })
   })
 })
