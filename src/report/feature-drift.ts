@@ -41,7 +41,7 @@ import {
 import { compareText } from '../metrics/profile/index.js'
 import type { StatResult } from '../metrics/types.js'
 import { DriftwatchError } from '../errors.js'
-import { TEST_METHODS, type ThresholdSetting } from './config.js'
+import type { ThresholdSetting } from './config.js'
 import { categoryDistribution, finiteRange, numericDistribution } from './distribution.js'
 import { categoryValues, distinctCountSorted, finiteSortedValues } from './column-values.js'
 import { type ColumnInput, countedCategories, countedFiniteSorted, isCounted } from './counted-column.js'
