@@ -35,7 +35,7 @@ export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAft
     await store.client.query({
       query: withDatabase(
         `SELECT prediction_id, label_class, label_value, toUnixTimestamp64Milli(label_time) AS lt, source, source_topic, source_partition, toString(source_offset) AS source_offset
-              FROM ${unjoinedLabelsSql({ storedBefore: true, storedSince: sweptUntil > 0 })}
+              FROM ${unjoinedLabelsSql({ storedSince: sweptUntil > 0 })}
               ORDER BY source_topic, source_partition, source_offset
               LIMIT {limit:UInt32}`,
         store.database,

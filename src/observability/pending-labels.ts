@@ -23,7 +23,7 @@ import { CURSOR_OVERLAP_MS, readCursor } from '../evaluate/cursor.js'
  */
 export function pendingLabelsQuery(sweptUntilMs: number): { readonly sql: string; readonly params: Record<string, string> } {
   return {
-    sql: `SELECT count() AS c FROM ${unjoinedLabelsSql({ storedBefore: true, storedSince: sweptUntilMs > 0 })}`,
+    sql: `SELECT count() AS c FROM ${unjoinedLabelsSql({ storedSince: sweptUntilMs > 0 })}`,
     params: { cutoff: clickhouseDateTime64(LATEST_STORED_MS), since: clickhouseDateTime64(Math.max(0, sweptUntilMs - CURSOR_OVERLAP_MS)) },
   }
 }
