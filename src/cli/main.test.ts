@@ -1,6 +1,6 @@
 /**
  * `driftwatch --help` (and a command's --help, and --version) loads commander and no other
- * package: not chDB, @clickhouse/client, kafkajs, fastify or the report engine (issues #14, #16),
+ * package: not chDB, @clickhouse/client, kafkajs, fastify or the report engine, so that it answers at once,
  * because ./commands.ts imports a command's module only when it runs. Each case spawns the CLI
  * from the sources (through tsx, as bin/driftwatch.js does without a build) with
  * test/support/record-loads.mjs, which records every module the process loads, ES and CommonJS.

@@ -25,7 +25,7 @@ describe('partial state', () => {
   })
 })
 
-describe('feature names that are Object.prototype names (stored verbatim since issue #12)', () => {
+describe('feature names that are Object.prototype names (stored verbatim)', () => {
   const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty']
 
   it('counts them as plain keys, as buildPartials adds category counts, without touching Object.prototype', () => {

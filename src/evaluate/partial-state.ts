@@ -62,7 +62,7 @@ export const fairness = (ctx: LabelingContext) => fairnessAccumulator({ minGroup
 
 /**
  * A record keyed by data (feature names, category values, classes, variants) with no prototype:
- * a feature named `__proto__` or `constructor` is stored verbatim since issue #12, and on `{}`
+ * a feature named `__proto__` or `constructor` is stored verbatim (src/store/rows.ts), and on `{}`
  * `categorical['__proto__'] ??= {}` yields Object.prototype, so the counts added to it polluted
  * every object of the process.
  */
