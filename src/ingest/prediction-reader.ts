@@ -95,8 +95,8 @@ class Input {
   }
 
   string(): string {
-    const len = this.span()
-    return this.buf.toString('utf8', this.pos - len, this.pos)
+    const start = this.start()
+    return this.buf.toString('utf8', start, this.pos)
   }
 
   double(): number {
@@ -280,8 +280,7 @@ export class PredictionReader {
     let nonFinite: PredictionEvent['features'] | null = null
     for (let n = input.block(); n !== 0; n = input.block()) {
       for (; n > 0; n--) {
-        const len = input.span()
-        const ks = input.pos - len
+        const ks = input.start()
         const ke = input.pos
         if (integerLike(src, ks, ke)) throw NOT_PLAIN
         const branch = input.branch(4)
@@ -297,8 +296,7 @@ export class PredictionReader {
           }
           if (stored !== null) v = src.readDoubleLE(vs)
         } else if (branch === 2) {
-          const vlen = input.span()
-          vs = input.pos - vlen
+          vs = input.start()
           ve = input.pos
         } else if (branch === 3) v = input.boolean()
         if (stored !== null) {
