@@ -1,6 +1,28 @@
 import { describe, expect, it } from 'vitest'
 import { type FeatureValue, readCategory, readNumber } from '../metrics/profile/index.js'
-import { categoryValues, distinctCount, distinctCountSorted, finiteSortedValues, numberValues, sortedValues } from './column-values.js'
+import { categoryValues, distinctCountSorted, finiteSortedValues } from './column-values.js'
+
+// Plain oracles for the one-pass readers (the report itself reads value counts, counted-column.ts).
+/** readNumber's values: numbers, ±Infinity included; missing (null, undefined, NaN) and text left out. */
+function numberValues(xs: readonly FeatureValue[]): number[] {
+  const out: number[] = []
+  for (const v of xs) if (typeof v === 'number' && !Number.isNaN(v)) out.push(v)
+  return out
+}
+
+/** Number of distinct values in a ∪ b (finite numbers), by sorting. */
+function distinctCount(a: readonly number[], b: readonly number[]): number {
+  const all = new Float64Array(a.length + b.length)
+  all.set(a)
+  all.set(b, a.length)
+  all.sort()
+  let n = 0
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) n++
+  return n
+}
+
+/** The values sorted ascending (numerically, -0 before +0). */
+const sortedValues = (xs: readonly number[]): number[] => Array.from(Float64Array.from(xs).sort())
 
 const mixed: FeatureValue[] = [1.5, null, undefined, Number.NaN, Number.POSITIVE_INFINITY, -0, 'text', '', true, false, 3, Number.NEGATIVE_INFINITY]
 

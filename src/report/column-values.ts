@@ -6,13 +6,6 @@
  */
 import type { FeatureValue } from '../metrics/profile/index.js'
 
-/** readNumber's values: numbers, ±Infinity included; missing (null, undefined, NaN) and text left out. */
-export function numberValues(xs: readonly FeatureValue[]): number[] {
-  const out: number[] = []
-  for (const v of xs) if (typeof v === 'number' && !Number.isNaN(v)) out.push(v)
-  return out
-}
-
 /** readCategory's values: text as is, booleans and finite numbers as their text. */
 export function categoryValues(xs: readonly FeatureValue[]): string[] {
   const out: string[] = []
@@ -21,17 +14,6 @@ export function categoryValues(xs: readonly FeatureValue[]): string[] {
     else if (typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out.push(String(v))
   }
   return out
-}
-
-/** Number of distinct values in a ∪ b (finite numbers), by sorting instead of hashing a million doubles. */
-export function distinctCount(a: readonly number[], b: readonly number[]): number {
-  const all = new Float64Array(a.length + b.length)
-  all.set(a)
-  all.set(b, a.length)
-  all.sort()
-  let n = 0
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) n++
-  return n
 }
 
 /** Whether xs is ascending as a Float64Array sort leaves it (numerically, -0 before +0). */
@@ -44,12 +26,7 @@ function isSorted(xs: readonly number[]): boolean {
   return true
 }
 
-/** The values sorted ascending (numerically, -0 before +0), as a plain array; sorted input is only checked. */
-export function sortedValues(xs: readonly number[]): number[] {
-  return isSorted(xs) ? [...xs] : Array.from(Float64Array.from(xs).sort())
-}
-
-/** distinctCount of two samples already sorted ascending: one merge pass. */
+/** Number of distinct values in a ∪ b, two samples of finite numbers already sorted ascending: one merge pass. */
 export function distinctCountSorted(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let i = 0
   let j = 0
@@ -65,8 +42,7 @@ export function distinctCountSorted(a: ArrayLike<number>, b: ArrayLike<number>):
 
 /**
  * readNumber's finite values, sorted ascending (-0 before +0), in one pass and one array when
- * they come sorted (the report's value-count columns do): what numberValues, a finite filter
- * and sortedValues give, without their copies.
+ * they come sorted (the report's value-count columns do).
  */
 export function finiteSortedValues(xs: readonly FeatureValue[]): number[] {
   const out: number[] = []
