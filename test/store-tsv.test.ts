@@ -1,10 +1,12 @@
 /**
- * The store's line format through the real engine, on both insert paths: chDB's raw passthrough
- * insert (Store.insertTsv in embedded mode) and @clickhouse/client's `INSERT … FORMAT
+ * The store's line format through the real engine, on both insert paths: the embedded engine
+ * reading the payload from a file (Store.insertTsv in embedded mode) and @clickhouse/client's `INSERT … FORMAT
  * TabSeparated` with the payload as the body, the path a ClickHouse server takes (here over the
  * client's chDB connection, the same client code). Hostile strings and edge numbers come back as
  * they were written; a replayed insert with the same token stores nothing twice.
  */
+import { readdirSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { PredictionEvent } from '../src/ingest/schemas.js'
 import { clientInsertTsv } from '../src/store/clickhouse.js'
@@ -57,7 +59,7 @@ describe('the store line format through the engine', () => {
     )
 
   it.each([
-    ['chdb raw insert', 'raw'],
+    ['chdb insert from a file', 'raw'],
     ['client INSERT … FORMAT TabSeparated (the server path)', 'client'],
   ])('%s stores every value as written, once per token', async (_, path) => {
     const events = HOSTILE.map((s, i) => event(i, s))
@@ -90,5 +92,17 @@ describe('the store line format through the engine', () => {
       { prediction_id: 'before', features_num: { x: 0.1, y: -2.5e-300 } },
     ])
     await started.app.store.client.command({ query: `DROP DATABASE ${store.database}` })
+  })
+
+  it('an embedded insert leaves no file behind, stored or refused', async () => {
+    const inserts = resolve(started.app.store.location, '..', 'chdb-inserts')
+    const line = predictionLine(event(0, 'file'), { topic: 'file-topic', partition: 0, offset: '0' }, privacy)
+    await started.app.store.insertTsv('predictions', PREDICTION_COLUMNS, Buffer.from(line), 'file-insert')
+    expect(await read('file')).toHaveLength(1)
+    expect(readdirSync(inserts)).toEqual([])
+    // The event time column refuses text: the engine's error comes back, with the row it names.
+    const refused = insertLines(started.app.store, 'predictions', PREDICTION_COLUMNS, Buffer.from(line + line.replace(/\t\d+\.\d+\t/, '\tnot a time\t')), 'file-refused')
+    await expect(refused).rejects.toMatchObject({ code: 'DW_STORE_REJECTED', context: { refusal: { codeName: 'CANNOT_PARSE_DATETIME', atRow: 2 } } })
+    expect(readdirSync(inserts)).toEqual([])
   })
 })
