@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { PredictionEvent } from '../src/ingest/schemas.js'
-import { clientInsertTsv } from '../src/store/clickhouse.js'
+import { clientInsertTsv, parameterStringSet, type Store } from '../src/store/clickhouse.js'
 import { insertLines } from '../src/store/insert.js'
 import { loadMigrations, migrate } from '../src/store/migrate.js'
 import { PREDICTION_COLUMNS, predictionLine } from '../src/store/rows.js'
@@ -95,7 +95,7 @@ describe('the store line format through the engine', () => {
   })
 
   it('an embedded insert leaves no file behind, stored or refused', async () => {
-    const inserts = resolve(started.app.store.location, '..', 'chdb-inserts')
+    const inserts = resolve(started.app.store.location, '..', 'chdb-files')
     const line = predictionLine(event(0, 'file'), { topic: 'file-topic', partition: 0, offset: '0' }, privacy)
     await started.app.store.insertTsv('predictions', PREDICTION_COLUMNS, Buffer.from(line), 'file-insert')
     expect(await read('file')).toHaveLength(1)
@@ -104,5 +104,20 @@ describe('the store line format through the engine', () => {
     const refused = insertLines(started.app.store, 'predictions', PREDICTION_COLUMNS, Buffer.from(line + line.replace(/\t\d+\.\d+\t/, '\tnot a time\t')), 'file-refused')
     await expect(refused).rejects.toMatchObject({ code: 'DW_STORE_REJECTED', context: { refusal: { codeName: 'CANNOT_PARSE_DATETIME', atRow: 2 } } })
     expect(readdirSync(inserts)).toEqual([])
+  })
+
+  it.each([
+    ['a file the engine reads (embedded)', (store: Store) => store.withStringSet],
+    ['a query parameter (the server path)', () => parameterStringSet],
+  ])('a string set as %s finds exactly the stored ids, whatever their characters', async (_, withSet) => {
+    const events = HOSTILE.map((s, i) => ({ ...event(i, s), prediction_id: `set-${i}-${s}` }))
+    const lines = events.map((e, i) => predictionLine(e, { topic: 'set-topic', partition: 0, offset: String(i) }, privacy))
+    await insertLines(started.app.store, 'predictions', PREDICTION_COLUMNS, Buffer.from(lines.join('')), 'string-set')
+    const wanted = [...events.map((e) => e.prediction_id), 'set-absent', 'set-0-it', '']
+    const found = await withSet(started.app.store)(wanted, async (set) =>
+      queryRows<{ prediction_id: string }>(started.app.store, `SELECT prediction_id FROM {db}.predictions WHERE source_topic = 'set-topic' AND prediction_id IN ${set.sql} ORDER BY prediction_id`, { ...set.params }),
+    )
+    expect(found.map((r) => r.prediction_id)).toEqual(events.map((e) => e.prediction_id).sort())
+    expect(readdirSync(resolve(started.app.store.location, '..', 'chdb-files'))).toEqual([])
   })
 })

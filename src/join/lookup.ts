@@ -1,6 +1,7 @@
 /**
  * Batched lookup of predictions in ClickHouse for labels the in-memory index missed: one query
- * per batch (or per group of batches, coalesce.ts), on the bloom-filter index over prediction_id,
+ * per batch (or per group of batches, coalesce.ts), the ids handed over as the store's string set
+ * (a file in embedded mode, Store.withStringSet), on the bloom-filter index over prediction_id,
  * restricted to event times within the join horizon before the oldest label time. An id stored
  * more than once (re-sent with another event time) gives its newest copy.
  */
@@ -16,17 +17,19 @@ export async function lookupPredictions(store: Store, labels: readonly Pick<Grou
   const ids = [...new Set(labels.map((l) => l.prediction_id))]
   const minLabelTime = Math.min(...labels.map((l) => l.label_time))
   try {
-    const rows = await (
-      await store.client.query({
-        query: withDatabase(`SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t
-                FROM {db}.predictions
-                WHERE prediction_id IN {ids:Array(String)} AND event_time >= {since:DateTime64(3, 'UTC')}
-                ORDER BY event_time DESC
-                LIMIT 1 BY prediction_id`, store.database),
-        query_params: { ids, since: clickhouseDateTime64(Math.max(0, minLabelTime - horizonMs)) },
-        format: 'JSONEachRow',
-      })
-    ).json<{ prediction_id: string; model_id: string; model_version: string; t: string }>()
+    const rows = await store.withStringSet(ids, async (set) =>
+      (
+        await store.client.query({
+          query: withDatabase(`SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t
+                  FROM {db}.predictions
+                  WHERE prediction_id IN ${set.sql} AND event_time >= {since:DateTime64(3, 'UTC')}
+                  ORDER BY event_time DESC
+                  LIMIT 1 BY prediction_id`, store.database),
+          query_params: { ...set.params, since: clickhouseDateTime64(Math.max(0, minLabelTime - horizonMs)) },
+          format: 'JSONEachRow',
+        })
+      ).json<{ prediction_id: string; model_id: string; model_version: string; t: string }>(),
+    )
     return new Map(rows.map((r) => [r.prediction_id, { modelId: r.model_id, modelVersion: r.model_version, eventTimeMs: Number(r.t) }]))
   } catch (cause) {
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `join lookup failed: ${(cause as Error).message}`, { cause, retriable: true })
@@ -41,16 +44,18 @@ export async function lookupPredictions(store: Store, labels: readonly Pick<Grou
 export async function lookupModelsById(store: Store, ids: readonly string[]): Promise<Map<string, string[]>> {
   if (ids.length === 0) return new Map()
   try {
-    const rows = await (
-      await store.client.query({
-        query: withDatabase(`SELECT prediction_id, groupUniqArray(model_id) AS models
-                FROM {db}.predictions
-                WHERE prediction_id IN {ids:Array(String)}
-                GROUP BY prediction_id`, store.database),
-        query_params: { ids: [...new Set(ids)] },
-        format: 'JSONEachRow',
-      })
-    ).json<{ prediction_id: string; models: string[] }>()
+    const rows = await store.withStringSet([...new Set(ids)], async (set) =>
+      (
+        await store.client.query({
+          query: withDatabase(`SELECT prediction_id, groupUniqArray(model_id) AS models
+                  FROM {db}.predictions
+                  WHERE prediction_id IN ${set.sql}
+                  GROUP BY prediction_id`, store.database),
+          query_params: set.params,
+          format: 'JSONEachRow',
+        })
+      ).json<{ prediction_id: string; models: string[] }>(),
+    )
     return new Map(rows.map((r) => [r.prediction_id, [...r.models].sort()]))
   } catch (cause) {
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `prediction id lookup failed: ${(cause as Error).message}`, { cause, retriable: true })

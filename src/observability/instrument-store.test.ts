@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { describe, expect, it } from 'vitest'
-import type { Store } from '../store/clickhouse.js'
+import { parameterStringSet, type Store } from '../store/clickhouse.js'
 import { instrumentStore, tableLabel } from './instrument-store.js'
 import { createMetrics } from './metrics.js'
 
@@ -15,7 +15,7 @@ function fakeStore(fail: () => boolean): Store {
   const insertTsv = async () => {
     if (fail()) throw new Error('ECONNREFUSED')
   }
-  return { client, kind: 'chdb', database: 'db', location: '/tmp', insertTsv, close: async () => undefined }
+  return { client, kind: 'chdb', database: 'db', location: '/tmp', insertTsv, withStringSet: parameterStringSet, close: async () => undefined }
 }
 
 describe('instrumentStore', () => {

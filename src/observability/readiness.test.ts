@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { describe, expect, it } from 'vitest'
-import type { Store } from '../store/clickhouse.js'
+import { parameterStringSet, type Store } from '../store/clickhouse.js'
 import { createLogger } from './logger.js'
 import { createReadiness, registryCheck, runChecks, withPartitions, type DependencyCheck } from './readiness.js'
 
@@ -67,6 +67,7 @@ describe('createReadiness', () => {
     database: 'db',
     location: '/tmp',
     insertTsv: async () => undefined,
+    withStringSet: parameterStringSet,
     close: async () => undefined,
   })
 

@@ -14,6 +14,7 @@ import { Readable } from 'node:stream'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { DriftwatchError } from '../errors.js'
 import { lockDataDir } from './data-dir-lock.js'
+import { tsvEscape } from './tsv.js'
 
 export interface ClickHouseSettings {
   readonly url: string | null
@@ -39,7 +40,19 @@ export interface Store {
    * (insert.ts).
    */
   insertTsv(table: string, columns: readonly string[], payload: Buffer, dedupToken: string): Promise<void>
+  /**
+   * Runs `use` with a set of strings the engine can read, for `column IN ${set.sql}` with
+   * `set.params` among the query's parameters: a file the embedded engine reads, a query
+   * parameter on a server (chdbStringSet). For sets of thousands (the join's id lookups).
+   */
+  withStringSet<T>(values: readonly string[], use: (set: StringSet) => Promise<T>): Promise<T>
   close(): Promise<void>
+}
+
+export interface StringSet {
+  /** A subquery or parameter to write after IN. */
+  readonly sql: string
+  readonly params: Readonly<Record<string, unknown>>
 }
 
 /**
@@ -84,6 +97,31 @@ export function clientInsertTsv(client: ClickHouseClient, database: string): Sto
 
 const sqlString = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 const sqlIdentifier = (name: string) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``
+
+/** Store.withStringSet on a server: the set is the query parameter `string_set`. */
+export async function parameterStringSet<T>(values: readonly string[], use: (set: StringSet) => Promise<T>): Promise<T> {
+  return use({ sql: '{string_set:Array(String)}', params: { string_set: values } })
+}
+
+/**
+ * Store.withStringSet for the embedded engine: the values, one per line TSV-escaped, go to a file
+ * in `dir` that the engine reads as a table (`file()`), removed when `use` settles. chDB parses a
+ * query parameter of 10,800 ids (`{ids:Array(String)}`) for about 40-60 ms of CPU, the bulk of a
+ * join lookup's cost at the bench's history; read from a file, the whole lookup cost 31 ms
+ * against 77 (docs/performance.md).
+ */
+export function chdbStringSet(dir: string): Store['withStringSet'] {
+  let sequence = 0
+  return async (values, use) => {
+    const file = join(dir, `set-${++sequence}.tsv`)
+    await writeFile(file, values.map((v) => `${tsvEscape(v)}\n`).join(''))
+    try {
+      return await use({ sql: `(SELECT v FROM file(${sqlString(file)}, TabSeparated, 'v String'))`, params: {} })
+    } finally {
+      await rm(file, { force: true })
+    }
+  }
+}
 
 /**
  * Store.insertTsv for the embedded engine: the payload is written to a file in `dir` and the
@@ -158,7 +196,7 @@ export function openStore(settings: ClickHouseSettings): Store {
       ...(settings.caCert ? { tls: { ca_cert: Buffer.from(settings.caCert) } } : {}),
       clickhouse_settings: SESSION_SETTINGS,
     })
-    return { client, kind: 'server', database, location: settings.url, insertTsv: clientInsertTsv(client, database), close: () => client.close() }
+    return { client, kind: 'server', database, location: settings.url, insertTsv: clientInsertTsv(client, database), withStringSet: parameterStringSet, close: () => client.close() }
   }
   const path = resolve(settings.dataDir, 'chdb')
   mkdirSync(path, { recursive: true })
@@ -179,11 +217,13 @@ export function openStore(settings: ClickHouseSettings): Store {
     const chdb = chdbConnection().createChdbConnection({ path })
     const connection = chdb as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
     const client = createClient({ connection, clickhouse_settings: SESSION_SETTINGS })
-    // Insert files left by a process that stopped mid-insert: this process holds the directory now.
-    const inserts = resolve(settings.dataDir, 'chdb-inserts')
-    rmSync(inserts, { recursive: true, force: true })
-    mkdirSync(inserts, { recursive: true })
-    const insertTsv = chdbFileInsertTsv((sql, opts) => chdb.chdb.queryAsync(sql, opts), database, inserts)
+    // Files the engine reads (inserts, id sets); those left by a process that stopped mid-query go:
+    // this process holds the directory now.
+    const files = resolve(settings.dataDir, 'chdb-files')
+    rmSync(files, { recursive: true, force: true })
+    mkdirSync(files, { recursive: true })
+    const insertTsv = chdbFileInsertTsv((sql, opts) => chdb.chdb.queryAsync(sql, opts), database, files)
+    const withStringSet = chdbStringSet(files)
     const close = async () => {
       try {
         await client.close()
@@ -192,7 +232,7 @@ export function openStore(settings: ClickHouseSettings): Store {
         unlock()
       }
     }
-    return { client, kind: 'chdb', database, location: path, insertTsv, close }
+    return { client, kind: 'chdb', database, location: path, insertTsv, withStringSet, close }
   } catch (e) {
     engine?.close()
     unlock()
