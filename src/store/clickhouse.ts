@@ -6,7 +6,7 @@
  * chDB binds one data directory per process (see ARCHITECTURE.md): every role of an embedded
  * deployment shares this one client.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
@@ -98,6 +98,20 @@ export function clientInsertTsv(client: ClickHouseClient, database: string): Sto
 const sqlString = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 const sqlIdentifier = (name: string) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``
 
+/**
+ * A new file name for the engine to read, unique in the process: stores opened on one data
+ * directory in one process (tests run several apps so) share the directory, and a name starting
+ * with another process id is a file left by a process that has stopped (removeStaleEngineFiles).
+ */
+let engineFiles = 0
+const engineFile = (dir: string, kind: string) => join(dir, `${process.pid}-${++engineFiles}-${kind}.tsv`)
+
+/** Removes the files of other processes from `dir` (created if missing): run when a store opens, as the data directory's lock holder. */
+export function removeStaleEngineFiles(dir: string): void {
+  mkdirSync(dir, { recursive: true })
+  for (const name of readdirSync(dir)) if (!name.startsWith(`${process.pid}-`)) rmSync(join(dir, name), { force: true })
+}
+
 /** Store.withStringSet on a server: the set is the query parameter `string_set`. */
 export async function parameterStringSet<T>(values: readonly string[], use: (set: StringSet) => Promise<T>): Promise<T> {
   return use({ sql: '{string_set:Array(String)}', params: { string_set: values } })
@@ -111,9 +125,8 @@ export async function parameterStringSet<T>(values: readonly string[], use: (set
  * against 77 (docs/performance.md).
  */
 export function chdbStringSet(dir: string): Store['withStringSet'] {
-  let sequence = 0
   return async (values, use) => {
-    const file = join(dir, `set-${++sequence}.tsv`)
+    const file = engineFile(dir, 'set')
     await writeFile(file, values.map((v) => `${tsvEscape(v)}\n`).join(''))
     try {
       return await use({ sql: `(SELECT v FROM file(${sqlString(file)}, TabSeparated, 'v String'))`, params: {} })
@@ -139,9 +152,8 @@ export function chdbStringSet(dir: string): Store['withStringSet'] {
  * literals: ClickHouse takes neither as a query parameter.
  */
 export function chdbFileInsertTsv(queryAsync: (sql: string, opts: { format: string }) => Promise<unknown>, database: string, dir: string): Store['insertTsv'] {
-  let sequence = 0
   return async (table, columns, payload, dedupToken) => {
-    const file = join(dir, `${++sequence}.tsv`)
+    const file = engineFile(dir, 'insert')
     await writeFile(file, payload)
     try {
       await queryAsync(
@@ -220,8 +232,7 @@ export function openStore(settings: ClickHouseSettings): Store {
     // Files the engine reads (inserts, id sets); those left by a process that stopped mid-query go:
     // this process holds the directory now.
     const files = resolve(settings.dataDir, 'chdb-files')
-    rmSync(files, { recursive: true, force: true })
-    mkdirSync(files, { recursive: true })
+    removeStaleEngineFiles(files)
     const insertTsv = chdbFileInsertTsv((sql, opts) => chdb.chdb.queryAsync(sql, opts), database, files)
     const withStringSet = chdbStringSet(files)
     const close = async () => {
