@@ -34,6 +34,7 @@ import { parse } from 'csv-parse/sync'
 import { DriftwatchError } from '../errors.js'
 import { assertTextFile } from './files.js'
 import type { CellSource } from '../report/index.js'
+import { typedRows } from './report-rows.js'
 import { outlierCellCodes, type OutlierCounts } from '../report/outlier-counts.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
 
@@ -182,6 +183,7 @@ function load(session: Session, path: string, table: string): CellSource {
       rows.forEach((row, i) => checkRowOrder(i, row, rowCount))
       return cells.map((c) => c ?? '')
     },
+    typed: (name, type) => (columns.includes(name) ? typedRows(session, table, rowCount, name, type, () => counts(name).keys()) : new Array<null>(rowCount).fill(null)),
     counts,
     outliers: (profile) => outlierCounts(session, table, rowCount, profile, columns, counts),
   }

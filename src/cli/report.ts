@@ -88,6 +88,7 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
     columns: t.columns.filter((c) => !drop.has(c)),
     rowCount: t.rowCount,
     cells: (name) => t.cells(name),
+    typed: (name, type) => t.typed(name, type),
     counts: (name) => t.counts(name),
     outliers: (profile) => t.outliers(profile),
   }))

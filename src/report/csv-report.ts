@@ -37,6 +37,8 @@ export interface CellSource {
   readonly rowCount: number
   /** The column's cells in row order. */
   cells(name: string): readonly (string | undefined)[]
+  /** The column's cells in row order typed as `type` (parseCell's rules; a column the file lacks: all null). */
+  typed(name: string, type: CellType): FeatureValue[]
   /** How often each cell occurs in the column; a missing cell (and a column the file lacks) under ''. */
   counts(name: string): ReadonlyMap<string, number>
   /** Per row, the outlier score's counts against the profile (its features typed by its kinds). */
@@ -56,6 +58,7 @@ export function csvCells(t: CsvTable): CellSource {
     columns: t.columns,
     rowCount: t.records.length,
     cells,
+    typed: (name, type) => cells(name).map((c) => parseCell(c, type)),
     counts: (name) => cellCounts(cells(name)),
     outliers: (profile) =>
       rowOutlierCounts(profile, t.records.length, (n) =>
@@ -129,10 +132,6 @@ export function isIdLike(cells: readonly (string | undefined)[], typed: readonly
   return text && seen.size >= 2
 }
 
-function typeColumn(source: CellSource, name: string, type: CellType): FeatureValue[] {
-  return source.cells(name).map((c) => parseCell(c, type))
-}
-
 /** Progress of a long report: how many columns will be read, then one step per column. */
 export interface ReportProgress {
   start(columns: number): void
@@ -189,7 +188,7 @@ export function reportFromCells(
     const expand = new Map<string, () => FeatureValue[]>()
     for (const n of needed.filter((c) => source.columns.includes(c))) {
       const type = types[n] ?? 'text'
-      if (rowOrder.has(n)) rows.set(n, typeColumn(source, n, type))
+      if (rowOrder.has(n)) rows.set(n, source.typed(n, type))
       else {
         const c = (type === 'number' ? typed.get(n) : undefined) ?? countedColumn(source.counts(n), type)
         counted.set(n, c)

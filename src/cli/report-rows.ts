@@ -1,0 +1,101 @@
+/**
+ * A column of the report engine's table typed by the report's cell rules (src/report/csv-cells.ts)
+ * and read in row order, without a million cells crossing as text:
+ *
+ * - text (label, prediction, protected attributes): the column's distinct cells are typed in JS
+ *   (parseCell), and the engine sends one code per row, the cell's index among them (transform);
+ * - number (the score): the engine sorts each cell into missing (MISSING_TOKENS, or no cell), a
+ *   decimal that it parses itself, or anything else; per row it sends the code and, for a
+ *   decimal, the double. The "anything else" cells (inf, text: type violations; usually few) are
+ *   read back as text with their row numbers and typed in JS. The engine parses with `precise_float_parsing = 1` (fast_float, correctly
+ *   rounded, as JavaScript's Number() is: report-rows.test.ts checks halfway cases, subnormals,
+ *   overflow and 17+ digits against Number()); a decimal it cannot parse goes to the JS side.
+ *
+ * The codes and doubles cross as hex text of their little-endian bytes (the sync query API returns
+ * a string, and cuts binary output at a NUL byte): 8 hex digits per code, 16 per double,
+ * decoded by Buffer into typed arrays (this machine order: little-endian, checked below). One
+ * thread reads the StripeLog in load order (IN_ROW_ORDER), and the same query checks the order
+ * of the row numbers it read, so a change in the engine fails loudly instead of pairing wrong rows.
+ */
+import type { Session } from 'chdb'
+import type { FeatureValue } from '../metrics/profile/index.js'
+import { type CellType, DECIMAL, MISSING_TOKENS, parseCell } from '../report/csv-cells.js'
+
+const IN_ROW_ORDER = 'SETTINGS max_threads = 1, precise_float_parsing = 1'
+
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('report engine: the row readers assume a little-endian machine')
+
+const quote = (name: string) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``
+
+/** `groupArray` of the row's bytes as one hex string, and whether the rows came as numbered. */
+const hexColumn = (expression: string) => `arrayStringConcat(groupArray(hex(reinterpretAsFixedString(${expression}))))`
+const ORDERED = 'arrayAll((r, i) -> r = i, groupArray(__row), range(count()))'
+
+function decode<T extends Uint32Array | Float64Array>(hex: string | undefined, Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, rowCount: number): T {
+  const bytes = Buffer.from(hex ?? '', 'hex')
+  if (bytes.length !== rowCount * Type.BYTES_PER_ELEMENT) throw new Error(`report engine: ${bytes.length / Type.BYTES_PER_ELEMENT} rows read, ${rowCount} loaded`)
+  const buffer = new ArrayBuffer(bytes.length)
+  new Uint8Array(buffer).set(bytes)
+  return new Type(buffer)
+}
+
+function fields(text: string, rowCount: number): string[] {
+  const out = text.replace(/\n$/, '').split('\t')
+  if (out.at(-1) !== '1') throw new Error(`report engine: rows came back out of order (of ${rowCount})`)
+  return out
+}
+
+/** The column's cells typed as `type`, in row order; `distinct`: its distinct cells, '' for none. */
+export function typedRows(session: Session, table: string, rowCount: number, name: string, type: CellType, distinct: () => Iterable<string>): FeatureValue[] {
+  const cell = `ifNull(${quote(name)}, '')`
+  if (type === 'text') {
+    const cells = [...distinct()]
+    const typed = cells.map((c) => parseCell(c, 'text'))
+    const text = session.queryBind(
+      `SELECT ${hexColumn(`toUInt32(transform(${cell}, {d:Array(String)}, {v:Array(UInt32)}, toUInt32(4294967295)))`)}, ${ORDERED} FROM ${table} ${IN_ROW_ORDER}`,
+      { d: cells, v: cells.map((_, i) => i) },
+      'TabSeparated',
+    )
+    const codes = decode(fields(text, rowCount)[0], Uint32Array, rowCount)
+    const out = new Array<FeatureValue>(rowCount)
+    for (let i = 0; i < rowCount; i++) {
+      const code = codes[i] as number
+      if (code >= typed.length) throw new Error(`report engine: row ${i} of ${name} has a cell its value counts lack`)
+      out[i] = typed[code]
+    }
+    return out
+  }
+  // A decimal by csv-cells' rule that the engine parses: its double comes from the engine.
+  const params = { m: [...MISSING_TOKENS], p: DECIMAL.source }
+  const code = (parsed: string) => `multiIf(has({m:Array(String)}, cell), toUInt32(0), match(cell, {p:String}) AND isNotNull(${parsed}), toUInt32(1), toUInt32(2))`
+  // Code per row: 0 missing, 1 the engine's double, 2 anything else (its cell read below).
+  const text = session.queryBind(
+    `SELECT ${hexColumn('code')}, ${hexColumn('value')}, ${ORDERED}
+     FROM (SELECT __row, ${cell} AS cell, toFloat64OrNull(cell) AS parsed, ${code('parsed')} AS code, if(code = 1, assumeNotNull(parsed), 0) AS value FROM ${table})
+     ${IN_ROW_ORDER}`,
+    params,
+    'TabSeparated',
+  )
+  const [codeHex, valueHex] = fields(text, rowCount)
+  const codes = decode(codeHex, Uint32Array, rowCount)
+  const values = decode(valueHex, Float64Array, rowCount)
+  const out = new Array<FeatureValue>(rowCount)
+  let others = 0
+  for (let i = 0; i < rowCount; i++) {
+    const c = codes[i] as number
+    if (c === 0) out[i] = null
+    else if (c === 1) out[i] = values[i] as number
+    else others++
+  }
+  if (others === 0) return out
+  // The rest (infinities, type violations: usually few) as text, typed here.
+  const [rows, cells] = JSON.parse(
+    session.queryBind(`SELECT __row, ${cell} AS cell FROM ${table} WHERE ${code('toFloat64OrNull(cell)')} = 2 ${IN_ROW_ORDER}`, params, 'JSONCompactColumns'),
+  ) as [number[], string[]]
+  if (rows.length !== others) throw new Error(`report engine: ${rows.length} cells of ${name} read back, ${others} expected`)
+  rows.forEach((row, k) => {
+    if (codes[row] !== 2 || (k > 0 && row <= (rows[k - 1] as number))) throw new Error(`report engine: rows came back out of order (row ${row} of ${name})`)
+    out[row] = parseCell(cells[k], 'number')
+  })
+  return out
+}
