@@ -54,9 +54,9 @@ describe('report engine: row-ordered typed reads', () => {
 
   it('a CSV parsed in parallel chunks (26 MB: chunks of 10 MB) keeps its rows in file order', () => {
     const n = 400_000
-    const lines = ['id,label,score,pad']
+    const lines = ['id,label,group,score,pad']
     const pad = 'x'.repeat(40)
-    for (let i = 0; i < n; i++) lines.push(`${i},${i % 3},${(i / n).toFixed(6)},${pad}`)
+    for (let i = 0; i < n; i++) lines.push(`${i},${i % 3},${i % 1000},${(i / n).toFixed(6)},${pad}`)
     const path = join(dir, 'big.csv')
     writeFileSync(path, lines.join('\n') + '\n')
     const files = openEngineFiles([{ path, what: 'the file' }])
@@ -65,8 +65,13 @@ describe('report engine: row-ordered typed reads', () => {
       const ids = engine?.typed('id', 'number') ?? []
       expect(ids).toHaveLength(n)
       expect(ids.every((v, i) => v === i)).toBe(true)
+      // Codes of one, two and four bytes: 3, 1,000 and 400,000 distinct cells.
       const labels = engine?.typed('label', 'text') ?? []
       expect(labels.every((v, i) => v === String(i % 3))).toBe(true)
+      const groups = engine?.typed('group', 'text') ?? []
+      expect(groups.every((v, i) => v === String(i % 1000))).toBe(true)
+      const idText = engine?.typed('id', 'text') ?? []
+      expect(idText.every((v, i) => v === String(i))).toBe(true)
     } finally {
       files.close()
     }

@@ -12,7 +12,7 @@
  *   overflow and 17+ digits against Number()); a decimal it cannot parse goes to the JS side.
  *
  * The codes and doubles cross as hex text of their little-endian bytes (the sync query API returns
- * a string, and cuts binary output at a NUL byte): 8 hex digits per code, 16 per double,
+ * a string, and cuts binary output at a NUL byte): 2, 4 or 8 hex digits per code, 16 per double,
  * decoded by Buffer into typed arrays (this machine order: little-endian, checked below). One
  * thread reads the StripeLog in load order (IN_ROW_ORDER), and the same query checks the order
  * of the row numbers it read, so a change in the engine fails loudly instead of pairing wrong rows.
@@ -31,12 +31,13 @@ const quote = (name: string) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '
 const hexColumn = (expression: string) => `arrayStringConcat(groupArray(hex(reinterpretAsFixedString(${expression}))))`
 const ORDERED = 'arrayAll((r, i) -> r = i, groupArray(__row), range(count()))'
 
-function decode<T extends Uint32Array | Float64Array>(hex: string | undefined, Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, rowCount: number): T {
+/** The bytes of `rowCount` values of `bytesPerRow` each, from hex. */
+function decode(hex: string | undefined, bytesPerRow: number, rowCount: number): ArrayBuffer {
   const bytes = Buffer.from(hex ?? '', 'hex')
-  if (bytes.length !== rowCount * Type.BYTES_PER_ELEMENT) throw new Error(`report engine: ${bytes.length / Type.BYTES_PER_ELEMENT} rows read, ${rowCount} loaded`)
+  if (bytes.length !== rowCount * bytesPerRow) throw new Error(`report engine: ${bytes.length / bytesPerRow} rows read, ${rowCount} loaded`)
   const buffer = new ArrayBuffer(bytes.length)
   new Uint8Array(buffer).set(bytes)
-  return new Type(buffer)
+  return buffer
 }
 
 function fields(text: string, rowCount: number): string[] {
@@ -51,12 +52,14 @@ export function typedRows(session: Session, table: string, rowCount: number, nam
   if (type === 'text') {
     const cells = [...distinct()]
     const typed = cells.map((c) => parseCell(c, 'text'))
+    // The narrowest code that holds every index and the "not listed" code (the last value).
+    const [Codes, width] = cells.length < 255 ? ([Uint8Array, 'UInt8'] as const) : cells.length < 65535 ? ([Uint16Array, 'UInt16'] as const) : ([Uint32Array, 'UInt32'] as const)
     const text = session.queryBind(
-      `SELECT ${hexColumn(`toUInt32(transform(${cell}, {d:Array(String)}, {v:Array(UInt32)}, toUInt32(4294967295)))`)}, ${ORDERED} FROM ${table} ${IN_ROW_ORDER}`,
+      `SELECT ${hexColumn(`transform(${cell}, {d:Array(String)}, {v:Array(${width})}, to${width}(-1))`)}, ${ORDERED} FROM ${table} ${IN_ROW_ORDER}`,
       { d: cells, v: cells.map((_, i) => i) },
       'TabSeparated',
     )
-    const codes = decode(fields(text, rowCount)[0], Uint32Array, rowCount)
+    const codes = new Codes(decode(fields(text, rowCount)[0], Codes.BYTES_PER_ELEMENT, rowCount))
     const out = new Array<FeatureValue>(rowCount)
     for (let i = 0; i < rowCount; i++) {
       const code = codes[i] as number
@@ -77,8 +80,8 @@ export function typedRows(session: Session, table: string, rowCount: number, nam
     'TabSeparated',
   )
   const [codeHex, valueHex] = fields(text, rowCount)
-  const codes = decode(codeHex, Uint32Array, rowCount)
-  const values = decode(valueHex, Float64Array, rowCount)
+  const codes = new Uint32Array(decode(codeHex, 4, rowCount))
+  const values = new Float64Array(decode(valueHex, 8, rowCount))
   const out = new Array<FeatureValue>(rowCount)
   let others = 0
   for (let i = 0; i < rowCount; i++) {
