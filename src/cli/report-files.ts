@@ -3,8 +3,8 @@
  * row or Parquet (by the extension .parquet / .pq), parsed natively and multithreaded into a
  * table of the session, then handed to the pure report (src/report/csv-report.ts CellSource) as
  * aggregates: a feature column as its value counts (GROUP BY the cell), the outlier score as
- * per-row counts the engine adds up, and only the targets and protected attributes as cells in
- * row order; the distinct cells are typed in JS by the very rules the report documents
+ * totals the engine adds up (./report-outliers.ts), and only the targets and protected attributes
+ * in row order (./report-rows.ts); the distinct cells are typed in JS by the very rules the report documents
  * (src/report/csv-cells.ts).
  *
  * - Each report opens a private chDB session in a fresh temporary directory and removes it at
@@ -35,8 +35,7 @@ import { DriftwatchError } from '../errors.js'
 import { assertTextFile } from './files.js'
 import type { CellSource } from '../report/index.js'
 import { typedRows } from './report-rows.js'
-import { outlierCellCodes, type OutlierCounts } from '../report/outlier-counts.js'
-import type { ReferenceProfile } from '../metrics/profile/index.js'
+import { engineOutlierSummary } from './report-outliers.js'
 
 export type FileFormat = 'csv' | 'parquet'
 
@@ -185,60 +184,10 @@ function load(session: Session, path: string, table: string): CellSource {
     },
     typed: (name, type) => (columns.includes(name) ? typedRows(session, table, rowCount, name, type, () => counts(name).keys()) : new Array<null>(rowCount).fill(null)),
     counts,
-    outliers: (profile) => outlierCounts(session, table, rowCount, profile, columns, counts),
+    outliers: (profile, threshold) => {
+      const summary = engineOutlierSummary(session, table, rowCount, profile, columns, counts, threshold)
+      purge(session)
+      return summary
+    },
   }
-}
-
-/**
- * Per-row outlier counts, in row order: each feature's distinct cells are judged in JS
- * (outlierCellCodes), and the engine maps every cell of every row to its code with one hash
- * lookup (transform) and adds them up across the features; only two small numbers per row
- * cross back.
- */
-function outlierCounts(
-  session: Session,
-  table: string,
-  rowCount: number,
-  profile: ReferenceProfile,
-  columns: readonly string[],
-  counts: (name: string) => ReadonlyMap<string, number>,
-): OutlierCounts {
-  const evaluated = new Uint16Array(rowCount)
-  const extreme = new Uint16Array(rowCount)
-  const params: Record<string, unknown> = {}
-  const codes = Object.keys(profile.features)
-    .filter((name) => columns.includes(name))
-    .map((name, i) => {
-      const judged = outlierCellCodes(profile, name, counts(name).keys())
-      params[`k${i}`] = judged.cells
-      params[`c${i}`] = judged.codes
-      return `transform(ifNull(${quote(name)}, ''), {k${i}:Array(String)}, {c${i}:Array(UInt8)}, toUInt8(1))`
-    })
-  if (codes.length === 0) return { evaluated, extreme }
-  const sum = (test: string) => codes.map((_, i) => `(o${i} ${test})`).join(' + ')
-  const text = session.queryBind(
-    `WITH ${codes.map((c, i) => `${c} AS o${i}`).join(', ')} SELECT __row, toUInt16(${sum('> 0')}), toUInt16(${sum('= 2')}) FROM ${table} ${IN_ROW_ORDER}`,
-    params,
-    'TabSeparated',
-  )
-  // "row\tevaluated\textreme\n" per row, parsed without splitting a million lines into strings.
-  let row = 0
-  let field = 0
-  let value = 0
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i)
-    if (ch === 9) {
-      if (field === 0) checkRowOrder(row, value, rowCount)
-      else evaluated[row] = value
-      field++
-      value = 0
-    } else if (ch === 10) {
-      extreme[row++] = value
-      field = 0
-      value = 0
-    } else value = value * 10 + ch - 48
-  }
-  if (row !== rowCount) throw new Error(`outlier counts: ${row} rows read, ${rowCount} expected`)
-  purge(session)
-  return { evaluated, extreme }
 }

@@ -90,7 +90,7 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
     cells: (name) => t.cells(name),
     typed: (name, type) => t.typed(name, type),
     counts: (name) => t.counts(name),
-    outliers: (profile) => t.outliers(profile),
+    outliers: (profile, threshold) => t.outliers(profile, threshold),
   }))
 }
 
