@@ -12,7 +12,7 @@
  * so both sources give the same figures to the bit. Pure.
  */
 import type { FeatureValue, ReferenceProfile, Row } from '../metrics/profile/index.js'
-import { type OutlierSummary, outlierScorer } from '../metrics/quality/index.js'
+import { featureCheck, type OutlierSummary, outlierScorer } from '../metrics/quality/index.js'
 import { parseCell } from './csv-cells.js'
 
 export interface OutlierCounts {
@@ -91,18 +91,20 @@ export const OUTLIER_CODE = { notEvaluated: 0, evaluated: 1, extreme: 2 } as con
  * The cells of one feature whose code is not `evaluated` (missing values, type violations,
  * values in the reference's tails, unusual categories), each with its code: the engine maps
  * every other cell to `evaluated` (src/cli/report-files.ts). Each distinct cell is typed
- * (parseCell, by the profile's kind) and judged once by outlierScorer itself, so the engine
+ * (parseCell, by the profile's kind) and judged once by the scorer's own check of the feature
+ * (featureCheck, what outlierScorer applies per feature), so the engine
  * compares no numbers of its own.
  */
 export function outlierCellCodes(profile: ReferenceProfile, name: string, cells: Iterable<string>): { cells: string[]; codes: number[] } {
   const feature = profile.features[name]
   const out = { cells: [] as string[], codes: [] as number[] }
   if (feature === undefined) return out
-  const score = outlierScorer({ ...profile, features: { [name]: feature } })
+  // The feature's own check, as outlierScorer applies it to this feature of a row.
+  const check = featureCheck(feature)
   const type = feature.kind === 'numerical' ? 'number' : 'text'
   for (const cell of cells) {
-    const s = score({ [name]: parseCell(cell, type) })
-    const code = s.evaluated === 0 ? OUTLIER_CODE.notEvaluated : s.extreme > 0 ? OUTLIER_CODE.extreme : OUTLIER_CODE.evaluated
+    const extreme = check(parseCell(cell, type))
+    const code = extreme === null ? OUTLIER_CODE.notEvaluated : extreme ? OUTLIER_CODE.extreme : OUTLIER_CODE.evaluated
     if (code !== OUTLIER_CODE.evaluated) {
       out.cells.push(cell)
       out.codes.push(code)
