@@ -182,7 +182,13 @@ function load(session: Session, path: string, table: string): CellSource {
       rows.forEach((row, i) => checkRowOrder(i, row, rowCount))
       return cells.map((c) => c ?? '')
     },
-    typed: (name, type) => (columns.includes(name) ? typedRows(session, table, rowCount, name, type, () => counts(name).keys()) : new Array<null>(rowCount).fill(null)),
+    typed: (name, type) => {
+      if (!columns.includes(name)) return new Array<null>(rowCount).fill(null)
+      const typed = typedRows(session, table, rowCount, name, type, () => counts(name).keys())
+      // The query's arrays of a million hex strings (~200 MiB for the score) go back to the system.
+      purge(session)
+      return typed
+    },
     counts,
     outliers: (profile, threshold) => {
       const summary = engineOutlierSummary(session, table, rowCount, profile, columns, counts, threshold)
