@@ -2,8 +2,9 @@
  * The report engine's row-ordered reads (src/cli/report-rows.ts, through src/cli/report-files.ts):
  * the targets typed by the engine — text as codes of their distinct cells, the score as the
  * engine's own doubles — equal the report's cell rules (parseCell) on every cell, in file order,
- * including the decimals where a fast float parser rounds differently from Number(); and a CSV
- * parsed in parallel chunks keeps its rows in file order.
+ * including the decimals where a fast float parser rounds differently from Number(); a cell that
+ * is not UTF-8 falls back to the text read; and a CSV parsed in parallel chunks keeps its rows in
+ * file order.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -47,6 +48,23 @@ describe('report engine: row-ordered typed reads', () => {
         // Object.is: -0 stays -0, NaN would not pass as a number.
         got?.forEach((v, i) => expect(Object.is(v, want[i]), `${name} row ${i}: ${String(v)} vs ${String(want[i])}`).toBe(true))
       }
+    } finally {
+      files.close()
+    }
+  })
+
+  it('a label cell that is not UTF-8: the column is read as text cells, as before, instead of failing', () => {
+    const path = join(dir, 'latin1.csv')
+    // "caf\xe9" in Latin-1: not UTF-8, so its text in JS (U+FFFD) is not the engine's cell.
+    writeFileSync(path, Buffer.concat([Buffer.from('label,score\n1,0.5\n'), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from(',0.25\n0,0.75\n')]))
+    const files = openEngineFiles([{ path, what: 'the file' }])
+    try {
+      const [engine] = files.sources
+      const labels = engine?.typed('label', 'text')
+      expect(labels).toEqual(engine?.cells('label'))
+      expect(labels?.[0]).toBe('1')
+      expect(labels?.[1]).toContain('caf')
+      expect(engine?.typed('score', 'number')).toEqual([0.5, 0.25, 0.75])
     } finally {
       files.close()
     }

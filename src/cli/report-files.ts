@@ -171,20 +171,20 @@ function load(session: Session, path: string, table: string): CellSource {
     counted.set(name, m)
     return m
   }
+  const cells = (name: string): string[] => {
+    const text = session.query(`SELECT __row, ${quote(name)} FROM ${table} ${IN_ROW_ORDER}`, 'JSONCompactColumns')
+    const [rows, values] = JSON.parse(text) as [number[], (string | null)[]]
+    if (rows.length !== rowCount) throw new Error(`report engine: ${rows.length} rows read, ${rowCount} loaded`)
+    rows.forEach((row, i) => checkRowOrder(i, row, rowCount))
+    return values.map((c) => c ?? '')
+  }
   return {
     columns,
     rowCount,
-    cells: (name) => {
-      if (!columns.includes(name)) return new Array<undefined>(rowCount).fill(undefined)
-      const text = session.query(`SELECT __row, ${quote(name)} FROM ${table} ${IN_ROW_ORDER}`, 'JSONCompactColumns')
-      const [rows, cells] = JSON.parse(text) as [number[], (string | null)[]]
-      if (rows.length !== rowCount) throw new Error(`report engine: ${rows.length} rows read, ${rowCount} loaded`)
-      rows.forEach((row, i) => checkRowOrder(i, row, rowCount))
-      return cells.map((c) => c ?? '')
-    },
+    cells: (name) => (columns.includes(name) ? cells(name) : new Array<undefined>(rowCount).fill(undefined)),
     typed: (name, type) => {
       if (!columns.includes(name)) return new Array<null>(rowCount).fill(null)
-      const typed = typedRows(session, table, rowCount, name, type, () => counts(name).keys())
+      const typed = typedRows(session, table, rowCount, name, type, () => counts(name).keys(), () => cells(name))
       // The query's arrays of a million hex strings (~200 MiB for the score) go back to the system.
       purge(session)
       return typed

@@ -47,7 +47,15 @@ function fields(text: string, rowCount: number): string[] {
 }
 
 /** The column's cells typed as `type`, in row order; `distinct`: its distinct cells, '' for none. */
-export function typedRows(session: Session, table: string, rowCount: number, name: string, type: CellType, distinct: () => Iterable<string>): FeatureValue[] {
+export function typedRows(
+  session: Session,
+  table: string,
+  rowCount: number,
+  name: string,
+  type: CellType,
+  distinct: () => Iterable<string>,
+  textCells: () => readonly string[],
+): FeatureValue[] {
   const cell = `ifNull(${quote(name)}, '')`
   if (type === 'text') {
     const cells = [...distinct()]
@@ -64,7 +72,9 @@ export function typedRows(session: Session, table: string, rowCount: number, nam
     const out: FeatureValue[] = []
     for (let i = 0; i < rowCount; i++) {
       const code = codes[i] as number
-      if (code >= typed.length) throw new Error(`report engine: row ${i} of ${name} has a cell its value counts lack`)
+      // A cell the distinct list misses: its text did not survive the trip to JS and back as a
+      // parameter (bytes that are not UTF-8 come back with U+FFFD). The column is read as text.
+      if (code >= typed.length) return textCells().map((c) => parseCell(c, 'text'))
       out.push(typed[code])
     }
     return out
