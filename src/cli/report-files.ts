@@ -3,9 +3,9 @@
  * row or Parquet (by the extension .parquet / .pq), parsed natively and multithreaded into a
  * table of the session, then handed to the pure report (src/report/csv-report.ts CellSource) as
  * aggregates: a feature column as its value counts (GROUP BY the cell), the outlier score as
- * totals the engine adds up (./report-outliers.ts), and only the targets and protected attributes
- * in row order (./report-rows.ts); the distinct cells are typed in JS by the very rules the report documents
- * (src/report/csv-cells.ts).
+ * totals the engine adds up (./report-outliers.ts), and only the targets and protected
+ * attributes in row order (./report-rows.ts); the distinct cells are typed in JS by the very
+ * rules the report documents (src/report/csv-cells.ts).
  *
  * - Each report opens a private chDB session in a fresh temporary directory and removes it at
  *   the end: a chDB data directory belongs to one process, and `driftwatch start` may hold its
