@@ -3,17 +3,20 @@
  * row or Parquet (by the extension .parquet / .pq), parsed natively and multithreaded into a
  * table of the session, then handed to the pure report (src/report/csv-report.ts CellSource) as
  * aggregates: a feature column as its value counts (GROUP BY the cell), the outlier score as
- * per-row counts the engine adds up, and only the targets and protected attributes as cells in
- * row order; the distinct cells are typed in JS by the very rules the report documents
- * (src/report/csv-cells.ts).
+ * totals the engine adds up (./report-outliers.ts), and only the targets and protected
+ * attributes in row order (./report-rows.ts); the distinct cells are typed in JS by the very
+ * rules the report documents (src/report/csv-cells.ts).
  *
  * - Each report opens a private chDB session in a fresh temporary directory and removes it at
  *   the end: a chDB data directory belongs to one process, and `driftwatch start` may hold its
  *   own in another process at the same time (test/report-engine.test.ts checks both run).
  * - Memory: the load inserts in blocks of 64k rows (not ClickHouse's default of a million, a
- *   whole file's strings at once), on one thread; the table lives on disk in the session. The
- *   CSV is parsed by one reader, not in parallel chunks: on 1M rows that lowered the load's peak
- *   RSS by ~125 MiB (956 → 831) at no measurable cost in time on this 2-core machine.
+ *   whole file's strings at once), on one thread; the table lives on disk in the session. A CSV
+ *   is parsed in parallel chunks (input_format_parallel_parsing, which hands the chunks on in file
+ *   order), the rest of the pipeline stays on one thread: on 1M rows the load took 1.2 s wall
+ *   instead of 2.2 s, for ~190 MiB more at the load's peak (761 vs 570 MiB, chDB alone), which
+ *   stays under the report's later peak. Parquet is read by one thread (with two, its blocks
+ *   were numbered in one order and inserted in another).
  * - After a file is parsed, jemalloc's freed buffers are returned to the system (purge()).
  * - Rows keep one order for every column: each row is numbered once at load (rowNumberInAllBlocks),
  *   the table (StripeLog) is read back by one thread in load order, and every row-ordered read
@@ -31,8 +34,8 @@ import { parse } from 'csv-parse/sync'
 import { DriftwatchError } from '../errors.js'
 import { assertTextFile } from './files.js'
 import type { CellSource } from '../report/index.js'
-import { outlierCellCodes, type OutlierCounts } from '../report/outlier-counts.js'
-import type { ReferenceProfile } from '../metrics/profile/index.js'
+import { typedRows } from './report-rows.js'
+import { engineOutlierSummary } from './report-outliers.js'
 
 export type FileFormat = 'csv' | 'parquet'
 
@@ -145,7 +148,7 @@ function load(session: Session, path: string, table: string): CellSource {
       // (with two, Parquet's blocks were numbered in one order and inserted in another).
       `CREATE TABLE ${table} ENGINE = StripeLog AS ${select}
        SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0,
-                input_format_parallel_parsing = 0, input_format_parquet_preserve_order = 1, max_threads = 1,
+                input_format_parallel_parsing = ${format === 'csv' ? 1 : 0}, input_format_parquet_preserve_order = 1, max_threads = 1,
                 min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216`,
     )
   } catch (e) {
@@ -168,72 +171,29 @@ function load(session: Session, path: string, table: string): CellSource {
     counted.set(name, m)
     return m
   }
+  const cells = (name: string): string[] => {
+    const text = session.query(`SELECT __row, ${quote(name)} FROM ${table} ${IN_ROW_ORDER}`, 'JSONCompactColumns')
+    const [rows, values] = JSON.parse(text) as [number[], (string | null)[]]
+    if (rows.length !== rowCount) throw new Error(`report engine: ${rows.length} rows read, ${rowCount} loaded`)
+    rows.forEach((row, i) => checkRowOrder(i, row, rowCount))
+    return values.map((c) => c ?? '')
+  }
   return {
     columns,
     rowCount,
-    cells: (name) => {
-      if (!columns.includes(name)) return new Array<undefined>(rowCount).fill(undefined)
-      const text = session.query(`SELECT __row, ${quote(name)} FROM ${table} ${IN_ROW_ORDER}`, 'JSONCompactColumns')
-      const [rows, cells] = JSON.parse(text) as [number[], (string | null)[]]
-      if (rows.length !== rowCount) throw new Error(`report engine: ${rows.length} rows read, ${rowCount} loaded`)
-      rows.forEach((row, i) => checkRowOrder(i, row, rowCount))
-      return cells.map((c) => c ?? '')
+    cells: (name) => (columns.includes(name) ? cells(name) : new Array<undefined>(rowCount).fill(undefined)),
+    typed: (name, type) => {
+      if (!columns.includes(name)) return new Array<null>(rowCount).fill(null)
+      const typed = typedRows(session, table, rowCount, name, type, () => counts(name).keys(), () => cells(name))
+      // The query's arrays of a million hex strings (~200 MiB for the score) go back to the system.
+      purge(session)
+      return typed
     },
     counts,
-    outliers: (profile) => outlierCounts(session, table, rowCount, profile, columns, counts),
+    outliers: (profile, threshold) => {
+      const summary = engineOutlierSummary(session, table, rowCount, profile, columns, counts, threshold)
+      purge(session)
+      return summary
+    },
   }
-}
-
-/**
- * Per-row outlier counts, in row order: each feature's distinct cells are judged in JS
- * (outlierCellCodes), and the engine maps every cell of every row to its code with one hash
- * lookup (transform) and adds them up across the features; only two small numbers per row
- * cross back.
- */
-function outlierCounts(
-  session: Session,
-  table: string,
-  rowCount: number,
-  profile: ReferenceProfile,
-  columns: readonly string[],
-  counts: (name: string) => ReadonlyMap<string, number>,
-): OutlierCounts {
-  const evaluated = new Uint16Array(rowCount)
-  const extreme = new Uint16Array(rowCount)
-  const params: Record<string, unknown> = {}
-  const codes = Object.keys(profile.features)
-    .filter((name) => columns.includes(name))
-    .map((name, i) => {
-      const judged = outlierCellCodes(profile, name, counts(name).keys())
-      params[`k${i}`] = judged.cells
-      params[`c${i}`] = judged.codes
-      return `transform(ifNull(${quote(name)}, ''), {k${i}:Array(String)}, {c${i}:Array(UInt8)}, toUInt8(1))`
-    })
-  if (codes.length === 0) return { evaluated, extreme }
-  const sum = (test: string) => codes.map((_, i) => `(o${i} ${test})`).join(' + ')
-  const text = session.queryBind(
-    `WITH ${codes.map((c, i) => `${c} AS o${i}`).join(', ')} SELECT __row, toUInt16(${sum('> 0')}), toUInt16(${sum('= 2')}) FROM ${table} ${IN_ROW_ORDER}`,
-    params,
-    'TabSeparated',
-  )
-  // "row\tevaluated\textreme\n" per row, parsed without splitting a million lines into strings.
-  let row = 0
-  let field = 0
-  let value = 0
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i)
-    if (ch === 9) {
-      if (field === 0) checkRowOrder(row, value, rowCount)
-      else evaluated[row] = value
-      field++
-      value = 0
-    } else if (ch === 10) {
-      extreme[row++] = value
-      field = 0
-      value = 0
-    } else value = value * 10 + ch - 48
-  }
-  if (row !== rowCount) throw new Error(`outlier counts: ${row} rows read, ${rowCount} expected`)
-  purge(session)
-  return { evaluated, extreme }
 }

@@ -88,8 +88,9 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
     columns: t.columns.filter((c) => !drop.has(c)),
     rowCount: t.rowCount,
     cells: (name) => t.cells(name),
+    typed: (name, type) => t.typed(name, type),
     counts: (name) => t.counts(name),
-    outliers: (profile) => t.outliers(profile),
+    outliers: (profile, threshold) => t.outliers(profile, threshold),
   }))
 }
 

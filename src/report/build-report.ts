@@ -15,7 +15,8 @@ import { type ColumnKind, readTargets, type ReferenceProfile, resolveTask, type 
 import type { ColumnRoles } from './columns.js'
 import type { ReportConfig } from './config.js'
 import { fairnessSection } from './fairness-section.js'
-import { type OutlierCounts, outlierSummary, rowOutlierCounts } from './outlier-counts.js'
+import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
+import type { OutlierSummary } from '../metrics/quality/index.js'
 import { columnDrift } from './feature-drift.js'
 import { performanceSection } from './performance-section.js'
 import { qualitySection } from './quality-section.js'
@@ -32,10 +33,10 @@ export interface ReportInput {
   /** Notes from reading the input (columns left out...), listed first. */
   readonly notes?: readonly string[]
   /**
-   * Per-row outlier counts against the reference profile, when the tables' feature columns are
+   * The outlier summaries against the reference profile, when the tables' feature columns are
    * not row-aligned (the engine's value counts, ./csv-report.ts); default: from the tables' rows.
    */
-  readonly outliers?: (profile: ReferenceProfile) => { readonly reference: OutlierCounts; readonly current: OutlierCounts }
+  readonly outliers?: (profile: ReferenceProfile, threshold: number) => { readonly reference: OutlierSummary; readonly current: OutlierSummary }
 }
 
 function concatColumns(a: TargetColumns, b: TargetColumns): TargetColumns {
@@ -77,8 +78,10 @@ export function buildReport({ reference, current, roles, kinds, config, notes: i
   })
   const p = dataset.result.params
   const profile = tableProfile(reference, roles.features, kinds, refColumns, spec)
-  const counts = outliers ? outliers(profile) : { reference: tableOutliers(profile, reference), current: tableOutliers(profile, current) }
   const threshold = config.outlierThreshold
+  const summaries = outliers
+    ? outliers(profile, threshold)
+    : { reference: outlierSummary(tableOutliers(profile, reference), threshold), current: outlierSummary(tableOutliers(profile, current), threshold) }
   return {
     features,
     dataset: {
@@ -98,7 +101,7 @@ export function buildReport({ reference, current, roles, kinds, config, notes: i
     quality: qualitySection(
       profile,
       current,
-      { reference: outlierSummary(counts.reference, threshold), current: outlierSummary(counts.current, threshold) },
+      summaries,
       threshold,
     ),
     notes,

@@ -20,7 +20,7 @@ export type CellType = 'number' | 'text'
 
 export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '<NA>'])
 
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
 const INFINITY = /^([+-]?)(inf|infinity)$/i
 
 export function parseCell(cell: string | undefined, type: CellType): FeatureValue {

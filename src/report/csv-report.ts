@@ -13,7 +13,7 @@
  *   order, and they read the counts as weights (the column is expanded only for a reader that
  *   asks for it as an array, Table.columns);
  * - the targets and protected attributes in row order (performance and fairness pair them);
- * - the outlier score, which reads a row across features, as per-row counts (./outlier-counts.ts).
+ * - the outlier score, which reads a row across features, as its summary over the rows (./outlier-counts.ts).
  */
 import { DriftwatchError } from '../errors.js'
 import { type ColumnKind, type FeatureValue, inferKind, type ReferenceProfile } from '../metrics/profile/index.js'
@@ -21,7 +21,8 @@ import { buildReport } from './build-report.js'
 import { type ColumnRoles, resolveColumns } from './columns.js'
 import type { ReportConfig } from './config.js'
 import { type CellType, type CsvRecord, parseCell } from './csv-cells.js'
-import { type OutlierCounts, rowOutlierCounts } from './outlier-counts.js'
+import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
+import type { OutlierSummary } from '../metrics/quality/index.js'
 import type { Table } from './table.js'
 import { type CountedColumn, countedColumn, expandCounted } from './counted-column.js'
 import type { ReportJson } from './types.js'
@@ -37,10 +38,12 @@ export interface CellSource {
   readonly rowCount: number
   /** The column's cells in row order. */
   cells(name: string): readonly (string | undefined)[]
+  /** The column's cells in row order typed as `type` (parseCell's rules; a column the file lacks: all null). */
+  typed(name: string, type: CellType): FeatureValue[]
   /** How often each cell occurs in the column; a missing cell (and a column the file lacks) under ''. */
   counts(name: string): ReadonlyMap<string, number>
-  /** Per row, the outlier score's counts against the profile (its features typed by its kinds). */
-  outliers(profile: ReferenceProfile): OutlierCounts
+  /** The outlier summary of the rows against the profile (its features typed by its kinds), as outlierSummary sums it. */
+  outliers(profile: ReferenceProfile, threshold: number): OutlierSummary
 }
 
 /** Value counts of cells in memory ('' for a missing cell, as the engine's ifNull(cell, '')). */
@@ -56,10 +59,14 @@ export function csvCells(t: CsvTable): CellSource {
     columns: t.columns,
     rowCount: t.records.length,
     cells,
+    typed: (name, type) => cells(name).map((c) => parseCell(c, type)),
     counts: (name) => cellCounts(cells(name)),
-    outliers: (profile) =>
-      rowOutlierCounts(profile, t.records.length, (n) =>
-        t.columns.includes(n) ? cells(n).map((c) => parseCell(c, profile.features[n]?.kind === 'numerical' ? 'number' : 'text')) : undefined,
+    outliers: (profile, threshold) =>
+      outlierSummary(
+        rowOutlierCounts(profile, t.records.length, (n) =>
+          t.columns.includes(n) ? cells(n).map((c) => parseCell(c, profile.features[n]?.kind === 'numerical' ? 'number' : 'text')) : undefined,
+        ),
+        threshold,
       ),
   }
 }
@@ -129,10 +136,6 @@ export function isIdLike(cells: readonly (string | undefined)[], typed: readonly
   return text && seen.size >= 2
 }
 
-function typeColumn(source: CellSource, name: string, type: CellType): FeatureValue[] {
-  return source.cells(name).map((c) => parseCell(c, type))
-}
-
 /** Progress of a long report: how many columns will be read, then one step per column. */
 export interface ReportProgress {
   start(columns: number): void
@@ -189,7 +192,7 @@ export function reportFromCells(
     const expand = new Map<string, () => FeatureValue[]>()
     for (const n of needed.filter((c) => source.columns.includes(c))) {
       const type = types[n] ?? 'text'
-      if (rowOrder.has(n)) rows.set(n, typeColumn(source, n, type))
+      if (rowOrder.has(n)) rows.set(n, source.typed(n, type))
       else {
         const c = (type === 'number' ? typed.get(n) : undefined) ?? countedColumn(source.counts(n), type)
         counted.set(n, c)
@@ -206,7 +209,7 @@ export function reportFromCells(
     kinds,
     config,
     notes,
-    outliers: (profile) => ({ reference: reference.outliers(profile), current: current.outliers(profile) }),
+    outliers: (profile, threshold) => ({ reference: reference.outliers(profile, threshold), current: current.outliers(profile, threshold) }),
   })
 }
 

@@ -11,7 +11,6 @@ import { type Table, tableTargets } from './table.js'
 import { DEFAULT_TARGETS } from './columns.js'
 import type { ReportConfig } from './config.js'
 import type { CellSource } from './csv-report.js'
-import { parseCell } from './csv-cells.js'
 import { fairnessSection } from './fairness-section.js'
 import { metricsJson } from './performance-section.js'
 import type { ReportJson } from './types.js'
@@ -26,7 +25,7 @@ export function currentOnlyReport(current: CellSource, config: ReportConfig, ext
   const needed = [...new Set([...Object.values(targets), ...protectedAttributes])].filter((n) => current.columns.includes(n))
   const table: Table = {
     rowCount: current.rowCount,
-    columns: new Map(needed.map((n) => [n, current.cells(n).map((c) => parseCell(c, n === targets.score ? 'number' : 'text'))] as const)),
+    columns: new Map(needed.map((n) => [n, current.typed(n, n === targets.score ? 'number' : 'text')] as const)),
   }
   const columns = tableTargets(table, targets)
   const spec = resolveTask(columns, config)

@@ -2,9 +2,9 @@
  * The report's outlier summary from per-row counts: for each row, how many of its features
  * were evaluated and how many of those were extreme (src/metrics/quality/outlier-score.ts).
  * The counts come from the input source — the engine counts them in SQL over the whole table
- * (src/cli/report-files.ts, the bounds of src/evaluate/quality-bounds.ts, as the stream's
- * outlier query), the in-memory source with outlierScorer itself (rowOutlierCounts below) —
- * and are summed here in row order, with the arithmetic of outlierAccumulator:
+ * and adds up the totals itself (src/cli/report-outliers.ts: the same arithmetic, the scores
+ * summed in row order by arrayCumSum), the in-memory source with outlierScorer itself
+ * (rowOutlierCounts below), summed here in row order — with the arithmetic of outlierAccumulator:
  *
  *   score_i = extreme_i / evaluated_i over the rows with evaluated_i > 0 (the scored ones)
  *   outlierRate = #{score_i >= threshold} / scored,  meanScore = Σ score_i / scored,  maxScore
@@ -12,7 +12,7 @@
  * so both sources give the same figures to the bit. Pure.
  */
 import type { FeatureValue, ReferenceProfile, Row } from '../metrics/profile/index.js'
-import { type OutlierSummary, outlierScorer } from '../metrics/quality/index.js'
+import { featureCheck, type OutlierSummary, outlierScorer } from '../metrics/quality/index.js'
 import { parseCell } from './csv-cells.js'
 
 export interface OutlierCounts {
@@ -41,6 +41,32 @@ export function rowOutlierCounts(profile: ReferenceProfile, rowCount: number, co
   return { evaluated, extreme }
 }
 
+/**
+ * The totals over the rows that the summary is made of: rows, scored rows, those with
+ * score >= threshold, Σ score over the scored rows added in row order, and the largest score
+ * (any value when none is scored).
+ */
+export interface OutlierTotals {
+  readonly events: number
+  readonly scored: number
+  readonly outliers: number
+  readonly scoreSum: number
+  readonly maxScore: number
+}
+
+export function summaryOfTotals({ events, scored, outliers, scoreSum, maxScore }: OutlierTotals, threshold: number): OutlierSummary {
+  return {
+    events,
+    scored,
+    unscored: events - scored,
+    outliers,
+    outlierRate: scored === 0 ? Number.NaN : outliers / scored,
+    meanScore: scored === 0 ? Number.NaN : scoreSum / scored,
+    maxScore: scored === 0 ? Number.NaN : maxScore,
+    threshold,
+  }
+}
+
 export function outlierSummary({ evaluated, extreme }: OutlierCounts, threshold: number): OutlierSummary {
   let scored = 0
   let outliers = 0
@@ -55,16 +81,7 @@ export function outlierSummary({ evaluated, extreme }: OutlierCounts, threshold:
     if (s >= threshold) outliers++
     maxScore = Number.isNaN(maxScore) ? s : Math.max(maxScore, s)
   }
-  return {
-    events: evaluated.length,
-    scored,
-    unscored: evaluated.length - scored,
-    outliers,
-    outlierRate: scored === 0 ? Number.NaN : outliers / scored,
-    meanScore: scored === 0 ? Number.NaN : scoreSum / scored,
-    maxScore,
-    threshold,
-  }
+  return summaryOfTotals({ events: evaluated.length, scored, outliers, scoreSum, maxScore }, threshold)
 }
 
 /** A cell's part in the outlier score of its feature: not evaluated, evaluated, or extreme. */
@@ -74,18 +91,20 @@ export const OUTLIER_CODE = { notEvaluated: 0, evaluated: 1, extreme: 2 } as con
  * The cells of one feature whose code is not `evaluated` (missing values, type violations,
  * values in the reference's tails, unusual categories), each with its code: the engine maps
  * every other cell to `evaluated` (src/cli/report-files.ts). Each distinct cell is typed
- * (parseCell, by the profile's kind) and judged once by outlierScorer itself, so the engine
+ * (parseCell, by the profile's kind) and judged once by the scorer's own check of the feature
+ * (featureCheck, what outlierScorer applies per feature), so the engine
  * compares no numbers of its own.
  */
 export function outlierCellCodes(profile: ReferenceProfile, name: string, cells: Iterable<string>): { cells: string[]; codes: number[] } {
   const feature = profile.features[name]
   const out = { cells: [] as string[], codes: [] as number[] }
   if (feature === undefined) return out
-  const score = outlierScorer({ ...profile, features: { [name]: feature } })
+  // The feature's own check, as outlierScorer applies it to this feature of a row.
+  const check = featureCheck(feature)
   const type = feature.kind === 'numerical' ? 'number' : 'text'
   for (const cell of cells) {
-    const s = score({ [name]: parseCell(cell, type) })
-    const code = s.evaluated === 0 ? OUTLIER_CODE.notEvaluated : s.extreme > 0 ? OUTLIER_CODE.extreme : OUTLIER_CODE.evaluated
+    const extreme = check(parseCell(cell, type))
+    const code = extreme === null ? OUTLIER_CODE.notEvaluated : extreme ? OUTLIER_CODE.extreme : OUTLIER_CODE.evaluated
     if (code !== OUTLIER_CODE.evaluated) {
       out.cells.push(cell)
       out.codes.push(code)

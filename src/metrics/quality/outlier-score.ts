@@ -47,9 +47,10 @@ export interface OutlierScore {
 }
 
 /** true: extreme, false: not, null: not evaluated. */
-type FeatureCheck = (value: FeatureValue) => boolean | null
+export type FeatureCheck = (value: FeatureValue) => boolean | null
 
-function featureCheck(reference: FeatureProfile): FeatureCheck {
+/** One feature's part of the score: outlierScorer applies it to each feature of a row. */
+export function featureCheck(reference: FeatureProfile): FeatureCheck {
   if (reference.kind === 'numerical') {
     const low = profileQuantile(reference, LOWER_QUANTILE)
     const high = profileQuantile(reference, UPPER_QUANTILE)

@@ -1,0 +1,118 @@
+/**
+ * A column of the report engine's table typed by the report's cell rules (src/report/csv-cells.ts)
+ * and read in row order, without a million cells crossing as text:
+ *
+ * - text (label, prediction, protected attributes): the column's distinct cells are typed in JS
+ *   (parseCell), and the engine sends one code per row, the cell's index among them (transform);
+ * - number (the score): the engine sorts each cell into missing (MISSING_TOKENS, or no cell), a
+ *   decimal that it parses itself, or anything else; per row it sends the code and, for a
+ *   decimal, the double. The "anything else" cells (inf, text: type violations; usually few) are
+ *   read back as text with their row numbers and typed in JS. The engine parses with `precise_float_parsing = 1` (fast_float, correctly
+ *   rounded, as JavaScript's Number() is: report-rows.test.ts checks halfway cases, subnormals,
+ *   overflow and 17+ digits against Number()); a decimal it cannot parse goes to the JS side.
+ *
+ * The codes and doubles cross as hex text of their little-endian bytes (the sync query API returns
+ * a string, and cuts binary output at a NUL byte): 2, 4 or 8 hex digits per code, 16 per double,
+ * decoded by Buffer into typed arrays (this machine order: little-endian, checked below). One
+ * thread reads the StripeLog in load order (IN_ROW_ORDER), and the same query checks the order
+ * of the row numbers it read, so a change in the engine fails loudly instead of pairing wrong rows.
+ */
+import type { Session } from 'chdb'
+import type { FeatureValue } from '../metrics/profile/index.js'
+import { type CellType, DECIMAL, MISSING_TOKENS, parseCell } from '../report/csv-cells.js'
+
+const IN_ROW_ORDER = 'SETTINGS max_threads = 1, precise_float_parsing = 1'
+
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('report engine: the row readers assume a little-endian machine')
+
+const quote = (name: string) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``
+
+/** `groupArray` of the row's bytes as one hex string, and whether the rows came as numbered. */
+const hexColumn = (expression: string) => `arrayStringConcat(groupArray(hex(reinterpretAsFixedString(${expression}))))`
+const ORDERED = 'arrayAll((r, i) -> r = i, groupArray(__row), range(count()))'
+
+/** The bytes of `rowCount` values of `bytesPerRow` each, from hex. */
+function decode(hex: string | undefined, bytesPerRow: number, rowCount: number): ArrayBuffer {
+  const bytes = Buffer.from(hex ?? '', 'hex')
+  if (bytes.length !== rowCount * bytesPerRow) throw new Error(`report engine: ${bytes.length / bytesPerRow} rows read, ${rowCount} loaded`)
+  const buffer = new ArrayBuffer(bytes.length)
+  new Uint8Array(buffer).set(bytes)
+  return buffer
+}
+
+function fields(text: string, rowCount: number): string[] {
+  const out = text.replace(/\n$/, '').split('\t')
+  if (out.at(-1) !== '1') throw new Error(`report engine: rows came back out of order (of ${rowCount})`)
+  return out
+}
+
+/** The column's cells typed as `type`, in row order; `distinct`: its distinct cells, '' for none. */
+export function typedRows(
+  session: Session,
+  table: string,
+  rowCount: number,
+  name: string,
+  type: CellType,
+  distinct: () => Iterable<string>,
+  textCells: () => readonly string[],
+): FeatureValue[] {
+  const cell = `ifNull(${quote(name)}, '')`
+  if (type === 'text') {
+    const cells = [...distinct()]
+    const typed = cells.map((c) => parseCell(c, 'text'))
+    // The narrowest code that holds every index and the "not listed" code (the last value).
+    const [Codes, width] = cells.length < 255 ? ([Uint8Array, 'UInt8'] as const) : cells.length < 65535 ? ([Uint16Array, 'UInt16'] as const) : ([Uint32Array, 'UInt32'] as const)
+    const text = session.queryBind(
+      `SELECT ${hexColumn(`transform(${cell}, {d:Array(String)}, {v:Array(${width})}, to${width}(-1))`)}, ${ORDERED} FROM ${table} ${IN_ROW_ORDER}`,
+      { d: cells, v: cells.map((_, i) => i) },
+      'TabSeparated',
+    )
+    const codes = new Codes(decode(fields(text, rowCount)[0], Codes.BYTES_PER_ELEMENT, rowCount))
+    // Pushed, not preallocated: V8 keeps `new Array(n)` above 100k elements as a slow dictionary.
+    const out: FeatureValue[] = []
+    for (let i = 0; i < rowCount; i++) {
+      const code = codes[i] as number
+      // A cell the distinct list misses: its text did not survive the trip to JS and back as a
+      // parameter (bytes that are not UTF-8 come back with U+FFFD). The column is read as text.
+      if (code >= typed.length) return textCells().map((c) => parseCell(c, 'text'))
+      out.push(typed[code])
+    }
+    return out
+  }
+  // A decimal by csv-cells' rule that the engine parses: its double comes from the engine.
+  const params = { m: [...MISSING_TOKENS], p: DECIMAL.source }
+  const code = (parsed: string) => `multiIf(has({m:Array(String)}, cell), toUInt32(0), match(cell, {p:String}) AND isNotNull(${parsed}), toUInt32(1), toUInt32(2))`
+  // Code per row: 0 missing, 1 the engine's double, 2 anything else (its cell read below).
+  const text = session.queryBind(
+    `SELECT ${hexColumn('code')}, ${hexColumn('value')}, ${ORDERED}
+     FROM (SELECT __row, ${cell} AS cell, toFloat64OrNull(cell) AS parsed, ${code('parsed')} AS code, if(code = 1, assumeNotNull(parsed), 0) AS value FROM ${table})
+     ${IN_ROW_ORDER}`,
+    params,
+    'TabSeparated',
+  )
+  const [codeHex, valueHex] = fields(text, rowCount)
+  const codes = new Uint32Array(decode(codeHex, 4, rowCount))
+  const values = new Float64Array(decode(valueHex, 8, rowCount))
+  const out: FeatureValue[] = []
+  let others = 0
+  for (let i = 0; i < rowCount; i++) {
+    const c = codes[i] as number
+    if (c === 0) out.push(null)
+    else if (c === 1) out.push(values[i] as number)
+    else {
+      out.push(null) // the cell's value is set below
+      others++
+    }
+  }
+  if (others === 0) return out
+  // The rest (infinities, type violations: usually few) as text, typed here.
+  const [rows, cells] = JSON.parse(
+    session.queryBind(`SELECT __row, ${cell} AS cell FROM ${table} WHERE ${code('toFloat64OrNull(cell)')} = 2 ${IN_ROW_ORDER}`, params, 'JSONCompactColumns'),
+  ) as [number[], string[]]
+  if (rows.length !== others) throw new Error(`report engine: ${rows.length} cells of ${name} read back, ${others} expected`)
+  rows.forEach((row, k) => {
+    if (codes[row] !== 2 || (k > 0 && row <= (rows[k - 1] as number))) throw new Error(`report engine: rows came back out of order (row ${row} of ${name})`)
+    out[row] = parseCell(cells[k], 'number')
+  })
+  return out
+}

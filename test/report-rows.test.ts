@@ -1,0 +1,97 @@
+/**
+ * The report engine's row-ordered reads (src/cli/report-rows.ts, through src/cli/report-files.ts):
+ * the targets typed by the engine — text as codes of their distinct cells, the score as the
+ * engine's own doubles — equal the report's cell rules (parseCell) on every cell, in file order,
+ * including the decimals where a fast float parser rounds differently from Number(); a cell that
+ * is not UTF-8 falls back to the text read; and a CSV parsed in parallel chunks keeps its rows in
+ * file order.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openEngineFiles } from '../src/cli/report-files.js'
+import { parseCsv } from '../src/cli/report.js'
+import { csvCells } from '../src/report/index.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'dw-report-rows-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+// Cells where ClickHouse's default float parsing differs from Number() (measured with chdb 3.4:
+// precise_float_parsing = 0 got the first four wrong), decimals in every syntax the rule accepts,
+// the infinities, missing tokens and type violations.
+const SCORES = [
+  '9007199254740993.0000000001', '4.9e-324', '2.4703282292062328e-324', '1.7976931348623159e308',
+  '9007199254740993', '2.2250738585072011e-308', '0.30000000000000004', '3.14159265358979323846264338327950288419716939937510',
+  '1e400', '-1e400', '1e-400', '0.1', '.5', '5.', '+1.5', '-0', '-0.0', '0', '00012.5000', '1E5', '7.038531e-26',
+  'inf', '-Infinity', 'INF', 'abc', '1,5', '0x10', '1e', '', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '<NA>',
+]
+const LABELS = ['1', '0', '1.0', 'yes', '', 'None', 'NA', 'a b']
+
+const csvOf = (rows: string[][]) => rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n') + '\n'
+
+describe('report engine: row-ordered typed reads', () => {
+  it('score doubles and label codes from the engine equal parseCell on every cell, in file order', () => {
+    const rows = [['id', 'label', 'score']]
+    for (let i = 0; i < 3 * SCORES.length; i++) rows.push([String(i), LABELS[i % LABELS.length] as string, SCORES[i % SCORES.length] as string])
+    const path = join(dir, 'cells.csv')
+    writeFileSync(path, csvOf(rows))
+    // The in-memory path's reading of the same file: csv-parse, then parseCell.
+    const memory = csvCells(parseCsv(csvOf(rows), path))
+    const files = openEngineFiles([{ path, what: 'the file' }])
+    try {
+      const [engine] = files.sources
+      for (const [name, type] of [['score', 'number'], ['label', 'text'], ['id', 'number'], ['absent', 'text']] as const) {
+        const got = engine?.typed(name, type)
+        const want = memory.typed(name, type)
+        expect(got).toHaveLength(want.length)
+        // Object.is: -0 stays -0, NaN would not pass as a number.
+        got?.forEach((v, i) => expect(Object.is(v, want[i]), `${name} row ${i}: ${String(v)} vs ${String(want[i])}`).toBe(true))
+      }
+    } finally {
+      files.close()
+    }
+  })
+
+  it('a label cell that is not UTF-8: the column is read as text cells, as before, instead of failing', () => {
+    const path = join(dir, 'latin1.csv')
+    // "caf\xe9" in Latin-1: not UTF-8, so its text in JS (U+FFFD) is not the engine's cell.
+    writeFileSync(path, Buffer.concat([Buffer.from('label,score\n1,0.5\n'), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from(',0.25\n0,0.75\n')]))
+    const files = openEngineFiles([{ path, what: 'the file' }])
+    try {
+      const [engine] = files.sources
+      const labels = engine?.typed('label', 'text')
+      expect(labels).toEqual(engine?.cells('label'))
+      expect(labels?.[0]).toBe('1')
+      expect(labels?.[1]).toContain('caf')
+      expect(engine?.typed('score', 'number')).toEqual([0.5, 0.25, 0.75])
+    } finally {
+      files.close()
+    }
+  })
+
+  it('a CSV parsed in parallel chunks (26 MB: chunks of 10 MB) keeps its rows in file order', () => {
+    const n = 400_000
+    const lines = ['id,label,group,score,pad']
+    const pad = 'x'.repeat(40)
+    for (let i = 0; i < n; i++) lines.push(`${i},${i % 3},${i % 1000},${(i / n).toFixed(6)},${pad}`)
+    const path = join(dir, 'big.csv')
+    writeFileSync(path, lines.join('\n') + '\n')
+    const files = openEngineFiles([{ path, what: 'the file' }])
+    try {
+      const [engine] = files.sources
+      const ids = engine?.typed('id', 'number') ?? []
+      expect(ids).toHaveLength(n)
+      expect(ids.every((v, i) => v === i)).toBe(true)
+      // Codes of one, two and four bytes: 3, 1,000 and 400,000 distinct cells.
+      const labels = engine?.typed('label', 'text') ?? []
+      expect(labels.every((v, i) => v === String(i % 3))).toBe(true)
+      const groups = engine?.typed('group', 'text') ?? []
+      expect(groups.every((v, i) => v === String(i % 1000))).toBe(true)
+      const idText = engine?.typed('id', 'text') ?? []
+      expect(idText.every((v, i) => v === String(i))).toBe(true)
+    } finally {
+      files.close()
+    }
+  })
+})
