@@ -119,10 +119,10 @@ export async function parameterStringSet<T>(values: readonly string[], use: (set
 
 /**
  * Store.withStringSet for the embedded engine: the values, one per line TSV-escaped, go to a file
- * in `dir` that the engine reads as a table (`file()`), removed when `use` settles. chDB parses a
- * query parameter of 10,800 ids (`{ids:Array(String)}`) for about 40-60 ms of CPU, the bulk of a
- * join lookup's cost at the bench's history; read from a file, the whole lookup cost 31 ms
- * against 77 (docs/performance.md).
+ * in `dir` that the engine reads as a table (`file()`), removed when `use` settles. chDB takes a
+ * query parameter of 10,800 ids (`{ids:Array(String)}`) for 40-60 ms of CPU before it reads
+ * anything; the id screen with 200,000 predictions stored cost 17 ms from a file against 25 with
+ * the parameter (scripts/bench/engine-transfer.ts, docs/performance.md).
  */
 export function chdbStringSet(dir: string): Store['withStringSet'] {
   return async (values, use) => {
@@ -141,11 +141,10 @@ export function chdbStringSet(dir: string): Store['withStringSet'] {
  * engine reads it with `INSERT … FROM INFILE … FORMAT TabSeparated`, then the file is removed.
  *
  * chDB's raw passthrough insert (Session.insert) hands the payload to the engine inline, after
- * the statement, and the engine spends about 9 ns per byte on it before parsing: 7.6 µs of CPU
- * per 620-byte prediction row into a table of String columns that discards them (Null engine),
- * against 2.1 µs when the engine reads the same bytes from a file (2.5 µs with writing the
- * file). On the predictions table: 13.4-14.3 µs per row raw, 9.3-10.0 µs from the file
- * (docs/performance.md). The file lives in the store's own data directory, which this process
+ * the statement, and the engine spends about 9 ns per byte on it before parsing: 5.8 µs of CPU
+ * per 600-byte bench prediction into a table of String columns that discards them (Null engine),
+ * against 2.2 µs read from a file, writing the file included; into predictions 16.4 against 11.0
+ * (scripts/bench/engine-transfer.ts, docs/performance.md). The file lives in the store's own data directory, which this process
  * holds alone (data-dir-lock.ts), and is written and removed within the insert, so it rarely
  * reaches the disk. Errors are the engine's, row hint included, as for any insert (refusals.ts).
  * The file's path and the deduplication token are spliced into the statement as escaped string
