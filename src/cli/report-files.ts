@@ -36,13 +36,12 @@ import { assertTextFile } from './files.js'
 import type { CellSource } from '../report/index.js'
 import { typedRows } from './report-rows.js'
 import { engineOutlierSummary } from './report-outliers.js'
+import { sqlIdentifier, sqlString } from '../store/sql-text.js'
 
 export type FileFormat = 'csv' | 'parquet'
 
 export const fileFormat = (path: string): FileFormat => (/\.(parquet|pq)$/i.test(path) ? 'parquet' : 'csv')
 
-const quote = (name: string) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``
-const literal = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 
 /** The header row of a CSV file (the first record, csv-parse with the report's options). */
 function csvHeader(path: string): string[] {
@@ -130,15 +129,15 @@ function load(session: Session, path: string, table: string): CellSource {
     if (columns.length === 0 || columns.every((c) => c === '')) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no header row`, { path })
     const duplicate = columns.find((c, i) => columns.indexOf(c) !== i)
     if (duplicate !== undefined) throw new DriftwatchError('DW_FILE_INVALID', `${path}: column "${duplicate}" appears twice in the header`, { path })
-    const structure = columns.map((c) => `${quote(c)} Nullable(String)`).join(', ')
-    select = `SELECT rowNumberInAllBlocks() AS __row, * FROM file(${literal(path)}, CSVWithNames, ${literal(structure)})`
+    const structure = columns.map((c) => `${sqlIdentifier(c)} Nullable(String)`).join(', ')
+    select = `SELECT rowNumberInAllBlocks() AS __row, * FROM file(${sqlString(path)}, CSVWithNames, ${sqlString(structure)})`
   } else {
     try {
-      columns = (JSON.parse(session.query(`DESCRIBE file(${literal(path)}, Parquet)`, 'JSONCompactColumns')) as string[][])[0] ?? []
+      columns = (JSON.parse(session.query(`DESCRIBE file(${sqlString(path)}, Parquet)`, 'JSONCompactColumns')) as string[][])[0] ?? []
     } catch (e) {
       throw engineError(path, e)
     }
-    select = `SELECT rowNumberInAllBlocks() AS __row, ${columns.map((c) => `toString(${quote(c)}) AS ${quote(c)}`).join(', ')} FROM file(${literal(path)}, Parquet)`
+    select = `SELECT rowNumberInAllBlocks() AS __row, ${columns.map((c) => `toString(${sqlIdentifier(c)}) AS ${sqlIdentifier(c)}`).join(', ')} FROM file(${sqlString(path)}, Parquet)`
   }
   try {
     session.query(
@@ -164,7 +163,7 @@ function load(session: Session, path: string, table: string): CellSource {
     let m: Map<string, number>
     if (!columns.includes(name)) m = new Map([['', rowCount]])
     else {
-      const text = session.query(`SELECT ifNull(${quote(name)}, '') AS v, toUInt32(count()) FROM ${table} GROUP BY v`, 'JSONCompactColumns')
+      const text = session.query(`SELECT ifNull(${sqlIdentifier(name)}, '') AS v, toUInt32(count()) FROM ${table} GROUP BY v`, 'JSONCompactColumns')
       const [values, ns] = JSON.parse(text) as [string[], number[]]
       m = new Map(values.map((v, i) => [v, ns[i] as number]))
     }
@@ -172,7 +171,7 @@ function load(session: Session, path: string, table: string): CellSource {
     return m
   }
   const cells = (name: string): string[] => {
-    const text = session.query(`SELECT __row, ${quote(name)} FROM ${table} ${IN_ROW_ORDER}`, 'JSONCompactColumns')
+    const text = session.query(`SELECT __row, ${sqlIdentifier(name)} FROM ${table} ${IN_ROW_ORDER}`, 'JSONCompactColumns')
     const [rows, values] = JSON.parse(text) as [number[], (string | null)[]]
     if (rows.length !== rowCount) throw new Error(`report engine: ${rows.length} rows read, ${rowCount} loaded`)
     rows.forEach((row, i) => checkRowOrder(i, row, rowCount))

@@ -17,8 +17,8 @@ import type { Session } from 'chdb'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
 import { outlierCellCodes, outlierSummary, summaryOfTotals } from '../report/outlier-counts.js'
+import { sqlIdentifier } from '../store/sql-text.js'
 
-const quote = (name: string) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``
 
 export function engineOutlierSummary(
   session: Session,
@@ -36,7 +36,7 @@ export function engineOutlierSummary(
       const judged = outlierCellCodes(profile, name, counts(name).keys())
       params[`k${i}`] = judged.cells
       params[`c${i}`] = judged.codes
-      return `transform(ifNull(${quote(name)}, ''), {k${i}:Array(String)}, {c${i}:Array(UInt8)}, toUInt8(1))`
+      return `transform(ifNull(${sqlIdentifier(name)}, ''), {k${i}:Array(String)}, {c${i}:Array(UInt8)}, toUInt8(1))`
     })
   if (codes.length === 0) return outlierSummary({ evaluated: new Uint16Array(rowCount), extreme: new Uint16Array(rowCount) }, threshold)
   const sum = (test: string) => codes.map((_, i) => `(o${i} ${test})`).join(' + ')

@@ -20,12 +20,12 @@
 import type { Session } from 'chdb'
 import type { FeatureValue } from '../metrics/profile/index.js'
 import { type CellType, DECIMAL, MISSING_TOKENS, parseCell } from '../report/csv-cells.js'
+import { sqlIdentifier } from '../store/sql-text.js'
 
 const IN_ROW_ORDER = 'SETTINGS max_threads = 1, precise_float_parsing = 1'
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('report engine: the row readers assume a little-endian machine')
 
-const quote = (name: string) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``
 
 /** `groupArray` of the row's bytes as one hex string, and whether the rows came as numbered. */
 const hexColumn = (expression: string) => `arrayStringConcat(groupArray(hex(reinterpretAsFixedString(${expression}))))`
@@ -56,7 +56,7 @@ export function typedRows(
   distinct: () => Iterable<string>,
   textCells: () => readonly string[],
 ): FeatureValue[] {
-  const cell = `ifNull(${quote(name)}, '')`
+  const cell = `ifNull(${sqlIdentifier(name)}, '')`
   if (type === 'text') {
     const cells = [...distinct()]
     const typed = cells.map((c) => parseCell(c, 'text'))

@@ -14,6 +14,7 @@ import { Readable } from 'node:stream'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { DriftwatchError } from '../errors.js'
 import { lockDataDir } from './data-dir-lock.js'
+import { sqlIdentifier, sqlString } from './sql-text.js'
 import { tsvEscape } from './tsv.js'
 
 export interface ClickHouseSettings {
@@ -94,9 +95,6 @@ export function clientInsertTsv(client: ClickHouseClient, database: string): Sto
     })
   }
 }
-
-const sqlString = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
-const sqlIdentifier = (name: string) => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``
 
 /**
  * A new file name for the engine to read, unique in the process: stores opened on one data
