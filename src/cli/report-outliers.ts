@@ -18,6 +18,7 @@ import type { ReferenceProfile } from '../metrics/profile/index.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
 import { outlierCellCodes, outlierSummary, summaryOfTotals } from '../report/outlier-counts.js'
 import { sqlIdentifier } from '../store/sql-text.js'
+import { ROWS_IN_LOAD_ORDER } from './report-rows.js'
 
 
 export function engineOutlierSummary(
@@ -44,7 +45,7 @@ export function engineOutlierSummary(
     `WITH ${codes.map((c, i) => `${c} AS o${i}`).join(', ')},
           toUInt16(${sum('> 0')}) AS evaluated, toUInt16(${sum('= 2')}) AS extreme, extreme / evaluated AS score
      SELECT count(), countIf(evaluated > 0), countIf(evaluated > 0 AND score >= {threshold:Float64}), maxIf(score, evaluated > 0),
-            arrayCumSum(groupArrayIf(score, evaluated > 0))[-1], arrayAll((r, i) -> r = i, groupArray(__row), range(count()))
+            arrayCumSum(groupArrayIf(score, evaluated > 0))[-1], ${ROWS_IN_LOAD_ORDER}
      FROM ${table} SETTINGS max_threads = 1`,
     params,
     'TabSeparated',

@@ -29,7 +29,8 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('repor
 
 /** `groupArray` of the row's bytes as one hex string, and whether the rows came as numbered. */
 const hexColumn = (expression: string) => `arrayStringConcat(groupArray(hex(reinterpretAsFixedString(${expression}))))`
-const ORDERED = 'arrayAll((r, i) -> r = i, groupArray(__row), range(count()))'
+/** 1 when the query read the rows in the order they were numbered at load, else 0 (an aggregate). */
+export const ROWS_IN_LOAD_ORDER = 'arrayAll((r, i) -> r = i, groupArray(__row), range(count()))'
 
 /** The bytes of `rowCount` values of `bytesPerRow` each, from hex. */
 function decode(hex: string | undefined, bytesPerRow: number, rowCount: number): ArrayBuffer {
@@ -63,7 +64,7 @@ export function typedRows(
     // The narrowest code that holds every index and the "not listed" code (the last value).
     const [Codes, width] = cells.length < 255 ? ([Uint8Array, 'UInt8'] as const) : cells.length < 65535 ? ([Uint16Array, 'UInt16'] as const) : ([Uint32Array, 'UInt32'] as const)
     const text = session.queryBind(
-      `SELECT ${hexColumn(`transform(${cell}, {d:Array(String)}, {v:Array(${width})}, to${width}(-1))`)}, ${ORDERED} FROM ${table} ${IN_ROW_ORDER}`,
+      `SELECT ${hexColumn(`transform(${cell}, {d:Array(String)}, {v:Array(${width})}, to${width}(-1))`)}, ${ROWS_IN_LOAD_ORDER} FROM ${table} ${IN_ROW_ORDER}`,
       { d: cells, v: cells.map((_, i) => i) },
       'TabSeparated',
     )
@@ -84,7 +85,7 @@ export function typedRows(
   const code = (parsed: string) => `multiIf(has({m:Array(String)}, cell), toUInt32(0), match(cell, {p:String}) AND isNotNull(${parsed}), toUInt32(1), toUInt32(2))`
   // Code per row: 0 missing, 1 the engine's double, 2 anything else (its cell read below).
   const text = session.queryBind(
-    `SELECT ${hexColumn('code')}, ${hexColumn('value')}, ${ORDERED}
+    `SELECT ${hexColumn('code')}, ${hexColumn('value')}, ${ROWS_IN_LOAD_ORDER}
      FROM (SELECT __row, ${cell} AS cell, toFloat64OrNull(cell) AS parsed, ${code('parsed')} AS code, if(code = 1, assumeNotNull(parsed), 0) AS value FROM ${table})
      ${IN_ROW_ORDER}`,
     params,
