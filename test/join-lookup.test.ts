@@ -7,8 +7,9 @@
 import { describe, expect, it } from 'vitest'
 import type { PredictionEvent } from '../src/ingest/schemas.js'
 import { lookupModelsById, lookupPredictions } from '../src/join/lookup.js'
-import { insertLines } from '../src/store/insert.js'
-import { PREDICTION_COLUMNS, predictionLine } from '../src/store/rows.js'
+import { insertBinaryRows } from '../src/store/insert.js'
+import { RowBuffer } from '../src/store/row-buffer.js'
+import { PREDICTION_ROW, predictionRow } from '../src/store/rows.js'
 import { storeOnlyApp } from './support/store-app.js'
 
 const HOUR = 3_600_000
@@ -41,8 +42,9 @@ describe('join lookups in the engine', () => {
       prediction('lk-shared', 'm1', 'v1', T0 - HOUR),
       prediction('lk-shared', 'm2', 'v1', T0 - HOUR),
     ]
-    const lines = stored.map((e, i) => predictionLine(e, { topic: 'lookup-topic', partition: 0, offset: String(i) }, privacy))
-    await insertLines(started.app.store, 'predictions', PREDICTION_COLUMNS, Buffer.from(lines.join('')), 'join-lookup')
+    const rows = new RowBuffer()
+    stored.forEach((e, i) => predictionRow(rows, e, { topic: 'lookup-topic', partition: 0, offset: String(i) }, privacy))
+    await insertBinaryRows(started.app.store, 'predictions', PREDICTION_ROW, rows.buf.subarray(0, rows.pos), 'join-lookup')
 
     const labels = ['lk-a', 'lk-old', 'lk-tab\tid', 'lk-absent'].map((prediction_id) => ({ prediction_id, label_time: T0 }))
     const found = await lookupPredictions(started.app.store, labels, 24 * HOUR)

@@ -1,11 +1,11 @@
 /**
  * Micro-benchmarks of the hot statistics, in ns per value, each against a plain-loop baseline run
- * the same way; and of reading a prediction into its stored line, the ingest path's JavaScript.
+ * the same way; and of reading a prediction into its stored row (RowBinary), the ingest path's JavaScript.
  */
 import { binCounts, histogramAccumulator, ks, psi, referenceBinEdges } from '../../src/metrics/drift/index.js'
 import { PredictionReader } from '../../src/ingest/prediction-reader.js'
 import { avroType } from '../../src/ingest/schemas.js'
-import { LineBuffer } from '../../src/store/lines.js'
+import { RowBuffer } from '../../src/store/row-buffer.js'
 import { syntheticPrediction } from './join-memory.js'
 
 /** Results flow in here so the engine cannot drop the measured work as dead code. */
@@ -60,9 +60,9 @@ function readPredictions(): MicroResult {
   const type = avroType('prediction')
   const payloads = Array.from({ length: 20_000 }, (_, i) => type.toBuffer(syntheticPrediction(i, Date.UTC(2026, 0, 1))))
   const reader = new PredictionReader({ pseudonymize: (s) => s, piiFeatures: () => new Set() })
-  const out = new LineBuffer(payloads.length * 1024)
+  const out = new RowBuffer(payloads.length * 1024)
   const source = { topic: 'predictions', partition: 0, offset: '0' }
-  return time('prediction read into its stored line, 20k events (per event)', payloads.length, () => {
+  return time('prediction read into its stored row, 20k events (per event)', payloads.length, () => {
     out.pos = 0
     for (const p of payloads) reader.read(p, source, out)
     blackhole += out.pos

@@ -2,8 +2,9 @@ import avro from 'avsc'
 import { describe, expect, it } from 'vitest'
 import { createRng, type Rng } from '../demo/random.js'
 import type { Privacy } from '../store/privacy.js'
-import { predictionLine } from '../store/rows.js'
-import { LineBuffer } from '../store/lines.js'
+import { PREDICTION_ROW, predictionRow } from '../store/rows.js'
+import { readRows, typesOf } from '../../test/support/unit/row-binary.js'
+import { RowBuffer } from '../store/row-buffer.js'
 import { PredictionReader } from './prediction-reader.js'
 import { avroType, type PredictionEvent } from './schemas.js'
 import { DEFAULT_LIMITS, validatePrediction } from './validate.js'
@@ -13,23 +14,33 @@ const source = { topic: 'preds', partition: 3, offset: '12345' }
 const privacy: Privacy = { pseudonymize: (s) => `h(${s})`, piiFeatures: (m) => new Set(m === 'pii-model' ? ['zip', 'age'] : []) }
 const NOW = Date.UTC(2026, 10, 29)
 
-/** What the avsc path gives: the decoded event, its validation, and its line when valid. */
+/** The avsc path's row of an event, as hex. */
+function rowOf(event: PredictionEvent): string {
+  const out = new RowBuffer(16)
+  predictionRow(out, event, source, privacy)
+  return out.buf.toString('hex', 0, out.pos)
+}
+
+/** A row (hex) read back column by column. */
+const columnsOf = (row: string) => readRows(Buffer.from(row, 'hex'), typesOf(PREDICTION_ROW))[0]!
+
+/** What the avsc path gives: the decoded event, its validation, and its row (hex) when valid. */
 function slow(payload: Buffer) {
   const event = type.fromBuffer(payload) as PredictionEvent
   const problem = validatePrediction(event, NOW, DEFAULT_LIMITS)
-  return { problem: problem?.message ?? null, line: problem ? null : predictionLine(event, source, privacy), key: [event.prediction_id, event.model_id, event.model_version, event.event_time] }
+  return { problem: problem?.message ?? null, line: problem ? null : rowOf(event), key: [event.prediction_id, event.model_id, event.model_version, event.event_time] }
 }
 
 function fast(payload: Buffer) {
-  const out = new LineBuffer(16)
-  out.text('previous line\n')
+  const out = new RowBuffer(16)
+  out.copy(Buffer.from('previous row'), 0, 12)
   const read = new PredictionReader(privacy).read(payload, source, out)
   if (!read) {
-    expect(out.pos).toBe(14)
+    expect(out.pos).toBe(12)
     return null
   }
   const problem = validatePrediction(read.event, NOW, DEFAULT_LIMITS)
-  return { problem: problem?.message ?? null, line: problem ? null : out.buf.toString('utf8', ...read.row), key: [read.event.prediction_id, read.event.model_id, read.event.model_version, read.event.event_time] }
+  return { problem: problem?.message ?? null, line: problem ? null : out.buf.toString('hex', ...read.row), key: [read.event.prediction_id, read.event.model_id, read.event.model_version, read.event.event_time] }
 }
 
 const NASTY = ['', 'plain', "it's", 'tab\there', 'new\nline', 'back\\slash', 'nul\0', 'é ü 中文 🙂', 'lone \ud800 surrogate', '__proto__', 'constructor', 'a,b:c{d}[e]', '\b\f\r']
@@ -69,7 +80,7 @@ function randomEvent(rng: Rng, i: number): PredictionEvent {
 }
 
 describe('PredictionReader', () => {
-  it('gives the avsc path’s line, validation and join key for 5,000 random events', () => {
+  it('gives the avsc path’s row, validation and join key for 5,000 random events', () => {
     const rng = createRng(20261129)
     let fastCount = 0
     for (let i = 0; i < 5000; i++) {
@@ -85,7 +96,7 @@ describe('PredictionReader', () => {
   it('pseudonymizes the pii features of their model only, as the avsc path does', () => {
     const event = randomEvent(createRng(1), 1)
     const payload = type.toBuffer({ ...event, model_id: 'pii-model', features: { zip: '75011', age: 42, other: 'x', missing: null } })
-    expect(fast(payload)!.line).toContain("\t{}\t{'zip':'h(75011)','age':'h(42)','other':'x'}\t['missing']\t")
+    expect(columnsOf(fast(payload)!.line!)).toMatchObject({ features_num: {}, features_cat: { zip: 'h(75011)', age: 'h(42)', other: 'x' }, features_missing: ['missing'] })
     expect(fast(payload)).toEqual(slow(payload))
   })
 
@@ -112,14 +123,14 @@ describe('PredictionReader', () => {
     const second = entries.toBuffer({ a: 'now a string' })
     // Two blocks: the first map's entries (without its end marker), then the second map's.
     const payload = withFeatureBytes(event, Buffer.concat([first.subarray(0, first.length - 1), second]))
-    expect(new PredictionReader(privacy).read(payload, source, new LineBuffer())).toBeNull()
-    expect(slow(payload).line ?? '').toContain("{'a':'now a string','b':'x'}")
+    expect(new PredictionReader(privacy).read(payload, source, new RowBuffer())).toBeNull()
+    expect(columnsOf(slow(payload).line!)['features_cat']).toEqual({ a: 'now a string', b: 'x' })
   })
 
   it.each([['10'], ['2'], ['0']])('leaves an integer-like name (%s) to the avsc path, which lists it first like an object does', (name) => {
     const event = randomEvent(createRng(3), 3)
     const payload = type.toBuffer({ ...event, features: { z: 1, [name]: 2 } })
-    expect(new PredictionReader(privacy).read(payload, source, new LineBuffer())).toBeNull()
+    expect(new PredictionReader(privacy).read(payload, source, new RowBuffer())).toBeNull()
   })
 
   it('reads a name like 01 or -1, which an object keeps in place, on the fast path', () => {
@@ -128,7 +139,7 @@ describe('PredictionReader', () => {
     expect(fast(payload)).toEqual(slow(payload))
   })
 
-  it('gives the avsc path’s line for each event when one reader reads a model’s events in turn, its scratch sections reused (names as before, reordered, fewer, more, named twice, integer-like)', () => {
+  it('gives the avsc path’s row for each event when one reader reads a model’s events in turn, its scratch sections reused (names as before, reordered, fewer, more, named twice, integer-like)', () => {
     const reader = new PredictionReader(privacy)
     const rng = createRng(7)
     const base = (i: number) => ({ ...randomEvent(rng, i), model_id: i % 7 === 0 ? 'pii-model' : 'loan' })
@@ -151,13 +162,13 @@ describe('PredictionReader', () => {
     }
     let fastPath = 0
     for (const payload of payloads) {
-      const out = new LineBuffer(16)
+      const out = new RowBuffer(16)
       const read = reader.read(payload, source, out)
       const want = slow(payload)
       if (!read) continue
       fastPath++
       const problem = validatePrediction(read.event, NOW, DEFAULT_LIMITS)
-      expect({ problem: problem?.message ?? null, line: problem ? null : out.buf.toString('utf8', ...read.row) }).toEqual({ problem: want.problem, line: want.line })
+      expect({ problem: problem?.message ?? null, line: problem ? null : out.buf.toString('hex', ...read.row) }).toEqual({ problem: want.problem, line: want.line })
     }
     // Everything but the names given twice and the integer-like one is read on the fast path.
     expect(fastPath).toBe(payloads.length - 100)
@@ -169,7 +180,7 @@ describe('PredictionReader', () => {
     ['a bad union index', (b: Buffer) => Buffer.concat([b.subarray(0, b.length - 1), Buffer.from([0x08])])],
   ])('leaves a malformed payload (%s) to the avsc path, which reports it', (_, mangle) => {
     const payload = mangle(type.toBuffer(randomEvent(createRng(5), 5)))
-    expect(new PredictionReader(privacy).read(payload, source, new LineBuffer())).toBeNull()
+    expect(new PredictionReader(privacy).read(payload, source, new RowBuffer())).toBeNull()
     expect(() => type.fromBuffer(payload)).toThrow()
   })
 
@@ -183,7 +194,7 @@ describe('PredictionReader', () => {
   it('reads a boolean byte other than 0 and 1 as avsc does (true)', () => {
     const event = randomEvent(createRng(7), 7)
     const payload = withFeatureBytes(event, Buffer.from([0x02, 0x02, 0x62, 0x06, 0x02, 0x00]))
-    expect(fast(payload)!.line).toContain("{'b':'true'}")
+    expect(columnsOf(fast(payload)!.line!)['features_cat']).toEqual({ b: 'true' })
     expect(fast(payload)).toEqual(slow(payload))
   })
 })

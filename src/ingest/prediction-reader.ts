@@ -1,19 +1,19 @@
 /**
- * Reads a prediction payload written with driftwatch's own schema straight into its stored line
- * (src/store/rows.ts, TabSeparated), without building the event's feature map: the ingest hot
- * path. Features are most of a prediction's bytes: their names and string values are copied
- * from the Avro payload into the line as bytes, escaped on the way (src/store/tsv.ts), and their
- * numbers as the hex digits of their 8 bytes (features_num_hex, tsv.ts); nothing per feature
- * reaches the JavaScript heap.
+ * Reads a prediction payload written with driftwatch's own schema straight into its stored row
+ * (src/store/rows.ts, RowBinary: src/store/row-buffer.ts), without building the event's feature
+ * map: the ingest hot path. Features are most of a prediction's bytes: their names and string
+ * values are copied from the Avro payload into the row with their length re-encoded, and their
+ * numbers as their 8 bytes, which Avro and RowBinary write alike; nothing per feature reaches the
+ * JavaScript heap.
  *
- * It returns the line and the event as validation and the join see it, with `features` reduced
+ * It returns the row and the event as validation and the join see it, with `features` reduced
  * to the first non-finite number (the only thing validatePrediction checks in them), so the same
  * validation decides on both paths. Whenever the payload is anything but the plain case it
- * returns null and the caller decodes the record with avsc and predictionLine: that path gives
+ * returns null and the caller decodes the record with avsc and predictionRow: that path gives
  * the errors of a malformed payload (truncated, trailing bytes, a bad union index), and the
  * semantics of a JavaScript object for a feature map holding a name twice (the last value
  * wins) or integer-like names (which an object lists first, in numeric order). Both paths give
- * the same line for the same payload (prediction-reader.test.ts checks it over random events).
+ * the same row for the same payload (prediction-reader.test.ts checks it over random events).
  *
  * Avro binary encoding (spec 1.11, "Binary Encoding"): long = zig-zag varint; string = long
  * length + UTF-8 bytes; double = 8 bytes little-endian; boolean = one byte; union = long branch
@@ -23,29 +23,17 @@
 import type { PredictionEvent, Variant } from './schemas.js'
 import type { Privacy } from '../store/privacy.js'
 import { storedFeatureValue } from '../store/privacy.js'
-import { LineBuffer } from '../store/lines.js'
-import { predictionLineTail } from '../store/rows.js'
-import { tsvDateTime64, tsvEscape, writeDoubleHex } from '../store/tsv.js'
+import { RowBuffer } from '../store/row-buffer.js'
+import { predictionRowTail, writeFeatureMaps } from '../store/rows.js'
 
-/** A prediction read on the fast path: the event for validation and the join; its line is in the buffer given. */
+/** A prediction read on the fast path: the event for validation and the join; its row is in the buffer given. */
 export interface FastPrediction {
   readonly event: PredictionEvent
-  /** [start, end) of its line in that buffer. */
+  /** [start, end) of its row in that buffer. */
   readonly row: readonly [number, number]
 }
 
 const VARIANTS: readonly Variant[] = ['champion', 'challenger', 'shadow', 'canary']
-
-/** Byte -> the escaped character after a backslash (tsv.ts), 0 when the byte is copied as is. */
-const ESCAPE = new Uint8Array(256)
-for (const [c, e] of [['\\', '\\'], ['\t', 't'], ['\n', 'n'], ['\r', 'r'], ['\0', '0'], ['\b', 'b'], ['\f', 'f'], ["'", "'"]] as const) {
-  ESCAPE[c.charCodeAt(0)] = e.charCodeAt(0)
-}
-
-const QUOTE = 0x27
-const COMMA = 0x2c
-const COLON = 0x3a
-const TAB = 0x09
 
 /** Thrown inside the reader for anything but the plain case; the caller falls back to avsc. */
 const NOT_PLAIN = Symbol('not plain')
@@ -136,39 +124,10 @@ class Input {
   }
 }
 
-/**
- * The bytes [start, end) of `src` into `out`, escaped for TSV. ASCII is copied byte by byte; a
- * string with other bytes goes through a JavaScript string, as avsc would read it (invalid UTF-8
- * becomes U+FFFD on both paths).
- */
-function escapedBytes(out: LineBuffer, src: Buffer, start: number, end: number): void {
-  for (let i = start; i < end; i++) {
-    if (src[i]! >= 0x80) return out.text(tsvEscape(src.toString('utf8', start, end)))
-  }
-  out.reserve((end - start) * 2)
-  const buf = out.buf
-  let pos = out.pos
-  for (let i = start; i < end; i++) {
-    const b = src[i]!
-    const e = ESCAPE[b]!
-    if (e) {
-      buf[pos++] = 0x5c
-      buf[pos++] = e
-    } else buf[pos++] = b
-  }
-  out.pos = pos
-}
-
-/**
- * The bytes [start, end) of `src` into `out` between quotes, escaped (escapedBytes). Returns a
- * hash of the bytes (FNV-1a), to spot a name seen twice.
- */
-function quotedBytes(out: LineBuffer, src: Buffer, start: number, end: number): number {
+/** FNV-1a of the bytes [start, end) of `src`, to spot a name seen twice. */
+function hashOf(src: Buffer, start: number, end: number): number {
   let hash = 0x811c9dc5
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ src[i]!, 0x01000193)
-  out.byte(QUOTE)
-  escapedBytes(out, src, start, end)
-  out.byte(QUOTE)
   return hash
 }
 
@@ -191,18 +150,22 @@ function integerLike(src: Buffer, start: number, end: number): boolean {
  * never share them mid-record.
  */
 export class PredictionReader {
-  private readonly num = new LineBuffer()
-  private readonly cat = new LineBuffer()
-  private readonly missing = new LineBuffer()
+  private readonly num = new RowBuffer()
+  private readonly cat = new RowBuffer()
+  private readonly missing = new RowBuffer()
   private readonly hashes: number[] = []
+  /** Entries in each section. */
+  private nums = 0
+  private cats = 0
+  private missings = 0
 
   constructor(private readonly privacy: Privacy) {}
 
   /**
-   * The payload (after the 5-byte header) as an event, with its line appended to `out`; or null
+   * The payload (after the 5-byte header) as an event, with its row appended to `out`; or null
    * for the avsc path, with nothing appended.
    */
-  read(payload: Buffer, source: { readonly topic: string; readonly partition: number; readonly offset: string }, out: LineBuffer): FastPrediction | null {
+  read(payload: Buffer, source: { readonly topic: string; readonly partition: number; readonly offset: string }, out: RowBuffer): FastPrediction | null {
     try {
       return this.readPlain(new Input(payload), source, out)
     } catch (e) {
@@ -211,7 +174,7 @@ export class PredictionReader {
     }
   }
 
-  private readPlain(input: Input, source: { readonly topic: string; readonly partition: number; readonly offset: string }, line: LineBuffer): FastPrediction | null {
+  private readPlain(input: Input, source: { readonly topic: string; readonly partition: number; readonly offset: string }, out: RowBuffer): FastPrediction | null {
     const src = input.buf
     const idStart = input.start()
     const idEnd = input.pos
@@ -236,20 +199,14 @@ export class PredictionReader {
     const subject_id = input.branch(2) === 1 ? input.string() : null
     if (input.pos !== input.buf.length) throw NOT_PLAIN
 
-    const start = line.pos
+    const start = out.pos
     // Ids copied from the payload; the time as written, unchecked: validation runs on the event
-    // next, and a line whose event it rejects is never stored.
-    escapedBytes(line, src, idStart, idEnd)
-    line.byte(TAB)
-    escapedBytes(line, src, modelStart, modelEnd)
-    line.byte(TAB)
-    escapedBytes(line, src, versionStart, versionEnd)
-    line.text(`\t${tsvDateTime64(event_time)}\t{`)
-    line.copy(this.num.buf, 0, this.num.pos)
-    line.text('}\t{')
-    line.copy(this.cat.buf, 0, this.cat.pos)
-    line.text('}\t[')
-    line.copy(this.missing.buf, 0, this.missing.pos)
+    // next, and a row whose event it rejects is never stored.
+    out.utf8Bytes(src, idStart, idEnd)
+    out.utf8Bytes(src, modelStart, modelEnd)
+    out.utf8Bytes(src, versionStart, versionEnd)
+    out.int64(event_time)
+    writeFeatureMaps(out, this.nums, this.num, this.cats, this.cat, this.missings, this.missing)
     const event: PredictionEvent = {
       prediction_id: src.toString('utf8', idStart, idEnd),
       model_id,
@@ -261,8 +218,8 @@ export class PredictionReader {
       deployment: { environment, variant },
       subject_id,
     }
-    line.text(`]\t${predictionLineTail(event, source, this.privacy)}`)
-    const row = [start, line.pos] as const
+    predictionRowTail(out, event, source, this.privacy)
+    const row = [start, out.pos] as const
     return { event, row }
   }
 
@@ -273,6 +230,7 @@ export class PredictionReader {
   private features(input: Input, modelId: string): PredictionEvent['features'] {
     const { num, cat, missing, hashes } = this
     num.pos = cat.pos = missing.pos = 0
+    this.nums = this.cats = this.missings = 0
     hashes.length = 0
     const pii = this.privacy.piiFeatures(modelId)
     const stored = pii.size > 0 ? storedFeatureValue(this.privacy, modelId) : null
@@ -288,7 +246,7 @@ export class PredictionReader {
         let vs = 0
         let ve = 0
         if (branch === 1) {
-          // The number itself is read only when something needs it: its bytes go to the line.
+          // The number itself is read only when something needs it: its bytes go to the row.
           vs = input.skipDouble()
           if (nonFiniteAt(src, vs) && nonFinite === null) {
             nonFinite = Object.create(null) as PredictionEvent['features']
@@ -304,38 +262,37 @@ export class PredictionReader {
           const key = src.toString('utf8', ks, ke)
           const raw = branch === 2 ? src.toString('utf8', vs, ve) : v
           const s = stored(key, raw)
-          if (s !== raw) {
-            this.entry(cat, src, ks, ke)
-            cat.byte(COLON)
-            cat.text(`'${tsvEscape(s as string)}'`)
+          if (!Object.is(s, raw)) {
+            this.name(cat, src, ks, ke)
+            this.cats++
+            cat.string(s as string)
             continue
           }
         }
-        if (branch === 0) this.entry(missing, src, ks, ke)
-        else if (branch === 1) {
-          this.entry(num, src, ks, ke)
-          num.reserve(19)
-          num.buf[num.pos++] = COLON
-          num.buf[num.pos++] = QUOTE
-          num.pos = writeDoubleHex(src, vs, num.buf, num.pos)
-          num.buf[num.pos++] = QUOTE
+        if (branch === 0) {
+          this.name(missing, src, ks, ke)
+          this.missings++
+        } else if (branch === 1) {
+          this.name(num, src, ks, ke)
+          this.nums++
+          num.copy(src, vs, vs + 8)
         } else {
-          this.entry(cat, src, ks, ke)
-          cat.byte(COLON)
-          if (branch === 2) quotedBytes(cat, src, vs, ve)
-          else cat.text(v ? "'true'" : "'false'")
+          this.name(cat, src, ks, ke)
+          this.cats++
+          if (branch === 2) cat.utf8Bytes(src, vs, ve)
+          else cat.string(v ? 'true' : 'false')
         }
       }
     }
     return nonFinite ?? (Object.create(null) as PredictionEvent['features'])
   }
 
-  /** A quoted name into a section, after a comma when it is not the first; a name seen before in this map is not plain. */
-  private entry(out: LineBuffer, src: Buffer, start: number, end: number): void {
-    if (out.pos > 0) out.byte(COMMA)
-    const hash = quotedBytes(out, src, start, end)
+  /** A name into a section; a name seen before in this map is not plain. */
+  private name(out: RowBuffer, src: Buffer, start: number, end: number): void {
+    const hash = hashOf(src, start, end)
     if (this.hashes.includes(hash)) throw NOT_PLAIN
     this.hashes.push(hash)
+    out.utf8Bytes(src, start, end)
   }
 
   private numberMap(input: Input): Record<string, number> {

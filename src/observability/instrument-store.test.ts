@@ -12,10 +12,10 @@ function fakeStore(fail: () => boolean): Store {
     },
     query: async () => 'queried',
   } as unknown as ClickHouseClient
-  const insertTsv = async () => {
+  const insertRowBinary = async () => {
     if (fail()) throw new Error('ECONNREFUSED')
   }
-  return { client, kind: 'chdb', database: 'db', location: '/tmp', insertTsv, withStringSet: parameterStringSet, close: async () => undefined }
+  return { client, kind: 'chdb', database: 'db', location: '/tmp', insertRowBinary, withStringSet: parameterStringSet, close: async () => undefined }
 }
 
 describe('instrumentStore', () => {
@@ -33,13 +33,13 @@ describe('instrumentStore', () => {
     expect(errors).toEqual([expect.objectContaining({ value: 1, labels: { table: 'predictions' } })])
   })
 
-  it('times the line inserts of the ingest path the same way', async () => {
+  it('times the row inserts of the ingest path the same way', async () => {
     const m = createMetrics({ processMetrics: false })
     let down = false
     const store = instrumentStore(fakeStore(() => down), m)
-    await store.insertTsv('ground_truth', ['prediction_id'], Buffer.from('p1\n'), 't1')
+    await store.insertRowBinary('ground_truth', { columns: ['prediction_id'], structure: 'prediction_id String' }, Buffer.from('\x02p1'), 't1')
     down = true
-    await expect(store.insertTsv('ground_truth', ['prediction_id'], Buffer.from('p1\n'), 't2')).rejects.toThrow('ECONNREFUSED')
+    await expect(store.insertRowBinary('ground_truth', { columns: ['prediction_id'], structure: 'prediction_id String' }, Buffer.from('\x02p1'), 't2')).rejects.toThrow('ECONNREFUSED')
     const durations = (await m.registry.getSingleMetric('driftwatch_clickhouse_write_duration_seconds')!.get()).values
     expect(durations.find((v) => (v as { metricName?: string }).metricName?.endsWith('_count') && v.labels['table'] === 'ground_truth')?.value).toBe(2)
     const errors = (await m.registry.getSingleMetric('driftwatch_clickhouse_write_errors_total')!.get()).values

@@ -1,6 +1,6 @@
 /**
  * ClickHouse write latency and errors, measured at the client: `instrumentStore` returns the
- * same Store whose `client.insert` and `insertTsv` are timed, by table. Applied once in the composition root, it
+ * same Store whose `client.insert` and `insertRowBinary` are timed, by table. Applied once in the composition root, it
  * covers every insert (events, dead letters, window marks, metric rows) without threading a
  * metrics argument through insertRows and its callers. Queries and commands pass through as is.
  */
@@ -31,7 +31,7 @@ export function instrumentStore(store: Store, metrics: WriteMetrics | undefined)
     }
   }
   const insert: ClickHouseClient['insert'] = (params) => timed(tableLabel(params.table), () => store.client.insert(params))
-  const insertTsv: Store['insertTsv'] = (table, columns, payload, dedupToken) => timed(tableLabel(table), () => store.insertTsv(table, columns, payload, dedupToken))
+  const insertRowBinary: Store['insertRowBinary'] = (table, layout, payload, dedupToken) => timed(tableLabel(table), () => store.insertRowBinary(table, layout, payload, dedupToken))
   const client = new Proxy(store.client, {
     get(target, prop, receiver) {
       if (prop === 'insert') return insert
@@ -39,5 +39,5 @@ export function instrumentStore(store: Store, metrics: WriteMetrics | undefined)
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
     },
   })
-  return { ...store, client, insertTsv }
+  return { ...store, client, insertRowBinary }
 }

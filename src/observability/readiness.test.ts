@@ -66,7 +66,7 @@ describe('createReadiness', () => {
     kind: 'chdb',
     database: 'db',
     location: '/tmp',
-    insertTsv: async () => undefined,
+    insertRowBinary: async () => undefined,
     withStringSet: parameterStringSet,
     close: async () => undefined,
   })

@@ -10,8 +10,9 @@ import { DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
 import type { DeadLetter } from '../ingest/dead-letter.js'
 import type { Decoder } from '../ingest/decoder.js'
 import type { Store } from '../store/clickhouse.js'
-import { insertLines } from '../store/insert.js'
-import { LineBuffer } from '../store/lines.js'
+import { insertBinaryRows } from '../store/insert.js'
+import { RowBuffer } from '../store/row-buffer.js'
+import type { RowLayout } from '../store/rows.js'
 import { isolateRefused, MAX_REFUSAL_INSERTS, type Refusal, type RefusedRange } from '../store/refusals.js'
 import type { DeadLetterSink } from './dead-letter-sink.js'
 import { batchToken, type BatchHandler, type SourceRecord } from './source.js'
@@ -26,18 +27,18 @@ export interface BatchStats {
 export interface EventHandlerDeps<T, K> {
   readonly store: Store
   readonly table: string
-  /** The table's columns, in the order `toRow` writes them. */
-  readonly columns: readonly string[]
+  /** The columns `toRow` and `fastRead` write, in order, with their types (src/store/rows.ts). */
+  readonly layout: RowLayout
   readonly decoder: Decoder<T>
   /**
    * A faster reader of the common case, straight into the stored row
    * (src/ingest/prediction-reader.ts); null sends the record through the decoder and toRow.
    */
-  readonly fastRead?: (record: SourceRecord, out: LineBuffer) => { readonly event: T; readonly row: readonly [number, number] } | null
+  readonly fastRead?: (record: SourceRecord, out: RowBuffer) => { readonly event: T; readonly row: readonly [number, number] } | null
   /** Returns the first problem with the event, or null. `nowMs` is the batch's processing time. */
   readonly validate: (event: T, nowMs: number) => DriftwatchError | null
-  /** The event as one stored row, in the store's line format (src/store/rows.ts). */
-  readonly toRow: (event: T, source: SourceRecord) => string
+  /** Writes the event as one stored row into `out` (RowBinary, src/store/rows.ts). */
+  readonly toRow: (event: T, source: SourceRecord, out: RowBuffer) => void
   /**
    * What the join needs of an event (ids, model, times). Each decoded event is reduced to its
    * row and this key at once, so a batch holds no event objects while its insert is awaited.
@@ -78,12 +79,17 @@ export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHan
   return async (batch) => {
     const dead: DeadLetter[] = []
     const nowMs = deps.now()
-    // The batch's rows, in the store's line format, one range each.
-    const out = new LineBuffer(Math.max(64 * 1024, batch.records.length * 1024))
+    // The batch's rows, RowBinary (src/store/row-buffer.ts), one range each.
+    const out = new RowBuffer(Math.max(64 * 1024, batch.records.length * 1024))
     const valid: { record: SourceRecord; row: readonly [number, number]; key: K }[] = []
-    const append = (line: string): [number, number] => {
+    const append = (event: T, record: SourceRecord): [number, number] => {
       const start = out.pos
-      out.text(line)
+      try {
+        deps.toRow(event, record, out)
+      } catch (e) {
+        out.pos = start // no partial row stays in the buffer
+        throw e
+      }
       return [start, out.pos]
     }
     // Bad input is data; infrastructure trouble (retriable) propagates; a record that makes the
@@ -109,7 +115,7 @@ export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHan
         const event = decoded instanceof Promise ? await decoded : decoded
         const problem = deps.validate(event, nowMs)
         if (problem) dead.push({ record, error: problem })
-        else valid.push({ record, row: fast ? fast.row : append(deps.toRow(event, record)), key: deps.keyOf(event) })
+        else valid.push({ record, row: fast ? fast.row : append(event, record), key: deps.keyOf(event) })
       } catch (e) {
         badInput(record, e)
       }
@@ -146,21 +152,21 @@ export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHan
  * same tokens and stores nothing twice. Transient failures still reject retriable.
  */
 async function insertRefusing(
-  deps: Pick<EventHandlerDeps<unknown, unknown>, 'store' | 'table' | 'columns'>,
-  out: LineBuffer,
+  deps: Pick<EventHandlerDeps<unknown, unknown>, 'store' | 'table' | 'layout'>,
+  out: RowBuffer,
   rows: readonly (readonly [number, number])[],
   token: string,
 ): Promise<Map<number, RefusedRange>> {
   const refusalOf = (e: unknown): Refusal | null => (isDriftwatchError(e) && e.code === 'DW_STORE_REJECTED' ? (e.context['refusal'] as Refusal) : null)
   try {
-    await insertLines(deps.store, deps.table, deps.columns, out.bytesOf(rows), token)
+    await insertBinaryRows(deps.store, deps.table, deps.layout, out.bytesOf(rows), token)
     return new Map()
   } catch (e) {
     const refusal = refusalOf(e)
     if (!refusal) throw e
     const { refused } = await isolateRefused(rows.length, refusal, async (start, end) => {
       try {
-        await insertLines(deps.store, deps.table, deps.columns, out.bytesOf(rows.slice(start, end)), `${token}/${start}-${end}`)
+        await insertBinaryRows(deps.store, deps.table, deps.layout, out.bytesOf(rows.slice(start, end)), `${token}/${start}-${end}`)
         return null
       } catch (sub) {
         const why = refusalOf(sub)

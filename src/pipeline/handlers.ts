@@ -8,13 +8,13 @@ import { limitsFromConfig, validateGroundTruth, validatePrediction } from '../in
 import { labelKey, predictionKey, type Joiner } from '../join/joiner.js'
 import type { Logger } from '../observability/logger.js'
 import type { Store } from '../store/clickhouse.js'
-import { GROUND_TRUTH_COLUMNS, groundTruthLine, PREDICTION_COLUMNS, predictionLine, type Privacy } from '../store/rows.js'
+import { GROUND_TRUTH_ROW, groundTruthRow, PREDICTION_ROW, predictionRow, type Privacy } from '../store/rows.js'
 import type { DeadLetterSink } from './dead-letter-sink.js'
 import { createEventHandler } from './event-handler.js'
 import type { BatchHandler, SourceRecord } from './source.js'
 import { PredictionReader, type FastPrediction } from '../ingest/prediction-reader.js'
 import { framedSchemaId, HEADER_LENGTH } from '../ingest/wire-format.js'
-import type { LineBuffer } from '../store/lines.js'
+import type { RowBuffer } from '../store/row-buffer.js'
 
 export interface HandlerDeps {
   readonly store: Store
@@ -32,7 +32,7 @@ export interface HandlerDeps {
  * The prediction fast path (src/ingest/prediction-reader.ts) for records written with the reader
  * schema; null for anything else, which the decoder then reads (and reports when it cannot).
  */
-function fastPredictions(decoder: Decoder<PredictionEvent>, privacy: Privacy): (record: SourceRecord, out: LineBuffer) => FastPrediction | null {
+function fastPredictions(decoder: Decoder<PredictionEvent>, privacy: Privacy): (record: SourceRecord, out: RowBuffer) => FastPrediction | null {
   const reader = new PredictionReader(privacy)
   return (record, out) => {
     const schemaId = framedSchemaId(record.value)
@@ -56,11 +56,11 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
     [d.topics.predictions]: createEventHandler({
       ...common,
       table: 'predictions',
-      columns: PREDICTION_COLUMNS,
+      layout: PREDICTION_ROW,
       decoder: predictionDecoder,
       fastRead: fastPredictions(predictionDecoder, d.privacy),
       validate: (e, nowMs) => validatePrediction(e, nowMs, limits),
-      toRow: (e, source) => predictionLine(e, source, d.privacy),
+      toRow: (e, source, out) => predictionRow(out, e, source, d.privacy),
       keyOf: predictionKey,
       screen: (events) => d.joiner.screenPredictions(events),
       afterStore: (events, token) => d.joiner.onPredictions(events, token),
@@ -68,10 +68,10 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
     [d.topics.groundTruth]: createEventHandler({
       ...common,
       table: 'ground_truth',
-      columns: GROUND_TRUTH_COLUMNS,
+      layout: GROUND_TRUTH_ROW,
       decoder: new Decoder<GroundTruthEvent>(avroType('ground-truth'), d.resolver),
       validate: (e, nowMs) => validateGroundTruth(e, nowMs, limits),
-      toRow: groundTruthLine,
+      toRow: (e, source, out) => groundTruthRow(out, e, source),
       keyOf: labelKey,
       afterStore: (events, token) => d.joiner.onLabels(events, token),
     }),

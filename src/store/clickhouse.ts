@@ -15,6 +15,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import { DriftwatchError } from '../errors.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { sqlIdentifier, sqlString } from './sql-text.js'
+import type { RowLayout } from './rows.js'
 import { tsvEscape } from './tsv.js'
 
 export interface ClickHouseSettings {
@@ -35,12 +36,12 @@ export interface Store {
   /** Where the data lives: the server URL or the chDB directory. */
   readonly location: string
   /**
-   * Inserts TabSeparated lines (src/store/tsv.ts) into `table` of this database, with a
-   * deduplication token. The payload goes to the engine's own parser as bytes: a file the
-   * embedded engine reads (chdbFileInsertTsv), the HTTP body on a server. Use insertLines
-   * (insert.ts).
+   * Inserts RowBinary rows of `layout` (src/store/row-buffer.ts, rows.ts) into `table` of this
+   * database, with a deduplication token. The payload goes to the engine's own parser as bytes: a
+   * file the embedded engine reads (chdbFileInsertRowBinary), the HTTP body on a server
+   * (clientInsertRowBinary). Use insertBinaryRows (insert.ts).
    */
-  insertTsv(table: string, columns: readonly string[], payload: Buffer, dedupToken: string): Promise<void>
+  insertRowBinary(table: string, layout: RowLayout, payload: Buffer, dedupToken: string): Promise<void>
   /**
    * Runs `use` with a set of strings the engine can read, for `column IN ${set.sql}` with
    * `set.params` among the query's parameters: a file the embedded engine reads, a query
@@ -83,16 +84,32 @@ const require = createRequire(import.meta.url)
 const clickhouseClient = (): typeof import('@clickhouse/client') => require('@clickhouse/client') as typeof import('@clickhouse/client')
 const chdbConnection = (): typeof import('chdb/connection') => require('chdb/connection') as typeof import('chdb/connection')
 
-/** Store.insertTsv through @clickhouse/client: the payload is the HTTP body of `INSERT … FORMAT TabSeparated`. */
-export function clientInsertTsv(client: ClickHouseClient, database: string): Store['insertTsv'] {
-  return async (table, columns, payload, dedupToken) => {
-    await client.insert({
-      table: `${database}.${table}`,
-      values: Readable.from([payload], { objectMode: false }),
-      format: 'TabSeparated',
-      columns: [...columns] as [string, ...string[]],
-      clickhouse_settings: { insert_deduplication_token: dedupToken },
-    })
+/**
+ * The INSERT of RowBinary rows of `layout` read from `source`, a table function of the rows
+ * (`file(…)` or `input(…)`) with the layout's types: the engine reads the bytes by those types and
+ * converts them to the table's columns (rows.ts RowLayout). The deduplication token is a setting
+ * of the INSERT (it applies to an INSERT … SELECT as to a plain one), spliced in as an escaped
+ * string literal: ClickHouse takes no query parameter there.
+ */
+function insertStatement(database: string, table: string, layout: RowLayout, source: (structure: string) => string, dedupToken: string): string {
+  return `INSERT INTO ${sqlIdentifier(database)}.${sqlIdentifier(table)} (${layout.columns.map(sqlIdentifier).join(', ')})
+ SETTINGS insert_deduplication_token = ${sqlString(dedupToken)}
+ SELECT * FROM ${source(sqlString(layout.structure))}`
+}
+
+/**
+ * Store.insertRowBinary through @clickhouse/client, the server path: the payload is the HTTP
+ * body of `INSERT … SELECT * FROM input(…) FORMAT RowBinary` (`exec` with values: the client's
+ * `insert` takes no binary format), and the response is read to its end before the insert counts
+ * as done.
+ */
+export function clientInsertRowBinary(client: ClickHouseClient, database: string): Store['insertRowBinary'] {
+  return async (table, layout, payload, dedupToken) => {
+    const query = `${insertStatement(database, table, layout, (structure) => `input(${structure})`, dedupToken)} FORMAT RowBinary`
+    const result = await client.exec({ query, values: Readable.from([payload], { objectMode: false }) })
+    for await (const _ of result.stream) {
+      // an INSERT answers with an empty body; reading it frees the connection
+    }
   }
 }
 
@@ -102,7 +119,7 @@ export function clientInsertTsv(client: ClickHouseClient, database: string): Sto
  * with another process id is a file left by a process that has stopped (removeStaleEngineFiles).
  */
 let engineFiles = 0
-const engineFile = (dir: string, kind: string) => join(dir, `${process.pid}-${++engineFiles}-${kind}.tsv`)
+const engineFile = (dir: string, kind: string) => join(dir, `${process.pid}-${++engineFiles}-${kind}`)
 
 /** Removes the files of other processes from `dir` (created if missing): run when a store opens, as the data directory's lock holder. */
 export function removeStaleEngineFiles(dir: string): void {
@@ -124,7 +141,7 @@ export async function parameterStringSet<T>(values: readonly string[], use: (set
  */
 export function chdbStringSet(dir: string): Store['withStringSet'] {
   return async (values, use) => {
-    const file = engineFile(dir, 'set')
+    const file = engineFile(dir, 'set.tsv')
     await writeFile(file, values.map((v) => `${tsvEscape(v)}\n`).join(''))
     try {
       return await use({ sql: `(SELECT v FROM file(${sqlString(file)}, TabSeparated, 'v String'))`, params: {} })
@@ -135,29 +152,23 @@ export function chdbStringSet(dir: string): Store['withStringSet'] {
 }
 
 /**
- * Store.insertTsv for the embedded engine: the payload is written to a file in `dir` and the
- * engine reads it with `INSERT … FROM INFILE … FORMAT TabSeparated`, then the file is removed.
- *
- * chDB's raw passthrough insert (Session.insert) hands the payload to the engine inline, after
- * the statement, and the engine spends about 9 ns per byte on it before parsing: 5.8 µs of CPU
- * per 600-byte bench prediction into a table of String columns that discards them (Null engine),
- * against 2.2 µs read from a file, writing the file included; into predictions 16.4 against 11.0
- * (scripts/bench/engine-transfer.ts, docs/performance.md). The file lives in the store's own data directory, which this process
- * holds alone (data-dir-lock.ts), and is written and removed within the insert, so it rarely
- * reaches the disk. Errors are the engine's, row hint included, as for any insert (refusals.ts).
- * The file's path and the deduplication token are spliced into the statement as escaped string
- * literals: ClickHouse takes neither as a query parameter.
+ * Store.insertRowBinary for the embedded engine: the payload is written to a file in `dir`, the
+ * engine reads it as a table (`INSERT … SELECT * FROM file(…, RowBinary, …)`), then the file is
+ * removed. A file, because chDB's connection for @clickhouse/client turns a payload into a
+ * string, which binary rows do not survive, and because chDB charges about 9 ns of CPU per byte
+ * handed to it inline (its raw passthrough insert) before parsing them; and `file()` rather than
+ * `INSERT … FROM INFILE`, which reads the same file for more CPU (docs/performance.md,
+ * scripts/bench/engine-transfer.ts). The file lives in the store's own data directory, which this
+ * process holds alone (data-dir-lock.ts), and is written and removed within the insert, so it
+ * rarely reaches the disk. Errors are the engine's, row hint included, as for any insert
+ * (refusals.ts). The file's path is spliced into the statement as an escaped string literal.
  */
-export function chdbFileInsertTsv(queryAsync: (sql: string, opts: { format: string }) => Promise<unknown>, database: string, dir: string): Store['insertTsv'] {
-  return async (table, columns, payload, dedupToken) => {
-    const file = engineFile(dir, 'insert')
+export function chdbFileInsertRowBinary(queryAsync: (sql: string, opts: { format: string }) => Promise<unknown>, database: string, dir: string): Store['insertRowBinary'] {
+  return async (table, layout, payload, dedupToken) => {
+    const file = engineFile(dir, 'insert.bin')
     await writeFile(file, payload)
     try {
-      await queryAsync(
-        `INSERT INTO ${sqlIdentifier(database)}.${sqlIdentifier(table)} (${columns.map(sqlIdentifier).join(', ')}) FROM INFILE ${sqlString(file)}
-         SETTINGS insert_deduplication_token = ${sqlString(dedupToken)} FORMAT TabSeparated`,
-        { format: 'TabSeparated' },
-      )
+      await queryAsync(insertStatement(database, table, layout, (structure) => `file(${sqlString(file)}, RowBinary, ${structure})`, dedupToken), { format: 'TabSeparated' })
     } finally {
       await rm(file, { force: true })
     }
@@ -205,7 +216,7 @@ export function openStore(settings: ClickHouseSettings): Store {
       ...(settings.caCert ? { tls: { ca_cert: Buffer.from(settings.caCert) } } : {}),
       clickhouse_settings: SESSION_SETTINGS,
     })
-    return { client, kind: 'server', database, location: settings.url, insertTsv: clientInsertTsv(client, database), withStringSet: parameterStringSet, close: () => client.close() }
+    return { client, kind: 'server', database, location: settings.url, insertRowBinary: clientInsertRowBinary(client, database), withStringSet: parameterStringSet, close: () => client.close() }
   }
   const path = resolve(settings.dataDir, 'chdb')
   mkdirSync(path, { recursive: true })
@@ -230,7 +241,7 @@ export function openStore(settings: ClickHouseSettings): Store {
     // this process holds the directory now.
     const files = resolve(settings.dataDir, 'chdb-files')
     removeStaleEngineFiles(files)
-    const insertTsv = chdbFileInsertTsv((sql, opts) => chdb.chdb.queryAsync(sql, opts), database, files)
+    const insertRowBinary = chdbFileInsertRowBinary((sql, opts) => chdb.chdb.queryAsync(sql, opts), database, files)
     const withStringSet = chdbStringSet(files)
     const close = async () => {
       try {
@@ -240,7 +251,7 @@ export function openStore(settings: ClickHouseSettings): Store {
         unlock()
       }
     }
-    return { client, kind: 'chdb', database, location: path, insertTsv, withStringSet, close }
+    return { client, kind: 'chdb', database, location: path, insertRowBinary, withStringSet, close }
   } catch (e) {
     engine?.close()
     unlock()

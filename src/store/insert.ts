@@ -2,26 +2,27 @@
  * Idempotent inserts. The deduplication token makes a replayed insert of the same batch a no-op
  * (non_replicated_deduplication_window on the table, or replicated deduplication on a cluster).
  * Failures become retriable DW_CLICKHOUSE_UNAVAILABLE errors: the source pauses and retries;
- * insertLines tells a refusal for content apart (DW_STORE_REJECTED, src/store/refusals.ts).
+ * insertBinaryRows tells a refusal for content apart (DW_STORE_REJECTED, src/store/refusals.ts).
  */
 import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
+import type { RowLayout } from './rows.js'
 import { withDatabase } from './query.js'
 import { contentRefusal } from './refusals.js'
 
 /**
- * The same for rows already written as TabSeparated lines of `columns` (the ingest path:
- * src/store/rows.ts, src/store/lines.ts): one payload, parsed by the engine. The payload must not
- * change until this settles.
+ * Rows already written as RowBinary rows of `layout` (the ingest path: src/store/rows.ts,
+ * src/store/row-buffer.ts): one payload, parsed by the engine. The payload must not change until
+ * this settles.
  *
  * An insert refused for its content (src/store/refusals.ts) rejects with a non-retriable
  * DW_STORE_REJECTED whose context holds the `refusal`: retrying it would fail the same way
  * forever. The caller isolates the refused rows (event-handler.ts).
  */
-export async function insertLines(store: Store, table: string, columns: readonly string[], payload: Buffer, dedupToken: string): Promise<void> {
+export async function insertBinaryRows(store: Store, table: string, layout: RowLayout, payload: Buffer, dedupToken: string): Promise<void> {
   if (payload.length === 0) return
   try {
-    await store.insertTsv(table, columns, payload, dedupToken)
+    await store.insertRowBinary(table, layout, payload, dedupToken)
   } catch (cause) {
     const refusal = contentRefusal(cause)
     if (refusal) throw new DriftwatchError('DW_STORE_REJECTED', `${table} refused the rows (${refusal.codeName}): ${refusal.message}`, { cause, table, refusal })

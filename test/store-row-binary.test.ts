@@ -1,18 +1,23 @@
 /**
- * The store's line format through the real engine, on both insert paths: the embedded engine
- * reading the payload from a file (Store.insertTsv in embedded mode) and @clickhouse/client's `INSERT … FORMAT
- * TabSeparated` with the payload as the body, the path a ClickHouse server takes (here over the
- * client's chDB connection, the same client code). Hostile strings and edge numbers come back as
- * they were written; a replayed insert with the same token stores nothing twice.
+ * The store's row format (RowBinary) through the real engine, on both insert paths: the embedded
+ * engine reading the payload from a file (Store.insertRowBinary in embedded mode) and
+ * @clickhouse/client sending `INSERT … FORMAT RowBinary` with the payload as the HTTP body, the
+ * path a ClickHouse server takes (here to an HTTP endpoint that hands the body to the same engine:
+ * test/support/clickhouse-http-insert.ts). Hostile strings and edge numbers come back as they
+ * were written; a replayed insert with the same token stores nothing twice; a refusal comes back
+ * with the engine's code on both paths.
  */
 import { readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PredictionEvent } from '../src/ingest/schemas.js'
-import { clientInsertTsv, parameterStringSet, type Store } from '../src/store/clickhouse.js'
-import { insertLines } from '../src/store/insert.js'
+import { createClient } from '@clickhouse/client'
+import { clientInsertRowBinary, parameterStringSet, type Store } from '../src/store/clickhouse.js'
+import { insertBinaryRows } from '../src/store/insert.js'
 import { loadMigrations, migrate } from '../src/store/migrate.js'
-import { PREDICTION_COLUMNS, predictionLine } from '../src/store/rows.js'
+import { RowBuffer } from '../src/store/row-buffer.js'
+import { PREDICTION_ROW, predictionRow } from '../src/store/rows.js'
+import { insertEndpoint } from './support/clickhouse-http-insert.js'
 import { storeOnlyApp } from './support/store-app.js'
 import { queryRows } from './support/query.js'
 
@@ -20,7 +25,7 @@ const HOSTILE = ["it's", 'tab\there', 'new\nline', 'cr\rlf', 'back\\slash\\', 'n
 
 function event(i: number, s: string): PredictionEvent {
   return {
-    prediction_id: `tsv-${i}-${s}`,
+    prediction_id: `rb-${i}-${s}`,
     model_id: 'tsv',
     model_version: s || 'v',
     event_time: Date.UTC(2026, 10, 1, 12, 0, 0, i),
@@ -32,8 +37,28 @@ function event(i: number, s: string): PredictionEvent {
   }
 }
 
-describe('the store line format through the engine', () => {
+/** The rows of `events` as one RowBinary payload. */
+function rowsOf(events: readonly PredictionEvent[], topic: string, privacy: Parameters<typeof predictionRow>[3]): Buffer {
+  const out = new RowBuffer(16)
+  events.forEach((e, i) => predictionRow(out, e, { topic, partition: 0, offset: String(i) }, privacy))
+  return out.buf.subarray(0, out.pos)
+}
+
+describe('the store row format through the engine', () => {
   const started = storeOnlyApp()
+  let endpoint: Awaited<ReturnType<typeof insertEndpoint>>
+  let server: Store['insertRowBinary']
+  let closeServer: () => Promise<void>
+  beforeAll(async () => {
+    endpoint = await insertEndpoint((sql) => started.app.store.client.command({ query: sql }))
+    const client = createClient({ url: endpoint.url })
+    server = clientInsertRowBinary(client, started.app.store.database)
+    closeServer = () => client.close()
+  })
+  afterAll(async () => {
+    await closeServer?.()
+    await endpoint?.close()
+  })
 
   const privacy = { pseudonymize: (s: string) => s, piiFeatures: () => new Set<string>() }
   const expected = (e: PredictionEvent) => ({
@@ -60,22 +85,28 @@ describe('the store line format through the engine', () => {
 
   it.each([
     ['chdb insert from a file', 'raw'],
-    ['client INSERT … FORMAT TabSeparated (the server path)', 'client'],
+    ['client INSERT … FORMAT RowBinary as the HTTP body (the server path)', 'client'],
   ])('%s stores every value as written, once per token', async (_, path) => {
     const events = HOSTILE.map((s, i) => event(i, s))
-    const lines = events.map((e, i) => predictionLine(e, { topic: `${path}-topic`, partition: 0, offset: String(i) }, privacy))
-    const payload = Buffer.from(lines.join(''))
+    const payload = rowsOf(events, `${path}-topic`, privacy)
     for (let attempt = 0; attempt < 2; attempt++) {
-      if (path === 'raw') await insertLines(started.app.store, 'predictions', PREDICTION_COLUMNS, payload, `tsv-test-${path}`)
-      else await clientInsertTsv(started.app.store.client, started.app.store.database)('predictions', PREDICTION_COLUMNS, payload, `tsv-test-${path}`)
+      if (path === 'raw') await insertBinaryRows(started.app.store, 'predictions', PREDICTION_ROW, payload, `rb-test-${path}`)
+      else await insertBinaryRows({ ...started.app.store, insertRowBinary: server }, 'predictions', PREDICTION_ROW, payload, `rb-test-${path}`)
     }
     const rows = await read(path)
-    // -0 is stored as 0 (tsv.ts writes it so, as decimal text did); JSON output turns 1e21 and the extremes into numbers.
-    const want = events.map(expected).map((r) => ({ ...r, features_num: Object.fromEntries(Object.entries(r.features_num).map(([k, v]) => [k, Object.is(v, -0) ? 0 : v])) }))
-    expect(rows).toEqual(want.sort((a, b) => (a.prediction_id < b.prediction_id ? -1 : 1)))
+    // -0 keeps its sign (RowBinary carries the double's bytes; toEqual tells -0 from 0).
+    expect(rows).toEqual(events.map(expected).sort((a, b) => (a.prediction_id < b.prediction_id ? -1 : 1)))
   })
 
-  it('a database made before numbers crossed as hex keeps its rows, and stores new ones alike (migration 0016)', async () => {
+  it('a refusal comes back with the engine\'s code on the server path too', async () => {
+    // Rows cut short are content a server refuses (CANNOT_READ_ALL_DATA), never retried.
+    const payload = rowsOf([event(0, 'cut')], 'cut-topic', privacy)
+    const refused = insertBinaryRows({ ...started.app.store, insertRowBinary: server }, 'predictions', PREDICTION_ROW, payload.subarray(0, payload.length - 3), 'rb-cut')
+    await expect(refused).rejects.toMatchObject({ code: 'DW_STORE_REJECTED' })
+    expect(endpoint.received.at(-1)).toMatch(/^INSERT INTO `?\w+`?\.`?predictions`? \(.*\)\n SETTINGS insert_deduplication_token = 'rb-cut'\n SELECT \* FROM input\('prediction_id String, .*'\) FORMAT RowBinary$/)
+  })
+
+  it('a database made before numbers crossed as hex (migration 0016) keeps its rows, and stores new ones alike', async () => {
     const store = { ...started.app.store, database: `${started.app.store.database}_upgrade` }
     await migrate(store, loadMigrations(store.database).filter((m) => m.version < 16))
     await started.app.store.client.insert({
@@ -85,7 +116,9 @@ describe('the store line format through the engine', () => {
     })
     expect((await migrate(store)).applied).toEqual(['0016_features_num_hex'])
     const e = { ...event(1, 'new'), prediction_id: 'after', features: { x: 0.1, y: -2.5e-300, s: 'text' } }
-    await clientInsertTsv(started.app.store.client, store.database)('predictions', PREDICTION_COLUMNS, Buffer.from(predictionLine(e, { topic: 'new', partition: 0, offset: '1' }, privacy)), 'upgrade')
+    const upgraded = createClient({ url: endpoint.url })
+    await clientInsertRowBinary(upgraded, store.database)('predictions', PREDICTION_ROW, rowsOf([e], 'new', privacy), 'upgrade')
+    await upgraded.close()
     const rows = await queryRows<{ prediction_id: string; features_num: Record<string, number> }>(started.app.store, `SELECT prediction_id, features_num FROM ${store.database}.predictions ORDER BY prediction_id`)
     expect(rows).toEqual([
       { prediction_id: 'after', features_num: { x: 0.1, y: -2.5e-300 } },
@@ -96,13 +129,13 @@ describe('the store line format through the engine', () => {
 
   it('an embedded insert leaves no file behind, stored or refused', async () => {
     const inserts = resolve(started.app.store.location, '..', 'chdb-files')
-    const line = predictionLine(event(0, 'file'), { topic: 'file-topic', partition: 0, offset: '0' }, privacy)
-    await started.app.store.insertTsv('predictions', PREDICTION_COLUMNS, Buffer.from(line), 'file-insert')
+    const row = rowsOf([event(0, 'file')], 'file-topic', privacy)
+    await started.app.store.insertRowBinary('predictions', PREDICTION_ROW, row, 'file-insert')
     expect(await read('file')).toHaveLength(1)
     expect(readdirSync(inserts)).toEqual([])
-    // The event time column refuses text: the engine's error comes back, with the row it names.
-    const refused = insertLines(started.app.store, 'predictions', PREDICTION_COLUMNS, Buffer.from(line + line.replace(/\t\d+\.\d+\t/, '\tnot a time\t')), 'file-refused')
-    await expect(refused).rejects.toMatchObject({ code: 'DW_STORE_REJECTED', context: { refusal: { codeName: 'CANNOT_PARSE_DATETIME', atRow: 2 } } })
+    // A second row cut short: the engine's error comes back, with the row it names.
+    const refused = insertBinaryRows(started.app.store, 'predictions', PREDICTION_ROW, Buffer.concat([row, row.subarray(0, row.length - 3)]), 'file-refused')
+    await expect(refused).rejects.toMatchObject({ code: 'DW_STORE_REJECTED', context: { refusal: { codeName: 'CANNOT_READ_ALL_DATA', atRow: 2 } } })
     expect(readdirSync(inserts)).toEqual([])
   })
 
@@ -111,8 +144,7 @@ describe('the store line format through the engine', () => {
     ['a query parameter (the server path)', () => parameterStringSet],
   ])('a string set as %s finds exactly the stored ids, whatever their characters', async (_, withSet) => {
     const events = HOSTILE.map((s, i) => ({ ...event(i, s), prediction_id: `set-${i}-${s}` }))
-    const lines = events.map((e, i) => predictionLine(e, { topic: 'set-topic', partition: 0, offset: String(i) }, privacy))
-    await insertLines(started.app.store, 'predictions', PREDICTION_COLUMNS, Buffer.from(lines.join('')), 'string-set')
+    await insertBinaryRows(started.app.store, 'predictions', PREDICTION_ROW, rowsOf(events, 'set-topic', privacy), 'string-set')
     const wanted = [...events.map((e) => e.prediction_id), 'set-absent', 'set-0-it', '']
     const found = await withSet(started.app.store)(wanted, async (set) =>
       queryRows<{ prediction_id: string }>(started.app.store, `SELECT prediction_id FROM {db}.predictions WHERE source_topic = 'set-topic' AND prediction_id IN ${set.sql} ORDER BY prediction_id`, { ...set.params }),
