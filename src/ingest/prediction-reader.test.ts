@@ -133,6 +133,26 @@ describe('PredictionReader', () => {
     expect(new PredictionReader(privacy).read(payload, source, new RowBuffer())).toBeNull()
   })
 
+  it.each([['10'], ['0']])('leaves an integer-like segment name (%s) to the avsc path, which lists it first like an object does', (name) => {
+    const event = randomEvent(createRng(8), 8)
+    const payload = type.toBuffer({ ...event, segments: { z: 'a', [name]: 'b' } })
+    expect(new PredictionReader(privacy).read(payload, source, new RowBuffer())).toBeNull()
+    expect(Object.keys(columnsOf(slow(payload).line!)['segments'] as object)).toEqual([name, 'z'])
+  })
+
+  it('leaves a segment name given twice to the avsc path, where the last value wins', () => {
+    const event = randomEvent(createRng(9), 9)
+    const segments = avro.Type.forSchema({ type: 'map', values: 'string' })
+    const first = segments.toBuffer({ a: 'first', b: 'x' })
+    const twice = Buffer.concat([first.subarray(0, first.length - 1), segments.toBuffer({ a: 'last' })])
+    const plain = type.toBuffer({ ...event, segments: { a: 'first', b: 'x' } })
+    const at = plain.indexOf(first)
+    const payload = Buffer.concat([plain.subarray(0, at), twice, plain.subarray(at + first.length)])
+    expect(new PredictionReader(privacy).read(payload, source, new RowBuffer())).toBeNull()
+    expect(columnsOf(slow(payload).line!)['segments']).toEqual({ a: 'last', b: 'x' })
+    expect(fast(plain)).toEqual(slow(plain))
+  })
+
   it('reads a name like 01 or -1, which an object keeps in place, on the fast path', () => {
     const event = randomEvent(createRng(4), 4)
     const payload = type.toBuffer({ ...event, features: { z: 1, '01': 2, '-1': 3 } })

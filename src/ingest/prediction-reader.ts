@@ -24,7 +24,7 @@ import type { PredictionEvent, Variant } from './schemas.js'
 import type { Privacy } from '../store/privacy.js'
 import { storedFeatureValue } from '../store/privacy.js'
 import { RowBuffer } from '../store/row-buffer.js'
-import { predictionRowTail, writeFeatureMaps } from '../store/rows.js'
+import { predictionRowEnd, predictionRowOutcome, writeFeatureMaps } from '../store/rows.js'
 
 /** A prediction read on the fast path: the event for validation and the join; its row is in the buffer given. */
 export interface FastPrediction {
@@ -34,6 +34,8 @@ export interface FastPrediction {
 }
 
 const VARIANTS: readonly Variant[] = ['champion', 'challenger', 'shadow', 'canary']
+
+const NO_SEGMENTS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>)
 
 /** Thrown inside the reader for anything but the plain case; the caller falls back to avsc. */
 const NOT_PLAIN = Symbol('not plain')
@@ -124,10 +126,29 @@ class Input {
   }
 }
 
-/** FNV-1a of the bytes [start, end) of `src`, to spot a name seen twice. */
-function hashOf(src: Buffer, start: number, end: number): number {
+/**
+ * A map entry's name, bytes [start, end) of `src`, into `out` as a String (RowBuffer.utf8Bytes),
+ * in the same pass as its FNV-1a hash, returned to spot a name given twice in one map.
+ */
+function nameInto(out: RowBuffer, src: Buffer, start: number, end: number): number {
+  const at = out.pos
+  out.varUInt(end - start)
+  out.reserve(end - start)
+  const buf = out.buf
+  let pos = out.pos
   let hash = 0x811c9dc5
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ src[i]!, 0x01000193)
+  let ascii = true
+  for (let i = start; i < end; i++) {
+    const b = src[i]!
+    hash = Math.imul(hash ^ b, 0x01000193)
+    if (b >= 0x80) ascii = false
+    buf[pos++] = b
+  }
+  out.pos = pos
+  if (!ascii) {
+    out.pos = at
+    out.utf8Bytes(src, start, end)
+  }
   return hash
 }
 
@@ -154,7 +175,10 @@ export class PredictionReader {
   private readonly cat = new RowBuffer()
   private readonly missing = new RowBuffer()
   private readonly hashes: number[] = []
+  private readonly segments = new RowBuffer(1024)
+  private readonly segmentHashes: number[] = []
   /** Entries in each section. */
+  private segmentCount = 0
   private nums = 0
   private cats = 0
   private missings = 0
@@ -191,7 +215,7 @@ export class PredictionReader {
     const score = input.branch(2) === 1 ? input.double() : null
     const probabilities = input.branch(2) === 1 ? this.numberMap(input) : null
     const value = input.branch(2) === 1 ? input.double() : null
-    const segments = this.stringMap(input)
+    this.readSegments(input)
     const environment = input.string()
     const variantIndex = input.long()
     const variant = VARIANTS[variantIndex]
@@ -214,11 +238,15 @@ export class PredictionReader {
       event_time,
       features,
       prediction: { class_label, score, probabilities, value },
-      segments,
+      // Not read by validation or the join: written to the row from the payload's bytes.
+      segments: NO_SEGMENTS,
       deployment: { environment, variant },
       subject_id,
     }
-    predictionRowTail(out, event, source, this.privacy)
+    predictionRowOutcome(out, event.prediction)
+    out.varUInt(this.segmentCount)
+    out.copy(this.segments.buf, 0, this.segments.pos)
+    predictionRowEnd(out, event, source, this.privacy)
     const row = [start, out.pos] as const
     return { event, row }
   }
@@ -288,11 +316,11 @@ export class PredictionReader {
   }
 
   /** A name into a section; a name seen before in this map is not plain. */
+  /** A feature's name into a section; a name seen before in this map is not plain. */
   private name(out: RowBuffer, src: Buffer, start: number, end: number): void {
-    const hash = hashOf(src, start, end)
+    const hash = nameInto(out, src, start, end)
     if (this.hashes.includes(hash)) throw NOT_PLAIN
     this.hashes.push(hash)
-    out.utf8Bytes(src, start, end)
   }
 
   private numberMap(input: Input): Record<string, number> {
@@ -306,14 +334,29 @@ export class PredictionReader {
     return out
   }
 
-  private stringMap(input: Input): Record<string, string> {
-    const out = Object.create(null) as Record<string, string>
+  /**
+   * The segments map into its section, as Map(String, String) entries, with the semantics of the
+   * object avsc builds: a name given twice or an integer-like name is not plain.
+   */
+  private readSegments(input: Input): void {
+    const section = this.segments
+    const hashes = this.segmentHashes
+    section.pos = 0
+    hashes.length = 0
+    this.segmentCount = 0
+    const src = input.buf
     for (let n = input.block(); n !== 0; n = input.block()) {
       for (; n > 0; n--) {
-        const key = input.string()
-        out[key] = input.string()
+        const ks = input.start()
+        const ke = input.pos
+        if (integerLike(src, ks, ke)) throw NOT_PLAIN
+        const hash = nameInto(section, src, ks, ke)
+        if (hashes.includes(hash)) throw NOT_PLAIN
+        hashes.push(hash)
+        const vs = input.start()
+        section.utf8Bytes(src, vs, input.pos)
+        this.segmentCount++
       }
     }
-    return out
   }
 }

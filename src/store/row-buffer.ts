@@ -37,10 +37,21 @@ export class RowBuffer {
     this.buf[this.pos++] = b
   }
 
-  /** Bytes [start, end) of another buffer as they are. */
+  /**
+   * Bytes [start, end) of another buffer as they are. A few bytes (a name, a double) are copied
+   * by a loop: Buffer#copy's native call costs more than the copy itself below a few dozen bytes.
+   */
   copy(src: Buffer, start: number, end: number): void {
-    this.reserve(end - start)
-    this.pos += src.copy(this.buf, this.pos, start, end)
+    const n = end - start
+    this.reserve(n)
+    if (n > 32) {
+      this.pos += src.copy(this.buf, this.pos, start, end)
+      return
+    }
+    const buf = this.buf
+    let pos = this.pos
+    for (let i = start; i < end; i++) buf[pos++] = src[i]!
+    this.pos = pos
   }
 
   /** An unsigned LEB128 varint (lengths and counts), n a whole number below 2^53. */
@@ -87,11 +98,20 @@ export class RowBuffer {
    * exactly as a decoder that builds strings (avsc) would give it.
    */
   utf8Bytes(src: Buffer, start: number, end: number): void {
-    for (let i = start; i < end; i++) {
-      if (src[i]! >= 0x80) return this.string(src.toString('utf8', start, end))
-    }
+    const at = this.pos
     this.varUInt(end - start)
-    this.copy(src, start, end)
+    this.reserve(end - start)
+    const buf = this.buf
+    let pos = this.pos
+    for (let i = start; i < end; i++) {
+      const b = src[i]!
+      if (b >= 0x80) {
+        this.pos = at
+        return this.string(src.toString('utf8', start, end))
+      }
+      buf[pos++] = b
+    }
+    this.pos = pos
   }
 
   /** A Nullable(String). */

@@ -129,8 +129,9 @@ export function writeFeatureMaps(out: RowBuffer, nums: number, num: RowBuffer, c
 }
 
 /**
- * The columns after the feature maps, class_label to source_offset: shared by predictionRow and
- * the fast reader (src/ingest/prediction-reader.ts).
+ * The columns after the feature maps, class_label to source_offset: predictionRowOutcome, the
+ * segments, predictionRowEnd. The fast reader (src/ingest/prediction-reader.ts) writes the
+ * segments from the payload's bytes between the two.
  */
 export function predictionRowTail(
   out: RowBuffer,
@@ -138,12 +139,26 @@ export function predictionRowTail(
   source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>,
   privacy: Privacy,
 ): void {
-  const p = e.prediction
+  predictionRowOutcome(out, e.prediction)
+  out.stringMap(e.segments)
+  predictionRowEnd(out, e, source, privacy)
+}
+
+/** class_label, score, probabilities, value. */
+export function predictionRowOutcome(out: RowBuffer, p: PredictionEvent['prediction']): void {
   out.nullableString(p.class_label)
   out.nullableFloat64(p.score)
   out.numberMap(p.probabilities ?? {})
   out.nullableFloat64(p.value)
-  out.stringMap(e.segments)
+}
+
+/** environment, variant, subject_id (pseudonymized), source_topic, source_partition, source_offset. */
+export function predictionRowEnd(
+  out: RowBuffer,
+  e: Pick<PredictionEvent, 'deployment' | 'subject_id'>,
+  source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>,
+  privacy: Privacy,
+): void {
   out.string(e.deployment.environment)
   out.string(e.deployment.variant)
   out.nullableString(e.subject_id === null ? null : privacy.pseudonymize(e.subject_id))
