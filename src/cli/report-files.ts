@@ -65,7 +65,8 @@ function csvHeader(path: string): string[] {
 
 export interface EngineFiles {
   readonly sources: readonly CellSource[]
-  close(): void
+  /** Waits for the reads still running, then closes the engine's session. */
+  close(): Promise<void>
 }
 
 function engineError(path: string, e: unknown): DriftwatchError {
@@ -84,6 +85,43 @@ function purge(session: Session): void {
     // A build without jemalloc: nothing to purge.
   }
 }
+
+/**
+ * The reads after the load run on chDB's worker thread (queryAsync), one at a time (the session
+ * serializes them), while the report computes on the main thread: the machine's second core
+ * works for it. Each read is tracked so close() can wait for the ones still running (a report
+ * that failed half-way may leave some), and is marked handled at once, its failure reaching
+ * whoever awaits it.
+ */
+class EngineReads {
+  private readonly running = new Set<Promise<unknown>>()
+
+  constructor(private readonly session: Session) {}
+
+  track<T>(read: Promise<T>): Promise<T> {
+    const settled: Promise<boolean> = read.then(
+      () => this.running.delete(settled),
+      () => this.running.delete(settled),
+    )
+    this.running.add(settled)
+    return read
+  }
+
+  /** Frees the engine's memory after a large read (purge), without waiting for it. */
+  purgeAfter<T>(read: Promise<T>): Promise<T> {
+    return read.then((value) => {
+      this.track(this.session.queryAsync('SYSTEM JEMALLOC PURGE').catch(() => undefined))
+      return value
+    })
+  }
+
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running])
+  }
+}
+
+/** One turn of the event loop: chDB starts a queued parameterized query from there. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * Rows in the order of the file without a sort: the table is a StripeLog (below), which one
@@ -111,16 +149,23 @@ export function openEngineFiles(paths: readonly { readonly path: string; readonl
   // chDB's engine loads here, when a report runs, not when the CLI starts (`--help` stays small).
   const { Session: ChdbSession } = createRequire(import.meta.url)('chdb') as typeof import('chdb')
   const session: Session = new ChdbSession()
+  const reads = new EngineReads(session)
   try {
-    const sources = paths.map(({ path }, i) => load(session, path, `t${i}`))
-    return { sources, close: () => session.cleanup() }
+    const sources = paths.map(({ path }, i) => load(session, reads, path, `t${i}`))
+    return {
+      sources,
+      close: async () => {
+        await reads.drain()
+        session.cleanup()
+      },
+    }
   } catch (e) {
     session.cleanup()
     throw e
   }
 }
 
-function load(session: Session, path: string, table: string): CellSource {
+function load(session: Session, reads: EngineReads, path: string, table: string): CellSource {
   const format = fileFormat(path)
   let columns: string[]
   let select: string
@@ -156,23 +201,23 @@ function load(session: Session, path: string, table: string): CellSource {
   purge(session)
   const rowCount = Number(session.query(`SELECT count() FROM ${table}`, 'TabSeparated').trim())
   if (rowCount === 0) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no data rows`, { path })
-  const counted = new Map<string, Map<string, number>>()
-  const counts = (name: string): Map<string, number> => {
+  const counted = new Map<string, Promise<ReadonlyMap<string, number>>>()
+  const counts = (name: string): Promise<ReadonlyMap<string, number>> => {
     const known = counted.get(name)
     if (known) return known
-    let m: Map<string, number>
-    if (!columns.includes(name)) m = new Map([['', rowCount]])
-    else {
-      const text = session.query(`SELECT ifNull(${sqlIdentifier(name)}, '') AS v, toUInt32(count()) FROM ${table} GROUP BY v`, 'JSONCompactColumns')
-      const [values, ns] = JSON.parse(text) as [string[], number[]]
-      m = new Map(values.map((v, i) => [v, ns[i] as number]))
-    }
+    const m = !columns.includes(name)
+      ? Promise.resolve(new Map([['', rowCount]]))
+      : reads.track(session.queryAsync(`SELECT ifNull(${sqlIdentifier(name)}, '') AS v, toUInt32(count()) FROM ${table} GROUP BY v`, { format: 'JSONCompactColumns' })).then((result) => {
+          const [values, ns] = result.json<[string[], number[]]>()
+          return new Map(values.map((v, i) => [v, ns[i] as number]))
+        })
+    m.catch(() => {})
     counted.set(name, m)
     return m
   }
-  const cells = (name: string): string[] => {
-    const text = session.query(`SELECT __row, ${sqlIdentifier(name)} FROM ${table} ${IN_ROW_ORDER}`, 'JSONCompactColumns')
-    const [rows, values] = JSON.parse(text) as [number[], (string | null)[]]
+  const cells = async (name: string): Promise<string[]> => {
+    const result = await reads.track(session.queryAsync(`SELECT __row, ${sqlIdentifier(name)} FROM ${table} ${IN_ROW_ORDER}`, { format: 'JSONCompactColumns' }))
+    const [rows, values] = result.json<[number[], (string | null)[]]>()
     if (rows.length !== rowCount) throw new Error(`report engine: ${rows.length} rows read, ${rowCount} loaded`)
     rows.forEach((row, i) => checkRowOrder(i, row, rowCount))
     return values.map((c) => c ?? '')
@@ -180,19 +225,14 @@ function load(session: Session, path: string, table: string): CellSource {
   return {
     columns,
     rowCount,
-    cells: (name) => (columns.includes(name) ? cells(name) : new Array<undefined>(rowCount).fill(undefined)),
-    typed: (name, type) => {
+    cells: async (name) => (columns.includes(name) ? cells(name) : new Array<undefined>(rowCount).fill(undefined)),
+    typed: async (name, type) => {
       if (!columns.includes(name)) return new Array<null>(rowCount).fill(null)
-      const typed = typedRows(session, table, rowCount, name, type, () => counts(name).keys(), () => cells(name))
-      // The query's arrays of a million hex strings (~200 MiB for the score) go back to the system.
-      purge(session)
-      return typed
+      // The query's arrays of a million values go back to the system after it.
+      return reads.purgeAfter(reads.track(typedRows(session, table, rowCount, name, type, async () => (await counts(name)).keys(), () => cells(name))))
     },
     counts,
-    outliers: (profile, threshold) => {
-      const summary = engineOutlierSummary(session, table, rowCount, profile, columns, counts, threshold)
-      purge(session)
-      return summary
-    },
+    outliers: (profile, threshold) => reads.purgeAfter(reads.track(engineOutlierSummary(session, table, rowCount, profile, columns, counts, threshold))),
+    pause: breathe,
   }
 }

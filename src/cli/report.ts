@@ -91,6 +91,7 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
     typed: (name, type) => t.typed(name, type),
     counts: (name) => t.counts(name),
     outliers: (profile, threshold) => t.outliers(profile, threshold),
+    ...(t.pause ? { pause: () => (t.pause as () => Promise<void>)() } : {}),
   }))
 }
 
@@ -110,7 +111,7 @@ function columnProgress(io: ReportIo, options: ReportCommandOptions): (ReportPro
 /** The files' cells: through the engine when the io has it, else CSV text parsed in memory. */
 function openInputs(io: ReportIo, paths: readonly { path: string; what: string }[]): EngineFiles {
   if (io.openFiles) return io.openFiles(paths)
-  return { sources: paths.map(({ path, what }) => csvCells(parseCsv(readText(io, path, what), path))), close: () => {} }
+  return { sources: paths.map(({ path, what }) => csvCells(parseCsv(readText(io, path, what), path))), close: async () => {} }
 }
 
 function readText(io: ReportIo, path: string, what: string): string {
@@ -160,10 +161,10 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
     const bar = columnProgress(io, options)
     try {
       const [current, reference] = excludeColumns(files.sources, list(options.exclude)) as [CellSource, CellSource | undefined]
-      report = reference ? reportFromCells(reference, current, config, extraProtected, bar) : currentOnlyReport(current, config, extraProtected)
+      report = reference ? await reportFromCells(reference, current, config, extraProtected, bar) : await currentOnlyReport(current, config, extraProtected)
     } finally {
       bar?.stop()
-      files.close()
+      await files.close()
     }
     const text =
       options.format === 'text' ? formatText(report)
