@@ -78,9 +78,9 @@ function engineError(path: string, e: unknown): DriftwatchError {
  * Hands the engine's freed memory back to the system: after parsing a file, jemalloc keeps
  * ~300 MB of a 1M-row CSV's buffers mapped, which the JS statistics would stack on.
  */
-function purge(session: Session): void {
+async function purgeAsync(session: Session): Promise<void> {
   try {
-    session.query('SYSTEM JEMALLOC PURGE')
+    await session.queryAsync('SYSTEM JEMALLOC PURGE')
   } catch {
     // A build without jemalloc: nothing to purge.
   }
@@ -107,10 +107,10 @@ class EngineReads {
     return read
   }
 
-  /** Frees the engine's memory after a large read (purge), without waiting for it. */
+  /** Frees the engine's memory after a large read (purgeAsync), without waiting for it. */
   purgeAfter<T>(read: Promise<T>): Promise<T> {
     return read.then((value) => {
-      this.track(this.session.queryAsync('SYSTEM JEMALLOC PURGE').catch(() => undefined))
+      this.track(purgeAsync(this.session))
       return value
     })
   }
@@ -137,7 +137,13 @@ function checkRowOrder(position: number, row: number, rowCount: number): void {
   if (row !== position || position >= rowCount) throw new Error(`report engine: rows came back out of order (row ${row} at position ${position} of ${rowCount})`)
 }
 
-/** Loads each file into a private chDB session; sources in the order of `paths`. */
+/**
+ * Loads each file into a private chDB session, one after another in the order of `paths`;
+ * sources in that order. The checks that need no engine (the file is there, a CSV's header)
+ * run first, for every file; the loads run on chDB's worker thread, so the report computes on
+ * the first file (the reference: the CLI passes it first) while the next one loads. A read of
+ * a source waits for its file's load, and a load that fails fails every read of its file.
+ */
 export function openEngineFiles(paths: readonly { readonly path: string; readonly what: string }[]): EngineFiles {
   for (const { path, what } of paths) {
     if (!existsSync(path)) throw new DriftwatchError('DW_FILE_NOT_FOUND', `${what} ${path} does not exist`, { path })
@@ -151,7 +157,17 @@ export function openEngineFiles(paths: readonly { readonly path: string; readonl
   const session: Session = new ChdbSession()
   const reads = new EngineReads(session)
   try {
-    const sources = paths.map(({ path }, i) => load(session, reads, path, `t${i}`))
+    const selects = paths.map(({ path }) => loadQuery(session, path))
+    let previous: Promise<unknown> = Promise.resolve()
+    const sources = paths.map(({ path }, i) => {
+      const { source, asked } = load(session, reads, path, `t${i}`, selects[i] as LoadQuery, previous)
+      // The next file loads once this one is in and the reads the report asked of it by then are
+      // done: the report computes on this file's columns while the next one loads.
+      previous = source.rowCount.then(breathe).then(asked)
+      // The last file's is never awaited; a failed load reaches the report through its reads.
+      previous.catch(() => {})
+      return source
+    })
     return {
       sources,
       close: async () => {
@@ -165,74 +181,113 @@ export function openEngineFiles(paths: readonly { readonly path: string; readonl
   }
 }
 
-function load(session: Session, reads: EngineReads, path: string, table: string): CellSource {
+interface LoadQuery {
+  readonly columns: string[]
+  readonly format: FileFormat
+  readonly select: string
+}
+
+/** The file's columns and the query that reads it (the CSV header is checked here). */
+function loadQuery(session: Session, path: string): LoadQuery {
   const format = fileFormat(path)
-  let columns: string[]
-  let select: string
   if (format === 'csv') {
-    columns = csvHeader(path)
+    const columns = csvHeader(path)
     if (columns.length === 0 || columns.every((c) => c === '')) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no header row`, { path })
     const duplicate = columns.find((c, i) => columns.indexOf(c) !== i)
     if (duplicate !== undefined) throw new DriftwatchError('DW_FILE_INVALID', `${path}: column "${duplicate}" appears twice in the header`, { path })
     const structure = columns.map((c) => `${sqlIdentifier(c)} Nullable(String)`).join(', ')
-    select = `SELECT rowNumberInAllBlocks() AS __row, * FROM file(${sqlString(path)}, CSVWithNames, ${sqlString(structure)})`
-  } else {
-    try {
-      columns = (JSON.parse(session.query(`DESCRIBE file(${sqlString(path)}, Parquet)`, 'JSONCompactColumns')) as string[][])[0] ?? []
-    } catch (e) {
-      throw engineError(path, e)
-    }
-    select = `SELECT rowNumberInAllBlocks() AS __row, ${columns.map((c) => `toString(${sqlIdentifier(c)}) AS ${sqlIdentifier(c)}`).join(', ')} FROM file(${sqlString(path)}, Parquet)`
+    return { columns, format, select: `SELECT rowNumberInAllBlocks() AS __row, * FROM file(${sqlString(path)}, CSVWithNames, ${sqlString(structure)})` }
   }
+  let columns: string[]
   try {
-    session.query(
-      // StripeLog: written once, read column by column, no background merges (a MergeTree of
-      // 64k-row parts merged while the report read it) and no sort key; rows stay in load order.
-      // One thread numbers the rows and inserts them, so the numbers are the order of insertion
-      // (with two, Parquet's blocks were numbered in one order and inserted in another).
-      `CREATE TABLE ${table} ENGINE = StripeLog AS ${select}
-       SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0,
-                input_format_parallel_parsing = ${format === 'csv' ? 1 : 0}, input_format_parquet_preserve_order = 1, max_threads = 1,
-                min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216`,
-    )
+    columns = (JSON.parse(session.query(`DESCRIBE file(${sqlString(path)}, Parquet)`, 'JSONCompactColumns')) as string[][])[0] ?? []
   } catch (e) {
     throw engineError(path, e)
   }
-  purge(session)
-  const rowCount = Number(session.query(`SELECT count() FROM ${table}`, 'TabSeparated').trim())
-  if (rowCount === 0) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no data rows`, { path })
+  return {
+    columns,
+    format,
+    select: `SELECT rowNumberInAllBlocks() AS __row, ${columns.map((c) => `toString(${sqlIdentifier(c)}) AS ${sqlIdentifier(c)}`).join(', ')} FROM file(${sqlString(path)}, Parquet)`,
+  }
+}
+
+/**
+ * The file loaded after `previous` (its rows counted), its reads, and `asked`: settles when
+ * the reads asked so far are done.
+ */
+function load(
+  session: Session,
+  reads: EngineReads,
+  path: string,
+  table: string,
+  { columns, format, select }: LoadQuery,
+  previous: Promise<unknown>,
+): { source: CellSource; asked: () => Promise<unknown> } {
+  const loaded = reads.track(
+    (async () => {
+      await previous
+      try {
+        await session.queryAsync(
+          // StripeLog: written once, read column by column, no background merges (a MergeTree of
+          // 64k-row parts merged while the report read it) and no sort key; rows stay in load order.
+          // One thread numbers the rows and inserts them, so the numbers are the order of insertion
+          // (with two, Parquet's blocks were numbered in one order and inserted in another).
+          `CREATE TABLE ${table} ENGINE = StripeLog AS ${select}
+           SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0,
+                    input_format_parallel_parsing = ${format === 'csv' ? 1 : 0}, input_format_parquet_preserve_order = 1, max_threads = 1,
+                    min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216`,
+        )
+      } catch (e) {
+        throw engineError(path, e)
+      }
+      await purgeAsync(session)
+      const n = Number((await session.queryAsync(`SELECT count() FROM ${table}`, { format: 'TabSeparated' })).text().trim())
+      if (n === 0) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no data rows`, { path })
+      return n
+    })(),
+  )
+  loaded.catch(() => {})
+  // Every read of the file starts once it is loaded.
+  const fileReads: Promise<unknown>[] = []
+  const afterLoad = <T>(read: (rowCount: number) => Promise<T>): Promise<T> => {
+    const p = reads.track(loaded.then((n) => read(n)))
+    fileReads.push(p)
+    return p
+  }
   const counted = new Map<string, Promise<ReadonlyMap<string, number>>>()
   const counts = (name: string): Promise<ReadonlyMap<string, number>> => {
     const known = counted.get(name)
     if (known) return known
-    const m = !columns.includes(name)
-      ? Promise.resolve(new Map([['', rowCount]]))
-      : reads.track(session.queryAsync(`SELECT ifNull(${sqlIdentifier(name)}, '') AS v, toUInt32(count()) FROM ${table} GROUP BY v`, { format: 'JSONCompactColumns' })).then((result) => {
-          const [values, ns] = result.json<[string[], number[]]>()
-          return new Map(values.map((v, i) => [v, ns[i] as number]))
-        })
+    const m = afterLoad(async (rowCount) => {
+      if (!columns.includes(name)) return new Map([['', rowCount]])
+      const result = await session.queryAsync(`SELECT ifNull(${sqlIdentifier(name)}, '') AS v, toUInt32(count()) FROM ${table} GROUP BY v`, { format: 'JSONCompactColumns' })
+      const [values, ns] = result.json<[string[], number[]]>()
+      return new Map(values.map((v, i) => [v, ns[i] as number]))
+    })
     m.catch(() => {})
     counted.set(name, m)
     return m
   }
-  const cells = async (name: string): Promise<string[]> => {
-    const result = await reads.track(session.queryAsync(`SELECT __row, ${sqlIdentifier(name)} FROM ${table} ${IN_ROW_ORDER}`, { format: 'JSONCompactColumns' }))
-    const [rows, values] = result.json<[number[], (string | null)[]]>()
-    if (rows.length !== rowCount) throw new Error(`report engine: ${rows.length} rows read, ${rowCount} loaded`)
-    rows.forEach((row, i) => checkRowOrder(i, row, rowCount))
-    return values.map((c) => c ?? '')
-  }
-  return {
+  const cells = (name: string): Promise<string[]> =>
+    afterLoad(async (rowCount) => {
+      const result = await session.queryAsync(`SELECT __row, ${sqlIdentifier(name)} FROM ${table} ${IN_ROW_ORDER}`, { format: 'JSONCompactColumns' })
+      const [rows, values] = result.json<[number[], (string | null)[]]>()
+      if (rows.length !== rowCount) throw new Error(`report engine: ${rows.length} rows read, ${rowCount} loaded`)
+      rows.forEach((row, i) => checkRowOrder(i, row, rowCount))
+      return values.map((c) => c ?? '')
+    })
+  const source: CellSource = {
     columns,
-    rowCount,
-    cells: async (name) => (columns.includes(name) ? cells(name) : new Array<undefined>(rowCount).fill(undefined)),
-    typed: async (name, type) => {
-      if (!columns.includes(name)) return new Array<null>(rowCount).fill(null)
-      // The query's arrays of a million values go back to the system after it.
-      return reads.purgeAfter(reads.track(typedRows(session, table, rowCount, name, type, async () => (await counts(name)).keys(), () => cells(name))))
-    },
+    rowCount: loaded,
+    cells: (name) => (columns.includes(name) ? cells(name) : loaded.then((n) => new Array<undefined>(n).fill(undefined))),
+    typed: (name, type) =>
+      columns.includes(name)
+        ? // The query's arrays of a million values go back to the system after it.
+          reads.purgeAfter(afterLoad((rowCount) => typedRows(session, table, rowCount, name, type, async () => (await counts(name)).keys(), () => cells(name))))
+        : loaded.then((n) => new Array<null>(n).fill(null)),
     counts,
-    outliers: (profile, threshold) => reads.purgeAfter(reads.track(engineOutlierSummary(session, table, rowCount, profile, columns, counts, threshold))),
+    outliers: (profile, threshold) => reads.purgeAfter(afterLoad((rowCount) => engineOutlierSummary(session, table, rowCount, profile, columns, counts, threshold))),
     pause: breathe,
   }
+  return { source, asked: () => Promise.allSettled([...fileReads]) }
 }

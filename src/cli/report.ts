@@ -153,14 +153,16 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
     }
     const config = options.config ? parseReportConfig(readText(io, options.config, 'model file'), options.config) : DEFAULT_REPORT_CONFIG
     const extraProtected = list(options.protected)
+    // The reference first: the report computes on it while the current file loads.
     const files = openInputs(io, [
-      { path: options.current, what: 'current file' },
       ...(options.reference === undefined ? [] : [{ path: options.reference, what: 'reference file' }]),
+      { path: options.current, what: 'current file' },
     ])
     let report
     const bar = columnProgress(io, options)
     try {
-      const [current, reference] = excludeColumns(files.sources, list(options.exclude)) as [CellSource, CellSource | undefined]
+      const sources = excludeColumns(files.sources, list(options.exclude))
+      const [current, reference] = (options.reference === undefined ? sources : [sources[1], sources[0]]) as [CellSource, CellSource | undefined]
       report = reference ? await reportFromCells(reference, current, config, extraProtected, bar) : await currentOnlyReport(current, config, extraProtected)
     } finally {
       bar?.stop()

@@ -40,7 +40,8 @@ export interface CsvTable {
  */
 export interface CellSource {
   readonly columns: readonly string[]
-  readonly rowCount: number
+  /** Known once the file is read (the engine loads the files one after another). */
+  readonly rowCount: Promise<number>
   /** The column's cells in row order. */
   cells(name: string): Promise<readonly (string | undefined)[]>
   /** The column's cells in row order typed as `type` (parseCell's rules; a column the file lacks: all null). */
@@ -67,7 +68,7 @@ export function csvCells(t: CsvTable): CellSource {
   const cells = (name: string) => t.records.map((r) => r[name])
   return {
     columns: t.columns,
-    rowCount: t.records.length,
+    rowCount: Promise.resolve(t.records.length),
     cells: async (name) => cells(name),
     typed: async (name, type) => cells(name).map((c) => parseCell(c, type)),
     counts: async (name) => cellCounts(cells(name)),
@@ -176,7 +177,9 @@ export async function reportFromCells(
   progress?: ReportProgress,
 ): Promise<ReportJson> {
   const resolved = resolveColumns(reference.columns, current.columns, config, extraProtected)
-  if (reference.rowCount === 0 || current.rowCount === 0) throw new DriftwatchError('DW_FILE_INVALID', `the ${reference.rowCount === 0 ? 'reference' : 'current'} file has no data rows`)
+  const noRows = (which: string) => new DriftwatchError('DW_FILE_INVALID', `the ${which} file has no data rows`)
+  // The current file may still be loading: its row count is checked when its table is built.
+  if ((await reference.rowCount) === 0) throw noRows('reference')
   const kinds: Record<string, ColumnKind> = {}
   const idLike: string[] = []
   const targetNames = Object.values({ ...resolved.targets })
@@ -259,7 +262,9 @@ export async function reportFromCells(
         }
       })(),
     )
-    return { table: { rowCount: source.rowCount, columns, counted } satisfies Table, ready }
+    const rowCount = await source.rowCount
+    if (rowCount === 0) throw noRows(source === reference ? 'reference' : 'current')
+    return { table: { rowCount, columns, counted } satisfies Table, ready }
   }
   const ref = await table(reference, resolved.features, referenceRows, (n) => reference.counts(n), referenceNumbers)
   // The current file's table is built while buildReport profiles the reference.

@@ -28,7 +28,7 @@ export async function currentOnlyReport(current: CellSource, config: ReportConfi
   reads.forEach(({ values }) => values.catch(() => {}))
   const typed = new Map<string, FeatureValue[]>()
   for (const { n, values } of reads) typed.set(n, await values)
-  const table: Table = { rowCount: current.rowCount, columns: typed }
+  const table: Table = { rowCount: await current.rowCount, columns: typed }
   const columns = tableTargets(table, targets)
   const spec = resolveTask(columns, config)
   const t = readTargets(columns, spec)
