@@ -11,7 +11,7 @@
 import { own } from '../metrics/own.js'
 import { DriftwatchError } from '../errors.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
-import { type ColumnKind, readTargets, type ReferenceProfile, resolveTask, type TargetColumns } from '../metrics/profile/index.js'
+import { type ColumnKind, performanceProfile, readTargets, type ReferenceProfile, resolveTask, type TargetColumns } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import type { ReportConfig } from './config.js'
 import { fairnessSection } from './fairness-section.js'
@@ -112,9 +112,15 @@ export async function buildReport({ reference, current: currentTable, roles, kin
   const spec = resolveTask(concatColumns(refColumns, curColumns), config)
   const refTargets = readTargets(refColumns, spec)
   const curTargets = readTargets(curColumns, spec)
-  const profile = tableProfile(reference, profileFeatures.features, refColumns, spec)
+  const refPerformance = performanceProfile(refTargets)
+  const profile = tableProfile(reference, profileFeatures.features, spec, refPerformance)
   const performance = performanceSection(
-    { reference: { table: reference, targets: refTargets }, current: { table: current, targets: curTargets }, roles, confidence: config.confidence },
+    {
+      reference: { table: reference, targets: refTargets, performance: refPerformance },
+      current: { table: current, targets: curTargets },
+      roles,
+      confidence: config.confidence,
+    },
     notes,
   )
   const fairness = fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes)

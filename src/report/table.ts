@@ -8,9 +8,8 @@ import {
   type ColumnKind,
   type FeatureValue,
   featureProfile,
+  type PerformanceProfile,
   PROFILE_VERSION,
-  performanceProfile,
-  readTargets,
   type ReferenceProfile,
   type Row,
   type TargetColumns,
@@ -103,12 +102,10 @@ export async function featureProfiles(
   return Object.fromEntries(entries)
 }
 
-/** The reference profile: the features' profiles (featureProfiles) and the targets'. */
-export function tableProfile(t: Table, features: ReferenceProfile['features'], targets: TargetColumns, spec: TaskSpec): ReferenceProfile {
-  return {
-    profileVersion: PROFILE_VERSION,
-    rows: t.rowCount,
-    features,
-    targets: { ...spec, performance: performanceProfile(readTargets(targets, spec)) },
-  }
+/**
+ * The reference profile: the features' profiles (featureProfiles) and the targets' task with
+ * their performance (performanceProfile of the reference's targets, computed once by the caller).
+ */
+export function tableProfile(t: Table, features: ReferenceProfile['features'], spec: TaskSpec, performance: PerformanceProfile): ReferenceProfile {
+  return { profileVersion: PROFILE_VERSION, rows: t.rowCount, features, targets: { ...spec, performance } }
 }
