@@ -45,6 +45,11 @@ export interface ReportInput {
    */
   readonly rowsReady?: Promise<void>
   /**
+   * Set when the current table's counted columns come in one by one: resolves once the
+   * feature's is in, and its drift is computed then (the engine counts the next ones meanwhile).
+   */
+  readonly featureReady?: (name: string) => Promise<void>
+  /**
    * Awaited between steps, so that a source reading beside the report gets its turn (the
    * engine's next query is started from the event loop); default: none.
    */
@@ -70,7 +75,7 @@ const tableOutliers = (profile: ProfileFeatures, t: Table) => rowOutlierCounts(p
  * the row-ordered columns are awaited for performance and fairness, and the outlier summaries
  * last. Each step is pure and reads only its own inputs, so the order does not change a number.
  */
-export async function buildReport({ reference, current: currentTable, roles, kinds, config, notes: inputNotes = [], outliers, rowsReady, pause = async () => {} }: ReportInput): Promise<ReportJson> {
+export async function buildReport({ reference, current: currentTable, roles, kinds, config, notes: inputNotes = [], outliers, rowsReady, featureReady, pause = async () => {} }: ReportInput): Promise<ReportJson> {
   const unknown = Object.keys(config.thresholds).filter((f) => !roles.features.includes(f))
   if (unknown.length > 0) {
     throw new DriftwatchError('DW_CONFIG_INVALID', `thresholds name columns that are not features: ${unknown.join(', ')}`)
@@ -86,6 +91,7 @@ export async function buildReport({ reference, current: currentTable, roles, kin
 
   const drifts: { name: string; drift: ColumnDrift }[] = []
   for (const name of roles.features) {
+    await featureReady?.(name)
     const kind = own(kinds, name) ?? 'categorical'
     drifts.push({ name, drift: columnDrift(name, kind, columnInput(reference, name), columnInput(current, name), own(config.thresholds, name)) })
     await pause()

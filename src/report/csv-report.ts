@@ -166,8 +166,9 @@ type RowRead = { readonly name: string; readonly values: Promise<FeatureValue[]>
  * awaited when used, so that a source reading beside the report (the engine) works while the
  * report computes: first the row-ordered target columns of both files and the reference's
  * feature columns (for their kinds), then each kept feature of the current file; buildReport
- * computes the reference's feature profiles while the current file's counts come in, asks for
- * the outlier summaries, and awaits the rows after the feature drift.
+ * computes the reference's feature profiles while the current file loads, asks for the outlier
+ * summaries, computes each feature's drift as soon as its current counts are in, and awaits
+ * the rows after the feature drift.
  */
 export async function reportFromCells(
   reference: CellSource,
@@ -245,17 +246,25 @@ export async function reportFromCells(
   ) => {
     const counted = new Map<string, CountedColumn>()
     const expand = new Map<string, () => FeatureValue[]>()
+    // Each counted column is typed when its counts are in, one after another in the order of
+    // `needed`: the feature statistics of the first ones run while the engine counts the rest.
+    const columnReady = new Map<string, Promise<void>>()
+    let previous: Promise<void> = Promise.resolve()
     for (const n of needed.filter((c) => source.columns.includes(c) && !rowOrder.has(c))) {
       const type = types[n] ?? 'text'
-      const c = (type === 'number' ? typed.get(n) : undefined) ?? countedColumn(await counts(n), type)
-      counted.set(n, c)
-      expand.set(n, () => expandCounted(c))
-      if (!read.includes(n)) progress?.column()
+      previous = previous.then(async () => {
+        const c = (type === 'number' ? typed.get(n) : undefined) ?? countedColumn(await counts(n), type)
+        counted.set(n, c)
+        expand.set(n, () => expandCounted(c))
+        if (!read.includes(n)) progress?.column()
+      })
+      columnReady.set(n, early(previous))
     }
     const columns = new ExpandingColumns(new Map(), expand)
     // Filled in when the rows are in (the feature statistics read the counted columns).
     const ready = early(
       (async () => {
+        await previous
         for (const { name, values } of rows) {
           columns.set(name, await values)
           if (!read.includes(name)) progress?.column()
@@ -264,9 +273,11 @@ export async function reportFromCells(
     )
     const rowCount = await source.rowCount
     if (rowCount === 0) throw noRows(source === reference ? 'reference' : 'current')
-    return { table: { rowCount, columns, counted } satisfies Table, ready }
+    return { table: { rowCount, columns, counted } satisfies Table, ready, columnReady }
   }
   const ref = await table(reference, resolved.features, referenceRows, (n) => reference.counts(n), referenceNumbers)
+  // The reference's counted columns are all in before its feature profiles are computed.
+  await Promise.all(ref.columnReady.values())
   // The current file's table is built while buildReport profiles the reference.
   const cur = early(table(current, [], currentRows, (n) => currentCounts.get(n) ?? current.counts(n)))
   const rowsReady = early(Promise.all([ref.ready, cur.then((c) => c.ready)]).then(() => {}))
@@ -281,6 +292,7 @@ export async function reportFromCells(
     config,
     notes,
     rowsReady,
+    featureReady: async (name) => (await cur).columnReady.get(name),
     ...(pause ? { pause: () => pause() } : {}),
     outliers: async (profile, threshold) => {
       const summaries = [early(reference.outliers(profile, threshold)), early(current.outliers(profile, threshold))] as const
