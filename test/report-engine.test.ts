@@ -8,7 +8,7 @@
  *   process: the report uses a private temporary session).
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -125,5 +125,17 @@ describe('driftwatch report on the ClickHouse engine', () => {
     expect(r.code).toBe(2)
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1)
     expect(r.stderr).toMatch(/^driftwatch: DW_FILE_INVALID: /)
+  })
+
+  it('a current file that fails to load while the report computes on the reference: DW_FILE_INVALID, exit 2, one line', async () => {
+    // The reference's header and rows, then a row the engine cannot parse: the current file
+    // loads after the reference, so its error reaches the report through the reads that wait for it.
+    const lines = readFileSync(CURRENT, 'utf8').split('\n')
+    const broken = join(dir, 'broken-current.csv')
+    writeFileSync(broken, [...lines.slice(0, 50), '"unclosed,1,2', ...lines.slice(50)].join('\n'))
+    const r = await cli(['--reference', REFERENCE, '--current', broken])
+    expect(r.code).toBe(2)
+    expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1)
+    expect(r.stderr).toMatch(/^driftwatch: DW_FILE_INVALID: .*broken-current\.csv: cannot be read: /)
   })
 })

@@ -31,7 +31,7 @@ const LABELS = ['1', '0', '1.0', 'yes', '', 'None', 'NA', 'a b']
 const csvOf = (rows: string[][]) => rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\n') + '\n'
 
 describe('report engine: row-ordered typed reads', () => {
-  it('score doubles and label codes from the engine equal parseCell on every cell, in file order', () => {
+  it('score doubles and label codes from the engine equal parseCell on every cell, in file order', async () => {
     const rows = [['id', 'label', 'score']]
     for (let i = 0; i < 3 * SCORES.length; i++) rows.push([String(i), LABELS[i % LABELS.length] as string, SCORES[i % SCORES.length] as string])
     const path = join(dir, 'cells.csv')
@@ -42,35 +42,35 @@ describe('report engine: row-ordered typed reads', () => {
     try {
       const [engine] = files.sources
       for (const [name, type] of [['score', 'number'], ['label', 'text'], ['id', 'number'], ['absent', 'text']] as const) {
-        const got = engine?.typed(name, type)
-        const want = memory.typed(name, type)
+        const got = await engine?.typed(name, type)
+        const want = await memory.typed(name, type)
         expect(got).toHaveLength(want.length)
         // Object.is: -0 stays -0, NaN would not pass as a number.
         got?.forEach((v, i) => expect(Object.is(v, want[i]), `${name} row ${i}: ${String(v)} vs ${String(want[i])}`).toBe(true))
       }
     } finally {
-      files.close()
+      await files.close()
     }
   })
 
-  it('a label cell that is not UTF-8: the column is read as text cells, as before, instead of failing', () => {
+  it('a label cell that is not UTF-8: the column is read as text cells, as before, instead of failing', async () => {
     const path = join(dir, 'latin1.csv')
     // "caf\xe9" in Latin-1: not UTF-8, so its text in JS (U+FFFD) is not the engine's cell.
     writeFileSync(path, Buffer.concat([Buffer.from('label,score\n1,0.5\n'), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from(',0.25\n0,0.75\n')]))
     const files = openEngineFiles([{ path, what: 'the file' }])
     try {
       const [engine] = files.sources
-      const labels = engine?.typed('label', 'text')
-      expect(labels).toEqual(engine?.cells('label'))
+      const labels = await engine?.typed('label', 'text')
+      expect(labels).toEqual(await engine?.cells('label'))
       expect(labels?.[0]).toBe('1')
       expect(labels?.[1]).toContain('caf')
-      expect(engine?.typed('score', 'number')).toEqual([0.5, 0.25, 0.75])
+      expect(await engine?.typed('score', 'number')).toEqual([0.5, 0.25, 0.75])
     } finally {
-      files.close()
+      await files.close()
     }
   })
 
-  it('a CSV parsed in parallel chunks (26 MB: chunks of 10 MB) keeps its rows in file order', () => {
+  it('a CSV parsed in parallel chunks (26 MB: chunks of 10 MB) keeps its rows in file order', async () => {
     const n = 400_000
     const lines = ['id,label,group,score,pad']
     const pad = 'x'.repeat(40)
@@ -80,18 +80,18 @@ describe('report engine: row-ordered typed reads', () => {
     const files = openEngineFiles([{ path, what: 'the file' }])
     try {
       const [engine] = files.sources
-      const ids = engine?.typed('id', 'number') ?? []
+      const ids = (await engine?.typed('id', 'number')) ?? []
       expect(ids).toHaveLength(n)
       expect(ids.every((v, i) => v === i)).toBe(true)
       // Codes of one, two and four bytes: 3, 1,000 and 400,000 distinct cells.
-      const labels = engine?.typed('label', 'text') ?? []
+      const labels = (await engine?.typed('label', 'text')) ?? []
       expect(labels.every((v, i) => v === String(i % 3))).toBe(true)
-      const groups = engine?.typed('group', 'text') ?? []
+      const groups = (await engine?.typed('group', 'text')) ?? []
       expect(groups.every((v, i) => v === String(i % 1000))).toBe(true)
-      const idText = engine?.typed('id', 'text') ?? []
+      const idText = (await engine?.typed('id', 'text')) ?? []
       expect(idText.every((v, i) => v === String(i))).toBe(true)
     } finally {
-      files.close()
+      await files.close()
     }
   })
 })

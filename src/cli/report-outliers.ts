@@ -11,7 +11,8 @@
  * (arrayCumSum over the scores in read order, sequential; arrayFold would be too, but is
  * quadratic in chDB 3.4: 15 s for 1M values). One thread reads the StripeLog in load order, and
  * the same query checks the row numbers (the order matters for the sum's last bits only).
- * Numbers come back as TSV text, shortest round-trip form, which Number() reads exactly.
+ * Numbers come back as TSV text, shortest round-trip form, which Number() reads exactly. The query
+ * runs on chDB's worker thread (queryBindAsync): the report computes the feature drift meanwhile.
  */
 import type { Session } from 'chdb'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
@@ -21,35 +22,36 @@ import { sqlIdentifier } from '../store/sql-text.js'
 import { ROWS_IN_LOAD_ORDER } from './report-rows.js'
 
 
-export function engineOutlierSummary(
+export async function engineOutlierSummary(
   session: Session,
   table: string,
   rowCount: number,
-  profile: ReferenceProfile,
+  profile: Pick<ReferenceProfile, 'features'>,
   columns: readonly string[],
-  counts: (name: string) => ReadonlyMap<string, number>,
+  counts: (name: string) => Promise<ReadonlyMap<string, number>>,
   threshold: number,
-): OutlierSummary {
+): Promise<OutlierSummary> {
   const params: Record<string, unknown> = { threshold }
-  const codes = Object.keys(profile.features)
-    .filter((name) => columns.includes(name))
-    .map((name, i) => {
-      const judged = outlierCellCodes(profile, name, counts(name).keys())
-      params[`k${i}`] = judged.cells
-      params[`c${i}`] = judged.codes
-      return `transform(ifNull(${sqlIdentifier(name)}, ''), {k${i}:Array(String)}, {c${i}:Array(UInt8)}, toUInt8(1))`
-    })
+  const names = Object.keys(profile.features).filter((name) => columns.includes(name))
+  const codes: string[] = []
+  for (const [i, name] of names.entries()) {
+    const judged = outlierCellCodes(profile, name, (await counts(name)).keys())
+    params[`k${i}`] = judged.cells
+    params[`c${i}`] = judged.codes
+    codes.push(`transform(ifNull(${sqlIdentifier(name)}, ''), {k${i}:Array(String)}, {c${i}:Array(UInt8)}, toUInt8(1))`)
+  }
   if (codes.length === 0) return outlierSummary({ evaluated: new Uint16Array(rowCount), extreme: new Uint16Array(rowCount) }, threshold)
   const sum = (test: string) => codes.map((_, i) => `(o${i} ${test})`).join(' + ')
-  const text = session.queryBind(
+  const result = await session.queryBindAsync(
     `WITH ${codes.map((c, i) => `${c} AS o${i}`).join(', ')},
           toUInt16(${sum('> 0')}) AS evaluated, toUInt16(${sum('= 2')}) AS extreme, extreme / evaluated AS score
      SELECT count(), countIf(evaluated > 0), countIf(evaluated > 0 AND score >= {threshold:Float64}), maxIf(score, evaluated > 0),
             arrayCumSum(groupArrayIf(score, evaluated > 0))[-1], ${ROWS_IN_LOAD_ORDER}
      FROM ${table} SETTINGS max_threads = 1`,
     params,
-    'TabSeparated',
+    { format: 'TabSeparated' },
   )
+  const text = result.text()
   const [events, scored, outliers, maxScore, scoreSum, ordered] = text.replace(/\n$/, '').split('\t').map(Number)
   if (ordered !== 1) throw new Error(`outlier counts: rows came back out of order (of ${rowCount})`)
   if (events !== rowCount) throw new Error(`outlier counts: ${String(events)} rows read, ${rowCount} expected`)

@@ -11,11 +11,12 @@
  *   rounded, as JavaScript's Number() is: report-rows.test.ts checks halfway cases, subnormals,
  *   overflow and 17+ digits against Number()); a decimal it cannot parse goes to the JS side.
  *
- * The codes and doubles cross as hex text of their little-endian bytes (the sync query API returns
- * a string, and cuts binary output at a NUL byte): 2, 4 or 8 hex digits per code, 16 per double,
- * decoded by Buffer into typed arrays (this machine order: little-endian, checked below). One
- * thread reads the StripeLog in load order (IN_ROW_ORDER), and the same query checks the order
- * of the row numbers it read, so a change in the engine fails loudly instead of pairing wrong rows.
+ * The codes and doubles cross as the engine's own bytes: one row of arrays (groupArray) in
+ * RowBinary, each array a LEB128 length and its little-endian elements, copied into typed
+ * arrays (this machine order: little-endian, checked below). One thread reads the StripeLog in
+ * load order (IN_ROW_ORDER), and the same query checks the order of the row numbers it read,
+ * so a change in the engine fails loudly instead of pairing wrong rows. The query runs on
+ * chDB's worker thread (queryBindAsync), so JavaScript computes meanwhile.
  */
 import type { Session } from 'chdb'
 import type { FeatureValue } from '../metrics/profile/index.js'
@@ -27,73 +28,80 @@ const IN_ROW_ORDER = 'SETTINGS max_threads = 1, precise_float_parsing = 1'
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('report engine: the row readers assume a little-endian machine')
 
 
-/** `groupArray` of the row's bytes as one hex string, and whether the rows came as numbered. */
-const hexColumn = (expression: string) => `arrayStringConcat(groupArray(hex(reinterpretAsFixedString(${expression}))))`
 /** 1 when the query read the rows in the order they were numbered at load, else 0 (an aggregate). */
 export const ROWS_IN_LOAD_ORDER = 'arrayAll((r, i) -> r = i, groupArray(__row), range(count()))'
 
-/** The bytes of `rowCount` values of `bytesPerRow` each, from hex. */
-function decode(hex: string | undefined, bytesPerRow: number, rowCount: number): ArrayBuffer {
-  const bytes = Buffer.from(hex ?? '', 'hex')
-  if (bytes.length !== rowCount * bytesPerRow) throw new Error(`report engine: ${bytes.length / bytesPerRow} rows read, ${rowCount} loaded`)
-  const buffer = new ArrayBuffer(bytes.length)
-  new Uint8Array(buffer).set(bytes)
-  return buffer
-}
-
-function fields(text: string, rowCount: number): string[] {
-  const out = text.replace(/\n$/, '').split('\t')
-  if (out.at(-1) !== '1') throw new Error(`report engine: rows came back out of order (of ${rowCount})`)
-  return out
+/**
+ * Reads RowBinary's arrays of fixed-size elements, one after another, and the row-order flag
+ * (a UInt8) after them: each array is copied into a buffer of its own (aligned for a typed array).
+ */
+function rowBinaryArrays(bytes: Uint8Array, widths: readonly number[], rowCount: number): ArrayBuffer[] {
+  let offset = 0
+  const arrays = widths.map((width) => {
+    let length = 0
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[offset++] as number
+      length += (b & 0x7f) * 2 ** shift
+      if (b < 0x80) break
+    }
+    if (length !== rowCount) throw new Error(`report engine: ${length} rows read, ${rowCount} loaded`)
+    const buffer = new ArrayBuffer(length * width)
+    new Uint8Array(buffer).set(bytes.subarray(offset, offset + length * width))
+    offset += length * width
+    return buffer
+  })
+  if (offset !== bytes.length - 1 || bytes[offset] !== 1) throw new Error(`report engine: rows came back out of order (of ${rowCount})`)
+  return arrays
 }
 
 /** The column's cells typed as `type`, in row order; `distinct`: its distinct cells, '' for none. */
-export function typedRows(
+export async function typedRows(
   session: Session,
   table: string,
   rowCount: number,
   name: string,
   type: CellType,
-  distinct: () => Iterable<string>,
-  textCells: () => readonly string[],
-): FeatureValue[] {
+  distinct: () => Promise<Iterable<string>>,
+  textCells: () => Promise<readonly string[]>,
+): Promise<FeatureValue[]> {
   const cell = `ifNull(${sqlIdentifier(name)}, '')`
   if (type === 'text') {
-    const cells = [...distinct()]
+    const cells = [...(await distinct())]
     const typed = cells.map((c) => parseCell(c, 'text'))
     // The narrowest code that holds every index and the "not listed" code (the last value).
     const [Codes, width] = cells.length < 255 ? ([Uint8Array, 'UInt8'] as const) : cells.length < 65535 ? ([Uint16Array, 'UInt16'] as const) : ([Uint32Array, 'UInt32'] as const)
-    const text = session.queryBind(
-      `SELECT ${hexColumn(`transform(${cell}, {d:Array(String)}, {v:Array(${width})}, to${width}(-1))`)}, ${ROWS_IN_LOAD_ORDER} FROM ${table} ${IN_ROW_ORDER}`,
+    const result = await session.queryBindAsync(
+      `SELECT groupArray(transform(${cell}, {d:Array(String)}, {v:Array(${width})}, to${width}(-1))), ${ROWS_IN_LOAD_ORDER} FROM ${table} ${IN_ROW_ORDER}`,
       { d: cells, v: cells.map((_, i) => i) },
-      'TabSeparated',
+      { format: 'RowBinary' },
     )
-    const codes = new Codes(decode(fields(text, rowCount)[0], Codes.BYTES_PER_ELEMENT, rowCount))
+    const [buffer] = rowBinaryArrays(result.bytes(), [Codes.BYTES_PER_ELEMENT], rowCount)
+    const codes = new Codes(buffer as ArrayBuffer)
     // Pushed, not preallocated: V8 keeps `new Array(n)` above 100k elements as a slow dictionary.
     const out: FeatureValue[] = []
     for (let i = 0; i < rowCount; i++) {
       const code = codes[i] as number
       // A cell the distinct list misses: its text did not survive the trip to JS and back as a
       // parameter (bytes that are not UTF-8 come back with U+FFFD). The column is read as text.
-      if (code >= typed.length) return textCells().map((c) => parseCell(c, 'text'))
+      if (code >= typed.length) return (await textCells()).map((c) => parseCell(c, 'text'))
       out.push(typed[code])
     }
     return out
   }
   // A decimal by csv-cells' rule that the engine parses: its double comes from the engine.
   const params = { m: [...MISSING_TOKENS], p: DECIMAL.source }
-  const code = (parsed: string) => `multiIf(has({m:Array(String)}, cell), toUInt32(0), match(cell, {p:String}) AND isNotNull(${parsed}), toUInt32(1), toUInt32(2))`
+  const code = (parsed: string) => `multiIf(has({m:Array(String)}, cell), toUInt8(0), match(cell, {p:String}) AND isNotNull(${parsed}), toUInt8(1), toUInt8(2))`
   // Code per row: 0 missing, 1 the engine's double, 2 anything else (its cell read below).
-  const text = session.queryBind(
-    `SELECT ${hexColumn('code')}, ${hexColumn('value')}, ${ROWS_IN_LOAD_ORDER}
+  const result = await session.queryBindAsync(
+    `SELECT groupArray(code), groupArray(value), ${ROWS_IN_LOAD_ORDER}
      FROM (SELECT __row, ${cell} AS cell, toFloat64OrNull(cell) AS parsed, ${code('parsed')} AS code, if(code = 1, assumeNotNull(parsed), 0) AS value FROM ${table})
      ${IN_ROW_ORDER}`,
     params,
-    'TabSeparated',
+    { format: 'RowBinary' },
   )
-  const [codeHex, valueHex] = fields(text, rowCount)
-  const codes = new Uint32Array(decode(codeHex, 4, rowCount))
-  const values = new Float64Array(decode(valueHex, 8, rowCount))
+  const [codeBuffer, valueBuffer] = rowBinaryArrays(result.bytes(), [1, 8], rowCount)
+  const codes = new Uint8Array(codeBuffer as ArrayBuffer)
+  const values = new Float64Array(valueBuffer as ArrayBuffer)
   const out: FeatureValue[] = []
   let others = 0
   for (let i = 0; i < rowCount; i++) {
@@ -107,9 +115,9 @@ export function typedRows(
   }
   if (others === 0) return out
   // The rest (infinities, type violations: usually few) as text, typed here.
-  const [rows, cells] = JSON.parse(
-    session.queryBind(`SELECT __row, ${cell} AS cell FROM ${table} WHERE ${code('toFloat64OrNull(cell)')} = 2 ${IN_ROW_ORDER}`, params, 'JSONCompactColumns'),
-  ) as [number[], string[]]
+  const [rows, cells] = (
+    await session.queryBindAsync(`SELECT __row, ${cell} AS cell FROM ${table} WHERE ${code('toFloat64OrNull(cell)')} = 2 ${IN_ROW_ORDER}`, params, { format: 'JSONCompactColumns' })
+  ).json<[number[], string[]]>()
   if (rows.length !== others) throw new Error(`report engine: ${rows.length} cells of ${name} read back, ${others} expected`)
   rows.forEach((row, k) => {
     if (codes[row] !== 2 || (k > 0 && row <= (rows[k - 1] as number))) throw new Error(`report engine: rows came back out of order (row ${row} of ${name})`)

@@ -91,6 +91,7 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
     typed: (name, type) => t.typed(name, type),
     counts: (name) => t.counts(name),
     outliers: (profile, threshold) => t.outliers(profile, threshold),
+    ...(t.pause ? { pause: () => (t.pause as () => Promise<void>)() } : {}),
   }))
 }
 
@@ -110,7 +111,7 @@ function columnProgress(io: ReportIo, options: ReportCommandOptions): (ReportPro
 /** The files' cells: through the engine when the io has it, else CSV text parsed in memory. */
 function openInputs(io: ReportIo, paths: readonly { path: string; what: string }[]): EngineFiles {
   if (io.openFiles) return io.openFiles(paths)
-  return { sources: paths.map(({ path, what }) => csvCells(parseCsv(readText(io, path, what), path))), close: () => {} }
+  return { sources: paths.map(({ path, what }) => csvCells(parseCsv(readText(io, path, what), path))), close: async () => {} }
 }
 
 function readText(io: ReportIo, path: string, what: string): string {
@@ -152,18 +153,20 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
     }
     const config = options.config ? parseReportConfig(readText(io, options.config, 'model file'), options.config) : DEFAULT_REPORT_CONFIG
     const extraProtected = list(options.protected)
+    // The reference first: the report computes on it while the current file loads.
     const files = openInputs(io, [
-      { path: options.current, what: 'current file' },
       ...(options.reference === undefined ? [] : [{ path: options.reference, what: 'reference file' }]),
+      { path: options.current, what: 'current file' },
     ])
     let report
     const bar = columnProgress(io, options)
     try {
-      const [current, reference] = excludeColumns(files.sources, list(options.exclude)) as [CellSource, CellSource | undefined]
-      report = reference ? reportFromCells(reference, current, config, extraProtected, bar) : currentOnlyReport(current, config, extraProtected)
+      const sources = excludeColumns(files.sources, list(options.exclude))
+      const [current, reference] = (options.reference === undefined ? sources : [sources[1], sources[0]]) as [CellSource, CellSource | undefined]
+      report = reference ? await reportFromCells(reference, current, config, extraProtected, bar) : await currentOnlyReport(current, config, extraProtected)
     } finally {
       bar?.stop()
-      files.close()
+      await files.close()
     }
     const text =
       options.format === 'text' ? formatText(report)

@@ -29,8 +29,8 @@ function input(reference: Row[], current: Row[], overrides: Partial<ReportInput[
   return { reference: tableFromRows(reference), current: tableFromRows(current), roles, kinds: { income: 'numerical', employment: 'categorical', gender: 'categorical' }, config: { ...DEFAULT_REPORT_CONFIG, ...overrides } }
 }
 
-describe('buildReport on inline data', () => {
-  const report = buildReport(input(rows(120, 0, null), rows(90, 15, 'gig')))
+describe('buildReport on inline data', async () => {
+  const report = await buildReport(input(rows(120, 0, null), rows(90, 15, 'gig')))
 
   it('features, dataset, performance, fairness, quality', () => {
     expect(Object.keys(report.features)).toEqual(['employment', 'gender', 'income'])
@@ -48,41 +48,41 @@ describe('buildReport on inline data', () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report)
   })
 
-  it('drift_detected follows the Benjamini–Hochberg adjusted p-value; none: the raw one', () => {
+  it('drift_detected follows the Benjamini–Hochberg adjusted p-value; none: the raw one', async () => {
     for (const f of Object.values(report.features)) {
       if (f.adjusted_p_value !== undefined && f.adjusted_p_value !== null) expect(f.drift_detected).toBe(f.adjusted_p_value < f.threshold)
       expect(f.adjusted_p_value ?? 1).toBeGreaterThanOrEqual(f.p_value ?? 0)
     }
-    const raw = buildReport(input(rows(120, 0, null), rows(90, 15, 'gig'), { correction: 'none' }))
+    const raw = await buildReport(input(rows(120, 0, null), rows(90, 15, 'gig'), { correction: 'none' }))
     for (const f of Object.values(raw.features)) expect(f.adjusted_p_value).toBe(f.p_value)
   })
 
-  it('no target columns: drift and quality only, no fairness, a note', () => {
+  it('no target columns: drift and quality only, no fairness, a note', async () => {
     const strip = (rs: Row[]) => rs.map(({ income, employment, gender }) => ({ income, employment, gender }))
-    const r = buildReport(input(strip(rows(50, 0, null)), strip(rows(40, 0, null))))
+    const r = await buildReport(input(strip(rows(50, 0, null)), strip(rows(40, 0, null))))
     expect(r.performance['degradation']).toEqual({})
     expect(r.performance).not.toHaveProperty('calibration_drift')
     expect(r.fairness).toEqual({})
     expect(r.notes.join(' ')).toMatch(/no "label" column/)
   })
 
-  it('multiclass labels: accuracy degradation only, fairness skipped', () => {
+  it('multiclass labels: accuracy degradation only, fairness skipped', async () => {
     const multi = (rs: Row[]) => rs.map((r, i) => ({ ...r, label: ['a', 'b', 'c'][i % 3], prediction: ['a', 'b', 'c'][(i * 2) % 3] }))
-    const r = buildReport(input(multi(rows(60, 0, null)), multi(rows(60, 0, null))))
+    const r = await buildReport(input(multi(rows(60, 0, null)), multi(rows(60, 0, null))))
     expect(r.performance['task']).toBe('multiclass')
     expect(Object.keys(r.performance['degradation'] as object)).toEqual(['accuracy'])
     expect(r.fairness).toEqual({})
   })
 
-  it('an empty current window: nulls and undefined verdicts, no crash', () => {
-    const r = buildReport(input(rows(50, 0, null), []))
+  it('an empty current window: nulls and undefined verdicts, no crash', async () => {
+    const r = await buildReport(input(rows(50, 0, null), []))
     expect(r.dataset['drift_share']).toBeNull()
     expect(Object.values(r.features).every((f) => f.drift_detected === null)).toBe(true)
     expect(JSON.parse(JSON.stringify(r))).toEqual(r)
     expect(formatText(r)).toContain('0 current rows')
   })
 
-  it('a threshold for a column that is not a feature is a configuration error', () => {
-    expect(() => buildReport(input(rows(10, 0, null), rows(10, 0, null), { thresholds: { label: 0.1 } }))).toThrow(/not features: label/)
+  it('a threshold for a column that is not a feature is a configuration error', async () => {
+    await expect(buildReport(input(rows(10, 0, null), rows(10, 0, null), { thresholds: { label: 0.1 } }))).rejects.toThrow(/not features: label/)
   })
 })

@@ -11,21 +11,22 @@
 import { own } from '../metrics/own.js'
 import { DriftwatchError } from '../errors.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
-import { type ColumnKind, readTargets, type ReferenceProfile, resolveTask, type TargetColumns } from '../metrics/profile/index.js'
+import { type ColumnKind, performanceProfile, readTargets, type ReferenceProfile, resolveTask, type TargetColumns } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import type { ReportConfig } from './config.js'
 import { fairnessSection } from './fairness-section.js'
 import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
-import { columnDrift } from './feature-drift.js'
+import { type ColumnDrift, columnDrift } from './feature-drift.js'
 import { performanceSection } from './performance-section.js'
 import { qualitySection } from './quality-section.js'
-import { columnInput, type Table, tableProfile, tableTargets } from './table.js'
+import { columnInput, featureProfiles, type ProfileFeatures, type Table, tableProfile, tableTargets } from './table.js'
 import { type FeatureDriftJson, num, type ReportJson } from './types.js'
 
 export interface ReportInput {
   readonly reference: Table
-  readonly current: Table
+  /** A promise while the current file is still being read: the reference's feature profiles are computed meanwhile. */
+  readonly current: Table | Promise<Table>
   readonly roles: ColumnRoles
   /** The kind of every feature in roles.features. */
   readonly kinds: Readonly<Record<string, ColumnKind>>
@@ -36,7 +37,28 @@ export interface ReportInput {
    * The outlier summaries against the reference profile, when the tables' feature columns are
    * not row-aligned (the engine's value counts, ./csv-report.ts); default: from the tables' rows.
    */
-  readonly outliers?: (profile: ReferenceProfile, threshold: number) => { readonly reference: OutlierSummary; readonly current: OutlierSummary }
+  readonly outliers?: (profile: ProfileFeatures, threshold: number) => OutlierSummaries | Promise<OutlierSummaries>
+  /**
+   * Set when the tables' row-ordered columns (targets, protected attributes) are still being
+   * read: resolves once they are in. The feature statistics read counted columns only, so they
+   * run before it is awaited (./csv-report.ts: the engine reads the rows meanwhile).
+   */
+  readonly rowsReady?: Promise<void>
+  /**
+   * Set when the current table's counted columns come in one by one: resolves once the
+   * feature's is in, and its drift is computed then (the engine counts the next ones meanwhile).
+   */
+  readonly featureReady?: (name: string) => Promise<void>
+  /**
+   * Awaited between steps, so that a source reading beside the report gets its turn (the
+   * engine's next query is started from the event loop); default: none.
+   */
+  readonly pause?: () => Promise<void>
+}
+
+export interface OutlierSummaries {
+  readonly reference: OutlierSummary
+  readonly current: OutlierSummary
 }
 
 function concatColumns(a: TargetColumns, b: TargetColumns): TargetColumns {
@@ -44,24 +66,36 @@ function concatColumns(a: TargetColumns, b: TargetColumns): TargetColumns {
   return { ...join('label'), ...join('prediction') }
 }
 
-const tableOutliers = (profile: ReferenceProfile, t: Table) => rowOutlierCounts(profile, t.rowCount, (n) => t.columns.get(n))
+const tableOutliers = (profile: ProfileFeatures, t: Table) => rowOutlierCounts(profile, t.rowCount, (n) => t.columns.get(n))
 
-export function buildReport({ reference, current, roles, kinds, config, notes: inputNotes = [], outliers }: ReportInput): ReportJson {
+/**
+ * The steps run in this order so that a source reading beside the report (the engine) has
+ * work while JavaScript computes: the reference's feature profiles first, then the outlier
+ * summaries are asked for (the engine counts them while the feature drift is computed), then
+ * the row-ordered columns are awaited for performance and fairness, and the outlier summaries
+ * last. Each step is pure and reads only its own inputs, so the order does not change a number.
+ */
+export async function buildReport({ reference, current: currentTable, roles, kinds, config, notes: inputNotes = [], outliers, rowsReady, featureReady, pause = async () => {} }: ReportInput): Promise<ReportJson> {
   const unknown = Object.keys(config.thresholds).filter((f) => !roles.features.includes(f))
   if (unknown.length > 0) {
     throw new DriftwatchError('DW_CONFIG_INVALID', `thresholds name columns that are not features: ${unknown.join(', ')}`)
   }
   const notes: string[] = [...inputNotes, ...roles.missingInCurrent.map((f) => `feature "${f}" is not a column of the current file: read as all missing`)]
-  const refColumns = tableTargets(reference, roles.targets)
-  const curColumns = tableTargets(current, roles.targets)
-  const spec = resolveTask(concatColumns(refColumns, curColumns), config)
-  const refTargets = readTargets(refColumns, spec)
-  const curTargets = readTargets(curColumns, spec)
+  const threshold = config.outlierThreshold
+  const profileFeatures: ProfileFeatures = { features: await featureProfiles(reference, roles.features, kinds, pause) }
+  const pending = outliers ? outliers(profileFeatures, threshold) : undefined
+  // The summaries are awaited last; a failure before that must not go unhandled meanwhile.
+  if (pending instanceof Promise) pending.catch(() => {})
+  const current = await currentTable
+  await pause()
 
-  const drifts = roles.features.map((name) => {
+  const drifts: { name: string; drift: ColumnDrift }[] = []
+  for (const name of roles.features) {
+    await featureReady?.(name)
     const kind = own(kinds, name) ?? 'categorical'
-    return { name, drift: columnDrift(name, kind, columnInput(reference, name), columnInput(current, name), own(config.thresholds, name)) }
-  })
+    drifts.push({ name, drift: columnDrift(name, kind, columnInput(reference, name), columnInput(current, name), own(config.thresholds, name)) })
+    await pause()
+  }
   const dataset = datasetDriftShare(
     drifts.map(({ name, drift }) => ({ feature: name, result: drift.selected, threshold: drift.threshold, status: drift.status })),
     { correction: config.correction },
@@ -77,11 +111,29 @@ export function buildReport({ reference, current, roles, kinds, config, notes: i
     }
   })
   const p = dataset.result.params
-  const profile = tableProfile(reference, roles.features, kinds, refColumns, spec)
-  const threshold = config.outlierThreshold
-  const summaries = outliers
-    ? outliers(profile, threshold)
-    : { reference: outlierSummary(tableOutliers(profile, reference), threshold), current: outlierSummary(tableOutliers(profile, current), threshold) }
+
+  await rowsReady
+  const refColumns = tableTargets(reference, roles.targets)
+  const curColumns = tableTargets(current, roles.targets)
+  const spec = resolveTask(concatColumns(refColumns, curColumns), config)
+  const refTargets = readTargets(refColumns, spec)
+  const curTargets = readTargets(curColumns, spec)
+  const refPerformance = performanceProfile(refTargets)
+  const profile = tableProfile(reference, profileFeatures.features, spec, refPerformance)
+  const performance = performanceSection(
+    {
+      reference: { table: reference, targets: refTargets, performance: refPerformance },
+      current: { table: current, targets: curTargets },
+      roles,
+      confidence: config.confidence,
+    },
+    notes,
+  )
+  const fairness = fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes)
+  const summaries = (await pending) ?? {
+    reference: outlierSummary(tableOutliers(profileFeatures, reference), threshold),
+    current: outlierSummary(tableOutliers(profileFeatures, current), threshold),
+  }
   return {
     features,
     dataset: {
@@ -93,17 +145,9 @@ export function buildReport({ reference, current, roles, kinds, config, notes: i
       reference_rows: reference.rowCount,
       current_rows: current.rowCount,
     },
-    performance: performanceSection(
-      { reference: { table: reference, targets: refTargets }, current: { table: current, targets: curTargets }, roles, confidence: config.confidence },
-      notes,
-    ),
-    fairness: fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes),
-    quality: qualitySection(
-      profile,
-      current,
-      summaries,
-      threshold,
-    ),
+    performance,
+    fairness,
+    quality: qualitySection(profile, current, summaries, threshold),
     notes,
   }
 }

@@ -41,11 +41,13 @@ export function distinctCountSorted(a: ArrayLike<number>, b: ArrayLike<number>):
 }
 
 /**
- * readNumber's finite values, sorted ascending (-0 before +0), in one pass and one array when
- * they come sorted (the report's value-count columns do).
+ * readNumber's finite values, sorted ascending (-0 before +0), as the one Float64Array the
+ * statistics read (sorted only when they do not come sorted; a million-value column, the
+ * score, was turned back into an array of numbers and then into a Float64Array again).
  */
-export function finiteSortedValues(xs: readonly FeatureValue[]): number[] {
+export function finiteSortedValues(xs: readonly FeatureValue[]): Float64Array {
   const out: number[] = []
   for (const v of xs) if (typeof v === 'number' && Number.isFinite(v)) out.push(v)
-  return isSorted(out) ? out : Array.from(Float64Array.from(out).sort())
+  const typed = Float64Array.from(out)
+  return isSorted(out) ? typed : typed.sort()
 }

@@ -23,7 +23,7 @@ import type { ReportConfig } from './config.js'
 import { type CellType, type CsvRecord, parseCell } from './csv-cells.js'
 import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
-import type { Table } from './table.js'
+import type { ProfileFeatures, Table } from './table.js'
 import { type CountedColumn, countedColumn, expandCounted } from './counted-column.js'
 import type { ReportJson } from './types.js'
 
@@ -32,18 +32,29 @@ export interface CsvTable {
   readonly records: readonly CsvRecord[]
 }
 
-/** A file's cells as text, one column at a time (undefined: no cell). */
+/**
+ * A file's cells as text, one column at a time (undefined: no cell). Asking starts the reading
+ * and the answer comes later: the report asks for what it will need early and awaits it when
+ * it needs it, so a source that reads beside it (the engine, on its own thread) works while the
+ * report computes.
+ */
 export interface CellSource {
   readonly columns: readonly string[]
-  readonly rowCount: number
+  /** Known once the file is read (the engine loads the files one after another). */
+  readonly rowCount: Promise<number>
   /** The column's cells in row order. */
-  cells(name: string): readonly (string | undefined)[]
+  cells(name: string): Promise<readonly (string | undefined)[]>
   /** The column's cells in row order typed as `type` (parseCell's rules; a column the file lacks: all null). */
-  typed(name: string, type: CellType): FeatureValue[]
+  typed(name: string, type: CellType): Promise<FeatureValue[]>
   /** How often each cell occurs in the column; a missing cell (and a column the file lacks) under ''. */
-  counts(name: string): ReadonlyMap<string, number>
+  counts(name: string): Promise<ReadonlyMap<string, number>>
   /** The outlier summary of the rows against the profile (its features typed by its kinds), as outlierSummary sums it. */
-  outliers(profile: ReferenceProfile, threshold: number): OutlierSummary
+  outliers(profile: ProfileFeatures, threshold: number): Promise<OutlierSummary>
+  /**
+   * Awaited between the report's steps, so that the source's own work gets its turn (the
+   * engine starts its next query from the event loop). Absent: nothing to wait for.
+   */
+  pause?(): Promise<void>
 }
 
 /** Value counts of cells in memory ('' for a missing cell, as the engine's ifNull(cell, '')). */
@@ -57,11 +68,11 @@ export function csvCells(t: CsvTable): CellSource {
   const cells = (name: string) => t.records.map((r) => r[name])
   return {
     columns: t.columns,
-    rowCount: t.records.length,
-    cells,
-    typed: (name, type) => cells(name).map((c) => parseCell(c, type)),
-    counts: (name) => cellCounts(cells(name)),
-    outliers: (profile, threshold) =>
+    rowCount: Promise.resolve(t.records.length),
+    cells: async (name) => cells(name),
+    typed: async (name, type) => cells(name).map((c) => parseCell(c, type)),
+    counts: async (name) => cellCounts(cells(name)),
+    outliers: async (profile, threshold) =>
       outlierSummary(
         rowOutlierCounts(profile, t.records.length, (n) =>
           t.columns.includes(n) ? cells(n).map((c) => parseCell(c, profile.features[n]?.kind === 'numerical' ? 'number' : 'text')) : undefined,
@@ -142,15 +153,34 @@ export interface ReportProgress {
   column(): void
 }
 
-export function reportFromCells(
+/** Marks a promise awaited later as handled meanwhile (its rejection still reaches the await). */
+function early<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {})
+  return p
+}
+
+type RowRead = { readonly name: string; readonly values: Promise<FeatureValue[]> }
+
+/**
+ * The report of two sources. Every read is asked for as soon as it is known to be needed, and
+ * awaited when used, so that a source reading beside the report (the engine) works while the
+ * report computes: first the row-ordered target columns of both files and the reference's
+ * feature columns (for their kinds), then each kept feature of the current file; buildReport
+ * computes the reference's feature profiles while the current file loads, asks for the outlier
+ * summaries, computes each feature's drift as soon as its current counts are in, and awaits
+ * the rows after the feature drift.
+ */
+export async function reportFromCells(
   reference: CellSource,
   current: CellSource,
   config: ReportConfig,
   extraProtected: readonly string[] = [],
   progress?: ReportProgress,
-): ReportJson {
+): Promise<ReportJson> {
   const resolved = resolveColumns(reference.columns, current.columns, config, extraProtected)
-  if (reference.rowCount === 0 || current.rowCount === 0) throw new DriftwatchError('DW_FILE_INVALID', `the ${reference.rowCount === 0 ? 'reference' : 'current'} file has no data rows`)
+  const noRows = (which: string) => new DriftwatchError('DW_FILE_INVALID', `the ${which} file has no data rows`)
+  // The current file may still be loading: its row count is checked when its table is built.
+  if ((await reference.rowCount) === 0) throw noRows('reference')
   const kinds: Record<string, ColumnKind> = {}
   const idLike: string[] = []
   const targetNames = Object.values({ ...resolved.targets })
@@ -163,17 +193,33 @@ export function reportFromCells(
   // Row order is kept only where rows are paired across columns (fairness pairs a protected
   // attribute with the targets); every other feature crosses as value counts.
   const rowOrder = new Set([...targetNames, ...resolved.protected])
+  // Row-ordered columns that are not features are typed as text, the score as a number; a
+  // row-ordered feature's type waits for its kind.
+  const rowReads = (source: CellSource, names: readonly string[], type: (name: string) => CellType): RowRead[] =>
+    names.filter((n) => source.columns.includes(n)).map((n) => ({ name: n, values: early(source.typed(n, type(n))) }))
+  const plainRows = expected.filter((n) => rowOrder.has(n) && !resolved.features.includes(n))
+  const plainType = (n: string): CellType => (n === resolved.targets.score ? 'number' : 'text')
+  const referenceRows = rowReads(reference, plainRows, plainType)
+  const currentRows = rowReads(current, plainRows, plainType)
+  const referenceReads = resolved.features.map((f) => (rowOrder.has(f) ? { cells: early(reference.cells(f)) } : { counts: early(reference.counts(f)) }))
+  // The current file's value counts of a feature, asked for once the feature is known to stay.
+  const currentCounts = new Map<string, Promise<ReadonlyMap<string, number>>>()
+  const askCurrent = (f: string) => {
+    if (!rowOrder.has(f) && current.columns.includes(f) && !currentCounts.has(f)) currentCounts.set(f, early(current.counts(f)))
+  }
   // The reference's feature columns typed as numbers, kept for the table of a numerical one.
   const referenceNumbers = new Map<string, CountedColumn>()
-  for (const f of resolved.features) {
-    const cells = rowOrder.has(f) ? reference.cells(f) : undefined
-    const counts = cells ? undefined : reference.counts(f)
+  for (const [i, f] of resolved.features.entries()) {
+    const read = referenceReads[i] as { cells?: Promise<readonly (string | undefined)[]>; counts?: Promise<ReadonlyMap<string, number>> }
+    const cells = read.cells ? await read.cells : undefined
+    const counts = read.counts ? await read.counts : undefined
     progress?.column()
     // The kind depends on the set of values only: the distinct ones are enough.
     const counted = counts ? countedColumn(counts, 'number') : undefined
     if (counted) referenceNumbers.set(f, counted)
     const numbers = cells ? cells.map((c) => parseCell(c, 'number')) : (counted as CountedColumn).values
     if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers) : isIdLikeCounts(counts as ReadonlyMap<string, number>))) idLike.push(f)
+    else askCurrent(f)
     const kind = config.features?.[f] ?? inferKind(numbers)
     kinds[f] = kind
   }
@@ -185,35 +231,77 @@ export function reportFromCells(
   const types: Record<string, CellType> = { [roles.targets.score]: 'number' }
   for (const f of roles.features) types[f] = kinds[f] === 'numerical' ? 'number' : 'text'
   const needed = [...new Set([...roles.features, ...Object.values(roles.targets), ...roles.protected])]
+  for (const f of roles.features) askCurrent(f)
+  const featureRows = roles.features.filter((f) => rowOrder.has(f))
+  const featureType = (n: string) => types[n] ?? 'text'
+  referenceRows.push(...rowReads(reference, featureRows, featureType))
+  currentRows.push(...rowReads(current, featureRows, featureType))
   // `read`: the reference's features, already read once for their kinds (and counted in progress).
-  const table = (source: CellSource, read: readonly string[], typed = new Map<string, CountedColumn>()): Table => {
-    const rows = new Map<string, FeatureValue[]>()
+  const table = async (
+    source: CellSource,
+    read: readonly string[],
+    rows: readonly RowRead[],
+    counts: (name: string) => Promise<ReadonlyMap<string, number>>,
+    typed = new Map<string, CountedColumn>(),
+  ) => {
     const counted = new Map<string, CountedColumn>()
     const expand = new Map<string, () => FeatureValue[]>()
-    for (const n of needed.filter((c) => source.columns.includes(c))) {
+    // Each counted column is typed when its counts are in, one after another in the order of
+    // `needed`: the feature statistics of the first ones run while the engine counts the rest.
+    const columnReady = new Map<string, Promise<void>>()
+    let previous: Promise<void> = Promise.resolve()
+    for (const n of needed.filter((c) => source.columns.includes(c) && !rowOrder.has(c))) {
       const type = types[n] ?? 'text'
-      if (rowOrder.has(n)) rows.set(n, source.typed(n, type))
-      else {
-        const c = (type === 'number' ? typed.get(n) : undefined) ?? countedColumn(source.counts(n), type)
+      previous = previous.then(async () => {
+        const c = (type === 'number' ? typed.get(n) : undefined) ?? countedColumn(await counts(n), type)
         counted.set(n, c)
         expand.set(n, () => expandCounted(c))
-      }
-      if (!read.includes(n)) progress?.column()
+        if (!read.includes(n)) progress?.column()
+      })
+      columnReady.set(n, early(previous))
     }
-    return { rowCount: source.rowCount, columns: new ExpandingColumns(rows, expand), counted }
+    const columns = new ExpandingColumns(new Map(), expand)
+    // Filled in when the rows are in (the feature statistics read the counted columns).
+    const ready = early(
+      (async () => {
+        await previous
+        for (const { name, values } of rows) {
+          columns.set(name, await values)
+          if (!read.includes(name)) progress?.column()
+        }
+      })(),
+    )
+    const rowCount = await source.rowCount
+    if (rowCount === 0) throw noRows(source === reference ? 'reference' : 'current')
+    return { table: { rowCount, columns, counted } satisfies Table, ready, columnReady }
   }
+  const ref = await table(reference, resolved.features, referenceRows, (n) => reference.counts(n), referenceNumbers)
+  // The reference's counted columns are all in before its feature profiles are computed.
+  await Promise.all(ref.columnReady.values())
+  // The current file's table is built while buildReport profiles the reference.
+  const cur = early(table(current, [], currentRows, (n) => currentCounts.get(n) ?? current.counts(n)))
+  const rowsReady = early(Promise.all([ref.ready, cur.then((c) => c.ready)]).then(() => {}))
+  // A feature read in row order (a protected attribute that is also a feature) is needed by the feature statistics.
+  if (featureRows.length > 0) await rowsReady
+  const pause = reference.pause ?? current.pause
   return buildReport({
-    reference: table(reference, resolved.features, referenceNumbers),
-    current: table(current, []),
+    reference: ref.table,
+    current: cur.then((c) => c.table),
     roles,
     kinds,
     config,
     notes,
-    outliers: (profile, threshold) => ({ reference: reference.outliers(profile, threshold), current: current.outliers(profile, threshold) }),
+    rowsReady,
+    featureReady: async (name) => (await cur).columnReady.get(name),
+    ...(pause ? { pause: () => pause() } : {}),
+    outliers: async (profile, threshold) => {
+      const summaries = [early(reference.outliers(profile, threshold)), early(current.outliers(profile, threshold))] as const
+      return { reference: await summaries[0], current: await summaries[1] }
+    },
   })
 }
 
 /** The report of two CSV files parsed in memory (csv-parse records). */
-export function reportFromCsv(reference: CsvTable, current: CsvTable, config: ReportConfig, extraProtected: readonly string[] = []): ReportJson {
+export function reportFromCsv(reference: CsvTable, current: CsvTable, config: ReportConfig, extraProtected: readonly string[] = []): Promise<ReportJson> {
   return reportFromCells(csvCells(reference), csvCells(current), config, extraProtected)
 }

@@ -6,7 +6,7 @@
  * ReportJson shape as ./build-report.ts. Pure.
  */
 import { DriftwatchError } from '../errors.js'
-import { performanceProfile, readTargets, resolveTask } from '../metrics/profile/index.js'
+import { type FeatureValue, performanceProfile, readTargets, resolveTask } from '../metrics/profile/index.js'
 import { type Table, tableTargets } from './table.js'
 import { DEFAULT_TARGETS } from './columns.js'
 import type { ReportConfig } from './config.js'
@@ -15,7 +15,7 @@ import { fairnessSection } from './fairness-section.js'
 import { metricsJson } from './performance-section.js'
 import type { ReportJson } from './types.js'
 
-export function currentOnlyReport(current: CellSource, config: ReportConfig, extraProtected: readonly string[] = []): ReportJson {
+export async function currentOnlyReport(current: CellSource, config: ReportConfig, extraProtected: readonly string[] = []): Promise<ReportJson> {
   const targets = { ...DEFAULT_TARGETS, ...config.columns }
   const protectedAttributes = [...new Set([...config.protected, ...extraProtected])]
   const missing = protectedAttributes.filter((p) => !current.columns.includes(p))
@@ -23,10 +23,12 @@ export function currentOnlyReport(current: CellSource, config: ReportConfig, ext
     throw new DriftwatchError('DW_FILE_INVALID', `cannot build the report: protected attribute ${missing.map((m) => `"${m}"`).join(', ')} is not a column of the current file`)
   }
   const needed = [...new Set([...Object.values(targets), ...protectedAttributes])].filter((n) => current.columns.includes(n))
-  const table: Table = {
-    rowCount: current.rowCount,
-    columns: new Map(needed.map((n) => [n, current.typed(n, n === targets.score ? 'number' : 'text')] as const)),
-  }
+  // All asked for at once (the engine reads them one after another), then awaited in order.
+  const reads = needed.map((n) => ({ n, values: current.typed(n, n === targets.score ? 'number' : 'text') }))
+  reads.forEach(({ values }) => values.catch(() => {}))
+  const typed = new Map<string, FeatureValue[]>()
+  for (const { n, values } of reads) typed.set(n, await values)
+  const table: Table = { rowCount: await current.rowCount, columns: typed }
   const columns = tableTargets(table, targets)
   const spec = resolveTask(columns, config)
   const t = readTargets(columns, spec)

@@ -128,7 +128,7 @@ function categoricalStats(reference: Categories, current: Categories): Stats {
 }
 
 /** The finite numbers sorted ascending (-0 before +0), from a column in row order or counted. */
-const finiteSortedOf = (c: ColumnInput): Float64Array => (isCounted(c) ? countedFiniteSorted(c) : Float64Array.from(finiteSortedValues(c)))
+const finiteSortedOf = (c: ColumnInput): Float64Array => (isCounted(c) ? countedFiniteSorted(c) : finiteSortedValues(c))
 
 function numericalStats(reference: ColumnInput, current: ColumnInput): Stats {
   // Sorted once: every statistic below keeps the finite values and sorts them again, which

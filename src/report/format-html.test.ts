@@ -51,9 +51,9 @@ describe('formatHtml size', () => {
         prediction: String((i >> 1) % 2),
       })),
     })
-    const html = (rows: number) => formatHtml(reportFromCsv(table(rows, 0), table(rows, 5), DEFAULT_REPORT_CONFIG), { script: '' })
-    const small = html(1_000)
-    const large = html(10_000)
+    const html = async (rows: number) => formatHtml(await reportFromCsv(table(rows, 0), table(rows, 5), DEFAULT_REPORT_CONFIG), { script: '' })
+    const small = await html(1_000)
+    const large = await html(10_000)
     expect(large.length / small.length).toBeLessThan(1.05)
     expect(large).toMatch(/data-chart="distribution:x"/)
   })
@@ -63,7 +63,7 @@ describe('formatHtml of a current-only report (--fail-on without --reference)', 
   it('shows performance and fairness, and no empty drift or quality section', async () => {
     const { currentOnlyReport, csvCells, DEFAULT_REPORT_CONFIG } = await import('./index.js')
     const records = Array.from({ length: 200 }, (_, i) => ({ x: String(i % 17), g: i % 2 ? 'a' : 'b', label: String(i % 2), prediction: String((i >> 2) % 2) }))
-    const html = formatHtml(currentOnlyReport(csvCells({ columns: ['x', 'g', 'label', 'prediction'], records }), DEFAULT_REPORT_CONFIG, ['g']), { script: '' })
+    const html = formatHtml(await currentOnlyReport(csvCells({ columns: ['x', 'g', 'label', 'prediction'], records }), DEFAULT_REPORT_CONFIG, ['g']), { script: '' })
     expect(html).not.toContain('undefined')
     expect(html).toContain('200 current rows, no reference.')
     expect(html).not.toContain('<section id="drift">')

@@ -23,7 +23,7 @@ export interface OutlierCounts {
 }
 
 /** The counts of rows given column by column (typed as the profile's kinds say). */
-export function rowOutlierCounts(profile: ReferenceProfile, rowCount: number, column: (name: string) => readonly FeatureValue[] | undefined): OutlierCounts {
+export function rowOutlierCounts(profile: Pick<ReferenceProfile, 'features'>, rowCount: number, column: (name: string) => readonly FeatureValue[] | undefined): OutlierCounts {
   const score = outlierScorer(profile)
   const present = Object.keys(profile.features).flatMap((n) => {
     const values = column(n)
@@ -95,7 +95,7 @@ export const OUTLIER_CODE = { notEvaluated: 0, evaluated: 1, extreme: 2 } as con
  * (featureCheck, what outlierScorer applies per feature), so the engine
  * compares no numbers of its own.
  */
-export function outlierCellCodes(profile: ReferenceProfile, name: string, cells: Iterable<string>): { cells: string[]; codes: number[] } {
+export function outlierCellCodes(profile: Pick<ReferenceProfile, 'features'>, name: string, cells: Iterable<string>): { cells: string[]; codes: number[] } {
   const feature = profile.features[name]
   const out = { cells: [] as string[], codes: [] as number[] }
   if (feature === undefined) return out

@@ -17,7 +17,8 @@ import { columnOf, hasColumn, type Table } from './table.js'
 import { type DifferenceJson, type FeatureDriftJson, num, type Section } from './types.js'
 
 export interface PerformanceInput {
-  readonly reference: { readonly table: Table; readonly targets: Targets }
+  /** `performance`: performanceProfile(targets) when the caller has it already. */
+  readonly reference: { readonly table: Table; readonly targets: Targets; readonly performance?: PerformanceProfile }
   readonly current: { readonly table: Table; readonly targets: Targets }
   readonly roles: ColumnRoles
   readonly confidence: number
@@ -86,7 +87,7 @@ function targetDrift(kind: 'numerical' | 'categorical', reference: Table, curren
 }
 
 export function performanceSection({ reference, current, roles, confidence }: PerformanceInput, notes: string[]): Section {
-  const ref = performanceProfile(reference.targets)
+  const ref = reference.performance ?? performanceProfile(reference.targets)
   const cur = performanceProfile(current.targets)
   const has = (t: Table, name: string) => t.rowCount > 0 && hasColumn(t, name)
   const both = (name: string) => has(reference.table, name) && has(current.table, name)

@@ -8,9 +8,8 @@ import {
   type ColumnKind,
   type FeatureValue,
   featureProfile,
+  type PerformanceProfile,
   PROFILE_VERSION,
-  performanceProfile,
-  readTargets,
   type ReferenceProfile,
   type Row,
   type TargetColumns,
@@ -81,23 +80,32 @@ export function foldColumn<S, R>(acc: { create(): S; update(s: S, r: Row, weight
   return acc.result(state)
 }
 
-/** The reference profile of the features (src/metrics/profile's buildProfile, by column). */
-export function tableProfile(
+/** The part of a reference profile the outlier score reads: the features' profiles. */
+export type ProfileFeatures = Pick<ReferenceProfile, 'features'>
+
+/**
+ * The reference profiles of the features (src/metrics/profile's buildProfile, by column), one
+ * feature at a time with `pause` awaited after each (./build-report.ts).
+ */
+export async function featureProfiles(
   t: Table,
   features: readonly string[],
   kinds: Readonly<Record<string, ColumnKind>>,
-  targets: TargetColumns,
-  spec: TaskSpec,
-): ReferenceProfile {
-  return {
-    profileVersion: PROFILE_VERSION,
-    rows: t.rowCount,
-    features: Object.fromEntries(
-      features.map((name) => {
-        const c = columnInput(t, name)
-        return [name, isCounted(c) ? featureProfile(c.values, kinds[name], {}, c.counts) : featureProfile(c, kinds[name])]
-      }),
-    ),
-    targets: { ...spec, performance: performanceProfile(readTargets(targets, spec)) },
+  pause: () => Promise<void> = async () => {},
+): Promise<ReferenceProfile['features']> {
+  const entries: [string, ReferenceProfile['features'][string]][] = []
+  for (const name of features) {
+    const c = columnInput(t, name)
+    entries.push([name, isCounted(c) ? featureProfile(c.values, kinds[name], {}, c.counts) : featureProfile(c, kinds[name])])
+    await pause()
   }
+  return Object.fromEntries(entries)
+}
+
+/**
+ * The reference profile: the features' profiles (featureProfiles) and the targets' task with
+ * their performance (performanceProfile of the reference's targets, computed once by the caller).
+ */
+export function tableProfile(t: Table, features: ReferenceProfile['features'], spec: TaskSpec, performance: PerformanceProfile): ReferenceProfile {
+  return { profileVersion: PROFILE_VERSION, rows: t.rowCount, features, targets: { ...spec, performance } }
 }

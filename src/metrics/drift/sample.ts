@@ -19,7 +19,8 @@ export interface FiniteSample {
 export function finiteSorted(values: ArrayLike<number>): FiniteSample {
   // Input already finite and ascending (the batch report sorts a column once for all its
   // statistics): one check instead of a sort. Same result (-0 and +0 compare equal everywhere).
-  if (isFiniteAscending(values)) return { sorted: Float64Array.from(values), excluded: 0 }
+  // (slice: a plain copy of a Float64Array; Float64Array.from walks its iterator.)
+  if (isFiniteAscending(values)) return { sorted: values instanceof Float64Array ? values.slice() : Float64Array.from(values), excluded: 0 }
   const kept: number[] = []
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) kept.push(values[i] as number)
   // Float64Array sorts numerically (no string comparison), with -0 before +0.

@@ -71,10 +71,10 @@ export function numericalProfile(column: readonly FeatureValue[], options: Numer
   let typeViolations = 0
   let nonFinite = 0
   let nFinite = 0
-  for (const [i, v] of column.entries()) {
+  for (let i = 0; i < column.length; i++) {
     const w = weights === undefined ? 1 : checkCount(weights[i] as number)
     count += w
-    const r = readNumber(v)
+    const r = readNumber(column[i])
     if (r.kind === 'missing') missing += w
     else if (r.kind === 'violation') typeViolations += w
     else if (Number.isFinite(r.value)) nFinite += w
@@ -83,18 +83,20 @@ export function numericalProfile(column: readonly FeatureValue[], options: Numer
   // The finite values in column order, each repeated by its weight.
   const finite = new Float64Array(nFinite)
   let k = 0
-  for (const [i, v] of column.entries()) {
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i]
     if (typeof v !== 'number' || !Number.isFinite(v)) continue
     const w = weights === undefined ? 1 : (weights[i] as number)
     finite.fill(v, k, k + w)
     k += w
   }
-  const sorted = Float64Array.from(finite).sort()
+  // Counted columns come in ascending (-0 before +0): a copy, not a sort; the same array.
+  const sorted = sortedAsFloat64Sort(finite) ? finite.slice() : Float64Array.from(finite).sort()
   const n = sorted.length
   // Summed in sorted order, so the profile does not depend on the order of the rows; shifted
   // and compensated, so a large offset costs no digits (../stable-moments.ts).
   const { mean, std } = meanAndStd(sorted)
-  const distinct = distinctCounts(sorted)
+  const nUnique = distinctCount(sorted)
   const edges = referenceBinEdges(finite)
   return {
     kind: 'numerical',
@@ -103,7 +105,7 @@ export function numericalProfile(column: readonly FeatureValue[], options: Numer
     typeViolations,
     nonFinite,
     finite: n,
-    nUnique: distinct.length,
+    nUnique,
     min: n === 0 ? null : (sorted[0] as number),
     max: n === 0 ? null : (sorted[n - 1] as number),
     mean: jsonNumber(mean),
@@ -111,9 +113,19 @@ export function numericalProfile(column: readonly FeatureValue[], options: Numer
     quantiles: { levels: PROFILE_QUANTILES, values: PROFILE_QUANTILES.map((q) => jsonNumber(quantileSorted(sorted, q))) },
     binEdges: edges,
     binCounts: binCounts(edges, finite).counts,
-    ...(distinct.length <= CATEGORICAL_MAX_UNIQUE ? { values: Object.fromEntries(distinct) } : {}),
+    ...(nUnique <= CATEGORICAL_MAX_UNIQUE ? { values: Object.fromEntries(distinctCounts(sorted)) } : {}),
     ...(options.sampleSize === undefined ? {} : { sample: stratifiedSample(sorted, options.sampleSize) }),
   }
+}
+
+/** Whether xs is in the order a Float64Array sort leaves it: ascending, -0 before +0. */
+function sortedAsFloat64Sort(xs: Float64Array): boolean {
+  for (let i = 1; i < xs.length; i++) {
+    const a = xs[i - 1] as number
+    const b = xs[i] as number
+    if (a > b || (a === 0 && b === 0 && Object.is(a, 0) && Object.is(b, -0))) return false
+  }
+  return true
 }
 
 /** All of `sorted` when it fits, else the m evenly spaced order statistics ⌊(2i + 1)·n / 2m⌋. */
@@ -122,6 +134,21 @@ export function stratifiedSample(sorted: ArrayLike<number>, m: number): number[]
   const n = sorted.length
   if (n <= m) return Array.from(sorted)
   return Array.from({ length: m }, (_, i) => sorted[Math.floor(((2 * i + 1) * n) / (2 * m))] as number)
+}
+
+/**
+ * How many distinct values a sorted sample holds (runs of ===, so -0 and +0 are one), without
+ * writing each as text: distinctCounts only runs when there are few (String(x) of 100k doubles
+ * was the profile's largest cost).
+ */
+function distinctCount(sorted: Float64Array): number {
+  let n = 0
+  let previous = Number.NaN
+  for (const x of sorted) {
+    if (x !== previous) n++
+    previous = x
+  }
+  return n
 }
 
 /** [String(value), count] per distinct value of a sorted sample, ascending. */

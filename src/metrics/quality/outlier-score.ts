@@ -84,7 +84,7 @@ export function rareCategories(categories: Readonly<Record<string, number>>): Se
 }
 
 /** Builds the scorer once per profile (rare sets, tail quantiles), then scores rows. */
-export function outlierScorer(profile: ReferenceProfile): (row: Row) => OutlierScore {
+export function outlierScorer(profile: Pick<ReferenceProfile, 'features'>): (row: Row) => OutlierScore {
   const checks = Object.entries(profile.features).map(([name, f]) => [name, featureCheck(f)] as const)
   return (row) => {
     let evaluated = 0
