@@ -7,8 +7,9 @@
  * JavaScript heap.
  *
  * It returns the row and the event as validation and the join see it, with `features` reduced
- * to the first non-finite number (the only thing validatePrediction checks in them), so the same
- * validation decides on both paths. Whenever the payload is anything but the plain case it
+ * to the first non-finite number (the only thing validatePrediction checks in them) and
+ * `segments` left empty (neither reads them; the row has them), so the same validation decides
+ * on both paths. Whenever the payload is anything but the plain case it
  * returns null and the caller decodes the record with avsc and predictionRow: that path gives
  * the errors of a malformed payload (truncated, trailing bytes, a bad union index), and the
  * semantics of a JavaScript object for a feature map holding a name twice (the last value
