@@ -24,8 +24,8 @@
 import type { PredictionEvent, Variant } from './schemas.js'
 import type { Privacy } from '../store/privacy.js'
 import { storedFeatureValue } from '../store/privacy.js'
-import { RowBuffer } from '../store/row-buffer.js'
-import { predictionRowEnd, predictionRowOutcome, writeFeatureMaps } from '../store/rows.js'
+import { CountedEntries, RowBuffer } from '../store/row-buffer.js'
+import { FeatureEntries, predictionRowEnd, predictionRowOutcome } from '../store/rows.js'
 
 /** A prediction read on the fast path: the event for validation and the join; its row is in the buffer given. */
 export interface FastPrediction {
@@ -167,22 +167,15 @@ function integerLike(src: Buffer, start: number, end: number): boolean {
 }
 
 /**
- * One reader per consumer of the topic. Its scratch sections are reused from record to record:
+ * One reader per consumer of the topic. Its scratch entries are reused from record to record:
  * `read` runs start to end without yielding, so batches of several partitions handled at once
  * never share them mid-record.
  */
 export class PredictionReader {
-  private readonly num = new RowBuffer()
-  private readonly cat = new RowBuffer()
-  private readonly missing = new RowBuffer()
+  private readonly entries = new FeatureEntries()
   private readonly hashes: number[] = []
-  private readonly segments = new RowBuffer(1024)
+  private readonly segments = new CountedEntries(1024)
   private readonly segmentHashes: number[] = []
-  /** Entries in each section. */
-  private segmentCount = 0
-  private nums = 0
-  private cats = 0
-  private missings = 0
 
   constructor(private readonly privacy: Privacy) {}
 
@@ -231,7 +224,7 @@ export class PredictionReader {
     out.utf8Bytes(src, modelStart, modelEnd)
     out.utf8Bytes(src, versionStart, versionEnd)
     out.int64(event_time)
-    writeFeatureMaps(out, this.nums, this.num, this.cats, this.cat, this.missings, this.missing)
+    this.entries.writeTo(out)
     const event: PredictionEvent = {
       prediction_id: src.toString('utf8', idStart, idEnd),
       model_id,
@@ -245,21 +238,20 @@ export class PredictionReader {
       subject_id,
     }
     predictionRowOutcome(out, event.prediction)
-    out.varUInt(this.segmentCount)
-    out.copy(this.segments.buf, 0, this.segments.pos)
+    this.segments.writeTo(out)
     predictionRowEnd(out, event, source, this.privacy)
     const row = [start, out.pos] as const
     return { event, row }
   }
 
   /**
-   * The feature map into the num, cat and missing sections. Returns the features validation
+   * The feature map into the num, cat and missing entries. Returns the features validation
    * needs: the first non-finite number, or none.
    */
   private features(input: Input, modelId: string): PredictionEvent['features'] {
-    const { num, cat, missing, hashes } = this
-    num.pos = cat.pos = missing.pos = 0
-    this.nums = this.cats = this.missings = 0
+    const { hashes } = this
+    this.entries.reset()
+    const { num, cat, missing } = this.entries
     hashes.length = 0
     const pii = this.privacy.piiFeatures(modelId)
     const stored = pii.size > 0 ? storedFeatureValue(this.privacy, modelId) : null
@@ -293,21 +285,17 @@ export class PredictionReader {
           const s = stored(key, raw)
           if (!Object.is(s, raw)) {
             this.name(cat, src, ks, ke)
-            this.cats++
             cat.string(s as string)
             continue
           }
         }
         if (branch === 0) {
           this.name(missing, src, ks, ke)
-          this.missings++
         } else if (branch === 1) {
           this.name(num, src, ks, ke)
-          this.nums++
           num.copy(src, vs, vs + 8)
         } else {
           this.name(cat, src, ks, ke)
-          this.cats++
           if (branch === 2) cat.utf8Bytes(src, vs, ve)
           else cat.string(v ? 'true' : 'false')
         }
@@ -316,12 +304,12 @@ export class PredictionReader {
     return nonFinite ?? (Object.create(null) as PredictionEvent['features'])
   }
 
-  /** A name into a section; a name seen before in this map is not plain. */
-  /** A feature's name into a section; a name seen before in this map is not plain. */
-  private name(out: RowBuffer, src: Buffer, start: number, end: number): void {
+  /** A feature's name, opening an entry of `out` (counted); a name seen before in this map is not plain. */
+  private name(out: CountedEntries, src: Buffer, start: number, end: number): void {
     const hash = nameInto(out, src, start, end)
     if (this.hashes.includes(hash)) throw NOT_PLAIN
     this.hashes.push(hash)
+    out.count++
   }
 
   private numberMap(input: Input): Record<string, number> {
@@ -342,9 +330,8 @@ export class PredictionReader {
   private readSegments(input: Input): void {
     const section = this.segments
     const hashes = this.segmentHashes
-    section.pos = 0
+    section.reset()
     hashes.length = 0
-    this.segmentCount = 0
     const src = input.buf
     for (let n = input.block(); n !== 0; n = input.block()) {
       for (; n > 0; n--) {
@@ -356,7 +343,7 @@ export class PredictionReader {
         hashes.push(hash)
         const vs = input.start()
         section.utf8Bytes(src, vs, input.pos)
-        this.segmentCount++
+        section.count++
       }
     }
   }

@@ -187,3 +187,21 @@ export class RowBuffer {
     return Buffer.concat(ranges.map(([s, e]) => this.buf.subarray(s, e)))
   }
 }
+
+/**
+ * The entries of one Map or Array column, written before their number is known (a map read once
+ * with its entries split among columns by type): into a row as their count, then the entries.
+ */
+export class CountedEntries extends RowBuffer {
+  count = 0
+
+  reset(): void {
+    this.pos = 0
+    this.count = 0
+  }
+
+  writeTo(out: RowBuffer): void {
+    out.varUInt(this.count)
+    out.copy(this.buf, 0, this.pos)
+  }
+}

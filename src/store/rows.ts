@@ -9,7 +9,7 @@ import { describeTime } from '../ingest/event-time.js'
 import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
 import type { SourceRecord } from '../pipeline/source.js'
 import { storedFeatureValue, type Privacy } from './privacy.js'
-import { RowBuffer } from './row-buffer.js'
+import { CountedEntries, type RowBuffer } from './row-buffer.js'
 
 export type { Privacy } from './privacy.js'
 
@@ -73,10 +73,32 @@ function storedTimeMs(ms: number): number {
   return Math.trunc(ms)
 }
 
-/** Scratch sections of predictionRow's feature maps (it runs start to end without yielding). */
-const num = new RowBuffer(4096)
-const cat = new RowBuffer(4096)
-const missing = new RowBuffer(1024)
+/**
+ * A prediction's features split by type, the entries of features_num, features_cat and
+ * features_missing: filled by predictionRow and by the fast reader (src/ingest/prediction-reader.ts),
+ * each from its own instance, reused from event to event.
+ */
+export class FeatureEntries {
+  readonly num = new CountedEntries(4096)
+  readonly cat = new CountedEntries(4096)
+  readonly missing = new CountedEntries(1024)
+
+  reset(): void {
+    this.num.reset()
+    this.cat.reset()
+    this.missing.reset()
+  }
+
+  /** The three columns, in the row's order. */
+  writeTo(out: RowBuffer): void {
+    this.num.writeTo(out)
+    this.cat.writeTo(out)
+    this.missing.writeTo(out)
+  }
+}
+
+/** predictionRow's (it runs start to end without yielding). */
+const entries = new FeatureEntries()
 
 /**
  * One prediction as a RowBinary row (row-buffer.ts) of PREDICTION_ROW into `out`, built in
@@ -87,45 +109,30 @@ const missing = new RowBuffer(1024)
 export function predictionRow(out: RowBuffer, e: PredictionEvent, source: Pick<SourceRecord, 'topic' | 'partition' | 'offset'>, privacy: Privacy): void {
   const time = storedTimeMs(e.event_time)
   const stored = storedFeatureValue(privacy, e.model_id)
-  num.pos = cat.pos = missing.pos = 0
-  let nums = 0
-  let cats = 0
-  let missings = 0
+  entries.reset()
+  const { num, cat, missing } = entries
   const features = e.features
   for (const name in features) {
     const v = stored(name, features[name]!)
     if (v === null) {
       missing.string(name)
-      missings++
+      missing.count++
     } else if (typeof v === 'number') {
       num.string(name)
       num.float64(v)
-      nums++
+      num.count++
     } else {
       cat.string(name)
       cat.string(String(v))
-      cats++
+      cat.count++
     }
   }
   out.string(e.prediction_id)
   out.string(e.model_id)
   out.string(e.model_version)
   out.int64(time)
-  writeFeatureMaps(out, nums, num, cats, cat, missings, missing)
+  entries.writeTo(out)
   predictionRowTail(out, e, source, privacy)
-}
-
-/**
- * features_num, features_cat and features_missing from their sections (entries written without
- * their count): shared by predictionRow and the fast reader (src/ingest/prediction-reader.ts).
- */
-export function writeFeatureMaps(out: RowBuffer, nums: number, num: RowBuffer, cats: number, cat: RowBuffer, missings: number, missing: RowBuffer): void {
-  out.varUInt(nums)
-  out.copy(num.buf, 0, num.pos)
-  out.varUInt(cats)
-  out.copy(cat.buf, 0, cat.pos)
-  out.varUInt(missings)
-  out.copy(missing.buf, 0, missing.pos)
 }
 
 /**
