@@ -22,6 +22,7 @@ import { createDeadLetterSink, type TopicLimit, type TopicPublisher } from './pi
 import { EmbeddedSource } from './pipeline/embedded-source.js'
 import { PartitionProgress, type PartitionState } from './pipeline/partition-progress.js'
 import { topicHandlers } from './pipeline/handlers.js'
+import { ReplayGuard } from './pipeline/replay-guard.js'
 import { Joiner } from './join/joiner.js'
 import { Evaluator } from './evaluate/evaluator.js'
 import { createAlertService, type CreateAlertServiceOptions } from './alerts/create-alert-service.js'
@@ -213,9 +214,10 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     })
   }
   if (options.consume !== false) {
-    const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry) }), options.metrics)
+    const replayGuard = new ReplayGuard()
+    const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry), replayGuard }), options.metrics)
     options.metrics?.watchPartitions(progress)
-    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress })
+    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, onJoin: () => replayGuard.reassigned() })
     closers.add(() => source.stop())
     watchPipeline({ client: kafka, groupId: config.kafka.groupId, topics: [config.topics.predictions, config.topics.groundTruth] })
     done = source.done

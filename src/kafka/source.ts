@@ -25,6 +25,8 @@ export interface KafkaSourceOptions {
   readonly random?: () => number
   /** Told when each batch starts, fails (retriable) and ends: how /readyz sees a stuck partition. */
   readonly progress?: PartitionProgress
+  /** Called when this member (re)joins the group: its partitions may have been another's meanwhile (src/pipeline/replay-guard.ts). */
+  readonly onJoin?: () => void
 }
 
 export interface RunningSource {
@@ -52,8 +54,9 @@ function toSourceBatch({ batch }: EachBatchPayload): SourceBatch {
  * the size of the insert (fewer parts to write and merge: docs/performance.md), so a partition's
  * batch may hold up to 4 MiB of records (kafkajs' default is 1 MiB). The response limit leaves
  * room for 16 partitions at that size, so that a partition's batch is decided by its own log, not
- * by the others in the fetch: a batch replayed after a crash then starts and ends where it did,
- * and its insert's deduplication token matches.
+ * by the others in the fetch: a batch replayed after a crash then usually starts and ends where
+ * it did, and its insert's deduplication token matches (a replay also checks which of its rows
+ * are stored: src/pipeline/event-handler.ts, storeReplay).
  */
 export const FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024
 export const FETCH_BYTES = 16 * FETCH_BYTES_PER_PARTITION
@@ -88,6 +91,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
   let stopping = false
 
+  if (opts.onJoin) consumer.on(consumer.events.GROUP_JOIN, opts.onJoin)
   await consumer.connect()
   for (const topic of Object.keys(opts.handlers)) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true })
 

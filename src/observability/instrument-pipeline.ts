@@ -38,8 +38,9 @@ export function instrumentHandlers(handlers: Readonly<Record<string, BatchHandle
 export function instrumentDeadLetterSink(sink: DeadLetterSink, metrics: Pick<DriftwatchMetrics, 'deadLetters'> | undefined): DeadLetterSink {
   if (!metrics) return sink
   return {
-    async write(deadLetters, dedupToken) {
-      await sink.write(deadLetters, dedupToken)
+    async write(deadLetters, dedupToken, options) {
+      await sink.write(deadLetters, dedupToken, options)
+      if (options?.rowsOnly) return // counted by the write that sent them
       for (const d of deadLetters) metrics.deadLetters.inc({ topic: d.record.topic, code: d.error.code })
     },
   }

@@ -10,8 +10,19 @@ import { fitDeadLetter, groupBySize, KAFKA_DEFAULT_MAX_MESSAGE_BYTES, sendBudget
 import type { Store } from '../store/clickhouse.js'
 import { insertRows } from '../store/insert.js'
 
+export interface DeadLetterWrite {
+  /**
+   * Source offsets whose dead-letter rows are stored already (a batch that repeats an earlier
+   * attempt, src/pipeline/replay-guard.ts): their rows are not inserted again; their messages
+   * are sent again (at least once on the topic). All the dead letters are then of one partition.
+   */
+  readonly storedOffsets?: ReadonlySet<string>
+  /** Only the rows: the messages went with an earlier write of the same dead letters. */
+  readonly rowsOnly?: boolean
+}
+
 export interface DeadLetterSink {
-  write(deadLetters: readonly DeadLetter[], dedupToken: string): Promise<void>
+  write(deadLetters: readonly DeadLetter[], dedupToken: string, options?: DeadLetterWrite): Promise<void>
 }
 
 /**
@@ -25,7 +36,7 @@ export type TopicLimit = (topic: string) => Promise<number>
 
 export function createDeadLetterSink(store: Store, publish: TopicPublisher | null, topicLimit: TopicLimit = async () => KAFKA_DEFAULT_MAX_MESSAGE_BYTES): DeadLetterSink {
   return {
-    async write(deadLetters, dedupToken) {
+    async write(deadLetters, dedupToken, options = {}) {
       if (deadLetters.length === 0) return
       let fitted: FittedDeadLetter[] | null = null
       const sends: (() => Promise<void>)[] = []
@@ -33,7 +44,7 @@ export function createDeadLetterSink(store: Store, publish: TopicPublisher | nul
         const topics = [...new Set(deadLetters.map((d) => dlqTopic(d.record.topic)))]
         const budgets = new Map(await Promise.all(topics.map(async (t) => [t, sendBudgetBytes(await topicLimit(t))] as const)))
         fitted = deadLetters.map((d) => fitDeadLetter(d, budgets.get(dlqTopic(d.record.topic))!))
-        for (const topic of topics) {
+        for (const topic of options.rowsOnly ? [] : topics) {
           const ofTopic = fitted.filter((_, i) => dlqTopic(deadLetters[i]!.record.topic) === topic)
           const groups = groupBySize(ofTopic, (f) => f.sizeBytes, budgets.get(topic)!)
           // One topic's sends in order, one after the other; topics in parallel.
@@ -42,7 +53,8 @@ export function createDeadLetterSink(store: Store, publish: TopicPublisher | nul
           })
         }
       }
-      const rows = deadLetters.map((d, i) => toDeadLetterRow(d, fitted?.[i]?.truncated ?? []))
+      const stored = options.storedOffsets
+      const rows = deadLetters.flatMap((d, i) => (stored?.has(d.record.offset) ? [] : [toDeadLetterRow(d, fitted?.[i]?.truncated ?? [])]))
       await Promise.all([insertRows(store, 'dead_letters', rows, dedupToken), ...sends.map((s) => s())])
     },
   }

@@ -2,10 +2,13 @@
  * One topic's records: decode -> validate -> rows in ClickHouse; bad records -> dead letters.
  * The same handler serves predictions and ground truth, behind Kafka or the embedded source.
  *
- * Effects are idempotent, so a replay after a crash counts nothing twice: inserts carry a
- * deduplication token derived from (topic, partition, offset range), and the tables collapse a
- * prediction_id to one row (ReplacingMergeTree).
+ * Effects are idempotent, so a replay after a crash counts nothing twice and loses nothing:
+ * inserts carry a deduplication token derived from (topic, partition, offset range), and the
+ * tables collapse a prediction_id to one row (ReplacingMergeTree). A batch that may repeat an
+ * earlier attempt (replay-guard.ts) does not trust the token alone: it inserts only what is not
+ * stored yet, by source offset, and checks afterwards that it was stored (storeReplay).
  */
+import { randomUUID } from 'node:crypto'
 import { DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
 import type { DeadLetter } from '../ingest/dead-letter.js'
 import type { Decoder } from '../ingest/decoder.js'
@@ -13,9 +16,11 @@ import type { Store } from '../store/clickhouse.js'
 import { insertBinaryRows } from '../store/insert.js'
 import { RowBuffer } from '../store/row-buffer.js'
 import type { RowLayout } from '../store/rows.js'
+import { storedOffsets, type TableWithOffsets } from '../store/offsets.js'
 import { isolateRefused, MAX_REFUSAL_INSERTS, type Refusal, type RefusedRange } from '../store/refusals.js'
 import type { DeadLetterSink } from './dead-letter-sink.js'
-import { batchToken, type BatchHandler, type SourceRecord } from './source.js'
+import { ReplayGuard } from './replay-guard.js'
+import { batchToken, type BatchHandler, type SourceBatch, type SourceRecord } from './source.js'
 
 export interface BatchStats {
   readonly topic: string
@@ -26,7 +31,7 @@ export interface BatchStats {
 
 export interface EventHandlerDeps<T, K> {
   readonly store: Store
-  readonly table: string
+  readonly table: Exclude<TableWithOffsets, 'dead_letters'>
   /** The columns `toRow` and `fastRead` write, in order, with their types (src/store/rows.ts). */
   readonly layout: RowLayout
   readonly decoder: Decoder<T>
@@ -62,6 +67,10 @@ export interface EventHandlerDeps<T, K> {
   readonly onBatch?: (stats: BatchStats) => void
   /** Called when a record made the code throw something other than a DriftwatchError (a bug), before it is dead-lettered. */
   readonly onUnexpected?: (error: unknown, record: SourceRecord) => void
+  /** A name no other attempt uses, for the tokens of a batch that may repeat one (storeReplay); random by default. */
+  readonly attemptId?: () => string
+  /** Tells which batches may repeat an earlier attempt; shared with the source, which reports reassignments. One of the handler's own by default. */
+  readonly replayGuard?: ReplayGuard
 }
 
 /**
@@ -76,7 +85,16 @@ function unexpected(e: unknown): DriftwatchError {
 }
 
 export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHandler {
+  const guard = deps.replayGuard ?? new ReplayGuard()
+  const attemptId = deps.attemptId ?? randomUUID
   return async (batch) => {
+    const first = batch.records[0]
+    const last = batch.records.at(-1)
+    if (!first || !last) return
+    const replay = guard.begin(batch.topic, batch.partition, first.offset)
+    // What an earlier attempt of this batch stored, read while this one decodes.
+    const stored = replay ? storedOfBatch(deps.store, deps.table, batch) : null
+    stored?.catch(() => {}) // awaited below; a decode failure must not leave it unhandled
     const dead: DeadLetter[] = []
     const nowMs = deps.now()
     // The batch's rows, RowBinary (src/store/row-buffer.ts), one range each.
@@ -130,18 +148,88 @@ export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHan
       kept.push({ record, key })
     })
     const token = batchToken(batch, deps.table)
-    const [refused] = await Promise.all([
-      insertRefusing(deps, out, rows, token),
-      deps.deadLetters.write(dead, batchToken(batch, 'dead_letters')),
-    ])
-    // Rows the store refused for their content: dead letters too, in a write of their own (its own
-    // token: the batch's dead letters above may already be durable under theirs).
-    const rejected = refusedDeadLetters(refused, kept)
-    if (rejected.length > 0) await deps.deadLetters.write(rejected, `${batchToken(batch, 'dead_letters')}/refused`)
+    const id = replay ? attemptId() : ''
+    const { refused, rejected } = stored ? await storeReplay(deps, batch, { out, rows, kept, dead }, await stored, id) : await storeBatch(deps, batch, { out, rows, kept, dead })
     const accepted = refused.size === 0 ? kept.map((k) => k.key) : kept.filter((_, i) => !refused.has(i)).map((k) => k.key)
-    if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, token)
+    // A replay's marks under a token of their own: a duplicate mark only makes a window due again.
+    if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, replay ? `${token}/replay:${id}` : token)
+    guard.end(batch.topic, batch.partition, last.offset)
     deps.onBatch?.({ topic: batch.topic, partition: batch.partition, accepted: accepted.length, deadLettered: dead.length + rejected.length })
   }
+}
+
+/** A batch's rows (ranges of `out`, one per `kept` record) and its dead letters, before they are stored. */
+interface BatchEffect<K> {
+  readonly out: RowBuffer
+  readonly rows: readonly (readonly [number, number])[]
+  readonly kept: readonly { record: SourceRecord; key: K }[]
+  readonly dead: readonly DeadLetter[]
+}
+
+interface Stored {
+  readonly refused: ReadonlyMap<number, RefusedRange>
+  readonly rejected: readonly DeadLetter[]
+}
+
+type StoreDeps = Pick<EventHandlerDeps<unknown, unknown>, 'store' | 'table' | 'layout' | 'deadLetters'>
+
+/** A batch no attempt has stored before: rows and dead letters under the batch's tokens. */
+async function storeBatch<K>(deps: StoreDeps, batch: SourceBatch, { out, rows, kept, dead }: BatchEffect<K>): Promise<Stored> {
+  const deadToken = batchToken(batch, 'dead_letters')
+  const [refused] = await Promise.all([insertRefusing(deps, out, rows, batchToken(batch, deps.table)), deps.deadLetters.write(dead, deadToken)])
+  // Rows the store refused for their content: dead letters too, in a write of their own (its own
+  // token: the batch's dead letters above may already be durable under theirs).
+  const rejected = refusedDeadLetters(refused, kept)
+  if (rejected.length > 0) await deps.deadLetters.write(rejected, `${deadToken}/refused`)
+  return { refused, rejected }
+}
+
+/** The source offsets of a batch that have a row in its table, and in dead_letters. */
+interface StoredOffsets {
+  readonly rows: ReadonlySet<string>
+  readonly dead: ReadonlySet<string>
+}
+
+async function storedOfBatch(store: Store, table: EventHandlerDeps<unknown, unknown>['table'], batch: SourceBatch): Promise<StoredOffsets> {
+  const first = batch.records[0]!.offset
+  const last = batch.records.at(-1)!.offset
+  const [rows, dead] = await Promise.all([
+    storedOffsets(store, table, batch.topic, batch.partition, first, last),
+    storedOffsets(store, 'dead_letters', batch.topic, batch.partition, first, last),
+  ])
+  return { rows, dead }
+}
+
+/**
+ * A batch that may repeat an attempt whose outcome is unknown (replay-guard.ts). Only the rows and
+ * dead letters not stored yet are inserted, so a replay whose batch ends elsewhere than the first
+ * attempt's stores nothing twice either. Then what was inserted is checked: a row still missing
+ * had its token claimed by an insert that was never committed (the engine dropped this one as a
+ * duplicate without an error), and is inserted again under a token of this attempt's own.
+ */
+async function storeReplay<K>(deps: StoreDeps, batch: SourceBatch, effect: BatchEffect<K>, before: StoredOffsets, id: string): Promise<Stored> {
+  const { out, rows, kept, dead } = effect
+  const token = batchToken(batch, deps.table)
+  const deadToken = batchToken(batch, 'dead_letters')
+  // Rows to insert: neither stored nor dead-lettered (an earlier attempt's refusals) nor refused now.
+  const missing = (s: StoredOffsets, refused: ReadonlyMap<number, unknown>) =>
+    kept.flatMap((k, i) => (s.rows.has(k.record.offset) || s.dead.has(k.record.offset) || refused.has(i) ? [] : [i]))
+  const insert = async (indices: readonly number[], rowToken: string, deadLetters: readonly DeadLetter[], deadTokenOf: string, options: Parameters<DeadLetterSink['write']>[2]) => {
+    const [sub] = await Promise.all([insertRefusing(deps, out, indices.map((i) => rows[i]!), rowToken), deps.deadLetters.write(deadLetters, deadTokenOf, options)])
+    const refused = new Map([...sub].map(([j, range]) => [indices[j]!, range] as const))
+    const rejected = refusedDeadLetters(refused, kept)
+    if (rejected.length > 0) await deps.deadLetters.write(rejected, `${deadTokenOf}/refused`)
+    return { refused, rejected }
+  }
+  const todo = missing(before, new Map())
+  // The whole batch missing is the common case (the first attempt stored nothing, or is a ghost):
+  // its own token then also matches an earlier attempt still in flight on a server.
+  const first = await insert(todo, todo.length === kept.length ? token : `${token}/missing:${todo.length}`, dead, deadToken, { storedOffsets: before.dead })
+  const after = await storedOfBatch(deps.store, deps.table, batch)
+  const again = missing(after, first.refused)
+  const deadAgain = [...dead, ...first.rejected].filter((d) => !after.dead.has(d.record.offset))
+  const second = await insert(again, `${token}/again:${id}`, deadAgain, `${deadToken}/again:${id}`, { rowsOnly: true })
+  return { refused: new Map([...first.refused, ...second.refused]), rejected: [...first.rejected, ...second.rejected] }
 }
 
 /**

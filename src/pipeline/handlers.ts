@@ -11,6 +11,7 @@ import type { Store } from '../store/clickhouse.js'
 import { GROUND_TRUTH_ROW, groundTruthRow, PREDICTION_ROW, predictionRow, type Privacy } from '../store/rows.js'
 import type { DeadLetterSink } from './dead-letter-sink.js'
 import { createEventHandler } from './event-handler.js'
+import type { ReplayGuard } from './replay-guard.js'
 import type { BatchHandler, SourceRecord } from './source.js'
 import { PredictionReader, type FastPrediction } from '../ingest/prediction-reader.js'
 import { framedSchemaId, HEADER_LENGTH } from '../ingest/wire-format.js'
@@ -26,6 +27,8 @@ export interface HandlerDeps {
   readonly now: () => number
   readonly logger: Logger
   readonly privacy: Privacy
+  /** Shared by both topics' handlers and the source (src/pipeline/replay-guard.ts). */
+  readonly replayGuard?: ReplayGuard
 }
 
 /**
@@ -48,6 +51,7 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
     deadLetters: d.deadLetters,
     now: d.now,
     maxRecordBytes: d.file.ingest.maxRecordBytes,
+    ...(d.replayGuard ? { replayGuard: d.replayGuard } : {}),
     onBatch: (s: object) => d.logger.debug(s, 'batch stored'),
     onUnexpected: (err: unknown, r: { topic: string; partition: number; offset: string }) =>
       d.logger.error({ err: describeError(err), stack: err instanceof Error ? String(err.stack) : undefined, topic: r.topic, partition: r.partition, offset: r.offset }, 'unexpected error on one record; dead-lettered as DW_RECORD_UNPROCESSABLE'),

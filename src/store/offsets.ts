@@ -6,6 +6,8 @@
  * Rows in the event tables can be deleted (erasure, retention), so they alone would hand out an
  * offset range again, and ClickHouse would discard the new batch as a duplicate of the old token.
  */
+import { randomUUID } from 'node:crypto'
+import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
 import { insertRows } from './insert.js'
 import { withDatabase } from './query.js'
@@ -29,7 +31,39 @@ export async function nextOffsets(store: Store, topics: readonly string[]): Prom
   return new Map(rows.map((r) => [r.source_topic, BigInt(r.n)]))
 }
 
-/** Records durably that offsets below `nextOffset` of `topic` are taken. */
+/**
+ * Records durably that offsets below `nextOffset` of `topic` are taken. Each reservation has a
+ * token of its own: after a crash mid-reservation the same reservation is made again, and the
+ * engine may hold the first one's token without having stored it (src/pipeline/replay-guard.ts).
+ * A reservation stored twice is harmless (readers take the maximum).
+ */
 export async function reserveOffsets(store: Store, topic: string, nextOffset: bigint): Promise<void> {
-  await insertRows(store, 'source_offsets', [{ source_topic: topic, next_offset: nextOffset.toString() }], `source-offsets:${topic}:${nextOffset}`)
+  await insertRows(store, 'source_offsets', [{ source_topic: topic, next_offset: nextOffset.toString() }], `source-offsets:${topic}:${nextOffset}:${randomUUID()}`)
+}
+
+/** The tables whose rows carry their record's source offset (source_topic, source_partition, source_offset). */
+export type TableWithOffsets = (typeof TABLES_WITH_OFFSETS)[number]
+
+/**
+ * The offsets between `first` and `last` (inclusive) of one topic-partition that have a row in
+ * `table`, as decimal strings. Reads every part, merged or not (no FINAL): a row stored under any
+ * version counts.
+ */
+export async function storedOffsets(store: Store, table: TableWithOffsets, topic: string, partition: number, first: string, last: string): Promise<Set<string>> {
+  try {
+    const rows = await (
+      await store.client.query({
+        query: withDatabase(
+          `SELECT DISTINCT toString(source_offset) AS o FROM {db}.${table}
+            WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32} AND source_offset BETWEEN {first:UInt64} AND {last:UInt64}`,
+          store.database,
+        ),
+        query_params: { topic, partition, first, last },
+        format: 'JSONCompactEachRow',
+      })
+    ).json<[string]>()
+    return new Set(rows.map(([o]) => o))
+  } catch (cause) {
+    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `reading the stored offsets of ${topic}/${partition} in ${table} failed: ${(cause as Error).message}`, { cause, retriable: true, table })
+  }
 }

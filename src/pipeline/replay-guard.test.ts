@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { ReplayGuard } from './replay-guard.js'
+
+describe('ReplayGuard', () => {
+  it('suspects the first batch of each partition, and trusts the one that follows a finished batch', () => {
+    const g = new ReplayGuard()
+    expect(g.begin('p', 0, '100')).toBe(true)
+    g.end('p', 0, '199')
+    expect(g.begin('p', 0, '200')).toBe(false)
+    g.end('p', 0, '299')
+    // Another partition, or the same number on another topic, has its own history.
+    expect(g.begin('p', 1, '300')).toBe(true)
+    expect(g.begin('g', 0, '300')).toBe(true)
+  })
+
+  it('suspects the retry of a batch that did not finish', () => {
+    const g = new ReplayGuard()
+    g.begin('p', 0, '0')
+    g.end('p', 0, '9')
+    expect(g.begin('p', 0, '10')).toBe(false)
+    // no end(): the insert failed, its outcome unknown
+    expect(g.begin('p', 0, '10')).toBe(true)
+    g.end('p', 0, '19')
+    expect(g.begin('p', 0, '20')).toBe(false)
+  })
+
+  it('suspects a batch that does not start where the last one ended (a seek, or a partition that came back)', () => {
+    const g = new ReplayGuard()
+    g.begin('p', 0, '0')
+    g.end('p', 0, '9')
+    expect(g.begin('p', 0, '5')).toBe(true)
+    g.end('p', 0, '14')
+    expect(g.begin('p', 0, '40')).toBe(true)
+  })
+
+  it('suspects every partition after a reassignment, also when a batch of the old assignment ends after it', () => {
+    const g = new ReplayGuard()
+    g.begin('p', 0, '0')
+    g.end('p', 0, '9')
+    g.begin('p', 1, '0')
+    g.reassigned()
+    g.end('p', 1, '9') // began before the reassignment
+    expect(g.begin('p', 0, '10')).toBe(true)
+    expect(g.begin('p', 1, '10')).toBe(true)
+    g.end('p', 1, '19')
+    expect(g.begin('p', 1, '20')).toBe(false)
+  })
+
+  it('compares offsets as 64-bit integers', () => {
+    const g = new ReplayGuard()
+    g.begin('p', 0, '9007199254740992')
+    g.end('p', 0, '9007199254740992')
+    expect(g.begin('p', 0, '9007199254740993')).toBe(false)
+  })
+})

@@ -1,0 +1,120 @@
+/**
+ * A replayed batch is stored even when the engine already holds its deduplication token.
+ *
+ * A non-replicated MergeTree writes an insert's token to its deduplication log before it commits
+ * the part. A process killed between the two (chDB's own, or a ClickHouse server) leaves a token
+ * that claims rows that were never stored; the replay under that token used to be dropped without
+ * an error, after which its offsets were committed: a whole batch lost (the kill -9 test lost one
+ * partition's 8,464 labels so). Here the same state is made with SQL: the batch is stored, then
+ * its rows are deleted, so its token is held and its rows are gone. Through the real handlers and
+ * chDB, a handler that starts afresh (as after a restart) then replays the batch, and:
+ *   - every record is stored or dead-lettered again, once: raw (non-FINAL) counts equal distinct offsets;
+ *   - a replay of a batch partly stored adds only the missing rows; one that ends further on adds
+ *     the new ones too, nothing twice;
+ *   - the replay marks its window again (a mark only makes a window due).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type App } from '../src/app.js'
+import { loadFileConfig } from '../src/config/file.js'
+import { avroType } from '../src/ingest/schemas.js'
+import { frame } from '../src/ingest/wire-format.js'
+import { createLogger } from '../src/observability/logger.js'
+import { createDeadLetterSink } from '../src/pipeline/dead-letter-sink.js'
+import { topicHandlers } from '../src/pipeline/handlers.js'
+import { batchToken, type SourceBatch, type SourceRecord } from '../src/pipeline/source.js'
+import { LOCAL_SCHEMA_IDS, localResolver } from '../src/registry/resolvers.js'
+import { privacyFor } from '../src/store/privacy.js'
+import { withDatabase } from '../src/store/query.js'
+import { dropTestResources, testConfig } from './support/config.js'
+import { prediction } from './support/events.js'
+import { count, queryRows } from './support/query.js'
+
+const T = Date.UTC(2026, 10, 1, 12)
+
+describe('replay of a batch whose insert the engine claims but never stored', () => {
+  const config = testConfig({ kafka: false })
+  const logger = createLogger(config.logLevel)
+  let app: App | undefined
+  beforeAll(async () => {
+    app = await startApp(config, logger, { consume: false, evaluate: false, alerts: false })
+  })
+  afterAll(async () => {
+    await app?.stop()
+    await dropTestResources(config)
+  })
+
+  const topic = config.topics.predictions
+  const record = (offset: number): SourceRecord => ({
+    topic,
+    partition: 0,
+    offset: String(offset),
+    key: Buffer.from(`r-${offset}`),
+    // Every fifth record is not Avro: a dead letter.
+    value: offset % 5 === 4 ? Buffer.from('not avro') : frame(LOCAL_SCHEMA_IDS.prediction, avroType('prediction').toBuffer(prediction({ prediction_id: `r-${offset}`, event_time: T }))),
+    headers: {},
+    timestamp: String(T),
+  })
+  const batch = (from: number, to: number): SourceBatch => ({ topic, partition: 0, records: Array.from({ length: to - from + 1 }, (_, i) => record(from + i)) })
+  /** The predictions handler of a process that starts now: it has handled no batch yet. */
+  const freshHandler = () => {
+    const file = loadFileConfig(config.configFile)
+    const handlers = topicHandlers({
+      store: app!.store, file, topics: config.topics, joiner: app!.joiner, now: () => T, logger,
+      privacy: privacyFor(config, file), deadLetters: createDeadLetterSink(app!.store, null), resolver: localResolver(),
+    })
+    return handlers[topic]!
+  }
+  const sql = async (query: string) => void (await app!.store.client.command({ query: withDatabase(query, app!.store.database) }))
+  const offsets = async (table: string) => {
+    const [row] = await queryRows<{ raw: string; distinct: string }>(app!.store, `SELECT count() AS raw, uniqExact(source_offset) AS distinct FROM {db}.${table} WHERE source_topic = {t:String}`, { t: topic })
+    return { raw: Number(row!.raw), distinct: Number(row!.distinct) }
+  }
+  const marks = () => count(app!.store, 'SELECT count() AS c FROM {db}.window_marks')
+  const forget = (where: string) =>
+    Promise.all(['predictions', 'dead_letters'].map((t) => sql(`ALTER TABLE {db}.${t} DELETE WHERE source_topic = '${topic}' AND ${where} SETTINGS mutations_sync = 2`)))
+
+  it('stores every record of the replay again, once, and only what is missing', { timeout: 120_000 }, async () => {
+    // Offsets 100..139: 32 predictions and 8 dead letters.
+    await freshHandler()(batch(100, 139))
+    expect(await offsets('predictions')).toEqual({ raw: 32, distinct: 32 })
+    expect(await offsets('dead_letters')).toEqual({ raw: 8, distinct: 8 })
+
+    // The token is held, the rows are gone.
+    await forget('1')
+    expect(await offsets('predictions')).toEqual({ raw: 0, distinct: 0 })
+    // The engine drops an insert under the held token, and says nothing.
+    await app!.store.client.insert({
+      table: withDatabase('{db}.predictions', app!.store.database),
+      values: [{ prediction_id: 'probe', model_id: 'm', model_version: 'v', event_time: '2026-11-01 12:00:00.000', source_topic: topic }],
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: batchToken(batch(100, 139), 'predictions') },
+    })
+    expect(await count(app!.store, "SELECT count() AS c FROM {db}.predictions WHERE prediction_id = 'probe'")).toBe(0)
+
+    // A restart replays the batch: everything is back, once.
+    const marksBefore = await marks()
+    await freshHandler()(batch(100, 139))
+    expect(await offsets('predictions')).toEqual({ raw: 32, distinct: 32 })
+    expect(await offsets('dead_letters')).toEqual({ raw: 8, distinct: 8 })
+    expect(await marks()).toBeGreaterThan(marksBefore)
+
+    // Partly stored (the odd offsets gone), replayed: only those are inserted.
+    await forget('source_offset % 2 = 1')
+    expect(await offsets('predictions')).toEqual({ raw: 16, distinct: 16 })
+    await freshHandler()(batch(100, 139))
+    expect(await offsets('predictions')).toEqual({ raw: 32, distinct: 32 })
+    expect(await offsets('dead_letters')).toEqual({ raw: 8, distinct: 8 })
+
+    // A replay that ends further on (the fetch gave more records this time) adds only the new ones.
+    await freshHandler()(batch(100, 149))
+    expect(await offsets('predictions')).toEqual({ raw: 40, distinct: 40 })
+    expect(await offsets('dead_letters')).toEqual({ raw: 10, distinct: 10 })
+
+    // The same handler's next batch follows on: stored under its own token, as before.
+    const handler = freshHandler()
+    await handler(batch(150, 159))
+    await handler(batch(160, 169))
+    expect(await offsets('predictions')).toEqual({ raw: 56, distinct: 56 })
+    expect(await offsets('dead_letters')).toEqual({ raw: 14, distinct: 14 })
+  })
+})
