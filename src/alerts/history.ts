@@ -37,7 +37,11 @@ const num = (x: number | null) => (x === null ? 'nan' : Number.isFinite(x) ? x :
 
 export async function recordTransitions(store: Store, transitions: readonly Transition[]): Promise<void> {
   if (transitions.length === 0) return
-  const token = createHash('sha256').update(transitions.map((t) => t.transitionId).join('\n')).digest('hex')
+  // The pass's time is in the token, not only the transition ids: a pass that runs again after a
+  // crash computes the same ids, and the engine may hold their token for an insert it never
+  // committed (src/pipeline/replay-guard.ts), which would drop this one without an error. The
+  // alerts read back say whether a transition is stored; the token only guards this one insert.
+  const token = createHash('sha256').update(transitions.map((t) => `${t.transitionId}@${t.changedAtMs}`).join('\n')).digest('hex')
   await insertRows(store, 'alerts', transitions.map((t) => ({
     alert_key: t.alertKey,
     rule: t.rule,

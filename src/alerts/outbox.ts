@@ -95,7 +95,10 @@ const toDb = (r: OutboxRow) => ({
 /** All rows of one enqueue go in one INSERT: a notification is on every channel, or on none yet. */
 export async function enqueue(store: Store, rows: readonly OutboxRow[]): Promise<void> {
   if (rows.length === 0) return
-  const token = createHash('sha256').update(rows.map((r) => r.idempotencyKey).sort().join('\n')).digest('hex')
+  // With the rows' creation time: an enqueue that runs again after a crash has the same keys, and
+  // the engine may hold their token for an insert it never committed (src/pipeline/replay-guard.ts).
+  // A second creation of a stored row is harmless (version 0 never wins over a status).
+  const token = createHash('sha256').update(rows.map((r) => `${r.idempotencyKey}@${r.createdMs}`).sort().join('\n')).digest('hex')
   await insertRows(store, 'alert_outbox', rows.map((r) => toDb({ ...r, version: 0 })), `outbox:create:${token}`)
 }
 

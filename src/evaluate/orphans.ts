@@ -62,7 +62,10 @@ export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAft
     },
     error: new DriftwatchError('DW_ORPHAN_LABEL', `no prediction ${r.prediction_id} arrived within ${orphanAfterMs} ms of its label`),
   }))
-  await sink.write(dead, `orphans:${rows[0]!.source_topic}:${rows[0]!.source_offset}:${rows.at(-1)!.source_offset}:${rows.length}`)
+  // The sweep's time is in the token: a sweep that runs again after a crash finds the same labels,
+  // and the engine may hold their token for an insert it never committed (src/pipeline/replay-guard.ts).
+  // Labels dead-lettered already are not found again (unjoinedLabelsSql).
+  await sink.write(dead, `orphans:${nowMs}:${rows[0]!.source_topic}:${rows[0]!.source_offset}:${rows.at(-1)!.source_offset}:${rows.length}`)
   await advance()
   return rows.length
 }
