@@ -10,6 +10,9 @@
  *    sum(predictions) and sum(labeled) equal the produced totals (the evaluation the last child
  *    was doing is completed first, evaluating only windows still due, see evaluate-until-idle.ts);
  *  - no dead letters.
+ * Each restart's first batch of every partition is a possible replay and checks which of its rows
+ * are stored (src/pipeline/replay-guard.ts): a kill between the engine's deduplication log and
+ * its commit once made this test lose one partition's labels, a whole batch.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'

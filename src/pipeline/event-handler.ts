@@ -18,7 +18,7 @@ import { RowBuffer } from '../store/row-buffer.js'
 import type { RowLayout } from '../store/rows.js'
 import { storedOffsets, type TableWithOffsets } from '../store/offsets.js'
 import { isolateRefused, MAX_REFUSAL_INSERTS, type Refusal, type RefusedRange } from '../store/refusals.js'
-import type { DeadLetterSink } from './dead-letter-sink.js'
+import type { DeadLetterSink, DeadLetterWrite } from './dead-letter-sink.js'
 import { ReplayGuard } from './replay-guard.js'
 import { batchToken, type BatchHandler, type SourceBatch, type SourceRecord } from './source.js'
 
@@ -214,7 +214,7 @@ async function storeReplay<K>(deps: StoreDeps, batch: SourceBatch, effect: Batch
   // Rows to insert: neither stored nor dead-lettered (an earlier attempt's refusals) nor refused now.
   const missing = (s: StoredOffsets, refused: ReadonlyMap<number, unknown>) =>
     kept.flatMap((k, i) => (s.rows.has(k.record.offset) || s.dead.has(k.record.offset) || refused.has(i) ? [] : [i]))
-  const insert = async (indices: readonly number[], rowToken: string, deadLetters: readonly DeadLetter[], deadTokenOf: string, options: Parameters<DeadLetterSink['write']>[2]) => {
+  const insert = async (indices: readonly number[], rowToken: string, deadLetters: readonly DeadLetter[], deadTokenOf: string, options: DeadLetterWrite) => {
     const [sub] = await Promise.all([insertRefusing(deps, out, indices.map((i) => rows[i]!), rowToken), deps.deadLetters.write(deadLetters, deadTokenOf, options)])
     const refused = new Map([...sub].map(([j, range]) => [indices[j]!, range] as const))
     const rejected = refusedDeadLetters(refused, kept)
@@ -222,8 +222,9 @@ async function storeReplay<K>(deps: StoreDeps, batch: SourceBatch, effect: Batch
     return { refused, rejected }
   }
   const todo = missing(before, new Map())
-  // The whole batch missing is the common case (the first attempt stored nothing, or is a ghost):
-  // its own token then also matches an earlier attempt still in flight on a server.
+  // The whole batch missing is the common case (the first attempt stored nothing, or its token is
+  // held without its rows): the batch's own token then also matches an earlier attempt still in
+  // flight on a server, which must not store the rows a second time.
   const first = await insert(todo, todo.length === kept.length ? token : `${token}/missing:${todo.length}`, dead, deadToken, { storedOffsets: before.dead })
   const after = await storedOfBatch(deps.store, deps.table, batch)
   const again = missing(after, first.refused)
