@@ -304,11 +304,14 @@ export class PredictionReader {
     return nonFinite ?? (Object.create(null) as PredictionEvent['features'])
   }
 
-  /** A feature's name, opening an entry of `out` (counted); a name seen before in this map is not plain. */
-  private name(out: CountedEntries, src: Buffer, start: number, end: number): void {
+  /**
+   * An entry's name, opening an entry of `out` (counted); a name whose hash is in `seen` (the
+   * names of this map so far) is not plain.
+   */
+  private name(out: CountedEntries, src: Buffer, start: number, end: number, seen = this.hashes): void {
     const hash = nameInto(out, src, start, end)
-    if (this.hashes.includes(hash)) throw NOT_PLAIN
-    this.hashes.push(hash)
+    if (seen.includes(hash)) throw NOT_PLAIN
+    seen.push(hash)
     out.count++
   }
 
@@ -338,12 +341,9 @@ export class PredictionReader {
         const ks = input.start()
         const ke = input.pos
         if (integerLike(src, ks, ke)) throw NOT_PLAIN
-        const hash = nameInto(section, src, ks, ke)
-        if (hashes.includes(hash)) throw NOT_PLAIN
-        hashes.push(hash)
+        this.name(section, src, ks, ke, hashes)
         const vs = input.start()
         section.utf8Bytes(src, vs, input.pos)
-        section.count++
       }
     }
   }

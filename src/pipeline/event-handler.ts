@@ -67,8 +67,6 @@ export interface EventHandlerDeps<T, K> {
   readonly onBatch?: (stats: BatchStats) => void
   /** Called when a record made the code throw something other than a DriftwatchError (a bug), before it is dead-lettered. */
   readonly onUnexpected?: (error: unknown, record: SourceRecord) => void
-  /** A name no other attempt uses, for the tokens of a batch that may repeat one (storeReplay); random by default. */
-  readonly attemptId?: () => string
   /** Tells which batches may repeat an earlier attempt; shared with the source, which reports reassignments. One of the handler's own by default. */
   readonly replayGuard?: ReplayGuard
 }
@@ -86,7 +84,6 @@ function unexpected(e: unknown): DriftwatchError {
 
 export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHandler {
   const guard = deps.replayGuard ?? new ReplayGuard()
-  const attemptId = deps.attemptId ?? randomUUID
   return async (batch) => {
     const first = batch.records[0]
     const last = batch.records.at(-1)
@@ -147,12 +144,16 @@ export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHan
       rows.push(row)
       kept.push({ record, key })
     })
-    const token = batchToken(batch, deps.table)
-    const id = replay ? attemptId() : ''
-    const { refused, rejected } = stored ? await storeReplay(deps, batch, { out, rows, kept, dead }, await stored, id) : await storeBatch(deps, batch, { out, rows, kept, dead })
+    const effect = { out, rows, kept, dead }
+    const tokens = { rows: batchToken(batch, deps.table), dead: batchToken(batch, 'dead_letters') }
+    // A name of this attempt alone, for the tokens of a batch that may repeat another (storeReplay).
+    const id = replay ? randomUUID() : ''
+    const { refused, rejected } = stored
+      ? await storeReplay(deps, batch, effect, tokens, await stored, id)
+      : await storeRows(deps, effect, null, tokens.rows, dead, tokens.dead)
     const accepted = refused.size === 0 ? kept.map((k) => k.key) : kept.filter((_, i) => !refused.has(i)).map((k) => k.key)
     // A replay's marks under a token of their own: a duplicate mark only makes a window due again.
-    if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, replay ? `${token}/replay:${id}` : token)
+    if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, replay ? `${tokens.rows}/replay:${id}` : tokens.rows)
     guard.end(batch.topic, batch.partition, last.offset)
     deps.onBatch?.({ topic: batch.topic, partition: batch.partition, accepted: accepted.length, deadLettered: dead.length + rejected.length })
   }
@@ -173,12 +174,24 @@ interface Stored {
 
 type StoreDeps = Pick<EventHandlerDeps<unknown, unknown>, 'store' | 'table' | 'layout' | 'deadLetters'>
 
-/** A batch no attempt has stored before: rows and dead letters under the batch's tokens. */
-async function storeBatch<K>(deps: StoreDeps, batch: SourceBatch, { out, rows, kept, dead }: BatchEffect<K>): Promise<Stored> {
-  const deadToken = batchToken(batch, 'dead_letters')
-  const [refused] = await Promise.all([insertRefusing(deps, out, rows, batchToken(batch, deps.table)), deps.deadLetters.write(dead, deadToken)])
+/**
+ * Inserts the rows of `kept` at `indices` (null: all of them) under `rowToken`, and writes
+ * `deadLetters` under `deadToken`. Returns the rows the store refused for their content (indices
+ * of `kept`) and their dead letters, written too.
+ */
+async function storeRows<K>(
+  deps: StoreDeps,
+  { out, rows, kept }: BatchEffect<K>,
+  indices: readonly number[] | null,
+  rowToken: string,
+  deadLetters: readonly DeadLetter[],
+  deadToken: string,
+  options?: DeadLetterWrite,
+): Promise<Stored> {
+  const [sub] = await Promise.all([insertRefusing(deps, out, indices ? indices.map((i) => rows[i]!) : rows, rowToken), deps.deadLetters.write(deadLetters, deadToken, options)])
+  const refused = indices ? new Map([...sub].map(([j, range]) => [indices[j]!, range] as const)) : sub
   // Rows the store refused for their content: dead letters too, in a write of their own (its own
-  // token: the batch's dead letters above may already be durable under theirs).
+  // token: the dead letters above may already be durable under theirs).
   const rejected = refusedDeadLetters(refused, kept)
   if (rejected.length > 0) await deps.deadLetters.write(rejected, `${deadToken}/refused`)
   return { refused, rejected }
@@ -207,29 +220,27 @@ async function storedOfBatch(store: Store, table: EventHandlerDeps<unknown, unkn
  * had its token claimed by an insert that was never committed (the engine dropped this one as a
  * duplicate without an error), and is inserted again under a token of this attempt's own.
  */
-async function storeReplay<K>(deps: StoreDeps, batch: SourceBatch, effect: BatchEffect<K>, before: StoredOffsets, id: string): Promise<Stored> {
-  const { out, rows, kept, dead } = effect
-  const token = batchToken(batch, deps.table)
-  const deadToken = batchToken(batch, 'dead_letters')
+async function storeReplay<K>(
+  deps: StoreDeps,
+  batch: SourceBatch,
+  effect: BatchEffect<K>,
+  tokens: { readonly rows: string; readonly dead: string },
+  before: StoredOffsets,
+  id: string,
+): Promise<Stored> {
+  const { kept, dead } = effect
   // Rows to insert: neither stored nor dead-lettered (an earlier attempt's refusals) nor refused now.
   const missing = (s: StoredOffsets, refused: ReadonlyMap<number, unknown>) =>
     kept.flatMap((k, i) => (s.rows.has(k.record.offset) || s.dead.has(k.record.offset) || refused.has(i) ? [] : [i]))
-  const insert = async (indices: readonly number[], rowToken: string, deadLetters: readonly DeadLetter[], deadTokenOf: string, options: DeadLetterWrite) => {
-    const [sub] = await Promise.all([insertRefusing(deps, out, indices.map((i) => rows[i]!), rowToken), deps.deadLetters.write(deadLetters, deadTokenOf, options)])
-    const refused = new Map([...sub].map(([j, range]) => [indices[j]!, range] as const))
-    const rejected = refusedDeadLetters(refused, kept)
-    if (rejected.length > 0) await deps.deadLetters.write(rejected, `${deadTokenOf}/refused`)
-    return { refused, rejected }
-  }
   const todo = missing(before, new Map())
   // The whole batch missing is the common case (the first attempt stored nothing, or its token is
   // held without its rows): the batch's own token then also matches an earlier attempt still in
   // flight on a server, which must not store the rows a second time.
-  const first = await insert(todo, todo.length === kept.length ? token : `${token}/missing:${todo.length}`, dead, deadToken, { storedOffsets: before.dead })
+  const first = await storeRows(deps, effect, todo, todo.length === kept.length ? tokens.rows : `${tokens.rows}/missing:${todo.length}`, dead, tokens.dead, { storedOffsets: before.dead })
   const after = await storedOfBatch(deps.store, deps.table, batch)
   const again = missing(after, first.refused)
   const deadAgain = [...dead, ...first.rejected].filter((d) => !after.dead.has(d.record.offset))
-  const second = await insert(again, `${token}/again:${id}`, deadAgain, `${deadToken}/again:${id}`, { rowsOnly: true })
+  const second = await storeRows(deps, effect, again, `${tokens.rows}/again:${id}`, deadAgain, `${tokens.dead}/again:${id}`, { rowsOnly: true })
   return { refused: new Map([...first.refused, ...second.refused]), rejected: [...first.rejected, ...second.rejected] }
 }
 
