@@ -70,7 +70,25 @@ describe('report engine: row-ordered typed reads', () => {
     }
   })
 
-  it('a CSV parsed in parallel chunks (26 MB: chunks of 10 MB) keeps its rows in file order', async () => {
+  it('release: the reads asked before it complete, then the table is dropped and a later read fails', async () => {
+    const path = join(dir, 'release.csv')
+    writeFileSync(path, csvOf([['label', 'score'], ['1', '0.5'], ['0', '0.25'], ['1', '']]))
+    const files = openEngineFiles([{ path, what: 'the file' }])
+    try {
+      const [engine] = files.sources
+      const labels = engine?.typed('label', 'text')
+      const counts = engine?.counts('score')
+      const released = engine?.release?.()
+      expect(await labels).toEqual(['1', '0', '1'])
+      expect([...((await counts) ?? new Map())].sort()).toEqual([['', 1], ['0.25', 1], ['0.5', 1]])
+      await released
+      await expect(engine?.typed('score', 'number')).rejects.toThrow(/asked after its table was dropped/)
+    } finally {
+      await files.close()
+    }
+  })
+
+  it('a CSV parsed in parallel chunks (26 MB: chunks of 2 MB) keeps its rows in file order', async () => {
     const n = 400_000
     const lines = ['id,label,group,score,pad']
     const pad = 'x'.repeat(40)

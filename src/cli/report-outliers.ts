@@ -9,7 +9,7 @@
  * one IEEE division either way, the count, the comparison with the threshold and the maximum do
  * not depend on the order, and the sum of the scores is added in row order as JS does it
  * (arrayCumSum over the scores in read order, sequential; arrayFold would be too, but is
- * quadratic in chDB 3.4: 15 s for 1M values). One thread reads the StripeLog in load order, and
+ * quadratic in chDB 3.4: 15 s for 1M values). One thread reads the table in load order, and
  * the same query checks the row numbers (the order matters for the sum's last bits only).
  * Numbers come back as TSV text, shortest round-trip form, which Number() reads exactly. The query
  * runs on chDB's worker thread (queryBindAsync): the report computes the feature drift meanwhile.

@@ -13,7 +13,7 @@
  *
  * The codes and doubles cross as the engine's own bytes: one row of arrays (groupArray) in
  * RowBinary, each array a LEB128 length and its little-endian elements, copied into typed
- * arrays (this machine order: little-endian, checked below). One thread reads the StripeLog in
+ * arrays (this machine order: little-endian, checked below). One thread reads the table in
  * load order (IN_ROW_ORDER), and the same query checks the order of the row numbers it read,
  * so a change in the engine fails loudly instead of pairing wrong rows. The query runs on
  * chDB's worker thread (queryBindAsync), so JavaScript computes meanwhile.

@@ -92,6 +92,7 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
     counts: (name) => t.counts(name),
     outliers: (profile, threshold) => t.outliers(profile, threshold),
     ...(t.pause ? { pause: () => (t.pause as () => Promise<void>)() } : {}),
+    ...(t.release ? { release: () => (t.release as () => Promise<void>)() } : {}),
   }))
 }
 

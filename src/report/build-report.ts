@@ -72,8 +72,9 @@ const tableOutliers = (profile: ProfileFeatures, t: Table) => rowOutlierCounts(p
  * The steps run in this order so that a source reading beside the report (the engine) has
  * work while JavaScript computes: the reference's feature profiles first, then the outlier
  * summaries are asked for (the engine counts them while the feature drift is computed), then
- * the row-ordered columns are awaited for performance and fairness, and the outlier summaries
- * last. Each step is pure and reads only its own inputs, so the order does not change a number.
+ * the outlier summaries are awaited (a source may free its data once they are in), then the
+ * row-ordered columns for performance and fairness. Each step is pure and reads only its own
+ * inputs, so the order does not change a number.
  */
 export async function buildReport({ reference, current: currentTable, roles, kinds, config, notes: inputNotes = [], outliers, rowsReady, featureReady, pause = async () => {} }: ReportInput): Promise<ReportJson> {
   const unknown = Object.keys(config.thresholds).filter((f) => !roles.features.includes(f))
@@ -84,7 +85,7 @@ export async function buildReport({ reference, current: currentTable, roles, kin
   const threshold = config.outlierThreshold
   const profileFeatures: ProfileFeatures = { features: await featureProfiles(reference, roles.features, kinds, pause) }
   const pending = outliers ? outliers(profileFeatures, threshold) : undefined
-  // The summaries are awaited last; a failure before that must not go unhandled meanwhile.
+  // The summaries are awaited after the drift; a failure before that must not go unhandled meanwhile.
   if (pending instanceof Promise) pending.catch(() => {})
   const current = await currentTable
   await pause()
@@ -112,6 +113,10 @@ export async function buildReport({ reference, current: currentTable, roles, kin
   })
   const p = dataset.result.params
 
+  // The outlier summaries are in before the row-ordered sections start: the source frees what
+  // it holds for them (the engine's tables) before the performance section's arrays are built.
+  const sourceSummaries = await pending
+  await pause()
   await rowsReady
   const refColumns = tableTargets(reference, roles.targets)
   const curColumns = tableTargets(current, roles.targets)
@@ -130,7 +135,7 @@ export async function buildReport({ reference, current: currentTable, roles, kin
     notes,
   )
   const fairness = fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes)
-  const summaries = (await pending) ?? {
+  const summaries = sourceSummaries ?? {
     reference: outlierSummary(tableOutliers(profileFeatures, reference), threshold),
     current: outlierSummary(tableOutliers(profileFeatures, current), threshold),
   }

@@ -55,6 +55,12 @@ export interface CellSource {
    * engine starts its next query from the event loop). Absent: nothing to wait for.
    */
   pause?(): Promise<void>
+  /**
+   * The report asks for nothing more: the source may free what it holds once the reads asked
+   * so far are done (the engine drops the file's table); settles when it has. Absent: nothing
+   * to free.
+   */
+  release?(): Promise<void>
 }
 
 /** Value counts of cells in memory ('' for a missing cell, as the engine's ifNull(cell, '')). */
@@ -296,6 +302,9 @@ export async function reportFromCells(
     ...(pause ? { pause: () => pause() } : {}),
     outliers: async (profile, threshold) => {
       const summaries = [early(reference.outliers(profile, threshold)), early(current.outliers(profile, threshold))] as const
+      // The outlier summaries are the last reads the report asks for.
+      void reference.release?.()
+      void current.release?.()
       return { reference: await summaries[0], current: await summaries[1] }
     },
   })
