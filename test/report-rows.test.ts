@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { openEngineFiles } from '../src/cli/report-files.js'
 import { parseCsv } from '../src/cli/report.js'
 import { csvCells } from '../src/report/index.js'
+import { cellCountsOf, countedNumbers } from '../src/report/counted-column.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-report-rows-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -48,6 +49,29 @@ describe('report engine: row-ordered typed reads', () => {
         // Object.is: -0 stays -0, NaN would not pass as a number.
         got?.forEach((v, i) => expect(Object.is(v, want[i]), `${name} row ${i}: ${String(v)} vs ${String(want[i])}`).toBe(true))
       }
+    } finally {
+      await files.close()
+    }
+  })
+
+  it('a column read as numbers (NumberCells) by the engine equals the in-memory reading of its counts', async () => {
+    // Two columns: a line with one empty cell is a row (csv-parse skips an empty line).
+    const rows = [['id', 'score']]
+    for (let i = 0; i < 3 * SCORES.length; i++) rows.push([String(i), SCORES[(i * 7) % SCORES.length] as string])
+    const path = join(dir, 'numbers.csv')
+    writeFileSync(path, csvOf(rows))
+    const memory = csvCells(parseCsv(csvOf(rows), path))
+    const files = openEngineFiles([{ path, what: 'the file' }])
+    try {
+      const [engine] = files.sources
+      const got = await engine?.numberCells('score')
+      const want = await memory.numberCells('score')
+      if (got === undefined) throw new Error('no engine source')
+      // The engine's doubles are Number()'s, bit for bit, and each cell reads back as its text.
+      expect(countedNumbers(got)).toEqual(countedNumbers(want))
+      expect(new Map([...cellCountsOf(got)].sort())).toEqual(new Map([...cellCountsOf(want)].sort()))
+      expect(Array.from(got.decimals, (v, i) => Object.is(v, Number(got.decimalCell(i))))).not.toContain(false)
+      expect(await engine?.counts('score')).toEqual(cellCountsOf(got))
     } finally {
       await files.close()
     }

@@ -2,10 +2,11 @@
  * The report's input files, read by the ClickHouse engine (chDB, in process): CSV with a header
  * row or Parquet (by the extension .parquet / .pq), parsed natively and multithreaded into a
  * table of the session, then handed to the pure report (src/report/csv-report.ts CellSource) as
- * aggregates: a feature column as its value counts (GROUP BY the cell), the outlier score as
- * totals the engine adds up (./report-outliers.ts), and only the targets and protected
- * attributes in row order (./report-rows.ts); the distinct cells are typed in JS by the very
- * rules the report documents (src/report/csv-cells.ts).
+ * aggregates: a feature column as its value counts (GROUP BY the cell) — a numerical one as its
+ * distinct decimals, parsed by the engine, with their counts (./report-rows.ts numberCellsOf) —
+ * the outlier score as totals the engine adds up (./report-outliers.ts), and only the targets
+ * and protected attributes in row order (./report-rows.ts); the cells the engine does not parse
+ * are typed in JS by the very rules the report documents (src/report/csv-cells.ts).
  *
  * - Each report opens a private chDB session in a fresh temporary directory and removes it at
  *   the end: a chDB data directory belongs to one process, and `driftwatch start` may hold its
@@ -49,7 +50,8 @@ import { parse } from 'csv-parse/sync'
 import { DriftwatchError } from '../errors.js'
 import { assertTextFile } from './files.js'
 import type { CellSource } from '../report/index.js'
-import { typedRows } from './report-rows.js'
+import { numberCellsOf, typedRows } from './report-rows.js'
+import { cellCountsOf, type NumberCells, numberCells } from '../report/counted-column.js'
 import { engineOutlierSummary } from './report-outliers.js'
 import { sqlIdentifier, sqlString } from '../store/sql-text.js'
 
@@ -276,10 +278,15 @@ function load(
     return p
   }
   const counted = new Map<string, Promise<ReadonlyMap<string, number>>>()
+  const numbered = new Map<string, Promise<NumberCells>>()
   const counts = (name: string): Promise<ReadonlyMap<string, number>> => {
     const known = counted.get(name)
     if (known) return known
-    const m = afterLoad(async (rowCount) => {
+    // A column already read as numbers has its counts in that read (a categorical feature's few
+    // cells, once the reference's kinds are known): no second query, which would wait for the
+    // next file's load.
+    const numbers = numbered.get(name)
+    const m = numbers ? numbers.then(cellCountsOf) : afterLoad(async (rowCount) => {
       if (!columns.includes(name)) return new Map([['', rowCount]])
       const result = await session.queryAsync(`SELECT ifNull(${sqlIdentifier(name)}, '') AS v, toUInt32(count()) FROM ${table} GROUP BY v`, { format: 'JSONCompactColumns' })
       const [values, ns] = result.json<[string[], number[]]>()
@@ -287,6 +294,14 @@ function load(
     })
     m.catch(() => {})
     counted.set(name, m)
+    return m
+  }
+  const numbers = (name: string): Promise<NumberCells> => {
+    const known = numbered.get(name)
+    if (known) return known
+    const m = columns.includes(name) ? afterLoad(() => numberCellsOf(session, table, name)) : counts(name).then(numberCells)
+    m.catch(() => {})
+    numbered.set(name, m)
     return m
   }
   const cells = (name: string): Promise<string[]> =>
@@ -307,7 +322,9 @@ function load(
           reads.purgeAfter(afterLoad((rowCount) => typedRows(session, table, rowCount, name, type, async () => (await counts(name)).keys(), () => cells(name))))
         : loaded.then((n) => new Array<null>(n).fill(null)),
     counts,
-    outliers: (profile, threshold) => reads.purgeAfter(afterLoad((rowCount) => engineOutlierSummary(session, table, rowCount, profile, columns, counts, threshold))),
+    numberCells: numbers,
+    outliers: (profile, threshold) =>
+      reads.purgeAfter(afterLoad((rowCount) => engineOutlierSummary(session, table, rowCount, profile, columns, { counts, numbers }, threshold))),
     pause: breathe,
     release: () => {
       released ??= reads.track(
@@ -320,8 +337,9 @@ function load(
           }
           dropped = true
           try {
-            await session.queryAsync(`DROP TABLE IF EXISTS ${table}`)
-            await purgeAsync(session)
+            // Both queued at once: the purge follows the drop in the engine, not when JavaScript
+            // next gets to the event loop.
+            await Promise.all([session.queryAsync(`DROP TABLE IF EXISTS ${table} SYNC`), purgeAsync(session)])
           } catch {
             // Only memory: the session's directory goes at close().
           }

@@ -17,7 +17,8 @@
 import type { Session } from 'chdb'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
-import { outlierCellCodes, outlierSummary, summaryOfTotals } from '../report/outlier-counts.js'
+import type { NumberCells } from '../report/counted-column.js'
+import { outlierCellCodes, outlierNumberCellCodes, outlierSummary, summaryOfTotals } from '../report/outlier-counts.js'
 import { sqlIdentifier } from '../store/sql-text.js'
 import { ROWS_IN_LOAD_ORDER } from './report-rows.js'
 
@@ -28,14 +29,18 @@ export async function engineOutlierSummary(
   rowCount: number,
   profile: Pick<ReferenceProfile, 'features'>,
   columns: readonly string[],
-  counts: (name: string) => Promise<ReadonlyMap<string, number>>,
+  cells: { counts(name: string): Promise<ReadonlyMap<string, number>>; numbers(name: string): Promise<NumberCells> },
   threshold: number,
 ): Promise<OutlierSummary> {
   const params: Record<string, unknown> = { threshold }
   const names = Object.keys(profile.features).filter((name) => columns.includes(name))
   const codes: string[] = []
   for (const [i, name] of names.entries()) {
-    const judged = outlierCellCodes(profile, name, (await counts(name)).keys())
+    // A numerical feature's decimal cells are judged by their values, read as numbers.
+    const judged =
+      profile.features[name]?.kind === 'numerical'
+        ? outlierNumberCellCodes(profile, name, await cells.numbers(name))
+        : outlierCellCodes(profile, name, (await cells.counts(name)).keys())
     params[`k${i}`] = judged.cells
     params[`c${i}`] = judged.codes
     codes.push(`transform(ifNull(${sqlIdentifier(name)}, ''), {k${i}:Array(String)}, {c${i}:Array(UInt8)}, toUInt8(1))`)

@@ -21,7 +21,8 @@
 import type { Session } from 'chdb'
 import type { FeatureValue } from '../metrics/profile/index.js'
 import { type CellType, DECIMAL, MISSING_TOKENS, parseCell } from '../report/csv-cells.js'
-import { sqlIdentifier } from '../store/sql-text.js'
+import type { NumberCells } from '../report/counted-column.js'
+import { sqlIdentifier, sqlString } from '../store/sql-text.js'
 
 const IN_ROW_ORDER = 'SETTINGS max_threads = 1, precise_float_parsing = 1'
 
@@ -52,6 +53,96 @@ function rowBinaryArrays(bytes: Uint8Array, widths: readonly number[], rowCount:
   })
   if (offset !== bytes.length - 1 || bytes[offset] !== 1) throw new Error(`report engine: rows came back out of order (of ${rowCount})`)
   return arrays
+}
+
+/**
+ * A cell's code by csv-cells' rules for a number column, given `cell` and `parsed`, the engine's
+ * toFloat64OrNull(cell): 0 missing (MISSING_TOKENS), 1 a decimal (DECIMAL) the engine parsed,
+ * 2 anything else. The rules are constants written into the query, not parameters: chDB starts
+ * a parameterized async query only from the event loop, one after another, so a batch of them
+ * waits on the report's JavaScript between each two.
+ */
+const CELL_CODE = `multiIf(has([${[...MISSING_TOKENS].map(sqlString).join(', ')}], cell), 0, match(cell, ${sqlString(DECIMAL.source)}) AND isNotNull(parsed), 1, 2)`
+
+/** Reads RowBinary values one after another (LEB128 lengths, little-endian numbers). */
+class RowBinaryReader {
+  private offset = 0
+  private readonly view: DataView
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  }
+
+  length(): number {
+    let n = 0
+    for (let shift = 0; ; shift += 7) {
+      const b = this.bytes[this.offset++] as number
+      n += (b & 0x7f) * 2 ** shift
+      if (b < 0x80) return n
+    }
+  }
+
+  /** An array of fixed-size elements, copied into a buffer of its own (aligned for a typed array). */
+  fixed(width: number): ArrayBuffer {
+    const n = this.length()
+    const buffer = new ArrayBuffer(n * width)
+    new Uint8Array(buffer).set(this.bytes.subarray(this.offset, this.offset + n * width))
+    this.offset += n * width
+    return buffer
+  }
+
+  /** An Array(String): where each string's bytes start and end, read as text only when asked. */
+  strings(): (i: number) => string {
+    const n = this.length()
+    const starts = new Uint32Array(n)
+    const sizes = new Uint32Array(n)
+    for (let i = 0; i < n; i++) {
+      sizes[i] = this.length()
+      starts[i] = this.offset
+      this.offset += sizes[i] as number
+    }
+    const bytes = this.bytes
+    return (i) => Buffer.from(bytes.buffer, bytes.byteOffset + (starts[i] as number), sizes[i] as number).toString('utf8')
+  }
+
+  uint8(): number {
+    return this.view.getUint8(this.offset++)
+  }
+
+  done(): boolean {
+    return this.offset === this.bytes.length
+  }
+}
+
+/**
+ * The column's distinct cells read as numbers (src/report/counted-column.ts NumberCells): the
+ * engine counts the cells (GROUP BY), sorts each distinct cell into missing, a decimal it parses
+ * itself, or anything else, as the score read does, and sends the decimals' doubles ascending
+ * with their counts and cells, and the other cells with their counts: one row of arrays in
+ * RowBinary. A decimal's cell is read as text in JS only when asked for (an outlier cell): a
+ * column of 100k distinct numbers crosses as 100k doubles, not as 100k strings to parse.
+ */
+export async function numberCellsOf(session: Session, table: string, name: string): Promise<NumberCells> {
+  const result = await session.queryAsync(
+    `SELECT arrayMap(d -> d.1, decimals), arrayMap(d -> d.2, decimals), arrayMap(d -> d.3, decimals), arrayMap(o -> o.1, others), arrayMap(o -> o.2, others)
+     FROM (
+       SELECT arraySort(d -> d.1, groupArrayIf((value, n, cell), code = 1)) AS decimals, groupArrayIf((cell, n), code != 1) AS others
+       FROM (SELECT cell, n, toFloat64OrNull(cell) AS parsed,
+                    ${CELL_CODE} AS code, if(code = 1, assumeNotNull(parsed), 0) AS value
+             FROM (SELECT ifNull(${sqlIdentifier(name)}, '') AS cell, toUInt32(count()) AS n FROM ${table} GROUP BY cell)))
+     SETTINGS precise_float_parsing = 1`,
+    { format: 'RowBinary' },
+  )
+  const reader = new RowBinaryReader(result.bytes())
+  const decimals = new Float64Array(reader.fixed(8))
+  const decimalCounts = new Uint32Array(reader.fixed(4))
+  const decimalCell = reader.strings()
+  const otherCell = reader.strings()
+  const otherCounts = new Uint32Array(reader.fixed(4))
+  if (!reader.done() || decimalCounts.length !== decimals.length) throw new Error(`report engine: the number cells of ${name} came back malformed`)
+  const others = new Map<string, number>()
+  otherCounts.forEach((n, i) => others.set(otherCell(i), n))
+  return { decimals, decimalCounts, decimalCell, others }
 }
 
 /** The column's cells typed as `type`, in row order; `distinct`: its distinct cells, '' for none. */
@@ -89,14 +180,11 @@ export async function typedRows(
     return out
   }
   // A decimal by csv-cells' rule that the engine parses: its double comes from the engine.
-  const params = { m: [...MISSING_TOKENS], p: DECIMAL.source }
-  const code = (parsed: string) => `multiIf(has({m:Array(String)}, cell), toUInt8(0), match(cell, {p:String}) AND isNotNull(${parsed}), toUInt8(1), toUInt8(2))`
   // Code per row: 0 missing, 1 the engine's double, 2 anything else (its cell read below).
-  const result = await session.queryBindAsync(
+  const result = await session.queryAsync(
     `SELECT groupArray(code), groupArray(value), ${ROWS_IN_LOAD_ORDER}
-     FROM (SELECT __row, ${cell} AS cell, toFloat64OrNull(cell) AS parsed, ${code('parsed')} AS code, if(code = 1, assumeNotNull(parsed), 0) AS value FROM ${table})
+     FROM (SELECT __row, ${cell} AS cell, toFloat64OrNull(cell) AS parsed, toUInt8(${CELL_CODE}) AS code, if(code = 1, assumeNotNull(parsed), 0) AS value FROM ${table})
      ${IN_ROW_ORDER}`,
-    params,
     { format: 'RowBinary' },
   )
   const [codeBuffer, valueBuffer] = rowBinaryArrays(result.bytes(), [1, 8], rowCount)
@@ -116,7 +204,7 @@ export async function typedRows(
   if (others === 0) return out
   // The rest (infinities, type violations: usually few) as text, typed here.
   const [rows, cells] = (
-    await session.queryBindAsync(`SELECT __row, ${cell} AS cell FROM ${table} WHERE ${code('toFloat64OrNull(cell)')} = 2 ${IN_ROW_ORDER}`, params, { format: 'JSONCompactColumns' })
+    await session.queryAsync(`SELECT __row, cell FROM (SELECT __row, ${cell} AS cell, toFloat64OrNull(cell) AS parsed FROM ${table}) WHERE ${CELL_CODE} = 2 ${IN_ROW_ORDER}`, { format: 'JSONCompactColumns' })
   ).json<[number[], string[]]>()
   if (rows.length !== others) throw new Error(`report engine: ${rows.length} cells of ${name} read back, ${others} expected`)
   rows.forEach((row, k) => {

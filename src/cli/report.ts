@@ -90,6 +90,7 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
     cells: (name) => t.cells(name),
     typed: (name, type) => t.typed(name, type),
     counts: (name) => t.counts(name),
+    numberCells: (name) => t.numberCells(name),
     outliers: (profile, threshold) => t.outliers(profile, threshold),
     ...(t.pause ? { pause: () => (t.pause as () => Promise<void>)() } : {}),
     ...(t.release ? { release: () => (t.release as () => Promise<void>)() } : {}),

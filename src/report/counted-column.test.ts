@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { featureProfile, type ReferenceProfile } from '../metrics/profile/index.js'
 import { qualityAccumulator } from '../metrics/quality/index.js'
 import { categoryValues, finiteSortedValues } from './column-values.js'
-import { cellCounts } from './csv-report.js'
-import { countedCategories, countedColumn, countedFiniteSorted, countedLength, expandCounted } from './counted-column.js'
+import { cellCounts, isIdLike } from './csv-report.js'
+import { parseCell } from './csv-cells.js'
+import { cellCountsOf, countedCategories, countedColumn, countedFiniteSorted, countedLength, countedNumbers, expandCounted, isIdLikeNumbers, numberCells } from './counted-column.js'
 import { columnDrift } from './feature-drift.js'
 import { foldColumn, foldRows, type Table } from './table.js'
 
@@ -57,6 +58,22 @@ describe('counted columns: every reader gives what it gives on the expanded colu
     const t = countedColumn(cellCounts(refCells), 'text')
     expect(featureProfile(t.values, 'categorical', {}, t.counts)).toEqual(featureProfile(expandCounted(t), 'categorical'))
     expect(() => featureProfile([1], 'numerical', {}, [0.5])).toThrow(RangeError)
+  })
+
+  it('cells read as numbers (NumberCells): the same counted column, id-like verdict and counts as the cells', () => {
+    for (const column of [refCells, curCells, ['x', 'y', 'z'], ['1', '1.0', 'a1', 'NA'], ['-0', '0', '-0.0', '+0', '1e400', 'inf', '']]) {
+      const counts = cellCounts(column)
+      const read = numberCells(counts)
+      expect(countedNumbers(read)).toEqual(countedColumn(counts, 'number'))
+      expect(isIdLikeNumbers(read)).toBe(isIdLike(column, column.map((c) => parseCell(c, 'number'))))
+      expect(new Map([...cellCountsOf(read)].sort())).toEqual(new Map([...counts].sort()))
+      expect(Array.from(read.decimals)).toEqual([...read.decimals].sort((a, b) => a - b))
+    }
+    // Decimals from an engine, -0 after +0 (a sort that calls them equal): merged as a Float64Array sort orders them.
+    const zeros = { decimals: new Float64Array([-1, 0, -0, 0, 2]), decimalCounts: new Uint32Array([1, 2, 3, 4, 5]), decimalCell: (i: number) => ['-1', '0', '-0', '0.0', '2'][i] as string, others: new Map([['NA', 1]]) }
+    const merged = countedNumbers(zeros)
+    expect(merged.values.map((v) => (Object.is(v, -0) ? '-0' : v))).toEqual([-1, '-0', 0, 2, null])
+    expect(merged.counts).toEqual([1, 3, 6, 5, 1])
   })
 
   it('the quality checks folded over the counts', () => {

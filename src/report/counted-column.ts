@@ -11,7 +11,7 @@
  * in the same order, so the same sums in the same order, the same numbers to the bit.
  */
 import type { FeatureValue } from '../metrics/profile/index.js'
-import { type CellType, parseCell } from './csv-cells.js'
+import { type CellType, DECIMAL, MISSING_TOKENS, parseCell } from './csv-cells.js'
 
 export interface CountedColumn {
   /** Distinct values in the canonical order. */
@@ -33,12 +33,40 @@ function float64Order(x: number, y: number): number {
   return xNegativeZero === Object.is(y, -0) ? 0 : xNegativeZero ? -1 : 1
 }
 
-/** The counted column of cell counts ('' for a missing cell), each distinct cell typed once (parseCell). */
-export function countedColumn(cells: ReadonlyMap<string, number>, type: CellType): CountedColumn {
-  // The numbers one per distinct cell, merged by value after a sort (1 and 1.0 are one value;
-  // -0 apart from +0): a sort of indices instead of a Map keyed by doubles, which cost ~2 µs a cell.
-  const numbers: number[] = []
-  const numberCounts: number[] = []
+/** Whether xs is in a Float64Array sort's order (non-decreasing, -0 before +0). */
+function inFloat64Order(xs: ArrayLike<number>): boolean {
+  for (let i = 1; i < xs.length; i++) if (float64Order(xs[i - 1] as number, xs[i] as number) > 0) return false
+  return true
+}
+
+/**
+ * The counted column of typed parts: numbers with their counts (any order; equal ones merged),
+ * text values with their counts, and the missing count.
+ */
+function countedOf(numbers: ArrayLike<number>, numberCounts: ArrayLike<number>, textCounts: ReadonlyMap<string, number>, missing: number): CountedColumn {
+  const values: FeatureValue[] = []
+  const counts: number[] = []
+  const add = (v: FeatureValue, n: number) => {
+    values.push(v)
+    counts.push(n)
+  }
+  // Merged by value after a sort (1 and 1.0 are one value; -0 apart from +0): a sort of
+  // indices instead of a Map keyed by doubles, which cost ~2 µs a cell; none when they come sorted.
+  const order = Array.from({ length: numbers.length }, (_, i) => i)
+  if (!inFloat64Order(numbers)) order.sort((a, b) => float64Order(numbers[a] as number, numbers[b] as number))
+  for (const i of order) {
+    const v = numbers[i] as number
+    const n = numberCounts[i] as number
+    if (values.length > 0 && Object.is(values[values.length - 1], v)) counts[counts.length - 1] = (counts[counts.length - 1] as number) + n
+    else add(v, n)
+  }
+  for (const t of [...textCounts.keys()].sort()) add(t, textCounts.get(t) as number)
+  if (missing > 0) add(null, missing)
+  return { values, counts }
+}
+
+/** Text values and the missing count of cells typed one by one (parseCell); numbers are pushed to `numbers`. */
+function typedCells(cells: Iterable<readonly [string, number]>, type: CellType, numbers: number[], numberCounts: number[]) {
   let missing = 0
   const textCounts = new Map<string, number>()
   for (const [cell, n] of cells) {
@@ -50,22 +78,87 @@ export function countedColumn(cells: ReadonlyMap<string, number>, type: CellType
     } else if (typeof v === 'string') textCounts.set(v, (textCounts.get(v) ?? 0) + n)
     else missing += n
   }
-  const values: FeatureValue[] = []
-  const counts: number[] = []
-  const add = (v: FeatureValue, n: number) => {
-    values.push(v)
-    counts.push(n)
+  return { textCounts, missing }
+}
+
+/** The counted column of cell counts ('' for a missing cell), each distinct cell typed once (parseCell). */
+export function countedColumn(cells: ReadonlyMap<string, number>, type: CellType): CountedColumn {
+  const numbers: number[] = []
+  const numberCounts: number[] = []
+  const { textCounts, missing } = typedCells(cells, type, numbers, numberCounts)
+  return countedOf(numbers, numberCounts, textCounts, missing)
+}
+
+/**
+ * A column's distinct cells read as numbers, as the engine hands them over without a million
+ * cells — nor a hundred thousand distinct ones — crossing as text: the decimal cells (csv-cells'
+ * DECIMAL, parsed as Number() parses them) as their values in ascending order with their counts,
+ * their text read only where it is needed (decimalCell); every other cell (missing, a type
+ * violation, an infinity, a decimal the engine could not parse) as text with its count.
+ */
+export interface NumberCells {
+  /** The decimal cells' values, ascending (equal values from different cells, "1" and "1.0", side by side). */
+  readonly decimals: Float64Array
+  /** decimalCounts[i]: how often the cell of decimals[i] occurs. */
+  readonly decimalCounts: Uint32Array
+  /** The text of the cell of decimals[i]. */
+  decimalCell(i: number): string
+  /** Every other distinct cell with its count ('' for a missing cell). */
+  readonly others: ReadonlyMap<string, number>
+}
+
+/** NumberCells of cell counts in memory (the in-memory source, and the reference for the engine's). */
+export function numberCells(counts: ReadonlyMap<string, number>): NumberCells {
+  const cells: string[] = []
+  const values: number[] = []
+  const others = new Map<string, number>()
+  for (const [cell, n] of counts) {
+    if (n === 0) continue
+    if (!MISSING_TOKENS.has(cell) && DECIMAL.test(cell)) {
+      cells.push(cell)
+      values.push(Number(cell))
+    } else others.set(cell, n)
   }
-  const order = Array.from(numbers.keys()).sort((a, b) => float64Order(numbers[a] as number, numbers[b] as number))
-  for (const i of order) {
-    const v = numbers[i] as number
-    const n = numberCounts[i] as number
-    if (values.length > 0 && Object.is(values[values.length - 1], v)) counts[counts.length - 1] = (counts[counts.length - 1] as number) + n
-    else add(v, n)
+  const order = Array.from(values.keys()).sort((a, b) => float64Order(values[a] as number, values[b] as number))
+  return {
+    decimals: Float64Array.from(order, (i) => values[i] as number),
+    decimalCounts: Uint32Array.from(order, (i) => counts.get(cells[i] as string) as number),
+    decimalCell: (i) => cells[order[i] as number] as string,
+    others,
   }
-  for (const t of [...textCounts.keys()].sort()) add(t, textCounts.get(t) as number)
-  if (missing > 0) add(null, missing)
-  return { values, counts }
+}
+
+/** The cell counts the NumberCells were read from (every decimal cell read as text). */
+export function cellCountsOf(c: NumberCells): Map<string, number> {
+  const counts = new Map<string, number>()
+  c.decimalCounts.forEach((n, i) => counts.set(c.decimalCell(i), n))
+  for (const [cell, n] of c.others) counts.set(cell, n)
+  return counts
+}
+
+/** countedColumn(counts, 'number') of the same cells. */
+export function countedNumbers(c: NumberCells): CountedColumn {
+  const numbers: number[] = []
+  const numberCounts: number[] = []
+  const { textCounts, missing } = typedCells(c.others, 'number', numbers, numberCounts)
+  if (numbers.length === 0) return countedOf(c.decimals, c.decimalCounts, textCounts, missing)
+  // Infinities and decimals the engine left as text join the decimals (and are sorted with them).
+  return countedOf([...c.decimals, ...numbers], [...c.decimalCounts, ...numberCounts], textCounts, missing)
+}
+
+/** An id-like column (csv-report.ts isIdLike): some text, at least two cells, each non-missing cell once. */
+export function isIdLikeNumbers(c: NumberCells): boolean {
+  let text = false
+  let distinct = c.decimals.length
+  for (const n of c.decimalCounts) if (n > 1) return false
+  for (const [cell, n] of c.others) {
+    const v = parseCell(cell, 'number')
+    if (v === null || v === undefined) continue
+    if (n > 1) return false
+    if (typeof v === 'string') text = true
+    distinct++
+  }
+  return text && distinct >= 2
 }
 
 /** The column with each value repeated by its count (the canonical order). */

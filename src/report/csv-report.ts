@@ -6,7 +6,8 @@
  * records in memory.
  *
  * What crosses from the source, so that a million rows never exist as strings in JS:
- * - a feature column as its value counts (distinct cell → count, a GROUP BY in the engine):
+ * - a feature column as its value counts (distinct cell → count, a GROUP BY in the engine; a
+ *   numerical one read as numbers, NumberCells, its decimals as the engine's doubles in order):
  *   each distinct cell is typed once (parseCell) and the column is the multiset of its values
  *   in one canonical order (./counted-column.ts), which is all a per-feature statistic reads —
  *   drift, the reference profile and the per-feature quality checks do not depend on the row
@@ -24,7 +25,7 @@ import { type CellType, type CsvRecord, parseCell } from './csv-cells.js'
 import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
 import type { ProfileFeatures, Table } from './table.js'
-import { type CountedColumn, countedColumn, expandCounted } from './counted-column.js'
+import { type CountedColumn, countedColumn, countedNumbers, expandCounted, isIdLikeNumbers, type NumberCells, numberCells } from './counted-column.js'
 import type { ReportJson } from './types.js'
 
 export interface CsvTable {
@@ -48,6 +49,8 @@ export interface CellSource {
   typed(name: string, type: CellType): Promise<FeatureValue[]>
   /** How often each cell occurs in the column; a missing cell (and a column the file lacks) under ''. */
   counts(name: string): Promise<ReadonlyMap<string, number>>
+  /** The same counts read as numbers (numberCells(counts(name)) gives the same). */
+  numberCells(name: string): Promise<NumberCells>
   /** The outlier summary of the rows against the profile (its features typed by its kinds), as outlierSummary sums it. */
   outliers(profile: ProfileFeatures, threshold: number): Promise<OutlierSummary>
   /**
@@ -78,6 +81,7 @@ export function csvCells(t: CsvTable): CellSource {
     cells: async (name) => cells(name),
     typed: async (name, type) => cells(name).map((c) => parseCell(c, type)),
     counts: async (name) => cellCounts(cells(name)),
+    numberCells: async (name) => numberCells(cellCounts(cells(name))),
     outliers: async (profile, threshold) =>
       outlierSummary(
         rowOutlierCounts(profile, t.records.length, (n) =>
@@ -122,16 +126,7 @@ class ExpandingColumns extends Map<string, readonly FeatureValue[]> {
 
 /** isIdLike over value counts: some text, at least two cells, each non-missing cell once. */
 export function isIdLikeCounts(counts: ReadonlyMap<string, number>): boolean {
-  let text = false
-  let distinct = 0
-  for (const [cell, n] of counts) {
-    const v = parseCell(cell, 'number')
-    if (v === null || v === undefined) continue
-    if (n > 1) return false
-    if (typeof v === 'string') text = true
-    distinct++
-  }
-  return text && distinct >= 2
+  return isIdLikeNumbers(numberCells(counts))
 }
 
 /**
@@ -207,27 +202,30 @@ export async function reportFromCells(
   const plainType = (n: string): CellType => (n === resolved.targets.score ? 'number' : 'text')
   const referenceRows = rowReads(reference, plainRows, plainType)
   const currentRows = rowReads(current, plainRows, plainType)
-  const referenceReads = resolved.features.map((f) => (rowOrder.has(f) ? { cells: early(reference.cells(f)) } : { counts: early(reference.counts(f)) }))
-  // The current file's value counts of a feature, asked for once the feature is known to stay.
-  const currentCounts = new Map<string, Promise<ReadonlyMap<string, number>>>()
-  const askCurrent = (f: string) => {
-    if (!rowOrder.has(f) && current.columns.includes(f) && !currentCounts.has(f)) currentCounts.set(f, early(current.counts(f)))
+  // The reference's feature columns read as numbers: their kinds, and the table of a numerical one.
+  const referenceReads = resolved.features.map((f) => (rowOrder.has(f) ? { cells: early(reference.cells(f)) } : { numbers: early(reference.numberCells(f)) }))
+  const typeOf = (kind: ColumnKind): CellType => (kind === 'numerical' ? 'number' : 'text')
+  // The current file's counted column of a feature, asked for once the feature is known to stay
+  // (and its kind known): a numerical one read as numbers, a categorical one as text.
+  const currentColumns = new Map<string, Promise<CountedColumn>>()
+  const askCurrent = (f: string, type: CellType) => {
+    if (rowOrder.has(f) || !current.columns.includes(f) || currentColumns.has(f)) return
+    currentColumns.set(f, early(type === 'number' ? current.numberCells(f).then(countedNumbers) : current.counts(f).then((c) => countedColumn(c, 'text'))))
   }
-  // The reference's feature columns typed as numbers, kept for the table of a numerical one.
   const referenceNumbers = new Map<string, CountedColumn>()
   for (const [i, f] of resolved.features.entries()) {
-    const read = referenceReads[i] as { cells?: Promise<readonly (string | undefined)[]>; counts?: Promise<ReadonlyMap<string, number>> }
+    const read = referenceReads[i] as { cells?: Promise<readonly (string | undefined)[]>; numbers?: Promise<NumberCells> }
     const cells = read.cells ? await read.cells : undefined
-    const counts = read.counts ? await read.counts : undefined
+    const numberRead = read.numbers ? await read.numbers : undefined
     progress?.column()
     // The kind depends on the set of values only: the distinct ones are enough.
-    const counted = counts ? countedColumn(counts, 'number') : undefined
+    const counted = numberRead ? countedNumbers(numberRead) : undefined
     if (counted) referenceNumbers.set(f, counted)
     const numbers = cells ? cells.map((c) => parseCell(c, 'number')) : (counted as CountedColumn).values
-    if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers) : isIdLikeCounts(counts as ReadonlyMap<string, number>))) idLike.push(f)
-    else askCurrent(f)
     const kind = config.features?.[f] ?? inferKind(numbers)
     kinds[f] = kind
+    if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers) : isIdLikeNumbers(numberRead as NumberCells))) idLike.push(f)
+    else askCurrent(f, typeOf(kind))
   }
   const dropIds = idLike.length > 0 && idLike.length < resolved.features.length
   const roles: ColumnRoles = dropIds
@@ -235,9 +233,9 @@ export async function reportFromCells(
     : resolved
   const notes = dropIds ? idLike.map((f) => `column "${f}" looks like an id (every reference value distinct): left out of the features (--config features: to keep it)`) : []
   const types: Record<string, CellType> = { [roles.targets.score]: 'number' }
-  for (const f of roles.features) types[f] = kinds[f] === 'numerical' ? 'number' : 'text'
+  for (const f of roles.features) types[f] = typeOf(kinds[f] as ColumnKind)
   const needed = [...new Set([...roles.features, ...Object.values(roles.targets), ...roles.protected])]
-  for (const f of roles.features) askCurrent(f)
+  for (const f of roles.features) askCurrent(f, types[f] as CellType)
   const featureRows = roles.features.filter((f) => rowOrder.has(f))
   const featureType = (n: string) => types[n] ?? 'text'
   referenceRows.push(...rowReads(reference, featureRows, featureType))
@@ -247,8 +245,7 @@ export async function reportFromCells(
     source: CellSource,
     read: readonly string[],
     rows: readonly RowRead[],
-    counts: (name: string) => Promise<ReadonlyMap<string, number>>,
-    typed = new Map<string, CountedColumn>(),
+    column: (name: string, type: CellType) => Promise<CountedColumn>,
   ) => {
     const counted = new Map<string, CountedColumn>()
     const expand = new Map<string, () => FeatureValue[]>()
@@ -259,7 +256,7 @@ export async function reportFromCells(
     for (const n of needed.filter((c) => source.columns.includes(c) && !rowOrder.has(c))) {
       const type = types[n] ?? 'text'
       previous = previous.then(async () => {
-        const c = (type === 'number' ? typed.get(n) : undefined) ?? countedColumn(await counts(n), type)
+        const c = await column(n, type)
         counted.set(n, c)
         expand.set(n, () => expandCounted(c))
         if (!read.includes(n)) progress?.column()
@@ -281,11 +278,18 @@ export async function reportFromCells(
     if (rowCount === 0) throw noRows(source === reference ? 'reference' : 'current')
     return { table: { rowCount, columns, counted } satisfies Table, ready, columnReady }
   }
-  const ref = await table(reference, resolved.features, referenceRows, (n) => reference.counts(n), referenceNumbers)
+  const ref = await table(reference, resolved.features, referenceRows, async (n, type) =>
+    type === 'number' ? (referenceNumbers.get(n) ?? countedNumbers(await reference.numberCells(n))) : countedColumn(await reference.counts(n), type),
+  )
   // The reference's counted columns are all in before its feature profiles are computed.
   await Promise.all(ref.columnReady.values())
   // The current file's table is built while buildReport profiles the reference.
-  const cur = early(table(current, [], currentRows, (n) => currentCounts.get(n) ?? current.counts(n)))
+  const cur = early(
+    table(current, [], currentRows, (n, type) => {
+      askCurrent(n, type)
+      return currentColumns.get(n) as Promise<CountedColumn>
+    }),
+  )
   const rowsReady = early(Promise.all([ref.ready, cur.then((c) => c.ready)]).then(() => {}))
   // A feature read in row order (a protected attribute that is also a feature) is needed by the feature statistics.
   if (featureRows.length > 0) await rowsReady

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { buildProfile, type Row } from '../metrics/profile/index.js'
 import { outlierAccumulator } from '../metrics/quality/index.js'
 import { parseCell } from './csv-cells.js'
-import { OUTLIER_CODE, outlierCellCodes, outlierSummary, rowOutlierCounts } from './outlier-counts.js'
+import { cellCounts } from './csv-report.js'
+import { numberCells } from './counted-column.js'
+import { OUTLIER_CODE, outlierCellCodes, outlierNumberCellCodes, outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 
 // 200 reference rows: x spread over 0..199, c mostly "a"/"b" with one rare "r".
 const reference: Row[] = Array.from({ length: 200 }, (_, i) => ({ x: i, c: i === 0 ? 'r' : i % 2 === 0 ? 'a' : 'b' }))
@@ -35,6 +37,17 @@ describe('outlier counts', () => {
     expect(Array.from(counts.extreme)).toEqual(x.map((v, i) => Number(v === 2) + Number(c[i] === 2)))
     // Only the exceptions are listed: missing, violations, tails, unusual categories.
     expect(outlierCellCodes(profile, 'x', ['5', '100']).cells).toEqual([])
+  })
+
+  it('numerical cells read as numbers: the same codes as judging every cell by its text', () => {
+    const xCells = [...cells.x, '1e400', '-1e400', '199.0', '-0', '2e2']
+    const codes = (judged: { cells: string[]; codes: number[] }) => new Map(judged.cells.map((c, i) => [c, judged.codes[i]]))
+    const byText = codes(outlierCellCodes(profile, 'x', new Set(xCells)))
+    expect(codes(outlierNumberCellCodes(profile, 'x', numberCells(cellCounts(xCells))))).toEqual(byText)
+    expect(byText.get('1e400')).toBe(OUTLIER_CODE.extreme)
+    // A categorical feature's cells given as numbers are judged by their text.
+    const cCells = ['1', '2', 'a', 'r', '']
+    expect(codes(outlierNumberCellCodes(profile, 'c', numberCells(cellCounts(cCells))))).toEqual(codes(outlierCellCodes(profile, 'c', cCells)))
   })
 
   it('no scored row: NaN rates and max', () => {

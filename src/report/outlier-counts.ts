@@ -14,6 +14,7 @@
 import type { FeatureValue, ReferenceProfile, Row } from '../metrics/profile/index.js'
 import { featureCheck, type OutlierSummary, outlierScorer } from '../metrics/quality/index.js'
 import { parseCell } from './csv-cells.js'
+import type { NumberCells } from './counted-column.js'
 
 export interface OutlierCounts {
   /** Per row (in file order): features evaluated. */
@@ -87,6 +88,13 @@ export function outlierSummary({ evaluated, extreme }: OutlierCounts, threshold:
 /** A cell's part in the outlier score of its feature: not evaluated, evaluated, or extreme. */
 export const OUTLIER_CODE = { notEvaluated: 0, evaluated: 1, extreme: 2 } as const
 
+export interface OutlierCellCodes {
+  readonly cells: string[]
+  readonly codes: number[]
+}
+
+const codeOf = (extreme: boolean | null): number => (extreme === null ? OUTLIER_CODE.notEvaluated : extreme ? OUTLIER_CODE.extreme : OUTLIER_CODE.evaluated)
+
 /**
  * The cells of one feature whose code is not `evaluated` (missing values, type violations,
  * values in the reference's tails, unusual categories), each with its code: the engine maps
@@ -95,7 +103,7 @@ export const OUTLIER_CODE = { notEvaluated: 0, evaluated: 1, extreme: 2 } as con
  * (featureCheck, what outlierScorer applies per feature), so the engine
  * compares no numbers of its own.
  */
-export function outlierCellCodes(profile: Pick<ReferenceProfile, 'features'>, name: string, cells: Iterable<string>): { cells: string[]; codes: number[] } {
+export function outlierCellCodes(profile: Pick<ReferenceProfile, 'features'>, name: string, cells: Iterable<string>): OutlierCellCodes {
   const feature = profile.features[name]
   const out = { cells: [] as string[], codes: [] as number[] }
   if (feature === undefined) return out
@@ -103,12 +111,31 @@ export function outlierCellCodes(profile: Pick<ReferenceProfile, 'features'>, na
   const check = featureCheck(feature)
   const type = feature.kind === 'numerical' ? 'number' : 'text'
   for (const cell of cells) {
-    const extreme = check(parseCell(cell, type))
-    const code = extreme === null ? OUTLIER_CODE.notEvaluated : extreme ? OUTLIER_CODE.extreme : OUTLIER_CODE.evaluated
+    const code = codeOf(check(parseCell(cell, type)))
     if (code !== OUTLIER_CODE.evaluated) {
       out.cells.push(cell)
       out.codes.push(code)
     }
   }
+  return out
+}
+
+/**
+ * outlierCellCodes of a numerical feature's cells given as NumberCells: a decimal cell is
+ * judged by its value (what parseCell gives it), so only the text of the cells whose code is
+ * not `evaluated` is read; the other cells by their text, as outlierCellCodes judges them.
+ */
+export function outlierNumberCellCodes(profile: Pick<ReferenceProfile, 'features'>, name: string, cells: NumberCells): OutlierCellCodes {
+  const feature = profile.features[name]
+  if (feature?.kind !== 'numerical') return outlierCellCodes(profile, name, [...cells.others.keys(), ...Array.from(cells.decimals, (_, i) => cells.decimalCell(i))])
+  const check = featureCheck(feature)
+  const out = outlierCellCodes(profile, name, cells.others.keys())
+  cells.decimals.forEach((value, i) => {
+    const code = codeOf(check(value))
+    if (code !== OUTLIER_CODE.evaluated) {
+      out.cells.push(cells.decimalCell(i))
+      out.codes.push(code)
+    }
+  })
   return out
 }
