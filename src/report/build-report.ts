@@ -11,7 +11,7 @@
 import { own } from '../metrics/own.js'
 import { DriftwatchError } from '../errors.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
-import { type ColumnKind, performanceProfile, readTargets, type ReferenceProfile, resolveTask, type TargetColumns } from '../metrics/profile/index.js'
+import { type ColumnKind, performanceProfile, readTargets, type ReferenceProfile, resolveTask } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import type { ReportConfig } from './config.js'
 import { fairnessSection } from './fairness-section.js'
@@ -61,20 +61,14 @@ export interface OutlierSummaries {
   readonly current: OutlierSummary
 }
 
-function concatColumns(a: TargetColumns, b: TargetColumns): TargetColumns {
-  const join = (k: keyof TargetColumns) => (a[k] || b[k] ? { [k]: [...(a[k] ?? []), ...(b[k] ?? [])] } : {})
-  return { ...join('label'), ...join('prediction') }
-}
-
 const tableOutliers = (profile: ProfileFeatures, t: Table) => rowOutlierCounts(profile, t.rowCount, (n) => t.columns.get(n))
 
 /**
  * The steps run in this order so that a source reading beside the report (the engine) has
  * work while JavaScript computes: the reference's feature profiles first, then the outlier
  * summaries are asked for (the engine counts them while the feature drift is computed), then
- * the outlier summaries are awaited (a source may free its data once they are in), then the
- * row-ordered columns for performance and fairness. Each step is pure and reads only its own
- * inputs, so the order does not change a number.
+ * the row-ordered columns are awaited for performance and fairness, and the outlier summaries
+ * last. Each step is pure and reads only its own inputs, so the order does not change a number.
  */
 export async function buildReport({ reference, current: currentTable, roles, kinds, config, notes: inputNotes = [], outliers, rowsReady, featureReady, pause = async () => {} }: ReportInput): Promise<ReportJson> {
   const unknown = Object.keys(config.thresholds).filter((f) => !roles.features.includes(f))
@@ -85,7 +79,7 @@ export async function buildReport({ reference, current: currentTable, roles, kin
   const threshold = config.outlierThreshold
   const profileFeatures: ProfileFeatures = { features: await featureProfiles(reference, roles.features, kinds, pause) }
   const pending = outliers ? outliers(profileFeatures, threshold) : undefined
-  // The summaries are awaited after the drift; a failure before that must not go unhandled meanwhile.
+  // The summaries are awaited last; a failure before that must not go unhandled meanwhile.
   if (pending instanceof Promise) pending.catch(() => {})
   const current = await currentTable
   await pause()
@@ -113,18 +107,19 @@ export async function buildReport({ reference, current: currentTable, roles, kin
   })
   const p = dataset.result.params
 
-  // The outlier summaries are in before the row-ordered sections start: the source frees what
-  // it holds for them (the engine's tables) before the performance section's arrays are built.
-  const sourceSummaries = await pending
-  await pause()
+  // The row-ordered sections in steps with a pause between them: the source's reads that end
+  // meanwhile (the outlier summaries) are taken in, and it frees what it held for them (the
+  // engine drops its tables) while the performance section computes.
   await rowsReady
   const refColumns = tableTargets(reference, roles.targets)
   const curColumns = tableTargets(current, roles.targets)
-  const spec = resolveTask(concatColumns(refColumns, curColumns), config)
+  const spec = resolveTask([refColumns, curColumns], config)
   const refTargets = readTargets(refColumns, spec)
   const curTargets = readTargets(curColumns, spec)
+  await pause()
   const refPerformance = performanceProfile(refTargets)
   const profile = tableProfile(reference, profileFeatures.features, spec, refPerformance)
+  await pause()
   const performance = performanceSection(
     {
       reference: { table: reference, targets: refTargets, performance: refPerformance },
@@ -134,8 +129,9 @@ export async function buildReport({ reference, current: currentTable, roles, kin
     },
     notes,
   )
+  await pause()
   const fairness = fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes)
-  const summaries = sourceSummaries ?? {
+  const summaries = (await pending) ?? {
     reference: outlierSummary(tableOutliers(profileFeatures, reference), threshold),
     current: outlierSummary(tableOutliers(profileFeatures, current), threshold),
   }

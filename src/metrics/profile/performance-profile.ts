@@ -89,19 +89,22 @@ function classificationOf(cm: ConfusionMatrix, average: 'binary' | 'macro'): Cla
 function binaryClassification(targets: Targets): ClassificationProfile | undefined {
   const { yTrue, yPred } = binaryOutcomes(targets)
   if (yTrue === undefined || yPred === undefined) return undefined
-  const t: number[] = []
-  const p: number[] = []
-  yTrue.forEach((y, i) => {
+  // Both classes are always listed, so the matrix is 2×2 even for a one-class sample: rows
+  // true 0 / 1, columns predicted 0 / 1, counted directly (confusionMatrix's layout for [0, 1]).
+  const matrix = [
+    [0, 0],
+    [0, 0],
+  ]
+  let n = 0
+  for (let i = 0; i < yTrue.length; i++) {
+    const y = yTrue[i]
     const q = yPred[i]
-    if (y !== null && q !== null && q !== undefined) {
-      t.push(y)
-      p.push(q)
-    }
-  })
-  // Both classes are always listed, so the matrix is 2×2 even for a one-class sample.
-  const cm = confusionMatrix([0, 1, ...t], [0, 1, ...p])
-  const matrix = cm.matrix.map((row, i) => row.map((c, j) => c - (i === j ? 1 : 0)))
-  return classificationOf({ labels: cm.labels, matrix, n: t.length, excluded: 0 }, 'binary')
+    if (y === null || y === undefined || q === null || q === undefined) continue
+    const row = matrix[y] as number[]
+    row[q] = (row[q] as number) + 1
+    n++
+  }
+  return classificationOf({ labels: [0, 1], matrix, n, excluded: 0 }, 'binary')
 }
 
 function multiclassClassification(targets: Targets): ClassificationProfile | undefined {

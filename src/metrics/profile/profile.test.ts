@@ -87,6 +87,9 @@ describe('targets', () => {
 
   it('more than two classes is multiclass, unless the task is given', () => {
     expect(resolveTask({ label: ['a', 'b'], prediction: ['c'] })).toEqual({ task: 'multiclass', positiveClass: null })
+    // Two sets of columns (a reference and a current file) read as one.
+    expect(resolveTask([{ label: ['a'] }, { label: ['b'], prediction: ['c'] }])).toEqual({ task: 'multiclass', positiveClass: null })
+    expect(resolveTask([{ label: ['yes'] }, { prediction: [true] }])).toEqual(resolveTask({ label: ['yes', true] }))
     expect(resolveTask({ label: ['a', 'b', 'c'] }, { task: 'binary', positiveClass: 'a' }).task).toBe('binary')
   })
 

@@ -46,16 +46,21 @@ export interface Targets extends TaskSpec {
 }
 
 function classText(v: FeatureValue): string | null {
+  // A string is its own class (readCategory's reading), without a reading object per row.
+  if (typeof v === 'string') return v
   const r = readCategory(v)
   return r.kind === 'value' ? r.value : null
 }
 
-export function resolveTask(columns: TargetColumns, options: TargetOptions = {}): TaskSpec {
+/** The task and positive class of one set of columns, or of several read as one (a reference and a current file). */
+export function resolveTask(columns: TargetColumns | readonly TargetColumns[], options: TargetOptions = {}): TaskSpec {
   const classes = new Set<string>()
-  for (const column of [columns.label ?? [], columns.prediction ?? []]) {
-    for (const v of column) {
-      const c = classText(v)
-      if (c !== null) classes.add(c)
+  for (const c of Array.isArray(columns) ? (columns as readonly TargetColumns[]) : [columns as TargetColumns]) {
+    for (const column of [c.label ?? [], c.prediction ?? []]) {
+      for (const v of column) {
+        const text = classText(v)
+        if (text !== null) classes.add(text)
+      }
     }
   }
   const task = options.task ?? (classes.size > 2 ? 'multiclass' : 'binary')
@@ -80,8 +85,19 @@ export interface BinaryOutcomes {
   readonly yPred?: readonly (0 | 1 | null)[]
 }
 
+// Computed once per Targets (performance, ranking and fairness each read them): Targets are not mutated.
+const outcomes = new WeakMap<Targets, BinaryOutcomes>()
+
 /** Labels and predictions of a binary task as 0/1 (predictions derived from scores if need be). */
 export function binaryOutcomes(targets: Targets): BinaryOutcomes {
+  const known = outcomes.get(targets)
+  if (known) return known
+  const computed = outcomesOf(targets)
+  outcomes.set(targets, computed)
+  return computed
+}
+
+function outcomesOf(targets: Targets): BinaryOutcomes {
   const positive = targets.positiveClass
   if (targets.task !== 'binary' || positive === null) return {}
   const indicator = (c: string | null): 0 | 1 | null => (c === null ? null : c === positive ? 1 : 0)
