@@ -8,9 +8,8 @@
  */
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
 import { type DifferenceResult } from '../metrics/comparison/index.js'
-import { tieGroups } from '../metrics/performance/index.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
-import { binaryOutcomes, type PerformanceProfile, performanceProfile, type Targets } from '../metrics/profile/index.js'
+import { type PerformanceProfile, performanceProfile, rankGroups, type Targets } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import { columnDrift } from './feature-drift.js'
 import { columnOf, hasColumn, type Table } from './table.js'
@@ -47,39 +46,6 @@ function differenceJson(d: DifferenceResult): DifferenceJson {
   }
 }
 
-/**
- * DeLong's tie groups of the pairs with a label and a score in [0, 1]: rankGroups' groups
- * (positives: label 1, negatives: label 0), with the scores written once into two typed arrays
- * instead of four million-element copies (the pairs, then each side).
- */
-function exactGroups(t: Targets) {
-  const { yTrue } = binaryOutcomes(t)
-  const scores = t.scores
-  if (yTrue === undefined || scores === undefined) return undefined
-  const kept = (i: number): number | undefined => {
-    const score = scores[i]
-    return yTrue[i] !== null && typeof score === 'number' && score >= 0 && score <= 1 ? score : undefined
-  }
-  let m = 0
-  let n = 0
-  for (let i = 0; i < yTrue.length; i++) {
-    if (kept(i) === undefined) continue
-    if (yTrue[i] === 1) m++
-    else if (yTrue[i] === 0) n++
-  }
-  const positives = new Float64Array(m)
-  const negatives = new Float64Array(n)
-  m = 0
-  n = 0
-  for (let i = 0; i < yTrue.length; i++) {
-    const score = kept(i)
-    if (score === undefined) continue
-    if (yTrue[i] === 1) positives[m++] = score
-    else if (yTrue[i] === 0) negatives[n++] = score
-  }
-  return tieGroups(positives, negatives)
-}
-
 function targetDrift(kind: 'numerical' | 'categorical', reference: Table, current: Table, name: string): FeatureDriftJson {
   const d = columnDrift(name, kind, columnOf(reference, name), columnOf(current, name))
   const [verdict] = datasetDriftShare([{ feature: name, result: d.selected, threshold: d.threshold }], { correction: 'none' }).features
@@ -92,8 +58,8 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
   const has = (t: Table, name: string) => t.rowCount > 0 && hasColumn(t, name)
   const both = (name: string) => has(reference.table, name) && has(current.table, name)
   const degradation = performanceDegradation(
-    { performance: ref, rankGroups: exactGroups(reference.targets) },
-    { performance: cur, rankGroups: exactGroups(current.targets) },
+    { performance: ref, rankGroups: rankGroups(reference.targets) },
+    { performance: cur, rankGroups: rankGroups(current.targets) },
     { confidence },
   )
   if (!has(current.table, roles.targets.label)) notes.push(`the current file has no "${roles.targets.label}" column: no current performance, degradation or fairness`)

@@ -15,6 +15,7 @@ export {
   type PerformanceProfile,
   performanceProfile,
   type ProbabilisticProfile,
+  rankGroups,
 } from './performance-profile.js'
 export {
   buildProfile,

@@ -21,9 +21,11 @@ import {
   confusionMatrix,
   type ConfusionMatrix,
   probabilisticAccumulator,
-  rankingMetrics,
+  rankingFromGroups,
+  type RankGroup,
   scoreHistogramAccumulator,
   type ScoreHistogramState,
+  tieGroups,
 } from '../performance/index.js'
 import { jsonNumber } from './numerical-profile.js'
 import { binaryOutcomes, type Targets, type Task } from './targets.js'
@@ -122,6 +124,48 @@ function multiclassClassification(targets: Targets): ClassificationProfile | und
   return classificationOf(confusionMatrix(t, p), 'macro')
 }
 
+// Computed once per Targets (ROC AUC / AP here, DeLong's test in the batch report): Targets are not mutated.
+const ranked = new WeakMap<Targets, RankGroup[] | undefined>()
+
+/**
+ * The tie groups (../performance/ranking.ts tieGroups), highest score first, of the pairs with
+ * a label and a score in [0, 1] — the pairs ROC AUC, AP and DeLong's test rank; undefined
+ * without labels or scores.
+ */
+export function rankGroups(targets: Targets): RankGroup[] | undefined {
+  if (ranked.has(targets)) return ranked.get(targets)
+  const { yTrue } = binaryOutcomes(targets)
+  const scores = targets.scores
+  let groups: RankGroup[] | undefined
+  if (yTrue !== undefined && scores !== undefined) {
+    const kept = (i: number): number | undefined => {
+      const score = scores[i]
+      return yTrue[i] !== null && typeof score === 'number' && isProbability(score) ? score : undefined
+    }
+    let m = 0
+    let n = 0
+    for (let i = 0; i < yTrue.length; i++) {
+      if (kept(i) === undefined) continue
+      if (yTrue[i] === 1) m++
+      else if (yTrue[i] === 0) n++
+    }
+    // Written once into two typed arrays, instead of copies of the pairs and then of each side.
+    const positives = new Float64Array(m)
+    const negatives = new Float64Array(n)
+    m = 0
+    n = 0
+    for (let i = 0; i < yTrue.length; i++) {
+      const score = kept(i)
+      if (score === undefined) continue
+      if (yTrue[i] === 1) positives[m++] = score
+      else if (yTrue[i] === 0) negatives[n++] = score
+    }
+    groups = tieGroups(positives, negatives)
+  }
+  ranked.set(targets, groups)
+  return groups
+}
+
 function probabilisticProfile(targets: Targets): ProbabilisticProfile | undefined {
   const { yTrue } = binaryOutcomes(targets)
   const scores = targets.scores
@@ -147,13 +191,13 @@ function probabilisticProfile(targets: Targets): ProbabilisticProfile | undefine
     histogram.update(hState, { yTrue, score: s[i] as number })
   })
   const r = probabilistic.result(pState)
-  // One ranking of the pairs for both (a million scores sorted once, not twice).
-  const ranking = rankingMetrics(y, s)
+  // One ranking of the pairs for both, and for DeLong's test (a million scores sorted once).
+  const ranking = rankingFromGroups(rankGroups(targets) ?? [])
   return {
     n: y.length,
     excluded,
-    rocAuc: jsonNumber(ranking.rocAuc.score),
-    averagePrecision: jsonNumber(ranking.averagePrecision.score),
+    rocAuc: jsonNumber(ranking.rocAuc),
+    averagePrecision: jsonNumber(ranking.averagePrecision),
     logLoss: jsonNumber(r.logLoss.score),
     brierScore: jsonNumber(r.brierScore.score),
     expectedCalibrationError: jsonNumber(r.expectedCalibrationError.score),
