@@ -2,25 +2,19 @@
  * The outlier summary of a file in the report engine's table (src/cli/report-files.ts): each
  * feature's distinct cells are judged in JS (outlierCellCodes, by outlierScorer itself), the
  * engine maps every cell of every row to its code with one hash lookup (transform), adds the
- * codes across the features into the row's evaluated / extreme counts, and sums up the totals
- * (src/report/outlier-counts.ts summaryOfTotals) — only one row of totals crosses back.
- *
- * Same figures to the bit as outlierSummary over per-row counts: score = extreme / evaluated is
- * one IEEE division either way, the count, the comparison with the threshold and the maximum do
- * not depend on the order, and the sum of the scores is added in row order as JS does it
- * (arrayCumSum over the scores in read order, sequential; arrayFold would be too, but is
- * quadratic in chDB 3.4: 15 s for 1M values). One thread reads the table in load order, and
- * the same query checks the row numbers (the order matters for the sum's last bits only).
- * Numbers come back as TSV text, shortest round-trip form, which Number() reads exactly. The query
- * runs on chDB's worker thread (queryBindAsync): the report computes the feature drift meanwhile.
+ * codes across the features into the row's evaluated / extreme counts, and counts the rows by
+ * (evaluated, extreme) — a few groups cross back, summed up as the stream evaluator sums up
+ * its windows (outlierSummaryOfGroups), so the in-memory path (src/report/outlier-counts.ts)
+ * gives the same figures to the bit. Nothing depends on the row order, so the query runs on
+ * every core. It runs on chDB's worker thread (queryBindAsync): the report computes the
+ * feature drift meanwhile.
  */
 import type { Session } from 'chdb'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
-import type { OutlierSummary } from '../metrics/quality/index.js'
+import { type OutlierSummary, outlierSummaryOfGroups } from '../metrics/quality/index.js'
 import type { NumberCells } from '../report/counted-column.js'
-import { outlierCellCodes, outlierNumberCellCodes, outlierSummary, summaryOfTotals } from '../report/outlier-counts.js'
+import { outlierCellCodes, outlierNumberCellCodes, outlierSummary } from '../report/outlier-counts.js'
 import { sqlIdentifier } from '../store/sql-text.js'
-import { ROWS_IN_LOAD_ORDER } from './report-rows.js'
 
 
 export async function engineOutlierSummary(
@@ -32,7 +26,7 @@ export async function engineOutlierSummary(
   cells: { counts(name: string): Promise<ReadonlyMap<string, number>>; numbers(name: string): Promise<NumberCells> },
   threshold: number,
 ): Promise<OutlierSummary> {
-  const params: Record<string, unknown> = { threshold }
+  const params: Record<string, unknown> = {}
   const names = Object.keys(profile.features).filter((name) => columns.includes(name))
   const codes: string[] = []
   for (const [i, name] of names.entries()) {
@@ -47,21 +41,17 @@ export async function engineOutlierSummary(
   }
   if (codes.length === 0) return outlierSummary({ evaluated: new Uint16Array(rowCount), extreme: new Uint16Array(rowCount) }, threshold)
   const sum = (test: string) => codes.map((_, i) => `(o${i} ${test})`).join(' + ')
+  // Counted by (evaluated, extreme) on every core: the sums do not depend on the row order.
   const result = await session.queryBindAsync(
     `WITH ${codes.map((c, i) => `${c} AS o${i}`).join(', ')},
-          toUInt16(${sum('> 0')}) AS evaluated, toUInt16(${sum('= 2')}) AS extreme, extreme / evaluated AS score
-     SELECT count(), countIf(evaluated > 0), countIf(evaluated > 0 AND score >= {threshold:Float64}), maxIf(score, evaluated > 0),
-            arrayCumSum(groupArrayIf(score, evaluated > 0))[-1], ${ROWS_IN_LOAD_ORDER}
-     FROM ${table} SETTINGS max_threads = 1`,
+          toUInt16(${sum('> 0')}) AS evaluated, toUInt16(${sum('= 2')}) AS extreme
+     SELECT evaluated, extreme, count() FROM ${table} GROUP BY evaluated, extreme`,
     params,
-    { format: 'TabSeparated' },
+    { format: 'JSONCompactColumns' },
   )
-  const text = result.text()
-  const [events, scored, outliers, maxScore, scoreSum, ordered] = text.replace(/\n$/, '').split('\t').map(Number)
-  if (ordered !== 1) throw new Error(`outlier counts: rows came back out of order (of ${rowCount})`)
+  const [evaluated, extreme, counts] = result.json<[number[], number[], (number | string)[]]>()
+  const groups = evaluated.map((e, i) => ({ evaluated: e, extreme: extreme[i] as number, count: Number(counts[i]) }))
+  const events = groups.reduce((n, g) => n + g.count, 0)
   if (events !== rowCount) throw new Error(`outlier counts: ${String(events)} rows read, ${rowCount} expected`)
-  return summaryOfTotals(
-    { events, scored: scored as number, outliers: outliers as number, scoreSum: scoreSum as number, maxScore: maxScore as number },
-    threshold,
-  )
+  return outlierSummaryOfGroups(groups, threshold)
 }

@@ -30,7 +30,7 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('repor
 
 
 /** 1 when the query read the rows in the order they were numbered at load, else 0 (an aggregate). */
-export const ROWS_IN_LOAD_ORDER = 'arrayAll((r, i) -> r = i, groupArray(__row), range(count()))'
+const ROWS_IN_LOAD_ORDER = 'arrayAll((r, i) -> r = i, groupArray(__row), range(count()))'
 
 /**
  * Reads RowBinary's arrays of fixed-size elements, one after another, and the row-order flag

@@ -15,7 +15,7 @@
  * mean equals the accumulator's up to float summation order (~1e-16 relative).
  */
 import { own } from '../metrics/own.js'
-import { OUTLIER_THRESHOLD, type OutlierSummary } from '../metrics/quality/index.js'
+import { OUTLIER_THRESHOLD, type OutlierSummary, outlierSummaryOfGroups } from '../metrics/quality/index.js'
 import type { DriftRow } from './drift-rows.js'
 import type { Partial } from './partial-state.js'
 import type { QualityBounds } from './quality-bounds.js'
@@ -31,33 +31,15 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN)
 
 export const outlierKey = (evaluated: number, extreme: number) => `${evaluated}/${extreme}`
 
-/** outlierAccumulator's summary from event counts by (evaluated, extreme). */
+/** outlierAccumulator's summary from event counts by (evaluated, extreme) (outlierSummaryOfGroups). */
 export function outlierSummary(counts: Readonly<Record<string, number>>, threshold = OUTLIER_THRESHOLD): OutlierSummary {
-  const groups = Object.entries(counts)
-    .map(([key, c]) => {
+  return outlierSummaryOfGroups(
+    Object.entries(counts).map(([key, count]) => {
       const [evaluated, extreme] = key.split('/').map(Number) as [number, number]
-      return { evaluated, extreme, c }
-    })
-    .sort((a, b) => a.evaluated - b.evaluated || a.extreme - b.extreme)
-  let events = 0
-  let scored = 0
-  let outliers = 0
-  let scoreSum = 0
-  let maxScore = Number.NaN
-  for (const { evaluated, extreme, c } of groups) {
-    events += c
-    if (evaluated === 0 || c === 0) continue
-    const score = extreme / evaluated
-    scored += c
-    scoreSum += c * score
-    if (score >= threshold) outliers += c
-    maxScore = Number.isNaN(maxScore) ? score : Math.max(maxScore, score)
-  }
-  return {
-    events, scored, unscored: events - scored, outliers, threshold, maxScore,
-    outlierRate: ratio(outliers, scored),
-    meanScore: ratio(scoreSum, scored),
-  }
+      return { evaluated, extreme, count }
+    }),
+    threshold,
+  )
 }
 
 export function qualityRows(cur: Partial, features: readonly DriftRow[], bounds: QualityBounds): QualityRow[] {

@@ -4,6 +4,7 @@
  * src/metrics/profile/values.ts's readNumber / readCategory, whose `value` results they keep.
  * Pure.
  */
+import { isSortedRuns, type SortedRuns } from '../metrics/drift/index.js'
 import type { FeatureValue } from '../metrics/profile/index.js'
 
 /** readCategory's values: text as is, booleans and finite numbers as their text. */
@@ -26,8 +27,13 @@ function isSorted(xs: readonly number[]): boolean {
   return true
 }
 
-/** Number of distinct values in a ∪ b, two samples of finite numbers already sorted ascending: one merge pass. */
-export function distinctCountSorted(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/** The values of a sorted sample, each run's once (a run's repeats add no distinct value). */
+export const valuesOf = (x: ArrayLike<number> | SortedRuns): ArrayLike<number> => (isSortedRuns(x) ? x.values : x)
+
+/** Number of distinct values in a ∪ b, two samples of finite numbers already sorted ascending (or their runs): one merge pass. */
+export function distinctCountSorted(sampleA: ArrayLike<number> | SortedRuns, sampleB: ArrayLike<number> | SortedRuns): number {
+  const a = valuesOf(sampleA)
+  const b = valuesOf(sampleB)
   let i = 0
   let j = 0
   let n = 0

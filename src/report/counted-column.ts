@@ -10,6 +10,7 @@
  * Each reader gives what it would give on the expanded column (expandCounted): the same values
  * in the same order, so the same sums in the same order, the same numbers to the bit.
  */
+import type { SortedRuns } from '../metrics/drift/index.js'
 import type { FeatureValue } from '../metrics/profile/index.js'
 import { type CellType, DECIMAL, MISSING_TOKENS, parseCell } from './csv-cells.js'
 
@@ -195,6 +196,24 @@ export function countedFiniteSorted(c: CountedColumn): Float64Array {
   // Sorted by construction for a countedColumn; any other order is sorted here.
   for (let i = 1; i < out.length; i++) if ((out[i - 1] as number) > (out[i] as number)) return out.sort()
   return out
+}
+
+/**
+ * The finite numbers of a counted column as runs (src/metrics/drift/sample.ts SortedRuns):
+ * countedFiniteSorted's multiset without writing a million values, for the statistics that
+ * walk a sorted sample in order (KS, Wasserstein, the bins).
+ */
+export function countedRuns(c: CountedColumn): SortedRuns {
+  const values: number[] = []
+  const ends: number[] = []
+  let total = 0
+  c.values.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return
+    total += c.counts[i] as number
+    values.push(v)
+    ends.push(total)
+  })
+  return { values: Float64Array.from(values), ends: Float64Array.from(ends) }
 }
 
 /**

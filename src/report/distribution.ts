@@ -11,6 +11,8 @@
  *                in `other`.
  * Pure.
  */
+import type { SortedRuns } from '../metrics/drift/index.js'
+import { valuesOf } from './column-values.js'
 import { compareText } from '../metrics/profile/index.js'
 import type { CategoryDistributionJson, NumericDistributionJson } from './types.js'
 
@@ -46,10 +48,11 @@ export function categoryDistribution(
 }
 
 /** Smallest and largest finite value of two samples (±Infinity when there is none). */
-export function finiteRange(a: ArrayLike<number>, b: ArrayLike<number>): { min: number; max: number } {
+export function finiteRange(a: ArrayLike<number> | SortedRuns, b: ArrayLike<number> | SortedRuns): { min: number; max: number } {
   let min = Number.POSITIVE_INFINITY
   let max = Number.NEGATIVE_INFINITY
-  for (const xs of [a, b]) {
+  // A run's repeats change neither bound.
+  for (const xs of [valuesOf(a), valuesOf(b)]) {
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i] as number
       if (!Number.isFinite(x)) continue

@@ -34,7 +34,9 @@ import {
   linf,
   psi,
   referenceBinEdges,
+  isSortedRuns,
   selectDriftMethod,
+  type SortedRuns,
   sortedSample,
   wasserstein,
   zTest,
@@ -45,7 +47,7 @@ import { DriftwatchError } from '../errors.js'
 import type { ThresholdSetting } from './config.js'
 import { categoryDistribution, finiteRange, numericDistribution } from './distribution.js'
 import { categoryValues, distinctCountSorted, finiteSortedValues } from './column-values.js'
-import { type ColumnInput, countedCategories, countedFiniteSorted, isCounted } from './counted-column.js'
+import { type ColumnInput, countedCategories, countedFiniteSorted, countedRuns, isCounted } from './counted-column.js'
 import { type FeatureDriftJson, num, type TestJson } from './types.js'
 
 export const UNSEEN_LISTED = 20
@@ -88,15 +90,20 @@ function columnCategories(c: ColumnInput): Categories {
   return isCounted(c) ? countedCategories(c) : categoriesOf(categoryValues(c))
 }
 
-/** A sorted sample's values as text categories, counted run by run (as countsOf of their String()). */
-function sortedCategories(sorted: Float64Array): Categories {
+/** A sorted sample's values (or its runs) as text categories (as countsOf of their String()). */
+function sortedCategories(sorted: Float64Array | SortedRuns): Categories {
   const counts = new Map<string, number>()
-  for (const x of sorted) {
-    const k = String(x)
-    counts.set(k, (counts.get(k) ?? 0) + 1)
-  }
-  return { counts, n: sorted.length }
+  const runs = isSortedRuns(sorted)
+  const values = runs ? sorted.values : sorted
+  values.forEach((x, k) => {
+    const key = String(x)
+    const n = runs ? (sorted.ends[k] as number) - (k === 0 ? 0 : (sorted.ends[k - 1] as number)) : 1
+    counts.set(key, (counts.get(key) ?? 0) + n)
+  })
+  return { counts, n: sampleSize(sorted) }
 }
+
+const sampleSize = (s: Float64Array | SortedRuns): number => (isSortedRuns(s) ? (s.ends.length === 0 ? 0 : (s.ends[s.ends.length - 1] as number)) : s.length)
 
 function categoricalStats(reference: Categories, current: Categories): Stats {
   const ref = reference.counts
@@ -137,11 +144,15 @@ const finiteSortedOf = (c: ColumnInput): Float64Array => sortedSample(isCounted(
 
 function numericalStats(reference: ColumnInput, current: ColumnInput): Stats {
   // Sorted once: every statistic below keeps the finite values and sorts them again, which
-  // costs little on sorted input (the values, and so the results, are the same).
+  // costs little on sorted input (the values, and so the results, are the same). The current
+  // sample of a counted column goes as runs (countedRuns): KS, Wasserstein and the bins walk
+  // its distinct values with their counts, the same counts in the same steps as over the
+  // expanded sample; the reference stays expanded (its bin edges and its standard deviation
+  // read it value by value).
   const refSorted = finiteSortedOf(reference)
-  const curSorted = finiteSortedOf(current)
+  const curSorted = isCounted(current) ? countedRuns(current) : finiteSortedOf(current)
   const distinct = distinctCountSorted(refSorted, curSorted)
-  const choice = selectDriftMethod('numerical', { reference: refSorted.length, current: curSorted.length }, distinct)
+  const choice = selectDriftMethod('numerical', { reference: refSorted.length, current: sampleSize(curSorted) }, distinct)
   const edges = referenceBinEdges(refSorted)
   const rc = binCounts(edges, refSorted).counts
   const cc = binCounts(edges, curSorted).counts
@@ -171,7 +182,7 @@ function numericalStats(reference: ColumnInput, current: ColumnInput): Stats {
     Object.assign(results, { chi2, ...(z ? { z } : {}), ...(choice.method === 'jensenshannon' ? { jensenshannon } : {}) })
     json = { ...json, chi2: cat.json.chi2, ...(cat.json.z ? { z: cat.json.z } : {}) }
   }
-  return { results, json, counts: [refSorted.length, curSorted.length], choice }
+  return { results, json, counts: [refSorted.length, sampleSize(curSorted)], choice }
 }
 
 /** `reference` and `current` in row order, or counted (./counted-column.ts): the same result. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { buildProfile, type Row } from '../metrics/profile/index.js'
 import { outlierAccumulator } from '../metrics/quality/index.js'
 import { parseCell } from './csv-cells.js'
+import { outlierKey, outlierSummary as evaluatorSummary } from '../evaluate/quality-rows.js'
 import { cellCounts } from './csv-report.js'
 import { numberCells } from './counted-column.js'
 import { OUTLIER_CODE, outlierCellCodes, outlierNumberCellCodes, outlierSummary, rowOutlierCounts } from './outlier-counts.js'
@@ -18,12 +19,21 @@ const typed = (name: 'x' | 'c') => cells[name].map((v) => parseCell(v, name === 
 describe('outlier counts', () => {
   const counts = rowOutlierCounts(profile, 10, (n) => (n === 'x' || n === 'c' ? typed(n) : undefined))
 
-  it('the summary of per-row counts equals outlierAccumulator over the rows, to the bit', () => {
+  it("the summary of per-row counts: the stream evaluator's to the bit, outlierAccumulator's but for the mean's last bits", () => {
+    const byGroup: Record<string, number> = {}
+    for (let i = 0; i < 10; i++) {
+      const key = outlierKey(counts.evaluated[i] as number, counts.extreme[i] as number)
+      byGroup[key] = (byGroup[key] ?? 0) + 1
+    }
+    const summary = outlierSummary(counts, 0.5)
+    expect(summary).toEqual(evaluatorSummary(byGroup, 0.5))
     const acc = outlierAccumulator(profile, { threshold: 0.5 })
     let state = acc.create()
     for (let i = 0; i < 10; i++) state = acc.update(state, { x: typed('x')[i], c: typed('c')[i] })
-    expect(outlierSummary(counts, 0.5)).toEqual(acc.result(state))
-    expect(outlierSummary(counts, 0.5).outliers).toBeGreaterThan(0)
+    const rows = acc.result(state)
+    expect({ ...summary, meanScore: 0 }).toEqual({ ...rows, meanScore: 0 })
+    expect(summary.meanScore).toBeCloseTo(rows.meanScore, 14)
+    expect(summary.outliers).toBeGreaterThan(0)
   })
 
   it('per-cell codes reproduce the per-row counts (what the engine adds up)', () => {

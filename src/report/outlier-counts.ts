@@ -1,18 +1,18 @@
 /**
  * The report's outlier summary from per-row counts: for each row, how many of its features
  * were evaluated and how many of those were extreme (src/metrics/quality/outlier-score.ts).
- * The counts come from the input source — the engine counts them in SQL over the whole table
- * and adds up the totals itself (src/cli/report-outliers.ts: the same arithmetic, the scores
- * summed in row order by arrayCumSum), the in-memory source with outlierScorer itself
- * (rowOutlierCounts below), summed here in row order — with the arithmetic of outlierAccumulator:
+ * The counts come from the input source — the engine counts the rows by (evaluated, extreme)
+ * in SQL over the whole table (src/cli/report-outliers.ts), the in-memory source with
+ * outlierScorer itself (rowOutlierCounts below), counted here — and are summed up as the stream
+ * evaluator sums up its windows (src/metrics/quality outlierSummaryOfGroups):
  *
- *   score_i = extreme_i / evaluated_i over the rows with evaluated_i > 0 (the scored ones)
- *   outlierRate = #{score_i >= threshold} / scored,  meanScore = Σ score_i / scored,  maxScore
+ *   score = extreme / evaluated for each group with evaluated > 0 (the scored rows)
+ *   outlierRate = #{score >= threshold} / scored,  meanScore = Σ count·score / scored,  maxScore
  *
- * so both sources give the same figures to the bit. Pure.
+ * so both sources, and the stream, give the same figures to the bit. Pure.
  */
 import type { FeatureValue, ReferenceProfile, Row } from '../metrics/profile/index.js'
-import { featureCheck, type OutlierSummary, outlierScorer } from '../metrics/quality/index.js'
+import { featureCheck, type OutlierGroup, type OutlierSummary, outlierScorer, outlierSummaryOfGroups } from '../metrics/quality/index.js'
 import { parseCell } from './csv-cells.js'
 import type { NumberCells } from './counted-column.js'
 
@@ -42,47 +42,17 @@ export function rowOutlierCounts(profile: Pick<ReferenceProfile, 'features'>, ro
   return { evaluated, extreme }
 }
 
-/**
- * The totals over the rows that the summary is made of: rows, scored rows, those with
- * score >= threshold, Σ score over the scored rows added in row order, and the largest score
- * (any value when none is scored).
- */
-export interface OutlierTotals {
-  readonly events: number
-  readonly scored: number
-  readonly outliers: number
-  readonly scoreSum: number
-  readonly maxScore: number
-}
-
-export function summaryOfTotals({ events, scored, outliers, scoreSum, maxScore }: OutlierTotals, threshold: number): OutlierSummary {
-  return {
-    events,
-    scored,
-    unscored: events - scored,
-    outliers,
-    outlierRate: scored === 0 ? Number.NaN : outliers / scored,
-    meanScore: scored === 0 ? Number.NaN : scoreSum / scored,
-    maxScore: scored === 0 ? Number.NaN : maxScore,
-    threshold,
-  }
-}
-
+/** The rows counted by (evaluated, extreme) and summed up as the stream evaluator does (outlierSummaryOfGroups). */
 export function outlierSummary({ evaluated, extreme }: OutlierCounts, threshold: number): OutlierSummary {
-  let scored = 0
-  let outliers = 0
-  let scoreSum = 0
-  let maxScore = Number.NaN
+  const groups = new Map<number, OutlierGroup>()
   for (let i = 0; i < evaluated.length; i++) {
     const e = evaluated[i] as number
-    if (e === 0) continue
-    const s = (extreme[i] as number) / e
-    scored++
-    scoreSum += s
-    if (s >= threshold) outliers++
-    maxScore = Number.isNaN(maxScore) ? s : Math.max(maxScore, s)
+    const k = extreme[i] as number
+    const key = e * 65536 + k
+    const g = groups.get(key)
+    groups.set(key, { evaluated: e, extreme: k, count: (g?.count ?? 0) + 1 })
   }
-  return summaryOfTotals({ events: evaluated.length, scored, outliers, scoreSum, maxScore }, threshold)
+  return outlierSummaryOfGroups(groups.values(), threshold)
 }
 
 /** A cell's part in the outlier score of its feature: not evaluated, evaluated, or extreme. */

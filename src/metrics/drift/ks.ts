@@ -20,16 +20,16 @@
 import type { StatResult } from '../types.js'
 import { exactKsTwoSided, roundHalfEven } from './ks-exact.js'
 import { kstwoSf } from './kstwo.js'
-import { finiteSorted } from './sample.js'
+import { countBefore, finiteWalk, type SampleWalk, type SortedRuns } from './sample.js'
 
 /** scipy's MAX_AUTO_N: 'auto' is exact when both sizes are at most this. */
 export const KS_MAX_EXACT_N = 10000
 
-export function ks(reference: ArrayLike<number>, current: ArrayLike<number>): StatResult {
-  const ref = finiteSorted(reference)
-  const cur = finiteSorted(current)
-  const n1 = ref.sorted.length
-  const n2 = cur.sorted.length
+export function ks(reference: ArrayLike<number> | SortedRuns, current: ArrayLike<number> | SortedRuns): StatResult {
+  const ref = finiteWalk(reference)
+  const cur = finiteWalk(current)
+  const n1 = ref.n
+  const n2 = cur.n
   const base = {
     alternative: 'two-sided',
     nReference: n1,
@@ -40,7 +40,7 @@ export function ks(reference: ArrayLike<number>, current: ArrayLike<number>): St
   if (n1 === 0 || n2 === 0) {
     return { method: 'ks', score: Number.NaN, pValue: Number.NaN, params: { ...base, mode: null } }
   }
-  let d = maxEcdfDistance(ref.sorted, cur.sorted)
+  let d = maxEcdfDistance(ref, cur)
   let mode: 'exact' | 'asymp' = Math.max(n1, n2) <= KS_MAX_EXACT_N ? 'exact' : 'asymp'
   let pValue = Number.NaN
   if (mode === 'exact') {
@@ -61,7 +61,10 @@ export function ks(reference: ArrayLike<number>, current: ArrayLike<number>): St
  * max over all observed x of |F_ref(x) − F_cur(x)|, each CDF as count(<= x)/size in double
  * precision, exactly as scipy evaluates it (searchsorted side='right' / size).
  */
-function maxEcdfDistance(a: Float64Array, b: Float64Array): number {
+/** max |F_a − F_b| over the pooled values, walking both samples run by run (i, j: runs passed). */
+function maxEcdfDistance(wa: SampleWalk, wb: SampleWalk): number {
+  const a = wa.values
+  const b = wb.values
   let i = 0
   let j = 0
   let d = 0
@@ -69,7 +72,7 @@ function maxEcdfDistance(a: Float64Array, b: Float64Array): number {
     const x = Math.min(i < a.length ? (a[i] as number) : Infinity, j < b.length ? (b[j] as number) : Infinity)
     while (i < a.length && (a[i] as number) <= x) i++
     while (j < b.length && (b[j] as number) <= x) j++
-    const diff = Math.abs(i / a.length - j / b.length)
+    const diff = Math.abs(countBefore(wa, i) / wa.n - countBefore(wb, j) / wb.n)
     if (diff > d) d = diff
   }
   return d

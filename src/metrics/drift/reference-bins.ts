@@ -13,7 +13,7 @@
  *
  * NaN and ±Infinity are excluded and counted, never binned (./sample.ts).
  */
-import { countAtMost, finiteSorted } from './sample.js'
+import { countAtMost, finiteSorted, isSortedRuns, type SortedRuns } from './sample.js'
 
 export const REFERENCE_QUANTILES: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 
@@ -41,10 +41,19 @@ export function referenceBinEdges(reference: ArrayLike<number>): number[] {
   return edges
 }
 
-export function binCounts(edges: readonly number[], values: ArrayLike<number>): BinCounts {
+export function binCounts(edges: readonly number[], values: ArrayLike<number> | SortedRuns): BinCounts {
   checkEdges(edges)
   const sortedEdges = Float64Array.from(edges)
   const counts = new Array<number>(edges.length + 1).fill(0)
+  if (isSortedRuns(values)) {
+    // Runs ascend: each run's bin by walking up the edges, its count added at once.
+    let bin = 0
+    values.values.forEach((x, k) => {
+      while (bin < sortedEdges.length && (sortedEdges[bin] as number) <= x) bin++
+      counts[bin]! += (values.ends[k] as number) - (k === 0 ? 0 : (values.ends[k - 1] as number))
+    })
+    return { counts, nonFinite: 0 }
+  }
   let nonFinite = 0
   // The bin of x, found by walking up from the previous value's bin while the values ascend
   // (the report passes sorted samples: one pass instead of a binary search per value), by

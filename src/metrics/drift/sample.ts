@@ -54,6 +54,51 @@ function isFiniteAscending(values: ArrayLike<number>): boolean {
   return true
 }
 
+/**
+ * A finite ascending sample as runs of equal values: values[k] occurs ends[k] − ends[k − 1]
+ * times (ends[−1] = 0). The same multiset as the expanded array, in a fraction of its size
+ * when values repeat (a counted column: a million rows, 50k distinct values). Adjacent runs
+ * may hold -0 and +0, equal under the comparisons below as in the expanded array.
+ */
+export interface SortedRuns {
+  readonly values: Float64Array
+  readonly ends: Float64Array
+}
+
+export const isSortedRuns = (x: ArrayLike<number> | SortedRuns): x is SortedRuns => !(x instanceof Float64Array) && 'ends' in x
+
+/**
+ * A finite ascending sample walked value by value: its runs, or an expanded sorted array
+ * (ends null: each element a run of one). The statistics that merge two samples in order
+ * (KS, Wasserstein, the bins) read both alike, so a sample given as runs gives the very same
+ * counts, in the same steps, as its expanded array.
+ */
+export interface SampleWalk {
+  readonly values: Float64Array
+  readonly ends: Float64Array | null
+  /** Number of finite values. */
+  readonly n: number
+  /** NaN and ±Infinity left out. */
+  readonly excluded: number
+}
+
+export function finiteWalk(values: ArrayLike<number> | SortedRuns): SampleWalk {
+  if (isSortedRuns(values)) return { values: values.values, ends: values.ends, n: values.ends.length === 0 ? 0 : (values.ends[values.ends.length - 1] as number), excluded: 0 }
+  const { sorted, excluded } = finiteSorted(values)
+  return { values: sorted, ends: null, n: sorted.length, excluded }
+}
+
+/** How many values the walk's first k runs hold. */
+export const countBefore = (w: SampleWalk, k: number): number => (k === 0 ? 0 : w.ends === null ? k : (w.ends[k - 1] as number))
+
+/** The expanded sorted array of a walk (each value repeated as often as it occurs). */
+export function expandWalk(w: SampleWalk): Float64Array {
+  if (w.ends === null) return w.values
+  const out = new Float64Array(w.n)
+  for (let k = 0; k < w.values.length; k++) out.fill(w.values[k] as number, countBefore(w, k), w.ends[k] as number)
+  return out
+}
+
 /** Number of elements of `sorted` that are <= x (numpy's searchsorted side='right'). */
 export function countAtMost(sorted: Float64Array, x: number): number {
   let lo = 0

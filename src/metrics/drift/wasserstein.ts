@@ -17,14 +17,15 @@
  */
 import { meanAndStd } from '../stable-moments.js'
 import type { StatResult } from '../types.js'
-import { type FiniteSample, finiteSorted } from './sample.js'
+import { countBefore, expandWalk, finiteWalk, type SampleWalk, type SortedRuns } from './sample.js'
 
 export const WASSERSTEIN_MIN_SCALE = 0.001
 
-export function wasserstein(reference: ArrayLike<number>, current: ArrayLike<number>): StatResult {
-  const ref = finiteSorted(reference)
-  const raw = distance(ref, finiteSorted(current))
-  const scale = ref.sorted.length === 0 ? Number.NaN : Math.max(meanAndStd(ref.sorted).std, WASSERSTEIN_MIN_SCALE)
+export function wasserstein(reference: ArrayLike<number> | SortedRuns, current: ArrayLike<number> | SortedRuns): StatResult {
+  const ref = finiteWalk(reference)
+  const raw = distance(ref, finiteWalk(current))
+  // The scale is the reference's standard deviation over its values one by one (runs expanded).
+  const scale = ref.n === 0 ? Number.NaN : Math.max(meanAndStd(expandWalk(ref)).std, WASSERSTEIN_MIN_SCALE)
   return {
     method: 'wasserstein',
     score: raw.score / scale,
@@ -32,24 +33,29 @@ export function wasserstein(reference: ArrayLike<number>, current: ArrayLike<num
   }
 }
 
-export function wassersteinDistance(reference: ArrayLike<number>, current: ArrayLike<number>): StatResult {
-  const raw = distance(finiteSorted(reference), finiteSorted(current))
+export function wassersteinDistance(reference: ArrayLike<number> | SortedRuns, current: ArrayLike<number> | SortedRuns): StatResult {
+  const raw = distance(finiteWalk(reference), finiteWalk(current))
   return { method: 'wasserstein_distance', score: raw.score, params: { ...raw.params, normed: false } }
 }
 
-function distance(ref: FiniteSample, cur: FiniteSample): { score: number; params: Record<string, number> } {
+function distance(ref: SampleWalk, cur: SampleWalk): { score: number; params: Record<string, number> } {
   const params = {
-    nReference: ref.sorted.length,
-    nCurrent: cur.sorted.length,
+    nReference: ref.n,
+    nCurrent: cur.n,
     excludedReference: ref.excluded,
     excludedCurrent: cur.excluded,
   }
-  const empty = ref.sorted.length === 0 || cur.sorted.length === 0
-  return { score: empty ? Number.NaN : cdfL1(ref.sorted, cur.sorted), params }
+  const empty = ref.n === 0 || cur.n === 0
+  return { score: empty ? Number.NaN : cdfL1(ref, cur), params }
 }
 
-/** Σ |F_u − F_v|·Δx over consecutive pooled values (a merge walk instead of searchsorted). */
-function cdfL1(u: Float64Array, v: Float64Array): number {
+/**
+ * Σ |F_u − F_v|·Δx over consecutive pooled values (a merge walk instead of searchsorted), run
+ * by run: the same terms, in the same order, as over the expanded samples.
+ */
+function cdfL1(wu: SampleWalk, wv: SampleWalk): number {
+  const u = wu.values
+  const v = wv.values
   let i = 0
   let j = 0
   let total = 0
@@ -59,7 +65,7 @@ function cdfL1(u: Float64Array, v: Float64Array): number {
     while (j < v.length && (v[j] as number) <= x) j++
     if (i === u.length && j === v.length) break
     const next = Math.min(i < u.length ? (u[i] as number) : Infinity, j < v.length ? (v[j] as number) : Infinity)
-    total += Math.abs(i / u.length - j / v.length) * (next - x)
+    total += Math.abs(countBefore(wu, i) / wu.n - countBefore(wv, j) / wv.n) * (next - x)
     x = next
   }
   return total

@@ -80,3 +80,37 @@ export function outlierAccumulator(
     }),
   }
 }
+
+/** How many events had `evaluated` features evaluated and `extreme` of them extreme. */
+export interface OutlierGroup {
+  readonly evaluated: number
+  readonly extreme: number
+  readonly count: number
+}
+
+/**
+ * The summary of events counted by (evaluated, extreme) — what the stream evaluator reads back
+ * from its windows and the batch report's engine counts in SQL. Each group's score is
+ * extreme / evaluated; the mean adds count × score over the groups in ascending (evaluated,
+ * extreme) order, so it does not depend on the order of the events (the accumulator's
+ * per-event sum can differ from it in the last bits).
+ */
+export function outlierSummaryOfGroups(groups: Iterable<OutlierGroup>, threshold = OUTLIER_THRESHOLD): OutlierSummary {
+  const sorted = [...groups].sort((a, b) => a.evaluated - b.evaluated || a.extreme - b.extreme)
+  let events = 0
+  let scored = 0
+  let outliers = 0
+  let scoreSum = 0
+  let maxScore = Number.NaN
+  for (const { evaluated, extreme, count } of sorted) {
+    events += count
+    if (evaluated === 0 || count === 0) continue
+    const score = extreme / evaluated
+    scored += count
+    scoreSum += count * score
+    if (score >= threshold) outliers += count
+    maxScore = Number.isNaN(maxScore) ? score : Math.max(maxScore, score)
+  }
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN)
+  return { events, scored, unscored: events - scored, outliers, threshold, maxScore, outlierRate: ratio(outliers, scored), meanScore: ratio(scoreSum, scored) }
+}
