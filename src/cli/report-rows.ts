@@ -33,29 +33,6 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('repor
 const ROWS_IN_LOAD_ORDER = 'arrayAll((r, i) -> r = i, groupArray(__row), range(count()))'
 
 /**
- * Reads RowBinary's arrays of fixed-size elements, one after another, and the row-order flag
- * (a UInt8) after them: each array is copied into a buffer of its own (aligned for a typed array).
- */
-function rowBinaryArrays(bytes: Uint8Array, widths: readonly number[], rowCount: number): ArrayBuffer[] {
-  let offset = 0
-  const arrays = widths.map((width) => {
-    let length = 0
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[offset++] as number
-      length += (b & 0x7f) * 2 ** shift
-      if (b < 0x80) break
-    }
-    if (length !== rowCount) throw new Error(`report engine: ${length} rows read, ${rowCount} loaded`)
-    const buffer = new ArrayBuffer(length * width)
-    new Uint8Array(buffer).set(bytes.subarray(offset, offset + length * width))
-    offset += length * width
-    return buffer
-  })
-  if (offset !== bytes.length - 1 || bytes[offset] !== 1) throw new Error(`report engine: rows came back out of order (of ${rowCount})`)
-  return arrays
-}
-
-/**
  * A cell's code by csv-cells' rules for a number column, given `cell` and `parsed`, the engine's
  * toFloat64OrNull(cell): 0 missing (MISSING_TOKENS), 1 a decimal (DECIMAL) the engine parsed,
  * 2 anything else. The rules are constants written into the query, not parameters: chDB starts
@@ -112,6 +89,21 @@ class RowBinaryReader {
   done(): boolean {
     return this.offset === this.bytes.length
   }
+}
+
+/**
+ * Reads RowBinary's arrays of fixed-size elements, one after another, and the row-order flag
+ * (a UInt8) after them: each array is copied into a buffer of its own (aligned for a typed array).
+ */
+function rowBinaryArrays(bytes: Uint8Array, widths: readonly number[], rowCount: number): ArrayBuffer[] {
+  const reader = new RowBinaryReader(bytes)
+  const arrays = widths.map((width) => {
+    const buffer = reader.fixed(width)
+    if (buffer.byteLength !== rowCount * width) throw new Error(`report engine: ${buffer.byteLength / width} rows read, ${rowCount} loaded`)
+    return buffer
+  })
+  if (reader.uint8() !== 1 || !reader.done()) throw new Error(`report engine: rows came back out of order (of ${rowCount})`)
+  return arrays
 }
 
 /**
