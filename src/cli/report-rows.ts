@@ -15,8 +15,8 @@
  * RowBinary, each array a LEB128 length and its little-endian elements, copied into typed
  * arrays (this machine order: little-endian, checked below). One thread reads the table in
  * load order (IN_ROW_ORDER), and the same query checks the order of the row numbers it read,
- * so a change in the engine fails loudly instead of pairing wrong rows. The query runs on
- * chDB's worker thread (queryBindAsync), so JavaScript computes meanwhile.
+ * so a change in the engine fails loudly instead of pairing wrong rows. The queries run on
+ * chDB's worker thread (queryAsync, queryBindAsync), so JavaScript computes meanwhile.
  */
 import type { Session } from 'chdb'
 import type { FeatureValue } from '../metrics/profile/index.js'
@@ -132,8 +132,9 @@ export async function numberCellsOf(session: Session, table: string, name: strin
   const otherCell = reader.strings()
   const otherCounts = new Uint32Array(reader.fixed(4))
   if (!reader.done() || decimalCounts.length !== decimals.length) throw new Error(`report engine: the number cells of ${name} came back malformed`)
+  // Added, not set: two cells that are not UTF-8 read back as the same text (U+FFFD).
   const others = new Map<string, number>()
-  otherCounts.forEach((n, i) => others.set(otherCell(i), n))
+  otherCounts.forEach((n, i) => others.set(otherCell(i), (others.get(otherCell(i)) ?? 0) + n))
   return { decimals, decimalCounts, decimalCell, others }
 }
 
