@@ -35,6 +35,8 @@ import {
   psi,
   referenceBinEdges,
   isSortedRuns,
+  runLength,
+  runsSize,
   selectDriftMethod,
   type SortedRuns,
   sortedSample,
@@ -97,13 +99,13 @@ function sortedCategories(sorted: Float64Array | SortedRuns): Categories {
   const values = runs ? sorted.values : sorted
   values.forEach((x, k) => {
     const key = String(x)
-    const n = runs ? (sorted.ends[k] as number) - (k === 0 ? 0 : (sorted.ends[k - 1] as number)) : 1
+    const n = runs ? runLength(sorted, k) : 1
     counts.set(key, (counts.get(key) ?? 0) + n)
   })
   return { counts, n: sampleSize(sorted) }
 }
 
-const sampleSize = (s: Float64Array | SortedRuns): number => (isSortedRuns(s) ? (s.ends.length === 0 ? 0 : (s.ends[s.ends.length - 1] as number)) : s.length)
+const sampleSize = (s: Float64Array | SortedRuns): number => (isSortedRuns(s) ? runsSize(s) : s.length)
 
 function categoricalStats(reference: Categories, current: Categories): Stats {
   const ref = reference.counts

@@ -13,7 +13,7 @@
  *
  * NaN and ±Infinity are excluded and counted, never binned (./sample.ts).
  */
-import { countAtMost, finiteSorted, isSortedRuns, type SortedRuns } from './sample.js'
+import { countAtMost, finiteSorted, isSortedRuns, runLength, type SortedRuns } from './sample.js'
 
 export const REFERENCE_QUANTILES: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 
@@ -50,7 +50,7 @@ export function binCounts(edges: readonly number[], values: ArrayLike<number> | 
     let bin = 0
     values.values.forEach((x, k) => {
       while (bin < sortedEdges.length && (sortedEdges[bin] as number) <= x) bin++
-      counts[bin]! += (values.ends[k] as number) - (k === 0 ? 0 : (values.ends[k - 1] as number))
+      counts[bin]! += runLength(values, k)
     })
     return { counts, nonFinite: 0 }
   }

@@ -67,6 +67,12 @@ export interface SortedRuns {
 
 export const isSortedRuns = (x: ArrayLike<number> | SortedRuns): x is SortedRuns => !(x instanceof Float64Array) && 'ends' in x
 
+/** How many values the runs hold. */
+export const runsSize = (r: SortedRuns): number => (r.ends.length === 0 ? 0 : (r.ends[r.ends.length - 1] as number))
+
+/** How often run k's value occurs. */
+export const runLength = (r: SortedRuns, k: number): number => (r.ends[k] as number) - (k === 0 ? 0 : (r.ends[k - 1] as number))
+
 /**
  * A finite ascending sample walked value by value: its runs, or an expanded sorted array
  * (ends null: each element a run of one). The statistics that merge two samples in order
@@ -83,7 +89,7 @@ export interface SampleWalk {
 }
 
 export function finiteWalk(values: ArrayLike<number> | SortedRuns): SampleWalk {
-  if (isSortedRuns(values)) return { values: values.values, ends: values.ends, n: values.ends.length === 0 ? 0 : (values.ends[values.ends.length - 1] as number), excluded: 0 }
+  if (isSortedRuns(values)) return { values: values.values, ends: values.ends, n: runsSize(values), excluded: 0 }
   const { sorted, excluded } = finiteSorted(values)
   return { values: sorted, ends: null, n: sorted.length, excluded }
 }
