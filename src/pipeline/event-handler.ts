@@ -16,7 +16,7 @@ import type { Store } from '../store/clickhouse.js'
 import { insertBinaryRows } from '../store/insert.js'
 import { RowBuffer } from '../store/row-buffer.js'
 import type { RowLayout } from '../store/rows.js'
-import { storedOffsets, type TableWithOffsets } from '../store/offsets.js'
+import { storedOffsets, type StoredOffsets, type TableWithOffsets } from '../store/offsets.js'
 import { isolateRefused, MAX_REFUSAL_INSERTS, type Refusal, type RefusedRange } from '../store/refusals.js'
 import type { DeadLetterSink, DeadLetterWrite } from './dead-letter-sink.js'
 import { ReplayGuard } from './replay-guard.js'
@@ -198,19 +198,8 @@ async function storeRows<K>(
 }
 
 /** The source offsets of a batch that have a row in its table, and in dead_letters. */
-interface StoredOffsets {
-  readonly rows: ReadonlySet<string>
-  readonly dead: ReadonlySet<string>
-}
-
-async function storedOfBatch(store: Store, table: EventHandlerDeps<unknown, unknown>['table'], batch: SourceBatch): Promise<StoredOffsets> {
-  const first = batch.records[0]!.offset
-  const last = batch.records.at(-1)!.offset
-  const [rows, dead] = await Promise.all([
-    storedOffsets(store, table, batch.topic, batch.partition, first, last),
-    storedOffsets(store, 'dead_letters', batch.topic, batch.partition, first, last),
-  ])
-  return { rows, dead }
+function storedOfBatch(store: Store, table: EventHandlerDeps<unknown, unknown>['table'], batch: SourceBatch): Promise<StoredOffsets> {
+  return storedOffsets(store, table, batch.topic, batch.partition, batch.records[0]!.offset, batch.records.at(-1)!.offset)
 }
 
 /**

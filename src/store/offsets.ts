@@ -44,26 +44,34 @@ export async function reserveOffsets(store: Store, topic: string, nextOffset: bi
 /** The tables whose rows carry their record's source offset (source_topic, source_partition, source_offset). */
 export type TableWithOffsets = (typeof TABLES_WITH_OFFSETS)[number]
 
+/** The offsets of a range that have a row in an event table, and those that have a dead letter, as decimal strings. */
+export interface StoredOffsets {
+  readonly rows: ReadonlySet<string>
+  readonly dead: ReadonlySet<string>
+}
+
 /**
  * The offsets between `first` and `last` (inclusive) of one topic-partition that have a row in
- * `table`, as decimal strings. Reads every part, merged or not (no FINAL): a row stored under any
- * version counts.
+ * `table`, and those that have one in dead_letters: one query for both, since a replayed batch
+ * asks both questions together (src/pipeline/event-handler.ts). Reads every part, merged or not
+ * (no FINAL): a row stored under any version counts.
  */
-export async function storedOffsets(store: Store, table: TableWithOffsets, topic: string, partition: number, first: string, last: string): Promise<Set<string>> {
+export async function storedOffsets(store: Store, table: Exclude<TableWithOffsets, 'dead_letters'>, topic: string, partition: number, first: string, last: string): Promise<StoredOffsets> {
+  const range = (t: TableWithOffsets, dead: 0 | 1) =>
+    `SELECT DISTINCT ${dead} AS dead, toString(source_offset) AS o FROM {db}.${t}
+      WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32} AND source_offset BETWEEN {first:UInt64} AND {last:UInt64}`
   try {
     const rows = await (
       await store.client.query({
-        query: withDatabase(
-          `SELECT DISTINCT toString(source_offset) AS o FROM {db}.${table}
-            WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32} AND source_offset BETWEEN {first:UInt64} AND {last:UInt64}`,
-          store.database,
-        ),
+        query: withDatabase(`${range(table, 0)} UNION ALL ${range('dead_letters', 1)}`, store.database),
         query_params: { topic, partition, first, last },
         format: 'JSONCompactEachRow',
       })
-    ).json<[string]>()
-    return new Set(rows.map(([o]) => o))
+    ).json<[number, string]>()
+    const stored = { rows: new Set<string>(), dead: new Set<string>() }
+    for (const [dead, o] of rows) (dead ? stored.dead : stored.rows).add(o)
+    return stored
   } catch (cause) {
-    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `reading the stored offsets of ${topic}/${partition} in ${table} failed: ${(cause as Error).message}`, { cause, retriable: true, table })
+    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `reading the stored offsets of ${topic}/${partition} in ${table} and dead_letters failed: ${(cause as Error).message}`, { cause, retriable: true, table })
   }
 }
