@@ -7,6 +7,8 @@ import { PredictionReader } from '../../src/ingest/prediction-reader.js'
 import { avroType } from '../../src/ingest/schemas.js'
 import { RowBuffer } from '../../src/store/row-buffer.js'
 import { syntheticPrediction } from './join-memory.js'
+import { createRequire } from 'node:module'
+import { decodeRecord, kafkajsRecordDecoder, type BatchContext, type KafkajsDecoder } from '../../src/kafka/record-decoder.js'
 
 /** Results flow in here so the engine cannot drop the measured work as dead code. */
 export let blackhole = 0
@@ -52,7 +54,36 @@ export function microBenchmarks(): MicroResult[] {
     time('KS asymptotic, 20k vs 20k (per value)', 40_000, () => void (blackhole += ks(reference.slice(0, 20_000), current.slice(0, 20_000)).score), 3),
     time('KS exact, 2k vs 2k (per value)', 4_000, () => void (blackhole += ks(reference.slice(0, 2000), current.slice(0, 2000)).score), 3),
     readPredictions(),
+    ...decodeRecords(),
   ]
+}
+
+/**
+ * The records of a fetched batch, 20,000 bench predictions, decoded as kafkajs' fetch does (each
+ * record's bytes sliced out, then decoded), with kafkajs' own record decoder and with driftwatch's
+ * (src/kafka/record-decoder.ts); the records are kept, as a batch keeps them. Per record.
+ */
+function decodeRecords(): MicroResult[] {
+  const require = createRequire(import.meta.url)
+  const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => KafkajsDecoder
+  const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (r: object) => { buffer: Buffer }
+  const type = avroType('prediction')
+  const n = 20_000
+  const t0 = Date.UTC(2026, 0, 1)
+  const records = Buffer.concat(
+    Array.from({ length: n }, (_, i) => {
+      const value = type.toBuffer(syntheticPrediction(i, t0))
+      return encodeRecord({ offsetDelta: i, timestampDelta: i * 3, key: Buffer.from(`p-${i}`), value: Buffer.concat([Buffer.alloc(5), value]), headers: {} }).buffer
+    }),
+  )
+  const context: BatchContext = { firstOffset: '1200000', firstTimestamp: String(t0), maxTimestamp: String(t0 + 3 * n), magicByte: 2, isControlBatch: false, timestampType: 0 }
+  const run = (decode: typeof decodeRecord) => () => {
+    const d = new Decoder(records)
+    const out = new Array<unknown>(n)
+    for (let i = 0; i < n; i++) out[i] = decode(new Decoder(d.readVarIntBytes()!), context)
+    blackhole += out.length
+  }
+  return [time('kafkajs record decode, 20k records (per record): kafkajs 2.2.4', n, run(kafkajsRecordDecoder())), time('the same, driftwatch record decoder', n, run(decodeRecord))]
 }
 
 /** The bench's predictions (16 numeric, 4 categorical features) read from Avro into their lines, per event. */

@@ -1,7 +1,8 @@
-/** kafkajs client with its logs routed into ours. */
+/** kafkajs client with its logs routed into ours, and its records decoded by ./record-decoder.ts. */
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs'
 import type { KafkaSecurity } from '../config/secrets.js'
 import type { Logger } from '../observability/logger.js'
+import { installRecordDecoder, KAFKAJS_VERSION } from './record-decoder.js'
 
 export interface KafkaSettings {
   readonly brokers: readonly string[]
@@ -11,6 +12,7 @@ export interface KafkaSettings {
 
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   const log = logger.child({ component: 'kafkajs' })
+  if (!installRecordDecoder()) log.debug({ expected: KAFKAJS_VERSION }, 'kafkajs decodes records with its own decoder: not the version the lean decoder mirrors, or loaded already')
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
