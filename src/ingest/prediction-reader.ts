@@ -167,15 +167,42 @@ function integerLike(src: Buffer, start: number, end: number): boolean {
 }
 
 /**
+ * The hashes of a map's names so far, to spot a name given twice. Reused from map to map: an
+ * array emptied with `length = 0` gives up its storage, and refilling it allocated again for
+ * every map of every event.
+ */
+class NameHashes {
+  private hashes = new Int32Array(32)
+  private count = 0
+
+  clear(): void {
+    this.count = 0
+  }
+
+  /** Adds `hash`; false when it was there already. */
+  add(hash: number): boolean {
+    const { hashes, count } = this
+    for (let i = 0; i < count; i++) if (hashes[i] === hash) return false
+    if (count === hashes.length) {
+      this.hashes = new Int32Array(count * 2)
+      this.hashes.set(hashes)
+    }
+    this.hashes[count] = hash
+    this.count = count + 1
+    return true
+  }
+}
+
+/**
  * One reader per consumer of the topic. Its scratch entries are reused from record to record:
  * `read` runs start to end without yielding, so batches of several partitions handled at once
  * never share them mid-record.
  */
 export class PredictionReader {
   private readonly entries = new FeatureEntries()
-  private readonly hashes: number[] = []
+  private readonly hashes = new NameHashes()
   private readonly segments = new CountedEntries(1024)
-  private readonly segmentHashes: number[] = []
+  private readonly segmentHashes = new NameHashes()
 
   constructor(private readonly privacy: Privacy) {}
 
@@ -252,7 +279,7 @@ export class PredictionReader {
     const { hashes } = this
     this.entries.reset()
     const { num, cat, missing } = this.entries
-    hashes.length = 0
+    hashes.clear()
     const pii = this.privacy.piiFeatures(modelId)
     const stored = pii.size > 0 ? storedFeatureValue(this.privacy, modelId) : null
     const src = input.buf
@@ -309,9 +336,7 @@ export class PredictionReader {
    * names of this map so far) is not plain.
    */
   private name(out: CountedEntries, src: Buffer, start: number, end: number, seen = this.hashes): void {
-    const hash = nameInto(out, src, start, end)
-    if (seen.includes(hash)) throw NOT_PLAIN
-    seen.push(hash)
+    if (!seen.add(nameInto(out, src, start, end))) throw NOT_PLAIN
     out.count++
   }
 
@@ -334,7 +359,7 @@ export class PredictionReader {
     const section = this.segments
     const hashes = this.segmentHashes
     section.reset()
-    hashes.length = 0
+    hashes.clear()
     const src = input.buf
     for (let n = input.block(); n !== 0; n = input.block()) {
       for (; n > 0; n--) {
