@@ -26,6 +26,7 @@ import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
 import { startApp } from '../../src/app.js'
 import { loadRuntimeConfig } from '../../src/config/env.js'
+import { installRecordDecoder } from '../../src/kafka/record-decoder.js'
 import { createLogger } from '../../src/observability/logger.js'
 import { queryRows } from '../../src/store/query.js'
 import { evaluateHistoryBenchmark, type EvaluateHistoryResult } from './evaluate-history.js'
@@ -74,6 +75,9 @@ async function throughput(brokers: string, registry: string) {
   const topics = [`${id}.predictions`, `${id}.ground-truth`]
 
   log('raw kafkajs consume')
+  // The raw consumer decodes records as driftwatch's client does (src/kafka/client.ts): kafkajs
+  // loads its record decoder once, at the first fetch, so whichever is in place then serves both.
+  if (!installRecordDecoder()) throw new Error('the record decoder of src/kafka/record-decoder.ts could not be installed')
   const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING })
   const raw = kafka.consumer({ groupId: `${id}-raw` })
   await raw.connect()
