@@ -22,19 +22,25 @@ export interface IdClaim {
  * stored before this rule may hold several, and any of them is accepted).
  */
 export function idConflicts(events: readonly IdClaim[], known: (id: string) => readonly string[]): (DriftwatchError | null)[] {
-  const claimed = new Map<string, readonly string[]>()
+  // Ids claimed by an earlier event of this batch, with the model that claimed them.
+  const claimed = new Map<string, string>()
   return events.map((e) => {
-    const models = claimed.get(e.prediction_id) ?? known(e.prediction_id)
+    const mine = claimed.get(e.prediction_id)
+    if (mine !== undefined) return mine === e.model_id ? null : conflict(e, mine)
+    const models = known(e.prediction_id)
     if (models.length === 0) {
-      claimed.set(e.prediction_id, [e.model_id])
+      claimed.set(e.prediction_id, e.model_id)
       return null
     }
-    if (models.includes(e.model_id)) return null
-    const owner = models[0]!.slice(0, 256)
-    return new DriftwatchError(
-      'DW_PREDICTION_ID_CONFLICT',
-      `prediction_id: "${e.prediction_id.slice(0, 256)}" already belongs to model "${owner}"; a prediction_id must be unique across models, because labels are joined by prediction_id alone`,
-      { path: 'prediction_id', model: e.model_id, owner },
-    )
+    return models.includes(e.model_id) ? null : conflict(e, models[0]!)
   })
+}
+
+function conflict(e: IdClaim, model: string): DriftwatchError {
+  const owner = model.slice(0, 256)
+  return new DriftwatchError(
+    'DW_PREDICTION_ID_CONFLICT',
+    `prediction_id: "${e.prediction_id.slice(0, 256)}" already belongs to model "${owner}"; a prediction_id must be unique across models, because labels are joined by prediction_id alone`,
+    { path: 'prediction_id', model: e.model_id, owner },
+  )
 }

@@ -47,6 +47,49 @@ export interface JoinStats {
   readonly pending: number
 }
 
+const NO_MODELS: readonly string[] = Object.freeze([])
+
+/**
+ * One mark per distinct window of a batch's events. Consecutive events mostly fall in the window
+ * of the one before, which is compared first; a key is built only for a window not seen last, and
+ * the mark row (and its time text) once per window.
+ */
+export class WindowMarks {
+  private readonly marks = new Map<string, MarkRow>()
+  private readonly windows = new Map<string, number>()
+  private lastModel: string | null = null
+  private lastVersion = ''
+  private lastStart = 0
+  private lastWindow = 0
+
+  constructor(
+    private readonly reason: string,
+    private readonly windowOf: (modelId: string) => number,
+  ) {}
+
+  add(modelId: string, modelVersion: string, eventTimeMs: number): void {
+    const sameModel = modelId === this.lastModel
+    let window = this.lastWindow
+    if (!sameModel) {
+      const known = this.windows.get(modelId)
+      if (known === undefined) this.windows.set(modelId, (window = this.windowOf(modelId)))
+      else window = known
+    }
+    const start = windowStart(eventTimeMs, window)
+    if (sameModel && modelVersion === this.lastVersion && start === this.lastStart) return
+    this.lastModel = modelId
+    this.lastVersion = modelVersion
+    this.lastStart = start
+    this.lastWindow = window
+    const key = `${modelId}\u0000${modelVersion}\u0000${start}`
+    if (!this.marks.has(key)) this.marks.set(key, { model_id: modelId, model_version: modelVersion, window_start: clickhouseDateTime64(start), window_ms: window, reason: this.reason })
+  }
+
+  rows(): MarkRow[] {
+    return [...this.marks.values()]
+  }
+}
+
 export class Joiner {
   readonly index: PredictionIndex
 
@@ -64,21 +107,9 @@ export class Joiner {
     this.storedPredictions = coalescing((labels) => lookupPredictions(store, labels, file.join.horizon))
   }
 
-  /**
-   * One mark per distinct window of the targets. The key is built from numbers; the mark row
-   * (and its time text) only once per window, not once per event.
-   */
-  private marks(targets: Iterable<JoinTarget>, reason: string): MarkRow[] {
-    const marks = new Map<string, MarkRow>()
-    const windows = new Map<string, number>()
-    for (const target of targets) {
-      let window = windows.get(target.modelId)
-      if (window === undefined) windows.set(target.modelId, (window = modelConfig(this.file, target.modelId).window))
-      const start = windowStart(target.eventTimeMs, window)
-      const key = `${target.modelId}\u0000${target.modelVersion}\u0000${start}`
-      if (!marks.has(key)) marks.set(key, { model_id: target.modelId, model_version: target.modelVersion, window_start: clickhouseDateTime64(start), window_ms: window, reason })
-    }
-    return [...marks.values()]
+  /** Marks for the windows of a batch's events (WindowMarks), in this configuration's windows. */
+  private marks(reason: string): WindowMarks {
+    return new WindowMarks(reason, (modelId) => modelConfig(this.file, modelId).window)
   }
 
   /**
@@ -90,19 +121,18 @@ export class Joiner {
     const misses = events.filter((e) => !this.index.has(e.prediction_id)).map((e) => e.prediction_id)
     const stored = misses.length > 0 ? await this.storedModels(misses) : new Map<string, readonly string[]>()
     return idConflicts(events, (id) => {
-      const hit = this.index.get(id)
-      return hit ? [hit.modelId] : (stored.get(id) ?? [])
+      const model = this.index.modelOf(id)
+      return model !== undefined ? [model] : (stored.get(id) ?? NO_MODELS)
     })
   }
 
   async onPredictions(events: readonly PredictionKey[], token: string): Promise<void> {
-    const targets: JoinTarget[] = []
+    const marks = this.marks('predictions')
     for (const e of events) {
-      const target = { modelId: e.model_id, modelVersion: e.model_version, eventTimeMs: e.event_time }
-      this.index.add(e.prediction_id, target)
-      targets.push(target)
+      this.index.addEntry(e.prediction_id, e.model_id, e.model_version, e.event_time)
+      marks.add(e.model_id, e.model_version, e.event_time)
     }
-    await insertRows(this.store, 'window_marks', this.marks(targets, 'predictions'), `marks:${token}`)
+    await insertRows(this.store, 'window_marks', marks.rows(), `marks:${token}`)
   }
 
   async onLabels(events: readonly LabelKey[], token: string): Promise<JoinStats> {
@@ -127,7 +157,9 @@ export class Joiner {
         fromStore++
       }
     }
-    await insertRows(this.store, 'window_marks', this.marks(targets.values(), 'labels'), `marks:${token}`)
+    const marks = this.marks('labels')
+    for (const t of targets.values()) marks.add(t.modelId, t.modelVersion, t.eventTimeMs)
+    await insertRows(this.store, 'window_marks', marks.rows(), `marks:${token}`)
     return { fromIndex: events.length - misses.length, fromStore, pending: misses.length - fromStore }
   }
 }

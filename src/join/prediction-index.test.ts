@@ -54,3 +54,15 @@ describe('PredictionIndex', () => {
     expect(index.get('d')).toEqual(t(4))
   })
 })
+
+describe('PredictionIndex.modelOf', () => {
+  it('names the model of an indexed id, as get would, and nothing for an evicted one', () => {
+    const index = new PredictionIndex(2)
+    index.addEntry('a', 'm1', 'v', 1)
+    index.add('b', { modelId: 'm2', modelVersion: 'v', eventTimeMs: 2 })
+    expect([index.modelOf('a'), index.modelOf('b')]).toEqual(['m1', 'm2'])
+    expect(index.get('a')).toEqual({ modelId: 'm1', modelVersion: 'v', eventTimeMs: 1 })
+    index.addEntry('c', 'm1', 'v', 3)
+    expect(index.modelOf('a')).toBeUndefined()
+  })
+})

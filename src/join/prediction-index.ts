@@ -69,6 +69,11 @@ export class PredictionIndex {
   }
 
   add(predictionId: string, target: JoinTarget): void {
+    this.addEntry(predictionId, target.modelId, target.modelVersion, target.eventTimeMs)
+  }
+
+  /** `add` from the target's fields, for callers that hold no target object. */
+  addEntry(predictionId: string, modelId: string, modelVersion: string, eventTimeMs: number): void {
     if (this.capacity === 0) return
     const previous = this.slots.get(predictionId)
     if (previous !== undefined) this.ids[previous] = undefined
@@ -77,14 +82,20 @@ export class PredictionIndex {
     const evicted = this.ids[slot]
     if (evicted !== undefined) this.slots.delete(evicted)
     this.ids[slot] = predictionId
-    this.times[slot] = target.eventTimeMs
-    this.refs[slot] = this.modelRef(target.modelId, target.modelVersion)
+    this.times[slot] = eventTimeMs
+    this.refs[slot] = this.modelRef(modelId, modelVersion)
     this.slots.set(predictionId, slot)
     this.next = slot + 1 === this.capacity ? 0 : slot + 1
   }
 
   has(predictionId: string): boolean {
     return this.slots.has(predictionId)
+  }
+
+  /** The model of an indexed prediction, without building its target. */
+  modelOf(predictionId: string): string | undefined {
+    const slot = this.slots.get(predictionId)
+    return slot === undefined ? undefined : this.models[this.refs[slot]!]!.modelId
   }
 
   get(predictionId: string): JoinTarget | undefined {
