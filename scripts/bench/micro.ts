@@ -95,7 +95,7 @@ function readPredictions(): MicroResult {
   const source = { topic: 'predictions', partition: 0, offset: '0' }
   return time('prediction read into its stored row, 20k events (per event)', payloads.length, () => {
     out.pos = 0
-    for (const p of payloads) reader.read(p, source, out)
+    for (const p of payloads) reader.read(p, 0, source, out)
     blackhole += out.pos
   })
 }

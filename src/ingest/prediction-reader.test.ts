@@ -34,7 +34,7 @@ function slow(payload: Buffer) {
 function fast(payload: Buffer) {
   const out = new RowBuffer(16)
   out.copy(Buffer.from('previous row'), 0, 12)
-  const read = new PredictionReader(privacy).read(payload, source, out)
+  const read = new PredictionReader(privacy).read(payload, 0, source, out)
   if (!read) {
     expect(out.pos).toBe(12)
     return null
@@ -123,20 +123,20 @@ describe('PredictionReader', () => {
     const second = entries.toBuffer({ a: 'now a string' })
     // Two blocks: the first map's entries (without its end marker), then the second map's.
     const payload = withFeatureBytes(event, Buffer.concat([first.subarray(0, first.length - 1), second]))
-    expect(new PredictionReader(privacy).read(payload, source, new RowBuffer())).toBeNull()
+    expect(new PredictionReader(privacy).read(payload, 0, source, new RowBuffer())).toBeNull()
     expect(columnsOf(slow(payload).line!)['features_cat']).toEqual({ a: 'now a string', b: 'x' })
   })
 
   it.each([['10'], ['2'], ['0']])('leaves an integer-like name (%s) to the avsc path, which lists it first like an object does', (name) => {
     const event = randomEvent(createRng(3), 3)
     const payload = type.toBuffer({ ...event, features: { z: 1, [name]: 2 } })
-    expect(new PredictionReader(privacy).read(payload, source, new RowBuffer())).toBeNull()
+    expect(new PredictionReader(privacy).read(payload, 0, source, new RowBuffer())).toBeNull()
   })
 
   it.each([['10'], ['0']])('leaves an integer-like segment name (%s) to the avsc path, which lists it first like an object does', (name) => {
     const event = randomEvent(createRng(8), 8)
     const payload = type.toBuffer({ ...event, segments: { z: 'a', [name]: 'b' } })
-    expect(new PredictionReader(privacy).read(payload, source, new RowBuffer())).toBeNull()
+    expect(new PredictionReader(privacy).read(payload, 0, source, new RowBuffer())).toBeNull()
     expect(Object.keys(columnsOf(slow(payload).line!)['segments'] as object)).toEqual([name, 'z'])
   })
 
@@ -148,7 +148,7 @@ describe('PredictionReader', () => {
     const plain = type.toBuffer({ ...event, segments: { a: 'first', b: 'x' } })
     const at = plain.indexOf(first)
     const payload = Buffer.concat([plain.subarray(0, at), twice, plain.subarray(at + first.length)])
-    expect(new PredictionReader(privacy).read(payload, source, new RowBuffer())).toBeNull()
+    expect(new PredictionReader(privacy).read(payload, 0, source, new RowBuffer())).toBeNull()
     expect(columnsOf(slow(payload).line!)['segments']).toEqual({ a: 'last', b: 'x' })
     expect(fast(plain)).toEqual(slow(plain))
   })
@@ -181,14 +181,16 @@ describe('PredictionReader', () => {
       }
     }
     let fastPath = 0
-    for (const payload of payloads) {
+    for (const [i, payload] of payloads.entries()) {
       const out = new RowBuffer(16)
-      const read = reader.read(payload, source, out)
+      // Half of them read from within a larger buffer, as a record's value after its header.
+      const read = i % 2 === 0 ? reader.read(payload, 0, source, out) : reader.read(Buffer.concat([Buffer.alloc(5, 0xee), payload]), 5, source, out)
       const want = slow(payload)
       if (!read) continue
       fastPath++
       const problem = validatePrediction(read.event, NOW, DEFAULT_LIMITS)
-      expect({ problem: problem?.message ?? null, line: problem ? null : out.buf.toString('hex', ...read.row) }).toEqual({ problem: want.problem, line: want.line })
+      const key = [read.event.prediction_id, read.event.model_id, read.event.model_version, read.event.event_time]
+      expect({ problem: problem?.message ?? null, line: problem ? null : out.buf.toString('hex', ...read.row), key }).toEqual({ problem: want.problem, line: want.line, key: want.key })
     }
     // Everything but the names given twice and the integer-like one is read on the fast path.
     expect(fastPath).toBe(payloads.length - 100)
@@ -200,7 +202,7 @@ describe('PredictionReader', () => {
     ['a bad union index', (b: Buffer) => Buffer.concat([b.subarray(0, b.length - 1), Buffer.from([0x08])])],
   ])('leaves a malformed payload (%s) to the avsc path, which reports it', (_, mangle) => {
     const payload = mangle(type.toBuffer(randomEvent(createRng(5), 5)))
-    expect(new PredictionReader(privacy).read(payload, source, new RowBuffer())).toBeNull()
+    expect(new PredictionReader(privacy).read(payload, 0, source, new RowBuffer())).toBeNull()
     expect(() => type.fromBuffer(payload)).toThrow()
   })
 

@@ -37,13 +37,17 @@ export interface FastPrediction {
 const VARIANTS: readonly Variant[] = ['champion', 'challenger', 'shadow', 'canary']
 
 const NO_SEGMENTS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>)
+/** The features of an event whose numbers are all finite: validation needs none of them. */
+const NO_FEATURES: PredictionEvent['features'] = Object.freeze(Object.create(null) as PredictionEvent['features'])
 
 /** Thrown inside the reader for anything but the plain case; the caller falls back to avsc. */
 const NOT_PLAIN = Symbol('not plain')
 
 class Input {
-  pos = 0
-  constructor(readonly buf: Buffer) {}
+  constructor(
+    readonly buf: Buffer,
+    public pos: number,
+  ) {}
 
   long(): number {
     const buf = this.buf
@@ -194,6 +198,32 @@ class NameHashes {
 }
 
 /**
+ * The text of the bytes read last time, reused while they repeat: a topic's events name one or a
+ * few models and versions, and a new string for each event was garbage (or, held by the batch,
+ * copied by the collector) for nothing.
+ */
+class RepeatedText {
+  private bytes = new Uint8Array(64)
+  private length = -1
+  private text = ''
+
+  of(src: Buffer, start: number, end: number): string {
+    const n = end - start
+    if (n === this.length) {
+      const bytes = this.bytes
+      let i = 0
+      while (i < n && bytes[i] === src[start + i]) i++
+      if (i === n) return this.text
+    }
+    this.text = src.toString('utf8', start, end)
+    if (n > this.bytes.length) this.bytes = new Uint8Array(n)
+    for (let i = 0; i < n; i++) this.bytes[i] = src[start + i]!
+    this.length = n
+    return this.text
+  }
+}
+
+/**
  * One reader per consumer of the topic. Its scratch entries are reused from record to record:
  * `read` runs start to end without yielding, so batches of several partitions handled at once
  * never share them mid-record.
@@ -203,16 +233,18 @@ export class PredictionReader {
   private readonly hashes = new NameHashes()
   private readonly segments = new CountedEntries(1024)
   private readonly segmentHashes = new NameHashes()
+  private readonly modelText = new RepeatedText()
+  private readonly versionText = new RepeatedText()
 
   constructor(private readonly privacy: Privacy) {}
 
   /**
-   * The payload (after the 5-byte header) as an event, with its row appended to `out`; or null
-   * for the avsc path, with nothing appended.
+   * The Avro payload, `value` from `start` on (after the wire format's 5-byte header), as an
+   * event, with its row appended to `out`; or null for the avsc path, with nothing appended.
    */
-  read(payload: Buffer, source: { readonly topic: string; readonly partition: number; readonly offset: string }, out: RowBuffer): FastPrediction | null {
+  read(value: Buffer, start: number, source: { readonly topic: string; readonly partition: number; readonly offset: string }, out: RowBuffer): FastPrediction | null {
     try {
-      return this.readPlain(new Input(payload), source, out)
+      return this.readPlain(new Input(value, start), source, out)
     } catch (e) {
       if (e === NOT_PLAIN) return null
       throw e
@@ -230,7 +262,7 @@ export class PredictionReader {
     const event_time = input.long()
     // avsc refuses a long a double cannot hold exactly ("potential precision loss").
     if (!(event_time >= -9007199254740990 && event_time <= 9007199254740990)) throw NOT_PLAIN
-    const model_id = src.toString('utf8', modelStart, modelEnd)
+    const model_id = this.modelText.of(src, modelStart, modelEnd)
     const features = this.features(input, model_id)
     const class_label = input.branch(2) === 1 ? input.string() : null
     const score = input.branch(2) === 1 ? input.double() : null
@@ -255,7 +287,7 @@ export class PredictionReader {
     const event: PredictionEvent = {
       prediction_id: src.toString('utf8', idStart, idEnd),
       model_id,
-      model_version: src.toString('utf8', versionStart, versionEnd),
+      model_version: this.versionText.of(src, versionStart, versionEnd),
       event_time,
       features,
       prediction: { class_label, score, probabilities, value },
@@ -328,7 +360,7 @@ export class PredictionReader {
         }
       }
     }
-    return nonFinite ?? (Object.create(null) as PredictionEvent['features'])
+    return nonFinite ?? NO_FEATURES
   }
 
   /**

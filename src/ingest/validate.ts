@@ -51,6 +51,7 @@ function checkTime(ms: number, path: string, nowMs: number, limits: ValidationLi
 }
 
 const finite = (x: number | null | undefined) => x === null || x === undefined || Number.isFinite(x)
+const NO_PROBABILITIES: Readonly<Record<string, number>> = Object.freeze({})
 
 export function validatePrediction(e: PredictionEvent, nowMs: number, limits = DEFAULT_LIMITS): DriftwatchError | null {
   const idProblem = checkId(e.prediction_id, 'prediction_id', limits)
@@ -73,7 +74,7 @@ export function validatePrediction(e: PredictionEvent, nowMs: number, limits = D
   const p = e.prediction
   if (!finite(p.score)) return problem('DW_NON_FINITE_NUMBER', 'prediction.score', `${p.score} is not a finite number`)
   if (!finite(p.value)) return problem('DW_NON_FINITE_NUMBER', 'prediction.value', `${p.value} is not a finite number`)
-  const probabilities = p.probabilities ?? {}
+  const probabilities = p.probabilities ?? NO_PROBABILITIES
   for (const k in probabilities) {
     const v = probabilities[k]!
     if (!Number.isFinite(v)) return problem('DW_NON_FINITE_NUMBER', `prediction.probabilities.${k}`, `${v} is not a finite number`)

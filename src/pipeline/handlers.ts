@@ -39,7 +39,7 @@ function fastPredictions(decoder: Decoder<PredictionEvent>, privacy: Privacy): (
   const reader = new PredictionReader(privacy)
   return (record, out) => {
     const schemaId = framedSchemaId(record.value)
-    return schemaId !== null && decoder.readsNatively(schemaId) ? reader.read(record.value!.subarray(HEADER_LENGTH), record, out) : null
+    return schemaId !== null && decoder.readsNatively(schemaId) ? reader.read(record.value!, HEADER_LENGTH, record, out) : null
   }
 }
 
