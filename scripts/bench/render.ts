@@ -36,6 +36,10 @@ export interface BenchResults {
   readonly ingest_events_per_s_per_core: number
   readonly ingest_vs_raw_ratio: number
   readonly cpu_us_per_event: number
+  /** CPU of start-up alone (loading chDB, migrating a new database, joining the group), part of cpu_us_per_event. */
+  readonly startup_cpu_ms: number
+  /** CPU per event from the end of start-up to the last commit. */
+  readonly cpu_us_per_event_after_startup: number
   readonly ingest_cpu_ms_by_thread: Record<string, number>
   readonly peak_rss_mib: number
   readonly evaluate_s: number
@@ -100,7 +104,7 @@ export function renderResults(r: BenchResults): string {
     `| (b) driftwatch: decoded, validated, stored, routed, committed | ${r.ingest_s.toFixed(2)} | ${n(r.ingest_events_per_s)} | ${n(r.ingest_events_per_s_per_core)} |`,
     '',
     `- (b) includes start-up (${r.ingest_startup_s.toFixed(2)} s: chDB, migrations, consumer group join). Every record stored once and nothing dead-lettered: ${r.stored_all ? 'yes' : '**no**'}.`,
-    `- CPU per event, user + system of every thread of the process (chDB's included): ${r.cpu_us_per_event} µs. By thread (ms, from /proc):`,
+    `- CPU per event, user + system of every thread of the process (chDB's included): ${r.cpu_us_per_event} µs, start-up included (${n(r.startup_cpu_ms)} ms of CPU); ${r.cpu_us_per_event_after_startup} µs from the end of start-up to the last commit. By thread (ms, from /proc):`,
     `  ${Object.entries(r.ingest_cpu_ms_by_thread).map(([k, v]) => `${k} ${n(v)} (${Math.round((100 * v) / threadTotal)} %)`).join(', ')}.`,
     `- Peak RSS of the process during ingest: ${r.peak_rss_mib} MiB.`,
     `- Evaluation of the ${r.windows_evaluated} windows the records fall in: ${r.evaluate_s.toFixed(2)} s. Rows: ${Object.entries(r.rows_written).map(([k, v]) => `${k} ${n(v)}`).join(', ')}.`,

@@ -104,6 +104,7 @@ async function throughput(brokers: string, registry: string) {
   t = Date.now()
   const app = await startApp(config, createLogger('error'), { evaluate: false, file: benchConfig() })
   const startupS = (Date.now() - t) / 1000
+  const startupCpu = process.cpuUsage(cpu0)
   for (;;) {
     const offsets = await admin.fetchOffsets({ groupId: `${id}-dw`, topics })
     if (offsets.flatMap((x) => x.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0) >= total) break
@@ -139,6 +140,8 @@ async function throughput(brokers: string, registry: string) {
     ingest_events_per_s_per_core: Math.round(total / ingestS / cores),
     ingest_vs_raw_ratio: +(rawS / ingestS).toFixed(3),
     cpu_us_per_event: +(cpuUs / total).toFixed(1),
+    startup_cpu_ms: Math.round((startupCpu.user + startupCpu.system) / 1000),
+    cpu_us_per_event_after_startup: +((cpuUs - startupCpu.user - startupCpu.system) / total).toFixed(1),
     ingest_cpu_ms_by_thread: byThread,
     peak_rss_mib: mib(ingestRss),
     evaluate_s: evaluateS,
