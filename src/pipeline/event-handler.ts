@@ -96,7 +96,8 @@ export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHan
     const nowMs = deps.now()
     // The batch's rows, RowBinary (src/store/row-buffer.ts), one range each.
     const out = new RowBuffer(Math.max(64 * 1024, batch.records.length * 1024))
-    const valid: { record: SourceRecord; row: readonly [number, number]; key: K }[] = []
+    // The valid events, as parallel arrays (no object per event): record, row range, join key.
+    const valid: Kept<K> = { records: [], rows: [], keys: [] }
     const append = (event: T, record: SourceRecord): [number, number] => {
       const start = out.pos
       try {
@@ -130,28 +131,37 @@ export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHan
         const event = decoded instanceof Promise ? await decoded : decoded
         const problem = deps.validate(event, nowMs)
         if (problem) dead.push({ record, error: problem })
-        else valid.push({ record, row: fast ? fast.row : append(event, record), key: deps.keyOf(event) })
+        else {
+          valid.records.push(record)
+          valid.rows.push(fast ? fast.row : append(event, record))
+          valid.keys.push(deps.keyOf(event))
+        }
       } catch (e) {
         badInput(record, e)
       }
     }
-    const screened = deps.screen && valid.length > 0 ? await deps.screen(valid.map((v) => v.key)) : []
-    const rows: (readonly [number, number])[] = []
-    const kept: { record: SourceRecord; key: K }[] = []
-    valid.forEach(({ record, row, key }, i) => {
-      const problem = screened[i]
-      if (problem) return void dead.push({ record, error: problem })
-      rows.push(row)
-      kept.push({ record, key })
-    })
-    const effect = { out, rows, kept, dead }
+    const screened = deps.screen && valid.keys.length > 0 ? await deps.screen(valid.keys) : []
+    let kept = valid
+    if (screened.some((problem) => problem !== null)) {
+      kept = { records: [], rows: [], keys: [] }
+      for (const [i, record] of valid.records.entries()) {
+        const problem = screened[i]
+        if (problem) dead.push({ record, error: problem })
+        else {
+          kept.records.push(record)
+          kept.rows.push(valid.rows[i]!)
+          kept.keys.push(valid.keys[i]!)
+        }
+      }
+    }
+    const effect = { out, kept, dead }
     const tokens = { rows: batchToken(batch, deps.table), dead: batchToken(batch, 'dead_letters') }
     // A name of this attempt alone, for the tokens of a batch that may repeat another (storeReplay).
     const id = replay ? randomUUID() : ''
     const { refused, rejected } = stored
       ? await storeReplay(deps, batch, effect, tokens, await stored, id)
       : await storeRows(deps, effect, null, tokens.rows, dead, tokens.dead)
-    const accepted = refused.size === 0 ? kept.map((k) => k.key) : kept.filter((_, i) => !refused.has(i)).map((k) => k.key)
+    const accepted = refused.size === 0 ? kept.keys : kept.keys.filter((_, i) => !refused.has(i))
     // A replay's marks under a token of their own: a duplicate mark only makes a window due again.
     if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, replay ? `${tokens.rows}/replay:${id}` : tokens.rows)
     guard.end(batch.topic, batch.partition, last.offset)
@@ -159,11 +169,17 @@ export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHan
   }
 }
 
-/** A batch's rows (ranges of `out`, one per `kept` record) and its dead letters, before they are stored. */
+/** Records to store, as parallel arrays: each record, its row (a range of the batch's buffer) and its join key. */
+interface Kept<K> {
+  readonly records: SourceRecord[]
+  readonly rows: (readonly [number, number])[]
+  readonly keys: K[]
+}
+
+/** A batch's rows (ranges of `out`, one per kept record) and its dead letters, before they are stored. */
 interface BatchEffect<K> {
   readonly out: RowBuffer
-  readonly rows: readonly (readonly [number, number])[]
-  readonly kept: readonly { record: SourceRecord; key: K }[]
+  readonly kept: Kept<K>
   readonly dead: readonly DeadLetter[]
 }
 
@@ -181,18 +197,18 @@ type StoreDeps = Pick<EventHandlerDeps<unknown, unknown>, 'store' | 'table' | 'l
  */
 async function storeRows<K>(
   deps: StoreDeps,
-  { out, rows, kept }: BatchEffect<K>,
+  { out, kept }: BatchEffect<K>,
   indices: readonly number[] | null,
   rowToken: string,
   deadLetters: readonly DeadLetter[],
   deadToken: string,
   options?: DeadLetterWrite,
 ): Promise<Stored> {
-  const [sub] = await Promise.all([insertRefusing(deps, out, indices ? indices.map((i) => rows[i]!) : rows, rowToken), deps.deadLetters.write(deadLetters, deadToken, options)])
+  const [sub] = await Promise.all([insertRefusing(deps, out, indices ? indices.map((i) => kept.rows[i]!) : kept.rows, rowToken), deps.deadLetters.write(deadLetters, deadToken, options)])
   const refused = indices ? new Map([...sub].map(([j, range]) => [indices[j]!, range] as const)) : sub
   // Rows the store refused for their content: dead letters too, in a write of their own (its own
   // token: the dead letters above may already be durable under theirs).
-  const rejected = refusedDeadLetters(refused, kept)
+  const rejected = refusedDeadLetters(refused, kept.records)
   if (rejected.length > 0) await deps.deadLetters.write(rejected, `${deadToken}/refused`)
   return { refused, rejected }
 }
@@ -220,12 +236,12 @@ async function storeReplay<K>(
   const { kept, dead } = effect
   // Rows to insert: neither stored nor dead-lettered (an earlier attempt's refusals) nor refused now.
   const missing = (s: StoredOffsets, refused: ReadonlyMap<number, unknown>) =>
-    kept.flatMap((k, i) => (s.rows.has(k.record.offset) || s.dead.has(k.record.offset) || refused.has(i) ? [] : [i]))
+    kept.records.flatMap((r, i) => (s.rows.has(r.offset) || s.dead.has(r.offset) || refused.has(i) ? [] : [i]))
   const todo = missing(before, new Map())
   // The whole batch missing is the common case (the first attempt stored nothing, or its token is
   // held without its rows): the batch's own token then also matches an earlier attempt still in
   // flight on a server, which must not store the rows a second time.
-  const first = await storeRows(deps, effect, todo, todo.length === kept.length ? tokens.rows : `${tokens.rows}/missing:${todo.length}`, dead, tokens.dead, { storedOffsets: before.dead })
+  const first = await storeRows(deps, effect, todo, todo.length === kept.records.length ? tokens.rows : `${tokens.rows}/missing:${todo.length}`, dead, tokens.dead, { storedOffsets: before.dead })
   const after = await storedOfBatch(deps.store, deps.table, batch)
   const again = missing(after, first.refused)
   const deadAgain = [...dead, ...first.rejected].filter((d) => !after.dead.has(d.record.offset))
@@ -269,7 +285,7 @@ async function insertRefusing(
   }
 }
 
-function refusedDeadLetters<K>(refused: ReadonlyMap<number, RefusedRange>, kept: readonly { record: SourceRecord; key: K }[]): DeadLetter[] {
+function refusedDeadLetters(refused: ReadonlyMap<number, RefusedRange>, records: readonly SourceRecord[]): DeadLetter[] {
   return [...refused].map(([i, range]) => {
     const { codeName, clickhouseCode, message } = range.refusal
     const said = message.slice(0, 1000)
@@ -277,6 +293,6 @@ function refusedDeadLetters<K>(refused: ReadonlyMap<number, RefusedRange>, kept:
       range.end - range.start === 1
         ? `ClickHouse refused this record's row (${codeName}): ${said}`
         : `ClickHouse refused a range of ${range.end - range.start} rows that includes this record's (${codeName}); the search for the refused rows stopped after ${MAX_REFUSAL_INSERTS} sub-inserts, so this record may be fine: replay it from the dead letters once the refused ones are fixed: ${said}`
-    return { record: kept[i]!.record, error: new DriftwatchError('DW_STORE_REJECTED', text, { clickhouseCode }) }
+    return { record: records[i]!, error: new DriftwatchError('DW_STORE_REJECTED', text, { clickhouseCode }) }
   })
 }
