@@ -235,6 +235,7 @@ export class PredictionReader {
   private readonly segmentHashes = new NameHashes()
   private readonly modelText = new RepeatedText()
   private readonly versionText = new RepeatedText()
+  private readonly environmentText = new RepeatedText()
 
   constructor(private readonly privacy: Privacy) {}
 
@@ -269,7 +270,8 @@ export class PredictionReader {
     const probabilities = input.branch(2) === 1 ? this.numberMap(input) : null
     const value = input.branch(2) === 1 ? input.double() : null
     this.readSegments(input)
-    const environment = input.string()
+    const environmentStart = input.start()
+    const environment = this.environmentText.of(src, environmentStart, input.pos)
     const variantIndex = input.long()
     const variant = VARIANTS[variantIndex]
     if (variant === undefined) throw NOT_PLAIN
