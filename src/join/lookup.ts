@@ -29,11 +29,12 @@ export async function lookupPredictions(store: Store, labels: readonly Pick<Grou
                   ORDER BY event_time DESC
                   LIMIT 1 BY prediction_id`, store.database),
           query_params: { ...set.params, since: clickhouseDateTime64(Math.max(0, minLabelTime - horizonMs)) },
-          format: 'JSONEachRow',
+          // Arrays, not objects: a batch's lookup returns up to one row per label.
+          format: 'JSONCompactEachRow',
         })
-      ).json<{ prediction_id: string; model_id: string; model_version: string; t: string }>(),
+      ).json<[string, string, string, string]>(),
     )
-    return new Map(rows.map((r) => [r.prediction_id, { modelId: r.model_id, modelVersion: r.model_version, eventTimeMs: Number(r.t) }]))
+    return new Map(rows.map(([id, modelId, modelVersion, t]) => [id, { modelId, modelVersion, eventTimeMs: Number(t) }]))
   } catch (cause) {
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `join lookup failed: ${(cause as Error).message}`, { cause, retriable: true })
   }
@@ -55,11 +56,11 @@ export async function lookupModelsById(store: Store, ids: readonly string[]): Pr
                   WHERE prediction_id IN ${set.sql}
                   GROUP BY prediction_id`, store.database),
           query_params: set.params,
-          format: 'JSONEachRow',
+          format: 'JSONCompactEachRow',
         })
-      ).json<{ prediction_id: string; models: string[] }>(),
+      ).json<[string, string[]]>(),
     )
-    return new Map(rows.map((r) => [r.prediction_id, [...r.models].sort()]))
+    return new Map(rows.map(([id, models]) => [id, [...models].sort()]))
   } catch (cause) {
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `prediction id lookup failed: ${(cause as Error).message}`, { cause, retriable: true })
   }
