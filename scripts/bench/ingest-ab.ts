@@ -1,0 +1,46 @@
+/**
+ * The ingest of two checkouts compared on the same records: the bench's predictions and labels
+ * are produced once, then each checkout ingests them in a process of its own (./ingest-once.ts),
+ * in turn, A B B A A B …, so that a slow spell of the machine falls on both alike. Medians per
+ * checkout; each run is printed as it ends. A checkout is a directory with this repository's
+ * files and a node_modules (a `git worktree` with node_modules linked will do).
+ *
+ *   KAFKA_BROKERS=… SCHEMA_REGISTRY_URL=… tsx scripts/bench/ingest-ab.ts DIR_A DIR_B [PAIRS=6] [PREDICTIONS=200000]
+ */
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+
+const [a, b, pairsArg, predictionsArg] = process.argv.slice(2)
+if (!a || !b) throw new Error('usage: ingest-ab.ts DIR_A DIR_B [PAIRS] [PREDICTIONS]')
+const pairs = Number(pairsArg ?? 6)
+const root = join(import.meta.dirname, '..', '..')
+const prefix = `ab${Date.now().toString(36)}`
+const lastLine = (out: string) => JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>
+const produced = lastLine(
+  execFileSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts/bench/produce.ts'), prefix, predictionsArg ?? '200000'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+) as { predictions: number; labels: number }
+const records = produced.predictions + produced.labels
+
+interface Run {
+  readonly cpu_us_per_event: number
+  readonly cpu_us_per_event_after_startup: number
+  readonly peak_rss_mib: number
+  readonly cpu_ms_by_thread_after_startup: Record<string, number>
+}
+const runs: Record<'A' | 'B', Run[]> = { A: [], B: [] }
+for (let i = 0; i < pairs; i++) {
+  for (const [name, dir] of i % 2 === 0 ? ([['A', a], ['B', b]] as const) : ([['B', b], ['A', a]] as const)) {
+    const run = lastLine(execFileSync('node', ['--import', 'tsx', join(root, 'scripts/bench/ingest-once.ts'), dir, prefix, String(records)], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as unknown as Run
+    runs[name].push(run)
+    console.log(name, JSON.stringify(run))
+  }
+}
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!
+for (const [name, dir] of [['A', a], ['B', b]] as const) {
+  const rs = runs[name]
+  const thread = (t: string) => median(rs.map((r) => r.cpu_ms_by_thread_after_startup[t] ?? 0))
+  console.log(
+    `${name} (${dir}): median CPU per event ${median(rs.map((r) => r.cpu_us_per_event))} µs, after start-up ${median(rs.map((r) => r.cpu_us_per_event_after_startup))} µs;`,
+    `JavaScript thread ${thread('node (JavaScript)')} ms, node threads ${thread('node')} ms; peak RSS ${median(rs.map((r) => r.peak_rss_mib))} MiB`,
+  )
+}
