@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { waitForCommits } from './commits.js'
 
 const [dir, prefix, recordsArg] = process.argv.slice(2)
 if (!dir || !prefix || !recordsArg) throw new Error('usage: ingest-once.ts DIR TOPIC_PREFIX RECORDS')
@@ -36,11 +37,7 @@ const t0 = Date.now()
 const app = await startApp(config, createLogger('error'), { evaluate: false, file: benchConfig() })
 const c1 = process.cpuUsage()
 const threads1 = threadCpuMs()
-for (;;) {
-  const offsets = await admin.fetchOffsets({ groupId: group, topics })
-  if (offsets.flatMap((t) => t.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0) >= records) break
-  await new Promise((r) => setTimeout(r, 50))
-}
+await waitForCommits(admin, group, topics, records)
 const c2 = process.cpuUsage()
 const seconds = (Date.now() - t0) / 1000
 clearInterval(sampler)

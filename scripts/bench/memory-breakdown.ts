@@ -29,6 +29,7 @@ import { loadRuntimeConfig } from '../../src/config/env.js'
 import { parseFileConfig } from '../../src/config/file.js'
 import { createLogger } from '../../src/observability/logger.js'
 import { queryRows } from '../../src/store/query.js'
+import { waitForCommits } from './commits.js'
 import { benchConfig, benchEnv, syntheticPrediction } from './join-memory.js'
 
 const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10
@@ -177,11 +178,7 @@ async function throughputWorkload(n: number, tracker: PeakTracker) {
   const app = await startApp(loadRuntimeConfig({ ...benchEnv(id, dataDir), KAFKA_GROUP_ID: `${id}-dw` }), createLogger('error'), { evaluate: false, file: benchConfig() })
   tracker.attach(app)
   try {
-    for (;;) {
-      const offsets = await admin.fetchOffsets({ groupId: `${id}-dw`, topics })
-      if (offsets.flatMap((x) => x.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0) >= total) break
-      await new Promise((r) => setTimeout(r, 50))
-    }
+    await waitForCommits(admin, `${id}-dw`, topics, total)
     return { records: total, seconds: (Date.now() - started) / 1000, indexEntries: app.joiner.index.size }
   } finally {
     await admin.disconnect()

@@ -29,6 +29,7 @@ import { loadRuntimeConfig } from '../../src/config/env.js'
 import { installRecordDecoder } from '../../src/kafka/record-decoder.js'
 import { createLogger } from '../../src/observability/logger.js'
 import { queryRows } from '../../src/store/query.js'
+import { waitForCommits } from './commits.js'
 import { evaluateHistoryBenchmark, type EvaluateHistoryResult } from './evaluate-history.js'
 import { benchConfig, benchEnv, type JoinMemoryResult } from './join-memory.js'
 import { microBenchmarks } from './micro.js'
@@ -105,11 +106,7 @@ async function throughput(brokers: string, registry: string) {
   const app = await startApp(config, createLogger('error'), { evaluate: false, file: benchConfig() })
   const startupS = (Date.now() - t) / 1000
   const startupCpu = process.cpuUsage(cpu0)
-  for (;;) {
-    const offsets = await admin.fetchOffsets({ groupId: `${id}-dw`, topics })
-    if (offsets.flatMap((x) => x.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0) >= total) break
-    await new Promise((r) => setTimeout(r, 50))
-  }
+  await waitForCommits(admin, `${id}-dw`, topics, total)
   const ingestS = (Date.now() - t) / 1000
   const cpu = process.cpuUsage(cpu0)
   const byThread = threadCpuDelta(threads0, threadCpuMs())
