@@ -8,10 +8,12 @@
  *   KAFKA_BROKERS=… SCHEMA_REGISTRY_URL=… tsx scripts/bench/ingest-ab.ts DIR_A DIR_B [PAIRS=6] [PREDICTIONS=200000]
  */
 import { execFileSync } from 'node:child_process'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 
-const [a, b, pairsArg, predictionsArg] = process.argv.slice(2)
-if (!a || !b) throw new Error('usage: ingest-ab.ts DIR_A DIR_B [PAIRS] [PREDICTIONS]')
+const [dirA, dirB, pairsArg, predictionsArg] = process.argv.slice(2)
+if (!dirA || !dirB) throw new Error('usage: ingest-ab.ts DIR_A DIR_B [PAIRS] [PREDICTIONS]')
+// Absolute: ingest-once.ts imports each checkout's modules from it.
+const [a, b] = [resolve(dirA), resolve(dirB)]
 const pairs = Number(pairsArg ?? 6)
 const root = join(import.meta.dirname, '..', '..')
 const prefix = `ab${Date.now().toString(36)}`
