@@ -2,12 +2,12 @@
  * Micro-benchmarks of the hot statistics, in ns per value, each against a plain-loop baseline run
  * the same way; and of reading a prediction into its stored row (RowBinary), the ingest path's JavaScript.
  */
+import { createRequire } from 'node:module'
 import { binCounts, histogramAccumulator, ks, psi, referenceBinEdges } from '../../src/metrics/drift/index.js'
 import { PredictionReader } from '../../src/ingest/prediction-reader.js'
 import { avroType } from '../../src/ingest/schemas.js'
 import { RowBuffer } from '../../src/store/row-buffer.js'
 import { syntheticPrediction } from './join-memory.js'
-import { createRequire } from 'node:module'
 import { decodeRecord, kafkajsRecordDecoder, type BatchContext, type KafkajsDecoder } from '../../src/kafka/record-decoder.js'
 
 /** Results flow in here so the engine cannot drop the measured work as dead code. */

@@ -134,7 +134,10 @@ export async function numberCellsOf(session: Session, table: string, name: strin
   if (!reader.done() || decimalCounts.length !== decimals.length) throw new Error(`report engine: the number cells of ${name} came back malformed`)
   // Added, not set: two cells that are not UTF-8 read back as the same text (U+FFFD).
   const others = new Map<string, number>()
-  otherCounts.forEach((n, i) => others.set(otherCell(i), (others.get(otherCell(i)) ?? 0) + n))
+  otherCounts.forEach((n, i) => {
+    const cell = otherCell(i)
+    others.set(cell, (others.get(cell) ?? 0) + n)
+  })
   return { decimals, decimalCounts, decimalCell, others }
 }
 

@@ -156,10 +156,9 @@ export function kafkajsRecordDecoder(): typeof decodeRecord {
  */
 export function installRecordDecoder(): boolean {
   const path = recordDecoderPath()
-  const { version } = JSON.parse(readFileSync(join(kafkajsDir(), 'package.json'), 'utf8')) as { version: string }
+  if (require.cache[path]) return require.cache[path].exports === decodeRecord
+  const { version } = require('kafkajs/package.json') as { version: string }
   if (version !== KAFKAJS_VERSION) return false
-  if (require.cache[path]?.exports === decodeRecord) return true
-  if (require.cache[path]) return false
   const module = new Module(path)
   module.filename = path
   module.loaded = true
