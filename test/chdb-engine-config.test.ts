@@ -1,8 +1,8 @@
 /**
  * The embedded engine runs with driftwatch's server configuration (src/store/clickhouse.ts,
  * CHDB_ENGINE_CONFIG; docs/operations.md "Memory"), not with a dedicated server's defaults:
- * vertical merges for wide parts and bounded caches. chdb/connection takes no engine arguments,
- * so this checks that the configuring session really reached the engine the client talks to.
+ * vertical merges for wide parts, merges that rewrite rows fewer times, and bounded caches.
+ * chdb/connection takes no engine arguments, so this checks that the configuring session really reached the engine the client talks to.
  */
 import { describe, expect, it } from 'vitest'
 import { storeOnlyApp } from './support/store-app.js'
@@ -20,6 +20,11 @@ describe('the embedded engine configuration', () => {
       { name: 'vertical_merge_algorithm_min_columns_to_activate', value: '1' },
       { name: 'vertical_merge_algorithm_min_rows_to_activate', value: '1' },
     ])
+  })
+
+  it('waits for a range of parts ten times its largest before merging it', async () => {
+    const rows = await queryRows<{ value: string }>(started.app.store, "SELECT value FROM system.merge_tree_settings WHERE name = 'merge_selector_base'")
+    expect(rows).toEqual([{ value: '10' }])
   })
 
   it('bounds the caches a dedicated server sizes at gigabytes', async () => {
