@@ -2,7 +2,8 @@
  * The embedded engine runs with driftwatch's server configuration (src/store/clickhouse.ts,
  * CHDB_ENGINE_CONFIG; docs/operations.md "Memory"), not with a dedicated server's defaults:
  * vertical merges for wide parts, merges that rewrite rows fewer times, and bounded caches.
- * chdb/connection takes no engine arguments, so this checks that the configuring session really reached the engine the client talks to.
+ * chdb/connection takes no engine arguments, so this checks that the configuring session really
+ * reached the engine the client talks to.
  */
 import { describe, expect, it } from 'vitest'
 import { storeOnlyApp } from './support/store-app.js'
@@ -22,7 +23,7 @@ describe('the embedded engine configuration', () => {
     ])
   })
 
-  it('waits for a range of parts ten times its largest before merging it', async () => {
+  it('merges a range of parts once it holds about ten times its largest part', async () => {
     const rows = await queryRows<{ value: string }>(started.app.store, "SELECT value FROM system.merge_tree_settings WHERE name = 'merge_selector_base'")
     expect(rows).toEqual([{ value: '10' }])
   })

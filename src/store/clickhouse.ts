@@ -187,11 +187,12 @@ export function chdbFileInsertRowBinary(queryAsync: (sql: string, opts: { format
  *   first and then one column at a time held ~90 MiB, its CPU not higher in that run. Parts under
  *   10 MiB stay compact and merge horizontally either way (vertical is for wide parts only).
  * - Merges that rewrite each row fewer times: `merge_selector_base` 10 instead of 5. The merge
- *   selector waits for a range of parts ten times its largest (five by default) before merging
- *   it, so a row is rewritten about log10 instead of log5 times as parts grow. In one process,
- *   1.2M bench predictions in 100 inserts of 12,000: the engine's merge threads spent 3.5 s
- *   instead of 7.9 s, the inserts themselves did not change, and a partition held up to 32
- *   active parts instead of 18 (scripts/bench/engine-merges.ts, docs/performance.md).
+ *   selector merges a range of parts once their total is about ten times the largest of them
+ *   (five by default; less as parts age), so a row is rewritten about log10 instead of log5 times
+ *   as parts grow. 1.2M bench predictions in 100 inserts of 12,000, two runs each: the engine's
+ *   merge threads spent 3.2-3.8 µs per row instead of 7.0-7.2, the inserts did not cost more,
+ *   and a partition held up to 28-30 active parts instead of 18-20
+ *   (scripts/bench/engine-merges.ts, docs/performance.md).
  * - Caches bounded for a sidecar: mark, primary index, secondary index mark and query condition
  *   caches default to 5 GiB, 5 GiB, 5 GiB and 100 MiB, sized for a dedicated server. They stay
  *   near empty while ingesting, but reads (evaluator, read API, dashboards) fill them over days.
