@@ -72,12 +72,7 @@ export async function storedOffsets(store: Store, table: Exclude<TableWithOffset
       })
     ).text()
     const stored = { rows: new Set<string>(), dead: new Set<string>() }
-    for (let at = 0; at < text.length; ) {
-      const end = text.indexOf('\n', at)
-      const line = end < 0 ? text.slice(at) : text.slice(at, end)
-      ;(line.startsWith('1\t') ? stored.dead : stored.rows).add(line.slice(2))
-      at = end < 0 ? text.length : end + 1
-    }
+    for (const line of text.split('\n')) if (line !== '') (line.startsWith('1\t') ? stored.dead : stored.rows).add(line.slice(2))
     return stored
   } catch (cause) {
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `reading the stored offsets of ${topic}/${partition} in ${table} and dead_letters failed: ${(cause as Error).message}`, { cause, retriable: true, table })
