@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { DriftwatchError } from '../errors.js'
+import { ConnectionPool } from './connection-pool.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { sqlIdentifier, sqlString } from './sql-text.js'
 import type { RowLayout } from './rows.js'
@@ -210,6 +211,34 @@ export const CHDB_ENGINE_CONFIG = `<clickhouse>
 </clickhouse>
 `
 
+type ChdbConnection = ReturnType<typeof import('chdb/connection').createChdbConnection>
+
+/**
+ * Connections to the embedded engine, each call on the least busy one (connection-pool.ts).
+ * One chDB connection runs one statement at a time: with one, the id screen of a batch, the marks
+ * of another and every read of the evaluator and the read API waited while the engine wrote a
+ * third batch. Connections to one data directory share the engine and its data and run their
+ * statements at the same time. Three, as many as the Kafka source handles batches at once
+ * (src/kafka/source.ts PARTITIONS_CONCURRENTLY). Eight pairs of bench ingests of 300,000 records
+ * (docs/performance.md, seventh round): 6.7 s instead of 7.6 (medians, start-up included, faster
+ * in 7 of 8 pairs), for 37 MiB more peak RSS; two connections did as well as three.
+ */
+export const CHDB_CONNECTIONS = 3
+
+/** @clickhouse/client's Connection over a pool of chDB connections: every call on the least busy member. */
+function pooledChdbConnection(pool: ConnectionPool<ChdbConnection>): Pick<ChdbConnection, 'query' | 'exec' | 'command' | 'insert' | 'ping' | 'close'> {
+  return {
+    query: (params) => pool.run((c) => c.query(params)),
+    exec: (params) => pool.run((c) => c.exec(params)),
+    command: (params) => pool.run((c) => c.command(params)),
+    insert: (params) => pool.run((c) => c.insert(params)),
+    ping: (params) => pool.run((c) => c.ping(params)),
+    close: async () => {
+      await Promise.all(pool.members.map((c) => c.close()))
+    },
+  }
+}
+
 const chdbSession = (): typeof import('chdb').Session => (require('chdb') as typeof import('chdb')).Session
 
 export function openStore(settings: ClickHouseSettings): Store {
@@ -242,14 +271,14 @@ export function openStore(settings: ClickHouseSettings): Store {
     const configured = (engine = new (chdbSession())(path, { connectionArgs: [`--config-file=${configFile}`] }))
     // chdb types its connection against @clickhouse/client-common, which the client package bundles
     // as its own copy; the two declarations are the same interface (chdb/connection's contract).
-    const chdb = chdbConnection().createChdbConnection({ path })
-    const connection = chdb as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
+    const pool = new ConnectionPool(Array.from({ length: CHDB_CONNECTIONS }, () => chdbConnection().createChdbConnection({ path })))
+    const connection = pooledChdbConnection(pool) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
     const client = createClient({ connection, clickhouse_settings: SESSION_SETTINGS })
     // Files the engine reads (inserts, id sets); those left by a process that stopped mid-query go:
     // this process holds the directory now.
     const files = resolve(settings.dataDir, 'chdb-files')
     removeStaleEngineFiles(files)
-    const insertRowBinary = chdbFileInsertRowBinary((sql, opts) => chdb.chdb.queryAsync(sql, opts), database, files)
+    const insertRowBinary = chdbFileInsertRowBinary((sql, opts) => pool.run((c) => c.chdb.queryAsync(sql, opts)), database, files)
     const withStringSet = chdbStringSet(files)
     const close = async () => {
       try {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { ConnectionPool } from './connection-pool.js'
+
+/** A call that stays running until release() is called. */
+function held() {
+  let release!: () => void
+  const done = new Promise<void>((r) => (release = r))
+  return { done, release }
+}
+
+describe('ConnectionPool', () => {
+  it('refuses an empty pool', () => {
+    expect(() => new ConnectionPool([])).toThrow(/at least one/)
+  })
+
+  it('gives calls made one after another the first member', async () => {
+    const pool = new ConnectionPool(['a', 'b', 'c'])
+    const used: string[] = []
+    for (let i = 0; i < 3; i++) await pool.run(async (m) => used.push(m))
+    expect(used).toEqual(['a', 'a', 'a'])
+  })
+
+  it('spreads calls running at the same time over the members, then shares the least busy', async () => {
+    const pool = new ConnectionPool(['a', 'b'])
+    const calls = [held(), held(), held()]
+    const used: string[] = []
+    const runs = calls.map((c) =>
+      pool.run(async (m) => {
+        used.push(m)
+        await c.done
+        return m
+      }),
+    )
+    expect(used).toEqual(['a', 'b', 'a'])
+    calls[1]!.release()
+    await runs[1]
+    // b is free again while a still runs two calls
+    await pool.run(async (m) => used.push(m))
+    expect(used.at(-1)).toBe('b')
+    for (const c of calls) c.release()
+    expect(await Promise.all(runs)).toEqual(['a', 'b', 'a'])
+  })
+
+  it('frees a member whose call failed', async () => {
+    const pool = new ConnectionPool(['a', 'b'])
+    await expect(pool.run(async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused')
+    const slow = held()
+    const first = pool.run(async (m) => {
+      await slow.done
+      return m
+    })
+    // a's failed call no longer counts: the next call goes to b only because a is running `first`
+    expect(await pool.run(async (m) => m)).toBe('b')
+    slow.release()
+    expect(await first).toBe('a')
+  })
+})

@@ -1,0 +1,44 @@
+/**
+ * The embedded engine runs a store's statements at the same time (src/store/clickhouse.ts,
+ * CHDB_CONNECTIONS): one chDB connection runs one statement after another, so a write of one batch
+ * held up the next batch's reads and every reader. Proved with the engine's own list of running
+ * statements, not with timings: a statement that sees another one running in system.processes ran
+ * while it did.
+ */
+import { describe, expect, it } from 'vitest'
+import { CHDB_CONNECTIONS } from '../src/store/clickhouse.js'
+import { storeOnlyApp } from './support/store-app.js'
+import { count, queryRows } from './support/query.js'
+
+describe('the embedded store', () => {
+  const started = storeOnlyApp()
+
+  it('runs a statement while another one is still running', async () => {
+    const { store } = started.app
+    expect(store.kind).toBe('chdb')
+    // Long enough to be running when the next statement starts, whatever the machine's load.
+    const slow = queryRows(store, "SELECT sleep(2) AS s, 'connections-test-slow' AS tag")
+    const running = await count(store, "SELECT count() AS c FROM system.processes WHERE query LIKE '%connections-test-slow%' AND query NOT LIKE '%system.processes%'")
+    await slow
+    expect(running).toBe(1)
+  })
+
+  it(`runs up to ${CHDB_CONNECTIONS} statements at once, every one on the same data`, async () => {
+    const { store } = started.app
+    const slow = Array.from({ length: CHDB_CONNECTIONS - 1 }, (_, i) => queryRows(store, `SELECT sleep(2) AS s, 'connections-test-many-${i}' AS tag`))
+    const running = await count(store, "SELECT count() AS c FROM system.processes WHERE query LIKE '%connections-test-many-%' AND query NOT LIKE '%system.processes%'")
+    await Promise.all(slow)
+    expect(running).toBe(CHDB_CONNECTIONS - 1)
+  })
+
+  it('reads on one connection what an insert wrote through another', async () => {
+    const { store } = started.app
+    // Idle, every call goes to the first connection; while the sleep holds it, the table and
+    // its rows are written through another. Once both settled, the count runs on the first.
+    const slow = queryRows(store, "SELECT sleep(1) AS s, 'connections-test-visibility' AS tag")
+    await store.client.command({ query: `CREATE TABLE ${store.database}.connections_test (n UInt32) ENGINE = MergeTree ORDER BY n` })
+    await store.client.insert({ table: `${store.database}.connections_test`, values: [{ n: 1 }, { n: 2 }], format: 'JSONEachRow' })
+    await slow
+    expect(await count(store, 'SELECT count() AS c FROM {db}.connections_test')).toBe(2)
+  })
+})
