@@ -260,6 +260,7 @@ export function openStore(settings: ClickHouseSettings): Store {
   // Says who holds the directory (DW_DATA_DIR_LOCKED) before chDB fails without saying it.
   const unlock = lockDataDir(resolve(settings.dataDir))
   let engine: InstanceType<typeof import('chdb').Session> | null = null
+  const members: ChdbConnection[] = []
   try {
     // The engine reads its server configuration once, when the first connection to the directory
     // starts it (later connections to the same directory share that engine). chdb/connection takes
@@ -271,7 +272,8 @@ export function openStore(settings: ClickHouseSettings): Store {
     const configured = (engine = new (chdbSession())(path, { connectionArgs: [`--config-file=${configFile}`] }))
     // chdb types its connection against @clickhouse/client-common, which the client package bundles
     // as its own copy; the two declarations are the same interface (chdb/connection's contract).
-    const pool = new ConnectionPool(Array.from({ length: CHDB_CONNECTIONS }, () => chdbConnection().createChdbConnection({ path })))
+    while (members.length < CHDB_CONNECTIONS) members.push(chdbConnection().createChdbConnection({ path }))
+    const pool = new ConnectionPool(members)
     const connection = pooledChdbConnection(pool) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection']
     const client = createClient({ connection, clickhouse_settings: SESSION_SETTINGS })
     // Files the engine reads (inserts, id sets); those left by a process that stopped mid-query go:
@@ -290,6 +292,8 @@ export function openStore(settings: ClickHouseSettings): Store {
     }
     return { client, kind: 'chdb', database, location: path, insertRowBinary, withStringSet, close }
   } catch (e) {
+    // Connections opened before the failure go first: they hold the engine the session started.
+    for (const c of members) void c.close()
     engine?.close()
     unlock()
     throw e
