@@ -233,7 +233,10 @@ function pooledChdbConnection(pool: ConnectionPool<ChdbConnection>): Pick<ChdbCo
     command: (params) => pool.run((c) => c.command(params)),
     insert: (params) => pool.run((c) => c.insert(params)),
     ping: (params) => pool.run((c) => c.ping(params)),
+    // A connection closed while a statement runs on it is torn down only when the statement ends,
+    // and until then the engine refuses a session at another data directory (tests open many).
     close: async () => {
+      await pool.idle()
       await Promise.all(pool.members.map((c) => c.close()))
     },
   }
@@ -285,6 +288,8 @@ export function openStore(settings: ClickHouseSettings): Store {
     const close = async () => {
       try {
         await client.close()
+        // A statement whose caller stopped waiting (a timeout) still runs in the engine.
+        await (require('chdb') as typeof import('chdb')).drainPending()
       } finally {
         configured.close()
         unlock()

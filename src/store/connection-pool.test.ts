@@ -55,3 +55,28 @@ describe('ConnectionPool', () => {
     expect(await first).toBe('a')
   })
 })
+
+describe('ConnectionPool.idle', () => {
+  it('settles once every call has, those started while waiting included', async () => {
+    const pool = new ConnectionPool(['a'])
+    const first = held()
+    const second = held()
+    const order: string[] = []
+    void pool.run(() => first.done.then(() => void order.push('first')))
+    const idle = pool.idle().then(() => order.push('idle'))
+    void pool.run(() => second.done.then(() => void order.push('second')))
+    first.release()
+    await Promise.resolve()
+    second.release()
+    await idle
+    expect(order).toEqual(['first', 'second', 'idle'])
+  })
+
+  it('settles at once with no call running, and after a failed call', async () => {
+    const pool = new ConnectionPool(['a'])
+    await pool.idle()
+    const failing = pool.run(async () => Promise.reject(new Error('refused')))
+    await expect(failing).rejects.toThrow('refused')
+    await pool.idle()
+  })
+})

@@ -11,6 +11,7 @@
  */
 export class ConnectionPool<C> {
   private readonly running: number[]
+  private readonly calls = new Set<Promise<unknown>>()
 
   constructor(readonly members: readonly C[]) {
     if (members.length === 0) throw new Error('a connection pool needs at least one connection')
@@ -23,10 +24,22 @@ export class ConnectionPool<C> {
     let i = 0
     for (let j = 1; j < running.length; j++) if (running[j]! < running[i]!) i = j
     running[i]!++
+    const call = use(this.members[i]!)
+    const settled = call.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.calls.add(settled)
     try {
-      return await use(this.members[i]!)
+      return await call
     } finally {
       running[i]!--
+      this.calls.delete(settled)
     }
+  }
+
+  /** Settles once no call runs, those started meanwhile included: before the members close. */
+  async idle(): Promise<void> {
+    while (this.calls.size > 0) await Promise.all([...this.calls])
   }
 }
