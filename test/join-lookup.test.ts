@@ -58,4 +58,16 @@ describe('join lookups in the engine', () => {
     const models = await lookupModelsById(started.app.store, ['lk-shared', 'lk-a', 'lk-old', 'lk-absent', 'lk-a'])
     expect(Object.fromEntries(models)).toEqual({ 'lk-shared': ['m1', 'm2'], 'lk-a': ['m1'], 'lk-old': ['m1'] })
   })
+
+  it('answers a lookup of 300,000 labels at once, a backfill batch whose predictions left the index', async () => {
+    // The oldest label time was taken with Math.min(...labels), which throws RangeError ("Maximum
+    // call stack size exceeded") past ~100,000 arguments: the batch failed on every retry.
+    const stored = prediction('lk-many-0', 'm1', 'v1', T0 - HOUR)
+    const rows = new RowBuffer()
+    predictionRow(rows, stored, { topic: 'lookup-topic', partition: 1, offset: '0' }, privacy)
+    await insertBinaryRows(started.app.store, 'predictions', PREDICTION_ROW, rows.buf.subarray(0, rows.pos), 'join-lookup-many')
+    const labels = Array.from({ length: 300_000 }, (_, i) => ({ prediction_id: `lk-many-${i}`, label_time: T0 + (i % 1000) }))
+    const found = await lookupPredictions(started.app.store, labels, 24 * HOUR)
+    expect([...found]).toEqual([['lk-many-0', { modelId: 'm1', modelVersion: 'v1', eventTimeMs: T0 - HOUR }]])
+  })
 })

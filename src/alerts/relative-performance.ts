@@ -15,6 +15,7 @@ import type { MetricPoint } from '../rules/evaluate.js'
 import type { Rule } from '../rules/schema.js'
 import type { Store } from '../store/clickhouse.js'
 import { queryRows } from './sql.js'
+import { maxOf, minOf, pushAll } from '../arrays.js'
 
 type PerformanceRule = Extract<Rule, { metric: 'performance' }>
 
@@ -46,13 +47,13 @@ export async function relativeToReference(store: Store, rule: PerformanceRule, f
     const mine = points.filter((p) => p.modelId === modelId)
     const ref = modelConfig(file, modelId).reference
     if ('baseline' in ref) {
-      out.push(...mine.map((p) => ({ ...p, value: null })))
+      pushAll(out, mine.map((p) => ({ ...p, value: null })))
       continue
     }
-    const len = Math.max(...mine.map((p) => p.windowEndMs - p.windowStartMs))
+    const len = maxOf(mine.map((p) => p.windowEndMs - p.windowStartMs))
     const range = 'from' in ref
       ? { from: ref.from, to: ref.to }
-      : { from: Math.min(...mine.map((p) => p.windowStartMs)) - ref.previousWindows * len, to: Math.max(...mine.map((p) => p.windowStartMs)) }
+      : { from: minOf(mine.map((p) => p.windowStartMs)) - ref.previousWindows * len, to: maxOf(mine.map((p) => p.windowStartMs)) }
     const rows = (await queryRows<RefRow>(
       store,
       `SELECT model_version, toUnixTimestamp64Milli(window_start) AS ws, value, n FROM {db}.performance FINAL

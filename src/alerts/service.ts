@@ -27,6 +27,7 @@ import { buildNotification } from './notification.js'
 import { decideNotifications } from './notify-policy.js'
 import { enqueue, notificationRows, skippedRow, type OutboxRow } from './outbox.js'
 import { fileSilences, storedSilences } from './silences.js'
+import { minOf, pushAll } from '../arrays.js'
 
 export interface AlertServiceDeps {
   readonly store: Store
@@ -127,7 +128,7 @@ export class AlertService {
     for (const rule of this.rules.values()) {
       try {
         const points = await loadPoints(store, rule, file, nowMs)
-        recorded.push(...lifecycle(rule, evaluateRule(rule, points), states, nowMs))
+        pushAll(recorded, lifecycle(rule, evaluateRule(rule, points), states, nowMs))
       } catch (err) {
         logger.error({ err, rule: rule.name }, 'alert rule could not be evaluated')
       }
@@ -147,13 +148,13 @@ export class AlertService {
     const silences = [...fileSilences(rules.silences), ...(await storedSilences(store, nowMs))]
     const decision = decideNotifications({ pending, latest, ...index, silences, rules: this.rules, nowMs })
     const rows: OutboxRow[] = []
-    const groups = [...decision.groups].sort((a, b) => Math.min(...a.transitions.map((t) => t.changedAtMs)) - Math.min(...b.transitions.map((t) => t.changedAtMs)))
+    const groups = [...decision.groups].sort((a, b) => minOf(a.transitions.map((t) => t.changedAtMs)) - minOf(b.transitions.map((t) => t.changedAtMs)))
     groups.forEach((g, i) => {
       // created_at orders a lane's rows: one ms apart, oldest transition first.
       const n = buildNotification(g, this.rules.get(g.rule), channels.dashboardBaseUrl, nowMs + i)
       const wanted = (this.rules.get(g.rule)?.channels ?? []).filter((c) => this.lanes.has(c) && (c !== 'email' || (n.emailTo ?? channels.email?.to ?? []).length > 0))
       const meta = { rule: g.rule, modelId: g.modelId, modelVersion: g.modelVersion, transition: g.status, windowStartMs: g.windowStartMs }
-      rows.push(...(wanted.length ? notificationRows(n, wanted) : [skippedRow(n.transitionIds, meta, 'no configured channel for this rule', nowMs)]))
+      pushAll(rows, wanted.length ? notificationRows(n, wanted) : [skippedRow(n.transitionIds, meta, 'no configured channel for this rule', nowMs)])
     })
     for (const s of decision.skipped) {
       const t = s.transition

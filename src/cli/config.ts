@@ -14,6 +14,7 @@ import { httpSecurity } from '../http/security-policy.js'
 import { resolvePseudonymizationKey } from '../store/pseudonymize.js'
 import { EXIT } from './command.js'
 import { readTextFile } from './files.js'
+import { pushAll } from '../arrays.js'
 
 export interface ConfigIo {
   readonly exists: (path: string) => boolean
@@ -52,7 +53,7 @@ export function validateEnvironment(env: Env): { config: RuntimeConfig | null; p
     try {
       f()
     } catch (e) {
-      problems.push(...problemsOf(e, 'environment: '))
+      pushAll(problems, problemsOf(e, 'environment: '))
     }
   }
   if (config.http.enabled) check(() => httpSecurity(config))

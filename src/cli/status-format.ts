@@ -1,6 +1,7 @@
 /** The terminal view of `driftwatch status`. Pure. */
 import type { AlertView, ModelSummary, WindowHeadline } from '../read/index.js'
 import { table } from './alerts-format.js'
+import { pushAll } from '../arrays.js'
 
 export interface ModelStatus {
   readonly summary: ModelSummary
@@ -48,14 +49,14 @@ export function formatStatus(view: StatusView): string[] {
     if (windows.length === 0) lines.push('  no evaluated windows yet')
     else {
       const header = ['VERSION', 'WINDOW', 'PREDICTIONS', 'LABELED', 'DRIFT SHARE', 'PERFORMANCE REALIZED / ESTIMATED', 'FAIRNESS (WORST)', 'QUALITY', 'ALERTS']
-      lines.push(...table(header, windows.map(windowRow)).map((l) => `  ${l}`))
+      pushAll(lines, table(header, windows.map(windowRow)).map((l) => `  ${l}`))
     }
     lines.push('')
   }
   if (view.alerts.length === 0) lines.push('no firing alerts')
   else {
     lines.push('FIRING ALERTS')
-    lines.push(...table(
+    pushAll(lines, table(
       ['SEVERITY', 'RULE', 'MODEL', 'VERSION', 'SUBJECT', 'VALUE', 'THRESHOLD', 'WINDOW', 'SINCE'],
       view.alerts.map((a) => [a.severity, a.rule, a.model || '-', a.model_version || '-', a.subject || '-', fixed(a.value), fixed(a.threshold), minute(a.window_start), minute(a.fired_at)]),
     ))

@@ -18,6 +18,7 @@ import { readInstanceFile } from './instance-file.js'
 import { openForMaintenance } from './maintenance-store.js'
 import { httpReadQueries } from './read-client.js'
 import { formatStatus, type StatusView } from './status-format.js'
+import { pushAll } from '../arrays.js'
 
 export interface StatusOptions {
   readonly model?: string
@@ -35,7 +36,7 @@ async function all<T>(fetchPage: (cursor: string | undefined) => Promise<{ items
   let cursor: string | undefined
   do {
     const page = await fetchPage(cursor)
-    items.push(...page.items)
+    pushAll(items, page.items)
     cursor = page.next_cursor ?? undefined
   } while (cursor !== undefined)
   return items

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { pushAll } from '../arrays.js'
 
 export const API_ROLES = ['ingest', 'read', 'admin'] as const
 export type ApiRole = (typeof API_ROLES)[number]
@@ -71,11 +72,11 @@ export function loadApiTokens(list: string | undefined, file: string | undefined
 export function clientToken(env: Readonly<Record<string, string | undefined>> = process.env): string | null {
   const entries: string[] = []
   const list = env['DRIFTWATCH_API_TOKENS']
-  if (list) entries.push(...list.split(','))
+  if (list) pushAll(entries, list.split(','))
   const file = env['DRIFTWATCH_API_TOKENS_FILE']
   if (file) {
     try {
-      entries.push(...readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => !l.trim().startsWith('#')))
+      pushAll(entries, readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => !l.trim().startsWith('#')))
     } catch {
       // Unreadable: no token from it; the API's 401 then says what is missing.
     }

@@ -20,6 +20,7 @@
  */
 import type { DriftRow } from './drift-rows.js'
 import { feedDetector, type DetectorName, type DetectorRecord, type ErrorEvent } from './detectors.js'
+import { maxOf, minOf } from '../arrays.js'
 
 /** A window's joined inputs in event order and their digest. */
 export interface WindowInputs {
@@ -103,11 +104,11 @@ export class Replay {
 
   /** Where the windows to feed start: the earliest checkpoint end (0 without one). */
   get fromMs(): number {
-    return Math.min(...this.starts.map((s) => s.from?.endMs ?? 0))
+    return minOf(this.starts.map((s) => s.from?.endMs ?? 0))
   }
 
   get untilMs(): number {
-    return Math.max(...this.starts.map((s) => s.fedUntilMs))
+    return maxOf(this.starts.map((s) => s.fedUntilMs))
   }
 
   feed(window: WindowInputs): void {

@@ -18,6 +18,7 @@ import { checkpointsBefore, loadCheckpoints, loadRecords, windowInputs, type Det
 import { DETECTORS, feedDetector, type DetectorRecord } from './detectors.js'
 import type { DriftRow } from './drift-rows.js'
 import type { DueWindow } from './due.js'
+import { pushAll } from '../arrays.js'
 
 export type { ErrorSpec } from './detector-store.js'
 
@@ -141,10 +142,10 @@ export async function detectorsForWindow(src: DetectorSource, t: DetectorTarget,
   if (replays.length === 0) return out
   const before = await src.checkpointsBefore(startMs)
   const result = await replay(src, t.windowMs, replays.map((r) => ({ ...r, from: before.get(r.detector) ?? null })), startMs, current)
-  out.rows.push(...result.checkpoints.filter((c) => c.startMs === startMs).map((c) => c.row))
-  out.states.push(...result.records.map((r) => stateRow(t, r)))
-  out.checkpoints.push(...result.checkpoints.map((c) => checkpointRow(t, c)))
-  out.marks.push(...result.changedWindows.map((s) => mark(t, s)))
+  pushAll(out.rows, result.checkpoints.filter((c) => c.startMs === startMs).map((c) => c.row))
+  pushAll(out.states, result.records.map((r) => stateRow(t, r)))
+  pushAll(out.checkpoints, result.checkpoints.map((c) => checkpointRow(t, c)))
+  pushAll(out.marks, result.changedWindows.map((s) => mark(t, s)))
   return out
 }
 

@@ -21,6 +21,7 @@ import { withDatabase } from '../store/query.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import { advanceCursor, CURSOR_OVERLAP_MS, readCursor } from './cursor.js'
 import { isClosed, watermark } from '../window/windows.js'
+import { minOf } from '../arrays.js'
 
 export interface DueWindow {
   readonly modelId: string
@@ -129,7 +130,7 @@ export async function scanDue(store: Store, allowedLatenessMs: (modelId: string)
   if (options.windowMs) {
     for (const [model, t] of maxEventTime) openSince.set(model, Math.max(0, t - allowedLatenessMs(model) - options.windowMs(model)))
   }
-  const floor = maxEventTime.size > 0 && openSince.size === maxEventTime.size ? Math.min(...openSince.values()) : 0
+  const floor = maxEventTime.size > 0 && openSince.size === maxEventTime.size ? minOf(openSince.values()) : 0
   const open = await json<Row>(store, openQuery, { floor: clickhouseDateTime64(floor), openSince: Object.fromEntries(openSince) })
 
   const key = (r: Row) => `${r.model_id}\u0000${r.model_version}\u0000${r.ws}`

@@ -23,6 +23,7 @@ import { sampleQuery } from './queries.js'
 import { markReferenceDependents } from './reference-marks.js'
 import { loadReference, referenceSource, type Reference } from './reference.js'
 import { writeWindowMetrics } from './write.js'
+import { pushAll } from '../arrays.js'
 
 export interface EvaluatorDeps {
   readonly store: Store
@@ -85,7 +86,7 @@ export class Evaluator {
     const metrics = computeWindowMetrics(reference, { partial, samples: new Map(samples.map((s) => [s.k, s.values])) }, ctx)
     if (reference.partial.predictions === 0) metrics.drift = []
     const detectors = await runDetectors(store, w, { task: model.task, positiveClass: ctx.positiveClass })
-    if (detectors) metrics.drift.push(...detectors.rows)
+    if (detectors) pushAll(metrics.drift, detectors.rows)
     await writeWindowMetrics(store, w, this.version(), reference.description, parts, metrics, detectors)
   }
 

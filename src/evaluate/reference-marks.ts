@@ -18,6 +18,7 @@ import type { Store } from '../store/clickhouse.js'
 import { markWindows, type WindowRef } from '../store/mark-windows.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import type { DueWindow } from './due.js'
+import { minOf } from '../arrays.js'
 
 /** Mark reasons that mean a window's stored data changed (src/join/joiner.ts, src/store/erase.ts). */
 export const DATA_MARK_REASONS = ['predictions', 'labels', 'erasure'] as const
@@ -66,7 +67,7 @@ export async function markReferenceDependents(store: Store, file: FileConfig, du
      WHERE marked_at > {since:DateTime64(3, 'UTC')} AND reason IN {reasons:Array(String)}
        AND model_id IN {models:Array(String)} AND window_start IN {starts:Array(DateTime64(3, 'UTC'))}
      GROUP BY model_id, model_version, window_start`,
-    { ...inList(before), reasons: [...DATA_MARK_REASONS], since: clickhouseDateTime64(Math.min(...before.map((w) => lastMark.get(windowKey(w))!))) },
+    { ...inList(before), reasons: [...DATA_MARK_REASONS], since: clickhouseDateTime64(minOf(before.map((w) => lastMark.get(windowKey(w))!))) },
   )
   const dataMark = new Map(marks.map((r) => [windowKey({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws) }), Number(r.dm)]))
   const refs: WindowRef[] = before

@@ -13,11 +13,12 @@ import type { Store } from '../store/clickhouse.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import type { JoinTarget } from './prediction-index.js'
 import { withDatabase } from '../store/query.js'
+import { minOf } from '../arrays.js'
 
 export async function lookupPredictions(store: Store, labels: readonly Pick<GroundTruthEvent, 'prediction_id' | 'label_time'>[], horizonMs: number): Promise<Map<string, JoinTarget>> {
   if (labels.length === 0) return new Map()
   const ids = [...new Set(labels.map((l) => l.prediction_id))]
-  const minLabelTime = Math.min(...labels.map((l) => l.label_time))
+  const minLabelTime = minOf(labels.map((l) => l.label_time))
   try {
     const rows = await store.withStringSet(ids, async (set) =>
       (

@@ -11,6 +11,7 @@ import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, QUALITY_PROBLEMS, wo
 import { decodeCursor, isoTime, optionalTime, page } from './params.js'
 import { int, n, readRows } from './sql.js'
 import type { WindowHeadline, WindowSeries } from './types.js'
+import { maxOf, minOf } from '../arrays.js'
 
 export interface SeriesOptions {
   readonly from?: string
@@ -91,7 +92,7 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
   const starts = rows.map((r) => int(r.start))
   const versionsInPage = [...new Set(rows.map((r) => r.model_version))]
   const range = 'model_id = {m:String} AND model_version IN {vs:Array(String)} AND window_start BETWEEN fromUnixTimestamp64Milli({lo:Int64}) AND fromUnixTimestamp64Milli({hi:Int64})'
-  const params = { m: model, vs: versionsInPage, lo: Math.min(...starts), hi: Math.max(...starts), metrics: MAIN_METRICS[task], variant, ratio: FAIRNESS_RATIO, quality: QUALITY_PROBLEMS }
+  const params = { m: model, vs: versionsInPage, lo: minOf(starts), hi: maxOf(starts), metrics: MAIN_METRICS[task], variant, ratio: FAIRNESS_RATIO, quality: QUALITY_PROBLEMS }
   const cols = 'model_version, toUnixTimestamp64Milli(window_start) AS start, eval_version'
   const [insufficient, status] = await Promise.all([
     optionalColumn(deps.store, 'dataset_drift', 'n_insufficient', '0'),

@@ -27,6 +27,7 @@ import type { OutlierSummary } from '../metrics/quality/index.js'
 import type { ProfileFeatures, Table } from './table.js'
 import { type CountedColumn, countedColumn, countedNumbers, expandCounted, isIdLikeNumbers, type NumberCells, numberCells } from './counted-column.js'
 import type { ReportJson } from './types.js'
+import { pushAll } from '../arrays.js'
 
 export interface CsvTable {
   readonly columns: readonly string[]
@@ -238,8 +239,8 @@ export async function reportFromCells(
   for (const f of roles.features) askCurrent(f, types[f] as CellType)
   const featureRows = roles.features.filter((f) => rowOrder.has(f))
   const featureType = (n: string) => types[n] ?? 'text'
-  referenceRows.push(...rowReads(reference, featureRows, featureType))
-  currentRows.push(...rowReads(current, featureRows, featureType))
+  pushAll(referenceRows, rowReads(reference, featureRows, featureType))
+  pushAll(currentRows, rowReads(current, featureRows, featureType))
   // `read`: the reference's features, already read once for their kinds (and counted in progress).
   const table = async (
     source: CellSource,

@@ -4,6 +4,7 @@
  * this is for people.
  */
 import type { ReportJson, Section } from './types.js'
+import { pushAll } from '../arrays.js'
 
 type Cell = string | number | boolean | null | undefined
 
@@ -59,7 +60,7 @@ function performanceLines(p: Section): string[] {
     return [m, formatNumber(get(ref, m)), formatNumber(get(cur, m)), formatNumber(get(d, 'difference')), ci]
   })
   const lines = [`Performance (${p['task']}${p['positive_class'] !== null ? `, positive class "${p['positive_class']}"` : ''}; rows ${formatNumber(get(ref, 'rows'), 'count')} → ${formatNumber(get(cur, 'rows'), 'count')})`]
-  if (rows.length > 0) lines.push(...table(['metric', 'reference', 'current', 'difference', `${Math.round(Number(p['confidence']) * 100)}% interval`], rows))
+  if (rows.length > 0) pushAll(lines, table(['metric', 'reference', 'current', 'difference', `${Math.round(Number(p['confidence']) * 100)}% interval`], rows))
   const cal = p['calibration_drift'] as Section | undefined
   if (cal) {
     lines.push(

@@ -5,6 +5,7 @@
 import { DriftwatchError } from '../errors.js'
 import { parseYamlWith } from '../validation-problems.js'
 import { RuleFileSchema, type FileSilence, type Rule } from './schema.js'
+import { pushAll } from '../arrays.js'
 
 export interface RuleSet {
   readonly rules: readonly Rule[]
@@ -32,14 +33,14 @@ export function parseRuleFiles(files: readonly { readonly name: string; readonly
   const sources = new Map<string, string>()
   for (const f of files) {
     const p = parseOne(f.text, f.name)
-    problems.push(...p.problems)
+    pushAll(problems, p.problems)
     p.rules.forEach((r, i) => {
       const first = sources.get(r.name)
       if (first !== undefined) problems.push(`${f.name}: rules.${i}.name: rule "${r.name}" is already defined in ${first}`)
       else sources.set(r.name, f.name)
       rules.push(r)
     })
-    silences.push(...p.silences)
+    pushAll(silences, p.silences)
   }
   if (problems.length) {
     throw new DriftwatchError('DW_CONFIG_INVALID', `invalid alert rules:\n  ${problems.join('\n  ')}`, { problems })

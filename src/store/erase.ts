@@ -27,6 +27,7 @@ import type { Store } from './clickhouse.js'
 import { erasureWindows } from './erase-windows.js'
 import { markWindows, windowsWithPredictions, type WindowRef } from './mark-windows.js'
 import { withDatabase } from './query.js'
+import { pushAll } from '../arrays.js'
 
 export type SubjectKey = (subjectId: string) => string
 
@@ -197,7 +198,7 @@ export async function eraseSubject(store: Store, o: EraseOptions): Promise<Erase
     const p = await plan(store, o, stored)
     const dependents = async (): Promise<WindowRef[]> => {
       const found: WindowRef[] = []
-      for (const range of p.windows.dependents) found.push(...(await windowsWithPredictions(store, range, o.model(range.modelId).window)))
+      for (const range of p.windows.dependents) pushAll(found, await windowsWithPredictions(store, range, o.model(range.modelId).window))
       return found
     }
     if (o.dryRun) {

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PACKAGE_ROOT } from '../package-root.js'
+import { maxOf, minOf } from '../arrays.js'
 
 export const UI_FILES = ['index.html', 'app.js', 'report.js'] as const
 
@@ -42,7 +43,7 @@ export async function buildUi(paths = uiPaths()): Promise<UiBuild> {
 /** Newest modification time of the UI's sources (src/ui/web and the chart spec it imports). */
 function sourcesMtimeMs(source: string): number {
   const files = [join(source, '..', 'chart-spec.ts'), ...readdirSync(source, { recursive: true, encoding: 'utf8' }).map((f) => join(source, f))]
-  return Math.max(...files.map((f) => statSync(f).mtimeMs))
+  return maxOf(files.map((f) => statSync(f).mtimeMs))
 }
 
 /** dist/ui, built first when a file is missing or older than the sources (a pull since the last build). */
@@ -51,7 +52,7 @@ export async function ensureUi(paths = uiPaths()): Promise<string> {
   const missing = built.some((f) => !existsSync(f))
   // An installed package or image ships dist/ui without the sources: what is built is what runs.
   if (!missing && !existsSync(paths.source)) return paths.out
-  const stale = missing || Math.min(...built.map((f) => statSync(f).mtimeMs)) < sourcesMtimeMs(paths.source)
+  const stale = missing || minOf(built.map((f) => statSync(f).mtimeMs)) < sourcesMtimeMs(paths.source)
   if (stale) await buildUi(paths)
   return paths.out
 }

@@ -23,6 +23,7 @@
  */
 import { metricResult, type MetricResult } from '../performance/metric-result.js'
 import type { GroupMetrics } from './group-metrics.js'
+import { maxOf, minOf } from '../../arrays.js'
 
 export const FOUR_FIFTHS = 0.8
 
@@ -49,7 +50,7 @@ interface Spread {
 
 function spread(values: readonly number[]): Spread {
   if (values.length === 0) return { min: Number.NaN, max: Number.NaN }
-  return { min: Math.min(...values), max: Math.max(...values) }
+  return { min: minOf(values), max: maxOf(values) }
 }
 
 /**

@@ -39,7 +39,7 @@ export async function getAll<T>(path: string, query: Record<string, string | und
   let cursor: string | undefined
   do {
     const page = await getJson<Page<T>>(path, { ...query, ...(cursor ? { cursor } : {}) })
-    items.push(...page.items)
+    for (const item of page.items) items.push(item)
     cursor = page.next_cursor ?? undefined
   } while (cursor)
   return items

@@ -18,8 +18,9 @@ const PARALLEL = 4
 async function details(model: string, windows: readonly WindowHeadline[]): Promise<WindowDetail[]> {
   const out: WindowDetail[] = []
   for (let i = 0; i < windows.length; i += PARALLEL) {
-    out.push(...(await Promise.all(windows.slice(i, i + PARALLEL).map((w) =>
-      getJson<WindowDetail>(`/v1/models/${encodeURIComponent(model)}/windows/${encodeURIComponent(w.window_start)}`, { version: w.model_version })))))
+    const fetched = await Promise.all(windows.slice(i, i + PARALLEL).map((w) =>
+      getJson<WindowDetail>(`/v1/models/${encodeURIComponent(model)}/windows/${encodeURIComponent(w.window_start)}`, { version: w.model_version })))
+    for (const detail of fetched) out.push(detail)
   }
   return out
 }

@@ -30,7 +30,7 @@ export function distributionChart(d: DriftDetail): ChartSpec | null {
 export function fairnessChart(attribute: string, rows: readonly FairnessDetail[]): ChartSpec | null {
   const groups = rows.filter((r) => r.attribute === attribute && r.group !== '' && r.metric === 'selection_rate')
   if (groups.length === 0) return null
-  const best = Math.max(...groups.map((g) => g.value ?? 0))
+  const best = groups.reduce((most, g) => Math.max(most, g.value ?? 0), -Infinity)
   return {
     kind: 'bar',
     title: `Selection rate by ${attribute}`,
