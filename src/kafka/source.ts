@@ -50,21 +50,28 @@ function toSourceBatch({ batch }: EachBatchPayload): SourceBatch {
 }
 
 /**
- * Fetch sizes. One batch of a partition is one insert, and the engine's cost per row falls with
- * the size of the insert (fewer parts to write and merge: docs/performance.md), so a partition's
- * batch may hold up to 4 MiB of records (kafkajs' default is 1 MiB). The response limit leaves
- * room for 16 partitions at that size, so that a partition's batch is decided by its own log, not
- * by the others in the fetch: a batch replayed after a crash then usually starts and ends where
- * it did, and its insert's deduplication token matches (a replay also checks which of its rows
- * are stored: src/pipeline/event-handler.ts, storeReplay).
- */
-export const FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024
-export const FETCH_BYTES = 16 * FETCH_BYTES_PER_PARTITION
-/**
  * Batches of different partitions are handled concurrently, so that decoding one overlaps the
  * engine writing another. A partition's own batches stay in order, one at a time.
  */
 export const PARTITIONS_CONCURRENTLY = 3
+/**
+ * Fetch sizes. One batch of a partition is one insert, and the engine's cost per row falls with
+ * the size of the insert (fewer parts to write and merge: docs/performance.md), so a partition's
+ * batch may hold up to 4 MiB of records (kafkajs' default is 1 MiB).
+ *
+ * A fetch response holds as many such batches as are handled at once. kafkajs decodes a whole
+ * response before it hands out its first batch, fetches again once all of them are handled, and
+ * the decoded records (an object, two Buffer views and two strings each) live until then. With
+ * room for 16 partitions per response, a backlog of 12 partitions came back in one response of
+ * ~48 MiB, all of it decoded at once; capped at three batches' worth, an ingest of 1.2M bench
+ * records peaked at a median of 791 MiB instead of 835, at the same CPU (docs/performance.md,
+ * eighth round). kafkajs shuffles the partitions of each request, so every partition gets its
+ * turn. Which partitions share a response decides where a batch ends, so a batch replayed after a
+ * crash may end elsewhere than its first attempt: the replay stores only the rows not stored yet
+ * (src/pipeline/event-handler.ts, storeReplay).
+ */
+export const FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024
+export const FETCH_BYTES = PARTITIONS_CONCURRENTLY * FETCH_BYTES_PER_PARTITION
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
