@@ -255,11 +255,12 @@ export function openStore(settings: ClickHouseSettings): Store {
       request_timeout: 60_000,
       ...(settings.caCert ? { tls: { ca_cert: Buffer.from(settings.caCert) } } : {}),
       clickhouse_settings: SESSION_SETTINGS,
-      // A batch's id set (src/join/lookup.ts) is one Array(String) query parameter, ~40 bytes an
-      // id. In the URL, the 25,000 ids of a 4 MiB batch pass ClickHouse's 1 MiB request-line limit
-      // (http_max_uri_size), and proxies refuse far less: the lookup would fail on every retry
-      // and hold its partition. Past 4,096 characters the client sends the parameters as
-      // multipart/form-data parts of the body, which ClickHouse reads since 2022 (ClickHouse#8842).
+      // A batch's id set (src/join/lookup.ts) is one Array(String) query parameter, ~45 bytes a
+      // UUID once URL-encoded. In the URL, the tens of thousands of ids of a 4 MiB batch of labels
+      // pass ClickHouse's 1 MiB request-line limit (http_max_uri_size), and proxies refuse far
+      // less: the lookup would fail on every retry and hold its partition. Past 4,096 characters
+      // the client sends the parameters as multipart/form-data parts of the body, which ClickHouse
+      // reads since 2022 (ClickHouse#8842).
       use_multipart_params_auto: true,
     })
     return { client, kind: 'server', database, location: settings.url, insertRowBinary: clientInsertRowBinary(client, database), withStringSet: parameterStringSet, close: () => client.close() }
