@@ -46,6 +46,8 @@ export interface AppOptions {
   readonly evaluate?: boolean
   /** Opens the ClickHouse store; default openStore. Fault-injection tests wrap it. */
   readonly openStore?: typeof openStore
+  /** Makes the join; default a Joiner. Fault-injection tests subclass it. */
+  readonly joiner?: (store: Store, file: FileConfig) => Joiner
   /** Self-monitoring: record into these metrics (the caller creates them and serves GET /metrics). */
   readonly metrics?: DriftwatchMetrics
   /** Run the alert service (default: when the evaluator loop runs and DRIFTWATCH_ALERTS_ENABLED is not false). */
@@ -103,7 +105,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const report = await migrate(store)
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
   await applyRetention(store, { rawDays: file.retention.raw / 86_400_000, metricsDays: file.retention.metrics / 86_400_000 })
-  const joiner = new Joiner(store, file)
+  const joiner = options.joiner ? options.joiner(store, file) : new Joiner(store, file)
   const privacy = privacyFor(config, file)
   const base = { store, file, topics: config.topics, joiner, now, logger, privacy }
   let dlqLimit: TopicLimit | undefined

@@ -18,6 +18,7 @@ import { RowBuffer } from '../store/row-buffer.js'
 import type { RowLayout } from '../store/rows.js'
 import { storedOffsets, type StoredOffsets, type TableWithOffsets } from '../store/offsets.js'
 import { isolateRefused, MAX_REFUSAL_INSERTS, type Refusal, type RefusedRange } from '../store/refusals.js'
+import { bisectFailures } from '../bisect.js'
 import type { DeadLetterSink, DeadLetterWrite } from './dead-letter-sink.js'
 import { ReplayGuard } from './replay-guard.js'
 import { batchToken, type BatchHandler, type SourceBatch, type SourceRecord } from './source.js'
@@ -65,8 +66,12 @@ export interface EventHandlerDeps<T, K> {
   readonly afterStore?: (events: readonly K[], token: string) => Promise<unknown>
   /** Called after each durable batch, for self-monitoring. */
   readonly onBatch?: (stats: BatchStats) => void
-  /** Called when a record made the code throw something other than a DriftwatchError (a bug), before it is dead-lettered. */
-  readonly onUnexpected?: (error: unknown, record: SourceRecord) => void
+  /**
+   * Called when a record made the code throw something other than a DriftwatchError (a bug),
+   * before it is dead-lettered; or when it failed its batch (isolateFailure), which then either
+   * dead-letters it or, when its row was stored before the step that failed, keeps it.
+   */
+  readonly onUnexpected?: (error: unknown, record: SourceRecord, outcome: 'dead-lettered' | 'stored') => void
   /** Tells which batches may repeat an earlier attempt; shared with the source, which reports reassignments. One of the handler's own by default. */
   readonly replayGuard?: ReplayGuard
 }
@@ -82,91 +87,181 @@ function unexpected(e: unknown): DriftwatchError {
   return new DriftwatchError('DW_RECORD_UNPROCESSABLE', `unexpected failure processing this record: ${describeError(e).slice(0, 500)}`, { cause: e })
 }
 
+/**
+ * How many pieces one failed batch may be tried in (isolateFailure): a batch of 10,000 records
+ * with up to about three records that fail it is resolved exactly (2·log2(n) tries each).
+ */
+export const MAX_ISOLATION_TRIES = 64
+
 export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHandler {
   const guard = deps.replayGuard ?? new ReplayGuard()
+  const once: BatchHandler = (batch) => handleBatch(deps, guard, batch)
   return async (batch) => {
-    const first = batch.records[0]
-    const last = batch.records.at(-1)
-    if (!first || !last) return
-    const replay = guard.begin(batch.topic, batch.partition, first.offset)
-    // What an earlier attempt of this batch stored, read while this one decodes.
-    const stored = replay ? storedOfBatch(deps.store, deps.table, batch) : null
-    stored?.catch(() => {}) // awaited below; a decode failure must not leave it unhandled
-    const dead: DeadLetter[] = []
-    const nowMs = deps.now()
-    // The batch's rows, RowBinary (src/store/row-buffer.ts), one range each.
-    const out = new RowBuffer(Math.max(64 * 1024, batch.records.length * 1024))
-    // The valid events, as parallel arrays (no object per event): record, row range, join key.
-    const valid: Kept<K> = { records: [], rows: [], keys: [] }
-    const append = (event: T, record: SourceRecord): [number, number] => {
-      const start = out.pos
-      try {
-        deps.toRow(event, record, out)
-      } catch (e) {
-        out.pos = start // no partial row stays in the buffer
-        throw e
-      }
-      return [start, out.pos]
+    try {
+      await once(batch)
+    } catch (e) {
+      if (retriable(e) || batch.records.length === 0) throw e
+      await isolateFailure(deps, guard, once, batch, e)
     }
-    // Bad input is data; infrastructure trouble (retriable) propagates; a record that makes the
-    // code throw anything else is dead-lettered too (see unexpected()).
-    const badInput = (record: SourceRecord, e: unknown) => {
-      if (isDriftwatchError(e) && e.retriable) throw e
-      if (isDriftwatchError(e)) return void dead.push({ record, error: e })
+  }
+}
+
+const retriable = (e: unknown) => isDriftwatchError(e) && e.retriable
+
+/**
+ * One attempt of a batch: decode, validate, screen, store, then what follows the store
+ * (afterStore). Resolves once its effect is durable.
+ */
+async function handleBatch<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayGuard, batch: SourceBatch): Promise<void> {
+  const first = batch.records[0]
+  const last = batch.records.at(-1)
+  if (!first || !last) return
+  const replay = guard.begin(batch.topic, batch.partition, first.offset)
+  // What an earlier attempt of this batch stored, read while this one decodes.
+  const stored = replay ? storedOfBatch(deps.store, deps.table, batch) : null
+  stored?.catch(() => {}) // awaited below; a decode failure must not leave it unhandled
+  const dead: DeadLetter[] = []
+  const nowMs = deps.now()
+  // The batch's rows, RowBinary (src/store/row-buffer.ts), one range each.
+  const out = new RowBuffer(Math.max(64 * 1024, batch.records.length * 1024))
+  // The valid events, as parallel arrays (no object per event): record, row range, join key.
+  const valid: Kept<K> = { records: [], rows: [], keys: [] }
+  const append = (event: T, record: SourceRecord): [number, number] => {
+    const start = out.pos
+    try {
+      deps.toRow(event, record, out)
+    } catch (e) {
+      out.pos = start // no partial row stays in the buffer
+      throw e
+    }
+    return [start, out.pos]
+  }
+  // Bad input is data; infrastructure trouble (retriable) propagates; a record that makes the
+  // code throw anything else is dead-lettered too (see unexpected()).
+  const badInput = (record: SourceRecord, e: unknown) => {
+    if (retriable(e)) throw e
+    if (isDriftwatchError(e)) return void dead.push({ record, error: e })
+    try {
+      deps.onUnexpected?.(e, record, 'dead-lettered')
+    } catch {
+      // reporting must not be what stops the consumer
+    }
+    dead.push({ record, error: unexpected(e) })
+  }
+  for (const record of batch.records) {
+    try {
+      const size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
+      if (size > deps.maxRecordBytes) {
+        throw new DriftwatchError('DW_RECORD_TOO_LARGE', `key and value are ${size} bytes, the limit is ${deps.maxRecordBytes}`)
+      }
+      const fast = deps.fastRead?.(record, out) ?? null
+      const decoded = fast ? fast.event : deps.decoder.decode(record.value)
+      const event = decoded instanceof Promise ? await decoded : decoded
+      const problem = deps.validate(event, nowMs)
+      if (problem) dead.push({ record, error: problem })
+      else {
+        valid.records.push(record)
+        valid.rows.push(fast ? fast.row : append(event, record))
+        valid.keys.push(deps.keyOf(event))
+      }
+    } catch (e) {
+      badInput(record, e)
+    }
+  }
+  const screened = deps.screen && valid.keys.length > 0 ? await deps.screen(valid.keys) : []
+  let kept = valid
+  if (screened.some((problem) => problem !== null)) {
+    kept = { records: [], rows: [], keys: [] }
+    for (const [i, record] of valid.records.entries()) {
+      const problem = screened[i]
+      if (problem) dead.push({ record, error: problem })
+      else {
+        kept.records.push(record)
+        kept.rows.push(valid.rows[i]!)
+        kept.keys.push(valid.keys[i]!)
+      }
+    }
+  }
+  const effect = { out, kept, dead }
+  const tokens = { rows: batchToken(batch, deps.table), dead: batchToken(batch, 'dead_letters') }
+  // A name of this attempt alone, for the tokens of a batch that may repeat another (storeReplay).
+  const id = replay ? randomUUID() : ''
+  const { refused, rejected } = stored
+    ? await storeReplay(deps, batch, effect, tokens, await stored, id)
+    : await storeRows(deps, effect, null, tokens.rows, dead, tokens.dead)
+  const accepted = refused.size === 0 ? kept.keys : kept.keys.filter((_, i) => !refused.has(i))
+  // A replay's marks under a token of their own: a duplicate mark only makes a window due again.
+  if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, replay ? `${tokens.rows}/replay:${id}` : tokens.rows)
+  guard.end(batch.topic, batch.partition, last.offset)
+  deps.onBatch?.({ topic: batch.topic, partition: batch.partition, accepted: accepted.length, deadLettered: dead.length + rejected.length })
+}
+
+/**
+ * A batch that failed as a whole with something other than a retriable error: a bug in code that
+ * runs per batch rather than per record (the id screen, the join, the window marks, a store
+ * write), or a batch too large for such code. It would fail the same way on every retry and after
+ * every restart, and block its partition for good. So the batch is tried in pieces
+ * (src/bisect.ts), each as a batch of its own: the pieces that succeed are stored as any batch
+ * is, and a record that still fails alone is dead-lettered as DW_RECORD_UNPROCESSABLE, with its
+ * raw bytes. Once MAX_ISOLATION_TRIES pieces are spent, a piece that failed is dead-lettered
+ * whole.
+ *
+ * A failure that no piece escapes is not the records' doing (a batch of one record aside, which
+ * has nothing to be compared with): it is rethrown and stops the consumer, as before. A record
+ * whose row an attempt stored before the step that failed is not dead-lettered: it is stored, and
+ * reported. Every piece may repeat part of the failed attempt, so each is checked against the
+ * stored rows (ReplayGuard.forget), and so are the dead letters.
+ */
+async function isolateFailure<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayGuard, once: BatchHandler, batch: SourceBatch, cause: unknown): Promise<void> {
+  const { topic, partition, records } = batch
+  let passed = 0
+  const { failed, tries } = await bisectFailures(
+    records.length,
+    cause,
+    async (start, end) => {
+      guard.forget(topic, partition)
       try {
-        deps.onUnexpected?.(e, record)
+        await once({ topic, partition, records: records.slice(start, end) })
+        passed++
+        return null
+      } catch (e) {
+        if (retriable(e)) throw e
+        return e
+      }
+    },
+    MAX_ISOLATION_TRIES,
+  )
+  if (passed === 0 && records.length > 1) throw cause
+  guard.forget(topic, partition)
+  const stored = await storedOfBatch(deps.store, deps.table, batch)
+  const dead: DeadLetter[] = []
+  let kept = 0
+  for (const { start, end, why } of failed) {
+    for (const record of records.slice(start, end)) {
+      if (stored.dead.has(record.offset)) continue // an attempt dead-lettered it for a reason of its own
+      const isStored = stored.rows.has(record.offset)
+      try {
+        deps.onUnexpected?.(why, record, isStored ? 'stored' : 'dead-lettered')
       } catch {
         // reporting must not be what stops the consumer
       }
-      dead.push({ record, error: unexpected(e) })
+      if (isStored) kept++
+      else dead.push({ record, error: end - start === 1 ? unexpected(why) : unresolved(why, end - start, tries) })
     }
-    for (const record of batch.records) {
-      try {
-        const size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
-        if (size > deps.maxRecordBytes) {
-          throw new DriftwatchError('DW_RECORD_TOO_LARGE', `key and value are ${size} bytes, the limit is ${deps.maxRecordBytes}`)
-        }
-        const fast = deps.fastRead?.(record, out) ?? null
-        const decoded = fast ? fast.event : deps.decoder.decode(record.value)
-        const event = decoded instanceof Promise ? await decoded : decoded
-        const problem = deps.validate(event, nowMs)
-        if (problem) dead.push({ record, error: problem })
-        else {
-          valid.records.push(record)
-          valid.rows.push(fast ? fast.row : append(event, record))
-          valid.keys.push(deps.keyOf(event))
-        }
-      } catch (e) {
-        badInput(record, e)
-      }
-    }
-    const screened = deps.screen && valid.keys.length > 0 ? await deps.screen(valid.keys) : []
-    let kept = valid
-    if (screened.some((problem) => problem !== null)) {
-      kept = { records: [], rows: [], keys: [] }
-      for (const [i, record] of valid.records.entries()) {
-        const problem = screened[i]
-        if (problem) dead.push({ record, error: problem })
-        else {
-          kept.records.push(record)
-          kept.rows.push(valid.rows[i]!)
-          kept.keys.push(valid.keys[i]!)
-        }
-      }
-    }
-    const effect = { out, kept, dead }
-    const tokens = { rows: batchToken(batch, deps.table), dead: batchToken(batch, 'dead_letters') }
-    // A name of this attempt alone, for the tokens of a batch that may repeat another (storeReplay).
-    const id = replay ? randomUUID() : ''
-    const { refused, rejected } = stored
-      ? await storeReplay(deps, batch, effect, tokens, await stored, id)
-      : await storeRows(deps, effect, null, tokens.rows, dead, tokens.dead)
-    const accepted = refused.size === 0 ? kept.keys : kept.keys.filter((_, i) => !refused.has(i))
-    // A replay's marks under a token of their own: a duplicate mark only makes a window due again.
-    if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, replay ? `${tokens.rows}/replay:${id}` : tokens.rows)
-    guard.end(batch.topic, batch.partition, last.offset)
-    deps.onBatch?.({ topic: batch.topic, partition: batch.partition, accepted: accepted.length, deadLettered: dead.length + rejected.length })
   }
+  // Under a token of this attempt's own: what an earlier one dead-lettered is left out above.
+  await deps.deadLetters.write(dead, `${batchToken(batch, 'dead_letters')}/isolated:${randomUUID()}`)
+  guard.end(topic, partition, records.at(-1)!.offset)
+  deps.onBatch?.({ topic, partition, accepted: kept, deadLettered: dead.length })
+}
+
+/** A record of a piece of a failed batch that still failed when the search stopped. */
+function unresolved(e: unknown, size: number, tries: number): DriftwatchError {
+  return new DriftwatchError(
+    'DW_RECORD_UNPROCESSABLE',
+    `unexpected failure processing a range of ${size} records that includes this one; the search for the records that cause it stopped after ${tries} tries, so this record may be fine: replay it from the dead letters once the cause is fixed: ${describeError(e).slice(0, 500)}`,
+    { cause: e },
+  )
 }
 
 /** Records to store, as parallel arrays: each record, its row (a range of the batch's buffer) and its join key. */

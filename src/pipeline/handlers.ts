@@ -53,8 +53,13 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
     maxRecordBytes: d.file.ingest.maxRecordBytes,
     ...(d.replayGuard ? { replayGuard: d.replayGuard } : {}),
     onBatch: (s: object) => d.logger.debug(s, 'batch stored'),
-    onUnexpected: (err: unknown, r: { topic: string; partition: number; offset: string }) =>
-      d.logger.error({ err: describeError(err), stack: err instanceof Error ? String(err.stack) : undefined, topic: r.topic, partition: r.partition, offset: r.offset }, 'unexpected error on one record; dead-lettered as DW_RECORD_UNPROCESSABLE'),
+    onUnexpected: (err: unknown, r: { topic: string; partition: number; offset: string }, outcome: 'dead-lettered' | 'stored') =>
+      d.logger.error(
+        { err: describeError(err), stack: err instanceof Error ? String(err.stack) : undefined, topic: r.topic, partition: r.partition, offset: r.offset },
+        outcome === 'dead-lettered'
+          ? 'unexpected error on one record; dead-lettered as DW_RECORD_UNPROCESSABLE'
+          : 'unexpected error on one record after its row was stored; kept, but the windows it changes may not be marked for evaluation',
+      ),
   }
   return {
     [d.topics.predictions]: createEventHandler({

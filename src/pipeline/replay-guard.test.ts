@@ -46,6 +46,25 @@ describe('ReplayGuard', () => {
     expect(g.begin('p', 1, '20')).toBe(false)
   })
 
+  it('suspects the batch after a forgotten one even where it continues it: a failed batch tried in pieces', () => {
+    const g = new ReplayGuard()
+    g.begin('p', 0, '0')
+    g.end('p', 0, '9')
+    // The batch 10-19 failed part-way; its first half is tried alone and stores, then its second.
+    g.forget('p', 0)
+    expect(g.begin('p', 0, '10')).toBe(true)
+    g.end('p', 0, '14')
+    g.forget('p', 0)
+    expect(g.begin('p', 0, '15')).toBe(true)
+    g.end('p', 0, '19')
+    expect(g.begin('p', 0, '20')).toBe(false)
+    // Another partition keeps its history.
+    g.begin('p', 1, '0')
+    g.end('p', 1, '9')
+    g.forget('p', 0)
+    expect(g.begin('p', 1, '10')).toBe(false)
+  })
+
   it('compares offsets as 64-bit integers', () => {
     const g = new ReplayGuard()
     g.begin('p', 0, '9007199254740992')

@@ -12,9 +12,10 @@
  * Within one process, a partition's batches follow each other: a batch that starts where the
  * previous one of its partition ended, and whose predecessor finished, repeats nothing. Any other
  * batch may repeat an earlier attempt: the first of a partition in this process (a restart), the
- * retry of a failed batch, a batch after a seek, and the first after a rebalance (`reassigned`:
- * another instance may have held the partition meanwhile and died mid-insert). Those are checked
- * against the stored rows (event-handler.ts). Pure: no I/O.
+ * retry of a failed batch, each piece of a failed batch tried apart (`forget`), a batch after a
+ * seek, and the first after a rebalance (`reassigned`: another instance may have held the
+ * partition meanwhile and died mid-insert). Those are checked against the stored rows
+ * (event-handler.ts). Pure: no I/O.
  */
 export class ReplayGuard {
   /** Per topic-partition: the offset the next batch starts at (null while a batch is unfinished), and the assignment it was seen in. */
@@ -33,6 +34,11 @@ export class ReplayGuard {
   end(topic: string, partition: number, lastOffset: string): void {
     const key = `${topic}\u0000${partition}`
     if (this.next.get(key)?.assignment === this.assignment) this.next.set(key, { offset: BigInt(lastOffset) + 1n, assignment: this.assignment })
+  }
+
+  /** An attempt of a batch of this partition failed part-way: its next batch, wherever it starts, may repeat part of it. */
+  forget(topic: string, partition: number): void {
+    this.next.delete(`${topic}\u0000${partition}`)
   }
 
   /** The consumer group reassigned partitions: every partition's next batch may be a replay. */

@@ -25,7 +25,8 @@ export interface SourceBatch {
 /**
  * Processes one batch. It resolves only when the batch's effect is durable (rows written, dead
  * letters stored); only then may the source commit the offsets. A rejection with a retriable
- * DriftwatchError is retried by the source; any other rejection stops the process.
+ * DriftwatchError is retried by the source; any other rejection stops the process (the event
+ * handler rejects so only when no piece of the batch escapes the failure: event-handler.ts).
  */
 export type BatchHandler = (batch: SourceBatch) => Promise<void>
 

@@ -14,6 +14,8 @@
  * The code is read from @clickhouse/client's ClickHouseError.code (a numeric string) or chDB's
  * ChdbError.clickhouseCode, on the error or its cause chain; never from the message text.
  */
+import { bisectFailures, type TryRange } from '../bisect.js'
+
 export const CONTENT_REFUSAL_CODES: ReadonlyMap<number, string> = new Map([
   [6, 'CANNOT_PARSE_TEXT'],
   [25, 'CANNOT_PARSE_ESCAPE_SEQUENCE'],
@@ -107,38 +109,15 @@ export interface RefusedRange {
 }
 
 /** Inserts rows [start, end) of the batch; null once stored, the refusal if refused; throws when transient. */
-export type TryInsert = (start: number, end: number) => Promise<Refusal | null>
+export type TryInsert = TryRange<Refusal>
 
 /**
- * Finds the refused rows of a batch of `n` rows whose insert as a whole was refused (`refusal`).
- * A refused range is split around the row ClickHouse named (the rows before it, it alone, the
- * rows after it), or in halves when it named none, and each piece is inserted; refused pieces are
- * split again. A row is only ever tried alone as a leaf, and its refusal is the verdict. Once
- * `maxInserts` sub-inserts are spent, the pieces already cut are still tried once each (at most
- * two per level of the recursion, so the total stays within about maxInserts + 2·log2(n) for
- * halves), but a refused range is no longer split and is returned whole
- * (it holds at least one refused row; its other rows go to the dead letters with it, raw bytes
- * and all, rather than block the partition). Pieces are visited in row order, so a replay of the
- * same batch tries the same ranges: the caller derives each sub-insert's dedup token from them.
+ * Finds the refused rows of a batch of `n` rows whose insert as a whole was refused (`refusal`),
+ * by bisection (src/bisect.ts), cutting around the row ClickHouse named when it named one. A
+ * refused range the budget left whole holds at least one refused row; its other rows go to the
+ * dead letters with it, raw bytes and all, rather than block the partition.
  */
 export async function isolateRefused(n: number, refusal: Refusal, tryInsert: TryInsert, maxInserts = MAX_REFUSAL_INSERTS): Promise<{ refused: RefusedRange[]; inserts: number }> {
-  const refused: RefusedRange[] = []
-  let inserts = 0
-  const solve = async (start: number, end: number, why: Refusal): Promise<void> => {
-    if (end - start <= 1 || inserts >= maxInserts) return void refused.push({ start, end, refusal: why })
-    const hint = why.atRow
-    const cuts =
-      hint !== null && hint >= 1 && hint <= end - start
-        ? [start, start + hint - 1, start + hint, end]
-        : [start, start + Math.ceil((end - start) / 2), end]
-    for (let i = 0; i + 1 < cuts.length; i++) {
-      const [a, b] = [cuts[i]!, cuts[i + 1]!]
-      if (a === b) continue
-      inserts++
-      const piece = await tryInsert(a, b)
-      if (piece) await solve(a, b, piece)
-    }
-  }
-  await solve(0, n, refusal)
-  return { refused, inserts }
+  const { failed, tries } = await bisectFailures(n, refusal, tryInsert, maxInserts, (why) => why.atRow)
+  return { refused: failed.map(({ start, end, why }) => ({ start, end, refusal: why })), inserts: tries }
 }
