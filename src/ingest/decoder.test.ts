@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { DriftwatchError, type ErrorCode } from '../errors.js'
-import { Decoder } from './decoder.js'
+import { Decoder, UNKNOWN_SCHEMA_MEMORY_MS } from './decoder.js'
 import { avroType } from './schemas.js'
 import { frame } from './wire-format.js'
 
 const failing = (code: ErrorCode, retriable = false) => {
   const calls = { n: 0 }
+  const clock = { ms: 0 }
   const resolver = async (schemaId: number) => {
     calls.n++
     throw new DriftwatchError(code, `schema ${schemaId}: ${code}`, { retriable })
   }
-  return { calls, decoder: new Decoder(avroType('ground-truth'), resolver) }
+  return { calls, clock, decoder: new Decoder(avroType('ground-truth'), resolver, () => clock.ms) }
 }
 const record = frame(42, Buffer.from([0]))
 
@@ -23,12 +24,64 @@ describe('Decoder', () => {
     expect(calls.n).toBe(1)
   })
 
-  it('asks again for an id the registry does not know yet, and after a registry outage', async () => {
-    for (const [code, retriable] of [['DW_DECODE_UNKNOWN_SCHEMA', false], ['DW_REGISTRY_UNAVAILABLE', true]] as const) {
-      const { calls, decoder } = failing(code, retriable)
-      for (let i = 0; i < 2; i++) await expect(Promise.resolve().then(() => decoder.decode(record))).rejects.toMatchObject({ code, retriable })
-      expect(calls.n).toBe(2)
-    }
+  it('asks again after a registry outage', async () => {
+    const { calls, decoder } = failing('DW_REGISTRY_UNAVAILABLE', true)
+    for (let i = 0; i < 2; i++) await expect(Promise.resolve().then(() => decoder.decode(record))).rejects.toMatchObject({ code: 'DW_REGISTRY_UNAVAILABLE', retriable: true })
+    expect(calls.n).toBe(2)
+  })
+
+  it('answers an id the registry does not know from memory for a while, then asks again', async () => {
+    const { calls, clock, decoder } = failing('DW_DECODE_UNKNOWN_SCHEMA')
+    const attempt = () => expect(Promise.resolve().then(() => decoder.decode(record))).rejects.toMatchObject({ code: 'DW_DECODE_UNKNOWN_SCHEMA' })
+    for (let i = 0; i < 1000; i++) await attempt()
+    expect(calls.n).toBe(1)
+    clock.ms += UNKNOWN_SCHEMA_MEMORY_MS - 1
+    await attempt()
+    expect(calls.n).toBe(1)
+    clock.ms += 1
+    await attempt()
+    expect(calls.n).toBe(2)
+  })
+
+  it('reads an id registered after the registry did not know it, once the memory of that ran out', async () => {
+    let registered = false
+    const type = avroType('ground-truth')
+    const decoder = new Decoder(type, async (id) => {
+      if (!registered) throw new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `schema id ${id} is not in the registry`)
+      return type
+    }, () => clock.ms)
+    const clock = { ms: 0 }
+    const label = { prediction_id: 'p', label_time: 1_800_000_000_000, label: { class_label: 'a', value: null } }
+    const value = frame(42, type.toBuffer(label))
+    await expect(Promise.resolve().then(() => decoder.decode(value))).rejects.toMatchObject({ code: 'DW_DECODE_UNKNOWN_SCHEMA' })
+    registered = true
+    await expect(Promise.resolve().then(() => decoder.decode(value))).rejects.toMatchObject({ code: 'DW_DECODE_UNKNOWN_SCHEMA' })
+    clock.ms += UNKNOWN_SCHEMA_MEMORY_MS
+    expect(await decoder.decode(value)).toMatchObject({ prediction_id: 'p' })
+  })
+
+  it('shares one registry request among the records of a new id that arrive together', async () => {
+    let calls = 0
+    const type = avroType('ground-truth')
+    const decoder = new Decoder(type, async () => {
+      calls++
+      await new Promise((r) => setTimeout(r, 10))
+      return type
+    })
+    const value = frame(7, type.toBuffer({ prediction_id: 'p', label_time: 1_800_000_000_000, label: { class_label: 'a', value: null } }))
+    const decoded = await Promise.all(Array.from({ length: 50 }, () => decoder.decode(value)))
+    expect(decoded).toHaveLength(50)
+    expect(calls).toBe(1)
+  })
+
+  it('remembers a writer schema that cannot be read as the reader schema', async () => {
+    let calls = 0
+    const decoder = new Decoder(avroType('ground-truth'), async () => {
+      calls++
+      return avroType('prediction')
+    })
+    for (let i = 0; i < 3; i++) await expect(Promise.resolve().then(() => decoder.decode(record))).rejects.toMatchObject({ code: expect.stringMatching(/^DW_(DECODE_UNKNOWN_SCHEMA|MISSING_FIELD)$/) })
+    expect(calls).toBe(1)
   })
 
   it('turns anything else a resolver throws into a retriable registry error whose message cannot throw', async () => {

@@ -16,18 +16,31 @@ import { unframe } from './wire-format.js'
  */
 export type SchemaResolver = (schemaId: number) => Promise<avro.Type>
 
+/**
+ * How long an id the registry does not know (404) is answered from memory. Such an id may be
+ * registered later (a registry follower behind its leader), so it is asked for again after this;
+ * but a flood of records with an unknown id costs one registry request per this long, not one per
+ * record: 300 such records took 5.6 s of registry round trips one after the other, and a fetch of
+ * tiny ones would outlast the consumer's session.
+ */
+export const UNKNOWN_SCHEMA_MEMORY_MS = 5_000
+
 export class Decoder<T> {
   private readonly resolvers = new Map<number, avro.Resolver | null>()
   /**
    * Schema ids that can never be read (registry ids are immutable): the same error again, without
-   * asking the registry once per record of a flood. Ids the registry does not know (404) are not
-   * remembered, as they may be registered later.
+   * asking the registry once per record of a flood.
    */
   private readonly unusable = new Map<number, DriftwatchError>()
+  /** Ids the registry did not know, until when that answer is reused (UNKNOWN_SCHEMA_MEMORY_MS). */
+  private readonly unknown = new Map<number, { readonly error: DriftwatchError; readonly until: number }>()
+  /** Lookups under way: records of one new id that arrive together share the registry request. */
+  private readonly learning = new Map<number, Promise<void>>()
 
   constructor(
     private readonly reader: avro.Type,
     private readonly resolveWriter: SchemaResolver,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** True when records of this schema id were written with the reader schema itself (no resolution needed). */
@@ -41,31 +54,40 @@ export class Decoder<T> {
     if (this.resolvers.has(schemaId)) return this.read(schemaId, payload)
     const unusable = this.unusable.get(schemaId)
     if (unusable) throw unusable
-    return this.learn(schemaId).then(
-      () => this.read(schemaId, payload),
-      (e: unknown) => {
-        if (isDriftwatchError(e) && !e.retriable && e.code !== 'DW_DECODE_UNKNOWN_SCHEMA') this.unusable.set(schemaId, e)
-        throw e
-      },
-    )
+    const unknown = this.unknown.get(schemaId)
+    if (unknown && this.now() < unknown.until) throw unknown.error
+    let learning = this.learning.get(schemaId)
+    if (!learning) {
+      learning = this.learn(schemaId).finally(() => this.learning.delete(schemaId))
+      this.learning.set(schemaId, learning)
+    }
+    return learning.then(() => this.read(schemaId, payload))
   }
 
+  /** Resolves the id's writer schema and remembers the outcome (resolvers, unusable, unknown); rejects with the record's error. */
   private async learn(schemaId: number): Promise<void> {
     let writer: avro.Type
     try {
       writer = await this.resolveWriter(schemaId)
     } catch (cause) {
-      if (isDriftwatchError(cause)) throw cause
-      throw new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `schema ${schemaId}: ${describeError(cause)}`, { cause, retriable: true })
+      if (!isDriftwatchError(cause)) throw new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `schema ${schemaId}: ${describeError(cause)}`, { cause, retriable: true })
+      if (cause.code === 'DW_DECODE_UNKNOWN_SCHEMA') this.unknown.set(schemaId, { error: cause, until: this.now() + UNKNOWN_SCHEMA_MEMORY_MS })
+      else if (!cause.retriable) this.unusable.set(schemaId, cause)
+      throw cause
     }
+    this.unknown.delete(schemaId)
     const missing = missingRequiredFields(this.reader, writer)
+    const unusable = (e: DriftwatchError) => {
+      this.unusable.set(schemaId, e)
+      return e
+    }
     if (missing.length > 0) {
-      throw new DriftwatchError('DW_MISSING_FIELD', `schema ${schemaId} lacks required field(s) ${missing.join(', ')} (no default in ${this.reader.name})`, { schemaId, path: missing[0] })
+      throw unusable(new DriftwatchError('DW_MISSING_FIELD', `schema ${schemaId} lacks required field(s) ${missing.join(', ')} (no default in ${this.reader.name})`, { schemaId, path: missing[0] }))
     }
     try {
       this.resolvers.set(schemaId, writer.equals(this.reader) ? null : this.reader.createResolver(writer))
     } catch (cause) {
-      throw new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `schema ${schemaId} (${writer.name ?? 'anonymous'}) cannot be read as ${this.reader.name}: ${describeError(cause)}`, { cause, schemaId })
+      throw unusable(new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `schema ${schemaId} (${writer.name ?? 'anonymous'}) cannot be read as ${this.reader.name}: ${describeError(cause)}`, { cause, schemaId }))
     }
   }
 
