@@ -98,3 +98,23 @@ describe('map keys that are Object.prototype names', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
   })
 })
+
+describe('strings UTF-8 cannot encode', () => {
+  it.each([
+    [{ prediction_id: '\ud800x' }, 'prediction_id'],
+    [{ prediction_id: 'x\udfff' }, 'prediction_id'],
+    [{ features: { ['name\ud83d']: 1 } }, 'features.name\ufffd'],
+    [{ segments: { region: 'n\udc00rth' } }, 'segments.region'],
+  ])('%j is DW_VALIDATION_FAILED at %s, not merged with its U+FFFD twin', (fields, path) => {
+    const input = { prediction_id: 'p1', model_id: 'm', model_version: 'v', event_time: now - 1, features: {}, prediction: { score: 0.5 }, ...fields }
+    const r = parsePredictionJson(input, now)
+    expect(!r.ok && [r.error.code, r.error.context['path']]).toEqual(['DW_VALIDATION_FAILED', path])
+    expect(!r.ok && r.error.message.isWellFormed()).toBe(true)
+  })
+
+  it('accepts surrogate pairs, and labels too are checked', () => {
+    expect(parsePredictionJson({ prediction_id: 'p😀', model_id: 'm', model_version: 'v', event_time: now - 1, features: { '😀': 1 }, prediction: { score: 0.5 } }, now).ok).toBe(true)
+    const r = parseGroundTruthJson({ prediction_id: 'p\ud800', label: { class_label: 'a' }, label_time: now }, now)
+    expect(!r.ok && r.error.context['path']).toBe('prediction_id')
+  })
+})

@@ -65,7 +65,33 @@ function undeclaredField(type: avro.Type, value: unknown, path: string): string 
   return null
 }
 
+/**
+ * The first string (a value or a map key) that is not well-formed UTF-16, as a path; null if none.
+ * JSON may carry a lone surrogate ("\ud800"), which UTF-8 cannot encode: Avro would write it as
+ * U+FFFD, so two ids that differ only there would become one after they were accepted.
+ */
+function illFormedString(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.isWellFormed() ? null : path || '(root)'
+  if (typeof value !== 'object' || value === null) return null
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = illFormedString(value[i], `${path}.${i}`)
+      if (found) return found
+    }
+    return null
+  }
+  for (const k of ownKeys(value)) {
+    const at = path ? `${path}.${k}` : k
+    if (!k.isWellFormed()) return at
+    const found = illFormedString((value as Record<string, unknown>)[k], at)
+    if (found) return found
+  }
+  return null
+}
+
 function shapeError(kind: EventKind, candidate: unknown): DriftwatchError | null {
+  const illFormed = illFormedString(candidate, '')
+  if (illFormed) return new DriftwatchError('DW_VALIDATION_FAILED', `${illFormed.toWellFormed()}: has a lone UTF-16 surrogate, which UTF-8 cannot encode`, { path: illFormed.toWellFormed() })
   const undeclared = undeclaredField(typeOf(kind), candidate, '')
   if (undeclared) return new DriftwatchError('DW_VALIDATION_FAILED', `${undeclared}: is not a field of the schema`, { path: undeclared })
   const paths: string[] = []

@@ -48,3 +48,20 @@ describe('probabilities are in [0, 1] (docs/events.md)', () => {
     expect(validatePrediction(prediction({}, { score: 1, probabilities: { a: 1, b: 0 } }), now)).toBeNull()
   })
 })
+
+describe('model ids and versions carry no control characters', () => {
+  it.each([
+    [{ model_id: 'a\u0000b' }, 'model_id', 'U+0000 at position 1'],
+    [{ model_version: 'v\u0000' }, 'model_version', 'U+0000 at position 1'],
+    [{ model_version: 'v1\n' }, 'model_version', 'U+000A at position 2'],
+    [{ model_id: '\u007fm' }, 'model_id', 'U+007F at position 0'],
+  ])('%j is DW_VALIDATION_FAILED at %s', (p, path, where) => {
+    const error = validatePrediction(prediction(p), now)
+    expect(codeAndPath(error)).toEqual(['DW_VALIDATION_FAILED', path])
+    expect(error!.message).toContain(where)
+  })
+
+  it('accepts other characters, spaces and non-ASCII among them', () => {
+    expect(validatePrediction(prediction({ model_id: 'credit risk ünö 😀', model_version: '2026-11 (β)' }), now)).toBeNull()
+  })
+})

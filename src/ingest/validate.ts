@@ -37,6 +37,20 @@ function checkId(id: string, path: string, limits: ValidationLimits): Driftwatch
   return null
 }
 
+/**
+ * Control characters (U+0000-U+001F, U+007F) in a model id or version. Those two name windows,
+ * marks and index entries, whose keys join them with U+0000: a NUL inside one would make two
+ * models' keys collide. Nothing names a model with a control character on purpose.
+ */
+const CONTROL = /[\u0000-\u001f\u007f]/
+
+function checkName(name: string, path: string): DriftwatchError | null {
+  const at = name.search(CONTROL)
+  if (at < 0) return null
+  const code = name.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')
+  return problem('DW_VALIDATION_FAILED', path, `contains the control character U+${code} at position ${at}; model ids and versions must not`)
+}
+
 function checkTime(ms: number, path: string, nowMs: number, limits: ValidationLimits): DriftwatchError | null {
   // Messages format times with describeTime: new Date(9e15).toISOString() would throw RangeError.
   if (!Number.isSafeInteger(ms)) return problem('DW_TIMESTAMP_OUT_OF_RANGE', path, `${ms} is not a time in whole milliseconds since the epoch`)
@@ -63,6 +77,8 @@ export function validatePrediction(e: PredictionEvent, nowMs: number, limits = D
     return problem('DW_UNKNOWN_MODEL', 'model_id', `"${e.model_id.slice(0, 256)}" is not a model in the configuration (ingest.unknownModels: reject)`)
   }
   if (e.model_version.length === 0) return problem('DW_MISSING_FIELD', 'model_version', 'must not be empty')
+  const nameProblem = checkName(e.model_id, 'model_id') ?? checkName(e.model_version, 'model_version')
+  if (nameProblem) return nameProblem
   const timeProblem = checkTime(e.event_time, 'event_time', nowMs, limits)
   if (timeProblem) return timeProblem
   // for-in, not Object.entries: no array per event on the hot path (maps decode as null-prototype objects).
