@@ -5,6 +5,8 @@
  * read routes and the built UI. Every page loads; the figures each page and chart carries equal
  * the API's answers; no console error and no request leaves 127.0.0.1; the token box gates the
  * data when the server has tokens, and nothing asks for one on an open loopback server.
+ * A second model carries values that sit exactly on its bin edges and a last window too small
+ * for a drift verdict, to check that the pages chart bins and show verdicts as the API counts them.
  */
 import type { FastifyInstance } from 'fastify'
 import type { Browser } from 'playwright-core'
@@ -13,6 +15,7 @@ import { startApp, type App } from '../src/app.js'
 import { loadApiTokens } from '../src/config/api-tokens.js'
 import { parseFileConfig } from '../src/config/file.js'
 import { demoModelYaml } from '../src/cli/demo.js'
+import type { PredictionEvent } from '../src/ingest/schemas.js'
 import { DEFAULT_LOAN_DEMO, simulateLoanModel } from '../src/demo/loan-model.js'
 import { ingestLimits } from '../src/http/limits.js'
 import { createHttpServer } from '../src/http/server.js'
@@ -30,12 +33,38 @@ const tokens = loadApiTokens(`read:${READ_TOKEN},ingest:ui-ingest-token-01234567
 const MODEL = 'loan-approval'
 const DAY_MS = 86_400_000
 const day = (iso: string) => iso.slice(0, 16).replace('T', ' ').replace(/ 00:00$/, '')
+const EDGE_MODEL = 'edge-bins'
+const EDGE_SMALL_WINDOW = 10
+
+/** A model reference-binned on one day (its period), whose later values all sit on its bin edges. */
+const edgeModelYaml = (startMs: number) => `  - id: ${EDGE_MODEL}
+    task: binary
+    positiveClass: "1"
+    window: 1d
+    allowedLateness: 1h
+    reference: { from: "${new Date(startMs).toISOString()}", to: "${new Date(startMs + DAY_MS).toISOString()}" }
+`
+
+/**
+ * Day 0 (the reference): x = 0..10, each value's run centred on a decile, so the deciles (the bin
+ * edges) are exactly 1..9 and the score's 0.1..0.9. Day 1: 100 rows, every x = 5 (an inner edge).
+ * Day 2: EDGE_SMALL_WINDOW rows at x = 9, too few for a verdict, however far from the reference.
+ */
+function edgeModelTraffic(startMs: number): PredictionEvent[] {
+  const days = [Array.from({ length: 100 }, (_, i) => Math.floor((i + 5) / 10)), new Array<number>(100).fill(5), new Array<number>(EDGE_SMALL_WINDOW).fill(9)]
+  return days.flatMap((xs, d) => xs.map((x, i): PredictionEvent => ({
+    prediction_id: `edge-${d}-${i}`, model_id: EDGE_MODEL, model_version: 'v1', event_time: startMs + d * DAY_MS + i * 60_000,
+    features: { x }, prediction: { class_label: x >= 5 ? '1' : '0', score: x / 10, probabilities: null, value: null },
+    segments: {}, deployment: { environment: 'production', variant: 'champion' }, subject_id: null,
+  })))
+}
 
 describe('web UI on a real pipeline run', () => {
   const config = testConfig()
   const options = { ...DEFAULT_LOAN_DEMO, startMs: Math.floor(Date.now() / DAY_MS) * DAY_MS - 25 * DAY_MS, days: 12, perDay: 300 }
-  const file = parseFileConfig(demoModelYaml(options), 'demo model')
+  const file = parseFileConfig(demoModelYaml(options) + edgeModelYaml(options.startMs), 'demo model')
   const traffic = simulateLoanModel(options)
+  const edgeTraffic = edgeModelTraffic(options.startMs)
   let app: App
   let browser: Browser
   const servers: FastifyInstance[] = []
@@ -74,12 +103,13 @@ describe('web UI on a real pipeline run', () => {
   beforeAll(async () => {
     const { out } = await buildUi()
     app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false, alerts: true })
-    await app.publisher.publishPredictions(traffic.predictions)
+    const predictions = [...traffic.predictions, ...edgeTraffic]
+    await app.publisher.publishPredictions(predictions)
     await app.publisher.publishGroundTruth(traffic.labels)
     // Conservation: every record is stored (none dead-lettered), once.
-    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === traffic.predictions.length, { what: 'predictions stored' })
+    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === predictions.length, { what: 'predictions stored' })
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.ground_truth FINAL'), (c) => c === traffic.labels.length, { what: 'labels stored' })
-    expect(await count(app.store, 'SELECT count() AS c FROM {db}.predictions')).toBe(traffic.predictions.length)
+    expect(await count(app.store, 'SELECT count() AS c FROM {db}.predictions')).toBe(predictions.length)
     expect(await count(app.store, 'SELECT count() AS c FROM {db}.dead_letters')).toBe(0)
     await app.evaluator.evaluateNow()
     base = await serve({ auth: 'tokens', tokens }, out)
@@ -194,12 +224,13 @@ describe('web UI on a real pipeline run', () => {
     for (const d of withDistribution) {
       const spec = specs[`distribution:${d.target}:${d.column}`]!
       const dist = d.distribution!
-      expect(spec.labels).toEqual(dist.kind === 'histogram' ? binLabels(dist.edges) : dist.categories)
+      // The API's bins are left-closed (src/read/schemas.ts: edges[i-1] <= v < edges[i]).
+      expect(spec.labels).toEqual(dist.kind === 'histogram' ? binLabels(dist.edges, 'left') : dist.categories)
       expect(spec.series.map((s) => s.values)).toEqual([shares(dist.reference), shares(dist.current)])
     }
     // The verdict column agrees with the API for every row, and names the figure compared.
     const verdicts = await w.page.$$eval('#drift tbody tr', (trs) => trs.map((tr) => [tr.children[1]!.textContent, tr.children[8]!.textContent, tr.children[9]!.textContent]))
-    expect(verdicts.map((v) => [v[0], v[1]])).toEqual(detail.drift.map((d) => [d.column, d.drift_detected ? 'drift' : 'ok']))
+    expect(verdicts.map((v) => [v[0], v[1]])).toEqual(detail.drift.map((d) => [d.column, d.status !== 'ok' ? expect.stringMatching(/^no verdict/) : d.drift_detected ? 'drift' : 'ok']))
     expect(verdicts.every((v) => /threshold|p-value/.test(v[2]!))).toBe(true)
     const groups = detail.fairness.filter((f) => f.attribute === 'group' && f.group !== '' && f.metric === 'selection_rate')
     expect(specs['fairness:group']!.labels).toEqual(groups.map((g) => g.group))
@@ -209,6 +240,54 @@ describe('web UI on a real pipeline run', () => {
     expect(await w.page.locator('#quality tbody tr').count()).toBe(findings.length)
     expect(await w.page.locator('#performance tbody tr').count()).toBe(detail.performance.length)
     await screenshot(w.page, 'ui-window')
+    expect(w.errors).toEqual([])
+    expect(w.offHost).toEqual([])
+    await w.page.close()
+  })
+
+  it('window page: values on a bin edge are charted in the bin the API counts them in (left-closed)', async () => {
+    const series = await all<WindowHeadline>(`/v1/models/${EDGE_MODEL}/windows?version=v1`)
+    const onEdge = series.find((s) => s.window_start === new Date(options.startMs + DAY_MS).toISOString())!
+    const detail = await api<WindowDetail>(`/v1/models/${EDGE_MODEL}/windows/${encodeURIComponent(onEdge.window_start)}?version=v1`)
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await load(w, `#/models/${EDGE_MODEL}/windows/${encodeURIComponent(onEdge.window_start)}?version=v1`)
+    const { specs } = await chartsOnPage(w.page)
+    // x = 5 on every row: the bin [5, 6); score = 0.5: the bin [0.5, 0.6).
+    for (const [target, column, bin] of [['feature', 'x', '[5, 6)'], ['prediction', 'score', '[0.5, 0.6)']] as const) {
+      const dist = detail.drift.find((d) => d.target === target && d.column === column)!.distribution!
+      expect(dist.kind).toBe('histogram')
+      const spec = specs[`distribution:${target}:${column}`]!
+      expect(spec.series[1]!.values.filter((v) => v !== 0)).toEqual([1])
+      expect(spec.labels[spec.series[1]!.values.indexOf(1)]).toBe(bin)
+    }
+    expect(w.errors).toEqual([])
+    await w.page.close()
+  })
+
+  it('a window too small for a drift verdict is shown as no verdict with its reason, on the window page and the overview', async () => {
+    const small = new Date(options.startMs + 2 * DAY_MS).toISOString()
+    const detail = await api<WindowDetail>(`/v1/models/${EDGE_MODEL}/windows/${encodeURIComponent(small)}?version=v1`)
+    const x = detail.drift.find((d) => d.target === 'feature' && d.column === 'x')!
+    // What the API sends: no verdict, though the raw p-value is far below the threshold.
+    expect(x).toMatchObject({ status: 'insufficient', drift_detected: false, p_value_adjusted: null, n_current: EDGE_SMALL_WINDOW })
+    expect(x.p_value!).toBeLessThan(x.threshold!)
+    expect(detail.dataset_drift).toMatchObject({ status: 'insufficient', drift_share: null, n_insufficient: 1 })
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await load(w, `#/models/${EDGE_MODEL}/windows/${encodeURIComponent(small)}?version=v1`)
+    const rows = await w.page.$$eval('#drift tbody tr', (trs) => trs.map((tr) => ({ column: tr.children[1]!.textContent, verdict: tr.children[8]!.textContent, level: tr.children[8]!.querySelector('.badge')?.className, why: tr.children[9]!.textContent })))
+    const shown = rows.find((r) => r.column === 'x')!
+    expect(shown).toEqual({
+      column: 'x', verdict: 'no verdict: insufficient data', level: 'badge none',
+      why: `too few rows on a side for a verdict (reference ${x.n_reference}, current ${EDGE_SMALL_WINDOW}); p-value ${x.p_value! < 1e-4 ? x.p_value!.toExponential(2) : x.p_value!.toFixed(4)} not compared with 0.0500`,
+    })
+    expect(await w.page.textContent('section[data-page=window] h2 + p')).toBe('No verdict on any of the 1 features: insufficient data')
+    // The overview: the model's latest window is this one.
+    await load(w, '#/')
+    const drift = await w.page.$eval(`#models tr[data-model="${EDGE_MODEL}"]`, (tr) => ({ text: tr.children[4]!.textContent, level: tr.children[4]!.querySelector('.badge')?.className }))
+    expect(drift).toEqual({ text: 'no verdict: insufficient data (1 of 1 features)', level: 'badge none' })
+    await screenshot(w.page, 'ui-overview-no-verdict')
     expect(w.errors).toEqual([])
     expect(w.offHost).toEqual([])
     await w.page.close()

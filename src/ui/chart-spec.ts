@@ -39,11 +39,14 @@ export function shares(counts: readonly number[]): number[] {
 const short = (x: number) => (Math.abs(x) >= 1000 || (x !== 0 && Math.abs(x) < 0.01) ? x.toPrecision(3) : String(Number(x.toFixed(3))))
 
 /**
- * Bin labels of a histogram with inner edges e1..ek (k + 1 bins, open at both ends). 'right':
- * bins (e[i-1], e[i]] as the read API stores them: "≤ e1", "(e1, e2]", …, "> ek". 'left': bins
- * [e[i-1], e[i]) as the batch report bins: "< e1", "[e1, e2)", …, "≥ ek".
+ * Bin labels of a histogram with inner edges e1..ek (k + 1 bins, open at both ends), closed on
+ * the side the data's binning is: 'left', bins [e[i-1], e[i]): "< e1", "[e1, e2)", …, "≥ ek";
+ * 'right', bins (e[i-1], e[i]]: "≤ e1", "(e1, e2]", …, "> ek". A value on an edge is in a
+ * different bin under each, so there is no default: the caller names its data's convention.
+ * Every histogram driftwatch computes is left-closed (src/metrics/drift/reference-bins.ts,
+ * numpy.histogram's rule), the read API's and the report's alike (src/read/schemas.ts).
  */
-export function binLabels(edges: readonly number[], closed: 'right' | 'left' = 'right'): string[] {
+export function binLabels(edges: readonly number[], closed: 'left' | 'right'): string[] {
   if (edges.length === 0) return ['all']
   const [lo, hi, first, last] = closed === 'right' ? ['(', ']', '≤', '>'] : ['[', ')', '<', '≥']
   const labels = [`${first} ${short(edges[0]!)}`]

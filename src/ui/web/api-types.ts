@@ -19,6 +19,10 @@ export interface WindowHeadline {
   n_features: number
   n_drifted: number
   drifted_features: string[]
+  /** Features without a verdict for lack of data. */
+  n_insufficient: number
+  /** 'ok'; 'insufficient' when no feature could be judged; 'not_evaluated' without drift rows. */
+  drift_status: string
   performance: HeadlinePerformance | null
   fairness: HeadlineFairness | null
   quality_problems: number
@@ -40,9 +44,21 @@ export interface ModelSummary {
 export interface Page<T> { items: T[]; next_cursor: string | null }
 
 export type Distribution =
+  /** Left-closed bins: bin i holds edges[i-1] <= v < edges[i]. */
   | { kind: 'histogram'; edges: number[]; reference: number[]; current: number[] }
   | { kind: 'categories'; categories: string[]; reference: number[]; current: number[] }
   | null
+
+export interface DatasetDrift {
+  /** Drifted share of the features with a verdict; null when none has one. */
+  drift_share: Num
+  n_features: number
+  n_drifted: number
+  drifted_features: string[]
+  n_insufficient: number
+  /** 'ok', or 'insufficient' when no feature could be judged. */
+  status: string
+}
 
 export interface DriftDetail {
   target: string
@@ -53,7 +69,10 @@ export interface DriftDetail {
   p_value: Num
   p_value_adjusted: Num
   threshold: Num
+  /** false also when there is no verdict: read `status` first. */
   drift_detected: boolean
+  /** 'ok'; 'insufficient' or 'method_not_applicable': no verdict. */
+  status: string
   n_reference: number
   n_current: number
   unseen_categories: string[]
@@ -93,7 +112,7 @@ export interface WindowDetail {
   evaluated_at: string
   reference: string
   summary: { predictions: number; labeled: number; label_coverage: Num; mean_label_delay_s: Num }
-  dataset_drift: { drift_share: Num; n_features: number; n_drifted: number; drifted_features: string[] } | null
+  dataset_drift: DatasetDrift | null
   drift: DriftDetail[]
   performance: PerformanceDetail[]
   fairness: FairnessDetail[]

@@ -46,6 +46,9 @@ export function chartFigure(spec: ChartSpec, id: string): HTMLElement {
   )
 }
 
-export function badge(text: string, level: 'ok' | 'warn' | 'bad' | 'none'): HTMLElement {
+/** A badge's colour: 'none' (grey) for no verdict, never 'ok'. */
+export type Level = 'ok' | 'warn' | 'bad' | 'none'
+
+export function badge(text: string, level: Level): HTMLElement {
   return h('span', { class: `badge ${level}` }, text)
 }

@@ -8,6 +8,7 @@ import { ApiError, getAll, getJson } from '../api.js'
 import type { ModelSummary, WindowDetail, WindowHeadline } from '../api-types.js'
 import { drawAll } from '../charts.js'
 import { chartFigure, day, fmt, h, table } from '../dom.js'
+import { driftHealth, featureHealth } from '../health.js'
 import { modelHref, windowHref } from '../routes.js'
 
 const HEATMAP_WINDOWS = 60
@@ -63,7 +64,10 @@ function select(name: string, options: readonly string[], value: string, href: (
   return h('label', {}, `${name} `, el)
 }
 
-/** Drifted features per window as a table: one row per feature that ever drifted, one column per window. */
+/**
+ * Drifted features per window as a table: one row per feature that ever drifted, one column per
+ * window; a window without a verdict on its features is marked so, not left blank as "no drift".
+ */
 function heatmap(model: string, version: string, windows: readonly WindowHeadline[]): HTMLElement {
   const shown = windows.slice(-HEATMAP_WINDOWS)
   const features = [...new Set(shown.flatMap((w) => w.drifted_features))].sort()
@@ -71,7 +75,9 @@ function heatmap(model: string, version: string, windows: readonly WindowHeadlin
   const rows = features.map((f) =>
     h('tr', {}, h('th', {}, f), ...shown.map((w) => {
       const drifted = w.drifted_features.includes(f)
-      return h('td', { class: drifted ? 'cell drift' : 'cell', 'data-feature': f, 'data-window': w.window_start, 'data-drifted': String(drifted), title: `${f} ${day(w.window_start)}: ${drifted ? 'drift' : 'no drift'}` }, drifted ? '●' : '')
+      const health = featureHealth(w, f)
+      const cls = drifted ? 'cell drift' : health.level === 'ok' ? 'cell' : `cell ${health.level}`
+      return h('td', { class: cls, 'data-feature': f, 'data-window': w.window_start, 'data-drifted': String(drifted), title: `${f} ${day(w.window_start)}: ${health.text}` }, drifted ? '●' : '')
     })),
   )
   return h(
@@ -176,7 +182,7 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
   )
   const rows = [...windows].reverse().map((w) => [
     h('a', { href: windowHref(model, w.window_start, w.model_version) }, day(w.window_start)),
-    w.predictions, fmt(w.label_coverage, 2), fmt(w.drift_share, 2), w.drifted_features.join(', '),
+    w.predictions, fmt(w.label_coverage, 2), driftHealth(w).text, w.drifted_features.join(', '),
     fmt(w.performance?.realized), fmt(w.performance?.estimated), fmt(w.fairness?.value, 2), w.quality_problems, w.firing_alerts,
   ])
   section.append(h('h2', {}, 'Windows'), table(['window', 'predictions', 'labeled', 'drift share', 'drifted features', 'realized', 'estimated', 'fairness', 'quality', 'alerts'], rows, { id: 'windows' }))

@@ -2,16 +2,18 @@
 import { getAll } from '../api.js'
 import type { ModelSummary } from '../api-types.js'
 import { badge, day, fmt, h } from '../dom.js'
+import { driftHealth, fairnessHealth, type Health } from '../health.js'
 import { modelHref } from '../routes.js'
+
+const healthBadge = (x: Health) => badge(x.text, x.level)
 
 export function healthCells(m: ModelSummary): (Node | string)[] {
   const w = m.latest
   if (!w) return ['no window yet', '-', '-', '-', '-', '-']
-  const drift = badge(`${fmt(w.drift_share, 2)} (${w.n_drifted}/${w.n_features})`, w.drift_share === null ? 'none' : w.n_drifted > 0 ? 'bad' : 'ok')
+  const drift = healthBadge(driftHealth(w))
   const p = w.performance
   const perf = p ? `${p.metric} ${fmt(p.realized)} / est. ${fmt(p.estimated)}` : '-'
-  const f = w.fairness
-  const fairness = f ? badge(`${f.attribute} ${fmt(f.value, 2)}`, f.value === null ? 'none' : f.value < 0.8 ? 'bad' : 'ok') : '-'
+  const fairness = w.fairness ? healthBadge(fairnessHealth(w.fairness)) : '-'
   return [
     day(w.window_start),
     `${w.predictions} (${fmt(w.label_coverage, 2)} labeled)`,

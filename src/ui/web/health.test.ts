@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import type { HeadlineFairness, WindowHeadline } from './api-types.js'
+import { driftHealth, fairnessHealth, featureHealth } from './health.js'
+
+/** A window headline as the read API sends it (src/read/schemas.ts, WindowHeadlineSchema). */
+const window = (extra: Partial<WindowHeadline> = {}): WindowHeadline => ({
+  model_version: 'v1', window_start: '2026-11-21T00:00:00.000Z', window_end: '2026-11-22T00:00:00.000Z', closed: true, predictions: 500, labeled: 100,
+  label_coverage: 0.2, drift_share: 0, n_features: 4, n_drifted: 0, drifted_features: [], n_insufficient: 0, drift_status: 'ok',
+  performance: null, fairness: null, quality_problems: 0, firing_alerts: 0, ...extra,
+})
+const fairness = (extra: Partial<HeadlineFairness>): HeadlineFairness => ({ attribute: 'group', metric: 'disparate_impact_ratio', value: 0.9, status: 'ok', ...extra })
+
+describe('health of a window headline: a status without a verdict is never ok', () => {
+  it('drift share: no verdict when no feature could be judged, not evaluated without drift rows', () => {
+    expect(driftHealth(window({ drift_share: null, n_insufficient: 4, drift_status: 'insufficient' }))).toEqual({ text: 'no verdict: insufficient data (4 of 4 features)', level: 'none' })
+    expect(driftHealth(window({ drift_share: null, n_features: 0, drift_status: 'not_evaluated' }))).toEqual({ text: 'not evaluated', level: 'none' })
+    // Every feature with a configured method that does not apply: no share, though the status is 'ok'.
+    expect(driftHealth(window({ drift_share: null }))).toEqual({ text: 'no verdict (0 of 4 features judged)', level: 'none' })
+  })
+
+  it('drift share: features left without a verdict are named, and the window is not shown as plainly ok', () => {
+    expect(driftHealth(window({ drift_share: 0, n_insufficient: 1 }))).toEqual({ text: '0.00 (0/4; 1 without a verdict)', level: 'warn' })
+    expect(driftHealth(window({ drift_share: 0.5, n_drifted: 1, n_insufficient: 2 }))).toEqual({ text: '0.50 (1/4; 2 without a verdict)', level: 'bad' })
+    expect(driftHealth(window())).toEqual({ text: '0.00 (0/4)', level: 'ok' })
+    expect(driftHealth(window({ drift_share: 0.25, n_drifted: 1 }))).toEqual({ text: '0.25 (1/4)', level: 'bad' })
+  })
+
+  it('worst fairness ratio: insufficient groups are no verdict; a partial comparison is not plainly ok', () => {
+    expect(fairnessHealth(fairness({ value: null, status: 'insufficient' }))).toEqual({ text: 'group: no verdict (insufficient)', level: 'none' })
+    expect(fairnessHealth(fairness({ value: 0.95, status: 'insufficient' }))).toEqual({ text: 'group: no verdict (insufficient)', level: 'none' })
+    expect(fairnessHealth(fairness({ value: null }))).toEqual({ text: 'group: no verdict', level: 'none' })
+    expect(fairnessHealth(fairness({ value: 0.9, status: 'partial' }))).toEqual({ text: 'group 0.90 (partial)', level: 'warn' })
+    expect(fairnessHealth(fairness({ value: 0.7, status: 'partial' }))).toEqual({ text: 'group 0.70 (partial)', level: 'bad' })
+    expect(fairnessHealth(fairness({ value: 0.9 }))).toEqual({ text: 'group 0.90', level: 'ok' })
+    expect(fairnessHealth(fairness({ value: 0.7 }))).toEqual({ text: 'group 0.70', level: 'bad' })
+  })
+
+  it('a feature in a window: drift, no drift, or no verdict as the window says', () => {
+    expect(featureHealth(window({ drifted_features: ['income'], n_drifted: 1, drift_share: 0.25 }), 'income')).toEqual({ text: 'drift', level: 'bad' })
+    expect(featureHealth(window(), 'income')).toEqual({ text: 'no drift', level: 'ok' })
+    expect(featureHealth(window({ drift_share: null, n_insufficient: 4, drift_status: 'insufficient' }), 'income')).toEqual({ text: 'no verdict: insufficient data', level: 'none' })
+    expect(featureHealth(window({ drift_share: null, n_features: 0, drift_status: 'not_evaluated' }), 'income')).toEqual({ text: 'not evaluated', level: 'none' })
+    // The headline does not say which features lacked data: not drifted, or not judged.
+    expect(featureHealth(window({ n_insufficient: 1 }), 'income')).toEqual({ text: 'no drift, or no verdict (1 of 4 features without one)', level: 'warn' })
+  })
+})

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { binCounts } from '../../../metrics/drift/reference-bins.js'
+import type { DriftDetail } from '../api-types.js'
+import { datasetDriftText, distributionChart, verdict, why } from './window.js'
+
+/** A drift row as the read API sends it (src/read/schemas.ts, DriftDetailSchema). */
+const row = (extra: Partial<DriftDetail> = {}): DriftDetail => ({
+  target: 'feature', column: 'income', column_kind: 'numerical', method: 'ks', score: 0.61, p_value: 1.45e-11, p_value_adjusted: null,
+  threshold: 0.05, drift_detected: false, status: 'ok', n_reference: 5000, n_current: 12, unseen_categories: [], distribution: null, ...extra,
+})
+
+describe('window page: the verdict of a drift row is what its status and figures say', () => {
+  it("a row with too little data ('insufficient', drift_detected false) is no verdict with its reason, never ok", () => {
+    const d = row({ status: 'insufficient' })
+    expect(verdict(d)).toEqual({ text: 'no verdict: insufficient data', level: 'none' })
+    expect(why(d)).toBe('too few rows on a side for a verdict (reference 5000, current 12); p-value 1.45e-11 not compared with 0.0500')
+  })
+
+  it("a configured method that does not apply ('method_not_applicable') is no verdict, with its reason", () => {
+    const d = row({ status: 'method_not_applicable', column_kind: 'categorical', method: 'chi2', score: 3.2, p_value: 0.2, n_current: 400 })
+    expect(verdict(d)).toEqual({ text: 'no verdict: method not applicable', level: 'none' })
+    expect(why(d)).toBe('the configured method does not apply to this categorical column; p-value 0.2000 not compared with 0.0500')
+  })
+
+  it('a status the page does not know is no verdict, named as sent', () => {
+    const d = row({ status: 'stale_reference', method: 'psi', p_value: null, score: 0.4, threshold: 0.1 })
+    expect(verdict(d)).toEqual({ text: 'no verdict: stale_reference', level: 'none' })
+    expect(why(d)).toBe('status stale_reference; psi 0.4000 not compared with threshold 0.1000')
+  })
+
+  it('a verdict reads its comparison from the figures: the adjusted p-value when stored, else the raw one, else the score', () => {
+    // Benjamini–Hochberg: significant before the correction, not after.
+    const corrected = row({ p_value: 0.01, p_value_adjusted: 0.1, n_current: 400 })
+    expect(verdict(corrected)).toEqual({ text: 'ok', level: 'ok' })
+    expect(why(corrected)).toBe('adjusted p-value 0.1000 ≥ 0.0500')
+    const drifted = row({ p_value: 1e-6, p_value_adjusted: 1e-5, drift_detected: true, n_current: 400 })
+    expect(verdict(drifted)).toEqual({ text: 'drift', level: 'bad' })
+    expect(why(drifted)).toBe('adjusted p-value 1.00e-5 < 0.0500')
+    const prediction = row({ target: 'prediction', column: 'score', p_value: 0.3, n_current: 400 })
+    expect(why(prediction)).toBe('p-value 0.3000 ≥ 0.0500')
+    const distance = row({ method: 'wasserstein', score: 0.12, p_value: null, threshold: 0.1, drift_detected: true, n_current: 4000 })
+    expect(verdict(distance)).toEqual({ text: 'drift', level: 'bad' })
+    expect(why(distance)).toBe('wasserstein 0.1200 ≥ threshold 0.1000')
+    const close = row({ method: 'wasserstein', score: 0.02, p_value: null, threshold: 0.1, n_current: 4000 })
+    expect(verdict(close)).toEqual({ text: 'ok', level: 'ok' })
+    expect(why(close)).toBe('wasserstein 0.0200 < threshold 0.1000')
+  })
+
+  it('a row whose figures do not show "no drift" is not ok even with drift_detected false (no figure to compare)', () => {
+    const d = row({ method: 'chi2', score: null, p_value: null, n_current: 400 })
+    expect(verdict(d)).toEqual({ text: 'no verdict', level: 'none' })
+    expect(why(d)).toBe('no chi2 score or p-value to compare with 0.0500')
+  })
+
+  it('dataset drift: features without a verdict are counted apart, and a window without any says so', () => {
+    expect(datasetDriftText(null)).toBe('No dataset drift row.')
+    expect(datasetDriftText({ drift_share: 0.25, n_features: 4, n_drifted: 1, drifted_features: ['a'], n_insufficient: 0, status: 'ok' }))
+      .toBe('1 of 4 features drifted (share 0.25)')
+    expect(datasetDriftText({ drift_share: 0.5, n_features: 4, n_drifted: 1, drifted_features: ['a'], n_insufficient: 2, status: 'ok' }))
+      .toBe('1 of 4 features drifted (share 0.50 of those with a verdict); 2 without a verdict: insufficient data')
+    expect(datasetDriftText({ drift_share: null, n_features: 3, n_drifted: 0, drifted_features: [], n_insufficient: 3, status: 'insufficient' }))
+      .toBe('No verdict on any of the 3 features: insufficient data')
+  })
+})
+
+describe('window page: distribution chart', () => {
+  it('labels histogram bins left-closed, as the API counts them: values on an edge are in the bin that starts there', () => {
+    // Every current value is 5, an inner edge; the evaluator's binning puts it in [5, 6).
+    const edges = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    const reference = binCounts(edges, Array.from({ length: 100 }, (_, i) => Math.floor((i + 5) / 10))).counts
+    const current = binCounts(edges, new Array<number>(100).fill(5)).counts
+    const spec = distributionChart(row({ distribution: { kind: 'histogram', edges, reference: [...reference], current: [...current] } }))!
+    expect(spec.labels).toEqual(['< 1', '[1, 2)', '[2, 3)', '[3, 4)', '[4, 5)', '[5, 6)', '[6, 7)', '[7, 8)', '[8, 9)', '≥ 9'])
+    expect(spec.labels[spec.series[1]!.values.indexOf(1)]).toBe('[5, 6)')
+  })
+})
