@@ -9,6 +9,9 @@
  * delivery backoff through AppOptions.alertDelivery). Every app records into one metrics
  * registry, as `driftwatch start` wires it: driftwatch_alert_deliveries_total counts each attempt
  * by channel and outcome, so per channel its sent + retried + failed equals the outbox's attempts.
+ *
+ * Then the webhook answers 500 to one model's messages only: those are retried, the same alert's
+ * resolve waits behind its firing, and every other model's messages go out meanwhile.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,7 +24,7 @@ import { createLogger } from '../src/observability/logger.js'
 import { createMetrics } from '../src/observability/metrics.js'
 import { openStore, type Store } from '../src/store/clickhouse.js'
 import { channelEnvFor, insertDrift } from './support/alerts.js'
-import { grafanaReceiver, slackReceiver } from './support/http-receiver.js'
+import { grafanaReceiver, HttpReceiver, slackReceiver } from './support/http-receiver.js'
 import { queryRows } from './support/query.js'
 import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.js'
 import { dropTestResources, testConfig } from './support/config.js'
@@ -143,4 +146,64 @@ describe('delivery through outages and restarts', () => {
     const counted = await deliveries()
     expect([counted['email']!['sent'], counted['grafana']!['sent'], counted['slack']!['sent']]).toEqual([2, 2, 2])
   })
+})
+
+describe('a notification the receiver keeps refusing', () => {
+  const rulesDir = mkdtempSync(join(tmpdir(), 'driftwatch-rules-'))
+  let refuseFraud = true
+  // Slack's webhook failing on one message only (a 500 for that payload), taking every other.
+  const slack = new HttpReceiver(({ body }) => (refuseFraud && JSON.stringify(body).includes('fraud v1') ? { status: 500, body: 'internal_error' } : { status: 200, body: 'ok' }))
+  let config: ReturnType<typeof testConfig>
+  let app: App
+  const texts = () => slack.accepted.map((r) => (r.body as { text: string }).text)
+  const outbox = () =>
+    queryRows<{ model_id: string; transition: string; status: string; attempts: number; last_error: string }>(
+      app.store,
+      `SELECT model_id, transition, status, attempts, last_error FROM {db}.alert_outbox FINAL WHERE channel = 'slack' ORDER BY created_at`,
+    )
+
+  beforeAll(async () => {
+    await slack.up()
+    writeFileSync(join(rulesDir, 'rules.yaml'), `rules:\n  - name: psi\n    metric: drift\n    statistic: psi\n    condition: { op: '>=', threshold: 0.2 }\n    channels: [slack]\n`)
+    config = testConfig({ kafka: false, env: { ...channelEnvFor({ slack }), DRIFTWATCH_ALERT_RULES: rulesDir } })
+    // A retry 5 to 20 s after a failure: longer than the test's steps in between take.
+    app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true, alertDelivery: { backoff: { baseMs: 20_000, capMs: 20_000 } } })
+  })
+  afterAll(async () => {
+    await app?.stop()
+    await slack.down()
+    if (config) await dropTestResources(config)
+    rmSync(rulesDir, { recursive: true, force: true })
+  })
+
+  it('holds only the notifications of its own alert, and sends those in order once it is taken', async () => {
+    const day = Math.floor(Date.now() / DAY) - 2
+    await insertDrift(app.store, { model: 'fraud', day, psi: { amount: 0.6 } })
+    await app.alerts!.evaluateNow()
+    await app.alerts!.dispatchNow()
+    expect(await outbox()).toMatchObject([{ model_id: 'fraud', status: 'pending', attempts: 1 }])
+    expect((await outbox())[0]!.last_error).toMatch(/HTTP 500/)
+
+    // Other models' alerts, in a pass while the first waits to retry: delivered at once.
+    await insertDrift(app.store, { model: 'loans', day, psi: { income: 0.4 } })
+    await insertDrift(app.store, { model: 'churn', day, psi: { tenure: 0.3 } })
+    expect(await app.alerts!.evaluateNow()).toMatchObject({ transitions: 2, notifications: 2 })
+    await app.alerts!.dispatchNow()
+    expect(texts().map((t) => t.split(':').slice(0, 2).join(':')).sort()).toEqual(['FIRING warning: churn v1', 'FIRING warning: loans v1'])
+
+    // The refused alert resolves: the resolve waits behind its firing, untried.
+    await insertDrift(app.store, { model: 'fraud', day, psi: { amount: 0.01 } })
+    expect(await app.alerts!.evaluateNow()).toMatchObject({ transitions: 1, notifications: 1 })
+    await app.alerts!.dispatchNow()
+    expect((await outbox()).filter((r) => r.model_id === 'fraud').map((r) => [r.transition, r.status, r.attempts > 0])).toEqual([
+      ['firing', 'pending', true],
+      ['resolved', 'pending', false],
+    ])
+
+    refuseFraud = false
+    await waitFor(async () => texts().filter((t) => t.includes('fraud v1')).length, (n) => n === 2, { timeoutMs: 45_000, what: 'the refused alert' })
+    expect(texts().filter((t) => t.includes('fraud v1')).map((t) => t.split(':')[0])).toEqual(['FIRING warning', 'RESOLVED warning'])
+    expect((await outbox()).every((r) => r.status === 'sent')).toBe(true)
+    expect(slack.accepted).toHaveLength(4)
+  }, 90_000)
 })

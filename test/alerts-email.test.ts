@@ -5,14 +5,24 @@
  * the metrics; the alert service, with the default rules shipped in alerts/, fires feature drift; a real SMTP server receives the
  * email, and the parsed MIME message names the model, the features, the value, the threshold,
  * the window and the dashboard link. Slack gets the same alert as a valid Block Kit message.
+ *
+ * Then a rule whose `emailTo` has a misspelt domain, which the relay defers with 450 (Postfix's
+ * default reply for an unknown address domain) until it is fixed: its alert is retried, its
+ * resolve waits behind it, and every other rule's email goes out meanwhile.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { simpleParser, type ParsedMail } from 'mailparser'
+import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BUNDLED_RULES_DIR } from '../src/alerts/load-rules.js'
 import { startApp, type App } from '../src/app.js'
-import { parseFileConfig } from '../src/config/file.js'
+import { DEFAULT_FILE_CONFIG, parseFileConfig } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
 import { formatValue } from '../src/rules/symbols.js'
-import { channelEnvFor } from './support/alerts.js'
+import { channelEnvFor, insertDrift } from './support/alerts.js'
 import { blockKitProblems } from './support/block-kit.js'
 import { slackReceiver } from './support/http-receiver.js'
 import { count, queryRows } from './support/query.js'
@@ -93,5 +103,106 @@ describe('drift in the stream fires an alert email', () => {
     expect(message).toBeDefined()
     expect(blockKitProblems(message)).toEqual([])
     expect(JSON.stringify(message)).toContain(`• income: ${formatValue(drifted.find((d) => d.column === 'income')!.psi)}`)
+  })
+})
+
+describe('an address the relay defers holds only its own alert', () => {
+  const TYPO = 'fraud-ml@exmaple.com'
+  const RULES = `rules:
+  - name: psi-fraud
+    metric: drift
+    statistic: psi
+    select: { model: fraud }
+    condition: { op: '>=', threshold: 0.2 }
+    channels: [email]
+    emailTo: [${TYPO}]
+  - name: psi-loans
+    metric: drift
+    statistic: psi
+    select: { model: loans }
+    condition: { op: '>=', threshold: 0.2 }
+    channels: [email]
+`
+  const rulesDir = mkdtempSync(join(tmpdir(), 'driftwatch-rules-'))
+  const mails: { to: string[]; mail: ParsedMail }[] = []
+  let relayKnowsDomain = false
+  const relay = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    authOptional: true,
+    logger: false,
+    onRcptTo(address, _session, cb) {
+      if (address.address.endsWith('@exmaple.com') && !relayKnowsDomain) {
+        cb(Object.assign(new Error(`4.1.2 <${address.address}>: Recipient address rejected: Domain not found`), { responseCode: 450 }))
+      } else cb()
+    },
+    onData(stream, session, cb) {
+      simpleParser(stream)
+        .then((mail) => {
+          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), mail })
+          cb()
+        })
+        .catch((err: Error) => cb(err))
+    },
+  })
+  let config: ReturnType<typeof testConfig>
+  let app: App
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', () => resolve()))
+    const port = (relay.server.address() as AddressInfo).port
+    writeFileSync(join(rulesDir, 'rules.yaml'), RULES)
+    const env = { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_TLS: 'none', ALERT_EMAIL_FROM: 'driftwatch@example.com', ALERT_EMAIL_TO: 'ml-oncall@example.com' }
+    config = testConfig({ kafka: false, env: { ...env, DRIFTWATCH_ALERT_RULES: rulesDir } })
+    // A retry 5 to 20 s after a failure: longer than the test's steps in between take.
+    app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true, alertDelivery: { backoff: { baseMs: 20_000, capMs: 20_000 } } })
+  })
+  afterAll(async () => {
+    await app?.stop()
+    await new Promise<void>((resolve) => relay.close(() => resolve()))
+    if (config) await dropTestResources(config)
+    rmSync(rulesDir, { recursive: true, force: true })
+  })
+
+  const outbox = () =>
+    queryRows<{ rule: string; transition: string; status: string; attempts: number; last_error: string }>(
+      app.store,
+      `SELECT rule, transition, status, attempts, last_error FROM {db}.alert_outbox FINAL WHERE channel = 'email' ORDER BY created_at`,
+    )
+
+  it('delivers every other rule\'s email while one is deferred, and that alert\'s resolve after its firing', async () => {
+    const day = Math.floor(Date.now() / DAY) - 2
+    await insertDrift(app.store, { model: 'fraud', day, psi: { amount: 0.6 } })
+    expect(await app.alerts!.evaluateNow()).toMatchObject({ transitions: 1, notifications: 1 })
+    await app.alerts!.dispatchNow()
+    expect(mails).toHaveLength(0)
+    expect(await outbox()).toMatchObject([{ rule: 'psi-fraud', status: 'pending', attempts: 1 }])
+    expect((await outbox())[0]!.last_error).toMatch(/450/)
+
+    // Another rule fires while the first is waiting to retry: its email goes out at once.
+    await insertDrift(app.store, { model: 'loans', day, psi: { income: 0.4 } })
+    expect(await app.alerts!.evaluateNow()).toMatchObject({ transitions: 1, notifications: 1 })
+    await app.alerts!.dispatchNow()
+    expect(mails.map((m) => [m.to, m.mail.subject])).toEqual([[['ml-oncall@example.com'], '[driftwatch] FIRING warning: loans v1: feature drift psi >= 0.2 (1 feature)']])
+
+    // The deferred alert resolves: its resolve is held behind its firing, and is not tried yet.
+    await insertDrift(app.store, { model: 'fraud', day, psi: { amount: 0.01 } })
+    expect(await app.alerts!.evaluateNow()).toMatchObject({ transitions: 1, notifications: 1 })
+    await app.alerts!.dispatchNow()
+    expect((await outbox()).map((r) => [r.rule, r.transition, r.status, r.attempts])).toEqual([
+      ['psi-fraud', 'firing', 'pending', expect.any(Number)],
+      ['psi-loans', 'firing', 'sent', 1],
+      ['psi-fraud', 'resolved', 'pending', 0],
+    ])
+
+    // The domain is fixed: firing, then resolve, each once.
+    relayKnowsDomain = true
+    await waitFor(async () => mails.filter((m) => m.to.includes(TYPO)).length, (n) => n === 2, { timeoutMs: 45_000, what: 'the deferred emails' })
+    expect(mails.filter((m) => m.to.includes(TYPO)).map((m) => m.mail.subject)).toEqual([
+      '[driftwatch] FIRING warning: fraud v1: feature drift psi >= 0.2 (1 feature)',
+      '[driftwatch] RESOLVED warning: fraud v1: feature drift psi >= 0.2 (1 feature)',
+    ])
+    expect((await outbox()).every((r) => r.status === 'sent')).toBe(true)
+    expect(mails).toHaveLength(3)
   })
 })

@@ -1,15 +1,25 @@
 /**
- * Delivers the outbox, one lane per channel. A lane sends its rows one at a time in creation
- * order; when a send fails retriably the lane waits (capped exponential backoff with full
- * jitter) and retries that row first, so a resolve never overtakes its firing. Lanes are
- * independent: a channel that is down holds only its own lane.
+ * Delivers the outbox, one lane per channel. Order is kept per alert key, not per channel
+ * (outbox.ts `dueRows`): a row that fails retriably waits for its retry (capped exponential
+ * backoff with full jitter) and holds back only the later rows sharing one of its alert keys, so
+ * a resolve never overtakes its firing while every other alert of the channel goes on. A lane
+ * sends at most `concurrency` rows at a time. Lanes are independent: a channel that is down
+ * holds only its own lane.
+ *
+ * One row failing says little about the channel (a misspelt address that the relay defers, a
+ * payload the webhook chokes on); different rows failing back to back, with no success between,
+ * mean the receiver itself is down or limiting us. The lane then stops sending and probes with
+ * one row at a time, preferring rows that have not failed in this process, after a pause that
+ * doubles with every failed probe (the row backoff), until one succeeds. So an outage spends the
+ * attempts (and the 50-attempt budget) of one row per pause, not of every queued row.
  *
  * Per attempt: record 'sending' (attempts + 1) -> send -> record 'sent', or 'pending' with
  * next_attempt_at, or 'failed' (permanent error, or too many attempts / too old).
  * A row found in 'sending' was interrupted between sending and recording: it is in doubt, and
  * the channel is told so (Grafana looks for the annotation first; Slack marks the message;
  * email re-sends with the same Message-ID). Within one process a send whose 'sent' record
- * fails is remembered and the record retried, so only a crash leaves a row in doubt.
+ * fails is remembered and the record retried, so only a crash leaves a row in doubt. `stop()`
+ * returns once the sends in flight are recorded.
  * Every attempt's outcome goes to `deliveries` (driftwatch_alert_deliveries_total): 'sent',
  * 'retried' (failed, will be retried) or 'failed' (given up).
  */
@@ -22,7 +32,7 @@ import type { Store } from '../store/clickhouse.js'
 import type { ChannelSender } from './channels/types.js'
 import { isInDoubt } from './channels/types.js'
 import type { Notification } from './notification.js'
-import { openRows, recordStatus, type OutboxRow } from './outbox.js'
+import { dueRows, openRows, recordStatus, type OutboxRow } from './outbox.js'
 
 export interface DeliveryPolicy {
   readonly backoff: BackoffPolicy
@@ -30,9 +40,11 @@ export interface DeliveryPolicy {
   readonly maxAttempts: number
   /** A retriable failure of a row older than this is final. */
   readonly maxAgeMs: number
+  /** At most this many sends of one channel at a time. */
+  readonly concurrency: number
 }
 
-export const DEFAULT_DELIVERY: DeliveryPolicy = { backoff: { baseMs: 1000, capMs: 300_000 }, maxAttempts: 50, maxAgeMs: 24 * 3_600_000 }
+export const DEFAULT_DELIVERY: DeliveryPolicy = { backoff: { baseMs: 1000, capMs: 300_000 }, maxAttempts: 50, maxAgeMs: 24 * 3_600_000, concurrency: 4 }
 
 export interface LaneDeps {
   readonly store: Store
@@ -52,6 +64,13 @@ export class ChannelLane {
   private storeFailures = 0
   /** Sent in this process, whatever ClickHouse says yet. */
   private readonly sent = new Set<string>()
+  /** Rows that failed retriably in this process and are not settled: their failures are their own. */
+  private readonly suspects = new Set<string>()
+  /** Retriable failures since the last success, not counting a suspect's outside a probe; 2 = down. */
+  private failures = 0
+  /** Pauses since the last success (the backoff exponent), and when the current one ends. */
+  private pauses = 0
+  private pausedUntilMs = 0
 
   constructor(readonly sender: ChannelSender, private readonly deps: LaneDeps) {}
 
@@ -75,6 +94,7 @@ export class ChannelLane {
     this.stopped = false
   }
 
+  /** Starts no more sends, and settles once the sends in flight are recorded. */
   async stop(): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
@@ -108,30 +128,92 @@ export class ChannelLane {
     } while (this.again && !this.stopped)
   }
 
+  /**
+   * Works through one read of the open rows, starting what is due as slots free up, and reads
+   * again when it has run out; returns when nothing is in flight or due, with the wake-up set.
+   * An outbox failure stops new sends; the ones in flight are recorded before it is thrown.
+   */
   private async drain(): Promise<void> {
-    for (;;) {
-      const rows = await openRows(this.deps.store, this.name)
-      if (rows.length === 0 || this.stopped) return
-      for (const row of rows) {
-        if (this.stopped) return
-        const wait = row.nextAttemptMs - this.deps.now()
-        if (wait > 0) {
-          this.schedule(wait)
-          return
+    const { store, now, policy } = this.deps
+    const inFlight = new Map<string, Promise<void>>()
+    let failure: { err: unknown } | null = null
+    let rows = await openRows(store, this.name)
+    let fresh = true
+    this.forgetSettled(rows)
+    try {
+      for (;;) {
+        if (this.stopped || failure) break
+        const nowMs = now()
+        const { due, wakeAtMs } = dueRows(rows, nowMs, new Set(inFlight.keys()))
+        const probing = this.failures >= 2
+        const slots = nowMs < this.pausedUntilMs ? 0 : (probing ? 1 : Math.max(1, policy.concurrency)) - inFlight.size
+        const picks = probing ? [...due.filter((r) => !this.suspects.has(r.idempotencyKey)), ...due.filter((r) => this.suspects.has(r.idempotencyKey))] : due
+        for (const row of picks.slice(0, Math.max(0, slots))) {
+          const task = this.deliver(row).then(
+            (after) => {
+              rows = after ? rows.map((r) => (r.idempotencyKey === row.idempotencyKey ? after : r)) : rows.filter((r) => r.idempotencyKey !== row.idempotencyKey)
+            },
+            (err: unknown) => void (failure ??= { err }),
+          )
+          inFlight.set(row.idempotencyKey, task.finally(() => inFlight.delete(row.idempotencyKey)))
         }
-        if (!(await this.deliver(row))) return
+        if (inFlight.size > 0) {
+          await Promise.race(inFlight.values())
+          fresh = false
+          continue
+        }
+        if (!fresh) {
+          // Rows enqueued meanwhile are read now, behind every unsettled row of their keys.
+          rows = await openRows(store, this.name)
+          fresh = true
+          this.forgetSettled(rows)
+          continue
+        }
+        const nextMs = due.length > 0 ? nowMs : wakeAtMs
+        if (nextMs !== null) this.schedule(Math.max(nextMs, this.pausedUntilMs) - nowMs)
+        return
       }
+    } finally {
+      await Promise.all(inFlight.values())
     }
+    // Set by a task: the compiler cannot see that assignment, hence the cast.
+    const failed = failure as { err: unknown } | null
+    if (failed) throw failed.err
   }
 
-  /** True: the row is settled (sent or failed); false: a retry is scheduled. */
-  private async deliver(row: OutboxRow): Promise<boolean> {
+  /** Suspects another process settled (or that are gone) are forgotten. */
+  private forgetSettled(rows: readonly OutboxRow[]): void {
+    const open = new Set(rows.map((r) => r.idempotencyKey))
+    for (const key of this.suspects) if (!open.has(key)) this.suspects.delete(key)
+  }
+
+  private succeeded(key: string): void {
+    this.suspects.delete(key)
+    this.failures = 0
+    this.pauses = 0
+    this.pausedUntilMs = 0
+  }
+
+  /** A retriable failure: see the file comment for what it says about the channel. */
+  private failedRetriably(key: string): void {
+    const { now, random, policy } = this.deps
+    if (!this.suspects.has(key) || this.failures >= 2) this.failures++
+    this.suspects.add(key)
+    if (this.failures < 2 || now() < this.pausedUntilMs) return
+    const pauseMs = Math.max(backoffDelayMs(this.pauses++, policy.backoff, random), Math.ceil(policy.backoff.baseMs / 4))
+    this.pausedUntilMs = now() + pauseMs
+    this.deps.logger.warn({ channel: this.name, pauseMs }, 'alert channel failing for different notifications; pausing it and probing')
+  }
+
+  /** The row as recorded when a retry is scheduled; null when it is settled (sent or failed). */
+  private async deliver(row: OutboxRow): Promise<OutboxRow | null> {
     const { store, now, version, policy, logger, deliveries } = this.deps
     const next = (r: OutboxRow, change: Partial<OutboxRow>): OutboxRow => ({ ...r, ...change, updatedMs: now(), version: Math.max(version(), r.version + 1) })
     if (this.sent.has(row.idempotencyKey)) {
       await recordStatus(store, next(row, { status: 'sent', lastError: '' }))
       this.sent.delete(row.idempotencyKey)
-      return true
+      this.suspects.delete(row.idempotencyKey)
+      return null
     }
     const attempt = row.attempts + 1
     const inDoubt = row.inDoubt || row.status === 'sending'
@@ -146,22 +228,25 @@ export class ChannelLane {
       const final = !retriable || attempt >= policy.maxAttempts || now() - row.createdMs >= policy.maxAgeMs
       const lastError = (err as Error).message ?? String(err)
       deliveries.delivered(this.name, final ? 'failed' : 'retried')
+      if (retriable) this.failedRetriably(row.idempotencyKey)
       if (final) {
+        this.suspects.delete(row.idempotencyKey)
         await recordStatus(store, next(sending, { status: 'failed', lastError, inDoubt: inDoubt || isInDoubt(err) }))
         logger.error({ err, channel: this.name, key: row.idempotencyKey, attempt }, 'alert notification failed for good')
-        return true
+        return null
       }
       const delay = Math.max(backoffDelayMs(attempt - 1, policy.backoff, this.deps.random), Math.ceil(policy.backoff.baseMs / 4))
-      await recordStatus(store, next(sending, { status: 'pending', nextAttemptMs: now() + delay, lastError, inDoubt: inDoubt || isInDoubt(err) }))
+      const pending = next(sending, { status: 'pending', nextAttemptMs: now() + delay, lastError, inDoubt: inDoubt || isInDoubt(err) })
+      await recordStatus(store, pending)
       logger.warn({ channel: this.name, key: row.idempotencyKey, attempt, retryInMs: delay, error: lastError }, 'alert notification not delivered; will retry')
-      this.schedule(delay)
-      return false
+      return pending
     }
     this.sent.add(row.idempotencyKey)
+    this.succeeded(row.idempotencyKey)
     deliveries.delivered(this.name, 'sent')
     await recordStatus(store, next(sending, { status: 'sent', lastError: '' }))
     this.sent.delete(row.idempotencyKey)
     logger.info({ channel: this.name, key: row.idempotencyKey, attempt }, 'alert notification sent')
-    return true
+    return null
   }
 }

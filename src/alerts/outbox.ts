@@ -142,7 +142,7 @@ const COLUMNS = `idempotency_key, channel, transition_ids, alert_keys, rule, mod
   toUnixTimestamp64Milli(window_start) AS ws, payload, status, attempts, in_doubt, toUnixTimestamp64Milli(next_attempt_at) AS na,
   last_error, toUnixTimestamp64Milli(created_at) AS c, toUnixTimestamp64Milli(updated_at) AS u, version`
 
-/** Undelivered rows of a channel in the order they must go out. */
+/** Undelivered rows of a channel in creation order (see `dueRows` for what that order binds). */
 export async function openRows(store: Store, channel: ChannelName): Promise<OutboxRow[]> {
   const rows = await queryRows<DbRow>(
     store,
@@ -151,6 +151,30 @@ export async function openRows(store: Store, channel: ChannelName): Promise<Outb
     { channel },
   )
   return rows.map(fromDb)
+}
+
+/**
+ * Which of a channel's open rows (in `openRows` order) may be attempted now. Order is promised
+ * per alert key, so that a resolve never overtakes its firing: a row waits while an earlier open
+ * row sharing one of its alert keys is unsettled (in flight, or waiting to retry), and a row that
+ * waits holds back the later rows sharing its keys in turn. A resolve grouped with other keys
+ * than its firing was, or a key firing again, therefore stays behind everything that went before
+ * it. Rows with no key in common are not ordered: one that waits holds up none of them.
+ * `wakeAtMs` is when the first row held only by its own retry time becomes due (null: none is).
+ */
+export function dueRows(rows: readonly OutboxRow[], nowMs: number, inFlight: ReadonlySet<string>): { due: OutboxRow[]; wakeAtMs: number | null } {
+  const held = new Set<string>()
+  const due: OutboxRow[] = []
+  let wakeAtMs: number | null = null
+  for (const row of rows) {
+    const keys = row.alertKeys.length > 0 ? row.alertKeys : keysOf(row.transitionIds)
+    const behind = inFlight.has(row.idempotencyKey) || keys.some((k) => held.has(k))
+    for (const k of keys) held.add(k)
+    if (behind) continue
+    if (row.nextAttemptMs > nowMs) wakeAtMs = Math.min(wakeAtMs ?? row.nextAttemptMs, row.nextAttemptMs)
+    else due.push(row)
+  }
+  return { due, wakeAtMs }
 }
 
 /** Every row carrying one of these transitions (delivery status for `alerts list`). */

@@ -150,7 +150,7 @@ export class AlertService {
     const rows: OutboxRow[] = []
     const groups = [...decision.groups].sort((a, b) => minOf(a.transitions.map((t) => t.changedAtMs)) - minOf(b.transitions.map((t) => t.changedAtMs)))
     groups.forEach((g, i) => {
-      // created_at orders a lane's rows: one ms apart, oldest transition first.
+      // created_at orders the rows of one alert key on a channel (outbox.ts dueRows): one ms apart, oldest transition first.
       const n = buildNotification(g, this.rules.get(g.rule), channels.dashboardBaseUrl, nowMs + i)
       const wanted = (this.rules.get(g.rule)?.channels ?? []).filter((c) => this.lanes.has(c) && (c !== 'email' || (n.emailTo ?? channels.email?.to ?? []).length > 0))
       const meta = { rule: g.rule, modelId: g.modelId, modelVersion: g.modelVersion, transition: g.status, windowStartMs: g.windowStartMs }

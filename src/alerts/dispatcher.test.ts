@@ -1,0 +1,246 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { AlertDeliveryStatus } from '../observability/alert-deliveries.js'
+import type { Logger } from '../observability/logger.js'
+import type { Store } from '../store/clickhouse.js'
+import type { ChannelSender, DeliveryAttempt } from './channels/types.js'
+import { deliveryError } from './channels/types.js'
+import { ChannelLane, DEFAULT_DELIVERY, type DeliveryPolicy } from './dispatcher.js'
+import type { Notification } from './notification.js'
+import { enqueue, notificationRows } from './outbox.js'
+
+/**
+ * alert_outbox in memory, as the lane reads and writes it: inserts keep the newest version of
+ * each idempotency key (ReplacingMergeTree), the open-rows query returns a channel's pending and
+ * sending rows in creation order. `failInserts` makes the next inserts fail (ClickHouse away).
+ */
+function memoryStore() {
+  const rows = new Map<string, Record<string, unknown>>()
+  const ms = (s: unknown) => String(Date.parse(`${String(s).replace(' ', 'T')}Z`))
+  let failInserts = 0
+  const client = {
+    async insert({ values }: { values: Record<string, unknown>[] }) {
+      if (failInserts > 0) {
+        failInserts--
+        throw new Error('connection refused')
+      }
+      for (const v of values) {
+        const old = rows.get(String(v['idempotency_key']))
+        if (!old || Number(old['version']) <= Number(v['version'])) rows.set(String(v['idempotency_key']), v)
+      }
+    },
+    async query({ query_params }: { query_params: { channel: string } }) {
+      const open = [...rows.values()]
+        .filter((r) => r['channel'] === query_params.channel && (r['status'] === 'pending' || r['status'] === 'sending'))
+        .sort((a, b) => String(a['created_at']).localeCompare(String(b['created_at'])) || String(a['idempotency_key']).localeCompare(String(b['idempotency_key'])))
+        .map((r) => ({ ...r, ws: ms(r['window_start']), na: ms(r['next_attempt_at']), c: ms(r['created_at']), u: ms(r['updated_at']), version: String(r['version']) }))
+      return { json: async () => open }
+    },
+  }
+  const store = { client, kind: 'chdb', database: 'memory', location: 'memory' } as unknown as Store
+  const row = (key: string) => rows.get(key)!
+  return { store, row, all: () => [...rows.values()], failNextInserts: (n: number) => void (failInserts = n) }
+}
+
+const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => logger } as unknown as Logger
+
+/** The clock at the start of each test; notifications are created before it (`createdAtMs` from T0 - 100). */
+const T0 = Date.UTC(2026, 10, 20, 12)
+/** A notification of `rule` for model m: transitions `key#seq` of alert keys `rule|m|v1|<subject>`. */
+function notification(rule: string, status: 'firing' | 'resolved', subjects: string[], seq: number, createdAtMs: number): Notification {
+  return {
+    status, rule, description: null, severity: 'warning', runbook: null, metric: 'feature drift psi', condition: 'psi >= 0.2', op: '>=', threshold: 0.2,
+    subjectLabel: 'feature', modelId: 'm', modelVersion: 'v1', windowStartMs: T0 - 86_400_000, windowEndMs: T0,
+    items: subjects.map((s) => ({ subject: s, value: 0.3 })), details: [], transitionIds: subjects.map((s) => `${rule}|m|v1|${s}#${seq}`),
+    dashboardUrl: null, emailTo: null, createdAtMs: createdAtMs - 100,
+  }
+}
+
+/** A sender that records every attempt and fails those `failing` says, retriably (an SMTP 450). */
+function recordingSender(failing: (n: Notification, a: DeliveryAttempt) => boolean) {
+  const attempts: { name: string; attempt: number; inDoubt: boolean }[] = []
+  const sent: string[] = []
+  const sender: ChannelSender = {
+    name: 'email',
+    async send(n, a) {
+      const name = `${n.rule} ${n.status} ${n.items.map((i) => i.subject).join('+')}`
+      attempts.push({ name, attempt: a.attempt, inDoubt: a.inDoubt })
+      if (failing(n, a)) throw deliveryError('email: 450 4.1.2 Recipient address rejected: Domain not found', { retriable: true, inDoubt: false })
+      sent.push(name)
+    },
+  }
+  return { sender, attempts, sent }
+}
+
+function laneFor(store: Store, sender: ChannelSender, policy: Partial<DeliveryPolicy> = {}) {
+  const outcomes: AlertDeliveryStatus[] = []
+  let version = 0
+  const lane = new ChannelLane(sender, {
+    store, logger, now: Date.now, random: () => 0.5, version: () => Math.max(Date.now(), ++version),
+    policy: { ...DEFAULT_DELIVERY, ...policy }, deliveries: { delivered: (_c, s) => void outcomes.push(s) },
+  })
+  return { lane, outcomes }
+}
+
+const put = (store: Store, ...ns: Notification[]): Promise<void> => enqueue(store, ns.flatMap((n) => notificationRows(n, ['email'])))
+const keyOf = (n: Notification): string => notificationRows(n, ['email'])[0]!.idempotencyKey
+
+describe('alert delivery lane', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    vi.setSystemTime(T0)
+  })
+  afterEach(() => vi.useRealTimers())
+
+  it('a notification waiting to retry holds back only the notifications of its alert keys, not the channel', async () => {
+    const { store, row } = memoryStore()
+    const typo = notification('typo', 'firing', ['income'], 1, T0)
+    const other = notification('psi', 'firing', ['income'], 1, T0 + 1)
+    // The resolve of `typo` is grouped with a second key, which then fires again: both wait.
+    const typoResolved = notification('typo', 'resolved', ['income', 'age'], 2, T0 + 2)
+    const ageAgain = notification('typo', 'firing', ['age'], 3, T0 + 3)
+    const unrelated = notification('dlq', 'firing', ['orders'], 1, T0 + 4)
+    let relayRejects = true
+    const { sender, attempts, sent } = recordingSender((n) => relayRejects && n.rule === 'typo')
+    const { lane } = laneFor(store, sender)
+    await put(store, typo, other, typoResolved, ageAgain, unrelated)
+
+    await lane.kick()
+    expect(sent).toEqual(['psi firing income', 'dlq firing orders'])
+    expect(attempts.map((a) => a.name)).toEqual(['typo firing income', 'psi firing income', 'dlq firing orders'])
+    expect(row(keyOf(typo))).toMatchObject({ status: 'pending', attempts: 1 })
+    expect(row(keyOf(typoResolved))).toMatchObject({ status: 'pending', attempts: 0 })
+    expect(row(keyOf(ageAgain))).toMatchObject({ status: 'pending', attempts: 0 })
+
+    // Another rule's notification enqueued while `typo` waits goes out at once too.
+    const later = notification('psi', 'firing', ['debt'], 1, T0 + 5)
+    await put(store, later)
+    await lane.kick()
+    expect(sent.at(-1)).toBe('psi firing debt')
+
+    // Once the relay takes it, the held notifications follow in their order.
+    relayRejects = false
+    await vi.advanceTimersByTimeAsync(DEFAULT_DELIVERY.backoff.capMs)
+    await lane.kick()
+    expect(sent.slice(3)).toEqual(['typo firing income', 'typo resolved income+age', 'typo firing age'])
+    expect(attempts).toHaveLength(7)
+  })
+
+  it('sends at most `concurrency` notifications of a channel at once, and one alert key one after another', async () => {
+    const { store } = memoryStore()
+    let inFlight = 0
+    let most = 0
+    const order: string[] = []
+    const busyKeys = new Set<string>()
+    const sender: ChannelSender = {
+      name: 'email',
+      async send(n) {
+        for (const id of n.transitionIds) {
+          const key = id.slice(0, id.lastIndexOf('#'))
+          expect(busyKeys.has(key)).toBe(false)
+          busyKeys.add(key)
+        }
+        most = Math.max(most, ++inFlight)
+        await new Promise((r) => setTimeout(r, 100))
+        inFlight--
+        for (const id of n.transitionIds) busyKeys.delete(id.slice(0, id.lastIndexOf('#')))
+        order.push(n.transitionIds.join(','))
+      },
+    }
+    const { lane } = laneFor(store, sender, { concurrency: 3 })
+    const ns = [
+      ...['a', 'b', 'c', 'd', 'e', 'f'].map((s, i) => notification('psi', 'firing', [s], 1, T0 + i)),
+      notification('psi', 'resolved', ['a', 'b'], 2, T0 + 10),
+      notification('psi', 'firing', ['a'], 3, T0 + 11),
+    ]
+    await put(store, ...ns)
+    const done = lane.kick()
+    await vi.advanceTimersByTimeAsync(2000)
+    await done
+    expect(order).toHaveLength(8)
+    expect(most).toBe(3)
+    expect(order.indexOf('psi|m|v1|a#2,psi|m|v1|b#2')).toBeGreaterThan(Math.max(order.indexOf('psi|m|v1|a#1'), order.indexOf('psi|m|v1|b#1')))
+    expect(order.at(-1)).toBe('psi|m|v1|a#3')
+  })
+
+  it('treats a channel where different notifications fail back to back as down: it pauses and probes one at a time', async () => {
+    const { store, row } = memoryStore()
+    let down = true
+    const { sender, attempts, sent } = recordingSender(() => down)
+    const { lane } = laneFor(store, sender, { concurrency: 1 })
+    const ns = ['a', 'b', 'c', 'd', 'e'].map((s, i) => notification('psi', 'firing', [s], 1, T0 + i))
+    await put(store, ...ns)
+
+    await lane.kick()
+    // Two different notifications failed: the receiver, not a notification, is the problem.
+    expect(attempts.map((a) => a.name)).toEqual(['psi firing a', 'psi firing b'])
+    // While it stays down, one probe per pause, notifications never tried first; no attempt is spent on the rest.
+    await vi.advanceTimersByTimeAsync(10_000)
+    await lane.kick()
+    const probes = attempts.slice(2).map((a) => a.name)
+    expect(probes.length).toBeGreaterThanOrEqual(1)
+    expect(probes.length).toBeLessThanOrEqual(5)
+    expect(probes.slice(0, 3)).toEqual(['psi firing c', 'psi firing d', 'psi firing e'].slice(0, Math.min(3, probes.length)))
+
+    down = false
+    await vi.advanceTimersByTimeAsync(DEFAULT_DELIVERY.backoff.capMs)
+    await lane.kick()
+    expect(sent.sort()).toEqual(['psi firing a', 'psi firing b', 'psi firing c', 'psi firing d', 'psi firing e'])
+    for (const n of ns) expect(row(keyOf(n))['status']).toBe('sent')
+  })
+
+  it('never sends twice what it sent but could not record, and marks a row left in sending as in doubt', async () => {
+    const { store, row, failNextInserts } = memoryStore()
+    const { sender, attempts } = recordingSender(() => false)
+    const { lane } = laneFor(store, sender)
+    const first = notification('psi', 'firing', ['a'], 1, T0)
+    await put(store, first)
+    // 'sending' is recorded, the send succeeds, the 'sent' record fails.
+    const insert = store.client.insert.bind(store.client)
+    let inserts = 0
+    store.client.insert = (async (p: Parameters<typeof insert>[0]) => {
+      if (++inserts === 2) failNextInserts(1)
+      return insert(p)
+    }) as typeof insert
+    await lane.kick()
+    expect(row(keyOf(first))['status']).toBe('sending')
+    await vi.advanceTimersByTimeAsync(35_000)
+    await lane.kick()
+    expect(row(keyOf(first))['status']).toBe('sent')
+    expect(attempts).toHaveLength(1)
+
+    // A row another process left in 'sending' (it died between sending and recording).
+    const second = notification('psi', 'firing', ['b'], 1, T0 + 1)
+    await put(store, second)
+    await store.client.insert({ table: 'alert_outbox', values: [{ ...row(keyOf(second)), status: 'sending', attempts: 1, version: 5 }], format: 'JSONEachRow' })
+    await lane.kick()
+    expect(attempts.at(-1)).toEqual({ name: 'psi firing b', attempt: 2, inDoubt: true })
+    expect(row(keyOf(second))).toMatchObject({ status: 'sent', in_doubt: 1 })
+  })
+
+  it('stops only after the sends in flight are recorded, and starts none after', async () => {
+    const { store, row } = memoryStore()
+    const release: (() => void)[] = []
+    const started: string[] = []
+    const sender: ChannelSender = {
+      name: 'email',
+      async send(n) {
+        started.push(n.items[0]!.subject)
+        await new Promise<void>((r) => release.push(r))
+      },
+    }
+    const { lane } = laneFor(store, sender, { concurrency: 2 })
+    const ns = ['a', 'b', 'c'].map((s, i) => notification('psi', 'firing', [s], 1, T0 + i))
+    await put(store, ...ns)
+    void lane.kick()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(started).toEqual(['a', 'b'])
+    let stopped = false
+    const stopping = lane.stop().then(() => (stopped = true))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(stopped).toBe(false)
+    for (const r of release) r()
+    await stopping
+    expect([row(keyOf(ns[0]!))['status'], row(keyOf(ns[1]!))['status'], row(keyOf(ns[2]!))['status']]).toEqual(['sent', 'sent', 'pending'])
+    expect(started).toEqual(['a', 'b'])
+  })
+})
