@@ -9,7 +9,7 @@ import { loadFileConfig, type FileConfig } from './config/file.js'
 import { createKafka } from './kafka/client.js'
 import { startKafkaSource, type RunningSource } from './kafka/source.js'
 import { ensureTopics } from './kafka/topics.js'
-import { startLeadership, type SingletonRole } from './kafka/leadership.js'
+import { startLeadership, type Leadership, type SingletonRole } from './kafka/leadership.js'
 import { topicLimits } from './kafka/topic-limits.js'
 import { DriftwatchError, describeError } from './errors.js'
 import type { Logger } from './observability/logger.js'
@@ -119,8 +119,12 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   }
   const evaluating = options.evaluate ?? options.consume !== false
   // Rule files are validated here: a bad one stops the start with DW_CONFIG_INVALID (exit 2).
+  // In Kafka mode only the elected alert service sends, and only while its lease holds
+  // (src/kafka/leadership.ts): a leader back from a stall does not send beside its successor.
+  let alertsLeadership: Leadership | null = null
+  const mayDeliver = () => !config.kafka || (alertsLeadership?.holdsLease() ?? false)
   const alerts = (options.alerts ?? evaluating) && config.alerts.enabled
-    ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now, delivery: options.alertDelivery, ...(options.metrics ? { deliveries: alertDeliveryRecorder(options.metrics) } : {}) })
+    ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now, delivery: options.alertDelivery, mayDeliver, ...(options.metrics ? { deliveries: alertDeliveryRecorder(options.metrics) } : {}) })
     : null
   // The evaluator and the alert service are singletons: in Kafka mode each runs only in the
   // instance that Kafka's group coordination elects (src/kafka/leadership.ts); embedded mode is one
@@ -201,10 +205,11 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const lead = async (role: SingletonRole, onElected: () => void, onDeposed: () => Promise<void>) => {
     const leadership = await startLeadership({ kafka, groupId: config.kafka!.groupId, topicPrefix: config.topics.prefix, role, logger, onElected, onDeposed })
     closers.add(() => leadership.stop())
+    return leadership
   }
   if (alerts) {
     closers.add(() => alerts.stop()) // lanes a test or the CLI kicked while this instance did not lead
-    await lead('alerts', () => startAlerts(true), stopAlerts)
+    alertsLeadership = await lead('alerts', () => startAlerts(true), stopAlerts)
   }
   if (evaluating) {
     await lead('evaluator', () => {

@@ -21,12 +21,14 @@ export interface CreateAlertServiceOptions {
   readonly delivery?: AlertServiceDeps['delivery']
   /** Counts delivery outcomes (driftwatch_alert_deliveries_total); default: not counted. */
   readonly deliveries?: AlertDeliveryRecorder
+  /** Asked before every send (AlertServiceDeps.mayDeliver). */
+  readonly mayDeliver?: () => boolean
 }
 
 export function createAlertService(o: CreateAlertServiceOptions): AlertService {
   const dir = rulesDirectory(o.channels.rulesDir)
   const rules = loadRules(dir)
-  const service = new AlertService({ store: o.store, rules, file: o.file, channels: o.channels, logger: o.logger, now: o.now, delivery: o.delivery, deliveries: o.deliveries })
+  const service = new AlertService({ store: o.store, rules, file: o.file, channels: o.channels, logger: o.logger, now: o.now, delivery: o.delivery, deliveries: o.deliveries, mayDeliver: o.mayDeliver })
   const configured = new Set(service.channels)
   for (const r of rules.rules) {
     if (!r.channels.some((c) => configured.has(c))) o.logger.warn({ rule: r.name, channels: r.channels }, 'none of this rule\'s channels is configured: its alerts are recorded but not sent')

@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger.js'
 import type { Store } from '../store/clickhouse.js'
 import type { ChannelSender, DeliveryAttempt } from './channels/types.js'
 import { deliveryError } from './channels/types.js'
-import { ChannelLane, DEFAULT_DELIVERY, type DeliveryPolicy } from './dispatcher.js'
+import { ChannelLane, DEFAULT_DELIVERY, LEASE_RECHECK_MS, type DeliveryPolicy } from './dispatcher.js'
 import type { Notification } from './notification.js'
 import { enqueue, notificationRows } from './outbox.js'
 
@@ -71,12 +71,12 @@ function recordingSender(failing: (n: Notification, a: DeliveryAttempt) => boole
   return { sender, attempts, sent }
 }
 
-function laneFor(store: Store, sender: ChannelSender, policy: Partial<DeliveryPolicy> = {}) {
+function laneFor(store: Store, sender: ChannelSender, policy: Partial<DeliveryPolicy> = {}, mayDeliver = () => true) {
   const outcomes: AlertDeliveryStatus[] = []
   let version = 0
   const lane = new ChannelLane(sender, {
     store, logger, now: Date.now, random: () => 0.5, version: () => Math.max(Date.now(), ++version),
-    policy: { ...DEFAULT_DELIVERY, ...policy }, deliveries: { delivered: (_c, s) => void outcomes.push(s) },
+    policy: { ...DEFAULT_DELIVERY, ...policy }, deliveries: { delivered: (_c, s) => void outcomes.push(s) }, mayDeliver,
   })
   return { lane, outcomes }
 }
@@ -123,6 +123,26 @@ describe('alert delivery lane', () => {
     await lane.kick()
     expect(sent.slice(3)).toEqual(['typo firing income', 'typo resolved income+age', 'typo firing age'])
     expect(attempts).toHaveLength(7)
+  })
+
+  it('sends nothing while it may not deliver (a lapsed leadership lease), and asks again until it may', async () => {
+    const { store, row } = memoryStore()
+    const a = notification('psi', 'firing', ['income'], 1, T0)
+    const b = notification('dlq', 'firing', ['orders'], 1, T0 + 1)
+    const { sender, attempts, sent } = recordingSender(() => false)
+    let lease = false
+    let asked = 0
+    const { lane } = laneFor(store, sender, {}, () => (asked++, lease))
+    await put(store, a, b)
+    await lane.kick()
+    await vi.advanceTimersByTimeAsync(3 * LEASE_RECHECK_MS)
+    expect(attempts).toEqual([])
+    expect(asked).toBeGreaterThanOrEqual(3)
+    expect(row(keyOf(a))).toMatchObject({ status: 'pending', attempts: 0 })
+    // The lease is confirmed again: the lane sends on its next check, without a kick.
+    lease = true
+    await vi.advanceTimersByTimeAsync(LEASE_RECHECK_MS)
+    expect(sent).toEqual(['psi firing income', 'dlq firing orders'])
   })
 
   it('sends at most `concurrency` notifications of a channel at once, and one alert key one after another', async () => {

@@ -54,7 +54,16 @@ export interface LaneDeps {
   readonly version: () => number
   readonly policy: DeliveryPolicy
   readonly deliveries: AlertDeliveryRecorder
+  /**
+   * Asked before every send: while false the lane starts none and asks again every
+   * LEASE_RECHECK_MS (a leader whose lease lapsed during a stall waits to learn whether it still
+   * leads, or to be stopped).
+   */
+  readonly mayDeliver: () => boolean
 }
+
+/** How soon a lane held back by `mayDeliver` asks again. */
+export const LEASE_RECHECK_MS = 1000
 
 export class ChannelLane {
   private running: Promise<void> | null = null
@@ -146,7 +155,8 @@ export class ChannelLane {
         const nowMs = now()
         const { due, wakeAtMs } = dueRows(rows, nowMs, new Set(inFlight.keys()))
         const probing = this.failures >= 2
-        const slots = nowMs < this.pausedUntilMs ? 0 : (probing ? 1 : Math.max(1, policy.concurrency)) - inFlight.size
+        const held = !this.deps.mayDeliver()
+        const slots = held || nowMs < this.pausedUntilMs ? 0 : (probing ? 1 : Math.max(1, policy.concurrency)) - inFlight.size
         const picks = probing ? [...due.filter((r) => !this.suspects.has(r.idempotencyKey)), ...due.filter((r) => this.suspects.has(r.idempotencyKey))] : due
         for (const row of picks.slice(0, Math.max(0, slots))) {
           const task = this.deliver(row).then(
@@ -169,7 +179,7 @@ export class ChannelLane {
           this.forgetSettled(rows)
           continue
         }
-        const nextMs = due.length > 0 ? nowMs : wakeAtMs
+        const nextMs = due.length > 0 ? nowMs + (held ? LEASE_RECHECK_MS : 0) : wakeAtMs
         if (nextMs !== null) this.schedule(Math.max(nextMs, this.pausedUntilMs) - nowMs)
         return
       }

@@ -43,6 +43,8 @@ export interface AlertServiceDeps {
   readonly deliveries?: AlertDeliveryRecorder
   /** Replaces the channels built from `channels` (tests, custom transports). */
   readonly senders?: readonly ChannelSender[]
+  /** Asked before every send: false holds the sends back (a leader whose lease lapsed, src/kafka/leadership.ts). Default: always true. */
+  readonly mayDeliver?: () => boolean
 }
 
 export interface AlertPassReport {
@@ -65,7 +67,7 @@ export class AlertService {
     this.now = deps.now ?? Date.now
     this.rules = new Map(deps.rules.rules.map((r) => [r.name, r]))
     const policy: DeliveryPolicy = { ...DEFAULT_DELIVERY, ...deps.delivery, backoff: deps.delivery?.backoff ?? DEFAULT_DELIVERY.backoff }
-    const laneDeps = { store: deps.store, logger: deps.logger, now: this.now, random: deps.random ?? Math.random, version: () => this.version(), policy, deliveries: deps.deliveries ?? NO_ALERT_DELIVERIES }
+    const laneDeps = { store: deps.store, logger: deps.logger, now: this.now, random: deps.random ?? Math.random, version: () => this.version(), policy, deliveries: deps.deliveries ?? NO_ALERT_DELIVERIES, mayDeliver: deps.mayDeliver ?? (() => true) }
     const senders = deps.senders ?? buildSenders(deps.channels)
     this.lanes = new Map(senders.map((s) => [s.name, new ChannelLane(s, laneDeps)]))
   }

@@ -12,9 +12,13 @@
  *
  * On every rebalance the leader steps down first (the eager protocol revokes all partitions) and
  * steps up again if it is assigned the partition once more. A stalled leader (a pause longer than
- * the session timeout) can overlap its successor until its next heartbeat fails; the singletons
- * tolerate that: evaluations are versioned (the newest wins) and alert deliveries are recorded
- * before and after sending (docs/alerts.md).
+ * the session timeout: a long collection, a blocked event loop, a suspended machine) has been
+ * replaced by the time it runs again, and learns it only when its next heartbeat fails. Its
+ * timers fire first, so the roles check `holdsLease()` before every side effect: leadership
+ * counts only while the coordinator confirmed the membership within half the session timeout
+ * (Lease), which a stalled leader's was not. The window that remains is a stall between that
+ * check and the effect itself; evaluations are versioned and alert deliveries recorded before
+ * and after sending for it (docs/alerts.md).
  */
 import type { Admin, Consumer, Kafka } from 'kafkajs'
 import type { Logger } from '../observability/logger.js'
@@ -38,10 +42,39 @@ export interface LeadershipOptions {
 
 export interface Leadership {
   readonly role: SingletonRole
-  /** True while this instance leads the role. */
+  /** True while this instance leads the role, as far as it knows. */
   isLeader(): boolean
+  /** True while it leads and its membership was confirmed recently (Lease): the test before a side effect. */
+  holdsLease(): boolean
   /** Leaves the group (the role moves to another instance at once) after stepping down. */
   stop(): Promise<void>
+}
+
+/**
+ * How long a confirmation of group membership (a join, a heartbeat answered) vouches for it. The
+ * coordinator evicts a member whose heartbeats stopped for the session timeout, counted from
+ * when it received the last one, which is before the answer came back: half the timeout leaves
+ * room for that and for a slow broker. Elapsed time is read on the wall clock and on the
+ * monotonic one, and the larger counts: the monotonic clock stands still while a machine is
+ * suspended, and the wall clock may be set back.
+ */
+export class Lease {
+  private wallMs = -Infinity
+  private monoMs = -Infinity
+
+  constructor(
+    readonly validForMs: number,
+    private readonly clocks: { wall(): number; mono(): number } = { wall: Date.now, mono: () => performance.now() },
+  ) {}
+
+  confirm(): void {
+    this.wallMs = this.clocks.wall()
+    this.monoMs = this.clocks.mono()
+  }
+
+  valid(): boolean {
+    return Math.max(this.clocks.wall() - this.wallMs, this.clocks.mono() - this.monoMs) < this.validForMs
+  }
 }
 
 export const leaderTopic = (prefix: string) => `${prefix}driftwatch-leader`
@@ -87,16 +120,20 @@ export async function startLeadership(o: LeadershipOptions): Promise<Leadership>
     return transitions
   }
 
+  const sessionTimeout = o.sessionTimeoutMs ?? 10_000
+  const lease = new Lease(sessionTimeout / 2)
   const consumer: Consumer = o.kafka.consumer({
     groupId,
-    sessionTimeout: o.sessionTimeoutMs ?? 10_000,
-    rebalanceTimeout: o.sessionTimeoutMs ?? 10_000,
+    sessionTimeout,
+    rebalanceTimeout: sessionTimeout,
     heartbeatInterval: o.heartbeatIntervalMs ?? 1_000,
     allowAutoTopicCreation: false,
     // The topic stays empty: fetches only wait, and the member heartbeats between them.
     maxWaitTimeInMs: 1_000,
   })
+  consumer.on(consumer.events.HEARTBEAT, () => lease.confirm())
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    lease.confirm()
     void become((e.payload.memberAssignment[topic] ?? []).includes(0), 'assigned the coordination partition')
   })
   consumer.on(consumer.events.REBALANCING, () => void become(false, 'group rebalancing'))
@@ -110,6 +147,7 @@ export async function startLeadership(o: LeadershipOptions): Promise<Leadership>
   return {
     role: o.role,
     isLeader: () => leading,
+    holdsLease: () => leading && lease.valid(),
     async stop() {
       // Step down before leaving, so the successor never overlaps a running role of ours.
       stopping = true
