@@ -34,12 +34,42 @@ export async function insertBinaryRows(store: Store, table: string, layout: RowL
   }
 }
 
+/**
+ * `value` with every string in it (map keys and array items included) well-formed UTF-16: a lone
+ * surrogate (\ud83d), e.g. left by cutting a message in the middle of an emoji, becomes U+FFFD.
+ * JSON.stringify writes a lone surrogate as an escape ClickHouse refuses ("missing second part of
+ * surrogate pair"), which would fail the insert on every retry. Returns `value` itself, not a
+ * copy, when nothing needed replacing: the common case costs one scan.
+ */
+export function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return (value.isWellFormed() ? value : value.toWellFormed()) as T
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return value
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null
+    for (let i = 0; i < value.length; i++) {
+      const v = wellFormed(value[i] as unknown)
+      if (v !== value[i]) (out ??= [...value])[i] = v
+    }
+    return (out ?? value) as T
+  }
+  let out: Record<string, unknown> | null = null
+  for (const [k, v] of Object.entries(value)) {
+    const key = wellFormed(k)
+    const item = wellFormed(v as unknown)
+    if (key === k && item === v) continue
+    const copy: Record<string, unknown> = (out ??= { ...(value as Record<string, unknown>) })
+    if (key !== k) delete copy[k]
+    copy[key] = item
+  }
+  return (out ?? value) as T
+}
+
 export async function insertRows(store: Store, table: string, rows: readonly object[], dedupToken: string): Promise<void> {
   if (rows.length === 0) return
   try {
     await store.client.insert({
       table: withDatabase(`{db}.${table}`, store.database),
-      values: rows as object[],
+      values: rows.map(wellFormed),
       format: 'JSONEachRow',
       clickhouse_settings: { insert_deduplication_token: dedupToken },
     })
