@@ -18,6 +18,7 @@ import { dropTestResources, testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
+import { watchDone } from './support/app-done.js'
 
 /** What the injected bug does. */
 const fault = {
@@ -46,13 +47,6 @@ class FaultyJoiner extends Joiner {
 }
 
 const kafkaOf = (config: RuntimeConfig) => new Kafka({ brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING })
-
-/** Fails the test if the consumer stopped. */
-function watchDone(app: App): { readonly failed: () => unknown } {
-  let failure: unknown = null
-  app.done.catch((e: unknown) => (failure = e ?? 'rejected'))
-  return { failed: () => failure }
-}
 
 describe('a bug in per-batch code', () => {
   const config = testConfig({ partitions: 1 })

@@ -30,6 +30,7 @@ import { prediction } from './support/events.js'
 import { faultyOpenStore, type FaultSwitch } from './support/faulty-store.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
+import { watchDone } from './support/app-done.js'
 
 interface DlqRecord {
   readonly key: Buffer | null
@@ -57,13 +58,6 @@ async function readDlq(config: RuntimeConfig, n: number): Promise<Map<string, Dl
     await consumer.disconnect()
   }
   return seen
-}
-
-/** Fails the test if the consumer stopped. */
-function watchDone(app: App): { readonly failed: () => unknown } {
-  let failure: unknown = null
-  app.done.catch((e: unknown) => (failure = e ?? 'rejected'))
-  return { failed: () => failure }
 }
 
 describe('poison records: dead letters the broker would refuse', () => {
