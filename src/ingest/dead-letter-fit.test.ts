@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { DriftwatchError } from '../errors.js'
 import type { SourceRecord } from '../pipeline/source.js'
 import { estimatedMessageBytes, fitDeadLetter, groupBySize, KAFKA_DEFAULT_MAX_MESSAGE_BYTES, rawMessageBytes, sendBudgetBytes } from './dead-letter-fit.js'
-import { toDeadLetterRow, type DeadLetter } from './dead-letter.js'
+import { toDeadLetterRow, type DeadLetter, type DeadLetterMessage } from './dead-letter.js'
+import { decodeRecord, kafkajsRecordDecoder, type KafkajsDecoder } from '../kafka/record-decoder.js'
+
+const require = createRequire(import.meta.url)
 
 const record = (over: Partial<SourceRecord> = {}): SourceRecord => ({
   topic: 'p.predictions',
@@ -114,5 +118,50 @@ describe('groupBySize', () => {
   it('puts an item larger than the budget in a group of its own', () => {
     expect(groupBySize([1, 10, 1], (s) => s, 5)).toEqual([[1], [10], [1]])
     expect(groupBySize([], (s: number) => s, 5)).toEqual([])
+  })
+})
+
+describe('a dead letter kafkajs’ producer encodes', () => {
+  interface Encoder {
+    buffer: Buffer
+    writeInt8(v: number): Encoder
+    writeVarInt(v: number): Encoder
+    writeVarLong(v: number): Encoder
+    writeVarIntString(v: string): Encoder
+    writeVarIntBytes(v: Buffer | null): Encoder
+    writeVarIntArray(items: Encoder[]): Encoder
+  }
+  const Encoder = require('kafkajs/src/protocol/encoder') as new () => Encoder
+  const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => KafkajsDecoder
+  /** kafkajs' encoder of one record of a produce request: what a send of the message runs. */
+  const encodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (m: DeadLetterMessage) => Encoder
+
+  /** A record as Kafka stores it, with these headers (a null value is Kafka's -1 length). */
+  function recordBytes(headers: [string, Buffer | null][]): Buffer {
+    const out = new Encoder().writeInt8(0).writeVarLong(0).writeVarInt(0).writeVarIntBytes(Buffer.from('k')).writeVarIntBytes(Buffer.from('v'))
+    return out.writeVarIntArray(headers.map(([k, v]) => new Encoder().writeVarIntString(k).writeVarIntBytes(v))).buffer
+  }
+  const context = { firstOffset: '41', firstTimestamp: '1700000000000' }
+  const headers: [string, Buffer | null][] = [
+    ['trace', Buffer.from('a')],
+    ['trace', null],
+    ['lonely', null],
+    ['nulls', null],
+    ['nulls', null],
+    ['toString', Buffer.from('t')],
+    ['__proto__', Buffer.from('p')],
+  ]
+
+  it.each([
+    ['driftwatch’s record decoder', decodeRecord],
+    ['kafkajs’ own record decoder', kafkajsRecordDecoder()],
+  ])('from a record whose headers have null values, in a repeated key too, decoded by %s', (_, decode) => {
+    const decoded = decode(new Decoder(recordBytes(headers)), context)
+    const d = dead(record({ key: decoded.key, value: decoded.value, headers: decoded.headers as unknown as SourceRecord['headers'] }))
+    for (const fitted of [fitDeadLetter(d, budget), fitDeadLetter({ ...d, record: { ...d.record, value: randomBytes(80_000) } }, sendBudgetBytes(64 * 1024))]) {
+      expect(() => encodeRecord(fitted.message)).not.toThrow()
+      expect(fitted.message.headers).toMatchObject({ trace: [Buffer.from('a')], toString: expect.anything() })
+      for (const gone of ['lonely', 'nulls']) expect(Object.keys(fitted.message.headers)).not.toContain(gone)
+    }
   })
 })

@@ -28,10 +28,24 @@ export interface DeadLetterMessage {
   headers: Record<string, HeaderValue>
 }
 
-/** Characters of the error message kept, on the DLQ header and in the row alike. */
+/** Characters (UTF-16 code units) of the error message kept, on the DLQ header and in the row alike. */
 export const MAX_ERROR_MESSAGE_CHARS = 2000
 
-export const boundedErrorMessage = (error: DriftwatchError) => String(error.message).slice(0, MAX_ERROR_MESSAGE_CHARS)
+/** The first `max` UTF-16 code units of `text`, one fewer where the cut would split a surrogate pair. */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text
+  const last = text.charCodeAt(max - 1)
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max)
+}
+
+/**
+ * The error message as the dead letter carries it, on the DLQ header and in the row alike: cut
+ * to MAX_ERROR_MESSAGE_CHARS without splitting a surrogate pair, and well-formed (a lone
+ * surrogate an earlier cut left inside becomes U+FFFD). Messages quote input cut by UTF-16
+ * length; JSON.stringify writes a lone surrogate as an escape ClickHouse refuses, and kafkajs
+ * writes it as U+FFFD, so the two would differ.
+ */
+export const boundedErrorMessage = (error: DriftwatchError) => cutText(String(error.message), MAX_ERROR_MESSAGE_CHARS).toWellFormed()
 
 /** The dw.* headers; they are never cut. */
 export function deadLetterHeaders({ record, error }: DeadLetter): Record<string, string> {
@@ -48,12 +62,32 @@ export function deadLetterHeaders({ record, error }: DeadLetter): Record<string,
 /** Headers that say how this dead letter was cut: only ours may carry them (a replayed dead letter's are dropped). */
 const TRUNCATION_HEADERS = new Set(['dw.truncated', 'dw.original.key.bytes', 'dw.original.value.bytes', 'dw.full.record'])
 
-/** The record's own headers (undefined dropped), which the dw.* headers override on a clash. */
+/**
+ * A header value kafkajs' producer can write. It sizes each value with `Buffer.byteLength`, which
+ * throws on anything but a string or bytes, and the send fails (retried forever) for the whole
+ * batch. A record's headers can hold more than SourceRecord's type says: kafkajs decodes a header
+ * without a value as null, in a repeated key's array too, and its own decoder (which stays in
+ * place for another kafkajs version) puts inherited Object.prototype values in the array of a
+ * header named `toString` or `__proto__` (src/kafka/record-decoder.ts).
+ */
+const encodable = (v: unknown): v is Buffer | string => typeof v === 'string' || Buffer.isBuffer(v)
+
+/**
+ * The record's own headers, which the dw.* headers override on a clash: only values kafkajs can
+ * write (`encodable`) are kept, in an array as in a single value, and a header left with none is
+ * dropped.
+ */
 export function originalHeaders(record: SourceRecord): Record<string, HeaderValue> {
   // Null-prototype: kafkajs decodes a header named `__proto__` as an own key; assigning it to a
   // plain object would set the prototype instead and drop the header from the dead letter.
   const headers = Object.create(null) as Record<string, HeaderValue>
-  for (const [k, v] of Object.entries(record.headers)) if (v !== undefined && v !== null && !TRUNCATION_HEADERS.has(k)) headers[k] = v as HeaderValue
+  for (const [k, v] of Object.entries(record.headers as Readonly<Record<string, unknown>>)) {
+    if (TRUNCATION_HEADERS.has(k)) continue
+    if (Array.isArray(v)) {
+      const kept = v.filter(encodable)
+      if (kept.length > 0) headers[k] = kept
+    } else if (encodable(v)) headers[k] = v
+  }
   return headers
 }
 

@@ -9,8 +9,8 @@ export interface SourceRecord {
   readonly offset: string
   readonly key: Buffer | null
   readonly value: Buffer | null
-  /** A header key repeated on the record arrives as an array (kafkajs). */
-  readonly headers: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>
+  /** A header key repeated on the record arrives as an array; a header without a value is null (kafkajs). */
+  readonly headers: Readonly<Record<string, Buffer | string | null | (Buffer | string | null)[] | undefined>>
   /** Broker or producer timestamp, ms since the epoch, as a decimal string (kafkajs convention). */
   readonly timestamp: string
 }
