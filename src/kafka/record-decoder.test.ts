@@ -93,6 +93,39 @@ describe('decodeRecord', () => {
     }
   })
 
+  const context: BatchContext = { firstOffset: '100', firstTimestamp: '1796053084401', magicByte: 2 }
+
+  it('decodes a record of 50,000 distinct header keys and 50,000 repeats of one key (linear, not kafkajs’ copy per header)', () => {
+    const headers: [string, Buffer | null][] = []
+    for (let i = 0; i < 50_000; i++) headers.push([`h${i}`, Buffer.from(`v${i}`)], ['trace', i % 7 === 3 ? null : Buffer.from(`t${i}`)])
+    const buf = encode({ attributes: 0, timestampDelta: 5n, offsetDelta: 1, key: null, value: Buffer.from('v'), headers })
+    const decoder = new Decoder(buf)
+    const record = decodeRecord(decoder, context)
+    expect(decoder.offset).toBe(buf.length - 1)
+    const keys = Object.keys(record.headers)
+    expect(keys.length).toBe(50_001)
+    expect(keys.slice(0, 3)).toEqual(['h0', 'trace', 'h1'])
+    expect(record.headers['h0']).toEqual(Buffer.from('v0'))
+    expect(record.headers['h49999']).toEqual(Buffer.from('v49999'))
+    const trace = record.headers['trace'] as (Buffer | null)[]
+    expect(trace.length).toBe(50_000)
+    expect(trace.slice(0, 5)).toEqual([Buffer.from('t0'), Buffer.from('t1'), Buffer.from('t2'), null, Buffer.from('t4')])
+    expect(trace[49_999]).toEqual(Buffer.from('t49999'))
+  })
+
+  it('decodes a header named after an Object.prototype property as its own value, which kafkajs garbles with the inherited one', () => {
+    const names = ['__proto__', 'toString', 'constructor', 'hasOwnProperty', 'valueOf']
+    const headers: [string, Buffer | null][] = [...names.map((n) => [n, Buffer.from(n)] as [string, Buffer]), ['valueOf', null]]
+    const buf = encode({ attributes: 0, timestampDelta: 0n, offsetDelta: 0, key: null, value: null, headers })
+    const record = decodeRecord(new Decoder(buf), context)
+    expect(Object.keys(record.headers)).toEqual(names)
+    for (const n of names.slice(0, -1)) expect(record.headers[n], n).toEqual(Buffer.from(n))
+    expect(record.headers['valueOf']).toEqual([Buffer.from('valueOf'), null])
+    // kafkajs' reduce reads the inherited property as an earlier value of the header.
+    const theirs = original(new Decoder(buf), context)
+    expect(theirs.headers['toString']).toEqual([Object.prototype.toString, Buffer.from('toString')])
+  })
+
   it('fails as kafkajs does without a batch context', () => {
     const buf = encode({ attributes: 0, timestampDelta: 5n, offsetDelta: 1, key: null, value: Buffer.from('v'), headers: [] })
     expect(() => original(new Decoder(buf))).toThrow(TypeError)

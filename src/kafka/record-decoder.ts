@@ -10,6 +10,8 @@
  * first offset or timestamp below 2^53 - 2^50 in magnitude. Anything else (an 8- to 10-byte
  * varlong, an offset past 2^52) takes kafkajs' own arithmetic, so every input decodes as kafkajs
  * decodes it; `record-decoder.test.ts` checks that on random records against kafkajs' decoder.
+ * Headers are built in one pass instead of kafkajs' quadratic reduce, the same values except for a
+ * header named after an Object.prototype property, which kafkajs garbles (`decodeHeaders`).
  *
  * kafkajs has no hook for this: `installRecordDecoder` puts the decoder in Node's module cache
  * under the path of kafkajs' record decoder, before kafkajs first loads that module (at the first
@@ -63,6 +65,10 @@ export interface KafkajsRecord {
   offset: string
   key: Buffer | null
   value: Buffer | null
+  /**
+   * A null value stays null, as kafkajs decodes it (kafkajs' published type, and SourceRecord's
+   * after it, omit null: code that reads headers must expect it).
+   */
   headers: Record<string, Buffer | null | (Buffer | null)[]>
   isControlRecord: boolean
   batchContext: BatchContext
@@ -118,6 +124,34 @@ function plus(first: string, delta: number | KafkajsLong): string {
   return parts().Long.fromValue(first).add(delta).toString()
 }
 
+const NO_HEADERS: KafkajsRecord['headers'] = Object.freeze(Object.create(null) as KafkajsRecord['headers'])
+
+/**
+ * A record's headers as one object: a key given twice collects its values in an array, in order;
+ * a header whose value is null (Kafka's -1 length) is null, in an array too.
+ *
+ * kafkajs builds it with a reduce that copies the object for every header and the array for
+ * every repeat: quadratic in the number of headers, and one record of a few tens of KB can carry
+ * tens of thousands of them (10,000 keys held the event loop for 27 s, long enough to be evicted
+ * from the group). This builds one object in place. It has no prototype, which also fixes what
+ * kafkajs' reduce does with a header named after an Object.prototype property: it reads the
+ * inherited value as an earlier one, turning `toString=t` into `[Function toString, <t>]` and
+ * `__proto__=p` into `[Object.prototype, <p>]`, values its own producer cannot encode. Here each
+ * is the header's own value, as for any other name.
+ */
+export function decodeHeaders(list: readonly { key: string; value: Buffer | null }[]): KafkajsRecord['headers'] {
+  // Most records have none: one shared empty object, not a dictionary-mode object per record.
+  if (list.length === 0) return NO_HEADERS
+  const headers = Object.create(null) as KafkajsRecord['headers']
+  for (const { key, value } of list) {
+    const had = headers[key]
+    if (had === undefined) headers[key] = value
+    else if (Array.isArray(had)) had.push(value)
+    else headers[key] = [had, value]
+  }
+  return headers
+}
+
 /** One record at the decoder's position: kafkajs' record decoder, with number arithmetic where exact. */
 export function decodeRecord(decoder: KafkajsDecoder, batchContext: BatchContext = {} as BatchContext): KafkajsRecord {
   const { firstOffset, firstTimestamp, magicByte, isControlBatch = false, timestampType, maxTimestamp } = batchContext
@@ -127,13 +161,7 @@ export function decodeRecord(decoder: KafkajsDecoder, batchContext: BatchContext
   const offset = plus(firstOffset, decoder.readVarInt())
   const key = decoder.readVarIntBytes()
   const value = decoder.readVarIntBytes()
-  const list = decoder.readVarIntArray(parts().decodeHeader)
-  let headers: KafkajsRecord['headers'] = {}
-  // kafkajs' reduce, spelled out: a key given twice collects its values in an array.
-  for (const { key: name, value: v } of list) {
-    const had = headers[name]
-    headers = { ...headers, [name]: had === undefined ? v : Array.isArray(had) ? had.concat([v]) : [had, v] }
-  }
+  const headers = decodeHeaders(decoder.readVarIntArray(parts().decodeHeader))
   return { magicByte, attributes, timestamp, offset, key, value, headers, isControlRecord: isControlBatch, batchContext }
 }
 
