@@ -134,7 +134,8 @@ describe('PredictionReader', () => {
   })
 
   it.each([['10'], ['0']])('leaves an integer-like segment name (%s) to the avsc path, which lists it first like an object does', (name) => {
-    const event = randomEvent(createRng(8), 8)
+    // A model and version validation accepts (no control characters), so that the avsc path gives a row.
+    const event = { ...randomEvent(createRng(8), 8), model_id: 'loan', model_version: 'v1' }
     const payload = type.toBuffer({ ...event, segments: { z: 'a', [name]: 'b' } })
     expect(new PredictionReader(privacy).read(payload, 0, source, new RowBuffer())).toBeNull()
     expect(Object.keys(columnsOf(slow(payload).line!)['segments'] as object)).toEqual([name, 'z'])
@@ -211,6 +212,83 @@ describe('PredictionReader', () => {
     const map = Buffer.concat([Buffer.from([0x02, 0x06]), Buffer.from([0x61, 0xff, 0x62]), Buffer.from([0x04, 0x04, 0xc3, 0x28, 0x00])])
     const payload = withFeatureBytes(event, map)
     expect(fast(payload)).toEqual(slow(payload))
+  })
+
+  /** `count` distinct names of three characters, none integer-like (a 1 MB prediction holds 200,000 of them). */
+  function shortNames(count: number): string[] {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-.:~!é中'
+    const names: string[] = []
+    for (let i = 0; i < count; i++) names.push(alphabet[i % 60]! + alphabet[Math.floor(i / 60) % 60]! + alphabet[Math.floor(i / 3600) % 60]!)
+    return names
+  }
+  /** An event that validation accepts, so that its row is compared. */
+  const valid: PredictionEvent = {
+    prediction_id: 'p-1',
+    model_id: 'loan',
+    model_version: 'v1',
+    event_time: NOW - 60_000,
+    features: {},
+    prediction: { class_label: 'yes', score: 0.5, probabilities: null, value: null },
+    segments: {},
+    deployment: { environment: 'prod', variant: 'champion' },
+    subject_id: null,
+  }
+  const manyFeatures = (names: readonly string[]): PredictionEvent['features'] =>
+    Object.fromEntries(names.map((n, i) => [n, i % 5 === 0 ? i / 7 : i % 5 === 1 ? `v${i % 13}` : i % 5 === 2 ? i % 2 === 0 : null]))
+
+  it('reads a prediction of 200,000 distinct feature names and 20,000 segments on the fast path, as the avsc path does', () => {
+    const names = shortNames(200_000)
+    expect(new Set(names).size).toBe(names.length)
+    const event = valid
+    const segments = Object.fromEntries(names.slice(0, 20_000).map((n, i) => [`s${n}`, `g${i % 9}`]))
+    const payload = type.toBuffer({ ...event, features: manyFeatures(names), segments })
+    const f = fast(payload)
+    expect(f).not.toBeNull()
+    expect(f).toEqual(slow(payload))
+    expect(f!.problem).toBeNull()
+  })
+
+  it('leaves a feature name given twice, 100,000 names apart, to the avsc path, where the last value wins', () => {
+    const names = shortNames(100_000)
+    const event = valid
+    const first = entries.toBuffer(manyFeatures(names))
+    const again = entries.toBuffer({ [names[0]!]: 'again' })
+    const payload = withFeatureBytes(event, Buffer.concat([first.subarray(0, first.length - 1), again]))
+    expect(new PredictionReader(privacy).read(payload, 0, source, new RowBuffer())).toBeNull()
+    const cat = columnsOf(slow(payload).line!)['features_cat'] as Record<string, string>
+    expect(cat[names[0]!]).toBe('again')
+  })
+
+  it('leaves a segment name given twice, 50,000 names apart, to the avsc path', () => {
+    const names = shortNames(50_000)
+    const event = valid
+    const segments = avro.Type.forSchema({ type: 'map', values: 'string' })
+    const first = segments.toBuffer(Object.fromEntries(names.map((n) => [n, 'x'])))
+    const twice = Buffer.concat([first.subarray(0, first.length - 1), segments.toBuffer({ [names[1]!]: 'last' })])
+    const plain = type.toBuffer({ ...event, segments: Object.fromEntries(names.map((n) => [n, 'x'])) })
+    const at = plain.indexOf(first)
+    const payload = Buffer.concat([plain.subarray(0, at), twice, plain.subarray(at + first.length)])
+    expect(new PredictionReader(privacy).read(payload, 0, source, new RowBuffer())).toBeNull()
+    expect((columnsOf(slow(payload).line!)['segments'] as Record<string, string>)[names[1]!]).toBe('last')
+    expect(fast(plain)).toEqual(slow(plain))
+  })
+
+  it('gives the avsc path’s row when one reader reads maps of a few names and of many in turn, a name given twice found only when it is', () => {
+    const reader = new PredictionReader(privacy)
+    const event = valid
+    const names = shortNames(70_000)
+    const sizes = [20, 33, 200, 20, 70_000, 40, 1000, 32, 5000, 64]
+    for (const [k, size] of sizes.entries()) {
+      // Each map other names than the last one of its size, so that a stale table entry would read as a name given twice.
+      const mine = names.slice(k % 2, size + (k % 2))
+      const payload = type.toBuffer({ ...event, features: manyFeatures(mine), segments: Object.fromEntries(mine.slice(0, 40).map((n) => [n, 's'])) })
+      const out = new RowBuffer(16)
+      const read = reader.read(payload, 0, source, out)
+      expect(read, `map of ${size}`).not.toBeNull()
+      expect(out.buf.toString('hex', ...read!.row), `map of ${size}`).toBe(slow(payload).line)
+      const twice = withFeatureBytes(event, Buffer.concat([entries.toBuffer(manyFeatures(mine)).subarray(0, -1), entries.toBuffer({ [mine[size - 1]!]: 1 })]))
+      expect(reader.read(twice, 0, source, new RowBuffer()), `map of ${size}, its last name again`).toBeNull()
+    }
   })
 
   it('reads a boolean byte other than 0 and 1 as avsc does (true)', () => {

@@ -26,6 +26,7 @@ import type { Privacy } from '../store/privacy.js'
 import { storedFeatureValue } from '../store/privacy.js'
 import { CountedEntries, RowBuffer } from '../store/row-buffer.js'
 import { FeatureEntries, predictionRowEnd, predictionRowOutcome } from '../store/rows.js'
+import { NameHashes } from './name-hashes.js'
 
 /** A prediction read on the fast path: the event for validation and the join; its row is in the buffer given. */
 export interface FastPrediction {
@@ -168,33 +169,6 @@ function integerLike(src: Buffer, start: number, end: number): boolean {
     if (b < 0x30 || b > 0x39) return false
   }
   return !(src[start] === 0x30 && end - start > 1)
-}
-
-/**
- * The hashes of a map's names so far, to spot a name given twice. Reused from map to map: an
- * array emptied with `length = 0` gives up its storage, and refilling it allocated again for
- * every map of every event.
- */
-class NameHashes {
-  private hashes = new Int32Array(32)
-  private count = 0
-
-  clear(): void {
-    this.count = 0
-  }
-
-  /** Adds `hash`; false when it was there already. */
-  add(hash: number): boolean {
-    const { hashes, count } = this
-    for (let i = 0; i < count; i++) if (hashes[i] === hash) return false
-    if (count === hashes.length) {
-      this.hashes = new Int32Array(count * 2)
-      this.hashes.set(hashes)
-    }
-    this.hashes[count] = hash
-    this.count = count + 1
-    return true
-  }
 }
 
 /**
