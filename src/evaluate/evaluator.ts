@@ -7,23 +7,45 @@
  * tick's windows, each (model, window) touched compares its versions (./comparison-run.ts). Also
  * sweeps orphan labels.
  * Every write is an idempotent versioned insert, so a crash mid-evaluation only means the window
- * is evaluated again on the next tick. What each table holds: docs/evaluation.md.
+ * is evaluated again on the next tick. A version exceeds every version stored for the window,
+ * read as part of its evaluation (./eval-version.ts), so the instance's clock cannot hide a
+ * re-evaluation. What each table holds: docs/evaluation.md.
+ *
+ * Failures, per window (./window-failure.ts decides which is which):
+ * - Retriable (ClickHouse unavailable or overloaded): the tick fails as a whole, before the mark
+ *   cursor moves and before afterPass; the next tick finds the same windows due (none is skipped:
+ *   a window's state is written only when its evaluation is stored) and retries.
+ * - Anything else (ClickHouse refuses a statement or its values, a bug, data no code path
+ *   expected): a retry would fail the same way, and failing the tick would stop every window
+ *   sorted after this one, the cursor and the alert rules for good. The window is set aside: the
+ *   failure is logged at error with the model, version and window; the window is marked again
+ *   (window_marks, reason 'retry') so that it stays due in ClickHouse whatever the cursor does
+ *   and whoever leads; and it is retried with backoff (./failed-windows.ts), leaving the other
+ *   windows, the cursor and afterPass to go on. A failed version comparison is handled alike for
+ *   the windows it compares. TickReport counts the windows that failed and those still waiting.
  */
+import { createHash } from 'node:crypto'
 import { modelConfig, type FileConfig } from '../config/file.js'
+import { DriftwatchError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
 import type { DeadLetterSink } from '../pipeline/dead-letter-sink.js'
 import type { Store } from '../store/clickhouse.js'
 import { compareWindow, type ModelWindow } from './comparison-run.js'
 import { computeWindowMetrics } from './compute.js'
 import { runDetectors } from './detector-run.js'
-import { advanceMarkCursor, scanDue, type DueWindow } from './due.js'
+import { advanceMarkCursor, scanDue, type DueScan, type DueWindow } from './due.js'
+import { nextEvalVersion, storedWindowVersion } from './eval-version.js'
+import { FailedWindows, needsNewMark, windowKey } from './failed-windows.js'
 import { sweepOrphans } from './orphans.js'
 import { buildPartials, mergeAll, type LabelingContext } from './partials.js'
 import { sampleQuery } from './queries.js'
 import { markReferenceDependents } from './reference-marks.js'
 import { loadReference, referenceSource, type Reference } from './reference.js'
+import { windowFailure } from './window-failure.js'
 import { writeWindowMetrics } from './write.js'
 import { pushAll } from '../arrays.js'
+import { insertRows } from '../store/insert.js'
+import { clickhouseDateTime64 } from '../store/rows.js'
 
 export interface EvaluatorDeps {
   readonly store: Store
@@ -33,10 +55,21 @@ export interface EvaluatorDeps {
   readonly now: () => number
   /** Runs after every pass: the alert service's evaluation. A failure is logged, never thrown. */
   readonly afterPass?: () => Promise<unknown>
+  /**
+   * Asked before each write of results: false fails the pass, retriably. A leader back from a
+   * stall may have been replaced meanwhile (src/kafka/leadership.ts, holdsLease); the versions it
+   * would write are above its successor's, so its stale results would win. Default: always true.
+   */
+  readonly mayWrite?: () => boolean
 }
 
 export interface TickReport {
+  /** Windows evaluated and stored. */
   readonly evaluated: number
+  /** Windows whose evaluation (or version comparison) failed for a reason a retry will not fix: set aside, retried later. */
+  readonly failed: number
+  /** Windows set aside before, due but waiting for their retry time. */
+  readonly waiting: number
   readonly orphans: number
 }
 
@@ -45,15 +78,25 @@ const REFERENCE_TTL_MS = 60_000
 
 export class Evaluator {
   private lastVersion = 0
+  private readonly failures: FailedWindows
   private readonly references = new Map<string, { loadedAt: number; reference: Reference }>()
   private timer: NodeJS.Timeout | null = null
   private running: Promise<unknown> = Promise.resolve()
 
-  constructor(private readonly deps: EvaluatorDeps) {}
+  constructor(private readonly deps: EvaluatorDeps) {
+    this.failures = new FailedWindows(deps.file.evaluation.interval)
+  }
 
-  /** A strictly increasing version, based on the clock. */
-  private version(): number {
-    this.lastVersion = Math.max(this.deps.now(), this.lastVersion + 1)
+  /** Throws, retriably, when this instance may not write results now (EvaluatorDeps.mayWrite). */
+  private fence(): void {
+    if (this.deps.mayWrite && !this.deps.mayWrite()) {
+      throw new DriftwatchError('DW_KAFKA_UNAVAILABLE', 'the group coordinator has not confirmed this instance as the evaluator lately; not writing results until it does', { retriable: true })
+    }
+  }
+
+  /** A strictly increasing version, based on the clock, above `storedMs` (./eval-version.ts). */
+  private version(storedMs = 0): number {
+    this.lastVersion = nextEvalVersion(this.deps.now(), this.lastVersion, storedMs)
     return this.lastVersion
   }
 
@@ -78,39 +121,106 @@ export class Evaluator {
     const ctx = this.context(w.modelId)
     const reference = await this.reference(w, ctx)
     const scope = { modelId: w.modelId, modelVersion: w.modelVersion, fromMs: w.startMs, toMs: w.startMs + w.windowMs }
-    const [parts, samples] = await Promise.all([
+    const [parts, samples, stored] = await Promise.all([
       buildPartials(store, scope, { edges: reference.edges, quality: reference.quality }, ctx, { withLabels: true }),
       sampleQuery(store, scope, file.evaluation.maxSampleSize),
+      storedWindowVersion(store, w),
     ])
     const partial = mergeAll(parts, ctx)
     const metrics = computeWindowMetrics(reference, { partial, samples: new Map(samples.map((s) => [s.k, s.values])) }, ctx)
     if (reference.partial.predictions === 0) metrics.drift = []
     const detectors = await runDetectors(store, w, { task: model.task, positiveClass: ctx.positiveClass })
     if (detectors) pushAll(metrics.drift, detectors.rows)
-    await writeWindowMetrics(store, w, this.version(), reference.description, parts, metrics, detectors)
+    this.fence()
+    await writeWindowMetrics(store, w, this.version(stored), reference.description, parts, metrics, detectors)
   }
 
   /** One pass: evaluate every due window, compare the versions of the windows touched, then sweep orphans. */
   async tick(): Promise<TickReport> {
     const model = (m: string) => modelConfig(this.deps.file, m)
     const scanNow = () => scanDue(this.deps.store, (m) => model(m).allowedLateness, { windowMs: (m) => model(m).window })
+    // Windows set aside before and still waiting for their retry time, at the pass's start.
+    const startedMs = this.deps.now()
+    const waiting = (w: DueWindow) => this.failures.waiting(windowKey(w), startedMs)
     let scan = await scanNow()
     // Windows whose reference window gained data are marked (./reference-marks.ts) and join this pass.
-    if (await markReferenceDependents(this.deps.store, this.deps.file, scan.due, String(this.version()))) {
+    if (await markReferenceDependents(this.deps.store, this.deps.file, scan.due.filter((w) => !waiting(w)), String(this.version()))) {
       this.references.clear()
       scan = await scanNow()
     }
-    const due = scan.due
-    for (const w of due) await this.evaluateWindow(w)
-    // Every window with a mark up to marksReadUntilMs is stored now: later ticks start from there.
+    const due = scan.due.filter((w) => !waiting(w))
+    const aside = scan.due.filter(waiting)
+    const evaluated: DueWindow[] = []
+    for (const w of due) if (await this.attempt(w)) evaluated.push(w)
+    await this.keepDue(aside, scan)
+    // Every window with a mark up to marksReadUntilMs is stored or marked again now: later ticks start from there.
     if (scan.marksReadUntilMs !== null && scan.marksReadUntilMs > scan.cursorMs) await advanceMarkCursor(this.deps.store, scan.marksReadUntilMs)
-    const touched = new Map<string, ModelWindow>(due.map((w) => [`${w.modelId}\u0000${w.startMs}`, { modelId: w.modelId, startMs: w.startMs, windowMs: w.windowMs }]))
+    const touched = new Map<string, { window: ModelWindow; versions: DueWindow[] }>()
+    for (const w of evaluated) {
+      const key = `${w.modelId}\u0000${w.startMs}`
+      const t = touched.get(key) ?? touched.set(key, { window: { modelId: w.modelId, startMs: w.startMs, windowMs: w.windowMs }, versions: [] }).get(key)!
+      t.versions.push(w)
+    }
+    let failed = due.length - evaluated.length
     // The version comparison reads labels as positive-or-not: binary models only.
-    for (const mw of touched.values()) if (modelConfig(this.deps.file, mw.modelId).task === 'binary') await compareWindow(this.deps.store, mw, this.context(mw.modelId), this.version())
+    for (const { window, versions } of touched.values()) {
+      if (modelConfig(this.deps.file, window.modelId).task !== 'binary') continue
+      try {
+        this.fence()
+        await compareWindow(this.deps.store, window, this.context(window.modelId), this.version())
+      } catch (e) {
+        await this.setAside(versions, e, 'version comparison failed')
+        failed += versions.length
+      }
+    }
     const orphans = await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
-    if (due.length || orphans) this.deps.logger.info({ evaluated: due.length, orphans }, 'evaluation pass')
+    const report = { evaluated: evaluated.length, failed, waiting: aside.length, orphans }
+    if (due.length || aside.length || orphans) this.deps.logger.info(report, 'evaluation pass')
     await this.deps.afterPass?.().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))
-    return { evaluated: due.length, orphans }
+    return report
+  }
+
+  /** Evaluates one window; false when it failed for good and was set aside. A retriable failure is thrown. */
+  private async attempt(w: DueWindow): Promise<boolean> {
+    try {
+      await this.evaluateWindow(w)
+      this.failures.succeeded(windowKey(w))
+      return true
+    } catch (e) {
+      await this.setAside([w], e, 'window evaluation failed')
+      return false
+    }
+  }
+
+  /**
+   * Throws `e` when a retry may fix it. Otherwise logs it for each window, records the attempt
+   * and marks the windows again (reason 'retry'), so that they stay due for whoever evaluates next.
+   */
+  private async setAside(windows: readonly DueWindow[], e: unknown, what: string): Promise<void> {
+    const failure = windowFailure(e)
+    if (failure.retriable) throw e
+    const now = this.deps.now()
+    for (const w of windows) {
+      const { attempts, retryAtMs } = this.failures.failed(windowKey(w), now)
+      this.deps.logger.error(
+        { err: failure, code: failure.code, modelId: w.modelId, modelVersion: w.modelVersion, windowStart: new Date(w.startMs).toISOString(), attempts, retryInMs: retryAtMs - now },
+        `${what}; the window stays due and is retried later`,
+      )
+    }
+    await this.markForRetry(windows, now)
+  }
+
+  /** Marks again the windows waiting for a retry whose newest mark the next pass might no longer read (./failed-windows.ts). */
+  private async keepDue(aside: readonly DueWindow[], scan: DueScan): Promise<void> {
+    const cursorAfter = Math.max(scan.cursorMs, scan.marksReadUntilMs ?? 0)
+    await this.markForRetry(aside.filter((w) => needsNewMark(w.lastMarkMs, cursorAfter)), this.deps.now())
+  }
+
+  private async markForRetry(windows: readonly DueWindow[], now: number): Promise<void> {
+    if (windows.length === 0) return
+    const rows = windows.map((w) => ({ model_id: w.modelId, model_version: w.modelVersion, window_start: clickhouseDateTime64(w.startMs), window_ms: w.windowMs, reason: 'retry' }))
+    const keys = createHash('sha256').update(windows.map(windowKey).join('\n')).digest('hex')
+    await insertRows(this.deps.store, 'window_marks', rows, `retry:${keys}:${this.version()}:${now}`)
   }
 
   /** Runs a pass now, after any pass in progress. */

@@ -13,6 +13,7 @@
  */
 import { LOWER_QUANTILE, rareCategories, UPPER_QUANTILE } from '../metrics/quality/index.js'
 import { profileQuantile, quantileSorted, type ReferenceProfile } from '../metrics/profile/index.js'
+import { float64MapBits } from './float-params.js'
 import type { EdgeRow } from './queries.js'
 
 export interface QualityBounds {
@@ -76,8 +77,8 @@ export function boundsFromProfile(profile: ReferenceProfile): QualityBounds {
   return { ranges, tails, usual }
 }
 
-/** ClickHouse query parameters for ./quality-queries.ts. */
+/** ClickHouse query parameters for ./quality-queries.ts; the bounds as bit patterns (./float-params.ts). */
 export function boundsParams(b: QualityBounds) {
-  const pick = (rec: Readonly<Record<string, readonly [number, number]>>, i: 0 | 1) => Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, v[i]]))
+  const pick = (rec: Readonly<Record<string, readonly [number, number]>>, i: 0 | 1) => float64MapBits(Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, v[i]])))
   return { rangeLo: pick(b.ranges, 0), rangeHi: pick(b.ranges, 1), tailLo: pick(b.tails, 0), tailHi: pick(b.tails, 1), usual: b.usual }
 }

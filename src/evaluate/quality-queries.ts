@@ -21,6 +21,7 @@
  */
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
+import { float64MapParam } from './float-params.js'
 import { boundsParams, type QualityBounds } from './quality-bounds.js'
 import { scopedPredictions, type Scope } from './scope.js'
 
@@ -28,10 +29,11 @@ async function rows<T>(store: Store, query: string, params: Record<string, unkno
   return (await store.client.query({ query: withDatabase(query, store.database), query_params: params, format: 'JSONEachRow' })).json<T>()
 }
 
-const RANGE_LO = '{rangeLo:Map(String, Float64)}'
-const RANGE_HI = '{rangeHi:Map(String, Float64)}'
-const TAIL_LO = '{tailLo:Map(String, Float64)}'
-const TAIL_HI = '{tailHi:Map(String, Float64)}'
+// Bounds go as bit patterns (./float-params.ts, ./quality-bounds.ts boundsParams): exact for any float.
+const RANGE_LO = float64MapParam('rangeLo')
+const RANGE_HI = float64MapParam('rangeHi')
+const TAIL_LO = float64MapParam('tailLo')
+const TAIL_HI = float64MapParam('tailHi')
 const USUAL = '{usual:Map(String, Array(String))}'
 
 export const rangeQuery = (store: Store, scope: Scope, bounds: QualityBounds) => {

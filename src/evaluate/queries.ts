@@ -13,6 +13,7 @@
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
 import { LOWER_QUANTILE, UPPER_QUANTILE } from '../metrics/quality/index.js'
+import { float64ArrayBits, float64ArrayMapBits, float64ArrayMapParam, float64ArrayParam } from './float-params.js'
 import { scopedLabels, scopedPredictions, type Scope } from './scope.js'
 
 async function rows<T>(store: Store, query: string, params: Record<string, unknown>): Promise<T[]> {
@@ -56,20 +57,22 @@ export const edgesQuery = (store: Store, scope: Scope) => {
   )
 }
 
+/** Edges go as bit patterns (./float-params.ts): any Float64 edge reaches ClickHouse exactly. */
 export const numericBinsQuery = (store: Store, scope: Scope, edges: Map<string, number[]>, scoreEdges: number[]) => {
   const p = scopedPredictions(scope)
+  const edgesOf = float64ArrayMapParam('edges')
   return rows<{ p: number; k: string; bin: number; c: string }>(
     store,
-    `SELECT source_partition AS p, k, arrayCount(e -> e <= v, {edges:Map(String, Array(Float64))}[k]) AS bin, count() AS c
+    `SELECT source_partition AS p, k, arrayCount(e -> e <= v, ${edgesOf}[k]) AS bin, count() AS c
      FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v
-     WHERE mapContains({edges:Map(String, Array(Float64))}, k) GROUP BY p, k, bin
+     WHERE mapContains(${edgesOf}, k) GROUP BY p, k, bin
      UNION ALL
-     SELECT source_partition AS p, '__score__' AS k, arrayCount(e -> e <= assumeNotNull(score), {scoreEdges:Array(Float64)}) AS bin, count() AS c
+     SELECT source_partition AS p, '__score__' AS k, arrayCount(e -> e <= assumeNotNull(score), ${float64ArrayParam('scoreEdges')}) AS bin, count() AS c
      FROM ${p.sql} WHERE score IS NOT NULL GROUP BY p, bin
      UNION ALL
-     SELECT source_partition AS p, '__value__' AS k, arrayCount(e -> e <= assumeNotNull(value), {edges:Map(String, Array(Float64))}['__value__']) AS bin, count() AS c
-     FROM ${p.sql} WHERE value IS NOT NULL AND isFinite(assumeNotNull(value)) AND mapContains({edges:Map(String, Array(Float64))}, '__value__') GROUP BY p, bin`,
-    { ...p.params, edges, scoreEdges },
+     SELECT source_partition AS p, '__value__' AS k, arrayCount(e -> e <= assumeNotNull(value), ${edgesOf}['__value__']) AS bin, count() AS c
+     FROM ${p.sql} WHERE value IS NOT NULL AND isFinite(assumeNotNull(value)) AND mapContains(${edgesOf}, '__value__') GROUP BY p, bin`,
+    { ...p.params, edges: float64ArrayMapBits(edges), scoreEdges: float64ArrayBits(scoreEdges) },
   )
 }
 

@@ -18,6 +18,7 @@
 import { MAPE_EPSILON, type RegressionState } from '../metrics/performance/index.js'
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
+import { float64Bits, float64Param } from './float-params.js'
 import { scopedLabels, scopedPredictions, type Scope } from './scope.js'
 
 /** The SQL sums of one (partition, variant). Counts come back from ClickHouse as strings. */
@@ -81,14 +82,14 @@ export const regressionQuery = async (store: Store, scope: Scope): Promise<Regre
     query: withDatabase(`SELECT p, variant, toString(count()) AS labeled, toString(countIf(ok)) AS n, sum(delay_ms) / 1000 AS delay_s,
                    sumKahanIf(y, ok) AS sum_y, varPopStableIf(y, ok) * countIf(ok) AS m2_y, if(countIf(ok) = 0, 0, minIf(y, ok)) AS min_y,
                    if(countIf(ok) = 0, 0, maxIf(y, ok)) AS max_y, sumKahanIf(abs(y - yhat), ok) AS sum_abs,
-                   sumKahanIf((y - yhat) * (y - yhat), ok) AS sum_sq, sumKahanIf(abs(y - yhat) / greatest(abs(y), {eps:Float64}), ok) AS sum_ape
+                   sumKahanIf((y - yhat) * (y - yhat), ok) AS sum_sq, sumKahanIf(abs(y - yhat) / greatest(abs(y), ${float64Param('eps')}), ok) AS sum_ape
             FROM (SELECT source_partition AS p, variant, assumeNotNull(g.label_value) AS y, ifNull(value, nan) AS yhat,
                          isFinite(y) AND isFinite(yhat) AS ok, greatest(0, dateDiff('millisecond', event_time, g.label_time)) AS delay_ms
                   FROM ${p.sql} AS pr
                   INNER JOIN ${scopedLabels(p.sql, 'prediction_id, label_value, label_time')} AS g USING prediction_id
                   WHERE g.label_value IS NOT NULL)
             GROUP BY p, variant ORDER BY p, variant`, store.database),
-    query_params: { ...p.params, eps: MAPE_EPSILON },
+    query_params: { ...p.params, eps: float64Bits(MAPE_EPSILON) },
     format: 'JSONEachRow',
   })
   return result.json<RegressionRow>()
