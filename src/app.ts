@@ -141,9 +141,13 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     leading.alerts = false
     await alerts!.stop()
   }
+  // Likewise the elected evaluator writes only while its lease holds; a caller that drives the
+  // evaluation itself (no evaluator loop: tests, the demo) runs no election.
+  let evaluatorLeadership: Leadership | null = null
+  const mayWrite = () => !config.kafka || !evaluating || (evaluatorLeadership?.holdsLease() ?? false)
   const startEvaluator = (publishDlq: TopicPublisher | null) => {
     const evaluator = new Evaluator({
-      store, file, deadLetters: deadLetterSink(publishDlq), logger: logger.child({ component: 'evaluator' }), now,
+      store, file, deadLetters: deadLetterSink(publishDlq), logger: logger.child({ component: 'evaluator' }), now, mayWrite,
       // A caller that drives the evaluation itself (the demo, tests: no evaluator loop) gets the
       // alert pass after its own; the loop's passes alert only where this instance leads the alerts.
       afterPass: alerts ? async () => void (leading.alerts || !evaluating ? await alerts.evaluateNow() : undefined) : undefined,
@@ -212,7 +216,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     alertsLeadership = await lead('alerts', () => startAlerts(true), stopAlerts)
   }
   if (evaluating) {
-    await lead('evaluator', () => {
+    evaluatorLeadership = await lead('evaluator', () => {
       leading.evaluator = true
       evaluator.start()
     }, async () => {
