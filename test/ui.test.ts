@@ -232,7 +232,9 @@ describe('web UI on a real pipeline run', () => {
     const verdicts = await w.page.$$eval('#drift tbody tr', (trs) => trs.map((tr) => [tr.children[1]!.textContent, tr.children[8]!.textContent, tr.children[9]!.textContent]))
     expect(verdicts.map((v) => [v[0], v[1]])).toEqual(detail.drift.map((d) => [d.column, d.status !== 'ok' ? expect.stringMatching(/^no verdict/) : d.drift_detected ? 'drift' : 'ok']))
     expect(verdicts.every((v) => /threshold|p-value/.test(v[2]!))).toBe(true)
-    const groups = detail.fairness.filter((f) => f.attribute === 'group' && f.group !== '' && f.metric === 'selection_rate')
+    // Only the groups the ratio compares are drawn (status ok), as in the batch report.
+    const groups = detail.fairness.filter((f) => f.attribute === 'group' && f.group !== '' && f.metric === 'selection_rate' && f.status === 'ok')
+    expect(groups.length).toBeGreaterThan(1)
     expect(specs['fairness:group']!.labels).toEqual(groups.map((g) => g.group))
     expect(specs['fairness:group']!.series[0]!.values).toEqual(groups.map((g) => g.value))
     expect(specs['fairness:group']!.refLine!.value).toBeCloseTo(0.8 * Math.max(...groups.map((g) => g.value ?? 0)), 12)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { binCounts } from '../../../metrics/drift/reference-bins.js'
-import type { DriftDetail } from '../api-types.js'
-import { datasetDriftText, distributionChart, verdict, why } from './window.js'
+import type { DriftDetail, FairnessDetail } from '../api-types.js'
+import { datasetDriftText, distributionChart, fairnessChart, verdict, why } from './window.js'
 
 /** A drift row as the read API sends it (src/read/schemas.ts, DriftDetailSchema). */
 const row = (extra: Partial<DriftDetail> = {}): DriftDetail => ({
@@ -72,5 +72,20 @@ describe('window page: distribution chart', () => {
     const spec = distributionChart(row({ distribution: { kind: 'histogram', edges, reference: [...reference], current: [...current] } }))!
     expect(spec.labels).toEqual(['< 1', '[1, 2)', '[2, 3)', '[3, 4)', '[4, 5)', '[5, 6)', '[6, 7)', '[7, 8)', '[8, 9)', '≥ 9'])
     expect(spec.labels[spec.series[1]!.values.indexOf(1)]).toBe('[5, 6)')
+  })
+})
+
+describe('window page: the selection-rate chart', () => {
+  const rate = (group: string, value: number, status = 'ok'): FairnessDetail => ({ attribute: 'gender', group, metric: 'selection_rate', value, n: status === 'ok' ? 500 : 3, status })
+
+  it('draws only the groups the ratio compares, and the 4/5 line from their highest rate', () => {
+    const spec = fairnessChart('gender', [rate('f', 0.5), rate('m', 0.45), rate('x', 1, 'insufficient'), { ...rate('', 0.9), metric: 'disparate_impact_ratio' }])!
+    expect(spec.labels).toEqual(['f', 'm'])
+    expect(spec.series[0]!.values).toEqual([0.5, 0.45])
+    expect(spec.refLine!.value).toBeCloseTo(0.4, 12)
+  })
+
+  it('draws nothing when no group has enough rows', () => {
+    expect(fairnessChart('gender', [rate('x', 1, 'insufficient')])).toBeNull()
   })
 })

@@ -83,14 +83,19 @@ export function distributionChart(d: DriftDetail): ChartSpec | null {
   return distributionSpec(`${d.column} (${d.target}): reference vs current`, labels, dist.reference, dist.current)
 }
 
-/** Selection rate per group of one attribute, with the 4/5 rule drawn at 0.8 × the highest rate. */
+/**
+ * Selection rate per group of one attribute, with the 4/5 rule drawn at 0.8 × the highest rate.
+ * Only the groups the fairness ratio compares (status ok: enough rows, src/metrics/fairness/parity.ts)
+ * are drawn, as in the batch report: a group too small to compare would move the line and
+ * suggest an unfairness the ratio does not show. The table lists every group.
+ */
 export function fairnessChart(attribute: string, rows: readonly FairnessDetail[]): ChartSpec | null {
-  const groups = rows.filter((r) => r.attribute === attribute && r.group !== '' && r.metric === 'selection_rate')
+  const groups = rows.filter((r) => r.attribute === attribute && r.group !== '' && r.metric === 'selection_rate' && r.status === 'ok')
   if (groups.length === 0) return null
   const best = groups.reduce((most, g) => Math.max(most, g.value ?? 0), -Infinity)
   return {
     kind: 'bar',
-    title: `Selection rate by ${attribute}`,
+    title: `Selection rate by ${attribute} (groups with enough rows)`,
     labels: groups.map((g) => g.group),
     yMin: 0,
     refLine: { value: 0.8 * best, label: '4/5 of the highest rate' },
