@@ -190,7 +190,8 @@ describe('web UI on a real pipeline run', () => {
     expect(groupSpec.labels).toEqual(recent.map((d) => day(d.window_start)))
     for (const line of groupSpec.series) {
       expect(line.values).toEqual(recent.map((d) => {
-        const rates = d.fairness.filter((f) => f.attribute === 'group' && f.group !== '' && f.metric === 'selection_rate')
+        // Only the groups the ratio compares in that window (status ok).
+        const rates = d.fairness.filter((f) => f.attribute === 'group' && f.group !== '' && f.metric === 'selection_rate' && f.status === 'ok')
         const mine = rates.find((f) => f.group === line.name)?.value
         return mine === undefined || mine === null ? null : mine / Math.max(...rates.map((f) => f.value ?? 0))
       }))

@@ -28,12 +28,14 @@ async function details(model: string, windows: readonly WindowHeadline[]): Promi
 
 /**
  * Per protected attribute: each group's selection rate over the highest group's in the window
- * (the impact ratio; the 4/5 rule flags a group below 0.8), one line per group.
+ * (the impact ratio; the 4/5 rule flags a group below 0.8), one line per group. Only groups the
+ * fairness ratio compares in that window (status ok: enough rows) count, for the highest rate and
+ * as points: a group too small to compare has no point in that window.
  */
 export function groupRatioCharts(ds: readonly WindowDetail[]): { attribute: string; spec: ChartSpec }[] {
   const attributes = [...new Set(ds.flatMap((d) => d.fairness.map((f) => f.attribute)))].sort()
   return attributes.map((attribute) => {
-    const rates = ds.map((d) => new Map(d.fairness.filter((f) => f.attribute === attribute && f.group !== '' && f.metric === 'selection_rate' && f.value !== null).map((f) => [f.group, f.value!])))
+    const rates = ds.map((d) => new Map(d.fairness.filter((f) => f.attribute === attribute && f.group !== '' && f.metric === 'selection_rate' && f.status === 'ok' && f.value !== null).map((f) => [f.group, f.value!])))
     const groups = [...new Set(rates.flatMap((r) => [...r.keys()]))].sort()
     const spec: ChartSpec = {
       kind: 'line',
