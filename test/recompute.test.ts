@@ -83,6 +83,23 @@ describe('driftwatch recompute', () => {
     expect(await count(app.store, `SELECT count() AS c FROM {db}.dataset_drift WHERE eval_version = ${newest}`)).toBe(1)
   })
 
+  it('compares the champion and challenger of a recomputed window again, over the rows as they are now', async () => {
+    const day = d0 + 2 * DAY
+    const challenger = Array.from({ length: 30 }, (_, i) =>
+      prediction({ prediction_id: `c-${i}`, model_version: 'v2', event_time: day + i * 60_000, deployment: { environment: 'production', variant: 'challenger' } }),
+    )
+    await app.publisher.publishPredictions(challenger)
+    const ids = [...challenger.map((p) => p.prediction_id), ...Array.from({ length: 40 }, (_, i) => `r-2-${i}`)]
+    await app.publisher.publishGroundTruth(ids.map((id, i) => ({ prediction_id: id, label_time: day + DAY - 1000, label: { class_label: i % 3 === 0 ? 'reject' : 'approve', value: null }, source: 'test' })))
+    const compared = async () =>
+      (await queryRows<{ v: string; n: string }>(app.store, 'SELECT toString(max(eval_version)) AS v, toString(argMax(n_challenger, eval_version)) AS n FROM {db}.comparison WHERE window_start = fromUnixTimestamp64Milli({t:Int64})', { t: day }))[0]!
+    await waitFor(async () => (await app.evaluator.evaluateNow(), Number((await compared()).n)), (n) => n === 30, { what: 'the comparison of the window' })
+    const before = BigInt((await compared()).v)
+    const { code } = await recompute({ model: 'loan-approval', from: iso(day), to: iso(day + DAY) })
+    expect(code).toBe(0)
+    expect(BigInt((await compared()).v) > before).toBe(true)
+  })
+
   it('a range without predictions marks and evaluates nothing', async () => {
     const { code, out } = await recompute({ model: 'loan-approval', from: iso(d0 - 30 * DAY), to: iso(d0 - 20 * DAY) })
     expect(code).toBe(0)

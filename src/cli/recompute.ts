@@ -96,7 +96,14 @@ export async function runRecompute(config: RuntimeConfig, flags: RecomputeFlags,
     } finally {
       bar.stop()
     }
+    // The champion/challenger comparison of each window, over the rows as they are now (after
+    // an erase, without the erased subject's).
+    const failed = await evaluator.compareVersions(due)
     out(`model ${flags.model}: ${due.length} window(s) evaluated, each under a new metric version`)
+    if (failed > 0) {
+      err(`driftwatch: the version comparison of ${failed} window(s) failed (logged above); they stay marked and the running evaluator retries them`)
+      return EXIT.failure
+    }
     return EXIT.ok
   } finally {
     await store.close()

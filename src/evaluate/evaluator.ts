@@ -155,14 +155,29 @@ export class Evaluator {
     await this.keepDue(aside, scan)
     // Every window with a mark up to marksReadUntilMs is stored or marked again now: later ticks start from there.
     if (scan.marksReadUntilMs !== null && scan.marksReadUntilMs > scan.cursorMs) await advanceMarkCursor(this.deps.store, scan.marksReadUntilMs)
+    const failed = due.length - evaluated.length + (await this.compareVersions(evaluated))
+    const orphans = await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
+    const report = { evaluated: evaluated.length, failed, waiting: aside.length, orphans }
+    if (due.length || aside.length || orphans) this.deps.logger.info(report, 'evaluation pass')
+    await this.deps.afterPass?.().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))
+    return report
+  }
+
+  /**
+   * Compares the model versions of each (model, window) among `evaluated` (./comparison-run.ts),
+   * after their evaluation: the tick's windows, or those `driftwatch recompute` evaluated. Binary
+   * models only: the comparison reads labels as positive-or-not. Returns how many of the windows
+   * had their comparison fail for good (set aside like a failed evaluation); a retriable failure
+   * is thrown.
+   */
+  async compareVersions(evaluated: readonly DueWindow[]): Promise<number> {
     const touched = new Map<string, { window: ModelWindow; versions: DueWindow[] }>()
     for (const w of evaluated) {
       const key = `${w.modelId}\u0000${w.startMs}`
       const t = touched.get(key) ?? touched.set(key, { window: { modelId: w.modelId, startMs: w.startMs, windowMs: w.windowMs }, versions: [] }).get(key)!
       t.versions.push(w)
     }
-    let failed = due.length - evaluated.length
-    // The version comparison reads labels as positive-or-not: binary models only.
+    let failed = 0
     for (const { window, versions } of touched.values()) {
       if (modelConfig(this.deps.file, window.modelId).task !== 'binary') continue
       try {
@@ -173,11 +188,7 @@ export class Evaluator {
         failed += versions.length
       }
     }
-    const orphans = await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
-    const report = { evaluated: evaluated.length, failed, waiting: aside.length, orphans }
-    if (due.length || aside.length || orphans) this.deps.logger.info(report, 'evaluation pass')
-    await this.deps.afterPass?.().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))
-    return report
+    return failed
   }
 
   /** Evaluates one window; false when it failed for good and was set aside. A retriable failure is thrown. */
