@@ -118,3 +118,12 @@ describe('strings UTF-8 cannot encode', () => {
     expect(!r.ok && r.error.context['path']).toBe('prediction_id')
   })
 })
+
+describe('deeply nested input', () => {
+  it('is refused at its path, not a stack overflow', () => {
+    let deep: unknown = 1
+    for (let i = 0; i < 100_000; i++) deep = [deep]
+    const r = parsePredictionJson({ prediction_id: 'p1', model_id: 'm', model_version: 'v', event_time: now - 1, features: { x: deep }, prediction: { score: 0.5 } }, now)
+    expect(!r.ok && [r.error.code, r.error.context['path']]).toEqual(['DW_VALIDATION_FAILED', 'features.x'])
+  })
+})

@@ -68,29 +68,32 @@ function undeclaredField(type: avro.Type, value: unknown, path: string): string 
 /**
  * The first string (a value or a map key) that is not well-formed UTF-16, as a path; null if none.
  * JSON may carry a lone surrogate ("\ud800"), which UTF-8 cannot encode: Avro would write it as
- * U+FFFD, so two ids that differ only there would become one after they were accepted.
+ * U+FFFD, so two ids that differ only there would become one after they were accepted. A loop
+ * over an explicit stack, not recursion: a body may nest arrays 100,000 deep.
  */
-function illFormedString(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.isWellFormed() ? null : path || '(root)'
-  if (typeof value !== 'object' || value === null) return null
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = illFormedString(value[i], `${path}.${i}`)
-      if (found) return found
+function illFormedString(root: unknown): string | null {
+  const stack: { value: unknown; path: string }[] = [{ value: root, path: '' }]
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { value, path } = top
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) return path || '(root)'
+      continue
     }
-    return null
-  }
-  for (const k of ownKeys(value)) {
-    const at = path ? `${path}.${k}` : k
-    if (!k.isWellFormed()) return at
-    const found = illFormedString((value as Record<string, unknown>)[k], at)
-    if (found) return found
+    if (typeof value !== 'object' || value === null) continue
+    const keys = ownKeys(value)
+    // Pushed last to first, so the first ill-formed string in document order is found first.
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const k = keys[i]!
+      const at = path ? `${path}.${k}` : k
+      if (!Array.isArray(value) && !k.isWellFormed()) return at
+      stack.push({ value: (value as Record<string, unknown>)[k], path: at })
+    }
   }
   return null
 }
 
 function shapeError(kind: EventKind, candidate: unknown): DriftwatchError | null {
-  const illFormed = illFormedString(candidate, '')
+  const illFormed = illFormedString(candidate)
   if (illFormed) return new DriftwatchError('DW_VALIDATION_FAILED', `${illFormed.toWellFormed()}: has a lone UTF-16 surrogate, which UTF-8 cannot encode`, { path: illFormed.toWellFormed() })
   const undeclared = undeclaredField(typeOf(kind), candidate, '')
   if (undeclared) return new DriftwatchError('DW_VALIDATION_FAILED', `${undeclared}: is not a field of the schema`, { path: undeclared })
