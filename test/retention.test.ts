@@ -14,8 +14,10 @@ import { withDatabase } from '../src/store/query.js'
 
 describe('retention', () => {
   let app: App
+  let longest: App | undefined
   afterAll(async () => {
     await app?.stop()
+    await longest?.stop()
   })
 
   it('keeps a backfill of events far older than retention.raw', async () => {
@@ -27,5 +29,15 @@ describe('retention', () => {
     for (const t of ['predictions', 'ground_truth']) await app.store.client.command({ query: withDatabase(`OPTIMIZE TABLE {db}.${t} FINAL`, app.store.database) })
     expect(await count(app.store, 'SELECT count() AS c FROM {db}.predictions')).toBe(1)
     expect(await count(app.store, 'SELECT count() AS c FROM {db}.ground_truth')).toBe(1)
+  })
+
+  it('keeps rows under the longest retention the configuration accepts, and refuses a longer one', async () => {
+    // Past 2106 ClickHouse's DateTime wraps around: now + 36500 days is in the past, and every row expired as it was stored.
+    expect(() => parseFileConfig('retention: { raw: 36500d }', 'test.yaml')).toThrow(/retention\.raw.*longer than .*2106/s)
+    const config = testConfig({ kafka: false })
+    longest = await startApp(config, createLogger(config.logLevel), { file: parseFileConfig('retention: { raw: 20000d, metrics: 20000d }', 'test.yaml'), evaluate: false })
+    await longest.publisher.publishPredictions([prediction({ prediction_id: 'kept-1', event_time: Date.now() - 60_000 })])
+    await longest.store.client.command({ query: withDatabase('OPTIMIZE TABLE {db}.predictions FINAL', longest.store.database) })
+    expect(await count(longest.store, 'SELECT count() AS c FROM {db}.predictions')).toBe(1)
   })
 })

@@ -81,3 +81,30 @@ describe('per-feature drift thresholds (the report model file syntax)', () => {
     }
   })
 })
+
+describe('durations that validate but would break the service', () => {
+  const problemsOf = (yaml: string) => {
+    try {
+      parseFileConfig(yaml, 'dw.yaml')
+      return []
+    } catch (e) {
+      return (e as DriftwatchError).context['problems'] as string[]
+    }
+  }
+
+  it('refuses a retention past 20000d, whose TTL would wrap past 2106 and expire every row at once', () => {
+    expect(problemsOf('retention: { raw: 36500d, metrics: 1e300 }')).toEqual([
+      expect.stringMatching(/^dw\.yaml: retention\.raw: "36500d" is longer than .*2106/),
+      expect.stringMatching(/^dw\.yaml: retention\.metrics: "1e\+300" is longer than .*2106/),
+    ])
+    expect(parseFileConfig('retention: { raw: 20000d }', 'x.yaml').retention.raw).toBe(20_000 * 86_400_000)
+  })
+
+  it('refuses an evaluation interval longer than a timer can wait, and spans beyond ten years', () => {
+    expect(problemsOf('evaluation: { interval: 25d }')).toEqual([expect.stringMatching(/evaluation\.interval: "25d" is longer than 24d.*timer/)])
+    expect(problemsOf('models:\n  - id: a\n    window: 20000d\njoin: { horizon: 5000w }\n')).toEqual([
+      expect.stringMatching(/models\.0\.window: "20000d" is longer than/),
+      expect.stringMatching(/join\.horizon: "5000w" is longer than/),
+    ])
+  })
+})

@@ -10,7 +10,18 @@ import { CorrectionSchema, DriftThresholdsSchema } from '../metrics/drift/thresh
 import { durationSchema } from '../window/duration-schema.js'
 
 /** A duration such as '1h' or '30d' (or milliseconds), validated and turned into ms. */
-const duration = (min = 1) => durationSchema(min)
+const duration = (min = 1, max: Parameters<typeof durationSchema>[1] = null) => durationSchema(min, max)
+
+const DAY_MS = 86_400_000
+/**
+ * The longest retention: TTLs count in ClickHouse's DateTime, which ends in 2106 (a TTL past it
+ * wraps around to the past and expires every row as it is stored).
+ */
+const RETENTION_MAX = { ms: 20_000 * DAY_MS, why: "retention counts in ClickHouse's DateTime, which ends in 2106" }
+/** Node's timers fire at once past 2^31 - 1 ms (about 24.8 days). */
+const TIMER_MAX = { ms: 24 * DAY_MS, why: 'a timer cannot wait longer' }
+/** Windows, lateness and join spans beyond a few years are mistakes (a unit left off, an extra zero). */
+const SPAN_MAX = { ms: 3660 * DAY_MS, why: 'spans longer than ten years are not supported' }
 
 const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s))
 
@@ -34,9 +45,9 @@ const ModelSchema = z.strictObject({
   /** Personal features (e.g. zip_code): stored only as HMAC-SHA256 pseudonyms, like subject_id. */
   pii: z.array(z.string().min(1)).default([]),
   /** Tumbling event-time window size. */
-  window: duration(1000).default(3_600_000),
+  window: duration(1000, SPAN_MAX).default(3_600_000),
   /** How far behind the newest event time a window still counts as open. */
-  allowedLateness: duration(0).default(3_600_000),
+  allowedLateness: duration(0, SPAN_MAX).default(3_600_000),
   reference: ReferenceSchema.default({ previousWindows: 1 }),
   /**
    * Per-feature drift method and threshold, the syntax of the report's model file:
@@ -64,23 +75,23 @@ export const FileConfigSchema = z.strictObject({
       /** Predictions kept in the in-memory join index per consumer; older ones are looked up in ClickHouse. */
       indexSize: z.number().int().min(0).max(50_000_000).default(200_000),
       /** A label is joined to a prediction whose event time is at most this much older than the label. */
-      horizon: duration(1000).default(30 * 86_400_000),
+      horizon: duration(1000, SPAN_MAX).default(30 * 86_400_000),
       /** A label whose prediction has not arrived this long after the label is an orphan (DW_ORPHAN_LABEL). */
-      orphanAfter: duration(1000).default(30 * 86_400_000),
+      orphanAfter: duration(1000, SPAN_MAX).default(30 * 86_400_000),
     })
     .prefault({}),
   retention: z
     .strictObject({
       /** How long events, dead letters and evaluation bookkeeping are kept (ClickHouse TTL). */
-      raw: duration(86_400_000).default(90 * 86_400_000),
+      raw: duration(86_400_000, RETENTION_MAX).default(90 * 86_400_000),
       /** How long metric rows and alert history are kept. */
-      metrics: duration(86_400_000).default(730 * 86_400_000),
+      metrics: duration(86_400_000, RETENTION_MAX).default(730 * 86_400_000),
     })
     .prefault({}),
   evaluation: z
     .strictObject({
       /** How often the evaluator looks for windows to (re-)evaluate. */
-      interval: duration(100).default(10_000),
+      interval: duration(100, TIMER_MAX).default(10_000),
       /** Values per side fed to KS and Wasserstein (a deterministic hash subsample above this). */
       maxSampleSize: z.number().int().min(100).max(100_000).default(2000),
     })

@@ -13,8 +13,8 @@ import type { Store } from './clickhouse.js'
 import { withDatabase } from './query.js'
 
 export interface Retention {
-  readonly rawDays: number
-  readonly metricsDays: number
+  readonly rawMs: number
+  readonly metricsMs: number
 }
 
 /** eval_version is the evaluation's time in ms. */
@@ -44,11 +44,12 @@ const METRICS: Record<string, string> = {
 }
 
 export function ttlStatements(database: string, r: Retention): string[] {
-  const ttl = (table: string, time: string, days: number) =>
-    withDatabase(`ALTER TABLE {db}.${table} MODIFY TTL ${time} + INTERVAL ${Math.floor(days)} DAY SETTINGS materialize_ttl_after_modify = 0`, database)
+  // In whole seconds, rounded up: a retention of 36h keeps rows 36 hours, not one day.
+  const ttl = (table: string, time: string, ms: number) =>
+    withDatabase(`ALTER TABLE {db}.${table} MODIFY TTL ${time} + INTERVAL ${Math.ceil(ms / 1000)} SECOND SETTINGS materialize_ttl_after_modify = 0`, database)
   return [
-    ...Object.entries(RAW).map(([t, time]) => ttl(t, time, r.rawDays)),
-    ...Object.entries(METRICS).map(([t, time]) => ttl(t, time, r.metricsDays)),
+    ...Object.entries(RAW).map(([t, time]) => ttl(t, time, r.rawMs)),
+    ...Object.entries(METRICS).map(([t, time]) => ttl(t, time, r.metricsMs)),
   ]
 }
 
