@@ -31,7 +31,8 @@ function parseEntries(entries: readonly string[], where: (i: number) => string, 
     const role = colon < 0 ? '' : entry.slice(0, colon).trim()
     const token = colon < 0 ? '' : entry.slice(colon + 1).trim()
     if (colon < 0) problems.push(`${where(i)}: must be role:token`)
-    else if (!isRole(role)) problems.push(`${where(i)}: unknown role "${role.slice(0, 32)}" (one of ${API_ROLES.join(', ')})`)
+    // The value is not shown: written the other way round (token:role), it is the token.
+    else if (!isRole(role)) problems.push(`${where(i)}: the part before ":" is not a role (one of ${API_ROLES.join(', ')}); write role:token (the value is not shown, as it may be a token)`)
     else if (token.length < MIN_TOKEN_LENGTH) problems.push(`${where(i)}: the ${role} token is shorter than ${MIN_TOKEN_LENGTH} characters`)
     else {
       const sha256 = tokenDigest(token)
