@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
 import { parseFileConfig, type FileConfig } from '../config/file.js'
+import { redactedUrl } from '../config/redact.js'
 import { isDriftwatchError } from '../errors.js'
 import { httpSecurity } from '../http/security-policy.js'
 import { resolvePseudonymizationKey } from '../store/pseudonymize.js'
@@ -81,7 +82,7 @@ export function runConfigValidate(env: Env, flags: { file?: string }, io: Config
     return EXIT.config
   }
   const mode = config?.kafka ? `Kafka mode (${config.kafka.brokers.join(',')})` : 'embedded mode (no KAFKA_BROKERS)'
-  const store = config?.clickhouse.url ? `ClickHouse ${config.clickhouse.url}` : 'chDB'
+  const store = config?.clickhouse.url ? `ClickHouse ${redactedUrl(config.clickhouse.url)}` : 'chDB'
   io.out(`environment: ok, ${mode}, ${store}, database ${config?.clickhouse.database}`)
   io.out(path ? `${path}: ok, ${file?.models.length ?? 0} model(s)` : 'no configuration file: built-in defaults (every model hourly, against the previous window)')
   return EXIT.ok

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { Readable } from 'node:stream'
 import type { ClickHouseClient } from '@clickhouse/client'
+import { redactedUrl } from '../config/redact.js'
 import { DriftwatchError } from '../errors.js'
 import { ConnectionPool } from './connection-pool.js'
 import { lockDataDir } from './data-dir-lock.js'
@@ -246,10 +247,13 @@ const chdbSession = (): typeof import('chdb').Session => (require('chdb') as typ
 
 export function openStore(settings: ClickHouseSettings): Store {
   const database = assertIdentifier(settings.database, 'ClickHouse database')
-  const { createClient } = clickhouseClient()
+  const { createClient, ClickHouseLogLevel } = clickhouseClient()
   if (settings.url) {
     const client = createClient({
       url: settings.url,
+      // The client's own logger writes multi-line errors with stacks to stderr, beside
+      // driftwatch's JSON log; every failure reaches driftwatch, which logs it once.
+      log: { level: ClickHouseLogLevel.OFF },
       username: settings.user,
       password: settings.password,
       request_timeout: 60_000,
@@ -263,7 +267,7 @@ export function openStore(settings: ClickHouseSettings): Store {
       // reads since 2022 (ClickHouse#8842).
       use_multipart_params_auto: true,
     })
-    return { client, kind: 'server', database, location: settings.url, insertRowBinary: clientInsertRowBinary(client, database), withStringSet: parameterStringSet, close: () => client.close() }
+    return { client, kind: 'server', database, location: redactedUrl(settings.url), insertRowBinary: clientInsertRowBinary(client, database), withStringSet: parameterStringSet, close: () => client.close() }
   }
   const path = resolve(settings.dataDir, 'chdb')
   mkdirSync(path, { recursive: true })
