@@ -18,24 +18,36 @@ describe('distributionOf', () => {
     edges: new Map([['x', [1, 2]], ['__score__', [0.5]]]),
   }
   const current = { numeric: { x: [1, 2, 9], __score__: [1, 5] }, categorical: { c: { b: 2, z: 1 }, __class__: { no: 1 } }, labelCounts: { '1': 1 } }
+  /** The drift rows' n_reference and n_current: the sums of the counts the evaluator stored. */
+  const n = { x: { reference: 15, current: 12 }, c: { reference: 10, current: 3 }, score: { reference: 6, current: 6 }, class: { reference: 2, current: 1 }, label: { reference: 10, current: 1 } }
 
   it('numerical features: the reference edges and both bin counts', () => {
-    expect(distributionOf('feature', 'x', reference, current)).toEqual({ kind: 'histogram', edges: [1, 2], reference: [5, 5, 5], current: [1, 2, 9] })
+    expect(distributionOf('feature', 'x', reference, current, n.x)).toEqual({ kind: 'histogram', edges: [1, 2], reference: [5, 5, 5], current: [1, 2, 9] })
   })
   it('categorical features: the union of categories, 0 where one side has none', () => {
-    expect(distributionOf('feature', 'c', reference, current)).toEqual({ kind: 'categories', categories: ['a', 'b', 'z'], reference: [4, 6, 0], current: [0, 2, 1] })
+    expect(distributionOf('feature', 'c', reference, current, n.c)).toEqual({ kind: 'categories', categories: ['a', 'b', 'z'], reference: [4, 6, 0], current: [0, 2, 1] })
   })
   it('prediction score and class, and labels, map to their reserved keys', () => {
-    expect(distributionOf('prediction', 'score', reference, current)).toEqual({ kind: 'histogram', edges: [0.5], reference: [3, 3], current: [1, 5] })
-    expect(distributionOf('prediction', 'class', reference, current)).toEqual({ kind: 'categories', categories: ['no', 'yes'], reference: [0, 2], current: [1, 0] })
-    expect(distributionOf('label', 'label', reference, current)).toEqual({ kind: 'categories', categories: ['0', '1'], reference: [7, 3], current: [0, 1] })
+    expect(distributionOf('prediction', 'score', reference, current, n.score)).toEqual({ kind: 'histogram', edges: [0.5], reference: [3, 3], current: [1, 5] })
+    expect(distributionOf('prediction', 'class', reference, current, n.class)).toEqual({ kind: 'categories', categories: ['no', 'yes'], reference: [0, 2], current: [1, 0] })
+    expect(distributionOf('label', 'label', reference, current, n.label)).toEqual({ kind: 'categories', categories: ['0', '1'], reference: [7, 3], current: [0, 1] })
   })
   it('null when the counts do not fit the edges, for calibration, or when nothing is stored', () => {
-    expect(distributionOf('feature', 'x', { ...reference, edges: new Map([['x', [1, 2, 3]]]) }, current)).toBeNull()
-    expect(distributionOf('calibration', 'score', reference, current)).toBeNull()
-    expect(distributionOf('feature', 'nope', reference, emptyCounts())).toBeNull()
+    expect(distributionOf('feature', 'x', { ...reference, edges: new Map([['x', [1, 2, 3]]]) }, current, n.x)).toBeNull()
+    expect(distributionOf('calibration', 'score', reference, current, n.score)).toBeNull()
+    expect(distributionOf('feature', 'nope', reference, emptyCounts(), { reference: 0, current: 0 })).toBeNull()
   })
   it('a feature only the current window has is shown against zeros', () => {
-    expect(distributionOf('feature', 'x', { partial: emptyCounts(), edges: reference.edges }, current)).toEqual({ kind: 'histogram', edges: [1, 2], reference: [0, 0, 0], current: [1, 2, 9] })
+    expect(distributionOf('feature', 'x', { partial: emptyCounts(), edges: reference.edges }, current, { reference: 0, current: 12 })).toEqual({ kind: 'histogram', edges: [1, 2], reference: [0, 0, 0], current: [1, 2, 9] })
+  })
+  it('null, not zeros, when the partials of an evaluated window have expired (retention.raw < retention.metrics)', () => {
+    for (const [target, column, sizes] of [['feature', 'x', n.x], ['feature', 'c', n.c], ['prediction', 'score', n.score], ['label', 'label', n.label]] as const) {
+      expect(distributionOf(target, column, reference, emptyCounts(), sizes)).toBeNull()
+    }
+  })
+  it('null when only some partitions of the window are left, or the reference predictions have expired', () => {
+    expect(distributionOf('feature', 'x', reference, mergeCounts([{ numeric: { x: [1, 2, 0] } }]), n.x)).toBeNull()
+    expect(distributionOf('feature', 'c', { partial: emptyCounts(), edges: new Map() }, current, n.c)).toBeNull()
+    expect(distributionOf('label', 'label', { partial: emptyCounts(), edges: new Map() }, current, n.label)).toBeNull()
   })
 })

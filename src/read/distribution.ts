@@ -48,11 +48,29 @@ function categories(reference: Readonly<Record<string, number>>, current: Readon
   return { kind: 'categories', categories: names, reference: names.map((c) => own(reference, c) ?? 0), current: names.map((c) => own(current, c) ?? 0) }
 }
 
+const total = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
+
 /**
- * The distribution of `column` (of drift target `target`), or null when the stored counts do
- * not fit the reference's edges (the reference changed since the evaluation) or there are none.
+ * The distribution of `column` (of drift target `target`), or null when it is not available:
+ * the stored counts do not fit the reference's edges (the reference changed since the
+ * evaluation), there are none, or a side's counts do not add up to the drift row's sample size
+ * (`sizes`: n_reference, n_current). The evaluator computes both sizes as the sums of these very
+ * counts (src/evaluate/drift-rows.ts), so a shortfall means the rows they were built from are
+ * gone: partial_aggregates expire with retention.raw while drift rows live for retention.metrics,
+ * and the reference's stored predictions expire with retention.raw too. Zeros would read as an
+ * empty window.
  */
 export function distributionOf(
+  target: string, column: string,
+  reference: { readonly partial: CountsPartial; readonly edges: ReadonlyMap<string, readonly number[]> },
+  current: CountsPartial,
+  sizes: { readonly reference: number; readonly current: number },
+): Distribution | null {
+  const d = countsOf(target, column, reference, current)
+  return d && total(d.reference) === sizes.reference && total(d.current) === sizes.current ? d : null
+}
+
+function countsOf(
   target: string, column: string,
   reference: { readonly partial: CountsPartial; readonly edges: ReadonlyMap<string, readonly number[]> },
   current: CountsPartial,

@@ -1,17 +1,22 @@
 /**
  * One window in full, all from its newest evaluation (the eval_version of its window_summary
  * row): per-column drift with the reference vs current distribution, performance, fairness per
- * group, quality, the streaming detectors after this window, and its alerts.
+ * group, quality, the streaming detectors after this window, and its alerts. The detectors'
+ * detection times come from the window's detector checkpoint when it matches the concept row of
+ * that evaluation (./detections.ts), never from the newest detector_state.
  *
  * The reference distribution is rebuilt from the model's reference as configured now (the same
  * loader the evaluator uses); when its bins no longer fit the stored window counts (the
- * reference data or configuration changed since), the distribution is null rather than wrong.
+ * reference data or configuration changed since), or either side's counts no longer add up to
+ * the drift row's n (expired partial_aggregates or reference predictions), the distribution is
+ * null rather than wrong.
  */
 import { modelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import { loadReference, referenceSource } from '../evaluate/reference.js'
 import { listAlertViews } from './alerts.js'
 import { optionalColumn } from './columns.js'
+import { windowDetections } from './detections.js'
 import { assertKnownModel, type ReadDeps } from './deps.js'
 import { distributionOf, emptyCounts, mergeCounts, type CountsPartial } from './distribution.js'
 import { isoTime, parseTime } from './params.js'
@@ -61,7 +66,7 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
     optionalColumn(deps.store, 'dataset_drift', 'n_insufficient', '0'),
     optionalColumn(deps.store, 'dataset_drift', 'status', "'ok'"),
   ])
-  const [dataset, drift, performance, fairness, quality, detectorStates, parts, alerts] = await Promise.all([
+  const [dataset, drift, performance, fairness, quality, checkpoints, parts, alerts] = await Promise.all([
     readRows<{ drift_share: number | null; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: string }>(
       deps.store, `SELECT drift_share, n_features, n_drifted, ${insufficient}, drifted_features, ${datasetStatus} FROM {db}.dataset_drift WHERE ${at} LIMIT 1`, params),
     readRows<DriftRow>(deps.store, `SELECT target, column, column_kind, method, score, p_value, ${adjusted}, threshold, drift_detected, ${status}, statistics, n_reference, n_current, unseen_categories
@@ -72,8 +77,9 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
       deps.store, `SELECT attribute, group_value, metric, value, n, status FROM {db}.fairness WHERE ${at} ORDER BY attribute, group_value, metric LIMIT 1 BY attribute, group_value, metric`, params),
     readRows<{ feature: string; metric: string; value: number | null; n: string }>(
       deps.store, `SELECT feature, metric, value, n FROM {db}.quality WHERE ${at} ORDER BY feature, metric LIMIT 1 BY feature, metric`, params),
-    readRows<{ detector: string; detections: string[] }>(
-      deps.store, `SELECT detector, arrayMap(t -> toUnixTimestamp64Milli(t), detections) AS detections FROM {db}.detector_state FINAL WHERE model_id = {m:String} AND model_version = {v:String}`, params),
+    readRows<{ detector: string; state: string; row: string }>(
+      deps.store, `SELECT detector, state, row FROM {db}.detector_checkpoints FINAL
+                   WHERE model_id = {m:String} AND model_version = {v:String} AND window_start = fromUnixTimestamp64Milli({s:Int64})`, params),
     readRows<{ state: string }>(
       deps.store, `SELECT state FROM {db}.partial_aggregates WHERE ${at} AND kind = 'window' ORDER BY partition LIMIT 1 BY partition`, params),
     listAlertViews(deps, { model, status: 'all', since: '0', limit: 1000, window: { version: w.model_version, startMs } }),
@@ -100,7 +106,7 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
     n_reference: int(r.n_reference),
     n_current: int(r.n_current),
     unseen_categories: r.unseen_categories,
-    distribution: distributionOf(r.target, r.column, reference, current),
+    distribution: distributionOf(r.target, r.column, reference, current, { reference: int(r.n_reference), current: int(r.n_current) }),
   })
   const d = dataset[0]
   return {
@@ -122,7 +128,8 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
       score: n(r.score),
       threshold: n(r.threshold),
       drift_detected: Number(r.drift_detected) === 1,
-      detections: (detectorStates.find((s) => s.detector === r.column)?.detections ?? []).map(Number).filter((t) => t >= startMs && t < endMs).map(isoTime),
+      // Not available (null): shown as none; drift_detected still says whether this evaluation had any.
+      detections: (windowDetections(r, checkpoints.find((c) => c.detector === r.column), startMs, endMs) ?? []).map(isoTime),
     })),
     alerts: alerts.items,
   }

@@ -1,0 +1,86 @@
+/**
+ * The window detail answers from one evaluation, and says "not available" rather than zero:
+ * - partial_aggregates expire with retention.raw while the drift rows live for retention.metrics,
+ *   so an old window keeps n_current but has no stored counts: its distributions are null;
+ * - detector_state holds only the newest record of a model version's detectors, so a later
+ *   evaluation (or a recompute) must not put its detections into an older window's answer.
+ * Embedded chDB, events published straight to the store (no Kafka).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type App } from '../src/app.js'
+import { parseFileConfig } from '../src/config/file.js'
+import { createLogger } from '../src/observability/logger.js'
+import { createReadQueries, type ReadQueries } from '../src/read/index.js'
+import { clickhouseDateTime64 } from '../src/store/rows.js'
+import { dropTestResources, testConfig } from './support/config.js'
+import { queryRows } from './support/query.js'
+import { LOAN_MODEL_YAML, loanTraffic } from './support/traffic.js'
+
+const MODEL = 'loan-approval'
+
+describe('read API window detail', () => {
+  const config = testConfig({ kafka: false })
+  const file = parseFileConfig(LOAN_MODEL_YAML, 'test.yaml')
+  const traffic = loanTraffic(6, 150)
+  let app: App
+  let read: ReadQueries
+
+  beforeAll(async () => {
+    app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false, alerts: false })
+    await app.publisher.publishPredictions(traffic.predictions)
+    await app.publisher.publishGroundTruth(traffic.labels)
+    await app.evaluator.evaluateNow()
+    read = createReadQueries({ store: app.store, file, now: Date.now })
+  }, 240_000)
+
+  afterAll(async () => {
+    await app?.stop()
+    await dropTestResources(config)
+  })
+
+  /** Closed windows of v1 that have concept rows, oldest first. */
+  const conceptWindows = async () =>
+    queryRows<{ start: string }>(app.store, `SELECT DISTINCT toString(toUnixTimestamp64Milli(window_start)) AS start FROM {db}.drift FINAL
+                                             WHERE model_id = {m:String} AND model_version = 'v1' AND target = 'concept' ORDER BY start`, { m: MODEL })
+
+  it('distributions are null, not zeros, once the window partials have expired', async () => {
+    const windows = await conceptWindows()
+    const start = windows[windows.length - 1]!.start
+    const before = await read.window(MODEL, start, 'v1')
+    const shown = before.drift.filter((d) => d.distribution !== null)
+    expect(shown.length).toBeGreaterThan(0)
+    // What retention.raw does to partial_aggregates while the metric rows stay.
+    await app.store.client.command({
+      query: `ALTER TABLE ${app.store.database}.partial_aggregates DELETE WHERE model_id = {m:String} AND model_version = 'v1' AND window_start = fromUnixTimestamp64Milli({s:Int64})`,
+      query_params: { m: MODEL, s: Number(start) },
+      clickhouse_settings: { mutations_sync: '2' },
+    })
+    const after = await read.window(MODEL, start, 'v1')
+    for (const d of after.drift) {
+      expect(d.n_current, `${d.target}:${d.column}`).toBeGreaterThan(0)
+      expect(d.distribution, `${d.target}:${d.column}`).toBeNull()
+    }
+  })
+
+  it('detections come from the window evaluation, not from a newer detector_state', async () => {
+    const windows = await conceptWindows()
+    const start = Number(windows[0]!.start)
+    const before = await read.window(MODEL, String(start), 'v1')
+    expect(before.detectors.length).toBeGreaterThan(0)
+    const inWindow = start + 3_600_000
+    // A later evaluation (a replay or recompute) that found a detection inside this window: it
+    // replaces detector_state, while this window's rows stay at their own eval_version.
+    const states = await queryRows<{ detector: string; state: string; drift_detected: number; detections: string[] }>(
+      app.store, `SELECT detector, state, drift_detected, arrayMap(t -> toString(t), detections) AS detections FROM {db}.detector_state FINAL WHERE model_id = {m:String} AND model_version = 'v1'`, { m: MODEL })
+    await app.store.client.insert({
+      table: `${app.store.database}.detector_state`,
+      format: 'JSONEachRow',
+      values: states.map((s) => ({ model_id: MODEL, model_version: 'v1', detector: s.detector, state: s.state, drift_detected: 1,
+        detections: [...s.detections, clickhouseDateTime64(inWindow)].sort(), eval_version: String(Date.now() + 86_400_000) })),
+    })
+    const after = await read.window(MODEL, String(start), 'v1')
+    expect(after.evaluated_at).toBe(before.evaluated_at)
+    expect(after.detectors).toEqual(before.detectors)
+    for (const d of after.detectors) expect(d.detections).not.toContain(new Date(inWindow).toISOString())
+  })
+})
