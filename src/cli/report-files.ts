@@ -41,13 +41,20 @@
  *   values are written as text by ClickHouse's toString (floats in their shortest round-trip
  *   form, so Number() reads back the same double; NaN as "nan", i.e. missing, as pandas writes
  *   it to CSV; NULL as '').
- * - The CSV header is read here first for the messages csv-parse gave: no header, a column twice.
- * Errors in the file are DW_FILE_INVALID with the engine's message; a missing file DW_FILE_NOT_FOUND.
+ * - The CSV header is read first by csv-parse (./report-csv.ts), for the messages csv-parse gave
+ *   (no header, a column twice) and for the names the in-memory path gives (an empty header cell
+ *   is `Unnamed: <i>`, as pandas names it); the engine reads the columns by position.
+ * - Blank lines are no rows, as csv-parse's skip_empty_lines: trailing ones are skipped by the
+ *   engine; a file with one elsewhere fails the first parse and is read again from a copy
+ *   without its blank lines (./report-csv.ts), so a file without them is read once, as before.
+ * Errors in the file are DW_FILE_INVALID with the engine's message (an excerpt of the data it
+ * quotes cut short, ./report-csv.ts fileReadMessage); a missing file DW_FILE_NOT_FOUND.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Session } from 'chdb'
-import { parse } from 'csv-parse/sync'
 import { DriftwatchError } from '../errors.js'
 import { assertTextFile } from './files.js'
 import type { CellSource } from '../report/index.js'
@@ -55,31 +62,12 @@ import { numberCellsOf, typedRows } from './report-rows.js'
 import { cellCountsOf, type NumberCells, numberCells } from '../report/counted-column.js'
 import { engineOutlierSummary } from './report-outliers.js'
 import { sqlIdentifier, sqlString } from '../store/sql-text.js'
+import { copyWithoutBlankLines, csvHeader, fileReadMessage } from './report-csv.js'
 
 export type FileFormat = 'csv' | 'parquet'
 
 export const fileFormat = (path: string): FileFormat => (/\.(parquet|pq)$/i.test(path) ? 'parquet' : 'csv')
 
-
-/** The header row of a CSV file (the first record, csv-parse with the report's options). */
-function csvHeader(path: string): string[] {
-  const fd = openSync(path, 'r')
-  try {
-    let text = ''
-    const buffer = Buffer.alloc(1 << 16)
-    for (let offset = 0; offset < 1 << 24; offset += buffer.length) {
-      const n = readSync(fd, buffer, 0, buffer.length, offset)
-      text += buffer.subarray(0, n).toString('utf8')
-      const records = n === 0 || /\r?\n/.test(text) ? (parse(text.split(/\r?\n/)[0] ?? '', { bom: true, trim: true }) as string[][]) : undefined
-      if (records !== undefined) return records[0] ?? []
-    }
-    return []
-  } catch (e) {
-    throw new DriftwatchError('DW_FILE_INVALID', `${path}: not a readable CSV file: ${(e as Error).message}`, { path, cause: e })
-  } finally {
-    closeSync(fd)
-  }
-}
 
 export interface EngineFiles {
   readonly sources: readonly CellSource[]
@@ -89,7 +77,7 @@ export interface EngineFiles {
 
 function engineError(path: string, e: unknown): DriftwatchError {
   const message = String((e as Error).message ?? e).split('\n')[0]?.replace(/\s*\(version [^)]*\)\.?$/, '') ?? ''
-  return new DriftwatchError('DW_FILE_INVALID', `${path}: cannot be read: ${message}`, { path, cause: e })
+  return new DriftwatchError('DW_FILE_INVALID', `${path}: cannot be read: ${fileReadMessage(message)}`, { path, cause: e })
 }
 
 /**
@@ -174,11 +162,18 @@ export function openEngineFiles(paths: readonly { readonly path: string; readonl
   const { Session: ChdbSession } = createRequire(import.meta.url)('chdb') as typeof import('chdb')
   const session: Session = new ChdbSession()
   const reads = new EngineReads(session)
+  // Copies of CSV files without their blank lines (./report-csv.ts), made only when a file has some.
+  let copies: string | undefined
+  const copyDirectory = () => (copies ??= mkdtempSync(join(tmpdir(), 'driftwatch-report-')))
+  const cleanup = () => {
+    session.cleanup()
+    if (copies !== undefined) rmSync(copies, { recursive: true, force: true })
+  }
   try {
     const selects = paths.map(({ path }) => loadQuery(session, path))
     let previous: Promise<unknown> = Promise.resolve()
     const sources = paths.map(({ path }, i) => {
-      const { source, asked } = load(session, reads, path, `t${i}`, selects[i] as LoadQuery, previous)
+      const { source, asked } = load(session, reads, { path, table: `t${i}`, copyDirectory }, selects[i] as LoadQuery, previous)
       // The next file loads once this one is in and the reads the report asked of it by then are
       // done: the report computes on this file's columns while the next one loads.
       previous = source.rowCount.then(breathe).then(asked)
@@ -190,11 +185,11 @@ export function openEngineFiles(paths: readonly { readonly path: string; readonl
       sources,
       close: async () => {
         await reads.drain()
-        session.cleanup()
+        cleanup()
       },
     }
   } catch (e) {
-    session.cleanup()
+    cleanup()
     throw e
   }
 }
@@ -205,19 +200,38 @@ const ROW_NUMBER = 'toUInt32(rowNumberInAllBlocks()) AS __row'
 interface LoadQuery {
   readonly columns: string[]
   readonly format: FileFormat
-  readonly select: string
+  /** The query that reads the file at `path` (the file itself, or its copy without blank lines). */
+  readonly select: (path: string) => string
+  /**
+   * A CSV the engine would read otherwise than csv-parse unless its blank lines are left out
+   * first: blank lines before the header, or one column (where a blank line reads as a row
+   * with a missing cell instead of failing to parse).
+   */
+  readonly copyFirst: boolean
 }
 
-/** The file's columns and the query that reads it (the CSV header is checked here). */
+/**
+ * The file's columns and the query that reads it (the CSV header is checked here). The CSV
+ * header row is read by csv-parse (./report-csv.ts), and the engine reads the columns by
+ * position (input_format_with_names_use_header = 0 below), under those names: matched by name,
+ * a header cell the engine spells otherwise (an empty one, named `Unnamed: <i>` here) would
+ * be read as a column of NULLs.
+ */
 function loadQuery(session: Session, path: string): LoadQuery {
   const format = fileFormat(path)
   if (format === 'csv') {
-    const columns = csvHeader(path)
-    if (columns.length === 0 || columns.every((c) => c === '')) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no header row`, { path })
+    const { columns, blankLinesBefore } = csvHeader(path)
+    if (columns.length === 0) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no header row`, { path })
     const duplicate = columns.find((c, i) => columns.indexOf(c) !== i)
     if (duplicate !== undefined) throw new DriftwatchError('DW_FILE_INVALID', `${path}: column "${duplicate}" appears twice in the header`, { path })
     const structure = columns.map((c) => `${sqlIdentifier(c)} Nullable(String)`).join(', ')
-    return { columns, format, select: `SELECT ${ROW_NUMBER}, ${columns.map((c) => `ifNull(${sqlIdentifier(c)}, '') AS ${sqlIdentifier(c)}`).join(', ')} FROM file(${sqlString(path)}, CSVWithNames, ${sqlString(structure)})` }
+    return {
+      columns,
+      format,
+      select: (file) =>
+        `SELECT ${ROW_NUMBER}, ${columns.map((c) => `ifNull(${sqlIdentifier(c)}, '') AS ${sqlIdentifier(c)}`).join(', ')} FROM file(${sqlString(file)}, CSVWithNames, ${sqlString(structure)})`,
+      copyFirst: blankLinesBefore > 0 || columns.length === 1,
+    }
   }
   let columns: string[]
   try {
@@ -228,7 +242,8 @@ function loadQuery(session: Session, path: string): LoadQuery {
   return {
     columns,
     format,
-    select: `SELECT ${ROW_NUMBER}, ${columns.map((c) => `ifNull(toString(${sqlIdentifier(c)}), '') AS ${sqlIdentifier(c)}`).join(', ')} FROM file(${sqlString(path)}, Parquet)`,
+    select: (file) => `SELECT ${ROW_NUMBER}, ${columns.map((c) => `ifNull(toString(${sqlIdentifier(c)}), '') AS ${sqlIdentifier(c)}`).join(', ')} FROM file(${sqlString(file)}, Parquet)`,
+    copyFirst: false,
   }
 }
 
@@ -239,25 +254,46 @@ function loadQuery(session: Session, path: string): LoadQuery {
 function load(
   session: Session,
   reads: EngineReads,
-  path: string,
-  table: string,
-  { columns, format, select }: LoadQuery,
+  { path, table, copyDirectory }: { readonly path: string; readonly table: string; readonly copyDirectory: () => string },
+  { columns, format, select, copyFirst }: LoadQuery,
   previous: Promise<unknown>,
 ): { source: CellSource; asked: () => Promise<unknown> } {
+  const create = (file: string) =>
+    session.queryAsync(
+      // Memory: written once, no background merges (a MergeTree of 64k-row parts merged while
+      // the report read it) and no sort key; its blocks are read back in insertion order. One
+      // thread numbers the rows and inserts them, so the numbers are the order of insertion
+      // (with two, Parquet's blocks were numbered in one order and inserted in another).
+      `CREATE TABLE ${table} ENGINE = Memory AS ${select(file)}
+       SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0,
+                input_format_with_names_use_header = 0, input_format_csv_skip_trailing_empty_lines = 1,
+                input_format_parallel_parsing = ${format === 'csv' ? 1 : 0}, input_format_parquet_preserve_order = 1, max_threads = 1,
+                min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216, min_chunk_bytes_for_parallel_parsing = 2097152`,
+    )
+  // The file's copy without blank lines, or undefined when it has none.
+  const withoutBlankLines = (): string | undefined => {
+    const copy = join(copyDirectory(), `${table}.csv`)
+    if (copyWithoutBlankLines(path, copy) > 0) return copy
+    rmSync(copy, { force: true })
+    return undefined
+  }
   const loaded = reads.track(
     (async () => {
       await previous
       try {
-        await session.queryAsync(
-          // Memory: written once, no background merges (a MergeTree of 64k-row parts merged while
-          // the report read it) and no sort key; its blocks are read back in insertion order. One
-          // thread numbers the rows and inserts them, so the numbers are the order of insertion
-          // (with two, Parquet's blocks were numbered in one order and inserted in another).
-          `CREATE TABLE ${table} ENGINE = Memory AS ${select}
-           SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0,
-                    input_format_parallel_parsing = ${format === 'csv' ? 1 : 0}, input_format_parquet_preserve_order = 1, max_threads = 1,
-                    min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216, min_chunk_bytes_for_parallel_parsing = 2097152`,
-        )
+        if (copyFirst) await create(withoutBlankLines() ?? path)
+        else {
+          // The file as it is first: a file without blank lines inside (the usual one) is read
+          // once, with no copy. A blank line inside fails the parse, and the copy is read instead.
+          try {
+            await create(path)
+          } catch (e) {
+            const copy = format === 'csv' ? withoutBlankLines() : undefined
+            if (copy === undefined) throw e
+            await session.queryAsync(`DROP TABLE IF EXISTS ${table} SYNC`)
+            await create(copy)
+          }
+        }
       } catch (e) {
         throw engineError(path, e)
       }

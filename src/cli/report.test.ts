@@ -270,3 +270,35 @@ describe('registerReportCommand', () => {
     expect(() => parse(['report', '--reference', REFERENCE])).toThrow(/current/)
   })
 })
+
+describe('driftwatch report: how CSV files written by pandas read', () => {
+  // 60 rows: x, label, prediction; every fourth prediction wrong.
+  const rows = (label: (y: number) => string) =>
+    Array.from({ length: 60 }, (_, i) => `${(i % 17) / 3},${label(i % 2)},${i % 4 === 0 ? 1 - (i % 2) : i % 2}`).join('\n')
+
+  it('float labels (0.0 / 1.0) beside integer predictions are one binary task, positive class "1"', async () => {
+    const files = { 'r.csv': `x,label,prediction\n${rows((y) => `${y}.0`)}\n`, 'c.csv': `x,label,prediction\n${rows((y) => `${y}.0`)}\n` }
+    const r = await report({ reference: 'r.csv', current: 'c.csv' }, files)
+    expect(r.code).toBe(0)
+    const p = r.json().performance as Record<string, unknown> & { current: Record<string, number> }
+    expect(p).toMatchObject({ task: 'binary', positive_class: '1' })
+    expect(p.current.accuracy).toBe(0.75)
+    expect(r.json().notes).toEqual([])
+  })
+
+  it("an empty header cell (df.to_csv()'s index column) is the column `Unnamed: 0`", async () => {
+    const csv = `,x,label,prediction\n${rows(String)
+      .split('\n')
+      .map((line, i) => `${i},${line}`)
+      .join('\n')}\n`
+    const r = await report({ reference: 'r.csv', current: 'c.csv', exclude: 'Unnamed: 0' }, { 'r.csv': csv, 'c.csv': csv })
+    expect(r.err.join('')).toBe('')
+    expect(Object.keys(r.json().features)).toEqual(['x'])
+  })
+
+  it('a CSV error quotes at most a short excerpt of the data', async () => {
+    const r = await report({ reference: 'r.csv', current: 'c.csv' }, { 'r.csv': `x,y\n1,2\n3,${'z'.repeat(300)}"q"\n`, 'c.csv': 'x,y\n1,2\n' })
+    expect(r.code).toBe(2)
+    expect(r.err.join('')).not.toContain('z'.repeat(41))
+  })
+})

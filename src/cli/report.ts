@@ -29,11 +29,13 @@ import {
   reportFromCells,
   type ReportProgress,
 } from '../report/index.js'
+import { headerNames } from '../report/csv-cells.js'
 import { formatHtml } from '../report/format-html.js'
 import { reportScript } from '../ui/assets.js'
 import { EXIT } from './command.js'
 import { readTextFile, writeTextFile } from './files.js'
 import { progress, type Progress } from './progress.js'
+import { fileReadMessage } from './report-csv.js'
 import { type EngineFiles, openEngineFiles } from './report-files.js'
 
 export interface ReportCommandOptions {
@@ -129,13 +131,14 @@ export function parseCsv(text: string, path: string): CsvTable {
       bom: true,
       trim: true,
       skip_empty_lines: true,
+      // pandas' names: an empty header cell is `Unnamed: <i>` (the engine path names them alike).
       columns: (header: string[]) => {
-        columns = header
-        return header
+        columns = headerNames(header)
+        return columns
       },
     }) as Record<string, string>[]
   } catch (e) {
-    throw new DriftwatchError('DW_FILE_INVALID', `${path}: not a readable CSV file: ${(e as Error).message}`, { path, cause: e })
+    throw new DriftwatchError('DW_FILE_INVALID', `${path}: not a readable CSV file: ${fileReadMessage((e as Error).message)}`, { path, cause: e })
   }
   if (columns.length === 0) throw new DriftwatchError('DW_FILE_INVALID', `${path}: no header row`, { path })
   const duplicate = columns.find((c, i) => columns.indexOf(c) !== i)

@@ -8,10 +8,11 @@
  * so drift_detected compares the adjusted p-value with the threshold, and drift_share is the
  * share of drifted features among those that could be evaluated.
  */
+import { pushAll } from '../arrays.js'
 import { own } from '../metrics/own.js'
 import { DriftwatchError } from '../errors.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
-import { type ColumnKind, performanceProfile, readTargets, type ReferenceProfile, resolveTask } from '../metrics/profile/index.js'
+import { classSpellingNotes, type ColumnKind, performanceProfile, readTargets, type ReferenceProfile, resolveTask } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import type { ReportConfig } from './config.js'
 import { fairnessSection } from './fairness-section.js'
@@ -114,6 +115,7 @@ export async function buildReport({ reference, current: currentTable, roles, kin
   const refColumns = tableTargets(reference, roles.targets)
   const curColumns = tableTargets(current, roles.targets)
   const spec = resolveTask([refColumns, curColumns], config)
+  pushAll(notes, classSpellingNotes(spec))
   const refTargets = readTargets(refColumns, spec)
   const curTargets = readTargets(curColumns, spec)
   await pause()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseCell, typeRecords } from './csv-cells.js'
+import { headerNames, parseCell, typeRecords } from './csv-cells.js'
 
 describe('parseCell', () => {
   it.each([
@@ -42,5 +42,12 @@ describe('typeRecords', () => {
       { x: 1, c: 'a', flag: '0' },
       { x: 2.5, c: 'b', flag: '1' },
     ])
+  })
+})
+
+describe('headerNames', () => {
+  it("names an empty header cell as pandas does: `Unnamed: <0-based position>`", () => {
+    expect(headerNames(['', 'c', 'label', '', 'score'])).toEqual(['Unnamed: 0', 'c', 'label', 'Unnamed: 3', 'score'])
+    expect(headerNames(['a', 'b'])).toEqual(['a', 'b'])
   })
 })

@@ -13,14 +13,14 @@
  * a number and there are more than 5 distinct values (csv-report.ts, with
  * src/metrics/profile/infer-kind.ts).
  */
-import type { FeatureValue, Row } from '../metrics/profile/index.js'
+import { DECIMAL_TEXT, type FeatureValue, type Row } from '../metrics/profile/index.js'
 
 export type CsvRecord = Readonly<Record<string, string>>
 export type CellType = 'number' | 'text'
 
 export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '<NA>'])
 
-export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+export const DECIMAL = DECIMAL_TEXT
 const INFINITY = /^([+-]?)(inf|infinity)$/i
 
 export function parseCell(cell: string | undefined, type: CellType): FeatureValue {
@@ -30,6 +30,16 @@ export function parseCell(cell: string | undefined, type: CellType): FeatureValu
   const inf = INFINITY.exec(cell)
   if (inf) return inf[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
   return cell
+}
+
+/**
+ * The column names of a header row as pandas' read_csv names them: a header cell left empty
+ * (the index column `df.to_csv()` writes, `,a,b`) is named `Unnamed: <0-based position>`, so
+ * `,a,b` reads as `Unnamed: 0`, `a`, `b`. Both report paths (csv-parse in memory and the
+ * engine) name the columns here.
+ */
+export function headerNames(header: readonly string[]): string[] {
+  return header.map((name, i) => (name === '' ? `Unnamed: ${i}` : name))
 }
 
 /** Rows with each column typed as `types` says (columns not listed: text). */

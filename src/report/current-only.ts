@@ -6,7 +6,7 @@
  * ReportJson shape as ./build-report.ts. Pure.
  */
 import { DriftwatchError } from '../errors.js'
-import { type FeatureValue, performanceProfile, readTargets, resolveTask } from '../metrics/profile/index.js'
+import { classSpellingNotes, type FeatureValue, performanceProfile, readTargets, resolveTask } from '../metrics/profile/index.js'
 import { type Table, tableTargets } from './table.js'
 import { DEFAULT_TARGETS } from './columns.js'
 import type { ReportConfig } from './config.js'
@@ -32,7 +32,7 @@ export async function currentOnlyReport(current: CellSource, config: ReportConfi
   const columns = tableTargets(table, targets)
   const spec = resolveTask(columns, config)
   const t = readTargets(columns, spec)
-  const notes = ['no reference file: drift, degradation and data quality are not computed']
+  const notes = ['no reference file: drift, degradation and data quality are not computed', ...classSpellingNotes(spec)]
   if (!columns.label) notes.push(`the current file has no "${targets.label}" column: no performance or fairness`)
   return {
     features: {},

@@ -9,7 +9,7 @@
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
 import { type DifferenceResult } from '../metrics/comparison/index.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
-import { type PerformanceProfile, performanceProfile, rankGroups, type Targets } from '../metrics/profile/index.js'
+import { type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, type Targets } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import { columnDrift } from './feature-drift.js'
 import { columnOf, hasColumn, type Table } from './table.js'
@@ -46,11 +46,14 @@ function differenceJson(d: DifferenceResult): DifferenceJson {
   }
 }
 
-function targetDrift(kind: 'numerical' | 'categorical', reference: Table, current: Table, name: string): FeatureDriftJson {
-  const d = columnDrift(name, kind, columnOf(reference, name), columnOf(current, name))
+function targetDrift(kind: 'numerical' | 'categorical', reference: readonly FeatureValue[], current: readonly FeatureValue[], name: string): FeatureDriftJson {
+  const d = columnDrift(name, kind, reference, current)
   const [verdict] = datasetDriftShare([{ feature: name, result: d.selected, threshold: d.threshold }], { correction: 'none' }).features
   return { ...d.json, drift_detected: verdict?.driftDetected ?? null }
 }
+
+const predictedClasses = (file: { readonly table: Table; readonly targets: Targets }, name: string): readonly FeatureValue[] =>
+  file.targets.predictions ?? columnOf(file.table, name)
 
 export function performanceSection({ reference, current, roles, confidence }: PerformanceInput, notes: string[]): Section {
   const ref = reference.performance ?? performanceProfile(reference.targets)
@@ -92,7 +95,12 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
           },
         }
       : {}),
-    ...(both(roles.targets.prediction) ? { prediction_drift: targetDrift('categorical', reference.table, current.table, roles.targets.prediction) } : {}),
-    ...(both(roles.targets.score) ? { score_drift: targetDrift('numerical', reference.table, current.table, roles.targets.score) } : {}),
+    // The predicted classes as the targets name them (1.0 and 1 one class when classes are numbers).
+    ...(both(roles.targets.prediction)
+      ? { prediction_drift: targetDrift('categorical', predictedClasses(reference, roles.targets.prediction), predictedClasses(current, roles.targets.prediction), roles.targets.prediction) }
+      : {}),
+    ...(both(roles.targets.score)
+      ? { score_drift: targetDrift('numerical', columnOf(reference.table, roles.targets.score), columnOf(current.table, roles.targets.score), roles.targets.score) }
+      : {}),
   }
 }

@@ -35,6 +35,7 @@ export { PROFILE_QUANTILES, quantileSorted } from './quantiles.js'
 export {
   type BinaryOutcomes,
   binaryOutcomes,
+  classSpellingNotes,
   DECISION_THRESHOLD,
   readTargets,
   resolveTask,
@@ -44,4 +45,4 @@ export {
   type Task,
   type TaskSpec,
 } from './targets.js'
-export { type ColumnKind, compareText, type FeatureValue, isMissing, type Reading, readCategory, readNumber } from './values.js'
+export { type ColumnKind, compareText, DECIMAL_TEXT, type FeatureValue, isMissing, type Reading, readCategory, readNumber } from './values.js'

@@ -104,7 +104,9 @@ export function buildProfile(rows: readonly Row[], options: ProfileOptions = {})
     rows: rows.length,
     features,
     targets: {
-      ...spec,
+      // The stored profile keeps the task and positive class; how classes were compared is in the names.
+      task: spec.task,
+      positiveClass: spec.positiveClass,
       ...(columns.label ? { label: categoricalProfile(columns.label) } : {}),
       ...(columns.prediction ? { prediction: categoricalProfile(columns.prediction) } : {}),
       ...(columns.score ? { score: numericalProfile(columns.score, sampling) } : {}),

@@ -2,18 +2,28 @@
  * The model's outputs and the ground truth, read from rows: labels, predicted classes and
  * scores (probability of the positive class).
  *
- * Classes are compared as text (./values.ts: 1 and "1" are one class). Task and positive
- * class, unless given:
+ * Classes (./values.ts: 1 and "1" are one class) are compared one of two ways, decided over
+ * every label and prediction given together (a reference and a current file as one):
+ * - as numbers, when every non-missing label and prediction is a finite number (a number, or
+ *   text written as a decimal: "1", "1.0", "1e0"): each class is named by its number's
+ *   shortest text (String(Number(x)): "1.0" → "1", "0.50" → "0.5"), so labels 0.0/1.0 (pandas
+ *   writes an integer column holding a NaN as floats) and predictions 0/1 are two classes,
+ *   as scikit-learn compares them (1.0 == 1);
+ * - as text otherwise: "1" and "1.0" are two classes, and `spellings` lists the classes that
+ *   are equal as numbers but written differently (the report notes them).
+ * Task and positive class, unless given:
  * - task: 'multiclass' when labels and predictions together hold more than two classes,
  *   else 'binary';
  * - positive class: "1" if present, else "true", else the greatest class in code-unit order
  *   (sklearn's pos_label=1 on {0, 1}); with no class at all, "1". Name it in the
- *   configuration for anything else (e.g. "approved" vs "denied").
+ *   configuration for anything else (e.g. "approved" vs "denied"). A configured positive
+ *   class written as a decimal is named as the classes are when they are compared as numbers
+ *   ("1.0" → "1").
  * When there is no prediction column but a score column, a binary prediction is derived:
  * positive iff score >= 0.5 (`predictionSource: 'score>=0.5'`). Scores are only read for
  * binary tasks. A score that is not a number reads as null (missing).
  */
-import { compareText, type FeatureValue, readCategory } from './values.js'
+import { compareText, DECIMAL_TEXT, type FeatureValue, readCategory } from './values.js'
 
 export type Task = 'binary' | 'multiclass'
 
@@ -34,6 +44,10 @@ export interface TaskSpec {
   readonly task: Task
   /** null for multiclass. */
   readonly positiveClass: string | null
+  /** Classes compared as numbers (named by String(Number(x))); absent or false: as text. */
+  readonly numericClasses?: boolean
+  /** Compared as text: the groups of classes equal as numbers but written differently ("1", "1.0"). */
+  readonly spellings?: readonly (readonly string[])[]
 }
 
 export interface Targets extends TaskSpec {
@@ -52,29 +66,71 @@ function classText(v: FeatureValue): string | null {
   return r.kind === 'value' ? r.value : null
 }
 
+/** A decimal class's name when classes are compared as numbers: its number's shortest text. */
+const numberName = (text: string): string => String(Number(text))
+
+/** Classes equal as numbers but written differently, each group in code-unit order. */
+function spellingGroups(classes: ReadonlySet<string>): string[][] {
+  const byNumber = new Map<string, string[]>()
+  for (const c of classes) if (DECIMAL_TEXT.test(c)) byNumber.set(numberName(c), [...(byNumber.get(numberName(c)) ?? []), c])
+  return [...byNumber.values()].filter((g) => g.length > 1).map((g) => g.sort(compareText)).sort((a, b) => compareText(a[0] as string, b[0] as string))
+}
+
 /** The task and positive class of one set of columns, or of several read as one (a reference and a current file). */
 export function resolveTask(columns: TargetColumns | readonly TargetColumns[], options: TargetOptions = {}): TaskSpec {
-  const classes = new Set<string>()
+  const written = new Set<string>()
   for (const c of Array.isArray(columns) ? (columns as readonly TargetColumns[]) : [columns as TargetColumns]) {
     for (const column of [c.label ?? [], c.prediction ?? []]) {
       for (const v of column) {
         const text = classText(v)
-        if (text !== null) classes.add(text)
+        if (text !== null) written.add(text)
       }
     }
   }
+  // Decided over the distinct classes, not per row.
+  const numericClasses = written.size > 0 && [...written].every((c) => DECIMAL_TEXT.test(c))
+  const classes = numericClasses ? new Set([...written].map(numberName)) : written
+  const spellings = numericClasses ? [] : spellingGroups(written)
+  const compared = { ...(numericClasses ? { numericClasses } : {}), ...(spellings.length > 0 ? { spellings } : {}) }
   const task = options.task ?? (classes.size > 2 ? 'multiclass' : 'binary')
-  if (task === 'multiclass') return { task, positiveClass: null }
-  if (options.positiveClass !== undefined) return { task, positiveClass: options.positiveClass }
+  if (task === 'multiclass') return { task, positiveClass: null, ...compared }
+  if (options.positiveClass !== undefined) {
+    const configured = options.positiveClass
+    return { task, positiveClass: numericClasses && DECIMAL_TEXT.test(configured) ? numberName(configured) : configured, ...compared }
+  }
   const sorted = [...classes].sort(compareText)
   const positiveClass = classes.has('1') ? '1' : classes.has('true') ? 'true' : (sorted[sorted.length - 1] ?? '1')
-  return { task, positiveClass }
+  return { task, positiveClass, ...compared }
+}
+
+/** The report's note on classes compared as text that are equal as numbers (none when compared as numbers). */
+export function classSpellingNotes(spec: TaskSpec): string[] {
+  if (!spec.spellings || spec.spellings.length === 0) return []
+  const groups = spec.spellings.map((g) => g.map((c) => `"${c}"`).join(' / ')).join(', ')
+  return [`label and prediction classes are compared as text because not every one is a number, so classes equal as numbers but written differently are different classes: ${groups}`]
+}
+
+/** A column's classes as the spec compares them (named by their numbers when numeric). */
+function classesOf(column: readonly FeatureValue[], spec: TaskSpec): (string | null)[] {
+  if (!spec.numericClasses) return column.map(classText)
+  // One name per distinct text: a million rows hold a handful of classes.
+  const names = new Map<string, string>()
+  return column.map((v) => {
+    const text = classText(v)
+    if (text === null) return null
+    let name = names.get(text)
+    if (name === undefined) {
+      name = DECIMAL_TEXT.test(text) ? numberName(text) : text
+      names.set(text, name)
+    }
+    return name
+  })
 }
 
 export function readTargets(columns: TargetColumns, spec: TaskSpec): Targets {
-  const labels = columns.label?.map(classText)
+  const labels = columns.label && classesOf(columns.label, spec)
   const scores = spec.task === 'binary' ? columns.score?.map((v) => (typeof v === 'number' && !Number.isNaN(v) ? v : null)) : undefined
-  const predictions = columns.prediction?.map(classText)
+  const predictions = columns.prediction && classesOf(columns.prediction, spec)
   const predictionSource = predictions !== undefined ? 'column' : scores !== undefined ? 'score>=0.5' : 'none'
   return { ...spec, labels, predictions, scores, predictionSource }
 }

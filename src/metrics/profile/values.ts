@@ -43,6 +43,12 @@ export function readCategory(v: FeatureValue): Reading<string> {
   return VIOLATION
 }
 
+/**
+ * A number written as a decimal (JavaScript/CSV syntax: -1.5, .5, 1e-3; not hex, not "1,5",
+ * not inf): the text Number() reads as a finite number.
+ */
+export const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
 /** Code-unit order, the order categories are listed in everywhere (deterministic output). */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
