@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -131,6 +132,17 @@ describe('HTTP ingest API -> Kafka -> consumer -> ClickHouse', () => {
 })
 
 /** `driftwatch start` as a user runs it: its own process, environment and chDB directory. */
+/** POST over node:http, which (unlike fetch) sends the Host header it is given. */
+function postWithHost(base: string, host: string, body: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}/v1/predictions`, { method: 'POST', headers: { host, 'content-type': 'application/json' } }, (res) => {
+      let text = ''
+      res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode!, body: text }))
+    })
+    req.on('error', reject).end(JSON.stringify(body))
+  })
+}
+
 function startCli(env: Record<string, string>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'dw-http-cli-'))
   const child = spawn(process.execPath, ['bin/driftwatch.js', 'start'], {
@@ -162,6 +174,10 @@ describe('driftwatch start with the HTTP API', () => {
       const item = { prediction_id: 'cli-1', model_id: 'm', model_version: 'v', event_time: Date.now(), features: {}, prediction: { score: 0.1 } }
       const res = await fetch(`${url}/v1/predictions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([item]) })
       expect(await res.json()).toEqual({ results: [{ index: 0, status: 'accepted' }], accepted: 1, rejected: 0 })
+      expect([res.headers.get('x-content-type-options'), res.headers.get('x-frame-options')]).toEqual(['nosniff', 'DENY'])
+      // A DNS-rebinding page reaches the same socket, but its browser sends the page's name as Host.
+      const rebound = await postWithHost(url, 'attacker.example', [{ ...item, prediction_id: 'cli-2' }])
+      expect([rebound.status, JSON.parse(rebound.body).error.code]).toEqual([403, 'DW_FORBIDDEN'])
       cli.child.kill('SIGTERM')
       expect(await cli.exited).toBe(0)
     } finally {

@@ -248,6 +248,59 @@ describe('read API on a real pipeline run', () => {
     expect([bad.status, bad.body.error.code]).toEqual([400, 'DW_VALIDATION_FAILED'])
   })
 
+  it('time parameters are read as ingest reads them: a zone-less date-time, an impossible or compact date and from after to are 400 naming the parameter', async () => {
+    const windows = `/v1/models/${MODEL}/windows`
+    for (const [query, name] of [
+      ['from=2026-12-01T03:00:00', 'from'], ['to=2026-12-01T03:00', 'to'], ['from=2026-02-31', 'from'], ['to=20261201', 'to'],
+      ['from=2026-12-02&to=2026-12-01', 'from'],
+    ] as const) {
+      const r = await get<{ error: { code: string; message: string; retriable: boolean } }>(`${windows}?${query}`)
+      expect([query, r.status, r.body.error.code, r.body.error.retriable]).toEqual([query, 400, 'DW_VALIDATION_FAILED', false])
+      expect(r.body.error.message.startsWith(`${name}: `), r.body.error.message).toBe(true)
+    }
+    const since = await get<{ error: { code: string; message: string } }>('/v1/alerts?since=2026-11-30T12:00:00')
+    expect([since.status, since.body.error.message.startsWith('since: ')]).toEqual([400, true])
+    const start = await get<{ error: { code: string } }>(`${windows}/2026-11-10T00%3A00%3A00?version=v1`)
+    expect([start.status, start.body.error.code]).toEqual([400, 'DW_VALIDATION_FAILED'])
+    const all = await allPages<WindowHeadline>(windows)
+    const first = all[0]!.window_start
+    expect(await allPages<WindowHeadline>(`${windows}?from=${first}&to=${first}`)).toEqual([])
+  })
+
+  it('model ids longer than 100 characters reach the read queries (404 for an unknown one, not the router 414); router errors use the error shape', async () => {
+    for (const model of ['m'.repeat(150), '😀'.repeat(256)]) {
+      const r = await get<{ error: { code: string } }>(`/v1/models/${encodeURIComponent(model)}/windows`)
+      expect([model.length, r.status, r.body.error.code]).toEqual([model.length, 404, 'DW_NOT_FOUND'])
+    }
+    const tooLong = await get<{ error: { code: string; retriable: boolean } }>(`/v1/models/${'m'.repeat(5000)}/windows`)
+    expect([tooLong.status, tooLong.body.error.code, tooLong.body.error.retriable]).toEqual([414, 'DW_VALIDATION_FAILED', false])
+  })
+
+  it('every answer carries nosniff and framing protection', async () => {
+    for (const url of ['/v1/models', '/v1/nothing', `/v1/models/${MODEL}/windows?from=x`]) {
+      const r = await http.inject({ url, headers: { authorization: `Bearer ${TOKENS.read}` } })
+      expect([url, r.headers['x-content-type-options'], r.headers['content-security-policy'], r.headers['x-frame-options']]).toEqual([url, 'nosniff', "frame-ancestors 'none'", 'DENY'])
+    }
+  })
+
+  it('an open server (no tokens) refuses a Host that is not loopback, so a DNS-rebinding page cannot read it', async () => {
+    const open = createHttpServer({
+      publisher: app.publisher, limits: ingestLimits(file, 1000), security: { auth: 'open' }, bodyLimitBytes: 1024 * 1024,
+      logger: createLogger('silent'), read: createReadQueries({ store: app.store, file, now: Date.now }),
+    })
+    try {
+      const rebound = await open.inject({ url: '/v1/models', headers: { host: 'attacker.example:18792' } })
+      expect([rebound.statusCode, rebound.json().error.code]).toEqual([403, 'DW_FORBIDDEN'])
+      expect(rebound.body).not.toContain(MODEL)
+      const local = await open.inject({ url: '/v1/models', headers: { host: 'localhost' } })
+      expect(local.json<Page<ModelSummary>>().items.map((m) => m.model)).toContain(MODEL)
+      const behindToken = await http.inject({ url: '/v1/models', headers: { host: 'attacker.example:18792', authorization: `Bearer ${TOKENS.read}` } })
+      expect(behindToken.statusCode).toBe(200)
+    } finally {
+      await open.close()
+    }
+  })
+
   it('GET /v1/alerts: each alert key in its current state, with its transitions, as stored', async () => {
     const alerts = await allPages<AlertView>('/v1/alerts?since=0&limit=2')
     const stored = await queryRows<{ alert_key: string; status: string; n: string; rule: string }>(app.store,

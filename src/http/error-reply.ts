@@ -8,6 +8,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { DriftwatchError, isDriftwatchError, type ErrorCode } from '../errors.js'
 import type { ErrorBody } from './schemas.js'
+import { SECURITY_HEADERS } from './security-policy.js'
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   DW_UNAUTHORIZED: 401,
@@ -41,6 +42,24 @@ const INTERNAL: ErrorBody = { error: { code: 'DW_INTERNAL', message: 'internal e
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
   const body: ErrorBody = { error: { code: 'DW_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, retriable: false } }
   return reply.code(404).send(body)
+}
+
+/**
+ * fastify's `frameworkErrors`: errors of the router, before any route or hook runs (a path
+ * parameter longer than maxParamLength, a malformed percent-encoding). Without it fastify answers
+ * with a body of its own shape.
+ */
+export function routerErrorHandler(e: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  void reply.headers(SECURITY_HEADERS)
+  if (e.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return reply.code(414).send(errorBody(new DriftwatchError('DW_VALIDATION_FAILED', 'a path segment is longer than any valid model id or time, even percent-encoded')))
+  }
+  if (e.code === 'FST_ERR_BAD_URL') {
+    const path = request.url.split('?')[0]!
+    return reply.code(400).send(errorBody(new DriftwatchError('DW_VALIDATION_FAILED', `the path ${path.slice(0, 200)}${path.length > 200 ? '…' : ''} is not valid percent-encoded UTF-8`)))
+  }
+  request.log.error({ err: e }, 'router error')
+  return reply.code(500).send(INTERNAL)
 }
 
 /** During an outage every request fails alike: one log line per interval, with the count skipped. */

@@ -11,6 +11,7 @@ import {
   AlertListQuerySchema, AlertListSchema, ModelListQuerySchema, ModelListSchema, ModelParamsSchema, WindowDetailQuerySchema,
   WindowDetailSchema, WindowParamsSchema, WindowSeriesQuerySchema, WindowSeriesSchema,
 } from '../read/schemas.js'
+import { timeRange } from '../read/params.js'
 import { requireRole } from './auth.js'
 import { errorResponses } from './openapi.js'
 
@@ -33,7 +34,11 @@ export function registerReadRoutes(app: FastifyInstance, read: ReadQueries, toke
     '/v1/models/:model/windows', {
       onRequest,
       schema: schema({ operationId: 'listWindows', summary: 'Per-window headline figures of a model', params: ModelParamsSchema, querystring: WindowSeriesQuerySchema }, WindowSeriesSchema),
-    }, async (request) => read.windows(request.params.model, request.query))
+    }, async (request) => {
+      // from after to would select nothing: a 400 names the mistake instead of an empty page.
+      timeRange(request.query.from, request.query.to)
+      return read.windows(request.params.model, request.query)
+    })
 
   app.get<Query<{ version?: string }> & { Params: { model: string; start: string } }>('/v1/models/:model/windows/:start', {
     onRequest,

@@ -5,6 +5,12 @@
  *   - embedded mode on a loopback address: allowed without authorization, with a loud warning, so
  *     `npm run demo` and local trials need no setup;
  *   - embedded mode on any other address: refused.
+ *
+ * Listening on loopback is not enough on its own: a web page can rebind its own name to 127.0.0.1
+ * (DNS rebinding) and then read and POST to the API as same-origin. The browser still sends the
+ * page's name in Host, so an open server answers only requests whose Host is a loopback name or
+ * address with the server's own port (`loopbackHost`). With tokens the token is the barrier, and
+ * Host is left alone: operators put the API behind proxies and names of their own.
  */
 import type { ApiToken, RuntimeConfig } from '../config/env.js'
 import { DriftwatchError } from '../errors.js'
@@ -27,4 +33,38 @@ export function httpSecurity(config: Pick<RuntimeConfig, 'kafka' | 'http'>): Htt
     throw new DriftwatchError('DW_CONFIG_INVALID', `invalid environment:\n  ${problem}`, { problems: [problem] })
   }
   return { auth: 'open' }
+}
+
+// A Host header is a name or IPv4 address, or a bracketed IPv6 address, with an optional port.
+// Anything else (userinfo, paths, spaces) is refused before the URL parser could read past it.
+const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
+const LOOPBACK_HOSTNAME = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/
+
+/**
+ * Whether a Host header names this server on loopback: localhost, 127.0.0.0/8 or [::1], with
+ * `port` (no port means 80, as in RFC 9110 §4.2.1). The WHATWG URL parser normalizes the forms a
+ * browser would (case, `127.1`, `0x7f.0.0.1`, `[0:0::1]`). `port` is undefined when the socket has
+ * none (fastify's inject), and then any port passes.
+ */
+export function isLoopbackHostHeader(host: string | undefined, port: number | undefined): boolean {
+  if (host === undefined || !HOST_HEADER.test(host)) return false
+  let url: URL
+  try {
+    url = new URL(`http://${host}`)
+  } catch {
+    return false
+  }
+  if (!LOOPBACK_HOSTNAME.test(url.hostname)) return false
+  return port === undefined || Number(url.port || 80) === port
+}
+
+/**
+ * Headers on every answer. nosniff: a JSON body that echoes user data (model ids, feature names)
+ * is never run as a script or style. frame-ancestors and X-Frame-Options (for browsers without
+ * CSP 2): no other site can frame the web UI to trick a click. The UI frames nothing itself.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
 }

@@ -11,13 +11,14 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from '../observability/logger.js'
 import type { EventPublisher } from '../pipeline/publisher.js'
 import { requireRole } from './auth.js'
-import { errorHandler, notFoundHandler } from './error-reply.js'
+import { errorHandler, notFoundHandler, routerErrorHandler } from './error-reply.js'
 import { registerHealthRoutes, type ReadinessSource } from './health-route.js'
 import { ingestHandler } from './ingest-route.js'
 import type { IngestLimits } from './limits.js'
 import { registerMetricsRoute, type MetricsSource } from './metrics-route.js'
 import { ingestRouteSchema, sharedSchemas, swaggerOptions } from './openapi.js'
 import { registerReadRoutes } from './read-routes.js'
+import { loopbackHostOnly, securityHeaders } from './request-guards.js'
 import type { ReadQueries } from '../read/index.js'
 import type { HttpSecurity } from './security-policy.js'
 import { registerUiRoutes } from '../ui/static-route.js'
@@ -55,12 +56,20 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     // nothing downstream assigns through them. The default ('error') refused the whole request.
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
+    // Model ids (path parameters) may be maxIdLength characters, as ingest counts them. Whether a
+    // character is a code unit or a code point, it is at most 4 UTF-8 bytes, each sent as 3
+    // characters (%XX): 12 per character bounds any valid id. The default (100) refused them (414).
+    routerOptions: { maxParamLength: deps.limits.validation.maxIdLength * 12 },
+    frameworkErrors: routerErrorHandler,
   })
   // JSON only: without this, fastify's text/plain parser would hand a string to the routes (400)
   // where a wrong Content-Type deserves 415.
   app.removeContentTypeParser('text/plain')
   app.setErrorHandler(errorHandler(deps.bodyLimitBytes))
   app.setNotFoundHandler(notFoundHandler)
+  // Root hooks run for every route and for the not-found handler, before the routes' own.
+  app.addHook('onRequest', securityHeaders)
+  app.addHook('onRequest', loopbackHostOnly(deps.security))
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request')
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isDriftwatchError } from '../errors.js'
-import { decodeCursor, encodeCursor, page, parseTime } from './params.js'
+import { decodeCursor, encodeCursor, page, parseTime, timeRange } from './params.js'
 
 const codeOf = (f: () => unknown) => {
   try {
@@ -20,6 +20,35 @@ describe('parseTime', () => {
   })
   it('refuses anything else with DW_VALIDATION_FAILED', () => {
     for (const bad of ['', 'yesterday', '1e12', '2026-13-45T00:00:00Z', 'NaN']) expect(codeOf(() => parseTime(bad, 'from')), bad).toBe('DW_VALIDATION_FAILED')
+  })
+  it('refuses a date-time without a zone, which would be read in the server time zone, as ingest does', () => {
+    expect(codeOf(() => parseTime('2026-12-01T03:00:00', 'to'))).toBe('DW_VALIDATION_FAILED')
+    expect(() => parseTime('2026-12-01T03:00', 'since')).toThrow(/^since: .*with a zone/)
+    expect(parseTime('2026-12-01T03:00:00-05:00', 'to')).toBe(Date.UTC(2026, 11, 1, 8))
+  })
+  it('refuses a day the month does not have instead of rolling it over', () => {
+    for (const bad of ['2026-02-31', '2026-02-29', '2026-04-31T00:00:00Z']) expect(codeOf(() => parseTime(bad, 'from')), bad).toBe('DW_VALIDATION_FAILED')
+    expect(parseTime('2028-02-29', 'from')).toBe(Date.UTC(2028, 1, 29))
+  })
+  it('refuses a compact date (20261201) rather than reading it as milliseconds of 1970', () => {
+    expect(() => parseTime('20261201', 'from')).toThrow(/^from: "20261201" is ambiguous: write the date as 2026-12-01/)
+    expect(parseTime('20261301', 'from')).toBe(20261301)
+    expect(parseTime('0', 'since')).toBe(0)
+  })
+  it('refuses times past what a Date holds, so answers never fail to format them', () => {
+    expect(codeOf(() => parseTime('9000000000000000', 'from'))).toBe('DW_VALIDATION_FAILED')
+  })
+})
+
+describe('timeRange', () => {
+  it('takes either bound alone, or from up to and including to', () => {
+    expect(timeRange(undefined, undefined)).toEqual({ from: undefined, to: undefined })
+    expect(timeRange('2026-12-01', undefined)).toEqual({ from: Date.UTC(2026, 11, 1), to: undefined })
+    expect(timeRange('2026-12-01', '2026-12-01T00:00:00Z')).toEqual({ from: Date.UTC(2026, 11, 1), to: Date.UTC(2026, 11, 1) })
+  })
+  it('refuses from after to, naming from', () => {
+    expect(() => timeRange('2026-12-02', '1795392000000')).toThrow('from: 2026-12-02T00:00:00.000Z is after to (2026-11-23T00:00:00.000Z)')
+    expect(codeOf(() => timeRange('2026-12-02', '2026-12-01'))).toBe('DW_VALIDATION_FAILED')
   })
 })
 

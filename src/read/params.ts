@@ -1,22 +1,45 @@
 /**
- * Request parameters of the read queries: times given as ISO 8601 or epoch milliseconds, and
- * opaque page cursors (base64url JSON of the last item's sort key). Bad input is a
- * DW_VALIDATION_FAILED naming the parameter. Pure.
+ * Request parameters of the read queries: times read as ingest reads them (epoch milliseconds, or
+ * ISO 8601 with a zone or a bare date), and opaque page cursors (base64url JSON of the last item's
+ * sort key). Bad input is a DW_VALIDATION_FAILED naming the parameter. Pure.
  */
 import { DriftwatchError } from '../errors.js'
+import { parseTime as parseEventTime } from '../ingest/event-time.js'
 
-const EPOCH_MS = /^-?\d{1,15}$/
+/** Largest magnitude a JavaScript Date holds (ECMA-262 TimeClip): isoTime must not throw. */
+const JS_DATE_LIMIT_MS = 8.64e15
 
-/** `value` as epoch ms: an integer of milliseconds, or an ISO 8601 date or date-time. */
+// ISO 8601's basic date form (20261201). Read as epoch ms it would be a time on 1970-01-01, which
+// nobody asks for, so it is refused rather than guessed either way.
+const BASIC_DATE = /^\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/
+
+const invalid = (name: string, why: string) => new DriftwatchError('DW_VALIDATION_FAILED', `${name}: ${why}`, { path: name })
+
+/**
+ * `value` as epoch ms, read by ingest's parseTime (src/ingest/event-time.ts), so that a time means
+ * the same whether it is sent or asked for: a date-time without a zone is refused (it would be
+ * read in the server's time zone), and so is a day the month does not have.
+ */
 export function parseTime(value: string, name: string): number {
-  const ms = EPOCH_MS.test(value) ? Number(value) : /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN
-  if (!Number.isFinite(ms)) {
-    throw new DriftwatchError('DW_VALIDATION_FAILED', `${name} must be an ISO 8601 date-time or epoch milliseconds, got "${value.slice(0, 64)}"`, { path: name })
+  if (BASIC_DATE.test(value.trim())) {
+    throw invalid(name, `"${value.trim()}" is ambiguous: write the date as ${value.trim().replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3')} or give epoch milliseconds`)
   }
+  const ms = parseEventTime(value)
+  if (typeof ms !== 'number') throw invalid(name, ms.problem)
+  if (!Number.isSafeInteger(ms) || Math.abs(ms) > JS_DATE_LIMIT_MS) throw invalid(name, `${value.slice(0, 64)} is outside the times a date can hold`)
   return ms
 }
 
 export const optionalTime = (value: string | undefined, name: string): number | undefined => (value === undefined ? undefined : parseTime(value, name))
+
+/** `from` and `to` of a query, each optional; `from` after `to` is refused rather than answered with nothing. */
+export function timeRange(from: string | undefined, to: string | undefined): { from: number | undefined; to: number | undefined } {
+  const range = { from: optionalTime(from, 'from'), to: optionalTime(to, 'to') }
+  if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
+    throw invalid('from', `${isoTime(range.from)} is after to (${isoTime(range.to)})`)
+  }
+  return range
+}
 
 export const isoTime = (ms: number): string => new Date(ms).toISOString()
 
