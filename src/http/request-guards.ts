@@ -15,7 +15,7 @@ export function loopbackHostOnly(security: HttpSecurity) {
   return async (request: FastifyRequest): Promise<void> => {
     if (security.auth !== 'open') return
     const host = request.headers.host
-    if (isLoopbackHostHeader(host, request.socket.localPort)) return
+    if (isLoopbackHostHeader(host)) return
     const port = request.socket.localPort ?? 'of this server'
     throw new DriftwatchError(
       'DW_FORBIDDEN',

@@ -41,12 +41,13 @@ const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
 const LOOPBACK_HOSTNAME = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/
 
 /**
- * Whether a Host header names this server on loopback: localhost, 127.0.0.0/8 or [::1], with
- * `port` (no port means 80, as in RFC 9110 §4.2.1). The WHATWG URL parser normalizes the forms a
- * browser would (case, `127.1`, `0x7f.0.0.1`, `[0:0::1]`). `port` is undefined when the socket has
- * none (fastify's inject), and then any port passes.
+ * Whether a Host header names a loopback host: localhost, 127.0.0.0/8 or [::1], with any port. A
+ * page that rebinds its DNS name to 127.0.0.1 sends its own name as Host, which is what this
+ * refuses; the port is not compared, so a tunnel or port forward to another local port
+ * (`ssh -L 9000:127.0.0.1:8080`) still works. The WHATWG URL parser normalizes the forms a
+ * browser would (case, `127.1`, `0x7f.0.0.1`, `[0:0::1]`).
  */
-export function isLoopbackHostHeader(host: string | undefined, port: number | undefined): boolean {
+export function isLoopbackHostHeader(host: string | undefined): boolean {
   if (host === undefined || !HOST_HEADER.test(host)) return false
   let url: URL
   try {
@@ -54,8 +55,7 @@ export function isLoopbackHostHeader(host: string | undefined, port: number | un
   } catch {
     return false
   }
-  if (!LOOPBACK_HOSTNAME.test(url.hostname)) return false
-  return port === undefined || Number(url.port || 80) === port
+  return LOOPBACK_HOSTNAME.test(url.hostname)
 }
 
 /**
