@@ -9,6 +9,10 @@ import { decodeCursor, isoTime, page } from './params.js'
 import { int, readRows } from './sql.js'
 import type { ModelSummary, Page, ReferenceDescription, VersionSummary } from './types.js'
 import { headlines, type SummaryRow } from './windows.js'
+import { mapLimited } from '../map-limited.js'
+
+/** Models whose headline figures are read at the same time (about seven queries each). */
+const HEADLINES_AT_ONCE = 4
 
 export interface ModelListOptions {
   readonly limit?: number
@@ -55,7 +59,8 @@ export async function listModels(deps: ReadDeps, o: ModelListOptions = {}): Prom
        ORDER BY model_id, window_start DESC, predictions DESC, model_version LIMIT 1 BY model_id`,
       params),
   ])
-  const items = await Promise.all(paged.items.map(async (id): Promise<ModelSummary> => {
+  // Each model's headline is a few queries: a page of up to 1,000 models runs them a few models at a time.
+  const items = await mapLimited(paged.items, HEADLINES_AT_ONCE, async (id): Promise<ModelSummary> => {
     const m = modelConfig(deps.file, id)
     const versions: VersionSummary[] = stored.filter((r) => r.model_id === id).map((r) => ({
       version: r.model_version, windows: int(r.windows), first_window_start: isoTime(int(r.first)), last_window_start: isoTime(int(r.last)),
@@ -74,6 +79,6 @@ export async function listModels(deps: ReadDeps, o: ModelListOptions = {}): Prom
       latest: headline ?? null,
       firing_alerts: int(firing.find((f) => f.model_id === id)?.firing ?? 0),
     }
-  }))
+  })
   return { items, next_cursor: paged.next_cursor }
 }
