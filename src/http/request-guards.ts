@@ -10,17 +10,16 @@ export async function securityHeaders(_request: FastifyRequest, reply: FastifyRe
   void reply.headers(SECURITY_HEADERS)
 }
 
-/** Refuses (403 DW_FORBIDDEN) a request to an open server whose Host is not this server on loopback. */
+/** Refuses (403 DW_FORBIDDEN) a request to an open server whose Host is not a loopback name or address. */
 export function loopbackHostOnly(security: HttpSecurity) {
   return async (request: FastifyRequest): Promise<void> => {
     if (security.auth !== 'open') return
     const host = request.headers.host
     if (isLoopbackHostHeader(host)) return
-    const port = request.socket.localPort ?? 'of this server'
     throw new DriftwatchError(
       'DW_FORBIDDEN',
       `Host ${host === undefined ? 'is missing' : `"${host.slice(0, 100)}" is refused`}: without API tokens the API answers only requests addressed to `
-        + `localhost, 127.0.0.1 or [::1] with port ${port}, so that no web page can reach it by rebinding its DNS name; `
+        + 'localhost, 127.0.0.1 or [::1], so that no web page can reach it by rebinding its DNS name; '
         + 'set DRIFTWATCH_API_TOKENS to serve other names',
     )
   }

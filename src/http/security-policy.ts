@@ -9,7 +9,7 @@
  * Listening on loopback is not enough on its own: a web page can rebind its own name to 127.0.0.1
  * (DNS rebinding) and then read and POST to the API as same-origin. The browser still sends the
  * page's name in Host, so an open server answers only requests whose Host is a loopback name or
- * address with the server's own port (`loopbackHost`). With tokens the token is the barrier, and
+ * address, any port (`isLoopbackHostHeader`). With tokens the token is the barrier, and
  * Host is left alone: operators put the API behind proxies and names of their own.
  */
 import type { ApiToken, RuntimeConfig } from '../config/env.js'
@@ -38,7 +38,6 @@ export function httpSecurity(config: Pick<RuntimeConfig, 'kafka' | 'http'>): Htt
 // A Host header is a name or IPv4 address, or a bracketed IPv6 address, with an optional port.
 // Anything else (userinfo, paths, spaces) is refused before the URL parser could read past it.
 const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
-const LOOPBACK_HOSTNAME = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/
 
 /**
  * Whether a Host header names a loopback host: localhost, 127.0.0.0/8 or [::1], with any port. A
@@ -55,7 +54,8 @@ export function isLoopbackHostHeader(host: string | undefined): boolean {
   } catch {
     return false
   }
-  return LOOPBACK_HOSTNAME.test(url.hostname)
+  // The URL keeps an IPv6 address in brackets.
+  return isLoopback(url.hostname.replace(/^\[(.*)\]$/, '$1'))
 }
 
 /**
