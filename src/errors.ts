@@ -78,6 +78,18 @@ export class DriftwatchError extends Error {
 
 export const isDriftwatchError = (e: unknown): e is DriftwatchError => e instanceof DriftwatchError
 
+/** How deep `causeChain` follows `cause`: enough for a driftwatch error around a client's around a socket's. */
+const CAUSE_DEPTH = 5
+
+/** The error and its causes (`cause`, then its `cause`, …), objects only, at most CAUSE_DEPTH of them. */
+export function causeChain(e: unknown): Record<string, unknown>[] {
+  const chain: Record<string, unknown>[] = []
+  for (let cur: unknown = e; cur !== null && typeof cur === 'object' && chain.length < CAUSE_DEPTH; cur = (cur as { cause?: unknown }).cause) {
+    chain.push(cur as Record<string, unknown>)
+  }
+  return chain
+}
+
 /**
  * The message of anything thrown, for building another error's message: never throws itself
  * (a thrown Symbol, null, or an object whose `message` getter or `toString` throws).

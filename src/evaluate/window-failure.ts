@@ -21,7 +21,7 @@
  *    which loses nothing, while a permanent failure taken for a transient one stops every window
  *    after it, and the alerts, until someone intervenes.
  */
-import { DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
+import { causeChain, DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
 import { clickHouseCodeOf, CONTENT_REFUSAL_CODES } from '../store/refusals.js'
 
 /** ClickHouse codes that refuse a statement or its data: ErrorCodes.cpp names, checked with the engine's errorCodeToName(). */
@@ -55,12 +55,7 @@ const CONNECTION_CODES = new Set([
 
 /** The string `code`s of the error and its causes (Node system codes, chDB's CHDB_*). */
 function codesOf(e: unknown): string[] {
-  const out: string[] = []
-  for (let cur: unknown = e, depth = 0; cur !== null && typeof cur === 'object' && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = (cur as { code?: unknown }).code
-    if (typeof code === 'string') out.push(code)
-  }
-  return out
+  return causeChain(e).flatMap((cur) => (typeof cur['code'] === 'string' ? [cur['code']] : []))
 }
 
 function retriable(e: unknown): boolean {

@@ -15,6 +15,7 @@
  * ChdbError.clickhouseCode, on the error or its cause chain; never from the message text.
  */
 import { bisectFailures, type TryRange } from '../bisect.js'
+import { causeChain } from '../errors.js'
 
 export const CONTENT_REFUSAL_CODES: ReadonlyMap<number, string> = new Map([
   [6, 'CANNOT_PARSE_TEXT'],
@@ -50,8 +51,8 @@ export const CONTENT_REFUSAL_CODES: ReadonlyMap<number, string> = new Map([
 
 /** ClickHouse's numeric error code of a failure, from the error or its causes; null when none. */
 export function clickHouseCodeOf(e: unknown): number | null {
-  for (let cur: unknown = e, depth = 0; cur !== null && typeof cur === 'object' && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const { clickhouseCode, code } = cur as { clickhouseCode?: unknown; code?: unknown }
+  for (const cur of causeChain(e)) {
+    const { clickhouseCode, code } = cur
     if (typeof clickhouseCode === 'number' && Number.isInteger(clickhouseCode)) return clickhouseCode
     // @clickhouse/client's ClickHouseError (its `name` is plain 'Error') carries the server's code
     // as a numeric string beside `type`; other errors' `code` (ECONNRESET, CHDB_INSERT) is not
@@ -85,8 +86,8 @@ export function contentRefusal(e: unknown): Refusal | null {
  * bisection tries that row alone, so a wrong hint costs inserts, never correctness.
  */
 function refusedRowOf(e: unknown, message: string): number | null {
-  for (let cur: unknown = e, depth = 0; cur !== null && typeof cur === 'object' && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const row = (cur as { failedAtRow?: unknown }).failedAtRow
+  for (const cur of causeChain(e)) {
+    const row = cur['failedAtRow']
     if (typeof row === 'number' && Number.isInteger(row) && row > 0) return row
   }
   const m = /\bat row (\d+)\b/.exec(message)
