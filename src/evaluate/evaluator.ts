@@ -44,8 +44,7 @@ import { loadReference, referenceSource, type Reference } from './reference.js'
 import { windowFailure } from './window-failure.js'
 import { writeWindowMetrics } from './write.js'
 import { pushAll } from '../arrays.js'
-import { insertRows } from '../store/insert.js'
-import { clickhouseDateTime64 } from '../store/rows.js'
+import { markWindows } from '../store/mark-windows.js'
 
 export interface EvaluatorDeps {
   readonly store: Store
@@ -229,9 +228,8 @@ export class Evaluator {
 
   private async markForRetry(windows: readonly DueWindow[], now: number): Promise<void> {
     if (windows.length === 0) return
-    const rows = windows.map((w) => ({ model_id: w.modelId, model_version: w.modelVersion, window_start: clickhouseDateTime64(w.startMs), window_ms: w.windowMs, reason: 'retry' }))
     const keys = createHash('sha256').update(windows.map(windowKey).join('\n')).digest('hex')
-    await insertRows(this.deps.store, 'window_marks', rows, `retry:${keys}:${this.version()}:${now}`)
+    await markWindows(this.deps.store, windows, 'retry', `${keys}:${this.version()}:${now}`)
   }
 
   /** Runs a pass now, after any pass in progress. */

@@ -13,9 +13,10 @@ import { withDatabase } from './query.js'
 /**
  * recompute, erasure: operator requests. detector: a detector replay changed the window's concept
  * rows (src/evaluate/detector-run.ts). reference: the window's reference window gained data
- * (src/evaluate/reference-marks.ts).
+ * (src/evaluate/reference-marks.ts). retry: the window's evaluation failed for good and waits for
+ * its retry (src/evaluate/failed-windows.ts).
  */
-export type MarkReason = 'recompute' | 'erasure' | 'detector' | 'reference'
+export type MarkReason = 'recompute' | 'erasure' | 'detector' | 'reference' | 'retry'
 
 export interface WindowRef {
   readonly modelId: string
