@@ -6,6 +6,10 @@
  * files and a node_modules (a `git worktree` with node_modules linked will do).
  *
  *   KAFKA_BROKERS=… SCHEMA_REGISTRY_URL=… tsx scripts/bench/ingest-ab.ts DIR_A DIR_B [PAIRS=6] [PREDICTIONS=200000]
+ *
+ * To compare environments rather than code, give one checkout twice and set INGEST_AB_ENV_A or
+ * INGEST_AB_ENV_B to space-separated NAME=VALUE pairs added to that side's environment
+ * (INGEST_AB_ENV_B='JE_MALLOC_CONF=dirty_decay_ms:0').
  */
 import { execFileSync } from 'node:child_process'
 import { join, resolve } from 'node:path'
@@ -30,9 +34,11 @@ interface Run {
   readonly cpu_ms_by_thread_after_startup: Record<string, number>
 }
 const runs: Record<'A' | 'B', Run[]> = { A: [], B: [] }
+const extraEnv = (spec: string | undefined) => Object.fromEntries((spec ?? '').split(/\s+/).filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]))
+const envs = { A: { ...process.env, ...extraEnv(process.env['INGEST_AB_ENV_A']) }, B: { ...process.env, ...extraEnv(process.env['INGEST_AB_ENV_B']) } }
 for (let i = 0; i < pairs; i++) {
   for (const [name, dir] of i % 2 === 0 ? ([['A', a], ['B', b]] as const) : ([['B', b], ['A', a]] as const)) {
-    const run = lastLine(execFileSync('node', ['--import', 'tsx', join(root, 'scripts/bench/ingest-once.ts'), dir, prefix, String(records)], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as unknown as Run
+    const run = lastLine(execFileSync('node', ['--import', 'tsx', join(root, 'scripts/bench/ingest-once.ts'), dir, prefix, String(records)], { cwd: dir, env: envs[name], encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as unknown as Run
     runs[name].push(run)
     console.log(name, JSON.stringify(run))
   }
@@ -42,7 +48,7 @@ for (const [name, dir] of [['A', a], ['B', b]] as const) {
   const rs = runs[name]
   const thread = (t: string) => median(rs.map((r) => r.cpu_ms_by_thread_after_startup[t] ?? 0))
   console.log(
-    `${name} (${dir}): median CPU per event ${median(rs.map((r) => r.cpu_us_per_event))} µs, after start-up ${median(rs.map((r) => r.cpu_us_per_event_after_startup))} µs;`,
+    `${name} (${dir}${process.env[`INGEST_AB_ENV_${name}`] ? `, ${process.env[`INGEST_AB_ENV_${name}`]}` : ''}): median CPU per event ${median(rs.map((r) => r.cpu_us_per_event))} µs, after start-up ${median(rs.map((r) => r.cpu_us_per_event_after_startup))} µs;`,
     `JavaScript thread ${thread('node (JavaScript)')} ms, node threads ${thread('node')} ms; peak RSS ${median(rs.map((r) => r.peak_rss_mib))} MiB`,
   )
 }
