@@ -82,6 +82,27 @@ describe('buildReport on inline data', async () => {
     expect(formatText(r)).toContain('0 current rows')
   })
 
+  it('a numerical feature with few values (treated as categorical): psi over its values decides, as in the stream', async () => {
+    // 95×0, 4×1, 1×2 against 100×2: chi² 196 (p = 2.7e-43); decile-bin psi was 0, no drift.
+    const ref = Array.from({ length: 100 }, (_, i) => ({ ...rows(100, 0, null)[i]!, level: i < 95 ? 0 : i < 99 ? 1 : 2 }))
+    const cur = rows(100, 0, null).map((r) => ({ ...r, level: 2 }))
+    const base = input(ref, cur, { thresholds: { level: { method: 'psi', threshold: 0.2 } } })
+    const r = await buildReport({ ...base, kinds: { ...base.kinds, level: 'numerical' } })
+    const level = r.features['level']!
+    expect(level).toMatchObject({ kind: 'numerical', treated_as: 'categorical', method: 'psi', status: 'ok', drift_detected: true })
+    expect(level.psi).toBeCloseTo(13.498, 3)
+    expect(level.drift_score).toBe(level.psi)
+    expect(level.chi2?.p_value).toBeLessThan(1e-40)
+    expect(level).not.toHaveProperty('hellinger')
+    expect(level).not.toHaveProperty('kl')
+  })
+
+  it('every feature carries its status; an insufficient one has no verdict and no adjusted p-value', async () => {
+    const r = await buildReport(input(rows(120, 0, null), rows(20, 15, 'gig')))
+    for (const f of Object.values(r.features)) expect(f).toMatchObject({ status: 'insufficient', drift_detected: null, adjusted_p_value: null })
+    expect(report.features['income']?.status).toBe('ok')
+  })
+
   it('a threshold for a column that is not a feature is a configuration error', async () => {
     await expect(buildReport(input(rows(10, 0, null), rows(10, 0, null), { thresholds: { label: 0.1 } }))).rejects.toThrow(/not features: label/)
   })

@@ -18,7 +18,7 @@ import type { ReportConfig } from './config.js'
 import { fairnessSection } from './fairness-section.js'
 import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
-import { type ColumnDrift, columnDrift } from './feature-drift.js'
+import { type ColumnDrift, columnDrift, verdictInput } from './feature-drift.js'
 import { performanceSection } from './performance-section.js'
 import { qualitySection } from './quality-section.js'
 import { columnInput, featureProfiles, type ProfileFeatures, type Table, tableProfile, tableTargets } from './table.js'
@@ -93,7 +93,7 @@ export async function buildReport({ reference, current: currentTable, roles, kin
     await pause()
   }
   const dataset = datasetDriftShare(
-    drifts.map(({ name, drift }) => ({ feature: name, result: drift.selected, threshold: drift.threshold, status: drift.status })),
+    drifts.map(({ name, drift }) => verdictInput(name, drift)),
     { correction: config.correction },
   )
   const features = Object.create(null) as Record<string, FeatureDriftJson>

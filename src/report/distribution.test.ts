@@ -23,9 +23,15 @@ describe('feature distributions in the report', () => {
     expect(d.current.reduce((a, b) => a + b, 0)).toBe(150)
   })
 
-  it('numerical with no finite value: no edges, one bin, null range', () => {
-    const d = columnDrift('x', 'numerical', [null, 'a'], [Number.NaN]).json.distribution
-    expect(d).toEqual({ type: 'bins', edges: [], min: null, max: null, reference: [0], current: [0] })
+  it('numerical with no finite value: no distinct value, so treated as categories, none of them', () => {
+    const d = columnDrift('x', 'numerical', [null, 'a'], [Number.NaN]).json
+    expect(d.treated_as).toBe('categorical')
+    expect(d.distribution).toEqual({ type: 'categories', categories: [], reference: [], current: [], other: { categories: 0, reference: 0, current: 0 } })
+  })
+
+  it('numerical with at most 5 values (treated as categorical): the counts per value the statistics used, not collapsed deciles', () => {
+    const d = columnDrift('x', 'numerical', [...range(95, () => 0), ...range(4, () => 1), 2], range(100, () => 2)).json.distribution
+    expect(d).toEqual({ type: 'categories', categories: ['2', '0', '1'], reference: [1, 95, 4], current: [100, 0, 0], other: { categories: 0, reference: 0, current: 0 } })
   })
 
   it('categorical: counts over the union of categories, unseen ones included, most frequent first', () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { chiSquare, ks, psi, binCounts, referenceBinEdges } from '../metrics/drift/index.js'
+import { categoricalPsi, chiSquare, ks, psi, binCounts, referenceBinEdges } from '../metrics/drift/index.js'
+// The stream's drift row: the report must give the same numbers for the same column.
+import { numericalDrift } from '../evaluate/drift-rows.js'
+import { cellCounts } from './csv-report.js'
+import { countedColumn } from './counted-column.js'
 import { columnDrift } from './feature-drift.js'
 
 const range = <T,>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i))
@@ -50,6 +54,61 @@ describe('columnDrift: numerical', () => {
     expect(d.json).toHaveProperty('ks')
     const binary = columnDrift('x', 'numerical', [0, 1, 0, 1], [1, 1, 1, 0])
     expect(binary.json.method).toBe('z')
+  })
+
+  describe('treated as categorical: distances over the categories, as the stream computes them (decile bins collapse)', () => {
+    // 95×0, 4×1, 1×2 against 100×2: the reference deciles are all 0, so every bin-based
+    // distance was 0 while chi² was 196 (p = 2.7e-43).
+    const ref = [...range(95, () => 0), ...range(4, () => 1), 2]
+    const cur = range(100, () => 2)
+    const setting = { method: 'psi', threshold: 0.2 } as const
+    const stream = numericalDrift('feature', 'x', { counts: [ref.length], sample: ref }, { counts: [cur.length], sample: cur }, setting)
+
+    it('psi, Jensen–Shannon and L∞ are the stream\'s categorical values; the configured psi decides', () => {
+      const d = columnDrift('x', 'numerical', ref, cur, setting)
+      expect(d.json).toMatchObject({ kind: 'numerical', treated_as: 'categorical', method: 'psi', threshold: 0.2, threshold_kind: 'score' })
+      expect(d.json.psi).toBe(categoricalPsi({ '0': 95, '1': 4, '2': 1 }, { '2': 100 }).score)
+      expect(d.json.psi).toBeCloseTo(13.5, 1)
+      expect(d.json.psi).toBe(stream.statistics['psi'])
+      expect(d.json.drift_score).toBe(stream.score)
+      expect(d.json.jensen_shannon).toBe(stream.statistics['jensenshannon'])
+      expect(d.json.linf).toBe(stream.statistics['linf'])
+      expect(d.json.chi2).toEqual({ statistic: stream.statistics['chi2'], p_value: stream.statistics['chi2_p_value'] })
+      expect(d.json.unseen_categories).toEqual({ count: 0, observations: 0, categories: [] })
+      expect(d.status).toBe('ok')
+      expect(d.selected.score).toBeGreaterThanOrEqual(d.threshold)
+    })
+
+    it('no bin-based value is left: no hellinger or kl, the distribution is the category counts', () => {
+      const d = columnDrift('x', 'numerical', ref, cur, setting)
+      for (const k of ['hellinger', 'kl']) expect(d.json).not.toHaveProperty(k)
+      expect(d.json.distribution).toEqual({ type: 'categories', categories: ['2', '0', '1'], reference: [1, 95, 4], current: [100, 0, 0], other: { categories: 0, reference: 0, current: 0 } })
+      // A method that only exists over bins does not apply to the column as treated (the stream: method_not_applicable).
+      for (const method of ['hellinger', 'kl'] as const) {
+        expect(() => columnDrift('x', 'numerical', ref, cur, { method, threshold: 0.1 })).toThrow(/does not apply to this categorical column/)
+      }
+      expect(Object.keys(stream.statistics).filter((k) => ['hellinger', 'kl'].includes(k))).toEqual([])
+    })
+
+    it('every default method as the stream too (z for two values, Jensen–Shannon for large samples)', () => {
+      const big = (n: number, f: (i: number) => number) => range(n, f)
+      const cases: [number[], number[]][] = [
+        [range(60, (i) => i % 2), range(60, (i) => (i % 5 === 0 ? 0 : 1))],
+        [big(1500, (i) => i % 3), big(1200, (i) => (i % 4 === 0 ? 0 : 2))],
+      ]
+      for (const [r, c] of cases) {
+        const s = numericalDrift('feature', 'x', { counts: [r.length], sample: r }, { counts: [c.length], sample: c })
+        const d = columnDrift('x', 'numerical', r, c)
+        expect([d.json.method, d.json.drift_score, d.json.psi, d.json.jensen_shannon, d.json.linf]).toEqual([
+          s.method, s.score, s.statistics['psi'], s.statistics['jensenshannon'], s.statistics['linf'],
+        ])
+      }
+    })
+
+    it('a counted column (the engine\'s path) gives the same JSON', () => {
+      const counted = (xs: number[]) => countedColumn(cellCounts(xs.map(String)), 'number')
+      expect(columnDrift('x', 'numerical', counted(ref), counted(cur), setting)).toEqual(columnDrift('x', 'numerical', ref, cur, setting))
+    })
   })
 
   it('an empty side: NaN scores, reported as null', () => {

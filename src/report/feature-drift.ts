@@ -8,8 +8,11 @@
  *                hellinger, kl (reference ‖ current)
  *   categorical: chi2 (homogeneity, no correction), psi, jensen_shannon, linf, unseen
  *                categories; z when the column has at most two values and a small reference
- * A numerical column with at most 5 distinct values (reference ∪ current) is also compared as
- * categories of its values (treated_as: categorical), as Evidently does: chi2 or z then decide.
+ * A numerical column with at most 5 distinct values (reference ∪ current) is compared as
+ * categories of its values (treated_as: categorical), as Evidently does and as the stream does
+ * (src/evaluate/drift-rows.ts): chi2, z, psi, jensen_shannon, linf and the unseen categories
+ * over the categories (chi2, z or jensen_shannon decide by default), beside KS and Wasserstein;
+ * no decile bins.
  * NaN, ±Infinity, missing values and type violations are left out (and counted elsewhere).
  *
  * The deciding method and threshold are the default ones unless the model file sets
@@ -27,6 +30,7 @@ import {
   type DriftMethodChoice,
   driftRule,
   type DriftStatus,
+  type FeatureDriftInput,
   hellinger,
   jensenShannon,
   kl,
@@ -62,6 +66,17 @@ export interface ColumnDrift {
   /** 'insufficient': too few rows for a verdict (src/metrics/drift/decide.ts). */
   readonly status: DriftStatus
 }
+
+/**
+ * The column's entry for datasetDriftShare: every verdict of the report goes through it, so
+ * none is taken without the status (a verdict left without it would judge 10 rows).
+ */
+export const verdictInput = (feature: string, d: ColumnDrift): FeatureDriftInput => ({
+  feature,
+  result: d.selected,
+  threshold: d.threshold,
+  status: d.status,
+})
 
 const test = (r: StatResult): TestJson => ({ statistic: num(r.score), p_value: num(r.pValue) })
 
@@ -154,37 +169,46 @@ function numericalStats(reference: ColumnInput, current: ColumnInput): Stats {
   const refSorted = finiteSortedOf(reference)
   const curSorted = isCounted(current) ? countedRuns(current) : finiteSortedOf(current)
   const distinct = distinctCountSorted(refSorted, curSorted)
-  const choice = selectDriftMethod('numerical', { reference: refSorted.length, current: sampleSize(curSorted) }, distinct)
-  const edges = referenceBinEdges(refSorted)
-  const rc = binCounts(edges, refSorted).counts
-  const cc = binCounts(edges, curSorted).counts
+  const counts = [refSorted.length, sampleSize(curSorted)] as const
+  const choice = selectDriftMethod('numerical', { reference: counts[0], current: counts[1] }, distinct)
   const results: Record<string, StatResult> = {
     ks: ks(refSorted, curSorted),
     wasserstein: wasserstein(refSorted, curSorted),
-    psi: psi(rc, cc),
-    jensenshannon: jensenShannon(rc, cc),
-    hellinger: hellinger(rc, cc),
-    kl: kl(rc, cc),
   }
-  let json: Partial<FeatureDriftJson> = {
+  const json: Partial<FeatureDriftJson> = {
     ks: test(results['ks'] as StatResult),
     wasserstein: num(results['wasserstein']?.score),
     // wasserstein() reports the raw distance it normed (wassersteinDistance's value, not recomputed).
     wasserstein_distance: num(results['wasserstein']?.params['distance'] as number),
+  }
+  if (choice.treatedAs === 'categorical') {
+    // Few values: compared as categories of their values, with the stream's categorical
+    // statistics (src/evaluate/drift-rows.ts numericalDrift → categoricalDrift: chi2, z, psi,
+    // jensenshannon, linf over String(x) categories). No decile bins: with at most 5 values
+    // their edges collapse (95×0, 4×1, 1×2 has every decile at 0) and a distance over them
+    // reads 0 for any shift, so psi, jensen_shannon and the distribution are the categories'
+    // and hellinger and kl, which exist over bins only, are left out (as in the stream).
+    // KS and Wasserstein read the values themselves and stay.
+    const cat = categoricalStats(sortedCategories(refSorted), sortedCategories(curSorted))
+    return { results: { ...results, ...cat.results }, json: { ...json, ...cat.json }, counts, choice }
+  }
+  const edges = referenceBinEdges(refSorted)
+  const rc = binCounts(edges, refSorted).counts
+  const cc = binCounts(edges, curSorted).counts
+  Object.assign(results, {
+    psi: psi(rc, cc),
+    jensenshannon: jensenShannon(rc, cc),
+    hellinger: hellinger(rc, cc),
+    kl: kl(rc, cc),
+  })
+  const binned: Partial<FeatureDriftJson> = {
     psi: num(results['psi']?.score),
     jensen_shannon: num(results['jensenshannon']?.score),
     hellinger: num(results['hellinger']?.score),
     kl: num(results['kl']?.score),
     distribution: numericDistribution(edges, rc, cc, finiteRange(refSorted, curSorted)),
   }
-  if (choice.treatedAs === 'categorical') {
-    // Few values: compared as categories of their values too; the categorical tests decide.
-    const cat = categoricalStats(sortedCategories(refSorted), sortedCategories(curSorted))
-    const { chi2, z, jensenshannon } = cat.results
-    Object.assign(results, { chi2, ...(z ? { z } : {}), ...(choice.method === 'jensenshannon' ? { jensenshannon } : {}) })
-    json = { ...json, chi2: cat.json.chi2, ...(cat.json.z ? { z: cat.json.z } : {}) }
-  }
-  return { results, json, counts: [refSorted.length, sampleSize(curSorted)], choice }
+  return { results, json: { ...json, ...binned }, counts, choice }
 }
 
 /** `reference` and `current` in row order, or counted (./counted-column.ts): the same result. */
@@ -209,6 +233,7 @@ export function columnDrift(name: string, kind: ColumnKind, reference: ColumnInp
       threshold_kind: isTest ? 'p_value' : 'score',
       drift_score: num(selected.score),
       ...(isTest ? { p_value: num(selected.pValue) } : {}),
+      status: rule.status,
       reference_count: stats.counts[0],
       current_count: stats.counts[1],
       ...stats.json,

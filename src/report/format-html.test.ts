@@ -6,7 +6,7 @@ const report = (feature: string): ReportJson => ({
   features: {
     [feature]: {
       kind: 'categorical', treated_as: 'categorical', method: 'chi2', threshold: 0.05, threshold_kind: 'p_value', drift_score: 1, p_value: 0.5,
-      adjusted_p_value: 0.5, drift_detected: false, reference_count: 3, current_count: 1,
+      adjusted_p_value: 0.5, drift_detected: false, status: 'insufficient', reference_count: 3, current_count: 1,
       distribution: { type: 'categories', categories: ['a', '</script><b>'], reference: [2, 1], current: [1, 0], other: { categories: 0, reference: 0, current: 0 } },
     },
   },
@@ -36,6 +36,30 @@ describe('formatHtml', () => {
     const parsed = JSON.parse(spec.replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&#39;', "'").replaceAll('&amp;', '&'))
     expect(parsed.labels).toEqual(['a', '</script><b>'])
     expect(parsed.series.map((s: { values: number[] }) => s.values)).toEqual([[2 / 3, 1 / 3], [1, 0]])
+  })
+})
+
+describe('formatHtml: no value where the data gives none', () => {
+  const rowCells = (html: string, tableId: string, name: string) => {
+    const table = new RegExp(`<table id="${tableId}">(.*?)</table>`, 's').exec(html)![1]!
+    const row = new RegExp(`<tr><td>${name}</td>(.*?)</tr>`).exec(table)![1]!
+    return [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''))
+  }
+
+  it('an insufficient feature: its raw p-value under "p-value", "-" under "adjusted p-value" and drift', () => {
+    const r = report('few')
+    const few = { ...r.features['few']!, p_value: 0.0012, adjusted_p_value: null, drift_detected: null }
+    const html = formatHtml({ ...r, features: { few } }, { script: '' })
+    // kind, method, score, p-value, adjusted p-value, threshold, drift
+    expect(rowCells(html, 'features', 'few')).toEqual(['categorical', 'chi2', '1.0000', '0.0012', '-', '0.0500', '-'])
+  })
+
+  it('quality: a constant flag the data leaves undefined (no value) is "-", not "no"', () => {
+    const r = report('x')
+    const html = formatHtml({ ...r, quality: { ...r.quality, features: { empty: { constant: null }, flat: { constant: true }, varied: { constant: false } } } }, { script: '' })
+    expect(rowCells(html, 'quality-table', 'empty').at(-1)).toBe('-')
+    expect(rowCells(html, 'quality-table', 'flat').at(-1)).toBe('yes')
+    expect(rowCells(html, 'quality-table', 'varied').at(-1)).toBe('no')
   })
 })
 

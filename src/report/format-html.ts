@@ -111,7 +111,7 @@ function qualitySection(q: Section): string {
   const rows = Object.entries((q['features'] ?? {}) as Record<string, Section>).map(([name, f]) => {
     const news = f['new_categories'] as Record<string, number> | undefined
     return [name, n(get(f, 'missing_rate')), n(get(f, 'type_violation_rate')), n(get(f, 'out_of_range_rate')),
-      news ? `${n(get(f, 'new_category_rate'))} ${Object.keys(news).slice(0, 5).join(', ')}` : '-', f['constant'] ? 'yes' : 'no']
+      news ? `${n(get(f, 'new_category_rate'))} ${Object.keys(news).slice(0, 5).join(', ')}` : '-', n(get(f, 'constant'))]
   })
   const o = (q['outliers'] ?? {}) as Section
   const ref = (o['reference'] ?? {}) as Section

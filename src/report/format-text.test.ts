@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest'
-import { formatNumber, table } from './format-text.js'
+import { formatNumber, formatText, table } from './format-text.js'
+import type { FeatureDriftJson, ReportJson } from './types.js'
+
+const feature = (f: Partial<FeatureDriftJson>): FeatureDriftJson => ({
+  kind: 'numerical', treated_as: 'numerical', method: 'ks', threshold: 0.05, threshold_kind: 'p_value', drift_score: 0.5,
+  p_value: 0.001, adjusted_p_value: 0.002, drift_detected: true, status: 'ok', reference_count: 100, current_count: 100, ...f,
+})
+
+const report = (correction: string, features: Record<string, FeatureDriftJson>, quality: Record<string, object> = {}): ReportJson => ({
+  features,
+  dataset: { drift_share: 1, drifted_features: 1, evaluated_features: 1, number_of_features: 2, correction, reference_rows: 100, current_rows: 100 },
+  performance: { task: 'binary', positive_class: null, confidence: 0.95, reference: {}, current: {} },
+  fairness: {},
+  quality: { features: quality, outliers: { threshold: 0.25, reference: {}, current: {} } },
+  notes: [],
+})
+
+const rowOf = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(`${name} `))!.trim().split(/\s+/)
 
 describe('text formatting', () => {
   it('formatNumber: 4 decimals, small p-values in exponent form, counts as they are, null as -', () => {
@@ -18,5 +35,29 @@ describe('text formatting', () => {
       'a       1.5000  x',
       'longer       -  yy',
     ])
+  })
+
+  it('an insufficient feature: "-" under the adjusted p-value, never its raw p-value in that column', () => {
+    const features = {
+      few: feature({ p_value: 0.0012, adjusted_p_value: null, drift_detected: null, status: 'insufficient', current_count: 10 }),
+      many: feature({}),
+    }
+    const text = formatText(report('benjamini-hochberg', features))
+    expect(text).toMatch(/p-value \(BH-adjusted\)/)
+    // feature, kind, method, score, p-value, threshold, drift
+    expect(rowOf(text, 'few')).toEqual(['few', 'numerical', 'ks', '0.5000', '-', '0.0500', '-'])
+    expect(rowOf(text, 'many')).toEqual(['many', 'numerical', 'ks', '0.5000', '0.0020', '0.0500', 'DRIFT'])
+    // correction none: the compared p-value is the raw one, and an insufficient feature still has none.
+    const raw = formatText(report('none', { few: features.few, many: feature({ adjusted_p_value: 0.001 }) }))
+    expect(raw).toMatch(/p-value \(raw\)/)
+    expect(rowOf(raw, 'few')[4]).toBe('-')
+    expect(rowOf(raw, 'many')[4]).toBe('0.0010')
+  })
+
+  it('quality: a constant flag the data leaves undefined (no value) is "-", not "no"', () => {
+    const text = formatText(report('none', {}, { empty: { constant: null, missing_rate: 1 }, flat: { constant: true }, varied: { constant: false } }))
+    expect(rowOf(text, 'empty').at(-1)).toBe('-')
+    expect(rowOf(text, 'flat').at(-1)).toBe('yes')
+    expect(rowOf(text, 'varied').at(-1)).toBe('no')
   })
 })

@@ -38,7 +38,9 @@ function featureLines(report: ReportJson): string[] {
     f.kind,
     f.method,
     formatNumber(f.drift_score),
-    formatNumber(f.adjusted_p_value ?? f.p_value, 'p'),
+    // Only the p-value that was compared: none ("-") without a verdict (status insufficient),
+    // never the raw one in its place under this header.
+    formatNumber(f.adjusted_p_value, 'p'),
     formatNumber(f.threshold),
     f.drift_detected === null ? '-' : f.drift_detected ? 'DRIFT' : 'ok',
   ])
@@ -100,7 +102,7 @@ function qualityLines(q: Section): string[] {
       formatNumber(get(f, 'type_violation_rate')),
       formatNumber(get(f, 'out_of_range_rate')),
       news ? `${formatNumber(get(f, 'new_category_rate'))} ${Object.keys(news).slice(0, 3).join(',')}${f['new_categories_truncated'] || Object.keys(news).length > 3 ? ',…' : ''}`.trim() : '-',
-      f['constant'] ? 'yes' : 'no',
+      formatNumber(get(f, 'constant')),
     ]
   })
   const o = q['outliers'] as Section

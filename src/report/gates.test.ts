@@ -56,6 +56,24 @@ describe('--fail-on gates', () => {
     ])
   })
 
+  it('a feature without a verdict (status insufficient): its statistics cannot be checked, its counts and threshold can', () => {
+    // 10 rows: KS p = 1e-5, psi 0.9, all noise at this size; the stream's alert rules see no value either.
+    const few = { drift_score: 0.9, p_value: 1e-5, adjusted_p_value: null, psi: 0.9, status: 'insufficient', current_count: 10, reference_count: 500, threshold: 0.05 }
+    const r: ReportJson = { ...report, features: { ...report.features, few: few as never } }
+    const results = evaluateGates(parseGates('features.few.drift_score>=0.3, features.few.psi<0.5, features.few.p_value<0.05, features.few.current_count<30, features.few.threshold>0.1'), r)
+    expect(results.map((x) => [x.name, x.value, x.failed])).toEqual([
+      ['features.few.drift_score', null, true],
+      ['features.few.psi', null, true],
+      ['features.few.p_value', null, true],
+      ['features.few.current_count', 10, true],
+      ['features.few.threshold', 0.05, false],
+    ])
+    expect(formatGate(results[1]!)).toBe('gate features.few.psi < 0.5: value undefined -> FAILED (no value: feature "few" has status insufficient, no verdict)')
+    // A feature with status ok, or a report without statuses, reads as before.
+    const ok: ReportJson = { ...report, features: { few: { ...few, status: 'ok' } as never } }
+    expect(evaluateGates(parseGates('features.few.psi<0.5'), ok)[0]).toMatchObject({ value: 0.9, failed: false })
+  })
+
   it('fairness.*: every protected attribute is a gate of its own', () => {
     const results = evaluateGates(parseGates('fairness.*.disparate_impact_ratio<0.8'), report)
     expect(results.map((r) => [r.name, r.failed])).toEqual([

@@ -7,7 +7,10 @@
  *
  * Figures (snake_case, as in the JSON):
  *   drift_share, drifted_features, evaluated_features      dataset.<key>, needs a reference
- *   features.<feature>.<key>                               e.g. features.income.drift_score
+ *   features.<feature>.<key>                               e.g. features.income.drift_score; a feature
+ *                                                          without a verdict (status insufficient) has
+ *                                                          no value but its counts and threshold, as
+ *                                                          the stream's alert rules see none
  *   performance.<metric>                                   the current file's value
  *   performance.degradation.<metric>                       current − reference, with its interval
  *   fairness.<attribute>.<metric>                          fairness.*.<metric>: every attribute
@@ -34,6 +37,8 @@ export interface GateResult {
   /** Interval of the figure where the report has one (performance.degradation.*). */
   readonly interval?: { readonly low: Num; readonly high: Num; readonly confidence: number }
   readonly failed: boolean
+  /** Why the value is null, where the report says more than that the figure is undefined. */
+  readonly reason?: string
 }
 
 export const PERFORMANCE_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'log_loss', 'brier_score', 'ece', 'rows', 'scored_rows'] as const
@@ -42,6 +47,8 @@ export const FAIRNESS_METRICS = [
   'demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference', 'disparate_impact_ratio',
 ] as const
 export const DATASET_METRICS = ['drift_share', 'drifted_features', 'evaluated_features'] as const
+/** Keys of a feature that hold with or without a verdict: sizes and the configured threshold. */
+export const FEATURE_KEYS_WITHOUT_VERDICT = ['reference_count', 'current_count', 'threshold'] as const
 
 const GATE = /^([^\s<>=]+)\s*(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$/
 
@@ -111,12 +118,13 @@ const asNum = (x: unknown): Num => (typeof x === 'number' ? num(x) : null)
 
 export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateResult[] {
   return gates.flatMap((gate): GateResult[] => {
-    const result = (name: string, value: Num, interval?: GateResult['interval']): GateResult => ({
+    const result = (name: string, value: Num, interval?: GateResult['interval'], reason?: string): GateResult => ({
       gate,
       name,
       value,
       ...(interval ? { interval } : {}),
       failed: value === null || holds(value, gate.operator, gate.threshold),
+      ...(reason !== undefined ? { reason } : {}),
     })
     const [head, a, b] = gate.path as [string, string, string]
     if (head === 'fairness') {
@@ -130,7 +138,17 @@ export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateR
       return [result(gate.path.join('.'), asNum(read(d, 'difference')), d ? { low: asNum(d['ci_low']), high: asNum(d['ci_high']), confidence } : undefined)]
     }
     if (head === 'performance') return [result(gate.path.join('.'), asNum(read(read(report.performance, 'current'), a)))]
-    if (head === 'features') return [result(gate.path.join('.'), asNum(read(report.features[a], b)))]
+    if (head === 'features') {
+      // A statistic of a feature without a verdict (fewer than 30 values on a side: noise) is no
+      // value for a gate, as for the stream's alert rules (src/metrics/drift/decide.ts); a report
+      // without statuses (older JSON) reads as before.
+      const feature = read(report.features, a)
+      const status = read(feature, 'status')
+      if (typeof status === 'string' && status !== 'ok' && !(FEATURE_KEYS_WITHOUT_VERDICT as readonly string[]).includes(b)) {
+        return [result(gate.path.join('.'), null, undefined, `feature "${a}" has status ${status}, no verdict`)]
+      }
+      return [result(gate.path.join('.'), asNum(read(feature, b)))]
+    }
     return [result(a, asNum(read(report.dataset, a)))]
   })
 }
@@ -140,6 +158,6 @@ const fmt = (x: Num) => (x === null ? 'undefined' : Number.isInteger(x) ? String
 /** One line per gate: figure, condition, value, interval, verdict. */
 export function formatGate(r: GateResult): string {
   const interval = r.interval ? `, ${Math.round(r.interval.confidence * 100)}% interval [${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : ''
-  const verdict = r.value === null ? 'FAILED (no value: cannot be checked)' : r.failed ? 'FAILED' : 'passed'
+  const verdict = r.value === null ? `FAILED (no value: ${r.reason ?? 'cannot be checked'})` : r.failed ? 'FAILED' : 'passed'
   return `gate ${r.name} ${r.gate.operator} ${r.gate.threshold}: value ${fmt(r.value)}${interval} -> ${verdict}`
 }

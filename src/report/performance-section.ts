@@ -11,7 +11,7 @@ import { type DifferenceResult } from '../metrics/comparison/index.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
 import { type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, type Targets } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
-import { columnDrift } from './feature-drift.js'
+import { columnDrift, verdictInput } from './feature-drift.js'
 import { columnOf, hasColumn, type Table } from './table.js'
 import { type DifferenceJson, type FeatureDriftJson, num, type Section } from './types.js'
 
@@ -48,7 +48,8 @@ function differenceJson(d: DifferenceResult): DifferenceJson {
 
 function targetDrift(kind: 'numerical' | 'categorical', reference: readonly FeatureValue[], current: readonly FeatureValue[], name: string): FeatureDriftJson {
   const d = columnDrift(name, kind, reference, current)
-  const [verdict] = datasetDriftShare([{ feature: name, result: d.selected, threshold: d.threshold }], { correction: 'none' }).features
+  // With its status: fewer than 30 values on a side is no verdict, as for the features.
+  const [verdict] = datasetDriftShare([verdictInput(name, d)], { correction: 'none' }).features
   return { ...d.json, drift_detected: verdict?.driftDetected ?? null }
 }
 

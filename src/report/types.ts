@@ -3,6 +3,7 @@
  * undefined for the data (an empty column, one class for ROC AUC...) is null, so the object
  * equals its own JSON round trip. Keys that do not apply to a column kind are left out.
  */
+import type { DriftStatus } from '../metrics/drift/index.js'
 import type { ColumnKind } from '../metrics/profile/index.js'
 
 export type Num = number | null
@@ -49,11 +50,16 @@ export interface FeatureDriftJson {
   readonly p_value?: Num
   /** The p-value compared with the threshold, after the multiple-testing correction. */
   readonly adjusted_p_value?: Num
-  /** null when the column could not be evaluated (no value on one side). */
+  /** null when the column could not be evaluated: no value on one side, or status not 'ok'. */
   readonly drift_detected: boolean | null
+  /**
+   * Why there is a verdict or not (src/metrics/drift/decide.ts): 'ok', or 'insufficient' (fewer
+   * than 30 values on a side: drift_detected and adjusted_p_value null, the statistics shown).
+   */
+  readonly status: DriftStatus
   readonly reference_count: number
   readonly current_count: number
-  // numerical
+  // numerical (ks, wasserstein; hellinger and kl only over bins, treated as numerical)
   readonly ks?: TestJson
   readonly wasserstein?: Num
   readonly wasserstein_distance?: Num
@@ -66,7 +72,7 @@ export interface FeatureDriftJson {
   readonly z?: TestJson
   readonly linf?: Num
   readonly unseen_categories?: { readonly count: number; readonly observations: number; readonly categories: readonly string[] }
-  /** What the binned statistics compared, for charts: bins (numerical) or category counts. */
+  /** What the binned statistics compared, for charts: bins (numerical) or category counts (categorical, and numerical treated as categorical). */
   readonly distribution?: DistributionJson
 }
 
