@@ -77,8 +77,13 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
   else if (ref.numeric['__value__'] || cur.numeric['__value__']) drift.push(numericRow('prediction', 'value', '__value__'))
   else if (ref.categorical['__class__'] || cur.categorical['__class__']) drift.push(categoricalDrift('prediction', 'class', ref.categorical['__class__'] ?? {}, cur.categorical['__class__'] ?? {}))
   if (task !== 'regression' && ref.labeled > 0 && cur.labeled > 0) drift.push(categoricalDrift('label', 'label', ref.labelCounts, cur.labelCounts))
+  // Binary metrics read every class as "the positive class or not": without the positive class
+  // anywhere in a side they measure nothing (labels "true"/"false" against the default "1" made
+  // every pair (0, 0) and accuracy 1.0). Such a side's binary figures are NaN / NULL, 'insufficient'.
+  const noPositive = task === 'binary' && positiveClassAbsent(cur, ctx.positiveClass)
+  const refNoPositive = task === 'binary' && positiveClassAbsent(ref, ctx.positiveClass)
   const calibration = calibrationRow(ref, cur)
-  if (calibration) drift.push(calibration)
+  if (calibration) drift.push(noPositive || refNoPositive ? { ...calibration, p_value_adjusted: null, drift_detected: null, status: 'insufficient' } : calibration)
 
   const dataset = share(features)
   const drifted = dataset.features.filter((f) => f.driftDetected === true).map((f) => f.feature)
@@ -98,11 +103,36 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
     },
     // Multiclass and regression: realized performance only (./task-rows.ts); CBPE, degradation
     // and fairness read labels as positive-or-not and are binary only.
-    performance: task === 'multiclass' ? multiclassRows(cur) : task === 'regression' ? regressionRows(cur) : [...performanceRows(cur, ref), ...degradationRows(ref, cur)],
-    fairness: task === 'binary' ? fairnessRows(cur, ctx) : [],
-    quality: qualityRows(cur, features, reference.quality ?? NO_BOUNDS),
+    performance: task === 'multiclass' ? multiclassRows(cur) : task === 'regression' ? regressionRows(cur) : [
+      ...performanceRows(cur, ref).map((r) => (noPositive ? noFigure(r) : r)),
+      ...degradationRows(ref, cur).map((r) => (noPositive || refNoPositive ? noFigure(r) : r)),
+    ],
+    fairness: task !== 'binary' ? [] : fairnessRows(cur, ctx).map((r) => (noPositive ? { ...r, value: null, status: 'insufficient' } : r)),
+    quality: qualityRows(cur, features, reference.quality ?? NO_BOUNDS, current.samples),
   }
 }
+
+/**
+ * True when the binary positive class occurs nowhere in a scope while other classes do: it is
+ * neither a label nor a predicted class_label, and no prediction was predicted positive (a
+ * prediction without a class counts as positive by its score, ./partials.ts `predictedPositive`).
+ * A scope with no class at all (no labels, score-only predictions) is not judged here.
+ */
+export function positiveClassAbsent(p: Partial, positiveClass: string): boolean {
+  const classes = new Set<string>()
+  for (const counts of [p.labelCounts, own(p.categorical, '__class__') ?? {}]) {
+    for (const [k, n] of Object.entries(counts)) if (n > 0) classes.add(k)
+  }
+  if (classes.size === 0 || classes.has(positiveClass)) return false
+  const sum = (xs: readonly number[] = []) => xs.reduce((a, b) => a + b, 0)
+  const cm = p.confusion['']
+  const positiveColumn = cm ? cm.labels.findIndex((l) => l === 1) : -1
+  const predictedPositives = sum(p.cbpe['']?.predictedPositive) + (positiveColumn < 0 ? 0 : sum(cm!.counts.map((row) => row[positiveColumn] ?? 0)))
+  return predictedPositives === 0
+}
+
+/** A performance row without a figure (the window cannot support one). */
+const noFigure = (r: PerformanceRow): PerformanceRow => ({ ...r, value: Number.NaN, ci_low: null, ci_high: null })
 
 function performanceRows(cur: Partial, ref: Partial): WindowMetrics['performance'] {
   const rows: WindowMetrics['performance'] = []
@@ -133,8 +163,10 @@ function fairnessRows(cur: Partial, ctx: LabelingContext): WindowMetrics['fairne
   for (const [attribute, state] of Object.entries(cur.fairness)) {
     const report = fairnessAccumulator({ minGroupSize: ctx.minGroupSize }).result(state)
     for (const g of report.groups) {
+      // Selection rate is over every prediction of the group; the other rates over its labeled pairs.
+      rows.push({ attribute, group_value: String(g.group), metric: 'selection_rate', value: g.selectionRate, n: g.predictions, status: g.selectionStatus })
       const perGroup = {
-        selection_rate: g.selectionRate, true_positive_rate: g.truePositiveRate, false_positive_rate: g.falsePositiveRate,
+        true_positive_rate: g.truePositiveRate, false_positive_rate: g.falsePositiveRate,
         positive_predictive_value: g.positivePredictiveValue, accuracy: g.accuracy, expected_calibration_error: g.expectedCalibrationError,
       }
       for (const [metric, value] of Object.entries(perGroup)) rows.push({ attribute, group_value: String(g.group), metric, value, n: g.count, status: g.status })
@@ -145,9 +177,11 @@ function fairnessRows(cur: Partial, ctx: LabelingContext): WindowMetrics['fairne
       equalized_odds_difference: p.equalizedOddsDifference, equal_opportunity_difference: p.equalOpportunityDifference,
       disparate_impact_ratio: p.disparateImpactRatio,
     }
+    // Each metric's own status (selection: by predictions; odds: by labeled pairs, ../metrics/fairness/parity.ts).
     // 'insufficient' parity is NULL, never a number an alert rule could read as fair.
     for (const [metric, r] of Object.entries(parity)) {
-      rows.push({ attribute, group_value: '', metric, value: p.status === 'insufficient' ? null : r.score, n: r.n, status: p.status })
+      const status = String(r.params['status'])
+      rows.push({ attribute, group_value: '', metric, value: status === 'insufficient' ? null : r.score, n: r.n, status })
     }
   }
   return rows

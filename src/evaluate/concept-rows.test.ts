@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
+import { MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
 import { createRng } from '../demo/random.js'
 import { calibrationAccumulator, confusionAccumulator, scoreHistogramAccumulator } from '../metrics/performance/index.js'
 import { performanceProfile, readTargets } from '../metrics/profile/index.js'
@@ -67,6 +68,14 @@ describe('concept drift rows', () => {
     expect(row).toMatchObject({ target: 'calibration', column: 'score', method: 'calibration_chi2', score: d.score, p_value: d.pValue, drift_detected: 1, n_reference: 3000, n_current: 1500 })
     expect(row.statistics['ece_difference']).toBe(d.eceDifference)
     expect(calibrationRow(partialOf(ref), partialOf(sample(1500, 3)))?.drift_detected).toBe(0)
+  })
+
+  it(`calibration drift with fewer than ${MIN_ROWS_FOR_VERDICT} labeled scores on a side: insufficient, no verdict`, () => {
+    for (const [r, c] of [[sample(3, 4), cur], [ref, sample(3, 5, 0.3)], [ref, sample(MIN_ROWS_FOR_VERDICT - 1, 6, 0.3)]] as const) {
+      const row = calibrationRow(partialOf(r), partialOf(c))!
+      expect(row).toMatchObject({ status: 'insufficient', drift_detected: null, p_value_adjusted: null })
+    }
+    expect(calibrationRow(partialOf(ref), partialOf(sample(MIN_ROWS_FOR_VERDICT, 6, 0.3)))).toMatchObject({ status: 'ok', n_current: MIN_ROWS_FOR_VERDICT })
   })
 
   it('nothing without labels on either side', () => {

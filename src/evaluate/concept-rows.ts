@@ -14,11 +14,14 @@
  *     from the labeled score histograms (scores on the 1/1000 grid the partials keep), so a
  *     score within 0.0005 of a bin edge may land in the neighbouring bin: a documented
  *     approximation that keeps the state a sum of counts (exact under merges).
- * Either is left out when a side has no labels (or, for calibration, no labeled score).
+ * Either is left out when a side has no labels (or, for calibration, no labeled score). With
+ * fewer than MIN_ROWS_FOR_VERDICT (30) labeled scores on a side the calibration row is still
+ * written with its statistics, but with status 'insufficient' and no verdict (drift_detected and
+ * p_value_adjusted NULL), as a feature's drift row (src/metrics/drift/decide.ts).
  */
 import { calibrationDrift, performanceDegradation, type DegradationSample } from '../metrics/concept/index.js'
 import { histogramRankGroups } from '../metrics/comparison/index.js'
-import { P_VALUE_THRESHOLD } from '../metrics/drift/index.js'
+import { MIN_ROWS_FOR_VERDICT, P_VALUE_THRESHOLD } from '../metrics/drift/index.js'
 import {
   calibrationBin, confusionAccumulator, DEFAULT_CALIBRATION_BINS, type CalibrationState, type ConfusionState, type ScoreHistogramState,
 } from '../metrics/performance/index.js'
@@ -97,10 +100,12 @@ export function calibrationRow(ref: Partial, cur: Partial): DriftRow | null {
     if (Number.isFinite(v)) statistics[k] = v
   }
   const pValue = d.pValue !== undefined && Number.isFinite(d.pValue) ? d.pValue : null
+  const enough = total(rs) >= MIN_ROWS_FOR_VERDICT && total(cs) >= MIN_ROWS_FOR_VERDICT
+  // A family of one test: the adjusted p-value is the raw one. NaN (no comparable bin) or too few rows: no verdict.
+  const judged = enough ? pValue : null
   return {
     target: 'calibration', column: 'score', column_kind: 'numerical', method: d.method, score: d.score,
-    // A family of one test: the adjusted p-value is the raw one. NaN (no comparable bin): no verdict.
-    p_value: pValue, p_value_adjusted: pValue, threshold: P_VALUE_THRESHOLD, drift_detected: pValue === null ? null : pValue < P_VALUE_THRESHOLD ? 1 : 0,
-    status: 'ok', statistics, n_reference: total(rs), n_current: total(cs), unseen_categories: [], primary: d,
+    p_value: pValue, p_value_adjusted: judged, threshold: P_VALUE_THRESHOLD, drift_detected: judged === null ? null : judged < P_VALUE_THRESHOLD ? 1 : 0,
+    status: enough ? 'ok' : 'insufficient', statistics, n_reference: total(rs), n_current: total(cs), unseen_categories: [], primary: d,
   }
 }

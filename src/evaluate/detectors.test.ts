@@ -60,3 +60,15 @@ describe('streaming detectors, window by window', () => {
     expect(next.record.detections.at(-1)).toBe(99_999)
   })
 })
+
+describe('a window with no inputs gives no verdict', () => {
+  it('n_current 0: drift_detected null and status insufficient, not 0 / ok', () => {
+    for (const name of ['ddm', 'adwin'] as const) {
+      const first = feedDetector(name, null, events.slice(0, 10), 5000)
+      for (const step of [feedDetector(name, first.record, [], 6000), feedDetector(name, null, [], 6000)]) {
+        expect(step.row).toMatchObject({ n_current: 0, drift_detected: null, status: 'insufficient' })
+      }
+      expect(first.row).toMatchObject({ drift_detected: 0, status: 'ok' })
+    }
+  })
+})

@@ -14,7 +14,8 @@
  * the detector, score = its error-rate estimate after the window (DDM: running error rate since
  * its last reset; ADWIN: the mean of its adaptive window), threshold = its sensitivity (DDM's
  * driftThreshold in standard errors; ADWIN's delta), drift_detected = a detection in this window,
- * n_reference = inputs before this window, n_current = inputs in it.
+ * n_reference = inputs before this window, n_current = inputs in it. A window with no inputs
+ * (no labeled prediction) has status 'insufficient' and drift_detected null: nothing was tested.
  */
 import { Adwin, Ddm, type AdwinSnapshot, type DdmSnapshot } from '../metrics/detectors/index.js'
 import type { DriftRow } from './drift-rows.js'
@@ -76,7 +77,8 @@ export function feedDetector(name: DetectorName, previous: DetectorRecord | null
   else statistics['width'] = detector.width
   const row: DriftRow = {
     target: 'concept', column: name, column_kind: 'binary', method: name, score: estimate, p_value: null, p_value_adjusted: null, threshold,
-    drift_detected: detections.length > 0 ? 1 : 0, status: 'ok', statistics, n_reference: before, n_current: errors.length, unseen_categories: [],
+    // A window with no inputs tells nothing: no verdict rather than a "no drift" (docs/evaluation.md).
+    drift_detected: errors.length === 0 ? null : detections.length > 0 ? 1 : 0, status: errors.length === 0 ? 'insufficient' : 'ok', statistics, n_reference: before, n_current: errors.length, unseen_categories: [],
     primary: { method: name, score: estimate, params: { threshold } },
   }
   return { record, row, detections }

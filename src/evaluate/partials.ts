@@ -2,16 +2,16 @@
  * Builds the partial aggregates of one scope (a window, or a reference period), one per Kafka
  * partition, from the per-partition rows the queries return (./queries.ts, and
  * ./quality-queries.ts when quality bounds are given). The state and its merge are in
- * ./partial-state.ts.
+ * ./partial-state.ts. `buildPartials` runs the queries; `partialsFromRows` is the pure part.
  */
-import { cbpeAccumulator, confusionAccumulator, regressionAccumulator, scoreHistogramAccumulator } from '../metrics/performance/index.js'
+import { cbpeAccumulator, confusionAccumulator, regressionAccumulator, scoreHistogramAccumulator, type RegressionState } from '../metrics/performance/index.js'
 import type { Store } from '../store/clickhouse.js'
 import { add, dict, emptyPartial, fairness, type LabelingContext, type Partial } from './partial-state.js'
 import type { QualityBounds } from './quality-bounds.js'
 import { outlierKey } from './quality-rows.js'
 import { outlierQuery, rangeQuery } from './quality-queries.js'
-import { categoryQuery, joinedQuery, numericBinsQuery, scoreQuery, volumeQuery } from './queries.js'
-import { regressionQuery, regressionStateFromSums } from './regression-partials.js'
+import { categoryQuery, joinedQuery, numericBinsQuery, scoreQuery, volumeQuery, type JoinedRow, type ScoreRow } from './queries.js'
+import { regressionQuery, regressionStateFromSums, type RegressionRow } from './regression-partials.js'
 import type { Scope } from './scope.js'
 
 export { emptyPartial, mergeAll, mergePartials, type LabelingContext, type Partial } from './partial-state.js'
@@ -28,6 +28,18 @@ const ranking = scoreHistogramAccumulator()
 const cbpe = cbpeAccumulator()
 const regression = regressionAccumulator()
 
+/** The rows the queries return for one scope (./queries.ts, ./quality-queries.ts, ./regression-partials.ts). */
+export interface PartialRows {
+  readonly volume: readonly Awaited<ReturnType<typeof volumeQuery>>[number][]
+  readonly bins: readonly Awaited<ReturnType<typeof numericBinsQuery>>[number][]
+  readonly cats: readonly Awaited<ReturnType<typeof categoryQuery>>[number][]
+  readonly scores: readonly ScoreRow[]
+  readonly joined: readonly JoinedRow[]
+  readonly regressions: readonly RegressionRow[]
+  readonly ranges: readonly Awaited<ReturnType<typeof rangeQuery>>[number][]
+  readonly outliers: readonly Awaited<ReturnType<typeof outlierQuery>>[number][]
+}
+
 /**
  * Builds one partial per partition for a scope, inside ClickHouse. By the model's task:
  * binary — confusion 0/1, score histograms, CBPE, fairness; multiclass — confusion over the
@@ -40,13 +52,10 @@ export async function buildPartials(
   ctx: LabelingContext,
   { withLabels }: { withLabels: boolean },
 ): Promise<Map<number, Partial>> {
-  const parts = new Map<number, Partial>()
-  const part = (p: number) => parts.get(Number(p)) ?? parts.set(Number(p), emptyPartial()).get(Number(p))!
-  const scoreEdges = edges.get('__score__') ?? []
   const task = ctx.task ?? 'binary'
   const [volume, bins, cats, scores, joined, regressions, ranges, outliers] = await Promise.all([
     volumeQuery(store, scope),
-    numericBinsQuery(store, scope, edges, scoreEdges),
+    numericBinsQuery(store, scope, edges, edges.get('__score__') ?? []),
     categoryQuery(store, scope),
     withLabels && task === 'binary' ? scoreQuery(store, scope) : Promise.resolve([]),
     withLabels && task !== 'regression' ? joinedQuery(store, scope, task === 'binary' ? ctx.protectedAttributes : []) : Promise.resolve([]),
@@ -54,46 +63,75 @@ export async function buildPartials(
     quality ? rangeQuery(store, scope, quality) : Promise.resolve([]),
     quality ? outlierQuery(store, scope, quality) : Promise.resolve([]),
   ])
-  for (const r of volume) {
+  return partialsFromRows({ volume, bins, cats, scores, joined, regressions, ranges, outliers }, edges, ctx)
+}
+
+/**
+ * The binary predicted class of a prediction, one rule for realized metrics, CBPE and fairness:
+ * its class_label read as the positive class or not; without a class, score ≥ 0.5 (the score
+ * on the 1/1000 grid); with neither, null (left out: counted as excluded).
+ */
+export function predictedPositive(pred: string | null, score: number | null, positiveClass: string): 0 | 1 | null {
+  if (pred !== null) return pred === positiveClass ? 1 : 0
+  if (score !== null) return score >= 0.5 ? 1 : 0
+  return null
+}
+
+/** The partials of the query rows (pure: ./partials.test.ts feeds it rows directly). */
+export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, number[]>, ctx: LabelingContext): Map<number, Partial> {
+  const parts = new Map<number, Partial>()
+  const part = (p: number) => parts.get(Number(p)) ?? parts.set(Number(p), emptyPartial()).get(Number(p))!
+  const scoreEdges = edges.get('__score__') ?? []
+  const task = ctx.task ?? 'binary'
+  for (const r of rows.volume) {
     const pt = part(r.p)
     if (r.k === '') {
       pt.predictions += Number(r.c)
       add(pt.byVariant, r.variant, Number(r.c))
     } else add(pt.missing, r.k, Number(r.c))
   }
-  for (const r of bins) {
+  for (const r of rows.bins) {
     const size = (r.k === '__score__' ? scoreEdges : edges.get(r.k) ?? []).length + 1
     const counts = (part(r.p).numeric[r.k] ??= new Array<number>(size).fill(0))
     counts[r.bin] = (counts[r.bin] ?? 0) + Number(r.c)
   }
-  for (const r of cats) add((part(r.p).categorical[r.k] ??= dict()), r.v, Number(r.c))
-  for (const r of scores) {
+  for (const r of rows.cats) add((part(r.p).categorical[r.k] ??= dict()), r.v, Number(r.c))
+  for (const r of rows.scores) {
+    // CBPE's ŷ is the realized metrics' ŷ: the class the model sent, not a 0.5 cut of its score.
+    const yPred = predictedPositive(r.pred, r.s, ctx.positiveClass)!
     for (const variant of ['', r.variant]) {
       const pt = part(r.p)
-      pt.cbpe[variant] = cbpe.update(pt.cbpe[variant] ?? cbpe.create(), { score: r.s }, Number(r.c))
+      pt.cbpe[variant] = cbpe.update(pt.cbpe[variant] ?? cbpe.create(), { score: r.s, yPred }, Number(r.c))
     }
   }
-  for (const r of joined) (task === 'multiclass' ? addMulticlass : addJoined)(part(r.p), r, ctx)
-  for (const r of regressions) {
+  for (const r of rows.joined) (task === 'multiclass' ? addMulticlass : addJoined)(part(r.p), r, ctx)
+  for (const r of rows.regressions) {
     const pt = part(r.p)
     pt.labeled += Number(r.labeled)
     pt.labelDelaySumS += r.delay_s
-    const state = regressionStateFromSums(r)
+    const state = withRange(regressionStateFromSums(r), r)
     const states = (pt.regression ??= dict())
     for (const variant of ['', r.variant]) states[variant] = states[variant] ? regression.merge(states[variant]!, state) : state
   }
-  for (const r of ranges) {
+  for (const r of rows.ranges) {
     add(part(r.p).rangeChecked, r.k, Number(r.checked))
     add(part(r.p).outOfRange, r.k, Number(r.out))
   }
-  for (const r of outliers) add(part(r.p).outliers, outlierKey(Number(r.evaluated), Number(r.extreme)), Number(r.c))
+  for (const r of rows.outliers) add(part(r.p).outliers, outlierKey(Number(r.evaluated), Number(r.extreme)), Number(r.c))
   return parts
 }
 
-type Joined = Awaited<ReturnType<typeof joinedQuery>>[number]
+/**
+ * The range of y the SQL returns, kept in the state so that merging parts of a constant target
+ * gives SS_tot = 0 exactly (src/metrics/performance/regression.ts: parts' means Σy/n can differ
+ * by an ulp). regressionStateFromSums leaves it out; a part with no valid pair has none.
+ */
+function withRange(state: RegressionState, r: RegressionRow): RegressionState {
+  return state.n === 0 ? state : { ...state, minTrue: r.min_y, maxTrue: r.max_y }
+}
 
 /** Multiclass: predicted class vs label class; a prediction without a class is excluded. */
-function addMulticlass(pt: Partial, r: Joined): void {
+function addMulticlass(pt: Partial, r: JoinedRow): void {
   const n = Number(r.c)
   if (r.label === null || r.attr !== '') return
   pt.labeled += n
@@ -106,22 +144,36 @@ function addMulticlass(pt: Partial, r: Joined): void {
   }
 }
 
-function addJoined(pt: Partial, r: Awaited<ReturnType<typeof joinedQuery>>[number], ctx: LabelingContext): void {
+/**
+ * Binary. attr = '': a labeled pair, into the confusion, ranking and label counts. A protected
+ * attribute's row: every prediction of the group into its selection counts, and the labeled
+ * ones (label not NULL) into its confusion counts too (../metrics/fairness/group-confusion.ts).
+ */
+function addJoined(pt: Partial, r: JoinedRow, ctx: LabelingContext): void {
   const n = Number(r.c)
-  if (r.label === null) return
-  const yTrue = r.label === ctx.positiveClass ? 1 : 0
-  const yPred = r.pred !== null ? (r.pred === ctx.positiveClass ? 1 : 0) : r.s !== null && r.s >= 0.5 ? 1 : 0
+  const yPred = predictedPositive(r.pred, r.s, ctx.positiveClass)
+  const labeled = Number(r.labeled ?? 1) === 1 && r.label !== null
   if (r.attr === '') {
+    if (!labeled) return
+    const yTrue = r.label === ctx.positiveClass ? 1 : 0
     pt.labeled += n
     pt.labelDelaySumS += r.delay_s
-    add(pt.labelCounts, r.label, n)
+    add(pt.labelCounts, r.label!, n)
     for (const variant of ['', r.variant]) {
-      pt.confusion[variant] = confusion.update(pt.confusion[variant] ?? confusion.create(), { yTrue, yPred }, n)
+      const cm = (pt.confusion[variant] ??= confusion.create())
+      if (yPred === null) cm.excluded += n
+      else confusion.update(cm, { yTrue, yPred }, n)
       const rk = pt.ranking[variant] ?? ranking.create()
       pt.ranking[variant] = r.s !== null ? ranking.update(rk, { yTrue, score: r.s }, n) : rk
     }
     return
   }
   const acc = fairness(ctx)
-  pt.fairness[r.attr] = acc.update(pt.fairness[r.attr] ?? acc.create(), { group: r.grp, yTrue, yPred, ...(r.s !== null ? { score: r.s } : {}) }, n)
+  const state = pt.fairness[r.attr] ?? acc.create()
+  if (yPred === null) state.excluded += n
+  else {
+    const yTrue = labeled ? (r.label === ctx.positiveClass ? 1 : 0) : null
+    acc.update(state, { group: r.grp, yTrue, yPred, ...(labeled && r.s !== null ? { score: r.s } : {}) }, n)
+  }
+  pt.fairness[r.attr] = state
 }

@@ -4,6 +4,7 @@ import { outlierAccumulator, qualityAccumulator } from '../metrics/quality/index
 import type { DriftRow } from './drift-rows.js'
 import { emptyPartial, type Partial } from './partial-state.js'
 import { boundsFromProfile, NO_BOUNDS, type QualityBounds } from './quality-bounds.js'
+import { computeWindowMetrics } from './compute.js'
 import { outlierKey, outlierSummary, qualityRows } from './quality-rows.js'
 import { qualityRows as rowsOf } from '../../test/support/unit/quality-rows.js'
 
@@ -99,5 +100,28 @@ describe('stream data quality = src/metrics/quality on the same rows', () => {
     expect(outlierSummary({ [outlierKey(0, 0)]: 3, [outlierKey(4, 1)]: 1 })).toMatchObject({ events: 4, scored: 1, unscored: 3, outliers: 1, meanScore: 0.25 })
     const rows = qualityRows(emptyPartial(), [], { ranges: { x: [0, 1] }, tails: {}, usual: {} })
     expect(rows).toEqual([{ feature: 'x', metric: 'out_of_range_rate', value: Number.NaN, n: 0 }])
+  })
+})
+
+describe('new_category_rate of a numerical feature compared as categories', () => {
+  it('a 0/1 reference flag with 40% value 2 in the window: rate 0.4, as the drift row lists 2 as unseen', () => {
+    // Reference: 600 zeros, 400 ones; window: 300 zeros, 300 ones, 400 twos (fewer distinct values
+    // than 6: compared as categories of the samples, ./drift-rows.ts). Bins over edges [0, 1].
+    const ref = { ...emptyPartial(), predictions: 1000, numeric: { flag: [0, 600, 400] } }
+    const cur = { ...emptyPartial(), predictions: 1000, numeric: { flag: [0, 300, 700] } }
+    const sample = (counts: [number, number][]) => counts.flatMap(([v, n]) => new Array<number>(n).fill(v))
+    const m = computeWindowMetrics(
+      { partial: ref, samples: new Map([['flag', sample([[0, 600], [1, 400]])]]) },
+      { partial: cur, samples: new Map([['flag', sample([[0, 300], [1, 300], [2, 400]])]]) },
+      { positiveClass: '1', protectedAttributes: [], minGroupSize: 30 },
+    )
+    const drift = m.drift.find((r) => r.column === 'flag')!
+    expect(drift).toMatchObject({ column_kind: 'categorical', unseen_categories: ['2'] })
+    expect(m.quality.find((r) => r.feature === 'flag' && r.metric === 'new_category_rate')).toEqual({ feature: 'flag', metric: 'new_category_rate', value: 0.4, n: 1000 })
+  })
+
+  it('a categorical-kind row with neither category counts nor a sample gets no row rather than 0', () => {
+    const row = { column: 'x', column_kind: 'categorical', n_current: 10, unseen_categories: ['a'] } as unknown as DriftRow
+    expect(qualityRows({ ...emptyPartial(), predictions: 10 }, [row], NO_BOUNDS).filter((r) => r.metric === 'new_category_rate')).toEqual([])
   })
 })

@@ -2,8 +2,13 @@
  * Data-quality rows of a window (table quality). Pure.
  *
  *   missing_rate       per feature: events missing it / events
- *   new_category_rate  per categorical feature: values in categories the reference never had
- *                      / values (from the feature's drift row)
+ *   new_category_rate  per feature compared as categories: values in categories the reference
+ *                      never had (the drift row's unseen_categories) / values. A categorical
+ *                      feature counts from the window's category counts; a numerical feature
+ *                      with few values, compared as categories of the samples (./drift-rows.ts),
+ *                      from the same deterministic current sample its drift row used (exact when
+ *                      the window has at most evaluation.maxSampleSize values; n = sample size).
+ *                      With neither, no row (never a 0 that was not measured).
  *   out_of_range_rate  per numerical feature with a reference range: values < reference min or
  *                      > reference max / values (src/metrics/quality/feature-quality.ts)
  *   outlier_score_mean, outlier_rate, outlier_score_max   feature '': the per-event outlier
@@ -42,12 +47,23 @@ export function outlierSummary(counts: Readonly<Record<string, number>>, thresho
   )
 }
 
-export function qualityRows(cur: Partial, features: readonly DriftRow[], bounds: QualityBounds): QualityRow[] {
+export function qualityRows(
+  cur: Partial, features: readonly DriftRow[], bounds: QualityBounds, samples: ReadonlyMap<string, readonly number[]> = new Map(),
+): QualityRow[] {
   const rows: QualityRow[] = features.map((r) => ({ feature: r.column, metric: 'missing_rate', value: ratio(cur.missing[r.column] ?? 0, cur.predictions), n: cur.predictions }))
   for (const r of features) {
     if (r.column_kind !== 'categorical' || r.n_current === 0) continue
-    const unseen = r.unseen_categories.reduce((s, c) => s + (own(own(cur.categorical, r.column) ?? {}, c) ?? 0), 0)
-    rows.push({ feature: r.column, metric: 'new_category_rate', value: ratio(unseen, r.n_current), n: r.n_current })
+    const counts = own(cur.categorical, r.column)
+    const sample = samples.get(r.column)
+    if (counts) {
+      const unseen = r.unseen_categories.reduce((s, c) => s + (own(counts, c) ?? 0), 0)
+      rows.push({ feature: r.column, metric: 'new_category_rate', value: ratio(unseen, r.n_current), n: r.n_current })
+    } else if (sample && sample.length > 0) {
+      // Categories of a numerical feature are String(x), as drift-rows.ts's countValues names them.
+      const unseen = new Set(r.unseen_categories)
+      const count = sample.reduce((s, x) => s + (unseen.has(String(x)) ? 1 : 0), 0)
+      rows.push({ feature: r.column, metric: 'new_category_rate', value: count / sample.length, n: sample.length })
+    }
   }
   for (const feature of Object.keys(bounds.ranges).sort()) {
     const checked = own(cur.rangeChecked, feature) ?? 0

@@ -2,7 +2,7 @@
  * SQL that builds partial aggregates per partition inside ClickHouse, so that a window's raw
  * rows never leave the database: histograms over given bin edges, category and missing counts,
  * score histograms, and label/prediction pairs for the joined predictions (the scope's predictions
- * deduplicated INNER JOIN their labels from ground_truth FINAL: duplicates and replays count once,
+ * deduplicated, joined to their labels from ground_truth FINAL: duplicates and replays count once,
  * the newest label wins; ./scope.ts).
  *
  * Binning matches src/metrics/drift/reference-bins.ts: bin = number of edges <= x, i.e.
@@ -100,13 +100,25 @@ export const volumeQuery = (store: Store, scope: Scope) => {
   )
 }
 
-/** Scores of all predictions (labeled or not), rounded to the score-histogram grid, for CBPE. */
+export interface ScoreRow {
+  p: number
+  variant: string
+  /** The prediction's class_label: CBPE's ŷ is read from it as from the realized pairs' (./partials.ts). */
+  pred: string | null
+  s: number
+  c: string
+}
+
+/**
+ * Scores of all predictions (labeled or not), rounded to the score-histogram grid, with their
+ * predicted class, for CBPE.
+ */
 export const scoreQuery = (store: Store, scope: Scope) => {
   const p = scopedPredictions(scope)
-  return rows<{ p: number; variant: string; s: number; c: string }>(
+  return rows<ScoreRow>(
     store,
-    `SELECT source_partition AS p, variant, round(assumeNotNull(score), 3) AS s, count() AS c
-     FROM ${p.sql} WHERE score IS NOT NULL GROUP BY p, variant, s ORDER BY p, variant, s`,
+    `SELECT source_partition AS p, variant, class_label AS pred, round(assumeNotNull(score), 3) AS s, count() AS c
+     FROM ${p.sql} WHERE score IS NOT NULL GROUP BY p, variant, pred, s ORDER BY p, variant, pred, s`,
     p.params,
   )
 }
@@ -118,29 +130,36 @@ export interface JoinedRow {
   grp: string
   pred: string | null
   label: string | null
+  /** 1: the prediction has a label (always, for attr = ''); 0: a protected group's unlabeled prediction. */
+  labeled: number
   s: number | null
   c: string
   delay_s: number
 }
 
 /**
- * Joined predictions with their newest label: one row per (partition, variant, protected
- * attribute/group, predicted class, label, score on the 1/1000 grid). attr = '' carries the
- * totals without group split.
+ * Predictions with their newest label: one row per (partition, variant, protected
+ * attribute/group, predicted class, label, labeled, score on the 1/1000 grid). attr = '' carries
+ * the labeled totals without group split; a protected attribute's rows carry every prediction of
+ * the group, labeled or not (labeled = 0, label NULL), because selection rate and demographic
+ * parity need only the prediction (fairlearn's selection_rate over every row it is given), while
+ * the labeled rows alone feed the group's confusion counts (docs/evaluation.md, fairness).
+ * The LEFT JOIN leaves an unmatched prediction with label_class NULL (Nullable) and matched 0.
  */
 export const joinedQuery = (store: Store, scope: Scope, attributes: readonly string[]) => {
   const p = scopedPredictions(scope)
   return rows<JoinedRow>(
     store,
     `SELECT source_partition AS p, variant, attr, segments[attr] AS grp, class_label AS pred, g.label_class AS label,
+            toUInt8(ifNull(g.matched, 0)) AS labeled,
             if(score IS NULL, NULL, round(assumeNotNull(score), 3)) AS s, count() AS c,
-            sum(greatest(0, dateDiff('millisecond', event_time, g.label_time))) / 1000 AS delay_s
+            sum(if(labeled = 1, greatest(0, dateDiff('millisecond', event_time, g.label_time)), 0)) / 1000 AS delay_s
      FROM ${p.sql} AS pr
-     INNER JOIN ${scopedLabels(p.sql, 'prediction_id, label_class, label_time')} AS g USING prediction_id
+     LEFT JOIN ${scopedLabels(p.sql, 'prediction_id, label_class, label_time, toUInt8(1) AS matched')} AS g USING prediction_id
      ARRAY JOIN arrayConcat([''], {attributes:Array(String)}) AS attr
-     WHERE attr = '' OR mapContains(segments, attr)
-     GROUP BY p, variant, attr, grp, pred, label, s
-     ORDER BY p, variant, attr, grp, pred, label, s`,
+     WHERE (attr = '' AND labeled = 1) OR (attr != '' AND mapContains(segments, attr))
+     GROUP BY p, variant, attr, grp, pred, label, labeled, s
+     ORDER BY p, variant, attr, grp, pred, label, labeled, s`,
     { ...p.params, attributes },
   )
 }

@@ -3,8 +3,12 @@
  * metrics of src/metrics/fairness (fairlearn's between-groups differences and ratios) on the
  * current file. Needs a binary task with labels and predictions (or scores, thresholded at
  * 0.5) in the current file. Groups are the attribute's values as text; rows with a missing
- * group, label or prediction are left out and counted in `excluded`. Groups smaller than
- * minGroupSize are reported but not compared (status "insufficient").
+ * group or prediction are left out and counted in `excluded`. A row without a label still
+ * counts for selection (its group's `predictions`, selection rate, demographic parity and
+ * disparate impact, as fairlearn's selection_rate over every row) and is counted in
+ * `unlabeled`; TPR, FPR, PPV, accuracy, ECE and the odds metrics use the labeled rows (`count`).
+ * Groups smaller than minGroupSize are reported but not compared (status "insufficient" for
+ * the label metrics, selection_status for selection).
  */
 import { fairnessReport } from '../metrics/fairness/index.js'
 import { binaryOutcomes, readCategory, type Targets } from '../metrics/profile/index.js'
@@ -27,18 +31,20 @@ export function fairnessSection(
   return Object.fromEntries(
     attributes.map((attribute) => {
       const groups: string[] = []
-      const t: number[] = []
+      const t: (number | null)[] = []
       const p: number[] = []
       const s: number[] = []
       let excluded = 0
+      let unlabeled = 0
       columnOf(current, attribute).forEach((v, i) => {
         const g = readCategory(v)
-        const y = yTrue[i]
+        const y = yTrue[i] ?? null
         const q = yPred[i]
-        if (g.kind !== 'value' || y === null || y === undefined || q === null || q === undefined) {
+        if (g.kind !== 'value' || q === null || q === undefined) {
           excluded++
           return
         }
+        if (y === null) unlabeled++
         groups.push(g.value)
         t.push(y)
         p.push(q)
@@ -55,6 +61,8 @@ export function fairnessSection(
               {
                 count: g.count,
                 status: g.status,
+                predictions: g.predictions,
+                selection_status: g.selectionStatus,
                 selection_rate: num(g.selectionRate),
                 true_positive_rate: num(g.truePositiveRate),
                 false_positive_rate: num(g.falsePositiveRate),
@@ -74,6 +82,7 @@ export function fairnessSection(
           groups_insufficient: parity.demographicParityDifference.params['groupsInsufficient'],
           min_group_size: minGroupSize,
           excluded,
+          unlabeled,
         },
       ]
     }),

@@ -90,8 +90,10 @@ function performanceSection(p: Section): string {
 
 function fairnessSection(attribute: string, f: Section): string {
   const groups = Object.entries((f['groups'] ?? {}) as Record<string, Section>)
-  const rows = groups.map(([g, m]) => [g, n(get(m, 'count'), 'count'), n(get(m, 'selection_rate')), n(get(m, 'true_positive_rate')), n(get(m, 'false_positive_rate')), n(get(m, 'accuracy')), String(m['status'])])
-  const compared = groups.filter(([, m]) => m['status'] === 'ok' && typeof m['selection_rate'] === 'number')
+  // Selection counts every prediction of the group (`predictions`, compared when selection_status
+  // is ok); the label metrics its labeled rows (`count`, compared when status is ok).
+  const rows = groups.map(([g, m]) => [g, n(get(m, 'predictions') ?? get(m, 'count'), 'count'), n(get(m, 'selection_rate')), n(get(m, 'count'), 'count'), n(get(m, 'true_positive_rate')), n(get(m, 'false_positive_rate')), n(get(m, 'accuracy')), String(m['status'])])
+  const compared = groups.filter(([, m]) => (m['selection_status'] ?? m['status']) === 'ok' && typeof m['selection_rate'] === 'number')
   const best = Math.max(0, ...compared.map(([, m]) => m['selection_rate'] as number))
   const di = get(f, 'disparate_impact_ratio')
   const chart = compared.length > 0
@@ -101,7 +103,7 @@ function fairnessSection(attribute: string, f: Section): string {
     : ''
   return [
     `<h3>${esc(attribute)}</h3>`,
-    htmlTable(['group', 'count', 'selection', 'TPR', 'FPR', 'accuracy', 'status'], rows, `fairness-${attribute}`),
+    htmlTable(['group', 'predictions', 'selection', 'labeled', 'TPR', 'FPR', 'accuracy', 'status'], rows, `fairness-${attribute}`),
     `<p>${esc(`demographic parity difference ${n(get(f, 'demographic_parity_difference'))}, ratio ${n(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${n(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${n(get(f, 'equal_opportunity_difference'))}; disparate impact `)}${typeof di === 'number' && di < 0.8 ? (badge(`${n(di)} (below 4/5)`, 'bad') as { html: string }).html : esc(n(di))}</p>`,
     chart ? `<div class="charts">${chart}</div>` : '',
   ].join('\n')

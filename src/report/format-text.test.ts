@@ -60,4 +60,14 @@ describe('text formatting', () => {
     expect(rowOf(text, 'flat').at(-1)).toBe('yes')
     expect(rowOf(text, 'varied').at(-1)).toBe('no')
   })
+  it('fairness: selection is shown over every prediction of a group, the label metrics over its labeled rows', () => {
+    const group = (predictions: number, count: number, selection: number) => ({
+      predictions, count, selection_rate: selection, selection_status: 'ok', true_positive_rate: 0.9, false_positive_rate: 0.1, accuracy: 0.8, status: 'ok',
+    })
+    const r = { ...report('none', {}), fairness: { region: { groups: { a: group(1000, 500, 0.5), b: group(1000, 300, 0.3) }, disparate_impact_ratio: 0.6, four_fifths_rule_violated: true } } }
+    const text = formatText(r as unknown as ReportJson)
+    expect(text).toMatch(/group\s+predictions\s+selection\s+labeled\s+TPR/)
+    expect(rowOf(text, 'a').slice(0, 4)).toEqual(['a', '1000', '0.5000', '500'])
+    expect(rowOf(text, 'b').slice(0, 4)).toEqual(['b', '1000', '0.3000', '300'])
+  })
 })

@@ -77,10 +77,12 @@ function performanceLines(p: Section): string[] {
 }
 
 function fairnessLines(attribute: string, f: Section): string[] {
+  // Selection counts every prediction of the group (`predictions`); the label metrics its labeled rows (`count`).
   const groups = Object.entries(f['groups'] as Record<string, Section>).map(([g, m]) => [
     g,
-    formatNumber(get(m, 'count'), 'count'),
+    formatNumber(get(m, 'predictions') ?? get(m, 'count'), 'count'),
     formatNumber(get(m, 'selection_rate')),
+    formatNumber(get(m, 'count'), 'count'),
     formatNumber(get(m, 'true_positive_rate')),
     formatNumber(get(m, 'false_positive_rate')),
     formatNumber(get(m, 'accuracy')),
@@ -88,7 +90,7 @@ function fairnessLines(attribute: string, f: Section): string[] {
   ])
   return [
     `Fairness: ${attribute}`,
-    ...table(['group', 'count', 'selection', 'TPR', 'FPR', 'accuracy', 'status'], groups),
+    ...table(['group', 'predictions', 'selection', 'labeled', 'TPR', 'FPR', 'accuracy', 'status'], groups),
     `demographic parity difference ${formatNumber(get(f, 'demographic_parity_difference'))}, ratio ${formatNumber(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${formatNumber(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${formatNumber(get(f, 'equal_opportunity_difference'))}; disparate impact ${formatNumber(get(f, 'disparate_impact_ratio'))}${f['four_fifths_rule_violated'] ? ' (below 4/5)' : ''}`,
   ]
 }

@@ -101,6 +101,54 @@ describe('fairnessAccumulator', () => {
     expect(r.groups[0]!.expectedCalibrationError).toBeNaN()
   })
 
+  describe('selection rate counts every prediction; label metrics only the labeled pairs', () => {
+    // Group A: 1000 predictions, 500 selected; B: 1000, 300 selected; labels arrive only for the
+    // selected (approved) rows. Labeled-only selection rates were 1.0 and 1.0 (disparate impact 1.0).
+    const groups: string[] = []
+    const yTrue: (number | null)[] = []
+    const yPred: number[] = []
+    for (const [g, selected] of [['A', 500], ['B', 300]] as const) {
+      for (let i = 0; i < 1000; i++) {
+        groups.push(g)
+        yPred.push(i < selected ? 1 : 0)
+        yTrue.push(i < selected ? (i % 5 === 0 ? 0 : 1) : null)
+      }
+    }
+
+    it('fairlearn over all rows: SR 0.5 and 0.3, disparate impact 0.6; TPR/PPV from the labeled pairs', () => {
+      const r = fairnessReport({ groups, yTrue, yPred }, { minGroupSize: 30 })
+      expect(r.groups.map((g) => [g.group, g.predictions, g.selected, g.count, g.selectionRate])).toEqual([['A', 1000, 500, 500, 0.5], ['B', 1000, 300, 300, 0.3]])
+      expectClose(r.parity.disparateImpactRatio.score, 0.6, 1e-15)
+      expectClose(r.parity.demographicParityDifference.score, 0.2, 1e-15)
+      expect(r.parity.disparateImpactRatio).toMatchObject({ n: 2000, fourFifthsRuleViolated: true })
+      expect(r.groups.map((g) => [g.truePositiveRate, g.positivePredictiveValue])).toEqual([[1, 0.8], [1, 0.8]])
+      expect(r.parity.equalOpportunityDifference).toMatchObject({ score: 0, n: 800 })
+      expect(r.excluded).toBe(0)
+    })
+
+    it('selection and label metrics compare the groups large enough for each', () => {
+      // B has 1000 predictions but only 20 labeled pairs: compared for parity of selection, not of TPR.
+      const few = yTrue.map((y, i) => (groups[i] === 'B' && i >= 1020 ? null : y))
+      const r = fairnessReport({ groups, yTrue: few, yPred }, { minGroupSize: 30 })
+      expect(r.groups.map((g) => [g.group, g.status, g.selectionStatus])).toEqual([['A', 'ok', 'ok'], ['B', 'insufficient', 'ok']])
+      expectClose(r.parity.disparateImpactRatio.score, 0.6, 1e-15)
+      expect(r.parity).toMatchObject({ selectionStatus: 'ok', labeledStatus: 'insufficient', status: 'insufficient' })
+      expect(r.parity.equalizedOddsDifference.score).toBeNaN()
+    })
+
+    it('merges exactly, and a group state stored before the selection counts reads as labeled-only', () => {
+      const acc = fairnessAccumulator({ minGroupSize: 30 })
+      const xs: GroupObservation[] = groups.map((group, i) => ({ group, yTrue: yTrue[i], yPred: yPred[i]! }))
+      expectMergeLaws(acc, xs, (a, b) => expect(a).toEqual(b))
+      const labeledOnly = acc.create()
+      acc.update(labeledOnly, { group: 'A', yTrue: 1, yPred: 1 }, 40)
+      acc.update(labeledOnly, { group: 'A', yTrue: 0, yPred: 0 }, 60)
+      const old = JSON.parse(JSON.stringify(labeledOnly, (k, v) => (k === 'predictions' || k === 'selected' ? undefined : v))) as typeof labeledOnly
+      const unlabeled = acc.update(acc.create(), { group: 'A', yPred: 1 }, 100)
+      expect(acc.result(acc.merge(old, unlabeled)).groups[0]).toMatchObject({ predictions: 200, selected: 140, count: 100, selectionRate: 0.7 })
+    })
+  })
+
   it('rejects a bad minGroupSize or nBins and mismatched arrays', () => {
     expect(() => fairnessAccumulator({ minGroupSize: 0 })).toThrow(RangeError)
     expect(() => fairnessAccumulator({ nBins: -1 })).toThrow(RangeError)

@@ -72,7 +72,8 @@ export function fairnessAccumulator(
 
 export interface FairnessData {
   readonly groups: readonly ClassLabel[]
-  readonly yTrue: readonly number[]
+  /** null: an unlabeled prediction (selection rate only; group-confusion.ts). */
+  readonly yTrue: readonly (number | null)[]
   readonly yPred: readonly number[]
   /** P(y = 1) per observation, for the per-group ECE. Optional. */
   readonly scores?: readonly number[]
@@ -86,7 +87,7 @@ export function fairnessReport(data: FairnessData, options: FairnessOptions = {}
   const acc = fairnessAccumulator(options)
   const state = acc.create()
   data.groups.forEach((group, i) => {
-    const x = { group, yTrue: data.yTrue[i]!, yPred: data.yPred[i]! }
+    const x = { group, yTrue: data.yTrue[i] ?? null, yPred: data.yPred[i]! }
     acc.update(state, data.scores === undefined ? x : { ...x, score: data.scores[i]! })
   })
   return acc.result(state)

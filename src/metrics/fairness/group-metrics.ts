@@ -1,8 +1,9 @@
 /**
  * Per-group rates from the group confusion counts.
  *
- *   count = tp + fp + tn + fn
- *   selection rate = (tp + fp) / count          fairlearn.metrics.selection_rate
+ *   count = tp + fp + tn + fn                    labeled pairs
+ *   predictions, selected                        every prediction of the group, labeled or not
+ *   selection rate = selected / predictions      fairlearn.metrics.selection_rate
  *   TPR = tp / (tp + fn)                         fairlearn.metrics.true_positive_rate
  *   FPR = fp / (fp + tn)                         fairlearn.metrics.false_positive_rate
  *   PPV = tp / (tp + fp)                         sklearn.metrics.precision_score
@@ -15,14 +16,18 @@
  * FPR 0 without negatives and PPV 0 without predicted positives. A group with no members at
  * all (listed in `groups` but never seen) reports count 0 and NaN for every rate.
  *
- * Minimum group size: a group with count < minGroupSize (default 30) has status
- * 'insufficient'; its rates are still reported, but parity.ts leaves it out, because the rates
- * of a handful of people are noise that would dominate max − min.
+ * Selection rate needs only predictions (group-confusion.ts); the other rates need labels. With
+ * every prediction labeled, predictions = count and selected = tp + fp (fairlearn's setting).
+ *
+ * Minimum group size: a group with count < minGroupSize (default 30) labeled pairs has status
+ * 'insufficient', and one with predictions < minGroupSize has selectionStatus 'insufficient';
+ * its rates are still reported, but parity.ts leaves it out of the metrics of that kind,
+ * because the rates of a handful of people are noise that would dominate max − min.
  */
 import { calibrationResult } from '../performance/calibration.js'
 import type { ClassLabel } from '../performance/confusion-matrix.js'
 import { assertPositiveInteger, divide } from '../performance/metric-result.js'
-import type { GroupCounts } from './group-confusion.js'
+import { selectionCounts, type GroupCounts } from './group-confusion.js'
 
 export const DEFAULT_MIN_GROUP_SIZE = 30
 
@@ -30,8 +35,15 @@ export type GroupStatus = 'ok' | 'insufficient'
 
 export interface GroupMetrics {
   readonly group: ClassLabel
+  /** By the labeled pairs (count): TPR, FPR, PPV, accuracy, ECE. */
   readonly status: GroupStatus
+  /** By all predictions: selection rate. */
+  readonly selectionStatus: GroupStatus
+  /** Labeled pairs. */
   readonly count: number
+  /** Every prediction of the group, labeled or not, and those selected (ŷ = 1). */
+  readonly predictions: number
+  readonly selected: number
   readonly tp: number
   readonly fp: number
   readonly tn: number
@@ -52,15 +64,19 @@ export function groupMetrics(counts: GroupCounts, minGroupSize: number = DEFAULT
   const count = tp + fp + tn + fn
   const rate = (num: number, den: number): number => (count === 0 ? Number.NaN : divide(num, den, 0))
   const calibration = calibrationResult(counts.calibration)
+  const { predictions, selected } = selectionCounts(counts)
   return {
     group,
     status: count < minGroupSize ? 'insufficient' : 'ok',
+    selectionStatus: predictions < minGroupSize ? 'insufficient' : 'ok',
     count,
+    predictions,
+    selected,
     tp,
     fp,
     tn,
     fn,
-    selectionRate: rate(tp + fp, count),
+    selectionRate: predictions === 0 ? Number.NaN : selected / predictions,
     truePositiveRate: rate(tp, tp + fn),
     falsePositiveRate: rate(fp, fp + tn),
     positivePredictiveValue: rate(tp, tp + fp),

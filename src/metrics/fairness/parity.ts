@@ -11,14 +11,21 @@
  * equalized_odds_difference (default agg='worst_case'), equal_opportunity_difference
  * (scripts/reference/fairness.py).
  *
- * Only groups with status 'ok' (count ≥ minGroupSize, group-metrics.ts) take part; the
- * others are counted in params.groupsInsufficient, and `status` says how much was compared:
+ * Which rows: selection rate (demographic parity, disparate impact) is over every prediction of
+ * a group, labeled or not; TPR and FPR (equalized odds, equal opportunity) over its labeled
+ * pairs (group-metrics.ts). Each kind compares the groups large enough for it: selection
+ * metrics the groups with selectionStatus 'ok' (predictions ≥ minGroupSize), label metrics
+ * those with status 'ok' (labeled pairs ≥ minGroupSize); the others are counted in
+ * params.groupsInsufficient, and each metric's params.status (`selectionStatus`,
+ * `labeledStatus`) says how much was compared:
  * - 'ok': every group took part;
  * - 'partial': at least two groups took part, some were too small (the figures are over the
  *   groups that took part);
  * - 'insufficient': fewer than two groups took part: every figure is NaN (stored as NULL).
  *   Unlike fairlearn, which gives difference 0 and ratio 1 for one group: with group B below
  *   minGroupSize that read as "perfectly fair" (1.0, 'ok'), a verdict the data cannot support.
+ * `status` is the less complete of the two. n is the compared groups' predictions (selection
+ * metrics) or labeled pairs (label metrics).
  * A ratio 0/0 (nobody selected anywhere) is NaN, and then the four-fifths fact is null.
  */
 import { metricResult, type MetricResult } from '../performance/metric-result.js'
@@ -35,7 +42,12 @@ export interface DisparateImpactResult extends MetricResult {
 export type ParityStatus = 'ok' | 'partial' | 'insufficient'
 
 export interface ParityMetrics {
+  /** The less complete of selectionStatus and labeledStatus. */
   readonly status: ParityStatus
+  /** Demographic parity and disparate impact: groups by their predictions. */
+  readonly selectionStatus: ParityStatus
+  /** Equalized odds and equal opportunity: groups by their labeled pairs. */
+  readonly labeledStatus: ParityStatus
   readonly demographicParityDifference: MetricResult
   readonly demographicParityRatio: MetricResult
   readonly equalizedOddsDifference: MetricResult
@@ -57,33 +69,41 @@ function spread(values: readonly number[]): Spread {
  * @param groups per-group metrics (any status); `excluded` is the count of invalid
  *   observations to carry into the results.
  */
+const RANK: Record<ParityStatus, number> = { ok: 0, partial: 1, insufficient: 2 }
+
 export function parityMetrics(groups: readonly GroupMetrics[], minGroupSize: number, excluded = 0): ParityMetrics {
-  const compared = groups.filter((g) => g.status === 'ok')
-  const status: ParityStatus = compared.length < 2 ? 'insufficient' : compared.length < groups.length ? 'partial' : 'ok'
-  const n = compared.reduce((s, g) => s + g.count, 0)
-  const params = {
-    method: 'between_groups',
-    minGroupSize,
-    groupsCompared: compared.length,
-    groupsInsufficient: groups.length - compared.length,
+  const family = (compared: readonly GroupMetrics[], size: (g: GroupMetrics) => number) => {
+    const status: ParityStatus = compared.length < 2 ? 'insufficient' : compared.length < groups.length ? 'partial' : 'ok'
+    const params = {
+      method: 'between_groups',
+      minGroupSize,
+      groupsCompared: compared.length,
+      groupsInsufficient: groups.length - compared.length,
+    }
+    const n = compared.reduce((s, g) => s + size(g), 0)
+    const r = (method: string, score: number, extra = {}): MetricResult =>
+      metricResult(method, status === 'insufficient' ? Number.NaN : score, { ...params, status, ...extra }, n, excluded)
+    return { status, r }
   }
-  const r = (method: string, score: number, extra = {}): MetricResult =>
-    metricResult(method, status === 'insufficient' ? Number.NaN : score, { ...params, status, ...extra }, n, excluded)
-  const sr = spread(compared.map((g) => g.selectionRate))
-  const tpr = spread(compared.map((g) => g.truePositiveRate))
-  const fpr = spread(compared.map((g) => g.falsePositiveRate))
+  const selection = family(groups.filter((g) => g.selectionStatus === 'ok'), (g) => g.predictions)
+  const labeled = family(groups.filter((g) => g.status === 'ok'), (g) => g.count)
+  const sr = spread(groups.filter((g) => g.selectionStatus === 'ok').map((g) => g.selectionRate))
+  const tpr = spread(groups.filter((g) => g.status === 'ok').map((g) => g.truePositiveRate))
+  const fpr = spread(groups.filter((g) => g.status === 'ok').map((g) => g.falsePositiveRate))
   const ratio = sr.min / sr.max
-  const fourFifthsRuleViolated = Number.isNaN(ratio) || status === 'insufficient' ? null : ratio < FOUR_FIFTHS
+  const fourFifthsRuleViolated = Number.isNaN(ratio) || selection.status === 'insufficient' ? null : ratio < FOUR_FIFTHS
   return {
-    status,
-    demographicParityDifference: r('demographic_parity_difference', sr.max - sr.min),
-    demographicParityRatio: r('demographic_parity_ratio', ratio),
-    equalizedOddsDifference: r('equalized_odds_difference', Math.max(tpr.max - tpr.min, fpr.max - fpr.min), {
+    status: RANK[selection.status] >= RANK[labeled.status] ? selection.status : labeled.status,
+    selectionStatus: selection.status,
+    labeledStatus: labeled.status,
+    demographicParityDifference: selection.r('demographic_parity_difference', sr.max - sr.min),
+    demographicParityRatio: selection.r('demographic_parity_ratio', ratio),
+    equalizedOddsDifference: labeled.r('equalized_odds_difference', Math.max(tpr.max - tpr.min, fpr.max - fpr.min), {
       agg: 'worst_case',
     }),
-    equalOpportunityDifference: r('equal_opportunity_difference', tpr.max - tpr.min),
+    equalOpportunityDifference: labeled.r('equal_opportunity_difference', tpr.max - tpr.min),
     disparateImpactRatio: {
-      ...r('disparate_impact_ratio', ratio, { threshold: FOUR_FIFTHS, fourFifthsRuleViolated }),
+      ...selection.r('disparate_impact_ratio', ratio, { threshold: FOUR_FIFTHS, fourFifthsRuleViolated }),
       fourFifthsRuleViolated,
     },
   }

@@ -21,6 +21,12 @@
  * with no predicted positives; ROC AUC is NaN when Σp = 0 or Σ(1−p) = 0. ŷ is given, or
  * ŷ = [p ≥ threshold] (default 0.5). Empty input gives NaN.
  *
+ * Which ŷ: NannyML takes the model's y_pred column, not a cut of the score. The stream passes
+ * the prediction's class_label read as positive class or not (the same ŷ as the realized
+ * metrics, src/evaluate/partials.ts `predictedPositive`), and leaves ŷ to the threshold rule
+ * only for a prediction sent without a class. A model whose own threshold is 0.3 thus gets
+ * ŷ = 1 at p = 0.4, as its realized confusion matrix does.
+ *
  * Streaming: `cbpeAccumulator` keeps the expected confusion sums (exact, mergeable) and, for
  * ROC AUC, per grid bin k = round(p·nBins) the count and Σp. Its curve has NannyML's points at
  * the end of each bin (rounded the same way); NannyML's points inside a bin lie on the segment

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/performance.json' with { type: 'json' }
-import { regressionAccumulator, regressionMetrics, type RegressionPair } from './regression.js'
+import { regressionAccumulator, regressionMetrics, type RegressionPair, type RegressionState } from './regression.js'
 import { expectClose, expectMergeLaws } from '../../../test/support/unit/metric-checks.js'
 
 describe('regression metrics vs sklearn (MAE, RMSE, MAPE, R²)', () => {
@@ -36,6 +36,39 @@ describe('regressionAccumulator', () => {
     const merged = acc.merge(a, b)
     expect(merged).toMatchObject({ n: 4, meanTrue: 2.5, m2True: 5, sumSquaredError: 1 })
     expect(acc.result(merged).r2.score).toBe(1 - 1 / 5)
+  })
+
+  it('constant y merged across partitions: parts whose means differ by an ulp give R² 0, not −1e32', () => {
+    // States as the stream builds them from SQL sums (src/evaluate/regression-partials.ts):
+    // A's mean Σy/n = 0.30000000000000004/3 = 0.10000000000000002, B's 0.2/2 = 0.1. Chan's
+    // δ²·na·nb/n alone made SS_tot ≈ 2.3e-34 and R² ≈ −1.08e32; one pass and sklearn's
+    // force_finite rule give 0.
+    const fromSums = (ys: number[], ps: number[]): RegressionState => ({
+      n: ys.length, meanTrue: ys.reduce((x, y) => x + y, 0) / ys.length, m2True: 0, minTrue: Math.min(...ys), maxTrue: Math.max(...ys),
+      sumAbsoluteError: ys.reduce((x, y, i) => x + Math.abs(y - ps[i]!), 0), sumSquaredError: ys.reduce((x, y, i) => x + (y - ps[i]!) ** 2, 0),
+      sumAbsolutePercentageError: ys.reduce((x, y, i) => x + Math.abs(y - ps[i]!) / Math.abs(y), 0), excluded: 0,
+    })
+    const a = fromSums([0.1, 0.1, 0.1], [0.2, 0, 0.1])
+    const b = fromSums([0.1, 0.1], [0.15, 0.05])
+    expect(a.meanTrue).not.toBe(b.meanTrue)
+    expect(regressionMetrics([0.1, 0.1, 0.1, 0.1, 0.1], [0.2, 0, 0.1, 0.15, 0.05]).r2.score).toBe(0)
+    for (const merged of [acc.merge(a, b), acc.merge(b, a), acc.merge(acc.merge(acc.create(), a), b)]) {
+      expect(merged.m2True).toBe(0)
+      expect(acc.result(merged).r2.score).toBe(0)
+    }
+    // Perfect predictions of a constant stay 1.
+    expect(acc.result(acc.merge(fromSums([0.1, 0.1, 0.1], [0.1, 0.1, 0.1]), fromSums([0.1, 0.1], [0.1, 0.1]))).r2.score).toBe(1)
+    // A state stored before the range existed: unknown range, merged as before.
+    const { minTrue: _min, maxTrue: _max, ...old } = a
+    expect(acc.merge(old, b)).not.toHaveProperty('minTrue')
+  })
+
+  it('merging through JSON (stored partials) keeps the range of y', () => {
+    const a = acc.update(acc.update(acc.create(), { yTrue: 1, yPred: 1 }), { yTrue: 3, yPred: 2 })
+    const b = acc.update(acc.create(), { yTrue: -2, yPred: 0 })
+    const empty = JSON.parse(JSON.stringify(acc.create())) as ReturnType<typeof acc.create>
+    const merged = acc.merge(acc.merge(empty, JSON.parse(JSON.stringify(a)) as typeof a), b)
+    expect(merged).toMatchObject({ n: 3, minTrue: -2, maxTrue: 3 })
   })
 
   it('empty input gives NaN', () => {

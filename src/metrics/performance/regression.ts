@@ -17,6 +17,14 @@
  * has mean 0.10000000000000002), making SS_tot tiny but non-zero and R² ≈ −1e31; we apply
  * sklearn's documented constant-y convention exactly instead.
  *
+ * Constant y across merged parts: the state also keeps min and max of y (merged as min/max).
+ * Two parts of the same constant can carry means an ulp apart (a part built from SQL sums has
+ * mean Σy/n: 0.30000000000000004/3 ≠ 0.2/2), and Chan's δ²·na·nb/n then adds ~1e-34 to SS_tot,
+ * turning R² into −1e32. So SS_tot is exactly 0 whenever min y = max y — the data's own
+ * definition of "constant", independent of float rounding. A state stored before the range
+ * existed (no minTrue/maxTrue) has an unknown range; merged with it, the range stays unknown
+ * and SS_tot is Chan's value.
+ *
  * Input policy (metric-result.ts): a pair with a non-finite value is excluded and counted.
  * Empty input gives NaN for every metric.
  */
@@ -31,6 +39,10 @@ export interface RegressionState {
   /** Welford running mean and sum of squared deviations of yTrue. */
   meanTrue: number
   m2True: number
+  /** Smallest and largest valid yTrue; absent when unknown (states stored before they existed).
+   *  Meaningless while n = 0 (JSON turns create()'s ±Infinity into null). */
+  minTrue?: number
+  maxTrue?: number
   sumAbsoluteError: number
   sumSquaredError: number
   sumAbsolutePercentageError: number
@@ -52,7 +64,7 @@ export interface RegressionMetrics {
 function r2Score(state: RegressionState): number {
   if (state.n < 2) return Number.NaN
   if (state.sumSquaredError === 0) return 1
-  if (state.m2True === 0) return 0
+  if (state.m2True === 0 || (state.minTrue !== undefined && state.minTrue === state.maxTrue)) return 0
   return 1 - state.sumSquaredError / state.m2True
 }
 
@@ -62,6 +74,8 @@ export function regressionAccumulator(): Accumulator<RegressionState, Regression
       n: 0,
       meanTrue: 0,
       m2True: 0,
+      minTrue: Infinity,
+      maxTrue: -Infinity,
       sumAbsoluteError: 0,
       sumSquaredError: 0,
       sumAbsolutePercentageError: 0,
@@ -74,6 +88,13 @@ export function regressionAccumulator(): Accumulator<RegressionState, Regression
         return state
       }
       const error = Math.abs(yTrue - yPred)
+      if (state.n === 0) {
+        state.minTrue = yTrue
+        state.maxTrue = yTrue
+      } else if (state.minTrue != null && state.maxTrue != null) {
+        state.minTrue = Math.min(state.minTrue, yTrue)
+        state.maxTrue = Math.max(state.maxTrue, yTrue)
+      }
       // Welford's update with a weight (West 1979): n copies of y at once.
       state.n += weight
       const delta = yTrue - state.meanTrue
@@ -91,10 +112,15 @@ export function regressionAccumulator(): Accumulator<RegressionState, Regression
         return { ...only, excluded: a.excluded + b.excluded }
       }
       const delta = b.meanTrue - a.meanTrue
+      const range = a.minTrue != null && a.maxTrue != null && b.minTrue != null && b.maxTrue != null
+        ? { minTrue: Math.min(a.minTrue, b.minTrue), maxTrue: Math.max(a.maxTrue, b.maxTrue) }
+        : null
       return {
         n,
         meanTrue: a.meanTrue + (delta * b.n) / n,
-        m2True: a.m2True + b.m2True + (delta * delta * a.n * b.n) / n,
+        // Constant y: exactly 0, whatever ulp the parts' means differ by (see above).
+        m2True: range !== null && range.minTrue === range.maxTrue ? 0 : a.m2True + b.m2True + (delta * delta * a.n * b.n) / n,
+        ...(range ?? {}),
         sumAbsoluteError: a.sumAbsoluteError + b.sumAbsoluteError,
         sumSquaredError: a.sumSquaredError + b.sumSquaredError,
         sumAbsolutePercentageError: a.sumAbsolutePercentageError + b.sumAbsolutePercentageError,

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { computeWindowMetrics } from './compute.js'
+import { emptyPartial, mergeAll, type LabelingContext } from './partial-state.js'
+import { partialsFromRows, type PartialRows } from './partials.js'
+import type { JoinedRow } from './queries.js'
+
+const ctx: LabelingContext = { positiveClass: '1', protectedAttributes: ['group'], minGroupSize: 30 }
+const joined = (r: Omit<Partial<JoinedRow>, 'c'> & { c: number }): JoinedRow =>
+  ({ p: 0, variant: 'v', attr: '', grp: '', pred: null, label: null, labeled: 1, s: null, delay_s: 0, ...r, c: String(r.c) })
+
+/** A window (and a reference like it) whose labels and predicted classes are `yes` and `no`. */
+function window(yes: string, no: string, c: LabelingContext = ctx) {
+  const rows: PartialRows = {
+    volume: [{ p: 0, variant: 'v', k: '', c: '400' }],
+    bins: [],
+    cats: [{ p: 0, k: '__class__', v: yes, c: '200' }, { p: 0, k: '__class__', v: no, c: '200' }],
+    scores: [{ p: 0, variant: 'v', pred: yes, s: 0.8, c: '200' }, { p: 0, variant: 'v', pred: no, s: 0.2, c: '200' }],
+    joined: [
+      joined({ pred: yes, label: yes, s: 0.8, c: 150 }), joined({ pred: yes, label: no, s: 0.8, c: 50 }),
+      joined({ pred: no, label: no, s: 0.2, c: 150 }), joined({ pred: no, label: yes, s: 0.2, c: 50 }),
+      ...['A', 'B'].flatMap((grp) => [
+        joined({ attr: 'group', grp, pred: yes, label: yes, s: 0.8, c: 100 }),
+        joined({ attr: 'group', grp, pred: no, label: no, s: 0.2, c: 100 }),
+      ]),
+    ],
+    regressions: [], ranges: [], outliers: [],
+  }
+  const partial = mergeAll(partialsFromRows(rows, new Map(), c), c)
+  return computeWindowMetrics({ partial, samples: new Map() }, { partial, samples: new Map() }, c)
+}
+
+describe('the positive class never occurs in the window', () => {
+  it('labels "true"/"false" with the default positive class "1": binary metrics insufficient, not accuracy 1.0', () => {
+    const m = window('true', 'false')
+    const binary = m.performance.filter((r) => ['realized', 'estimated', 'degradation'].includes(r.kind))
+    expect(binary.length).toBeGreaterThan(0)
+    for (const r of binary) {
+      expect(r.value, `${r.kind} ${r.metric}`).toBeNaN()
+      expect([r.ci_low, r.ci_high]).toEqual([null, null])
+    }
+    expect(m.fairness.length).toBeGreaterThan(0)
+    for (const r of m.fairness) expect(r, r.metric).toMatchObject({ value: null, status: 'insufficient' })
+    expect(m.drift.find((r) => r.target === 'calibration')).toMatchObject({ status: 'insufficient', drift_detected: null })
+    // Label drift reads classes as they are: still judged.
+    expect(m.drift.find((r) => r.target === 'label')).toMatchObject({ status: 'ok' })
+  })
+
+  it('the same window with positiveClass "true" is judged; so is "1"/"0" data', () => {
+    for (const m of [window('true', 'false', { ...ctx, positiveClass: 'true' }), window('1', '0')]) {
+      const realized = m.performance.find((r) => r.kind === 'realized' && r.metric === 'accuracy' && r.variant === 'all')!
+      expect(realized.value).toBe(0.75)
+      expect(m.fairness.find((r) => r.metric === 'disparate_impact_ratio')).toMatchObject({ value: 1, status: 'ok' })
+    }
+  })
+
+  it('a window whose labels are all negative but whose model predicted positives is judged', () => {
+    const c = ctx
+    const rows: PartialRows = {
+      volume: [{ p: 0, variant: 'v', k: '', c: '100' }], bins: [], cats: [], regressions: [], ranges: [], outliers: [],
+      scores: [{ p: 0, variant: 'v', pred: null, s: 0.7, c: '10' }, { p: 0, variant: 'v', pred: null, s: 0.1, c: '90' }],
+      joined: [joined({ label: '0', s: 0.7, c: 10 }), joined({ label: '0', s: 0.1, c: 90 })],
+    }
+    const partial = mergeAll(partialsFromRows(rows, new Map(), c), c)
+    const m = computeWindowMetrics({ partial: emptyPartial(), samples: new Map() }, { partial, samples: new Map() }, c)
+    expect(m.performance.find((r) => r.kind === 'realized' && r.metric === 'accuracy' && r.variant === 'all')!.value).toBe(0.9)
+  })
+})

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import { regressionMetrics } from '../metrics/performance/index.js'
+import { computeWindowMetrics } from './compute.js'
+import { emptyPartial, mergeAll, type LabelingContext } from './partial-state.js'
+import { partialsFromRows, predictedPositive, type PartialRows } from './partials.js'
+import type { JoinedRow, ScoreRow } from './queries.js'
+import { regressionSums, type RegressionRow } from './regression-partials.js'
+
+const ctx: LabelingContext = { positiveClass: '1', protectedAttributes: ['group'], minGroupSize: 30 }
+const none: PartialRows = { volume: [], bins: [], cats: [], scores: [], joined: [], regressions: [], ranges: [], outliers: [] }
+const joined = (r: Omit<Partial<JoinedRow>, 'c'> & { c: number }): JoinedRow =>
+  ({ p: 0, variant: 'v', attr: '', grp: '', pred: null, label: null, labeled: 1, s: null, delay_s: 0, ...r, c: String(r.c) })
+const windowOf = (rows: Partial<PartialRows>, c: LabelingContext = ctx) => {
+  const cur = mergeAll(partialsFromRows({ ...none, ...rows }, new Map(), c), c)
+  return computeWindowMetrics({ partial: emptyPartial(), samples: new Map() }, { partial: cur, samples: new Map() }, c)
+}
+const values = (m: ReturnType<typeof windowOf>, kind: string) =>
+  Object.fromEntries(m.performance.filter((r) => r.kind === kind && r.variant === 'all').map((r) => [r.metric, r.value]))
+
+describe('predictedPositive: one rule for realized metrics, CBPE and fairness', () => {
+  it('the class label when sent, else score >= 0.5, else none', () => {
+    expect(predictedPositive('1', 0.4, '1')).toBe(1)
+    expect(predictedPositive('0', 0.9, '1')).toBe(0)
+    expect(predictedPositive(null, 0.5, '1')).toBe(1)
+    expect(predictedPositive(null, 0.499, '1')).toBe(0)
+    expect(predictedPositive(null, null, '1')).toBeNull()
+  })
+})
+
+describe('CBPE reads the predicted class the realized metrics read', () => {
+  // 1000 predictions, score 0.4, class_label "1" (the model's threshold is 0.3); 400 labels are 1.
+  const volume = [{ p: 0, variant: 'v', k: '', c: '1000' }]
+  const cats = [{ p: 0, k: '__class__', v: '1', c: '1000' }]
+  const scores: ScoreRow[] = [{ p: 0, variant: 'v', pred: '1', s: 0.4, c: '1000' }]
+  const pairs = [joined({ pred: '1', label: '1', s: 0.4, c: 400 }), joined({ pred: '1', label: '0', s: 0.4, c: 600 })]
+
+  it('estimated precision 0.4, recall 1, F1 0.571, accuracy 0.4, as NannyML (y_pred) and the realized metrics', () => {
+    const m = windowOf({ volume, cats, scores, joined: pairs })
+    const realized = values(m, 'realized')
+    const estimated = values(m, 'estimated')
+    for (const metrics of [realized, estimated]) {
+      expect(metrics['precision']).toBeCloseTo(0.4, 12)
+      expect(metrics['recall']).toBe(1)
+      expect(metrics['f1']).toBeCloseTo(0.4 / 0.7, 12)
+      expect(metrics['accuracy']).toBeCloseTo(0.4, 12)
+    }
+  })
+
+  it('score-only predictions keep the 0.5 threshold; the positive class decides a class label', () => {
+    const scoreOnly = values(windowOf({ volume, scores: [{ ...scores[0]!, pred: null }] }), 'estimated')
+    expect(scoreOnly['precision']).toBeNaN()
+    expect(scoreOnly['accuracy']).toBeCloseTo(0.6, 12)
+    const yes = { ...ctx, positiveClass: 'yes' }
+    const named = values(windowOf({ volume, cats: [{ p: 0, k: '__class__', v: 'yes', c: '1000' }], scores: [{ ...scores[0]!, pred: 'yes' }] }, yes), 'estimated')
+    expect(named['recall']).toBe(1)
+  })
+})
+
+describe('stream fairness: selection over every prediction, confusion over labeled pairs', () => {
+  // Group A 1000 predictions, 500 selected; B 1000, 300 selected; labels only on selected rows.
+  const rows = (p: number, share: number): JoinedRow[] => [
+    ...(['A', 'B'] as const).flatMap((grp) => {
+      const selected = (grp === 'A' ? 500 : 300) * share
+      const rejected = 1000 * share - selected
+      return [
+        joined({ p, attr: 'group', grp, pred: '1', label: '1', c: selected }),
+        joined({ p, attr: 'group', grp, pred: '0', labeled: 0, c: rejected }),
+      ]
+    }),
+    joined({ p, pred: '1', label: '1', c: 800 * share }),
+  ]
+
+  it('selection rate 0.5 and 0.3, disparate impact 0.6 (labeled-only: 1.0 and 1.0)', () => {
+    const m = windowOf({ joined: rows(0, 1) })
+    const f = (metric: string, group = '') => m.fairness.find((r) => r.metric === metric && r.group_value === group)!
+    expect([f('selection_rate', 'A').value, f('selection_rate', 'B').value]).toEqual([0.5, 0.3])
+    expect(f('selection_rate', 'A').n).toBe(1000)
+    expect(f('disparate_impact_ratio').value).toBeCloseTo(0.6, 15)
+    expect(f('disparate_impact_ratio')).toMatchObject({ status: 'ok', n: 2000 })
+    expect(f('true_positive_rate', 'B')).toMatchObject({ value: 1, n: 300 })
+    expect(m.summary.labeled).toBe(800)
+  })
+
+  it('partitions merge exactly', () => {
+    const one = windowOf({ joined: rows(0, 1) })
+    const split = windowOf({ joined: [...rows(0, 0.5), ...rows(1, 0.5)] })
+    expect(split.fairness).toEqual(one.fairness)
+  })
+})
+
+describe('regression partials merged across partitions', () => {
+  const row = (p: number, pairs: { yTrue: number; yPred: number }[]): RegressionRow => ({ p, variant: 'v', delay_s: 0, ...regressionSums(pairs) })
+
+  it('constant y whose parts have means an ulp apart: R² 0 as one pass, not −1.08e32', () => {
+    const a = [0.1, 0.1, 0.1].map((yTrue, i) => ({ yTrue, yPred: [0.2, 0, 0.1][i]! }))
+    const b = [0.1, 0.1].map((yTrue, i) => ({ yTrue, yPred: [0.15, 0.05][i]! }))
+    const m = windowOf({ regressions: [row(0, a), row(1, b)] }, { ...ctx, task: 'regression' })
+    const r2 = m.performance.find((r) => r.metric === 'r2' && r.variant === 'all')!.value
+    expect(r2).toBe(regressionMetrics([0.1, 0.1, 0.1, 0.1, 0.1], [0.2, 0, 0.1, 0.15, 0.05]).r2.score)
+    expect(r2).toBe(0)
+  })
+})
