@@ -13,6 +13,8 @@ import { startApp, type App } from '../src/app.js'
 import { pseudonymizedSubjectKey, runErase } from '../src/cli/erase.js'
 import type { RuntimeConfig } from '../src/config/env.js'
 import { loadFileConfig } from '../src/config/file.js'
+import { Evaluator } from '../src/evaluate/evaluator.js'
+import { createDeadLetterSink } from '../src/pipeline/dead-letter-sink.js'
 import { createLogger } from '../src/observability/logger.js'
 import { testConfig, dropTestResources } from './support/config.js'
 import { prediction } from './support/events.js'
@@ -115,7 +117,8 @@ describe('driftwatch erase --subject', () => {
   })
 
   it('re-marks the windows that counted the subject, and their next evaluation no longer does', async () => {
-    const marks = await queryRows<{ ws: string; window_ms: string }>(app.store, "SELECT toUnixTimestamp64Milli(window_start) AS ws, window_ms FROM {db}.window_marks WHERE reason = 'erasure' ORDER BY ws")
+    // Each window is marked twice, before the deletes and after them (src/store/erase.ts).
+    const marks = await queryRows<{ ws: string; window_ms: string }>(app.store, "SELECT DISTINCT toUnixTimestamp64Milli(window_start) AS ws, window_ms FROM {db}.window_marks WHERE reason = 'erasure' ORDER BY ws")
     expect(marks.map((m) => [Number(m.ws), Number(m.window_ms)])).toEqual([
       [d1, DAY],
       [d2, DAY],
@@ -138,5 +141,117 @@ describe('driftwatch erase --subject', () => {
     const { code, err } = await erase('  ')
     expect(code).toBe(2)
     expect(err).toEqual(['driftwatch: DW_CONFIG_INVALID: --subject must not be empty'])
+  })
+})
+
+/**
+ * An erase that fails part-way, run again, and an erase beside a running evaluator (regressions):
+ * - the window marks used to be written after the predictions' delete: an erase that failed there
+ *   said "safe to run again", but the run again found no predictions, marked nothing, and the
+ *   windows kept counting the subject;
+ * - with a fixed `reference: { from, to }` the evaluator reuses a loaded reference for 60 s: the
+ *   windows the erasure marked were evaluated within seconds against a cached reference that still
+ *   held the subject, and the marks were consumed.
+ */
+describe('erase interrupted, or beside a running evaluator', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-erase-'))
+  const configFile = join(dir, 'driftwatch.yaml')
+  const iso = (ms: number) => new Date(ms).toISOString()
+  writeFileSync(
+    configFile,
+    'models:\n' +
+      '  - id: roll\n    window: 1d\n    positiveClass: approve\n    reference: { previousWindows: 1 }\n' +
+      `  - id: fixed\n    window: 1d\n    positiveClass: approve\n    reference: { from: "${iso(d1)}", to: "${iso(d2)}" }\n`,
+  )
+  const config: RuntimeConfig = { ...testConfig({ partitions: 1 }), configFile }
+  const file = loadFileConfig(configFile)
+  let app: App
+  let clock = Date.now()
+  const evaluator = () => new Evaluator({ store: app.store, file, deadLetters: createDeadLetterSink(app.store, null), logger: createLogger('silent'), now: () => clock })
+  const untilIdle = async (e: Evaluator) => {
+    for (let pass = 0; pass < 10; pass++) if ((await e.tick()).evaluated === 0) return
+    throw new Error('windows still due after 10 passes')
+  }
+  /** The app's store, whose `n`-th insert into window_marks (counted from now) fails as a refused connection does. */
+  const failingMarks = (n: number) => {
+    let inserts = 0
+    const client = new Proxy(app.store.client, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown
+        if (prop !== 'insert' || typeof value !== 'function') return value
+        return (params: { table: string }) =>
+          params.table.endsWith('.window_marks') && ++inserts === n
+            ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123 (injected)'), { code: 'ECONNREFUSED' }))
+            : (value as (p: unknown) => unknown).call(target, params)
+      },
+    })
+    return { ...app.store, client, close: async () => undefined }
+  }
+  const erase = (subject: string, store = { ...app.store, close: async () => undefined }) =>
+    runErase(config, { subject }, { subjectKey: pseudonymizedSubjectKey(config), out: () => undefined, err: () => undefined, openStore: () => store })
+  const predictions = async (model: string, startMs: number) =>
+    (await queryRows<{ n: string }>(app.store, `SELECT predictions AS n FROM {db}.window_summary FINAL WHERE model_id = {m:String} AND window_start = fromUnixTimestamp64Milli({t:Int64})`, { m: model, t: startMs }))[0]?.n
+  const driftRows = (model: string, startMs: number) =>
+    queryRows<Record<string, unknown>>(
+      app.store,
+      `SELECT * EXCEPT (eval_version) FROM {db}.drift FINAL WHERE model_id = {m:String} AND window_start = fromUnixTimestamp64Milli({t:Int64}) ORDER BY target, column`,
+      { m: model, t: startMs },
+    )
+
+  beforeAll(async () => {
+    app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false })
+    const p = (id: string, model: string, t: number, subject: string | null, income: number) =>
+      prediction({ prediction_id: id, model_id: model, event_time: t, subject_id: subject, features: { income, employment: 'salaried', has_guarantor: true, debt_ratio: null } })
+    await app.publisher.publishPredictions([
+      p('r-carol', 'roll', d1 + 3_600_000, 'carol', 10),
+      p('r-cathy', 'roll', d1 + 3_600_000, 'cathy', 20),
+      p('r-dan', 'roll', d1 + 3_600_000, 'dan', 30),
+      p('r-dan-2', 'roll', d2 + 3_600_000, 'dan', 40),
+      // The fixed reference period [d1, d2): eve's income stands out.
+      p('f-eve', 'fixed', d1 + 3_600_000, 'eve', 1_000_000),
+      ...[1, 2, 3].map((i) => p(`f-frank-${i}`, 'fixed', d1 + 3_600_000 + i, 'frank', 50 + i)),
+      ...[1, 2, 3].map((i) => p(`f-frank-w${i}`, 'fixed', d2 + 3_600_000 + i, 'frank', 60 + i)),
+    ])
+    // The marks are written just after the predictions: evaluate until all four windows are.
+    const first = evaluator()
+    await waitFor(async () => (await first.tick(), count(app.store, 'SELECT count() AS c FROM {db}.window_summary FINAL')), (c) => c === 4, { what: 'the windows evaluated' })
+    await untilIdle(first)
+  })
+
+  afterAll(async () => {
+    await app?.stop()
+    await dropTestResources(config)
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it.each([
+    ['carol', 1],
+    ['cathy', 2],
+  ])('an erase of %s that fails at its window_marks insert #%i, run again, leaves the windows not counting the subject', async (subject, n) => {
+    const before = Number(await predictions('roll', d1))
+    await erase(subject, failingMarks(n)).catch((e: unknown) => expect(e).toMatchObject({ code: 'DW_CLICKHOUSE_UNAVAILABLE', retriable: true }))
+    expect(await erase(subject)).toBe(0)
+    await untilIdle(evaluator())
+    expect(Number(await predictions('roll', d1))).toBe(before - 1)
+  })
+
+  it('an erase within the reference cache time: the windows it marks are evaluated as a fresh evaluator would', async () => {
+    const running = evaluator()
+    clock += 1000
+    // A new prediction in the window: evaluating it loads and caches the fixed reference, eve's included.
+    await app.publisher.publishPredictions([prediction({ prediction_id: 'f-frank-w4', model_id: 'fixed', event_time: d2 + 7_200_000, subject_id: 'frank' })])
+    await waitFor(async () => (await running.tick(), predictions('fixed', d2)), (n) => n === '4', { what: 'the window evaluated with its new prediction' })
+    await untilIdle(running)
+    clock += 10_000
+    expect(await erase('eve')).toBe(0)
+    clock += 10_000 // well within the 60 s the reference is reused
+    await untilIdle(running)
+    const afterErase = await driftRows('fixed', d2)
+    expect(afterErase.find((r) => r['column'] === 'income')).toMatchObject({ n_reference: '3' })
+
+    clock += 1000
+    const [state] = await queryRows<{ closed: number }>(app.store, `SELECT closed FROM {db}.window_summary FINAL WHERE model_id = 'fixed' AND window_start = fromUnixTimestamp64Milli({t:Int64})`, { t: d2 })
+    await evaluator().evaluateWindow({ modelId: 'fixed', modelVersion: 'v1', startMs: d2, windowMs: DAY, lastMarkMs: clock, closed: state!.closed === 1, closing: false })
+    expect(await driftRows('fixed', d2)).toEqual(afterErase)
   })
 })

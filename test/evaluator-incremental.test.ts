@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { startApp, type App } from '../src/app.js'
 import { parseFileConfig } from '../src/config/file.js'
-import { markCursor, MARK_OVERLAP_MS } from '../src/evaluate/due.js'
+import { advanceMarkCursor, dueWindows, markCursor, MARK_OVERLAP_MS } from '../src/evaluate/due.js'
 import { createLogger } from '../src/observability/logger.js'
 import { clickhouseDateTime64 } from '../src/store/rows.js'
 import { dropTestResources, testConfig } from './support/config.js'
@@ -62,9 +62,16 @@ describe('incremental due windows', () => {
     expect((await app.evaluator.evaluateNow()).evaluated).toBe(0)
 
     // A prediction two windows later moves the watermark past the open window's end: that window
-    // is evaluated (closing) although no new mark names it.
+    // is evaluated (closing) although no new mark names it. Under live traffic its own marks are by
+    // then older than the cursor's overlap (window 1h, allowedLateness 1h: the last marks come near
+    // the window's end, it closes an hour later), so the cursor is moved past them here: the
+    // window must be found as open at its last evaluation, not through a re-read mark (regression:
+    // the open-window scan kept only windows that were still open, so such a window never closed).
+    await advanceMarkCursor(app.store, Date.now() + MARK_OVERLAP_MS)
     const openBefore = await summary(w0 + HOUR)
     await app.publisher.publishPredictions([p('c-1', w0 + 2 * HOUR + 1000)])
+    const due = await dueWindows(app.store, () => 0, { windowMs: () => HOUR })
+    expect(due.find((w) => w.startMs === w0 + HOUR)).toMatchObject({ closed: true, closing: true })
     expect((await app.evaluator.evaluateNow()).evaluated).toBe(2) // the new window and the closing one
     const closedNow = await summary(w0 + HOUR)
     expect(closedNow).toMatchObject({ closed: 1 })

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { PredictionEvent } from '../src/ingest/schemas.js'
-import { lookupModelsById, lookupPredictions } from '../src/join/lookup.js'
+import { lookupModelsById, lookupOlderPredictions, lookupPredictions } from '../src/join/lookup.js'
 import { insertBinaryRows } from '../src/store/insert.js'
 import { RowBuffer } from '../src/store/row-buffer.js'
 import { PREDICTION_ROW, predictionRow } from '../src/store/rows.js'
@@ -54,6 +54,9 @@ describe('join lookups in the engine', () => {
     })
     // A wider horizon reaches the older prediction.
     expect((await lookupPredictions(started.app.store, labels, 48 * HOUR)).get('lk-old')).toEqual({ modelId: 'm1', modelVersion: 'v1', eventTimeMs: T0 - 30 * HOUR })
+    // The ids not found within the horizon are looked up among the older predictions (the joiner's second lookup).
+    const older = await lookupOlderPredictions(started.app.store, labels.filter((l) => !found.has(l.prediction_id)), 24 * HOUR)
+    expect(Object.fromEntries(older)).toEqual({ 'lk-old': { modelId: 'm1', modelVersion: 'v1', eventTimeMs: T0 - 30 * HOUR } })
 
     const models = await lookupModelsById(started.app.store, ['lk-shared', 'lk-a', 'lk-old', 'lk-absent', 'lk-a'])
     expect(Object.fromEntries(models)).toEqual({ 'lk-shared': ['m1', 'm2'], 'lk-a': ['m1'], 'lk-old': ['m1'] })

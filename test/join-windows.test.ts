@@ -10,7 +10,7 @@ import { startApp, type App } from '../src/app.js'
 import { parseFileConfig } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
 import type { GroundTruthEvent } from '../src/ingest/schemas.js'
-import { testConfig } from './support/config.js'
+import { dropTestResources, testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
@@ -112,5 +112,47 @@ describe('join and windows', () => {
     await waitFor(async () => (await app.evaluator.evaluateNow(), summary(w0)), (s) => s?.predictions === '2', { what: 'w0 re-evaluated with the late prediction' })
     expect(Number((await summary(w0))!.eval_version)).toBeGreaterThan(Number(first!.eval_version))
     expect(await count(app.store, `SELECT count() AS c FROM {db}.dead_letters WHERE source_topic = {t:String}`, { t: config.topics.predictions })).toBe(0)
+  })
+})
+
+/**
+ * A label later than join.horizon after its prediction (a backfill) counts as docs/evaluation.md
+ * says ("however old"), whichever path finds its prediction: the in-memory index, or, after a
+ * restart emptied it, the ClickHouse lookup (regression: the lookup was bounded by the horizon and
+ * left the label with no window mark, while the index ignored the horizon).
+ */
+describe('a label more than join.horizon after its prediction', () => {
+  const config = testConfig({ partitions: 1 })
+  const file = parseFileConfig(`models:\n  - id: m\n    window: 1h\n    allowedLateness: 0s\n    positiveClass: yes\njoin: { horizon: 1h }\n`, 'test.yaml')
+  let app: App | undefined
+  const start = () => startApp(config, createLogger(config.logLevel), { file, evaluate: false })
+  const labeled = (startMs: number) =>
+    queryRows<{ labeled: string }>(app!.store, `SELECT labeled FROM {db}.window_summary FINAL WHERE model_id = 'm' AND window_start = fromUnixTimestamp64Milli({t:Int64})`, { t: startMs }).then((r) => r[0]?.labeled)
+  afterAll(async () => {
+    await app?.stop()
+    await dropTestResources(config)
+  })
+
+  it('re-evaluates the prediction window from the index and from the store alike', async () => {
+    const w = Math.floor((now - 10 * HOUR) / HOUR) * HOUR
+    const p = (id: string, t: number) => prediction({ prediction_id: id, model_id: 'm', event_time: t, prediction: { class_label: 'yes', score: 0.9, probabilities: null, value: null } })
+    app = await start()
+    await app.publisher.publishPredictions([p('hz-index', w + 1000), p('hz-store', w + HOUR + 1000), p('hz-next', w + 2 * HOUR + 1000)])
+    await waitFor(() => count(app!.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === 3, { what: 'predictions stored' })
+    await app.evaluator.evaluateNow()
+    expect([await labeled(w), await labeled(w + HOUR)]).toEqual(['0', '0'])
+
+    // The prediction is in the index: found there.
+    await app.publisher.publishGroundTruth([label('hz-index', 'yes', w + 1000 + 2 * HOUR)])
+    await waitFor(async () => (await app!.evaluator.evaluateNow(), labeled(w)), (l) => l === '1', { what: 'label via the index counted', timeoutMs: 20_000 })
+    // Until nothing is due (the detectors' replay marks the next window), so only the label's own mark can re-evaluate it.
+    await waitFor(async () => (await app!.evaluator.evaluateNow()).evaluated, (n) => n === 0, { what: 'nothing due' })
+
+    // After a restart the index is empty: found by the lookup, 2 h after its prediction.
+    await app.stop()
+    app = await start()
+    await app.publisher.publishGroundTruth([label('hz-store', 'yes', w + HOUR + 1000 + 2 * HOUR)])
+    await waitFor(() => count(app!.store, 'SELECT count() AS c FROM {db}.ground_truth FINAL'), (c) => c === 2, { what: 'label stored' })
+    await waitFor(async () => (await app!.evaluator.evaluateNow(), labeled(w + HOUR)), (l) => l === '1', { what: 'label via the lookup counted', timeoutMs: 20_000 })
   })
 })

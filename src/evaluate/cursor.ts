@@ -5,12 +5,13 @@
  * written wins, so a cursor never moves back.
  *   window_marks: the newest mark whose window has been evaluated (./due.ts)
  *   orphan_sweep: the cutoff up to which stored labels have been swept for orphans (./orphans.ts)
+ *   watermark:<model_id>: the watermark a completed pass closed the model's windows against (./due.ts)
  */
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 
-export type CursorName = 'window_marks' | 'orphan_sweep'
+export type CursorName = 'window_marks' | 'orphan_sweep' | `watermark:${string}`
 
 /** How far before a cursor rows are read again: inserts that commit late (a row is stamped by the server as it is parsed), replicas' clocks. */
 export const CURSOR_OVERLAP_MS = 5 * 60_000
@@ -29,4 +30,23 @@ export async function readCursor(store: Store, name: CursorName): Promise<number
 
 export async function advanceCursor(store: Store, name: CursorName, ms: number): Promise<void> {
   await store.client.insert({ table: withDatabase('{db}.evaluator_cursor', store.database), values: [{ name, marks_read_until: clickhouseDateTime64(ms) }], format: 'JSONEachRow' })
+}
+
+/** Every cursor whose name starts with `prefix`, by name, in ms. */
+export async function readCursors(store: Store, prefix: string): Promise<Map<string, number>> {
+  const rows = await (
+    await store.client.query({
+      query: withDatabase('SELECT name, toUnixTimestamp64Milli(max(marks_read_until)) AS t FROM {db}.evaluator_cursor WHERE startsWith(name, {prefix:String}) GROUP BY name', store.database),
+      query_params: { prefix },
+      format: 'JSONEachRow',
+    })
+  ).json<{ name: string; t: string }>()
+  return new Map(rows.map((r) => [r.name, Number(r.t)]))
+}
+
+/** Advances several cursors in one insert (the maximum wins for each). */
+export async function advanceCursors(store: Store, cursors: ReadonlyMap<CursorName, number>): Promise<void> {
+  if (cursors.size === 0) return
+  const values = [...cursors].map(([name, ms]) => ({ name, marks_read_until: clickhouseDateTime64(ms) }))
+  await store.client.insert({ table: withDatabase('{db}.evaluator_cursor', store.database), values, format: 'JSONEachRow' })
 }

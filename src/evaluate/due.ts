@@ -9,19 +9,28 @@
  *   window_marks' primary key (marked_at, ...). The overlap re-reads marks whose insert committed
  *   after a later one was already read (marked_at is the server's time at insert, not at commit),
  *   and is harmless: a re-read mark is no newer than the mark its window was evaluated at.
- * - window close: only windows still open at their last evaluation (window_state.closed = 0) and
- *   young enough to be open, i.e. starting after the watermark less the allowed lateness and the
- *   window size. A window evaluated closed stays closed: only a new mark evaluates it again.
+ * - window close: the windows open at their last evaluation (window_state.closed = 0) that the
+ *   watermark closes now and had not closed at the previous completed pass: per model, starting
+ *   in (recorded watermark - window, watermark now - window]. The recorded watermark is a cursor
+ *   (`watermark:<model>`, written by recordPass after the pass's windows are stored), so the
+ *   scan reads the windows that close in this pass, not every window ever stored, and a window
+ *   evaluated open is found when it closes however long ago its own marks were written (under
+ *   live traffic, with window 1h and allowedLateness 1h, about 55 minutes before, past the overlap).
+ *   The watermark applied never moves back: the larger of the one computed now and the recorded
+ *   one (a partition back from idle can lower the minimum over partitions). So a window evaluated
+ *   open always starts after the recorded watermark less the window, inside the next pass's range.
+ *   A window evaluated closed stays closed: only a new mark evaluates it again.
  * - the state of those windows only, from window_state FINAL on its primary key.
- * The cursor is advanced (advanceMarkCursor) after the tick's windows are stored, in ClickHouse, so
- * a crash re-reads the same marks and a restarted or newly elected evaluator carries on.
+ * The cursors are advanced (recordPass) after the tick's windows are
+ * stored, in ClickHouse, so a crash re-reads the same marks and windows and a restarted or newly
+ * elected evaluator carries on.
  */
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
-import { advanceCursor, CURSOR_OVERLAP_MS, readCursor } from './cursor.js'
-import { isClosed, watermark } from '../window/windows.js'
-import { minOf } from '../arrays.js'
+import { advanceCursor, advanceCursors, CURSOR_OVERLAP_MS, readCursor, readCursors, type CursorName } from './cursor.js'
+import { isClosed } from '../window/windows.js'
+import { maxOf, minOf } from '../arrays.js'
 
 export interface DueWindow {
   readonly modelId: string
@@ -37,10 +46,17 @@ export interface DueWindow {
 
 export interface DueScan {
   readonly due: DueWindow[]
-  /** The newest mark read; pass it to advanceMarkCursor once the due windows are stored. null: no marks. */
+  /** The newest mark read; recorded by recordPass once the due windows are stored. null: no marks. */
   readonly marksReadUntilMs: number | null
   /** The stored cursor this scan started from (0: none). */
   readonly cursorMs: number
+  /**
+   * Models with a window marked for a reason in REWRITTEN_REASONS since its last evaluation: their
+   * stored data changed under any reference loaded before, so the evaluator drops those.
+   */
+  readonly rewrittenModels: ReadonlySet<string>
+  /** Per model, the watermark this scan closed windows against where it is above the recorded one: recorded by recordPass once the due windows are stored. */
+  readonly watermarks: ReadonlyMap<string, number>
 }
 
 interface Row {
@@ -51,7 +67,17 @@ interface Row {
   lm: string
   evaluated_mark: string
   was_closed: number
+  /** The newest mark of a reason in REWRITTEN_REASONS (markedQuery only). */
+  rm?: string
 }
+
+/**
+ * Mark reasons that say the stored data was removed or rewritten under the evaluator, where its
+ * reference cache (60 s, ./evaluator.ts) would not see it: an erasure (src/store/erase.ts), an
+ * operator's recompute. New predictions and labels (reasons predictions, labels) only add data:
+ * a fixed reference period sees them when the cache expires (docs/evaluation.md).
+ */
+export const REWRITTEN_REASONS = ['erasure', 'recompute'] as const
 
 /** A partition that stored nothing for this long behind the model's newest one no longer holds the watermark back. */
 export const IDLE_PARTITION_S = 300
@@ -81,8 +107,10 @@ const json = async <T>(store: Store, query: string, params: Record<string, unkno
 /** Windows with marks newer than `since`, with the state they were last evaluated in (none: 0). */
 const markedQuery =
   `SELECT m.model_id AS model_id, m.model_version AS model_version, toUnixTimestamp64Milli(m.window_start) AS ws, m.window_ms AS window_ms,
-          toUnixTimestamp64Milli(m.last_mark) AS lm, toUnixTimestamp64Milli(s.last_mark) AS evaluated_mark, s.closed AS was_closed
-   FROM (SELECT model_id, model_version, window_start, max(window_ms) AS window_ms, max(marked_at) AS last_mark
+          toUnixTimestamp64Milli(m.last_mark) AS lm, toUnixTimestamp64Milli(s.last_mark) AS evaluated_mark, s.closed AS was_closed,
+          toUnixTimestamp64Milli(m.rewritten_mark) AS rm
+   FROM (SELECT model_id, model_version, window_start, max(window_ms) AS window_ms, max(marked_at) AS last_mark,
+                maxIf(marked_at, reason IN {rewritten:Array(String)}) AS rewritten_mark
          FROM {db}.window_marks WHERE marked_at > {since:DateTime64(3, 'UTC')}
          GROUP BY model_id, model_version, window_start) AS m
    LEFT JOIN (SELECT model_id, model_version, window_start, last_mark, closed FROM {db}.window_state FINAL
@@ -91,16 +119,38 @@ const markedQuery =
      ON s.model_id = m.model_id AND s.model_version = m.model_version AND s.window_start = m.window_start`
 
 /**
- * Windows open at their last evaluation that may have closed since: per model, those starting at
- * or after openSince[model] (missing: 0, all of them), and at or after {floor} on the primary key.
+ * Windows open at their last evaluation that the watermark has closed: per model, starting in
+ * [closeFrom[model], closeUntil[model]] (a model missing from both: none), and in [floor, ceiling]
+ * on the primary key. `closed = 0` is read after FINAL, so it is the newest state's.
  */
-const openQuery =
+const closingQuery =
   `SELECT model_id, model_version, toUnixTimestamp64Milli(window_start) AS ws, window_ms,
           toUnixTimestamp64Milli(last_mark) AS lm, toUnixTimestamp64Milli(last_mark) AS evaluated_mark, closed AS was_closed
    FROM {db}.window_state FINAL
-   WHERE window_start >= {floor:DateTime64(3, 'UTC')}
-     AND toUnixTimestamp64Milli(window_start) >= {openSince:Map(String, Int64)}[model_id]
+   WHERE model_id IN {models:Array(String)}
+     AND window_start >= {floor:DateTime64(3, 'UTC')} AND window_start <= {ceiling:DateTime64(3, 'UTC')}
+     AND toUnixTimestamp64Milli(window_start) >= {closeFrom:Map(String, Int64)}[model_id]
+     AND toUnixTimestamp64Milli(window_start) <= {closeUntil:Map(String, Int64)}[model_id]
      AND closed = 0`
+
+const WATERMARK_CURSOR = 'watermark:'
+const watermarkCursor = (modelId: string): CursorName => `watermark:${modelId}`
+
+/** Per model, the watermark the last completed pass closed windows against (none: absent). */
+export async function recordedWatermarks(store: Store): Promise<Map<string, number>> {
+  const byName = await readCursors(store, WATERMARK_CURSOR)
+  return new Map([...byName].map(([name, ms]) => [name.slice(WATERMARK_CURSOR.length), ms]))
+}
+
+/**
+ * Records a pass whose due windows are all stored or marked again: the newest mark it read
+ * (when past the stored cursor) and the watermarks it closed windows against, in one insert.
+ */
+export async function recordPass(store: Store, scan: DueScan): Promise<void> {
+  const cursors = new Map<CursorName, number>([...scan.watermarks].map(([model, ms]) => [watermarkCursor(model), ms]))
+  if (scan.marksReadUntilMs !== null && scan.marksReadUntilMs > scan.cursorMs) cursors.set('window_marks', scan.marksReadUntilMs)
+  await advanceCursors(store, cursors)
+}
 
 /** The newest mark a completed tick has read; 0 when none has. */
 export const markCursor = (store: Store) => readCursor(store, 'window_marks')
@@ -110,28 +160,46 @@ export const advanceMarkCursor = (store: Store, ms: number) => advanceCursor(sto
 
 export interface DueOptions {
   /**
-   * Per model: its configured window size, which bounds how old an open window can be. Without
-   * it, every open window is checked. (A window stored with a larger size before the setting was
-   * changed is then closed only when a mark names it.)
+   * Per model: its configured window size, which bounds the starts of the windows that close in
+   * this pass. Without it, every window open at its last evaluation is checked. (A window stored
+   * with another size before the setting was changed is then closed only when a mark names it.)
    */
   readonly windowMs?: (modelId: string) => number
 }
 
 export async function scanDue(store: Store, allowedLatenessMs: (modelId: string) => number, options: DueOptions = {}): Promise<DueScan> {
-  const cursorMs = await markCursor(store)
+  const [cursorMs, recorded] = await Promise.all([markCursor(store), recordedWatermarks(store)])
   const since = Math.max(0, cursorMs - MARK_OVERLAP_MS)
   const [marked, marks] = await Promise.all([
-    json<Row>(store, markedQuery, { since: clickhouseDateTime64(since) }),
+    json<Row>(store, markedQuery, { since: clickhouseDateTime64(since), rewritten: [...REWRITTEN_REASONS] }),
     json<{ model_id: string; t: string }>(store, watermarkQuery, {}),
   ])
-  const maxEventTime = new Map(marks.map((r) => [r.model_id, Number(r.t)]))
-  // A window can still be open only if it ends after the watermark less the allowed lateness.
-  const openSince = new Map<string, number>()
-  if (options.windowMs) {
-    for (const [model, t] of maxEventTime) openSince.set(model, Math.max(0, t - allowedLatenessMs(model) - options.windowMs(model)))
+  // The watermark applied now: the newest event time less the allowed lateness, never below the
+  // one the last completed pass applied.
+  const watermarks = new Map<string, number>(recorded)
+  for (const r of marks) watermarks.set(r.model_id, Math.max(Number(r.t) - allowedLatenessMs(r.model_id), recorded.get(r.model_id) ?? Number.NEGATIVE_INFINITY))
+  // The windows that close in this pass start in [closeFrom, closeUntil]: after the recorded
+  // watermark less the window (those were closed by the last pass), up to the watermark less the window.
+  const closeFrom: Record<string, number> = {}
+  const closeUntil: Record<string, number> = {}
+  for (const [model, wm] of watermarks) {
+    const size = options.windowMs?.(model)
+    const before = recorded.get(model)
+    const from = size === undefined || before === undefined ? 0 : Math.max(0, before - size + 1)
+    const until = size === undefined ? wm : wm - size
+    if (until >= from) {
+      closeFrom[model] = from
+      closeUntil[model] = until
+    }
   }
-  const floor = maxEventTime.size > 0 && openSince.size === maxEventTime.size ? minOf(openSince.values()) : 0
-  const open = await json<Row>(store, openQuery, { floor: clickhouseDateTime64(floor), openSince: Object.fromEntries(openSince) })
+  const models = Object.keys(closeFrom)
+  const open = models.length === 0 ? [] : await json<Row>(store, closingQuery, {
+    models,
+    floor: clickhouseDateTime64(minOf(models.map((m) => closeFrom[m]!))),
+    ceiling: clickhouseDateTime64(maxOf(models.map((m) => closeUntil[m]!))),
+    closeFrom,
+    closeUntil,
+  })
 
   const key = (r: Row) => `${r.model_id}\u0000${r.model_version}\u0000${r.ws}`
   const candidates = new Map<string, Row>(open.map((r) => [key(r), r]))
@@ -139,14 +207,16 @@ export async function scanDue(store: Store, allowedLatenessMs: (modelId: string)
   const due: DueWindow[] = []
   for (const r of [...candidates.values()].sort((a, b) => a.model_id.localeCompare(b.model_id) || a.model_version.localeCompare(b.model_version) || Number(a.ws) - Number(b.ws))) {
     const spec = { sizeMs: Number(r.window_ms), allowedLatenessMs: allowedLatenessMs(r.model_id) }
-    const closed = isClosed(Number(r.ws), spec, watermark(maxEventTime.get(r.model_id) ?? Number.NEGATIVE_INFINITY, spec))
+    const closed = isClosed(Number(r.ws), spec, watermarks.get(r.model_id) ?? Number.NEGATIVE_INFINITY)
     const lastMark = Number(r.lm)
     if (lastMark > Number(r.evaluated_mark) || (closed && !r.was_closed)) {
       due.push({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws), windowMs: spec.sizeMs, lastMarkMs: lastMark, closed, closing: closed && !r.was_closed })
     }
   }
   const newest = marked.reduce((m, r) => Math.max(m, Number(r.lm)), Number.NEGATIVE_INFINITY)
-  return { due, marksReadUntilMs: Number.isFinite(newest) ? newest : null, cursorMs }
+  const rewrittenModels = new Set(marked.filter((r) => Number(r.rm ?? 0) > Number(r.evaluated_mark)).map((r) => r.model_id))
+  const advanced = new Map([...watermarks].filter(([model, wm]) => wm >= 0 && wm > (recorded.get(model) ?? Number.NEGATIVE_INFINITY)))
+  return { due, marksReadUntilMs: Number.isFinite(newest) ? newest : null, cursorMs, rewrittenModels, watermarks: advanced }
 }
 
 /** The due windows alone (the cursor is left where it is). */

@@ -33,7 +33,7 @@ import type { Store } from '../store/clickhouse.js'
 import { compareWindow, type ModelWindow } from './comparison-run.js'
 import { computeWindowMetrics } from './compute.js'
 import { runDetectors } from './detector-run.js'
-import { advanceMarkCursor, scanDue, type DueScan, type DueWindow } from './due.js'
+import { recordPass, scanDue, type DueScan, type DueWindow } from './due.js'
 import { nextEvalVersion, storedWindowVersion } from './eval-version.js'
 import { FailedWindows, needsNewMark, windowKey } from './failed-windows.js'
 import { sweepOrphans } from './orphans.js'
@@ -72,13 +72,18 @@ export interface TickReport {
   readonly orphans: number
 }
 
-/** How long a loaded reference is reused before it is read again (late data in the reference period). */
+/**
+ * How long a loaded reference is reused before it is read again (late data in the reference
+ * period). A model's references are dropped at once when a pass finds marks saying its stored
+ * data was removed or rewritten (an erasure, a recompute: due.ts, REWRITTEN_REASONS), so the
+ * windows those marks make due are not evaluated against a reference that still holds the data.
+ */
 const REFERENCE_TTL_MS = 60_000
 
 export class Evaluator {
   private lastVersion = 0
   private readonly failures: FailedWindows
-  private readonly references = new Map<string, { loadedAt: number; reference: Reference }>()
+  private readonly references = new Map<string, { modelId: string; loadedAt: number; reference: Reference }>()
   private timer: NodeJS.Timeout | null = null
   private running: Promise<unknown> = Promise.resolve()
 
@@ -110,7 +115,7 @@ export class Evaluator {
     const cached = this.references.get(key)
     if (cached && this.deps.now() - cached.loadedAt < REFERENCE_TTL_MS) return cached.reference
     const reference = await loadReference(this.deps.store, source, ctx, this.deps.file.evaluation.maxSampleSize)
-    this.references.set(key, { loadedAt: this.deps.now(), reference })
+    this.references.set(key, { modelId: w.modelId, loadedAt: this.deps.now(), reference })
     return reference
   }
 
@@ -147,13 +152,15 @@ export class Evaluator {
       this.references.clear()
       scan = await scanNow()
     }
+    for (const [key, cached] of this.references) if (scan.rewrittenModels.has(cached.modelId)) this.references.delete(key)
     const due = scan.due.filter((w) => !waiting(w))
     const aside = scan.due.filter(waiting)
     const evaluated: DueWindow[] = []
     for (const w of due) if (await this.attempt(w)) evaluated.push(w)
     await this.keepDue(aside, scan)
-    // Every window with a mark up to marksReadUntilMs is stored or marked again now: later ticks start from there.
-    if (scan.marksReadUntilMs !== null && scan.marksReadUntilMs > scan.cursorMs) await advanceMarkCursor(this.deps.store, scan.marksReadUntilMs)
+    // Every window with a mark up to marksReadUntilMs, and every window the pass's watermarks
+    // closed, is stored or marked again now: later ticks start from there.
+    await recordPass(this.deps.store, scan)
     const failed = due.length - evaluated.length + (await this.compareVersions(evaluated))
     const orphans = await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
     const report = { evaluated: evaluated.length, failed, waiting: aside.length, orphans }

@@ -7,6 +7,11 @@
  * Bounded per tick: only labels stored since the last sweep's cutoff (cursor orphan_sweep, less
  * the overlap) are looked at; a label stored earlier was looked at when it crossed a cutoff, and
  * is either joined or dead-lettered already. The first sweep of a database looks at all of them.
+ *
+ * The dead letter reports the label; it does not remove it from ground_truth. If the prediction
+ * arrives after all, its own mark re-evaluates its window and the evaluator's join counts the
+ * label, as any label of a stored prediction (docs/events.md). Excluding it instead would take the
+ * evaluator's join reading dead_letters for every window, for a case a late prediction makes right.
  */
 import { DriftwatchError } from '../errors.js'
 import type { DeadLetter } from '../ingest/dead-letter.js'

@@ -10,7 +10,9 @@
  * Windows never evaluated need no mark: their first evaluation reads the reference as it is then.
  * A fixed reference period (`reference: { from, to }`) and baselines are not covered: data that
  * arrives late in a fixed period reaches later windows' evaluations through the evaluator's
- * reference cache (60 s), not earlier windows'.
+ * reference cache (60 s), not earlier windows'. Data removed or rewritten (an erasure, which marks
+ * the windows a fixed period or a changed window fed, or a recompute) empties that cache for the
+ * model at once (./due.ts, REWRITTEN_REASONS).
  */
 import { modelConfig, type FileConfig } from '../config/file.js'
 import { withDatabase } from '../store/query.js'

@@ -3,9 +3,11 @@
  * change and records those windows as marks for the evaluator, after the events are durable:
  *
  * - a prediction marks its own window and enters the in-memory index;
- * - a label marks the window of its prediction, found in the index or, for a miss, by one
- *   batched ClickHouse lookup per batch (never one query per label), limited to predictions
- *   whose event time is within the join horizon before the label time;
+ * - a label marks the window of its prediction however old (the evaluator joins it regardless:
+ *   docs/evaluation.md), found in the index or, for a miss, by batched ClickHouse lookups (never
+ *   one query per label): first among predictions whose event time is within the join horizon
+ *   before the label time, then, for the ids not found there, among the older ones (lookup.ts).
+ *   One rule on both paths, so what a label counts for never depends on what this process holds;
  * - a label whose prediction is not there yet is held: it is stored in ground_truth, and the
  *   prediction's own mark re-evaluates its window when it arrives; if it never arrives, the
  *   evaluator's orphan sweep dead-letters the label (DW_ORPHAN_LABEL) after join.orphanAfter.
@@ -20,7 +22,7 @@ import { insertRows } from '../store/insert.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import { windowStart } from '../window/windows.js'
 import { PredictionIndex, type JoinTarget } from './prediction-index.js'
-import { lookupModelsById, lookupPredictions } from './lookup.js'
+import { lookupModelsById, lookupOlderPredictions, lookupPredictions } from './lookup.js'
 import { coalescing } from './coalesce.js'
 import { idConflicts } from './id-conflicts.js'
 import type { DriftwatchError } from '../errors.js'
@@ -48,6 +50,7 @@ export interface JoinStats {
 }
 
 const NO_MODELS: readonly string[] = Object.freeze([])
+const NO_TARGETS: ReadonlyMap<string, JoinTarget> = new Map()
 
 /**
  * One mark per distinct window of a batch's events. Consecutive events mostly fall in the window
@@ -97,6 +100,8 @@ export class Joiner {
   private readonly storedModels: (ids: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>
   /** Stored predictions of labels, within the join horizon before the oldest label; shared likewise. */
   private readonly storedPredictions: (labels: readonly LabelKey[]) => Promise<ReadonlyMap<string, JoinTarget>>
+  /** Stored predictions older than that, for the labels the first lookup did not find; shared likewise. */
+  private readonly olderPredictions: (labels: readonly LabelKey[]) => Promise<ReadonlyMap<string, JoinTarget>>
 
   constructor(
     private readonly store: Store,
@@ -105,6 +110,7 @@ export class Joiner {
     this.index = new PredictionIndex(file.join.indexSize)
     this.storedModels = coalescing((ids) => lookupModelsById(store, ids))
     this.storedPredictions = coalescing((labels) => lookupPredictions(store, labels, file.join.horizon))
+    this.olderPredictions = coalescing((labels) => lookupOlderPredictions(store, labels, file.join.horizon))
   }
 
   /** Marks for the windows of a batch's events (WindowMarks), in this configuration's windows. */
@@ -145,13 +151,14 @@ export class Joiner {
     }
     let fromStore = 0
     if (misses.length > 0) {
-      // The result may hold other batches' labels and reach further back: read this batch's own,
-      // within the horizon before its oldest label, as a query of its own would.
+      // The results may hold other batches' labels: read this batch's own. The horizon only bounds
+      // the first lookup; the ids it did not find are looked up among the older predictions.
       const found = await this.storedPredictions(misses)
-      const since = misses.reduce((t, e) => Math.min(t, e.label_time), Infinity) - this.file.join.horizon
+      const older = misses.filter((e) => !found.has(e.prediction_id))
+      const foundOlder = older.length > 0 ? await this.olderPredictions(older) : NO_TARGETS
       for (const e of misses) {
-        const target = found.get(e.prediction_id)
-        if (!target || target.eventTimeMs < since || targets.has(e.prediction_id)) continue
+        const target = found.get(e.prediction_id) ?? foundOlder.get(e.prediction_id)
+        if (!target || targets.has(e.prediction_id)) continue
         targets.set(e.prediction_id, target)
         this.index.add(e.prediction_id, target)
         fromStore++

@@ -1,11 +1,19 @@
 /**
  * Batched lookup of predictions in ClickHouse for labels the in-memory index missed: one query
  * per batch (or per group of batches, coalesce.ts), the ids handed over as the store's string set
- * (a file in embedded mode, Store.withStringSet), on the bloom-filter index over prediction_id,
- * restricted to event times within the join horizon before the oldest label time. An id stored
- * more than once (re-sent with another event time) gives its newest copy. The id test is the
- * PREWHERE: left to itself ClickHouse read every row's event time and other columns first (25
- * against 57 ms of CPU for 10,800 ids among 200,000 predictions).
+ * (a file in embedded mode, Store.withStringSet), on the bloom-filter index over prediction_id.
+ * An id stored more than once (re-sent with another event time) gives its newest copy. The id
+ * test is the PREWHERE: left to itself ClickHouse read every row's event time and other columns
+ * first (25 against 57 ms of CPU for 10,800 ids among 200,000 predictions).
+ *
+ * Two bounds on event time, so the common case reads recent parts only and a label however late
+ * still finds its prediction (the evaluator joins it regardless: docs/evaluation.md):
+ * - lookupPredictions: event times within the join horizon before the oldest label time, no
+ *   upper bound (so an id it does not find has no copy at or after that bound);
+ * - lookupOlderPredictions, for the ids the first did not find: event times before the newest
+ *   label time less the horizon, which is at or after the first lookup's bound for every batch
+ *   of a coalesced group (each batch's oldest label is no older than the group's), so together
+ *   they miss no stored copy. Month partitions and parts' event-time ranges keep it to old data.
  */
 import { DriftwatchError } from '../errors.js'
 import type { GroundTruthEvent } from '../ingest/schemas.js'
@@ -13,12 +21,27 @@ import type { Store } from '../store/clickhouse.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import type { JoinTarget } from './prediction-index.js'
 import { withDatabase } from '../store/query.js'
-import { minOf } from '../arrays.js'
+import { maxOf, minOf } from '../arrays.js'
 
-export async function lookupPredictions(store: Store, labels: readonly Pick<GroundTruthEvent, 'prediction_id' | 'label_time'>[], horizonMs: number): Promise<Map<string, JoinTarget>> {
+type LabelTimes = readonly Pick<GroundTruthEvent, 'prediction_id' | 'label_time'>[]
+
+/** DateTime64(3) holds no time before the epoch. */
+const notBeforeEpoch = (ms: number) => clickhouseDateTime64(Math.max(0, ms))
+
+export async function lookupPredictions(store: Store, labels: LabelTimes, horizonMs: number): Promise<Map<string, JoinTarget>> {
   if (labels.length === 0) return new Map()
+  return lookup(store, labels, "event_time >= {bound:DateTime64(3, 'UTC')}", notBeforeEpoch(minOf(labels.map((l) => l.label_time)) - horizonMs))
+}
+
+export async function lookupOlderPredictions(store: Store, labels: LabelTimes, horizonMs: number): Promise<Map<string, JoinTarget>> {
+  if (labels.length === 0) return new Map()
+  const bound = maxOf(labels.map((l) => l.label_time)) - horizonMs
+  if (bound <= 0) return new Map()
+  return lookup(store, labels, "event_time < {bound:DateTime64(3, 'UTC')}", notBeforeEpoch(bound))
+}
+
+async function lookup(store: Store, labels: LabelTimes, eventTime: string, bound: string): Promise<Map<string, JoinTarget>> {
   const ids = [...new Set(labels.map((l) => l.prediction_id))]
-  const minLabelTime = minOf(labels.map((l) => l.label_time))
   try {
     const rows = await store.withStringSet(ids, async (set) =>
       (
@@ -26,10 +49,10 @@ export async function lookupPredictions(store: Store, labels: readonly Pick<Grou
           query: withDatabase(`SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t
                   FROM {db}.predictions
                   PREWHERE prediction_id IN ${set.sql}
-                  WHERE event_time >= {since:DateTime64(3, 'UTC')}
+                  WHERE ${eventTime}
                   ORDER BY event_time DESC
                   LIMIT 1 BY prediction_id`, store.database),
-          query_params: { ...set.params, since: clickhouseDateTime64(Math.max(0, minLabelTime - horizonMs)) },
+          query_params: { ...set.params, bound },
           // Arrays, not objects: a batch's lookup returns up to one row per label.
           format: 'JSONCompactEachRow',
         })
@@ -41,11 +64,6 @@ export async function lookupPredictions(store: Store, labels: readonly Pick<Grou
   }
 }
 
-/**
- * The models holding each of these prediction ids in ClickHouse (ids with none are absent): one
- * query per batch, on the bloom-filter index over prediction_id. No FINAL: duplicates of one row
- * name the same model.
- */
 export async function lookupModelsById(store: Store, ids: readonly string[]): Promise<Map<string, string[]>> {
   if (ids.length === 0) return new Map()
   try {

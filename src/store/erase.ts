@@ -9,9 +9,10 @@
  * The stored subject_id may be a pseudonym (HMAC of the id when pseudonymization is on), so the
  * caller passes `subjectKey`, the function that turns the id a person gives into the stored value.
  * Rows are counted first, then deleted with lightweight DELETE (ALTER TABLE ... DELETE with
- * mutations_sync = 2 where a table does not support it), always with query parameters. Rows
- * keyed by prediction id go first and predictions last, so an interrupted erase finds the same
- * ids when it is run again.
+ * mutations_sync = 2 where a table does not support it), always with query parameters. The
+ * windows are marked before any delete and rows keyed by prediction id go before the predictions,
+ * so an interrupted erase finds the same ids when it is run again, and no window is left
+ * unmarked (eraseSubject explains the order).
  *
  * Derived data that can hold the subject's values goes too: the partial aggregates of the windows
  * that counted the subject (every version; the re-evaluation rebuilds them without the subject),
@@ -25,7 +26,7 @@ import type { ModelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
 import { erasureWindows } from './erase-windows.js'
-import { markWindows, windowsWithPredictions, type WindowRef } from './mark-windows.js'
+import { distinctWindows, markWindows, windowsWithPredictions, type WindowRef } from './mark-windows.js'
 import { withDatabase } from './query.js'
 import { pushAll } from '../arrays.js'
 
@@ -192,29 +193,46 @@ async function eraseDerived(store: Store, o: EraseOptions, p: Awaited<ReturnType
   return derived
 }
 
+const sumDerived = (a: Record<DerivedTable, number>, b: Record<DerivedTable, number>): Record<DerivedTable, number> => ({
+  partial_aggregates: a.partial_aggregates + b.partial_aggregates,
+  reference_profiles: a.reference_profiles + b.reference_profiles,
+  drift: a.drift + b.drift,
+})
+
+/**
+ * The order makes an interrupted run safe to run again, and a run beside a running evaluator
+ * (a ClickHouse server) leave nothing of the subject behind:
+ * 1. the windows are marked before any delete: a run that dies after the predictions are deleted
+ *    can no longer find them when run again, and an extra mark only makes a window due. The
+ *    dependents are found here too: the windows of the ranges that hold stored predictions, the
+ *    subject's own among them (those are marked as own windows anyway), so the same set as after
+ *    the delete;
+ * 2. rows keyed by prediction id (dead letters, labels), then derived data, then the predictions;
+ * 3. derived data again: an evaluator pass between step 2's derived delete and the predictions'
+ *    delete rebuilt partial aggregates and unseen categories with the subject's values;
+ * 4. the windows marked again: a pass between step 1 and the predictions' delete evaluated them
+ *    with the subject and recorded step 1's marks as evaluated.
+ */
 export async function eraseSubject(store: Store, o: EraseOptions): Promise<EraseReport> {
   const stored = o.subjectKey(o.subjectId)
   try {
     const p = await plan(store, o, stored)
-    const dependents = async (): Promise<WindowRef[]> => {
-      const found: WindowRef[] = []
-      for (const range of p.windows.dependents) pushAll(found, await windowsWithPredictions(store, range, o.model(range.modelId).window))
-      return found
-    }
-    if (o.dryRun) {
-      const all = new Set([...p.windows.own, ...(await dependents())].map((w) => `${w.modelId}\u0000${w.modelVersion}\u0000${w.startMs}`))
-      return { rows: p.rows, derived: await eraseDerived(store, o, p, true), predictionIds: p.ids.length, windows: all.size }
-    }
+    const found: WindowRef[] = [...p.windows.own]
+    for (const range of p.windows.dependents) pushAll(found, await windowsWithPredictions(store, range, o.model(range.modelId).window))
+    const windows = distinctWindows(found)
+    if (o.dryRun) return { rows: p.rows, derived: await eraseDerived(store, o, p, true), predictionIds: p.ids.length, windows: windows.length }
+
+    await markWindows(store, windows, 'erasure', `${o.runId}:before`)
     for (const part of chunks(p.keys)) await deleteWhere(store, 'dead_letters', 'raw_key_base64 IN {keys:Array(String)}', { keys: part })
     for (const part of chunks(p.ids)) await deleteWhere(store, 'ground_truth', 'prediction_id IN {ids:Array(String)}', { ids: part })
     // Derived data before the predictions, so a re-run after an interruption still finds the values.
     const derived = await eraseDerived(store, o, p, false)
     await deleteWhere(store, 'predictions', 'subject_id = {subject:String}', { subject: stored })
-    // After the delete: the dependents are the windows that still hold predictions.
-    const windows = await markWindows(store, [...p.windows.own, ...(await dependents())], 'erasure', o.runId)
-    return { rows: p.rows, derived, predictionIds: p.ids.length, windows }
+    const rebuilt = await eraseDerived(store, o, p, false)
+    await markWindows(store, windows, 'erasure', `${o.runId}:after`)
+    return { rows: p.rows, derived: sumDerived(derived, rebuilt), predictionIds: p.ids.length, windows: windows.length }
   } catch (cause) {
-    if (cause instanceof DriftwatchError) throw cause
+    if (cause instanceof DriftwatchError && !cause.retriable) throw cause
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `erasure failed (it is safe to run again): ${(cause as Error).message}`, { cause, retriable: true })
   }
 }

@@ -5,7 +5,7 @@
  * The watermark of a model is the largest event time seen minus the allowed lateness; a window
  * is closed once the watermark has passed its end. Closing triggers its evaluation. Events that
  * arrive for a closed window are not dropped: they are stored and the window is evaluated again
- * (a new metric version), just like late labels, which may arrive up to the join horizon later.
+ * (a new metric version), just like late labels, however late they arrive.
  */
 export interface WindowSpec {
   readonly sizeMs: number
