@@ -129,8 +129,10 @@ describe('delivery through outages and restarts', () => {
     const rows = await rowsForTransitions(store, ids)
     expect(rows).toHaveLength(3)
     // As if the process died after sending: the newest record says 'sending'. Its version is far
-    // ahead, as after a clock step back: the next status changes must still win.
-    for (const row of rows) await recordStatus(store, { ...row, status: 'sending', version: Date.now() + 3_600_000 })
+    // ahead, as after a clock step back: the next status changes must still win. It was recorded
+    // two minutes ago, past the deferral of a row another leader may still be sending (a send's
+    // timeout plus the session timeout, src/alerts/dispatcher.ts): it is in doubt at once.
+    for (const row of rows) await recordStatus(store, { ...row, status: 'sending', updatedMs: Date.now() - 120_000, version: Date.now() + 3_600_000 })
 
     const third = await service()
     await third.dispatchNow()

@@ -2,9 +2,13 @@
  * Many instances, one evaluator and one alert service: three app instances in one group (one
  * process, sharing chDB) elect exactly one leader for each singleton role through Kafka's group
  * coordination; when the leader stops, another instance takes over within seconds, and every
- * alert is delivered exactly once across the handover.
+ * alert is delivered exactly once across the handover. A rebalance (an instance joining, as in a
+ * rolling deploy) moves the leadership while a Slack request of the old leader is still open: the
+ * new leader waits for that send rather than sending the alert again.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -75,5 +79,72 @@ describe('leader election across instances', () => {
     expect(texts).toHaveLength(2)
     expect(texts.filter((t) => t.includes('income'))).toHaveLength(1)
     expect(texts.filter((t) => t.includes('age'))).toHaveLength(1)
+  })
+})
+
+/** A Slack webhook that answers every request after `delayMs`: the request stays open meanwhile. */
+async function slowSlack(delayMs: number) {
+  const bodies: string[] = []
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      bodies.push(Buffer.concat(chunks).toString('utf8'))
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'), delayMs)
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    bodies,
+    async close() {
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
+
+describe('leadership moved by a rebalance while a notification is being sent', () => {
+  const rulesDir = mkdtempSync(join(tmpdir(), 'dw-rules-'))
+  writeFileSync(join(rulesDir, 'psi.yaml'), RULES)
+  const prefix = `${uniqueName('move')}.`
+  const group = uniqueName('g')
+  const db = uniqueName('move')
+  const file = parseFileConfig('evaluation:\n  interval: 500ms\nmodels:\n  - id: m\n    window: 1d\n', 'test.yaml')
+  const apps: App[] = []
+  let slack: Awaited<ReturnType<typeof slowSlack>> | null = null
+  // The round-robin assigner gives the one partition to the member whose id sorts first, and a
+  // member id starts with the client id: the instance that joins later is elected.
+  const configFor = (clientId: string) => testConfig({ env: { DRIFTWATCH_TOPIC_PREFIX: prefix, KAFKA_GROUP_ID: group, KAFKA_CLIENT_ID: clientId, CLICKHOUSE_DATABASE: db, DRIFTWATCH_ALERT_RULES: rulesDir, SLACK_WEBHOOK_URL: `${slack!.url}/services/T/B/X` } })
+
+  afterAll(async () => {
+    for (const app of apps) await app.stop()
+    await slack?.close()
+    rmSync(rulesDir, { recursive: true, force: true })
+    await dropTestResources(configFor('x'))
+  })
+
+  it('sends the alert exactly once when a joining instance takes the leadership while the leader\'s request is open', { timeout: 180_000 }, async () => {
+    slack = await slowSlack(5_000)
+    const configA = configFor('zz-old')
+    const a = await startApp(configA, createLogger(configA.logLevel), { file })
+    apps.push(a)
+    await waitFor(async () => a.leading().alerts, (x) => x, { what: 'the first instance leading the alerts', timeoutMs: 60_000 })
+    const today = Math.floor(Date.now() / DAY)
+    await insertDrift(a.store, { day: today - 2, psi: { income: 0.5 } })
+    await waitFor(async () => slack!.bodies.length, (n) => n >= 1, { what: 'the alert reaching Slack (answered in 5 s)', timeoutMs: 30_000 })
+
+    // A rolling deploy: a new instance joins; the group rebalances and elects it.
+    const configC = configFor('aa-new')
+    const c = await startApp(configC, createLogger(configC.logLevel), { file })
+    apps.push(c)
+    await waitFor(async () => c.leading().alerts && !a.leading().alerts, (x) => x, { what: 'the new instance leading the alerts', timeoutMs: 30_000 })
+
+    // Past the new leader's deferral of the row in 'sending' (Slack's 10 s timeout + the 10 s
+    // session timeout), and a few passes more.
+    await new Promise((r) => setTimeout(r, 25_000))
+    expect(slack.bodies).toHaveLength(1)
+    const rows = await a.store.client.query({ query: `SELECT status FROM ${db}.alert_outbox FINAL WHERE channel = 'slack'`, format: 'JSONEachRow' })
+    expect(await rows.json()).toEqual([{ status: 'sent' }])
   })
 })

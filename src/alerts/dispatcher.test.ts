@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger.js'
 import type { Store } from '../store/clickhouse.js'
 import type { ChannelSender, DeliveryAttempt } from './channels/types.js'
 import { deliveryError } from './channels/types.js'
-import { ChannelLane, DEFAULT_DELIVERY, LEASE_RECHECK_MS, type DeliveryPolicy } from './dispatcher.js'
+import { ChannelLane, DEFAULT_DELIVERY, DEFAULT_MAX_SEND_MS, LEASE_RECHECK_MS, type DeliveryPolicy } from './dispatcher.js'
 import type { Notification } from './notification.js'
 import { enqueue, notificationRows } from './outbox.js'
 
@@ -28,7 +28,13 @@ function memoryStore() {
         if (!old || Number(old['version']) <= Number(v['version'])) rows.set(String(v['idempotency_key']), v)
       }
     },
-    async query({ query_params }: { query_params: { channel: string } }) {
+    async query({ query, query_params }: { query: string; query_params: { channel: string; key?: string; ids?: string[] } }) {
+      if (query.includes("status = 'sent'")) {
+        // outbox.ts sentTransitions: other sent rows of the channel carrying these transitions.
+        const ids = query_params.ids ?? []
+        const sent = [...rows.values()].filter((r) => r['channel'] === query_params.channel && r['status'] === 'sent' && r['idempotency_key'] !== query_params.key && (r['transition_ids'] as string[]).some((t) => ids.includes(t)))
+        return { json: async () => sent.map((r) => ({ transition_ids: r['transition_ids'] })) }
+      }
       const open = [...rows.values()]
         .filter((r) => r['channel'] === query_params.channel && (r['status'] === 'pending' || r['status'] === 'sending'))
         .sort((a, b) => String(a['created_at']).localeCompare(String(b['created_at'])) || String(a['idempotency_key']).localeCompare(String(b['idempotency_key'])))
@@ -232,6 +238,10 @@ describe('alert delivery lane', () => {
     const second = notification('psi', 'firing', ['b'], 1, T0 + 1)
     await put(store, second)
     await store.client.insert({ table: 'alert_outbox', values: [{ ...row(keyOf(second)), status: 'sending', attempts: 1, version: 5 }], format: 'JSONEachRow' })
+    // Deferred first: that process may still be sending it (a handover, not a crash).
+    await lane.kick()
+    expect(attempts).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(DEFAULT_MAX_SEND_MS + DEFAULT_DELIVERY.handoverMs)
     await lane.kick()
     expect(attempts.at(-1)).toEqual({ name: 'psi firing b', attempt: 2, inDoubt: true })
     expect(row(keyOf(second))).toMatchObject({ status: 'sent', in_doubt: 1 })
@@ -262,5 +272,108 @@ describe('alert delivery lane', () => {
     await stopping
     expect([row(keyOf(ns[0]!))['status'], row(keyOf(ns[1]!))['status'], row(keyOf(ns[2]!))['status']]).toEqual(['sent', 'sent', 'pending'])
     expect(started).toEqual(['a', 'b'])
+  })
+
+  describe('leadership handover (another leader may be mid-send)', () => {
+    /** The deferral of a row another leader left in 'sending': its send's timeout plus the lease's handover. */
+    const sendMs = 10_000
+    const handoverMs = 10_000
+    const slowSender = (log: { name: string; inDoubt: boolean }[]) => ({
+      name: 'email' as const,
+      maxSendMs: sendMs,
+      async send(n: Notification, a: DeliveryAttempt) {
+        log.push({ name: n.items[0]!.subject, inDoubt: a.inDoubt })
+      },
+    })
+
+    it('a new leader defers a row the old leader is sending, and sends nothing once the old leader records it sent', async () => {
+      const { store, row } = memoryStore()
+      const n = notification('psi', 'firing', ['a'], 1, T0)
+      const later = notification('psi', 'resolved', ['a'], 2, T0 + 1)
+      await put(store, n, later)
+      // The old leader recorded 'sending' a moment ago and its request is still open.
+      await store.client.insert({ table: 'alert_outbox', values: [{ ...row(keyOf(n)), status: 'sending', attempts: 1, version: T0, updated_at: row(keyOf(n))['created_at'] }], format: 'JSONEachRow' })
+      const log: { name: string; inDoubt: boolean }[] = []
+      const { lane } = laneFor(store, slowSender(log), { handoverMs })
+      await lane.kick()
+      expect(log).toEqual([]) // neither the row in doubt nor the resolve behind it
+      // The old leader's send completes: it records 'sent'.
+      await vi.advanceTimersByTimeAsync(5_000)
+      await store.client.insert({ table: 'alert_outbox', values: [{ ...row(keyOf(n)), status: 'sent', version: T0 + 5_000 }], format: 'JSONEachRow' })
+      await vi.advanceTimersByTimeAsync(sendMs + handoverMs)
+      await lane.kick()
+      expect(log).toEqual([{ name: 'a', inDoubt: false }]) // the resolve only
+      expect(row(keyOf(later))['status']).toBe('sent')
+    })
+
+    it('the deferral is bounded: a crashed leader\'s row is sent in doubt after it, even if that leader\'s clock was far ahead', async () => {
+      const { store, row } = memoryStore()
+      const n = notification('psi', 'firing', ['a'], 1, T0)
+      await put(store, n)
+      const hourAhead = '2026-11-20 13:00:00.000'
+      await store.client.insert({ table: 'alert_outbox', values: [{ ...row(keyOf(n)), status: 'sending', attempts: 1, version: T0 + 3_600_000, updated_at: hourAhead }], format: 'JSONEachRow' })
+      const log: { name: string; inDoubt: boolean }[] = []
+      const { lane } = laneFor(store, slowSender(log), { handoverMs })
+      await lane.kick()
+      expect(log).toEqual([])
+      await vi.advanceTimersByTimeAsync(sendMs + handoverMs + 10)
+      await lane.kick()
+      expect(log).toEqual([{ name: 'a', inDoubt: true }])
+      expect(row(keyOf(n))).toMatchObject({ status: 'sent', in_doubt: 1 })
+    })
+
+    it('the old leader puts a row back to pending, unsent, when its lease is gone by the time \'sending\' is recorded', async () => {
+      const { store, row } = memoryStore()
+      const n = notification('psi', 'firing', ['a'], 1, T0)
+      await put(store, n)
+      let lease = true
+      const insert = store.client.insert.bind(store.client)
+      store.client.insert = (async (p: Parameters<typeof insert>[0]) => {
+        await insert(p)
+        // The group rebalanced while the 'sending' record was on its way; a successor read the row as pending.
+        if ((p.values as Record<string, unknown>[])[0]?.['status'] === 'sending') lease = false
+      }) as unknown as typeof insert
+      const { sender, attempts } = recordingSender(() => false)
+      const { lane } = laneFor(store, sender, {}, () => lease)
+      await lane.kick()
+      expect(attempts).toEqual([])
+      expect(row(keyOf(n))).toMatchObject({ status: 'pending', attempts: 0 })
+    })
+
+    it('stop() records the sends whose \'sent\' record failed, so the successor finds them sent', async () => {
+      const { store, row, failNextInserts } = memoryStore()
+      const { sender, attempts } = recordingSender(() => false)
+      const { lane } = laneFor(store, sender)
+      const n = notification('psi', 'firing', ['a'], 1, T0)
+      await put(store, n)
+      const insert = store.client.insert.bind(store.client)
+      let inserts = 0
+      store.client.insert = (async (p: Parameters<typeof insert>[0]) => {
+        if (++inserts === 2) failNextInserts(1)
+        return insert(p)
+      }) as typeof insert
+      await lane.kick()
+      expect(row(keyOf(n))['status']).toBe('sending')
+      await lane.stop()
+      expect(row(keyOf(n))['status']).toBe('sent')
+      expect(attempts).toHaveLength(1)
+    })
+
+    it('a row it sent that another leader\'s late write reopened is recorded sent again, not re-sent', async () => {
+      const { store, row } = memoryStore()
+      const { sender, attempts } = recordingSender(() => false)
+      const { lane } = laneFor(store, sender)
+      const n = notification('psi', 'firing', ['a'], 1, T0)
+      await put(store, n)
+      await lane.kick()
+      expect(row(keyOf(n))['status']).toBe('sent')
+      // The deposed leader, whose clock is ahead, puts the row back to pending under a higher version.
+      await store.client.insert({ table: 'alert_outbox', values: [{ ...row(keyOf(n)), status: 'pending', version: T0 + 60_000 }], format: 'JSONEachRow' })
+      await vi.advanceTimersByTimeAsync(1_000)
+      await lane.kick()
+      expect(attempts).toHaveLength(1)
+      expect(row(keyOf(n))).toMatchObject({ status: 'sent' })
+      expect(Number(row(keyOf(n))['version'])).toBeGreaterThan(T0 + 60_000)
+    })
   })
 })

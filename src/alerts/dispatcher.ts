@@ -13,13 +13,27 @@
  * doubles with every failed probe (the row backoff), until one succeeds. So an outage spends the
  * attempts (and the 50-attempt budget) of one row per pause, not of every queued row.
  *
- * Per attempt: record 'sending' (attempts + 1) -> send -> record 'sent', or 'pending' with
- * next_attempt_at, or 'failed' (permanent error, or too many attempts / too old).
- * A row found in 'sending' was interrupted between sending and recording: it is in doubt, and
- * the channel is told so (Grafana looks for the annotation first; Slack marks the message;
- * email re-sends with the same Message-ID). Within one process a send whose 'sent' record
- * fails is remembered and the record retried, so only a crash leaves a row in doubt. `stop()`
- * returns once the sends in flight are recorded.
+ * Per attempt: record 'sending' (attempts + 1) -> ask `mayDeliver` again -> send -> record
+ * 'sent', or 'pending' with next_attempt_at, or 'failed' (permanent error, or too many attempts /
+ * too old). A row found in 'sending' was interrupted between sending and recording: it is in
+ * doubt, and the channel is told so (Grafana looks for the annotation first; Slack marks the
+ * message; email re-sends with the same Message-ID). Within one process a send whose 'sent'
+ * record fails is remembered and the record retried (and flushed by `stop()`), so only a crash
+ * leaves a row in doubt. `stop()` returns once the sends in flight are recorded.
+ *
+ * Leadership handover. The lanes run in the elected leader only (src/kafka/leadership.ts), but a
+ * rebalance hands the role to another instance while the old leader's sends are still open (it
+ * steps down only once they are recorded: up to a send's timeout). So:
+ * - a row another process left in 'sending' is deferred until its send's timeout
+ *   (`ChannelSender.maxSendMs`) plus the lease's handover (`DeliveryPolicy.handoverMs`, the
+ *   leadership session timeout) have passed since its 'sending' record, by the row's time or
+ *   since this lane first saw it, whichever is earlier (bounded whatever the writer's clock); a
+ *   live old leader records 'sent' meanwhile, a crashed one leaves it in doubt;
+ * - the old leader asks `mayDeliver` again after recording 'sending' and puts the row back to
+ *   'pending' unsent when its lease is gone: a successor may have read the row as still pending
+ *   and sent it (its lease is revoked before the group can elect another member);
+ * - a row this lane sent that shows up open again (the old leader's late write won on a clock
+ *   ahead of ours) is recorded 'sent' again, not re-sent, for RECENTLY_SENT_MS.
  * Every attempt's outcome goes to `deliveries` (driftwatch_alert_deliveries_total): 'sent',
  * 'retried' (failed, will be retried) or 'failed' (given up).
  */
@@ -28,11 +42,12 @@ import type { AlertDeliveryRecorder } from '../observability/alert-deliveries.js
 import type { Logger } from '../observability/logger.js'
 import { backoffDelayMs, type BackoffPolicy } from '../pipeline/backoff.js'
 import type { ChannelName } from '../rules/schema.js'
+import { DEFAULT_SESSION_TIMEOUT_MS } from '../kafka/leadership.js'
 import type { Store } from '../store/clickhouse.js'
 import type { ChannelSender } from './channels/types.js'
 import { isInDoubt } from './channels/types.js'
-import type { Notification } from './notification.js'
-import { dueRows, openRows, recordStatus, type OutboxRow } from './outbox.js'
+import { withoutTransitions, type Notification } from './notification.js'
+import { dueRows, openRows, recordStatus, sentTransitions, type OutboxRow } from './outbox.js'
 
 export interface DeliveryPolicy {
   readonly backoff: BackoffPolicy
@@ -42,9 +57,21 @@ export interface DeliveryPolicy {
   readonly maxAgeMs: number
   /** At most this many sends of one channel at a time. */
   readonly concurrency: number
+  /**
+   * How long after a send's timeout a deposed leader may still record it (the leadership session
+   * timeout): a row another process left in 'sending' is deferred for its send's timeout plus this.
+   */
+  readonly handoverMs: number
 }
 
-export const DEFAULT_DELIVERY: DeliveryPolicy = { backoff: { baseMs: 1000, capMs: 300_000 }, maxAttempts: 50, maxAgeMs: 24 * 3_600_000, concurrency: 4 }
+export const DEFAULT_DELIVERY: DeliveryPolicy = { backoff: { baseMs: 1000, capMs: 300_000 }, maxAttempts: 50, maxAgeMs: 24 * 3_600_000, concurrency: 4, handoverMs: DEFAULT_SESSION_TIMEOUT_MS }
+
+/** A send of a channel that does not say how long it may take (ChannelSender.maxSendMs). */
+export const DEFAULT_MAX_SEND_MS = 60_000
+
+/** How long a lane remembers what it sent, to record it again rather than re-send it if it is reopened. */
+export const RECENTLY_SENT_MS = 10 * 60_000
+const RECENTLY_SENT_MAX = 10_000
 
 export interface LaneDeps {
   readonly store: Store
@@ -55,9 +82,9 @@ export interface LaneDeps {
   readonly policy: DeliveryPolicy
   readonly deliveries: AlertDeliveryRecorder
   /**
-   * Asked before every send: while false the lane starts none and asks again every
-   * LEASE_RECHECK_MS (a leader whose lease lapsed during a stall waits to learn whether it still
-   * leads, or to be stopped).
+   * Asked before every send, and again once 'sending' is recorded: while false the lane starts
+   * none and asks again every LEASE_RECHECK_MS (a leader whose lease lapsed during a stall waits
+   * to learn whether it still leads, or to be stopped).
    */
   readonly mayDeliver: () => boolean
 }
@@ -71,8 +98,12 @@ export class ChannelLane {
   private timer: NodeJS.Timeout | null = null
   private stopped = false
   private storeFailures = 0
-  /** Sent in this process, whatever ClickHouse says yet. */
-  private readonly sent = new Set<string>()
+  /** Sent in this process but not recorded yet (the 'sent' record failed): the row as recorded 'sending'. */
+  private readonly sent = new Map<string, OutboxRow>()
+  /** Sent and recorded by this lane, with when (this process's clock), for RECENTLY_SENT_MS. */
+  private readonly recentlySent = new Map<string, number>()
+  /** Rows another process left in 'sending': the version seen and when this lane first saw it. */
+  private readonly sendingSeen = new Map<string, { version: number; atMs: number }>()
   /** Rows that failed retriably in this process and are not settled: their failures are their own. */
   private readonly suspects = new Set<string>()
   /** Retriable failures since the last success, not counting a suspect's outside a probe; 2 = down. */
@@ -103,12 +134,23 @@ export class ChannelLane {
     this.stopped = false
   }
 
-  /** Starts no more sends, and settles once the sends in flight are recorded. */
+  /**
+   * Starts no more sends, and settles once the sends in flight are recorded, and the sends whose
+   * 'sent' record failed are recorded (tried again now: after a handover the successor would
+   * otherwise find them in 'sending' and send them again, in doubt).
+   */
   async stop(): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     await this.running
+    for (const [key, sending] of [...this.sent]) {
+      try {
+        await this.recordSent(sending)
+      } catch (err) {
+        this.deps.logger.error({ err, channel: this.name, key }, 'alert notification sent but not recorded: whoever delivers next sends it again, marked in doubt')
+      }
+    }
   }
 
   private schedule(delayMs: number): void {
@@ -153,7 +195,7 @@ export class ChannelLane {
       for (;;) {
         if (this.stopped || failure) break
         const nowMs = now()
-        const { due, wakeAtMs } = dueRows(rows, nowMs, new Set(inFlight.keys()))
+        const { due, wakeAtMs } = dueRows(this.deferSending(rows, nowMs), nowMs, new Set(inFlight.keys()))
         const probing = this.failures >= 2
         const held = !this.deps.mayDeliver()
         const slots = held || nowMs < this.pausedUntilMs ? 0 : (probing ? 1 : Math.max(1, policy.concurrency)) - inFlight.size
@@ -191,10 +233,42 @@ export class ChannelLane {
     if (failed) throw failed.err
   }
 
-  /** Suspects another process settled (or that are gone) are forgotten. */
+  /** Suspects another process settled (or that are gone) are forgotten, and so is what was seen in 'sending'. */
   private forgetSettled(rows: readonly OutboxRow[]): void {
     const open = new Set(rows.map((r) => r.idempotencyKey))
     for (const key of this.suspects) if (!open.has(key)) this.suspects.delete(key)
+    const sending = new Map(rows.filter((r) => r.status === 'sending').map((r) => [r.idempotencyKey, r.version]))
+    for (const [key, seen] of this.sendingSeen) if (sending.get(key) !== seen.version) this.sendingSeen.delete(key)
+    const nowMs = this.deps.now()
+    for (const [key, version] of sending) if (!this.sendingSeen.has(key)) this.sendingSeen.set(key, { version, atMs: nowMs })
+    for (const [key, atMs] of this.recentlySent) if (nowMs - atMs > RECENTLY_SENT_MS) this.recentlySent.delete(key)
+  }
+
+  /**
+   * The rows as `dueRows` should see them: a row another process left in 'sending' is not due
+   * before its send's timeout plus the handover have passed (file comment), counted from its
+   * 'sending' record or from when this lane first saw it, whichever is earlier.
+   */
+  private deferSending(rows: readonly OutboxRow[], nowMs: number): OutboxRow[] {
+    const graceMs = (this.sender.maxSendMs ?? DEFAULT_MAX_SEND_MS) + this.deps.policy.handoverMs
+    return rows.map((r) => {
+      if (r.status !== 'sending' || this.sent.has(r.idempotencyKey) || this.recentlySent.has(r.idempotencyKey)) return r
+      const since = Math.min(r.updatedMs, this.sendingSeen.get(r.idempotencyKey)?.atMs ?? nowMs)
+      return since + graceMs > r.nextAttemptMs ? { ...r, nextAttemptMs: since + graceMs } : r
+    })
+  }
+
+  /** The row's next record: a version above the one read, whatever the clock says. */
+  private next(r: OutboxRow, change: Partial<OutboxRow>): OutboxRow {
+    return { ...r, ...change, updatedMs: this.deps.now(), version: Math.max(this.deps.version(), r.version + 1) }
+  }
+
+  private async recordSent(row: OutboxRow): Promise<void> {
+    await recordStatus(this.deps.store, this.next(row, { status: 'sent', lastError: '' }))
+    this.sent.delete(row.idempotencyKey)
+    this.recentlySent.delete(row.idempotencyKey)
+    this.recentlySent.set(row.idempotencyKey, this.deps.now())
+    if (this.recentlySent.size > RECENTLY_SENT_MAX) this.recentlySent.delete(this.recentlySent.keys().next().value!)
   }
 
   private succeeded(key: string): void {
@@ -215,22 +289,37 @@ export class ChannelLane {
     this.deps.logger.warn({ channel: this.name, pauseMs }, 'alert channel failing for different notifications; pausing it and probing')
   }
 
-  /** The row as recorded when a retry is scheduled; null when it is settled (sent or failed). */
+  /** The row as recorded when a retry is scheduled (or put back); null when it is settled (sent or failed). */
   private async deliver(row: OutboxRow): Promise<OutboxRow | null> {
-    const { store, now, version, policy, logger, deliveries } = this.deps
-    const next = (r: OutboxRow, change: Partial<OutboxRow>): OutboxRow => ({ ...r, ...change, updatedMs: now(), version: Math.max(version(), r.version + 1) })
-    if (this.sent.has(row.idempotencyKey)) {
-      await recordStatus(store, next(row, { status: 'sent', lastError: '' }))
-      this.sent.delete(row.idempotencyKey)
+    const { store, now, policy, logger, deliveries } = this.deps
+    const next = (r: OutboxRow, change: Partial<OutboxRow>): OutboxRow => this.next(r, change)
+    if (this.sent.has(row.idempotencyKey) || this.recentlySent.has(row.idempotencyKey)) {
+      // Sent by this lane: its record failed, or another process's late write reopened the row.
+      await this.recordSent(row)
       this.suspects.delete(row.idempotencyKey)
+      return null
+    }
+    // Transitions another row of this channel delivered (overlapping passes grouped them twice).
+    const delivered = await sentTransitions(store, this.name, row)
+    if (delivered.size === row.transitionIds.length) {
+      await recordStatus(store, next(row, { status: 'sent', lastError: '' }))
+      logger.info({ channel: this.name, key: row.idempotencyKey }, 'alert notification not sent: other notifications delivered all of its transitions')
       return null
     }
     const attempt = row.attempts + 1
     const inDoubt = row.inDoubt || row.status === 'sending'
     const sending = next(row, { status: 'sending', attempts: attempt, inDoubt })
     await recordStatus(store, sending)
+    if (this.stopped || !this.deps.mayDeliver()) {
+      // Deposed (or stopped) while 'sending' was being recorded: a successor may have read the
+      // row as pending and be sending it. Put it back, unsent and with the attempt not spent.
+      const back = next(sending, { status: 'pending', attempts: row.attempts })
+      await recordStatus(store, back)
+      logger.info({ channel: this.name, key: row.idempotencyKey }, 'alert notification put back: this instance no longer holds the lease')
+      return back
+    }
     try {
-      await this.sender.send(JSON.parse(row.payload) as Notification, { idempotencyKey: row.idempotencyKey, attempt, inDoubt })
+      await this.sender.send(withoutTransitions(JSON.parse(row.payload) as Notification, delivered), { idempotencyKey: row.idempotencyKey, attempt, inDoubt })
     } catch (err) {
       // An error that is not a classified delivery failure is a bug in rendering or sending. It
       // fails this row rather than crashing the process: a restart would hit it again, forever.
@@ -251,11 +340,10 @@ export class ChannelLane {
       logger.warn({ channel: this.name, key: row.idempotencyKey, attempt, retryInMs: delay, error: lastError }, 'alert notification not delivered; will retry')
       return pending
     }
-    this.sent.add(row.idempotencyKey)
+    this.sent.set(row.idempotencyKey, sending)
     this.succeeded(row.idempotencyKey)
     deliveries.delivered(this.name, 'sent')
-    await recordStatus(store, next(sending, { status: 'sent', lastError: '' }))
-    this.sent.delete(row.idempotencyKey)
+    await this.recordSent(sending)
     logger.info({ channel: this.name, key: row.idempotencyKey, attempt }, 'alert notification sent')
     return null
   }

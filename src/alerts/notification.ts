@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Rule } from '../rules/schema.js'
+import { alertKey } from './lifecycle.js'
 import { conditionText, metricLabel, subjectLabel } from '../rules/symbols.js'
 import type { NotificationGroup } from './notify-policy.js'
 
@@ -92,5 +93,16 @@ export function buildNotification(group: NotificationGroup, rule: Rule | undefin
     dashboardUrl: dashboardUrl(dashboardBaseUrl, group.modelId, group.modelVersion, group.windowStartMs, group.windowEndMs),
     emailTo: rule?.emailTo ?? null,
     createdAtMs: nowMs,
+  }
+}
+
+/** The notification without these transitions (and their subjects): what is left to say once another notification delivered them. */
+export function withoutTransitions(n: Notification, delivered: ReadonlySet<string>): Notification {
+  if (delivered.size === 0) return n
+  const keys = new Set([...delivered].map((id) => id.slice(0, id.lastIndexOf('#'))))
+  return {
+    ...n,
+    transitionIds: n.transitionIds.filter((id) => !delivered.has(id)),
+    items: n.items.filter((i) => !keys.has(alertKey(n.rule, n.modelId, n.modelVersion, i.subject))),
   }
 }

@@ -32,4 +32,19 @@ describe('outbox order (dueRows)', () => {
     const rows = [row('a1', ['a'], NOW + 900), row('b1', ['b'], NOW + 300), row('a2', ['a'], NOW + 100)]
     expect(dueRows(rows, NOW, new Set())).toEqual({ due: [], wakeAtMs: NOW + 300 })
   })
+
+  it('orders one alert key by its transition sequence, not by created_at: a leader whose clock is behind enqueues a resolve', async () => {
+    // A enqueued the firing (k#1, retrying); B, whose clock is behind, enqueued its resolve (k#2)
+    // with an earlier created_at, so openRows reads the resolve first.
+    const resolve = { ...row('k-resolved', ['k']), transitionIds: ['k#2'], createdMs: 500 }
+    const firing = { ...row('k-firing', ['k']), transitionIds: ['k#1'], createdMs: 900 }
+    expect(ids(dueRows([resolve, firing], NOW, new Set()).due)).toEqual(['k-firing'])
+    // The firing waiting to retry holds its resolve back; an unrelated key goes on.
+    const waiting = { ...firing, nextAttemptMs: NOW + 500 }
+    expect(dueRows([resolve, waiting, row('other', ['o'])], NOW, new Set())).toEqual({ due: [expect.objectContaining({ idempotencyKey: 'other' })], wakeAtMs: NOW + 500 })
+    // Grouped rows: the resolve of k and j waits for both firings, whatever their places.
+    const kj2 = { ...row('kj-resolved', ['k', 'j']), transitionIds: ['k#2', 'j#2'] }
+    const j1 = { ...row('j-firing', ['j']), transitionIds: ['j#1'] }
+    expect(ids(dueRows([kj2, j1, firing], NOW, new Set(['k-firing'])).due)).toEqual(['j-firing'])
+  })
 })

@@ -142,7 +142,7 @@ const COLUMNS = `idempotency_key, channel, transition_ids, alert_keys, rule, mod
   toUnixTimestamp64Milli(window_start) AS ws, payload, status, attempts, in_doubt, toUnixTimestamp64Milli(next_attempt_at) AS na,
   last_error, toUnixTimestamp64Milli(created_at) AS c, toUnixTimestamp64Milli(updated_at) AS u, version`
 
-/** Undelivered rows of a channel in creation order (see `dueRows` for what that order binds). */
+/** Undelivered rows of a channel in creation order (`dueRows` orders each alert key by its transition sequence). */
 export async function openRows(store: Store, channel: ChannelName): Promise<OutboxRow[]> {
   const rows = await queryRows<DbRow>(
     store,
@@ -155,26 +155,69 @@ export async function openRows(store: Store, channel: ChannelName): Promise<Outb
 
 /**
  * Which of a channel's open rows (in `openRows` order) may be attempted now. Order is promised
- * per alert key, so that a resolve never overtakes its firing: a row waits while an earlier open
- * row sharing one of its alert keys is unsettled (in flight, or waiting to retry), and a row that
- * waits holds back the later rows sharing its keys in turn. A resolve grouped with other keys
- * than its firing was, or a key firing again, therefore stays behind everything that went before
- * it. Rows with no key in common are not ordered: one that waits holds up none of them.
- * `wakeAtMs` is when the first row held only by its own retry time becomes due (null: none is).
+ * per alert key, so that a resolve never overtakes its firing: a row waits while another open
+ * row sharing one of its alert keys comes before it on that key (in flight, or waiting to retry:
+ * every open row is unsettled), and a row that waits holds back the rows after it on its keys in
+ * turn. A resolve grouped with other keys than its firing was, or a key firing again, therefore
+ * stays behind everything that went before it. Rows with no key in common are not ordered: one
+ * that waits holds up none of them.
+ *
+ * "Before on a key" is the key's transition sequence (`<key>#<seq>`), not created_at: created_at
+ * is the enqueuing leader's wall clock, and after a handover to a leader whose clock is behind, a
+ * resolve would sort before the firing it resolves. Sequences come from the key's own history and
+ * grow whichever instance records them. Rows with the same sequence of a key keep `openRows` order.
+ * `due` keeps `openRows` order (oldest first). `wakeAtMs` is when the first row held only by its
+ * own retry time becomes due (null: none is).
  */
 export function dueRows(rows: readonly OutboxRow[], nowMs: number, inFlight: ReadonlySet<string>): { due: OutboxRow[]; wakeAtMs: number | null } {
-  const held = new Set<string>()
+  const seqs = rows.map(keySeqs)
+  // Per key, the open row that comes first: the lowest sequence, then the earliest read.
+  const head = new Map<string, { seq: number; at: number }>()
+  seqs.forEach((bySeq, at) => {
+    for (const [k, seq] of bySeq) {
+      const h = head.get(k)
+      if (!h || seq < h.seq) head.set(k, { seq, at })
+    }
+  })
   const due: OutboxRow[] = []
   let wakeAtMs: number | null = null
-  for (const row of rows) {
-    const keys = row.alertKeys.length > 0 ? row.alertKeys : keysOf(row.transitionIds)
-    const behind = inFlight.has(row.idempotencyKey) || keys.some((k) => held.has(k))
-    for (const k of keys) held.add(k)
-    if (behind) continue
+  rows.forEach((row, at) => {
+    const behind = inFlight.has(row.idempotencyKey) || [...seqs[at]!.keys()].some((k) => head.get(k)!.at !== at)
+    if (behind) return
     if (row.nextAttemptMs > nowMs) wakeAtMs = Math.min(wakeAtMs ?? row.nextAttemptMs, row.nextAttemptMs)
     else due.push(row)
-  }
+  })
   return { due, wakeAtMs }
+}
+
+/** A row's alert keys with the sequence of its transition of each (Infinity when no id says it: last). */
+function keySeqs(row: OutboxRow): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const k of row.alertKeys.length > 0 ? row.alertKeys : keysOf(row.transitionIds)) out.set(k, Infinity)
+  for (const id of row.transitionIds) {
+    const at = id.lastIndexOf('#')
+    const k = id.slice(0, at)
+    const seq = Number(id.slice(at + 1))
+    if (out.has(k) && Number.isFinite(seq)) out.set(k, Math.min(out.get(k)!, seq))
+  }
+  return out
+}
+
+/**
+ * Which of these transitions another row of the channel has already delivered. Two leaders' passes
+ * that overlapped (a stall between the lease check and the enqueue) may group a transition into
+ * two notifications with different idempotency keys; `dueRows` sends such rows one after the
+ * other (same key, same sequence), and the second one leaves out what the first delivered.
+ */
+export async function sentTransitions(store: Store, channel: ChannelName, row: OutboxRow): Promise<Set<string>> {
+  const rows = await queryRows<{ transition_ids: string[] }>(
+    store,
+    `SELECT transition_ids FROM {db}.alert_outbox FINAL
+     WHERE channel = {channel:String} AND status = 'sent' AND idempotency_key != {key:String} AND hasAny(transition_ids, {ids:Array(String)})`,
+    { channel, key: row.idempotencyKey, ids: row.transitionIds },
+  )
+  const mine = new Set(row.transitionIds)
+  return new Set(rows.flatMap((r) => r.transition_ids).filter((id) => mine.has(id)))
 }
 
 /** Every row carrying one of these transitions (delivery status for `alerts list`). */

@@ -43,7 +43,12 @@ export interface AlertServiceDeps {
   readonly deliveries?: AlertDeliveryRecorder
   /** Replaces the channels built from `channels` (tests, custom transports). */
   readonly senders?: readonly ChannelSender[]
-  /** Asked before every send: false holds the sends back (a leader whose lease lapsed, src/kafka/leadership.ts). Default: always true. */
+  /**
+   * Whether this instance holds the alerts lease (src/kafka/leadership.ts). Asked before every
+   * send (false holds the sends back) and before a pass records its transitions and enqueues its
+   * notifications (false drops the pass's writes: a deposed leader's pass must not overlap its
+   * successor's). Default: always true.
+   */
   readonly mayDeliver?: () => boolean
 }
 
@@ -58,6 +63,7 @@ export class AlertService {
   private readonly lanes: Map<ChannelName, ChannelLane>
   private readonly rules: Map<string, Rule>
   private readonly now: () => number
+  private readonly holdsLease: () => boolean
   private running: Promise<unknown> = Promise.resolve()
   private poll: NodeJS.Timeout | null = null
   private evaluateTimer: NodeJS.Timeout | null = null
@@ -65,9 +71,10 @@ export class AlertService {
 
   constructor(private readonly deps: AlertServiceDeps) {
     this.now = deps.now ?? Date.now
+    this.holdsLease = deps.mayDeliver ?? (() => true)
     this.rules = new Map(deps.rules.rules.map((r) => [r.name, r]))
     const policy: DeliveryPolicy = { ...DEFAULT_DELIVERY, ...deps.delivery, backoff: deps.delivery?.backoff ?? DEFAULT_DELIVERY.backoff }
-    const laneDeps = { store: deps.store, logger: deps.logger, now: this.now, random: deps.random ?? Math.random, version: () => this.version(), policy, deliveries: deps.deliveries ?? NO_ALERT_DELIVERIES, mayDeliver: deps.mayDeliver ?? (() => true) }
+    const laneDeps = { store: deps.store, logger: deps.logger, now: this.now, random: deps.random ?? Math.random, version: () => this.version(), policy, deliveries: deps.deliveries ?? NO_ALERT_DELIVERIES, mayDeliver: this.holdsLease }
     const senders = deps.senders ?? buildSenders(deps.channels)
     this.lanes = new Map(senders.map((s) => [s.name, new ChannelLane(s, laneDeps)]))
   }
@@ -135,11 +142,19 @@ export class AlertService {
         logger.error({ err, rule: rule.name }, 'alert rule could not be evaluated')
       }
     }
+    // Fenced by the lease: a deposed leader's pass, overlapping its successor's, would record the
+    // same transitions again and group the pending ones differently (other idempotency keys).
+    if (!this.holdsLease()) return { transitions: 0, ...this.fenced('record transitions') }
     await recordTransitions(store, recorded)
     for (const t of recorded) logger.info({ rule: t.rule, model: t.modelId, version: t.modelVersion, subject: t.subject, status: t.status, value: t.value }, `alert ${t.status}`)
     const report = await this.enqueuePending(nowMs, new Map([...[...states.values()].map((s) => [s.alertKey, s.transitionId] as const), ...recorded.map((t) => [t.alertKey, t.transitionId] as const)]))
     if (report.notifications > 0) void this.dispatchNow()
     return { transitions: recorded.length, ...report }
+  }
+
+  private fenced(what: string): Omit<AlertPassReport, 'transitions'> {
+    this.deps.logger.warn({ what }, 'alert pass dropped: this instance no longer holds the alerts lease')
+    return { notifications: 0, skipped: 0, held: 0 }
   }
 
   private async enqueuePending(nowMs: number, latest: Map<string, string>): Promise<Omit<AlertPassReport, 'transitions'>> {
@@ -152,7 +167,8 @@ export class AlertService {
     const rows: OutboxRow[] = []
     const groups = [...decision.groups].sort((a, b) => minOf(a.transitions.map((t) => t.changedAtMs)) - minOf(b.transitions.map((t) => t.changedAtMs)))
     groups.forEach((g, i) => {
-      // created_at orders the rows of one alert key on a channel (outbox.ts dueRows): one ms apart, oldest transition first.
+      // One ms apart, oldest transition first: the lanes send what is free to go oldest first. Each
+      // alert key's order is its transition sequence (outbox.ts dueRows), not created_at.
       const n = buildNotification(g, this.rules.get(g.rule), channels.dashboardBaseUrl, nowMs + i)
       const wanted = (this.rules.get(g.rule)?.channels ?? []).filter((c) => this.lanes.has(c) && (c !== 'email' || (n.emailTo ?? channels.email?.to ?? []).length > 0))
       const meta = { rule: g.rule, modelId: g.modelId, modelVersion: g.modelVersion, transition: g.status, windowStartMs: g.windowStartMs }
@@ -162,6 +178,7 @@ export class AlertService {
       const t = s.transition
       rows.push(skippedRow([t.transitionId], { rule: t.rule, modelId: t.modelId, modelVersion: t.modelVersion, transition: t.status, windowStartMs: t.windowStartMs }, s.reason, nowMs))
     }
+    if (!this.holdsLease()) return this.fenced('enqueue notifications')
     await enqueue(store, rows)
     // Counted once the skipped rows are stored: a skipped transition is never pending again.
     const deliveries = this.deps.deliveries ?? NO_ALERT_DELIVERIES

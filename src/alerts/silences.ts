@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { FileSilence } from '../rules/schema.js'
 import type { Store } from '../store/clickhouse.js'
 import { insertRows } from '../store/insert.js'
+import { nextRowVersion } from '../store/row-version.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import type { ActiveSilence } from './notify-policy.js'
 import { queryRows } from './sql.js'
@@ -69,8 +70,19 @@ export async function addSilence(store: Store, s: { rule: string; modelId: strin
   return silence
 }
 
-/** Ends the given silences now (a newer version with ends_at = now). */
+/**
+ * Ends the given silences now (a newer version with ends_at = now). The version outranks every
+ * stored version of the silence, not only the clock: the mute's version is the muting host's
+ * clock, and an unmute from a host whose clock is behind would otherwise lose and do nothing.
+ */
 export async function endSilences(store: Store, silences: readonly Silence[], nowMs: number): Promise<void> {
-  // Versions are times in ms: the unmute is newer than the mute (equal versions: the later insert wins).
-  await insertRows(store, 'alert_silences', silences.map((s) => row({ ...s, startsMs: Math.min(s.startsMs, nowMs), endsMs: nowMs }, nowMs)), `unmute:${silences.map((s) => s.id).join(',')}:${nowMs}`)
+  if (silences.length === 0) return
+  const stored = await queryRows<{ id: string; v: string }>(
+    store,
+    'SELECT id, toString(max(version)) AS v FROM {db}.alert_silences WHERE id IN {ids:Array(String)} GROUP BY id',
+    { ids: silences.map((s) => s.id) },
+  )
+  const storedVersion = new Map(stored.map((r) => [r.id, Number(r.v)]))
+  const rows = silences.map((s) => row({ ...s, startsMs: Math.min(s.startsMs, nowMs), endsMs: nowMs }, nextRowVersion(nowMs, 0, storedVersion.get(s.id) ?? 0)))
+  await insertRows(store, 'alert_silences', rows, `unmute:${rows.map((r) => `${r.id}@${r.version}`).join(',')}`)
 }

@@ -23,9 +23,10 @@
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
+import { nextRowVersion } from '../store/row-version.js'
 
 /** The next version: above the clock's `nowMs`, the previous version `lastMs` and the highest stored one. */
-export const nextEvalVersion = (nowMs: number, lastMs: number, storedMs = 0) => Math.max(nowMs, lastMs + 1, storedMs + 1)
+export const nextEvalVersion = (nowMs: number, lastMs: number, storedMs = 0) => nextRowVersion(nowMs, lastMs, storedMs)
 
 const AT_WINDOW = `model_id = {m:String} AND model_version = {mv:String} AND window_start = {ws:DateTime64(3, 'UTC')}`
 

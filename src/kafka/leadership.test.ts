@@ -1,5 +1,8 @@
+import { EventEmitter } from 'node:events'
+import type { Kafka } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
-import { Lease } from './leadership.js'
+import type { Logger } from '../observability/logger.js'
+import { Lease, leaderTopic, startLeadership } from './leadership.js'
 
 describe('Lease', () => {
   const clocks = () => {
@@ -30,5 +33,58 @@ describe('Lease', () => {
     c.wallMs -= 3_600_000 // set back an hour, while 6 s pass
     c.monoMs += 6_000
     expect(lease.valid()).toBe(false)
+  })
+})
+
+/** A kafkajs client whose coordination consumer is driven by the test: `emit` fires its instrumentation events. */
+function fakeKafka() {
+  const bus = new EventEmitter()
+  const events = { HEARTBEAT: 'heartbeat', GROUP_JOIN: 'group_join', REBALANCING: 'rebalancing', CRASH: 'crash', STOP: 'stop' }
+  const consumer = {
+    events,
+    on: (e: string, f: (x: unknown) => void) => bus.on(e, f),
+    connect: async () => undefined,
+    subscribe: async () => undefined,
+    run: async () => undefined,
+    disconnect: async () => undefined,
+  }
+  const admin = { connect: async () => undefined, disconnect: async () => undefined, listTopics: async () => [leaderTopic('p.')], createTopics: async () => true }
+  const kafka = { admin: () => admin, consumer: () => consumer } as unknown as Kafka
+  return { kafka, emit: (e: keyof typeof events, payload: unknown = {}) => bus.emit(events[e], { payload }) }
+}
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent } as unknown as Logger
+
+describe('leadership', () => {
+  it('gives up the lease the moment the group rebalances, before stepping down has finished and before the member rejoins', async () => {
+    const { kafka, emit } = fakeKafka()
+    let finishStepDown!: () => void
+    const leadership = await startLeadership({
+      kafka, groupId: 'g', topicPrefix: 'p.', role: 'alerts', logger: silent,
+      onElected: () => undefined,
+      // The role stops only once its sends in flight are recorded (seconds); kafkajs rejoins meanwhile.
+      onDeposed: () => new Promise<void>((r) => (finishStepDown = r)),
+    })
+    emit('GROUP_JOIN', { memberAssignment: { [leaderTopic('p.')]: [0] } })
+    await new Promise((r) => setImmediate(r))
+    expect(leadership.holdsLease()).toBe(true)
+    emit('REBALANCING')
+    // Synchronously: kafkajs does not wait for the listener before it rejoins, and the group may
+    // elect another member as soon as this one has rejoined.
+    expect(leadership.holdsLease()).toBe(false)
+    emit('HEARTBEAT') // a heartbeat answered before the rebalance confirms no leadership
+    expect(leadership.holdsLease()).toBe(false)
+    // Rejoined without the partition: still no lease while the step-down runs.
+    emit('GROUP_JOIN', { memberAssignment: {} })
+    await new Promise((r) => setImmediate(r))
+    expect(leadership.holdsLease()).toBe(false)
+    finishStepDown()
+    await new Promise((r) => setImmediate(r))
+    // Assigned the partition again: leads again once the step-up has run.
+    emit('GROUP_JOIN', { memberAssignment: { [leaderTopic('p.')]: [0] } })
+    await new Promise((r) => setImmediate(r))
+    expect(leadership.holdsLease()).toBe(true)
+    emit('CRASH')
+    expect(leadership.holdsLease()).toBe(false)
   })
 })

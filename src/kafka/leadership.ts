@@ -11,7 +11,10 @@
  * broker's group protocol decides.
  *
  * On every rebalance the leader steps down first (the eager protocol revokes all partitions) and
- * steps up again if it is assigned the partition once more. A stalled leader (a pause longer than
+ * steps up again if it is assigned the partition once more. Its lease ends the moment the
+ * rebalance is seen, before it rejoins, so it ends before any other member can be elected; the
+ * step-down itself (waiting for the role's side effects in flight) overlaps the successor's start,
+ * which the roles allow for (src/alerts/dispatcher.ts: a row another leader is sending is deferred). A stalled leader (a pause longer than
  * the session timeout: a long collection, a blocked event loop, a suspended machine) has been
  * replaced by the time it runs again, and learns it only when its next heartbeat fails. Its
  * timers fire first, so the roles check `holdsLease()` before every side effect: leadership
@@ -25,6 +28,9 @@ import type { Logger } from '../observability/logger.js'
 
 export type SingletonRole = 'evaluator' | 'alerts'
 
+/** The coordination group's session timeout unless `sessionTimeoutMs` says otherwise. */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000
+
 export interface LeadershipOptions {
   readonly kafka: Kafka
   readonly groupId: string
@@ -35,7 +41,7 @@ export interface LeadershipOptions {
   readonly onElected: () => void | Promise<void>
   /** Called when it stops being the leader; resolves when the role has stopped. */
   readonly onDeposed: () => void | Promise<void>
-  /** The coordinator evicts a silent member after this long (kafkajs default 30 s). */
+  /** The coordinator evicts a silent member after this long (default DEFAULT_SESSION_TIMEOUT_MS). */
   readonly sessionTimeoutMs?: number
   readonly heartbeatIntervalMs?: number
 }
@@ -120,7 +126,7 @@ export async function startLeadership(o: LeadershipOptions): Promise<Leadership>
     return transitions
   }
 
-  const sessionTimeout = o.sessionTimeoutMs ?? 10_000
+  const sessionTimeout = o.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS
   const lease = new Lease(sessionTimeout / 2)
   const consumer: Consumer = o.kafka.consumer({
     groupId,
@@ -131,14 +137,25 @@ export async function startLeadership(o: LeadershipOptions): Promise<Leadership>
     // The topic stays empty: fetches only wait, and the member heartbeats between them.
     maxWaitTimeInMs: 1_000,
   })
+  // Whether the last assignment gave this member the partition, set in the event handlers
+  // themselves. kafkajs does not wait for its listeners: on REBALANCE_IN_PROGRESS it emits
+  // REBALANCING and rejoins at once, and the group may hand the partition to another member while
+  // our step-down (which waits for the sends in flight) is still running. The lease therefore ends
+  // here, synchronously, before the member rejoins: `become(false)` only stops the role.
+  let assigned = false
+  const revoke = (why: string) => {
+    assigned = false
+    void become(false, why)
+  }
   consumer.on(consumer.events.HEARTBEAT, () => lease.confirm())
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     lease.confirm()
-    void become((e.payload.memberAssignment[topic] ?? []).includes(0), 'assigned the coordination partition')
+    assigned = (e.payload.memberAssignment[topic] ?? []).includes(0)
+    void become(assigned, 'assigned the coordination partition')
   })
-  consumer.on(consumer.events.REBALANCING, () => void become(false, 'group rebalancing'))
-  consumer.on(consumer.events.CRASH, () => void become(false, 'coordination consumer crashed'))
-  consumer.on(consumer.events.STOP, () => void become(false, 'coordination consumer stopped'))
+  consumer.on(consumer.events.REBALANCING, () => revoke('group rebalancing'))
+  consumer.on(consumer.events.CRASH, () => revoke('coordination consumer crashed'))
+  consumer.on(consumer.events.STOP, () => revoke('coordination consumer stopped'))
 
   await consumer.connect()
   await consumer.subscribe({ topic, fromBeginning: false })
@@ -147,7 +164,7 @@ export async function startLeadership(o: LeadershipOptions): Promise<Leadership>
   return {
     role: o.role,
     isLeader: () => leading,
-    holdsLease: () => leading && lease.valid(),
+    holdsLease: () => leading && assigned && !stopping && lease.valid(),
     async stop() {
       // Step down before leaving, so the successor never overlaps a running role of ours.
       stopping = true

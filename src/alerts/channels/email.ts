@@ -39,12 +39,19 @@ export function transportOptions(s: SmtpSettings): SMTPTransport.Options {
   }
 }
 
+/**
+ * The connection, greeting and socket timeouts in a row (the socket timeout is one of inactivity:
+ * a relay that trickles could take longer, which is rare enough to leave to the in-doubt marking).
+ */
+const EMAIL_MAX_SEND_MS = 10_000 + 10_000 + 30_000
+
 const NOT_SENT = new Set(['ECONNECTION', 'EDNS', 'EAUTH', 'ETLS', 'EENVELOPE'])
 
 export function emailSender(o: { smtp: SmtpSettings; from: string; to: readonly string[]; transport?: Transporter }): ChannelSender {
   const transport = o.transport ?? nodemailer.createTransport(transportOptions(o.smtp))
   return {
     name: 'email',
+    maxSendMs: EMAIL_MAX_SEND_MS,
     async send(n, a) {
       const to = n.emailTo ?? o.to
       if (to.length === 0) throw deliveryError('email: no recipients (set ALERT_EMAIL_TO or the rule\'s emailTo)', { retriable: false, inDoubt: false })

@@ -57,6 +57,7 @@ export function grafanaSender(o: { url: string; apiToken: string; timeoutMs?: nu
   }
   return {
     name: 'grafana',
+    maxSendMs: 2 * timeoutMs, // the lookup of an in-doubt annotation, then the post
     async send(n, a) {
       const body = grafanaAnnotation(n, a.idempotencyKey)
       if (a.inDoubt && (await exists(body, idTag(a.idempotencyKey)))) return

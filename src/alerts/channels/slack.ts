@@ -55,10 +55,12 @@ export function slackMessage(n: Notification, a: Pick<DeliveryAttempt, 'idempote
 }
 
 export function slackSender(o: { webhookUrl: string; timeoutMs?: number; fetch?: Fetch }): ChannelSender {
+  const timeoutMs = o.timeoutMs ?? 10_000
   return {
     name: 'slack',
+    maxSendMs: timeoutMs,
     async send(n, a) {
-      await httpRequest('Slack webhook', o.webhookUrl, { method: 'POST', body: slackMessage(n, a), timeoutMs: o.timeoutMs ?? 10_000, fetch: o.fetch })
+      await httpRequest('Slack webhook', o.webhookUrl, { method: 'POST', body: slackMessage(n, a), timeoutMs, fetch: o.fetch })
     },
   }
 }

@@ -13,6 +13,11 @@ export interface DeliveryAttempt {
 
 export interface ChannelSender {
   readonly name: ChannelName
+  /**
+   * The longest one `send` may take (its timeouts): how long a new leader defers a row an old
+   * leader is sending (dispatcher.ts). Default DEFAULT_MAX_SEND_MS.
+   */
+  readonly maxSendMs?: number
   send(n: Notification, attempt: DeliveryAttempt): Promise<void>
 }
 

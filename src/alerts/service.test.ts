@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_FILE_CONFIG } from '../config/file.js'
+import type { AlertChannelsConfig } from '../config/alerts-env.js'
+import type { Logger } from '../observability/logger.js'
+import { parseRuleFile } from '../rules/parse.js'
+import type { Store } from '../store/clickhouse.js'
+import type { ChannelSender } from './channels/types.js'
+import { alertKey, transitionId } from './lifecycle.js'
+import type { Notification } from './notification.js'
+import { AlertService } from './service.js'
+
+type Row = Record<string, unknown>
+const ms = (s: unknown) => Date.parse(`${String(s).replace(' ', 'T')}Z`)
+
+/**
+ * The alerts and alert_outbox tables in memory, answering the alert service's queries by what
+ * they read (the metric queries find no rows: transitions are put in `alerts` by the test).
+ * `hold(match)` makes the next query whose SQL contains `match` wait until the returned release
+ * is called (a pass that stalls there).
+ */
+function memoryStore() {
+  const alerts: Row[] = []
+  const outbox = new Map<string, Row>()
+  const holds: { match: string; gate: Promise<void> }[] = []
+  const newest = () => [...outbox.values()]
+  const client = {
+    async insert({ table, values }: { table: string; values: Row[] }) {
+      if (table.endsWith('.alerts')) alerts.push(...values)
+      else if (table.endsWith('.alert_outbox')) {
+        for (const v of values) {
+          const old = outbox.get(String(v['idempotency_key']))
+          if (!old || Number(old['version']) <= Number(v['version'])) outbox.set(String(v['idempotency_key']), v)
+        }
+      }
+    },
+    async query({ query, query_params }: { query: string; query_params: Record<string, unknown> }) {
+      const hold = holds.findIndex((h) => query.includes(h.match))
+      if (hold >= 0) await holds.splice(hold, 1)[0]!.gate
+      return { json: async () => answer(query, query_params) }
+    },
+  }
+  const outboxView = (r: Row) => ({ ...r, ws: ms(r['window_start']), na: ms(r['next_attempt_at']), c: ms(r['created_at']), u: ms(r['updated_at']), version: String(r['version']) })
+  const alertView = (r: Row) => ({ ...r, ws: ms(r['window_start']), we: ms(r['window_end']), t: ms(r['changed_at']), tid: r['transition_id'] })
+  function answer(query: string, p: Record<string, unknown>): unknown[] {
+    if (query.includes('GROUP BY alert_key')) {
+      const byKey = new Map<string, Row>()
+      for (const a of alerts) if (!byKey.has(String(a['alert_key'])) || ms(a['changed_at']) > ms(byKey.get(String(a['alert_key']))!['changed_at'])) byKey.set(String(a['alert_key']), a)
+      return [...byKey.values()].map(alertView)
+    }
+    if (query.includes('transition_id NOT IN')) {
+      const carried = new Set(newest().flatMap((r) => r['transition_ids'] as string[]))
+      return alerts.filter((a) => !carried.has(String(a['transition_id']))).map(alertView)
+    }
+    if (query.includes('ARRAY JOIN transition_ids')) {
+      const out = new Map<string, { tid: string; transition: unknown; c: number }>()
+      for (const r of newest()) {
+        if (r['channel'] === '') continue
+        for (const tid of r['transition_ids'] as string[]) out.set(tid, { tid, transition: r['transition'], c: Math.min(out.get(tid)?.c ?? Infinity, ms(r['created_at'])) })
+      }
+      return [...out.values()]
+    }
+    if (query.includes("status IN ('pending', 'sending')")) {
+      return newest()
+        .filter((r) => r['channel'] === p['channel'] && (r['status'] === 'pending' || r['status'] === 'sending'))
+        .sort((a, b) => String(a['created_at']).localeCompare(String(b['created_at'])) || String(a['idempotency_key']).localeCompare(String(b['idempotency_key'])))
+        .map(outboxView)
+    }
+    if (query.includes("status = 'sent'")) {
+      const ids = p['ids'] as string[]
+      return newest().filter((r) => r['channel'] === p['channel'] && r['status'] === 'sent' && r['idempotency_key'] !== p['key'] && (r['transition_ids'] as string[]).some((t) => ids.includes(t))).map((r) => ({ transition_ids: r['transition_ids'] }))
+    }
+    return []
+  }
+  const store = { client, kind: 'chdb', database: 'memory', location: 'memory' } as unknown as Store
+  return {
+    store,
+    outbox: newest,
+    hold(match: string): () => void {
+      let release!: () => void
+      holds.push({ match, gate: new Promise<void>((r) => (release = r)) })
+      return release
+    },
+    /** A firing of feature `subject` of model m's window, recorded by an earlier pass. */
+    fire(subject: string, changedAtMs: number) {
+      const key = alertKey('psi', 'm', 'v1', subject)
+      const iso = (t: number) => new Date(t).toISOString().replace('T', ' ').replace('Z', '')
+      alerts.push({
+        alert_key: key, rule: 'psi', model_id: 'm', model_version: 'v1', subject, status: 'firing', severity: 'warning', value: 0.5, threshold: 0.2,
+        window_start: iso(T0 - 86_400_000), window_end: iso(T0), details: '{"details":[]}', changed_at: iso(changedAtMs), transition_id: transitionId(key, 1), seq: 1, metric: 'drift',
+      })
+    },
+  }
+}
+
+const T0 = Date.UTC(2026, 10, 20, 12)
+const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => logger } as unknown as Logger
+const rules = parseRuleFile("rules:\n  - name: psi\n    metric: drift\n    statistic: psi\n    condition: { op: '>=', threshold: 0.2 }\n    severity: warning\n    channels: [slack]\n", 'psi.yaml')
+
+function slack() {
+  const messages: string[][] = []
+  const sender: ChannelSender = { name: 'slack', maxSendMs: 1000, send: async (n: Notification) => void messages.push(n.items.map((i) => i.subject)) }
+  return { sender, messages }
+}
+
+function service(store: Store, sender: ChannelSender, mayDeliver: () => boolean, now = () => T0) {
+  const channels = { dashboardBaseUrl: null } as unknown as AlertChannelsConfig
+  return new AlertService({ store, rules, file: DEFAULT_FILE_CONFIG, channels, logger, now, senders: [sender], mayDeliver })
+}
+
+describe('alert service across a leadership handover', () => {
+  it('a deposed leader\'s pass enqueues nothing: two overlapping passes notify each transition once', async () => {
+    const db = memoryStore()
+    const receiver = slack()
+    let oldLease = true
+    const old = service(db.store, receiver.sender, () => oldLease)
+    const successor = service(db.store, receiver.sender, () => true, () => T0 + 1000)
+    db.fire('income', T0 - 10)
+    // The old leader's pass reads the pending transitions, then stalls; meanwhile it is deposed.
+    const release = db.hold('ARRAY JOIN transition_ids')
+    const oldPass = old.evaluateNow()
+    await new Promise((r) => setImmediate(r))
+    oldLease = false
+    db.fire('age', T0 + 500)
+    await successor.evaluateNow()
+    release()
+    await oldPass
+    await successor.dispatchNow()
+    await old.dispatchNow()
+    expect(db.outbox().filter((r) => r['channel'] === 'slack').map((r) => [...(r['transition_ids'] as string[])].sort())).toEqual([[transitionId(alertKey('psi', 'm', 'v1', 'age'), 1), transitionId(alertKey('psi', 'm', 'v1', 'income'), 1)]])
+    expect(receiver.messages.flat().sort()).toEqual(['age', 'income'])
+  })
+
+  it('groups that overlap (a stall after the lease check) still notify each transition once', async () => {
+    const db = memoryStore()
+    const receiver = slack()
+    let oldLease = true
+    const old = service(db.store, receiver.sender, () => oldLease)
+    const successor = service(db.store, receiver.sender, () => true, () => T0 + 1000)
+    db.fire('income', T0 - 10)
+    // The old leader passes its lease check, then stalls before its enqueue lands.
+    const release = db.hold('ARRAY JOIN transition_ids')
+    const oldPass = old.evaluateNow()
+    await new Promise((r) => setImmediate(r))
+    db.fire('age', T0 + 500)
+    await successor.evaluateNow()
+    release()
+    await oldPass
+    oldLease = false
+    // Both groupings are in the outbox: [income] and [age, income].
+    expect(db.outbox().filter((r) => r['channel'] === 'slack')).toHaveLength(2)
+    await successor.dispatchNow()
+    expect(receiver.messages.flat().sort()).toEqual(['age', 'income'])
+    expect(db.outbox().every((r) => r['status'] === 'sent')).toBe(true)
+  })
+})
