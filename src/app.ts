@@ -104,7 +104,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const now = options.now ?? Date.now
   const report = await migrate(store)
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
-  await applyRetention(store, { rawMs: file.retention.raw, metricsMs: file.retention.metrics })
+  await applyRetention(store, { rawMs: file.retention.raw, metricsMs: file.retention.metrics }, logger)
   const joiner = options.joiner ? options.joiner(store, file) : new Joiner(store, file)
   const privacy = privacyFor(config, file)
   const base = { store, file, topics: config.topics, joiner, now, logger, privacy }

@@ -11,6 +11,11 @@ import { testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count } from './support/query.js'
 import { withDatabase } from '../src/store/query.js'
+import { openStore, type Store } from '../src/store/clickhouse.js'
+import { migrate } from '../src/store/migrate.js'
+import { applyRetention } from '../src/store/retention.js'
+import { dropTestResources } from './support/config.js'
+import { queryRows } from './support/query.js'
 
 describe('retention', () => {
   let app: App
@@ -40,4 +45,33 @@ describe('retention', () => {
     await longest.store.client.command({ query: withDatabase('OPTIMIZE TABLE {db}.predictions FINAL', longest.store.database) })
     expect(await count(longest.store, 'SELECT count() AS c FROM {db}.predictions')).toBe(1)
   })
+
+  it('warns before replacing a TTL that another instance set to another retention (the last start wins)', async () => {
+    const config = testConfig({ kafka: false })
+    const store: Store = openStore(config.clickhouse)
+    const DAY = 86_400_000
+    try {
+      await migrate(store)
+      const warnings: { fields: object; message: string }[] = []
+      const logger = { warn: (fields: object, message: string) => void warnings.push({ fields, message }) }
+      const ttlOf = async (table: string) => (await queryRows<{ e: string }>(store, 'SELECT engine_full AS e FROM system.tables WHERE database = {d:String} AND name = {t:String}', { d: store.database, t: table }))[0]?.e
+
+      // The first start sets the TTLs: nothing was stored before, nothing to warn about.
+      expect(await applyRetention(store, { rawMs: 30 * DAY, metricsMs: 730 * DAY }, logger)).toEqual([])
+      // Another instance with the same settings: nothing changes, no warning.
+      expect(await applyRetention(store, { rawMs: 30 * DAY, metricsMs: 730 * DAY }, logger)).toEqual([])
+      expect(warnings).toEqual([])
+      // An instance with another retention.raw: warned about each raw table, then replaced.
+      const conflicts = await applyRetention(store, { rawMs: 60 * DAY, metricsMs: 730 * DAY }, logger)
+      expect(conflicts.map((c) => c.table).sort()).toEqual(['dead_letters', 'ground_truth', 'partial_aggregates', 'predictions', 'window_marks'])
+      expect(conflicts).toContainEqual({ table: 'predictions', storedSeconds: 30 * 86_400, configuredSeconds: 60 * 86_400 })
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]!.message).toMatch(/retention differs from the TTL stored on 5 table\(s\), set by another instance or an earlier start/)
+      expect(await ttlOf('predictions')).toContain(`TTL toDateTime(ingested_at) + toIntervalSecond(${60 * 86_400})`)
+    } finally {
+      await store.close()
+      await dropTestResources(config)
+    }
+  })
 })
+

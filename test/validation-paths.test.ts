@@ -6,21 +6,24 @@
  * stop the records behind it on its partition (one partition here, so they are behind it);
  * records in = stored + dead-lettered. Also: map keys that are Object.prototype names are stored
  * verbatim, and a prediction_id used by a second model is dead-lettered, so a label counts once.
+ * The size limit (ingest.maxRecordBytes, key and value) draws the same line on every path too.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
-import { Kafka, logLevel, type Producer } from 'kafkajs'
+import { CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type App } from '../src/app.js'
 import { runBackfillLabels } from '../src/cli/backfill.js'
 import { DEFAULT_FILE_CONFIG } from '../src/config/file.js'
 import { ingestLimits } from '../src/http/limits.js'
+import { parsePredictionJson } from '../src/ingest/json-events.js'
 import { createHttpServer } from '../src/http/server.js'
 import { createLogger } from '../src/observability/logger.js'
 import { dropTestResources, testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
+import { eventOfSize } from './support/unit/sized-events.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
 
@@ -85,7 +88,7 @@ describe('one validation rule set for Kafka, HTTP and backfill', () => {
 
   beforeAll(async () => {
     app = await startApp(config, logger, { file: DEFAULT_FILE_CONFIG, evaluate: false })
-    http = createHttpServer({ publisher: app.publisher, limits: ingestLimits(DEFAULT_FILE_CONFIG, 1000), security: { auth: 'open' }, bodyLimitBytes: 1 << 20, logger })
+    http = createHttpServer({ publisher: app.publisher, limits: ingestLimits(DEFAULT_FILE_CONFIG, 1000), security: { auth: 'open' }, bodyLimitBytes: 5 << 20, logger })
     producer = new Kafka({ brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING }).producer()
     await producer.connect()
     registry = new SchemaRegistry({ host: config.registryUrl! })
@@ -184,6 +187,48 @@ describe('one validation rule set for Kafka, HTTP and backfill', () => {
   it('predictions: Kafka gives the table\'s code and path, and stores the valid predictions behind each poison one', async () => {
     const kafka = await overKafka(config.topics.predictions, 'predictions', PREDICTION_CASES, (id) => predictionAvro({ prediction_id: id }), 'pk-')
     expectAll(PREDICTION_CASES.filter((c) => c.avro), 'kafka', kafka)
+  })
+
+  // Regression: HTTP and the backfill measured the value alone, the consumer key and value: an
+  // event up to its id's length over the limit was accepted there and dead-lettered here.
+  it('draws the size limit (key and value, 1 MiB by default) at the same byte on Kafka, HTTP and the backfill', async () => {
+    const limit = DEFAULT_FILE_CONFIG.ingest.maxRecordBytes
+    const bigPrediction = (id: string, bytes: number) => eventOfSize('prediction', bytes, now, (text) => predictionJson({ prediction_id: id, features: { income: 1.5, text } }))
+    const bigLabel = (id: string, bytes: number) => eventOfSize('ground-truth', bytes, now, (source) => labelJson({ prediction_id: id, source }))
+    const tooLarge = { code: 'DW_RECORD_TOO_LARGE', path: '(root)' }
+
+    // HTTP: the answer per item, then what the consumer made of the accepted one.
+    const http = await post('/v1/predictions', [bigPrediction('size-http-at', limit), bigPrediction('size-http-over', limit + 1)])
+    expect(http.body['results']).toEqual([{ index: 0, status: 'accepted' }, { index: 1, status: 'rejected', ...tooLarge, reason: `(root): key and value are ${limit + 1} bytes, the limit is ${limit} (ingest.maxRecordBytes)` }])
+    const labels = await post('/v1/labels', [bigLabel('size-lh-at', limit), bigLabel('size-lh-over', limit + 1)])
+    expect((labels.body['results'] as Json[]).map((r) => r['status'])).toEqual(['accepted', 'rejected'])
+
+    // The backfill: the row at the limit is sent, the one over it refused with the same code and path.
+    const file = join(dir, 'big-labels.jsonl')
+    writeFileSync(file, `${JSON.stringify(bigLabel('size-lb-at', limit))}\n${JSON.stringify(bigLabel('size-lb-over', limit + 1))}\n`)
+    const err: string[] = []
+    expect(await runBackfillLabels(config, { file, skipInvalid: true }, { out: () => undefined, err: (l) => err.push(l), progress: quiet })).toBe(0)
+    expect(err.filter((l) => /^line \d+: DW_/.test(l))).toEqual([`line 2: DW_RECORD_TOO_LARGE (root): key and value are ${limit + 1} bytes, the limit is ${limit} (ingest.maxRecordBytes)`])
+
+    // Kafka: the same two sizes produced directly (compressed, as a producer must to fit the
+    // broker's message.max.bytes with a record this large).
+    const avro = async (id: string, bytes: number) => {
+      const parsed = parsePredictionJson(bigPrediction(id, bytes), now)
+      if (!parsed.ok) throw parsed.error
+      return { key: id, value: await encode(config.topics.predictions, parsed.event as unknown as Json) }
+    }
+    const kafka = [await avro('size-kafka-at', limit), await avro('size-kafka-over', limit + 1)]
+    expect(kafka.map((m) => Buffer.byteLength(m.key) + m.value.length)).toEqual([limit, limit + 1])
+    await producer.send({ topic: config.topics.predictions, compression: CompressionTypes.GZIP, messages: kafka })
+
+    const what = { what: 'the records at the limit stored, the one over it dead-lettered' }
+    await waitFor(async () => [await stored('predictions', 'size-'), await stored('ground_truth', 'size-'), (await deadLetters(config.topics.predictions)).filter((d) => d.key.startsWith('size-')).length], (n) => n[0] === 2 && n[1] === 2 && n[2] === 1, what)
+    const rows = async (table: string) => (await queryRows<{ id: string }>(app.store, `SELECT prediction_id AS id FROM {db}.${table} FINAL WHERE startsWith(prediction_id, 'size-') ORDER BY id`)).map((r) => r.id)
+    expect(await rows('predictions')).toEqual(['size-http-at', 'size-kafka-at'])
+    expect(await rows('ground_truth')).toEqual(['size-lb-at', 'size-lh-at'])
+    const dead = (await deadLetters(config.topics.predictions)).filter((d) => d.key.startsWith('size-'))
+    expect(dead.map((d) => ({ key: d.key, code: d.code, path: pathOf(d.message) }))).toEqual([{ key: 'size-kafka-over', ...tooLarge }])
+    expect((await deadLetters(config.topics.groundTruth)).filter((d) => d.key.startsWith('size-'))).toEqual([])
   })
 
   it('HTTP refuses an empty array with 400', async () => {

@@ -126,7 +126,7 @@ describe('prepareBackfill + sendBackfill', () => {
     const summary = await run({ skipInvalid: true, limits: { ...DEFAULT_LIMITS, maxRecordBytes: 200_000 } }, { limits: { ...DEFAULT_LIMITS, maxRecordBytes: 200_000 } })
     expect(published.map((b) => b.length)).toEqual([5, 5, 2])
     expect(summary).toMatchObject({ sent: 12, skippedInvalid: 1 })
-    expect(lines[0]).toMatch(/^line 14: DW_RECORD_TOO_LARGE \(root\): the label is 300\d{3} bytes as Avro, the limit is 200000 \(ingest.maxRecordBytes\)$/)
+    expect(lines[0]).toMatch(/^line 14: DW_RECORD_TOO_LARGE \(root\): key and value are 300\d{3} bytes, the limit is 200000 \(ingest.maxRecordBytes\)$/)
   })
 
   it('says DW_FILE_NOT_FOUND for a missing file', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_FILE_CONFIG } from '../config/file.js'
+import { eventOfSize } from '../../test/support/unit/sized-events.js'
 import { checkItems, chunks } from './ingest-items.js'
 import { ingestLimits } from './limits.js'
 
@@ -22,6 +23,25 @@ describe('checkItems', () => {
     const limits = ingestLimits({ ...DEFAULT_FILE_CONFIG, ingest: { ...DEFAULT_FILE_CONFIG.ingest, maxRecordBytes: 1024 } }, 10)
     const r = checkItems('prediction', [item('big', { features: { text: 'x'.repeat(2000) } })], now, limits)
     expect(r.results[0]).toMatchObject({ status: 'rejected', code: 'DW_RECORD_TOO_LARGE', path: '(root)' })
+  })
+
+  // The consumer counts key and value (src/pipeline/event-handler.ts); an item measured without
+  // its key (the prediction_id) was answered accepted and then dead-lettered as too large.
+  it('accepts an event whose record (key and value) is exactly maxRecordBytes, and refuses one byte more', () => {
+    const limits = ingestLimits({ ...DEFAULT_FILE_CONFIG, ingest: { ...DEFAULT_FILE_CONFIG.ingest, maxRecordBytes: 2048 } }, 10)
+    const withText = (id: string) => (text: string) => item(id, { features: { text } })
+    const atLimit = eventOfSize('prediction', 2048, now, withText('req-0001'))
+    const over = eventOfSize('prediction', 2049, now, withText('req-0002'))
+    const r = checkItems('prediction', [atLimit, over], now, limits)
+    expect(r.results).toEqual([
+      { index: 0, status: 'accepted' },
+      { index: 1, status: 'rejected', code: 'DW_RECORD_TOO_LARGE', path: '(root)', reason: '(root): key and value are 2049 bytes, the limit is 2048 (ingest.maxRecordBytes)' },
+    ])
+    expect(r.sizes).toEqual([2048])
+    // Labels too, with a long prediction_id: the key counts as much as the value.
+    const label = (id: string) => (source: string) => ({ prediction_id: id, label: { class_label: 'a' }, label_time: now - 1, source })
+    const labels = checkItems('ground-truth', [eventOfSize('ground-truth', 1024, now, label('k'.repeat(256))), eventOfSize('ground-truth', 1025, now, label('l'.repeat(256)))], now, ingestLimits({ ...DEFAULT_FILE_CONFIG, ingest: { ...DEFAULT_FILE_CONFIG.ingest, maxRecordBytes: 1024 } }, 10))
+    expect(labels.results.map((x) => x.status)).toEqual(['accepted', 'rejected'])
   })
 
   it('applies the unknownModels policy of driftwatch.yaml', () => {

@@ -1,16 +1,15 @@
 /**
  * One ingest request's items: each is parsed and validated on its own (src/ingest/json-events.ts,
- * the same checks the consumers apply), and measured as the Avro record the consumers will see,
- * so an item answered `accepted` is neither rejected nor dead-lettered downstream.
+ * the same checks the consumers apply), and measured as the record the consumers will see (key
+ * and value, src/ingest/record-size.ts), so an item answered `accepted` is neither rejected nor
+ * dead-lettered downstream.
  */
-import { DriftwatchError } from '../errors.js'
+import type { DriftwatchError } from '../errors.js'
 import { parseGroundTruthJson, parsePredictionJson, type Parsed } from '../ingest/json-events.js'
-import { avroType, type EventKind, type GroundTruthEvent, type PredictionEvent } from '../ingest/schemas.js'
+import { eventRecordBytes, recordSizeProblem } from '../ingest/record-size.js'
+import type { EventKind, GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
 import type { IngestLimits } from './limits.js'
 import type { ItemResult } from './schemas.js'
-
-/** Magic byte + 4-byte schema id of the Confluent wire format. */
-const FRAME_BYTES = 5
 
 export interface EventOf {
   prediction: PredictionEvent
@@ -20,7 +19,7 @@ export interface EventOf {
 export interface CheckedItems<T> {
   readonly results: ItemResult[]
   readonly events: T[]
-  /** Encoded size of each event in `events`, in bytes. */
+  /** Record size (key and value) of each event in `events`, in bytes. */
   readonly sizes: number[]
 }
 
@@ -28,8 +27,6 @@ const parsers = {
   prediction: parsePredictionJson,
   'ground-truth': parseGroundTruthJson,
 } as const satisfies { [K in EventKind]: (input: unknown, nowMs: number, limits: IngestLimits['validation']) => Parsed<EventOf[K]> }
-
-const types = { prediction: avroType('prediction'), 'ground-truth': avroType('ground-truth') }
 
 const rejected = (index: number, error: DriftwatchError): ItemResult => ({
   index,
@@ -45,11 +42,9 @@ export function checkItems<K extends EventKind>(kind: K, items: readonly unknown
   items.forEach((item, index) => {
     const parsed = parse(item, nowMs, limits.validation)
     if (!parsed.ok) return out.results.push(rejected(index, parsed.error))
-    const size = FRAME_BYTES + types[kind].toBuffer(parsed.event).length
-    if (size > limits.maxRecordBytes) {
-      const error = new DriftwatchError('DW_RECORD_TOO_LARGE', `(root): the event is ${size} bytes as Avro, the limit is ${limits.maxRecordBytes} (ingest.maxRecordBytes)`, { path: '(root)' })
-      return out.results.push(rejected(index, error))
-    }
+    const size = eventRecordBytes(kind, parsed.event)
+    const tooLarge = recordSizeProblem(size, limits.maxRecordBytes)
+    if (tooLarge) return out.results.push(rejected(index, tooLarge))
     out.results.push({ index, status: 'accepted' })
     out.events.push(parsed.event)
     out.sizes.push(size)

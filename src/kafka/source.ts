@@ -27,6 +27,8 @@ export interface KafkaSourceOptions {
   readonly progress?: PartitionProgress
   /** Called when this member (re)joins the group: its partitions may have been another's meanwhile (src/pipeline/replay-guard.ts). */
   readonly onJoin?: () => void
+  /** The coordinator evicts a member silent for this long. Default 30 s, kafkajs' own (tests set less). */
+  readonly sessionTimeoutMs?: number
 }
 
 export interface RunningSource {
@@ -78,6 +80,42 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** Heartbeat at least this often while backing off, well inside kafkajs' 30 s session timeout. */
 const HEARTBEAT_EVERY_MS = 3000
 
+/** kafkajs' session timeout, kept: an instance that died loses its partitions after 30 s. */
+export const DEFAULT_SESSION_TIMEOUT_MS = 30_000
+
+/**
+ * Runs `work` while heartbeating every `everyMs`, and clears the timer however `work` ends.
+ *
+ * kafkajs has no heartbeat thread: it heartbeats between the handler's calls, or when the handler
+ * calls `heartbeat()`. A batch's handler waits on ClickHouse, whose requests may take up to 60 s
+ * each (request_timeout, src/store/clickhouse.ts), several per batch (lookups, the insert, the
+ * replay check), against a 30 s session timeout. A member silent for that long is evicted, and
+ * another instance (or this one, rejoined) handles the batch again while the first attempt is
+ * still storing it: both see nothing stored yet, and dead letters and metrics are stored twice.
+ * Heartbeating on a timer keeps the membership for as long as the handler takes, however many
+ * requests it makes; raising the session timeout above one request would not (a batch makes
+ * several), and would leave a dead instance's partitions idle for as long. An instance that dies
+ * stops its timer with it, so eviction still works. kafkajs sends at most one heartbeat per
+ * heartbeatInterval and shares one in flight, so ticking at that interval costs nothing between.
+ *
+ * A failed heartbeat is not the batch's failure: during a rebalance the coordinator answers
+ * REBALANCE_IN_PROGRESS until this member rejoins, which kafkajs does once the handler returns;
+ * the failure is logged at debug and the handler goes on. What the timer cannot cover: a rebalance
+ * waits for this member to rejoin for at most the rebalance timeout (kafkajs' 60 s), and kafkajs
+ * rejoins only after the handler returned; a batch still running then loses its partition, its
+ * commit is refused and the consumer crashes (see CRASH below), and the batch is replayed.
+ * The coordination consumer of src/kafka/leadership.ts is another consumer with its own options:
+ * nothing here changes it.
+ */
+export async function withHeartbeats<T>(work: () => Promise<T>, heartbeat: () => Promise<void>, everyMs: number, onError: (e: unknown) => void): Promise<T> {
+  const timer = setInterval(() => heartbeat().catch(onError), everyMs)
+  try {
+    return await work()
+  } finally {
+    clearInterval(timer)
+  }
+}
+
 async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>, stillOurs: () => boolean): Promise<void> {
   for (let left = ms; left > 0 && stillOurs(); left -= HEARTBEAT_EVERY_MS) {
     await sleep(Math.min(left, HEARTBEAT_EVERY_MS))
@@ -87,18 +125,31 @@ async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>, s
 
 export async function startKafkaSource(opts: KafkaSourceOptions): Promise<RunningSource> {
   const log = opts.logger.child({ component: 'kafka-source', groupId: opts.groupId })
+  const sessionTimeout = opts.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS
+  // kafkajs' ratio (3 s for 30 s): several heartbeats fit in a session even when one is late.
+  const heartbeatInterval = Math.max(100, Math.floor(sessionTimeout / 10))
   const consumer = opts.kafka.consumer({
     groupId: opts.groupId,
     allowAutoTopicCreation: false,
     partitionAssigners: [CoPartitionedAssigner],
     maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
     maxBytes: FETCH_BYTES,
+    sessionTimeout,
+    heartbeatInterval,
   })
   let settle!: { resolve: () => void; reject: (e: unknown) => void }
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
   let stopping = false
 
   if (opts.onJoin) consumer.on(consumer.events.GROUP_JOIN, opts.onJoin)
+  // kafkajs stops a consumer for good after an error it does not retry (a commit refused because
+  // the member was evicted, ILLEGAL_GENERATION, is one). Consuming nothing while the process runs
+  // on would go unseen: `done` rejects, so the process exits and is restarted.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart || stopping) return
+    log.fatal({ err: payload.error }, 'the consumer crashed and kafkajs does not restart it; stopping')
+    settle.reject(payload.error)
+  })
   await consumer.connect()
   for (const topic of Object.keys(opts.handlers)) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true })
 
@@ -117,7 +168,9 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
         for (let attempt = 0; ; attempt++) {
           if (!isRunning() || isStale()) return // rebalanced away or stopping: uncommitted, replayed elsewhere
           try {
-            await handler(sourceBatch)
+            await withHeartbeats(() => handler(sourceBatch), heartbeat, heartbeatInterval, (e) =>
+              log.debug({ err: e, topic: batch.topic, partition: batch.partition }, 'heartbeat during a batch failed'),
+            )
             break
           } catch (e) {
             if (!isDriftwatchError(e) || !e.retriable || stopping) {

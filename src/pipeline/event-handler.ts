@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto'
 import { DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
 import type { DeadLetter } from '../ingest/dead-letter.js'
 import type { Decoder } from '../ingest/decoder.js'
+import { recordBytes, recordSizeProblem } from '../ingest/record-size.js'
 import type { Store } from '../store/clickhouse.js'
 import { insertBinaryRows } from '../store/insert.js'
 import { RowBuffer } from '../store/row-buffer.js'
@@ -150,10 +151,8 @@ async function handleBatch<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayGuar
   }
   for (const record of batch.records) {
     try {
-      const size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
-      if (size > deps.maxRecordBytes) {
-        throw new DriftwatchError('DW_RECORD_TOO_LARGE', `key and value are ${size} bytes, the limit is ${deps.maxRecordBytes}`)
-      }
+      const tooLarge = recordSizeProblem(recordBytes(record.key, record.value), deps.maxRecordBytes)
+      if (tooLarge) throw tooLarge
       const fast = deps.fastRead?.(record, out) ?? null
       const decoded = fast ? fast.event : deps.decoder.decode(record.value)
       const event = decoded instanceof Promise ? await decoded : decoded

@@ -2,10 +2,17 @@
  * Publishes events to the pipeline, Avro-encoded in the Confluent wire format and keyed by
  * prediction_id: to Kafka through the schema registry, or to the embedded source with the
  * bundled schemas. HTTP ingest, the demo and the backfill all publish through this one interface.
+ *
+ * The publisher does not check ingest.maxRecordBytes: a call publishes all its events or fails,
+ * and the ways in that take events from outside measure each one first with the consumer's rule
+ * (src/ingest/record-size.ts, whose `recordKey` makes the key here), so that they can refuse it
+ * alone: HTTP ingest per item, the backfill per row. The demo's generated events are a few hundred
+ * bytes. An event over the limit that is published anyway is dead-lettered by the consumer.
  */
-import type { Producer } from 'kafkajs'
+import { CompressionTypes, type Producer } from 'kafkajs'
 import { COMPATIBILITY, SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry'
 import { DriftwatchError } from '../errors.js'
+import { recordKey } from '../ingest/record-size.js'
 import { frame } from '../ingest/wire-format.js'
 import { avroType, rawSchema, type EventKind, type GroundTruthEvent, type PredictionEvent } from '../ingest/schemas.js'
 import { LOCAL_SCHEMA_IDS } from '../registry/resolvers.js'
@@ -27,7 +34,7 @@ type Encode = (kind: EventKind, event: object) => Promise<Buffer>
 function publisher(topics: TopicNames, encode: Encode, send: Send): EventPublisher {
   const publish = async (kind: EventKind, topic: string, events: readonly (PredictionEvent | GroundTruthEvent)[]) => {
     const messages = await Promise.all(
-      events.map(async (e) => ({ key: Buffer.from(e.prediction_id, 'utf8'), value: await encode(kind, e) })),
+      events.map(async (e) => ({ key: recordKey(e), value: await encode(kind, e) })),
     )
     await send(kind, topic, messages)
   }
@@ -62,12 +69,20 @@ export async function registerSchemas(registry: SchemaRegistry, topics: TopicNam
   return { prediction: await register('prediction', topics.predictions), 'ground-truth': await register('ground-truth', topics.groundTruth) }
 }
 
+/**
+ * Kafka mode. Sent gzip-compressed, as the dead letters are: the broker checks a batch against the
+ * topic's max.message.bytes (the broker's message.max.bytes, 1,048,588 by default) as sent, and a
+ * record of ingest.maxRecordBytes (1 MiB by default) plus the batch and record headers is over
+ * that uncompressed. Uncompressed, HTTP accepted such an event and the broker refused it, a 503
+ * that no retry could cure. A record that does not compress below the topic's limit is still
+ * refused: raise max.message.bytes to ingest.maxRecordBytes plus some room (docs/operations.md).
+ */
 export function kafkaPublisher(producer: Producer, registry: SchemaRegistry, ids: Record<EventKind, number>, topics: TopicNames): EventPublisher {
   return publisher(
     topics,
     (kind, event) => registry.encode(ids[kind], event),
     async (_kind, topic, messages) => {
-      await producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value })) })
+      await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: messages.map((m) => ({ key: m.key, value: m.value })) })
     },
   )
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ttlStatements } from './retention.js'
+import { storedTtl, ttlStatements } from './retention.js'
 
 const DAY = 86_400_000
 
@@ -17,5 +17,14 @@ describe('ttlStatements', () => {
     const s = ttlStatements('dw', { rawMs: 1.5 * DAY, metricsMs: 730 * DAY + 1 })
     expect(s).toContain('ALTER TABLE dw.predictions MODIFY TTL toDateTime(ingested_at) + INTERVAL 129600 SECOND SETTINGS materialize_ttl_after_modify = 0')
     expect(s).toContain('ALTER TABLE dw.alerts MODIFY TTL toDateTime(changed_at) + INTERVAL 63072001 SECOND SETTINGS materialize_ttl_after_modify = 0')
+  })
+})
+
+describe('storedTtl', () => {
+  it('reads the TTL back from engine_full as ClickHouse writes it', () => {
+    expect(storedTtl('ReplacingMergeTree(ingested_at) PARTITION BY toYYYYMM(event_time) ORDER BY (model_id, prediction_id) TTL toDateTime(ingested_at) + toIntervalSecond(129600) SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192'))
+      .toEqual({ time: 'toDateTime(ingested_at)', seconds: 129600 })
+    expect(storedTtl('ReplacingMergeTree(eval_version) ORDER BY (model_id) TTL toDateTime(intDiv(eval_version, 1000)) + toIntervalSecond(63072000)')).toEqual({ time: 'toDateTime(intDiv(eval_version, 1000))', seconds: 63072000 })
+    expect(storedTtl('ReplacingMergeTree(version) ORDER BY id SETTINGS index_granularity = 8192')).toBeNull()
   })
 })
