@@ -1,7 +1,8 @@
 /**
  * The demo on real Kafka: `driftwatch demo` with KAFKA_BROKERS set goes through the broker and
  * the registry, and its results show the injected income drift, the fairness gap between the
- * groups, and the alerts the default rules fire; it leaves its driftwatch.yaml and an HTML report.
+ * groups, and the alerts the default rules fire; it leaves its driftwatch.yaml and an HTML report,
+ * and prints the exact commands that show its results (status, the web UI).
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -36,7 +37,10 @@ describe('driftwatch demo on Kafka', () => {
     const html = readFileSync(join(demoDir, 'report.html'), 'utf8')
     expect(html).toMatch(/data-chart="distribution:income"/)
     expect(html).toMatch(/data-chart="fairness:group"/)
-    expect(printed.join('')).toContain(`DRIFTWATCH_CONFIG=${join(demoDir, 'driftwatch.yaml')} CLICKHOUSE_DATABASE=${config.clickhouse.database}_demo npx driftwatch start`)
+    // The exact commands, on its database, settings and data directory: status first, then the UI.
+    const settings = `DRIFTWATCH_DATA_DIR=${config.clickhouse.dataDir} DRIFTWATCH_CONFIG=${join(demoDir, 'driftwatch.yaml')} CLICKHOUSE_DATABASE=${config.clickhouse.database}_demo`
+    expect(printed.join('')).toContain(`see the results in a terminal:\n  ${settings} npx driftwatch status\n`)
+    expect(printed.join('')).toContain(`  ${settings} npx driftwatch start\n  and open http://127.0.0.1:8080/`)
 
     store = openStore({ ...config.clickhouse, database: `${config.clickhouse.database}_demo` })
     const drifted = await queryRows<{ column: string; first: string }>(

@@ -123,7 +123,7 @@ describe('read API on a real pipeline run', () => {
     const fair = await table(`SELECT model_version, toUnixTimestamp64Milli(window_start) AS s, min(value) AS worst
                               FROM {db}.fairness FINAL WHERE model_id = {m:String} AND metric = 'disparate_impact_ratio' AND group_value = '' GROUP BY model_version, s`)
     const quality = await table(`SELECT model_version, toUnixTimestamp64Milli(window_start) AS s, uniqExact(feature) AS problems
-                                 FROM {db}.quality FINAL WHERE model_id = {m:String} AND metric IN ('missing_rate', 'out_of_range_rate', 'new_category_rate') AND value > 0 GROUP BY model_version, s`)
+                                 FROM {db}.quality FINAL WHERE model_id = {m:String} AND metric IN ('missing_rate', 'out_of_range_rate', 'new_category_rate', 'outlier_rate') AND value > 0 GROUP BY model_version, s`)
     let withPerformance = 0
     let withDrift = 0
     for (const [i, item] of items.entries()) {

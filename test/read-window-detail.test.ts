@@ -4,6 +4,9 @@
  *   so an old window keeps n_current but has no stored counts: its distributions are null;
  * - detector_state holds only the newest record of a model version's detectors, so a later
  *   evaluation (or a recompute) must not put its detections into an older window's answer.
+ * - a v1 -> v2 rollout without variant labels (every prediction the default 'champion') is
+ *   compared all the same: the window detail of either version carries the evaluator's
+ *   comparison rows (difference, interval, p-value), as does the model's comparison series.
  * Embedded chDB, events published straight to the store (no Kafka).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -17,18 +20,24 @@ import { queryRows } from './support/query.js'
 import { LOAN_MODEL_YAML, loanTraffic } from './support/traffic.js'
 
 const MODEL = 'loan-approval'
+const ROLLOUT = 'loan-rollout'
 
 describe('read API window detail', () => {
   const config = testConfig({ kafka: false })
-  const file = parseFileConfig(LOAN_MODEL_YAML, 'test.yaml')
+  const file = parseFileConfig(LOAN_MODEL_YAML + LOAN_MODEL_YAML.replace(/^models:\n/, '').replace(MODEL, ROLLOUT), 'test.yaml')
   const traffic = loanTraffic(6, 150)
+  // The same traffic as a rollout of v2 next to v1 with no variant labels: both versions 'champion'.
+  const rollout = {
+    predictions: traffic.predictions.map((p) => ({ ...p, prediction_id: `r-${p.prediction_id}`, model_id: ROLLOUT, deployment: { environment: 'production', variant: 'champion' as const } })),
+    labels: traffic.labels.map((l) => ({ ...l, prediction_id: `r-${l.prediction_id}` })),
+  }
   let app: App
   let read: ReadQueries
 
   beforeAll(async () => {
     app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false, alerts: false })
-    await app.publisher.publishPredictions(traffic.predictions)
-    await app.publisher.publishGroundTruth(traffic.labels)
+    await app.publisher.publishPredictions([...traffic.predictions, ...rollout.predictions])
+    await app.publisher.publishGroundTruth([...traffic.labels, ...rollout.labels])
     await app.evaluator.evaluateNow()
     read = createReadQueries({ store: app.store, file, now: Date.now })
   }, 240_000)
@@ -82,5 +91,31 @@ describe('read API window detail', () => {
     expect(after.evaluated_at).toBe(before.evaluated_at)
     expect(after.detectors).toEqual(before.detectors)
     for (const d of after.detectors) expect(d.detections).not.toContain(new Date(inWindow).toISOString())
+  })
+
+  it('a rollout of two versions without variant labels has comparison rows in the window detail and the series', async () => {
+    const stored = await queryRows<{ start: string; metric: string; champion_version: string; challenger_version: string; difference: number; ci_low: number; ci_high: number; p_value: number | null }>(
+      app.store, `SELECT toString(toUnixTimestamp64Milli(window_start)) AS start, metric, champion_version, challenger_version, difference, ci_low, ci_high, p_value
+                  FROM {db}.comparison FINAL WHERE model_id = {m:String} ORDER BY start, metric`, { m: ROLLOUT })
+    expect(stored.length).toBeGreaterThan(0)
+    const start = stored[0]!.start
+    const inWindow = stored.filter((r) => r.start === start)
+    for (const version of ['v1', 'v2']) {
+      const detail = await read.window(ROLLOUT, start, version)
+      expect(detail.comparison.map((c) => [c.metric, c.champion_version, c.challenger_version, c.difference, c.ci_low, c.ci_high, c.p_value]))
+        .toEqual(inWindow.map((r) => [r.metric, r.champion_version, r.challenger_version, r.difference, r.ci_low, r.ci_high, r.p_value]))
+      expect(new Set(detail.comparison.flatMap((c) => [c.champion_version, c.challenger_version]))).toEqual(new Set(['v1', 'v2']))
+      for (const c of detail.comparison) {
+        expect(c.n_champion).toBeGreaterThan(0)
+        if (c.difference !== null && c.ci_low !== null && c.ci_high !== null) expect(c.ci_low).toBeLessThanOrEqual(c.ci_high)
+      }
+    }
+    const series = await read.comparisons(ROLLOUT, { metric: 'accuracy' })
+    expect(series.items.map((w) => [String(Date.parse(w.window_start)), w.comparisons.map((c) => c.difference)]))
+      .toEqual([...new Set(stored.map((r) => r.start))].map((s) => [s, stored.filter((r) => r.start === s && r.metric === 'accuracy').map((r) => r.difference)]))
+    // Paginated by window.
+    const first = await read.comparisons(ROLLOUT, { limit: 1 })
+    expect(first.items).toHaveLength(1)
+    expect(first.next_cursor === null).toBe(series.items.length === 1)
   })
 })

@@ -20,8 +20,9 @@ import { DEFAULT_LOAN_DEMO, simulateLoanModel } from '../src/demo/loan-model.js'
 import { ingestLimits } from '../src/http/limits.js'
 import { createHttpServer } from '../src/http/server.js'
 import { createLogger } from '../src/observability/logger.js'
-import { createReadQueries, type AlertView, type ModelSummary, type Page, type WindowDetail, type WindowHeadline } from '../src/read/index.js'
+import { createReadQueries, type AlertView, type ComparisonWindow, type ModelSummary, type Page, type WindowDetail, type WindowHeadline } from '../src/read/index.js'
 import { binLabels, shares } from '../src/ui/chart-spec.js'
+import { figure, percent, windowLabel, windowStartLabel } from '../src/ui/figures.js'
 import { buildUi } from '../src/ui/assets.js'
 import { chartsOnPage, launchChromium, screenshot, watchedPage, type WatchedPage } from './support/browser.js'
 import { dropTestResources, testConfig } from './support/config.js'
@@ -32,9 +33,20 @@ const READ_TOKEN = 'ui-read-token-0123456789'
 const tokens = loadApiTokens(`read:${READ_TOKEN},ingest:ui-ingest-token-0123456789`, undefined).tokens
 const MODEL = 'loan-approval'
 const DAY_MS = 86_400_000
-const day = (iso: string) => iso.slice(0, 16).replace('T', ' ').replace(/ 00:00$/, '')
+/** A window on a chart axis: its start in UTC, "(open)" while its figures can still change. */
+const tick = (w: { window_start: string; closed: boolean }) => `${windowStartLabel(w.window_start)}${w.closed ? '' : ' (open)'}`
 const EDGE_MODEL = 'edge-bins'
 const EDGE_SMALL_WINDOW = 10
+/** A model whose only window is today's, still open. */
+const LIVE_MODEL = 'live'
+const liveModelYaml = `  - id: ${LIVE_MODEL}
+    task: binary
+    positiveClass: "1"
+    window: 1d
+    reference: { previousWindows: 1 }
+`
+/** The quality metrics that are problems (docs/http-api.md: quality_problems), written out here, not taken from the UI. */
+const QUALITY_PROBLEM_METRICS = ['missing_rate', 'out_of_range_rate', 'new_category_rate', 'outlier_rate']
 
 /** A model reference-binned on one day (its period), whose later values all sit on its bin edges. */
 const edgeModelYaml = (startMs: number) => `  - id: ${EDGE_MODEL}
@@ -62,9 +74,13 @@ function edgeModelTraffic(startMs: number): PredictionEvent[] {
 describe('web UI on a real pipeline run', () => {
   const config = testConfig()
   const options = { ...DEFAULT_LOAN_DEMO, startMs: Math.floor(Date.now() / DAY_MS) * DAY_MS - 25 * DAY_MS, days: 12, perDay: 300 }
-  const file = parseFileConfig(demoModelYaml(options) + edgeModelYaml(options.startMs), 'demo model')
+  const file = parseFileConfig(demoModelYaml(options) + edgeModelYaml(options.startMs) + liveModelYaml, 'demo model')
   const traffic = simulateLoanModel(options)
   const edgeTraffic = edgeModelTraffic(options.startMs)
+  const liveTraffic: PredictionEvent[] = [{
+    prediction_id: 'live-0', model_id: LIVE_MODEL, model_version: 'v1', event_time: Date.now() - 60_000, features: { x: 1 },
+    prediction: { class_label: '1', score: 0.7, probabilities: null, value: null }, segments: {}, deployment: { environment: 'production', variant: 'champion' }, subject_id: null,
+  }]
   let app: App
   let browser: Browser
   const servers: FastifyInstance[] = []
@@ -103,7 +119,7 @@ describe('web UI on a real pipeline run', () => {
   beforeAll(async () => {
     const { out } = await buildUi()
     app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false, alerts: true })
-    const predictions = [...traffic.predictions, ...edgeTraffic]
+    const predictions = [...traffic.predictions, ...edgeTraffic, ...liveTraffic]
     await app.publisher.publishPredictions(predictions)
     await app.publisher.publishGroundTruth(traffic.labels)
     // Conservation: every record is stored (none dead-lettered), once.
@@ -144,6 +160,12 @@ describe('web UI on a real pipeline run', () => {
       quality_problems: m.latest!.quality_problems, firing_alerts: m.firing_alerts,
     })
     expect(await w.page.locator('#models tbody tr').count()).toBe(models.length)
+    // The latest window: one UTC day, marked open while it is; label coverage in percent.
+    for (const x of models) {
+      const cells = await w.page.$eval(`#models tr[data-model="${x.model}"]`, (tr) => [tr.children[2]!.textContent, tr.children[3]!.textContent, tr.children[2]!.querySelectorAll('.badge.open').length])
+      expect(cells, x.model).toEqual([`${windowLabel(x.latest!.window_start, x.latest!.window_end)} ${x.latest!.closed ? '' : 'open'}`, `${x.latest!.predictions} (${percent(x.latest!.label_coverage)} labeled)`, x.latest!.closed ? 0 : 1])
+    }
+    expect(models.find((x) => x.model === LIVE_MODEL)?.latest?.closed).toBe(false)
     await screenshot(w.page, 'ui-overview')
     expect(w.errors).toEqual([])
     expect(w.offHost).toEqual([])
@@ -162,12 +184,17 @@ describe('web UI on a real pipeline run', () => {
     expect(series.length).toBeGreaterThanOrEqual(10)
     const { specs, drawn, canvases } = await chartsOnPage(w.page)
     expect(drawn).toBe(canvases)
-    const labels = series.map((s) => day(s.window_start))
+    const labels = series.map(tick)
+    expect(labels[0]).toMatch(/^\d{4}-\d\d-\d\d UTC$/)
     expect(specs['drift-share']!.labels).toEqual(labels)
     expect(specs['drift-share']!.series[0]!.values).toEqual(series.map((s) => s.drift_share))
     expect(specs['performance']!.series.map((s) => s.values)).toEqual([
-      series.map((s) => s.performance?.realized ?? null), series.map((s) => s.performance?.estimated ?? null), series.map((s) => s.label_coverage),
+      series.map((s) => s.performance?.realized ?? null), series.map((s) => s.performance?.estimated ?? null), series.map((s) => (s.label_coverage === null ? null : s.label_coverage * 100)),
     ])
+    // The windows table: each window as one UTC day, coverage in percent, the window size in words.
+    const windowRows = await w.page.$$eval('#windows tbody tr', (trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[2]!.textContent]))
+    expect(windowRows).toEqual([...series].reverse().map((s) => [`${windowLabel(s.window_start, s.window_end)} ${s.closed ? '' : 'open'}`, percent(s.label_coverage)]))
+    expect(await w.page.textContent('.filters')).toContain('binary model, 1 d windows')
     expect(specs['fairness']!.series[0]!.values).toEqual(series.map((s) => s.fairness?.value ?? null))
     expect(specs['fairness']!.refLine!.value).toBe(0.8)
     expect(specs['volume']!.series.map((s) => s.values)).toEqual([series.map((s) => s.predictions), series.map((s) => s.labeled)])
@@ -179,15 +206,26 @@ describe('web UI on a real pipeline run', () => {
     // Challenger (v2) vs champion (v1), realized values per window.
     const [champion, challenger] = await Promise.all([all<WindowHeadline>(`/v1/models/${MODEL}/windows?variant=champion`), all<WindowHeadline>(`/v1/models/${MODEL}/windows?variant=challenger`)])
     const cmp = specs['comparison']!
-    const at = (ws: WindowHeadline[]) => cmp.labels.map((l) => ws.find((x) => day(x.window_start) === l && x.performance)?.performance?.realized ?? null)
+    const at = (ws: WindowHeadline[]) => cmp.labels.map((l) => ws.find((x) => tick(x) === l && x.performance)?.performance?.realized ?? null)
     expect(cmp.series[0]!.values).toEqual(at(champion))
     expect(cmp.series[1]!.values).toEqual(at(challenger))
     expect(cmp.series[1]!.values.some((v) => typeof v === 'number')).toBe(true)
+    // Challenger − champion with its interval, from the evaluator's comparison rows, for the model's main metric.
+    const metric = (await all<ModelSummary>('/v1/models')).find((x) => x.model === MODEL)!.latest!.performance!.metric
+    const compared = (await all<ComparisonWindow>(`/v1/models/${MODEL}/comparisons`)).filter((c) => c.comparisons.some((r) => r.metric === metric))
+    expect(compared.length).toBeGreaterThan(0)
+    const diff = specs['comparison-difference']!
+    expect(diff.labels).toEqual(compared.map((c) => windowStartLabel(c.window_start)))
+    const row = (c: ComparisonWindow) => c.comparisons.find((r) => r.metric === metric && r.champion_version === 'v1' && r.challenger_version === 'v2')
+    expect(diff.series.map((x) => x.name)).toEqual(['v2 − v1 difference', 'v2 − v1 interval'])
+    expect(diff.series[0]!.values).toEqual(compared.map((c) => row(c)?.difference ?? null))
+    expect(diff.series[1]!.values).toEqual(compared.map((c) => (row(c) && row(c)!.ci_low !== null ? [row(c)!.ci_low, row(c)!.ci_high] : null)))
+    expect(diff.refLine!.value).toBe(0)
     // Fairness per group (last 30 windows): each group's selection rate over the highest, from the window details.
     const recent = await Promise.all(series.slice(-30).map((s) => api<WindowDetail>(`/v1/models/${MODEL}/windows/${encodeURIComponent(s.window_start)}?version=v1`)))
     const groupSpec = specs['fairness-groups:group']!
     expect(groupSpec.refLine!.value).toBe(0.8)
-    expect(groupSpec.labels).toEqual(recent.map((d) => day(d.window_start)))
+    expect(groupSpec.labels).toEqual(recent.map(tick))
     for (const line of groupSpec.series) {
       expect(line.values).toEqual(recent.map((d) => {
         // Only the groups the ratio compares in that window (status ok).
@@ -239,10 +277,47 @@ describe('web UI on a real pipeline run', () => {
     expect(specs['fairness:group']!.labels).toEqual(groups.map((g) => g.group))
     expect(specs['fairness:group']!.series[0]!.values).toEqual(groups.map((g) => g.value))
     expect(specs['fairness:group']!.refLine!.value).toBeCloseTo(0.8 * Math.max(...groups.map((g) => g.value ?? 0)), 12)
-    const findings = detail.quality.filter((q) => q.value !== null && q.value > 0)
-    expect(await w.page.locator('#quality tbody tr').count()).toBe(findings.length)
+    // Every other statistic of each drift row is on the page: an alert on PSI finds its PSI.
+    const others = await w.page.$$eval('#drift tbody tr', (trs) => trs.map((tr) => tr.children[12]!.textContent))
+    detail.drift.forEach((d, i) => {
+      for (const [name, value] of Object.entries(d.statistics)) {
+        if (name !== d.method && name !== `${d.method}_p_value`) expect(others[i], `${d.column} ${name}`).toContain(`${name} ${figure(value, 4)}`)
+      }
+    })
+    expect(others[detail.drift.findIndex((d) => d.target === 'feature' && d.column === 'income')]).toMatch(/psi \d/)
+    // Quality: the problems listed are those the headline counts, feature '' named.
+    const problems = detail.quality.filter((q) => QUALITY_PROBLEM_METRICS.includes(q.metric) && q.value !== null && q.value > 0)
+    const listed = await w.page.$$eval('#quality tbody tr', (trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent]))
+    expect(listed).toEqual(problems.map((q) => [q.feature === '' ? '(all features)' : q.feature, q.metric]))
+    expect(new Set(problems.map((q) => q.feature)).size).toBe(target.quality_problems)
+    expect(await w.page.textContent('#quality-problems')).toBe(target.quality_problems === 0 ? 'No quality problem.' : `${target.quality_problems} feature${target.quality_problems === 1 ? '' : 's'} with a quality problem`)
+    // The title names the one UTC day of the window.
+    expect(await w.page.textContent('section[data-page=window] h1')).toBe(`${MODEL} v1: window ${windowLabel(detail.window_start, detail.window_end)} ${detail.closed ? '' : 'open'}`)
     expect(await w.page.locator('#performance tbody tr').count()).toBe(detail.performance.length)
     await screenshot(w.page, 'ui-window')
+    expect(w.errors).toEqual([])
+    expect(w.offHost).toEqual([])
+    await w.page.close()
+  })
+
+  it('window page: the model comparison table shows the API difference, interval and p-value', async () => {
+    const compared = await all<ComparisonWindow>(`/v1/models/${MODEL}/comparisons?version=v1`)
+    const start = compared.at(-1)!.window_start
+    const detail = await api<WindowDetail>(`/v1/models/${MODEL}/windows/${encodeURIComponent(start)}?version=v1`)
+    expect(detail.comparison.length).toBeGreaterThan(0)
+    expect(detail.comparison).toEqual(compared.at(-1)!.comparisons)
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await load(w, `#/models/${MODEL}/windows/${encodeURIComponent(start)}?version=v1`)
+    const rows = await w.page.$$eval('#comparison tbody tr', (trs) => trs.map((tr) => ({
+      figures: JSON.parse(tr.getAttribute('data-figures')!), cells: [...tr.children].map((td) => td.textContent),
+    })))
+    expect(rows.map((r) => r.figures)).toEqual(detail.comparison.map((c) => ({ difference: c.difference, ci_low: c.ci_low, ci_high: c.ci_high, p_value: c.p_value })))
+    const four = (x: number | null) => (x === null ? '-' : x !== 0 && Math.abs(x) < 1e-4 ? x.toExponential(2) : x.toFixed(4))
+    expect(rows.map((r) => [r.cells[0], r.cells[1], r.cells[2], r.cells[5], r.cells[6]])).toEqual(detail.comparison.map((c) => [
+      c.metric, c.champion_version, c.challenger_version, four(c.difference), c.ci_low === null ? '-' : `[${four(c.ci_low)}, ${four(c.ci_high)}]`,
+    ]))
+    await screenshot(w.page, 'ui-window-comparison')
     expect(w.errors).toEqual([])
     expect(w.offHost).toEqual([])
     await w.page.close()
@@ -302,12 +377,26 @@ describe('web UI on a real pipeline run', () => {
     const w = await watchedPage(browser)
     await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
     await load(w, '#/alerts')
-    const rows = await w.page.$$eval('#alerts tbody tr', (trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[2]!.textContent, tr.children[4]!.textContent]))
-    expect(rows).toEqual(alerts.map((a) => [a.status, a.rule, a.subject]))
+    const rows = await w.page.$$eval('#alerts tbody tr', (trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[2]!.textContent, tr.children[4]!.textContent, tr.children[6]!.textContent, tr.children[7]!.textContent]))
+    expect(rows).toEqual(alerts.map((a) => [a.status, a.rule, a.subject, windowLabel(a.window_start, a.window_end), expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/)]))
     expect(await w.page.textContent('h1')).toBe(`Alerts (${alerts.filter((a) => a.status === 'firing').length} firing)`)
     await screenshot(w.page, 'ui-alerts')
     expect(w.errors).toEqual([])
     expect(w.offHost).toEqual([])
+    await w.page.close()
+  })
+
+  it('an open window is marked open on its window page', async () => {
+    const [live] = await all<WindowHeadline>(`/v1/models/${LIVE_MODEL}/windows`)
+    expect(live!.closed).toBe(false)
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await load(w, `#/models/${LIVE_MODEL}/windows/${encodeURIComponent(live!.window_start)}?version=v1`)
+    expect(await w.page.textContent('section[data-page=window] h1')).toBe(`${LIVE_MODEL} v1: window ${windowLabel(live!.window_start, live!.window_end)} open`)
+    expect(await w.page.locator('section[data-page=window] h1 .badge.open').count()).toBe(1)
+    await load(w, `#/models/${LIVE_MODEL}?version=v1`)
+    expect((await chartsOnPage(w.page)).specs['drift-share']!.labels).toEqual([tick(live!)])
+    expect(w.errors).toEqual([])
     await w.page.close()
   })
 

@@ -41,6 +41,25 @@ export function demoModelYaml(o: LoanDemoOptions): string {
 `
 }
 
+/** DRIFTWATCH_DATA_DIR's default (src/config/env.ts): left out of the printed commands. */
+const DEFAULT_DATA_DIR = '.driftwatch'
+
+const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`)
+
+/**
+ * The commands that show the demo's results, as the user types them: the demo's data is in its
+ * own database (<database>_demo) and evaluated with its own settings (daily windows, a fixed
+ * reference), so both are named; the data directory too when it is not the default.
+ */
+export function demoCommands(o: { config: string; database: string; dataDir: string }): { status: string; start: string } {
+  const env = [
+    ...(o.dataDir === DEFAULT_DATA_DIR ? [] : [`DRIFTWATCH_DATA_DIR=${shellWord(o.dataDir)}`]),
+    `DRIFTWATCH_CONFIG=${shellWord(o.config)}`,
+    `CLICKHOUSE_DATABASE=${shellWord(o.database)}`,
+  ].join(' ')
+  return { status: `${env} npx driftwatch status`, start: `${env} npx driftwatch start` }
+}
+
 export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: string; seed: string }): Promise<number> {
   const started = Date.now()
   const runId = started.toString(36)
@@ -83,8 +102,11 @@ export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: st
     out(`the data stays in ${app.store.location} (database ${app.store.database}); query it with any ClickHouse client or chDB.`)
     const files = await writeDemoFiles(base.clickhouse.dataDir, modelYaml, options, data)
     out(`HTML report (reference week vs the drifted days, champion): ${files.report}`)
-    out('web UI on the demo data: run')
-    out(`  DRIFTWATCH_CONFIG=${files.config} CLICKHOUSE_DATABASE=${app.store.database} npx driftwatch start`)
+    const commands = demoCommands({ config: files.config, database: app.store.database, dataDir: base.clickhouse.dataDir })
+    out('see the results in a terminal:')
+    out(`  ${commands.status}`)
+    out('or in the web UI: run')
+    out(`  ${commands.start}`)
     out('  and open http://127.0.0.1:8080/ (driftwatch.yaml there also makes `driftwatch recompute` use the demo settings)')
     out(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`)
     return 0

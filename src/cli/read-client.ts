@@ -30,5 +30,7 @@ export function httpReadQueries(baseUrl: string, token: string | null, timeoutMs
     windows: (model, o = {}) => get(`/v1/models/${enc(model)}/windows`, { ...o }),
     window: (model, start, version) => get(`/v1/models/${enc(model)}/windows/${enc(start)}`, { version }),
     alerts: (o = {}) => get('/v1/alerts', { ...o }),
+    comparisons: (model, o = {}) => get(`/v1/models/${enc(model)}/comparisons`, { ...o }),
+    deadLetters: (o = {}) => get('/v1/dead-letters', { ...o, raw: o.raw === undefined ? undefined : String(o.raw) }),
   }
 }

@@ -22,18 +22,41 @@ const alert: AlertView = {
 describe('formatStatus', () => {
   it('one block per model with its windows, then the firing alerts', () => {
     expect(formatStatus({ source: { kind: 'store', location: '/d' }, models: [{ summary: model, windows: [window] }], alerts: [alert] })).toEqual([
-      'loan  binary, window 1d, reference: previous 2 window(s) of the same version; versions v1; firing alerts 2',
-      '  VERSION  WINDOW                   PREDICTIONS  LABELED  DRIFT SHARE  PERFORMANCE REALIZED / ESTIMATED  FAIRNESS (WORST)  QUALITY  ALERTS',
-      '  v1       2026-11-20 00:00 (open)  1200         25.0%    0.50 (2/4)   roc_auc 0.812 / -                 0.72 group        1        2',
+      'loan  binary, window 1 d, reference: previous 2 window(s) of the same version; versions v1; firing alerts 2',
+      '  VERSION  WINDOW                       PREDICTIONS  LABELED  DRIFT SHARE  PERFORMANCE REALIZED / ESTIMATED  FAIRNESS (WORST)   QUALITY  ALERTS',
+      '  v1       2026-11-20 (UTC day) (open)  1200         25.0%    0.50 (2/4)   roc_auc 0.812 / -                 group 0.72 < 0.80  1        2',
       '',
       'FIRING ALERTS',
-      'SEVERITY  RULE               MODEL  VERSION  SUBJECT  VALUE  THRESHOLD  WINDOW            SINCE',
-      'warning   feature-drift-psi  loan   v1       x        0.310  0.200      2026-11-20 00:00  2026-11-20 12:00',
+      'SEVERITY  RULE               MODEL  VERSION  SUBJECT  VALUE  THRESHOLD  WINDOW                SINCE',
+      'warning   feature-drift-psi  loan   v1       x        0.310  0.200      2026-11-20 (UTC day)  2026-11-20 12:00 UTC',
     ])
   })
   it('a window whose features could not be judged says so instead of a share', () => {
     const lines = formatStatus({ source: { kind: 'store', location: '/d' }, models: [{ summary: model, windows: [{ ...window, drift_share: null, n_drifted: 0, n_insufficient: 4, drift_status: 'insufficient' }] }], alerts: [] })
-    expect(lines[2]).toContain(' insufficient data (4/4) ')
+    expect(lines[2]).toContain(' no verdict: insufficient data (4 of 4 features) ')
+  })
+
+  it('drift share in the web UI’s words: features without a verdict are counted apart, a window without drift rows is not evaluated', () => {
+    const status = (w: Partial<WindowHeadline>) => formatStatus({ source: { kind: 'store', location: '/d' }, models: [{ summary: model, windows: [{ ...window, ...w }] }], alerts: [] })[2]!
+    // 2 of 4 features insufficient: the share 0.50 is of the 2 judged, and the line says so.
+    expect(status({ drift_share: 0.5, n_drifted: 1, n_insufficient: 2 })).toContain(' 0.50 (1/4; 2 without a verdict) ')
+    expect(status({ drift_share: null, n_features: 0, n_drifted: 0, drifted_features: [], drift_status: 'not_evaluated' })).toContain(' not evaluated ')
+  })
+
+  it('figures next to their thresholds differ when they differ; closed windows and sub-daily sizes read plainly', () => {
+    const lines = formatStatus({
+      source: { kind: 'store', location: '/d' },
+      models: [{
+        summary: { ...model, window_ms: 15 * 60_000 },
+        windows: [{ ...window, closed: true, window_start: '2026-11-20T10:15:00.000Z', window_end: '2026-11-20T10:30:00.000Z', fairness: { ...window.fairness!, value: 0.7996 } }],
+      }],
+      alerts: [{ ...alert, rule: 'disparate-impact', value: 0.79996, threshold: 0.8 }],
+    })
+    expect(lines[0]).toContain('window 15 min,')
+    expect(lines[2]).toContain(' 2026-11-20 10:15–10:30 UTC ')
+    expect(lines[2]).not.toContain('(open)')
+    expect(lines[2]).toContain(' group 0.7996 < 0.8000 ')
+    expect(lines.at(-1)).toContain(' 0.79996  0.80000 ')
   })
 
   it('says so when there is nothing', () => {

@@ -2,6 +2,8 @@
 import type { AlertView, ModelSummary, WindowHeadline } from '../read/index.js'
 import { table } from './alerts-format.js'
 import { pushAll } from '../arrays.js'
+import { duration, figure, percent, utcTime, versus, windowLabel } from '../ui/figures.js'
+import { driftHealth, fairnessHealth } from '../ui/health.js'
 
 export interface ModelStatus {
   readonly summary: ModelSummary
@@ -17,25 +19,17 @@ export interface StatusView {
   readonly alerts: readonly AlertView[]
 }
 
-const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ')
-const fixed = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digits))
-const percent = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`)
-
-function duration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`
-  return `${ms}ms`
-}
-
+// Figures, units and health in the web UI's words (src/ui/figures.ts, src/ui/health.ts).
 function windowRow(w: WindowHeadline): string[] {
   const p = w.performance
   return [
     w.model_version,
-    minute(w.window_start) + (w.closed ? '' : ' (open)'),
+    windowLabel(w.window_start, w.window_end) + (w.closed ? '' : ' (open)'),
     String(w.predictions),
     percent(w.label_coverage),
-    w.drift_status === 'insufficient' ? `insufficient data (${w.n_insufficient}/${w.n_features})` : w.drift_share === null ? '-' : `${fixed(w.drift_share, 2)} (${w.n_drifted}/${w.n_features})`,
-    p ? `${p.metric} ${fixed(p.realized)} / ${fixed(p.estimated)}` : '-',
-    w.fairness ? `${fixed(w.fairness.value, 2)} ${w.fairness.attribute}${w.fairness.status === 'ok' ? '' : ` (${w.fairness.status})`}` : '-',
+    driftHealth(w).text,
+    p ? `${p.metric} ${figure(p.realized)} / ${figure(p.estimated)}` : '-',
+    w.fairness ? fairnessHealth(w.fairness).text : '-',
     String(w.quality_problems),
     String(w.firing_alerts),
   ]
@@ -58,7 +52,10 @@ export function formatStatus(view: StatusView): string[] {
     lines.push('FIRING ALERTS')
     pushAll(lines, table(
       ['SEVERITY', 'RULE', 'MODEL', 'VERSION', 'SUBJECT', 'VALUE', 'THRESHOLD', 'WINDOW', 'SINCE'],
-      view.alerts.map((a) => [a.severity, a.rule, a.model || '-', a.model_version || '-', a.subject || '-', fixed(a.value), fixed(a.threshold), minute(a.window_start), minute(a.fired_at)]),
+      view.alerts.map((a) => {
+        const shown = versus(a.value, a.threshold, 3)
+        return [a.severity, a.rule, a.model || '-', a.model_version || '-', a.subject || '-', shown.value, shown.threshold, windowLabel(a.window_start, a.window_end), utcTime(a.fired_at)]
+      }),
     ))
   }
   return lines

@@ -1,6 +1,6 @@
 /**
- * `driftwatch status [--model M] [--windows N] [--json]`: each model's latest windows and the
- * firing alerts. Works whether or not `driftwatch start` runs: when the data directory has a live
+ * `driftwatch status [--model M] [--windows N] [--json]`: each model's latest windows, the
+ * firing alerts and the dead letters of the last day. Works whether or not `driftwatch start` runs: when the data directory has a live
  * instance file (./instance-file.ts), the figures come from that instance's read API (its chDB
  * directory cannot be opened by a second process), with a read or admin token from
  * DRIFTWATCH_API_TOKENS(_FILE) when it needs one; otherwise from the store directly. Both ways
@@ -10,7 +10,7 @@
 import type { RuntimeConfig } from '../config/env.js'
 import { clientToken } from '../config/api-tokens.js'
 import { DriftwatchError } from '../errors.js'
-import { createReadQueries, type AlertView, type ModelSummary, type ReadQueries } from '../read/index.js'
+import { createReadQueries, type AlertView, type DeadLetterReport, type ModelSummary, type ReadQueries } from '../read/index.js'
 import { openStore } from '../store/clickhouse.js'
 import { loadFileConfig } from '../config/file.js'
 import { EXIT } from './command.js'
@@ -18,6 +18,7 @@ import { readInstanceFile } from './instance-file.js'
 import { openForMaintenance } from './maintenance-store.js'
 import { httpReadQueries } from './read-client.js'
 import { formatStatus, type StatusView } from './status-format.js'
+import { deadLetterLine, deadLetterStatus } from './status-dead-letters.js'
 import { pushAll } from '../arrays.js'
 
 export interface StatusOptions {
@@ -43,7 +44,7 @@ async function all<T>(fetchPage: (cursor: string | undefined) => Promise<{ items
 }
 
 /** The status of every model (or one), read through `read`. */
-export async function collectStatus(read: ReadQueries, o: { model?: string; windows: number }): Promise<Omit<StatusView, 'source'>> {
+export async function collectStatus(read: ReadQueries, o: { model?: string; windows: number }): Promise<Omit<StatusView, 'source'> & { dead_letters: DeadLetterReport }> {
   let models: ModelSummary[] = await all((cursor) => read.models({ limit: 1000, cursor }))
   if (o.model !== undefined) {
     models = models.filter((m) => m.model === o.model)
@@ -51,7 +52,7 @@ export async function collectStatus(read: ReadQueries, o: { model?: string; wind
   }
   const withWindows = await Promise.all(models.map(async (summary) => ({ summary, windows: (await read.windows(summary.model, { order: 'desc', limit: o.windows })).items })))
   const alerts: AlertView[] = await all((cursor) => read.alerts({ status: 'firing', limit: 1000, cursor, ...(o.model === undefined ? {} : { model: o.model }) }))
-  return { models: withWindows, alerts }
+  return { models: withWindows, alerts, dead_letters: await deadLetterStatus(read) }
 }
 
 function windowsFlag(value: string | undefined): number {
@@ -65,7 +66,7 @@ export async function runStatus(config: RuntimeConfig, o: StatusOptions, deps: S
   const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
   const windows = windowsFlag(o.windows)
   const instance = readInstanceFile(config.clickhouse.dataDir)
-  let view: StatusView
+  let view: StatusView & { dead_letters: DeadLetterReport }
   if (instance) {
     const read = httpReadQueries(instance.url, clientToken(deps.env ?? process.env))
     try {
@@ -86,6 +87,6 @@ export async function runStatus(config: RuntimeConfig, o: StatusOptions, deps: S
     }
   }
   if (o.json) out(JSON.stringify(view, null, 2))
-  else for (const line of formatStatus(view)) out(line)
+  else for (const line of [...formatStatus(view), deadLetterLine(view.dead_letters)]) out(line)
   return EXIT.ok
 }

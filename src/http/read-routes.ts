@@ -1,6 +1,7 @@
 /**
  * The read API (docs/http-api.md "Read API"): GET /v1/models, /v1/models/{model}/windows,
- * /v1/models/{model}/windows/{start} and /v1/alerts, role read (or admin). The handlers only
+ * /v1/models/{model}/windows/{start}, /v1/models/{model}/comparisons, /v1/alerts and
+ * /v1/dead-letters, role read (or admin; dead letters' raw bytes: admin only). The handlers only
  * translate HTTP to src/read's queries; the schemas (src/read/schemas.ts) validate the query
  * strings, serialize the answers and make up the OpenAPI document.
  */
@@ -8,11 +9,15 @@ import type { FastifyInstance } from 'fastify'
 import type { ApiToken } from '../config/api-tokens.js'
 import type { ReadQueries } from '../read/index.js'
 import {
-  AlertListQuerySchema, AlertListSchema, ModelListQuerySchema, ModelListSchema, ModelParamsSchema, WindowDetailQuerySchema,
-  WindowDetailSchema, WindowParamsSchema, WindowSeriesQuerySchema, WindowSeriesSchema,
+  AlertListQuerySchema, AlertListSchema, ComparisonQuerySchema, ComparisonSeriesSchema, DeadLetterQuerySchema, DeadLetterReportSchema,
+  ModelListQuerySchema, ModelListSchema, ModelParamsSchema, WindowDetailQuerySchema, WindowDetailSchema, WindowParamsSchema,
+  WindowSeriesQuerySchema, WindowSeriesSchema,
 } from '../read/schemas.js'
+import type { ComparisonOptions, DeadLetterOptions } from '../read/index.js'
+import { deadLetterRange } from '../read/dead-letters.js'
 import { timeRange } from '../read/params.js'
-import { requireRole } from './auth.js'
+import { DriftwatchError } from '../errors.js'
+import { requireRole, rolesOf } from './auth.js'
 import { errorResponses } from './openapi.js'
 
 type Query<T> = { Querystring: T }
@@ -49,4 +54,24 @@ export function registerReadRoutes(app: FastifyInstance, read: ReadQueries, toke
     onRequest,
     schema: schema({ operationId: 'listAlerts', summary: 'Firing and recently resolved alerts with their transitions', querystring: AlertListQuerySchema }, AlertListSchema),
   }, async (request) => read.alerts(request.query))
+
+  app.get<Query<ComparisonOptions> & { Params: { model: string } }>('/v1/models/:model/comparisons', {
+    onRequest,
+    schema: schema({ operationId: 'listComparisons', summary: 'Challenger minus champion per window, with intervals and p-values', params: ModelParamsSchema, querystring: ComparisonQuerySchema }, ComparisonSeriesSchema),
+  }, async (request) => {
+    timeRange(request.query.from, request.query.to)
+    return read.comparisons(request.params.model, request.query)
+  })
+
+  app.get<Query<DeadLetterOptions>>('/v1/dead-letters', {
+    onRequest,
+    schema: schema({ operationId: 'listDeadLetters', summary: 'Dead letters of a time range: counts by topic, code and model, and the most recent ones', querystring: DeadLetterQuerySchema }, DeadLetterReportSchema),
+  }, async (request) => {
+    // The raw bytes are the producers' payloads (personal data included): admin only.
+    if (request.query.raw && tokens !== null && !rolesOf(request.headers.authorization, tokens).has('admin')) {
+      throw new DriftwatchError('DW_FORBIDDEN', 'raw=true needs a token with the admin role')
+    }
+    deadLetterRange({ now: Date.now }, request.query.from, request.query.to)
+    return read.deadLetters(request.query)
+  })
 }

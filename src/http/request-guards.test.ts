@@ -32,6 +32,8 @@ function recordingRead() {
     windows: async (model, o) => (calls.push({ model, o }), { model, items: [], next_cursor: null }),
     window: async () => { throw new Error('not used') },
     alerts: async () => ({ items: [], next_cursor: null }),
+    comparisons: async (model) => ({ model, items: [], next_cursor: null }),
+    deadLetters: async () => { throw new Error('not used') },
   }
   return { read, calls }
 }

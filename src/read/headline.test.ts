@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { headlinePerformance, worstFairness } from './headline.js'
+import { headlinePerformance, QUALITY_PROBLEMS, worstFairness } from './headline.js'
 
 describe('headlinePerformance', () => {
   const rows = [
@@ -37,5 +37,13 @@ describe('worstFairness', () => {
     expect(worstFairness([insufficient, { attribute: 'a', metric: 'disparate_impact_ratio', value: 0.95, status: 'ok' }])?.value).toBe(0.95)
     expect(worstFairness([insufficient])).toEqual(insufficient)
     expect(worstFairness([])).toBeNull()
+  })
+})
+
+describe('quality problems: one definition for the headline count and the window page', () => {
+  it('counts outlier_rate (the outlier score aggregates are figures, not problems)', () => {
+    expect([...QUALITY_PROBLEMS].sort()).toEqual(['missing_rate', 'new_category_rate', 'out_of_range_rate', 'outlier_rate'])
+    expect(QUALITY_PROBLEMS).not.toContain('outlier_score_mean')
+    expect(QUALITY_PROBLEMS).not.toContain('outlier_score_max')
   })
 })

@@ -33,8 +33,11 @@ export const MAIN_METRICS: Record<Task, readonly string[]> = {
 /** The fairness ratio the 4/5 rule reads. */
 export const FAIRNESS_RATIO = 'disparate_impact_ratio'
 
-/** Quality metrics that make a feature a "quality problem" when above 0 (counted in SQL, ./windows.ts). */
-export const QUALITY_PROBLEMS = ['missing_rate', 'out_of_range_rate', 'new_category_rate'] as const
+/**
+ * Quality metrics that make a feature a "quality problem" when above QUALITY_PROBLEM_ABOVE
+ * (counted in SQL, ./windows.ts); defined with the web UI's list of them (src/ui/quality-problems.ts).
+ */
+export { QUALITY_PROBLEM_METRICS as QUALITY_PROBLEMS, QUALITY_PROBLEM_ABOVE } from '../ui/quality-problems.js'
 
 export function headlinePerformance(task: Task, variant: string, rows: readonly PerformanceFigure[]): HeadlinePerformance | null {
   const ofVariant = rows.filter((r) => r.variant === variant)

@@ -19,6 +19,27 @@ export interface ModelListOptions {
   readonly cursor?: string
 }
 
+/**
+ * The reference as the evaluator stored it with a window (window_summary.reference, the
+ * description src/evaluate/reference.ts writes: "baseline profile …", "all versions …..…" for a
+ * fixed period, "version v1 …..…" for the previous windows of the same version).
+ */
+export function storedReference(description: string): ReferenceDescription {
+  if (description.startsWith('baseline')) return { kind: 'baseline', description }
+  if (description.startsWith('all versions')) return { kind: 'period', description }
+  return { kind: 'previous_windows', description }
+}
+
+/**
+ * Window size and reference of a model: as configured, or, for a model this process has no
+ * settings for (e.g. `status` run with the database but not the driftwatch.yaml that evaluated
+ * it), as its newest stored window says: a day for daily windows, not the default's hour.
+ */
+export function windowSettings(m: ModelConfig, configured: boolean, newest: { start: string; end: string; reference: string } | undefined): { window_ms: number; reference: ReferenceDescription } {
+  if (configured || !newest) return { window_ms: m.window, reference: describeReference(m) }
+  return { window_ms: int(newest.end) - int(newest.start), reference: storedReference(newest.reference) }
+}
+
 export function describeReference(m: ModelConfig): ReferenceDescription {
   const r = m.reference
   if ('baseline' in r) return { kind: 'baseline', description: `baseline profile ${r.baseline}` }
@@ -51,10 +72,10 @@ export async function listModels(deps: ReadDeps, o: ModelListOptions = {}): Prom
        GROUP BY last_model`,
       params),
     // The newest window of each model (ties: the version with most predictions, then by name).
-    readRows<SummaryRow & { model_id: string }>(
+    readRows<SummaryRow & { model_id: string; reference: string }>(
       deps.store,
       `SELECT model_id, model_version, toUnixTimestamp64Milli(window_start) AS start, toUnixTimestamp64Milli(window_end) AS end, closed, eval_version,
-              predictions, labeled, label_coverage
+              predictions, labeled, label_coverage, reference
        FROM {db}.window_summary FINAL WHERE model_id IN {ids:Array(String)}
        ORDER BY model_id, window_start DESC, predictions DESC, model_version LIMIT 1 BY model_id`,
       params),
@@ -68,12 +89,12 @@ export async function listModels(deps: ReadDeps, o: ModelListOptions = {}): Prom
     const seen = variants.find((v) => v.model_id === id)?.variants ?? []
     const newest = latest.filter((r) => r.model_id === id)
     const [headline] = await headlines(deps, id, newest, 'all')
+    const configured = deps.file.models.some((c) => c.id === id)
     return {
       model: id,
-      configured: deps.file.models.some((c) => c.id === id),
+      configured,
       task: m.task,
-      window_ms: m.window,
-      reference: describeReference(m),
+      ...windowSettings(m, configured, newest[0]),
       versions,
       variants: [...seen].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b))),
       latest: headline ?? null,

@@ -1,5 +1,5 @@
 /**
- * The read API's contract: JSON Schemas of the four read routes' query strings and responses.
+ * The read API's contract: JSON Schemas of the read routes' query strings and responses.
  * Fastify validates requests and serializes replies with these objects, and @fastify/swagger
  * publishes the same objects in GET /openapi.json, so what is documented is what is sent.
  *
@@ -8,6 +8,8 @@
  * lists that can grow without bound are paginated with `limit` and an opaque `cursor`
  * (`next_cursor` null on the last page). Additive changes only: the web UI builds against this.
  */
+
+import { MAX_COUNT_GROUPS } from './dead-letters.js'
 
 const iso = { type: 'string', format: 'date-time' } as const
 const isoOrNull = { type: ['string', 'null'], format: 'date-time' } as const
@@ -53,7 +55,7 @@ export const WindowHeadlineSchema = obj({
   drift_status: { type: 'string', description: "'ok'; 'insufficient' when no feature could be judged (drift_share null); 'not_evaluated' when the window has no drift rows." },
   performance: { anyOf: [HeadlinePerformanceSchema, { type: 'null' }] },
   fairness: { anyOf: [HeadlineFairnessSchema, { type: 'null' }] },
-  quality_problems: { ...count, description: 'Quality findings of the window: features with missing, out-of-range or new-category rate above 0.' },
+  quality_problems: { ...count, description: 'Quality findings of the window: features with missing, out-of-range or new-category rate above 0, and an outlier rate above 0 (src/ui/quality-problems.ts).' },
   firing_alerts: { ...count, description: 'Alerts firing now whose newest window is this one.' },
 }, 'Headline figures of one window of one model version.')
 
@@ -184,6 +186,28 @@ export const AlertSchema = obj({
   },
 })
 
+/** One row of table comparison: challenger minus champion on one metric in one window. */
+export const ComparisonDetailSchema = obj({
+  metric: { type: 'string', description: 'accuracy, precision, recall, false_positive_rate, selection_rate, f1 or roc_auc.' },
+  method: { type: 'string', description: 'How the interval and p-value were computed (newcombe, f1_delta, delong).' },
+  champion_version: { type: 'string', description: "The version with the most 'champion' predictions in the window (else the most predictions)." },
+  challenger_version: text,
+  champion_value: num,
+  challenger_value: num,
+  difference: { ...num, description: 'challenger_value − champion_value.' },
+  ci_low: { ...num, description: 'Lower end of the interval of the difference.' },
+  ci_high: { ...num, description: 'Upper end of the interval of the difference.' },
+  p_value: { ...num, description: 'Two-sided p-value of "no difference"; null where the method gives none.' },
+  n_champion: { ...count, description: "The metric's denominator on the champion's side (labeled predictions for accuracy)." },
+  n_challenger: count,
+}, 'Challenger minus champion, as the evaluator stored it. No verdict is stored: whether higher is better depends on the metric.')
+
+export const ComparisonSeriesSchema = obj({
+  model: text,
+  items: { type: 'array', items: obj({ window_start: iso, window_end: iso, comparisons: { type: 'array', items: ComparisonDetailSchema } }) },
+  next_cursor: { type: ['string', 'null'] },
+})
+
 export const WindowDetailSchema = obj({
   model: text,
   model_version: text,
@@ -199,8 +223,56 @@ export const WindowDetailSchema = obj({
   fairness: { type: 'array', items: FairnessDetailSchema },
   quality: { type: 'array', items: QualityDetailSchema },
   detectors: { type: 'array', items: DetectorDetailSchema },
+  comparison: { type: 'array', items: ComparisonDetailSchema, description: "The window's model comparisons in which this version is the champion or a challenger (current evaluation only)." },
   alerts: { type: 'array', items: AlertSchema, description: 'Alerts whose newest transition is about this window.' },
 })
+
+const DEAD_LETTER_FIELDS = {
+  topic: { type: 'string', description: 'Source topic.' },
+  partition: count,
+  offset: { type: 'string', description: 'Source offset (a 64-bit integer as a string).' },
+  code: { type: 'string', description: 'DW_* error code.' },
+  message: { type: 'string', description: 'The error message (at most 2000 characters).' },
+  model: { type: 'string', description: "The model read from the record's first Avro fields; '' when it cannot be read (labels, records that failed to decode)." },
+  key_bytes: { ...count, description: 'Size of the raw key.' },
+  value_bytes: { ...count, description: 'Size of the raw value.' },
+  dlq_truncated: { type: 'string', description: "What the <topic>.dlq record had to leave out to fit ('' when whole)." },
+  dead_lettered_at: iso,
+} as const
+
+export const DeadLetterReportSchema = obj({
+  from: iso,
+  to: iso,
+  total: { ...count, description: 'Dead letters in the range (deduplicated by source offset).' },
+  stored: { ...count, description: 'Predictions and labels stored with an ingest time in the range, counted as the dlq-rate alert counts them.' },
+  counts: {
+    type: 'array',
+    description: 'Dead letters per (topic, code, model), most first.',
+    items: obj({
+      topic: { type: 'string', description: 'Source topic.' },
+      code: { type: 'string', description: 'DW_* error code.' },
+      model: DEAD_LETTER_FIELDS.model,
+      count,
+      first_at: iso,
+      last_at: iso,
+    }),
+  },
+  counts_truncated: { type: 'boolean', description: `More than ${MAX_COUNT_GROUPS} groups: only the largest are listed; total still counts them all.` },
+  recent: {
+    type: 'array',
+    description: 'The most recent dead letters, newest first.',
+    items: {
+      type: 'object',
+      properties: {
+        ...DEAD_LETTER_FIELDS,
+        raw_key_base64: { type: 'string', description: 'With raw=true only: the stored key prefix (first 4 KiB), base64.' },
+        raw_value_base64: { type: 'string', description: 'With raw=true only: the stored value prefix (first 4 KiB), base64.' },
+      },
+      required: Object.keys(DEAD_LETTER_FIELDS),
+      additionalProperties: false,
+    },
+  },
+}, 'Dead letters of a processing-time range: counts, and the most recent ones without their bytes.')
 
 export const AlertListSchema = obj({
   items: { type: 'array', items: AlertSchema },
@@ -250,6 +322,33 @@ export const AlertListQuerySchema = {
     model: { type: 'string', maxLength: 256 },
     limit: limit(1000, 100),
     cursor,
+  },
+  additionalProperties: false,
+} as const
+
+export const ComparisonQuerySchema = {
+  type: 'object',
+  properties: {
+    from: { ...time, description: 'Windows starting at or after this time.' },
+    to: { ...time, description: 'Windows starting before this time.' },
+    version: { type: 'string', maxLength: 256, description: 'Only comparisons in which this version is the champion or a challenger.' },
+    metric: { type: 'string', pattern: '^[a-z_]{1,64}$', description: 'Only this metric (e.g. roc_auc).' },
+    limit: { ...limit(5000, 1000), description: 'Windows per page.' },
+    cursor,
+  },
+  additionalProperties: false,
+} as const
+
+export const DeadLetterQuerySchema = {
+  type: 'object',
+  properties: {
+    from: { ...time, description: 'Dead-lettered at or after this time (default: a day before to).' },
+    to: { ...time, description: 'Dead-lettered before this time (default: now).' },
+    topic: { type: 'string', maxLength: 249, description: 'Only this source topic.' },
+    code: { type: 'string', pattern: '^DW_[A-Z_]{1,60}$', description: 'Only this error code.' },
+    model: { type: 'string', maxLength: 256, description: "Only this model ('' for dead letters without one)." },
+    limit: { ...limit(500, 50), description: 'Most recent dead letters listed.' },
+    raw: { type: 'boolean', default: false, description: 'Add the stored key and value prefixes (base64) to the listed dead letters. Needs an admin token when the server has tokens.' },
   },
   additionalProperties: false,
 } as const

@@ -156,6 +156,68 @@ export interface AlertView {
   readonly transitions: AlertTransitionSummary[]
 }
 
+/** Challenger minus champion on one metric in one window (table comparison, as stored). */
+export interface ComparisonDetail {
+  readonly metric: string
+  readonly method: string
+  readonly champion_version: string
+  readonly challenger_version: string
+  readonly champion_value: number | null
+  readonly challenger_value: number | null
+  readonly difference: number | null
+  readonly ci_low: number | null
+  readonly ci_high: number | null
+  readonly p_value: number | null
+  readonly n_champion: number
+  readonly n_challenger: number
+}
+
+export interface ComparisonWindow {
+  readonly window_start: string
+  readonly window_end: string
+  readonly comparisons: ComparisonDetail[]
+}
+
+export interface ComparisonSeries extends Page<ComparisonWindow> {
+  readonly model: string
+}
+
+export interface DeadLetterCount {
+  readonly topic: string
+  readonly code: string
+  readonly model: string
+  readonly count: number
+  readonly first_at: string
+  readonly last_at: string
+}
+
+export interface DeadLetterView {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: string
+  readonly code: string
+  readonly message: string
+  readonly model: string
+  readonly key_bytes: number
+  readonly value_bytes: number
+  readonly dlq_truncated: string
+  readonly dead_lettered_at: string
+  /** Only with raw=true (admin): the stored prefixes of the key and value, base64. */
+  readonly raw_key_base64?: string
+  readonly raw_value_base64?: string
+}
+
+export interface DeadLetterReport {
+  readonly from: string
+  readonly to: string
+  readonly total: number
+  readonly counts: DeadLetterCount[]
+  readonly counts_truncated: boolean
+  readonly recent: DeadLetterView[]
+  /** Records stored (predictions and labels) ingested in the same range, for the share dead-lettered. */
+  readonly stored: number
+}
+
 export interface WindowDetail {
   readonly model: string
   readonly model_version: string
@@ -178,6 +240,8 @@ export interface WindowDetail {
   readonly fairness: FairnessDetail[]
   readonly quality: QualityDetail[]
   readonly detectors: DetectorDetail[]
+  /** Comparisons of this window in which its version is the champion or a challenger. */
+  readonly comparison: ComparisonDetail[]
   readonly alerts: AlertView[]
 }
 

@@ -1,7 +1,8 @@
 /**
  * One window in full, all from its newest evaluation (the eval_version of its window_summary
  * row): per-column drift with the reference vs current distribution, performance, fairness per
- * group, quality, the streaming detectors after this window, and its alerts. The detectors'
+ * group, quality, the streaming detectors after this window, its model comparisons (./comparisons.ts)
+ * and its alerts. The detectors'
  * detection times come from the window's detector checkpoint when it matches the concept row of
  * that evaluation (./detections.ts), never from the newest detector_state.
  *
@@ -16,6 +17,7 @@ import { DriftwatchError } from '../errors.js'
 import { loadReference, referenceSource } from '../evaluate/reference.js'
 import { listAlertViews } from './alerts.js'
 import { optionalColumn } from './columns.js'
+import { windowComparisons } from './comparisons.js'
 import { windowDetections } from './detections.js'
 import { assertKnownModel, type ReadDeps } from './deps.js'
 import { distributionOf, emptyCounts, mergeCounts, type CountsPartial } from './distribution.js'
@@ -66,7 +68,7 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
     optionalColumn(deps.store, 'dataset_drift', 'n_insufficient', '0'),
     optionalColumn(deps.store, 'dataset_drift', 'status', "'ok'"),
   ])
-  const [dataset, drift, performance, fairness, quality, checkpoints, parts, alerts] = await Promise.all([
+  const [dataset, drift, performance, fairness, quality, checkpoints, parts, alerts, comparison] = await Promise.all([
     readRows<{ drift_share: number | null; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: string }>(
       deps.store, `SELECT drift_share, n_features, n_drifted, ${insufficient}, drifted_features, ${datasetStatus} FROM {db}.dataset_drift WHERE ${at} LIMIT 1`, params),
     readRows<DriftRow>(deps.store, `SELECT target, column, column_kind, method, score, p_value, ${adjusted}, threshold, drift_detected, ${status}, statistics, n_reference, n_current, unseen_categories
@@ -83,6 +85,7 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
     readRows<{ state: string }>(
       deps.store, `SELECT state FROM {db}.partial_aggregates WHERE ${at} AND kind = 'window' ORDER BY partition LIMIT 1 BY partition`, params),
     listAlertViews(deps, { model, status: 'all', since: '0', limit: 1000, window: { version: w.model_version, startMs } }),
+    windowComparisons(deps, model, startMs, w.model_version),
   ])
   const endMs = int(w.end)
   const needsReference = drift.some((r) => r.target === 'feature' || r.target === 'prediction' || r.target === 'label')
@@ -131,6 +134,7 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
       // Not available (null): shown as none; drift_detected still says whether this evaluation had any.
       detections: (windowDetections(r, checkpoints.find((c) => c.detector === r.column), startMs, endMs) ?? []).map(isoTime),
     })),
+    comparison,
     alerts: alerts.items,
   }
 }

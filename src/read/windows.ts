@@ -7,7 +7,7 @@
 import { modelConfig } from '../config/file.js'
 import { optionalColumn } from './columns.js'
 import { assertKnownModel, type ReadDeps } from './deps.js'
-import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, QUALITY_PROBLEMS, worstFairness, type Task } from './headline.js'
+import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, QUALITY_PROBLEM_ABOVE, QUALITY_PROBLEMS, worstFairness, type Task } from './headline.js'
 import { decodeCursor, isoTime, optionalTime, page } from './params.js'
 import { int, n, readRows } from './sql.js'
 import type { WindowHeadline, WindowSeries } from './types.js'
@@ -92,7 +92,7 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
   const starts = rows.map((r) => int(r.start))
   const versionsInPage = [...new Set(rows.map((r) => r.model_version))]
   const range = 'model_id = {m:String} AND model_version IN {vs:Array(String)} AND window_start BETWEEN fromUnixTimestamp64Milli({lo:Int64}) AND fromUnixTimestamp64Milli({hi:Int64})'
-  const params = { m: model, vs: versionsInPage, lo: minOf(starts), hi: maxOf(starts), metrics: MAIN_METRICS[task], variant, ratio: FAIRNESS_RATIO, quality: QUALITY_PROBLEMS }
+  const params = { m: model, vs: versionsInPage, lo: minOf(starts), hi: maxOf(starts), metrics: MAIN_METRICS[task], variant, ratio: FAIRNESS_RATIO, quality: QUALITY_PROBLEMS, above: QUALITY_PROBLEM_ABOVE }
   const cols = 'model_version, toUnixTimestamp64Milli(window_start) AS start, eval_version'
   const [insufficient, status] = await Promise.all([
     optionalColumn(deps.store, 'dataset_drift', 'n_insufficient', '0'),
@@ -106,10 +106,14 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
                    WHERE ${range} AND variant = {variant:String} AND metric IN {metrics:Array(String)} AND kind IN ('realized', 'estimated')`, params),
     readRows<Versioned & { attribute: string; metric: string; value: number | null; status: string }>(
       deps.store, `SELECT ${cols}, attribute, metric, value, status FROM {db}.fairness WHERE ${range} AND metric = {ratio:String} AND group_value = ''`, params),
-    // Counted in ClickHouse: a 50-feature model has 150 quality rows per window.
+    // Counted in ClickHouse (a 50-feature model has 150 quality rows per window), as
+    // qualityProblemCount (src/ui/quality-problems.ts) counts a window's rows: features with a
+    // problem metric above the bound, feature '' (the per-event outlier rate) being one. NaN (an
+    // empty denominator) is above nothing, as null is not in the UI.
     readRows<Versioned & { problems: string }>(
       deps.store, `SELECT ${cols}, uniqExact(feature) AS problems FROM {db}.quality
-                   WHERE ${range} AND metric IN {quality:Array(String)} AND value > 0 GROUP BY model_version, window_start, eval_version`, params),
+                   WHERE ${range} AND metric IN {quality:Array(String)} AND value > {above:Float64}
+                   GROUP BY model_version, window_start, eval_version`, params),
     readRows<{ model_version: string; start: string; firing: string }>(
       deps.store,
       `SELECT last_version AS model_version, toUnixTimestamp64Milli(last_start) AS start, count() AS firing FROM (

@@ -1,5 +1,6 @@
 /** Human text for rules: what is measured and the condition, for messages and `alerts list`. Pure. */
 import type { Rule } from './schema.js'
+import { compact } from '../ui/figures.js'
 
 export function metricLabel(rule: Rule): string {
   switch (rule.metric) {
@@ -40,11 +41,12 @@ export function subjectLabel(rule: Rule): string {
   }
 }
 
+/**
+ * A value or threshold on its own (alert messages, `alerts list`): the shared formatter of every
+ * view (src/ui/figures.ts, pure), which never rounds 0.79996 to the "0.8" it is compared with.
+ */
 export function formatValue(x: number | null): string {
-  if (x === null || Number.isNaN(x)) return 'n/a'
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞'
-  if (x !== 0 && Math.abs(x) < 0.001) return x.toExponential(2)
-  return String(Math.round(x * 10_000) / 10_000)
+  return compact(x)
 }
 
 export function conditionText(rule: Rule): string {

@@ -40,9 +40,12 @@ export async function buildUi(paths = uiPaths()): Promise<UiBuild> {
   return { out: paths.out, sizes }
 }
 
-/** Newest modification time of the UI's sources (src/ui/web and the chart spec it imports). */
+/** The modules beside src/ui/web that the bundle imports (shared with the Node side; web/tsconfig.json lists them too). */
+export const SHARED_SOURCES = ['chart-spec.ts', 'figures.ts', 'health.ts', 'quality-problems.ts'] as const
+
+/** Newest modification time of the UI's sources (src/ui/web and the shared modules it imports). */
 function sourcesMtimeMs(source: string): number {
-  const files = [join(source, '..', 'chart-spec.ts'), ...readdirSync(source, { recursive: true, encoding: 'utf8' }).map((f) => join(source, f))]
+  const files = [...SHARED_SOURCES.map((f) => join(source, '..', f)), ...readdirSync(source, { recursive: true, encoding: 'utf8' }).map((f) => join(source, f))]
   return maxOf(files.map((f) => statSync(f).mtimeMs))
 }
 

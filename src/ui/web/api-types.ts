@@ -76,6 +76,8 @@ export interface DriftDetail {
   n_reference: number
   n_current: number
   unseen_categories: string[]
+  /** Every applicable statistic by name (p-values as <name>_p_value); alert rules can fire on any. */
+  statistics: Record<string, number>
   distribution: Distribution
 }
 

@@ -1,5 +1,5 @@
 /**
- * The web UI: a hash router over four pages, each built from the read API's JSON, then its
+ * The web UI: a hash router over five pages, each built from the read API's JSON, then its
  * charts drawn. The token box keeps a read token in sessionStorage.
  */
 import { ApiError, getToken, setToken } from './api.js'
@@ -8,6 +8,7 @@ import { h } from './dom.js'
 import { alertsPage } from './pages/alerts.js'
 import { modelPage } from './pages/model.js'
 import { overviewPage } from './pages/overview.js'
+import { pipelinePage } from './pages/pipeline.js'
 import { windowPage } from './pages/window.js'
 import { parseRoute } from './routes.js'
 
@@ -29,6 +30,7 @@ async function page(): Promise<HTMLElement> {
   switch (route.page) {
     case 'overview': return overviewPage()
     case 'alerts': return alertsPage()
+    case 'pipeline': return pipelinePage(route.query)
     case 'model': return modelPage(route.model, route.query)
     case 'window': return windowPage(route.model, route.start, route.query)
     default: return h('section', { 'data-page': 'unknown' }, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back to the models')))

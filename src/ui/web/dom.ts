@@ -1,5 +1,9 @@
 /** DOM helpers: elements from text only (never innerHTML with data), numbers as the reports print them. */
 import { type ChartSpec, valueText } from '../chart-spec.js'
+import { figure, windowStartLabel } from '../figures.js'
+import type { Level } from '../health.js'
+
+export type { Level }
 
 type Child = Node | string | number | null | undefined | false
 type Attrs = Record<string, string | number | boolean | undefined>
@@ -17,13 +21,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
   return el
 }
 
-export function fmt(x: number | null | undefined, digits = 3): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '-'
-  if (x !== 0 && Math.abs(x) < 1e-4) return x.toExponential(2)
-  return x.toFixed(digits)
-}
+/** A figure with fixed decimals (../figures.ts, shared with the CLI); for a value next to its threshold use versus(). */
+export const fmt = figure
 
-export const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ').replace(/ 00:00$/, '')
+/** A window start or an instant as a short label, in UTC and saying so: "2026-01-10 UTC", "2026-01-10 14:00 UTC". */
+export const day = windowStartLabel
 
 export function table(headers: readonly string[], rows: readonly (readonly Child[])[], attrs: Attrs = {}): HTMLTableElement {
   return h(
@@ -46,9 +48,11 @@ export function chartFigure(spec: ChartSpec, id: string): HTMLElement {
   )
 }
 
-/** A badge's colour: 'none' (grey) for no verdict, never 'ok'. */
-export type Level = 'ok' | 'warn' | 'bad' | 'none'
-
 export function badge(text: string, level: Level): HTMLElement {
   return h('span', { class: `badge ${level}` }, text)
+}
+
+/** An open window's figures can still change (late events, labels): marked wherever they are shown. */
+export function openBadge(closed: boolean): HTMLElement | null {
+  return closed ? null : h('span', { class: 'badge open', title: 'open window: its figures can still change' }, 'open')
 }

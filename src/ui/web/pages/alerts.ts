@@ -1,8 +1,15 @@
 /** Alerts page: firing alerts and those resolved in the last 7 days (the API's default). */
 import { getAll } from '../api.js'
 import type { Alert } from '../api-types.js'
-import { badge, day, fmt, h, table } from '../dom.js'
-import { modelHref, windowHref } from '../routes.js'
+import { utcTime, versus, windowLabel } from '../../figures.js'
+import { badge, h, table } from '../dom.js'
+import { alertModelLink, alertWindowLink } from '../alert-links.js'
+
+/** "0.79996 vs 0.80000": the digits that tell the value from its threshold. */
+function versusText(a: Alert): string {
+  const shown = versus(a.value, a.threshold)
+  return `${shown.value} vs ${shown.threshold}`
+}
 
 export async function alertsPage(): Promise<HTMLElement> {
   const alerts = await getAll<Alert>('/v1/alerts', { status: 'all' })
@@ -10,12 +17,12 @@ export async function alertsPage(): Promise<HTMLElement> {
     badge(a.status, a.status === 'firing' ? 'bad' : 'ok'),
     a.severity,
     a.rule,
-    h('a', { href: modelHref(a.model, { version: a.model_version }) }, `${a.model} ${a.model_version}`),
+    alertModelLink(a),
     a.subject,
-    `${fmt(a.value, 4)} vs ${fmt(a.threshold, 4)}`,
-    h('a', { href: windowHref(a.model, a.window_start, a.model_version) }, day(a.window_start)),
-    day(a.fired_at),
-    a.resolved_at ? day(a.resolved_at) : '-',
+    versusText(a),
+    alertWindowLink(a, windowLabel(a.window_start, a.window_end)),
+    utcTime(a.fired_at),
+    a.resolved_at ? utcTime(a.resolved_at) : '-',
   ])
   return h(
     'section',

@@ -7,14 +7,19 @@ import type { ChartSpec } from '../../chart-spec.js'
 import { ApiError, getAll, getJson } from '../api.js'
 import type { ModelSummary, WindowDetail, WindowHeadline } from '../api-types.js'
 import { drawAll } from '../charts.js'
-import { chartFigure, day, fmt, h, table } from '../dom.js'
-import { driftHealth, featureHealth } from '../health.js'
+import { duration, percent, versus, windowLabel } from '../../figures.js'
+import { chartFigure, day, fmt, h, openBadge, table } from '../dom.js'
+import { driftHealth, featureHealth, FOUR_FIFTHS } from '../health.js'
 import { modelHref, windowHref } from '../routes.js'
+import { comparisonCharts } from '../comparison-view.js'
 
 const HEATMAP_WINDOWS = 60
 /** Per-group fairness needs each window's detail: the last this many windows, a few requests at a time. */
 const GROUP_WINDOWS = 30
 const PARALLEL = 4
+
+/** A window's label on a chart axis or the heatmap: its start (UTC), marked when the window is still open. */
+export const tick = (w: { readonly window_start: string; readonly closed: boolean }): string => `${day(w.window_start)}${w.closed ? '' : ' (open)'}`
 
 async function details(model: string, windows: readonly WindowHeadline[]): Promise<WindowDetail[]> {
   const out: WindowDetail[] = []
@@ -40,7 +45,7 @@ export function groupRatioCharts(ds: readonly WindowDetail[]): { attribute: stri
     const spec: ChartSpec = {
       kind: 'line',
       title: `Selection rate ratio to the highest group, by ${attribute}; the 4/5 rule at 0.8`,
-      labels: ds.map((d) => day(d.window_start)),
+      labels: ds.map(tick),
       yMin: 0,
       yMax: 1.2,
       refLine: { value: 0.8, label: '4/5 rule' },
@@ -73,13 +78,13 @@ function select(name: string, options: readonly string[], value: string, href: (
 function heatmap(model: string, version: string, windows: readonly WindowHeadline[]): HTMLElement {
   const shown = windows.slice(-HEATMAP_WINDOWS)
   const features = [...new Set(shown.flatMap((w) => w.drifted_features))].sort()
-  const head = h('tr', {}, h('th', {}, 'feature'), ...shown.map((w) => h('th', { class: 'rot' }, h('a', { href: windowHref(model, w.window_start, version) }, day(w.window_start)))))
+  const head = h('tr', {}, h('th', {}, 'feature'), ...shown.map((w) => h('th', { class: 'rot' }, h('a', { href: windowHref(model, w.window_start, version) }, tick(w)))))
   const rows = features.map((f) =>
     h('tr', {}, h('th', {}, f), ...shown.map((w) => {
       const drifted = w.drifted_features.includes(f)
       const health = featureHealth(w, f)
       const cls = drifted ? 'cell drift' : health.level === 'ok' ? 'cell' : `cell ${health.level}`
-      return h('td', { class: cls, 'data-feature': f, 'data-window': w.window_start, 'data-drifted': String(drifted), title: `${f} ${day(w.window_start)}: ${health.text}` }, drifted ? '●' : '')
+      return h('td', { class: cls, 'data-feature': f, 'data-window': w.window_start, 'data-drifted': String(drifted), title: `${f} ${tick(w)}: ${health.text}` }, drifted ? '●' : '')
     })),
   )
   return h(
@@ -91,20 +96,21 @@ function heatmap(model: string, version: string, windows: readonly WindowHeadlin
 }
 
 export function modelCharts(windows: readonly WindowHeadline[]): ChartSpec[] {
-  const labels = windows.map((w) => day(w.window_start))
+  const labels = windows.map(tick)
   const metric = windows.find((w) => w.performance)?.performance?.metric ?? 'performance'
   const attribute = windows.find((w) => w.fairness)?.fairness?.attribute ?? ''
   return [
     { kind: 'line', title: 'Drift share (features drifted / evaluated)', labels, yMin: 0, yMax: 1, series: [{ name: 'drift share', values: windows.map((w) => w.drift_share) }] },
     {
       kind: 'line',
-      title: `${metric}: realized vs estimated (CBPE), and label coverage`,
+      title: `${metric}: realized vs estimated (CBPE), and label coverage (%)`,
       labels,
-      rightLabel: 'label coverage',
+      rightLabel: 'label coverage (%)',
       series: [
         { name: `${metric} realized`, values: windows.map((w) => w.performance?.realized ?? null) },
         { name: `${metric} estimated`, values: windows.map((w) => w.performance?.estimated ?? null), dashed: true },
-        { name: 'label coverage', values: windows.map((w) => w.label_coverage), axis: 'right', as: 'bar' },
+        // A percent, as everywhere else coverage is shown.
+        { name: 'label coverage (%)', values: windows.map((w) => (w.label_coverage === null ? null : w.label_coverage * 100)), axis: 'right', as: 'bar' },
       ],
     },
     {
@@ -130,7 +136,8 @@ function comparisonChart(champion: readonly WindowHeadline[], challenger: readon
   return {
     kind: 'line',
     title: `Challenger vs champion: ${metric} realized (estimated dashed)`,
-    labels: starts.map(day),
+    // A start is open when the window of either variant there still is.
+    labels: starts.map((s) => tick({ window_start: s, closed: [...champion, ...challenger].every((w) => w.window_start !== s || w.closed) })),
     series: [
       { name: 'champion', values: at(champion, 'realized') },
       { name: 'challenger', values: at(challenger, 'realized') },
@@ -154,7 +161,7 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     { class: 'filters' },
     select('version', versions, version, (v) => modelHref(model, { version: v, variant })),
     select('variant', variants, variant, (v) => modelHref(model, { version, variant: v })),
-    h('span', {}, `${m.task} model, ${fmt(m.window_ms / 3_600_000, 0)} h windows, reference: ${m.reference.description}`),
+    h('span', {}, `${m.task} model, ${duration(m.window_ms)} windows, reference: ${m.reference.description}`),
   )
   const charts = modelCharts(windows).map((spec, i) => chartFigure(spec, ['drift-share', 'performance', 'fairness', 'volume'][i]!))
   const section = h('section', { 'data-page': 'model', 'data-model': model, 'data-version': version, 'data-variant': variant }, h('h1', {}, `Model ${model}`), filters)
@@ -168,6 +175,8 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     const [champion, challenger] = await Promise.all([seriesOf(model, undefined, 'champion'), seriesOf(model, undefined, 'challenger')])
     section.append(h('div', { class: 'charts' }, chartFigure(comparisonChart(champion, challenger), 'comparison')))
   }
+  // Challenger − champion with its interval, for any two versions sharing a window (variants or not).
+  section.append(...await comparisonCharts(model, m.latest?.performance?.metric))
   // Filled in when the window details arrive, so the rest of the page does not wait for them.
   const groups = h('div', { class: 'charts', 'data-pending': 'fairness-groups' }, h('p', {}, 'Loading fairness per group…'))
   section.append(groups)
@@ -183,10 +192,10 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     },
   )
   const rows = [...windows].reverse().map((w) => [
-    h('a', { href: windowHref(model, w.window_start, w.model_version) }, day(w.window_start)),
-    w.predictions, fmt(w.label_coverage, 2), driftHealth(w).text, w.drifted_features.join(', '),
-    fmt(w.performance?.realized), fmt(w.performance?.estimated), fmt(w.fairness?.value, 2), w.quality_problems, w.firing_alerts,
+    h('span', { class: 'window' }, h('a', { href: windowHref(model, w.window_start, w.model_version) }, windowLabel(w.window_start, w.window_end)), ' ', openBadge(w.closed)),
+    w.predictions, percent(w.label_coverage), driftHealth(w).text, w.drifted_features.join(', '),
+    fmt(w.performance?.realized), fmt(w.performance?.estimated), w.fairness?.value == null ? '-' : versus(w.fairness.value, FOUR_FIFTHS, 2).value, w.quality_problems, w.firing_alerts,
   ])
-  section.append(h('h2', {}, 'Windows'), table(['window', 'predictions', 'labeled', 'drift share', 'drifted features', 'realized', 'estimated', 'fairness', 'quality', 'alerts'], rows, { id: 'windows' }))
+  section.append(h('h2', {}, 'Windows'), table(['window', 'predictions', 'label coverage', 'drift share', 'drifted features', 'realized', 'estimated', 'fairness', 'quality', 'alerts'], rows, { id: 'windows' }))
   return section
 }

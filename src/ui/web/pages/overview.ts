@@ -1,9 +1,11 @@
 /** Models overview: one row per model, its latest window's health at a glance. */
 import { getAll } from '../api.js'
 import type { ModelSummary } from '../api-types.js'
-import { badge, day, fmt, h } from '../dom.js'
+import { percent, windowLabel } from '../../figures.js'
+import { badge, fmt, h, openBadge } from '../dom.js'
 import { driftHealth, fairnessHealth, type Health } from '../health.js'
 import { modelHref } from '../routes.js'
+import { pipelineNotice } from './pipeline.js'
 
 const healthBadge = (x: Health) => badge(x.text, x.level)
 
@@ -15,8 +17,9 @@ export function healthCells(m: ModelSummary): (Node | string)[] {
   const perf = p ? `${p.metric} ${fmt(p.realized)} / est. ${fmt(p.estimated)}` : '-'
   const fairness = w.fairness ? healthBadge(fairnessHealth(w.fairness)) : '-'
   return [
-    day(w.window_start),
-    `${w.predictions} (${fmt(w.label_coverage, 2)} labeled)`,
+    // An open window's figures can still change: marked next to the window they are of.
+    h('span', { class: 'window' }, windowLabel(w.window_start, w.window_end), ' ', openBadge(w.closed)),
+    `${w.predictions} (${percent(w.label_coverage)} labeled)`,
     drift,
     perf,
     fairness,
@@ -46,14 +49,17 @@ export async function overviewPage(): Promise<HTMLElement> {
     ]
     return h('tr', { 'data-model': m.model, 'data-figures': JSON.stringify(rowFigures(m)) }, ...cells.map((c) => h('td', {}, c)))
   })
+  // Whether records arrived but were all dead-lettered, and the dead letters of the last day.
+  const pipeline = await pipelineNotice(models.length)
   return h(
     'section',
     { 'data-page': 'overview' },
     h('h1', {}, 'Models'),
     models.length === 0
-      ? h('p', {}, 'No model has sent predictions yet.')
+      ? pipeline.empty
       : h('table', { id: 'models' },
         h('thead', {}, h('tr', {}, ...['model', 'task, versions', 'latest window', 'predictions', 'drift share', 'performance (realized / CBPE)', 'worst fairness ratio', 'quality problems', 'firing alerts'].map((x) => h('th', {}, x)))),
         h('tbody', {}, ...rows)),
+    pipeline.line,
   )
 }

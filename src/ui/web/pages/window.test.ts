@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { binCounts } from '../../../metrics/drift/reference-bins.js'
 import type { DriftDetail, FairnessDetail } from '../api-types.js'
-import { datasetDriftText, distributionChart, fairnessChart, verdict, why } from './window.js'
+import { datasetDriftText, distributionChart, fairnessChart, otherStatistics, verdict, why } from './window.js'
 
 /** A drift row as the read API sends it (src/read/schemas.ts, DriftDetailSchema). */
 const row = (extra: Partial<DriftDetail> = {}): DriftDetail => ({
   target: 'feature', column: 'income', column_kind: 'numerical', method: 'ks', score: 0.61, p_value: 1.45e-11, p_value_adjusted: null,
-  threshold: 0.05, drift_detected: false, status: 'ok', n_reference: 5000, n_current: 12, unseen_categories: [], distribution: null, ...extra,
+  threshold: 0.05, drift_detected: false, status: 'ok', n_reference: 5000, n_current: 12, unseen_categories: [], distribution: null,
+  statistics: { ks: 0.61, ks_p_value: 1.45e-11 }, ...extra,
 })
 
 describe('window page: the verdict of a drift row is what its status and figures say', () => {
@@ -87,5 +88,28 @@ describe('window page: the selection-rate chart', () => {
 
   it('draws nothing when no group has enough rows', () => {
     expect(fairnessChart('gender', [rate('x', 1, 'insufficient')])).toBeNull()
+  })
+})
+
+describe('window page: a figure next to its threshold differs from it when it does', () => {
+  it('an adjusted p-value just under 0.05 is not printed "0.0500 < 0.0500"', () => {
+    const d = row({ p_value: 0.01, p_value_adjusted: 0.049999, drift_detected: true, n_current: 400 })
+    expect(why(d)).toBe('adjusted p-value 0.049999 < 0.050000')
+    const distance = row({ method: 'wasserstein', score: 0.099996, p_value: null, threshold: 0.1, n_current: 4000 })
+    expect(why(distance)).toBe('wasserstein 0.099996 < threshold 0.100000')
+  })
+})
+
+describe('window page: every statistic of a drift row is shown, not only the deciding one', () => {
+  it('lists the others (an alert on PSI finds its PSI on the page), the deciding one and its p-value left to their columns', () => {
+    const d = row({
+      method: 'ks', score: 0.08, p_value: 0.3,
+      statistics: { ks: 0.08, ks_p_value: 0.3, psi: 0.2134, wasserstein: 0.0412, jensen_shannon: 0.0731, hellinger: 0.1, kl: 0.09 },
+    })
+    expect(otherStatistics(d)).toBe('hellinger 0.1000, jensen_shannon 0.0731, kl 0.0900, psi 0.2134, wasserstein 0.0412')
+    expect(otherStatistics(row({ statistics: { ks: 0.61, ks_p_value: 1.45e-11 } }))).toBe('-')
+    // A categorical row: chi-square decides; PSI and its p-value-less siblings are still listed.
+    expect(otherStatistics(row({ method: 'chi2', column_kind: 'categorical', statistics: { chi2: 12.5, chi2_p_value: 0.002, psi: 0.31, jensen_shannon: 0.05 } })))
+      .toBe('jensen_shannon 0.0500, psi 0.3100')
   })
 })

@@ -1,13 +1,18 @@
 /**
  * Window page: per-feature reference vs current distributions, the statistic that decided and
- * why, performance with intervals, fairness per group (with 4/5 of the best group's selection
- * rate), quality findings, detectors and the window's alerts.
+ * why, with every other statistic of the row (an alert can fire on any); performance with
+ * intervals, fairness per group (with 4/5 of the best group's selection rate), the quality
+ * problems the headline counts, detectors and the window's alerts.
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../../chart-spec.js'
+import { percent, utcTime, versus, windowLabel } from '../../figures.js'
+import { qualityFeature, qualityProblemCount, qualityProblems } from '../../quality-problems.js'
 import { getJson } from '../api.js'
 import type { DatasetDrift, DriftDetail, FairnessDetail, WindowDetail } from '../api-types.js'
-import { badge, chartFigure, day, fmt, h, type Level, table } from '../dom.js'
+import { badge, chartFigure, fmt, h, type Level, openBadge, table } from '../dom.js'
+import { FOUR_FIFTHS } from '../health.js'
 import { modelHref } from '../routes.js'
+import { comparisonTable } from '../comparison-view.js'
 
 /**
  * Why a row has no verdict, from its status (src/read/schemas.ts, DriftDetailSchema). The API
@@ -25,7 +30,8 @@ function noVerdict(d: DriftDetail): { readonly label: string; readonly reason: s
 }
 
 interface Compared {
-  readonly text: string
+  /** What the figure is: "adjusted p-value", "p-value" or the method's name. */
+  readonly name: string
   readonly value: number
   /** A test's p-value (drift when below the threshold), else a distance (drift at or above it). */
   readonly test: boolean
@@ -33,13 +39,17 @@ interface Compared {
 
 /** The figure a row compares with its threshold: the adjusted p-value when stored, else the raw one, else the score. */
 function compared(d: DriftDetail): Compared | null {
-  if (d.p_value_adjusted !== null) return { text: `adjusted p-value ${fmt(d.p_value_adjusted, 4)}`, value: d.p_value_adjusted, test: true }
-  if (d.p_value !== null) return { text: `p-value ${fmt(d.p_value, 4)}`, value: d.p_value, test: true }
-  if (d.score !== null) return { text: `${d.method} ${fmt(d.score, 4)}`, value: d.score, test: false }
+  if (d.p_value_adjusted !== null) return { name: 'adjusted p-value', value: d.p_value_adjusted, test: true }
+  if (d.p_value !== null) return { name: 'p-value', value: d.p_value, test: true }
+  if (d.score !== null) return { name: d.method, value: d.score, test: false }
   return null
 }
 
-const thresholdText = (c: Compared, threshold: number) => (c.test ? fmt(threshold, 4) : `threshold ${fmt(threshold, 4)}`)
+/** The figure and its threshold, with the digits that tell them apart: never "0.0500 < 0.0500". */
+function comparison(c: Compared, threshold: number, op: string): string {
+  const shown = versus(c.value, threshold, 4)
+  return `${c.name} ${shown.value} ${op} ${c.test ? '' : 'threshold '}${shown.threshold}`
+}
 /** Drift by the figures alone (src/metrics/drift/dataset-drift.ts): a p-value below the threshold, a score at or above it. */
 const beyond = (c: Compared, threshold: number) => (c.test ? c.value < threshold : c.value >= threshold)
 
@@ -48,10 +58,21 @@ export function why(d: DriftDetail): string {
   const c = compared(d)
   if (d.status !== 'ok') {
     const { reason } = noVerdict(d)
-    return c && d.threshold !== null ? `${reason}; ${c.text} not compared with ${thresholdText(c, d.threshold)}` : reason
+    return c && d.threshold !== null ? `${reason}; ${comparison(c, d.threshold, 'not compared with')}` : reason
   }
   if (c === null || d.threshold === null) return `no ${d.method} score or p-value to compare with ${fmt(d.threshold, 4)}`
-  return `${c.text} ${c.value < d.threshold ? '<' : '≥'} ${thresholdText(c, d.threshold)}`
+  return comparison(c, d.threshold, c.value < d.threshold ? '<' : '≥')
+}
+
+/**
+ * The row's other statistics (every applicable one is stored, src/read/schemas.ts), by name:
+ * an alert rule can fire on any of them (the default one on PSI), whichever method decided.
+ * The deciding method's score and p-value have their own columns.
+ */
+export function otherStatistics(d: DriftDetail): string {
+  const shown = new Set([d.method, `${d.method}_p_value`])
+  const others = Object.entries(d.statistics).filter(([name]) => !shown.has(name)).sort(([a], [b]) => a.localeCompare(b))
+  return others.length === 0 ? '-' : others.map(([name, value]) => `${name} ${fmt(value, 4)}`).join(', ')
 }
 
 /** The verdict badge: drift, ok only when the figures show no drift, and no verdict otherwise. */
@@ -103,6 +124,13 @@ export function fairnessChart(attribute: string, rows: readonly FairnessDetail[]
   }
 }
 
+/** A ratio under the 4/5 rule in a red badge, with the digits that put it under. */
+function ratioCell(f: FairnessDetail): Node | string {
+  if (!f.metric.endsWith('ratio') || f.value === null || f.value >= FOUR_FIFTHS) return fmt(f.value, 4)
+  const shown = versus(f.value, FOUR_FIFTHS)
+  return badge(`${shown.value} < ${shown.threshold}`, 'bad')
+}
+
 export async function windowPage(model: string, start: string, query: URLSearchParams): Promise<HTMLElement> {
   const version = query.get('version') ?? undefined
   const w = await getJson<WindowDetail>(`/v1/models/${encodeURIComponent(model)}/windows/${encodeURIComponent(start)}`, { version })
@@ -111,16 +139,16 @@ export async function windowPage(model: string, start: string, query: URLSearchP
     'section',
     { 'data-page': 'window', 'data-model': model, 'data-window': w.window_start },
     h('p', {}, h('a', { href: modelHref(model, { version: w.model_version }) }, `← ${model}`)),
-    h('h1', {}, `${model} ${w.model_version}: window ${day(w.window_start)} – ${day(w.window_end)}`),
-    h('p', {}, `${s.predictions} predictions, ${s.labeled} labeled (${fmt(s.label_coverage, 2)}); ${w.closed ? 'closed' : 'open'}; reference: ${w.reference}; evaluated ${w.evaluated_at}`),
+    h('h1', {}, `${model} ${w.model_version}: window ${windowLabel(w.window_start, w.window_end)} `, openBadge(w.closed)),
+    h('p', {}, `${s.predictions} predictions, ${s.labeled} labeled (${percent(s.label_coverage)}); ${w.closed ? 'closed' : 'open: its figures can still change'}; reference: ${w.reference}; evaluated ${utcTime(w.evaluated_at)}`),
   )
   section.append(h('h2', {}, 'Drift'), h('p', {}, datasetDriftText(w.dataset_drift)))
   section.append(table(
-    ['target', 'column', 'kind', 'method', 'score', 'p-value', 'adjusted', 'threshold', 'verdict', 'why', 'reference n', 'current n'],
+    ['target', 'column', 'kind', 'method', 'score', 'p-value', 'adjusted', 'threshold', 'verdict', 'why', 'reference n', 'current n', 'other statistics'],
     w.drift.map((d) => {
       const v = verdict(d)
       return [d.target, d.column, d.column_kind, d.method, fmt(d.score, 4), fmt(d.p_value, 4), fmt(d.p_value_adjusted, 4), fmt(d.threshold, 4),
-        badge(v.text, v.level), why(d), d.n_reference, d.n_current]
+        badge(v.text, v.level), why(d), d.n_reference, d.n_current, h('span', { class: 'stats' }, otherStatistics(d))]
     }),
     { id: 'drift' },
   ))
@@ -132,9 +160,10 @@ export async function windowPage(model: string, start: string, query: URLSearchP
 
   section.append(h('h2', {}, 'Performance'), table(
     ['variant', 'metric', 'kind', 'value', 'interval', 'n', 'label coverage'],
-    w.performance.map((p) => [p.variant, p.metric, p.kind, fmt(p.value, 4), p.ci_low === null && p.ci_high === null ? '-' : `[${fmt(p.ci_low, 4)}, ${fmt(p.ci_high, 4)}]`, p.n, fmt(p.label_coverage, 2)]),
+    w.performance.map((p) => [p.variant, p.metric, p.kind, fmt(p.value, 4), p.ci_low === null && p.ci_high === null ? '-' : `[${fmt(p.ci_low, 4)}, ${fmt(p.ci_high, 4)}]`, p.n, percent(p.label_coverage)]),
     { id: 'performance' },
   ))
+  section.append(...comparisonTable(w))
 
   section.append(h('h2', {}, 'Fairness'))
   const attributes = [...new Set(w.fairness.map((f) => f.attribute))]
@@ -143,15 +172,29 @@ export async function windowPage(model: string, start: string, query: URLSearchP
     if (spec) section.append(h('div', { class: 'charts' }, chartFigure(spec, `fairness:${a}`)))
   }
   section.append(table(['attribute', 'group', 'metric', 'value', 'n', 'status'],
-    w.fairness.map((f) => [f.attribute, f.group || '(all groups)', f.metric, f.metric.endsWith('ratio') && f.value !== null && f.value < 0.8 ? badge(fmt(f.value, 4), 'bad') : fmt(f.value, 4), f.n, f.status]),
+    w.fairness.map((f) => [f.attribute, f.group || '(all groups)', f.metric, ratioCell(f), f.n, f.status]),
     { id: 'fairness' }))
 
-  const findings = w.quality.filter((q) => q.value !== null && q.value > 0)
-  section.append(h('h2', {}, 'Data quality'), findings.length === 0 ? h('p', {}, 'No quality finding.') : table(['feature', 'metric', 'value', 'n'], findings.map((q) => [q.feature, q.metric, fmt(q.value, 4), q.n]), { id: 'quality' }))
+  // The problems the headline counts (src/ui/quality-problems.ts), then every quality figure.
+  const problems = qualityProblems(w.quality)
+  const count = qualityProblemCount(w.quality)
+  const qualityRow = (q: (typeof w.quality)[number]) => [qualityFeature(q.feature), q.metric, fmt(q.value, 4), q.n]
+  section.append(
+    h('h2', {}, 'Data quality'),
+    h('p', { id: 'quality-problems' }, count === 0 ? 'No quality problem.' : `${count} ${count === 1 ? 'feature' : 'features'} with a quality problem`),
+    problems.length > 0 && table(['feature', 'metric', 'value', 'n'], problems.map(qualityRow), { id: 'quality' }),
+    w.quality.length > 0 && h('details', {}, h('summary', {}, 'all quality figures'), table(['feature', 'metric', 'value', 'n'], w.quality.map(qualityRow), { id: 'quality-all' })),
+  )
   if (w.detectors.length > 0) {
     section.append(h('h2', {}, 'Concept-drift detectors'), table(['detector', 'score', 'threshold', 'drift', 'detections'],
-      w.detectors.map((d) => [d.detector, fmt(d.score, 4), fmt(d.threshold, 4), d.drift_detected ? 'yes' : 'no', d.detections.map(day).join(', ')]), { id: 'detectors' }))
+      w.detectors.map((d) => {
+        const shown = versus(d.score, d.threshold)
+        return [d.detector, shown.value, shown.threshold, d.drift_detected ? 'yes' : 'no', d.detections.map(utcTime).join(', ')]
+      }), { id: 'detectors' }))
   }
-  section.append(h('h2', {}, 'Alerts'), w.alerts.length === 0 ? h('p', {}, 'No alert about this window.') : table(['status', 'rule', 'subject', 'value', 'threshold'], w.alerts.map((a) => [a.status, a.rule, a.subject, fmt(a.value, 4), fmt(a.threshold, 4)])))
+  section.append(h('h2', {}, 'Alerts'), w.alerts.length === 0 ? h('p', {}, 'No alert about this window.') : table(['status', 'rule', 'subject', 'value', 'threshold'], w.alerts.map((a) => {
+    const shown = versus(a.value, a.threshold)
+    return [a.status, a.rule, a.subject, shown.value, shown.threshold]
+  })))
   return section
 }

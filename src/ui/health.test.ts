@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { HeadlineFairness, WindowHeadline } from './api-types.js'
+import type { HeadlineFairness, WindowHeadline } from './web/api-types.js'
 import { driftHealth, fairnessHealth, featureHealth } from './health.js'
 
 /** A window headline as the read API sends it (src/read/schemas.ts, WindowHeadlineSchema). */
@@ -30,9 +30,14 @@ describe('health of a window headline: a status without a verdict is never ok', 
     expect(fairnessHealth(fairness({ value: 0.95, status: 'insufficient' }))).toEqual({ text: 'group: no verdict (insufficient)', level: 'none' })
     expect(fairnessHealth(fairness({ value: null }))).toEqual({ text: 'group: no verdict', level: 'none' })
     expect(fairnessHealth(fairness({ value: 0.9, status: 'partial' }))).toEqual({ text: 'group 0.90 (partial)', level: 'warn' })
-    expect(fairnessHealth(fairness({ value: 0.7, status: 'partial' }))).toEqual({ text: 'group 0.70 (partial)', level: 'bad' })
+    expect(fairnessHealth(fairness({ value: 0.7, status: 'partial' }))).toEqual({ text: 'group 0.70 < 0.80 (partial)', level: 'bad' })
     expect(fairnessHealth(fairness({ value: 0.9 }))).toEqual({ text: 'group 0.90', level: 'ok' })
-    expect(fairnessHealth(fairness({ value: 0.7 }))).toEqual({ text: 'group 0.70', level: 'bad' })
+    expect(fairnessHealth(fairness({ value: 0.7 }))).toEqual({ text: 'group 0.70 < 0.80', level: 'bad' })
+  })
+
+  it('a ratio just under the 4/5 rule shows the digits that put it under, never "0.80" in a red badge', () => {
+    expect(fairnessHealth(fairness({ value: 0.7996 }))).toEqual({ text: 'group 0.7996 < 0.8000', level: 'bad' })
+    expect(fairnessHealth(fairness({ value: 0.8 }))).toEqual({ text: 'group 0.80', level: 'ok' })
   })
 
   it('a feature in a window: drift, no drift, or no verdict as the window says', () => {

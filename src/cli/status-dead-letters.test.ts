@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import type { DeadLetterReport } from '../read/index.js'
+import { deadLetterLine } from './status-dead-letters.js'
+
+const report = (counts: [string, number][], extra: Partial<DeadLetterReport> = {}): DeadLetterReport => ({
+  from: '2026-11-20T10:00:00.000Z', to: '2026-11-21T10:00:00.000Z', stored: 0, counts_truncated: false, recent: [],
+  total: counts.reduce((s, c) => s + c[1], 0),
+  counts: counts.map(([code, count]) => ({ topic: 'predictions', code, model: '', count, first_at: '2026-11-21T09:00:00.000Z', last_at: '2026-11-21T09:00:00.000Z' })),
+  ...extra,
+})
+
+describe('the dead-letter line of driftwatch status', () => {
+  it('says none when there is none', () => {
+    expect(deadLetterLine(report([]))).toBe('dead letters (last 24 h): none')
+  })
+
+  it('sums codes over topics and models, largest first, with the share of records', () => {
+    const r = report([['DW_ORPHAN_LABEL', 2], ['DW_DECODE_NOT_AVRO', 1], ['DW_ORPHAN_LABEL', 3], ['DW_NON_FINITE_NUMBER', 1], ['DW_UNKNOWN_MODEL', 1]], { stored: 92 })
+    expect(deadLetterLine(r)).toBe('dead letters (last 24 h): 8 (8.00% of records): DW_ORPHAN_LABEL 5, DW_DECODE_NOT_AVRO 1, DW_NON_FINITE_NUMBER 1, other 1; see GET /v1/dead-letters or the web UI\'s Pipeline page')
+  })
+
+  it('counts the groups left out of a truncated answer as other', () => {
+    expect(deadLetterLine(report([['DW_DECODE_FAILED', 4]], { total: 10, counts_truncated: true }))).toContain(': DW_DECODE_FAILED 4, other 6;')
+  })
+})

@@ -1,0 +1,23 @@
+/**
+ * The dead-letter line of `driftwatch status`: how many records were dead-lettered in the last
+ * 24 hours (the read API's default range), the largest codes, and where to look. Read through the
+ * same queries as the rest of status (src/read/dead-letters.ts), from the store or the running
+ * instance's API. Apart from status-format.ts so each can change on its own.
+ */
+import type { DeadLetterReport, ReadQueries } from '../read/index.js'
+
+/** Codes named on the line; the rest are summed as "other". */
+const SHOWN_CODES = 3
+
+export const deadLetterStatus = (read: Pick<ReadQueries, 'deadLetters'>): Promise<DeadLetterReport> => read.deadLetters({ limit: 1 })
+
+export function deadLetterLine(r: DeadLetterReport): string {
+  if (r.total === 0) return 'dead letters (last 24 h): none'
+  const byCode = new Map<string, number>()
+  for (const c of r.counts) byCode.set(c.code, (byCode.get(c.code) ?? 0) + c.count)
+  const codes = [...byCode].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+  const shown = codes.slice(0, SHOWN_CODES).map(([code, n]) => `${code} ${n}`)
+  const other = codes.slice(SHOWN_CODES).reduce((s, [, n]) => s + n, 0) + (r.counts_truncated ? r.total - r.counts.reduce((s, c) => s + c.count, 0) : 0)
+  const share = r.total + r.stored > 0 ? ` (${((100 * r.total) / (r.total + r.stored)).toFixed(2)}% of records)` : ''
+  return `dead letters (last 24 h): ${r.total}${share}: ${[...shown, ...(other > 0 ? [`other ${other}`] : [])].join(', ')}; see GET /v1/dead-letters or the web UI's Pipeline page`
+}

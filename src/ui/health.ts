@@ -1,0 +1,79 @@
+/**
+ * A window headline's health as badge text and level: its drift share, its worst fairness
+ * ratio, one feature's drift. What is not a verdict is shown as such and never as ok: a window
+ * whose features had too little data (drift_status 'insufficient') or no drift rows
+ * ('not_evaluated'), features left without a verdict (n_insufficient), a fairness ratio over
+ * too few groups (status 'insufficient', or 'partial' when some groups were left out;
+ * src/metrics/fairness/parity.ts). Field meanings: src/read/schemas.ts. Pure and DOM-free: the
+ * web UI and `driftwatch status` word a window's health the same way.
+ */
+import { figure, versus } from './figures.js'
+
+/** A badge's colour: 'none' (grey) for no verdict, never 'ok'. */
+export type Level = 'ok' | 'warn' | 'bad' | 'none'
+
+export interface Health {
+  readonly text: string
+  readonly level: Level
+}
+
+/** The fields of a window headline (the read API's WindowHeadline) that health reads. */
+export interface DriftHeadline {
+  readonly drift_share: number | null
+  readonly n_features: number
+  readonly n_drifted: number
+  readonly drifted_features: readonly string[]
+  readonly n_insufficient: number
+  readonly drift_status: string
+}
+
+export interface FairnessHeadline {
+  readonly attribute: string
+  readonly value: number | null
+  readonly status: string
+}
+
+/** The 4/5 rule: a disparate impact ratio below this is unfair. */
+export const FOUR_FIFTHS = 0.8
+
+/** The window's drift as a whole when it has no verdict, or null when it has one. */
+function noDriftVerdict(w: DriftHeadline): Health | null {
+  if (w.drift_status === 'not_evaluated') return { text: 'not evaluated', level: 'none' }
+  if (w.drift_status === 'insufficient') return { text: 'no verdict: insufficient data', level: 'none' }
+  if (w.drift_status !== 'ok') return { text: `no verdict: ${w.drift_status}`, level: 'none' }
+  // Status 'ok' with no share: no feature had a verdict for another reason (a configured method
+  // that does not apply, a statistic that could not be computed).
+  if (w.drift_share === null) return { text: 'no verdict', level: 'none' }
+  return null
+}
+
+export function driftHealth(w: DriftHeadline): Health {
+  const none = noDriftVerdict(w)
+  if (none) {
+    if (w.drift_status === 'insufficient') return { ...none, text: `${none.text} (${w.n_insufficient} of ${w.n_features} features)` }
+    return w.drift_status === 'ok' ? { ...none, text: `${none.text} (0 of ${w.n_features} features judged)` } : none
+  }
+  const unjudged = w.n_insufficient > 0 ? `; ${w.n_insufficient} without a verdict` : ''
+  const level = w.n_drifted > 0 ? 'bad' : w.n_insufficient > 0 ? 'warn' : 'ok'
+  return { text: `${figure(w.drift_share, 2)} (${w.n_drifted}/${w.n_features}${unjudged})`, level }
+}
+
+/** The worst ratio; below the 4/5 rule, next to it with the digits that put it below. */
+export function fairnessHealth(f: FairnessHeadline): Health {
+  const status = f.status === 'ok' ? '' : ` (${f.status})`
+  if (f.status === 'insufficient' || f.value === null) return { text: `${f.attribute}: no verdict${status}`, level: 'none' }
+  const shown = versus(f.value, FOUR_FIFTHS, 2)
+  // Below 4/5 is unfair whatever was left out; at or above it, only a full comparison is ok.
+  if (f.value < FOUR_FIFTHS) return { text: `${f.attribute} ${shown.value} < ${shown.threshold}${status}`, level: 'bad' }
+  return { text: `${f.attribute} ${shown.value}${status}`, level: f.status === 'ok' ? 'ok' : 'warn' }
+}
+
+/** One feature in one window: drifted, not, or no verdict. */
+export function featureHealth(w: DriftHeadline, feature: string): Health {
+  if (w.drifted_features.includes(feature)) return { text: 'drift', level: 'bad' }
+  const none = noDriftVerdict(w)
+  if (none) return none
+  // The headline counts the features left without a verdict but does not name them.
+  if (w.n_insufficient > 0) return { text: `no drift, or no verdict (${w.n_insufficient} of ${w.n_features} features without one)`, level: 'warn' }
+  return { text: 'no drift', level: 'ok' }
+}

@@ -1,0 +1,83 @@
+/**
+ * Pipeline page (#/pipeline?from=&to=&topic=&code=&model=): the dead letters of a time range from
+ * GET /v1/dead-letters, counted by topic, error code and model, and the most recent ones with their
+ * reason and source offsets (never their bytes). Also the overview's pipeline line, which keeps
+ * "no predictions yet" for when nothing arrived, not for when everything was dead-lettered.
+ */
+import { getJson } from '../api.js'
+import { badge, day, fmt, h, table } from '../dom.js'
+import { pipelineHref } from '../routes.js'
+
+interface DeadLetterCount { topic: string; code: string; model: string; count: number; first_at: string; last_at: string }
+interface DeadLetter {
+  topic: string; partition: number; offset: string; code: string; message: string; model: string
+  key_bytes: number; value_bytes: number; dlq_truncated: string; dead_lettered_at: string
+}
+export interface DeadLetterReport {
+  from: string; to: string; total: number; stored: number; counts: DeadLetterCount[]; counts_truncated: boolean; recent: DeadLetter[]
+}
+
+const HOUR_MS = 3_600_000
+const RANGES = [['last hour', HOUR_MS], ['last 24 h', 24 * HOUR_MS], ['last 7 days', 7 * 24 * HOUR_MS], ['last 30 days', 30 * 24 * HOUR_MS]] as const
+
+const report = (query: Record<string, string | undefined>) => getJson<DeadLetterReport>('/v1/dead-letters', query)
+const share = (r: DeadLetterReport) => (r.total + r.stored > 0 ? r.total / (r.total + r.stored) : null)
+const FILTERS = ['from', 'to', 'topic', 'code', 'model'] as const
+
+export async function pipelinePage(query: URLSearchParams): Promise<HTMLElement> {
+  const asked = Object.fromEntries(FILTERS.map((k) => [k, query.get(k) ?? undefined]))
+  const r = await report({ ...asked, limit: '100' })
+  const filtersShown = (['topic', 'code', 'model'] as const).filter((k) => asked[k] !== undefined)
+  const section = h(
+    'section',
+    { 'data-page': 'pipeline' },
+    h('h1', {}, 'Pipeline: dead letters'),
+    h('p', {}, `${day(r.from)} – ${day(r.to)}: ${r.total} dead-lettered, ${r.stored} stored`, share(r) === null ? '' : ` (${fmt(100 * share(r)!, 2)}% dead-lettered)`,
+      filtersShown.length === 0 ? '' : `; only ${filtersShown.map((k) => `${k} ${asked[k] === '' ? '(none)' : asked[k]}`).join(', ')} `,
+      filtersShown.length === 0 ? '' : h('a', { href: pipelineHref({ from: asked['from'], to: asked['to'] }) }, 'show all')),
+    h('p', { class: 'filters' }, ...RANGES.map(([label, ms]) => h('a', { href: pipelineHref({ ...asked, from: new Date(Date.parse(r.to) - ms).toISOString(), to: undefined }) }, label))),
+    h('p', {}, 'Records that failed to decode or validate, and labels whose prediction never arrived (DW_ORPHAN_LABEL). In Kafka mode each one is also on <topic>.dlq with its original bytes.'),
+  )
+  if (r.total === 0) {
+    section.append(h('p', { id: 'no-dead-letters' }, 'No dead letter in this range.'))
+    return section
+  }
+  const countRows = r.counts.map((c) => h('tr', { 'data-code': c.code, 'data-topic': c.topic, 'data-model': c.model, 'data-count': c.count },
+    ...[c.topic, h('a', { href: pipelineHref({ ...asked, code: c.code }) }, c.code), c.model || '-', String(c.count), day(c.first_at), day(c.last_at)].map((x) => h('td', {}, x))))
+  section.append(
+    h('h2', {}, 'By topic, code and model'),
+    h('table', { id: 'dead-letter-counts' },
+      h('thead', {}, h('tr', {}, ...['topic', 'code', 'model', 'count', 'first', 'last'].map((x) => h('th', {}, x)))),
+      h('tbody', {}, ...countRows)),
+    r.counts_truncated ? h('p', {}, `Only the ${r.counts.length} largest groups are listed; the total counts them all.`) : '',
+    h('h2', {}, `Most recent ${r.recent.length}`),
+    table(
+      ['dead-lettered', 'topic', 'partition', 'offset', 'code', 'model', 'message', 'key / value bytes', '.dlq record'],
+      r.recent.map((d) => [d.dead_lettered_at.replace('T', ' ').replace('Z', ''), d.topic, d.partition, d.offset, badge(d.code, 'bad'), d.model || '-', d.message,
+        `${d.key_bytes} / ${d.value_bytes}`, d.dlq_truncated === '' ? 'whole' : `cut: ${d.dlq_truncated}`]),
+      { id: 'dead-letters' },
+    ),
+  )
+  return section
+}
+
+/**
+ * The overview's pipeline line: dead letters of the last 24 hours with a link to this page, and,
+ * when no model is listed, whether records arrived at all (ever) and were all dead-lettered.
+ */
+export async function pipelineNotice(models: number): Promise<{ empty: Node | null; line: Node }> {
+  const recent = await report({ limit: '1' })
+  let empty: Node | null = null
+  if (models === 0) {
+    const ever = await report({ from: '0', limit: '1' })
+    empty = ever.total === 0
+      ? h('p', {}, 'No model has sent predictions yet.')
+      : h('p', { id: 'all-dead-lettered', class: 'error' },
+        `No prediction has been stored: ${ever.total} records arrived and were dead-lettered${ever.recent[0] ? ` (the latest: ${ever.recent[0].code})` : ''}. `,
+        h('a', { href: pipelineHref({ from: '0' }) }, 'See the dead letters'))
+  }
+  const line = h('p', { id: 'pipeline-line' }, 'Pipeline: ',
+    badge(`${recent.total} dead letters in the last 24 h`, recent.total > 0 ? 'warn' : 'ok'), ' ',
+    h('a', { href: pipelineHref() }, 'Pipeline / dead letters'))
+  return { empty, line }
+}
