@@ -90,6 +90,16 @@ function laneFor(store: Store, sender: ChannelSender, policy: Partial<DeliveryPo
 const put = (store: Store, ...ns: Notification[]): Promise<void> => enqueue(store, ns.flatMap((n) => notificationRows(n, ['email'])))
 const keyOf = (n: Notification): string => notificationRows(n, ['email'])[0]!.idempotencyKey
 
+/** The store's second insert fails: the lane records 'sending', sends, and its 'sent' record is refused. */
+function failSentRecordOnce(store: ReturnType<typeof memoryStore>['store'], failNextInserts: (n: number) => void): void {
+  const insert = store.client.insert.bind(store.client)
+  let inserts = 0
+  store.client.insert = (async (p: Parameters<typeof insert>[0]) => {
+    if (++inserts === 2) failNextInserts(1)
+    return insert(p)
+  }) as typeof insert
+}
+
 describe('alert delivery lane', () => {
   beforeEach(() => {
     vi.useFakeTimers()
@@ -221,12 +231,7 @@ describe('alert delivery lane', () => {
     const first = notification('psi', 'firing', ['a'], 1, T0)
     await put(store, first)
     // 'sending' is recorded, the send succeeds, the 'sent' record fails.
-    const insert = store.client.insert.bind(store.client)
-    let inserts = 0
-    store.client.insert = (async (p: Parameters<typeof insert>[0]) => {
-      if (++inserts === 2) failNextInserts(1)
-      return insert(p)
-    }) as typeof insert
+    failSentRecordOnce(store, failNextInserts)
     await lane.kick()
     expect(row(keyOf(first))['status']).toBe('sending')
     await vi.advanceTimersByTimeAsync(35_000)
@@ -346,12 +351,7 @@ describe('alert delivery lane', () => {
       const { lane } = laneFor(store, sender)
       const n = notification('psi', 'firing', ['a'], 1, T0)
       await put(store, n)
-      const insert = store.client.insert.bind(store.client)
-      let inserts = 0
-      store.client.insert = (async (p: Parameters<typeof insert>[0]) => {
-        if (++inserts === 2) failNextInserts(1)
-        return insert(p)
-      }) as typeof insert
+      failSentRecordOnce(store, failNextInserts)
       await lane.kick()
       expect(row(keyOf(n))['status']).toBe('sending')
       await lane.stop()

@@ -107,19 +107,28 @@ function service(store: Store, sender: ChannelSender, mayDeliver: () => boolean,
   return new AlertService({ store, rules, file: DEFAULT_FILE_CONFIG, channels, logger, now, senders: [sender], mayDeliver })
 }
 
+/**
+ * Two leaders on one store: the old one, whose lease `lease.held` controls, has a pass stalled
+ * after reading the pending transitions (income fired); the successor's clock is 1 s ahead.
+ */
+async function oldLeaderStalled() {
+  const db = memoryStore()
+  const receiver = slack()
+  const lease = { held: true }
+  const old = service(db.store, receiver.sender, () => lease.held)
+  const successor = service(db.store, receiver.sender, () => true, () => T0 + 1000)
+  db.fire('income', T0 - 10)
+  const release = db.hold('ARRAY JOIN transition_ids')
+  const oldPass = old.evaluateNow()
+  await new Promise((r) => setImmediate(r))
+  return { db, receiver, lease, old, successor, release, oldPass }
+}
+
 describe('alert service across a leadership handover', () => {
   it('a deposed leader\'s pass enqueues nothing: two overlapping passes notify each transition once', async () => {
-    const db = memoryStore()
-    const receiver = slack()
-    let oldLease = true
-    const old = service(db.store, receiver.sender, () => oldLease)
-    const successor = service(db.store, receiver.sender, () => true, () => T0 + 1000)
-    db.fire('income', T0 - 10)
-    // The old leader's pass reads the pending transitions, then stalls; meanwhile it is deposed.
-    const release = db.hold('ARRAY JOIN transition_ids')
-    const oldPass = old.evaluateNow()
-    await new Promise((r) => setImmediate(r))
-    oldLease = false
+    const { db, receiver, old, successor, lease, release, oldPass } = await oldLeaderStalled()
+    // The old leader's pass read the pending transitions and stalled; meanwhile it is deposed.
+    lease.held = false
     db.fire('age', T0 + 500)
     await successor.evaluateNow()
     release()
@@ -131,21 +140,13 @@ describe('alert service across a leadership handover', () => {
   })
 
   it('groups that overlap (a stall after the lease check) still notify each transition once', async () => {
-    const db = memoryStore()
-    const receiver = slack()
-    let oldLease = true
-    const old = service(db.store, receiver.sender, () => oldLease)
-    const successor = service(db.store, receiver.sender, () => true, () => T0 + 1000)
-    db.fire('income', T0 - 10)
-    // The old leader passes its lease check, then stalls before its enqueue lands.
-    const release = db.hold('ARRAY JOIN transition_ids')
-    const oldPass = old.evaluateNow()
-    await new Promise((r) => setImmediate(r))
+    const { db, receiver, successor, lease, release, oldPass } = await oldLeaderStalled()
+    // The old leader passed its lease check and stalled before its enqueue lands.
     db.fire('age', T0 + 500)
     await successor.evaluateNow()
     release()
     await oldPass
-    oldLease = false
+    lease.held = false
     // Both groupings are in the outbox: [income] and [age, income].
     expect(db.outbox().filter((r) => r['channel'] === 'slack')).toHaveLength(2)
     await successor.dispatchNow()
