@@ -6,7 +6,8 @@
  *   evaluation (or a recompute) must not put its detections into an older window's answer.
  * - a v1 -> v2 rollout without variant labels (every prediction the default 'champion') is
  *   compared all the same: the window detail of either version carries the evaluator's
- *   comparison rows (difference, interval, p-value), as does the model's comparison series.
+ *   comparison rows (difference, interval, p-value), as does the model's comparison series; a
+ *   window whose challenger has lost its labels since has no comparison any more.
  * Embedded chDB, events published straight to the store (no Kafka).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,12 +16,14 @@ import { parseFileConfig } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
 import { createReadQueries, type ReadQueries } from '../src/read/index.js'
 import { clickhouseDateTime64 } from '../src/store/rows.js'
+import { markWindows } from '../src/store/mark-windows.js'
 import { dropTestResources, testConfig } from './support/config.js'
 import { queryRows } from './support/query.js'
 import { LOAN_MODEL_YAML, loanTraffic } from './support/traffic.js'
 
 const MODEL = 'loan-approval'
 const ROLLOUT = 'loan-rollout'
+const DAY_MS = 86_400_000
 
 describe('read API window detail', () => {
   const config = testConfig({ kafka: false })
@@ -117,5 +120,22 @@ describe('read API window detail', () => {
     const first = await read.comparisons(ROLLOUT, { limit: 1 })
     expect(first.items).toHaveLength(1)
     expect(first.next_cursor === null).toBe(series.items.length === 1)
+  })
+  it('a window re-evaluated with nothing left to compare has no comparison rows, not the old ones', async () => {
+    const stored = await queryRows<{ start: string }>(app.store, `SELECT DISTINCT toString(toUnixTimestamp64Milli(window_start)) AS start FROM {db}.comparison FINAL WHERE model_id = {m:String} ORDER BY start`, { m: ROLLOUT })
+    const start = Number(stored.at(-1)!.start)
+    expect((await read.window(ROLLOUT, String(start), 'v1')).comparison.length).toBeGreaterThan(0)
+    // v2's labels in that window are gone (an erasure, a fix of the data): one labeled version is left.
+    await app.store.client.command({
+      query: `DELETE FROM ${app.store.database}.ground_truth WHERE prediction_id IN (SELECT prediction_id FROM ${app.store.database}.predictions
+              WHERE model_id = {m:String} AND model_version = 'v2' AND event_time >= fromUnixTimestamp64Milli({s:Int64}) AND event_time < fromUnixTimestamp64Milli({e:Int64}))`,
+      query_params: { m: ROLLOUT, s: start, e: start + DAY_MS },
+      clickhouse_settings: { lightweight_deletes_sync: '2' },
+    })
+    await markWindows(app.store, ['v1', 'v2'].map((v) => ({ modelId: ROLLOUT, modelVersion: v, startMs: start, windowMs: DAY_MS })), 'recompute', `labels-gone-${start}`)
+    await app.evaluator.evaluateNow()
+    expect((await read.window(ROLLOUT, String(start), 'v1')).comparison).toEqual([])
+    const series = await read.comparisons(ROLLOUT)
+    expect(series.items.map((w) => Date.parse(w.window_start))).not.toContain(start)
   })
 })

@@ -2,9 +2,11 @@
  * Compares the versions of a model over one window (./comparison.ts) after the tick's version
  * windows are evaluated: reads each version's newest stored partials (partial_aggregates rows
  * of the version window_state records, so a half-written evaluation is never mixed in), merges
- * them per version, and stores the rows in table comparison under a new version, above the
- * version stored for any of the keys it writes (./eval-version.ts: a comparison stored by an
- * instance whose clock ran ahead must not outlive this one).
+ * them per version, and stores all of the window's rows in table comparison under one new
+ * version, above every version stored for the window (./eval-version.ts: a comparison stored by an
+ * instance whose clock ran ahead must not outlive this one). So a window's current comparisons
+ * are its rows at its highest version (src/read/comparisons.ts reads them so), and a window
+ * with nothing left to compare has its rows deleted.
  */
 import type { Store } from '../store/clickhouse.js'
 import { insertRows } from '../store/insert.js'
@@ -14,6 +16,7 @@ import { nextEvalVersion } from './eval-version.js'
 import { mergeAll, type LabelingContext, type Partial } from './partial-state.js'
 import { nullable, num } from './write.js'
 import { withDatabase } from '../store/query.js'
+import { deleteWhere } from '../store/delete-rows.js'
 
 export interface ModelWindow {
   readonly modelId: string
@@ -41,15 +44,14 @@ async function versionWindows(store: Store, w: ModelWindow, ctx: LabelingContext
   return [...byVersion].map(([modelVersion, parts]) => ({ modelVersion, partial: mergeAll(parts, ctx) }))
 }
 
-/** The highest version stored for these comparison keys of a (model, window), on comparison's primary key (0: none). */
-async function storedComparisonVersion(store: Store, w: ModelWindow, rows: readonly ComparisonRow[]): Promise<number> {
-  const distinct = (f: (r: ComparisonRow) => string) => [...new Set(rows.map(f))]
+const AT_WINDOW = "model_id = {m:String} AND window_start = {ws:DateTime64(3, 'UTC')}"
+
+/** The highest version stored for any comparison of a (model, window) (0: none). */
+async function storedComparisonVersion(store: Store, w: ModelWindow): Promise<number> {
   const found = await (
     await store.client.query({
-      query: withDatabase(`SELECT toString(max(eval_version)) AS v FROM {db}.comparison
-              WHERE model_id = {m:String} AND metric IN {metrics:Array(String)} AND champion_version IN {champions:Array(String)}
-                AND challenger_version IN {challengers:Array(String)} AND window_start = {ws:DateTime64(3, 'UTC')}`, store.database),
-      query_params: { m: w.modelId, ws: clickhouseDateTime64(w.startMs), metrics: distinct((r) => r.metric), champions: distinct((r) => r.champion_version), challengers: distinct((r) => r.challenger_version) },
+      query: withDatabase(`SELECT toString(max(eval_version)) AS v FROM {db}.comparison WHERE ${AT_WINDOW}`, store.database),
+      query_params: { m: w.modelId, ws: clickhouseDateTime64(w.startMs) },
       format: 'JSONEachRow',
     })
   ).json<{ v: string }>()
@@ -59,8 +61,14 @@ async function storedComparisonVersion(store: Store, w: ModelWindow, rows: reado
 /** Stores the comparisons of one (model, window) under `version` or above what is stored for them; returns the number of rows. */
 export async function compareWindow(store: Store, w: ModelWindow, ctx: LabelingContext, version: number): Promise<number> {
   const rows = compareVersions(await versionWindows(store, w, ctx))
-  if (rows.length === 0) return 0
-  const v = nextEvalVersion(version, 0, await storedComparisonVersion(store, w, rows))
+  const stored = await storedComparisonVersion(store, w)
+  if (rows.length === 0) {
+    // Nothing to compare any more (a challenger lost its labels, one version left): the rows of
+    // an earlier evaluation would still read as the window's current comparison.
+    if (stored > 0) await deleteWhere(store, 'comparison', AT_WINDOW, { m: w.modelId, ws: clickhouseDateTime64(w.startMs) })
+    return 0
+  }
+  const v = nextEvalVersion(version, 0, stored)
   const window = { model_id: w.modelId, window_start: clickhouseDateTime64(w.startMs), window_end: clickhouseDateTime64(w.startMs + w.windowMs) }
   await insertRows(
     store,

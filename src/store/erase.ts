@@ -28,6 +28,7 @@ import type { Store } from './clickhouse.js'
 import { erasureWindows } from './erase-windows.js'
 import { distinctWindows, markWindows, windowsWithPredictions, type WindowRef } from './mark-windows.js'
 import { withDatabase } from './query.js'
+import { deleteWhere } from './delete-rows.js'
 import { pushAll } from '../arrays.js'
 
 export type SubjectKey = (subjectId: string) => string
@@ -70,18 +71,6 @@ async function count(store: Store, table: string, where: string, params: Record<
   return Number(rows[0]?.c ?? 0)
 }
 
-/** ClickHouse codes meaning "this table cannot take a lightweight DELETE": NOT_IMPLEMENTED, SUPPORT_IS_DISABLED. */
-const NO_LIGHTWEIGHT_DELETE = new Set(['48', '344'])
-
-async function deleteWhere(store: Store, table: string, where: string, params: Record<string, unknown>): Promise<void> {
-  const target = withDatabase(`{db}.${table}`, store.database)
-  try {
-    await store.client.command({ query: `DELETE FROM ${target} WHERE ${where}`, query_params: params, clickhouse_settings: { lightweight_deletes_sync: '2' } })
-  } catch (e) {
-    if (!NO_LIGHTWEIGHT_DELETE.has(String((e as { code?: unknown }).code))) throw e
-    await store.client.command({ query: `ALTER TABLE ${target} DELETE WHERE ${where}`, query_params: params, clickhouse_settings: { mutations_sync: '2' } })
-  }
-}
 
 interface SubjectPrediction {
   prediction_id: string
