@@ -64,4 +64,17 @@ describe('the positive class never occurs in the window', () => {
     const m = computeWindowMetrics({ partial: emptyPartial(), samples: new Map() }, { partial, samples: new Map() }, c)
     expect(m.performance.find((r) => r.kind === 'realized' && r.metric === 'accuracy' && r.variant === 'all')!.value).toBe(0.9)
   })
+  it('a rare-event window with only negative labels and no positive prediction is judged, not insufficient', () => {
+    const c = ctx
+    const rows: PartialRows = {
+      volume: [{ p: 0, variant: 'v', k: '', c: '100' }], bins: [], regressions: [], ranges: [], outliers: [],
+      cats: [{ p: 0, k: '__class__', v: '0', c: '100' }],
+      scores: [{ p: 0, variant: 'v', pred: '0', s: 0.1, c: '100' }],
+      joined: [joined({ pred: '0', label: '0', s: 0.1, c: 100 })],
+    }
+    const partial = mergeAll(partialsFromRows(rows, new Map(), c), c)
+    const m = computeWindowMetrics({ partial, samples: new Map() }, { partial, samples: new Map() }, c)
+    expect(m.performance.find((r) => r.kind === 'realized' && r.metric === 'accuracy' && r.variant === 'all')!.value).toBe(1)
+    expect(m.performance.find((r) => r.kind === 'estimated' && r.metric === 'accuracy' && r.variant === 'all')!.value).not.toBeNaN()
+  })
 })

@@ -113,17 +113,21 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
 }
 
 /**
- * True when the binary positive class occurs nowhere in a scope while other classes do: it is
- * neither a label nor a predicted class_label, and no prediction was predicted positive (a
- * prediction without a class counts as positive by its score, ./partials.ts `predictedPositive`).
- * A scope with no class at all (no labels, score-only predictions) is not judged here.
+ * True when the binary positive class occurs nowhere in a scope while at least two other classes
+ * do: it is neither a label nor a predicted class_label, and no prediction was predicted positive
+ * (a prediction without a class counts as positive by its score, ./partials.ts
+ * `predictedPositive`). Two classes, neither of them positive, is a positiveClass that does not
+ * name one of the model's classes ("true"/"false" against the default "1"). One class alone is
+ * not judged here: a rare-event model's window with only negative labels and predictions ("0")
+ * is a real window, whose accuracy and estimates hold. A scope with no class at all (no labels,
+ * score-only predictions) is not judged either.
  */
 export function positiveClassAbsent(p: Partial, positiveClass: string): boolean {
   const classes = new Set<string>()
   for (const counts of [p.labelCounts, own(p.categorical, '__class__') ?? {}]) {
     for (const [k, n] of Object.entries(counts)) if (n > 0) classes.add(k)
   }
-  if (classes.size === 0 || classes.has(positiveClass)) return false
+  if (classes.size < 2 || classes.has(positiveClass)) return false
   const sum = (xs: readonly number[] = []) => xs.reduce((a, b) => a + b, 0)
   const cm = p.confusion['']
   const positiveColumn = cm ? cm.labels.findIndex((l) => l === 1) : -1
