@@ -159,7 +159,9 @@ export class Evaluator {
     for (const w of due) if (await this.attempt(w)) evaluated.push(w)
     await this.keepDue(aside, scan)
     // Every window with a mark up to marksReadUntilMs, and every window the pass's watermarks
-    // closed, is stored or marked again now: later ticks start from there.
+    // closed, is stored or marked again now: later ticks start from there. A deposed evaluator
+    // must not move the cursors past what its successor's scan has not seen yet.
+    this.fence()
     await recordPass(this.deps.store, scan)
     const failed = due.length - evaluated.length + (await this.compareVersions(evaluated))
     const orphans = await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
