@@ -70,19 +70,30 @@ export async function registerSchemas(registry: SchemaRegistry, topics: TopicNam
 }
 
 /**
- * Kafka mode. Sent gzip-compressed, as the dead letters are: the broker checks a batch against the
- * topic's max.message.bytes (the broker's message.max.bytes, 1,048,588 by default) as sent, and a
- * record of ingest.maxRecordBytes (1 MiB by default) plus the batch and record headers is over
- * that uncompressed. Uncompressed, HTTP accepted such an event and the broker refused it, a 503
- * that no retry could cure. A record that does not compress below the topic's limit is still
- * refused: raise max.message.bytes to ingest.maxRecordBytes plus some room (docs/operations.md).
+ * Records of one send above this many bytes (keys and values) go gzip-compressed, as the dead
+ * letters do: the broker checks a batch against the topic's max.message.bytes (the broker's
+ * message.max.bytes, 1,048,588 by default) as sent, and a record of ingest.maxRecordBytes (1 MiB
+ * by default) plus the batch and record headers is over that uncompressed; uncompressed, HTTP
+ * accepted such an event and the broker refused it, a 503 that no retry could cure. Below it the
+ * batch is sent as it is: the usual send of a few KiB would pay gzip's CPU here and in every
+ * consumer for nothing. A record that does not compress below the topic's limit is still refused:
+ * raise max.message.bytes to ingest.maxRecordBytes plus some room (docs/operations.md).
  */
+export const COMPRESS_ABOVE_BYTES = 512 * 1024
+
+/** Whether a send of these messages goes compressed (COMPRESS_ABOVE_BYTES). */
+export function compressionFor(messages: readonly { readonly key: Buffer | null; readonly value: Buffer }[]): CompressionTypes {
+  let bytes = 0
+  for (const m of messages) bytes += (m.key?.length ?? 0) + m.value.length
+  return bytes > COMPRESS_ABOVE_BYTES ? CompressionTypes.GZIP : CompressionTypes.None
+}
+
 export function kafkaPublisher(producer: Producer, registry: SchemaRegistry, ids: Record<EventKind, number>, topics: TopicNames): EventPublisher {
   return publisher(
     topics,
     (kind, event) => registry.encode(ids[kind], event),
     async (_kind, topic, messages) => {
-      await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: messages.map((m) => ({ key: m.key, value: m.value })) })
+      await producer.send({ topic, acks: -1, compression: compressionFor(messages), messages: messages.map((m) => ({ key: m.key, value: m.value })) })
     },
   )
 }
