@@ -120,6 +120,11 @@ describe('read API window detail', () => {
     const first = await read.comparisons(ROLLOUT, { limit: 1 })
     expect(first.items).toHaveLength(1)
     expect(first.next_cursor === null).toBe(series.items.length === 1)
+    // Pages count the windows the filters keep: none for a version never compared, and no next page.
+    expect(await read.comparisons(ROLLOUT, { version: 'v9', limit: 1 })).toEqual({ model: ROLLOUT, items: [], next_cursor: null })
+    const f1 = await read.comparisons(ROLLOUT, { metric: 'f1', limit: 1 })
+    expect(f1.items).toHaveLength(1)
+    expect(f1.items[0]!.comparisons.map((c) => c.metric)).toEqual(['f1'])
   })
   it('a window re-evaluated with nothing left to compare has no comparison rows, not the old ones', async () => {
     const stored = await queryRows<{ start: string }>(app.store, `SELECT DISTINCT toString(toUnixTimestamp64Milli(window_start)) AS start FROM {db}.comparison FINAL WHERE model_id = {m:String} ORDER BY start`, { m: ROLLOUT })

@@ -138,6 +138,14 @@ describe('dead letters in the read API and the web UI', () => {
       expect(d).not.toHaveProperty('raw_value_base64')
     }
     expect(body.recent[0]!.code).toBe('DW_ORPHAN_LABEL') // newest first
+    // The stored records they are compared with follow the filters: all, one topic, one model.
+    expect(body.stored).toBe(VALID + 1)
+    const predictionsOnly = await api<DeadLetterReport>(`/v1/dead-letters?topic=${encodeURIComponent(config.topics.predictions)}`)
+    expect([predictionsOnly.body.total, predictionsOnly.body.stored]).toEqual([3, VALID])
+    const labelsOnly = await api<DeadLetterReport>(`/v1/dead-letters?topic=${encodeURIComponent(config.topics.groundTruth)}`)
+    expect([labelsOnly.body.total, labelsOnly.body.stored]).toEqual([1, 1])
+    const modelOnly = await api<DeadLetterReport>(`/v1/dead-letters?model=${encodeURIComponent(MODEL)}`)
+    expect([modelOnly.body.total, modelOnly.body.stored]).toEqual([2, VALID])
 
     const w = await open('#/pipeline')
     const rows = await w.page.$$eval('#dead-letter-counts tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-topic'), tr.getAttribute('data-code'), tr.getAttribute('data-model'), Number(tr.getAttribute('data-count'))]))
@@ -149,7 +157,14 @@ describe('dead letters in the read API and the web UI', () => {
     expect(await w.page.content()).not.toContain('bad-nan')
     // Reachable from the navigation bar.
     expect(await w.page.locator('header a[href="#/pipeline"]').count()).toBe(1)
+    // Times say UTC.
+    expect(await w.page.$eval('#dead-letters tbody tr td', (td) => td.textContent)).toMatch(/ UTC$/)
     await screenshot(w.page, 'ui-pipeline')
+    // model= (empty): the dead letters without a model only, as the page says.
+    const none = await open('#/pipeline?model=')
+    const models = await none.page.$$eval('#dead-letter-counts tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-model')))
+    expect(models.length).toBeGreaterThan(0)
+    expect(new Set(models)).toEqual(new Set(['']))
     expect(w.errors).toEqual([])
     expect(w.offHost).toEqual([])
     await w.page.close()

@@ -40,7 +40,7 @@ function server() {
   const read: ReadQueries = {
     models: unused, windows: unused, window: unused, alerts: unused,
     comparisons: async (model) => ({ model, items: [], next_cursor: null }),
-    // The route must not send raw bytes it was not asked for, even if the query returned them.
+    // As the query does (src/read/dead-letters.ts): the bytes only when asked for.
     deadLetters: async (o) => (calls.push(o), o?.raw ? report : { ...report, recent: report.recent.map(({ raw_key_base64: _k, raw_value_base64: _v, ...rest }) => rest) }),
   }
   const app = createHttpServer({ publisher, limits: ingestLimits(DEFAULT_FILE_CONFIG, 100), security: { auth: 'tokens', tokens }, bodyLimitBytes: 1 << 20, logger: createLogger('silent'), read })

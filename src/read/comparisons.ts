@@ -89,12 +89,19 @@ export async function comparisonSeries(deps: ReadDeps, model: string, o: Compari
     range.to === undefined ? '' : 'window_start < fromUnixTimestamp64Milli({to:Int64})',
     after === undefined ? '' : 'window_start > fromUnixTimestamp64Milli({after:Int64})',
   ].filter((c) => c !== '').join(' AND ')
-  // The windows of this page first (limit + 1 tells whether there is a next page), then their rows.
+  const filters = [
+    o.version === undefined ? '' : 'AND (champion_version = {v:String} OR challenger_version = {v:String})',
+    o.metric === undefined ? '' : 'AND metric = {metric:String}',
+  ].join(' ')
+  // The windows of this page first (limit + 1 tells whether there is a next page), then their rows:
+  // windows whose current evaluation (highest eval_version) has a row the filters keep.
   const windows = await readRows<{ start: string; ev: string }>(
     deps.store,
-    `SELECT toUnixTimestamp64Milli(window_start) AS start, toString(max(eval_version)) AS ev FROM {db}.comparison WHERE ${where}
-     GROUP BY window_start ORDER BY window_start LIMIT {limit:UInt32}`,
-    { m: model, from: range.from, to: range.to, after, limit: limit + 1 },
+    `SELECT toUnixTimestamp64Milli(window_start) AS start, toString(ev) AS ev
+     FROM (SELECT window_start, max(eval_version) AS ev FROM {db}.comparison WHERE ${where} GROUP BY window_start)
+     WHERE (window_start, ev) IN (SELECT window_start, eval_version FROM {db}.comparison WHERE ${where} ${filters})
+     ORDER BY window_start LIMIT {limit:UInt32}`,
+    { m: model, from: range.from, to: range.to, after, v: o.version, metric: o.metric, limit: limit + 1 },
   )
   const shown = windows.slice(0, limit)
   if (shown.length === 0) return { model, items: [], next_cursor: null }
@@ -103,8 +110,7 @@ export async function comparisonSeries(deps: ReadDeps, model: string, o: Compari
     deps.store,
     `SELECT ${COLUMNS} FROM {db}.comparison FINAL
      WHERE model_id = {m:String} AND window_start BETWEEN fromUnixTimestamp64Milli({first:Int64}) AND fromUnixTimestamp64Milli({last:Int64})
-       ${o.version === undefined ? '' : 'AND (champion_version = {v:String} OR challenger_version = {v:String})'}
-       ${o.metric === undefined ? '' : 'AND metric = {metric:String}'}
+       ${filters}
      ORDER BY window_start, metric, champion_version, challenger_version`,
     { m: model, first: int(shown[0]!.start), last: int(shown.at(-1)!.start), v: o.version, metric: o.metric },
   )).filter((r) => evOf.get(r.start) === r.ev)

@@ -85,8 +85,7 @@ export async function deadLetterReport(deps: ReadDeps, o: DeadLetterOptions = {}
         toUnixTimestamp64Milli(dead_lettered_at) AS at, ${o.raw ? 'raw_key_base64, raw_value_base64' : "'' AS raw_key_base64, '' AS raw_value_base64"}
       FROM (${filtered}) ${modelFilter} ORDER BY dead_lettered_at DESC, topic, part, source_offset DESC LIMIT {limit:UInt32}`, params),
     // Stored records ingested in the range, counted as the dlq-rate alert counts them (src/alerts/dlq-rate.ts).
-    readRows<{ c: string }>(deps.store, `SELECT (SELECT count() FROM {db}.predictions WHERE ingested_at >= fromUnixTimestamp64Milli({from:Int64}) AND ingested_at < fromUnixTimestamp64Milli({to:Int64}))
-        + (SELECT count() FROM {db}.ground_truth WHERE ingested_at >= fromUnixTimestamp64Milli({from:Int64}) AND ingested_at < fromUnixTimestamp64Milli({to:Int64})) AS c`, params),
+    readRows<{ c: string }>(deps.store, `SELECT ${storedCounts(o)} AS c`, params),
   ])
   const shown = counts.slice(0, MAX_COUNT_GROUPS)
   return {
@@ -103,6 +102,21 @@ export async function deadLetterReport(deps: ReadDeps, o: DeadLetterOptions = {}
     })),
     stored: int(stored[0]?.c ?? '0'),
   }
+}
+
+/**
+ * The stored records the dead letters are compared with, narrowed as they are where the rows
+ * allow: by topic (predictions or labels), and by model to that model's predictions (labels carry
+ * no model). Not by code: a stored record has none.
+ */
+function storedCounts(o: DeadLetterOptions): string {
+  const inRange = 'ingested_at >= fromUnixTimestamp64Milli({from:Int64}) AND ingested_at < fromUnixTimestamp64Milli({to:Int64})'
+  const counts: string[] = []
+  if (o.topic === undefined || o.topic.endsWith('predictions')) {
+    counts.push(`(SELECT count() FROM {db}.predictions WHERE ${inRange}${o.model === undefined ? '' : ' AND model_id = {model:String}'})`)
+  }
+  if ((o.topic === undefined || o.topic.endsWith('ground-truth')) && o.model === undefined) counts.push(`(SELECT count() FROM {db}.ground_truth WHERE ${inRange})`)
+  return counts.length === 0 ? '0' : counts.join(' + ')
 }
 
 async function totalOf(deps: ReadDeps, filtered: string, modelFilter: string, params: Record<string, unknown>): Promise<number> {

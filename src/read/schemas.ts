@@ -332,7 +332,7 @@ export const ComparisonQuerySchema = {
     from: { ...time, description: 'Windows starting at or after this time.' },
     to: { ...time, description: 'Windows starting before this time.' },
     version: { type: 'string', maxLength: 256, description: 'Only comparisons in which this version is the champion or a challenger.' },
-    metric: { type: 'string', pattern: '^[a-z_]{1,64}$', description: 'Only this metric (e.g. roc_auc).' },
+    metric: { type: 'string', pattern: '^[a-z0-9_]{1,64}$', description: 'Only this metric (e.g. roc_auc, f1).' },
     limit: { ...limit(5000, 1000), description: 'Windows per page.' },
     cursor,
   },

@@ -6,6 +6,13 @@ describe('versus: a value next to its threshold', () => {
     expect(versus(0.7996, 0.8, 2)).toEqual({ value: '0.7996', threshold: '0.8000' })
     expect(versus(0.79996, 0.8, 3)).toEqual({ value: '0.79996', threshold: '0.80000' })
     expect(versus(0.04999, 0.05, 4)).toEqual({ value: '0.04999', threshold: '0.05000' })
+    // Told apart as numbers: never 1.00e-4 next to 0.0001.
+    for (const [v, t, d] of [[0.0000999996, 0.0001, 4], [0.0000999999, 0.0001, 2]] as const) {
+      const shown = versus(v, t, d)
+      expect(Number(shown.value), JSON.stringify(shown)).not.toBe(Number(shown.threshold))
+      expect(Number(shown.value)).toBeLessThan(Number(shown.threshold))
+    }
+    expect(versus(-0.5, -0.49999)).toEqual({ value: '-0.50000', threshold: '-0.49999' })
     // Two doubles one ulp apart still print differently.
     const below = 0.8 - Number.EPSILON / 2
     const shown = versus(below, 0.8)

@@ -38,10 +38,13 @@ export interface Versus {
  */
 export function versus(value: number | null | undefined, threshold: number | null | undefined, decimals = 4): Versus {
   if (!finite(value) || !finite(threshold) || value === threshold) return { value: figure(value, decimals), threshold: figure(threshold, decimals) }
+  // Judged by the numbers the texts say, not by the texts: 1.00e-4 next to 0.0001 reads as one
+  // number, and 1.00e-4 next to 0.00 (a threshold of 0.0001 at two decimals) the wrong way round.
+  const order = Math.sign(value - threshold)
   for (let d = decimals; d <= MAX_DECIMALS; d++) {
     const a = render(value, d)
     const b = render(threshold, d)
-    if (a !== b) return { value: a, threshold: b }
+    if (Math.sign(Number(a) - Number(b)) === order) return { value: a, threshold: b }
   }
   return { value: String(value), threshold: String(threshold) }
 }

@@ -20,8 +20,12 @@ export class ApiError extends Error {
   }
 }
 
-export async function getJson<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
-  const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''))
+/**
+ * GET path?query as JSON. A parameter that is undefined or '' is left out (an empty field of a
+ * page's own URL means "not set"), except those named in `keepEmpty`, for which '' is a value.
+ */
+export async function getJson<T>(path: string, query: Record<string, string | undefined> = {}, keepEmpty: readonly string[] = []): Promise<T> {
+  const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined && (e[1] !== '' || keepEmpty.includes(e[0]))))
   const url = params.size > 0 ? `${path}?${params}` : path
   const token = getToken()
   const response = await fetch(url, { headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } })

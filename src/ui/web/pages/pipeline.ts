@@ -4,6 +4,7 @@
  * reason and source offsets (never their bytes). Also the overview's pipeline line, which keeps
  * "no predictions yet" for when nothing arrived, not for when everything was dead-lettered.
  */
+import { utcTime } from '../../figures.js'
 import { getJson } from '../api.js'
 import { badge, day, fmt, h, table } from '../dom.js'
 import { pipelineHref } from '../routes.js'
@@ -20,7 +21,8 @@ export interface DeadLetterReport {
 const HOUR_MS = 3_600_000
 const RANGES = [['last hour', HOUR_MS], ['last 24 h', 24 * HOUR_MS], ['last 7 days', 7 * 24 * HOUR_MS], ['last 30 days', 30 * 24 * HOUR_MS]] as const
 
-const report = (query: Record<string, string | undefined>) => getJson<DeadLetterReport>('/v1/dead-letters', query)
+// model '' asks for the dead letters without a model (labels, records that did not decode).
+const report = (query: Record<string, string | undefined>) => getJson<DeadLetterReport>('/v1/dead-letters', query, ['model'])
 const share = (r: DeadLetterReport) => (r.total + r.stored > 0 ? r.total / (r.total + r.stored) : null)
 const FILTERS = ['from', 'to', 'topic', 'code', 'model'] as const
 
@@ -53,7 +55,7 @@ export async function pipelinePage(query: URLSearchParams): Promise<HTMLElement>
     h('h2', {}, `Most recent ${r.recent.length}`),
     table(
       ['dead-lettered', 'topic', 'partition', 'offset', 'code', 'model', 'message', 'key / value bytes', '.dlq record'],
-      r.recent.map((d) => [d.dead_lettered_at.replace('T', ' ').replace('Z', ''), d.topic, d.partition, d.offset, badge(d.code, 'bad'), d.model || '-', d.message,
+      r.recent.map((d) => [utcTime(d.dead_lettered_at), d.topic, d.partition, d.offset, badge(d.code, 'bad'), d.model || '-', d.message,
         `${d.key_bytes} / ${d.value_bytes}`, d.dlq_truncated === '' ? 'whole' : `cut: ${d.dlq_truncated}`]),
       { id: 'dead-letters' },
     ),
