@@ -96,6 +96,17 @@ describe('read API window detail', () => {
     for (const d of after.detectors) expect(d.detections).not.toContain(new Date(inWindow).toISOString())
   })
 
+  it('a window compared with nothing says so in its reference, and has no drift rows', async () => {
+    const starts = await queryRows<{ start: string }>(app.store, `SELECT DISTINCT toString(toUnixTimestamp64Milli(window_start)) AS start FROM {db}.window_summary FINAL
+                                                                  WHERE model_id = {m:String} AND model_version = 'v1' ORDER BY start`, { m: MODEL })
+    const first = await read.window(MODEL, starts[0]!.start, 'v1')
+    expect(first.reference).toMatch(/: no stored predictions$/)
+    expect(first.drift.filter((d) => d.target !== 'concept')).toEqual([])
+    const later = await read.window(MODEL, starts.at(-1)!.start, 'v1')
+    expect(later.reference).not.toMatch(/no stored predictions/)
+    expect(later.drift.length).toBeGreaterThan(0)
+  })
+
   it('a rollout of two versions without variant labels has comparison rows in the window detail and the series', async () => {
     const stored = await queryRows<{ start: string; metric: string; champion_version: string; challenger_version: string; difference: number; ci_low: number; ci_high: number; p_value: number | null }>(
       app.store, `SELECT toString(toUnixTimestamp64Milli(window_start)) AS start, metric, champion_version, challenger_version, difference, ci_low, ci_high, p_value

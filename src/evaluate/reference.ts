@@ -58,6 +58,8 @@ export async function loadReference(store: Store, source: ReferenceSource, ctx: 
     samples: new Map(samples.map((s) => [s.k, s.values])),
     edges,
     quality: boundsFromEdges(edgeRows, partial.categorical),
-    description: describeScope(scope),
+    // A window compared with nothing has no drift rows (./evaluator.ts); its summary says why: a
+    // model's first window, or a fixed period whose raw rows retention.raw has removed.
+    description: partial.predictions === 0 ? `${describeScope(scope)}: no stored predictions` : describeScope(scope),
   }
 }
