@@ -3,8 +3,9 @@
  * (detector_checkpoints, schemas/clickhouse/0014_detector_checkpoints.sql) and a window's joined inputs in event order.
  *
  * error = 1 when the predicted class differs from the label. Binary tasks read both as "is the
- * positive class", the prediction being the class label, else score >= 0.5 on the 1/1000 grid,
- * exactly as the confusion counts of the partials do; multiclass tasks compare class texts
+ * positive class", the prediction by ./partials.ts PREDICTED_POSITIVE_SQL, the SQL twin of
+ * `predictedPositive` that the confusion counts use (class label, else score >= 0.5 on the
+ * 1/1000 grid; a prediction with neither is left out); multiclass tasks compare class texts
  * (predictions without a class are left out). Each input also carries cityHash64(prediction_id,
  * event time, error) in two 32-bit halves for the window's digest (./detector-replay.ts). Labels
  * are read for the window's predictions only: PREWHERE on ground_truth's sorting key runs before
@@ -17,6 +18,7 @@ import { clickhouseDateTime64 } from '../store/rows.js'
 import { decodeJson, inputDigest, type Checkpoint, type WindowInputs } from './detector-replay.js'
 import type { DetectorName, DetectorRecord, ErrorEvent } from './detectors.js'
 import type { DriftRow } from './drift-rows.js'
+import { PREDICTED_POSITIVE_SQL } from './partials.js'
 import { scopedPredictions } from './scope.js'
 
 export interface ErrorSpec {
@@ -46,9 +48,9 @@ export async function loadRecords(store: Store, t: DetectorTarget): Promise<Map<
 
 export async function windowInputs(store: Store, t: DetectorTarget, startMs: number, endMs: number): Promise<WindowInputs> {
   const p = scopedPredictions({ modelId: t.modelId, modelVersion: t.modelVersion, fromMs: startMs, toMs: endMs })
-  const binary = `(g.label_class = {pos:String}) != if(class_label IS NOT NULL, assumeNotNull(class_label) = {pos:String},
-                   score IS NOT NULL AND round(assumeNotNull(score), 3) >= 0.5)`
-  const [error, where] = t.spec.task === 'multiclass' ? ['class_label != g.label_class', 'AND class_label IS NOT NULL'] : [binary, '']
+  const [error, where] = t.spec.task === 'multiclass'
+    ? ['class_label != g.label_class', 'AND class_label IS NOT NULL']
+    : [`toUInt8(g.label_class = {pos:String}) != assumeNotNull(${PREDICTED_POSITIVE_SQL})`, `AND ${PREDICTED_POSITIVE_SQL} IS NOT NULL`]
   const found = await rows<[string, number, string, number, number]>(
     store,
     `SELECT toUnixTimestamp64Milli(event_time) AS t, toUInt8(${error}) AS e, cityHash64(prediction_id, t, e) AS h,

@@ -4,7 +4,8 @@
  * ./quality-queries.ts when quality bounds are given). The state and its merge are in
  * ./partial-state.ts. `buildPartials` runs the queries; `partialsFromRows` is the pure part.
  */
-import { cbpeAccumulator, confusionAccumulator, regressionAccumulator, scoreHistogramAccumulator, type RegressionState } from '../metrics/performance/index.js'
+import { cbpeAccumulator, confusionAccumulator, regressionAccumulator, scoreHistogramAccumulator } from '../metrics/performance/index.js'
+import { DECISION_THRESHOLD } from '../metrics/profile/index.js'
 import type { Store } from '../store/clickhouse.js'
 import { add, dict, emptyPartial, fairness, type LabelingContext, type Partial } from './partial-state.js'
 import type { QualityBounds } from './quality-bounds.js'
@@ -67,15 +68,25 @@ export async function buildPartials(
 }
 
 /**
- * The binary predicted class of a prediction, one rule for realized metrics, CBPE and fairness:
- * its class_label read as the positive class or not; without a class, score ≥ 0.5 (the score
- * on the 1/1000 grid); with neither, null (left out: counted as excluded).
+ * The binary predicted class of a prediction, one rule for realized metrics, CBPE, fairness and
+ * the streaming detectors: its class_label compared as text with the positive class; without a
+ * class, score ≥ 0.5 (the score on the 1/1000 grid: the queries round it); with neither, null
+ * (left out: counted as excluded). PREDICTED_POSITIVE_SQL below is the same rule in SQL.
  */
 export function predictedPositive(pred: string | null, score: number | null, positiveClass: string): 0 | 1 | null {
   if (pred !== null) return pred === positiveClass ? 1 : 0
-  if (score !== null) return score >= 0.5 ? 1 : 0
+  if (score !== null) return score >= DECISION_THRESHOLD ? 1 : 0
   return null
 }
+
+/**
+ * predictedPositive in SQL, for queries that derive the predicted class inside ClickHouse
+ * (./detector-store.ts): Nullable(UInt8), 1, 0 or NULL (neither class nor score: leave the row
+ * out). Reads the columns class_label and score and the parameter {pos:String}; rounds the
+ * score to the 1/1000 grid as the TS rule's inputs are (./queries.ts).
+ */
+export const PREDICTED_POSITIVE_SQL = `multiIf(class_label IS NOT NULL, toUInt8(assumeNotNull(class_label) = {pos:String}),
+  score IS NOT NULL, toUInt8(round(assumeNotNull(score), 3) >= ${DECISION_THRESHOLD}), NULL)`
 
 /** The partials of the query rows (pure: ./partials.test.ts feeds it rows directly). */
 export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, number[]>, ctx: LabelingContext): Map<number, Partial> {
@@ -109,7 +120,7 @@ export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, n
     const pt = part(r.p)
     pt.labeled += Number(r.labeled)
     pt.labelDelaySumS += r.delay_s
-    const state = withRange(regressionStateFromSums(r), r)
+    const state = regressionStateFromSums(r)
     const states = (pt.regression ??= dict())
     for (const variant of ['', r.variant]) states[variant] = states[variant] ? regression.merge(states[variant]!, state) : state
   }
@@ -119,15 +130,6 @@ export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, n
   }
   for (const r of rows.outliers) add(part(r.p).outliers, outlierKey(Number(r.evaluated), Number(r.extreme)), Number(r.c))
   return parts
-}
-
-/**
- * The range of y the SQL returns, kept in the state so that merging parts of a constant target
- * gives SS_tot = 0 exactly (src/metrics/performance/regression.ts: parts' means Σy/n can differ
- * by an ulp). regressionStateFromSums leaves it out; a part with no valid pair has none.
- */
-function withRange(state: RegressionState, r: RegressionRow): RegressionState {
-  return state.n === 0 ? state : { ...state, minTrue: r.min_y, maxTrue: r.max_y }
 }
 
 /** Multiclass: predicted class vs label class; a prediction without a class is excluded. */

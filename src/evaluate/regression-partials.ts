@@ -43,14 +43,19 @@ export interface RegressionRow extends RegressionSums {
   delay_s: number
 }
 
-/** A regressionAccumulator state equal (up to rounding) to feeding the pairs one by one. */
+/**
+ * A regressionAccumulator state equal (up to rounding) to feeding the pairs one by one. It keeps
+ * the range of y, so that merging parts of a constant target gives SS_tot = 0 exactly
+ * (src/metrics/performance/regression.ts: parts' means Σy/n can differ by an ulp); a part with
+ * no valid pair has none.
+ */
 export function regressionStateFromSums(s: RegressionSums): RegressionState {
   const n = Number(s.n)
   const excluded = Number(s.labeled) - n
   if (n === 0) return { n: 0, meanTrue: 0, m2True: 0, sumAbsoluteError: 0, sumSquaredError: 0, sumAbsolutePercentageError: 0, excluded }
   const meanTrue = s.sum_y / n
   const m2True = s.min_y === s.max_y ? 0 : Math.max(0, s.m2_y)
-  return { n, meanTrue, m2True, sumAbsoluteError: s.sum_abs, sumSquaredError: s.sum_sq, sumAbsolutePercentageError: s.sum_ape, excluded }
+  return { n, meanTrue, m2True, sumAbsoluteError: s.sum_abs, sumSquaredError: s.sum_sq, sumAbsolutePercentageError: s.sum_ape, excluded, minTrue: s.min_y, maxTrue: s.max_y }
 }
 
 /** The same sums computed in JS (tests, and the definition the SQL below implements). */
