@@ -13,6 +13,18 @@
  *   evaluator's orphan sweep dead-letters the label (DW_ORPHAN_LABEL) after join.orphanAfter.
  * The actual pairing of labels with predictions happens in ClickHouse at evaluation (FINAL
  * tables, newest label_time wins), so replays and duplicates cannot double-count.
+ *
+ * The id rule (id-conflicts.ts) runs before a batch of predictions is stored. An id in the index
+ * is answered from it; any other id is first tested against a filter of the stored ids
+ * (id-filter.ts), and only those the filter may hold are looked up in ClickHouse. The filter is
+ * loaded from the table and takes every prediction this process stores, once it is durable. It is
+ * loaded again before the screen of any batch that may follow another writer of its partition:
+ * the first after a start or a reassignment, a retry (the replay guard's batches,
+ * src/pipeline/replay-guard.ts). Both topics are keyed by prediction_id, so only the owner of a
+ * partition writes its ids, and the filter holds every stored use of the ids a batch can carry.
+ * A producer that does not key by prediction_id can put one id in two partitions owned by two
+ * instances: an id the other instance stored after this one's last load then escapes the rule
+ * (without the filter, it escaped only when both were screened before either was stored).
  */
 import type { FileConfig } from '../config/file.js'
 import { modelConfig } from '../config/file.js'
@@ -22,7 +34,8 @@ import { insertRows } from '../store/insert.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import { windowStart } from '../window/windows.js'
 import { PredictionIndex, type JoinTarget } from './prediction-index.js'
-import { lookupModelsById, lookupOlderPredictions, lookupPredictions } from './lookup.js'
+import { countStoredPredictions, loadStoredIdHashes, lookupModelsById, lookupOlderPredictions, lookupPredictions } from './lookup.js'
+import { IdFilter } from './id-filter.js'
 import { coalescing } from './coalesce.js'
 import { idConflicts } from './id-conflicts.js'
 import type { DriftwatchError } from '../errors.js'
@@ -51,6 +64,7 @@ export interface JoinStats {
 
 const NO_MODELS: readonly string[] = Object.freeze([])
 const NO_TARGETS: ReadonlyMap<string, JoinTarget> = new Map()
+const NOTHING: ReadonlyMap<unknown, unknown> = new Map()
 
 /**
  * One mark per distinct window of a batch's events. Consecutive events mostly fall in the window
@@ -93,8 +107,35 @@ export class WindowMarks {
   }
 }
 
+/** How the id rule answered, since the start: ids from the index, from the filter, by lookup; filter loads. */
+export interface ScreenStats {
+  fromIndex: number
+  fromFilter: number
+  lookedUp: number
+  loads: number
+}
+
+export interface JoinerOptions {
+  /** The smallest id filter loaded (ids); a filter is made for twice the stored predictions. */
+  readonly minIdFilterCapacity?: number
+}
+
+/** 2^18 ids: 640 KiB of filter. */
+const MIN_ID_FILTER_CAPACITY = 1 << 18
+
 export class Joiner {
   readonly index: PredictionIndex
+  readonly screenStats: ScreenStats = { fromIndex: 0, fromFilter: 0, lookedUp: 0, loads: 0 }
+
+  /** The stored ids (id-filter.ts); null until first loaded. */
+  private ids: IdFilter | null = null
+  /** A filter being loaded: the ids this process stores meanwhile go into it too. */
+  private loadingIds: IdFilter | null = null
+  /** Loads the filter again; a caller waits for a load that starts after its call (coalesce.ts). */
+  private readonly reloadIds: () => Promise<unknown>
+  private readonly minIdFilterCapacity: number
+  /** A load started because the filter is full is under way. */
+  private growing = false
 
   /** The stored models of prediction ids; batches handled at the same time share a query (coalesce.ts). */
   private readonly storedModels: (ids: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>
@@ -106,8 +147,15 @@ export class Joiner {
   constructor(
     private readonly store: Store,
     private readonly file: FileConfig,
+    options: JoinerOptions = {},
   ) {
     this.index = new PredictionIndex(file.join.indexSize)
+    this.minIdFilterCapacity = options.minIdFilterCapacity ?? MIN_ID_FILTER_CAPACITY
+    const reload = coalescing<unknown, unknown, unknown>(async () => {
+      await this.loadIds()
+      return NOTHING
+    })
+    this.reloadIds = () => reload([])
     this.storedModels = coalescing((ids) => lookupModelsById(store, ids))
     this.storedPredictions = coalescing((labels) => lookupPredictions(store, labels, file.join.horizon))
     this.olderPredictions = coalescing((labels) => lookupOlderPredictions(store, labels, file.join.horizon))
@@ -120,11 +168,30 @@ export class Joiner {
 
   /**
    * The id rule (id-conflicts.ts) for a batch of valid predictions, before they are stored: ids
-   * in the in-memory index are answered from it (it holds only stored predictions), the others
-   * by one ClickHouse lookup.
+   * in the in-memory index are answered from it (it holds only stored predictions), ids the filter
+   * of stored ids does not hold are new, and the others are looked up in ClickHouse at once.
+   * `mayFollowAnotherWriter`: the batch is the first of its partition here since a start or a
+   * reassignment, or a retry (the replay guard's word); the filter is loaded again first.
    */
-  async screenPredictions(events: readonly PredictionKey[]): Promise<(DriftwatchError | null)[]> {
-    const misses = events.filter((e) => !this.index.has(e.prediction_id)).map((e) => e.prediction_id)
+  async screenPredictions(events: readonly PredictionKey[], mayFollowAnotherWriter = true): Promise<(DriftwatchError | null)[]> {
+    if (mayFollowAnotherWriter || this.ids === null) await this.reloadIds()
+    const filter = this.ids!
+    // Past its capacity the filter answers "maybe" more often: a larger one is loaded meanwhile
+    // (a failed load is tried again by a later batch).
+    if (filter.full && !this.growing) {
+      this.growing = true
+      this.reloadIds()
+        .catch(() => {})
+        .finally(() => (this.growing = false))
+    }
+    const misses: string[] = []
+    const stats = this.screenStats
+    for (const e of events) {
+      if (this.index.has(e.prediction_id)) stats.fromIndex++
+      else if (filter.mayHold(e.prediction_id)) misses.push(e.prediction_id)
+      else stats.fromFilter++
+    }
+    stats.lookedUp += misses.length
     const stored = misses.length > 0 ? await this.storedModels(misses) : new Map<string, readonly string[]>()
     return idConflicts(events, (id) => {
       const model = this.index.modelOf(id)
@@ -132,10 +199,33 @@ export class Joiner {
     })
   }
 
+  /**
+   * A new filter of the stored ids, made for twice their number, replaces the current one. The
+   * ids this process stores while the table is read go into both (onPredictions): an id durable
+   * before the read starts is read, one made durable after is added, since its add follows its
+   * insert.
+   */
+  private async loadIds(): Promise<void> {
+    const count = await countStoredPredictions(this.store)
+    const next = new IdFilter(Math.max(this.minIdFilterCapacity, 2 * count))
+    this.loadingIds = next
+    try {
+      await loadStoredIdHashes(this.store, (h1, h2) => next.addHashes(h1, h2))
+      this.ids = next
+      this.screenStats.loads++
+    } finally {
+      this.loadingIds = null
+    }
+  }
+
   async onPredictions(events: readonly PredictionKey[], token: string): Promise<void> {
     const marks = this.marks('predictions')
+    const ids = this.ids
+    const loading = this.loadingIds
     for (const e of events) {
       this.index.addEntry(e.prediction_id, e.model_id, e.model_version, e.event_time)
+      ids?.add(e.prediction_id)
+      loading?.add(e.prediction_id)
       marks.add(e.model_id, e.model_version, e.event_time)
     }
     await insertRows(this.store, 'window_marks', marks.rows(), `marks:${token}`)

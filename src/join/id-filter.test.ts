@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { IdFilter, idHashes } from './id-filter.js'
+import { readHashPairs } from './lookup.js'
+
+describe('idHashes', () => {
+  it("gives ClickHouse's murmurHash3_32 and xxHash32 of the UTF-8 bytes", () => {
+    // SELECT murmurHash3_32(s), xxHash32(s) in chDB 3.4 (ClickHouse 26.7); test/id-filter.test.ts
+    // compares the two on random ids in the engine itself.
+    const engine: Record<string, [number, number]> = {
+      '': [0, 46947589],
+      a: [1009084850, 1426945110],
+      abc: [3017643002, 852579327],
+      abcd: [1139631978, 2741253893],
+      abcde: [3902511862, 2537091483],
+      'pred-000123-456789': [296554156, 4095247712],
+      'é漢字🙂x': [157069904, 2102388750],
+    }
+    for (const [id, want] of Object.entries(engine)) {
+      const got: [number, number] = [0, 0]
+      idHashes(id, got)
+      expect(got, id).toEqual(want)
+    }
+  })
+})
+
+describe('IdFilter', () => {
+  const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}-${(i * 2654435761) >>> 0}`)
+
+  it('holds every id it was given, and few it was not, at capacity', () => {
+    const filter = new IdFilter(50_000)
+    const added = ids('stored', 50_000)
+    for (const id of added) filter.add(id)
+    expect(filter.full).toBe(true)
+    expect(added.filter((id) => !filter.mayHold(id))).toEqual([])
+    // About 7e-5 expected at capacity (20 bits and 14 hashes per id).
+    const fresh = ids('fresh', 200_000)
+    const falsePositives = fresh.filter((id) => filter.mayHold(id)).length
+    expect(falsePositives).toBeLessThan(60)
+  })
+
+  it('says nothing is held when empty, and is full once capacity ids are added', () => {
+    const filter = new IdFilter(3)
+    expect(filter.mayHold('x')).toBe(false)
+    filter.add('x')
+    filter.add('y')
+    expect(filter.full).toBe(false)
+    filter.add('x')
+    expect(filter.full).toBe(true)
+    expect(() => new IdFilter(0)).toThrow(RangeError)
+  })
+
+  it('takes hashes as the engine sends them', () => {
+    const filter = new IdFilter(10)
+    expect(readHashPairs('1009084850\t1426945110\n0\t46947589\n', (h1, h2) => filter.addHashes(h1, h2))).toBe(2)
+    expect(filter.mayHold('a')).toBe(true)
+    expect(filter.mayHold('')).toBe(true)
+    expect(filter.mayHold('abc')).toBe(false)
+  })
+})

@@ -1,0 +1,142 @@
+/**
+ * The filter of stored prediction ids (src/join/id-filter.ts) in front of the id rule: the engine
+ * hashes stored ids as the process does, a load reads every stored copy in pages, and the rule
+ * answers as it did with a lookup per batch: a fresh id without a query, a conflict with an id
+ * stored before the start, by another writer before a reassignment, or past the filter's capacity.
+ */
+import { describe, expect, it } from 'vitest'
+import { parseFileConfig } from '../src/config/file.js'
+import type { PredictionEvent } from '../src/ingest/schemas.js'
+import { idHashes } from '../src/join/id-filter.js'
+import { Joiner, predictionKey } from '../src/join/joiner.js'
+import { countStoredPredictions, loadStoredIdHashes } from '../src/join/lookup.js'
+import { insertBinaryRows } from '../src/store/insert.js'
+import { RowBuffer } from '../src/store/row-buffer.js'
+import { PREDICTION_ROW, predictionRow } from '../src/store/rows.js'
+import { storeOnlyApp } from './support/store-app.js'
+
+const T0 = Date.UTC(2026, 10, 20, 12)
+const privacy = { pseudonymize: (s: string) => s, piiFeatures: () => new Set<string>() }
+// No index: every id goes through the filter (and the lookup when the filter may hold it).
+const file = parseFileConfig('models: []\njoin:\n  indexSize: 0\n', 'test.yaml')
+
+function prediction(id: string, model: string): PredictionEvent {
+  return {
+    prediction_id: id,
+    model_id: model,
+    model_version: 'v1',
+    event_time: T0,
+    features: { x: 1 },
+    prediction: { class_label: 'yes', score: 0.5, probabilities: {}, value: null },
+    segments: {},
+    deployment: { environment: 'test', variant: 'champion' },
+    subject_id: null,
+  }
+}
+
+let token = 0
+async function store(app: ReturnType<typeof storeOnlyApp>['app'], events: readonly PredictionEvent[]): Promise<void> {
+  const rows = new RowBuffer()
+  events.forEach((e, i) => predictionRow(rows, e, { topic: 'id-filter', partition: 0, offset: String(i) }, privacy))
+  await insertBinaryRows(app.store, 'predictions', PREDICTION_ROW, rows.buf.subarray(0, rows.pos), `id-filter-${token++}`)
+}
+
+const codes = (problems: readonly ({ code: string } | null)[]) => problems.map((p) => p?.code ?? null)
+
+describe('the filter of stored prediction ids', () => {
+  const started = storeOnlyApp()
+
+  it('is hashed by the engine as by the process, for any id', async () => {
+    const odd = ['', 'a', 'tab\there', 'line\nbreak', "quote'\"\\", 'é漢字🙂', '\u0000nul', 'x'.repeat(300), '漢'.repeat(200)]
+    const random = Array.from({ length: 2_000 }, (_, i) => {
+      const chars = Array.from({ length: i % 70 }, (_, j) => String.fromCodePoint([0x61, 0xe9, 0x4e00, 0x1f600, 0x9][(i * 7 + j * 13) % 5]! + ((i * j) % 20)))
+      return chars.join('')
+    })
+    const ids = [...odd, ...random]
+    const text = await (
+      await started.app.store.client.query({
+        query: 'SELECT murmurHash3_32(s), xxHash32(s) FROM (SELECT arrayJoin({ids:Array(String)}) AS s)',
+        query_params: { ids },
+        format: 'TabSeparated',
+      })
+    ).text()
+    const engine = text.trim().split('\n').map((line) => line.split('\t').map(Number))
+    expect(engine).toHaveLength(ids.length)
+    const mine = ids.map((id) => {
+      const pair: [number, number] = [0, 0]
+      idHashes(id, pair)
+      return pair
+    })
+    expect(mine).toEqual(engine)
+  })
+
+  it('loads every stored copy once, in pages of the sorting key', async () => {
+    const ids = Array.from({ length: 45 }, (_, i) => `page-${String(i).padStart(2, '0')}${i % 3 === 0 ? '\tx' : ''}`)
+    await store(started.app, ids.map((id, i) => prediction(id, `page-model-${i % 4}`)))
+    await store(started.app, [prediction('page-07', 'page-model-3')]) // a second copy in another part
+    const loaded: string[] = []
+    const rows = await loadStoredIdHashes(started.app.store, (h1, h2) => loaded.push(`${h1}/${h2}`), 4)
+    const all = await loadStoredIdHashes(started.app.store, () => {}, 1_000_000)
+    expect(rows).toBe(all)
+    const want = [...ids, 'page-07'].map((id) => {
+      const pair: [number, number] = [0, 0]
+      idHashes(id, pair)
+      return `${pair[0]}/${pair[1]}`
+    })
+    const counts = (list: string[]) => list.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>())
+    const got = counts(loaded)
+    for (const [k, n] of counts(want)) expect(got.get(k), k).toBe(n)
+  })
+
+  it('answers fresh ids without a lookup and still finds an id stored before the start', async () => {
+    await store(started.app, [prediction('before-start', 'model-a')])
+    const joiner = new Joiner(started.app.store, file)
+    const fresh = Array.from({ length: 500 }, (_, i) => prediction(`fresh-${i}`, 'model-b'))
+    const problems = await joiner.screenPredictions([...fresh, prediction('before-start', 'model-b')].map(predictionKey), true)
+    expect(codes(problems)).toEqual([...fresh.map(() => null), 'DW_PREDICTION_ID_CONFLICT'])
+    // The filter answered the fresh ids; only the stored one (and the rare false positive) was looked up.
+    expect(joiner.screenStats.fromFilter).toBeGreaterThanOrEqual(495)
+    expect(joiner.screenStats.lookedUp).toBeLessThanOrEqual(6)
+    expect(joiner.screenStats.loads).toBe(1)
+
+    // Stored by this process: its next batch sees them without loading again.
+    await store(started.app, fresh)
+    await joiner.onPredictions(fresh.map(predictionKey), 'id-filter-fresh')
+    const again = await joiner.screenPredictions([prediction('fresh-3', 'model-c'), prediction('fresh-3', 'model-b')].map(predictionKey), false)
+    expect(codes(again)).toEqual(['DW_PREDICTION_ID_CONFLICT', null])
+    expect(joiner.screenStats.loads).toBe(1)
+  })
+
+  it('sees what another writer stored, from the first batch after a reassignment', async () => {
+    const mine = new Joiner(started.app.store, file)
+    const theirs = new Joiner(started.app.store, file)
+    expect(codes(await mine.screenPredictions([predictionKey(prediction('elsewhere-0', 'model-a'))], true))).toEqual([null])
+    // The other instance owned the partition meanwhile and stored the id for another model.
+    expect(codes(await theirs.screenPredictions([predictionKey(prediction('moved', 'model-x'))], true))).toEqual([null])
+    await store(started.app, [prediction('moved', 'model-x')])
+    await theirs.onPredictions([predictionKey(prediction('moved', 'model-x'))], 'id-filter-theirs')
+    // The partition comes back: its first batch may follow another writer.
+    expect(codes(await mine.screenPredictions([predictionKey(prediction('moved', 'model-a'))], true))).toEqual(['DW_PREDICTION_ID_CONFLICT'])
+  })
+
+  it('loads a larger filter once the ids stored fill it, and misses none meanwhile', async () => {
+    const joiner = new Joiner(started.app.store, file, { minIdFilterCapacity: 16 })
+    await joiner.screenPredictions([], true)
+    // The filter is made for twice the stored predictions: store that many more through the joiner.
+    const stored = await countStoredPredictions(started.app.store)
+    const batches = Math.ceil((2 * stored + 1) / 100) + 1
+    const all: PredictionEvent[] = []
+    for (let batch = 0; batch < batches; batch++) {
+      const events = Array.from({ length: 100 }, (_, i) => prediction(`grow-${batch}-${i}`, 'model-g'))
+      expect(codes(await joiner.screenPredictions(events.map(predictionKey), false))).toEqual(events.map(() => null))
+      await store(started.app, events)
+      await joiner.onPredictions(events.map(predictionKey), `id-filter-grow-${batch}`)
+      all.push(...events)
+    }
+    // The last batches found the filter full and started a load; the next one waits for it.
+    await joiner.screenPredictions([], true)
+    expect(joiner.screenStats.loads).toBeGreaterThanOrEqual(3)
+    const others = all.map((e) => predictionKey({ ...e, model_id: 'model-other' }))
+    expect(codes(await joiner.screenPredictions(others, false))).toEqual(others.map(() => 'DW_PREDICTION_ID_CONFLICT'))
+  })
+})
