@@ -2,7 +2,6 @@
  * The composition root: the one place that wires configuration, ClickHouse, Kafka (or the
  * embedded source), decoders and handlers together. Everything else receives its dependencies.
  */
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
 import { CompressionTypes, Partitioners, type Producer } from 'kafkajs'
 import type { RuntimeConfig } from './config/env.js'
 import { loadFileConfig, type FileConfig } from './config/file.js'
@@ -24,6 +23,7 @@ import { PartitionProgress, type PartitionState } from './pipeline/partition-pro
 import { topicHandlers } from './pipeline/handlers.js'
 import { ReplayGuard } from './pipeline/replay-guard.js'
 import { Joiner } from './join/joiner.js'
+import { schemaRegistryClient } from './registry/client.js'
 import { Evaluator } from './evaluate/evaluator.js'
 import { createAlertService, type CreateAlertServiceOptions } from './alerts/create-alert-service.js'
 import type { AlertService } from './alerts/service.js'
@@ -266,7 +266,7 @@ async function connectPublishing(config: RuntimeConfig, logger: Logger) {
   } finally {
     await admin.disconnect()
   }
-  const registry = new SchemaRegistry({ host: config.registryUrl! })
+  const registry = schemaRegistryClient(config.registryUrl!)
   // murmur2 on the key, as the Java client: producers in any language that also hash with murmur2
   // put a prediction and its label on the same partition number.
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
@@ -278,3 +278,4 @@ async function connectPublishing(config: RuntimeConfig, logger: Logger) {
     throw e
   }
 }
+

@@ -21,7 +21,7 @@
  * least once: a batch retried after a lost acknowledgement can reach Kafka twice, and the
  * pipeline collapses the copies by prediction_id.
  */
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
+import { schemaRegistryClient } from '../registry/client.js'
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs'
 import { DriftwatchError } from '../errors.js'
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../pipeline/backoff.js'
@@ -79,7 +79,7 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
   const kafka = new Kafka({ clientId: o.clientId ?? 'driftwatch-logger', brokers: [...o.brokers], logLevel: logLevel.NOTHING })
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
   await producer.connect()
-  const registry = new SchemaRegistry({ host: o.registryUrl })
+  const registry = schemaRegistryClient(o.registryUrl)
   const publisher: EventPublisher = kafkaPublisher(producer, registry, await registerSchemas(registry, topics), topics)
 
   const batchSize = o.batchSize ?? 500

@@ -1,5 +1,8 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { classifyRegistryFailure } from './resolvers.js'
+import { REGISTRY_REQUEST_TIMEOUT_MS, schemaRegistryClient } from './client.js'
+import { registerSchemas } from '../pipeline/publisher.js'
+import { classifyRegistryFailure, registryResolver } from './resolvers.js'
 
 /** The shape @kafkajs/confluent-schema-registry rejects with (its ResponseError carries the status). */
 const responseError = (status: number, message: string) => Object.assign(new Error(message), { name: 'ResponseError', status })
@@ -9,6 +12,31 @@ describe('classifyRegistryFailure', () => {
     for (const status of [400, 401, 403, 408, 429, 500, 502, 503, 504]) {
       const e = classifyRegistryFailure(7, responseError(status, 'Confluent_Schema_Registry - Error, status 400: connect ECONNREFUSED 127.0.0.1:1'))
       expect([status, e.code, e.retriable]).toEqual([status, 'DW_REGISTRY_UNAVAILABLE', true])
+    }
+  })
+
+  // The client's HTTP layer (mappersmith) sets no request timeout: a registry that accepted the
+  // connection and never answered held startApp (registering the schemas) and the decode of a
+  // new schema id forever.
+  it('gives up on a registry that accepts connections and never answers, as a retriable DW_REGISTRY_UNAVAILABLE', { timeout: REGISTRY_REQUEST_TIMEOUT_MS + 10_000 }, async () => {
+    const sockets = new Set<Socket>()
+    const silent = createServer((socket) => void sockets.add(socket))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      const registry = schemaRegistryClient(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`)
+      const started = Date.now()
+      const [lookup, register] = await Promise.allSettled([
+        registryResolver(registry)(7),
+        registerSchemas(registry, { predictions: 'silent.predictions', groundTruth: 'silent.ground-truth' }),
+      ])
+      for (const outcome of [lookup, register]) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'DW_REGISTRY_UNAVAILABLE', retriable: true } })
+      }
+      expect(sockets.size, 'the requests reached the server').toBeGreaterThan(0)
+      expect(Date.now() - started).toBeLessThan(REGISTRY_REQUEST_TIMEOUT_MS + 5_000)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => silent.close(resolve))
     }
   })
 

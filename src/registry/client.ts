@@ -1,0 +1,35 @@
+/**
+ * The schema registry client, with a bound on how long a request may go unanswered. Used by the
+ * service (src/app.ts) and the producer client (src/client/prediction-logger.ts).
+ */
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
+
+/**
+ * How long a registry request may go without an answer. The client's HTTP layer (mappersmith)
+ * sets no timeout, so a registry that accepted the connection and never answered held startApp
+ * (registering the schemas) and the decode of every new schema id forever. mappersmith reports a
+ * timed-out request as a client-side failure, status 400, which registerSchemas and
+ * classifyRegistryFailure (src/registry/resolvers.ts) turn into a retriable DW_REGISTRY_UNAVAILABLE;
+ * the client's retry middleware retries only 5xx, so this is the whole wait of one call. It bounds
+ * silence on the socket (http's setTimeout), not the length of an answer that keeps arriving.
+ */
+export const REGISTRY_REQUEST_TIMEOUT_MS = 10_000
+
+type RegistryMiddleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>[number]
+
+/**
+ * mappersmith's TimeoutMiddleware (mappersmith/middleware/timeout), written out: imported from
+ * this ES module it is mappersmith's ESM build, whose Request type is not the one of the CommonJS
+ * build the registry client runs on, and mappersmith is not a dependency of ours.
+ */
+const requestTimeout = (timeoutMs: number): RegistryMiddleware => () => ({
+  async prepareRequest(next) {
+    const request = await next()
+    return request.timeout() ? request : request.enhance({ timeout: timeoutMs })
+  },
+})
+
+/** The registry client of Kafka mode. */
+export function schemaRegistryClient(registryUrl: string): SchemaRegistry {
+  return new SchemaRegistry({ host: registryUrl, middlewares: [requestTimeout(REGISTRY_REQUEST_TIMEOUT_MS)] })
+}
