@@ -14,21 +14,38 @@
  * are stored (src/pipeline/replay-guard.ts): a kill between the engine's deduplication log and
  * its commit once made this test lose one partition's labels, a whole batch.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { Kafka, logLevel } from 'kafkajs'
+import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { startApp, type App } from '../src/app.js'
 import { createLogger } from '../src/observability/logger.js'
+import { boundedSteps, fileTail, HELPER_REAP_MS, howExited } from './support/bounded-steps.js'
 import { dropTestResources, TEST_PSEUDONYMIZATION_KEY, testConfig, uniqueName } from './support/config.js'
 import { prediction } from './support/events.js'
-import { waitFor } from './support/wait.js'
 
 const PREDICTIONS = 100_000
 const LABELS = 50_000
 const root = join(import.meta.dirname, '..')
+/** Each child's and helper's stderr, overwritten by every run (test-artifacts/ is gitignored). */
+const artifacts = join(root, 'test-artifacts', 'crash-recovery')
+
+const TEST_TIMEOUT_MS = 600_000
+/**
+ * Time limits per step. A normal run takes ~190 s: publishing ~10 s, preparing ~4 s, the first
+ * kill ~6 s after its child starts, each later one ~34 s (most of it the group waiting out the
+ * killed member's session), the last child ~32 s and ~6 s to stop, the evaluation helper ~65 s.
+ * They add up (PLANNED_MS) to less than the test's timeout, so a slow or stuck step fails with
+ * its own name and last value rather than being cut off by vitest with nothing said.
+ */
+const BUDGET_MS = {
+  producer: 20_000, prepare: 25_000, publish: 25_000, admin: 10_000,
+  firstShare: 50_000, laterShare: 70_000, allCommitted: 80_000,
+  killedExit: 10_000, stoppedExit: 30_000, evaluate: 150_000,
+}
+const PLANNED_MS = ((b) => b.producer + b.prepare + b.publish + b.admin + b.firstShare + 2 * b.laterShare + b.allCommitted
+  + 3 * b.killedExit + b.stoppedExit + b.evaluate + 2 * HELPER_REAP_MS)(BUDGET_MS)
 
 describe('crash recovery', () => {
   const infra = inject('infra')
@@ -51,83 +68,101 @@ describe('crash recovery', () => {
     DRIFTWATCH_HTTP_ENABLED: 'false',
     DRIFTWATCH_PSEUDONYMIZATION_KEY: TEST_PSEUDONYMIZATION_KEY,
   }
+  const steps = boundedSteps('crash-recovery')
   let child: ChildProcess | null = null
   let producerApp: App | null = null
-  const startPipeline = () => {
-    child = spawn(process.execPath, [join(root, 'bin/driftwatch.js'), 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
-    return child
+  let admin: Admin | null = null
+  /** Starts `driftwatch start` number `run`, its stderr going to a file under artifacts. */
+  const startPipeline = (run: number) => {
+    const stderrFile = join(artifacts, `start-${run}.stderr.log`)
+    const fd = openSync(stderrFile, 'w')
+    try {
+      child = spawn(process.execPath, [join(root, 'bin/driftwatch.js'), 'start'], { env, stdio: ['ignore', 'ignore', fd] })
+    } finally {
+      closeSync(fd) // the child has its own copy
+    }
+    steps.say(`run ${run}`, `child started, pid ${child.pid}`)
+    return { proc: child, stderrFile }
   }
   afterAll(async () => {
     child?.kill('SIGKILL')
+    await admin?.disconnect()
     await producerApp?.stop()
     await dropTestResources(config)
   })
 
-  it('stores exactly what was produced after three kill -9 restarts', { timeout: 600_000 }, async () => {
+  it('stores exactly what was produced after three kill -9 restarts', { timeout: TEST_TIMEOUT_MS }, async () => {
+    expect(PLANNED_MS, 'the step budgets leave the test time to report').toBeLessThan(TEST_TIMEOUT_MS - 20_000)
+    mkdirSync(artifacts, { recursive: true })
+    steps.say('start', `step budgets ${PLANNED_MS / 1000} s of the test's ${TEST_TIMEOUT_MS / 1000} s; stderr of children and helpers in ${artifacts}`)
+    const total = PREDICTIONS + LABELS
     // Publish-only, on this process's own chDB directory (the one every test file shares): it
     // never opens the child's directory, and never switches directories within the process.
-    producerApp = await startApp(config, createLogger('error'), { consume: false, evaluate: false })
+    const publishing = await steps.within('producer', BUDGET_MS.producer, startApp(config, createLogger('error'), { consume: false, evaluate: false }))
+    producerApp = publishing
     mkdirSync(dataDir, { recursive: true })
     writeFileSync(configFile, 'evaluation:\n  interval: 2s\n')
-    const tsx = join(root, 'node_modules/tsx/dist/cli.mjs')
-    await promisify(execFile)(process.execPath, [
-      tsx, join(root, 'test/support/prepare-database.ts'),
+    const helperRun = (name: string) => ({ env, cwd: root, stderrFile: join(artifacts, `${name}.stderr.log`) })
+    await steps.runScript('prepare', BUDGET_MS.prepare, join(root, 'test/support/prepare-database.ts'), [
       'ALTER TABLE {db}.predictions MODIFY SETTING max_bytes_to_merge_at_max_space_in_pool = 1',
       'ALTER TABLE {db}.ground_truth MODIFY SETTING max_bytes_to_merge_at_max_space_in_pool = 1',
-    ], { env })
-    const base = Date.now() - 3 * 86_400_000
-    for (let i = 0; i < PREDICTIONS; i += 2000) {
-      const batch = Array.from({ length: 2000 }, (_, j) => prediction({ prediction_id: `c-${i + j}`, event_time: base + (i + j) * 1000 }))
-      await producerApp.publisher.publishPredictions(batch)
-    }
-    for (let i = 0; i < LABELS; i += 2000) {
-      const batch = Array.from({ length: 2000 }, (_, j) => ({ prediction_id: `c-${(i + j) * 2}`, label: { class_label: 'approve', value: null }, label_time: Date.now() - 1000, source: 'test' }))
-      await producerApp.publisher.publishGroundTruth(batch)
-    }
+    ], helperRun('prepare'))
+    await steps.within('publish', BUDGET_MS.publish, (async () => {
+      const base = Date.now() - 3 * 86_400_000
+      for (let i = 0; i < PREDICTIONS; i += 2000) {
+        const batch = Array.from({ length: 2000 }, (_, j) => prediction({ prediction_id: `c-${i + j}`, event_time: base + (i + j) * 1000 }))
+        await publishing.publisher.publishPredictions(batch)
+      }
+      for (let i = 0; i < LABELS; i += 2000) {
+        const batch = Array.from({ length: 2000 }, (_, j) => ({ prediction_id: `c-${(i + j) * 2}`, label: { class_label: 'approve', value: null }, label_time: Date.now() - 1000, source: 'test' }))
+        await publishing.publisher.publishGroundTruth(batch)
+      }
+    })())
+    steps.say('publish', `${PREDICTIONS} predictions and ${LABELS} labels published`)
 
-    const admin = new Kafka({ brokers: infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin()
-    await admin.connect()
+    const kafkaAdmin = new Kafka({ brokers: infra.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin()
+    admin = kafkaAdmin
+    await steps.within('admin', BUDGET_MS.admin, kafkaAdmin.connect())
     const committed = async () => {
-      const offsets = await admin.fetchOffsets({ groupId: env.KAFKA_GROUP_ID, topics: [config.topics.predictions, config.topics.groundTruth] })
+      const offsets = await kafkaAdmin.fetchOffsets({ groupId: env.KAFKA_GROUP_ID, topics: [config.topics.predictions, config.topics.groundTruth] })
       return offsets.flatMap((t) => t.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0)
     }
-    const total = PREDICTIONS + LABELS
-    // Fails fast when the pipeline exits on its own instead of waiting for the timeout.
-    const progress = (proc: ChildProcess) => async () => {
-      if (proc.exitCode !== null) throw new Error(`driftwatch start exited with code ${proc.exitCode}`)
+    // Fails fast when the pipeline exits on its own (a code, or a signal we did not send).
+    const progress = ({ proc, stderrFile }: { proc: ChildProcess; stderrFile: string }) => async () => {
+      const how = howExited(proc)
+      if (how !== null) throw new Error(`driftwatch start (pid ${proc.pid}) exited by itself (${how}); stderr: ${fileTail(stderrFile)}`)
       return committed()
     }
-    for (const share of [0.2, 0.45, 0.7]) {
-      const proc = startPipeline()
-      await waitFor(progress(proc), (c) => c >= share * total, { what: `${share * 100}% committed`, timeoutMs: 300_000, intervalMs: 100 })
-      proc.kill('SIGKILL')
-      await new Promise((r) => proc.once('exit', r))
+    const show = (c: number) => `committed ${c}/${total}`
+    for (const [i, share] of [0.2, 0.45, 0.7].entries()) {
+      const step = `run ${i + 1}`
+      const started = startPipeline(i + 1)
+      const c = await steps.waitUntil(`${step} (until ${share * 100}% committed)`, i === 0 ? BUDGET_MS.firstShare : BUDGET_MS.laterShare,
+        progress(started), (v) => v >= share * total, { intervalMs: 100, show })
+      started.proc.kill('SIGKILL')
+      steps.say(step, `${show(c)}; sent SIGKILL`)
+      await steps.exited(step, BUDGET_MS.killedExit, started.proc)
     }
-    const last = startPipeline()
-    await waitFor(progress(last), (c) => c === total, { what: 'everything committed', timeoutMs: 300_000 })
-    last.kill('SIGTERM')
-    await new Promise((r) => last.once('exit', r))
-    await admin.disconnect()
+    const last = startPipeline(4)
+    const c = await steps.waitUntil('run 4 (until everything is committed)', BUDGET_MS.allCommitted, progress(last), (v) => v === total, { show })
+    last.proc.kill('SIGTERM')
+    steps.say('run 4', `${show(c)}; sent SIGTERM`)
+    await steps.exited('run 4', BUDGET_MS.stoppedExit, last.proc)
 
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'test/support/evaluate-until-idle.ts'),
-        `SELECT (SELECT count() FROM {db}.predictions FINAL) AS predictions,
-                (SELECT count() FROM {db}.predictions) AS raw_predictions,
-                (SELECT uniqExact(prediction_id) FROM {db}.predictions) AS unique_predictions,
-                (SELECT count() FROM {db}.ground_truth FINAL) AS labels,
-                (SELECT count() FROM {db}.ground_truth) AS raw_labels,
-                (SELECT uniqExact(prediction_id) FROM {db}.ground_truth) AS unique_labels,
-                (SELECT count() FROM {db}.dead_letters) AS dead_letters,
-                (SELECT (count(), sum(p), sum(l)) FROM (
-                   SELECT argMax(predictions, eval_version) AS p, argMax(labeled, eval_version) AS l
-                   FROM {db}.window_summary GROUP BY model_id, model_version, window_start)) AS windows`,
-      ],
-      { env, maxBuffer: 1 << 20 },
-    )
+    const stdout = await steps.runScript('evaluate', BUDGET_MS.evaluate, join(root, 'test/support/evaluate-until-idle.ts'), [
+      `SELECT (SELECT count() FROM {db}.predictions FINAL) AS predictions,
+              (SELECT count() FROM {db}.predictions) AS raw_predictions,
+              (SELECT uniqExact(prediction_id) FROM {db}.predictions) AS unique_predictions,
+              (SELECT count() FROM {db}.ground_truth FINAL) AS labels,
+              (SELECT count() FROM {db}.ground_truth) AS raw_labels,
+              (SELECT uniqExact(prediction_id) FROM {db}.ground_truth) AS unique_labels,
+              (SELECT count() FROM {db}.dead_letters) AS dead_letters,
+              (SELECT (count(), sum(p), sum(l)) FROM (
+                 SELECT argMax(predictions, eval_version) AS p, argMax(labeled, eval_version) AS l
+                 FROM {db}.window_summary GROUP BY model_id, model_version, window_start)) AS windows`,
+    ], helperRun('evaluate'))
     const { passes, rows } = JSON.parse(stdout) as { passes: number[]; rows: Record<string, unknown>[] }
-    console.log(`[crash-recovery] windows the helper still evaluated, per pass: ${passes.join(', ')}`)
+    steps.say('evaluate', `windows the helper still evaluated, per pass: ${passes.join(', ')}`)
     const hours = Math.ceil(PREDICTIONS / 3600) + 1 // event times span 27.8 h: 28 or 29 hourly windows
     const [row] = rows
     expect(row).toMatchObject({
