@@ -19,8 +19,8 @@ import { fairnessSection } from './fairness-section.js'
 import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
 import { type ColumnDrift, columnDrift, verdictInput } from './feature-drift.js'
-import { performanceSection } from './performance-section.js'
-import { qualitySection } from './quality-section.js'
+import { driftNotes, performanceSection, rawScores } from './performance-section.js'
+import { outlierNotes, qualitySection } from './quality-section.js'
 import { columnInput, featureProfiles, type ProfileFeatures, type Table, tableProfile, tableTargets } from './table.js'
 import { type FeatureDriftJson, num, type ReportJson } from './types.js'
 
@@ -105,6 +105,7 @@ export async function buildReport({ reference, current: currentTable, roles, kin
       ...(drift.json.p_value !== undefined ? { adjusted_p_value: num(adjusted) } : {}),
       drift_detected: verdict?.driftDetected ?? null,
     }
+    pushAll(notes, driftNotes(`drift of "${name}"`, drift.json, { reference: reference.rowCount, current: current.rowCount }))
   })
   const p = dataset.result.params
 
@@ -132,11 +133,12 @@ export async function buildReport({ reference, current: currentTable, roles, kin
     notes,
   )
   await pause()
-  const fairness = fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes)
+  const fairness = fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes, rawScores(current, roles.targets.score))
   const summaries = (await pending) ?? {
     reference: outlierSummary(tableOutliers(profileFeatures, reference), threshold),
     current: outlierSummary(tableOutliers(profileFeatures, current), threshold),
   }
+  pushAll(notes, outlierNotes(summaries))
   return {
     features,
     dataset: {

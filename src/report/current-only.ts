@@ -5,6 +5,7 @@
  * and data quality compare with a reference, so they are left empty, with a note. Same
  * ReportJson shape as ./build-report.ts. Pure.
  */
+import { pushAll } from '../arrays.js'
 import { DriftwatchError } from '../errors.js'
 import { classSpellingNotes, type FeatureValue, performanceProfile, readTargets, resolveTask } from '../metrics/profile/index.js'
 import { type Table, tableTargets } from './table.js'
@@ -12,7 +13,8 @@ import { DEFAULT_TARGETS } from './columns.js'
 import type { ReportConfig } from './config.js'
 import type { CellSource } from './csv-report.js'
 import { fairnessSection } from './fairness-section.js'
-import { metricsJson } from './performance-section.js'
+import { targetsLeftOut } from './left-out.js'
+import { metricsJson, performanceNotes } from './performance-section.js'
 import type { ReportJson } from './types.js'
 
 export async function currentOnlyReport(current: CellSource, config: ReportConfig, extraProtected: readonly string[] = []): Promise<ReportJson> {
@@ -34,11 +36,14 @@ export async function currentOnlyReport(current: CellSource, config: ReportConfi
   const t = readTargets(columns, spec)
   const notes = ['no reference file: drift, degradation and data quality are not computed', ...classSpellingNotes(spec)]
   if (!columns.label) notes.push(`the current file has no "${targets.label}" column: no performance or fairness`)
+  const performance = performanceProfile(t)
+  const leftOut = targetsLeftOut(t, columns.score)
+  pushAll(notes, performanceNotes('current', table.rowCount, performance, leftOut))
   return {
     features: {},
     dataset: { current_rows: table.rowCount },
-    performance: { task: t.task, positive_class: t.positiveClass, prediction_source: t.predictionSource, confidence: config.confidence, current: metricsJson(performanceProfile(t)) },
-    fairness: fairnessSection(table, t, protectedAttributes, config.minGroupSize, notes),
+    performance: { task: t.task, positive_class: t.positiveClass, prediction_source: t.predictionSource, confidence: config.confidence, current: metricsJson(performance, leftOut) },
+    fairness: fairnessSection(table, t, protectedAttributes, config.minGroupSize, notes, columns.score),
     quality: {},
     notes,
   }

@@ -8,10 +8,14 @@
  * disparate impact, as fairlearn's selection_rate over every row) and is counted in
  * `unlabeled`; TPR, FPR, PPV, accuracy, ECE and the odds metrics use the labeled rows (`count`).
  * Groups smaller than minGroupSize are reported but not compared (status "insufficient" for
- * the label metrics, selection_status for selection).
+ * the label metrics, selection_status for selection). `left_out` splits `excluded` by reason
+ * (`no_group`, `no_prediction`), and `ece_left_out` counts the labeled rows kept whose score
+ * the group ECE could not read (./left-out.ts); each gets a note when it is not zero.
  */
+import { pushAll } from '../arrays.js'
 import { fairnessReport } from '../metrics/fairness/index.js'
-import { binaryOutcomes, readCategory, type Targets } from '../metrics/profile/index.js'
+import { binaryOutcomes, type FeatureValue, readCategory, type Targets } from '../metrics/profile/index.js'
+import { emptyScoreLeftOut, leftOutNote, scoreReason, total } from './left-out.js'
 import { columnOf, type Table } from './table.js'
 import { num, type Section } from './types.js'
 
@@ -21,6 +25,8 @@ export function fairnessSection(
   attributes: readonly string[],
   minGroupSize: number,
   notes: string[],
+  /** The score column as read (text in it: a score that is not a number); default: none. */
+  rawScores?: readonly FeatureValue[],
 ): Record<string, Section> {
   if (attributes.length === 0) return {}
   const { yTrue, yPred } = binaryOutcomes(targets)
@@ -34,17 +40,22 @@ export function fairnessSection(
       const t: (number | null)[] = []
       const p: number[] = []
       const s: number[] = []
-      let excluded = 0
+      const leftOut = { no_group: 0, no_prediction: 0 }
+      const eceLeftOut: Record<string, number> = emptyScoreLeftOut()
       let unlabeled = 0
       columnOf(current, attribute).forEach((v, i) => {
         const g = readCategory(v)
         const y = yTrue[i] ?? null
         const q = yPred[i]
-        if (g.kind !== 'value' || q === null || q === undefined) {
-          excluded++
-          return
-        }
+        if (g.kind !== 'value') leftOut.no_group++
+        else if (q === null || q === undefined) leftOut.no_prediction++
+        if (g.kind !== 'value' || q === null || q === undefined) return
         if (y === null) unlabeled++
+        else if (targets.scores) {
+          // The group's calibration bins take a labeled row's score in [0, 1] (group-confusion.ts).
+          const reason = scoreReason(targets.scores[i], rawScores?.[i])
+          if (reason !== undefined) eceLeftOut[reason] = (eceLeftOut[reason] as number) + 1
+        }
         groups.push(g.value)
         t.push(y)
         p.push(q)
@@ -52,6 +63,10 @@ export function fairnessSection(
       })
       const report = fairnessReport({ groups, yTrue: t, yPred: p, ...(targets.scores ? { scores: s } : {}) }, { minGroupSize })
       const parity = report.parity
+      const excluded = total(leftOut)
+      pushAll(notes, leftOutNote(`fairness by "${attribute}"`, current.rowCount, leftOut))
+      const labeled = groups.length - unlabeled
+      if (targets.scores) pushAll(notes, leftOutNote(`fairness by "${attribute}": group ECE`, labeled, eceLeftOut, 'labeled rows'))
       return [
         attribute,
         {
@@ -82,7 +97,9 @@ export function fairnessSection(
           groups_insufficient: parity.demographicParityDifference.params['groupsInsufficient'],
           min_group_size: minGroupSize,
           excluded,
+          left_out: leftOut,
           unlabeled,
+          ...(targets.scores ? { ece_left_out: eceLeftOut } : {}),
         },
       ]
     }),

@@ -13,7 +13,8 @@
  * (src/evaluate/drift-rows.ts): chi2, z, psi, jensen_shannon, linf and the unseen categories
  * over the categories (chi2, z or jensen_shannon decide by default), beside KS and Wasserstein;
  * no decile bins.
- * NaN, ±Infinity, missing values and type violations are left out (and counted elsewhere).
+ * NaN, ±Infinity, missing values and type violations are left out, and counted by reason in
+ * `reference_left_out` / `current_left_out` (./left-out.ts; the data-quality section counts them too).
  *
  * The deciding method and threshold are the default ones unless the model file sets
  * `thresholds.<feature>`: a number (the default method, that threshold) or { method, threshold }.
@@ -54,6 +55,7 @@ import type { ThresholdSetting } from './config.js'
 import { categoryDistribution, finiteRange, numericDistribution } from './distribution.js'
 import { categoryValues, distinctCountSorted, finiteSortedValues } from './column-values.js'
 import { type ColumnInput, countedCategories, countedFiniteSorted, countedRuns, isCounted } from './counted-column.js'
+import { valuesLeftOut } from './left-out.js'
 import { type FeatureDriftJson, num, type TestJson } from './types.js'
 
 export const UNSEEN_LISTED = 20
@@ -236,6 +238,8 @@ export function columnDrift(name: string, kind: ColumnKind, reference: ColumnInp
       status: rule.status,
       reference_count: stats.counts[0],
       current_count: stats.counts[1],
+      reference_left_out: valuesLeftOut(reference, kind),
+      current_left_out: valuesLeftOut(current, kind),
       ...stats.json,
     },
     selected,

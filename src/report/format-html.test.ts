@@ -7,6 +7,7 @@ const report = (feature: string): ReportJson => ({
     [feature]: {
       kind: 'categorical', treated_as: 'categorical', method: 'chi2', threshold: 0.05, threshold_kind: 'p_value', drift_score: 1, p_value: 0.5,
       adjusted_p_value: 0.5, drift_detected: false, status: 'insufficient', reference_count: 3, current_count: 1,
+      reference_left_out: { missing: 0, type_violation: 0 }, current_left_out: { missing: 0, type_violation: 0 },
       distribution: { type: 'categories', categories: ['a', '</script><b>'], reference: [2, 1], current: [1, 0], other: { categories: 0, reference: 0, current: 0 } },
     },
   },

@@ -7,7 +7,7 @@
  * inlined with the report's JSON: the file loads nothing from the network. Pure: report in, text out.
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../ui/chart-spec.js'
-import { formatNumber } from './format-text.js'
+import { formatNumber, NOT_METRICS } from './format-text.js'
 import { badge, type CellHtml, esc, figure, htmlTable, jsonScriptText, REPORT_CSS, scriptText } from './html-parts.js'
 import type { DistributionJson, ReportJson, Section } from './types.js'
 
@@ -52,7 +52,7 @@ function performanceSection(p: Section): string {
   const ref = (p['reference'] ?? {}) as Section
   const cur = (p['current'] ?? {}) as Section
   const deg = Object.fromEntries(Object.entries((p['degradation'] ?? {}) as Record<string, Section>).map(([k, v]) => [METRIC_KEYS[k] ?? k, v]))
-  const metrics = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].filter((k) => !['rows', 'scored_rows', 'average'].includes(k) && typeof (cur[k] ?? ref[k]) !== 'string')
+  const metrics = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].filter((k) => !NOT_METRICS.includes(k) && typeof (cur[k] ?? ref[k]) !== 'string')
   const confidence = `${Math.round(Number(p['confidence']) * 100)}% interval`
   const rows = metrics.map((m) => {
     const d = deg[m]

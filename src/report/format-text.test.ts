@@ -4,7 +4,8 @@ import type { FeatureDriftJson, ReportJson } from './types.js'
 
 const feature = (f: Partial<FeatureDriftJson>): FeatureDriftJson => ({
   kind: 'numerical', treated_as: 'numerical', method: 'ks', threshold: 0.05, threshold_kind: 'p_value', drift_score: 0.5,
-  p_value: 0.001, adjusted_p_value: 0.002, drift_detected: true, status: 'ok', reference_count: 100, current_count: 100, ...f,
+  p_value: 0.001, adjusted_p_value: 0.002, drift_detected: true, status: 'ok', reference_count: 100, current_count: 100,
+  reference_left_out: { missing: 0, type_violation: 0, non_finite: 0 }, current_left_out: { missing: 0, type_violation: 0, non_finite: 0 }, ...f,
 })
 
 const report = (correction: string, features: Record<string, FeatureDriftJson>, quality: Record<string, object> = {}): ReportJson => ({

@@ -32,6 +32,9 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 
 const get = (s: Section | undefined, k: string): Cell => (s?.[k] as Cell) ?? null
 
+/** Keys of a side's performance that are counts, not metrics (./left-out.ts for the `*_left_out` ones). */
+export const NOT_METRICS: readonly string[] = ['rows', 'rows_left_out', 'scored_rows', 'scored_rows_left_out', 'average']
+
 function featureLines(report: ReportJson): string[] {
   const rows = Object.entries(report.features).map(([name, f]) => [
     name,
@@ -53,7 +56,8 @@ function performanceLines(p: Section): string[] {
   const ref = p['reference'] as Section
   const cur = p['current'] as Section
   const deg = (p['degradation'] ?? {}) as Record<string, Section>
-  const metrics = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].filter((k) => !['rows', 'scored_rows', 'average'].includes(k))
+  // Row counts are no metrics: the header shows the rows, the notes what was left out.
+  const metrics = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].filter((k) => !NOT_METRICS.includes(k))
   const key = (m: string) => ({ falsePositiveRate: 'false_positive_rate', selectionRate: 'selection_rate', rocAuc: 'roc_auc' })[m] ?? m
   const degradation = Object.fromEntries(Object.entries(deg).map(([k, v]) => [key(k), v]))
   const rows = metrics.map((m) => {

@@ -4,14 +4,19 @@
  * intervals (src/metrics/concept/performance-degradation.ts; ROC AUC from the exact scores),
  * calibration drift (src/metrics/concept/calibration-drift.ts), and drift of the prediction
  * and score distributions (./feature-drift.ts, raw p-values: they are not features).
- * Everything that needs a column a file lacks is left out, with a note.
+ * Everything that needs a column a file lacks is left out, with a note. Each side's metrics
+ * carry the rows they left out by reason (`rows_left_out`, `scored_rows_left_out`,
+ * ./left-out.ts), with a note when there are any: degradation, ROC AUC's DeLong test and
+ * calibration drift read the same rows.
  */
+import { pushAll } from '../arrays.js'
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
 import { type DifferenceResult } from '../metrics/comparison/index.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
 import { type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, type Targets } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import { columnDrift, verdictInput } from './feature-drift.js'
+import { leftOutNote, targetsLeftOut, type TargetsLeftOut } from './left-out.js'
 import { columnOf, hasColumn, type Table } from './table.js'
 import { type DifferenceJson, type FeatureDriftJson, num, type Section } from './types.js'
 
@@ -23,15 +28,34 @@ export interface PerformanceInput {
   readonly confidence: number
 }
 
-export function metricsJson(p: PerformanceProfile): Section {
+/** `leftOut`: targetsLeftOut of the targets `p` was computed from. */
+export function metricsJson(p: PerformanceProfile, leftOut: TargetsLeftOut): Section {
   const c = p.classification
   const s = p.probabilistic
   return {
-    ...(c ? { rows: c.n, average: c.average, accuracy: c.accuracy, precision: c.precision, recall: c.recall, f1: c.f1 } : {}),
+    ...(c ? { rows: c.n, rows_left_out: leftOut.rows, average: c.average, accuracy: c.accuracy, precision: c.precision, recall: c.recall, f1: c.f1 } : {}),
     ...(s
-      ? { scored_rows: s.n, roc_auc: s.rocAuc, average_precision: s.averagePrecision, log_loss: s.logLoss, brier_score: s.brierScore, ece: s.expectedCalibrationError }
+      ? {
+          scored_rows: s.n,
+          scored_rows_left_out: leftOut.scoredRows,
+          roc_auc: s.rocAuc,
+          average_precision: s.averagePrecision,
+          log_loss: s.logLoss,
+          brier_score: s.brierScore,
+          ece: s.expectedCalibrationError,
+        }
       : {}),
   }
+}
+
+/** The notes on the rows one side's metrics left out (none when they read every row). */
+export function performanceNotes(side: 'reference' | 'current', rowCount: number, p: PerformanceProfile, leftOut: TargetsLeftOut): string[] {
+  return [
+    ...(p.classification && leftOut.rows ? leftOutNote(`${side} accuracy, precision, recall and F1`, rowCount, leftOut.rows) : []),
+    ...(p.probabilistic && leftOut.scoredRows
+      ? leftOutNote(`${side} ROC AUC, average precision, log loss, Brier score, ECE and calibration`, rowCount, leftOut.scoredRows)
+      : []),
+  ]
 }
 
 function differenceJson(d: DifferenceResult): DifferenceJson {
@@ -53,12 +77,26 @@ function targetDrift(kind: 'numerical' | 'categorical', reference: readonly Feat
   return { ...d.json, drift_detected: verdict?.driftDetected ?? null }
 }
 
+/** The notes on the values a drift statistic left out that were there but unusable (type violations, infinities). */
+export function driftNotes(what: string, d: Pick<FeatureDriftJson, 'reference_left_out' | 'current_left_out'>, rows: { reference: number; current: number }): string[] {
+  const unusable = (l: Readonly<Record<string, number>>) => (l['type_violation'] ?? 0) + (l['non_finite'] ?? 0) > 0
+  return (['reference', 'current'] as const).flatMap((side) => {
+    const l = side === 'reference' ? d.reference_left_out : d.current_left_out
+    return unusable(l) ? leftOutNote(what, rows[side], l, `${side} rows`) : []
+  })
+}
+
+/** The score column as read (text in it is a type violation, no score), or undefined without one. */
+export const rawScores = (t: Table, name: string): readonly FeatureValue[] | undefined => (hasColumn(t, name) ? columnOf(t, name) : undefined)
+
 const predictedClasses = (file: { readonly table: Table; readonly targets: Targets }, name: string): readonly FeatureValue[] =>
   file.targets.predictions ?? columnOf(file.table, name)
 
 export function performanceSection({ reference, current, roles, confidence }: PerformanceInput, notes: string[]): Section {
   const ref = reference.performance ?? performanceProfile(reference.targets)
   const cur = performanceProfile(current.targets)
+  const refLeftOut = targetsLeftOut(reference.targets, rawScores(reference.table, roles.targets.score))
+  const curLeftOut = targetsLeftOut(current.targets, rawScores(current.table, roles.targets.score))
   const has = (t: Table, name: string) => t.rowCount > 0 && hasColumn(t, name)
   const both = (name: string) => has(reference.table, name) && has(current.table, name)
   const degradation = performanceDegradation(
@@ -67,14 +105,25 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
     { confidence },
   )
   if (!has(current.table, roles.targets.label)) notes.push(`the current file has no "${roles.targets.label}" column: no current performance, degradation or fairness`)
+  pushAll(notes, performanceNotes('reference', reference.table.rowCount, ref, refLeftOut))
+  pushAll(notes, performanceNotes('current', current.table.rowCount, cur, curLeftOut))
   const calibration = ref.probabilistic && cur.probabilistic ? calibrationDrift(ref.probabilistic.calibration, cur.probabilistic.calibration) : undefined
+  const predictionDrift = both(roles.targets.prediction)
+    ? targetDrift('categorical', predictedClasses(reference, roles.targets.prediction), predictedClasses(current, roles.targets.prediction), roles.targets.prediction)
+    : undefined
+  const scoreDrift = both(roles.targets.score)
+    ? targetDrift('numerical', columnOf(reference.table, roles.targets.score), columnOf(current.table, roles.targets.score), roles.targets.score)
+    : undefined
+  const rows = { reference: reference.table.rowCount, current: current.table.rowCount }
+  if (predictionDrift) pushAll(notes, driftNotes('prediction drift', predictionDrift, rows))
+  if (scoreDrift) pushAll(notes, driftNotes('score drift', scoreDrift, rows))
   return {
     task: reference.targets.task,
     positive_class: reference.targets.positiveClass,
     prediction_source: current.targets.predictionSource,
     confidence,
-    reference: metricsJson(ref),
-    current: metricsJson(cur),
+    reference: metricsJson(ref, refLeftOut),
+    current: metricsJson(cur, curLeftOut),
     degradation: Object.fromEntries(Object.entries(degradation).map(([k, d]) => [k, differenceJson(d)])),
     ...(calibration
       ? {
@@ -97,11 +146,7 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
         }
       : {}),
     // The predicted classes as the targets name them (1.0 and 1 one class when classes are numbers).
-    ...(both(roles.targets.prediction)
-      ? { prediction_drift: targetDrift('categorical', predictedClasses(reference, roles.targets.prediction), predictedClasses(current, roles.targets.prediction), roles.targets.prediction) }
-      : {}),
-    ...(both(roles.targets.score)
-      ? { score_drift: targetDrift('numerical', columnOf(reference.table, roles.targets.score), columnOf(current.table, roles.targets.score), roles.targets.score) }
-      : {}),
+    ...(predictionDrift ? { prediction_drift: predictionDrift } : {}),
+    ...(scoreDrift ? { score_drift: scoreDrift } : {}),
   }
 }

@@ -8,6 +8,7 @@
 import { type FeatureQuality, type OutlierSummary, qualityAccumulator } from '../metrics/quality/index.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
 import { foldColumn, type Table } from './table.js'
+import { leftOutNote } from './left-out.js'
 import { num, type Section } from './types.js'
 
 function featureJson(q: FeatureQuality, referenceMissingRate: number): Section {
@@ -29,8 +30,17 @@ function featureJson(q: FeatureQuality, referenceMissingRate: number): Section {
   }
 }
 
+/** `unscored`: rows with no feature to evaluate, left out of the rate and the mean (a note says so). */
 function outlierJson(s: OutlierSummary): Section {
-  return { scored: s.scored, outliers: s.outliers, outlier_rate: num(s.outlierRate), mean_score: num(s.meanScore), max_score: num(s.maxScore) }
+  return { scored: s.scored, unscored: s.unscored, outliers: s.outliers, outlier_rate: num(s.outlierRate), mean_score: num(s.meanScore), max_score: num(s.maxScore) }
+}
+
+/** The notes on the rows the outlier summaries left out (no feature to evaluate: all missing or type violations). */
+export function outlierNotes(outliers: { readonly reference: OutlierSummary; readonly current: OutlierSummary }): string[] {
+  return (['reference', 'current'] as const).flatMap((side) => {
+    const s = outliers[side]
+    return leftOutNote(`${side} outlier rate and mean score`, s.scored + s.unscored, { unscored: s.unscored })
+  })
 }
 
 /**

@@ -57,8 +57,15 @@ export interface FeatureDriftJson {
    * than 30 values on a side: drift_detected and adjusted_p_value null, the statistics shown).
    */
   readonly status: DriftStatus
+  /** The values each statistic read (finite numbers, or categories). */
   readonly reference_count: number
   readonly current_count: number
+  /**
+   * The rest of each side's rows, by reason (src/report/left-out.ts): `missing`,
+   * `type_violation` and, for a numerical column, `non_finite`; count + left out = the rows.
+   */
+  readonly reference_left_out: Readonly<Record<string, number>>
+  readonly current_left_out: Readonly<Record<string, number>>
   // numerical (ks, wasserstein; hellinger and kl only over bins, treated as numerical)
   readonly ks?: TestJson
   readonly wasserstein?: Num
@@ -94,7 +101,7 @@ export interface ReportJson {
   readonly performance: Section
   readonly fairness: Readonly<Record<string, Section>>
   readonly quality: Section
-  /** Sections or columns that were skipped, and why. */
+  /** Sections or columns that were skipped, and rows a statistic left out (how many of how many, and why). */
   readonly notes: readonly string[]
 }
 

@@ -1,0 +1,122 @@
+/**
+ * What each statistic of the report left out, counted by reason, and the note that says so: a
+ * reader who sees an ROC AUC, a drift test or a fairness gap learns over how many of the file's
+ * rows it was computed, and why the others are not in it. The JSON carries the counts beside the
+ * statistic (`*_left_out`, every reason listed, zeros included, so the shape does not depend on
+ * the data); a note is written only when rows are left out (for feature drift: when a value is
+ * there but unusable, since missing values have their own column in the data-quality table).
+ *
+ * The readings are those of the statistics themselves, so the counts add up to the gap:
+ * - classification (../metrics/profile/performance-profile.ts): a row with a label and a
+ *   prediction; else `no_label`, or `no_prediction` (with predictions from scores: no score);
+ * - score metrics (ROC AUC, average precision, log loss, Brier score, ECE, the calibration bins
+ *   and so calibration drift; binary only): a row with a label and a score in [0, 1]; else
+ *   `no_label`, `no_score` (missing), `score_not_a_number` (text in the score column: read as
+ *   missing by readTargets), `score_not_finite` (±Infinity), `score_out_of_range`;
+ * - drift of a column (./feature-drift.ts): readNumber's finite values, readCategory's values
+ *   (../metrics/profile/values.ts); else `missing`, `type_violation`, `non_finite` (numerical);
+ * - fairness (./fairness-section.ts): `no_group`, `no_prediction`, and the group ECE's scores;
+ * - outlier rate and mean score (./quality-section.ts): `unscored`, no feature to evaluate.
+ * Pure.
+ */
+import { binaryOutcomes, type ColumnKind, type FeatureValue, isMissing, type Targets } from '../metrics/profile/index.js'
+import { type ColumnInput, isCounted } from './counted-column.js'
+
+/** Reason → how many rows (or values) it left out, in the order the note lists them. */
+export type LeftOut = Readonly<Record<string, number>>
+
+export const total = (l: LeftOut): number => Object.values(l).reduce((a, b) => a + b, 0)
+
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many)
+
+const PHRASES: Readonly<Record<string, (n: number) => string>> = {
+  no_label: () => 'without a label',
+  no_prediction: () => 'without a prediction',
+  no_group: () => 'without a group',
+  no_score: () => 'without a score',
+  score_not_a_number: (n) => plural(n, 'score not a number', 'scores not numbers'),
+  score_not_finite: (n) => plural(n, 'infinite score', 'infinite scores'),
+  score_out_of_range: (n) => plural(n, 'score outside [0, 1]', 'scores outside [0, 1]'),
+  missing: () => 'missing',
+  type_violation: (n) => plural(n, 'type violation', 'type violations'),
+  non_finite: (n) => plural(n, 'infinite value', 'infinite values'),
+  unscored: () => 'with no feature to score',
+}
+
+/** 9812 → "9,812" (no locale data: the same text on every machine). */
+export const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+
+/**
+ * "<what> over <kept> of <rows> <unit>: <n> <reason>, … left out", or none when nothing was
+ * left out. `rows`: the rows the statistic could have read.
+ */
+export function leftOutNote(what: string, rows: number, leftOut: LeftOut, unit = 'rows'): string[] {
+  const out = total(leftOut)
+  if (out === 0) return []
+  const reasons = Object.entries(leftOut)
+    .filter(([, n]) => n > 0)
+    .map(([reason, n]) => `${grouped(n)} ${PHRASES[reason]?.(n) ?? reason}`)
+  return [`${what} over ${grouped(rows - out)} of ${grouped(rows)} ${unit}: ${reasons.join(', ')} left out`]
+}
+
+/** Why a row's score is not in the score metrics, or undefined when it is; `raw`: the score cell as read. */
+export function scoreReason(score: number | null | undefined, raw: FeatureValue): string | undefined {
+  if (score === null || score === undefined) return typeof raw === 'string' || typeof raw === 'boolean' ? 'score_not_a_number' : 'no_score'
+  if (!Number.isFinite(score)) return 'score_not_finite'
+  return score < 0 || score > 1 ? 'score_out_of_range' : undefined
+}
+
+export const emptyScoreLeftOut = () => ({ no_score: 0, score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 0 })
+
+export interface TargetsLeftOut {
+  /** The classification metrics' rows; absent when there are none (no labels or predictions). */
+  readonly rows?: LeftOut
+  /** The score metrics' rows; absent when there are none (no labels or scores, or multiclass). */
+  readonly scoredRows?: LeftOut
+}
+
+/** What the classification and score metrics of `targets` leave out; `rawScores`: the score column as read. */
+export function targetsLeftOut(targets: Targets, rawScores?: readonly FeatureValue[]): TargetsLeftOut {
+  const { yTrue, yPred } = binaryOutcomes(targets)
+  const labels: readonly unknown[] | undefined = targets.task === 'binary' ? yTrue : targets.labels
+  const predictions: readonly unknown[] | undefined = targets.task === 'binary' ? yPred : targets.predictions
+  const scores = targets.task === 'binary' ? targets.scores : undefined
+  const rows = labels && predictions ? { no_label: 0, no_prediction: 0 } : undefined
+  const scoredRows: Record<string, number> | undefined = labels && scores ? { no_label: 0, ...emptyScoreLeftOut() } : undefined
+  for (let i = 0; labels && i < labels.length; i++) {
+    const unlabeled = labels[i] === null || labels[i] === undefined
+    if (rows) {
+      if (unlabeled) rows.no_label++
+      else if (predictions?.[i] === null || predictions?.[i] === undefined) rows.no_prediction++
+    }
+    if (scoredRows) {
+      const reason = unlabeled ? 'no_label' : scoreReason(scores?.[i], rawScores?.[i])
+      if (reason !== undefined) scoredRows[reason] = (scoredRows[reason] as number) + 1
+    }
+  }
+  return { ...(rows ? { rows } : {}), ...(scoredRows ? { scoredRows } : {}) }
+}
+
+/**
+ * The values the drift statistics of a column leave out (its reading by `kind`), from a
+ * column in row order or counted (each distinct value once, with its count).
+ */
+export function valuesLeftOut(c: ColumnInput, kind: ColumnKind): LeftOut {
+  let missing = 0
+  let typeViolation = 0
+  let nonFinite = 0
+  const add = (v: FeatureValue, n: number) => {
+    if (isMissing(v)) missing += n
+    else if (typeof v === 'number') {
+      // ±Infinity: out of every numerical statistic, and no category (readCategory's violation).
+      if (!Number.isFinite(v)) {
+        if (kind === 'numerical') nonFinite += n
+        else typeViolation += n
+      }
+      // Text and booleans: categories, and no number.
+    } else if (kind === 'numerical') typeViolation += n
+  }
+  if (isCounted(c)) c.values.forEach((v, i) => add(v, c.counts[i] as number))
+  else for (const v of c) add(v, 1)
+  return kind === 'numerical' ? { missing, type_violation: typeViolation, non_finite: nonFinite } : { missing, type_violation: typeViolation }
+}
