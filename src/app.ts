@@ -228,7 +228,10 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     const replayGuard = new ReplayGuard()
     const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry), replayGuard }), options.metrics)
     options.metrics?.watchPartitions(progress)
-    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, onJoin: () => replayGuard.reassigned() })
+    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, onJoin: () => {
+        replayGuard.reassigned()
+        joiner.reassigned()
+      } })
     closers.add(() => source.stop())
     watchPipeline({ client: kafka, groupId: config.kafka.groupId, topics: [config.topics.predictions, config.topics.groundTruth] })
     done = source.done

@@ -10,6 +10,10 @@ import type { PredictionEvent } from '../src/ingest/schemas.js'
 import { idHashes } from '../src/join/id-filter.js'
 import { Joiner, predictionKey } from '../src/join/joiner.js'
 import { countStoredPredictions, loadStoredIdHashes } from '../src/join/lookup.js'
+import { clientStreamRowBinary, type Store } from '../src/store/clickhouse.js'
+import { createClient } from '@clickhouse/client'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { insertBinaryRows } from '../src/store/insert.js'
 import { RowBuffer } from '../src/store/row-buffer.js'
 import { PREDICTION_ROW, predictionRow } from '../src/store/rows.js'
@@ -41,6 +45,52 @@ async function store(app: ReturnType<typeof storeOnlyApp>['app'], events: readon
   await insertBinaryRows(app.store, 'predictions', PREDICTION_ROW, rows.buf.subarray(0, rows.pos), `id-filter-${token++}`)
 }
 
+function hashOf(id: string): string {
+  const pair: [number, number] = [0, 0]
+  idHashes(id, pair)
+  return `${pair[0]}/${pair[1]}`
+}
+
+/** The engine's hashes of every stored copy, as text: what the stream must carry. */
+async function hashesOfStoredIds(s: Store): Promise<string[]> {
+  const text = await (await s.client.query({ query: `SELECT murmurHash3_32(prediction_id), xxHash32(prediction_id) FROM ${s.database}.predictions`, format: 'TabSeparated' })).text()
+  return text.trim().split('\n').map((line) => line.replace('\t', '/'))
+}
+
+/**
+ * An HTTP endpoint answering `SELECT … FORMAT RowBinary` (the body client.exec sends) with the
+ * embedded engine's stream, chunk by chunk, cut at odd sizes so that rows span chunks.
+ */
+async function selectEndpoint(engine: Store): Promise<{ url: string; chunks: number; close(): Promise<void> }> {
+  const state = { chunks: 0 }
+  const server = createServer((req, res) => {
+    const body: Buffer[] = []
+    req.on('data', (c: Buffer) => body.push(c))
+    req.on('end', () => {
+      const query = Buffer.concat(body).toString()
+      const select = /^(SELECT [^]*)\nFORMAT RowBinary$/.exec(query)
+      if (!select) return void res.writeHead(400).end(`not a SELECT … FORMAT RowBinary: ${query}`)
+      res.writeHead(200)
+      void engine
+        .streamRowBinary(select[1]!, (chunk) => {
+          for (let i = 0; i < chunk.length; i += 13) {
+            res.write(Buffer.from(chunk.subarray(i, i + 13)))
+            state.chunks++
+          }
+        })
+        .then(() => res.end(), (e: unknown) => res.destroy(e as Error))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get chunks() {
+      return state.chunks
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
 const codes = (problems: readonly ({ code: string } | null)[]) => problems.map((p) => p?.code ?? null)
 
 describe('the filter of stored prediction ids', () => {
@@ -70,29 +120,34 @@ describe('the filter of stored prediction ids', () => {
     expect(mine).toEqual(engine)
   })
 
-  it('loads every stored copy once, in pages of the sorting key', async () => {
-    const ids = Array.from({ length: 45 }, (_, i) => `page-${String(i).padStart(2, '0')}${i % 3 === 0 ? '\tx' : ''}`)
-    await store(started.app, ids.map((id, i) => prediction(id, `page-model-${i % 4}`)))
-    await store(started.app, [prediction('page-07', 'page-model-3')]) // a second copy in another part
+  it('reads every stored copy once, embedded and from a server', async () => {
+    const ids = Array.from({ length: 45 }, (_, i) => `read-${String(i).padStart(2, '0')}${i % 3 === 0 ? '\tx' : ''}`)
+    await store(started.app, ids.map((id, i) => prediction(id, `read-model-${i % 4}`)))
+    await store(started.app, [prediction('read-07', 'read-model-3')]) // a second copy in another part
+    const want = (await hashesOfStoredIds(started.app.store)).sort()
     const loaded: string[] = []
-    const rows = await loadStoredIdHashes(started.app.store, (h1, h2) => loaded.push(`${h1}/${h2}`), 4)
-    const all = await loadStoredIdHashes(started.app.store, () => {}, 1_000_000)
-    expect(rows).toBe(all)
-    const want = [...ids, 'page-07'].map((id) => {
-      const pair: [number, number] = [0, 0]
-      idHashes(id, pair)
-      return `${pair[0]}/${pair[1]}`
-    })
-    const counts = (list: string[]) => list.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>())
-    const got = counts(loaded)
-    for (const [k, n] of counts(want)) expect(got.get(k), k).toBe(n)
+    const rows = await loadStoredIdHashes(started.app.store, (h1, h2) => loaded.push(`${h1}/${h2}`))
+    expect(rows).toBe(await countStoredPredictions(started.app.store))
+    expect(loaded.sort()).toEqual(want)
+    for (const id of [...ids, 'read-07']) expect(want).toContain(hashOf(id))
+    // A server answers over HTTP (client.exec); here an endpoint that hands the statement to the same engine.
+    const endpoint = await selectEndpoint(started.app.store)
+    const server = { ...started.app.store, kind: 'server' as const, streamRowBinary: clientStreamRowBinary(createClient({ url: endpoint.url })) }
+    try {
+      const fromServer: string[] = []
+      expect(await loadStoredIdHashes(server, (h1, h2) => fromServer.push(`${h1}/${h2}`))).toBe(rows)
+      expect(fromServer.sort()).toEqual(want)
+      expect(endpoint.chunks).toBeGreaterThan(1)
+    } finally {
+      await endpoint.close()
+    }
   })
 
   it('answers fresh ids without a lookup and still finds an id stored before the start', async () => {
     await store(started.app, [prediction('before-start', 'model-a')])
     const joiner = new Joiner(started.app.store, file)
     const fresh = Array.from({ length: 500 }, (_, i) => prediction(`fresh-${i}`, 'model-b'))
-    const problems = await joiner.screenPredictions([...fresh, prediction('before-start', 'model-b')].map(predictionKey), true)
+    const problems = await joiner.screenPredictions([...fresh, prediction('before-start', 'model-b')].map(predictionKey))
     expect(codes(problems)).toEqual([...fresh.map(() => null), 'DW_PREDICTION_ID_CONFLICT'])
     // The filter answered the fresh ids; only the stored one (and the rare false positive) was looked up.
     expect(joiner.screenStats.fromFilter).toBeGreaterThanOrEqual(495)
@@ -102,7 +157,7 @@ describe('the filter of stored prediction ids', () => {
     // Stored by this process: its next batch sees them without loading again.
     await store(started.app, fresh)
     await joiner.onPredictions(fresh.map(predictionKey), 'id-filter-fresh')
-    const again = await joiner.screenPredictions([prediction('fresh-3', 'model-c'), prediction('fresh-3', 'model-b')].map(predictionKey), false)
+    const again = await joiner.screenPredictions([prediction('fresh-3', 'model-c'), prediction('fresh-3', 'model-b')].map(predictionKey))
     expect(codes(again)).toEqual(['DW_PREDICTION_ID_CONFLICT', null])
     expect(joiner.screenStats.loads).toBe(1)
   })
@@ -110,33 +165,39 @@ describe('the filter of stored prediction ids', () => {
   it('sees what another writer stored, from the first batch after a reassignment', async () => {
     const mine = new Joiner(started.app.store, file)
     const theirs = new Joiner(started.app.store, file)
-    expect(codes(await mine.screenPredictions([predictionKey(prediction('elsewhere-0', 'model-a'))], true))).toEqual([null])
+    expect(codes(await mine.screenPredictions([predictionKey(prediction('elsewhere-0', 'model-a'))]))).toEqual([null])
     // The other instance owned the partition meanwhile and stored the id for another model.
-    expect(codes(await theirs.screenPredictions([predictionKey(prediction('moved', 'model-x'))], true))).toEqual([null])
+    expect(codes(await theirs.screenPredictions([predictionKey(prediction('moved', 'model-x'))]))).toEqual([null])
     await store(started.app, [prediction('moved', 'model-x')])
     await theirs.onPredictions([predictionKey(prediction('moved', 'model-x'))], 'id-filter-theirs')
-    // The partition comes back: its first batch may follow another writer.
-    expect(codes(await mine.screenPredictions([predictionKey(prediction('moved', 'model-a'))], true))).toEqual(['DW_PREDICTION_ID_CONFLICT'])
+    // Without a reassignment the filter is not read again: only a partition's owner writes its ids.
+    expect(codes(await mine.screenPredictions([predictionKey(prediction('elsewhere-1', 'model-a'))]))).toEqual([null])
+    expect(mine.screenStats.loads).toBe(1)
+    // The partition comes back: the first batch after the reassignment sees what the other instance stored.
+    mine.reassigned()
+    expect(codes(await mine.screenPredictions([predictionKey(prediction('moved', 'model-a'))]))).toEqual(['DW_PREDICTION_ID_CONFLICT'])
+    expect(mine.screenStats.loads).toBe(2)
   })
 
   it('loads a larger filter once the ids stored fill it, and misses none meanwhile', async () => {
     const joiner = new Joiner(started.app.store, file, { minIdFilterCapacity: 16 })
-    await joiner.screenPredictions([], true)
+    await joiner.screenPredictions([])
     // The filter is made for twice the stored predictions: store that many more through the joiner.
     const stored = await countStoredPredictions(started.app.store)
     const batches = Math.ceil((2 * stored + 1) / 100) + 1
     const all: PredictionEvent[] = []
     for (let batch = 0; batch < batches; batch++) {
       const events = Array.from({ length: 100 }, (_, i) => prediction(`grow-${batch}-${i}`, 'model-g'))
-      expect(codes(await joiner.screenPredictions(events.map(predictionKey), false))).toEqual(events.map(() => null))
+      expect(codes(await joiner.screenPredictions(events.map(predictionKey)))).toEqual(events.map(() => null))
       await store(started.app, events)
       await joiner.onPredictions(events.map(predictionKey), `id-filter-grow-${batch}`)
       all.push(...events)
     }
-    // The last batches found the filter full and started a load; the next one waits for it.
-    await joiner.screenPredictions([], true)
-    expect(joiner.screenStats.loads).toBeGreaterThanOrEqual(3)
+    // The last batches found the filter full and started reading a larger one in the background.
+    const deadline = Date.now() + 10_000
+    while (joiner.screenStats.loads < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(joiner.screenStats.loads).toBeGreaterThanOrEqual(2)
     const others = all.map((e) => predictionKey({ ...e, model_id: 'model-other' }))
-    expect(codes(await joiner.screenPredictions(others, false))).toEqual(others.map(() => 'DW_PREDICTION_ID_CONFLICT'))
+    expect(codes(await joiner.screenPredictions(others))).toEqual(others.map(() => 'DW_PREDICTION_ID_CONFLICT'))
   })
 })

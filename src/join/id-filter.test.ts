@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { IdFilter, idHashes } from './id-filter.js'
-import { readHashPairs } from './lookup.js'
+import { HashPairs } from './lookup.js'
 
 describe('idHashes', () => {
   it("gives ClickHouse's murmurHash3_32 and xxHash32 of the UTF-8 bytes", () => {
@@ -49,11 +49,24 @@ describe('IdFilter', () => {
     expect(() => new IdFilter(0)).toThrow(RangeError)
   })
 
-  it('takes hashes as the engine sends them', () => {
-    const filter = new IdFilter(10)
-    expect(readHashPairs('1009084850\t1426945110\n0\t46947589\n', (h1, h2) => filter.addHashes(h1, h2))).toBe(2)
-    expect(filter.mayHold('a')).toBe(true)
-    expect(filter.mayHold('')).toBe(true)
-    expect(filter.mayHold('abc')).toBe(false)
+  it('takes hashes as the engine sends them, from chunks that end anywhere', () => {
+    // RowBinary UInt32 pairs: ('a', '') as murmurHash3_32 and xxHash32 give them.
+    const bytes = new Uint8Array(16)
+    const view = new DataView(bytes.buffer)
+    ;[1009084850, 1426945110, 0, 46947589].forEach((v, i) => view.setUint32(i * 4, v, true))
+    for (let cut = 0; cut <= 16; cut++) {
+      for (let cut2 = cut; cut2 <= 16; cut2++) {
+        const filter = new IdFilter(10)
+        const pairs = new HashPairs((h1, h2) => filter.addHashes(h1, h2))
+        pairs.push(bytes.subarray(0, cut))
+        pairs.push(bytes.subarray(cut, cut2))
+        pairs.push(bytes.subarray(cut2))
+        expect(pairs.end()).toBe(2)
+        expect([filter.mayHold('a'), filter.mayHold(''), filter.mayHold('abc')]).toEqual([true, true, false])
+      }
+    }
+    const short = new HashPairs(() => {})
+    short.push(bytes.subarray(0, 11))
+    expect(() => short.end()).toThrow(/within a row/)
   })
 })

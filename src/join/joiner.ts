@@ -17,14 +17,14 @@
  * The id rule (id-conflicts.ts) runs before a batch of predictions is stored. An id in the index
  * is answered from it; any other id is first tested against a filter of the stored ids
  * (id-filter.ts), and only those the filter may hold are looked up in ClickHouse. The filter is
- * loaded from the table and takes every prediction this process stores, once it is durable. It is
- * loaded again before the screen of any batch that may follow another writer of its partition:
- * the first after a start or a reassignment, a retry (the replay guard's batches,
- * src/pipeline/replay-guard.ts). Both topics are keyed by prediction_id, so only the owner of a
- * partition writes its ids, and the filter holds every stored use of the ids a batch can carry.
- * A producer that does not key by prediction_id can put one id in two partitions owned by two
- * instances: an id the other instance stored after this one's last load then escapes the rule
- * (without the filter, it escaped only when both were screened before either was stored).
+ * read from the table once per assignment of partitions to this process (a start, a rebalance:
+ * `reassigned`), before the first batch after it is screened, and takes every prediction this
+ * process stores, once it is durable. Both topics are keyed by prediction_id and consumed
+ * co-partitioned, so only the owner of a partition writes its ids: after the read, the filter
+ * holds every stored use of the ids a batch can carry. A producer that does not key by
+ * prediction_id can put one id in two partitions owned by two instances: an id the other instance
+ * stored after this one's last read then escapes the rule (without the filter, it escaped only
+ * when both were screened before either was stored).
  */
 import type { FileConfig } from '../config/file.js'
 import { modelConfig } from '../config/file.js'
@@ -35,7 +35,7 @@ import { clickhouseDateTime64 } from '../store/rows.js'
 import { windowStart } from '../window/windows.js'
 import { PredictionIndex, type JoinTarget } from './prediction-index.js'
 import { countStoredPredictions, loadStoredIdHashes, lookupModelsById, lookupOlderPredictions, lookupPredictions } from './lookup.js'
-import { IdFilter } from './id-filter.js'
+import { IdFilter, idHashes } from './id-filter.js'
 import { coalescing } from './coalesce.js'
 import { idConflicts } from './id-conflicts.js'
 import type { DriftwatchError } from '../errors.js'
@@ -48,12 +48,19 @@ export interface MarkRow {
   reason: string
 }
 
-/** What the join needs of a stored prediction. */
-export type PredictionKey = Pick<PredictionEvent, 'prediction_id' | 'model_id' | 'model_version' | 'event_time'>
+/**
+ * What the join needs of a stored prediction; with the id's two hashes (id-filter.ts idHashes),
+ * computed once for the screen and for adding the id to the filter once it is stored.
+ */
+export type PredictionKey = Pick<PredictionEvent, 'prediction_id' | 'model_id' | 'model_version' | 'event_time'> & { readonly idHash1: number; readonly idHash2: number }
 /** What the join needs of a stored label. */
 export type LabelKey = Pick<GroundTruthEvent, 'prediction_id' | 'label_time'>
 
-export const predictionKey = (e: PredictionEvent): PredictionKey => ({ prediction_id: e.prediction_id, model_id: e.model_id, model_version: e.model_version, event_time: e.event_time })
+const pair: [number, number] = [0, 0]
+export function predictionKey(e: Pick<PredictionEvent, 'prediction_id' | 'model_id' | 'model_version' | 'event_time'>): PredictionKey {
+  idHashes(e.prediction_id, pair)
+  return { prediction_id: e.prediction_id, model_id: e.model_id, model_version: e.model_version, event_time: e.event_time, idHash1: pair[0], idHash2: pair[1] }
+}
 export const labelKey = (e: GroundTruthEvent): LabelKey => ({ prediction_id: e.prediction_id, label_time: e.label_time })
 
 export interface JoinStats {
@@ -64,7 +71,6 @@ export interface JoinStats {
 
 const NO_MODELS: readonly string[] = Object.freeze([])
 const NO_TARGETS: ReadonlyMap<string, JoinTarget> = new Map()
-const NOTHING: ReadonlyMap<unknown, unknown> = new Map()
 
 /**
  * One mark per distinct window of a batch's events. Consecutive events mostly fall in the window
@@ -127,15 +133,14 @@ export class Joiner {
   readonly index: PredictionIndex
   readonly screenStats: ScreenStats = { fromIndex: 0, fromFilter: 0, lookedUp: 0, loads: 0 }
 
-  /** The stored ids (id-filter.ts); null until first loaded. */
+  /** The stored ids (id-filter.ts); null until first read. */
   private ids: IdFilter | null = null
-  /** A filter being loaded: the ids this process stores meanwhile go into it too. */
-  private loadingIds: IdFilter | null = null
-  /** Loads the filter again; a caller waits for a load that starts after its call (coalesce.ts). */
-  private readonly reloadIds: () => Promise<unknown>
+  /** Assignments of partitions seen (`reassigned`), and the one the filter was read in. */
+  private assignment = 0
+  private idsAssignment = -1
+  /** A read of the filter under way: the assignment it started in, the filter it fills, its end. */
+  private loading: { readonly assignment: number; readonly filter: IdFilter | null; readonly done: Promise<void> } | null = null
   private readonly minIdFilterCapacity: number
-  /** A load started because the filter is full is under way. */
-  private growing = false
 
   /** The stored models of prediction ids; batches handled at the same time share a query (coalesce.ts). */
   private readonly storedModels: (ids: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>
@@ -151,11 +156,6 @@ export class Joiner {
   ) {
     this.index = new PredictionIndex(file.join.indexSize)
     this.minIdFilterCapacity = options.minIdFilterCapacity ?? MIN_ID_FILTER_CAPACITY
-    const reload = coalescing<unknown, unknown, unknown>(async () => {
-      await this.loadIds()
-      return NOTHING
-    })
-    this.reloadIds = () => reload([])
     this.storedModels = coalescing((ids) => lookupModelsById(store, ids))
     this.storedPredictions = coalescing((labels) => lookupPredictions(store, labels, file.join.horizon))
     this.olderPredictions = coalescing((labels) => lookupOlderPredictions(store, labels, file.join.horizon))
@@ -167,28 +167,25 @@ export class Joiner {
   }
 
   /**
+   * The consumer group assigned partitions to this process anew: the next screen reads the filter
+   * of stored ids again, since another instance may have written the partitions meanwhile.
+   */
+  reassigned(): void {
+    this.assignment++
+  }
+
+  /**
    * The id rule (id-conflicts.ts) for a batch of valid predictions, before they are stored: ids
    * in the in-memory index are answered from it (it holds only stored predictions), ids the filter
    * of stored ids does not hold are new, and the others are looked up in ClickHouse at once.
-   * `mayFollowAnotherWriter`: the batch is the first of its partition here since a start or a
-   * reassignment, or a retry (the replay guard's word); the filter is loaded again first.
    */
-  async screenPredictions(events: readonly PredictionKey[], mayFollowAnotherWriter = true): Promise<(DriftwatchError | null)[]> {
-    if (mayFollowAnotherWriter || this.ids === null) await this.reloadIds()
-    const filter = this.ids!
-    // Past its capacity the filter answers "maybe" more often: a larger one is loaded meanwhile
-    // (a failed load is tried again by a later batch).
-    if (filter.full && !this.growing) {
-      this.growing = true
-      this.reloadIds()
-        .catch(() => {})
-        .finally(() => (this.growing = false))
-    }
+  async screenPredictions(events: readonly PredictionKey[]): Promise<(DriftwatchError | null)[]> {
+    const filter = await this.storedIds()
     const misses: string[] = []
     const stats = this.screenStats
     for (const e of events) {
       if (this.index.has(e.prediction_id)) stats.fromIndex++
-      else if (filter.mayHold(e.prediction_id)) misses.push(e.prediction_id)
+      else if (filter.mayHoldHashes(e.idHash1, e.idHash2)) misses.push(e.prediction_id)
       else stats.fromFilter++
     }
     stats.lookedUp += misses.length
@@ -200,32 +197,57 @@ export class Joiner {
   }
 
   /**
-   * A new filter of the stored ids, made for twice their number, replaces the current one. The
-   * ids this process stores while the table is read go into both (onPredictions): an id durable
-   * before the read starts is read, one made durable after is added, since its add follows its
-   * insert.
+   * The filter of stored ids, read in the current assignment. Past its capacity it answers "maybe"
+   * more often, so a larger one is read meanwhile (a failed read is tried again by a later batch).
+   * A failed read rejects retriable, and the batch is retried.
    */
-  private async loadIds(): Promise<void> {
-    const count = await countStoredPredictions(this.store)
-    const next = new IdFilter(Math.max(this.minIdFilterCapacity, 2 * count))
-    this.loadingIds = next
-    try {
-      await loadStoredIdHashes(this.store, (h1, h2) => next.addHashes(h1, h2))
-      this.ids = next
-      this.screenStats.loads++
-    } finally {
-      this.loadingIds = null
+  private async storedIds(): Promise<IdFilter> {
+    for (;;) {
+      const current = this.ids
+      if (current && this.idsAssignment === this.assignment) {
+        if (current.full && !this.loading) this.readIds().catch(() => {})
+        return current
+      }
+      const loading = this.loading
+      if (loading?.assignment === this.assignment) await loading.done
+      else if (loading) await loading.done.catch(() => {}) // read before the reassignment: not enough
+      else await this.readIds()
     }
+  }
+
+  /**
+   * Reads a new filter of the stored ids, made for twice their number, in place of the current
+   * one. The ids this process stores while the table is read go into both (onPredictions): an id
+   * durable before the read starts is read, one made durable after is added, since its add
+   * follows its insert.
+   */
+  private readIds(): Promise<void> {
+    const assignment = this.assignment
+    // Until the count is in, the ids stored go nowhere: they are durable before the read starts.
+    const read: { assignment: number; filter: IdFilter | null; done: Promise<void> } = { assignment, filter: null, done: Promise.resolve() }
+    read.done = (async () => {
+      const count = await countStoredPredictions(this.store)
+      const filter = new IdFilter(Math.max(this.minIdFilterCapacity, 2 * count))
+      read.filter = filter
+      await loadStoredIdHashes(this.store, (h1, h2) => filter.addHashes(h1, h2))
+      this.ids = filter
+      this.idsAssignment = assignment
+      this.screenStats.loads++
+    })().finally(() => {
+      if (this.loading === read) this.loading = null
+    })
+    this.loading = read
+    return read.done
   }
 
   async onPredictions(events: readonly PredictionKey[], token: string): Promise<void> {
     const marks = this.marks('predictions')
     const ids = this.ids
-    const loading = this.loadingIds
+    const loading = this.loading?.filter ?? null
     for (const e of events) {
       this.index.addEntry(e.prediction_id, e.model_id, e.model_version, e.event_time)
-      ids?.add(e.prediction_id)
-      loading?.add(e.prediction_id)
+      ids?.addHashes(e.idHash1, e.idHash2)
+      loading?.addHashes(e.idHash1, e.idHash2)
       marks.add(e.model_id, e.model_version, e.event_time)
     }
     await insertRows(this.store, 'window_marks', marks.rows(), `marks:${token}`)

@@ -86,37 +86,21 @@ export async function lookupModelsById(store: Store, ids: readonly string[]): Pr
   }
 }
 
-/** Stored ids read per query when loading their hashes: about 5 MiB of text at a time. */
-export const HASH_PAGE_ROWS = 1 << 18
-
 /**
  * The hashes of every stored prediction id (id-filter.ts, STORED_ID_HASHES) into `add`, and how
- * many rows were read. The engine hashes the ids, so two numbers come back per id rather than the
- * id. The table is read in pages of its sorting key (model_id, prediction_id), each ending at the
- * key `pageRows` rows after the last (found first, so rows deleted meanwhile cannot shift a page
- * past one never read); the engine reads each page from the key's index, so a load reads the
- * table once and holds one page's text at a time (chDB hands a result over whole). Every stored
- * copy counts, merged or not (no FINAL): a row stored under any version holds its id.
+ * many rows were read. The engine hashes the ids and hands them over as a stream of RowBinary
+ * (two UInt32 per id: 8 bytes rather than the id), read as it comes (Store.streamRowBinary), so
+ * the table is read once and never held whole. Every stored copy counts, merged or not (no
+ * FINAL): a row stored under any version holds its id.
  */
-export async function loadStoredIdHashes(store: Store, add: (h1: number, h2: number) => void, pageRows = HASH_PAGE_ROWS): Promise<number> {
-  const query = async (sql: string, params: Record<string, unknown>) =>
-    (await store.client.query({ query: withDatabase(sql, store.database), query_params: params, format: 'TabSeparated' })).text()
-  let after: readonly [string, string] | null = null
-  let rows = 0
+export async function loadStoredIdHashes(store: Store, add: (h1: number, h2: number) => void): Promise<number> {
+  const pairs = new HashPairs(add)
   try {
-    for (;;) {
-      const from = after ? 'WHERE (model_id > unhex({m:String}) OR (model_id = unhex({m:String}) AND prediction_id > unhex({p:String})))' : 'WHERE 1'
-      const params: Record<string, unknown> = after ? { m: after[0], p: after[1], skip: pageRows - 1 } : { skip: pageRows - 1 }
-      const end: string = (await query(`SELECT hex(model_id), hex(prediction_id) FROM {db}.predictions ${from} ORDER BY model_id, prediction_id LIMIT 1 OFFSET {skip:UInt64}`, params)).trim()
-      const until: readonly [string, string] | null = end === '' ? null : (end.split('\t') as [string, string])
-      const to = until ? ' AND (model_id < unhex({m2:String}) OR (model_id = unhex({m2:String}) AND prediction_id <= unhex({p2:String})))' : ''
-      rows += readHashPairs(await query(`SELECT ${STORED_ID_HASHES} FROM {db}.predictions ${from}${to}`, until ? { ...params, m2: until[0], p2: until[1] } : params), add)
-      if (!until) return rows
-      after = until
-    }
+    await store.streamRowBinary(withDatabase(`SELECT ${STORED_ID_HASHES} FROM {db}.predictions`, store.database), (chunk) => pairs.push(chunk))
   } catch (cause) {
-    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `loading the stored prediction ids failed: ${(cause as Error).message}`, { cause, retriable: true })
+    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `reading the stored prediction ids failed: ${(cause as Error).message}`, { cause, retriable: true })
   }
+  return pairs.end()
 }
 
 /** Stored predictions, every copy counted: the size a filter of their ids is made for. */
@@ -129,22 +113,37 @@ export async function countStoredPredictions(store: Store): Promise<number> {
   }
 }
 
-/** Lines of two unsigned 32-bit decimals separated by a tab, without a string per line. */
-export function readHashPairs(text: string, add: (h1: number, h2: number) => void): number {
-  let rows = 0
-  let a = 0
-  let b = 0
-  let second = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 10) {
-      add(a, b)
-      rows++
-      a = b = 0
-      second = false
-    } else if (c === 9) second = true
-    else if (second) b = b * 10 + (c - 48)
-    else a = a * 10 + (c - 48)
+/** RowBinary rows of two UInt32 (little-endian), from chunks that may end within a row. */
+export class HashPairs {
+  private readonly carry = new Uint8Array(8)
+  private carried = 0
+  private rows = 0
+
+  constructor(private readonly add: (h1: number, h2: number) => void) {}
+
+  push(chunk: Uint8Array): void {
+    let i = 0
+    if (this.carried > 0) {
+      while (this.carried < 8 && i < chunk.length) this.carry[this.carried++] = chunk[i++]!
+      if (this.carried < 8) return
+      this.emit(this.carry, 0)
+      this.carried = 0
+    }
+    const whole = chunk.length - ((chunk.length - i) % 8)
+    for (; i < whole; i += 8) this.emit(chunk, i)
+    while (i < chunk.length) this.carry[this.carried++] = chunk[i++]!
   }
-  return rows
+
+  /** The rows read; throws if the stream ended within a row. */
+  end(): number {
+    if (this.carried !== 0) throw new Error(`the id hashes ended within a row (${this.carried} bytes left over)`)
+    return this.rows
+  }
+
+  private emit(b: Uint8Array, i: number): void {
+    const h1 = (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0
+    const h2 = (b[i + 4]! | (b[i + 5]! << 8) | (b[i + 6]! << 16) | (b[i + 7]! << 24)) >>> 0
+    this.add(h1, h2)
+    this.rows++
+  }
 }

@@ -15,7 +15,7 @@ function fakeStore(fail: () => boolean): Store {
   const insertRowBinary = async () => {
     if (fail()) throw new Error('ECONNREFUSED')
   }
-  return { client, kind: 'chdb', database: 'db', location: '/tmp', insertRowBinary, withStringSet: parameterStringSet, close: async () => undefined }
+  return { client, kind: 'chdb', database: 'db', location: '/tmp', insertRowBinary, withStringSet: parameterStringSet, streamRowBinary: async () => undefined, close: async () => undefined }
 }
 
 describe('instrumentStore', () => {

@@ -68,6 +68,7 @@ describe('createReadiness', () => {
     location: '/tmp',
     insertRowBinary: async () => undefined,
     withStringSet: parameterStringSet,
+    streamRowBinary: async () => undefined,
     close: async () => undefined,
   })
 

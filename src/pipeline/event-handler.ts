@@ -54,11 +54,9 @@ export interface EventHandlerDeps<T, K> {
   /**
    * Rules that need stored state (a prediction_id already used by another model), over the
    * batch's valid events in order, before anything is stored: one problem or null per event.
-   * Infrastructure failures reject retriable and the batch is retried. `mayRepeat` is the replay
-   * guard's word on the batch: the first of its partition since a start or a reassignment, or a
-   * retry, which may follow another writer of the partition.
+   * Infrastructure failures reject retriable and the batch is retried.
    */
-  readonly screen?: (events: readonly K[], mayRepeat: boolean) => Promise<readonly (DriftwatchError | null)[]>
+  readonly screen?: (events: readonly K[]) => Promise<readonly (DriftwatchError | null)[]>
   readonly deadLetters: DeadLetterSink
   readonly now: () => number
   readonly maxRecordBytes: number
@@ -169,7 +167,7 @@ async function handleBatch<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayGuar
       badInput(record, e)
     }
   }
-  const screened = deps.screen && valid.keys.length > 0 ? await deps.screen(valid.keys, replay) : []
+  const screened = deps.screen && valid.keys.length > 0 ? await deps.screen(valid.keys) : []
   let kept = valid
   if (screened.some((problem) => problem !== null)) {
     kept = { records: [], rows: [], keys: [] }

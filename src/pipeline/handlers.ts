@@ -71,7 +71,7 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
       validate: (e, nowMs) => validatePrediction(e, nowMs, limits),
       toRow: (e, source, out) => predictionRow(out, e, source, d.privacy),
       keyOf: predictionKey,
-      screen: (events, mayRepeat) => d.joiner.screenPredictions(events, mayRepeat),
+      screen: (events) => d.joiner.screenPredictions(events),
       afterStore: (events, token) => d.joiner.onPredictions(events, token),
     }),
     [d.topics.groundTruth]: createEventHandler({

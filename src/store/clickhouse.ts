@@ -50,6 +50,13 @@ export interface Store {
    * parameter on a server (chdbStringSet). For sets of thousands (the join's id lookups).
    */
   withStringSet<T>(values: readonly string[], use: (set: StringSet) => Promise<T>): Promise<T>
+  /**
+   * Runs a SELECT (no FORMAT clause, no parameters) and hands its result, RowBinary, to `onChunk`
+   * as it comes, for results too large to hold as one text: chunks end anywhere, within a row
+   * too. The embedded engine's result stream (chdbStreamRowBinary); on a server, the HTTP
+   * response body (clientStreamRowBinary).
+   */
+  streamRowBinary(query: string, onChunk: (bytes: Uint8Array) => void): Promise<void>
   close(): Promise<void>
 }
 
@@ -124,6 +131,21 @@ let engineFiles = 0
 const engineFile = (dir: string, kind: string) => join(dir, `${process.pid}-${++engineFiles}-${kind}`)
 
 /** Removes the files of other processes from `dir` (created if missing): run when a store opens, as the data directory's lock holder. */
+export function clientStreamRowBinary(client: ClickHouseClient): Store['streamRowBinary'] {
+  return async (query, onChunk) => {
+    const { stream } = await client.exec({ query: `${query}\nFORMAT RowBinary` })
+    for await (const chunk of stream as AsyncIterable<Buffer>) onChunk(chunk)
+  }
+}
+
+/** The embedded engine's result stream, on one connection of the pool for as long as it runs. */
+function chdbStreamRowBinary(pool: ConnectionPool<ChdbConnection>): Store['streamRowBinary'] {
+  return (query, onChunk) =>
+    pool.run(async (c) => {
+      for await (const chunk of c.chdb.queryStream(query, { format: 'RowBinary' })) onChunk(chunk.raw())
+    })
+}
+
 export function removeStaleEngineFiles(dir: string): void {
   mkdirSync(dir, { recursive: true })
   for (const name of readdirSync(dir)) if (!name.startsWith(`${process.pid}-`)) rmSync(join(dir, name), { force: true })
@@ -267,7 +289,16 @@ export function openStore(settings: ClickHouseSettings): Store {
       // reads since 2022 (ClickHouse#8842).
       use_multipart_params_auto: true,
     })
-    return { client, kind: 'server', database, location: redactedUrl(settings.url), insertRowBinary: clientInsertRowBinary(client, database), withStringSet: parameterStringSet, close: () => client.close() }
+    return {
+      client,
+      kind: 'server',
+      database,
+      location: redactedUrl(settings.url),
+      insertRowBinary: clientInsertRowBinary(client, database),
+      withStringSet: parameterStringSet,
+      streamRowBinary: clientStreamRowBinary(client),
+      close: () => client.close(),
+    }
   }
   const path = resolve(settings.dataDir, 'chdb')
   mkdirSync(path, { recursive: true })
@@ -306,7 +337,7 @@ export function openStore(settings: ClickHouseSettings): Store {
         unlock()
       }
     }
-    return { client, kind: 'chdb', database, location: path, insertRowBinary, withStringSet, close }
+    return { client, kind: 'chdb', database, location: path, insertRowBinary, withStringSet, streamRowBinary: chdbStreamRowBinary(pool), close }
   } catch (e) {
     // Connections opened before the failure go first: they hold the engine the session started.
     for (const c of members) void c.close()
