@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net'
 import { insertBinaryRows } from '../src/store/insert.js'
 import { RowBuffer } from '../src/store/row-buffer.js'
 import { PREDICTION_ROW, predictionRow } from '../src/store/rows.js'
+import { prediction as event } from './support/events.js'
 import { storeOnlyApp } from './support/store-app.js'
 
 const T0 = Date.UTC(2026, 10, 20, 12)
@@ -24,19 +25,7 @@ const privacy = { pseudonymize: (s: string) => s, piiFeatures: () => new Set<str
 // No index: every id goes through the filter (and the lookup when the filter may hold it).
 const file = parseFileConfig('models: []\njoin:\n  indexSize: 0\n', 'test.yaml')
 
-function prediction(id: string, model: string): PredictionEvent {
-  return {
-    prediction_id: id,
-    model_id: model,
-    model_version: 'v1',
-    event_time: T0,
-    features: { x: 1 },
-    prediction: { class_label: 'yes', score: 0.5, probabilities: {}, value: null },
-    segments: {},
-    deployment: { environment: 'test', variant: 'champion' },
-    subject_id: null,
-  }
-}
+const prediction = (id: string, model: string): PredictionEvent => event({ prediction_id: id, model_id: model, event_time: T0 })
 
 let token = 0
 async function store(app: ReturnType<typeof storeOnlyApp>['app'], events: readonly PredictionEvent[]): Promise<void> {
