@@ -130,22 +130,31 @@ export function clientInsertRowBinary(client: ClickHouseClient, database: string
 let engineFiles = 0
 const engineFile = (dir: string, kind: string) => join(dir, `${process.pid}-${++engineFiles}-${kind}`)
 
-/** Removes the files of other processes from `dir` (created if missing): run when a store opens, as the data directory's lock holder. */
+/**
+ * A server's answer as it comes. `wait_end_of_query`: the server sends the body only once the
+ * query has finished, so an error part-way (which a server before 24.11 writes as text into a
+ * 200 answer, where RowBinary would read it as rows) comes back as an error instead.
+ */
 export function clientStreamRowBinary(client: ClickHouseClient): Store['streamRowBinary'] {
   return async (query, onChunk) => {
-    const { stream } = await client.exec({ query: `${query}\nFORMAT RowBinary` })
+    const { stream } = await client.exec({ query: `${query}\nFORMAT RowBinary`, clickhouse_settings: { wait_end_of_query: 1 } })
     for await (const chunk of stream as AsyncIterable<Buffer>) onChunk(chunk)
   }
 }
 
-/** The embedded engine's result stream, on one connection of the pool for as long as it runs. */
+/**
+ * The embedded engine's result stream, on a connection of the pool that takes no other statement
+ * until the stream ends: chDB keeps one stream per connection, and a statement issued on it
+ * between two chunks ends the stream ("No active streaming query").
+ */
 function chdbStreamRowBinary(pool: ConnectionPool<ChdbConnection>): Store['streamRowBinary'] {
   return (query, onChunk) =>
-    pool.run(async (c) => {
+    pool.runExclusive(async (c) => {
       for await (const chunk of c.chdb.queryStream(query, { format: 'RowBinary' })) onChunk(chunk.raw())
     })
 }
 
+/** Removes the files of other processes from `dir` (created if missing): run when a store opens, as the data directory's lock holder. */
 export function removeStaleEngineFiles(dir: string): void {
   mkdirSync(dir, { recursive: true })
   for (const name of readdirSync(dir)) if (!name.startsWith(`${process.pid}-`)) rmSync(join(dir, name), { force: true })

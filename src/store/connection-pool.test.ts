@@ -80,3 +80,43 @@ describe('ConnectionPool.idle', () => {
     await pool.idle()
   })
 })
+
+describe('ConnectionPool.runExclusive', () => {
+  it('starts once the calls already on its member have settled, and gives that member no other call until it ends', async () => {
+    const pool = new ConnectionPool(['a', 'b'])
+    const early = held()
+    const order: string[] = []
+    const before = pool.run((m) => early.done.then(() => void order.push(`early on ${m}`)))
+    const stream = held()
+    const exclusive = pool.runExclusive(async (m) => {
+      order.push(`stream starts on ${m}`)
+      await stream.done
+      order.push('stream ends')
+      return m
+    })
+    // a is running `early` and b nothing: the stream takes b at once.
+    await Promise.resolve()
+    expect(order).toEqual(['stream starts on b'])
+    // Calls meanwhile go to a, however busy, not to the stream's member.
+    expect(await pool.run(async (m) => m)).toBe('a')
+    early.release()
+    await before
+    stream.release()
+    expect(await exclusive).toBe('b')
+    expect(order).toEqual(['stream starts on b', 'early on a', 'stream ends'])
+    expect(await pool.run(async (m) => m)).toBe('a')
+  })
+
+  it('waits for the calls on a single member before it starts', async () => {
+    const pool = new ConnectionPool(['a'])
+    const early = held()
+    const order: string[] = []
+    const before = pool.run(() => early.done.then(() => void order.push('early')))
+    const exclusive = pool.runExclusive(async () => void order.push('stream'))
+    await Promise.resolve()
+    expect(order).toEqual([])
+    early.release()
+    await Promise.all([before, exclusive])
+    expect(order).toEqual(['early', 'stream'])
+  })
+})
