@@ -230,7 +230,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     options.metrics?.watchPartitions(progress)
     const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, onJoin: () => {
         replayGuard.reassigned()
-        joiner.reassigned()
+        joiner.rereadStoredIds()
       } })
     closers.add(() => source.stop())
     watchPipeline({ client: kafka, groupId: config.kafka.groupId, topics: [config.topics.predictions, config.topics.groundTruth] })

@@ -52,7 +52,7 @@ describe('a bug in per-batch code', () => {
   const config = testConfig({ partitions: 1 })
   let app: App | undefined
   let producer: Producer | undefined
-  let encode: (id: string) => Promise<Buffer>
+  let encode: (id: string, model?: string) => Promise<Buffer>
   beforeAll(async () => {
     app = await startApp(config, createLogger(config.logLevel), { evaluate: false, joiner: (store, file) => new FaultyJoiner(store, file) })
     producer = kafkaOf(config).producer()
@@ -60,7 +60,7 @@ describe('a bug in per-batch code', () => {
     const registry = new SchemaRegistry({ host: config.registryUrl! })
     const schemaId = await registry.getLatestSchemaId(`${config.topics.predictions}-value`)
     const now = Date.now()
-    encode = (id) => registry.encode(schemaId, prediction({ prediction_id: id, event_time: now - 60_000 }))
+    encode = (id, model = 'loan-approval') => registry.encode(schemaId, prediction({ prediction_id: id, model_id: model, event_time: now - 60_000 }))
   })
   afterAll(async () => {
     Object.assign(fault, { maxBatch: Infinity, always: false })
@@ -69,8 +69,8 @@ describe('a bug in per-batch code', () => {
     await dropTestResources(config)
   })
 
-  const send = async (ids: readonly string[]) => {
-    const messages = await Promise.all(ids.map(async (id) => ({ key: id, value: await encode(id), partition: 0 })))
+  const send = async (ids: readonly string[], model?: string) => {
+    const messages = await Promise.all(ids.map(async (id) => ({ key: id, value: await encode(id, model), partition: 0 })))
     // One request: the records reach the consumer as one batch, or as a few.
     await producer!.send({ topic: config.topics.predictions, acks: -1, messages })
   }
@@ -112,6 +112,13 @@ describe('a bug in per-batch code', () => {
     await settled(302, done)
     expect(done.failed()).toBeNull()
     expect(await deadLettered()).toBe(3)
+    expect(await stored()).toBe(299)
+
+    // The row kept without its join step still holds its id: another model's prediction with it
+    // is a conflict (the id filter is read again after a failed attempt; before, it missed the row).
+    await send(['after-bug-1'], 'another-model')
+    await settled(303, done)
+    expect(await count(app!.store, "SELECT count() AS c FROM {db}.dead_letters FINAL WHERE error_code = 'DW_PREDICTION_ID_CONFLICT'")).toBe(1)
     expect(await stored()).toBe(299)
   })
 

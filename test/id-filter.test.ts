@@ -163,7 +163,7 @@ describe('the filter of stored prediction ids', () => {
     expect(codes(await mine.screenPredictions([predictionKey(prediction('elsewhere-1', 'model-a'))]))).toEqual([null])
     expect(mine.screenStats.loads).toBe(1)
     // The partition comes back: the first batch after the reassignment sees what the other instance stored.
-    mine.reassigned()
+    mine.rereadStoredIds()
     expect(codes(await mine.screenPredictions([predictionKey(prediction('moved', 'model-a'))]))).toEqual(['DW_PREDICTION_ID_CONFLICT'])
     expect(mine.screenStats.loads).toBe(2)
   })

@@ -17,8 +17,8 @@
  * The id rule (id-conflicts.ts) runs before a batch of predictions is stored. An id in the index
  * is answered from it; any other id is first tested against a filter of the stored ids
  * (id-filter.ts), and only those the filter may hold are looked up in ClickHouse. The filter is
- * read from the table once per assignment of partitions to this process (a start, a rebalance:
- * `reassigned`), before the first batch after it is screened, and takes every prediction this
+ * read from the table once per assignment of partitions to this process (a start, a rebalance),
+ * and after a batch failed part-way (`rereadStoredIds`), before the next batch is screened, and takes every prediction this
  * process stores, once it is durable. Both topics are keyed by prediction_id and consumed
  * co-partitioned, so only the owner of a partition writes its ids: after the read, the filter
  * holds every stored use of the ids a batch can carry. A producer that does not key by
@@ -135,7 +135,7 @@ export class Joiner {
 
   /** The stored ids (id-filter.ts); null until first read. */
   private ids: IdFilter | null = null
-  /** Assignments of partitions seen (`reassigned`), and the one the filter was read in. */
+  /** Times the filter was found out of date (`rereadStoredIds`), and the count it was read at. */
   private assignment = 0
   private idsAssignment = -1
   /** A read of the filter under way: the assignment it started in, the filter it fills, its end. */
@@ -167,10 +167,12 @@ export class Joiner {
   }
 
   /**
-   * The consumer group assigned partitions to this process anew: the next screen reads the filter
-   * of stored ids again, since another instance may have written the partitions meanwhile.
+   * The next screen reads the filter of stored ids again: the consumer group assigned partitions
+   * to this process anew (another instance may have written them meanwhile), or an attempt of a
+   * prediction batch failed after some of its rows may have been stored, without the step that
+   * adds their ids (onPredictions).
    */
-  reassigned(): void {
+  rereadStoredIds(): void {
     this.assignment++
   }
 

@@ -73,6 +73,11 @@ export interface EventHandlerDeps<T, K> {
    * dead-letters it or, when its row was stored before the step that failed, keeps it.
    */
   readonly onUnexpected?: (error: unknown, record: SourceRecord, outcome: 'dead-lettered' | 'stored') => void
+  /**
+   * Called when an attempt of a batch fails, whatever the step: some of its rows may be stored
+   * although what follows the store (afterStore) never ran for them.
+   */
+  readonly onFailedAttempt?: () => void
   /** Tells which batches may repeat an earlier attempt; shared with the source, which reports reassignments. One of the handler's own by default. */
   readonly replayGuard?: ReplayGuard
 }
@@ -96,7 +101,14 @@ export const MAX_ISOLATION_TRIES = 64
 
 export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHandler {
   const guard = deps.replayGuard ?? new ReplayGuard()
-  const once: BatchHandler = (batch) => handleBatch(deps, guard, batch)
+  const once: BatchHandler = async (batch) => {
+    try {
+      await handleBatch(deps, guard, batch)
+    } catch (e) {
+      deps.onFailedAttempt?.()
+      throw e
+    }
+  }
   return async (batch) => {
     try {
       await once(batch)

@@ -73,6 +73,8 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
       keyOf: predictionKey,
       screen: (events) => d.joiner.screenPredictions(events),
       afterStore: (events, token) => d.joiner.onPredictions(events, token),
+      // Rows stored by an attempt that failed before onPredictions are not in the id filter.
+      onFailedAttempt: () => d.joiner.rereadStoredIds(),
     }),
     [d.topics.groundTruth]: createEventHandler({
       ...common,
