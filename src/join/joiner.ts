@@ -17,9 +17,9 @@
  * The id rule (id-conflicts.ts) runs before a batch of predictions is stored. An id in the index
  * is answered from it; any other id is first tested against a filter of the stored ids
  * (id-filter.ts), and only those the filter may hold are looked up in ClickHouse. The filter is
- * read from the table once per assignment of partitions to this process (a start, a rebalance),
- * and after a batch failed part-way (`rereadStoredIds`), before the next batch is screened, and takes every prediction this
- * process stores, once it is durable. Both topics are keyed by prediction_id and consumed
+ * read from the table once per assignment of partitions to this process (a start, a rebalance)
+ * and after a batch failed part-way (`rereadStoredIds`), before the next batch is screened; it
+ * takes every prediction this process stores, once it is durable. Both topics are keyed by prediction_id and consumed
  * co-partitioned, so only the owner of a partition writes its ids: after the read, the filter
  * holds every stored use of the ids a batch can carry. A producer that does not key by
  * prediction_id can put one id in two partitions owned by two instances: an id the other instance

@@ -97,10 +97,11 @@ export async function loadStoredIdHashes(store: Store, add: (h1: number, h2: num
   const pairs = new HashPairs(add)
   try {
     await store.streamRowBinary(withDatabase(`SELECT ${STORED_ID_HASHES} FROM {db}.predictions`, store.database), (chunk) => pairs.push(chunk))
+    // A stream cut within a row is the engine's failure, retried like any other.
+    return pairs.end()
   } catch (cause) {
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `reading the stored prediction ids failed: ${(cause as Error).message}`, { cause, retriable: true })
   }
-  return pairs.end()
 }
 
 /** Stored predictions, every copy counted: the size a filter of their ids is made for. */
