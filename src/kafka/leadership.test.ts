@@ -87,43 +87,4 @@ describe('leadership', () => {
     emit('CRASH')
     expect(leadership.holdsLease()).toBe(false)
   })
-
-  /** A leader of `role` whose step-down waits until `finishStepDown()`; elected, then stop() called. */
-  async function stoppingLeader(role: 'evaluator' | 'alerts') {
-    const { kafka, emit } = fakeKafka()
-    const step = { finishStepDown: () => {} }
-    const leadership = await startLeadership({
-      kafka, groupId: 'g', topicPrefix: 'p.', role, logger: silent,
-      onElected: () => undefined,
-      // The evaluator's stop waits for its pass in progress, which checks the lease before it writes.
-      onDeposed: () => new Promise<void>((r) => (step.finishStepDown = r)),
-    })
-    emit('GROUP_JOIN', { memberAssignment: { [leaderTopic('p.')]: [0] } })
-    await new Promise((r) => setImmediate(r))
-    const stopped = leadership.stop()
-    await new Promise((r) => setImmediate(r))
-    return { leadership, emit, stopped, finishStepDown: () => step.finishStepDown() }
-  }
-
-  it('keeps the lease while a planned stop waits for the role to finish, and gives it up for good after', async () => {
-    const { leadership, emit, stopped, finishStepDown } = await stoppingLeader('evaluator')
-    // Still a member holding the partition: the pass may finish its writes.
-    expect(leadership.holdsLease()).toBe(true)
-    expect(leadership.isLeader()).toBe(false)
-    finishStepDown()
-    await stopped
-    expect(leadership.holdsLease()).toBe(false)
-    // Nothing elects it again once stopped.
-    emit('GROUP_JOIN', { memberAssignment: { [leaderTopic('p.')]: [0] } })
-    await new Promise((r) => setImmediate(r))
-    expect(leadership.holdsLease()).toBe(false)
-  })
-
-  it('ends the lease at once when the group rebalances during a planned stop', async () => {
-    const { leadership, emit, stopped, finishStepDown } = await stoppingLeader('alerts')
-    emit('REBALANCING')
-    expect(leadership.holdsLease()).toBe(false)
-    finishStepDown()
-    await stopped
-  })
 })

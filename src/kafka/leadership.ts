@@ -108,12 +108,7 @@ export async function startLeadership(o: LeadershipOptions): Promise<Leadership>
   }
 
   let leading = false
-  // stop() called: no new election. `handingOver`: stop() is stepping down while this member is
-  // still in the group, so the role's last pass still holds the lease (nobody else can lead until
-  // the member leaves); `released`: it has stepped down, and the lease is gone for good.
   let stopping = false
-  let handingOver = false
-  let released = false
   // Transitions run one after another, so a step-down has finished before a step-up starts.
   let transitions: Promise<void> = Promise.resolve()
   const become = (lead: boolean, why: string) => {
@@ -169,20 +164,11 @@ export async function startLeadership(o: LeadershipOptions): Promise<Leadership>
   return {
     role: o.role,
     isLeader: () => leading,
-    holdsLease: () => (leading || handingOver) && assigned && !released && lease.valid(),
+    holdsLease: () => leading && assigned && !stopping && lease.valid(),
     async stop() {
-      // Step down before leaving, so the successor never overlaps a running role of ours. The
-      // partition stays ours until the member leaves, so work the step-down waits for (an
-      // evaluation pass, a send in flight) finishes under the lease instead of failing its fence;
-      // a rebalance meanwhile still ends the lease at once (revoke).
+      // Step down before leaving, so the successor never overlaps a running role of ours.
       stopping = true
-      handingOver = leading
-      try {
-        await become(false, 'stopping')
-      } finally {
-        handingOver = false
-        released = true
-      }
+      await become(false, 'stopping')
       await consumer.disconnect()
     },
   }
