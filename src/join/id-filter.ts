@@ -35,11 +35,7 @@ export class IdFilter {
     this.bits = new Uint32Array(this.m / 32)
   }
 
-  /** Ids added, counted with repeats: past `capacity` the false-positive rate grows. */
-  get count(): number {
-    return this.added
-  }
-
+  /** Ids added, counted with repeats, reached `capacity`: past it the false-positive rate grows. */
   get full(): boolean {
     return this.added >= this.capacity
   }
@@ -105,7 +101,8 @@ export function idHashes(id: string, out: [number, number]): void {
   out[1] = xxh32(scratch, n)
 }
 
-const word = (b: Uint8Array, i: number) => b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)
+/** The little-endian 32-bit word at `i`, signed (the hashes' arithmetic); `>>> 0` reads it unsigned. */
+export const word = (b: Uint8Array, i: number) => b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)
 const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r))
 
 /** MurmurHash3 x86_32, seed 0, of the first `n` bytes. */

@@ -22,7 +22,7 @@ import { clickhouseDateTime64 } from '../store/rows.js'
 import type { JoinTarget } from './prediction-index.js'
 import { withDatabase } from '../store/query.js'
 import { maxOf, minOf } from '../arrays.js'
-import { STORED_ID_HASHES } from './id-filter.js'
+import { STORED_ID_HASHES, word } from './id-filter.js'
 
 type LabelTimes = readonly Pick<GroundTruthEvent, 'prediction_id' | 'label_time'>[]
 
@@ -142,9 +142,7 @@ export class HashPairs {
   }
 
   private emit(b: Uint8Array, i: number): void {
-    const h1 = (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0
-    const h2 = (b[i + 4]! | (b[i + 5]! << 8) | (b[i + 6]! << 16) | (b[i + 7]! << 24)) >>> 0
-    this.add(h1, h2)
+    this.add(word(b, i) >>> 0, word(b, i + 4) >>> 0)
     this.rows++
   }
 }
