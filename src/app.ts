@@ -223,6 +223,9 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
       leading.evaluator = false
       await evaluator.stop()
     })
+    // On stop, before the lease is given up (closers run in reverse): the pass in progress ends
+    // after its current window, which it still may write, instead of failing its fence.
+    closers.add(() => evaluator.stop())
   }
   if (options.consume !== false) {
     const replayGuard = new ReplayGuard()

@@ -17,7 +17,7 @@
 import { Writable } from 'node:stream'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { pino } from 'pino'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { startApp, type App } from '../src/app.js'
 import { parseFileConfig, type FileConfig } from '../src/config/file.js'
 import { markCursor } from '../src/evaluate/due.js'
@@ -80,6 +80,21 @@ function interceptInserts(store: Store, rewrite: (p: Insert) => Insert): Store {
       const value = Reflect.get(target, prop, receiver) as unknown
       if (prop !== 'insert' || typeof value !== 'function') return value
       return async (params: Insert) => (value as (p: Insert) => Promise<unknown>).call(target, rewrite(params))
+    },
+  }) as ClickHouseClient
+  return { ...store, client }
+}
+
+/** The store with a client that calls `seen` with each query's text before running it. */
+function interceptQueries(store: Store, seen: (query: string) => void): Store {
+  const client = new Proxy(store.client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown
+      if (prop !== 'query' || typeof value !== 'function') return value
+      return async (params: { query: string }) => {
+        seen(params.query)
+        return (value as (p: unknown) => Promise<unknown>).call(target, params)
+      }
     },
   }) as ClickHouseClient
   return { ...store, client }
@@ -246,6 +261,55 @@ describe('evaluator isolation', () => {
     expect(await e.evaluateNow()).toMatchObject({ evaluated: 3, failed: 0 })
     expect([...(await summaries(app.store)).keys()].sort()).toEqual([...w, w[1]! + HOUR].sort())
     expect(passes).toBe(1)
+  })
+
+  it('ends a pass that stop() overtakes after the window in progress, keeping its cursors, so that the next pass finds the rest due', async () => {
+    const { app, file } = await start()
+    const w = [3, 2, 1].map(windowStart)
+    await app.publisher.publishPredictions([...w.map((s, i) => p(`s-${i}`, s + 1000)), p('s-open', w[2]! + HOUR + 1000)])
+    const log = captureLogger()
+    let passes = 0
+    let stopping: Promise<void> | null = null
+    // The stop arrives while the first window's results are being written.
+    const store = interceptInserts(app.store, (ins) => {
+      if (!stopping && ins.table.endsWith('.window_summary')) stopping = e.stop()
+      return ins
+    })
+    const e: Evaluator = evaluator(store, file, { logger: log.logger, afterPass: async () => void passes++ })
+    // Three closed windows and the open one are due; one is evaluated.
+    expect(await e.evaluateNow()).toMatchObject({ evaluated: 1, failed: 0, notReached: 3 })
+    await stopping
+    expect((await summaries(app.store)).size).toBe(1)
+    expect(await markCursor(app.store)).toBe(0)
+    expect(passes).toBe(0)
+    expect(log.errors()).toEqual([])
+    expect(log.lines.map((l) => l.msg)).toContain('evaluation pass stopped between windows: the evaluator is stopping; the windows not reached stay due')
+    expect(await evaluator(app.store, file).evaluateNow()).toMatchObject({ evaluated: 3, failed: 0 })
+    expect((await summaries(app.store)).size).toBe(4)
+  })
+
+  it('logs a looping pass whose lease a stop gave up under it as stopped, not as a failure', async () => {
+    const { app, file } = await start()
+    const w = [3, 2].map(windowStart)
+    await app.publisher.publishPredictions([...w.map((s, i) => p(`g-${i}`, s + 1000)), p('g-open', w[1]! + HOUR + 1000)])
+    const log = captureLogger()
+    let lease = true
+    let stopping: Promise<void> | null = null
+    // As in a deposition: the lease is gone before the evaluator is told to stop, while a window
+    // is being evaluated (its stored version read), so that window fails its fence.
+    const store = interceptQueries(app.store, (query) => {
+      if (query === withDatabase(storedVersionQuery, app.store.database) && !stopping) {
+        lease = false
+        stopping = e.stop()
+      }
+    })
+    const e: Evaluator = evaluator(store, file, { logger: log.logger, mayWrite: () => lease })
+    e.start(1)
+    await vi.waitFor(() => expect(stopping).not.toBeNull(), { timeout: 30_000 })
+    await stopping
+    expect((await summaries(app.store)).size).toBe(0)
+    expect(log.errors()).toEqual([])
+    expect(log.lines.map((l) => l.msg)).toContain('evaluation pass stopped: the evaluator is stopping; its windows stay due')
   })
 
   it('versions a re-evaluation above what an evaluator with a clock an hour ahead stored', async () => {

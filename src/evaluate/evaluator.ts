@@ -26,7 +26,7 @@
  */
 import { createHash } from 'node:crypto'
 import { modelConfig, type FileConfig } from '../config/file.js'
-import { DriftwatchError } from '../errors.js'
+import { DriftwatchError, describeError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
 import type { DeadLetterSink } from '../pipeline/dead-letter-sink.js'
 import type { Store } from '../store/clickhouse.js'
@@ -70,6 +70,8 @@ export interface TickReport {
   /** Windows set aside before, due but waiting for their retry time. */
   readonly waiting: number
   readonly orphans: number
+  /** Due windows a pass cut short by stop() did not reach: still due for the next pass. */
+  readonly notReached?: number
 }
 
 /**
@@ -86,6 +88,8 @@ export class Evaluator {
   private readonly references = new Map<string, { modelId: string; loadedAt: number; reference: Reference }>()
   private timer: NodeJS.Timeout | null = null
   private running: Promise<unknown> = Promise.resolve()
+  /** Set by stop(): a pass in progress ends at its next window (stoppedPass). */
+  private stopping = false
 
   constructor(private readonly deps: EvaluatorDeps) {
     this.failures = new FailedWindows(deps.file.evaluation.interval)
@@ -156,7 +160,12 @@ export class Evaluator {
     const due = scan.due.filter((w) => !waiting(w))
     const aside = scan.due.filter(waiting)
     const evaluated: DueWindow[] = []
-    for (const w of due) if (await this.attempt(w)) evaluated.push(w)
+    let attempted = 0
+    for (const w of due) {
+      if (this.stopping) return this.stoppedPass(due.length, attempted, evaluated)
+      attempted++
+      if (await this.attempt(w)) evaluated.push(w)
+    }
     await this.keepDue(aside, scan)
     // Every window with a mark up to marksReadUntilMs, and every window the pass's watermarks
     // closed, is stored or marked again now: later ticks start from there. A deposed evaluator
@@ -168,6 +177,19 @@ export class Evaluator {
     const report = { evaluated: evaluated.length, failed, waiting: aside.length, orphans }
     if (due.length || aside.length || orphans) this.deps.logger.info(report, 'evaluation pass')
     await this.deps.afterPass?.().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))
+    return report
+  }
+
+  /**
+   * The end of a pass that stop() cut short between two windows, while this instance still held
+   * the evaluator's lease: the windows it evaluated are compared, and nothing else is written. Its
+   * cursors stay where they were (recordPass is skipped), so the next pass, here or in the next
+   * evaluator, finds every window it did not reach still due.
+   */
+  private async stoppedPass(due: number, attempted: number, evaluated: readonly DueWindow[]): Promise<TickReport> {
+    const failed = attempted - evaluated.length + (await this.compareVersions(evaluated))
+    const report = { evaluated: evaluated.length, failed, waiting: 0, orphans: 0, notReached: due - attempted }
+    this.deps.logger.info(report, 'evaluation pass stopped between windows: the evaluator is stopping; the windows not reached stay due')
     return report
   }
 
@@ -249,9 +271,16 @@ export class Evaluator {
   }
 
   start(intervalMs = this.deps.file.evaluation.interval): void {
+    this.stopping = false
     const loop = () => {
       this.evaluateNow()
-        .catch((err) => this.deps.logger.error({ err }, 'evaluation pass failed; retrying next interval'))
+        .catch((err) =>
+          // A pass that stop() overtook mid-window (the lease given up under it) fails its fence:
+          // that is the stop, not a fault.
+          this.stopping
+            ? this.deps.logger.info({ reason: describeError(err) }, 'evaluation pass stopped: the evaluator is stopping; its windows stay due')
+            : this.deps.logger.error({ err }, 'evaluation pass failed; retrying next interval'),
+        )
         .finally(() => {
           if (this.timer) this.timer = setTimeout(loop, intervalMs)
         })
@@ -259,7 +288,12 @@ export class Evaluator {
     this.timer = setTimeout(loop, intervalMs)
   }
 
+  /**
+   * Stops the loop: the pass in progress ends after the window it is evaluating (stoppedPass), and
+   * this resolves once it has. start() runs the loop again.
+   */
   async stop(): Promise<void> {
+    this.stopping = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     await this.running.catch(() => undefined)
