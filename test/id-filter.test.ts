@@ -189,4 +189,25 @@ describe('the filter of stored prediction ids', () => {
     const others = all.map((e) => predictionKey({ ...e, model_id: 'model-other' }))
     expect(codes(await joiner.screenPredictions(others))).toEqual(others.map(() => 'DW_PREDICTION_ID_CONFLICT'))
   })
+
+  it('stops growing at its largest capacity, reading it no more when full, and still misses no stored id', async () => {
+    const joiner = new Joiner(started.app.store, file, { minIdFilterCapacity: 16, maxIdFilterCapacity: 32 })
+    await joiner.screenPredictions([])
+    expect(joiner.screenStats.loads).toBe(1)
+    const all: PredictionEvent[] = []
+    for (let batch = 0; batch < 3; batch++) {
+      const events = Array.from({ length: 50 }, (_, i) => prediction(`capped-${batch}-${i}`, 'model-c'))
+      expect(codes(await joiner.screenPredictions(events.map(predictionKey)))).toEqual(events.map(() => null))
+      await store(started.app, events)
+      await joiner.onPredictions(events.map(predictionKey), `id-filter-capped-${batch}`)
+      all.push(...events)
+    }
+    // Full from its read on (more is stored than it holds), and never read again: nearly every
+    // fresh id is a "maybe", and looked up.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(joiner.screenStats.loads).toBe(1)
+    expect(joiner.screenStats.lookedUp).toBeGreaterThan(100)
+    const others = all.map((e) => predictionKey({ ...e, model_id: 'model-other' }))
+    expect(codes(await joiner.screenPredictions(others))).toEqual(others.map(() => 'DW_PREDICTION_ID_CONFLICT'))
+  })
 })

@@ -11,7 +11,7 @@
  * - Bit i of an id, for i in 0..k-1, is (h1 + i·h2) mod m (Kirsch and Mitzenmacher's double
  *   hashing), with BITS_PER_ID bits per id of capacity and k = HASHES: about 7e-5 false positives
  *   per fresh id at capacity, fewer below it. Past capacity the rate grows, and joiner.ts loads a
- *   larger filter.
+ *   larger filter, up to 2^25 ids (joiner.ts MAX_ID_FILTER_CAPACITY), so bit indexes stay below 2^32.
  * - A filter never forgets an id: ids deleted from the table (erasure, retention) stay "maybe"
  *   until the next load, which only costs a lookup. A false "absent" is the one outcome that would
  *   matter, and only an id stored by another writer after the last load can give it (joiner.ts says

@@ -124,10 +124,23 @@ export interface ScreenStats {
 export interface JoinerOptions {
   /** The smallest id filter loaded (ids); a filter is made for twice the stored predictions. */
   readonly minIdFilterCapacity?: number
+  /** The largest id filter loaded (ids), whatever the stored predictions. */
+  readonly maxIdFilterCapacity?: number
 }
 
 /** 2^18 ids: 640 KiB of filter. */
 const MIN_ID_FILTER_CAPACITY = 1 << 18
+/**
+ * 2^25 ids: 80 MiB of filter, twice that while a new one is read. Past 16.8M stored predictions
+ * the filter is made no larger: its false positives grow with the ids it holds (about 2 % at twice
+ * its capacity), and each costs a lookup, not a wrong answer. Its bit indexes stay below 2^32.
+ */
+const MAX_ID_FILTER_CAPACITY = 1 << 25
+
+/** The capacity of a filter read with `stored` predictions stored: twice them, within [min, max]. */
+export function idFilterCapacity(stored: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, 2 * stored))
+}
 
 export class Joiner {
   readonly index: PredictionIndex
@@ -141,6 +154,7 @@ export class Joiner {
   /** A read of the filter under way: the assignment it started in, the filter it fills, its end. */
   private loading: { readonly assignment: number; readonly filter: IdFilter | null; readonly done: Promise<void> } | null = null
   private readonly minIdFilterCapacity: number
+  private readonly maxIdFilterCapacity: number
 
   /** The stored models of prediction ids; batches handled at the same time share a query (coalesce.ts). */
   private readonly storedModels: (ids: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>
@@ -156,6 +170,7 @@ export class Joiner {
   ) {
     this.index = new PredictionIndex(file.join.indexSize)
     this.minIdFilterCapacity = options.minIdFilterCapacity ?? MIN_ID_FILTER_CAPACITY
+    this.maxIdFilterCapacity = Math.max(this.minIdFilterCapacity, options.maxIdFilterCapacity ?? MAX_ID_FILTER_CAPACITY)
     this.storedModels = coalescing((ids) => lookupModelsById(store, ids))
     this.storedPredictions = coalescing((labels) => lookupPredictions(store, labels, file.join.horizon))
     this.olderPredictions = coalescing((labels) => lookupOlderPredictions(store, labels, file.join.horizon))
@@ -200,14 +215,16 @@ export class Joiner {
 
   /**
    * The filter of stored ids, read in the current assignment. Past its capacity it answers "maybe"
-   * more often, so a larger one is read meanwhile (a failed read is tried again by a later batch).
+   * more often, so a larger one is read meanwhile, up to the largest capacity (a failed read is
+   * tried again by a later batch).
    * A failed read rejects retriable, and the batch is retried.
    */
   private async storedIds(): Promise<IdFilter> {
     for (;;) {
       const current = this.ids
       if (current && this.idsAssignment === this.assignment) {
-        if (current.full && !this.loading) this.readIds().catch(() => {})
+        // A filter at the largest capacity is not read again when full: the next would be as large.
+        if (current.full && current.capacity < this.maxIdFilterCapacity && !this.loading) this.readIds().catch(() => {})
         return current
       }
       const loading = this.loading
@@ -229,7 +246,7 @@ export class Joiner {
     const read: { assignment: number; filter: IdFilter | null; done: Promise<void> } = { assignment, filter: null, done: Promise.resolve() }
     read.done = (async () => {
       const count = await countStoredPredictions(this.store)
-      const filter = new IdFilter(Math.max(this.minIdFilterCapacity, 2 * count))
+      const filter = new IdFilter(idFilterCapacity(count, this.minIdFilterCapacity, this.maxIdFilterCapacity))
       read.filter = filter
       await loadStoredIdHashes(this.store, (h1, h2) => filter.addHashes(h1, h2))
       this.ids = filter
