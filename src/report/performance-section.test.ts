@@ -16,7 +16,7 @@ const rows = (n: number, shift: number): Row[] =>
     return { x: i, label: String(i % 2), prediction: String(score >= 0.5 ? 1 : 0), score }
   })
 
-function section(reference: Row[], current: Row[]) {
+function section(reference: Row[], current: Row[], notes: string[] = []) {
   const roles = resolveColumns(['x', 'label', 'prediction', 'score'], ['x', 'label', 'prediction', 'score'], DEFAULT_REPORT_CONFIG)
   const ref = tableFromRows(reference)
   const cur = tableFromRows(current)
@@ -27,7 +27,7 @@ function section(reference: Row[], current: Row[]) {
     roles,
     confidence: 0.95,
   }
-  return performanceSection(input, [])
+  return performanceSection(input, notes)
 }
 
 describe('performance section: prediction and score drift', () => {
@@ -48,5 +48,19 @@ describe('performance section: prediction and score drift', () => {
     expect(p['prediction_drift']).toMatchObject({ status: 'ok', drift_detected: true })
     const same = section(rows(30, 0.1), rows(30, 0.1))
     expect(same['score_drift']).toMatchObject({ status: 'ok', drift_detected: false })
+  })
+})
+
+describe('performance section: a score column the task cannot use', () => {
+  it('says that a multiclass task leaves the score metrics out, and still reports the score drift', () => {
+    const three = (n: number, shift: number) => rows(n, shift).map((r, i) => ({ ...r, label: String(i % 3), prediction: String((i + 1) % 3) }))
+    const notes: string[] = []
+    const p = section(three(60, 0.1), three(60, 0.5), notes)
+    expect(p['task']).toBe('multiclass')
+    expect(notes.filter((n) => n.startsWith('the "score" column is one score per row'))).toHaveLength(1)
+    expect(p['score_drift']).toMatchObject({ status: 'ok', drift_detected: true })
+    const binary: string[] = []
+    section(rows(60, 0.1), rows(60, 0.5), binary)
+    expect(binary.filter((n) => n.includes('one score per row'))).toEqual([])
   })
 })

@@ -105,6 +105,9 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
     { confidence },
   )
   if (!has(current.table, roles.targets.label)) notes.push(`the current file has no "${roles.targets.label}" column: no current performance, degradation or fairness`)
+  if (reference.targets.task === 'multiclass' && (has(reference.table, roles.targets.score) || has(current.table, roles.targets.score))) {
+    notes.push(`the "${roles.targets.score}" column is one score per row, and a multiclass task needs one per class: no ROC AUC, log loss, Brier score, ECE or calibration; its score drift is reported`)
+  }
   pushAll(notes, performanceNotes('reference', reference.table.rowCount, ref, refLeftOut))
   pushAll(notes, performanceNotes('current', current.table.rowCount, cur, curLeftOut))
   const calibration = ref.probabilistic && cur.probabilistic ? calibrationDrift(ref.probabilistic.calibration, cur.probabilistic.calibration) : undefined
