@@ -6,6 +6,9 @@
  * replayed from before --from in event order, and the later windows whose concept rows that
  * changes are evaluated too. Use it after changing a model's settings, after `driftwatch erase`,
  * or to backfill metrics.
+ * Raw rows expire after retention.raw while metrics stay: a window with none of its predictions
+ * left keeps its stored metrics and detector checkpoints (src/evaluate/expired-window.ts); a range
+ * reaching before now − retention.raw gets a note saying so, and such windows are counted.
  * Exit codes: 0 done, 1 ClickHouse or evaluation failure (safe to run again), 2 usage.
  */
 import { z } from 'zod'
@@ -13,8 +16,9 @@ import type { RuntimeConfig } from '../config/env.js'
 import { loadFileConfig, modelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import { refeedDetectors } from '../evaluate/detector-run.js'
-import { dueWindows } from '../evaluate/due.js'
+import { dueWindows, type DueWindow } from '../evaluate/due.js'
 import { Evaluator } from '../evaluate/evaluator.js'
+import { expirableBeforeMs } from '../evaluate/expired-window.js'
 import { writeDetectorRun } from '../evaluate/write.js'
 import { createLogger, type Logger } from '../observability/logger.js'
 import { createDeadLetterSink } from '../pipeline/dead-letter-sink.js'
@@ -73,6 +77,11 @@ export async function runRecompute(config: RuntimeConfig, flags: RecomputeFlags,
   const logger = deps.logger ?? createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { format: config.logFormat })
   const store = await openForMaintenance(config, deps.openStore ?? openStore)
   try {
+    // Windows starting before this may have lost their raw rows to retention.raw.
+    const expirableBefore = expirableBeforeMs(now(), file.retention.raw, file.ingest.maxFutureMs)
+    if (range.fromMs < expirableBefore) {
+      err(`note: --from ${flags.from} reaches windows whose raw rows may have expired (retention.raw ${formatDuration(file.retention.raw)}); one with none left keeps its stored metrics and detector checkpoints instead of being recomputed from nothing`)
+    }
     const windows = await windowsWithPredictions(store, { modelId: flags.model, modelVersion: null, ...range }, model.window)
     const marked = await markWindows(store, windows, 'recompute', `${flags.model}:${now()}`)
     out(`model ${flags.model}: ${marked} window(s) of ${formatDuration(model.window)} with predictions in [${flags.from}, ${flags.to}) marked for re-evaluation`)
@@ -81,25 +90,28 @@ export async function runRecompute(config: RuntimeConfig, flags: RecomputeFlags,
     // are marked and evaluated below with the others.
     const spec = { task: model.task, positiveClass: model.positiveClass ?? '1' }
     for (const modelVersion of new Set(windows.map((w) => w.modelVersion))) {
-      const run = await refeedDetectors(store, { modelId: flags.model, modelVersion, windowMs: model.window, spec }, range.fromMs)
+      const run = await refeedDetectors(store, { modelId: flags.model, modelVersion, windowMs: model.window, spec, expirableBeforeMs: expirableBefore }, range.fromMs)
       if (run) await writeDetectorRun(store, run, now(), `${flags.model}:${modelVersion}`)
     }
 
     const due = (await dueWindows(store, (id) => modelConfig(file, id).allowedLateness)).filter((w) => w.modelId === flags.model)
     const evaluator = new Evaluator({ store, file, deadLetters: createDeadLetterSink(store, null), logger, now })
     const bar = (deps.progress ?? terminalProgress)('evaluating windows', due.length)
+    const evaluated: DueWindow[] = []
     try {
       for (const w of due) {
-        await evaluator.evaluateWindow(w)
+        if ((await evaluator.evaluateWindow(w)) === 'stored') evaluated.push(w)
         bar.increment(1)
       }
     } finally {
       bar.stop()
     }
     // The champion/challenger comparison of each window, over the rows as they are now (after
-    // an erase, without the erased subject's).
-    const failed = await evaluator.compareVersions(due)
-    out(`model ${flags.model}: ${due.length} window(s) evaluated, each under a new metric version`)
+    // an erase, without the erased subject's); a window kept as stored keeps its comparison too.
+    const failed = await evaluator.compareVersions(evaluated)
+    out(`model ${flags.model}: ${evaluated.length} window(s) evaluated, each under a new metric version`)
+    const kept = due.length - evaluated.length
+    if (kept > 0) out(`model ${flags.model}: ${kept} window(s) kept as stored: none of their predictions is stored any more (expired after retention.raw, ${formatDuration(file.retention.raw)})`)
     if (failed > 0) {
       err(`driftwatch: the version comparison of ${failed} window(s) failed (logged above); they stay marked and the running evaluator retries them`)
       return EXIT.failure

@@ -140,6 +140,27 @@ describe('detectors fed in event order, late labels included', () => {
     expect(await refeedFrom(m, target, windowStarts.at(-1)! + W)).toBeNull()
   })
 
+  it('a refeed over windows whose predictions expired keeps their checkpoints and resumes from them, marking nothing', async () => {
+    const m = await inOrder()
+    const expired = windowStarts.slice(0, 4)
+    for (const x of events) if (expired.includes(windowOf(x.t))) (m.predicted.delete(x.i), m.labelled.delete(x.i))
+    const run = await refeedFrom(m, { ...target, expirableBeforeMs: windowStarts[4]! }, windowStarts[0]!)
+    expect(run!.marks).toEqual([])
+    expect(run!.checkpoints.filter((c) => expired.includes(parse(c.window_start)))).toEqual([])
+    m.store(run!)
+    expect(m.checkpointTexts()).toEqual((await inOrder()).checkpointTexts())
+    expect(await m.records()).toEqual(await (await inOrder()).records())
+  })
+
+  it('a refeed feeds a window too recent to have expired as empty when its predictions are gone (moved elsewhere), and marks what changed', async () => {
+    const m = await inOrder()
+    const emptied = windowStarts[2]!
+    for (const x of events) if (windowOf(x.t) === emptied) (m.predicted.delete(x.i), m.labelled.delete(x.i))
+    const run = await refeedFrom(m, { ...target, expirableBeforeMs: emptied }, windowStarts[0]!)
+    expect(run!.checkpoints.filter((c) => parse(c.window_start) === emptied).length).toBeGreaterThan(0)
+    expect(run!.checkpoints.filter((c) => parse(c.window_start) === emptied).every((c) => c.digest.startsWith('0:'))).toBe(true)
+  })
+
   it('a window re-evaluated with unchanged inputs reuses its checkpoint row', async () => {
     const m = await inOrder()
     const again = await m.evaluate(windowStarts[5]!)

@@ -17,6 +17,13 @@
  * A replay rewrites the checkpoint of every window it feeds; the other windows whose concept row
  * changed are returned as marks, so the evaluator re-evaluates them (their rows then come from
  * the new checkpoints, under their own new version).
+ *
+ * Frozen windows: a window whose checkpoint counted inputs but whose predictions have all expired
+ * since (retention.raw; ./detector-run.ts finds them) cannot be fed again. Fed as empty, it would
+ * rewrite its checkpoint and row from nothing and carry a detector that never saw its inputs into
+ * every later window. So a replay keeps its stored checkpoint as it is and resumes each detector
+ * from that checkpoint's record: the stored history up to there stands, and is not marked. (A
+ * window erased on purpose is fed empty by its own evaluation, which its erasure mark brings.)
  */
 import type { DriftRow } from './drift-rows.js'
 import { feedDetector, type DetectorName, type DetectorRecord, type ErrorEvent } from './detectors.js'
@@ -98,6 +105,8 @@ export class Replay {
     /** The stored checkpoints of the replayed range, to tell which windows' rows changed. */
     private readonly previous: ReadonlyMap<string, Checkpoint>,
     private readonly excludeStartMs: number | null,
+    /** checkpointKeys of frozen windows: their stored checkpoint stands (see above). */
+    private readonly frozen: ReadonlySet<string> = new Set(),
   ) {
     for (const s of starts) this.current.set(s.detector, s.from?.record ?? null)
   }
@@ -114,6 +123,11 @@ export class Replay {
   feed(window: WindowInputs): void {
     for (const s of this.starts) {
       if (window.startMs < (s.from?.endMs ?? 0) || window.endMs > s.fedUntilMs) continue
+      const kept = this.frozen.has(checkpointKey(s.detector, window.endMs)) ? this.previous.get(checkpointKey(s.detector, window.endMs)) : undefined
+      if (kept) {
+        this.current.set(s.detector, kept.record)
+        continue
+      }
       const step = feedDetector(s.detector, this.current.get(s.detector) ?? null, window.errors, window.endMs)
       this.current.set(s.detector, step.record)
       const checkpoint: Checkpoint = { detector: s.detector, startMs: window.startMs, endMs: window.endMs, digest: window.digest, record: step.record, row: step.row }
@@ -136,3 +150,6 @@ export class Replay {
 }
 
 export const checkpointKey = (detector: string, endMs: number) => `${detector}\u0000${endMs}`
+
+/** Whether a checkpoint's digest (`count:hi:lo`, inputDigest) counts any input. */
+export const countedInputs = (digest: string) => Number(digest.split(':')[0]) > 0

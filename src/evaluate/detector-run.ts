@@ -13,7 +13,7 @@
 import type { Store } from '../store/clickhouse.js'
 import { windowsWithPredictions, type WindowRef } from '../store/mark-windows.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
-import { checkpointKey, encodeJson, planDetector, Replay, type Checkpoint, type ReplayStart, type WindowInputs } from './detector-replay.js'
+import { checkpointKey, countedInputs, encodeJson, planDetector, Replay, type Checkpoint, type ReplayStart, type WindowInputs } from './detector-replay.js'
 import { checkpointsBefore, loadCheckpoints, loadRecords, windowInputs, type DetectorTarget, type ErrorSpec } from './detector-store.js'
 import { DETECTORS, feedDetector, type DetectorRecord } from './detectors.js'
 import type { DriftRow } from './drift-rows.js'
@@ -94,14 +94,25 @@ export const storeSource = (store: Store, t: DetectorTarget): DetectorSource => 
 /**
  * Feeds the windows of a replay one at a time: the windows holding predictions in its range and
  * the windows with a stored checkpoint there (their inputs may all have been erased since).
+ * A checkpoint that counted inputs, of a window old enough for its predictions to have expired
+ * (DetectorTarget.expirableBeforeMs, ./expired-window.ts) with no prediction stored any more, is
+ * frozen (./detector-replay.ts): its predictions expired (retention.raw), or were erased and the
+ * window's own evaluation, which its erasure mark brings, feeds it empty. The window being
+ * evaluated (`excludeStartMs`) is never frozen: reaching its detectors, it was erased.
  */
-async function replay(source: DetectorSource, windowMs: number, starts: readonly ReplayStart[], excludeStartMs: number | null, known?: WindowInputs) {
+async function replay(source: DetectorSource, windowMs: number, expirableBeforeMs: number, starts: readonly ReplayStart[], excludeStartMs: number | null, known?: WindowInputs) {
   const probe = new Replay(starts, new Map(), null)
   const [fromMs, untilMs] = [probe.fromMs, probe.untilMs]
   const stored = await source.checkpoints(fromMs, untilMs)
   const windows = new Map<number, number>(stored.map((c) => [c.startMs, c.endMs]))
-  for (const startMs of await source.windowsWithPredictions(fromMs, untilMs)) if (!windows.has(startMs)) windows.set(startMs, startMs + windowMs)
-  const run = new Replay(starts, new Map(stored.map((c) => [checkpointKey(c.detector, c.endMs), c])), excludeStartMs)
+  const withPredictions = new Set(await source.windowsWithPredictions(fromMs, untilMs))
+  for (const startMs of withPredictions) if (!windows.has(startMs)) windows.set(startMs, startMs + windowMs)
+  const frozen = new Set(
+    stored
+      .filter((c) => c.startMs < expirableBeforeMs && !withPredictions.has(c.startMs) && c.startMs !== excludeStartMs && countedInputs(c.digest))
+      .map((c) => checkpointKey(c.detector, c.endMs)),
+  )
+  const run = new Replay(starts, new Map(stored.map((c) => [checkpointKey(c.detector, c.endMs), c])), excludeStartMs, frozen)
   for (const [startMs, endMs] of [...windows].sort((a, b) => a[0] - b[0])) {
     run.feed(known && known.startMs === startMs && known.endMs === endMs ? known : await source.inputs(startMs, endMs))
   }
@@ -111,9 +122,9 @@ async function replay(source: DetectorSource, windowMs: number, starts: readonly
 const mark = (t: DetectorTarget, startMs: number): WindowRef => ({ modelId: t.modelId, modelVersion: t.modelVersion, startMs, windowMs: t.windowMs })
 
 /** Concept rows and detector bookkeeping for a closed window; null for open windows and regression models. */
-export async function runDetectors(store: Store, w: DueWindow, spec: ErrorSpec): Promise<DetectorRun | null> {
+export async function runDetectors(store: Store, w: DueWindow, spec: ErrorSpec, expirableBeforeMs: number): Promise<DetectorRun | null> {
   if (!w.closed || spec.task === 'regression') return null
-  const t: DetectorTarget = { modelId: w.modelId, modelVersion: w.modelVersion, windowMs: w.windowMs, spec }
+  const t: DetectorTarget = { modelId: w.modelId, modelVersion: w.modelVersion, windowMs: w.windowMs, spec, expirableBeforeMs }
   return detectorsForWindow(storeSource(store, t), t, w.startMs)
 }
 
@@ -141,7 +152,7 @@ export async function detectorsForWindow(src: DetectorSource, t: DetectorTarget,
   }
   if (replays.length === 0) return out
   const before = await src.checkpointsBefore(startMs)
-  const result = await replay(src, t.windowMs, replays.map((r) => ({ ...r, from: before.get(r.detector) ?? null })), startMs, current)
+  const result = await replay(src, t.windowMs, t.expirableBeforeMs ?? Number.NEGATIVE_INFINITY, replays.map((r) => ({ ...r, from: before.get(r.detector) ?? null })), startMs, current)
   pushAll(out.rows, result.checkpoints.filter((c) => c.startMs === startMs).map((c) => c.row))
   pushAll(out.states, result.records.map((r) => stateRow(t, r)))
   pushAll(out.checkpoints, result.checkpoints.map((c) => checkpointRow(t, c)))
@@ -154,7 +165,7 @@ export async function refeedFrom(src: DetectorSource, t: DetectorTarget, fromMs:
   const fed = DETECTORS.filter((d) => (records.get(d)?.fedUntilMs ?? Number.NEGATIVE_INFINITY) > fromMs)
   if (fed.length === 0) return null
   const before = await src.checkpointsBefore(fromMs)
-  const result = await replay(src, t.windowMs, fed.map((d) => ({ detector: d, from: before.get(d) ?? null, fedUntilMs: records.get(d)!.fedUntilMs })), null)
+  const result = await replay(src, t.windowMs, t.expirableBeforeMs ?? Number.NEGATIVE_INFINITY, fed.map((d) => ({ detector: d, from: before.get(d) ?? null, fedUntilMs: records.get(d)!.fedUntilMs })), null)
   return {
     rows: [],
     states: result.records.map((r) => stateRow(t, r)),

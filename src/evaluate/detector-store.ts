@@ -32,6 +32,12 @@ export interface DetectorTarget {
   readonly modelVersion: string
   readonly windowMs: number
   readonly spec: ErrorSpec
+  /**
+   * Windows starting before this may have lost every prediction to retention.raw
+   * (src/evaluate/expired-window.ts): a replay keeps the checkpoint of such a window that has none
+   * left (./detector-run.ts). Absent: no window is taken for expired.
+   */
+  readonly expirableBeforeMs?: number
 }
 
 const rows = async <T>(store: Store, query: string, params: Record<string, unknown>, format: 'JSONEachRow' | 'JSONCompactEachRow' = 'JSONEachRow') =>

@@ -223,3 +223,21 @@ export async function scanDue(store: Store, allowedLatenessMs: (modelId: string)
 export async function dueWindows(store: Store, allowedLatenessMs: (modelId: string) => number, options: DueOptions = {}): Promise<DueWindow[]> {
   return (await scanDue(store, allowedLatenessMs, options)).due
 }
+
+/**
+ * Whether an erasure mark of the window is newer than its last evaluation (window_state's last
+ * mark): its stored data was removed on purpose since (./expired-window.ts). Read for the rare
+ * window whose predictions are all gone, on the window's key, whatever the mark cursor: a mark
+ * of another reason made due later does not hide it, and a failed evaluation leaves it standing.
+ */
+export async function erasedSinceEvaluation(store: Store, w: Pick<DueWindow, 'modelId' | 'modelVersion' | 'startMs'>): Promise<boolean> {
+  const key = 'model_id = {m:String} AND model_version = {mv:String} AND window_start = {ws:DateTime64(3, \'UTC\')}'
+  const rows = await json<{ n: string }>(
+    store,
+    `SELECT count() AS n FROM {db}.window_marks
+      WHERE ${key} AND reason = 'erasure'
+        AND marked_at > (SELECT max(last_mark) FROM {db}.window_state FINAL WHERE ${key})`,
+    { m: w.modelId, mv: w.modelVersion, ws: clickhouseDateTime64(w.startMs) },
+  )
+  return Number(rows[0]?.n ?? 0) > 0
+}

@@ -30,9 +30,14 @@ export const nextEvalVersion = (nowMs: number, lastMs: number, storedMs = 0) => 
 
 const AT_WINDOW = `model_id = {m:String} AND model_version = {mv:String} AND window_start = {ws:DateTime64(3, 'UTC')}`
 
-/** The highest version stored for a window and its model version's detectors (0: none). */
+/**
+ * The highest version stored for a window and its model version's detectors (0: none). window_state
+ * counts too: a window whose stored evaluation was kept (./expired-window.ts) has its state
+ * written alone, under a version of its own.
+ */
 export const storedVersionQuery = `SELECT toString(max(v)) AS v FROM (
   SELECT max(eval_version) AS v FROM {db}.dataset_drift WHERE ${AT_WINDOW}
+  UNION ALL SELECT max(eval_version) AS v FROM {db}.window_state WHERE ${AT_WINDOW}
   UNION ALL SELECT max(eval_version) AS v FROM {db}.window_summary WHERE ${AT_WINDOW}
   UNION ALL SELECT max(eval_version) AS v FROM {db}.partial_aggregates WHERE ${AT_WINDOW}
   UNION ALL SELECT max(eval_version) AS v FROM {db}.detector_state WHERE model_id = {m:String} AND model_version = {mv:String})`
@@ -54,4 +59,20 @@ export async function storedDetectorVersion(store: Store, modelId: string, model
     })
   ).json<{ v: string }>()
   return Number(rows[0]?.v ?? 0)
+}
+
+/**
+ * The predictions counted by a window's newest stored evaluation (window_summary, kept for
+ * retention.metrics; 0: none stored), read beside its version on the same key: the evaluator
+ * keeps that evaluation when the window's raw rows have expired (./expired-window.ts).
+ */
+export async function storedWindowPredictions(store: Store, w: { modelId: string; modelVersion: string; startMs: number }): Promise<number> {
+  const rows = await (
+    await store.client.query({
+      query: withDatabase(`SELECT toString(argMax(predictions, eval_version)) AS n FROM {db}.window_summary WHERE ${AT_WINDOW}`, store.database),
+      query_params: storedVersionParams(w),
+      format: 'JSONEachRow',
+    })
+  ).json<{ n: string }>()
+  return Number(rows[0]?.n ?? 0)
 }

@@ -23,6 +23,11 @@
  *   and whoever leads; and it is retried with backoff (./failed-windows.ts), leaving the other
  *   windows, the cursor and afterPass to go on. A failed version comparison is handled alike for
  *   the windows it compares. TickReport counts the windows that failed and those still waiting.
+ *
+ * A window that comes due after its raw rows expired (retention.raw) keeps its stored evaluation
+ * unless an erasure since its last evaluation emptied it (./expired-window.ts): only its window_state is written, so it is
+ * not due again, and it is neither compared nor fed to the detectors. TickReport counts such
+ * windows (`expired`), and a pass that finds any says so once, at warn.
  */
 import { createHash } from 'node:crypto'
 import { modelConfig, type FileConfig } from '../config/file.js'
@@ -33,8 +38,9 @@ import type { Store } from '../store/clickhouse.js'
 import { compareWindow, type ModelWindow } from './comparison-run.js'
 import { computeWindowMetrics } from './compute.js'
 import { runDetectors } from './detector-run.js'
-import { recordPass, scanDue, type DueScan, type DueWindow } from './due.js'
-import { nextEvalVersion, storedWindowVersion } from './eval-version.js'
+import { erasedSinceEvaluation, recordPass, scanDue, type DueScan, type DueWindow } from './due.js'
+import { nextEvalVersion, storedWindowPredictions, storedWindowVersion } from './eval-version.js'
+import { expirableBeforeMs, keepsStoredEvaluation } from './expired-window.js'
 import { FailedWindows, needsNewMark, windowKey } from './failed-windows.js'
 import { sweepOrphans } from './orphans.js'
 import { buildPartials, mergeAll, type LabelingContext } from './partials.js'
@@ -42,9 +48,10 @@ import { sampleQuery } from './queries.js'
 import { markReferenceDependents } from './reference-marks.js'
 import { loadReference, referenceSource, type Reference } from './reference.js'
 import { windowFailure } from './window-failure.js'
-import { writeWindowMetrics } from './write.js'
+import { writeWindowMetrics, writeWindowState } from './write.js'
 import { pushAll } from '../arrays.js'
 import { markWindows } from '../store/mark-windows.js'
+import { formatDuration } from '../window/duration.js'
 
 export interface EvaluatorDeps {
   readonly store: Store
@@ -72,7 +79,15 @@ export interface TickReport {
   readonly orphans: number
   /** Due windows a pass cut short by stop() did not reach: still due for the next pass. */
   readonly notReached?: number
+  /**
+   * Due windows whose stored evaluation was kept: none of their predictions is stored any more
+   * (raw rows expired, retention.raw) and no erasure came since (./expired-window.ts).
+   */
+  readonly expired: number
 }
+
+/** What evaluating a window did: stored a new evaluation, or kept the stored one (./expired-window.ts). */
+export type WindowOutcome = 'stored' | 'kept'
 
 /**
  * How long a loaded reference is reused before it is read again (late data in the reference
@@ -123,24 +138,38 @@ export class Evaluator {
     return reference
   }
 
-  async evaluateWindow(w: DueWindow): Promise<void> {
+  /**
+   * Evaluates one due window and stores the result under a new version; or, when none of its
+   * predictions is stored any more under a stored evaluation that counted some, the window is old
+   * enough for them to have expired and no erasure came since, keeps that evaluation and records the window's state alone (./expired-window.ts).
+   * Every path that evaluates a window comes here: the tick, its retries, `driftwatch recompute`.
+   */
+  async evaluateWindow(w: DueWindow): Promise<WindowOutcome> {
     const { store, file } = this.deps
     const model = modelConfig(file, w.modelId)
     const ctx = this.context(w.modelId)
     const reference = await this.reference(w, ctx)
     const scope = { modelId: w.modelId, modelVersion: w.modelVersion, fromMs: w.startMs, toMs: w.startMs + w.windowMs }
-    const [parts, samples, stored] = await Promise.all([
+    const [parts, samples, stored, storedPredictions] = await Promise.all([
       buildPartials(store, scope, { edges: reference.edges, quality: reference.quality }, ctx, { withLabels: true }),
       sampleQuery(store, scope, file.evaluation.maxSampleSize),
       storedWindowVersion(store, w),
+      storedWindowPredictions(store, w),
     ])
     const partial = mergeAll(parts, ctx)
+    const expirable = w.startMs < this.expirableBeforeMs()
+    if (keepsStoredEvaluation({ storedPredictions, foundPredictions: partial.predictions, expirable }) && !(await erasedSinceEvaluation(store, w))) {
+      this.fence()
+      await writeWindowState(store, w, this.version(stored))
+      return 'kept'
+    }
     const metrics = computeWindowMetrics(reference, { partial, samples: new Map(samples.map((s) => [s.k, s.values])) }, ctx)
     if (reference.partial.predictions === 0) metrics.drift = []
-    const detectors = await runDetectors(store, w, { task: model.task, positiveClass: ctx.positiveClass })
+    const detectors = await runDetectors(store, w, { task: model.task, positiveClass: ctx.positiveClass }, this.expirableBeforeMs())
     if (detectors) pushAll(metrics.drift, detectors.rows)
     this.fence()
     await writeWindowMetrics(store, w, this.version(stored), reference.description, parts, metrics, detectors)
+    return 'stored'
   }
 
   /** One pass: evaluate every due window, compare the versions of the windows touched, then sweep orphans. */
@@ -160,11 +189,14 @@ export class Evaluator {
     const due = scan.due.filter((w) => !waiting(w))
     const aside = scan.due.filter(waiting)
     const evaluated: DueWindow[] = []
+    const kept: DueWindow[] = []
     let attempted = 0
     for (const w of due) {
-      if (this.stopping) return this.stoppedPass(due.length, attempted, evaluated)
+      if (this.stopping) return this.stoppedPass(due.length, attempted, evaluated, kept)
       attempted++
-      if (await this.attempt(w)) evaluated.push(w)
+      const outcome = await this.attempt(w)
+      if (outcome === 'stored') evaluated.push(w)
+      else if (outcome === 'kept') kept.push(w)
     }
     await this.keepDue(aside, scan)
     // Every window with a mark up to marksReadUntilMs, and every window the pass's watermarks
@@ -172,9 +204,10 @@ export class Evaluator {
     // must not move the cursors past what its successor's scan has not seen yet.
     this.fence()
     await recordPass(this.deps.store, scan)
-    const failed = due.length - evaluated.length + (await this.compareVersions(evaluated))
+    const failed = due.length - evaluated.length - kept.length + (await this.compareVersions(evaluated))
     const orphans = await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
-    const report = { evaluated: evaluated.length, failed, waiting: aside.length, orphans }
+    this.warnExpired(kept)
+    const report = { evaluated: evaluated.length, failed, waiting: aside.length, orphans, expired: kept.length }
     if (due.length || aside.length || orphans) this.deps.logger.info(report, 'evaluation pass')
     await this.deps.afterPass?.().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))
     return report
@@ -186,9 +219,10 @@ export class Evaluator {
    * cursors stay where they were (recordPass is skipped), so the next pass, here or in the next
    * evaluator, finds every window it did not reach still due.
    */
-  private async stoppedPass(due: number, attempted: number, evaluated: readonly DueWindow[]): Promise<TickReport> {
-    const failed = attempted - evaluated.length + (await this.compareVersions(evaluated))
-    const report = { evaluated: evaluated.length, failed, waiting: 0, orphans: 0, notReached: due - attempted }
+  private async stoppedPass(due: number, attempted: number, evaluated: readonly DueWindow[], kept: readonly DueWindow[]): Promise<TickReport> {
+    const failed = attempted - evaluated.length - kept.length + (await this.compareVersions(evaluated))
+    this.warnExpired(kept)
+    const report = { evaluated: evaluated.length, failed, waiting: 0, orphans: 0, notReached: due - attempted, expired: kept.length }
     this.deps.logger.info(report, 'evaluation pass stopped between windows: the evaluator is stopping; the windows not reached stay due')
     return report
   }
@@ -221,12 +255,26 @@ export class Evaluator {
     return failed
   }
 
+  /**
+   * Once per pass with any: the windows whose stored evaluation was kept because their raw rows
+   * expired (./expired-window.ts), counted, with a few of them.
+   */
+  private warnExpired(kept: readonly DueWindow[]): void {
+    if (kept.length === 0) return
+    const windows = kept.slice(0, 5).map((w) => ({ modelId: w.modelId, modelVersion: w.modelVersion, windowStart: new Date(w.startMs).toISOString() }))
+    const raw = formatDuration(this.deps.file.retention.raw)
+    this.deps.logger.warn(
+      { expired: kept.length, windows },
+      `${kept.length} due window(s) have none of their predictions stored any more, while their stored evaluation counted some: their raw rows expired (retention.raw, ${raw}). Their stored metrics are kept, not replaced by empty ones; a longer retention.raw keeps windows re-evaluable for longer (docs/operations.md)`,
+    )
+  }
+
   /** Evaluates one window; false when it failed for good and was set aside. A retriable failure is thrown. */
-  private async attempt(w: DueWindow): Promise<boolean> {
+  private async attempt(w: DueWindow): Promise<WindowOutcome | false> {
     try {
-      await this.evaluateWindow(w)
+      const outcome = await this.evaluateWindow(w)
       this.failures.succeeded(windowKey(w))
-      return true
+      return outcome
     } catch (e) {
       await this.setAside([w], e, 'window evaluation failed')
       return false
@@ -261,6 +309,11 @@ export class Evaluator {
     if (windows.length === 0) return
     const keys = createHash('sha256').update(windows.map(windowKey).join('\n')).digest('hex')
     await markWindows(this.deps.store, windows, 'retry', `${keys}:${this.version()}:${now}`)
+  }
+
+  /** Windows starting before this may have lost every prediction to retention.raw by now (./expired-window.ts). */
+  private expirableBeforeMs(): number {
+    return expirableBeforeMs(this.deps.now(), this.deps.file.retention.raw, this.deps.file.ingest.maxFutureMs)
   }
 
   /** Runs a pass now, after any pass in progress. */

@@ -60,7 +60,25 @@ export async function writeWindowMetrics(
   ])
   if (detectors?.marks.length) await markWindows(store, detectors.marks, 'detector', `${w.modelId}:${w.modelVersion}:${w.startMs}:${version}`)
   await insert('detector_checkpoints', (detectors?.checkpoints ?? []).map((r) => ({ ...r, eval_version: version })))
-  await insert('window_state', [{ ...key, window_ms: w.windowMs, last_mark: clickhouseDateTime64(w.lastMarkMs), closed: w.closed ? 1 : 0, eval_version: version }])
+  await writeWindowState(store, w, version)
+}
+
+/**
+ * Records a window as evaluated at its newest mark, open or closed as `w` says: it is no longer
+ * due for them (./due.ts). Alone, for a window whose stored evaluation is kept
+ * (./expired-window.ts): the metric rows stay as they are.
+ */
+export async function writeWindowState(store: Store, w: DueWindow, version: number): Promise<void> {
+  const row = {
+    model_id: w.modelId,
+    model_version: w.modelVersion,
+    window_start: clickhouseDateTime64(w.startMs),
+    window_ms: w.windowMs,
+    last_mark: clickhouseDateTime64(w.lastMarkMs),
+    closed: w.closed ? 1 : 0,
+    eval_version: version,
+  }
+  await insertRows(store, 'window_state', [row], `eval:window_state:${w.modelId}:${w.modelVersion}:${w.startMs}:${version}`)
 }
 
 /**

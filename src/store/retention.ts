@@ -1,6 +1,9 @@
 /**
- * Retention: a TTL on every table, from driftwatch.yaml (retention.raw for events, dead letters
- * and evaluation bookkeeping; retention.metrics for metric rows). Applied at every start with
+ * Retention: a TTL on every table, from driftwatch.yaml (retention.raw for events, dead letters,
+ * window_marks and partial_aggregates; retention.metrics for metric rows, window_state, the
+ * detectors' state and checkpoints, and alert history). So a window's metrics outlive its raw
+ * rows: an evaluation that finds none of them left keeps the stored one
+ * (src/evaluate/expired-window.ts). Applied at every start with
  * ALTER ... MODIFY TTL and materialize_ttl_after_modify = 0, a metadata change: existing parts
  * expire as ClickHouse merges them.
  *
