@@ -1,8 +1,7 @@
 /**
  * The windows whose evaluation failed for a reason a retry as such will not fix
  * (./window-failure.ts), each with its attempts and the time of its next one, for the evaluator
- * (./evaluator.ts). Such a window is marked again at each failure (a mark of reason 'retry', or
- * 'erasure' when an erasure made it due: ./expired-window.ts), so
+ * (./evaluator.ts). Such a window is marked again at each failure (a mark of reason 'retry'), so
  * it stays due in ClickHouse, for this evaluator and for the next leader, and is tried again
  * once its delay has passed: the evaluation interval, doubling with each failed attempt, at
  * most MAX_RETRY_DELAY_MS. A success forgets it. Until then its newest mark must stay within

@@ -14,10 +14,10 @@ import { withDatabase } from './query.js'
  * recompute, erasure: operator requests. detector: a detector replay changed the window's concept
  * rows (src/evaluate/detector-run.ts). reference: the window's reference window gained data
  * (src/evaluate/reference-marks.ts). retry: the window's evaluation failed for good and waits for
- * its retry (src/evaluate/failed-windows.ts; a window an erasure made due is marked 'erasure' again).
- * Only 'erasure' says the window's stored data was removed on purpose: an evaluation it makes due
- * replaces the stored one even when no prediction of the window is left, where any other reason
- * keeps it (raw rows expired: src/evaluate/expired-window.ts).
+ * its retry (src/evaluate/failed-windows.ts).
+ * Only 'erasure' says the window's stored data was removed on purpose: after one newer than its
+ * last evaluation, an evaluation that finds no prediction of the window left replaces the stored
+ * one, where otherwise it keeps it (raw rows expired: src/evaluate/expired-window.ts).
  */
 export type MarkReason = 'recompute' | 'erasure' | 'detector' | 'reference' | 'retry'
 
