@@ -16,6 +16,7 @@ import { redactedUrl } from '../config/redact.js'
 import { DriftwatchError } from '../errors.js'
 import { ConnectionPool } from './connection-pool.js'
 import { lockDataDir } from './data-dir-lock.js'
+import { detachStdinFromEngine } from './engine-stdin.js'
 import { sqlIdentifier, sqlString } from './sql-text.js'
 import type { RowLayout } from './rows.js'
 import { tsvEscape } from './tsv.js'
@@ -309,6 +310,8 @@ export function openStore(settings: ClickHouseSettings): Store {
       close: () => client.close(),
     }
   }
+  // The engine would read stdin on every insert (./engine-stdin.ts).
+  detachStdinFromEngine()
   const path = resolve(settings.dataDir, 'chdb')
   mkdirSync(path, { recursive: true })
   // Says who holds the directory (DW_DATA_DIR_LOCKED) before chDB fails without saying it.
