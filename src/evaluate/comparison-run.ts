@@ -25,30 +25,33 @@ export interface ModelWindow {
 }
 
 /**
- * Each model version's partials of its newest complete evaluation of the window: those of the
- * newest eval_version not above its window_state's (window_state is written last; a window whose
- * stored evaluation was kept, ./expired-window.ts, has a newer state and no partials of its own).
+ * Each model version's partials of its newest full evaluation of the window: the newest version
+ * with a window_summary not above its window_state's. window_state is written last, so a newer
+ * half-written evaluation is not used; a window whose stored evaluation was kept
+ * (./expired-window.ts) has a newer state and no summary of its own, so its stored evaluation is
+ * used; an evaluation that found no predictions wrote a summary and no partials, so its version is
+ * left out.
  */
 async function versionWindows(store: Store, w: ModelWindow, ctx: LabelingContext): Promise<VersionWindow[]> {
   const rows = await (
     await store.client.query({
-      query: withDatabase(`SELECT pa.model_version AS v, pa.partition AS p, pa.state AS state, toString(pa.eval_version) AS pv, toString(s.eval_version) AS sv
+      query: withDatabase(`SELECT pa.model_version AS v, pa.partition AS p, pa.state AS state
               FROM (SELECT * FROM {db}.partial_aggregates FINAL WHERE model_id = {m:String} AND window_start = {ws:DateTime64(3, 'UTC')} AND kind = 'window') AS pa
-              INNER JOIN (SELECT model_version, eval_version FROM {db}.window_state FINAL WHERE model_id = {m:String} AND window_start = {ws:DateTime64(3, 'UTC')}) AS s
-                ON pa.model_version = s.model_version
-              WHERE pa.eval_version <= s.eval_version
+              INNER JOIN (
+                SELECT su.model_version AS model_version, max(su.eval_version) AS eval_version
+                FROM (SELECT model_version, eval_version FROM {db}.window_summary WHERE model_id = {m:String} AND window_start = {ws:DateTime64(3, 'UTC')}) AS su
+                INNER JOIN (SELECT model_version, eval_version FROM {db}.window_state FINAL WHERE model_id = {m:String} AND window_start = {ws:DateTime64(3, 'UTC')}) AS s
+                  ON su.model_version = s.model_version
+                WHERE su.eval_version <= s.eval_version
+                GROUP BY su.model_version) AS e
+                ON pa.model_version = e.model_version AND pa.eval_version = e.eval_version
               ORDER BY v, p`, store.database),
       query_params: { m: w.modelId, ws: clickhouseDateTime64(w.startMs) },
       format: 'JSONEachRow',
     })
-  ).json<{ v: string; p: number; state: string; pv: string }>()
-  // FINAL keeps each partition's newest row: a partition an older evaluation wrote and the newest
-  // did not is left out with its version.
-  const newest = new Map<string, bigint>()
-  for (const r of rows) if (BigInt(r.pv) > (newest.get(r.v) ?? -1n)) newest.set(r.v, BigInt(r.pv))
+  ).json<{ v: string; p: number; state: string }>()
   const byVersion = new Map<string, Map<number, Partial>>()
   for (const r of rows) {
-    if (BigInt(r.pv) !== newest.get(r.v)) continue
     const parts = byVersion.get(r.v) ?? byVersion.set(r.v, new Map()).get(r.v)!
     parts.set(Number(r.p), JSON.parse(r.state) as Partial)
   }
