@@ -24,6 +24,7 @@ import { topicHandlers } from '../src/pipeline/handlers.js'
 import { batchToken, type SourceBatch, type SourceRecord } from '../src/pipeline/source.js'
 import { LOCAL_SCHEMA_IDS, localResolver } from '../src/registry/resolvers.js'
 import { privacyFor } from '../src/store/privacy.js'
+import { offsetSum, storedOffsetCounts } from '../src/store/offsets.js'
 import { withDatabase } from '../src/store/query.js'
 import { dropTestResources, testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
@@ -72,6 +73,19 @@ describe('replay of a batch whose insert the engine claims but never stored', ()
   const marks = () => count(app!.store, 'SELECT count() AS c FROM {db}.window_marks')
   const forget = (where: string) =>
     Promise.all(['predictions', 'dead_letters'].map((t) => sql(`ALTER TABLE {db}.${t} DELETE WHERE source_topic = '${topic}' AND ${where} SETTINGS mutations_sync = 2`)))
+
+  it('counts and sums stored offsets as the process does, so that an offset in place of another is told apart', async () => {
+    const big = ['9223372036854775000', '9223372036854775001', '9223372036854775002'] // their sum passes 2^64
+    await app!.store.client.insert({
+      table: withDatabase('{db}.predictions', app!.store.database),
+      values: [...big, big[0]!].map((o, i) => ({ prediction_id: `sum-${i}`, model_id: 'm', model_version: 'v', event_time: '2026-11-01 12:00:00.000', source_topic: 'sums', source_partition: 3, source_offset: o })),
+      format: 'JSONEachRow',
+    })
+    const counts = await storedOffsetCounts(app!.store, 'predictions', 'sums', 3, big[0]!, big[2]!)
+    expect(counts).toEqual({ rows: 3, rowsSum: offsetSum(big), dead: 0, deadSum: 0n })
+    expect(offsetSum(big)).toBe((3n * 9223372036854775001n) % 2n ** 64n)
+    expect(offsetSum([big[0]!, big[1]!, '9223372036854775003'])).not.toBe(counts.rowsSum)
+  })
 
   it('stores every record of the replay again, once, and only what is missing', { timeout: 120_000 }, async () => {
     // Offsets 100..139: 32 predictions and 8 dead letters.

@@ -17,7 +17,7 @@ import type { Store } from '../store/clickhouse.js'
 import { insertBinaryRows } from '../store/insert.js'
 import { RowBuffer } from '../store/row-buffer.js'
 import type { RowLayout } from '../store/rows.js'
-import { storedOffsetCounts, storedOffsets, type StoredOffsets, type TableWithOffsets } from '../store/offsets.js'
+import { offsetSum, storedOffsetCounts, storedOffsets, type StoredOffsets, type TableWithOffsets } from '../store/offsets.js'
 import { isolateRefused, MAX_REFUSAL_INSERTS, type Refusal, type RefusedRange } from '../store/refusals.js'
 import { bisectFailures } from '../bisect.js'
 import type { DeadLetterSink, DeadLetterWrite } from './dead-letter-sink.js'
@@ -348,15 +348,15 @@ async function storeReplay<K>(
   // held without its rows): the batch's own token then also matches an earlier attempt still in
   // flight on a server, which must not store the rows a second time.
   const first = await storeRows(deps, effect, todo, todo.length === kept.records.length ? tokens.rows : `${tokens.rows}/missing:${todo.length}`, dead, tokens.dead, { storedOffsets: before.dead })
-  // Stored offsets of the range only ever come from this batch's records, so a count of each kind
-  // equal to what must be there now says nothing is missing; the offsets themselves are read only
-  // when it is not.
+  // A count and a sum of each kind of stored offset equal to those of what must be there now say
+  // nothing is missing; the offsets themselves are read only when they are not.
   const mustHold = { rows: new Set(before.rows), dead: new Set(before.dead) }
   for (const i of todo) if (!first.refused.has(i)) mustHold.rows.add(kept.records[i]!.offset)
   for (const d of dead) mustHold.dead.add(d.record.offset)
   for (const d of first.rejected) mustHold.dead.add(d.record.offset)
   const counts = await storedOffsetCounts(deps.store, deps.table, batch.topic, batch.partition, batch.records[0]!.offset, batch.records.at(-1)!.offset)
-  if (counts.rows === mustHold.rows.size && counts.dead === mustHold.dead.size) return first
+  const same = (n: number, sum: bigint, offsets: ReadonlySet<string>) => n === offsets.size && sum === offsetSum(offsets)
+  if (same(counts.rows, counts.rowsSum, mustHold.rows) && same(counts.dead, counts.deadSum, mustHold.dead)) return first
   const after = await storedOfBatch(deps.store, deps.table, batch)
   const again = missing(after, first.refused)
   const deadAgain = [...dead, ...first.rejected].filter((d) => !after.dead.has(d.record.offset))

@@ -79,20 +79,34 @@ export async function storedOffsets(store: Store, table: Exclude<TableWithOffset
   }
 }
 
-/** How many distinct offsets of a range have a row in an event table, and how many a dead letter. */
+/**
+ * How many distinct offsets of a range have a row in an event table, and how many a dead letter,
+ * with the sum of each set (modulo 2^64, as the engine sums UInt64): a set equal in size to one
+ * expected but holding another offset in place of one (a dead letter of the orphan sweep, a row
+ * an attempt still in flight stored) has another sum.
+ */
 export interface StoredOffsetCounts {
   readonly rows: number
+  readonly rowsSum: bigint
   readonly dead: number
+  readonly deadSum: bigint
+}
+
+/** The sum of decimal offsets modulo 2^64, as StoredOffsetCounts' sums. */
+export function offsetSum(offsets: Iterable<string>): bigint {
+  let sum = 0n
+  for (const o of offsets) sum += BigInt(o)
+  return BigInt.asUintN(64, sum)
 }
 
 /**
- * The counts of what storedOffsets() would return, for the same range: a number each instead of
- * every offset. After a replayed batch's insert, the batch's whole range is stored in the common
- * case, and reading it back as text cost more than the insert's own statement.
+ * The counts and sums of what storedOffsets() would return, for the same range: two numbers each
+ * instead of every offset. After a replayed batch's insert, the batch's whole range is stored in
+ * the common case, and reading it back as text cost more than the insert's own statement.
  */
 export async function storedOffsetCounts(store: Store, table: Exclude<TableWithOffsets, 'dead_letters'>, topic: string, partition: number, first: string, last: string): Promise<StoredOffsetCounts> {
   const range = (t: TableWithOffsets, dead: 0 | 1) =>
-    `SELECT ${dead} AS dead, uniqExact(source_offset) FROM {db}.${t}
+    `SELECT ${dead} AS dead, uniqExact(source_offset), toString(sum(DISTINCT source_offset)) FROM {db}.${t}
       WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32} AND source_offset BETWEEN {first:UInt64} AND {last:UInt64}`
   try {
     const text = await (
@@ -102,8 +116,13 @@ export async function storedOffsetCounts(store: Store, table: Exclude<TableWithO
         format: 'TabSeparated',
       })
     ).text()
-    const counts = { rows: 0, dead: 0 }
-    for (const line of text.split('\n')) if (line !== '') counts[line.startsWith('1\t') ? 'dead' : 'rows'] = Number(line.slice(2))
+    const counts = { rows: 0, rowsSum: 0n, dead: 0, deadSum: 0n }
+    for (const line of text.split('\n')) {
+      if (line === '') continue
+      const [dead, n, sum] = line.split('\t')
+      if (dead === '1') Object.assign(counts, { dead: Number(n), deadSum: BigInt(sum!) })
+      else Object.assign(counts, { rows: Number(n), rowsSum: BigInt(sum!) })
+    }
     return counts
   } catch (cause) {
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `counting the stored offsets of ${topic}/${partition} in ${table} and dead_letters failed: ${(cause as Error).message}`, { cause, retriable: true, table })
