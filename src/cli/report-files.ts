@@ -56,6 +56,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Session } from 'chdb'
 import { DriftwatchError } from '../errors.js'
+import { detachStdinFromEngine } from '../store/engine-stdin.js'
 import { assertTextFile } from './files.js'
 import type { CellSource } from '../report/index.js'
 import { numberCellsOf, typedRows } from './report-rows.js'
@@ -159,6 +160,8 @@ export function openEngineFiles(paths: readonly { readonly path: string; readonl
     else if (statSync(path).isDirectory()) throw new DriftwatchError('DW_FILE_INVALID', `${what} ${path}: it is a directory, not a file`, { path })
   }
   // chDB's engine loads here, when a report runs, not when the CLI starts (`--help` stays small).
+  // It reads nothing from stdin (src/store/engine-stdin.ts).
+  detachStdinFromEngine()
   const { Session: ChdbSession } = createRequire(import.meta.url)('chdb') as typeof import('chdb')
   const session: Session = new ChdbSession()
   const reads = new EngineReads(session)
