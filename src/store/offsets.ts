@@ -53,29 +53,45 @@ export interface StoredOffsets {
 /**
  * The offsets between `first` and `last` (inclusive) of one topic-partition that have a row in
  * `table`, and those that have one in dead_letters: one query for both, since a replayed batch
- * asks both questions together (src/pipeline/event-handler.ts). Reads every part, merged or not
- * (no FINAL): a row stored under any version counts.
+ * asks both questions together (src/pipeline/event-handler.ts).
  */
 export async function storedOffsets(store: Store, table: Exclude<TableWithOffsets, 'dead_letters'>, topic: string, partition: number, first: string, last: string): Promise<StoredOffsets> {
-  const range = (t: TableWithOffsets, dead: 0 | 1) =>
-    `SELECT DISTINCT ${dead} AS dead, source_offset FROM {db}.${t}
+  // Lines of `0|1 TAB offset`: a whole batch's offsets come back after every insert of a replay,
+  // and read as text lines they cost about 60 % of the CPU of JSON rows with the offset as a
+  // string (26 against 43-50 ms for 12,000 offsets, the embedded engine).
+  const text = await rangeQuery(store, 'DISTINCT {dead} AS dead, source_offset', { table, topic, partition, first, last }, 'reading')
+  const stored = { rows: new Set<string>(), dead: new Set<string>() }
+  for (const line of text.split('\n')) if (line !== '') (line.startsWith('1\t') ? stored.dead : stored.rows).add(line.slice(2))
+  return stored
+}
+
+interface OffsetRange {
+  readonly table: Exclude<TableWithOffsets, 'dead_letters'>
+  readonly topic: string
+  readonly partition: number
+  readonly first: string
+  readonly last: string
+}
+
+/**
+ * `SELECT <select>` over the range's rows in `table`, then in dead_letters ({dead} is 0, then 1),
+ * as TabSeparated text. Reads every part, merged or not (no FINAL): a row stored under any
+ * version counts.
+ */
+async function rangeQuery(store: Store, select: string, r: OffsetRange, what: string): Promise<string> {
+  const from = (t: TableWithOffsets, dead: 0 | 1) =>
+    `SELECT ${select.replace('{dead}', String(dead))} FROM {db}.${t}
       WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32} AND source_offset BETWEEN {first:UInt64} AND {last:UInt64}`
   try {
-    // Lines of `0|1 TAB offset`: a whole batch's offsets come back after every insert of a replay,
-    // and read as text lines they cost about 60 % of the CPU of JSON rows with the offset as a
-    // string (26 against 43-50 ms for 12,000 offsets, the embedded engine).
-    const text = await (
+    return await (
       await store.client.query({
-        query: withDatabase(`${range(table, 0)} UNION ALL ${range('dead_letters', 1)}`, store.database),
-        query_params: { topic, partition, first, last },
+        query: withDatabase(`${from(r.table, 0)} UNION ALL ${from('dead_letters', 1)}`, store.database),
+        query_params: { topic: r.topic, partition: r.partition, first: r.first, last: r.last },
         format: 'TabSeparated',
       })
     ).text()
-    const stored = { rows: new Set<string>(), dead: new Set<string>() }
-    for (const line of text.split('\n')) if (line !== '') (line.startsWith('1\t') ? stored.dead : stored.rows).add(line.slice(2))
-    return stored
   } catch (cause) {
-    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `reading the stored offsets of ${topic}/${partition} in ${table} and dead_letters failed: ${(cause as Error).message}`, { cause, retriable: true, table })
+    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `${what} the stored offsets of ${r.topic}/${r.partition} in ${r.table} and dead_letters failed: ${(cause as Error).message}`, { cause, retriable: true, table: r.table })
   }
 }
 
@@ -105,26 +121,13 @@ export function offsetSum(offsets: Iterable<string>): bigint {
  * the common case, and reading it back as text cost more than the insert's own statement.
  */
 export async function storedOffsetCounts(store: Store, table: Exclude<TableWithOffsets, 'dead_letters'>, topic: string, partition: number, first: string, last: string): Promise<StoredOffsetCounts> {
-  const range = (t: TableWithOffsets, dead: 0 | 1) =>
-    `SELECT ${dead} AS dead, uniqExact(source_offset), toString(sum(DISTINCT source_offset)) FROM {db}.${t}
-      WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32} AND source_offset BETWEEN {first:UInt64} AND {last:UInt64}`
-  try {
-    const text = await (
-      await store.client.query({
-        query: withDatabase(`${range(table, 0)} UNION ALL ${range('dead_letters', 1)}`, store.database),
-        query_params: { topic, partition, first, last },
-        format: 'TabSeparated',
-      })
-    ).text()
-    const counts = { rows: 0, rowsSum: 0n, dead: 0, deadSum: 0n }
-    for (const line of text.split('\n')) {
-      if (line === '') continue
-      const [dead, n, sum] = line.split('\t')
-      if (dead === '1') Object.assign(counts, { dead: Number(n), deadSum: BigInt(sum!) })
-      else Object.assign(counts, { rows: Number(n), rowsSum: BigInt(sum!) })
-    }
-    return counts
-  } catch (cause) {
-    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `counting the stored offsets of ${topic}/${partition} in ${table} and dead_letters failed: ${(cause as Error).message}`, { cause, retriable: true, table })
+  const text = await rangeQuery(store, '{dead} AS dead, uniqExact(source_offset), toString(sum(DISTINCT source_offset))', { table, topic, partition, first, last }, 'counting')
+  const counts = { rows: 0, rowsSum: 0n, dead: 0, deadSum: 0n }
+  for (const line of text.split('\n')) {
+    if (line === '') continue
+    const [dead, n, sum] = line.split('\t')
+    if (dead === '1') Object.assign(counts, { dead: Number(n), deadSum: BigInt(sum!) })
+    else Object.assign(counts, { rows: Number(n), rowsSum: BigInt(sum!) })
   }
+  return counts
 }
