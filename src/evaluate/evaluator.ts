@@ -25,8 +25,9 @@
  *   the windows it compares. TickReport counts the windows that failed and those still waiting.
  *
  * A window that comes due after its raw rows expired (retention.raw) keeps its stored evaluation
- * unless an erasure since its last evaluation emptied it (./expired-window.ts): only its window_state is written, so it is
- * not due again, and it is neither compared nor fed to the detectors. TickReport counts such
+ * unless an erasure since its last evaluation emptied it (./expired-window.ts): only its
+ * window_state is written, so it is not due again, and it is neither compared nor fed to the
+ * detectors. TickReport counts such
  * windows (`expired`), and a pass that finds any says so once, at warn.
  */
 import { createHash } from 'node:crypto'
@@ -141,7 +142,8 @@ export class Evaluator {
   /**
    * Evaluates one due window and stores the result under a new version; or, when none of its
    * predictions is stored any more under a stored evaluation that counted some, the window is old
-   * enough for them to have expired and no erasure came since, keeps that evaluation and records the window's state alone (./expired-window.ts).
+   * enough for them to have expired and no erasure came since, keeps that evaluation and records
+   * the window's state alone (./expired-window.ts).
    * Every path that evaluates a window comes here: the tick, its retries, `driftwatch recompute`.
    */
   async evaluateWindow(w: DueWindow): Promise<WindowOutcome> {
