@@ -298,7 +298,7 @@ describe('evaluator isolation', () => {
     // As in a deposition: the lease is gone before the evaluator is told to stop, while a window
     // is being evaluated (its stored version read), so that window fails its fence.
     const store = interceptQueries(app.store, (query) => {
-      if (query === withDatabase(storedVersionQuery, app.store.database) && !stopping) {
+      if (query.includes(withDatabase(storedVersionQuery, app.store.database)) && !stopping) {
         lease = false
         stopping = e.stop()
       }

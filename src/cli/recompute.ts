@@ -8,7 +8,8 @@
  * or to backfill metrics.
  * Raw rows expire after retention.raw while metrics stay: a window with none of its predictions
  * left keeps its stored metrics and detector checkpoints (src/evaluate/expired-window.ts); a range
- * reaching before now − retention.raw gets a note saying so, and such windows are counted.
+ * reaching windows old enough for that (expirableBeforeMs) gets a note saying so, and such windows
+ * are counted.
  * Exit codes: 0 done, 1 ClickHouse or evaluation failure (safe to run again), 2 usage.
  */
 import { z } from 'zod'

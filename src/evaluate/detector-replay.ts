@@ -123,7 +123,8 @@ export class Replay {
   feed(window: WindowInputs): void {
     for (const s of this.starts) {
       if (window.startMs < (s.from?.endMs ?? 0) || window.endMs > s.fedUntilMs) continue
-      const kept = this.frozen.has(checkpointKey(s.detector, window.endMs)) ? this.previous.get(checkpointKey(s.detector, window.endMs)) : undefined
+      const key = checkpointKey(s.detector, window.endMs)
+      const kept = this.frozen.has(key) ? this.previous.get(key) : undefined
       if (kept) {
         this.current.set(s.detector, kept.record)
         continue

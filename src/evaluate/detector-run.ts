@@ -100,13 +100,14 @@ export const storeSource = (store: Store, t: DetectorTarget): DetectorSource => 
  * window's own evaluation, which its erasure mark brings, feeds it empty. The window being
  * evaluated (`excludeStartMs`) is never frozen: reaching its detectors, it was erased.
  */
-async function replay(source: DetectorSource, windowMs: number, expirableBeforeMs: number, starts: readonly ReplayStart[], excludeStartMs: number | null, known?: WindowInputs) {
+async function replay(source: DetectorSource, t: DetectorTarget, starts: readonly ReplayStart[], excludeStartMs: number | null, known?: WindowInputs) {
+  const expirableBeforeMs = t.expirableBeforeMs ?? Number.NEGATIVE_INFINITY
   const probe = new Replay(starts, new Map(), null)
   const [fromMs, untilMs] = [probe.fromMs, probe.untilMs]
   const stored = await source.checkpoints(fromMs, untilMs)
   const windows = new Map<number, number>(stored.map((c) => [c.startMs, c.endMs]))
   const withPredictions = new Set(await source.windowsWithPredictions(fromMs, untilMs))
-  for (const startMs of withPredictions) if (!windows.has(startMs)) windows.set(startMs, startMs + windowMs)
+  for (const startMs of withPredictions) if (!windows.has(startMs)) windows.set(startMs, startMs + t.windowMs)
   const frozen = new Set(
     stored
       .filter((c) => c.startMs < expirableBeforeMs && !withPredictions.has(c.startMs) && c.startMs !== excludeStartMs && countedInputs(c.digest))
@@ -152,7 +153,7 @@ export async function detectorsForWindow(src: DetectorSource, t: DetectorTarget,
   }
   if (replays.length === 0) return out
   const before = await src.checkpointsBefore(startMs)
-  const result = await replay(src, t.windowMs, t.expirableBeforeMs ?? Number.NEGATIVE_INFINITY, replays.map((r) => ({ ...r, from: before.get(r.detector) ?? null })), startMs, current)
+  const result = await replay(src, t, replays.map((r) => ({ ...r, from: before.get(r.detector) ?? null })), startMs, current)
   pushAll(out.rows, result.checkpoints.filter((c) => c.startMs === startMs).map((c) => c.row))
   pushAll(out.states, result.records.map((r) => stateRow(t, r)))
   pushAll(out.checkpoints, result.checkpoints.map((c) => checkpointRow(t, c)))
@@ -165,7 +166,7 @@ export async function refeedFrom(src: DetectorSource, t: DetectorTarget, fromMs:
   const fed = DETECTORS.filter((d) => (records.get(d)?.fedUntilMs ?? Number.NEGATIVE_INFINITY) > fromMs)
   if (fed.length === 0) return null
   const before = await src.checkpointsBefore(fromMs)
-  const result = await replay(src, t.windowMs, t.expirableBeforeMs ?? Number.NEGATIVE_INFINITY, fed.map((d) => ({ detector: d, from: before.get(d) ?? null, fedUntilMs: records.get(d)!.fedUntilMs })), null)
+  const result = await replay(src, t, fed.map((d) => ({ detector: d, from: before.get(d) ?? null, fedUntilMs: records.get(d)!.fedUntilMs })), null)
   return {
     rows: [],
     states: result.records.map((r) => stateRow(t, r)),

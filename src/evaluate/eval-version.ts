@@ -44,9 +44,20 @@ export const storedVersionQuery = `SELECT toString(max(v)) AS v FROM (
 
 export const storedVersionParams = (w: { modelId: string; modelVersion: string; startMs: number }) => ({ m: w.modelId, mv: w.modelVersion, ws: clickhouseDateTime64(w.startMs) })
 
+/**
+ * A window's highest stored version (storedVersionQuery), and the predictions its newest stored
+ * evaluation counted (window_summary, kept for retention.metrics; 0: none stored), in one
+ * statement: the evaluator versions above the first and keeps that evaluation when the window's
+ * raw rows have expired (./expired-window.ts).
+ */
+export async function storedWindowEvaluation(store: Store, w: { modelId: string; modelVersion: string; startMs: number }): Promise<{ version: number; predictions: number }> {
+  const query = `SELECT v, toString((SELECT argMax(predictions, eval_version) FROM {db}.window_summary WHERE ${AT_WINDOW})) AS n FROM (${storedVersionQuery})`
+  const rows = await (await store.client.query({ query: withDatabase(query, store.database), query_params: storedVersionParams(w), format: 'JSONEachRow' })).json<{ v: string; n: string }>()
+  return { version: Number(rows[0]?.v ?? 0), predictions: Number(rows[0]?.n ?? 0) }
+}
+
 export async function storedWindowVersion(store: Store, w: { modelId: string; modelVersion: string; startMs: number }): Promise<number> {
-  const rows = await (await store.client.query({ query: withDatabase(storedVersionQuery, store.database), query_params: storedVersionParams(w), format: 'JSONEachRow' })).json<{ v: string }>()
-  return Number(rows[0]?.v ?? 0)
+  return (await storedWindowEvaluation(store, w)).version
 }
 
 /** The highest version of a model version's detector_state rows (0: none). */
@@ -59,20 +70,4 @@ export async function storedDetectorVersion(store: Store, modelId: string, model
     })
   ).json<{ v: string }>()
   return Number(rows[0]?.v ?? 0)
-}
-
-/**
- * The predictions counted by a window's newest stored evaluation (window_summary, kept for
- * retention.metrics; 0: none stored), read beside its version on the same key: the evaluator
- * keeps that evaluation when the window's raw rows have expired (./expired-window.ts).
- */
-export async function storedWindowPredictions(store: Store, w: { modelId: string; modelVersion: string; startMs: number }): Promise<number> {
-  const rows = await (
-    await store.client.query({
-      query: withDatabase(`SELECT toString(argMax(predictions, eval_version)) AS n FROM {db}.window_summary WHERE ${AT_WINDOW}`, store.database),
-      query_params: storedVersionParams(w),
-      format: 'JSONEachRow',
-    })
-  ).json<{ n: string }>()
-  return Number(rows[0]?.n ?? 0)
 }

@@ -27,8 +27,8 @@
  * A window that comes due after its raw rows expired (retention.raw) keeps its stored evaluation
  * unless an erasure since its last evaluation emptied it (./expired-window.ts): only its
  * window_state is written, so it is not due again, and it is neither compared nor fed to the
- * detectors. TickReport counts such
- * windows (`expired`), and a pass that finds any says so once, at warn.
+ * detectors. TickReport counts such windows (`expired`), and a pass that finds any says so once,
+ * at warn.
  */
 import { createHash } from 'node:crypto'
 import { modelConfig, type FileConfig } from '../config/file.js'
@@ -40,7 +40,7 @@ import { compareWindow, type ModelWindow } from './comparison-run.js'
 import { computeWindowMetrics } from './compute.js'
 import { runDetectors } from './detector-run.js'
 import { erasedSinceEvaluation, recordPass, scanDue, type DueScan, type DueWindow } from './due.js'
-import { nextEvalVersion, storedWindowPredictions, storedWindowVersion } from './eval-version.js'
+import { nextEvalVersion, storedWindowEvaluation } from './eval-version.js'
 import { expirableBeforeMs, keepsStoredEvaluation } from './expired-window.js'
 import { FailedWindows, needsNewMark, windowKey } from './failed-windows.js'
 import { sweepOrphans } from './orphans.js'
@@ -152,14 +152,14 @@ export class Evaluator {
     const ctx = this.context(w.modelId)
     const reference = await this.reference(w, ctx)
     const scope = { modelId: w.modelId, modelVersion: w.modelVersion, fromMs: w.startMs, toMs: w.startMs + w.windowMs }
-    const [parts, samples, stored, storedPredictions] = await Promise.all([
+    const [parts, samples, { version: stored, predictions: storedPredictions }] = await Promise.all([
       buildPartials(store, scope, { edges: reference.edges, quality: reference.quality }, ctx, { withLabels: true }),
       sampleQuery(store, scope, file.evaluation.maxSampleSize),
-      storedWindowVersion(store, w),
-      storedWindowPredictions(store, w),
+      storedWindowEvaluation(store, w),
     ])
     const partial = mergeAll(parts, ctx)
-    const expirable = w.startMs < this.expirableBeforeMs()
+    const expirableBefore = this.expirableBeforeMs()
+    const expirable = w.startMs < expirableBefore
     if (keepsStoredEvaluation({ storedPredictions, foundPredictions: partial.predictions, expirable }) && !(await erasedSinceEvaluation(store, w))) {
       this.fence()
       await writeWindowState(store, w, this.version(stored))
@@ -167,7 +167,7 @@ export class Evaluator {
     }
     const metrics = computeWindowMetrics(reference, { partial, samples: new Map(samples.map((s) => [s.k, s.values])) }, ctx)
     if (reference.partial.predictions === 0) metrics.drift = []
-    const detectors = await runDetectors(store, w, { task: model.task, positiveClass: ctx.positiveClass }, this.expirableBeforeMs())
+    const detectors = await runDetectors(store, w, { task: model.task, positiveClass: ctx.positiveClass }, expirableBefore)
     if (detectors) pushAll(metrics.drift, detectors.rows)
     this.fence()
     await writeWindowMetrics(store, w, this.version(stored), reference.description, parts, metrics, detectors)
