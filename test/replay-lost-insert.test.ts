@@ -81,7 +81,7 @@ describe('replay of a batch whose insert the engine claims but never stored', ()
       values: [...big, big[0]!].map((o, i) => ({ prediction_id: `sum-${i}`, model_id: 'm', model_version: 'v', event_time: '2026-11-01 12:00:00.000', source_topic: 'sums', source_partition: 3, source_offset: o })),
       format: 'JSONEachRow',
     })
-    const counts = await storedOffsetCounts(app!.store, 'predictions', 'sums', 3, big[0]!, big[2]!)
+    const counts = await storedOffsetCounts(app!.store, { table: 'predictions', topic: 'sums', partition: 3, first: big[0]!, last: big[2]! })
     expect(counts).toEqual({ rows: 3, rowsSum: offsetSum(big), dead: 0, deadSum: 0n })
     expect(offsetSum(big)).toBe((3n * 9223372036854775001n) % 2n ** 64n)
     expect(offsetSum([big[0]!, big[1]!, '9223372036854775003'])).not.toBe(counts.rowsSum)

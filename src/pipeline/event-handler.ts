@@ -17,7 +17,7 @@ import type { Store } from '../store/clickhouse.js'
 import { insertBinaryRows } from '../store/insert.js'
 import { RowBuffer } from '../store/row-buffer.js'
 import type { RowLayout } from '../store/rows.js'
-import { offsetSum, storedOffsetCounts, storedOffsets, type StoredOffsets, type TableWithOffsets } from '../store/offsets.js'
+import { offsetSum, storedOffsetCounts, storedOffsets, type OffsetRange, type StoredOffsets, type TableWithOffsets } from '../store/offsets.js'
 import { isolateRefused, MAX_REFUSAL_INSERTS, type Refusal, type RefusedRange } from '../store/refusals.js'
 import { bisectFailures } from '../bisect.js'
 import type { DeadLetterSink, DeadLetterWrite } from './dead-letter-sink.js'
@@ -321,8 +321,13 @@ async function storeRows<K>(
 
 /** The source offsets of a batch that have a row in its table, and in dead_letters. */
 function storedOfBatch(store: Store, table: EventHandlerDeps<unknown, unknown>['table'], batch: SourceBatch): Promise<StoredOffsets> {
-  return storedOffsets(store, table, batch.topic, batch.partition, batch.records[0]!.offset, batch.records.at(-1)!.offset)
+  return storedOffsets(store, rangeOf(table, batch))
 }
+
+/** The offsets a batch spans, first to last. */
+const rangeOf = (table: EventHandlerDeps<unknown, unknown>['table'], batch: SourceBatch): OffsetRange => ({
+  table, topic: batch.topic, partition: batch.partition, first: batch.records[0]!.offset, last: batch.records.at(-1)!.offset,
+})
 
 /**
  * A batch that may repeat an attempt whose outcome is unknown (replay-guard.ts). Only the rows and
@@ -354,7 +359,7 @@ async function storeReplay<K>(
   for (const i of todo) if (!first.refused.has(i)) mustHold.rows.add(kept.records[i]!.offset)
   for (const d of dead) mustHold.dead.add(d.record.offset)
   for (const d of first.rejected) mustHold.dead.add(d.record.offset)
-  const counts = await storedOffsetCounts(deps.store, deps.table, batch.topic, batch.partition, batch.records[0]!.offset, batch.records.at(-1)!.offset)
+  const counts = await storedOffsetCounts(deps.store, rangeOf(deps.table, batch))
   const same = (n: number, sum: bigint, offsets: ReadonlySet<string>) => n === offsets.size && sum === offsetSum(offsets)
   if (same(counts.rows, counts.rowsSum, mustHold.rows) && same(counts.dead, counts.deadSum, mustHold.dead)) return first
   const after = await storedOfBatch(deps.store, deps.table, batch)

@@ -55,17 +55,18 @@ export interface StoredOffsets {
  * `table`, and those that have one in dead_letters: one query for both, since a replayed batch
  * asks both questions together (src/pipeline/event-handler.ts).
  */
-export async function storedOffsets(store: Store, table: Exclude<TableWithOffsets, 'dead_letters'>, topic: string, partition: number, first: string, last: string): Promise<StoredOffsets> {
+export async function storedOffsets(store: Store, range: OffsetRange): Promise<StoredOffsets> {
   // Lines of `0|1 TAB offset`: a whole batch's offsets come back after every insert of a replay,
   // and read as text lines they cost about 60 % of the CPU of JSON rows with the offset as a
   // string (26 against 43-50 ms for 12,000 offsets, the embedded engine).
-  const text = await rangeQuery(store, 'DISTINCT {dead} AS dead, source_offset', { table, topic, partition, first, last }, 'reading')
+  const text = await rangeQuery(store, 'DISTINCT {dead} AS dead, source_offset', range, 'reading')
   const stored = { rows: new Set<string>(), dead: new Set<string>() }
   for (const line of text.split('\n')) if (line !== '') (line.startsWith('1\t') ? stored.dead : stored.rows).add(line.slice(2))
   return stored
 }
 
-interface OffsetRange {
+/** Offsets `first` to `last` (inclusive, decimal) of one topic-partition, whose rows go to `table`. */
+export interface OffsetRange {
   readonly table: Exclude<TableWithOffsets, 'dead_letters'>
   readonly topic: string
   readonly partition: number
@@ -120,8 +121,8 @@ export function offsetSum(offsets: Iterable<string>): bigint {
  * instead of every offset. After a replayed batch's insert, the batch's whole range is stored in
  * the common case, and reading it back as text cost more than the insert's own statement.
  */
-export async function storedOffsetCounts(store: Store, table: Exclude<TableWithOffsets, 'dead_letters'>, topic: string, partition: number, first: string, last: string): Promise<StoredOffsetCounts> {
-  const text = await rangeQuery(store, '{dead} AS dead, uniqExact(source_offset), toString(sum(DISTINCT source_offset))', { table, topic, partition, first, last }, 'counting')
+export async function storedOffsetCounts(store: Store, range: OffsetRange): Promise<StoredOffsetCounts> {
+  const text = await rangeQuery(store, '{dead} AS dead, uniqExact(source_offset), toString(sum(DISTINCT source_offset))', range, 'counting')
   const counts = { rows: 0, rowsSum: 0n, dead: 0, deadSum: 0n }
   for (const line of text.split('\n')) {
     if (line === '') continue
