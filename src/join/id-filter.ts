@@ -12,6 +12,10 @@
  *   hashing), with BITS_PER_ID bits per id of capacity and k = HASHES: about 7e-5 false positives
  *   per fresh id at capacity, fewer below it. Past capacity the rate grows, and joiner.ts loads a
  *   larger filter, up to 2^25 ids (joiner.ts MAX_ID_FILTER_CAPACITY), so bit indexes stay below 2^32.
+ * - A filter built for more ids than its capacity (the largest one, with more stored) takes fewer
+ *   hashes: k = round(ln 2 · m / n) for the n ids it is built for, the count that makes its false
+ *   positives fewest at n (`hashesFor`). At three times its capacity that is 5 hashes and about
+ *   4 % false positives, where 14 would give about 16 %.
  * - A filter never forgets an id: ids deleted from the table (erasure, retention) stay "maybe"
  *   until the next load, which only costs a lookup. A false "absent" is the one outcome that would
  *   matter, and only an id stored by another writer after the last load can give it (joiner.ts says
@@ -24,15 +28,28 @@ export const HASHES = 14
 /** The pair of hashes the engine computes for a stored id; the same as `idHashes` below. */
 export const STORED_ID_HASHES = 'murmurHash3_32(prediction_id), xxHash32(prediction_id)'
 
+/**
+ * The hashes per id of a filter of `capacity` built for `ids` ids: HASHES up to its capacity, then
+ * round(ln 2 · bits / ids), the fewest false positives at that fill, and at least 1.
+ */
+export function hashesFor(capacity: number, ids: number): number {
+  if (!(ids > capacity)) return HASHES
+  return Math.max(1, Math.min(HASHES, Math.round((Math.LN2 * capacity * BITS_PER_ID) / ids)))
+}
+
 export class IdFilter {
   private readonly bits: Uint32Array
   private readonly m: number
+  /** Hashes per id (hashesFor). */
+  readonly hashes: number
   private added = 0
 
-  constructor(readonly capacity: number) {
+  /** `ids`: how many ids it is built for, when more than `capacity` (a filter held at its largest). */
+  constructor(readonly capacity: number, ids = capacity) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`id filter capacity must be a positive integer, got ${capacity}`)
     this.m = Math.ceil((capacity * BITS_PER_ID) / 32) * 32
     this.bits = new Uint32Array(this.m / 32)
+    this.hashes = hashesFor(capacity, ids)
   }
 
   /** Ids added, counted with repeats, reached `capacity`: past it the false-positive rate grows. */
@@ -44,7 +61,7 @@ export class IdFilter {
     const m = this.m
     const step = h2 % m
     let bit = h1 % m
-    for (let i = 0; i < HASHES; i++) {
+    for (let i = 0, k = this.hashes; i < k; i++) {
       this.bits[bit >>> 5]! |= 1 << (bit & 31)
       bit += step
       if (bit >= m) bit -= m
@@ -56,7 +73,7 @@ export class IdFilter {
     const m = this.m
     const step = h2 % m
     let bit = h1 % m
-    for (let i = 0; i < HASHES; i++) {
+    for (let i = 0, k = this.hashes; i < k; i++) {
       if ((this.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false
       bit += step
       if (bit >= m) bit -= m
