@@ -100,3 +100,18 @@ describe('regression partials merged across partitions', () => {
     expect(r2).toBe(0)
   })
 })
+
+describe('a row without a variant', () => {
+  it('counts once, under every variant, in the confusion, ranking and score states', () => {
+    const rows: Partial<PartialRows> = {
+      joined: [joined({ variant: '', pred: '1', label: '1', s: 0.8, c: 3 }), joined({ variant: '', pred: '0', label: '1', s: 0.2, c: 1 })],
+      scores: [{ p: 0, variant: '', pred: '1', s: 0.8, c: '3' }],
+    }
+    const part = partialsFromRows({ ...none, ...rows }, new Map(), ctx).get(0)!
+    const counted = part.confusion['']!.counts.flat().reduce((a, b) => a + b, 0)
+    expect(counted).toBe(4)
+    expect(Object.keys(part.confusion)).toEqual([''])
+    expect(Object.keys(part.ranking)).toEqual([''])
+    expect(Object.keys(part.cbpe)).toEqual([''])
+  })
+})

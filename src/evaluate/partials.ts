@@ -88,6 +88,14 @@ export function predictedPositive(pred: string | null, score: number | null, pos
 export const PREDICTED_POSITIVE_SQL = `multiIf(class_label IS NOT NULL, toUInt8(assumeNotNull(class_label) = {pos:String}),
   score IS NOT NULL, toUInt8(round(assumeNotNull(score), 3) >= ${DECISION_THRESHOLD}), NULL)`
 
+/**
+ * The keys a row of `variant` counts under: '' (every variant) and its own. A row without a
+ * variant counts once, under '' (ingest always sets one: the Avro enum; rows written by hand or by
+ * a test may not).
+ */
+const scopesOf = (variant: string): readonly string[] => (variant === '' ? ALL_VARIANTS : ['', variant])
+const ALL_VARIANTS: readonly string[] = ['']
+
 /** The partials of the query rows (pure: ./partials.test.ts feeds it rows directly). */
 export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, number[]>, ctx: LabelingContext): Map<number, Partial> {
   const parts = new Map<number, Partial>()
@@ -110,7 +118,7 @@ export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, n
   for (const r of rows.scores) {
     // CBPE's ŷ is the realized metrics' ŷ: the class the model sent, not a 0.5 cut of its score.
     const yPred = predictedPositive(r.pred, r.s, ctx.positiveClass)!
-    for (const variant of ['', r.variant]) {
+    for (const variant of scopesOf(r.variant)) {
       const pt = part(r.p)
       pt.cbpe[variant] = cbpe.update(pt.cbpe[variant] ?? cbpe.create(), { score: r.s, yPred }, Number(r.c))
     }
@@ -122,7 +130,7 @@ export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, n
     pt.labelDelaySumS += r.delay_s
     const state = regressionStateFromSums(r)
     const states = (pt.regression ??= dict())
-    for (const variant of ['', r.variant]) states[variant] = states[variant] ? regression.merge(states[variant]!, state) : state
+    for (const variant of scopesOf(r.variant)) states[variant] = states[variant] ? regression.merge(states[variant]!, state) : state
   }
   for (const r of rows.ranges) {
     add(part(r.p).rangeChecked, r.k, Number(r.checked))
@@ -139,7 +147,7 @@ function addMulticlass(pt: Partial, r: JoinedRow): void {
   pt.labeled += n
   pt.labelDelaySumS += r.delay_s
   add(pt.labelCounts, r.label, n)
-  for (const variant of ['', r.variant]) {
+  for (const variant of scopesOf(r.variant)) {
     const cm = (pt.confusion[variant] ??= confusion.create())
     if (r.pred === null) cm.excluded += n
     else confusion.update(cm, { yTrue: r.label, yPred: r.pred }, n)
@@ -161,7 +169,7 @@ function addJoined(pt: Partial, r: JoinedRow, ctx: LabelingContext): void {
     pt.labeled += n
     pt.labelDelaySumS += r.delay_s
     add(pt.labelCounts, r.label!, n)
-    for (const variant of ['', r.variant]) {
+    for (const variant of scopesOf(r.variant)) {
       const cm = (pt.confusion[variant] ??= confusion.create())
       if (yPred === null) cm.excluded += n
       else confusion.update(cm, { yTrue, yPred }, n)
