@@ -288,6 +288,39 @@ describe('evaluator isolation', () => {
     expect((await summaries(app.store)).size).toBe(4)
   })
 
+  it('leaves the orphan sweep and the alert pass to the next pass when stop() comes during the last window', async () => {
+    const { app, file } = await start()
+    const w = windowStart(3)
+    await app.publisher.publishPredictions([p('t-0', w + 1000)])
+    const log = captureLogger()
+    let passes = 0
+    let stopping: Promise<void> | null = null
+    let sweeps = 0
+    const store = interceptQueries(
+      interceptInserts(app.store, (ins) => {
+        if (!stopping && ins.table.endsWith('.window_summary')) stopping = e.stop()
+        return ins
+      }),
+      (query) => {
+        if (query.includes('ORDER BY source_topic, source_partition, source_offset')) sweeps++
+      },
+    )
+    const e: Evaluator = evaluator(store, file, { logger: log.logger, afterPass: async () => void passes++ })
+    // One window due: the stop comes while its results are written, after which the pass has
+    // nothing left to evaluate and records its cursors.
+    expect(await e.evaluateNow()).toMatchObject({ evaluated: 1, failed: 0, orphans: 0 })
+    await stopping
+    expect(passes).toBe(0)
+    expect(sweeps).toBe(0)
+    expect(await markCursor(app.store)).toBeGreaterThan(0)
+    expect(log.errors()).toEqual([])
+    expect(log.lines.map((l) => l.msg)).toContain('alert evaluation skipped: the evaluator is stopping; the next pass runs it')
+    // The next pass runs both (and the sweep's query is the one counted above).
+    await evaluator(store, file, { afterPass: async () => void passes++ }).evaluateNow()
+    expect(passes).toBe(1)
+    expect(sweeps).toBe(1)
+  })
+
   it('logs a looping pass whose lease a stop gave up under it as stopped, not as a failure', async () => {
     const { app, file } = await start()
     const w = [3, 2].map(windowStart)

@@ -29,6 +29,10 @@
  * window_state is written, so it is not due again, and it is neither compared nor fed to the
  * detectors. TickReport counts such windows (`expired`), and a pass that finds any says so once,
  * at warn.
+ *
+ * stop() ends a pass at the next point where nothing is half done: between two windows (the rest
+ * stay due), or, once its windows are stored, before the orphan sweep and the alert pass, which
+ * the next pass runs.
  */
 import { createHash } from 'node:crypto'
 import { modelConfig, type FileConfig } from '../config/file.js'
@@ -207,11 +211,14 @@ export class Evaluator {
     this.fence()
     await recordPass(this.deps.store, scan)
     const failed = due.length - evaluated.length - kept.length + (await this.compareVersions(evaluated))
-    const orphans = await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
+    // The orphan sweep and the alert pass are left to the next pass (here, or in the next evaluator)
+    // when a stop came meanwhile: neither holds back anything that pass will not redo.
+    const orphans = this.stopping ? 0 : await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
     this.warnExpired(kept)
     const report = { evaluated: evaluated.length, failed, waiting: aside.length, orphans, expired: kept.length }
     if (due.length || aside.length || orphans) this.deps.logger.info(report, 'evaluation pass')
-    await this.deps.afterPass?.().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))
+    if (this.stopping) this.deps.logger.info({}, 'alert evaluation skipped: the evaluator is stopping; the next pass runs it')
+    else await this.deps.afterPass?.().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))
     return report
   }
 
