@@ -5,6 +5,8 @@ import { resolveColumns } from './columns.js'
 import { DEFAULT_REPORT_CONFIG } from './config.js'
 import { formatText } from './format-text.js'
 import { tableFromRows } from '../../test/support/unit/table-from-rows.js'
+import { predictedPositive } from '../evaluate/partials.js'
+import type { ReportJson } from './types.js'
 
 // Deterministic inline data: 120 reference rows, 90 current rows with income shifted and a
 // new employment category; two groups of 60 / 45 for fairness.
@@ -105,5 +107,68 @@ describe('buildReport on inline data', async () => {
 
   it('a threshold for a column that is not a feature is a configuration error', async () => {
     await expect(buildReport(input(rows(10, 0, null), rows(10, 0, null), { thresholds: { label: 0.1 } }))).rejects.toThrow(/not features: label/)
+  })
+})
+
+// The stream's reading of a prediction and its label (docs/evaluation.md, "Conventions shared by
+// every table"), the oracle of the tests below: the predicted class is the class_label, or
+// without one the score's cut (src/evaluate/partials.ts predictedPositive); an event
+// whose score is not a probability is dead-lettered (src/ingest/validate.ts) and counts nowhere.
+function streamAccuracy(rs: readonly Row[], positiveClass = '1'): number {
+  let n = 0
+  let correct = 0
+  for (const r of rs) {
+    const score = r['score']
+    if (typeof score === 'number' && (score < 0 || score > 1)) continue
+    const label = r['label']
+    const pred = r['prediction']
+    const q = predictedPositive(typeof pred === 'string' ? pred : null, typeof score === 'number' ? score : null, positiveClass)
+    if (label === null || label === undefined || q === null) continue
+    n++
+    if ((label === positiveClass ? 1 : 0) === q) correct++
+  }
+  return correct / n
+}
+
+describe('the report reads labels, predictions and scores as the stream does', () => {
+  const reference = rows(120, 0, null)
+  const current = rows(90, 15, null)
+  const current_ = (r: ReportJson) => r.performance['current'] as Record<string, unknown>
+
+  it('a row with a score but no predicted class is predicted from its score (regression: left out of accuracy and fairness)', async () => {
+    // rows() predicts score >= 0.5, so the rows without a class must read as if it were there.
+    const classless = current.map((r, i) => (i % 9 === 0 ? { ...r, prediction: null } : r))
+    const full = await buildReport(input(reference, current))
+    const r = await buildReport(input(reference, classless))
+    expect(current_(r)).toEqual(current_(full))
+    expect(current_(r)['rows_left_out']).toMatchObject({ no_label: 0, no_prediction: 0 })
+    expect(current_(r)['accuracy']).toBe(streamAccuracy(classless))
+    expect(r.fairness).toEqual(full.fairness)
+    expect(r.notes).toContain('current: 10 of 90 rows have no predicted class: each is predicted from its score (positive when >= 0.5), as the stream predicts an event without a class_label')
+  })
+
+  it('score drift leaves out scores outside [0, 1], counted and noted (regression: in the KS)', async () => {
+    const wide = current.map((r, i) => (i < 5 ? { ...r, score: 1.7 } : i === 5 ? { ...r, score: -0.3 } : r))
+    const r = await buildReport(input(reference, wide))
+    const drift = r.performance['score_drift'] as Record<string, unknown>
+    expect(drift['current_count']).toBe(84)
+    expect(drift['current_left_out']).toEqual({ missing: 0, type_violation: 0, non_finite: 0, score_out_of_range: 6 })
+    expect(r.notes).toContain('score drift over 84 of 90 current rows: 6 scores outside [0, 1] left out')
+  })
+
+  it('a row whose score the stream refuses is left out of accuracy and fairness too, with or without a prediction column (regression: 1.7 thresholded, counted)', async () => {
+    const wide = current.map((r, i) => (i < 3 ? { ...r, score: 1.7 } : r))
+    const withClass = await buildReport(input(reference, wide))
+    const noClass = (rs: Row[]) => rs.map(({ prediction: _, ...r }) => r)
+    const derived = await buildReport(input(noClass(reference), noClass(wide)))
+    for (const r of [withClass, derived]) {
+      expect(current_(r)).toMatchObject({ rows: 87, rows_left_out: { no_label: 0, score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 3, no_prediction: 0 } })
+      expect(current_(r)['accuracy']).toBe(streamAccuracy(wide))
+      expect(r.fairness['gender']).toMatchObject({ excluded: 3 })
+      expect(r.notes).toContain(
+        'current: 3 of 90 rows have a score the stream refuses (3 scores outside [0, 1]; it dead-letters such an event): left out of performance, fairness, prediction drift and score drift; feature drift and data quality still count them',
+      )
+    }
+    expect(derived.performance['prediction_source']).toBe('score>=0.5')
   })
 })

@@ -22,6 +22,7 @@ import { type ColumnDrift, columnDrift, verdictInput } from './feature-drift.js'
 import { driftNotes, performanceSection, rawScores } from './performance-section.js'
 import { outlierNotes, qualitySection } from './quality-section.js'
 import { columnInput, featureProfiles, type ProfileFeatures, type Table, tableProfile, tableTargets } from './table.js'
+import { streamTargets, streamTargetsNotes } from './stream-targets.js'
 import { type FeatureDriftJson, num, type ReportJson } from './types.js'
 
 export interface ReportInput {
@@ -117,16 +118,23 @@ export async function buildReport({ reference, current: currentTable, roles, kin
   const curColumns = tableTargets(current, roles.targets)
   const spec = resolveTask([refColumns, curColumns], config)
   pushAll(notes, classSpellingNotes(spec))
-  const refTargets = readTargets(refColumns, spec)
-  const curTargets = readTargets(curColumns, spec)
+  // The rows as the stream reads the same events (./stream-targets.ts).
+  const refRead = readTargets(refColumns, spec)
+  const curRead = readTargets(curColumns, spec)
+  const refStream = streamTargets(refRead, refColumns.score)
+  const curStream = streamTargets(curRead, curColumns.score)
+  pushAll(notes, streamTargetsNotes('reference', reference.rowCount, refStream))
+  pushAll(notes, streamTargetsNotes('current', current.rowCount, curStream))
+  const refTargets = refStream.targets
+  const curTargets = curStream.targets
   await pause()
   const refPerformance = performanceProfile(refTargets)
   const profile = tableProfile(reference, profileFeatures.features, spec, refPerformance)
   await pause()
   const performance = performanceSection(
     {
-      reference: { table: reference, targets: refTargets, performance: refPerformance },
-      current: { table: current, targets: curTargets },
+      reference: { table: reference, targets: refTargets, performance: refPerformance, classes: refRead.predictions },
+      current: { table: current, targets: curTargets, classes: curRead.predictions },
       roles,
       confidence: config.confidence,
     },

@@ -15,6 +15,7 @@ import type { CellSource } from './csv-report.js'
 import { fairnessSection } from './fairness-section.js'
 import { targetsLeftOut } from './left-out.js'
 import { metricsJson, performanceNotes } from './performance-section.js'
+import { streamTargets, streamTargetsNotes } from './stream-targets.js'
 import type { ReportJson } from './types.js'
 
 export async function currentOnlyReport(current: CellSource, config: ReportConfig, extraProtected: readonly string[] = []): Promise<ReportJson> {
@@ -33,8 +34,9 @@ export async function currentOnlyReport(current: CellSource, config: ReportConfi
   const table: Table = { rowCount: await current.rowCount, columns: typed }
   const columns = tableTargets(table, targets)
   const spec = resolveTask(columns, config)
-  const t = readTargets(columns, spec)
-  const notes = ['no reference file: drift, degradation and data quality are not computed', ...classSpellingNotes(spec)]
+  const stream = streamTargets(readTargets(columns, spec), columns.score)
+  const t = stream.targets
+  const notes = ['no reference file: drift, degradation and data quality are not computed', ...classSpellingNotes(spec), ...streamTargetsNotes('current', table.rowCount, stream)]
   if (!columns.label) notes.push(`the current file has no "${targets.label}" column: no performance or fairness`)
   const performance = performanceProfile(t)
   const leftOut = targetsLeftOut(t, columns.score)

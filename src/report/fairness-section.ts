@@ -9,13 +9,14 @@
  * `unlabeled`; TPR, FPR, PPV, accuracy, ECE and the odds metrics use the labeled rows (`count`).
  * Groups smaller than minGroupSize are reported but not compared (status "insufficient" for
  * the label metrics, selection_status for selection). `left_out` splits `excluded` by reason
- * (`no_group`, `no_prediction`), and `ece_left_out` counts the labeled rows kept whose score
- * the group ECE could not read (./left-out.ts); each gets a note when it is not zero.
+ * (`no_group`; with a score column, a score the stream refuses, whose row has no prediction here
+ * (./stream-targets.ts); `no_prediction`), and `ece_left_out` counts the labeled rows kept whose
+ * score the group ECE could not read (./left-out.ts); each gets a note when it is not zero.
  */
 import { pushAll } from '../arrays.js'
 import { fairnessReport } from '../metrics/fairness/index.js'
 import { binaryOutcomes, type FeatureValue, readCategory, type Targets } from '../metrics/profile/index.js'
-import { emptyScoreLeftOut, leftOutNote, scoreReason, total } from './left-out.js'
+import { emptyRefusedLeftOut, emptyScoreLeftOut, leftOutNote, refusedScore, scoreReason, total } from './left-out.js'
 import { columnOf, type Table } from './table.js'
 import { num, type Section } from './types.js'
 
@@ -25,7 +26,7 @@ export function fairnessSection(
   attributes: readonly string[],
   minGroupSize: number,
   notes: string[],
-  /** The score column as read (text in it: a score that is not a number); default: none. */
+  /** The score column as read: a row whose score the stream refuses is counted by its reason (./left-out.ts refusedScore); default: none. */
   rawScores?: readonly FeatureValue[],
 ): Record<string, Section> {
   if (attributes.length === 0) return {}
@@ -40,15 +41,15 @@ export function fairnessSection(
       const t: (number | null)[] = []
       const p: number[] = []
       const s: number[] = []
-      const leftOut = { no_group: 0, no_prediction: 0 }
+      const leftOut: Record<string, number> = { no_group: 0, ...(rawScores ? emptyRefusedLeftOut() : {}), no_prediction: 0 }
       const eceLeftOut: Record<string, number> = emptyScoreLeftOut()
       let unlabeled = 0
       columnOf(current, attribute).forEach((v, i) => {
         const g = readCategory(v)
         const y = yTrue[i] ?? null
         const q = yPred[i]
-        if (g.kind !== 'value') leftOut.no_group++
-        else if (q === null || q === undefined) leftOut.no_prediction++
+        const reason = g.kind !== 'value' ? 'no_group' : (refusedScore(rawScores?.[i]) ?? (q === null || q === undefined ? 'no_prediction' : undefined))
+        if (reason !== undefined) leftOut[reason] = (leftOut[reason] as number) + 1
         if (g.kind !== 'value' || q === null || q === undefined) return
         if (y === null) unlabeled++
         else if (targets.scores) {

@@ -48,16 +48,19 @@ describe('rows left out of a statistic are counted and noted (regression: AUC ov
     )
   })
 
-  it('classification metrics: rows_left_out and a note', () => {
+  it('classification metrics: rows_left_out and a note; a score the stream refuses leaves its row out (its event is dead-lettered)', () => {
     const cur = side(report, 'current')
-    expect(cur['rows']).toBe(95)
-    expect(cur['rows_left_out']).toEqual({ no_label: 5, no_prediction: 0 })
-    expect(report.notes).toContain('current accuracy, precision, recall and F1 over 95 of 100 rows: 5 without a label left out')
+    expect(cur['rows']).toBe(89)
+    expect(cur['rows_left_out']).toEqual({ no_label: 5, score_not_a_number: 2, score_not_finite: 1, score_out_of_range: 3, no_prediction: 0 })
+    expect(report.notes).toContain('current accuracy, precision, recall and F1 over 89 of 100 rows: 5 without a label, 2 scores not numbers, 1 infinite score, 3 scores outside [0, 1] left out')
+    expect(report.notes).toContain(
+      'current: 6 of 100 rows have a score the stream refuses (2 scores not numbers, 1 infinite score, 3 scores outside [0, 1]; it dead-letters such an event): left out of performance, fairness, prediction drift and score drift; feature drift and data quality still count them',
+    )
   })
 
   it('a clean side carries zeros and gets no note', () => {
     expect(side(report, 'reference')['scored_rows_left_out']).toEqual({ no_label: 0, no_score: 0, score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 0 })
-    expect(side(report, 'reference')['rows_left_out']).toEqual({ no_label: 0, no_prediction: 0 })
+    expect(side(report, 'reference')['rows_left_out']).toEqual({ no_label: 0, score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 0, no_prediction: 0 })
     expect(report.notes.filter((n) => n.startsWith('reference'))).toEqual([])
   })
 
@@ -69,9 +72,16 @@ describe('rows left out of a statistic are counted and noted (regression: AUC ov
 
   it('score drift: the values its statistic left out, in the JSON and a note', () => {
     const drift = report.performance['score_drift'] as Record<string, unknown>
-    expect(drift['current_count']).toBe(93)
-    expect(drift['current_left_out']).toEqual({ missing: 4, type_violation: 2, non_finite: 1 })
-    expect(report.notes).toContain('score drift over 93 of 100 current rows: 4 missing, 2 type violations, 1 infinite value left out')
+    expect(drift['current_count']).toBe(90)
+    expect(drift['current_left_out']).toEqual({ missing: 4, type_violation: 2, non_finite: 1, score_out_of_range: 3 })
+    expect(report.notes).toContain('score drift over 90 of 100 current rows: 4 missing, 2 type violations, 1 infinite value, 3 scores outside [0, 1] left out')
+  })
+
+  it('prediction drift: the rows whose score the stream refuses, by reason', () => {
+    const drift = report.performance['prediction_drift'] as Record<string, unknown>
+    expect(drift['current_count']).toBe(94)
+    expect(drift['current_left_out']).toEqual({ missing: 0, type_violation: 0, score_not_a_number: 2, score_not_finite: 1, score_out_of_range: 3 })
+    expect(report.notes).toContain('prediction drift over 94 of 100 current rows: 2 scores not numbers, 1 infinite score, 3 scores outside [0, 1] left out')
   })
 
   it('the text and the HTML show the notes', () => {
@@ -111,17 +121,20 @@ describe('outliers: rows with no feature to evaluate are out of the rate and the
   })
 })
 
-describe('fairness: rows without a group or a prediction, and scores left out of the group ECE', () => {
+describe('fairness: rows without a group, a score the stream refuses or a prediction, and scores left out of the group ECE', () => {
   it('left_out by reason (summing to excluded), ece_left_out, and notes', async () => {
-    const current = edit(rows(100), { 0: { gender: null }, 1: { gender: null }, 2: { prediction: null }, 3: { score: null }, 4: { score: 1.2 }, 5: { score: 1.3, label: null } })
+    const current = edit(rows(100), {
+      0: { gender: null }, 1: { gender: null }, 2: { prediction: null, score: null }, 3: { score: null }, 4: { score: 1.2 }, 5: { score: 1.3, label: null }, 6: { label: null },
+    })
     const r = await buildReport(input(rows(100), current))
     const f = r.fairness['gender'] as Record<string, unknown>
-    expect(f).toMatchObject({ excluded: 3, unlabeled: 1, left_out: { no_group: 2, no_prediction: 1 } })
-    // Of the 96 labeled rows kept: row 3 has no score, row 4 one outside [0, 1] (row 5 is unlabeled).
-    expect(f['ece_left_out']).toEqual({ no_score: 1, score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 1 })
-    expect(r.notes).toContain('fairness by "gender" over 97 of 100 rows: 2 without a group, 1 without a prediction left out')
-    expect(r.notes).toContain('fairness by "gender": group ECE over 94 of 96 labeled rows: 1 without a score, 1 score outside [0, 1] left out')
-    expect(side(r, 'current')['rows_left_out']).toEqual({ no_label: 1, no_prediction: 1 })
+    // Rows 4 and 5: their events are dead-lettered in the stream; row 2 has neither a class nor a score.
+    expect(f).toMatchObject({ excluded: 5, unlabeled: 1, left_out: { no_group: 2, score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 2, no_prediction: 1 } })
+    // Of the 94 labeled rows kept: row 3 has no score.
+    expect(f['ece_left_out']).toEqual({ no_score: 1, score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 0 })
+    expect(r.notes).toContain('fairness by "gender" over 95 of 100 rows: 2 without a group, 2 scores outside [0, 1], 1 without a prediction left out')
+    expect(r.notes).toContain('fairness by "gender": group ECE over 93 of 94 labeled rows: 1 without a score left out')
+    expect(side(r, 'current')['rows_left_out']).toEqual({ no_label: 2, score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 1, no_prediction: 1 })
   })
 })
 
@@ -136,7 +149,10 @@ describe('a current-only report (CSV cells) notes the same exclusions', () => {
     const r = await currentOnlyReport(csvCells({ columns: ['gender', 'label', 'prediction', 'score'], records: cells }), { ...DEFAULT_REPORT_CONFIG, protected: ['gender'] })
     expect(side(r, 'current')['scored_rows_left_out']).toEqual({ no_label: 0, no_score: 0, score_not_a_number: 1, score_not_finite: 1, score_out_of_range: 1 })
     expect(r.notes).toContain('current ROC AUC, average precision, log loss, Brier score, ECE and calibration over 37 of 40 rows: 1 score not a number, 1 infinite score, 1 score outside [0, 1] left out')
-    expect((r.fairness['gender'] as Record<string, unknown>)['ece_left_out']).toEqual({ no_score: 0, score_not_a_number: 1, score_not_finite: 1, score_out_of_range: 1 })
+    // The three rows' events would be dead-lettered: out of fairness, so none reaches the group ECE.
+    expect(r.fairness['gender']).toMatchObject({ excluded: 3, left_out: { no_group: 0, score_not_a_number: 1, score_not_finite: 1, score_out_of_range: 1, no_prediction: 0 } })
+    expect((r.fairness['gender'] as Record<string, unknown>)['ece_left_out']).toEqual({ no_score: 0, score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 0 })
+    expect(side(r, 'current')['rows_left_out']).toEqual({ no_label: 0, score_not_a_number: 1, score_not_finite: 1, score_out_of_range: 1, no_prediction: 0 })
   })
 })
 

@@ -6,16 +6,24 @@
  * the data); a note is written only when rows are left out (for feature drift: when a value is
  * there but unusable, since missing values have their own column in the data-quality table).
  *
+ * A row whose score the stream refuses (refusedScore: its event is dead-lettered) is in no
+ * statistic of the targets (./stream-targets.ts), and is counted by its score's reason:
+ * `score_not_a_number` (text in the score column: read as missing by readTargets),
+ * `score_not_finite` (±Infinity), `score_out_of_range` (outside [0, 1]).
+ *
  * The readings are those of the statistics themselves, so the counts add up to the gap:
  * - classification (../metrics/profile/performance-profile.ts): a row with a label and a
- *   prediction; else `no_label`, or `no_prediction` (with predictions from scores: no score);
+ *   prediction; else `no_label`, a refused score's reason (when the file has a score column), or
+ *   `no_prediction` (neither a class nor a score);
  * - score metrics (ROC AUC, average precision, log loss, Brier score, ECE, the calibration bins
  *   and so calibration drift; binary only): a row with a label and a score in [0, 1]; else
- *   `no_label`, `no_score` (missing), `score_not_a_number` (text in the score column: read as
- *   missing by readTargets), `score_not_finite` (±Infinity), `score_out_of_range`;
+ *   `no_label`, `no_score` (missing), or a refused score's reason;
  * - drift of a column (./feature-drift.ts): readNumber's finite values, readCategory's values
  *   (../metrics/profile/values.ts); else `missing`, `type_violation`, `non_finite` (numerical);
- * - fairness (./fairness-section.ts): `no_group`, `no_prediction`, and the group ECE's scores;
+ *   the score drift also `score_out_of_range`, the prediction drift every refused score's reason
+ *   (./performance-section.ts);
+ * - fairness (./fairness-section.ts): `no_group`, a refused score's reason, `no_prediction`, and
+ *   the group ECE's scores;
  * - outlier rate and mean score (./quality-section.ts): `unscored`, no feature to evaluate.
  * Pure.
  */
@@ -53,20 +61,46 @@ export const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?
 export function leftOutNote(what: string, rows: number, leftOut: LeftOut, unit = 'rows'): string[] {
   const out = total(leftOut)
   if (out === 0) return []
-  const reasons = Object.entries(leftOut)
+  return [`${what} over ${grouped(rows - out)} of ${grouped(rows)} ${unit}: ${reasonsText(leftOut)} left out`]
+}
+
+/** "<n> <reason>, …" of the reasons that left something out. */
+export function reasonsText(leftOut: LeftOut): string {
+  return Object.entries(leftOut)
     .filter(([, n]) => n > 0)
     .map(([reason, n]) => `${grouped(n)} ${PHRASES[reason]?.(n) ?? reason}`)
-  return [`${what} over ${grouped(rows - out)} of ${grouped(rows)} ${unit}: ${reasons.join(', ')} left out`]
+    .join(', ')
 }
 
-/** Why a row's score is not in the score metrics, or undefined when it is; `raw`: the score cell as read. */
+export type ScoreRefusal = 'score_not_a_number' | 'score_not_finite' | 'score_out_of_range'
+
+/**
+ * Why the stream refuses a prediction whose score cell reads `raw`, or undefined when it takes
+ * it (src/ingest/validate.ts validatePrediction): ±Infinity is DW_NON_FINITE_NUMBER, a score
+ * outside [0, 1] DW_VALIDATION_FAILED, and text is no double (Avro's type; in JSON,
+ * DW_VALIDATION_FAILED "has the wrong type"). A missing score is allowed (`score` is nullable),
+ * and so is NaN here: in a file it is pandas' missing marker (the cell `NaN` reads as missing).
+ */
+export function refusedScore(raw: FeatureValue): ScoreRefusal | undefined {
+  if (isMissing(raw)) return undefined
+  if (typeof raw !== 'number') return 'score_not_a_number'
+  if (!Number.isFinite(raw)) return 'score_not_finite'
+  return raw < 0 || raw > 1 ? 'score_out_of_range' : undefined
+}
+
+/**
+ * Why a row's score is not in the score metrics, or undefined when it is; `raw`: the score cell
+ * as read (the score itself when not given), which tells why a score was left out.
+ */
 export function scoreReason(score: number | null | undefined, raw: FeatureValue): string | undefined {
-  if (score === null || score === undefined) return typeof raw === 'string' || typeof raw === 'boolean' ? 'score_not_a_number' : 'no_score'
-  if (!Number.isFinite(score)) return 'score_not_finite'
-  return score < 0 || score > 1 ? 'score_out_of_range' : undefined
+  const refused = refusedScore(isMissing(raw) ? score : raw)
+  if (refused !== undefined) return refused
+  return score === null || score === undefined ? 'no_score' : undefined
 }
 
-export const emptyScoreLeftOut = () => ({ no_score: 0, score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 0 })
+export const emptyRefusedLeftOut = () => ({ score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 0 })
+
+export const emptyScoreLeftOut = () => ({ no_score: 0, ...emptyRefusedLeftOut() })
 
 export interface TargetsLeftOut {
   /** The classification metrics' rows; absent when there are none (no labels or predictions). */
@@ -75,19 +109,22 @@ export interface TargetsLeftOut {
   readonly scoredRows?: LeftOut
 }
 
-/** What the classification and score metrics of `targets` leave out; `rawScores`: the score column as read. */
+/**
+ * What the classification and score metrics of `targets` leave out; `targets`: as the
+ * statistics read them (./stream-targets.ts), `rawScores`: the score column as read.
+ */
 export function targetsLeftOut(targets: Targets, rawScores?: readonly FeatureValue[]): TargetsLeftOut {
   const { yTrue, yPred } = binaryOutcomes(targets)
   const labels: readonly unknown[] | undefined = targets.task === 'binary' ? yTrue : targets.labels
   const predictions: readonly unknown[] | undefined = targets.task === 'binary' ? yPred : targets.predictions
   const scores = targets.task === 'binary' ? targets.scores : undefined
-  const rows = labels && predictions ? { no_label: 0, no_prediction: 0 } : undefined
+  const rows: Record<string, number> | undefined = labels && predictions ? { no_label: 0, ...(rawScores ? emptyRefusedLeftOut() : {}), no_prediction: 0 } : undefined
   const scoredRows: Record<string, number> | undefined = labels && scores ? { no_label: 0, ...emptyScoreLeftOut() } : undefined
   for (let i = 0; labels && i < labels.length; i++) {
     const unlabeled = labels[i] === null || labels[i] === undefined
     if (rows) {
-      if (unlabeled) rows.no_label++
-      else if (predictions?.[i] === null || predictions?.[i] === undefined) rows.no_prediction++
+      const reason = unlabeled ? 'no_label' : (refusedScore(rawScores?.[i]) ?? (predictions?.[i] === null || predictions?.[i] === undefined ? 'no_prediction' : undefined))
+      if (reason !== undefined) rows[reason] = (rows[reason] as number) + 1
     }
     if (scoredRows) {
       const reason = unlabeled ? 'no_label' : scoreReason(scores?.[i], rawScores?.[i])

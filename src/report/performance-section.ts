@@ -7,7 +7,9 @@
  * Everything that needs a column a file lacks is left out, with a note. Each side's metrics
  * carry the rows they left out by reason (`rows_left_out`, `scored_rows_left_out`,
  * ./left-out.ts), with a note when there are any: degradation, ROC AUC's DeLong test and
- * calibration drift read the same rows.
+ * calibration drift read the same rows. The targets are the stream's (./stream-targets.ts): a
+ * row whose score the stream refuses is left out of every statistic here, the prediction and
+ * score drift included (counted by its score's reason in their `*_left_out`).
  */
 import { pushAll } from '../arrays.js'
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
@@ -16,14 +18,18 @@ import { datasetDriftShare } from '../metrics/drift/index.js'
 import { type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, type Targets } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import { columnDrift, verdictInput } from './feature-drift.js'
-import { leftOutNote, targetsLeftOut, type TargetsLeftOut } from './left-out.js'
+import { emptyRefusedLeftOut, leftOutNote, refusedScore, type ScoreRefusal, targetsLeftOut, type TargetsLeftOut } from './left-out.js'
 import { columnOf, hasColumn, type Table } from './table.js'
 import { type DifferenceJson, type FeatureDriftJson, num, type Section } from './types.js'
 
 export interface PerformanceInput {
-  /** `performance`: performanceProfile(targets) when the caller has it already. */
-  readonly reference: { readonly table: Table; readonly targets: Targets; readonly performance?: PerformanceProfile }
-  readonly current: { readonly table: Table; readonly targets: Targets }
+  /**
+   * `performance`: performanceProfile(targets) when the caller has it already. `classes`: the
+   * predicted classes as read (readTargets), before any is predicted from a score
+   * (./stream-targets.ts); the prediction column as read when not given.
+   */
+  readonly reference: { readonly table: Table; readonly targets: Targets; readonly performance?: PerformanceProfile; readonly classes?: readonly FeatureValue[] }
+  readonly current: { readonly table: Table; readonly targets: Targets; readonly classes?: readonly FeatureValue[] }
   readonly roles: ColumnRoles
   readonly confidence: number
 }
@@ -70,16 +76,58 @@ function differenceJson(d: DifferenceResult): DifferenceJson {
   }
 }
 
-function targetDrift(kind: 'numerical' | 'categorical', reference: readonly FeatureValue[], current: readonly FeatureValue[], name: string): FeatureDriftJson {
-  const d = columnDrift(name, kind, reference, current)
-  // With its status: fewer than 30 values on a side is no verdict, as for the features.
-  const [verdict] = datasetDriftShare([verdictInput(name, d)], { correction: 'none' }).features
-  return { ...d.json, drift_detected: verdict?.driftDetected ?? null }
+/** A target column of one file, and the rows taken out of it by their refused score's reason (zeros included). */
+interface TargetColumn {
+  readonly values: readonly FeatureValue[]
+  readonly refused: Readonly<Record<string, number>>
 }
 
-/** The notes on the values a drift statistic left out that were there but unusable (type violations, infinities). */
+/**
+ * `column` without the rows whose score the stream refuses for one of `leaves` (as missing;
+ * a reason the column's reading already leaves out otherwise, e.g. text in the score column
+ * as a type violation, is not in `leaves`).
+ */
+function withoutRefused(column: readonly FeatureValue[], rawScores: readonly FeatureValue[] | undefined, leaves: readonly ScoreRefusal[]): TargetColumn {
+  const refused: Record<string, number> = Object.fromEntries(leaves.map((r) => [r, 0]))
+  const leaving = (raw: FeatureValue): ScoreRefusal | undefined => {
+    const reason = refusedScore(raw)
+    return reason !== undefined && leaves.includes(reason) ? reason : undefined
+  }
+  // The usual file has none: its column as it is, no copy.
+  if (rawScores === undefined || !rawScores.some((raw) => leaving(raw) !== undefined)) return { values: column, refused }
+  const values = column.map((v, i) => {
+    const reason = leaving(rawScores[i])
+    if (reason === undefined) return v
+    refused[reason] = (refused[reason] as number) + 1
+    return null
+  })
+  return { values, refused }
+}
+
+function targetDrift(kind: 'numerical' | 'categorical', reference: TargetColumn, current: TargetColumn, name: string): FeatureDriftJson {
+  const d = columnDrift(name, kind, reference.values, current.values)
+  // With its status: fewer than 30 values on a side is no verdict, as for the features.
+  const [verdict] = datasetDriftShare([verdictInput(name, d)], { correction: 'none' }).features
+  // The refused rows were read as missing: counted by their reason instead.
+  const leftOut = (l: Readonly<Record<string, number>>, refused: Readonly<Record<string, number>>) => ({
+    ...l,
+    missing: (l['missing'] ?? 0) - Object.values(refused).reduce((a, b) => a + b, 0),
+    ...refused,
+  })
+  return {
+    ...d.json,
+    reference_left_out: leftOut(d.json.reference_left_out, reference.refused),
+    current_left_out: leftOut(d.json.current_left_out, current.refused),
+    drift_detected: verdict?.driftDetected ?? null,
+  }
+}
+
+/**
+ * The notes on the values a drift statistic left out that were there but unusable (type
+ * violations, infinities, the scores the stream refuses): every reason but `missing`.
+ */
 export function driftNotes(what: string, d: Pick<FeatureDriftJson, 'reference_left_out' | 'current_left_out'>, rows: { reference: number; current: number }): string[] {
-  const unusable = (l: Readonly<Record<string, number>>) => (l['type_violation'] ?? 0) + (l['non_finite'] ?? 0) > 0
+  const unusable = (l: Readonly<Record<string, number>>) => Object.entries(l).some(([reason, n]) => reason !== 'missing' && n > 0)
   return (['reference', 'current'] as const).flatMap((side) => {
     const l = side === 'reference' ? d.reference_left_out : d.current_left_out
     return unusable(l) ? leftOutNote(what, rows[side], l, `${side} rows`) : []
@@ -89,8 +137,19 @@ export function driftNotes(what: string, d: Pick<FeatureDriftJson, 'reference_le
 /** The score column as read (text in it is a type violation, no score), or undefined without one. */
 export const rawScores = (t: Table, name: string): readonly FeatureValue[] | undefined => (hasColumn(t, name) ? columnOf(t, name) : undefined)
 
-const predictedClasses = (file: { readonly table: Table; readonly targets: Targets }, name: string): readonly FeatureValue[] =>
-  file.targets.predictions ?? columnOf(file.table, name)
+/**
+ * The predicted classes as read (1.0 and 1 one class when classes are numbers; none predicted
+ * from a score, as the stream counts the class_labels sent), without the rows whose score the
+ * stream refuses.
+ */
+const predictedClasses = (side: PerformanceInput['current'], roles: ColumnRoles): TargetColumn =>
+  withoutRefused(side.classes ?? columnOf(side.table, roles.targets.prediction), rawScores(side.table, roles.targets.score), Object.keys(emptyRefusedLeftOut()) as ScoreRefusal[])
+
+/**
+ * The scores the stream takes: text and infinities are left out as a numerical column's type
+ * violations and infinities, and a score outside [0, 1] as `score_out_of_range`.
+ */
+const takenScores = (t: Table, name: string): TargetColumn => withoutRefused(columnOf(t, name), rawScores(t, name), ['score_out_of_range'])
 
 export function performanceSection({ reference, current, roles, confidence }: PerformanceInput, notes: string[]): Section {
   const ref = reference.performance ?? performanceProfile(reference.targets)
@@ -112,10 +171,10 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
   pushAll(notes, performanceNotes('current', current.table.rowCount, cur, curLeftOut))
   const calibration = ref.probabilistic && cur.probabilistic ? calibrationDrift(ref.probabilistic.calibration, cur.probabilistic.calibration) : undefined
   const predictionDrift = both(roles.targets.prediction)
-    ? targetDrift('categorical', predictedClasses(reference, roles.targets.prediction), predictedClasses(current, roles.targets.prediction), roles.targets.prediction)
+    ? targetDrift('categorical', predictedClasses(reference, roles), predictedClasses(current, roles), roles.targets.prediction)
     : undefined
   const scoreDrift = both(roles.targets.score)
-    ? targetDrift('numerical', columnOf(reference.table, roles.targets.score), columnOf(current.table, roles.targets.score), roles.targets.score)
+    ? targetDrift('numerical', takenScores(reference.table, roles.targets.score), takenScores(current.table, roles.targets.score), roles.targets.score)
     : undefined
   const rows = { reference: reference.table.rowCount, current: current.table.rowCount }
   if (predictionDrift) pushAll(notes, driftNotes('prediction drift', predictionDrift, rows))
@@ -148,7 +207,7 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
           },
         }
       : {}),
-    // The predicted classes as the targets name them (1.0 and 1 one class when classes are numbers).
+    // The predicted classes as the targets name them (1.0 and 1 one class when classes are numbers), rows the stream refuses left out.
     ...(predictionDrift ? { prediction_drift: predictionDrift } : {}),
     ...(scoreDrift ? { score_drift: scoreDrift } : {}),
   }
