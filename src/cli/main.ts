@@ -10,7 +10,6 @@ import { EXIT, type CommandContext } from './command.js'
 import { registerCommands } from './commands.js'
 import { fileError } from './files.js'
 import { PACKAGE_VERSION } from '../package-root.js'
-import { detachStdinFromEngine } from '../store/engine-stdin.js'
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -36,10 +35,6 @@ async function main(argv: string[]): Promise<number> {
   registerCommands(program, ctx)
 
   try {
-    // The embedded engine reads stdin on every insert (src/store/engine-stdin.ts). Done here, before
-    // this process opens any file, no other thread can take descriptor 0 between its close and its
-    // reopening; openStore does it again, for a store opened without this command line.
-    detachStdinFromEngine()
     await program.parseAsync(argv)
     if (work === undefined) return EXIT.ok
     // The environment's schema (zod) is loaded for a command that runs, not for --help or --version.
