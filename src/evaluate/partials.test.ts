@@ -102,16 +102,27 @@ describe('regression partials merged across partitions', () => {
 })
 
 describe('a row without a variant', () => {
+  // The oracle: the same rows under a variant count once under '' (every variant).
+  const binary = (variant: string): Partial<PartialRows> => ({
+    joined: [joined({ variant, pred: '1', label: '1', s: 0.8, c: 3 }), joined({ variant, pred: '0', label: '1', s: 0.2, c: 1 })],
+    scores: [{ p: 0, variant, pred: '1', s: 0.8, c: '3' }],
+  })
+  const regressionRows = (variant: string): Partial<PartialRows> => ({
+    regressions: [{ p: 0, variant, delay_s: 0, ...regressionSums([{ yTrue: 1, yPred: 2 }, { yTrue: 3, yPred: 3 }]) }],
+  })
+  const part = (rows: Partial<PartialRows>, c: LabelingContext = ctx) => partialsFromRows({ ...none, ...rows }, new Map(), c).get(0)!
+
   it('counts once, under every variant, in the confusion, ranking and score states', () => {
-    const rows: Partial<PartialRows> = {
-      joined: [joined({ variant: '', pred: '1', label: '1', s: 0.8, c: 3 }), joined({ variant: '', pred: '0', label: '1', s: 0.2, c: 1 })],
-      scores: [{ p: 0, variant: '', pred: '1', s: 0.8, c: '3' }],
-    }
-    const part = partialsFromRows({ ...none, ...rows }, new Map(), ctx).get(0)!
-    const counted = part.confusion['']!.counts.flat().reduce((a, b) => a + b, 0)
-    expect(counted).toBe(4)
-    expect(Object.keys(part.confusion)).toEqual([''])
-    expect(Object.keys(part.ranking)).toEqual([''])
-    expect(Object.keys(part.cbpe)).toEqual([''])
+    const without = part(binary(''))
+    const withVariant = part(binary('v'))
+    expect(Object.keys(without.confusion)).toEqual([''])
+    for (const state of ['confusion', 'ranking', 'cbpe'] as const) expect(without[state][''], state).toEqual(withVariant[state][''])
+  })
+
+  it('counts once, under every variant, in the regression state', () => {
+    const regression = { ...ctx, task: 'regression' as const }
+    const without = part(regressionRows(''), regression)
+    expect(Object.keys(without.regression ?? {})).toEqual([''])
+    expect(without.regression?.['']).toEqual(part(regressionRows('v'), regression).regression?.[''])
   })
 })
