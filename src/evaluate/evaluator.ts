@@ -64,7 +64,10 @@ export interface EvaluatorDeps {
   readonly deadLetters: DeadLetterSink
   readonly logger: Logger
   readonly now: () => number
-  /** Runs after every pass: the alert service's evaluation. A failure is logged, never thrown. */
+  /**
+   * Runs after every pass that stop() did not end first: the alert service's evaluation. A failure
+   * is logged, never thrown.
+   */
   readonly afterPass?: () => Promise<unknown>
   /**
    * Asked before each write of results: false fails the pass, retriably. A leader back from a
@@ -212,13 +215,15 @@ export class Evaluator {
     await recordPass(this.deps.store, scan)
     const failed = due.length - evaluated.length - kept.length + (await this.compareVersions(evaluated))
     // The orphan sweep and the alert pass are left to the next pass (here, or in the next evaluator)
-    // when a stop came meanwhile: neither holds back anything that pass will not redo.
+    // when a stop came meanwhile: the sweep resumes from its cursor, and the alert rules read the
+    // windows stored by then, as after any pass that stored several windows.
     const orphans = this.stopping ? 0 : await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
     this.warnExpired(kept)
     const report = { evaluated: evaluated.length, failed, waiting: aside.length, orphans, expired: kept.length }
     if (due.length || aside.length || orphans) this.deps.logger.info(report, 'evaluation pass')
+    if (!this.deps.afterPass) return report
     if (this.stopping) this.deps.logger.info({}, 'alert evaluation skipped: the evaluator is stopping; the next pass runs it')
-    else await this.deps.afterPass?.().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))
+    else await this.deps.afterPass().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))
     return report
   }
 
