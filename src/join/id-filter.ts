@@ -15,7 +15,8 @@
  * - A filter built for more ids than its capacity (the largest one, with more stored) takes fewer
  *   hashes: k = round(ln 2 · m / n) for the n ids it is built for, the count that makes its false
  *   positives fewest at n (`hashesFor`). At three times its capacity that is 5 hashes and about
- *   4 % false positives, where 14 would give about 16 %.
+ *   4 % false positives, where 14 would give about 16 %. k is fixed when it is built: ids added
+ *   later raise the rate as for any filter past its capacity.
  * - A filter never forgets an id: ids deleted from the table (erasure, retention) stay "maybe"
  *   until the next load, which only costs a lookup. A false "absent" is the one outcome that would
  *   matter, and only an id stored by another writer after the last load can give it (joiner.ts says

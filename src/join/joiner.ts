@@ -133,9 +133,11 @@ const MIN_ID_FILTER_CAPACITY = 1 << 18
 /**
  * 2^25 ids: 80 MiB of filter, twice that while a new one is read. Past 16.8M stored predictions
  * the filter is made no larger: its false positives grow with the ids it holds, and each costs a
- * lookup, not a wrong answer. It is then built with fewer hashes for the ids stored (id-filter.ts
- * hashesFor): about 0.8 % false positives at twice its capacity, 4 % at three times, instead of 2 %
- * and 16 % with all 14. Its bit indexes stay below 2^32.
+ * lookup, not a wrong answer. Read with more ids stored than that, it is built with fewer hashes
+ * for them (id-filter.ts hashesFor): about 0.8 % false positives at twice its capacity, 4 % at
+ * three times, instead of 2 % and 16 % with all 14, as read. Its hashes are chosen at the read: a
+ * filter read smaller keeps all 14 as it fills, until the next read (start, rebalance). Its bit
+ * indexes stay below 2^32.
  */
 const MAX_ID_FILTER_CAPACITY = 1 << 25
 
