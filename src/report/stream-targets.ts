@@ -1,7 +1,10 @@
 /**
- * A file's targets as the stream reads the same events, from the targets as read (readTargets).
- * The report computes the metrics the stream computes
- * (docs/evaluation.md, "Conventions shared by every table"), so it takes the stream's rows:
+ * A file's targets as the stream reads the same events as far as their scores decide, from the
+ * targets as read (readTargets). The report computes the metrics the stream computes
+ * (docs/evaluation.md, "Conventions shared by every table"), so it takes the stream's rows. (The
+ * stream also refuses events for other reasons, infinite features or probabilities out of range
+ * among them, which are not applied here; and it cuts a score on its 1/1000 grid, the report on
+ * the score as written.)
  *
  * - A row whose score the stream refuses (./left-out.ts refusedScore: text, ±Infinity, outside
  *   [0, 1]) is dead-lettered there (src/ingest/validate.ts) and counts in no metric. Here it has
