@@ -44,6 +44,15 @@ describe('driftwatch baseline (the store injected; test/baseline.test.ts stores 
     expect(out).toEqual(["stored baseline profile 42 for model 'loan': 300 rows, 2 features (1 numerical, 1 categorical), labels, scores"])
   })
 
+  it('says how many rows it left out for a score the stream refuses', async () => {
+    const file = join(dir, 'train.csv')
+    const lines = Array.from({ length: 10 }, (_, i) => `${1000 + i},${i % 2 ? 'approve' : 'decline'},${i < 3 ? 1.5 : 0.5}`)
+    writeFileSync(file, `income,label,score\n${lines.join('\n')}\n`)
+    expect(await run({ file })).toBe(0)
+    expect(saved[0]?.profile.rows).toBe(7)
+    expect(out).toContain('note: 3 of 10 rows left out: their "score" is no probability in [0, 1] (text, infinite or out of range), and the stream dead-letters such an event')
+  })
+
   it('reads JSON lines by extension, and says when the model does not use a baseline', async () => {
     const file = join(dir, 'train.jsonl')
     writeFileSync(file, '{"x": 1, "c": "a"}\n{"x": 2, "c": "b"}\n')

@@ -87,6 +87,10 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
         `(${kinds.filter((k) => k === 'numerical').length} numerical, ${kinds.filter((k) => k === 'categorical').length} categorical)` +
         `${profile.targets.label ? ', labels' : ''}${profile.targets.score ? ', scores' : ''}`,
     )
+    const refused = table.rows.length - profile.rows
+    if (refused > 0) {
+      out(`note: ${refused} of ${table.rows.length} rows left out: their "${options.targets.score}" is no probability in [0, 1] (text, infinite or out of range), and the stream dead-letters such an event`)
+    }
     if (!('baseline' in model.reference)) out(`note: model '${flags.model}' is not evaluated against it until its driftwatch.yaml entry says reference: { baseline: latest }`)
     return EXIT.ok
   } catch (e) {

@@ -27,6 +27,25 @@ describe('baseline profile from a file', () => {
     expect(p.targets.score?.sample).toHaveLength(20)
   })
 
+  it('as the stream would take the events: rows with a refused score left out whole, a class predicted from the score', () => {
+    const records = Array.from({ length: 20 }, (_, i) => ({
+      income: String(1000 + i), label: i % 2 ? '1' : '0', prediction: i === 0 ? '' : i % 2 ? '1' : '0', score: i % 2 ? '0.9' : '0.1',
+    }))
+    // Row 0 has no class (score 0.1: predicted 0); rows 1 and 2 have scores the stream refuses.
+    records[1]!.score = '1.7'
+    records[2]!.score = 'inf'
+    const model = parseFileConfig('models:\n  - id: b\n', 'x.yaml').models[0]!
+    const o = { model, targets: DEFAULT_TARGETS, sampleSize: 100 }
+    const p = baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records }, o), o)
+    expect(p.rows).toBe(18)
+    expect(p.features['income']).toMatchObject({ count: 18 })
+    expect(p.targets.score).toMatchObject({ count: 18, max: 0.9 })
+    // Every kept row predicted right, row 0 from its score.
+    expect(p.targets.performance.classification).toMatchObject({ n: 18, accuracy: 1 })
+    const allRefused = records.map((r) => ({ ...r, score: '2' }))
+    expect(() => baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records: allRefused }, o), o)).toThrow(/every row's "score" is no probability/)
+  })
+
   it('JSONL: flat objects; configured features and kinds win', () => {
     const text = '{"zip": 12345, "income": 10.5, "other": "x"}\n\n{"zip": 54321, "income": null, "other": "y"}\n'
     const p = baselineProfile(jsonlBaselineTable(text, 'f.jsonl'), options('k'))

@@ -16,11 +16,16 @@
  *   stream; drift still compares such a feature as categorical (src/evaluate/drift-rows.ts).
  * - A deterministic sample of at most `sampleSize` values per numerical feature and of the
  *   score (evaluation.maxSampleSize), for KS and Wasserstein.
+ * - The rows as the stream would take the same events (../metrics/profile/stream-targets.ts): a
+ *   row whose score the stream refuses (text, ±Infinity, outside [0, 1]) is an event it
+ *   dead-letters, and is left out of the profile whole, features included (`rows` counts the
+ *   rows kept; the CLI says how many were left out); a row with a score but no class is
+ *   predicted from its score.
  */
 import { own } from '../metrics/own.js'
 import type { ModelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
-import { buildProfile, compareText, isMissing, type ColumnKind, type FeatureValue, type ReferenceProfile, type Row, type TargetNames } from '../metrics/profile/index.js'
+import { buildProfile, compareText, isMissing, refusedScore, type ColumnKind, type FeatureValue, type ReferenceProfile, type Row, type TargetNames } from '../metrics/profile/index.js'
 import { type CellType, type CsvTable, parseCell, typeRecords } from '../report/index.js'
 import { storedFeatureValue, type Privacy } from '../store/privacy.js'
 
@@ -97,7 +102,11 @@ export function baselineProfile(table: BaselineTable, o: BaselineOptions): Refer
   }
   const kinds = Object.fromEntries(features.map((f) => [f, own(o.model.features, f) ?? streamKind(table.rows.map((r) => r[f]))]))
   const task = o.model.task === 'regression' ? undefined : o.model.task
-  return buildProfile(table.rows, {
+  const rows = task ? table.rows.filter((r) => refusedScore(r[o.targets.score] as FeatureValue) === undefined) : table.rows
+  if (rows.length === 0) {
+    throw new DriftwatchError('DW_FILE_INVALID', `cannot build the baseline: every row's "${o.targets.score}" is no probability in [0, 1], and the stream refuses such an event`)
+  }
+  return buildProfile(rows, {
     features,
     kinds,
     targets: task ? o.targets : {},

@@ -7,7 +7,7 @@
  */
 import { pushAll } from '../arrays.js'
 import { DriftwatchError } from '../errors.js'
-import { classSpellingNotes, type FeatureValue, performanceProfile, readTargets, resolveTask } from '../metrics/profile/index.js'
+import { classSpellingNotes, type FeatureValue, performanceProfile, readTargets, resolveTask, streamTargets } from '../metrics/profile/index.js'
 import { type Table, tableTargets } from './table.js'
 import { DEFAULT_TARGETS } from './columns.js'
 import type { ReportConfig } from './config.js'
@@ -15,7 +15,7 @@ import type { CellSource } from './csv-report.js'
 import { fairnessSection } from './fairness-section.js'
 import { targetsLeftOut } from './left-out.js'
 import { metricsJson, performanceNotes } from './performance-section.js'
-import { streamTargets, streamTargetsNotes } from './stream-targets.js'
+import { streamTargetsNotes } from './stream-targets.js'
 import type { ReportJson } from './types.js'
 
 export async function currentOnlyReport(current: CellSource, config: ReportConfig, extraProtected: readonly string[] = []): Promise<ReportJson> {

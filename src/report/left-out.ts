@@ -27,7 +27,7 @@
  * - outlier rate and mean score (./quality-section.ts): `unscored`, no feature to evaluate.
  * Pure.
  */
-import { binaryOutcomes, type ColumnKind, type FeatureValue, isMissing, type Targets } from '../metrics/profile/index.js'
+import { binaryOutcomes, type ColumnKind, type FeatureValue, isMissing, refusedScore, type ScoreRefusal, type Targets } from '../metrics/profile/index.js'
 import { type ColumnInput, isCounted } from './counted-column.js'
 
 /** Reason → how many rows (or values) it left out, in the order the note lists them. */
@@ -72,21 +72,7 @@ export function reasonsText(leftOut: LeftOut): string {
     .join(', ')
 }
 
-export type ScoreRefusal = 'score_not_a_number' | 'score_not_finite' | 'score_out_of_range'
-
-/**
- * Why the stream refuses a prediction whose score cell reads `raw`, or undefined when it takes
- * it (src/ingest/validate.ts validatePrediction): ±Infinity is DW_NON_FINITE_NUMBER, a score
- * outside [0, 1] DW_VALIDATION_FAILED, and text is no double (Avro's type; in JSON,
- * DW_VALIDATION_FAILED "has the wrong type"). A missing score is allowed (`score` is nullable),
- * and so is NaN here: in a file it is pandas' missing marker (the cell `NaN` reads as missing).
- */
-export function refusedScore(raw: FeatureValue): ScoreRefusal | undefined {
-  if (isMissing(raw)) return undefined
-  if (typeof raw !== 'number') return 'score_not_a_number'
-  if (!Number.isFinite(raw)) return 'score_not_finite'
-  return raw < 0 || raw > 1 ? 'score_out_of_range' : undefined
-}
+export { refusedScore, type ScoreRefusal } from '../metrics/profile/index.js'
 
 /**
  * Why a row's score is not in the score metrics, or undefined when it is; `raw`: the score cell
@@ -98,7 +84,7 @@ export function scoreReason(score: number | null | undefined, raw: FeatureValue)
   return score === null || score === undefined ? 'no_score' : undefined
 }
 
-export const emptyRefusedLeftOut = () => ({ score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 0 })
+export const emptyRefusedLeftOut = (): Record<ScoreRefusal, number> => ({ score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 0 })
 
 export const emptyScoreLeftOut = () => ({ no_score: 0, ...emptyRefusedLeftOut() })
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { binaryOutcomes, type FeatureValue, readTargets, resolveTask, type TargetColumns } from '../metrics/profile/index.js'
+import { binaryOutcomes, type FeatureValue, readTargets, resolveTask, streamTargets, type TargetColumns } from '../metrics/profile/index.js'
 import { predictedPositive } from '../evaluate/partials.js'
 import { validatePrediction } from '../ingest/validate.js'
 import type { PredictionEvent } from '../ingest/schemas.js'
 import { refusedScore, targetsLeftOut } from './left-out.js'
-import { streamTargets, streamTargetsNotes } from './stream-targets.js'
+import { streamTargetsNotes } from './stream-targets.js'
 
 const now = Date.UTC(2026, 10, 22)
 const event = (score: number): PredictionEvent => ({

@@ -16,6 +16,7 @@ import { inferKind } from './infer-kind.js'
 import { type NumericalProfile, numericalProfile, type NumericalProfileOptions } from './numerical-profile.js'
 import { type PerformanceProfile, performanceProfile } from './performance-profile.js'
 import { readTargets, resolveTask, type TargetColumns, type TargetOptions, type Task } from './targets.js'
+import { streamTargets } from './stream-targets.js'
 import { type ColumnKind, compareText, type FeatureValue } from './values.js'
 
 export const PROFILE_VERSION = 1
@@ -98,7 +99,8 @@ export function buildProfile(rows: readonly Row[], options: ProfileOptions = {})
   const features = Object.fromEntries(names.map((name) => [name, featureProfile(column(rows, name), options.kinds?.[name], sampling)]))
   const columns = targetColumns(rows, options.targets)
   const spec = resolveTask(columns, options)
-  const targets = readTargets(columns, spec)
+  // As the stream reads the same events (./stream-targets.ts): a class predicted from the score.
+  const { targets } = streamTargets(readTargets(columns, spec), columns.score)
   return {
     profileVersion: PROFILE_VERSION,
     rows: rows.length,
