@@ -43,7 +43,12 @@ describe('baseline profile from a file', () => {
     // Every kept row predicted right, row 0 from its score.
     expect(p.targets.performance.classification).toMatchObject({ n: 18, accuracy: 1 })
     const allRefused = records.map((r) => ({ ...r, score: '2' }))
-    expect(() => baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records: allRefused }, o), o)).toThrow(/every row's "score" is no probability/)
+    expect(() => baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records: allRefused }, o), o)).toThrow(/every row's "score" is text, infinite or outside \[0, 1\]/)
+    // A configured feature named "score" (a credit score) is a feature: no row is left out.
+    const credit = parseFileConfig('models:\n  - id: c\n    features: { score: numerical }\n', 'x.yaml').models[0]!
+    const oc = { model: credit, targets: DEFAULT_TARGETS, sampleSize: 100 }
+    const scores = records.map((r, i) => ({ ...r, score: String(300 + i) }))
+    expect(baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records: scores }, oc), oc).rows).toBe(20)
   })
 
   it('JSONL: flat objects; configured features and kinds win', () => {

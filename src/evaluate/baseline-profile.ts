@@ -16,11 +16,12 @@
  *   stream; drift still compares such a feature as categorical (src/evaluate/drift-rows.ts).
  * - A deterministic sample of at most `sampleSize` values per numerical feature and of the
  *   score (evaluation.maxSampleSize), for KS and Wasserstein.
- * - The rows as the stream would take the same events (../metrics/profile/stream-targets.ts): a
- *   row whose score the stream refuses (text, ±Infinity, outside [0, 1]) is an event it
- *   dead-letters, and is left out of the profile whole, features included (`rows` counts the
- *   rows kept; the CLI says how many were left out); a row with a score but no class is
- *   predicted from its score.
+ * - A classification model's rows as the stream would take the same events, as far as the score
+ *   decides (../metrics/profile/stream-targets.ts): a row whose score the stream refuses (text,
+ *   ±Infinity, outside [0, 1]) is an event it dead-letters, and is left out of the profile whole,
+ *   features included (`rows` counts the rows kept; the CLI says how many were left out); a
+ *   binary row with a score but no class is predicted from its score. Its other refusals (an
+ *   infinite feature, say) are not applied.
  */
 import { own } from '../metrics/own.js'
 import type { ModelConfig } from '../config/file.js'
@@ -102,9 +103,13 @@ export function baselineProfile(table: BaselineTable, o: BaselineOptions): Refer
   }
   const kinds = Object.fromEntries(features.map((f) => [f, own(o.model.features, f) ?? streamKind(table.rows.map((r) => r[f]))]))
   const task = o.model.task === 'regression' ? undefined : o.model.task
-  const rows = task ? table.rows.filter((r) => refusedScore(r[o.targets.score] as FeatureValue) === undefined) : table.rows
+  // A classification model's rows whose score the stream would refuse (a regression profile reads
+  // no targets). A configured feature named like the score column is a feature, never a score.
+  const score = o.targets.score
+  const screened = task !== undefined && !features.includes(score)
+  const rows = screened ? table.rows.filter((r) => refusedScore((Object.hasOwn(r, score) ? r[score] : null) as FeatureValue) === undefined) : table.rows
   if (rows.length === 0) {
-    throw new DriftwatchError('DW_FILE_INVALID', `cannot build the baseline: every row's "${o.targets.score}" is no probability in [0, 1], and the stream refuses such an event`)
+    throw new DriftwatchError('DW_FILE_INVALID', `cannot build the baseline: every row's "${score}" is text, infinite or outside [0, 1], which the stream refuses as a score`)
   }
   return buildProfile(rows, {
     features,
