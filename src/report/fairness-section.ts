@@ -16,7 +16,7 @@
 import { pushAll } from '../arrays.js'
 import { fairnessReport } from '../metrics/fairness/index.js'
 import { binaryOutcomes, type FeatureValue, readCategory, type Targets } from '../metrics/profile/index.js'
-import { emptyRefusedLeftOut, emptyScoreLeftOut, leftOutNote, refusedScore, scoreReason, total } from './left-out.js'
+import { emptyScoreLeftOut, leftOutNote, noScoreRefusals, predictionReason, scoreReason, total } from './left-out.js'
 import { columnOf, type Table } from './table.js'
 import { num, type Section } from './types.js'
 
@@ -41,14 +41,14 @@ export function fairnessSection(
       const t: (number | null)[] = []
       const p: number[] = []
       const s: number[] = []
-      const leftOut: Record<string, number> = { no_group: 0, ...(rawScores ? emptyRefusedLeftOut() : {}), no_prediction: 0 }
+      const leftOut: Record<string, number> = { no_group: 0, ...(rawScores ? noScoreRefusals() : {}), no_prediction: 0 }
       const eceLeftOut: Record<string, number> = emptyScoreLeftOut()
       let unlabeled = 0
       columnOf(current, attribute).forEach((v, i) => {
         const g = readCategory(v)
         const y = yTrue[i] ?? null
         const q = yPred[i]
-        const reason = g.kind !== 'value' ? 'no_group' : (refusedScore(rawScores?.[i]) ?? (q === null || q === undefined ? 'no_prediction' : undefined))
+        const reason = g.kind !== 'value' ? 'no_group' : predictionReason(q, rawScores?.[i])
         if (reason !== undefined) leftOut[reason] = (leftOut[reason] as number) + 1
         if (g.kind !== 'value' || q === null || q === undefined) return
         if (y === null) unlabeled++

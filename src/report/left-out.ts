@@ -27,7 +27,7 @@
  * - outlier rate and mean score (./quality-section.ts): `unscored`, no feature to evaluate.
  * Pure.
  */
-import { binaryOutcomes, type ColumnKind, type FeatureValue, isMissing, refusedScore, type ScoreRefusal, type Targets } from '../metrics/profile/index.js'
+import { binaryOutcomes, type ColumnKind, type FeatureValue, isMissing, noScoreRefusals, refusedScore, type ScoreRefusal, type Targets } from '../metrics/profile/index.js'
 import { type ColumnInput, isCounted } from './counted-column.js'
 
 /** Reason → how many rows (or values) it left out, in the order the note lists them. */
@@ -72,7 +72,7 @@ export function reasonsText(leftOut: LeftOut): string {
     .join(', ')
 }
 
-export { refusedScore, type ScoreRefusal } from '../metrics/profile/index.js'
+export { noScoreRefusals, refusedScore, type ScoreRefusal } from '../metrics/profile/index.js'
 
 /**
  * Why a row's score is not in the score metrics, or undefined when it is; `raw`: the score cell
@@ -84,9 +84,16 @@ export function scoreReason(score: number | null | undefined, raw: FeatureValue)
   return score === null || score === undefined ? 'no_score' : undefined
 }
 
-export const emptyRefusedLeftOut = (): Record<ScoreRefusal, number> => ({ score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 0 })
+export const emptyScoreLeftOut = () => ({ no_score: 0, ...noScoreRefusals() })
 
-export const emptyScoreLeftOut = () => ({ no_score: 0, ...emptyRefusedLeftOut() })
+/**
+ * Why a row with a label (classification metrics) or a group (fairness) is left out, or undefined
+ * when it is kept: its score's refusal, else `no_prediction`; `prediction`: as the statistic
+ * reads it, `raw`: the score cell as read.
+ */
+export function predictionReason(prediction: unknown, raw: FeatureValue): ScoreRefusal | 'no_prediction' | undefined {
+  return refusedScore(raw) ?? (prediction === null || prediction === undefined ? 'no_prediction' : undefined)
+}
 
 export interface TargetsLeftOut {
   /** The classification metrics' rows; absent when there are none (no labels or predictions). */
@@ -104,12 +111,12 @@ export function targetsLeftOut(targets: Targets, rawScores?: readonly FeatureVal
   const labels: readonly unknown[] | undefined = targets.task === 'binary' ? yTrue : targets.labels
   const predictions: readonly unknown[] | undefined = targets.task === 'binary' ? yPred : targets.predictions
   const scores = targets.task === 'binary' ? targets.scores : undefined
-  const rows: Record<string, number> | undefined = labels && predictions ? { no_label: 0, ...(rawScores ? emptyRefusedLeftOut() : {}), no_prediction: 0 } : undefined
+  const rows: Record<string, number> | undefined = labels && predictions ? { no_label: 0, ...(rawScores ? noScoreRefusals() : {}), no_prediction: 0 } : undefined
   const scoredRows: Record<string, number> | undefined = labels && scores ? { no_label: 0, ...emptyScoreLeftOut() } : undefined
   for (let i = 0; labels && i < labels.length; i++) {
     const unlabeled = labels[i] === null || labels[i] === undefined
     if (rows) {
-      const reason = unlabeled ? 'no_label' : (refusedScore(rawScores?.[i]) ?? (predictions?.[i] === null || predictions?.[i] === undefined ? 'no_prediction' : undefined))
+      const reason = unlabeled ? 'no_label' : predictionReason(predictions?.[i], rawScores?.[i])
       if (reason !== undefined) rows[reason] = (rows[reason] as number) + 1
     }
     if (scoredRows) {

@@ -15,10 +15,10 @@ import { pushAll } from '../arrays.js'
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
 import { type DifferenceResult } from '../metrics/comparison/index.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
-import { type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, type Targets } from '../metrics/profile/index.js'
+import { type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, SCORE_REFUSALS, type Targets } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import { columnDrift, verdictInput } from './feature-drift.js'
-import { emptyRefusedLeftOut, leftOutNote, refusedScore, type ScoreRefusal, targetsLeftOut, type TargetsLeftOut } from './left-out.js'
+import { leftOutNote, refusedScore, type ScoreRefusal, targetsLeftOut, type TargetsLeftOut } from './left-out.js'
 import { columnOf, hasColumn, type Table } from './table.js'
 import { type DifferenceJson, type FeatureDriftJson, num, type Section } from './types.js'
 
@@ -143,7 +143,7 @@ export const rawScores = (t: Table, name: string): readonly FeatureValue[] | und
  * stream refuses.
  */
 const predictedClasses = (side: PerformanceInput['current'], roles: ColumnRoles): TargetColumn =>
-  withoutRefused(side.classes ?? columnOf(side.table, roles.targets.prediction), rawScores(side.table, roles.targets.score), Object.keys(emptyRefusedLeftOut()) as ScoreRefusal[])
+  withoutRefused(side.classes ?? columnOf(side.table, roles.targets.prediction), rawScores(side.table, roles.targets.score), SCORE_REFUSALS)
 
 /**
  * The scores the stream takes: text and infinities are left out as a numerical column's type

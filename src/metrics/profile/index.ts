@@ -45,5 +45,5 @@ export {
   type Task,
   type TaskSpec,
 } from './targets.js'
-export { refusedScore, SCORE_REFUSALS, type ScoreRefusal, streamTargets, type StreamTargets } from './stream-targets.js'
+export { noScoreRefusals, refusedScore, SCORE_REFUSALS, type ScoreRefusal, streamTargets, type StreamTargets } from './stream-targets.js'
 export { type ColumnKind, compareText, DECIMAL_TEXT, type FeatureValue, isMissing, type Reading, readCategory, readNumber } from './values.js'

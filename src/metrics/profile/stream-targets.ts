@@ -43,6 +43,9 @@ export function refusedScore(raw: FeatureValue): ScoreRefusal | undefined {
 /** The reasons of refusedScore, in the order the left-out counts list them. */
 export const SCORE_REFUSALS: readonly ScoreRefusal[] = ['score_not_a_number', 'score_not_finite', 'score_out_of_range']
 
+/** A zero count per reason of refusedScore, in SCORE_REFUSALS' order. */
+export const noScoreRefusals = (): Record<ScoreRefusal, number> => Object.fromEntries(SCORE_REFUSALS.map((r) => [r, 0])) as Record<ScoreRefusal, number>
+
 export interface StreamTargets {
   /** What the statistics of the targets read. */
   readonly targets: Targets
@@ -66,7 +69,7 @@ export function streamTargets(read: Targets, rawScores?: readonly FeatureValue[]
   const isRefused = (i: number) => rawScores !== undefined && refusedScore(rawScores[i]) !== undefined
   // A row without a class, with a score the stream takes.
   const derivable = (i: number) => positive !== null && predictions?.[i] === null && !isRefused(i) && typeof scores?.[i] === 'number'
-  const refused = Object.fromEntries(SCORE_REFUSALS.map((r) => [r, 0])) as Record<ScoreRefusal, number>
+  const refused = noScoreRefusals()
   let derived = 0
   for (let i = 0; i < (rawScores?.length ?? 0); i++) {
     const reason = refusedScore(rawScores?.[i])
