@@ -21,7 +21,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest'
 import { startApp, type App } from '../src/app.js'
 import { parseFileConfig, type FileConfig } from '../src/config/file.js'
 import { markCursor } from '../src/evaluate/due.js'
-import { storedVersionParams, storedVersionQuery, storedWindowVersion } from '../src/evaluate/eval-version.js'
+import { storedVersionParams, storedVersionQuery, storedWindowEvaluation } from '../src/evaluate/eval-version.js'
 import { Evaluator } from '../src/evaluate/evaluator.js'
 import { edgesQuery } from '../src/evaluate/queries.js'
 import { writeDetectorRun } from '../src/evaluate/write.js'
@@ -456,8 +456,8 @@ describe('evaluator isolation', () => {
     await windowRows('partial_aggregates', 'partition, kind, key, state', `0, 'window', '', '{}'`)
     await app.store.client.command({ query: `INSERT INTO ${db}.detector_state (model_id, model_version, detector, state, eval_version) SELECT 'm', 'v' || toString(number), 'adwin', '{}', ${v0} + number FROM numbers(${N})` })
     const w = { modelId: 'm', modelVersion: 'v1', startMs: base + 1234 * HOUR }
-    expect(await storedWindowVersion(app.store, w)).toBe(v0 + 1234)
-    expect(await storedWindowVersion(app.store, { ...w, modelVersion: 'none', startMs: base - HOUR })).toBe(0)
+    expect((await storedWindowEvaluation(app.store, w)).version).toBe(v0 + 1234)
+    expect((await storedWindowEvaluation(app.store, { ...w, modelVersion: 'none', startMs: base - HOUR })).version).toBe(0)
     const result = await app.store.client.query({ query: withDatabase(storedVersionQuery, db), query_params: storedVersionParams(w), format: 'JSON' })
     const body = await result.json<{ v: string }>()
     // A few granules (8,192 rows) per table, far from the 4 x 60,000 stored.

@@ -56,10 +56,6 @@ export async function storedWindowEvaluation(store: Store, w: { modelId: string;
   return { version: Number(rows[0]?.v ?? 0), predictions: Number(rows[0]?.n ?? 0) }
 }
 
-export async function storedWindowVersion(store: Store, w: { modelId: string; modelVersion: string; startMs: number }): Promise<number> {
-  return (await storedWindowEvaluation(store, w)).version
-}
-
 /** The highest version of a model version's detector_state rows (0: none). */
 export async function storedDetectorVersion(store: Store, modelId: string, modelVersion: string): Promise<number> {
   const rows = await (
