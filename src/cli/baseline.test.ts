@@ -50,7 +50,16 @@ describe('driftwatch baseline (the store injected; test/baseline.test.ts stores 
     writeFileSync(file, `income,label,score\n${lines.join('\n')}\n`)
     expect(await run({ file })).toBe(0)
     expect(saved[0]?.profile.rows).toBe(7)
-    expect(out).toContain('note: 3 of 10 rows left out: their "score" is no probability in [0, 1] (text, infinite or out of range), and the stream dead-letters such an event')
+    expect(out).toContain('note: 3 of 10 rows left out: 3 whose "score" is no probability in [0, 1] (text, infinite or out of range); the stream dead-letters such an event')
+  })
+
+  it('says how many rows it left out for each reason: an infinite feature first, then the score', async () => {
+    const file = join(dir, 'train.csv')
+    const lines = Array.from({ length: 10 }, (_, i) => `${i < 2 ? 'inf' : 1000 + i},${i % 2 ? 'approve' : 'decline'},${i === 1 || i === 5 ? 1.5 : 0.5}`)
+    writeFileSync(file, `income,label,score\n${lines.join('\n')}\n`)
+    expect(await run({ file })).toBe(0)
+    expect(saved[0]?.profile.rows).toBe(7)
+    expect(out).toContain('note: 3 of 10 rows left out: 2 with an infinite feature value, 1 whose "score" is no probability in [0, 1] (text, infinite or out of range); the stream dead-letters such an event')
   })
 
   it('reads JSON lines by extension, and says when the model does not use a baseline', async () => {

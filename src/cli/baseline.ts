@@ -79,7 +79,7 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
     // Configured kinds aside, a pii feature is categorical: the stream stores its pseudonyms as text.
     const configured = Object.keys(model.features).length > 0
     const piiKinds = configured ? Object.fromEntries(model.pii.filter((f) => f in model.features).map((f) => [f, 'categorical' as const])) : {}
-    const profile = baselineProfile(table, { ...options, model: { ...model, features: { ...model.features, ...piiKinds } } })
+    const { profile, leftOut } = baselineProfile(table, { ...options, model: { ...model, features: { ...model.features, ...piiKinds } } })
     const version = await (deps.save ?? storeSaver(config))(flags.model, profile, basename(flags.file), (deps.now ?? Date.now)())
     const kinds = Object.values(profile.features).map((f) => f.kind)
     out(
@@ -87,9 +87,13 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
         `(${kinds.filter((k) => k === 'numerical').length} numerical, ${kinds.filter((k) => k === 'categorical').length} categorical)` +
         `${profile.targets.label ? ', labels' : ''}${profile.targets.score ? ', scores' : ''}`,
     )
-    const refused = table.rows.length - profile.rows
-    if (refused > 0) {
-      out(`note: ${refused} of ${table.rows.length} rows left out: their "${options.targets.score}" is no probability in [0, 1] (text, infinite or out of range), and the stream dead-letters such an event`)
+    const left = leftOut.nonFiniteFeature + leftOut.refusedScore
+    if (left > 0) {
+      const reasons = [
+        ...(leftOut.nonFiniteFeature > 0 ? [`${leftOut.nonFiniteFeature} with an infinite feature value`] : []),
+        ...(leftOut.refusedScore > 0 ? [`${leftOut.refusedScore} whose "${options.targets.score}" is no probability in [0, 1] (text, infinite or out of range)`] : []),
+      ]
+      out(`note: ${left} of ${table.rows.length} rows left out: ${reasons.join(', ')}; the stream dead-letters such an event`)
     }
     if (!('baseline' in model.reference)) out(`note: model '${flags.model}' is not evaluated against it until its driftwatch.yaml entry says reference: { baseline: latest }`)
     return EXIT.ok

@@ -20,7 +20,7 @@ describe('baseline profile from a file', () => {
       prediction: i % 5 ? 'approve' : 'decline', score: String((i % 10) / 10),
     }))
     const table = csvBaselineTable({ columns: Object.keys(records[0]!), records }, options('m'))
-    const p = baselineProfile(table, options('m'))
+    const p = baselineProfile(table, options('m')).profile
     expect(Object.fromEntries(Object.entries(p.features).map(([k, f]) => [k, f.kind]))).toEqual({ city: 'categorical', flag: 'numerical', income: 'numerical' })
     expect(p.targets).toMatchObject({ task: 'binary', positiveClass: 'approve', label: { categories: { approve: 15, decline: 5 } } })
     expect(p.features['income']).toMatchObject({ sample: expect.any(Array) })
@@ -36,8 +36,9 @@ describe('baseline profile from a file', () => {
     records[2]!.score = 'inf'
     const model = parseFileConfig('models:\n  - id: b\n', 'x.yaml').models[0]!
     const o = { model, targets: DEFAULT_TARGETS, sampleSize: 100 }
-    const p = baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records }, o), o)
+    const { profile: p, leftOut } = baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records }, o), o)
     expect(p.rows).toBe(18)
+    expect(leftOut).toEqual({ nonFiniteFeature: 0, refusedScore: 2 })
     expect(p.features['income']).toMatchObject({ count: 18 })
     expect(p.targets.score).toMatchObject({ count: 18, max: 0.9 })
     // Every kept row predicted right, row 0 from its score.
@@ -48,12 +49,36 @@ describe('baseline profile from a file', () => {
     const credit = parseFileConfig('models:\n  - id: c\n    features: { score: numerical }\n', 'x.yaml').models[0]!
     const oc = { model: credit, targets: DEFAULT_TARGETS, sampleSize: 100 }
     const scores = records.map((r, i) => ({ ...r, score: String(300 + i) }))
-    expect(baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records: scores }, oc), oc).rows).toBe(20)
+    expect(baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records: scores }, oc), oc).profile.rows).toBe(20)
+  })
+
+  it('a row with an infinite feature value is left out whole, for any task, as the stream dead-letters its event', () => {
+    const records = Array.from({ length: 10 }, (_, i) => ({ income: String(1000 + i), age: String(20 + i), city: i % 2 ? 'inf' : 'x', label: '1', score: '0.5' }))
+    records[3]!.income = 'inf'
+    records[4]!.age = '-Infinity'
+    records[5]!.age = '1e400'
+    records[6]!.score = '7'
+    for (const yaml of ['models:\n  - id: b\n', 'models:\n  - id: r\n    task: regression\n']) {
+      const model = parseFileConfig(yaml, 'x.yaml').models[0]!
+      const o = { model, targets: DEFAULT_TARGETS, sampleSize: 100 }
+      const { profile, leftOut } = baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records }, o), o)
+      const regression = model.task === 'regression'
+      // Text "inf" in a categorical column is a category; a refused score counts only when a score is read.
+      expect(leftOut).toEqual({ nonFiniteFeature: 3, refusedScore: regression ? 0 : 1 })
+      expect(profile.rows).toBe(regression ? 7 : 6)
+      expect(profile.features['income']).toMatchObject({ count: profile.rows, nonFinite: 0, max: 1009 })
+      expect(profile.features['age']).toMatchObject({ count: profile.rows, nonFinite: 0 })
+      expect(profile.features['city']).toMatchObject({ kind: 'categorical' })
+    }
+    const allInfinite = records.map((r) => ({ ...r, income: 'inf' }))
+    const model = parseFileConfig('models:\n  - id: b\n', 'x.yaml').models[0]!
+    const o = { model, targets: DEFAULT_TARGETS, sampleSize: 100 }
+    expect(() => baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records: allInfinite }, o), o)).toThrow(/every row has a feature whose value is infinite/)
   })
 
   it('JSONL: flat objects; configured features and kinds win', () => {
     const text = '{"zip": 12345, "income": 10.5, "other": "x"}\n\n{"zip": 54321, "income": null, "other": "y"}\n'
-    const p = baselineProfile(jsonlBaselineTable(text, 'f.jsonl'), options('k'))
+    const p = baselineProfile(jsonlBaselineTable(text, 'f.jsonl'), options('k')).profile
     expect(Object.keys(p.features)).toEqual(['income', 'zip'])
     expect(p.features['zip']).toMatchObject({ kind: 'categorical', categories: { '12345': 1, '54321': 1 } })
     expect(p.features['income']).toMatchObject({ kind: 'numerical', missing: 1 })

@@ -16,12 +16,14 @@
  *   stream; drift still compares such a feature as categorical (src/evaluate/drift-rows.ts).
  * - A deterministic sample of at most `sampleSize` values per numerical feature and of the
  *   score (evaluation.maxSampleSize), for KS and Wasserstein.
- * - A classification model's rows as the stream would take the same events, as far as the score
- *   decides (../metrics/profile/stream-targets.ts): a row whose score the stream refuses (text,
- *   ±Infinity, outside [0, 1]) is an event it dead-letters, and is left out of the profile whole,
- *   features included (`rows` counts the rows kept; the CLI says how many were left out); a
- *   binary row with a score but no class is predicted from its score. Its other refusals (an
- *   infinite feature, say) are not applied.
+ * - The rows the stream would take as events: a row with an infinite feature value (a feature
+ *   the stream reads as a number: DW_NON_FINITE_NUMBER), and a classification model's row whose
+ *   score the stream refuses (text, ±Infinity, outside [0, 1]: ../metrics/profile/stream-targets.ts),
+ *   are events it dead-letters, and are left out of the profile whole (`rows` counts the rows
+ *   kept; `leftOut` counts the others by reason, the CLI says how many). A binary row with a
+ *   score but no class is predicted from its score. Not applied: refusals of fields a file does
+ *   not carry (ids, times, probabilities), and a regression model's value, which a profile does
+ *   not read.
  */
 import { own } from '../metrics/own.js'
 import type { ModelConfig } from '../config/file.js'
@@ -94,7 +96,21 @@ export function privateBaselineTable(table: BaselineTable, privacy: Privacy, mod
   return { columns: table.columns, rows: table.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, stored(k, v as FeatureValue)]))) as Row[] }
 }
 
-export function baselineProfile(table: BaselineTable, o: BaselineOptions): ReferenceProfile {
+/** The rows a baseline leaves out, by the stream's reason for refusing the same event. */
+export interface BaselineLeftOut {
+  /** A feature's value is ±Infinity (DW_NON_FINITE_NUMBER in the stream), checked first. */
+  readonly nonFiniteFeature: number
+  /** A classification model's score is text, ±Infinity or outside [0, 1] (refusedScore). */
+  readonly refusedScore: number
+}
+
+export interface Baseline {
+  readonly profile: ReferenceProfile
+  /** What the profile does not count; `profile.rows` counts the rows kept. */
+  readonly leftOut: BaselineLeftOut
+}
+
+export function baselineProfile(table: BaselineTable, o: BaselineOptions): Baseline {
   const features = featureColumns(table.columns, o)
   const missing = features.filter((f) => !table.columns.includes(f))
   if (features.length === 0 || missing.length > 0) {
@@ -107,15 +123,30 @@ export function baselineProfile(table: BaselineTable, o: BaselineOptions): Refer
   // no targets). A configured feature named like the score column is a feature, never a score.
   const score = o.targets.score
   const screened = task !== undefined && !features.includes(score)
-  const rows = screened ? table.rows.filter((r) => refusedScore((Object.hasOwn(r, score) ? r[score] : null) as FeatureValue) === undefined) : table.rows
-  if (rows.length === 0) {
-    throw new DriftwatchError('DW_FILE_INVALID', `cannot build the baseline: every row's "${score}" is text, infinite or outside [0, 1], which the stream refuses as a score`)
+  const infinite = (r: Row) => features.some((f) => { const v = r[f]; return typeof v === 'number' && !Number.isFinite(v) && !Number.isNaN(v) })
+  const badScore = (r: Row) => screened && refusedScore((Object.hasOwn(r, score) ? r[score] : null) as FeatureValue) !== undefined
+  const rows: Row[] = []
+  let nonFiniteFeature = 0
+  let refusedScores = 0
+  for (const r of table.rows) {
+    if (infinite(r)) nonFiniteFeature++
+    else if (badScore(r)) refusedScores++
+    else rows.push(r)
   }
-  return buildProfile(rows, {
+  if (rows.length === 0) {
+    const why = nonFiniteFeature > 0 && refusedScores > 0
+      ? `each row has an infinite feature or a "${score}" the stream refuses as a score (text, infinite or outside [0, 1])`
+      : nonFiniteFeature > 0
+        ? 'every row has a feature whose value is infinite, which the stream refuses'
+        : `every row's "${score}" is text, infinite or outside [0, 1], which the stream refuses as a score`
+    throw new DriftwatchError('DW_FILE_INVALID', `cannot build the baseline: ${why}`)
+  }
+  const profile = buildProfile(rows, {
     features,
     kinds,
     targets: task ? o.targets : {},
     ...(task ? { task, positiveClass: o.model.positiveClass ?? '1' } : {}),
     sampleSize: o.sampleSize,
   })
+  return { profile, leftOut: { nonFiniteFeature, refusedScore: refusedScores } }
 }

@@ -17,8 +17,9 @@
  *   alike). Without a prediction column, readTargets predicts every row so. A multiclass row
  *   without a class has no prediction, as in the stream.
  *
- * Not applied: the stream's other refusals (infinite features, probabilities out of range among
- * them), and its cut of a score on the 1/1000 grid (here the score as written).
+ * Not applied here: the stream's other refusals (infinite features, which the baseline applies
+ * to its rows itself; probabilities out of range), and its cut of a score on the 1/1000 grid
+ * (here the score as written).
  * Pure.
  */
 import { DECISION_THRESHOLD, type Targets } from './targets.js'
