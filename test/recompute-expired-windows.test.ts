@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type App } from '../src/app.js'
-import { runRecompute, type RecomputeFlags } from '../src/cli/recompute.js'
+import type { RecomputeFlags } from '../src/cli/recompute.js'
 import type { RuntimeConfig } from '../src/config/env.js'
 import { loadFileConfig } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
@@ -19,6 +19,7 @@ import { deleteWhere } from '../src/store/delete-rows.js'
 import { markWindows } from '../src/store/mark-windows.js'
 import { dropTestResources, testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
+import { recomputeBeside } from './support/recompute.js'
 import { queryRows } from './support/query.js'
 
 const DAY = 86_400_000
@@ -32,19 +33,7 @@ describe('driftwatch recompute over windows whose raw rows expired', () => {
   const config: RuntimeConfig = { ...testConfig({ kafka: false }), configFile }
   let app: App
 
-  const recompute = async (flags: RecomputeFlags) => {
-    const out: string[] = []
-    const err: string[] = []
-    const code = await runRecompute(config, flags, {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
-      progress: () => ({ increment: () => undefined, stop: () => undefined }),
-      logger: createLogger('silent'),
-      // The app holds the chDB directory: recompute shares its client (and must not close it).
-      openStore: () => ({ ...app.store, close: async () => undefined }),
-    })
-    return { code, out, err }
-  }
+  const recompute = (flags: RecomputeFlags) => recomputeBeside(app, config, flags)
   const summaries = async () =>
     new Map(
       (await queryRows<{ ws: string; predictions: string; v: string }>(

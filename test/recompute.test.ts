@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type App } from '../src/app.js'
-import { runRecompute, type RecomputeFlags } from '../src/cli/recompute.js'
+import type { RecomputeFlags } from '../src/cli/recompute.js'
 import type { RuntimeConfig } from '../src/config/env.js'
 import { loadFileConfig } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
 import { testConfig, dropTestResources } from './support/config.js'
 import { prediction } from './support/events.js'
+import { recomputeBeside } from './support/recompute.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
 
@@ -34,19 +35,7 @@ describe('driftwatch recompute', () => {
         (r) => [Number(r.ws), BigInt(r.v)] as const,
       ),
     )
-  const recompute = async (flags: RecomputeFlags) => {
-    const out: string[] = []
-    const err: string[] = []
-    const progressed: number[] = []
-    const code = await runRecompute(config, flags, {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
-      progress: (_label, total) => ({ increment: (n) => progressed.push(n), stop: () => progressed.push(-total) }),
-      // The app holds the chDB directory: recompute shares its client (and must not close it).
-      openStore: () => ({ ...app.store, close: async () => undefined }),
-    })
-    return { code, out, err, progressed }
-  }
+  const recompute = (flags: RecomputeFlags) => recomputeBeside(app, config, flags)
 
   beforeAll(async () => {
     app = await startApp(config, createLogger(config.logLevel), { file: loadFileConfig(configFile), evaluate: false })
