@@ -19,7 +19,8 @@
  * replaced by the time it runs again, and learns it only when its next heartbeat fails. Its
  * timers fire first, so the roles check `holdsLease()` before every side effect: leadership
  * counts only while the coordinator confirmed the membership within half the session timeout
- * (Lease), which a stalled leader's was not. The window that remains is a stall between that
+ * (Lease), counted from when the confirming request was made, so that an answer handled after
+ * the stall renews nothing. The window that remains is a stall between that
  * check and the effect itself; evaluations are versioned and alert deliveries recorded before
  * and after sending for it (docs/alerts.md).
  */
@@ -74,8 +75,17 @@ export class Lease {
   ) {}
 
   confirm(): void {
-    this.wallMs = this.clocks.wall()
-    this.monoMs = this.clocks.mono()
+    this.confirmAt(this.clocks.wall())
+  }
+
+  /**
+   * A confirmation dated `wallMs`, on the wall clock (when the request it answers was made):
+   * its span counts from then on both clocks. A date ahead of the clock counts as now.
+   */
+  confirmAt(wallMs: number): void {
+    const now = this.clocks.wall()
+    this.wallMs = Math.min(wallMs, now)
+    this.monoMs = this.clocks.mono() - (now - this.wallMs)
   }
 
   valid(): boolean {
@@ -147,9 +157,22 @@ export async function startLeadership(o: LeadershipOptions): Promise<Leadership>
     assigned = false
     void become(false, why)
   }
-  consumer.on(consumer.events.HEARTBEAT, () => lease.confirm())
+  // A confirmation counts from when its request was made, not from when its answer is handled:
+  // a leader that stalls with an answer on the wire (a heartbeat written, then a pause longer than
+  // the session timeout) handles it only once it runs again, after the coordinator evicted it and
+  // elected another member. Stamped on arrival, that old answer renewed the lapsed lease for
+  // another half session; dated by its request, it is as old as the stall. kafkajs emits a
+  // request's REQUEST event (with createdAt, its Date.now() before it was written) when the answer
+  // arrives, before the HEARTBEAT or GROUP_JOIN event it leads to. A confirmation without a dated
+  // request (none seen) confirms nothing.
+  const askedAt = { Heartbeat: -Infinity, SyncGroup: -Infinity }
+  consumer.on(consumer.events.REQUEST, (e) => {
+    const { apiName, createdAt } = e.payload
+    if (apiName === 'Heartbeat' || apiName === 'SyncGroup') askedAt[apiName] = createdAt
+  })
+  consumer.on(consumer.events.HEARTBEAT, () => lease.confirmAt(askedAt.Heartbeat))
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    lease.confirm()
+    lease.confirmAt(askedAt.SyncGroup)
     assigned = (e.payload.memberAssignment[topic] ?? []).includes(0)
     void become(assigned, 'assigned the coordination partition')
   })
