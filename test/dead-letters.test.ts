@@ -3,6 +3,7 @@
  * the dead letters (ClickHouse and <topic>.dlq, with its raw bytes) under its own code, the
  * consumer keeps running, duplicates count once, and records in = stored + dead-lettered.
  */
+import avro from 'avsc'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Kafka, logLevel, type Producer } from 'kafkajs'
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
@@ -47,6 +48,19 @@ describe('dead letters', () => {
     )
     const { model_version: _omit, ...withoutVersion } = prediction({ prediction_id: 'b-noversion' })
     const valid = await encode({ prediction_id: 'ok-1', event_time: now - 1000 })
+    // A map (and an array of a writer's field the reader skips) whose block announces 2^45 entries
+    // in a record of a few bytes: read entry by entry, it held the partition for days.
+    const withoutFeatures = await encode({ prediction_id: 'b-count', features: {} })
+    const head = avro.Type.forSchema({ type: 'record', name: 'Head', fields: ['prediction_id', 'model_id', 'model_version'].map((name) => ({ name, type: 'string' })).concat({ name: 'event_time', type: 'long' }) })
+    const featuresAt = 5 + head.toBuffer(prediction({ prediction_id: 'b-count' })).length
+    expect(withoutFeatures[featuresAt]).toBe(0) // the empty map's end
+    const hugeCount = Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x04]) // zig-zag varint of 2^45
+    const { id: extraSchemaId } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify({ ...schemaWithoutVersion, fields: [{ name: 'extra', type: { type: 'array', items: 'null' }, default: [] }, ...schemaWithoutVersion.fields] }) },
+      { subject: `${config.topics.predictions}-extra` },
+    )
+    const notUtf8 = await encode({ prediction_id: 'b-utf8-Q' })
+    notUtf8[notUtf8.indexOf(Buffer.from('b-utf8-Q')) + 7] = 0xff
     const cases: [string, Buffer, string][] = [
       ['not-avro', Buffer.from('{"prediction_id":"x"}'), 'DW_DECODE_NOT_AVRO'],
       ['wrong-magic', Buffer.concat([Buffer.from([1]), valid.subarray(1)]), 'DW_DECODE_NOT_AVRO'],
@@ -62,6 +76,9 @@ describe('dead letters', () => {
       ['id-long', await encode({ prediction_id: 'x'.repeat(257) }), 'DW_BAD_PREDICTION_ID'],
       ['unknown-model', await encode({ prediction_id: 'b-model', model_id: 'not-configured' }), 'DW_UNKNOWN_MODEL'],
       ['too-large', await encode({ prediction_id: 'b-large', features: { blob: 'z'.repeat(5000) } }), 'DW_RECORD_TOO_LARGE'],
+      ['map-count', Buffer.concat([withoutFeatures.subarray(0, featuresAt), hugeCount]), 'DW_DECODE_FAILED'],
+      ['skipped-array-count', frame(extraSchemaId, Buffer.concat([hugeCount, Buffer.alloc(40)])), 'DW_DECODE_FAILED'],
+      ['not-utf8', notUtf8, 'DW_DECODE_FAILED'],
     ]
     const good = [valid, await encode({ prediction_id: 'ok-2', event_time: now - 2000 }), valid] // ok-1 twice: counted once
     const messages = [...cases.map(([key, value]) => ({ key, value })), ...good.map((value, i) => ({ key: `good-${i}`, value }))]

@@ -6,7 +6,7 @@ import { PREDICTION_ROW, predictionRow } from '../store/rows.js'
 import { readRows, typesOf } from '../../test/support/unit/row-binary.js'
 import { RowBuffer } from '../store/row-buffer.js'
 import { PredictionReader } from './prediction-reader.js'
-import { avroType, type PredictionEvent } from './schemas.js'
+import { avroType, InvalidUtf8Error, type PredictionEvent } from './schemas.js'
 import { DEFAULT_LIMITS, validatePrediction } from './validate.js'
 
 const type = avroType('prediction')
@@ -43,7 +43,8 @@ function fast(payload: Buffer) {
   return { problem: problem?.message ?? null, line: problem ? null : out.buf.toString('hex', ...read.row), key: [read.event.prediction_id, read.event.model_id, read.event.model_version, read.event.event_time] }
 }
 
-const NASTY = ['', 'plain', "it's", 'tab\there', 'new\nline', 'back\\slash', 'nul\0', 'é ü 中文 🙂', 'lone \ud800 surrogate', '__proto__', 'constructor', 'a,b:c{d}[e]', '\b\f\r']
+// No lone surrogate: avsc writes one as bytes that are not UTF-8, which both paths refuse (below).
+const NASTY = ['', 'plain', "it's", 'tab\there', 'new\nline', 'back\\slash', 'nul\0', 'é ü 中文 🙂', '\ufffd as sent', '__proto__', 'constructor', 'a,b:c{d}[e]', '\b\f\r']
 
 function randomString(rng: Rng): string {
   return rng.next() < 0.5 ? rng.pick(NASTY) : `s${Math.floor(rng.next() * 1000)}`
@@ -207,11 +208,54 @@ describe('PredictionReader', () => {
     expect(() => type.fromBuffer(payload)).toThrow()
   })
 
-  it('reads invalid UTF-8 as avsc does (U+FFFD)', () => {
-    const event = randomEvent(createRng(6), 6)
-    const map = Buffer.concat([Buffer.from([0x02, 0x06]), Buffer.from([0x61, 0xff, 0x62]), Buffer.from([0x04, 0x04, 0xc3, 0x28, 0x00])])
-    const payload = withFeatureBytes(event, map)
-    expect(fast(payload)).toEqual(slow(payload))
+  it.each([
+    ['0xff', [0xff]],
+    ['an overlong slash (c0 af)', [0xc0, 0xaf]],
+    ['a truncated sequence (c3 then ASCII)', [0xc3, 0x28]],
+    ['a surrogate (ed a0 80, as avsc writes a lone \\ud800)', [0xed, 0xa0, 0x80]],
+  ])('refuses a string that is not UTF-8 (%s) in every field, on both paths', (_, bad) => {
+    // Each field in turn holds a marker of the bad bytes' length, then the bytes replace it.
+    const marker = 'Q'.repeat(bad.length)
+    const fields: [string, (m: string) => PredictionEvent][] = [
+      ['prediction_id', (m) => ({ ...valid, prediction_id: `p-${m}` })],
+      ['model_id', (m) => ({ ...valid, model_id: `loan${m}` })],
+      ['model_version', (m) => ({ ...valid, model_version: `v${m}` })],
+      ['a feature name', (m) => ({ ...valid, features: { [`a${m}`]: 1, b: 2 } })],
+      ['a feature value', (m) => ({ ...valid, features: { a: `x${m}` } })],
+      ['a pii feature value', (m) => ({ ...valid, model_id: 'pii-model', features: { zip: `7${m}` } })],
+      ['the class label', (m) => ({ ...valid, prediction: { ...valid.prediction, class_label: `yes${m}` } })],
+      ['a probability key', (m) => ({ ...valid, prediction: { ...valid.prediction, probabilities: { [`yes${m}`]: 0.5 } } })],
+      ['a segment name', (m) => ({ ...valid, segments: { [`g${m}`]: 'x' } })],
+      ['a segment value', (m) => ({ ...valid, segments: { g: `x${m}` } })],
+      ['the environment', (m) => ({ ...valid, deployment: { ...valid.deployment, environment: `prod${m}` } })],
+      ['the subject id', (m) => ({ ...valid, subject_id: `s${m}` })],
+    ]
+    for (const [field, event] of fields) {
+      const written = type.toBuffer(event(marker))
+      const at = written.indexOf(marker)
+      expect(at, field).toBeGreaterThan(0)
+      const payload = Buffer.concat([written.subarray(0, at), Buffer.from(bad), written.subarray(at + bad.length)])
+      expect(new PredictionReader(privacy).read(payload, 0, source, new RowBuffer()), field).toBeNull()
+      expect(() => type.fromBuffer(payload), field).toThrow(InvalidUtf8Error)
+      // The same event with UTF-8 there takes the fast path.
+      expect(fast(type.toBuffer(event('é'))), field).not.toBeNull()
+    }
+  })
+
+  it('keeps two names that differ only in bytes that are not UTF-8 apart: both paths refuse them', () => {
+    // Decoded with U+FFFD, "a\xff" and "a\xfe" were one name: one value replaced the other.
+    const map = Buffer.concat([Buffer.from([0x04]), Buffer.from([0x04, 0x61, 0xff, 0x02]), Buffer.alloc(8), Buffer.from([0x04, 0x61, 0xfe, 0x02]), Buffer.alloc(8), Buffer.from([0x00])])
+    const payload = withFeatureBytes(valid, map)
+    expect(new PredictionReader(privacy).read(payload, 0, source, new RowBuffer())).toBeNull()
+    expect(() => type.fromBuffer(payload)).toThrow(InvalidUtf8Error)
+  })
+
+  it('leaves a length that decodes to no number (a varint of 155 bytes) to the avsc path, which reports it', () => {
+    const length = Buffer.concat([Buffer.alloc(154, 0x80), Buffer.from([0x00])])
+    const map = Buffer.concat([Buffer.from([0x02, 0x02, 0x66, 0x04]), length, Buffer.from([0x00])])
+    const payload = withFeatureBytes(valid, map)
+    expect(new PredictionReader(privacy).read(payload, 0, source, new RowBuffer())).toBeNull()
+    expect(() => type.fromBuffer(payload)).toThrow(/truncated/)
   })
 
   /** `count` distinct names of three characters, none integer-like (a 1 MB prediction holds 200,000 of them). */

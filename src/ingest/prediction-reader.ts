@@ -21,6 +21,7 @@
  * index + value; map = blocks of `count` entries (a negative count is followed by the block's
  * byte size), ended by a zero count; enum = long index; record = its fields in order.
  */
+import { isUtf8 } from 'node:buffer'
 import type { PredictionEvent, Variant } from './schemas.js'
 import type { Privacy } from '../store/privacy.js'
 import { storedFeatureValue } from '../store/privacy.js'
@@ -71,6 +72,8 @@ class Input {
         f += (b & 0x7f) * fk
         fk *= 128
       } while (b & 0x80)
+      // A varint of more than ~150 bytes overflows to Infinity, and its zigzag to NaN: no Avro long.
+      if (!Number.isFinite(f)) throw NOT_PLAIN
       return (f % 2 ? -(f + 1) : f) / 2
     }
     return (n >> 1) ^ -(n & 1)
@@ -79,7 +82,7 @@ class Input {
   /** [start, end) of a string's bytes. */
   span(): number {
     const len = this.long()
-    if (len < 0 || this.pos + len > this.buf.length) throw NOT_PLAIN
+    if (!(len >= 0 && this.pos + len <= this.buf.length)) throw NOT_PLAIN
     this.pos += len
     return len
   }
@@ -92,7 +95,7 @@ class Input {
 
   string(): string {
     const start = this.start()
-    return this.buf.toString('utf8', start, this.pos)
+    return text(this.buf, start, this.pos)
   }
 
   double(): number {
@@ -133,8 +136,24 @@ class Input {
 }
 
 /**
+ * Bytes [start, end) of `src` as text; not plain when they are not UTF-8, which the avsc path
+ * refuses (src/ingest/schemas.ts readUtf8). Only text that holds U+FFFD is checked byte by byte.
+ */
+function text(src: Buffer, start: number, end: number): string {
+  const s = src.toString('utf8', start, end)
+  if (s.includes('\ufffd') && !isUtf8(src.subarray(start, end))) throw NOT_PLAIN
+  return s
+}
+
+/** Bytes [start, end) of `src` into `out` as a String; not plain when they are not UTF-8. */
+function utf8Into(out: RowBuffer, src: Buffer, start: number, end: number): void {
+  if (!out.utf8Bytes(src, start, end)) throw NOT_PLAIN
+}
+
+/**
  * A map entry's name, bytes [start, end) of `src`, into `out` as a String (RowBuffer.utf8Bytes),
- * in the same pass as its FNV-1a hash, returned to spot a name given twice in one map.
+ * in the same pass as its FNV-1a hash, returned to spot a name given twice in one map. Bytes
+ * that are UTF-8 name one text each, so equal hashes of the bytes are what equal names need.
  */
 function nameInto(out: RowBuffer, src: Buffer, start: number, end: number): number {
   const at = out.pos
@@ -151,9 +170,9 @@ function nameInto(out: RowBuffer, src: Buffer, start: number, end: number): numb
     buf[pos++] = b
   }
   out.pos = pos
-  if (!ascii) {
+  if (!ascii && !isUtf8(src.subarray(start, end))) {
     out.pos = at
-    out.utf8Bytes(src, start, end)
+    throw NOT_PLAIN
   }
   return hash
 }
@@ -189,7 +208,7 @@ class RepeatedText {
       while (i < n && bytes[i] === src[start + i]) i++
       if (i === n) return this.text
     }
-    this.text = src.toString('utf8', start, end)
+    this.text = text(src, start, end)
     if (n > this.bytes.length) this.bytes = new Uint8Array(n)
     for (let i = 0; i < n; i++) this.bytes[i] = src[start + i]!
     this.length = n
@@ -255,13 +274,13 @@ export class PredictionReader {
     const start = out.pos
     // Ids copied from the payload; the time as written, unchecked: validation runs on the event
     // next, and a row whose event it rejects is never stored.
-    out.utf8Bytes(src, idStart, idEnd)
-    out.utf8Bytes(src, modelStart, modelEnd)
-    out.utf8Bytes(src, versionStart, versionEnd)
+    utf8Into(out, src, idStart, idEnd)
+    utf8Into(out, src, modelStart, modelEnd)
+    utf8Into(out, src, versionStart, versionEnd)
     out.int64(event_time)
     this.entries.writeTo(out)
     const event: PredictionEvent = {
-      prediction_id: src.toString('utf8', idStart, idEnd),
+      prediction_id: src.toString('utf8', idStart, idEnd), // checked as UTF-8 above
       model_id,
       model_version: this.versionText.of(src, versionStart, versionEnd),
       event_time,
@@ -315,8 +334,8 @@ export class PredictionReader {
         } else if (branch === 3) v = input.boolean()
         if (stored !== null) {
           // A pii feature's value is stored as the pseudonym of its text (privacy.ts).
-          const key = src.toString('utf8', ks, ke)
-          const raw = branch === 2 ? src.toString('utf8', vs, ve) : v
+          const key = text(src, ks, ke)
+          const raw = branch === 2 ? text(src, vs, ve) : v
           const s = stored(key, raw)
           if (!Object.is(s, raw)) {
             this.name(cat, src, ks, ke)
@@ -331,7 +350,7 @@ export class PredictionReader {
           num.copy(src, vs, vs + 8)
         } else {
           this.name(cat, src, ks, ke)
-          if (branch === 2) cat.utf8Bytes(src, vs, ve)
+          if (branch === 2) utf8Into(cat, src, vs, ve)
           else cat.string(v ? 'true' : 'false')
         }
       }
@@ -376,7 +395,7 @@ export class PredictionReader {
         if (integerLike(src, ks, ke)) throw NOT_PLAIN
         this.name(section, src, ks, ke, hashes)
         const vs = input.start()
-        section.utf8Bytes(src, vs, input.pos)
+        utf8Into(section, src, vs, input.pos)
       }
     }
   }

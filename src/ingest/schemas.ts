@@ -2,6 +2,7 @@
  * The Avro contracts in schemas/*.avsc, parsed once, and their TypeScript shapes.
  */
 import { readFileSync } from 'node:fs'
+import { isUtf8 } from 'node:buffer'
 import { join } from 'node:path'
 import { packagePath } from '../package-root.js'
 import avro from 'avsc'
@@ -48,43 +49,147 @@ export function rawSchema(kind: EventKind): Record<string, unknown> {
   return JSON.parse(readFileSync(join(SCHEMAS_DIR, FILES[kind]), 'utf8')) as Record<string, unknown>
 }
 
+/** The parts of avsc's Tap (lib/utils.js) the types below read with. */
+interface Tap {
+  buf: Buffer
+  pos: number
+  readLong(): number
+  skipLong(): void
+  skipString(): void
+  _invalidate(): void
+}
+
+/** A string of the payload that is not UTF-8, which Avro requires of every string. */
+export class InvalidUtf8Error extends Error {
+  constructor(readonly at: number, readonly text: string) {
+    super(`the string at byte ${at} is not valid UTF-8 (it reads as ${JSON.stringify(text.slice(0, 64))}); Avro strings are UTF-8`)
+    this.name = 'InvalidUtf8Error'
+  }
+}
+
 /**
- * An Avro map decoded into a null-prototype object. avsc's MapType reads into `{}` and assigns
- * `val[key] = ...`, so a key `__proto__` hits Object.prototype's setter and the entry vanishes
- * (a feature named `__proto__` was silently dropped). With no prototype every key is an own data
- * key, kept verbatim. Schema resolution (MapType#_update) reuses this `_read`, so records written
- * with an older or newer schema decode the same way. Reads the Avro map encoding (spec 1.11,
- * "Complex Types Serialization"): blocks of `count` entries; a negative count is followed by the
- * block's byte size; a zero count ends the map.
+ * A string's bytes as text, refusing bytes that are not UTF-8. avsc decodes them with U+FFFD in
+ * place of each bad sequence, so two ids, names or values that differ only there became one
+ * (`p-\xff` and `p-\xfe` both `p-\ufffd`): one prediction replaced the other in the store, and a
+ * label joined whichever was left. Only text that holds U+FFFD is checked byte by byte. Reads
+ * as avsc's Tap#readString otherwise (a negative length invalidates the tap, a length past the
+ * end leaves it past the end: fromBuffer then says "truncated buffer").
  */
-class NullPrototypeMapType extends avro.types.MapType {
-  _read(tap: { readLong(): number; skipLong(): void; readString(): string }): Record<string, unknown> {
-    const values = this.valuesType as { _read(t: typeof tap): unknown }
+function readUtf8(tap: Tap): string {
+  const len = tap.readLong()
+  if (len < 0) {
+    tap._invalidate()
+    return ''
+  }
+  const start = tap.pos
+  tap.pos += len
+  if (tap.pos > tap.buf.length) return ''
+  const text = tap.buf.toString('utf8', start, tap.pos)
+  if (text.includes('\ufffd') && !isUtf8(tap.buf.subarray(start, tap.pos))) throw new InvalidUtf8Error(start, text)
+  return text
+}
+
+/** An Avro string whose bytes must be UTF-8 (readUtf8). Writes as avsc's StringType. */
+class Utf8StringType extends avro.types.StringType {
+  _read(tap: Tap): string {
+    return readUtf8(tap)
+  }
+}
+
+/**
+ * The entries of the next block of a map or an array, 0 at its end (Avro 1.11, "Complex Types
+ * Serialization": a negative count is followed by the block's size in bytes). A count larger
+ * than the bytes left cannot be honest: every map entry takes at least one byte (its key's
+ * length), and an array of items of no bytes (nulls) that long is refused too. avsc's own loops
+ * run once per announced entry even past the end of the buffer, noticing only afterwards: a
+ * 30-byte record announcing 2^45 entries held the event loop for days, the partition with it.
+ * Here the tap is invalidated (fromBuffer says "truncated buffer") and -1 returned.
+ */
+function blockCount(tap: Tap): number {
+  let n = tap.readLong()
+  if (n < 0) {
+    n = -n
+    tap.skipLong()
+  }
+  if (!(n <= tap.buf.length - tap.pos)) {
+    tap._invalidate()
+    return -1
+  }
+  return n
+}
+
+/**
+ * An Avro map decoded into a null-prototype object, keys checked as UTF-8 and block counts
+ * bounded (blockCount). avsc's MapType reads into `{}` and assigns `val[key] = ...`, so a key
+ * `__proto__` hits Object.prototype's setter and the entry vanishes (a feature named `__proto__`
+ * was silently dropped). With no prototype every key is an own data key, kept verbatim. Schema
+ * resolution (MapType#_update) reuses this `_read`, so records written with an older or newer
+ * schema decode the same way.
+ */
+class GuardedMapType extends avro.types.MapType {
+  _read(tap: Tap): Record<string, unknown> {
+    const values = this.valuesType as unknown as { _read(t: Tap): unknown }
     const out = Object.create(null) as Record<string, unknown>
-    for (let n = tap.readLong(); n !== 0; n = tap.readLong()) {
-      if (n < 0) {
-        n = -n
-        tap.skipLong()
-      }
+    for (let n = blockCount(tap); n > 0; n = blockCount(tap)) {
       for (; n > 0; n--) {
-        const key = tap.readString()
+        const key = readUtf8(tap)
         out[key] = values._read(tap)
       }
     }
     return out
   }
+
+  /** Steps over a map (a field of a writer's schema the reader does not have). */
+  _skip(tap: Tap): void {
+    const values = this.valuesType as unknown as { _skip(t: Tap): void }
+    for (let n = blockCount(tap); n > 0; n = blockCount(tap)) {
+      for (; n > 0; n--) {
+        tap.skipString()
+        values._skip(tap)
+      }
+    }
+  }
 }
 
-const nullPrototypeMaps = (schema: avro.Schema, opts: avro.ForSchemaOptions): avro.Type | undefined =>
-  typeof schema === 'object' && schema !== null && !Array.isArray(schema) && (schema as { type?: unknown }).type === 'map'
-    ? new NullPrototypeMapType(schema as avro.Schema, opts)
-    : undefined
+/** An Avro array with block counts bounded (blockCount). */
+class GuardedArrayType extends avro.types.ArrayType {
+  _read(tap: Tap): unknown[] {
+    const items = this.itemsType as unknown as { _read(t: Tap): unknown }
+    const out: unknown[] = []
+    for (let n = blockCount(tap); n > 0; n = blockCount(tap)) {
+      for (; n > 0; n--) out.push(items._read(tap))
+    }
+    return out
+  }
+
+  _skip(tap: Tap): void {
+    const items = this.itemsType as unknown as { _skip(t: Tap): void }
+    for (let n = blockCount(tap); n > 0; n = blockCount(tap)) {
+      for (; n > 0; n--) items._skip(tap)
+    }
+  }
+}
+
+/**
+ * avsc's typeHook for every Avro type driftwatch reads, its own schemas and the writer schemas the
+ * registry serves (src/registry/client.ts): strings checked as UTF-8, maps into null-prototype
+ * objects, block counts of maps and arrays bounded. A logical type keeps avsc's handling.
+ */
+export function guardedTypes(schema: avro.Schema, opts: avro.ForSchemaOptions): avro.Type | undefined {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return undefined
+  const { type, logicalType } = schema as { type?: unknown; logicalType?: unknown }
+  if (logicalType !== undefined && opts.logicalTypes) return undefined
+  if (type === 'map') return new GuardedMapType(schema as avro.Schema, opts)
+  if (type === 'array') return new GuardedArrayType(schema as avro.Schema, opts)
+  if (type === 'string') return new Utf8StringType()
+  return undefined
+}
 
 /**
  * avsc types in the form avsc gives Avro's nullable unions: a union with null maps to the bare
- * value (wrapUnions: false), so decoded events have the plain shapes above. Maps decode into
- * null-prototype objects (NullPrototypeMapType).
+ * value (wrapUnions: false), so decoded events have the plain shapes above. Strings, maps and
+ * arrays read as guardedTypes says.
  */
 export function avroType(kind: EventKind): avro.Type {
-  return avro.Type.forSchema(rawSchema(kind) as avro.Schema, { wrapUnions: false, typeHook: nullPrototypeMaps })
+  return avro.Type.forSchema(rawSchema(kind) as avro.Schema, { wrapUnions: false, typeHook: guardedTypes })
 }

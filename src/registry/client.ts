@@ -2,7 +2,8 @@
  * The schema registry client, with a bound on how long a request may go unanswered. Used by the
  * service (src/app.ts) and the producer client (src/client/prediction-logger.ts).
  */
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
+import { guardedTypes } from '../ingest/schemas.js'
 
 /**
  * How long a registry request may go without an answer. The client's HTTP layer (mappersmith)
@@ -29,7 +30,11 @@ const requestTimeout = (timeoutMs: number): RegistryMiddleware => () => ({
   },
 })
 
-/** The registry client of Kafka mode. */
+/**
+ * The registry client of Kafka mode. The writer schemas it parses read as driftwatch's own do
+ * (src/ingest/schemas.ts guardedTypes): a field the reader skips cannot hold the event loop with a
+ * block count larger than the record.
+ */
 export function schemaRegistryClient(registryUrl: string): SchemaRegistry {
-  return new SchemaRegistry({ host: registryUrl, middlewares: [requestTimeout(REGISTRY_REQUEST_TIMEOUT_MS)] })
+  return new SchemaRegistry({ host: registryUrl, middlewares: [requestTimeout(REGISTRY_REQUEST_TIMEOUT_MS)] }, { [SchemaType.AVRO]: { typeHook: guardedTypes } })
 }

@@ -24,13 +24,18 @@ describe('RowBuffer', () => {
     }
   })
 
-  it('copies ASCII bytes as a string and reads anything else through UTF-8 decoding (invalid bytes as U+FFFD)', () => {
-    const src = Buffer.from([0x20, 0x61, 0x62, 0x20, 0x61, 0xff, 0x62, 0xc3, 0x28])
+  it('copies UTF-8 bytes as a string, and refuses bytes that are not UTF-8, writing nothing', () => {
+    const src = Buffer.concat([Buffer.from(' ab é中🙂 '), Buffer.from([0x61, 0xff, 0x62, 0xc3, 0x28, 0xed, 0xa0, 0x80])])
     const out = new RowBuffer(2)
-    out.utf8Bytes(src, 1, 3)
-    out.utf8Bytes(src, 4, 9)
+    expect(out.utf8Bytes(src, 1, 3)).toBe(true)
+    expect(out.utf8Bytes(src, 4, 13)).toBe(true)
+    const at = out.pos
+    for (const [s, e] of [[14, 17], [17, 19], [19, 22]] as const) {
+      expect(out.utf8Bytes(src, s, e)).toBe(false)
+      expect(out.pos).toBe(at)
+    }
     const read = new RowBinaryReader(out.buf.subarray(0, out.pos))
-    expect([read.value('String'), read.value('String')]).toEqual(['ab', src.toString('utf8', 4, 9)])
+    expect([read.value('String'), read.value('String')]).toEqual(['ab', 'é中🙂'])
     expect(read.done).toBe(true)
   })
 

@@ -17,6 +17,7 @@
  * There is no escaping and no delimiter: a value cannot break its row, whatever its bytes.
  * Pure: no I/O.
  */
+import { isUtf8 } from 'node:buffer'
 export class RowBuffer {
   buf: Buffer
   pos = 0
@@ -93,25 +94,28 @@ export class RowBuffer {
   }
 
   /**
-   * A String from bytes [start, end) of `src` holding UTF-8: copied when they are ASCII, read
-   * as a JavaScript string and written back otherwise, so invalid UTF-8 is stored as U+FFFD
-   * exactly as a decoder that builds strings (avsc) would give it.
+   * A String from bytes [start, end) of `src`, copied as they are; false, with nothing written,
+   * when they are not UTF-8 (the reader refuses such a string: src/ingest/schemas.ts readUtf8).
+   * Bytes that are UTF-8 are the bytes `string()` would write for the text they decode to.
    */
-  utf8Bytes(src: Buffer, start: number, end: number): void {
+  utf8Bytes(src: Buffer, start: number, end: number): boolean {
     const at = this.pos
     this.varUInt(end - start)
     this.reserve(end - start)
     const buf = this.buf
     let pos = this.pos
+    let ascii = true
     for (let i = start; i < end; i++) {
       const b = src[i]!
-      if (b >= 0x80) {
-        this.pos = at
-        return this.string(src.toString('utf8', start, end))
-      }
+      if (b >= 0x80) ascii = false
       buf[pos++] = b
     }
+    if (!ascii && !isUtf8(src.subarray(start, end))) {
+      this.pos = at
+      return false
+    }
     this.pos = pos
+    return true
   }
 
   /** A Nullable(String). */
