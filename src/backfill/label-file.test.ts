@@ -19,3 +19,43 @@ describe('labelRows: the record size', () => {
     expect(rows[1]!.result).toMatchObject({ ok: false, error: { code: 'DW_RECORD_TOO_LARGE', message: '(root): key and value are 2049 bytes, the limit is 2048 (ingest.maxRecordBytes)', context: { path: '(root)' } } })
   })
 })
+
+describe('labelRows: text that is not UTF-8', () => {
+  const rowsOf = async (bytes: Buffer[], format: 'csv' | 'jsonl') => {
+    const rows: unknown[] = []
+    try {
+      for await (const r of labelRows(Readable.from(bytes), format, now, DEFAULT_LIMITS)) rows.push(r.result.ok ? r.result.event.prediction_id : 'error')
+    } catch (e) {
+      return { rows, error: e }
+    }
+    return { rows, error: null }
+  }
+  const jsonl = (id: string) => `{"prediction_id":"${id}","label":{"class_label":"yes"},"label_time":${t}}\n`
+
+  it.each([
+    ['0xff', [0xff]],
+    ['an overlong slash (c0 af)', [0xc0, 0xaf]],
+    ['a surrogate (ed a0 80)', [0xed, 0xa0, 0x80]],
+    ['a sequence cut by the end of the file (e2 82)', [0xe2, 0x82]],
+  ])('stops at the line of the first bad byte (%s), in either format, after the rows before it', async (_, bad) => {
+    // Read as text with U+FFFD, "p-\xff" and "p-\xfe" were one prediction id, labelled twice.
+    const bytes = (before: string, after: string) => Buffer.concat([Buffer.from(before), Buffer.from(bad), Buffer.from(after)])
+    const atEnd = bad.length === 2 && bad[0] === 0xe2
+    for (const [format, head, line] of [['jsonl', jsonl('a') + jsonl('b') + '{"prediction_id":"p-', jsonl('c').slice(16)], ['csv', `prediction_id,label,label_time\na,yes,${t}\nb,yes,${t}\np-`, `,yes,${t}\n`]] as const) {
+      const file = atEnd ? bytes(head.split('p-')[0]!, '') : bytes(head, line)
+      // Delivered a byte at a time too: a sequence split across chunks is still one sequence.
+      for (const chunks of [[file], [...file].map((b) => Buffer.from([b]))]) {
+        const { rows, error } = await rowsOf(chunks, format)
+        expect(rows, format).toEqual(['a', 'b'])
+        expect(error, format).toMatchObject({ code: 'DW_FILE_INVALID', message: expect.stringMatching(/^line [34]: not valid UTF-8 \(byte 0x[0-9a-f]{2}\); a label file must be UTF-8$/) })
+      }
+    }
+  })
+
+  it('reads UTF-8 that is not ASCII, split across chunks anywhere', async () => {
+    const file = Buffer.from(jsonl('é中🙂') + jsonl('\ufffd as sent'))
+    const { rows, error } = await rowsOf([...file].map((b) => Buffer.from([b])), 'jsonl')
+    expect(error).toBeNull()
+    expect(rows).toEqual(['é中🙂', '\ufffd as sent'])
+  })
+})

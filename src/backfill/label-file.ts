@@ -15,6 +15,7 @@ import { csvRows } from './csv-rows.js'
 import type { LabelFormat } from './format.js'
 import { jsonlRows } from './jsonl-rows.js'
 import { flatLabel, jsonLabel } from './label-row.js'
+import { utf8Checked } from './utf8-check.js'
 
 export interface LabelLimits extends ValidationLimits {
   /** ingest.maxRecordBytes of driftwatch.yaml; default 1 MiB, its default there. */
@@ -43,13 +44,16 @@ function measured(row: number, line: number, result: Parsed<GroundTruthEvent>, m
 export async function* labelRows(input: Readable, format: LabelFormat, nowMs: number, limits: LabelLimits): AsyncGenerator<LabelRow> {
   const max = limits.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
   let row = 0
+  const { text, problem } = utf8Checked(input)
   if (format === 'csv') {
-    for await (const r of csvRows(input)) {
+    for await (const r of csvRows(text)) {
       yield measured(++row, r.line, 'error' in r ? { ok: false, error: r.error } : flatLabel(r.record, nowMs, limits), max)
     }
-    return
+  } else {
+    for await (const r of jsonlRows(text)) {
+      yield measured(++row, r.line, 'error' in r ? { ok: false, error: r.error } : jsonLabel(r.value, nowMs, limits), max)
+    }
   }
-  for await (const r of jsonlRows(input)) {
-    yield measured(++row, r.line, 'error' in r ? { ok: false, error: r.error } : jsonLabel(r.value, nowMs, limits), max)
-  }
+  const stopped = problem()
+  if (stopped) throw stopped
 }

@@ -105,6 +105,24 @@ describe('POST /v1/predictions and /v1/labels', () => {
     expect(Object.keys(s.publisher.predictions[0]![0]!.features)).toEqual(['__proto__', 'constructor'])
   })
 
+  it('refuses a body that is not UTF-8 with 400, instead of reading two ids that differ only in bad bytes as one', async () => {
+    const s = server()
+    const json = (id: string) => JSON.stringify(item(id))
+    for (const bad of [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
+      const [head, tail] = `[${json('p-@')},${json('p-x')}]`.split('@') as [string, string]
+      const body = Buffer.concat([Buffer.from(head), Buffer.from(bad), Buffer.from(tail)])
+      expect(body.toString('utf8')).toContain('"prediction_id":"p-\ufffd')
+      const res = await post(s, '/v1/predictions', body, { ...auth('ingest'), 'content-type': 'application/json' })
+      expect(res.statusCode).toBe(400)
+      expect(res.json().error).toMatchObject({ code: 'DW_VALIDATION_FAILED', message: 'the request body is not valid UTF-8, which JSON must be' })
+    }
+    expect(s.publisher.predictions).toEqual([])
+    // UTF-8 that is not ASCII is taken as before.
+    const res = await post(s, '/v1/predictions', Buffer.from(`[${json('p-é中🙂')}]`), { ...auth('ingest'), 'content-type': 'application/json; charset=utf-8' })
+    expect(res.json()).toMatchObject({ accepted: 1, rejected: 0 })
+    expect(s.publisher.predictions[0]![0]!.prediction_id).toBe('p-é中🙂')
+  })
+
   it('refuses an empty array with 400, as docs/http-api.md promises', async () => {
     const res = await post(server(), '/v1/predictions', [])
     expect(res.statusCode).toBe(400)
