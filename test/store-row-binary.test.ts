@@ -98,12 +98,24 @@ describe('the store row format through the engine', () => {
     expect(rows).toEqual(events.map(expected).sort((a, b) => (a.prediction_id < b.prediction_id ? -1 : 1)))
   })
 
+  it.each([
+    ['chdb insert from a file', 'months-raw'],
+    ['client INSERT … FORMAT RowBinary (the server path)', 'months-client'],
+  ])('%s stores a batch of predictions over 150 months (a backfill of history) in one insert', async (_, path) => {
+    // ClickHouse refuses a block over more than 100 partitions by default, with a code that is retried.
+    const events = Array.from({ length: 150 }, (_, i) => ({ ...event(i, 'm'), prediction_id: `${path}-${i}`, event_time: Date.UTC(2010, i, 15) }))
+    const payload = rowsOf(events, `${path}-topic`, privacy)
+    await insertBinaryRows(path === 'months-raw' ? started.app.store : { ...started.app.store, insertRowBinary: server }, 'predictions', PREDICTION_ROW, payload, `rb-${path}`)
+    const [stored] = await queryRows<{ n: string; months: string }>(started.app.store, `SELECT count() AS n, uniqExact(toYYYYMM(event_time)) AS months FROM {db}.predictions WHERE source_topic = '${path}-topic'`)
+    expect(stored).toEqual({ n: '150', months: '150' })
+  })
+
   it('a refusal comes back with the engine\'s code on the server path too', async () => {
     // Rows cut short are content a server refuses (CANNOT_READ_ALL_DATA), never retried.
     const payload = rowsOf([event(0, 'cut')], 'cut-topic', privacy)
     const refused = insertBinaryRows({ ...started.app.store, insertRowBinary: server }, 'predictions', PREDICTION_ROW, payload.subarray(0, payload.length - 3), 'rb-cut')
     await expect(refused).rejects.toMatchObject({ code: 'DW_STORE_REJECTED' })
-    expect(endpoint.received.at(-1)).toMatch(/^INSERT INTO `?\w+`?\.`?predictions`? \(.*\)\n SETTINGS insert_deduplication_token = 'rb-cut'\n SELECT \* FROM input\('prediction_id String, .*'\) FORMAT RowBinary$/)
+    expect(endpoint.received.at(-1)).toMatch(/^INSERT INTO `?\w+`?\.`?predictions`? \(.*\)\n SETTINGS insert_deduplication_token = 'rb-cut', max_partitions_per_insert_block = 0\n SELECT \* FROM input\('prediction_id String, .*'\) FORMAT RowBinary$/)
   })
 
   it('a database made before numbers crossed as hex (migration 0016) keeps its rows, and stores new ones alike', async () => {

@@ -100,10 +100,17 @@ const chdbConnection = (): typeof import('chdb/connection') => require('chdb/con
  * converts them to the table's columns (rows.ts RowLayout). The deduplication token is a setting
  * of the INSERT (it applies to an INSERT … SELECT as to a plain one), spliced in as an escaped
  * string literal: ClickHouse takes no query parameter there.
+ *
+ * `max_partitions_per_insert_block = 0`: predictions are partitioned by the month of their event
+ * time, and a batch may span any of the 3,600 months validation accepts (a backfill of history).
+ * ClickHouse refuses a block touching more than 100 partitions by default (TOO_MANY_PARTS, code
+ * 252, the code of a table overloaded with parts, which is retried): the same batch failed on
+ * every retry and its partition stopped. A batch of a month or two, the stream's usual, is the
+ * same insert either way.
  */
 function insertStatement(database: string, table: string, layout: RowLayout, source: (structure: string) => string, dedupToken: string): string {
   return `INSERT INTO ${sqlIdentifier(database)}.${sqlIdentifier(table)} (${layout.columns.map(sqlIdentifier).join(', ')})
- SETTINGS insert_deduplication_token = ${sqlString(dedupToken)}
+ SETTINGS insert_deduplication_token = ${sqlString(dedupToken)}, max_partitions_per_insert_block = 0
  SELECT * FROM ${source(sqlString(layout.structure))}`
 }
 
