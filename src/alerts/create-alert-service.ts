@@ -1,7 +1,8 @@
 /**
  * The alert service as `driftwatch start` runs it: rules loaded and validated from the rule
  * directory (a bad file stops the start with DW_CONFIG_INVALID, every problem listed), channels
- * from the environment. Warns about rules whose channels are all unconfigured.
+ * from the environment. Warns about rules whose channels are all unconfigured here: while this
+ * instance leads the alerts, their notifications wait in the outbox for a leader that has one.
  */
 import type { FileConfig } from '../config/file.js'
 import type { AlertDeliveryRecorder } from '../observability/alert-deliveries.js'
@@ -31,7 +32,7 @@ export function createAlertService(o: CreateAlertServiceOptions): AlertService {
   const service = new AlertService({ store: o.store, rules, file: o.file, channels: o.channels, logger: o.logger, now: o.now, delivery: o.delivery, deliveries: o.deliveries, mayDeliver: o.mayDeliver })
   const configured = new Set(service.channels)
   for (const r of rules.rules) {
-    if (!r.channels.some((c) => configured.has(c))) o.logger.warn({ rule: r.name, channels: r.channels }, 'none of this rule\'s channels is configured: its alerts are recorded but not sent')
+    if (!r.channels.some((c) => configured.has(c))) o.logger.warn({ rule: r.name, channels: r.channels }, 'none of this rule\'s channels is configured here: while this instance leads the alerts, its notifications stay pending for a leader that has one')
   }
   o.logger.info({ dir, rules: rules.rules.length, silences: rules.silences.length, channels: [...configured] }, 'alert rules loaded')
   return service

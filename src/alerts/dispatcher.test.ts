@@ -279,6 +279,24 @@ describe('alert delivery lane', () => {
     expect(started).toEqual(['a', 'b'])
   })
 
+  it('leaves pending, untried and with no wake-up, the rows its sender cannot address here, and what comes after them on their keys', async () => {
+    const { store, row } = memoryStore()
+    // The email leader has no ALERT_EMAIL_TO: only notifications of a rule with emailTo can go.
+    const noRecipients = notification('psi', 'firing', ['a'], 1, T0)
+    const resolved = notification('psi', 'resolved', ['a'], 2, T0 + 1)
+    const addressed = { ...notification('dlq', 'firing', ['b'], 1, T0 + 2), emailTo: ['ops@example.com'] }
+    const { sender, attempts, sent } = recordingSender(() => false)
+    const { lane } = laneFor(store, { ...sender, cannotSend: (n) => ((n.emailTo ?? []).length === 0 ? 'no recipients' : null) })
+    await put(store, noRecipients, resolved, addressed)
+    await lane.kick()
+    expect(sent).toEqual(['dlq firing b'])
+    expect(attempts).toHaveLength(1)
+    expect(row(keyOf(noRecipients))).toMatchObject({ status: 'pending', attempts: 0 })
+    expect(row(keyOf(resolved))).toMatchObject({ status: 'pending', attempts: 0 })
+    // Nothing to wake up for: no timer is left spinning on rows that never become due here.
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
   describe('leadership handover (another leader may be mid-send)', () => {
     /** The deferral of a row another leader left in 'sending': its send's timeout plus the lease's handover. */
     const sendMs = 10_000

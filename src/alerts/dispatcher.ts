@@ -36,6 +36,11 @@
  *   ahead of ours) is recorded 'sent' again, not re-sent, for RECENTLY_SENT_MS.
  * Every attempt's outcome goes to `deliveries` (driftwatch_alert_deliveries_total): 'sent',
  * 'retried' (failed, will be retried) or 'failed' (given up).
+ *
+ * Instances may be configured differently, and any of them may lead. A lane exists only for a
+ * channel this instance has, and reads only that channel's rows; a row its sender cannot send at
+ * all here (`ChannelSender.cannotSend`: email with no recipient) stays pending, untried, and
+ * holds back the rows after it on its keys, until a leader that can send it takes over.
  */
 import { isDriftwatchError } from '../errors.js'
 import type { AlertDeliveryRecorder } from '../observability/alert-deliveries.js'
@@ -195,7 +200,7 @@ export class ChannelLane {
       for (;;) {
         if (this.stopped || failure) break
         const nowMs = now()
-        const { due, wakeAtMs } = dueRows(this.deferSending(rows, nowMs), nowMs, new Set(inFlight.keys()))
+        const { due, wakeAtMs } = dueRows(this.deferSending(this.heldForOthers(rows), nowMs), nowMs, new Set(inFlight.keys()))
         const probing = this.failures >= 2
         const held = !this.deps.mayDeliver()
         const slots = held || nowMs < this.pausedUntilMs ? 0 : (probing ? 1 : Math.max(1, policy.concurrency)) - inFlight.size
@@ -256,6 +261,13 @@ export class ChannelLane {
       const since = Math.min(r.updatedMs, this.sendingSeen.get(r.idempotencyKey)?.atMs ?? nowMs)
       return since + graceMs > r.nextAttemptMs ? { ...r, nextAttemptMs: since + graceMs } : r
     })
+  }
+
+  /** The rows as `dueRows` should see them: one this sender cannot send is never due here (file comment). */
+  private heldForOthers(rows: readonly OutboxRow[]): readonly OutboxRow[] {
+    const cannotSend = this.sender.cannotSend?.bind(this.sender)
+    if (!cannotSend) return rows
+    return rows.map((r) => (cannotSend(JSON.parse(r.payload) as Notification) === null ? r : { ...r, nextAttemptMs: Infinity }))
   }
 
   /** The row's next record: a version above the one read, whatever the clock says. */

@@ -47,4 +47,10 @@ describe('outbox order (dueRows)', () => {
     const j1 = { ...row('j-firing', ['j']), transitionIds: ['j#1'] }
     expect(ids(dueRows([kj2, j1, firing], NOW, new Set(['k-firing'])).due)).toEqual(['j-firing'])
   })
+
+  it('never makes a row with no attempt time (Infinity) due, and wakes for none: it still holds back its key', () => {
+    const rows = [row('a1', ['a'], Infinity), row('a2', ['a']), row('b1', ['b'], NOW + 200)]
+    expect(dueRows(rows, NOW, new Set())).toEqual({ due: [], wakeAtMs: NOW + 200 })
+    expect(dueRows(rows.slice(0, 2), NOW, new Set())).toEqual({ due: [], wakeAtMs: null })
+  })
 })

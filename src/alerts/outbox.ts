@@ -63,7 +63,11 @@ export function notificationRows(n: Notification, channels: readonly ChannelName
   }))
 }
 
-/** A row recording that these transitions are deliberately not notified. */
+/**
+ * A row recording that these transitions are deliberately not notified: the notification policy
+ * decided so (notify-policy.ts), or the rule names no channel. Never for a channel this instance
+ * lacks: that channel's row is created pending, for a leader that has it (service.ts).
+ */
 export function skippedRow(transitionIds: readonly string[], meta: { rule: string; modelId: string; modelVersion: string; transition: string; windowStartMs: number }, reason: string, nowMs: number): OutboxRow {
   return {
     idempotencyKey: idempotencyKey('', transitionIds), channel: '', transitionIds, alertKeys: keysOf(transitionIds), ...meta,
@@ -167,7 +171,8 @@ export async function openRows(store: Store, channel: ChannelName): Promise<Outb
  * resolve would sort before the firing it resolves. Sequences come from the key's own history and
  * grow whichever instance records them. Rows with the same sequence of a key keep `openRows` order.
  * `due` keeps `openRows` order (oldest first). `wakeAtMs` is when the first row held only by its
- * own retry time becomes due (null: none is).
+ * own retry time becomes due (null: none is). A row whose `nextAttemptMs` is Infinity is never
+ * due here and wakes nothing, but still comes first on its keys (the lane's rows it cannot send).
  */
 export function dueRows(rows: readonly OutboxRow[], nowMs: number, inFlight: ReadonlySet<string>): { due: OutboxRow[]; wakeAtMs: number | null } {
   const seqs = rows.map(keySeqs)
@@ -184,8 +189,8 @@ export function dueRows(rows: readonly OutboxRow[], nowMs: number, inFlight: Rea
   rows.forEach((row, at) => {
     const behind = inFlight.has(row.idempotencyKey) || [...seqs[at]!.keys()].some((k) => head.get(k)!.at !== at)
     if (behind) return
-    if (row.nextAttemptMs > nowMs) wakeAtMs = Math.min(wakeAtMs ?? row.nextAttemptMs, row.nextAttemptMs)
-    else due.push(row)
+    if (row.nextAttemptMs <= nowMs) due.push(row)
+    else if (Number.isFinite(row.nextAttemptMs)) wakeAtMs = Math.min(wakeAtMs ?? row.nextAttemptMs, row.nextAttemptMs)
   })
   return { due, wakeAtMs }
 }

@@ -154,3 +154,123 @@ describe('alert service across a leadership handover', () => {
     expect(db.outbox().every((r) => r['status'] === 'sent')).toBe(true)
   })
 })
+
+/** A sender of `name` that records the subjects of every message it sends. */
+function recorder(name: ChannelSender['name']) {
+  const messages: string[][] = []
+  const sender: ChannelSender = { name, maxSendMs: 1000, send: async (n: Notification) => void messages.push(n.items.map((i) => i.subject)) }
+  return { sender, messages }
+}
+
+/** A logger that keeps its warnings. */
+function warnings() {
+  const lines: { fields: Record<string, unknown>; msg: string }[] = []
+  const log = { ...logger, warn: (fields: Record<string, unknown>, msg: string) => void lines.push({ fields, msg }) } as unknown as Logger
+  return { log, lines }
+}
+
+const slackAndEmail = parseRuleFile("rules:\n  - name: psi\n    metric: drift\n    statistic: psi\n    condition: { op: '>=', threshold: 0.2 }\n    severity: warning\n    channels: [slack, email]\n", 'psi.yaml')
+const otherRule = parseRuleFile("rules:\n  - name: dlq\n    metric: drift\n    statistic: psi\n    condition: { op: '>=', threshold: 0.5 }\n    channels: [slack]\n", 'dlq.yaml')
+
+function leader(store: Store, ruleSet: typeof rules, senders: ChannelSender[], log: Logger = logger) {
+  const channels = { dashboardBaseUrl: null, email: { to: ['ops@example.com'] } } as unknown as AlertChannelsConfig
+  return new AlertService({ store, rules: ruleSet, file: DEFAULT_FILE_CONFIG, channels, logger: log, now: () => T0, senders })
+}
+
+describe('alert leaders configured differently', () => {
+  it('a leader without one of a rule\'s channels leaves that channel\'s notification pending for a leader that has it', async () => {
+    const db = memoryStore()
+    const email = recorder('email')
+    const slackOnB = recorder('slack')
+    db.fire('income', T0 - 10)
+    const a = leader(db.store, slackAndEmail, [email.sender])
+    await a.evaluateNow()
+    await a.dispatchNow()
+    expect(email.messages).toEqual([['income']])
+    const rows = db.outbox().map((r) => ({ channel: r['channel'], status: r['status'], last_error: r['last_error'] }))
+    expect(rows).toEqual(expect.arrayContaining([
+      { channel: 'email', status: 'sent', last_error: '' },
+      { channel: 'slack', status: 'pending', last_error: expect.stringMatching(/no running alerts leader has this channel configured/) },
+    ]))
+    expect(rows).toHaveLength(2)
+    // A leader with Slack takes over: it sends the pending row, and nothing on email again.
+    const b = leader(db.store, slackAndEmail, [slackOnB.sender, email.sender])
+    b.start()
+    await b.evaluateNow()
+    await b.dispatchNow()
+    await b.stop()
+    expect(slackOnB.messages).toEqual([['income']])
+    expect(email.messages).toEqual([['income']])
+    expect(db.outbox().every((r) => r['status'] === 'sent')).toBe(true)
+  })
+
+  it('a leader that does not know a rule leaves its transitions pending, warns once, and a leader that knows it notifies them', async () => {
+    const db = memoryStore()
+    const { log, lines } = warnings()
+    const receiver = recorder('slack')
+    db.fire('income', T0 - 10)
+    const a = leader(db.store, otherRule, [receiver.sender], log)
+    expect(await a.evaluateNow()).toEqual({ transitions: 0, notifications: 0, skipped: 0, held: 0 })
+    await a.evaluateNow()
+    expect(db.outbox()).toEqual([])
+    expect(lines.filter((l) => l.fields['rule'] === 'psi')).toHaveLength(1)
+    const b = leader(db.store, rules, [receiver.sender])
+    expect(await b.evaluateNow()).toMatchObject({ notifications: 1 })
+    await b.dispatchNow()
+    expect(receiver.messages).toEqual([['income']])
+  })
+})
+
+describe('alert service timer', () => {
+  const settle = () => new Promise((r) => setTimeout(r, 50))
+
+  it('runs its first pass right after start, not an interval later, and again after every start', async () => {
+    const db = memoryStore()
+    const receiver = recorder('slack')
+    const s = leader(db.store, rules, [receiver.sender])
+    db.fire('income', T0 - 10)
+    s.start({ evaluateEveryMs: 60_000, pollMs: 60_000 })
+    await settle()
+    expect(db.outbox().map((r) => r['channel'])).toEqual(['slack'])
+    await s.stop()
+    // Elected again: the next transition is enqueued at once too.
+    db.fire('age', T0 - 5)
+    s.start({ evaluateEveryMs: 60_000, pollMs: 60_000 })
+    await settle()
+    await s.stop()
+    expect(db.outbox()).toHaveLength(2)
+  })
+
+  it('never runs two passes at once, and runs none after stop, when started again while a pass is in progress', async () => {
+    const db = memoryStore()
+    const s = leader(db.store, rules, [recorder('slack').sender])
+    let passes = 0
+    let concurrent = 0
+    let most = 0
+    let release!: () => void
+    const firstHeld = new Promise<void>((r) => (release = r))
+    const pass = (s as unknown as { pass: () => Promise<unknown> }).pass.bind(s)
+    ;(s as unknown as { pass: () => Promise<unknown> }).pass = async () => {
+      most = Math.max(most, ++concurrent)
+      await (++passes === 1 ? firstHeld : new Promise((r) => setTimeout(r, 10)))
+      concurrent--
+      return pass()
+    }
+    s.start({ evaluateEveryMs: 100, pollMs: 60_000 })
+    while (passes === 0) await new Promise((r) => setTimeout(r, 5))
+    // Deposed and elected again while the first pass is in progress.
+    const stopped = s.stop()
+    s.start({ evaluateEveryMs: 100, pollMs: 60_000 })
+    release()
+    await stopped
+    await new Promise((r) => setTimeout(r, 450))
+    await s.stop()
+    const after = passes
+    expect(most).toBe(1)
+    // One loop: the held pass, the one right after the restart, then about one per 100 ms.
+    expect(passes).toBeGreaterThanOrEqual(3)
+    expect(passes).toBeLessThanOrEqual(7)
+    await new Promise((r) => setTimeout(r, 250))
+    expect(passes).toBe(after)
+  })
+})

@@ -7,6 +7,13 @@
  * `deliveries` counts every delivery attempt by channel and outcome (see dispatcher.ts), and a
  * transition decided never to be notified (skipped) as 'suppressed' on each configured channel
  * of its rule.
+ *
+ * Whichever instance is elected leads, and instances may differ in their channels and rule files.
+ * So what is recorded is what the rule asks for, not what this instance can do: a notification
+ * gets a row on every channel its rule names, and a row of a channel this instance lacks stays
+ * pending (its last_error says why) for a leader that has it. A transition of a rule this
+ * instance does not know stays pending too: an outbox row of any kind would mark it handled
+ * (history.ts pendingTransitions), and a leader that knows the rule could never notify it.
  */
 import type { FileConfig } from '../config/file.js'
 import { NO_ALERT_DELIVERIES, type AlertDeliveryRecorder } from '../observability/alert-deliveries.js'
@@ -28,6 +35,10 @@ import { decideNotifications } from './notify-policy.js'
 import { enqueue, notificationRows, skippedRow, type OutboxRow } from './outbox.js'
 import { fileSilences, storedSilences } from './silences.js'
 import { minOf, pushAll } from '../arrays.js'
+import type { Notification } from './notification.js'
+
+/** The last_error of a row created for a channel the alerts leader has not configured. */
+export const CHANNEL_NOT_CONFIGURED = 'no running alerts leader has this channel configured; sent once one has'
 
 export interface AlertServiceDeps {
   readonly store: Store
@@ -67,7 +78,11 @@ export class AlertService {
   private running: Promise<unknown> = Promise.resolve()
   private poll: NodeJS.Timeout | null = null
   private evaluateTimer: NodeJS.Timeout | null = null
+  /** Bumped by every start() and stop(): a loop whose pass ends after them schedules no more. */
+  private loopGeneration = 0
   private lastVersion = 0
+  /** Rules whose transitions this instance left pending as unknown, warned about once each. */
+  private readonly unknownRulesWarned = new Set<string>()
 
   constructor(private readonly deps: AlertServiceDeps) {
     this.now = deps.now ?? Date.now
@@ -89,30 +104,45 @@ export class AlertService {
     return [...this.lanes.keys()]
   }
 
-  /** Resumes pending deliveries; with `evaluateEveryMs`, also evaluates on its own timer. */
+  /**
+   * Resumes pending deliveries; with `evaluateEveryMs`, also evaluates on its own timer: the first
+   * pass on the next tick, then `evaluateEveryMs` after each pass ends. start() runs on every
+   * election, and membership may change more often than the interval (an instance restarting in
+   * a loop): a first pass an interval away would then never come. Passes never overlap
+   * (evaluateNow queues behind the one in progress), and a loop from before a stop() ends with its
+   * pass, even when start() comes again before that pass ends.
+   */
   start(o: { evaluateEveryMs?: number; pollMs?: number } = {}): void {
+    this.clearTimers()
+    const generation = ++this.loopGeneration
     for (const lane of this.lanes.values()) lane.resume()
     void this.dispatchNow()
     // A safety net: lanes schedule their own retries, this catches rows enqueued by other processes.
     this.poll = setInterval(() => void this.dispatchNow(), o.pollMs ?? 60_000)
     this.poll.unref?.()
-    if (o.evaluateEveryMs) {
+    const everyMs = o.evaluateEveryMs
+    if (everyMs) {
       const loop = () => {
         this.evaluateNow()
           .catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying next interval'))
           .finally(() => {
-            if (this.evaluateTimer) this.evaluateTimer = setTimeout(loop, o.evaluateEveryMs)
+            if (generation === this.loopGeneration) this.evaluateTimer = setTimeout(loop, everyMs)
           })
       }
-      this.evaluateTimer = setTimeout(loop, o.evaluateEveryMs)
+      this.evaluateTimer = setTimeout(loop, 0)
     }
   }
 
-  async stop(): Promise<void> {
+  private clearTimers(): void {
     if (this.poll) clearInterval(this.poll)
     if (this.evaluateTimer) clearTimeout(this.evaluateTimer)
     this.poll = null
     this.evaluateTimer = null
+  }
+
+  async stop(): Promise<void> {
+    this.loopGeneration++
+    this.clearTimers()
     await this.running.catch(() => undefined)
     await Promise.all([...this.lanes.values()].map((l) => l.stop()))
   }
@@ -159,7 +189,7 @@ export class AlertService {
 
   private async enqueuePending(nowMs: number, latest: Map<string, string>): Promise<Omit<AlertPassReport, 'transitions'>> {
     const { store, rules, channels } = this.deps
-    const pending = await pendingTransitions(store, nowMs)
+    const pending = this.ofKnownRules(await pendingTransitions(store, nowMs))
     if (pending.length === 0) return { notifications: 0, skipped: 0, held: 0 }
     const index = await notificationIndex(store, [...new Set(pending.map((t) => t.alertKey))])
     const silences = [...fileSilences(rules.silences), ...(await storedSilences(store, nowMs))]
@@ -169,10 +199,11 @@ export class AlertService {
     groups.forEach((g, i) => {
       // One ms apart, oldest transition first: the lanes send what is free to go oldest first. Each
       // alert key's order is its transition sequence (outbox.ts dueRows), not created_at.
-      const n = buildNotification(g, this.rules.get(g.rule), channels.dashboardBaseUrl, nowMs + i)
-      const wanted = (this.rules.get(g.rule)?.channels ?? []).filter((c) => this.lanes.has(c) && (c !== 'email' || (n.emailTo ?? channels.email?.to ?? []).length > 0))
+      const rule = this.rules.get(g.rule)!
+      const n = buildNotification(g, rule, channels.dashboardBaseUrl, nowMs + i)
       const meta = { rule: g.rule, modelId: g.modelId, modelVersion: g.modelVersion, transition: g.status, windowStartMs: g.windowStartMs }
-      pushAll(rows, wanted.length ? notificationRows(n, wanted) : [skippedRow(n.transitionIds, meta, 'no configured channel for this rule', nowMs)])
+      // Rule files always name a channel (rules/schema.ts); a rule built in code may name none.
+      pushAll(rows, rule.channels.length ? this.rowsFor(n, rule.channels) : [skippedRow(n.transitionIds, meta, 'its rule names no channel', nowMs)])
     })
     for (const s of decision.skipped) {
       const t = s.transition
@@ -186,5 +217,33 @@ export class AlertService {
       for (const c of this.rules.get(s.transition.rule)?.channels ?? []) if (this.lanes.has(c)) deliveries.delivered(c, 'suppressed')
     }
     return { notifications: groups.length, skipped: decision.skipped.length, held: decision.held.length }
+  }
+
+  /**
+   * A notification's rows on its rule's channels. A channel this instance cannot send it on gets
+   * its row all the same, pending, saying why: another leader may have the channel (file comment).
+   */
+  private rowsFor(n: Notification, channels: readonly ChannelName[]): OutboxRow[] {
+    return notificationRows(n, channels).map((row) => {
+      const lane = this.lanes.get(row.channel as ChannelName)
+      const reason = lane ? lane.sender.cannotSend?.(n) ?? null : CHANNEL_NOT_CONFIGURED
+      return reason === null ? row : { ...row, lastError: lane ? `${reason}; pending for a leader that can send it` : reason }
+    })
+  }
+
+  /** Leaves out, pending, the transitions of rules this instance does not know (file comment); warns once per rule. */
+  private ofKnownRules(pending: readonly Transition[]): Transition[] {
+    const known: Transition[] = []
+    const unknown = new Map<string, number>()
+    for (const t of pending) {
+      if (this.rules.has(t.rule)) known.push(t)
+      else unknown.set(t.rule, (unknown.get(t.rule) ?? 0) + 1)
+    }
+    for (const [rule, transitions] of unknown) {
+      if (this.unknownRulesWarned.has(rule)) continue
+      this.unknownRulesWarned.add(rule)
+      this.deps.logger.warn({ rule, transitions }, 'alert transitions of a rule this instance does not know (not in DRIFTWATCH_ALERT_RULES) are left pending for a leader that knows it')
+    }
+    return known
   }
 }

@@ -110,6 +110,8 @@ export class Evaluator {
   private readonly failures: FailedWindows
   private readonly references = new Map<string, { modelId: string; loadedAt: number; reference: Reference }>()
   private timer: NodeJS.Timeout | null = null
+  /** Bumped by every start() and stop(): a loop whose pass ends after them schedules no more. */
+  private loopGeneration = 0
   private running: Promise<unknown> = Promise.resolve()
   /** Set by stop(): a pass in progress ends at its next window (stoppedPass). */
   private stopping = false
@@ -337,8 +339,17 @@ export class Evaluator {
     return next
   }
 
+  /**
+   * Runs the loop: the first pass on the next tick, then `intervalMs` after each pass ends. In a
+   * group, start() runs on every election, and membership may change more often than the
+   * interval (an instance restarting in a loop): a first pass an interval away would then never
+   * come. Passes never overlap (evaluateNow queues behind the one in progress), and a loop from
+   * before a stop() ends with its pass, even when start() comes again before that pass ends.
+   */
   start(intervalMs = this.deps.file.evaluation.interval): void {
     this.stopping = false
+    if (this.timer) clearTimeout(this.timer)
+    const generation = ++this.loopGeneration
     const loop = () => {
       this.evaluateNow()
         .catch((err) =>
@@ -349,10 +360,10 @@ export class Evaluator {
             : this.deps.logger.error({ err }, 'evaluation pass failed; retrying next interval'),
         )
         .finally(() => {
-          if (this.timer) this.timer = setTimeout(loop, intervalMs)
+          if (generation === this.loopGeneration) this.timer = setTimeout(loop, intervalMs)
         })
     }
-    this.timer = setTimeout(loop, intervalMs)
+    this.timer = setTimeout(loop, 0)
   }
 
   /**
@@ -361,6 +372,7 @@ export class Evaluator {
    */
   async stop(): Promise<void> {
     this.stopping = true
+    this.loopGeneration++
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     await this.running.catch(() => undefined)

@@ -45,6 +45,8 @@ export function transportOptions(s: SmtpSettings): SMTPTransport.Options {
  */
 const EMAIL_MAX_SEND_MS = 10_000 + 10_000 + 30_000
 
+const NO_RECIPIENTS = 'no recipients (set ALERT_EMAIL_TO or the rule\'s emailTo)'
+
 const NOT_SENT = new Set(['ECONNECTION', 'EDNS', 'EAUTH', 'ETLS', 'EENVELOPE'])
 
 export function emailSender(o: { smtp: SmtpSettings; from: string; to: readonly string[]; transport?: Transporter }): ChannelSender {
@@ -52,9 +54,10 @@ export function emailSender(o: { smtp: SmtpSettings; from: string; to: readonly 
   return {
     name: 'email',
     maxSendMs: EMAIL_MAX_SEND_MS,
+    cannotSend: (n) => ((n.emailTo ?? o.to).length === 0 ? NO_RECIPIENTS : null),
     async send(n, a) {
       const to = n.emailTo ?? o.to
-      if (to.length === 0) throw deliveryError('email: no recipients (set ALERT_EMAIL_TO or the rule\'s emailTo)', { retriable: false, inDoubt: false })
+      if (to.length === 0) throw deliveryError(`email: ${NO_RECIPIENTS}`, { retriable: false, inDoubt: false })
       const c = emailContent(n, a.idempotencyKey)
       try {
         await transport.sendMail({

@@ -19,6 +19,12 @@ export interface ChannelSender {
    */
   readonly maxSendMs?: number
   send(n: Notification, attempt: DeliveryAttempt): Promise<void>
+  /**
+   * Why this sender, as this instance configured it, cannot send `n` at all (null or absent: it
+   * can). The lane leaves such a row pending, untried, for a leader configured to send it: the
+   * instances of a group may differ in their settings (email without ALERT_EMAIL_TO).
+   */
+  cannotSend?(n: Notification): string | null
 }
 
 /**
