@@ -120,6 +120,13 @@ describe('new_category_rate of a numerical feature compared as categories', () =
     expect(m.quality.find((r) => r.feature === 'flag' && r.metric === 'new_category_rate')).toEqual({ feature: 'flag', metric: 'new_category_rate', value: 0.4, n: 1000 })
   })
 
+  it('no row against a reference without values of the feature (a first window), rather than every category new', () => {
+    const cur = { ...emptyPartial(), predictions: 100, categorical: { c: { a: 60, b: 40 } } }
+    const m = computeWindowMetrics({ partial: emptyPartial(), samples: new Map() }, { partial: cur, samples: new Map() }, { positiveClass: '1', protectedAttributes: [], minGroupSize: 30 })
+    expect(m.drift.find((r) => r.column === 'c')).toMatchObject({ n_reference: 0, status: 'insufficient' })
+    expect(m.quality).toEqual([{ feature: 'c', metric: 'missing_rate', value: 0, n: 100 }])
+  })
+
   it('a categorical-kind row with neither category counts nor a sample gets no row rather than 0', () => {
     const row = { column: 'x', column_kind: 'categorical', n_current: 10, unseen_categories: ['a'] } as unknown as DriftRow
     expect(qualityRows({ ...emptyPartial(), predictions: 10 }, [row], NO_BOUNDS).filter((r) => r.metric === 'new_category_rate')).toEqual([])

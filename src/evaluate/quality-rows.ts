@@ -8,7 +8,8 @@
  *                      with few values, compared as categories of the samples (./drift-rows.ts),
  *                      from the same deterministic current sample its drift row used (exact when
  *                      the window has at most evaluation.maxSampleSize values; n = sample size).
- *                      With neither, no row (never a 0 that was not measured).
+ *                      With neither, or with a reference that has no values of the feature
+ *                      (a first window), no row (never a rate that was not measured).
  *   out_of_range_rate  per numerical feature with a reference range: values < reference min or
  *                      > reference max / values (src/metrics/quality/feature-quality.ts)
  *   outlier_score_mean, outlier_rate, outlier_score_max   feature '': the per-event outlier
@@ -52,7 +53,9 @@ export function qualityRows(
 ): QualityRow[] {
   const rows: QualityRow[] = features.map((r) => ({ feature: r.column, metric: 'missing_rate', value: ratio(cur.missing[r.column] ?? 0, cur.predictions), n: cur.predictions }))
   for (const r of features) {
-    if (r.column_kind !== 'categorical' || r.n_current === 0) continue
+    // Against a reference without values of the feature (a model's first window compared with
+    // the windows before it), every category is "new": that measures the reference, not the window.
+    if (r.column_kind !== 'categorical' || r.n_current === 0 || r.n_reference === 0) continue
     const counts = own(cur.categorical, r.column)
     const sample = samples.get(r.column)
     if (counts) {
