@@ -366,8 +366,8 @@ function load(
         : loaded.then((n) => new Array<null>(n).fill(null)),
     counts,
     numberCells: numbers,
-    outliers: (profile, threshold) =>
-      reads.purgeAfter(afterLoad((rowCount) => engineOutlierSummary(session, table, rowCount, profile, columns, { counts, numbers }, threshold))),
+    outliers: (profile, threshold, byNumber) =>
+      reads.purgeAfter(afterLoad((rowCount) => engineOutlierSummary(session, table, rowCount, profile, columns, { counts, numbers }, threshold, byNumber))),
     pause: breathe,
     release: () => {
       released ??= reads.track(

@@ -25,6 +25,8 @@ export async function engineOutlierSummary(
   columns: readonly string[],
   cells: { counts(name: string): Promise<ReadonlyMap<string, number>>; numbers(name: string): Promise<NumberCells> },
   threshold: number,
+  /** The categorical features whose categories are named by number (src/report/numeric-categories.ts). */
+  byNumber: ReadonlySet<string> = new Set(),
 ): Promise<OutlierSummary> {
   const params: Record<string, unknown> = {}
   const names = Object.keys(profile.features).filter((name) => columns.includes(name))
@@ -34,7 +36,7 @@ export async function engineOutlierSummary(
     const judged =
       profile.features[name]?.kind === 'numerical'
         ? outlierNumberCellCodes(profile, name, await cells.numbers(name))
-        : outlierCellCodes(profile, name, (await cells.counts(name)).keys())
+        : outlierCellCodes(profile, name, (await cells.counts(name)).keys(), byNumber.has(name))
     params[`k${i}`] = judged.cells
     params[`c${i}`] = judged.codes
     codes.push(`transform(ifNull(${sqlIdentifier(name)}, ''), {k${i}:Array(String)}, {c${i}:Array(UInt8)}, toUInt8(1))`)

@@ -93,7 +93,7 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
     typed: (name, type) => t.typed(name, type),
     counts: (name) => t.counts(name),
     numberCells: (name) => t.numberCells(name),
-    outliers: (profile, threshold) => t.outliers(profile, threshold),
+    outliers: (profile, threshold, byNumber) => t.outliers(profile, threshold, byNumber),
     ...(t.pause ? { pause: () => (t.pause as () => Promise<void>)() } : {}),
     ...(t.release ? { release: () => (t.release as () => Promise<void>)() } : {}),
   }))

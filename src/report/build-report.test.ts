@@ -172,3 +172,112 @@ describe('the report reads labels, predictions and scores as the stream does', (
     expect(derived.performance['prediction_source']).toBe('score>=0.5')
   })
 })
+
+describe('a numeric categorical feature written 1 in one file and 1.0 in the other (regression: chi2 1199, every value a new category)', () => {
+  // A 0/1 flag and a 1–5 rating, categorical (at most 5 values), also a protected attribute;
+  // the current file writes them as pandas writes an integer column that holds a missing value.
+  const numbers = (n: number, spell: (x: number) => string): Row[] =>
+    Array.from({ length: n }, (_, i) => ({ flag: i === 7 ? null : spell(i % 2), rating: spell(1 + (i % 5)), code: ['a', '1'][i % 2] as string }))
+  const build = (reference: Row[], current: Row[]) => {
+    const roles = resolveColumns(['flag', 'rating', 'code'], ['flag', 'rating', 'code'], DEFAULT_REPORT_CONFIG, ['flag'])
+    return buildReport({ reference: tableFromRows(reference), current: tableFromRows(current), roles, kinds: { flag: 'categorical', rating: 'categorical', code: 'categorical' }, config: DEFAULT_REPORT_CONFIG })
+  }
+
+  it('its categories are its numbers (1 and 1.0, 1e0, 01 one category named "1"): no drift, no new category, no outlier', async () => {
+    const r = await build(numbers(200, String), numbers(200, (x) => `${x}.0`))
+    for (const name of ['flag', 'rating']) {
+      expect(r.features[name]).toMatchObject({ drift_detected: false, unseen_categories: { count: 0, observations: 0, categories: [] } })
+      expect(r.features[name]?.p_value).toBeGreaterThan(0.99)
+      expect((r.quality['features'] as Record<string, object>)[name]).toMatchObject({ new_category_count: 0, new_categories: {} })
+    }
+    expect(r.features['rating']?.distribution).toMatchObject({ categories: ['1', '2', '3', '4', '5'] })
+    const outliers = r.quality['outliers'] as Record<string, { outlier_rate: number }>
+    expect(outliers['current']?.outlier_rate).toBe(outliers['reference']?.outlier_rate)
+    const spelled = await build(numbers(200, String), numbers(200, (x) => [`${x}e0`, `0${x}`, `${x}.00`][x % 3] as string))
+    expect(spelled.features['rating']).toMatchObject({ drift_detected: false, unseen_categories: { count: 0 } })
+  })
+
+  it('a text column keeps its categories as written: "1" and "1.0" are two', async () => {
+    const r = await build(numbers(200, String), numbers(200, String).map((row) => ({ ...row, code: row['code'] === '1' ? '1.0' : row['code'] })))
+    expect(r.features['code']?.unseen_categories).toMatchObject({ count: 1, categories: ['1.0'] })
+  })
+
+  it('a column with text in the current file only is compared as written', async () => {
+    const r = await build(numbers(200, String), numbers(200, (x) => `${x}.0`).map((row, i) => (i === 0 ? { ...row, rating: 'n/a' } : row)))
+    expect(r.features['rating']?.unseen_categories?.categories).toEqual(['1.0', '2.0', '3.0', '4.0', '5.0', 'n/a'])
+  })
+})
+
+describe('a continuous label and prediction (regression: read as a multiclass task with a class per value)', () => {
+  // Floats with 2 decimals around 50: each value a "class" of its own.
+  const floats = (n: number, shift: number): Row[] =>
+    Array.from({ length: n }, (_, i) => ({
+      x: (i * 37) % 100,
+      gender: i % 2 === 0 ? 'f' : 'm',
+      label: (40 + ((i * 37) % 200) / 10 + shift).toFixed(2),
+      prediction: (40 + ((i * 53) % 200) / 10 + shift + 0.01).toFixed(2),
+    }))
+  const build = (reference: Row[], current: Row[], config: Partial<ReportInput['config']> = {}) => {
+    const roles = resolveColumns(['x', 'gender', 'label', 'prediction'], ['x', 'gender', 'label', 'prediction'], DEFAULT_REPORT_CONFIG, ['gender'])
+    return buildReport({ reference: tableFromRows(reference), current: tableFromRows(current), roles, kinds: { x: 'numerical', gender: 'categorical' }, config: { ...DEFAULT_REPORT_CONFIG, ...config } })
+  }
+
+  it('computes no classification metric or fairness rate, and says so', async () => {
+    const r = await build(floats(300, 0), floats(300, 5))
+    expect(r.performance).toMatchObject({ task: 'continuous', continuous_columns: ['label', 'prediction'], reference: {}, current: {}, degradation: {} })
+    expect(r.fairness).toEqual({})
+    expect(r.notes).toContain(
+      '"label" and "prediction" hold continuous values (numbers, one not an integer or more than 50 distinct integers), not classes: no accuracy, precision, recall, F1, ROC AUC, calibration or fairness rates are computed, and the report has no regression metrics; the prediction drift compares "prediction" as numbers (set task: in the model file to read them as classes)',
+    )
+    expect(formatText(r)).toContain('Performance: none ("label" and "prediction" are continuous, not classes; see the notes)')
+  })
+
+  it('compares the predictions as numbers (KS), not as one-off categories', async () => {
+    const r = await build(floats(300, 0), floats(300, 5))
+    expect(r.performance['prediction_drift']).toMatchObject({ kind: 'numerical', method: 'ks', status: 'ok', drift_detected: true, reference_count: 300, current_count: 300 })
+    const same = await build(floats(300, 0), floats(300, 0))
+    expect(same.performance['prediction_drift']).toMatchObject({ method: 'ks', drift_detected: false })
+  })
+
+  it('integer labels: classes up to 50 distinct values, continuous above', async () => {
+    const ints = (n: number, k: number): Row[] => floats(n, 0).map((row, i) => ({ ...row, label: String(i % k), prediction: String((i * 7) % k) }))
+    expect((await build(ints(300, 50), ints(300, 50))).performance['task']).toBe('multiclass')
+    expect((await build(ints(300, 51), ints(300, 51))).performance['task']).toBe('continuous')
+  })
+
+  it('a task set in the model file reads them as classes', async () => {
+    const r = await build(floats(300, 0), floats(300, 0), { task: 'multiclass' })
+    expect(r.performance['task']).toBe('multiclass')
+  })
+})
+
+describe('a feature with no value on one side (regression: left out of the drift share silently)', () => {
+  const values = (n: number, empty: boolean): Row[] => Array.from({ length: n }, (_, i) => ({ a: (i * 37) % 101, b: (i * 13) % 97, c: empty ? null : (i * 7) % 89 }))
+  const build = (reference: Row[], current: Row[]) => {
+    const roles = resolveColumns(['a', 'b', 'c'], ['a', 'b', 'c'], DEFAULT_REPORT_CONFIG)
+    return buildReport({ reference: tableFromRows(reference), current: tableFromRows(current), roles, kinds: { a: 'numerical', b: 'numerical', c: 'numerical' }, config: DEFAULT_REPORT_CONFIG })
+  }
+
+  it('is named in a note with its side and the rows by reason, and counted in the headline', async () => {
+    const r = await build(values(500, false), values(500, true))
+    expect(r.dataset).toMatchObject({ evaluated_features: 2, number_of_features: 3 })
+    expect(r.notes).toContain('feature "c" is left out of the dataset drift: the current file has no value of it (500 rows: 500 missing)')
+    expect(formatText(r)).toContain('Dataset drift: 0 of 2 features drifted (1 of 3 not evaluated: no values; share 0.0000, correction benjamini-hochberg)')
+  })
+
+  it('fewer than 30 values on a side, or none on both, are named too', async () => {
+    const few = values(500, false).map((row, i) => (i >= 20 ? { ...row, c: null } : row))
+    const r = await build(values(500, false), few)
+    expect(r.notes).toContain('feature "c" is left out of the dataset drift: the current file has 20 values of it, fewer than the 30 a verdict needs (500 rows: 480 missing)')
+    expect(formatText(r)).toContain('(1 of 3 not evaluated: fewer than 30 values;')
+    const none = await build(values(40, true), values(50, true).map((row, i) => (i < 3 ? { ...row, c: 'x' } : row)))
+    expect(none.notes).toContain(
+      'feature "c" is left out of the dataset drift: the reference file has no value of it (40 rows: 40 missing), and the current file has no value of it (50 rows: 47 missing, 3 type violations)',
+    )
+  })
+
+  it('every feature evaluated: the headline as before', async () => {
+    const r = await build(values(500, false), values(500, false))
+    expect(formatText(r)).toContain('Dataset drift: 0 of 3 features drifted (share 0.0000, correction benjamini-hochberg)')
+  })
+})

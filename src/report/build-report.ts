@@ -19,8 +19,12 @@ import { fairnessSection } from './fairness-section.js'
 import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
 import { type ColumnDrift, columnDrift, verdictInput } from './feature-drift.js'
+import { continuousSection, type ContinuousInput } from './continuous-section.js'
+import { continuousTargets } from './continuous-targets.js'
 import { driftNotes, performanceSection, rawScores } from './performance-section.js'
+import { notEvaluatedNotes } from './not-evaluated.js'
 import { outlierNotes, qualitySection } from './quality-section.js'
+import { allNumbers, tableByNumber } from './numeric-categories.js'
 import { columnInput, featureProfiles, type ProfileFeatures, type Table, tableProfile, tableTargets } from './table.js'
 import { streamTargetsNotes } from './stream-targets.js'
 import { type FeatureDriftJson, num, type ReportJson } from './types.js'
@@ -38,8 +42,10 @@ export interface ReportInput {
   /**
    * The outlier summaries against the reference profile, when the tables' feature columns are
    * not row-aligned (the engine's value counts, ./csv-report.ts); default: from the tables' rows.
+   * `byNumber`: the categorical features whose categories are named by number
+   * (./numeric-categories.ts), as the profile names them.
    */
-  readonly outliers?: (profile: ProfileFeatures, threshold: number) => OutlierSummaries | Promise<OutlierSummaries>
+  readonly outliers?: (profile: ProfileFeatures, threshold: number, byNumber: ReadonlySet<string>) => OutlierSummaries | Promise<OutlierSummaries>
   /**
    * Set when the tables' row-ordered columns (targets, protected attributes) are still being
    * read: resolves once they are in. The feature statistics read counted columns only, so they
@@ -72,18 +78,31 @@ const tableOutliers = (profile: ProfileFeatures, t: Table) => rowOutlierCounts(p
  * the row-ordered columns are awaited for performance and fairness, and the outlier summaries
  * last. Each step is pure and reads only its own inputs, so the order does not change a number.
  */
-export async function buildReport({ reference, current: currentTable, roles, kinds, config, notes: inputNotes = [], outliers, rowsReady, featureReady, pause = async () => {} }: ReportInput): Promise<ReportJson> {
+export async function buildReport({ reference: referenceTable, current: currentTable, roles, kinds, config, notes: inputNotes = [], outliers, rowsReady, featureReady, pause = async () => {} }: ReportInput): Promise<ReportJson> {
   const unknown = Object.keys(config.thresholds).filter((f) => !roles.features.includes(f))
   if (unknown.length > 0) {
     throw new DriftwatchError('DW_CONFIG_INVALID', `thresholds name columns that are not features: ${unknown.join(', ')}`)
   }
   const notes: string[] = [...inputNotes, ...roles.missingInCurrent.map((f) => `feature "${f}" is not a column of the current file: read as all missing`)]
   const threshold = config.outlierThreshold
-  const profileFeatures: ProfileFeatures = { features: await featureProfiles(reference, roles.features, kinds, pause) }
-  const pending = outliers ? outliers(profileFeatures, threshold) : undefined
+  let profiles = await featureProfiles(referenceTable, roles.features, kinds, pause)
+  // Categorical features whose values are all numbers in both files are compared by number
+  // (./numeric-categories.ts). The current file is awaited for them only: a report without
+  // such a feature asks for its outlier summaries while the current file is still being read.
+  const candidates = roles.features.filter((f) => own(kinds, f) !== 'numerical' && allNumbers(columnInput(referenceTable, f)))
+  let byNumber: ReadonlySet<string> = new Set()
+  if (candidates.length > 0) {
+    const cur = await currentTable
+    for (const f of candidates) await featureReady?.(f)
+    byNumber = new Set(candidates.filter((f) => allNumbers(columnInput(cur, f))))
+    if (byNumber.size > 0) profiles = { ...profiles, ...(await featureProfiles(tableByNumber(referenceTable, byNumber), [...byNumber], kinds, pause)) }
+  }
+  const profileFeatures: ProfileFeatures = { features: profiles }
+  const reference = tableByNumber(referenceTable, byNumber)
+  const pending = outliers ? outliers(profileFeatures, threshold, byNumber) : undefined
   // The summaries are awaited last; a failure before that must not go unhandled meanwhile.
   if (pending instanceof Promise) pending.catch(() => {})
-  const current = await currentTable
+  const current = tableByNumber(await currentTable, byNumber)
   await pause()
 
   const drifts: { name: string; drift: ColumnDrift }[] = []
@@ -106,7 +125,9 @@ export async function buildReport({ reference, current: currentTable, roles, kin
       ...(drift.json.p_value !== undefined ? { adjusted_p_value: num(adjusted) } : {}),
       drift_detected: verdict?.driftDetected ?? null,
     }
-    pushAll(notes, driftNotes(`drift of "${name}"`, drift.json, { reference: reference.rowCount, current: current.rowCount }))
+    const rows = { reference: reference.rowCount, current: current.rowCount }
+    pushAll(notes, driftNotes(`drift of "${name}"`, drift.json, rows))
+    pushAll(notes, notEvaluatedNotes(name, features[name], rows))
   })
   const p = dataset.result.params
 
@@ -116,32 +137,43 @@ export async function buildReport({ reference, current: currentTable, roles, kin
   await rowsReady
   const refColumns = tableTargets(reference, roles.targets)
   const curColumns = tableTargets(current, roles.targets)
-  const spec = resolveTask([refColumns, curColumns], config)
-  pushAll(notes, classSpellingNotes(spec))
-  // The rows as the stream reads the same events (./stream-targets.ts).
-  const refRead = readTargets(refColumns, spec)
-  const curRead = readTargets(curColumns, spec)
-  const refStream = streamTargets(refRead, refColumns.score)
-  const curStream = streamTargets(curRead, curColumns.score)
-  pushAll(notes, streamTargetsNotes('reference', reference.rowCount, refStream))
-  pushAll(notes, streamTargetsNotes('current', current.rowCount, curStream))
-  const refTargets = refStream.targets
-  const curTargets = curStream.targets
-  await pause()
-  const refPerformance = performanceProfile(refTargets)
-  const profile = tableProfile(reference, profileFeatures.features, spec, refPerformance)
-  await pause()
-  const performance = performanceSection(
-    {
-      reference: { table: reference, targets: refTargets, performance: refPerformance, classes: refRead.predictions },
-      current: { table: current, targets: curTargets, classes: curRead.predictions },
-      roles,
-      confidence: config.confidence,
-    },
-    notes,
-  )
-  await pause()
-  const fairness = fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes, rawScores(current, roles.targets.score))
+  // The sections of a label and prediction read as classes.
+  async function classTargetSections() {
+    const spec = resolveTask([refColumns, curColumns], config)
+    pushAll(notes, classSpellingNotes(spec))
+    // The rows as the stream reads the same events (./stream-targets.ts).
+    const refRead = readTargets(refColumns, spec)
+    const curRead = readTargets(curColumns, spec)
+    const refStream = streamTargets(refRead, refColumns.score)
+    const curStream = streamTargets(curRead, curColumns.score)
+    pushAll(notes, streamTargetsNotes('reference', reference.rowCount, refStream))
+    pushAll(notes, streamTargetsNotes('current', current.rowCount, curStream))
+    const refTargets = refStream.targets
+    const curTargets = curStream.targets
+    await pause()
+    const refPerformance = performanceProfile(refTargets)
+    const profile = tableProfile(reference, profileFeatures.features, spec, refPerformance)
+    await pause()
+    const performance = performanceSection(
+      {
+        reference: { table: reference, targets: refTargets, performance: refPerformance, classes: refRead.predictions },
+        current: { table: current, targets: curTargets, classes: curRead.predictions },
+        roles,
+        confidence: config.confidence,
+      },
+      notes,
+    )
+    await pause()
+    const fairness = fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes, rawScores(current, roles.targets.score))
+    return { profile, performance, fairness }
+  }
+  // A continuous label or prediction holds no classes (./continuous-targets.ts): no classification
+  // metric or fairness rate is computed from it. A task set in the model file reads them as classes.
+  const continuous = config.task === undefined ? continuousTargets(roles.targets, [refColumns, curColumns]) : []
+  const { profile, performance, fairness } =
+    continuous.length > 0
+      ? continuousTargetSections({ reference, current, roles, confidence: config.confidence, continuous }, profileFeatures.features, notes)
+      : await classTargetSections()
   const summaries = (await pending) ?? {
     reference: outlierSummary(tableOutliers(profileFeatures, reference), threshold),
     current: outlierSummary(tableOutliers(profileFeatures, current), threshold),
@@ -162,5 +194,15 @@ export async function buildReport({ reference, current: currentTable, roles, kin
     fairness,
     quality: qualitySection(profile, current, summaries, threshold),
     notes,
+  }
+}
+
+/** The targets' sections when the label or prediction is continuous: no performance metric, no fairness (./continuous-section.ts). */
+function continuousTargetSections(input: ContinuousInput & { readonly reference: Table }, features: ReferenceProfile['features'], notes: string[]) {
+  const spec = resolveTask({})
+  return {
+    profile: tableProfile(input.reference, features, spec, performanceProfile(readTargets({}, spec))),
+    performance: continuousSection(input, notes),
+    fairness: {},
   }
 }

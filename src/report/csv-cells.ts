@@ -8,7 +8,10 @@
  *   e.g. -1.5, .5, 1e-3; not hex, not "1,5") → number; inf / Infinity with a sign → ±Infinity;
  *   anything else stays a string, which the quality checks count as a type violation;
  * - text columns (categorical features, label, prediction, protected attributes): the cell as
- *   written, so "1" and "1.0" are different categories.
+ *   written. "1" and "1.0" are then different texts; a categorical feature whose cells are all
+ *   decimal numbers in both files has its categories named by number afterwards
+ *   (./numeric-categories.ts), and so do label and prediction classes that are all numbers
+ *   (src/metrics/profile/targets.ts).
  * A column whose kind is not configured is numerical when every non-missing reference cell is
  * a number and there are more than 5 distinct values (csv-report.ts, with
  * src/metrics/profile/infer-kind.ts).

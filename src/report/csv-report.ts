@@ -22,6 +22,7 @@ import { buildReport } from './build-report.js'
 import { type ColumnRoles, resolveColumns } from './columns.js'
 import type { ReportConfig } from './config.js'
 import { type CellType, type CsvRecord, parseCell } from './csv-cells.js'
+import { byNumber as categoryByNumber } from './numeric-categories.js'
 import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
 import type { ProfileFeatures, Table } from './table.js'
@@ -52,8 +53,11 @@ export interface CellSource {
   counts(name: string): Promise<ReadonlyMap<string, number>>
   /** The same counts read as numbers (numberCells(counts(name)) gives the same). */
   numberCells(name: string): Promise<NumberCells>
-  /** The outlier summary of the rows against the profile (its features typed by its kinds), as outlierSummary sums it. */
-  outliers(profile: ProfileFeatures, threshold: number): Promise<OutlierSummary>
+  /**
+   * The outlier summary of the rows against the profile (its features typed by its kinds; the
+   * categories of those in `byNumber` named by number, ./numeric-categories.ts), as outlierSummary sums it.
+   */
+  outliers(profile: ProfileFeatures, threshold: number, byNumber?: ReadonlySet<string>): Promise<OutlierSummary>
   /**
    * Awaited between the report's steps, so that the source's own work gets its turn (the
    * engine starts its next query from the event loop). Absent: nothing to wait for.
@@ -83,11 +87,13 @@ export function csvCells(t: CsvTable): CellSource {
     typed: async (name, type) => cells(name).map((c) => parseCell(c, type)),
     counts: async (name) => cellCounts(cells(name)),
     numberCells: async (name) => numberCells(cellCounts(cells(name))),
-    outliers: async (profile, threshold) =>
+    outliers: async (profile, threshold, byNumber = new Set()) =>
       outlierSummary(
-        rowOutlierCounts(profile, t.records.length, (n) =>
-          t.columns.includes(n) ? cells(n).map((c) => parseCell(c, profile.features[n]?.kind === 'numerical' ? 'number' : 'text')) : undefined,
-        ),
+        rowOutlierCounts(profile, t.records.length, (n) => {
+          if (!t.columns.includes(n)) return undefined
+          const typed = cells(n).map((c) => parseCell(c, profile.features[n]?.kind === 'numerical' ? 'number' : 'text'))
+          return byNumber.has(n) ? typed.map(categoryByNumber) : typed
+        }),
         threshold,
       ),
   }
@@ -305,8 +311,8 @@ export async function reportFromCells(
     rowsReady,
     featureReady: async (name) => (await cur).columnReady.get(name),
     ...(pause ? { pause: () => pause() } : {}),
-    outliers: async (profile, threshold) => {
-      const summaries = [early(reference.outliers(profile, threshold)), early(current.outliers(profile, threshold))] as const
+    outliers: async (profile, threshold, byNumber) => {
+      const summaries = [early(reference.outliers(profile, threshold, byNumber)), early(current.outliers(profile, threshold, byNumber))] as const
       // The outlier summaries are the last reads the report asks for.
       void reference.release?.()
       void current.release?.()

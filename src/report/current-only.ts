@@ -12,6 +12,8 @@ import { type Table, tableTargets } from './table.js'
 import { DEFAULT_TARGETS } from './columns.js'
 import type { ReportConfig } from './config.js'
 import type { CellSource } from './csv-report.js'
+import { continuousSection } from './continuous-section.js'
+import { continuousTargets } from './continuous-targets.js'
 import { fairnessSection } from './fairness-section.js'
 import { targetsLeftOut } from './left-out.js'
 import { metricsJson, performanceNotes } from './performance-section.js'
@@ -33,6 +35,13 @@ export async function currentOnlyReport(current: CellSource, config: ReportConfi
   for (const { n, values } of reads) typed.set(n, await values)
   const table: Table = { rowCount: await current.rowCount, columns: typed }
   const columns = tableTargets(table, targets)
+  // A continuous label or prediction holds no classes (./continuous-targets.ts); a configured task reads them as classes.
+  const continuous = config.task === undefined ? continuousTargets(targets, [columns]) : []
+  if (continuous.length > 0) {
+    const notes = ['no reference file: drift, degradation and data quality are not computed']
+    const performance = continuousSection({ current: table, roles: { features: [], targets, protected: protectedAttributes, missingInCurrent: [] }, confidence: config.confidence, continuous }, notes)
+    return { features: {}, dataset: { current_rows: table.rowCount }, performance, fairness: {}, quality: {}, notes }
+  }
   const spec = resolveTask(columns, config)
   const stream = streamTargets(readTargets(columns, spec), columns.score)
   const t = stream.targets

@@ -97,3 +97,19 @@ describe('formatHtml of a current-only report (--fail-on without --reference)', 
     expect(html).toMatch(/data-chart="fairness:g"/)
   })
 })
+
+describe('formatHtml: features left out of the dataset drift, continuous targets', () => {
+  it('the headline counts the features not evaluated, with the reason', () => {
+    const r = report('empty')
+    const empty = { ...r.features['empty']!, drift_detected: null, current_count: 0, current_left_out: { missing: 1, type_violation: 0 } }
+    const html = formatHtml({ ...r, features: { empty }, dataset: { ...r.dataset, evaluated_features: 0, drift_share: null } }, { script: '' })
+    expect(html).toContain('Dataset drift: 0 of 0 features drifted (1 of 1 not evaluated: no values; share -, correction none).')
+  })
+
+  it('continuous label and prediction: no performance table, why not', () => {
+    const r = report('x')
+    const html = formatHtml({ ...r, performance: { task: 'continuous', positive_class: null, continuous_columns: ['label', 'prediction'], confidence: 0.95, reference: {}, current: {}, degradation: {} } }, { script: '' })
+    expect(html).toContain('<p>No performance metric: &quot;label&quot; and &quot;prediction&quot; are continuous, not classes (see the notes).</p>')
+    expect(html).not.toContain('the files have no label or prediction column')
+  })
+})

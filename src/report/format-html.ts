@@ -7,7 +7,7 @@
  * inlined with the report's JSON: the file loads nothing from the network. Pure: report in, text out.
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../ui/chart-spec.js'
-import { formatNumber, NOT_METRICS } from './format-text.js'
+import { continuousText, datasetDriftText, formatNumber, NOT_METRICS } from './format-text.js'
 import { badge, type CellHtml, esc, figure, htmlTable, jsonScriptText, REPORT_CSS, scriptText } from './html-parts.js'
 import type { DistributionJson, ReportJson, Section } from './types.js'
 
@@ -37,7 +37,7 @@ function featureSection(report: ReportJson): string {
   const d = report.dataset
   return [
     '<section id="drift"><h2>Feature drift</h2>',
-    `<p>${esc(`${d['drifted_features']} of ${d['evaluated_features']} features drifted (share ${n(get(d, 'drift_share'))}, correction ${d['correction']})`)}</p>`,
+    `<p>${esc(datasetDriftText(report))}</p>`,
     htmlTable(['feature', 'kind', 'method', 'score', 'p-value', 'adjusted p-value', 'threshold', 'drift'], rows, 'features'),
     charts.length > 0 ? `<h3>Reference vs current distributions</h3><div class="charts">${charts.join('\n')}</div>` : '<p>No binned distributions in this report.</p>',
     '</section>',
@@ -80,8 +80,12 @@ function performanceSection(p: Section): string {
   const cal = p['calibration_drift'] as Section | undefined
   return [
     '<section id="performance"><h2>Performance</h2>',
-    `<p>${esc(`${p['task']}${p['positive_class'] !== null && p['positive_class'] !== undefined ? `, positive class "${p['positive_class']}"` : ''}; rows ${hasRows(ref) ? `${n(get(ref, 'rows'), 'count')} → ` : ''}${n(get(cur, 'rows'), 'count')}`)}</p>`,
-    rows.length > 0 ? htmlTable(['metric', 'reference', 'current', 'difference', confidence, 'method'], rows, 'performance-table') : '<p>No performance metric: the files have no label or prediction column.</p>',
+    p['task'] === 'continuous'
+      ? `<p>${esc(`No performance metric: ${continuousText(p)} (see the notes).`)}</p>`
+      : `<p>${esc(`${p['task']}${p['positive_class'] !== null && p['positive_class'] !== undefined ? `, positive class "${p['positive_class']}"` : ''}; rows ${hasRows(ref) ? `${n(get(ref, 'rows'), 'count')} → ` : ''}${n(get(cur, 'rows'), 'count')}`)}</p>`,
+    rows.length > 0
+      ? htmlTable(['metric', 'reference', 'current', 'difference', confidence, 'method'], rows, 'performance-table')
+      : p['task'] === 'continuous' ? '' : '<p>No performance metric: the files have no label or prediction column.</p>',
     cal ? `<p>${esc(`Calibration drift: chi2 ${n(get(cal, 'statistic'))} (dof ${n(get(cal, 'dof'), 'count')}), p ${n(get(cal, 'p_value'), 'p')}; ECE ${n(get(cal, 'ece_reference'))} → ${n(get(cal, 'ece_current'))}`)}</p>` : '',
     charts.length > 0 ? `<div class="charts">${charts.join('\n')}</div>` : '',
     '</section>',
@@ -142,7 +146,7 @@ export function formatHtml(report: ReportJson, assets: HtmlAssets, title = 'drif
 <body>
 <h1>${esc(title)}</h1>
 <p id="summary">${esc(hasReference
-    ? `${d['reference_rows']} reference rows, ${d['current_rows']} current rows. Dataset drift: ${d['drifted_features']} of ${d['evaluated_features']} features drifted (share ${n(get(d, 'drift_share'))}).`
+    ? `${d['reference_rows']} reference rows, ${d['current_rows']} current rows. Dataset drift: ${datasetDriftText(report)}.`
     : `${n(get(d, 'current_rows'), 'count')} current rows, no reference.`)}</p>
 ${hasReference ? featureSection(report) : ''}
 ${performanceSection(report.performance)}

@@ -5,6 +5,7 @@
  */
 import type { ReportJson, Section } from './types.js'
 import { pushAll } from '../arrays.js'
+import { notEvaluatedSummary } from './not-evaluated.js'
 
 type Cell = string | number | boolean | null | undefined
 
@@ -52,6 +53,12 @@ function featureLines(report: ReportJson): string[] {
   return table(['feature', 'kind', 'method', 'score', pHeader, 'threshold', 'drift'], rows)
 }
 
+/** Why continuous targets (./continuous-section.ts) have no performance metric. */
+export function continuousText(p: Section): string {
+  const columns = ((p['continuous_columns'] ?? []) as string[]).map((c) => `"${c}"`)
+  return `${columns.join(' and ')} ${columns.length === 1 ? 'is' : 'are'} continuous, not classes`
+}
+
 function performanceLines(p: Section): string[] {
   const ref = p['reference'] as Section
   const cur = p['current'] as Section
@@ -65,7 +72,11 @@ function performanceLines(p: Section): string[] {
     const ci = d ? `[${formatNumber(get(d, 'ci_low'))}, ${formatNumber(get(d, 'ci_high'))}]` : '-'
     return [m, formatNumber(get(ref, m)), formatNumber(get(cur, m)), formatNumber(get(d, 'difference')), ci]
   })
-  const lines = [`Performance (${p['task']}${p['positive_class'] !== null ? `, positive class "${p['positive_class']}"` : ''}; rows ${formatNumber(get(ref, 'rows'), 'count')} → ${formatNumber(get(cur, 'rows'), 'count')})`]
+  const lines = [
+    p['task'] === 'continuous'
+      ? `Performance: none (${continuousText(p)}; see the notes)`
+      : `Performance (${p['task']}${p['positive_class'] !== null ? `, positive class "${p['positive_class']}"` : ''}; rows ${formatNumber(get(ref, 'rows'), 'count')} → ${formatNumber(get(cur, 'rows'), 'count')})`,
+  ]
   if (rows.length > 0) pushAll(lines, table(['metric', 'reference', 'current', 'difference', `${Math.round(Number(p['confidence']) * 100)}% interval`], rows))
   const cal = p['calibration_drift'] as Section | undefined
   if (cal) {
@@ -121,11 +132,22 @@ function qualityLines(q: Section): string[] {
   ]
 }
 
+/**
+ * "2 of 6 features drifted (1 of 7 not evaluated: no values; share 0.3333, correction
+ * benjamini-hochberg)": the share is over the evaluated features, and the features left out of
+ * it are counted with their reasons (./not-evaluated.ts; the notes name them).
+ */
+export function datasetDriftText(report: ReportJson): string {
+  const d = report.dataset
+  const left = notEvaluatedSummary(report.features)
+  return `${d['drifted_features']} of ${d['evaluated_features']} features drifted (${left === undefined ? '' : `${left}; `}share ${formatNumber(get(d, 'drift_share'))}, correction ${d['correction']})`
+}
+
 export function formatText(report: ReportJson): string {
   const d = report.dataset
   const lines = [
     `driftwatch report: ${d['reference_rows']} reference rows, ${d['current_rows']} current rows`,
-    `Dataset drift: ${d['drifted_features']} of ${d['evaluated_features']} features drifted (share ${formatNumber(get(d, 'drift_share'))}, correction ${d['correction']})`,
+    `Dataset drift: ${datasetDriftText(report)}`,
     '',
     ...featureLines(report),
     '',

@@ -14,6 +14,7 @@
 import type { FeatureValue, ReferenceProfile, Row } from '../metrics/profile/index.js'
 import { featureCheck, type OutlierGroup, type OutlierSummary, outlierScorer, outlierSummaryOfGroups } from '../metrics/quality/index.js'
 import { parseCell } from './csv-cells.js'
+import { byNumber } from './numeric-categories.js'
 import type { NumberCells } from './counted-column.js'
 
 export interface OutlierCounts {
@@ -71,9 +72,10 @@ const codeOf = (extreme: boolean | null): number => (extreme === null ? OUTLIER_
  * every other cell to `evaluated` (src/cli/report-files.ts). Each distinct cell is typed
  * (parseCell, by the profile's kind) and judged once by the scorer's own check of the feature
  * (featureCheck, what outlierScorer applies per feature), so the engine
- * compares no numbers of its own.
+ * compares no numbers of its own. `categoriesByNumber`: the feature's categories are named by
+ * number (./numeric-categories.ts), and so is each cell before it is judged.
  */
-export function outlierCellCodes(profile: Pick<ReferenceProfile, 'features'>, name: string, cells: Iterable<string>): OutlierCellCodes {
+export function outlierCellCodes(profile: Pick<ReferenceProfile, 'features'>, name: string, cells: Iterable<string>, categoriesByNumber = false): OutlierCellCodes {
   const feature = profile.features[name]
   const out = { cells: [] as string[], codes: [] as number[] }
   if (feature === undefined) return out
@@ -81,7 +83,8 @@ export function outlierCellCodes(profile: Pick<ReferenceProfile, 'features'>, na
   const check = featureCheck(feature)
   const type = feature.kind === 'numerical' ? 'number' : 'text'
   for (const cell of cells) {
-    const code = codeOf(check(parseCell(cell, type)))
+    const value = parseCell(cell, type)
+    const code = codeOf(check(categoriesByNumber ? byNumber(value) : value))
     if (code !== OUTLIER_CODE.evaluated) {
       out.cells.push(cell)
       out.codes.push(code)

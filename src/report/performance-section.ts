@@ -77,7 +77,7 @@ function differenceJson(d: DifferenceResult): DifferenceJson {
 }
 
 /** A target column of one file, and the rows taken out of it by their refused score's reason (zeros included). */
-interface TargetColumn {
+export interface TargetColumn {
   readonly values: readonly FeatureValue[]
   readonly refused: Readonly<Record<string, number>>
 }
@@ -87,7 +87,7 @@ interface TargetColumn {
  * a reason the column's reading already leaves out otherwise, e.g. text in the score column
  * as a type violation, is not in `leaves`).
  */
-function withoutRefused(column: readonly FeatureValue[], rawScores: readonly FeatureValue[] | undefined, leaves: readonly ScoreRefusal[]): TargetColumn {
+export function withoutRefused(column: readonly FeatureValue[], rawScores: readonly FeatureValue[] | undefined, leaves: readonly ScoreRefusal[]): TargetColumn {
   const refused: Record<string, number> = Object.fromEntries(leaves.map((r) => [r, 0]))
   const leaving = (raw: FeatureValue): ScoreRefusal | undefined => {
     const reason = refusedScore(raw)
@@ -104,7 +104,7 @@ function withoutRefused(column: readonly FeatureValue[], rawScores: readonly Fea
   return { values, refused }
 }
 
-function targetDrift(kind: 'numerical' | 'categorical', reference: TargetColumn, current: TargetColumn, name: string): FeatureDriftJson {
+export function targetDrift(kind: 'numerical' | 'categorical', reference: TargetColumn, current: TargetColumn, name: string): FeatureDriftJson {
   const d = columnDrift(name, kind, reference.values, current.values)
   // With its status: fewer than 30 values on a side is no verdict, as for the features.
   const [verdict] = datasetDriftShare([verdictInput(name, d)], { correction: 'none' }).features
@@ -142,14 +142,14 @@ export const rawScores = (t: Table, name: string): readonly FeatureValue[] | und
  * from a score, as the stream counts the class_labels sent), without the rows whose score the
  * stream refuses.
  */
-const predictedClasses = (side: PerformanceInput['current'], roles: ColumnRoles): TargetColumn =>
+export const predictedClasses = (side: Pick<PerformanceInput['current'], 'table' | 'classes'>, roles: ColumnRoles): TargetColumn =>
   withoutRefused(side.classes ?? columnOf(side.table, roles.targets.prediction), rawScores(side.table, roles.targets.score), SCORE_REFUSALS)
 
 /**
  * The scores the stream takes: text and infinities are left out as a numerical column's type
  * violations and infinities, and a score outside [0, 1] as `score_out_of_range`.
  */
-const takenScores = (t: Table, name: string): TargetColumn => withoutRefused(columnOf(t, name), rawScores(t, name), ['score_out_of_range'])
+export const takenScores = (t: Table, name: string): TargetColumn => withoutRefused(columnOf(t, name), rawScores(t, name), ['score_out_of_range'])
 
 export function performanceSection({ reference, current, roles, confidence }: PerformanceInput, notes: string[]): Section {
   const ref = reference.performance ?? performanceProfile(reference.targets)

@@ -5,9 +5,10 @@
  *   distinct finite values → numerical; otherwise → categorical
  *
  * So a 0/1 flag or a 1–5 rating stored as numbers is categorical, as Evidently treats
- * numerical columns with at most 5 values (../drift/select-method.ts). A column with no
- * value at all is categorical (there is nothing to bin). A kind given in the configuration
- * always wins over this guess.
+ * numerical columns with at most 5 values (../drift/select-method.ts); when both of its files
+ * hold numbers only, the batch report names its categories by number, so 1 and 1.0 are one
+ * category (src/report/numeric-categories.ts). A column with no value at all is categorical
+ * (there is nothing to bin). A kind given in the configuration always wins over this guess.
  */
 import { CATEGORICAL_MAX_UNIQUE } from '../drift/index.js'
 import { type ColumnKind, type FeatureValue, isMissing } from './values.js'

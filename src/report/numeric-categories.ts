@@ -1,0 +1,213 @@
+/**
+ * Categories of a categorical feature whose values are all numbers, compared by number.
+ *
+ * A numeric column with at most 5 values (a 0/1 flag, a 1–5 rating) is categorical
+ * (src/metrics/profile/infer-kind.ts), and its cells are text. When a file writes `1` and the
+ * other `1.0` (pandas writes an integer column that holds a missing value as floats), the
+ * texts differ but the values do not. So a categorical feature whose non-missing values are all
+ * numbers in both files (a number, or text written as a decimal: "1", "1.0", "1e0", "01") has
+ * each category named by its number's shortest text, String(Number(x)) ("1.0" → "1",
+ * "0.50" → "0.5", "01" → "1"), in every reading of its categories: drift, the reference
+ * profile, data quality (new categories), outliers and fairness groups. It is the naming the
+ * label and prediction classes get (src/metrics/profile/targets.ts) and the one the stream
+ * gives a number sent as a categorical value (String(x)).
+ * A column with any other text (a boolean, "inf", "a") in either file keeps its categories as
+ * written: "1" and "1.0" are then two categories.
+ * Pure.
+ */
+import { DECIMAL_TEXT, type FeatureValue, isMissing } from '../metrics/profile/index.js'
+import { type ColumnInput, type CountedColumn, expandCounted, isCounted } from './counted-column.js'
+import type { Table } from './table.js'
+
+/** A value that is a number as a category: a finite number, or text written as a decimal. */
+function isNumberValue(v: FeatureValue): boolean {
+  if (typeof v === 'number') return Number.isFinite(v)
+  return typeof v === 'string' && DECIMAL_TEXT.test(v)
+}
+
+/**
+ * Whether every non-missing value of the column is a number (±Infinity, not a category, is
+ * passed over: it is a type violation either way).
+ */
+export function allNumbers(c: ColumnInput): boolean {
+  const values = isCounted(c) ? c.values : c
+  for (const v of values) {
+    if (isMissing(v) || (typeof v === 'number' && !Number.isFinite(v))) continue
+    if (!isNumberValue(v)) return false
+  }
+  return true
+}
+
+/** A value's category named by its number (decimal text → its number's shortest text); any other value as it is. */
+export function byNumber(v: FeatureValue): FeatureValue {
+  return typeof v === 'string' && DECIMAL_TEXT.test(v) ? String(Number(v)) : v
+}
+
+/**
+ * The counted column with its decimal texts named by number, equal ones merged, in the
+ * canonical order (./counted-column.ts: numbers ascending, then text in code-unit order, then
+ * missing). `c`: a column of allNumbers (no boolean).
+ */
+export function countedByNumber(c: CountedColumn): CountedColumn {
+  const texts = new Map<string, number>()
+  let missing = 0
+  c.values.forEach((raw, i) => {
+    const n = c.counts[i] as number
+    const v = byNumber(raw)
+    if (typeof v === 'string') texts.set(v, (texts.get(v) ?? 0) + n)
+    else if (typeof v !== 'number') missing += n
+  })
+  // Numbers keep their place and order (a counted column of text has none).
+  const values: FeatureValue[] = []
+  const counts: number[] = []
+  c.values.forEach((v, i) => {
+    if (typeof v !== 'number') return
+    const last = values.length - 1
+    if (last >= 0 && Object.is(values[last], v)) counts[last] = (counts[last] as number) + (c.counts[i] as number)
+    else {
+      values.push(v)
+      counts.push(c.counts[i] as number)
+    }
+  })
+  for (const t of [...texts.keys()].sort()) {
+    values.push(t)
+    counts.push(texts.get(t) as number)
+  }
+  if (missing > 0) {
+    values.push(null)
+    counts.push(missing)
+  }
+  return { values, counts }
+}
+
+/** The column (in row order, or counted) with its categories named by number. */
+export function columnByNumber(c: ColumnInput): ColumnInput {
+  return isCounted(c) ? countedByNumber(c) : c.map(byNumber)
+}
+
+/**
+ * A table's columns where those in `names` read with their categories named by number: a
+ * counted one expanded from its counted column named so (as the table expands it, each time it
+ * is read), one in row order mapped once, when first read.
+ */
+class ColumnsByNumber extends Map<string, readonly FeatureValue[]> {
+  private readonly mapped = new Map<string, readonly FeatureValue[]>()
+
+  constructor(
+    private readonly base: ReadonlyMap<string, readonly FeatureValue[]>,
+    private readonly names: ReadonlySet<string>,
+    private readonly counted: ReadonlyMap<string, CountedColumn> | undefined,
+  ) {
+    super()
+  }
+
+  override has(name: string): boolean {
+    return this.base.has(name)
+  }
+
+  // Iteration reads the base's names, each value as get() gives it, at the time of the call.
+  private snapshot(): Map<string, readonly FeatureValue[]> {
+    return new Map([...this.base.keys()].map((k) => [k, this.get(k)!]))
+  }
+
+  override get size(): number {
+    return this.base.size
+  }
+
+  override keys(): MapIterator<string> {
+    return this.snapshot().keys()
+  }
+
+  override values(): MapIterator<readonly FeatureValue[]> {
+    return this.snapshot().values()
+  }
+
+  override entries(): MapIterator<[string, readonly FeatureValue[]]> {
+    return this.snapshot().entries()
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, readonly FeatureValue[]]> {
+    return this.entries()
+  }
+
+  override forEach(f: (value: readonly FeatureValue[], key: string, map: Map<string, readonly FeatureValue[]>) => void, thisArg?: unknown): void {
+    this.snapshot().forEach((v, k) => f.call(thisArg, v, k, this))
+  }
+
+  override get(name: string): readonly FeatureValue[] | undefined {
+    if (!this.names.has(name)) return this.base.get(name)
+    const c = this.counted?.get(name)
+    if (c) return expandCounted(c)
+    const known = this.mapped.get(name)
+    if (known) return known
+    const values = this.base.get(name)?.map(byNumber)
+    if (values) this.mapped.set(name, values)
+    return values
+  }
+}
+
+/**
+ * A table's counted columns where those in `names` have their categories named by number: a view
+ * of the table's own, which may still be filling in (./csv-report.ts), each named once.
+ */
+class CountedByNumber extends Map<string, CountedColumn> {
+  private readonly named = new Map<string, CountedColumn>()
+
+  constructor(
+    private readonly base: ReadonlyMap<string, CountedColumn>,
+    private readonly names: ReadonlySet<string>,
+  ) {
+    super()
+  }
+
+  override has(name: string): boolean {
+    return this.base.has(name)
+  }
+
+  // Iteration reads the base's names, each value as get() gives it, at the time of the call.
+  private snapshot(): Map<string, CountedColumn> {
+    return new Map([...this.base.keys()].map((k) => [k, this.get(k)!]))
+  }
+
+  override get size(): number {
+    return this.base.size
+  }
+
+  override keys(): MapIterator<string> {
+    return this.snapshot().keys()
+  }
+
+  override values(): MapIterator<CountedColumn> {
+    return this.snapshot().values()
+  }
+
+  override entries(): MapIterator<[string, CountedColumn]> {
+    return this.snapshot().entries()
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, CountedColumn]> {
+    return this.entries()
+  }
+
+  override forEach(f: (value: CountedColumn, key: string, map: Map<string, CountedColumn>) => void, thisArg?: unknown): void {
+    this.snapshot().forEach((v, k) => f.call(thisArg, v, k, this))
+  }
+
+  override get(name: string): CountedColumn | undefined {
+    const c = this.base.get(name)
+    if (c === undefined || !this.names.has(name)) return c
+    let named = this.named.get(name)
+    if (named === undefined) {
+      named = countedByNumber(c)
+      this.named.set(name, named)
+    }
+    return named
+  }
+}
+
+/** The table with the categories of the columns in `names` named by number; the others as they are. */
+export function tableByNumber(t: Table, names: ReadonlySet<string>): Table {
+  if (names.size === 0) return t
+  const counted = t.counted && new CountedByNumber(t.counted, names)
+  return { rowCount: t.rowCount, columns: new ColumnsByNumber(t.columns, names, counted), ...(counted ? { counted } : {}) }
+}
