@@ -193,6 +193,26 @@ describe('dead letters in the read API and the web UI', () => {
     await w.page.close()
   })
 
+  it('from a past period, the range links are spans up to now and say so ("last hour" is the last hour)', async () => {
+    const day = 86_400_000
+    const past = await open(`#/pipeline?${new URLSearchParams({ from: new Date(Date.now() - 40 * day).toISOString(), to: new Date(Date.now() - 10 * day).toISOString(), topic: config.topics.predictions })}`)
+    const links = await past.page.$$eval('#ranges a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')!]))
+    expect(links.map((l) => l[0])).toEqual(['last hour (until now)', 'last 24 h (until now)', 'last 7 days (until now)', 'last 30 days (until now)'])
+    const query = new URLSearchParams(links[0]![1]!.split('?')[1])
+    expect(query.has('to')).toBe(false)
+    expect(query.get('topic')).toBe(config.topics.predictions)
+    expect(Math.abs(Date.parse(query.get('from')!) - (Date.now() - 3_600_000))).toBeLessThan(60_000)
+    // Followed, it lists the last hour's dead letters (the three invalid records of this run).
+    expect(await past.page.locator('#no-dead-letters').count()).toBe(1)
+    await past.page.click('#ranges a >> nth=0')
+    // The past period has none (no table); the last hour has them.
+    await past.page.waitForSelector('#dead-letter-counts')
+    await past.page.waitForFunction('document.body.dataset.state === "ready"')
+    expect(await past.page.$$eval('#dead-letter-counts tbody tr', (trs) => trs.reduce((n, tr) => n + Number(tr.getAttribute('data-count')), 0))).toBe(3)
+    expect(past.errors).toEqual([])
+    await past.page.close()
+  })
+
   it('the route follows the read API conventions: token, parameter checks, raw bytes for admin only', async () => {
     expect((await fetch(`${base}/v1/dead-letters`)).status).toBe(401)
     const bad = await api<{ error: { code: string; message: string } }>('/v1/dead-letters?from=2026-11-22&to=2026-11-21')

@@ -45,6 +45,14 @@ const liveModelYaml = `  - id: ${LIVE_MODEL}
     window: 1d
     reference: { previousWindows: 1 }
 `
+/** A model id of 255 characters (ingest allows 256): no page may grow wider than the window for it. */
+const LONG_MODEL = `long-model-${'x'.repeat(244)}`
+const longModelYaml = `  - id: ${LONG_MODEL}
+    task: binary
+    positiveClass: "1"
+    window: 1d
+    reference: { previousWindows: 1 }
+`
 /** The quality metrics that are problems (docs/http-api.md: quality_problems), written out here, not taken from the UI. */
 const QUALITY_PROBLEM_METRICS = ['missing_rate', 'out_of_range_rate', 'new_category_rate', 'outlier_rate']
 
@@ -74,13 +82,13 @@ function edgeModelTraffic(startMs: number): PredictionEvent[] {
 describe('web UI on a real pipeline run', () => {
   const config = testConfig()
   const options = { ...DEFAULT_LOAN_DEMO, startMs: Math.floor(Date.now() / DAY_MS) * DAY_MS - 25 * DAY_MS, days: 12, perDay: 300 }
-  const file = parseFileConfig(demoModelYaml(options) + edgeModelYaml(options.startMs) + liveModelYaml, 'demo model')
+  const file = parseFileConfig(demoModelYaml(options) + edgeModelYaml(options.startMs) + liveModelYaml + longModelYaml, 'demo model')
   const traffic = simulateLoanModel(options)
   const edgeTraffic = edgeModelTraffic(options.startMs)
-  const liveTraffic: PredictionEvent[] = [{
-    prediction_id: 'live-0', model_id: LIVE_MODEL, model_version: 'v1', event_time: Date.now() - 60_000, features: { x: 1 },
+  const liveTraffic: PredictionEvent[] = [LIVE_MODEL, LONG_MODEL].map((model, i) => ({
+    prediction_id: `live-${i}`, model_id: model, model_version: 'v1', event_time: Date.now() - 60_000, features: { x: 1 },
     prediction: { class_label: '1', score: 0.7, probabilities: null, value: null }, segments: {}, deployment: { environment: 'production', variant: 'champion' }, subject_id: null,
-  }]
+  }))
   let app: App
   let browser: Browser
   const servers: FastifyInstance[] = []
@@ -191,6 +199,20 @@ describe('web UI on a real pipeline run', () => {
     expect(specs['performance']!.series.map((s) => s.values)).toEqual([
       series.map((s) => s.performance?.realized ?? null), series.map((s) => s.performance?.estimated ?? null), series.map((s) => (s.label_coverage === null ? null : s.label_coverage * 100)),
     ])
+    // Label coverage in percent is drawn on a 0-100 axis (a 0-1 axis cut every bar off at the top);
+    // every chart's values lie within the axes Chart.js drew them on.
+    const scales = await w.page.$$eval('figure[data-chart] canvas[data-scales]', (cs) => cs.map((c) => ({ id: c.closest('figure')!.getAttribute('data-chart')!, scales: JSON.parse(c.getAttribute('data-scales')!) as Record<string, { min: number; max: number }> })))
+    expect(scales.find((x) => x.id === 'performance')!.scales['y2']).toEqual({ min: 0, max: 100 })
+    for (const { id, scales: axes } of scales) {
+      for (const line of specs[id]!.series) {
+        const axis = axes[(line as { axis?: string }).axis === 'right' ? 'y2' : 'y']!
+        for (const v of line.values.flat()) {
+          if (typeof v !== 'number') continue
+          expect(v, `${id} ${line.name}`).toBeGreaterThanOrEqual(axis.min)
+          expect(v, `${id} ${line.name}`).toBeLessThanOrEqual(axis.max)
+        }
+      }
+    }
     // The windows table: each window as one UTC day, coverage in percent, the window size in words.
     const windowRows = await w.page.$$eval('#windows tbody tr', (trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[2]!.textContent]))
     expect(windowRows).toEqual([...series].reverse().map((s) => [`${windowLabel(s.window_start, s.window_end)} ${s.closed ? '' : 'open'}`, percent(s.label_coverage)]))
@@ -215,7 +237,10 @@ describe('web UI on a real pipeline run', () => {
     const compared = (await all<ComparisonWindow>(`/v1/models/${MODEL}/comparisons`)).filter((c) => c.comparisons.some((r) => r.metric === metric))
     expect(compared.length).toBeGreaterThan(0)
     const diff = specs['comparison-difference']!
-    expect(diff.labels).toEqual(compared.map((c) => windowStartLabel(c.window_start)))
+    // Marked open where a window of the model at that start still is (the comparison rows carry no flag).
+    const openStarts = new Set([...series, ...champion, ...challenger].filter((x) => !x.closed).map((x) => x.window_start))
+    expect(openStarts.size).toBeGreaterThan(0) // the last day: the watermark is inside it
+    expect(diff.labels).toEqual(compared.map((c) => `${windowStartLabel(c.window_start)}${openStarts.has(c.window_start) ? ' (open)' : ''}`))
     const row = (c: ComparisonWindow) => c.comparisons.find((r) => r.metric === metric && r.champion_version === 'v1' && r.challenger_version === 'v2')
     expect(diff.series.map((x) => x.name)).toEqual(['v2 − v1 difference', 'v2 − v1 interval'])
     expect(diff.series[0]!.values).toEqual(compared.map((c) => row(c)?.difference ?? null))
@@ -378,7 +403,12 @@ describe('web UI on a real pipeline run', () => {
     await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
     await load(w, '#/alerts')
     const rows = await w.page.$$eval('#alerts tbody tr', (trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[2]!.textContent, tr.children[4]!.textContent, tr.children[6]!.textContent, tr.children[7]!.textContent]))
-    expect(rows).toEqual(alerts.map((a) => [a.status, a.rule, a.subject, windowLabel(a.window_start, a.window_end), expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/)]))
+    // A window still open is marked so, as the model's windows say (an alert carries no open flag).
+    const windows = new Map<string, WindowHeadline[]>()
+    for (const m of new Set(alerts.map((a) => a.model))) windows.set(m, await all<WindowHeadline>(`/v1/models/${encodeURIComponent(m)}/windows`))
+    const open = (a: AlertView) => windows.get(a.model)!.some((x) => x.model_version === a.model_version && x.window_start === a.window_start && !x.closed)
+    expect(rows).toEqual(alerts.map((a) => [a.status, a.rule, a.subject, `${windowLabel(a.window_start, a.window_end)}${open(a) ? ' open' : ''}`, expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/)]))
+    expect(await w.page.locator('#alerts .badge.open').count()).toBe(alerts.filter(open).length)
     expect(await w.page.textContent('h1')).toBe(`Alerts (${alerts.filter((a) => a.status === 'firing').length} firing)`)
     await screenshot(w.page, 'ui-alerts')
     expect(w.errors).toEqual([])
@@ -395,7 +425,128 @@ describe('web UI on a real pipeline run', () => {
     expect(await w.page.textContent('section[data-page=window] h1')).toBe(`${LIVE_MODEL} v1: window ${windowLabel(live!.window_start, live!.window_end)} open`)
     expect(await w.page.locator('section[data-page=window] h1 .badge.open').count()).toBe(1)
     await load(w, `#/models/${LIVE_MODEL}?version=v1`)
-    expect((await chartsOnPage(w.page)).specs['drift-share']!.labels).toEqual([tick(live!)])
+    expect((await chartsOnPage(w.page)).specs['volume']!.labels).toEqual([tick(live!)])
+    expect(w.errors).toEqual([])
+    await w.page.close()
+  })
+
+  it('empty sections say why: no reference, no labels yet, no protected attributes', async () => {
+    const [live] = await all<WindowHeadline>(`/v1/models/${LIVE_MODEL}/windows`)
+    // What the API sends for a model's first window: no reference yet, no label (an estimate only), no fairness.
+    expect(live).toMatchObject({ drift_share: null, labeled: 0, performance: { realized: null }, fairness: null })
+    const detail = await api<WindowDetail>(`/v1/models/${LIVE_MODEL}/windows/${encodeURIComponent(live!.window_start)}?version=v1`)
+    expect([detail.drift.length, detail.fairness.length]).toEqual([0, 0])
+    expect(detail.performance.filter((p) => p.kind === 'realized')).toEqual([])
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await load(w, `#/models/${LIVE_MODEL}?version=v1`)
+    await w.page.waitForSelector('div.charts:not([data-pending]) #no-fairness-groups')
+    const empty = await w.page.$$eval('figure[data-empty] ', (fs) => Object.fromEntries(fs.map((f) => [f.getAttribute('data-chart'), f.querySelector('.empty-note')!.textContent])))
+    expect(empty).toEqual({
+      'drift-share': expect.stringMatching(/^No drift share: .*reference/),
+      fairness: expect.stringMatching(/^No fairness ratio: the model names no protected attributes/),
+    })
+    expect(await w.page.locator('figure[data-empty] canvas').count()).toBe(0)
+    // The estimate is drawn; the realized line is empty, and the chart says why.
+    expect(await w.page.textContent('figure[data-chart=performance] .empty-note')).toBe(`No realized ${live!.performance!.metric} yet: no labels have arrived for these windows; the estimate (CBPE) needs none.`)
+    await load(w, `#/models/${LIVE_MODEL}/windows/${encodeURIComponent(live!.window_start)}?version=v1`)
+    expect(await w.page.textContent('section[data-page=window] h2 + p')).toMatch(/^No drift figures: this window was not compared with a reference/)
+    expect(await w.page.textContent('#no-realized')).toBe('No realized figures yet: no labels have arrived for this window; the estimates (CBPE) need none.')
+    expect(await w.page.textContent('#no-fairness')).toMatch(/^No fairness figures: the model names no protected attributes/)
+    expect(await w.page.locator('#drift, #fairness').count()).toBe(0)
+    await screenshot(w.page, 'ui-window-empty')
+    expect(w.errors).toEqual([])
+    await w.page.close()
+  })
+
+  it('the version and variant selectors show the value the page uses, also one that is not an option', async () => {
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await load(w, `#/models/${MODEL}?version=v9&variant=zzz`)
+    const selects = await w.page.evaluate(`[...document.querySelectorAll('.filters select')].map((s) => [s.value, s.selectedOptions[0].textContent])`)
+    expect(selects).toEqual([['v9', 'v9 (no such version)'], ['zzz', 'zzz (no such variant)']])
+    expect(await w.page.textContent('#unknown-filter')).toBe('This model has no version "v9" and no variant "zzz": pick one above.')
+    // A known value is selected as such, with no unknown entry.
+    await load(w, `#/models/${MODEL}?version=v2&variant=all`)
+    expect(await w.page.evaluate(`[...document.querySelectorAll('.filters select')].map((s) => [s.value, s.options.length])`)).toEqual([['v2', 2], ['all', 3]])
+    expect(await w.page.locator('#unknown-filter').count()).toBe(0)
+    expect(w.errors).toEqual([])
+    await w.page.close()
+  })
+
+  it('a 255-character model id never makes a page wider than the window: cut with its full name in a title', async () => {
+    const [long] = await all<WindowHeadline>(`/v1/models/${encodeURIComponent(LONG_MODEL)}/windows`)
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    for (const hash of ['#/', `#/models/${encodeURIComponent(LONG_MODEL)}?version=v1`, `#/models/${encodeURIComponent(LONG_MODEL)}/windows/${encodeURIComponent(long!.window_start)}?version=v1`]) {
+      await load(w, hash)
+      expect(await w.page.evaluate('document.documentElement.scrollWidth'), hash).toBeLessThanOrEqual(1400)
+      expect(await w.page.locator(`.name[title="${LONG_MODEL}"]`).count(), hash).toBeGreaterThan(0)
+    }
+    await screenshot(w.page, 'ui-long-model-id')
+    expect(w.errors).toEqual([])
+    await w.page.close()
+  })
+
+  it('a page says when it was loaded and reloads: from its own nav link, and every minute while the tab is visible, in place', async () => {
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await w.page.clock.install()
+    const requests: string[] = []
+    w.page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/v1/')) requests.push(new URL(r.url()).pathname)
+    })
+    const loadedAt = () => w.page.getAttribute('#loaded-at', 'data-loaded-at')
+    const reloaded = async (before: string | null) => {
+      await w.page.waitForFunction(`document.querySelector('#loaded-at').getAttribute('data-loaded-at') !== ${JSON.stringify(before)} && document.body.dataset.state === 'ready'`)
+    }
+    await load(w, '#/alerts')
+    expect(await w.page.textContent('#loaded-at')).toMatch(/^loaded at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/)
+    const alertsAsked = () => requests.filter((r) => r === '/v1/alerts').length
+    expect(alertsAsked()).toBe(1)
+    // The nav link of the page shown reloads it (no hashchange), once however fast it is clicked.
+    let before = await loadedAt()
+    await w.page.clock.fastForward(2000)
+    await w.page.evaluate(`(() => {
+      const link = document.querySelector('header a[href="#/alerts"]')
+      link.click()
+      link.click()
+    })()`)
+    await reloaded(before)
+    expect(alertsAsked()).toBe(2)
+    // On its own a minute later.
+    before = await loadedAt()
+    await w.page.clock.fastForward(61_000)
+    await reloaded(before)
+    expect(alertsAsked()).toBe(3)
+    // Not while the tab is hidden; as soon as it is shown again.
+    await w.page.evaluate(`Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })`)
+    await w.page.clock.fastForward(180_000)
+    await w.page.waitForTimeout(300)
+    expect(alertsAsked()).toBe(3)
+    before = await loadedAt()
+    await w.page.evaluate(`(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false })
+      document.dispatchEvent(new Event('visibilitychange'))
+    })()`)
+    await reloaded(before)
+    expect(alertsAsked()).toBe(4)
+
+    // The model page: reloaded whole, with its late parts already filled in, at the same scroll position.
+    await load(w, `#/models/${MODEL}?version=v1&variant=all`)
+    await w.page.waitForSelector('div.charts:not([data-pending]) figure[data-chart^="fairness-groups:"] canvas[data-drawn]', { timeout: 90_000 })
+    // Every page put in place, and whether it was still waiting for a part.
+    await w.page.evaluate(`(() => {
+      window.scrollTo(0, 900)
+      window.swaps = []
+      new MutationObserver(() => window.swaps.push(document.querySelector('main [data-pending]') !== null)).observe(document.querySelector('main'), { childList: true })
+    })()`)
+    before = await loadedAt()
+    await w.page.evaluate(`document.querySelector('#refresh').click()`)
+    await reloaded(before)
+    expect(await w.page.evaluate('window.swaps')).toEqual([false])
+    expect(await w.page.evaluate('window.scrollY')).toBe(900)
+    expect((await chartsOnPage(w.page)).drawn).toBe((await chartsOnPage(w.page)).canvases)
     expect(w.errors).toEqual([])
     await w.page.close()
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { binCounts } from '../metrics/drift/reference-bins.js'
-import { binLabels, distributionSpec, shares } from './chart-spec.js'
+import { axisBounds, binLabels, distributionSpec, shares, valuesOffAxis } from './chart-spec.js'
 
 describe('chart specs', () => {
   it('turns counts into shares, and an empty sample into zeros', () => {
@@ -30,5 +30,19 @@ describe('chart specs', () => {
   it('compares reference and current as shares of their own totals', () => {
     const spec = distributionSpec('income', ['a', 'b'], [10, 30], [2, 2])
     expect(spec.series.map((s) => s.values)).toEqual([[0.25, 0.75], [0.5, 0.5]])
+  })
+})
+
+describe('chart axes', () => {
+  it('take their bounds from the spec, the right axis too, and report values outside them', () => {
+    const spec = { kind: 'line' as const, title: 't', labels: ['a', 'b'], yMin: 0, yMax: 1, rightMin: 0, rightMax: 100, series: [{ name: 'share', values: [0.5, null] }, { name: 'coverage (%)', values: [36, 86], axis: 'right' as const }] }
+    expect(axisBounds(spec)).toEqual({ y: { min: 0, max: 1 }, y2: { min: 0, max: 100 } })
+    expect(valuesOffAxis(spec)).toEqual([])
+    // Percent values on a 0..1 axis: every bar cut off at the top.
+    expect(valuesOffAxis({ ...spec, rightMax: 1 })).toEqual([{ series: 'coverage (%)', value: 36 }, { series: 'coverage (%)', value: 86 }])
+    // No right series, no right axis; no bounds, fitted to the data.
+    expect(axisBounds({ ...spec, series: [spec.series[0]!] })).toEqual({ y: { min: 0, max: 1 } })
+    expect(axisBounds({ ...spec, rightMin: undefined, rightMax: undefined })).toEqual({ y: { min: 0, max: 1 }, y2: {} })
+    expect(valuesOffAxis({ ...spec, series: [{ name: 'interval', values: [[-0.1, 0.2]] }] })).toEqual([{ series: 'interval', value: [-0.1, 0.2] }])
   })
 })

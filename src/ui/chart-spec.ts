@@ -26,8 +26,34 @@ export interface ChartSpec {
   readonly rightLabel?: string
   readonly yMin?: number
   readonly yMax?: number
+  /** Bounds of the right axis, in the unit of its series (label coverage in percent: 0 and 100); unset, it fits the data. */
+  readonly rightMin?: number
+  readonly rightMax?: number
   /** A horizontal reference line, e.g. the 4/5 rule at 0.8. */
   readonly refLine?: { readonly value: number; readonly label: string }
+}
+
+export interface AxisBounds { readonly min?: number; readonly max?: number }
+
+/**
+ * The bounds each y axis is drawn with: 'y' (left) and, when a series is on the right, 'y2'.
+ * Taken from the spec alone, never fixed in the drawing code: an axis bounded in one unit (0..1)
+ * under values in another (percent) would cut every bar off at the top.
+ */
+export function axisBounds(spec: ChartSpec): { y: AxisBounds; y2?: AxisBounds } {
+  const bounds = (min: number | undefined, max: number | undefined): AxisBounds => ({ ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) })
+  const y = bounds(spec.yMin, spec.yMax)
+  return spec.series.some((s) => s.axis === 'right') ? { y, y2: bounds(spec.rightMin, spec.rightMax) } : { y }
+}
+
+/** The values of a spec that lie outside the bounds of the axis they are drawn on (an interval by either end). */
+export function valuesOffAxis(spec: ChartSpec): { series: string; value: ChartValue }[] {
+  const axes = axisBounds(spec)
+  return spec.series.flatMap((s) => {
+    const b = (s.axis === 'right' ? axes.y2 : axes.y) ?? {}
+    const off = (x: number) => (b.min !== undefined && x < b.min) || (b.max !== undefined && x > b.max)
+    return s.values.filter((v) => v !== null && (typeof v === 'number' ? off(v) : off(v[0]) || off(v[1]))).map((value) => ({ series: s.name, value }))
+  })
 }
 
 /** Counts as shares of their total (0 when the total is 0), so samples of different sizes compare. */

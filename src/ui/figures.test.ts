@@ -80,4 +80,20 @@ describe('units', () => {
     expect(windowLabel('2026-01-10T14:00:00.000Z', '2026-01-10T14:15:00.000Z')).toBe('2026-01-10 14:00–14:15 UTC')
     expect(windowLabel('2026-01-10T23:00:00.000Z', '2026-01-11T00:00:00.000Z')).toBe('2026-01-10 23:00 – 2026-01-11 00:00 UTC')
   })
+
+  it('windows shorter than a minute get seconds, so that two of them never read the same', () => {
+    // 5 s windows: two neighbours within one minute.
+    expect(windowLabel('2026-01-10T23:37:05.000Z', '2026-01-10T23:37:10.000Z')).toBe('2026-01-10 23:37:05–23:37:10 UTC')
+    expect(windowLabel('2026-01-10T23:37:10.000Z', '2026-01-10T23:37:15.000Z')).toBe('2026-01-10 23:37:10–23:37:15 UTC')
+    // A window on whole minutes ending off one (90 s), and one across midnight.
+    expect(windowLabel('2026-01-10T23:37:00.000Z', '2026-01-10T23:38:30.000Z')).toBe('2026-01-10 23:37:00–23:38:30 UTC')
+    expect(windowLabel('2026-01-10T23:59:55.000Z', '2026-01-11T00:00:00.000Z')).toBe('2026-01-10 23:59:55 – 2026-01-11 00:00:00 UTC')
+    // Starts: seconds when the start is off a whole minute, or the window length is.
+    expect(windowStartLabel('2026-01-10T23:37:05.000Z')).toBe('2026-01-10 23:37:05 UTC')
+    expect(windowStartLabel('2026-01-10T23:37:00.000Z', 5000)).toBe('2026-01-10 23:37:00 UTC')
+    expect(windowStartLabel('2026-01-10T00:00:00.000Z', 5000)).toBe('2026-01-10 00:00:00 UTC')
+    expect(windowStartLabel('2026-01-10T00:00:00.000Z', 86_400_000)).toBe('2026-01-10 UTC')
+    expect(windowStartLabel('2026-01-10T14:00:00.000Z', 900_000)).toBe('2026-01-10 14:00 UTC')
+    expect(utcTime('2026-01-10T14:30:05.000Z', true)).toBe('2026-01-10 14:30:05 UTC')
+  })
 })

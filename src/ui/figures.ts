@@ -84,16 +84,28 @@ export function duration(ms: number): string {
 }
 
 const DAY_MS = 86_400_000
+const MINUTE_MS = 60_000
 const date = (iso: string) => iso.slice(0, 10)
-const clock = (iso: string) => iso.slice(11, 16)
+/** "14:30", or "14:30:05" with seconds. */
+const clock = (iso: string, seconds = false) => iso.slice(11, seconds ? 19 : 16)
+/** Whether an instant lies on a whole minute (the API's times are ISO 8601, to the millisecond). */
+const onMinute = (iso: string) => Date.parse(iso) % MINUTE_MS === 0
 
-/** An instant in UTC, to the minute: "2026-01-10 14:30 UTC" (the API's times are ISO 8601 with Z). */
-export function utcTime(iso: string): string {
-  return `${date(iso)} ${clock(iso)} UTC`
+/**
+ * An instant in UTC, to the minute: "2026-01-10 14:30 UTC" (the API's times are ISO 8601 with Z);
+ * with `seconds`, "2026-01-10 14:30:05 UTC".
+ */
+export function utcTime(iso: string, seconds = false): string {
+  return `${date(iso)} ${clock(iso, seconds)} UTC`
 }
 
-/** A window's start as a short label (chart axes, heatmap): its date when it starts at midnight, else date and time; UTC. */
-export function windowStartLabel(startIso: string): string {
+/**
+ * A window's start as a short label (chart axes, heatmap): its date when it starts at midnight, else date and time; UTC.
+ * Windows shorter than a minute, or not on whole minutes (config allows 1 s), get seconds, so
+ * that two windows never read the same: "2026-01-10 23:37:05 UTC".
+ */
+export function windowStartLabel(startIso: string, windowMs?: number): string {
+  if (!onMinute(startIso) || (windowMs !== undefined && windowMs % MINUTE_MS !== 0)) return utcTime(startIso, true)
   return clock(startIso) === '00:00' ? `${date(startIso)} UTC` : utcTime(startIso)
 }
 
@@ -101,7 +113,8 @@ export function windowStartLabel(startIso: string): string {
  * A window [start, end) as one unambiguous label. Windows end exclusively, so a daily window is
  * one day: "2026-01-10 (UTC day)", not "2026-01-10 – 2026-01-11"; whole days at midnight are
  * "2026-01-10 – 2026-01-16 (7 UTC days)" (last day included); anything else names both times:
- * "2026-01-10 14:00–15:00 UTC", "2026-01-10 22:00 – 2026-01-11 04:00 UTC".
+ * "2026-01-10 14:00–15:00 UTC", "2026-01-10 22:00 – 2026-01-11 04:00 UTC", with seconds when
+ * either end is not on a whole minute: "2026-01-10 23:37:05–23:37:10 UTC".
  */
 export function windowLabel(startIso: string, endIso: string): string {
   const ms = Date.parse(endIso) - Date.parse(startIso)
@@ -110,6 +123,7 @@ export function windowLabel(startIso: string, endIso: string): string {
     if (days === 1) return `${date(startIso)} (UTC day)`
     return `${date(startIso)} – ${date(new Date(Date.parse(endIso) - DAY_MS).toISOString())} (${days} UTC days)`
   }
-  if (date(startIso) === date(endIso)) return `${date(startIso)} ${clock(startIso)}–${clock(endIso)} UTC`
-  return `${date(startIso)} ${clock(startIso)} – ${date(endIso)} ${clock(endIso)} UTC`
+  const seconds = !onMinute(startIso) || !onMinute(endIso)
+  if (date(startIso) === date(endIso)) return `${date(startIso)} ${clock(startIso, seconds)}–${clock(endIso, seconds)} UTC`
+  return `${date(startIso)} ${clock(startIso, seconds)} – ${date(endIso)} ${clock(endIso, seconds)} UTC`
 }

@@ -5,11 +5,11 @@
  * since a link built from an empty model would lead to no page.
  */
 import type { Alert } from './api-types.js'
-import { h } from './dom.js'
+import { h, nameText } from './dom.js'
 import { modelHref, pipelineHref, windowHref } from './routes.js'
 
 export const alertModelLink = (a: Alert): Node | string =>
-  a.model === '' ? 'pipeline' : h('a', { href: modelHref(a.model, { version: a.model_version }) }, `${a.model} ${a.model_version}`)
+  a.model === '' ? 'pipeline' : h('a', { href: modelHref(a.model, { version: a.model_version }) }, nameText(a.model), ` ${a.model_version}`)
 
 export const alertWindowLink = (a: Alert, windowText: string): Node =>
   a.model === ''

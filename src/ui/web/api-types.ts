@@ -4,6 +4,12 @@
  */
 export type Num = number | null
 
+/**
+ * Why a figure is not a verdict, in the API's words, when a response carries it (`reason` or
+ * `note` beside a status): shown as sent, in place of the page's generic wording.
+ */
+export interface ApiNote { reason?: string | null; note?: string | null }
+
 export interface HeadlinePerformance { metric: string; variant: string; realized: Num; estimated: Num; n: number }
 export interface HeadlineFairness { attribute: string; metric: string; value: Num; status: string }
 
@@ -49,7 +55,7 @@ export type Distribution =
   | { kind: 'categories'; categories: string[]; reference: number[]; current: number[] }
   | null
 
-export interface DatasetDrift {
+export interface DatasetDrift extends ApiNote {
   /** Drifted share of the features with a verdict; null when none has one. */
   drift_share: Num
   n_features: number
@@ -60,7 +66,7 @@ export interface DatasetDrift {
   status: string
 }
 
-export interface DriftDetail {
+export interface DriftDetail extends ApiNote {
   target: string
   column: string
   column_kind: string
@@ -81,9 +87,10 @@ export interface DriftDetail {
   distribution: Distribution
 }
 
-export interface PerformanceDetail { variant: string; metric: string; kind: string; value: Num; n: number; label_coverage: Num; ci_low: Num; ci_high: Num }
+export interface PerformanceDetail extends ApiNote { variant: string; metric: string; kind: string; value: Num; n: number; label_coverage: Num; ci_low: Num; ci_high: Num; status?: string }
 export interface FairnessDetail { attribute: string; group: string; metric: string; value: Num; n: number; status: string }
 export interface QualityDetail { feature: string; metric: string; value: Num; n: number }
+/** score: the detector's error-rate estimate; threshold: its parameter (DDM: drift level in standard deviations; ADWIN: δ), not a bound on the score. */
 export interface DetectorDetail { detector: string; score: Num; threshold: Num; drift_detected: boolean; detections: string[] }
 
 export interface Alert {

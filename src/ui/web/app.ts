@@ -1,10 +1,17 @@
 /**
  * The web UI: a hash router over five pages, each built from the read API's JSON, then its
  * charts drawn. The token box keeps a read token in sessionStorage.
+ *
+ * A page says when its data was loaded, and is loaded again: when its own link in the navigation
+ * bar (or "refresh") is clicked, and every REFRESH_MS while the tab is visible (a hidden tab waits
+ * until it is shown again). A refresh builds the new page off screen, with the parts it fills in
+ * later (see whenLoaded), and swaps it in whole at the same scroll position, so nothing blinks; a
+ * refresh never starts while another load is under way, and a navigation discards a refresh.
  */
+import { utcTime } from '../figures.js'
 import { ApiError, getToken, setToken } from './api.js'
 import { drawAll } from './charts.js'
-import { h } from './dom.js'
+import { h, loaded } from './dom.js'
 import { alertsPage } from './pages/alerts.js'
 import { modelPage } from './pages/model.js'
 import { overviewPage } from './pages/overview.js'
@@ -12,7 +19,18 @@ import { pipelinePage } from './pages/pipeline.js'
 import { windowPage } from './pages/window.js'
 import { parseRoute } from './routes.js'
 
+const REFRESH_MS = 60_000
+/** How often a visible tab checks whether its page is due. */
+const CHECK_MS = 5_000
+
 const main = document.querySelector('main')!
+const loadedAt = document.querySelector<HTMLElement>('#loaded-at')!
+
+/** Bumped by every load: a load whose number is no longer current was overtaken and is dropped. */
+let generation = 0
+let loading = 0
+/** When the page shown was loaded (ms); null while the token box is shown (nothing to refresh). */
+let loadedAtMs: number | null = null
 
 function tokenBox(message: string): HTMLElement {
   const input = h('input', { type: 'password', name: 'token', placeholder: 'read token', autocomplete: 'off', 'aria-label': 'API token' })
@@ -20,7 +38,7 @@ function tokenBox(message: string): HTMLElement {
   form.addEventListener('submit', (e) => {
     e.preventDefault()
     setToken(input.value)
-    void render()
+    void render('navigate')
   })
   return form
 }
@@ -37,26 +55,92 @@ async function page(): Promise<HTMLElement> {
   }
 }
 
-async function render(): Promise<void> {
-  document.body.dataset['state'] = 'loading'
-  let content: HTMLElement
-  try {
-    content = await page()
-  } catch (e) {
-    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
-      content = tokenBox(getToken() ? `This token was refused (${e.code}): enter a token with the read role.` : 'This server needs an API token with the read role.')
-    } else {
-      content = h('section', { 'data-page': 'error' }, h('h1', {}, 'Could not load this page'), h('p', { class: 'error' }, e instanceof ApiError ? `${e.code}: ${e.message}` : String(e)))
-    }
-  }
-  main.replaceChildren(content)
-  drawAll(main)
-  document.body.dataset['state'] = 'ready'
+const refused = (e: unknown): e is ApiError => e instanceof ApiError && (e.status === 401 || e.status === 403)
+const errorText = (e: unknown) => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e))
+
+function showLoadedAt(ms: number, failure?: string): void {
+  loadedAt.dataset['loadedAt'] = new Date(ms).toISOString()
+  loadedAt.textContent = failure === undefined ? `loaded at ${utcTime(new Date(ms).toISOString(), true)}` : `${failure} (page loaded at ${utcTime(new Date(ms).toISOString(), true)})`
+  loadedAt.classList.toggle('error', failure !== undefined)
 }
 
+/** The open/closed state of the page's folded parts (figures tables), to keep across a refresh. */
+const foldState = () => [...main.querySelectorAll('details')].map((d) => d.open)
+
+/**
+ * 'navigate': a new page (hash change, token entered), shown as soon as its main data is in.
+ * 'refresh': the same page again, swapped in complete, at the same scroll position; skipped while
+ * another load is under way (that one brings fresh data anyway). A failed refresh keeps the page
+ * and says so beside its time.
+ */
+async function render(mode: 'navigate' | 'refresh'): Promise<void> {
+  if (mode === 'refresh' && loading > 0) return
+  const mine = ++generation
+  loading++
+  document.body.dataset['state'] = mode === 'refresh' ? 'refreshing' : 'loading'
+  try {
+    let content: HTMLElement
+    let isPage = true
+    try {
+      content = await page()
+      if (mode === 'refresh') await loaded(content)
+    } catch (e) {
+      if (mode === 'refresh' && !refused(e)) {
+        if (mine === generation) showLoadedAt(loadedAtMs ?? Date.now(), `could not refresh at ${utcTime(new Date().toISOString(), true)}: ${errorText(e)}`)
+        return
+      }
+      isPage = !refused(e)
+      content = refused(e)
+        ? tokenBox(getToken() ? `This token was refused (${e.code}): enter a token with the read role.` : 'This server needs an API token with the read role.')
+        : h('section', { 'data-page': 'error' }, h('h1', {}, 'Could not load this page'), h('p', { class: 'error' }, errorText(e)))
+    }
+    if (mine !== generation) return
+    const scrollY = window.scrollY
+    const folds = foldState()
+    main.replaceChildren(content)
+    if (mode === 'refresh') {
+      const now = [...main.querySelectorAll('details')]
+      if (now.length === folds.length) now.forEach((d, i) => (d.open = folds[i]!))
+    }
+    drawAll(main)
+    if (mode === 'refresh') window.scrollTo(window.scrollX, scrollY)
+    loadedAtMs = isPage ? Date.now() : null
+    if (loadedAtMs === null) {
+      loadedAt.textContent = ''
+      delete loadedAt.dataset['loadedAt']
+    } else showLoadedAt(loadedAtMs)
+  } finally {
+    loading--
+    if (mine === generation) document.body.dataset['state'] = 'ready'
+  }
+}
+
+const currentHash = () => (location.hash === '' ? '#/' : location.hash)
+
+// The navigation link of the page shown reloads it (the browser fires no hashchange for it).
+for (const a of document.querySelectorAll<HTMLAnchorElement>('header a[data-nav]')) {
+  a.addEventListener('click', (e) => {
+    if (a.getAttribute('href') !== currentHash()) return
+    e.preventDefault()
+    void render('refresh')
+  })
+}
+document.querySelector('#refresh')?.addEventListener('click', () => void render('refresh'))
 document.querySelector('#token-link')?.addEventListener('click', (e) => {
   e.preventDefault()
+  generation++
+  document.body.dataset['state'] = 'ready'
+  loadedAtMs = null
+  loadedAt.textContent = ''
   main.replaceChildren(tokenBox(getToken() ? 'A token is set for this tab. Enter another, or leave empty to forget it.' : 'Enter an API token with the read role.'))
 })
-window.addEventListener('hashchange', () => void render())
-void render()
+
+const due = () => loadedAtMs !== null && !document.hidden && Date.now() - loadedAtMs >= REFRESH_MS
+setInterval(() => {
+  if (due()) void render('refresh')
+}, CHECK_MS)
+document.addEventListener('visibilitychange', () => {
+  if (due()) void render('refresh')
+})
+window.addEventListener('hashchange', () => void render('navigate'))
+void render('navigate')

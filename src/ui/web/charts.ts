@@ -16,7 +16,7 @@ import {
   Title,
   Tooltip,
 } from 'chart.js'
-import type { ChartSpec } from '../chart-spec.js'
+import { axisBounds, type ChartSpec } from '../chart-spec.js'
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, Legend)
 
@@ -51,7 +51,7 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): Chart {
       yAxisID: 'y',
     })
   }
-  const right = spec.series.some((s) => s.axis === 'right')
+  const axes = axisBounds(spec)
   return new Chart(canvas, {
     type: spec.kind,
     data: { labels: [...spec.labels], datasets },
@@ -61,12 +61,8 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): Chart {
       maintainAspectRatio: false,
       plugins: { title: { display: true, text: spec.title }, legend: { position: 'bottom' } },
       scales: {
-        y: {
-          ...(spec.yMin !== undefined ? { min: spec.yMin } : {}),
-          ...(spec.yMax !== undefined ? { max: spec.yMax } : {}),
-          title: { display: spec.yLabel !== undefined, text: spec.yLabel ?? '' },
-        },
-        ...(right ? { y2: { position: 'right' as const, min: 0, max: 1, grid: { drawOnChartArea: false }, title: { display: true, text: spec.rightLabel ?? '' } } } : {}),
+        y: { ...axes.y, title: { display: spec.yLabel !== undefined, text: spec.yLabel ?? '' } },
+        ...(axes.y2 ? { y2: { position: 'right' as const, ...axes.y2, grid: { drawOnChartArea: false }, title: { display: true, text: spec.rightLabel ?? '' } } } : {}),
       },
     },
   })
@@ -76,7 +72,9 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): Chart {
 export function drawAll(root: ParentNode): number {
   let n = 0
   for (const canvas of root.querySelectorAll<HTMLCanvasElement>('canvas[data-spec]:not([data-drawn])')) {
-    drawChart(canvas, JSON.parse(canvas.dataset['spec']!) as ChartSpec)
+    const chart = drawChart(canvas, JSON.parse(canvas.dataset['spec']!) as ChartSpec)
+    // The bounds Chart.js drew each y axis with, for tests to compare with the values.
+    canvas.dataset['scales'] = JSON.stringify(Object.fromEntries(Object.entries(chart.scales).filter(([id]) => id.startsWith('y')).map(([id, s]) => [id, { min: s.min, max: s.max }])))
     canvas.dataset['drawn'] = 'true'
     n++
   }

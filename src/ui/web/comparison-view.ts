@@ -8,7 +8,8 @@
 import type { ChartSpec } from '../chart-spec.js'
 import { getAll } from './api.js'
 import type { Num } from './api-types.js'
-import { chartFigure, day, fmt, h } from './dom.js'
+import { chartFigure, fmt, h } from './dom.js'
+import { windowStartLabel } from '../figures.js'
 
 export interface ComparisonDetail {
   metric: string
@@ -55,15 +56,32 @@ export function comparisonTable(w: { comparison?: ComparisonDetail[]; model_vers
   ]
 }
 
-/** Per window, the difference and its interval of `metric`, one pair of series per (champion, challenger). */
-export function differenceChart(windows: readonly ComparisonWindow[], metric: string): ChartSpec {
+/**
+ * The first window start still open among these headlines, or null when all are closed. The
+ * comparison rows carry no open flag; a model's windows close in order as its watermark moves,
+ * so every window from the first open one on is open too.
+ */
+export function openFrom(headlines: readonly { readonly window_start: string; readonly closed: boolean }[]): string | null {
+  const open = headlines.filter((w) => !w.closed).map((w) => w.window_start).sort()
+  return open[0] ?? null
+}
+
+/** A comparison window's axis label: its start (with seconds for windows off whole minutes), "(open)" from `open` on. */
+const label = (w: ComparisonWindow, open: string | null) =>
+  `${windowStartLabel(w.window_start, Date.parse(w.window_end) - Date.parse(w.window_start))}${open !== null && w.window_start >= open ? ' (open)' : ''}`
+
+/**
+ * Per window, the difference and its interval of `metric`, one pair of series per (champion,
+ * challenger); windows from `open` on (see openFrom) are marked open.
+ */
+export function differenceChart(windows: readonly ComparisonWindow[], metric: string, open: string | null = null): ChartSpec {
   const shown = windows.filter((w) => w.comparisons.some((c) => c.metric === metric))
   const pairs = [...new Set(shown.flatMap((w) => w.comparisons.filter((c) => c.metric === metric).map((c) => `${c.challenger_version} − ${c.champion_version}`)))].sort()
   const at = (w: ComparisonWindow, pair: string) => w.comparisons.find((c) => c.metric === metric && `${c.challenger_version} − ${c.champion_version}` === pair)
   return {
     kind: 'line',
     title: `Challenger − champion: ${metric} difference with its interval; 0 is no difference`,
-    labels: shown.map((w) => day(w.window_start)),
+    labels: shown.map((w) => label(w, open)),
     refLine: { value: 0, label: 'no difference' },
     series: pairs.flatMap((pair) => [
       { name: `${pair} difference`, values: shown.map((w) => at(w, pair)?.difference ?? null) },
@@ -87,9 +105,9 @@ export function chartedMetric(windows: readonly ComparisonWindow[], preferred: s
 }
 
 /** The model page's comparison chart, whenever the model has comparison rows (nothing otherwise). */
-export async function comparisonCharts(model: string, preferredMetric: string | undefined): Promise<Node[]> {
+export async function comparisonCharts(model: string, preferredMetric: string | undefined, open: string | null = null): Promise<Node[]> {
   const windows = await getAll<ComparisonWindow>(`/v1/models/${encodeURIComponent(model)}/comparisons`, { limit: '5000' })
   const metric = chartedMetric(windows, preferredMetric)
   if (metric === null) return []
-  return [h('div', { class: 'charts' }, chartFigure(differenceChart(windows, metric), 'comparison-difference'))]
+  return [h('div', { class: 'charts' }, chartFigure(differenceChart(windows, metric, open), 'comparison-difference'))]
 }

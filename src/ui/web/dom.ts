@@ -56,3 +56,23 @@ export function badge(text: string, level: Level): HTMLElement {
 export function openBadge(closed: boolean): HTMLElement | null {
   return closed ? null : h('span', { class: 'badge open', title: 'open window: its figures can still change' }, 'open')
 }
+
+/**
+ * A name of any length (model ids go up to 256 characters): cut with an ellipsis by the `.name`
+ * style, whole in its title (a tooltip) and to copy.
+ */
+export function nameText(name: string): HTMLElement {
+  return h('span', { class: 'name', title: name }, name)
+}
+
+const pending = new WeakMap<Element, Promise<unknown>[]>()
+
+/** Parts of a page filled in after it is shown (the model page's fairness per group). */
+export function whenLoaded(page: Element, work: Promise<unknown>): void {
+  pending.set(page, [...(pending.get(page) ?? []), work])
+}
+
+/** Resolves when every part registered with whenLoaded() is filled in (or failed: it says so on the page). */
+export async function loaded(page: Element): Promise<void> {
+  await Promise.allSettled(pending.get(page) ?? [])
+}

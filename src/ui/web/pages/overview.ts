@@ -2,7 +2,7 @@
 import { getAll } from '../api.js'
 import type { ModelSummary } from '../api-types.js'
 import { percent, windowLabel } from '../../figures.js'
-import { badge, fmt, h, openBadge } from '../dom.js'
+import { badge, fmt, h, nameText, openBadge } from '../dom.js'
 import { driftHealth, fairnessHealth, type Health } from '../health.js'
 import { modelHref } from '../routes.js'
 import { pipelineNotice } from './pipeline.js'
@@ -42,7 +42,7 @@ export async function overviewPage(): Promise<HTMLElement> {
   const models = await getAll<ModelSummary>('/v1/models')
   const rows = models.map((m) => {
     const cells = [
-      h('a', { href: modelHref(m.model) }, m.model),
+      h('a', { href: modelHref(m.model) }, nameText(m.model)),
       `${m.task}, ${m.versions.map((v) => v.version).join(', ') || '-'}`,
       ...healthCells(m),
       badge(String(m.firing_alerts), m.firing_alerts > 0 ? 'bad' : 'ok'),

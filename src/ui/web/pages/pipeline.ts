@@ -6,7 +6,7 @@
  */
 import { utcTime } from '../../figures.js'
 import { getJson } from '../api.js'
-import { badge, day, fmt, h, table } from '../dom.js'
+import { badge, day, fmt, h, nameText, table } from '../dom.js'
 import { pipelineHref } from '../routes.js'
 
 interface DeadLetterCount { topic: string; code: string; model: string; count: number; first_at: string; last_at: string }
@@ -20,6 +20,15 @@ export interface DeadLetterReport {
 
 const HOUR_MS = 3_600_000
 const RANGES = [['last hour', HOUR_MS], ['last 24 h', 24 * HOUR_MS], ['last 7 days', 7 * 24 * HOUR_MS], ['last 30 days', 30 * 24 * HOUR_MS]] as const
+
+/**
+ * The range links: each span up to now (no `to`: the API's default end is now), whatever range
+ * the page shows, so that "last hour" from a past period (a dlq-rate alert's link) is the last
+ * hour, not the period's start to now. The other filters are kept.
+ */
+export function rangeLinks(asked: Record<string, string | undefined>, nowMs: number): { label: string; href: string }[] {
+  return RANGES.map(([label, ms]) => ({ label: `${label} (until now)`, href: pipelineHref({ ...asked, from: new Date(nowMs - ms).toISOString(), to: undefined }) }))
+}
 
 // model '' asks for the dead letters without a model (labels, records that did not decode).
 const report = (query: Record<string, string | undefined>) => getJson<DeadLetterReport>('/v1/dead-letters', query, ['model'])
@@ -37,7 +46,7 @@ export async function pipelinePage(query: URLSearchParams): Promise<HTMLElement>
     h('p', {}, `${day(r.from)} – ${day(r.to)}: ${r.total} dead-lettered, ${r.stored} stored`, share(r) === null ? '' : ` (${fmt(100 * share(r)!, 2)}% dead-lettered)`,
       filtersShown.length === 0 ? '' : `; only ${filtersShown.map((k) => `${k} ${asked[k] === '' ? '(none)' : asked[k]}`).join(', ')} `,
       filtersShown.length === 0 ? '' : h('a', { href: pipelineHref({ from: asked['from'], to: asked['to'] }) }, 'show all')),
-    h('p', { class: 'filters' }, ...RANGES.map(([label, ms]) => h('a', { href: pipelineHref({ ...asked, from: new Date(Date.parse(r.to) - ms).toISOString(), to: undefined }) }, label))),
+    h('p', { class: 'filters', id: 'ranges' }, ...rangeLinks(asked, Date.now()).map((l) => h('a', { href: l.href }, l.label))),
     h('p', {}, 'Records that failed to decode or validate, and labels whose prediction never arrived (DW_ORPHAN_LABEL). In Kafka mode each one is also on <topic>.dlq with its original bytes.'),
   )
   if (r.total === 0) {
@@ -45,7 +54,7 @@ export async function pipelinePage(query: URLSearchParams): Promise<HTMLElement>
     return section
   }
   const countRows = r.counts.map((c) => h('tr', { 'data-code': c.code, 'data-topic': c.topic, 'data-model': c.model, 'data-count': c.count },
-    ...[c.topic, h('a', { href: pipelineHref({ ...asked, code: c.code }) }, c.code), c.model || '-', String(c.count), day(c.first_at), day(c.last_at)].map((x) => h('td', {}, x))))
+    ...[c.topic, h('a', { href: pipelineHref({ ...asked, code: c.code }) }, c.code), c.model ? nameText(c.model) : '-', String(c.count), day(c.first_at), day(c.last_at)].map((x) => h('td', {}, x))))
   section.append(
     h('h2', {}, 'By topic, code and model'),
     h('table', { id: 'dead-letter-counts' },
@@ -55,7 +64,7 @@ export async function pipelinePage(query: URLSearchParams): Promise<HTMLElement>
     h('h2', {}, `Most recent ${r.recent.length}`),
     table(
       ['dead-lettered', 'topic', 'partition', 'offset', 'code', 'model', 'message', 'key / value bytes', '.dlq record'],
-      r.recent.map((d) => [utcTime(d.dead_lettered_at), d.topic, d.partition, d.offset, badge(d.code, 'bad'), d.model || '-', d.message,
+      r.recent.map((d) => [utcTime(d.dead_lettered_at), d.topic, d.partition, d.offset, badge(d.code, 'bad'), d.model ? nameText(d.model) : '-', d.message,
         `${d.key_bytes} / ${d.value_bytes}`, d.dlq_truncated === '' ? 'whole' : `cut: ${d.dlq_truncated}`]),
       { id: 'dead-letters' },
     ),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { binCounts } from '../../../metrics/drift/reference-bins.js'
 import type { DriftDetail, FairnessDetail } from '../api-types.js'
-import { datasetDriftText, distributionChart, fairnessChart, otherStatistics, verdict, why } from './window.js'
+import { apiNote, datasetDriftText, detectorCells, distributionChart, emptySection, fairnessChart, otherStatistics, performanceValue, verdict, why } from './window.js'
 
 /** A drift row as the read API sends it (src/read/schemas.ts, DriftDetailSchema). */
 const row = (extra: Partial<DriftDetail> = {}): DriftDetail => ({
@@ -111,5 +111,48 @@ describe('window page: every statistic of a drift row is shown, not only the dec
     // A categorical row: chi-square decides; PSI and its p-value-less siblings are still listed.
     expect(otherStatistics(row({ method: 'chi2', column_kind: 'categorical', statistics: { chi2: 12.5, chi2_p_value: 0.002, psi: 0.31, jensen_shannon: 0.05 } })))
       .toBe('jensen_shannon 0.0500, psi 0.3100')
+  })
+})
+
+describe('window page: detectors show their parameters as parameters, never as a threshold of the score', () => {
+  it("DDM's drift level and ADWIN's δ are labelled parameters, apart from the error-rate estimate", () => {
+    // The pairing that read "0.3362 | 3.0000 | drift yes": an error rate is not compared with 3 standard deviations.
+    const ddm = detectorCells({ detector: 'ddm', score: 0.3362, threshold: 3, drift_detected: true, detections: [] })
+    expect(ddm).toEqual({ estimate: '0.3362 (running error rate since the last reset)', parameters: 'drift level 3 standard deviations' })
+    const adwin = detectorCells({ detector: 'adwin', score: 0.21, threshold: 0.002, drift_detected: false, detections: [] })
+    expect(adwin).toEqual({ estimate: '0.2100 (mean error of the adaptive window)', parameters: 'δ 0.002' })
+    expect(detectorCells({ detector: 'page_hinkley', score: null, threshold: 50, drift_detected: false, detections: [] })).toEqual({ estimate: '-', parameters: 'parameter 50' })
+  })
+})
+
+describe('window page: an empty section says why', () => {
+  const base = { drift: [], performance: [], fairness: [], reference: '', summary: { predictions: 1, labeled: 0, label_coverage: 0, mean_label_delay_s: null } }
+  it('no reference (no drift rows), no labels yet, no protected attributes', () => {
+    expect(emptySection(base)).toEqual({
+      drift: 'No drift figures: this window was not compared with a reference (reference: none yet).',
+      performance: 'No performance figures yet: no labels have arrived for this window.',
+      fairness: 'No fairness figures: the model names no protected attributes (protected in its configuration), or this window has no groups to compare.',
+    })
+    expect(emptySection({ ...base, summary: { ...base.summary, labeled: 3 } }).performance).toBe('No performance figures: too few labeled predictions in this window.')
+    expect(emptySection({ ...base, drift: [row()], fairness: [{ attribute: 'group', group: 'A', metric: 'selection_rate', value: 0.5, n: 10, status: 'ok' }] })).toEqual({ performance: expect.any(String) })
+    // Estimates (CBPE) before any label: the table, and a note on the missing realized figures.
+    const estimate = { variant: 'all', metric: 'roc_auc', kind: 'estimated', value: 0.5, n: 0, label_coverage: 0, ci_low: null, ci_high: null }
+    expect(emptySection({ ...base, drift: [row()], performance: [estimate], fairness: [{ attribute: 'group', group: 'A', metric: 'selection_rate', value: 0.5, n: 10, status: 'ok' }] }))
+      .toEqual({ unlabeled: 'No realized figures yet: no labels have arrived for this window; the estimates (CBPE) need none.' })
+  })
+})
+
+describe("window page: the API's own reason for a figure without a verdict is shown as sent", () => {
+  it('a drift row, the dataset line and a performance row with a reason or a note', () => {
+    const d = row({ status: 'insufficient', reason: 'reference expired: its partial aggregates were dropped' })
+    expect(why(d)).toBe('reference expired: its partial aggregates were dropped; p-value 1.45e-11 not compared with 0.0500')
+    expect(verdict(d)).toEqual({ text: 'no verdict: insufficient data', level: 'none' })
+    expect(why(row({ status: 'insufficient', note: '  ' }))).toMatch(/^too few rows on a side/)
+    expect(datasetDriftText({ drift_share: null, n_features: 3, n_drifted: 0, drifted_features: [], n_insufficient: 3, status: 'insufficient', note: 'no reference window yet' }))
+      .toBe('No verdict on the 3 features: no reference window yet')
+    const perf = { variant: 'all', metric: 'roc_auc', kind: 'realized', value: null, n: 4, label_coverage: 0.1, ci_low: null, ci_high: null }
+    expect(performanceValue({ ...perf, status: 'insufficient', reason: 'only one class among the labels' })).toBe('- (only one class among the labels)')
+    expect(performanceValue(perf)).toBe('-')
+    expect(apiNote({ reason: null, note: 'x' })).toBe('x')
   })
 })

@@ -5,20 +5,28 @@
  * problems the headline counts, detectors and the window's alerts.
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../../chart-spec.js'
-import { percent, utcTime, versus, windowLabel } from '../../figures.js'
+import { compact, percent, utcTime, versus, windowLabel } from '../../figures.js'
 import { qualityFeature, qualityProblemCount, qualityProblems } from '../../quality-problems.js'
 import { getJson } from '../api.js'
-import type { DatasetDrift, DriftDetail, FairnessDetail, WindowDetail } from '../api-types.js'
-import { badge, chartFigure, fmt, h, type Level, openBadge, table } from '../dom.js'
+import type { ApiNote, DatasetDrift, DetectorDetail, DriftDetail, FairnessDetail, PerformanceDetail, WindowDetail } from '../api-types.js'
+import { badge, chartFigure, fmt, h, type Level, nameText, openBadge, table } from '../dom.js'
 import { FOUR_FIFTHS } from '../health.js'
 import { modelHref } from '../routes.js'
 import { comparisonTable } from '../comparison-view.js'
 
+/** The API's own reason or note for a figure, when it sends one (trimmed; empty counts as none). */
+export function apiNote(x: ApiNote): string | null {
+  for (const v of [x.reason, x.note]) if (typeof v === 'string' && v.trim() !== '') return v.trim()
+  return null
+}
+
 /**
- * Why a row has no verdict, from its status (src/read/schemas.ts, DriftDetailSchema). The API
+ * Why a row has no verdict: the API's reason when it gives one, else from its status (src/read/schemas.ts, DriftDetailSchema). The API
  * sends drift_detected false for these too, so the status is read before the flag.
  */
 function noVerdict(d: DriftDetail): { readonly label: string; readonly reason: string } {
+  const said = apiNote(d)
+  if (said !== null) return { label: d.status === 'insufficient' ? 'insufficient data' : d.status.replaceAll('_', ' '), reason: said }
   switch (d.status) {
     case 'insufficient':
       return { label: 'insufficient data', reason: `too few rows on a side for a verdict (reference ${d.n_reference}, current ${d.n_current})` }
@@ -88,6 +96,8 @@ export function verdict(d: DriftDetail): { readonly text: string; readonly level
 /** The dataset drift line: features without a verdict are left out of the share and counted apart. */
 export function datasetDriftText(dd: DatasetDrift | null): string {
   if (!dd) return 'No dataset drift row.'
+  const said = apiNote(dd)
+  if (dd.status !== 'ok' && said !== null) return `No verdict on the ${dd.n_features} features: ${said}`
   if (dd.status === 'insufficient') return `No verdict on any of the ${dd.n_features} features: insufficient data`
   if (dd.status !== 'ok') return `No verdict on the ${dd.n_features} features: status ${dd.status}`
   if (dd.drift_share === null) return `No verdict on any of the ${dd.n_features} features`
@@ -131,6 +141,43 @@ function ratioCell(f: FairnessDetail): Node | string {
   return badge(`${shown.value} < ${shown.threshold}`, 'bad')
 }
 
+/** A performance row's value, with the API's reason beside it when the row is not a plain figure. */
+export function performanceValue(p: PerformanceDetail): string {
+  const said = apiNote(p)
+  return said === null ? fmt(p.value, 4) : `${fmt(p.value, 4)} (${said})`
+}
+
+/**
+ * What a detector's figures are (docs/evaluation.md, concept rows): `score` is its error-rate
+ * estimate after the window, `threshold` one of its parameters in another unit (DDM: the drift
+ * level, in standard deviations above its lowest error rate; ADWIN: δ, the confidence of a cut).
+ * The score is never compared with the parameter: the verdict is the detector's own.
+ */
+export function detectorCells(d: DetectorDetail): { estimate: string; parameters: string } {
+  switch (d.detector) {
+    case 'ddm':
+      return { estimate: `${fmt(d.score, 4)} (running error rate since the last reset)`, parameters: `drift level ${compact(d.threshold)} standard deviations` }
+    case 'adwin':
+      return { estimate: `${fmt(d.score, 4)} (mean error of the adaptive window)`, parameters: `δ ${compact(d.threshold)}` }
+    default:
+      return { estimate: fmt(d.score, 4), parameters: `parameter ${compact(d.threshold)}` }
+  }
+}
+
+/**
+ * Why a section of the window page is empty, so that it never shows as a header-only table; and
+ * `unlabeled` when the performance figures are estimates only, before any label arrived.
+ */
+export function emptySection(w: Pick<WindowDetail, 'drift' | 'performance' | 'fairness' | 'reference' | 'summary'>): { drift?: string; performance?: string; unlabeled?: string; fairness?: string } {
+  const estimatesOnly = w.performance.length > 0 && w.summary.labeled === 0 && w.performance.every((p) => p.kind !== 'realized')
+  return {
+    ...(estimatesOnly ? { unlabeled: 'No realized figures yet: no labels have arrived for this window; the estimates (CBPE) need none.' } : {}),
+    ...(w.drift.length === 0 ? { drift: `No drift figures: this window was not compared with a reference (reference: ${w.reference || 'none yet'}).` } : {}),
+    ...(w.performance.length === 0 ? { performance: w.summary.labeled === 0 ? 'No performance figures yet: no labels have arrived for this window.' : 'No performance figures: too few labeled predictions in this window.' } : {}),
+    ...(w.fairness.length === 0 ? { fairness: 'No fairness figures: the model names no protected attributes (protected in its configuration), or this window has no groups to compare.' } : {}),
+  }
+}
+
 export async function windowPage(model: string, start: string, query: URLSearchParams): Promise<HTMLElement> {
   const version = query.get('version') ?? undefined
   const w = await getJson<WindowDetail>(`/v1/models/${encodeURIComponent(model)}/windows/${encodeURIComponent(start)}`, { version })
@@ -138,12 +185,13 @@ export async function windowPage(model: string, start: string, query: URLSearchP
   const section = h(
     'section',
     { 'data-page': 'window', 'data-model': model, 'data-window': w.window_start },
-    h('p', {}, h('a', { href: modelHref(model, { version: w.model_version }) }, `← ${model}`)),
-    h('h1', {}, `${model} ${w.model_version}: window ${windowLabel(w.window_start, w.window_end)} `, openBadge(w.closed)),
+    h('p', {}, h('a', { href: modelHref(model, { version: w.model_version }) }, '← ', nameText(model))),
+    h('h1', {}, nameText(model), ` ${w.model_version}: window ${windowLabel(w.window_start, w.window_end)} `, openBadge(w.closed)),
     h('p', {}, `${s.predictions} predictions, ${s.labeled} labeled (${percent(s.label_coverage)}); ${w.closed ? 'closed' : 'open: its figures can still change'}; reference: ${w.reference}; evaluated ${utcTime(w.evaluated_at)}`),
   )
-  section.append(h('h2', {}, 'Drift'), h('p', {}, datasetDriftText(w.dataset_drift)))
-  section.append(table(
+  const empty = emptySection(w)
+  section.append(h('h2', {}, 'Drift'), h('p', {}, empty.drift ?? datasetDriftText(w.dataset_drift)))
+  if (!empty.drift) section.append(table(
     ['target', 'column', 'kind', 'method', 'score', 'p-value', 'adjusted', 'threshold', 'verdict', 'why', 'reference n', 'current n', 'other statistics'],
     w.drift.map((d) => {
       const v = verdict(d)
@@ -158,11 +206,11 @@ export async function windowPage(model: string, start: string, query: URLSearchP
   })
   if (dists.length > 0) section.append(h('div', { class: 'charts small' }, ...dists))
 
-  section.append(h('h2', {}, 'Performance'), table(
+  section.append(h('h2', {}, 'Performance'), empty.performance ? h('p', { class: 'empty-note', id: 'no-performance' }, empty.performance) : table(
     ['variant', 'metric', 'kind', 'value', 'interval', 'n', 'label coverage'],
-    w.performance.map((p) => [p.variant, p.metric, p.kind, fmt(p.value, 4), p.ci_low === null && p.ci_high === null ? '-' : `[${fmt(p.ci_low, 4)}, ${fmt(p.ci_high, 4)}]`, p.n, percent(p.label_coverage)]),
+    w.performance.map((p) => [p.variant, p.metric, p.kind, performanceValue(p), p.ci_low === null && p.ci_high === null ? '-' : `[${fmt(p.ci_low, 4)}, ${fmt(p.ci_high, 4)}]`, p.n, percent(p.label_coverage)]),
     { id: 'performance' },
-  ))
+  ), empty.unlabeled ? h('p', { class: 'empty-note', id: 'no-realized' }, empty.unlabeled) : '')
   section.append(...comparisonTable(w))
 
   section.append(h('h2', {}, 'Fairness'))
@@ -171,7 +219,7 @@ export async function windowPage(model: string, start: string, query: URLSearchP
     const spec = fairnessChart(a, w.fairness)
     if (spec) section.append(h('div', { class: 'charts' }, chartFigure(spec, `fairness:${a}`)))
   }
-  section.append(table(['attribute', 'group', 'metric', 'value', 'n', 'status'],
+  section.append(empty.fairness ? h('p', { class: 'empty-note', id: 'no-fairness' }, empty.fairness) : table(['attribute', 'group', 'metric', 'value', 'n', 'status'],
     w.fairness.map((f) => [f.attribute, f.group || '(all groups)', f.metric, ratioCell(f), f.n, f.status]),
     { id: 'fairness' }))
 
@@ -186,10 +234,10 @@ export async function windowPage(model: string, start: string, query: URLSearchP
     w.quality.length > 0 && h('details', {}, h('summary', {}, 'all quality figures'), table(['feature', 'metric', 'value', 'n'], w.quality.map(qualityRow), { id: 'quality-all' })),
   )
   if (w.detectors.length > 0) {
-    section.append(h('h2', {}, 'Concept-drift detectors'), table(['detector', 'score', 'threshold', 'drift', 'detections'],
+    section.append(h('h2', {}, 'Concept-drift detectors'), table(['detector', 'error-rate estimate', 'parameters', 'drift', 'detections'],
       w.detectors.map((d) => {
-        const shown = versus(d.score, d.threshold)
-        return [d.detector, shown.value, shown.threshold, d.drift_detected ? 'yes' : 'no', d.detections.map(utcTime).join(', ')]
+        const cells = detectorCells(d)
+        return [d.detector, cells.estimate, cells.parameters, d.drift_detected ? 'yes' : 'no', d.detections.map((t) => utcTime(t, true)).join(', ')]
       }), { id: 'detectors' }))
   }
   section.append(h('h2', {}, 'Alerts'), w.alerts.length === 0 ? h('p', {}, 'No alert about this window.') : table(['status', 'rule', 'subject', 'value', 'threshold'], w.alerts.map((a) => {
