@@ -72,3 +72,17 @@ describe('text formatting', () => {
     expect(rowOf(text, 'b').slice(0, 4)).toEqual(['b', '1000', '0.3000', '300'])
   })
 })
+
+describe('formatText of a current-only report (--fail-on without --reference)', () => {
+  it('shows performance and fairness, and no drift or quality lines', async () => {
+    const { currentOnlyReport, csvCells, DEFAULT_REPORT_CONFIG } = await import('./index.js')
+    const records = Array.from({ length: 200 }, (_, i) => ({ x: String(i % 17), g: i % 2 ? 'a' : 'b', label: String(i % 2), prediction: String((i >> 2) % 2) }))
+    const text = formatText(await currentOnlyReport(csvCells({ columns: ['x', 'g', 'label', 'prediction'], records }), DEFAULT_REPORT_CONFIG, ['g']))
+    expect(text).not.toContain('undefined')
+    expect(text.split('\n')[0]).toBe('driftwatch report: 200 current rows, no reference')
+    expect(text).not.toContain('Dataset drift')
+    expect(text).not.toContain('Data quality')
+    expect(text).toMatch(/^accuracy +- +0\.\d{4}/m)
+    expect(text).toContain('Fairness')
+  })
+})

@@ -60,8 +60,8 @@ export function continuousText(p: Section): string {
 }
 
 function performanceLines(p: Section): string[] {
-  const ref = p['reference'] as Section
-  const cur = p['current'] as Section
+  const ref = (p['reference'] ?? {}) as Section
+  const cur = (p['current'] ?? {}) as Section
   const deg = (p['degradation'] ?? {}) as Record<string, Section>
   // Row counts are no metrics: the header shows the rows, the notes what was left out.
   const metrics = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].filter((k) => !NOT_METRICS.includes(k))
@@ -145,16 +145,21 @@ export function datasetDriftText(report: ReportJson): string {
 
 export function formatText(report: ReportJson): string {
   const d = report.dataset
-  const lines = [
-    `driftwatch report: ${d['reference_rows']} reference rows, ${d['current_rows']} current rows`,
-    `Dataset drift: ${datasetDriftText(report)}`,
-    '',
-    ...featureLines(report),
-    '',
-    ...performanceLines(report.performance),
-  ]
+  // A current-only report (CI gates on performance and fairness, ./current-only.ts) has no
+  // reference: no drift, degradation or quality to show.
+  const referenced = d['reference_rows'] !== undefined
+  const lines = referenced
+    ? [
+        `driftwatch report: ${d['reference_rows']} reference rows, ${d['current_rows']} current rows`,
+        `Dataset drift: ${datasetDriftText(report)}`,
+        '',
+        ...featureLines(report),
+        '',
+        ...performanceLines(report.performance),
+      ]
+    : [`driftwatch report: ${d['current_rows']} current rows, no reference`, '', ...performanceLines(report.performance)]
   for (const [attribute, f] of Object.entries(report.fairness)) lines.push('', ...fairnessLines(attribute, f))
-  lines.push('', ...qualityLines(report.quality))
+  if (referenced) lines.push('', ...qualityLines(report.quality))
   if (report.notes.length > 0) lines.push('', 'Notes:', ...report.notes.map((n) => `  - ${n}`))
   return `${lines.join('\n')}\n`
 }
