@@ -1,9 +1,10 @@
 /** What the demo prints once its windows are evaluated: read from the metric tables, as Grafana would. */
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
+import { CHANNEL_NOT_CONFIGURED } from '../alerts/service.js'
 
-async function rows<T>(store: Store, sql: string): Promise<T[]> {
-  return (await store.client.query({ query: withDatabase(sql, store.database), format: 'JSONEachRow' })).json<T>()
+async function rows<T>(store: Store, sql: string, query_params?: Record<string, unknown>): Promise<T[]> {
+  return (await store.client.query({ query: withDatabase(sql, store.database), format: 'JSONEachRow', ...(query_params ? { query_params } : {}) })).json<T>()
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n)
@@ -81,14 +82,19 @@ export async function printDemoReport(store: Store, out: (s: string) => void): P
             argMaxIf(value, changed_at, status = 'firing') AS value, any(threshold) AS threshold
      FROM {db}.alerts GROUP BY rule, model_version, subject ORDER BY first, rule, model_version, subject`,
   )
+  // A notification waits in the outbox, pending, on each channel its rule names that no leader
+  // has configured (src/alerts/service.ts): say so rather than a bare "pending".
   const deliveries = await rows<{ channel: string; status: string; n: string }>(
     store,
-    "SELECT channel, status, count() AS n FROM {db}.alert_outbox FINAL WHERE channel != '' GROUP BY channel, status ORDER BY channel, status",
+    `SELECT channel, if(status = 'pending' AND last_error = {unconfigured:String}, 'waiting (channel not configured)', status) AS status, count() AS n
+     FROM {db}.alert_outbox FINAL WHERE channel != '' GROUP BY channel, status ORDER BY channel, status`,
+    { unconfigured: CHANNEL_NOT_CONFIGURED },
   )
   out('')
   out(`alerts (rules in alerts/*.yaml): ${alerts.length} alert key(s)`)
   for (const a of alerts) out(`  ${a.latest.padEnd(8)} ${a.rule.padEnd(24)} ${a.model_version} ${a.subject.padEnd(12)} window ${a.first}  value ${fmt(a.value)} vs ${fmt(a.threshold)}`)
-  out(deliveries.length ? `  deliveries: ${deliveries.map((d) => `${d.channel} ${d.status} ${d.n}`).join(', ')}` : '  deliveries: none (no SLACK_WEBHOOK_URL, SMTP_* or GRAFANA_* configured)')
+  out(deliveries.length ? `  deliveries: ${deliveries.map((d) => `${d.channel} ${d.status} ${d.n}`).join(', ')}` : '  deliveries: none')
+  if (deliveries.some((d) => d.status.startsWith('waiting'))) out('  (set SLACK_WEBHOOK_URL, SMTP_* or GRAFANA_* to send them: docs/alerts.md, "Channels")')
   const [dead] = await rows<{ c: string }>(store, 'SELECT count() AS c FROM {db}.dead_letters')
   out(`dead letters: ${dead?.c ?? 0}`)
 }
