@@ -53,6 +53,9 @@ export function rawSchema(kind: EventKind): Record<string, unknown> {
 interface Tap {
   buf: Buffer
   pos: number
+  /** Items the blocks of this decode may still announce (blockCount), and the buffer it counts for. */
+  dwItemsLeft?: number
+  dwItemsOf?: Buffer
   readLong(): number
   skipLong(): void
   skipString(): void
@@ -98,12 +101,17 @@ class Utf8StringType extends avro.types.StringType {
 
 /**
  * The entries of the next block of a map or an array, 0 at its end (Avro 1.11, "Complex Types
- * Serialization": a negative count is followed by the block's size in bytes). A count larger
- * than the bytes left cannot be honest: every map entry takes at least one byte (its key's
- * length), and an array of items of no bytes (nulls) that long is refused too. avsc's own loops
+ * Serialization": a negative count is followed by the block's size in bytes). avsc's own loops
  * run once per announced entry even past the end of the buffer, noticing only afterwards: a
  * 30-byte record announcing 2^45 entries held the event loop for days, the partition with it.
- * Here the tap is invalidated (fromBuffer says "truncated buffer") and -1 returned.
+ * So a count is bounded twice, and the tap invalidated past either bound (fromBuffer then says
+ * "truncated buffer"; -1 is returned):
+ * - by the bytes left: every map entry takes at least one byte (its key's length);
+ * - by a budget of items for the whole decode, as many as the payload has bytes: items of no
+ *   bytes (nulls, empty records) nested in blocks of blocks would otherwise pass the first bound
+ *   block by block and still cost the square of the payload's size.
+ * Every item of at least one byte fits both. An array of more items of no bytes than the payload
+ * has bytes is refused, which no event of driftwatch's schemas can hold.
  */
 function blockCount(tap: Tap): number {
   let n = tap.readLong()
@@ -111,10 +119,15 @@ function blockCount(tap: Tap): number {
     n = -n
     tap.skipLong()
   }
-  if (!(n <= tap.buf.length - tap.pos)) {
+  if (tap.dwItemsOf !== tap.buf) {
+    tap.dwItemsOf = tap.buf
+    tap.dwItemsLeft = tap.buf.length
+  }
+  if (!(n <= tap.buf.length - tap.pos && n <= tap.dwItemsLeft!)) {
     tap._invalidate()
     return -1
   }
+  tap.dwItemsLeft! -= n
   return n
 }
 
