@@ -52,6 +52,24 @@ describe('labelRows: text that is not UTF-8', () => {
     }
   })
 
+  it('sends no part of the bad line or after it, wherever the chunks split the file', async () => {
+    const rows = jsonl('a') + jsonl('b')
+    const cases: [string, Buffer[], 'csv' | 'jsonl', string][] = [
+      // The bad byte opens a chunk that holds more lines after it.
+      ['a chunk opening with the bad byte', [Buffer.from(rows + '{"prediction_id":"p-'), Buffer.concat([Buffer.from([0xff]), Buffer.from(jsonl('c').slice(18) + jsonl('d'))])], 'jsonl', 'line 3'],
+      // A sequence cut by the chunks, completed wrongly by the next one.
+      ['a sequence split across chunks', [Buffer.concat([Buffer.from(rows + '{"prediction_id":"p-'), Buffer.from([0xe2, 0x82])]), Buffer.from('X' + jsonl('c').slice(18) + jsonl('d'))], 'jsonl', 'line 3'],
+      // A file in another encoding: the first byte is bad (a UTF-16 BOM), the header among it.
+      ['a bad first byte', [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`prediction_id,label,label_time\na,yes,${t}\n`)])], 'csv', 'line 1'],
+      ['a Latin-1 header', [Buffer.concat([Buffer.from('prediction_id,label,label_time,'), Buffer.from([0xe9]), Buffer.from(`\na,yes,${t}\n`)])], 'csv', 'line 1'],
+    ]
+    for (const [what, chunks, format, line] of cases) {
+      const { rows: read, error } = await rowsOf(chunks, format)
+      expect(read, what).toEqual(line === 'line 1' ? [] : ['a', 'b'])
+      expect(error, what).toMatchObject({ code: 'DW_FILE_INVALID', message: expect.stringMatching(new RegExp(`^${line}: not valid UTF-8`)) })
+    }
+  })
+
   it('reads UTF-8 that is not ASCII, split across chunks anywhere', async () => {
     const file = Buffer.from(jsonl('é中🙂') + jsonl('\ufffd as sent'))
     const { rows, error } = await rowsOf([...file].map((b) => Buffer.from([b])), 'jsonl')

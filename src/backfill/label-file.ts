@@ -45,14 +45,20 @@ export async function* labelRows(input: Readable, format: LabelFormat, nowMs: nu
   const max = limits.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
   let row = 0
   const { text, problem } = utf8Checked(input)
-  if (format === 'csv') {
-    for await (const r of csvRows(text)) {
-      yield measured(++row, r.line, 'error' in r ? { ok: false, error: r.error } : flatLabel(r.record, nowMs, limits), max)
+  try {
+    if (format === 'csv') {
+      for await (const r of csvRows(text)) {
+        yield measured(++row, r.line, 'error' in r ? { ok: false, error: r.error } : flatLabel(r.record, nowMs, limits), max)
+      }
+    } else {
+      for await (const r of jsonlRows(text)) {
+        yield measured(++row, r.line, 'error' in r ? { ok: false, error: r.error } : jsonLabel(r.value, nowMs, limits), max)
+      }
     }
-  } else {
-    for await (const r of jsonlRows(text)) {
-      yield measured(++row, r.line, 'error' in r ? { ok: false, error: r.error } : jsonLabel(r.value, nowMs, limits), max)
-    }
+  } catch (e) {
+    // The text ended at the bad line: what a reader makes of that end (an empty CSV, a quote left
+    // open) is not the file's problem; its bytes are.
+    throw problem() ?? e
   }
   const stopped = problem()
   if (stopped) throw stopped

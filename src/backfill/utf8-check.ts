@@ -65,7 +65,9 @@ export function utf8Checked(input: Readable): CheckedText {
       const whole = data.subarray(0, data.length - incompleteTail(data))
       tail = Buffer.from(data.subarray(whole.length))
       const bad = isUtf8(whole) ? -1 : firstBadByte(whole)
-      const complete = whole.lastIndexOf(0x0a, bad < 0 ? whole.length - 1 : bad - 1) + 1
+      // The lines that end before the bad byte (none when it opens the chunk: lastIndexOf would
+      // read an offset of -1 as the chunk's last byte).
+      const complete = bad === 0 ? 0 : whole.lastIndexOf(0x0a, bad < 0 ? whole.length - 1 : bad - 1) + 1
       if (complete > 0) {
         for (const h of held) this.push(h)
         this.push(whole.subarray(0, complete))
