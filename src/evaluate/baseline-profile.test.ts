@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseFileConfig } from '../config/file.js'
 import { DEFAULT_TARGETS } from '../report/index.js'
-import { baselineProfile, csvBaselineTable, jsonlBaselineTable, streamKind } from './baseline-profile.js'
+import { baselineProfile, csvBaselineTable, jsonlBaselineTable, privateBaselineTable, streamKind } from './baseline-profile.js'
 
 const file = parseFileConfig('models:\n  - id: m\n    positiveClass: approve\n  - id: k\n    features: { zip: categorical, income: numerical }\n', 'x.yaml')
 const options = (id: string) => ({ model: file.models.find((m) => m.id === id)!, targets: DEFAULT_TARGETS, sampleSize: 100, exclude: ['id'] })
@@ -74,6 +74,18 @@ describe('baseline profile from a file', () => {
     const model = parseFileConfig('models:\n  - id: b\n', 'x.yaml').models[0]!
     const o = { model, targets: DEFAULT_TARGETS, sampleSize: 100 }
     expect(() => baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records: allInfinite }, o), o)).toThrow(/every row has a feature whose value is infinite/)
+  })
+
+  it('leaves out a row whose pii feature is infinite, which the stream refuses before pseudonymizing it', () => {
+    const model = parseFileConfig('models:\n  - id: p\n    pii: [zip]\n', 'x.yaml').models[0]!
+    const o = { model, targets: DEFAULT_TARGETS, sampleSize: 100 }
+    const records = Array.from({ length: 10 }, (_, i) => ({ zip: i === 4 ? '1e400' : String(75000 + i), income: String(1000 + i), label: '1', score: '0.5' }))
+    const privacy = { pseudonymize: (s: string) => `h(${s})`, piiFeatures: () => new Set(['zip']) }
+    const table = privateBaselineTable(csvBaselineTable({ columns: Object.keys(records[0]!), records }, o), privacy, 'p')
+    const { profile, leftOut } = baselineProfile(table, o)
+    expect(leftOut).toEqual({ nonFiniteFeature: 1, refusedScore: 0 })
+    expect(profile.rows).toBe(9)
+    expect(profile.features['zip']).toMatchObject({ kind: 'categorical', count: 9 })
   })
 
   it('JSONL: flat objects; configured features and kinds win', () => {

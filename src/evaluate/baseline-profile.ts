@@ -89,11 +89,16 @@ export function jsonlBaselineTable(text: string, path: string): BaselineTable {
   return { columns: [...columns], rows }
 }
 
-/** The table as the stream would store it: pii features' values pseudonymized (src/store/privacy.ts). */
+/**
+ * The table as the stream would store it: pii features' values pseudonymized (src/store/privacy.ts).
+ * An infinite number is kept as it is: the stream refuses its event before any pseudonym is
+ * made, and baselineProfile leaves its row out.
+ */
 export function privateBaselineTable(table: BaselineTable, privacy: Privacy, modelId: string): BaselineTable {
   if (privacy.piiFeatures(modelId).size === 0) return table
   const stored = storedFeatureValue<FeatureValue>(privacy, modelId)
-  return { columns: table.columns, rows: table.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, stored(k, v as FeatureValue)]))) as Row[] }
+  const value = (k: string, v: FeatureValue) => (typeof v === 'number' && !Number.isFinite(v) && !Number.isNaN(v) ? v : stored(k, v))
+  return { columns: table.columns, rows: table.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, value(k, v as FeatureValue)]))) as Row[] }
 }
 
 /** The rows a baseline leaves out, by the stream's reason for refusing the same event. */
