@@ -547,6 +547,8 @@ describe('web UI on a real pipeline run', () => {
     expect(await w.page.evaluate('window.swaps')).toEqual([false])
     expect(await w.page.evaluate('window.scrollY')).toBe(900)
     expect((await chartsOnPage(w.page)).drawn).toBe((await chartsOnPage(w.page)).canvases)
+    // The charts of the page replaced were released: Chart.js holds only those on the page.
+    expect(Number(await w.page.evaluate('document.body.dataset.charts'))).toBe((await chartsOnPage(w.page)).canvases)
     expect(w.errors).toEqual([])
     await w.page.close()
   })

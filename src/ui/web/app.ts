@@ -10,7 +10,7 @@
  */
 import { utcTime } from '../figures.js'
 import { ApiError, getToken, setToken } from './api.js'
-import { drawAll } from './charts.js'
+import { drawAll, releaseAll } from './charts.js'
 import { h, loaded } from './dom.js'
 import { alertsPage } from './pages/alerts.js'
 import { modelPage } from './pages/model.js'
@@ -97,6 +97,7 @@ async function render(mode: 'navigate' | 'refresh'): Promise<void> {
     if (mine !== generation) return
     const scrollY = window.scrollY
     const folds = foldState()
+    releaseAll(main)
     main.replaceChildren(content)
     if (mode === 'refresh') {
       const now = [...main.querySelectorAll('details')]

@@ -78,5 +78,30 @@ export function drawAll(root: ParentNode): number {
     canvas.dataset['drawn'] = 'true'
     n++
   }
+  liveCharts()
+  return n
+}
+
+/** How many charts Chart.js holds, on the body for tests (`data-charts`): drawn and not yet released. */
+function liveCharts(): void {
+  document.body.dataset['charts'] = String(Object.keys(Chart.instances).length)
+}
+
+/**
+ * Destroys the charts drawn under root, before root's content is replaced: Chart.js keeps every
+ * chart in a registry of its own, and a detached chart watches the whole document for its canvas
+ * to come back (its responsive resize), so a page reloaded every minute kept each old chart and
+ * its observer alive.
+ */
+export function releaseAll(root: ParentNode): number {
+  let n = 0
+  for (const canvas of root.querySelectorAll<HTMLCanvasElement>('canvas[data-drawn]')) {
+    const chart = Chart.getChart(canvas)
+    if (chart) {
+      chart.destroy()
+      n++
+    }
+  }
+  liveCharts()
   return n
 }
