@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { DASHBOARD_FILES, render } from '../dashboards/src/build.js'
+import { CHANNEL_NOT_CONFIGURED } from '../src/alerts/service.js'
 import { startApp, type App } from '../src/app.js'
 import { parseFileConfig } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
@@ -65,6 +66,11 @@ describe('Grafana provisioning', () => {
   it('has the JSON that dashboards/src/build.ts generates (regenerate: npx tsx dashboards/src/build.ts)', () => {
     expect(files).toEqual(Object.keys(DASHBOARD_FILES).sort())
     for (const [file, d] of Object.entries(DASHBOARD_FILES)) expect(read(`dashboards/json/${file}`), file).toBe(render(d))
+  })
+
+  it('tells the outbox rows that wait for a leader with their channel by the reason the alert service writes', () => {
+    const prefix = /startsWith\(last_error, '([^']+)'\)/.exec(read('dashboards/json/pipeline-health.json'))?.[1]
+    expect(prefix && CHANNEL_NOT_CONFIGURED.startsWith(prefix)).toBe(true)
   })
 
   it.each(files)('%s: parses, has a schemaVersion, unique panel ids and the provisioned datasource on every query', (file) => {

@@ -6,6 +6,12 @@
 import { dashboard } from './dashboard.js'
 import { row, sql, table, timeseries } from './grafana.js'
 
+/**
+ * An outbox row's status, with a pending row never tried for want of a leader with its channel
+ * (src/alerts/service.ts, CHANNEL_NOT_CONFIGURED) shown as 'waiting' rather than as a retry.
+ */
+const DELIVERY_STATUS = `if(status = 'pending' AND attempts = 0 AND startsWith(last_error, 'no running alerts leader has this channel configured'), 'waiting', status)`
+
 /** Metric tables: one row per (key, window) and evaluation; eval_version is the evaluation time in ms. */
 const METRIC_TABLES = ['window_summary', 'drift', 'dataset_drift', 'performance', 'fairness', 'quality', 'comparison', 'partial_aggregates']
 
@@ -125,11 +131,12 @@ export const pipelineHealth = dashboard({
       title: 'Alert deliveries',
       description:
         'Notifications per interval by channel and current status (alert_outbox, newest version of each), by the time of ' +
-        'their last status change: sent, pending (waiting to retry), sending, failed (given up).',
+        'their last status change: sent, pending (waiting to retry), sending, failed (given up), and waiting (for an alerts ' +
+        'leader with the channel configured: the rule names a channel this deployment does not send on).',
       unit: 'short',
       bars: true,
       sql: sql`
-        SELECT $__timeInterval(updated_at) AS time, concat(channel, ' ', status) AS delivery, count() AS Value
+        SELECT $__timeInterval(updated_at) AS time, concat(channel, ' ', ${DELIVERY_STATUS}) AS delivery, count() AS Value
         FROM alert_outbox FINAL
         WHERE channel != '' AND $__timeFilter(updated_at)
         GROUP BY time, delivery
@@ -139,9 +146,9 @@ export const pipelineHealth = dashboard({
       title: 'Undelivered notifications',
       description:
         'Notifications not (yet) sent, and sent ones that may have arrived twice (in_doubt: an attempt timed out or the ' +
-        'process stopped between sending and recording it).',
+        'process stopped between sending and recording it). "waiting": never tried, for want of an alerts leader with the channel.',
       sql: sql`
-        SELECT updated_at, channel, status, in_doubt, attempts, rule, model_id, model_version, transition,
+        SELECT updated_at, channel, ${DELIVERY_STATUS} AS status, in_doubt, attempts, rule, model_id, model_version, transition,
                next_attempt_at, last_error, created_at
         FROM alert_outbox FINAL
         WHERE channel != '' AND (status != 'sent' OR in_doubt = 1) AND $__timeFilter(updated_at)

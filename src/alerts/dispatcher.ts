@@ -318,6 +318,17 @@ export class ChannelLane {
       logger.info({ channel: this.name, key: row.idempotencyKey }, 'alert notification not sent: other notifications delivered all of its transitions')
       return null
     }
+    if (row.attempts === 0 && now() - row.createdMs >= policy.maxAgeMs) {
+      // Never tried, and older than any retry lasts: it waited for a leader with this channel
+      // (service.ts), e.g. one configured weeks after its rule named it. Sent now, a firing of
+      // long ago would read as news: it is recorded failed, saying why, and not sent.
+      const waitedH = Math.round((now() - row.createdMs) / 3_600_000)
+      const lastError = `not sent: it waited ${waitedH} h for a leader able to send it, past the ${Math.round(policy.maxAgeMs / 3_600_000)} h a notification is tried for`
+      deliveries.delivered(this.name, 'failed')
+      await recordStatus(store, next(row, { status: 'failed', lastError }))
+      logger.warn({ channel: this.name, key: row.idempotencyKey, waitedH }, 'alert notification too old to send when first tried; recorded failed')
+      return null
+    }
     const attempt = row.attempts + 1
     const inDoubt = row.inDoubt || row.status === 'sending'
     const sending = next(row, { status: 'sending', attempts: attempt, inDoubt })

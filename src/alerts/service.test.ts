@@ -274,3 +274,25 @@ describe('alert service timer', () => {
     expect(passes).toBe(after)
   })
 })
+
+describe('a notification that waited for a leader with its channel', () => {
+  it('is sent by the first such leader within the age limit, and recorded failed, not sent, after it', async () => {
+    for (const [waitedMs, sent] of [[3_600_000, true], [20 * 86_400_000, false]] as const) {
+      const db = memoryStore()
+      const slack = recorder('slack')
+      db.fire('income', T0 - 10)
+      // A leader with Slack only: the rule's email row waits, pending.
+      const a = leader(db.store, slackAndEmail, [slack.sender])
+      await a.evaluateNow()
+      await a.dispatchNow()
+      expect(slack.messages).toEqual([['income']])
+      const email = recorder('email')
+      const channels = { dashboardBaseUrl: null, email: { to: ['ops@example.com'] } } as unknown as AlertChannelsConfig
+      const b = new AlertService({ store: db.store, rules: slackAndEmail, file: DEFAULT_FILE_CONFIG, channels, logger, now: () => T0 + waitedMs, senders: [email.sender] })
+      await b.dispatchNow()
+      expect(email.messages).toEqual(sent ? [['income']] : [])
+      const row = db.outbox().find((r) => r['channel'] === 'email')!
+      expect(row).toMatchObject(sent ? { status: 'sent' } : { status: 'failed', last_error: 'not sent: it waited 480 h for a leader able to send it, past the 24 h a notification is tried for' })
+    }
+  })
+})
