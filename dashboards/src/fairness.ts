@@ -86,7 +86,7 @@ export const fairness = dashboard({
     }),
     table({
       title: 'Groups over the time range',
-      description: 'Mean per-window rates of each group, its predictions, and in how many windows it was too small to judge.',
+      description: 'Mean per-window rates of each group, its predictions, in how many windows it was too small to judge, and in how many the positive class was none of the window\'s classes (set the model\'s positiveClass).',
       sql: sql`
         SELECT model_version, group_value AS group,
                sumIf(n, metric = 'selection_rate') AS predictions,
@@ -94,7 +94,8 @@ export const fairness = dashboard({
                avgIf(value, metric = 'true_positive_rate' AND isFinite(value)) AS true_positive_rate,
                avgIf(value, metric = 'false_positive_rate' AND isFinite(value)) AS false_positive_rate,
                avgIf(value, metric = 'expected_calibration_error' AND isFinite(value)) AS calibration_error,
-               countIf(metric = 'selection_rate' AND status != 'ok') AS windows_too_small
+               countIf(metric = 'selection_rate' AND status = 'insufficient') AS windows_too_small,
+               countIf(metric = 'selection_rate' AND status = 'no_positive_class') AS windows_without_positive_class
         FROM fairness FINAL
         WHERE ${MODEL} AND ${VERSIONS} AND ${ATTRIBUTE} AND ${GROUPS} AND $__timeFilter(window_start)
         GROUP BY model_version, group_value

@@ -30,7 +30,7 @@ function window(yes: string, no: string, c: LabelingContext = ctx) {
 }
 
 describe('the positive class never occurs in the window', () => {
-  it('labels "true"/"false" with the default positive class "1": binary metrics insufficient, not accuracy 1.0', () => {
+  it('labels "true"/"false" with the default positive class "1": no binary figure, status no_positive_class, not accuracy 1.0', () => {
     const m = window('true', 'false')
     const binary = m.performance.filter((r) => ['realized', 'estimated', 'degradation'].includes(r.kind))
     expect(binary.length).toBeGreaterThan(0)
@@ -39,8 +39,8 @@ describe('the positive class never occurs in the window', () => {
       expect([r.ci_low, r.ci_high]).toEqual([null, null])
     }
     expect(m.fairness.length).toBeGreaterThan(0)
-    for (const r of m.fairness) expect(r, r.metric).toMatchObject({ value: null, status: 'insufficient' })
-    expect(m.drift.find((r) => r.target === 'calibration')).toMatchObject({ status: 'insufficient', drift_detected: null })
+    for (const r of m.fairness) expect(r, r.metric).toMatchObject({ value: null, status: 'no_positive_class' })
+    expect(m.drift.find((r) => r.target === 'calibration')).toMatchObject({ status: 'no_positive_class', drift_detected: null })
     // Label drift reads classes as they are: still judged.
     expect(m.drift.find((r) => r.target === 'label')).toMatchObject({ status: 'ok' })
   })

@@ -5,6 +5,7 @@
  * streaming detectors and the model comparison need more than one window (./detectors.ts,
  * ./comparison.ts).
  */
+import { NO_POSITIVE_CLASS } from './row-status.js'
 import { own } from '../metrics/own.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
 import { fairnessAccumulator } from '../metrics/fairness/index.js'
@@ -58,7 +59,8 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
     )
   }
   const share = (rows: DriftRow[]) =>
-    datasetDriftShare(rows.map((r) => ({ feature: r.column, result: r.primary, threshold: r.threshold, status: r.status })), { correction: ctx.correction ?? 'benjamini-hochberg' })
+    // Feature rows carry a verdict's status; NO_POSITIVE_CLASS is a binary row's, never a feature's.
+    datasetDriftShare(rows.map((r) => ({ feature: r.column, result: r.primary, threshold: r.threshold, status: r.status === NO_POSITIVE_CLASS ? 'insufficient' : r.status })), { correction: ctx.correction ?? 'benjamini-hochberg' })
   // One adjusted p-value decides each feature, in the stored row as in the drift share.
   const decideFeatures = (rows: DriftRow[]) => {
     const verdicts = share(rows).features
@@ -79,11 +81,12 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
   if (task !== 'regression' && ref.labeled > 0 && cur.labeled > 0) drift.push(categoricalDrift('label', 'label', ref.labelCounts, cur.labelCounts))
   // Binary metrics read every class as "the positive class or not": without the positive class
   // anywhere in a side they measure nothing (labels "true"/"false" against the default "1" made
-  // every pair (0, 0) and accuracy 1.0). Such a side's binary figures are NaN / NULL, 'insufficient'.
+  // every pair (0, 0) and accuracy 1.0). Such a side's binary figures are NaN / NULL, and the rows
+  // that carry a status say why (NO_POSITIVE_CLASS): a configuration to fix, not too few rows.
   const noPositive = task === 'binary' && positiveClassAbsent(cur, ctx.positiveClass)
   const refNoPositive = task === 'binary' && positiveClassAbsent(ref, ctx.positiveClass)
   const calibration = calibrationRow(ref, cur)
-  if (calibration) drift.push(noPositive || refNoPositive ? { ...calibration, p_value_adjusted: null, drift_detected: null, status: 'insufficient' } : calibration)
+  if (calibration) drift.push(noPositive || refNoPositive ? { ...calibration, p_value_adjusted: null, drift_detected: null, status: NO_POSITIVE_CLASS } : calibration)
 
   const dataset = share(features)
   const drifted = dataset.features.filter((f) => f.driftDetected === true).map((f) => f.feature)
@@ -107,7 +110,7 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
       ...performanceRows(cur, ref).map((r) => (noPositive ? noFigure(r) : r)),
       ...degradationRows(ref, cur).map((r) => (noPositive || refNoPositive ? noFigure(r) : r)),
     ],
-    fairness: task !== 'binary' ? [] : fairnessRows(cur, ctx).map((r) => (noPositive ? { ...r, value: null, status: 'insufficient' } : r)),
+    fairness: task !== 'binary' ? [] : fairnessRows(cur, ctx).map((r) => (noPositive ? { ...r, value: null, status: NO_POSITIVE_CLASS } : r)),
     quality: qualityRows(cur, features, reference.quality ?? NO_BOUNDS, current.samples),
   }
 }

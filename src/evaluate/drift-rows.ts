@@ -17,6 +17,7 @@ import {
   selectDriftMethod, singleVerdict, type ThresholdSetting, wasserstein, zTest, type ColumnKind,
 } from '../metrics/drift/index.js'
 import type { StatResult } from '../metrics/types.js'
+import type { NO_POSITIVE_CLASS } from './row-status.js'
 
 export interface DriftRow {
   /** 'calibration': ./concept-rows.ts; 'concept': streaming detectors, ./detectors.ts. */
@@ -33,7 +34,8 @@ export interface DriftRow {
   threshold: number
   /** null: no verdict (status not 'ok', or an empty side). */
   drift_detected: number | null
-  status: DriftStatus
+  /** A verdict's status (../metrics/drift/decide.ts), or NO_POSITIVE_CLASS for a binary row (./row-status.ts). */
+  status: DriftStatus | typeof NO_POSITIVE_CLASS
   statistics: Record<string, number>
   n_reference: number
   n_current: number

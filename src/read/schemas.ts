@@ -124,7 +124,7 @@ export const DriftDetailSchema = obj({
   p_value_adjusted: { ...num, description: 'p-value after multiple-testing correction, when stored; null otherwise.' },
   threshold: num,
   drift_detected: { type: 'boolean', description: 'Drift detected; false also when there is no verdict (see status).' },
-  status: { type: 'string', description: "'ok'; 'insufficient' (too few rows on a side for a verdict) or 'method_not_applicable' (a configured method that does not apply): no verdict." },
+  status: { type: 'string', description: "'ok'; 'insufficient' (too few rows on a side for a verdict), 'no_positive_class' (a binary model's calibration row when its positive class is none of a side's classes: set positiveClass) or 'method_not_applicable' (a configured method that does not apply): no verdict." },
   statistics: { type: 'object', additionalProperties: { type: 'number' }, description: 'Every applicable statistic by name (p-values as <name>_p_value).' },
   n_reference: count,
   n_current: count,

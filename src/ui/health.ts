@@ -60,7 +60,7 @@ export function driftHealth(w: DriftHeadline): Health {
 
 /** The worst ratio; below the 4/5 rule, next to it with the digits that put it below. */
 export function fairnessHealth(f: FairnessHeadline): Health {
-  const status = f.status === 'ok' ? '' : ` (${f.status})`
+  const status = f.status === 'ok' ? '' : ` (${f.status.replaceAll('_', ' ')})`
   if (f.status === 'insufficient' || f.value === null) return { text: `${f.attribute}: no verdict${status}`, level: 'none' }
   const shown = versus(f.value, FOUR_FIFTHS, 2)
   // Below 4/5 is unfair whatever was left out; at or above it, only a full comparison is ok.

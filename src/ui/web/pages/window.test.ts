@@ -142,6 +142,18 @@ describe('window page: an empty section says why', () => {
   })
 })
 
+describe('window page: a binary model whose positive class is none of the window\'s classes', () => {
+  it('says so, and what to set, instead of "too few rows"', () => {
+    const calibration = row({ target: 'calibration', column: 'score', status: 'no_positive_class', drift_detected: false, n_reference: 900, n_current: 850 })
+    expect(verdict(calibration)).toEqual({ text: 'no verdict: no positive class', level: 'none' })
+    expect(why(calibration)).toMatch(/^the model's positive class is none of this window's classes \(its labels and predicted classes\): set positiveClass for the model in driftwatch.yaml/)
+    const base = { drift: [row(), calibration], performance: [], reference: 'previous window', summary: { predictions: 900, labeled: 850, label_coverage: 0.94, mean_label_delay_s: null } }
+    const fairness = [{ attribute: 'group', group: 'A', metric: 'selection_rate', value: null, n: 400, status: 'no_positive_class' }]
+    expect(emptySection({ ...base, fairness }).noPositiveClass).toBe("No binary figures: the model's positive class is none of this window's classes (its labels and predicted classes): set positiveClass for the model in driftwatch.yaml.")
+    expect(emptySection({ ...base, drift: [row()], fairness: [{ ...fairness[0]!, value: 0.5, status: 'ok' }] }).noPositiveClass).toBeUndefined()
+  })
+})
+
 describe("window page: the API's own reason for a figure without a verdict is shown as sent", () => {
   it('a drift row, the dataset line and a performance row with a reason or a note', () => {
     const d = row({ status: 'insufficient', reason: 'reference expired: its partial aggregates were dropped' })

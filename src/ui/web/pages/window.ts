@@ -8,11 +8,15 @@ import { binLabels, type ChartSpec, distributionSpec } from '../../chart-spec.js
 import { compact, percent, utcTime, versus, windowLabel } from '../../figures.js'
 import { qualityFeature, qualityProblemCount, qualityProblems } from '../../quality-problems.js'
 import { getJson } from '../api.js'
+import { NO_POSITIVE_CLASS } from '../../../evaluate/row-status.js'
 import type { ApiNote, DatasetDrift, DetectorDetail, DriftDetail, FairnessDetail, PerformanceDetail, WindowDetail } from '../api-types.js'
 import { badge, chartFigure, fmt, h, type Level, nameText, openBadge, table } from '../dom.js'
 import { FOUR_FIFTHS } from '../health.js'
 import { modelHref } from '../routes.js'
 import { comparisonTable } from '../comparison-view.js'
+
+/** Why a binary row has no figure with status NO_POSITIVE_CLASS (src/evaluate/row-status.ts). */
+const POSITIVE_CLASS_ABSENT = "the model's positive class is none of this window's classes (its labels and predicted classes): set positiveClass for the model in driftwatch.yaml"
 
 /** The API's own reason or note for a figure, when it sends one (trimmed; empty counts as none). */
 export function apiNote(x: ApiNote): string | null {
@@ -32,6 +36,8 @@ function noVerdict(d: DriftDetail): { readonly label: string; readonly reason: s
       return { label: 'insufficient data', reason: `too few rows on a side for a verdict (reference ${d.n_reference}, current ${d.n_current})` }
     case 'method_not_applicable':
       return { label: 'method not applicable', reason: `the configured method does not apply to this ${d.column_kind} column` }
+    case NO_POSITIVE_CLASS:
+      return { label: 'no positive class', reason: POSITIVE_CLASS_ABSENT }
     default:
       return { label: d.status, reason: `status ${d.status}` }
   }
@@ -168,9 +174,11 @@ export function detectorCells(d: DetectorDetail): { estimate: string; parameters
  * Why a section of the window page is empty, so that it never shows as a header-only table; and
  * `unlabeled` when the performance figures are estimates only, before any label arrived.
  */
-export function emptySection(w: Pick<WindowDetail, 'drift' | 'performance' | 'fairness' | 'reference' | 'summary'>): { drift?: string; performance?: string; unlabeled?: string; fairness?: string } {
+export function emptySection(w: Pick<WindowDetail, 'drift' | 'performance' | 'fairness' | 'reference' | 'summary'>): { drift?: string; performance?: string; unlabeled?: string; noPositiveClass?: string; fairness?: string } {
   const estimatesOnly = w.performance.length > 0 && w.summary.labeled === 0 && w.performance.every((p) => p.kind !== 'realized')
+  const noPositiveClass = [...w.drift, ...w.fairness].some((r) => r.status === NO_POSITIVE_CLASS)
   return {
+    ...(noPositiveClass ? { noPositiveClass: `No binary figures: ${POSITIVE_CLASS_ABSENT}.` } : {}),
     ...(estimatesOnly ? { unlabeled: 'No realized figures yet: no labels have arrived for this window; the estimates (CBPE) need none.' } : {}),
     ...(w.drift.length === 0 ? { drift: `No drift figures: this window was not compared with a reference (reference: ${w.reference || 'none yet'}).` } : {}),
     ...(w.performance.length === 0 ? { performance: w.summary.labeled === 0 ? 'No performance figures yet: no labels have arrived for this window.' : 'No performance figures: too few labeled predictions in this window.' } : {}),
@@ -210,7 +218,8 @@ export async function windowPage(model: string, start: string, query: URLSearchP
     ['variant', 'metric', 'kind', 'value', 'interval', 'n', 'label coverage'],
     w.performance.map((p) => [p.variant, p.metric, p.kind, performanceValue(p), p.ci_low === null && p.ci_high === null ? '-' : `[${fmt(p.ci_low, 4)}, ${fmt(p.ci_high, 4)}]`, p.n, percent(p.label_coverage)]),
     { id: 'performance' },
-  ), empty.unlabeled ? h('p', { class: 'empty-note', id: 'no-realized' }, empty.unlabeled) : '')
+  ), empty.unlabeled ? h('p', { class: 'empty-note', id: 'no-realized' }, empty.unlabeled) : '',
+  empty.noPositiveClass ? h('p', { class: 'empty-note', id: 'no-positive-class' }, empty.noPositiveClass) : '')
   section.append(...comparisonTable(w))
 
   section.append(h('h2', {}, 'Fairness'))
