@@ -86,27 +86,25 @@ export function columnByNumber(c: ColumnInput): ColumnInput {
 }
 
 /**
- * A table's columns where those in `names` read with their categories named by number: a
- * counted one expanded from its counted column named so (as the table expands it, each time it
- * is read), one in row order mapped once, when first read.
+ * A read-only view of `base` whose values get() gives (the subclasses name some columns'
+ * categories by number): has, size and iteration read the base's names, which may still be filling
+ * in (./csv-report.ts), each value as get() gives it at the time of the call.
  */
-class ColumnsByNumber extends Map<string, readonly FeatureValue[]> {
-  private readonly mapped = new Map<string, readonly FeatureValue[]>()
-
+abstract class MapView<V> extends Map<string, V> {
   constructor(
-    private readonly base: ReadonlyMap<string, readonly FeatureValue[]>,
-    private readonly names: ReadonlySet<string>,
-    private readonly counted: ReadonlyMap<string, CountedColumn> | undefined,
+    protected readonly base: ReadonlyMap<string, V>,
+    protected readonly names: ReadonlySet<string>,
   ) {
     super()
   }
+
+  abstract override get(name: string): V | undefined
 
   override has(name: string): boolean {
     return this.base.has(name)
   }
 
-  // Iteration reads the base's names, each value as get() gives it, at the time of the call.
-  private snapshot(): Map<string, readonly FeatureValue[]> {
+  private snapshot(): Map<string, V> {
     return new Map([...this.base.keys()].map((k) => [k, this.get(k)!]))
   }
 
@@ -118,20 +116,37 @@ class ColumnsByNumber extends Map<string, readonly FeatureValue[]> {
     return this.snapshot().keys()
   }
 
-  override values(): MapIterator<readonly FeatureValue[]> {
+  override values(): MapIterator<V> {
     return this.snapshot().values()
   }
 
-  override entries(): MapIterator<[string, readonly FeatureValue[]]> {
+  override entries(): MapIterator<[string, V]> {
     return this.snapshot().entries()
   }
 
-  override [Symbol.iterator](): MapIterator<[string, readonly FeatureValue[]]> {
+  override [Symbol.iterator](): MapIterator<[string, V]> {
     return this.entries()
   }
 
-  override forEach(f: (value: readonly FeatureValue[], key: string, map: Map<string, readonly FeatureValue[]>) => void, thisArg?: unknown): void {
+  override forEach(f: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
     this.snapshot().forEach((v, k) => f.call(thisArg, v, k, this))
+  }
+}
+
+/**
+ * A table's columns where those in `names` read with their categories named by number: a
+ * counted one expanded from its counted column named so (as the table expands it, each time it
+ * is read), one in row order mapped once, when first read.
+ */
+class ColumnsByNumber extends MapView<readonly FeatureValue[]> {
+  private readonly mapped = new Map<string, readonly FeatureValue[]>()
+
+  constructor(
+    base: ReadonlyMap<string, readonly FeatureValue[]>,
+    names: ReadonlySet<string>,
+    private readonly counted: ReadonlyMap<string, CountedColumn> | undefined,
+  ) {
+    super(base, names)
   }
 
   override get(name: string): readonly FeatureValue[] | undefined {
@@ -146,52 +161,9 @@ class ColumnsByNumber extends Map<string, readonly FeatureValue[]> {
   }
 }
 
-/**
- * A table's counted columns where those in `names` have their categories named by number: a view
- * of the table's own, which may still be filling in (./csv-report.ts), each named once.
- */
-class CountedByNumber extends Map<string, CountedColumn> {
+/** A table's counted columns where those in `names` have their categories named by number, each named once. */
+class CountedByNumber extends MapView<CountedColumn> {
   private readonly named = new Map<string, CountedColumn>()
-
-  constructor(
-    private readonly base: ReadonlyMap<string, CountedColumn>,
-    private readonly names: ReadonlySet<string>,
-  ) {
-    super()
-  }
-
-  override has(name: string): boolean {
-    return this.base.has(name)
-  }
-
-  // Iteration reads the base's names, each value as get() gives it, at the time of the call.
-  private snapshot(): Map<string, CountedColumn> {
-    return new Map([...this.base.keys()].map((k) => [k, this.get(k)!]))
-  }
-
-  override get size(): number {
-    return this.base.size
-  }
-
-  override keys(): MapIterator<string> {
-    return this.snapshot().keys()
-  }
-
-  override values(): MapIterator<CountedColumn> {
-    return this.snapshot().values()
-  }
-
-  override entries(): MapIterator<[string, CountedColumn]> {
-    return this.snapshot().entries()
-  }
-
-  override [Symbol.iterator](): MapIterator<[string, CountedColumn]> {
-    return this.entries()
-  }
-
-  override forEach(f: (value: CountedColumn, key: string, map: Map<string, CountedColumn>) => void, thisArg?: unknown): void {
-    this.snapshot().forEach((v, k) => f.call(thisArg, v, k, this))
-  }
 
   override get(name: string): CountedColumn | undefined {
     const c = this.base.get(name)
