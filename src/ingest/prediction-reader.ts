@@ -22,7 +22,7 @@
  * byte size), ended by a zero count; enum = long index; record = its fields in order.
  */
 import { isUtf8 } from 'node:buffer'
-import type { PredictionEvent, Variant } from './schemas.js'
+import { type PredictionEvent, utf8Text, type Variant } from './schemas.js'
 import type { Privacy } from '../store/privacy.js'
 import { storedFeatureValue } from '../store/privacy.js'
 import { CountedEntries, RowBuffer } from '../store/row-buffer.js'
@@ -135,13 +135,10 @@ class Input {
   }
 }
 
-/**
- * Bytes [start, end) of `src` as text; not plain when they are not UTF-8, which the avsc path
- * refuses (src/ingest/schemas.ts readUtf8). Only text that holds U+FFFD is checked byte by byte.
- */
+/** Bytes [start, end) of `src` as text; not plain when they are not UTF-8, which the avsc path refuses (./schemas.ts utf8Text). */
 function text(src: Buffer, start: number, end: number): string {
-  const s = src.toString('utf8', start, end)
-  if (s.includes('\ufffd') && !isUtf8(src.subarray(start, end))) throw NOT_PLAIN
+  const s = utf8Text(src, start, end)
+  if (s === null) throw NOT_PLAIN
   return s
 }
 

@@ -71,10 +71,20 @@ export class InvalidUtf8Error extends Error {
 }
 
 /**
+ * Bytes [start, end) of `buf` as text; null when they are not UTF-8. Only text that holds U+FFFD
+ * (what a bad sequence decodes to) is checked byte by byte. Both read paths take strings through
+ * it: readUtf8 here, and the fast reader (./prediction-reader.ts).
+ */
+export function utf8Text(buf: Buffer, start: number, end: number): string | null {
+  const text = buf.toString('utf8', start, end)
+  return text.includes('\ufffd') && !isUtf8(buf.subarray(start, end)) ? null : text
+}
+
+/**
  * A string's bytes as text, refusing bytes that are not UTF-8. avsc decodes them with U+FFFD in
  * place of each bad sequence, so two ids, names or values that differ only there became one
  * (`p-\xff` and `p-\xfe` both `p-\ufffd`): one prediction replaced the other in the store, and a
- * label joined whichever was left. Only text that holds U+FFFD is checked byte by byte. Reads
+ * label joined whichever was left (utf8Text). Reads
  * as avsc's Tap#readString otherwise (a negative length invalidates the tap, a length past the
  * end leaves it past the end: fromBuffer then says "truncated buffer").
  */
@@ -87,8 +97,8 @@ function readUtf8(tap: Tap): string {
   const start = tap.pos
   tap.pos += len
   if (tap.pos > tap.buf.length) return ''
-  const text = tap.buf.toString('utf8', start, tap.pos)
-  if (text.includes('\ufffd') && !isUtf8(tap.buf.subarray(start, tap.pos))) throw new InvalidUtf8Error(start, text)
+  const text = utf8Text(tap.buf, start, tap.pos)
+  if (text === null) throw new InvalidUtf8Error(start, tap.buf.toString('utf8', start, tap.pos))
   return text
 }
 
