@@ -89,6 +89,9 @@ export function jsonlBaselineTable(text: string, path: string): BaselineTable {
   return { columns: [...columns], rows }
 }
 
+/** ±Infinity, which the stream refuses as a feature value (NaN is a file's missing marker here). */
+const isInfinite = (v: FeatureValue): boolean => v === Infinity || v === -Infinity
+
 /**
  * The table as the stream would store it: pii features' values pseudonymized (src/store/privacy.ts).
  * An infinite number is kept as it is: the stream refuses its event before any pseudonym is
@@ -97,7 +100,7 @@ export function jsonlBaselineTable(text: string, path: string): BaselineTable {
 export function privateBaselineTable(table: BaselineTable, privacy: Privacy, modelId: string): BaselineTable {
   if (privacy.piiFeatures(modelId).size === 0) return table
   const stored = storedFeatureValue<FeatureValue>(privacy, modelId)
-  const value = (k: string, v: FeatureValue) => (typeof v === 'number' && !Number.isFinite(v) && !Number.isNaN(v) ? v : stored(k, v))
+  const value = (k: string, v: FeatureValue) => (isInfinite(v) ? v : stored(k, v))
   return { columns: table.columns, rows: table.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, value(k, v as FeatureValue)]))) as Row[] }
 }
 
@@ -128,7 +131,7 @@ export function baselineProfile(table: BaselineTable, o: BaselineOptions): Basel
   // no targets). A configured feature named like the score column is a feature, never a score.
   const score = o.targets.score
   const screened = task !== undefined && !features.includes(score)
-  const infinite = (r: Row) => features.some((f) => { const v = r[f]; return typeof v === 'number' && !Number.isFinite(v) && !Number.isNaN(v) })
+  const infinite = (r: Row) => features.some((f) => isInfinite(r[f]))
   const badScore = (r: Row) => screened && refusedScore((Object.hasOwn(r, score) ? r[score] : null) as FeatureValue) !== undefined
   const rows: Row[] = []
   let nonFiniteFeature = 0
