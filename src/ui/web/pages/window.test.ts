@@ -146,10 +146,16 @@ describe('window page: a binary model whose positive class is none of the window
   it('says so, and what to set, instead of "too few rows"', () => {
     const calibration = row({ target: 'calibration', column: 'score', status: 'no_positive_class', drift_detected: false, n_reference: 900, n_current: 850 })
     expect(verdict(calibration)).toEqual({ text: 'no verdict: no positive class', level: 'none' })
-    expect(why(calibration)).toMatch(/^the model's positive class is none of this window's classes \(its labels and predicted classes\): set positiveClass for the model in driftwatch.yaml/)
+    expect(why(calibration)).toMatch(/^the model's positive class is none of this window's or its reference's classes \(labels and predicted classes\): set positiveClass for the model in driftwatch.yaml/)
     const base = { drift: [row(), calibration], performance: [], reference: 'previous window', summary: { predictions: 900, labeled: 850, label_coverage: 0.94, mean_label_delay_s: null } }
     const fairness = [{ attribute: 'group', group: 'A', metric: 'selection_rate', value: null, n: 400, status: 'no_positive_class' }]
-    expect(emptySection({ ...base, fairness }).noPositiveClass).toBe("No binary figures: the model's positive class is none of this window's classes (its labels and predicted classes): set positiveClass for the model in driftwatch.yaml.")
+    // Fairness rows carry the status only when the window itself lacks the class.
+    expect(emptySection({ ...base, fairness }).noPositiveClass).toBe("No binary figures: the model's positive class is none of this window's classes (labels and predicted classes): set positiveClass for the model in driftwatch.yaml.")
+    // The calibration row alone, beside fairness figures: the reference lacks it, the window's own figures stand.
+    expect(emptySection({ ...base, fairness: [{ ...fairness[0]!, value: 0.5, status: 'ok' }] }).noPositiveClass)
+      .toBe("No figures compared with the reference's binary outcomes (calibration, degradation): the model's positive class is none of the reference's classes (labels and predicted classes): set positiveClass for the model in driftwatch.yaml.")
+    // No fairness rows to tell the sides apart.
+    expect(emptySection({ ...base, fairness: [] }).noPositiveClass).toMatch(/^Binary figures missing: the model's positive class is none of this window's or its reference's classes/)
     expect(emptySection({ ...base, drift: [row()], fairness: [{ ...fairness[0]!, value: 0.5, status: 'ok' }] }).noPositiveClass).toBeUndefined()
   })
 })

@@ -15,8 +15,13 @@ import { FOUR_FIFTHS } from '../health.js'
 import { modelHref } from '../routes.js'
 import { comparisonTable } from '../comparison-view.js'
 
-/** Why a binary row has no figure with status NO_POSITIVE_CLASS (src/evaluate/row-status.ts). */
-const POSITIVE_CLASS_ABSENT = "the model's positive class is none of this window's classes (its labels and predicted classes): set positiveClass for the model in driftwatch.yaml"
+/**
+ * Why a binary row has no figure with status NO_POSITIVE_CLASS (src/evaluate/row-status.ts): the
+ * positive class is none of the classes (labels and predicted classes) of `side`. A calibration
+ * row gets the status when either side lacks the class, a fairness row when the window does.
+ */
+const positiveClassAbsent = (side: string) =>
+  `the model's positive class is none of ${side} classes (labels and predicted classes): set positiveClass for the model in driftwatch.yaml`
 
 /** The API's own reason or note for a figure, when it sends one (trimmed; empty counts as none). */
 export function apiNote(x: ApiNote): string | null {
@@ -37,7 +42,7 @@ function noVerdict(d: DriftDetail): { readonly label: string; readonly reason: s
     case 'method_not_applicable':
       return { label: 'method not applicable', reason: `the configured method does not apply to this ${d.column_kind} column` }
     case NO_POSITIVE_CLASS:
-      return { label: 'no positive class', reason: POSITIVE_CLASS_ABSENT }
+      return { label: 'no positive class', reason: positiveClassAbsent("this window's or its reference's") }
     default:
       return { label: d.status, reason: `status ${d.status}` }
   }
@@ -176,14 +181,27 @@ export function detectorCells(d: DetectorDetail): { estimate: string; parameters
  */
 export function emptySection(w: Pick<WindowDetail, 'drift' | 'performance' | 'fairness' | 'reference' | 'summary'>): { drift?: string; performance?: string; unlabeled?: string; noPositiveClass?: string; fairness?: string } {
   const estimatesOnly = w.performance.length > 0 && w.summary.labeled === 0 && w.performance.every((p) => p.kind !== 'realized')
-  const noPositiveClass = [...w.drift, ...w.fairness].some((r) => r.status === NO_POSITIVE_CLASS)
+  const noPositiveClass = positiveClassNote(w)
   return {
-    ...(noPositiveClass ? { noPositiveClass: `No binary figures: ${POSITIVE_CLASS_ABSENT}.` } : {}),
+    ...(noPositiveClass ? { noPositiveClass } : {}),
     ...(estimatesOnly ? { unlabeled: 'No realized figures yet: no labels have arrived for this window; the estimates (CBPE) need none.' } : {}),
     ...(w.drift.length === 0 ? { drift: `No drift figures: this window was not compared with a reference (reference: ${w.reference || 'none yet'}).` } : {}),
     ...(w.performance.length === 0 ? { performance: w.summary.labeled === 0 ? 'No performance figures yet: no labels have arrived for this window.' : 'No performance figures: too few labeled predictions in this window.' } : {}),
     ...(w.fairness.length === 0 ? { fairness: 'No fairness figures: the model names no protected attributes (protected in its configuration), or this window has no groups to compare.' } : {}),
   }
+}
+
+/**
+ * Which side lacks the positive class, as far as the rows tell (src/evaluate/compute.ts): fairness
+ * rows carry the status when the window lacks it, so a calibration row with the status beside
+ * fairness rows without it means the reference alone lacks it; without fairness rows either side may.
+ */
+function positiveClassNote(w: Pick<WindowDetail, 'drift' | 'fairness'>): string | null {
+  const absent = (r: { readonly status: string }) => r.status === NO_POSITIVE_CLASS
+  if (w.fairness.some(absent)) return `No binary figures: ${positiveClassAbsent("this window's")}.`
+  if (!w.drift.some(absent)) return null
+  if (w.fairness.length > 0) return `No figures compared with the reference's binary outcomes (calibration, degradation): ${positiveClassAbsent("the reference's")}.`
+  return `Binary figures missing: ${positiveClassAbsent("this window's or its reference's")}.`
 }
 
 export async function windowPage(model: string, start: string, query: URLSearchParams): Promise<HTMLElement> {
