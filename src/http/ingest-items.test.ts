@@ -44,6 +44,23 @@ describe('checkItems', () => {
     expect(labels.results.map((x) => x.status)).toEqual(['accepted', 'rejected'])
   })
 
+  // The consumer keeps the first model's prediction and dead-letters the other (DW_PREDICTION_ID_CONFLICT);
+  // the answer said "accepted" for both.
+  it('refuses a prediction whose id an earlier item of the request used for another model, as the consumer would', () => {
+    const r = checkItems('prediction', [item('a'), item('a', { model_id: 'other' }), item('a'), item('b', { model_id: 'other' }), item('b', { model_id: 'other' })], now, ingestLimits(DEFAULT_FILE_CONFIG, 10))
+    expect(r.results).toEqual([
+      { index: 0, status: 'accepted' },
+      { index: 1, status: 'rejected', code: 'DW_PREDICTION_ID_CONFLICT', path: 'prediction_id', reason: expect.stringContaining('already belongs to model "m"') },
+      { index: 2, status: 'accepted' },
+      { index: 3, status: 'accepted' },
+      { index: 4, status: 'accepted' },
+    ])
+    expect(r.events.map((e) => `${e.model_id}:${e.prediction_id}`)).toEqual(['m:a', 'm:a', 'other:b', 'other:b'])
+    // A refused item claims nothing: the next item with its id and model is judged against the first claim.
+    const refusedFirst = checkItems('prediction', [{ ...item('c'), model_id: 7 }, item('c', { model_id: 'x' }), item('c')], now, ingestLimits(DEFAULT_FILE_CONFIG, 10))
+    expect(refusedFirst.results.map((x) => x.status)).toEqual(['rejected', 'accepted', 'rejected'])
+  })
+
   it('applies the unknownModels policy of driftwatch.yaml', () => {
     const file = { ...DEFAULT_FILE_CONFIG, ingest: { ...DEFAULT_FILE_CONFIG.ingest, unknownModels: 'reject' as const }, models: [] }
     expect(checkItems('prediction', [item('a')], now, ingestLimits(file, 10)).results[0]).toMatchObject({ code: 'DW_UNKNOWN_MODEL' })

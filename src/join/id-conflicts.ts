@@ -22,9 +22,17 @@ export interface IdClaim {
  * stored before this rule may hold several, and any of them is accepted).
  */
 export function idConflicts(events: readonly IdClaim[], known: (id: string) => readonly string[]): (DriftwatchError | null)[] {
-  // Ids claimed by an earlier event of this batch, with the model that claimed them.
+  return events.map(idClaims(known))
+}
+
+/**
+ * The rule as a check of one event at a time, for events that come one by one (an HTTP request's
+ * items): each event that passes claims its id for the events after it.
+ */
+export function idClaims(known: (id: string) => readonly string[] = () => []): (e: IdClaim) => DriftwatchError | null {
+  // Ids claimed by an earlier event, with the model that claimed them.
   const claimed = new Map<string, string>()
-  return events.map((e) => {
+  return (e) => {
     const mine = claimed.get(e.prediction_id)
     if (mine !== undefined) return mine === e.model_id ? null : conflict(e, mine)
     const models = known(e.prediction_id)
@@ -33,7 +41,7 @@ export function idConflicts(events: readonly IdClaim[], known: (id: string) => r
       return null
     }
     return models.includes(e.model_id) ? null : conflict(e, models[0]!)
-  })
+  }
 }
 
 function conflict(e: IdClaim, model: string): DriftwatchError {
