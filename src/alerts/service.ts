@@ -35,6 +35,7 @@ import { decideNotifications } from './notify-policy.js'
 import { enqueue, notificationRows, skippedRow, type OutboxRow } from './outbox.js'
 import { fileSilences, storedSilences } from './silences.js'
 import { minOf, pushAll } from '../arrays.js'
+import { PassLoop } from '../pass-loop.js'
 import type { Notification } from './notification.js'
 
 /** The last_error of a row created for a channel the alerts leader has not configured. */
@@ -75,11 +76,8 @@ export class AlertService {
   private readonly rules: Map<string, Rule>
   private readonly now: () => number
   private readonly holdsLease: () => boolean
-  private running: Promise<unknown> = Promise.resolve()
+  private readonly loop: PassLoop<AlertPassReport>
   private poll: NodeJS.Timeout | null = null
-  private evaluateTimer: NodeJS.Timeout | null = null
-  /** Bumped by every start() and stop(): a loop whose pass ends after them schedules no more. */
-  private loopGeneration = 0
   private lastVersion = 0
   /** Rules whose transitions this instance left pending as unknown, warned about once each. */
   private readonly unknownRulesWarned = new Set<string>()
@@ -92,6 +90,7 @@ export class AlertService {
     const laneDeps = { store: deps.store, logger: deps.logger, now: this.now, random: deps.random ?? Math.random, version: () => this.version(), policy, deliveries: deps.deliveries ?? NO_ALERT_DELIVERIES, mayDeliver: this.holdsLease }
     const senders = deps.senders ?? buildSenders(deps.channels)
     this.lanes = new Map(senders.map((s) => [s.name, new ChannelLane(s, laneDeps)]))
+    this.loop = new PassLoop(() => this.pass(), (err) => deps.logger.error({ err }, 'alert evaluation failed; retrying next interval'))
   }
 
   /** Strictly increasing outbox versions, from the clock (versions above 0: creation rows are 0). */
@@ -106,44 +105,27 @@ export class AlertService {
 
   /**
    * Resumes pending deliveries; with `evaluateEveryMs`, also evaluates on its own timer: the first
-   * pass on the next tick, then `evaluateEveryMs` after each pass ends. start() runs on every
-   * election, and membership may change more often than the interval (an instance restarting in
-   * a loop): a first pass an interval away would then never come. Passes never overlap
-   * (evaluateNow queues behind the one in progress), and a loop from before a stop() ends with its
-   * pass, even when start() comes again before that pass ends.
+   * pass on the next tick, then `evaluateEveryMs` after each pass ends (../pass-loop.ts).
    */
   start(o: { evaluateEveryMs?: number; pollMs?: number } = {}): void {
-    this.clearTimers()
-    const generation = ++this.loopGeneration
+    this.stopPoll()
+    if (o.evaluateEveryMs) this.loop.start(o.evaluateEveryMs)
+    else this.loop.cancel()
     for (const lane of this.lanes.values()) lane.resume()
     void this.dispatchNow()
     // A safety net: lanes schedule their own retries, this catches rows enqueued by other processes.
     this.poll = setInterval(() => void this.dispatchNow(), o.pollMs ?? 60_000)
     this.poll.unref?.()
-    const everyMs = o.evaluateEveryMs
-    if (everyMs) {
-      const loop = () => {
-        this.evaluateNow()
-          .catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying next interval'))
-          .finally(() => {
-            if (generation === this.loopGeneration) this.evaluateTimer = setTimeout(loop, everyMs)
-          })
-      }
-      this.evaluateTimer = setTimeout(loop, 0)
-    }
   }
 
-  private clearTimers(): void {
+  private stopPoll(): void {
     if (this.poll) clearInterval(this.poll)
-    if (this.evaluateTimer) clearTimeout(this.evaluateTimer)
     this.poll = null
-    this.evaluateTimer = null
   }
 
   async stop(): Promise<void> {
-    this.loopGeneration++
-    this.clearTimers()
-    await this.running.catch(() => undefined)
+    this.stopPoll()
+    await this.loop.stop()
     await Promise.all([...this.lanes.values()].map((l) => l.stop()))
   }
 
@@ -154,9 +136,7 @@ export class AlertService {
 
   /** One pass, after any pass in progress. Deliveries start in the background (see dispatchNow). */
   evaluateNow(): Promise<AlertPassReport> {
-    const next = this.running.catch(() => undefined).then(() => this.pass())
-    this.running = next
-    return next
+    return this.loop.runNow()
   }
 
   private async pass(): Promise<AlertPassReport> {

@@ -55,6 +55,7 @@ import { loadReference, referenceSource, type Reference } from './reference.js'
 import { windowFailure } from './window-failure.js'
 import { writeWindowMetrics, writeWindowState } from './write.js'
 import { pushAll } from '../arrays.js'
+import { PassLoop } from '../pass-loop.js'
 import { markWindows } from '../store/mark-windows.js'
 import { formatDuration } from '../window/duration.js'
 
@@ -109,15 +110,21 @@ export class Evaluator {
   private lastVersion = 0
   private readonly failures: FailedWindows
   private readonly references = new Map<string, { modelId: string; loadedAt: number; reference: Reference }>()
-  private timer: NodeJS.Timeout | null = null
-  /** Bumped by every start() and stop(): a loop whose pass ends after them schedules no more. */
-  private loopGeneration = 0
-  private running: Promise<unknown> = Promise.resolve()
+  private readonly loop: PassLoop<TickReport>
   /** Set by stop(): a pass in progress ends at its next window (stoppedPass). */
   private stopping = false
 
   constructor(private readonly deps: EvaluatorDeps) {
     this.failures = new FailedWindows(deps.file.evaluation.interval)
+    this.loop = new PassLoop(
+      () => this.tick(),
+      (err) =>
+        // A pass that stop() overtook mid-window (the lease given up under it) fails its fence:
+        // that is the stop, not a fault.
+        this.stopping
+          ? deps.logger.info({ reason: describeError(err) }, 'evaluation pass stopped: the evaluator is stopping; its windows stay due')
+          : deps.logger.error({ err }, 'evaluation pass failed; retrying next interval'),
+    )
   }
 
   /** Throws, retriably, when this instance may not write results now (EvaluatorDeps.mayWrite). */
@@ -334,36 +341,13 @@ export class Evaluator {
 
   /** Runs a pass now, after any pass in progress. */
   evaluateNow(): Promise<TickReport> {
-    const next = this.running.catch(() => undefined).then(() => this.tick())
-    this.running = next
-    return next
+    return this.loop.runNow()
   }
 
-  /**
-   * Runs the loop: the first pass on the next tick, then `intervalMs` after each pass ends. In a
-   * group, start() runs on every election, and membership may change more often than the
-   * interval (an instance restarting in a loop): a first pass an interval away would then never
-   * come. Passes never overlap (evaluateNow queues behind the one in progress), and a loop from
-   * before a stop() ends with its pass, even when start() comes again before that pass ends.
-   */
+  /** Runs the loop: the first pass on the next tick, then `intervalMs` after each pass ends (../pass-loop.ts). */
   start(intervalMs = this.deps.file.evaluation.interval): void {
     this.stopping = false
-    if (this.timer) clearTimeout(this.timer)
-    const generation = ++this.loopGeneration
-    const loop = () => {
-      this.evaluateNow()
-        .catch((err) =>
-          // A pass that stop() overtook mid-window (the lease given up under it) fails its fence:
-          // that is the stop, not a fault.
-          this.stopping
-            ? this.deps.logger.info({ reason: describeError(err) }, 'evaluation pass stopped: the evaluator is stopping; its windows stay due')
-            : this.deps.logger.error({ err }, 'evaluation pass failed; retrying next interval'),
-        )
-        .finally(() => {
-          if (generation === this.loopGeneration) this.timer = setTimeout(loop, intervalMs)
-        })
-    }
-    this.timer = setTimeout(loop, 0)
+    this.loop.start(intervalMs)
   }
 
   /**
@@ -372,9 +356,6 @@ export class Evaluator {
    */
   async stop(): Promise<void> {
     this.stopping = true
-    this.loopGeneration++
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    await this.running.catch(() => undefined)
+    await this.loop.stop()
   }
 }
