@@ -31,6 +31,11 @@ export interface BatchStats {
   readonly deadLettered: number
 }
 
+export interface Replacing<K> {
+  readonly key: (k: K) => string
+  readonly version: (k: K) => number
+}
+
 export interface EventHandlerDeps<T, K> {
   readonly store: Store
   readonly table: Exclude<TableWithOffsets, 'dead_letters'>
@@ -51,6 +56,13 @@ export interface EventHandlerDeps<T, K> {
    * row and this key at once, so a batch holds no event objects while its insert is awaited.
    */
   readonly keyOf: (event: T) => K
+  /**
+   * How the table keeps one row of several with the same key (ReplacingMergeTree): the key,
+   * sorting key and partition, and the version. Of the rows of one key in one insert the engine
+   * keeps the greatest version, the last of equal ones. A replayed batch (storeReplay) needs this
+   * to tell a row the engine replaced within the batch from one that is missing.
+   */
+  readonly replacing: Replacing<K>
   /**
    * Rules that need stored state (a prediction_id already used by another model), over the
    * batch's valid events in order, before anything is stored: one problem or null per event.
@@ -337,7 +349,7 @@ const rangeOf = (table: EventHandlerDeps<unknown, unknown>['table'], batch: Sour
  * duplicate without an error), and is inserted again under a token of this attempt's own.
  */
 async function storeReplay<K>(
-  deps: StoreDeps,
+  deps: StoreDeps & { readonly replacing: Replacing<K> },
   batch: SourceBatch,
   effect: BatchEffect<K>,
   tokens: { readonly rows: string; readonly dead: string },
@@ -345,18 +357,26 @@ async function storeReplay<K>(
   id: string,
 ): Promise<Stored> {
   const { kept, dead } = effect
+  // Rows the engine replaced by a later row of the batch: they have no offset of their own to
+  // find, and inserting them again would bring back what the batch replaced.
+  const replaced = replacedInBatch(kept.keys, deps.replacing)
   // Rows to insert: neither stored nor dead-lettered (an earlier attempt's refusals) nor refused now.
   const missing = (s: StoredOffsets, refused: ReadonlyMap<number, unknown>) =>
-    kept.records.flatMap((r, i) => (s.rows.has(r.offset) || s.dead.has(r.offset) || refused.has(i) ? [] : [i]))
+    kept.records.flatMap((r, i) => (s.rows.has(r.offset) || s.dead.has(r.offset) || refused.has(i) || replaced.has(i) ? [] : [i]))
   const todo = missing(before, new Map())
   // The whole batch missing is the common case (the first attempt stored nothing, or its token is
   // held without its rows): the batch's own token then also matches an earlier attempt still in
-  // flight on a server, which must not store the rows a second time.
-  const first = await storeRows(deps, effect, todo, todo.length === kept.records.length ? tokens.rows : `${tokens.rows}/missing:${todo.length}`, dead, tokens.dead, { storedOffsets: before.dead })
+  // flight on a server, which must not store the rows a second time. It is inserted as the first
+  // attempt inserted it, replaced rows included, for the engine to replace them alike.
+  const whole = todo.length + replaced.size === kept.records.length
+  const first = await storeRows(deps, effect, whole ? null : todo, whole ? tokens.rows : `${tokens.rows}/missing:${todo.length}`, dead, tokens.dead, { storedOffsets: before.dead })
   // A count and a sum of each kind of stored offset equal to those of what must be there now say
   // nothing is missing; the offsets themselves are read only when they are not.
   const mustHold = { rows: new Set(before.rows), dead: new Set(before.dead) }
   for (const i of todo) if (!first.refused.has(i)) mustHold.rows.add(kept.records[i]!.offset)
+  // A row replaced within the batch may be stored all the same (an engine that does not replace
+  // on insert, optimize_on_insert = 0), which the counts below cannot tell from a missing one.
+  for (const i of replaced) if (before.rows.has(kept.records[i]!.offset)) mustHold.rows.add(kept.records[i]!.offset)
   for (const d of dead) mustHold.dead.add(d.record.offset)
   for (const d of first.rejected) mustHold.dead.add(d.record.offset)
   const counts = await storedOffsetCounts(deps.store, rangeOf(deps.table, batch))
@@ -367,6 +387,25 @@ async function storeReplay<K>(
   const deadAgain = [...dead, ...first.rejected].filter((d) => !after.dead.has(d.record.offset))
   const second = await storeRows(deps, effect, again, `${tokens.rows}/again:${id}`, deadAgain, `${tokens.dead}/again:${id}`, { rowsOnly: true })
   return { refused: new Map([...first.refused, ...second.refused]), rejected: [...first.rejected, ...second.rejected] }
+}
+
+/**
+ * The indices of the batch's rows that another row of the batch replaces (Replacing): of the rows
+ * of one key, all but the one with the greatest version, the last of equal ones.
+ */
+export function replacedInBatch<K>(keys: readonly K[], replacing: Replacing<K>): Set<number> {
+  const out = new Set<number>()
+  const winner = new Map<string, number>()
+  keys.forEach((k, i) => {
+    const key = replacing.key(k)
+    const j = winner.get(key)
+    if (j === undefined) return void winner.set(key, i)
+    if (replacing.version(k) >= replacing.version(keys[j]!)) {
+      out.add(j)
+      winner.set(key, i)
+    } else out.add(i)
+  })
+  return out
 }
 
 /**

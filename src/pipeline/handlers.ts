@@ -5,17 +5,32 @@ import type { FileConfig } from '../config/file.js'
 import { Decoder, type SchemaResolver } from '../ingest/decoder.js'
 import { avroType, type GroundTruthEvent, type PredictionEvent } from '../ingest/schemas.js'
 import { limitsFromConfig, validateGroundTruth, validatePrediction } from '../ingest/validate.js'
-import { labelKey, predictionKey, type Joiner } from '../join/joiner.js'
+import { labelKey, predictionKey, type Joiner, type LabelKey, type PredictionKey } from '../join/joiner.js'
 import type { Logger } from '../observability/logger.js'
 import type { Store } from '../store/clickhouse.js'
 import { GROUND_TRUTH_ROW, groundTruthRow, PREDICTION_ROW, predictionRow, type Privacy } from '../store/rows.js'
 import type { DeadLetterSink } from './dead-letter-sink.js'
-import { createEventHandler } from './event-handler.js'
+import { createEventHandler, type Replacing } from './event-handler.js'
 import type { ReplayGuard } from './replay-guard.js'
 import type { BatchHandler, SourceRecord } from './source.js'
 import { PredictionReader, type FastPrediction } from '../ingest/prediction-reader.js'
 import { framedSchemaId, HEADER_LENGTH } from '../ingest/wire-format.js'
 import type { RowBuffer } from '../store/row-buffer.js'
+
+/**
+ * schemas/clickhouse/0001_predictions.sql: ReplacingMergeTree(ingested_at) ORDER BY (model_id,
+ * prediction_id), PARTITION BY toYYYYMM(event_time). The rows of one insert share ingested_at.
+ */
+const PREDICTION_REPLACING: Replacing<PredictionKey> = {
+  key: (k) => {
+    const t = new Date(k.event_time)
+    return `${t.getUTCFullYear()}-${t.getUTCMonth()}\u0000${k.model_id}\u0000${k.prediction_id}`
+  },
+  version: () => 0,
+}
+
+/** schemas/clickhouse/0003_ground_truth.sql: ReplacingMergeTree(label_time) ORDER BY prediction_id. */
+const LABEL_REPLACING: Replacing<LabelKey> = { key: (k) => k.prediction_id, version: (k) => k.label_time }
 
 export interface HandlerDeps {
   readonly store: Store
@@ -71,6 +86,7 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
       validate: (e, nowMs) => validatePrediction(e, nowMs, limits),
       toRow: (e, source, out) => predictionRow(out, e, source, d.privacy),
       keyOf: predictionKey,
+      replacing: PREDICTION_REPLACING,
       screen: (events) => d.joiner.screenPredictions(events),
       afterStore: (events, token) => d.joiner.onPredictions(events, token),
       // Rows stored by an attempt that failed before onPredictions are not in the id filter.
@@ -84,6 +100,7 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
       validate: (e, nowMs) => validateGroundTruth(e, nowMs, limits),
       toRow: (e, source, out) => groundTruthRow(out, e, source),
       keyOf: labelKey,
+      replacing: LABEL_REPLACING,
       afterStore: (events, token) => d.joiner.onLabels(events, token),
     }),
   }
