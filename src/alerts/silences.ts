@@ -64,6 +64,13 @@ const row = (s: Silence, version: number) => ({
   version,
 })
 
+/**
+ * The latest end a stored silence may have. Its row expires `retention.metrics` after it ends
+ * (src/store/retention.ts), in ClickHouse's DateTime, which ends in 2106: with the longest
+ * retention (20000d) an end after this would wrap and expire the silence as it is stored.
+ */
+export const SILENCE_END_MAX_MS = Date.UTC(2051, 0, 1)
+
 export async function addSilence(store: Store, s: { rule: string; modelId: string; startsMs: number; endsMs: number; reason: string; createdBy: string }, nowMs: number): Promise<Silence> {
   const silence: Silence = { id: randomUUID().slice(0, 8), ...s, source: 'cli' }
   await insertRows(store, 'alert_silences', [row(silence, nowMs)], `silence:${silence.id}:${nowMs}`)

@@ -24,6 +24,9 @@ describe('driftwatch alerts: usage errors before anything is opened', () => {
     expect(await usage(runAlertsMute(config, { rule: 'r' }, { openStore: noStore }))).toMatch(/exactly one of --for/)
     expect(await usage(runAlertsMute(config, { rule: 'r', for: 'soon' }, { openStore: noStore }))).toMatch(/--for must be a duration/)
     expect(await usage(runAlertsMute(config, { rule: 'r', until: '2001-01-01T00:00:00Z' }, { openStore: noStore }))).toMatch(/--until must be a future time/)
+    // Stored past 2106 - retention, the silence's TTL would wrap and expire it as it is stored.
+    expect(await usage(runAlertsMute(config, { rule: 'r', until: '2110-01-01T00:00:00Z' }, { openStore: noStore }))).toMatch(/^DW_CONFIG_INVALID: a silence must end by 2051-01-01T00:00:00.000Z .*got --until 2110-01-01T00:00:00Z; to stop a rule for good/)
+    expect(await usage(runAlertsMute(config, { rule: 'r', for: '30000d' }, { openStore: noStore }))).toMatch(/got --for 30000d/)
   })
 
   it('unmute needs an id or a target; list checks its flags', async () => {

@@ -7,7 +7,7 @@
  */
 import { userInfo } from 'node:os'
 import { listAlerts } from '../alerts/list.js'
-import { addSilence, endSilences, storedSilences } from '../alerts/silences.js'
+import { addSilence, endSilences, SILENCE_END_MAX_MS, storedSilences } from '../alerts/silences.js'
 import type { RuntimeConfig } from '../config/env.js'
 import { DriftwatchError } from '../errors.js'
 import { openStore, type Store } from '../store/clickhouse.js'
@@ -61,6 +61,9 @@ export async function runAlertsMute(config: RuntimeConfig, o: { rule?: string; m
   if (Boolean(o.for) === Boolean(o.until)) throw usage('mute needs exactly one of --for <duration> and --until <time>')
   const endsMs = o.for ? now + durationFlag('--for', o.for) : Date.parse(o.until!)
   if (!Number.isFinite(endsMs) || endsMs <= now) throw usage(`--until must be a future time like 2026-12-01T08:00:00Z, got "${o.until}"`)
+  if (endsMs > SILENCE_END_MAX_MS) {
+    throw usage(`a silence must end by ${new Date(SILENCE_END_MAX_MS).toISOString()} (its row expires retention.metrics after it ends, in ClickHouse's DateTime, which ends in 2106), got ${o.for ? `--for ${o.for}` : `--until ${o.until}`}; to stop a rule for good, remove it from the rules file`)
+  }
   const s = await withStore(config, deps, (store) =>
     addSilence(store, { rule: o.rule ?? '', modelId: o.model ?? '', startsMs: now, endsMs, reason: o.reason ?? '', createdBy: safeUser() }, now),
   )
