@@ -4,10 +4,12 @@
  *
  * - a prediction marks its own window and enters the in-memory index;
  * - a label marks the window of its prediction however old (the evaluator joins it regardless:
- *   docs/evaluation.md), found in the index or, for a miss, by batched ClickHouse lookups (never
- *   one query per label): first among predictions whose event time is within the join horizon
- *   before the label time, then, for the ids not found there, among the older ones (lookup.ts).
- *   One rule on both paths, so what a label counts for never depends on what this process holds;
+ *   docs/evaluation.md), and of every stored copy of it: a prediction_id re-sent with another
+ *   event time or version counts in the window of each copy (src/evaluate/scope.ts). The copies
+ *   are found in the index or, for a miss, by batched ClickHouse lookups (never one query per
+ *   label): among predictions whose event time is within the join horizon before the label time,
+ *   then, for the ids not found there, among the older ones (lookup.ts). One rule on both paths, so what a label counts for never
+ *   depends on what this process holds;
  * - a label whose prediction is not there yet is held: it is stored in ground_truth, and the
  *   prediction's own mark re-evaluates its window when it arrives; if it never arrives, the
  *   evaluator's orphan sweep dead-letters the label (DW_ORPHAN_LABEL) after join.orphanAfter.
@@ -16,15 +18,19 @@
  *
  * The id rule (id-conflicts.ts) runs before a batch of predictions is stored. An id in the index
  * is answered from it; any other id is first tested against a filter of the stored ids
- * (id-filter.ts), and only those the filter may hold are looked up in ClickHouse. The filter is
- * read from the table once per assignment of partitions to this process (a start, a rebalance)
- * and after a batch failed part-way (`rereadStoredIds`), before the next batch is screened; it
- * takes every prediction this process stores, once it is durable. Both topics are keyed by prediction_id and consumed
+ * (id-filter.ts), and only those the filter may hold are looked up in ClickHouse. That lookup
+ * returns the id's stored copies, which go into the index with the new one (onPredictions), so
+ * an indexed id holds every stored copy: one the filter does not hold has none, and one indexed
+ * already holds them. The filter is read from the table once per assignment of partitions to
+ * this process (a start, a rebalance) and after a batch failed part-way (`rereadStoredIds`),
+ * before the next batch is screened; it takes every prediction this process stores, once it is
+ * durable. Both topics are keyed by prediction_id and consumed
  * co-partitioned, so only the owner of a partition writes its ids: after the read, the filter
  * holds every stored use of the ids a batch can carry. A producer that does not key by
  * prediction_id can put one id in two partitions owned by two instances: an id the other instance
  * stored after this one's last read then escapes the rule (without the filter, it escaped only
- * when both were screened before either was stored).
+ * when both were screened before either was stored), and a label this one answers from its index
+ * misses that copy's window.
  */
 import type { FileConfig } from '../config/file.js'
 import { modelConfig } from '../config/file.js'
@@ -34,7 +40,7 @@ import { insertRows } from '../store/insert.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import { windowStart } from '../window/windows.js'
 import { PredictionIndex, type JoinTarget } from './prediction-index.js'
-import { countStoredPredictions, loadStoredIdHashes, lookupModelsById, lookupOlderPredictions, lookupPredictions } from './lookup.js'
+import { countStoredPredictions, loadStoredIdHashes, lookupOlderPredictions, lookupPredictions, lookupStoredCopies } from './lookup.js'
 import { IdFilter, idHashes } from './id-filter.js'
 import { coalescing } from './coalesce.js'
 import { idConflicts } from './id-conflicts.js'
@@ -50,16 +56,22 @@ export interface MarkRow {
 
 /**
  * What the join needs of a stored prediction; with the id's two hashes (id-filter.ts idHashes),
- * computed once for the screen and for adding the id to the filter once it is stored.
+ * computed once for the screen and for adding the id to the filter once it is stored; and the
+ * copies of its id stored before it, when the screen looked them up (`storedCopies`, set by
+ * screenPredictions on the key it is given and read by onPredictions from the same key).
  */
-export type PredictionKey = Pick<PredictionEvent, 'prediction_id' | 'model_id' | 'model_version' | 'event_time'> & { readonly idHash1: number; readonly idHash2: number }
+export type PredictionKey = Pick<PredictionEvent, 'prediction_id' | 'model_id' | 'model_version' | 'event_time'> & {
+  readonly idHash1: number
+  readonly idHash2: number
+  storedCopies?: readonly JoinTarget[] | null
+}
 /** What the join needs of a stored label. */
 export type LabelKey = Pick<GroundTruthEvent, 'prediction_id' | 'label_time'>
 
 const pair: [number, number] = [0, 0]
 export function predictionKey(e: Pick<PredictionEvent, 'prediction_id' | 'model_id' | 'model_version' | 'event_time'>): PredictionKey {
   idHashes(e.prediction_id, pair)
-  return { prediction_id: e.prediction_id, model_id: e.model_id, model_version: e.model_version, event_time: e.event_time, idHash1: pair[0], idHash2: pair[1] }
+  return { prediction_id: e.prediction_id, model_id: e.model_id, model_version: e.model_version, event_time: e.event_time, idHash1: pair[0], idHash2: pair[1], storedCopies: null }
 }
 export const labelKey = (e: GroundTruthEvent): LabelKey => ({ prediction_id: e.prediction_id, label_time: e.label_time })
 
@@ -70,7 +82,25 @@ export interface JoinStats {
 }
 
 const NO_MODELS: readonly string[] = Object.freeze([])
-const NO_TARGETS: ReadonlyMap<string, JoinTarget> = new Map()
+type Copies = ReadonlyMap<string, readonly JoinTarget[]>
+const NO_COPIES: Copies = new Map()
+
+/**
+ * The copies of an id from both label lookups, oldest first, each once: their event-time ranges
+ * overlap for a coalesced group of batches (lookup.ts).
+ */
+function mergeCopies(a: readonly JoinTarget[] = [], b: readonly JoinTarget[] = []): JoinTarget[] {
+  if (a.length === 0 || b.length === 0) return a.length === 0 ? [...b] : [...a]
+  const all = [...a, ...b].sort((x, y) => x.eventTimeMs - y.eventTimeMs || (x.modelId < y.modelId ? -1 : x.modelId > y.modelId ? 1 : 0) || (x.modelVersion < y.modelVersion ? -1 : x.modelVersion > y.modelVersion ? 1 : 0))
+  return all.filter((t, i) => i === 0 || !sameTarget(t, all[i - 1]!))
+}
+
+const sameTarget = (x: JoinTarget, y: JoinTarget) => x.eventTimeMs === y.eventTimeMs && x.modelId === y.modelId && x.modelVersion === y.modelVersion
+
+/** The models of each id's copies, sorted. */
+function modelsOf(copies: Copies): Map<string, readonly string[]> {
+  return new Map([...copies].map(([id, targets]) => [id, [...new Set(targets.map((t) => t.modelId))].sort()]))
+}
 
 /**
  * One mark per distinct window of a batch's events. Consecutive events mostly fall in the window
@@ -160,12 +190,12 @@ export class Joiner {
   private readonly minIdFilterCapacity: number
   private readonly maxIdFilterCapacity: number
 
-  /** The stored models of prediction ids; batches handled at the same time share a query (coalesce.ts). */
-  private readonly storedModels: (ids: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>
+  /** The stored copies of prediction ids; batches handled at the same time share a query (coalesce.ts). */
+  private readonly storedCopies: (ids: readonly string[]) => Promise<Copies>
   /** Stored predictions of labels, within the join horizon before the oldest label; shared likewise. */
-  private readonly storedPredictions: (labels: readonly LabelKey[]) => Promise<ReadonlyMap<string, JoinTarget>>
-  /** Stored predictions older than that, for the labels the first lookup did not find; shared likewise. */
-  private readonly olderPredictions: (labels: readonly LabelKey[]) => Promise<ReadonlyMap<string, JoinTarget>>
+  private readonly storedPredictions: (labels: readonly LabelKey[]) => Promise<Copies>
+  /** Stored predictions older than that; shared likewise. */
+  private readonly olderPredictions: (labels: readonly LabelKey[]) => Promise<Copies>
 
   constructor(
     private readonly store: Store,
@@ -175,7 +205,7 @@ export class Joiner {
     this.index = new PredictionIndex(file.join.indexSize)
     this.minIdFilterCapacity = options.minIdFilterCapacity ?? MIN_ID_FILTER_CAPACITY
     this.maxIdFilterCapacity = Math.max(this.minIdFilterCapacity, options.maxIdFilterCapacity ?? MAX_ID_FILTER_CAPACITY)
-    this.storedModels = coalescing((ids) => lookupModelsById(store, ids))
+    this.storedCopies = coalescing((ids) => lookupStoredCopies(store, ids))
     this.storedPredictions = coalescing((labels) => lookupPredictions(store, labels, file.join.horizon))
     this.olderPredictions = coalescing((labels) => lookupOlderPredictions(store, labels, file.join.horizon))
   }
@@ -198,23 +228,31 @@ export class Joiner {
   /**
    * The id rule (id-conflicts.ts) for a batch of valid predictions, before they are stored: ids
    * in the in-memory index are answered from it (it holds only stored predictions), ids the filter
-   * of stored ids does not hold are new, and the others are looked up in ClickHouse at once.
+   * of stored ids does not hold are new, and the others are looked up in ClickHouse at once. The
+   * stored copies of a re-sent id, from the index or the lookup, are kept on the event's key
+   * (`storedCopies`) for onPredictions.
    */
   async screenPredictions(events: readonly PredictionKey[]): Promise<(DriftwatchError | null)[]> {
     const filter = await this.storedIds()
     const misses: string[] = []
     const stats = this.screenStats
     for (const e of events) {
-      if (this.index.has(e.prediction_id)) stats.fromIndex++
-      else if (filter.mayHoldHashes(e.idHash1, e.idHash2)) misses.push(e.prediction_id)
+      if (this.index.has(e.prediction_id)) {
+        stats.fromIndex++
+        // A re-sent id: its copies ride on its key, in case the index lets it go before onPredictions.
+        e.storedCopies = this.index.targets(e.prediction_id) ?? null
+      } else if (filter.mayHoldHashes(e.idHash1, e.idHash2)) misses.push(e.prediction_id)
       else stats.fromFilter++
     }
     stats.lookedUp += misses.length
-    const stored = misses.length > 0 ? await this.storedModels(misses) : new Map<string, readonly string[]>()
-    return idConflicts(events, (id) => {
+    const copies = misses.length > 0 ? await this.storedCopies(misses) : NO_COPIES
+    const stored = copies.size > 0 ? modelsOf(copies) : new Map<string, readonly string[]>()
+    const conflicts = idConflicts(events, (id) => {
       const model = this.index.modelOf(id)
       return model !== undefined ? [model] : (stored.get(id) ?? NO_MODELS)
     })
+    if (copies.size > 0) for (const e of events) e.storedCopies ??= copies.get(e.prediction_id) ?? null
+    return conflicts
   }
 
   /**
@@ -268,6 +306,8 @@ export class Joiner {
     const ids = this.ids
     const loading = this.loading?.filter ?? null
     for (const e of events) {
+      // A re-sent id: its stored copies first, so that the index holds them all.
+      if (e.storedCopies) for (const t of e.storedCopies) this.index.add(e.prediction_id, t)
       this.index.addEntry(e.prediction_id, e.model_id, e.model_version, e.event_time)
       ids?.addHashes(e.idHash1, e.idHash2)
       loading?.addHashes(e.idHash1, e.idHash2)
@@ -277,30 +317,37 @@ export class Joiner {
   }
 
   async onLabels(events: readonly LabelKey[], token: string): Promise<JoinStats> {
-    const targets = new Map<string, JoinTarget>()
+    const marks = this.marks('labels')
     const misses: LabelKey[] = []
     for (const e of events) {
-      const hit = this.index.get(e.prediction_id)
-      if (hit) targets.set(e.prediction_id, hit)
+      const hit = this.index.targets(e.prediction_id)
+      if (hit) for (const t of hit) marks.add(t.modelId, t.modelVersion, t.eventTimeMs)
       else misses.push(e)
     }
     let fromStore = 0
     if (misses.length > 0) {
       // The results may hold other batches' labels: read this batch's own. The horizon only bounds
-      // the first lookup; the ids it did not find are looked up among the older predictions.
+      // the first lookup; the ids it did not find are looked up among the older predictions. (A
+      // copy re-sent more than the horizon before one the first lookup found is not marked: a
+      // second query for every label batch would pay for a case that rare.)
       const found = await this.storedPredictions(misses)
-      const older = misses.filter((e) => !found.has(e.prediction_id))
-      const foundOlder = older.length > 0 ? await this.olderPredictions(older) : NO_TARGETS
+      const notFound = misses.filter((e) => !found.has(e.prediction_id))
+      const older = notFound.length > 0 ? await this.olderPredictions(notFound) : NO_COPIES
+      const seen = new Set<string>()
       for (const e of misses) {
-        const target = found.get(e.prediction_id) ?? foundOlder.get(e.prediction_id)
-        if (!target || targets.has(e.prediction_id)) continue
-        targets.set(e.prediction_id, target)
-        this.index.add(e.prediction_id, target)
+        const id = e.prediction_id
+        if (seen.has(id)) continue
+        seen.add(id)
+        const copies = mergeCopies(older.get(id), found.get(id))
+        if (copies.length === 0) continue
+        // Oldest first, so the index's last added (its slot's) is the newest copy.
+        for (const t of copies) {
+          this.index.add(id, t)
+          marks.add(t.modelId, t.modelVersion, t.eventTimeMs)
+        }
         fromStore++
       }
     }
-    const marks = this.marks('labels')
-    for (const t of targets.values()) marks.add(t.modelId, t.modelVersion, t.eventTimeMs)
     await insertRows(this.store, 'window_marks', marks.rows(), `marks:${token}`)
     return { fromIndex: events.length - misses.length, fromStore, pending: misses.length - fromStore }
   }

@@ -2,18 +2,22 @@
  * Batched lookup of predictions in ClickHouse for labels the in-memory index missed: one query
  * per batch (or per group of batches, coalesce.ts), the ids handed over as the store's string set
  * (a file in embedded mode, Store.withStringSet), on the bloom-filter index over prediction_id.
- * An id stored more than once (re-sent with another event time) gives its newest copy. The id
- * test is the PREWHERE: left to itself ClickHouse read every row's event time and other columns
- * first (25 against 57 ms of CPU for 10,800 ids among 200,000 predictions).
+ * An id stored more than once (re-sent with another event time or version) gives every stored
+ * copy, one (model, version, event time) each, oldest event time first: the label re-evaluates
+ * the window of each, as each counts there (src/evaluate/scope.ts). The id test is the PREWHERE:
+ * left to itself ClickHouse read every row's event time and other columns first (25 against 57
+ * ms of CPU for 10,800 ids among 200,000 predictions).
  *
- * Two bounds on event time, so the common case reads recent parts only and a label however late
- * still finds its prediction (the evaluator joins it regardless: docs/evaluation.md):
+ * Two bounds on event time, so that together they read every stored copy however old (the
+ * evaluator joins a label regardless: docs/evaluation.md):
  * - lookupPredictions: event times within the join horizon before the oldest label time, no
- *   upper bound (so an id it does not find has no copy at or after that bound);
- * - lookupOlderPredictions, for the ids the first did not find: event times before the newest
- *   label time less the horizon, which is at or after the first lookup's bound for every batch
- *   of a coalesced group (each batch's oldest label is no older than the group's), so together
- *   they miss no stored copy. Month partitions and parts' event-time ranges keep it to old data.
+ *   upper bound;
+ * - lookupOlderPredictions: event times before the newest label time less the horizon, which is
+ *   at or after the first lookup's bound for every batch of a coalesced group (each batch's
+ *   oldest label is no older than the group's), so together they miss no stored copy. The joiner
+ *   asks it for the ids the first did not find: an older copy of an id the first found (re-sent
+ *   more than the horizon apart) is not looked up. Month partitions and parts' event-time ranges keep it to
+ *   old data.
  */
 import { DriftwatchError } from '../errors.js'
 import type { GroundTruthEvent } from '../ingest/schemas.js'
@@ -29,42 +33,70 @@ type LabelTimes = readonly Pick<GroundTruthEvent, 'prediction_id' | 'label_time'
 /** DateTime64(3) holds no time before the epoch. */
 const notBeforeEpoch = (ms: number) => clickhouseDateTime64(Math.max(0, ms))
 
-export async function lookupPredictions(store: Store, labels: LabelTimes, horizonMs: number): Promise<Map<string, JoinTarget>> {
+/** Stored copies by prediction_id, oldest event time first. */
+export type StoredCopies = Map<string, JoinTarget[]>
+
+export async function lookupPredictions(store: Store, labels: LabelTimes, horizonMs: number): Promise<StoredCopies> {
   if (labels.length === 0) return new Map()
   return lookup(store, labels, "event_time >= {bound:DateTime64(3, 'UTC')}", notBeforeEpoch(minOf(labels.map((l) => l.label_time)) - horizonMs))
 }
 
-export async function lookupOlderPredictions(store: Store, labels: LabelTimes, horizonMs: number): Promise<Map<string, JoinTarget>> {
+export async function lookupOlderPredictions(store: Store, labels: LabelTimes, horizonMs: number): Promise<StoredCopies> {
   if (labels.length === 0) return new Map()
   const bound = maxOf(labels.map((l) => l.label_time)) - horizonMs
   if (bound <= 0) return new Map()
   return lookup(store, labels, "event_time < {bound:DateTime64(3, 'UTC')}", notBeforeEpoch(bound))
 }
 
-async function lookup(store: Store, labels: LabelTimes, eventTime: string, bound: string): Promise<Map<string, JoinTarget>> {
+async function lookup(store: Store, labels: LabelTimes, eventTime: string, bound: string): Promise<StoredCopies> {
   const ids = [...new Set(labels.map((l) => l.prediction_id))]
   try {
-    const rows = await store.withStringSet(ids, async (set) =>
-      (
-        await store.client.query({
-          query: withDatabase(`SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t
-                  FROM {db}.predictions
-                  PREWHERE prediction_id IN ${set.sql}
-                  WHERE ${eventTime}
-                  ORDER BY event_time DESC
-                  LIMIT 1 BY prediction_id`, store.database),
-          query_params: { ...set.params, bound },
-          // Arrays, not objects: a batch's lookup returns up to one row per label.
-          format: 'JSONCompactEachRow',
-        })
-      ).json<[string, string, string, string]>(),
-    )
-    return new Map(rows.map(([id, modelId, modelVersion, t]) => [id, { modelId, modelVersion, eventTimeMs: Number(t) }]))
+    return await copies(store, ids, eventTime, { bound })
   } catch (cause) {
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `join lookup failed: ${(cause as Error).message}`, { cause, retriable: true })
   }
 }
 
+/**
+ * Every stored copy of the ids, whatever its event time: the id screen's lookup (joiner.ts), whose
+ * models decide the id rule and whose copies join the in-memory index with the re-sent prediction.
+ */
+export async function lookupStoredCopies(store: Store, ids: readonly string[]): Promise<StoredCopies> {
+  if (ids.length === 0) return new Map()
+  try {
+    return await copies(store, [...new Set(ids)], '1', {})
+  } catch (cause) {
+    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `prediction id lookup failed: ${(cause as Error).message}`, { cause, retriable: true })
+  }
+}
+
+/** The distinct (model, version, event time) of the ids' stored rows that pass `where`, oldest first per id. */
+async function copies(store: Store, ids: readonly string[], where: string, params: Record<string, unknown>): Promise<StoredCopies> {
+  const rows = await store.withStringSet(ids, async (set) =>
+    (
+      await store.client.query({
+        query: withDatabase(`SELECT DISTINCT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t
+                FROM {db}.predictions
+                PREWHERE prediction_id IN ${set.sql}
+                WHERE ${where}
+                ORDER BY prediction_id, t, model_id, model_version`, store.database),
+        query_params: { ...set.params, ...params },
+        // Arrays, not objects: a batch's lookup returns about one row per label.
+        format: 'JSONCompactEachRow',
+      })
+    ).json<[string, string, string, string]>(),
+  )
+  const found: StoredCopies = new Map()
+  for (const [id, modelId, modelVersion, t] of rows) {
+    const target = { modelId, modelVersion, eventTimeMs: Number(t) }
+    const known = found.get(id)
+    if (known) known.push(target)
+    else found.set(id, [target])
+  }
+  return found
+}
+
+/** Every model that stored each id, sorted (scripts/bench/id-screen.ts measures it as the id rule's lookup). */
 export async function lookupModelsById(store: Store, ids: readonly string[]): Promise<Map<string, string[]>> {
   if (ids.length === 0) return new Map()
   try {

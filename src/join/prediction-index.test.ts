@@ -66,3 +66,36 @@ describe('PredictionIndex.modelOf', () => {
     expect(index.modelOf('a')).toBeUndefined()
   })
 })
+
+describe('PredictionIndex.targets', () => {
+  it('holds every target of a re-sent id, each once, the last added first', () => {
+    const index = new PredictionIndex(4)
+    index.add('a', t(1))
+    index.addEntry('a', 'm', 'v2', 1) // another version, same time
+    index.add('a', t(7)) // another time
+    index.add('a', t(1)) // a copy already held
+    index.add('b', t(2))
+    expect(index.targets('a')).toEqual([t(1), { modelId: 'm', modelVersion: 'v2', eventTimeMs: 1 }, t(7)])
+    expect(index.targets('b')).toEqual([t(2)])
+    expect(index.get('a')).toEqual(t(1))
+    expect(index.targets('z')).toBeUndefined()
+  })
+
+  it('an id re-added with the same target keeps one', () => {
+    const index = new PredictionIndex(2)
+    index.add('a', t(1))
+    index.add('a', t(1))
+    expect(index.targets('a')).toEqual([t(1)])
+  })
+
+  it('evicting a re-sent id drops all its targets, and the id added again starts afresh', () => {
+    const index = new PredictionIndex(2)
+    index.add('a', t(1))
+    index.add('a', t(2))
+    index.add('b', t(3))
+    index.add('c', t(4)) // evicts a
+    expect(index.targets('a')).toBeUndefined()
+    index.add('a', t(5))
+    expect(index.targets('a')).toEqual([t(5)])
+  })
+})

@@ -13,6 +13,12 @@
  * A slot is overwritten in insertion order. Re-adding an id moves it to the newest slot and
  * leaves its old slot empty, so the index holds at most `capacity` entries, and fewer for a
  * while after re-adds.
+ *
+ * An id holds every target added for it (`targets`): a prediction_id re-sent with another event
+ * time or version counts in the window of each stored copy (src/evaluate/scope.ts), so its label
+ * re-evaluates each of them. The slot keeps the target added last; the others of an id with
+ * more than one live in a side map, which stays empty while every id has one target (the common
+ * case costs a size check per eviction), and leave with the id.
  */
 export interface JoinTarget {
   readonly modelId: string
@@ -33,6 +39,8 @@ export class PredictionIndex {
   private refs = new Uint32Array(0)
   private readonly models: ModelRef[] = []
   private readonly modelRefs = new Map<string, number>()
+  /** The targets of an id other than its slot's, for the few ids with more than one. */
+  private readonly others = new Map<string, JoinTarget[]>()
   private next = 0
   private lastRef = -1
 
@@ -68,6 +76,7 @@ export class PredictionIndex {
     return ref
   }
 
+  /** Adds a target to the id's targets (none twice) and makes it the slot's. */
   add(predictionId: string, target: JoinTarget): void {
     this.addEntry(predictionId, target.modelId, target.modelVersion, target.eventTimeMs)
   }
@@ -75,17 +84,34 @@ export class PredictionIndex {
   /** `add` from the target's fields, for callers that hold no target object. */
   addEntry(predictionId: string, modelId: string, modelVersion: string, eventTimeMs: number): void {
     if (this.capacity === 0) return
+    const ref = this.modelRef(modelId, modelVersion)
     const previous = this.slots.get(predictionId)
-    if (previous !== undefined) this.ids[previous] = undefined
+    if (previous !== undefined) {
+      this.ids[previous] = undefined
+      if (this.refs[previous] !== ref || this.times[previous] !== eventTimeMs) this.keepOther(predictionId, previous, ref, eventTimeMs)
+    }
     const slot = this.next
     if (slot === this.times.length) this.grow()
     const evicted = this.ids[slot]
-    if (evicted !== undefined) this.slots.delete(evicted)
+    if (evicted !== undefined) {
+      this.slots.delete(evicted)
+      if (this.others.size > 0) this.others.delete(evicted)
+    }
     this.ids[slot] = predictionId
     this.times[slot] = eventTimeMs
-    this.refs[slot] = this.modelRef(modelId, modelVersion)
+    this.refs[slot] = ref
     this.slots.set(predictionId, slot)
     this.next = slot + 1 === this.capacity ? 0 : slot + 1
+  }
+
+  /** An id's slot target is replaced by (ref, eventTimeMs): the old one joins its others, the new one leaves them. */
+  private keepOther(predictionId: string, previous: number, ref: number, eventTimeMs: number): void {
+    const model = this.models[this.refs[previous]!]!
+    const old: JoinTarget = { modelId: model.modelId, modelVersion: model.modelVersion, eventTimeMs: this.times[previous]! }
+    const { modelId, modelVersion } = this.models[ref]!
+    const others = (this.others.get(predictionId) ?? []).filter((t) => !(t.modelId === modelId && t.modelVersion === modelVersion && t.eventTimeMs === eventTimeMs))
+    if (!others.some((t) => t.modelId === old.modelId && t.modelVersion === old.modelVersion && t.eventTimeMs === old.eventTimeMs)) others.push(old)
+    this.others.set(predictionId, others)
   }
 
   has(predictionId: string): boolean {
@@ -98,10 +124,19 @@ export class PredictionIndex {
     return slot === undefined ? undefined : this.models[this.refs[slot]!]!.modelId
   }
 
+  /** The target added last for an indexed id. */
   get(predictionId: string): JoinTarget | undefined {
     const slot = this.slots.get(predictionId)
     if (slot === undefined) return undefined
     const model = this.models[this.refs[slot]!]!
     return { modelId: model.modelId, modelVersion: model.modelVersion, eventTimeMs: this.times[slot]! }
+  }
+
+  /** Every target added for an indexed id, the last added first; undefined if it is not indexed. */
+  targets(predictionId: string): JoinTarget[] | undefined {
+    const last = this.get(predictionId)
+    if (last === undefined) return undefined
+    const others = this.others.size > 0 ? this.others.get(predictionId) : undefined
+    return others === undefined ? [last] : [last, ...others]
   }
 }
