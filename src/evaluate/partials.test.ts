@@ -126,3 +126,42 @@ describe('a row without a variant', () => {
     expect(without.regression?.['']).toEqual(part(regressionRows('v'), regression).regression?.[''])
   })
 })
+
+describe('a label without a class (a value only) on a classification model', () => {
+  // 10 predictions: 6 labeled with a class (4 right), 4 labeled with a value only.
+  const volume = [{ p: 0, variant: 'v', k: '', c: '10' }]
+  const classes = (pred: (right: boolean) => string, label: (right: boolean) => string) => [
+    joined({ pred: pred(true), label: label(true), s: 0.8, c: 4, delay_s: 40 }),
+    joined({ pred: pred(false), label: label(false), s: 0.8, c: 2, delay_s: 20 }),
+  ]
+  const valueOnly = joined({ pred: '1', label: null, s: 0.8, c: 4, delay_s: 400 })
+
+  it('binary: counts as labeled and is excluded from the metrics, whose n is the 6 pairs with a class', () => {
+    const pairs = classes(() => '1', (right) => (right ? '1' : '0'))
+    const m = windowOf({ volume, joined: [...pairs, valueOnly] })
+    expect(m.summary).toEqual({ predictions: 10, labeled: 10, label_coverage: 1, mean_label_delay_s: 46 })
+    const accuracy = m.performance.find((r) => r.kind === 'realized' && r.variant === 'all' && r.metric === 'accuracy')!
+    expect(accuracy).toMatchObject({ value: 4 / 6, n: 6, label_coverage: 0.6 })
+    // The figures are those of the pairs with a class alone.
+    expect(values(m, 'realized')).toEqual(values(windowOf({ volume, joined: pairs }), 'realized'))
+    const cm = mergeAll(partialsFromRows({ ...none, volume, joined: [...pairs, valueOnly] }, new Map(), ctx), ctx).confusion['']!
+    expect(cm.excluded).toBe(4)
+  })
+
+  it('binary, every label a value: labeled, with no realized figure (n 0)', () => {
+    const m = windowOf({ volume, joined: [{ ...valueOnly, c: '10' }] })
+    expect(m.summary).toMatchObject({ labeled: 10, label_coverage: 1 })
+    const realized = m.performance.filter((r) => r.kind === 'realized' && r.variant === 'all')
+    expect(realized.map((r) => r.n)).toEqual([0, 0, 0, 0])
+    for (const r of realized) expect(r.value).toBeNaN()
+  })
+
+  it('multiclass: counts as labeled and is excluded from the metrics', () => {
+    const multiclass = { ...ctx, task: 'multiclass' as const }
+    const pairs = classes(() => 'a', (right) => (right ? 'a' : 'b'))
+    const m = windowOf({ volume, joined: [...pairs, { ...valueOnly, pred: 'a' }] }, multiclass)
+    expect(m.summary).toEqual({ predictions: 10, labeled: 10, label_coverage: 1, mean_label_delay_s: 46 })
+    expect(m.performance.find((r) => r.variant === 'all' && r.metric === 'accuracy')).toMatchObject({ value: 4 / 6, n: 6, label_coverage: 0.6 })
+    expect(values(m, 'realized')).toEqual(values(windowOf({ volume, joined: pairs }, multiclass), 'realized'))
+  })
+})

@@ -45,6 +45,12 @@ export interface PartialRows {
  * Builds one partial per partition for a scope, inside ClickHouse. By the model's task:
  * binary — confusion 0/1, score histograms, CBPE, fairness; multiclass — confusion over the
  * class labels only; regression — regression states from SQL sums (./regression-partials.ts).
+ *
+ * A label without a class (a value only: regression's kind) is ground truth binary and
+ * multiclass tasks cannot read: its prediction counts as labeled (`labeled`: the window's
+ * label_coverage and label delay) and the pair is excluded from the metrics (the confusion
+ * state's `excluded`), so a performance row's `n` counts the pairs the task reads, and its
+ * label_coverage is n / predictions.
  */
 export async function buildPartials(
   store: Store,
@@ -140,31 +146,42 @@ export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, n
   return parts
 }
 
-/** Multiclass: predicted class vs label class; a prediction without a class is excluded. */
+/**
+ * Multiclass: predicted class vs label class; a prediction without a class, or a label without
+ * one (a value only), is labeled and excluded.
+ */
 function addMulticlass(pt: Partial, r: JoinedRow): void {
   const n = Number(r.c)
-  if (r.label === null || r.attr !== '') return
+  if (r.attr !== '') return
   pt.labeled += n
   pt.labelDelaySumS += r.delay_s
-  add(pt.labelCounts, r.label, n)
+  if (r.label !== null) add(pt.labelCounts, r.label, n)
   for (const variant of scopesOf(r.variant)) {
     const cm = (pt.confusion[variant] ??= confusion.create())
-    if (r.pred === null) cm.excluded += n
+    if (r.pred === null || r.label === null) cm.excluded += n
     else confusion.update(cm, { yTrue: r.label, yPred: r.pred }, n)
   }
 }
 
 /**
- * Binary. attr = '': a labeled pair, into the confusion, ranking and label counts. A protected
- * attribute's row: every prediction of the group into its selection counts, and the labeled
- * ones (label not NULL) into its confusion counts too (../metrics/fairness/group-confusion.ts).
+ * Binary. attr = '': a labeled pair, into the confusion, ranking and label counts; a label
+ * without a class (a value only) is labeled and excluded from the confusion, and reaches neither
+ * the ranking nor the label counts. A protected attribute's row: every prediction of the group
+ * into its selection counts, and the ones labeled with a class into its confusion counts too
+ * (../metrics/fairness/group-confusion.ts).
  */
 function addJoined(pt: Partial, r: JoinedRow, ctx: LabelingContext): void {
   const n = Number(r.c)
   const yPred = predictedPositive(r.pred, r.s, ctx.positiveClass)
   const labeled = Number(r.labeled ?? 1) === 1 && r.label !== null
   if (r.attr === '') {
-    if (!labeled) return
+    if (Number(r.labeled ?? 1) !== 1) return
+    if (!labeled) {
+      pt.labeled += n
+      pt.labelDelaySumS += r.delay_s
+      for (const variant of scopesOf(r.variant)) (pt.confusion[variant] ??= confusion.create()).excluded += n
+      return
+    }
     const yTrue = r.label === ctx.positiveClass ? 1 : 0
     pt.labeled += n
     pt.labelDelaySumS += r.delay_s
