@@ -24,7 +24,15 @@ export interface BackfillSummary {
 
 const n = (x: number) => x.toLocaleString('en-US')
 
-export function formatSummary(s: BackfillSummary): string[] {
+export interface SummaryOptions {
+  /**
+   * The labels went to an embedded store (no KAFKA_BROKERS): stored, and their windows marked,
+   * but evaluated only by the evaluator of `driftwatch start` (the backfill runs none).
+   */
+  readonly embedded?: boolean
+}
+
+export function formatSummary(s: BackfillSummary, { embedded = false }: SummaryOptions = {}): string[] {
   const lines = [
     `sent ${n(s.sent)}, skipped (invalid) ${n(s.skippedInvalid)}, failed ${n(s.failed)}, ` +
       `already sent (resumed) ${n(s.alreadySentLabels)} in ${n(s.alreadyAcknowledgedRows)} row(s), ` +
@@ -33,5 +41,8 @@ export function formatSummary(s: BackfillSummary): string[] {
   if (s.outcome === 'completed') lines.push(`done: all ${n(s.rows)} row(s) of ${s.file} are acknowledged (checkpoint ${s.checkpointPath})`)
   else if (s.outcome === 'interrupted') lines.push(`interrupted: acknowledged rows are recorded in ${s.checkpointPath}; run the same command again to resume`)
   else lines.push(`failed: ${s.error?.code ?? 'error'}: ${s.error?.message ?? ''}; acknowledged rows are recorded in ${s.checkpointPath}; run the same command again to resume`)
+  if (embedded && s.sent > 0) {
+    lines.push('the labels are stored: the windows they change are evaluated by the next `driftwatch start`; until then `driftwatch status` shows the figures from before them')
+  }
   return lines
 }

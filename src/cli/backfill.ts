@@ -97,7 +97,7 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
         progress: deps.progress ?? terminalProgress,
       },
     )
-    for (const line of formatSummary(summary)) (summary.outcome === 'completed' ? out : err)(line)
+    for (const line of formatSummary(summary, { embedded: !config.kafka })) (summary.outcome === 'completed' ? out : err)(line)
     return summary.outcome === 'completed' ? EXIT.ok : EXIT.failure
   } finally {
     await running?.stop()
