@@ -16,7 +16,9 @@ import { loadFileConfig } from '../src/config/file.js'
 import { Evaluator } from '../src/evaluate/evaluator.js'
 import { createDeadLetterSink } from '../src/pipeline/dead-letter-sink.js'
 import { createLogger } from '../src/observability/logger.js'
-import { testConfig, dropTestResources } from './support/config.js'
+import { createPseudonymizer } from '../src/store/pseudonymize.js'
+import { windowStart } from '../src/window/windows.js'
+import { testConfig, dropTestResources, TEST_PSEUDONYMIZATION_KEY } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
@@ -253,5 +255,115 @@ describe('erase interrupted, or beside a running evaluator', () => {
     const [state] = await queryRows<{ closed: number }>(app.store, `SELECT closed FROM {db}.window_summary FINAL WHERE model_id = 'fixed' AND window_start = fromUnixTimestamp64Milli({t:Int64})`, { t: d2 })
     await evaluator().evaluateWindow({ modelId: 'fixed', modelVersion: 'v1', startMs: d2, windowMs: DAY, lastMarkMs: clock, closed: state!.closed === 1, closing: false })
     expect(await driftRows('fixed', d2)).toEqual(afterErase)
+  })
+})
+
+/**
+ * A prediction id re-sent with another subject (regressions). Re-sending an id stores a new
+ * version and the newest wins (`predictions FINAL`), but the older versions stay stored until a
+ * merge. The erasure used to delete only the rows naming the subject, and the labels of every id
+ * they held:
+ * - pA sent without a subject, then re-sent naming alice: erasing alice left the older version,
+ *   which then won, so her prediction and its features kept counting;
+ * - pB sent naming bob, then corrected to carol and labelled: erasing bob deleted carol's label.
+ */
+describe('erase a prediction id re-sent with another subject', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-erase-'))
+  const configFile = join(dir, 'driftwatch.yaml')
+  writeFileSync(configFile, 'models:\n  - id: loan-approval\n    window: 1d\n    positiveClass: approve\n    reference: { previousWindows: 1 }\n')
+  const config: RuntimeConfig = { ...testConfig({ partitions: 1 }), configFile }
+  const pseudonym = createPseudonymizer(TEST_PSEUDONYMIZATION_KEY)
+  const t = d1 + 3_600_000
+  // 40 days earlier is another month: another partition of predictions, never merged with t's.
+  const earlier = t - 40 * DAY
+  let app: App
+  const erase = async (subject: string) => {
+    const out: string[] = []
+    const code = await runErase(config, { subject }, { subjectKey: pseudonymizedSubjectKey(config), out: (l) => out.push(l), err: () => undefined, openStore: () => ({ ...app.store, close: async () => undefined }) })
+    return { code, out }
+  }
+  const stored = () => count(app.store, 'SELECT count() AS c FROM {db}.predictions')
+  const current = async () =>
+    (
+      await queryRows<{ id: string; income: number; subject: string | null }>(
+        app.store,
+        "SELECT prediction_id AS id, features_num['income'] AS income, subject_id AS subject FROM {db}.predictions FINAL ORDER BY id",
+      )
+    ).map((r) => [r.id, r.income, r.subject])
+  const summary = async () =>
+    (await queryRows<{ ws: string; n: string }>(app.store, 'SELECT toUnixTimestamp64Milli(window_start) AS ws, predictions AS n FROM {db}.window_summary FINAL ORDER BY window_start')).map((r) => [Number(r.ws), Number(r.n)])
+
+  beforeAll(async () => {
+    app = await startApp(config, createLogger(config.logLevel), { file: loadFileConfig(configFile), evaluate: false })
+    // Keep every version a row of its own, as it is between merges.
+    await app.store.client.command({ query: `ALTER TABLE ${app.store.database}.predictions MODIFY SETTING max_parts_to_merge_at_once = 1` })
+    const p = (id: string, eventTime: number, subject: string | null, income: number) => prediction({ prediction_id: id, event_time: eventTime, subject_id: subject, features: { income, employment: 'salaried', has_guarantor: true, debt_ratio: null } })
+    // One version after the other, each stored before the next is sent: the later one is the newer.
+    const versions = [p('n-1', t, null, 100), p('pA', t, null, 111), p('pA', t, 'alice', 111), p('pB', t, 'bob', 222), p('pB', t, 'carol', 222), p('pC', earlier, null, 333), p('pC', t, 'alice', 333)]
+    for (const [i, v] of versions.entries()) {
+      await app.publisher.publishPredictions([v])
+      await waitFor(stored, (c) => c === i + 1, { what: `prediction version ${i + 1} stored` })
+    }
+    await app.publisher.publishGroundTruth([{ prediction_id: 'pB', label: { class_label: 'approve', value: null }, label_time: t + 7_200_000, source: 'test' }])
+    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.ground_truth'), (c) => c === 1, { what: 'the label stored' })
+    await app.evaluator.evaluateNow()
+  })
+
+  afterAll(async () => {
+    await app?.stop()
+    await dropTestResources(config)
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('the newest version of each id wins, and the older ones are still stored', async () => {
+    expect(await stored()).toBe(7)
+    expect(await current()).toEqual([
+      ['n-1', 100, null],
+      ['pA', 111, pseudonym('alice')],
+      ['pB', 222, pseudonym('carol')],
+      ['pC', 333, pseudonym('alice')],
+    ])
+    // pC's older version counts in the window of its own event time.
+    expect(await summary()).toEqual([
+      [windowStart(earlier, DAY), 1],
+      [d1, 4],
+    ])
+  })
+
+  it("erasing alice deletes every version of the ids whose newest version names her, in every partition", async () => {
+    const { code, out } = await erase('alice')
+    expect(code).toBe(0)
+    expect(await count(app.store, "SELECT count() AS c FROM {db}.predictions WHERE prediction_id IN ('pA', 'pC')")).toBe(0)
+    expect(await current()).toEqual([
+      ['n-1', 100, null],
+      ['pB', 222, pseudonym('carol')],
+    ])
+    // Every deleted version counted.
+    expect(out.slice(0, 4)).toEqual([expect.stringMatching(/^subject with 2 prediction id\(s\) in /), '  predictions   deleted 4 row(s)', '  ground_truth  deleted 0 row(s)', '  dead_letters  deleted 0 row(s)'])
+  })
+
+  it("erasing bob deletes his older version of carol's prediction and keeps her prediction and her label", async () => {
+    const { code, out } = await erase('bob')
+    expect(code).toBe(0)
+    expect(await count(app.store, "SELECT count() AS c FROM {db}.ground_truth WHERE prediction_id = 'pB'")).toBe(1)
+    expect(await current()).toEqual([
+      ['n-1', 100, null],
+      ['pB', 222, pseudonym('carol')],
+    ])
+    expect(await count(app.store, 'SELECT count() AS c FROM {db}.predictions WHERE subject_id = {s:String}', { s: pseudonym('bob') })).toBe(0)
+    expect(out.slice(0, 4)).toEqual([
+      expect.stringMatching(/^subject with 0 prediction id\(s\) in /),
+      '  predictions   deleted 1 row(s), 1 of them older version(s) of 1 prediction id(s) now naming another subject (kept, with their labels)',
+      '  ground_truth  deleted 0 row(s)',
+      '  dead_letters  deleted 0 row(s)',
+    ])
+  })
+
+  it('the windows where a deleted version counted are evaluated again without it', async () => {
+    await app.evaluator.evaluateNow()
+    expect(await summary()).toEqual([
+      [windowStart(earlier, DAY), 0],
+      [d1, 2],
+    ])
   })
 })

@@ -49,7 +49,10 @@ export async function runErase(config: RuntimeConfig, flags: EraseFlags, deps: E
     })
     const verb = flags.dryRun ? 'would delete' : 'deleted'
     out(`${flags.dryRun ? 'dry run: ' : ''}subject with ${report.predictionIds} prediction id(s) in ${store.location}, database ${store.database}`)
-    for (const table of ERASED_TABLES) out(`  ${table.padEnd(13)} ${verb} ${report.rows[table]} row(s)`)
+    const s = report.superseded
+    // Older versions naming the subject of predictions that are another subject's now: those predictions stay.
+    const superseded = s.rows > 0 ? `, ${s.rows} of them older version(s) of ${s.predictionIds} prediction id(s) now naming another subject (kept, with their labels)` : ''
+    for (const table of ERASED_TABLES) out(`  ${table.padEnd(13)} ${verb} ${report.rows[table]} row(s)${table === 'predictions' ? superseded : ''}`)
     const d = report.derived
     out(`  derived       ${flags.dryRun ? 'would delete' : 'deleted'} ${d.partial_aggregates} partial aggregate row(s); ${flags.dryRun ? 'would rewrite' : 'rewrote'} ${d.reference_profiles} baseline profile(s) and ${d.drift} drift row(s) holding the subject's pii values`)
     out(

@@ -2,7 +2,13 @@
  * Right to erasure: deletes every stored row of one data subject, and re-marks the windows whose
  * metrics counted them.
  *
- *   predictions   WHERE subject_id = subjectKey(subjectId)
+ * Which rows are the subject's is decided per (model_id, prediction_id) by its current version,
+ * the newest one that `predictions FINAL` reads (./erase-rule.ts states the rule):
+ *
+ *   predictions   the subject's predictions (current version names the subject, or no one while
+ *                 an older version names the subject): every version, in every partition;
+ *                 of a prediction whose current version names another subject: only the older
+ *                 versions naming the subject (the current one stays)
  *   ground_truth  WHERE prediction_id IN (the subject's prediction ids)
  *   dead_letters  WHERE raw_key_base64 IN (base64 of those ids: events are keyed by prediction_id)
  *
@@ -25,6 +31,7 @@
 import type { ModelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
+import { erasureRows, type Named } from './erase-rule.js'
 import { erasureWindows } from './erase-windows.js'
 import { distinctWindows, markWindows, windowsWithPredictions, type WindowRef } from './mark-windows.js'
 import { withDatabase } from './query.js'
@@ -56,7 +63,10 @@ export interface EraseReport {
   readonly rows: Record<ErasedTable, number>
   /** Derived rows deleted (partial aggregates) or rewritten (profiles, drift rows); dry run: that would be. */
   readonly derived: Record<DerivedTable, number>
+  /** The subject's predictions (model, prediction id): every version deleted. */
   readonly predictionIds: number
+  /** Of `rows.predictions`: versions naming the subject of predictions whose current version names another subject (which stays). */
+  readonly superseded: { readonly rows: number; readonly predictionIds: number }
   /** Windows marked for re-evaluation (dry run: that would be). */
   readonly windows: number
 }
@@ -66,46 +76,47 @@ const CHUNK = 1000
 
 const chunks = <T>(xs: readonly T[]): T[][] => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK))
 
+async function select<T>(store: Store, query: string, params: Record<string, unknown>): Promise<T[]> {
+  return (await store.client.query({ query: withDatabase(query, store.database), query_params: params, format: 'JSONEachRow' })).json<T>()
+}
+
 async function count(store: Store, table: string, where: string, params: Record<string, unknown>): Promise<number> {
-  const rows = await (await store.client.query({ query: withDatabase(`SELECT count() AS c FROM {db}.${table} WHERE ${where}`, store.database), query_params: params, format: 'JSONEachRow' })).json<{ c: string }>()
+  const rows = await select<{ c: string }>(store, `SELECT count() AS c FROM {db}.${table} WHERE ${where}`, params)
   return Number(rows[0]?.c ?? 0)
 }
 
-
-interface SubjectPrediction {
-  prediction_id: string
-  model_id: string
-  model_version: string
-  t: string
-  features_cat: Record<string, string>
-}
+/** Whom a version names (./erase-rule.ts `Named`), decided in ClickHouse so no other subject's id is read. */
+const NAMED = "multiIf(subject_id IS NULL, 'none', subject_id = {subject:String}, 'subject', 'other')"
+/** The prediction ids with a version naming the subject. A condition on the sorting key: every version of an id passes or none. */
+const IDS_OF_SUBJECT = 'prediction_id IN (SELECT prediction_id FROM {db}.predictions WHERE subject_id = {subject:String})'
 
 async function plan(store: Store, o: EraseOptions, stored: string) {
-  const predictions = await (
-    await store.client.query({
-      query: withDatabase('SELECT prediction_id, model_id, model_version, toUnixTimestamp64Milli(event_time) AS t, features_cat FROM {db}.predictions WHERE subject_id = {subject:String}', store.database),
-      query_params: { subject: stored },
-      format: 'JSONEachRow',
-    })
-  ).json<SubjectPrediction>()
-  const ids = [...new Set(predictions.map((p) => p.prediction_id))].sort()
-  const keys = ids.map((id) => Buffer.from(id, 'utf8').toString('base64'))
-  const rows: Record<ErasedTable, number> = { predictions: predictions.length, ground_truth: 0, dead_letters: 0 }
-  for (const part of chunks(ids)) rows.ground_truth += await count(store, 'ground_truth', 'prediction_id IN {ids:Array(String)}', { ids: part })
-  for (const part of chunks(keys)) rows.dead_letters += await count(store, 'dead_letters', 'raw_key_base64 IN {keys:Array(String)}', { keys: part })
-  const windows = erasureWindows(
-    predictions.map((p) => ({ modelId: p.model_id, modelVersion: p.model_version, eventTimeMs: Number(p.t) })),
-    o.model,
+  const versions = await select<{ model_id: string; prediction_id: string; model_version: string; t: string; features_cat: Record<string, string>; named: Named }>(
+    store,
+    `SELECT model_id, prediction_id, model_version, toUnixTimestamp64Milli(event_time) AS t, features_cat, ${NAMED} AS named FROM {db}.predictions WHERE ${IDS_OF_SUBJECT}`,
+    { subject: stored },
   )
-  // The subject's pii values as stored (pseudonyms), by model.
-  const piiValues = new Map<string, Set<string>>()
-  for (const p of predictions) {
-    for (const feature of o.model(p.model_id).pii) {
-      const v = p.features_cat[feature]
-      if (v !== undefined) piiValues.set(p.model_id, (piiValues.get(p.model_id) ?? new Set()).add(v))
-    }
-  }
-  return { ids, keys, rows, windows, piiValues }
+  // PREWHERE runs before FINAL merges; on the sorting key it keeps whole ids, so FINAL still picks each one's newest version.
+  const current = await select<{ model_id: string; prediction_id: string; named: Named }>(
+    store,
+    `SELECT model_id, prediction_id, ${NAMED} AS named FROM {db}.predictions FINAL PREWHERE ${IDS_OF_SUBJECT}`,
+    { subject: stored },
+  )
+  const r = erasureRows(
+    versions.map((v) => ({ modelId: v.model_id, predictionId: v.prediction_id, modelVersion: v.model_version, eventTimeMs: Number(v.t), featuresCat: v.features_cat, named: v.named })),
+    current.map((c) => ({ modelId: c.model_id, predictionId: c.prediction_id, named: c.named })),
+    (modelId) => o.model(modelId).pii,
+  )
+  const keys = r.labelIds.map((id) => Buffer.from(id, 'utf8').toString('base64'))
+  const rows: Record<ErasedTable, number> = { predictions: r.removed.length, ground_truth: 0, dead_letters: 0 }
+  for (const part of chunks(r.labelIds)) rows.ground_truth += await count(store, 'ground_truth', 'prediction_id IN {ids:Array(String)}', { ids: part })
+  for (const part of chunks(keys)) rows.dead_letters += await count(store, 'dead_letters', 'raw_key_base64 IN {keys:Array(String)}', { keys: part })
+  const windows = erasureWindows(r.counted, o.model)
+  // The subject's predictions that also have versions not naming the subject: those versions go by id.
+  const otherVersions = new Map<string, Set<string>>()
+  for (const v of r.removed) if (v.named !== 'subject') otherVersions.set(v.modelId, (otherVersions.get(v.modelId) ?? new Set()).add(v.predictionId))
+  const predictionIds = [...r.subjectIds.values()].reduce((n, ids) => n + ids.length, 0)
+  return { labelIds: r.labelIds, keys, rows, windows, piiValues: r.piiValues, otherVersions, predictionIds, superseded: r.superseded }
 }
 
 /** The windows, grouped by model and version, as WHERE conditions with their parameters. */
@@ -196,7 +207,9 @@ const sumDerived = (a: Record<DerivedTable, number>, b: Record<DerivedTable, num
  *    dependents are found here too: the windows of the ranges that hold stored predictions, the
  *    subject's own among them (those are marked as own windows anyway), so the same set as after
  *    the delete;
- * 2. rows keyed by prediction id (dead letters, labels), then derived data, then the predictions;
+ * 2. rows keyed by prediction id (dead letters, labels), then derived data, then the predictions:
+ *    the versions not naming the subject of the subject's predictions first, then every version
+ *    naming the subject in one statement, so that until the end a re-run finds every id again;
  * 3. derived data again: an evaluator pass between step 2's derived delete and the predictions'
  *    delete rebuilt partial aggregates and unseen categories with the subject's values;
  * 4. the windows marked again: a pass between step 1 and the predictions' delete evaluated them
@@ -209,17 +222,24 @@ export async function eraseSubject(store: Store, o: EraseOptions): Promise<Erase
     const found: WindowRef[] = [...p.windows.own]
     for (const range of p.windows.dependents) pushAll(found, await windowsWithPredictions(store, range, o.model(range.modelId).window))
     const windows = distinctWindows(found)
-    if (o.dryRun) return { rows: p.rows, derived: await eraseDerived(store, o, p, true), predictionIds: p.ids.length, windows: windows.length }
+    const report = { rows: p.rows, predictionIds: p.predictionIds, superseded: p.superseded, windows: windows.length }
+    if (o.dryRun) return { ...report, derived: await eraseDerived(store, o, p, true) }
 
     await markWindows(store, windows, 'erasure', `${o.runId}:before`)
     for (const part of chunks(p.keys)) await deleteWhere(store, 'dead_letters', 'raw_key_base64 IN {keys:Array(String)}', { keys: part })
-    for (const part of chunks(p.ids)) await deleteWhere(store, 'ground_truth', 'prediction_id IN {ids:Array(String)}', { ids: part })
+    for (const part of chunks(p.labelIds)) await deleteWhere(store, 'ground_truth', 'prediction_id IN {ids:Array(String)}', { ids: part })
     // Derived data before the predictions, so a re-run after an interruption still finds the values.
     const derived = await eraseDerived(store, o, p, false)
+    // The versions naming the subject go last, in one statement: until then a re-run finds every id through them.
+    for (const [modelId, ids] of p.otherVersions) {
+      for (const part of chunks([...ids])) {
+        await deleteWhere(store, 'predictions', 'model_id = {m:String} AND prediction_id IN {ids:Array(String)} AND (subject_id IS NULL OR subject_id != {subject:String})', { m: modelId, ids: part, subject: stored })
+      }
+    }
     await deleteWhere(store, 'predictions', 'subject_id = {subject:String}', { subject: stored })
     const rebuilt = await eraseDerived(store, o, p, false)
     await markWindows(store, windows, 'erasure', `${o.runId}:after`)
-    return { rows: p.rows, derived: sumDerived(derived, rebuilt), predictionIds: p.ids.length, windows: windows.length }
+    return { ...report, derived: sumDerived(derived, rebuilt) }
   } catch (cause) {
     if (cause instanceof DriftwatchError && !cause.retriable) throw cause
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `erasure failed (it is safe to run again): ${(cause as Error).message}`, { cause, retriable: true })
