@@ -1,12 +1,13 @@
 /**
  * Bad input is data: every class of bad record produced to the real predictions topic lands in
- * the dead letters (ClickHouse and <topic>.dlq, with its raw bytes) under its own code, the
+ * the dead letters (ClickHouse and <topic>.dlq, with its raw bytes) under its own code (a record
+ * with a variant its producer added among them: on its own, never stored under another), the
  * consumer keeps running, duplicates count once, and records in = stored + dead-lettered.
  */
 import avro from 'avsc'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Kafka, logLevel, type Producer } from 'kafkajs'
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
 import { startApp, type App } from '../src/app.js'
 import { parseFileConfig } from '../src/config/file.js'
 import { frame } from '../src/ingest/wire-format.js'
@@ -59,6 +60,17 @@ describe('dead letters', () => {
       { type: SchemaType.AVRO, schema: JSON.stringify({ ...schemaWithoutVersion, fields: [{ name: 'extra', type: { type: 'array', items: 'null' }, default: [] }, ...schemaWithoutVersion.fields] }) },
       { subject: `${config.topics.predictions}-extra` },
     )
+    // A producer's version with a variant driftwatch does not know, registered where no rule
+    // refused it: the record with that variant is dead-lettered alone, never relabelled, and its
+    // writer's other records are stored.
+    const withBlue = rawSchema('prediction') as { fields: { name: string; type: any }[] }
+    withBlue.fields.find((f) => f.name === 'deployment')!.type.fields[1].type.symbols.push('blue')
+    const { id: blueSchemaId } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(withBlue) }, { subject: `${config.topics.predictions}-blue` })
+    // A producer's version in its own namespace: records match by unqualified name.
+    const { id: namespacedSchemaId } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify({ ...rawSchema('prediction'), namespace: 'com.acme.ml' }) },
+      { subject: `${config.topics.predictions}-value`, compatibility: COMPATIBILITY.FORWARD_TRANSITIVE },
+    )
     const notUtf8 = await encode({ prediction_id: 'b-utf8-Q' })
     notUtf8[notUtf8.indexOf(Buffer.from('b-utf8-Q')) + 7] = 0xff
     const cases: [string, Buffer, string][] = [
@@ -79,15 +91,27 @@ describe('dead letters', () => {
       ['map-count', Buffer.concat([withoutFeatures.subarray(0, featuresAt), hugeCount]), 'DW_DECODE_FAILED'],
       ['skipped-array-count', frame(extraSchemaId, Buffer.concat([hugeCount, Buffer.alloc(40)])), 'DW_DECODE_FAILED'],
       ['not-utf8', notUtf8, 'DW_DECODE_FAILED'],
+      ['unknown-variant', await registry.encode(blueSchemaId, prediction({ prediction_id: 'b-blue', deployment: { environment: 'production', variant: 'blue' as 'champion' } })), 'DW_VALIDATION_FAILED'],
     ]
-    const good = [valid, await encode({ prediction_id: 'ok-2', event_time: now - 2000 }), valid] // ok-1 twice: counted once
+    const good = [
+      valid,
+      await encode({ prediction_id: 'ok-2', event_time: now - 2000 }),
+      valid, // ok-1 twice: counted once
+      await registry.encode(blueSchemaId, prediction({ prediction_id: 'ok-canary', event_time: now - 2000, deployment: { environment: 'production', variant: 'canary' } })),
+      await registry.encode(namespacedSchemaId, prediction({ prediction_id: 'ok-namespaced', event_time: now - 2000 })),
+    ]
     const messages = [...cases.map(([key, value]) => ({ key, value })), ...good.map((value, i) => ({ key: `good-${i}`, value }))]
     await producer.send({ topic: config.topics.predictions, messages })
 
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.dead_letters FINAL'), (c) => c === cases.length, { what: 'dead letters' })
-    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === 2, { what: 'valid predictions' })
+    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === 4, { what: 'valid predictions' })
     const rows = await queryRows<{ key: string; code: string }>(app.store, `SELECT base64Decode(raw_key_base64) AS key, error_code AS code FROM {db}.dead_letters FINAL ORDER BY key`)
     expect(Object.fromEntries(rows.map((r) => [r.key, r.code]))).toEqual(Object.fromEntries(cases.map(([k, , code]) => [k, code])))
+    expect(await queryRows(app.store, `SELECT error_message AS m FROM {db}.dead_letters FINAL WHERE base64Decode(raw_key_base64) = 'unknown-variant'`)).toEqual([{ m: expect.stringMatching(/^deployment\.variant: "blue" is not one of champion, challenger, shadow, canary/) }])
+    expect(await queryRows(app.store, `SELECT prediction_id AS id, variant FROM {db}.predictions FINAL WHERE prediction_id IN ('ok-canary', 'ok-namespaced') ORDER BY id`)).toEqual([
+      { id: 'ok-canary', variant: 'canary' },
+      { id: 'ok-namespaced', variant: 'champion' },
+    ])
 
     // Conservation: distinct records in = distinct stored + dead-lettered.
     const distinctIn = messages.length - 1
@@ -108,7 +132,7 @@ describe('dead letters', () => {
 
     // Still consuming after all that.
     await producer.send({ topic: config.topics.predictions, messages: [{ key: 'after', value: await encode({ prediction_id: 'ok-3', event_time: now - 3000 }) }] })
-    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === 3, { what: 'a prediction after the bad ones' })
+    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === 5, { what: 'a prediction after the bad ones' })
   })
 
   it('dead-letters a seeded corpus of malformed records without ever stopping', async () => {

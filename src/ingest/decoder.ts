@@ -4,10 +4,19 @@
  * Parsed avsc types are cached by schema id, so the hot path awaits the registry once per schema
  * id, not once per message. Decoding reads with the writer's schema from the registry, resolved
  * to our reader schema (schemas/*.avsc), so that producers on an older or newer compatible schema
- * decode into the shape this version of driftwatch expects.
+ * decode into the shape this version of driftwatch expects (./schema-resolution.ts: named types
+ * match by unqualified name, as Avro says).
+ *
+ * Errors: a writer schema that cannot be read at all makes each of its records a dead letter
+ * (DW_MISSING_FIELD for a required top-level field it lacks, DW_DECODE_UNKNOWN_SCHEMA with the
+ * field path otherwise); a record carrying an enum symbol driftwatch does not know is a dead
+ * letter of its own (DW_VALIDATION_FAILED at the enum's path), and the writer's other records are
+ * read.
  */
 import type avro from 'avsc'
 import { DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
+import { createResolver, enumPaths, whyUnreadable } from './schema-resolution.js'
+import { UnknownSymbolError } from './schemas.js'
 import { unframe } from './wire-format.js'
 
 /**
@@ -36,12 +45,16 @@ export class Decoder<T> {
   private readonly unknown = new Map<number, { readonly error: DriftwatchError; readonly until: number }>()
   /** Lookups under way: records of one new id that arrive together share the registry request. */
   private readonly learning = new Map<number, Promise<void>>()
+  /** Field path of each enum of the reader, for the dead letter of a record with an unknown symbol. */
+  private readonly enumPaths: ReadonlyMap<string, string>
 
   constructor(
     private readonly reader: avro.Type,
     private readonly resolveWriter: SchemaResolver,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.enumPaths = enumPaths(reader)
+  }
 
   /** True when records of this schema id were written with the reader schema itself (no resolution needed). */
   readsNatively(schemaId: number): boolean {
@@ -85,9 +98,11 @@ export class Decoder<T> {
       throw unusable(new DriftwatchError('DW_MISSING_FIELD', `schema ${schemaId} lacks required field(s) ${missing.join(', ')} (no default in ${this.reader.name})`, { schemaId, path: missing[0] }))
     }
     try {
-      this.resolvers.set(schemaId, writer.equals(this.reader) ? null : this.reader.createResolver(writer))
+      this.resolvers.set(schemaId, writer.equals(this.reader) ? null : createResolver(this.reader, writer))
     } catch (cause) {
-      throw unusable(new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `schema ${schemaId} (${writer.name ?? 'anonymous'}) cannot be read as ${this.reader.name}: ${describeError(cause)}`, { cause, schemaId }))
+      const why = whyUnreadable(this.reader, writer)
+      const path = why?.slice(0, why.indexOf(':'))
+      throw unusable(new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `schema ${schemaId} (${writer.name ?? 'anonymous'}) cannot be read as ${this.reader.name}: ${why ?? describeError(cause)}`, { cause, schemaId, ...(path ? { path } : {}) }))
     }
   }
 
@@ -96,6 +111,10 @@ export class Decoder<T> {
       const resolver = this.resolvers.get(schemaId)
       return (resolver ? this.reader.fromBuffer(payload, resolver) : this.reader.fromBuffer(payload)) as T
     } catch (cause) {
+      if (cause instanceof UnknownSymbolError) {
+        const path = this.enumPaths.get(cause.enumName) ?? '(root)'
+        throw new DriftwatchError('DW_VALIDATION_FAILED', `${path}: ${cause.message} (schema ${schemaId} has symbols driftwatch does not read)`, { cause, schemaId, path })
+      }
       throw new DriftwatchError('DW_DECODE_FAILED', `Avro payload does not match schema ${schemaId}: ${describeError(cause).slice(0, 500)}`, { cause, schemaId })
     }
   }

@@ -193,10 +193,60 @@ class GuardedArrayType extends avro.types.ArrayType {
   }
 }
 
+/** A record carries a symbol its writer's enum has and driftwatch's does not (ClosedEnumType). */
+export class UnknownSymbolError extends Error {
+  constructor(readonly enumName: string, readonly symbol: string, readonly symbols: readonly string[]) {
+    super(`${JSON.stringify(symbol)} is not one of ${symbols.join(', ')}`)
+    this.name = 'UnknownSymbolError'
+  }
+}
+
+/** The parts of avsc's Resolver (lib/types.js) an enum's `_update` fills in. */
+interface EnumResolver {
+  _read: ((tap: Tap) => unknown) | null
+}
+
+const unqualified = (name: string) => name.slice(name.lastIndexOf('.') + 1)
+
+/**
+ * An Avro enum whose symbols are the whole set driftwatch reads. Avro (1.11, "Schema Resolution")
+ * reads an enum by symbol name, and a symbol of the writer's that the reader lacks is an error
+ * for the record that carries it, or the reader's enum default when it has one. avsc instead
+ * refuses the whole writer schema when the reader has no default, so every record of it, the
+ * ones with a known symbol too, would fail. This type resolves a writer's enum with more symbols
+ * by name and throws UnknownSymbolError for a record carrying one of the others (the decoder
+ * makes that record a dead letter, src/ingest/decoder.ts). The bundled enums have no default on
+ * purpose: a default relabels every unknown symbol as itself (docs/events.md).
+ */
+class ClosedEnumType extends avro.types.EnumType {
+  _update(resolver: EnumResolver, writer: avro.Type, opts: { ignoreNamespaces?: boolean }): void {
+    ;(avro.types.EnumType.prototype as unknown as { _update(r: EnumResolver, w: avro.Type, o: object): void })._update.call(this, resolver, writer, opts)
+    if (resolver._read || !(writer instanceof avro.types.EnumType) || !this.namedLike(writer, opts.ignoreNamespaces === true)) return
+    const written = writer.symbols
+    const known = new Set(this.symbols)
+    const name = this.name!
+    const symbols = this.symbols
+    resolver._read = (tap) => {
+      const index = tap.readLong()
+      const symbol = written[index]
+      if (symbol === undefined) throw new Error(`invalid ${writer.name} enum index: ${index}`)
+      if (!known.has(symbol)) throw new UnknownSymbolError(name, symbol, symbols)
+      return symbol
+    }
+  }
+
+  /** avsc's name rule for resolution (lib/types.js hasCompatibleName): the name or an alias, unqualified when namespaces are ignored. */
+  private namedLike(writer: avro.Type, ignoreNamespaces: boolean): boolean {
+    const wanted = ignoreNamespaces ? unqualified(writer.name!) : writer.name
+    return [this.name!, ...((this as unknown as { aliases: string[] }).aliases ?? [])].some((a) => (ignoreNamespaces ? unqualified(a) : a) === wanted)
+  }
+}
+
 /**
  * avsc's typeHook for every Avro type driftwatch reads, its own schemas and the writer schemas the
  * registry serves (src/registry/client.ts): strings checked as UTF-8, maps into null-prototype
- * objects, block counts of maps and arrays bounded. A logical type keeps avsc's handling.
+ * objects, block counts of maps and arrays bounded, enums closed (ClosedEnumType). A logical type
+ * keeps avsc's handling.
  */
 export function guardedTypes(schema: avro.Schema, opts: avro.ForSchemaOptions): avro.Type | undefined {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return undefined
@@ -205,6 +255,7 @@ export function guardedTypes(schema: avro.Schema, opts: avro.ForSchemaOptions): 
   if (type === 'map') return new GuardedMapType(schema as avro.Schema, opts)
   if (type === 'array') return new GuardedArrayType(schema as avro.Schema, opts)
   if (type === 'string') return new Utf8StringType()
+  if (type === 'enum') return new ClosedEnumType(schema as avro.Schema, opts)
   return undefined
 }
 

@@ -10,11 +10,12 @@
  * bytes. An event over the limit that is published anyway is dead-lettered by the consumer.
  */
 import { CompressionTypes, type Producer } from 'kafkajs'
-import { COMPATIBILITY, SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry'
+import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry'
 import { DriftwatchError } from '../errors.js'
 import { recordKey } from '../ingest/record-size.js'
 import { frame } from '../ingest/wire-format.js'
 import { avroType, rawSchema, type EventKind, type GroundTruthEvent, type PredictionEvent } from '../ingest/schemas.js'
+import { ensureSubjectCompatibility } from '../registry/compatibility.js'
 import { LOCAL_SCHEMA_IDS } from '../registry/resolvers.js'
 import type { EmbeddedSource, OutgoingMessage } from './embedded-source.js'
 
@@ -53,14 +54,17 @@ export function embeddedPublisher(source: EmbeddedSource, topics: TopicNames): E
   )
 }
 
-/** Registers the bundled schemas under `<topic>-value` (BACKWARD compatibility) and returns their ids. */
+/**
+ * Registers the bundled schemas under `<topic>-value` and returns their ids, with the subjects'
+ * compatibility at FORWARD_TRANSITIVE (or FULL_TRANSITIVE where an operator set that): every
+ * version a producer registers stays readable by driftwatch's schema (src/registry/compatibility.ts).
+ */
 export async function registerSchemas(registry: SchemaRegistry, topics: TopicNames): Promise<Record<EventKind, number>> {
   const register = async (kind: EventKind, topic: string) => {
+    const subject = `${topic}-value`
     try {
-      const { id } = await registry.register(
-        { type: SchemaType.AVRO, schema: JSON.stringify(rawSchema(kind)) },
-        { subject: `${topic}-value`, compatibility: COMPATIBILITY.BACKWARD },
-      )
+      const compatibility = await ensureSubjectCompatibility(registry, subject)
+      const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(rawSchema(kind)) }, { subject, compatibility })
       return id
     } catch (cause) {
       throw new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `registering the ${kind} schema under ${topic}-value failed: ${(cause as Error).message}`, { cause, retriable: true })

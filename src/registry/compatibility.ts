@@ -1,0 +1,54 @@
+/**
+ * The compatibility rule of driftwatch's subjects (`<topic>-value`).
+ *
+ * driftwatch reads every record with its own schema (schemas/*.avsc), the schema of the release
+ * that runs: it is an old reader of whatever producers write later. The rule that protects such a
+ * reader is FORWARD (data written with a new version can be read with the previous one), and
+ * FORWARD_TRANSITIVE extends that to every earlier version, driftwatch's among them. BACKWARD,
+ * a common registry default, protects new readers of old data instead, and lets through changes
+ * driftwatch then cannot read at all (a nullable field it requires, a removed field
+ * with no default) or read wrongly. FULL_TRANSITIVE is FORWARD_TRANSITIVE and more, so a subject
+ * an operator set to it is left as it is. docs/events.md lists what producers may change.
+ */
+import { COMPATIBILITY, type SchemaRegistry } from '@kafkajs/confluent-schema-registry'
+
+export const SUBJECT_COMPATIBILITY = COMPATIBILITY.FORWARD_TRANSITIVE
+
+/** Levels under which every version of a subject can be read with every earlier one. */
+const READABLE_BY_EARLIER: ReadonlySet<string> = new Set([COMPATIBILITY.FORWARD_TRANSITIVE, COMPATIBILITY.FULL_TRANSITIVE])
+
+/**
+ * The registry client's subject-config endpoints (GET and PUT /config/{subject}). They are not
+ * part of @kafkajs/confluent-schema-registry's public API, which only sets a level on a subject's
+ * first registration and refuses to register under any other level than the one asked for; going
+ * through its client keeps its host, credentials and request timeout (./client.ts).
+ */
+interface SubjectConfigApi {
+  Subject: {
+    config(args: { subject: string }): Promise<{ data(): { compatibilityLevel?: string } }>
+    updateConfig(args: { subject: string; body: { compatibility: string } }): Promise<unknown>
+  }
+}
+
+const statusOf = (e: unknown) => (e as { status?: unknown } | null)?.status
+
+/**
+ * Makes the subject's level one that keeps it readable by driftwatch's schema, and returns it:
+ * the subject's own level when that is FORWARD_TRANSITIVE or FULL_TRANSITIVE, otherwise
+ * FORWARD_TRANSITIVE, set on the subject. That includes a subject that already holds versions
+ * under another level (BACKWARD, say): the registry checks each version registered from then on
+ * against all of them.
+ */
+export async function ensureSubjectCompatibility(registry: SchemaRegistry, subject: string): Promise<COMPATIBILITY> {
+  const api = (registry as unknown as { api: SubjectConfigApi }).api
+  let level: string | undefined
+  try {
+    level = (await api.Subject.config({ subject })).data().compatibilityLevel?.toUpperCase()
+  } catch (e) {
+    // 404: no level of the subject's own (no subject yet, or the registry-wide default applies).
+    if (statusOf(e) !== 404) throw e
+  }
+  if (level !== undefined && READABLE_BY_EARLIER.has(level)) return level as COMPATIBILITY
+  await api.Subject.updateConfig({ subject, body: { compatibility: SUBJECT_COMPATIBILITY } })
+  return SUBJECT_COMPATIBILITY
+}
