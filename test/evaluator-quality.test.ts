@@ -3,6 +3,9 @@
  * aggregates computed per partition in SQL (src/evaluate/quality-queries.ts) equal
  * src/metrics/quality's pure functions run over the same events against a profile of the same
  * reference events; a drifted window has out-of-range values and a higher outlier rate.
+ * Features that stop arriving, are null everywhere or arrive in a few events only count as
+ * missing across the partitions, and each has a drift row; a model's first window, compared with
+ * no reference, says so in its dataset row, the read API and `driftwatch status`'s words.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type App } from '../src/app.js'
@@ -12,6 +15,8 @@ import { buildProfile, type Row } from '../src/metrics/profile/index.js'
 import { outlierAccumulator, qualityAccumulator } from '../src/metrics/quality/index.js'
 import { createLogger } from '../src/observability/logger.js'
 import { createRng } from '../src/demo/random.js'
+import { createReadQueries } from '../src/read/index.js'
+import { driftHealth } from '../src/ui/health.js'
 import { testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count, queryRows } from './support/query.js'
@@ -37,10 +42,28 @@ function day(d: number, n: number, drift: boolean): PredictionEvent[] {
 
 const asRow = (e: PredictionEvent): Row => e.features
 
+const HOUR = 3_600_000
+const GONE_N = 90
+/**
+ * Model `gone`, hourly windows, each compared with the one before: hour 0 sends every configured
+ * feature (num, cat, x); hour 1 leaves num and cat out, sends `late` (numbers the reference never
+ * had) and `rare` in one event only; hour 2 sends num and cat as null.
+ */
+function gone(hour: number): PredictionEvent[] {
+  return Array.from({ length: GONE_N }, (_, i) => {
+    const features: PredictionEvent['features'] =
+      hour === 0 ? { x: i, num: i * 2.5, cat: ['a', 'b', 'c'][i % 3]! }
+        : hour === 1 ? { x: i, late: i * 1.5, ...(i === 7 ? { rare: 'yes' } : {}) }
+          : { x: i, num: null, cat: null }
+    return prediction({ prediction_id: `g-${hour}-${i}`, model_id: 'gone', event_time: day0 + hour * HOUR + i * 30_000, features, segments: {} })
+  })
+}
+
 describe('data quality in the stream', () => {
   const config = testConfig()
   const file = parseFileConfig(
-    `models:\n  - id: q\n    window: 1d\n    allowedLateness: 1h\n    reference: { from: "${iso(day0)}", to: "${iso(day0 + DAY)}" }\n`,
+    `models:\n  - id: q\n    window: 1d\n    allowedLateness: 1h\n    reference: { from: "${iso(day0)}", to: "${iso(day0 + DAY)}" }\n`
+      + '  - id: gone\n    window: 1h\n    allowedLateness: 1h\n    features: { num: numerical, cat: categorical, x: numerical }\n',
     'test.yaml',
   )
   const reference = day(0, 1500, false)
@@ -56,8 +79,8 @@ describe('data quality in the stream', () => {
 
   beforeAll(async () => {
     app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false })
-    await app.publisher.publishPredictions([...reference, ...stable, ...drifted])
-    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === 3100, { what: 'predictions stored' })
+    await app.publisher.publishPredictions([...reference, ...stable, ...drifted, ...gone(0), ...gone(1), ...gone(2)])
+    await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === 3100 + 3 * GONE_N, { what: 'predictions stored' })
     await app.evaluator.evaluateNow()
   })
   afterAll(async () => {
@@ -97,5 +120,47 @@ describe('data quality in the stream', () => {
     await app.evaluator.evaluateNow()
     const dup = await count(app.store, `SELECT count() AS c FROM (SELECT feature, metric, window_start, count() AS n FROM {db}.quality FINAL GROUP BY ALL HAVING n > 1)`)
     expect(dup).toBe(0)
+  })
+
+  describe('features that stop arriving, are null everywhere or come in one event; a first window', () => {
+    const at = (hour: number) => ({ t: day0 + hour * HOUR })
+    const WHERE = "model_id = 'gone' AND window_start = fromUnixTimestamp64Milli({t:Int64})"
+    const missingRates = async (hour: number) => Object.fromEntries(
+      (await queryRows<{ feature: string; value: number }>(app.store, `SELECT feature, value FROM {db}.quality FINAL WHERE ${WHERE} AND metric = 'missing_rate' ORDER BY feature`, at(hour)))
+        .map((r) => [r.feature, r.value]),
+    )
+    const featureDrift = async (hour: number) => Object.fromEntries(
+      (await queryRows<{ column: string; status: string; n_reference: string; n_current: string }>(
+        app.store, `SELECT column, status, n_reference, n_current FROM {db}.drift FINAL WHERE ${WHERE} AND target = 'feature' ORDER BY column`, at(hour)))
+        .map((r) => [r.column, { status: r.status, n: [Number(r.n_reference), Number(r.n_current)] }]),
+    )
+    const dataset = async (hour: number) =>
+      (await queryRows<{ n_features: number; n_insufficient: number; status: string }>(app.store, `SELECT n_features, n_insufficient, status FROM {db}.dataset_drift FINAL WHERE ${WHERE}`, at(hour)))[0]
+
+    it('missing_rate counts a key left out as missing, in every partition, and a feature sent as null in every event', async () => {
+      expect(await missingRates(0)).toEqual({ cat: 0, num: 0, x: 0 })
+      // `rare` is in one event, so in one partition: the events of the other partitions miss it too.
+      expect(await missingRates(1)).toEqual({ cat: 1, late: 0, num: 1, rare: (GONE_N - 1) / GONE_N, x: 0 })
+      expect(await missingRates(2)).toEqual({ cat: 1, late: 1, num: 1, rare: 1, x: 0 })
+    })
+
+    it('a feature with no values on a side gets an insufficient drift row, counted in dataset_drift', async () => {
+      expect(await featureDrift(1)).toEqual({
+        cat: { status: 'insufficient', n: [GONE_N, 0] }, late: { status: 'insufficient', n: [0, GONE_N] }, num: { status: 'insufficient', n: [GONE_N, 0] },
+        rare: { status: 'insufficient', n: [0, 1] }, x: { status: 'ok', n: [GONE_N, GONE_N] },
+      })
+      expect(await dataset(1)).toEqual({ n_features: 5, n_insufficient: 4, status: 'ok' })
+      expect(await featureDrift(2)).toMatchObject({ cat: { status: 'insufficient', n: [0, 0] }, num: { status: 'insufficient', n: [0, 0] }, late: { status: 'insufficient', n: [GONE_N, 0] } })
+      expect(await dataset(2)).toEqual({ n_features: 5, n_insufficient: 4, status: 'ok' })
+    })
+
+    it('the first window, compared with no reference: no drift rows, dataset status no_reference, read as such', async () => {
+      expect(await dataset(0)).toEqual({ n_features: 0, n_insufficient: 0, status: 'no_reference' })
+      expect(await featureDrift(0)).toEqual({})
+      const read = createReadQueries({ store: app.store, file, now: Date.now })
+      const first = (await read.windows('gone', { order: 'asc', limit: 1 })).items[0]!
+      expect(first).toMatchObject({ window_start: new Date(day0).toISOString(), drift_status: 'no_reference', drift_share: null, n_features: 0 })
+      expect(driftHealth(first)).toEqual({ text: 'not compared: no reference yet', level: 'none' })
+    })
   })
 })

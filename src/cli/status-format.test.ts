@@ -41,6 +41,8 @@ describe('formatStatus', () => {
     // 2 of 4 features insufficient: the share 0.50 is of the 2 judged, and the line says so.
     expect(status({ drift_share: 0.5, n_drifted: 1, n_insufficient: 2 })).toContain(' 0.50 (1/4; 2 without a verdict) ')
     expect(status({ drift_share: null, n_features: 0, n_drifted: 0, drifted_features: [], drift_status: 'not_evaluated' })).toContain(' not evaluated ')
+    // A model's first window, compared with no reference: neither a share over nothing nor insufficient data.
+    expect(status({ drift_share: null, n_features: 0, n_drifted: 0, drifted_features: [], drift_status: 'no_reference' })).toContain(' not compared: no reference yet ')
   })
 
   it('figures next to their thresholds differ when they differ; closed windows and sub-daily sizes read plainly', () => {

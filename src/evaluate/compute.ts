@@ -4,8 +4,19 @@
  * ./quality-rows.ts, performance degradation and calibration drift in ./concept-rows.ts; the
  * streaming detectors and the model comparison need more than one window (./detectors.ts,
  * ./comparison.ts).
+ *
+ * The features of a window are the model's configured features (driftwatch.yaml
+ * `models[].features`), the reference's and the window's, by any value or null they carry. Each
+ * gets a missing_rate row (./quality-rows.ts) and a drift row: by the kind of its values
+ * (numbers numerical, strings and booleans categorical; a feature with values of both kinds gets
+ * a row of each), and a feature with no value on either side is compared as categories (of none:
+ * a numerical column without values would be too, by the few-values rule of ./drift-rows.ts).
+ * A side without values makes the row 'insufficient', so dataset_drift counts the feature in
+ * n_features and n_insufficient rather than leaving it out. A window compared with no reference:
+ * notCompared below.
  */
 import { NO_POSITIVE_CLASS } from './row-status.js'
+import { NO_REFERENCE } from './dataset-status.js'
 import { own } from '../metrics/own.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
 import { fairnessAccumulator } from '../metrics/fairness/index.js'
@@ -14,7 +25,7 @@ import { calibrationRow, degradationRows, type PerformanceRow } from './concept-
 import { categoricalDrift, numericalDrift, type DriftRow } from './drift-rows.js'
 import type { LabelingContext, Partial } from './partial-state.js'
 import { NO_BOUNDS, type QualityBounds } from './quality-bounds.js'
-import { qualityRows, type QualityRow } from './quality-rows.js'
+import { missingEvents, qualityRows, type QualityRow } from './quality-rows.js'
 import { multiclassRows, regressionRows } from './task-rows.js'
 
 export interface Side {
@@ -31,7 +42,7 @@ export interface ReferenceSide extends Side {
 export interface WindowMetrics {
   summary: { predictions: number; labeled: number; label_coverage: number; mean_label_delay_s: number }
   drift: DriftRow[]
-  dataset: { drift_share: number; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: 'ok' | 'insufficient' }
+  dataset: { drift_share: number; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: 'ok' | 'insufficient' | typeof NO_REFERENCE }
   performance: PerformanceRow[]
   /** value null: no figure (a parity metric with fewer than two groups of minGroupSize rows). */
   fairness: { attribute: string; group_value: string; metric: string; value: number | null; n: number; status: string }[]
@@ -40,12 +51,19 @@ export interface WindowMetrics {
 
 const RESERVED = new Set(['__score__', '__class__', '__value__'])
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN)
+const sumOf = (counts: Readonly<Record<string, number>> = {}) => Object.values(counts).reduce((a, b) => a + b, 0)
 
-export function computeWindowMetrics(reference: ReferenceSide, current: Side, ctx: LabelingContext): WindowMetrics {
+const featuresOf = (names: Iterable<string>) => [...new Set(names)].filter((c) => !RESERVED.has(c)).sort()
+
+/** `configured`: the model's configured feature names (driftwatch.yaml `models[].features`). */
+export function computeWindowMetrics(reference: ReferenceSide, current: Side, ctx: LabelingContext, configured: readonly string[] = []): WindowMetrics {
   const ref = reference.partial
   const cur = current.partial
-  const numeric = [...new Set([...Object.keys(ref.numeric), ...Object.keys(cur.numeric)])].filter((c) => !RESERVED.has(c)).sort()
-  const categorical = [...new Set([...Object.keys(ref.categorical), ...Object.keys(cur.categorical)])].filter((c) => !RESERVED.has(c)).sort()
+  // Numerical: binned on a side, or sampled (values in the window only have no reference deciles).
+  const numeric = featuresOf([...Object.keys(ref.numeric), ...Object.keys(cur.numeric), ...reference.samples.keys(), ...current.samples.keys()])
+  const withValues = new Set([...numeric, ...Object.keys(ref.categorical), ...Object.keys(cur.categorical)])
+  const all = featuresOf([...withValues, ...Object.keys(ref.missing), ...Object.keys(cur.missing), ...configured])
+  const categorical = featuresOf([...Object.keys(ref.categorical), ...Object.keys(cur.categorical), ...all.filter((f) => !withValues.has(f))])
 
   const thresholds = ctx.thresholds ?? {}
   const numericRow = (target: DriftRow['target'], column: string, key: string) => {
@@ -69,8 +87,20 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
       return { ...r, p_value_adjusted: v.adjustedPValue ?? null, drift_detected: v.driftDetected === null ? null : v.driftDetected ? 1 : 0 }
     })
   }
+  // A feature with values in the window only, none in the reference: no reference deciles to bin
+  // them over, so one bin holds them all (the window's values: events not missing the feature,
+  // less its categorical values).
+  const featureNumeric = (f: string) =>
+    own(ref.numeric, f) || own(cur.numeric, f)
+      ? numericRow('feature', f, f)
+      : numericalDrift(
+        'feature', f,
+        { counts: [0], sample: reference.samples.get(f) ?? [] },
+        { counts: [Math.max(0, cur.predictions - missingEvents(cur, f, current.samples) - sumOf(own(cur.categorical, f)))], sample: current.samples.get(f) ?? [] },
+        own(thresholds, f),
+      )
   const features = decideFeatures([
-    ...numeric.map((f) => numericRow('feature', f, f)),
+    ...numeric.map(featureNumeric),
     ...categorical.map((f) => categoricalDrift('feature', f, own(ref.categorical, f) ?? {}, own(cur.categorical, f) ?? {}, own(thresholds, f))),
   ])
   const drift = [...features]
@@ -111,8 +141,20 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
       ...degradationRows(ref, cur).map((r) => (noPositive || refNoPositive ? noFigure(r) : r)),
     ],
     fairness: task !== 'binary' ? [] : fairnessRows(cur, ctx).map((r) => (noPositive ? { ...r, value: null, status: NO_POSITIVE_CLASS } : r)),
-    quality: qualityRows(cur, features, reference.quality ?? NO_BOUNDS, current.samples),
+    quality: qualityRows(cur, all, features, reference.quality ?? NO_BOUNDS, current.samples),
   }
+}
+
+/**
+ * A window's metrics when it was compared with no reference (the reference held no predictions,
+ * ./dataset-status.ts): no drift rows, as the comparison measured the empty reference rather than
+ * the window, and a dataset row that says so (status NO_REFERENCE, no feature, share nan) rather
+ * than a share over the features whose rows came out 'insufficient'. Its summary, performance,
+ * fairness and quality rows stand: missing_rate needs no reference, and the rows that do
+ * (new_category_rate, out_of_range_rate, outliers) are not written without one.
+ */
+export function notCompared(m: WindowMetrics): WindowMetrics {
+  return { ...m, drift: [], dataset: { drift_share: Number.NaN, n_features: 0, n_drifted: 0, n_insufficient: 0, drifted_features: [], status: NO_REFERENCE } }
 }
 
 /**

@@ -41,7 +41,7 @@ import type { Logger } from '../observability/logger.js'
 import type { DeadLetterSink } from '../pipeline/dead-letter-sink.js'
 import type { Store } from '../store/clickhouse.js'
 import { compareWindow, type ModelWindow } from './comparison-run.js'
-import { computeWindowMetrics } from './compute.js'
+import { computeWindowMetrics, notCompared } from './compute.js'
 import { runDetectors } from './detector-run.js'
 import { erasedSinceEvaluation, recordPass, scanDue, type DueScan, type DueWindow } from './due.js'
 import { nextEvalVersion, storedWindowEvaluation } from './eval-version.js'
@@ -181,8 +181,9 @@ export class Evaluator {
       await writeWindowState(store, w, this.version(stored))
       return 'kept'
     }
-    const metrics = computeWindowMetrics(reference, { partial, samples: new Map(samples.map((s) => [s.k, s.values])) }, ctx)
-    if (reference.partial.predictions === 0) metrics.drift = []
+    const computed = computeWindowMetrics(reference, { partial, samples: new Map(samples.map((s) => [s.k, s.values])) }, ctx, Object.keys(model.features))
+    // Compared with no reference (a model's first window, ./reference.ts): no drift rows, and a dataset row that says so.
+    const metrics = reference.partial.predictions === 0 ? notCompared(computed) : computed
     const detectors = await runDetectors(store, w, { task: model.task, positiveClass: ctx.positiveClass }, expirableBefore)
     if (detectors) pushAll(metrics.drift, detectors.rows)
     this.fence()

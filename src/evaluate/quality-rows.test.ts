@@ -71,7 +71,7 @@ describe('stream data quality = src/metrics/quality on the same rows', () => {
   })
 
   it('rows: out_of_range_rate per ranged feature, outlier aggregates under feature ""', () => {
-    const rows = qualityRows(partial, [], bounds)
+    const rows = qualityRows(partial, [], [], bounds)
     expect(rows.filter((r) => r.metric === 'out_of_range_rate').map((r) => r.feature)).toEqual(['income', 'ratio'])
     const o = outlierSummary(partial.outliers)
     expect(rows.filter((r) => r.feature === '')).toEqual([
@@ -79,26 +79,35 @@ describe('stream data quality = src/metrics/quality on the same rows', () => {
       { feature: '', metric: 'outlier_rate', value: o.outlierRate, n: o.scored },
       { feature: '', metric: 'outlier_score_max', value: o.maxScore, n: o.scored },
     ])
-    expect(qualityRows(partial, [], NO_BOUNDS)).toEqual([])
+    expect(qualityRows(partial, [], [], NO_BOUNDS)).toEqual([])
   })
 
-  it('missing and new-category rates from the drift rows, as before', () => {
+  it('missing rate per feature, new-category rate from the drift rows', () => {
     const p = { ...emptyPartial(), predictions: 10, missing: { x: 2 }, categorical: { c: { a: 6, z: 4 } } }
     const drift = [
-      { column: 'x', column_kind: 'numerical', n_current: 8, unseen_categories: [] },
-      { column: 'c', column_kind: 'categorical', n_current: 10, unseen_categories: ['z'] },
+      { column: 'x', column_kind: 'numerical', n_current: 8, n_reference: 10, unseen_categories: [] },
+      { column: 'c', column_kind: 'categorical', n_current: 10, n_reference: 10, unseen_categories: ['z'] },
     ] as unknown as DriftRow[]
-    expect(qualityRows(p, drift, NO_BOUNDS)).toEqual([
-      { feature: 'x', metric: 'missing_rate', value: 0.2, n: 10 },
+    expect(qualityRows(p, ['x', 'c'], drift, NO_BOUNDS)).toEqual([
       { feature: 'c', metric: 'missing_rate', value: 0, n: 10 },
+      { feature: 'x', metric: 'missing_rate', value: 0.2, n: 10 },
       { feature: 'c', metric: 'new_category_rate', value: 0.4, n: 10 },
+    ])
+  })
+
+  it('a feature no event of the window mentions is missing from every event; one without a drift row still gets its rate', () => {
+    const p = { ...emptyPartial(), predictions: 10, missing: { x: 0, nulls: 10 } }
+    expect(qualityRows(p, ['gone', 'nulls', 'x'], [], NO_BOUNDS)).toEqual([
+      { feature: 'gone', metric: 'missing_rate', value: 1, n: 10 },
+      { feature: 'nulls', metric: 'missing_rate', value: 1, n: 10 },
+      { feature: 'x', metric: 'missing_rate', value: 0, n: 10 },
     ])
   })
 
   it('an empty window: NaN rates; events with nothing evaluated are unscored', () => {
     expect(outlierSummary({})).toMatchObject({ events: 0, scored: 0, meanScore: Number.NaN, outlierRate: Number.NaN, maxScore: Number.NaN })
     expect(outlierSummary({ [outlierKey(0, 0)]: 3, [outlierKey(4, 1)]: 1 })).toMatchObject({ events: 4, scored: 1, unscored: 3, outliers: 1, meanScore: 0.25 })
-    const rows = qualityRows(emptyPartial(), [], { ranges: { x: [0, 1] }, tails: {}, usual: {} })
+    const rows = qualityRows(emptyPartial(), [], [], { ranges: { x: [0, 1] }, tails: {}, usual: {} })
     expect(rows).toEqual([{ feature: 'x', metric: 'out_of_range_rate', value: Number.NaN, n: 0 }])
   })
 })
@@ -129,6 +138,6 @@ describe('new_category_rate of a numerical feature compared as categories', () =
 
   it('a categorical-kind row with neither category counts nor a sample gets no row rather than 0', () => {
     const row = { column: 'x', column_kind: 'categorical', n_current: 10, unseen_categories: ['a'] } as unknown as DriftRow
-    expect(qualityRows({ ...emptyPartial(), predictions: 10 }, [row], NO_BOUNDS).filter((r) => r.metric === 'new_category_rate')).toEqual([])
+    expect(qualityRows({ ...emptyPartial(), predictions: 10 }, [], [row], NO_BOUNDS).filter((r) => r.metric === 'new_category_rate')).toEqual([])
   })
 })

@@ -1,7 +1,12 @@
 /**
  * Data-quality rows of a window (table quality). Pure.
  *
- *   missing_rate       per feature: events missing it / events
+ *   missing_rate       per feature of the window (./compute.ts: the model's configured
+ *                      features, the reference's and the window's): events missing it / events.
+ *                      An event misses a feature when it carries no value of it: sent as null,
+ *                      or left out. The partial counts both for every feature some event of the
+ *                      window mentions (./queries.ts volumeQuery); a feature no event mentions is
+ *                      missing from every event. Written with or without a reference.
  *   new_category_rate  per feature compared as categories: values in categories the reference
  *                      never had (the drift row's unseen_categories) / values. A categorical
  *                      feature counts from the window's category counts; a numerical feature
@@ -48,11 +53,29 @@ export function outlierSummary(counts: Readonly<Record<string, number>>, thresho
   )
 }
 
+/**
+ * Events of the window that carry no value of `feature` (./queries.ts volumeQuery). A feature the
+ * partial has no count for was mentioned by no event, unless the window has values of it (a
+ * partial whose counts list only the features sent as null): then none is missing.
+ */
+export function missingEvents(cur: Partial, feature: string, samples: ReadonlyMap<string, readonly number[]> = new Map()): number {
+  const counted = own(cur.missing, feature)
+  if (counted !== undefined) return counted
+  const hasValues = own(cur.numeric, feature) !== undefined || own(cur.categorical, feature) !== undefined || (samples.get(feature)?.length ?? 0) > 0
+  return hasValues ? 0 : cur.predictions
+}
+
+/**
+ * `features`: every feature of the window, for missing_rate; `drift`: the feature drift rows, for
+ * new_category_rate.
+ */
 export function qualityRows(
-  cur: Partial, features: readonly DriftRow[], bounds: QualityBounds, samples: ReadonlyMap<string, readonly number[]> = new Map(),
+  cur: Partial, features: readonly string[], drift: readonly DriftRow[], bounds: QualityBounds, samples: ReadonlyMap<string, readonly number[]> = new Map(),
 ): QualityRow[] {
-  const rows: QualityRow[] = features.map((r) => ({ feature: r.column, metric: 'missing_rate', value: ratio(cur.missing[r.column] ?? 0, cur.predictions), n: cur.predictions }))
-  for (const r of features) {
+  const rows: QualityRow[] = [...new Set(features)].sort().map((feature) => (
+    { feature, metric: 'missing_rate', value: ratio(missingEvents(cur, feature, samples), cur.predictions), n: cur.predictions }
+  ))
+  for (const r of drift) {
     // Against a reference without values of the feature (a model's first window compared with
     // the windows before it), every category is "new": that measures the reference, not the window.
     if (r.column_kind !== 'categorical' || r.n_current === 0 || r.n_reference === 0) continue

@@ -89,13 +89,32 @@ export const categoryQuery = (store: Store, scope: Scope) => {
   )
 }
 
+/**
+ * Events per (partition, variant) (k = ''), and per (partition, feature) the events missing the
+ * feature (variant = ''): those that carry no value of it, whether they send it as null
+ * (features_missing) or leave the key out. The features are every key any event of the scope
+ * carries, as a value or as null, so each partition has a row for each of them (0 when none of
+ * its events misses it), and a key absent from a whole partition counts all of its events. A
+ * feature no event of the scope mentions has no row: ./quality-rows.ts counts it missing from
+ * every event. One scan of the scope: the events are grouped per (partition, variant) first,
+ * and the scope's keys collected over those few rows.
+ */
 export const volumeQuery = (store: Store, scope: Scope) => {
   const p = scopedPredictions(scope)
   return rows<{ p: number; variant: string; k: string; c: string }>(
     store,
-    `SELECT source_partition AS p, variant, '' AS k, count() AS c FROM ${p.sql} GROUP BY p, variant
-     UNION ALL
-     SELECT source_partition AS p, '' AS variant, k, count() AS c FROM ${p.sql} ARRAY JOIN features_missing AS k GROUP BY p, k`,
+    `SELECT p, if(k = '', v, '') AS variant, k, sum(n - if(k = '', toUInt64(0), carried[k])) AS c
+     FROM (
+       SELECT p, v, n, carried, groupUniqArrayArray(mentioned) OVER () AS keys
+       FROM (
+         SELECT source_partition AS p, variant AS v, count() AS n,
+                sumMap(mapFromArrays(present, arrayWithConstant(length(present), toUInt64(1)))) AS carried,
+                groupUniqArrayArray(arrayConcat(present, features_missing)) AS mentioned
+         FROM (SELECT source_partition, variant, features_missing, arrayConcat(mapKeys(features_num), mapKeys(features_cat)) AS present FROM ${p.sql})
+         GROUP BY p, v))
+     ARRAY JOIN arrayConcat([''], keys) AS k
+     GROUP BY p, variant, k
+     ORDER BY p, variant, k`,
     p.params,
   )
 }

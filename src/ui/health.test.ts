@@ -18,6 +18,12 @@ describe('health of a window headline: a status without a verdict is never ok', 
     expect(driftHealth(window({ drift_share: null }))).toEqual({ text: 'no verdict (0 of 4 features judged)', level: 'none' })
   })
 
+  it('drift share of a window compared with no reference (a first window): said so, neither ok nor insufficient', () => {
+    const first = window({ drift_share: null, n_features: 0, drift_status: 'no_reference' })
+    expect(driftHealth(first)).toEqual({ text: 'not compared: no reference yet', level: 'none' })
+    expect(featureHealth(first, 'income')).toEqual({ text: 'not compared: no reference yet', level: 'none' })
+  })
+
   it('drift share: features left without a verdict are named, and the window is not shown as plainly ok', () => {
     expect(driftHealth(window({ drift_share: 0, n_insufficient: 1 }))).toEqual({ text: '0.00 (0/4; 1 without a verdict)', level: 'warn' })
     expect(driftHealth(window({ drift_share: 0.5, n_drifted: 1, n_insufficient: 2 }))).toEqual({ text: '0.50 (1/4; 2 without a verdict)', level: 'bad' })

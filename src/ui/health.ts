@@ -1,13 +1,15 @@
 /**
  * A window headline's health as badge text and level: its drift share, its worst fairness
  * ratio, one feature's drift. What is not a verdict is shown as such and never as ok: a window
- * whose features had too little data (drift_status 'insufficient') or no drift rows
- * ('not_evaluated'), features left without a verdict (n_insufficient), a fairness ratio over
+ * whose features had too little data (drift_status 'insufficient'), that was compared with no
+ * reference ('no_reference': a model's first window, src/evaluate/dataset-status.ts) or has no
+ * dataset drift row ('not_evaluated'), features left without a verdict (n_insufficient), a fairness ratio over
  * too few groups (status 'insufficient', or 'partial' when some groups were left out;
  * src/metrics/fairness/parity.ts). Field meanings: src/read/schemas.ts. Pure and DOM-free: the
  * web UI and `driftwatch status` word a window's health the same way.
  */
 import { figure, versus } from './figures.js'
+import { NO_REFERENCE } from '../evaluate/dataset-status.js'
 
 /** A badge's colour: 'none' (grey) for no verdict, never 'ok'. */
 export type Level = 'ok' | 'warn' | 'bad' | 'none'
@@ -40,6 +42,7 @@ export const FOUR_FIFTHS = 0.8
 function noDriftVerdict(w: DriftHeadline): Health | null {
   if (w.drift_status === 'not_evaluated') return { text: 'not evaluated', level: 'none' }
   if (w.drift_status === 'insufficient') return { text: 'no verdict: insufficient data', level: 'none' }
+  if (w.drift_status === NO_REFERENCE) return { text: 'not compared: no reference yet', level: 'none' }
   if (w.drift_status !== 'ok') return { text: `no verdict: ${w.drift_status}`, level: 'none' }
   // Status 'ok' with no share: no feature had a verdict for another reason (a configured method
   // that does not apply, a statistic that could not be computed).
