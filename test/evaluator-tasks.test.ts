@@ -68,6 +68,10 @@ describe('the evaluator by model task', () => {
   )
   const mc = traffic('mc', 1)
   const rg = traffic('rg', 2)
+  // A label with a class and no value for a regression model: ground truth all the same (labeled),
+  // left out of the metrics (their n counts the pairs with a value).
+  const classOnly = rg.predictions.find((p) => !rg.pairs.some((x) => x.id === p.prediction_id))!
+  const classOnlyWindow = Math.floor((classOnly.event_time - h0) / HOUR)
   let app: App
   const performance = (model: string) =>
     queryRows<{ w: string; variant: string; metric: string; kind: string; value: number; n: string; label_coverage: number }>(
@@ -81,7 +85,7 @@ describe('the evaluator by model task', () => {
   beforeAll(async () => {
     app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false })
     const predictions = [...mc.predictions, ...rg.predictions]
-    const labels = [...mc.labels, ...rg.labels]
+    const labels = [...mc.labels, ...rg.labels, { prediction_id: classOnly.prediction_id, source: 'test', label_time: classOnly.event_time + 60_000, label: { class_label: 'high', value: null } }]
     await app.publisher.publishPredictions(predictions)
     await app.publisher.publishGroundTruth(labels)
     await waitFor(() => count(app.store, `SELECT count() AS c FROM {db}.predictions FINAL WHERE model_id IN ('mc', 'rg')`), (c) => c === predictions.length, { what: 'predictions stored' })
@@ -125,7 +129,7 @@ describe('the evaluator by model task', () => {
       expect(Number(r.n)).toBe(ps.length)
     }
     const summary = await queryRows<{ labeled: string }>(app.store, `SELECT labeled FROM {db}.window_summary FINAL WHERE model_id = 'rg' ORDER BY window_start`)
-    expect(summary.map((s) => Number(s.labeled))).toEqual([0, 1].map((w) => rg.pairs.filter((p) => p.w === w).length))
+    expect(summary.map((s) => Number(s.labeled))).toEqual([0, 1].map((w) => rg.pairs.filter((p) => p.w === w).length + (w === classOnlyWindow ? 1 : 0)))
     // Prediction drift on the value column against the previous window; no label drift.
     const drift = await queryRows<{ target: string; column: string }>(app.store, `SELECT target, column FROM {db}.drift FINAL WHERE model_id = 'rg' AND target != 'feature'`)
     expect(drift).toEqual([{ target: 'prediction', column: 'value' }])

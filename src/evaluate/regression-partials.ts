@@ -5,7 +5,9 @@
  * variants merge with its merge (Chan et al.), exactly like the confusion states.
  *
  *   n = valid pairs (both values finite); excluded = labeled pairs that are not valid
- *   meanTrue = Σy / n
+ *   meanTrue = Σy / n (non-finite when Σy leaves the float64 range: then y is constant, SS_tot
+ *              exactly 0 by the range, or its values differ by at least an ulp of ~1e300 and
+ *              SS_tot overflows too; the merge keeps either, ../metrics/performance/regression.ts)
  *   m2True   = n·varPopStable(y) = Σ(y − ȳ)², Welford's algorithm inside ClickHouse; exactly 0
  *              when min y = max y (sklearn's constant-y convention for R², which regression.ts
  *              applies exactly)
@@ -14,11 +16,21 @@
  * The sums use ClickHouse's sumKahan (compensated). m2True is not Σy² − n·ȳ², which loses
  * relative precision ≈ ε·ȳ²/var(y) (R² was garbage for a target of 1e9 ± 1); across partitions
  * the merge is Chan et al.'s, also stable.
+ *
+ * Wire format: every Float64 sum comes back as its IEEE 754 bit pattern (reinterpretAsUInt64,
+ * a UInt64 the JSON output quotes as text), turned back with float64FromBits (./float-params.ts).
+ * ClickHouse's JSON output writes inf and nan as null, which JavaScript arithmetic reads as 0
+ * (an overflowed Σ(y − ŷ)² of errors ≈ 1e200 would read as rmse 0 and r2 0). With bit patterns
+ * an overflowed sum stays non-finite, and the state says so: a non-finite sum of squares
+ * of finite values (Σ(y − ŷ)², or Welford's Σ(y − ȳ)², which can reach ∞ − ∞ on the way) is one
+ * that exceeded the float64 range, +Infinity (../metrics/performance/regression.ts), so rmse is
+ * inf and r2 NaN or ±Infinity as scikit-learn computes them, never 0. So are Σ|y − ŷ| and the
+ * MAPE sum (sums of non-negative terms: sumKahan turns an overflow into nan by ∞ − ∞).
  */
 import { MAPE_EPSILON, type RegressionState } from '../metrics/performance/index.js'
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
-import { float64Bits, float64Param } from './float-params.js'
+import { float64Bits, float64FromBits, float64Param } from './float-params.js'
 import { scopedLabels, scopedPredictions, type Scope } from './scope.js'
 
 /** The SQL sums of one (partition, variant). Counts come back from ClickHouse as strings. */
@@ -54,8 +66,14 @@ export function regressionStateFromSums(s: RegressionSums): RegressionState {
   const excluded = Number(s.labeled) - n
   if (n === 0) return { n: 0, meanTrue: 0, m2True: 0, sumAbsoluteError: 0, sumSquaredError: 0, sumAbsolutePercentageError: 0, excluded }
   const meanTrue = s.sum_y / n
-  const m2True = s.min_y === s.max_y ? 0 : Math.max(0, s.m2_y)
-  return { n, meanTrue, m2True, sumAbsoluteError: s.sum_abs, sumSquaredError: s.sum_sq, sumAbsolutePercentageError: s.sum_ape, excluded, minTrue: s.min_y, maxTrue: s.max_y }
+  // Sums of non-negative terms: non-finite (inf, or nan from sumKahan's ∞ − ∞) is an overflow, +Infinity.
+  const nonNegative = (x: number) => (Number.isFinite(x) ? Math.max(0, x) : Infinity)
+  // Constant y: exactly 0.
+  const m2True = s.min_y === s.max_y ? 0 : nonNegative(s.m2_y)
+  return {
+    n, meanTrue, m2True, sumAbsoluteError: nonNegative(s.sum_abs), sumSquaredError: nonNegative(s.sum_sq),
+    sumAbsolutePercentageError: nonNegative(s.sum_ape), excluded, minTrue: s.min_y, maxTrue: s.max_y,
+  }
 }
 
 /** The same sums computed in JS (tests, and the definition the SQL below implements). */
@@ -80,22 +98,31 @@ export function regressionSums(pairs: readonly { yTrue: number; yPred: number }[
   return s
 }
 
+/** The Float64 columns of the query, sent as bit patterns (see the header). */
+const FLOAT_SUMS = ['sum_y', 'm2_y', 'min_y', 'max_y', 'sum_abs', 'sum_sq', 'sum_ape'] as const
+type WireRow = Omit<RegressionRow, (typeof FLOAT_SUMS)[number]> & Record<(typeof FLOAT_SUMS)[number], string>
+
 /** Per (partition, variant) regression sums of the joined predictions, and the label delays. */
 export const regressionQuery = async (store: Store, scope: Scope): Promise<RegressionRow[]> => {
   const p = scopedPredictions(scope)
+  const bits = (sql: string, name: (typeof FLOAT_SUMS)[number]) => `toString(reinterpretAsUInt64(toFloat64(${sql}))) AS ${name}`
   const result = await store.client.query({
     query: withDatabase(`SELECT p, variant, toString(count()) AS labeled, toString(countIf(ok)) AS n, sum(delay_ms) / 1000 AS delay_s,
-                   sumKahanIf(y, ok) AS sum_y, varPopStableIf(y, ok) * countIf(ok) AS m2_y, if(countIf(ok) = 0, 0, minIf(y, ok)) AS min_y,
-                   if(countIf(ok) = 0, 0, maxIf(y, ok)) AS max_y, sumKahanIf(abs(y - yhat), ok) AS sum_abs,
-                   sumKahanIf((y - yhat) * (y - yhat), ok) AS sum_sq, sumKahanIf(abs(y - yhat) / greatest(abs(y), ${float64Param('eps')}), ok) AS sum_ape
-            FROM (SELECT source_partition AS p, variant, assumeNotNull(g.label_value) AS y, ifNull(value, nan) AS yhat,
+                   ${bits('sumKahanIf(y, ok)', 'sum_y')}, ${bits('varPopStableIf(y, ok) * countIf(ok)', 'm2_y')},
+                   ${bits('if(countIf(ok) = 0, 0, minIf(y, ok))', 'min_y')}, ${bits('if(countIf(ok) = 0, 0, maxIf(y, ok))', 'max_y')},
+                   ${bits('sumKahanIf(abs(y - yhat), ok)', 'sum_abs')}, ${bits('sumKahanIf((y - yhat) * (y - yhat), ok)', 'sum_sq')},
+                   ${bits(`sumKahanIf(abs(y - yhat) / greatest(abs(y), ${float64Param('eps')}), ok)`, 'sum_ape')}
+            FROM (SELECT source_partition AS p, variant, ifNull(g.label_value, nan) AS y, ifNull(value, nan) AS yhat,
                          isFinite(y) AND isFinite(yhat) AS ok, greatest(0, dateDiff('millisecond', event_time, g.label_time)) AS delay_ms
                   FROM ${p.sql} AS pr
-                  INNER JOIN ${scopedLabels(p.sql, 'prediction_id, label_value, label_time')} AS g USING prediction_id
-                  WHERE g.label_value IS NOT NULL)
+                  INNER JOIN ${scopedLabels(p.sql, 'prediction_id, label_value, label_time')} AS g USING prediction_id)
             GROUP BY p, variant ORDER BY p, variant`, store.database),
     query_params: { ...p.params, eps: float64Bits(MAPE_EPSILON) },
     format: 'JSONEachRow',
   })
-  return result.json<RegressionRow>()
+  const float = (text: string) => float64FromBits(BigInt(text))
+  return (await result.json<WireRow>()).map((r) => ({
+    ...r, sum_y: float(r.sum_y), m2_y: float(r.m2_y), min_y: float(r.min_y), max_y: float(r.max_y),
+    sum_abs: float(r.sum_abs), sum_sq: float(r.sum_sq), sum_ape: float(r.sum_ape),
+  }))
 }

@@ -25,6 +25,13 @@
  * existed (no minTrue/maxTrue) has an unknown range; merged with it, the range stays unknown
  * and SS_tot is Chan's value.
  *
+ * Overflow: the sums are of finite pairs, but can exceed the float64 range (|y − ŷ| beyond
+ * ~1.3e154 squares past 1.8e308). Such a sum is +Infinity, as in numpy: rmse is then inf and r2
+ * is 1 − ∞/SS_tot (−inf), 1 − SS_res/∞ (1) or ∞/∞ (NaN), scikit-learn's values. Welford's update
+ * and Chan's merge can reach ∞ − ∞ (NaN) on the way; a NaN SS_tot is therefore kept as the
+ * +Infinity it stands for. A sum is never read as 0 when it overflowed
+ * (src/evaluate/regression-partials.ts reads the SQL sums bit for bit).
+ *
  * Input policy (metric-result.ts): a pair with a non-finite value is excluded and counted.
  * Empty input gives NaN for every metric.
  */
@@ -60,6 +67,9 @@ export interface RegressionMetrics {
   readonly mape: MetricResult
   readonly r2: MetricResult
 }
+
+/** SS_tot of finite values is never NaN: a NaN is ∞ − ∞ met on the way to an overflowed sum. */
+const overflowed = (m2: number): number => (Number.isNaN(m2) ? Infinity : m2)
 
 function r2Score(state: RegressionState): number {
   if (state.n < 2) return Number.NaN
@@ -99,7 +109,7 @@ export function regressionAccumulator(): Accumulator<RegressionState, Regression
       state.n += weight
       const delta = yTrue - state.meanTrue
       state.meanTrue += (delta * weight) / state.n
-      state.m2True += delta * (yTrue - state.meanTrue) * weight
+      state.m2True = overflowed(state.m2True + delta * (yTrue - state.meanTrue) * weight)
       state.sumAbsoluteError += error * weight
       state.sumSquaredError += (yTrue - yPred) ** 2 * weight
       state.sumAbsolutePercentageError += (error / Math.max(Math.abs(yTrue), MAPE_EPSILON)) * weight
@@ -119,7 +129,7 @@ export function regressionAccumulator(): Accumulator<RegressionState, Regression
         n,
         meanTrue: a.meanTrue + (delta * b.n) / n,
         // Constant y: exactly 0, whatever ulp the parts' means differ by (see above).
-        m2True: range !== null && range.minTrue === range.maxTrue ? 0 : a.m2True + b.m2True + (delta * delta * a.n * b.n) / n,
+        m2True: range !== null && range.minTrue === range.maxTrue ? 0 : overflowed(a.m2True + b.m2True + (delta * delta * a.n * b.n) / n),
         ...(range ?? {}),
         sumAbsoluteError: a.sumAbsoluteError + b.sumAbsoluteError,
         sumSquaredError: a.sumSquaredError + b.sumSquaredError,
