@@ -47,6 +47,16 @@ describe('DeLong edge cases', () => {
     expect(r.variance).toBe(0)
   })
 
+  it('a side with AUC 1 (variance 0): the difference has no interval, not a zero-width one', () => {
+    const perfect = rankGroups([1, 1, 0, 0], [0.9, 0.8, 0.2, 0.1])
+    const both = aucDifference(perfect, perfect)
+    expect(both.score).toBe(0)
+    expect([both.ciLow, both.ciHigh, both.pValue]).toEqual([Number.NaN, Number.NaN, Number.NaN])
+    const one = aucDifference(perfect, rankGroups([1, 0, 1, 0, 1, 0], [0.9, 0.8, 0.7, 0.3, 0.2, 0.1]))
+    expect(one.ciLow).toBeNaN()
+    expect(one.pValue).toBeNaN()
+  })
+
   it('score histogram groups give the same AUC as exact groups for on-grid scores', () => {
     const yTrue = [1, 0, 1, 0, 1, 0, 0, 1]
     const scores = [0.9, 0.1, 0.5, 0.5, 0.7, 0.3, 0.8, 0.2]

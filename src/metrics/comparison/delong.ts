@@ -16,7 +16,8 @@
  * z-test (./difference.ts). For two models scored on the same events DeLong's paired
  * covariance would apply; not implemented here.
  * Conventions: fewer than 2 positives or 2 negatives → variance NaN (ddof = 1); no positive or
- * no negative → AUC NaN (as sklearn). Invalid pairs (label not 0/1, score not finite) are
+ * no negative → AUC NaN (as sklearn). A side with variance 0 (AUC 0 or 1, or every score tied)
+ * gives the difference no interval and no p-value (./difference.ts independentVariance). Invalid pairs (label not 0/1, score not finite) are
  * dropped. Reference: a numpy implementation of Sun & Xu's fast DeLong (midranks, 2014),
  * scripts/reference/comparison.py.
  */
@@ -25,6 +26,7 @@ import {
   DEFAULT_CONFIDENCE,
   type DifferenceOptions,
   type DifferenceResult,
+  independentVariance,
   normalInterval,
 } from './difference.js'
 
@@ -90,7 +92,7 @@ export function aucDifference(x: readonly RankGroup[], y: readonly RankGroup[], 
   return {
     method: 'delong',
     score: d,
-    ...normalInterval(d, a.variance + b.variance, confidence),
+    ...normalInterval(d, independentVariance(a.variance, b.variance), confidence),
     estimates: [a.auc, b.auc],
     sizes: [a.positives + a.negatives, b.positives + b.negatives],
     confidence,

@@ -35,8 +35,22 @@ describe('f1Difference edge cases', () => {
     expect(r.pValue).toBeNaN()
   })
 
-  it('perfect on both sides: zero variance, point interval, p = 1', () => {
-    const r = f1Difference({ tp: 5, fp: 0, tn: 5, fn: 0 }, { tp: 7, fp: 0, tn: 1, fn: 0 })
-    expect([r.score, r.ciLow, r.ciHigh, r.pValue]).toEqual([0, 0, 0, 1])
+  it('F1 at the boundary has no interval, not a zero-width one: 200 rows all positive and right on both sides', () => {
+    const r = f1Difference({ tp: 200, fp: 0, tn: 0, fn: 0 }, { tp: 200, fp: 0, tn: 0, fn: 0 })
+    expect(r.score).toBe(0)
+    expect([r.ciLow, r.ciHigh, r.pValue]).toEqual([Number.NaN, Number.NaN, Number.NaN])
+  })
+
+  it('F1 1 against F1 0 (5 rows each): difference 1, no interval rather than [1, 1]', () => {
+    const r = f1Difference({ tp: 3, fp: 0, fn: 0, tn: 2 }, { tp: 0, fp: 2, fn: 1, tn: 2 })
+    expect(r.score).toBe(1)
+    expect([r.ciLow, r.ciHigh, r.pValue]).toEqual([Number.NaN, Number.NaN, Number.NaN])
+  })
+
+  it('one side at the boundary is enough: its zero variance is not knowledge', () => {
+    const r = f1Difference({ tp: 50, fp: 0, tn: 10, fn: 0 }, { tp: 30, fp: 10, tn: 10, fn: 10 })
+    expect(r.score).toBeCloseTo(0.25, 15)
+    expect(r.ciLow).toBeNaN()
+    expect(r.ciHigh).toBeNaN()
   })
 })

@@ -13,8 +13,11 @@
  * samples Var(d) = Var(F1_x) + Var(F1_y) and
  *   [ciLow, ciHigh] = d ± z_{1−α/2}·sqrt(Var(d)),   p = erfc(|d| / sqrt(Var(d)) / √2)
  * Conventions: with 2·TP + FP + FN = 0 (no positive predicted nor true) F1 is undefined: NaN
- * (sklearn's zero_division would say 0). At F1 = 0 or 1 the variance is 0 and the interval
- * collapses, the delta method's known weakness at the boundary: read it with the sizes.
+ * (sklearn's zero_division would say 0). At F1 = 0 or 1 on a side (TP = 0, or FP + FN = 0) the
+ * delta-method variance of that side is 0: a Wald interval would collapse to a point (an F1
+ * difference of 0 between two all-correct windows of 200 rows read as [0, 0]), the delta
+ * method's known failure at the boundary. Such a comparison has no interval and no p-value
+ * (NaN, stored NULL): ./difference.ts independentVariance, with its reference.
  * Reference: scripts/reference/comparison.py evaluates the delta method with a numerically
  * differentiated gradient and the multinomial covariance (an independent path), to 1e-6.
  */
@@ -22,6 +25,7 @@ import {
   DEFAULT_CONFIDENCE,
   type DifferenceOptions,
   type DifferenceResult,
+  independentVariance,
   normalInterval,
 } from './difference.js'
 
@@ -45,7 +49,7 @@ export function f1Difference(x: BinaryConfusion, y: BinaryConfusion, { confidenc
   return {
     method: 'f1_delta',
     score: d,
-    ...normalInterval(d, a.variance + b.variance, confidence),
+    ...normalInterval(d, independentVariance(a.variance, b.variance), confidence),
     estimates: [a.f1, b.f1],
     sizes: [a.size, b.size],
     confidence,

@@ -14,6 +14,7 @@ export {
   DEFAULT_CONFIDENCE,
   type DifferenceOptions,
   type DifferenceResult,
+  independentVariance,
   normalInterval,
   twoSidedP,
 } from './difference.js'
