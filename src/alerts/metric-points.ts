@@ -5,6 +5,7 @@
  */
 import type { FileConfig } from '../config/file.js'
 import { NO_POSITIVE_CLASS } from '../evaluate/row-status.js'
+import { NOT_COMPUTABLE } from '../metrics/drift/index.js'
 import type { MetricPoint } from '../rules/evaluate.js'
 import { windowsNeeded } from '../rules/evaluate.js'
 import type { Rule } from '../rules/schema.js'
@@ -33,9 +34,10 @@ const NEWEST = (by: string) => `ORDER BY model_id, model_version, ${by}, window_
  * A drift row's value for a rule. `p_value` is the p-value that decides (Benjamini–Hochberg
  * adjusted, as drift_detected; rows stored before adjusted p-values existed fall back to the raw
  * one), `p_value_raw` the unadjusted one. A row without enough data for a verdict (status
- * 'insufficient'), or a binary row without the positive class on a side (NO_POSITIVE_CLASS), has
- * no value, so it neither fires nor resolves an alert; drift_detected is NULL whenever the row
- * has no verdict.
+ * 'insufficient'), a binary row without the positive class on a side (NO_POSITIVE_CLASS), or a
+ * row whose deciding figure could not be computed (NOT_COMPUTABLE, src/metrics/drift/decide.ts)
+ * has no value, so it neither fires nor resolves an alert; drift_detected is NULL whenever the
+ * row has no verdict.
  */
 function driftValue(statistic: string): string {
   const value = (() => {
@@ -45,7 +47,7 @@ function driftValue(statistic: string): string {
     if (statistic === 'drift_detected') return 'toFloat64(drift_detected)'
     return 'if(mapContains(statistics, {stat:String}), statistics[{stat:String}], NULL)'
   })()
-  return `if(status IN ('insufficient', '${NO_POSITIVE_CLASS}'), NULL, ${value})`
+  return `if(status IN ('insufficient', '${NO_POSITIVE_CLASS}', '${NOT_COMPUTABLE}'), NULL, ${value})`
 }
 
 function sqlFor(rule: Rule): { sql: string; params: Record<string, unknown> } | null {

@@ -78,6 +78,22 @@ describe('concept drift rows', () => {
     expect(calibrationRow(partialOf(ref), partialOf(sample(MIN_ROWS_FOR_VERDICT, 6, 0.3)))).toMatchObject({ status: 'ok', n_current: MIN_ROWS_FOR_VERDICT })
   })
 
+  it('calibration drift of windows whose labels are all one class (200 rows a side): not_computable, never ok without a verdict', () => {
+    const negatives = (seed: number) => ({ ...sample(200, seed), labels: new Array<number>(200).fill(0) })
+    const row = calibrationRow(partialOf(negatives(7)), partialOf(negatives(8)))!
+    expect(row).toMatchObject({ status: 'not_computable', drift_detected: null, p_value: null, p_value_adjusted: null, n_reference: 200, n_current: 200 })
+    expect(row.score).toBeNaN()
+    expect(row.statistics['dof']).toBe(0)
+  })
+
+  it('F1 degradation between two all-positive, all-right windows (200 rows): no interval rather than [0, 0]', () => {
+    const allRight = { scores: new Array<number>(200).fill(0.9), labels: new Array<number>(200).fill(1) }
+    const f1 = degradationRows(partialOf(allRight), partialOf(allRight)).find((r) => r.metric === 'f1')!
+    expect(f1.value).toBe(0)
+    expect(f1.ci_low).toBeNaN()
+    expect(f1.ci_high).toBeNaN()
+  })
+
   it('nothing without labels on either side', () => {
     expect(degradationRows(emptyPartial(), partialOf(cur))).toEqual([])
     expect(calibrationRow(partialOf(ref), emptyPartial())).toBeNull()

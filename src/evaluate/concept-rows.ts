@@ -17,11 +17,14 @@
  * Either is left out when a side has no labels (or, for calibration, no labeled score). With
  * fewer than MIN_ROWS_FOR_VERDICT (30) labeled scores on a side the calibration row is still
  * written with its statistics, but with status 'insufficient' and no verdict (drift_detected and
- * p_value_adjusted NULL), as a feature's drift row (src/metrics/drift/decide.ts).
+ * p_value_adjusted NULL), as a feature's drift row (src/metrics/drift/decide.ts). With enough
+ * rows but no score bin with rows on both sides and both outcomes among them (e.g. every label
+ * of both windows one class, or sides whose scores share no bin), the test has no degree of freedom: χ² and p are NaN, and the row has
+ * status 'not_computable' (NOT_COMPUTABLE) and no verdict.
  */
 import { calibrationDrift, performanceDegradation, type DegradationSample } from '../metrics/concept/index.js'
 import { histogramRankGroups } from '../metrics/comparison/index.js'
-import { MIN_ROWS_FOR_VERDICT, P_VALUE_THRESHOLD } from '../metrics/drift/index.js'
+import { MIN_ROWS_FOR_VERDICT, NOT_COMPUTABLE, P_VALUE_THRESHOLD } from '../metrics/drift/index.js'
 import {
   calibrationBin, confusionAccumulator, DEFAULT_CALIBRATION_BINS, type CalibrationState, type ConfusionState, type ScoreHistogramState,
 } from '../metrics/performance/index.js'
@@ -64,7 +67,8 @@ export function degradationRows(ref: Partial, cur: Partial): PerformanceRow[] {
   const [r, c] = [ref.confusion[''], cur.confusion['']]
   if (!r || !c) return []
   const result = performanceDegradation(degradationSample(r, ref.ranking['']), degradationSample(c, cur.ranking['']))
-  const coverage = ratio(cur.labeled, cur.predictions)
+  // As the realized rows: the labeled pairs the metrics read (a label without a class is not one).
+  const coverage = ratio(confusionAccumulator().result(c).n, cur.predictions)
   return Object.entries(result).map(([metric, d]) => ({
     variant: 'all', metric: METRIC_NAMES[metric] ?? metric, kind: 'degradation', value: d.score, n: d.sizes[0],
     label_coverage: coverage, ci_low: d.ciLow, ci_high: d.ciHigh,
@@ -101,11 +105,12 @@ export function calibrationRow(ref: Partial, cur: Partial): DriftRow | null {
   }
   const pValue = d.pValue !== undefined && Number.isFinite(d.pValue) ? d.pValue : null
   const enough = total(rs) >= MIN_ROWS_FOR_VERDICT && total(cs) >= MIN_ROWS_FOR_VERDICT
-  // A family of one test: the adjusted p-value is the raw one. NaN (no comparable bin) or too few rows: no verdict.
+  // A family of one test: the adjusted p-value is the raw one. Too few rows, or NaN (no comparable bin): no verdict.
   const judged = enough ? pValue : null
+  const status = !enough ? 'insufficient' : pValue === null ? NOT_COMPUTABLE : 'ok'
   return {
     target: 'calibration', column: 'score', column_kind: 'numerical', method: d.method, score: d.score,
     p_value: pValue, p_value_adjusted: judged, threshold: P_VALUE_THRESHOLD, drift_detected: judged === null ? null : judged < P_VALUE_THRESHOLD ? 1 : 0,
-    status: enough ? 'ok' : 'insufficient', statistics, n_reference: total(rs), n_current: total(cs), unseen_categories: [], primary: d,
+    status, statistics, n_reference: total(rs), n_current: total(cs), unseen_categories: [], primary: d,
   }
 }

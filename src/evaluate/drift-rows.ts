@@ -1,7 +1,9 @@
 /**
  * Drift of one column between the reference and a window, with every applicable statistic, the
  * deciding method and threshold (the model's `thresholds.<column>` or the default by both
- * sample sizes) and its status (src/metrics/drift/decide.ts, shared with `driftwatch report`).
+ * sample sizes) and its status (src/metrics/drift/decide.ts, shared with `driftwatch report`):
+ * 'not_computable' when the rule allows a verdict but the deciding figure came out NaN, so that
+ * a row without a verdict never says 'ok'.
  * The verdict of a feature row is set by ./compute.ts over all features of the window at once
  * (Benjamini–Hochberg); here each row gets the verdict of its statistic alone, which is final
  * for prediction and label rows (a family of one). Pure.
@@ -14,7 +16,7 @@
  */
 import {
   categoricalJensenShannon, categoricalPsi, chiSquare, driftRule, type DriftRule, type DriftStatus, hellinger, jensenShannon, kl, ks, linf, psi,
-  selectDriftMethod, singleVerdict, type ThresholdSetting, wasserstein, zTest, type ColumnKind,
+  selectDriftMethod, singleVerdict, type ThresholdSetting, verdictStatus, wasserstein, zTest, type ColumnKind,
 } from '../metrics/drift/index.js'
 import type { StatResult } from '../metrics/types.js'
 import type { NO_POSITIVE_CLASS } from './row-status.js'
@@ -54,7 +56,7 @@ function decided(primary: StatResult, rule: DriftRule) {
   const p = primary.pValue !== undefined && Number.isFinite(primary.pValue) ? primary.pValue : null
   return {
     method: primary.method, score: primary.score, p_value: p, p_value_adjusted: p, threshold: rule.threshold,
-    drift_detected: asFlag(singleVerdict(primary, rule)), status: rule.status, primary, rule,
+    drift_detected: asFlag(singleVerdict(primary, rule)), status: verdictStatus(primary, rule), primary, rule,
   }
 }
 

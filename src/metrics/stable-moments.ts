@@ -2,11 +2,21 @@
  * Mean and population standard deviation (np.mean, np.std with ddof = 0) that do not lose
  * digits to a large offset, for every statistic in src/metrics that needs them:
  *
- *   shift c = the middle value (so 1e15 + N(0, 1e3) becomes N(0, 1e3) before any sum)
- *   d_i = x_i − c,  d̄ = Σd_i / n                               (Neumaier-compensated sums)
+ *   scale s = 2^⌊log2 max|x_i|⌋ (a power of two: x_i / s and s·y are exact)
+ *   u_i = x_i / s,  shift c = the middle u (so 1e15 + N(0, 1e3) becomes N(0, 1e3) before any sum)
+ *   d_i = u_i − c,  d̄ = Σd_i / n                               (Neumaier-compensated sums)
  *   ss = Σ(d_i − d̄)² − (Σ(d_i − d̄))² / n                      ("corrected two-pass",
  *                                                                 Chan, Golub & LeVeque 1983)
- *   mean = c + d̄,  std = sqrt(ss / n)
+ *   mean = s·(c + d̄),  std = s·sqrt(ss / n)
+ *
+ * The scale keeps every square in range: without it a feature of magnitude ~1e154 or more
+ * squared past 1.8e308 (std inf or NaN, and the normed Wasserstein score NaN), and one below
+ * ~1e-154 squared to 0. Scaling by a power of two rounds nowhere, so wherever neither happened
+ * the result is bit for bit the unscaled one; the only values it loses are those below
+ * 2^-1074·s, too small by 300 orders of magnitude to move the sums. Reference: Python's
+ * statistics.pstdev (exact rational arithmetic), e.g. std of (0..1499)·1e150 =
+ * 4.3301260566716375e152 where numpy.std overflows to inf
+ * (fixtures/stable_moments_scale.json, scripts/reference/stable_moments_scale.py).
  *
  * A naive Σx followed by Σ(x − mean)² was 8e-7 relative off at a 1e15 offset (the normed
  * Wasserstein score 0.0491795489 for 0.0491795089: fixtures/stable_moments.json). Mergeable
@@ -32,16 +42,26 @@ export class NeumaierSum {
 export function meanAndStd(values: ArrayLike<number>): { mean: number; std: number } {
   const n = values.length
   if (n === 0) return { mean: Number.NaN, std: Number.NaN }
-  const shift = values[n >> 1] as number
+  const s = powerOfTwoScale(values)
+  const shift = (values[n >> 1] as number) / s
   const sum = new NeumaierSum()
-  for (let i = 0; i < n; i++) sum.add((values[i] as number) - shift)
+  for (let i = 0; i < n; i++) sum.add((values[i] as number) / s - shift)
   const meanShifted = sum.value() / n
   const ss = new NeumaierSum()
   const residual = new NeumaierSum()
   for (let i = 0; i < n; i++) {
-    const d = (values[i] as number) - shift - meanShifted
+    const d = (values[i] as number) / s - shift - meanShifted
     ss.add(d * d)
     residual.add(d)
   }
-  return { mean: shift + meanShifted, std: Math.sqrt(Math.max(0, ss.value() - residual.value() ** 2 / n) / n) }
+  return { mean: s * (shift + meanShifted), std: s * Math.sqrt(Math.max(0, ss.value() - residual.value() ** 2 / n) / n) }
+}
+
+/** 2^⌊log2 max|x|⌋, within the binary64 range of powers of two; 1 for all zeros. */
+function powerOfTwoScale(values: ArrayLike<number>): number {
+  let max = 0
+  for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i] as number))
+  if (max === 0) return 1
+  // log2 may round to the next integer near a power of two: any nearby power of two will do.
+  return 2 ** Math.min(1023, Math.max(-1074, Math.floor(Math.log2(max))))
 }

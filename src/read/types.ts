@@ -84,7 +84,7 @@ export interface DriftDetail {
   readonly p_value_adjusted: number | null
   readonly threshold: number | null
   readonly drift_detected: boolean
-  /** 'ok', 'insufficient', 'no_positive_class' or 'method_not_applicable' (no verdict: drift_detected is false). */
+  /** 'ok', 'insufficient', 'no_positive_class', 'method_not_applicable' or 'not_computable' (no verdict: drift_detected is false). */
   readonly status: string
   readonly statistics: Record<string, number>
   readonly n_reference: number

@@ -13,8 +13,9 @@
  * - a distance (no p-value): drifted when score >= threshold (Evidently's rule).
  * Features whose score or p-value is NaN (an empty window) are not evaluated: they are left
  * out of the share and counted in `params.undefinedFeatures`. So are features whose `status`
- * is not 'ok' (too few rows, or a configured method that does not apply: ./decide.ts), counted
- * in `params.insufficientFeatures` / `params.notApplicableFeatures`; they take no part in the
+ * is not 'ok' (too few rows, a configured method that does not apply, or a deciding figure that
+ * could not be computed: ./decide.ts), counted in `params.insufficientFeatures` /
+ * `params.notApplicableFeatures` / `params.notComputableFeatures`; they take no part in the
  * correction either. No evaluated feature → NaN.
  * A p-value outside [0, 1] (±Infinity included) or a non-finite threshold is a bug upstream:
  * RangeError.
@@ -24,7 +25,7 @@
  */
 import type { StatResult } from '../types.js'
 import { benjaminiHochberg } from './benjamini-hochberg.js'
-import type { DriftStatus } from './decide.js'
+import { type DriftStatus, NOT_COMPUTABLE } from './decide.js'
 
 export interface FeatureDriftInput {
   readonly feature: string
@@ -95,6 +96,7 @@ export function datasetDriftShare(
         undefinedFeatures: inputs.length - evaluated,
         insufficientFeatures: inputs.filter((f) => f.status === 'insufficient').length,
         notApplicableFeatures: inputs.filter((f) => f.status === 'method_not_applicable').length,
+        notComputableFeatures: inputs.filter((f) => f.status === NOT_COMPUTABLE).length,
         testFeatures: testIndexes.length,
         correction,
       },

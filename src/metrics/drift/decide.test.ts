@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { driftRule, MIN_ROWS_FOR_VERDICT, singleVerdict } from './decide.js'
+import { driftRule, MIN_ROWS_FOR_VERDICT, NOT_COMPUTABLE, singleVerdict, verdictStatus } from './decide.js'
 import { selectDriftMethod } from './select-method.js'
 import { DriftThresholdsSchema } from './thresholds.js'
 
@@ -28,6 +28,18 @@ describe('driftRule', () => {
     expect(singleVerdict({ method: 'ks', score: 0.3, pValue: Number.NaN, params: {} }, ok)).toBeNull()
     expect(singleVerdict({ method: 'ks', score: 0.3, pValue: 0.01, params: {} }, { ...ok, status: 'insufficient' })).toBeNull()
     expect(singleVerdict({ method: 'psi', score: 0.1, params: {} }, { threshold: 0.1, thresholdKind: 'score', status: 'ok' })).toBe(true)
+  })
+
+  it('verdictStatus: a rule that allows a verdict but a NaN deciding figure is not_computable, never ok', () => {
+    const test = { thresholdKind: 'p-value', status: 'ok' } as const
+    const distance = { thresholdKind: 'score', status: 'ok' } as const
+    expect(verdictStatus({ method: 'ks', score: 0.3, pValue: 0.2, params: {} }, test)).toBe('ok')
+    expect(verdictStatus({ method: 'ks', score: 0.3, pValue: Number.NaN, params: {} }, test)).toBe(NOT_COMPUTABLE)
+    expect(verdictStatus({ method: 'wasserstein', score: Number.NaN, params: {} }, distance)).toBe(NOT_COMPUTABLE)
+    // An infinite distance is a verdict (drift), not a failure to compute.
+    expect(verdictStatus({ method: 'kl', score: Infinity, params: {} }, distance)).toBe('ok')
+    // The rule's own reasons come first.
+    expect(verdictStatus({ method: 'ks', score: Number.NaN, pValue: Number.NaN, params: {} }, { ...test, status: 'insufficient' })).toBe('insufficient')
   })
 })
 

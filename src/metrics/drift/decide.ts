@@ -13,6 +13,11 @@
  * 3. The verdict: ./dataset-drift.ts over all features of the window or file together: a test's
  *    Benjamini–Hochberg adjusted p-value (or raw with correction 'none') below the threshold, a
  *    distance at or above it. That one adjusted p-value is stored, reported and alerted on.
+ * 4. A figure that cannot be computed: with enough rows and an applicable method, the deciding
+ *    p-value (a test) or score (a distance) may still be NaN (a calibration test with no bin
+ *    holding both outcomes, a statistic whose arithmetic failed). `verdictStatus` then says
+ *    'not_computable': no verdict, as for the statuses above, and no value for an alert rule,
+ *    but neither more rows nor a configuration will give one.
  * Pure.
  */
 import type { StatResult } from '../types.js'
@@ -27,10 +32,15 @@ import { TEST_METHODS, type ThresholdSetting } from './thresholds.js'
  */
 export const MIN_ROWS_FOR_VERDICT = 30
 
-export type DriftStatus = 'ok' | 'insufficient' | 'method_not_applicable'
+/** The status of a row with enough rows and an applicable method whose deciding figure is NaN. */
+export const NOT_COMPUTABLE = 'not_computable'
+
+/** Why a rule gives a verdict or not, before any figure is computed. */
+export type RuleStatus = 'ok' | 'insufficient' | 'method_not_applicable'
+export type DriftStatus = RuleStatus | typeof NOT_COMPUTABLE
 
 export interface DriftRule extends DriftMethodChoice {
-  readonly status: DriftStatus
+  readonly status: RuleStatus
   /** true when the method or threshold came from the model's thresholds setting. */
   readonly configured: boolean
 }
@@ -47,7 +57,7 @@ export function driftRule({ choice, sizes, setting }: DriftRuleInput, applicable
   const method = typeof setting === 'object' ? setting.method : choice.method
   const threshold = setting === undefined ? choice.threshold : typeof setting === 'number' ? setting : setting.threshold
   const thresholdKind = (TEST_METHODS as readonly string[]).includes(method) ? 'p-value' : 'score'
-  const status: DriftStatus = !applicable.includes(method)
+  const status: RuleStatus = !applicable.includes(method)
     ? 'method_not_applicable'
     : Math.min(sizes.reference, sizes.current) < MIN_ROWS_FOR_VERDICT
       ? 'insufficient'
@@ -62,4 +72,11 @@ export function singleVerdict(result: StatResult, rule: Pick<DriftRule, 'thresho
     return result.pValue === undefined || Number.isNaN(result.pValue) ? null : result.pValue < rule.threshold
   }
   return Number.isNaN(result.score) ? null : result.score >= rule.threshold
+}
+
+/** The status of a row: the rule's, or NOT_COMPUTABLE when it is 'ok' and the deciding figure is NaN. */
+export function verdictStatus(result: StatResult, rule: Pick<DriftRule, 'thresholdKind' | 'status'>): DriftStatus {
+  if (rule.status !== 'ok') return rule.status
+  const figure = rule.thresholdKind === 'p-value' ? result.pValue : result.score
+  return figure === undefined || Number.isNaN(figure) ? NOT_COMPUTABLE : 'ok'
 }

@@ -11,7 +11,9 @@ export {
   type FeatureDrift,
   type FeatureDriftInput,
 } from './dataset-drift.js'
-export { type DriftRule, type DriftRuleInput, type DriftStatus, driftRule, MIN_ROWS_FOR_VERDICT, singleVerdict } from './decide.js'
+export {
+  type DriftRule, type DriftRuleInput, type DriftStatus, driftRule, MIN_ROWS_FOR_VERDICT, NOT_COMPUTABLE, type RuleStatus, singleVerdict, verdictStatus,
+} from './decide.js'
 export { gammaQ } from './gamma-q.js'
 export { hellinger } from './hellinger.js'
 export { type HistogramState, histogramAccumulator } from './histogram-accumulator.js'

@@ -77,7 +77,7 @@ export interface DriftDetail extends ApiNote {
   threshold: Num
   /** false also when there is no verdict: read `status` first. */
   drift_detected: boolean
-  /** 'ok'; 'insufficient', 'no_positive_class' or 'method_not_applicable': no verdict. */
+  /** 'ok'; 'insufficient', 'no_positive_class', 'method_not_applicable' or 'not_computable': no verdict. */
   status: string
   n_reference: number
   n_current: number

@@ -160,6 +160,15 @@ describe('window page: a binary model whose positive class is none of the window
   })
 })
 
+describe('window page: a row with enough rows whose statistic could not be computed', () => {
+  it('says not computable and why, not "status not_computable" nor "too few rows"', () => {
+    const calibration = row({ target: 'calibration', column: 'score', method: 'calibration_chi2', status: 'not_computable', drift_detected: false, n_reference: 200, n_current: 200 })
+    expect(verdict(calibration)).toEqual({ text: 'no verdict: not computable', level: 'none' })
+    expect(why(calibration)).toMatch(/^no score bin has rows on both sides and both outcomes among them \(e\.g\. every label one class\)/)
+    expect(why(row({ status: 'not_computable' }))).toMatch(/^the ks statistic could not be computed on these values/)
+  })
+})
+
 describe("window page: the API's own reason for a figure without a verdict is shown as sent", () => {
   it('a drift row, the dataset line and a performance row with a reason or a note', () => {
     const d = row({ status: 'insufficient', reason: 'reference expired: its partial aggregates were dropped' })

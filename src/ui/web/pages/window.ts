@@ -43,6 +43,10 @@ function noVerdict(d: DriftDetail): { readonly label: string; readonly reason: s
       return { label: 'method not applicable', reason: `the configured method does not apply to this ${d.column_kind} column` }
     case NO_POSITIVE_CLASS:
       return { label: 'no positive class', reason: positiveClassAbsent("this window's or its reference's") }
+    case 'not_computable':
+      return { label: 'not computable', reason: d.target === 'calibration'
+        ? 'no score bin has rows on both sides and both outcomes among them (e.g. every label one class): the calibration test has nothing to compare'
+        : `the ${d.method} statistic could not be computed on these values` }
     default:
       return { label: d.status, reason: `status ${d.status}` }
   }
