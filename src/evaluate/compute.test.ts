@@ -76,5 +76,10 @@ describe('the positive class never occurs in the window', () => {
     const m = computeWindowMetrics({ partial, samples: new Map() }, { partial, samples: new Map() }, c)
     expect(m.performance.find((r) => r.kind === 'realized' && r.metric === 'accuracy' && r.variant === 'all')!.value).toBe(1)
     expect(m.performance.find((r) => r.kind === 'estimated' && r.metric === 'accuracy' && r.variant === 'all')!.value).not.toBeNaN()
+    // Precision, recall, F1 and PR AUC are 0/0 here: undefined, stored nan, as the estimates are; never a 0 an alert reads as a collapse.
+    for (const metric of ['precision', 'recall', 'f1', 'pr_auc']) {
+      expect(m.performance.find((r) => r.kind === 'realized' && r.metric === metric && r.variant === 'all')!.value, metric).toBeNaN()
+    }
+    expect(m.performance.find((r) => r.kind === 'estimated' && r.metric === 'precision' && r.variant === 'all')!.value).toBeNaN()
   })
 })

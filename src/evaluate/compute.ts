@@ -20,13 +20,14 @@ import { NO_REFERENCE } from './dataset-status.js'
 import { own } from '../metrics/own.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
 import { fairnessAccumulator } from '../metrics/fairness/index.js'
-import { accuracy, calibratedCbpe, confusionAccumulator, f1, fitCbpeCalibration, precision, recall, scoreHistogramAccumulator } from '../metrics/performance/index.js'
+import { accuracy, calibratedCbpe, confusionAccumulator, fitCbpeCalibration } from '../metrics/performance/index.js'
 import { calibrationRow, degradationRows, type PerformanceRow } from './concept-rows.js'
 import { categoricalDrift, numericalDrift, type DriftRow } from './drift-rows.js'
 import type { LabelingContext, Partial } from './partial-state.js'
 import { NO_BOUNDS, type QualityBounds } from './quality-bounds.js'
 import { missingEvents, qualityRows, type QualityRow } from './quality-rows.js'
 import { multiclassRows, regressionRows } from './task-rows.js'
+import { binaryRealized } from './binary-realized.js'
 
 export interface Side {
   readonly partial: Partial
@@ -42,7 +43,7 @@ export interface ReferenceSide extends Side {
 export interface WindowMetrics {
   summary: { predictions: number; labeled: number; label_coverage: number; mean_label_delay_s: number }
   drift: DriftRow[]
-  dataset: { drift_share: number; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: 'ok' | 'insufficient' | typeof NO_REFERENCE }
+  dataset: { drift_share: number; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: 'ok' | 'insufficient' | 'not_computable' | typeof NO_REFERENCE }
   performance: PerformanceRow[]
   /** value null: no figure (a parity metric with fewer than two groups of minGroupSize rows). */
   fairness: { attribute: string; group_value: string; metric: string; value: number | null; n: number; status: string }[]
@@ -108,7 +109,8 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
   if (ref.numeric['__score__'] || cur.numeric['__score__']) drift.push(numericRow('prediction', 'score', '__score__'))
   else if (ref.numeric['__value__'] || cur.numeric['__value__']) drift.push(numericRow('prediction', 'value', '__value__'))
   else if (ref.categorical['__class__'] || cur.categorical['__class__']) drift.push(categoricalDrift('prediction', 'class', ref.categorical['__class__'] ?? {}, cur.categorical['__class__'] ?? {}))
-  if (task !== 'regression' && ref.labeled > 0 && cur.labeled > 0) drift.push(categoricalDrift('label', 'label', ref.labelCounts, cur.labelCounts))
+  // Label counts hold the labels with a class: a window whose labels are all values has none.
+  if (task !== 'regression' && sumOf(ref.labelCounts) > 0 && sumOf(cur.labelCounts) > 0) drift.push(categoricalDrift('label', 'label', ref.labelCounts, cur.labelCounts))
   // Binary metrics read every class as "the positive class or not": without the positive class
   // anywhere in a side they measure nothing (labels "true"/"false" against the default "1" made
   // every pair (0, 0) and accuracy 1.0). Such a side's binary figures are NaN / NULL, and the rows
@@ -121,6 +123,7 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
   const dataset = share(features)
   const drifted = dataset.features.filter((f) => f.driftDetected === true).map((f) => f.feature)
   const insufficient = features.filter((f) => f.status === 'insufficient').length
+  const notComputable = features.filter((f) => f.status === 'not_computable').length
 
   return {
     summary: {
@@ -132,7 +135,8 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
     drift,
     dataset: {
       drift_share: dataset.result.score, n_features: features.length, n_drifted: drifted.length, n_insufficient: insufficient, drifted_features: drifted,
-      status: features.length > 0 && insufficient === features.length ? 'insufficient' : 'ok',
+      // No feature with a verdict: the share says nothing, and the status says why.
+      status: features.length === 0 || insufficient + notComputable < features.length ? 'ok' : notComputable === features.length ? 'not_computable' : 'insufficient',
     },
     // Multiclass and regression: realized performance only (./task-rows.ts); CBPE, degradation
     // and fairness read labels as positive-or-not and are binary only.
@@ -189,10 +193,9 @@ function performanceRows(cur: Partial, ref: Partial): WindowMetrics['performance
   const predictionsOf = (v: string) => (v === '' ? cur.predictions : cur.byVariant[v] ?? 0)
   for (const [variant, state] of Object.entries(cur.confusion)) {
     const cm = confusionAccumulator().result(state)
-    const rank = cur.ranking[variant] ? scoreHistogramAccumulator().result(cur.ranking[variant]!) : null
     const n = accuracy(cm).n
     const coverage = ratio(n, predictionsOf(variant))
-    const realized = { accuracy: accuracy(cm), precision: precision(cm), recall: recall(cm), f1: f1(cm), ...(rank ? { roc_auc: rank.rocAuc, pr_auc: rank.averagePrecision } : {}) }
+    const realized = binaryRealized(cm, cur.ranking[variant])
     for (const [metric, r] of Object.entries(realized)) rows.push({ variant: variantName(variant), metric, kind: 'realized', value: r.score, n, label_coverage: coverage, ci_low: null, ci_high: null })
   }
   // NannyML's calibration step: one isotonic map fitted on the reference's labeled scores

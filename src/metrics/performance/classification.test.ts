@@ -40,6 +40,17 @@ describe('classification edge cases', () => {
     expect(classificationMetrics([0, 0, 0], [0, 0, 0], { zeroDivision: 1 }).precision.score).toBe(1)
   })
 
+  it("zero_division 'nan' (sklearn np.nan): undefined binary ratios are NaN; macro and weighted leave NaN classes out", () => {
+    const r = classificationMetrics([0, 0, 0], [0, 0, 0], { zeroDivision: 'nan' })
+    expect([r.accuracy.score, r.precision.score, r.recall.score, r.f1.score]).toEqual([1, Number.NaN, Number.NaN, Number.NaN])
+    expect(classificationMetrics([0, 1, 1], [0, 0, 0], { zeroDivision: 'nan' }).f1.score).toBe(0)
+    // scikit-learn 1.9.1, zero_division=np.nan: macro P, R, F1 = 1/3, 1/3, 0.26666666666666666; weighted 0.4444444444444444, 0.5, 0.4.
+    const cm = confusionMatrix(['a', 'b', 'c', 'a'], ['a', 'a', 'b', 'a'])
+    const of = (average: 'macro' | 'weighted') => [precision, recall, f1].map((m) => m(cm, { average, zeroDivision: 'nan' }).score)
+    expect(of('macro').map((v) => v.toFixed(15))).toEqual([1 / 3, 1 / 3, 0.26666666666666666].map((v) => v.toFixed(15)))
+    expect(of('weighted').map((v) => v.toFixed(15))).toEqual([0.4444444444444444, 0.5, 0.4].map((v) => v.toFixed(15)))
+  })
+
   it('NaN and ±Infinity labels are excluded and counted', () => {
     const r = classificationMetrics([1, Number.NaN, 0, Infinity], [1, 1, 0, -Infinity])
     expect(r.accuracy.score).toBe(1)

@@ -16,8 +16,9 @@
  * observation, so micro over a subset is not accuracy).
  *
  * zero_division: a ratio with denominator 0 is `zeroDivision` (default 0, which is sklearn's
- * default "warn" without the warning). F1 uses the count formula above, so it is 0 only when
- * tp = 0 — as sklearn ≥ 1.3.
+ * default "warn" without the warning; 'nan' is sklearn's np.nan, and then, as sklearn, macro and
+ * weighted averages leave the NaN classes out, NaN when every class is). F1 uses the count
+ * formula above, so it is 0 only when tp = 0 — as sklearn ≥ 1.3.
  *
  * Differences from sklearn, chosen so one odd window cannot crash a consumer: with more than
  * two labels, or posLabel absent, 'binary' is the one-vs-rest value for posLabel (sklearn
@@ -35,7 +36,7 @@ export interface ClassificationOptions {
   readonly posLabel?: ClassLabel
   /** Classes to average over, as sklearn's `labels=`. Default: every label seen. */
   readonly labels?: readonly ClassLabel[]
-  /** Default 0 (sklearn's "warn"). */
+  /** Default 0 (sklearn's "warn"); 'nan' for sklearn's np.nan. */
   readonly zeroDivision?: ZeroDivision
 }
 
@@ -83,11 +84,12 @@ function averaged(cm: ConfusionMatrix, ratio: Ratio, options: ClassificationOpti
     const total = counts.reduce((s, c) => ({ tp: s.tp + c.tp, pred: s.pred + c.pred, true: s.true + c.true }))
     return ratio(total, z)
   }
-  const values = counts.map((c) => ratio(c, z))
-  const weights = counts.map((c) => (average === 'weighted' ? c.true : 1))
-  const totalWeight = weights.reduce((s, w) => s + w, 0)
-  if (totalWeight === 0) return values.reduce((s, v) => s + v, 0) / values.length
-  return values.reduce((s, v, i) => s + v * (weights[i] as number), 0) / totalWeight
+  // zero_division 'nan': sklearn's _nanaverage leaves the undefined classes out.
+  const kept = counts.map((c) => ({ value: ratio(c, z), weight: average === 'weighted' ? c.true : 1 })).filter((v) => z !== 'nan' || !Number.isNaN(v.value))
+  if (kept.length === 0) return Number.NaN
+  const totalWeight = kept.reduce((s, v) => s + v.weight, 0)
+  if (totalWeight === 0) return kept.reduce((s, v) => s + v.value, 0) / kept.length
+  return kept.reduce((s, v) => s + v.value * v.weight, 0) / totalWeight
 }
 
 function paramsOf(options: ClassificationOptions): Params {

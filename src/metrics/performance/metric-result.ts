@@ -37,12 +37,14 @@ export function metricResult(
 
 /**
  * sklearn's `zero_division`: the value of a ratio whose denominator is 0. sklearn's default
- * "warn" behaves as 0 (plus a warning, which a pure function cannot emit).
+ * "warn" behaves as 0 (plus a warning, which a pure function cannot emit); 'nan' is sklearn's
+ * zero_division=np.nan (≥ 1.3): the ratio is undefined, NaN.
  */
-export type ZeroDivision = 0 | 1
+export type ZeroDivision = 0 | 1 | 'nan'
 
 export function divide(numerator: number, denominator: number, zeroDivision: ZeroDivision): number {
-  return denominator === 0 ? zeroDivision : numerator / denominator
+  if (denominator !== 0) return numerator / denominator
+  return zeroDivision === 'nan' ? Number.NaN : zeroDivision
 }
 
 export function isProbability(p: number): boolean {
