@@ -8,8 +8,9 @@
  * The features of a window are the model's configured features (driftwatch.yaml
  * `models[].features`), the reference's and the window's, by any value or null they carry. Each
  * gets a missing_rate row (./quality-rows.ts) and a drift row: by the kind of its values
- * (numbers numerical, strings and booleans categorical; a feature with values of both kinds gets
- * a row of each), and a feature with no value on either side is compared as categories (of none:
+ * (numbers numerical, strings and booleans categorical; a feature with values of both kinds, on
+ * one side or across the two, is compared as categories with its numbers as one, see
+ * categoriesOf), and a feature with no value on either side is compared as categories (of none:
  * a numerical column without values would be too, by the few-values rule of ./drift-rows.ts).
  * A side without values makes the row 'insufficient', so dataset_drift counts the feature in
  * n_features and n_insufficient rather than leaving it out. A window compared with no reference:
@@ -52,7 +53,7 @@ export interface WindowMetrics {
 
 const RESERVED = new Set(['__score__', '__class__', '__value__'])
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN)
-const sumOf = (counts: Readonly<Record<string, number>> = {}) => Object.values(counts).reduce((a, b) => a + b, 0)
+const sumOf = (counts: Readonly<Record<string, number>> | readonly number[] = {}) => Object.values(counts).reduce((a, b) => a + b, 0)
 
 const featuresOf = (names: Iterable<string>) => [...new Set(names)].filter((c) => !RESERVED.has(c)).sort()
 
@@ -61,10 +62,14 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
   const ref = reference.partial
   const cur = current.partial
   // Numerical: binned on a side, or sampled (values in the window only have no reference deciles).
-  const numeric = featuresOf([...Object.keys(ref.numeric), ...Object.keys(cur.numeric), ...reference.samples.keys(), ...current.samples.keys()])
-  const withValues = new Set([...numeric, ...Object.keys(ref.categorical), ...Object.keys(cur.categorical)])
+  const withNumbers = featuresOf([...Object.keys(ref.numeric), ...Object.keys(cur.numeric), ...reference.samples.keys(), ...current.samples.keys()])
+  const withCategories = new Set([...Object.keys(ref.categorical), ...Object.keys(cur.categorical)])
+  const withValues = new Set([...withNumbers, ...withCategories])
   const all = featuresOf([...withValues, ...Object.keys(ref.missing), ...Object.keys(cur.missing), ...configured])
-  const categorical = featuresOf([...Object.keys(ref.categorical), ...Object.keys(cur.categorical), ...all.filter((f) => !withValues.has(f))])
+  // A feature with numbers and categories (its type changed, or varies) is one categorical row.
+  const numeric = withNumbers.filter((f) => !withCategories.has(f))
+  const categorical = featuresOf([...withCategories, ...all.filter((f) => !withValues.has(f))])
+  const mixed = new Set(withNumbers.filter((f) => withCategories.has(f)))
 
   const thresholds = ctx.thresholds ?? {}
   const numericRow = (target: DriftRow['target'], column: string, key: string) => {
@@ -102,7 +107,7 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
       )
   const features = decideFeatures([
     ...numeric.map(featureNumeric),
-    ...categorical.map((f) => categoricalDrift('feature', f, own(ref.categorical, f) ?? {}, own(cur.categorical, f) ?? {}, own(thresholds, f))),
+    ...categorical.map((f) => categoricalDrift('feature', f, categoriesOf(reference, f, mixed), categoriesOf(current, f, mixed), own(thresholds, f))),
   ])
   const drift = [...features]
   const task = ctx.task ?? 'binary'
@@ -147,6 +152,25 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
     fairness: task !== 'binary' ? [] : fairnessRows(cur, ctx).map((r) => (noPositive ? { ...r, value: null, status: NO_POSITIVE_CLASS } : r)),
     quality: qualityRows(cur, all, features, reference.quality ?? NO_BOUNDS, current.samples),
   }
+}
+
+/** The category under which a feature with numbers and categories counts its numbers. */
+export const NUMBERS_CATEGORY = '(number)'
+
+/**
+ * A feature's category counts on a side; for a feature with numbers and categories (`mixed`), its
+ * numbers count as one more category, NUMBERS_CATEGORY: a feature whose values turned from
+ * numbers into strings then drifts, with every string a new category, rather than getting a
+ * numerical row and a categorical row of the same name that both lack a side.
+ */
+function categoriesOf(side: Side, feature: string, mixed: ReadonlySet<string>): Record<string, number> {
+  const counts = own(side.partial.categorical, feature) ?? {}
+  if (!mixed.has(feature)) return counts
+  const bins = own(side.partial.numeric, feature)
+  const numbers = bins
+    ? sumOf(bins)
+    : Math.max(0, side.partial.predictions - missingEvents(side.partial, feature, side.samples) - sumOf(counts))
+  return numbers > 0 ? { ...counts, [NUMBERS_CATEGORY]: numbers } : counts
 }
 
 /**

@@ -77,3 +77,25 @@ describe('the features of a window', () => {
     expect(m.summary.predictions).toBe(N)
   })
 })
+
+describe('a feature whose values turn from numbers into strings', () => {
+  it('is one categorical row, its numbers one category: it drifts, every string new, rather than two rows of one name that both lack a side', () => {
+    const reference = side({ missing: { income: 0 }, binned: ['income'] })
+    const current = side({ missing: { income: 0 }, cat: { income: { '52k': 120, '61k': 80 } } })
+    const m = computeWindowMetrics(reference, current, ctx)
+    const rows = m.drift.filter((r) => r.target === 'feature' && r.column === 'income')
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatchObject({ column_kind: 'categorical', n_reference: N, n_current: N, status: 'ok', drift_detected: 1 })
+    expect(rows[0]!.unseen_categories.sort()).toEqual(['52k', '61k'])
+    expect(m.dataset).toMatchObject({ n_features: 1, n_drifted: 1 })
+    expect(m.quality.find((r) => r.feature === 'income' && r.metric === 'new_category_rate')).toMatchObject({ value: 1 })
+  })
+
+  it('numbers and strings in the same window count each, so the same mix in both windows does not drift', () => {
+    const mix = () => side({ missing: { code: 0 }, num: { code: xs.slice(0, 150) }, cat: { code: { 'n/a': 50 } } })
+    const m = computeWindowMetrics(mix(), mix(), ctx)
+    const rows = m.drift.filter((r) => r.target === 'feature' && r.column === 'code')
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatchObject({ column_kind: 'categorical', n_reference: N, n_current: N, drift_detected: 0 })
+  })
+})
