@@ -108,3 +108,59 @@ describe('durations that validate but would break the service', () => {
     ])
   })
 })
+
+describe('problems of fields with several accepted shapes say what is accepted', () => {
+  const problemsOf = (yaml: string) => {
+    try {
+      parseFileConfig(yaml, 'dw.yaml')
+      return []
+    } catch (e) {
+      return (e as DriftwatchError).context['problems'] as string[]
+    }
+  }
+
+  it('a reference with a misspelt key lists the reference shapes', () => {
+    expect(problemsOf('models:\n  - id: a\n    reference: { previousWindow: 7 }\n')).toEqual([
+      'dw.yaml: models.0.reference: expected { from: <time>, to: <time> } for a fixed period, { previousWindows: <1 to 1000> } for the previous windows, { baseline: latest | <profile version> } for a stored baseline profile, got the key(s) previousWindow',
+    ])
+    expect(problemsOf('models:\n  - id: a\n    reference: 7\n')).toEqual([expect.stringMatching(/^dw\.yaml: models\.0\.reference: expected \{ from: .* got 7$/)])
+  })
+
+  it('a reference period whose time has no zone says so, for each bound', () => {
+    const [p] = problemsOf('models:\n  - id: a\n    reference: { from: "2026-10-01T00:00:00", to: "2026-13-01" }\n')
+    expect(p).toMatch(/^dw\.yaml: models\.0\.reference: from: "2026-10-01T00:00:00" is not a time with a zone \(2026-10-01T00:00:00Z, 2026-10-01T00:00:00\+02:00\) or a date \(2026-10-01, UTC\): add Z or an offset; to: "2026-13-01" is not a time with a zone/)
+    expect(p).toMatch(/\(expected \{ from: <time>, to: <time> \}\)$/)
+    expect(problemsOf('models:\n  - id: a\n    reference: { baseline: newest }\n')).toEqual([expect.stringMatching(/models\.0\.reference: baseline: baseline must be latest or a profile version/)])
+  })
+
+  it('an unknown threshold method lists the method names; out-of-range thresholds are refused', () => {
+    const p = problemsOf('models:\n  - id: a\n    thresholds:\n      emp: { method: nope, threshold: 0.25 }\n      income: -0.2\n      y: { method: psi, threshold: -1 }\n')
+    expect(p).toEqual([
+      expect.stringMatching(/^dw\.yaml: models\.0\.thresholds\.emp: method: "nope" is not a drift method: use one of ks, chi2, z \(p-value tests\) or wasserstein, psi,/),
+      expect.stringMatching(/^dw\.yaml: models\.0\.thresholds\.income: .*must be in \(0, 1\], got -0\.2$/),
+      expect.stringMatching(/^dw\.yaml: models\.0\.thresholds\.y\.threshold: a threshold must be above 0/),
+    ])
+  })
+})
+
+describe('duplicate model ids', () => {
+  const problemsOf = (yaml: string) => {
+    try {
+      parseFileConfig(yaml, 'dw.yaml')
+      return []
+    } catch (e) {
+      return (e as DriftwatchError).context['problems'] as string[]
+    }
+  }
+
+  it('are reported alongside the other problems of the file', () => {
+    const p = problemsOf('models:\n  - id: a\n    window: 2x\n  - id: a\n  - id: b\n  - id: b\n  - id: b\n  - task: regression\n')
+    expect(p).toEqual(expect.arrayContaining([
+      'dw.yaml: models.0.window: "2x" is not a duration like 90s, 15m, 1h, 1d, 2w (at least 1000 ms)',
+      'dw.yaml: models.1.id: model id "a" is listed twice (also models.0)',
+      'dw.yaml: models.3.id: model id "b" is listed twice (also models.2)',
+      'dw.yaml: models.5.id: Invalid input: expected string, received undefined',
+    ]))
+    expect(p).toHaveLength(4)
+  })
+})

@@ -23,21 +23,57 @@ const TIMER_MAX = { ms: 24 * DAY_MS, why: 'a timer cannot wait longer' }
 /** Windows, lateness and join spans beyond a few years are mistakes (a unit left off, an extra zero). */
 const SPAN_MAX = { ms: 3660 * DAY_MS, why: 'spans longer than ten years are not supported' }
 
-const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s))
+const isoTime = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: (iss) => {
+      const input = (iss as { input?: unknown }).input
+      const zoneless = typeof input === 'string' && /^\d{4}-\d\d-\d\dT[\d:.]+$/.test(input)
+      return `${JSON.stringify(input)} is not a time with a zone (2026-10-01T00:00:00Z, 2026-10-01T00:00:00+02:00) or a date (2026-10-01, UTC)${zoneless ? ': add Z or an offset' : ''}`
+    },
+  })
+  .transform((s) => Date.parse(s))
+
+/** One line per issue of a union's branch: `path: message`, the path relative to the union. */
+const branchProblems = (issues: readonly { path: PropertyKey[]; message: string }[]) =>
+  issues.map((i) => `${i.path.length ? `${i.path.map(String).join('.')}: ` : ''}${i.message}`).join('; ')
 
 /**
  * What drift is measured against: a fixed past period of stored predictions, the previous N
  * windows (rolling), or a baseline profile stored by `driftwatch baseline` (the newest one, or
  * a given profile_version).
  */
-const ReferenceSchema = z.union([
-  z.strictObject({ from: isoTime, to: isoTime }).refine((r) => r.from < r.to, { message: 'from must be before to' }),
-  z.strictObject({ previousWindows: z.number().int().min(1).max(1000) }),
-  z.strictObject({ baseline: z.union([z.literal('latest'), z.number().int().min(1)]) }),
-])
+const REFERENCE_SHAPES = [
+  { keys: ['from', 'to'], shape: '{ from: <time>, to: <time> }', meaning: 'a fixed period' },
+  { keys: ['previousWindows'], shape: '{ previousWindows: <1 to 1000> }', meaning: 'the previous windows' },
+  { keys: ['baseline'], shape: '{ baseline: latest | <profile version> }', meaning: 'a stored baseline profile' },
+] as const
+const REFERENCE_EXPECTED = `expected ${REFERENCE_SHAPES.map((s) => `${s.shape} for ${s.meaning}`).join(', ')}`
+
+const ReferenceSchema = z.union(
+  [
+    z.strictObject({ from: isoTime, to: isoTime }).refine((r) => r.from < r.to, { message: 'from must be before to' }),
+    z.strictObject({ previousWindows: z.number().int().min(1).max(1000) }),
+    z.strictObject({ baseline: z.union([z.literal('latest'), z.number().int().min(1)], { error: 'baseline must be latest or a profile version (an integer >= 1)' }) }),
+  ],
+  {
+    // The union's own message would be "Invalid input": the keys name the shape meant, so report
+    // that shape's problems; with no known key, list the shapes.
+    error: (iss) => {
+      const input = (iss as { input?: unknown }).input
+      const keys = typeof input === 'object' && input !== null && !Array.isArray(input) ? Object.keys(input) : null
+      const branch = keys === null ? -1 : REFERENCE_SHAPES.findIndex((s) => s.keys.some((k) => keys.includes(k)))
+      const issues = branch < 0 ? undefined : (iss as { errors?: { path: PropertyKey[]; message: string }[][] }).errors?.[branch]
+      if (issues?.length) return `${branchProblems(issues)} (expected ${REFERENCE_SHAPES[branch]!.shape})`
+      return `${REFERENCE_EXPECTED}, got ${keys === null ? JSON.stringify(input) : keys.length ? `the key(s) ${keys.join(', ')}` : '{}'}`
+    },
+  },
+)
+
+/** A model id as driftwatch.yaml and the commands that name a model accept it. */
+export const ModelIdSchema = z.string().min(1).max(256)
 
 const ModelSchema = z.strictObject({
-  id: z.string().min(1).max(256),
+  id: ModelIdSchema,
   task: z.enum(['binary', 'multiclass', 'regression']).default('binary'),
   positiveClass: z.string().min(1).optional(),
   features: z.record(z.string(), z.enum(['numerical', 'categorical'])).default({}),
@@ -69,7 +105,24 @@ export const FileConfigSchema = z.strictObject({
       maxFutureMs: z.number().int().min(0).default(24 * 3600 * 1000),
     })
     .prefault({}),
-  models: z.array(ModelSchema).default([]),
+  models: z
+    .array(ModelSchema)
+    // Run even when some models have other problems, so that every problem is listed at once.
+    .superRefine((models, ctx) => {
+      const first = new Map<string, number>()
+      const reported = new Set<string>()
+      for (const [i, m] of models.entries()) {
+        const id = typeof m === 'object' && m !== null ? (m as { id?: unknown }).id : undefined
+        if (typeof id !== 'string' || id === '') continue
+        const at = first.get(id)
+        if (at === undefined) first.set(id, i)
+        else if (!reported.has(id)) {
+          reported.add(id)
+          ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `model id "${id.slice(0, 256)}" is listed twice (also models.${at})` })
+        }
+      }
+    }, { when: () => true })
+    .default([]),
   join: z
     .strictObject({
       /** Predictions kept in the in-memory join index per consumer; older ones are looked up in ClickHouse. */
@@ -114,9 +167,6 @@ export const DEFAULT_FILE_CONFIG: FileConfig = FileConfigSchema.parse({})
 export function parseFileConfig(text: string, fileName: string): FileConfig {
   const parsed = parseYamlWith(FileConfigSchema, text, fileName)
   if (!parsed.ok) throw new DriftwatchError('DW_CONFIG_INVALID', `invalid configuration:\n  ${parsed.problems.join('\n  ')}`, { problems: parsed.problems })
-  const ids = parsed.data.models.map((m) => m.id)
-  const dup = ids.find((id, i) => ids.indexOf(id) !== i)
-  if (dup) throw new DriftwatchError('DW_CONFIG_INVALID', `invalid configuration:\n  ${fileName}: models: model id "${dup}" is listed twice`, { problems: [`models: duplicate id ${dup}`] })
   return parsed.data
 }
 
