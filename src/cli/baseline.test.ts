@@ -5,7 +5,7 @@ import { Command } from 'commander'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
-import { baselineFormat, runBaseline, type BaselineFlags } from './baseline.js'
+import { missingTargetProblem, runBaseline, type BaselineFlags } from './baseline.js'
 import { registerBaselineCommand } from './commands.js'
 
 describe('driftwatch baseline (the store injected; test/baseline.test.ts stores for real)', () => {
@@ -82,11 +82,49 @@ describe('driftwatch baseline (the store injected; test/baseline.test.ts stores 
     expect(saved).toEqual([])
   })
 
-  it('picks the format from the flag, else the extension', () => {
-    expect(baselineFormat('a.jsonl')).toBe('jsonl')
-    expect(baselineFormat('a.NDJSON')).toBe('jsonl')
-    expect(baselineFormat('a.txt')).toBe('csv')
-    expect(baselineFormat('a.jsonl', 'csv')).toBe('csv')
+  it('picks the format from the flag, else the extension as backfill does: a file without a known extension needs --format', async () => {
+    const file = join(dir, 'train')
+    writeFileSync(file, 'income,city\n1,a\n2,b\n')
+    expect(await run({ file })).toBe(2)
+    expect(err.at(-1)).toMatch(/^driftwatch: DW_CONFIG_INVALID: cannot tell the format of .*train from its extension \(\.csv, \.jsonl, \.ndjson\): pass --format csv\|jsonl$/)
+    expect(saved).toEqual([])
+    expect(await run({ file, format: 'csv' })).toBe(0)
+    writeFileSync(join(dir, 'train.NDJSON'), '{"x": 1}\n')
+    expect(await run({ file: join(dir, 'train.NDJSON') })).toBe(0)
+    expect(saved.map((s) => Object.keys(s.profile.features))).toEqual([['city', 'income'], ['x']])
+  })
+
+  it('refuses a target column named on the command line that the file lacks, naming the flag and the columns', async () => {
+    const file = join(dir, 'train.csv')
+    writeFileSync(file, 'income,city,label\n1,a,approve\n2,b,decline\n')
+    expect(await run({ file, label: 'nonexist' })).toBe(2)
+    expect(err.at(-1)).toBe(`driftwatch: DW_FILE_INVALID: --label "nonexist": no such column in ${file}; its columns: income, city, label`)
+    expect(await run({ file, score: 's', prediction: 'p' })).toBe(2)
+    expect(err.at(-1)).toMatch(/DW_FILE_INVALID: --prediction "p", --score "s": no such column/)
+    writeFileSync(join(dir, 'train.jsonl'), '{"x": 1, "y": "approve"}\n')
+    expect(await run({ file: join(dir, 'train.jsonl'), label: 'target' })).toBe(2)
+    expect(err.at(-1)).toMatch(/--label "target": no such column in .*train\.jsonl; its columns: x, y$/)
+    expect(saved).toEqual([])
+  })
+
+  it('keeps a default-named target optional: a file without labels stores features only', async () => {
+    const file = join(dir, 'train.csv')
+    writeFileSync(file, 'income,city\n1,a\n2,b\n')
+    // The command line passes the default names when the flags are left out.
+    expect(await run({ file, label: 'label', prediction: 'prediction', score: 'score' })).toBe(0)
+    expect(out.at(-1)).toBe("stored baseline profile 42 for model 'loan': 2 rows, 2 features (1 numerical, 1 categorical)")
+    expect(missingTargetProblem({}, ['a'], 'f.csv')).toBeNull()
+  })
+
+  it('refuses a model id driftwatch.yaml would refuse: empty or over 256 characters', async () => {
+    const file = join(dir, 'train.csv')
+    writeFileSync(file, 'income\n1\n')
+    expect(await run({ file, model: '' })).toBe(2)
+    expect(err.at(-1)).toBe('driftwatch: DW_CONFIG_INVALID: --model must be a model id of 1 to 256 characters, as in driftwatch.yaml, got an empty one')
+    expect(await run({ file, model: 'm'.repeat(257) })).toBe(2)
+    expect(err.at(-1)).toMatch(/got 257 characters$/)
+    expect(saved).toEqual([])
+    expect(await run({ file, model: 'm'.repeat(256) })).toBe(0)
   })
 
   it('registers the command with its options', () => {

@@ -2,6 +2,10 @@
  * `driftwatch baseline --model <id> --file <train.csv|train.jsonl> [--format csv|jsonl]
  *  [--label c] [--prediction c] [--score c] [--exclude a,b]`
  *
+ * The format is the flag's, else the extension's (.csv, .jsonl, .ndjson; any other needs
+ * --format), as for `driftwatch backfill`. A target column named explicitly must be in the file;
+ * one left at its default name may be absent.
+ *
  * Profiles a reference file (src/evaluate/baseline-profile.ts: features, kinds, targets and a
  * deterministic sample of evaluation.maxSampleSize values) and stores the profile in ClickHouse
  * (table reference_profiles, migrating first). A model whose driftwatch.yaml entry says
@@ -11,8 +15,9 @@
  */
 import { basename } from 'node:path'
 import type { RuntimeConfig } from '../config/env.js'
-import { loadFileConfig, modelConfig } from '../config/file.js'
-import { isDriftwatchError } from '../errors.js'
+import { labelFormat } from '../backfill/format.js'
+import { loadFileConfig, modelConfig, ModelIdSchema } from '../config/file.js'
+import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import { baselineProfile, csvBaselineTable, jsonlBaselineTable, privateBaselineTable } from '../evaluate/baseline-profile.js'
 import { saveProfile } from '../evaluate/profiles.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
@@ -46,7 +51,20 @@ export interface BaselineDeps {
 
 const USAGE_ERRORS = new Set(['DW_FILE_NOT_FOUND', 'DW_FILE_INVALID', 'DW_CONFIG_INVALID'])
 
-export const baselineFormat = (file: string, format?: string): 'csv' | 'jsonl' => (format === 'csv' || format === 'jsonl' ? format : /\.(jsonl|ndjson)$/i.test(file) ? 'jsonl' : 'csv')
+const TARGET_FLAGS = ['label', 'prediction', 'score'] as const
+
+/**
+ * A target column named on the command line that the file lacks: a typo would otherwise profile
+ * the real column as a feature and store no targets. A column left at its default name may be
+ * absent (a file without labels). The command line passes the default names when the flags are
+ * left out, so a flag that repeats its default counts as left out.
+ */
+export function missingTargetProblem(flags: Pick<BaselineFlags, (typeof TARGET_FLAGS)[number]>, columns: readonly string[], file: string): string | null {
+  const missing = TARGET_FLAGS.filter((t) => flags[t] !== undefined && flags[t] !== DEFAULT_TARGETS[t] && !columns.includes(flags[t]))
+  if (missing.length === 0) return null
+  const shown = columns.slice(0, 20).join(', ') + (columns.length > 20 ? ` (and ${columns.length - 20} more)` : '')
+  return `${missing.map((t) => `--${t} "${flags[t]}"`).join(', ')}: no such column in ${file}; its columns: ${shown || 'none'}`
+}
 
 function storeSaver(config: RuntimeConfig): NonNullable<BaselineDeps['save']> {
   return async (modelId, profile, source, nowMs) => {
@@ -64,16 +82,23 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
   const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
   const err = deps.err ?? ((s: string) => process.stderr.write(`${s}\n`))
   try {
+    if (!ModelIdSchema.safeParse(flags.model).success) {
+      throw new DriftwatchError('DW_CONFIG_INVALID', `--model must be a model id of 1 to 256 characters, as in driftwatch.yaml, got ${flags.model === '' ? 'an empty one' : `${flags.model.length} characters`}`)
+    }
     const file = loadFileConfig(config.configFile)
     const model = modelConfig(file, flags.model)
     const text = readTextFile(flags.file, 'reference file', 'CSV with a header row, or JSON lines')
+    // Chosen as `driftwatch backfill` chooses: the flag, else the extension (none: refused).
+    const format = labelFormat(flags.file, flags.format)
     const options = {
       model,
       targets: { label: flags.label ?? DEFAULT_TARGETS.label, prediction: flags.prediction ?? DEFAULT_TARGETS.prediction, score: flags.score ?? DEFAULT_TARGETS.score },
       exclude: (flags.exclude ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0),
       sampleSize: file.evaluation.maxSampleSize,
     }
-    const parsed = baselineFormat(flags.file, flags.format) === 'jsonl' ? jsonlBaselineTable(text, flags.file) : csvBaselineTable(parseCsv(text, flags.file), options)
+    const parsed = format === 'jsonl' ? jsonlBaselineTable(text, flags.file) : csvBaselineTable(parseCsv(text, flags.file), options)
+    const missing = missingTargetProblem(flags, parsed.columns, flags.file)
+    if (missing) throw new DriftwatchError('DW_FILE_INVALID', missing, { path: flags.file })
     // The stream's privacy step: pii features are profiled as the pseudonyms the stream stores.
     const table = privateBaselineTable(parsed, deps.privacy ?? privacyFor(config, file), flags.model)
     // Configured kinds aside, a pii feature is categorical: the stream stores its pseudonyms as text.
