@@ -2,6 +2,7 @@
  * `driftwatch alerts list | mute | unmute` (docs/alerts.md).
  *   list   [--all] [--history <duration>] [--model <id>] [--rule <name>] [--format text|json]
  *   mute   --rule <name> | --model <id> (or both)  --for <duration> | --until <time>  [--reason <text>]
+ *          (the rule and model must be known: ./mute-targets.ts)
  *   unmute <silence id> | --rule <name> | --model <id>
  * Exit codes: 0 done, 1 runtime failure, 2 invalid usage.
  */
@@ -15,6 +16,7 @@ import { migrate } from '../store/migrate.js'
 import { parseDurationMs } from '../window/duration.js'
 import { formatAlertList, formatSilences } from './alerts-format.js'
 import { EXIT } from './command.js'
+import { assertKnownTargets, localNames } from './mute-targets.js'
 
 export interface AlertsDeps {
   readonly out?: (line: string) => void
@@ -64,9 +66,12 @@ export async function runAlertsMute(config: RuntimeConfig, o: { rule?: string; m
   if (endsMs > SILENCE_END_MAX_MS) {
     throw usage(`a silence must end by ${new Date(SILENCE_END_MAX_MS).toISOString()} (its row expires retention.metrics after it ends, in ClickHouse's DateTime, which ends in 2106), got ${o.for ? `--for ${o.for}` : `--until ${o.until}`}; to stop a rule for good, remove it from the rules file`)
   }
-  const s = await withStore(config, deps, (store) =>
-    addSilence(store, { rule: o.rule ?? '', modelId: o.model ?? '', startsMs: now, endsMs, reason: o.reason ?? '', createdBy: safeUser() }, now),
-  )
+  // A rule or model nobody knows (a typo) is refused: its silence would mute nothing (./mute-targets.ts).
+  const local = localNames(config, o)
+  const s = await withStore(config, deps, async (store) => {
+    await assertKnownTargets(store, o, local)
+    return addSilence(store, { rule: o.rule ?? '', modelId: o.model ?? '', startsMs: now, endsMs, reason: o.reason ?? '', createdBy: safeUser() }, now)
+  })
   out(`muted ${describe(s.rule, s.modelId)} until ${new Date(s.endsMs).toISOString()} (silence ${s.id}; \`driftwatch alerts unmute ${s.id}\` ends it)`)
   return EXIT.ok
 }

@@ -1,0 +1,105 @@
+/**
+ * What `driftwatch alerts mute` may name. A silence of a rule or model that does not exist (a
+ * typo) mutes nothing while the operator believes the alert silenced, so an unknown one is refused
+ * (DW_CONFIG_INVALID, exit 2) with the closest known names.
+ *
+ * - A rule is known when the rule directory `start` loads defines it (src/alerts/load-rules.ts:
+ *   DRIFTWATCH_ALERT_RULES, else ./alerts, else the bundled rules), or when a stored alert came
+ *   from it (a rule of an instance whose rule directory this host does not see).
+ * - A model is known when driftwatch.yaml lists it, or when it has evaluated windows or stored
+ *   predictions (a model accepted with `ingest.unknownModels: accept`).
+ * The local names are read before the store is opened; the store is asked only for a name they
+ * lack.
+ */
+import { loadRules, rulesDirectory } from '../alerts/load-rules.js'
+import type { RuntimeConfig } from '../config/env.js'
+import { loadFileConfig } from '../config/file.js'
+import { DriftwatchError } from '../errors.js'
+import type { Store } from '../store/clickhouse.js'
+import { queryRows } from '../store/query.js'
+
+export interface MuteTargets {
+  readonly rule?: string | undefined
+  readonly model?: string | undefined
+}
+
+/** The names this host knows without the store, and where they came from (for the message). */
+export interface LocalNames {
+  readonly rules: readonly string[]
+  readonly rulesDir: string
+  readonly models: readonly string[]
+  readonly configFile: string
+}
+
+/** Reads the rule directory only when a rule is named, driftwatch.yaml only when a model is. */
+export function localNames(config: RuntimeConfig, o: MuteTargets): LocalNames {
+  const rulesDir = o.rule ? rulesDirectory(config.alerts.rulesDir) : ''
+  return {
+    rules: o.rule ? loadRules(rulesDir).rules.map((r) => r.name) : [],
+    rulesDir,
+    models: o.model ? loadFileConfig(config.configFile).models.map((m) => m.id) : [],
+    configFile: config.configFile ?? 'driftwatch.yaml',
+  }
+}
+
+/** Names the store knows, listed in a refusal (at most this many of each are read). */
+const STORED_NAMES_MAX = 1000
+/** Known names a refusal shows, the closest to the one given first. */
+const SHOWN_MAX = 5
+
+const exists = async (store: Store, sql: string, name: string) => (await queryRows(store, sql, { name }, 'alerts query')).length > 0
+
+async function storedNames(store: Store, sql: string): Promise<string[]> {
+  return (await queryRows<{ name: string }>(store, sql, { max: STORED_NAMES_MAX }, 'alerts query')).map((r) => r.name)
+}
+
+/** Throws DW_CONFIG_INVALID for a rule or model neither this host nor the store knows. */
+export async function assertKnownTargets(store: Store, o: MuteTargets, local: LocalNames): Promise<void> {
+  if (o.rule && !local.rules.includes(o.rule) && !(await exists(store, 'SELECT 1 FROM {db}.alerts WHERE rule = {name:String} LIMIT 1', o.rule))) {
+    const stored = await storedNames(store, "SELECT DISTINCT rule AS name FROM {db}.alerts WHERE rule != '' LIMIT {max:UInt32}")
+    throw new DriftwatchError(
+      'DW_CONFIG_INVALID',
+      `unknown rule "${o.rule.slice(0, 256)}": not in the alert rules of ${local.rulesDir}, and no stored alert came from it, so a silence would mute nothing; ` +
+        `${known('rules', o.rule, [...local.rules, ...stored])}; if \`start\` reads another rule directory, set DRIFTWATCH_ALERT_RULES to it here`,
+    )
+  }
+  if (
+    o.model &&
+    !local.models.includes(o.model) &&
+    !(await exists(store, 'SELECT 1 FROM {db}.window_summary WHERE model_id = {name:String} LIMIT 1', o.model)) &&
+    !(await exists(store, 'SELECT 1 FROM {db}.predictions WHERE model_id = {name:String} LIMIT 1', o.model))
+  ) {
+    const stored = await storedNames(store, 'SELECT DISTINCT model_id AS name FROM {db}.window_summary LIMIT {max:UInt32}')
+    throw new DriftwatchError(
+      'DW_CONFIG_INVALID',
+      `unknown model "${o.model.slice(0, 256)}": ${local.configFile} does not list it and no prediction or evaluated window has it, so a silence would mute nothing; ${known('models', o.model, [...local.models, ...stored])}`,
+    )
+  }
+}
+
+/** `known rules (12): a, b, c, d, e, …`, the closest to `given` first; or `no rules are known`. */
+export function known(what: string, given: string, names: readonly string[]): string {
+  const unique = [...new Set(names)]
+  if (unique.length === 0) return `no ${what} are known`
+  const shown = unique
+    .map((name) => ({ name, d: editDistance(given, name) }))
+    .sort((a, b) => a.d - b.d || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .slice(0, SHOWN_MAX)
+    .map((n) => n.name)
+  return `known ${what} (${unique.length}): ${shown.join(', ')}${unique.length > SHOWN_MAX ? ', …' : ''}`
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions), names cut at 256 characters. */
+export function editDistance(a: string, b: string): number {
+  const s = a.slice(0, 256)
+  const t = b.slice(0, 256)
+  let previous = Array.from({ length: t.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= s.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= t.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1))
+    }
+    previous = row
+  }
+  return previous[t.length]!
+}
