@@ -15,7 +15,8 @@ import { parseFileConfig } from '../src/config/file.js'
 import { ingestLimits } from '../src/http/limits.js'
 import { createHttpServer } from '../src/http/server.js'
 import { createLogger } from '../src/observability/logger.js'
-import { createReadQueries, type AlertView, type ModelSummary, type Page, type WindowDetail, type WindowHeadline, type WindowSeries } from '../src/read/index.js'
+import { createReadQueries, type AlertView, type ComparisonSeries, type ModelSummary, type Page, type WindowDetail, type WindowHeadline, type WindowSeries } from '../src/read/index.js'
+import { COMPARISON_METRICS } from '../src/read/schemas.js'
 import { dropTestResources, testConfig } from './support/config.js'
 import { count, queryRows } from './support/query.js'
 import { LOAN_MODEL_YAML, loanTraffic } from './support/traffic.js'
@@ -314,6 +315,21 @@ describe('read API on a real pipeline run', () => {
     }
     const firing = await ok<Page<AlertView>>('/v1/alerts?status=firing&limit=1000')
     expect(firing.items.map((a) => a.alert_key).sort()).toEqual(stored.filter((s) => s.status === 'firing').map((s) => s.alert_key).sort())
+  })
+
+  it('GET /v1/models/{model}/comparisons: metric takes every stored metric and selects its rows; any other is 400', async () => {
+    const stored = await queryRows<{ metric: string; n: string }>(app.store,
+      'SELECT metric, count() AS n FROM {db}.comparison FINAL WHERE model_id = {m:String} GROUP BY metric ORDER BY metric', { m: MODEL })
+    expect(stored.length).toBeGreaterThan(0)
+    for (const { metric } of stored) {
+      expect(COMPARISON_METRICS, metric).toContain(metric)
+      const series = await ok<ComparisonSeries>(`/v1/models/${MODEL}/comparisons?metric=${metric}`)
+      const rows = series.items.flatMap((w) => w.comparisons)
+      expect(rows.length, metric).toBeGreaterThan(0)
+      expect(new Set(rows.map((r) => r.metric))).toEqual(new Set([metric]))
+    }
+    const bogus = await get<{ error: { code: string } }>(`/v1/models/${MODEL}/comparisons?metric=bogus`)
+    expect([bogus.status, bogus.body.error.code]).toEqual([400, 'DW_VALIDATION_FAILED'])
   })
 
   it('read routes need a token with role read or admin: none 401, ingest-only 403', async () => {

@@ -1,3 +1,4 @@
+import { Ajv2020 } from 'ajv/dist/2020.js'
 import { describe, expect, it } from 'vitest'
 import { avroToJsonSchema } from './avro-json-schema.js'
 
@@ -20,12 +21,18 @@ describe('avroToJsonSchema', () => {
     expect(avroToJsonSchema('long')).toEqual({ type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER })
   })
 
-  it('accepts integer ms or an ISO date-time for timestamp-millis', () => {
+  it('accepts for timestamp-millis the forms ingest reads: integer ms, ms as digits, ISO 8601 with a zone or a bare date', () => {
     const s = avroToJsonSchema({ type: 'long', logicalType: 'timestamp-millis' })
-    expect((s['anyOf'] as object[]).map((b) => ({ ...b, description: undefined }))).toEqual([
-      { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, description: undefined },
-      { type: 'string', format: 'date-time', description: undefined },
+    expect((s['anyOf'] as object[]).map((b) => ({ ...b, description: undefined, pattern: undefined }))).toEqual([
+      { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, description: undefined, pattern: undefined },
+      { type: 'string', description: undefined, pattern: undefined },
+      { type: 'string', description: undefined, pattern: undefined },
     ])
+    const valid = new Ajv2020({ strict: true }).compile(s)
+    const accepted = [1795341600000, '1795341600000', '2026-11-21', '2026-11-21T10:00:00Z', '2026-11-21T10:00:00.123+01:00', '2026-11-21T10:00-0500', '2026-11-21 10:00:00z']
+    const refused = [1.5, '2026-11-21T10:00:00', '2026-11-21T10Z', '1.7e12', 'yesterday', '', '2026-11-21T10:00:00Z trailing']
+    expect(accepted.map((v) => [v, valid(v)])).toEqual(accepted.map((v) => [v, true]))
+    expect(refused.map((v) => [v, valid(v)])).toEqual(refused.map((v) => [v, false]))
   })
 
   it('uses anyOf for a union with a branch that is more than a bare type', () => {

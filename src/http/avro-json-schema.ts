@@ -11,7 +11,9 @@
  *   enum              -> string with enum: symbols
  *   string, boolean, null -> the same JSON type; double, float -> number
  *   int, long         -> integer within the safe range (avsc refuses unsafe longs)
- *   long timestamp-millis -> integer ms since the epoch, or an ISO 8601 date-time string
+ *   long timestamp-millis -> integer ms since the epoch, or a string in a form src/ingest/event-time.ts
+ *                        reads: epoch ms as digits, or ISO 8601 with a zone or a bare date (patterns,
+ *                        not `format: date-time`, which refuses a bare date, digits and ±hhmm zones)
  * A field's `doc` becomes `description`, its `default` becomes `default`.
  */
 
@@ -36,10 +38,20 @@ const PRIMITIVES: Readonly<Record<string, JsonSchema>> = {
   long: { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER },
 }
 
+// The string forms parseTime (src/ingest/event-time.ts) reads, which trims the value first. The
+// calendar (no 2026-02-30) and the time range are checked per item, not here.
+const EPOCH_MS_STRING = '^\\s*-?\\d{1,16}\\s*$'
+const ISO_8601_STRING = '^\\s*\\d{4}-\\d{2}-\\d{2}([Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?([Zz]|[+-]\\d{2}:?\\d{2}))?\\s*$'
+
 const TIMESTAMP_MILLIS: JsonSchema = {
   anyOf: [
     { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, description: 'milliseconds since the Unix epoch, UTC' },
-    { type: 'string', format: 'date-time', description: 'ISO 8601 date-time, e.g. 2026-11-21T10:00:00Z' },
+    { type: 'string', pattern: EPOCH_MS_STRING, description: 'milliseconds since the Unix epoch as a string of digits, e.g. "1795341600000"' },
+    {
+      type: 'string',
+      pattern: ISO_8601_STRING,
+      description: 'ISO 8601 date-time with a zone (Z or ±hh:mm), e.g. 2026-11-21T10:00:00Z, or a date (midnight UTC), e.g. 2026-11-21; a date-time without a zone is refused',
+    },
   ],
 }
 

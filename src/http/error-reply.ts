@@ -1,11 +1,14 @@
 /**
  * Every error the API answers with becomes `{ error: { code, message, retriable } }` and a status
  * chosen from the DriftwatchError's code and `retriable` flag, never from its message. Errors of
- * fastify itself (body too large, bad JSON, wrong content type) are mapped onto our codes.
- * Anything else is a bug: 500 DW_INTERNAL. A 5xx never carries the underlying message (it may
- * name hosts or queries): that goes to the log.
+ * fastify itself (body too large, bad JSON, wrong content type), of its router and of Node's HTTP
+ * parser (a request line or headers past Node's size limit, malformed HTTP, a request not received
+ * in time) are mapped onto our codes. Anything else is a bug: 500 DW_INTERNAL. A 5xx never carries
+ * the underlying message (it may name hosts or queries): that goes to the log.
  */
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { maxHeaderSize, STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DriftwatchError, isDriftwatchError, type ErrorCode } from '../errors.js'
 import type { ErrorBody } from './schemas.js'
 import { SECURITY_HEADERS } from './security-policy.js'
@@ -25,11 +28,18 @@ export function statusOf(e: DriftwatchError): number {
 const isFastifyError = (e: unknown): e is FastifyError =>
   e instanceof Error && typeof (e as FastifyError).code === 'string' && (e as FastifyError).code.startsWith('FST_')
 
-/** A fastify client error (4xx) as a DriftwatchError with the status fastify chose; null otherwise. */
-export function fromFastifyError(e: unknown, bodyLimitBytes: number): { error: DriftwatchError; status: number } | null {
+/**
+ * A fastify client error (4xx) as a DriftwatchError with the status fastify chose; null otherwise.
+ * `contentType` is the request's Content-Type header, named in the 415 answer.
+ */
+export function fromFastifyError(e: unknown, bodyLimitBytes: number, contentType?: string): { error: DriftwatchError; status: number } | null {
   if (!isFastifyError(e) || (e.statusCode ?? 500) >= 500) return null
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return { error: new DriftwatchError('DW_PAYLOAD_TOO_LARGE', `the request body exceeds ${bodyLimitBytes} bytes`), status: 413 }
+  }
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const sent = contentType ? `Content-Type ${JSON.stringify(contentType.slice(0, 100))} is not supported` : 'the request has a body but no Content-Type'
+    return { error: new DriftwatchError('DW_VALIDATION_FAILED', `${sent}: send the body as JSON with Content-Type: application/json`), status: 415 }
   }
   return { error: new DriftwatchError('DW_VALIDATION_FAILED', e.message), status: e.statusCode ?? 400 }
 }
@@ -62,6 +72,38 @@ export function routerErrorHandler(e: FastifyError, request: FastifyRequest, rep
   return reply.code(500).send(INTERNAL)
 }
 
+/**
+ * Our answer to an error of Node's HTTP parser, before fastify sees a request (fastify's
+ * `clientErrorHandler`; its default answers in a body of its own shape). `code` is Node's:
+ * HPE_HEADER_OVERFLOW when the request line and headers exceed http.maxHeaderSize (a URL that
+ * long included), ERR_HTTP_REQUEST_TIMEOUT when the request was not received within the
+ * server's requestTimeout, an HPE_* parse error otherwise.
+ */
+export function clientErrorReply(code: string | undefined): { status: number; body: ErrorBody } {
+  const reply = (status: number, message: string, retriable = false) => ({ status, body: { error: { code: 'DW_VALIDATION_FAILED' as const, message, retriable } } })
+  if (code === 'HPE_HEADER_OVERFLOW') return reply(431, `the request line and headers exceed ${maxHeaderSize} bytes: send a shorter URL or fewer, shorter headers`)
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return reply(408, 'the request was not received in time; send it again', true)
+  return reply(400, 'the request is not valid HTTP/1.1')
+}
+
+/**
+ * fastify's `clientErrorHandler` (called with the instance as `this`): writes clientErrorReply on
+ * the socket, with the security headers, and closes it, as Node's own handler would. A reset
+ * connection or a destroyed socket gets nothing; the error is logged at debug only, since it is
+ * the client's (or a load balancer's) and may come at any rate.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  this.log.debug({ err }, 'HTTP client error')
+  if (socket.writable) {
+    const { status, body } = clientErrorReply(err.code)
+    const json = JSON.stringify(body)
+    const headers = { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)), connection: 'close' }
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${json}`)
+  }
+  socket.destroy(err)
+}
+
 /** During an outage every request fails alike: one log line per interval, with the count skipped. */
 function throttled(intervalMs: number, now: () => number) {
   let last = -Infinity
@@ -77,7 +119,7 @@ function throttled(intervalMs: number, now: () => number) {
 export function errorHandler(bodyLimitBytes: number, now: () => number = Date.now) {
   const unavailable = throttled(10_000, now)
   return (e: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const mapped = fromFastifyError(e, bodyLimitBytes)
+    const mapped = fromFastifyError(e, bodyLimitBytes, request.headers['content-type'])
     if (mapped) return reply.code(mapped.status).send(errorBody(mapped.error))
     if (isDriftwatchError(e)) {
       const status = statusOf(e)

@@ -3,11 +3,13 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import { describe, expect, it } from 'vitest'
 import type { ReadinessReport } from '../observability/readiness.js'
 import { ReadinessSchema, registerHealthRoutes } from './health-route.js'
+import { ErrorBodySchema } from './schemas.js'
 
 const isReadiness = new Ajv2020({ strict: true }).compile(ReadinessSchema)
 
 function server(report: ReadinessReport | undefined) {
   const app = Fastify()
+  app.addSchema({ $id: 'Error', ...ErrorBodySchema })
   registerHealthRoutes(app, report ? { check: async () => report } : undefined)
   return app
 }

@@ -1,5 +1,8 @@
 /**
- * Probes, without a token (orchestrators' probes rarely carry one; the answers name no host):
+ * Probes, without a token (orchestrators' probes rarely carry one; the answers name no host). On a
+ * server without tokens they answer, like every route, only a loopback Host (403 otherwise,
+ * request-guards.ts): such a server listens on loopback only, so a probe reaches it from inside
+ * its host or pod, as 127.0.0.1 or localhost, and sends that as Host.
  *   GET /healthz  liveness: the process serves HTTP (200 {status: ok})
  *   GET /readyz   readiness: 200 {status: ready, checks} when every dependency answers,
  *                 503 {status: unavailable, checks} naming the failed ones with their DW_* code,
@@ -8,6 +11,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { ReadinessReport } from '../observability/readiness.js'
+import { errorResponses, HOST_FORBIDDEN_TEXT } from './openapi.js'
 import { HealthSchema } from './schemas.js'
 
 export interface ReadinessSource {
@@ -53,13 +57,20 @@ export const ReadinessSchema = {
 
 export function registerHealthRoutes(app: FastifyInstance, readiness: ReadinessSource | undefined): void {
   app.get('/healthz', {
-    schema: { operationId: 'healthz', summary: 'Liveness', security: [], response: { 200: { ...HealthSchema, description: 'The process serves HTTP.' } } },
+    schema: {
+      operationId: 'healthz', summary: 'Liveness', security: [],
+      response: { 200: { ...HealthSchema, description: 'The process serves HTTP.' }, ...errorResponses([403], { 403: HOST_FORBIDDEN_TEXT }) },
+    },
   }, async () => ({ status: 'ok' as const }))
   if (!readiness) return
   app.get('/readyz', {
     schema: {
       operationId: 'readyz', summary: 'Readiness', security: [],
-      response: { 200: { ...ReadinessSchema, description: 'Every dependency answers.' }, 503: { ...ReadinessSchema, description: 'A dependency failed; checks names it with its DW_* code.' } },
+      response: {
+        200: { ...ReadinessSchema, description: 'Every dependency answers.' },
+        503: { ...ReadinessSchema, description: 'A dependency failed; checks names it with its DW_* code.' },
+        ...errorResponses([403], { 403: HOST_FORBIDDEN_TEXT }),
+      },
     },
   }, async (_request, reply) => {
     const report = await readiness.check()

@@ -128,6 +128,14 @@ describe('specific values agree', () => {
     ['epoch ms', ['event_time'], now - 1, true],
     ['fractional ms', ['event_time'], now - 0.5, false],
     ['not a date', ['event_time'], 'yesterday', false],
+    ['epoch ms as a string of digits', ['event_time'], String(now - 1), true],
+    ['a bare date (midnight UTC)', ['event_time'], '2026-11-21', true],
+    ['no seconds, a ±hhmm zone', ['event_time'], '2026-11-21T10:00+0100', true],
+    ['a space, nanoseconds, a lowercase zone', ['event_time'], '2026-11-21 10:00:00.123456789z', true],
+    ['surrounding spaces', ['event_time'], ' 2026-11-21T10:00:00Z ', true],
+    ['a date-time without a zone', ['event_time'], '2026-11-21T10:00:00', false],
+    ['an hour without minutes', ['event_time'], '2026-11-21T10Z', false],
+    ['epoch ms with an exponent', ['event_time'], '1.7e12', false],
     ['boolean time', ['event_time'], true, false],
     ['unknown variant', ['deployment', 'variant'], 'blue', false],
     ['string probability', ['prediction', 'probabilities'], { a: 'x' }, false],
@@ -190,6 +198,24 @@ describe('the OpenAPI document generated from the route schemas', async () => {
   it('states the request limits', () => {
     const body = (((doc['paths'] as Json)['/v1/predictions'] as Json)['post'] as Json)['requestBody'] as Json
     expect(((body['content'] as Json)['application/json'] as Json)['schema']).toMatchObject({ type: 'array', maxItems: 10_000, items: { $ref: '#/components/schemas/PredictionEvent' } })
+  })
+
+  it('every operation lists the 403 in the error shape: an open server refuses a foreign Host on every route, probes included', () => {
+    for (const [path, methods] of Object.entries(doc['paths'] as Record<string, Record<string, { responses: Record<string, Json> }>>)) {
+      for (const [method, op] of Object.entries(methods)) {
+        expect([path, method, (op.responses['403']?.['content'] as Json | undefined)?.['application/json']]).toEqual([path, method, { schema: { $ref: '#/components/schemas/Error' } }])
+        expect(op.responses['403']!['description'], path).toMatch(/Host header is not a loopback name or address/)
+      }
+    }
+  })
+
+  it('the string times of the ingest schemas are patterns, not format date-time, which refuses a bare date and digits', () => {
+    const schemas = (doc['components'] as Json)['schemas'] as Record<string, { properties: Record<string, { anyOf: Json[] }> }>
+    for (const [name, field] of [['PredictionEvent', 'event_time'], ['GroundTruthEvent', 'label_time']] as const) {
+      const branches = schemas[name]!.properties[field]!.anyOf
+      expect(branches.map((b) => b['type'])).toEqual(['integer', 'string', 'string'])
+      expect(branches.some((b) => 'format' in b), `${name}.${field}`).toBe(false)
+    }
   })
 
   it('the read routes need a bearer token, the probes and the document do not', () => {

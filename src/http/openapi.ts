@@ -47,12 +47,18 @@ const SEMANTICS: Record<EventKind, string> = {
 const ERROR_TEXT: Record<number, string> = {
   400: 'A parameter is not valid (DW_VALIDATION_FAILED).',
   401: 'No bearer token, or not a valid one (DW_UNAUTHORIZED).',
-  403: "The token's role may not call this route (DW_FORBIDDEN).",
+  403: "The token's role may not call this route; or, on a server without API tokens, the Host header is not a loopback name or address (DW_FORBIDDEN).",
   404: 'No such model or window (DW_NOT_FOUND).',
   413: 'The body is too large.',
-  415: 'Content-Type is not application/json.',
+  415: 'Content-Type is not application/json, or the body has a Content-Encoding (gzip, br, ...): send uncompressed JSON (DW_VALIDATION_FAILED; Accept-Encoding: identity).',
   503: 'A dependency (ClickHouse, Kafka, the registry) is unavailable; retriable.',
 }
+
+/**
+ * The one 403 of the routes without a token (probes, this document): a server without API tokens
+ * answers only requests whose Host is a loopback name or address (request-guards.ts).
+ */
+export const HOST_FORBIDDEN_TEXT = 'Only on a server without API tokens: the Host header is not a loopback name or address (DNS-rebinding guard; DW_FORBIDDEN). Probe it as http://127.0.0.1:<port> or http://localhost:<port>.'
 
 /** Error responses of a route, each the shared error body with a description. */
 export function errorResponses(codes: readonly number[], text: Readonly<Record<number, string>> = {}): Record<string, object> {
@@ -75,7 +81,7 @@ export function ingestRouteSchema(kind: EventKind, o: OpenApiOptions) {
       200: { description: 'The request was processed; see results for each item (some may be rejected).', $ref: 'IngestResponse#' },
       ...errorResponses([400, 401, 403, 413, 415, 503], {
         400: 'The body is not a JSON array (or not valid JSON).',
-        403: 'The token lacks the ingest (or admin) role.',
+        403: 'The token lacks the ingest (or admin) role; or, on a server without API tokens, the Host header is not a loopback name or address.',
         413: `The body exceeds ${o.bodyLimitBytes} bytes or holds more than ${o.maxItems} items.`,
         503: 'Publishing failed (Kafka, the schema registry or ClickHouse unavailable); retriable: send the request again.',
       }),

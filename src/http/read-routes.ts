@@ -3,7 +3,8 @@
  * /v1/models/{model}/windows/{start}, /v1/models/{model}/comparisons, /v1/alerts and
  * /v1/dead-letters, role read (or admin; dead letters' raw bytes: admin only). The handlers only
  * translate HTTP to src/read's queries; the schemas (src/read/schemas.ts) validate the query
- * strings, serialize the answers and make up the OpenAPI document.
+ * strings, serialize the answers and make up the OpenAPI document. Time parameters are read
+ * (src/read/params.ts) before any query, so a bad one is a 400 that costs no query.
  */
 import type { FastifyInstance } from 'fastify'
 import type { ApiToken } from '../config/api-tokens.js'
@@ -15,7 +16,7 @@ import {
 } from '../read/schemas.js'
 import type { ComparisonOptions, DeadLetterOptions } from '../read/index.js'
 import { deadLetterRange } from '../read/dead-letters.js'
-import { timeRange } from '../read/params.js'
+import { optionalTime, parseTime, timeRange } from '../read/params.js'
 import { DriftwatchError } from '../errors.js'
 import { requireRole, rolesOf } from './auth.js'
 import { errorResponses } from './openapi.js'
@@ -48,12 +49,18 @@ export function registerReadRoutes(app: FastifyInstance, read: ReadQueries, toke
   app.get<Query<{ version?: string }> & { Params: { model: string; start: string } }>('/v1/models/:model/windows/:start', {
     onRequest,
     schema: schema({ operationId: 'getWindow', summary: 'One window in full', params: WindowParamsSchema, querystring: WindowDetailQuerySchema }, WindowDetailSchema),
-  }, async (request) => read.window(request.params.model, request.params.start, request.query.version))
+  }, async (request) => {
+    parseTime(request.params.start, 'start')
+    return read.window(request.params.model, request.params.start, request.query.version)
+  })
 
   app.get<Query<{ status?: 'firing' | 'all'; since?: string; model?: string; limit?: number; cursor?: string }>>('/v1/alerts', {
     onRequest,
     schema: schema({ operationId: 'listAlerts', summary: 'Firing and recently resolved alerts with their transitions', querystring: AlertListQuerySchema }, AlertListSchema),
-  }, async (request) => read.alerts(request.query))
+  }, async (request) => {
+    optionalTime(request.query.since, 'since')
+    return read.alerts(request.query)
+  })
 
   app.get<Query<ComparisonOptions> & { Params: { model: string } }>('/v1/models/:model/comparisons', {
     onRequest,

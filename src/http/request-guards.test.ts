@@ -73,7 +73,7 @@ const item = { prediction_id: 'p', model_id: 'm', model_version: 'v', event_time
 describe('DNS rebinding: an open server answers only requests addressed to loopback', () => {
   it('refuses a foreign Host with 403 DW_FORBIDDEN in the error shape, and publishes nothing', async () => {
     const { app } = server({ auth: 'open' })
-    for (const url of ['/v1/models', '/metrics', '/healthz', '/', '/v1/nothing']) {
+    for (const url of ['/v1/models', '/metrics', '/healthz', '/openapi.json', '/', '/v1/nothing']) {
       const res = await app.inject({ url, headers: { host: 'attacker.example:18792' } })
       expect([url, res.statusCode, res.json().error.code]).toEqual([url, 403, 'DW_FORBIDDEN'])
       expect(isErrorBody(res.json())).toBe(true)

@@ -1,3 +1,5 @@
+import { connect } from 'node:net'
+import { gzipSync } from 'node:zlib'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -7,6 +9,7 @@ import { DriftwatchError } from '../errors.js'
 import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
 import { createLogger } from '../observability/logger.js'
 import type { EventPublisher } from '../pipeline/publisher.js'
+import { clientErrorReply } from './error-reply.js'
 import { ingestLimits } from './limits.js'
 import { ErrorBodySchema, IngestResponseSchema } from './schemas.js'
 import type { HttpSecurity } from './security-policy.js'
@@ -173,6 +176,71 @@ describe('request errors', () => {
     expect(res.statusCode).toBe(status)
     expect(res.json().error.code).toBe(code)
     expect(isErrorBody(res.json())).toBe(true)
+  })
+
+  it('415 for a wrong or missing Content-Type says that application/json is required', async () => {
+    const s = server()
+    const form = await post(s, '/v1/predictions', 'a=1', { ...auth('ingest'), 'content-type': 'application/x-www-form-urlencoded' })
+    expect([form.statusCode, form.json().error]).toEqual([415, {
+      code: 'DW_VALIDATION_FAILED', message: 'Content-Type "application/x-www-form-urlencoded" is not supported: send the body as JSON with Content-Type: application/json', retriable: false,
+    }])
+    const none = await s.app.inject({ method: 'POST', url: '/v1/predictions', payload: Buffer.from(JSON.stringify([item('a')])), headers: auth('ingest') })
+    expect([none.statusCode, none.json().error.message]).toEqual([415, 'the request has a body but no Content-Type: send the body as JSON with Content-Type: application/json'])
+    expect(s.publisher.predictions).toEqual([])
+  })
+
+  it('415 with Accept-Encoding: identity for a compressed body, instead of 400 "not valid UTF-8"; the token is checked first', async () => {
+    const s = server()
+    const gzipped = gzipSync(JSON.stringify([item('a')]))
+    for (const encoding of ['gzip', 'br', 'GZIP ']) {
+      const res = await post(s, '/v1/labels', gzipped, { ...auth('ingest'), 'content-type': 'application/json', 'content-encoding': encoding })
+      expect([encoding, res.statusCode, res.headers['accept-encoding']]).toEqual([encoding, 415, 'identity'])
+      expect(res.json().error).toEqual({ code: 'DW_VALIDATION_FAILED', message: `Content-Encoding "${encoding.trim().toLowerCase()}" is not supported: send the body uncompressed`, retriable: false })
+      expect(res.headers['x-content-type-options']).toBe('nosniff')
+    }
+    expect((await post(s, '/v1/predictions', gzipped, { 'content-type': 'application/json', 'content-encoding': 'gzip' })).statusCode).toBe(401)
+    expect(s.publisher.predictions).toEqual([])
+    const identity = await post(s, '/v1/predictions', [item('a')], { ...auth('ingest'), 'content-type': 'application/json', 'content-encoding': 'identity' })
+    expect(identity.json()).toMatchObject({ accepted: 1, rejected: 0 })
+  })
+
+  describe("errors of Node's HTTP parser, on a real socket", () => {
+    /** The raw answer to `request`, sent as is (inject never reaches Node's parser). */
+    async function raw(request: string): Promise<{ head: string; body: string }> {
+      const { app } = server()
+      await app.listen({ host: '127.0.0.1', port: 0 })
+      const port = (app.server.address() as { port: number }).port
+      const answer = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        const socket = connect(port, '127.0.0.1', () => socket.write(request))
+        socket.setEncoding('utf8').on('data', (d: string) => (out += d)).on('close', () => resolve(out)).on('error', reject)
+      })
+      const [head, body] = answer.split('\r\n\r\n') as [string, string]
+      return { head, body }
+    }
+    const expectOurShape = ({ head, body }: { head: string; body: string }, status: number) => {
+      expect(head.split('\r\n')[0]).toMatch(new RegExp(`^HTTP/1.1 ${status} `))
+      expect(head).toMatch(/^x-content-type-options: nosniff$/m)
+      expect(head).toMatch(/^content-type: application\/json; charset=utf-8$/m)
+      expect(isErrorBody(JSON.parse(body))).toBe(true)
+      return JSON.parse(body).error as { code: string; message: string; retriable: boolean }
+    }
+
+    it('431 in the error shape for a header or a URL past the size limit, not fastify\'s own body', async () => {
+      const header = await raw(`GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
+      expect(expectOurShape(header, 431)).toEqual({ code: 'DW_VALIDATION_FAILED', message: expect.stringMatching(/^the request line and headers exceed \d+ bytes/), retriable: false })
+      const url = await raw(`GET /v1/models?cursor=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`)
+      expect(expectOurShape(url, 431).code).toBe('DW_VALIDATION_FAILED')
+    })
+
+    it('400 in the error shape for a request that is not HTTP', async () => {
+      expect(expectOurShape(await raw('NOT HTTP\r\n\r\n'), 400)).toEqual({ code: 'DW_VALIDATION_FAILED', message: 'the request is not valid HTTP/1.1', retriable: false })
+    })
+
+    it('408 for a request not received in time says it may be sent again', () => {
+      expect(clientErrorReply('ERR_HTTP_REQUEST_TIMEOUT')).toEqual({ status: 408, body: { error: { code: 'DW_VALIDATION_FAILED', message: 'the request was not received in time; send it again', retriable: true } } })
+      expect(isErrorBody(clientErrorReply('ERR_HTTP_REQUEST_TIMEOUT').body)).toBe(true)
+    })
   })
 
   it('413 with a JSON body past the byte limit or the item limit', async () => {

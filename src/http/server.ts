@@ -13,14 +13,14 @@ import { DriftwatchError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
 import type { EventPublisher } from '../pipeline/publisher.js'
 import { requireRole } from './auth.js'
-import { errorHandler, notFoundHandler, routerErrorHandler } from './error-reply.js'
+import { clientErrorHandler, errorHandler, notFoundHandler, routerErrorHandler } from './error-reply.js'
 import { registerHealthRoutes, type ReadinessSource } from './health-route.js'
 import { ingestHandler } from './ingest-route.js'
 import type { IngestLimits } from './limits.js'
 import { registerMetricsRoute, type MetricsSource } from './metrics-route.js'
-import { ingestRouteSchema, sharedSchemas, swaggerOptions } from './openapi.js'
+import { errorResponses, HOST_FORBIDDEN_TEXT, ingestRouteSchema, sharedSchemas, swaggerOptions } from './openapi.js'
 import { registerReadRoutes } from './read-routes.js'
-import { loopbackHostOnly, securityHeaders } from './request-guards.js'
+import { identityEncodingOnly, loopbackHostOnly, securityHeaders } from './request-guards.js'
 import type { ReadQueries } from '../read/index.js'
 import type { HttpSecurity } from './security-policy.js'
 import { registerUiRoutes } from '../ui/static-route.js'
@@ -63,6 +63,9 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     // characters (%XX): 12 per character bounds any valid id. The default (100) refused them (414).
     routerOptions: { maxParamLength: deps.limits.validation.maxIdLength * 12 },
     frameworkErrors: routerErrorHandler,
+    // Errors of Node's HTTP parser (headers past http.maxHeaderSize, malformed requests), which
+    // never reach the router: answered in the same error shape.
+    clientErrorHandler,
   })
   // JSON only: without this, fastify's text/plain parser would hand a string to the routes (400)
   // where a wrong Content-Type deserves 415.
@@ -96,7 +99,8 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     const ingestDeps = { publisher: deps.publisher, limits: deps.limits, now: deps.now ?? Date.now }
     for (const [url, kind] of [['/v1/predictions', 'prediction'], ['/v1/labels', 'ground-truth']] as const) {
       routes.post(url, {
-        onRequest: requireRole(tokens, ['ingest']),
+        // The token first (a 401 costs no parsing), then a compressed body is refused before it is read.
+        onRequest: [requireRole(tokens, ['ingest']), identityEncodingOnly],
         schema: ingestRouteSchema(kind, docs),
         // The body schema documents the items; the items are checked one by one (ingest-items.ts)
         // so each gets its own result, never one 400 for the whole request.
@@ -107,7 +111,10 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     registerMetricsRoute(routes, deps.metrics, tokens)
     if (deps.read) registerReadRoutes(routes, deps.read, tokens)
     routes.get('/openapi.json', {
-      schema: { operationId: 'openapi', summary: 'This document', security: [], response: { 200: { description: 'OpenAPI 3.1 document', type: 'object', additionalProperties: true } } },
+      schema: {
+        operationId: 'openapi', summary: 'This document', security: [],
+        response: { 200: { description: 'OpenAPI 3.1 document', type: 'object', additionalProperties: true }, ...errorResponses([403], { 403: HOST_FORBIDDEN_TEXT }) },
+      },
     }, async () => app.swagger())
     if (deps.uiDir) registerUiRoutes(routes, deps.uiDir)
   })

@@ -35,6 +35,12 @@ describe('parseTime', () => {
     expect(parseTime('20261301', 'from')).toBe(20261301)
     expect(parseTime('0', 'since')).toBe(0)
   })
+  it('refuses a time before 1970-01-01 (a negative epoch), naming the parameter; 0 is the start', () => {
+    for (const bad of ['-1', '-86400000', '1969-12-31', '1969-12-31T23:59:59.999Z']) expect(() => parseTime(bad, 'from'), bad).toThrow(/^from: .* is before 1970-01-01T00:00:00.000Z/)
+    expect(codeOf(() => parseTime('-1', 'since'))).toBe('DW_VALIDATION_FAILED')
+    expect(parseTime('1970-01-01', 'from')).toBe(0)
+    expect(parseTime('1999-12-31', 'from')).toBe(Date.UTC(1999, 11, 31))
+  })
   it('refuses times past what a Date holds, so answers never fail to format them', () => {
     expect(codeOf(() => parseTime('9000000000000000', 'from'))).toBe('DW_VALIDATION_FAILED')
   })

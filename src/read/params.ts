@@ -2,6 +2,13 @@
  * Request parameters of the read queries: times read as ingest reads them (epoch milliseconds, or
  * ISO 8601 with a zone or a bare date), and opaque page cursors (base64url JSON of the last item's
  * sort key). Bad input is a DW_VALIDATION_FAILED naming the parameter. Pure.
+ *
+ * Times are bounds of a range, not stored events, so ingest's bounds (2000-01-01 up to
+ * ingest.maxFutureMs ahead) do not apply as such: `0` is the usual "from the start" (the web UI
+ * asks for dead letters from=0) and a `to` far ahead means "until now"; neither is a mistake, and
+ * either selects what a bound at the stored data's edge would. A time before 1970-01-01 (a
+ * negative epoch) is refused: no stored time is that early (event times start in 2000, processing
+ * times are now), so it can only be a miscomputed bound.
  */
 import { DriftwatchError } from '../errors.js'
 import { parseTime as parseEventTime } from '../ingest/event-time.js'
@@ -27,6 +34,7 @@ export function parseTime(value: string, name: string): number {
   const ms = parseEventTime(value)
   if (typeof ms !== 'number') throw invalid(name, ms.problem)
   if (!Number.isSafeInteger(ms) || Math.abs(ms) > JS_DATE_LIMIT_MS) throw invalid(name, `${value.slice(0, 64)} is outside the times a date can hold`)
+  if (ms < 0) throw invalid(name, `${value.trim().slice(0, 64)} is before 1970-01-01T00:00:00.000Z; give 0 for "from the start"`)
   return ms
 }
 

@@ -283,7 +283,15 @@ export const AlertListSchema = obj({
 
 const limit = (max: number, dflt: number) => ({ type: 'integer', minimum: 1, maximum: max, default: dflt }) as const
 const cursor = { type: 'string', maxLength: 512, description: 'next_cursor of the previous page.' } as const
-const time = { type: 'string', maxLength: 64, description: 'ISO 8601 date-time or epoch milliseconds.' } as const
+const time = {
+  type: 'string', maxLength: 64,
+  description: 'Epoch milliseconds (digits), or ISO 8601 with a zone (Z or ±hh:mm) or a bare date (midnight UTC); not before 1970-01-01.',
+} as const
+/** A time parameter: what it bounds, then the forms it takes. */
+const timeParam = (what: string) => ({ ...time, description: `${what} ${time.description}` })
+
+/** The metrics the evaluator compares versions on (src/evaluate/comparison.ts), in snake case as stored. */
+export const COMPARISON_METRICS = ['accuracy', 'precision', 'recall', 'false_positive_rate', 'selection_rate', 'f1', 'roc_auc'] as const
 
 export const ModelListQuerySchema = {
   type: 'object',
@@ -297,8 +305,8 @@ export const WindowParamsSchema = obj({ model: { type: 'string', minLength: 1, m
 export const WindowSeriesQuerySchema = {
   type: 'object',
   properties: {
-    from: { ...time, description: 'Windows starting at or after this time.' },
-    to: { ...time, description: 'Windows starting before this time.' },
+    from: timeParam('Windows starting at or after this time.'),
+    to: timeParam('Windows starting before this time.'),
     version: { type: 'string', maxLength: 256 },
     variant: { type: 'string', maxLength: 256, description: "Performance of this variant (default 'all')." },
     order: { type: 'string', enum: ['asc', 'desc'], default: 'asc' },
@@ -318,7 +326,7 @@ export const AlertListQuerySchema = {
   type: 'object',
   properties: {
     status: { type: 'string', enum: ['firing', 'all'], default: 'all', description: "'all': firing, and resolved since `since`." },
-    since: { ...time, description: 'Resolved alerts changed at or after this time (default: 7 days ago).' },
+    since: timeParam('Resolved alerts changed at or after this time (default: 7 days ago).'),
     model: { type: 'string', maxLength: 256 },
     limit: limit(1000, 100),
     cursor,
@@ -329,10 +337,10 @@ export const AlertListQuerySchema = {
 export const ComparisonQuerySchema = {
   type: 'object',
   properties: {
-    from: { ...time, description: 'Windows starting at or after this time.' },
-    to: { ...time, description: 'Windows starting before this time.' },
+    from: timeParam('Windows starting at or after this time.'),
+    to: timeParam('Windows starting before this time.'),
     version: { type: 'string', maxLength: 256, description: 'Only comparisons in which this version is the champion or a challenger.' },
-    metric: { type: 'string', pattern: '^[a-z0-9_]{1,64}$', description: 'Only this metric (e.g. roc_auc, f1).' },
+    metric: { type: 'string', enum: COMPARISON_METRICS, description: 'Only this metric.' },
     limit: { ...limit(5000, 1000), description: 'Windows per page.' },
     cursor,
   },
@@ -342,8 +350,8 @@ export const ComparisonQuerySchema = {
 export const DeadLetterQuerySchema = {
   type: 'object',
   properties: {
-    from: { ...time, description: 'Dead-lettered at or after this time (default: a day before to).' },
-    to: { ...time, description: 'Dead-lettered before this time (default: now).' },
+    from: timeParam('Dead-lettered at or after this time (default: a day before to).'),
+    to: timeParam('Dead-lettered before this time (default: now).'),
     topic: { type: 'string', maxLength: 249, description: 'Only this source topic.' },
     code: { type: 'string', pattern: '^DW_[A-Z_]{1,60}$', description: 'Only this error code.' },
     model: { type: 'string', maxLength: 256, description: "Only this model ('' for dead letters without one)." },

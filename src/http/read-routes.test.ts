@@ -1,0 +1,91 @@
+/**
+ * Parameter validation of the read routes, before any query runs: a bad parameter is 400
+ * DW_VALIDATION_FAILED in the error shape, whichever route and parameter it is.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DEFAULT_FILE_CONFIG } from '../config/file.js'
+import { METRIC_NAMES } from '../evaluate/concept-rows.js'
+import { compareModels, rankGroups } from '../metrics/comparison/index.js'
+import { createLogger } from '../observability/logger.js'
+import type { ReadQueries } from '../read/index.js'
+import { COMPARISON_METRICS } from '../read/schemas.js'
+import { ingestLimits } from './limits.js'
+import { ErrorBodySchema } from './schemas.js'
+import { createHttpServer } from './server.js'
+
+const isErrorBody = new Ajv2020({ strict: true }).compile(ErrorBodySchema)
+
+/** Read queries that record the calls the routes made and answer with empty pages. */
+function server() {
+  const calls: string[] = []
+  const read: ReadQueries = {
+    models: async () => (calls.push('models'), { items: [], next_cursor: null }),
+    windows: async (model) => (calls.push('windows'), { model, items: [], next_cursor: null }),
+    window: async () => { calls.push('window'); throw new Error('not used') },
+    alerts: async () => (calls.push('alerts'), { items: [], next_cursor: null }),
+    comparisons: async (model) => (calls.push('comparisons'), { model, items: [], next_cursor: null }),
+    deadLetters: async () => { calls.push('deadLetters'); throw new Error('not used') },
+  }
+  const unused = () => Promise.reject(new Error('not called'))
+  const app = createHttpServer({
+    publisher: { publishPredictions: unused, publishGroundTruth: unused },
+    limits: ingestLimits(DEFAULT_FILE_CONFIG, 100), security: { auth: 'open' }, bodyLimitBytes: 1 << 20, logger: createLogger('silent'), read,
+  })
+  opened.push(app)
+  return { app, calls }
+}
+const opened: ReturnType<typeof createHttpServer>[] = []
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((a) => a.close()))
+})
+
+const expect400 = async (app: ReturnType<typeof server>['app'], url: string, message: RegExp) => {
+  const res = await app.inject({ url })
+  expect([url, res.statusCode]).toEqual([url, 400])
+  expect(isErrorBody(res.json())).toBe(true)
+  expect([url, res.json().error.code]).toEqual([url, 'DW_VALIDATION_FAILED'])
+  expect(res.json().error.message, url).toMatch(message)
+}
+
+describe('comparisons: metric is one of the compared metrics', () => {
+  it('refuses an unknown metric with 400, as alerts refuses an unknown status, before any query', async () => {
+    const { app, calls } = server()
+    await expect400(app, '/v1/models/m/comparisons?metric=bogus', /metric must be equal to one of the allowed values/)
+    await expect400(app, '/v1/models/m/comparisons?metric=ROC_AUC', /metric/)
+    await expect400(app, '/v1/alerts?status=bogus', /status must be equal to one of the allowed values/)
+    expect(calls).toEqual([])
+    for (const metric of COMPARISON_METRICS) expect([metric, (await app.inject({ url: `/v1/models/m/comparisons?metric=${metric}` })).statusCode]).toEqual([metric, 200])
+  })
+
+  it('lists exactly the metrics the evaluator stores comparison rows for', () => {
+    const sample = (tp: number, fp: number, tn: number, fn: number) => ({
+      confusion: { tp, fp, tn, fn },
+      rankGroups: rankGroups([1, 0, 1, 0, 1], [0.9, 0.8, 0.7, 0.3, 0.2]),
+    })
+    const stored = Object.keys(compareModels(sample(5, 3, 4, 2), sample(6, 2, 5, 1))).map((m) => METRIC_NAMES[m] ?? m)
+    expect([...stored].sort()).toEqual([...COMPARISON_METRICS].sort())
+  })
+})
+
+describe('read time parameters: not before 1970-01-01', () => {
+  it.each([
+    ['/v1/models/m/windows?from=-1', /^from: -1 is before 1970-01-01/],
+    ['/v1/models/m/windows?to=1969-12-31', /^to: 1969-12-31 is before 1970-01-01/],
+    ['/v1/models/m/windows/-86400000', /^start: -86400000 is before 1970-01-01/],
+    ['/v1/models/m/comparisons?from=-1', /^from: -1 is before/],
+    ['/v1/alerts?since=-5', /^since: -5 is before/],
+    ['/v1/dead-letters?from=-1', /^from: -1 is before/],
+  ])('%s is 400', async (url, message) => {
+    const { app, calls } = server()
+    await expect400(app, url, message)
+    expect(calls).toEqual([])
+  })
+
+  it('takes 0 ("from the start") and a time before any stored event', async () => {
+    const { app } = server()
+    for (const url of ['/v1/models/m/windows?from=0', '/v1/models/m/windows?from=1999-01-01', '/v1/models/m/comparisons?from=0', '/v1/alerts?since=0']) {
+      expect([url, (await app.inject({ url })).statusCode]).toEqual([url, 200])
+    }
+  })
+})
