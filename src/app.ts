@@ -258,6 +258,12 @@ export async function startPublisher(config: RuntimeConfig, logger: Logger): Pro
   return { publisher: kafkaPublisher(producer, registry, ids, config.topics), stop: () => producer.disconnect() }
 }
 
+/** The first contact with the brokers failing (refused, timed out, refused credentials): DW_KAFKA_UNAVAILABLE naming KAFKA_BROKERS; our own errors (a topic's partitions) unchanged. */
+function kafkaUnavailable(e: unknown, brokers: readonly string[]): unknown {
+  if (!(e instanceof Error) || !e.name.startsWith('KafkaJS')) return e
+  return new DriftwatchError('DW_KAFKA_UNAVAILABLE', `cannot reach Kafka at ${brokers.join(',')} (${e.message || e.name}): check KAFKA_BROKERS, that the brokers run and that this machine reaches them`, { cause: e, retriable: true })
+}
+
 /**
  * Kafka mode's publishing side: the topics (created, co-partitioning checked), the registry with
  * our schemas registered, and a connected idempotent producer. The producer is disconnected again
@@ -266,11 +272,15 @@ export async function startPublisher(config: RuntimeConfig, logger: Logger): Pro
 async function connectPublishing(config: RuntimeConfig, logger: Logger) {
   const kafka = createKafka(config.kafka!, logger)
   const admin = kafka.admin()
-  await admin.connect()
   try {
-    await ensureTopics(admin, config.topics)
-  } finally {
-    await admin.disconnect()
+    await admin.connect()
+    try {
+      await ensureTopics(admin, config.topics)
+    } finally {
+      await admin.disconnect()
+    }
+  } catch (e) {
+    throw kafkaUnavailable(e, config.kafka!.brokers)
   }
   const registry = schemaRegistryClient(config.registryUrl!)
   // murmur2 on the key, as the Java client: producers in any language that also hash with murmur2

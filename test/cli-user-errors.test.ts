@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +17,8 @@ import { TEST_PSEUDONYMIZATION_KEY, uniqueName } from './support/config.js'
 import { waitFor } from './support/wait.js'
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'driftwatch.js')
+/** The CLI from the TypeScript sources through tsx, whether or not dist/ holds a build. */
+const SOURCES = ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli', 'main.ts')]
 const dir = mkdtempSync(join(tmpdir(), 'dw-cli-errors-'))
 const file = (name: string, content: string | Buffer) => {
   const path = join(dir, name)
@@ -40,9 +43,9 @@ interface Run {
   readonly stderr: string
 }
 
-function driftwatch(args: string[], env: NodeJS.ProcessEnv = embeddedEnv(), timeoutMs = 90_000): Promise<Run> {
+function driftwatch(args: string[], env: NodeJS.ProcessEnv = embeddedEnv(), timeoutMs = 90_000, entry: readonly string[] = [BIN]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -91,8 +94,10 @@ async function stopDriftwatch(child: ChildProcess | undefined): Promise<void> {
   await exited
 }
 
+// Last, after every describe: the files and data folders of all of them live in `dir`.
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
 describe('driftwatch CLI: user mistakes are one actionable line', () => {
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it('report: a directory as input, a directory or missing folder as --output, a binary file as CSV', async () => {
     expectOneLine(await driftwatch(['report', '--reference', folder, '--current', csv]), 2, 'DW_FILE_INVALID', /a-folder: it is a directory/)
@@ -125,6 +130,74 @@ describe('driftwatch CLI: user mistakes are one actionable line', () => {
     } finally {
       holder.close()
     }
+  })
+})
+
+describe('driftwatch CLI: mistakes in the environment are the user\'s, and help is not an error', () => {
+  const dw = (args: string[], env: NodeJS.ProcessEnv = embeddedEnv()) => driftwatch(args, env, 90_000, SOURCES)
+  const aFile = file('not-a-folder', 'x')
+
+  it('help, `help <command>` and `<group> help <command>` exit 0; help of an unknown command is the unknown-command error', { timeout: 120_000 }, async () => {
+    const [help, helpStart, helpLabels, bogus, bogusSub] = await Promise.all([dw(['help']), dw(['help', 'start']), dw(['backfill', 'help', 'labels']), dw(['help', 'bogus']), dw(['backfill', 'help', 'bogus'])])
+    expect([help.code, help.stdout]).toEqual([0, expect.stringMatching(/Commands:[\s\S]*start/)])
+    expect([helpStart.code, helpStart.stdout]).toEqual([0, expect.stringMatching(/--role <role>/)])
+    expect([helpLabels.code, helpLabels.stdout]).toEqual([0, expect.stringMatching(/--file/)])
+    expectOneLine(bogus, 2, '', /^driftwatch: unknown command 'bogus' \(see --help\)$/)
+    expectOneLine(bogusSub, 2, '', /^driftwatch: unknown command 'bogus' \(see --help\)$/)
+    expect(bogus.stdout).toBe('')
+  })
+
+  it('Kafka that cannot be reached is DW_KAFKA_UNAVAILABLE naming KAFKA_BROKERS (start and backfill), exit 1', { timeout: 120_000 }, async () => {
+    const env = embeddedEnv({ KAFKA_BROKERS: '127.0.0.1:1', SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1', DRIFTWATCH_PSEUDONYMIZATION_KEY: TEST_PSEUDONYMIZATION_KEY, DRIFTWATCH_HTTP_ENABLED: 'false', DRIFTWATCH_LOG_LEVEL: 'fatal', DRIFTWATCH_DATA_DIR: join(dir, 'kafka-data') })
+    const labels = file('labels-ok.csv', `prediction_id,label,label_time\np-1,a,${new Date().toISOString()}\n`)
+    const [start, backfill] = await Promise.all([dw(['start'], env), dw(['backfill', 'labels', '--file', labels], env)])
+    for (const run of [start, backfill]) expectOneLine(run, 1, 'DW_KAFKA_UNAVAILABLE', /ECONNREFUSED 127\.0\.0\.1:1.*check KAFKA_BROKERS/)
+  })
+
+  it('a CLICKHOUSE_URL without http(s):// is DW_CONFIG_INVALID for migrate and for config validate, exit 2', { timeout: 120_000 }, async () => {
+    const env = embeddedEnv({ CLICKHOUSE_URL: 'localhost:8123' })
+    const [migrate, validate] = await Promise.all([dw(['migrate'], env), dw(['config', 'validate'], env)])
+    expectOneLine(migrate, 2, 'DW_CONFIG_INVALID', /CLICKHOUSE_URL: must be an http:\/\/ or https:\/\/ URL/)
+    expect([validate.code, validate.stderr]).toEqual([2, expect.stringContaining('CLICKHOUSE_URL: must be an http:// or https:// URL')])
+  })
+
+  it('DRIFTWATCH_HTTP_HOST that is not this machine\'s, or does not resolve, is DW_CONFIG_INVALID naming it, exit 2', { timeout: 120_000 }, async () => {
+    const env = (host: string) => embeddedEnv({ DRIFTWATCH_HTTP_HOST: host, DRIFTWATCH_HTTP_PORT: '0', DRIFTWATCH_API_TOKENS: 'admin:aaaaaaaaaaaaaaaaaaaaaaaaaaaa', DRIFTWATCH_LOG_LEVEL: 'fatal', DRIFTWATCH_DATA_DIR: join(dir, `host-${host}`) })
+    const [notMine, unresolvable] = await Promise.all([dw(['start'], env('10.1.2.3')), dw(['start'], env('nonexistent.invalid'))])
+    expectOneLine(notMine, 2, 'DW_CONFIG_INVALID', /DRIFTWATCH_HTTP_HOST: 10\.1\.2\.3 is not an address of this machine/)
+    expectOneLine(unresolvable, 2, 'DW_CONFIG_INVALID', /DRIFTWATCH_HTTP_HOST: nonexistent\.invalid does not resolve/)
+  })
+
+  it('DRIFTWATCH_DATA_DIR that is a file: every command says DW_FILE_UNWRITABLE naming it, exit 2', { timeout: 180_000 }, async () => {
+    const env = embeddedEnv({ DRIFTWATCH_DATA_DIR: aFile, DRIFTWATCH_HTTP_PORT: '0' })
+    const commands = [['start'], ['migrate'], ['erase', '--subject', 'x'], ['baseline', '--model', 'm', '--file', csv], ['recompute', '--model', 'm', '--from', '2026-11-01', '--to', '2026-11-02'], ['status'], ['alerts', 'list']]
+    const runs = await Promise.all(commands.map((c) => dw(c, env)))
+    runs.forEach((run) => expectOneLine(run, 2, 'DW_FILE_UNWRITABLE', new RegExp(`^driftwatch: DW_FILE_UNWRITABLE: DRIFTWATCH_DATA_DIR: ${aFile} is a file, not a folder`)))
+    const validate = await dw(['config', 'validate'], env)
+    expect([validate.code, validate.stderr]).toEqual([2, expect.stringContaining(`DRIFTWATCH_DATA_DIR: ${aFile} is a file, not a folder`)])
+  })
+
+  it('config validate refuses the alert rules start refuses: a missing DRIFTWATCH_ALERT_RULES directory', { timeout: 60_000 }, async () => {
+    const run = await dw(['config', 'validate'], embeddedEnv({ DRIFTWATCH_ALERT_RULES: join(dir, 'no-rules') }))
+    expect([run.code, run.stderr]).toEqual([2, `1 configuration problem(s):\n  alert rules: DRIFTWATCH_ALERT_RULES: ${join(dir, 'no-rules')} is not a directory\n`])
+  })
+
+  it('a CLICKHOUSE_URL that is not ClickHouse (an empty 404), or refuses connections: DW_CLICKHOUSE_UNAVAILABLE saying to check CLICKHOUSE_URL, exit 1', { timeout: 120_000 }, async () => {
+    const notClickHouse = createHttpServer((_, res) => res.writeHead(404, { 'content-length': '0' }).end())
+    await new Promise<void>((r) => notClickHouse.listen(0, '127.0.0.1', r))
+    const port = (notClickHouse.address() as { port: number }).port
+    try {
+      const [stub, refused] = await Promise.all([dw(['migrate'], embeddedEnv({ CLICKHOUSE_URL: `http://127.0.0.1:${port}` })), dw(['migrate'], embeddedEnv({ CLICKHOUSE_URL: 'http://127.0.0.1:1' }))])
+      expectOneLine(stub, 1, 'DW_CLICKHOUSE_UNAVAILABLE', /answered an HTTP error with an empty body, which ClickHouse never sends: check that CLICKHOUSE_URL/)
+      expectOneLine(refused, 1, 'DW_CLICKHOUSE_UNAVAILABLE', /cannot reach ClickHouse at http:\/\/127\.0\.0\.1:1\/ \(connect ECONNREFUSED .*check CLICKHOUSE_URL/)
+    } finally {
+      notClickHouse.close()
+    }
+  })
+
+  it('report: a model file with several problems is one line', { timeout: 60_000 }, async () => {
+    const model = file('model.yaml', 'features:\n  x: numeric\nthresholds:\n  x: high\nfoo: 1\n')
+    expectOneLine(await dw(['report', '--reference', csv, '--current', csv, '--config', model]), 2, 'DW_CONFIG_INVALID', /invalid model file: .*features\.x.*; .*thresholds\.x.*; .*foo/)
   })
 })
 

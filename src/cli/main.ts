@@ -5,10 +5,12 @@
  */
 import { Command } from 'commander'
 import type { RuntimeConfig } from '../config/env.js'
-import { DriftwatchError, isDriftwatchError } from '../errors.js'
+import { isDriftwatchError } from '../errors.js'
 import { EXIT, type CommandContext } from './command.js'
 import { registerCommands } from './commands.js'
-import { fileError } from './files.js'
+import { assertDataDir } from './data-dir.js'
+import { asDriftwatchError } from './known-errors.js'
+import { oneLine } from './one-line.js'
 import { PACKAGE_VERSION } from '../package-root.js'
 
 async function main(argv: string[]): Promise<number> {
@@ -22,10 +24,14 @@ async function main(argv: string[]): Promise<number> {
 
   let work: (() => Promise<number>) | undefined
   let loadConfig: ((env: NodeJS.ProcessEnv) => RuntimeConfig) | undefined
+  let config: RuntimeConfig | undefined
   const ctx: CommandContext = {
     config: () => {
       if (loadConfig === undefined) throw new Error('the configuration is read by a command\'s work, after parsing')
-      return loadConfig(process.env)
+      config = loadConfig(process.env)
+      // Every command that reads the environment refuses a data folder that is a file, as start does.
+      assertDataDir(config.clickhouse.dataDir)
+      return config
     },
     run: (w) => {
       work = w
@@ -35,16 +41,18 @@ async function main(argv: string[]): Promise<number> {
   registerCommands(program, ctx)
 
   try {
+    refuseUnknownHelpTopic(program, argv.slice(2))
     await program.parseAsync(argv)
     if (work === undefined) return EXIT.ok
     // The environment's schema (zod) is loaded for a command that runs, not for --help or --version.
     loadConfig = (await import('../config/env.js')).loadRuntimeConfig
     return await work()
   } catch (e) {
-    const err = e as { code?: string }
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok
+    const err = e as { code?: string; exitCode?: number }
+    // `help`, --help and --version exit 0; help shown for a missing subcommand exits non-zero: a usage mistake.
+    if (err.code === 'commander.help' || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return err.exitCode === 0 ? EXIT.ok : EXIT.config
     if (typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT.config
-    const known = isDriftwatchError(e) ? e : asDriftwatchError(e)
+    const known = isDriftwatchError(e) ? e : asDriftwatchError(e, config)
     if (known) {
       process.stderr.write(`driftwatch: ${known.code}: ${oneLine(known.message)}\n`)
       return known.code === 'DW_CONFIG_INVALID' || known.code.startsWith('DW_FILE_') ? EXIT.config : EXIT.failure
@@ -55,28 +63,24 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Messages go on one line, and not kilobytes of it (a header row of a binary file, say). */
-function oneLine(text: string, max = 600): string {
-  // A list (one problem per line) becomes `a; b; c`.
-  const line = text.trim().replace(/:\s*[\r\n]+\s*/g, ': ').replace(/\s*[\r\n]+\s*/g, '; ')
-  return line.length > max ? `${line.slice(0, max)}...` : line
-}
-
-/** Node's errors for the usual mistakes (a file that is a directory, a port in use) as DriftwatchErrors. */
-function asDriftwatchError(e: unknown): DriftwatchError | null {
-  const err = e as NodeJS.ErrnoException & { port?: number; address?: string }
-  if (err?.code === 'EADDRINUSE') {
-    return new DriftwatchError('DW_PORT_IN_USE', `${err.address ?? ''}:${err.port ?? ''} is already in use: stop what listens there, or set DRIFTWATCH_HTTP_PORT`)
+/**
+ * `driftwatch help <name>` (or `backfill help <name>`) of a name that is no command: commander
+ * would print the whole help; this is the unknown-command error `driftwatch <name>` gives.
+ */
+function refuseUnknownHelpTopic(program: Command, args: readonly string[]): void {
+  const find = (cmd: Command, name: string) => cmd.commands.find((c) => c.name() === name || c.aliases().includes(name))
+  let cmd = program
+  for (const [i, arg] of args.entries()) {
+    if (arg.startsWith('-')) return
+    if (arg === 'help' && cmd.commands.length > 0) {
+      const topic = args[i + 1]
+      if (topic !== undefined && !topic.startsWith('-') && !find(cmd, topic)) cmd.error(`unknown command '${topic}'`, { code: 'commander.unknownCommand', exitCode: EXIT.config })
+      return
+    }
+    const sub = find(cmd, arg)
+    if (sub === undefined) return
+    cmd = sub
   }
-  if (typeof err?.path === 'string') {
-    const mapped = fileError(e, err.path, 'file', err.syscall === 'write' || err.syscall === 'mkdir' ? 'write' : 'read')
-    if (isDriftwatchError(mapped)) return mapped
-  }
-  // A file error without a path (a read on an open descriptor): still the user's file.
-  if (err?.code === 'EISDIR' || err?.code === 'EACCES' || err?.code === 'EPERM' || err?.code === 'ENOENT') {
-    return new DriftwatchError('DW_FILE_INVALID', `a file could not be read: ${err.message}`)
-  }
-  return null
 }
 
 process.exitCode = await main(process.argv)

@@ -2,12 +2,14 @@
  * ClickHouse for the maintenance commands (erase, recompute): opened, migrated (idempotent, as at
  * start), and on failure explained. In embedded mode chDB holds its data directory in one process,
  * so these commands cannot run while `driftwatch start` has it open: stop it first, or use a
- * ClickHouse server (CLICKHOUSE_URL), where they run beside the service.
+ * ClickHouse server (CLICKHOUSE_URL), where they run beside the service. A data folder that cannot
+ * be written is the user's DW_FILE_* error, as at start.
  */
 import type { RuntimeConfig } from '../config/env.js'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import type { openStore as OpenStore, Store } from '../store/clickhouse.js'
 import { migrate } from '../store/migrate.js'
+import { fileError } from './files.js'
 
 export async function openForMaintenance(config: RuntimeConfig, open: typeof OpenStore): Promise<Store> {
   let store: Store | null = null
@@ -18,7 +20,15 @@ export async function openForMaintenance(config: RuntimeConfig, open: typeof Ope
   } catch (cause) {
     await store?.close().catch(() => undefined)
     // Already says who holds the directory and what to do instead.
-    if (isDriftwatchError(cause) && cause.code === 'DW_DATA_DIR_LOCKED') throw cause
+    if (isDriftwatchError(cause) && (cause.code === 'DW_DATA_DIR_LOCKED' || cause.code.startsWith('DW_FILE_'))) throw cause
+    // A server that cannot be reached already says so and names CLICKHOUSE_URL (store/migrate.ts).
+    if (isDriftwatchError(cause) && cause.code === 'DW_CLICKHOUSE_UNAVAILABLE' && config.clickhouse.url) throw cause
+    // The data folder cannot be made or written (a file in the way, permissions): the user's setting, not a busy engine.
+    const path = (cause as NodeJS.ErrnoException | null)?.path
+    if (typeof path === 'string') {
+      const mapped = fileError(cause, path, 'file', 'write')
+      if (isDriftwatchError(mapped)) throw new DriftwatchError(mapped.code, `DRIFTWATCH_DATA_DIR ${config.clickhouse.dataDir}: ${mapped.message}`, { cause, path })
+    }
     const hint = config.clickhouse.url ? '' : ` (embedded mode: is \`driftwatch start\` running on ${config.clickhouse.dataDir}? chDB's data directory is open in one process at a time; stop it first)`
     const message = isDriftwatchError(cause) ? cause.message : (cause as Error).message
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `cannot open ClickHouse: ${message}${hint}`, { cause, retriable: true })

@@ -155,6 +155,29 @@ describe('driftwatch report: formats, options and exit codes', () => {
     expect([bad.code, bad.err.join('')]).toEqual([2, 'driftwatch: DW_CONFIG_INVALID: --exclude: no column "nope" in the input files\n'])
   })
 
+  it('--exclude that removes every column, or every shared one, names --exclude (not "wrong file?")', async () => {
+    const files = { 'r.csv': 'a,b,label\n1,2,0\n3,4,1\n', 'c.csv': 'a,b,label\n1,2,0\n3,5,1\n' }
+    const all = await report({ reference: 'r.csv', current: 'c.csv', exclude: 'a,b,label' }, files)
+    expect([all.code, all.err]).toEqual([2, ['driftwatch: DW_CONFIG_INVALID: --exclude removes every column of the reference file (a, b, label); leave at least one to report on\n']])
+    const shared = await report({ reference: 'r.csv', current: 'c2.csv', exclude: 'a,b,label' }, { ...files, 'c2.csv': 'a,b,label,z\n1,2,0,9\n3,5,1,9\n' })
+    expect([shared.code, shared.err]).toEqual([2, ['driftwatch: DW_CONFIG_INVALID: --exclude removes every column of the reference file (a, b, label); leave at least one to report on\n']])
+    const common = await report({ reference: 'r3.csv', current: 'c3.csv', exclude: 'a' }, { 'r3.csv': 'a,b\n1,2\n3,4\n', 'c3.csv': 'a,c\n1,2\n3,4\n' })
+    expect([common.code, common.err]).toEqual([2, ['driftwatch: DW_CONFIG_INVALID: --exclude removes every column the reference and current files share; leave at least one to compare\n']])
+    const currentOnly = await report({ reference: undefined, current: 'c.csv', exclude: 'a,b,label', failOn: 'performance.accuracy < 0.5' }, files)
+    expect(currentOnly.err[0]).toBe('driftwatch: DW_CONFIG_INVALID: --exclude removes every column of the current file (a, b, label); leave at least one to report on\n')
+  })
+
+  it('a list of problems (a bad model file, unknown protected attributes) is printed on one line', async () => {
+    const model = await report({ config: 'model.yaml' }, { 'model.yaml': 'features:\n  income: numeric\nthresholds:\n  income: high\nfoo: 1\n' })
+    expect(model.code).toBe(2)
+    expect(model.err).toHaveLength(1)
+    expect(model.err[0]).toMatch(/^driftwatch: DW_CONFIG_INVALID: invalid model file: [^\n]*features\.income[^\n]*; [^\n]*thresholds\.income[^\n]*; [^\n]*foo[^\n]*\n$/)
+    const prot = await report({ protected: 'zz,yy' })
+    expect(prot.code).toBe(2)
+    expect(prot.err).toHaveLength(1)
+    expect(prot.err[0]).toMatch(/^driftwatch: DW_FILE_INVALID: cannot build the report: [^\n]*"zz"[^\n]*\n$/)
+  })
+
   it('an id-like text column (all values distinct) is left out of the features, with a note', async () => {
     const rows = (n: number, off: number) => Array.from({ length: n }, (_, i) => `id-${i + off},${i % 7},${['a', 'b'][i % 2]}`)
     const files = { 'r.csv': ['order_id,x,c', ...rows(40, 0)].join('\n'), 'c.csv': ['order_id,x,c', ...rows(30, 1000)].join('\n') }

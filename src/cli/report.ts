@@ -33,6 +33,7 @@ import { headerNames } from '../report/csv-cells.js'
 import { formatHtml } from '../report/format-html.js'
 import { reportScript } from '../ui/assets.js'
 import { EXIT } from './command.js'
+import { oneLine } from './one-line.js'
 import { readTextFile, writeTextFile } from './files.js'
 import { progress, type Progress } from './progress.js'
 import { fileReadMessage } from './report-csv.js'
@@ -86,6 +87,13 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
   const unknown = excluded.filter((c) => !sources.some((t) => t.columns.includes(c)))
   if (unknown.length > 0) throw new DriftwatchError('DW_CONFIG_INVALID', `--exclude: no column ${unknown.map((c) => `"${c}"`).join(', ')} in the input files`)
   const drop = new Set(excluded)
+  // Said here: the engine would only see files without columns ("shares no column ... wrong file?").
+  const emptied = sources.find((t) => t.columns.length > 0 && t.columns.every((c) => drop.has(c)))
+  if (emptied) throw new DriftwatchError('DW_CONFIG_INVALID', `--exclude removes every column of ${sources.length > 1 && emptied === sources[0] ? 'the reference' : 'the current'} file (${emptied.columns.join(', ')}); leave at least one to report on`)
+  if (sources.length === 2) {
+    const shared = (keep: (c: string) => boolean) => sources[0]!.columns.some((c) => keep(c) && sources[1]!.columns.includes(c))
+    if (shared(() => true) && !shared((c) => !drop.has(c))) throw new DriftwatchError('DW_CONFIG_INVALID', '--exclude removes every column the reference and current files share; leave at least one to compare')
+  }
   return sources.map((t) => ({
     columns: t.columns.filter((c) => !drop.has(c)),
     rowCount: t.rowCount,
@@ -187,7 +195,7 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
     return failed === 0 ? EXIT.ok : EXIT.gate
   } catch (e) {
     if (isDriftwatchError(e) && BAD_INPUT.has(e.code)) {
-      io.stderr(`driftwatch: ${e.code}: ${e.message}\n`)
+      io.stderr(`driftwatch: ${e.code}: ${oneLine(e.message)}\n`)
       return EXIT.config
     }
     throw e

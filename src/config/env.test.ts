@@ -44,6 +44,17 @@ describe('loadRuntimeConfig', () => {
     }
   })
 
+  it('accepts only http and https URLs for ClickHouse and the schema registry (a scheme-less host:port is refused)', () => {
+    for (const bad of ['localhost:8123', 'ftp://x', 'http:localhost']) {
+      for (const name of ['CLICKHOUSE_URL', 'SCHEMA_REGISTRY_URL']) {
+        expect(() => loadRuntimeConfig({ [name]: bad }), `${name}=${bad}`).toThrow(new RegExp(`${name}: must be an http:// or https:// URL, like http://localhost:\\d+`))
+      }
+    }
+    const ok = loadRuntimeConfig({ CLICKHOUSE_URL: 'https://u:p@ch.example.com:8443', SCHEMA_REGISTRY_URL: 'http://[::1]:8081/apis/ccompat/v7' })
+    expect(ok.clickhouse.url).toBe('https://u:p@ch.example.com:8443')
+    expect(ok.registryUrl).toBe('http://[::1]:8081/apis/ccompat/v7')
+  })
+
   it('requires a schema registry with Kafka', () => {
     expect(() => loadRuntimeConfig({ KAFKA_BROKERS: 'a:1' })).toThrow(/SCHEMA_REGISTRY_URL/)
   })

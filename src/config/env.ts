@@ -19,13 +19,15 @@ const csv = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')).min(1, 'must list at least one host:port'))
+/** Both clients speak HTTP only: `localhost:8123` parses as a URL of scheme `localhost:`, refused here rather than at the first request. */
+const httpUrl = (example: string) => z.url({ protocol: /^https?$/i, error: `must be an http:// or https:// URL, like ${example}` })
 
 const EnvSchema = z.object({
   KAFKA_BROKERS: csv.optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('driftwatch'),
   KAFKA_GROUP_ID: z.string().min(1).default('driftwatch'),
-  SCHEMA_REGISTRY_URL: z.url().optional(),
-  CLICKHOUSE_URL: z.url().optional(),
+  SCHEMA_REGISTRY_URL: httpUrl('http://localhost:8081').optional(),
+  CLICKHOUSE_URL: httpUrl('http://localhost:8123').optional(),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: identifier.default('driftwatch'),

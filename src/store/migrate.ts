@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { packagePath } from '../package-root.js'
-import { DriftwatchError } from '../errors.js'
+import { DriftwatchError, describeError } from '../errors.js'
 import { backoffDelayMs, type BackoffPolicy } from '../pipeline/backoff.js'
 import type { Store } from './clickhouse.js'
 import { withDatabase } from './query.js'
@@ -58,6 +58,34 @@ const MIGRATION_BACKOFF: BackoffPolicy = { baseMs: 250, capMs: 4000 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const label = (m: Migration) => `${String(m.version).padStart(4, '0')}_${m.name}`
 
+/** Node's codes for a server that cannot be reached: refused, unknown host, reset, timed out. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE'])
+
+/**
+ * The error a start or `driftwatch migrate` stops with. A ClickHouse that cannot be reached is
+ * DW_CLICKHOUSE_UNAVAILABLE naming CLICKHOUSE_URL; a migration ClickHouse refused is
+ * DW_MIGRATION_FAILED with ClickHouse's message. @clickhouse/client's error for a failed HTTP
+ * answer carries the response body as its message, and ClickHouse always says what failed: an
+ * empty one comes from a server that is not ClickHouse (another service's port, a proxy's 404).
+ */
+function migrationFailure(store: Store, what: string, attempts: number, cause: unknown): DriftwatchError {
+  const message = describeError(cause).trim()
+  const code = (cause as { code?: unknown } | null)?.code
+  const tries = `${attempts} tries`
+  if ((typeof code === 'string' && UNREACHABLE.has(code)) || /^Timeout error/.test(message)) {
+    return new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `cannot reach ClickHouse at ${store.location} (${message || code}; ${tries}): check CLICKHOUSE_URL and that the server runs`, { cause, retriable: true })
+  }
+  if (message === '' && store.kind === 'server') {
+    return new DriftwatchError(
+      'DW_CLICKHOUSE_UNAVAILABLE',
+      `${what} failed (${tries}): ${store.location} answered an HTTP error with an empty body, which ClickHouse never sends: check that CLICKHOUSE_URL is ClickHouse's HTTP interface (port 8123, 8443 with TLS)`,
+      { cause, retriable: true },
+    )
+  }
+  const name = cause instanceof Error && cause.name !== 'Error' ? cause.name : ''
+  return new DriftwatchError('DW_MIGRATION_FAILED', `${what} failed (${tries}): ${message || (typeof code === 'string' ? code : '') || name || 'an error without a message'}`, { cause })
+}
+
 /**
  * Applies the migrations not recorded yet, in order. Every instance runs this at its start, and
  * instances started together run it at the same time, with nothing to serialize them (ClickHouse
@@ -70,7 +98,8 @@ const label = (m: Migration) => `${String(m.version).padStart(4, '0')}_${m.name}
  * - A migration that fails is retried after re-reading schema_migrations, and counts as done if
  *   the other start recorded it meanwhile: on a ClickHouse server two concurrent ALTER ... MODIFY
  *   COLUMN of one table can fail one of them (the other's alter or mutation holds the table). After
- *   `attempts` tries the start fails with DW_MIGRATION_FAILED, with the last error as cause.
+ *   `attempts` tries the start fails with DW_MIGRATION_FAILED, with the last error as cause
+ *   (DW_CLICKHOUSE_UNAVAILABLE when ClickHouse could not be reached, see migrationFailure).
  */
 export async function migrate(store: Store, migrations = loadMigrations(store.database), o: MigrateOptions = {}): Promise<MigrationReport> {
   const attempts = o.attempts ?? DEFAULT_ATTEMPTS
@@ -84,9 +113,7 @@ export async function migrate(store: Store, migrations = loadMigrations(store.da
         return 'done'
       } catch (cause) {
         if (await doneMeanwhile().catch(() => false)) return 'elsewhere'
-        if (attempt + 1 >= attempts) {
-          throw new DriftwatchError('DW_MIGRATION_FAILED', `${what} failed (${attempts} tries): ${(cause as Error).message}`, { cause })
-        }
+        if (attempt + 1 >= attempts) throw migrationFailure(store, what, attempts, cause)
         await sleep(backoffDelayMs(attempt, backoff, random))
       }
     }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { mkdtempSync, statSync } from 'node:fs'
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -20,6 +20,14 @@ describe('pseudonymization', () => {
     expect(key).toMatch(/^[0-9a-f]{64}$/)
     expect(resolvePseudonymizationKey(null, false, dir)).toBe(key)
     expect(statSync(join(dir, 'pseudonymization.key')).mode & 0o777).toBe(0o600)
+  })
+
+  it('a data directory that is a file is DW_FILE_UNWRITABLE naming DRIFTWATCH_DATA_DIR, not a raw EEXIST', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dw-key-')), 'a-file')
+    writeFileSync(file, 'x')
+    for (const dataDir of [file, join(file, 'below')]) {
+      expect(() => resolvePseudonymizationKey(null, false, dataDir)).toThrow(expect.objectContaining({ code: 'DW_FILE_UNWRITABLE', message: expect.stringMatching(/^DRIFTWATCH_DATA_DIR: cannot create .*: it, or a folder above it, is a file, not a folder/) }))
+    }
   })
 
   it('requires a configured key with Kafka, and prefers it everywhere', () => {

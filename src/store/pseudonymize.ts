@@ -31,10 +31,26 @@ export function resolvePseudonymizationKey(configured: string | null, kafkaMode:
   }
   const file = join(dataDir, 'pseudonymization.key')
   if (existsSync(file)) return readFileSync(file, 'utf8').trim()
-  mkdirSync(dataDir, { recursive: true })
+  makeDataDir(dataDir)
   const key = randomBytes(32).toString('hex')
   writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' })
   return key
+}
+
+/** A data folder that cannot be created is the user's setting (DW_FILE_UNWRITABLE, exit 2), not a crash. */
+function makeDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true })
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const reason =
+      code === 'EEXIST' || code === 'ENOTDIR' ? 'it, or a folder above it, is a file, not a folder'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+      : code === 'EROFS' ? 'the file system is read-only'
+      : null
+    if (reason === null) throw e
+    throw new DriftwatchError('DW_FILE_UNWRITABLE', `DRIFTWATCH_DATA_DIR: cannot create ${dataDir}: ${reason}; set DRIFTWATCH_DATA_DIR to a folder this user can write (created when missing)`, { cause: e, path: dataDir })
+  }
 }
 
 /** The pseudonymizer of a deployment: its configured key, or the embedded data directory's. */

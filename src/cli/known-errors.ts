@@ -1,0 +1,44 @@
+/**
+ * The errors of Node and of the clients that a user's setting or infrastructure causes, as the
+ * DriftwatchErrors ./main.ts prints as one line (exit 2 for the user's mistake, 1 for
+ * infrastructure); null for anything else, which is a bug.
+ */
+import type { RuntimeConfig } from '../config/env.js'
+import { DriftwatchError, isDriftwatchError } from '../errors.js'
+import { fileError } from './files.js'
+
+/**
+ * Node's and the clients' errors for the usual mistakes (a file that is a directory, a port in
+ * use, an HTTP host that is not this machine's, Kafka unreachable) as DriftwatchErrors.
+ */
+export function asDriftwatchError(e: unknown, config: RuntimeConfig | undefined): DriftwatchError | null {
+  const err = e as NodeJS.ErrnoException & { port?: number; address?: string; hostname?: string }
+  if (err?.code === 'EADDRINUSE') {
+    return new DriftwatchError('DW_PORT_IN_USE', `${err.address ?? ''}:${err.port ?? ''} is already in use: stop what listens there, or set DRIFTWATCH_HTTP_PORT`)
+  }
+  // Binding the HTTP API: an address this machine does not have, or a name that does not resolve.
+  if (err?.code === 'EADDRNOTAVAIL' && (err.syscall === 'listen' || err.syscall === 'bind')) {
+    return new DriftwatchError('DW_CONFIG_INVALID', `DRIFTWATCH_HTTP_HOST: ${err.address ?? config?.http.host ?? ''} is not an address of this machine; set it to one of its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`, { cause: e })
+  }
+  if ((err?.code === 'ENOTFOUND' || err?.code === 'EAI_AGAIN') && config !== undefined && err.hostname === config.http.host) {
+    return new DriftwatchError('DW_CONFIG_INVALID', `DRIFTWATCH_HTTP_HOST: ${config.http.host} does not resolve to an address of this machine; set it to one of its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`, { cause: e })
+  }
+  // kafkajs names its errors KafkaJS…: a connection refused, a timeout, a failed authentication.
+  if (e instanceof Error && e.name.startsWith('KafkaJS')) {
+    const brokers = config?.kafka ? ` (${config.kafka.brokers.join(',')})` : ''
+    return new DriftwatchError('DW_KAFKA_UNAVAILABLE', `Kafka: ${e.message || e.name}: check KAFKA_BROKERS${brokers}, that the brokers run and that this machine reaches them`, { cause: e, retriable: true })
+  }
+  // mkdir of a folder where a file of that name is.
+  if (err?.code === 'EEXIST' && err.syscall === 'mkdir' && typeof err.path === 'string') {
+    return new DriftwatchError('DW_FILE_UNWRITABLE', `cannot create the folder ${err.path}: a file of that name is in the way`, { cause: e, path: err.path })
+  }
+  if (typeof err?.path === 'string') {
+    const mapped = fileError(e, err.path, 'file', err.syscall === 'write' || err.syscall === 'mkdir' ? 'write' : 'read')
+    if (isDriftwatchError(mapped)) return mapped
+  }
+  // A file error without a path (a read on an open descriptor): still the user's file.
+  if (err?.code === 'EISDIR' || err?.code === 'EACCES' || err?.code === 'EPERM' || err?.code === 'ENOENT') {
+    return new DriftwatchError('DW_FILE_INVALID', `a file could not be read: ${err.message}`)
+  }
+  return null
+}
