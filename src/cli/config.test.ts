@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runConfigValidate, type ConfigIo } from './config.js'
 
@@ -57,5 +60,40 @@ describe('driftwatch config validate', () => {
     const t = io({ 'bad.yaml': 'models: [\n' })
     expect(runConfigValidate({}, { file: 'bad.yaml' }, t.io)).toBe(2)
     expect(t.err[1]).toMatch(/^ {2}bad\.yaml: not valid YAML/)
+  })
+
+  it('checks the alert rules start loads: a missing DRIFTWATCH_ALERT_RULES directory, a bad rule file', () => {
+    const missing = io({})
+    expect(runConfigValidate({ DRIFTWATCH_ALERT_RULES: '/nonexistent' }, {}, missing.io)).toBe(2)
+    expect(missing.err).toEqual(['1 configuration problem(s):', '  alert rules: DRIFTWATCH_ALERT_RULES: /nonexistent is not a directory'])
+
+    const dir = mkdtempSync(join(tmpdir(), 'dw-rules-'))
+    writeFileSync(join(dir, 'bad.yaml'), 'rules:\n  - name: r\n    metric: drift.psi\n    condition: { op: "=>", threshold: high }\n    channels: [pager]\n')
+    const bad = io({})
+    expect(runConfigValidate({ DRIFTWATCH_ALERT_RULES: dir }, {}, bad.io)).toBe(2)
+    expect(bad.err.length).toBeGreaterThan(1)
+    for (const line of bad.err.slice(1)) expect(line).toMatch(new RegExp(`^ {2}alert rules: ${dir}/bad\\.yaml: rules\\.0\\.`))
+    // Alerts off: start loads no rules, so none are checked.
+    expect(runConfigValidate({ DRIFTWATCH_ALERT_RULES: dir, DRIFTWATCH_ALERTS_ENABLED: 'false' }, {}, io({}).io)).toBe(0)
+  })
+
+  it('refuses a data folder that is a file, or under one, as start does', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dw-dd-')), 'a-file')
+    writeFileSync(file, 'x')
+    for (const [dataDir, said] of [[file, `${file} is a file, not a folder`], [join(file, 'sub'), `${file} is a file, not a folder, so ${join(file, 'sub')} cannot be created in it`]] as const) {
+      const t = io({})
+      expect(runConfigValidate({ DRIFTWATCH_DATA_DIR: dataDir }, {}, t.io)).toBe(2)
+      expect(t.err).toEqual(['1 configuration problem(s):', `  environment: DRIFTWATCH_DATA_DIR: ${said}; set DRIFTWATCH_DATA_DIR to a folder (created when missing)`])
+    }
+    const fresh = join(mkdtempSync(join(tmpdir(), 'dw-dd-')), 'not-yet', 'made')
+    expect(runConfigValidate({ DRIFTWATCH_DATA_DIR: fresh }, {}, io({}).io)).toBe(0)
+    // Checked, not created: validate changes nothing.
+    expect(existsSync(fresh)).toBe(false)
+  })
+
+  it('refuses a ClickHouse or registry URL that is not http(s), which start would fail on', () => {
+    const t = io({})
+    expect(runConfigValidate({ CLICKHOUSE_URL: 'localhost:8123' }, {}, t.io)).toBe(2)
+    expect(t.err).toEqual(['1 configuration problem(s):', '  environment: CLICKHOUSE_URL: must be an http:// or https:// URL, like http://localhost:8123'])
   })
 })

@@ -1,12 +1,14 @@
 /**
  * `driftwatch config validate [--file driftwatch.yaml]`: checks the environment (every variable
- * `start` reads, and the HTTP API's token policy) and the monitoring file, and prints every
+ * `start` reads, the HTTP API's token policy, the data folder and the alert rules it loads) and the
+ * monitoring file, and prints every
  * problem as `<where>: <path>: <reason>`. Exit 0 when both are valid, 2 otherwise. Connects to
  * nothing. The file is --file, else DRIFTWATCH_CONFIG, else ./driftwatch.yaml when present.
  *
  * `driftwatch config schema`: prints the JSON Schema of driftwatch.yaml (schemas/driftwatch.schema.json).
  */
 import { existsSync } from 'node:fs'
+import { loadRules, rulesDirectory } from '../alerts/load-rules.js'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
 import { parseFileConfig, type FileConfig } from '../config/file.js'
 import { redactedUrl } from '../config/redact.js'
@@ -14,7 +16,9 @@ import { isDriftwatchError } from '../errors.js'
 import { httpSecurity } from '../http/security-policy.js'
 import { resolvePseudonymizationKey } from '../store/pseudonymize.js'
 import { EXIT } from './command.js'
+import { dataDirProblem } from './data-dir.js'
 import { readTextFile } from './files.js'
+import { oneLine } from './one-line.js'
 import { pushAll } from '../arrays.js'
 
 export interface ConfigIo {
@@ -37,7 +41,8 @@ type Env = Readonly<Record<string, string | undefined>>
 function problemsOf(e: unknown, prefix: string): string[] {
   if (!isDriftwatchError(e)) throw e
   const listed = e.context['problems']
-  const lines = Array.isArray(listed) && listed.length > 0 ? (listed as string[]) : [e.message]
+  // A message without a list (`invalid alert rules:\n  X: reason`) is its one problem, on one line.
+  const lines = Array.isArray(listed) && listed.length > 0 ? (listed as string[]) : [oneLine(e.message).replace(/^invalid [^:]+: /, '')]
   return lines.map((line) => (line.startsWith(prefix) ? line : `${prefix}${line}`))
 }
 
@@ -59,6 +64,19 @@ export function validateEnvironment(env: Env): { config: RuntimeConfig | null; p
   }
   if (config.http.enabled) check(() => httpSecurity(config))
   if (config.kafka) check(() => resolvePseudonymizationKey(config.pseudonymizationKey, true, config.clickhouse.dataDir))
+  // Start writes there unless it needs no chDB, no generated key and no instance file (the HTTP API's).
+  const writesDataDir = !config.clickhouse.url || (!config.kafka && !config.pseudonymizationKey) || config.http.enabled
+  const dataDir = dataDirProblem(config.clickhouse.dataDir, { writable: writesDataDir })
+  if (dataDir) problems.push(`environment: DRIFTWATCH_DATA_DIR: ${dataDir}`)
+  // The rules start loads (alerts on): a missing DRIFTWATCH_ALERT_RULES directory, a bad rule file.
+  if (config.alerts.enabled) {
+    try {
+      loadRules(rulesDirectory(config.alerts.rulesDir))
+    } catch (e) {
+      const fsError = e as NodeJS.ErrnoException
+      pushAll(problems, isDriftwatchError(e) || typeof fsError.code !== 'string' ? problemsOf(e, 'alert rules: ') : [`alert rules: ${fsError.message}`])
+    }
+  }
   return { config, problems }
 }
 
