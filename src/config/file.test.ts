@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_FILE_CONFIG, parseFileConfig } from './file.js'
 import type { DriftwatchError } from '../errors.js'
 
+/** The problems parseFileConfig reports for a dw.yaml, none when it parses. */
+const problemsOf = (yaml: string): string[] => {
+  try {
+    parseFileConfig(yaml, 'dw.yaml')
+    return []
+  } catch (e) {
+    return (e as DriftwatchError).context['problems'] as string[]
+  }
+}
+
 describe('parseFileConfig', () => {
   it('fills defaults for an empty file', () => {
     expect(parseFileConfig('', 'x.yaml')).toEqual(DEFAULT_FILE_CONFIG)
@@ -83,15 +93,6 @@ describe('per-feature drift thresholds (the report model file syntax)', () => {
 })
 
 describe('durations that validate but would break the service', () => {
-  const problemsOf = (yaml: string) => {
-    try {
-      parseFileConfig(yaml, 'dw.yaml')
-      return []
-    } catch (e) {
-      return (e as DriftwatchError).context['problems'] as string[]
-    }
-  }
-
   it('refuses a retention past 20000d, whose TTL would wrap past 2106 and expire every row at once', () => {
     expect(problemsOf('retention: { raw: 36500d, metrics: 1e300 }')).toEqual([
       expect.stringMatching(/^dw\.yaml: retention\.raw: "36500d" is longer than .*2106/),
@@ -110,15 +111,6 @@ describe('durations that validate but would break the service', () => {
 })
 
 describe('problems of fields with several accepted shapes say what is accepted', () => {
-  const problemsOf = (yaml: string) => {
-    try {
-      parseFileConfig(yaml, 'dw.yaml')
-      return []
-    } catch (e) {
-      return (e as DriftwatchError).context['problems'] as string[]
-    }
-  }
-
   it('a reference with a misspelt key lists the reference shapes', () => {
     expect(problemsOf('models:\n  - id: a\n    reference: { previousWindow: 7 }\n')).toEqual([
       'dw.yaml: models.0.reference: expected { from: <time>, to: <time> } for a fixed period, { previousWindows: <1 to 1000> } for the previous windows, { baseline: latest | <profile version> } for a stored baseline profile, got the key(s) previousWindow',
@@ -144,15 +136,6 @@ describe('problems of fields with several accepted shapes say what is accepted',
 })
 
 describe('duplicate model ids', () => {
-  const problemsOf = (yaml: string) => {
-    try {
-      parseFileConfig(yaml, 'dw.yaml')
-      return []
-    } catch (e) {
-      return (e as DriftwatchError).context['problems'] as string[]
-    }
-  }
-
   it('are reported alongside the other problems of the file', () => {
     const p = problemsOf('models:\n  - id: a\n    window: 2x\n  - id: a\n  - id: b\n  - id: b\n  - id: b\n  - task: regression\n')
     expect(p).toEqual(expect.arrayContaining([
