@@ -8,8 +8,9 @@
  *   event time or version counts in the window of each copy (src/evaluate/scope.ts). The copies
  *   are found in the index or, for a miss, by batched ClickHouse lookups (never one query per
  *   label): among predictions whose event time is within the join horizon before the label time,
- *   then, for the ids not found there, among the older ones (lookup.ts). One rule on both paths, so what a label counts for never
- *   depends on what this process holds;
+ *   then, for the ids not found there, among the older ones (lookup.ts). What a label counts for
+ *   never depends on what this process holds; the windows it marks may: the store path leaves out
+ *   a copy re-sent more than the horizon before one it finds, which the index may hold;
  * - a label whose prediction is not there yet is held: it is stored in ground_truth, and the
  *   prediction's own mark re-evaluates its window when it arrives; if it never arrives, the
  *   evaluator's orphan sweep dead-letters the label (DW_ORPHAN_LABEL) after join.orphanAfter.
@@ -20,8 +21,8 @@
  * is answered from it; any other id is first tested against a filter of the stored ids
  * (id-filter.ts), and only those the filter may hold are looked up in ClickHouse. That lookup
  * returns the id's stored copies, which go into the index with the new one (onPredictions), so
- * an indexed id holds every stored copy: one the filter does not hold has none, and one indexed
- * already holds them. The filter is read from the table once per assignment of partitions to
+ * an indexed id holds its stored copies (up to prediction-index.ts MAX_TARGETS): one the filter
+ * does not hold has none, and one indexed already holds them. The filter is read from the table once per assignment of partitions to
  * this process (a start, a rebalance) and after a batch failed part-way (`rereadStoredIds`),
  * before the next batch is screened; it takes every prediction this process stores, once it is
  * durable. Both topics are keyed by prediction_id and consumed
@@ -237,11 +238,8 @@ export class Joiner {
     const misses: string[] = []
     const stats = this.screenStats
     for (const e of events) {
-      if (this.index.has(e.prediction_id)) {
-        stats.fromIndex++
-        // A re-sent id: its copies ride on its key, in case the index lets it go before onPredictions.
-        e.storedCopies = this.index.targets(e.prediction_id) ?? null
-      } else if (filter.mayHoldHashes(e.idHash1, e.idHash2)) misses.push(e.prediction_id)
+      if (this.index.has(e.prediction_id)) stats.fromIndex++ // the index holds its copies already
+      else if (filter.mayHoldHashes(e.idHash1, e.idHash2)) misses.push(e.prediction_id)
       else stats.fromFilter++
     }
     stats.lookedUp += misses.length
@@ -306,8 +304,9 @@ export class Joiner {
     const ids = this.ids
     const loading = this.loading?.filter ?? null
     for (const e of events) {
-      // A re-sent id: its stored copies first, so that the index holds them all.
-      if (e.storedCopies) for (const t of e.storedCopies) this.index.add(e.prediction_id, t)
+      // A re-sent id the index did not hold: its stored copies first, so that the index holds them
+      // all (once: a second event of the id in the batch finds them indexed).
+      if (e.storedCopies && !this.index.has(e.prediction_id)) for (const t of e.storedCopies) this.index.add(e.prediction_id, t)
       this.index.addEntry(e.prediction_id, e.model_id, e.model_version, e.event_time)
       ids?.addHashes(e.idHash1, e.idHash2)
       loading?.addHashes(e.idHash1, e.idHash2)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PredictionIndex } from './prediction-index.js'
+import { MAX_TARGETS, PredictionIndex } from './prediction-index.js'
 
 const t = (n: number) => ({ modelId: 'm', modelVersion: 'v', eventTimeMs: n })
 
@@ -97,5 +97,15 @@ describe('PredictionIndex.targets', () => {
     expect(index.targets('a')).toBeUndefined()
     index.add('a', t(5))
     expect(index.targets('a')).toEqual([t(5)])
+  })
+})
+
+describe('an id re-sent without end', () => {
+  it('keeps its MAX_TARGETS newest targets', () => {
+    const index = new PredictionIndex(100)
+    for (let i = 0; i < 1000; i++) index.add('p', { modelId: 'm', modelVersion: 'v', eventTimeMs: i })
+    const times = index.targets('p')!.map((t) => t.eventTimeMs)
+    expect(times).toHaveLength(MAX_TARGETS)
+    expect([...times].sort((a, b) => a - b)).toEqual(Array.from({ length: MAX_TARGETS }, (_, i) => 1000 - MAX_TARGETS + i))
   })
 })

@@ -18,8 +18,12 @@
  * time or version counts in the window of each stored copy (src/evaluate/scope.ts), so its label
  * re-evaluates each of them. The slot keeps the target added last; the others of an id with
  * more than one live in a side map, which stays empty while every id has one target (the common
- * case costs a size check per eviction), and leave with the id.
+ * case costs a size check per eviction), and leave with the id. An id keeps its MAX_TARGETS
+ * newest targets: one re-sent without end must not grow without bound.
  */
+/** The most targets an id keeps (its slot's and the others), the newest. */
+export const MAX_TARGETS = 16
+
 export interface JoinTarget {
   readonly modelId: string
   readonly modelVersion: string
@@ -111,6 +115,7 @@ export class PredictionIndex {
     const { modelId, modelVersion } = this.models[ref]!
     const others = (this.others.get(predictionId) ?? []).filter((t) => !(t.modelId === modelId && t.modelVersion === modelVersion && t.eventTimeMs === eventTimeMs))
     if (!others.some((t) => t.modelId === old.modelId && t.modelVersion === old.modelVersion && t.eventTimeMs === old.eventTimeMs)) others.push(old)
+    if (others.length >= MAX_TARGETS) others.splice(0, others.length - (MAX_TARGETS - 1))
     this.others.set(predictionId, others)
   }
 
