@@ -5,16 +5,23 @@ import { asDriftwatchError } from './known-errors.js'
 const errno = (message: string, fields: Record<string, unknown>) => Object.assign(new Error(message), fields)
 
 describe('asDriftwatchError: a user\'s setting or the infrastructure, not "unexpected error"', () => {
-  it('any kafkajs error (named KafkaJS…) is DW_KAFKA_UNAVAILABLE naming KAFKA_BROKERS, retriable (exit 1)', () => {
+  it('kafkajs errors: brokers not reached, credentials refused, a request refused, and a retry around a bug', () => {
     const config = loadRuntimeConfig({ KAFKA_BROKERS: '127.0.0.1:1', SCHEMA_REGISTRY_URL: 'http://r:8081' })
-    for (const name of ['KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSSASLAuthenticationError']) {
-      const e = Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:1'), { name })
+    const kafkaJs = (name: string, message: string, originalError?: Error) => Object.assign(new Error(message), { name, ...(originalError ? { originalError } : {}) })
+    const refused = kafkaJs('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED 127.0.0.1:1')
+    for (const e of [refused, kafkaJs('KafkaJSNumberOfRetriesExceeded', 'Connection error: connect ECONNREFUSED 127.0.0.1:1', refused)]) {
       expect(asDriftwatchError(e, config)).toMatchObject({
         code: 'DW_KAFKA_UNAVAILABLE',
         retriable: true,
         message: 'Kafka: Connection error: connect ECONNREFUSED 127.0.0.1:1: check KAFKA_BROKERS (127.0.0.1:1), that the brokers run and that this machine reaches them',
       })
     }
+    const sasl = kafkaJs('KafkaJSSASLAuthenticationError', 'SASL SCRAM SHA512 authentication failed: invalid credentials')
+    expect(asDriftwatchError(kafkaJs('KafkaJSNumberOfRetriesExceeded', sasl.message, sasl), config)).toMatchObject({ code: 'DW_CONFIG_INVALID', message: expect.stringMatching(/^Kafka refused this client's credentials: .*check KAFKA_SASL_MECHANISM/) })
+    expect(asDriftwatchError(kafkaJs('KafkaJSProtocolError', 'Not authorized to access topics: [Topic authorization failed]'), config))
+      .toMatchObject({ code: 'DW_KAFKA_UNAVAILABLE', retriable: false, message: expect.stringMatching(/^Kafka refused a request: Not authorized .*permissions/) })
+    // kafkajs retried something of ours that threw: a bug, not Kafka.
+    expect(asDriftwatchError(kafkaJs('KafkaJSNumberOfRetriesExceeded', 'x is undefined', new TypeError('x is undefined')), config)).toBeNull()
   })
 
   it('listening on an address this machine lacks, or on a name that does not resolve, is DW_CONFIG_INVALID naming DRIFTWATCH_HTTP_HOST', () => {
