@@ -19,6 +19,7 @@ import { RowBuffer } from '../store/row-buffer.js'
 import type { RowLayout } from '../store/rows.js'
 import { offsetSum, storedOffsetCounts, storedOffsets, type OffsetRange, type StoredOffsets, type TableWithOffsets } from '../store/offsets.js'
 import { isolateRefused, MAX_REFUSAL_INSERTS, type Refusal, type RefusedRange } from '../store/refusals.js'
+import { queryRows } from '../store/query.js'
 import { bisectFailures } from '../bisect.js'
 import type { DeadLetterSink, DeadLetterWrite } from './dead-letter-sink.js'
 import { ReplayGuard } from './replay-guard.js'
@@ -34,6 +35,14 @@ export interface BatchStats {
 export interface Replacing<K> {
   readonly key: (k: K) => string
   readonly version: (k: K) => number
+  /** The event's prediction_id: stored rows are looked up by it (the tables' indexed column). */
+  readonly id: (k: K) => string
+  /** The same for a stored row: the columns to read (as text), and its key and version from them. */
+  readonly stored: {
+    readonly columns: string
+    readonly key: (row: Readonly<Record<string, string>>) => string
+    readonly version: (row: Readonly<Record<string, string>>) => number
+  }
 }
 
 export interface EventHandlerDeps<T, K> {
@@ -360,15 +369,20 @@ async function storeReplay<K>(
   // Rows the engine replaced by a later row of the batch: they have no offset of their own to
   // find, and inserting them again would bring back what the batch replaced.
   const replaced = replacedInBatch(kept.keys, deps.replacing)
-  // Rows to insert: neither stored nor dead-lettered (an earlier attempt's refusals) nor refused now.
+  const inBatch = replaced.size
+  // Rows to insert: neither stored nor dead-lettered (an earlier attempt's refusals) nor refused
+  // now, nor replaced.
   const missing = (s: StoredOffsets, refused: ReadonlyMap<number, unknown>) =>
     kept.records.flatMap((r, i) => (s.rows.has(r.offset) || s.dead.has(r.offset) || refused.has(i) || replaced.has(i) ? [] : [i]))
+  // A row an earlier attempt's insert replaced by a later record that this batch does not reach
+  // (the replay ends before it) is missing too, and is left out as well.
+  for (const i of await replacedInStore(deps, batch, kept.keys, missing(before, new Map()))) replaced.add(i)
   const todo = missing(before, new Map())
   // The whole batch missing is the common case (the first attempt stored nothing, or its token is
   // held without its rows): the batch's own token then also matches an earlier attempt still in
   // flight on a server, which must not store the rows a second time. It is inserted as the first
   // attempt inserted it, replaced rows included, for the engine to replace them alike.
-  const whole = todo.length + replaced.size === kept.records.length
+  const whole = replaced.size === inBatch && todo.length + replaced.size === kept.records.length
   const first = await storeRows(deps, effect, whole ? null : todo, whole ? tokens.rows : `${tokens.rows}/missing:${todo.length}`, dead, tokens.dead, { storedOffsets: before.dead })
   // A count and a sum of each kind of stored offset equal to those of what must be there now say
   // nothing is missing; the offsets themselves are read only when they are not.
@@ -387,6 +401,42 @@ async function storeReplay<K>(
   const deadAgain = [...dead, ...first.rejected].filter((d) => !after.dead.has(d.record.offset))
   const second = await storeRows(deps, effect, again, `${tokens.rows}/again:${id}`, deadAgain, `${tokens.dead}/again:${id}`, { rowsOnly: true })
   return { refused: new Map([...first.refused, ...second.refused]), rejected: [...first.rejected, ...second.rejected] }
+}
+
+/**
+ * Of the rows at `indices` (missing from the table), those a stored row of the same key replaces:
+ * one from a later offset of the same topic-partition with a version at least theirs, which the
+ * engine kept over them when an earlier attempt inserted both.
+ */
+async function replacedInStore<K>(
+  deps: Pick<EventHandlerDeps<unknown, K>, 'store' | 'table' | 'replacing'>, batch: SourceBatch, keys: readonly K[], indices: readonly number[],
+): Promise<number[]> {
+  if (indices.length === 0) return []
+  const r = deps.replacing
+  const first = batch.records[indices[0]!]!.offset
+  const ids = [...new Set(indices.map((i) => r.id(keys[i]!)))]
+  const later = await deps.store.withStringSet(ids, (set) =>
+    queryRows<Record<string, string>>(
+      deps.store,
+      `SELECT ${r.stored.columns}, toString(source_offset) AS o FROM {db}.${deps.table}
+       PREWHERE prediction_id IN ${set.sql}
+       WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32} AND source_offset > {first:UInt64}`,
+      { ...set.params, topic: batch.topic, partition: batch.partition, first },
+      'reading the rows that replaced a replayed batch\'s',
+    ))
+  if (later.length === 0) return []
+  const newest = new Map<string, { offset: bigint; version: number }[]>()
+  for (const row of later) {
+    const key = r.stored.key(row)
+    const rows = newest.get(key) ?? []
+    rows.push({ offset: BigInt(row['o']!), version: r.stored.version(row) })
+    newest.set(key, rows)
+  }
+  return indices.filter((i) => {
+    const offset = BigInt(batch.records[i]!.offset)
+    const version = r.version(keys[i]!)
+    return (newest.get(r.key(keys[i]!)) ?? []).some((row) => row.offset > offset && row.version >= version)
+  })
 }
 
 /**

@@ -21,16 +21,32 @@ import type { RowBuffer } from '../store/row-buffer.js'
  * schemas/clickhouse/0001_predictions.sql: ReplacingMergeTree(ingested_at) ORDER BY (model_id,
  * prediction_id), PARTITION BY toYYYYMM(event_time). The rows of one insert share ingested_at.
  */
+const monthKey = (eventTimeMs: number, modelId: string, predictionId: string) => {
+  const t = new Date(eventTimeMs)
+  return `${t.getUTCFullYear()}-${t.getUTCMonth()}\u0000${modelId}\u0000${predictionId}`
+}
 const PREDICTION_REPLACING: Replacing<PredictionKey> = {
-  key: (k) => {
-    const t = new Date(k.event_time)
-    return `${t.getUTCFullYear()}-${t.getUTCMonth()}\u0000${k.model_id}\u0000${k.prediction_id}`
-  },
+  key: (k) => monthKey(k.event_time, k.model_id, k.prediction_id),
   version: () => 0,
+  id: (k) => k.prediction_id,
+  stored: {
+    columns: 'model_id, prediction_id, toString(toUnixTimestamp64Milli(event_time)) AS event_time',
+    key: (r) => monthKey(Number(r['event_time']), r['model_id']!, r['prediction_id']!),
+    version: () => 0,
+  },
 }
 
 /** schemas/clickhouse/0003_ground_truth.sql: ReplacingMergeTree(label_time) ORDER BY prediction_id. */
-const LABEL_REPLACING: Replacing<LabelKey> = { key: (k) => k.prediction_id, version: (k) => k.label_time }
+const LABEL_REPLACING: Replacing<LabelKey> = {
+  key: (k) => k.prediction_id,
+  version: (k) => k.label_time,
+  id: (k) => k.prediction_id,
+  stored: {
+    columns: 'prediction_id, toString(toUnixTimestamp64Milli(label_time)) AS label_time',
+    key: (r) => r['prediction_id']!,
+    version: (r) => Number(r['label_time']),
+  },
+}
 
 export interface HandlerDeps {
   readonly store: Store

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { replacedInBatch } from './event-handler.js'
 
-const byId = { key: (k: { id: string; v: number }) => k.id, version: (k: { id: string; v: number }) => k.v }
+type K = { id: string; v: number }
+const byId = { key: (k: K) => k.id, version: (k: K) => k.v, id: (k: K) => k.id, stored: { columns: '', key: () => '', version: () => 0 } }
 
 describe('replacedInBatch', () => {
   it('keeps, of the rows of one key, the greatest version, the last of equal ones', () => {
