@@ -150,7 +150,7 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
       ...degradationRows(ref, cur).map((r) => (noPositive || refNoPositive ? noFigure(r) : r)),
     ],
     fairness: task !== 'binary' ? [] : fairnessRows(cur, ctx).map((r) => (noPositive ? { ...r, value: null, status: NO_POSITIVE_CLASS } : r)),
-    quality: qualityRows(cur, all, features, reference.quality ?? NO_BOUNDS, current.samples),
+    quality: qualityRows(cur, all, features, reference.quality ?? NO_BOUNDS, current.samples, new Map([...mixed].map((f) => [f, categoriesOf(current, f, mixed)]))),
   }
 }
 

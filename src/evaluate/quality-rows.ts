@@ -67,10 +67,13 @@ export function missingEvents(cur: Partial, feature: string, samples: ReadonlyMa
 
 /**
  * `features`: every feature of the window, for missing_rate; `drift`: the feature drift rows, for
- * new_category_rate.
+ * new_category_rate; `categories`: the window's category counts of the features compared as
+ * categories with their numbers as one (./compute.ts categoriesOf), where they differ from the
+ * partial's.
  */
 export function qualityRows(
   cur: Partial, features: readonly string[], drift: readonly DriftRow[], bounds: QualityBounds, samples: ReadonlyMap<string, readonly number[]> = new Map(),
+  categories: ReadonlyMap<string, Readonly<Record<string, number>>> = new Map(),
 ): QualityRow[] {
   const rows: QualityRow[] = [...new Set(features)].sort().map((feature) => (
     { feature, metric: 'missing_rate', value: ratio(missingEvents(cur, feature, samples), cur.predictions), n: cur.predictions }
@@ -79,7 +82,8 @@ export function qualityRows(
     // Against a reference without values of the feature (a model's first window compared with
     // the windows before it), every category is "new": that measures the reference, not the window.
     if (r.column_kind !== 'categorical' || r.n_current === 0 || r.n_reference === 0) continue
-    const counts = own(cur.categorical, r.column)
+    // A feature with numbers and categories is compared with its numbers as one category (./compute.ts categoriesOf).
+    const counts = categories.get(r.column) ?? own(cur.categorical, r.column)
     const sample = samples.get(r.column)
     if (counts) {
       const unseen = r.unseen_categories.reduce((s, c) => s + (own(counts, c) ?? 0), 0)

@@ -98,4 +98,12 @@ describe('a feature whose values turn from numbers into strings', () => {
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ column_kind: 'categorical', n_reference: N, n_current: N, drift_detected: 0 })
   })
+
+  it('strings that turn into numbers: the numbers are the new values of new_category_rate', () => {
+    const reference = side({ missing: { code: 0 }, cat: { code: { a: 100, b: 100 } } })
+    const current = side({ missing: { code: 0 }, num: { code: xs.slice(0, 150) }, cat: { code: { a: 50 } } })
+    const m = computeWindowMetrics(reference, current, ctx)
+    expect(m.drift.find((r) => r.target === 'feature' && r.column === 'code')!.unseen_categories).toEqual(['(number)'])
+    expect(m.quality.find((r) => r.feature === 'code' && r.metric === 'new_category_rate')).toMatchObject({ value: 150 / N, n: N })
+  })
 })
