@@ -16,6 +16,18 @@ export function problemLines(issues: readonly Issue[], source?: string): string[
   return issues.map((i) => `${source ? `${source}: ` : ''}${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
 }
 
+/**
+ * The problems of one branch of a union that failed, as one line: `path: message; ...`, paths
+ * relative to the union; undefined when that branch has none (or `branch` is -1). A union's own
+ * message is "Invalid input": its error callback picks the branch the input meant (by its keys
+ * or type) and reports that branch's problems instead.
+ */
+export function unionBranchProblems(iss: unknown, branch: number): string | undefined {
+  const issues = branch < 0 ? undefined : (iss as { errors?: Issue[][] }).errors?.[branch]
+  if (!issues?.length) return undefined
+  return issues.map((i) => `${i.path.length ? `${i.path.map(String).join('.')}: ` : ''}${i.message}`).join('; ')
+}
+
 export type Parsed<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly problems: string[] }
 
 /** YAML text validated by a zod schema; an empty document is `{}`. */

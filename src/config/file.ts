@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
-import { parseYamlWith } from '../validation-problems.js'
+import { parseYamlWith, unionBranchProblems } from '../validation-problems.js'
 import { CorrectionSchema, DriftThresholdsSchema } from '../metrics/drift/thresholds.js'
 import { durationSchema } from '../window/duration-schema.js'
 
@@ -33,10 +33,6 @@ const isoTime = z
   })
   .transform((s) => Date.parse(s))
 
-/** One line per issue of a union's branch: `path: message`, the path relative to the union. */
-const branchProblems = (issues: readonly { path: PropertyKey[]; message: string }[]) =>
-  issues.map((i) => `${i.path.length ? `${i.path.map(String).join('.')}: ` : ''}${i.message}`).join('; ')
-
 /**
  * What drift is measured against: a fixed past period of stored predictions, the previous N
  * windows (rolling), or a baseline profile stored by `driftwatch baseline` (the newest one, or
@@ -62,8 +58,8 @@ const ReferenceSchema = z.union(
       const input = (iss as { input?: unknown }).input
       const keys = typeof input === 'object' && input !== null && !Array.isArray(input) ? Object.keys(input) : null
       const branch = keys === null ? -1 : REFERENCE_SHAPES.findIndex((s) => s.keys.some((k) => keys.includes(k)))
-      const issues = branch < 0 ? undefined : (iss as { errors?: { path: PropertyKey[]; message: string }[][] }).errors?.[branch]
-      if (issues?.length) return `${branchProblems(issues)} (expected ${REFERENCE_SHAPES[branch]!.shape})`
+      const problems = unionBranchProblems(iss, branch)
+      if (problems !== undefined) return `${problems} (expected ${REFERENCE_SHAPES[branch]!.shape})`
       return `${REFERENCE_EXPECTED}, got ${keys === null ? JSON.stringify(input) : keys.length ? `the key(s) ${keys.join(', ')}` : '{}'}`
     },
   },

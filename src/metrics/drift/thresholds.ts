@@ -21,6 +21,7 @@
  *   names its method.
  */
 import { z } from 'zod'
+import { unionBranchProblems } from '../../validation-problems.js'
 
 /** Methods a threshold may name (p-value tests first). */
 export const TEST_METHODS = ['ks', 'chi2', 'z'] as const
@@ -74,9 +75,8 @@ export const ThresholdSettingSchema = z.union([BareThreshold, MethodThreshold], 
   error: (iss) => {
     const input = (iss as { input?: unknown }).input
     const branch = typeof input === 'number' ? 0 : isObject(input) ? 1 : -1
-    const issues = branch < 0 ? undefined : (iss as { errors?: { path: PropertyKey[]; message: string }[][] }).errors?.[branch]
-    if (!issues?.length) return `expected ${SHAPES}, got ${JSON.stringify(input) ?? String(input)}`
-    const detail = issues.map((i) => `${i.path.length ? `${i.path.map(String).join('.')}: ` : ''}${i.message}`).join('; ')
+    const detail = unionBranchProblems(iss, branch)
+    if (detail === undefined) return `expected ${SHAPES}, got ${JSON.stringify(input) ?? String(input)}`
     return branch === 1 ? `${detail} (expected { method: <name>, threshold: <number> })` : detail
   },
 })
