@@ -20,6 +20,8 @@ import type { RowBuffer } from '../store/row-buffer.js'
 /**
  * schemas/clickhouse/0001_predictions.sql: ReplacingMergeTree(ingested_at) ORDER BY (model_id,
  * prediction_id), PARTITION BY toYYYYMM(event_time). The rows of one insert share ingested_at.
+ * (The engine replaces within each block it writes, tens of thousands of rows or more: above a
+ * batch, whose fetch is bounded in bytes.)
  */
 const monthKey = (eventTimeMs: number, modelId: string, predictionId: string) => {
   const t = new Date(eventTimeMs)
