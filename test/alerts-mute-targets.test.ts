@@ -48,7 +48,7 @@ describe('alerts mute checks the rule and the model it names', () => {
     expect(await mute({ rule: 'feature-drfit-psi' })).toMatch(
       /^DW_CONFIG_INVALID: unknown rule "feature-drfit-psi": not in the alert rules of .*rules, and no stored alert came from it, so a silence would mute nothing; known rules \(2\): feature-drift-psi, legacy-rule; if `start` reads another rule directory, set DRIFTWATCH_ALERT_RULES to it here$/,
     )
-    expect(await mute({ model: 'loan-aproval' })).toMatch(/^DW_CONFIG_INVALID: unknown model "loan-aproval": .*driftwatch\.yaml does not list it and no prediction or evaluated window has it, so a silence would mute nothing; known models \(1\): loan-approval$/)
+    expect(await mute({ model: 'loan-aproval' })).toMatch(/^DW_CONFIG_INVALID: unknown model "loan-aproval": .*driftwatch\.yaml does not list it and no prediction, evaluated window or alert has it, so a silence would mute nothing; known models \(1\): loan-approval$/)
     expect(await mute({ rule: 'feature-drift-psi', model: 'nope' })).toMatch(/unknown model "nope"/)
     expect((await storedSilences(ctx.app.store, Date.now())).length).toBe(before)
   })

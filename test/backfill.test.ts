@@ -147,7 +147,9 @@ describe('backfill labels: embedded mode (no Kafka), through the command', () =>
       writeFileSync(file, `${events.join('\n')}\n`)
       const out: string[] = []
       expect(await runBackfillLabels(config, { file }, { out: (l) => out.push(l), err: (l) => out.push(l), progress: quiet })).toBe(0)
-      expect(out.at(-1)).toMatch(/^done: all 5,000 row\(s\) of .* are acknowledged/)
+      expect(out.at(-2)).toMatch(/^done: all 5,000 row\(s\) of .* are acknowledged/)
+      // Embedded: nothing evaluates the labels until a start does, and the summary says so.
+      expect(out.at(-1)).toMatch(/^the labels are stored: the windows they change are evaluated by the next `driftwatch start`/)
       const store = openStore(config.clickhouse)
       try {
         const result = await store.client.query({ query: withDatabase(`SELECT count() AS c, countIf(label_value IS NOT NULL) AS v FROM {db}.ground_truth FINAL`, store.database), format: 'JSONEachRow' })

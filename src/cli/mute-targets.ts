@@ -66,13 +66,14 @@ export async function assertKnownTargets(store: Store, o: MuteTargets, local: Lo
   if (
     o.model &&
     !local.models.includes(o.model) &&
+    !(await exists(store, 'SELECT 1 FROM {db}.alerts WHERE model_id = {name:String} LIMIT 1', o.model)) &&
     !(await exists(store, 'SELECT 1 FROM {db}.window_summary WHERE model_id = {name:String} LIMIT 1', o.model)) &&
     !(await exists(store, 'SELECT 1 FROM {db}.predictions WHERE model_id = {name:String} LIMIT 1', o.model))
   ) {
     const stored = await storedNames(store, 'SELECT DISTINCT model_id AS name FROM {db}.window_summary LIMIT {max:UInt32}')
     throw new DriftwatchError(
       'DW_CONFIG_INVALID',
-      `unknown model "${o.model.slice(0, 256)}": ${local.configFile} does not list it and no prediction or evaluated window has it, so a silence would mute nothing; ${known('models', o.model, [...local.models, ...stored])}`,
+      `unknown model "${o.model.slice(0, 256)}": ${local.configFile} does not list it and no prediction, evaluated window or alert has it, so a silence would mute nothing; ${known('models', o.model, [...local.models, ...stored])}`,
     )
   }
 }
