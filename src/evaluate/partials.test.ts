@@ -29,7 +29,7 @@ describe('predictedPositive: one rule for realized metrics, CBPE and fairness', 
 
 describe('CBPE reads the predicted class the realized metrics read', () => {
   // 1000 predictions, score 0.4, class_label "1" (the model's threshold is 0.3); 400 labels are 1.
-  const volume = [{ p: 0, variant: 'v', k: '', c: '1000' }]
+  const volume = [{ p: 0, variant: 'v', c: '1000', nulls: [] }]
   const cats = [{ p: 0, k: '__class__', v: '1', c: '1000' }]
   const scores: ScoreRow[] = [{ p: 0, variant: 'v', pred: '1', s: 0.4, c: '1000' }]
   const pairs = [joined({ pred: '1', label: '1', s: 0.4, c: 400 }), joined({ pred: '1', label: '0', s: 0.4, c: 600 })]
@@ -129,7 +129,7 @@ describe('a row without a variant', () => {
 
 describe('a label without a class (a value only) on a classification model', () => {
   // 10 predictions: 6 labeled with a class (4 right), 4 labeled with a value only.
-  const volume = [{ p: 0, variant: 'v', k: '', c: '10' }]
+  const volume = [{ p: 0, variant: 'v', c: '10', nulls: [] }]
   const classes = (pred: (right: boolean) => string, label: (right: boolean) => string) => [
     joined({ pred: pred(true), label: label(true), s: 0.8, c: 4, delay_s: 40 }),
     joined({ pred: pred(false), label: label(false), s: 0.8, c: 2, delay_s: 20 }),

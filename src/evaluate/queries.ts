@@ -13,7 +13,7 @@
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
 import { LOWER_QUANTILE, UPPER_QUANTILE } from '../metrics/quality/index.js'
-import { float64ArrayBits, float64ArrayMapBits, float64ArrayMapParam, float64ArrayParam } from './float-params.js'
+import { float64ArrayBits, float64ArrayParam } from './float-params.js'
 import { scopedLabels, scopedPredictions, type Scope } from './scope.js'
 
 async function rows<T>(store: Store, query: string, params: Record<string, unknown>): Promise<T[]> {
@@ -57,22 +57,37 @@ export const edgesQuery = (store: Store, scope: Scope) => {
   )
 }
 
-/** Edges go as bit patterns (./float-params.ts): any Float64 edge reaches ClickHouse exactly. */
+/**
+ * Bin counts per (partition, column). Edges go as bit patterns (./float-params.ts): any Float64
+ * edge reaches ClickHouse exactly; a feature's edges are looked up by its index in `keys`, which
+ * costs the engine less per value than a Map parameter. A numerical feature without edges (none
+ * in the reference) gets one row per partition with bin = -1: the count of its values, which the
+ * missing counts need (./partials.ts).
+ */
 export const numericBinsQuery = (store: Store, scope: Scope, edges: Map<string, number[]>, scoreEdges: number[]) => {
   const p = scopedPredictions(scope)
-  const edgesOf = float64ArrayMapParam('edges')
+  const features = [...edges].filter(([k]) => k !== '__score__' && k !== '__value__')
+  const valueEdges = edges.get('__value__')
   return rows<{ p: number; k: string; bin: number; c: string }>(
     store,
-    `SELECT source_partition AS p, k, arrayCount(e -> e <= v, ${edgesOf}[k]) AS bin, count() AS c
+    `WITH arrayMap(bs -> arrayMap(b -> reinterpretAsFloat64(b), bs), {featureEdges:Array(Array(UInt64))}) AS E
+     SELECT source_partition AS p, k, if((indexOf({features:Array(String)}, k) AS i) > 0, toInt64(arrayCount(e -> e <= v, arrayElement(E, i))), -1) AS bin,
+            count() AS c
      FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v
-     WHERE mapContains(${edgesOf}, k) GROUP BY p, k, bin
+     GROUP BY p, k, bin
      UNION ALL
      SELECT source_partition AS p, '__score__' AS k, arrayCount(e -> e <= assumeNotNull(score), ${float64ArrayParam('scoreEdges')}) AS bin, count() AS c
      FROM ${p.sql} WHERE score IS NOT NULL GROUP BY p, bin
-     UNION ALL
-     SELECT source_partition AS p, '__value__' AS k, arrayCount(e -> e <= assumeNotNull(value), ${edgesOf}['__value__']) AS bin, count() AS c
-     FROM ${p.sql} WHERE value IS NOT NULL AND isFinite(assumeNotNull(value)) AND mapContains(${edgesOf}, '__value__') GROUP BY p, bin`,
-    { ...p.params, edges: float64ArrayMapBits(edges), scoreEdges: float64ArrayBits(scoreEdges) },
+     ${valueEdges === undefined ? '' : `UNION ALL
+     SELECT source_partition AS p, '__value__' AS k, arrayCount(e -> e <= assumeNotNull(value), ${float64ArrayParam('valueEdges')}) AS bin, count() AS c
+     FROM ${p.sql} WHERE value IS NOT NULL AND isFinite(assumeNotNull(value)) GROUP BY p, bin`}`,
+    {
+      ...p.params,
+      features: features.map(([k]) => k),
+      featureEdges: features.map(([, e]) => float64ArrayBits(e)),
+      scoreEdges: float64ArrayBits(scoreEdges),
+      ...(valueEdges === undefined ? {} : { valueEdges: float64ArrayBits(valueEdges) }),
+    },
   )
 }
 
@@ -90,31 +105,17 @@ export const categoryQuery = (store: Store, scope: Scope) => {
 }
 
 /**
- * Events per (partition, variant) (k = ''), and per (partition, feature) the events missing the
- * feature (variant = ''): those that carry no value of it, whether they send it as null
- * (features_missing) or leave the key out. The features are every key any event of the scope
- * carries, as a value or as null, so each partition has a row for each of them (0 when none of
- * its events misses it), and a key absent from a whole partition counts all of its events. A
- * feature no event of the scope mentions has no row: ./quality-rows.ts counts it missing from
- * every event. One scan of the scope: the events are grouped per (partition, variant) first,
- * and the scope's keys collected over those few rows.
+ * Events per (partition, variant), with the features their events send as null
+ * (features_missing). How many events of a partition miss a feature is derived from these and
+ * the counts of its values that the bin and category queries return (./partials.ts), so the
+ * feature maps are read once for both.
  */
 export const volumeQuery = (store: Store, scope: Scope) => {
   const p = scopedPredictions(scope)
-  return rows<{ p: number; variant: string; k: string; c: string }>(
+  return rows<{ p: number; variant: string; c: string; nulls: string[] }>(
     store,
-    `SELECT p, if(k = '', v, '') AS variant, k, sum(n - if(k = '', toUInt64(0), carried[k])) AS c
-     FROM (
-       SELECT p, v, n, carried, groupUniqArrayArray(mentioned) OVER () AS keys
-       FROM (
-         SELECT source_partition AS p, variant AS v, count() AS n,
-                sumMap(mapFromArrays(present, arrayWithConstant(length(present), toUInt64(1)))) AS carried,
-                groupUniqArrayArray(arrayConcat(present, features_missing)) AS mentioned
-         FROM (SELECT source_partition, variant, features_missing, arrayConcat(mapKeys(features_num), mapKeys(features_cat)) AS present FROM ${p.sql})
-         GROUP BY p, v))
-     ARRAY JOIN arrayConcat([''], keys) AS k
-     GROUP BY p, variant, k
-     ORDER BY p, variant, k`,
+    `SELECT source_partition AS p, variant, count() AS c, groupUniqArrayArray(features_missing) AS nulls
+     FROM ${p.sql} GROUP BY p, variant ORDER BY p, variant`,
     p.params,
   )
 }
