@@ -35,10 +35,6 @@ export const float64ArrayBits = (xs: readonly number[]): bigint[] => xs.map(floa
 export const float64MapBits = (m: Readonly<Record<string, number>>): Record<string, bigint> =>
   Object.fromEntries(Object.entries(m).map(([k, x]) => [k, float64Bits(x)]))
 
-/** Per key, the bit patterns of an array: for a Map(String, Array(UInt64)) parameter. */
-export const float64ArrayMapBits = (m: ReadonlyMap<string, readonly number[]>): Map<string, bigint[]> =>
-  new Map([...m].map(([k, xs]) => [k, float64ArrayBits(xs)]))
-
 /** SQL for a Float64 parameter `name` sent as float64Bits. */
 export const float64Param = (name: string) => `reinterpretAsFloat64({${name}:UInt64})`
 
@@ -47,7 +43,3 @@ export const float64ArrayParam = (name: string) => `arrayMap(b -> reinterpretAsF
 
 /** SQL for a Map(String, Float64) parameter `name` sent as float64MapBits. */
 export const float64MapParam = (name: string) => `mapApply((k, b) -> (k, reinterpretAsFloat64(b)), {${name}:Map(String, UInt64)})`
-
-/** SQL for a Map(String, Array(Float64)) parameter `name` sent as float64ArrayMapBits. */
-export const float64ArrayMapParam = (name: string) =>
-  `mapApply((k, bs) -> (k, arrayMap(b -> reinterpretAsFloat64(b), bs)), {${name}:Map(String, Array(UInt64))})`

@@ -77,8 +77,8 @@ export function boundsFromProfile(profile: ReferenceProfile): QualityBounds {
   return { ranges, tails, usual }
 }
 
-/** ClickHouse query parameters for ./quality-queries.ts; the bounds as bit patterns (./float-params.ts). */
+/** ClickHouse query parameters of ./quality-queries.ts's outlier query; the tails as bit patterns (./float-params.ts). */
 export function boundsParams(b: QualityBounds) {
   const pick = (rec: Readonly<Record<string, readonly [number, number]>>, i: 0 | 1) => float64MapBits(Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, v[i]])))
-  return { rangeLo: pick(b.ranges, 0), rangeHi: pick(b.ranges, 1), tailLo: pick(b.tails, 0), tailHi: pick(b.tails, 1), usual: b.usual }
+  return { tailLo: pick(b.tails, 0), tailHi: pick(b.tails, 1), usual: b.usual }
 }
