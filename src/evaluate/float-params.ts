@@ -4,7 +4,7 @@
  *
  * Wire format: each float goes as its IEEE 754 binary64 bit pattern, an unsigned 64-bit integer
  * (a bigint, written as decimal digits by both clients), in a parameter of type UInt64,
- * Array(UInt64), Map(String, UInt64) or Map(String, Array(UInt64)); the SQL turns it back with
+ * Array(UInt64), Array(Array(UInt64)) or Map(String, UInt64); the SQL turns it back with
  * reinterpretAsFloat64, which reads the integer's bytes as a Float64 (both are 8 bytes in the
  * engine's byte order). A float as decimal text does not always arrive: chDB's binder refuses
  * any integral float beyond ±2^53 (every float of magnitude >= 2^53 is integral, e.g. a feature
