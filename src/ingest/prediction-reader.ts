@@ -7,7 +7,8 @@
  * JavaScript heap.
  *
  * It returns the row and the event as validation and the join see it, with `features` reduced
- * to the first non-finite number (the only thing validatePrediction checks in them) and
+ * to the first non-finite number (what validatePrediction checks in them, with reserved names,
+ * which begin with two underscores: a feature named so takes the avsc path) and
  * `segments` left empty (neither reads them; the row has them), so the same validation decides
  * on both paths. Whenever the payload is anything but the plain case it
  * returns null and the caller decodes the record with avsc and predictionRow: that path gives
@@ -187,6 +188,9 @@ function integerLike(src: Buffer, start: number, end: number): boolean {
   return !(src[start] === 0x30 && end - start > 1)
 }
 
+/** True for a name that begins with two underscores, as the reserved ones do (validate.ts RESERVED_FEATURE_NAMES): validation needs to see it. */
+const doubleUnderscore = (src: Buffer, start: number, end: number): boolean => end - start > 1 && src[start] === 0x5f && src[start + 1] === 0x5f
+
 /**
  * The text of the bytes read last time, reused while they repeat: a topic's events name one or a
  * few models and versions, and a new string for each event was garbage (or, held by the batch,
@@ -312,7 +316,7 @@ export class PredictionReader {
       for (; n > 0; n--) {
         const ks = input.start()
         const ke = input.pos
-        if (integerLike(src, ks, ke)) throw NOT_PLAIN
+        if (integerLike(src, ks, ke) || doubleUnderscore(src, ks, ke)) throw NOT_PLAIN
         const branch = input.branch(4)
         let v: number | string | boolean | null = null
         let vs = 0

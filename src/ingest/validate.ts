@@ -65,6 +65,14 @@ function checkTime(ms: number, path: string, nowMs: number, limits: ValidationLi
 }
 
 const finite = (x: number | null | undefined) => x === null || x === undefined || Number.isFinite(x)
+
+/**
+ * Feature names the evaluator uses for the prediction's own columns (the score, the class, the
+ * regression value: src/evaluate/queries.ts): a feature of one of these names would be counted
+ * as that column. All begin with two underscores, which the fast reader sends to this check
+ * (src/ingest/prediction-reader.ts).
+ */
+export const RESERVED_FEATURE_NAMES: ReadonlySet<string> = new Set(['__score__', '__class__', '__value__'])
 const NO_PROBABILITIES: Readonly<Record<string, number>> = Object.freeze({})
 
 export function validatePrediction(e: PredictionEvent, nowMs: number, limits = DEFAULT_LIMITS): DriftwatchError | null {
@@ -86,6 +94,7 @@ export function validatePrediction(e: PredictionEvent, nowMs: number, limits = D
   for (const name in features) {
     const v = features[name]
     if (typeof v === 'number' && !Number.isFinite(v)) return problem('DW_NON_FINITE_NUMBER', `features.${name}`, `${v} is not a finite number`)
+    if (RESERVED_FEATURE_NAMES.has(name)) return problem('DW_VALIDATION_FAILED', `features.${name}`, 'is a name driftwatch reserves for the prediction\'s own columns (__score__, __class__, __value__)')
   }
   const p = e.prediction
   if (!finite(p.score)) return problem('DW_NON_FINITE_NUMBER', 'prediction.score', `${p.score} is not a finite number`)
