@@ -107,13 +107,20 @@ describe('driftwatch baseline (the store injected; test/baseline.test.ts stores 
     expect(saved).toEqual([])
   })
 
-  it('keeps a default-named target optional: a file without labels stores features only', async () => {
+  it('keeps a target left out optional: a file without labels stores features only', async () => {
     const file = join(dir, 'train.csv')
     writeFileSync(file, 'income,city\n1,a\n2,b\n')
-    // The command line passes the default names when the flags are left out.
-    expect(await run({ file, label: 'label', prediction: 'prediction', score: 'score' })).toBe(0)
+    expect(await run({ file })).toBe(0)
     expect(out.at(-1)).toBe("stored baseline profile 42 for model 'loan': 2 rows, 2 features (1 numerical, 1 categorical)")
     expect(missingTargetProblem({}, ['a'], 'f.csv')).toBeNull()
+  })
+
+  it('checks a target flag given with its default name like any other', async () => {
+    const file = join(dir, 'train.csv')
+    writeFileSync(file, 'income,city\n1,a\n2,b\n')
+    expect(await run({ file, label: 'label' })).toBe(2)
+    expect(err.at(-1)).toBe(`driftwatch: DW_FILE_INVALID: --label "label": no such column in ${file}; its columns: income, city`)
+    expect(saved).toEqual([])
   })
 
   it('refuses a model id driftwatch.yaml would refuse: empty or over 256 characters', async () => {
@@ -132,5 +139,8 @@ describe('driftwatch baseline (the store injected; test/baseline.test.ts stores 
     registerBaselineCommand(program, { config: () => config, run: () => undefined })
     const cmd = program.commands.find((c) => c.name() === 'baseline')!
     expect(cmd.options.map((o) => o.long)).toEqual(['--model', '--file', '--format', '--label', '--prediction', '--score', '--exclude'])
+    // Target flags left out stay undefined (their defaults apply later), so that a flag given is told apart.
+    program.parse(['baseline', '--model', 'loan', '--file', 'f.csv', '--score', 'p1'], { from: 'user' })
+    expect(cmd.opts()).toEqual({ model: 'loan', file: 'f.csv', score: 'p1' })
   })
 })

@@ -55,12 +55,12 @@ const TARGET_FLAGS = ['label', 'prediction', 'score'] as const
 
 /**
  * A target column named on the command line that the file lacks: a typo would otherwise profile
- * the real column as a feature and store no targets. A column left at its default name may be
- * absent (a file without labels). The command line passes the default names when the flags are
- * left out, so a flag that repeats its default counts as left out.
+ * the real column as a feature and store no targets. A flag left out takes its default name,
+ * which the file may lack (a file without labels); a flag given, even with the default name, must
+ * name a column of the file.
  */
 export function missingTargetProblem(flags: Pick<BaselineFlags, (typeof TARGET_FLAGS)[number]>, columns: readonly string[], file: string): string | null {
-  const missing = TARGET_FLAGS.filter((t) => flags[t] !== undefined && flags[t] !== DEFAULT_TARGETS[t] && !columns.includes(flags[t]))
+  const missing = TARGET_FLAGS.filter((t) => flags[t] !== undefined && !columns.includes(flags[t]))
   if (missing.length === 0) return null
   const shown = columns.slice(0, 20).join(', ') + (columns.length > 20 ? ` (and ${columns.length - 20} more)` : '')
   return `${missing.map((t) => `--${t} "${flags[t]}"`).join(', ')}: no such column in ${file}; its columns: ${shown || 'none'}`

@@ -102,9 +102,9 @@ export const registerBaselineCommand: RegisterCommand = (program, ctx) => {
     .requiredOption('--model <id>', 'model id, as in driftwatch.yaml')
     .requiredOption('--file <file>', 'reference rows: CSV with a header row, or JSON lines (.jsonl/.ndjson), one flat object per row')
     .addOption(new Option('--format <format>', 'file format (default: by extension)').choices(['csv', 'jsonl']))
-    .option('--label <column>', 'label column', BASELINE_TARGETS.label)
-    .option('--prediction <column>', 'predicted class column', BASELINE_TARGETS.prediction)
-    .option('--score <column>', 'score column (probability of the positive class)', BASELINE_TARGETS.score)
+    .option('--label <column>', `label column (default: "${BASELINE_TARGETS.label}")`)
+    .option('--prediction <column>', `predicted class column (default: "${BASELINE_TARGETS.prediction}")`)
+    .option('--score <column>', `score column (probability of the positive class) (default: "${BASELINE_TARGETS.score}")`)
     .option('--exclude <columns>', 'columns that are not features (ids, timestamps), comma-separated')
     .action((o: BaselineFlags) => ctx.run(async () => (await import('./baseline.js')).runBaseline(ctx.config(), o)))
 }
