@@ -164,6 +164,8 @@ export interface JoinedRow {
  * the group, labeled or not (labeled = 0, label NULL), because selection rate and demographic
  * parity need only the prediction (fairlearn's selection_rate over every row it is given), while
  * the labeled rows alone feed the group's confusion counts (docs/evaluation.md, fairness).
+ * A prediction whose attribute is the empty string is in no group of it, as one without the
+ * attribute (the batch report's `no_group`): '' is the group_value of the parity rows.
  * The LEFT JOIN leaves an unmatched prediction with label_class NULL (Nullable) and matched 0.
  */
 export const joinedQuery = (store: Store, scope: Scope, attributes: readonly string[]) => {
@@ -177,7 +179,7 @@ export const joinedQuery = (store: Store, scope: Scope, attributes: readonly str
      FROM ${p.sql} AS pr
      LEFT JOIN ${scopedLabels(p.sql, 'prediction_id, label_class, label_time, toUInt8(1) AS matched')} AS g USING prediction_id
      ARRAY JOIN arrayConcat([''], {attributes:Array(String)}) AS attr
-     WHERE (attr = '' AND labeled = 1) OR (attr != '' AND mapContains(segments, attr))
+     WHERE (attr = '' AND labeled = 1) OR (attr != '' AND mapContains(segments, attr) AND segments[attr] != '')
      GROUP BY p, variant, attr, grp, pred, label, labeled, s
      ORDER BY p, variant, attr, grp, pred, label, labeled, s`,
     { ...p.params, attributes },
