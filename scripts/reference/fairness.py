@@ -11,6 +11,13 @@ driftwatch excludes groups smaller than `minGroupSize` from the parity metrics; 
 no such option, so the parity references are computed by fairlearn on the data restricted to
 the sufficient groups.
 
+Undefined rates (a deliberate departure from fairlearn): a group without a positive label has
+TPR 0 in fairlearn (sklearn's confusion_matrix turns 0/0 into 0) and NaN in driftwatch, which
+leaves it out of equal opportunity and equalized odds; likewise a group without a negative
+label and its FPR (equalized odds). `parityDefinedRates` holds those two metrics computed by
+fairlearn on the sufficient groups whose rates are defined (NaN when fewer than two remain),
+with the groups left out; `parity` keeps fairlearn's own figures over all sufficient groups.
+
 Deterministic (seeded numpy Generator). NaN is written as null.
 """
 
@@ -114,10 +121,27 @@ def case(name, groups, y_true, y_pred, scores):
                                            "equalizedOddsDifference", "equalOpportunityDifference",
                                            "disparateImpactRatio"]}
         parity["fourFifthsRuleViolated"] = None
+    has_pos = {g: bool(np.any(y_true[groups == g] == 1)) for g in sufficient}
+    has_neg = {g: bool(np.any(y_true[groups == g] == 0)) for g in sufficient}
+    opportunity = [g for g in sufficient if has_pos[g]]
+    odds = [g for g in opportunity if has_neg[g]]
+
+    def restricted(metric, keep_groups, **extra):
+        if len(keep_groups) < 2:
+            return float("nan")
+        m = np.isin(groups, keep_groups)
+        return metric(y_true=y_true[m], y_pred=y_pred[m], sensitive_features=groups[m], **extra)
+
+    defined_rates = {
+        "equalOpportunityDifference": restricted(equal_opportunity_difference, opportunity),
+        "equalizedOddsDifference": restricted(equalized_odds_difference, odds, agg="worst_case"),
+        "withoutPositives": [g for g in sufficient if not has_pos[g]],
+        "withoutNegatives": [g for g in sufficient if not has_neg[g]],
+    }
     return {
         "name": name,
         "input": {"groups": groups.tolist(), "yTrue": y_true.tolist(), "yPred": y_pred.tolist(), "scores": scores.tolist()},
-        "expected": {"groups": per_group, "sufficientGroups": sufficient, "parity": parity},
+        "expected": {"groups": per_group, "sufficientGroups": sufficient, "parity": parity, "parityDefinedRates": defined_rates},
     }
 
 
@@ -150,6 +174,11 @@ cases.append(case("groups_without_positives_or_negatives", g, yt.tolist(), yp, s
 # Nobody selected: every selection rate is 0, so the ratio is 0/0 = NaN.
 g, yt, yp, sc = synth({"u": 40, "v": 40}, [0.5, 0.5], [0.0, 0.0])
 cases.append(case("nobody_selected", g, yt, [0] * len(yp), sc))
+
+# Every label negative: fairlearn's TPR is 0 in both groups, so equal opportunity is 0
+# ("perfectly fair"); driftwatch has no TPR to compare and no figure.
+g, yt, yp, sc = synth({"s": 50, "t": 45}, [0.5, 0.5], [0.1, -0.1])
+cases.append(case("all_labels_negative", g, [0] * len(yt), yp, sc))
 
 fixture = {
     "generator": "scripts/reference/fairness.py",

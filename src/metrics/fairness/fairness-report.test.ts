@@ -14,11 +14,18 @@ const PARITY = [
 ] as const
 
 type Expected = (typeof fixture.cases)[number]['expected']
+interface DefinedRates {
+  readonly equalOpportunityDifference: number | null
+  readonly equalizedOddsDifference: number | null
+  readonly withoutPositives: readonly string[]
+  readonly withoutNegatives: readonly string[]
+}
 
 describe('fairness report vs fairlearn (MetricFrame by group, parity functions)', () => {
   for (const c of fixture.cases) {
     const input = c.input as { groups: (string | number)[]; yTrue: number[]; yPred: number[]; scores: number[] }
-    const expected = c.expected as Expected & { groups: Record<string, Record<string, number>> }
+    const expected = c.expected as Expected & { groups: Record<string, Record<string, number>>; parityDefinedRates: DefinedRates }
+    const defined = expected.parityDefinedRates
     const report = fairnessReport(input, { minGroupSize: fixture.minGroupSize, nBins: fixture.nBins })
 
     it(`${c.name}: per-group metrics`, () => {
@@ -26,7 +33,17 @@ describe('fairness report vs fairlearn (MetricFrame by group, parity functions)'
       for (const g of report.groups) {
         const e = expected.groups[String(g.group)]!
         expect(g.count).toBe(e['count'])
-        for (const k of RATES) expectClose(g[k], e[k]!, 1e-9, `${g.group}.${k}`)
+        // The one documented departure: no positive (negative) label → fairlearn's TPR (FPR) is 0, ours NaN.
+        const undefinedRates = new Set<string>([
+          ...(g.tp + g.fn === 0 ? ['truePositiveRate'] : []),
+          ...(g.fp + g.tn === 0 ? ['falsePositiveRate'] : []),
+        ])
+        for (const k of RATES) {
+          if (undefinedRates.has(k)) {
+            expect(e[k], `fairlearn ${g.group}.${k}`).toBe(0)
+            expect(g[k], `${g.group}.${k}`).toBeNaN()
+          } else expectClose(g[k], e[k]!, 1e-9, `${g.group}.${k}`)
+        }
         expectClose(g.expectedCalibrationError, e['ece']!, 1e-9, `${g.group}.ece`)
         expect(g.status).toBe(g.count >= fixture.minGroupSize ? 'ok' : 'insufficient')
       }
@@ -41,9 +58,31 @@ describe('fairness report vs fairlearn (MetricFrame by group, parity functions)'
         expect(report.parity.disparateImpactRatio.fourFifthsRuleViolated).toBeNull()
         return
       }
-      for (const k of PARITY) expectClose(report.parity[k].score, expected.parity[k], 1e-9, k)
+      // Equal opportunity and equalized odds where a sufficient group lacks a rate: the next test.
+      const departs = defined.withoutPositives.length + defined.withoutNegatives.length > 0
+      for (const k of PARITY) {
+        if (departs && (k === 'equalOpportunityDifference' || k === 'equalizedOddsDifference')) continue
+        expectClose(report.parity[k].score, expected.parity[k], 1e-9, k)
+      }
       expect(report.parity.disparateImpactRatio.fourFifthsRuleViolated).toBe(expected.parity.fourFifthsRuleViolated)
       expect(report.parity.equalizedOddsDifference.params).toMatchObject({ agg: 'worst_case', minGroupSize: 30 })
+    })
+
+    it(`${c.name}: equal opportunity and equalized odds over the groups whose rates are defined`, () => {
+      // fairlearn on the sufficient groups with a positive label (equal opportunity), and with a
+      // positive and a negative label (equalized odds); NaN (null) when fewer than two remain.
+      for (const k of ['equalOpportunityDifference', 'equalizedOddsDifference'] as const) {
+        const e = defined[k]
+        if (e === null) {
+          expect(report.parity[k].score, k).toBeNaN()
+          expect(report.parity[k].params['status'], k).toBe('insufficient')
+        } else expectClose(report.parity[k].score, e, 1e-9, k)
+      }
+      if (expected.sufficientGroups.length < 2) return
+      const withoutTpr = defined.withoutPositives.length
+      const withoutFpr = defined.withoutNegatives.filter((g) => !defined.withoutPositives.includes(g)).length
+      expect(report.parity.equalOpportunityDifference.params['groupsRateUndefined']).toBe(withoutTpr)
+      expect(report.parity.equalizedOddsDifference.params['groupsRateUndefined']).toBe(withoutTpr + withoutFpr)
     })
   }
 })

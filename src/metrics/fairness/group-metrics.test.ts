@@ -27,12 +27,18 @@ describe('groupMetrics', () => {
   })
 
   it('a single value', () => {
-    expect(groupMetrics(counts(1, 0, 0, 0), 1)).toMatchObject({ selectionRate: 1, truePositiveRate: 1, falsePositiveRate: 0 })
+    const m = groupMetrics(counts(1, 0, 0, 0), 1)
+    expect(m).toMatchObject({ selectionRate: 1, truePositiveRate: 1, positivePredictiveValue: 1, accuracy: 1 })
+    expect(m.falsePositiveRate).toBeNaN() // no negative label
   })
 
-  it('all-one-class labels: no positives → TPR 0 and no negatives → FPR 0 (fairlearn)', () => {
-    expect(groupMetrics(counts(0, 2, 3, 0), 1).truePositiveRate).toBe(0)
-    expect(groupMetrics(counts(2, 0, 0, 3), 1).falsePositiveRate).toBe(0)
+  it('all-one-class labels: no positives → TPR NaN and no negatives → FPR NaN (fairlearn says 0)', () => {
+    const negativesOnly = groupMetrics(counts(0, 2, 3, 0), 1)
+    expect(negativesOnly.truePositiveRate).toBeNaN()
+    expect(negativesOnly.falsePositiveRate).toBe(0.4)
+    const positivesOnly = groupMetrics(counts(2, 0, 0, 3), 1)
+    expect(positivesOnly.falsePositiveRate).toBeNaN()
+    expect(positivesOnly.truePositiveRate).toBe(0.4)
   })
 
   it('constant predictions: nobody selected → PPV 0 (sklearn zero_division)', () => {

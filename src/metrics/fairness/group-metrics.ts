@@ -4,17 +4,23 @@
  *   count = tp + fp + tn + fn                    labeled pairs
  *   predictions, selected                        every prediction of the group, labeled or not
  *   selection rate = selected / predictions      fairlearn.metrics.selection_rate
- *   TPR = tp / (tp + fn)                         fairlearn.metrics.true_positive_rate
- *   FPR = fp / (fp + tn)                         fairlearn.metrics.false_positive_rate
+ *   TPR = tp / (tp + fn)                         fairlearn.metrics.true_positive_rate (NaN at 0/0)
+ *   FPR = fp / (fp + tn)                         fairlearn.metrics.false_positive_rate (NaN at 0/0)
  *   PPV = tp / (tp + fp)                         sklearn.metrics.precision_score
  *   accuracy = (tp + tn) / count                 sklearn.metrics.accuracy_score
  *   ECE: performance/calibration.ts on the group's scores (NaN without scores)
  * Reference: fairlearn 0.15.0 MetricFrame by_group (scripts/reference/fairness.py).
  *
- * Zero division, as fairlearn/sklearn: a group with members but no actual positives has
- * TPR 0 (fairlearn normalises sklearn's confusion_matrix, which turns 0/0 into 0), likewise
- * FPR 0 without negatives and PPV 0 without predicted positives. A group with no members at
- * all (listed in `groups` but never seen) reports count 0 and NaN for every rate.
+ * Zero division: a group with labeled pairs but no actual positive has TPR NaN, and one with no
+ * actual negative FPR NaN: the rate is undefined there, as driftwatch's realized recall is
+ * (sklearn zero_division=np.nan). This departs from fairlearn on purpose: fairlearn normalises
+ * sklearn's confusion_matrix, which turns 0/0 into 0, so a group without positives had TPR 0
+ * and took part in equal opportunity as a group the model never finds — a window whose labels
+ * are all negative read as perfectly fair, and a group without positives as a disparity.
+ * parity.ts leaves such a group out of the metrics that use the undefined rate. PPV stays 0
+ * without predicted positives (sklearn precision_score zero_division=0; no parity metric reads
+ * it). A group with no members at all (listed in `groups` but never seen) reports count 0 and
+ * NaN for every rate.
  *
  * Selection rate needs only predictions (group-confusion.ts); the other rates need labels. With
  * every prediction labeled, predictions = count and selected = tp + fp (fairlearn's setting).
@@ -77,8 +83,8 @@ export function groupMetrics(counts: GroupCounts, minGroupSize: number = DEFAULT
     tn,
     fn,
     selectionRate: predictions === 0 ? Number.NaN : selected / predictions,
-    truePositiveRate: rate(tp, tp + fn),
-    falsePositiveRate: rate(fp, fp + tn),
+    truePositiveRate: divide(tp, tp + fn, 'nan'),
+    falsePositiveRate: divide(fp, fp + tn, 'nan'),
     positivePredictiveValue: rate(tp, tp + fp),
     accuracy: rate(tp + tn, count),
     expectedCalibrationError: calibration.score,

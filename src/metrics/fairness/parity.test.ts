@@ -65,8 +65,43 @@ describe('parityMetrics (hand-computed)', () => {
     expect(p.disparateImpactRatio.fourFifthsRuleViolated).toBeNull()
   })
 
-  it('all-one-class labels in a group: its TPR 0 enters equal opportunity (fairlearn)', () => {
-    const p = parityMetrics([a, group('negatives_only', 0, 2, 8, 0)], 1)
-    expect(p.equalOpportunityDifference.score).toBeCloseTo(0.8, 15)
+  describe('a group without positive (negative) labels has no TPR (FPR) and is left out of the metrics that use it', () => {
+    // fairlearn counts the missing rate as 0: equal opportunity 0.8 here, a disparity the data does not show.
+    const negativesOnly = group('negatives_only', 0, 2, 8, 0) // TPR undefined, FPR 0.2
+    const positivesOnly = group('positives_only', 3, 0, 0, 2) // TPR 0.6, FPR undefined
+
+    it('with two groups left, compared over them, status partial', () => {
+      const p = parityMetrics([a, b, negativesOnly], 1)
+      expect(p.equalOpportunityDifference.score).toBeCloseTo(0.3, 15)
+      expect(p.equalOpportunityDifference).toMatchObject({ n: 20, params: { status: 'partial', groupsCompared: 2, groupsInsufficient: 0, groupsRateUndefined: 1 } })
+      expect(p.equalizedOddsDifference.score).toBeCloseTo(0.3, 15)
+      expect(p.equalizedOddsDifference.params).toMatchObject({ status: 'partial', groupsCompared: 2, groupsRateUndefined: 1 })
+      // Selection needs no label: every group takes part.
+      expect(p.demographicParityDifference.params).toMatchObject({ status: 'ok', groupsCompared: 3 })
+      expect(p).toMatchObject({ selectionStatus: 'ok', labeledStatus: 'partial', status: 'partial' })
+    })
+
+    it('equalized odds needs both rates: a group without negatives takes part in equal opportunity only', () => {
+      const p = parityMetrics([a, positivesOnly], 1)
+      expect(p.equalOpportunityDifference.score).toBeCloseTo(0.2, 15)
+      expect(p.equalOpportunityDifference.params).toMatchObject({ status: 'ok', groupsCompared: 2, groupsRateUndefined: 0 })
+      expect(p.equalizedOddsDifference.score).toBeNaN()
+      expect(p.equalizedOddsDifference.params).toMatchObject({ status: 'insufficient', groupsCompared: 1, groupsRateUndefined: 1 })
+      expect(p.labeledStatus).toBe('insufficient')
+    })
+
+    it('a window whose labels are all negative has no equal opportunity or equalized odds (not 0, "perfectly fair")', () => {
+      const p = parityMetrics([negativesOnly, group('also_negatives_only', 0, 5, 5, 0)], 1)
+      for (const r of [p.equalOpportunityDifference, p.equalizedOddsDifference]) {
+        expect(r.score).toBeNaN()
+        expect(r.params).toMatchObject({ status: 'insufficient', groupsCompared: 0, groupsRateUndefined: 2 })
+      }
+      expect(p.demographicParityDifference.score).toBeCloseTo(0.3, 15)
+    })
+
+    it('a group too small is counted as insufficient, not as without the rate', () => {
+      const p = parityMetrics([group('x', 40, 10, 40, 10, 30), group('y', 20, 10, 60, 10, 30), group('tiny', 0, 0, 2, 0, 30)], 30)
+      expect(p.equalOpportunityDifference.params).toMatchObject({ groupsInsufficient: 1, groupsRateUndefined: 0 })
+    })
   })
 })

@@ -16,16 +16,26 @@
  * pairs (group-metrics.ts). Each kind compares the groups large enough for it: selection
  * metrics the groups with selectionStatus 'ok' (predictions ≥ minGroupSize), label metrics
  * those with status 'ok' (labeled pairs ≥ minGroupSize); the others are counted in
- * params.groupsInsufficient, and each metric's params.status (`selectionStatus`,
- * `labeledStatus`) says how much was compared:
+ * params.groupsInsufficient.
+ *
+ * Undefined rates: a group without a positive label has no TPR, one without a negative label no
+ * FPR (NaN, group-metrics.ts). Equal opportunity compares only the groups whose TPR is defined,
+ * equalized odds only those whose TPR and FPR both are; the others are counted in
+ * params.groupsRateUndefined. This departs from fairlearn, which counts such a rate as 0: a
+ * window whose labels are all negative then had equal opportunity 0 ("perfectly fair"), and a
+ * group without positives a TPR gap that could fire an alert, neither supported by the data.
+ *
+ * Each metric's params.status says how much was compared:
  * - 'ok': every group took part;
- * - 'partial': at least two groups took part, some were too small (the figures are over the
- *   groups that took part);
+ * - 'partial': at least two groups took part, some were left out (too small, or the rate
+ *   undefined in them); the figures are over the groups that took part;
  * - 'insufficient': fewer than two groups took part: every figure is NaN (stored as NULL).
  *   Unlike fairlearn, which gives difference 0 and ratio 1 for one group: with group B below
  *   minGroupSize that read as "perfectly fair" (1.0, 'ok'), a verdict the data cannot support.
- * `status` is the less complete of the two. n is the compared groups' predictions (selection
- * metrics) or labeled pairs (label metrics).
+ * `selectionStatus` is the selection metrics' status, `labeledStatus` the less complete of the
+ * two label metrics' (equalized odds, which needs both rates, is never more complete than equal
+ * opportunity), `status` the less complete of the two. n is the compared groups' predictions
+ * (selection metrics) or labeled pairs (label metrics).
  * A ratio 0/0 (nobody selected anywhere) is NaN, and then the four-fifths fact is null.
  */
 import { metricResult, type MetricResult } from '../performance/metric-result.js'
@@ -65,43 +75,52 @@ function spread(values: readonly number[]): Spread {
   return { min: minOf(values), max: maxOf(values) }
 }
 
+const RANK: Record<ParityStatus, number> = { ok: 0, partial: 1, insufficient: 2 }
+const lessComplete = (a: ParityStatus, b: ParityStatus): ParityStatus => (RANK[a] >= RANK[b] ? a : b)
+const defined = (x: number): boolean => !Number.isNaN(x)
+
 /**
  * @param groups per-group metrics (any status); `excluded` is the count of invalid
  *   observations to carry into the results.
  */
-const RANK: Record<ParityStatus, number> = { ok: 0, partial: 1, insufficient: 2 }
-
 export function parityMetrics(groups: readonly GroupMetrics[], minGroupSize: number, excluded = 0): ParityMetrics {
-  const family = (compared: readonly GroupMetrics[], size: (g: GroupMetrics) => number) => {
+  /** The groups large enough (`eligible`) whose rates the metric needs are defined take part. */
+  const family = (eligible: readonly GroupMetrics[], hasRates: (g: GroupMetrics) => boolean, size: (g: GroupMetrics) => number, labeled: boolean) => {
+    const compared = eligible.filter(hasRates)
     const status: ParityStatus = compared.length < 2 ? 'insufficient' : compared.length < groups.length ? 'partial' : 'ok'
     const params = {
       method: 'between_groups',
       minGroupSize,
       groupsCompared: compared.length,
-      groupsInsufficient: groups.length - compared.length,
+      groupsInsufficient: groups.length - eligible.length,
+      ...(labeled ? { groupsRateUndefined: eligible.length - compared.length } : {}),
     }
     const n = compared.reduce((s, g) => s + size(g), 0)
     const r = (method: string, score: number, extra = {}): MetricResult =>
       metricResult(method, status === 'insufficient' ? Number.NaN : score, { ...params, status, ...extra }, n, excluded)
-    return { status, r }
+    return { status, compared, r }
   }
-  const selection = family(groups.filter((g) => g.selectionStatus === 'ok'), (g) => g.predictions)
-  const labeled = family(groups.filter((g) => g.status === 'ok'), (g) => g.count)
-  const sr = spread(groups.filter((g) => g.selectionStatus === 'ok').map((g) => g.selectionRate))
-  const tpr = spread(groups.filter((g) => g.status === 'ok').map((g) => g.truePositiveRate))
-  const fpr = spread(groups.filter((g) => g.status === 'ok').map((g) => g.falsePositiveRate))
+  const bySize = groups.filter((g) => g.status === 'ok')
+  const selection = family(groups.filter((g) => g.selectionStatus === 'ok'), () => true, (g) => g.predictions, false)
+  const opportunity = family(bySize, (g) => defined(g.truePositiveRate), (g) => g.count, true)
+  const odds = family(bySize, (g) => defined(g.truePositiveRate) && defined(g.falsePositiveRate), (g) => g.count, true)
+  const sr = spread(selection.compared.map((g) => g.selectionRate))
   const ratio = sr.min / sr.max
   const fourFifthsRuleViolated = Number.isNaN(ratio) || selection.status === 'insufficient' ? null : ratio < FOUR_FIFTHS
+  const oddsTpr = spread(odds.compared.map((g) => g.truePositiveRate))
+  const oddsFpr = spread(odds.compared.map((g) => g.falsePositiveRate))
+  const opportunityTpr = spread(opportunity.compared.map((g) => g.truePositiveRate))
+  const labeledStatus = lessComplete(opportunity.status, odds.status)
   return {
-    status: RANK[selection.status] >= RANK[labeled.status] ? selection.status : labeled.status,
+    status: lessComplete(selection.status, labeledStatus),
     selectionStatus: selection.status,
-    labeledStatus: labeled.status,
+    labeledStatus,
     demographicParityDifference: selection.r('demographic_parity_difference', sr.max - sr.min),
     demographicParityRatio: selection.r('demographic_parity_ratio', ratio),
-    equalizedOddsDifference: labeled.r('equalized_odds_difference', Math.max(tpr.max - tpr.min, fpr.max - fpr.min), {
+    equalizedOddsDifference: odds.r('equalized_odds_difference', Math.max(oddsTpr.max - oddsTpr.min, oddsFpr.max - oddsFpr.min), {
       agg: 'worst_case',
     }),
-    equalOpportunityDifference: labeled.r('equal_opportunity_difference', tpr.max - tpr.min),
+    equalOpportunityDifference: opportunity.r('equal_opportunity_difference', opportunityTpr.max - opportunityTpr.min),
     disparateImpactRatio: {
       ...selection.r('disparate_impact_ratio', ratio, { threshold: FOUR_FIFTHS, fourFifthsRuleViolated }),
       fourFifthsRuleViolated,
