@@ -147,3 +147,20 @@ describe('duplicate model ids', () => {
     expect(p).toHaveLength(4)
   })
 })
+
+describe('protected attributes need a binary task', () => {
+  it('reports protected on a multiclass or regression model with its path, beside the other problems', () => {
+    expect(problemsOf('models:\n  - id: a\n    task: multiclass\n    protected: [gender]\n')).toEqual([
+      "dw.yaml: models.0.protected: fairness is computed for binary models only, and this model's task is multiclass: remove protected, or set task: binary",
+    ])
+    expect(problemsOf('models:\n  - id: a\n    task: regression\n    window: 2x\n    protected: [gender]\n')).toEqual([
+      expect.stringMatching(/^dw\.yaml: models\.0\.window: /),
+      expect.stringMatching(/^dw\.yaml: models\.0\.protected: fairness is computed for binary models only, and this model's task is regression/),
+    ])
+  })
+
+  it('accepts protected on a binary model, declared or by default, and no protected on any task', () => {
+    const c = parseFileConfig('models:\n  - id: a\n    protected: [gender]\n  - id: b\n    task: binary\n    protected: [gender]\n  - id: c\n    task: multiclass\n  - id: d\n    task: regression\n    protected: []\n', 'x.yaml')
+    expect(c.models.map((m) => [m.task, m.protected])).toEqual([['binary', ['gender']], ['binary', ['gender']], ['multiclass', []], ['regression', []]])
+  })
+})

@@ -88,7 +88,20 @@ const ModelSchema = z.strictObject({
   thresholds: DriftThresholdsSchema.default({}),
   /** How a window's feature p-values are adjusted before they are compared (docs/evaluation.md). */
   correction: CorrectionSchema.default('benjamini-hochberg'),
-})
+}).superRefine((m, ctx) => {
+  // Fairness reads labels and predictions as positive or not: binary models only. The task is
+  // always known here (declared, or 'binary' by default), so protected attributes on another
+  // task are a mistake to report, not a setting to ignore. Checked even when other fields of
+  // the model have problems, so that every problem is listed at once.
+  const { task, protected: attributes } = m as { task?: unknown; protected?: unknown }
+  if ((task === 'multiclass' || task === 'regression') && Array.isArray(attributes) && attributes.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['protected'],
+      message: `fairness is computed for binary models only, and this model's task is ${task}: remove protected, or set task: binary`,
+    })
+  }
+}, { when: () => true })
 
 export const FileConfigSchema = z.strictObject({
   ingest: z

@@ -23,6 +23,11 @@ describe('parseReportConfig', () => {
     expect(c).toMatchObject({ id: 'm', task: 'binary', positiveClass: '1', features: { a: 'numerical', b: 'categorical' }, protected: ['b'] })
   })
 
+  it('refuses protected attributes on a multiclass model, as driftwatch.yaml does', () => {
+    expect(problems('task: multiclass\nprotected: [b]\n').join('\n')).toMatch(/protected: fairness is computed for binary models only, and this model's task is multiclass/)
+    expect(parseReportConfig('protected: [b]\n', 'model.yaml').protected).toEqual(['b'])
+  })
+
   it('thresholds: a number or a method and a number', () => {
     const c = parseReportConfig('thresholds:\n  a: 0.2\n  b: { method: psi, threshold: 0.25 }\n', 'model.yaml')
     expect(c.thresholds).toEqual({ a: 0.2, b: { method: 'psi', threshold: 0.25 } })

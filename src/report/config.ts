@@ -45,6 +45,11 @@ export const ReportConfigSchema = z.strictObject({
   minGroupSize: z.number().int().min(1).default(30),
   confidence: z.number().gt(0).lt(1).default(0.95),
   outlierThreshold: z.number().gt(0).max(1).default(0.25),
+}).superRefine((m, ctx) => {
+  // As driftwatch.yaml (src/config/file.ts): fairness reads binary outcomes only.
+  if (m.task === 'multiclass' && m.protected.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['protected'], message: 'fairness is computed for binary models only, and this model\'s task is multiclass: remove protected, or set task: binary' })
+  }
 })
 
 export type ReportConfig = z.infer<typeof ReportConfigSchema>

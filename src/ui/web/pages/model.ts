@@ -12,6 +12,7 @@ import { chartFigure, fmt, h, nameText, openBadge, table, whenLoaded } from '../
 import { driftHealth, featureHealth, FOUR_FIFTHS } from '../health.js'
 import { modelHref, windowHref } from '../routes.js'
 import { comparisonCharts, openFrom } from '../comparison-view.js'
+import { binaryOnlyNote } from './window.js'
 import { mapLimit } from '../limit.js'
 
 const HEATMAP_WINDOWS = 60
@@ -150,9 +151,10 @@ export interface ChartNote { readonly text: string; readonly empty: boolean }
 
 /**
  * What the model page says instead of an empty chart, by chart id: drift without a reference or a
- * verdict, performance before any label, fairness for a model without protected attributes.
+ * verdict, performance before any label, fairness for a model without protected attributes or
+ * whose task (ModelSummary.task, when known) is not binary.
  */
-export function chartNotes(windows: readonly WindowHeadline[]): Partial<Record<(typeof CHART_IDS)[number], ChartNote>> {
+export function chartNotes(windows: readonly WindowHeadline[], task?: string): Partial<Record<(typeof CHART_IDS)[number], ChartNote>> {
   const notes: Partial<Record<(typeof CHART_IDS)[number], ChartNote>> = {}
   if (windows.length === 0) return notes
   if (windows.every((w) => w.drift_share === null)) {
@@ -175,7 +177,8 @@ export function chartNotes(windows: readonly WindowHeadline[]): Partial<Record<(
     notes['performance'] = { text: unlabeled ? `No realized ${metric} yet: no labels have arrived for these windows; the estimate (CBPE) needs none.` : `No realized ${metric}: too few labeled predictions in these windows.`, empty: false }
   }
   if (windows.every((w) => w.fairness === null)) {
-    notes['fairness'] = { text: 'No fairness ratio: the model names no protected attributes (protected in its configuration), or its windows had no groups to compare.', empty: true }
+    const binaryOnly = binaryOnlyNote(task)
+    notes['fairness'] = { text: binaryOnly ? `No fairness ratio: ${binaryOnly}.` : 'No fairness ratio: the model names no protected attributes (protected in its configuration), or its windows had no groups to compare.', empty: true }
   }
   return notes
 }
@@ -227,7 +230,7 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     select('variant', variants, variant, (v) => modelHref(model, { version, variant: v })),
     h('span', {}, `${m.task} model, ${duration(m.window_ms)} windows, reference: ${m.reference.description}`),
   )
-  const notes = chartNotes(windows)
+  const notes = chartNotes(windows, m.task)
   const charts = modelCharts(windows).map((spec, i) => noted(spec, CHART_IDS[i]!, notes[CHART_IDS[i]!]))
   const section = h('section', { 'data-page': 'model', 'data-model': model, 'data-version': version, 'data-variant': variant }, h('h1', {}, 'Model ', nameText(model)), filters)
   if (unknown.length > 0) section.append(h('p', { class: 'error', id: 'unknown-filter' }, `This model has ${unknown.join(' and ')}: pick one above.`))
@@ -255,7 +258,7 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     (recent) => {
       const groupCharts = groupRatioCharts(recent)
       groups.replaceChildren(...(groupCharts.length === 0
-        ? [h('p', { class: 'empty-note', id: 'no-fairness-groups' }, 'No fairness per group: the model names no protected attributes (protected in its configuration), or its recent windows had no groups to compare.')]
+        ? [h('p', { class: 'empty-note', id: 'no-fairness-groups' }, binaryOnlyNote(m.task) ? `No fairness per group: ${binaryOnlyNote(m.task)}.` : 'No fairness per group: the model names no protected attributes (protected in its configuration), or its recent windows had no groups to compare.')]
         : groupCharts.map((c) => chartFigure(c.spec, `fairness-groups:${c.attribute}`))))
       // Off screen (a refresh builds the page before showing it), the page's drawAll draws them.
       if (groups.isConnected) drawAll(groups)

@@ -7,9 +7,9 @@
 import { binLabels, type ChartSpec, distributionSpec } from '../../chart-spec.js'
 import { compact, percent, utcTime, versus, windowLabel } from '../../figures.js'
 import { qualityFeature, qualityProblemCount, qualityProblems } from '../../quality-problems.js'
-import { getJson } from '../api.js'
+import { getAll, getJson } from '../api.js'
 import { NO_POSITIVE_CLASS } from '../../../evaluate/row-status.js'
-import type { ApiNote, DatasetDrift, DetectorDetail, DriftDetail, FairnessDetail, PerformanceDetail, WindowDetail } from '../api-types.js'
+import type { ApiNote, DatasetDrift, DetectorDetail, DriftDetail, FairnessDetail, ModelSummary, PerformanceDetail, WindowDetail } from '../api-types.js'
 import { badge, chartFigure, fmt, h, type Level, nameText, openBadge, table } from '../dom.js'
 import { FOUR_FIFTHS } from '../health.js'
 import { modelHref } from '../routes.js'
@@ -180,10 +180,21 @@ export function detectorCells(d: DetectorDetail): { estimate: string; parameters
 }
 
 /**
- * Why a section of the window page is empty, so that it never shows as a header-only table; and
- * `unlabeled` when the performance figures are estimates only, before any label arrived.
+ * Why a model has no fairness figures when its task is the reason: fairness reads labels and
+ * predictions as positive or not, so it is computed for binary models only (driftwatch.yaml
+ * refuses `protected` on another task, src/config/file.ts). Null for a binary or unknown task.
  */
-export function emptySection(w: Pick<WindowDetail, 'drift' | 'performance' | 'fairness' | 'reference' | 'summary'>): { drift?: string; performance?: string; unlabeled?: string; noPositiveClass?: string; fairness?: string } {
+export function binaryOnlyNote(task: string | undefined): string | null {
+  return task === undefined || task === 'binary' ? null : `fairness is computed for binary models only, and this is a ${task} model`
+}
+
+/**
+ * Why a section of the window page is empty, so that it never shows as a header-only table; and
+ * `unlabeled` when the performance figures are estimates only, before any label arrived. `task`
+ * is the model's (ModelSummary.task), when known.
+ */
+export function emptySection(w: Pick<WindowDetail, 'drift' | 'performance' | 'fairness' | 'reference' | 'summary'>, task?: string): { drift?: string; performance?: string; unlabeled?: string; noPositiveClass?: string; fairness?: string } {
+  const binaryOnly = binaryOnlyNote(task)
   const estimatesOnly = w.performance.length > 0 && w.summary.labeled === 0 && w.performance.every((p) => p.kind !== 'realized')
   const noPositiveClass = positiveClassNote(w)
   return {
@@ -191,7 +202,7 @@ export function emptySection(w: Pick<WindowDetail, 'drift' | 'performance' | 'fa
     ...(estimatesOnly ? { unlabeled: 'No realized figures yet: no labels have arrived for this window; the estimates (CBPE) need none.' } : {}),
     ...(w.drift.length === 0 ? { drift: `No drift figures: this window was not compared with a reference (reference: ${w.reference || 'none yet'}).` } : {}),
     ...(w.performance.length === 0 ? { performance: w.summary.labeled === 0 ? 'No performance figures yet: no labels have arrived for this window.' : 'No performance figures: too few labeled predictions in this window.' } : {}),
-    ...(w.fairness.length === 0 ? { fairness: 'No fairness figures: the model names no protected attributes (protected in its configuration), or this window has no groups to compare.' } : {}),
+    ...(w.fairness.length === 0 ? { fairness: binaryOnly ? `No fairness figures: ${binaryOnly}.` : 'No fairness figures: the model names no protected attributes (protected in its configuration), or this window has no groups to compare.' } : {}),
   }
 }
 
@@ -208,6 +219,15 @@ function positiveClassNote(w: Pick<WindowDetail, 'drift' | 'fairness'>): string 
   return `Binary figures missing: ${positiveClassAbsent("this window's or its reference's")}.`
 }
 
+/** The model's task, to say why its fairness section is empty; undefined when it cannot be read. */
+async function modelTask(model: string): Promise<string | undefined> {
+  try {
+    return (await getAll<ModelSummary>('/v1/models')).find((m) => m.model === model)?.task
+  } catch {
+    return undefined
+  }
+}
+
 export async function windowPage(model: string, start: string, query: URLSearchParams): Promise<HTMLElement> {
   const version = query.get('version') ?? undefined
   const w = await getJson<WindowDetail>(`/v1/models/${encodeURIComponent(model)}/windows/${encodeURIComponent(start)}`, { version })
@@ -219,7 +239,7 @@ export async function windowPage(model: string, start: string, query: URLSearchP
     h('h1', {}, nameText(model), ` ${w.model_version}: window ${windowLabel(w.window_start, w.window_end)} `, openBadge(w.closed)),
     h('p', {}, `${s.predictions} predictions, ${s.labeled} labeled (${percent(s.label_coverage)}); ${w.closed ? 'closed' : 'open: its figures can still change'}; reference: ${w.reference}; evaluated ${utcTime(w.evaluated_at)}`),
   )
-  const empty = emptySection(w)
+  const empty = emptySection(w, w.fairness.length === 0 ? await modelTask(model) : undefined)
   section.append(h('h2', {}, 'Drift'), h('p', {}, empty.drift ?? datasetDriftText(w.dataset_drift)))
   if (!empty.drift) section.append(table(
     ['target', 'column', 'kind', 'method', 'score', 'p-value', 'adjusted', 'threshold', 'verdict', 'why', 'reference n', 'current n', 'other statistics'],
