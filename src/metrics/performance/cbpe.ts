@@ -17,9 +17,12 @@
  * sums the calibrated one; our scores are already calibrated, so both are `p`. Tied scores
  * have equal p, so the order among ties does not change any partial sum.
  *
- * Conventions (NannyML's): a 0/0 ratio is NaN (not sklearn's zero_division 0) — e.g. precision
- * with no predicted positives; ROC AUC is NaN when Σp = 0 or Σ(1−p) = 0. ŷ is given, or
- * ŷ = [p ≥ threshold] (default 0.5). Empty input gives NaN.
+ * Conventions: a 0/0 ratio is NaN — e.g. precision with no predicted positives, recall when
+ * Σp = 0 — driftwatch's convention for an undefined rate, as its realized metrics
+ * (sklearn zero_division=np.nan). This departs on purpose from NannyML 0.13.1, whose
+ * estimate_precision / estimate_recall / estimate_f1 return 0 there. ROC AUC is NaN when Σp = 0
+ * or Σ(1−p) = 0 (NannyML's tpr or fpr divides by 0 there too). ŷ is given, or ŷ = [p ≥ threshold]
+ * (default 0.5). Empty input gives NaN.
  *
  * Which ŷ: NannyML takes the model's y_pred column, not a cut of the score. The stream passes
  * the prediction's class_label read as positive class or not (the same ŷ as the realized
