@@ -28,7 +28,7 @@ import { Evaluator } from './evaluate/evaluator.js'
 import { createAlertService, type CreateAlertServiceOptions } from './alerts/create-alert-service.js'
 import type { AlertService } from './alerts/service.js'
 import { embeddedPublisher, kafkaPublisher, registerSchemas, type EventPublisher } from './pipeline/publisher.js'
-import { localResolver, registryResolver } from './registry/resolvers.js'
+import { localResolver, registryResolver, registrySaysNotFound } from './registry/resolvers.js'
 import { openStore, type Store } from './store/clickhouse.js'
 import { migrate } from './store/migrate.js'
 import { applyRetention } from './store/retention.js'
@@ -229,7 +229,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   }
   if (options.consume !== false) {
     const replayGuard = new ReplayGuard()
-    const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry), replayGuard }), options.metrics)
+    const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry, (id) => registrySaysNotFound(config.registryUrl!, id)), replayGuard }), options.metrics)
     options.metrics?.watchPartitions(progress)
     const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, onJoin: () => {
         replayGuard.reassigned()

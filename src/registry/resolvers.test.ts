@@ -1,8 +1,9 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net'
+import { createServer as createHttpServer } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { REGISTRY_REQUEST_TIMEOUT_MS, schemaRegistryClient } from './client.js'
 import { registerSchemas } from '../pipeline/publisher.js'
-import { classifyRegistryFailure, registryResolver } from './resolvers.js'
+import { classifyRegistryFailure, registryResolver, registrySaysNotFound } from './resolvers.js'
 
 /** The shape @kafkajs/confluent-schema-registry rejects with (its ResponseError carries the status). */
 const responseError = (status: number, message: string) => Object.assign(new Error(message), { name: 'ResponseError', status })
@@ -26,7 +27,7 @@ describe('classifyRegistryFailure', () => {
       const registry = schemaRegistryClient(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`)
       const started = Date.now()
       const [lookup, register] = await Promise.allSettled([
-        registryResolver(registry)(7),
+        registryResolver(registry, async () => true)(7),
         registerSchemas(registry, { predictions: 'silent.predictions', groundTruth: 'silent.ground-truth' }),
       ])
       for (const outcome of [lookup, register]) {
@@ -43,6 +44,39 @@ describe('classifyRegistryFailure', () => {
   it('dead-letters an id the registry does not have', () => {
     const e = classifyRegistryFailure(7, responseError(404, "No content with ID '7' was found."))
     expect([e.code, e.retriable]).toEqual(['DW_DECODE_UNKNOWN_SCHEMA', false])
+  })
+
+  it('dead-letters an id only on the registry\'s own 404 (error code 40403); a 404 from anything else is retried', async () => {
+    const answers: Record<string, [number, string, string]> = {
+      registry: [404, 'application/vnd.schemaregistry.v1+json', JSON.stringify({ error_code: 40403, message: 'Schema 7 not found' })],
+      proxy: [404, 'text/html', '<html><body>404 Not Found</body></html>'],
+      gateway: [404, 'application/json', JSON.stringify({ message: 'no Route matched with those values' })],
+    }
+    let answer = answers['registry']!
+    const seen: (string | undefined)[] = []
+    const server = createHttpServer((req, res) => {
+      seen.push(req.headers.authorization)
+      res.writeHead(answer[0], { 'content-type': answer[1] })
+      res.end(answer[2])
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const resolve = registryResolver(schemaRegistryClient(url), (id) => registrySaysNotFound(url, id))
+      await expect(resolve(7)).rejects.toMatchObject({ code: 'DW_DECODE_UNKNOWN_SCHEMA', retriable: false })
+      for (const name of ['proxy', 'gateway']) {
+        answer = answers[name]!
+        await expect(resolve(7), name).rejects.toMatchObject({ code: 'DW_REGISTRY_UNAVAILABLE', retriable: true, message: expect.stringMatching(/answered 404 without the registry's error code 40403/) })
+      }
+      // Credentials in the URL go as basic auth.
+      answer = answers['registry']!
+      expect(await registrySaysNotFound(url.replace('http://', 'http://u%40x:p%3Aw@'), 7)).toBe(true)
+      expect(seen.at(-1)).toBe(`Basic ${Buffer.from('u@x:p:w').toString('base64')}`)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+    // Nothing answering at all: not the registry's 404 either.
+    expect(await registrySaysNotFound('http://127.0.0.1:1', 7)).toBe(false)
   })
 
   it('dead-letters a schema the client cannot parse (no status) or the registry refuses to serve (other 4xx)', () => {

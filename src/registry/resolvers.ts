@@ -8,6 +8,7 @@ import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
 import { DriftwatchError, describeError } from '../errors.js'
 import type { SchemaResolver } from '../ingest/decoder.js'
 import { avroType, type EventKind } from '../ingest/schemas.js'
+import { REGISTRY_REQUEST_TIMEOUT_MS } from './client.js'
 
 /**
  * Which registry answers mean "try again later". @kafkajs/confluent-schema-registry turns every
@@ -23,7 +24,8 @@ export const isRetriableRegistryStatus = (status: number) => RETRIABLE_STATUS.ha
 
 /**
  * Classifies what `registry.getSchema(id)` threw:
- *   status 404                 -> DW_DECODE_UNKNOWN_SCHEMA (the id is not in the registry)
+ *   status 404                 -> DW_DECODE_UNKNOWN_SCHEMA (the id is not in the registry;
+ *                                 registryResolver confirms it is the registry's answer)
  *   transport / 5xx / auth     -> retriable DW_REGISTRY_UNAVAILABLE
  *   any other status           -> DW_DECODE_UNSUPPORTED_SCHEMA (the registry refuses this id)
  *   no status                  -> DW_DECODE_UNSUPPORTED_SCHEMA: the schema was fetched but the
@@ -50,13 +52,53 @@ export function classifyRegistryFailure(schemaId: number, cause: unknown): Drift
   return new DriftwatchError('DW_DECODE_UNSUPPORTED_SCHEMA', `schema ${schemaId} ${what}: ${why}`, { cause, schemaId })
 }
 
-export function registryResolver(registry: SchemaRegistry): SchemaResolver {
+/** Confluent's error code for "schema not found", which Apicurio's and Karapace's compatible APIs answer too. */
+const SCHEMA_NOT_FOUND = 40403
+
+/**
+ * Whether the registry at `registryUrl` itself says schema `schemaId` is not found: a 404 whose
+ * JSON body carries error_code 40403. The client's errors keep the status and not the body, so a
+ * 404 is asked again here, once. A 404 from something in front of the registry (a proxy, an
+ * ingress whose route is being recreated, a URL that points elsewhere) says nothing about the
+ * schema: dead-lettering on it would lose every record of an id not yet cached.
+ */
+export async function registrySaysNotFound(registryUrl: string, schemaId: number, timeoutMs = REGISTRY_REQUEST_TIMEOUT_MS): Promise<boolean> {
+  const url = new URL(`${registryUrl.replace(/\/+$/, '')}/schemas/ids/${schemaId}`)
+  const headers: Record<string, string> = { accept: 'application/vnd.schemaregistry.v1+json, application/json' }
+  if (url.username || url.password) {
+    headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
+    url.username = ''
+    url.password = ''
+  }
+  try {
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) })
+    if (response.status !== 404) return false
+    const body = (await response.json()) as { error_code?: unknown } | null
+    return body?.error_code === SCHEMA_NOT_FOUND
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Writer schemas by id from the registry. `confirmNotFound` decides whether a 404 is the
+ * registry's own "not found" (registrySaysNotFound); any other 404 is retried as an outage.
+ */
+export function registryResolver(registry: SchemaRegistry, confirmNotFound: (schemaId: number) => Promise<boolean>): SchemaResolver {
   return async (schemaId) => {
     let schema: unknown
     try {
       schema = await registry.getSchema(schemaId)
     } catch (cause) {
-      throw classifyRegistryFailure(schemaId, cause)
+      const failure = classifyRegistryFailure(schemaId, cause)
+      if (failure.code === 'DW_DECODE_UNKNOWN_SCHEMA' && !(await confirmNotFound(schemaId))) {
+        throw new DriftwatchError(
+          'DW_REGISTRY_UNAVAILABLE',
+          `registry lookup of schema ${schemaId} answered 404 without the registry's error code ${SCHEMA_NOT_FOUND}: not the registry's answer (a proxy in front of it, or a URL that points elsewhere?)`,
+          { cause, retriable: true, schemaId },
+        )
+      }
+      throw failure
     }
     // The client parses JSON Schema (ajv) and Protobuf (protobufjs) too; events are Avro only.
     if (!avro.Type.isType(schema)) {
