@@ -231,7 +231,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     const replayGuard = new ReplayGuard()
     const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry, (id) => registrySaysNotFound(config.registryUrl!, id)), replayGuard }), options.metrics)
     options.metrics?.watchPartitions(progress)
-    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, onJoin: () => {
+    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, onSkipped: (topic, partition, from, to) => replayGuard.skipped(topic, partition, from, to), onJoin: () => {
         replayGuard.reassigned()
         joiner.rereadStoredIds()
       } })

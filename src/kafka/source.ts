@@ -29,6 +29,11 @@ export interface KafkaSourceOptions {
   readonly onJoin?: () => void
   /** The coordinator evicts a member silent for this long. Default 30 s, kafkajs' own (tests set less). */
   readonly sessionTimeoutMs?: number
+  /**
+   * Records [from, to) of a partition that the client left out and this source committed past:
+   * transaction markers and aborted transactions' records (src/pipeline/replay-guard.ts `skipped`).
+   */
+  readonly onSkipped?: (topic: string, partition: number, from: string, to: string) => void
 }
 
 export interface RunningSource {
@@ -123,6 +128,8 @@ async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>, s
   }
 }
 
+const maxOffset = (a: bigint, b: bigint) => (a > b ? a : b)
+
 export async function startKafkaSource(opts: KafkaSourceOptions): Promise<RunningSource> {
   const log = opts.logger.child({ component: 'kafka-source', groupId: opts.groupId })
   const sessionTimeout = opts.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS
@@ -187,11 +194,32 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
       } finally {
         progress?.finished(batch.topic, batch.partition)
       }
+      // Past the fetch's last offset, which counts the control records and aborted transactions'
+      // records kafkajs left out after the last record handled: a transactional producer's commit
+      // marker ends most of its fetches, and committing only past the last record left the group
+      // one offset behind for good (consumer lag never 0) and made every next batch look like a replay.
       const last = sourceBatch.records.at(-1)!
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }])
-      payload.resolveOffset(last.offset)
+      const handledTo = BigInt(last.offset) + 1n
+      const next = maxOffset(handledTo, BigInt(batch.lastOffset()) + 1n)
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }])
+      payload.resolveOffset((next - 1n).toString())
+      if (next > handledTo) opts.onSkipped?.(batch.topic, batch.partition, handledTo.toString(), next.toString())
       await heartbeat()
     },
+  })
+  // A fetch of a partition whose records were all left out (an aborted transaction and its marker)
+  // never reaches eachBatch: kafkajs moves its position past them and commits only with
+  // autoCommit, which this source does not use. Committed here, or the group stays behind them.
+  // kafkajs emits this between the partition's batches, and the commit request goes out before
+  // the partition's next batch starts, so it cannot land after that batch's commit.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.batchSize !== 0 || payload.firstOffset === null || stopping) return
+    const from = payload.firstOffset
+    const to = (BigInt(payload.lastOffset) + 1n).toString()
+    consumer.commitOffsets([{ topic: payload.topic, partition: payload.partition, offset: to }]).then(
+      () => opts.onSkipped?.(payload.topic, payload.partition, from, to),
+      (e: unknown) => log.debug({ err: e, topic: payload.topic, partition: payload.partition }, 'committing past left-out records failed; the next batch commits'),
+    )
   })
 
   return {

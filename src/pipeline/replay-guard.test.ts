@@ -13,6 +13,25 @@ describe('ReplayGuard', () => {
     expect(g.begin('g', 0, '300')).toBe(true)
   })
 
+  it('trusts a batch after records the client left out (transaction markers, aborted records), and only right after them', () => {
+    const g = new ReplayGuard()
+    g.begin('p', 0, '0')
+    g.end('p', 0, '9')
+    g.skipped('p', 0, '10', '12')
+    expect(g.begin('p', 0, '12')).toBe(false)
+    g.end('p', 0, '20')
+    // Left-out records that do not start where the last batch ended tell nothing.
+    g.skipped('p', 0, '30', '32')
+    expect(g.begin('p', 0, '32')).toBe(true)
+    // Nor while a batch is unfinished, or after a reassignment.
+    g.skipped('p', 0, '32', '40')
+    expect(g.begin('p', 0, '40')).toBe(true)
+    g.end('p', 0, '49')
+    g.reassigned()
+    g.skipped('p', 0, '50', '52')
+    expect(g.begin('p', 0, '52')).toBe(true)
+  })
+
   it('suspects the retry of a batch that did not finish', () => {
     const g = new ReplayGuard()
     g.begin('p', 0, '0')

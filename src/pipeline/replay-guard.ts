@@ -36,6 +36,17 @@ export class ReplayGuard {
     if (this.next.get(key)?.assignment === this.assignment) this.next.set(key, { offset: BigInt(lastOffset) + 1n, assignment: this.assignment })
   }
 
+  /**
+   * The client left out records [from, to) of a partition (transaction markers, aborted records)
+   * and the source committed past them: a batch that starts at `to` follows on as one that
+   * started at `from` would have.
+   */
+  skipped(topic: string, partition: number, from: string, to: string): void {
+    const key = `${topic}\u0000${partition}`
+    const seen = this.next.get(key)
+    if (seen !== undefined && seen.assignment === this.assignment && seen.offset === BigInt(from)) this.next.set(key, { offset: BigInt(to), assignment: this.assignment })
+  }
+
   /** An attempt of a batch of this partition failed part-way: its next batch, wherever it starts, may repeat part of it. */
   forget(topic: string, partition: number): void {
     this.next.delete(`${topic}\u0000${partition}`)

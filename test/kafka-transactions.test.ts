@@ -1,0 +1,86 @@
+/**
+ * A topic written by a transactional producer holds control records (each transaction's commit or
+ * abort marker) and, for aborted transactions, records a read-committed consumer never sees.
+ * kafkajs leaves both out of a batch. The source must commit past them: committing only past the
+ * last record handled left the group one offset behind the end of the partition for good
+ * (consumer lag never 0) and made the next batch, which starts after the marker, look like a
+ * replay to the replay guard (each one checked against the stored rows).
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { Kafka, logLevel, type Admin } from 'kafkajs'
+import { createLogger } from '../src/observability/logger.js'
+import { startKafkaSource, type RunningSource } from '../src/kafka/source.js'
+import { ReplayGuard } from '../src/pipeline/replay-guard.js'
+import type { SourceBatch } from '../src/pipeline/source.js'
+import { testConfig, uniqueName } from './support/config.js'
+import { waitFor } from './support/wait.js'
+
+describe('Kafka source: a transactional producer', () => {
+  const config = testConfig({ partitions: 1 })
+  const kafka = new Kafka({ clientId: 'dw-transactions-test', brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING })
+  const topic = uniqueName('dw-transactions')
+  const groupId = uniqueName('dw-transactions-group')
+  let admin: Admin | undefined
+  let source: RunningSource | undefined
+  afterAll(async () => {
+    await source?.stop()
+    if (admin) {
+      await admin.deleteGroups([groupId]).catch(() => undefined)
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined)
+      await admin.disconnect()
+    }
+  })
+
+  it('commits past commit markers and aborted transactions, and treats only the first batch as a possible replay', async () => {
+    admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true })
+    const producer = kafka.producer({ transactionalId: uniqueName('dw-tx'), idempotent: true, maxInFlightRequests: 1 })
+    await producer.connect()
+
+    // What event-handler.ts does with the guard: begin when a batch starts, end once it is stored.
+    const guard = new ReplayGuard()
+    const handled: string[] = []
+    const replays: boolean[] = []
+    const handler = async (batch: SourceBatch) => {
+      replays.push(guard.begin(batch.topic, batch.partition, batch.records[0]!.offset))
+      handled.push(...batch.records.map((r) => r.value!.toString()))
+      guard.end(batch.topic, batch.partition, batch.records.at(-1)!.offset)
+    }
+    source = await startKafkaSource({
+      kafka, groupId, handlers: { [topic]: handler }, logger: createLogger(config.logLevel),
+      onSkipped: (t, p, from, to) => guard.skipped(t, p, from, to),
+    })
+
+    const committed = async () => (await admin!.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset
+    const highWatermark = async () => (await admin!.fetchTopicOffsets(topic))[0]!.high
+    // Both read again on each poll: a transaction's markers are written after commit() returns.
+    const caughtUp = async (what: string, records: number, high: string) => {
+      await waitFor(async () => [handled.length, await committed(), await highWatermark()] as const, ([n, c, h]) => n === records && c === high && h === high, {
+        what: `${what}: ${records} records handled and the group committed up to the high watermark ${high}`,
+        timeoutMs: 30_000,
+      })
+    }
+    const transaction = async (values: string[], outcome: 'commit' | 'abort') => {
+      const tx = await producer.transaction()
+      await tx.send({ topic, messages: values.map((value) => ({ key: value, value })) })
+      await (outcome === 'commit' ? tx.commit() : tx.abort())
+    }
+
+    // One record per transaction, each handled alone: record, marker, record, marker, ... (4
+    // records, 2 aborted records and 5 markers: the high watermarks below).
+    for (const [i, value] of ['a', 'b', 'c'].entries()) {
+      await transaction([value], 'commit')
+      await caughtUp(`committed transaction ${value}`, i + 1, String(2 * (i + 1)))
+    }
+    // An aborted transaction at the end of the partition: its records and marker only.
+    await transaction(['x', 'y'], 'abort')
+    await caughtUp('aborted transaction', 3, '9')
+    await transaction(['d'], 'commit')
+    await caughtUp('committed transaction d', 4, '11')
+    await producer.disconnect()
+
+    expect(handled).toEqual(['a', 'b', 'c', 'd'])
+    expect(replays).toEqual([true, false, false, false])
+  })
+})
