@@ -2,15 +2,15 @@
  * The composition root: the one place that wires configuration, ClickHouse, Kafka (or the
  * embedded source), decoders and handlers together. Everything else receives its dependencies.
  */
-import { CompressionTypes, Partitioners, type Producer } from 'kafkajs'
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs'
 import type { RuntimeConfig } from './config/env.js'
 import { loadFileConfig, type FileConfig } from './config/file.js'
 import { createKafka } from './kafka/client.js'
 import { startKafkaSource, type RunningSource } from './kafka/source.js'
-import { ensureTopics } from './kafka/topics.js'
+import { assertCoPartitioned, ensureTopics, type TopicLayout } from './kafka/topics.js'
 import { startLeadership, type Leadership, type SingletonRole } from './kafka/leadership.js'
 import { topicLimits } from './kafka/topic-limits.js'
-import { DriftwatchError, describeError } from './errors.js'
+import { DriftwatchError, describeError, isDriftwatchError } from './errors.js'
 import type { Logger } from './observability/logger.js'
 import { instrumentDeadLetterSink, instrumentHandlers } from './observability/instrument-pipeline.js'
 import { instrumentStore } from './observability/instrument-store.js'
@@ -234,6 +234,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, onSkipped: (topic, partition, from, to) => replayGuard.skipped(topic, partition, from, to), onJoin: () => {
         replayGuard.reassigned()
         joiner.rereadStoredIds()
+        void checkCoPartitioned(kafka, config.topics, logger)
       } })
     closers.add(() => source.stop())
     watchPipeline({ client: kafka, groupId: config.kafka.groupId, topics: [config.topics.predictions, config.topics.groundTruth] })
@@ -256,6 +257,25 @@ export async function startPublisher(config: RuntimeConfig, logger: Logger): Pro
   if (!config.kafka) throw new Error('startPublisher needs KAFKA_BROKERS: embedded mode publishes into the in-process pipeline (startApp)')
   const { registry, producer, ids } = await connectPublishing(config, logger)
   return { publisher: kafkaPublisher(producer, registry, ids, config.topics), stop: () => producer.disconnect() }
+}
+
+/**
+ * A partition added to one of the topics while running is consumed (kafkajs finds it at its next
+ * metadata refresh and the group rebalances), but a prediction and its label may then be consumed
+ * by different instances, and the next start is refused (DW_TOPIC_MISMATCH). Checked at each
+ * join of the group, so the log says so when it happens; /readyz reports it too.
+ */
+async function checkCoPartitioned(kafka: Kafka, topics: TopicLayout, logger: Logger): Promise<void> {
+  const admin = kafka.admin()
+  try {
+    await admin.connect()
+    await assertCoPartitioned(admin, topics)
+  } catch (e) {
+    if (isDriftwatchError(e) && e.code === 'DW_TOPIC_MISMATCH') logger.error({ code: e.code }, e.message)
+    else logger.debug({ err: e }, 'checking the topics\' partition counts after a join failed')
+  } finally {
+    await admin.disconnect().catch(() => undefined)
+  }
 }
 
 /** The first contact with the brokers failing (refused, timed out, refused credentials): DW_KAFKA_UNAVAILABLE naming KAFKA_BROKERS; our own errors (a topic's partitions) unchanged. */

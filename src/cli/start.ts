@@ -69,7 +69,7 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
     kafka: config.kafka ? createKafka(config.kafka, logger) : null,
     registryUrl: config.registryUrl,
     logger,
-    ...(parts.consume && config.kafka ? { stuckPartitions: () => app.stuckPartitions() } : {}),
+    ...(parts.consume && config.kafka ? { stuckPartitions: () => app.stuckPartitions(), topics: config.topics } : {}),
   })
   let http: RunningHttpServer | null = null
   try {

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { describe, expect, it } from 'vitest'
 import { parameterStringSet, type Store } from '../store/clickhouse.js'
+import { DriftwatchError } from '../errors.js'
 import { createLogger } from './logger.js'
 import { createReadiness, registryCheck, runChecks, withPartitions, type DependencyCheck } from './readiness.js'
 
@@ -18,6 +19,11 @@ describe('runChecks', () => {
     expect(report).toEqual({ ready: false, checks: { kafka: { status: 'ok' }, clickhouse: { status: 'failed', code: 'DW_CLICKHOUSE_UNAVAILABLE' } } })
     expect(JSON.stringify(report)).not.toContain('10.0.0.1')
     expect(logged).toEqual(['clickhouse: ECONNREFUSED 10.0.0.1'])
+  })
+
+  it('reports the code of a DriftwatchError a check throws: a more precise reason than the check\'s own', async () => {
+    const mismatch: DependencyCheck = { name: 'kafka', code: 'DW_KAFKA_UNAVAILABLE', run: async () => Promise.reject(new DriftwatchError('DW_TOPIC_MISMATCH', 'topics p (2 partitions) and g (1 partitions) …')) }
+    expect((await runChecks([mismatch], 100, () => undefined)).checks.kafka).toEqual({ status: 'failed', code: 'DW_TOPIC_MISMATCH' })
   })
 
   it('fails a check that does not answer within the timeout', async () => {

@@ -2,7 +2,9 @@
  * Readiness: can this instance do its work right now? Every dependency is checked in parallel,
  * each bounded by a timeout:
  *   clickhouse  SELECT 1                         (always)
- *   kafka       admin describeCluster            (Kafka mode)
+ *   kafka       admin describeCluster            (Kafka mode), and when this instance consumes,
+ *               the two topics' partition counts: a partition added to one of them while
+ *               running fails the check with DW_TOPIC_MISMATCH (src/kafka/topics.ts)
  *   registry    GET <SCHEMA_REGISTRY_URL>/subjects (Kafka mode)
  * The report names each dependency with ok/failed and, for a failure, its DW_* code; the reason
  * (which may name hosts) goes to the log only. Concurrent probes share one round of checks.
@@ -12,7 +14,8 @@
  * names each one (topic, partition, seconds, attempts, last DW_* code).
  */
 import type { Admin, Kafka } from 'kafkajs'
-import type { ErrorCode } from '../errors.js'
+import { isDriftwatchError, type ErrorCode } from '../errors.js'
+import { assertCoPartitioned, type TopicLayout } from '../kafka/topics.js'
 import type { Store } from '../store/clickhouse.js'
 import type { Logger } from './logger.js'
 
@@ -20,7 +23,7 @@ export type Dependency = 'clickhouse' | 'kafka' | 'registry'
 
 export interface DependencyCheck {
   readonly name: Dependency
-  /** The code reported when the check fails. */
+  /** The code reported when the check fails, unless it throws a DriftwatchError, whose code is more precise. */
   readonly code: ErrorCode
   run(): Promise<void>
 }
@@ -77,7 +80,7 @@ export async function runChecks(checks: readonly DependencyCheck[], timeoutMs: n
         return [c.name, { status: 'ok' }]
       } catch (err) {
         onFailure(c.name, err)
-        return [c.name, { status: 'failed', code: c.code }]
+        return [c.name, { status: 'failed', code: isDriftwatchError(err) ? err.code : c.code }]
       }
     }),
   )
@@ -94,8 +97,11 @@ export function clickhouseCheck(store: Store): DependencyCheck {
   }
 }
 
-/** Keeps one admin connection between probes; a failure drops it so the next probe reconnects. */
-export function kafkaCheck(kafka: Kafka): DependencyCheck & { close(): Promise<void> } {
+/**
+ * Keeps one admin connection between probes; a failure drops it so the next probe reconnects.
+ * With `topics`, also compares the two topics' partition counts.
+ */
+export function kafkaCheck(kafka: Kafka, topics?: TopicLayout): DependencyCheck & { close(): Promise<void> } {
   let admin: Admin | null = null
   const drop = async () => {
     const a = admin
@@ -116,6 +122,7 @@ export function kafkaCheck(kafka: Kafka): DependencyCheck & { close(): Promise<v
         await drop()
         throw e
       }
+      if (topics) await assertCoPartitioned(admin, topics)
     },
     close: drop,
   }
@@ -152,10 +159,12 @@ export interface ReadinessOptions {
   readonly timeoutMs?: number
   /** The consumer's stuck partitions (App.stuckPartitions); absent where this instance consumes nothing. */
   readonly stuckPartitions?: StuckPartitions
+  /** The consumed topics, whose partition counts must stay equal; absent where this instance consumes nothing. */
+  readonly topics?: TopicLayout
 }
 
 export function createReadiness(o: ReadinessOptions): Readiness {
-  const kafka = o.kafka ? kafkaCheck(o.kafka) : null
+  const kafka = o.kafka ? kafkaCheck(o.kafka, o.topics) : null
   const checks: DependencyCheck[] = [clickhouseCheck(o.store), ...(kafka ? [kafka] : []), ...(o.kafka && o.registryUrl ? [registryCheck(o.registryUrl)] : [])]
   const log = o.logger.child({ component: 'readiness' })
   let inFlight: Promise<ReadinessReport> | null = null
