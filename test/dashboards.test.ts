@@ -3,10 +3,14 @@
  * fields, the provider reads the folder docker-compose mounts, every dashboard is the generator's
  * output, parses, has unique panel ids and points every query at the provisioned datasource.
  * Execution: the real pipeline (embedded mode) fills a fresh database with the demo's loan
- * traffic, labels and dead letters, the evaluator computes the metric tables, a few alert and
- * notification rows are added; then every variable, panel target (once per repeated value) and annotation query is
- * expanded as Grafana and the plugin expand it (./support/grafana-macros.ts) and run on
- * ClickHouse, checking the columns its panel type needs and that it has rows.
+ * traffic twice (once as a model, versions, feature, attribute and groups named with backslashes
+ * and quotes, with two challenger versions), a small regression model, labels and dead letters;
+ * the evaluator computes the metric tables; a few alert and notification rows are added, with a
+ * replayed dead letter and alert transition, a stale comparison of an older evaluation and a
+ * group too small to judge. Then, for each binary model, every variable, panel target (once per
+ * repeated value) and annotation query is expanded as Grafana and the plugin expand it
+ * (./support/grafana-macros.ts) and run on ClickHouse, checking the columns its panel type needs
+ * and that it has rows; and named cases check what particular panels show.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -22,6 +26,7 @@ import { allPanels, loadDashboards, repeatValues, selectValue, type Dashboard, t
 import { expandMacros, interpolateVariables, renderQuery, type QueryContext, type VariableValue } from './support/grafana-macros.js'
 import { count } from './support/query.js'
 import { LOAN_MODEL_YAML, loanTraffic } from './support/traffic.js'
+import type { GroundTruthEvent, PredictionEvent } from '../src/ingest/schemas.js'
 import { waitFor } from './support/wait.js'
 import { withDatabase } from '../src/store/query.js'
 
@@ -33,6 +38,11 @@ const datasourceFile = parseYaml(read('dashboards/provisioning/datasources/click
 const providerFile = parseYaml(read('dashboards/provisioning/dashboards/driftwatch.yaml')) as { providers: { options: { path: string } }[] }
 const compose = parseYaml(read('docker-compose.yml')) as { services: { grafana: { volumes: string[]; environment: Record<string, string> } } }
 const DATASOURCE = { type: 'grafana-clickhouse-datasource', uid: 'driftwatch-clickhouse' }
+
+/** A variable's value as the dashboards' variable queries return it (hex(x) AS __value). */
+const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex').toUpperCase()
+/** What every variable reference in SQL must look like: one value or a list, as hex turned back by unhex. */
+const HEX_REFERENCE = /unhex\(\$\{\w+:singlequote\}\)|arrayMap\(v -> unhex\(v\), \[\$\{\w+:singlequote\}\]\)/g
 
 function queries(d: Dashboard): { where: string; target: Target }[] {
   const panels = allPanels(d).flatMap(({ panel }) => (panel.targets ?? []).map((target) => ({ where: `panel ${panel.id} "${panel.title}"`, target })))
@@ -88,14 +98,18 @@ describe('Grafana provisioning', () => {
     for (const v of d.templating.list) expect([v.type, v.datasource], v.name).toEqual(['query', DATASOURCE])
   })
 
-  it('quotes every variable with :singlequote and leaves the database to the datasource', () => {
+  it('passes every variable as hex turned back by unhex in SQL, shows its text in titles, and leaves the database to the datasource', () => {
     const uids = [...dashboards.values()].map((d) => d.uid)
     expect(new Set(uids).size).toBe(uids.length)
     for (const d of dashboards.values()) {
       const sqls = [...queries(d).map((q) => q.target.rawSql), ...d.templating.list.map((v) => v.query)]
       for (const s of sqls) {
-        for (const [ref] of s.matchAll(/\$\{?(?!__)\w+(:\w+)?\}?/g)) expect(ref, `${d.uid}: ${s}`).toMatch(/^\$\{\w+:singlequote\}$/)
+        for (const [ref] of s.replace(HEX_REFERENCE, '').matchAll(/\$\{?(?!__)\w+(:\w+)?\}?/g)) expect.fail(`${d.uid}: ${ref} is not unhex(\${name:singlequote}) nor arrayMap(v -> unhex(v), [\${name:singlequote}]) in ${s}`)
         for (const [, table] of s.matchAll(/\b(?:FROM|JOIN)\s+(\w+)\./gi)) expect(table, `${d.uid}: ${s}`).toBe('system')
+      }
+      for (const v of d.templating.list) expect(v.query, v.name).toMatch(/^SELECT DISTINCT hex\((.+)\) AS __value, \1 AS __text FROM /)
+      for (const { panel } of allPanels(d)) {
+        for (const [ref] of panel.title.matchAll(/\$\{?\w+(:\w+)?\}?/g)) expect(ref, `${d.uid}: ${panel.title}`).toMatch(/^\$\{\w+:text\}$/)
       }
     }
   })
@@ -117,6 +131,8 @@ describe('macro expansion', () => {
   it('formats variables as Grafana does with the plugin formatter', () => {
     const variables: Record<string, VariableValue> = { m: "it's", v: ['v1', 'v2'] }
     expect(interpolateVariables('${m:singlequote} IN (${v:singlequote}) $m ${v} $__timeFilter(t)', variables)).toBe("'it\\'s' IN ('v1','v2') it's 'v1','v2' $__timeFilter(t)")
+    // A backslash is left as it is, and ClickHouse would read `\'` as an escaped quote: why the dashboards pass hex values.
+    expect(interpolateVariables('${m:singlequote}', { m: 'ops\\tools\\' })).toBe("'ops\\tools\\'")
     expect(() => interpolateVariables('${nope:singlequote}', variables)).toThrow(/unknown template variable/)
     expect(() => expandMacros('$__timeGroup(t, 1h)', ctx)).toThrow()
   })
@@ -156,12 +172,81 @@ function shapeProblem(panelType: string, target: Target, r: Result): string | nu
   return times.every((t, i) => i === 0 || times[i - 1]! <= t) ? null : 'rows are not sorted by time'
 }
 
+/**
+ * A binary model named with backslashes and quotes wherever a dashboard variable takes a value
+ * from the data: Grafana's singlequote formatter escapes only `'`, and ClickHouse reads `\` as an
+ * escape in a string literal. Its challenger traffic is split between two versions.
+ */
+const ODD = {
+  model: 'ops\\tools\\',
+  champion: 'C:\\new',
+  challengers: ["it's\\", 'v3'],
+  attribute: "gr\\oup's",
+  groups: { A: 'A\\', B: "B's" } as Record<string, string>,
+  feature: "o'employ\\ment\\",
+}
+const REGRESSION = 'price-model'
+const MODELS_YAML = `${LOAN_MODEL_YAML}  - id: 'ops\\tools\\'
+    window: 1d
+    allowedLateness: 1h
+    positiveClass: approve
+    protected: ['gr\\oup''s']
+    reference: { previousWindows: 2 }
+  - id: ${REGRESSION}
+    task: regression
+    window: 1d
+    allowedLateness: 1h
+    reference: { previousWindows: 2 }
+`
+/** The models every dashboard is run for (the regression model has no fairness, CBPE or comparison rows). */
+const BINARY_MODELS = ['loan-approval', ODD.model]
+
+function oddTraffic(days: number, perDay: number): { predictions: PredictionEvent[]; labels: GroundTruthEvent[] } {
+  const base = loanTraffic(days, perDay, 11)
+  const predictions = base.predictions.map((p, i): PredictionEvent => {
+    const { employment, ...features } = p.features
+    return {
+      ...p,
+      prediction_id: `odd-${p.prediction_id}`,
+      model_id: ODD.model,
+      model_version: p.model_version === 'v1' ? ODD.champion : ODD.challengers[i % 2]!,
+      features: { ...features, [ODD.feature]: employment! },
+      segments: { [ODD.attribute]: ODD.groups[p.segments['group']!]! },
+    }
+  })
+  return { predictions, labels: base.labels.map((l) => ({ ...l, prediction_id: `odd-${l.prediction_id}` })) }
+}
+
+function regressionTraffic(startMs: number, days: number, perDay: number): { predictions: PredictionEvent[]; labels: GroundTruthEvent[] } {
+  const dayMs = 86_400_000
+  const predictions: PredictionEvent[] = []
+  const labels: GroundTruthEvent[] = []
+  for (let d = 0; d < days; d++) {
+    for (let i = 0; i < perDay; i++) {
+      const t = startMs + d * dayMs + Math.floor((i * dayMs) / perDay)
+      const sqft = 50 + ((i * 37) % 100)
+      const id = `reg-${d}-${i}`
+      predictions.push({
+        prediction_id: id, model_id: REGRESSION, model_version: 'r1', event_time: t, features: { sqft },
+        prediction: { class_label: null, score: null, probabilities: null, value: 1000 * sqft + ((i * 7919) % 2000) - 1000 },
+        segments: {}, deployment: { environment: 'production', variant: 'champion' }, subject_id: null,
+      })
+      labels.push({ prediction_id: id, label: { class_label: null, value: 1000 * sqft }, label_time: t + 3_600_000, source: 'truth' })
+    }
+  }
+  return { predictions, labels }
+}
+
 describe('dashboard queries on real pipeline data', () => {
   let app: App
   let tables: string[]
   const dayMs = 86_400_000
-  const traffic = loanTraffic(8, 200)
-  const firstEventMs = Math.min(...traffic.predictions.map((p) => p.event_time))
+  const loan = loanTraffic(8, 200)
+  const firstEventMs = Math.min(...loan.predictions.map((p) => p.event_time))
+  const odd = oddTraffic(8, 200)
+  const regression = regressionTraffic(Math.floor(firstEventMs / dayMs) * dayMs, 4, 60)
+  const predictions = [...loan.predictions, ...odd.predictions, ...regression.predictions]
+  const labels = [...loan.labels, ...odd.labels, ...regression.labels]
   const context = { fromMs: firstEventMs - dayMs, toMs: Date.now() + 10 * 60_000, intervalMs: 3_600_000 }
 
   /** The datasource's defaultDatabase is the connection's database; here unqualified tables are qualified with the test's. */
@@ -179,26 +264,42 @@ describe('dashboard queries on real pipeline data', () => {
     return { names: names as string[], types: types as string[], rows }
   }
 
+  /** A panel's query (by title, or the annotation's) with these variables, as row objects. */
+  async function panelRows(file: string, title: string, variables: Record<string, VariableValue>): Promise<Record<string, unknown>[]> {
+    const d = dashboards.get(file)!
+    const target = title === 'annotation' ? d.annotations.list[0]!.target! : allPanels(d).find(({ panel }) => panel.title === title)!.panel.targets![0]!
+    const r = await run(renderQuery(target.rawSql, { ...context, variables }))
+    return r.rows.map((row) => Object.fromEntries(r.names.map((n, i) => [n, row[i]])))
+  }
+
+  /** The options of a dashboard's variable with the variables before it set: [value, text] pairs. */
+  async function variableOptions(file: string, name: string, variables: Record<string, VariableValue>): Promise<[string, string][]> {
+    const v = dashboards.get(file)!.templating.list.find((x) => x.name === name)!
+    return (await run(renderQuery(v.query, { ...context, variables }))).rows.map((row) => [String(row[0]), String(row[1])])
+  }
+
   beforeAll(async () => {
     const config = testConfig({ kafka: false })
-    app = await startApp(config, createLogger(config.logLevel), { file: parseFileConfig(LOAN_MODEL_YAML, 'test.yaml'), evaluate: false })
-    await app.publisher.publishPredictions(traffic.predictions)
-    await app.publisher.publishGroundTruth([...traffic.labels].sort((a, b) => a.label_time - b.label_time))
-    const bad = traffic.predictions[0]!
+    app = await startApp(config, createLogger(config.logLevel), { file: parseFileConfig(MODELS_YAML, 'test.yaml'), evaluate: false })
+    await app.publisher.publishPredictions(predictions)
+    await app.publisher.publishGroundTruth([...labels].sort((a, b) => a.label_time - b.label_time))
+    const bad = loan.predictions[0]!
     await app.publisher.publishPredictions([
       { ...bad, prediction_id: 'bad-version', model_version: '' },
       { ...bad, prediction_id: 'bad-time', event_time: Date.now() + 30 * dayMs },
     ])
     const stored = (t: string) => count(app.store, `SELECT count() AS c FROM {db}.${t} FINAL`)
-    await waitFor(() => stored('predictions'), (c) => c === traffic.predictions.length, { what: 'predictions stored' })
-    await waitFor(() => stored('ground_truth'), (c) => c === traffic.labels.length, { what: 'labels stored' })
+    await waitFor(() => stored('predictions'), (c) => c === predictions.length, { what: 'predictions stored' })
+    await waitFor(() => stored('ground_truth'), (c) => c === labels.length, { what: 'labels stored' })
     await waitFor(() => stored('dead_letters'), (c) => c === 2, { what: 'dead letters stored' })
     await app.evaluator.evaluateNow()
+    const db = (s: string) => withDatabase(s, app.store.database)
     const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
     const driftDay = firstEventMs + 6 * dayMs
-    const alert = (key: string, status: string, changedMs: number) => ({
-      alert_key: key, rule: 'feature-drift', metric: 'drift_score', model_id: 'loan-approval', model_version: 'v1', subject: 'income', status,
+    const alert = (model: string, key: string, seq: number, status: string, changedMs: number) => ({
+      alert_key: key, rule: 'feature-drift', metric: 'drift_score', model_id: model, model_version: 'v1', subject: 'income', status,
       severity: 'warning', value: 0.31, threshold: 0.1, window_start: at(driftDay), details: '{}', changed_at: at(changedMs),
+      transition_id: `${key}#${seq}`, seq,
     })
     const notification = (key: string, channel: string, status: string, inDoubt: number) => ({
       idempotency_key: key, channel, transition_ids: ['a1#1'], alert_keys: ['a1'], rule: 'feature-drift', model_id: 'loan-approval',
@@ -207,14 +308,27 @@ describe('dashboard queries on real pipeline data', () => {
       updated_at: at(Date.now()), version: 1,
     })
     await app.store.client.insert({
-      table: withDatabase(`{db}.alerts`, app.store.database),
+      table: db(`{db}.alerts`),
       format: 'JSONEachRow',
-      values: [alert('a1', 'firing', driftDay + dayMs), alert('a1', 'resolved', driftDay + 3 * dayMs), alert('a2', 'firing', driftDay + 2 * dayMs)],
+      values: [
+        alert('loan-approval', 'a1', 1, 'firing', driftDay + dayMs), alert('loan-approval', 'a1', 2, 'resolved', driftDay + 3 * dayMs),
+        alert('loan-approval', 'a2', 1, 'firing', driftDay + 2 * dayMs), alert(ODD.model, 'a3', 1, 'firing', driftDay + dayMs),
+      ],
     })
+    // A re-run alert pass stores transition a1#1 again, two seconds later.
+    await app.store.client.insert({ table: db(`{db}.alerts`), format: 'JSONEachRow', values: [alert('loan-approval', 'a1', 1, 'firing', driftDay + dayMs + 2000)] })
     await app.store.client.insert({
-      table: withDatabase(`{db}.alert_outbox`, app.store.database),
+      table: db(`{db}.alert_outbox`),
       format: 'JSONEachRow',
       values: [notification('n1', 'slack', 'sent', 0), notification('n2', 'email', 'failed', 0), notification('n3', 'slack', 'sent', 1)],
+    })
+    // A replayed batch dead-letters both records again (same source offsets, a later time).
+    await app.store.client.command({ query: db(`INSERT INTO {db}.dead_letters SELECT * REPLACE (dead_lettered_at + INTERVAL 1 SECOND AS dead_lettered_at) FROM {db}.dead_letters`) })
+    // An older evaluation of the odd model's windows compared another champion: rows under keys of their own.
+    // (eval_version is also the time retention counts from: one ms older, not an ancient one.)
+    await app.store.client.command({
+      query: db(`INSERT INTO {db}.comparison SELECT * REPLACE ('retired' AS champion_version, eval_version - 1 AS eval_version) FROM {db}.comparison FINAL WHERE model_id = {m:String}`),
+      query_params: { m: ODD.model },
     })
     const rs = await app.store.client.query({ query: 'SELECT name FROM system.tables WHERE database = {d:String}', query_params: { d: app.store.database }, format: 'JSONEachRow' })
     tables = (await rs.json<{ name: string }>()).map((t) => t.name)
@@ -224,7 +338,8 @@ describe('dashboard queries on real pipeline data', () => {
     await app?.stop()
   })
 
-  it.each(files)('%s: every variable, panel and annotation query runs and returns what its panel needs', async (file) => {
+  const cases = files.flatMap((file) => (dashboards.get(file)!.templating.list.length === 0 ? [[file, '']] : BINARY_MODELS.map((m) => [file, m])))
+  it.each(cases)('%s (model %s): every variable, panel and annotation query runs and returns what its panel needs', async (file, model) => {
     const d = dashboards.get(file)!
     const failures: string[] = []
     const variables: Record<string, VariableValue> = {}
@@ -242,8 +357,17 @@ describe('dashboard queries on real pipeline data', () => {
     for (const v of d.templating.list) {
       const r = await attempt(`variable ${v.name}`, v.query, variables)
       if (!r) continue
-      if (r.names.length !== 1 || r.rows.length === 0) failures.push(`variable ${v.name}: needs one column and at least one value, got ${r.names.length} columns, ${r.rows.length} rows`)
-      variables[v.name] = selectValue(v, r.rows.map((row) => String(row[0])))
+      if (r.rows.length === 0) failures.push(`variable ${v.name}: no values`)
+      // The plugin's metricFindQuery: the first column is the value, the second the text.
+      const bad = r.rows.find((row) => row.length !== 2 || row[0] !== hex(String(row[1])))
+      if (bad) failures.push(`variable ${v.name}: needs the columns hex(x), x; got ${JSON.stringify(r.names)} ${JSON.stringify(bad)}`)
+      const values = r.rows.map((row) => String(row[0]))
+      if (v.name === 'model') {
+        if (!values.includes(hex(model))) failures.push(`variable model: ${model} is not among ${JSON.stringify(r.rows.map((row) => row[1]))}`)
+        variables['model'] = hex(model)
+      } else {
+        variables[v.name] = selectValue(v, values)
+      }
     }
     for (const { panel, repeat } of allPanels(d)) {
       const scopes = repeat ? repeatValues(variables[repeat]).map((x) => ({ ...variables, [repeat]: x })) : [variables]
@@ -267,5 +391,92 @@ describe('dashboard queries on real pipeline data', () => {
       if (r.rows.length === 0) failures.push(`annotation "${a.name}": no rows`)
     }
     expect(failures).toEqual([])
+  })
+
+  const oddVariables = { model: hex(ODD.model), version: [ODD.champion, ...ODD.challengers].map(hex), variant: ['all', 'champion', 'challenger'].map(hex) }
+
+  it('shows only the comparisons of each window\'s newest evaluation, not pairs an older one compared', async () => {
+    const variables = { ...oddVariables, metric: [hex('accuracy')] }
+    expect(await count(app.store, "SELECT count() AS c FROM {db}.comparison FINAL WHERE champion_version = 'retired'")).toBeGreaterThan(0)
+    const table = await panelRows('performance.json', 'Comparison per window', variables)
+    expect(table.length).toBeGreaterThan(0)
+    expect(table.filter((r) => r['champion_version'] === 'retired')).toEqual([])
+    const series = await panelRows('performance.json', 'Challenger − champion per window', variables)
+    expect(series.length).toBeGreaterThan(0)
+    expect(series.filter((r) => String(r['series']).endsWith(' − retired'))).toEqual([])
+  })
+
+  it('labels each challenger version\'s comparison and sums up each version of a variant on its own', async () => {
+    const variables = { ...oddVariables, metric: [hex('accuracy')] }
+    const series = (await panelRows('performance.json', 'Challenger − champion per window', variables)).filter((r) => String(r['series']).startsWith('accuracy: '))
+    expect(new Set(series.map((r) => r['series']))).toEqual(new Set(ODD.challengers.map((c) => `accuracy: ${c} − ${ODD.champion}`)))
+    const table = await panelRows('performance.json', 'Champion vs challenger over the time range', variables)
+    expect(table.map((r) => [r['variant'], r['version']]).sort()).toEqual([['challenger', ODD.challengers[0]], ['challenger', ODD.challengers[1]], ['champion', ODD.champion]].sort())
+  })
+
+  it('reads ids, versions, features, attributes and groups with backslashes and quotes', async () => {
+    expect((await variableOptions('model-overview.json', 'model', {})).map(([, text]) => text)).toEqual([...BINARY_MODELS, REGRESSION].sort())
+    expect((await variableOptions('fairness.json', 'attribute', { model: hex(ODD.model) })).map(([, text]) => text)).toEqual([ODD.attribute])
+    const groups = await variableOptions('fairness.json', 'group', { model: hex(ODD.model), attribute: hex(ODD.attribute) })
+    expect(groups.map(([, text]) => text)).toEqual(Object.values(ODD.groups).sort())
+    const stat = await panelRows('model-overview.json', 'Predictions', { ...oddVariables, metric: hex('roc_auc') })
+    expect(Number(stat[0]!['predictions'])).toBe(odd.predictions.length)
+    const feature = await panelRows('feature-drift.json', '${feature:text}: drift vs threshold', { model: hex(ODD.model), version: hex(ODD.champion), feature: hex(ODD.feature), window: '' })
+    expect(feature.length).toBeGreaterThan(0)
+  })
+
+  it('lists realized metrics of every task in the model overview, the task\'s headline metric first', async () => {
+    for (const [model, headline] of [['loan-approval', 'roc_auc'], [ODD.model, 'roc_auc'], [REGRESSION, 'mae']] as const) {
+      const options = await variableOptions('model-overview.json', 'metric', { model: hex(model) })
+      expect(options[0]?.[1], model).toBe(headline)
+      const versions = model === REGRESSION ? [hex('r1')] : oddVariables.version.concat(['v1', 'v2'].map(hex))
+      const rows = await panelRows('model-overview.json', 'Realized vs estimated ${metric:text}', { model: hex(model), version: versions, metric: options[0]![0] })
+      expect(rows.length, model).toBeGreaterThan(0)
+    }
+  })
+
+  it('shows no rows, rather than an error, in the window detail when the window variable has no value', async () => {
+    const rows = await panelRows('feature-drift.json', 'Every column in window ${window:text}', { model: hex('loan-approval'), version: hex('v1'), feature: [], window: '' })
+    expect(rows).toEqual([])
+  })
+
+  it('counts a replayed dead letter and a re-stored alert transition once', async () => {
+    const range = { ...context, intervalMs: 30 * dayMs }
+    const sum = (rows: Record<string, unknown>[], column: string) => rows.reduce((s, r) => s + Number(r[column]), 0)
+    const ph = 'pipeline-health.json'
+    const byCode = await run(renderQuery(allPanels(dashboards.get(ph)!).find(({ panel }) => panel.title === 'Dead letters by code')!.panel.targets![0]!.rawSql, { ...range, variables: {} }))
+    expect(byCode.rows.reduce((s, r) => s + Number(r[2]), 0)).toBe(2)
+    expect(sum(await panelRows(ph, 'Dead letters by topic and code', {}), 'dead_letters')).toBe(2)
+    const changes = await run(renderQuery(allPanels(dashboards.get(ph)!).find(({ panel }) => panel.title === 'Alert state changes')!.panel.targets![0]!.rawSql, { ...range, variables: {} }))
+    expect(changes.rows.reduce((s, r) => s + Number(r[2]), 0)).toBe(4)
+    const model = { model: hex('loan-approval') }
+    expect((await panelRows('model-overview.json', 'Alert history', model)).map((r) => `${r['alert_key']} ${r['status']}`).sort()).toEqual(['a1 firing', 'a1 resolved', 'a2 firing'])
+    expect(await panelRows('model-overview.json', 'annotation', model)).toHaveLength(2)
+  })
+
+  it('gives every window of the drift table its status, so a window without a drift share says why', async () => {
+    const rows = await panelRows('feature-drift.json', 'Drifted features per window', { model: hex('loan-approval'), version: hex('v1') })
+    // NaN is null in ClickHouse's JSON.
+    const shared = (r: Record<string, unknown>) => r['drift_share'] !== null && Number.isFinite(Number(r['drift_share']))
+    expect(rows.filter((r) => !shared(r)).map((r) => r['status'])).toEqual(['no_reference'])
+    expect(rows.filter(shared).map((r) => r['status'])).toEqual(rows.filter(shared).map(() => 'ok'))
+  })
+
+  it('leaves the windows a group was too small to judge out of its rates over the time range, as the time series do', async () => {
+    // The challenger's groups are below minGroupSize in some windows; their rates are stored with status insufficient.
+    const variables = { model: hex('loan-approval'), version: ['v1', 'v2'].map(hex), attribute: hex('group'), group: ['A', 'B'].map(hex) }
+    const table = await panelRows('fairness.json', 'Groups over the time range', variables)
+    const judged = await run(`
+      SELECT model_version, group_value, avg(value) FROM fairness FINAL
+      WHERE model_id = 'loan-approval' AND attribute = 'group' AND metric = 'selection_rate' AND status = 'ok' AND isFinite(value)
+      GROUP BY model_version, group_value`)
+    const judgedRate = new Map(judged.rows.map(([v, g, rate]) => [`${v} ${g}`, Number(rate)]))
+    const small = table.filter((r) => Number(r['windows_too_small']) > 0)
+    expect(small.length).toBeGreaterThan(0)
+    for (const r of table) {
+      const expected = judgedRate.get(`${r['model_version']} ${r['group']}`)
+      if (expected === undefined) expect(r['selection_rate'], JSON.stringify(r)).toBeNull()
+      else expect(Number(r['selection_rate']), JSON.stringify(r)).toBeCloseTo(expected, 12)
+    }
   })
 })

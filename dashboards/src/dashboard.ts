@@ -8,23 +8,24 @@ export interface VariableOptions {
   name: string
   label: string
   description: string
-  /** A ClickHouse query returning one column: the values (also shown as the text). */
+  /**
+   * A ClickHouse query returning two columns, the value and the text shown, written with
+   * `options(expr)`: the value is hex (./shared.ts says why), the text is the value itself.
+   * Grafana selects the first option when the dashboard opens, so the query orders its default first.
+   */
   sql: string
   multi?: boolean
   /** Adds "All"; without a custom all value Grafana then substitutes every option's value. */
   includeAll?: boolean
   /** 1: on dashboard load, 2: on time range change (for queries using $__timeFilter). */
   refresh?: 1 | 2
-  /** The value selected when the dashboard opens, if it is among the options. */
-  current?: string
 }
 
+/** The two columns of a variable query: `hex(expr) AS __value, expr AS __text`. */
+export const options = (expr: string) => `hex(${expr}) AS __value, ${expr} AS __text`
+
 export function queryVariable(v: VariableOptions): Obj {
-  const current: Obj = v.includeAll
-    ? { selected: true, text: ['All'], value: ['$__all'] }
-    : v.current !== undefined
-      ? { selected: true, text: v.current, value: v.current }
-      : {}
+  const current: Obj = v.includeAll ? { selected: true, text: ['All'], value: ['$__all'] } : {}
   return {
     type: 'query',
     name: v.name,

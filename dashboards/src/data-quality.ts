@@ -1,18 +1,18 @@
 /** Data quality: missing values, out-of-range values, new categories and outliers per window. */
-import { dashboard, queryVariable } from './dashboard.js'
+import { dashboard, options, queryVariable } from './dashboard.js'
 import { row, sql, table, timeseries, type PanelSpec } from './grafana.js'
-import { firedAlerts, MODEL, modelVariable, VERSIONS, versionsVariable } from './shared.js'
+import { each, firedAlerts, MODEL, modelVariable, VERSIONS, versionsVariable } from './shared.js'
 
-const FEATURES = 'feature IN (${feature:singlequote})'
+const FEATURES = `feature IN ${each('feature')}`
 
 const featureVariable = queryVariable({
   name: 'feature',
   label: 'Feature',
   description: 'Features to show',
   sql: sql`
-    SELECT DISTINCT feature FROM quality
+    SELECT DISTINCT ${options('feature')} FROM quality
     WHERE ${MODEL} AND feature != ''
-    ORDER BY feature`,
+    ORDER BY __text`,
   multi: true,
   includeAll: true,
 })

@@ -1,19 +1,19 @@
 /** Fairness: per-group rates, parity against the four-fifths rule, per-group calibration. */
-import { dashboard, queryVariable } from './dashboard.js'
+import { dashboard, options, queryVariable } from './dashboard.js'
 import { row, sql, table, timeseries } from './grafana.js'
-import { firedAlerts, MODEL, modelVariable, VERSIONS, versionsVariable } from './shared.js'
+import { each, firedAlerts, MODEL, modelVariable, one, VERSIONS, versionsVariable } from './shared.js'
 
-const ATTRIBUTE = 'attribute = ${attribute:singlequote}'
-const GROUPS = 'group_value IN (${group:singlequote})'
+const ATTRIBUTE = `attribute = ${one('attribute')}`
+const GROUPS = `group_value IN ${each('group')}`
 
 const attributeVariable = queryVariable({
   name: 'attribute',
   label: 'Attribute',
   description: 'The protected attribute (a segment listed in the model\'s protected: setting)',
   sql: sql`
-    SELECT DISTINCT attribute FROM fairness
+    SELECT DISTINCT ${options('attribute')} FROM fairness
     WHERE ${MODEL}
-    ORDER BY attribute`,
+    ORDER BY __text`,
 })
 
 const groupVariable = queryVariable({
@@ -21,9 +21,9 @@ const groupVariable = queryVariable({
   label: 'Group',
   description: 'Groups of the attribute to show',
   sql: sql`
-    SELECT DISTINCT group_value FROM fairness
+    SELECT DISTINCT ${options('group_value')} FROM fairness
     WHERE ${MODEL} AND ${ATTRIBUTE} AND group_value != ''
-    ORDER BY group_value`,
+    ORDER BY __text`,
   multi: true,
   includeAll: true,
 })
@@ -33,9 +33,9 @@ const rateVariable = queryVariable({
   label: 'Rate',
   description: 'Per-group rates; one panel each',
   sql: sql`
-    SELECT DISTINCT metric FROM fairness
+    SELECT DISTINCT ${options('metric')} FROM fairness
     WHERE ${MODEL} AND group_value != '' AND metric != 'expected_calibration_error'
-    ORDER BY metric`,
+    ORDER BY __text`,
   multi: true,
   includeAll: true,
 })
@@ -86,14 +86,17 @@ export const fairness = dashboard({
     }),
     table({
       title: 'Groups over the time range',
-      description: 'Mean per-window rates of each group, its predictions, in how many windows it was too small to judge, and in how many the positive class was none of the window\'s classes (set the model\'s positiveClass).',
+      description:
+        'Mean per-window rates of each group over the windows in which it was large enough to judge (the windows the time series show; ' +
+        'empty when there were none), its predictions in all windows, in how many windows it was too small to judge, and in how many ' +
+        'the positive class was none of the window\'s classes (set the model\'s positiveClass).',
       sql: sql`
         SELECT model_version, group_value AS group,
                sumIf(n, metric = 'selection_rate') AS predictions,
-               avgIf(value, metric = 'selection_rate' AND isFinite(value)) AS selection_rate,
-               avgIf(value, metric = 'true_positive_rate' AND isFinite(value)) AS true_positive_rate,
-               avgIf(value, metric = 'false_positive_rate' AND isFinite(value)) AS false_positive_rate,
-               avgIf(value, metric = 'expected_calibration_error' AND isFinite(value)) AS calibration_error,
+               avgIf(value, metric = 'selection_rate' AND status = 'ok' AND isFinite(value)) AS selection_rate,
+               avgIf(value, metric = 'true_positive_rate' AND status = 'ok' AND isFinite(value)) AS true_positive_rate,
+               avgIf(value, metric = 'false_positive_rate' AND status = 'ok' AND isFinite(value)) AS false_positive_rate,
+               avgIf(value, metric = 'expected_calibration_error' AND status = 'ok' AND isFinite(value)) AS calibration_error,
                countIf(metric = 'selection_rate' AND status = 'insufficient') AS windows_too_small,
                countIf(metric = 'selection_rate' AND status = 'no_positive_class') AS windows_without_positive_class
         FROM fairness FINAL
@@ -101,9 +104,9 @@ export const fairness = dashboard({
         GROUP BY model_version, group_value
         ORDER BY model_version, group`,
     }),
-    row('Rate $rate', 'rate'),
+    row('Rate ${rate:text}', 'rate'),
     timeseries({
-      title: '$rate by group',
+      title: '${rate:text} by group',
       description: 'The rate per group and window; groups below the minimum group size are left out.',
       unit: 'percentunit',
       min: 0,
@@ -111,7 +114,7 @@ export const fairness = dashboard({
       w: 24,
       sql: sql`
         SELECT window_start AS time, concat(group_value, ' ', model_version) AS series, value AS Value
-        ${GROUP_ROWS} AND metric = \${rate:singlequote} AND $__timeFilter(window_start)
+        ${GROUP_ROWS} AND metric = ${one('rate')} AND $__timeFilter(window_start)
         ORDER BY time, series`,
     }),
   ],

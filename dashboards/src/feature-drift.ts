@@ -1,19 +1,19 @@
 /** Feature drift: which features drifted in which window, by how much, and by every statistic. */
-import { dashboard, queryVariable } from './dashboard.js'
+import { dashboard, options, queryVariable } from './dashboard.js'
 import { row, sql, statusHistory, table, timeseries } from './grafana.js'
-import { DRIFT_MAPPINGS, firedAlerts, MODEL, modelVariable, VERSION, versionVariable } from './shared.js'
+import { DRIFT_MAPPINGS, each, firedAlerts, MODEL, modelVariable, one, VERSION, versionVariable } from './shared.js'
 
-const FEATURES = 'column IN (${feature:singlequote})'
-const FEATURE = 'column = ${feature:singlequote}'
+const FEATURES = `column IN ${each('feature')}`
+const FEATURE = `column = ${one('feature')}`
 
 const featureVariable = queryVariable({
   name: 'feature',
   label: 'Feature',
   description: 'Features to show',
   sql: sql`
-    SELECT DISTINCT column FROM drift
+    SELECT DISTINCT ${options('column')} FROM drift
     WHERE ${MODEL} AND ${VERSION} AND target = 'feature'
-    ORDER BY column`,
+    ORDER BY __text`,
   multi: true,
   includeAll: true,
 })
@@ -23,18 +23,21 @@ const windowVariable = queryVariable({
   label: 'Window',
   description: 'The evaluation window shown in the detail table (newest first)',
   sql: sql`
-    SELECT DISTINCT toString(window_start) AS window FROM drift
+    SELECT DISTINCT ${options('toString(window_start)')} FROM drift
     WHERE ${MODEL} AND ${VERSION} AND $__timeFilter(window_start)
-    ORDER BY window DESC`,
+    ORDER BY __text DESC`,
   refresh: 2,
 })
 
+/** The selected window's start; NULL, matching nothing, when the window variable has no value (no windows in the range). */
+const WINDOW_START = `toDateTime64OrNull(nullIf(${one('window')}, ''), 3, 'UTC')`
+
 /**
  * What each drift row is judged on: the p-value for the tests (ks, chi2, z; drift when below the
- * threshold) and the score for the distances (wasserstein, jensenshannon; drift at or above it).
- * Only tests store a p-value (src/evaluate/drift-rows.ts), so that decides which one.
+ * threshold), the Benjamini-Hochberg adjusted one (the raw one for rows stored before it existed),
+ * and the score for the distances (wasserstein, jensenshannon; drift at or above it). Only tests
+ * store a p-value (src/evaluate/drift-rows.ts), so that decides which one.
  */
-/** The value the verdict compares: the adjusted p-value for tests (raw for rows stored before it existed), the score for distances. */
 const JUDGED = 'if(isNull(p_value), score, ifNull(p_value_adjusted, p_value))'
 
 export const featureDrift = dashboard({
@@ -70,9 +73,11 @@ export const featureDrift = dashboard({
     }),
     table({
       title: 'Drifted features per window',
-      description: 'The features counted as drifted in each window\'s drift share.',
+      description:
+        'The features counted as drifted in each window\'s drift share, and the window\'s status: ok, or why it has no drift share ' +
+        '(no_reference: no reference to compare with; insufficient: too few rows on a side for every feature; not_computable: no feature could be compared).',
       sql: sql`
-        SELECT window_start, drift_share, n_drifted, n_features, n_insufficient, arrayStringConcat(drifted_features, ', ') AS drifted
+        SELECT window_start, status, drift_share, n_drifted, n_features, n_insufficient, arrayStringConcat(drifted_features, ', ') AS drifted
         FROM dataset_drift FINAL
         WHERE ${MODEL} AND ${VERSION} AND $__timeFilter(window_start)
         ORDER BY window_start DESC`,
@@ -91,7 +96,7 @@ export const featureDrift = dashboard({
     }),
     row('Window detail'),
     table({
-      title: 'Every column in window ${window}',
+      title: 'Every column in window ${window:text}',
       description: 'Method, score, raw and adjusted p-value (the adjusted one decides), threshold, verdict and status (insufficient: too few rows), every statistic and unseen categories of each column in the selected window.',
       w: 24,
       h: 10,
@@ -100,12 +105,12 @@ export const featureDrift = dashboard({
                arrayStringConcat(arrayMap((k, v) -> concat(k, '=', toString(round(v, 4))), mapKeys(statistics), mapValues(statistics)), ', ') AS all_statistics,
                arrayStringConcat(unseen_categories, ', ') AS unseen
         FROM drift FINAL
-        WHERE ${MODEL} AND ${VERSION} AND window_start = toDateTime64(\${window:singlequote}, 3, 'UTC')
+        WHERE ${MODEL} AND ${VERSION} AND window_start = ${WINDOW_START}
         ORDER BY target, column`,
     }),
-    row('Feature $feature', 'feature'),
+    row('Feature ${feature:text}', 'feature'),
     timeseries({
-      title: '$feature: drift vs threshold',
+      title: '${feature:text}: drift vs threshold',
       description:
         'The value the verdict is based on and its threshold (dashed): the adjusted p-value for tests (ks, chi2, z), drift when below; ' +
         'the score for distances (wasserstein, jensenshannon), drift when at or above.',
@@ -117,7 +122,7 @@ export const featureDrift = dashboard({
       overrides: [{ matcher: { id: 'byName', options: 'threshold' }, properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }, { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } }] }],
     }),
     timeseries({
-      title: '$feature: every statistic',
+      title: '${feature:text}: every statistic',
       description: 'All statistics computed for the feature (drift.statistics), p-values left out.',
       sql: sql`
         SELECT window_start AS time, statistic, statistic_value AS Value

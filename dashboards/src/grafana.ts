@@ -35,7 +35,7 @@ export interface Target extends Obj {
 /**
  * SQL from a template literal, with the literal's common indentation stripped so the query reads
  * well in the JSON and in Grafana's editor. A multi-line value keeps the indentation of the line
- * it is inserted on. Write Grafana variables as \${name:singlequote} (escaped) or via constants.
+ * it is inserted on. Write Grafana variables with ./shared.ts's one() and each() (values are hex).
  */
 export function sql(strings: TemplateStringsArray, ...values: unknown[]): string {
   const marker = (i: number) => `\u0000${i}\u0000`

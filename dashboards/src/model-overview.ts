@@ -1,7 +1,8 @@
 /** Model overview: is the model getting traffic and labels, is it drifting, is it performing, what is firing. */
-import { dashboard, queryVariable } from './dashboard.js'
+import { MAIN_METRICS } from '../../src/read/headline.js'
+import { dashboard, options, queryVariable } from './dashboard.js'
 import { row, sql, stat, table, timeseries } from './grafana.js'
-import { firedAlerts, MODEL, modelVariable, VERSIONS, versionsVariable } from './shared.js'
+import { alertTransitions, firedAlerts, MODEL, modelVariable, one, VERSIONS, versionsVariable } from './shared.js'
 
 const SUMMARY = `FROM window_summary FINAL\nWHERE ${MODEL} AND ${VERSIONS} AND $__timeFilter(window_start)`
 
@@ -23,15 +24,22 @@ const LATEST_ALERTS = sql`
   WHERE ${MODEL}
   GROUP BY alert_key`
 
+/**
+ * The headline metric of every task (src/read/headline.ts), most preferred first. One list serves
+ * all tasks because their metric names tell them apart: only binary models store roc_auc, only
+ * regression models mae, so a model's first metric in this order is its own task's headline one.
+ */
+const HEADLINE_ORDER = `[${[...new Set(Object.values(MAIN_METRICS).flat())].map((m) => `'${m}'`).join(', ')}]`
+
+/** Realized and estimated metrics (multiclass and regression have realized ones only), the headline metric first. */
 const metricVariable = queryVariable({
   name: 'metric',
   label: 'Metric',
-  description: 'The performance metric compared realized vs estimated',
+  description: 'The performance metric compared realized vs estimated (the model\'s headline metric first)',
   sql: sql`
-    SELECT DISTINCT metric FROM performance
-    WHERE ${MODEL} AND kind = 'estimated'
-    ORDER BY metric`,
-  current: 'f1',
+    SELECT DISTINCT ${options('metric')} FROM performance
+    WHERE ${MODEL} AND variant = 'all' AND kind IN ('realized', 'estimated')
+    ORDER BY indexOf(${HEADLINE_ORDER}, __text) = 0, indexOf(${HEADLINE_ORDER}, __text), __text`,
 })
 
 export const modelOverview = dashboard({
@@ -115,7 +123,7 @@ export const modelOverview = dashboard({
         ORDER BY time, model_version`,
     }),
     timeseries({
-      title: 'Realized vs estimated ${metric}',
+      title: 'Realized vs estimated ${metric:text}',
       description:
         'Realized performance from joined labels and the CBPE estimate made before labels arrive (variant all). ' +
         'The gap between them is estimation error; realized values of recent windows move as labels arrive.',
@@ -123,7 +131,7 @@ export const modelOverview = dashboard({
       sql: sql`
         SELECT window_start AS time, concat(model_version, ' ', kind) AS series, value AS Value
         FROM performance FINAL
-        WHERE ${MODEL} AND ${VERSIONS} AND variant = 'all' AND metric = \${metric:singlequote}
+        WHERE ${MODEL} AND ${VERSIONS} AND variant = 'all' AND metric = ${one('metric')}
           AND kind IN ('realized', 'estimated') AND isFinite(value) AND $__timeFilter(window_start)
         ORDER BY time, series`,
       overrides: [{ matcher: { id: 'byRegexp', options: '.*estimated.*' }, properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }] }],
@@ -148,8 +156,9 @@ export const modelOverview = dashboard({
       w: 24,
       sql: sql`
         SELECT changed_at, status, rule, severity, metric, subject, model_version, value, threshold, window_start, alert_key
-        FROM alerts
-        WHERE ${MODEL} AND $__timeFilter(changed_at)
+        FROM (
+          ${alertTransitions(`${MODEL} AND $__timeFilter(changed_at)`)}
+        )
         ORDER BY changed_at DESC
         LIMIT 500`,
     }),

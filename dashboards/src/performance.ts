@@ -1,19 +1,32 @@
 /** Performance: every stored metric over time by version and variant, degradation, champion vs challenger. */
-import { dashboard, queryVariable } from './dashboard.js'
+import { dashboard, options, queryVariable } from './dashboard.js'
 import { row, sql, table, timeseries } from './grafana.js'
-import { firedAlerts, MODEL, modelVariable, VERSIONS, versionsVariable } from './shared.js'
+import { each, firedAlerts, MODEL, modelVariable, one, VERSIONS, versionsVariable } from './shared.js'
 
-const VARIANTS = 'variant IN (${variant:singlequote})'
-const METRICS = 'metric IN (${metric:singlequote})'
+const VARIANTS = `variant IN ${each('variant')}`
+const METRICS = `metric IN ${each('metric')}`
+
+/**
+ * The comparison rows of each window's newest evaluation. The evaluator writes all of a window's
+ * comparisons in one insert under one eval_version, and a re-evaluation may compare other versions
+ * (the champion changed, a challenger lost its labels): those pairs have keys of their own, which
+ * FINAL keeps, so older evaluations are left out by eval_version, as src/read/comparisons.ts does.
+ */
+const NEWEST_COMPARISONS = sql`
+  (window_start, eval_version) IN (
+    SELECT window_start, max(eval_version) FROM comparison
+    WHERE ${MODEL} AND $__timeFilter(window_start)
+    GROUP BY window_start
+  )`
 
 const variantVariable = queryVariable({
   name: 'variant',
   label: 'Variant',
   description: 'Deployment variants; "all" is the whole version',
   sql: sql`
-    SELECT DISTINCT variant FROM performance
+    SELECT DISTINCT ${options('variant')} FROM performance
     WHERE ${MODEL} AND ${VERSIONS}
-    ORDER BY variant`,
+    ORDER BY __text`,
   multi: true,
   includeAll: true,
 })
@@ -23,9 +36,9 @@ const metricVariable = queryVariable({
   label: 'Metric',
   description: 'Realized and estimated performance metrics; one panel each',
   sql: sql`
-    SELECT DISTINCT metric FROM performance
+    SELECT DISTINCT ${options('metric')} FROM performance
     WHERE ${MODEL} AND kind IN ('realized', 'estimated')
-    ORDER BY metric`,
+    ORDER BY __text`,
   multi: true,
   includeAll: true,
 })
@@ -42,38 +55,41 @@ export const performance = dashboard({
     row('Champion vs challenger'),
     table({
       title: 'Champion vs challenger over the time range',
-      description: 'Mean per-window realized and estimated value of each metric per variant, and the labels behind the realized one.',
+      description: 'Mean per-window realized and estimated value of each metric per variant and version, and the labels behind the realized one.',
       sql: sql`
-        SELECT metric, variant, any(model_version) AS version,
+        SELECT metric, variant, model_version AS version,
                avgIf(value, kind = 'realized' AND isFinite(value)) AS realized,
                avgIf(value, kind = 'estimated' AND isFinite(value)) AS estimated,
                sumIf(n, kind = 'realized') AS labeled
         FROM performance FINAL
-        WHERE ${MODEL} AND variant IN ('champion', 'challenger') AND ${METRICS} AND $__timeFilter(window_start)
-        GROUP BY metric, variant
-        ORDER BY metric, variant DESC`,
+        WHERE ${MODEL} AND ${VERSIONS} AND variant IN ('champion', 'challenger') AND ${METRICS} AND $__timeFilter(window_start)
+        GROUP BY metric, variant, model_version
+        ORDER BY metric, variant DESC, version`,
     }),
     timeseries({
       title: 'Challenger − champion per window',
       description:
-        'Per-window difference of each metric, challenger minus champion (comparison table), in windows where both have labels. ' +
+        'Per-window difference of each metric, challenger minus champion (comparison table), in windows where both have labels; ' +
+        'one series per metric and pair of versions ("metric: challenger − champion"), from the window\'s newest evaluation. ' +
         'Its confidence interval and p-value are in the table below: a difference whose interval contains 0 is not significant.',
       sql: sql`
-        SELECT window_start AS time, metric, difference AS Value
+        SELECT window_start AS time, concat(metric, ': ', challenger_version, ' − ', champion_version) AS series, difference AS Value
         FROM comparison FINAL
         WHERE ${MODEL} AND isFinite(difference) AND $__timeFilter(window_start)
-        ORDER BY time, metric`,
+          AND ${NEWEST_COMPARISONS}
+        ORDER BY time, series`,
     }),
     table({
       title: 'Comparison per window',
-      description: 'Each version\'s metric, the difference, its interval and p-value, and the denominators.',
+      description: 'Each version\'s metric, the difference, its interval and p-value, and the denominators (each window\'s newest evaluation).',
       w: 24,
       sql: sql`
         SELECT window_start, metric, method, champion_version, challenger_version, champion_value, challenger_value,
                difference, ci_low, ci_high, p_value, n_champion, n_challenger
         FROM comparison FINAL
         WHERE ${MODEL} AND $__timeFilter(window_start)
-        ORDER BY window_start DESC, metric`,
+          AND ${NEWEST_COMPARISONS}
+        ORDER BY window_start DESC, metric, challenger_version, champion_version`,
     }),
     row('Degradation against the reference'),
     timeseries({
@@ -111,15 +127,15 @@ export const performance = dashboard({
         GROUP BY time, series
         ORDER BY time, series`,
     }),
-    row('Metric $metric', 'metric'),
+    row('Metric ${metric:text}', 'metric'),
     timeseries({
-      title: '$metric by version and variant',
+      title: '${metric:text} by version and variant',
       description: 'Realized (solid) and CBPE-estimated (dashed) values per window.',
       w: 24,
       sql: sql`
         SELECT window_start AS time, concat(model_version, ' / ', variant, ' ', kind) AS series, value AS Value
         FROM performance FINAL
-        WHERE ${MODEL} AND ${VERSIONS} AND ${VARIANTS} AND metric = \${metric:singlequote}
+        WHERE ${MODEL} AND ${VERSIONS} AND ${VARIANTS} AND metric = ${one('metric')}
           AND kind IN ('realized', 'estimated') AND isFinite(value) AND $__timeFilter(window_start)
         ORDER BY time, series`,
       overrides: DASHED_ESTIMATES,

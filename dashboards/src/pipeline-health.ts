@@ -5,6 +5,7 @@
  */
 import { dashboard } from './dashboard.js'
 import { row, sql, table, timeseries } from './grafana.js'
+import { alertTransitions } from './shared.js'
 
 /**
  * An outbox row's status, with a pending row never tried for want of a leader with its channel
@@ -93,12 +94,14 @@ export const pipelineHealth = dashboard({
     row('Dead letters'),
     timeseries({
       title: 'Dead letters by code',
-      description: 'Records that failed to decode or validate, per interval and error code (docs/events.md#dead-letters).',
+      description:
+        'Records that failed to decode or validate, per interval and error code (docs/events.md#dead-letters); ' +
+        'a record dead-lettered again by a replay counts once.',
       unit: 'short',
       bars: true,
       sql: sql`
         SELECT $__timeInterval(dead_lettered_at) AS time, error_code, count() AS Value
-        FROM dead_letters
+        FROM dead_letters FINAL
         WHERE $__timeFilter(dead_lettered_at)
         GROUP BY time, error_code
         ORDER BY time, error_code`,
@@ -117,13 +120,14 @@ export const pipelineHealth = dashboard({
     row('Alerts and storage'),
     timeseries({
       title: 'Alert state changes',
-      description: 'Alerts that fired and resolved per interval, all models (alerts table).',
+      description: 'Alerts that fired and resolved per interval, all models (alerts table; a transition stored again by a re-run alert pass counts once).',
       unit: 'short',
       bars: true,
       sql: sql`
         SELECT $__timeInterval(changed_at) AS time, status, count() AS Value
-        FROM alerts
-        WHERE $__timeFilter(changed_at)
+        FROM (
+          ${alertTransitions('$__timeFilter(changed_at)')}
+        )
         GROUP BY time, status
         ORDER BY time, status`,
     }),

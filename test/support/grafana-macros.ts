@@ -8,7 +8,9 @@
  *    that format's formatter applies; otherwise the plugin's format(): an array becomes
  *    `'a','b'`, a single value is inserted bare. The `singlequote` formatter (@grafana/scenes
  *    formatRegistry) quotes each value and escapes `'` as `\'`, joining with commas; `sqlstring`
- *    doubles `'`. Names Grafana does not know (such as the plugin's `$__macros`) are left as written.
+ *    doubles `'`. Neither escapes a backslash, which ClickHouse reads as an escape in a string
+ *    literal: the dashboards pass hex values instead (dashboards/src/shared.ts). Names Grafana
+ *    does not know (such as the plugin's `$__macros`) are left as written.
  *    A multi-value variable set to All, without a custom all value, is every option's value.
  * 2. Backend, sqlutil.Interpolate (grafana-plugin-sdk-go data/sqlutil/macros.go, which sqlds
  *    v4 calls with the plugin's pkg/macros/macros.go): macros are applied longest name first;
