@@ -16,7 +16,7 @@ const base: Notification = {
 describe('Slack Block Kit message', () => {
   it('has a fallback text, a header, fields and the top features, within Block Kit limits', () => {
     const m = slackMessage(base, { idempotencyKey: 'k1', inDoubt: false })
-    expect(m.text).toContain('FIRING warning: loan-approval v1: feature drift psi >= 0.2 (2 features)')
+    expect(m.text).toContain('FIRING warning: loan-approval v1: feature drift psi &gt;= 0.2 (2 features)')
     const blocks = m.blocks as { type: string; text?: { type: string; text: string }; fields?: { text: string }[]; elements?: { text: string }[] }[]
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section', 'section', 'section', 'context'])
     expect(blocks[0]!.text).toEqual({ type: 'plain_text', text: 'FIRING: loan-approval v1 · feature drift psi', emoji: true })
@@ -37,6 +37,42 @@ describe('Slack Block Kit message', () => {
     const texts = JSON.stringify(m.blocks)
     expect(texts).toContain('this may repeat an earlier message')
     expect(texts).toContain('… and 15 more')
+  })
+
+  it('escapes the fallback text as the blocks are: a mention, a user or a link in a model id or feature name stays text', () => {
+    const hostile = {
+      ...base,
+      modelId: '<!here> fraud&co',
+      items: [{ subject: '<@U024BE7LH>', value: 0.9 }, { subject: '<https://evil.example|reset your password>', value: 0.8 }, { subject: 'a&b', value: 0.7 }],
+      details: ['<!channel>'],
+      dashboardUrl: null,
+    }
+    const m = slackMessage(hostile, { idempotencyKey: 'k1', inDoubt: false })
+    expect(m.text).toContain('&lt;!here&gt; fraud&amp;co')
+    expect(m.text).toContain('&lt;@U024BE7LH&gt; 0.9, &lt;https://evil.example|reset your password&gt; 0.8, a&amp;b 0.7')
+    const mrkdwnTexts = [m.text, ...JSON.stringify(m.blocks).match(/"type":"mrkdwn","text":"(?:[^"\\]|\\.)*"/g)!]
+    for (const t of mrkdwnTexts) {
+      expect(t).not.toMatch(/<[!@]|<https:\/\/evil/)
+      // Every & is an entity Slack decodes: nothing raw, nothing cut in half.
+      expect(t).not.toMatch(/&(?!amp;|lt;|gt;)/)
+    }
+  })
+
+  it('clips after escaping, never inside an entity', () => {
+    for (const pad of ['', 'x', 'xx', 'xxx', 'xxxx']) {
+      const m = slackMessage({ ...base, modelId: pad + '&'.repeat(2000), runbook: pad + '<'.repeat(3000) }, { idempotencyKey: 'k', inDoubt: false })
+      expect(m.text.length).toBeLessThanOrEqual(3000)
+      expect(m.text.endsWith('…')).toBe(true)
+      expect(m.text).not.toMatch(/&(?!amp;|lt;|gt;)/)
+      const runbook = (m.blocks as { text?: { text: string } }[]).find((b) => b.text?.text.startsWith('*Runbook*'))!.text!.text
+      expect(runbook.length).toBeLessThanOrEqual(3000)
+      expect(runbook).not.toMatch(/&(?!amp;|lt;|gt;)/)
+    }
+  })
+
+  it('keeps the dashboard URL inside its link', () => {
+    const m = slackMessage({ ...base, dashboardUrl: 'http://grafana:3000/d/x?a=1|<b>' }, { idempotencyKey: 'k', inDoubt: false })
+    expect(JSON.stringify(m.blocks)).toContain('<http://grafana:3000/d/x?a=1%7C%3Cb%3E|Open the model dashboard for this window>')
   })
 
   it('words a resolve as such, without the runbook', () => {
