@@ -14,6 +14,8 @@
  * resolve waits behind its firing, and every other model's messages go out meanwhile.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -208,4 +210,73 @@ describe('a notification the receiver keeps refusing', () => {
     expect((await outbox()).every((r) => r.status === 'sent')).toBe(true)
     expect(slack.accepted).toHaveLength(4)
   }, 90_000)
+})
+
+describe('a webhook that limits us or has moved', () => {
+  const rulesDir = mkdtempSync(join(tmpdir(), 'driftwatch-rules-'))
+  const RETRY_AFTER_S = 30
+  /** What the webhook answers: Slack's rate-limit reply, or a redirect to where it moved. */
+  let answer: 'limited' | 'moved' = 'limited'
+  const requests: string[] = []
+  const server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      requests.push(answer)
+      if (answer === 'limited') res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': String(RETRY_AFTER_S) }).end('rate_limited')
+      else res.writeHead(301, { location: 'https://hooks.slack.com/services/T000/B000/s3cr3t' }).end()
+    })
+  })
+  let config: ReturnType<typeof testConfig>
+  let app: App
+  const outbox = () =>
+    queryRows<{ model_id: string; status: string; attempts: number; last_error: string; na: string; u: string }>(
+      app.store,
+      `SELECT model_id, status, attempts, last_error, toUnixTimestamp64Milli(next_attempt_at) AS na, toUnixTimestamp64Milli(updated_at) AS u
+       FROM {db}.alert_outbox FINAL WHERE channel = 'slack' ORDER BY created_at`,
+    )
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+    writeFileSync(join(rulesDir, 'rules.yaml'), `rules:\n  - name: psi\n    metric: drift\n    statistic: psi\n    condition: { op: '>=', threshold: 0.2 }\n    channels: [slack]\n`)
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T000/B000/XXXX`
+    config = testConfig({ kafka: false, env: { SLACK_WEBHOOK_URL: url, DRIFTWATCH_ALERT_RULES: rulesDir } })
+    app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true })
+  })
+  afterAll(async () => {
+    await app?.stop()
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    if (config) await dropTestResources(config)
+    rmSync(rulesDir, { recursive: true, force: true })
+  })
+
+  it('waits out a 429\'s Retry-After: the row is retried no sooner, and nothing else is sent meanwhile', async () => {
+    const day = Math.floor(Date.now() / DAY) - 2
+    await insertDrift(app.store, { model: 'fraud', day, psi: { amount: 0.6 } })
+    await insertDrift(app.store, { model: 'loans', day, psi: { income: 0.4 } })
+    expect(await app.alerts!.evaluateNow()).toMatchObject({ notifications: 2 })
+    await app.alerts!.dispatchNow()
+    // One request: the first answer holds the whole lane, not only its own row.
+    expect(requests).toEqual(['limited'])
+    const rows = await outbox()
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([['pending', 1], ['pending', 0]])
+    const tried = rows.find((r) => r.attempts === 1)!
+    // The default backoff alone would retry within 1 s.
+    expect(Number(tried.na) - Number(tried.u)).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000)
+    expect(Number(tried.na) - Number(tried.u)).toBeLessThan(RETRY_AFTER_S * 1000 + 1000)
+    expect(tried.last_error).toBe('Slack webhook: HTTP 429 rate_limited (Retry-After 30 s)')
+  })
+
+  it('records a redirect as a configuration error naming the status and where it points, without the secret path', async () => {
+    answer = 'moved'
+    await insertDrift(app.store, { model: 'churn', day: Math.floor(Date.now() / DAY) - 2, psi: { tenure: 0.5 } })
+    await app.alerts!.evaluateNow()
+    // A new lane (a restart) is not held by the earlier Retry-After kept in memory.
+    await app.stop()
+    app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true })
+    await waitFor(outbox, (rows) => rows.some((r) => r.model_id === 'churn' && r.status === 'failed'), { timeoutMs: 10_000, what: 'the redirected row failed' })
+    const churn = (await outbox()).find((r) => r.model_id === 'churn')!
+    expect(churn).toMatchObject({ status: 'failed', attempts: 1 })
+    expect(churn.last_error).toBe('Slack webhook: HTTP 301 redirect to Location https://hooks.slack.com/…: the configured URL is not the receiver\'s; set it to where it points')
+  })
 })

@@ -207,3 +207,74 @@ describe('an address the relay defers holds only its own alert', () => {
     expect(mails).toHaveLength(3)
   })
 })
+
+describe('recipients the relay refuses while it takes the others', () => {
+  const OK = 'ml-oncall@example.com'
+  const GONE = 'left-the-company@example.com'
+  const LATER = 'fraud-ml@exmaple.com'
+  const rulesDir = mkdtempSync(join(tmpdir(), 'driftwatch-rules-'))
+  const mails: { to: string[]; subject: string }[] = []
+  const rcpt: Record<string, number> = {}
+  let relayKnowsDomain = false
+  const relay = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    authOptional: true,
+    logger: false,
+    onRcptTo(address, _session, cb) {
+      rcpt[address.address] = (rcpt[address.address] ?? 0) + 1
+      if (address.address === GONE) return cb(Object.assign(new Error(`5.1.1 <${GONE}>: Recipient address rejected: User unknown`), { responseCode: 550 }))
+      if (address.address === LATER && !relayKnowsDomain) return cb(Object.assign(new Error(`4.1.2 <${LATER}>: Recipient address rejected: Domain not found`), { responseCode: 450 }))
+      cb()
+    },
+    onData(stream, session, cb) {
+      simpleParser(stream)
+        .then((mail) => {
+          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: mail.subject ?? '' })
+          cb()
+        })
+        .catch((err: Error) => cb(err))
+    },
+  })
+  let config: ReturnType<typeof testConfig>
+  let app: App
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', () => resolve()))
+    const port = (relay.server.address() as AddressInfo).port
+    writeFileSync(join(rulesDir, 'rules.yaml'), `rules:\n  - name: psi\n    metric: drift\n    statistic: psi\n    condition: { op: '>=', threshold: 0.2 }\n    channels: [email]\n`)
+    const env = { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_TLS: 'none', ALERT_EMAIL_FROM: 'driftwatch@example.com', ALERT_EMAIL_TO: [OK, GONE, LATER].join(', ') }
+    config = testConfig({ kafka: false, env: { ...env, DRIFTWATCH_ALERT_RULES: rulesDir } })
+    app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true, alertDelivery: { backoff: { baseMs: 2000, capMs: 2000 } } })
+  })
+  afterAll(async () => {
+    await app?.stop()
+    await new Promise<void>((resolve) => relay.close(() => resolve()))
+    if (config) await dropTestResources(config)
+    rmSync(rulesDir, { recursive: true, force: true })
+  })
+
+  const outbox = () => queryRows<{ status: string; attempts: number; last_error: string; payload: string }>(app.store, `SELECT status, attempts, last_error, payload FROM {db}.alert_outbox FINAL WHERE channel = 'email'`)
+
+  it('retries the deferred recipient alone, never re-sends to who has it, and records the refused one with the relay\'s reply', async () => {
+    await insertDrift(app.store, { model: 'loans', day: Math.floor(Date.now() / DAY) - 2, psi: { income: 0.4 } })
+    expect(await app.alerts!.evaluateNow()).toMatchObject({ transitions: 1, notifications: 1 })
+    await app.alerts!.dispatchNow()
+    expect(mails.map((m) => m.to)).toEqual([[OK]])
+    const [deferred] = await outbox()
+    expect(deferred).toMatchObject({ status: 'pending', attempts: 1 })
+    expect(deferred!.last_error).toContain(`deferred, will retry: ${LATER}: 450 4.1.2`)
+    expect(deferred!.last_error).toContain(`refused: ${GONE}: 550 5.1.1`)
+    // What is left to deliver is stored with the row, for whichever process retries it.
+    expect(JSON.parse(deferred!.payload)).toMatchObject({ emailTo: [LATER] })
+
+    relayKnowsDomain = true
+    await waitFor(outbox, (rows) => rows[0]?.status === 'sent', { timeoutMs: 20_000, what: 'the deferred email recorded sent' })
+    expect(mails.map((m) => m.to)).toEqual([[OK], [LATER]])
+    expect(mails[1]!.subject).toBe(mails[0]!.subject)
+    expect(rcpt[OK]).toBe(1)
+    expect(rcpt[GONE]).toBe(1)
+    const [sent] = await outbox()
+    expect(sent!.last_error).toMatch(new RegExp(`^email: not delivered to 1 recipient: ${GONE}: 550 5\\.1\\.1 <${GONE}>: Recipient address rejected: User unknown$`))
+  })
+})

@@ -395,3 +395,128 @@ describe('alert delivery lane', () => {
     })
   })
 })
+
+describe('what the receiver says about retrying', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    vi.setSystemTime(T0)
+  })
+  afterEach(() => vi.useRealTimers())
+
+  const at = (store: ReturnType<typeof memoryStore>, key: string) => Date.parse(`${String(store.row(key)['next_attempt_at']).replace(' ', 'T')}Z`)
+
+  it('a Retry-After is the least wait of the row and holds the whole lane', async () => {
+    const mem = memoryStore()
+    const a = notification('psi', 'firing', ['a'], 1, T0)
+    const b = notification('dlq', 'firing', ['b'], 1, T0 + 1)
+    const starts: [string, number][] = []
+    let limited = true
+    const sender: ChannelSender = {
+      name: 'slack',
+      async send(n) {
+        starts.push([n.rule, Date.now()])
+        if (limited && n.rule === 'psi') throw deliveryError('Slack webhook: HTTP 429 rate_limited', { retriable: true, inDoubt: false, status: 429, retryAfterMs: 20_000 })
+      },
+    }
+    // Concurrency 1: `a` fails first, and `b` must then wait for the Retry-After too.
+    const { lane } = laneFor(mem.store, sender, { concurrency: 1 })
+    await enqueue(mem.store, [a, b].flatMap((n) => notificationRows(n, ['slack'])))
+    const keyA = notificationRows(a, ['slack'])[0]!.idempotencyKey
+    await lane.kick()
+    expect(starts).toEqual([['psi', T0]])
+    // The jittered backoff alone would be 500 ms (random 0.5 of the 1 s base): the row waits 20 s.
+    expect(mem.row(keyA)).toMatchObject({ status: 'pending', attempts: 1 })
+    expect(at(mem, keyA)).toBe(T0 + 20_000)
+    await vi.advanceTimersByTimeAsync(19_999)
+    expect(starts).toHaveLength(1)
+    limited = false
+    await vi.advanceTimersByTimeAsync(1)
+    await lane.kick()
+    expect(starts.map(([r, ms]) => [r, ms - T0])).toEqual([['psi', 0], ['psi', 20_000], ['dlq', 20_000]])
+  })
+
+  it('a Retry-After holds the lane even when a send in flight beside it succeeds', async () => {
+    const mem = memoryStore()
+    const starts: [string, number][] = []
+    const sender: ChannelSender = {
+      name: 'slack',
+      async send(n) {
+        starts.push([n.rule, Date.now()])
+        if (n.rule === 'psi') throw deliveryError('Slack webhook: HTTP 429 rate_limited', { retriable: true, inDoubt: false, status: 429, retryAfterMs: 20_000 })
+        await new Promise((r) => setTimeout(r, 10))
+      },
+    }
+    const { lane } = laneFor(mem.store, sender, { concurrency: 2 })
+    await enqueue(mem.store, [notification('psi', 'firing', ['a'], 1, T0), notification('dlq', 'firing', ['b'], 1, T0 + 1)].flatMap((n) => notificationRows(n, ['slack'])))
+    const done = lane.kick()
+    await vi.advanceTimersByTimeAsync(10)
+    await done
+    expect(starts).toEqual([['psi', T0], ['dlq', T0]])
+    await enqueue(mem.store, notificationRows(notification('other', 'firing', ['c'], 1, T0 + 2_000), ['slack']))
+    await vi.advanceTimersByTimeAsync(1_000)
+    await lane.kick()
+    await vi.advanceTimersByTimeAsync(18_000)
+    expect(starts).toHaveLength(2)
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(starts.slice(2).map(([r, ms]) => [r, ms - T0]).sort()).toEqual([['other', 20_000], ['psi', 20_000]])
+  })
+
+  it('paces a sender with `minIntervalMs`: one send started per interval, every due row sent in one drain', async () => {
+    const mem = memoryStore()
+    const starts: number[] = []
+    const sender: ChannelSender = { name: 'slack', minIntervalMs: 1000, async send() { starts.push(Date.now()) } }
+    const { lane } = laneFor(mem.store, sender)
+    const ns = ['a', 'b', 'c', 'd', 'e'].map((s, i) => notification('psi', 'firing', [s], 1, T0 + i))
+    await enqueue(mem.store, ns.flatMap((n) => notificationRows(n, ['slack'])))
+    const done = lane.kick()
+    await vi.advanceTimersByTimeAsync(5_000)
+    await done
+    expect(starts.map((ms) => ms - T0)).toEqual([0, 1000, 2000, 3000, 4000])
+    expect(mem.all().map((r) => r['status'])).toEqual(['sent', 'sent', 'sent', 'sent', 'sent'])
+  })
+
+  it('keeps what a partial delivery left to do in the row: the retry leaves out who has it, the final record names who refused it', async () => {
+    const mem = memoryStore()
+    const n = { ...notification('psi', 'firing', ['a'], 1, T0), emailTo: ['ok@x', 'later@x', 'gone@x'] }
+    const seen: (readonly string[] | null)[] = []
+    const sender: ChannelSender = {
+      name: 'email',
+      async send(m) {
+        seen.push(m.emailTo)
+        if (seen.length === 1) {
+          throw deliveryError('email: sent to 1 of 3 recipients; deferred, will retry: later@x: 450 try later; refused: gone@x: 550 no such user', {
+            retriable: true, inDoubt: false, partial: true, retryWith: { emailTo: ['later@x'], notDelivered: ['gone@x: 550 no such user'] },
+          })
+        }
+        return { note: `email: not delivered to 1 recipient: ${m.notDelivered!.join('; ')}` }
+      },
+    }
+    await put(mem.store, n)
+    await laneFor(mem.store, sender).lane.kick()
+    const stored = mem.row(keyOf(n))
+    expect(stored).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringContaining('deferred, will retry: later@x') })
+    expect(JSON.parse(String(stored['payload']))).toMatchObject({ emailTo: ['later@x'], notDelivered: ['gone@x: 550 no such user'] })
+    // A new process (the payload is all it has) sends to the deferred recipient only.
+    await vi.advanceTimersByTimeAsync(DEFAULT_DELIVERY.backoff.capMs)
+    await laneFor(mem.store, sender).lane.kick()
+    expect(seen).toEqual([['ok@x', 'later@x', 'gone@x'], ['later@x']])
+    expect(mem.row(keyOf(n))).toMatchObject({ status: 'sent', attempts: 2, last_error: 'email: not delivered to 1 recipient: gone@x: 550 no such user' })
+  })
+
+  it('a partial delivery says the channel works: rows of other recipients are not held behind a probe', async () => {
+    const mem = memoryStore()
+    // Every email's default recipients include a deferred address: each one is delivered in part.
+    const ns = ['a', 'b', 'c', 'd'].map((s, i) => notification('psi', 'firing', [s], 1, T0 + i))
+    const attempts: string[] = []
+    const sender: ChannelSender = {
+      name: 'email',
+      async send(m) {
+        attempts.push(m.items[0]!.subject)
+        if (m.emailTo === null) throw deliveryError('email: sent to 1 of 2 recipients; deferred', { retriable: true, inDoubt: false, partial: true, retryWith: { emailTo: ['later@x'] } })
+      },
+    }
+    await put(mem.store, ...ns)
+    await laneFor(mem.store, sender, { concurrency: 1 }).lane.kick()
+    expect(attempts).toEqual(['a', 'b', 'c', 'd'])
+  })
+})

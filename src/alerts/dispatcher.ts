@@ -13,6 +13,14 @@
  * doubles with every failed probe (the row backoff), until one succeeds. So an outage spends the
  * attempts (and the 50-attempt budget) of one row per pause, not of every queued row.
  *
+ * The receiver's own limits come first. A Retry-After (a 429 or 503 that says how long) is the
+ * least wait of the row and stops the whole lane that long, whatever else succeeds meanwhile; a
+ * sender with `minIntervalMs` (Slack: one message per second per webhook) gets its sends started
+ * no closer together than that, so a burst is paced rather than refused. A notification the
+ * receiver took in part (email recipients) shows the channel works; the row keeps only what is
+ * left to deliver (the delivery error's `retryWith`, stored with its payload), and the note of a
+ * send that left something undeliverable for good becomes the 'sent' row's last_error.
+ *
  * Per attempt: record 'sending' (attempts + 1) -> ask `mayDeliver` again -> send -> record
  * 'sent', or 'pending' with next_attempt_at, or 'failed' (permanent error, or too many attempts /
  * too old). A row found in 'sending' was interrupted between sending and recording: it is in
@@ -41,8 +49,11 @@
  * channel this instance has, and reads only that channel's rows; a row its sender cannot send at
  * all here (`ChannelSender.cannotSend`: email with no recipient) stays pending, untried, and
  * holds back the rows after it on its keys, until a leader that can send it takes over.
+ *
+ * Over 400 lines: the lane's decisions all read and change its in-memory state (suspects, pauses,
+ * holds, sends not yet recorded) and are kept together; what a failure means for its own row is
+ * decided in ./delivery-failure.ts.
  */
-import { isDriftwatchError } from '../errors.js'
 import type { AlertDeliveryRecorder } from '../observability/alert-deliveries.js'
 import type { Logger } from '../observability/logger.js'
 import { backoffDelayMs, type BackoffPolicy } from '../pipeline/backoff.js'
@@ -50,7 +61,7 @@ import type { ChannelName } from '../rules/schema.js'
 import { DEFAULT_SESSION_TIMEOUT_MS } from '../kafka/leadership.js'
 import type { Store } from '../store/clickhouse.js'
 import type { ChannelSender } from './channels/types.js'
-import { isInDoubt } from './channels/types.js'
+import { decideFailure } from './delivery-failure.js'
 import { withoutTransitions, type Notification } from './notification.js'
 import { dueRows, openRows, recordStatus, sentTransitions, type OutboxRow } from './outbox.js'
 
@@ -103,8 +114,8 @@ export class ChannelLane {
   private timer: NodeJS.Timeout | null = null
   private stopped = false
   private storeFailures = 0
-  /** Sent in this process but not recorded yet (the 'sent' record failed): the row as recorded 'sending'. */
-  private readonly sent = new Map<string, OutboxRow>()
+  /** Sent in this process but not recorded yet (the 'sent' record failed): the row as recorded 'sending', and the sender's note. */
+  private readonly sent = new Map<string, { row: OutboxRow; note: string }>()
   /** Sent and recorded by this lane, with when (this process's clock), for RECENTLY_SENT_MS. */
   private readonly recentlySent = new Map<string, number>()
   /** Rows another process left in 'sending': the version seen and when this lane first saw it. */
@@ -116,6 +127,12 @@ export class ChannelLane {
   /** Pauses since the last success (the backoff exponent), and when the current one ends. */
   private pauses = 0
   private pausedUntilMs = 0
+  /** Until when the receiver asked us to send nothing (Retry-After); a success does not lift it. */
+  private holdUntilMs = 0
+  /** When the last send started, for the sender's `minIntervalMs`. */
+  private lastStartMs = Number.NEGATIVE_INFINITY
+  /** Ends the drain's wait for the next paced send early (stop()). */
+  private wakePace: (() => void) | null = null
 
   constructor(readonly sender: ChannelSender, private readonly deps: LaneDeps) {}
 
@@ -148,10 +165,11 @@ export class ChannelLane {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
+    this.wakePace?.()
     await this.running
     for (const [key, sending] of [...this.sent]) {
       try {
-        await this.recordSent(sending)
+        await this.recordSent(sending.row, sending.note)
       } catch (err) {
         this.deps.logger.error({ err, channel: this.name, key }, 'alert notification sent but not recorded: whoever delivers next sends it again, marked in doubt')
       }
@@ -203,9 +221,15 @@ export class ChannelLane {
         const { due, wakeAtMs } = dueRows(this.deferSending(this.heldForOthers(rows), nowMs), nowMs, new Set(inFlight.keys()))
         const probing = this.failures >= 2
         const held = !this.deps.mayDeliver()
-        const slots = held || nowMs < this.pausedUntilMs ? 0 : (probing ? 1 : Math.max(1, policy.concurrency)) - inFlight.size
+        const open = held || nowMs < Math.max(this.pausedUntilMs, this.holdUntilMs) ? 0 : (probing ? 1 : Math.max(1, policy.concurrency)) - inFlight.size
+        // Paced: one send per `minIntervalMs`; a due row waiting only for its turn is waited for here.
+        const paceMs = this.sender.minIntervalMs ?? 0
+        const turnMs = paceMs > 0 ? this.lastStartMs + paceMs : nowMs
+        const slots = paceMs > 0 ? Math.min(open, nowMs >= turnMs ? 1 : 0) : open
         const picks = probing ? [...due.filter((r) => !this.suspects.has(r.idempotencyKey)), ...due.filter((r) => this.suspects.has(r.idempotencyKey))] : due
+        const waitTurn = paceMs > 0 && open > slots && due.length > Math.max(0, slots)
         for (const row of picks.slice(0, Math.max(0, slots))) {
+          this.lastStartMs = nowMs
           const task = this.deliver(row).then(
             (after) => {
               rows = after ? rows.map((r) => (r.idempotencyKey === row.idempotencyKey ? after : r)) : rows.filter((r) => r.idempotencyKey !== row.idempotencyKey)
@@ -214,8 +238,10 @@ export class ChannelLane {
           )
           inFlight.set(row.idempotencyKey, task.finally(() => inFlight.delete(row.idempotencyKey)))
         }
-        if (inFlight.size > 0) {
-          await Promise.race(inFlight.values())
+        if (inFlight.size > 0 || waitTurn) {
+          const turn = waitTurn ? this.paceWait(this.lastStartMs + paceMs - nowMs) : null
+          await Promise.race([...inFlight.values(), ...(turn ? [turn.promise] : [])])
+          turn?.end()
           fresh = false
           continue
         }
@@ -227,7 +253,7 @@ export class ChannelLane {
           continue
         }
         const nextMs = due.length > 0 ? nowMs + (held ? LEASE_RECHECK_MS : 0) : wakeAtMs
-        if (nextMs !== null) this.schedule(Math.max(nextMs, this.pausedUntilMs) - nowMs)
+        if (nextMs !== null) this.schedule(Math.max(nextMs, this.pausedUntilMs, this.holdUntilMs) - nowMs)
         return
       }
     } finally {
@@ -236,6 +262,21 @@ export class ChannelLane {
     // Set by a task: the compiler cannot see that assignment, hence the cast.
     const failed = failure as { err: unknown } | null
     if (failed) throw failed.err
+  }
+
+  /** Resolves after `ms`, when ended, or when the lane is stopped. */
+  private paceWait(ms: number): { promise: Promise<void>; end: () => void } {
+    let end = () => undefined as void
+    const promise = new Promise<void>((resolve) => {
+      const t = setTimeout(() => end(), Math.max(0, ms))
+      end = () => {
+        clearTimeout(t)
+        if (this.wakePace === end) this.wakePace = null
+        resolve()
+      }
+    })
+    this.wakePace = end
+    return { promise, end }
   }
 
   /** Suspects another process settled (or that are gone) are forgotten, and so is what was seen in 'sending'. */
@@ -275,8 +316,9 @@ export class ChannelLane {
     return { ...r, ...change, updatedMs: this.deps.now(), version: Math.max(this.deps.version(), r.version + 1) }
   }
 
-  private async recordSent(row: OutboxRow): Promise<void> {
-    await recordStatus(this.deps.store, this.next(row, { status: 'sent', lastError: '' }))
+  /** Records the row sent; `note` is what the receiver did not take although it took the message (ChannelSender.send). */
+  private async recordSent(row: OutboxRow, note = ''): Promise<void> {
+    await recordStatus(this.deps.store, this.next(row, { status: 'sent', lastError: note }))
     this.sent.delete(row.idempotencyKey)
     this.recentlySent.delete(row.idempotencyKey)
     this.recentlySent.set(row.idempotencyKey, this.deps.now())
@@ -290,13 +332,18 @@ export class ChannelLane {
     this.pausedUntilMs = 0
   }
 
-  /** A retriable failure: see the file comment for what it says about the channel. */
-  private failedRetriably(key: string): void {
+  /**
+   * A retriable failure: see the file comment for what it says about the channel. A Retry-After
+   * holds the whole lane that long, whatever else succeeds meanwhile (the receiver limits the
+   * channel, not the row), and is the least pause.
+   */
+  private failedRetriably(key: string, retryAfterMs: number): void {
     const { now, random, policy } = this.deps
+    if (retryAfterMs > 0) this.holdUntilMs = Math.max(this.holdUntilMs, now() + retryAfterMs)
     if (!this.suspects.has(key) || this.failures >= 2) this.failures++
     this.suspects.add(key)
     if (this.failures < 2 || now() < this.pausedUntilMs) return
-    const pauseMs = Math.max(backoffDelayMs(this.pauses++, policy.backoff, random), Math.ceil(policy.backoff.baseMs / 4))
+    const pauseMs = Math.max(backoffDelayMs(this.pauses++, policy.backoff, random), Math.ceil(policy.backoff.baseMs / 4), retryAfterMs)
     this.pausedUntilMs = now() + pauseMs
     this.deps.logger.warn({ channel: this.name, pauseMs }, 'alert channel failing for different notifications; pausing it and probing')
   }
@@ -307,7 +354,7 @@ export class ChannelLane {
     const next = (r: OutboxRow, change: Partial<OutboxRow>): OutboxRow => this.next(r, change)
     if (this.sent.has(row.idempotencyKey) || this.recentlySent.has(row.idempotencyKey)) {
       // Sent by this lane: its record failed, or another process's late write reopened the row.
-      await this.recordSent(row)
+      await this.recordSent(row, this.sent.get(row.idempotencyKey)?.note)
       this.suspects.delete(row.idempotencyKey)
       return null
     }
@@ -341,32 +388,32 @@ export class ChannelLane {
       logger.info({ channel: this.name, key: row.idempotencyKey }, 'alert notification put back: this instance no longer holds the lease')
       return back
     }
+    let note = ''
     try {
-      await this.sender.send(withoutTransitions(JSON.parse(row.payload) as Notification, delivered), { idempotencyKey: row.idempotencyKey, attempt, inDoubt })
+      const report = await this.sender.send(withoutTransitions(JSON.parse(row.payload) as Notification, delivered), { idempotencyKey: row.idempotencyKey, attempt, inDoubt })
+      note = report?.note ?? ''
     } catch (err) {
-      // An error that is not a classified delivery failure is a bug in rendering or sending. It
-      // fails this row rather than crashing the process: a restart would hit it again, forever.
-      const retriable = isDriftwatchError(err) ? err.retriable : false
-      const final = !retriable || attempt >= policy.maxAttempts || now() - row.createdMs >= policy.maxAgeMs
-      const lastError = (err as Error).message ?? String(err)
-      deliveries.delivered(this.name, final ? 'failed' : 'retried')
-      if (retriable) this.failedRetriably(row.idempotencyKey)
-      if (final) {
+      const d = decideFailure(err, row, attempt, { policy, nowMs: now(), random: this.deps.random, inDoubt })
+      deliveries.delivered(this.name, d.final ? 'failed' : 'retried')
+      if (d.partial) this.succeeded(row.idempotencyKey)
+      else if (d.retriable) this.failedRetriably(row.idempotencyKey, d.retryAfterMs)
+      const change = { lastError: d.lastError, payload: d.payload, inDoubt: d.inDoubt }
+      if (d.final) {
         this.suspects.delete(row.idempotencyKey)
-        await recordStatus(store, next(sending, { status: 'failed', lastError, inDoubt: inDoubt || isInDoubt(err) }))
+        await recordStatus(store, next(sending, { ...change, status: 'failed' }))
         logger.error({ err, channel: this.name, key: row.idempotencyKey, attempt }, 'alert notification failed for good')
         return null
       }
-      const delay = Math.max(backoffDelayMs(attempt - 1, policy.backoff, this.deps.random), Math.ceil(policy.backoff.baseMs / 4))
-      const pending = next(sending, { status: 'pending', nextAttemptMs: now() + delay, lastError, inDoubt: inDoubt || isInDoubt(err) })
+      const pending = next(sending, { ...change, status: 'pending', nextAttemptMs: d.nextAttemptMs })
       await recordStatus(store, pending)
-      logger.warn({ channel: this.name, key: row.idempotencyKey, attempt, retryInMs: delay, error: lastError }, 'alert notification not delivered; will retry')
+      logger.warn({ channel: this.name, key: row.idempotencyKey, attempt, retryInMs: d.nextAttemptMs - now(), error: d.lastError }, 'alert notification not delivered; will retry')
       return pending
     }
-    this.sent.set(row.idempotencyKey, sending)
+    this.sent.set(row.idempotencyKey, { row: sending, note })
     this.succeeded(row.idempotencyKey)
     deliveries.delivered(this.name, 'sent')
-    await this.recordSent(sending)
+    await this.recordSent(sending, note)
+    if (note) logger.warn({ channel: this.name, key: row.idempotencyKey, attempt, note }, 'alert notification sent, but not taken in full')
     logger.info({ channel: this.name, key: row.idempotencyKey, attempt }, 'alert notification sent')
     return null
   }

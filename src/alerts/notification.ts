@@ -40,8 +40,14 @@ export interface Notification {
   readonly details: readonly string[]
   readonly transitionIds: readonly string[]
   readonly dashboardUrl: string | null
-  /** The rule's own email recipients (null: the configured default). */
+  /**
+   * The rule's own email recipients (null: the configured default). After a delivery that reached
+   * some recipients and was deferred (SMTP 4xx) for others, the outbox row's copy lists only the
+   * deferred ones (channels/email.ts), so a retry leaves out who already has the message.
+   */
   readonly emailTo: readonly string[] | null
+  /** Email recipients the relay refused for good (SMTP 5xx) on an earlier attempt of this row, with its reply. */
+  readonly notDelivered?: readonly string[]
   readonly createdAtMs: number
 }
 

@@ -18,7 +18,18 @@ export interface ChannelSender {
    * leader is sending (dispatcher.ts). Default DEFAULT_MAX_SEND_MS.
    */
   readonly maxSendMs?: number
-  send(n: Notification, attempt: DeliveryAttempt): Promise<void>
+  /**
+   * The least time between the starts of two sends (the receiver's documented rate limit, e.g.
+   * a Slack incoming webhook's one message per second): the lane paces its sends to it rather
+   * than collecting 429s. Default 0.
+   */
+  readonly minIntervalMs?: number
+  /**
+   * Sends `n`. Resolves when the receiver took it; the report's `note` says what it did not take
+   * for good although it took the message (an email recipient the relay refused with 5xx) and is
+   * recorded as the row's last_error.
+   */
+  send(n: Notification, attempt: DeliveryAttempt): Promise<DeliveryReport | void>
   /**
    * Why this sender, as this instance configured it, cannot send `n` at all (null or absent: it
    * can). The lane leaves such a row pending, untried, for a leader configured to send it: the
@@ -27,12 +38,37 @@ export interface ChannelSender {
   cannotSend?(n: Notification): string | null
 }
 
+export interface DeliveryReport {
+  readonly note?: string
+}
+
 /**
  * retriable: the receiver may accept it later (network, 429, 5xx). inDoubt: the request may have
  * been processed although we saw a failure (timeout after sending, connection reset).
+ * retryAfterMs: how long the receiver asked us to wait (HTTP Retry-After), bounded by
+ * MAX_RETRY_AFTER_MS. retryWith: what to change in the stored notification before it is tried
+ * again, because part of it was delivered (the email recipients the relay took); the outbox row
+ * keeps it, so a retry after a restart still leaves out who already has the message. partial:
+ * the receiver took it in part, so the channel works (the lane does not count it as the
+ * channel failing).
  */
-export function deliveryError(message: string, o: { retriable: boolean; inDoubt: boolean; cause?: unknown; status?: number }): DriftwatchError {
+export function deliveryError(
+  message: string,
+  o: { retriable: boolean; inDoubt: boolean; cause?: unknown; status?: number; retryAfterMs?: number; retryWith?: Partial<Notification>; partial?: boolean },
+): DriftwatchError {
   return new DriftwatchError('DW_ALERT_DELIVERY_FAILED', message, o)
 }
 
 export const isInDoubt = (e: unknown): boolean => e instanceof DriftwatchError && e.context['inDoubt'] === true
+
+/** The receiver's Retry-After of a delivery error, in ms (0: none). */
+export const retryAfterOf = (e: unknown): number => {
+  const v = e instanceof DriftwatchError ? e.context['retryAfterMs'] : undefined
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0
+}
+
+/** The change to the stored notification a partial delivery asks for (null: none). */
+export const retryWithOf = (e: unknown): Partial<Notification> | null => {
+  const v = e instanceof DriftwatchError ? e.context['retryWith'] : undefined
+  return v && typeof v === 'object' ? (v as Partial<Notification>) : null
+}
