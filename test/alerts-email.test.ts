@@ -88,7 +88,7 @@ describe('drift in the stream fires an alert email', () => {
     expect(mail!.messageId).toMatch(/^<[0-9a-f]{32}@driftwatch>$/)
     expect(mail!.headers.get('x-driftwatch-rule')).toBe('feature-drift-psi')
 
-    const link = `http://grafana.example:3000/d/driftwatch-model-overview?from=${lastWindow - 7 * DAY}&to=${lastWindow + 2 * DAY}&var-model=loan-approval&var-version=v1`
+    const link = `http://grafana.example:3000/d/driftwatch-model-overview?from=${lastWindow - 7 * DAY}&to=${lastWindow + 2 * DAY}&var-model=6C6F616E2D617070726F76616C&var-version=7631`
     const window = `${minute(lastWindow)} – ${minute(lastWindow + DAY)} UTC`
     for (const body of [mail!.text!, mail!.html as string]) {
       expect(body).toContain('loan-approval')

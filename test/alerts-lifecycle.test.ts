@@ -83,7 +83,7 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
     const text = JSON.stringify(message.body)
     expect(text).toContain('• income: 0.45\\n• employment: 0.31\\n• debt_ratio: 0.2')
     expect(text).not.toContain('age')
-    expect(text).toContain(`from=${(today - 10) * DAY}&to=${(today - 1) * DAY}&var-model=m&var-version=v1`)
+    expect(text).toContain(`from=${(today - 10) * DAY}&to=${(today - 1) * DAY}&var-model=6D&var-version=7631`)
 
     expect(grafana.accepted).toHaveLength(1)
     const annotation = grafana.accepted[0]!
@@ -117,7 +117,7 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
     expect(await pass()).toEqual({ transitions: 2, notifications: 1, skipped: 0, held: 0 })
     expect(slack.accepted).toHaveLength(2)
     const text = JSON.stringify(slack.accepted[1]!.body)
-    expect(text).toMatch(/^\{"text":"RESOLVED warning: m v1: feature drift psi >= 0.2 \(2 features\)/)
+    expect(text).toMatch(/^\{"text":"RESOLVED warning: m v1: feature drift psi &gt;= 0.2 \(2 features\)/)
     expect(text).toContain('• income: 0.05')
     expect(text).toContain('• debt_ratio: 0.1')
     expect(smtp.mails[1]!.subject).toBe('[driftwatch] RESOLVED warning: m v1: feature drift psi >= 0.2 (2 features)')
@@ -147,7 +147,7 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
     expect(await runAlertsUnmute(config, id, {}, cli)).toBe(0)
     expect(await pass()).toEqual({ transitions: 0, notifications: 1, skipped: 0, held: 0 })
     expect(slack.accepted).toHaveLength(3)
-    expect(JSON.stringify(slack.accepted[2]!.body)).toMatch(/FIRING warning: m v1: feature drift psi >= 0.2 \(1 feature\)/)
+    expect(JSON.stringify(slack.accepted[2]!.body)).toMatch(/FIRING warning: m v1: feature drift psi &gt;= 0.2 \(1 feature\)/)
   })
 
   it('never notifies a firing that resolved while muted', async () => {

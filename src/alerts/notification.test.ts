@@ -17,7 +17,7 @@ describe('notifications', () => {
 
   it('link the model dashboard with the time range around the window', () => {
     expect(dashboardUrl('https://g.example/', 'loan approval', 'v1', 10 * DAY, 11 * DAY)).toBe(
-      `https://g.example/d/driftwatch-model-overview?from=${3 * DAY}&to=${12 * DAY}&var-model=loan+approval&var-version=v1`,
+      `https://g.example/d/driftwatch-model-overview?from=${3 * DAY}&to=${12 * DAY}&var-model=6C6F616E20617070726F76616C&var-version=7631`,
     )
     expect(dashboardUrl(null, 'm', 'v1', 0, 1)).toBeNull()
   })

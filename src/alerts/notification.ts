@@ -56,13 +56,16 @@ export function idempotencyKey(channel: string, transitionIds: readonly string[]
   return createHash('sha256').update(`${channel}\n${[...transitionIds].sort().join('\n')}`).digest('hex').slice(0, 32)
 }
 
+const grafanaValue = (text: string) => Buffer.from(text, 'utf8').toString('hex').toUpperCase()
+
 /** The model dashboard over the window and the 7 windows before it. */
 export function dashboardUrl(baseUrl: string | null, modelId: string, modelVersion: string, startMs: number, endMs: number): string | null {
   if (!baseUrl) return null
   const len = Math.max(1, endMs - startMs)
   const q = new URLSearchParams({ from: String(startMs - 7 * len), to: String(endMs + len) })
-  if (modelId) q.set('var-model', modelId)
-  if (modelVersion) q.set('var-version', modelVersion)
+  // The dashboards' variables take the uppercase hex of a value's UTF-8 bytes (docs/dashboards.md, "Variables").
+  if (modelId) q.set('var-model', grafanaValue(modelId))
+  if (modelVersion) q.set('var-version', grafanaValue(modelVersion))
   return `${baseUrl.replace(/\/+$/, '')}/d/${MODEL_DASHBOARD_UID}?${q.toString()}`
 }
 
