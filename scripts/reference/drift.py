@@ -176,8 +176,11 @@ def bin_counts(edges, values):
 
 
 def proportions_with_epsilon(counts):
+    """Evidently's get_binned_data (0.7.23), per side: an empty bin gets the side's smallest
+    non-zero proportion / 1e6 when that is <= 1e-4, else 1e-4."""
     p = np.asarray(counts, dtype=float) / np.sum(counts)
-    return np.where(p == 0, EPSILON, p)
+    smallest = p[p != 0].min()
+    return np.where(p == 0, smallest / 10**6 if smallest <= EPSILON else EPSILON, p)
 
 
 def distances(ref_counts, cur_counts):
@@ -239,6 +242,8 @@ def binned_cases():
         counts_case("empty bins on both sides", [10, 0, 5, 5], [0, 3, 7, 10]),
         counts_case("identical proportions", [1, 2, 3], [2, 4, 6]),
         counts_case("one bin", [7], [3]),
+        counts_case("a rare reference bin and an empty one (epsilon from the rarest share)",
+                    [12000, 7999, 1, 0], [1200, 760, 0, 40]),
     ]
 
 
@@ -298,6 +303,8 @@ def categorical_cases():
         categorical_case("binary, one category unseen", {"no": 40}, {"no": 30, "yes": 10}),
         categorical_case("single shared category", {"a": 5}, {"a": 9}),
         categorical_case("twelve categories, large counts", big_ref, big_cur),
+        categorical_case("a rare reference category and a new one (epsilon from the rarest share)",
+                         {"a": 12000, "b": 7999, "rare": 1}, {"a": 1200, "b": 760, "new": 40}),
     ]
 
 

@@ -27,6 +27,18 @@ describe('baseline profile from a file', () => {
     expect(p.targets.score?.sample).toHaveLength(20)
   })
 
+  it('builds finite bin edges when neighbouring reference values are more than the largest double apart', () => {
+    const xs = [...Array<number>(21).fill(-1.5e308), -1.2e308, -1e308, 1e308, 1.2e308, ...Array<number>(21).fill(1.5e308)]
+    const records = xs.map((x) => ({ x: String(x), score: '0.5', prediction: '1' }))
+    const o = options('m')
+    const p = baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records }, o), o).profile
+    const x = p.features['x']
+    if (x?.kind !== 'numerical') throw new Error('x is numerical')
+    expect(x.binEdges.every(Number.isFinite)).toBe(true)
+    expect(x.binEdges).toContain(0)
+    expect(x.binCounts.reduce((a, b) => a + b, 0)).toBe(46)
+  })
+
   it('as the stream would take the events: rows with a refused score left out whole, a class predicted from the score', () => {
     const records = Array.from({ length: 20 }, (_, i) => ({
       income: String(1000 + i), label: i % 2 ? '1' : '0', prediction: i === 0 ? '' : i % 2 ? '1' : '0', score: i % 2 ? '0.9' : '0.1',

@@ -3,9 +3,10 @@
  * reference side of a window's evaluation, in the shape a reference built from stored
  * predictions has. Pure.
  *
- *   numerical feature  edges = binEdges (the same numpy-linear deciles ClickHouse computes for
- *                      stored references), counts = binCounts, sample = the profile's
- *                      deterministic sample (KS, Wasserstein; none: those two are NaN)
+ *   numerical feature  edges = binEdges (the same numpy-linear deciles a stored reference's
+ *                      order statistics give), counts = binCounts, sample = the profile's
+ *                      deterministic sample (KS, Wasserstein; none: those two are NaN), few
+ *                      values = the profile's exact `values` (kept when at most 5; else null)
  *   categorical        category counts
  *   score              binEdges / binCounts / sample as __score__
  *   prediction class   category counts as __class__
@@ -16,9 +17,9 @@
  * Kinds are the profile's: build it with the kinds the events have (numbers numerical,
  * strings categorical), as `driftwatch baseline` does, or a feature will not line up.
  */
-import type { ReferenceProfile } from '../metrics/profile/index.js'
+import type { NumericalProfile, ReferenceProfile } from '../metrics/profile/index.js'
 import type { ReferenceSide } from './compute.js'
-import { emptyPartial } from './partial-state.js'
+import { dict, emptyPartial } from './partial-state.js'
 import { boundsFromProfile, type QualityBounds } from './quality-bounds.js'
 
 export interface ProfileReference extends ReferenceSide {
@@ -33,10 +34,13 @@ export function referenceFromProfile(profile: ReferenceProfile): ProfileReferenc
   const edges = new Map<string, number[]>()
   const samples = new Map<string, readonly number[]>()
   partial.predictions = profile.rows
-  const numerical = (key: string, f: { binEdges: readonly number[]; binCounts: readonly number[]; sample?: readonly number[] }) => {
+  const fewValues = (partial.fewValues = dict<Record<string, number> | null>())
+  const numerical = (key: string, f: NumericalProfile) => {
     edges.set(key, [...f.binEdges])
     partial.numeric[key] = [...f.binCounts]
     samples.set(key, f.sample ?? [])
+    // The profile keeps a column's value counts exactly when it has at most 5 distinct values.
+    if (f.finite > 0) fewValues[key] = f.values ? { ...f.values } : null
   }
   for (const [name, f] of Object.entries(profile.features)) {
     if (f.missing > 0) partial.missing[name] = f.missing

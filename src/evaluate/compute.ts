@@ -77,8 +77,8 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
     const zeros = new Array<number>(size).fill(0)
     return numericalDrift(
       target, column,
-      { counts: own(ref.numeric, key) ?? zeros, sample: reference.samples.get(key) ?? [] },
-      { counts: own(cur.numeric, key) ?? zeros, sample: current.samples.get(key) ?? [] },
+      { counts: own(ref.numeric, key) ?? zeros, sample: reference.samples.get(key) ?? [], values: fewValuesOf(ref, key) },
+      { counts: own(cur.numeric, key) ?? zeros, sample: current.samples.get(key) ?? [], values: fewValuesOf(cur, key) },
       target === 'feature' ? own(thresholds, column) : undefined,
     )
   }
@@ -101,8 +101,8 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
       ? numericRow('feature', f, f)
       : numericalDrift(
         'feature', f,
-        { counts: [0], sample: reference.samples.get(f) ?? [] },
-        { counts: [Math.max(0, cur.predictions - missingEvents(cur, f, current.samples) - sumOf(own(cur.categorical, f)))], sample: current.samples.get(f) ?? [] },
+        { counts: [0], sample: reference.samples.get(f) ?? [], values: fewValuesOf(ref, f) },
+        { counts: [Math.max(0, cur.predictions - missingEvents(cur, f, current.samples) - sumOf(own(cur.categorical, f)))], sample: current.samples.get(f) ?? [], values: fewValuesOf(cur, f) },
         own(thresholds, f),
       )
   const features = decideFeatures([
@@ -150,8 +150,24 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
       ...degradationRows(ref, cur).map((r) => (noPositive || refNoPositive ? noFigure(r) : r)),
     ],
     fairness: task !== 'binary' ? [] : fairnessRows(cur, ctx).map((r) => (noPositive ? { ...r, value: null, status: NO_POSITIVE_CLASS } : r)),
-    quality: qualityRows(cur, all, features, reference.quality ?? NO_BOUNDS, current.samples, new Map([...mixed].map((f) => [f, categoriesOf(current, f, mixed)]))),
+    quality: qualityRows(cur, all, features, reference.quality ?? NO_BOUNDS, current.samples, new Map([
+      ...[...mixed].map((f) => [f, categoriesOf(current, f, mixed)] as const),
+      // A numerical feature compared as categories: its new_category_rate counts its exact values.
+      ...features.flatMap((r) => {
+        const values = r.column_kind === 'categorical' && numeric.includes(r.column) ? fewValuesOf(cur, r.column) : undefined
+        return values ? [[r.column, values] as const] : []
+      }),
+    ])),
   }
+}
+
+/**
+ * A side's exact counts of a numerical column's few values (./partial-state.ts fewValues): none
+ * when the column has no value there; null: more than 5 values; undefined: not counted.
+ */
+function fewValuesOf(p: Partial, key: string): Readonly<Record<string, number>> | null | undefined {
+  if (p.fewValues === undefined) return undefined
+  return Object.hasOwn(p.fewValues, key) ? (p.fewValues[key] as Record<string, number> | null) : {}
 }
 
 /** The category under which a feature with numbers and categories counts its numbers. */

@@ -30,3 +30,33 @@ describe('a row without a verdict never says ok', () => {
     expect(row).toMatchObject({ status: 'not_computable', drift_detected: null })
   })
 })
+
+describe('a numerical column with few values is compared as categories on its exact counts', () => {
+  // A 0/1 flag: 4201 / 1799 in the reference, 591 / 309 in the window. The samples (2000 of the
+  // reference's, and the window's 900) hold other proportions than the whole sides.
+  const reference = { counts: [4201, 1799], sample: [...Array<number>(1450).fill(0), ...Array<number>(550).fill(1)], values: { 0: 4201, 1: 1799 } }
+  const current = { counts: [591, 309], sample: [...Array<number>(591).fill(0), ...Array<number>(309).fill(1)], values: { 0: 591, 1: 309 } }
+
+  it('same test and p-value as the flag sent as a string (scipy chi2_contingency on the full data: 0.008244150574127064)', () => {
+    const asNumber = numericalDrift('feature', 'flag', reference, current)
+    const asString = categoricalDrift('feature', 'flag', { 0: 4201, 1: 1799 }, { 0: 591, 1: 309 })
+    expect(asNumber).toMatchObject({ method: 'z', column_kind: 'categorical', n_reference: 6000, n_current: 900 })
+    expect(asNumber.p_value).toBeCloseTo(0.008244150574127064, 12)
+    expect(asNumber.p_value).toBe(asString.p_value)
+  })
+
+  it('the distinct values that choose the path are the exact ones: more than 5 on either side is numerical, whatever the samples hold', () => {
+    const wide = numericalDrift('feature', 'x', { ...reference, values: null }, current)
+    expect(wide.column_kind).toBe('numerical')
+    const sixTogether = numericalDrift('feature', 'x', { ...reference, values: { 0: 1, 1: 1, 2: 1, 3: 1, 4: 1 } }, { ...current, values: { 5: 900 } })
+    expect(sixTogether.column_kind).toBe('numerical')
+  })
+
+  it('uncounted values (undefined) fall back to the samples', () => {
+    const { values: _r, ...refSample } = reference
+    const { values: _c, ...curSample } = current
+    const row = numericalDrift('feature', 'flag', refSample, curSample)
+    expect(row.method).toBe('z')
+    expect(row.p_value).not.toBeCloseTo(0.008244150574127064, 4)
+  })
+})

@@ -11,11 +11,14 @@
  * Numerical columns: PSI, Jensen-Shannon, Hellinger and KL over the reference decile bins (exact
  * counts of the whole window); KS and normed Wasserstein over deterministic subsamples of at most
  * evaluation.maxSampleSize values per side (the lowest cityHash64 of prediction_id), exact when
- * the window is smaller. A numerical column with at most 5 distinct values is treated as
- * categorical, as Evidently does, with counts taken from the samples.
+ * the window is smaller. A numerical column with at most 5 distinct values (over both sides
+ * together) is treated as categorical, as Evidently does: its distinct values are counted
+ * exactly over the whole reference and window, in ClickHouse or in the baseline profile
+ * (`values`: ./partial-state.ts fewValues), and compared as categories named String(x). Only
+ * where a side's values were not counted (`values` undefined) do its samples stand in.
  */
 import {
-  categoricalJensenShannon, categoricalPsi, chiSquare, driftRule, type DriftRule, type DriftStatus, hellinger, jensenShannon, kl, ks, linf, psi,
+  CATEGORICAL_MAX_UNIQUE, categoricalJensenShannon, categoricalPsi, chiSquare, driftRule, type DriftRule, type DriftStatus, hellinger, jensenShannon, kl, ks, linf, psi,
   selectDriftMethod, singleVerdict, type ThresholdSetting, verdictStatus, wasserstein, zTest, type ColumnKind,
 } from '../metrics/drift/index.js'
 import type { StatResult } from '../metrics/types.js'
@@ -100,20 +103,35 @@ export function categoricalDrift(
   }
 }
 
+/**
+ * One side of a numerical column: bin counts over the reference edges, the deterministic sample,
+ * and `values`, the exact count of each distinct value when there are at most 5 (null: more;
+ * undefined: not counted).
+ */
+export interface NumericalSide {
+  readonly counts: readonly number[]
+  readonly sample: readonly number[]
+  readonly values?: Readonly<Record<string, number>> | null
+}
+
 export function numericalDrift(
-  target: DriftRow['target'], column: string,
-  reference: { counts: readonly number[]; sample: readonly number[] },
-  current: { counts: readonly number[]; sample: readonly number[] },
-  setting?: ThresholdSetting,
+  target: DriftRow['target'], column: string, reference: NumericalSide, current: NumericalSide, setting?: ThresholdSetting,
 ): DriftRow {
-  const nUnique = new Set([...reference.sample, ...current.sample]).size
+  const counted = reference.values !== undefined && current.values !== undefined
+  const few = counted && reference.values !== null && current.values !== null ? { reference: reference.values!, current: current.values! } : null
+  const nUnique = !counted
+    ? new Set([...reference.sample, ...current.sample]).size
+    : few
+      ? new Set([...Object.keys(few.reference), ...Object.keys(few.current)]).size
+      : CATEGORICAL_MAX_UNIQUE + 1
   const nRef = sum(reference.counts)
   const nCur = sum(current.counts)
   const sizes = { reference: nRef, current: nCur }
   const choice = selectDriftMethod('numerical', sizes, nUnique)
   if (choice.treatedAs === 'categorical') {
-    // Few values: compared as categories of the sampled values, decided on the window's sizes.
-    return categoricalDrift(target, column, countValues(reference.sample), countValues(current.sample), setting, sizes)
+    // Few values: compared as categories of the exact value counts (of the samples where not counted).
+    const [ref, cur] = few ? [few.reference, few.current] : [countValues(reference.sample), countValues(current.sample)]
+    return categoricalDrift(target, column, ref, cur, setting, sizes)
   }
   const results: Record<string, StatResult> = {
     ks: ks(reference.sample, current.sample),

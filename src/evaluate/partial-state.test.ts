@@ -25,6 +25,31 @@ describe('partial state', () => {
   })
 })
 
+describe("numerical columns' few values", () => {
+  const few = (fewValues: Partial['fewValues']): Partial => ({ ...emptyPartial(), fewValues })
+  const counted = (p: Partial) => p.fewValues
+
+  it('merge sums the counts while the column has at most 5 values together; more, on either side or together, is null', () => {
+    const a = few({ flag: { 0: 4, 1: 1 }, tri: { 0: 1, 1: 1, 2: 1 }, wide: null })
+    const b = few({ flag: { 1: 2 }, tri: { 3: 1, 4: 1, 5: 1 }, wide: { 1: 1 }, only_b: { 7: 2 } })
+    expect(counted(mergePartials(a, b, ctx))).toEqual({ flag: { 0: 4, 1: 3 }, tri: null, wide: null, only_b: { 7: 2 } })
+  })
+
+  it('merging is associative, and mergeAll over partitions equals counting the whole', () => {
+    const parts = [few({ x: { 1: 1, 2: 1 } }), few({ x: { 3: 1, 4: 1 } }), few({ x: { 5: 1, 1: 2 } }), few({ x: { 6: 1 } })]
+    const [a, b, c] = parts as [Partial, Partial, Partial]
+    expect(counted(mergePartials(mergePartials(a, b, ctx), c, ctx))).toEqual(counted(mergePartials(a, mergePartials(b, c, ctx), ctx)))
+    expect(counted(mergeAll(new Map([[0, a], [1, b], [2, c]]), ctx))).toEqual({ x: { 1: 3, 2: 1, 3: 1, 4: 1, 5: 1 } })
+    expect(counted(mergeAll(new Map(parts.map((p, i) => [i, p])), ctx))).toEqual({ x: null })
+    expect(counted(mergeAll(new Map(), ctx))).toEqual({})
+  })
+
+  it('a partial that did not count them (stored before, or built by hand) leaves the merge uncounted', () => {
+    expect(mergePartials(emptyPartial(), few({ x: { 1: 1 } }), ctx).fewValues).toBeUndefined()
+    expect(mergeAll(new Map([[0, few({ x: { 1: 1 } })], [1, emptyPartial()]]), ctx).fewValues).toBeUndefined()
+  })
+})
+
 describe('feature names that are Object.prototype names (stored verbatim)', () => {
   const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty']
 

@@ -10,7 +10,7 @@ import {
   type CbpeState, type ConfusionState, type RegressionState, type ScoreHistogramState,
 } from '../metrics/performance/index.js'
 import { fairnessAccumulator, type GroupConfusionState } from '../metrics/fairness/index.js'
-import type { Correction, DriftThresholds } from '../metrics/drift/index.js'
+import { CATEGORICAL_MAX_UNIQUE, type Correction, type DriftThresholds } from '../metrics/drift/index.js'
 
 export type Task = 'binary' | 'multiclass' | 'regression'
 
@@ -35,6 +35,14 @@ export interface Partial {
   numeric: Record<string, number[]>
   /** Category counts by column; __class__ is the predicted class. */
   categorical: Record<string, Record<string, number>>
+  /**
+   * Numerical columns (features, __score__, __value__) with at most CATEGORICAL_MAX_UNIQUE (5)
+   * distinct finite values: value (String(x)) → exact count; null: more than 5 values. A column
+   * without values has no entry. Drift compares a column with few values as categories on these
+   * counts (./drift-rows.ts). Absent (a partial built by hand, or stored before the field): not
+   * counted, and drift falls back to the samples; merged with a counted partial it stays absent.
+   */
+  fewValues?: Record<string, Record<string, number> | null>
   labeled: number
   labelDelaySumS: number
   labelCounts: Record<string, number>
@@ -89,6 +97,13 @@ function mergeRecords<S>(a: Record<string, S>, b: Record<string, S>, merge: (x: 
 
 const sumCounts = (a: Record<string, number> = dict(), b: Record<string, number> = dict()) => mergeRecords(a, b, (x, y) => x + y)
 
+/** A column's few values on two sides: more than CATEGORICAL_MAX_UNIQUE together, or on either side (null), is null. */
+export function mergeFewValues(a: Record<string, number> | null, b: Record<string, number> | null): Record<string, number> | null {
+  if (a === null || b === null) return null
+  const merged = sumCounts(a, b)
+  return Object.keys(merged).length > CATEGORICAL_MAX_UNIQUE ? null : merged
+}
+
 export function mergePartials(a: Partial, b: Partial, ctx: LabelingContext): Partial {
   return {
     predictions: a.predictions + b.predictions,
@@ -96,6 +111,7 @@ export function mergePartials(a: Partial, b: Partial, ctx: LabelingContext): Par
     missing: sumCounts(a.missing, b.missing),
     numeric: mergeRecords(a.numeric, b.numeric, (x, y) => x.map((c, i) => c + (y[i] ?? 0))),
     categorical: mergeRecords(a.categorical, b.categorical, sumCounts),
+    ...(a.fewValues && b.fewValues ? { fewValues: mergeRecords(a.fewValues, b.fewValues, mergeFewValues) } : {}),
     labeled: a.labeled + b.labeled,
     labelDelaySumS: a.labelDelaySumS + b.labelDelaySumS,
     labelCounts: sumCounts(a.labelCounts, b.labelCounts),
@@ -111,7 +127,11 @@ export function mergePartials(a: Partial, b: Partial, ctx: LabelingContext): Par
   }
 }
 
-/** Merges per-partition partials in partition order. */
+/**
+ * Merges per-partition partials in partition order, from an empty partial whose few values are
+ * counted (none): partitions that all counted theirs give the scope's.
+ */
 export function mergeAll(parts: ReadonlyMap<number, Partial>, ctx: LabelingContext): Partial {
-  return [...parts.entries()].sort(([p], [q]) => p - q).reduce((acc, [, part]) => mergePartials(acc, part, ctx), emptyPartial())
+  const identity: Partial = { ...emptyPartial(), fewValues: dict() }
+  return [...parts.entries()].sort(([p], [q]) => p - q).reduce((acc, [, part]) => mergePartials(acc, part, ctx), identity)
 }

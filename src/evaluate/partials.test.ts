@@ -88,6 +88,23 @@ describe('stream fairness: selection over every prediction, confusion over label
   })
 })
 
+describe("numerical columns' few values from the partition rows", () => {
+  it('counted per partition, merged into the scope: at most 5 values exact, more null; uncounted rows leave them undefined', () => {
+    const few = [
+      { p: 0, k: 'flag', d: '2', vc: [[0, '3'], [1, '1']] as [number, string][] },
+      { p: 1, k: 'flag', d: '1', vc: [[1, '2']] as [number, string][] },
+      { p: 0, k: 'tri', d: '3', vc: [[0, '1'], [1, '1'], [2, '1']] as [number, string][] },
+      { p: 1, k: 'tri', d: '3', vc: [[3, '1'], [4, '1'], [5, '1']] as [number, string][] },
+      { p: 1, k: 'wide', d: '7', vc: [] as [number, string][] },
+      { p: 1, k: '__score__', d: '1', vc: [[0.25, '2']] as [number, string][] },
+    ]
+    const volume = [{ p: 0, variant: 'v', c: '4', nulls: [] }, { p: 1, variant: 'v', c: '3', nulls: [] }]
+    const merged = mergeAll(partialsFromRows({ ...none, volume, few }, new Map(), ctx), ctx)
+    expect(merged.fewValues).toEqual({ flag: { 0: 3, 1: 3 }, tri: null, wide: null, __score__: { '0.25': 2 } })
+    expect(mergeAll(partialsFromRows({ ...none, volume }, new Map(), ctx), ctx).fewValues).toBeUndefined()
+  })
+})
+
 describe('regression partials merged across partitions', () => {
   const row = (p: number, pairs: { yTrue: number; yPred: number }[]): RegressionRow => ({ p, variant: 'v', delay_s: 0, ...regressionSums(pairs) })
 

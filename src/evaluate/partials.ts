@@ -5,13 +5,14 @@
  * ./partial-state.ts. `buildPartials` runs the queries; `partialsFromRows` is the pure part.
  */
 import { cbpeAccumulator, confusionAccumulator, regressionAccumulator, scoreHistogramAccumulator } from '../metrics/performance/index.js'
+import { CATEGORICAL_MAX_UNIQUE } from '../metrics/drift/index.js'
 import { DECISION_THRESHOLD } from '../metrics/profile/index.js'
 import type { Store } from '../store/clickhouse.js'
 import { add, dict, emptyPartial, fairness, type LabelingContext, type Partial } from './partial-state.js'
 import type { QualityBounds } from './quality-bounds.js'
 import { outlierKey } from './quality-rows.js'
 import { outlierQuery, rangeQuery } from './quality-queries.js'
-import { categoryQuery, joinedQuery, numericBinsQuery, scoreQuery, volumeQuery, type JoinedRow, type ScoreRow } from './queries.js'
+import { categoryQuery, fewValuesQuery, joinedQuery, numericBinsQuery, scoreQuery, volumeQuery, type JoinedRow, type ScoreRow } from './queries.js'
 import { regressionQuery, regressionStateFromSums, type RegressionRow } from './regression-partials.js'
 import type { Scope } from './scope.js'
 
@@ -34,6 +35,8 @@ export interface PartialRows {
   readonly volume: readonly Awaited<ReturnType<typeof volumeQuery>>[number][]
   readonly bins: readonly Awaited<ReturnType<typeof numericBinsQuery>>[number][]
   readonly cats: readonly Awaited<ReturnType<typeof categoryQuery>>[number][]
+  /** The numerical columns' few values (./queries.ts fewValuesQuery); absent: not counted (partial-state.ts fewValues). */
+  readonly few?: readonly Awaited<ReturnType<typeof fewValuesQuery>>[number][]
   readonly scores: readonly ScoreRow[]
   readonly joined: readonly JoinedRow[]
   readonly regressions: readonly RegressionRow[]
@@ -60,17 +63,18 @@ export async function buildPartials(
   { withLabels }: { withLabels: boolean },
 ): Promise<Map<number, Partial>> {
   const task = ctx.task ?? 'binary'
-  const [volume, bins, cats, scores, joined, regressions, ranges, outliers] = await Promise.all([
+  const [volume, bins, cats, few, scores, joined, regressions, ranges, outliers] = await Promise.all([
     volumeQuery(store, scope),
     numericBinsQuery(store, scope, edges, edges.get('__score__') ?? []),
     categoryQuery(store, scope),
+    fewValuesQuery(store, scope),
     withLabels && task === 'binary' ? scoreQuery(store, scope) : Promise.resolve([]),
     withLabels && task !== 'regression' ? joinedQuery(store, scope, task === 'binary' ? ctx.protectedAttributes : []) : Promise.resolve([]),
     withLabels && task === 'regression' ? regressionQuery(store, scope) : Promise.resolve([]),
     quality ? rangeQuery(store, scope, quality) : Promise.resolve([]),
     quality ? outlierQuery(store, scope, quality) : Promise.resolve([]),
   ])
-  return partialsFromRows({ volume, bins, cats, scores, joined, regressions, ranges, outliers }, edges, ctx)
+  return partialsFromRows({ volume, bins, cats, few, scores, joined, regressions, ranges, outliers }, edges, ctx)
 }
 
 /**
@@ -105,7 +109,8 @@ const ALL_VARIANTS: readonly string[] = ['']
 /** The partials of the query rows (pure: ./partials.test.ts feeds it rows directly). */
 export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, number[]>, ctx: LabelingContext): Map<number, Partial> {
   const parts = new Map<number, Partial>()
-  const part = (p: number) => parts.get(Number(p)) ?? parts.set(Number(p), emptyPartial()).get(Number(p))!
+  const counted = rows.few !== undefined
+  const part = (p: number) => parts.get(Number(p)) ?? parts.set(Number(p), counted ? { ...emptyPartial(), fewValues: dict() } : emptyPartial()).get(Number(p))!
   const scoreEdges = edges.get('__score__') ?? []
   const task = ctx.task ?? 'binary'
   const carried = new Map<number, Record<string, number>>()
@@ -130,6 +135,12 @@ export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, n
   for (const r of rows.cats) {
     carry(r.p, r.k, Number(r.c))
     add((part(r.p).categorical[r.k] ??= dict()), r.v, Number(r.c))
+  }
+  for (const r of rows.few ?? []) {
+    // A partition with more than CATEGORICAL_MAX_UNIQUE values of a column: so has the scope (null).
+    const values = Number(r.d) > CATEGORICAL_MAX_UNIQUE ? null : dict<number>()
+    if (values) for (const [x, c] of r.vc) add(values, String(Number(x)), Number(c))
+    part(r.p).fewValues![r.k] = values
   }
   for (const counts of carried.values()) for (const k of Object.keys(counts)) mentioned.add(k)
   // Each partition counts, for every feature the scope mentions, its events without a value.

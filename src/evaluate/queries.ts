@@ -13,6 +13,7 @@
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
 import { LOWER_QUANTILE, UPPER_QUANTILE } from '../metrics/quality/index.js'
+import { CATEGORICAL_MAX_UNIQUE, quantileBetween, REFERENCE_QUANTILES } from '../metrics/drift/index.js'
 import { float64ArrayBits, float64ArrayParam } from './float-params.js'
 import { scopedLabels, scopedPredictions, type Scope } from './scope.js'
 
@@ -30,7 +31,7 @@ const orderStatistics = (level: number) =>
 
 export interface EdgeRow {
   k: string
-  /** Deciles (bin edges before collapsing ties). */
+  /** Deciles (bin edges before collapsing ties), numpy 'linear' to the bit (see edgesQuery). */
   q: number[]
   n: string
   /** Smallest and largest value. */
@@ -40,21 +41,33 @@ export interface EdgeRow {
   tails: number[]
 }
 
-export const edgesQuery = (store: Store, scope: Scope) => {
+/**
+ * Per numerical column of the scope (features, __score__, __value__): its count, range, tail
+ * order statistics and deciles. ClickHouse returns the two order statistics around each decile
+ * and src/metrics/drift/reference-bins.ts interpolates them (quantileBetween), so edges built
+ * from stored predictions equal a baseline profile's and numpy's to the bit: ClickHouse's own
+ * quantilesExactInclusive interpolates as a + (b − a)·t, one ulp away from numpy's lerp for
+ * t >= 1/2, which moved a value lying on an edge into the next bin.
+ */
+export const edgesQuery = async (store: Store, scope: Scope): Promise<EdgeRow[]> => {
   const p = scopedPredictions(scope)
   const values = `SELECT k, v FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v WHERE isFinite(v)
                   UNION ALL
                   SELECT '__score__' AS k, assumeNotNull(score) AS v FROM ${p.sql} WHERE score IS NOT NULL AND isFinite(assumeNotNull(score))
                   UNION ALL
                   SELECT '__value__' AS k, assumeNotNull(value) AS v FROM ${p.sql} WHERE value IS NOT NULL AND isFinite(assumeNotNull(value))`
-  return rows<EdgeRow>(
+  const found = await rows<Omit<EdgeRow, 'q'> & { os: number[] }>(
     store,
-    `SELECT k, q, n, lo, hi, [${orderStatistics(LOWER_QUANTILE)}, ${orderStatistics(UPPER_QUANTILE)}] AS tails
-     FROM (SELECT k, quantilesExactInclusive(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)(v) AS q, count() AS n,
-                  min(v) AS lo, max(v) AS hi, arraySort(groupArray(v)) AS s
+    `SELECT k, n, lo, hi, [${orderStatistics(LOWER_QUANTILE)}, ${orderStatistics(UPPER_QUANTILE)}] AS tails,
+            [${REFERENCE_QUANTILES.map(orderStatistics).join(', ')}] AS os
+     FROM (SELECT k, count() AS n, min(v) AS lo, max(v) AS hi, arraySort(groupArray(v)) AS s
            FROM (${values}) GROUP BY k)`,
     p.params,
   )
+  return found.map(({ os, ...r }) => ({
+    ...r,
+    q: REFERENCE_QUANTILES.map((level, i) => quantileBetween(Number(r.n), level, os[2 * i] as number, os[2 * i + 1] as number)),
+  }))
 }
 
 /**
@@ -88,6 +101,32 @@ export const numericBinsQuery = (store: Store, scope: Scope, edges: Map<string, 
       scoreEdges: float64ArrayBits(scoreEdges),
       ...(valueEdges === undefined ? {} : { valueEdges: float64ArrayBits(valueEdges) }),
     },
+  )
+}
+
+/**
+ * The few distinct values of each numerical column per partition, with their counts: one row per
+ * (partition, column) with d, its number of distinct finite values, and at most
+ * CATEGORICAL_MAX_UNIQUE + 1 of them as [value, count] (all of them when d <= 5). A column with
+ * at most 5 distinct values is compared as categories (src/metrics/drift/select-method.ts) on
+ * these exact counts (./partial-state.ts fewValues). -0 is counted as 0 (x + 0), as String(-0)
+ * names it.
+ */
+export const fewValuesQuery = (store: Store, scope: Scope) => {
+  const p = scopedPredictions(scope)
+  return rows<{ p: number; k: string; d: string; vc: [number, string][] }>(
+    store,
+    `SELECT p, k, count() AS d, groupArray(${CATEGORICAL_MAX_UNIQUE + 1})((x, c)) AS vc FROM (
+       SELECT source_partition AS p, k, v + 0 AS x, count() AS c
+       FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v WHERE isFinite(v) GROUP BY p, k, x
+       UNION ALL
+       SELECT source_partition AS p, '__score__' AS k, assumeNotNull(score) + 0 AS x, count() AS c
+       FROM ${p.sql} WHERE score IS NOT NULL AND isFinite(assumeNotNull(score)) GROUP BY p, x
+       UNION ALL
+       SELECT source_partition AS p, '__value__' AS k, assumeNotNull(value) + 0 AS x, count() AS c
+       FROM ${p.sql} WHERE value IS NOT NULL AND isFinite(assumeNotNull(value)) GROUP BY p, x
+     ) GROUP BY p, k ORDER BY p, k`,
+    p.params,
   )
 }
 

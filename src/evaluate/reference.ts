@@ -2,11 +2,13 @@
  * The reference a window is compared with: a fixed past period of stored predictions (every
  * version of the model), the previous N windows of the same version (rolling), or a baseline
  * profile stored by `driftwatch baseline` (./baseline-reference.ts). For stored predictions the
- * bin edges are the reference's deciles (numpy 'linear' = ClickHouse quantileExactInclusive,
- * duplicate edges collapsed), its partial aggregate is built over those edges, and the quality
- * bounds come from the same query (./quality-bounds.ts).
+ * bin edges are the reference's deciles (numpy 'linear', interpolated from ClickHouse's order
+ * statistics by the profile's own arithmetic, ./queries.ts edgesQuery; duplicate edges
+ * collapsed), its partial aggregate is built over those edges, and the quality bounds come from
+ * the same query (./quality-bounds.ts).
  */
 import type { ModelConfig } from '../config/file.js'
+import { decileEdges } from '../metrics/drift/index.js'
 import type { Store } from '../store/clickhouse.js'
 import { referenceFromProfile } from './baseline-reference.js'
 import type { ReferenceSide } from './compute.js'
@@ -38,8 +40,6 @@ export function describeScope(scope: Scope): string {
   return `${scope.modelVersion === null ? 'all versions' : `version ${scope.modelVersion}`} ${iso(scope.fromMs)}..${iso(scope.toMs)}`
 }
 
-const collapse = (q: readonly number[]) => [...new Set(q)].sort((a, b) => a - b)
-
 export async function loadReference(store: Store, source: ReferenceSource, ctx: LabelingContext, maxSampleSize: number): Promise<Reference> {
   if (source.kind === 'baseline') {
     const stored = await loadProfile(store, source.modelId, source.version)
@@ -50,7 +50,7 @@ export async function loadReference(store: Store, source: ReferenceSource, ctx: 
   }
   const { scope } = source
   const edgeRows = (await edgesQuery(store, scope)).filter((r) => Number(r.n) > 0)
-  const edges = new Map(edgeRows.map((r) => [r.k, collapse(r.q)]))
+  const edges = new Map(edgeRows.map((r) => [r.k, decileEdges(r.q)]))
   const [parts, samples] = await Promise.all([buildPartials(store, scope, { edges }, ctx, { withLabels: true }), sampleQuery(store, scope, maxSampleSize)])
   const partial = mergeAll(parts, ctx)
   return {

@@ -2,7 +2,7 @@
  * Categorical drift distances over the union of reference and current categories
  * (./categories.ts), reusing the binned definitions with one bin per category:
  *
- * - categoricalPsi: PSI, empty proportions replaced by epsilon (default 1e-4), see ./psi.ts;
+ * - categoricalPsi: PSI, empty proportions replaced by an epsilon (Evidently's, per side), see ./psi.ts;
  * - categoricalJensenShannon: Jensen–Shannon distance, natural log (as Evidently), no epsilon,
  *   equal to `scipy.spatial.distance.jensenshannon(ref, cur)`, see ./jensen-shannon.ts;
  * - linf: L∞ distance max_i |p_i − q_i| between the category frequencies (∈ [0, 1]).

@@ -7,7 +7,21 @@
  * An all-zero side (an empty sample) is not an error: the statistic's score is then NaN.
  */
 
+/**
+ * Evidently's proportion for an empty bin (get_binned_data, evidently 0.7.23), chosen per side
+ * from that side's own proportions: its smallest non-zero proportion / EPSILON_DIVISOR when that
+ * proportion is <= DEFAULT_EPSILON, else DEFAULT_EPSILON. So a side whose rarest bin holds 1 in
+ * 20,000 gives its empty bins 5e-11, not 1e-4, and an empty bin never outweighs a seen one.
+ */
 export const DEFAULT_EPSILON = 1e-4
+export const EPSILON_DIVISOR = 1e6
+
+/** The empty-bin proportion of one side with `total` > 0, by Evidently's rule above. */
+export function evidentlyEpsilon(counts: readonly number[], total: number): number {
+  let smallest = Number.POSITIVE_INFINITY
+  for (const c of counts) if (c > 0) smallest = Math.min(smallest, c / total)
+  return smallest <= DEFAULT_EPSILON ? smallest / EPSILON_DIVISOR : DEFAULT_EPSILON
+}
 
 /** Validates counts and returns their sum. */
 export function totalOf(counts: readonly number[], name: string): number {

@@ -22,7 +22,7 @@ export { kl } from './kl.js'
 export { KS_MAX_EXACT_N, ks } from './ks.js'
 export { kstwoSf } from './kstwo.js'
 export { type EpsilonOptions, psi } from './psi.js'
-export { type BinCounts, binCounts, REFERENCE_QUANTILES, referenceBinEdges } from './reference-bins.js'
+export { type BinCounts, binCounts, decileEdges, orderStatisticIndices, quantileBetween, REFERENCE_QUANTILES, referenceBinEdges } from './reference-bins.js'
 export { isSortedRuns, runLength, runsSize, type SortedRuns, sortedSample } from './sample.js'
 export {
   CATEGORICAL_MAX_UNIQUE,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/drift.json' with { type: 'json' }
-import { binCounts, referenceBinEdges } from './reference-bins.js'
+import { binCounts, decileEdges, orderStatisticIndices, quantileBetween, REFERENCE_QUANTILES, referenceBinEdges } from './reference-bins.js'
 
 type Sample = number[] | { values: number[]; counts: number[] }
 interface BinnedCase {
@@ -68,5 +68,36 @@ describe('reference bins edge cases', () => {
   it('gives ten bins on continuous data', () => {
     const reference = Array.from({ length: 101 }, (_, i) => i)
     expect(referenceBinEdges(reference)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90])
+  })
+
+  it('an edge from the two order statistics around it equals the whole-sample edge, to the bit', () => {
+    // The 0.1-decile of this reference sits at t = 0.5 between 0.3 and 0.9: numpy's lerp gives
+    // 0.6, a + (b − a)·t (ClickHouse's quantilesExactInclusive) 0.6000000000000001.
+    const reference = [0.0, 0.1, 0.2, 0.3, 0.3, 0.9, 0.9, 1.1, 1.2, 1.2, 1.5, 1.5, 1.6, 1.6, 1.7, 1.7, 1.8, 1.9, 2.0, 2.0, 2.1, 2.2, 2.2,
+      2.5, 2.6, 2.7, 2.7, 2.8, 2.8, 2.9, 2.9, 3.1, 3.3, 3.4, 3.4, 3.5, 3.5, 3.6, 3.6, 3.7, 3.8, 3.8, 3.8, 3.9, 3.9, 3.9]
+    expect(referenceBinEdges(reference)[0]).toBe(0.6)
+    expect(0.3 + (0.9 - 0.3) * 0.5).toBe(0.6000000000000001)
+    for (const sample of [reference, Array.from({ length: 1001 }, (_, i) => Math.sin(i) * 1e3 + i / 7), [4], [1, 2]]) {
+      const sorted = [...sample].sort((a, b) => a - b)
+      const n = sorted.length
+      const deciles = REFERENCE_QUANTILES.map((q) => {
+        const [below, above] = orderStatisticIndices(n, q)
+        return quantileBetween(n, q, sorted[below]!, sorted[above]!)
+      })
+      expect(decileEdges(deciles)).toEqual(referenceBinEdges(sample))
+    }
+  })
+
+  it('neighbours more than the largest double apart give a finite edge between them (numpy would give -Infinity)', () => {
+    // n = 46: the median lies halfway between -1e308 and 1e308, whose difference overflows.
+    const reference = [...Array<number>(21).fill(-1.5e308), -1.2e308, -1e308, 1e308, 1.2e308, ...Array<number>(21).fill(1.5e308)]
+    const edges = referenceBinEdges(reference)
+    expect(edges.every(Number.isFinite)).toBe(true)
+    expect(edges).toContain(0)
+    expect(binCounts(edges, reference).counts.reduce((a, b) => a + b, 0)).toBe(46)
+    // The half-scale lerp is the full-scale one wherever that does not overflow.
+    expect(quantileBetween(3, 0.5, -1e307, 1e307)).toBe(quantileBetween(3, 0.5, -1e307 / 2, 1e307 / 2) * 2)
+    expect(quantileBetween(2, 0.3, -1.7e308, 1.7e308)).toBe(2 * (-0.85e308 + 1.7e308 * 0.3))
+    expect(quantileBetween(2, 0.7, -1.7e308, 1.7e308)).toBe(2 * (0.85e308 - 1.7e308 * (1 - 0.7)))
   })
 })

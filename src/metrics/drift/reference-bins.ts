@@ -5,6 +5,14 @@
  * (numpy 2.4): q-th quantile at virtual index v = (n − 1)·q, interpolated between the sorted
  * values at ⌊v⌋ and ⌊v⌋ + 1 with numpy's `_lerp` (a + (b − a)·t, or b − (b − a)·(1 − t) when
  * t >= 1/2). Equal edges (ties, constant data) are collapsed, so there are at most 10 bins.
+ * A reference held elsewhere (stored predictions in ClickHouse) gives the two order statistics
+ * around each decile and `decileEdges` interpolates them with this same arithmetic, so every
+ * reference gives the same edges to the bit.
+ *
+ * Overflow: when two neighbouring order statistics are more than the largest double apart
+ * (b − a overflows), numpy's lerp gives ±Infinity or NaN. Here the same formula runs on a/2 and
+ * b/2 and the result is doubled: both steps are exact at that magnitude, so the edge is what
+ * numpy's arithmetic gives with an unbounded exponent, a finite value between a and b.
  *
  * Bins, for edges e_1 < … < e_k: (−∞, e_1), [e_1, e_2), …, [e_k, +∞): left-closed like
  * numpy.histogram, with open outer bins so current values outside the reference range still
@@ -28,16 +36,32 @@ export function referenceBinEdges(reference: ArrayLike<number>): number[] {
   const { sorted } = finiteSorted(reference)
   const n = sorted.length
   if (n === 0) return []
-  const quantiles = Float64Array.from(REFERENCE_QUANTILES, (q) => {
-    const virtual = (n - 1) * q
-    const below = virtual >= n - 1 ? n - 1 : Math.floor(virtual)
-    const above = virtual >= n - 1 ? n - 1 : below + 1
-    return lerp(sorted[below] as number, sorted[above] as number, virtual - Math.floor(virtual))
-  })
-  // np.unique: sort (rounding can swap two nearly equal quantiles) and drop repeats.
-  quantiles.sort()
+  return decileEdges(REFERENCE_QUANTILES.map((q) => {
+    const [below, above] = orderStatisticIndices(n, q)
+    return quantileBetween(n, q, sorted[below] as number, sorted[above] as number)
+  }))
+}
+
+/**
+ * The 0-based indices of the two sorted values numpy's 'linear' quantile q of n values lies
+ * between: ⌊(n − 1)·q⌋ and min(⌊(n − 1)·q⌋ + 1, n − 1).
+ */
+export function orderStatisticIndices(n: number, q: number): [number, number] {
+  const below = Math.min(Math.floor((n - 1) * q), n - 1)
+  return [below, Math.min(below + 1, n - 1)]
+}
+
+/** numpy's 'linear' quantile q of n sorted values, from the two values it lies between (orderStatisticIndices). */
+export function quantileBetween(n: number, q: number, below: number, above: number): number {
+  const virtual = (n - 1) * q
+  return lerp(below, above, virtual - Math.floor(virtual))
+}
+
+/** The edges of a reference's deciles, as np.unique: sorted (rounding can swap two nearly equal quantiles), repeats dropped. */
+export function decileEdges(quantiles: readonly number[]): number[] {
+  const sorted = Float64Array.from(quantiles).sort()
   const edges: number[] = []
-  for (const e of quantiles) if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(e)
+  for (const e of sorted) if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(e)
   return edges
 }
 
@@ -82,8 +106,13 @@ export function checkEdges(edges: readonly number[]): void {
   }
 }
 
-/** numpy's `_lerp`, exact to the last bit so that values equal to an edge bin the same way. */
+/**
+ * numpy's `_lerp`, exact to the last bit so that values equal to an edge bin the same way; at
+ * half scale when b − a overflows (see the header: only finite a and b more than the largest
+ * double apart, both then far from the subnormal range, so halving and doubling are exact).
+ */
 function lerp(a: number, b: number, t: number): number {
   const diff = b - a
+  if (!Number.isFinite(diff) && Number.isFinite(a) && Number.isFinite(b)) return 2 * lerp(a / 2, b / 2, t)
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t
 }

@@ -74,3 +74,16 @@ describe('wasserstein edge cases', () => {
     expect(wassersteinDistance([0, 0, 0, 0], [0, 0, 0, 10]).score).toBe(2.5)
   })
 })
+
+describe('wasserstein beyond the double range', () => {
+  it('values more than the largest double apart: the raw W1 overflows, the normed score does not', () => {
+    const reference = [...Array<number>(21).fill(-1.5e308), -1.2e308, -1e308, 1e308, 1.2e308, ...Array<number>(21).fill(1.5e308)]
+    const current = [...Array<number>(10).fill(-1.5e308), -1.3e308, -1.1e308, 1.1e308, 1.3e308, ...Array<number>(30).fill(1.5e308)]
+    const r = wasserstein(reference, current)
+    expect(r.params['distance']).toBe(Infinity)
+    expect(Number.isFinite(r.score)).toBe(true)
+    // The same samples at a scale where nothing overflows give the same normed score.
+    const small = wasserstein(reference.map((x) => x / 4), current.map((x) => x / 4))
+    expect(r.score).toBe(small.score)
+  })
+})

@@ -14,6 +14,10 @@
  *
  * Conventions: NaN and ±Infinity are excluded and counted (./sample.ts); an empty side
  * (after exclusion) gives NaN (scipy raises). The result is a distance, not a test: no p-value.
+ * Overflow: when finite values lie more than the largest double apart, W1 (scipy gives inf) or
+ * the std overflows; the normed score is scale-free, so it is then computed on the values
+ * divided by 4 (exact, but for subnormal values, whose share of such a W1 is nil) and stays
+ * finite; `distance` still reports the raw W1.
  */
 import { meanAndStd } from '../stable-moments.js'
 import type { StatResult } from '../types.js'
@@ -23,12 +27,19 @@ export const WASSERSTEIN_MIN_SCALE = 0.001
 
 export function wasserstein(reference: ArrayLike<number> | SortedRuns, current: ArrayLike<number> | SortedRuns): StatResult {
   const ref = finiteWalk(reference)
-  const raw = distance(ref, finiteWalk(current))
+  const cur = finiteWalk(current)
+  const raw = distance(ref, cur)
   // The scale is the reference's standard deviation over its values one by one (runs expanded).
   const scale = ref.n === 0 ? Number.NaN : Math.max(meanAndStd(expandWalk(ref)).std, WASSERSTEIN_MIN_SCALE)
+  let score = raw.score / scale
+  if (!Number.isFinite(score) && ref.n > 0 && cur.n > 0) {
+    const quarter = (w: SampleWalk): SampleWalk => ({ ...w, values: w.values.map((x) => x / 4) })
+    const small = quarter(ref)
+    score = distance(small, quarter(cur)).score / Math.max(meanAndStd(expandWalk(small)).std, WASSERSTEIN_MIN_SCALE / 4)
+  }
   return {
     method: 'wasserstein',
-    score: raw.score / scale,
+    score,
     params: { ...raw.params, normed: true, scale, distance: raw.score },
   }
 }
