@@ -7,6 +7,7 @@ import type { RuntimeConfig } from './config/env.js'
 import { loadFileConfig, type FileConfig } from './config/file.js'
 import { createKafka } from './kafka/client.js'
 import { startKafkaSource, type RunningSource } from './kafka/source.js'
+import type { SkippedRecords } from './pipeline/erased-screen.js'
 import { assertCoPartitioned, ensureTopics, type TopicLayout } from './kafka/topics.js'
 import { startLeadership, type Leadership, type SingletonRole } from './kafka/leadership.js'
 import { topicLimits } from './kafka/topic-limits.js'
@@ -107,7 +108,8 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   await applyRetention(store, { rawMs: file.retention.raw, metricsMs: file.retention.metrics }, logger)
   const joiner = options.joiner ? options.joiner(store, file) : new Joiner(store, file)
   const privacy = privacyFor(config, file)
-  const base = { store, file, topics: config.topics, joiner, now, logger, privacy }
+  const erasedSkipped = options.metrics?.erasedSkipped
+  const base = { store, file, topics: config.topics, joiner, now, logger, privacy, ...(erasedSkipped ? { onErasedSkipped: (s: SkippedRecords) => erasedSkipped.inc({ topic: s.topic }, s.skipped) } : {}) }
   let dlqLimit: TopicLimit | undefined
   const deadLetterSink = (publish: TopicPublisher | null) => instrumentDeadLetterSink(createDeadLetterSink(store, publish, dlqLimit), options.metrics)
   let watch: PipelineWatch | null = null

@@ -126,7 +126,7 @@ describe('the store row format through the engine', () => {
       values: [{ prediction_id: 'before', model_id: 'tsv', model_version: 'v', event_time: '2026-11-01 12:00:00.000', features_num: { x: 0.1, y: -2.5e-300 }, source_topic: 'old', source_partition: 0, source_offset: 0 }],
       format: 'JSONEachRow',
     })
-    expect((await migrate(store)).applied).toEqual(['0016_features_num_hex'])
+    expect((await migrate(store)).applied).toContain('0016_features_num_hex')
     const e = { ...event(1, 'new'), prediction_id: 'after', features: { x: 0.1, y: -2.5e-300, s: 'text' } }
     const upgraded = createClient({ url: endpoint.url })
     await clientInsertRowBinary(upgraded, store.database)('predictions', PREDICTION_ROW, rowsOf([e], 'new', privacy), 'upgrade')

@@ -7,6 +7,7 @@
  * Series (all prefixed driftwatch_; *_seconds are histograms):
  *   events_consumed_total{topic}                records whose batch was stored (accepted + dead-lettered)
  *   dead_letters_total{topic,code}              dead letters written (incl. DW_ORPHAN_LABEL from the evaluator)
+ *   erased_records_skipped_total{topic}         records of erased predictions read again, neither stored nor dead-lettered
  *   batch_duration_seconds{topic}               one batch handler call: decode, validate, write, join
  *   batch_failures_total{topic,retriable}       batch handler calls that threw
  *   clickhouse_write_duration_seconds{table}    one insert, successful or not
@@ -47,6 +48,7 @@ export interface DriftwatchMetrics {
   readonly registry: Registry
   readonly eventsConsumed: Counter<'topic'>
   readonly deadLetters: Counter<'topic' | 'code'>
+  readonly erasedSkipped: Counter<'topic'>
   readonly batchDuration: Histogram<'topic'>
   readonly batchFailures: Counter<'topic' | 'retriable'>
   readonly clickhouseWriteDuration: Histogram<'table'>
@@ -128,6 +130,12 @@ export function createMetrics(options: MetricsOptions = {}): DriftwatchMetrics {
       name: name('dead_letters_total'),
       help: 'Dead letters written, by source topic and DW_* error code.',
       labelNames: ['topic', 'code'],
+      registers,
+    }),
+    erasedSkipped: new Counter({
+      name: name('erased_records_skipped_total'),
+      help: 'Records of predictions driftwatch erase deleted, read again (a replay) and neither stored nor dead-lettered, by source topic.',
+      labelNames: ['topic'],
       registers,
     }),
     batchDuration: new Histogram({

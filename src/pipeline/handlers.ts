@@ -16,6 +16,8 @@ import type { BatchHandler, SourceRecord } from './source.js'
 import { PredictionReader, type FastPrediction } from '../ingest/prediction-reader.js'
 import { framedSchemaId, HEADER_LENGTH } from '../ingest/wire-format.js'
 import type { RowBuffer } from '../store/row-buffer.js'
+import { readErased } from '../store/erased-ids.js'
+import { ErasedScreen, type SkippedRecords } from './erased-screen.js'
 
 /**
  * schemas/clickhouse/0001_predictions.sql: ReplacingMergeTree(ingested_at) ORDER BY (model_id,
@@ -62,6 +64,10 @@ export interface HandlerDeps {
   readonly privacy: Privacy
   /** Shared by both topics' handlers and the source (src/pipeline/replay-guard.ts). */
   readonly replayGuard?: ReplayGuard
+  /** The screen of erased predictions (src/pipeline/erased-screen.ts); one reading the store by default. */
+  readonly erasedScreen?: ErasedScreen
+  /** Counts the records of erased predictions left unstored (a metric); they are logged either way. */
+  readonly onErasedSkipped?: (s: SkippedRecords) => void
 }
 
 /**
@@ -79,9 +85,16 @@ function fastPredictions(decoder: Decoder<PredictionEvent>, privacy: Privacy): (
 export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
   const predictionDecoder = new Decoder<PredictionEvent>(avroType('prediction'), d.resolver)
   const limits = limitsFromConfig(d.file.ingest, d.file.models.map((m) => m.id))
+  // Events of predictions `driftwatch erase` deleted are neither stored nor dead-lettered, both
+  // topics alike: counted and logged, without ids (docs/operations.md, "Erasing a data subject").
+  const erased = d.erasedScreen ?? new ErasedScreen((sinceMs) => readErased(d.store, sinceMs))
+  const deadLetters = erased.deadLetters(d.deadLetters, (s) => {
+    d.logger.info(s, 'records of erased predictions read again: not stored, not dead-lettered')
+    d.onErasedSkipped?.(s)
+  })
   const common = {
     store: d.store,
-    deadLetters: d.deadLetters,
+    deadLetters,
     now: d.now,
     maxRecordBytes: d.file.ingest.maxRecordBytes,
     ...(d.replayGuard ? { replayGuard: d.replayGuard } : {}),
@@ -105,7 +118,7 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
       toRow: (e, source, out) => predictionRow(out, e, source, d.privacy),
       keyOf: predictionKey,
       replacing: PREDICTION_REPLACING,
-      screen: (events) => d.joiner.screenPredictions(events),
+      screen: (events) => erased.screenPredictions(events, (rest) => d.joiner.screenPredictions(rest)),
       afterStore: (events, token) => d.joiner.onPredictions(events, token),
       // Rows stored by an attempt that failed before onPredictions are not in the id filter.
       onFailedAttempt: () => d.joiner.rereadStoredIds(),
@@ -119,6 +132,7 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
       toRow: (e, source, out) => groundTruthRow(out, e, source),
       keyOf: labelKey,
       replacing: LABEL_REPLACING,
+      screen: (events) => erased.screenLabels(events),
       afterStore: (events, token) => d.joiner.onLabels(events, token),
     }),
   }

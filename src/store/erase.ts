@@ -27,6 +27,12 @@
  * subject ids, so a category equal to the subject's value is removed whole) and in drift rows'
  * unseen categories (every version). Not reached (see docs/operations.md): Kafka topics (their
  * retention bounds them) and dead letters of events that were never stored.
+ *
+ * What it deleted is recorded by id (erased_predictions, ./erased-ids.ts: the subject's
+ * (model_id, prediction_id)s, and whether their labels and dead letters went too), so that a
+ * consumer reading the topics again does not store them again (src/pipeline/erased-screen.ts).
+ * Older versions naming the subject of a prediction that stays (another subject's now) are not
+ * recorded: the id is that subject's, and ingest keeps storing it.
  */
 import type { ModelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
@@ -36,6 +42,7 @@ import { erasureWindows } from './erase-windows.js'
 import { distinctWindows, markWindows, windowsWithPredictions, type WindowRef } from './mark-windows.js'
 import { withDatabase } from './query.js'
 import { deleteWhere } from './delete-rows.js'
+import { recordErased, type ErasedPrediction } from './erased-ids.js'
 import { pushAll } from '../arrays.js'
 
 export type SubjectKey = (subjectId: string) => string
@@ -116,7 +123,9 @@ async function plan(store: Store, o: EraseOptions, stored: string) {
   const otherVersions = new Map<string, Set<string>>()
   for (const v of r.removed) if (v.named !== 'subject') otherVersions.set(v.modelId, (otherVersions.get(v.modelId) ?? new Set()).add(v.predictionId))
   const predictionIds = [...r.subjectIds.values()].reduce((n, ids) => n + ids.length, 0)
-  return { labelIds: r.labelIds, keys, rows, windows, piiValues: r.piiValues, otherVersions, predictionIds, superseded: r.superseded }
+  const labelled = new Set(r.labelIds)
+  const erased: ErasedPrediction[] = [...r.subjectIds].flatMap(([modelId, ids]) => ids.map((id) => ({ modelId, predictionId: id, labelsErased: labelled.has(id) })))
+  return { labelIds: r.labelIds, keys, rows, windows, piiValues: r.piiValues, otherVersions, predictionIds, superseded: r.superseded, erased }
 }
 
 /** The windows, grouped by model and version, as WHERE conditions with their parameters. */
@@ -214,6 +223,9 @@ const sumDerived = (a: Record<DerivedTable, number>, b: Record<DerivedTable, num
  *    delete rebuilt partial aggregates and unseen categories with the subject's values;
  * 4. the windows marked again: a pass between step 1 and the predictions' delete evaluated them
  *    with the subject and recorded step 1's marks as evaluated.
+ * The record of the erased prediction ids (./erased-ids.ts) is written in step 1 too, before any
+ * delete: ingest stops storing those ids within its reload interval (src/pipeline/erased-screen.ts), and
+ * a run interrupted after the deletes has left it.
  */
 export async function eraseSubject(store: Store, o: EraseOptions): Promise<EraseReport> {
   const stored = o.subjectKey(o.subjectId)
@@ -226,6 +238,7 @@ export async function eraseSubject(store: Store, o: EraseOptions): Promise<Erase
     if (o.dryRun) return { ...report, derived: await eraseDerived(store, o, p, true) }
 
     await markWindows(store, windows, 'erasure', `${o.runId}:before`)
+    await recordErased(store, p.erased, o.runId)
     for (const part of chunks(p.keys)) await deleteWhere(store, 'dead_letters', 'raw_key_base64 IN {keys:Array(String)}', { keys: part })
     for (const part of chunks(p.labelIds)) await deleteWhere(store, 'ground_truth', 'prediction_id IN {ids:Array(String)}', { ids: part })
     // Derived data before the predictions, so a re-run after an interruption still finds the values.
