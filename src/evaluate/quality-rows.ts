@@ -10,9 +10,10 @@
  *   new_category_rate  per feature compared as categories: values in categories the reference
  *                      never had (the drift row's unseen_categories) / values. A categorical
  *                      feature counts from the window's category counts; a numerical feature
- *                      with few values, compared as categories of the samples (./drift-rows.ts),
- *                      from the same deterministic current sample its drift row used (exact when
- *                      the window has at most evaluation.maxSampleSize values; n = sample size).
+ *                      with few values, compared as categories (./drift-rows.ts), from the
+ *                      window's exact value counts (./compute.ts passes them in `categories`),
+ *                      or from its deterministic sample when a partial has no value counts (one
+ *                      stored before they were kept; n = sample size).
  *                      With neither, or with a reference that has no values of the feature
  *                      (a first window), no row (never a rate that was not measured).
  *   out_of_range_rate  per numerical feature with a reference range: values < reference min or

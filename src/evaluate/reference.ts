@@ -35,6 +35,12 @@ export function referenceSource(model: ModelConfig, modelVersion: string, window
   return { kind: 'scope', scope: { modelId: model.id, modelVersion, fromMs: windowStartMs - r.previousWindows * windowMs, toMs: windowStartMs } }
 }
 
+/**
+ * How a window names its reference period in window_summary.reference: `version <v> <from>..<to>`
+ * or `all versions <from>..<to>` (ISO times). The Grafana-managed f1-drop rule
+ * (alerts/grafana/driftwatch-rules.yaml) parses this text to find the reference's F1, and
+ * test/alerts-metrics.test.ts checks it: change both together.
+ */
 export function describeScope(scope: Scope): string {
   const iso = (ms: number) => new Date(ms).toISOString()
   return `${scope.modelVersion === null ? 'all versions' : `version ${scope.modelVersion}`} ${iso(scope.fromMs)}..${iso(scope.toMs)}`
