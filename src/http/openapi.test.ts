@@ -218,6 +218,12 @@ describe('the OpenAPI document generated from the route schemas', async () => {
     }
   })
 
+  it('states the answers no operation lists (408, 414, 431, 500) and that the web UI files are no operations', () => {
+    const description = (doc['info'] as Json)['description'] as string
+    for (const status of ['408', '414', '431', '500']) expect(description, status).toContain(`${status} `)
+    expect(description).toContain('/app.js')
+  })
+
   it('the read routes need a bearer token, the probes and the document do not', () => {
     const security = (path: string) => ((((doc['paths'] as Json)[path] as Json)['get'] as Json)['security'])
     for (const path of ['/v1/models', '/v1/models/{model}/windows', '/v1/models/{model}/windows/{start}', '/v1/alerts', '/metrics']) expect(security(path), path).toEqual([{ bearerAuth: [] }])

@@ -48,7 +48,7 @@ const ERROR_TEXT: Record<number, string> = {
   400: 'A parameter is not valid (DW_VALIDATION_FAILED).',
   401: 'No bearer token, or not a valid one (DW_UNAUTHORIZED).',
   403: "The token's role may not call this route; or, on a server without API tokens, the Host header is not a loopback name or address (DW_FORBIDDEN).",
-  404: 'No such model or window (DW_NOT_FOUND).',
+  404: 'No such model, version, variant or window (DW_NOT_FOUND).',
   413: 'The body is too large.',
   415: 'Content-Type is not application/json, or the body has a Content-Encoding (gzip, br, ...): send uncompressed JSON (DW_VALIDATION_FAILED; Accept-Encoding: identity).',
   503: 'A dependency (ClickHouse, Kafka, the registry) is unavailable; retriable.',
@@ -99,6 +99,17 @@ export function sharedSchemas(o: OpenApiOptions): { $id: string }[] {
   ]
 }
 
+/**
+ * Answers that come from outside any operation (Node's HTTP parser, the router, a bug), so no
+ * operation lists them; the document states them once. The web UI's files are no API routes.
+ */
+export const OUTSIDE_OPERATIONS =
+  'Besides the responses each operation lists, any request may be answered, in the Error shape: ' +
+  '408 when it was not received within 60 s (retriable: send it again), 431 when its request line and headers exceed the server\'s limit, ' +
+  '400 when it is not valid HTTP/1.1 or its path is not valid percent-encoded UTF-8, 414 when a path segment is longer than any valid model id, ' +
+  '404 for a path that is no route, and 500 (DW_INTERNAL) for a bug. ' +
+  "The web UI's static files (/, /index.html, /app.js), served when the UI is built, are not API operations and are not described here."
+
 export const swaggerOptions: SwaggerOptions = {
   openapi: {
     openapi: '3.1.0',
@@ -107,7 +118,8 @@ export const swaggerOptions: SwaggerOptions = {
       version: '1.1.0',
       description:
         'Publishes prediction events and ground-truth labels into the driftwatch pipeline, for services without a Kafka client, ' +
-        'and reads the stored drift, performance, fairness and quality figures and the alerts.',
+        'and reads the stored drift, performance, fairness and quality figures and the alerts. ' +
+        OUTSIDE_OPERATIONS,
     },
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A token from DRIFTWATCH_API_TOKENS(_FILE); roles ingest, read, admin.' } },

@@ -68,7 +68,7 @@ describe('comparisons: metric is one of the compared metrics', () => {
   })
 })
 
-describe('read time parameters: not before 1970-01-01', () => {
+describe('read time parameters: from 1970-01-01 on; a bound far ahead reads as the latest time', () => {
   it.each([
     ['/v1/models/m/windows?from=-1', /^from: -1 is before 1970-01-01/],
     ['/v1/models/m/windows?to=1969-12-31', /^to: 1969-12-31 is before 1970-01-01/],
@@ -80,6 +80,15 @@ describe('read time parameters: not before 1970-01-01', () => {
     const { app, calls } = server()
     await expect400(app, url, message)
     expect(calls).toEqual([])
+  })
+
+  it('takes a bound far ahead as "until now", past what a Date holds included; a window start there stays 400', async () => {
+    const { app, calls } = server()
+    for (const url of ['/v1/models/m/windows?to=9000000000000000', '/v1/models/m/windows?from=0&to=9999999999999999', '/v1/models/m/comparisons?to=9000000000000000', '/v1/alerts?since=9000000000000000']) {
+      expect([url, (await app.inject({ url })).statusCode]).toEqual([url, 200])
+    }
+    expect(calls).toEqual(['windows', 'windows', 'comparisons', 'alerts'])
+    await expect400(app, '/v1/models/m/windows/9000000000000000', /^start: 9000000000000000 is outside the times a date can hold/)
   })
 
   it('takes 0 ("from the start") and a time before any stored event', async () => {

@@ -2,8 +2,13 @@
  * Alerts with their lifecycle: each alert key's current state (its newest transition), firing
  * ones always and resolved ones changed since `since`, newest change first, with the key's last
  * transitions. The transition log is src/alerts/history.ts's `alerts` table.
+ *
+ * A `model` filter names a known model (./deps.ts), or one with alerts (a model since removed from
+ * driftwatch.yaml whose windows have expired keeps its alerts); any other is 404, so a misspelt
+ * model is an error rather than "no alerts". Checked only when nothing matched: a model with
+ * matching alerts has alerts.
  */
-import type { ReadDeps } from './deps.js'
+import { isKnownModel, unknownModel, type ReadDeps } from './deps.js'
 import { decodeCursor, isoTime, optionalTime, page } from './params.js'
 import { int, n, readRows } from './sql.js'
 import type { AlertView, Page } from './types.js'
@@ -78,6 +83,7 @@ export async function listAlertViews(deps: ReadDeps, o: AlertListOptions = {}): 
      ORDER BY changed DESC, alert_key LIMIT {lim:UInt32}`,
     params,
   )
+  if (states.length === 0 && o.model !== undefined && o.window === undefined) await assertAlertModel(deps, o.model)
   const paged = page(states, limit, (s) => [int(s.changed), s.alert_key])
   const keys = paged.items.map((s) => s.alert_key)
   const transitions = keys.length === 0 ? [] : await readRows<{ alert_key: string; seq: number; status: string; changed: string; start: string; value: number | null }>(
@@ -111,4 +117,10 @@ export async function listAlertViews(deps: ReadDeps, o: AlertListOptions = {}): 
     }
   })
   return { items, next_cursor: paged.next_cursor }
+}
+
+async function assertAlertModel(deps: ReadDeps, model: string): Promise<void> {
+  if (await isKnownModel(deps, model)) return
+  const rows = await readRows(deps.store, "SELECT 1 FROM {db}.alerts WHERE model_id = {m:String} AND transition_id != '' LIMIT 1", { m: model })
+  if (rows.length === 0) throw unknownModel(model, 'alerts')
 }

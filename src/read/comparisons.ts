@@ -9,7 +9,7 @@
  * Nothing here judges: the rows carry no verdict (the table stores none), and which side is
  * better depends on the metric (a higher false_positive_rate is worse).
  */
-import { assertKnownModel, type ReadDeps } from './deps.js'
+import { assertKnownModel, assertKnownVersion, type ReadDeps } from './deps.js'
 import { decodeCursor, isoTime, page, timeRange } from './params.js'
 import { int, n, readRows } from './sql.js'
 import type { ComparisonDetail, ComparisonSeries, ComparisonWindow } from './types.js'
@@ -104,7 +104,11 @@ export async function comparisonSeries(deps: ReadDeps, model: string, o: Compari
     { m: model, from: range.from, to: range.to, after, v: o.version, metric: o.metric, limit: limit + 1 },
   )
   const shown = windows.slice(0, limit)
-  if (shown.length === 0) return { model, items: [], next_cursor: null }
+  if (shown.length === 0) {
+    // A version the model has no window of is unknown (404), not a version without comparisons.
+    if (o.version !== undefined) await assertKnownVersion(deps, model, o.version)
+    return { model, items: [], next_cursor: null }
+  }
   const evOf = new Map(shown.map((w) => [w.start, w.ev]))
   const rows = (await readRows<Row>(
     deps.store,

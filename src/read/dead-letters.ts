@@ -13,9 +13,13 @@
  * decode (DW_DECODE_*: its schema is unknown), a label (labels carry no model; an orphan label's
  * value is JSON) or a value that is not well-formed UTF-8 gives model ''. The predictions topic is
  * `<prefix>predictions` (src/config/env.ts), the labels topic `<prefix>ground-truth`.
+ *
+ * A `model` filter is '' (the dead letters without a model) or a model known (./deps.ts), with
+ * stored predictions, or with dead letters, at any time; any other is 404, so a misspelt model is
+ * an error rather than "no dead letters". Checked only when the range holds nothing of it.
  */
-import { isoTime, parseTime } from './params.js'
-import type { ReadDeps } from './deps.js'
+import { isoTime, parseBound } from './params.js'
+import { isKnownModel, unknownModel, type ReadDeps } from './deps.js'
 import { DriftwatchError } from '../errors.js'
 import { int, readRows } from './sql.js'
 import type { DeadLetterCount, DeadLetterReport, DeadLetterView } from './types.js'
@@ -55,8 +59,8 @@ const MODEL_EXPR = `if(endsWith(source_topic, 'predictions') AND NOT startsWith(
 
 /** `from` and `to` of the query: `to` defaults to now, `from` to a day before `to`. */
 export function deadLetterRange(deps: Pick<ReadDeps, 'now'>, from: string | undefined, to: string | undefined): { from: number; to: number } {
-  const toMs = to === undefined ? deps.now() : parseTime(to, 'to')
-  const fromMs = from === undefined ? toMs - DEFAULT_RANGE_MS : parseTime(from, 'from')
+  const toMs = to === undefined ? deps.now() : parseBound(to, 'to')
+  const fromMs = from === undefined ? toMs - DEFAULT_RANGE_MS : parseBound(from, 'from')
   if (fromMs > toMs) throw new DriftwatchError('DW_VALIDATION_FAILED', `from: ${isoTime(fromMs)} is after to (${isoTime(toMs)})`, { path: 'from' })
   return { from: fromMs, to: toMs }
 }
@@ -87,6 +91,7 @@ export async function deadLetterReport(deps: ReadDeps, o: DeadLetterOptions = {}
     // Stored records ingested in the range, counted as the dlq-rate alert counts them (src/alerts/dlq-rate.ts).
     readRows<{ c: string }>(deps.store, `SELECT ${storedCounts(o)} AS c`, params),
   ])
+  if (o.model !== undefined && o.model !== '' && counts.length === 0 && int(stored[0]?.c ?? '0') === 0) await assertDeadLetterModel(deps, o.model)
   const shown = counts.slice(0, MAX_COUNT_GROUPS)
   return {
     from: isoTime(range.from),
@@ -122,4 +127,13 @@ function storedCounts(o: DeadLetterOptions): string {
 async function totalOf(deps: ReadDeps, filtered: string, modelFilter: string, params: Record<string, unknown>): Promise<number> {
   const rows = await readRows<{ c: string }>(deps.store, `SELECT count() AS c FROM (${filtered}) ${modelFilter}`, params)
   return int(rows[0]?.c ?? '0')
+}
+
+async function assertDeadLetterModel(deps: ReadDeps, model: string): Promise<void> {
+  if (await isKnownModel(deps, model)) return
+  const [predictions, deadLetters] = await Promise.all([
+    readRows(deps.store, 'SELECT 1 FROM {db}.predictions WHERE model_id = {model:String} LIMIT 1', { model }),
+    readRows(deps.store, `${MODEL_WITH} SELECT 1 FROM {db}.dead_letters WHERE ${MODEL_EXPR} = {model:String} LIMIT 1`, { model }),
+  ])
+  if (predictions.length === 0 && deadLetters.length === 0) throw unknownModel(model, 'predictions or dead letters')
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isDriftwatchError } from '../errors.js'
-import { decodeCursor, encodeCursor, page, parseTime, timeRange } from './params.js'
+import { deadLetterRange } from './dead-letters.js'
+import { decodeCursor, encodeCursor, isoTime, LATEST_BOUND_MS, page, parseBound, parseTime, timeRange } from './params.js'
 
 const codeOf = (f: () => unknown) => {
   try {
@@ -43,6 +44,21 @@ describe('parseTime', () => {
   })
   it('refuses times past what a Date holds, so answers never fail to format them', () => {
     expect(codeOf(() => parseTime('9000000000000000', 'from'))).toBe('DW_VALIDATION_FAILED')
+  })
+})
+
+describe('parseBound: a range bound far ahead means "until now", as the API documents (regression: to=9000000000000000 was 400)', () => {
+  it('reads a bound after 9999-12-31T23:59:59.999Z as that time, past what a Date holds included', () => {
+    expect(isoTime(LATEST_BOUND_MS)).toBe('9999-12-31T23:59:59.999Z')
+    for (const far of ['9000000000000000', '9999999999999999', '8640000000000001', '1000000000000000']) expect(parseBound(far, 'to'), far).toBe(LATEST_BOUND_MS)
+    expect(parseBound('9999-12-31', 'to')).toBe(Date.UTC(9999, 11, 31))
+    expect(parseBound('1795341600000', 'to')).toBe(1795341600000)
+    expect(timeRange('0', '9000000000000000')).toEqual({ from: 0, to: LATEST_BOUND_MS })
+    expect(timeRange('9000000000000000', '9000000000000000')).toEqual({ from: LATEST_BOUND_MS, to: LATEST_BOUND_MS })
+    expect(deadLetterRange({ now: () => 1795341600000 }, '0', '9000000000000000')).toEqual({ from: 0, to: LATEST_BOUND_MS })
+  })
+  it('still refuses what parseTime refuses: no time, a negative epoch, 17 digits', () => {
+    for (const bad of ['yesterday', '-9000000000000000', '90000000000000000', '20261201']) expect(codeOf(() => parseBound(bad, 'to')), bad).toBe('DW_VALIDATION_FAILED')
   })
 })
 

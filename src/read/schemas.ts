@@ -287,8 +287,8 @@ const time = {
   type: 'string', maxLength: 64,
   description: 'Epoch milliseconds (digits), or ISO 8601 with a zone (Z or ±hh:mm) or a bare date (midnight UTC); not before 1970-01-01.',
 } as const
-/** A time parameter: what it bounds, then the forms it takes. */
-const timeParam = (what: string) => ({ ...time, description: `${what} ${time.description}` })
+/** A time parameter (a bound: src/read/params.ts parseBound): what it bounds, then the forms it takes. */
+const timeParam = (what: string) => ({ ...time, description: `${what} ${time.description} A '+' in a zone must be sent as %2B. Later than 9999-12-31T23:59:59.999Z reads as that time.` })
 
 /** The metrics the evaluator compares versions on (src/evaluate/comparison.ts), in snake case as stored. */
 export const COMPARISON_METRICS = ['accuracy', 'precision', 'recall', 'false_positive_rate', 'selection_rate', 'f1', 'roc_auc'] as const
@@ -307,8 +307,8 @@ export const WindowSeriesQuerySchema = {
   properties: {
     from: timeParam('Windows starting at or after this time.'),
     to: timeParam('Windows starting before this time.'),
-    version: { type: 'string', maxLength: 256 },
-    variant: { type: 'string', maxLength: 256, description: "Performance of this variant (default 'all')." },
+    version: { type: 'string', maxLength: 256, description: 'Only this version; one without an evaluated window is 404.' },
+    variant: { type: 'string', maxLength: 256, description: "Performance of this variant (default 'all'); a variant the model has no performance rows of is 404." },
     order: { type: 'string', enum: ['asc', 'desc'], default: 'asc' },
     limit: limit(5000, 1000),
     cursor,
@@ -318,7 +318,7 @@ export const WindowSeriesQuerySchema = {
 
 export const WindowDetailQuerySchema = {
   type: 'object',
-  properties: { version: { type: 'string', maxLength: 256, description: 'Needed when several versions have a window at this start.' } },
+  properties: { version: { type: 'string', maxLength: 256, description: 'Needed when several versions have a window at this start; one without an evaluated window is 404.' } },
   additionalProperties: false,
 } as const
 
@@ -327,7 +327,7 @@ export const AlertListQuerySchema = {
   properties: {
     status: { type: 'string', enum: ['firing', 'all'], default: 'all', description: "'all': firing, and resolved since `since`." },
     since: timeParam('Resolved alerts changed at or after this time (default: 7 days ago).'),
-    model: { type: 'string', maxLength: 256 },
+    model: { type: 'string', maxLength: 256, description: 'Only alerts of this model; a model not in driftwatch.yaml and without evaluated windows or alerts is 404.' },
     limit: limit(1000, 100),
     cursor,
   },
@@ -339,7 +339,7 @@ export const ComparisonQuerySchema = {
   properties: {
     from: timeParam('Windows starting at or after this time.'),
     to: timeParam('Windows starting before this time.'),
-    version: { type: 'string', maxLength: 256, description: 'Only comparisons in which this version is the champion or a challenger.' },
+    version: { type: 'string', maxLength: 256, description: 'Only comparisons in which this version is the champion or a challenger; a version without an evaluated window is 404.' },
     metric: { type: 'string', enum: COMPARISON_METRICS, description: 'Only this metric.' },
     limit: { ...limit(5000, 1000), description: 'Windows per page.' },
     cursor,
@@ -354,7 +354,7 @@ export const DeadLetterQuerySchema = {
     to: timeParam('Dead-lettered before this time (default: now).'),
     topic: { type: 'string', maxLength: 249, description: 'Only this source topic.' },
     code: { type: 'string', pattern: '^DW_[A-Z_]{1,60}$', description: 'Only this error code.' },
-    model: { type: 'string', maxLength: 256, description: "Only this model ('' for dead letters without one)." },
+    model: { type: 'string', maxLength: 256, description: "Only this model ('' for dead letters without one); a model not in driftwatch.yaml and without evaluated windows, stored predictions or dead letters is 404." },
     limit: { ...limit(500, 50), description: 'Most recent dead letters listed.' },
     raw: { type: 'boolean', default: false, description: 'Add the stored key and value prefixes (base64) to the listed dead letters. Needs an admin token when the server has tokens.' },
   },

@@ -19,7 +19,7 @@ import { listAlertViews } from './alerts.js'
 import { optionalColumn } from './columns.js'
 import { windowComparisons } from './comparisons.js'
 import { windowDetections } from './detections.js'
-import { assertKnownModel, type ReadDeps } from './deps.js'
+import { assertKnownModel, assertKnownVersion, type ReadDeps } from './deps.js'
 import { distributionOf, emptyCounts, mergeCounts, type CountsPartial } from './distribution.js'
 import { isoTime, parseTime } from './params.js'
 import { int, n, readRows } from './sql.js'
@@ -54,6 +54,7 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
     { m: model, s: startMs, v: version },
   )
   if (summaries.length === 0) {
+    if (version !== undefined) await assertKnownVersion(deps, model, version)
     throw new DriftwatchError('DW_NOT_FOUND', `model "${model.slice(0, 256)}" has no evaluated window starting at ${isoTime(startMs)}${version === undefined ? '' : ` for version "${version.slice(0, 256)}"`}`)
   }
   if (summaries.length > 1) {

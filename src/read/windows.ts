@@ -6,7 +6,7 @@
  */
 import { modelConfig } from '../config/file.js'
 import { optionalColumn } from './columns.js'
-import { assertKnownModel, type ReadDeps } from './deps.js'
+import { ALL_VARIANTS, assertKnownModel, assertKnownVariant, assertKnownVersion, type ReadDeps } from './deps.js'
 import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, QUALITY_PROBLEM_ABOVE, QUALITY_PROBLEMS, worstFairness, type Task } from './headline.js'
 import { decodeCursor, isoTime, optionalTime, page } from './params.js'
 import { int, n, readRows } from './sql.js'
@@ -54,8 +54,14 @@ function byWindow<R extends Versioned>(rows: readonly R[], versions: ReadonlyMap
   return out
 }
 
+/**
+ * The windows of a model, newest evaluation each. The model, and the version and variant when
+ * given, must exist (./deps.ts): a misspelt one is 404, not an empty series or null figures.
+ */
 export async function windowSeries(deps: ReadDeps, model: string, o: SeriesOptions = {}): Promise<WindowSeries> {
   await assertKnownModel(deps, model)
+  const variant = o.variant ?? ALL_VARIANTS
+  await assertKnownVariant(deps, model, variant)
   const limit = o.limit ?? 1000
   const desc = o.order === 'desc'
   const params: Record<string, unknown> = { m: model, lim: limit + 1 }
@@ -80,7 +86,9 @@ export async function windowSeries(deps: ReadDeps, model: string, o: SeriesOptio
      ORDER BY window_start ${dir}, model_version ${dir} LIMIT {lim:UInt32}`,
     params,
   )
-  const items = await headlines(deps, model, rows.slice(0, limit), o.variant ?? 'all')
+  // No row: a version that has none anywhere is unknown (checked only then: it costs a query).
+  if (rows.length === 0 && o.version !== undefined) await assertKnownVersion(deps, model, o.version)
+  const items = await headlines(deps, model, rows.slice(0, limit), variant)
   const pageRows = page(rows, limit, (r) => [int(r.start), r.model_version])
   return { model, items, next_cursor: pageRows.next_cursor }
 }

@@ -46,6 +46,15 @@ describe('model page: an empty chart says why', () => {
     expect(notes).toEqual({ performance: { text: 'No realized roc_auc yet: no labels have arrived for these windows; the estimate (CBPE) needs none.', empty: false } })
     expect(chartNotes([headline()])).toEqual({})
   })
+
+  it('a variant the model does not have: the performance chart names it, not "too few labeled predictions" (regression)', () => {
+    // The page shows the windows of variant 'all' (the API answers 404 for the unknown variant).
+    const windows = [headline({ performance: { metric: 'roc_auc', variant: 'all', realized: 0.81, estimated: 0.8, n: 108 } })]
+    expect(chartNotes(windows, 'binary', 'bogus')).toEqual({
+      performance: { text: 'No roc_auc: this model has no variant "bogus" (no performance figures of it); pick one above.', empty: true },
+    })
+    expect(chartNotes([headline({ performance: null })], 'binary', 'bogus')['performance']!.text).not.toMatch(/labeled/)
+  })
 })
 
 describe('model page: the selectors show the value the page uses', () => {

@@ -151,10 +151,11 @@ export interface ChartNote { readonly text: string; readonly empty: boolean }
 
 /**
  * What the model page says instead of an empty chart, by chart id: drift without a reference or a
- * verdict, performance before any label, fairness for a model without protected attributes or
- * whose task (ModelSummary.task, when known) is not binary.
+ * verdict, performance before any label or of a variant the model does not have (`noSuchVariant`:
+ * the windows are then those of variant 'all', whose performance is not shown), fairness for a
+ * model without protected attributes or whose task (ModelSummary.task, when known) is not binary.
  */
-export function chartNotes(windows: readonly WindowHeadline[], task?: string): Partial<Record<(typeof CHART_IDS)[number], ChartNote>> {
+export function chartNotes(windows: readonly WindowHeadline[], task?: string, noSuchVariant?: string): Partial<Record<(typeof CHART_IDS)[number], ChartNote>> {
   const notes: Partial<Record<(typeof CHART_IDS)[number], ChartNote>> = {}
   if (windows.length === 0) return notes
   if (windows.every((w) => w.drift_share === null)) {
@@ -171,7 +172,9 @@ export function chartNotes(windows: readonly WindowHeadline[], task?: string): P
   const unlabeled = windows.every((w) => w.labeled === 0)
   const realized = windows.some((w) => w.performance?.realized != null)
   const estimated = windows.some((w) => w.performance?.estimated != null)
-  if (!realized && !estimated) {
+  if (noSuchVariant !== undefined) {
+    notes['performance'] = { text: `No ${metric}: this model has no variant "${noSuchVariant}" (no performance figures of it); pick one above.`, empty: true }
+  } else if (!realized && !estimated) {
     notes['performance'] = { text: unlabeled ? `No ${metric} yet: no labels have arrived for these windows, and there is no estimate.` : `No ${metric} in these windows: too few labeled predictions.`, empty: true }
   } else if (!realized) {
     notes['performance'] = { text: unlabeled ? `No realized ${metric} yet: no labels have arrived for these windows; the estimate (CBPE) needs none.` : `No realized ${metric}: too few labeled predictions in these windows.`, empty: false }
@@ -221,8 +224,12 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
   const version = query.get('version') ?? m.latest?.model_version ?? versions[0] ?? ''
   const variants = m.variants.length > 0 ? m.variants : ['all']
   const variant = query.get('variant') ?? (variants.includes('all') ? 'all' : variants[0]!)
-  const windows = await seriesOf(model, version, variant)
-  const unknown = [...(versions.includes(version) ? [] : [`no version "${version}"`]), ...(variants.includes(variant) ? [] : [`no variant "${variant}"`])]
+  const knownVersion = versions.includes(version)
+  const knownVariant = variants.includes(variant)
+  // The API answers 404 for a version or variant the model does not have: an unknown version has
+  // no windows to show, an unknown variant the windows of all variants without their performance.
+  const windows = knownVersion ? await seriesOf(model, version, knownVariant ? variant : 'all') : []
+  const unknown = [...(knownVersion ? [] : [`no version "${version}"`]), ...(knownVariant ? [] : [`no variant "${variant}"`])]
   const filters = h(
     'div',
     { class: 'filters' },
@@ -230,7 +237,7 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     select('variant', variants, variant, (v) => modelHref(model, { version, variant: v })),
     h('span', {}, `${m.task} model, ${duration(m.window_ms)} windows, reference: ${m.reference.description}`),
   )
-  const notes = chartNotes(windows, m.task)
+  const notes = chartNotes(windows, m.task, knownVariant ? undefined : variant)
   const charts = modelCharts(windows).map((spec, i) => noted(spec, CHART_IDS[i]!, notes[CHART_IDS[i]!]))
   const section = h('section', { 'data-page': 'model', 'data-model': model, 'data-version': version, 'data-variant': variant }, h('h1', {}, 'Model ', nameText(model)), filters)
   if (unknown.length > 0) section.append(h('p', { class: 'error', id: 'unknown-filter' }, `This model has ${unknown.join(' and ')}: pick one above.`))
