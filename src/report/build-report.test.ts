@@ -3,7 +3,9 @@ import type { Row } from '../metrics/profile/index.js'
 import { buildReport, type ReportInput } from './build-report.js'
 import { resolveColumns } from './columns.js'
 import { DEFAULT_REPORT_CONFIG } from './config.js'
+import { formatHtml } from './format-html.js'
 import { formatText } from './format-text.js'
+import { DEGRADATION_METRICS, evaluateGates, parseGates } from './gates.js'
 import { tableFromRows } from '../../test/support/unit/table-from-rows.js'
 import { predictedPositive } from '../evaluate/partials.js'
 import type { ReportJson } from './types.js'
@@ -40,10 +42,25 @@ describe('buildReport on inline data', async () => {
     expect(report.features['employment']?.unseen_categories?.categories).toEqual(['gig'])
     expect(report.dataset).toMatchObject({ number_of_features: 3, evaluated_features: 3, reference_rows: 120, current_rows: 90 })
     expect(report.performance).toMatchObject({ task: 'binary', positive_class: '1', prediction_source: 'column' })
-    expect(Object.keys(report.performance['degradation'] as object)).toEqual(['accuracy', 'precision', 'recall', 'falsePositiveRate', 'selectionRate', 'f1', 'rocAuc'])
+    expect(Object.keys(report.performance['degradation'] as object)).toEqual(['accuracy', 'precision', 'recall', 'false_positive_rate', 'selection_rate', 'f1', 'roc_auc'])
     expect(Object.keys((report.fairness['gender'] as { groups: object }).groups)).toEqual(['f', 'm'])
     expect((report.quality['features'] as Record<string, { new_categories?: object }>)['employment']?.new_categories).toEqual({ gig: 10 })
     expect(report.notes).toEqual([])
+  })
+
+  it('performance.degradation is keyed in snake_case, so every gate name reads its figure (regression: falsePositiveRate, rocAuc)', () => {
+    const degradation = report.performance['degradation'] as Record<string, { difference: number | null }>
+    for (const metric of DEGRADATION_METRICS) {
+      const [gate] = evaluateGates(parseGates(`performance.degradation.${metric}<-1`), report)
+      expect([metric, gate!.value]).toEqual([metric, degradation[metric]!.difference])
+      expect(gate!.value, metric).not.toBeNull()
+      expect(gate!.interval, metric).toBeDefined()
+    }
+    // The text and HTML tables show roc_auc's difference and interval on its row.
+    const auc = degradation['roc_auc'] as unknown as { difference: number; ci_low: number; ci_high: number }
+    const shown = (x: number) => x.toFixed(4)
+    expect(formatText(report).split('\n').find((l) => l.startsWith('roc_auc '))).toMatch(new RegExp(`${shown(auc.difference)}\\s+\\[${shown(auc.ci_low)}, ${shown(auc.ci_high)}\\]$`))
+    expect(formatHtml(report, { script: '' })).toContain(`<td>${shown(auc.difference)}</td><td>[${shown(auc.ci_low)}, ${shown(auc.ci_high)}]</td><td>delong</td>`)
   })
 
   it('equals its JSON round trip (nulls, never NaN)', () => {

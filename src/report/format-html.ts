@@ -46,12 +46,11 @@ function featureSection(report: ReportJson): string {
 
 const hasRows = (s: Section) => typeof s['rows'] === 'number'
 
-const METRIC_KEYS: Record<string, string> = { falsePositiveRate: 'false_positive_rate', selectionRate: 'selection_rate', rocAuc: 'roc_auc' }
-
 function performanceSection(p: Section): string {
   const ref = (p['reference'] ?? {}) as Section
   const cur = (p['current'] ?? {}) as Section
-  const deg = Object.fromEntries(Object.entries((p['degradation'] ?? {}) as Record<string, Section>).map(([k, v]) => [METRIC_KEYS[k] ?? k, v]))
+  // Keyed by the same snake_case metric names as reference and current.
+  const deg = (p['degradation'] ?? {}) as Record<string, Section>
   const metrics = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].filter((k) => !NOT_METRICS.includes(k) && typeof (cur[k] ?? ref[k]) !== 'string')
   const confidence = `${Math.round(Number(p['confidence']) * 100)}% interval`
   const rows = metrics.map((m) => {

@@ -62,11 +62,10 @@ export function continuousText(p: Section): string {
 function performanceLines(p: Section): string[] {
   const ref = (p['reference'] ?? {}) as Section
   const cur = (p['current'] ?? {}) as Section
-  const deg = (p['degradation'] ?? {}) as Record<string, Section>
+  // Keyed by the same snake_case metric names as reference and current.
+  const degradation = (p['degradation'] ?? {}) as Record<string, Section>
   // Row counts are no metrics: the header shows the rows, the notes what was left out.
   const metrics = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].filter((k) => !NOT_METRICS.includes(k))
-  const key = (m: string) => ({ falsePositiveRate: 'false_positive_rate', selectionRate: 'selection_rate', rocAuc: 'roc_auc' })[m] ?? m
-  const degradation = Object.fromEntries(Object.entries(deg).map(([k, v]) => [key(k), v]))
   const rows = metrics.map((m) => {
     const d = degradation[m]
     const ci = d ? `[${formatNumber(get(d, 'ci_low'))}, ${formatNumber(get(d, 'ci_high'))}]` : '-'

@@ -9,7 +9,7 @@ const report: ReportJson = {
   performance: {
     confidence: 0.95,
     current: { f1: 0.75, accuracy: 0.9, roc_auc: null },
-    degradation: { f1: { difference: -0.05, ci_low: -0.09, ci_high: -0.01 }, rocAuc: { difference: 0.01, ci_low: -0.02, ci_high: 0.04 } },
+    degradation: { f1: { difference: -0.05, ci_low: -0.09, ci_high: -0.01 }, roc_auc: { difference: 0.01, ci_low: -0.02, ci_high: 0.04 } },
   },
   fairness: { gender: { disparate_impact_ratio: 0.7 }, age_band: { disparate_impact_ratio: 0.95 } },
   quality: {},

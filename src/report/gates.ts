@@ -108,8 +108,6 @@ export const needsReference = (gates: readonly Gate[]) =>
 const holds = (value: number, op: GateOperator, threshold: number) =>
   op === '>' ? value > threshold : op === '>=' ? value >= threshold : op === '<' ? value < threshold : value <= threshold
 
-const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
-
 function read(section: unknown, key: string): unknown {
   return section !== null && typeof section === 'object' && Object.hasOwn(section, key) ? (section as Record<string, unknown>)[key] : undefined
 }
@@ -133,7 +131,7 @@ export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateR
       return attributes.map((attr) => result(`fairness.${attr}.${b}`, asNum(read(report.fairness[attr], b))))
     }
     if (head === 'performance' && a === 'degradation') {
-      const d = read(read(report.performance, 'degradation'), camel(b)) as Section | undefined
+      const d = read(read(report.performance, 'degradation'), b) as Section | undefined
       const confidence = Number(report.performance['confidence'])
       return [result(gate.path.join('.'), asNum(read(d, 'difference')), d ? { low: asNum(d['ci_low']), high: asNum(d['ci_high']), confidence } : undefined)]
     }

@@ -13,6 +13,7 @@
  */
 import { pushAll } from '../arrays.js'
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
+import { DEGRADATION_METRIC_NAMES } from '../metrics/concept/performance-degradation.js'
 import { type DifferenceResult } from '../metrics/comparison/index.js'
 import { datasetDriftShare } from '../metrics/drift/index.js'
 import { type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, SCORE_REFUSALS, type Targets } from '../metrics/profile/index.js'
@@ -186,7 +187,8 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
     confidence,
     reference: metricsJson(ref, refLeftOut),
     current: metricsJson(cur, curLeftOut),
-    degradation: Object.fromEntries(Object.entries(degradation).map(([k, d]) => [k, differenceJson(d)])),
+    // snake_case keys, as every other key of the JSON and the performance.degradation.<metric> gates.
+    degradation: Object.fromEntries(Object.entries(degradation).map(([k, d]) => [DEGRADATION_METRIC_NAMES[k as keyof typeof DEGRADATION_METRIC_NAMES], differenceJson(d)])),
     ...(calibration
       ? {
           calibration_drift: {

@@ -12,6 +12,9 @@
  * summary of the window). ROC AUC uses the profiles' score histograms (1000-point grid)
  * unless exact tie groups are passed (`rankGroups`), as a batch report can.
  * A metric absent from either side (no labels, no scores) is absent from the result.
+ * The result's keys are camelCase (../comparison's names); DEGRADATION_METRIC_NAMES gives the
+ * snake_case name each is stored and reported under (performance rows, the batch report's JSON
+ * and its --fail-on gates).
  */
 import {
   aucDifference,
@@ -32,6 +35,17 @@ export interface DegradationSample {
 }
 
 export type PerformanceDegradation = Partial<ModelComparison>
+
+/** The snake_case name of each metric of the result, as the stored rows and the report's JSON name it. */
+export const DEGRADATION_METRIC_NAMES = {
+  accuracy: 'accuracy',
+  precision: 'precision',
+  recall: 'recall',
+  falsePositiveRate: 'false_positive_rate',
+  selectionRate: 'selection_rate',
+  f1: 'f1',
+  rocAuc: 'roc_auc',
+} as const satisfies Record<keyof ModelComparison, string>
 
 /** TP, FP, TN, FN of a binary profile (labels [0, 1], rows true, columns predicted). */
 export function binaryCounts(c: ClassificationProfile): { tp: number; fp: number; tn: number; fn: number } {
