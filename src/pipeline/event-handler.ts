@@ -3,10 +3,12 @@
  * The same handler serves predictions and ground truth, behind Kafka or the embedded source.
  *
  * Effects are idempotent, so a replay after a crash counts nothing twice and loses nothing:
- * inserts carry a deduplication token derived from (topic, partition, offset range), and the
- * tables collapse a prediction_id to one row (ReplacingMergeTree). A batch that may repeat an
- * earlier attempt (replay-guard.ts) does not trust the token alone: it inserts only what is not
- * stored yet, by source offset, and checks afterwards that it was stored (storeReplay).
+ * inserts carry a deduplication token derived from (topic, partition, offset range) and the
+ * records there (source.ts batchToken), and the tables collapse a prediction_id to one row
+ * (ReplacingMergeTree). A batch that may repeat an earlier attempt (replay-guard.ts) does not
+ * trust the token alone: it inserts only what is not stored yet, by source offset and record
+ * (own-stored.ts: a topic created again reuses offsets), and checks afterwards that it was stored
+ * (storeReplay).
  */
 import { randomUUID } from 'node:crypto'
 import { DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
@@ -18,12 +20,13 @@ import { insertBinaryRows } from '../store/insert.js'
 import { RowBuffer } from '../store/row-buffer.js'
 import type { RowLayout } from '../store/rows.js'
 import { offsetSum, storedOffsetCounts, storedOffsets, type OffsetRange, type StoredOffsets, type TableWithOffsets } from '../store/offsets.js'
+import { ownStored, type OwnStored } from './own-stored.js'
 import { isolateRefused, MAX_REFUSAL_INSERTS, type Refusal, type RefusedRange } from '../store/refusals.js'
 import { queryRows } from '../store/query.js'
 import { bisectFailures } from '../bisect.js'
 import type { DeadLetterSink, DeadLetterWrite } from './dead-letter-sink.js'
 import { ReplayGuard } from './replay-guard.js'
-import { batchToken, type BatchHandler, type SourceBatch, type SourceRecord } from './source.js'
+import { batchToken, recordsDigest, type BatchHandler, type SourceBatch, type SourceRecord } from './source.js'
 
 export interface BatchStats {
   readonly topic: string
@@ -101,6 +104,24 @@ export interface EventHandlerDeps<T, K> {
   readonly onFailedAttempt?: () => void
   /** Tells which batches may repeat an earlier attempt; shared with the source, which reports reassignments. One of the handler's own by default. */
   readonly replayGuard?: ReplayGuard
+  /**
+   * Called, once per topic-partition, when a batch that may repeat an earlier attempt finds rows
+   * or dead letters of other records stored at its offsets: the topic was deleted and created
+   * again, or another cluster now serves it, and its offsets started again at 0 (own-stored.ts).
+   * The batch's records are stored all the same; this is for the operator (docs/operations.md).
+   */
+  readonly onOffsetsReused?: (reuse: OffsetsReused) => void
+}
+
+/** Offsets of a topic-partition at which records of an earlier incarnation of the topic are stored. */
+export interface OffsetsReused {
+  readonly topic: string
+  readonly partition: number
+  readonly table: TableWithOffsets
+  /** How many of the batch's offsets, and the first and last of them (decimal). */
+  readonly count: number
+  readonly first: string
+  readonly last: string
 }
 
 /**
@@ -120,7 +141,17 @@ function unexpected(e: unknown): DriftwatchError {
  */
 export const MAX_ISOLATION_TRIES = 64
 
-export function createEventHandler<T, K>(deps: EventHandlerDeps<T, K>): BatchHandler {
+export function createEventHandler<T, K>(given: EventHandlerDeps<T, K>): BatchHandler {
+  const reported = new Set<string>()
+  const deps: EventHandlerDeps<T, K> = {
+    ...given,
+    onOffsetsReused: (reuse) => {
+      const key = `${reuse.topic}\u0000${reuse.partition}`
+      if (reported.has(key)) return
+      reported.add(key)
+      given.onOffsetsReused?.(reuse)
+    },
+  }
   const guard = deps.replayGuard ?? new ReplayGuard()
   const once: BatchHandler = async (batch) => {
     try {
@@ -215,7 +246,8 @@ async function handleBatch<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayGuar
     }
   }
   const effect = { out, kept, dead }
-  const tokens = { rows: batchToken(batch, deps.table), dead: batchToken(batch, 'dead_letters') }
+  const digest = recordsDigest(first, last)
+  const tokens = { rows: batchToken(batch, deps.table, digest), dead: batchToken(batch, 'dead_letters', digest) }
   // A name of this attempt alone, for the tokens of a batch that may repeat another (storeReplay).
   const id = replay ? randomUUID() : ''
   const { refused, rejected } = stored
@@ -265,7 +297,16 @@ async function isolateFailure<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayG
   )
   if (passed === 0 && records.length > 1) throw cause
   guard.forget(topic, partition)
-  const stored = await storedOfBatch(deps.store, deps.table, batch)
+  // A row at a failed record's offset is its own when it has the record's prediction_id
+  // (own-stored.ts); a record that does not decode is not told from another.
+  const ids = new Map<string, string>()
+  for (const { start, end } of failed) {
+    for (const record of records.slice(start, end)) {
+      const id = await idOf(deps, record)
+      if (id !== null) ids.set(record.offset, id)
+    }
+  }
+  const stored = ownStored(await storedOfBatch(deps.store, deps.table, batch), records, ids)
   const dead: DeadLetter[] = []
   let kept = 0
   for (const { start, end, why } of failed) {
@@ -285,6 +326,17 @@ async function isolateFailure<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayG
   await deps.deadLetters.write(dead, `${batchToken(batch, 'dead_letters')}/isolated:${randomUUID()}`)
   guard.end(topic, partition, records.at(-1)!.offset)
   deps.onBatch?.({ topic, partition, accepted: kept, deadLettered: dead.length })
+}
+
+/** The prediction_id of a record, decoded again; null when that fails for anything but infrastructure. */
+async function idOf<T, K>(deps: Pick<EventHandlerDeps<T, K>, 'decoder' | 'keyOf' | 'replacing'>, record: SourceRecord): Promise<string | null> {
+  try {
+    const decoded = deps.decoder.decode(record.value)
+    return deps.replacing.id(deps.keyOf(decoded instanceof Promise ? await decoded : decoded))
+  } catch (e) {
+    if (retriable(e)) throw e
+    return null
+  }
 }
 
 /** A record of a piece of a failed batch that still failed when the search stopped. */
@@ -358,21 +410,29 @@ const rangeOf = (table: EventHandlerDeps<unknown, unknown>['table'], batch: Sour
  * duplicate without an error), and is inserted again under a token of this attempt's own.
  */
 async function storeReplay<K>(
-  deps: StoreDeps & { readonly replacing: Replacing<K> },
+  deps: StoreDeps & Pick<EventHandlerDeps<unknown, K>, 'replacing' | 'onOffsetsReused'>,
   batch: SourceBatch,
   effect: BatchEffect<K>,
   tokens: { readonly rows: string; readonly dead: string },
-  before: StoredOffsets,
+  storedBefore: StoredOffsets,
   id: string,
 ): Promise<Stored> {
   const { kept, dead } = effect
+  // What is stored at the batch's offsets counts only when it is its own records' (own-stored.ts).
+  const ids = new Map<string, string>()
+  kept.records.forEach((r, i) => ids.set(r.offset, deps.replacing.id(kept.keys[i]!)))
+  const own = (s: StoredOffsets) => ownStored(s, batch.records, ids)
+  const before = own(storedBefore)
+  if (before.foreign.length > 0) {
+    deps.onOffsetsReused?.({ topic: batch.topic, partition: batch.partition, table: deps.table, count: before.foreign.length, first: before.foreign[0]!, last: before.foreign.at(-1)! })
+  }
   // Rows the engine replaced by a later row of the batch: they have no offset of their own to
   // find, and inserting them again would bring back what the batch replaced.
   const replaced = replacedInBatch(kept.keys, deps.replacing)
   const inBatch = replaced.size
   // Rows to insert: neither stored nor dead-lettered (an earlier attempt's refusals) nor refused
   // now, nor replaced.
-  const missing = (s: StoredOffsets, refused: ReadonlyMap<number, unknown>) =>
+  const missing = (s: OwnStored, refused: ReadonlyMap<number, unknown>) =>
     kept.records.flatMap((r, i) => (s.rows.has(r.offset) || s.dead.has(r.offset) || refused.has(i) || replaced.has(i) ? [] : [i]))
   // A row an earlier attempt's insert replaced by a later record that this batch does not reach
   // (the replay ends before it) is missing too, and is left out as well.
@@ -385,7 +445,9 @@ async function storeReplay<K>(
   const whole = replaced.size === inBatch && todo.length + replaced.size === kept.records.length
   const first = await storeRows(deps, effect, whole ? null : todo, whole ? tokens.rows : `${tokens.rows}/missing:${todo.length}`, dead, tokens.dead, { storedOffsets: before.dead })
   // A count and a sum of each kind of stored offset equal to those of what must be there now say
-  // nothing is missing; the offsets themselves are read only when they are not.
+  // nothing is missing; the offsets themselves are read only when they are not. They count
+  // offsets, not records: with other records' rows at the batch's offsets (a topic created
+  // again) they could hide a missing row, so the offsets are read then.
   const mustHold = { rows: new Set(before.rows), dead: new Set(before.dead) }
   for (const i of todo) if (!first.refused.has(i)) mustHold.rows.add(kept.records[i]!.offset)
   // A row replaced within the batch may be stored all the same (an engine that does not replace
@@ -393,10 +455,12 @@ async function storeReplay<K>(
   for (const i of replaced) if (before.rows.has(kept.records[i]!.offset)) mustHold.rows.add(kept.records[i]!.offset)
   for (const d of dead) mustHold.dead.add(d.record.offset)
   for (const d of first.rejected) mustHold.dead.add(d.record.offset)
-  const counts = await storedOffsetCounts(deps.store, rangeOf(deps.table, batch))
-  const same = (n: number, sum: bigint, offsets: ReadonlySet<string>) => n === offsets.size && sum === offsetSum(offsets)
-  if (same(counts.rows, counts.rowsSum, mustHold.rows) && same(counts.dead, counts.deadSum, mustHold.dead)) return first
-  const after = await storedOfBatch(deps.store, deps.table, batch)
+  if (before.foreign.length === 0) {
+    const counts = await storedOffsetCounts(deps.store, rangeOf(deps.table, batch))
+    const same = (n: number, sum: bigint, offsets: ReadonlySet<string>) => n === offsets.size && sum === offsetSum(offsets)
+    if (same(counts.rows, counts.rowsSum, mustHold.rows) && same(counts.dead, counts.deadSum, mustHold.dead)) return first
+  }
+  const after = own(await storedOfBatch(deps.store, deps.table, batch))
   const again = missing(after, first.refused)
   const deadAgain = [...dead, ...first.rejected].filter((d) => !after.dead.has(d.record.offset))
   const second = await storeRows(deps, effect, again, `${tokens.rows}/again:${id}`, deadAgain, `${tokens.dead}/again:${id}`, { rowsOnly: true })

@@ -10,7 +10,7 @@ import type { Logger } from '../observability/logger.js'
 import type { Store } from '../store/clickhouse.js'
 import { GROUND_TRUTH_ROW, groundTruthRow, PREDICTION_ROW, predictionRow, type Privacy } from '../store/rows.js'
 import type { DeadLetterSink } from './dead-letter-sink.js'
-import { createEventHandler, type Replacing } from './event-handler.js'
+import { createEventHandler, type OffsetsReused, type Replacing } from './event-handler.js'
 import type { ReplayGuard } from './replay-guard.js'
 import type { BatchHandler, SourceRecord } from './source.js'
 import { PredictionReader, type FastPrediction } from '../ingest/prediction-reader.js'
@@ -99,6 +99,8 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
     maxRecordBytes: d.file.ingest.maxRecordBytes,
     ...(d.replayGuard ? { replayGuard: d.replayGuard } : {}),
     onBatch: (s: object) => d.logger.debug(s, 'batch stored'),
+    onOffsetsReused: (r: OffsetsReused) =>
+      d.logger.warn(r, 'records of an earlier topic of this name are stored at these offsets: the topic was deleted and created again, truncated, or another cluster serves it; the new records are stored (docs/operations.md)'),
     onUnexpected: (err: unknown, r: { topic: string; partition: number; offset: string }, outcome: 'dead-lettered' | 'stored') =>
       d.logger.error(
         { err: describeError(err), stack: err instanceof Error ? String(err.stack) : undefined, topic: r.topic, partition: r.partition, offset: r.offset },

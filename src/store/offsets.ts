@@ -6,8 +6,10 @@
  * Rows in the event tables can be deleted (erasure, retention), so they alone would hand out an
  * offset range again, and ClickHouse would discard the new batch as a duplicate of the old token.
  */
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { DriftwatchError } from '../errors.js'
+import { STORED_VALUE_PREFIX_BYTES } from '../ingest/dead-letter.js'
+import type { SourceRecord } from '../pipeline/source.js'
 import type { Store } from './clickhouse.js'
 import { insertRows } from './insert.js'
 import { withDatabase } from './query.js'
@@ -44,26 +46,71 @@ export async function reserveOffsets(store: Store, topic: string, nextOffset: bi
 /** The tables whose rows carry their record's source offset (source_topic, source_partition, source_offset). */
 export type TableWithOffsets = (typeof TABLES_WITH_OFFSETS)[number]
 
-/** The offsets of a range that have a row in an event table, and those that have a dead letter, as decimal strings. */
+/**
+ * What is stored at the offsets of a range: per offset (decimal) with a row in an event table, the
+ * prediction_id of each row there; per offset with a dead letter, the deadLetterIdentity of each
+ * one's record (or ORPHAN_LABEL_IDENTITY). An offset names one record of a topic's log, but a topic deleted and created
+ * again (or a new cluster behind the same name) starts again at 0, so rows of two records, the
+ * old topic's and the new one's, may share an offset: a replayed batch takes a row for its
+ * record's only when the identity matches (src/pipeline/event-handler.ts).
+ */
 export interface StoredOffsets {
-  readonly rows: ReadonlySet<string>
-  readonly dead: ReadonlySet<string>
+  readonly rows: ReadonlyMap<string, readonly string[]>
+  readonly dead: ReadonlyMap<string, readonly string[]>
 }
 
 /**
- * The offsets between `first` and `last` (inclusive) of one topic-partition that have a row in
- * `table`, and those that have one in dead_letters: one query for both, since a replayed batch
- * asks both questions together (src/pipeline/event-handler.ts).
+ * A dead letter's record as its row keeps it (src/ingest/dead-letter.ts toDeadLetterRow): the MD5
+ * of the sizes of the key and value and their first bytes (base64). DEAD_LETTER_IDENTITY_SQL
+ * computes the same from the stored columns.
+ */
+export function deadLetterIdentity(record: Pick<SourceRecord, 'key' | 'value'>): string {
+  const prefix = (b: Buffer | null) => b?.subarray(0, STORED_VALUE_PREFIX_BYTES).toString('base64') ?? ''
+  return createHash('md5').update(`${record.key?.length ?? 0}:${record.value?.length ?? 0}:${prefix(record.key)}:${prefix(record.value)}`).digest('hex')
+}
+/**
+ * The identity storedOffsets gives a dead letter the orphan sweep wrote (src/evaluate/orphans.ts):
+ * it reports the label stored at its offset, and holds the label as JSON rather than the record's
+ * bytes, so it belongs to whichever record's row is there.
+ */
+export const ORPHAN_LABEL_IDENTITY = 'orphan-label'
+const DEAD_LETTER_IDENTITY_SQL = `if(error_code = 'DW_ORPHAN_LABEL', '${ORPHAN_LABEL_IDENTITY}', lower(hex(MD5(concat(toString(raw_key_bytes), ':', toString(raw_value_bytes), ':', raw_key_base64, ':', raw_value_base64)))))`
+
+/**
+ * The rows and dead letters stored between `first` and `last` (inclusive) of one topic-partition,
+ * in `table` and in dead_letters: one query for both, since a replayed batch asks both questions
+ * together (src/pipeline/event-handler.ts).
  */
 export async function storedOffsets(store: Store, range: OffsetRange): Promise<StoredOffsets> {
-  // Lines of `0|1 TAB offset`: a whole batch's offsets come back after every insert of a replay,
-  // and read as text lines they cost about 60 % of the CPU of JSON rows with the offset as a
-  // string (26 against 43-50 ms for 12,000 offsets, the embedded engine).
-  const text = await rangeQuery(store, 'DISTINCT {dead} AS dead, source_offset', range, 'reading')
-  const stored = { rows: new Set<string>(), dead: new Set<string>() }
-  for (const line of text.split('\n')) if (line !== '') (line.startsWith('1\t') ? stored.dead : stored.rows).add(line.slice(2))
-  return stored
+  // Lines of `0|1 TAB offset TAB identity`: a whole batch's offsets come back after every insert
+  // of a replay, and read as text lines they cost about 60 % of the CPU of JSON rows with the
+  // offset as a string (26 against 43-50 ms for 12,000 offsets, the embedded engine). The ids
+  // add about 7 ms of CPU per 12,000 rows (15 against 8 ms, chDB on a 2-core machine), about
+  // half of it in the engine reading the column.
+  const text = await rangeQuery(store, (t) => `DISTINCT ${t === 'dead_letters' ? `1 AS dead, source_offset, ${DEAD_LETTER_IDENTITY_SQL}` : '0 AS dead, source_offset, prediction_id'} AS identity`, range, 'reading')
+  const rows = new Map<string, string[]>()
+  const dead = new Map<string, string[]>()
+  for (const line of text.split('\n')) {
+    if (line === '') continue
+    const tab = line.indexOf('\t', 2)
+    const offset = line.slice(2, tab)
+    const identity = tsvUnescape(line.slice(tab + 1))
+    const at = line.startsWith('1\t') ? dead : rows
+    const held = at.get(offset)
+    if (held) held.push(identity)
+    else at.set(offset, [identity])
+  }
+  return { rows, dead }
 }
+
+/**
+ * A string as it was before ClickHouse wrote it in TabSeparated text: the inverse of tsvEscape
+ * (src/store/tsv.ts), which writes what the engine writes for every ASCII character.
+ */
+function tsvUnescape(text: string): string {
+  return text.includes('\\') ? text.replace(/\\(.)/gs, (_, c: string) => TSV_UNESCAPES[c] ?? c) : text
+}
+const TSV_UNESCAPES: Readonly<Record<string, string>> = { t: '\t', n: '\n', r: '\r', '0': '\0', b: '\b', f: '\f' }
 
 /** Offsets `first` to `last` (inclusive, decimal) of one topic-partition, whose rows go to `table`. */
 export interface OffsetRange {
@@ -75,18 +122,18 @@ export interface OffsetRange {
 }
 
 /**
- * `SELECT <select>` over the range's rows in `table`, then in dead_letters ({dead} is 0, then 1),
- * as TabSeparated text. Reads every part, merged or not (no FINAL): a row stored under any
- * version counts.
+ * `SELECT <select(table)>` over the range's rows in `table`, then in dead_letters, as
+ * TabSeparated text. Reads every part, merged or not (no FINAL): a row stored under any version
+ * counts.
  */
-async function rangeQuery(store: Store, select: string, r: OffsetRange, what: string): Promise<string> {
-  const from = (t: TableWithOffsets, dead: 0 | 1) =>
-    `SELECT ${select.replace('{dead}', String(dead))} FROM {db}.${t}
+async function rangeQuery(store: Store, select: (table: TableWithOffsets) => string, r: OffsetRange, what: string): Promise<string> {
+  const from = (t: TableWithOffsets) =>
+    `SELECT ${select(t)} FROM {db}.${t}
       WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32} AND source_offset BETWEEN {first:UInt64} AND {last:UInt64}`
   try {
     return await (
       await store.client.query({
-        query: withDatabase(`${from(r.table, 0)} UNION ALL ${from('dead_letters', 1)}`, store.database),
+        query: withDatabase(`${from(r.table)} UNION ALL ${from('dead_letters')}`, store.database),
         query_params: { topic: r.topic, partition: r.partition, first: r.first, last: r.last },
         format: 'TabSeparated',
       })
@@ -122,7 +169,7 @@ export function offsetSum(offsets: Iterable<string>): bigint {
  * the common case, and reading it back as text cost more than the insert's own statement.
  */
 export async function storedOffsetCounts(store: Store, range: OffsetRange): Promise<StoredOffsetCounts> {
-  const text = await rangeQuery(store, '{dead} AS dead, uniqExact(source_offset), toString(sum(DISTINCT source_offset))', range, 'counting')
+  const text = await rangeQuery(store, (t) => `${t === 'dead_letters' ? 1 : 0} AS dead, uniqExact(source_offset), toString(sum(DISTINCT source_offset))`, range, 'counting')
   const counts = { rows: 0, rowsSum: 0n, dead: 0, deadSum: 0n }
   for (const line of text.split('\n')) {
     if (line === '') continue
