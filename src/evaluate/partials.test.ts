@@ -29,7 +29,7 @@ describe('predictedPositive: one rule for realized metrics, CBPE and fairness', 
 
 describe('CBPE reads the predicted class the realized metrics read', () => {
   // 1000 predictions, score 0.4, class_label "1" (the model's threshold is 0.3); 400 labels are 1.
-  const volume = [{ p: 0, variant: 'v', c: '1000', nulls: [] }]
+  const volume = [{ p: 0, variant: 'v', k: '', c: '1000' }]
   const cats = [{ p: 0, k: '__class__', v: '1', c: '1000' }]
   const scores: ScoreRow[] = [{ p: 0, variant: 'v', pred: '1', s: 0.4, c: '1000' }]
   const pairs = [joined({ pred: '1', label: '1', s: 0.4, c: 400 }), joined({ pred: '1', label: '0', s: 0.4, c: 600 })]
@@ -98,7 +98,7 @@ describe("numerical columns' few values from the partition rows", () => {
       { p: 1, k: 'wide', d: '7', vc: [] as [number, string][] },
       { p: 1, k: '__score__', d: '1', vc: [[0.25, '2']] as [number, string][] },
     ]
-    const volume = [{ p: 0, variant: 'v', c: '4', nulls: [] }, { p: 1, variant: 'v', c: '3', nulls: [] }]
+    const volume = [{ p: 0, variant: 'v', k: '', c: '4' }, { p: 1, variant: 'v', k: '', c: '3' }]
     const merged = mergeAll(partialsFromRows({ ...none, volume, few }, new Map(), ctx), ctx)
     expect(merged.fewValues).toEqual({ flag: { 0: 3, 1: 3 }, tri: null, wide: null, __score__: { '0.25': 2 } })
     expect(mergeAll(partialsFromRows({ ...none, volume }, new Map(), ctx), ctx).fewValues).toBeUndefined()
@@ -146,7 +146,7 @@ describe('a row without a variant', () => {
 
 describe('a label without a class (a value only) on a classification model', () => {
   // 10 predictions: 6 labeled with a class (4 right), 4 labeled with a value only.
-  const volume = [{ p: 0, variant: 'v', c: '10', nulls: [] }]
+  const volume = [{ p: 0, variant: 'v', k: '', c: '10' }]
   const classes = (pred: (right: boolean) => string, label: (right: boolean) => string) => [
     joined({ pred: pred(true), label: label(true), s: 0.8, c: 4, delay_s: 40 }),
     joined({ pred: pred(false), label: label(false), s: 0.8, c: 2, delay_s: 20 }),

@@ -113,41 +113,24 @@ export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, n
   const part = (p: number) => parts.get(Number(p)) ?? parts.set(Number(p), counted ? { ...emptyPartial(), fewValues: dict() } : emptyPartial()).get(Number(p))!
   const scoreEdges = edges.get('__score__') ?? []
   const task = ctx.task ?? 'binary'
-  const carried = new Map<number, Record<string, number>>()
-  const carry = (p: number, k: string, c: number) => {
-    if (k === '__score__' || k === '__value__' || k === '__class__') return
-    add(carried.get(Number(p)) ?? carried.set(Number(p), dict()).get(Number(p))!, k, c)
-  }
-  const mentioned = new Set<string>()
   for (const r of rows.volume) {
     const pt = part(r.p)
-    pt.predictions += Number(r.c)
-    add(pt.byVariant, r.variant, Number(r.c))
-    for (const k of r.nulls) mentioned.add(k)
+    if (r.k === '') {
+      pt.predictions += Number(r.c)
+      add(pt.byVariant, r.variant, Number(r.c))
+    } else add(pt.missing, r.k, Number(r.c))
   }
   for (const r of rows.bins) {
-    carry(r.p, r.k, Number(r.c))
-    if (Number(r.bin) < 0) continue
     const size = (r.k === '__score__' ? scoreEdges : edges.get(r.k) ?? []).length + 1
     const counts = (part(r.p).numeric[r.k] ??= new Array<number>(size).fill(0))
     counts[r.bin] = (counts[r.bin] ?? 0) + Number(r.c)
   }
-  for (const r of rows.cats) {
-    carry(r.p, r.k, Number(r.c))
-    add((part(r.p).categorical[r.k] ??= dict()), r.v, Number(r.c))
-  }
+  for (const r of rows.cats) add((part(r.p).categorical[r.k] ??= dict()), r.v, Number(r.c))
   for (const r of rows.few ?? []) {
     // A partition with more than CATEGORICAL_MAX_UNIQUE values of a column: so has the scope (null).
     const values = Number(r.d) > CATEGORICAL_MAX_UNIQUE ? null : dict<number>()
     if (values) for (const [x, c] of r.vc) add(values, String(Number(x)), Number(c))
     part(r.p).fewValues![r.k] = values
-  }
-  for (const counts of carried.values()) for (const k of Object.keys(counts)) mentioned.add(k)
-  // Each partition counts, for every feature the scope mentions, its events without a value.
-  for (const p of new Set(rows.volume.map((r) => Number(r.p)))) {
-    const pt = part(p)
-    const own = carried.get(p) ?? dict<number>()
-    for (const k of mentioned) add(pt.missing, k, pt.predictions - (Object.hasOwn(own, k) ? own[k]! : 0))
   }
   for (const r of rows.scores) {
     // CBPE's ŷ is the realized metrics' ŷ: the class the model sent, not a 0.5 cut of its score.

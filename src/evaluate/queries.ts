@@ -72,10 +72,8 @@ export const edgesQuery = async (store: Store, scope: Scope): Promise<EdgeRow[]>
 
 /**
  * Bin counts per (partition, column). Edges go as bit patterns (./float-params.ts): any Float64
- * edge reaches ClickHouse exactly; a feature's edges are looked up by its index in `keys`, which
- * costs the engine less per value than a Map parameter. A numerical feature without edges (none
- * in the reference) gets one row per partition with bin = -1: the count of its values, which the
- * missing counts need (./partials.ts).
+ * edge reaches ClickHouse exactly; a feature's edges are looked up by its index in `features`,
+ * which costs the engine less per value than a Map parameter.
  */
 export const numericBinsQuery = (store: Store, scope: Scope, edges: Map<string, number[]>, scoreEdges: number[]) => {
   const p = scopedPredictions(scope)
@@ -84,9 +82,9 @@ export const numericBinsQuery = (store: Store, scope: Scope, edges: Map<string, 
   return rows<{ p: number; k: string; bin: number; c: string }>(
     store,
     `WITH arrayMap(bs -> arrayMap(b -> reinterpretAsFloat64(b), bs), {featureEdges:Array(Array(UInt64))}) AS E
-     SELECT source_partition AS p, k, if((indexOf({features:Array(String)}, k) AS i) > 0, toInt64(arrayCount(e -> e <= v, arrayElement(E, i))), -1) AS bin,
-            count() AS c
+     SELECT source_partition AS p, k, arrayCount(e -> e <= v, arrayElement(E, i)) AS bin, count() AS c
      FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v
+     WHERE (indexOf({features:Array(String)}, k) AS i) > 0
      GROUP BY p, k, bin
      UNION ALL
      SELECT source_partition AS p, '__score__' AS k, arrayCount(e -> e <= assumeNotNull(score), ${float64ArrayParam('scoreEdges')}) AS bin, count() AS c
@@ -144,17 +142,33 @@ export const categoryQuery = (store: Store, scope: Scope) => {
 }
 
 /**
- * Events per (partition, variant), with the features their events send as null
- * (features_missing). How many events of a partition miss a feature is derived from these and
- * the counts of its values that the bin and category queries return (./partials.ts), so the
- * feature maps are read once for both.
+ * Events per (partition, variant) (k = ''), and per (partition, feature) the events missing the
+ * feature (variant = ''): those that carry no value of it, whether they send it as null
+ * (features_missing) or leave the key out. The features are every key any event of the scope
+ * carries, as a value or as null, so each partition has a row for each of them (0 when none of
+ * its events misses it), and a key absent from a whole partition counts all of its events. A
+ * feature no event of the scope mentions has no row: ./quality-rows.ts counts it missing from
+ * every event. One scan of the scope: the events are grouped per (partition, variant) first,
+ * and the scope's keys collected over those few rows. The counts come from one query, so they
+ * agree with its event counts while rows are being inserted (other queries of the same scope may
+ * see a few more or fewer rows).
  */
 export const volumeQuery = (store: Store, scope: Scope) => {
   const p = scopedPredictions(scope)
-  return rows<{ p: number; variant: string; c: string; nulls: string[] }>(
+  return rows<{ p: number; variant: string; k: string; c: string }>(
     store,
-    `SELECT source_partition AS p, variant, count() AS c, groupUniqArrayArray(features_missing) AS nulls
-     FROM ${p.sql} GROUP BY p, variant ORDER BY p, variant`,
+    `SELECT p, if(k = '', v, '') AS variant, k, sum(n - if(k = '', toUInt64(0), carried[k])) AS c
+     FROM (
+       SELECT p, v, n, carried, groupUniqArrayArray(mentioned) OVER () AS keys
+       FROM (
+         SELECT source_partition AS p, variant AS v, count() AS n,
+                sumMap(mapFromArrays(present, arrayWithConstant(length(present), toUInt64(1)))) AS carried,
+                groupUniqArrayArray(arrayConcat(present, features_missing)) AS mentioned
+         FROM (SELECT source_partition, variant, features_missing, arrayConcat(mapKeys(features_num), mapKeys(features_cat)) AS present FROM ${p.sql})
+         GROUP BY p, v))
+     ARRAY JOIN arrayConcat([''], keys) AS k
+     GROUP BY p, variant, k
+     ORDER BY p, variant, k`,
     p.params,
   )
 }
