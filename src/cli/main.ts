@@ -1,7 +1,9 @@
 /**
  * `driftwatch` command line. Exit codes: 0 success, 1 runtime failure, 2 invalid configuration
- * or usage. A failure is one line on stderr, `driftwatch: <CODE>: <what to do>`, never a stack
- * trace (DRIFTWATCH_DEBUG=1 adds the stack of an unexpected error, for a bug report).
+ * or usage, 3 a failed `report --fail-on` gate. A failure is one line on stderr,
+ * `driftwatch: <CODE>: <what to do>`, never a stack trace (DRIFTWATCH_DEBUG=1 adds the stack of
+ * an unexpected error, for a bug report). Output whose reader has gone (`| head -1`) is dropped
+ * while the command finishes its work (./output.ts).
  */
 import { Command } from 'commander'
 import type { RuntimeConfig } from '../config/env.js'
@@ -11,9 +13,21 @@ import { registerCommands } from './commands.js'
 import { assertDataDir } from './data-dir.js'
 import { asDriftwatchError } from './known-errors.js'
 import { oneLine } from './one-line.js'
+import { guardOutput } from './output.js'
 import { PACKAGE_VERSION } from '../package-root.js'
 
 async function main(argv: string[]): Promise<number> {
+  const output = guardOutput()
+  const code = await run(argv)
+  // A failed write reports its error on a later tick.
+  await new Promise((resolve) => setImmediate(resolve))
+  const failure = output.failure()
+  if (failure === undefined) return code
+  if (failure.stream !== 'standard error') process.stderr.write(`driftwatch: cannot write to ${failure.stream}: ${oneLine(failure.message)}; the output is incomplete\n`)
+  return code === EXIT.ok ? EXIT.failure : code
+}
+
+async function run(argv: string[]): Promise<number> {
   const program = new Command()
     .name('driftwatch')
     .description('ML-model monitoring on Kafka and ClickHouse: drift, performance, fairness, data quality.')
