@@ -1,12 +1,22 @@
-/** Text tables for `driftwatch alerts list`. Pure. */
+/**
+ * Text tables for `driftwatch alerts list`, in the figures of the web UI and `driftwatch status`
+ * (src/ui/figures.ts): times in UTC saying so, a window named as one span ("2026-11-20 (UTC day)")
+ * and marked "(open)" while it is open, a value beside its threshold with the digits that tell
+ * the two apart. Pure.
+ */
 import type { AlertListItem } from '../alerts/list.js'
 import type { Silence } from '../alerts/silences.js'
-import { formatValue } from '../rules/symbols.js'
+import { maxOf } from '../arrays.js'
+import { utcTime, versus, windowLabel } from '../ui/figures.js'
 
-const minute = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
+const iso = (ms: number) => new Date(ms).toISOString()
+const time = (ms: number) => utcTime(iso(ms))
+
+/** A model's window as the set of open windows names it (the windows open at their newest evaluation). */
+export const windowKey = (modelId: string, modelVersion: string, startMs: number): string => JSON.stringify([modelId, modelVersion, startMs])
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const widths = header.map((h, i) => Math.max(h.length, maxOf(rows.map((r) => (r[i] ?? '').length))))
   const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()
   return [line(header), ...rows.map(line)]
 }
@@ -14,19 +24,26 @@ export function table(header: readonly string[], rows: readonly (readonly string
 function delivery(d: AlertListItem['deliveries'][number], nowMs: number): string {
   if (d.channel === '') return `not notified (${d.lastError})`
   const tries = d.attempts > 1 ? `, ${d.attempts} attempts` : ''
-  const next = d.status === 'pending' && d.nextAttemptMs > nowMs ? `, retry ${minute(d.nextAttemptMs)}` : ''
+  const next = d.status === 'pending' && d.nextAttemptMs > nowMs ? `, retry ${time(d.nextAttemptMs)}` : ''
   const error = (d.status === 'pending' || d.status === 'failed') && d.lastError ? `: ${d.lastError.slice(0, 80)}` : ''
   return `${d.channel} ${d.status}${tries}${next}${error}`
 }
 
-export function formatAlertList(items: readonly AlertListItem[], nowMs: number): string[] {
+/** `openWindows`: windowKey()s of the alerted windows that are open (an alert has no model, so no model window, for a service-level rule). */
+export function formatAlertList(items: readonly AlertListItem[], nowMs: number, openWindows: ReadonlySet<string> = new Set()): string[] {
   if (items.length === 0) return ['no alerts']
   return table(
     ['STATUS', 'SEVERITY', 'RULE', 'MODEL', 'VERSION', 'SUBJECT', 'VALUE', 'THRESHOLD', 'WINDOW', 'CHANGED', 'DELIVERY'],
-    items.map(({ transition: t, deliveries }) => [
-      t.status, t.severity, t.rule, t.modelId || '-', t.modelVersion || '-', t.subject || '-', formatValue(t.value), formatValue(t.threshold),
-      minute(t.windowStartMs), minute(t.changedAtMs), deliveries.length ? deliveries.map((d) => delivery(d, nowMs)).join('; ') : 'held or pending',
-    ]),
+    items.map(({ transition: t, deliveries }) => {
+      // As `driftwatch status` shows a firing alert's value and threshold.
+      const shown = versus(t.value, t.threshold, 3)
+      const open = t.modelId !== '' && openWindows.has(windowKey(t.modelId, t.modelVersion, t.windowStartMs))
+      return [
+        t.status, t.severity, t.rule, t.modelId || '-', t.modelVersion || '-', t.subject || '-', shown.value, shown.threshold,
+        windowLabel(iso(t.windowStartMs), iso(t.windowEndMs)) + (open ? ' (open)' : ''), time(t.changedAtMs),
+        deliveries.length ? deliveries.map((d) => delivery(d, nowMs)).join('; ') : 'held or pending',
+      ]
+    }),
   )
 }
 
@@ -34,6 +51,6 @@ export function formatSilences(silences: readonly Silence[]): string[] {
   if (silences.length === 0) return ['no active silences']
   return table(
     ['SILENCE', 'RULE', 'MODEL', 'FROM', 'UNTIL', 'BY', 'REASON'],
-    silences.map((s) => [s.id, s.rule || '*', s.modelId || '*', minute(s.startsMs), minute(s.endsMs), s.createdBy || '-', s.reason]),
+    silences.map((s) => [s.id, s.rule || '*', s.modelId || '*', time(s.startsMs), time(s.endsMs), s.createdBy || '-', s.reason]),
   )
 }

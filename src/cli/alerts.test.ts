@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { loadRuntimeConfig } from '../config/env.js'
+import type { Transition } from '../alerts/lifecycle.js'
 import type { DriftwatchError } from '../errors.js'
 import { runAlertsList, runAlertsMute, runAlertsUnmute } from './alerts.js'
-import { formatAlertList, formatSilences } from './alerts-format.js'
+import { formatAlertList, formatSilences, windowKey } from './alerts-format.js'
 
 const DAY = 86_400_000
 const config = loadRuntimeConfig({})
@@ -37,16 +38,36 @@ describe('driftwatch alerts: usage errors before anything is opened', () => {
 })
 
 describe('alerts list tables', () => {
+  const t: Transition = {
+    transitionId: 'k#1', alertKey: 'k', seq: 1, status: 'firing', rule: 'psi', metric: 'drift', modelId: 'm', modelVersion: 'v1', subject: 'income',
+    severity: 'warning', value: 0.45, threshold: 0.2, windowStartMs: Date.UTC(2026, 0, 2), windowEndMs: Date.UTC(2026, 0, 3), changedAtMs: Date.UTC(2026, 0, 3, 10), details: [],
+  }
+
   it('show each alert with its delivery per channel, and silences', () => {
-    const t = {
-      transitionId: 'k#1', alertKey: 'k', seq: 1, status: 'firing' as const, rule: 'psi', metric: 'drift', modelId: 'm', modelVersion: 'v1', subject: 'income',
-      severity: 'warning', value: 0.45, threshold: 0.2, windowStartMs: Date.UTC(2026, 0, 2), windowEndMs: Date.UTC(2026, 0, 3), changedAtMs: Date.UTC(2026, 0, 3, 10), details: [],
-    }
     const d = { idempotencyKey: 'x', inDoubt: false, nextAttemptMs: Date.UTC(2026, 0, 3, 11), lastError: 'Slack webhook: HTTP 503', attempts: 3 }
     const lines = formatAlertList([{ transition: t, deliveries: [{ ...d, channel: 'email', status: 'sent', attempts: 1 }, { ...d, channel: 'slack', status: 'pending' }] }], Date.UTC(2026, 0, 3, 10, 30))
     expect(lines[0]).toMatch(/^STATUS\s+SEVERITY\s+RULE\s+MODEL\s+VERSION\s+SUBJECT\s+VALUE\s+THRESHOLD\s+WINDOW\s+CHANGED\s+DELIVERY$/)
-    expect(lines[1]).toMatch(/^firing\s+warning\s+psi\s+m\s+v1\s+income\s+0\.45\s+0\.2\s+2026-01-02 00:00\s+2026-01-03 10:00\s+email sent; slack pending, 3 attempts, retry 2026-01-03 11:00: Slack webhook: HTTP 503$/)
+    expect(lines[1]).toMatch(/^firing\s+warning\s+psi\s+m\s+v1\s+income\s+0\.450\s+0\.200\s+2026-01-02 \(UTC day\)\s+2026-01-03 10:00 UTC\s+email sent; slack pending, 3 attempts, retry 2026-01-03 11:00 UTC: Slack webhook: HTTP 503$/)
     expect(formatAlertList([], 0)).toEqual(['no alerts'])
-    expect(formatSilences([{ id: 'ab12', rule: '', modelId: 'm', startsMs: 0, endsMs: DAY, reason: 'retrain', createdBy: 'ana', source: 'cli' }])[1]).toMatch(/^ab12\s+\*\s+m\s+1970-01-01 00:00\s+1970-01-02 00:00\s+ana\s+retrain$/)
+    expect(formatSilences([{ id: 'ab12', rule: '', modelId: 'm', startsMs: 0, endsMs: DAY, reason: 'retrain', createdBy: 'ana', source: 'cli' }])[1]).toMatch(/^ab12\s+\*\s+m\s+1970-01-01 00:00 UTC\s+1970-01-02 00:00 UTC\s+ana\s+retrain$/)
+  })
+
+  it('use the figures of the web UI and `driftwatch status`: a window as one span, marked open while open; a value beside its threshold in the digits that tell them apart', () => {
+    const item = (over: Partial<Transition>) => ({ transition: { ...t, ...over }, deliveries: [] })
+    const hourly = { windowStartMs: Date.UTC(2026, 10, 20, 14), windowEndMs: Date.UTC(2026, 10, 20, 15) }
+    const open = new Set([windowKey('m', 'v1', Date.UTC(2026, 0, 2)), windowKey('m', 'v2', hourly.windowStartMs)])
+    const lines = formatAlertList([
+      item({ value: 2.15003, threshold: 0.2 }),
+      item({ modelVersion: 'v2', value: 0.7996, threshold: 0.8, ...hourly }),
+      // Another version's open window is not this alert's.
+      item({ modelVersion: 'v3', value: null, threshold: 0.05, ...hourly }),
+      // A service-level alert (no model) has no model window to be open.
+      item({ modelId: '', modelVersion: '', rule: 'dlq-rate', value: 0.1, threshold: 0.01 }),
+    ], 0, open)
+    const column = (name: string) => lines.slice(1).map((l) => l.slice(lines[0]!.indexOf(name)).split(/\s{2,}/)[0])
+    expect(column('VALUE')).toEqual(['2.150', '0.7996', '-', '0.100'])
+    expect(column('THRESHOLD')).toEqual(['0.200', '0.8000', '0.050', '0.010'])
+    expect(column('WINDOW')).toEqual(['2026-01-02 (UTC day) (open)', '2026-11-20 14:00–15:00 UTC (open)', '2026-11-20 14:00–15:00 UTC', '2026-01-02 (UTC day)'])
+    expect(column('CHANGED')).toEqual(Array(4).fill('2026-01-03 10:00 UTC'))
   })
 })

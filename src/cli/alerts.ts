@@ -7,14 +7,16 @@
  * Exit codes: 0 done, 1 runtime failure, 2 invalid usage.
  */
 import { userInfo } from 'node:os'
-import { listAlerts } from '../alerts/list.js'
+import { listAlerts, type AlertListItem } from '../alerts/list.js'
 import { addSilence, endSilences, SILENCE_END_MAX_MS, storedSilences } from '../alerts/silences.js'
+import { queryRows } from '../alerts/sql.js'
+import { minOf } from '../arrays.js'
 import type { RuntimeConfig } from '../config/env.js'
 import { DriftwatchError } from '../errors.js'
 import { openStore, type Store } from '../store/clickhouse.js'
 import { migrate } from '../store/migrate.js'
 import { parseDurationMs } from '../window/duration.js'
-import { formatAlertList, formatSilences } from './alerts-format.js'
+import { formatAlertList, formatSilences, windowKey } from './alerts-format.js'
 import { EXIT } from './command.js'
 import { assertKnownTargets, localNames } from './mute-targets.js'
 
@@ -51,9 +53,25 @@ export async function runAlertsList(config: RuntimeConfig, o: { all?: boolean; h
     const items = await listAlerts(store, { all: o.all, historySinceMs: since, model: o.model, rule: o.rule })
     const silences = await storedSilences(store, now)
     if (o.format === 'json') out(JSON.stringify({ alerts: items, silences }, null, 2))
-    else for (const line of [...formatAlertList(items, now), '', ...formatSilences(silences)]) out(line)
+    else for (const line of [...formatAlertList(items, now, await openWindows(store, items)), '', ...formatSilences(silences)]) out(line)
   })
   return EXIT.ok
+}
+
+/**
+ * The alerted windows that are open, as the models' windows say (window_summary's newest
+ * evaluation, as the read API and so the web UI's alerts page read it): an alert carries no open flag.
+ */
+async function openWindows(store: Store, items: readonly AlertListItem[]): Promise<Set<string>> {
+  const alerted = items.map((i) => i.transition).filter((t) => t.modelId !== '')
+  if (alerted.length === 0) return new Set()
+  const rows = await queryRows<{ model_id: string; model_version: string; start: string }>(
+    store,
+    `SELECT model_id, model_version, toUnixTimestamp64Milli(window_start) AS start FROM {db}.window_summary FINAL
+     WHERE closed = 0 AND model_id IN {models:Array(String)} AND window_start >= fromUnixTimestamp64Milli({from:Int64})`,
+    { models: [...new Set(alerted.map((t) => t.modelId))], from: minOf(alerted.map((t) => t.windowStartMs)) },
+  )
+  return new Set(rows.map((r) => windowKey(r.model_id, r.model_version, Number(r.start))))
 }
 
 export async function runAlertsMute(config: RuntimeConfig, o: { rule?: string; model?: string; for?: string; until?: string; reason?: string }, deps: AlertsDeps = {}): Promise<number> {

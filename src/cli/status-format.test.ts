@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { AlertView, ModelSummary, WindowHeadline } from '../read/index.js'
-import { formatStatus } from './status-format.js'
+import type { ModelSummary, WindowHeadline } from '../read/index.js'
+import { formatStatus, type StatusAlert } from './status-format.js'
 
 const window: WindowHeadline = {
   model_version: 'v1', window_start: '2026-11-20T00:00:00.000Z', window_end: '2026-11-21T00:00:00.000Z', closed: false, evaluated_at: '2026-11-20T12:00:00.000Z',
@@ -13,10 +13,10 @@ const model: ModelSummary = {
   versions: [{ version: 'v1', windows: 3, first_window_start: '2026-11-18T00:00:00.000Z', last_window_start: '2026-11-20T00:00:00.000Z' }],
   variants: ['all'], latest: window, firing_alerts: 2,
 }
-const alert: AlertView = {
+const alert: StatusAlert = {
   alert_key: 'k', rule: 'feature-drift-psi', metric: 'drift', model: 'loan', model_version: 'v1', subject: 'x', severity: 'warning', status: 'firing',
   value: 0.31, threshold: 0.2, window_start: '2026-11-20T00:00:00.000Z', window_end: '2026-11-21T00:00:00.000Z', fired_at: '2026-11-20T12:00:00.000Z',
-  resolved_at: null, changed_at: '2026-11-20T12:00:00.000Z', details: [], transitions: [],
+  resolved_at: null, changed_at: '2026-11-20T12:00:00.000Z', details: [], transitions: [], window_open: false,
 }
 
 describe('formatStatus', () => {
@@ -31,6 +31,11 @@ describe('formatStatus', () => {
       'warning   feature-drift-psi  loan   v1       x        0.310  0.200      2026-11-20 (UTC day)  2026-11-20 12:00 UTC',
     ])
   })
+  it('an alert on an open window is marked open, as its window is', () => {
+    const lines = formatStatus({ source: { kind: 'store', location: '/d' }, models: [], alerts: [{ ...alert, window_open: true }, { ...alert, subject: 'y' }] })
+    expect(lines.slice(-2).map((l) => / 2026-11-20 \(UTC day\)( \(open\))? /.exec(l)?.[1] ?? '')).toEqual([' (open)', ''])
+  })
+
   it('a window whose features could not be judged says so instead of a share', () => {
     const lines = formatStatus({ source: { kind: 'store', location: '/d' }, models: [{ summary: model, windows: [{ ...window, drift_share: null, n_drifted: 0, n_insufficient: 4, drift_status: 'insufficient' }] }], alerts: [] })
     expect(lines[2]).toContain(' no verdict: insufficient data (4 of 4 features) ')

@@ -16,8 +16,11 @@ export interface StatusView {
   readonly source: { readonly kind: 'api'; readonly url: string } | { readonly kind: 'store'; readonly location: string }
   readonly models: readonly ModelStatus[]
   /** Firing alerts. */
-  readonly alerts: readonly AlertView[]
+  readonly alerts: readonly StatusAlert[]
 }
+
+/** A firing alert, and whether its window is still open (as the model's windows say). */
+export type StatusAlert = AlertView & { readonly window_open: boolean }
 
 // Figures, units and health in the web UI's words (src/ui/figures.ts, src/ui/health.ts).
 function windowRow(w: WindowHeadline): string[] {
@@ -54,7 +57,7 @@ export function formatStatus(view: StatusView): string[] {
       ['SEVERITY', 'RULE', 'MODEL', 'VERSION', 'SUBJECT', 'VALUE', 'THRESHOLD', 'WINDOW', 'SINCE'],
       view.alerts.map((a) => {
         const shown = versus(a.value, a.threshold, 3)
-        return [a.severity, a.rule, a.model || '-', a.model_version || '-', a.subject || '-', shown.value, shown.threshold, windowLabel(a.window_start, a.window_end), utcTime(a.fired_at)]
+        return [a.severity, a.rule, a.model || '-', a.model_version || '-', a.subject || '-', shown.value, shown.threshold, windowLabel(a.window_start, a.window_end) + (a.window_open ? ' (open)' : ''), utcTime(a.fired_at)]
       }),
     ))
   }

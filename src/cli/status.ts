@@ -17,7 +17,7 @@ import { EXIT } from './command.js'
 import { readInstanceFile } from './instance-file.js'
 import { openForMaintenance } from './maintenance-store.js'
 import { httpReadQueries } from './read-client.js'
-import { formatStatus, type StatusView } from './status-format.js'
+import { formatStatus, type StatusAlert, type StatusView } from './status-format.js'
 import { deadLetterLine, deadLetterStatus } from './status-dead-letters.js'
 import { pushAll } from '../arrays.js'
 
@@ -52,7 +52,31 @@ export async function collectStatus(read: ReadQueries, o: { model?: string; wind
   }
   const withWindows = await Promise.all(models.map(async (summary) => ({ summary, windows: (await read.windows(summary.model, { order: 'desc', limit: o.windows })).items })))
   const alerts: AlertView[] = await all((cursor) => read.alerts({ status: 'firing', limit: 1000, cursor, ...(o.model === undefined ? {} : { model: o.model }) }))
-  return { models: withWindows, alerts, dead_letters: await deadLetterStatus(read) }
+  return { models: withWindows, alerts: await withWindowOpen(read, alerts), dead_letters: await deadLetterStatus(read) }
+}
+
+/**
+ * Each alert with whether its window is open. An alert carries no open flag: it is read from each
+ * alerted model's windows from its oldest alerted window on, as the web UI's alerts page reads it.
+ * A model the read queries no longer know has no open window; a service-level alert (no model) has none.
+ */
+async function withWindowOpen(read: ReadQueries, alerts: readonly AlertView[]): Promise<StatusAlert[]> {
+  const key = (model: string, version: string, start: string) => JSON.stringify([model, version, start])
+  const oldest = new Map<string, string>()
+  for (const a of alerts) {
+    if (a.model === '') continue
+    const seen = oldest.get(a.model)
+    if (seen === undefined || a.window_start < seen) oldest.set(a.model, a.window_start)
+  }
+  const open = new Set<string>()
+  for (const [model, from] of oldest) {
+    try {
+      for (const w of await all((cursor) => read.windows(model, { from, limit: 1000, cursor }))) if (!w.closed) open.add(key(model, w.model_version, w.window_start))
+    } catch (e) {
+      if (!(e instanceof DriftwatchError && e.code === 'DW_NOT_FOUND')) throw e
+    }
+  }
+  return alerts.map((a) => ({ ...a, window_open: a.model !== '' && open.has(key(a.model, a.model_version, a.window_start)) }))
 }
 
 function windowsFlag(value: string | undefined): number {
