@@ -13,6 +13,8 @@ import type { RecomputeFlags } from './recompute.js'
 import type { EraseFlags } from './erase.js'
 import type { StatusOptions } from './status.js'
 import { EXIT, type CommandContext, type RegisterCommand } from './command.js'
+// The demo's settings: a small pure module (no package), so --help can say what --days accepts.
+import { DEFAULT_LOAN_DEMO } from '../demo/loan-model.js'
 
 /** `driftwatch start --role`: what each role runs is in ./start.ts. */
 export const ROLES = ['all', 'ingest', 'processor', 'evaluator', 'alerts'] as const
@@ -49,7 +51,7 @@ export const registerDemoCommand: RegisterCommand = (program, ctx) => {
   program
     .command('demo')
     .description('simulate a loan-approval model through the real pipeline and show what was stored')
-    .option('--days <n>', 'days of simulated traffic', '14')
+    .option('--days <n>', `days of simulated traffic, more than ${DEFAULT_LOAN_DEMO.driftDay} (the drift starts on day ${DEFAULT_LOAN_DEMO.driftDay + 1})`, String(DEFAULT_LOAN_DEMO.days))
     .option('--per-day <n>', 'predictions per day', '2000')
     .option('--seed <n>', 'random seed', '42')
     .action((o: { days: string; perDay: string; seed: string }) => ctx.run(async () => (await import('./demo.js')).runDemo(ctx.config(), o)))
