@@ -25,7 +25,8 @@ function delivery(d: AlertListItem['deliveries'][number], nowMs: number): string
   if (d.channel === '') return `not notified (${d.lastError})`
   const tries = d.attempts > 1 ? `, ${d.attempts} attempts` : ''
   const next = d.status === 'pending' && d.nextAttemptMs > nowMs ? `, retry ${time(d.nextAttemptMs)}` : ''
-  const error = (d.status === 'pending' || d.status === 'failed') && d.lastError ? `: ${d.lastError.slice(0, 80)}` : ''
+  // A sent row's last_error is a note on what was not delivered (recipients the relay refused).
+  const error = d.lastError ? `: ${d.lastError.slice(0, 80)}` : ''
   return `${d.channel} ${d.status}${tries}${next}${error}`
 }
 

@@ -45,9 +45,12 @@ describe('alerts list tables', () => {
 
   it('show each alert with its delivery per channel, and silences', () => {
     const d = { idempotencyKey: 'x', inDoubt: false, nextAttemptMs: Date.UTC(2026, 0, 3, 11), lastError: 'Slack webhook: HTTP 503', attempts: 3 }
-    const lines = formatAlertList([{ transition: t, deliveries: [{ ...d, channel: 'email', status: 'sent', attempts: 1 }, { ...d, channel: 'slack', status: 'pending' }] }], Date.UTC(2026, 0, 3, 10, 30))
+    const lines = formatAlertList([{ transition: t, deliveries: [{ ...d, channel: 'email', status: 'sent', attempts: 1, lastError: '' }, { ...d, channel: 'slack', status: 'pending' }] }], Date.UTC(2026, 0, 3, 10, 30))
     expect(lines[0]).toMatch(/^STATUS\s+SEVERITY\s+RULE\s+MODEL\s+VERSION\s+SUBJECT\s+VALUE\s+THRESHOLD\s+WINDOW\s+CHANGED\s+DELIVERY$/)
     expect(lines[1]).toMatch(/^firing\s+warning\s+psi\s+m\s+v1\s+income\s+0\.450\s+0\.200\s+2026-01-02 \(UTC day\)\s+2026-01-03 10:00 UTC\s+email sent; slack pending, 3 attempts, retry 2026-01-03 11:00 UTC: Slack webhook: HTTP 503$/)
+    // A sent row's note names who the relay refused.
+    const note = 'email: not delivered to 1 recipient: gone@example.com: 550 5.1.1 no such user'
+    expect(formatAlertList([{ transition: t, deliveries: [{ ...d, channel: 'email', status: 'sent', attempts: 1, lastError: note }] }], 0)[1]).toMatch(/email sent: email: not delivered to 1 recipient: gone@example\.com/)
     expect(formatAlertList([], 0)).toEqual(['no alerts'])
     expect(formatSilences([{ id: 'ab12', rule: '', modelId: 'm', startsMs: 0, endsMs: DAY, reason: 'retrain', createdBy: 'ana', source: 'cli' }])[1]).toMatch(/^ab12\s+\*\s+m\s+1970-01-01 00:00 UTC\s+1970-01-02 00:00 UTC\s+ana\s+retrain$/)
   })
