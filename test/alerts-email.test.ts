@@ -11,11 +11,8 @@
  * resolve waits behind it, and every other rule's email goes out meanwhile.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { simpleParser, type ParsedMail } from 'mailparser'
-import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BUNDLED_RULES_DIR } from '../src/alerts/load-rules.js'
 import { startApp, type App } from '../src/app.js'
@@ -26,7 +23,7 @@ import { channelEnvFor, insertDrift } from './support/alerts.js'
 import { blockKitProblems } from './support/block-kit.js'
 import { slackReceiver } from './support/http-receiver.js'
 import { count, queryRows } from './support/query.js'
-import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.js'
+import { smtpRefusal, startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.js'
 import { dropTestResources, testConfig } from './support/config.js'
 import { loanTraffic } from './support/traffic.js'
 import { waitFor } from './support/wait.js'
@@ -124,42 +121,26 @@ describe('an address the relay defers holds only its own alert', () => {
     channels: [email]
 `
   const rulesDir = mkdtempSync(join(tmpdir(), 'driftwatch-rules-'))
-  const mails: { to: string[]; mail: ParsedMail }[] = []
   let relayKnowsDomain = false
-  const relay = new SMTPServer({
-    secure: false,
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      if (address.address.endsWith('@exmaple.com') && !relayKnowsDomain) {
-        cb(Object.assign(new Error(`4.1.2 <${address.address}>: Recipient address rejected: Domain not found`), { responseCode: 450 }))
-      } else cb()
-    },
-    onData(stream, session, cb) {
-      simpleParser(stream)
-        .then((mail) => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), mail })
-          cb()
-        })
-        .catch((err: Error) => cb(err))
-    },
-  })
+  let smtp: SmtpReceiver
+  /** Each message with its envelope recipients. */
+  const mails = () => smtp.mails.map((mail, i) => ({ to: smtp.recipients[i]!, mail }))
   let config: ReturnType<typeof testConfig>
   let app: App
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', () => resolve()))
-    const port = (relay.server.address() as AddressInfo).port
+    smtp = await startSmtpReceiver({
+      refuse: (address) => (address.endsWith('@exmaple.com') && !relayKnowsDomain ? smtpRefusal(450, `4.1.2 <${address}>: Recipient address rejected: Domain not found`) : null),
+    })
     writeFileSync(join(rulesDir, 'rules.yaml'), RULES)
-    const env = { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_TLS: 'none', ALERT_EMAIL_FROM: 'driftwatch@example.com', ALERT_EMAIL_TO: 'ml-oncall@example.com' }
+    const env = { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_TLS: 'none', ALERT_EMAIL_FROM: 'driftwatch@example.com', ALERT_EMAIL_TO: 'ml-oncall@example.com' }
     config = testConfig({ kafka: false, env: { ...env, DRIFTWATCH_ALERT_RULES: rulesDir } })
     // A retry 5 to 20 s after a failure: longer than the test's steps in between take.
     app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true, alertDelivery: { backoff: { baseMs: 20_000, capMs: 20_000 } } })
   })
   afterAll(async () => {
     await app?.stop()
-    await new Promise<void>((resolve) => relay.close(() => resolve()))
+    await smtp?.close()
     if (config) await dropTestResources(config)
     rmSync(rulesDir, { recursive: true, force: true })
   })
@@ -175,7 +156,7 @@ describe('an address the relay defers holds only its own alert', () => {
     await insertDrift(app.store, { model: 'fraud', day, psi: { amount: 0.6 } })
     expect(await app.alerts!.evaluateNow()).toMatchObject({ transitions: 1, notifications: 1 })
     await app.alerts!.dispatchNow()
-    expect(mails).toHaveLength(0)
+    expect(mails()).toHaveLength(0)
     expect(await outbox()).toMatchObject([{ rule: 'psi-fraud', status: 'pending', attempts: 1 }])
     expect((await outbox())[0]!.last_error).toMatch(/450/)
 
@@ -183,7 +164,7 @@ describe('an address the relay defers holds only its own alert', () => {
     await insertDrift(app.store, { model: 'loans', day, psi: { income: 0.4 } })
     expect(await app.alerts!.evaluateNow()).toMatchObject({ transitions: 1, notifications: 1 })
     await app.alerts!.dispatchNow()
-    expect(mails.map((m) => [m.to, m.mail.subject])).toEqual([[['ml-oncall@example.com'], '[driftwatch] FIRING warning: loans v1: feature drift psi >= 0.2 (1 feature)']])
+    expect(mails().map((m) => [m.to, m.mail.subject])).toEqual([[['ml-oncall@example.com'], '[driftwatch] FIRING warning: loans v1: feature drift psi >= 0.2 (1 feature)']])
 
     // The deferred alert resolves: its resolve is held behind its firing, and is not tried yet.
     await insertDrift(app.store, { model: 'fraud', day, psi: { amount: 0.01 } })
@@ -197,14 +178,14 @@ describe('an address the relay defers holds only its own alert', () => {
 
     // The domain is fixed: firing, then resolve, each once.
     relayKnowsDomain = true
-    await waitFor(async () => mails.filter((m) => m.to.includes(TYPO)).length, (n) => n === 2, { timeoutMs: 45_000, what: 'the deferred emails' })
-    expect(mails.filter((m) => m.to.includes(TYPO)).map((m) => m.mail.subject)).toEqual([
+    await waitFor(async () => mails().filter((m) => m.to.includes(TYPO)).length, (n) => n === 2, { timeoutMs: 45_000, what: 'the deferred emails' })
+    expect(mails().filter((m) => m.to.includes(TYPO)).map((m) => m.mail.subject)).toEqual([
       '[driftwatch] FIRING warning: fraud v1: feature drift psi >= 0.2 (1 feature)',
       '[driftwatch] RESOLVED warning: fraud v1: feature drift psi >= 0.2 (1 feature)',
     ])
     // The relay has the mail before the lane has its answer and records the row sent.
     await waitFor(outbox, (rows) => rows.every((r) => r.status === 'sent'), { timeoutMs: 10_000, what: 'every email row recorded sent' })
-    expect(mails).toHaveLength(3)
+    expect(mails()).toHaveLength(3)
   })
 })
 
@@ -213,43 +194,28 @@ describe('recipients the relay refuses while it takes the others', () => {
   const GONE = 'left-the-company@example.com'
   const LATER = 'fraud-ml@exmaple.com'
   const rulesDir = mkdtempSync(join(tmpdir(), 'driftwatch-rules-'))
-  const mails: { to: string[]; subject: string }[] = []
-  const rcpt: Record<string, number> = {}
   let relayKnowsDomain = false
-  const relay = new SMTPServer({
-    secure: false,
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      rcpt[address.address] = (rcpt[address.address] ?? 0) + 1
-      if (address.address === GONE) return cb(Object.assign(new Error(`5.1.1 <${GONE}>: Recipient address rejected: User unknown`), { responseCode: 550 }))
-      if (address.address === LATER && !relayKnowsDomain) return cb(Object.assign(new Error(`4.1.2 <${LATER}>: Recipient address rejected: Domain not found`), { responseCode: 450 }))
-      cb()
-    },
-    onData(stream, session, cb) {
-      simpleParser(stream)
-        .then((mail) => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: mail.subject ?? '' })
-          cb()
-        })
-        .catch((err: Error) => cb(err))
-    },
-  })
+  let smtp: SmtpReceiver
+  /** Each message's envelope recipients and subject. */
+  const mails = () => smtp.mails.map((mail, i) => ({ to: smtp.recipients[i]!, subject: mail.subject ?? '' }))
   let config: ReturnType<typeof testConfig>
   let app: App
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', () => resolve()))
-    const port = (relay.server.address() as AddressInfo).port
+    smtp = await startSmtpReceiver({
+      refuse: (address) =>
+        address === GONE ? smtpRefusal(550, `5.1.1 <${GONE}>: Recipient address rejected: User unknown`)
+        : address === LATER && !relayKnowsDomain ? smtpRefusal(450, `4.1.2 <${LATER}>: Recipient address rejected: Domain not found`)
+        : null,
+    })
     writeFileSync(join(rulesDir, 'rules.yaml'), `rules:\n  - name: psi\n    metric: drift\n    statistic: psi\n    condition: { op: '>=', threshold: 0.2 }\n    channels: [email]\n`)
-    const env = { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_TLS: 'none', ALERT_EMAIL_FROM: 'driftwatch@example.com', ALERT_EMAIL_TO: [OK, GONE, LATER].join(', ') }
+    const env = { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_TLS: 'none', ALERT_EMAIL_FROM: 'driftwatch@example.com', ALERT_EMAIL_TO: [OK, GONE, LATER].join(', ') }
     config = testConfig({ kafka: false, env: { ...env, DRIFTWATCH_ALERT_RULES: rulesDir } })
     app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true, alertDelivery: { backoff: { baseMs: 2000, capMs: 2000 } } })
   })
   afterAll(async () => {
     await app?.stop()
-    await new Promise<void>((resolve) => relay.close(() => resolve()))
+    await smtp?.close()
     if (config) await dropTestResources(config)
     rmSync(rulesDir, { recursive: true, force: true })
   })
@@ -260,7 +226,7 @@ describe('recipients the relay refuses while it takes the others', () => {
     await insertDrift(app.store, { model: 'loans', day: Math.floor(Date.now() / DAY) - 2, psi: { income: 0.4 } })
     expect(await app.alerts!.evaluateNow()).toMatchObject({ transitions: 1, notifications: 1 })
     await app.alerts!.dispatchNow()
-    expect(mails.map((m) => m.to)).toEqual([[OK]])
+    expect(mails().map((m) => m.to)).toEqual([[OK]])
     const [deferred] = await outbox()
     expect(deferred).toMatchObject({ status: 'pending', attempts: 1 })
     expect(deferred!.last_error).toContain(`deferred, will retry: ${LATER}: 450 4.1.2`)
@@ -270,10 +236,10 @@ describe('recipients the relay refuses while it takes the others', () => {
 
     relayKnowsDomain = true
     await waitFor(outbox, (rows) => rows[0]?.status === 'sent', { timeoutMs: 20_000, what: 'the deferred email recorded sent' })
-    expect(mails.map((m) => m.to)).toEqual([[OK], [LATER]])
-    expect(mails[1]!.subject).toBe(mails[0]!.subject)
-    expect(rcpt[OK]).toBe(1)
-    expect(rcpt[GONE]).toBe(1)
+    expect(mails().map((m) => m.to)).toEqual([[OK], [LATER]])
+    expect(mails()[1]!.subject).toBe(mails()[0]!.subject)
+    expect(smtp.rcptTo[OK]).toBe(1)
+    expect(smtp.rcptTo[GONE]).toBe(1)
     const [sent] = await outbox()
     expect(sent!.last_error).toMatch(new RegExp(`^email: not delivered to 1 recipient: ${GONE}: 550 5\\.1\\.1 <${GONE}>: Recipient address rejected: User unknown$`))
   })
