@@ -131,8 +131,8 @@ describe('read API window detail', () => {
     const first = await read.comparisons(ROLLOUT, { limit: 1 })
     expect(first.items).toHaveLength(1)
     expect(first.next_cursor === null).toBe(series.items.length === 1)
-    // Pages count the windows the filters keep: none for a version never compared, and no next page.
-    expect(await read.comparisons(ROLLOUT, { version: 'v9', limit: 1 })).toEqual({ model: ROLLOUT, items: [], next_cursor: null })
+    // A version the model never had is named as such, not answered with an empty page.
+    await expect(read.comparisons(ROLLOUT, { version: 'v9', limit: 1 })).rejects.toMatchObject({ code: 'DW_NOT_FOUND', message: expect.stringContaining('has no version "v9"') })
     const f1 = await read.comparisons(ROLLOUT, { metric: 'f1', limit: 1 })
     expect(f1.items).toHaveLength(1)
     expect(f1.items[0]!.comparisons.map((c) => c.metric)).toEqual(['f1'])

@@ -61,7 +61,7 @@ describe('HTML report in a browser', () => {
     const deg = specs['degradation']!
     expect(deg.labels).toContain('accuracy')
     deg.labels.forEach((m, i) => {
-      const d = perf.degradation[m === 'roc_auc' ? 'rocAuc' : m]!
+      const d = perf.degradation[m]!
       expect(deg.series[0]!.values[i]).toEqual([d.ci_low, d.ci_high])
       expect(deg.series[1]!.values[i]).toBe(d.difference)
     })
