@@ -94,6 +94,9 @@ export function originalHeaders(record: SourceRecord): Record<string, HeaderValu
 /** Bytes of the raw key and value kept in the ClickHouse row (the full bytes are on the DLQ topic). */
 export const STORED_VALUE_PREFIX_BYTES = 4096
 
+/** The first STORED_VALUE_PREFIX_BYTES of a key or value, base64, as a dead letter's row keeps them ('' for none). */
+export const storedPrefix = (bytes: Buffer | null) => bytes?.subarray(0, STORED_VALUE_PREFIX_BYTES).toString('base64') ?? ''
+
 export interface DeadLetterRow {
   source_topic: string
   source_partition: number
@@ -115,9 +118,9 @@ export function toDeadLetterRow({ record, error }: DeadLetter, dlqTruncated: rea
     source_offset: String(record.offset),
     error_code: error.code,
     error_message: boundedErrorMessage(error),
-    raw_key_base64: record.key?.subarray(0, STORED_VALUE_PREFIX_BYTES).toString('base64') ?? '',
+    raw_key_base64: storedPrefix(record.key),
     raw_key_bytes: record.key?.length ?? 0,
-    raw_value_base64: record.value?.subarray(0, STORED_VALUE_PREFIX_BYTES).toString('base64') ?? '',
+    raw_value_base64: storedPrefix(record.value),
     raw_value_bytes: record.value?.length ?? 0,
     dlq_truncated: dlqTruncated.join(','),
   }

@@ -8,10 +8,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { DriftwatchError } from '../errors.js'
-import { STORED_VALUE_PREFIX_BYTES } from '../ingest/dead-letter.js'
+import { storedPrefix } from '../ingest/dead-letter.js'
 import type { SourceRecord } from '../pipeline/source.js'
 import type { Store } from './clickhouse.js'
 import { insertRows } from './insert.js'
+import { tsvUnescape } from './tsv.js'
 import { withDatabase } from './query.js'
 
 const TABLES_WITH_OFFSETS = ['predictions', 'ground_truth', 'dead_letters'] as const
@@ -65,8 +66,7 @@ export interface StoredOffsets {
  * computes the same from the stored columns.
  */
 export function deadLetterIdentity(record: Pick<SourceRecord, 'key' | 'value'>): string {
-  const prefix = (b: Buffer | null) => b?.subarray(0, STORED_VALUE_PREFIX_BYTES).toString('base64') ?? ''
-  return createHash('md5').update(`${record.key?.length ?? 0}:${record.value?.length ?? 0}:${prefix(record.key)}:${prefix(record.value)}`).digest('hex')
+  return createHash('md5').update(`${record.key?.length ?? 0}:${record.value?.length ?? 0}:${storedPrefix(record.key)}:${storedPrefix(record.value)}`).digest('hex')
 }
 /**
  * The identity storedOffsets gives a dead letter the orphan sweep wrote (src/evaluate/orphans.ts):
@@ -103,14 +103,6 @@ export async function storedOffsets(store: Store, range: OffsetRange): Promise<S
   return { rows, dead }
 }
 
-/**
- * A string as it was before ClickHouse wrote it in TabSeparated text: the inverse of tsvEscape
- * (src/store/tsv.ts), which writes what the engine writes for every ASCII character.
- */
-function tsvUnescape(text: string): string {
-  return text.includes('\\') ? text.replace(/\\(.)/gs, (_, c: string) => TSV_UNESCAPES[c] ?? c) : text
-}
-const TSV_UNESCAPES: Readonly<Record<string, string>> = { t: '\t', n: '\n', r: '\r', '0': '\0', b: '\b', f: '\f' }
 
 /** Offsets `first` to `last` (inclusive, decimal) of one topic-partition, whose rows go to `table`. */
 export interface OffsetRange {

@@ -23,3 +23,14 @@ const ESCAPES: Readonly<Record<string, string>> = {
 export function tsvEscape(s: string): string {
   return SPECIAL.test(s) ? s.replace(/[\\\t\n\r\0\b\f']/g, (c) => ESCAPES[c]!) : s
 }
+
+const UNESCAPES: Readonly<Record<string, string>> = { t: '\t', n: '\n', r: '\r', '0': '\0', b: '\b', f: '\f' }
+
+/**
+ * A string as it was before ClickHouse wrote it in TabSeparated text: the inverse of tsvEscape,
+ * which writes what the engine writes for every ASCII character. A backslash before any other
+ * character stands for that character.
+ */
+export function tsvUnescape(text: string): string {
+  return text.includes('\\') ? text.replace(/\\(.)/gs, (_, c: string) => UNESCAPES[c] ?? c) : text
+}
