@@ -16,6 +16,7 @@
 import type { Admin, Kafka } from 'kafkajs'
 import { isDriftwatchError, type ErrorCode } from '../errors.js'
 import { assertCoPartitioned, type TopicLayout } from '../kafka/topics.js'
+import { registryRequest } from '../registry/client.js'
 import type { Store } from '../store/clickhouse.js'
 import type { Logger } from './logger.js'
 
@@ -130,14 +131,8 @@ export function kafkaCheck(kafka: Kafka, topics?: TopicLayout): DependencyCheck 
 
 /** GET /subjects; credentials in the URL (https://user:pass@host) become a Basic header, as fetch refuses them in the URL. */
 export function registryCheck(registryUrl: string, fetchFn: typeof fetch = fetch): DependencyCheck {
-  const url = new URL(registryUrl)
-  const headers: Record<string, string> = { accept: 'application/json' }
-  if (url.username || url.password) {
-    headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
-    url.username = ''
-    url.password = ''
-  }
-  const subjects = `${url.toString().replace(/\/+$/, '')}/subjects`
+  const { url, headers } = registryRequest(registryUrl, '/subjects', 'application/json')
+  const subjects = url.toString()
   return {
     name: 'registry',
     code: 'DW_REGISTRY_UNAVAILABLE',

@@ -38,3 +38,18 @@ const requestTimeout = (timeoutMs: number): RegistryMiddleware => () => ({
 export function schemaRegistryClient(registryUrl: string): SchemaRegistry {
   return new SchemaRegistry({ host: registryUrl, middlewares: [requestTimeout(REGISTRY_REQUEST_TIMEOUT_MS)] }, { [SchemaType.AVRO]: { typeHook: guardedTypes } })
 }
+
+/**
+ * A registry URL ready for fetch, which refuses credentials in the URL (https://user:pass@host):
+ * they become a Basic authorization header and leave the URL. `path` is appended to the base.
+ */
+export function registryRequest(registryUrl: string, path: string, accept: string): { url: URL; headers: Record<string, string> } {
+  const url = new URL(`${registryUrl.replace(/\/+$/, '')}${path}`)
+  const headers: Record<string, string> = { accept }
+  if (url.username || url.password) {
+    headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
+    url.username = ''
+    url.password = ''
+  }
+  return { url, headers }
+}

@@ -8,7 +8,7 @@ import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
 import { DriftwatchError, describeError } from '../errors.js'
 import type { SchemaResolver } from '../ingest/decoder.js'
 import { avroType, type EventKind } from '../ingest/schemas.js'
-import { REGISTRY_REQUEST_TIMEOUT_MS } from './client.js'
+import { REGISTRY_REQUEST_TIMEOUT_MS, registryRequest } from './client.js'
 
 /**
  * Which registry answers mean "try again later". @kafkajs/confluent-schema-registry turns every
@@ -63,13 +63,7 @@ const SCHEMA_NOT_FOUND = 40403
  * schema: dead-lettering on it would lose every record of an id not yet cached.
  */
 export async function registrySaysNotFound(registryUrl: string, schemaId: number, timeoutMs = REGISTRY_REQUEST_TIMEOUT_MS): Promise<boolean> {
-  const url = new URL(`${registryUrl.replace(/\/+$/, '')}/schemas/ids/${schemaId}`)
-  const headers: Record<string, string> = { accept: 'application/vnd.schemaregistry.v1+json, application/json' }
-  if (url.username || url.password) {
-    headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
-    url.username = ''
-    url.password = ''
-  }
+  const { url, headers } = registryRequest(registryUrl, `/schemas/ids/${schemaId}`, 'application/vnd.schemaregistry.v1+json, application/json')
   try {
     const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) })
     if (response.status !== 404) return false
