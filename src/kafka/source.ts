@@ -160,6 +160,22 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
   await consumer.connect()
   for (const topic of Object.keys(opts.handlers)) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true })
 
+  // A fetch of a partition whose records were all left out (an aborted transaction and its marker)
+  // never reaches eachBatch: kafkajs moves its position past them and commits only with
+  // autoCommit, which this source does not use. Committed here, or the group stays behind them.
+  // kafkajs emits this between the partition's batches, and the commit request goes out before
+  // the partition's next batch starts, so it cannot land after that batch's commit. Registered
+  // before run(), so the first fetches are seen too.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.batchSize !== 0 || payload.firstOffset === null || stopping) return
+    const from = payload.firstOffset
+    const to = (BigInt(payload.lastOffset) + 1n).toString()
+    consumer.commitOffsets([{ topic: payload.topic, partition: payload.partition, offset: to }]).then(
+      () => opts.onSkipped?.(payload.topic, payload.partition, from, to),
+      (e: unknown) => log.debug({ err: e, topic: payload.topic, partition: payload.partition }, 'committing past left-out records failed; the next batch commits'),
+    )
+  })
+
   await consumer.run({
     autoCommit: false,
     partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
@@ -207,21 +223,6 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
       await heartbeat()
     },
   })
-  // A fetch of a partition whose records were all left out (an aborted transaction and its marker)
-  // never reaches eachBatch: kafkajs moves its position past them and commits only with
-  // autoCommit, which this source does not use. Committed here, or the group stays behind them.
-  // kafkajs emits this between the partition's batches, and the commit request goes out before
-  // the partition's next batch starts, so it cannot land after that batch's commit.
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    if (payload.batchSize !== 0 || payload.firstOffset === null || stopping) return
-    const from = payload.firstOffset
-    const to = (BigInt(payload.lastOffset) + 1n).toString()
-    consumer.commitOffsets([{ topic: payload.topic, partition: payload.partition, offset: to }]).then(
-      () => opts.onSkipped?.(payload.topic, payload.partition, from, to),
-      (e: unknown) => log.debug({ err: e, topic: payload.topic, partition: payload.partition }, 'committing past left-out records failed; the next batch commits'),
-    )
-  })
-
   return {
     consumer,
     done,
