@@ -164,3 +164,18 @@ describe('protected attributes need a binary task', () => {
     expect(c.models.map((m) => [m.task, m.protected])).toEqual([['binary', ['gender']], ['binary', ['gender']], ['multiclass', []], ['regression', []]])
   })
 })
+
+describe('reserved feature names', () => {
+  it('refuses __score__, __class__ and __value__ as features, thresholds, protected or pii, each with its path', () => {
+    expect(problemsOf('models:\n  - id: a\n    features: { __score__: numerical, ok: numerical }\n    thresholds: { __class__: 0.2 }\n    protected: [g, __value__]\n    pii: [__score__]\n')).toEqual([
+      expect.stringMatching(/^dw\.yaml: models\.0\.features\.__score__: is a name driftwatch reserves for the prediction's own columns \(__score__, __class__, __value__\)/),
+      expect.stringMatching(/^dw\.yaml: models\.0\.thresholds\.__class__: is a name driftwatch reserves/),
+      expect.stringMatching(/^dw\.yaml: models\.0\.protected\.1: is a name driftwatch reserves/),
+      expect.stringMatching(/^dw\.yaml: models\.0\.pii\.0: is a name driftwatch reserves/),
+    ])
+  })
+
+  it('accepts other names with underscores', () => {
+    expect(parseFileConfig('models:\n  - id: a\n    features: { __scores: numerical, _x_: categorical }\n', 'x.yaml').models[0]!.features).toEqual({ __scores: 'numerical', _x_: 'categorical' })
+  })
+})

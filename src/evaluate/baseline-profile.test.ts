@@ -113,5 +113,8 @@ describe('baseline profile from a file', () => {
     expect(() => jsonlBaselineTable('\n', 'f.jsonl')).toThrow(/no data rows/)
     expect(() => baselineProfile({ columns: ['label'], rows: [{ label: 'a' }] }, options('m'))).toThrow(/no feature column/)
     expect(() => baselineProfile({ columns: ['zip'], rows: [{ zip: 'a' }] }, options('k'))).toThrow(/income not in the file/)
+    // A column of a reserved name would be a feature every prediction of the stream refuses, and the profile keeps the score under __score__.
+    expect(() => baselineProfile({ columns: ['__score__', 'x', 'score'], rows: [{ __score__: 0.3, x: 1, score: 0.5 }] }, options('m'))).toThrow(/column "__score__" has a name driftwatch reserves/)
+    expect(baselineProfile({ columns: ['__score__', 'x'], rows: [{ __score__: 0.3, x: 1 }] }, { ...options('m'), exclude: ['__score__'] }).profile.features).toHaveProperty('x')
   })
 })

@@ -28,6 +28,7 @@
 import { own } from '../metrics/own.js'
 import type { ModelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
+import { RESERVED_FEATURE_NAMES } from '../ingest/validate.js'
 import { buildProfile, compareText, isMissing, refusedScore, type ColumnKind, type FeatureValue, type ReferenceProfile, type Row, type TargetNames } from '../metrics/profile/index.js'
 import { type CellType, type CsvTable, parseCell, typeRecords } from '../report/index.js'
 import { storedFeatureValue, type Privacy } from '../store/privacy.js'
@@ -53,7 +54,17 @@ function featureColumns(columns: readonly string[], o: BaselineOptions): string[
   const configured = Object.keys(o.model.features)
   if (configured.length > 0) return configured.sort(compareText)
   const skip = new Set([...Object.values(o.targets), ...(o.exclude ?? [])])
-  return columns.filter((c) => !skip.has(c)).sort(compareText)
+  const features = columns.filter((c) => !skip.has(c)).sort(compareText)
+  // The stream refuses a prediction with a feature of a reserved name (src/ingest/validate.ts),
+  // and the profile keeps the score under one of them: such a column cannot be a feature.
+  const reserved = features.filter((c) => RESERVED_FEATURE_NAMES.has(c))
+  if (reserved.length > 0) {
+    throw new DriftwatchError(
+      'DW_FILE_INVALID',
+      `cannot build the baseline: column ${reserved.map((c) => `"${c}"`).join(', ')} has a name driftwatch reserves for the prediction's own columns; rename it, name it with --score/--prediction/--label, or leave it out with --exclude`,
+    )
+  }
+  return features
 }
 
 export function csvBaselineTable(table: CsvTable, o: BaselineOptions): BaselineTable {
