@@ -111,7 +111,7 @@ export function checkEdges(edges: readonly number[]): void {
  * half scale when b − a overflows (see the header: only finite a and b more than the largest
  * double apart, both then far from the subnormal range, so halving and doubling are exact).
  */
-function lerp(a: number, b: number, t: number): number {
+export function lerp(a: number, b: number, t: number): number {
   const diff = b - a
   if (!Number.isFinite(diff) && Number.isFinite(a) && Number.isFinite(b)) return 2 * lerp(a / 2, b / 2, t)
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t
