@@ -15,6 +15,17 @@
  * A side without values makes the row 'insufficient', so dataset_drift counts the feature in
  * n_features and n_insufficient rather than leaving it out. A window compared with no reference:
  * notCompared below.
+ *
+ * Prediction drift compares one column of the predictions, one that both sides carry: the score,
+ * else the regression value, else the predicted class. A column is chosen when, on each side, at
+ * least half as many predictions carry it as carry any later column of that order (counts of
+ * one side's predictions, so the same order as their shares); the last column held always
+ * qualifies (predictionDriftColumn). So a classifier whose windows send classes gets class drift
+ * even when a few predictions of one window also carry a score (a score row would have no
+ * reference side), a model that sends a score with most predictions keeps score drift when some
+ * of them leave it null, and a regression model gets value drift unless at least half as many of
+ * its predictions carry scores as carry values. No prediction of either side with any of the
+ * three: no prediction row.
  */
 import { NO_POSITIVE_CLASS } from './row-status.js'
 import { NO_REFERENCE } from './dataset-status.js'
@@ -111,9 +122,9 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
   ])
   const drift = [...features]
   const task = ctx.task ?? 'binary'
-  if (ref.numeric['__score__'] || cur.numeric['__score__']) drift.push(numericRow('prediction', 'score', '__score__'))
-  else if (ref.numeric['__value__'] || cur.numeric['__value__']) drift.push(numericRow('prediction', 'value', '__value__'))
-  else if (ref.categorical['__class__'] || cur.categorical['__class__']) drift.push(categoricalDrift('prediction', 'class', ref.categorical['__class__'] ?? {}, cur.categorical['__class__'] ?? {}))
+  const predicted = predictionDriftColumn(ref, cur)
+  if (predicted === 'class') drift.push(categoricalDrift('prediction', 'class', own(ref.categorical, '__class__') ?? {}, own(cur.categorical, '__class__') ?? {}))
+  else if (predicted !== null) drift.push(numericRow('prediction', predicted, PREDICTION_KEYS[predicted]))
   // Label counts hold the labels with a class: a window whose labels are all values has none.
   if (task !== 'regression' && sumOf(ref.labelCounts) > 0 && sumOf(cur.labelCounts) > 0) drift.push(categoricalDrift('label', 'label', ref.labelCounts, cur.labelCounts))
   // Binary metrics read every class as "the positive class or not": without the positive class
@@ -159,6 +170,26 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
       }),
     ])),
   }
+}
+
+/** The prediction columns prediction drift can compare, in order of preference, and their partial keys. */
+export type PredictionColumn = 'score' | 'value' | 'class'
+const PREDICTION_KEYS = { score: '__score__', value: '__value__', class: '__class__' } as const
+const PREDICTION_ORDER: readonly PredictionColumn[] = ['score', 'value', 'class']
+
+/**
+ * The column prediction drift compares (see the header): of the columns either side holds, the
+ * first of score, value, class that, on each side, is carried by at least half as many
+ * predictions as every later one; the last column held always qualifies. Null: neither side
+ * holds any. A side's count of a column is its predictions with that column (bin counts of the
+ * score or value, category counts of the class); every count of a side has the same
+ * denominator, its predictions, so counts compare as shares do.
+ */
+export function predictionDriftColumn(reference: Partial, current: Partial): PredictionColumn | null {
+  const countsOf = (p: Partial, c: PredictionColumn) => (c === 'class' ? own(p.categorical, PREDICTION_KEYS[c]) : own(p.numeric, PREDICTION_KEYS[c]))
+  const held = PREDICTION_ORDER.filter((c) => countsOf(reference, c) !== undefined || countsOf(current, c) !== undefined)
+  const carried = (p: Partial, c: PredictionColumn) => sumOf(countsOf(p, c))
+  return held.find((c, i) => [reference, current].every((p) => held.slice(i + 1).every((later) => 2 * carried(p, c) >= carried(p, later)))) ?? null
 }
 
 /**
