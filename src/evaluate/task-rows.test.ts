@@ -37,7 +37,9 @@ describe('regression sums to regressionAccumulator state', () => {
     const ps = pairs(2000, 1e9, 1)
     expectClose(regressionStateFromSums(regressionSums(ps)), oneByOne(ps), 1e-7)
     const r2 = regressionAccumulator().result(regressionStateFromSums(regressionSums(ps))).r2.score
-    expect(r2).toBeCloseTo(regressionMetrics(ps.map((p) => p.yTrue), ps.map((p) => p.yPred)).r2.score, 9)
+    // Against one-by-one Welford, the less exact of the two at this offset (about 1e-8 off the
+    // exact value); exactness is checked in ./regression-partials.test.ts.
+    expect(r2).toBeCloseTo(regressionMetrics(ps.map((p) => p.yTrue), ps.map((p) => p.yPred)).r2.score, 7)
   })
 
   it('partitions merged with regressionAccumulator().merge equal the whole', () => {
