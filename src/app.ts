@@ -5,7 +5,7 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs'
 import type { RuntimeConfig } from './config/env.js'
 import { loadFileConfig, type FileConfig } from './config/file.js'
-import { createKafka } from './kafka/client.js'
+import { createKafka, kafkaUnavailable } from './kafka/client.js'
 import { startKafkaSource, type RunningSource } from './kafka/source.js'
 import type { SkippedRecords } from './pipeline/erased-screen.js'
 import { assertCoPartitioned, ensureTopics, type TopicLayout } from './kafka/topics.js'
@@ -280,12 +280,6 @@ async function checkCoPartitioned(kafka: Kafka, topics: TopicLayout, logger: Log
   }
 }
 
-/** The first contact with the brokers failing (refused, timed out, refused credentials): DW_KAFKA_UNAVAILABLE naming KAFKA_BROKERS; our own errors (a topic's partitions) unchanged. */
-function kafkaUnavailable(e: unknown, brokers: readonly string[]): unknown {
-  if (!(e instanceof Error) || !e.name.startsWith('KafkaJS')) return e
-  return new DriftwatchError('DW_KAFKA_UNAVAILABLE', `cannot reach Kafka at ${brokers.join(',')} (${e.message || e.name}): check KAFKA_BROKERS, that the brokers run and that this machine reaches them`, { cause: e, retriable: true })
-}
-
 /**
  * Kafka mode's publishing side: the topics (created, co-partitioning checked), the registry with
  * our schemas registered, and a connected idempotent producer. The producer is disconnected again
@@ -302,7 +296,7 @@ async function connectPublishing(config: RuntimeConfig, logger: Logger) {
       await admin.disconnect()
     }
   } catch (e) {
-    throw kafkaUnavailable(e, config.kafka!.brokers)
+    throw kafkaUnavailable(e, config.kafka!.brokers, 'KAFKA_BROKERS')
   }
   const registry = schemaRegistryClient(config.registryUrl!)
   // murmur2 on the key, as the Java client: producers in any language that also hash with murmur2

@@ -8,6 +8,7 @@
  */
 import type { Readable } from 'node:stream'
 import type { Parsed } from '../ingest/json-events.js'
+import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/limits.js'
 import { eventRecordBytes, recordSizeProblem } from '../ingest/record-size.js'
 import type { GroundTruthEvent } from '../ingest/schemas.js'
 import type { ValidationLimits } from '../ingest/validate.js'
@@ -32,7 +33,6 @@ export interface LabelRow {
   readonly bytes: number
 }
 
-const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024
 
 function measured(row: number, line: number, result: Parsed<GroundTruthEvent>, maxRecordBytes: number): LabelRow {
   if (!result.ok) return { row, line, result, bytes: 0 }

@@ -7,28 +7,41 @@
  *   await logger.close()   // flushes what is buffered
  *
  * Events are validated as the pipeline validates them (a bad event throws at the call, with the
- * field path), buffered, and sent in batches (every `lingerMs`, or at `batchSize`), Avro-encoded
- * through the schema registry and keyed by prediction_id with the murmur2 partitioner, so a
- * prediction and its label land on the same partition. `flush()` resolves when the broker has
- * acknowledged everything logged before it (acks=all, idempotent producer).
+ * field path; so does one whose record would be over `maxRecordBytes`, DW_RECORD_TOO_LARGE, the
+ * rule of src/ingest/record-size.ts), buffered, and sent in batches (every `lingerMs`, or at
+ * `batchSize`), each batch in publish calls of about 512 KiB at most (src/client/publish-pieces.ts),
+ * Avro-encoded through the schema registry and keyed by prediction_id with the murmur2
+ * partitioner, so a prediction and its label land on the same partition. `flush()` resolves when
+ * the broker has acknowledged everything logged before it (acks=all, idempotent producer).
  *
  * Nothing is dropped silently (src/client/send-buffer.ts): an event leaves the buffer only once
- * Kafka acknowledged it; a failed send (broker down, restarting) is retried with capped, jittered
- * backoff and reported to `onError`; the buffer holds at most `maxBufferedEvents`, and when it is
- * full `logPrediction`/`logGroundTruth` throw DW_BUFFER_FULL (counted in `stats().rejected`).
- * `flush()`/`close()` reject with DW_KAFKA_UNAVAILABLE after `flushTimeoutMs` if Kafka has not
- * acknowledged everything by then, saying how many events are still buffered. Delivery is at
- * least once: a batch retried after a lost acknowledgement can reach Kafka twice, and the
- * pipeline collapses the copies by prediction_id.
+ * Kafka acknowledged it, or refused it on its own (MESSAGE_TOO_LARGE, INVALID_RECORD:
+ * src/client/broker-refusal.ts), which no retry would change: such an event is reported to
+ * `onError` (a warning on the process without one) with its prediction_id, counted in
+ * `stats().dropped`, and the events after it are sent. A failed send (broker down, restarting) is
+ * retried with capped, jittered backoff and reported to `onError`; the buffer holds at most
+ * `maxBufferedEvents`, and when it is full `logPrediction`/`logGroundTruth` throw DW_BUFFER_FULL
+ * (counted in `stats().rejected`). `flush()`/`close()` reject with DW_KAFKA_UNAVAILABLE after
+ * `flushTimeoutMs` if Kafka has not acknowledged everything by then, saying how many events are
+ * still buffered. Delivery is at least once: a batch retried after a lost acknowledgement can
+ * reach Kafka twice, and the pipeline collapses the copies by prediction_id.
+ *
+ * `createPredictionLogger` fails with DW_KAFKA_UNAVAILABLE or DW_REGISTRY_UNAVAILABLE when it
+ * cannot reach the brokers or register the schemas, and leaves nothing connected behind.
  */
-import { schemaRegistryClient } from '../registry/client.js'
-import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs'
-import { DriftwatchError } from '../errors.js'
+import { Kafka, logLevel } from 'kafkajs'
+import { DriftwatchError, describeError } from '../errors.js'
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../pipeline/backoff.js'
 import { parseGroundTruthJson, parsePredictionJson } from '../ingest/json-events.js'
+import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/limits.js'
+import { eventRecordBytes, recordSizeProblem } from '../ingest/record-size.js'
 import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
-import { kafkaPublisher, registerSchemas, type EventPublisher } from '../pipeline/publisher.js'
+import { refusedEventError } from './broker-refusal.js'
+import { connectProducer } from './producer-connection.js'
+import { publishPieces, type Outgoing } from './publish-pieces.js'
 import { SendBuffer, type SendBufferStats } from './send-buffer.js'
+
+export { DEFAULT_MAX_RECORD_BYTES } from '../ingest/limits.js'
 
 export interface PredictionLoggerOptions {
   readonly brokers: readonly string[]
@@ -46,7 +59,18 @@ export interface PredictionLoggerOptions {
   readonly flushTimeoutMs?: number
   /** Delay between retries of a failed send: full jitter, capped. Default { baseMs: 200, capMs: 10 000 }. */
   readonly retryBackoff?: BackoffPolicy
-  /** Called on every failed send; the events stay buffered and are retried. */
+  /**
+   * An event whose record (key and value) is over this many bytes throws DW_RECORD_TOO_LARGE at
+   * the call. Default 1 MiB, the default of the consumers' ingest.maxRecordBytes: set it to that
+   * setting's value, or the consumers dead-letter what the client sent.
+   */
+  readonly maxRecordBytes?: number
+  /**
+   * Called on every failed send (the events stay buffered and are retried), and once for each event
+   * Kafka refused on its own (a DriftwatchError, DW_RECORD_TOO_LARGE or DW_VALIDATION_FAILED, with
+   * `context.prediction_id`; the event is dropped). Without it, each dropped event is a process
+   * warning (process.emitWarning).
+   */
   readonly onError?: (error: unknown) => void
 }
 
@@ -67,23 +91,29 @@ export interface PredictionLogger {
   flush(): Promise<void>
   /** Flushes, then disconnects; rejects (after disconnecting) if events could not be delivered. */
   close(): Promise<void>
-  /** Buffered, sent and refused events, and failed sends. */
+  /** Buffered, sent, dropped (refused by Kafka) and rejected (buffer full) events, and failed sends. */
   stats(): SendBufferStats
 }
 
-type Buffered = { kind: 'prediction'; event: PredictionEvent; sent: boolean } | { kind: 'label'; event: GroundTruthEvent; sent: boolean }
+type Buffered = ({ kind: 'prediction' } & Outgoing<PredictionEvent>) | ({ kind: 'label' } & Outgoing<GroundTruthEvent>)
 
 export async function createPredictionLogger(o: PredictionLoggerOptions): Promise<PredictionLogger> {
   const prefix = o.topicPrefix ?? ''
   const topics = { predictions: `${prefix}predictions`, groundTruth: `${prefix}ground-truth` }
   const kafka = new Kafka({ clientId: o.clientId ?? 'driftwatch-logger', brokers: [...o.brokers], logLevel: logLevel.NOTHING })
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner })
-  await producer.connect()
-  const registry = schemaRegistryClient(o.registryUrl)
-  const publisher: EventPublisher = kafkaPublisher(producer, registry, await registerSchemas(registry, topics), topics)
+  const send = await connectProducer({ kafka, brokers: o.brokers, registryUrl: o.registryUrl, topics })
 
   const batchSize = o.batchSize ?? 500
   const flushTimeoutMs = o.flushTimeoutMs ?? 30_000
+  const maxRecordBytes = o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
+  const reportDropped = (e: DriftwatchError) => {
+    try {
+      if (o.onError) o.onError(e)
+      else process.emitWarning(e)
+    } catch {
+      // The caller's onError threw: the event is counted in stats().dropped all the same, and the sending goes on.
+    }
+  }
   let closed = false
   const buffer = new SendBuffer<Buffered>({
     batchSize,
@@ -91,36 +121,33 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
     backoff: o.retryBackoff ?? DEFAULT_BACKOFF,
     random: Math.random,
     onError: (e) => o.onError?.(e),
-    // Predictions first, then labels; each part is marked sent once acknowledged, so a retry
-    // after the labels failed does not send the predictions again.
+    // Predictions first, then labels; each event is marked sent once acknowledged (or dropped once
+    // refused on its own), so a retry after a later publish failed does not send it again.
     send: async (batch) => {
-      const pending = batch.filter((b) => !b.sent)
-      const predictions = pending.filter((b) => b.kind === 'prediction')
-      const labels = pending.filter((b) => b.kind === 'label')
-      if (predictions.length) {
-        await publisher.publishPredictions(predictions.map((b) => b.event as PredictionEvent))
-        for (const b of predictions) b.sent = true
-      }
-      if (labels.length) {
-        await publisher.publishGroundTruth(labels.map((b) => b.event as GroundTruthEvent))
-        for (const b of labels) b.sent = true
-      }
+      const predictions = batch.filter((b) => b.kind === 'prediction')
+      const labels = batch.filter((b) => b.kind === 'label')
+      await publishPieces(predictions, send.predictions, batchSize, ({ item, cause }) => reportDropped(refusedEventError('prediction', item.event.prediction_id, item.bytes, cause)))
+      await publishPieces(labels, send.labels, batchSize, ({ item, cause }) => reportDropped(refusedEventError('label', item.event.prediction_id, item.bytes, cause)))
+      return batch.filter((b) => b.dropped).length
     },
   })
   const timer = setInterval(() => buffer.pump(), o.lingerMs ?? 100)
   timer.unref()
-  const check = <T>(r: { ok: true; event: T } | { ok: false; error: DriftwatchError }): T => {
+  const check = <T extends PredictionEvent | GroundTruthEvent>(kind: 'prediction' | 'ground-truth', r: { ok: true; event: T } | { ok: false; error: DriftwatchError }) => {
     if (closed) throw new DriftwatchError('DW_VALIDATION_FAILED', 'the prediction logger is closed')
     if (!r.ok) throw r.error
-    return r.event
+    const bytes = eventRecordBytes(kind, r.event)
+    const tooLarge = recordSizeProblem(bytes, maxRecordBytes)
+    if (tooLarge) throw tooLarge
+    return { event: r.event, bytes, sent: false, dropped: false }
   }
 
   return {
     logPrediction(event) {
-      buffer.push({ kind: 'prediction', event: check(parsePredictionJson(event, Date.now())), sent: false })
+      buffer.push({ kind: 'prediction', ...check('prediction', parsePredictionJson(event, Date.now())) })
     },
     logGroundTruth(event) {
-      buffer.push({ kind: 'label', event: check(parseGroundTruthJson(event, Date.now())), sent: false })
+      buffer.push({ kind: 'label', ...check('ground-truth', parseGroundTruthJson(event, Date.now())) })
     },
     flush: () => buffer.drain(flushTimeoutMs),
     stats: () => buffer.stats(),
@@ -131,10 +158,10 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
         await buffer.drain(flushTimeoutMs)
       } catch (cause) {
         const { buffered } = buffer.stats()
-        throw new DriftwatchError('DW_KAFKA_UNAVAILABLE', `closed with ${buffered} event(s) that Kafka never acknowledged: ${(cause as Error).message}`, { cause, buffered })
+        throw new DriftwatchError('DW_KAFKA_UNAVAILABLE', `closed with ${buffered} event(s) that Kafka never acknowledged: ${describeError(cause)}`, { cause, buffered })
       } finally {
         buffer.stop()
-        await producer.disconnect()
+        await send.disconnect()
       }
     },
   }

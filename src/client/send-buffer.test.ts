@@ -31,7 +31,7 @@ describe('SendBuffer', () => {
     await buffer.drain(5_000)
     expect(dest.accepted.flat()).toEqual(Array.from({ length: 13 }, (_, i) => i))
     expect(errors).toHaveLength(3)
-    expect(buffer.stats()).toEqual({ buffered: 0, sent: 13, failedSends: 3, rejected: 0 })
+    expect(buffer.stats()).toEqual({ buffered: 0, sent: 13, dropped: 0, failedSends: 3, rejected: 0 })
   })
 
   it('refuses an event at the call when full (DW_BUFFER_FULL), and counts it', () => {
@@ -62,6 +62,23 @@ describe('SendBuffer', () => {
     up = true
     await buffer.drain(5_000)
     expect(accepted).toEqual([1, 2])
+    buffer.stop()
+  })
+
+  it('items the send gave up on leave the buffer as dropped, not sent; drain resolves and later items go', async () => {
+    const accepted: number[] = []
+    // Refuses odd items for good (and says how many), acknowledges the rest.
+    const send = async (batch: readonly number[]) => {
+      accepted.push(...batch.filter((i) => i % 2 === 0))
+      return batch.filter((i) => i % 2 === 1).length
+    }
+    const buffer = new SendBuffer<number>({ ...options, send, batchSize: 4, maxBuffered: 100, onError: () => undefined })
+    for (let i = 0; i < 10; i++) buffer.push(i)
+    await buffer.drain(5_000)
+    expect(buffer.stats()).toEqual({ buffered: 0, sent: 5, dropped: 5, failedSends: 0, rejected: 0 })
+    buffer.push(10)
+    await buffer.drain(5_000)
+    expect(accepted).toEqual([0, 2, 4, 6, 8, 10])
     buffer.stop()
   })
 })

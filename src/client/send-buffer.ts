@@ -7,8 +7,11 @@
  *   `send` resolves (the broker acknowledged them). A failed send leaves them at the head of the
  *   buffer and is retried after a capped, full-jitter exponential backoff (src/pipeline/backoff.ts),
  *   for as long as it takes; every failure is reported through `onError`.
- * - `waitFor(target)` resolves once every item pushed before it was acknowledged, or rejects
- *   after `timeoutMs` with DW_KAFKA_UNAVAILABLE: the items stay buffered and are still retried.
+ * - `send` may resolve with the number of the batch's items it gave up on for good (the broker
+ *   refused them on their own, and `send` reported each one): they leave the buffer with the
+ *   batch and are counted as `dropped`, never as `sent`.
+ * - `drain(timeoutMs)` resolves once every item pushed before it was acknowledged or dropped, or
+ *   rejects after `timeoutMs` with DW_KAFKA_UNAVAILABLE: the items stay buffered and are still retried.
  *
  * I/O (send, timers, randomness) is injected, so the policy is tested without a broker.
  */
@@ -16,8 +19,11 @@ import { DriftwatchError } from '../errors.js'
 import { backoffDelayMs, type BackoffPolicy } from '../pipeline/backoff.js'
 
 export interface SendBufferOptions<T> {
-  /** Resolves once the batch is durable (acknowledged); rejects to have it retried. */
-  readonly send: (batch: readonly T[]) => Promise<void>
+  /**
+   * Resolves once the batch is durable (acknowledged), with the number of its items that were
+   * refused for good and reported instead (default 0); rejects to have it retried.
+   */
+  readonly send: (batch: readonly T[]) => Promise<number | void>
   readonly batchSize: number
   readonly maxBuffered: number
   readonly backoff: BackoffPolicy
@@ -30,6 +36,8 @@ export interface SendBufferStats {
   readonly buffered: number
   /** Items acknowledged by the broker. */
   readonly sent: number
+  /** Items the broker refused on their own, each reported by `send`: not retried, not sent. */
+  readonly dropped: number
   /** Failed send attempts (each one retried). */
   readonly failedSends: number
   /** Items refused at push because the buffer was full (DW_BUFFER_FULL). */
@@ -43,9 +51,10 @@ interface Waiter {
 
 export class SendBuffer<T> {
   private readonly items: T[] = []
-  /** Items ever pushed, and ever acknowledged: `acked` never passes `pushed`. */
+  /** Items ever pushed, ever acknowledged, ever dropped: `acked + dropped` never passes `pushed`. */
   private pushed = 0
   private acked = 0
+  private dropped = 0
   private failedSends = 0
   private rejected = 0
   private sending = false
@@ -60,8 +69,13 @@ export class SendBuffer<T> {
     return this.items.length
   }
 
+  /** Items that left the buffer: acknowledged or dropped. */
+  private get settled(): number {
+    return this.acked + this.dropped
+  }
+
   stats(): SendBufferStats {
-    return { buffered: this.items.length, sent: this.acked, failedSends: this.failedSends, rejected: this.rejected }
+    return { buffered: this.items.length, sent: this.acked, dropped: this.dropped, failedSends: this.failedSends, rejected: this.rejected }
   }
 
   push(item: T): void {
@@ -89,12 +103,12 @@ export class SendBuffer<T> {
   }
 
   /**
-   * Resolves when every item pushed so far is acknowledged; rejects after `timeoutMs` (the items
-   * stay buffered and keep being retried).
+   * Resolves when every item pushed so far is acknowledged or dropped; rejects after `timeoutMs`
+   * (the items stay buffered and keep being retried).
    */
   async drain(timeoutMs: number): Promise<void> {
     const target = this.pushed
-    if (this.acked >= target) return
+    if (this.settled >= target) return
     // A retry waiting out its backoff goes now: someone is waiting for it.
     this.wake?.()
     this.pump()
@@ -110,7 +124,7 @@ export class SendBuffer<T> {
           timer = setTimeout(() => {
             const last = this.lastError ? `; last error: ${(this.lastError as Error).message}` : ''
             reject(
-              new DriftwatchError('DW_KAFKA_UNAVAILABLE', `${target - this.acked} event(s) not acknowledged by Kafka within ${timeoutMs} ms; they stay buffered and are retried${last}`, {
+              new DriftwatchError('DW_KAFKA_UNAVAILABLE', `${target - this.settled} event(s) not acknowledged by Kafka within ${timeoutMs} ms; they stay buffered and are retried${last}`, {
                 retriable: true,
                 cause: this.lastError ?? undefined,
                 buffered: this.items.length,
@@ -135,8 +149,9 @@ export class SendBuffer<T> {
     let attempt = 0
     while (!this.stopped && this.items.length > 0) {
       const batch = this.items.slice(0, this.o.batchSize)
+      let dropped: number
       try {
-        await this.o.send(batch)
+        dropped = (await this.o.send(batch)) ?? 0
       } catch (e) {
         this.failedSends++
         this.lastError = e
@@ -145,10 +160,11 @@ export class SendBuffer<T> {
         continue
       }
       this.items.splice(0, batch.length)
-      this.acked += batch.length
+      this.acked += batch.length - dropped
+      this.dropped += dropped
       this.lastError = null
       attempt = 0
-      for (const w of this.waiters) if (this.acked >= w.target) w.resolve()
+      for (const w of this.waiters) if (this.settled >= w.target) w.resolve()
     }
   }
 

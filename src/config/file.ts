@@ -9,6 +9,7 @@ import { parseYamlWith, unionBranchProblems } from '../validation-problems.js'
 import { CorrectionSchema, DriftThresholdsSchema } from '../metrics/drift/thresholds.js'
 import { durationSchema } from '../window/duration-schema.js'
 import { RESERVED_FEATURE_NAMES } from '../ingest/validate.js'
+import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/limits.js'
 
 /** A duration such as '1h' or '30d' (or milliseconds), validated and turned into ms. */
 const duration = (min = 1, max: Parameters<typeof durationSchema>[1] = null) => durationSchema(min, max)
@@ -122,7 +123,7 @@ export const FileConfigSchema = z.strictObject({
       /** What to do with events of a model the file does not list. */
       unknownModels: z.enum(['accept', 'reject']).default('accept'),
       /** Records larger than this many bytes are dead-lettered (DW_RECORD_TOO_LARGE). */
-      maxRecordBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+      maxRecordBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(DEFAULT_MAX_RECORD_BYTES),
       /** Event times later than now + this are rejected (DW_TIMESTAMP_OUT_OF_RANGE). */
       maxFutureMs: z.number().int().min(0).default(24 * 3600 * 1000),
     })

@@ -1,6 +1,7 @@
 /** kafkajs client with its logs routed into ours, and its records decoded by ./record-decoder.ts. */
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs'
 import type { KafkaSecurity } from '../config/secrets.js'
+import { DriftwatchError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
 import { installRecordDecoder, KAFKAJS_VERSION } from './record-decoder.js'
 
@@ -28,4 +29,14 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
         log.warn({ kafkajsLevel: level, ...rest }, message)
       },
   })
+}
+
+/**
+ * The first contact with the brokers failing (refused, timed out, refused credentials):
+ * DW_KAFKA_UNAVAILABLE naming the brokers and `setting`, where the user sets them; our own errors
+ * (a topic's partitions) unchanged. Used by the service (src/app.ts) and the prediction logger.
+ */
+export function kafkaUnavailable(e: unknown, brokers: readonly string[], setting: string): unknown {
+  if (!(e instanceof Error) || !e.name.startsWith('KafkaJS')) return e
+  return new DriftwatchError('DW_KAFKA_UNAVAILABLE', `cannot reach Kafka at ${brokers.join(',')} (${e.message || e.name}): check ${setting}, that the brokers run and that this machine reaches them`, { cause: e, retriable: true })
 }
