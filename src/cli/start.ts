@@ -2,7 +2,10 @@
  * `driftwatch start`: runs the pipeline and the HTTP ingest API until SIGTERM/SIGINT, then, within
  * DRIFTWATCH_SHUTDOWN_TIMEOUT_MS (default 30 s), stops
  * accepting HTTP requests (letting those in flight finish their publish), stops fetching, flushes
- * and closes. The HTTP API's security is checked before anything starts, so a missing token is a
+ * and closes. The HTTP API's close gets at most half of that budget (stopAll): the server closes
+ * the connections still open after its grace (server.ts), and should its close not end by then,
+ * the pipeline is stopped anyway, so that a client can never keep the flush and commit from
+ * running. The HTTP API's security is checked before anything starts, so a missing token is a
  * configuration error (exit 2), not a half-started service.
  */
 import { createServer } from 'node:net'
@@ -48,6 +51,37 @@ async function assertPortFree(host: string, port: number): Promise<void> {
   })
 }
 
+interface Closeable {
+  close(): Promise<void>
+}
+
+/**
+ * The stop sequence, within `timeoutMs`: HTTP first (requests in flight still need the publisher),
+ * waited for at most half the budget; then readiness, then the pipeline (stop fetching, flush,
+ * commit, close), which always runs. 'timeout' when the whole took longer: uncommitted work is
+ * replayed on restart.
+ */
+export async function stopAll(parts: { http: Closeable | null; readiness: Closeable; app: { stop(): Promise<void> } }, timeoutMs: number, logger: Logger): Promise<'stopped' | 'timeout'> {
+  const timers: NodeJS.Timeout[] = []
+  const after = <T>(ms: number, value: T) => new Promise<T>((r) => timers.push(setTimeout(() => r(value), ms)))
+  const stopped = (async () => {
+    if (parts.http) {
+      const httpShareMs = Math.floor(timeoutMs / 2)
+      if ((await Promise.race([parts.http.close().then(() => 'closed' as const), after(httpShareMs, 'open' as const)])) === 'open') {
+        logger.warn({ waitedMs: httpShareMs }, 'the HTTP server has not closed within half the shutdown budget; stopping the pipeline anyway')
+      }
+    }
+    await parts.readiness.close()
+    await parts.app.stop()
+    return 'stopped' as const
+  })()
+  try {
+    return await Promise.race([stopped, after(timeoutMs, 'timeout' as const)])
+  } finally {
+    for (const t of timers) clearTimeout(t)
+  }
+}
+
 export async function runStart(config: RuntimeConfig, logger: Logger, role: Role = 'all'): Promise<number> {
   if (role !== 'all' && (!config.kafka || !config.clickhouse.url)) {
     throw new DriftwatchError(
@@ -74,7 +108,11 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
   let http: RunningHttpServer | null = null
   try {
     const read = createReadQueries({ store: app.store, file, now: Date.now })
-    if (security) http = await startHttpServer({ http: config.http, security, file, publisher: app.publisher, logger, metrics: metrics.registry, readiness, read, uiDir: await ensureUi() })
+    if (security) http = await startHttpServer({
+        http: config.http, security, file, publisher: app.publisher, logger, metrics: metrics.registry, readiness, read, uiDir: await ensureUi(),
+        // Within stopAll's half of the budget, so that the server's own close ends before it.
+        closeGraceMs: Math.min(10_000, Math.floor(config.shutdownTimeoutMs / 3)),
+      })
   } catch (e) {
     await readiness.close()
     await app.stop()
@@ -95,21 +133,11 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
     logger.fatal({ err: e }, 'pipeline failed')
     return 1
   } finally {
-    // HTTP first: requests in flight still need the publisher. Then stop fetching, flush, commit
-    // and close, within DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: uncommitted work is replayed on restart.
-    const stopped = (async () => {
-      if (http) removeInstanceFile(config.clickhouse.dataDir, process.pid)
-      await http?.close()
-      await readiness.close()
-      await app.stop()
-    })()
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), config.shutdownTimeoutMs)))
-    if ((await Promise.race([stopped.then(() => 'stopped' as const), timedOut])) === 'timeout') {
+    if (http) removeInstanceFile(config.clickhouse.dataDir, process.pid)
+    if ((await stopAll({ http, readiness, app }, config.shutdownTimeoutMs, logger)) === 'timeout') {
       logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'graceful stop timed out; exiting (uncommitted batches are replayed on restart)')
       process.exitCode = 1
       setImmediate(() => process.exit(1))
     }
-    clearTimeout(timer)
   }
 }

@@ -133,6 +133,12 @@ export function errorHandler(bodyLimitBytes: number, now: () => number = Date.no
       void reply.header('retry-after', '1')
       return reply.code(503).send({ error: { code: e.code, message: 'the pipeline is unavailable; send the request again later', retriable: true } } satisfies ErrorBody)
     }
+    // The client went away before its body arrived (an upload aborted, or a connection closed at
+    // shutdown): nobody is left to answer, and nothing went wrong on this side.
+    if (request.raw.aborted || (e as { code?: unknown } | null)?.code === 'ECONNRESET') {
+      request.log.debug({ err: e }, 'the client closed the connection before its request arrived')
+      return reply.code(400).send(errorBody(new DriftwatchError('DW_VALIDATION_FAILED', 'the request body did not arrive whole')))
+    }
     request.log.error({ err: e }, 'unexpected error while handling a request')
     return reply.code(500).send(INTERNAL)
   }

@@ -33,6 +33,8 @@ export interface HttpStartOptions {
   readonly uiDir?: string
   /** Answers the read API (role read or admin). */
   readonly read?: ReadQueries
+  /** How long close() lets requests in flight finish before closing the connections still open (server.ts). */
+  readonly closeGraceMs?: number
 }
 
 export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpServer> {
@@ -47,6 +49,7 @@ export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpS
     ...(o.readiness ? { readiness: o.readiness } : {}),
     ...(o.uiDir ? { uiDir: o.uiDir } : {}),
     ...(o.read ? { read: o.read } : {}),
+    ...(o.closeGraceMs !== undefined ? { closeGraceMs: o.closeGraceMs } : {}),
   })
   await server.listen({ host: o.http.host, port: o.http.port })
   const address = server.server.address()

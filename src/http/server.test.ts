@@ -178,6 +178,23 @@ describe('request errors', () => {
     expect(isErrorBody(res.json())).toBe(true)
   })
 
+  it('400 for a body that is not JSON says where, in the JSON parser\'s words, bounded in length', async () => {
+    const s = server()
+    const send = (payload: string) => s.app.inject({ method: 'POST', url: '/v1/predictions', payload, headers: { ...auth('ingest'), 'content-type': 'application/json' } })
+    const token = await send('[{"prediction_id":}]')
+    // V8's wording (Node 20): the offending token and the text around it, or a position.
+    expect([token.statusCode, token.json().error]).toEqual([400, {
+      code: 'DW_VALIDATION_FAILED', message: 'the request body is not valid JSON: Unexpected token \'}\', "[{"prediction_id":}]" is not valid JSON', retriable: false,
+    }])
+    const position = await send('[1,2')
+    expect(position.json().error.message).toMatch(/^the request body is not valid JSON: .*\bposition 4\b/)
+    // V8 quotes some text either side of the error; whatever it quotes, the answer stays short.
+    const long = await send(`[${'"a",'.repeat(10_000)}x]`)
+    expect(long.json().error.message).toMatch(/^the request body is not valid JSON: Unexpected token 'x'/)
+    expect(long.json().error.message.length).toBeLessThanOrEqual('the request body is not valid JSON: '.length + 201)
+    expect(s.publisher.predictions).toEqual([])
+  })
+
   it('415 for a wrong or missing Content-Type says that application/json is required', async () => {
     const s = server()
     const form = await post(s, '/v1/predictions', 'a=1', { ...auth('ingest'), 'content-type': 'application/x-www-form-urlencoded' })

@@ -41,6 +41,20 @@ describe('parsePredictionJson', () => {
     expect(r.error.code).toBe(code)
     expect(r.error.context['path']).toBe(path)
   })
+
+  it.each([
+    [{ prediction: { score: '0.4' } }, 'prediction.score: has the wrong type: expected a number or null, got a string'],
+    [{ features: { x: [1] } }, 'features.x: has the wrong type: expected a number, a string, a boolean or null, got an array'],
+    [{ features: 5 }, 'features: has the wrong type: expected an object whose values are each a number, a string, a boolean or null, got a number'],
+    [{ prediction: { probabilities: 1 } }, 'prediction.probabilities: has the wrong type: expected null or an object whose values are each a number, got a number'],
+    [{ prediction: { probabilities: { a: true } } }, 'prediction.probabilities.a: has the wrong type: expected a number, got a boolean'],
+    [{ segments: { region: 1.5 } }, 'segments.region: has the wrong type: expected a string, got a number with a fraction'],
+    [{ deployment: { variant: 'blue' } }, 'deployment.variant: has the wrong type: expected one of "champion", "challenger", "shadow", "canary", got "blue"'],
+    [{ prediction: 'yes' }, 'prediction: has the wrong type: expected an object, got a string'],
+  ])('a wrong type says what the schema expects there: %j', (change, message) => {
+    const r = parsePredictionJson({ ...valid, ...change }, now)
+    expect(!r.ok && [r.error.code, r.error.message]).toEqual(['DW_VALIDATION_FAILED', message])
+  })
 })
 
 describe('parseGroundTruthJson', () => {
@@ -52,6 +66,11 @@ describe('parseGroundTruthJson', () => {
   it('rejects a label with neither class nor value', () => {
     const r = parseGroundTruthJson({ prediction_id: 'p1', label: {}, label_time: now }, now)
     expect(!r.ok && r.error.code).toBe('DW_MISSING_FIELD')
+  })
+
+  it('a wrong type says what the schema expects there', () => {
+    const r = parseGroundTruthJson({ prediction_id: 'p1', label: { value: '3' }, label_time: now }, now)
+    expect(!r.ok && r.error.message).toBe('label.value: has the wrong type: expected a number or null, got a string')
   })
 })
 

@@ -4,7 +4,9 @@
  * shape: the JSON field names are the Avro ones, checked with avsc (undeclared fields are
  * rejected, by name), then the semantic checks of validate.ts run. Times are read by
  * event-time.ts (epoch milliseconds, or ISO 8601 with a zone or a bare date), the same reading as
- * the backfill's; optional fields take their Avro defaults.
+ * the backfill's; optional fields take their Avro defaults. A value of the wrong type is reported
+ * with what the Avro type at its path accepts, every branch of a union named
+ * (`prediction.score: has the wrong type: expected a number or null, got a string`).
  *
  * Map fields (features, segments, probabilities) come out as null-prototype objects, so keys such
  * as `__proto__` or `constructor` are plain keys, kept verbatim as they are on the Kafka path
@@ -92,24 +94,66 @@ function illFormedString(root: unknown): string | null {
   return null
 }
 
+/**
+ * What an Avro type accepts, in JSON terms, for messages: `["null", "double"]` is "a number or
+ * null", a map "an object whose values are each …", an enum its symbols. A union lists null last,
+ * or first when another branch is a map or an array ("null or an object whose values are each a
+ * number"), so that it never reads as a value type of that branch.
+ */
+function expectedJson(type: avro.Type): string {
+  if (type instanceof avroTypes.UnwrappedUnionType) {
+    const isNull = (t: avro.Type): boolean => t instanceof avroTypes.NullType
+    const others = type.types.filter((t) => !isNull(t))
+    const nested = others.some((t) => t instanceof avroTypes.MapType || t instanceof avroTypes.ArrayType)
+    const ordered = others.length === type.types.length ? others : nested ? [type.types.find(isNull)!, ...others] : [...others, type.types.find(isNull)!]
+    const branches = ordered.map(expectedJson)
+    return branches.length > 1 ? `${branches.slice(0, -1).join(', ')} or ${branches.at(-1)!}` : (branches[0] ?? 'nothing')
+  }
+  if (type instanceof avroTypes.NullType) return 'null'
+  if (type instanceof avroTypes.BooleanType) return 'a boolean'
+  if (type instanceof avroTypes.IntType || type instanceof avroTypes.LongType) return 'an integer'
+  if (type instanceof avroTypes.FloatType || type instanceof avroTypes.DoubleType) return 'a number'
+  if (type instanceof avroTypes.StringType) return 'a string'
+  if (type instanceof avroTypes.EnumType) return `one of ${type.symbols.map((x) => JSON.stringify(x)).join(', ')}`
+  if (type instanceof avroTypes.ArrayType) return `an array of ${expectedJson(type.itemsType)}`
+  if (type instanceof avroTypes.MapType) return `an object whose values are each ${expectedJson(type.valuesType)}`
+  if (type instanceof avroTypes.RecordType) return 'an object'
+  if (type instanceof avroTypes.LogicalType) return expectedJson(type.underlyingType)
+  return `Avro ${type.typeName}`
+}
+
+/** A JSON value's kind, for messages; the value itself where an enum's symbol was expected. */
+function jsonKind(value: unknown, type: avro.Type): string {
+  if (typeof value === 'string' && type instanceof avroTypes.EnumType) return JSON.stringify(value.length > 50 ? `${value.slice(0, 50)}…` : value)
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'a number' : 'a number with a fraction'
+  return `a ${typeof value}`
+}
+
 function shapeError(kind: EventKind, candidate: unknown): DriftwatchError | null {
   const illFormed = illFormedString(candidate)
   if (illFormed) return new DriftwatchError('DW_VALIDATION_FAILED', `${illFormed.toWellFormed()}: has a lone UTF-16 surrogate, which UTF-8 cannot encode`, { path: illFormed.toWellFormed() })
   const undeclared = undeclaredField(typeOf(kind), candidate, '')
   if (undeclared) return new DriftwatchError('DW_VALIDATION_FAILED', `${undeclared}: is not a field of the schema`, { path: undeclared })
   const paths: string[] = []
+  let first: { value: unknown; type: avro.Type } | undefined
   typeOf(kind).isValid(candidate, {
     // Still needed: an array passes avsc's record check when every field has a default.
     noUndeclaredFields: true,
-    errorHook: (path: string[]) => paths.push(path.join('.') || '(root)'),
+    errorHook: (path: string[], value: unknown, type: avro.Type) => {
+      paths.push(path.join('.') || '(root)')
+      first ??= { value, type }
+    },
   })
   if (paths.length === 0) return null
   const missing = paths.filter((p) => p !== '(root)' && getPath(candidate, p) === undefined)
-  const path = missing[0] ?? paths[0]!
-  return new DriftwatchError(missing.length ? 'DW_MISSING_FIELD' : 'DW_VALIDATION_FAILED', `${path}: ${missing.length ? 'is required' : 'has the wrong type'}`, {
-    path,
-    paths,
-  })
+  if (missing.length) return new DriftwatchError('DW_MISSING_FIELD', `${missing[0]!}: is required`, { path: missing[0]!, paths })
+  const path = paths[0]!
+  // The type avsc checked the value against at that path: for a nullable field, the union.
+  const expected = first ? `: expected ${expectedJson(first.type)}, got ${jsonKind(first.value, first.type)}` : ''
+  return new DriftwatchError('DW_VALIDATION_FAILED', `${path}: has the wrong type${expected}`, { path, paths })
 }
 
 function getPath(x: unknown, path: string): unknown {
