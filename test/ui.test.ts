@@ -171,7 +171,8 @@ describe('web UI on a real pipeline run', () => {
     // The latest window: one UTC day, marked open while it is; label coverage in percent.
     for (const x of models) {
       const cells = await w.page.$eval(`#models tr[data-model="${x.model}"]`, (tr) => [tr.children[2]!.textContent, tr.children[3]!.textContent, tr.children[2]!.querySelectorAll('.badge.open').length])
-      expect(cells, x.model).toEqual([`${windowLabel(x.latest!.window_start, x.latest!.window_end)} ${x.latest!.closed ? '' : 'open'}`, `${x.latest!.predictions} (${percent(x.latest!.label_coverage)} labeled)`, x.latest!.closed ? 0 : 1])
+      // The row's figures are one version's: named beside its window.
+      expect(cells, x.model).toEqual([`${windowLabel(x.latest!.window_start, x.latest!.window_end)}, version ${x.latest!.model_version} ${x.latest!.closed ? '' : 'open'}`, `${x.latest!.predictions} (${percent(x.latest!.label_coverage)} labeled)`, x.latest!.closed ? 0 : 1])
     }
     expect(models.find((x) => x.model === LIVE_MODEL)?.latest?.closed).toBe(false)
     await screenshot(w.page, 'ui-overview')
@@ -262,8 +263,9 @@ describe('web UI on a real pipeline run', () => {
     expect(groupSpec.series.map((l) => l.name)).toEqual(['A', 'B'])
     expect((groupSpec.series[1]!.values as number[]).some((v) => v < 0.8)).toBe(true) // group B's injected gap
     await screenshot(w.page, 'ui-model')
-    // The version filter reloads the page on v2.
+    // The version filter reloads the page on v2 once applied.
     await w.page.selectOption('select[name=version]', 'v2')
+    await w.page.click('.filters button[type=submit]')
     await w.page.waitForSelector('section[data-page=model][data-version=v2]')
     await w.page.waitForFunction('document.body.dataset.state === "ready"')
     const v2 = await all<WindowHeadline>(`/v1/models/${MODEL}/windows?version=v2&variant=all`)

@@ -17,7 +17,7 @@ import { modelPage } from './pages/model.js'
 import { overviewPage } from './pages/overview.js'
 import { pipelinePage } from './pages/pipeline.js'
 import { windowPage } from './pages/window.js'
-import { parseRoute } from './routes.js'
+import { routeOf } from './route-of.js'
 
 const REFRESH_MS = 60_000
 /** How often a visible tab checks whether its page is due. */
@@ -44,7 +44,7 @@ function tokenBox(message: string): HTMLElement {
 }
 
 async function page(): Promise<HTMLElement> {
-  const route = parseRoute(location.hash)
+  const route = routeOf(location.hash)
   switch (route.page) {
     case 'overview': return overviewPage()
     case 'alerts': return alertsPage()
@@ -105,6 +105,9 @@ async function render(mode: 'navigate' | 'refresh'): Promise<void> {
     }
     drawAll(main)
     if (mode === 'refresh') window.scrollTo(window.scrollX, scrollY)
+    // A new page takes the focus to its heading: otherwise it stays on an element the page
+    // replaced, which leaves it on the body, and a keyboard or screen-reader user starts over.
+    else focusHeading()
     loadedAtMs = isPage ? Date.now() : null
     if (loadedAtMs === null) {
       loadedAt.textContent = ''
@@ -114,6 +117,13 @@ async function render(mode: 'navigate' | 'refresh'): Promise<void> {
     loading--
     if (mine === generation) document.body.dataset['state'] = 'ready'
   }
+}
+
+function focusHeading(): void {
+  const heading = main.querySelector<HTMLElement>('h1')
+  if (!heading) return
+  heading.tabIndex = -1
+  heading.focus({ preventScroll: true })
 }
 
 const currentHash = () => (location.hash === '' ? '#/' : location.hash)

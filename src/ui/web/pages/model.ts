@@ -7,13 +7,14 @@ import type { ChartSpec } from '../../chart-spec.js'
 import { ApiError, getAll, getJson } from '../api.js'
 import type { ModelSummary, WindowDetail, WindowHeadline } from '../api-types.js'
 import { drawAll } from '../charts.js'
-import { duration, percent, versus, windowLabel, windowStartLabel } from '../../figures.js'
-import { chartFigure, fmt, h, nameText, openBadge, table, whenLoaded } from '../dom.js'
-import { driftHealth, featureHealth, FOUR_FIFTHS } from '../health.js'
+import { duration, percent, windowLabel, windowStartLabel } from '../../figures.js'
+import { badge, chartFigure, fmt, h, nameText, openBadge, table, whenLoaded } from '../dom.js'
+import { driftHealth, fairnessHealth, featureHealth, qualityHealth, type Health } from '../health.js'
 import { modelHref, windowHref } from '../routes.js'
 import { comparisonCharts, openFrom } from '../comparison-view.js'
 import { binaryOnlyNote } from './window.js'
 import { mapLimit } from '../limit.js'
+import { gapText, type Slot, timeline } from '../timeline.js'
 
 const HEATMAP_WINDOWS = 60
 /** Per-group fairness needs each window's detail: the last this many windows, a few requests at a time. */
@@ -45,9 +46,12 @@ function details(model: string, windows: readonly WindowHeadline[], progress: (d
  */
 export function groupRatioCharts(ds: readonly WindowDetail[]): { attribute: string; spec: ChartSpec }[] {
   const attributes = [...new Set(ds.flatMap((d) => d.fairness.map((f) => f.attribute)))].sort()
-  return attributes.map((attribute) => {
+  // An attribute none of whose groups had enough rows in any window has nothing to draw: left out
+  // (groupFairnessNote says why when no attribute is left).
+  return attributes.flatMap((attribute) => {
     const rates = ds.map((d) => new Map(d.fairness.filter((f) => f.attribute === attribute && f.group !== '' && f.metric === 'selection_rate' && f.status === 'ok' && f.value !== null).map((f) => [f.group, f.value!])))
     const groups = [...new Set(rates.flatMap((r) => [...r.keys()]))].sort()
+    if (groups.length === 0) return []
     const spec: ChartSpec = {
       kind: 'line',
       title: `Selection rate ratio to the highest group, by ${attribute}; the 4/5 rule at 0.8`,
@@ -64,8 +68,21 @@ export function groupRatioCharts(ds: readonly WindowDetail[]): { attribute: stri
         }),
       })),
     }
-    return { attribute, spec }
+    return [{ attribute, spec }]
   })
+}
+
+/**
+ * Why the per-group fairness charts are missing (null when there is one): no group had enough
+ * rows to compare in any recent window (rows of status 'insufficient', value null), the task is
+ * not binary, or there are no fairness rows at all.
+ */
+export function groupFairnessNote(ds: readonly WindowDetail[], task: string | undefined): string | null {
+  if (groupRatioCharts(ds).length > 0) return null
+  const binaryOnly = binaryOnlyNote(task)
+  if (binaryOnly) return `No fairness per group: ${binaryOnly}.`
+  if (ds.some((d) => d.fairness.length > 0)) return 'No fairness per group: no verdict: too few rows per group in the recent windows.'
+  return 'No fairness per group: the model names no protected attributes (protected in its configuration), or its recent windows had no groups to compare.'
 }
 
 const seriesOf = (model: string, version: string | undefined, variant: string) =>
@@ -80,10 +97,33 @@ export function selectOptions(name: string, options: readonly string[], value: s
   return options.includes(value) ? known : [{ value, text: `${value} (no such ${name})`, selected: true }, ...known]
 }
 
-function select(name: string, options: readonly string[], value: string, href: (v: string) => string): HTMLElement {
-  const el = h('select', { name, 'aria-label': name, title: value }, ...selectOptions(name, options, value).map((o) => h('option', { value: o.value, selected: o.selected }, o.text)))
-  el.addEventListener('change', () => (location.hash = href(el.value)))
-  return h('label', {}, `${name} `, el)
+function select(name: string, label: string, options: readonly string[], value: string, help?: string): { label: HTMLElement; select: HTMLSelectElement } {
+  const el = h('select', { name, title: help ?? value }, ...selectOptions(name, options, value).map((o) => h('option', { value: o.value, selected: o.selected }, o.text)))
+  return { label: h('label', {}, `${label} `, el), select: el }
+}
+
+/**
+ * The version and variant selectors. Choosing an option changes nothing until "show" is pressed
+ * (or Enter in a selector): navigating on 'change' would leave the page at the first arrow key,
+ * before a keyboard user reached the option they want (WCAG 3.2.2, On Input).
+ */
+function filterForm(versions: readonly string[], version: string, variants: readonly string[], variant: string, href: (version: string, variant: string) => string): HTMLElement {
+  const v = select('version', 'version', versions, version)
+  const r = select('variant', 'variant (performance only)', variants, variant, 'The variant filters the performance figures; drift, fairness, quality and volume are over all variants of the version.')
+  const form = h('form', { class: 'filter-form', 'aria-label': 'version and variant' }, v.label, r.label, h('button', { type: 'submit' }, 'show'))
+  form.addEventListener('submit', (e) => {
+    e.preventDefault()
+    location.hash = href(v.select.value, r.select.value)
+  })
+  for (const el of [v.select, r.select]) {
+    el.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault()
+        form.requestSubmit()
+      }
+    })
+  }
+  return form
 }
 
 /**
@@ -99,7 +139,7 @@ function heatmap(model: string, version: string, windows: readonly WindowHeadlin
       const drifted = w.drifted_features.includes(f)
       const health = featureHealth(w, f)
       const cls = drifted ? 'cell drift' : health.level === 'ok' ? 'cell' : `cell ${health.level}`
-      return h('td', { class: cls, 'data-feature': f, 'data-window': w.window_start, 'data-drifted': String(drifted), title: `${f} ${tick(w)}: ${health.text}` }, drifted ? '●' : '')
+      return h('td', { class: cls, 'data-feature': f, 'data-window': w.window_start, 'data-drifted': String(drifted), title: `${f} ${tick(w)}: ${health.text}` }, HEATMAP_GLYPH[drifted ? 'bad' : health.level])
     })),
   )
   return h(
@@ -107,15 +147,40 @@ function heatmap(model: string, version: string, windows: readonly WindowHeadlin
     { class: 'heatmap', 'data-chart': 'feature-drift' },
     h('figcaption', {}, `Drifted features per window${windows.length > shown.length ? ` (last ${shown.length} windows)` : ''}`),
     features.length === 0 ? h('p', {}, 'No feature drifted in these windows.') : h('div', { class: 'scroll' }, h('table', { class: 'grid' }, h('thead', {}, head), h('tbody', {}, ...rows))),
+    features.length === 0 ? null : heatmapLegend(),
   )
 }
 
-export function modelCharts(windows: readonly WindowHeadline[]): ChartSpec[] {
-  const labels = windows.map(tick)
+/** Each heatmap cell carries a glyph as well as its colour, so colour is never the only cue. */
+const HEATMAP_GLYPH: Record<Health['level'], string> = { bad: '●', none: '–', warn: '?', ok: '' }
+
+/** What the heatmap's cells mean: a sample cell of each kind, with its glyph, and its words. */
+function heatmapLegend(): HTMLElement {
+  const item = (cls: string, glyph: string, text: string) => h('li', {}, h('span', { class: `swatch ${cls}`, 'aria-hidden': 'true' }, glyph), ` ${text}`)
+  return h('ul', { class: 'legend', 'aria-label': 'heatmap legend' },
+    item('drift', HEATMAP_GLYPH.bad, 'drift'),
+    item('none', HEATMAP_GLYPH.none, 'no verdict'),
+    item('warn', HEATMAP_GLYPH.warn, 'no drift, or no verdict (some features without one)'),
+    item('ok', HEATMAP_GLYPH.ok, 'no drift'))
+}
+
+/** A window without traffic on an axis: its start, as a closed window. */
+const emptySlotTick = (start: string, windowMs: number | undefined) =>
+  tick({ window_start: start, window_end: windowMs === undefined ? undefined : new Date(Date.parse(start) + windowMs).toISOString(), closed: true })
+
+/**
+ * The model page's charts over `windows` (one version's, ascending). With the model's window size,
+ * the axis holds every window start from the first to the last (./timeline.ts): a window without
+ * traffic is a gap in the lines and 0 in the volume bars.
+ */
+export function modelCharts(windows: readonly WindowHeadline[], windowMs?: number): ChartSpec[] {
+  const slots: readonly Slot<WindowHeadline>[] = timeline(windows, windowMs).slots
+  const labels = slots.map((s) => (s.window ? tick(s.window) : emptySlotTick(s.start, windowMs)))
+  const of = <T>(f: (w: WindowHeadline) => T, none: T) => slots.map((s) => (s.window ? f(s.window) : none))
   const metric = windows.find((w) => w.performance)?.performance?.metric ?? 'performance'
   const attribute = windows.find((w) => w.fairness)?.fairness?.attribute ?? ''
   return [
-    { kind: 'line', title: 'Drift share (features drifted / evaluated)', labels, yMin: 0, yMax: 1, series: [{ name: 'drift share', values: windows.map((w) => w.drift_share) }] },
+    { kind: 'line', title: 'Drift share (features drifted / evaluated)', labels, yMin: 0, yMax: 1, series: [{ name: 'drift share', values: of((w) => w.drift_share, null) }] },
     {
       kind: 'line',
       title: `${metric}: realized vs estimated (CBPE), and label coverage (%)`,
@@ -124,10 +189,10 @@ export function modelCharts(windows: readonly WindowHeadline[]): ChartSpec[] {
       rightMin: 0,
       rightMax: 100,
       series: [
-        { name: `${metric} realized`, values: windows.map((w) => w.performance?.realized ?? null) },
-        { name: `${metric} estimated`, values: windows.map((w) => w.performance?.estimated ?? null), dashed: true },
+        { name: `${metric} realized`, values: of((w) => w.performance?.realized ?? null, null) },
+        { name: `${metric} estimated`, values: of((w) => w.performance?.estimated ?? null, null), dashed: true },
         // A percent, as everywhere else coverage is shown.
-        { name: 'label coverage (%)', values: windows.map((w) => (w.label_coverage === null ? null : w.label_coverage * 100)), axis: 'right', as: 'bar' },
+        { name: 'label coverage (%)', values: of((w) => (w.label_coverage === null ? null : w.label_coverage * 100), null), axis: 'right', as: 'bar' },
       ],
     },
     {
@@ -137,9 +202,9 @@ export function modelCharts(windows: readonly WindowHeadline[]): ChartSpec[] {
       yMin: 0,
       yMax: 1.2,
       refLine: { value: 0.8, label: '4/5 rule' },
-      series: [{ name: 'disparate impact ratio', values: windows.map((w) => w.fairness?.value ?? null) }],
+      series: [{ name: 'disparate impact ratio', values: of((w) => w.fairness?.value ?? null, null) }],
     },
-    { kind: 'bar', title: 'Volume', labels, yMin: 0, series: [{ name: 'predictions', values: windows.map((w) => w.predictions) }, { name: 'labeled', values: windows.map((w) => w.labeled) }] },
+    { kind: 'bar', title: 'Volume', labels, yMin: 0, series: [{ name: 'predictions', values: of((w) => w.predictions, 0) }, { name: 'labeled', values: of((w) => w.labeled, 0) }] },
   ]
 }
 
@@ -152,10 +217,13 @@ export interface ChartNote { readonly text: string; readonly empty: boolean }
 /**
  * What the model page says instead of an empty chart, by chart id: drift without a reference or a
  * verdict, performance before any label or of a variant the model does not have (`noSuchVariant`:
- * the windows are then those of variant 'all', whose performance is not shown), fairness for a
- * model without protected attributes or whose task (ModelSummary.task, when known) is not binary.
+ * the windows are then those of variant 'all', whose performance is not shown) or of a variant the
+ * version served none of (`selected`: the version and variant shown; the windows then carry no
+ * performance row of that variant at all, src/evaluate/compute.ts writing realized and estimated
+ * rows for every variant with predictions), fairness for a model without protected attributes or
+ * whose task (ModelSummary.task, when known) is not binary, or whose every ratio is no verdict.
  */
-export function chartNotes(windows: readonly WindowHeadline[], task?: string, noSuchVariant?: string): Partial<Record<(typeof CHART_IDS)[number], ChartNote>> {
+export function chartNotes(windows: readonly WindowHeadline[], task?: string, noSuchVariant?: string, selected?: { readonly version: string; readonly variant: string }): Partial<Record<(typeof CHART_IDS)[number], ChartNote>> {
   const notes: Partial<Record<(typeof CHART_IDS)[number], ChartNote>> = {}
   if (windows.length === 0) return notes
   if (windows.every((w) => w.drift_share === null)) {
@@ -174,6 +242,8 @@ export function chartNotes(windows: readonly WindowHeadline[], task?: string, no
   const estimated = windows.some((w) => w.performance?.estimated != null)
   if (noSuchVariant !== undefined) {
     notes['performance'] = { text: `No ${metric}: this model has no variant "${noSuchVariant}" (no performance figures of it); pick one above.`, empty: true }
+  } else if (selected !== undefined && selected.variant !== 'all' && windows.every((w) => w.performance === null)) {
+    notes['performance'] = { text: `No ${metric}: version ${selected.version} served no ${selected.variant} predictions in these windows (the variant filters performance only).`, empty: true }
   } else if (!realized && !estimated) {
     notes['performance'] = { text: unlabeled ? `No ${metric} yet: no labels have arrived for these windows, and there is no estimate.` : `No ${metric} in these windows: too few labeled predictions.`, empty: true }
   } else if (!realized) {
@@ -182,8 +252,26 @@ export function chartNotes(windows: readonly WindowHeadline[], task?: string, no
   if (windows.every((w) => w.fairness === null)) {
     const binaryOnly = binaryOnlyNote(task)
     notes['fairness'] = { text: binaryOnly ? `No fairness ratio: ${binaryOnly}.` : 'No fairness ratio: the model names no protected attributes (protected in its configuration), or its windows had no groups to compare.', empty: true }
+  } else if (windows.every((w) => w.fairness?.value == null)) {
+    // Ratios over too few rows per group (status 'insufficient') are null: nothing to draw.
+    notes['fairness'] = { text: 'No fairness ratio: no verdict: too few rows per group in these windows.', empty: true }
   }
   return notes
+}
+
+/** A window's health cells in the windows table: drift, fairness and quality as the overview words them (../health.ts). */
+export function windowRowHealth(w: WindowHeadline): { drift: Health; fairness: Health | null; quality: Health } {
+  return { drift: driftHealth(w), fairness: w.fairness ? fairnessHealth(w.fairness) : null, quality: qualityHealth(w) }
+}
+
+function windowRow(model: string, w: WindowHeadline): (Node | string | number)[] {
+  const health = windowRowHealth(w)
+  return [
+    h('span', { class: 'window' }, h('a', { href: windowHref(model, w.window_start, w.model_version) }, windowLabel(w.window_start, w.window_end)), ' ', openBadge(w.closed)),
+    w.predictions, percent(w.label_coverage), health.drift.text, w.drifted_features.join(', '),
+    fmt(w.performance?.realized), fmt(w.performance?.estimated), health.fairness ? badge(health.fairness.text, health.fairness.level) : '-',
+    badge(health.quality.text, health.quality.level), w.firing_alerts,
+  ]
 }
 
 /** A chart, or the reason it has nothing to draw, with its title. */
@@ -194,9 +282,10 @@ function noted(spec: ChartSpec, id: string, note: ChartNote | undefined): HTMLEl
   return figure
 }
 
-function comparisonChart(champion: readonly WindowHeadline[], challenger: readonly WindowHeadline[]): ChartSpec {
+export function comparisonChart(champion: readonly WindowHeadline[], challenger: readonly WindowHeadline[], windowMs?: number): ChartSpec {
   const both = [...champion, ...challenger]
-  const starts = [...new Set([...champion, ...challenger].map((w) => w.window_start))].sort()
+  // Every window start from the first to the last (./timeline.ts): no traffic is a gap.
+  const starts = timeline(both, windowMs).slots.map((s) => s.start)
   // Without a version filter a start has a row per version; the variant's figures are on the
   // version that served it.
   const at = (ws: readonly WindowHeadline[], key: 'realized' | 'estimated') =>
@@ -206,7 +295,7 @@ function comparisonChart(champion: readonly WindowHeadline[], challenger: readon
     kind: 'line',
     title: `Challenger vs champion: ${metric} realized (estimated dashed)`,
     // A start is open when the window of either variant there still is.
-    labels: starts.map((s) => tick({ window_start: s, window_end: both.find((w) => w.window_start === s)?.window_end, closed: both.every((w) => w.window_start !== s || w.closed) })),
+    labels: starts.map((s) => tick({ window_start: s, window_end: both.find((w) => w.window_start === s)?.window_end ?? (windowMs === undefined ? undefined : new Date(Date.parse(s) + windowMs).toISOString()), closed: both.every((w) => w.window_start !== s || w.closed) })),
     series: [
       { name: 'champion', values: at(champion, 'realized') },
       { name: 'challenger', values: at(challenger, 'realized') },
@@ -233,12 +322,12 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
   const filters = h(
     'div',
     { class: 'filters' },
-    select('version', versions, version, (v) => modelHref(model, { version: v, variant })),
-    select('variant', variants, variant, (v) => modelHref(model, { version, variant: v })),
+    filterForm(versions, version, variants, variant, (v, r) => modelHref(model, { version: v, variant: r })),
     h('span', {}, `${m.task} model, ${duration(m.window_ms)} windows, reference: ${m.reference.description}`),
   )
-  const notes = chartNotes(windows, m.task, knownVariant ? undefined : variant)
-  const charts = modelCharts(windows).map((spec, i) => noted(spec, CHART_IDS[i]!, notes[CHART_IDS[i]!]))
+  const notes = chartNotes(windows, m.task, knownVariant ? undefined : variant, { version, variant })
+  const charts = modelCharts(windows, m.window_ms).map((spec, i) => noted(spec, CHART_IDS[i]!, notes[CHART_IDS[i]!]))
+  const gaps = timeline(windows, m.window_ms).gaps
   const section = h('section', { 'data-page': 'model', 'data-model': model, 'data-version': version, 'data-variant': variant }, h('h1', {}, 'Model ', nameText(model)), filters)
   if (unknown.length > 0) section.append(h('p', { class: 'error', id: 'unknown-filter' }, `This model has ${unknown.join(' and ')}: pick one above.`))
   if (windows.length === 0) {
@@ -246,12 +335,13 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     return section
   }
   section.append(h('div', { class: 'charts' }, charts[0]!, heatmap(model, version, windows), ...charts.slice(1)))
+  if (gaps.length > 0) section.append(h('ul', { class: 'empty-note', id: 'traffic-gaps' }, ...gaps.map((g) => h('li', {}, gapText(g, m.window_ms)))))
   let champion: WindowHeadline[] = []
   let challenger: WindowHeadline[] = []
   if (variants.includes('champion') && variants.includes('challenger')) {
     // Over all versions: a challenger is usually another version than the champion.
     [champion, challenger] = await Promise.all([seriesOf(model, undefined, 'champion'), seriesOf(model, undefined, 'challenger')])
-    section.append(h('div', { class: 'charts' }, chartFigure(comparisonChart(champion, challenger), 'comparison')))
+    section.append(h('div', { class: 'charts' }, chartFigure(comparisonChart(champion, challenger, m.window_ms), 'comparison')))
   }
   // Challenger − champion with its interval, for any two versions sharing a window (variants or
   // not); its windows are marked open from the first open window of the series at hand.
@@ -264,8 +354,9 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
   const loaded = details(model, recentWindows, (done) => (progress.textContent = `Loading fairness per group: ${done} of ${recentWindows.length} windows…`)).then(
     (recent) => {
       const groupCharts = groupRatioCharts(recent)
-      groups.replaceChildren(...(groupCharts.length === 0
-        ? [h('p', { class: 'empty-note', id: 'no-fairness-groups' }, binaryOnlyNote(m.task) ? `No fairness per group: ${binaryOnlyNote(m.task)}.` : 'No fairness per group: the model names no protected attributes (protected in its configuration), or its recent windows had no groups to compare.')]
+      const none = groupFairnessNote(recent, m.task)
+      groups.replaceChildren(...(none !== null
+        ? [h('p', { class: 'empty-note', id: 'no-fairness-groups' }, none)]
         : groupCharts.map((c) => chartFigure(c.spec, `fairness-groups:${c.attribute}`))))
       // Off screen (a refresh builds the page before showing it), the page's drawAll draws them.
       if (groups.isConnected) drawAll(groups)
@@ -277,11 +368,11 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     },
   )
   whenLoaded(section, loaded)
-  const rows = [...windows].reverse().map((w) => [
-    h('span', { class: 'window' }, h('a', { href: windowHref(model, w.window_start, w.model_version) }, windowLabel(w.window_start, w.window_end)), ' ', openBadge(w.closed)),
-    w.predictions, percent(w.label_coverage), driftHealth(w).text, w.drifted_features.join(', '),
-    fmt(w.performance?.realized), fmt(w.performance?.estimated), w.fairness?.value == null ? '-' : versus(w.fairness.value, FOUR_FIFTHS, 2).value, w.quality_problems, w.firing_alerts,
-  ])
+  // Newest first; a run of windows without traffic is one row, between the windows around it.
+  const entries = [...windows.map((w) => ({ start: w.window_start, w })), ...gaps.map((g) => ({ start: g.from, g }))].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0)).reverse()
+  const rows = entries.map((e) => 'g' in e ? [
+    h('span', { class: 'window gap', 'data-gap': e.g.from }, gapText(e.g, m.window_ms)), 0, '-', '-', '-', '-', '-', '-', '-', '-',
+  ] : windowRow(model, e.w))
   section.append(h('h2', {}, 'Windows'), table(['window', 'predictions', 'label coverage', 'drift share', 'drifted features', 'realized', 'estimated', 'fairness', 'quality', 'alerts'], rows, { id: 'windows' }))
   return section
 }

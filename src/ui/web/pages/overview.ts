@@ -3,11 +3,14 @@ import { getAll } from '../api.js'
 import type { ModelSummary } from '../api-types.js'
 import { percent, windowLabel } from '../../figures.js'
 import { badge, fmt, h, nameText, openBadge } from '../dom.js'
-import { driftHealth, fairnessHealth, type Health } from '../health.js'
+import { driftHealth, fairnessHealth, qualityHealth, type Health } from '../health.js'
 import { modelHref } from '../routes.js'
 import { pipelineNotice } from './pipeline.js'
 
 const healthBadge = (x: Health) => badge(x.text, x.level)
+
+/** Which version the row's figures are of. */
+export const versionNote = (version: string): string => `, version ${version}`
 
 export function healthCells(m: ModelSummary): (Node | string)[] {
   const w = m.latest
@@ -17,13 +20,15 @@ export function healthCells(m: ModelSummary): (Node | string)[] {
   const perf = p ? `${p.metric} ${fmt(p.realized)} / est. ${fmt(p.estimated)}` : '-'
   const fairness = w.fairness ? healthBadge(fairnessHealth(w.fairness)) : '-'
   return [
-    // An open window's figures can still change: marked next to the window they are of.
-    h('span', { class: 'window' }, windowLabel(w.window_start, w.window_end), ' ', openBadge(w.closed)),
+    // An open window's figures can still change: marked next to the window they are of. The row's
+    // figures are one version's (the newest window's version with most predictions,
+    // src/read/models.ts): named, since the model's other versions may differ.
+    h('span', { class: 'window' }, windowLabel(w.window_start, w.window_end), versionNote(w.model_version), ' ', openBadge(w.closed)),
     `${w.predictions} (${percent(w.label_coverage)} labeled)`,
     drift,
     perf,
     fairness,
-    badge(String(w.quality_problems), w.quality_problems > 0 ? 'warn' : 'ok'),
+    healthBadge(qualityHealth(w)),
   ]
 }
 
@@ -58,7 +63,7 @@ export async function overviewPage(): Promise<HTMLElement> {
     models.length === 0
       ? pipeline.empty
       : h('table', { id: 'models' },
-        h('thead', {}, h('tr', {}, ...['model', 'task, versions', 'latest window', 'predictions', 'drift share', 'performance (realized / CBPE)', 'worst fairness ratio', 'quality problems', 'firing alerts'].map((x) => h('th', {}, x)))),
+        h('thead', {}, h('tr', {}, ...['model', 'task, versions', 'latest window (of one version)', 'predictions', 'drift share', 'performance (realized / CBPE)', 'worst fairness ratio (of that version)', 'quality problems', 'firing alerts'].map((x) => h('th', {}, x)))),
         h('tbody', {}, ...rows)),
     pipeline.line,
   )

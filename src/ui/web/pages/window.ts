@@ -219,6 +219,26 @@ function positiveClassNote(w: Pick<WindowDetail, 'drift' | 'fairness'>): string 
   return `Binary figures missing: ${positiveClassAbsent("this window's or its reference's")}.`
 }
 
+/** Quality checks made against the reference (src/evaluate/quality-rows.ts): without one, only missing_rate rows are written. */
+const REFERENCE_CHECKS = ['out_of_range_rate', 'new_category_rate', 'outlier_rate']
+
+/**
+ * The data-quality line: how many features have a problem, and what was checked. A window
+ * without a reference has only missing-value rows (ranges, categories and outliers are checked
+ * against a reference): its "no problem" would be a verdict on checks that never ran, so it says
+ * only missing values were checked, as no verdict (grey).
+ */
+export function qualitySummary(rows: readonly { readonly feature: string; readonly metric: string; readonly value: number | null }[]): { readonly text: string; readonly level: Level } {
+  const count = qualityProblemCount(rows)
+  const problems = `${count} ${count === 1 ? 'feature' : 'features'} with a quality problem`
+  if (rows.length === 0) return { text: 'No quality figures for this window.', level: 'none' }
+  if (!rows.some((q) => REFERENCE_CHECKS.includes(q.metric))) {
+    const only = 'only missing values were checked (no reference to check ranges, new categories and outliers against)'
+    return count === 0 ? { text: `No missing values; ${only}.`, level: 'none' } : { text: `${problems}; ${only}.`, level: 'warn' }
+  }
+  return count === 0 ? { text: 'No quality problem.', level: 'ok' } : { text: problems, level: 'warn' }
+}
+
 /** The model's task, to say why its fairness section is empty; undefined when it cannot be read. */
 async function modelTask(model: string): Promise<string | undefined> {
   try {
@@ -276,11 +296,11 @@ export async function windowPage(model: string, start: string, query: URLSearchP
 
   // The problems the headline counts (src/ui/quality-problems.ts), then every quality figure.
   const problems = qualityProblems(w.quality)
-  const count = qualityProblemCount(w.quality)
+  const quality = qualitySummary(w.quality)
   const qualityRow = (q: (typeof w.quality)[number]) => [qualityFeature(q.feature), q.metric, fmt(q.value, 4), q.n]
   section.append(
     h('h2', {}, 'Data quality'),
-    h('p', { id: 'quality-problems' }, count === 0 ? 'No quality problem.' : `${count} ${count === 1 ? 'feature' : 'features'} with a quality problem`),
+    h('p', { id: 'quality-problems' }, badge(quality.text, quality.level)),
     problems.length > 0 && table(['feature', 'metric', 'value', 'n'], problems.map(qualityRow), { id: 'quality' }),
     w.quality.length > 0 && h('details', {}, h('summary', {}, 'all quality figures'), table(['feature', 'metric', 'value', 'n'], w.quality.map(qualityRow), { id: 'quality-all' })),
   )
