@@ -2,6 +2,11 @@
  * The newest windows of the metric a rule watches, as points for src/rules. Metric tables are
  * ReplacingMergeTree(eval_version): FINAL reads each window's newest evaluation. `LIMIT k BY`
  * keeps the k newest windows of each series, so the cost does not grow with history.
+ *
+ * Values are read with inf and nan quoted (src/store/float64.ts): a stored ±∞ (an rmse that
+ * overflowed, a ratio over an empty denominator) is compared like any number, so inf > 100
+ * breaches and -inf < x breaches; NaN (an undefined figure) and NULL are no value, which neither
+ * fires nor resolves an alert.
  */
 import type { FileConfig } from '../config/file.js'
 import { NO_POSITIVE_CLASS } from '../evaluate/row-status.js'
@@ -10,6 +15,7 @@ import type { MetricPoint } from '../rules/evaluate.js'
 import { windowsNeeded } from '../rules/evaluate.js'
 import type { Rule } from '../rules/schema.js'
 import type { Store } from '../store/clickhouse.js'
+import { float64 } from '../store/float64.js'
 import { dlqRatePoints } from './dlq-rate.js'
 import { relativeToReference } from './relative-performance.js'
 import { queryRows } from './sql.js'
@@ -20,7 +26,7 @@ interface Row {
   subject: string
   ws: string
   we: string
-  value: number | null
+  value: number | string | null
   n: string | number | null
   attribute?: string
   group_value?: string
@@ -103,6 +109,12 @@ function sqlFor(rule: Rule): { sql: string; params: Record<string, unknown> } | 
   }
 }
 
+/** A stored value as a point's value: ±Infinity stays, NaN and NULL are no value. */
+function pointValue(x: unknown): number | null {
+  const v = float64(x)
+  return v === null || Number.isNaN(v) ? null : v
+}
+
 function toPoint(rule: Rule, r: Row): MetricPoint {
   const labels = {
     model: r.model_id,
@@ -118,7 +130,7 @@ function toPoint(rule: Rule, r: Row): MetricPoint {
     labels,
     windowStartMs: Number(r.ws),
     windowEndMs: Number(r.we),
-    value: r.value === null || r.value === undefined ? null : Number(r.value),
+    value: pointValue(r.value),
     n: r.n === null || r.n === undefined ? null : Number(r.n),
     ...(r.details?.length ? { details: r.details } : {}),
   }
@@ -127,7 +139,7 @@ function toPoint(rule: Rule, r: Row): MetricPoint {
 export async function loadPoints(store: Store, rule: Rule, file: FileConfig, nowMs: number): Promise<MetricPoint[]> {
   if (rule.metric === 'dlq_rate') return dlqRatePoints(store, rule.period, windowsNeeded(rule), nowMs)
   const q = sqlFor(rule)!
-  const rows = await queryRows<Row>(store, q.sql, { ...q.params, k: windowsNeeded(rule) })
+  const rows = await queryRows<Row>(store, q.sql, { ...q.params, k: windowsNeeded(rule) }, { quoteDenormals: true })
   const points = rows.map((r) => toPoint(rule, r))
   if (rule.metric === 'performance' && rule.relativeTo === 'reference') return relativeToReference(store, rule, file, points)
   return points

@@ -10,7 +10,7 @@
  */
 import { isKnownModel, unknownModel, type ReadDeps } from './deps.js'
 import { decodeCursor, isoTime, optionalTime, page } from './params.js'
-import { int, n, readRows } from './sql.js'
+import { int, METRIC_VALUES, metricValue, readRows } from './sql.js'
 import type { AlertView, Page } from './types.js'
 
 export interface AlertListOptions {
@@ -35,8 +35,8 @@ interface StateRow {
   subject: string
   severity: string
   status: 'firing' | 'resolved'
-  value: number | null
-  threshold: number | null
+  value: number | string | null
+  threshold: number | string | null
   start: string
   end: string
   changed: string
@@ -82,16 +82,18 @@ export async function listAlertViews(deps: ReadDeps, o: AlertListOptions = {}): 
      WHERE ${outer.join(' AND ')}
      ORDER BY changed DESC, alert_key LIMIT {lim:UInt32}`,
     params,
+    METRIC_VALUES,
   )
   if (states.length === 0 && o.model !== undefined && o.window === undefined) await assertAlertModel(deps, o.model)
   const paged = page(states, limit, (s) => [int(s.changed), s.alert_key])
   const keys = paged.items.map((s) => s.alert_key)
-  const transitions = keys.length === 0 ? [] : await readRows<{ alert_key: string; seq: number; status: string; changed: string; start: string; value: number | null }>(
+  const transitions = keys.length === 0 ? [] : await readRows<{ alert_key: string; seq: number; status: string; changed: string; start: string; value: number | string | null }>(
     deps.store,
     `SELECT alert_key, seq, status, toUnixTimestamp64Milli(changed_at) AS changed, toUnixTimestamp64Milli(window_start) AS start, value
      FROM (SELECT * FROM {db}.alerts WHERE alert_key IN {keys:Array(String)} AND transition_id != '' ORDER BY changed_at DESC LIMIT 1 BY transition_id)
      ORDER BY alert_key, changed DESC LIMIT ${TRANSITIONS_SHOWN} BY alert_key`,
     { keys },
+    METRIC_VALUES,
   )
   const items = paged.items.map((s): AlertView => {
     const mine = transitions.filter((t) => t.alert_key === s.alert_key)
@@ -105,15 +107,15 @@ export async function listAlertViews(deps: ReadDeps, o: AlertListOptions = {}): 
       subject: s.subject,
       severity: s.severity,
       status: s.status,
-      value: n(s.value),
-      threshold: n(s.threshold),
+      value: metricValue(s.value),
+      threshold: metricValue(s.threshold),
       window_start: isoTime(int(s.start)),
       window_end: isoTime(int(s.end)),
       fired_at: isoTime(fired ? int(fired.changed) : int(s.changed)),
       resolved_at: s.status === 'resolved' ? isoTime(int(s.changed)) : null,
       changed_at: isoTime(int(s.changed)),
       details: detailsOf(s.details),
-      transitions: mine.map((t) => ({ seq: int(t.seq), status: t.status, changed_at: isoTime(int(t.changed)), window_start: isoTime(int(t.start)), value: n(t.value) })),
+      transitions: mine.map((t) => ({ seq: int(t.seq), status: t.status, changed_at: isoTime(int(t.changed)), window_start: isoTime(int(t.start)), value: metricValue(t.value) })),
     }
   })
   return { items, next_cursor: paged.next_cursor }

@@ -3,10 +3,12 @@
  * window's newest evaluation). Pure: which performance metric is the main one, which fairness
  * ratio is the worst; and what counts as a quality problem.
  */
+import { metricValue } from './metric-value.js'
 import type { HeadlineFairness, HeadlinePerformance } from './types.js'
 
 export type Task = 'binary' | 'multiclass' | 'regression'
 
+/** Figures as stored: ±Infinity is a value (sent as "Infinity" / "-Infinity", ./metric-value.ts), null is none. */
 export interface PerformanceFigure {
   readonly variant: string
   readonly metric: string
@@ -44,7 +46,7 @@ export function headlinePerformance(task: Task, variant: string, rows: readonly 
   for (const metric of MAIN_METRICS[task]) {
     const realized = ofVariant.find((r) => r.metric === metric && r.kind === 'realized')
     const estimated = ofVariant.find((r) => r.metric === metric && r.kind === 'estimated')
-    if (realized || estimated) return { metric, variant, realized: realized?.value ?? null, estimated: estimated?.value ?? null, n: realized?.n ?? 0 }
+    if (realized || estimated) return { metric, variant, realized: metricValue(realized?.value ?? null), estimated: metricValue(estimated?.value ?? null), n: realized?.n ?? 0 }
   }
   return null
 }
@@ -54,5 +56,5 @@ export function worstFairness(rows: readonly FairnessFigure[]): HeadlineFairness
   const ratios = rows.filter((r) => r.metric === FAIRNESS_RATIO).sort((a, b) => a.attribute.localeCompare(b.attribute))
   const valued = ratios.filter((r) => r.value !== null)
   const worst = valued.length ? valued.reduce((a, b) => (b.value! < a.value! ? b : a)) : ratios[0]
-  return worst ? { attribute: worst.attribute, metric: worst.metric, value: worst.value, status: worst.status } : null
+  return worst ? { attribute: worst.attribute, metric: worst.metric, value: metricValue(worst.value), status: worst.status } : null
 }

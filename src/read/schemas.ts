@@ -4,7 +4,9 @@
  * publishes the same objects in GET /openapi.json, so what is documented is what is sent.
  *
  * Conventions: times are ISO 8601 strings in UTC (`2026-11-21T10:00:00.000Z`); a figure that
- * cannot be computed (no labels, an empty group, NaN in the store) is null, never omitted;
+ * cannot be computed (no labels, an empty group, NaN in the store) is null, never omitted; a
+ * stored metric value that is ±∞ (an overflow, a ratio over an empty denominator) is the string
+ * "Infinity" / "-Infinity" (`metricNum`), since JSON has no infinities;
  * lists that can grow without bound are paginated with `limit` and an opaque `cursor`
  * (`next_cursor` null on the last page). Additive changes only: the web UI builds against this.
  */
@@ -14,6 +16,11 @@ import { MAX_COUNT_GROUPS } from './dead-letters.js'
 const iso = { type: 'string', format: 'date-time' } as const
 const isoOrNull = { type: ['string', 'null'], format: 'date-time' } as const
 const num = { type: ['number', 'null'] } as const
+/** A stored metric value: a number, "Infinity" / "-Infinity" for ±∞, or null (not defined: NaN, or missing). */
+const metricNum = {
+  anyOf: [{ type: 'number' }, { type: 'string', enum: ['Infinity', '-Infinity'] }, { type: 'null' }],
+  description: 'A number; the string "Infinity" or "-Infinity" when the stored value is ±∞; null when it is not defined (NaN) or missing.',
+} as const
 const count = { type: 'integer', minimum: 0 } as const
 const text = { type: 'string' } as const
 const strings = { type: 'array', items: text } as const
@@ -24,8 +31,8 @@ const obj = <P extends Record<string, object>>(properties: P, description?: stri
 export const HeadlinePerformanceSchema = obj({
   metric: { type: 'string', description: 'roc_auc for binary models (accuracy when there are no scores), accuracy for multiclass, mae for regression.' },
   variant: { type: 'string', description: "Deployment variant; 'all' is every variant together." },
-  realized: { ...num, description: 'From joined labels; null without labels.' },
-  estimated: { ...num, description: 'CBPE estimate (binary models with scores); null otherwise.' },
+  realized: { ...metricNum, description: `From joined labels; null without labels. ${metricNum.description}` },
+  estimated: { ...metricNum, description: `CBPE estimate (binary models with scores); null otherwise. ${metricNum.description}` },
   n: { ...count, description: 'Labeled predictions behind the realized value.' },
 }, 'The main performance metric of the window.')
 
@@ -33,7 +40,7 @@ export const HeadlinePerformanceSchema = obj({
 export const HeadlineFairnessSchema = obj({
   attribute: text,
   metric: { type: 'string', description: 'disparate_impact_ratio' },
-  value: num,
+  value: metricNum,
   status: { type: 'string', description: "'ok', or why the value is not a verdict (e.g. 'insufficient')." },
 }, 'The worst (lowest) fairness ratio over the protected attributes.')
 
@@ -119,13 +126,13 @@ export const DriftDetailSchema = obj({
   column: text,
   column_kind: text,
   method: { type: 'string', description: 'The statistic that decided (auto-selected or configured).' },
-  score: num,
+  score: metricNum,
   p_value: { ...num, description: 'Raw p-value of the deciding test; null for distance methods.' },
   p_value_adjusted: { ...num, description: 'p-value after multiple-testing correction, when stored; null otherwise.' },
-  threshold: num,
+  threshold: metricNum,
   drift_detected: { type: 'boolean', description: 'Drift detected; false also when there is no verdict (see status).' },
   status: { type: 'string', description: "'ok'; 'insufficient' (too few rows on a side for a verdict), 'no_positive_class' (a binary model's calibration row when its positive class is none of a side's classes: set positiveClass), 'method_not_applicable' (a configured method that does not apply) or 'not_computable' (enough rows, but the deciding statistic could not be computed, e.g. a calibration row whose labels are all one class): no verdict." },
-  statistics: { type: 'object', additionalProperties: { type: 'number' }, description: 'Every applicable statistic by name (p-values as <name>_p_value).' },
+  statistics: { type: 'object', additionalProperties: { anyOf: [{ type: 'number' }, { type: 'string', enum: ['Infinity', '-Infinity'] }] }, description: 'Every applicable statistic by name (p-values as <name>_p_value); "Infinity" / "-Infinity" when ±∞; a statistic that is not defined (NaN) is left out.' },
   n_reference: count,
   n_current: count,
   unseen_categories: strings,
@@ -136,28 +143,28 @@ export const PerformanceDetailSchema = obj({
   variant: text,
   metric: text,
   kind: { type: 'string', description: "'realized', 'estimated' (CBPE) or 'degradation' (window minus reference)." },
-  value: num,
+  value: metricNum,
   n: count,
   label_coverage: num,
-  ci_low: num,
-  ci_high: num,
+  ci_low: metricNum,
+  ci_high: metricNum,
 })
 
 export const FairnessDetailSchema = obj({
   attribute: text,
   group: { type: 'string', description: "The group's value; '' for parity metrics over the attribute." },
   metric: text,
-  value: num,
+  value: metricNum,
   n: count,
   status: text,
 })
 
-export const QualityDetailSchema = obj({ feature: text, metric: text, value: num, n: count })
+export const QualityDetailSchema = obj({ feature: text, metric: text, value: metricNum, n: count })
 
 export const DetectorDetailSchema = obj({
   detector: text,
-  score: { ...num, description: "The detector's estimate after this window." },
-  threshold: num,
+  score: { ...metricNum, description: `The detector's estimate after this window. ${metricNum.description}` },
+  threshold: metricNum,
   drift_detected: { type: 'boolean' },
   detections: { type: 'array', items: iso, description: 'Detection times inside this window.' },
 })
@@ -171,8 +178,8 @@ export const AlertSchema = obj({
   subject: text,
   severity: text,
   status: { type: 'string', enum: ['firing', 'resolved'] },
-  value: num,
-  threshold: num,
+  value: metricNum,
+  threshold: metricNum,
   window_start: iso,
   window_end: iso,
   fired_at: { ...iso, description: 'When the current episode started firing.' },
@@ -182,7 +189,7 @@ export const AlertSchema = obj({
   transitions: {
     type: 'array',
     description: "The key's transitions, newest first (at most 20).",
-    items: obj({ seq: count, status: text, changed_at: iso, window_start: iso, value: num }),
+    items: obj({ seq: count, status: text, changed_at: iso, window_start: iso, value: metricNum }),
   },
 })
 

@@ -3,18 +3,24 @@
  * strings; figures that cannot be computed are null.
  */
 
+/**
+ * A stored metric value: a number, "Infinity" / "-Infinity" for ±∞ (JSON has no infinities; a
+ * figure that overflowed or divided by zero), or null when it is not defined (NaN) or missing.
+ */
+export type MetricValue = number | 'Infinity' | '-Infinity' | null
+
 export interface HeadlinePerformance {
   readonly metric: string
   readonly variant: string
-  readonly realized: number | null
-  readonly estimated: number | null
+  readonly realized: MetricValue
+  readonly estimated: MetricValue
   readonly n: number
 }
 
 export interface HeadlineFairness {
   readonly attribute: string
   readonly metric: string
-  readonly value: number | null
+  readonly value: MetricValue
   readonly status: string
 }
 
@@ -79,14 +85,14 @@ export interface DriftDetail {
   readonly column: string
   readonly column_kind: string
   readonly method: string
-  readonly score: number | null
+  readonly score: MetricValue
   readonly p_value: number | null
   readonly p_value_adjusted: number | null
-  readonly threshold: number | null
+  readonly threshold: MetricValue
   readonly drift_detected: boolean
   /** 'ok', 'insufficient', 'no_positive_class', 'method_not_applicable' or 'not_computable' (no verdict: drift_detected is false). */
   readonly status: string
-  readonly statistics: Record<string, number>
+  readonly statistics: Record<string, Exclude<MetricValue, null>>
   readonly n_reference: number
   readonly n_current: number
   readonly unseen_categories: string[]
@@ -97,18 +103,18 @@ export interface PerformanceDetail {
   readonly variant: string
   readonly metric: string
   readonly kind: string
-  readonly value: number | null
+  readonly value: MetricValue
   readonly n: number
   readonly label_coverage: number | null
-  readonly ci_low: number | null
-  readonly ci_high: number | null
+  readonly ci_low: MetricValue
+  readonly ci_high: MetricValue
 }
 
 export interface FairnessDetail {
   readonly attribute: string
   readonly group: string
   readonly metric: string
-  readonly value: number | null
+  readonly value: MetricValue
   readonly n: number
   readonly status: string
 }
@@ -116,14 +122,14 @@ export interface FairnessDetail {
 export interface QualityDetail {
   readonly feature: string
   readonly metric: string
-  readonly value: number | null
+  readonly value: MetricValue
   readonly n: number
 }
 
 export interface DetectorDetail {
   readonly detector: string
-  readonly score: number | null
-  readonly threshold: number | null
+  readonly score: MetricValue
+  readonly threshold: MetricValue
   readonly drift_detected: boolean
   readonly detections: string[]
 }
@@ -133,7 +139,7 @@ export interface AlertTransitionSummary {
   readonly status: string
   readonly changed_at: string
   readonly window_start: string
-  readonly value: number | null
+  readonly value: MetricValue
 }
 
 export interface AlertView {
@@ -145,8 +151,8 @@ export interface AlertView {
   readonly subject: string
   readonly severity: string
   readonly status: 'firing' | 'resolved'
-  readonly value: number | null
-  readonly threshold: number | null
+  readonly value: MetricValue
+  readonly threshold: MetricValue
   readonly window_start: string
   readonly window_end: string
   readonly fired_at: string

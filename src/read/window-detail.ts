@@ -22,7 +22,7 @@ import { windowDetections } from './detections.js'
 import { assertKnownModel, assertKnownVersion, type ReadDeps } from './deps.js'
 import { distributionOf, emptyCounts, mergeCounts, type CountsPartial } from './distribution.js'
 import { isoTime, parseTime } from './params.js'
-import { int, n, readRows } from './sql.js'
+import { int, METRIC_VALUES, metricValue, n, readRows } from './sql.js'
 import type { DriftDetail, WindowDetail } from './types.js'
 
 interface DriftRow {
@@ -30,13 +30,13 @@ interface DriftRow {
   column: string
   column_kind: string
   method: string
-  score: number | null
-  p_value: number | null
-  p_value_adjusted: number | null
-  threshold: number | null
+  score: number | string | null
+  p_value: number | string | null
+  p_value_adjusted: number | string | null
+  threshold: number | string | null
   drift_detected: number | null
   status: string
-  statistics: Record<string, number | null>
+  statistics: Record<string, number | string | null>
   n_reference: string
   n_current: string
   unseen_categories: string[]
@@ -73,13 +73,13 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
     readRows<{ drift_share: number | null; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: string }>(
       deps.store, `SELECT drift_share, n_features, n_drifted, ${insufficient}, drifted_features, ${datasetStatus} FROM {db}.dataset_drift WHERE ${at} LIMIT 1`, params),
     readRows<DriftRow>(deps.store, `SELECT target, column, column_kind, method, score, p_value, ${adjusted}, threshold, drift_detected, ${status}, statistics, n_reference, n_current, unseen_categories
-                                    FROM {db}.drift WHERE ${at} ORDER BY target, column LIMIT 1 BY target, column`, params),
-    readRows<{ variant: string; metric: string; kind: string; value: number | null; n: string; label_coverage: number | null; ci_low: number | null; ci_high: number | null }>(
-      deps.store, `SELECT variant, metric, kind, value, n, label_coverage, ci_low, ci_high FROM {db}.performance WHERE ${at} ORDER BY variant, metric, kind LIMIT 1 BY variant, metric, kind`, params),
-    readRows<{ attribute: string; group_value: string; metric: string; value: number | null; n: string; status: string }>(
-      deps.store, `SELECT attribute, group_value, metric, value, n, status FROM {db}.fairness WHERE ${at} ORDER BY attribute, group_value, metric LIMIT 1 BY attribute, group_value, metric`, params),
-    readRows<{ feature: string; metric: string; value: number | null; n: string }>(
-      deps.store, `SELECT feature, metric, value, n FROM {db}.quality WHERE ${at} ORDER BY feature, metric LIMIT 1 BY feature, metric`, params),
+                                    FROM {db}.drift WHERE ${at} ORDER BY target, column LIMIT 1 BY target, column`, params, METRIC_VALUES),
+    readRows<{ variant: string; metric: string; kind: string; value: number | string | null; n: string; label_coverage: number | string | null; ci_low: number | string | null; ci_high: number | string | null }>(
+      deps.store, `SELECT variant, metric, kind, value, n, label_coverage, ci_low, ci_high FROM {db}.performance WHERE ${at} ORDER BY variant, metric, kind LIMIT 1 BY variant, metric, kind`, params, METRIC_VALUES),
+    readRows<{ attribute: string; group_value: string; metric: string; value: number | string | null; n: string; status: string }>(
+      deps.store, `SELECT attribute, group_value, metric, value, n, status FROM {db}.fairness WHERE ${at} ORDER BY attribute, group_value, metric LIMIT 1 BY attribute, group_value, metric`, params, METRIC_VALUES),
+    readRows<{ feature: string; metric: string; value: number | string | null; n: string }>(
+      deps.store, `SELECT feature, metric, value, n FROM {db}.quality WHERE ${at} ORDER BY feature, metric LIMIT 1 BY feature, metric`, params, METRIC_VALUES),
     readRows<{ detector: string; state: string; row: string }>(
       deps.store, `SELECT detector, state, row FROM {db}.detector_checkpoints FINAL
                    WHERE model_id = {m:String} AND model_version = {v:String} AND window_start = fromUnixTimestamp64Milli({s:Int64})`, params),
@@ -98,15 +98,15 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
     column: r.column,
     column_kind: r.column_kind,
     method: r.method,
-    score: n(r.score),
+    score: metricValue(r.score),
     p_value: n(r.p_value),
     p_value_adjusted: n(r.p_value_adjusted),
-    threshold: n(r.threshold),
+    threshold: metricValue(r.threshold),
     // No verdict (status insufficient or method_not_applicable, drift_detected NULL) is not a detection.
     drift_detected: Number(r.drift_detected) === 1,
     status: r.status,
-    // ClickHouse writes NaN as null; a statistic that is not a number is left out, as when it is not applicable.
-    statistics: Object.fromEntries(Object.entries(r.statistics).filter((e): e is [string, number] => typeof e[1] === 'number')),
+    // A statistic that is NaN (not defined) is left out, as when it is not applicable; ±∞ is "Infinity" / "-Infinity".
+    statistics: Object.fromEntries(Object.entries(r.statistics).flatMap(([k, x]) => { const v = metricValue(x); return v === null ? [] : [[k, v]] })),
     n_reference: int(r.n_reference),
     n_current: int(r.n_current),
     unseen_categories: r.unseen_categories,
@@ -124,16 +124,18 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
     summary: { predictions: int(w.predictions), labeled: int(w.labeled), label_coverage: n(w.label_coverage), mean_label_delay_s: n(w.mean_label_delay_s) },
     dataset_drift: d ? { drift_share: n(d.drift_share), n_features: int(d.n_features), n_drifted: int(d.n_drifted), drifted_features: d.drifted_features, n_insufficient: int(d.n_insufficient), status: d.status } : null,
     drift: drift.filter((r) => r.target !== 'concept').map(detail),
-    performance: performance.map((p) => ({ ...p, value: n(p.value), n: int(p.n), label_coverage: n(p.label_coverage), ci_low: n(p.ci_low), ci_high: n(p.ci_high) })),
-    fairness: fairness.map((f) => ({ attribute: f.attribute, group: f.group_value, metric: f.metric, value: n(f.value), n: int(f.n), status: f.status })),
-    quality: quality.map((q) => ({ ...q, value: n(q.value), n: int(q.n) })),
+    performance: performance.map((p) => ({ ...p, value: metricValue(p.value), n: int(p.n), label_coverage: n(p.label_coverage), ci_low: metricValue(p.ci_low), ci_high: metricValue(p.ci_high) })),
+    fairness: fairness.map((f) => ({ attribute: f.attribute, group: f.group_value, metric: f.metric, value: metricValue(f.value), n: int(f.n), status: f.status })),
+    quality: quality.map((q) => ({ ...q, value: metricValue(q.value), n: int(q.n) })),
     detectors: drift.filter((r) => r.target === 'concept').map((r) => ({
       detector: r.column,
-      score: n(r.score),
-      threshold: n(r.threshold),
+      score: metricValue(r.score),
+      threshold: metricValue(r.threshold),
       drift_detected: Number(r.drift_detected) === 1,
       // Not available (null): shown as none; drift_detected still says whether this evaluation had any.
-      detections: (windowDetections(r, checkpoints.find((c) => c.detector === r.column), startMs, endMs) ?? []).map(isoTime),
+      // Compared with the checkpoint's JSON copy of the row, where NaN and ±∞ are null.
+      detections: (windowDetections({ ...r, score: n(r.score), statistics: Object.fromEntries(Object.entries(r.statistics).map(([k, x]) => [k, n(x)])) },
+        checkpoints.find((c) => c.detector === r.column), startMs, endMs) ?? []).map(isoTime),
     })),
     comparison,
     alerts: alerts.items,

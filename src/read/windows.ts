@@ -9,7 +9,7 @@ import { optionalColumn } from './columns.js'
 import { ALL_VARIANTS, assertKnownModel, assertKnownVariant, assertKnownVersion, type ReadDeps } from './deps.js'
 import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, QUALITY_PROBLEM_ABOVE, QUALITY_PROBLEMS, worstFairness, type Task } from './headline.js'
 import { decodeCursor, isoTime, optionalTime, page } from './params.js'
-import { int, n, readRows } from './sql.js'
+import { int, METRIC_VALUES, n, readRows, storedNumber } from './sql.js'
 import type { WindowHeadline, WindowSeries } from './types.js'
 import { maxOf, minOf } from '../arrays.js'
 
@@ -109,11 +109,11 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
   const [drift, performance, fairness, quality, alerts] = await Promise.all([
     readRows<Versioned & { drift_share: number | null; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: string }>(
       deps.store, `SELECT ${cols}, drift_share, n_features, n_drifted, ${insufficient}, drifted_features, ${status} FROM {db}.dataset_drift WHERE ${range}`, params),
-    readRows<Versioned & { variant: string; metric: string; kind: string; value: number | null; n: string }>(
+    readRows<Versioned & { variant: string; metric: string; kind: string; value: number | string | null; n: string }>(
       deps.store, `SELECT ${cols}, variant, metric, kind, value, n FROM {db}.performance
-                   WHERE ${range} AND variant = {variant:String} AND metric IN {metrics:Array(String)} AND kind IN ('realized', 'estimated')`, params),
-    readRows<Versioned & { attribute: string; metric: string; value: number | null; status: string }>(
-      deps.store, `SELECT ${cols}, attribute, metric, value, status FROM {db}.fairness WHERE ${range} AND metric = {ratio:String} AND group_value = ''`, params),
+                   WHERE ${range} AND variant = {variant:String} AND metric IN {metrics:Array(String)} AND kind IN ('realized', 'estimated')`, params, METRIC_VALUES),
+    readRows<Versioned & { attribute: string; metric: string; value: number | string | null; status: string }>(
+      deps.store, `SELECT ${cols}, attribute, metric, value, status FROM {db}.fairness WHERE ${range} AND metric = {ratio:String} AND group_value = ''`, params, METRIC_VALUES),
     // Counted in ClickHouse (a 50-feature model has 150 quality rows per window), as
     // qualityProblemCount (src/ui/quality-problems.ts) counts a window's rows: features with a
     // problem metric above the bound, feature '' (the per-event outlier rate) being one. NaN (an
@@ -155,8 +155,8 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
       drifted_features: d ? d.drifted_features : [],
       n_insufficient: d ? int(d.n_insufficient) : 0,
       drift_status: d ? d.status : 'not_evaluated',
-      performance: headlinePerformance(task, variant, (perfBy.get(key) ?? []).map((p) => ({ ...p, value: n(p.value), n: int(p.n) }))),
-      fairness: worstFairness((fairBy.get(key) ?? []).map((f) => ({ ...f, value: n(f.value) }))),
+      performance: headlinePerformance(task, variant, (perfBy.get(key) ?? []).map((p) => ({ ...p, value: storedNumber(p.value), n: int(p.n) }))),
+      fairness: worstFairness((fairBy.get(key) ?? []).map((f) => ({ ...f, value: storedNumber(f.value) }))),
       quality_problems: int(qualBy.get(key)?.[0]?.problems ?? 0),
       firing_alerts: firing.get(key) ?? 0,
     }

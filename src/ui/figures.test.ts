@@ -40,7 +40,10 @@ describe('figure and compact', () => {
     expect(figure(0.25, 2)).toBe('0.25')
     expect(figure(1.45e-11, 4)).toBe('1.45e-11')
     expect(figure(0)).toBe('0.000')
-    expect([figure(null), figure(undefined), figure(Number.POSITIVE_INFINITY)]).toEqual(['-', '-', '-'])
+    expect([figure(null), figure(undefined), figure(Number.NaN)]).toEqual(['-', '-', '-'])
+    // ±∞ is a value (an overflowed rmse), as a number or as the read API sends it.
+    expect([figure(Number.POSITIVE_INFINITY), figure(Number.NEGATIVE_INFINITY), figure('Infinity'), figure('-Infinity')]).toEqual(['∞', '−∞', '∞', '−∞'])
+    expect(versus('Infinity', 100, 3)).toEqual({ value: '∞', threshold: '100.000' })
   })
 
   it('compact: short, but never rounder than the value (0.79996 is not 0.8)', () => {

@@ -14,7 +14,29 @@ const MAX_DECIMALS = 20
 /** Below this (and not 0), a figure is printed with an exponent: 1.45e-11, not 0.0000. */
 const EXPONENT_BELOW = 1e-4
 
+/**
+ * A figure as the read API sends it: a number, or "Infinity" / "-Infinity" for ±∞ (JSON has no
+ * infinities; docs/http-api.md), or null when there is none.
+ */
+export type FigureValue = number | 'Infinity' | '-Infinity' | null | undefined
+
+/** A figure as a number: the API's "Infinity" / "-Infinity" as ±Infinity. */
+export function numeric(x: FigureValue): number | null {
+  if (x === 'Infinity') return Number.POSITIVE_INFINITY
+  if (x === '-Infinity') return Number.NEGATIVE_INFINITY
+  return x ?? null
+}
+
+/** A figure for a chart: finite, or null (no point: an axis cannot hold ±∞). */
+export function plotted(value: FigureValue): number | null {
+  const x = numeric(value)
+  return x !== null && Number.isFinite(x) ? x : null
+}
+
 const finite = (x: number | null | undefined): x is number => x !== null && x !== undefined && Number.isFinite(x)
+
+/** '∞' / '−∞' for an infinite figure, else null. */
+const infinite = (x: number | null): string | null => (x === Number.POSITIVE_INFINITY ? '∞' : x === Number.NEGATIVE_INFINITY ? '−∞' : null)
 
 /** x at a precision of `decimals` decimals, or `decimals - 2` mantissa decimals (at least 2) with an exponent when tiny. */
 function render(x: number, decimals: number): string {
@@ -22,9 +44,10 @@ function render(x: number, decimals: number): string {
   return x.toFixed(decimals)
 }
 
-/** A figure with `decimals` decimals (an exponent when tiny); '-' when there is none (null, NaN, ±∞). */
-export function figure(x: number | null | undefined, decimals = 3): string {
-  return finite(x) ? render(x, decimals) : '-'
+/** A figure with `decimals` decimals (an exponent when tiny); '∞' / '−∞' when infinite; '-' when there is none (null, NaN). */
+export function figure(value: FigureValue, decimals = 3): string {
+  const x = numeric(value)
+  return finite(x) ? render(x, decimals) : infinite(x) ?? '-'
 }
 
 export interface Versus {
@@ -36,7 +59,9 @@ export interface Versus {
  * A value and the threshold it is judged against, with at least `decimals` decimals and more
  * until the two texts differ whenever the numbers do: versus(0.7996, 0.8, 2) is 0.7996 / 0.8000.
  */
-export function versus(value: number | null | undefined, threshold: number | null | undefined, decimals = 4): Versus {
+export function versus(shownValue: FigureValue, shownThreshold: FigureValue, decimals = 4): Versus {
+  const value = numeric(shownValue)
+  const threshold = numeric(shownThreshold)
   if (!finite(value) || !finite(threshold) || value === threshold) return { value: figure(value, decimals), threshold: figure(threshold, decimals) }
   // Judged by the numbers the texts say, not by the texts: 1.00e-4 next to 0.0001 reads as one
   // number, and 1.00e-4 next to 0.00 (a threshold of 0.0001 at two decimals) the wrong way round.

@@ -3,6 +3,12 @@
  * side; these interfaces name only the fields the pages read).
  */
 export type Num = number | null
+/**
+ * A stored metric value as the API sends it (docs/http-api.md): ±∞ is the string "Infinity" /
+ * "-Infinity", NaN is null. fmt() and versus() print them as ∞ / −∞; numeric() (../figures.ts)
+ * turns them into numbers for arithmetic and charts.
+ */
+export type MetricNum = number | 'Infinity' | '-Infinity' | null
 
 /**
  * Why a figure is not a verdict, in the API's words, when a response carries it (`reason` or
@@ -10,8 +16,8 @@ export type Num = number | null
  */
 export interface ApiNote { reason?: string | null; note?: string | null }
 
-export interface HeadlinePerformance { metric: string; variant: string; realized: Num; estimated: Num; n: number }
-export interface HeadlineFairness { attribute: string; metric: string; value: Num; status: string }
+export interface HeadlinePerformance { metric: string; variant: string; realized: MetricNum; estimated: MetricNum; n: number }
+export interface HeadlineFairness { attribute: string; metric: string; value: MetricNum; status: string }
 
 export interface WindowHeadline {
   model_version: string
@@ -71,10 +77,10 @@ export interface DriftDetail extends ApiNote {
   column: string
   column_kind: string
   method: string
-  score: Num
+  score: MetricNum
   p_value: Num
   p_value_adjusted: Num
-  threshold: Num
+  threshold: MetricNum
   /** false also when there is no verdict: read `status` first. */
   drift_detected: boolean
   /** 'ok'; 'insufficient', 'no_positive_class', 'method_not_applicable' or 'not_computable': no verdict. */
@@ -87,11 +93,11 @@ export interface DriftDetail extends ApiNote {
   distribution: Distribution
 }
 
-export interface PerformanceDetail extends ApiNote { variant: string; metric: string; kind: string; value: Num; n: number; label_coverage: Num; ci_low: Num; ci_high: Num; status?: string }
-export interface FairnessDetail { attribute: string; group: string; metric: string; value: Num; n: number; status: string }
-export interface QualityDetail { feature: string; metric: string; value: Num; n: number }
+export interface PerformanceDetail extends ApiNote { variant: string; metric: string; kind: string; value: MetricNum; n: number; label_coverage: Num; ci_low: MetricNum; ci_high: MetricNum; status?: string }
+export interface FairnessDetail { attribute: string; group: string; metric: string; value: MetricNum; n: number; status: string }
+export interface QualityDetail { feature: string; metric: string; value: MetricNum; n: number }
 /** score: the detector's error-rate estimate; threshold: its parameter (DDM: drift level in standard deviations; ADWIN: δ), not a bound on the score. */
-export interface DetectorDetail { detector: string; score: Num; threshold: Num; drift_detected: boolean; detections: string[] }
+export interface DetectorDetail { detector: string; score: MetricNum; threshold: MetricNum; drift_detected: boolean; detections: string[] }
 
 export interface Alert {
   alert_key: string
@@ -102,8 +108,8 @@ export interface Alert {
   subject: string
   severity: string
   status: 'firing' | 'resolved'
-  value: Num
-  threshold: Num
+  value: MetricNum
+  threshold: MetricNum
   window_start: string
   window_end: string
   fired_at: string
