@@ -22,7 +22,7 @@ import { createHttpServer } from '../src/http/server.js'
 import { createLogger } from '../src/observability/logger.js'
 import { createReadQueries, type AlertView, type ComparisonWindow, type ModelSummary, type Page, type WindowDetail, type WindowHeadline } from '../src/read/index.js'
 import { binLabels, shares } from '../src/ui/chart-spec.js'
-import { figure, percent, windowLabel, windowStartLabel } from '../src/ui/figures.js'
+import { figure, numeric, percent, windowLabel, windowStartLabel } from '../src/ui/figures.js'
 import { buildUi } from '../src/ui/assets.js'
 import { chartsOnPage, launchChromium, screenshot, watchedPage, type WatchedPage } from './support/browser.js'
 import { dropTestResources, testConfig } from './support/config.js'
@@ -257,7 +257,7 @@ describe('web UI on a real pipeline run', () => {
         // Only the groups the ratio compares in that window (status ok).
         const rates = d.fairness.filter((f) => f.attribute === 'group' && f.group !== '' && f.metric === 'selection_rate' && f.status === 'ok')
         const mine = rates.find((f) => f.group === line.name)?.value
-        return mine === undefined || mine === null ? null : mine / Math.max(...rates.map((f) => f.value ?? 0))
+        return mine === undefined || mine === null ? null : numeric(mine)! / Math.max(...rates.map((f) => numeric(f.value) ?? 0))
       }))
     }
     expect(groupSpec.series.map((l) => l.name)).toEqual(['A', 'B'])
@@ -303,7 +303,7 @@ describe('web UI on a real pipeline run', () => {
     expect(groups.length).toBeGreaterThan(1)
     expect(specs['fairness:group']!.labels).toEqual(groups.map((g) => g.group))
     expect(specs['fairness:group']!.series[0]!.values).toEqual(groups.map((g) => g.value))
-    expect(specs['fairness:group']!.refLine!.value).toBeCloseTo(0.8 * Math.max(...groups.map((g) => g.value ?? 0)), 12)
+    expect(specs['fairness:group']!.refLine!.value).toBeCloseTo(0.8 * Math.max(...groups.map((g) => numeric(g.value) ?? 0)), 12)
     // Every other statistic of each drift row is on the page: an alert on PSI finds its PSI.
     const others = await w.page.$$eval('#drift tbody tr', (trs) => trs.map((tr) => tr.children[12]!.textContent))
     detail.drift.forEach((d, i) => {
@@ -313,11 +313,13 @@ describe('web UI on a real pipeline run', () => {
     })
     expect(others[detail.drift.findIndex((d) => d.target === 'feature' && d.column === 'income')]).toMatch(/psi \d/)
     // Quality: the problems listed are those the headline counts, feature '' named.
-    const problems = detail.quality.filter((q) => QUALITY_PROBLEM_METRICS.includes(q.metric) && q.value !== null && q.value > 0)
+    const problems = detail.quality.filter((q) => QUALITY_PROBLEM_METRICS.includes(q.metric) && (numeric(q.value) ?? 0) > 0)
     const listed = await w.page.$$eval('#quality tbody tr', (trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent]))
     expect(listed).toEqual(problems.map((q) => [q.feature === '' ? '(all features)' : q.feature, q.metric]))
     expect(new Set(problems.map((q) => q.feature)).size).toBe(target.quality_problems)
     expect(await w.page.textContent('#quality-problems')).toBe(target.quality_problems === 0 ? 'No quality problem.' : `${target.quality_problems} feature${target.quality_problems === 1 ? '' : 's'} with a quality problem`)
+    // No part left out of the page is written as the text "false" (a text node, nodeType 3).
+    expect(await w.page.$eval('section[data-page=window]', (s) => [...s.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent))).not.toContain('false')
     // The title names the one UTC day of the window.
     expect(await w.page.textContent('section[data-page=window] h1')).toBe(`${MODEL} v1: window ${windowLabel(detail.window_start, detail.window_end)} ${detail.closed ? '' : 'open'}`)
     expect(await w.page.locator('#performance tbody tr').count()).toBe(detail.performance.length)
@@ -376,7 +378,7 @@ describe('web UI on a real pipeline run', () => {
     const x = detail.drift.find((d) => d.target === 'feature' && d.column === 'x')!
     // What the API sends: no verdict, though the raw p-value is far below the threshold.
     expect(x).toMatchObject({ status: 'insufficient', drift_detected: false, p_value_adjusted: null, n_current: EDGE_SMALL_WINDOW })
-    expect(x.p_value!).toBeLessThan(x.threshold!)
+    expect(x.p_value!).toBeLessThan(numeric(x.threshold)!)
     expect(detail.dataset_drift).toMatchObject({ status: 'insufficient', drift_share: null, n_insufficient: 1 })
     const w = await watchedPage(browser)
     await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
@@ -456,6 +458,9 @@ describe('web UI on a real pipeline run', () => {
     expect(await w.page.textContent('#no-realized')).toBe('No realized figures yet: no labels have arrived for this window; the estimates (CBPE) need none.')
     expect(await w.page.textContent('#no-fairness')).toMatch(/^No fairness figures: the model names no protected attributes/)
     expect(await w.page.locator('#drift, #fairness').count()).toBe(0)
+    // A window without quality problems lists none, and writes no "false" in their place (a text node, nodeType 3).
+    expect(await w.page.locator('#quality').count()).toBe(0)
+    expect(await w.page.$eval('section[data-page=window]', (s) => [...s.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent))).not.toContain('false')
     await screenshot(w.page, 'ui-window-empty')
     expect(w.errors).toEqual([])
     await w.page.close()

@@ -8,7 +8,7 @@
  * src/metrics/fairness/parity.ts). Field meanings: src/read/schemas.ts. Pure and DOM-free: the
  * web UI and `driftwatch status` word a window's health the same way.
  */
-import { figure, versus } from './figures.js'
+import { figure, numeric, versus, type FigureValue } from './figures.js'
 import { NO_REFERENCE } from '../evaluate/dataset-status.js'
 
 /** A badge's colour: 'none' (grey) for no verdict, never 'ok'. */
@@ -31,7 +31,8 @@ export interface DriftHeadline {
 
 export interface FairnessHeadline {
   readonly attribute: string
-  readonly value: number | null
+  /** As the read API sends it: ±∞ as "Infinity" / "-Infinity" (../figures.ts numeric). */
+  readonly value: FigureValue
   readonly status: string
 }
 
@@ -64,10 +65,11 @@ export function driftHealth(w: DriftHeadline): Health {
 /** The worst ratio; below the 4/5 rule, next to it with the digits that put it below. */
 export function fairnessHealth(f: FairnessHeadline): Health {
   const status = f.status === 'ok' ? '' : ` (${f.status.replaceAll('_', ' ')})`
-  if (f.status === 'insufficient' || f.value === null) return { text: `${f.attribute}: no verdict${status}`, level: 'none' }
-  const shown = versus(f.value, FOUR_FIFTHS, 2)
+  const value = numeric(f.value)
+  if (f.status === 'insufficient' || value === null || Number.isNaN(value)) return { text: `${f.attribute}: no verdict${status}`, level: 'none' }
+  const shown = versus(value, FOUR_FIFTHS, 2)
   // Below 4/5 is unfair whatever was left out; at or above it, only a full comparison is ok.
-  if (f.value < FOUR_FIFTHS) return { text: `${f.attribute} ${shown.value} < ${shown.threshold}${status}`, level: 'bad' }
+  if (value < FOUR_FIFTHS) return { text: `${f.attribute} ${shown.value} < ${shown.threshold}${status}`, level: 'bad' }
   return { text: `${f.attribute} ${shown.value}${status}`, level: f.status === 'ok' ? 'ok' : 'warn' }
 }
 

@@ -9,6 +9,8 @@
  * outlier score reaches the threshold (outlier_rate, feature ''). The outlier score's mean and
  * max are above 0 for almost any data: figures, not problems.
  */
+import { numeric, type FigureValue } from './figures.js'
+
 export const QUALITY_PROBLEM_METRICS = ['missing_rate', 'out_of_range_rate', 'new_category_rate', 'outlier_rate'] as const
 
 /** A problem metric's value must be above this. */
@@ -17,11 +19,13 @@ export const QUALITY_PROBLEM_ABOVE = 0
 export interface QualityFigure {
   readonly feature: string
   readonly metric: string
-  readonly value: number | null
+  /** As the read API sends it: ±∞ as "Infinity" / "-Infinity" (./figures.ts numeric). */
+  readonly value: FigureValue
 }
 
 export function isQualityProblem(q: QualityFigure): boolean {
-  return (QUALITY_PROBLEM_METRICS as readonly string[]).includes(q.metric) && q.value !== null && q.value > QUALITY_PROBLEM_ABOVE
+  const value = numeric(q.value)
+  return (QUALITY_PROBLEM_METRICS as readonly string[]).includes(q.metric) && value !== null && value > QUALITY_PROBLEM_ABOVE
 }
 
 export function qualityProblems<Q extends QualityFigure>(rows: readonly Q[]): Q[] {

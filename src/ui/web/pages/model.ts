@@ -7,7 +7,7 @@ import type { ChartSpec } from '../../chart-spec.js'
 import { ApiError, getAll, getJson } from '../api.js'
 import type { ModelSummary, WindowDetail, WindowHeadline } from '../api-types.js'
 import { drawAll } from '../charts.js'
-import { duration, percent, windowLabel, windowStartLabel } from '../../figures.js'
+import { duration, numeric, percent, plotted, windowLabel, windowStartLabel } from '../../figures.js'
 import { badge, chartFigure, fmt, h, nameText, openBadge, table, whenLoaded } from '../dom.js'
 import { driftHealth, fairnessHealth, featureHealth, qualityHealth, type Health } from '../health.js'
 import { modelHref, windowHref } from '../routes.js'
@@ -49,7 +49,7 @@ export function groupRatioCharts(ds: readonly WindowDetail[]): { attribute: stri
   // An attribute none of whose groups had enough rows in any window has nothing to draw: left out
   // (groupFairnessNote says why when no attribute is left).
   return attributes.flatMap((attribute) => {
-    const rates = ds.map((d) => new Map(d.fairness.filter((f) => f.attribute === attribute && f.group !== '' && f.metric === 'selection_rate' && f.status === 'ok' && f.value !== null).map((f) => [f.group, f.value!])))
+    const rates = ds.map((d) => new Map(d.fairness.filter((f) => f.attribute === attribute && f.group !== '' && f.metric === 'selection_rate' && f.status === 'ok' && f.value !== null).map((f) => [f.group, numeric(f.value)!])))
     const groups = [...new Set(rates.flatMap((r) => [...r.keys()]))].sort()
     if (groups.length === 0) return []
     const spec: ChartSpec = {
@@ -189,8 +189,8 @@ export function modelCharts(windows: readonly WindowHeadline[], windowMs?: numbe
       rightMin: 0,
       rightMax: 100,
       series: [
-        { name: `${metric} realized`, values: of((w) => w.performance?.realized ?? null, null) },
-        { name: `${metric} estimated`, values: of((w) => w.performance?.estimated ?? null, null), dashed: true },
+        { name: `${metric} realized`, values: of((w) => plotted(w.performance?.realized), null) },
+        { name: `${metric} estimated`, values: of((w) => plotted(w.performance?.estimated), null), dashed: true },
         // A percent, as everywhere else coverage is shown.
         { name: 'label coverage (%)', values: of((w) => (w.label_coverage === null ? null : w.label_coverage * 100), null), axis: 'right', as: 'bar' },
       ],
@@ -202,7 +202,7 @@ export function modelCharts(windows: readonly WindowHeadline[], windowMs?: numbe
       yMin: 0,
       yMax: 1.2,
       refLine: { value: 0.8, label: '4/5 rule' },
-      series: [{ name: 'disparate impact ratio', values: of((w) => w.fairness?.value ?? null, null) }],
+      series: [{ name: 'disparate impact ratio', values: of((w) => plotted(w.fairness?.value), null) }],
     },
     { kind: 'bar', title: 'Volume', labels, yMin: 0, series: [{ name: 'predictions', values: of((w) => w.predictions, 0) }, { name: 'labeled', values: of((w) => w.labeled, 0) }] },
   ]
@@ -289,7 +289,7 @@ export function comparisonChart(champion: readonly WindowHeadline[], challenger:
   // Without a version filter a start has a row per version; the variant's figures are on the
   // version that served it.
   const at = (ws: readonly WindowHeadline[], key: 'realized' | 'estimated') =>
-    starts.map((s) => ws.find((w) => w.window_start === s && w.performance)?.performance?.[key] ?? null)
+    starts.map((s) => plotted(ws.find((w) => w.window_start === s && w.performance)?.performance?.[key]))
   const metric = champion.find((w) => w.performance)?.performance?.metric ?? 'performance'
   return {
     kind: 'line',

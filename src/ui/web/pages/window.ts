@@ -5,8 +5,8 @@
  * problems the headline counts, detectors and the window's alerts.
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../../chart-spec.js'
-import { compact, percent, utcTime, versus, windowLabel } from '../../figures.js'
-import { qualityFeature, qualityProblemCount, qualityProblems } from '../../quality-problems.js'
+import { compact, numeric, percent, plotted, utcTime, versus, windowLabel } from '../../figures.js'
+import { qualityFeature, qualityProblemCount, qualityProblems, type QualityFigure } from '../../quality-problems.js'
 import { getAll, getJson } from '../api.js'
 import { NO_POSITIVE_CLASS } from '../../../evaluate/row-status.js'
 import type { ApiNote, DatasetDrift, DetectorDetail, DriftDetail, FairnessDetail, ModelSummary, PerformanceDetail, WindowDetail } from '../api-types.js'
@@ -64,7 +64,8 @@ interface Compared {
 function compared(d: DriftDetail): Compared | null {
   if (d.p_value_adjusted !== null) return { name: 'adjusted p-value', value: d.p_value_adjusted, test: true }
   if (d.p_value !== null) return { name: 'p-value', value: d.p_value, test: true }
-  if (d.score !== null) return { name: d.method, value: d.score, test: false }
+  const score = numeric(d.score)
+  if (score !== null) return { name: d.method, value: score, test: false }
   return null
 }
 
@@ -79,12 +80,13 @@ const beyond = (c: Compared, threshold: number) => (c.test ? c.value < threshold
 /** Why the verdict, or why there is none: the compared figure against its threshold, as the row's figures say. */
 export function why(d: DriftDetail): string {
   const c = compared(d)
+  const threshold = numeric(d.threshold)
   if (d.status !== 'ok') {
     const { reason } = noVerdict(d)
-    return c && d.threshold !== null ? `${reason}; ${comparison(c, d.threshold, 'not compared with')}` : reason
+    return c && threshold !== null ? `${reason}; ${comparison(c, threshold, 'not compared with')}` : reason
   }
-  if (c === null || d.threshold === null) return `no ${d.method} score or p-value to compare with ${fmt(d.threshold, 4)}`
-  return comparison(c, d.threshold, c.value < d.threshold ? '<' : '≥')
+  if (c === null || threshold === null) return `no ${d.method} score or p-value to compare with ${fmt(d.threshold, 4)}`
+  return comparison(c, threshold, c.value < threshold ? '<' : '≥')
 }
 
 /**
@@ -104,7 +106,8 @@ export function verdict(d: DriftDetail): { readonly text: string; readonly level
   if (d.drift_detected) return { text: 'drift', level: 'bad' }
   // drift_detected is false too when the statistic could not be computed (NaN is stored as null).
   const c = compared(d)
-  if (c === null || d.threshold === null || beyond(c, d.threshold)) return { text: 'no verdict', level: 'none' }
+  const threshold = numeric(d.threshold)
+  if (c === null || threshold === null || beyond(c, threshold)) return { text: 'no verdict', level: 'none' }
   return { text: 'ok', level: 'ok' }
 }
 
@@ -138,21 +141,22 @@ export function distributionChart(d: DriftDetail): ChartSpec | null {
 export function fairnessChart(attribute: string, rows: readonly FairnessDetail[]): ChartSpec | null {
   const groups = rows.filter((r) => r.attribute === attribute && r.group !== '' && r.metric === 'selection_rate' && r.status === 'ok')
   if (groups.length === 0) return null
-  const best = groups.reduce((most, g) => Math.max(most, g.value ?? 0), -Infinity)
+  const best = groups.reduce((most, g) => Math.max(most, plotted(g.value) ?? 0), -Infinity)
   return {
     kind: 'bar',
     title: `Selection rate by ${attribute} (groups with enough rows)`,
     labels: groups.map((g) => g.group),
     yMin: 0,
     refLine: { value: 0.8 * best, label: '4/5 of the highest rate' },
-    series: [{ name: 'selection rate', values: groups.map((g) => g.value) }],
+    series: [{ name: 'selection rate', values: groups.map((g) => plotted(g.value)) }],
   }
 }
 
 /** A ratio under the 4/5 rule in a red badge, with the digits that put it under. */
 function ratioCell(f: FairnessDetail): Node | string {
-  if (!f.metric.endsWith('ratio') || f.value === null || f.value >= FOUR_FIFTHS) return fmt(f.value, 4)
-  const shown = versus(f.value, FOUR_FIFTHS)
+  const value = numeric(f.value)
+  if (!f.metric.endsWith('ratio') || value === null || Number.isNaN(value) || value >= FOUR_FIFTHS) return fmt(f.value, 4)
+  const shown = versus(value, FOUR_FIFTHS)
   return badge(`${shown.value} < ${shown.threshold}`, 'bad')
 }
 
@@ -171,11 +175,11 @@ export function performanceValue(p: PerformanceDetail): string {
 export function detectorCells(d: DetectorDetail): { estimate: string; parameters: string } {
   switch (d.detector) {
     case 'ddm':
-      return { estimate: `${fmt(d.score, 4)} (running error rate since the last reset)`, parameters: `drift level ${compact(d.threshold)} standard deviations` }
+      return { estimate: `${fmt(d.score, 4)} (running error rate since the last reset)`, parameters: `drift level ${compact(numeric(d.threshold))} standard deviations` }
     case 'adwin':
-      return { estimate: `${fmt(d.score, 4)} (mean error of the adaptive window)`, parameters: `δ ${compact(d.threshold)}` }
+      return { estimate: `${fmt(d.score, 4)} (mean error of the adaptive window)`, parameters: `δ ${compact(numeric(d.threshold))}` }
     default:
-      return { estimate: fmt(d.score, 4), parameters: `parameter ${compact(d.threshold)}` }
+      return { estimate: fmt(d.score, 4), parameters: `parameter ${compact(numeric(d.threshold))}` }
   }
 }
 
@@ -228,7 +232,7 @@ const REFERENCE_CHECKS = ['out_of_range_rate', 'new_category_rate', 'outlier_rat
  * against a reference): its "no problem" would be a verdict on checks that never ran, so it says
  * only missing values were checked, as no verdict (grey).
  */
-export function qualitySummary(rows: readonly { readonly feature: string; readonly metric: string; readonly value: number | null }[]): { readonly text: string; readonly level: Level } {
+export function qualitySummary(rows: readonly QualityFigure[]): { readonly text: string; readonly level: Level } {
   const count = qualityProblemCount(rows)
   const problems = `${count} ${count === 1 ? 'feature' : 'features'} with a quality problem`
   if (rows.length === 0) return { text: 'No quality figures for this window.', level: 'none' }
@@ -301,8 +305,9 @@ export async function windowPage(model: string, start: string, query: URLSearchP
   section.append(
     h('h2', {}, 'Data quality'),
     h('p', { id: 'quality-problems' }, badge(quality.text, quality.level)),
-    problems.length > 0 && table(['feature', 'metric', 'value', 'n'], problems.map(qualityRow), { id: 'quality' }),
-    w.quality.length > 0 && h('details', {}, h('summary', {}, 'all quality figures'), table(['feature', 'metric', 'value', 'n'], w.quality.map(qualityRow), { id: 'quality-all' })),
+    // Element.append writes `false` as text: only the parts there are.
+    ...(problems.length > 0 ? [table(['feature', 'metric', 'value', 'n'], problems.map(qualityRow), { id: 'quality' })] : []),
+    ...(w.quality.length > 0 ? [h('details', {}, h('summary', {}, 'all quality figures'), table(['feature', 'metric', 'value', 'n'], w.quality.map(qualityRow), { id: 'quality-all' }))] : []),
   )
   if (w.detectors.length > 0) {
     section.append(h('h2', {}, 'Concept-drift detectors'), table(['detector', 'error-rate estimate', 'parameters', 'drift', 'detections'],
