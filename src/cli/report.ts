@@ -107,16 +107,45 @@ function excludeColumns(sources: readonly CellSource[], excluded: readonly strin
   }))
 }
 
-/** Columns read, on stderr: a bar on a terminal, or lines every 10% with --progress. */
-function columnProgress(io: ReportIo, options: ReportCommandOptions): (ReportProgress & { stop(): void }) | undefined {
+/** How often, with --progress and no terminal, a line says what the report is doing when nothing else was said. */
+export const PROGRESS_HEARTBEAT_MS = 3000
+
+/**
+ * Columns read, on stderr: a bar on a terminal, or lines every 10% with --progress; and the
+ * report's phase (reading a file, computing the statistics) as a line when it starts, repeated
+ * with the time spent in it every PROGRESS_HEARTBEAT_MS of silence, so a long run is never silent.
+ */
+export function columnProgress(io: ReportIo, options: ReportCommandOptions, heartbeatMs = PROGRESS_HEARTBEAT_MS): (ReportProgress & { stop(): void }) | undefined {
   if (!options.progress && !io.stderrIsTTY) return undefined
   let bar: Progress | undefined
+  const lines = io.stderrIsTTY !== true
+  let phase = ''
+  let phaseStart = Date.now()
+  let lastLine = Date.now()
+  const say = (text: string) => {
+    io.stderr(`driftwatch report: ${text}\n`)
+    lastLine = Date.now()
+  }
+  const timer = lines
+    ? setInterval(() => {
+        if (phase !== '' && Date.now() - lastLine >= heartbeatMs) say(`${phase} (${Math.round((Date.now() - phaseStart) / 1000)} s)`)
+      }, Math.max(100, Math.floor(heartbeatMs / 3)))
+    : undefined
+  timer?.unref()
   return {
     start: (columns) => {
-      bar = progress('driftwatch report: columns read', columns)
+      bar = progress('driftwatch report: columns read', columns, lines ? { isTTY: false, write: (t: string) => (say(t.replace(/^driftwatch report: /, '').trimEnd()), true) } as unknown as NodeJS.WriteStream : process.stderr)
     },
     column: () => bar?.increment(1),
-    stop: () => bar?.stop(),
+    phase: (what) => {
+      phase = what
+      phaseStart = Date.now()
+      if (lines) say(what)
+    },
+    stop: () => {
+      if (timer) clearInterval(timer)
+      bar?.stop()
+    },
   }
 }
 

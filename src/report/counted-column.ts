@@ -19,6 +19,12 @@ export interface CountedColumn {
   readonly values: readonly FeatureValue[]
   /** counts[i]: how many cells hold values[i] (> 0). */
   readonly counts: readonly number[]
+  /**
+   * The finite numbers among `values` with their counts, in the same order, as typed arrays
+   * (countedOf fills it): the sorted-sample readers (countedFiniteSorted, countedRuns) read
+   * these instead of walking a million boxed values. Absent: they read `values`.
+   */
+  readonly finite?: { readonly values: Float64Array; readonly counts: Float64Array }
 }
 
 /** A column in row order, or as counted values. */
@@ -45,25 +51,53 @@ function inFloat64Order(xs: ArrayLike<number>): boolean {
  * text values with their counts, and the missing count.
  */
 function countedOf(numbers: ArrayLike<number>, numberCounts: ArrayLike<number>, textCounts: ReadonlyMap<string, number>, missing: number): CountedColumn {
+  // Merged by value after a sort (1 and 1.0 are one value; -0 apart from +0): a sort of
+  // indices instead of a Map keyed by doubles, which cost ~2 µs a cell; none when they come
+  // sorted (the engine's decimals), and then no index array either.
+  const sorted = inFloat64Order(numbers)
+  let order: Uint32Array | undefined
+  if (!sorted) {
+    order = new Uint32Array(numbers.length)
+    for (let i = 0; i < order.length; i++) order[i] = i
+    order.sort((a, b) => float64Order(numbers[a] as number, numbers[b] as number))
+  }
   const values: FeatureValue[] = []
   const counts: number[] = []
-  const add = (v: FeatureValue, n: number) => {
-    values.push(v)
-    counts.push(n)
-  }
-  // Merged by value after a sort (1 and 1.0 are one value; -0 apart from +0): a sort of
-  // indices instead of a Map keyed by doubles, which cost ~2 µs a cell; none when they come sorted.
-  const order = Array.from({ length: numbers.length }, (_, i) => i)
-  if (!inFloat64Order(numbers)) order.sort((a, b) => float64Order(numbers[a] as number, numbers[b] as number))
-  for (const i of order) {
+  // The finite runs as typed arrays: the input itself when it is a sorted Float64Array of
+  // finite values without equal neighbours (a column of distinct doubles), else written here.
+  const finiteValues = new Float64Array(numbers.length)
+  const finiteCounts = new Float64Array(numbers.length)
+  let finite = 0
+  let merged = false
+  for (let k = 0; k < numbers.length; k++) {
+    const i = order === undefined ? k : (order[k] as number)
     const v = numbers[i] as number
     const n = numberCounts[i] as number
-    if (values.length > 0 && Object.is(values[values.length - 1], v)) counts[counts.length - 1] = (counts[counts.length - 1] as number) + n
-    else add(v, n)
+    const last = values.length - 1
+    if (last >= 0 && Object.is(values[last], v)) {
+      counts[last] = (counts[last] as number) + n
+      merged = true
+      if (Number.isFinite(v)) finiteCounts[finite - 1] = (finiteCounts[finite - 1] as number) + n
+      continue
+    }
+    values.push(v)
+    counts.push(n)
+    if (Number.isFinite(v)) {
+      finiteValues[finite] = v
+      finiteCounts[finite++] = n
+    }
   }
-  for (const t of [...textCounts.keys()].sort()) add(t, textCounts.get(t) as number)
-  if (missing > 0) add(null, missing)
-  return { values, counts }
+  const whole = sorted && !merged && finite === numbers.length && numbers instanceof Float64Array
+  const finiteRuns = whole ? { values: numbers, counts: Float64Array.from(numberCounts) } : { values: finiteValues.subarray(0, finite), counts: finiteCounts.subarray(0, finite) }
+  for (const t of [...textCounts.keys()].sort()) {
+    values.push(t)
+    counts.push(textCounts.get(t) as number)
+  }
+  if (missing > 0) {
+    values.push(null)
+    counts.push(missing)
+  }
+  return { values, counts, finite: finiteRuns }
 }
 
 /** Text values and the missing count of cells typed one by one (parseCell); numbers are pushed to `numbers`. */
@@ -181,6 +215,19 @@ export function countedLength(c: CountedColumn): number {
 
 /** The finite numbers of a counted column, sorted ascending (-0 before +0), one Float64Array. */
 export function countedFiniteSorted(c: CountedColumn): Float64Array {
+  if (c.finite) {
+    const { values, counts } = c.finite
+    let n = 0
+    for (let i = 0; i < counts.length; i++) n += counts[i] as number
+    const out = new Float64Array(n)
+    let k = 0
+    for (let i = 0; i < values.length; i++) {
+      const w = counts[i] as number
+      out.fill(values[i] as number, k, k + w)
+      k += w
+    }
+    return out
+  }
   let n = 0
   c.values.forEach((v, i) => {
     if (typeof v === 'number' && Number.isFinite(v)) n += c.counts[i] as number
@@ -204,6 +251,12 @@ export function countedFiniteSorted(c: CountedColumn): Float64Array {
  * walk a sorted sample in order (KS, Wasserstein, the bins).
  */
 export function countedRuns(c: CountedColumn): SortedRuns {
+  if (c.finite) {
+    const ends = new Float64Array(c.finite.counts.length)
+    let sum = 0
+    for (let i = 0; i < ends.length; i++) ends[i] = sum += c.finite.counts[i] as number
+    return { values: c.finite.values, ends }
+  }
   const values: number[] = []
   const ends: number[] = []
   let total = 0

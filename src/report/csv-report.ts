@@ -29,6 +29,7 @@ import type { ProfileFeatures, Table } from './table.js'
 import { type CountedColumn, countedColumn, countedNumbers, expandCounted, isIdLikeNumbers, type NumberCells, numberCells } from './counted-column.js'
 import type { ReportJson } from './types.js'
 import { pushAll } from '../arrays.js'
+import { CATEGORICAL_MAX_UNIQUE } from '../metrics/drift/index.js'
 
 export interface CsvTable {
   readonly columns: readonly string[]
@@ -155,10 +156,43 @@ export function isIdLike(cells: readonly (string | undefined)[], typed: readonly
   return text && seen.size >= 2
 }
 
-/** Progress of a long report: how many columns will be read, then one step per column. */
+/**
+ * Progress of a long report: how many columns will be read, then one step per column; and the
+ * phase the report is in (reading the files, computing the statistics), so that a caller can
+ * say what it waits for when no column arrives for a while.
+ */
 export interface ReportProgress {
   start(columns: number): void
   column(): void
+  phase?(what: string): void
+}
+
+/**
+ * The note of a reference column made categorical by a few text cells among numbers: more
+ * than 5 distinct numbers (it would be numerical without the text) and fewer text cells than
+ * number cells. Its drift then compares categories (each float one), and the text cells are
+ * not counted as type errors; the note names the column and up to three of the text cells.
+ */
+export function textAmongNumbersNote(name: string, c: CountedColumn): string[] {
+  let numbers = 0
+  let distinct = 0
+  let textCells = 0
+  const texts: string[] = []
+  c.values.forEach((v, i) => {
+    const n = c.counts[i] as number
+    if (typeof v === 'number') {
+      numbers += n
+      if (Number.isFinite(v)) distinct++
+    } else if (typeof v === 'string') {
+      textCells += n
+      texts.push(v)
+    }
+  })
+  if (texts.length === 0 || distinct <= CATEGORICAL_MAX_UNIQUE || textCells >= numbers) return []
+  const shown = texts.slice(0, 3).map((t) => JSON.stringify(t)).join(', ')
+  return [
+    `column "${name}" is read as categorical: ${textCells} of its ${numbers + textCells} non-missing reference cells are text (${shown}${texts.length > 3 ? ', …' : ''}) among numbers, so each number is a category; set its kind to numerical under features: in --config to compare it as numbers (its text cells are then type errors)`,
+  ]
 }
 
 /** Marks a promise awaited later as handled meanwhile (its rejection still reaches the await). */
@@ -188,7 +222,9 @@ export async function reportFromCells(
   const resolved = resolveColumns(reference.columns, current.columns, config, extraProtected)
   const noRows = (which: string) => new DriftwatchError('DW_FILE_INVALID', `the ${which} file has no data rows`)
   // The current file may still be loading: its row count is checked when its table is built.
+  progress?.phase?.('reading the reference file')
   if ((await reference.rowCount) === 0) throw noRows('reference')
+  progress?.phase?.('reading the reference columns')
   const kinds: Record<string, ColumnKind> = {}
   const idLike: string[] = []
   const targetNames = Object.values({ ...resolved.targets })
@@ -220,6 +256,7 @@ export async function reportFromCells(
     currentColumns.set(f, early(type === 'number' ? current.numberCells(f).then(countedNumbers) : current.counts(f).then((c) => countedColumn(c, 'text'))))
   }
   const referenceNumbers = new Map<string, CountedColumn>()
+  const textAmongNumbers: string[] = []
   for (const [i, f] of resolved.features.entries()) {
     const read = referenceReads[i] as { cells?: Promise<readonly (string | undefined)[]>; numbers?: Promise<NumberCells> }
     const cells = read.cells ? await read.cells : undefined
@@ -231,6 +268,7 @@ export async function reportFromCells(
     const numbers = cells ? cells.map((c) => parseCell(c, 'number')) : (counted as CountedColumn).values
     const kind = config.features?.[f] ?? inferKind(numbers)
     kinds[f] = kind
+    if (config.features?.[f] === undefined && counted) pushAll(textAmongNumbers, textAmongNumbersNote(f, counted))
     if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers) : isIdLikeNumbers(numberRead as NumberCells))) idLike.push(f)
     else askCurrent(f, typeOf(kind))
   }
@@ -238,7 +276,10 @@ export async function reportFromCells(
   const roles: ColumnRoles = dropIds
     ? { ...resolved, features: resolved.features.filter((f) => !idLike.includes(f)), missingInCurrent: resolved.missingInCurrent.filter((f) => !idLike.includes(f)) }
     : resolved
-  const notes = dropIds ? idLike.map((f) => `column "${f}" looks like an id (every reference value distinct): left out of the features (--config features: to keep it)`) : []
+  const notes = [
+    ...(dropIds ? idLike.map((f) => `column "${f}" looks like an id (every reference value distinct): left out of the features (--config features: to keep it)`) : []),
+    ...textAmongNumbers.filter((n) => !(dropIds && idLike.some((f) => n.startsWith(`column "${f}" `)))),
+  ]
   const types: Record<string, CellType> = { [roles.targets.score]: 'number' }
   for (const f of roles.features) types[f] = typeOf(kinds[f] as ColumnKind)
   const needed = [...new Set([...roles.features, ...Object.values(roles.targets), ...roles.protected])]
@@ -290,12 +331,17 @@ export async function reportFromCells(
   )
   // The reference's counted columns are all in before its feature profiles are computed.
   await Promise.all(ref.columnReady.values())
+  progress?.phase?.('computing the reference statistics while the current file is read')
   // The current file's table is built while buildReport profiles the reference.
   const cur = early(
     table(current, [], currentRows, (n, type) => {
       askCurrent(n, type)
       return currentColumns.get(n) as Promise<CountedColumn>
     }),
+  )
+  void cur.then(
+    () => progress?.phase?.('computing the drift, quality, performance and fairness statistics'),
+    () => {},
   )
   const rowsReady = early(Promise.all([ref.ready, cur.then((c) => c.ready)]).then(() => {}))
   // A feature read in row order (a protected attribute that is also a feature) is needed by the feature statistics.
@@ -309,6 +355,7 @@ export async function reportFromCells(
     config,
     notes,
     rowsReady,
+    currentColumns: current.columns,
     featureReady: async (name) => (await cur).columnReady.get(name),
     ...(pause ? { pause: () => pause() } : {}),
     outliers: async (profile, threshold, byNumber) => {

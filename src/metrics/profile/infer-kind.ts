@@ -9,6 +9,13 @@
  * hold numbers only, the batch report names its categories by number, so 1 and 1.0 are one
  * category (src/report/numeric-categories.ts). A column with no value at all is categorical
  * (there is nothing to bin). A kind given in the configuration always wins over this guess.
+ *
+ * The caller passes one column (the batch report: the reference file's). Evidently counts the
+ * distinct values over both files (pd.concat([reference, current]).nunique(),
+ * legacy/calculations/stattests/registry.py), so a column with at most 5 values in the
+ * reference and more in the current is numerical there and categorical here.
+ * Counting stops at the sixth distinct value (only "more than five" matters), so a column of a
+ * million distinct doubles costs a type check per value, not a Set of a million entries.
  */
 import { CATEGORICAL_MAX_UNIQUE } from '../drift/index.js'
 import { type ColumnKind, type FeatureValue, isMissing } from './values.js'
@@ -18,7 +25,7 @@ export function inferKind(column: readonly FeatureValue[]): ColumnKind {
   for (const v of column) {
     if (isMissing(v)) continue
     if (typeof v !== 'number') return 'categorical'
-    if (Number.isFinite(v)) distinct.add(v)
+    if (distinct.size <= CATEGORICAL_MAX_UNIQUE && Number.isFinite(v)) distinct.add(v)
   }
   return distinct.size > CATEGORICAL_MAX_UNIQUE ? 'numerical' : 'categorical'
 }
