@@ -27,6 +27,9 @@ import { outlierNotes, qualitySection } from './quality-section.js'
 import { allNumbers, tableByNumber } from './numeric-categories.js'
 import { columnInput, featureProfiles, type ProfileFeatures, type Table, tableProfile, tableTargets } from './table.js'
 import { streamTargetsNotes } from './stream-targets.js'
+import { addedClassNotes, readClassColumns } from './task-notes.js'
+import { highCardinalityNotes } from './high-cardinality.js'
+import { missingFeaturesError, missingFeatureNotes } from './missing-features.js'
 import { type FeatureDriftJson, num, type ReportJson } from './types.js'
 
 export interface ReportInput {
@@ -62,6 +65,8 @@ export interface ReportInput {
    * engine's next query is started from the event loop); default: none.
    */
   readonly pause?: () => Promise<void>
+  /** The current file's header, when the caller has it: names that differ from a feature's only in case are pointed out. */
+  readonly currentColumns?: readonly string[]
 }
 
 export interface OutlierSummaries {
@@ -78,12 +83,17 @@ const tableOutliers = (profile: ProfileFeatures, t: Table) => rowOutlierCounts(p
  * the row-ordered columns are awaited for performance and fairness, and the outlier summaries
  * last. Each step is pure and reads only its own inputs, so the order does not change a number.
  */
-export async function buildReport({ reference: referenceTable, current: currentTable, roles, kinds, config, notes: inputNotes = [], outliers, rowsReady, featureReady, pause = async () => {} }: ReportInput): Promise<ReportJson> {
+export async function buildReport({ reference: referenceTable, current: currentTable, roles, kinds, config, notes: inputNotes = [], outliers, rowsReady, featureReady, pause = async () => {}, currentColumns }: ReportInput): Promise<ReportJson> {
   const unknown = Object.keys(config.thresholds).filter((f) => !roles.features.includes(f))
   if (unknown.length > 0) {
     throw new DriftwatchError('DW_CONFIG_INVALID', `thresholds name columns that are not features: ${unknown.join(', ')}`)
   }
-  const notes: string[] = [...inputNotes, ...roles.missingInCurrent.map((f) => `feature "${f}" is not a column of the current file: read as all missing`)]
+  if (roles.features.length > 0 && roles.features.every((f) => roles.missingInCurrent.includes(f))) {
+    // Settled before the current file is awaited: nothing of it is compared.
+    if (currentTable instanceof Promise) currentTable.catch(() => {})
+    throw missingFeaturesError(roles.features, currentColumns)
+  }
+  const notes: string[] = [...inputNotes, ...missingFeatureNotes(roles.missingInCurrent, currentColumns)]
   const threshold = config.outlierThreshold
   let profiles = await featureProfiles(referenceTable, roles.features, kinds, pause)
   // Categorical features whose values are all numbers in both files are compared by number
@@ -127,7 +137,9 @@ export async function buildReport({ reference: referenceTable, current: currentT
     }
     const rows = { reference: reference.rowCount, current: current.rowCount }
     pushAll(notes, driftNotes(`drift of "${name}"`, drift.json, rows))
-    pushAll(notes, notEvaluatedNotes(name, features[name], rows))
+    // A feature the current file lacks has its note already (./missing-features.ts).
+    if (!roles.missingInCurrent.includes(name)) pushAll(notes, notEvaluatedNotes(name, features[name], rows))
+    pushAll(notes, highCardinalityNotes(name, features[name], columnInput(reference, name), columnInput(current, name)))
   })
   const p = dataset.result.params
 
@@ -139,8 +151,12 @@ export async function buildReport({ reference: referenceTable, current: currentT
   const curColumns = tableTargets(current, roles.targets)
   // The sections of a label and prediction read as classes.
   async function classTargetSections() {
-    const spec = resolveTask([refColumns, curColumns], config)
+    // The classes of the rows the stream reads decide the task (./task-notes.ts).
+    const refClasses = readClassColumns(refColumns)
+    const curClasses = readClassColumns(curColumns)
+    const spec = resolveTask([refClasses, curClasses], config)
     pushAll(notes, classSpellingNotes(spec))
+    pushAll(notes, addedClassNotes({ reference: refClasses, current: curClasses, spec, names: roles.targets, currentRows: current.rowCount, configuredTask: config.task }))
     // The rows as the stream reads the same events (./stream-targets.ts).
     const refRead = readTargets(refColumns, spec)
     const curRead = readTargets(curColumns, spec)
@@ -189,6 +205,8 @@ export async function buildReport({ reference: referenceTable, current: currentT
       correction: config.correction,
       reference_rows: reference.rowCount,
       current_rows: current.rowCount,
+      // The features the current file has no column of (left out of the dataset drift: not in the current file).
+      ...(roles.missingInCurrent.length > 0 ? { missing_in_current: roles.missingInCurrent } : {}),
     },
     performance,
     fairness,

@@ -7,7 +7,7 @@
  * inlined with the report's JSON: the file loads nothing from the network. Pure: report in, text out.
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../ui/chart-spec.js'
-import { continuousText, datasetDriftText, formatNumber, NOT_METRICS } from './format-text.js'
+import { continuousText, datasetDriftText, formatNumber, hasPerformance, methodText, NOT_METRICS } from './format-text.js'
 import { badge, type CellHtml, esc, figure, htmlTable, jsonScriptText, REPORT_CSS, scriptText } from './html-parts.js'
 import type { DistributionJson, ReportJson, Section } from './types.js'
 
@@ -28,7 +28,7 @@ export function distributionChart(name: string, d: DistributionJson): ChartSpec 
 
 function featureSection(report: ReportJson): string {
   const rows: CellHtml[][] = Object.entries(report.features).map(([name, f]) => [
-    name, f.kind, f.method, n(f.drift_score), n(f.p_value, 'p'), n(f.adjusted_p_value, 'p'), n(f.threshold),
+    name, f.kind, methodText(f), n(f.drift_score), n(f.p_value, 'p'), n(f.adjusted_p_value, 'p'), n(f.threshold),
     f.drift_detected === null ? badge('-', 'none') : f.drift_detected ? badge('DRIFT', 'bad') : badge('ok', 'ok'),
   ])
   const charts = Object.entries(report.features).flatMap(([name, f]) => {
@@ -77,6 +77,9 @@ function performanceSection(p: Section): string {
     if (d) charts.push(figure(distributionChart(k.replace('_', ' '), d), `distribution:${k}`))
   }
   const cal = p['calibration_drift'] as Section | undefined
+  if (p['task'] !== 'continuous' && !hasPerformance(p)) {
+    return ['<section id="performance"><h2>Performance</h2>', '<p>None: no label, prediction or score to compute from (see the notes).</p>', '</section>'].join('\n')
+  }
   return [
     '<section id="performance"><h2>Performance</h2>',
     p['task'] === 'continuous'

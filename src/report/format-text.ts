@@ -3,7 +3,7 @@
  * as "-". Numbers: 4 decimals; p-values below 1e-4 in exponent form. The JSON is the contract;
  * this is for people.
  */
-import type { ReportJson, Section } from './types.js'
+import type { FeatureDriftJson, ReportJson, Section } from './types.js'
 import { pushAll } from '../arrays.js'
 import { notEvaluatedSummary } from './not-evaluated.js'
 
@@ -36,11 +36,14 @@ const get = (s: Section | undefined, k: string): Cell => (s?.[k] as Cell) ?? nul
 /** Keys of a side's performance that are counts, not metrics (./left-out.ts for the `*_left_out` ones). */
 export const NOT_METRICS: readonly string[] = ['rows', 'rows_left_out', 'scored_rows', 'scored_rows_left_out', 'average']
 
+/** The method that decided, or "-" when nothing was tested (a side with no value). */
+export const methodText = (f: Pick<FeatureDriftJson, 'method' | 'reference_count' | 'current_count'>): string => (Math.min(f.reference_count, f.current_count) === 0 ? '-' : f.method)
+
 function featureLines(report: ReportJson): string[] {
   const rows = Object.entries(report.features).map(([name, f]) => [
     name,
     f.kind,
-    f.method,
+    methodText(f),
     formatNumber(f.drift_score),
     // Only the p-value that was compared: none ("-") without a verdict (status insufficient),
     // never the raw one in its place under this header.
@@ -59,6 +62,12 @@ export function continuousText(p: Section): string {
   return `${columns.join(' and ')} ${columns.length === 1 ? 'is' : 'are'} continuous, not classes`
 }
 
+/** Whether a classes performance section has anything to show: a metric of a side, or a prediction or score drift. */
+export function hasPerformance(p: Section): boolean {
+  const metrics = (side: unknown) => Object.keys((side ?? {}) as Section).some((k) => !NOT_METRICS.includes(k))
+  return metrics(p['reference']) || metrics(p['current']) || p['prediction_drift'] !== undefined || p['score_drift'] !== undefined
+}
+
 function performanceLines(p: Section): string[] {
   const ref = (p['reference'] ?? {}) as Section
   const cur = (p['current'] ?? {}) as Section
@@ -71,6 +80,8 @@ function performanceLines(p: Section): string[] {
     const ci = d ? `[${formatNumber(get(d, 'ci_low'))}, ${formatNumber(get(d, 'ci_high'))}]` : '-'
     return [m, formatNumber(get(ref, m)), formatNumber(get(cur, m)), formatNumber(get(d, 'difference')), ci]
   })
+  // Nothing to show (no label, prediction or score column read as classes): one line, the notes say why.
+  if (p['task'] !== 'continuous' && !hasPerformance(p)) return ['Performance: none (no label, prediction or score to compute from; see the notes)']
   const lines = [
     p['task'] === 'continuous'
       ? `Performance: none (${continuousText(p)}; see the notes)`
@@ -134,11 +145,12 @@ function qualityLines(q: Section): string[] {
 /**
  * "2 of 6 features drifted (1 of 7 not evaluated: no values; share 0.3333, correction
  * benjamini-hochberg)": the share is over the evaluated features, and the features left out of
- * it are counted with their reasons (./not-evaluated.ts; the notes name them).
+ * it are counted with their reasons (./not-evaluated.ts; the notes name them), a feature the
+ * current file has no column of as "not in the current file".
  */
 export function datasetDriftText(report: ReportJson): string {
   const d = report.dataset
-  const left = notEvaluatedSummary(report.features)
+  const left = notEvaluatedSummary(report.features, (d['missing_in_current'] ?? []) as string[])
   return `${d['drifted_features']} of ${d['evaluated_features']} features drifted (${left === undefined ? '' : `${left}; `}share ${formatNumber(get(d, 'drift_share'))}, correction ${d['correction']})`
 }
 

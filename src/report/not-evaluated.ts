@@ -1,7 +1,7 @@
 /**
  * The features left out of the dataset drift (drift_detected null: src/metrics/drift/dataset-drift.ts
  * counts only the features it could evaluate in `evaluated_features` and the drift share), and
- * why: a side with no value of the feature (every cell missing, a type violation or infinite), a
+ * why: no column of it in the current file, a side with no value of the feature (every cell missing, a type violation or infinite), a
  * side with fewer than MIN_ROWS_FOR_VERDICT (30) values (status insufficient,
  * src/metrics/drift/decide.ts), or a deciding statistic the data leaves undefined. The report
  * notes each one, and the text and HTML headlines count them. Pure.
@@ -10,13 +10,14 @@ import { MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
 import { grouped, reasonsText } from './left-out.js'
 import type { FeatureDriftJson } from './types.js'
 
-export type NotEvaluatedReason = 'no values' | `fewer than ${number} values` | 'no statistic'
+export type NotEvaluatedReason = 'not in the current file' | 'no values' | `fewer than ${number} values` | 'no statistic'
 
 type Drift = Pick<FeatureDriftJson, 'drift_detected' | 'status' | 'reference_count' | 'current_count' | 'method'>
 
-/** Why the feature is not in the dataset drift, or undefined when it is. */
-export function notEvaluatedReason(d: Drift): NotEvaluatedReason | undefined {
+/** Why the feature is not in the dataset drift, or undefined when it is; `absent`: the current file has no column of it. */
+export function notEvaluatedReason(d: Drift, absent = false): NotEvaluatedReason | undefined {
   if (d.drift_detected !== null) return undefined
+  if (absent) return 'not in the current file'
   if (Math.min(d.reference_count, d.current_count) === 0) return 'no values'
   if (d.status === 'insufficient') return `fewer than ${MIN_ROWS_FOR_VERDICT} values`
   return 'no statistic'
@@ -49,11 +50,12 @@ export function notEvaluatedNotes(
 
 /**
  * "1 of 7 not evaluated: no values" (the reasons of every feature left out, in the order first
- * met), or undefined when every feature was evaluated.
+ * met), or undefined when every feature was evaluated. `missingInCurrent`: the features the
+ * current file has no column of (the report's dataset.missing_in_current).
  */
-export function notEvaluatedSummary(features: Readonly<Record<string, Drift>>): string | undefined {
+export function notEvaluatedSummary(features: Readonly<Record<string, Drift>>, missingInCurrent: readonly string[] = []): string | undefined {
   const all = Object.values(features)
-  const reasons = all.flatMap((d) => notEvaluatedReason(d) ?? [])
+  const reasons = Object.entries(features).flatMap(([name, d]) => notEvaluatedReason(d, missingInCurrent.includes(name)) ?? [])
   if (reasons.length === 0) return undefined
   return `${reasons.length} of ${all.length} not evaluated: ${[...new Set(reasons)].join(', ')}`
 }

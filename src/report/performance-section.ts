@@ -4,7 +4,8 @@
  * intervals (src/metrics/concept/performance-degradation.ts; ROC AUC from the exact scores),
  * calibration drift (src/metrics/concept/calibration-drift.ts), and drift of the prediction
  * and score distributions (./feature-drift.ts, raw p-values: they are not features).
- * Everything that needs a column a file lacks is left out, with a note. Each side's metrics
+ * Everything that needs a column a file lacks is left out, with a note (a multiclass task
+ * without a prediction column too: a class cannot be derived from a single score). Each side's metrics
  * carry the rows they left out by reason (`rows_left_out`, `scored_rows_left_out`,
  * ./left-out.ts), with a note when there are any: degradation, ROC AUC's DeLong test and
  * calibration drift read the same rows. The targets are the stream's (./stream-targets.ts): a
@@ -167,6 +168,15 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
   if (!has(current.table, roles.targets.label)) notes.push(`the current file has no "${roles.targets.label}" column: no current performance, degradation or fairness`)
   if (reference.targets.task === 'multiclass' && (has(reference.table, roles.targets.score) || has(current.table, roles.targets.score))) {
     notes.push(`the "${roles.targets.score}" column is one score per row, and a multiclass task needs one per class: no ROC AUC, log loss, Brier score, ECE or calibration; its score drift is reported`)
+  }
+  // A multiclass prediction cannot be derived from the one score per row (../metrics/profile/targets.ts).
+  const noPrediction = (['reference', 'current'] as const).filter((side) => {
+    const t = (side === 'reference' ? reference : current).table
+    return t.rowCount > 0 && !hasColumn(t, roles.targets.prediction) && (hasColumn(t, roles.targets.label) || hasColumn(t, roles.targets.score))
+  })
+  if (reference.targets.task === 'multiclass' && noPrediction.length > 0) {
+    const files = noPrediction.length === 2 ? 'neither file has' : `the ${noPrediction[0]} file has no`
+    notes.push(`the task is multiclass and ${files} a "${roles.targets.prediction}" column: a predicted class cannot be derived from a score (one per row, not one per class), so no accuracy, precision, recall or F1 ${noPrediction.length === 2 ? 'on either file' : `on the ${noPrediction[0]} file`}, and no degradation`)
   }
   pushAll(notes, performanceNotes('reference', reference.table.rowCount, ref, refLeftOut))
   pushAll(notes, performanceNotes('current', current.table.rowCount, cur, curLeftOut))

@@ -13,7 +13,14 @@
  *   are equal as numbers but written differently (the report notes them).
  * Task and positive class, unless given:
  * - task: 'multiclass' when labels and predictions together hold more than two classes,
- *   else 'binary';
+ *   else 'binary'; read as a reference and a current file, a reference that holds exactly two
+ *   classes fixes the task as binary (compared as its own classes are: as numbers when they are
+ *   numbers), and a class only the current file holds reads as not the positive class:
+ *   classesAdded names such classes and their rows, for the report's note. The task is then
+ *   the model's as the reference shows it, and one stray value (a repeated header row) changes
+ *   no reference metric. A reference with one class or none leaves the task to both files;
+ * - the caller leaves out the rows it does not read (the report: rows whose score the stream
+ *   refuses), so their classes decide nothing;
  * - positive class: "1" if present, else "true", else the greatest class in code-unit order
  *   (sklearn's pos_label=1 on {0, 1}); with no class at all, "1". Name it in the
  *   configuration for anything else (e.g. "approved" vs "denied"). A configured positive
@@ -76,31 +83,94 @@ function spellingGroups(classes: ReadonlySet<string>): string[][] {
   return [...byNumber.values()].filter((g) => g.length > 1).map((g) => g.sort(compareText)).sort((a, b) => compareText(a[0] as string, b[0] as string))
 }
 
-/** The task and positive class of one set of columns, or of several read as one (a reference and a current file). */
-export function resolveTask(columns: TargetColumns | readonly TargetColumns[], options: TargetOptions = {}): TaskSpec {
+/** The distinct classes written in the labels and predictions, as text. */
+function writtenClasses(c: TargetColumns): Set<string> {
   const written = new Set<string>()
-  for (const c of Array.isArray(columns) ? (columns as readonly TargetColumns[]) : [columns as TargetColumns]) {
-    for (const column of [c.label ?? [], c.prediction ?? []]) {
-      for (const v of column) {
-        const text = classText(v)
-        if (text !== null) written.add(text)
-      }
+  for (const column of [c.label ?? [], c.prediction ?? []]) {
+    for (const v of column) {
+      const text = classText(v)
+      if (text !== null) written.add(text)
     }
   }
-  // Decided over the distinct classes, not per row.
+  return written
+}
+
+/** Classes compared as numbers when every written one is a number (decided over the distinct classes, not per row). */
+function compared(written: ReadonlySet<string>): { numericClasses: boolean; classes: ReadonlySet<string> } {
   const numericClasses = written.size > 0 && [...written].every((c) => DECIMAL_TEXT.test(c))
-  const classes = numericClasses ? new Set([...written].map(numberName)) : written
+  return { numericClasses, classes: numericClasses ? new Set([...written].map(numberName)) : written }
+}
+
+/**
+ * The task and positive class of one set of columns, or of several read as one (a reference
+ * and a current file: the reference first).
+ */
+export function resolveTask(columns: TargetColumns | readonly TargetColumns[], options: TargetOptions = {}): TaskSpec {
+  const parts = Array.isArray(columns) ? (columns as readonly TargetColumns[]) : [columns as TargetColumns]
+  const written = new Set<string>()
+  for (const part of parts) for (const c of writtenClasses(part)) written.add(c)
+  let { numericClasses, classes } = compared(written)
+  // A reference with two classes fixes a binary task that the other files' classes would make multiclass.
+  const reference = parts.length > 1 && parts[0] !== undefined ? compared(writtenClasses(parts[0])) : undefined
+  if (options.task === undefined && reference !== undefined && reference.classes.size === 2 && classes.size > 2) ({ numericClasses, classes } = reference)
   const spellings = numericClasses ? [] : spellingGroups(written)
-  const compared = { ...(numericClasses ? { numericClasses } : {}), ...(spellings.length > 0 ? { spellings } : {}) }
+  const comparedAs = { ...(numericClasses ? { numericClasses } : {}), ...(spellings.length > 0 ? { spellings } : {}) }
   const task = options.task ?? (classes.size > 2 ? 'multiclass' : 'binary')
-  if (task === 'multiclass') return { task, positiveClass: null, ...compared }
+  if (task === 'multiclass') return { task, positiveClass: null, ...comparedAs }
   if (options.positiveClass !== undefined) {
     const configured = options.positiveClass
-    return { task, positiveClass: numericClasses && DECIMAL_TEXT.test(configured) ? numberName(configured) : configured, ...compared }
+    return { task, positiveClass: numericClasses && DECIMAL_TEXT.test(configured) ? numberName(configured) : configured, ...comparedAs }
   }
   const sorted = [...classes].sort(compareText)
   const positiveClass = classes.has('1') ? '1' : classes.has('true') ? 'true' : (sorted[sorted.length - 1] ?? '1')
-  return { task, positiveClass, ...compared }
+  return { task, positiveClass, ...comparedAs }
+}
+
+/** The classes a current file adds to the reference's (classesAdded). */
+export interface AddedClasses {
+  /** As `spec` names them, in code-unit order. */
+  readonly classes: readonly string[]
+  /** The rows holding one in their label, in their prediction, and in either. */
+  readonly labelRows: number
+  readonly predictionRows: number
+  readonly rows: number
+  /** The first such row, 0-based among the data rows. */
+  readonly firstRow: number
+}
+
+/**
+ * The label and prediction classes of `current` that `reference` has none of, as `spec` names
+ * them; undefined when there is none, or when the reference has no class at all (nothing to
+ * add to).
+ */
+export function classesAdded(reference: TargetColumns, current: TargetColumns, spec: TaskSpec): AddedClasses | undefined {
+  const known = new Set<string>()
+  for (const column of [reference.label, reference.prediction]) for (const c of column ? classesOf(column, spec) : []) if (c !== null) known.add(c)
+  if (known.size === 0) return undefined
+  const added = new Set<string>()
+  const label = current.label ? classesOf(current.label, spec) : []
+  const prediction = current.prediction ? classesOf(current.prediction, spec) : []
+  const isAdded = (c: string | null | undefined) => c !== null && c !== undefined && !known.has(c)
+  let labelRows = 0
+  let predictionRows = 0
+  let rows = 0
+  let firstRow = -1
+  for (let i = 0; i < Math.max(label.length, prediction.length); i++) {
+    const inLabel = isAdded(label[i])
+    const inPrediction = isAdded(prediction[i])
+    if (inLabel) {
+      labelRows++
+      added.add(label[i] as string)
+    }
+    if (inPrediction) {
+      predictionRows++
+      added.add(prediction[i] as string)
+    }
+    if (!inLabel && !inPrediction) continue
+    rows++
+    if (firstRow < 0) firstRow = i
+  }
+  return rows === 0 ? undefined : { classes: [...added].sort(compareText), labelRows, predictionRows, rows, firstRow }
 }
 
 /** The report's note on classes compared as text that are equal as numbers (none when compared as numbers). */

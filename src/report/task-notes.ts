@@ -1,0 +1,51 @@
+/**
+ * How the report reads the label and prediction classes of two files for the task
+ * (../metrics/profile/targets.ts resolveTask):
+ * - only the rows the stream reads count: a row whose score the stream refuses (a repeated header
+ *   row, whose score cell is the text "score") brings no class to the task;
+ * - a class the current file adds to the reference's is named in a note, with its rows and what
+ *   it did to the task (left it binary, the reference fixing it, or made it multiclass).
+ * Pure.
+ */
+import { refusedScore, resolveTask, type TargetColumns, type TaskSpec } from '../metrics/profile/index.js'
+import { classesAdded } from '../metrics/profile/targets.js'
+import { grouped } from './left-out.js'
+
+/** The columns without the classes of the rows whose score the stream refuses (no copy when there is none). */
+export function readClassColumns(c: TargetColumns): TargetColumns {
+  const score = c.score
+  if (score === undefined || !score.some((raw) => refusedScore(raw) !== undefined)) return c
+  const read = (column: TargetColumns['label']) => column?.map((v, i) => (refusedScore(score[i]) === undefined ? v : null))
+  return { ...c, ...(c.label ? { label: read(c.label) } : {}), ...(c.prediction ? { prediction: read(c.prediction) } : {}) }
+}
+
+export interface ClassNoteInput {
+  readonly reference: TargetColumns
+  readonly current: TargetColumns
+  readonly spec: TaskSpec
+  readonly names: { readonly label: string; readonly prediction: string }
+  readonly currentRows: number
+  /** The task set in the model file, if any. */
+  readonly configuredTask?: TaskSpec['task']
+}
+
+/** The note on the classes the current file adds to the reference's (none when it adds none). */
+export function addedClassNotes({ reference, current, spec, names, currentRows, configuredTask }: ClassNoteInput): string[] {
+  const added = classesAdded(reference, current, spec)
+  if (added === undefined) return []
+  const rowsText = (n: number) => `${grouped(n)} ${n === 1 ? 'row' : 'rows'}`
+  const where = [
+    ...(added.labelRows > 0 ? [`"${names.label}" in ${rowsText(added.labelRows)}`] : []),
+    ...(added.predictionRows > 0 ? [`"${names.prediction}" in ${rowsText(added.predictionRows)}`] : []),
+  ].join(', ')
+  const classes = added.classes.map((c) => `"${c}"`).join(', ')
+  const what = `the current file has ${added.classes.length === 1 ? 'a class' : 'classes'} the reference has none of: ${classes} (${where}; ${grouped(added.rows)} of ${grouped(currentRows)} rows, the first at data row ${grouped(added.firstRow + 1)})`
+  if (configuredTask !== undefined) {
+    return [`${what}; the model file sets the task (${configuredTask})${spec.task === 'binary' ? `, so they read as not the positive class "${spec.positiveClass}"` : ''}`]
+  }
+  if (spec.task === 'binary') {
+    return [`${what}; the reference's two classes make the task binary, positive class "${spec.positiveClass}", so they read as not the positive class (task: multiclass in the model file compares them as classes)`]
+  }
+  if (resolveTask(reference).task === 'multiclass') return [`${what}; the reference alone is multiclass, so they change no reference metric`]
+  return [`${what}; with them the task is multiclass: precision, recall and F1 are macro averages, and no score metric is computed`]
+}
