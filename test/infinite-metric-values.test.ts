@@ -7,6 +7,8 @@
  */
 import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pendingTransitions, recordTransitions } from '../src/alerts/history.js'
+import type { Transition } from '../src/alerts/lifecycle.js'
 import { loadPoints } from '../src/alerts/metric-points.js'
 import { parseFileConfig } from '../src/config/file.js'
 import { ErrorBodySchema } from '../src/http/schemas.js'
@@ -81,5 +83,16 @@ describe('stored ±Infinity metric values', () => {
     } finally {
       await app.close()
     }
+  })
+
+  it('a transition recorded with an infinite value is read back with it, for its notification; NaN as none', async () => {
+    const now = Date.now()
+    const t = (id: string, value: number | null): Transition => ({
+      transitionId: id, alertKey: `r|m|v1|${id}`, seq: 1, status: 'firing', rule: 'r', metric: 'performance', modelId: 'm', modelVersion: 'v1', subject: id,
+      severity: 'critical', value, threshold: 100, windowStartMs: startMs(2), windowEndMs: startMs(3), changedAtMs: now, details: [],
+    })
+    await recordTransitions(store, [t('inf', Number.POSITIVE_INFINITY), t('neg', Number.NEGATIVE_INFINITY), t('nan', Number.NaN), t('one', 1)])
+    const read = new Map((await pendingTransitions(store, now)).map((x) => [x.transitionId, x.value]))
+    expect(Object.fromEntries(read)).toEqual({ inf: Number.POSITIVE_INFINITY, neg: Number.NEGATIVE_INFINITY, nan: null, one: 1 })
   })
 })

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto'
 import type { Store } from '../store/clickhouse.js'
 import { insertRows } from '../store/insert.js'
+import { float64 } from '../store/float64.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import type { AlertState, AlertStatus, Transition } from './lifecycle.js'
 import { queryRows } from './sql.js'
@@ -71,7 +72,7 @@ interface TransitionRow {
   subject: string
   status: AlertStatus
   severity: string
-  value: number | null
+  value: number | string | null
   threshold: number
   ws: string
   we: string
@@ -81,6 +82,12 @@ interface TransitionRow {
   seq: number
 }
 
+const storedValue = (x: unknown): number | null => {
+  const v = float64(x)
+  return v === null || Number.isNaN(v) ? null : v
+}
+
+/** A transition as read with TRANSITION_COLUMNS, with `{ quoteDenormals: true }` (../store/query.ts) so that ±∞ values survive. */
 export const toTransition = (r: TransitionRow): Transition => ({
   transitionId: r.transition_id,
   alertKey: r.alert_key,
@@ -92,7 +99,8 @@ export const toTransition = (r: TransitionRow): Transition => ({
   modelVersion: r.model_version,
   subject: r.subject,
   severity: r.severity,
-  value: r.value === null ? null : Number(r.value),
+  // Read with quoteDenormals: ±∞ stays a value, NaN (nothing to compare) is none.
+  value: storedValue(r.value),
   threshold: Number(r.threshold),
   windowStartMs: Number(r.ws),
   windowEndMs: Number(r.we),
@@ -117,6 +125,7 @@ export async function pendingTransitions(store: Store, nowMs: number): Promise<T
        AND transition_id NOT IN (SELECT arrayJoin(transition_ids) FROM {db}.alert_outbox WHERE created_at >= fromUnixTimestamp64Milli({since:Int64}))
      ORDER BY changed_at, transition_id`,
     { since: nowMs - PENDING_LOOKBACK_MS },
+    { quoteDenormals: true },
   )
   const seen = new Set<string>()
   return rows.filter((r) => !seen.has(r.transition_id) && seen.add(r.transition_id)).map(toTransition)

@@ -36,7 +36,7 @@ export async function listAlerts(store: Store, o: ListOptions = {}): Promise<Ale
            WHERE (alert_key, changed_at) IN (SELECT alert_key, max(changed_at) FROM {db}.alerts GROUP BY alert_key) AND ${filters.join(' AND ')}
            ORDER BY status = 'firing' DESC, severity, rule, model_id, model_version, subject LIMIT 1 BY transition_id`
   }
-  const transitions = (await queryRows<Parameters<typeof toTransition>[0]>(store, sql, { model: o.model, rule: o.rule, since: o.historySinceMs })).map(toTransition)
+  const transitions = (await queryRows<Parameters<typeof toTransition>[0]>(store, sql, { model: o.model, rule: o.rule, since: o.historySinceMs }, { quoteDenormals: true })).map(toTransition)
   const rows = await rowsForTransitions(store, transitions.map((t) => t.transitionId))
   return transitions.map((t) => ({
     transition: t,

@@ -37,8 +37,13 @@ export function weightedMean(rows: readonly { value: number | null; n: number }[
   return weight > 0 ? sum / weight : null
 }
 
+/**
+ * (value − reference) / |reference|. An infinite value (an rmse that overflowed) is an infinite
+ * change, which a rule compares like any other; no change without a finite, non-zero reference or
+ * with an undefined (NaN) value.
+ */
 export const relativeChange = (value: number | null, reference: number | null): number | null =>
-  value === null || reference === null || reference === 0 || !Number.isFinite(value) ? null : (value - reference) / Math.abs(reference)
+  value === null || Number.isNaN(value) || reference === null || reference === 0 || !Number.isFinite(reference) ? null : (value - reference) / Math.abs(reference)
 
 export async function relativeToReference(store: Store, rule: PerformanceRule, file: FileConfig, points: readonly MetricPoint[]): Promise<MetricPoint[]> {
   const out: MetricPoint[] = []
