@@ -48,6 +48,8 @@ describe('formatStatus', () => {
     expect(status({ drift_share: null, n_features: 0, n_drifted: 0, drifted_features: [], drift_status: 'not_evaluated' })).toContain(' not evaluated ')
     // A model's first window, compared with no reference: neither a share over nothing nor insufficient data.
     expect(status({ drift_share: null, n_features: 0, n_drifted: 0, drifted_features: [], drift_status: 'no_reference' })).toContain(' not compared: no reference yet ')
+    // Its quality: only missing values could be checked, which is no verdict on the rest.
+    expect(status({ drift_share: null, n_features: 0, n_drifted: 0, drifted_features: [], drift_status: 'no_reference', quality_problems: 0 })).toContain(' missing values only (no reference): none missing ')
   })
 
   it('figures next to their thresholds differ when they differ; closed windows and sub-daily sizes read plainly', () => {

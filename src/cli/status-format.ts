@@ -3,7 +3,7 @@ import type { AlertView, ModelSummary, WindowHeadline } from '../read/index.js'
 import { table } from './alerts-format.js'
 import { pushAll } from '../arrays.js'
 import { duration, figure, numeric, percent, utcTime, versus, windowLabel } from '../ui/figures.js'
-import { driftHealth, fairnessHealth } from '../ui/health.js'
+import { driftHealth, fairnessHealth, qualityHealth } from '../ui/health.js'
 
 export interface ModelStatus {
   readonly summary: ModelSummary
@@ -33,7 +33,7 @@ function windowRow(w: WindowHeadline): string[] {
     driftHealth(w).text,
     p ? `${p.metric} ${figure(p.realized)} / ${figure(p.estimated)}` : '-',
     w.fairness ? fairnessHealth({ ...w.fairness, value: numeric(w.fairness.value) }).text : '-',
-    String(w.quality_problems),
+    qualityHealth(w).text,
     String(w.firing_alerts),
   ]
 }
