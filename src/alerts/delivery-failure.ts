@@ -12,7 +12,7 @@
 import { isDriftwatchError } from '../errors.js'
 import { backoffDelayMs, type BackoffPolicy } from '../pipeline/backoff.js'
 import { isInDoubt, retryAfterOf, retryWithOf } from './channels/types.js'
-import type { Notification } from './notification.js'
+import { decodeNotification, encodeNotification } from './notification.js'
 import type { OutboxRow } from './outbox.js'
 
 export interface FailureDecision {
@@ -44,7 +44,7 @@ export function decideFailure(
     retriable,
     partial: retryWith !== null && isDriftwatchError(err) && err.context['partial'] === true,
     lastError: (err as Error).message ?? String(err),
-    payload: retryWith ? JSON.stringify({ ...(JSON.parse(row.payload) as Notification), ...retryWith }) : row.payload,
+    payload: retryWith ? encodeNotification({ ...decodeNotification(row.payload), ...retryWith }) : row.payload,
     inDoubt: o.inDoubt || isInDoubt(err),
     retryAfterMs,
     nextAttemptMs: o.nowMs + delay,

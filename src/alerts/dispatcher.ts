@@ -62,7 +62,7 @@ import { DEFAULT_SESSION_TIMEOUT_MS } from '../kafka/leadership.js'
 import type { Store } from '../store/clickhouse.js'
 import type { ChannelSender } from './channels/types.js'
 import { decideFailure } from './delivery-failure.js'
-import { withoutTransitions, type Notification } from './notification.js'
+import { decodeNotification, withoutTransitions, type Notification } from './notification.js'
 import { dueRows, openRows, recordStatus, sentTransitions, type OutboxRow } from './outbox.js'
 
 export interface DeliveryPolicy {
@@ -308,7 +308,7 @@ export class ChannelLane {
   private heldForOthers(rows: readonly OutboxRow[]): readonly OutboxRow[] {
     const cannotSend = this.sender.cannotSend?.bind(this.sender)
     if (!cannotSend) return rows
-    return rows.map((r) => (cannotSend(JSON.parse(r.payload) as Notification) === null ? r : { ...r, nextAttemptMs: Infinity }))
+    return rows.map((r) => (cannotSend(decodeNotification(r.payload)) === null ? r : { ...r, nextAttemptMs: Infinity }))
   }
 
   /** The row's next record: a version above the one read, whatever the clock says. */
@@ -390,7 +390,7 @@ export class ChannelLane {
     }
     let note = ''
     try {
-      const report = await this.sender.send(withoutTransitions(JSON.parse(row.payload) as Notification, delivered), { idempotencyKey: row.idempotencyKey, attempt, inDoubt })
+      const report = await this.sender.send(withoutTransitions(decodeNotification(row.payload), delivered), { idempotencyKey: row.idempotencyKey, attempt, inDoubt })
       note = report?.note ?? ''
     } catch (err) {
       const d = decideFailure(err, row, attempt, { policy, nowMs: now(), random: this.deps.random, inDoubt })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseRuleFile } from '../rules/parse.js'
-import { buildNotification, dashboardUrl, idempotencyKey } from './notification.js'
+import { buildNotification, dashboardUrl, decodeNotification, encodeNotification, idempotencyKey } from './notification.js'
 import { transitions } from './lifecycle.js'
 import { groupTransitions } from './notify-policy.js'
 
@@ -35,5 +35,17 @@ describe('notifications', () => {
     })
     expect(n.items.map((i) => i.subject)).toEqual(['employment', 'income', 'age'])
     expect(n.transitionIds).toHaveLength(3)
+  })
+
+  it('keep an infinite value through the outbox, where JSON would write null; a subject named Infinity stays a name', () => {
+    const verdicts = [['Infinity', Number.POSITIVE_INFINITY], ['b', Number.NEGATIVE_INFINITY], ['c', null]].map(([s, v]) => ({
+      modelId: 'm', modelVersion: 'v1', subject: s as string, state: 'breaching' as const,
+      latest: { modelId: 'm', modelVersion: 'v1', subject: s as string, labels: { model: 'm', version: 'v1' }, windowStartMs: DAY, windowEndMs: 2 * DAY, value: v as number | null, n: 10 },
+    }))
+    const [group] = groupTransitions(transitions(rule, verdicts, new Map(), 5))
+    const n = buildNotification(group!, rule, 'http://g', 7)
+    const back = decodeNotification(encodeNotification(n))
+    expect(back).toEqual(n)
+    expect(Object.fromEntries(back.items.map((i) => [i.subject, i.value]))).toEqual({ Infinity: Number.POSITIVE_INFINITY, b: Number.NEGATIVE_INFINITY, c: null })
   })
 })

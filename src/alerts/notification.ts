@@ -115,3 +115,18 @@ export function withoutTransitions(n: Notification, delivered: ReadonlySet<strin
     items: n.items.filter((i) => !keys.has(alertKey(n.rule, n.modelId, n.modelVersion, i.subject))),
   }
 }
+
+/**
+ * A notification as the outbox stores it (JSON text). JSON has no infinities and JSON.stringify
+ * writes them as null, which would turn an rmse of inf into "n/a" in the message: an item's
+ * `value` and the `threshold` that are ±∞ are written as "Infinity" / "-Infinity" and read back.
+ */
+export function encodeNotification(n: Notification): string {
+  return JSON.stringify(n, (key, v: unknown) => (INFINITE_KEYS.has(key) && typeof v === 'number' && !Number.isFinite(v) && !Number.isNaN(v) ? (v > 0 ? 'Infinity' : '-Infinity') : v))
+}
+
+export function decodeNotification(text: string): Notification {
+  return JSON.parse(text, (key, v: unknown) => (INFINITE_KEYS.has(key) && (v === 'Infinity' || v === '-Infinity') ? (v === 'Infinity' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY) : v)) as Notification
+}
+const INFINITE_KEYS: ReadonlySet<string> = new Set(['value', 'threshold'])
+

@@ -10,7 +10,7 @@ import type { Store } from '../store/clickhouse.js'
 import { insertRows } from '../store/insert.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import type { Notification } from './notification.js'
-import { idempotencyKey } from './notification.js'
+import { encodeNotification, idempotencyKey } from './notification.js'
 import { queryRows } from './sql.js'
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped'
@@ -51,7 +51,7 @@ export function notificationRows(n: Notification, channels: readonly ChannelName
     modelVersion: n.modelVersion,
     transition: n.status,
     windowStartMs: n.windowStartMs,
-    payload: JSON.stringify(n),
+    payload: encodeNotification(n),
     status: 'pending',
     attempts: 0,
     inDoubt: false,
