@@ -53,7 +53,7 @@ describe('the task is inferred from the rows the report reads (regression: a rep
     const report = await buildReport(input(rows(200), rows(200, (i) => (i % 2 === 0 ? 'yes' : 'no'))))
     expect(report.performance).toMatchObject({ task: 'binary', positive_class: '1' })
     expect(report.notes).toContain(
-      'the current file has classes the reference has none of: "no", "yes" ("label" in 200 rows; 200 of 200 rows, the first at data row 1); the reference\'s two classes make the task binary, positive class "1", so they read as not the positive class (task: multiclass in the model file compares them as classes)',
+      'the current file has classes the reference has none of: "no", "yes" ("label" in 200 rows; 200 of 200 rows, the first at data row 1); the task is binary, positive class "1", so they read as not the positive class "1" (task: multiclass in the model file compares them as classes)',
     )
   })
 
@@ -61,6 +61,14 @@ describe('the task is inferred from the rows the report reads (regression: a rep
     const report = await buildReport(input(rows(200, () => '1').map((r) => ({ ...r, prediction: '1' })), rows(200, (i) => String(i % 3))))
     expect(report.performance['task']).toBe('multiclass')
     expect(report.notes.find((n) => n.startsWith('the current file has classes the reference has none of: "0", "2" ("label" in 133 rows, "prediction" in '))).toMatch(/with them the task is multiclass/)
+  })
+
+  it('a reference of only "0" and a current file adding "1": binary, and the note says the positive class is the added one', async () => {
+    const report = await buildReport(input(rows(200, () => '0').map((r) => ({ ...r, prediction: '0' })), rows(200)))
+    expect(report.performance).toMatchObject({ task: 'binary', positive_class: '1' })
+    const note = report.notes.find((n) => n.startsWith('the current file has a class the reference has none of: "1"'))
+    expect(note).toMatch(/the task is binary, positive class "1", and the positive class "1" is one of them/)
+    expect(note).not.toMatch(/read as not the positive class/)
   })
 
   it('a multiclass task without a prediction column says no class can be derived from the score', async () => {

@@ -191,7 +191,7 @@ export function textAmongNumbersNote(name: string, c: CountedColumn): string[] {
   if (texts.length === 0 || distinct <= CATEGORICAL_MAX_UNIQUE || textCells >= numbers) return []
   const shown = texts.slice(0, 3).map((t) => JSON.stringify(t)).join(', ')
   return [
-    `column "${name}" is read as categorical: ${textCells} of its ${numbers + textCells} non-missing reference cells are text (${shown}${texts.length > 3 ? ', …' : ''}) among numbers, so each number is a category; set its kind to numerical under features: in --config to compare it as numbers (its text cells are then type errors)`,
+    `column "${name}" is read as categorical: ${textCells} of its ${numbers + textCells} non-missing reference cells are text (${shown}${texts.length > 3 ? ', …' : ''}) among numbers, so each number is a category; to compare it as numbers, list every feature under features: in --config with this one numerical (only the columns listed there are features; its text cells are then type errors)`,
   ]
 }
 

@@ -40,11 +40,13 @@ export function addedClassNotes({ reference, current, spec, names, currentRows, 
   ].join(', ')
   const classes = added.classes.map((c) => `"${c}"`).join(', ')
   const what = `the current file has ${added.classes.length === 1 ? 'a class' : 'classes'} the reference has none of: ${classes} (${where}; ${grouped(added.rows)} of ${grouped(currentRows)} rows, the first at data row ${grouped(added.firstRow + 1)})`
+  const positiveAdded = spec.positiveClass !== null && added.classes.includes(spec.positiveClass)
+  const asNegative = positiveAdded ? `, and the positive class "${spec.positiveClass}" is one of them` : `, so they read as not the positive class "${spec.positiveClass}"`
   if (configuredTask !== undefined) {
-    return [`${what}; the model file sets the task (${configuredTask})${spec.task === 'binary' ? `, so they read as not the positive class "${spec.positiveClass}"` : ''}`]
+    return [`${what}; the model file sets the task (${configuredTask})${spec.task === 'binary' ? asNegative : ''}`]
   }
   if (spec.task === 'binary') {
-    return [`${what}; the reference's two classes make the task binary, positive class "${spec.positiveClass}", so they read as not the positive class (task: multiclass in the model file compares them as classes)`]
+    return [`${what}; the task is binary, positive class "${spec.positiveClass}"${asNegative} (task: multiclass in the model file compares them as classes)`]
   }
   if (resolveTask(reference).task === 'multiclass') return [`${what}; the reference alone is multiclass, so they change no reference metric`]
   return [`${what}; with them the task is multiclass: precision, recall and F1 are macro averages, and no score metric is computed`]
