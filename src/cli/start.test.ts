@@ -39,6 +39,14 @@ describe('stopAll: the stop sequence of driftwatch start', () => {
     expect(calls).toEqual(['http.close', 'http closed', 'readiness.close', 'app.stop', 'app stopped'])
   })
 
+  it('stops the pipeline when the HTTP server fails to close', async () => {
+    const { calls, parts } = recorder(async () => {
+      throw new Error('close failed')
+    })
+    expect(await stopAll(parts, 1000, createLogger('silent'))).toBe('stopped')
+    expect(calls).toEqual(['http.close', 'readiness.close', 'app.stop', 'app stopped'])
+  })
+
   it('is a timeout when the pipeline does not stop within the budget', async () => {
     const { parts } = recorder(async () => {}, never)
     expect(await stopAll(parts, 200, createLogger('silent'))).toBe('timeout')

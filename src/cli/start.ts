@@ -67,7 +67,15 @@ export async function stopAll(parts: { http: Closeable | null; readiness: Closea
   const stopped = (async () => {
     if (parts.http) {
       const httpShareMs = Math.floor(timeoutMs / 2)
-      if ((await Promise.race([parts.http.close().then(() => 'closed' as const), after(httpShareMs, 'open' as const)])) === 'open') {
+      // A close that fails is logged: the pipeline is stopped all the same.
+      const closed = parts.http.close().then(
+        () => 'closed' as const,
+        (e: unknown) => {
+          logger.error({ err: e }, 'closing the HTTP server failed; stopping the pipeline anyway')
+          return 'closed' as const
+        },
+      )
+      if ((await Promise.race([closed, after(httpShareMs, 'open' as const)])) === 'open') {
         logger.warn({ waitedMs: httpShareMs }, 'the HTTP server has not closed within half the shutdown budget; stopping the pipeline anyway')
       }
     }

@@ -195,6 +195,13 @@ describe('request errors', () => {
     expect(s.publisher.predictions).toEqual([])
   })
 
+  it('a body that begins with a UTF-8 byte-order mark is read as the JSON after it', async () => {
+    const s = server()
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify([item('bom')]))])
+    const res = await s.app.inject({ method: 'POST', url: '/v1/predictions', payload: body, headers: { ...auth('ingest'), 'content-type': 'application/json' } })
+    expect([res.statusCode, res.json()]).toMatchObject([200, { accepted: 1, rejected: 0 }])
+  })
+
   it('415 for a wrong or missing Content-Type says that application/json is required', async () => {
     const s = server()
     const form = await post(s, '/v1/predictions', 'a=1', { ...auth('ingest'), 'content-type': 'application/x-www-form-urlencoded' })

@@ -106,7 +106,9 @@ export function createHttpServer(deps: HttpServerDeps): FastifyInstance {
     if (bytes.length === 0) return parseJson(request, '', done)
     let parsed: unknown
     try {
-      parsed = JSON.parse(bytes.toString('utf8'))
+      // A leading byte-order mark is no JSON, but the default parser took it, and so does this one.
+      const text = bytes.toString('utf8')
+      parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)
     } catch (e) {
       return done(invalidJson(e), undefined)
     }
