@@ -89,7 +89,8 @@ export interface DriftDetail extends ApiNote {
   n_current: number
   unseen_categories: string[]
   /** Every applicable statistic by name (p-values as <name>_p_value); alert rules can fire on any. */
-  statistics: Record<string, number>
+  /** ±∞ as "Infinity" / "-Infinity" (KL with a category the reference lacks); NaN statistics are left out. */
+  statistics: Record<string, Exclude<MetricNum, null>>
   distribution: Distribution
 }
 

@@ -46,8 +46,15 @@ describe('fairness with too few rows per group: a note, never an empty chart', (
   })
 })
 
-describe('the overview names the version its row is of', () => {
-  it('versionNote', () => expect(versionNote('v2')).toBe(', version v2'))
+describe('the overview names the version its row is of (the rendered cell: test/ui.test.ts)', () => {
+  it('versionNote words it', () => expect(versionNote('v2')).toBe(', version v2'))
+})
+
+describe('infinite performance figures', () => {
+  it('a chart whose every value is infinite says so rather than drawing nothing', () => {
+    const ws = [headline(0, { performance: { metric: 'rmse', variant: 'all', realized: 'Infinity', estimated: null, n: 108 } })]
+    expect(chartNotes(ws, 'regression')['performance']).toEqual({ text: 'No rmse to draw: its values in these windows are infinite (see the windows table).', empty: true })
+  })
 })
 
 describe('a variant the version served none of', () => {

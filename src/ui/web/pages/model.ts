@@ -238,12 +238,16 @@ export function chartNotes(windows: readonly WindowHeadline[], task?: string, no
   }
   const metric = windows.find((w) => w.performance)?.performance?.metric ?? 'performance'
   const unlabeled = windows.every((w) => w.labeled === 0)
-  const realized = windows.some((w) => w.performance?.realized != null)
-  const estimated = windows.some((w) => w.performance?.estimated != null)
+  // Drawable figures: an infinite one (an rmse that overflowed) has no point on an axis.
+  const realized = windows.some((w) => plotted(w.performance?.realized) !== null)
+  const estimated = windows.some((w) => plotted(w.performance?.estimated) !== null)
+  const infinite = windows.some((w) => [w.performance?.realized, w.performance?.estimated].some((x) => x === 'Infinity' || x === '-Infinity'))
   if (noSuchVariant !== undefined) {
     notes['performance'] = { text: `No ${metric}: this model has no variant "${noSuchVariant}" (no performance figures of it); pick one above.`, empty: true }
   } else if (selected !== undefined && selected.variant !== 'all' && windows.every((w) => w.performance === null)) {
     notes['performance'] = { text: `No ${metric}: version ${selected.version} served no ${selected.variant} predictions in these windows (the variant filters performance only).`, empty: true }
+  } else if (!realized && !estimated && infinite) {
+    notes['performance'] = { text: `No ${metric} to draw: its values in these windows are infinite (see the windows table).`, empty: true }
   } else if (!realized && !estimated) {
     notes['performance'] = { text: unlabeled ? `No ${metric} yet: no labels have arrived for these windows, and there is no estimate.` : `No ${metric} in these windows: too few labeled predictions.`, empty: true }
   } else if (!realized) {
