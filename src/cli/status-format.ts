@@ -2,7 +2,7 @@
 import type { AlertView, ModelSummary, WindowHeadline } from '../read/index.js'
 import { table } from './alerts-format.js'
 import { pushAll } from '../arrays.js'
-import { duration, figure, numeric, percent, utcTime, versus, windowLabel } from '../ui/figures.js'
+import { duration, figure, percent, utcTime, versus, windowLabel } from '../ui/figures.js'
 import { driftHealth, fairnessHealth, qualityHealth } from '../ui/health.js'
 
 export interface ModelStatus {
@@ -32,7 +32,7 @@ function windowRow(w: WindowHeadline): string[] {
     percent(w.label_coverage),
     driftHealth(w).text,
     p ? `${p.metric} ${figure(p.realized)} / ${figure(p.estimated)}` : '-',
-    w.fairness ? fairnessHealth({ ...w.fairness, value: numeric(w.fairness.value) }).text : '-',
+    w.fairness ? fairnessHealth(w.fairness).text : '-',
     qualityHealth(w).text,
     String(w.firing_alerts),
   ]

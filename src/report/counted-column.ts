@@ -89,6 +89,12 @@ function countedOf(numbers: ArrayLike<number>, numberCounts: ArrayLike<number>, 
   }
   const whole = sorted && !merged && finite === numbers.length && numbers instanceof Float64Array
   const finiteRuns = whole ? { values: numbers, counts: Float64Array.from(numberCounts) } : { values: finiteValues.subarray(0, finite), counts: finiteCounts.subarray(0, finite) }
+  appendTextAndMissing(values, counts, textCounts, missing)
+  return { values, counts, finite: finiteRuns }
+}
+
+/** Appends a counted column's tail in the canonical order: text in code-unit order, then missing. */
+export function appendTextAndMissing(values: FeatureValue[], counts: number[], textCounts: ReadonlyMap<string, number>, missing: number): void {
   for (const t of [...textCounts.keys()].sort()) {
     values.push(t)
     counts.push(textCounts.get(t) as number)
@@ -97,7 +103,6 @@ function countedOf(numbers: ArrayLike<number>, numberCounts: ArrayLike<number>, 
     values.push(null)
     counts.push(missing)
   }
-  return { values, counts, finite: finiteRuns }
 }
 
 /** Text values and the missing count of cells typed one by one (parseCell); numbers are pushed to `numbers`. */

@@ -16,7 +16,7 @@
  * Pure.
  */
 import { DECIMAL_TEXT, type FeatureValue, isMissing } from '../metrics/profile/index.js'
-import { type ColumnInput, type CountedColumn, expandCounted, isCounted } from './counted-column.js'
+import { appendTextAndMissing, type ColumnInput, type CountedColumn, expandCounted, isCounted } from './counted-column.js'
 import type { Table } from './table.js'
 
 /** A value that is a number as a category: a finite number, or text written as a decimal. */
@@ -69,14 +69,7 @@ export function countedByNumber(c: CountedColumn): CountedColumn {
       counts.push(c.counts[i] as number)
     }
   })
-  for (const t of [...texts.keys()].sort()) {
-    values.push(t)
-    counts.push(texts.get(t) as number)
-  }
-  if (missing > 0) {
-    values.push(null)
-    counts.push(missing)
-  }
+  appendTextAndMissing(values, counts, texts, missing)
   return { values, counts }
 }
 
