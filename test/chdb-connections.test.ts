@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { CHDB_CONNECTIONS } from '../src/store/clickhouse.js'
+import { insertRows } from '../src/store/insert.js'
 import { storeOnlyApp } from './support/store-app.js'
 import { count, queryRows } from './support/query.js'
 
@@ -55,5 +56,20 @@ describe('the embedded store', () => {
     await store.client.insert({ table: `${store.database}.connections_test`, values: [{ n: 1 }, { n: 2 }], format: 'JSONEachRow' })
     await slow
     expect(await count(store, 'SELECT count() AS c FROM {db}.connections_test')).toBe(2)
+  })
+
+  it("keeps no call's settings for the calls after it on the same connection", async () => {
+    const { store } = started.app
+    // A deduplication window, as the tables whose inserts carry a token have: an insert that
+    // inherited the first one's token would be taken for its repeat and dropped.
+    await store.client.command({
+      query: `CREATE TABLE ${store.database}.settings_test (n UInt32) ENGINE = MergeTree ORDER BY n SETTINGS non_replicated_deduplication_window = 100`,
+    })
+    await insertRows(store, 'settings_test', [{ n: 1 }], 'settings-test-token')
+    // One after another, every call goes to the connection the token's insert ran on.
+    for (let n = 2; n <= 4; n++) await store.client.insert({ table: `${store.database}.settings_test`, values: [{ n }], format: 'JSONEachRow' })
+    expect(await count(store, 'SELECT count() AS c FROM {db}.settings_test')).toBe(4)
+    const left = await queryRows<{ value: string }>(store, "SELECT value FROM system.settings WHERE name = 'insert_deduplication_token'")
+    expect(left).toEqual([{ value: '' }])
   })
 })

@@ -265,13 +265,48 @@ type ChdbConnection = ReturnType<typeof import('chdb/connection').createChdbConn
  */
 export const CHDB_CONNECTIONS = 3
 
+/**
+ * Settings chdb/connection does not SET on the engine: those of the HTTP interface, which it drops,
+ * and the output format, which it passes as an option of the call.
+ */
+const NOT_SET_ON_ENGINE = /^(wait_end_of_query|send_progress_in_http_headers|enable_http_compression|http_.*|default_format)$/
+
+/**
+ * The settings of one call that would outlive it: chdb/connection runs a call's clickhouse_settings
+ * as SET statements of the connection's session, so they stay for every later statement there. An
+ * insert_deduplication_token left so made each later token-less insert on that connection into a
+ * table with a deduplication window a repeat of the first, and dropped it. The session's own
+ * settings (SESSION_SETTINGS, sent with every call) are not among them.
+ */
+export function callOnlySettings(settings: Readonly<Record<string, unknown>> | undefined): string[] {
+  if (!settings) return []
+  const session: Readonly<Record<string, unknown>> = SESSION_SETTINGS
+  return Object.keys(settings).filter((k) => settings[k] !== undefined && !NOT_SET_ON_ENGINE.test(k) && !(k in session && session[k] === settings[k]))
+}
+
+/**
+ * Runs a call on connection `c` and sets its call-only settings back to the engine's defaults on
+ * the same connection afterwards, whether the call succeeded or not (its SET may have run before
+ * the statement failed). chdb/connection reads every result into memory before the call returns,
+ * so no result is still streaming when the reset runs.
+ */
+async function withQuerySettings<T>(c: ChdbConnection, settings: Readonly<Record<string, unknown>> | undefined, call: () => Promise<T>): Promise<T> {
+  const keys = callOnlySettings(settings)
+  if (keys.length === 0) return call()
+  try {
+    return await call()
+  } finally {
+    await c.command({ query: `SET ${keys.map((k) => `${k} = DEFAULT`).join(', ')}` })
+  }
+}
+
 /** @clickhouse/client's Connection over a pool of chDB connections: every call on the least busy member. */
 function pooledChdbConnection(pool: ConnectionPool<ChdbConnection>): Pick<ChdbConnection, 'query' | 'exec' | 'command' | 'insert' | 'ping' | 'close'> {
   return {
-    query: (params) => pool.run((c) => c.query(params)),
-    exec: (params) => pool.run((c) => c.exec(params)),
-    command: (params) => pool.run((c) => c.command(params)),
-    insert: (params) => pool.run((c) => c.insert(params)),
+    query: (params) => pool.run((c) => withQuerySettings(c, params.clickhouse_settings, () => c.query(params))),
+    exec: (params) => pool.run((c) => withQuerySettings(c, params.clickhouse_settings, () => c.exec(params))),
+    command: (params) => pool.run((c) => withQuerySettings(c, params.clickhouse_settings, () => c.command(params))),
+    insert: (params) => pool.run((c) => withQuerySettings(c, params.clickhouse_settings, () => c.insert(params))),
     ping: (params) => pool.run((c) => c.ping(params)),
     // A connection closed while a statement runs on it is torn down only when the statement ends,
     // and until then the engine refuses a session at another data directory (tests open many).

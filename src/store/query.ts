@@ -31,8 +31,8 @@ export interface QueryOptions {
 export async function queryRows<T>(store: Store, sql: string, params: Record<string, unknown>, what: string, options: QueryOptions = {}): Promise<T[]> {
   const query = withDatabase(sql, store.database)
   try {
-    // A SETTINGS clause, not clickhouse_settings: chDB keeps a request's settings in its session,
-    // so the setting would leak into every later query on that connection.
+    // A SETTINGS clause, not clickhouse_settings: on chDB a call's own settings are SET on its
+    // connection and set back after it (clickhouse.ts withQuerySettings), two more statements.
     const text = options.quoteDenormals ? `${query}\nSETTINGS output_format_json_quote_denormals = 1` : query
     const rs = await store.client.query({ query: text, query_params: params, format: 'JSONEachRow' })
     return await rs.json<T>()
