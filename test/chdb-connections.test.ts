@@ -65,11 +65,29 @@ describe('the embedded store', () => {
     await store.client.command({
       query: `CREATE TABLE ${store.database}.settings_test (n UInt32) ENGINE = MergeTree ORDER BY n SETTINGS non_replicated_deduplication_window = 100`,
     })
-    await insertRows(store, 'settings_test', [{ n: 1 }], 'settings-test-token')
+    await store.client.insert({
+      table: `${store.database}.settings_test`,
+      values: [{ n: 1 }],
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: 'settings-test-token' },
+    })
     // One after another, every call goes to the connection the token's insert ran on.
     for (let n = 2; n <= 4; n++) await store.client.insert({ table: `${store.database}.settings_test`, values: [{ n }], format: 'JSONEachRow' })
     expect(await count(store, 'SELECT count() AS c FROM {db}.settings_test')).toBe(4)
     const left = await queryRows<{ value: string }>(store, "SELECT value FROM system.settings WHERE name = 'insert_deduplication_token'")
     expect(left).toEqual([{ value: '' }])
+  })
+
+  it('takes an insert repeated with its deduplication token for a repeat, and only that one', async () => {
+    const { store } = started.app
+    await store.client.command({
+      query: `CREATE TABLE ${store.database}.token_test (n UInt32) ENGINE = MergeTree ORDER BY n SETTINGS non_replicated_deduplication_window = 100`,
+    })
+    await insertRows(store, 'token_test', [{ n: 1 }, { n: 2 }], 'token-test-a')
+    await insertRows(store, 'token_test', [{ n: 1 }, { n: 2 }], 'token-test-a')
+    await insertRows(store, 'token_test', [{ n: 1 }, { n: 2 }], 'token-test-b')
+    expect(await count(store, 'SELECT count() AS c FROM {db}.token_test')).toBe(4)
+    await store.client.insert({ table: `${store.database}.token_test`, values: [{ n: 3 }], format: 'JSONEachRow' })
+    expect(await count(store, 'SELECT count() AS c FROM {db}.token_test')).toBe(5)
   })
 })
