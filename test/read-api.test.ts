@@ -17,6 +17,7 @@ import { createHttpServer } from '../src/http/server.js'
 import { createLogger } from '../src/observability/logger.js'
 import { createReadQueries, type AlertView, type ComparisonSeries, type ModelSummary, type Page, type WindowDetail, type WindowHeadline, type WindowSeries } from '../src/read/index.js'
 import { COMPARISON_METRICS } from '../src/read/schemas.js'
+import { qualityProblemCount } from '../src/ui/quality-problems.js'
 import { dropTestResources, testConfig } from './support/config.js'
 import { count, queryRows } from './support/query.js'
 import { LOAN_MODEL_YAML, loanTraffic } from './support/traffic.js'
@@ -123,8 +124,17 @@ describe('read API on a real pipeline run', () => {
                               FROM {db}.performance FINAL WHERE model_id = {m:String} AND variant = 'all' AND metric = 'roc_auc' GROUP BY model_version, s`)
     const fair = await table(`SELECT model_version, toUnixTimestamp64Milli(window_start) AS s, min(value) AS worst
                               FROM {db}.fairness FINAL WHERE model_id = {m:String} AND metric = 'disparate_impact_ratio' AND group_value = '' GROUP BY model_version, s`)
-    const quality = await table(`SELECT model_version, toUnixTimestamp64Milli(window_start) AS s, uniqExact(feature) AS problems
-                                 FROM {db}.quality FINAL WHERE model_id = {m:String} AND metric IN ('missing_rate', 'out_of_range_rate', 'new_category_rate', 'outlier_rate') AND value > 0 GROUP BY model_version, s`)
+    // Every stored quality row and feature drift row of a window, judged by the window page's rule
+    // (src/ui/quality-problems.ts), against the headline the read API counts from rates above 0.
+    const quality = await table(`SELECT model_version, toUnixTimestamp64Milli(window_start) AS s, groupArray((feature, metric, value, n)) AS rows
+                                 FROM {db}.quality FINAL WHERE model_id = {m:String} GROUP BY model_version, s`)
+    const sizes = await table(`SELECT model_version, toUnixTimestamp64Milli(window_start) AS s, groupArray((target, column, n_reference)) AS rows
+                               FROM {db}.drift FINAL WHERE model_id = {m:String} GROUP BY model_version, s`)
+    const problemsOf = (k: string) => qualityProblemCount(
+      ((quality.get(k)?.['rows'] ?? []) as [string, string, number | null, string][]).map(([feature, metric, value, n]) => ({ feature, metric, value, n: Number(n) })),
+      ((sizes.get(k)?.['rows'] ?? []) as [string, string, string][]).map(([target, column, r]) => ({ target, column, n_reference: Number(r) })),
+    )
+    let withProblems = 0
     let withPerformance = 0
     let withDrift = 0
     for (const [i, item] of items.entries()) {
@@ -147,11 +157,13 @@ describe('read API on a real pipeline run', () => {
       }
       if (d) withDrift++
       expect(item.fairness?.value ?? null, k).toBe(fair.has(k) ? num(fair.get(k)!['worst']) : null)
-      expect(item.quality_problems, k).toBe(quality.has(k) ? Number(quality.get(k)!['problems']) : 0)
+      expect(item.quality_problems, k).toBe(problemsOf(k))
+      if (item.quality_problems > 0) withProblems++
     }
     // The run must exercise the figures, not compare empty with empty.
     expect(withPerformance).toBeGreaterThan(4)
     expect(withDrift).toBeGreaterThan(4)
+    expect(withProblems).toBeGreaterThan(0)
     expect(items.some((i) => i.n_drifted > 0)).toBe(true)
     expect(items.some((i) => i.fairness !== null && i.fairness.value !== null)).toBe(true)
   })

@@ -23,6 +23,7 @@ import { createLogger } from '../src/observability/logger.js'
 import { createReadQueries, type AlertView, type ComparisonWindow, type ModelSummary, type Page, type WindowDetail, type WindowHeadline } from '../src/read/index.js'
 import { binLabels, shares } from '../src/ui/chart-spec.js'
 import { figure, numeric, percent, windowLabel, windowStartLabel } from '../src/ui/figures.js'
+import { qualityProblems } from '../src/ui/quality-problems.js'
 import { buildUi } from '../src/ui/assets.js'
 import { chartsOnPage, launchChromium, screenshot, watchedPage, type WatchedPage } from './support/browser.js'
 import { dropTestResources, testConfig } from './support/config.js'
@@ -53,8 +54,6 @@ const longModelYaml = `  - id: ${LONG_MODEL}
     window: 1d
     reference: { previousWindows: 1 }
 `
-/** The quality metrics that are problems (docs/http-api.md: quality_problems), written out here, not taken from the UI. */
-const QUALITY_PROBLEM_METRICS = ['missing_rate', 'out_of_range_rate', 'new_category_rate', 'outlier_rate']
 
 /** A model reference-binned on one day (its period), whose later values all sit on its bin edges. */
 const edgeModelYaml = (startMs: number) => `  - id: ${EDGE_MODEL}
@@ -313,7 +312,7 @@ describe('web UI on a real pipeline run', () => {
     })
     expect(others[detail.drift.findIndex((d) => d.target === 'feature' && d.column === 'income')]).toMatch(/psi \d/)
     // Quality: the problems listed are those the headline counts, feature '' named.
-    const problems = detail.quality.filter((q) => QUALITY_PROBLEM_METRICS.includes(q.metric) && (numeric(q.value) ?? 0) > 0)
+    const problems = qualityProblems(detail.quality, detail.drift)
     const listed = await w.page.$$eval('#quality tbody tr', (trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent]))
     expect(listed).toEqual(problems.map((q) => [q.feature === '' ? '(all features)' : q.feature, q.metric]))
     expect(new Set(problems.map((q) => q.feature)).size).toBe(target.quality_problems)

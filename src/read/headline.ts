@@ -36,10 +36,10 @@ export const MAIN_METRICS: Record<Task, readonly string[]> = {
 export const FAIRNESS_RATIO = 'disparate_impact_ratio'
 
 /**
- * Quality metrics that make a feature a "quality problem" when above QUALITY_PROBLEM_ABOVE
- * (counted in SQL, ./windows.ts); defined with the web UI's list of them (src/ui/quality-problems.ts).
+ * Quality metrics that can make a feature a "quality problem", and the rule that decides (read
+ * with each rate's n and the reference sizes, ./windows.ts): the web UI's (src/ui/quality-problems.ts).
  */
-export { QUALITY_PROBLEM_METRICS as QUALITY_PROBLEMS, QUALITY_PROBLEM_ABOVE } from '../ui/quality-problems.js'
+export { QUALITY_PROBLEM_METRICS as QUALITY_PROBLEMS, qualityProblemCount } from '../ui/quality-problems.js'
 
 export function headlinePerformance(task: Task, variant: string, rows: readonly PerformanceFigure[]): HeadlinePerformance | null {
   const ofVariant = rows.filter((r) => r.variant === variant)

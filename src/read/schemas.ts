@@ -62,7 +62,7 @@ export const WindowHeadlineSchema = obj({
   drift_status: { type: 'string', description: "'ok'; 'insufficient' when no feature could be judged (drift_share null); 'not_computable' when no feature's statistic could be computed; 'no_reference' when the window was compared with no reference (a model's first window: no drift rows, n_features 0); 'not_evaluated' when the window has no drift rows." },
   performance: { anyOf: [HeadlinePerformanceSchema, { type: 'null' }] },
   fairness: { anyOf: [HeadlineFairnessSchema, { type: 'null' }] },
-  quality_problems: { ...count, description: 'Quality findings of the window: features with missing, out-of-range or new-category rate above 0, and an outlier rate above 0 (src/ui/quality-problems.ts).' },
+  quality_problems: { ...count, description: 'Quality findings of the window: features with a missing or new-category rate above 0 or an out-of-range rate improbably high for data like the reference (chance at most 0.001), and the outlier rate when it is (src/ui/quality-problems.ts, docs/evaluation.md).' },
   firing_alerts: { ...count, description: 'Alerts firing now whose newest window is this one.' },
 }, 'Headline figures of one window of one model version.')
 

@@ -7,7 +7,7 @@
 import { modelConfig } from '../config/file.js'
 import { optionalColumn } from './columns.js'
 import { ALL_VARIANTS, assertKnownModel, assertKnownVariant, assertKnownVersion, type ReadDeps } from './deps.js'
-import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, QUALITY_PROBLEM_ABOVE, QUALITY_PROBLEMS, worstFairness, type Task } from './headline.js'
+import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, qualityProblemCount, QUALITY_PROBLEMS, worstFairness, type Task } from './headline.js'
 import { decodeCursor, isoTime, optionalTime, page } from './params.js'
 import { int, METRIC_VALUES, n, readRows, storedNumber } from './sql.js'
 import type { WindowHeadline, WindowSeries } from './types.js'
@@ -100,13 +100,13 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
   const starts = rows.map((r) => int(r.start))
   const versionsInPage = [...new Set(rows.map((r) => r.model_version))]
   const range = 'model_id = {m:String} AND model_version IN {vs:Array(String)} AND window_start BETWEEN fromUnixTimestamp64Milli({lo:Int64}) AND fromUnixTimestamp64Milli({hi:Int64})'
-  const params = { m: model, vs: versionsInPage, lo: minOf(starts), hi: maxOf(starts), metrics: MAIN_METRICS[task], variant, ratio: FAIRNESS_RATIO, quality: QUALITY_PROBLEMS, above: QUALITY_PROBLEM_ABOVE }
+  const params = { m: model, vs: versionsInPage, lo: minOf(starts), hi: maxOf(starts), metrics: MAIN_METRICS[task], variant, ratio: FAIRNESS_RATIO, quality: QUALITY_PROBLEMS }
   const cols = 'model_version, toUnixTimestamp64Milli(window_start) AS start, eval_version'
   const [insufficient, status] = await Promise.all([
     optionalColumn(deps.store, 'dataset_drift', 'n_insufficient', '0'),
     optionalColumn(deps.store, 'dataset_drift', 'status', "'ok'"),
   ])
-  const [drift, performance, fairness, quality, alerts] = await Promise.all([
+  const [drift, performance, fairness, quality, sizes, alerts] = await Promise.all([
     readRows<Versioned & { drift_share: number | null; n_features: number; n_drifted: number; n_insufficient: number; drifted_features: string[]; status: string }>(
       deps.store, `SELECT ${cols}, drift_share, n_features, n_drifted, ${insufficient}, drifted_features, ${status} FROM {db}.dataset_drift WHERE ${range}`, params),
     readRows<Versioned & { variant: string; metric: string; kind: string; value: number | string | null; n: string }>(
@@ -114,13 +114,22 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
                    WHERE ${range} AND variant = {variant:String} AND metric IN {metrics:Array(String)} AND kind IN ('realized', 'estimated')`, params, METRIC_VALUES),
     readRows<Versioned & { attribute: string; metric: string; value: number | string | null; status: string }>(
       deps.store, `SELECT ${cols}, attribute, metric, value, status FROM {db}.fairness WHERE ${range} AND metric = {ratio:String} AND group_value = ''`, params, METRIC_VALUES),
-    // Counted in ClickHouse (a 50-feature model has 150 quality rows per window), as
-    // qualityProblemCount (src/ui/quality-problems.ts) counts a window's rows: features with a
-    // problem metric above the bound, feature '' (the per-event outlier rate) being one. NaN (an
-    // empty denominator) is above nothing, as null is not in the UI.
-    readRows<Versioned & { problems: string }>(
-      deps.store, `SELECT ${cols}, uniqExact(feature) AS problems FROM {db}.quality
-                   WHERE ${range} AND metric IN {quality:Array(String)} AND value > {above:Float64}
+    // Quality problems are judged as the window page judges them (qualityProblemCount,
+    // src/ui/quality-problems.ts): from each problem rate with its n, and the reference sizes of
+    // the window's feature drift rows. A rate of 0 or NaN (an empty denominator) is never a
+    // problem, so only rates above 0 are read. One row per window, with arrays: a 50-feature
+    // model has 150 quality rows and 50 feature drift rows per window.
+    readRows<Versioned & { features: string[]; metrics: string[]; rates: number[]; counts: string[] }>(
+      deps.store, `SELECT ${cols}, groupArray(feature) AS features, groupArray(metric) AS metrics, groupArray(value) AS rates, groupArray(n) AS counts
+                   FROM (SELECT model_version, window_start, eval_version, feature, metric, value, n FROM {db}.quality
+                         WHERE ${range} AND metric IN {quality:Array(String)} AND value > 0 AND isFinite(value)
+                         LIMIT 1 BY model_version, window_start, eval_version, feature, metric)
+                   GROUP BY model_version, window_start, eval_version`, params),
+    readRows<Versioned & { columns: string[]; sizes: string[] }>(
+      deps.store, `SELECT ${cols}, groupArray(column) AS columns, groupArray(n_reference) AS sizes
+                   FROM (SELECT model_version, window_start, eval_version, column, n_reference FROM {db}.drift
+                         WHERE ${range} AND target = 'feature' AND n_reference > 0
+                         LIMIT 1 BY model_version, window_start, eval_version, column)
                    GROUP BY model_version, window_start, eval_version`, params),
     readRows<{ model_version: string; start: string; firing: string }>(
       deps.store,
@@ -135,6 +144,7 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
   const perfBy = byWindow(performance, versions)
   const fairBy = byWindow(fairness, versions)
   const qualBy = byWindow(quality, versions)
+  const sizesBy = byWindow(sizes, versions)
   const firing = new Map(alerts.map((a) => [keyOf(a.model_version, int(a.start)), int(a.firing)]))
 
   return rows.map((r) => {
@@ -157,10 +167,21 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
       drift_status: d ? d.status : 'not_evaluated',
       performance: headlinePerformance(task, variant, (perfBy.get(key) ?? []).map((p) => ({ ...p, value: storedNumber(p.value), n: int(p.n) }))),
       fairness: worstFairness((fairBy.get(key) ?? []).map((f) => ({ ...f, value: storedNumber(f.value) }))),
-      quality_problems: int(qualBy.get(key)?.[0]?.problems ?? 0),
+      quality_problems: qualityProblemsOf(qualBy.get(key)?.[0], sizesBy.get(key)?.[0]),
       firing_alerts: firing.get(key) ?? 0,
     }
   })
+}
+
+/** The headline's quality_problems from a window's problem rates above 0 and its feature drift rows' reference sizes. */
+function qualityProblemsOf(
+  q: { features: string[]; metrics: string[]; rates: number[]; counts: string[] } | undefined,
+  s: { columns: string[]; sizes: string[] } | undefined,
+): number {
+  if (!q) return 0
+  const rows = q.features.map((feature, i) => ({ feature, metric: q.metrics[i]!, value: q.rates[i]!, n: int(q.counts[i]!) }))
+  const drift = (s?.columns ?? []).map((column, i) => ({ target: 'feature', column, n_reference: int(s!.sizes[i]!) }))
+  return qualityProblemCount(rows, drift)
 }
 
 export type { SummaryRow }

@@ -84,7 +84,7 @@ export function featureHealth(w: DriftHeadline, feature: string): Health {
 }
 
 /**
- * The headline's quality problems (quality_problems: features with a problem rate above 0,
+ * The headline's quality problems (quality_problems: features with a quality problem by the rule of
  * ../quality-problems.ts). A window compared with no reference (drift_status 'no_reference', a
  * model's first window) has only missing-value rates: ranges, categories and outliers are checked
  * against a reference (src/evaluate/quality-rows.ts). Its 0 is no verdict on those, so it is grey

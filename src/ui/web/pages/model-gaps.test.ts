@@ -25,8 +25,14 @@ describe('a window without a reference: only missing values were checked, no gre
 
   it('window page: only missing_rate rows is not "No quality problem."', () => {
     const missingOnly = [{ feature: 'x', metric: 'missing_rate', value: 0 }, { feature: 'y', metric: 'missing_rate', value: 0 }]
-    expect(qualitySummary(missingOnly)).toEqual({ text: 'No missing values; only missing values were checked (no reference to check ranges, new categories and outliers against).', level: 'none' })
-    expect(qualitySummary([...missingOnly, { feature: 'x', metric: 'out_of_range_rate', value: 0 }])).toEqual({ text: 'No quality problem.', level: 'ok' })
+    expect(qualitySummary(missingOnly, [])).toEqual({ text: 'No missing values; only missing values were checked (no reference to check ranges, new categories and outliers against).', level: 'none' })
+    expect(qualitySummary([...missingOnly, { feature: 'x', metric: 'out_of_range_rate', value: 0 }], [])).toEqual({ text: 'No quality problem.', level: 'ok' })
+  })
+
+  it('window page: a value out of range as data like the reference has them is no problem; 10% is', () => {
+    const drift = [{ target: 'feature', column: 'x', n_reference: 200 }]
+    expect(qualitySummary([{ feature: 'x', metric: 'out_of_range_rate', value: 1 / 200, n: 200 }], drift)).toEqual({ text: 'No quality problem.', level: 'ok' })
+    expect(qualitySummary([{ feature: 'x', metric: 'out_of_range_rate', value: 0.1, n: 200 }], drift)).toEqual({ text: '1 feature with a quality problem', level: 'warn' })
   })
 })
 

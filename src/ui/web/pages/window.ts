@@ -6,7 +6,7 @@
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../../chart-spec.js'
 import { compact, numeric, percent, plotted, utcTime, versus, windowLabel } from '../../figures.js'
-import { qualityFeature, qualityProblemCount, qualityProblems, type QualityFigure } from '../../quality-problems.js'
+import { qualityFeature, qualityProblemCount, qualityProblems, type QualityFigure, type ReferenceCount } from '../../quality-problems.js'
 import { getAll, getJson } from '../api.js'
 import { NO_POSITIVE_CLASS } from '../../../evaluate/row-status.js'
 import type { ApiNote, DatasetDrift, DetectorDetail, DriftDetail, FairnessDetail, ModelSummary, PerformanceDetail, WindowDetail } from '../api-types.js'
@@ -223,6 +223,10 @@ function positiveClassNote(w: Pick<WindowDetail, 'drift' | 'fairness'>): string 
   return `Binary figures missing: ${positiveClassAbsent("this window's or its reference's")}.`
 }
 
+/** How the count judges the rates that data like the reference also has (src/ui/quality-problems.ts). */
+export const QUALITY_RULE = 'A missing value or a new category is a problem. Data like the reference also has some values out of its range and some outliers: ' +
+  'an out-of-range or outlier rate is a problem only when a rate that high comes by chance in at most 1 of 1,000 windows of unchanged data.'
+
 /** Quality checks made against the reference (src/evaluate/quality-rows.ts): without one, only missing_rate rows are written. */
 const REFERENCE_CHECKS = ['out_of_range_rate', 'new_category_rate', 'outlier_rate']
 
@@ -230,10 +234,11 @@ const REFERENCE_CHECKS = ['out_of_range_rate', 'new_category_rate', 'outlier_rat
  * The data-quality line: how many features have a problem, and what was checked. A window
  * without a reference has only missing-value rows (ranges, categories and outliers are checked
  * against a reference): its "no problem" would be a verdict on checks that never ran, so it says
- * only missing values were checked, as no verdict (grey).
+ * only missing values were checked, as no verdict (grey). `drift`: the window's drift rows, whose
+ * reference sizes judge the out-of-range and outlier rates (src/ui/quality-problems.ts).
  */
-export function qualitySummary(rows: readonly QualityFigure[]): { readonly text: string; readonly level: Level } {
-  const count = qualityProblemCount(rows)
+export function qualitySummary(rows: readonly QualityFigure[], drift: readonly ReferenceCount[]): { readonly text: string; readonly level: Level } {
+  const count = qualityProblemCount(rows, drift)
   const problems = `${count} ${count === 1 ? 'feature' : 'features'} with a quality problem`
   if (rows.length === 0) return { text: 'No quality figures for this window.', level: 'none' }
   if (!rows.some((q) => REFERENCE_CHECKS.includes(q.metric))) {
@@ -299,12 +304,13 @@ export async function windowPage(model: string, start: string, query: URLSearchP
     { id: 'fairness' }))
 
   // The problems the headline counts (src/ui/quality-problems.ts), then every quality figure.
-  const problems = qualityProblems(w.quality)
-  const quality = qualitySummary(w.quality)
+  const problems = qualityProblems(w.quality, w.drift)
+  const quality = qualitySummary(w.quality, w.drift)
   const qualityRow = (q: (typeof w.quality)[number]) => [qualityFeature(q.feature), q.metric, fmt(q.value, 4), q.n]
   section.append(
     h('h2', {}, 'Data quality'),
     h('p', { id: 'quality-problems' }, badge(quality.text, quality.level)),
+    ...(w.quality.some((q) => q.metric === 'out_of_range_rate' || q.metric === 'outlier_rate') ? [h('p', { id: 'quality-rule' }, QUALITY_RULE)] : []),
     // Element.append writes `false` as text: only the parts there are.
     ...(problems.length > 0 ? [table(['feature', 'metric', 'value', 'n'], problems.map(qualityRow), { id: 'quality' })] : []),
     ...(w.quality.length > 0 ? [h('details', {}, h('summary', {}, 'all quality figures'), table(['feature', 'metric', 'value', 'n'], w.quality.map(qualityRow), { id: 'quality-all' }))] : []),
