@@ -7,6 +7,7 @@ import type { RuntimeConfig } from './config/env.js'
 import { loadFileConfig, type FileConfig } from './config/file.js'
 import { createKafka, kafkaUnavailable } from './kafka/client.js'
 import { startKafkaSource, type RunningSource } from './kafka/source.js'
+import { memberIdentity } from './kafka/co-partitioned-assigner.js'
 import type { SkippedRecords } from './pipeline/erased-screen.js'
 import { assertCoPartitioned, ensureTopics, type TopicLayout } from './kafka/topics.js'
 import { startLeadership, type Leadership, type SingletonRole } from './kafka/leadership.js'
@@ -233,7 +234,9 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     const replayGuard = new ReplayGuard()
     const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry, (id) => registrySaysNotFound(config.registryUrl!, id)), replayGuard }), options.metrics)
     options.metrics?.watchPartitions(progress)
-    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, onSkipped: (topic, partition, from, to) => replayGuard.skipped(topic, partition, from, to), onJoin: () => {
+    // What this member tells the group, so that instances that cannot share it are told (src/kafka/co-partitioned-assigner.ts).
+    const member = memberIdentity(store.kind, file)
+    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, member, onSkipped: (topic, partition, from, to) => replayGuard.skipped(topic, partition, from, to), onJoin: () => {
         replayGuard.reassigned()
         joiner.rereadStoredIds()
         void checkCoPartitioned(kafka, config.topics, logger)

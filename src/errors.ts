@@ -48,6 +48,9 @@ export const ErrorCodes = [
   'DW_PORT_IN_USE',
   'DW_ALERT_DELIVERY_FAILED',
   'DW_PARTITION_STUCK',
+  // a consumer group shared by instances that cannot share it (src/kafka/co-partitioned-assigner.ts)
+  'DW_GROUP_SHARED_EMBEDDED_STORE',
+  'DW_GROUP_CONFIG_MISMATCH',
   // a running driftwatch's HTTP API did not answer (driftwatch status)
   'DW_API_UNAVAILABLE',
   // producer client

@@ -113,8 +113,9 @@ describe('leadership moved by a rebalance while a notification is being sent', (
   const file = parseFileConfig('evaluation:\n  interval: 500ms\nmodels:\n  - id: m\n    window: 1d\n', 'test.yaml')
   const apps: App[] = []
   let slack: Awaited<ReturnType<typeof slowSlack>> | null = null
-  // The round-robin assigner gives the one partition to the member whose id sorts first, and a
-  // member id starts with the client id: the instance that joins later is elected.
+  // The election's assigner (src/kafka/co-partitioned-assigner.ts) gives the one partition to the
+  // subscriber whose member id sorts first, and a member id starts with the client id: the
+  // instance that joins later is elected.
   const configFor = (clientId: string) => testConfig({ env: { DRIFTWATCH_TOPIC_PREFIX: prefix, KAFKA_GROUP_ID: group, KAFKA_CLIENT_ID: clientId, CLICKHOUSE_DATABASE: db, DRIFTWATCH_ALERT_RULES: rulesDir, SLACK_WEBHOOK_URL: `${slack!.url}/services/T/B/X` } })
 
   afterAll(async () => {

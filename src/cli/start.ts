@@ -10,7 +10,7 @@
  */
 import { createServer } from 'node:net'
 import type { RuntimeConfig } from '../config/env.js'
-import { DriftwatchError } from '../errors.js'
+import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import { loadFileConfig } from '../config/file.js'
 import type { Logger } from '../observability/logger.js'
 import { startApp } from '../app.js'
@@ -138,6 +138,10 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
     logger.info({ signal }, 'stopping')
     return 0
   } catch (e) {
+    // A deployment's mistake found once running (an embedded instance refused by its consumer
+    // group: src/kafka/source.ts) is one line through main.ts, as a start-up error is; a failure
+    // of the pipeline itself is logged with its stack.
+    if (isDriftwatchError(e) && e.code === 'DW_GROUP_SHARED_EMBEDDED_STORE') throw e
     logger.fatal({ err: e }, 'pipeline failed')
     return 1
   } finally {

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events'
-import type { Kafka } from 'kafkajs'
+import type { Kafka, PartitionAssigner } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import type { Logger } from '../observability/logger.js'
-import { Lease, leaderTopic, startLeadership } from './leadership.js'
+import { CO_PARTITIONED_ASSIGNER_NAME } from './co-partitioned-assigner.js'
+import { Lease, leaderGroup, leaderTopic, startLeadership } from './leadership.js'
 
 describe('Lease', () => {
   const clocks = () => {
@@ -81,6 +82,18 @@ function fakeKafka() {
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent } as unknown as Logger
 
 describe('leadership', () => {
+  it('elects in a group named after the topic prefix too, with an assigner that honours subscriptions', async () => {
+    const { kafka } = fakeKafka()
+    const options: { groupId: string; partitionAssigners: PartitionAssigner[] }[] = []
+    const spy = { admin: () => kafka.admin(), consumer: (o: never) => (options.push(o), kafka.consumer(o)) } as unknown as Kafka
+    await startLeadership({ kafka: spy, groupId: 'g', topicPrefix: 'p.', role: 'evaluator', logger: silent, onElected: () => undefined, onDeposed: () => undefined })
+    expect(leaderGroup('g', '', 'alerts')).toBe('g.leader.alerts')
+    expect(options.map((o) => o.groupId)).toEqual([leaderGroup('g', 'p.', 'evaluator')])
+    expect(leaderGroup('g', 'p.', 'evaluator')).toBe('g.leader.p.evaluator')
+    const names = options[0]!.partitionAssigners.map((a) => a({ cluster: {} as never, groupId: 'g', logger: {} as never }).name)
+    expect(names).toEqual([CO_PARTITIONED_ASSIGNER_NAME, 'RoundRobinAssigner'])
+  })
+
   it('gives up the lease the moment the group rebalances, before stepping down has finished and before the member rejoins', async () => {
     const { kafka, emit, answered, join } = fakeKafka()
     let finishStepDown!: () => void

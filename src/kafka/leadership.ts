@@ -3,9 +3,15 @@
  * one instance of a deployment (the evaluator and the alert service).
  *
  * One one-partition coordination topic (`<prefix>driftwatch-leader`, never written to) serves every
- * singleton role; each role has its own consumer group on it (`<groupId>.leader.<role>`). Every instance that runs the
- * role joins the group; the group coordinator assigns the one partition to exactly one member, and
- * that member leads. When the leader stops it leaves the group at once, and when it dies the
+ * singleton role; each role has its own consumer group on it (`<groupId>.leader.<prefix><role>`,
+ * leaderGroup). Every instance that runs the role joins the group; the group coordinator assigns
+ * the one partition to exactly one member, and that member leads. The group's name carries the
+ * topic prefix, so that deployments with other prefixes and one KAFKA_GROUP_ID elect one leader
+ * each, and the assignment gives the partition only to a member subscribed to its topic (the
+ * subscription-aware assigner of ./co-partitioned-assigner.ts: partition 0 goes to the subscriber
+ * whose member id sorts first). kafkajs' round-robin assigner dealt the leader's own topic to
+ * every member, so when the group was shared, a member of one deployment could be handed the
+ * other's topic, which it ignores, and neither deployment had an evaluator. When the leader stops it leaves the group at once, and when it dies the
  * coordinator evicts it after the session timeout: either way the next rebalance hands the
  * partition, and so the role, to another member within seconds. No home-made consensus: the
  * broker's group protocol decides.
@@ -24,8 +30,9 @@
  * check and the effect itself; evaluations are versioned and alert deliveries recorded before
  * and after sending for it (docs/alerts.md).
  */
-import type { Admin, Consumer, Kafka } from 'kafkajs'
+import { PartitionAssigners, type Admin, type Consumer, type Kafka } from 'kafkajs'
 import type { Logger } from '../observability/logger.js'
+import { coPartitionedAssigner } from './co-partitioned-assigner.js'
 
 export type SingletonRole = 'evaluator' | 'alerts'
 
@@ -94,7 +101,11 @@ export class Lease {
 }
 
 export const leaderTopic = (prefix: string) => `${prefix}driftwatch-leader`
-export const leaderGroup = (groupId: string, role: SingletonRole) => `${groupId}.leader.${role}`
+/**
+ * The election group of a role. With no topic prefix (the default) it is `<groupId>.leader.<role>`,
+ * as before the prefix was part of it; with one, a deployment that upgrades elects in a new group.
+ */
+export const leaderGroup = (groupId: string, topicPrefix: string, role: SingletonRole) => `${groupId}.leader.${topicPrefix}${role}`
 
 async function ensureLeaderTopic(admin: Admin, topic: string): Promise<void> {
   if ((await admin.listTopics()).includes(topic)) return
@@ -107,7 +118,7 @@ async function ensureLeaderTopic(admin: Admin, topic: string): Promise<void> {
 
 export async function startLeadership(o: LeadershipOptions): Promise<Leadership> {
   const topic = leaderTopic(o.topicPrefix)
-  const groupId = leaderGroup(o.groupId, o.role)
+  const groupId = leaderGroup(o.groupId, o.topicPrefix, o.role)
   const log = o.logger.child({ component: 'leadership', role: o.role, groupId })
   const admin = o.kafka.admin()
   await admin.connect()
@@ -140,6 +151,10 @@ export async function startLeadership(o: LeadershipOptions): Promise<Leadership>
   const lease = new Lease(sessionTimeout / 2)
   const consumer: Consumer = o.kafka.consumer({
     groupId,
+    // Round-robin second: members of an older driftwatch offer only it, and a group uses a
+    // protocol every member offers, so one group of old and new members still elects (rolling
+    // upgrade of a deployment without a topic prefix, whose group name is unchanged).
+    partitionAssigners: [coPartitionedAssigner(), PartitionAssigners.roundRobin],
     sessionTimeout,
     rebalanceTimeout: sessionTimeout,
     heartbeatInterval: o.heartbeatIntervalMs ?? 1_000,

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events'
-import type { Kafka } from 'kafkajs'
+import { Writable } from 'node:stream'
+import { AssignerProtocol, type Kafka } from 'kafkajs'
+import { pino } from 'pino'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLogger } from '../observability/logger.js'
 import { startKafkaSource, withHeartbeats } from './source.js'
@@ -73,5 +75,73 @@ describe('startKafkaSource', () => {
     const evicted = new Error('Specified group generation id is not valid')
     events.emit('consumer.crash', { payload: { error: evicted, restart: false } })
     await expect(source.done).rejects.toBe(evicted)
+  })
+})
+
+describe('startKafkaSource: what the group tells this member', () => {
+  const identity = { store: 'chdb', storeId: 'p', started: 1, config: 'c' } as const
+  /** A consumer that joins, and whose coordinator describes its assignment with `notice` in the userData. */
+  function joining(notice: object | null, state = 'Stable') {
+    const events = new EventEmitter()
+    const calls = { describe: 0, disconnect: 0 }
+    const memberAssignment = AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: {}, userData: notice ? Buffer.from(JSON.stringify(notice)) : Buffer.alloc(0) })
+    const consumer = {
+      events: { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash' },
+      on: (event: string, listener: (e: unknown) => void) => events.on(event, listener),
+      connect: async () => {},
+      subscribe: async () => {},
+      run: async () => {},
+      disconnect: async () => void calls.disconnect++,
+      describeGroup: async () => (calls.describe++, { state, members: [{ memberId: 'other', memberAssignment: Buffer.alloc(0) }, { memberId: 'me', memberAssignment }] }),
+    }
+    const kafka = { consumer: () => consumer } as unknown as Kafka
+    const join = async () => {
+      events.emit('consumer.group_join', { payload: { memberId: 'me' } })
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+    }
+    const lines: { level: number; code?: string; msg: string }[] = []
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, done) => void (lines.push(JSON.parse(String(chunk))), done()) }))
+    return { kafka, join, calls, lines, logger }
+  }
+
+  it('stops with DW_GROUP_SHARED_EMBEDDED_STORE, one actionable line, when the group keeps its partitions elsewhere', async () => {
+    const { kafka, join, calls, logger } = joining({ conflict: { members: 1, keptBy: 'first-1' } })
+    const source = await startKafkaSource({ kafka, groupId: 'driftwatch', handlers: {}, logger, member: identity })
+    await join()
+    const err = await source.done.then(() => null, (e: unknown) => e)
+    expect(err).toMatchObject({ code: 'DW_GROUP_SHARED_EMBEDDED_STORE', retriable: false })
+    const message = (err as Error).message
+    expect(message).not.toContain('\n')
+    expect(message).toMatch(/^this embedded \(chDB\) instance shares consumer group driftwatch with 1 other member, .*part of the data.*first-1.*Run one instance, or give every instance CLICKHOUSE_URL.*KAFKA_GROUP_ID$/)
+    expect(calls.disconnect).toBe(1)
+  })
+
+  it('logs DW_GROUP_CONFIG_MISMATCH at each join and goes on consuming', async () => {
+    const { kafka, join, lines, logger } = joining({ configMismatch: { members: 3, differing: 2 } })
+    const source = await startKafkaSource({ kafka, groupId: 'g', handlers: {}, logger, member: identity })
+    let settled = false
+    source.done.then(() => (settled = true), () => (settled = true))
+    await join()
+    await join()
+    const logged = lines.filter((l) => l.code === 'DW_GROUP_CONFIG_MISMATCH')
+    expect(logged).toHaveLength(2)
+    expect(logged[0]).toMatchObject({ level: 50, members: 3, differing: 2 })
+    expect(logged[0]!.msg).toMatch(/^2 of the 3 members of consumer group g run a different driftwatch\.yaml from this instance: every instance of a deployment needs the same file.*rolling change/)
+    expect(settled).toBe(false)
+  })
+
+  it('reads nothing without an identity of its own, or while the group rebalances again', async () => {
+    const quiet = joining({ conflict: { members: 1, keptBy: 'x' } })
+    const a = await startKafkaSource({ kafka: quiet.kafka, groupId: 'g', handlers: {}, logger: quiet.logger })
+    await quiet.join()
+    expect(quiet.calls.describe).toBe(0)
+    const moving = joining({ conflict: { members: 1, keptBy: 'x' } }, 'PreparingRebalance')
+    const b = await startKafkaSource({ kafka: moving.kafka, groupId: 'g', handlers: {}, logger: moving.logger, member: identity })
+    await moving.join()
+    expect(moving.calls.describe).toBe(1)
+    let settled = false
+    for (const s of [a, b]) s.done.then(() => (settled = true), () => (settled = true))
+    await new Promise((r) => setImmediate(r))
+    expect(settled).toBe(false)
   })
 })

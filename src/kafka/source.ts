@@ -7,13 +7,13 @@
  * backoff while the consumer keeps its group membership (heartbeats); anything else stops the
  * consumer and is reported through `done`, so the process exits and is restarted.
  */
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs'
-import { isDriftwatchError } from '../errors.js'
+import { AssignerProtocol, type Consumer, type EachBatchPayload, type Kafka } from 'kafkajs'
+import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../pipeline/backoff.js'
 import type { PartitionProgress } from '../pipeline/partition-progress.js'
 import type { BatchHandler, SourceBatch, SourceRecord } from '../pipeline/source.js'
-import { CoPartitionedAssigner } from './co-partitioned-assigner.js'
+import { coPartitionedAssigner, decodeNotice, type MemberIdentity, type MemberNotice } from './co-partitioned-assigner.js'
 
 export interface KafkaSourceOptions {
   readonly kafka: Kafka
@@ -34,6 +34,12 @@ export interface KafkaSourceOptions {
    * transaction markers and aborted transactions' records (src/pipeline/replay-guard.ts `skipped`).
    */
   readonly onSkipped?: (topic: string, partition: number, from: string, to: string) => void
+  /**
+   * What this member tells the group's assigner (its store, start time and driftwatch.yaml
+   * fingerprint: ./co-partitioned-assigner.ts). Without it the member says nothing, and is never
+   * refused nor told of another configuration.
+   */
+  readonly member?: MemberIdentity
 }
 
 export interface RunningSource {
@@ -130,6 +136,29 @@ async function sleepWithHeartbeats(ms: number, heartbeat: () => Promise<void>, s
 
 const maxOffset = (a: bigint, b: bigint) => (a > b ? a : b)
 
+/**
+ * What the group's assigner told this member besides its partitions (the assignment's userData,
+ * ./co-partitioned-assigner.ts). kafkajs keeps only the partitions of the assignment it receives,
+ * so it is read back from the coordinator. Only a stable group describes its assignments; a group
+ * that rebalances again meanwhile is read at the next join.
+ */
+async function readNotice(consumer: Consumer, memberId: string): Promise<MemberNotice | null> {
+  const group = await consumer.describeGroup()
+  if (group.state !== 'Stable') return null
+  const me = group.members.find((m) => m.memberId === memberId)
+  return me ? decodeNotice(AssignerProtocol.MemberAssignment.decode(me.memberAssignment)?.userData) : null
+}
+
+export function sharedStoreMessage(groupId: string, member: MemberIdentity, conflict: NonNullable<MemberNotice['conflict']>): string {
+  const others = `${conflict.members} other member${conflict.members === 1 ? '' : 's'}`
+  const who = member.store === 'chdb' ? `this embedded (chDB) instance shares consumer group ${groupId} with ${others}` : `consumer group ${groupId} is shared by this instance, ${others} and an embedded (chDB) instance`
+  return `${who}, each writing to a database of its own: each would hold part of the data. The instance started first (member ${conflict.keptBy}) keeps every partition and this one stops. Run one instance, or give every instance CLICKHOUSE_URL (one ClickHouse server), or give each deployment its own KAFKA_GROUP_ID`
+}
+
+export function configMismatchMessage(groupId: string, mismatch: NonNullable<MemberNotice['configMismatch']>): string {
+  return `${mismatch.differing} of the ${mismatch.members} members of consumer group ${groupId} run a different driftwatch.yaml from this instance: every instance of a deployment needs the same file (one may accept a record another dead-letters, or cut its windows differently). During a rolling change of the file this is expected for a while`
+}
+
 export async function startKafkaSource(opts: KafkaSourceOptions): Promise<RunningSource> {
   const log = opts.logger.child({ component: 'kafka-source', groupId: opts.groupId })
   const sessionTimeout = opts.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS
@@ -138,7 +167,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
   const consumer = opts.kafka.consumer({
     groupId: opts.groupId,
     allowAutoTopicCreation: false,
-    partitionAssigners: [CoPartitionedAssigner],
+    partitionAssigners: [coPartitionedAssigner(opts.member ?? null)],
     maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
     maxBytes: FETCH_BYTES,
     sessionTimeout,
@@ -146,9 +175,29 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
   })
   let settle!: { resolve: () => void; reject: (e: unknown) => void }
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
+  // `done` may reject (a crash, a refusal by the group) before the caller waits on it: handled here
+  // so that Node does not call it unhandled; the caller still sees the rejection.
+  done.catch(() => undefined)
   let stopping = false
 
   if (opts.onJoin) consumer.on(consumer.events.GROUP_JOIN, opts.onJoin)
+  if (opts.member) {
+    const member = opts.member
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      readNotice(consumer, payload.memberId).then(
+        (notice) => {
+          if (notice?.configMismatch) log.error({ code: 'DW_GROUP_CONFIG_MISMATCH', ...notice.configMismatch }, configMismatchMessage(opts.groupId, notice.configMismatch))
+          if (notice?.conflict && !stopping) {
+            // Given no partitions: leave the group, and stop the process through `done`.
+            stopping = true
+            settle.reject(new DriftwatchError('DW_GROUP_SHARED_EMBEDDED_STORE', sharedStoreMessage(opts.groupId, member, notice.conflict), { retriable: false }))
+            consumer.disconnect().catch((e: unknown) => log.debug({ err: e }, 'leaving the group after its refusal failed'))
+          }
+        },
+        (e: unknown) => log.debug({ err: e }, 'reading this member\'s assignment notice failed; the next rebalance reads it again'),
+      )
+    })
+  }
   // kafkajs stops a consumer for good after an error it does not retry (a commit refused because
   // the member was evicted, ILLEGAL_GENERATION, is one). Consuming nothing while the process runs
   // on would go unseen: `done` rejects, so the process exits and is restarted.
