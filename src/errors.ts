@@ -42,6 +42,8 @@ export const ErrorCodes = [
   'DW_CLICKHOUSE_UNAVAILABLE',
   'DW_CLICKHOUSE_QUERY_FAILED',
   'DW_TOPIC_MISMATCH',
+  // the schema registry refuses driftwatch's schema or its subjects' compatibility level for good
+  'DW_SCHEMA_REFUSED',
   'DW_MIGRATION_FAILED',
   'DW_INFRA_MISSING',
   'DW_DATA_DIR_LOCKED',

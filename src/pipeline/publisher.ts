@@ -10,13 +10,15 @@
  * bytes. An event over the limit that is published anyway is dead-lettered by the consumer.
  */
 import { CompressionTypes, type Producer } from 'kafkajs'
-import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry'
-import { DriftwatchError } from '../errors.js'
+import { SchemaType, type COMPATIBILITY, type SchemaRegistry } from '@kafkajs/confluent-schema-registry'
+import { DriftwatchError, describeError, type ErrorCode } from '../errors.js'
 import { recordKey } from '../ingest/record-size.js'
 import { frame } from '../ingest/wire-format.js'
 import { avroType, rawSchema, type EventKind, type GroundTruthEvent, type PredictionEvent } from '../ingest/schemas.js'
-import { ensureSubjectCompatibility } from '../registry/compatibility.js'
-import { LOCAL_SCHEMA_IDS } from '../registry/resolvers.js'
+import { REGISTRY_REQUEST_TIMEOUT_MS, registryStatusOf } from '../registry/client.js'
+import { SUBJECT_COMPATIBILITY, ensureSubjectCompatibility } from '../registry/compatibility.js'
+import { LOCAL_SCHEMA_IDS, isRetriableRegistryStatus } from '../registry/resolvers.js'
+import { backoffDelayMs, type BackoffPolicy } from './backoff.js'
 import type { EmbeddedSource, OutgoingMessage } from './embedded-source.js'
 
 export interface EventPublisher {
@@ -54,20 +56,143 @@ export function embeddedPublisher(source: EmbeddedSource, topics: TopicNames): E
   )
 }
 
+export interface RegisterOptions {
+  /** Tries of each subject before the start fails. Default 5. */
+  readonly attempts?: number
+  /** Delay between tries. Default 250 ms doubling up to 2 s, full jitter: under 4 s in all. */
+  readonly backoff?: BackoffPolicy
+  /**
+   * No try starts once this long has passed since the first. Default half of
+   * REGISTRY_REQUEST_TIMEOUT_MS: a registry that holds a request until it times out is waited for
+   * once, not once per try, while failures that come at once get all their tries.
+   */
+  readonly budgetMs?: number
+  readonly random?: () => number
+  readonly sleep?: (ms: number) => Promise<void>
+  readonly now?: () => number
+}
+
+const REGISTER_ATTEMPTS = 5
+const REGISTER_BACKOFF: BackoffPolicy = { baseMs: 250, capMs: 2000 }
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The code of a definite refusal: the registry answered, and what it holds for the topic's subject
+ * does not agree with this driftwatch. Trying again cannot change that; an operator has to
+ * (docs/operations.md, "Several instances").
+ */
+const REFUSED = 'DW_SCHEMA_REFUSED' satisfies ErrorCode
+
+/** One failed try of a subject: which step failed, and what the registry client threw. */
+interface Failure {
+  readonly step: 'level' | 'schema'
+  readonly cause: unknown
+}
+
+/**
+ * The client's own check, in `register`, that the subject's level is the one it is given: the
+ * level changed between ensureSubjectCompatibility and the registration. Its errors are not
+ * exported; their name is their class's.
+ */
+const levelChangedMeanwhile = (cause: unknown) => (cause as { name?: unknown } | null)?.name === 'ConfluentSchemaRegistryCompatibilityError'
+
+/** No answer, 5xx, 429, credentials, or a 404 that may be a proxy's (classifyRegistryFailure's rule). */
+const isOutage = (status: number | null) => status !== null && (isRetriableRegistryStatus(status) || status === 404)
+
+/**
+ * Whether another try may succeed: an outage may pass, and a level another instance or an operator
+ * set meanwhile (the PUT refused, or the level changed before the registration) is set again. An
+ * incompatible schema (409 on the registration) or a request the registry cannot take is final.
+ */
+function worthRetrying({ step, cause }: Failure): boolean {
+  const status = registryStatusOf(cause)
+  return isOutage(status) || (step === 'level' && status === 409) || levelChangedMeanwhile(cause)
+}
+
+/** The error a start fails with: an outage, a refusal, or the cause itself where the client did not fail (a bug). */
+function registrationFailure(kind: EventKind, subject: string, { step, cause }: Failure, tries: number): unknown {
+  const status = registryStatusOf(cause)
+  const why = describeError(cause).slice(0, 500)
+  const what = step === 'level' ? `setting the compatibility of ${subject} to ${SUBJECT_COMPATIBILITY}` : `registering the ${kind} schema under ${subject}`
+  const after = tries > 1 ? ` (${tries} tries)` : ''
+  if (isOutage(status)) {
+    const check =
+      status === 401 || status === 403 || status === 407
+        ? 'check the credentials in the registry URL'
+        : status === 404
+          ? "check that the registry URL is the registry's Confluent-compatible API (Apicurio: /apis/ccompat/v7)"
+          : 'check the registry URL, that the registry runs and that this machine reaches it'
+    return new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `${what} failed${after}: ${why}: ${check}`, { cause, retriable: true, subject })
+  }
+  if (levelChangedMeanwhile(cause) || (step === 'level' && status === 409)) {
+    return new DriftwatchError(
+      REFUSED,
+      `${what} failed${after}: ${why}: something else keeps setting another level on ${subject} (an instance of an earlier release?); set it to ${SUBJECT_COMPATIBILITY} and run one release`,
+      { cause, subject },
+    )
+  }
+  if (step === 'schema' && status === 409) {
+    return new DriftwatchError(
+      REFUSED,
+      `the registry refuses driftwatch's ${kind} schema under ${subject}: ${why}: the subject holds a version it cannot follow under the subject's level (see "Schema evolution" in docs/events.md)`,
+      { cause, subject },
+    )
+  }
+  if (status !== null) {
+    return new DriftwatchError(REFUSED, `${what} was refused (status ${status}): ${why}: check that the registry URL is the registry's Confluent-compatible API (Apicurio: /apis/ccompat/v7)`, { cause, subject })
+  }
+  return cause
+}
+
 /**
  * Registers the bundled schemas under `<topic>-value` and returns their ids, with the subjects'
  * compatibility at FORWARD_TRANSITIVE (or FULL_TRANSITIVE where an operator set that): every
  * version a producer registers stays readable by driftwatch's schema (src/registry/compatibility.ts).
+ *
+ * Instances started together run this side by side on the same subjects, and every step is
+ * idempotent: a level another instance set is taken (ensureSubjectCompatibility), and a
+ * registration the registry refused is followed by a lookup of the schema under the subject, whose
+ * id is taken if another instance registered it meanwhile. A try that failed on an outage or on a
+ * level set meanwhile is repeated, `attempts` times at most, with backoff, and none starts after
+ * `budgetMs`. Then the start fails with DW_REGISTRY_UNAVAILABLE (retriable: the registry did not
+ * answer, answered 5xx or 429, refused the credentials, or a 404 that may be a proxy's) or
+ * DW_SCHEMA_REFUSED (not retriable: the registry refuses the schema as incompatible with the
+ * subject's versions, another level keeps being set, or it cannot take the request).
  */
-export async function registerSchemas(registry: SchemaRegistry, topics: TopicNames): Promise<Record<EventKind, number>> {
-  const register = async (kind: EventKind, topic: string) => {
-    const subject = `${topic}-value`
+export async function registerSchemas(registry: SchemaRegistry, topics: TopicNames, o: RegisterOptions = {}): Promise<Record<EventKind, number>> {
+  const attempts = o.attempts ?? REGISTER_ATTEMPTS
+  const backoff = o.backoff ?? REGISTER_BACKOFF
+  const budgetMs = o.budgetMs ?? REGISTRY_REQUEST_TIMEOUT_MS / 2
+  const random = o.random ?? Math.random
+  const wait = o.sleep ?? sleep
+  const now = o.now ?? Date.now
+  const started = now()
+
+  /** One try: the subject's level, then the schema. */
+  const once = async (kind: EventKind, subject: string): Promise<{ id: number } | Failure> => {
+    let compatibility: COMPATIBILITY
     try {
-      const compatibility = await ensureSubjectCompatibility(registry, subject)
-      const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(rawSchema(kind)) }, { subject, compatibility })
-      return id
+      compatibility = await ensureSubjectCompatibility(registry, subject)
     } catch (cause) {
-      throw new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `registering the ${kind} schema under ${topic}-value failed: ${(cause as Error).message}`, { cause, retriable: true })
+      return { step: 'level', cause }
+    }
+    const schema = { type: SchemaType.AVRO, schema: JSON.stringify(rawSchema(kind)) } as const
+    try {
+      return { id: (await registry.register(schema, { subject, compatibility })).id }
+    } catch (cause) {
+      const status = registryStatusOf(cause)
+      const id = status !== null && !isOutage(status) ? await registry.getRegistryIdBySchema(subject, schema).catch(() => undefined) : undefined
+      return id === undefined ? { step: 'schema', cause } : { id }
+    }
+  }
+
+  const register = async (kind: EventKind, topic: string): Promise<number> => {
+    const subject = `${topic}-value`
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await once(kind, subject)
+      if ('id' in outcome) return outcome.id
+      if (!worthRetrying(outcome) || attempt + 1 >= attempts || now() - started >= budgetMs) throw registrationFailure(kind, subject, outcome, attempt + 1)
+      await wait(backoffDelayMs(attempt, backoff, random))
     }
   }
   return { prediction: await register('prediction', topics.predictions), 'ground-truth': await register('ground-truth', topics.groundTruth) }

@@ -9,10 +9,12 @@ import { guardedTypes } from '../ingest/schemas.js'
  * How long a registry request may go without an answer. The client's HTTP layer (mappersmith)
  * sets no timeout, so a registry that accepted the connection and never answered held startApp
  * (registering the schemas) and the decode of every new schema id forever. mappersmith reports a
- * timed-out request as a client-side failure, status 400, which registerSchemas and
- * classifyRegistryFailure (src/registry/resolvers.ts) turn into a retriable DW_REGISTRY_UNAVAILABLE;
- * the client's retry middleware retries only 5xx, so this is the whole wait of one call. It bounds
- * silence on the socket (http's setTimeout), not the length of an answer that keeps arriving.
+ * timed-out request as a client-side failure, status 400, which registerSchemas
+ * (src/pipeline/publisher.ts) and classifyRegistryFailure (src/registry/resolvers.ts) turn into a
+ * retriable DW_REGISTRY_UNAVAILABLE; the client's retry middleware retries only 5xx, and
+ * registerSchemas starts no new try once half of this has passed, so a silent registry holds a
+ * start about this long. It bounds silence on the socket (http's setTimeout), not the length of an
+ * answer that keeps arriving.
  */
 export const REGISTRY_REQUEST_TIMEOUT_MS = 10_000
 
@@ -37,6 +39,20 @@ const requestTimeout = (timeoutMs: number): RegistryMiddleware => () => ({
  */
 export function schemaRegistryClient(registryUrl: string): SchemaRegistry {
   return new SchemaRegistry({ host: registryUrl, middlewares: [requestTimeout(REGISTRY_REQUEST_TIMEOUT_MS)] }, { [SchemaType.AVRO]: { typeHook: guardedTypes } })
+}
+
+/**
+ * The HTTP status of what the registry client threw: its ResponseError carries it (400 for a request
+ * that got no answer, see REGISTRY_REQUEST_TIMEOUT_MS). null for anything else: an error the client
+ * raised itself, or a bug.
+ */
+export function registryStatusOf(e: unknown): number | null {
+  try {
+    const status = (e as { status?: unknown } | null)?.status
+    return typeof status === 'number' ? status : null
+  } catch {
+    return null
+  }
 }
 
 /**

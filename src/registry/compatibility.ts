@@ -11,6 +11,8 @@
  * an operator set to it is left as it is. docs/events.md lists what producers may change.
  */
 import { COMPATIBILITY, type SchemaRegistry } from '@kafkajs/confluent-schema-registry'
+import { registryStatusOf } from './client.js'
+import { isRetriableRegistryStatus } from './resolvers.js'
 
 export const SUBJECT_COMPATIBILITY = COMPATIBILITY.FORWARD_TRANSITIVE
 
@@ -30,7 +32,17 @@ interface SubjectConfigApi {
   }
 }
 
-const statusOf = (e: unknown) => (e as { status?: unknown } | null)?.status
+/** The subject's own level, upper-cased; undefined where it has none (404: no subject yet, or the registry-wide default applies). */
+async function subjectLevel(api: SubjectConfigApi, subject: string): Promise<string | undefined> {
+  try {
+    return (await api.Subject.config({ subject })).data().compatibilityLevel?.toUpperCase()
+  } catch (e) {
+    if (registryStatusOf(e) !== 404) throw e
+    return undefined
+  }
+}
+
+const readableByEarlier = (level: string | undefined): level is COMPATIBILITY => level !== undefined && READABLE_BY_EARLIER.has(level)
 
 /**
  * Makes the subject's level one that keeps it readable by driftwatch's schema, and returns it:
@@ -38,17 +50,26 @@ const statusOf = (e: unknown) => (e as { status?: unknown } | null)?.status
  * FORWARD_TRANSITIVE, set on the subject. That includes a subject that already holds versions
  * under another level (BACKWARD, say): the registry checks each version registered from then on
  * against all of them.
+ *
+ * Instances started together on a fresh subject each find no level and each set one. Apicurio
+ * creates the subject's COMPATIBILITY rule on the first PUT and refuses the others (409, "A rule
+ * named 'COMPATIBILITY' already exists"); a PUT the registry refused is therefore followed by a
+ * second read, and a level readable by driftwatch's schema found then is taken. Any other failure
+ * is thrown as the client threw it: registerSchemas (src/pipeline/publisher.ts) retries and
+ * classifies. No second read follows a failure that got no answer or a 5xx: the retry reads again.
  */
 export async function ensureSubjectCompatibility(registry: SchemaRegistry, subject: string): Promise<COMPATIBILITY> {
   const api = (registry as unknown as { api: SubjectConfigApi }).api
-  let level: string | undefined
+  const level = await subjectLevel(api, subject)
+  if (readableByEarlier(level)) return level
   try {
-    level = (await api.Subject.config({ subject })).data().compatibilityLevel?.toUpperCase()
-  } catch (e) {
-    // 404: no level of the subject's own (no subject yet, or the registry-wide default applies).
-    if (statusOf(e) !== 404) throw e
+    await api.Subject.updateConfig({ subject, body: { compatibility: SUBJECT_COMPATIBILITY } })
+  } catch (refused) {
+    const status = registryStatusOf(refused)
+    if (status === null || isRetriableRegistryStatus(status)) throw refused
+    const meanwhile = await subjectLevel(api, subject).catch(() => undefined)
+    if (readableByEarlier(meanwhile)) return meanwhile
+    throw refused
   }
-  if (level !== undefined && READABLE_BY_EARLIER.has(level)) return level as COMPATIBILITY
-  await api.Subject.updateConfig({ subject, body: { compatibility: SUBJECT_COMPATIBILITY } })
   return SUBJECT_COMPATIBILITY
 }
