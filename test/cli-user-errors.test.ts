@@ -1,7 +1,8 @@
 /**
  * The real `driftwatch` CLI, spawned as a user runs it (bin/driftwatch.js), on ordinary mistakes
  * (issue #12): each one gets exit code 2 (usage, files) or 1 (runtime), ONE line on stderr that
- * says what to do, and no stack trace. And the documented workflow: `backfill labels` in Kafka
+ * says what to do (an invalid configuration with several problems: that line, then one line per
+ * problem), and no stack trace. And the documented workflow: `backfill labels` in Kafka
  * mode runs while a `driftwatch start` process holds the chDB data directory, because a command
  * that only publishes opens no ClickHouse.
  */
@@ -116,7 +117,8 @@ describe('driftwatch CLI: user mistakes are one actionable line', () => {
     expectOneLine(await driftwatch(['report', '--current', csv]), 2, 'DW_CONFIG_INVALID', /--reference <file> is required/)
     expectOneLine(await driftwatch(['report', '--reference', csv, '--current', csv, '--format', 'xml']), 2, '', /'xml' is invalid/)
     expectOneLine(await driftwatch(['statsu']), 2, '', /unknown command 'statsu'/)
-    expectOneLine(await driftwatch(['migrate'], embeddedEnv({ DRIFTWATCH_HTTP_PORT: 'eighty', CLICKHOUSE_DATABASE: 'my-db' })), 2, 'DW_CONFIG_INVALID', /CLICKHOUSE_DATABASE: .*; DRIFTWATCH_HTTP_PORT: /)
+    const badEnv = await driftwatch(['migrate'], embeddedEnv({ DRIFTWATCH_HTTP_PORT: 'eighty', CLICKHOUSE_DATABASE: 'my-db' }))
+    expect([badEnv.code, badEnv.stderr]).toEqual([2, expect.stringMatching(/^driftwatch: DW_CONFIG_INVALID: invalid environment:\n {2}CLICKHOUSE_DATABASE: [^\n]+\n {2}DRIFTWATCH_HTTP_PORT: [^\n]+\n$/)])
     expectOneLine(await driftwatch(['recompute', '--model', 'm', '--from', 'yesterday', '--to', '2026-11-01']), 2, 'DW_CONFIG_INVALID', /--from/)
   })
 
@@ -198,6 +200,59 @@ describe('driftwatch CLI: mistakes in the environment are the user\'s, and help 
   it('report: a model file with several problems is one line', { timeout: 60_000 }, async () => {
     const model = file('model.yaml', 'features:\n  x: numeric\nthresholds:\n  x: high\nfoo: 1\n')
     expectOneLine(await dw(['report', '--reference', csv, '--current', csv, '--config', model]), 2, 'DW_CONFIG_INVALID', /invalid model file: .*features\.x.*; .*thresholds\.x.*; .*foo/)
+  })
+})
+
+describe('driftwatch CLI: an invalid driftwatch.yaml, alert rules or environment', () => {
+  const dw = (args: string[], env: NodeJS.ProcessEnv = embeddedEnv()) => driftwatch(args, env, 90_000, SOURCES)
+
+  it('models left empty, a list of null or a single model not in a list: DW_CONFIG_INVALID naming models, exit 2, for config validate, start and status', { timeout: 180_000 }, async () => {
+    const cases = [
+      ['models:\n', 'models: expected a list of models, got null'],
+      ['models:\n  - null\n', 'models.0: expected a model, a map such as { id: loan-approval }, got null'],
+      ['models: { id: a }\n', 'models: expected a list of models, got a map with the key(s) id'],
+    ] as const
+    for (const [i, [yaml, problem]] of cases.entries()) {
+      const path = file(`models-${i}.yaml`, yaml)
+      const env = embeddedEnv({ DRIFTWATCH_CONFIG: path, DRIFTWATCH_HTTP_PORT: '0', DRIFTWATCH_DATA_DIR: join(dir, `models-${i}`) })
+      const [validate, start, status] = await Promise.all([dw(['config', 'validate'], env), dw(['start'], env), dw(['status'], env)])
+      expect([validate.code, validate.stderr]).toEqual([2, `1 configuration problem(s):\n  ${path}: ${problem}\n`])
+      for (const run of [start, status]) expect([run.code, run.stderr]).toEqual([2, `driftwatch: DW_CONFIG_INVALID: invalid configuration: ${path}: ${problem}\n`])
+    }
+  })
+
+  it('start with twelve bad windows prints all twelve problems, each whole on its own line, as config validate does', { timeout: 120_000 }, async () => {
+    const models = Array.from({ length: 12 }, (_, i) => `  - id: model-${i}\n    window: ${i}x\n`).join('')
+    const path = file('many.yaml', `models:\n${models}`)
+    const env = embeddedEnv({ DRIFTWATCH_CONFIG: path, DRIFTWATCH_HTTP_PORT: '0', DRIFTWATCH_DATA_DIR: join(dir, 'many') })
+    const [start, validate] = await Promise.all([dw(['start'], env), dw(['config', 'validate'], env)])
+    const problems = Array.from({ length: 12 }, (_, i) => `${path}: models.${i}.window: "${i}x" is not a duration like 90s, 15m, 1h, 1d, 2w (at least 1000 ms)`)
+    expect([start.code, start.stderr]).toEqual([2, `driftwatch: DW_CONFIG_INVALID: invalid configuration:\n${problems.map((p) => `  ${p}\n`).join('')}`])
+    expect(validate.stderr).toBe(`12 configuration problem(s):\n${problems.map((p) => `  ${p}\n`).join('')}`)
+  })
+
+  it('start with several bad alert rule files prints every problem on its own line', { timeout: 120_000 }, async () => {
+    const rules = join(dir, 'bad-rules')
+    mkdirSync(rules)
+    for (let i = 0; i < 8; i++) writeFileSync(join(rules, `r${i}.yaml`), `rules:\n  - name: rule-${i}\n    metric: drift\n    condition: { op: '>', threshold: high }\n`)
+    const run = await dw(['start'], embeddedEnv({ DRIFTWATCH_ALERT_RULES: rules, DRIFTWATCH_HTTP_PORT: '0', DRIFTWATCH_DATA_DIR: join(dir, 'bad-rules-data') }))
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('driftwatch: ') || l.startsWith('  '))
+    expect([run.code, lines]).toEqual([2, ['driftwatch: DW_CONFIG_INVALID: invalid alert rules:', ...Array.from({ length: 8 }, (_, i) => expect.stringMatching(new RegExp(`^  ${rules}/r${i}\\.yaml: rules\\.0\\.condition\\.threshold: .*number`)))]])
+    expect(run.stderr).not.toMatch(/\n\s+at |\.\.\.\n/)
+  })
+
+  it('an SMTP_URL without a host is refused by config validate and start, without its password', { timeout: 120_000 }, async () => {
+    const env = embeddedEnv({ SMTP_URL: 'smtp:/user:S3CRETPW@host', ALERT_EMAIL_TO: 'a@x.io', DRIFTWATCH_HTTP_PORT: '0', DRIFTWATCH_DATA_DIR: join(dir, 'smtp-data') })
+    const [validate, start] = await Promise.all([dw(['config', 'validate'], env), dw(['start'], env)])
+    expect([validate.code, validate.stderr]).toEqual([2, expect.stringContaining('environment: SMTP_URL: must be smtp://[user:pass@]host[:port] or smtps://')])
+    expectOneLine(start, 2, 'DW_CONFIG_INVALID', /SMTP_URL: must be smtp:\/\/\[user:pass@\]host\[:port\]/)
+    expect(validate.stderr + start.stderr).not.toContain('S3CRETPW')
+  })
+
+  it('variables left empty (compose\'s ${VAR:-}) are unset: config validate accepts them', { timeout: 60_000 }, async () => {
+    const empty = ['SLACK_WEBHOOK_URL', 'SMTP_URL', 'SMTP_PORT', 'GRAFANA_URL', 'GRAFANA_API_TOKEN', 'KAFKA_BROKERS', 'CLICKHOUSE_URL', 'DRIFTWATCH_HTTP_PORT', 'DRIFTWATCH_PARTITIONS', 'DRIFTWATCH_LOG_LEVEL', 'KAFKA_SSL', 'DRIFTWATCH_PSEUDONYMIZATION_KEY']
+    const run = await dw(['config', 'validate'], embeddedEnv({ ...Object.fromEntries(empty.map((n) => [n, ''])), SMTP_HOST: 'mail.example.com', DRIFTWATCH_DATA_DIR: join(dir, 'empty-data') }))
+    expect([run.code, run.stderr, run.stdout]).toEqual([0, '', expect.stringMatching(/^environment: ok, embedded mode/)])
   })
 })
 

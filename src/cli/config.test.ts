@@ -19,6 +19,12 @@ describe('driftwatch config validate', () => {
     expect(t.out).toEqual(['environment: ok, embedded mode (no KAFKA_BROKERS), chDB, database driftwatch', 'driftwatch.yaml: ok, 1 model(s)'])
   })
 
+  it('reads ./driftwatch.yaml when DRIFTWATCH_CONFIG is set but empty, as start does', () => {
+    const t = io({ 'driftwatch.yaml': 'models:\n  - id: m\n    window: soon\n' })
+    expect(runConfigValidate({ DRIFTWATCH_CONFIG: '' }, {}, t.io)).toBe(2)
+    expect(t.err.join('\n')).toMatch(/driftwatch\.yaml: models\.0\.window/)
+  })
+
   it('exit 0 without a file: defaults', () => {
     const t = io({})
     expect(runConfigValidate({}, {}, t.io)).toBe(0)

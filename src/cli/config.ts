@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs'
 import { loadRules, rulesDirectory } from '../alerts/load-rules.js'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
 import { parseFileConfig, type FileConfig } from '../config/file.js'
+import { unsetEmpty } from '../config/unset-empty.js'
 import { redactedUrl } from '../config/redact.js'
 import { isDriftwatchError } from '../errors.js'
 import { httpSecurity } from '../http/security-policy.js'
@@ -91,7 +92,8 @@ export function validateFile(path: string, io: Pick<ConfigIo, 'exists' | 'readFi
 
 export function runConfigValidate(env: Env, flags: { file?: string }, io: ConfigIo = nodeIo): number {
   const { config, problems: envProblems } = validateEnvironment(env)
-  const path = flags.file ?? env['DRIFTWATCH_CONFIG'] ?? (io.exists('driftwatch.yaml') ? 'driftwatch.yaml' : null)
+  // An empty DRIFTWATCH_CONFIG is unset, as start reads it (src/config/unset-empty.ts).
+  const path = flags.file ?? unsetEmpty(env)['DRIFTWATCH_CONFIG'] ?? (io.exists('driftwatch.yaml') ? 'driftwatch.yaml' : null)
   const { file, problems: fileProblems } = path ? validateFile(path, io) : { file: null, problems: [] }
   const problems = [...envProblems, ...fileProblems]
   if (problems.length > 0) {

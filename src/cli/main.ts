@@ -2,8 +2,9 @@
  * `driftwatch` command line. Exit codes: 0 success, 1 runtime failure, 2 invalid configuration
  * or usage, 3 a failed `report --fail-on` gate. A failure is one line on stderr,
  * `driftwatch: <CODE>: <what to do>`, never a stack trace (DRIFTWATCH_DEBUG=1 adds the stack of
- * an unexpected error, for a bug report). Output whose reader has gone (`| head -1`) is dropped
- * while the command finishes its work (./output.ts).
+ * an unexpected error, for a bug report); an invalid configuration with several problems is
+ * that line followed by one line per problem (./one-line.ts). Output whose reader has gone
+ * (`| head -1`) is dropped while the command finishes its work (./output.ts).
  */
 import { Command } from 'commander'
 import type { RuntimeConfig } from '../config/env.js'
@@ -12,7 +13,7 @@ import { EXIT, type CommandContext } from './command.js'
 import { registerCommands } from './commands.js'
 import { assertDataDir } from './data-dir.js'
 import { asDriftwatchError } from './known-errors.js'
-import { oneLine } from './one-line.js'
+import { failureText, oneLine } from './one-line.js'
 import { guardOutput } from './output.js'
 import { PACKAGE_VERSION } from '../package-root.js'
 
@@ -68,7 +69,7 @@ async function run(argv: string[]): Promise<number> {
     if (typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT.config
     const known = isDriftwatchError(e) ? e : asDriftwatchError(e, config)
     if (known) {
-      process.stderr.write(`driftwatch: ${known.code}: ${oneLine(known.message)}\n`)
+      process.stderr.write(`driftwatch: ${known.code}: ${failureText(known)}\n`)
       return known.code === 'DW_CONFIG_INVALID' || known.code.startsWith('DW_FILE_') ? EXIT.config : EXIT.failure
     }
     const message = e instanceof Error ? e.message : String(e)

@@ -37,4 +37,25 @@ describe('alert channel environment', () => {
     const plain = parseAlertChannelsEnv({ SMTP_HOST: '127.0.0.1', SMTP_PORT: '2525', SMTP_TLS: 'none' }).config!
     expect(transportOptions(plain.email!.smtp)).toMatchObject({ host: '127.0.0.1', port: 2525, secure: false, ignoreTLS: true, requireTLS: false, auth: undefined })
   })
+
+  it('refuses an SMTP_URL without a host (mail would go to localhost), a port 0 or a part the channel ignores, without showing the value', () => {
+    for (const bad of ['smtp:/user:S3CRETPW@host', 'smtp:user:S3CRETPW@host', 'smtp://', 'smtp://user:S3CRETPW@', 'smtp://user:S3CRETPW@:25', 'smtp://host:0', 'smtp://host:99999', 'smtp://host/S3CRETPW', 'smtp://host?pool=S3CRETPW', 'smtp://host#S3CRETPW', 'http://S3CRETPW@host']) {
+      const { config, problems } = parseAlertChannelsEnv({ SMTP_URL: bad })
+      expect([config, problems], bad).toEqual([null, ['SMTP_URL: must be smtp://[user:pass@]host[:port] or smtps://[user:pass@]host[:port] (the value is not shown, as it may hold a password)']])
+    }
+    for (const [good, host, port] of [['smtp://mail', 'mail', 587], ['smtps://u:p@mail.x.io:2465/', 'mail.x.io', 2465], ['SMTP://[::1]:25', '[::1]', 25]] as const) {
+      const { config, problems } = parseAlertChannelsEnv({ SMTP_URL: good })
+      expect(problems, good).toEqual([])
+      expect(transportOptions(config!.email!.smtp), good).toMatchObject({ host, port })
+    }
+  })
+
+  it('an empty variable (compose passes ${VAR:-} on as "") is unset, not a value to refuse', () => {
+    const names = ['SLACK_WEBHOOK_URL', 'SMTP_URL', 'SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_TLS', 'SMTP_TLS_REJECT_UNAUTHORIZED', 'ALERT_EMAIL_FROM', 'ALERT_EMAIL_TO', 'GRAFANA_URL', 'GRAFANA_API_TOKEN', 'DASHBOARD_BASE_URL', 'DRIFTWATCH_ALERT_RULES', 'DRIFTWATCH_ALERTS_ENABLED']
+    const unset = parseAlertChannelsEnv({})
+    for (const name of names) for (const empty of ['', '  ']) expect(parseAlertChannelsEnv({ [name]: empty }), `${name}=${JSON.stringify(empty)}`).toEqual(unset)
+    const { config, problems } = parseAlertChannelsEnv({ SMTP_HOST: 'mail', SMTP_PORT: '', SMTP_USER: '', SMTP_PASSWORD: '', SLACK_WEBHOOK_URL: '', ALERT_EMAIL_TO: 'a@x.io' })
+    expect(problems).toEqual([])
+    expect(config).toMatchObject({ slack: null, email: { smtp: { host: 'mail', port: 587, user: null, password: null } } })
+  })
 })

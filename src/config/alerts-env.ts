@@ -14,9 +14,12 @@
  *   DASHBOARD_BASE_URL                     links in messages (default GRAFANA_URL)
  *   DRIFTWATCH_ALERT_RULES                 rule directory (default ./alerts when it exists)
  *   DRIFTWATCH_ALERTS_ENABLED              true (default) | false: run no alert service in this instance
+ *
+ * A variable set to an empty value is unset (./unset-empty.ts).
  */
 import { z } from 'zod'
 import { problemLines } from '../validation-problems.js'
+import { unsetEmpty, type Env } from './unset-empty.js'
 
 export interface SmtpSettings {
   readonly url: string | null
@@ -43,9 +46,30 @@ const emails = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.email('must be a comma-separated list of email addresses')).min(1, 'must list at least one address'))
 
+/**
+ * smtp://[user:pass@]host[:port] or smtps://... . Any `smtp:` string parses as a URL (the scheme is
+ * not one of the web's), even `smtp:/user:pass@host` whose host is empty, and mail to an empty host
+ * would go to localhost: the host must be there. The channel reads only the host, port, user and
+ * password (src/alerts/channels/email.ts), so a path, query or fragment would be ignored: refused.
+ * The message never shows the value, which holds the password.
+ */
+const SMTP_URL_SHAPE = 'must be smtp://[user:pass@]host[:port] or smtps://[user:pass@]host[:port] (the value is not shown, as it may hold a password)'
+function isSmtpUrl(value: string): boolean {
+  if (!/^smtps?:\/\//i.test(value)) return false
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return false
+  }
+  if (url.hostname === '') return false
+  if (url.port !== '' && Number(url.port) < 1) return false
+  return (url.pathname === '' || url.pathname === '/') && url.search === '' && url.hash === ''
+}
+
 const AlertEnvSchema = z.object({
   SLACK_WEBHOOK_URL: httpUrl.optional(),
-  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  SMTP_URL: z.string().refine(isSmtpUrl, SMTP_URL_SHAPE).optional(),
   SMTP_HOST: z.string().min(1).optional(),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SMTP_USER: z.string().min(1).optional(),
@@ -61,8 +85,8 @@ const AlertEnvSchema = z.object({
   DRIFTWATCH_ALERTS_ENABLED: z.enum(['true', 'false']).default('true'),
 })
 
-export function parseAlertChannelsEnv(env: Readonly<Record<string, string | undefined>>): { config: AlertChannelsConfig | null; problems: string[] } {
-  const parsed = AlertEnvSchema.safeParse(env)
+export function parseAlertChannelsEnv(env: Env): { config: AlertChannelsConfig | null; problems: string[] } {
+  const parsed = AlertEnvSchema.safeParse(unsetEmpty(env))
   if (!parsed.success) return { config: null, problems: problemLines(parsed.error.issues) }
   const e = parsed.data
   const problems: string[] = []

@@ -55,6 +55,24 @@ describe('loadRuntimeConfig', () => {
     expect(ok.registryUrl).toBe('http://[::1]:8081/apis/ccompat/v7')
   })
 
+  it('an empty variable (compose passes ${VAR:-} on as "") is unset: its default applies, for every variable', () => {
+    const names = [
+      'KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'KAFKA_GROUP_ID', 'SCHEMA_REGISTRY_URL', 'CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'CLICKHOUSE_DATABASE', 'CLICKHOUSE_CA_FILE',
+      'DRIFTWATCH_DATA_DIR', 'DRIFTWATCH_CONFIG', 'DRIFTWATCH_TOPIC_PREFIX', 'DRIFTWATCH_PARTITIONS', 'DRIFTWATCH_LOG_LEVEL', 'DRIFTWATCH_LOG_FORMAT',
+      'DRIFTWATCH_HTTP_ENABLED', 'DRIFTWATCH_HTTP_HOST', 'DRIFTWATCH_HTTP_PORT', 'DRIFTWATCH_HTTP_BODY_LIMIT_BYTES', 'DRIFTWATCH_HTTP_MAX_ITEMS', 'DRIFTWATCH_SHUTDOWN_TIMEOUT_MS', 'DRIFTWATCH_STUCK_PARTITION_MS',
+      'DRIFTWATCH_API_TOKENS', 'DRIFTWATCH_API_TOKENS_FILE', 'DRIFTWATCH_PSEUDONYMIZATION_KEY', 'DRIFTWATCH_PSEUDONYMIZATION_KEY_FILE',
+      'KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_PASSWORD_FILE',
+      'SLACK_WEBHOOK_URL', 'SMTP_URL', 'SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_TLS', 'SMTP_TLS_REJECT_UNAUTHORIZED', 'ALERT_EMAIL_FROM', 'ALERT_EMAIL_TO',
+      'GRAFANA_URL', 'GRAFANA_API_TOKEN', 'DASHBOARD_BASE_URL', 'DRIFTWATCH_ALERT_RULES', 'DRIFTWATCH_ALERTS_ENABLED',
+    ]
+    const unset = loadRuntimeConfig({})
+    for (const name of names) for (const empty of ['', '  ']) expect(loadRuntimeConfig({ [name]: empty }), `${name}=${JSON.stringify(empty)}`).toEqual(unset)
+    expect(loadRuntimeConfig(Object.fromEntries(names.map((n) => [n, ''])))).toEqual(unset)
+    // In Kafka mode too, and an empty VAR_FILE beside its VAR is not "both set".
+    const kafka = { KAFKA_BROKERS: 'a:9092', SCHEMA_REGISTRY_URL: 'http://r:8081', DRIFTWATCH_PSEUDONYMIZATION_KEY: 'k'.repeat(32), KAFKA_SSL: '', DRIFTWATCH_PARTITIONS: '', DRIFTWATCH_PSEUDONYMIZATION_KEY_FILE: '' }
+    expect(loadRuntimeConfig(kafka)).toMatchObject({ kafka: { brokers: ['a:9092'], security: { ssl: false, sasl: null } }, topics: { partitions: 6 }, pseudonymizationKey: 'k'.repeat(32) })
+  })
+
   it('requires a schema registry with Kafka', () => {
     expect(() => loadRuntimeConfig({ KAFKA_BROKERS: 'a:1' })).toThrow(/SCHEMA_REGISTRY_URL/)
   })

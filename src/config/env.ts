@@ -4,6 +4,8 @@
  *
  * No KAFKA_BROKERS      -> embedded source (in-process, fed by HTTP ingest and the demo).
  * No CLICKHOUSE_URL     -> embedded ClickHouse (chDB) under DRIFTWATCH_DATA_DIR.
+ *
+ * A variable set to an empty value is unset, its default applies (./unset-empty.ts).
  */
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
@@ -11,6 +13,7 @@ import { problemLines } from '../validation-problems.js'
 import { loadApiTokens, type ApiToken } from './api-tokens.js'
 import { parseAlertChannelsEnv, type AlertChannelsConfig } from './alerts-env.js'
 import { loadSecrets, type KafkaSecurity } from './secrets.js'
+import { unsetEmpty, type Env } from './unset-empty.js'
 
 export type { ApiRole, ApiToken } from './api-tokens.js'
 
@@ -94,7 +97,8 @@ export interface RuntimeConfig {
 }
 
 /** Validates the environment once; every problem is reported with its variable name. */
-export function loadRuntimeConfig(env: Readonly<Record<string, string | undefined>>): RuntimeConfig {
+export function loadRuntimeConfig(given: Env): RuntimeConfig {
+  const env = unsetEmpty(given)
   const parsed = EnvSchema.safeParse(env)
   const tokens = loadApiTokens(env['DRIFTWATCH_API_TOKENS'], env['DRIFTWATCH_API_TOKENS_FILE'])
   const secrets = loadSecrets(env)

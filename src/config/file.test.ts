@@ -179,3 +179,45 @@ describe('reserved feature names', () => {
     expect(parseFileConfig('models:\n  - id: a\n    features: { __scores: numerical, _x_: categorical }\n', 'x.yaml').models[0]!.features).toEqual({ __scores: 'numerical', _x_: 'categorical' })
   })
 })
+
+describe('a value of the wrong type is a problem with its path, never a crash', () => {
+  it('models left empty, a list of null, or a single model not in a list', () => {
+    expect(problemsOf('models:\n')).toEqual(['dw.yaml: models: expected a list of models, got null'])
+    expect(problemsOf('models:\n  - null\n')).toEqual(['dw.yaml: models.0: expected a model, a map such as { id: loan-approval }, got null'])
+    expect(problemsOf('models: { id: a }\n')).toEqual(['dw.yaml: models: expected a list of models, got a map with the key(s) id'])
+    expect(problemsOf('models: [a, 5, [x]]\n')).toEqual([
+      'dw.yaml: models.0: expected a model, a map such as { id: loan-approval }, got "a"',
+      'dw.yaml: models.1: expected a model, a map such as { id: loan-approval }, got 5',
+      'dw.yaml: models.2: expected a model, a map such as { id: loan-approval }, got a list',
+    ])
+  })
+
+  it('fields of a model and sections of the file of the wrong type', () => {
+    const p = problemsOf('models:\n  - id: a\n    features: null\n    thresholds: 5\n    protected: x\n    pii: { a: 1 }\n    window: { a: 1 }\n    allowedLateness: [1h]\n    reference: null\n')
+    expect(p).toEqual([
+      'dw.yaml: models.0.features: expected a map of feature names to numerical or categorical, got null',
+      'dw.yaml: models.0.protected: expected a list of feature names, got "x"',
+      'dw.yaml: models.0.pii: expected a list of feature names, got a map with the key(s) a',
+      expect.stringMatching(/^dw\.yaml: models\.0\.window: /),
+      expect.stringMatching(/^dw\.yaml: models\.0\.allowedLateness: /),
+      expect.stringMatching(/^dw\.yaml: models\.0\.reference: expected \{ from: .*, got null$/),
+      'dw.yaml: models.0.thresholds: expected a map of feature names to thresholds, got 5',
+    ])
+    expect(problemsOf('ingest: 5\njoin: []\nretention: null\nevaluation: x\n')).toEqual([
+      'dw.yaml: ingest: expected a map of settings, got 5',
+      'dw.yaml: join: expected a map of settings, got an empty list',
+      'dw.yaml: retention: expected a map of settings, got null',
+      'dw.yaml: evaluation: expected a map of settings, got "x"',
+    ])
+    expect(problemsOf('- a\n')).toEqual(['dw.yaml: (root): expected a map of sections (ingest, models, join, retention, evaluation), got a list'])
+  })
+
+  it('the checks across fields still run beside a model of the wrong type and a field of the wrong type', () => {
+    expect(problemsOf('models:\n  - id: a\n    features: { __score__: numerical }\n    protected: 5\n  - null\n  - id: a\n')).toEqual([
+      'dw.yaml: models.0.protected: expected a list of feature names, got 5',
+      expect.stringMatching(/^dw\.yaml: models\.0\.features\.__score__: is a name driftwatch reserves/),
+      'dw.yaml: models.1: expected a model, a map such as { id: loan-approval }, got null',
+      'dw.yaml: models.2.id: model id "a" is listed twice (also models.0)',
+    ])
+  })
+})

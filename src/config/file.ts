@@ -6,13 +6,40 @@ import { existsSync, readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
 import { parseYamlWith, unionBranchProblems } from '../validation-problems.js'
-import { CorrectionSchema, DriftThresholdsSchema } from '../metrics/drift/thresholds.js'
+import { CorrectionSchema, ThresholdSettingSchema } from '../metrics/drift/thresholds.js'
 import { durationSchema } from '../window/duration-schema.js'
 import { RESERVED_FEATURE_NAMES } from '../ingest/validate.js'
 import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/limits.js'
 
 /** A duration such as '1h' or '30d' (or milliseconds), validated and turned into ms. */
 const duration = (min = 1, max: Parameters<typeof durationSchema>[1] = null) => durationSchema(min, max)
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** A YAML value as a problem names it: `null`, `5`, `"hourly"`, `a list`, `a map with the key(s) id`. */
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'null'
+  if (Array.isArray(v)) return v.length ? 'a list' : 'an empty list'
+  if (isMap(v)) return Object.keys(v).length ? `a map with the key(s) ${Object.keys(v).slice(0, 5).join(', ')}` : 'an empty map'
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v)
+  return String(v)
+}
+
+/**
+ * The message of a value of the wrong type: `expected a list of models, got null` rather than
+ * zod's `Invalid input: expected array, received null`. Other issues keep their own message.
+ */
+const expecting = (what: string) => ({
+  error: (iss: { code?: string; input?: unknown }) => (iss.code === 'invalid_type' ? `expected ${what}, got ${describeValue(iss.input)}` : undefined),
+})
+
+/**
+ * A refinement that must see every problem at once runs even when other fields failed (zod's
+ * `when`), but never on a value of the wrong type (`models:` left empty is null): zod has
+ * already reported that, and the refinement would read properties of null.
+ */
+const whenMap = { when: (payload: { value: unknown }) => isMap(payload.value) }
+const whenList = { when: (payload: { value: unknown }) => Array.isArray(payload.value) }
 
 const DAY_MS = 86_400_000
 /**
@@ -74,10 +101,10 @@ const ModelSchema = z.strictObject({
   id: ModelIdSchema,
   task: z.enum(['binary', 'multiclass', 'regression']).default('binary'),
   positiveClass: z.string().min(1).optional(),
-  features: z.record(z.string(), z.enum(['numerical', 'categorical'])).default({}),
-  protected: z.array(z.string().min(1)).default([]),
+  features: z.record(z.string(), z.enum(['numerical', 'categorical']), expecting('a map of feature names to numerical or categorical')).default({}),
+  protected: z.array(z.string().min(1), expecting('a list of feature names')).default([]),
   /** Personal features (e.g. zip_code): stored only as HMAC-SHA256 pseudonyms, like subject_id. */
-  pii: z.array(z.string().min(1)).default([]),
+  pii: z.array(z.string().min(1), expecting('a list of feature names')).default([]),
   /** Tumbling event-time window size. */
   window: duration(1000, SPAN_MAX).default(3_600_000),
   /** How far behind the newest event time a window still counts as open. */
@@ -87,10 +114,10 @@ const ModelSchema = z.strictObject({
    * Per-feature drift method and threshold, the syntax of the report's model file:
    * `income: 0.2` (default method, this threshold) or `employment: { method: psi, threshold: 0.25 }`.
    */
-  thresholds: DriftThresholdsSchema.default({}),
+  thresholds: z.record(z.string(), ThresholdSettingSchema, expecting('a map of feature names to thresholds')).default({}),
   /** How a window's feature p-values are adjusted before they are compared (docs/evaluation.md). */
   correction: CorrectionSchema.default('benjamini-hochberg'),
-}).superRefine((m, ctx) => {
+}, expecting('a model, a map such as { id: loan-approval }')).superRefine((m, ctx) => {
   // Fairness reads labels and predictions as positive or not: binary models only. The task is
   // always known here (declared, or 'binary' by default), so protected attributes on another
   // task are a mistake to report, not a setting to ignore. Checked even when other fields of
@@ -115,7 +142,7 @@ const ModelSchema = z.strictObject({
       message: `fairness is computed for binary models only, and this model's task is ${task}: remove protected, or set task: binary`,
     })
   }
-}, { when: () => true })
+}, whenMap)
 
 export const FileConfigSchema = z.strictObject({
   ingest: z
@@ -126,10 +153,10 @@ export const FileConfigSchema = z.strictObject({
       maxRecordBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(DEFAULT_MAX_RECORD_BYTES),
       /** Event times later than now + this are rejected (DW_TIMESTAMP_OUT_OF_RANGE). */
       maxFutureMs: z.number().int().min(0).default(24 * 3600 * 1000),
-    })
+    }, expecting('a map of settings'))
     .prefault({}),
   models: z
-    .array(ModelSchema)
+    .array(ModelSchema, expecting('a list of models'))
     // Run even when some models have other problems, so that every problem is listed at once.
     .superRefine((models, ctx) => {
       const first = new Map<string, number>()
@@ -144,7 +171,7 @@ export const FileConfigSchema = z.strictObject({
           ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `model id "${id.slice(0, 256)}" is listed twice (also models.${at})` })
         }
       }
-    }, { when: () => true })
+    }, whenList)
     .default([]),
   join: z
     .strictObject({
@@ -154,7 +181,7 @@ export const FileConfigSchema = z.strictObject({
       horizon: duration(1000, SPAN_MAX).default(30 * 86_400_000),
       /** A label whose prediction has not arrived this long after the label is an orphan (DW_ORPHAN_LABEL). */
       orphanAfter: duration(1000, SPAN_MAX).default(30 * 86_400_000),
-    })
+    }, expecting('a map of settings'))
     .prefault({}),
   retention: z
     .strictObject({
@@ -162,7 +189,7 @@ export const FileConfigSchema = z.strictObject({
       raw: duration(86_400_000, RETENTION_MAX).default(90 * 86_400_000),
       /** How long metric rows and alert history are kept. */
       metrics: duration(86_400_000, RETENTION_MAX).default(730 * 86_400_000),
-    })
+    }, expecting('a map of settings'))
     .prefault({}),
   evaluation: z
     .strictObject({
@@ -170,9 +197,9 @@ export const FileConfigSchema = z.strictObject({
       interval: duration(100, TIMER_MAX).default(10_000),
       /** Values per side fed to KS and Wasserstein (a deterministic hash subsample above this). */
       maxSampleSize: z.number().int().min(100).max(100_000).default(2000),
-    })
+    }, expecting('a map of settings'))
     .prefault({}),
-})
+}, expecting('a map of sections (ingest, models, join, retention, evaluation)'))
 
 export type FileConfig = z.infer<typeof FileConfigSchema>
 export type ModelConfig = z.infer<typeof ModelSchema>

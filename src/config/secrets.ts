@@ -1,9 +1,11 @@
 /**
  * Connection security and secrets from the environment: Kafka TLS and SASL, ClickHouse TLS, and
  * the pseudonymization key. A secret may be given inline (VAR) or as a file (VAR_FILE, for
- * container secrets); problems name the variable, never the secret.
+ * container secrets); problems name the variable, never the secret. A variable set to an empty
+ * value is unset (./unset-empty.ts).
  */
 import { readFileSync } from 'node:fs'
+import { unsetEmpty, type Env } from './unset-empty.js'
 
 export interface KafkaSecurity {
   readonly ssl: boolean | { readonly ca: string[] }
@@ -18,8 +20,6 @@ export interface Secrets {
   readonly pseudonymizationKey: string | null
   readonly problems: readonly string[]
 }
-
-type Env = Readonly<Record<string, string | undefined>>
 
 function secret(env: Env, name: string, problems: string[]): string | null {
   const inline = env[name]
@@ -38,7 +38,8 @@ function secret(env: Env, name: string, problems: string[]): string | null {
 
 const MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const
 
-export function loadSecrets(env: Env): Secrets {
+export function loadSecrets(given: Env): Secrets {
+  const env = unsetEmpty(given)
   const problems: string[] = []
   const caFile = (name: string) => {
     const path = env[name]
