@@ -1,7 +1,11 @@
 /**
- * The newest windows of the metric a rule watches, as points for src/rules. Metric tables are
- * ReplacingMergeTree(eval_version): FINAL reads each window's newest evaluation. `LIMIT k BY`
- * keeps the k newest windows of each series, so the cost does not grow with history.
+ * The windows of the metric a rule watches that decide it, as points for src/rules. Metric tables
+ * are ReplacingMergeTree(eval_version): FINAL reads each window's newest evaluation. `LIMIT k BY`
+ * keeps k windows of each series (src/rules/evaluate.ts windowsNeeded): those with a verdict
+ * first, newest first and however old, then the newest without one. So the `consecutive`
+ * windows with a verdict that decide are always read, however many newer windows have none (too
+ * few samples, no value), and the rows read back do not grow with history. The points come back
+ * newest first per series.
  *
  * Values are read with inf and nan quoted (src/store/float64.ts): a stored ±∞ (an rmse that
  * overflowed, a ratio over an empty denominator) is compared like any number, so inf > 100
@@ -12,7 +16,7 @@ import type { FileConfig } from '../config/file.js'
 import { NO_POSITIVE_CLASS } from '../evaluate/row-status.js'
 import { NOT_COMPUTABLE } from '../metrics/drift/index.js'
 import type { MetricPoint } from '../rules/evaluate.js'
-import { windowsNeeded } from '../rules/evaluate.js'
+import { dlqLookbackPeriods, windowsNeeded } from '../rules/evaluate.js'
 import type { Rule } from '../rules/schema.js'
 import type { Store } from '../store/clickhouse.js'
 import { float64 } from '../store/float64.js'
@@ -34,7 +38,14 @@ interface Row {
 }
 
 const WINDOW = 'toUnixTimestamp64Milli(window_start) AS ws, toUnixTimestamp64Milli(window_end) AS we'
-const NEWEST = (by: string) => `ORDER BY model_id, model_version, ${by}, window_start DESC LIMIT {k:UInt32} BY model_id, model_version, ${by}`
+/**
+ * Whether a window has a verdict, as src/rules/condition.ts verdict() judges it: a value that is
+ * not NULL or NaN (±∞ is a value), and n >= minSamples when minSamples > 0. `value` and `n` are
+ * the query's own columns.
+ */
+const JUDGED = '(value IS NOT NULL AND NOT isNaN(value) AND ({minSamples:UInt64} = 0 OR n >= {minSamples:UInt64}))'
+const NEWEST = (by: string) =>
+  `ORDER BY model_id, model_version, ${by}, ${JUDGED} DESC, window_start DESC LIMIT {k:UInt32} BY model_id, model_version, ${by}`
 
 /**
  * A drift row's value for a rule. `p_value` is the p-value that decides (Benjamini–Hochberg
@@ -94,12 +105,15 @@ function sqlFor(rule: Rule): { sql: string; params: Record<string, unknown> } | 
         params: {},
       }
     case 'detector':
-      // detector_state has no windows: a window's value is how many detections fell inside it.
+      // detector_state has no windows: a window's value is how many detections fell inside it
+      // (never NULL), its n the window's predictions.
       return {
         sql: `SELECT w.model_id AS model_id, w.model_version AS model_version, d.detector AS subject, w.ws AS ws, w.we AS we,
                      toFloat64(arrayCount(t -> t >= w.window_start AND t < w.window_end, d.detections)) AS value, w.predictions AS n
               FROM (SELECT model_id, model_version, window_start, window_end, predictions, ${WINDOW}
-                    FROM {db}.window_summary FINAL ORDER BY model_id, model_version, window_start DESC LIMIT {k:UInt32} BY model_id, model_version) AS w
+                    FROM {db}.window_summary FINAL
+                    ORDER BY model_id, model_version, ({minSamples:UInt64} = 0 OR predictions >= {minSamples:UInt64}) DESC, window_start DESC
+                    LIMIT {k:UInt32} BY model_id, model_version) AS w
               INNER JOIN (SELECT model_id, model_version, detector, detections FROM {db}.detector_state FINAL) AS d
                 ON d.model_id = w.model_id AND d.model_version = w.model_version`,
         params: {},
@@ -137,9 +151,11 @@ function toPoint(rule: Rule, r: Row): MetricPoint {
 }
 
 export async function loadPoints(store: Store, rule: Rule, file: FileConfig, nowMs: number): Promise<MetricPoint[]> {
-  if (rule.metric === 'dlq_rate') return dlqRatePoints(store, rule.period, windowsNeeded(rule), nowMs)
+  if (rule.metric === 'dlq_rate') return dlqRatePoints(store, rule.period, dlqLookbackPeriods(rule), nowMs)
   const q = sqlFor(rule)!
-  const rows = await queryRows<Row>(store, q.sql, { ...q.params, k: windowsNeeded(rule) }, { quoteDenormals: true })
+  // Newest first per series, whichever windows the read kept.
+  const sql = `SELECT * FROM (${q.sql}) ORDER BY model_id, model_version, subject, ws DESC`
+  const rows = await queryRows<Row>(store, sql, { ...q.params, k: windowsNeeded(rule), minSamples: rule.condition.minSamples }, { quoteDenormals: true })
   const points = rows.map((r) => toPoint(rule, r))
   if (rule.metric === 'performance' && rule.relativeTo === 'reference') return relativeToReference(store, rule, file, points)
   return points

@@ -3,6 +3,7 @@
  * A value that is null or NaN satisfies no comparison: missing data is never a breach.
  */
 import type { Comparison, Condition, Selectors } from './schema.js'
+import { DIMENSIONS } from './selectors.js'
 
 export function compare(op: Comparison, value: number | null, threshold: number): boolean {
   if (value === null || Number.isNaN(value)) return false
@@ -58,7 +59,7 @@ export interface PointLabels {
 }
 
 export function selected(s: Selectors, p: PointLabels): boolean {
-  const dims = ['model', 'version', 'feature', 'group', 'groupValue', 'detector', 'topic'] as const
-  // A selector on a dimension the metric does not have selects nothing (rather than everything).
-  return dims.every((d) => s[d] === undefined || (p[d] !== undefined && matches(s[d], p[d]!)))
+  // A selector on a dimension the metric does not have selects nothing (rather than everything);
+  // rule files cannot contain one (./selectors.ts), a rule built in code can.
+  return DIMENSIONS.every((d) => s[d] === undefined || (p[d] !== undefined && matches(s[d], p[d]!)))
 }

@@ -35,8 +35,25 @@ export interface SeriesVerdict {
   readonly latest: MetricPoint
 }
 
-/** How many newest windows per series the queries should fetch for this rule. */
+/**
+ * How many windows per series the metric queries (src/alerts/metric-points.ts) read for a rule:
+ * those that have a verdict first (a value that is not NULL or NaN, and n >= minSamples when
+ * minSamples > 0), newest first and however old, then the newest without one. So a run of new
+ * windows without a verdict never pushes out of the read the `consecutive` windows that decide,
+ * and the read does not grow with history. The 3 more than `consecutive` leave room for windows
+ * that lose their value after the read (performance relative to a reference that has no value).
+ */
 export const windowsNeeded = (rule: Rule): number => rule.condition.consecutive + 3
+
+/** dlq_rate: how many periods beyond `consecutive` are searched for periods with a verdict. */
+export const DLQ_EXTRA_PERIODS = 24
+
+/**
+ * dlq_rate periods are counted from the raw records at each evaluation, so the ones with a verdict
+ * are searched for among the newest `consecutive` + DLQ_EXTRA_PERIODS periods only (the one
+ * under way included).
+ */
+export const dlqLookbackPeriods = (rule: Rule): number => rule.condition.consecutive + DLQ_EXTRA_PERIODS
 
 export const seriesKey = (p: { modelId: string; modelVersion: string; subject: string }): string =>
   JSON.stringify([p.modelId, p.modelVersion, p.subject])
