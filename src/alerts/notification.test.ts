@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseRuleFile } from '../rules/parse.js'
-import { buildNotification, dashboardUrl, decodeNotification, encodeNotification, idempotencyKey } from './notification.js'
+import { buildNotification, dashboardUrl, decodeNotification, deliveryId, encodeNotification, idempotencyKey } from './notification.js'
 import { transitions } from './lifecycle.js'
 import { groupTransitions } from './notify-policy.js'
 
@@ -13,6 +13,19 @@ describe('notifications', () => {
     expect(idempotencyKey('slack', ['a#1'])).not.toBe(idempotencyKey('email', ['a#1']))
     expect(idempotencyKey('slack', ['a#1'])).not.toBe(idempotencyKey('slack', ['a#2']))
     expect(idempotencyKey('slack', ['a#1'])).toMatch(/^[0-9a-f]{32}$/)
+  })
+
+  it('give receivers an id per deployment, database and window for one outbox key, the same every time it is computed', () => {
+    const key = idempotencyKey('email', ['psi|m|v1|income#1'])
+    const prod = { deploymentId: '6f1c0f7e-0000-4000-8000-000000000001', database: 'driftwatch' }
+    const id = deliveryId(prod, DAY, key)
+    expect(id).toMatch(/^[0-9a-f]{32}$/)
+    expect(deliveryId({ ...prod }, DAY, key)).toBe(id)
+    expect(id).not.toBe(key)
+    // Another deployment with the same database name (staging), another database of one server, another window.
+    expect(deliveryId({ ...prod, deploymentId: '6f1c0f7e-0000-4000-8000-000000000002' }, DAY, key)).not.toBe(id)
+    expect(deliveryId({ ...prod, database: 'driftwatch_demo' }, DAY, key)).not.toBe(id)
+    expect(deliveryId(prod, 2 * DAY, key)).not.toBe(id)
   })
 
   it('link the model dashboard with the time range around the window', () => {

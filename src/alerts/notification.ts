@@ -51,9 +51,32 @@ export interface Notification {
   readonly createdAtMs: number
 }
 
-/** hash(channel, transitions): one key per notification and channel, the same on every retry and replay. */
+/**
+ * hash(channel, transitions): one key per notification and channel, the same on every retry and
+ * replay. Unique within one database only: transition ids restart at 1 in every database (and in
+ * one database once retention removed a key's history), so receivers are given `deliveryId`.
+ */
 export function idempotencyKey(channel: string, transitionIds: readonly string[]): string {
   return createHash('sha256').update(`${channel}\n${[...transitionIds].sort().join('\n')}`).digest('hex').slice(0, 32)
+}
+
+/** What tells one deployment's notifications from another's: its id (table `deployment`) and its database. */
+export interface DeliveryScope {
+  readonly deploymentId: string
+  readonly database: string
+}
+
+/**
+ * The notification id receivers see (email Message-ID, Grafana's driftwatch-id tag, the Slack
+ * context line): hash(deployment id, database, window start, outbox key). Receivers shared
+ * between deployments (staging and production, per-tenant databases, a demo) compare these ids,
+ * and the outbox key alone repeats across them; the window start tells apart a transition id
+ * that repeats in one database after retention removed its key's history. Stable across retries
+ * and restarts: every part is stored (the key and the window in the outbox row), which the
+ * Grafana lookup of an in-doubt re-send relies on.
+ */
+export function deliveryId(scope: DeliveryScope, windowStartMs: number, key: string): string {
+  return createHash('sha256').update(`${scope.deploymentId}\n${scope.database}\n${windowStartMs}\n${key}`).digest('hex').slice(0, 32)
 }
 
 const grafanaValue = (text: string) => Buffer.from(text, 'utf8').toString('hex').toUpperCase()

@@ -39,7 +39,7 @@ import { PassLoop } from '../pass-loop.js'
 import type { Notification } from './notification.js'
 
 /** The last_error of a row created for a channel the alerts leader has not configured. */
-export const CHANNEL_NOT_CONFIGURED = 'no running alerts leader has this channel configured; sent once one has'
+export const CHANNEL_NOT_CONFIGURED = 'no running alerts leader has this channel configured (sent once one has)'
 
 export interface AlertServiceDeps {
   readonly store: Store
@@ -207,7 +207,7 @@ export class AlertService {
     return notificationRows(n, channels).map((row) => {
       const lane = this.lanes.get(row.channel as ChannelName)
       const reason = lane ? lane.sender.cannotSend?.(n) ?? null : CHANNEL_NOT_CONFIGURED
-      return reason === null ? row : { ...row, lastError: lane ? `${reason}; pending for a leader that can send it` : reason }
+      return reason === null ? row : { ...row, lastError: lane ? `${reason} (pending for a leader that can send it)` : reason }
     })
   }
 

@@ -1,7 +1,8 @@
 /**
- * Email over SMTP with nodemailer. The Message-ID is the notification's idempotency key, so a
- * message re-sent after an in-doubt attempt carries the same Message-ID and receivers that
- * deduplicate on it (many mail stores and clients do) show it once.
+ * Email over SMTP with nodemailer. The Message-ID is the id the attempt carries (the deployment's
+ * notification id, unique across deployments sharing a mailbox: senders.ts), the same on every
+ * attempt, so a message re-sent after an in-doubt attempt carries the same Message-ID and receivers
+ * that deduplicate on it (many mail stores and clients do) show it once.
  *
  * Failures: an SMTP 4xx reply or a refused connection is retriable; a 5xx reply (bad
  * recipient, rejected auth) is permanent; a timeout or lost socket is retriable and in doubt.

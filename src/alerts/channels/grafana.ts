@@ -4,8 +4,10 @@
  * a service account token as Bearer; answered { id, message: "Annotation added" }).
  *
  * The API has no idempotency key, but annotations can be found again: each one carries the tag
- * `driftwatch-id:<idempotency key>`, and before re-sending after an in-doubt attempt we look it
- * up (GET /api/annotations?dashboardUID=…&from=…&to=…&tags=…) and skip the POST when it exists.
+ * `driftwatch-id:<id>` (the id the attempt carries: the deployment's notification id, so another
+ * deployment posting to this Grafana never has the same tag: senders.ts), and before re-sending
+ * after an in-doubt attempt we look it up (GET /api/annotations?dashboardUID=…&from=…&to=…&tags=…)
+ * and skip the POST when it exists.
  */
 import { MODEL_DASHBOARD_UID, type Notification } from '../notification.js'
 import { headline, itemLines, valueVsThreshold, windowText, worstValue } from './content.js'

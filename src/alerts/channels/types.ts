@@ -4,6 +4,11 @@ import type { ChannelName } from '../../rules/schema.js'
 import type { Notification } from '../notification.js'
 
 export interface DeliveryAttempt {
+  /**
+   * The id to give the receiver (Message-ID, Grafana's driftwatch-id tag, the Slack context line),
+   * the same on every attempt of the row: the deployment's notification id of the outbox key when the
+   * senders are built with a scope (senders.ts), else the outbox key.
+   */
   readonly idempotencyKey: string
   /** 1 for the first attempt. */
   readonly attempt: number
