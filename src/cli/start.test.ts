@@ -1,11 +1,11 @@
 import { connect } from 'node:net'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { loadRuntimeConfig } from '../config/env.js'
 import { DEFAULT_FILE_CONFIG } from '../config/file.js'
 import { ingestLimits } from '../http/limits.js'
 import { createHttpServer } from '../http/server.js'
 import { createLogger } from '../observability/logger.js'
-import { runStart, stopAll } from './start.js'
+import { parentExit, runStart, stopAll } from './start.js'
 
 describe('driftwatch start --role', () => {
   it.each(['ingest', 'processor', 'evaluator', 'alerts'] as const)('refuses --role %s without Kafka and a ClickHouse server, before starting anything', async (role) => {
@@ -70,5 +70,32 @@ describe('stopAll: the stop sequence of driftwatch start', () => {
     expect(calls).toEqual(['http.close', 'http closed', 'readiness.close', 'app.stop', 'app stopped'])
     await socketClosed
     expect(received).toBe('')
+  })
+})
+
+describe('parentExit: the stop of a start whose parent is gone', () => {
+  it('settles once the parent process id changes, not before, and stops polling when asked', async () => {
+    vi.useFakeTimers()
+    try {
+      let ppid = 42
+      const watch = parentExit(1000, () => ppid)
+      let settled: string | null = null
+      void watch.exited.then((why) => (settled = why))
+      await vi.advanceTimersByTimeAsync(5000)
+      expect(settled).toBeNull()
+      ppid = 1
+      await vi.advanceTimersByTimeAsync(1000)
+      expect(settled).toBe('parent exited')
+
+      const stopped = parentExit(1000, () => ppid)
+      stopped.stop()
+      ppid = 7
+      let after: string | null = null
+      void stopped.exited.then((why) => (after = why))
+      await vi.advanceTimersByTimeAsync(5000)
+      expect(after).toBeNull()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

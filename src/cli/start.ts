@@ -90,6 +90,25 @@ export async function stopAll(parts: { http: Closeable | null; readiness: Closea
   }
 }
 
+/**
+ * Settles with 'parent exited' once this process's parent is gone: its parent process id changed
+ * (it was re-parented to init or a subreaper). Checked every `pollMs` on a timer that keeps no
+ * process alive.
+ */
+export function parentExit(pollMs = 1000, ppid: () => number = () => process.ppid): { readonly exited: Promise<string>; stop(): void } {
+  const parent = ppid()
+  let timer: NodeJS.Timeout | undefined
+  const exited = new Promise<string>((resolve) => {
+    timer = setInterval(() => {
+      if (ppid() === parent) return
+      clearInterval(timer)
+      resolve('parent exited')
+    }, pollMs)
+    timer.unref()
+  })
+  return { exited, stop: () => clearInterval(timer) }
+}
+
 export async function runStart(config: RuntimeConfig, logger: Logger, role: Role = 'all'): Promise<number> {
   if (role !== 'all' && (!config.kafka || !config.clickhouse.url)) {
     throw new DriftwatchError(
@@ -133,8 +152,13 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
   const signalled = new Promise<string>((resolve) => {
     for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s))
   })
+  // Run through npx (npm exec), this process is the child of `sh -c`, and npm passes no SIGTERM
+  // on: a supervisor that stops the npx process it started would leave this one running, holding
+  // its port, its data directory and its place in the consumer group. Its parent's exit stops it
+  // as SIGTERM does. Elsewhere a parent's exit means nothing (nohup, a shell closed).
+  const orphan = process.env['npm_command'] === 'exec' ? parentExit() : null
   try {
-    const signal = await Promise.race([signalled, app.done.then(() => null)])
+    const signal = await Promise.race([signalled, ...(orphan ? [orphan.exited] : []), app.done.then(() => null)])
     logger.info({ signal }, 'stopping')
     return 0
   } catch (e) {
@@ -145,6 +169,7 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
     logger.fatal({ err: e }, 'pipeline failed')
     return 1
   } finally {
+    orphan?.stop()
     if (http) removeInstanceFile(config.clickhouse.dataDir, process.pid)
     if ((await stopAll({ http, readiness, app }, config.shutdownTimeoutMs, logger)) === 'timeout') {
       logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'graceful stop timed out; exiting (uncommitted batches are replayed on restart)')
