@@ -28,6 +28,8 @@ import { Joiner } from './join/joiner.js'
 import { schemaRegistryClient } from './registry/client.js'
 import { Evaluator } from './evaluate/evaluator.js'
 import { createAlertService, type CreateAlertServiceOptions } from './alerts/create-alert-service.js'
+import { loadRules, rulesDirectory } from './alerts/load-rules.js'
+import type { RuleSet } from './rules/parse.js'
 import type { AlertService } from './alerts/service.js'
 import { embeddedPublisher, kafkaPublisher, registerSchemas, type EventPublisher } from './pipeline/publisher.js'
 import { localResolver, registryResolver, registrySaysNotFound } from './registry/resolvers.js'
@@ -91,18 +93,27 @@ class Closers {
 
 export async function startApp(config: RuntimeConfig, logger: Logger, options: AppOptions = {}): Promise<App> {
   const file = options.file ?? loadFileConfig(config.configFile)
+  // The rule files are configuration too: a bad one stops the start (DW_CONFIG_INVALID, exit 2)
+  // before anything opens, migrates or connects.
+  const rules = alertsRun(config, options) ? loadRules(rulesDirectory(config.alerts.rulesDir)) : null
   const store = instrumentStore((options.openStore ?? openStore)(config.clickhouse), options.metrics)
   const closers = new Closers()
   closers.add(() => store.close())
   try {
-    return await assemble(config, logger, options, file, store, closers)
+    return await assemble(config, logger, options, file, rules, store, closers)
   } catch (e) {
     await closers.closeAll()
     throw e
   }
 }
 
-async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptions, file: FileConfig, store: Store, closers: Closers): Promise<App> {
+/** Whether this instance runs the evaluator (AppOptions.evaluate, by default where it consumes). */
+const evaluates = (options: AppOptions): boolean => options.evaluate ?? options.consume !== false
+
+/** Whether this instance runs an alert service (AppOptions.alerts, by default where it evaluates; DRIFTWATCH_ALERTS_ENABLED). */
+const alertsRun = (config: RuntimeConfig, options: AppOptions): boolean => (options.alerts ?? evaluates(options)) && config.alerts.enabled
+
+async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptions, file: FileConfig, rules: RuleSet | null, store: Store, closers: Closers): Promise<App> {
   const now = options.now ?? Date.now
   const report = await migrate(store)
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
@@ -120,14 +131,13 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     closers.add(() => started.stop())
     watch = started
   }
-  const evaluating = options.evaluate ?? options.consume !== false
-  // Rule files are validated here: a bad one stops the start with DW_CONFIG_INVALID (exit 2).
+  const evaluating = evaluates(options)
   // In Kafka mode only the elected alert service sends, and only while its lease holds
   // (src/kafka/leadership.ts): a leader back from a stall does not send beside its successor.
   let alertsLeadership: Leadership | null = null
   const mayDeliver = () => !config.kafka || (alertsLeadership?.holdsLease() ?? false)
-  const alerts = (options.alerts ?? evaluating) && config.alerts.enabled
-    ? createAlertService({ store, file, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now, delivery: options.alertDelivery, mayDeliver, ...(options.metrics ? { deliveries: alertDeliveryRecorder(options.metrics) } : {}) })
+  const alerts = rules
+    ? createAlertService({ store, file, rules, channels: config.alerts, logger: logger.child({ component: 'alerts' }), now, delivery: options.alertDelivery, mayDeliver, ...(options.metrics ? { deliveries: alertDeliveryRecorder(options.metrics) } : {}) })
     : null
   // The evaluator and the alert service are singletons: in Kafka mode each runs only in the
   // instance that Kafka's group coordination elects (src/kafka/leadership.ts); embedded mode is one

@@ -7,7 +7,7 @@
  * that only publishes opens no ClickHouse.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -239,6 +239,9 @@ describe('driftwatch CLI: an invalid driftwatch.yaml, alert rules or environment
     const lines = run.stderr.split('\n').filter((l) => l.startsWith('driftwatch: ') || l.startsWith('  '))
     expect([run.code, lines]).toEqual([2, ['driftwatch: DW_CONFIG_INVALID: invalid alert rules:', ...Array.from({ length: 8 }, (_, i) => expect.stringMatching(new RegExp(`^  ${rules}/r${i}\\.yaml: rules\\.0\\.condition\\.threshold: .*number`)))]])
     expect(run.stderr).not.toMatch(/\n\s+at |\.\.\.\n/)
+    // Refused before anything opened: no engine directory, no migration.
+    expect(existsSync(join(dir, 'bad-rules-data', 'chdb'))).toBe(false)
+    expect(run.stdout).not.toMatch(/ClickHouse ready/)
   })
 
   it('an SMTP_URL without a host is refused by config validate and start, without its password', { timeout: 120_000 }, async () => {

@@ -35,11 +35,13 @@ export interface CreateAlertServiceOptions {
   readonly deliveries?: AlertDeliveryRecorder
   /** Asked before every send (AlertServiceDeps.mayDeliver). */
   readonly mayDeliver?: () => boolean
+  /** The rules, loaded already (startApp loads them before it opens the store); default: loaded from channels.rulesDir. */
+  readonly rules?: RuleSet
 }
 
 export function createAlertService(o: CreateAlertServiceOptions): AlertService {
   const dir = rulesDirectory(o.channels.rulesDir)
-  const rules = loadRules(dir)
+  const rules = o.rules ?? loadRules(dir)
   const senders = buildSenders(o.channels, deploymentScope(o.store))
   const service = new AlertService({ store: o.store, rules, file: o.file, channels: o.channels, logger: o.logger, now: o.now, delivery: o.delivery, deliveries: o.deliveries, mayDeliver: o.mayDeliver, senders })
   warnChannelMismatches(rules, o.channels, dir, o.logger)
