@@ -78,6 +78,22 @@ describe('the embedded store', () => {
     expect(left).toEqual([{ value: '' }])
   })
 
+  it("gives no call queued beside a call with settings of its own those settings", async () => {
+    const { store } = started.app
+    const setting = async (s?: Record<string, unknown>) =>
+      (await (await store.client.query({ query: "SELECT getSetting('max_threads') AS v, sleep(0.3) AS s", format: 'JSONEachRow', ...(s ? { clickhouse_settings: s } : {}) })).json<{ v: number | string }>())[0]!.v.toString()
+    const engineDefault = await setting()
+    const own = String(Number(engineDefault) + 1)
+    // Every connection busy; then the call with its own setting, and more calls than connections,
+    // so that some are queued on the connection the setting's call runs on.
+    const busy = Array.from({ length: CHDB_CONNECTIONS }, () => queryRows(store, 'SELECT sleep(1) AS s'))
+    const mine = setting({ max_threads: Number(own) })
+    const others = Array.from({ length: 2 * CHDB_CONNECTIONS }, () => setting())
+    expect(await mine).toBe(own)
+    expect(new Set(await Promise.all(others))).toEqual(new Set([engineDefault]))
+    await Promise.all(busy)
+  })
+
   it('takes an insert repeated with its deduplication token for a repeat, and only that one', async () => {
     const { store } = started.app
     await store.client.command({

@@ -285,28 +285,37 @@ export function callOnlySettings(settings: Readonly<Record<string, unknown>> | u
 }
 
 /**
- * Runs a call on connection `c` and sets its call-only settings back to the engine's defaults on
- * the same connection afterwards, whether the call succeeded or not (its SET may have run before
- * the statement failed). chdb/connection reads every result into memory before the call returns,
- * so no result is still streaming when the reset runs.
+ * Runs a call on a connection of the pool. One with call-only settings has its connection to
+ * itself (runExclusive: no other call is queued on it meanwhile, so none runs between its SET and
+ * the reset) and sets them back to the engine's defaults on it afterwards, whether it succeeded or
+ * not (its SET may have run before the statement failed; then the call's own error is the one
+ * thrown). chdb/connection reads every result into memory before the call returns, so no result
+ * is still streaming when the reset runs. Calls without such settings share the connections.
  */
-async function withQuerySettings<T>(c: ChdbConnection, settings: Readonly<Record<string, unknown>> | undefined, call: () => Promise<T>): Promise<T> {
+async function withQuerySettings<T>(pool: ConnectionPool<ChdbConnection>, settings: Readonly<Record<string, unknown>> | undefined, call: (c: ChdbConnection) => Promise<T>): Promise<T> {
   const keys = callOnlySettings(settings)
-  if (keys.length === 0) return call()
-  try {
-    return await call()
-  } finally {
-    await c.command({ query: `SET ${keys.map((k) => `${k} = DEFAULT`).join(', ')}` })
-  }
+  if (keys.length === 0) return pool.run(call)
+  return pool.runExclusive(async (c) => {
+    const reset = () => c.command({ query: `SET ${keys.map((k) => `${k} = DEFAULT`).join(', ')}` })
+    let result: T
+    try {
+      result = await call(c)
+    } catch (e) {
+      await reset().catch(() => undefined)
+      throw e
+    }
+    await reset()
+    return result
+  })
 }
 
 /** @clickhouse/client's Connection over a pool of chDB connections: every call on the least busy member. */
 function pooledChdbConnection(pool: ConnectionPool<ChdbConnection>): Pick<ChdbConnection, 'query' | 'exec' | 'command' | 'insert' | 'ping' | 'close'> {
   return {
-    query: (params) => pool.run((c) => withQuerySettings(c, params.clickhouse_settings, () => c.query(params))),
-    exec: (params) => pool.run((c) => withQuerySettings(c, params.clickhouse_settings, () => c.exec(params))),
-    command: (params) => pool.run((c) => withQuerySettings(c, params.clickhouse_settings, () => c.command(params))),
-    insert: (params) => pool.run((c) => withQuerySettings(c, params.clickhouse_settings, () => c.insert(params))),
+    query: (params) => withQuerySettings(pool, params.clickhouse_settings, (c) => c.query(params)),
+    exec: (params) => withQuerySettings(pool, params.clickhouse_settings, (c) => c.exec(params)),
+    command: (params) => withQuerySettings(pool, params.clickhouse_settings, (c) => c.command(params)),
+    insert: (params) => withQuerySettings(pool, params.clickhouse_settings, (c) => c.insert(params)),
     ping: (params) => pool.run((c) => c.ping(params)),
     // A connection closed while a statement runs on it is torn down only when the statement ends,
     // and until then the engine refuses a session at another data directory (tests open many).
