@@ -15,8 +15,10 @@
  * - **One store.** Members that subscribe to a common topic form one deployment, and must write to
  *   one database. An embedded (chDB) instance's database is its own process's, so a deployment
  *   whose members write to more than one store, one of them chDB, would hold part of the data in
- *   each. Then the store of the member started first keeps every partition; every other member is
- *   given none and told so (DW_GROUP_SHARED_EMBEDDED_STORE), and stops. Members of one process
+ *   each. Then a ClickHouse server's members keep every partition (an embedded instance beside
+ *   them is the mistake, even one started first: a stray laptop must not take a deployment over),
+ *   or, among embedded stores alone, the store of the member started first does; every other
+ *   member is given none and told so (DW_GROUP_SHARED_EMBEDDED_STORE), and stops. Members of one process
  *   share its chDB; members on a ClickHouse server are taken to share it (their URLs may differ
  *   for one server). A member that says nothing (an older driftwatch) is a store of its own that
  *   cannot start first, and is not told: it can only be given nothing.
@@ -42,7 +44,7 @@ export interface MemberIdentity {
   readonly store: 'chdb' | 'server'
   /** chDB only: the process whose engine it writes to (members of one process share it). */
   readonly storeId?: string
-  /** When the process started (epoch ms): of the stores that may not share a group, the first one's keeps it. */
+  /** When the process started (epoch ms): of embedded stores that may not share a group, the first one's keeps it. */
   readonly started: number
   /** configFingerprint of its driftwatch.yaml. */
   readonly config: string
@@ -131,7 +133,10 @@ export function planAssignment(members: readonly GroupMember[], partitionsByTopi
   for (const deployment of deployments(sorted)) {
     const stores = new Set(deployment.map(storeKey))
     const known = deployment.filter((m) => m.identity !== null)
-    const first = [...known].sort((a, b) => a.identity!.started - b.identity!.started || (a.memberId < b.memberId ? -1 : 1))[0]
+    // A ClickHouse server's members are the deployment: an embedded member beside them is the
+    // mistake, whenever it started. Among embedded stores alone, the one started first keeps it.
+    const serverFirst = (m: GroupMember) => (m.identity!.store === 'server' ? 0 : 1)
+    const first = [...known].sort((a, b) => serverFirst(a) - serverFirst(b) || a.identity!.started - b.identity!.started || (a.memberId < b.memberId ? -1 : 1))[0]
     const split = stores.size > 1 && known.some((m) => m.identity!.store === 'chdb')
     const kept = split ? storeKey(first!) : null
     const hashes = new Set(known.map((m) => m.identity!.config))
