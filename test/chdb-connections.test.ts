@@ -80,7 +80,7 @@ describe('the embedded store', () => {
 
   it("gives no call queued beside a call with settings of its own those settings", async () => {
     const { store } = started.app
-    const setting = async (s?: Record<string, unknown>) =>
+    const setting = async (s?: Record<string, number>) =>
       (await (await store.client.query({ query: "SELECT getSetting('max_threads') AS v, sleep(0.3) AS s", format: 'JSONEachRow', ...(s ? { clickhouse_settings: s } : {}) })).json<{ v: number | string }>())[0]!.v.toString()
     const engineDefault = await setting()
     const own = String(Number(engineDefault) + 1)

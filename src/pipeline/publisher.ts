@@ -11,11 +11,11 @@
  */
 import { CompressionTypes, type Producer } from 'kafkajs'
 import { SchemaType, type COMPATIBILITY, type SchemaRegistry } from '@kafkajs/confluent-schema-registry'
-import { DriftwatchError, describeError, type ErrorCode } from '../errors.js'
+import { DriftwatchError, type ErrorCode } from '../errors.js'
 import { recordKey } from '../ingest/record-size.js'
 import { frame } from '../ingest/wire-format.js'
 import { avroType, rawSchema, type EventKind, type GroundTruthEvent, type PredictionEvent } from '../ingest/schemas.js'
-import { REGISTRY_REQUEST_TIMEOUT_MS, registryStatusOf } from '../registry/client.js'
+import { REGISTRY_REQUEST_TIMEOUT_MS, registryErrorText, registryStatusOf } from '../registry/client.js'
 import { SUBJECT_COMPATIBILITY, ensureSubjectCompatibility } from '../registry/compatibility.js'
 import { LOCAL_SCHEMA_IDS, isRetriableRegistryStatus } from '../registry/resolvers.js'
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js'
@@ -112,7 +112,7 @@ function worthRetrying({ step, cause }: Failure): boolean {
 /** The error a start fails with: an outage, a refusal, or the cause itself where the client did not fail (a bug). */
 function registrationFailure(kind: EventKind, subject: string, { step, cause }: Failure, tries: number): unknown {
   const status = registryStatusOf(cause)
-  const why = describeError(cause).slice(0, 500)
+  const why = registryErrorText(cause).slice(0, 500)
   const what = step === 'level' ? `setting the compatibility of ${subject} to ${SUBJECT_COMPATIBILITY}` : `registering the ${kind} schema under ${subject}`
   const after = tries > 1 ? ` (${tries} tries)` : ''
   if (isOutage(status)) {

@@ -4,6 +4,7 @@
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
 import { guardedTypes } from '../ingest/schemas.js'
+import { describeError } from '../errors.js'
 
 /**
  * How long a registry request may go without an answer. The client's HTTP layer (mappersmith)
@@ -39,6 +40,15 @@ const requestTimeout = (timeoutMs: number): RegistryMiddleware => () => ({
  */
 export function schemaRegistryClient(registryUrl: string): SchemaRegistry {
   return new SchemaRegistry({ host: registryUrl, middlewares: [requestTimeout(REGISTRY_REQUEST_TIMEOUT_MS)] }, { [SchemaType.AVRO]: { typeHook: guardedTypes } })
+}
+
+/**
+ * What the registry client threw, as text. The client writes an answer's body into its message as
+ * is, and a JSON body without a `message` (a 404 from a path that is not the Confluent API)
+ * comes out as "[object Object]": that part is left out.
+ */
+export function registryErrorText(e: unknown): string {
+  return describeError(e).replaceAll(': [object Object]', '')
 }
 
 /**

@@ -5,10 +5,10 @@
  */
 import avro from 'avsc'
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
-import { DriftwatchError, describeError } from '../errors.js'
+import { DriftwatchError } from '../errors.js'
 import type { SchemaResolver } from '../ingest/decoder.js'
 import { avroType, type EventKind } from '../ingest/schemas.js'
-import { REGISTRY_REQUEST_TIMEOUT_MS, registryRequest } from './client.js'
+import { REGISTRY_REQUEST_TIMEOUT_MS, registryErrorText, registryRequest } from './client.js'
 
 /**
  * Which registry answers mean "try again later". @kafkajs/confluent-schema-registry turns every
@@ -43,7 +43,7 @@ function statusOf(cause: unknown): number | null {
 
 export function classifyRegistryFailure(schemaId: number, cause: unknown): DriftwatchError {
   const status = statusOf(cause)
-  const why = describeError(cause).slice(0, 500)
+  const why = registryErrorText(cause).slice(0, 500)
   if (status === 404) return new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `schema id ${schemaId} is not in the registry`, { cause, schemaId })
   if (status !== null && isRetriableRegistryStatus(status)) {
     return new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `registry lookup of schema ${schemaId} failed: ${why}`, { cause, retriable: true, schemaId })
