@@ -28,13 +28,6 @@ function memoryStore() {
         if (!old || Number(old['version']) <= Number(v['version'])) rows.set(String(v['idempotency_key']), v)
       }
     },
-    /** insertRows: `INSERT INTO <table> SETTINGS … FORMAT JSONEachRow` with the rows as the body. */
-    async exec({ values }: { query: string; values: AsyncIterable<Buffer> }) {
-      let body = ''
-      for await (const chunk of values) body += String(chunk)
-      await this.insert({ values: body.split('\n').map((line) => JSON.parse(line) as Record<string, unknown>) })
-      return { stream: [] as Buffer[] }
-    },
     async query({ query, query_params }: { query: string; query_params: { channel: string; key?: string; ids?: string[] } }) {
       if (query.includes("status = 'sent'")) {
         // outbox.ts sentTransitions: other sent rows of the channel carrying these transitions.

@@ -33,13 +33,6 @@ function memoryStore() {
         }
       }
     },
-    /** insertRows: `INSERT INTO <table> SETTINGS … FORMAT JSONEachRow` with the rows as the body. */
-    async exec({ query, values }: { query: string; values: AsyncIterable<Buffer> }) {
-      let body = ''
-      for await (const chunk of values) body += String(chunk)
-      await this.insert({ table: query.split(' ')[2] as string, values: body.split('\n').map((line) => JSON.parse(line) as Row) })
-      return { stream: [] as Buffer[] }
-    },
     async query({ query, query_params }: { query: string; query_params: Record<string, unknown> }) {
       const hold = holds.findIndex((h) => query.includes(h.match))
       if (hold >= 0) await holds.splice(hold, 1)[0]!.gate

@@ -309,13 +309,36 @@ async function withQuerySettings<T>(pool: ConnectionPool<ChdbConnection>, settin
   })
 }
 
+/** A setting's value as a SQL literal of a SETTINGS clause. */
+const settingLiteral = (v: unknown): string => (typeof v === 'number' ? String(v) : typeof v === 'boolean' ? (v ? '1' : '0') : sqlString(String(v)))
+
+/**
+ * An insert with its call-only settings (a deduplication token) moved into the statement's own
+ * SETTINGS clause: `INSERT INTO t SETTINGS k = v FORMAT …` applies them to that insert alone, as a
+ * server applies a request's settings, with no SET before it, no reset after it and no connection
+ * held meanwhile (insertRows passes a token with the marks and offsets of every batch). null when
+ * there are none, or the statement is not the client's `INSERT INTO … FORMAT <format>`.
+ */
+export function insertWithOwnSettings<P extends { query: string; clickhouse_settings?: Readonly<Record<string, unknown>> }>(params: P): P | null {
+  const settings = params.clickhouse_settings
+  const own = callOnlySettings(settings)
+  const format = /\sFORMAT\s+\w+\s*$/.exec(params.query)
+  if (own.length === 0 || !settings || !format || !/^\s*INSERT\s+INTO\s/i.test(params.query)) return null
+  const clause = own.map((k) => `${k} = ${settingLiteral(settings[k])}`).join(', ')
+  const rest = Object.fromEntries(Object.entries(settings).filter(([k]) => !own.includes(k)))
+  return { ...params, query: `${params.query.slice(0, format.index)} SETTINGS ${clause}${format[0]}`, clickhouse_settings: rest }
+}
+
 /** @clickhouse/client's Connection over a pool of chDB connections: every call on the least busy member. */
 function pooledChdbConnection(pool: ConnectionPool<ChdbConnection>): Pick<ChdbConnection, 'query' | 'exec' | 'command' | 'insert' | 'ping' | 'close'> {
   return {
     query: (params) => withQuerySettings(pool, params.clickhouse_settings, (c) => c.query(params)),
     exec: (params) => withQuerySettings(pool, params.clickhouse_settings, (c) => c.exec(params)),
     command: (params) => withQuerySettings(pool, params.clickhouse_settings, (c) => c.command(params)),
-    insert: (params) => withQuerySettings(pool, params.clickhouse_settings, (c) => c.insert(params)),
+    insert: (params) => {
+      const own = insertWithOwnSettings(params)
+      return own ? pool.run((c) => c.insert(own)) : withQuerySettings(pool, params.clickhouse_settings, (c) => c.insert(params))
+    },
     ping: (params) => pool.run((c) => c.ping(params)),
     // A connection closed while a statement runs on it is torn down only when the statement ends,
     // and until then the engine refuses a session at another data directory (tests open many).

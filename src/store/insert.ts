@@ -4,13 +4,11 @@
  * Failures become retriable DW_CLICKHOUSE_UNAVAILABLE errors: the source pauses and retries;
  * insertBinaryRows tells a refusal for content apart (DW_STORE_REJECTED, src/store/refusals.ts).
  */
-import { Readable } from 'node:stream'
 import { DriftwatchError } from '../errors.js'
 import type { Store } from './clickhouse.js'
 import type { RowLayout } from './rows.js'
 import { withDatabase } from './query.js'
 import { contentRefusal } from './refusals.js'
-import { sqlString } from './sql-text.js'
 
 /**
  * Rows already written as RowBinary rows of `layout` (the ingest path: src/store/rows.ts,
@@ -68,16 +66,13 @@ export function wellFormed<T>(value: T): T {
 
 export async function insertRows(store: Store, table: string, rows: readonly object[], dedupToken: string): Promise<void> {
   if (rows.length === 0) return
-  // The token as a SETTINGS clause of the statement, not as clickhouse_settings: on chDB a call's
-  // own settings cost a SET before it and another after it (clickhouse.ts withQuerySettings), and
-  // marks and offsets are inserted with every batch.
-  const query = `INSERT INTO ${withDatabase(`{db}.${table}`, store.database)} SETTINGS insert_deduplication_token = ${sqlString(dedupToken)} FORMAT JSONEachRow`
-  const body = rows.map((r) => JSON.stringify(wellFormed(r))).join('\n')
   try {
-    const result = await store.client.exec({ query, values: Readable.from([Buffer.from(body)], { objectMode: false }) })
-    for await (const _ of result.stream) {
-      // an INSERT answers with an empty body; reading it frees the connection
-    }
+    await store.client.insert({
+      table: withDatabase(`{db}.${table}`, store.database),
+      values: rows.map(wellFormed),
+      format: 'JSONEachRow',
+      clickhouse_settings: { insert_deduplication_token: dedupToken },
+    })
   } catch (cause) {
     throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `insert into ${table} failed: ${(cause as Error).message}`, {
       cause,
