@@ -152,7 +152,7 @@ async function readNotice(consumer: Consumer, memberId: string): Promise<MemberN
 export function sharedStoreMessage(groupId: string, member: MemberIdentity, conflict: NonNullable<MemberNotice['conflict']>): string {
   const others = `${conflict.members} other member${conflict.members === 1 ? '' : 's'}`
   const who = member.store === 'chdb' ? `this embedded (chDB) instance shares consumer group ${groupId} with ${others}` : `consumer group ${groupId} is shared by this instance, ${others} and an embedded (chDB) instance`
-  return `${who}, each writing to a database of its own: each would hold part of the data. The instance started first (member ${conflict.keptBy}) keeps every partition and this one stops. Run one instance, or give every instance CLICKHOUSE_URL (one ClickHouse server), or give each deployment its own KAFKA_GROUP_ID`
+  return `${who}, each writing to a database of its own: each would hold part of the data. Member ${conflict.keptBy} keeps every partition (the instances on a ClickHouse server, or, with embedded instances alone, the one started first) and this one stops. Run one instance, or give every instance CLICKHOUSE_URL (one ClickHouse server), or give each deployment its own KAFKA_GROUP_ID`
 }
 
 export function configMismatchMessage(groupId: string, mismatch: NonNullable<MemberNotice['configMismatch']>): string {
