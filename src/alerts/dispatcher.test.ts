@@ -435,6 +435,30 @@ describe('what the receiver says about retrying', () => {
     expect(starts.map(([r, ms]) => [r, ms - T0])).toEqual([['psi', 0], ['psi', 20_000], ['dlq', 20_000]])
   })
 
+  it('a retry is scheduled its whole wait after the failure it records, even on a clock that moves between reads', async () => {
+    const mem = memoryStore()
+    const a = notification('psi', 'firing', ['a'], 1, T0)
+    const sender: ChannelSender = {
+      name: 'slack',
+      async send() {
+        throw deliveryError('Slack webhook: HTTP 429 rate_limited', { retriable: true, inDoubt: false, status: 429, retryAfterMs: 20_000 })
+      },
+    }
+    // Every read of this clock is a millisecond later than the one before.
+    let clock = T0
+    const lane = new ChannelLane(sender, {
+      store: mem.store, logger, now: () => clock++, random: () => 0.5, version: () => clock,
+      policy: DEFAULT_DELIVERY, deliveries: { delivered: () => {} }, mayDeliver: () => true,
+    })
+    await enqueue(mem.store, notificationRows(a, ['slack']))
+    const key = notificationRows(a, ['slack'])[0]!.idempotencyKey
+    await lane.kick()
+    const updated = Date.parse(`${String(mem.row(key)['updated_at']).replace(' ', 'T')}Z`)
+    expect(mem.row(key)).toMatchObject({ status: 'pending', attempts: 1 })
+    expect(at(mem, key) - updated).toBe(20_000)
+    await lane.stop()
+  })
+
   it('a Retry-After holds the lane even when a send in flight beside it succeeds', async () => {
     const mem = memoryStore()
     const starts: [string, number][] = []

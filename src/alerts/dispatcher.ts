@@ -311,9 +311,12 @@ export class ChannelLane {
     return rows.map((r) => (cannotSend(decodeNotification(r.payload)) === null ? r : { ...r, nextAttemptMs: Infinity }))
   }
 
-  /** The row's next record: a version above the one read, whatever the clock says. */
-  private next(r: OutboxRow, change: Partial<OutboxRow>): OutboxRow {
-    return { ...r, ...change, updatedMs: this.deps.now(), version: Math.max(this.deps.version(), r.version + 1) }
+  /**
+   * The row's next record: a version above the one read, whatever the clock says. `atMs` is when
+   * the change was decided, so a retry time computed from it is exactly its delay after updated_at.
+   */
+  private next(r: OutboxRow, change: Partial<OutboxRow>, atMs = this.deps.now()): OutboxRow {
+    return { ...r, ...change, updatedMs: atMs, version: Math.max(this.deps.version(), r.version + 1) }
   }
 
   /** Records the row sent; `note` is what the receiver did not take although it took the message (ChannelSender.send). */
@@ -351,7 +354,7 @@ export class ChannelLane {
   /** The row as recorded when a retry is scheduled (or put back); null when it is settled (sent or failed). */
   private async deliver(row: OutboxRow): Promise<OutboxRow | null> {
     const { store, now, policy, logger, deliveries } = this.deps
-    const next = (r: OutboxRow, change: Partial<OutboxRow>): OutboxRow => this.next(r, change)
+    const next = (r: OutboxRow, change: Partial<OutboxRow>, atMs?: number): OutboxRow => this.next(r, change, atMs)
     if (this.sent.has(row.idempotencyKey) || this.recentlySent.has(row.idempotencyKey)) {
       // Sent by this lane: its record failed, or another process's late write reopened the row.
       await this.recordSent(row, this.sent.get(row.idempotencyKey)?.note)
@@ -393,7 +396,8 @@ export class ChannelLane {
       const report = await this.sender.send(withoutTransitions(decodeNotification(row.payload), delivered), { idempotencyKey: row.idempotencyKey, attempt, inDoubt })
       note = report?.note ?? ''
     } catch (err) {
-      const d = decideFailure(err, row, attempt, { policy, nowMs: now(), random: this.deps.random, inDoubt })
+      const failedAtMs = now()
+      const d = decideFailure(err, row, attempt, { policy, nowMs: failedAtMs, random: this.deps.random, inDoubt })
       deliveries.delivered(this.name, d.final ? 'failed' : 'retried')
       if (d.partial) this.succeeded(row.idempotencyKey)
       else if (d.retriable) this.failedRetriably(row.idempotencyKey, d.retryAfterMs)
@@ -404,7 +408,7 @@ export class ChannelLane {
         logger.error({ err, channel: this.name, key: row.idempotencyKey, attempt }, 'alert notification failed for good')
         return null
       }
-      const pending = next(sending, { ...change, status: 'pending', nextAttemptMs: d.nextAttemptMs })
+      const pending = next(sending, { ...change, status: 'pending', nextAttemptMs: d.nextAttemptMs }, failedAtMs)
       await recordStatus(store, pending)
       logger.warn({ channel: this.name, key: row.idempotencyKey, attempt, retryInMs: d.nextAttemptMs - now(), error: d.lastError }, 'alert notification not delivered; will retry')
       return pending
