@@ -246,7 +246,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
     options.metrics?.watchPartitions(progress)
     // What this member tells the group, so that instances that cannot share it are told (src/kafka/co-partitioned-assigner.ts).
     const member = memberIdentity(store.kind, file)
-    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, member, onSkipped: (topic, partition, from, to) => replayGuard.skipped(topic, partition, from, to), onJoin: () => {
+    const source: RunningSource = await startKafkaSource({ kafka, groupId: config.kafka.groupId, handlers, logger, progress, member, onConfigMismatch: (n) => options.metrics?.groupConfigMismatch.set(n), onSkipped: (topic, partition, from, to) => replayGuard.skipped(topic, partition, from, to), onJoin: () => {
         replayGuard.reassigned()
         joiner.rereadStoredIds()
         void checkCoPartitioned(kafka, config.topics, logger)

@@ -22,6 +22,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest'
 import { startApp, type App } from '../src/app.js'
 import { parseFileConfig } from '../src/config/file.js'
 import { createLogger } from '../src/observability/logger.js'
+import { createMetrics } from '../src/observability/metrics.js'
 import { dropTestResources, TEST_PSEUDONYMIZATION_KEY, testConfig, uniqueName } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count } from './support/query.js'
@@ -173,13 +174,15 @@ describe('instances with different driftwatch.yaml in one group', () => {
     await dropTestResources(configFor())
   })
 
-  it('logs DW_GROUP_CONFIG_MISMATCH in each, and both keep their partitions', { timeout: 180_000 }, async () => {
+  it('logs DW_GROUP_CONFIG_MISMATCH in each and counts the differing members in a gauge, and both keep their partitions', { timeout: 180_000 }, async () => {
     const logs: string[][] = [[], []]
+    const metrics = [createMetrics({ processMetrics: false }), createMetrics({ processMetrics: false })]
+    const gauge = async (i: number) => (await metrics[i]!.groupConfigMismatch.get()).values[0]?.value
     const files = [FILE, parseFileConfig('models:\n  - id: loan-approval\n    window: 1h\n', 'other.yaml')]
     for (const i of [0, 1]) {
       const sink = new Writable({ write: (chunk, _enc, done) => void (logs[i]!.push(String(chunk)), done()) })
       const config = configFor()
-      apps.push(await startApp(config, pino({ level: 'error' }, sink), { file: files[i]!, evaluate: false }))
+      apps.push(await startApp(config, pino({ level: 'error' }, sink), { file: files[i]!, evaluate: false, metrics: metrics[i]! }))
     }
     const mismatch = (i: number) => logs[i]!.map((l) => JSON.parse(l) as { code?: string; msg: string }).filter((l) => l.code === 'DW_GROUP_CONFIG_MISMATCH')
     await waitFor(async () => [mismatch(0).length, mismatch(1).length], (n) => n.every((x) => x > 0), { what: 'DW_GROUP_CONFIG_MISMATCH logged by both instances', timeoutMs: 60_000 })
@@ -197,5 +200,9 @@ describe('instances with different driftwatch.yaml in one group', () => {
     await apps[0]!.publisher.publishPredictions(predictions('mixed', n))
     await waitFor(() => count(apps[0]!.store, 'SELECT count() AS c FROM {db}.predictions'), (c) => c >= n, { what: `${n} predictions stored`, timeoutMs: 60_000 })
     expect(await count(apps[0]!.store, 'SELECT count() AS c FROM {db}.predictions FINAL')).toBe(n)
+    expect([await gauge(0), await gauge(1)]).toEqual([1, 1])
+    // The other file leaves: after the rebalance this instance's gauge goes back to 0.
+    await apps.pop()!.stop()
+    await waitFor(() => gauge(0), (v) => v === 0, { what: 'the mismatch gauge back to 0 once one file is left', timeoutMs: 60_000 })
   })
 })

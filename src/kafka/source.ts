@@ -40,6 +40,11 @@ export interface KafkaSourceOptions {
    * refused nor told of another configuration.
    */
   readonly member?: MemberIdentity
+  /**
+   * After each rebalance, how many members of the deployment run a driftwatch.yaml other than
+   * this one's (0: none, or no member identity).
+   */
+  readonly onConfigMismatch?: (differing: number) => void
 }
 
 export interface RunningSource {
@@ -186,6 +191,7 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       readNotice(consumer, payload.memberId).then(
         (notice) => {
+          opts.onConfigMismatch?.(notice?.configMismatch?.differing ?? 0)
           if (notice?.configMismatch) log.error({ code: 'DW_GROUP_CONFIG_MISMATCH', ...notice.configMismatch }, configMismatchMessage(opts.groupId, notice.configMismatch))
           if (notice?.conflict && !stopping) {
             // Given no partitions: leave the group, and stop the process through `done`.

@@ -54,6 +54,7 @@ export interface DriftwatchMetrics {
   readonly clickhouseWriteDuration: Histogram<'table'>
   readonly clickhouseWriteErrors: Counter<'table'>
   readonly consumerLag: Gauge<'topic' | 'partition'>
+  readonly groupConfigMismatch: Gauge
   readonly pendingLabels: Gauge
   readonly watermarkLag: Gauge<'model'>
   readonly alertDeliveries: Counter<'channel' | 'status'>
@@ -168,6 +169,11 @@ export function createMetrics(options: MetricsOptions = {}): DriftwatchMetrics {
       name: name('consumer_lag_messages'),
       help: "Messages not yet committed by driftwatch's consumer group: high watermark minus committed offset, per partition (sampled).",
       labelNames: ['topic', 'partition'],
+      registers,
+    }),
+    groupConfigMismatch: new Gauge({
+      name: name('group_config_mismatch_members'),
+      help: "Members of the consumer group whose driftwatch.yaml differs from this instance's, as of the last rebalance (0: all the same). Above 0 for longer than a rolling change takes, some records are judged by another file.",
       registers,
     }),
     pendingLabels: new Gauge({
