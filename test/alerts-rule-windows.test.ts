@@ -106,6 +106,13 @@ describe('a rule reads the newest windows that have a verdict, however many newe
       ...[...decided, ...THIN].map((d) => summary('cov', d, 0.1, d >= -4 ? 10 : 1000)),
       ...[...decided, ...THIN].map((d) => summary('det', d, 1, d >= -4 ? 10 : 1000)),
     ])
+    // Calibration drift of the score: its own target, read only by a calibration rule.
+    const calibration = (d: number, status: string) => ({
+      ...window('cal', d), target: 'calibration', column: 'score', column_kind: 'numerical', method: 'chisquare', score: 40, p_value: 0.001, p_value_adjusted: 0.001,
+      threshold: 0.05, drift_detected: status === 'ok' ? 1 : null, statistics: { chi2: 40, chi2_p_value: 0.001, dof: 9, ece_difference: 0.15 }, n_reference: 1000,
+      n_current: status === 'ok' ? 1000 : 10, unseen_categories: [], status,
+    })
+    await insert('drift', [...decided.map((d) => calibration(d, 'ok')), ...THIN.map((d) => calibration(d, 'insufficient'))])
     await insert('detector_state', [{
       model_id: 'det', model_version: 'v1', detector: 'adwin', state: '{}', drift_detected: 1, eval_version: 1,
       detections: decided.map((d) => clickhouseDateTime64(dayMs(d) + HOUR)),
@@ -117,6 +124,7 @@ describe('a rule reads the newest windows that have a verdict, however many newe
       ['ds', "    metric: dataset_drift\n    condition: { op: '>', threshold: 0.5, consecutive: 2, minSamples: 10 }\n"],
       ['cov', "    metric: label_coverage\n    condition: { op: '<', threshold: 0.5, consecutive: 2, minSamples: 100 }\n"],
       ['det', "    metric: detector\n    condition: { op: '>=', threshold: 1, consecutive: 2, minSamples: 100 }\n"],
+      ['cal', "    metric: drift\n    target: calibration\n    statistic: ece_difference\n    condition: { op: '>', threshold: 0.1, consecutive: 2 }\n"],
     ]
     for (const [model, yaml] of cases) {
       const { judged, verdicts } = await judge(`${yaml}    select: { model: ${model} }\n`)

@@ -87,6 +87,7 @@ describe('rule files', () => {
           '    metric: quality\n    statistic: outlier_rate\n    select: { feature: income }\n',
           '    metric: detector\n    select: { detector: [adwin, page-hinkley] }\n',
           '    metric: label_coverage\n    select: { colour: red }\n',
+          '    metric: drift\n    target: calibration\n    statistic: psi\n',
         ),
         'd.yaml',
       ),
@@ -109,6 +110,7 @@ describe('rule files', () => {
       /^d\.yaml: rules\.13\.select\.feature: outlier_rate is measured per event, not per feature/,
       /^d\.yaml: rules\.14\.select\.detector\.1: "page-hinkley" is not a detector driftwatch runs: one of ddm, adwin$/,
       /^d\.yaml: rules\.15\.select\.colour: "colour" is not a selector: a label_coverage rule selects by model, version$/,
+      /^d\.yaml: rules\.16\.statistic: "psi" is not a calibration drift statistic: one of score, .*ece_difference$/,
     ]
     for (const re of lines) expect(p.some((l) => re.test(l)), `${re}\n${p.join('\n')}`).toBe(true)
     expect(p).toHaveLength(lines.length)

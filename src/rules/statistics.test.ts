@@ -75,6 +75,9 @@ describe('the statistics a rule may name are the metric names the evaluator stor
     expect(concept.every((r) => r.p_value === null)).toBe(true)
     expect(names(['score', 'drift_detected', ...stats(...concept)])).toEqual(names(DRIFT_STATISTICS.concept))
     expect(names(DETECTOR_NAMES)).toEqual(names(DETECTORS))
+    const calibration = binaryWindow().drift.filter((r) => r.target === 'calibration')
+    expect(calibration).toHaveLength(1)
+    expect(names([...ROW_VALUES, ...stats(...calibration)])).toEqual(names(DRIFT_STATISTICS.calibration))
   })
 
   it('quality: per feature, and per event (feature "")', () => {

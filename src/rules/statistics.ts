@@ -16,8 +16,10 @@ const NUMERICAL = ['ks', 'ks_p_value', 'wasserstein', 'psi', 'jensenshannon', 'h
  * the score (the error-rate estimate) and the verdict come from the row.
  */
 const CONCEPT = ['score', 'drift_detected', 'detections', 'errors', 'inputs_total', 'window_error_rate', 'warning', 'width'] as const
+/** Calibration drift of the score against the labels (src/evaluate/concept-rows.ts calibrationRow). */
+const CALIBRATION = ['chi2', 'chi2_p_value', 'dof', 'ece_reference', 'ece_current', 'ece_difference'] as const
 
-export const DRIFT_TARGETS = ['feature', 'prediction', 'label', 'concept'] as const
+export const DRIFT_TARGETS = ['feature', 'prediction', 'label', 'concept', 'calibration'] as const
 export type DriftTarget = (typeof DRIFT_TARGETS)[number]
 
 const unique = (...lists: readonly (readonly string[])[]): readonly string[] => [...new Set(lists.flat())]
@@ -29,6 +31,7 @@ export const DRIFT_STATISTICS: Readonly<Record<DriftTarget, readonly string[]>> 
   // Label drift compares the label classes: categorical only.
   label: unique(DRIFT_ROW, CATEGORICAL),
   concept: CONCEPT,
+  calibration: unique(DRIFT_ROW, CALIBRATION),
 }
 
 export const PERFORMANCE_KINDS = ['realized', 'estimated', 'degradation'] as const
