@@ -5,6 +5,7 @@
  * in alerts/grafana run against the same schema and judge what driftwatch's default rules judge.
  */
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { BUNDLED_RULES_DIR, loadRules } from '../src/alerts/load-rules.js'
@@ -18,6 +19,7 @@ import { migrate } from '../src/store/migrate.js'
 import { clickhouseDateTime64 } from '../src/store/rows.js'
 import { insertDrift } from './support/alerts.js'
 import { renderQuery } from './support/grafana-macros.js'
+import { allPanels, loadDashboards } from './support/grafana-dashboards.js'
 import { dropTestResources, testConfig } from './support/config.js'
 import { withDatabase } from '../src/store/query.js'
 
@@ -29,6 +31,8 @@ const window = (d: number) => ({ model_id: 'm', model_version: 'v1', window_star
 type GrafanaRule = {
   uid: string
   title: string
+  dashboardUid: string
+  panelId: number
   data: { datasourceUid: string; relativeTimeRange: { from: number; to: number }; model: { rawSql?: string; conditions?: { evaluator: { type: string; params: number[] } }[] } }[]
 }
 const grafanaRules = () => (parse(readFileSync('alerts/grafana/driftwatch-rules.yaml', 'utf8')) as { groups: { rules: GrafanaRule[] }[] }).groups[0]!.rules
@@ -146,7 +150,6 @@ describe('metric queries', () => {
     }
     const results: Record<string, unknown[]> = {}
     for (const r of grafanaRules()) {
-      expect(r, r.uid).toMatchObject({ dashboardUid: expect.stringMatching(/^driftwatch-/), panelId: expect.any(Number) })
       results[r.uid] = await runGrafana(store, r, evaluatedAt[r.uid]!)
     }
     // The newest window of each series, however old: the week-old drift is still the newest.
@@ -156,6 +159,45 @@ describe('metric queries', () => {
     expect(results['dw-concept-drift-detector']).toEqual([{ model_id: 'm', model_version: 'v1', detector: 'adwin', detections_in_window: 1 }])
     // The windows' summaries name no reference period it can read ('x'): no value.
     expect(results['dw-f1-drop']).toEqual([])
+  })
+})
+
+/**
+ * The panel each Grafana-managed rule links to: its title, and what its query must read to show
+ * the rule's metric. Panel ids are assigned in reading order, row headers included, so a row
+ * added above a panel moves it; the rules file names the id, this names the panel.
+ */
+const RULE_PANELS: Record<string, { title: string; shows: RegExp }> = {
+  'dw-feature-drift-psi': { title: 'Drift detected: feature × window', shows: /\bFROM drift\b[\s\S]*target = 'feature'/ },
+  'dw-disparate-impact': { title: 'Parity ratios (four-fifths rule at 0.8)', shows: /\bFROM fairness\b[\s\S]*'disparate_impact_ratio'/ },
+  // The detectors' per-window verdicts are drift rows of target 'concept' (src/evaluate/detectors.ts).
+  'dw-concept-drift-detector': { title: 'Prediction, label and concept drift', shows: /\bFROM drift\b[\s\S]*target != 'feature'/ },
+  'dw-f1-drop': { title: 'Degradation: window − reference', shows: /\bFROM performance\b[\s\S]*kind = 'degradation'/ },
+  'dw-dlq-rate': { title: 'Dead letters by code', shows: /\bFROM dead_letters\b/ },
+}
+
+describe('Grafana-managed rules link the panel that shows their metric', () => {
+  const dashboards = new Map([...loadDashboards(join(import.meta.dirname, '..', 'dashboards', 'json')).values()].map((d) => [d.uid, d]))
+  const rules = grafanaRules()
+  const rulesText = readFileSync('alerts/grafana/driftwatch-rules.yaml', 'utf8')
+
+  it('names the panel of every rule here', () => expect(rules.map((r) => r.uid).sort()).toEqual(Object.keys(RULE_PANELS).sort()))
+
+  it.each(rules.map((r) => [r.uid, r] as const))('%s: its dashboardUid and panelId are a panel (not a row) whose query reads the rule\'s metric', (uid, r) => {
+    const expected = RULE_PANELS[uid]!
+    const d = dashboards.get(r.dashboardUid)
+    expect(d, `no dashboard ${r.dashboardUid}`).toBeDefined()
+    const panels = allPanels(d!).map(({ panel }) => panel)
+    const panel = panels.find((p) => p.id === r.panelId)
+    const wanted = panels.find((p) => p.title === expected.title)
+    const hint = `${uid}: panelId ${r.panelId} of ${r.dashboardUid} is ${panel ? `the ${panel.type} "${panel.title}"` : 'no panel'}; "${expected.title}" is panel ${wanted?.id}`
+    expect(panel?.type, hint).not.toBe('row')
+    expect(panel?.title, hint).toBe(expected.title)
+    const sql = (panel!.targets ?? []).map((t) => t.rawSql).join('\n')
+    expect(sql, `${uid}: panel "${panel!.title}"`).toMatch(expected.shows)
+    // The title written beside the id in the rules file is the panel's.
+    const block = rulesText.split(/^\s+- uid: /m).find((b) => b.startsWith(`${uid}\n`))!
+    expect(/^\s+panelId: (\d+ # .+)$/m.exec(block)?.[1], `the comment beside ${uid}'s panelId`).toBe(`${r.panelId} # ${expected.title}`)
   })
 })
 

@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { DASHBOARD_FILES, render } from '../dashboards/src/build.js'
+import { alertDashboard, dashboardUrl } from '../src/alerts/notification.js'
 import { CHANNEL_NOT_CONFIGURED } from '../src/alerts/service.js'
 import { startApp, type App } from '../src/app.js'
 import { parseFileConfig } from '../src/config/file.js'
@@ -81,6 +82,18 @@ describe('Grafana provisioning', () => {
   it('tells the outbox rows that wait for a leader with their channel by the reason the alert service writes', () => {
     const prefix = /startsWith\(last_error, '([^']+)'\)/.exec(read('dashboards/json/pipeline-health.json'))?.[1]
     expect(prefix && CHANNEL_NOT_CONFIGURED.startsWith(prefix)).toBe(true)
+  })
+
+  it('has the dashboards alert notifications link to, with the variables their links set', () => {
+    for (const [model, version] of [['loan-approval', 'v1'], ['', '']] as const) {
+      const url = new URL(dashboardUrl('http://grafana', model, version, 0, 3_600_000)!)
+      const d = [...dashboards.values()].find((x) => x.uid === alertDashboard(model).uid)
+      expect(d, url.pathname).toBeDefined()
+      expect(url.pathname).toBe(`/d/${d!.uid}`)
+      const linked = [...url.searchParams.keys()].filter((k) => k.startsWith('var-')).map((k) => k.slice(4))
+      expect(linked, d!.uid).toEqual(model ? ['model', 'version'] : [])
+      for (const name of linked) expect(d!.templating.list.map((v) => v.name), d!.uid).toContain(name)
+    }
   })
 
   it.each(files)('%s: parses, has a schemaVersion, unique panel ids and the provisioned datasource on every query', (file) => {
@@ -157,6 +170,7 @@ function shapeProblem(panelType: string, target: Target, r: Result): string | nu
   if (r.names.length === 0) return 'no columns'
   if (panelType === 'annotation') {
     const type = (n: string) => r.types[r.names.indexOf(n)] ?? ''
+    if (r.names.includes('timeEnd') && !isTime(type('timeEnd'))) return `an annotation's timeEnd must be a time, got ${type('timeEnd')}`
     return isTime(type('time')) && isString(type('text')) && isString(type('tags')) ? null : 'an annotation needs time, text and tags columns'
   }
   if (panelType === 'stat') return r.rows.length === 1 && r.types.some(isNumber) ? null : 'a stat needs one row with a number'
@@ -248,6 +262,9 @@ describe('dashboard queries on real pipeline data', () => {
   const predictions = [...loan.predictions, ...odd.predictions, ...regression.predictions]
   const labels = [...loan.labels, ...odd.labels, ...regression.labels]
   const context = { fromMs: firstEventMs - dayMs, toMs: Date.now() + 10 * 60_000, intervalMs: 3_600_000 }
+  /** The window the test's alerts judged; they fire one to three days after it. */
+  const driftDay = firstEventMs + 6 * dayMs
+  const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
 
   /** The datasource's defaultDatabase is the connection's database; here unqualified tables are qualified with the test's. */
   const inDatabase = (s: string) =>
@@ -294,12 +311,11 @@ describe('dashboard queries on real pipeline data', () => {
     await waitFor(() => stored('dead_letters'), (c) => c === 2, { what: 'dead letters stored' })
     await app.evaluator.evaluateNow()
     const db = (s: string) => withDatabase(s, app.store.database)
-    const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '')
-    const driftDay = firstEventMs + 6 * dayMs
+    // a3 is a row stored before the alerts table had window_end (it reads 1970).
     const alert = (model: string, key: string, seq: number, status: string, changedMs: number) => ({
       alert_key: key, rule: 'feature-drift', metric: 'drift_score', model_id: model, model_version: 'v1', subject: 'income', status,
-      severity: 'warning', value: 0.31, threshold: 0.1, window_start: at(driftDay), details: '{}', changed_at: at(changedMs),
-      transition_id: `${key}#${seq}`, seq,
+      severity: 'warning', value: 0.31, threshold: 0.1, window_start: at(driftDay), ...(key === 'a3' ? {} : { window_end: at(driftDay + dayMs) }),
+      details: '{}', changed_at: at(changedMs), transition_id: `${key}#${seq}`, seq,
     })
     const notification = (key: string, channel: string, status: string, inDoubt: number) => ({
       idempotency_key: key, channel, transition_ids: ['a1#1'], alert_keys: ['a1'], rule: 'feature-drift', model_id: 'loan-approval',
@@ -452,6 +468,30 @@ describe('dashboard queries on real pipeline data', () => {
     const model = { model: hex('loan-approval') }
     expect((await panelRows('model-overview.json', 'Alert history', model)).map((r) => `${r['alert_key']} ${r['status']}`).sort()).toEqual(['a1 firing', 'a1 resolved', 'a2 firing'])
     expect(await panelRows('model-overview.json', 'annotation', model)).toHaveLength(2)
+  })
+
+  it('draws a fired alert as a region over the window that breached, found by that window whenever the alert fired', async () => {
+    const d = dashboards.get('model-overview.json')!
+    const annotationRows = async (model: string, fromMs: number, toMs: number) => {
+      const r = await run(renderQuery(d.annotations.list[0]!.target!.rawSql, { ...context, fromMs, toMs, variables: { model: hex(model) } }))
+      return r.rows.map((row) => Object.fromEntries(r.names.map((n, i) => [n, row[i]])))
+    }
+    // Every model dashboard draws the same markers.
+    for (const other of dashboards.values()) if (other.annotations.list.length) expect(other.annotations.list[0]!.target!.rawSql, other.uid).toBe(d.annotations.list[0]!.target!.rawSql)
+    const hour = 3_600_000
+    // a1 fired a day after its window (stored twice by a re-run pass), a2 two days after.
+    const all = await annotationRows('loan-approval', context.fromMs, context.toMs)
+    expect(all.map((r) => [r['time'], r['timeEnd']])).toEqual([[at(driftDay), at(driftDay + dayMs)], [at(driftDay), at(driftDay + dayMs)]])
+    // The text says when it fired (a1: its newest copy).
+    const fired = (ms: number) => `; fired ${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+    expect(all.map((r) => /; fired .*$/.exec(String(r['text']))?.[0]).sort()).toEqual([fired(driftDay + dayMs + 2000), fired(driftDay + 2 * dayMs)].sort())
+    // A range holding the window but ending before either alert fired shows both.
+    expect(await annotationRows('loan-approval', driftDay - hour, driftDay + 12 * hour)).toHaveLength(2)
+    // A range after the window, holding only the time a2 fired, shows none.
+    expect(await annotationRows('loan-approval', driftDay + 2 * dayMs - hour, driftDay + 2 * dayMs + hour)).toEqual([])
+    // A row stored without window_end: a marker at the window's start.
+    const legacy = await annotationRows(ODD.model, driftDay - hour, driftDay + hour)
+    expect(legacy.map((r) => [r['time'], r['timeEnd']])).toEqual([[at(driftDay), at(driftDay)]])
   })
 
   it('gives every window of the drift table its status, so a window without a drift share says why', async () => {

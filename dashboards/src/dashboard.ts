@@ -47,7 +47,10 @@ export function queryVariable(v: VariableOptions): Obj {
   }
 }
 
-/** A dashboard annotation from a ClickHouse query returning `time`, `text` and `tags` (comma-separated). */
+/**
+ * A dashboard annotation from a ClickHouse query returning `time`, `text` and `tags` (comma-separated),
+ * and `timeEnd` for a region from `time` to `timeEnd`.
+ */
 export function annotation(name: string, iconColor: string, rawSql: string): Obj {
   return { name, enable: true, hide: false, iconColor, datasource: DATASOURCE, target: target(rawSql, 'table', 'Anno') }
 }

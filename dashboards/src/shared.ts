@@ -76,20 +76,33 @@ export function alertTransitions(where: string): string {
 }
 
 /**
- * Alerts that fired for the model, drawn on every time series. The alerts table holds one row
- * per state change; a firing row marks when the alert started.
+ * The window an alert judged, as a region: `window_end`, or `window_start` (a point) in rows
+ * stored before the alerts table had a window_end (schemas/clickhouse/0009_alerting.sql added it,
+ * so those read 1970).
+ */
+const ALERT_WINDOW_END = 'if(window_end > window_start, window_end, window_start)'
+
+/**
+ * Alerts that fired for the model, drawn on every time series as a region over the window that
+ * breached: the time axis is the window's start, as in every panel. An alert fires when its window
+ * is evaluated, which with late labels, a backfill or a replay is days after the window; a marker
+ * at that time (changed_at) would sit on other data, and a range filter on it would hide the
+ * windows in range whose alert fired after it. So the region is the window, the range picks the
+ * windows it overlaps, and the text says when the alert fired.
  */
 export const firedAlerts = annotation(
   'Fired alerts',
   'red',
   sql`
     SELECT
-      changed_at AS time,
+      window_start AS time,
+      ${ALERT_WINDOW_END} AS timeEnd,
       concat(rule, ' [', severity, '] ', subject, ' (', model_version, '): ',
-             toString(round(value, 4)), ' vs threshold ', toString(threshold)) AS text,
+             toString(round(value, 4)), ' vs threshold ', toString(threshold),
+             '; fired ', formatDateTime(changed_at, '%Y-%m-%d %H:%i UTC')) AS text,
       concat(rule, ',', severity) AS tags
     FROM (
-      ${alertTransitions(`status = 'firing' AND ${MODEL} AND $__timeFilter(changed_at)`)}
+      ${alertTransitions(`status = 'firing' AND ${MODEL} AND window_start <= $__toTime AND ${ALERT_WINDOW_END} >= $__fromTime`)}
     )
     ORDER BY time`,
 )

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseRuleFile } from '../rules/parse.js'
-import { buildNotification, dashboardUrl, decodeNotification, deliveryId, encodeNotification, idempotencyKey } from './notification.js'
+import { METRICS } from '../rules/schema.js'
+import { alertDashboard, buildNotification, dashboardUrl, decodeNotification, deliveryId, encodeNotification, idempotencyKey } from './notification.js'
 import { transitions } from './lifecycle.js'
 import { groupTransitions } from './notify-policy.js'
 
@@ -33,6 +34,32 @@ describe('notifications', () => {
       `https://g.example/d/driftwatch-model-overview?from=${3 * DAY}&to=${12 * DAY}&var-model=6C6F616E20617070726F76616C&var-version=7631`,
     )
     expect(dashboardUrl(null, 'm', 'v1', 0, 1)).toBeNull()
+  })
+
+  it('link an alert of the deployment itself (dlq_rate, no model) to pipeline health over its period, with no model variables', () => {
+    const HOUR = 3_600_000
+    expect(dashboardUrl('https://g.example', '', '', 10 * HOUR, 11 * HOUR)).toBe(`https://g.example/d/driftwatch-pipeline-health?from=${3 * HOUR}&to=${12 * HOUR}`)
+    expect(alertDashboard('')).toEqual({ uid: 'driftwatch-pipeline-health', linkText: 'Open the pipeline health dashboard for this period' })
+    expect(alertDashboard('m')).toEqual({ uid: 'driftwatch-model-overview', linkText: 'Open the model dashboard for this window' })
+  })
+
+  it.each(METRICS.map((m) => [m]))('link a %s alert to the dashboard that shows it', (metric) => {
+    const extra: Record<string, string> = {
+      drift: 'statistic: psi', performance: 'statistic: f1', fairness: 'statistic: disparate_impact_ratio', quality: 'statistic: missing_rate', dlq_rate: 'period: 1h',
+    }
+    const r = parseRuleFile(`rules:\n  - name: r\n    metric: ${metric}\n${extra[metric] ? `    ${extra[metric]}\n` : ''}    condition: { op: '>', threshold: 0 }\n`, 'r.yaml').rules[0]!
+    // dlq_rate points name no model (src/alerts/dlq-rate.ts): dead letters failed to decode; every other kind's are a model's.
+    const [model, version, subject] = metric === 'dlq_rate' ? ['', '', 'predictions'] : ['loan', 'v1', 'x']
+    const latest = { modelId: model, modelVersion: version, subject, labels: { model, version }, windowStartMs: DAY, windowEndMs: 2 * DAY, value: 1, n: 10 }
+    const [group] = groupTransitions(transitions(r, [{ modelId: model, modelVersion: version, subject, state: 'breaching' as const, latest }], new Map(), 5))
+    const url = new URL(buildNotification(group!, r, 'http://g', 7).dashboardUrl!)
+    if (metric === 'dlq_rate') {
+      expect(url.pathname).toBe('/d/driftwatch-pipeline-health')
+      expect([...url.searchParams.keys()]).toEqual(['from', 'to'])
+    } else {
+      expect(url.pathname).toBe('/d/driftwatch-model-overview')
+      expect(url.searchParams.get('var-model')).toBe(Buffer.from(model).toString('hex').toUpperCase())
+    }
   })
 
   it('list the subjects of a group, the worst first', () => {

@@ -9,8 +9,27 @@ import { alertKey } from './lifecycle.js'
 import { conditionText, metricLabel, subjectLabel } from '../rules/symbols.js'
 import type { NotificationGroup } from './notify-policy.js'
 
-/** The model dashboard's uid (dashboards/json): links and Grafana annotations point at it. */
+/** The model dashboard's uid (dashboards/json): a model's alerts link to it and are annotated on it. */
 export const MODEL_DASHBOARD_UID = 'driftwatch-model-overview'
+/** The pipeline health dashboard's uid: the same for alerts of the deployment itself (dlq_rate), which name no model. */
+export const PIPELINE_DASHBOARD_UID = 'driftwatch-pipeline-health'
+
+/** The dashboard that shows an alert, and the words of the link to it. */
+export interface AlertDashboard {
+  readonly uid: string
+  readonly linkText: string
+}
+
+/**
+ * Every metric kind but dlq_rate is measured per model and window, and the model overview (with
+ * its model and version) shows it; dlq_rate is measured per topic and period, with model '' (the
+ * records failed to decode, so they name none), and pipeline health shows dead letters.
+ */
+export function alertDashboard(modelId: string): AlertDashboard {
+  return modelId === ''
+    ? { uid: PIPELINE_DASHBOARD_UID, linkText: 'Open the pipeline health dashboard for this period' }
+    : { uid: MODEL_DASHBOARD_UID, linkText: 'Open the model dashboard for this window' }
+}
 
 export interface NotificationItem {
   readonly subject: string
@@ -81,7 +100,10 @@ export function deliveryId(scope: DeliveryScope, windowStartMs: number, key: str
 
 const grafanaValue = (text: string) => Buffer.from(text, 'utf8').toString('hex').toUpperCase()
 
-/** The model dashboard over the window and the 7 windows before it. */
+/**
+ * The alert's dashboard (alertDashboard) over the window and the 7 windows before it: the model
+ * overview with the model and version selected, or pipeline health (no variables) over the period.
+ */
 export function dashboardUrl(baseUrl: string | null, modelId: string, modelVersion: string, startMs: number, endMs: number): string | null {
   if (!baseUrl) return null
   const len = Math.max(1, endMs - startMs)
@@ -89,7 +111,7 @@ export function dashboardUrl(baseUrl: string | null, modelId: string, modelVersi
   // The dashboards' variables take the uppercase hex of a value's UTF-8 bytes (docs/dashboards.md, "Variables").
   if (modelId) q.set('var-model', grafanaValue(modelId))
   if (modelVersion) q.set('var-version', grafanaValue(modelVersion))
-  return `${baseUrl.replace(/\/+$/, '')}/d/${MODEL_DASHBOARD_UID}?${q.toString()}`
+  return `${baseUrl.replace(/\/+$/, '')}/d/${alertDashboard(modelId).uid}?${q.toString()}`
 }
 
 function worstFirst(op: string): (a: NotificationItem, b: NotificationItem) => number {

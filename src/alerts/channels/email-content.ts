@@ -1,5 +1,5 @@
 /** An alert email: subject, plain text and HTML carrying the same facts. Pure. */
-import type { Notification } from '../notification.js'
+import { alertDashboard, type Notification } from '../notification.js'
 import { headline, itemLines, modelText, statusWord, subjectsText, valueVsThreshold, windowText, worstValue } from './content.js'
 
 export interface EmailContent {
@@ -51,7 +51,7 @@ export function emailContent(n: Notification, idempotencyKey: string): EmailCont
     items.length ? `<h3>${html(listTitle)}</h3><ul>${items.map((l) => `<li>${html(l)}</li>`).join('')}</ul>` : '',
     n.details.length ? `<p><b>Drifted features:</b> ${html(n.details.join(', '))}</p>` : '',
     n.runbook && n.status === 'firing' ? `<h3>Runbook</h3><pre>${html(n.runbook)}</pre>` : '',
-    n.dashboardUrl ? `<p><a href="${html(n.dashboardUrl)}">Open the model dashboard for this window</a><br>${html(n.dashboardUrl)}</p>` : '',
+    n.dashboardUrl ? `<p><a href="${html(n.dashboardUrl)}">${html(alertDashboard(n.modelId).linkText)}</a><br>${html(n.dashboardUrl)}</p>` : '',
     `<p style="color:#888">driftwatch, notification ${html(idempotencyKey)}</p>`,
   ].filter(Boolean).join('\n')
   return { subject: `[driftwatch] ${headline(n)}`, text, html: `<!doctype html><html><body>\n${body}\n</body></html>` }

@@ -1,5 +1,6 @@
 /**
- * Grafana: a region annotation on the model dashboard through the HTTP API
+ * Grafana: a region annotation on the alert's dashboard (the model overview, or pipeline health
+ * for an alert of the deployment itself: ../notification.ts, alertDashboard) through the HTTP API
  * (POST /api/annotations with { dashboardUID, time, timeEnd, tags, text }, epoch milliseconds,
  * a service account token as Bearer; answered { id, message: "Annotation added" }).
  *
@@ -9,7 +10,7 @@
  * after an in-doubt attempt we look it up (GET /api/annotations?dashboardUID=…&from=…&to=…&tags=…)
  * and skip the POST when it exists.
  */
-import { MODEL_DASHBOARD_UID, type Notification } from '../notification.js'
+import { alertDashboard, type Notification } from '../notification.js'
 import { headline, itemLines, valueVsThreshold, windowText, worstValue } from './content.js'
 import { httpRequest, type Fetch } from './http.js'
 import type { ChannelSender } from './types.js'
@@ -30,7 +31,7 @@ export function grafanaAnnotation(n: Notification, idempotencyKey: string): Graf
   const items = n.items.some((i) => i.subject !== '') ? `<br>${itemLines(n).map(esc).join('<br>')}` : ''
   const link = n.dashboardUrl ? `<br><a href="${esc(n.dashboardUrl)}">dashboard</a>` : ''
   return {
-    dashboardUID: MODEL_DASHBOARD_UID,
+    dashboardUID: alertDashboard(n.modelId).uid,
     time: n.windowStartMs,
     timeEnd: n.windowEndMs,
     tags: [

@@ -107,3 +107,24 @@ describe('Grafana annotation', () => {
     expect(a.text).not.toContain('<fast>')
   })
 })
+
+describe('an alert of the deployment itself (dlq_rate: no model)', () => {
+  const dlq: Notification = {
+    ...base, rule: 'dlq-rate', metric: 'dead-letter rate', condition: 'dead-letter rate > 0.01', op: '>', threshold: 0.01, subjectLabel: 'topic',
+    modelId: '', modelVersion: '', windowStartMs: Date.UTC(2026, 9, 10, 14), windowEndMs: Date.UTC(2026, 9, 10, 15), items: [{ subject: 'predictions', value: 0.05 }],
+    dashboardUrl: 'http://grafana:3000/d/driftwatch-pipeline-health?from=1&to=2',
+  }
+
+  it('links pipeline health for its period in Slack and email, not the model dashboard', () => {
+    const slack = JSON.stringify(slackMessage(dlq, { idempotencyKey: 'k', inDoubt: false }).blocks)
+    expect(slack).toContain(`<${dlq.dashboardUrl}|Open the pipeline health dashboard for this period>`)
+    expect(slack).not.toContain('model dashboard')
+    const email = emailContent(dlq, 'k')
+    expect(email.html).toContain(`<a href="${dlq.dashboardUrl!.replaceAll('&', '&amp;')}">Open the pipeline health dashboard for this period</a>`)
+    expect(email.html).not.toContain('model dashboard')
+  })
+
+  it('is annotated on the pipeline health dashboard', () => {
+    expect(grafanaAnnotation(dlq, 'k')).toMatchObject({ dashboardUID: 'driftwatch-pipeline-health', time: dlq.windowStartMs, timeEnd: dlq.windowEndMs })
+  })
+})

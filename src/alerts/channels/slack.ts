@@ -18,7 +18,7 @@
  * lane paces its sends to that (`minIntervalMs`) and waits out a 429's Retry-After.
  */
 import { formatValue } from '../../rules/symbols.js'
-import type { Notification } from '../notification.js'
+import { alertDashboard, type Notification } from '../notification.js'
 import { headline, itemLines, modelText, statusWord, subjectsText, valueVsThreshold, windowText, worstValue } from './content.js'
 import { httpRequest, type Fetch } from './http.js'
 import type { ChannelSender, DeliveryAttempt } from './types.js'
@@ -64,7 +64,7 @@ export function slackMessage(n: Notification, a: Pick<DeliveryAttempt, 'idempote
   }
   if (n.details.length) blocks.push({ type: 'section', text: mrkdwn(`*Drifted features*\n${esc(n.details.slice(0, 20).join(', '))}`) })
   if (n.runbook && n.status === 'firing') blocks.push({ type: 'section', text: mrkdwn(`*Runbook*\n${esc(n.runbook)}`) })
-  if (n.dashboardUrl) blocks.push({ type: 'section', text: mrkdwn(`<${linkUrl(n.dashboardUrl)}|Open the model dashboard for this window>`) })
+  if (n.dashboardUrl) blocks.push({ type: 'section', text: mrkdwn(`<${linkUrl(n.dashboardUrl)}|${alertDashboard(n.modelId).linkText}>`) })
   const note = a.inDoubt ? ' · re-sent after an interrupted delivery: this may repeat an earlier message' : ''
   blocks.push({ type: 'context', elements: [mrkdwn(`rule \`${esc(n.rule)}\` · driftwatch · id ${esc(a.idempotencyKey)}${note}`)] })
   const top = n.items.length > 1 ? ` — ${n.items.slice(0, 3).map((i) => `${i.subject} ${formatValue(i.value)}`).join(', ')}` : ''
