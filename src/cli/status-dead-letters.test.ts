@@ -15,8 +15,22 @@ describe('the dead-letter line of driftwatch status', () => {
   })
 
   it('sums codes over topics and models, largest first, with the share of records', () => {
-    const r = report([['DW_ORPHAN_LABEL', 2], ['DW_DECODE_NOT_AVRO', 1], ['DW_ORPHAN_LABEL', 3], ['DW_NON_FINITE_NUMBER', 1], ['DW_UNKNOWN_MODEL', 1]], { stored: 92 })
-    expect(deadLetterLine(r)).toBe('dead letters (last 24 h): 8 (8.00% of records): DW_ORPHAN_LABEL 5, DW_DECODE_NOT_AVRO 1, DW_NON_FINITE_NUMBER 1, other 1; see GET /v1/dead-letters or the web UI\'s Pipeline page')
+    const r = report([['DW_DECODE_FAILED', 2], ['DW_DECODE_NOT_AVRO', 1], ['DW_DECODE_FAILED', 3], ['DW_NON_FINITE_NUMBER', 1], ['DW_UNKNOWN_MODEL', 1]], { stored: 92 })
+    expect(deadLetterLine(r)).toBe('dead letters (last 24 h): 8 rejected (8.00% of records): DW_DECODE_FAILED 5, DW_DECODE_NOT_AVRO 1, DW_NON_FINITE_NUMBER 1, other 1; see GET /v1/dead-letters or the web UI\'s Pipeline page')
+  })
+
+  it('counts orphan-label notices apart from rejected records: their labels are stored', () => {
+    // 5 orphan labels are among the 95 stored records; 3 records were rejected.
+    const r = report([['DW_ORPHAN_LABEL', 2], ['DW_DECODE_NOT_AVRO', 1], ['DW_ORPHAN_LABEL', 3], ['DW_NON_FINITE_NUMBER', 2]], { stored: 97 })
+    expect(deadLetterLine(r)).toBe(
+      'dead letters (last 24 h): 3 rejected (3.00% of records): DW_NON_FINITE_NUMBER 2, DW_DECODE_NOT_AVRO 1; 5 DW_ORPHAN_LABEL (notices: stored labels with no stored prediction, counted once it is; not rejected); see GET /v1/dead-letters or the web UI\'s Pipeline page',
+    )
+  })
+
+  it('says none rejected when every dead letter is an orphan-label notice', () => {
+    expect(deadLetterLine(report([['DW_ORPHAN_LABEL', 4]], { stored: 10 }))).toBe(
+      'dead letters (last 24 h): none rejected; 4 DW_ORPHAN_LABEL (notices: stored labels with no stored prediction, counted once it is; not rejected); see GET /v1/dead-letters or the web UI\'s Pipeline page',
+    )
   })
 
   it('counts the groups left out of a truncated answer as other', () => {

@@ -1,12 +1,19 @@
 /**
- * Labels whose prediction never arrived: once a label has waited join.orphanAfter (processing
- * time since it was stored) without its prediction, it is dead-lettered with DW_ORPHAN_LABEL,
+ * Labels with no stored prediction: once a label has waited join.orphanAfter (processing time
+ * since it was stored) without its prediction, it is dead-lettered with DW_ORPHAN_LABEL,
  * once (dead letters are keyed by the label's source offset). The dead letter's value is the
  * label as JSON; its original Avro bytes were consumed when it was stored.
  *
  * Bounded per tick: only labels stored since the last sweep's cutoff (cursor orphan_sweep, less
  * the overlap) are looked at; a label stored earlier was looked at when it crossed a cutoff, and
  * is either joined or dead-lettered already. The first sweep of a database looks at all of them.
+ *
+ * "Never arrived" is what the store cannot rule out, not what it knows: a prediction stored and
+ * removed since, by retention.raw (a TTL from when it was stored: a label more than retention.raw
+ * after its prediction finds none) or by `driftwatch erase`, leaves its labels orphans too. Erase
+ * leaves the ids it removed (erased_predictions, never TTL'd, small: the erased ids alone), so the
+ * message says so for those; a TTL leaves nothing, so the message for the rest names both causes
+ * (orphanMessage).
  *
  * The dead letter reports the label; it does not remove it from ground_truth. If the prediction
  * arrives after all, its own mark re-evaluates its window and the evaluator's join counts the
@@ -21,6 +28,7 @@ import { withDatabase } from '../store/query.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import { unjoinedLabelsSql } from '../join/unjoined-labels.js'
 import { advanceCursor, CURSOR_OVERLAP_MS, readCursor } from './cursor.js'
+import { formatDuration } from '../window/duration.js'
 
 interface OrphanRow {
   prediction_id: string
@@ -31,6 +39,18 @@ interface OrphanRow {
   source_topic: string
   source_partition: number
   source_offset: string
+  /** 1 when erased_predictions holds the id: `driftwatch erase` removed its prediction. */
+  erased: number
+}
+
+/**
+ * The dead letter's message: why the label has no stored prediction, as far as the store can
+ * tell, and what becomes of the label. A notice about a stored label, not a rejection.
+ */
+export function orphanMessage(predictionId: string, orphanAfterMs: number, erased: boolean): string {
+  return erased
+    ? `prediction ${predictionId} was removed by driftwatch erase, which does not store it again: the label stays stored and joins no prediction`
+    : `no prediction ${predictionId} is stored join.orphanAfter (${formatDuration(orphanAfterMs)}) after its label: it never arrived, or retention.raw removed it; the label stays stored and counts if its prediction is stored later`
 }
 
 export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAfterMs: number, nowMs: number, limit = 10_000): Promise<number> {
@@ -39,7 +59,8 @@ export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAft
   const rows = await (
     await store.client.query({
       query: withDatabase(
-        `SELECT prediction_id, label_class, label_value, toUnixTimestamp64Milli(label_time) AS lt, source, source_topic, source_partition, toString(source_offset) AS source_offset
+        `SELECT prediction_id, label_class, label_value, toUnixTimestamp64Milli(label_time) AS lt, source, source_topic, source_partition, toString(source_offset) AS source_offset,
+                     prediction_id IN (SELECT prediction_id FROM {db}.erased_predictions) AS erased
               FROM ${unjoinedLabelsSql({ storedSince: sweptUntil > 0 })}
               ORDER BY source_topic, source_partition, source_offset
               LIMIT {limit:UInt32}`,
@@ -65,7 +86,7 @@ export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAft
       headers: {},
       timestamp: r.lt,
     },
-    error: new DriftwatchError('DW_ORPHAN_LABEL', `no prediction ${r.prediction_id} arrived within ${orphanAfterMs} ms of its label`),
+    error: new DriftwatchError('DW_ORPHAN_LABEL', orphanMessage(r.prediction_id, orphanAfterMs, Number(r.erased) === 1)),
   }))
   // The sweep's time is in the token: a sweep that runs again after a crash finds the same labels,
   // and the engine may hold their token for an insert it never committed (src/pipeline/replay-guard.ts).

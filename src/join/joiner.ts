@@ -3,7 +3,8 @@
  * change and records those windows as marks for the evaluator, after the events are durable:
  *
  * - a prediction marks its own window and enters the in-memory index;
- * - a label marks the window of its prediction however old (the evaluator joins it regardless:
+ * - a label marks the window of its prediction however old, as long as the prediction is stored
+ *   (retention.raw after it was stored; the evaluator joins it regardless of age:
  *   docs/evaluation.md), and of every stored copy of it: a prediction_id re-sent with another
  *   event time or version counts in the window of each copy (src/evaluate/scope.ts). The copies
  *   are found in the index or, for a miss, by batched ClickHouse lookups (never one query per
@@ -11,9 +12,11 @@
  *   then, for the ids not found there, among the older ones (lookup.ts). What a label counts for
  *   never depends on what this process holds; the windows it marks may: the store path leaves out
  *   a copy re-sent more than the horizon before one it finds, which the index may hold;
- * - a label whose prediction is not there yet is held: it is stored in ground_truth, and the
- *   prediction's own mark re-evaluates its window when it arrives; if it never arrives, the
- *   evaluator's orphan sweep dead-letters the label (DW_ORPHAN_LABEL) after join.orphanAfter.
+ * - a label whose prediction is not stored is held: it is stored in ground_truth, and the
+ *   prediction's own mark re-evaluates its window when it arrives; if none is stored
+ *   join.orphanAfter after the label (it never arrived, or retention.raw or `driftwatch erase`
+ *   removed it), the evaluator's orphan sweep dead-letters the label (DW_ORPHAN_LABEL, a notice:
+ *   the label stays stored, src/evaluate/orphans.ts).
  * The actual pairing of labels with predictions happens in ClickHouse at evaluation (FINAL
  * tables, newest label_time wins), so replays and duplicates cannot double-count.
  *

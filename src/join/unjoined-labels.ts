@@ -1,7 +1,9 @@
 /**
  * Labels that are held: stored in ground_truth, with no stored prediction, and not yet
  * dead-lettered as orphans. One definition for the orphan sweep (those stored before a cutoff)
- * and the pending-labels gauge (those stored since the sweep's cursor).
+ * and the pending-labels gauge (those stored since the sweep's cursor). "No stored prediction"
+ * covers a prediction that never arrived and one stored and removed since (retention.raw, or
+ * `driftwatch erase`): the table cannot tell them apart, so neither do these labels.
  */
 
 /**
