@@ -80,6 +80,9 @@ describe('metric queries', () => {
     const now = clickhouseDateTime64(storedMs)
     await insert('dead_letters', Array.from({ length: 5 }, (_, i) => ({ source_topic: 'p', source_partition: 0, source_offset: i, error_code: 'DW_DECODE_NOT_AVRO', error_message: 'x', raw_key_base64: '', raw_value_base64: '', raw_value_bytes: 1, dead_lettered_at: now })))
     await insert('predictions', Array.from({ length: 95 }, (_, i) => ({ prediction_id: `p${i}`, model_id: 'm', model_version: 'v1', event_time: now, source_topic: 'p', source_partition: 0, source_offset: 10 + i, ingested_at: now })))
+    // Orphan-label notices of labels stored a month ago (join.orphanAfter): stored records, not
+    // rejected ones, so not dead letters of the rate.
+    await insert('dead_letters', Array.from({ length: 3 }, (_, i) => ({ source_topic: 'p', source_partition: 0, source_offset: 200 + i, error_code: 'DW_ORPHAN_LABEL', error_message: 'x', raw_key_base64: '', raw_value_base64: '', raw_value_bytes: 1, dead_lettered_at: now })))
   })
   afterAll(async () => {
     await store?.close()
@@ -130,7 +133,7 @@ describe('metric queries', () => {
     expect(at6(await points('    metric: fairness\n    statistic: disparate_impact_ratio\n'))).toEqual([['region', null]])
   })
 
-  it('computes the dead-letter rate per topic over the period its records were stored in', async () => {
+  it('computes the dead-letter rate per topic over the period its records were stored in, orphan-label notices left out', async () => {
     // Periods are aligned to the hour: the one holding the records, whether or not the clock has
     // since moved into the next hour (an empty current period has no point).
     const period = Math.floor(storedMs / HOUR) * HOUR
