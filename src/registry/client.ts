@@ -4,7 +4,7 @@
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
 import { guardedTypes } from '../ingest/schemas.js'
-import { describeError } from '../errors.js'
+import { DriftwatchError, describeError } from '../errors.js'
 
 /**
  * How long a registry request may go without an answer. The client's HTTP layer (mappersmith)
@@ -34,12 +34,70 @@ const requestTimeout = (timeoutMs: number): RegistryMiddleware => () => ({
 })
 
 /**
+ * The registry's answers that refuse this client's credentials: 401 (none sent, or not valid) and
+ * 403 (valid, but not allowed). The same credentials go with every request, so no retry cures
+ * them: an operator has to change the URL or the registry's permissions.
+ */
+const CREDENTIALS_REFUSED: ReadonlySet<number> = new Set([401, 403])
+
+/**
+ * The error of a request whose credentials the registry refused (CREDENTIALS_REFUSED):
+ * DW_CONFIG_INVALID, not retriable, as Kafka's refused SASL credentials are (src/cli/known-errors.ts),
+ * naming the registry without the user, password or query of its URL, and `setting`, where the
+ * user sets that URL.
+ */
+function credentialsRefusedError(registryUrl: string, setting: string, status: number, request: string, cause: unknown): DriftwatchError {
+  let where = 'the registry URL'
+  let sent = false
+  try {
+    const url = new URL(registryUrl)
+    where = `${url.origin}${url.pathname}`
+    sent = url.username !== '' || url.password !== ''
+  } catch {
+    // not a URL: the client could not have sent the request
+  }
+  const check =
+    status === 403
+      ? `give the registry user of ${setting} the right to read and write driftwatch's subjects, or set another user there`
+      : sent
+        ? `check the user and password in ${setting} (https://user:password@host/...)`
+        : `the registry wants credentials: put a user and password in ${setting} (https://user:password@host/...)`
+  const what = status === 403 ? "refused this client's request" : "refused this client's credentials"
+  return new DriftwatchError('DW_CONFIG_INVALID', `the schema registry at ${where} ${what} (HTTP ${status} on ${request}): ${check}`, { cause, status })
+}
+
+/**
+ * Turns the registry client's error for an answer in CREDENTIALS_REFUSED into
+ * credentialsRefusedError's, on every request the client makes: the start-up's subject levels
+ * and registrations (src/registry/compatibility.ts, src/pipeline/publisher.ts, which pass an
+ * error without a status on unchanged and do not retry it) and the lookups of writer schemas while
+ * consuming (./resolvers.ts). The client's own middlewares run inside this one: its error
+ * middleware has made the answer a ResponseError with the status, and its retries (5xx only) are
+ * over.
+ */
+const credentialsRefused = (registryUrl: string, setting: string): RegistryMiddleware => () => ({
+  async response(next, _renew, request) {
+    try {
+      return await next()
+    } catch (e) {
+      const status = registryStatusOf(e)
+      if (status === null || !CREDENTIALS_REFUSED.has(status)) throw e
+      throw credentialsRefusedError(registryUrl, setting, status, `${request.method().toUpperCase()} ${request.path()}`, e)
+    }
+  },
+})
+
+/**
  * The registry client of Kafka mode. The writer schemas it parses read as driftwatch's own do
  * (src/ingest/schemas.ts guardedTypes): a field the reader skips cannot hold the event loop with a
- * block count larger than the record.
+ * block count larger than the record. Credentials the registry refuses fail the request with
+ * DW_CONFIG_INVALID (credentialsRefused), naming `setting`: where the user sets the URL.
  */
-export function schemaRegistryClient(registryUrl: string): SchemaRegistry {
-  return new SchemaRegistry({ host: registryUrl, middlewares: [requestTimeout(REGISTRY_REQUEST_TIMEOUT_MS)] }, { [SchemaType.AVRO]: { typeHook: guardedTypes } })
+export function schemaRegistryClient(registryUrl: string, setting = 'SCHEMA_REGISTRY_URL'): SchemaRegistry {
+  return new SchemaRegistry(
+    { host: registryUrl, middlewares: [requestTimeout(REGISTRY_REQUEST_TIMEOUT_MS), credentialsRefused(registryUrl, setting)] },
+    { [SchemaType.AVRO]: { typeHook: guardedTypes } },
+  )
 }
 
 /**

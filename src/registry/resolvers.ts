@@ -5,10 +5,10 @@
  */
 import avro from 'avsc'
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
-import { DriftwatchError } from '../errors.js'
+import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import type { SchemaResolver } from '../ingest/decoder.js'
 import { avroType, type EventKind } from '../ingest/schemas.js'
-import { REGISTRY_REQUEST_TIMEOUT_MS, registryErrorText, registryRequest } from './client.js'
+import { REGISTRY_REQUEST_TIMEOUT_MS, registryErrorText, registryRequest, registryStatusOf } from './client.js'
 
 /**
  * Which registry answers mean "try again later". @kafkajs/confluent-schema-registry turns every
@@ -17,7 +17,9 @@ import { REGISTRY_REQUEST_TIMEOUT_MS, registryErrorText, registryRequest } from 
  * (mappersmith) reports client-side failures as 400. GET /schemas/ids/{id} itself never answers
  * 400 on Confluent, Apicurio or Karapace, so 400 is a transport failure here. 401/403/407 are a
  * credentials problem of this deployment, not of the record: retried (the partition shows as
- * stuck in /readyz) rather than dead-lettering every record.
+ * stuck in /readyz) rather than dead-lettering every record. schemaRegistryClient (./client.ts)
+ * reports 401 and 403 as DW_CONFIG_INVALID itself, which classifyRegistryFailure retries alike;
+ * 407 (a proxy's credentials) still arrives here as a status.
  */
 const RETRIABLE_STATUS = new Set([400, 401, 403, 407, 408, 425, 429])
 export const isRetriableRegistryStatus = (status: number) => RETRIABLE_STATUS.has(status) || status >= 500
@@ -27,25 +29,25 @@ export const isRetriableRegistryStatus = (status: number) => RETRIABLE_STATUS.ha
  *   status 404                 -> DW_DECODE_UNKNOWN_SCHEMA (the id is not in the registry;
  *                                 registryResolver confirms it is the registry's answer)
  *   transport / 5xx / auth     -> retriable DW_REGISTRY_UNAVAILABLE
+ *   a DriftwatchError          -> retriable DW_REGISTRY_UNAVAILABLE with its message: the client's
+ *                                 DW_CONFIG_INVALID for refused credentials (./client.ts)
  *   any other status           -> DW_DECODE_UNSUPPORTED_SCHEMA (the registry refuses this id)
  *   no status                  -> DW_DECODE_UNSUPPORTED_SCHEMA: the schema was fetched but the
  *                                 client could not parse it (ConfluentSchemaRegistryArgumentError
  *                                 from avsc, protobufjs or ajv), or its type is unknown
+ *
+ * Refused credentials end a start (src/pipeline/publisher.ts passes the client's DW_CONFIG_INVALID
+ * on), but not a running consumer: what a lookup fails with here, when not retriable, makes a dead
+ * letter of every record of the id (src/pipeline/event-handler.ts) and marks the id unreadable
+ * until the process restarts (src/ingest/decoder.ts). Retried, the partition waits, named in
+ * /readyz with this code, until the registry accepts the credentials again or the process is
+ * restarted with others; a restart with credentials still refused fails at its start.
  */
-function statusOf(cause: unknown): number | null {
-  try {
-    const status = (cause as { status?: unknown } | null)?.status
-    return typeof status === 'number' ? status : null
-  } catch {
-    return null
-  }
-}
-
 export function classifyRegistryFailure(schemaId: number, cause: unknown): DriftwatchError {
-  const status = statusOf(cause)
+  const status = registryStatusOf(cause)
   const why = registryErrorText(cause).slice(0, 500)
   if (status === 404) return new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `schema id ${schemaId} is not in the registry`, { cause, schemaId })
-  if (status !== null && isRetriableRegistryStatus(status)) {
+  if (isDriftwatchError(cause) || (status !== null && isRetriableRegistryStatus(status))) {
     return new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `registry lookup of schema ${schemaId} failed: ${why}`, { cause, retriable: true, schemaId })
   }
   const what = status === null ? 'cannot be parsed as Avro' : `is refused by the registry (status ${status})`
