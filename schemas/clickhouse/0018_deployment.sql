@@ -7,7 +7,9 @@
 -- Two starts in step may both insert a row (the count below is read before either insert lands):
 -- the earliest row, then the smallest id, is the deployment's id, the same for every reader
 -- (src/alerts/create-alert-service.ts). Never erased, never TTL'd (src/store/retention.ts leaves it
--- alone): a new id would change the ids of notifications still to be re-sent.
+-- alone): a new id would change the ids of notifications still to be re-sent. A table found empty
+-- (its row deleted by hand) gets its new id from the INSERT below, which the alert service reads
+-- from this file (deploymentIdInsert in src/alerts/create-alert-service.ts).
 CREATE TABLE IF NOT EXISTS {db}.deployment
 (
     deployment_id  String,

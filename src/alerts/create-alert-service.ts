@@ -9,11 +9,13 @@
  * leader that has the channel (service.ts), and in a deployment where none has it they wait for
  * good. Likewise for email with no recipient, and for a channel configured that no rule names.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { FileConfig } from '../config/file.js'
 import type { AlertDeliveryRecorder } from '../observability/alert-deliveries.js'
 import type { Logger } from '../observability/logger.js'
 import type { Store } from '../store/clickhouse.js'
-import { withDatabase } from '../store/query.js'
+import { MIGRATIONS_DIR, parseMigration } from '../store/migrate.js'
 import type { AlertChannelsConfig } from '../config/alerts-env.js'
 import type { RuleSet } from '../rules/parse.js'
 import { CHANNELS, type ChannelName } from '../rules/schema.js'
@@ -84,19 +86,35 @@ export function warnChannelMismatches(rules: RuleSet, channels: AlertChannelsCon
 
 const FIRST_DEPLOYMENT_ID = 'SELECT deployment_id FROM {db}.deployment ORDER BY created_at, deployment_id LIMIT 1'
 
+/** The migration that makes the `deployment` table and its id. */
+const DEPLOYMENT_MIGRATION = '0018_deployment.sql'
+
+/**
+ * The migration's own INSERT of a deployment id into a table with no row, for `database`, read
+ * from the file: one statement makes the id of a fresh database and of a table found empty, with
+ * no copy to drift from it. Migrations are recorded by version, not by text
+ * (src/store/migrate.ts): a database that ran this one never reads the file again.
+ */
+export function deploymentIdInsert(database: string, dir = MIGRATIONS_DIR): string {
+  const { statements } = parseMigration(DEPLOYMENT_MIGRATION, readFileSync(join(dir, DEPLOYMENT_MIGRATION), 'utf8'), database)
+  const insert = statements.find((s) => /^INSERT INTO\b/m.test(s))
+  if (insert === undefined) throw new Error(`${DEPLOYMENT_MIGRATION} holds no INSERT of the deployment id`)
+  return insert
+}
+
 /**
  * This deployment's delivery scope: its id (table `deployment`, made by
  * schemas/clickhouse/0018_deployment.sql) and its database. Read at the first send and kept; a
  * failed read is tried again at the next one. Of two ids inserted by starts in step, every reader
  * takes the earliest (the migration's comment). A table found empty (its row deleted by hand) gets
- * a new id the way the migration makes one.
+ * a new id by the migration's own statement (deploymentIdInsert).
  */
 export function deploymentScope(store: Store): () => Promise<DeliveryScope> {
   let scope: Promise<DeliveryScope> | null = null
   const read = async (): Promise<DeliveryScope> => {
     let rows = await queryRows<{ deployment_id: string }>(store, FIRST_DEPLOYMENT_ID)
     if (rows.length === 0) {
-      await store.client.command({ query: withDatabase('INSERT INTO {db}.deployment (deployment_id) SELECT toString(generateUUIDv4()) WHERE (SELECT count() FROM {db}.deployment) = 0', store.database) })
+      await store.client.command({ query: deploymentIdInsert(store.database) })
       rows = await queryRows<{ deployment_id: string }>(store, FIRST_DEPLOYMENT_ID)
     }
     const deploymentId = rows[0]?.deployment_id
