@@ -39,23 +39,27 @@ describe('withHeartbeats', () => {
   })
 })
 
-describe('startKafkaSource', () => {
-  /** A kafkajs consumer that records its options and lets the test emit its events. */
-  function fakeKafka() {
-    const events = new EventEmitter()
-    const seen: { options?: Record<string, unknown> } = {}
-    const consumer = {
-      events: { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash' },
-      on: (event: string, listener: (e: unknown) => void) => events.on(event, listener),
-      connect: async () => {},
-      subscribe: async () => {},
-      run: async () => {},
-      disconnect: async () => {},
-    }
-    const kafka = { consumer: (options: Record<string, unknown>) => ((seen.options = options), consumer) } as unknown as Kafka
-    return { kafka, events, seen }
+/**
+ * A kafkajs client whose consumer records its options and lets the test emit its events; its
+ * methods do nothing unless `overrides` gives them (describeGroup, a counting disconnect).
+ */
+function fakeKafka(overrides: Record<string, unknown> = {}) {
+  const events = new EventEmitter()
+  const seen: { options?: Record<string, unknown> } = {}
+  const consumer = {
+    events: { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash' },
+    on: (event: string, listener: (e: unknown) => void) => events.on(event, listener),
+    connect: async () => {},
+    subscribe: async () => {},
+    run: async () => {},
+    disconnect: async () => {},
+    ...overrides,
   }
+  const kafka = { consumer: (options: Record<string, unknown>) => ((seen.options = options), consumer) } as unknown as Kafka
+  return { kafka, events, seen }
+}
 
+describe('startKafkaSource', () => {
   it('keeps kafkajs\' 30 s session timeout and heartbeat interval by default', async () => {
     const { kafka, seen } = fakeKafka()
     await startKafkaSource({ kafka, groupId: 'g', handlers: {}, logger: createLogger('silent') })
@@ -82,19 +86,12 @@ describe('startKafkaSource: what the group tells this member', () => {
   const identity = { store: 'chdb', storeId: 'p', started: 1, config: 'c' } as const
   /** A consumer that joins, and whose coordinator describes its assignment with `notice` in the userData. */
   function joining(notice: object | null, state = 'Stable') {
-    const events = new EventEmitter()
     const calls = { describe: 0, disconnect: 0 }
     const memberAssignment = AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: {}, userData: notice ? Buffer.from(JSON.stringify(notice)) : Buffer.alloc(0) })
-    const consumer = {
-      events: { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash' },
-      on: (event: string, listener: (e: unknown) => void) => events.on(event, listener),
-      connect: async () => {},
-      subscribe: async () => {},
-      run: async () => {},
+    const { kafka, events } = fakeKafka({
       disconnect: async () => void calls.disconnect++,
       describeGroup: async () => (calls.describe++, { state, members: [{ memberId: 'other', memberAssignment: Buffer.alloc(0) }, { memberId: 'me', memberAssignment }] }),
-    }
-    const kafka = { consumer: () => consumer } as unknown as Kafka
+    })
     const join = async () => {
       events.emit('consumer.group_join', { payload: { memberId: 'me' } })
       for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
