@@ -1,6 +1,6 @@
 /**
- * The real `driftwatch` CLI, spawned as a user runs it (bin/driftwatch.js), on ordinary mistakes
- * (issue #12): each one gets exit code 2 (usage, files) or 1 (runtime), ONE line on stderr that
+ * The real `driftwatch` CLI, spawned as a user runs it (bin/driftwatch.js), on ordinary mistakes:
+ * each one gets exit code 2 (usage, files) or 1 (runtime), ONE line on stderr that
  * says what to do (an invalid configuration with several problems: that line, then one line per
  * problem), and no stack trace. And the documented workflow: `backfill labels` in Kafka
  * mode runs while a `driftwatch start` process holds the chDB data directory, because a command
@@ -197,9 +197,35 @@ describe('driftwatch CLI: mistakes in the environment are the user\'s, and help 
     }
   })
 
-  it('report: a model file with several problems is one line', { timeout: 60_000 }, async () => {
+  it('report: a model file with several problems lists each on a line of its own, as start and config validate do', { timeout: 60_000 }, async () => {
     const model = file('model.yaml', 'features:\n  x: numeric\nthresholds:\n  x: high\nfoo: 1\n')
-    expectOneLine(await dw(['report', '--reference', csv, '--current', csv, '--config', model]), 2, 'DW_CONFIG_INVALID', /invalid model file: .*features\.x.*; .*thresholds\.x.*; .*foo/)
+    const run = await dw(['report', '--reference', csv, '--current', csv, '--config', model])
+    const lines = run.stderr.split('\n')
+    expect([run.code, lines.length, lines[0], lines.at(-1)]).toEqual([2, 5, 'driftwatch: DW_CONFIG_INVALID: invalid model file:', ''])
+    expect(lines.slice(1, 4).map((l) => l.slice(0, `  ${model}: `.length + 8))).toEqual([`  ${model}: features`, `  ${model}: threshol`, `  ${model}: (root): `])
+  })
+
+  it('KAFKA_BROKERS and the URL variables: a port out of range, no host, another scheme is DW_CONFIG_INVALID naming the variable and the entry', { timeout: 120_000 }, async () => {
+    const env = embeddedEnv({ KAFKA_BROKERS: '127.0.0.1:0,kafka:99999', SCHEMA_REGISTRY_URL: 'http://127.0.0.1:0', CLICKHOUSE_URL: 'http://ch:99999', SLACK_WEBHOOK_URL: 'hooks.slack.com:443/x', SMTP_HOST: 'mail', SMTP_PORT: '70000' })
+    const [migrate, validate] = await Promise.all([dw(['migrate'], env), dw(['config', 'validate'], env)])
+    const problems = [
+      'KAFKA_BROKERS: "127.0.0.1:0": the port 0 is out of range (1 to 65535)',
+      'KAFKA_BROKERS: "kafka:99999": the port 99999 is out of range (1 to 65535)',
+      'SCHEMA_REGISTRY_URL: must be an http:// or https:// URL, like http://localhost:8081; its port 0 is out of range (1 to 65535)',
+      'CLICKHOUSE_URL: must be an http:// or https:// URL, like http://localhost:8123; its port 99999 is out of range (1 to 65535)',
+      'SLACK_WEBHOOK_URL: must be an http:// or https:// URL, like https://hooks.slack.com/services/...; it has no scheme: write it before the host',
+      'SMTP_PORT: must be a whole number from 1 to 65535, got "70000"',
+    ]
+    expect([migrate.code, migrate.stderr]).toEqual([2, `driftwatch: DW_CONFIG_INVALID: invalid environment:\n${problems.map((p) => `  ${p}\n`).join('')}`])
+    expect([validate.code, validate.stderr]).toEqual([2, `${problems.length} configuration problem(s):\n${problems.map((p) => `  environment: ${p}\n`).join('')}`])
+  })
+
+  it('backfill, baseline and alerts unmute: a file\'s line problem names the file, an --exclude typo, an unknown silence: one line with a code', { timeout: 120_000 }, async () => {
+    const quote = file('quote.csv', `prediction_id,label,label_time\np1,"a,${new Date().toISOString()}\n`)
+    const env = embeddedEnv({ DRIFTWATCH_DATA_DIR: join(dir, 'mistakes-data') })
+    expectOneLine(await dw(['backfill', 'labels', '--file', quote], env), 2, 'DW_FILE_INVALID', new RegExp(`^driftwatch: DW_FILE_INVALID: ${quote}: line 2: malformed CSV`))
+    expectOneLine(await dw(['baseline', '--model', 'm', '--file', csv, '--exclude', 'lable'], env), 2, 'DW_CONFIG_INVALID', /--exclude: no column "lable" in .*ok\.csv; its columns: x, label$/)
+    expectOneLine(await dw(['alerts', 'unmute', 'no-such-id'], env), 1, 'DW_NOT_FOUND', /no active silence has the id "no-such-id": `driftwatch alerts list` shows the active silences/)
   })
 })
 
@@ -221,12 +247,38 @@ describe('driftwatch CLI: an invalid driftwatch.yaml, alert rules or environment
     }
   })
 
+  it('a driftwatch.yaml with typos: start and config validate say what each setting takes and what it got, never zod\'s wording', { timeout: 120_000 }, async () => {
+    const path = file('typos.yaml', 'modles: []\nmodels:\n  - id: m\n    windw: 1h\n    window: true\n    task: classification\n    reference: { previousWindow: 2 }\nretention: { raw: 90 days }\n')
+    const env = embeddedEnv({ DRIFTWATCH_CONFIG: path, DRIFTWATCH_HTTP_PORT: '0', DRIFTWATCH_DATA_DIR: join(dir, 'typos') })
+    const [start, validate] = await Promise.all([dw(['start'], env), dw(['config', 'validate'], env)])
+    // Each problem after `  <file>: `, in the order zod reports them.
+    const problems = [
+      'models.0.task: expected one of binary, multiclass, regression, got "classification"',
+      'models.0.window: expected a duration such as 30s, 5m, 1h, 7d, got true',
+      /^models\.0\.reference: expected \{ from: <time>, to: <time> \} for a fixed period, .* got the key\(s\) previousWindow$/,
+      /^models\.0: unknown key "windw" \(did you mean window\?\); the keys here are id, task, /,
+      'retention.raw: expected a duration such as 30s, 5m, 1h, 7d, got "90 days"',
+      /^\(root\): unknown key "modles" \(did you mean models\?\); the keys here are ingest, models, join, retention, evaluation$/,
+    ]
+    for (const [run, heading] of [[start, 'driftwatch: DW_CONFIG_INVALID: invalid configuration:'], [validate, '6 configuration problem(s):']] as const) {
+      const lines = run.stderr.split('\n').filter((l) => l.length > 0)
+      expect([run.code, lines[0], lines.length], run.stderr).toEqual([2, heading, problems.length + 1])
+      problems.forEach((p, i) => {
+        const line = lines[i + 1]!
+        expect(line.startsWith(`  ${path}: `), line).toBe(true)
+        if (typeof p === 'string') expect(line.slice(path.length + 4)).toBe(p)
+        else expect(line.slice(path.length + 4)).toMatch(p)
+      })
+    }
+    expect(start.stderr + validate.stderr).not.toMatch(/Invalid input|Invalid option|Unrecognized key|Too (small|big)/)
+  })
+
   it('start with twelve bad windows prints all twelve problems, each whole on its own line, as config validate does', { timeout: 120_000 }, async () => {
     const models = Array.from({ length: 12 }, (_, i) => `  - id: model-${i}\n    window: ${i}x\n`).join('')
     const path = file('many.yaml', `models:\n${models}`)
     const env = embeddedEnv({ DRIFTWATCH_CONFIG: path, DRIFTWATCH_HTTP_PORT: '0', DRIFTWATCH_DATA_DIR: join(dir, 'many') })
     const [start, validate] = await Promise.all([dw(['start'], env), dw(['config', 'validate'], env)])
-    const problems = Array.from({ length: 12 }, (_, i) => `${path}: models.${i}.window: "${i}x" is not a duration like 90s, 15m, 1h, 1d, 2w (at least 1000 ms)`)
+    const problems = Array.from({ length: 12 }, (_, i) => `${path}: models.${i}.window: expected a duration such as 30s, 5m, 1h, 7d, got "${i}x"`)
     expect([start.code, start.stderr]).toEqual([2, `driftwatch: DW_CONFIG_INVALID: invalid configuration:\n${problems.map((p) => `  ${p}\n`).join('')}`])
     expect(validate.stderr).toBe(`12 configuration problem(s):\n${problems.map((p) => `  ${p}\n`).join('')}`)
   })

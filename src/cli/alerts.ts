@@ -4,7 +4,7 @@
  *   mute   --rule <name> | --model <id> (or both)  --for <duration> | --until <time>  [--reason <text>]
  *          (the rule and model must be known: ./mute-targets.ts)
  *   unmute <silence id> | --rule <name> | --model <id>
- * Exit codes: 0 done, 1 runtime failure, 2 invalid usage.
+ * Exit codes: 0 done, 1 runtime failure or no active silence to unmute (DW_NOT_FOUND), 2 invalid usage.
  */
 import { userInfo } from 'node:os'
 import { listAlerts, type AlertListItem } from '../alerts/list.js'
@@ -105,8 +105,9 @@ export async function runAlertsUnmute(config: RuntimeConfig, id: string | undefi
     return matching
   })
   if (ended.length === 0) {
-    out('no active silence matches (silences from rule files end by editing the file)')
-    return EXIT.failure
+    // An id or a name mistyped: the user's to correct, said as every CLI failure is (exit 1).
+    const what = id ? `has the id "${id}"` : `mutes ${describe(o.rule ?? '', o.model ?? '')}`
+    throw new DriftwatchError('DW_NOT_FOUND', `no active silence ${what}: \`driftwatch alerts list\` shows the active silences and their ids (silences from rule files end by editing the file)`)
   }
   for (const s of ended) out(`unmuted ${describe(s.rule, s.modelId)} (silence ${s.id})`)
   return EXIT.ok

@@ -63,6 +63,24 @@ describe('driftwatch backfill labels (no infrastructure: the paths that end befo
     expect(out.join('\n')).toMatch(/already sent \(resumed\) 1 in 1 row\(s\)/)
   })
 
+  it('names the file in a problem its reader places by line: an unclosed quote, an empty file, a bad header', async () => {
+    const cases = [
+      ['quote.csv', `prediction_id,label,label_time\np1,"a,${t}\n`, /^line 2: malformed CSV in the row starting here \(CSV_QUOTE_NOT_CLOSED\)/],
+      ['empty.csv', '', /^line 1: the file is empty/],
+      ['header.csv', 'id,label\n1,a\n', /^line 1: bad header row: /],
+    ] as const
+    for (const [name, text, says] of cases) {
+      const file = join(dir, name)
+      writeFileSync(file, text)
+      err = []
+      expect(await run({ file }), name).toBe(2)
+      expect(err, name).toHaveLength(1)
+      const [, rest = ''] = /^driftwatch: DW_FILE_INVALID: (.*)$/.exec(err[0]!) ?? []
+      expect(rest.startsWith(`${file}: `), err[0]).toBe(true)
+      expect(rest.slice(file.length + 2), name).toMatch(says)
+    }
+  })
+
   it('names the target by brokers and topic, or by the embedded store and database', () => {
     expect(backfillTarget(config)).toBe('kafka 127.0.0.1:1 topic ground-truth')
     expect(backfillTarget(loadRuntimeConfig({ DRIFTWATCH_DATA_DIR: '/x', CLICKHOUSE_DATABASE: 'db1' }))).toBe('embedded chdb:/x/chdb database db1')

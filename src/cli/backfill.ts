@@ -17,6 +17,7 @@ import { sendBackfill } from '../backfill/send.js'
 import { formatSummary } from '../backfill/summary.js'
 import { EXIT } from './command.js'
 import { assertTextFile } from './files.js'
+import { failureText } from './one-line.js'
 import { progress as terminalProgress } from './progress.js'
 
 export interface BackfillLabelsFlags {
@@ -52,6 +53,12 @@ function intFlag(flag: string, value: string, min: number, max: number): number 
   return n
 }
 
+/** A problem the file's reader places by line (`line 2: malformed CSV ...`) also names the file. */
+export function inFile(e: DriftwatchError, file: string): DriftwatchError {
+  if (typeof e.context['line'] !== 'number' || !/^line \d+:/.test(e.message)) return e
+  return new DriftwatchError(e.code, `${file}: ${e.message}`, { ...e.context, cause: e })
+}
+
 export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLabelsFlags, deps: BackfillDeps = {}): Promise<number> {
   const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
   const err = deps.err ?? ((s: string) => process.stderr.write(`${s}\n`))
@@ -70,7 +77,7 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
     plan = await prepareBackfill(options, { info: out, warn: err })
   } catch (e) {
     if (!isDriftwatchError(e) || !USAGE_ERRORS.has(e.code)) throw e
-    err(`driftwatch: ${e.code}: ${e.message}`)
+    err(`driftwatch: ${e.code}: ${failureText(inFile(e, flags.file))}`)
     return EXIT.config
   }
 

@@ -134,6 +134,34 @@ describe('driftwatch baseline (the store injected; test/baseline.test.ts stores 
     expect(await run({ file, model: 'm'.repeat(256) })).toBe(0)
   })
 
+  it('refuses an --exclude column the file lacks, as report does, naming it and the columns', async () => {
+    const file = join(dir, 'train.csv')
+    writeFileSync(file, 'order_id,income,label\n1,10,approve\n2,20,decline\n')
+    expect(await run({ file, exclude: 'order-id' })).toBe(2)
+    expect(err.at(-1)).toBe(`driftwatch: DW_CONFIG_INVALID: --exclude: no column "order-id" in ${file}; its columns: order_id, income, label`)
+    expect(saved).toEqual([])
+    expect(await run({ file, exclude: 'order_id' })).toBe(0)
+    expect(Object.keys(saved[0]!.profile.features)).toEqual(['income'])
+  })
+
+  it('refuses a model driftwatch.yaml does not list when it refuses unlisted models, naming the ones it lists', async () => {
+    const file = join(dir, 'train.csv')
+    writeFileSync(file, 'income\n1\n2\n')
+    writeFileSync(join(dir, 'driftwatch.yaml'), 'ingest: { unknownModels: reject }\nmodels:\n  - id: loan\n  - id: fraud\n')
+    expect(await run({ file, model: 'lona' })).toBe(2)
+    expect(err.at(-1)).toBe(`driftwatch: DW_CONFIG_INVALID: --model "lona" is not a model of ${join(dir, 'driftwatch.yaml')}, which refuses unlisted models (ingest.unknownModels: reject); its models: loan, fraud`)
+    expect(saved).toEqual([])
+  })
+
+  it('prints a driftwatch.yaml with several problems as main does: a heading, then one problem per line', async () => {
+    const file = join(dir, 'train.csv')
+    writeFileSync(file, 'income\n1\n2\n')
+    writeFileSync(join(dir, 'driftwatch.yaml'), 'models:\n  - id: loan\n    window: true\n    task: clasification\n')
+    expect(await run({ file })).toBe(2)
+    const yaml = join(dir, 'driftwatch.yaml')
+    expect(err).toEqual([`driftwatch: DW_CONFIG_INVALID: invalid configuration:\n  ${yaml}: models.0.task: expected one of binary, multiclass, regression, got "clasification"\n  ${yaml}: models.0.window: expected a duration such as 30s, 5m, 1h, 7d, got true`])
+  })
+
   it('registers the command with its options', () => {
     const program = new Command()
     registerBaselineCommand(program, { config: () => config, run: () => undefined })

@@ -27,6 +27,7 @@ import { privacyFor, type Privacy } from '../store/privacy.js'
 import { migrate } from '../store/migrate.js'
 import { EXIT } from './command.js'
 import { readTextFile } from './files.js'
+import { failureText } from './one-line.js'
 import { parseCsv } from './report.js'
 
 export interface BaselineFlags {
@@ -62,9 +63,10 @@ const TARGET_FLAGS = ['label', 'prediction', 'score'] as const
 export function missingTargetProblem(flags: Pick<BaselineFlags, (typeof TARGET_FLAGS)[number]>, columns: readonly string[], file: string): string | null {
   const missing = TARGET_FLAGS.filter((t) => flags[t] !== undefined && !columns.includes(flags[t]))
   if (missing.length === 0) return null
-  const shown = columns.slice(0, 20).join(', ') + (columns.length > 20 ? ` (and ${columns.length - 20} more)` : '')
-  return `${missing.map((t) => `--${t} "${flags[t]}"`).join(', ')}: no such column in ${file}; its columns: ${shown || 'none'}`
+  return `${missing.map((t) => `--${t} "${flags[t]}"`).join(', ')}: no such column in ${file}; its columns: ${shownColumns(columns)}`
 }
+
+const shownColumns = (columns: readonly string[]) => (columns.slice(0, 20).join(', ') + (columns.length > 20 ? ` (and ${columns.length - 20} more)` : '')) || 'none'
 
 function storeSaver(config: RuntimeConfig): NonNullable<BaselineDeps['save']> {
   return async (modelId, profile, source, nowMs) => {
@@ -86,6 +88,14 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
       throw new DriftwatchError('DW_CONFIG_INVALID', `--model must be a model id of 1 to 256 characters, as in driftwatch.yaml, got ${flags.model === '' ? 'an empty one' : `${flags.model.length} characters`}`)
     }
     const file = loadFileConfig(config.configFile)
+    // A model the stream would refuse (ingest.unknownModels: reject) has no use for a baseline: a typo.
+    if (file.ingest.unknownModels === 'reject' && !file.models.some((m) => m.id === flags.model)) {
+      const known = file.models.map((m) => m.id)
+      throw new DriftwatchError(
+        'DW_CONFIG_INVALID',
+        `--model "${flags.model}" is not a model of ${config.configFile ?? 'driftwatch.yaml'}, which refuses unlisted models (ingest.unknownModels: reject); its models: ${known.slice(0, 20).join(', ') || 'none'}${known.length > 20 ? ` (and ${known.length - 20} more)` : ''}`,
+      )
+    }
     const model = modelConfig(file, flags.model)
     const text = readTextFile(flags.file, 'reference file', 'CSV with a header row, or JSON lines')
     // Chosen as `driftwatch backfill` chooses: the flag, else the extension (none: refused).
@@ -99,6 +109,9 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
     const parsed = format === 'jsonl' ? jsonlBaselineTable(text, flags.file) : csvBaselineTable(parseCsv(text, flags.file), options)
     const missing = missingTargetProblem(flags, parsed.columns, flags.file)
     if (missing) throw new DriftwatchError('DW_FILE_INVALID', missing, { path: flags.file })
+    // As `driftwatch report --exclude`: a name the file lacks is a typo, and the column it meant would be profiled as a feature.
+    const unknown = options.exclude.filter((c) => !parsed.columns.includes(c))
+    if (unknown.length > 0) throw new DriftwatchError('DW_CONFIG_INVALID', `--exclude: no column ${unknown.map((c) => `"${c}"`).join(', ')} in ${flags.file}; its columns: ${shownColumns(parsed.columns)}`)
     // The stream's privacy step: pii features are profiled as the pseudonyms the stream stores.
     const table = privateBaselineTable(parsed, deps.privacy ?? privacyFor(config, file), flags.model)
     // Configured kinds aside, a pii feature is categorical: the stream stores its pseudonyms as text.
@@ -124,7 +137,7 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
     return EXIT.ok
   } catch (e) {
     if (isDriftwatchError(e) && USAGE_ERRORS.has(e.code)) {
-      err(`driftwatch: ${e.code}: ${e.message}`)
+      err(`driftwatch: ${e.code}: ${failureText(e)}`)
       return EXIT.config
     }
     throw e

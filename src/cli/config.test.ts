@@ -38,7 +38,7 @@ describe('driftwatch config validate', () => {
     expect(t.out).toEqual([])
     expect(t.err[0]).toBe('6 configuration problem(s):')
     expect(t.err.slice(1).map((l) => l.trim().split(': ').slice(0, 2).join(': '))).toEqual([
-      'environment: KAFKA_BROKERS.0',
+      'environment: KAFKA_BROKERS',
       'environment: DRIFTWATCH_HTTP_PORT',
       'environment: DRIFTWATCH_API_TOKENS.0',
       'my.yaml: models.0.window',
@@ -100,6 +100,6 @@ describe('driftwatch config validate', () => {
   it('refuses a ClickHouse or registry URL that is not http(s), which start would fail on', () => {
     const t = io({})
     expect(runConfigValidate({ CLICKHOUSE_URL: 'localhost:8123' }, {}, t.io)).toBe(2)
-    expect(t.err).toEqual(['1 configuration problem(s):', '  environment: CLICKHOUSE_URL: must be an http:// or https:// URL, like http://localhost:8123'])
+    expect(t.err).toEqual(['1 configuration problem(s):', '  environment: CLICKHOUSE_URL: must be an http:// or https:// URL, like http://localhost:8123; it has no scheme: write it before the host'])
   })
 })

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -23,5 +23,10 @@ describe('CLI file edge', () => {
   it('refuses to write into a directory or a missing folder with DW_FILE_UNWRITABLE', () => {
     expect(() => writeTextFile(dir, 'x', '--output')).toThrow(expect.objectContaining({ code: 'DW_FILE_UNWRITABLE' }))
     expect(() => writeTextFile(join(dir, 'no', 'r.json'), 'x', '--output')).toThrow(expect.objectContaining({ code: 'DW_FILE_UNWRITABLE', message: expect.stringMatching(/folder .*no does not exist/) }))
+  })
+
+  // Linux's /proc exists and takes no new file; creating one there fails with ENOENT, not EACCES.
+  it.runIf(existsSync('/proc/self'))('does not call a folder that exists missing when a file cannot be created in it', () => {
+    expect(() => writeTextFile('/proc/driftwatch-report.json', 'x', '--output')).toThrow(expect.objectContaining({ code: 'DW_FILE_UNWRITABLE', message: 'cannot write --output /proc/driftwatch-report.json: no file can be created in /proc; choose another path' }))
   })
 })

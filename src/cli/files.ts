@@ -3,7 +3,7 @@
  * people make (a directory, a missing folder, no permission, a binary file given as CSV) turned
  * into one line with a DW_FILE_* code (exit 2) instead of a Node stack trace.
  */
-import { closeSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DriftwatchError } from '../errors.js'
 
@@ -34,7 +34,8 @@ export function fileError(e: unknown, path: string, what: string, purpose: Purpo
     case 'ENOENT':
       return purpose === 'read'
         ? new DriftwatchError('DW_FILE_NOT_FOUND', `${what} ${path}: no such file`, ctx)
-        : fail(`the folder ${dirname(path)} does not exist; create it or choose another path`)
+        : // A folder that exists but takes no new file (/proc, a mount of another kind) also says ENOENT.
+          fail(existsSync(dirname(path)) ? `no file can be created in ${dirname(path)}; choose another path` : `the folder ${dirname(path)} does not exist; create it or choose another path`)
     case 'EISDIR':
       return fail(purpose === 'read' ? 'it is a directory; give the path of a file' : 'it is a directory; give a file name inside it')
     case 'ENOTDIR':

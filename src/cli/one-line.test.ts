@@ -3,7 +3,7 @@ import { DriftwatchError } from '../errors.js'
 import { failureText, oneLine } from './one-line.js'
 
 describe('failureText: what follows `driftwatch: <CODE>: `', () => {
-  const long = (i: number) => `dw.yaml: models.${i}.window: "${i}x" is not a duration like 90s, 15m, 1h, 1d, 2w (at least 1000 ms)`
+  const long = (i: number) => `dw.yaml: models.${i}.window: expected a duration such as 30s, 5m, 1h, 7d, got "${i}x"`
 
   it('an invalid configuration with several problems: its first line, then every problem whole on its own line', () => {
     const problems = Array.from({ length: 12 }, (_, i) => long(i))

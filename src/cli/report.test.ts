@@ -167,11 +167,13 @@ describe('driftwatch report: formats, options and exit codes', () => {
     expect(currentOnly.err[0]).toBe('driftwatch: DW_CONFIG_INVALID: --exclude removes every column of the current file (a, b, label); leave at least one to report on\n')
   })
 
-  it('a list of problems (a bad model file, unknown protected attributes) is printed on one line', async () => {
+  it('a model file with several problems lists each on a line of its own, as start and config validate do; other lists are one line', async () => {
     const model = await report({ config: 'model.yaml' }, { 'model.yaml': 'features:\n  income: numeric\nthresholds:\n  income: high\nfoo: 1\n' })
     expect(model.code).toBe(2)
     expect(model.err).toHaveLength(1)
-    expect(model.err[0]).toMatch(/^driftwatch: DW_CONFIG_INVALID: invalid model file: [^\n]*features\.income[^\n]*; [^\n]*thresholds\.income[^\n]*; [^\n]*foo[^\n]*\n$/)
+    expect(model.err[0]).toMatch(/^driftwatch: DW_CONFIG_INVALID: invalid model file:\n {2}model\.yaml: features\.income: [^\n]+\n {2}model\.yaml: thresholds\.income: [^\n]+\n {2}model\.yaml: \(root\): [^\n]*foo[^\n]*\n$/)
+    const one = await report({ config: 'model.yaml' }, { 'model.yaml': 'foo: 1\n' })
+    expect(one.err).toEqual([expect.stringMatching(/^driftwatch: DW_CONFIG_INVALID: invalid model file: model\.yaml: \(root\): [^\n]*foo[^\n]*\n$/)])
     const prot = await report({ protected: 'zz,yy' })
     expect(prot.code).toBe(2)
     expect(prot.err).toHaveLength(1)

@@ -33,7 +33,7 @@ import { headerNames } from '../report/csv-cells.js'
 import { formatHtml } from '../report/format-html.js'
 import { reportScript } from '../ui/assets.js'
 import { EXIT } from './command.js'
-import { oneLine } from './one-line.js'
+import { failureText } from './one-line.js'
 import { readTextFile, writeTextFile } from './files.js'
 import { progress, type Progress } from './progress.js'
 import { fileReadMessage } from './report-csv.js'
@@ -224,7 +224,8 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
     return failed === 0 ? EXIT.ok : EXIT.gate
   } catch (e) {
     if (isDriftwatchError(e) && BAD_INPUT.has(e.code)) {
-      io.stderr(`driftwatch: ${e.code}: ${oneLine(e.message)}\n`)
+      // As main prints it: a model file with several problems lists each on a line of its own.
+      io.stderr(`driftwatch: ${e.code}: ${failureText(e)}\n`)
       return EXIT.config
     }
     throw e

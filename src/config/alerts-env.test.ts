@@ -24,11 +24,26 @@ describe('alert channel environment', () => {
   it('reports problems by variable name, never with the secret', () => {
     const { problems } = parseAlertChannelsEnv({ SLACK_WEBHOOK_URL: 'not a url', GRAFANA_API_TOKEN: 'secret-token', ALERT_EMAIL_TO: 'nobody', SMTP_TLS: 'maybe' })
     const all = problems.join('\n')
-    expect(all).toMatch(/SLACK_WEBHOOK_URL: must be an http\(s\) URL/)
+    expect(all).toMatch(/SLACK_WEBHOOK_URL: must be an http:\/\/ or https:\/\/ URL, like https:\/\/hooks\.slack\.com\/services\/\.\.\.; it has no scheme/)
     expect(all).toMatch(/ALERT_EMAIL_TO/)
     expect(all).toMatch(/SMTP_TLS/)
     expect(all).not.toContain('secret-token')
     expect(parseAlertChannelsEnv({ GRAFANA_API_TOKEN: 'secret-token' }).problems).toEqual(['GRAFANA_URL, GRAFANA_API_TOKEN: set both or neither'])
+  })
+
+  it('refuses Slack, Grafana and dashboard URLs and an SMTP port out of range, saying which part is wrong and what was given', () => {
+    const { problems } = parseAlertChannelsEnv({ SLACK_WEBHOOK_URL: 'https://hooks.slack.com:0/x', GRAFANA_URL: 'grafana:3000', GRAFANA_API_TOKEN: 't', DASHBOARD_BASE_URL: 'ftp://g', SMTP_HOST: 'm', SMTP_PORT: '65536', SMTP_TLS: 'ssl' })
+    expect(problems).toEqual([
+      'SLACK_WEBHOOK_URL: must be an http:// or https:// URL, like https://hooks.slack.com/services/...; its port 0 is out of range (1 to 65535)',
+      'SMTP_PORT: must be a whole number from 1 to 65535, got "65536"',
+      'SMTP_TLS: must be one of starttls, tls, none, got "ssl"',
+      'GRAFANA_URL: must be an http:// or https:// URL, like http://grafana:3000; it has no scheme: write it before the host',
+      'DASHBOARD_BASE_URL: must be an http:// or https:// URL, like https://grafana.example.com; its scheme is "ftp:"',
+    ])
+    expect(parseAlertChannelsEnv({ ALERT_EMAIL_FROM: 'me', ALERT_EMAIL_TO: 'a@x.io, oncall' }).problems).toEqual([
+      'ALERT_EMAIL_FROM: must be an email address, like driftwatch@example.com, got "me"',
+      'ALERT_EMAIL_TO: "oncall" is not an email address (the list is comma-separated)',
+    ])
   })
 
   it('turns an SMTP URL into nodemailer options that keep the TLS settings', () => {
@@ -41,7 +56,8 @@ describe('alert channel environment', () => {
   it('refuses an SMTP_URL without a host (mail would go to localhost), a port 0 or a part the channel ignores, without showing the value', () => {
     for (const bad of ['smtp:/user:S3CRETPW@host', 'smtp:user:S3CRETPW@host', 'smtp://', 'smtp://user:S3CRETPW@', 'smtp://user:S3CRETPW@:25', 'smtp://host:0', 'smtp://host:99999', 'smtp://host/S3CRETPW', 'smtp://host?pool=S3CRETPW', 'smtp://host#S3CRETPW', 'http://S3CRETPW@host']) {
       const { config, problems } = parseAlertChannelsEnv({ SMTP_URL: bad })
-      expect([config, problems], bad).toEqual([null, ['SMTP_URL: must be smtp://[user:pass@]host[:port] or smtps://[user:pass@]host[:port] (the value is not shown, as it may hold a password)']])
+      expect([config, problems], bad).toEqual([null, [expect.stringMatching(/^SMTP_URL: must be smtp:\/\/\[user:pass@\]host\[:port\] or smtps:\/\/\[user:pass@\]host\[:port\] \(the value is not shown, as it may hold a password\); \S/)]])
+      expect(problems.join(), bad).not.toContain('S3CRETPW')
     }
     for (const [good, host, port] of [['smtp://mail', 'mail', 587], ['smtps://u:p@mail.x.io:2465/', 'mail.x.io', 2465], ['SMTP://[::1]:25', '[::1]', 25]] as const) {
       const { config, problems } = parseAlertChannelsEnv({ SMTP_URL: good })

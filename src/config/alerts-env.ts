@@ -19,6 +19,8 @@
  */
 import { z } from 'zod'
 import { problemLines } from '../validation-problems.js'
+import { choiceVar, httpUrlVar, listVar, portVar, urlProblem } from './env-values.js'
+import { plainIssueMessage } from './plain-issues.js'
 import { unsetEmpty, type Env } from './unset-empty.js'
 
 export interface SmtpSettings {
@@ -40,11 +42,8 @@ export interface AlertChannelsConfig {
   readonly dashboardBaseUrl: string | null
 }
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-const emails = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-  .pipe(z.array(z.email('must be a comma-separated list of email addresses')).min(1, 'must list at least one address'))
+const isEmail = (s: string) => z.email().safeParse(s).success
+const emails = listVar('email address, like ml-oncall@example.com', (a) => (isEmail(a) ? null : `"${a}" is not an email address (the list is comma-separated)`))
 
 /**
  * smtp://[user:pass@]host[:port] or smtps://... . Any `smtp:` string parses as a URL (the scheme is
@@ -54,39 +53,36 @@ const emails = z
  * The message never shows the value, which holds the password.
  */
 const SMTP_URL_SHAPE = 'must be smtp://[user:pass@]host[:port] or smtps://[user:pass@]host[:port] (the value is not shown, as it may hold a password)'
-function isSmtpUrl(value: string): boolean {
-  if (!/^smtps?:\/\//i.test(value)) return false
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return false
+const smtpUrl = z.string().superRefine((value, ctx) => {
+  // The scheme, host and port, as every URL variable is checked (./env-values.ts): the reason names only the part that is wrong.
+  let problem = urlProblem(value, ['smtp', 'smtps'])
+  if (problem === null) {
+    const url = new URL(value)
+    if (!((url.pathname === '' || url.pathname === '/') && url.search === '' && url.hash === '')) problem = 'it has a path, query or fragment, which would be ignored'
   }
-  if (url.hostname === '') return false
-  if (url.port !== '' && Number(url.port) < 1) return false
-  return (url.pathname === '' || url.pathname === '/') && url.search === '' && url.hash === ''
-}
+  if (problem) ctx.addIssue({ code: 'custom', message: `${SMTP_URL_SHAPE}; ${problem}` })
+})
 
 const AlertEnvSchema = z.object({
-  SLACK_WEBHOOK_URL: httpUrl.optional(),
-  SMTP_URL: z.string().refine(isSmtpUrl, SMTP_URL_SHAPE).optional(),
+  SLACK_WEBHOOK_URL: httpUrlVar('https://hooks.slack.com/services/...').optional(),
+  SMTP_URL: smtpUrl.optional(),
   SMTP_HOST: z.string().min(1).optional(),
-  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_PORT: portVar(1).optional(),
   SMTP_USER: z.string().min(1).optional(),
   SMTP_PASSWORD: z.string().optional(),
-  SMTP_TLS: z.enum(['starttls', 'tls', 'none']).default('starttls'),
-  SMTP_TLS_REJECT_UNAUTHORIZED: z.enum(['true', 'false']).default('true'),
-  ALERT_EMAIL_FROM: z.email('must be an email address').default('driftwatch@localhost'),
+  SMTP_TLS: choiceVar(['starttls', 'tls', 'none']).default('starttls'),
+  SMTP_TLS_REJECT_UNAUTHORIZED: choiceVar(['true', 'false']).default('true'),
+  ALERT_EMAIL_FROM: z.string().refine(isEmail, { error: (iss) => `must be an email address, like driftwatch@example.com, got ${JSON.stringify(iss.input)}` }).default('driftwatch@localhost'),
   ALERT_EMAIL_TO: emails.optional(),
-  GRAFANA_URL: httpUrl.optional(),
+  GRAFANA_URL: httpUrlVar('http://grafana:3000').optional(),
   GRAFANA_API_TOKEN: z.string().min(1).optional(),
-  DASHBOARD_BASE_URL: httpUrl.optional(),
+  DASHBOARD_BASE_URL: httpUrlVar('https://grafana.example.com').optional(),
   DRIFTWATCH_ALERT_RULES: z.string().min(1).optional(),
-  DRIFTWATCH_ALERTS_ENABLED: z.enum(['true', 'false']).default('true'),
+  DRIFTWATCH_ALERTS_ENABLED: choiceVar(['true', 'false']).default('true'),
 })
 
 export function parseAlertChannelsEnv(env: Env): { config: AlertChannelsConfig | null; problems: string[] } {
-  const parsed = AlertEnvSchema.safeParse(unsetEmpty(env))
+  const parsed = AlertEnvSchema.safeParse(unsetEmpty(env), { error: plainIssueMessage })
   if (!parsed.success) return { config: null, problems: problemLines(parsed.error.issues) }
   const e = parsed.data
   const problems: string[] = []

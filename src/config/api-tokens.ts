@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { pushAll } from '../arrays.js'
+import { readFailure } from './read-failure.js'
 
 export const API_ROLES = ['ingest', 'read', 'admin'] as const
 export type ApiRole = (typeof API_ROLES)[number]
@@ -54,7 +55,7 @@ export function loadApiTokens(list: string | undefined, file: string | undefined
     try {
       text = readFileSync(file, 'utf8')
     } catch (e) {
-      problems.push(`DRIFTWATCH_API_TOKENS_FILE: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+      problems.push(`DRIFTWATCH_API_TOKENS_FILE: cannot read ${file}: ${readFailure(e)}`)
       return { tokens, problems }
     }
     const lines = text.split(/\r?\n/).map((line, n) => ({ line: line.trim(), n: n + 1 }))

@@ -2,6 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { loadRuntimeConfig } from './env.js'
 import { DriftwatchError } from '../errors.js'
 
+/** The problems loadRuntimeConfig reports, none when the environment is valid. */
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadRuntimeConfig(env)
+    return []
+  } catch (e) {
+    return (e as DriftwatchError).context['problems'] as string[]
+  }
+}
+
 describe('loadRuntimeConfig', () => {
   it('defaults to embedded mode with nothing set', () => {
     const c = loadRuntimeConfig({})
@@ -31,9 +41,40 @@ describe('loadRuntimeConfig', () => {
       expect(err.code).toBe('DW_CONFIG_INVALID')
       const problems = err.context['problems'] as string[]
       expect(problems.map((p) => p.split(':')[0])).toEqual(
-        expect.arrayContaining(['KAFKA_BROKERS.0', 'CLICKHOUSE_URL', 'CLICKHOUSE_DATABASE', 'DRIFTWATCH_PARTITIONS']),
+        expect.arrayContaining(['KAFKA_BROKERS', 'CLICKHOUSE_URL', 'CLICKHOUSE_DATABASE', 'DRIFTWATCH_PARTITIONS']),
       )
     }
+  })
+
+  it('refuses KAFKA_BROKERS entries with port 0, a port above 65535, no host or no port, naming the variable and each entry', () => {
+    expect(problemsOf({ KAFKA_BROKERS: 'a:9092,b:0,c:99999,:9092,d:', SCHEMA_REGISTRY_URL: 'http://r:8081' })).toEqual([
+      'KAFKA_BROKERS: "b:0": the port 0 is out of range (1 to 65535)',
+      'KAFKA_BROKERS: "c:99999": the port 99999 is out of range (1 to 65535)',
+      'KAFKA_BROKERS: ":9092" has no host (write host:port, like localhost:9092)',
+      'KAFKA_BROKERS: "d:" has no port (write host:port, like localhost:9092)',
+    ])
+  })
+
+  it('refuses a registry or ClickHouse URL with port 0, a port above 65535, another scheme or none, saying which part is wrong', () => {
+    expect(problemsOf({ SCHEMA_REGISTRY_URL: 'http://r:0', CLICKHOUSE_URL: 'http://ch:70000' })).toEqual([
+      'SCHEMA_REGISTRY_URL: must be an http:// or https:// URL, like http://localhost:8081; its port 0 is out of range (1 to 65535)',
+      'CLICKHOUSE_URL: must be an http:// or https:// URL, like http://localhost:8123; its port 70000 is out of range (1 to 65535)',
+    ])
+    expect(problemsOf({ SCHEMA_REGISTRY_URL: 'tcp://r:8081', CLICKHOUSE_URL: 'localhost:8123' })).toEqual([
+      'SCHEMA_REGISTRY_URL: must be an http:// or https:// URL, like http://localhost:8081; its scheme is "tcp:"',
+      'CLICKHOUSE_URL: must be an http:// or https:// URL, like http://localhost:8123; it has no scheme: write it before the host',
+    ])
+  })
+
+  it('says the range or the choices of a number or a word and what was given, in place of zod\'s wording', () => {
+    const problems = problemsOf({ DRIFTWATCH_HTTP_PORT: '99999', DRIFTWATCH_PARTITIONS: 'six', DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: '1.5', DRIFTWATCH_LOG_LEVEL: 'verbose' })
+    expect(problems).toEqual([
+      'DRIFTWATCH_PARTITIONS: must be a whole number from 1 to 1000, got "six"',
+      'DRIFTWATCH_LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
+      'DRIFTWATCH_HTTP_PORT: must be a whole number from 0 to 65535 (0: any free port), got "99999"',
+      'DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: must be a whole number from 100 to 3600000, got "1.5"',
+    ])
+    expect(loadRuntimeConfig({ DRIFTWATCH_HTTP_PORT: '0' }).http.port).toBe(0)
   })
 
   it('reads DRIFTWATCH_STUCK_PARTITION_MS (default 60 s) and rejects what is not a duration in range', () => {

@@ -10,6 +10,8 @@
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
 import { problemLines } from '../validation-problems.js'
+import { choiceVar, hostPortListVar, httpUrlVar, intVar, portVar } from './env-values.js'
+import { plainIssueMessage } from './plain-issues.js'
 import { loadApiTokens, type ApiToken } from './api-tokens.js'
 import { parseAlertChannelsEnv, type AlertChannelsConfig } from './alerts-env.js'
 import { loadSecrets, type KafkaSecurity } from './secrets.js'
@@ -18,35 +20,30 @@ import { unsetEmpty, type Env } from './unset-empty.js'
 export type { ApiRole, ApiToken } from './api-tokens.js'
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain identifier: letters, digits, _')
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')).min(1, 'must list at least one host:port'))
-/** Both clients speak HTTP only: `localhost:8123` parses as a URL of scheme `localhost:`, refused here rather than at the first request. */
-const httpUrl = (example: string) => z.url({ protocol: /^https?$/i, error: `must be an http:// or https:// URL, like ${example}` })
-
 const EnvSchema = z.object({
-  KAFKA_BROKERS: csv.optional(),
+  KAFKA_BROKERS: hostPortListVar.optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('driftwatch'),
   KAFKA_GROUP_ID: z.string().min(1).default('driftwatch'),
-  SCHEMA_REGISTRY_URL: httpUrl('http://localhost:8081').optional(),
-  CLICKHOUSE_URL: httpUrl('http://localhost:8123').optional(),
+  // Both clients speak HTTP only: `localhost:8123` (a URL of scheme `localhost:`), port 0 or an
+  // unparsable URL is refused here rather than at the first request (./env-values.ts).
+  SCHEMA_REGISTRY_URL: httpUrlVar('http://localhost:8081').optional(),
+  CLICKHOUSE_URL: httpUrlVar('http://localhost:8123').optional(),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: identifier.default('driftwatch'),
   DRIFTWATCH_DATA_DIR: z.string().min(1).default('.driftwatch'),
   DRIFTWATCH_CONFIG: z.string().min(1).optional(),
   DRIFTWATCH_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, . _ -').default(''),
-  DRIFTWATCH_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
-  DRIFTWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DRIFTWATCH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-  DRIFTWATCH_HTTP_ENABLED: z.enum(['true', 'false']).default('true'),
+  DRIFTWATCH_PARTITIONS: intVar(1, 1000).default(6),
+  DRIFTWATCH_LOG_LEVEL: choiceVar(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DRIFTWATCH_LOG_FORMAT: choiceVar(['json', 'pretty']).optional(),
+  DRIFTWATCH_HTTP_ENABLED: choiceVar(['true', 'false']).default('true'),
   DRIFTWATCH_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-  DRIFTWATCH_HTTP_PORT: z.string().regex(/^\d{1,5}$/, 'must be a port number (0: any free port)').transform(Number).pipe(z.number().max(65535)).default(8080),
-  DRIFTWATCH_HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(5 * 1024 * 1024),
-  DRIFTWATCH_HTTP_MAX_ITEMS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
-  DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
-  DRIFTWATCH_STUCK_PARTITION_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  DRIFTWATCH_HTTP_PORT: portVar(0).default(8080),
+  DRIFTWATCH_HTTP_BODY_LIMIT_BYTES: intVar(1024, 1024 ** 3).default(5 * 1024 * 1024),
+  DRIFTWATCH_HTTP_MAX_ITEMS: intVar(1, 1_000_000).default(10_000),
+  DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: intVar(100, 3_600_000).default(30_000),
+  DRIFTWATCH_STUCK_PARTITION_MS: intVar(1000, 86_400_000).default(60_000),
   // DRIFTWATCH_API_TOKENS and DRIFTWATCH_API_TOKENS_FILE: parsed by api-tokens.ts, which keeps
   // only digests and never puts a token into a problem message.
 })
@@ -99,7 +96,7 @@ export interface RuntimeConfig {
 /** Validates the environment once; every problem is reported with its variable name. */
 export function loadRuntimeConfig(given: Env): RuntimeConfig {
   const env = unsetEmpty(given)
-  const parsed = EnvSchema.safeParse(env)
+  const parsed = EnvSchema.safeParse(env, { error: plainIssueMessage })
   const tokens = loadApiTokens(env['DRIFTWATCH_API_TOKENS'], env['DRIFTWATCH_API_TOKENS_FILE'])
   const secrets = loadSecrets(env)
   const alerts = parseAlertChannelsEnv(env)

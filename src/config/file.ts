@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
-import { parseYamlWith, unionBranchProblems } from '../validation-problems.js'
+import { parseYamlWith, problemLines, unionBranchProblems } from '../validation-problems.js'
+import { plainIssueMessage } from './plain-issues.js'
 import { CorrectionSchema, ThresholdSettingSchema } from '../metrics/drift/thresholds.js'
 import { durationSchema } from '../window/duration-schema.js'
 import { RESERVED_FEATURE_NAMES } from '../ingest/validate.js'
@@ -215,9 +216,13 @@ const DEFAULT_MODEL: ModelConfig = ModelSchema.parse({ id: 'default' })
 export const DEFAULT_FILE_CONFIG: FileConfig = FileConfigSchema.parse({})
 
 export function parseFileConfig(text: string, fileName: string): FileConfig {
-  const parsed = parseYamlWith(FileConfigSchema, text, fileName)
-  if (!parsed.ok) throw new DriftwatchError('DW_CONFIG_INVALID', `invalid configuration:\n  ${parsed.problems.join('\n  ')}`, { problems: parsed.problems })
-  return parsed.data
+  // The YAML first (its syntax problems worded as every YAML file's), then the settings, with
+  // zod's default messages in the settings' words (./plain-issues.ts).
+  const yaml = parseYamlWith(z.unknown(), text, fileName)
+  const parsed = yaml.ok ? FileConfigSchema.safeParse(yaml.data, { error: plainIssueMessage }) : undefined
+  const problems = !yaml.ok ? yaml.problems : parsed?.success === false ? problemLines(parsed.error.issues, fileName) : []
+  if (problems.length > 0) throw new DriftwatchError('DW_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`, { problems })
+  return parsed!.data!
 }
 
 /** Reads the file when it exists; a path that was asked for explicitly must exist. */

@@ -35,7 +35,14 @@ describe('loadSecrets', () => {
   it('refuses a secret given both inline and as a file, and a file that cannot be read', () => {
     expect(loadSecrets({ DRIFTWATCH_PSEUDONYMIZATION_KEY: 'a'.repeat(20), DRIFTWATCH_PSEUDONYMIZATION_KEY_FILE: join(dir, 'nope') }).problems).toEqual([
       'DRIFTWATCH_PSEUDONYMIZATION_KEY: set DRIFTWATCH_PSEUDONYMIZATION_KEY or DRIFTWATCH_PSEUDONYMIZATION_KEY_FILE, not both',
-      `DRIFTWATCH_PSEUDONYMIZATION_KEY_FILE: cannot read ${join(dir, 'nope')} (ENOENT)`,
+      `DRIFTWATCH_PSEUDONYMIZATION_KEY_FILE: cannot read ${join(dir, 'nope')}: it does not exist`,
+    ])
+  })
+
+  it('says in words why a certificate file cannot be read: missing, or a directory', () => {
+    expect(loadSecrets({ KAFKA_SSL_CA_FILE: join(dir, 'nope.pem'), CLICKHOUSE_CA_FILE: dir }).problems).toEqual([
+      `KAFKA_SSL_CA_FILE: cannot read ${join(dir, 'nope.pem')}: it does not exist`,
+      `CLICKHOUSE_CA_FILE: cannot read ${dir}: it is a directory, not a file`,
     ])
   })
 

@@ -5,6 +5,7 @@
  * value is unset (./unset-empty.ts).
  */
 import { readFileSync } from 'node:fs'
+import { readFailure } from './read-failure.js'
 import { unsetEmpty, type Env } from './unset-empty.js'
 
 export interface KafkaSecurity {
@@ -29,7 +30,7 @@ function secret(env: Env, name: string, problems: string[]): string | null {
     try {
       return readFileSync(file, 'utf8').trim()
     } catch (e) {
-      problems.push(`${name}_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
+      problems.push(`${name}_FILE: cannot read ${file}: ${readFailure(e)}`)
       return null
     }
   }
@@ -47,7 +48,7 @@ export function loadSecrets(given: Env): Secrets {
     try {
       return readFileSync(path, 'utf8')
     } catch (e) {
-      problems.push(`${name}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
+      problems.push(`${name}: cannot read ${path}: ${readFailure(e)}`)
       return null
     }
   }

@@ -145,6 +145,13 @@ describe('rule files', () => {
     expect(p).toMatch(/h\.yaml: rules\.2: expected a rule: a mapping with name, metric and condition/)
     expect(p).toMatch(/h\.yaml: silences\.0\.until: expected an ISO 8601 time with a zone, like "2026-12-01T00:00:00Z", or a date, like "2026-12-01"/)
     expect(p).not.toMatch(/Invalid input/)
+    // A value that is no duration at all says what a duration looks like and what it got.
+    const wrong = problemsOf(() => parseRuleFile(`rules:\n  - name: a\n    metric: dlq_rate\n    cooldown: true\n    period: 5x\n    condition: { op: '>', threshold: 0.2 }\nsilences:\n  - { rule: a, until: 5 }\n`, 'w.yaml'))
+    expect(wrong.split('\n')).toEqual([
+      'w.yaml: rules.0.cooldown: expected a duration such as 30s, 5m, 1h, 7d, got true',
+      'w.yaml: rules.0.period: expected a duration such as 30s, 5m, 1h, 7d, got "5x"',
+      'w.yaml: silences.0.until: expected an ISO 8601 time with a zone, like "2026-12-01T00:00:00Z", or a date, like "2026-12-01" (UTC), got 5',
+    ])
     const zero = parseRuleFile(`rules:\n  - name: z\n    metric: label_coverage\n    cooldown: 0\n    condition: { op: '<', threshold: 0.5 }\n`, 'z.yaml')
     expect(zero.rules[0]!.cooldown).toBe(0)
   })

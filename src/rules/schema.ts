@@ -9,7 +9,7 @@
  * not have (./selectors.ts). Reference: docs/alerts.md.
  */
 import { z } from 'zod'
-import { durationSchema } from '../window/duration-schema.js'
+import { durationSchema, notADuration } from '../window/duration-schema.js'
 import { matches } from './condition.js'
 import { selectorsOf } from './selectors.js'
 import {
@@ -25,7 +25,7 @@ export type { Selectors } from './selectors.js'
  */
 const duration = (min = 0) =>
   z
-    .union([z.string(), z.number()], { error: () => 'expected a duration like 90s, 15m, 1h, 1d, 2w' })
+    .union([z.string(), z.number()], { error: (iss) => notADuration(iss.input) })
     .refine((v): boolean => typeof v === 'string' || v === 0, {
       error: (iss) => `${String(iss.input)} has no unit: write ${String(iss.input)}s, ${String(iss.input)}m or ${String(iss.input)}h (a bare number is not read as milliseconds)`,
       abort: true,
@@ -199,7 +199,9 @@ export const RuleSchema = z.discriminatedUnion(
 )
 
 const isoTime = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: () => 'expected an ISO 8601 time with a zone, like "2026-12-01T00:00:00Z", or a date, like "2026-12-01" (UTC)' })
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    error: (iss) => `expected an ISO 8601 time with a zone, like "2026-12-01T00:00:00Z", or a date, like "2026-12-01" (UTC), got ${JSON.stringify(iss.input) ?? 'nothing'}`,
+  })
   .transform((s) => Date.parse(s))
 
 export const FileSilenceSchema = z
