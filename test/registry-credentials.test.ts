@@ -79,7 +79,7 @@ describe('a schema registry that refuses the credentials', () => {
       (e: unknown) => e,
     )
     expect(failure).toMatchObject({ code: 'DW_CONFIG_INVALID', retriable: false })
-    expect((failure as Error).message).toMatch(new RegExp(`^the schema registry at ${registry.url}/ refused this client's request \\(HTTP 403 on GET /config/${prefix.replaceAll('.', '\\.')}predictions-value\\): give the registry user`))
+    expect((failure as Error).message).toMatch(new RegExp(`^the schema registry at ${registry.url}/ refused this client's request \\(HTTP 403 on GET /config/${prefix.replaceAll('.', '\\.')}predictions-value\\): give the registry user of registryUrl `))
     expect((failure as Error).message).not.toContain('pw-123456')
     expect(registry.requests).toHaveLength(1)
   })

@@ -75,7 +75,8 @@ export interface ConnectOptions {
  * failure the producer is disconnected again, so that nothing keeps the process alive.
  */
 export async function connectProducer(o: ConnectOptions): Promise<ProducerConnection> {
-  const registry = schemaRegistryClient(o.registryUrl)
+  // The prediction logger's option, where its user sets the URL.
+  const registry = schemaRegistryClient(o.registryUrl, 'registryUrl')
   const { kafka, topics } = o
   const producer = newProducer(kafka)
   try {
