@@ -1,7 +1,9 @@
 /**
  * `driftwatch erase --subject <id> [--dry-run]`: deletes every stored row of a data subject
- * (src/store/erase.ts) and reports the rows per table, then marks the windows that counted them
- * for re-evaluation (the running evaluator, or `driftwatch recompute`, recomputes them).
+ * (src/store/erase.ts) and reports the rows per table, and the labels and dead letters of ids
+ * erased earlier that were stored again since (any subject's; one line, when there are any), then
+ * marks the windows that counted them for re-evaluation (the running evaluator, or `driftwatch
+ * recompute`, recomputes them).
  * Exit codes: 0 done (also when nothing was stored), 1 ClickHouse failure (safe to run again),
  * 2 usage. The subject id is never printed: it is personal data.
  *
@@ -53,6 +55,11 @@ export async function runErase(config: RuntimeConfig, flags: EraseFlags, deps: E
     // Older versions naming the subject of predictions that are another subject's now: those predictions stay.
     const superseded = s.rows > 0 ? `, ${s.rows} of them older version(s) of ${s.predictionIds} prediction id(s) now naming another subject (kept, with their labels)` : ''
     for (const table of ERASED_TABLES) out(`  ${table.padEnd(13)} ${verb} ${report.rows[table]} row(s)${table === 'predictions' ? superseded : ''}`)
+    // Any subject's run removes these: labels and dead letters of ids erased earlier, stored again since (src/store/erase.ts).
+    const again = report.stragglers
+    if (again.predictionIds > 0) {
+      out(`  stored again  ${verb} ${again.rows.ground_truth} label row(s) and ${again.rows.dead_letters} dead letter row(s) of ${again.predictionIds} prediction id(s) erased earlier`)
+    }
     const d = report.derived
     out(`  derived       ${flags.dryRun ? 'would delete' : 'deleted'} ${d.partial_aggregates} partial aggregate row(s); ${flags.dryRun ? 'would rewrite' : 'rewrote'} ${d.reference_profiles} baseline profile(s) and ${d.drift} drift row(s) holding the subject's pii values`)
     out(

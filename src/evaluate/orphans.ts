@@ -15,6 +15,14 @@
  * message says so for those; a TTL leaves nothing, so the message for the rest names both causes
  * (orphanMessage).
  *
+ * Except a label of an id whose labels `driftwatch erase` deleted (erased_predictions,
+ * labels_erased = 1): it was stored again before every instance read the erase record (they
+ * re-read it every 10 s, src/pipeline/erased-screen.ts), and it is the erased subject's data. Its
+ * dead letter would hold the label, in dead_letters and on the `.dlq` topic, where the next erase
+ * does not look; so it is never dead-lettered: the sweep deletes it instead, with the dead letters
+ * keyed by its id, as erase does (src/store/delete-rows.ts deleteKeyedByIds). Deleted before the
+ * cursor moves past it: a sweep that fails in between finds it again.
+ *
  * The dead letter reports the label; it does not remove it from ground_truth. If the prediction
  * arrives after all, its own mark re-evaluates its window and the evaluator's join counts the
  * label, as any label of a stored prediction (docs/events.md). Excluding it instead would take the
@@ -25,6 +33,8 @@ import type { DeadLetter } from '../ingest/dead-letter.js'
 import type { DeadLetterSink } from '../pipeline/dead-letter-sink.js'
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
+import { deleteKeyedByIds } from '../store/delete-rows.js'
+import { LABELS_ERASED_IDS } from '../store/erased-ids.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 import { unjoinedLabelsSql } from '../join/unjoined-labels.js'
 import { advanceCursor, CURSOR_OVERLAP_MS, readCursor } from './cursor.js'
@@ -41,6 +51,8 @@ interface OrphanRow {
   source_offset: string
   /** 1 when erased_predictions holds the id: `driftwatch erase` removed its prediction. */
   erased: number
+  /** 1 when erase removed its labels too: the label is deleted, never dead-lettered. */
+  labels_erased: number
 }
 
 /**
@@ -53,6 +65,7 @@ export function orphanMessage(predictionId: string, orphanAfterMs: number, erase
     : `no prediction ${predictionId} is stored join.orphanAfter (${formatDuration(orphanAfterMs)}) after its label: it never arrived, or retention.raw removed it; the label stays stored and counts if its prediction is stored later`
 }
 
+/** Dead-letters the orphan labels stored before `nowMs - orphanAfterMs`, and deletes those of ids whose labels were erased. Returns the labels dead-lettered. */
 export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAfterMs: number, nowMs: number, limit = 10_000): Promise<number> {
   const cutoffMs = nowMs - orphanAfterMs
   const sweptUntil = await readCursor(store, 'orphan_sweep')
@@ -60,7 +73,8 @@ export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAft
     await store.client.query({
       query: withDatabase(
         `SELECT prediction_id, label_class, label_value, toUnixTimestamp64Milli(label_time) AS lt, source, source_topic, source_partition, toString(source_offset) AS source_offset,
-                     prediction_id IN (SELECT prediction_id FROM {db}.erased_predictions) AS erased
+                     prediction_id IN (SELECT prediction_id FROM {db}.erased_predictions) AS erased,
+                     prediction_id IN ${LABELS_ERASED_IDS} AS labels_erased
               FROM ${unjoinedLabelsSql({ storedSince: sweptUntil > 0 })}
               ORDER BY source_topic, source_partition, source_offset
               LIMIT {limit:UInt32}`,
@@ -72,11 +86,14 @@ export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAft
   ).json<OrphanRow>()
   // Every label stored before the cutoff has been looked at (a full page may hide more: stay).
   const advance = () => (rows.length < limit && cutoffMs > sweptUntil ? advanceCursor(store, 'orphan_sweep', cutoffMs) : Promise.resolve())
-  if (rows.length === 0) {
+  const erasedLabels = [...new Set(rows.filter((r) => Number(r.labels_erased) === 1).map((r) => r.prediction_id))]
+  await deleteKeyedByIds(store, erasedLabels)
+  const orphans = rows.filter((r) => Number(r.labels_erased) !== 1)
+  if (orphans.length === 0) {
     await advance()
     return 0
   }
-  const dead: DeadLetter[] = rows.map((r) => ({
+  const dead: DeadLetter[] = orphans.map((r) => ({
     record: {
       topic: r.source_topic,
       partition: r.source_partition,
@@ -91,7 +108,7 @@ export async function sweepOrphans(store: Store, sink: DeadLetterSink, orphanAft
   // The sweep's time is in the token: a sweep that runs again after a crash finds the same labels,
   // and the engine may hold their token for an insert it never committed (src/pipeline/replay-guard.ts).
   // Labels dead-lettered already are not found again (unjoinedLabelsSql).
-  await sink.write(dead, `orphans:${nowMs}:${rows[0]!.source_topic}:${rows[0]!.source_offset}:${rows.at(-1)!.source_offset}:${rows.length}`)
+  await sink.write(dead, `orphans:${nowMs}:${orphans[0]!.source_topic}:${orphans[0]!.source_offset}:${orphans.at(-1)!.source_offset}:${orphans.length}`)
   await advance()
-  return rows.length
+  return orphans.length
 }

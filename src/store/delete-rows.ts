@@ -19,3 +19,23 @@ export async function deleteWhere(store: Store, table: string, where: string, pa
     await store.client.command({ query: `ALTER TABLE ${target} DELETE WHERE ${where}`, query_params: params, clickhouse_settings: { mutations_sync: '2' } })
   }
 }
+
+/** Ids per statement: keeps each query well under ClickHouse's 1 MiB URL / query-size limits. */
+const CHUNK = 1000
+
+/**
+ * Deletes the rows keyed by prediction id: the dead letters keyed by the ids (events are keyed by
+ * prediction_id: `raw_key_base64` is the base64 of the id), then the labels. Both erasure paths
+ * use it: `driftwatch erase` (./erase.ts) and the orphan sweep's removal of labels of ids whose
+ * labels were erased (src/evaluate/orphans.ts).
+ */
+export async function deleteKeyedByIds(store: Store, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const part = ids.slice(i, i + CHUNK)
+    const keys = part.map((id) => Buffer.from(id, 'utf8').toString('base64'))
+    await deleteWhere(store, 'dead_letters', 'raw_key_base64 IN {keys:Array(String)}', { keys })
+  }
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    await deleteWhere(store, 'ground_truth', 'prediction_id IN {ids:Array(String)}', { ids: ids.slice(i, i + CHUNK) })
+  }
+}

@@ -31,6 +31,10 @@
  * What it deleted is recorded by id (erased_predictions, ./erased-ids.ts: the subject's
  * (model_id, prediction_id)s, and whether their labels and dead letters went too), so that a
  * consumer reading the topics again does not store them again (src/pipeline/erased-screen.ts).
+ * A running instance reads that record within its reload interval; a label or dead letter of an
+ * erased id it stores before then has no prediction left to be found by, so every run (of any
+ * subject) also removes the labels and dead letters stored again of every id recorded with
+ * labels_erased = 1 (`stragglers`, found through the record: ./erased-ids.ts idsStoredAgain).
  * Older versions naming the subject of a prediction that stays (another subject's now) are not
  * recorded: the id is that subject's, and ingest keeps storing it.
  */
@@ -41,8 +45,8 @@ import { erasureRows, type Named } from './erase-rule.js'
 import { erasureWindows } from './erase-windows.js'
 import { distinctWindows, markWindows, windowsWithPredictions, type WindowRef } from './mark-windows.js'
 import { withDatabase } from './query.js'
-import { deleteWhere } from './delete-rows.js'
-import { recordErased, type ErasedPrediction } from './erased-ids.js'
+import { deleteKeyedByIds, deleteWhere } from './delete-rows.js'
+import { idsStoredAgain, recordErased, type ErasedPrediction } from './erased-ids.js'
 import { pushAll } from '../arrays.js'
 
 export type SubjectKey = (subjectId: string) => string
@@ -76,7 +80,15 @@ export interface EraseReport {
   readonly superseded: { readonly rows: number; readonly predictionIds: number }
   /** Windows marked for re-evaluation (dry run: that would be). */
   readonly windows: number
+  /**
+   * Labels and dead letters stored again of ids erased earlier with their labels (any subject's),
+   * deleted (dry run: found), and those ids; not counted in `rows`.
+   */
+  readonly stragglers: { readonly rows: Record<KeyedTable, number>; readonly predictionIds: number }
 }
+
+/** The tables whose rows are keyed by prediction id (dead letters: by the Kafka key). */
+type KeyedTable = Exclude<ErasedTable, 'predictions'>
 
 /** Ids per statement: keeps each query well under ClickHouse's 1 MiB URL / query-size limits. */
 const CHUNK = 1000
@@ -97,6 +109,36 @@ const NAMED = "multiIf(subject_id IS NULL, 'none', subject_id = {subject:String}
 /** The prediction ids with a version naming the subject. A condition on the sorting key: every version of an id passes or none. */
 const IDS_OF_SUBJECT = 'prediction_id IN (SELECT prediction_id FROM {db}.predictions WHERE subject_id = {subject:String})'
 
+/** Rows keyed by the ids: labels by prediction_id, dead letters by the Kafka key (the id). */
+async function countKeyed(store: Store, ids: readonly string[]): Promise<Record<KeyedTable, number>> {
+  const rows: Record<KeyedTable, number> = { ground_truth: 0, dead_letters: 0 }
+  for (const part of chunks(ids)) {
+    rows.ground_truth += await count(store, 'ground_truth', 'prediction_id IN {ids:Array(String)}', { ids: part })
+    const keys = part.map((id) => Buffer.from(id, 'utf8').toString('base64'))
+    rows.dead_letters += await count(store, 'dead_letters', 'raw_key_base64 IN {keys:Array(String)}', { keys })
+  }
+  return rows
+}
+
+/**
+ * Labels and dead letters stored again of ids erased earlier with their labels, and the stored
+ * predictions of those ids (a prediction re-sent without a subject while an instance had not read
+ * the record yet): the label counted in their windows, so they are marked.
+ */
+async function stragglers(store: Store, ids: readonly string[]) {
+  const rows = await countKeyed(store, ids)
+  const joined: { modelId: string; modelVersion: string; eventTimeMs: number }[] = []
+  for (const part of chunks(ids)) {
+    const found = await select<{ model_id: string; model_version: string; t: string }>(
+      store,
+      'SELECT model_id, model_version, toUnixTimestamp64Milli(event_time) AS t FROM {db}.predictions WHERE prediction_id IN {ids:Array(String)}',
+      { ids: part },
+    )
+    pushAll(joined, found.map((v) => ({ modelId: v.model_id, modelVersion: v.model_version, eventTimeMs: Number(v.t) })))
+  }
+  return { ids, rows, joined }
+}
+
 async function plan(store: Store, o: EraseOptions, stored: string) {
   const versions = await select<{ model_id: string; prediction_id: string; model_version: string; t: string; features_cat: Record<string, string>; named: Named }>(
     store,
@@ -114,18 +156,17 @@ async function plan(store: Store, o: EraseOptions, stored: string) {
     current.map((c) => ({ modelId: c.model_id, predictionId: c.prediction_id, named: c.named })),
     (modelId) => o.model(modelId).pii,
   )
-  const keys = r.labelIds.map((id) => Buffer.from(id, 'utf8').toString('base64'))
-  const rows: Record<ErasedTable, number> = { predictions: r.removed.length, ground_truth: 0, dead_letters: 0 }
-  for (const part of chunks(r.labelIds)) rows.ground_truth += await count(store, 'ground_truth', 'prediction_id IN {ids:Array(String)}', { ids: part })
-  for (const part of chunks(keys)) rows.dead_letters += await count(store, 'dead_letters', 'raw_key_base64 IN {keys:Array(String)}', { keys: part })
-  const windows = erasureWindows(r.counted, o.model)
+  const rows: Record<ErasedTable, number> = { predictions: r.removed.length, ...(await countKeyed(store, r.labelIds)) }
+  // Read before this run records its own ids: those are the subject's, counted in `rows`.
+  const labelled = new Set(r.labelIds)
+  const again = await stragglers(store, (await idsStoredAgain(store)).filter((id) => !labelled.has(id)))
+  const windows = erasureWindows([...r.counted, ...again.joined], o.model)
   // The subject's predictions that also have versions not naming the subject: those versions go by id.
   const otherVersions = new Map<string, Set<string>>()
   for (const v of r.removed) if (v.named !== 'subject') otherVersions.set(v.modelId, (otherVersions.get(v.modelId) ?? new Set()).add(v.predictionId))
   const predictionIds = [...r.subjectIds.values()].reduce((n, ids) => n + ids.length, 0)
-  const labelled = new Set(r.labelIds)
   const erased: ErasedPrediction[] = [...r.subjectIds].flatMap(([modelId, ids]) => ids.map((id) => ({ modelId, predictionId: id, labelsErased: labelled.has(id) })))
-  return { labelIds: r.labelIds, keys, rows, windows, piiValues: r.piiValues, otherVersions, predictionIds, superseded: r.superseded, erased }
+  return { labelIds: r.labelIds, stragglers: again, rows, windows, piiValues: r.piiValues, otherVersions, predictionIds, superseded: r.superseded, erased }
 }
 
 /** The windows, grouped by model and version, as WHERE conditions with their parameters. */
@@ -216,9 +257,10 @@ const sumDerived = (a: Record<DerivedTable, number>, b: Record<DerivedTable, num
  *    dependents are found here too: the windows of the ranges that hold stored predictions, the
  *    subject's own among them (those are marked as own windows anyway), so the same set as after
  *    the delete;
- * 2. rows keyed by prediction id (dead letters, labels), then derived data, then the predictions:
- *    the versions not naming the subject of the subject's predictions first, then every version
- *    naming the subject in one statement, so that until the end a re-run finds every id again;
+ * 2. rows keyed by prediction id (dead letters, labels; the stragglers' too), then derived data,
+ *    then the predictions: the versions not naming the subject of the subject's predictions
+ *    first, then every version naming the subject in one statement, so that until the end a
+ *    re-run finds every id again;
  * 3. derived data again: an evaluator pass between step 2's derived delete and the predictions'
  *    delete rebuilt partial aggregates and unseen categories with the subject's values;
  * 4. the windows marked again: a pass between step 1 and the predictions' delete evaluated them
@@ -234,13 +276,18 @@ export async function eraseSubject(store: Store, o: EraseOptions): Promise<Erase
     const found: WindowRef[] = [...p.windows.own]
     for (const range of p.windows.dependents) pushAll(found, await windowsWithPredictions(store, range, o.model(range.modelId).window))
     const windows = distinctWindows(found)
-    const report = { rows: p.rows, predictionIds: p.predictionIds, superseded: p.superseded, windows: windows.length }
+    const report = {
+      rows: p.rows,
+      predictionIds: p.predictionIds,
+      superseded: p.superseded,
+      windows: windows.length,
+      stragglers: { rows: p.stragglers.rows, predictionIds: p.stragglers.ids.length },
+    }
     if (o.dryRun) return { ...report, derived: await eraseDerived(store, o, p, true) }
 
     await markWindows(store, windows, 'erasure', `${o.runId}:before`)
     await recordErased(store, p.erased, o.runId)
-    for (const part of chunks(p.keys)) await deleteWhere(store, 'dead_letters', 'raw_key_base64 IN {keys:Array(String)}', { keys: part })
-    for (const part of chunks(p.labelIds)) await deleteWhere(store, 'ground_truth', 'prediction_id IN {ids:Array(String)}', { ids: part })
+    await deleteKeyedByIds(store, [...p.labelIds, ...p.stragglers.ids])
     // Derived data before the predictions, so a re-run after an interruption still finds the values.
     const derived = await eraseDerived(store, o, p, false)
     // The versions naming the subject go last, in one statement: until then a re-run finds every id through them.

@@ -62,3 +62,20 @@ export async function readErased(store: Store, sinceMs: number): Promise<ErasedR
   for (const r of rows) newestMs = Math.max(newestMs ?? 0, Number(r.t))
   return { rows: rows.map((r) => ({ modelId: r.model_id, predictionId: r.prediction_id, labelsErased: Number(r.labels_erased) === 1 })), newestMs }
 }
+
+/** The prediction ids whose labels and dead letters were erased (labels_erased = 1), as a subquery. */
+export const LABELS_ERASED_IDS = '(SELECT prediction_id FROM {db}.erased_predictions WHERE labels_erased = 1)'
+
+/**
+ * The ids whose labels were erased that have labels or dead letters (keyed by the id) stored
+ * again: stored by an instance that had not yet re-read the erase record (it re-reads it every
+ * ERASED_RELOAD_MS), or by any other path. `driftwatch erase` removes them (./erase.ts). Sorted.
+ */
+export async function idsStoredAgain(store: Store): Promise<string[]> {
+  const read = async <T>(query: string) => (await store.client.query({ query: withDatabase(query, store.database), format: 'JSONEachRow' })).json<T>()
+  const labelled = await read<{ id: string }>(`SELECT DISTINCT prediction_id AS id FROM {db}.ground_truth WHERE prediction_id IN ${LABELS_ERASED_IDS}`)
+  const keyed = await read<{ k: string }>(
+    `SELECT DISTINCT raw_key_base64 AS k FROM {db}.dead_letters WHERE raw_key_base64 IN (SELECT base64Encode(prediction_id) FROM {db}.erased_predictions WHERE labels_erased = 1)`,
+  )
+  return [...new Set([...labelled.map((r) => r.id), ...keyed.map((r) => Buffer.from(r.k, 'base64').toString('utf8'))])].sort()
+}
