@@ -13,7 +13,10 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { openEngineFiles } from '../src/cli/report-files.js'
 import { parseCsv } from '../src/cli/report.js'
 import { csvCells } from '../src/report/index.js'
-import { cellCountsOf, countedNumbers } from '../src/report/counted-column.js'
+import { cellCountsOf, countedArrays, countedNumbers } from '../src/report/counted-column.js'
+import { TEXTS_UP_TO } from '../src/cli/report-rows.js'
+import { buildProfile } from '../src/metrics/profile/index.js'
+import { numericalOutlierRule } from '../src/report/outlier-counts.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-report-rows-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -68,9 +71,12 @@ describe('report engine: row-ordered typed reads', () => {
       const want = await memory.numberCells('score')
       if (got === undefined) throw new Error('no engine source')
       // The engine's doubles are Number()'s, bit for bit, and each cell reads back as its text.
-      expect(countedNumbers(got)).toEqual(countedNumbers(want))
-      expect(new Map([...cellCountsOf(got)].sort())).toEqual(new Map([...cellCountsOf(want)].sort()))
-      expect(Array.from(got.decimals, (v, i) => Object.is(v, Number(got.decimalCell(i))))).not.toContain(false)
+      expect(countedArrays(countedNumbers(got))).toEqual(countedArrays(countedNumbers(want)))
+      // A column with text cells may be read as text: its decimals' texts come along.
+      const cell = got.decimalCell
+      if (cell === undefined) throw new Error('no decimal texts')
+      expect(new Map([...(cellCountsOf(got) ?? [])].sort())).toEqual(new Map([...(cellCountsOf(want) ?? [])].sort()))
+      expect(Array.from(got.decimals, (v, i) => Object.is(v, Number(cell(i))))).not.toContain(false)
       expect(await engine?.counts('score')).toEqual(cellCountsOf(got))
     } finally {
       await files.close()
@@ -134,6 +140,55 @@ describe('report engine: row-ordered typed reads', () => {
       expect(idText.every((v, i) => v === String(i))).toBe(true)
     } finally {
       await files.close()
+    }
+  })
+
+  it('a numerical column of many distinct decimals crosses as doubles only; its counts, read apart, are the cells', async () => {
+    const rows = [['x']]
+    for (let i = 0; i < TEXTS_UP_TO + 500; i++) rows.push([String(Math.sin(i + 1) * 10 ** ((i % 40) - 20))])
+    rows.push(['inf'], ['NA'], [''], ['1e400'], ['0.1e1'], ['1'])
+    const path = join(dir, 'distinct.csv')
+    writeFileSync(path, csvOf(rows))
+    const memory = csvCells(parseCsv(csvOf(rows), path))
+    const files = openEngineFiles([{ path, what: 'the file' }])
+    try {
+      const [engine] = files.sources
+      const got = await engine?.numberCells('x')
+      const want = await memory.numberCells('x')
+      if (got === undefined) throw new Error('no engine source')
+      expect(got.decimalCell).toBeUndefined()
+      expect(countedArrays(countedNumbers(got))).toEqual(countedArrays(countedNumbers(want)))
+      expect(new Map([...((await engine?.counts('x')) ?? [])].sort())).toEqual(new Map([...(await memory.counts('x'))].sort()))
+    } finally {
+      await files.close()
+    }
+  })
+
+  it("the outlier score judges a numerical feature's decimals by value in the engine: the in-memory figures, cell by cell", async () => {
+    // Each probe cell k is written 2^k times, so the scored and outlier counts name the probes
+    // found evaluated and extreme. Bounds of 0 (where -0 meets them) and others met exactly.
+    const probe = ['-0', '0', '-0.0', '1e308', '-1e308', '5e-324', '-4.9e-324', '1e400', '1e21', '100000000000000000000', '0.30000000000000004', 'inf', 'NA', 'oops']
+    for (const reference of [Array.from({ length: 200 }, (_, i) => (i < 150 ? 0 : i)), Array.from({ length: 200 }, (_, i) => (i - 100) * 1e306), Array.from({ length: 200 }, (_, i) => (i % 3) * 5e-324)]) {
+      const profile = buildProfile(reference.map((x) => ({ x })), { features: ['x'], kinds: { x: 'numerical' } })
+      const tails = numericalOutlierRule(profile, 'x', []).tails ?? [0, 0]
+      // The bounds as written, and in ClickHouse's spelling where it differs (1e+21).
+      const cells = [...probe, String(tails[0]), String(tails[1]), tails[1].toExponential(), tails[0].toPrecision(21)]
+      const rows = [['x']]
+      cells.forEach((c, k) => {
+        for (let r = 0; r < 2 ** k; r++) rows.push([c])
+      })
+      const path = join(dir, 'outliers.csv')
+      writeFileSync(path, csvOf(rows))
+      const memory = csvCells(parseCsv(csvOf(rows), path))
+      const files = openEngineFiles([{ path, what: 'the file' }])
+      try {
+        const [engine] = files.sources
+        const want = await memory.outliers(profile, 0.5)
+        expect(await engine?.outliers(profile, 0.5)).toEqual(want)
+        expect(want.outliers).toBeGreaterThan(0)
+      } finally {
+        await files.close()
+      }
     }
   })
 })

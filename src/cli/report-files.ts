@@ -319,14 +319,9 @@ function load(
   }
   const counted = new Map<string, Promise<ReadonlyMap<string, number>>>()
   const numbered = new Map<string, Promise<NumberCells>>()
-  const counts = (name: string): Promise<ReadonlyMap<string, number>> => {
-    const known = counted.get(name)
-    if (known) return known
-    // A column already read as numbers has its counts in that read (a categorical feature's few
-    // cells, once the reference's kinds are known): no second query, which would wait for the
-    // next file's load.
-    const numbers = numbered.get(name)
-    const m = numbers ? numbers.then(cellCountsOf) : afterLoad(async (rowCount) => {
+  // The column's value counts, a GROUP BY in the engine.
+  const countsRead = (name: string): Promise<ReadonlyMap<string, number>> =>
+    afterLoad(async (rowCount) => {
       if (!columns.includes(name)) return new Map([['', rowCount]])
       const result = await session.queryAsync(`SELECT ifNull(${sqlIdentifier(name)}, '') AS v, toUInt32(count()) FROM ${table} GROUP BY v`, { format: 'JSONCompactColumns' })
       const [values, ns] = result.json<[string[], number[]]>()
@@ -335,6 +330,15 @@ function load(
       values.forEach((v, i) => m.set(v, (m.get(v) ?? 0) + (ns[i] as number)))
       return m
     })
+  const counts = (name: string): Promise<ReadonlyMap<string, number>> => {
+    const known = counted.get(name)
+    if (known) return known
+    // A column already read as numbers has its counts in that read (a categorical feature's few
+    // cells, once the reference's kinds are known): no second query, which would wait for the
+    // next file's load. The engine sends the decimals' texts only for a column that may be read
+    // as text (./report-rows.ts numberCellsOf); for another, the counts are read.
+    const numbers = numbered.get(name)
+    const m: Promise<ReadonlyMap<string, number>> = numbers ? numbers.then((n) => cellCountsOf(n) ?? countsRead(name)) : countsRead(name)
     m.catch(() => {})
     counted.set(name, m)
     return m

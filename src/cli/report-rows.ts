@@ -20,7 +20,7 @@
  */
 import type { Session } from 'chdb'
 import type { FeatureValue } from '../metrics/profile/index.js'
-import { type CellType, DECIMAL, MISSING_TOKENS, parseCell } from '../report/csv-cells.js'
+import { type CellType, DECIMAL, INFINITY, MISSING_TOKENS, parseCell } from '../report/csv-cells.js'
 import type { NumberCells } from '../report/counted-column.js'
 import { sqlIdentifier, sqlString } from '../store/sql-text.js'
 
@@ -68,8 +68,8 @@ class RowBinaryReader {
     return buffer
   }
 
-  /** An Array(String): where each string's bytes start and end, read as text only when asked. */
-  strings(): (i: number) => string {
+  /** An Array(String): its length, and where each string's bytes start and end, read as text only when asked. */
+  strings(): [number, (i: number) => string] {
     const n = this.length()
     const starts = new Uint32Array(n)
     const sizes = new Uint32Array(n)
@@ -79,7 +79,7 @@ class RowBinaryReader {
       this.offset += sizes[i] as number
     }
     const bytes = this.bytes
-    return (i) => Buffer.from(bytes.buffer, bytes.byteOffset + (starts[i] as number), sizes[i] as number).toString('utf8')
+    return [n, (i) => Buffer.from(bytes.buffer, bytes.byteOffset + (starts[i] as number), sizes[i] as number).toString('utf8')]
   }
 
   uint8(): number {
@@ -110,13 +110,25 @@ function rowBinaryArrays(bytes: Uint8Array, widths: readonly number[], rowCount:
  * The column's distinct cells read as numbers (src/report/counted-column.ts NumberCells): the
  * engine counts the cells (GROUP BY), sorts each distinct cell into missing, a decimal it parses
  * itself, or anything else, as the score read does, and sends the decimals' doubles ascending
- * with their counts and cells, and the other cells with their counts: one row of arrays in
- * RowBinary. A decimal's cell is read as text in JS only when asked for (an outlier cell): a
+ * with their counts, and the other cells with their counts: one row of arrays in RowBinary. A
  * column of 100k distinct numbers crosses as 100k doubles, not as 100k strings to parse.
+ *
+ * The decimals' texts come along only where the column may be read as text after all
+ * (NumberCells.decimalCell: a categorical feature's counts, ./report-files.ts): at most
+ * TEXTS_UP_TO decimals (the kind is inferred categorical at 5 distinct numbers or fewer:
+ * src/metrics/profile/infer-kind.ts), or a cell that is text (not missing, not an infinity:
+ * csv-cells' rules), which makes the inferred kind categorical. Otherwise only the doubles
+ * are kept: the outlier score judges them by value (./report-outliers.ts), and a million
+ * distinct full-precision floats held their texts beside their doubles, ~30 bytes a value.
  */
+export const TEXTS_UP_TO = 1000
+
 export async function numberCellsOf(session: Session, table: string, name: string): Promise<NumberCells> {
+  const isText = `NOT has([${[...MISSING_TOKENS].map(sqlString).join(', ')}], o.1) AND NOT match(o.1, ${sqlString(`(?i)${INFINITY.source}`)})`
   const result = await session.queryAsync(
-    `SELECT arrayMap(d -> d.1, decimals), arrayMap(d -> d.2, decimals), arrayMap(d -> d.3, decimals), arrayMap(o -> o.1, others), arrayMap(o -> o.2, others)
+    `SELECT arrayMap(d -> d.1, decimals), arrayMap(d -> d.2, decimals),
+            if(length(decimals) <= ${TEXTS_UP_TO} OR arrayExists(o -> ${isText}, others), arrayMap(d -> d.3, decimals), []),
+            arrayMap(o -> o.1, others), arrayMap(o -> o.2, others)
      FROM (
        SELECT arraySort(d -> d.1, groupArrayIf((value, n, cell), code = 1)) AS decimals, groupArrayIf((cell, n), code != 1) AS others
        FROM (SELECT cell, n, toFloat64OrNull(cell) AS parsed,
@@ -128,17 +140,18 @@ export async function numberCellsOf(session: Session, table: string, name: strin
   const reader = new RowBinaryReader(result.bytes())
   const decimals = new Float64Array(reader.fixed(8))
   const decimalCounts = new Uint32Array(reader.fixed(4))
-  const decimalCell = reader.strings()
-  const otherCell = reader.strings()
+  const [texts, decimalCell] = reader.strings()
+  const [, otherCell] = reader.strings()
   const otherCounts = new Uint32Array(reader.fixed(4))
-  if (!reader.done() || decimalCounts.length !== decimals.length) throw new Error(`report engine: the number cells of ${name} came back malformed`)
+  if (!reader.done() || decimalCounts.length !== decimals.length || (texts !== 0 && texts !== decimals.length)) throw new Error(`report engine: the number cells of ${name} came back malformed`)
   // Added, not set: two cells that are not UTF-8 read back as the same text (U+FFFD).
   const others = new Map<string, number>()
   otherCounts.forEach((n, i) => {
     const cell = otherCell(i)
     others.set(cell, (others.get(cell) ?? 0) + n)
   })
-  return { decimals, decimalCounts, decimalCell, others }
+  // Without texts, nothing keeps the query's bytes.
+  return texts === decimals.length ? { decimals, decimalCounts, decimalCell, others } : { decimals, decimalCounts, others }
 }
 
 /** The column's cells typed as `type`, in row order; `distinct`: its distinct cells, '' for none. */

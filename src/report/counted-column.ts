@@ -10,27 +10,63 @@
  * Each reader gives what it would give on the expanded column (expandCounted): the same values
  * in the same order, so the same sums in the same order, the same numbers to the bit.
  */
-import type { SortedRuns } from '../metrics/drift/index.js'
-import type { FeatureValue } from '../metrics/profile/index.js'
+import { CATEGORICAL_MAX_UNIQUE, type SortedRuns } from '../metrics/drift/index.js'
+import { type ColumnKind, type FeatureValue, inferKind } from '../metrics/profile/index.js'
 import { type CellType, DECIMAL, MISSING_TOKENS, parseCell } from './csv-cells.js'
 
 export interface CountedColumn {
-  /** Distinct values in the canonical order. */
-  readonly values: readonly FeatureValue[]
-  /** counts[i]: how many cells hold values[i] (> 0). */
-  readonly counts: readonly number[]
   /**
-   * The finite numbers among `values` with their counts, in the same order, as typed arrays
-   * (countedOf fills it): the sorted-sample readers (countedFiniteSorted, countedRuns) read
-   * these instead of walking a million boxed values. Absent: they read `values`.
+   * The finite numbers, ascending and each once (-0 before +0, apart), with their counts (> 0),
+   * as typed arrays: 8 + 4 or 8 bytes a distinct value, where an array of boxed values and one
+   * of counts took ~32 (a column of a million distinct floats). A column read as numbers by
+   * the engine shares the engine's arrays (NumberCells) when no two of its decimals are equal.
    */
-  readonly finite?: { readonly values: Float64Array; readonly counts: Float64Array }
+  readonly finite: { readonly values: Float64Array; readonly counts: Float64Array | Uint32Array }
+  /**
+   * Every other distinct value with its count (> 0), in the canonical order: -Infinity (which
+   * comes before the finite numbers), +Infinity, text in code-unit order, missing (null).
+   */
+  readonly rest: { readonly values: readonly FeatureValue[]; readonly counts: readonly number[] }
 }
 
 /** A column in row order, or as counted values. */
 export type ColumnInput = readonly FeatureValue[] | CountedColumn
 
 export const isCounted = (c: ColumnInput): c is CountedColumn => !Array.isArray(c)
+
+/** Each distinct value of the column with its count, in the canonical order (expandCounted's). */
+export function forEachCounted(c: CountedColumn, f: (value: FeatureValue, count: number) => void): void {
+  const { values, counts } = c.rest
+  let r = 0
+  if (values[0] === Number.NEGATIVE_INFINITY) f(values[r], counts[r++] as number)
+  const finite = c.finite
+  for (let i = 0; i < finite.values.length; i++) f(finite.values[i] as number, finite.counts[i] as number)
+  for (; r < values.length; r++) f(values[r], counts[r] as number)
+}
+
+/**
+ * The distinct values and their counts as two arrays in the canonical order, made anew at each
+ * call (for a reader that takes arrays, src/metrics/profile featureProfile): a reader holds them
+ * only while it reads the one column. `missingAsNaN`: a missing value is NaN instead of null
+ * (both are missing to every reading, ../metrics/profile isMissing), so that a column of numbers
+ * and missing values is an array of unboxed doubles, 8 bytes a value, instead of one pointer and
+ * one boxed number each.
+ */
+export function countedArrays(c: CountedColumn, missingAsNaN = false): { values: FeatureValue[]; counts: number[] } {
+  const values: FeatureValue[] = []
+  const counts: number[] = []
+  forEachCounted(c, (v, n) => {
+    values.push(missingAsNaN && v === null ? Number.NaN : v)
+    counts.push(n)
+  })
+  return { values, counts }
+}
+
+/** inferKind of the column: it depends on whether a value is text and on up to 6 distinct finite numbers. */
+export function countedKind(c: CountedColumn): ColumnKind {
+  // Seven values that differ by Object.is hold six that differ by SameValueZero (only -0, +0 meet).
+  return inferKind([...c.rest.values, ...c.finite.values.subarray(0, CATEGORICAL_MAX_UNIQUE + 2)])
+}
 
 /** A Float64Array sort's order: ascending, -0 before +0 (no NaN: parseCell gives none). */
 function float64Order(x: number, y: number): number {
@@ -46,51 +82,73 @@ function inFloat64Order(xs: ArrayLike<number>): boolean {
   return true
 }
 
+/** Whether xs (in a Float64Array sort's order) is finite with no two values equal (Object.is). */
+function finiteAndDistinct(xs: Float64Array): boolean {
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i] as number
+    if (!Number.isFinite(v) || (i > 0 && Object.is(xs[i - 1], v))) return false
+  }
+  return true
+}
+
 /**
  * The counted column of typed parts: numbers with their counts (any order; equal ones merged),
- * text values with their counts, and the missing count.
+ * text values with their counts, the missing count, and infinities counted apart
+ * ([-Infinity, +Infinity]: those among `numbers` are added).
  */
-function countedOf(numbers: ArrayLike<number>, numberCounts: ArrayLike<number>, textCounts: ReadonlyMap<string, number>, missing: number): CountedColumn {
+export function countedOf(
+  numbers: ArrayLike<number>,
+  numberCounts: ArrayLike<number>,
+  textCounts: ReadonlyMap<string, number>,
+  missing: number,
+  infinities: readonly [number, number] = [0, 0],
+): CountedColumn {
   // Merged by value after a sort (1 and 1.0 are one value; -0 apart from +0): a sort of
   // indices instead of a Map keyed by doubles, which cost ~2 µs a cell; none when they come
   // sorted (the engine's decimals), and then no index array either.
   const sorted = inFloat64Order(numbers)
+  let [negative, positive] = infinities
+  const rest = () => {
+    const values: FeatureValue[] = []
+    const counts: number[] = []
+    for (const [v, n] of [[Number.NEGATIVE_INFINITY, negative], [Number.POSITIVE_INFINITY, positive]] as const) {
+      if (n === 0) continue
+      values.push(v)
+      counts.push(n)
+    }
+    appendTextAndMissing(values, counts, textCounts, missing)
+    return { values, counts }
+  }
+  // Sorted distinct finite doubles (the engine's decimals of a column of distinct values): the
+  // finite runs are the input itself.
+  if (sorted && numbers instanceof Float64Array && finiteAndDistinct(numbers)) {
+    const counts = numberCounts instanceof Uint32Array || numberCounts instanceof Float64Array ? numberCounts : Float64Array.from(numberCounts)
+    return { finite: { values: numbers, counts }, rest: rest() }
+  }
   let order: Uint32Array | undefined
   if (!sorted) {
     order = new Uint32Array(numbers.length)
     for (let i = 0; i < order.length; i++) order[i] = i
     order.sort((a, b) => float64Order(numbers[a] as number, numbers[b] as number))
   }
-  const values: FeatureValue[] = []
-  const counts: number[] = []
-  // The finite runs as typed arrays: the input itself when it is a sorted Float64Array of
-  // finite values without equal neighbours (a column of distinct doubles), else written here.
   const finiteValues = new Float64Array(numbers.length)
   const finiteCounts = new Float64Array(numbers.length)
   let finite = 0
-  let merged = false
   for (let k = 0; k < numbers.length; k++) {
     const i = order === undefined ? k : (order[k] as number)
     const v = numbers[i] as number
     const n = numberCounts[i] as number
-    const last = values.length - 1
-    if (last >= 0 && Object.is(values[last], v)) {
-      counts[last] = (counts[last] as number) + n
-      merged = true
-      if (Number.isFinite(v)) finiteCounts[finite - 1] = (finiteCounts[finite - 1] as number) + n
-      continue
-    }
-    values.push(v)
-    counts.push(n)
-    if (Number.isFinite(v)) {
+    if (v === Number.NEGATIVE_INFINITY) negative += n
+    else if (v === Number.POSITIVE_INFINITY) positive += n
+    else if (finite > 0 && Object.is(finiteValues[finite - 1], v)) finiteCounts[finite - 1] = (finiteCounts[finite - 1] as number) + n
+    else {
       finiteValues[finite] = v
       finiteCounts[finite++] = n
     }
   }
-  const whole = sorted && !merged && finite === numbers.length && numbers instanceof Float64Array
-  const finiteRuns = whole ? { values: numbers, counts: Float64Array.from(numberCounts) } : { values: finiteValues.subarray(0, finite), counts: finiteCounts.subarray(0, finite) }
-  appendTextAndMissing(values, counts, textCounts, missing)
-  return { values, counts, finite: finiteRuns }
+  // Copied when most were merged, so that the unused rest of the arrays is not kept.
+  const trim = (xs: Float64Array) => (finite < xs.length / 2 ? xs.slice(0, finite) : xs.subarray(0, finite))
+  return { finite: { values: trim(finiteValues), counts: trim(finiteCounts) }, rest: rest() }
 }
 
 /** Appends a counted column's tail in the canonical order: text in code-unit order, then missing. */
@@ -141,8 +199,11 @@ export interface NumberCells {
   readonly decimals: Float64Array
   /** decimalCounts[i]: how often the cell of decimals[i] occurs. */
   readonly decimalCounts: Uint32Array
-  /** The text of the cell of decimals[i]. */
-  decimalCell(i: number): string
+  /**
+   * The text of the cell of decimals[i], where the source kept the texts: always in memory; the
+   * engine only for a column that may be read as text (src/cli/report-rows.ts numberCellsOf).
+   */
+  readonly decimalCell?: (i: number) => string
   /** Every other distinct cell with its count ('' for a missing cell). */
   readonly others: ReadonlyMap<string, number>
 }
@@ -168,10 +229,12 @@ export function numberCells(counts: ReadonlyMap<string, number>): NumberCells {
   }
 }
 
-/** The cell counts the NumberCells were read from (every decimal cell read as text). */
-export function cellCountsOf(c: NumberCells): Map<string, number> {
+/** The cell counts the NumberCells were read from (every decimal cell read as text); undefined without the texts. */
+export function cellCountsOf(c: NumberCells): Map<string, number> | undefined {
+  const cell = c.decimalCell
+  if (cell === undefined) return undefined
   const counts = new Map<string, number>()
-  c.decimalCounts.forEach((n, i) => counts.set(c.decimalCell(i), n))
+  c.decimalCounts.forEach((n, i) => counts.set(cell(i), n))
   for (const [cell, n] of c.others) counts.set(cell, n)
   return counts
 }
@@ -181,9 +244,22 @@ export function countedNumbers(c: NumberCells): CountedColumn {
   const numbers: number[] = []
   const numberCounts: number[] = []
   const { textCounts, missing } = typedCells(c.others, 'number', numbers, numberCounts)
-  if (numbers.length === 0) return countedOf(c.decimals, c.decimalCounts, textCounts, missing)
-  // Infinities and decimals the engine left as text join the decimals (and are sorted with them).
-  return countedOf([...c.decimals, ...numbers], [...c.decimalCounts, ...numberCounts], textCounts, missing)
+  // Infinities are counted apart; decimals the engine left as text join the decimals (and are
+  // sorted with them).
+  const infinities: [number, number] = [0, 0]
+  const finite: number[] = []
+  const finiteCounts: number[] = []
+  numbers.forEach((v, i) => {
+    const n = numberCounts[i] as number
+    if (v === Number.NEGATIVE_INFINITY) infinities[0] += n
+    else if (v === Number.POSITIVE_INFINITY) infinities[1] += n
+    else {
+      finite.push(v)
+      finiteCounts.push(n)
+    }
+  })
+  if (finite.length === 0) return countedOf(c.decimals, c.decimalCounts, textCounts, missing, infinities)
+  return countedOf([...c.decimals, ...finite], [...c.decimalCounts, ...finiteCounts], textCounts, missing, infinities)
 }
 
 /** An id-like column (csv-report.ts isIdLike): some text, at least two cells, each non-missing cell once. */
@@ -205,8 +281,8 @@ export function isIdLikeNumbers(c: NumberCells): boolean {
 export function expandCounted(c: CountedColumn): FeatureValue[] {
   // Pushed, not preallocated: V8 keeps `new Array(n)` above 100k elements as a slow dictionary.
   const out: FeatureValue[] = []
-  c.values.forEach((v, i) => {
-    for (let k = c.counts[i] as number; k > 0; k--) out.push(v)
+  forEachCounted(c, (v, n) => {
+    for (let k = n; k > 0; k--) out.push(v)
   })
   return out
 }
@@ -214,39 +290,23 @@ export function expandCounted(c: CountedColumn): FeatureValue[] {
 /** Number of cells. */
 export function countedLength(c: CountedColumn): number {
   let n = 0
-  for (const k of c.counts) n += k
+  for (const k of c.finite.counts) n += k
+  for (const k of c.rest.counts) n += k
   return n
 }
 
 /** The finite numbers of a counted column, sorted ascending (-0 before +0), one Float64Array. */
 export function countedFiniteSorted(c: CountedColumn): Float64Array {
-  if (c.finite) {
-    const { values, counts } = c.finite
-    let n = 0
-    for (let i = 0; i < counts.length; i++) n += counts[i] as number
-    const out = new Float64Array(n)
-    let k = 0
-    for (let i = 0; i < values.length; i++) {
-      const w = counts[i] as number
-      out.fill(values[i] as number, k, k + w)
-      k += w
-    }
-    return out
-  }
+  const { values, counts } = c.finite
   let n = 0
-  c.values.forEach((v, i) => {
-    if (typeof v === 'number' && Number.isFinite(v)) n += c.counts[i] as number
-  })
+  for (let i = 0; i < counts.length; i++) n += counts[i] as number
   const out = new Float64Array(n)
   let k = 0
-  c.values.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) return
-    const w = c.counts[i] as number
-    out.fill(v, k, k + w)
+  for (let i = 0; i < values.length; i++) {
+    const w = counts[i] as number
+    out.fill(values[i] as number, k, k + w)
     k += w
-  })
-  // Sorted by construction for a countedColumn; any other order is sorted here.
-  for (let i = 1; i < out.length; i++) if ((out[i - 1] as number) > (out[i] as number)) return out.sort()
+  }
   return out
 }
 
@@ -256,22 +316,10 @@ export function countedFiniteSorted(c: CountedColumn): Float64Array {
  * walk a sorted sample in order (KS, Wasserstein, the bins).
  */
 export function countedRuns(c: CountedColumn): SortedRuns {
-  if (c.finite) {
-    const ends = new Float64Array(c.finite.counts.length)
-    let sum = 0
-    for (let i = 0; i < ends.length; i++) ends[i] = sum += c.finite.counts[i] as number
-    return { values: c.finite.values, ends }
-  }
-  const values: number[] = []
-  const ends: number[] = []
-  let total = 0
-  c.values.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) return
-    total += c.counts[i] as number
-    values.push(v)
-    ends.push(total)
-  })
-  return { values: Float64Array.from(values), ends: Float64Array.from(ends) }
+  const ends = new Float64Array(c.finite.counts.length)
+  let sum = 0
+  for (let i = 0; i < ends.length; i++) ends[i] = sum += c.finite.counts[i] as number
+  return { values: c.finite.values, ends }
 }
 
 /**
@@ -282,10 +330,9 @@ export function countedRuns(c: CountedColumn): SortedRuns {
 export function countedCategories(c: CountedColumn): { readonly counts: Map<string, number>; readonly n: number } {
   const counts = new Map<string, number>()
   let n = 0
-  c.values.forEach((v, i) => {
+  forEachCounted(c, (v, w) => {
     const text = typeof v === 'string' ? v : typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) ? String(v) : undefined
     if (text === undefined) return
-    const w = c.counts[i] as number
     counts.set(text, (counts.get(text) ?? 0) + w)
     n += w
   })

@@ -24,7 +24,8 @@ export type CellType = 'number' | 'text'
 export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '<NA>'])
 
 export const DECIMAL = DECIMAL_TEXT
-const INFINITY = /^([+-]?)(inf|infinity)$/i
+/** An infinity's cell (any case; the engine's queries use its source with (?i)). */
+export const INFINITY = /^([+-]?)(inf|infinity)$/i
 
 export function parseCell(cell: string | undefined, type: CellType): FeatureValue {
   if (cell === undefined || MISSING_TOKENS.has(cell)) return null

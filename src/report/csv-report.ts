@@ -26,7 +26,7 @@ import { byNumber as categoryByNumber } from './numeric-categories.js'
 import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
 import type { ProfileFeatures, Table } from './table.js'
-import { type CountedColumn, countedColumn, countedNumbers, expandCounted, isIdLikeNumbers, type NumberCells, numberCells } from './counted-column.js'
+import { type CountedColumn, countedColumn, countedKind, countedNumbers, expandCounted, forEachCounted, isIdLikeNumbers, type NumberCells, numberCells } from './counted-column.js'
 import type { ReportJson } from './types.js'
 import { pushAll } from '../arrays.js'
 import { CATEGORICAL_MAX_UNIQUE } from '../metrics/drift/index.js'
@@ -178,8 +178,7 @@ export function textAmongNumbersNote(name: string, c: CountedColumn): string[] {
   let distinct = 0
   let textCells = 0
   const texts: string[] = []
-  c.values.forEach((v, i) => {
-    const n = c.counts[i] as number
+  forEachCounted(c, (v, n) => {
     if (typeof v === 'number') {
       numbers += n
       if (Number.isFinite(v)) distinct++
@@ -265,11 +264,11 @@ export async function reportFromCells(
     // The kind depends on the set of values only: the distinct ones are enough.
     const counted = numberRead ? countedNumbers(numberRead) : undefined
     if (counted) referenceNumbers.set(f, counted)
-    const numbers = cells ? cells.map((c) => parseCell(c, 'number')) : (counted as CountedColumn).values
-    const kind = config.features?.[f] ?? inferKind(numbers)
+    const numbers = cells?.map((c) => parseCell(c, 'number'))
+    const kind = config.features?.[f] ?? (numbers ? inferKind(numbers) : countedKind(counted as CountedColumn))
     kinds[f] = kind
     if (config.features?.[f] === undefined && counted) pushAll(textAmongNumbers, textAmongNumbersNote(f, counted))
-    if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers) : isIdLikeNumbers(numberRead as NumberCells))) idLike.push(f)
+    if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers as FeatureValue[]) : isIdLikeNumbers(numberRead as NumberCells))) idLike.push(f)
     else askCurrent(f, typeOf(kind))
   }
   const dropIds = idLike.length > 0 && idLike.length < resolved.features.length

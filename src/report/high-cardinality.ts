@@ -8,8 +8,8 @@
  * on a side, and at least one per HIGH_CARDINALITY_VALUES_PER_CATEGORY of that side's values
  * (1,000 categories in 5,000 values). Pure.
  */
-import { readCategory } from '../metrics/profile/index.js'
-import { type ColumnInput, isCounted } from './counted-column.js'
+import { type FeatureValue, readCategory } from '../metrics/profile/index.js'
+import { type ColumnInput, forEachCounted, isCounted } from './counted-column.js'
 import { grouped } from './left-out.js'
 import type { FeatureDriftJson } from './types.js'
 
@@ -19,11 +19,12 @@ export const HIGH_CARDINALITY_MIN_CATEGORIES = 10
 /** The distinct categories of a column (missing values and type violations are none). */
 export function distinctCategories(c: ColumnInput): number {
   const seen = new Set<string>()
-  const values = isCounted(c) ? c.values : c
-  for (const v of values) {
+  const add = (v: FeatureValue) => {
     const r = readCategory(v)
     if (r.kind === 'value') seen.add(r.value)
   }
+  if (isCounted(c)) forEachCounted(c, add)
+  else for (const v of c) add(v)
   return seen.size
 }
 

@@ -28,7 +28,7 @@
  * Pure.
  */
 import { binaryOutcomes, type ColumnKind, type FeatureValue, isMissing, noScoreRefusals, refusedScore, type ScoreRefusal, type Targets } from '../metrics/profile/index.js'
-import { type ColumnInput, isCounted } from './counted-column.js'
+import { type ColumnInput, forEachCounted, isCounted } from './counted-column.js'
 
 /** Reason → how many rows (or values) it left out, in the order the note lists them. */
 export type LeftOut = Readonly<Record<string, number>>
@@ -146,7 +146,7 @@ export function valuesLeftOut(c: ColumnInput, kind: ColumnKind): LeftOut {
       // Text and booleans: categories, and no number.
     } else if (kind === 'numerical') typeViolation += n
   }
-  if (isCounted(c)) c.values.forEach((v, i) => add(v, c.counts[i] as number))
+  if (isCounted(c)) forEachCounted(c, add)
   else for (const v of c) add(v, 1)
   return kind === 'numerical' ? { missing, type_violation: typeViolation, non_finite: nonFinite } : { missing, type_violation: typeViolation }
 }

@@ -16,7 +16,7 @@
  * Pure.
  */
 import { DECIMAL_TEXT, type FeatureValue, isMissing } from '../metrics/profile/index.js'
-import { appendTextAndMissing, type ColumnInput, type CountedColumn, expandCounted, isCounted } from './counted-column.js'
+import { type ColumnInput, type CountedColumn, countedOf, expandCounted, forEachCounted, isCounted } from './counted-column.js'
 import type { Table } from './table.js'
 
 /** A value that is a number as a category: a finite number, or text written as a decimal. */
@@ -30,7 +30,8 @@ function isNumberValue(v: FeatureValue): boolean {
  * passed over: it is a type violation either way).
  */
 export function allNumbers(c: ColumnInput): boolean {
-  const values = isCounted(c) ? c.values : c
+  // A counted column's finite numbers are numbers: its other values decide.
+  const values = isCounted(c) ? c.rest.values : c
   for (const v of values) {
     if (isMissing(v) || (typeof v === 'number' && !Number.isFinite(v))) continue
     if (!isNumberValue(v)) return false
@@ -51,26 +52,18 @@ export function byNumber(v: FeatureValue): FeatureValue {
 export function countedByNumber(c: CountedColumn): CountedColumn {
   const texts = new Map<string, number>()
   let missing = 0
-  c.values.forEach((raw, i) => {
-    const n = c.counts[i] as number
-    const v = byNumber(raw)
-    if (typeof v === 'string') texts.set(v, (texts.get(v) ?? 0) + n)
-    else if (typeof v !== 'number') missing += n
-  })
   // Numbers keep their place and order (a counted column of text has none).
-  const values: FeatureValue[] = []
-  const counts: number[] = []
-  c.values.forEach((v, i) => {
-    if (typeof v !== 'number') return
-    const last = values.length - 1
-    if (last >= 0 && Object.is(values[last], v)) counts[last] = (counts[last] as number) + (c.counts[i] as number)
-    else {
-      values.push(v)
-      counts.push(c.counts[i] as number)
-    }
+  const numbers: number[] = []
+  const numberCounts: number[] = []
+  forEachCounted(c, (raw, n) => {
+    const v = byNumber(raw)
+    if (typeof v === 'number') {
+      numbers.push(v)
+      numberCounts.push(n)
+    } else if (typeof v === 'string') texts.set(v, (texts.get(v) ?? 0) + n)
+    else missing += n
   })
-  appendTextAndMissing(values, counts, texts, missing)
-  return { values, counts }
+  return countedOf(numbers, numberCounts, texts, missing)
 }
 
 /** The column (in row order, or counted) with its categories named by number. */

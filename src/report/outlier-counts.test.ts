@@ -5,7 +5,10 @@ import { parseCell } from './csv-cells.js'
 import { outlierKey, outlierSummary as evaluatorSummary } from '../evaluate/quality-rows.js'
 import { cellCounts } from './csv-report.js'
 import { numberCells } from './counted-column.js'
-import { OUTLIER_CODE, outlierCellCodes, outlierNumberCellCodes, outlierSummary, rowOutlierCounts } from './outlier-counts.js'
+import { decimalOutlierCode, numericalOutlierRule, OUTLIER_CODE, outlierCellCodes, outlierSummary, rowOutlierCounts } from './outlier-counts.js'
+
+/** The texts of the bounds, as a reference's own cells would write them. */
+const cellsOf = (bounds: readonly number[]) => bounds.map(String)
 
 // 200 reference rows: x spread over 0..199, c mostly "a"/"b" with one rare "r".
 const reference: Row[] = Array.from({ length: 200 }, (_, i) => ({ x: i, c: i === 0 ? 'r' : i % 2 === 0 ? 'a' : 'b' }))
@@ -49,15 +52,43 @@ describe('outlier counts', () => {
     expect(outlierCellCodes(profile, 'x', ['5', '100']).cells).toEqual([])
   })
 
-  it('numerical cells read as numbers: the same codes as judging every cell by its text', () => {
-    const xCells = [...cells.x, '1e400', '-1e400', '199.0', '-0', '2e2']
-    const codes = (judged: { cells: string[]; codes: number[] }) => new Map(judged.cells.map((c, i) => [c, judged.codes[i]]))
-    const byText = codes(outlierCellCodes(profile, 'x', new Set(xCells)))
-    expect(codes(outlierNumberCellCodes(profile, 'x', numberCells(cellCounts(xCells))))).toEqual(byText)
-    expect(byText.get('1e400')).toBe(OUTLIER_CODE.extreme)
-    // A categorical feature's cells given as numbers are judged by their text.
-    const cCells = ['1', '2', 'a', 'r', '']
-    expect(codes(outlierNumberCellCodes(profile, 'c', numberCells(cellCounts(cCells))))).toEqual(codes(outlierCellCodes(profile, 'c', cCells)))
+  it('numerical cells judged as the engine does (listed cells by text, decimals by the tails): the codes of judging every cell by its text', () => {
+    // References whose tails are 0 (so -0 meets them), subnormals, and huge values.
+    const references: Record<string, number[]> = {
+      spread: Array.from({ length: 200 }, (_, i) => i),
+      zeros: Array.from({ length: 200 }, (_, i) => (i < 150 ? 0 : i)),
+      tiny: Array.from({ length: 200 }, (_, i) => (i % 3) * 5e-324),
+      huge: Array.from({ length: 200 }, (_, i) => (i - 100) * 1e306),
+      empty: [],
+    }
+    for (const [label, xs] of Object.entries(references)) {
+      const p = buildProfile(xs.length === 0 ? [{ x: null }] : xs.map((x) => ({ x })), { features: ['x'], kinds: { x: 'numerical' } })
+      const rule = numericalOutlierRule(p, 'x', [])
+      const bounds = rule.tails ?? [0, 0]
+      const next = (x: number, up: boolean) => {
+        const b = new DataView(new ArrayBuffer(8))
+        b.setFloat64(0, x)
+        const bits = b.getBigUint64(0)
+        b.setBigUint64(0, x === 0 ? 1n : (x > 0) === up ? bits + 1n : bits - 1n)
+        return up || x !== 0 ? b.getFloat64(0) : -b.getFloat64(0)
+      }
+      const cells = [
+        ...cellsOf(bounds),
+        ...bounds.flatMap((b) => [next(b, true), next(b, false)].map(String)),
+        '-0', '0', '-0.0', '1e308', '-1e308', '1.7976931348623157e308', '5e-324', '4.9e-324', '-5e-324', '2.2250738585072014e-308',
+        '1e400', '-1e400', '1e21', '100000000000000000000', '0.30000000000000004', '1.0', '1e0', '.5',
+        'inf', '-Infinity', 'NA', '', 'oops', '0x10',
+      ]
+      const read = numberCells(cellCounts(cells))
+      const judged = numericalOutlierRule(p, 'x', read.others.keys())
+      const listed = new Map(judged.cells.map((c, i) => [c, judged.codes[i]]))
+      const byText = new Map(cells.map((c) => [c, outlierCellCodes(p, 'x', [c]).codes[0] ?? OUTLIER_CODE.evaluated]))
+      const byRule = new Map(cells.map((c) => [c, listed.get(c) ?? decimalOutlierCode(judged.tails, Number(c))]))
+      expect(byRule, label).toEqual(byText)
+      // Only the cells that are not decimals are listed.
+      expect([...listed.keys()].sort(), label).toEqual(['', '-Infinity', '0x10', 'NA', 'inf', 'oops'])
+    }
+    expect(() => numericalOutlierRule(profile, 'c', [])).toThrow(/not numerical/)
   })
 
   it('no scored row: NaN rates and max', () => {

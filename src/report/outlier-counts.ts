@@ -11,11 +11,10 @@
  *
  * so both sources, and the stream, give the same figures to the bit. Pure.
  */
-import type { FeatureValue, ReferenceProfile, Row } from '../metrics/profile/index.js'
-import { featureCheck, type OutlierGroup, type OutlierSummary, outlierScorer, outlierSummaryOfGroups } from '../metrics/quality/index.js'
+import { type FeatureValue, profileQuantile, type ReferenceProfile, type Row } from '../metrics/profile/index.js'
+import { featureCheck, LOWER_QUANTILE, type OutlierGroup, type OutlierSummary, outlierScorer, outlierSummaryOfGroups, UPPER_QUANTILE } from '../metrics/quality/index.js'
 import { parseCell } from './csv-cells.js'
 import { byNumber } from './numeric-categories.js'
-import type { NumberCells } from './counted-column.js'
 
 export interface OutlierCounts {
   /** Per row (in file order): features evaluated. */
@@ -94,21 +93,36 @@ export function outlierCellCodes(profile: Pick<ReferenceProfile, 'features'>, na
 }
 
 /**
- * outlierCellCodes of a numerical feature's cells given as NumberCells: a decimal cell is
- * judged by its value (what parseCell gives it), so only the text of the cells whose code is
- * not `evaluated` is read; the other cells by their text, as outlierCellCodes judges them.
+ * A numerical feature's outlier codes as the engine applies them (src/cli/report-outliers.ts):
+ * `cells`, every distinct cell that is not a decimal the source parsed (NumberCells.others:
+ * missing, infinities, type violations), each with its code as outlierCellCodes judges it;
+ * and `tails`, the bounds a decimal's value is judged by, [q_0.005, q_0.995] of the reference
+ * as featureCheck takes them: strictly outside is extreme, else evaluated (±Infinity is
+ * outside); null when the reference has no quantiles, and then no decimal is evaluated. So
+ * the engine compares each row's double with two doubles and no decimal's text crosses into
+ * JS (a column of a million distinct floats kept its cells' texts, 30 bytes a value, only to
+ * list the 1% in the tails).
  */
-export function outlierNumberCellCodes(profile: Pick<ReferenceProfile, 'features'>, name: string, cells: NumberCells): OutlierCellCodes {
+export interface NumericalOutlierRule extends OutlierCellCodes {
+  readonly tails: readonly [low: number, high: number] | null
+}
+
+export function numericalOutlierRule(profile: Pick<ReferenceProfile, 'features'>, name: string, others: Iterable<string>): NumericalOutlierRule {
   const feature = profile.features[name]
-  if (feature?.kind !== 'numerical') return outlierCellCodes(profile, name, [...cells.others.keys(), ...Array.from(cells.decimals, (_, i) => cells.decimalCell(i))])
+  if (feature?.kind !== 'numerical') throw new Error(`outlier codes: feature ${name} is not numerical`)
   const check = featureCheck(feature)
-  const out = outlierCellCodes(profile, name, cells.others.keys())
-  cells.decimals.forEach((value, i) => {
-    const code = codeOf(check(value))
-    if (code !== OUTLIER_CODE.evaluated) {
-      out.cells.push(cells.decimalCell(i))
-      out.codes.push(code)
-    }
-  })
-  return out
+  const out = { cells: [] as string[], codes: [] as number[] }
+  for (const cell of others) {
+    out.cells.push(cell)
+    out.codes.push(codeOf(check(parseCell(cell, 'number'))))
+  }
+  const low = profileQuantile(feature, LOWER_QUANTILE)
+  const high = profileQuantile(feature, UPPER_QUANTILE)
+  return { ...out, tails: low === null || high === null ? null : [low, high] }
+}
+
+/** A decimal's code by a NumericalOutlierRule's tails (what the engine computes per row). */
+export function decimalOutlierCode(tails: NumericalOutlierRule['tails'], value: number): number {
+  if (tails === null) return OUTLIER_CODE.notEvaluated
+  return value < tails[0] || value > tails[1] ? OUTLIER_CODE.extreme : OUTLIER_CODE.evaluated
 }

@@ -16,7 +16,7 @@ import {
   type TargetNames,
   type TaskSpec,
 } from '../metrics/profile/index.js'
-import { type ColumnInput, type CountedColumn, isCounted } from './counted-column.js'
+import { type ColumnInput, type CountedColumn, countedArrays, forEachCounted, isCounted } from './counted-column.js'
 
 export interface Table {
   readonly rowCount: number
@@ -76,11 +76,10 @@ export function foldColumn<S, R>(acc: { create(): S; update(s: S, r: Row, weight
   // One row object reused, as foldRows does: a million distinct values are not a million objects.
   const row: Record<string, FeatureValue> = {}
   let state = acc.create()
-  const { values, counts } = counted
-  for (let i = 0; i < values.length; i++) {
-    row[name] = values[i]
-    state = acc.update(state, row, counts[i] as number)
-  }
+  forEachCounted(counted, (value, count) => {
+    row[name] = value
+    state = acc.update(state, row, count)
+  })
   return acc.result(state)
 }
 
@@ -100,7 +99,12 @@ export async function featureProfiles(
   const entries: [string, ReferenceProfile['features'][string]][] = []
   for (const name of features) {
     const c = columnInput(t, name)
-    entries.push([name, isCounted(c) ? featureProfile(c.values, kinds[name], {}, c.counts) : featureProfile(c, kinds[name])])
+    if (isCounted(c)) {
+      // The column's values as arrays while its profile is computed, and no longer (missing as
+      // NaN in a numerical one: doubles, not boxed numbers).
+      const { values, counts } = countedArrays(c, kinds[name] === 'numerical')
+      entries.push([name, featureProfile(values, kinds[name], {}, counts)])
+    } else entries.push([name, featureProfile(c, kinds[name])])
     await pause()
   }
   return Object.fromEntries(entries)
