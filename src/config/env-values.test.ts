@@ -34,6 +34,13 @@ describe('urlProblem', () => {
     expect(urlProblem('http://exa mple', http)).toBe('it does not parse as a URL')
   })
 
+  it('reads the host after the last @ of the credentials, as URL parsers do: a user that is an e-mail address, a password with an @', () => {
+    for (const ok of ['smtp://alerts@example.com:app-password@smtp.example.com:587', 'https://svc@corp.example:pw@registry.example.com:8081/apis', 'http://u:p@ss@h:1/x']) {
+      expect(urlProblem(ok, ['http', 'https', 'smtp']), ok).toBeNull()
+    }
+    expect(urlProblem('smtp://alerts@example.com:pw@smtp.example.com:99999', ['smtp'])).toBe('its port is out of range (1 to 65535)')
+  })
+
   it('never shows what reads as the port when the URL holds credentials', () => {
     for (const bad of ['http://user:pa/S3CRET@h', 'http://user:S3CRET@h:99999', 'http://user:99999/345@h']) {
       const problem = urlProblem(bad, ['http', 'smtp'])

@@ -68,7 +68,7 @@ export function urlProblem(value: string, schemes: readonly string[]): string | 
   if (scheme === undefined || !schemes.includes(scheme)) {
     return scheme === undefined ? 'it has no scheme' : `its scheme is "${scheme}:"`
   }
-  const authority = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?/i.exec(value)
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?/i.exec(value)
   if (!authority) return `"${scheme}:" is not followed by //host`
   const port = authority[2]
   if (port !== undefined && port !== '') {
