@@ -66,6 +66,26 @@ describe('startKafkaSource', () => {
     expect(seen.options).toMatchObject({ sessionTimeout: 30_000, heartbeatInterval: 3_000 })
   })
 
+  it('counts the members with another driftwatch.yaml after each join it can read, and leaves the count alone while the group rebalances again', async () => {
+    let state = 'Stable'
+    let described = 0
+    const memberAssignment = AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: {}, userData: Buffer.from(JSON.stringify({ configMismatch: { members: 3, differing: 1 } })) })
+    const { kafka, events } = fakeKafka({ describeGroup: async () => (described++, { state, members: [{ memberId: 'me', memberAssignment }] }) })
+    const seen: number[] = []
+    const member = { store: 'chdb', storeId: 'p', started: 1, config: 'c' } as const
+    await startKafkaSource({ kafka, groupId: 'g', handlers: {}, logger: createLogger('silent'), member, onConfigMismatch: (n) => seen.push(n) })
+    const join = async () => {
+      events.emit('consumer.group_join', { payload: { memberId: 'me' } })
+      for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r))
+    }
+    await join()
+    expect({ described, seen }).toEqual({ described: 1, seen: [1] })
+    // Another member joins right after: the group is rebalancing when this one reads its notice.
+    state = 'PreparingRebalance'
+    await join()
+    expect({ described, seen }).toEqual({ described: 2, seen: [1] })
+  })
+
   // Regression: an evicted member's commit failed with ILLEGAL_GENERATION, kafkajs stopped the
   // consumer without restarting it, and the process went on consuming nothing.
   it('rejects `done` when kafkajs stops the consumer for good, not when it restarts it', async () => {

@@ -147,11 +147,11 @@ const maxOffset = (a: bigint, b: bigint) => (a > b ? a : b)
  * so it is read back from the coordinator. Only a stable group describes its assignments; a group
  * that rebalances again meanwhile is read at the next join.
  */
-async function readNotice(consumer: Consumer, memberId: string): Promise<MemberNotice | null> {
+async function readNotice(consumer: Consumer, memberId: string): Promise<MemberNotice | null | undefined> {
   const group = await consumer.describeGroup()
-  if (group.state !== 'Stable') return null
+  if (group.state !== 'Stable') return undefined // rebalancing again: unknown until the next join
   const me = group.members.find((m) => m.memberId === memberId)
-  return me ? decodeNotice(AssignerProtocol.MemberAssignment.decode(me.memberAssignment)?.userData) : null
+  return me ? decodeNotice(AssignerProtocol.MemberAssignment.decode(me.memberAssignment)?.userData) : undefined
 }
 
 export function sharedStoreMessage(groupId: string, member: MemberIdentity, conflict: NonNullable<MemberNotice['conflict']>): string {
@@ -191,7 +191,8 @@ export async function startKafkaSource(opts: KafkaSourceOptions): Promise<Runnin
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       readNotice(consumer, payload.memberId).then(
         (notice) => {
-          opts.onConfigMismatch?.(notice?.configMismatch?.differing ?? 0)
+          // Unknown (the group rebalancing again) leaves the last count as it is: 0 would say all agree.
+          if (notice !== undefined) opts.onConfigMismatch?.(notice?.configMismatch?.differing ?? 0)
           if (notice?.configMismatch) log.error({ code: 'DW_GROUP_CONFIG_MISMATCH', ...notice.configMismatch }, configMismatchMessage(opts.groupId, notice.configMismatch))
           if (notice?.conflict && !stopping) {
             // Given no partitions: leave the group, and stop the process through `done`.
