@@ -5,6 +5,7 @@
  */
 import { parse } from 'yaml'
 import type { z } from 'zod'
+import { plainIssueMessage } from './plain-issues.js'
 
 interface Issue {
   readonly path: readonly PropertyKey[]
@@ -38,6 +39,6 @@ export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file
   } catch (e) {
     return { ok: false, problems: [`${fileName}: not valid YAML: ${(e as Error).message.split('\n')[0]}`] }
   }
-  const parsed = schema.safeParse(raw)
+  const parsed = schema.safeParse(raw, { error: plainIssueMessage })
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, problems: problemLines(parsed.error.issues, fileName) }
 }

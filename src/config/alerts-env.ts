@@ -20,7 +20,7 @@
 import { z } from 'zod'
 import { problemLines } from '../validation-problems.js'
 import { choiceVar, httpUrlVar, listVar, portVar, urlProblem } from './env-values.js'
-import { plainIssueMessage } from './plain-issues.js'
+import { plainIssueMessage } from '../plain-issues.js'
 import { unsetEmpty, type Env } from './unset-empty.js'
 
 export interface SmtpSettings {

@@ -116,6 +116,19 @@ describe('rule files', () => {
     expect(p).toHaveLength(lines.length)
   })
 
+  it('words zod\'s own checks as the configuration does: what is expected and what was given', () => {
+    const p = problemsOf(() =>
+      parseRuleFile(`rules:\n  - name: a\n    metric: drift\n    severity: urgent\n    condition: { op: '=>', threshold: 0.2, consecutive: 0 }\n  - name: b\n    metric: drift\n    conditon: { op: '>', threshold: 0.2 }\n`, 'w.yaml'),
+    ).split('\n')
+    expect(p).toEqual(expect.arrayContaining([
+      'w.yaml: rules.0.severity: expected one of critical, warning, info, got "urgent"',
+      'w.yaml: rules.0.condition.op: expected one of ">", ">=", "<", "<=", "==", "!=", got "=>"',
+      'w.yaml: rules.0.condition.consecutive: expected a number >= 1, got 0',
+      expect.stringMatching(/^w\.yaml: rules\.1: unknown key "conditon" \(did you mean condition\?\)/),
+    ]))
+    expect(p.join('\n')).not.toMatch(/Invalid option|Unrecognized key|Too small/)
+  })
+
   it('accepts every statistic each metric stores, and selectors that can match', () => {
     const ok = (yaml: string) => parseRuleFile(`rules:\n  - name: r\n    condition: { op: '>', threshold: 0.5 }\n${yaml}`, 'ok.yaml').rules[0]!
     for (const [target, stats] of Object.entries(DRIFT_STATISTICS)) for (const s of stats) ok(`    metric: drift\n    target: ${target}\n    statistic: ${s}\n`)

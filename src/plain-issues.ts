@@ -6,7 +6,9 @@
  * "windw"`. A message a schema writes itself always wins (zod consults this map last).
  *
  * Passed to safeParse as its error map (`schema.safeParse(value, { error: plainIssueMessage })`)
- * by the configuration (driftwatch.yaml, the environment) and the alert rule files. Pure.
+ * by the configuration (driftwatch.yaml, the environment), and by parseYamlWith
+ * (./validation-problems.ts) for every YAML file checked against a schema: alert rule files and
+ * the report's model file. Pure.
  */
 
 /** The fields of zod's issues this map reads (zod 4's raw issue, loosely typed). */
