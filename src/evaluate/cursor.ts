@@ -6,12 +6,14 @@
  *   window_marks: the newest mark whose window has been evaluated (./due.ts)
  *   orphan_sweep: the cutoff up to which stored labels have been swept for orphans (./orphans.ts)
  *   watermark:<model_id>: the watermark a completed pass closed the model's windows against (./due.ts)
+ *   reference:<model_id>: the state of the model's fixed reference period or baseline whose
+ *     dependent windows have been marked (./reference-changes.ts)
  */
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
 
-export type CursorName = 'window_marks' | 'orphan_sweep' | `watermark:${string}`
+export type CursorName = 'window_marks' | 'orphan_sweep' | `watermark:${string}` | `reference:${string}`
 
 /** How far before a cursor rows are read again: inserts that commit late (a row is stamped by the server as it is parsed), replicas' clocks. */
 export const CURSOR_OVERLAP_MS = 5 * 60_000

@@ -1,5 +1,5 @@
 /**
- * Detector state as a function of the stored, joined data in event order (issue 15, bug 8). Pure:
+ * Detector state as a function of the stored, joined data in event order. Pure:
  * ./detector-run.ts loads the records, checkpoints and window inputs and stores what this returns.
  *
  * A checkpoint is a detector's record after one fed window, with the concept drift row the window

@@ -75,7 +75,8 @@ interface Row {
  * Mark reasons that say the stored data was removed or rewritten under the evaluator, where its
  * reference cache (60 s, ./evaluator.ts) would not see it: an erasure (src/store/erase.ts), an
  * operator's recompute. New predictions and labels (reasons predictions, labels) only add data:
- * a fixed reference period sees them when the cache expires (docs/evaluation.md).
+ * a fixed reference period sees them when the cache expires, and the windows evaluated before
+ * are marked again (./reference-changes.ts, docs/evaluation.md).
  */
 export const REWRITTEN_REASONS = ['erasure', 'recompute'] as const
 

@@ -3,9 +3,9 @@
  * stores them, merges them, computes the metrics against the reference and stores the metric
  * rows under a new version (the newest version wins in queries). A closed window also gets the
  * streaming detectors' rows (./detector-run.ts: fed in event order, replayed after late labels).
- * Windows whose reference window gained data are marked first (./reference-marks.ts). After the
- * tick's windows, each (model, window) touched compares its versions (./comparison-run.ts). Also
- * sweeps orphan labels.
+ * Windows whose reference changed since their evaluation are marked first (./reference-marks.ts,
+ * ./reference-changes.ts). After the tick's windows, each (model, window) touched compares its
+ * versions (./comparison-run.ts). Also sweeps orphan labels.
  * Every write is an idempotent versioned insert, so a crash mid-evaluation only means the window
  * is evaluated again on the next tick. A version exceeds every version stored for the window,
  * read as part of its evaluation (./eval-version.ts), so the instance's clock cannot hide a
@@ -50,6 +50,7 @@ import { FailedWindows, needsNewMark, windowKey } from './failed-windows.js'
 import { sweepOrphans } from './orphans.js'
 import { buildPartials, mergeAll, type LabelingContext } from './partials.js'
 import { sampleQuery } from './queries.js'
+import { ReferenceChangeMarks } from './reference-changes.js'
 import { markReferenceDependents } from './reference-marks.js'
 import { loadReference, referenceSource, type Reference } from './reference.js'
 import { windowFailure } from './window-failure.js'
@@ -102,7 +103,11 @@ export type WindowOutcome = 'stored' | 'kept'
  * How long a loaded reference is reused before it is read again (late data in the reference
  * period). A model's references are dropped at once when a pass finds marks saying its stored
  * data was removed or rewritten (an erasure, a recompute: due.ts, REWRITTEN_REASONS), so the
- * windows those marks make due are not evaluated against a reference that still holds the data.
+ * windows those marks make due are not evaluated against a reference that still holds the data,
+ * and when the pass marks windows because their reference changed (./reference-marks.ts,
+ * ./reference-changes.ts). A window evaluated against a cached reference that missed a change is
+ * marked by the pass that finds the change, so the cache delays a window's evaluation against the
+ * reference as stored, never prevents it.
  */
 const REFERENCE_TTL_MS = 60_000
 
@@ -110,12 +115,14 @@ export class Evaluator {
   private lastVersion = 0
   private readonly failures: FailedWindows
   private readonly references = new Map<string, { modelId: string; loadedAt: number; reference: Reference }>()
+  private readonly referenceChanges: ReferenceChangeMarks
   private readonly loop: PassLoop<TickReport>
   /** Set by stop(): a pass in progress ends at its next window (stoppedPass). */
   private stopping = false
 
   constructor(private readonly deps: EvaluatorDeps) {
     this.failures = new FailedWindows(deps.file.evaluation.interval)
+    this.referenceChanges = new ReferenceChangeMarks(deps.store, deps.file)
     this.loop = new PassLoop(
       () => this.tick(),
       (err) =>
@@ -199,11 +206,14 @@ export class Evaluator {
     const startedMs = this.deps.now()
     const waiting = (w: DueWindow) => this.failures.waiting(windowKey(w), startedMs)
     let scan = await scanNow()
-    // Windows whose reference window gained data are marked (./reference-marks.ts) and join this pass.
-    if (await markReferenceDependents(this.deps.store, this.deps.file, scan.due.filter((w) => !waiting(w)), String(this.version()))) {
-      this.references.clear()
-      scan = await scanNow()
-    }
+    // Windows whose reference changed since their evaluation are marked and join this pass: a
+    // previous window that gained data (./reference-marks.ts), a fixed period or baseline that
+    // changed (./reference-changes.ts). Their references are read again.
+    const rolling = await markReferenceDependents(this.deps.store, this.deps.file, scan.due.filter((w) => !waiting(w)), String(this.version()))
+    const fixed = await this.referenceChanges.markDependents(scan, startedMs, String(this.version()))
+    if (rolling) this.references.clear()
+    for (const [key, cached] of this.references) if (fixed.models.has(cached.modelId)) this.references.delete(key)
+    if (rolling || fixed.marks) scan = await scanNow()
     for (const [key, cached] of this.references) if (scan.rewrittenModels.has(cached.modelId)) this.references.delete(key)
     const due = scan.due.filter((w) => !waiting(w))
     const aside = scan.due.filter(waiting)
