@@ -219,16 +219,17 @@ describe('read API on a real pipeline run', () => {
        FROM {db}.drift FINAL WHERE model_id = {m:String} AND model_version = 'v1' AND window_start = fromUnixTimestamp64Milli({s:Int64}) AND target != 'concept' ORDER BY target, column`,
       { m: MODEL, s: Date.parse(drifted.window_start) })
     expect(detail.drift.map((d) => [d.p_value_adjusted, d.status])).toEqual(extra.map((r) => [num(r.p_value_adjusted), r.status]))
-    expect(detail.drift.map((d) => ({ ...d, distribution: undefined, p_value_adjusted: undefined, status: undefined }))).toEqual(stored.map((r) => ({
+    expect(detail.drift.map((d) => ({ ...d, distribution: undefined, distribution_note: undefined, p_value_adjusted: undefined, status: undefined }))).toEqual(stored.map((r) => ({
       target: r['target'], column: r['column'], column_kind: r['column_kind'], method: r['method'], score: num(r['score']), p_value: num(r['p_value']),
       threshold: num(r['threshold']), drift_detected: r['drift_detected'] === 1, statistics: r['statistics'], n_reference: Number(r['n_reference']),
-      n_current: Number(r['n_current']), unseen_categories: r['unseen_categories'], distribution: undefined, p_value_adjusted: undefined, status: undefined,
+      n_current: Number(r['n_current']), unseen_categories: r['unseen_categories'], distribution: undefined, distribution_note: undefined, p_value_adjusted: undefined, status: undefined,
     })))
     // Histograms and category counts: the same samples the statistics were computed on.
     const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
     const features = detail.drift.filter((d) => d.target === 'feature')
     for (const d of features) {
       expect(d.distribution, d.column).not.toBeNull()
+      expect(d.distribution_note, d.column).toBeNull()
       if (d.column_kind === 'numerical' || d.distribution!.kind === 'categories') {
         expect([sum(d.distribution!.reference), sum(d.distribution!.current)], d.column).toEqual([d.n_reference, d.n_current])
       }

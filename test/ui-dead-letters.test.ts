@@ -100,9 +100,10 @@ describe('dead letters in the read API and the web UI', () => {
     const w = await open('#/')
     const text = await w.page.textContent('section[data-page=overview]')
     expect(text).not.toContain('No model has sent predictions yet.')
-    expect(await w.page.textContent('#all-dead-lettered')).toContain('3 records arrived and were dead-lettered')
+    expect(await w.page.textContent('#all-dead-lettered')).toContain('3 records arrived and were rejected (dead-lettered)')
     expect(await w.page.getAttribute('#all-dead-lettered a', 'href')).toMatch(/^#\/pipeline/)
-    expect(await w.page.textContent('#pipeline-line')).toContain('3 dead letters in the last 24 h')
+    expect(await w.page.textContent('#pipeline-line')).toContain('3 records rejected (dead-lettered) in the last 24 h')
+    expect(await w.page.textContent('#pipeline-line')).not.toContain('orphan-label')
     await screenshot(w.page, 'ui-overview-all-dead-lettered')
     expect(w.errors).toEqual([])
     await w.page.close()
@@ -123,6 +124,8 @@ describe('dead letters in the read API and the web UI', () => {
     const { status, body } = await api<DeadLetterReport>('/v1/dead-letters')
     expect(status).toBe(200)
     expect(body.total).toBe(4)
+    // The orphan label is a notice about a stored label, counted apart from the 3 rejected records.
+    expect(body.notices).toBe(1)
     const byCode = Object.fromEntries(body.counts.map((c) => [`${c.topic}|${c.code}|${c.model}`, c.count]))
     expect(byCode).toEqual({
       [`${config.topics.predictions}|DW_DECODE_NOT_AVRO|`]: 1,
@@ -153,6 +156,17 @@ describe('dead letters in the read API and the web UI', () => {
     expect(rows.map((r) => r[1])).toEqual(expect.arrayContaining(['DW_NON_FINITE_NUMBER', 'DW_ORPHAN_LABEL']))
     const recent = await w.page.$$eval('#dead-letters tbody tr', (trs) => trs.map((tr) => [tr.children[3]!.textContent, tr.children[4]!.textContent, tr.children[6]!.textContent]))
     expect(recent).toEqual(body.recent.map((d) => [d.offset, d.code, d.message]))
+    // Rejected records and the orphan-label notice apart: in the totals, and row by row.
+    const totals = await w.page.textContent('#dead-letter-totals')
+    expect(totals).toContain(`3 rejected, ${VALID + 1} stored (${(100 * 3 / (3 + VALID + 1)).toFixed(2)}% rejected); 1 orphan-label notice (labels stored without a stored prediction)`)
+    expect(await w.page.textContent('#dead-letter-kinds')).not.toContain('never arrived')
+    const kinds = await w.page.$$eval('#dead-letter-counts tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-code'), tr.lastElementChild!.textContent]))
+    for (const [code, kind] of kinds) expect([code, kind]).toEqual([code, code === 'DW_ORPHAN_LABEL' ? 'notice: label stored' : 'rejected'])
+    const overview = await open('#/')
+    const line = await overview.page.textContent('#pipeline-line')
+    expect(line).toContain('3 records rejected (dead-lettered) in the last 24 h')
+    expect(line).toContain('1 orphan-label notice (labels stored, prediction missing)')
+    await overview.page.close()
     // No byte of a record is on the page: the NaN record's key is its prediction id.
     expect(await w.page.content()).not.toContain('bad-nan')
     // Reachable from the navigation bar.

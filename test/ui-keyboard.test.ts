@@ -43,6 +43,7 @@ beforeAll(async () => {
       res.end(JSON.stringify(body))
     }
     if (url.pathname === '/v1/models') return json({ items: [MODEL], next_cursor: null })
+    if (url.pathname === '/v1/models/m') return json(MODEL)
     if (url.pathname === '/v1/models/m/windows') return json({ items: url.searchParams.get('version') === 'v2' ? [] : WINDOWS, next_cursor: null })
     if (url.pathname === '/v1/models/m/comparisons') return json({ items: [], next_cursor: null })
     if (url.pathname.startsWith('/v1/models/m/windows/')) return json({ fairness: [], drift: [], performance: [], quality: [], detectors: [], alerts: [] })

@@ -371,6 +371,53 @@ describe('web UI on a real pipeline run', () => {
     await w.page.close()
   })
 
+  it('model and window pages read their model alone (GET /v1/models/{model}), not every model, and print the reference period in UTC labels', async () => {
+    const day0 = new Date(options.startMs).toISOString().slice(0, 10)
+    const w = await watchedPage(browser)
+    const paths: string[] = []
+    w.page.on('request', (r) => paths.push(new URL(r.url()).pathname))
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await load(w, `#/models/${EDGE_MODEL}?version=v1`)
+    // The reference is the one day from options.startMs: named as that day, its end not printed as a second date.
+    expect(await w.page.textContent('#model-settings')).toBe(`binary model, 1 d windows, reference: ${day0} (UTC day)`)
+    const onEdge = new Date(options.startMs + DAY_MS).toISOString()
+    await load(w, `#/models/${EDGE_MODEL}/windows/${encodeURIComponent(onEdge)}?version=v1`)
+    const header = await w.page.textContent('section[data-page=window] h1 + p')
+    expect(header).toContain(`reference: all versions ${day0} (UTC day);`)
+    expect(header).not.toMatch(/T\d\d:\d\d:\d\d/)
+    expect(paths).toContain(`/v1/models/${EDGE_MODEL}`)
+    expect(paths).not.toContain('/v1/models')
+    expect(w.errors).toEqual([])
+    await w.page.close()
+  })
+
+  it('window page: a distribution the reference as configured no longer fits is not drawn, and one line says why', async () => {
+    // The same store read with the edge model's reference moved to day 1 (every x = 5): its bins no longer fit day 2's stored counts.
+    const moved = parseFileConfig(demoModelYaml(options) + edgeModelYaml(options.startMs + DAY_MS) + liveModelYaml + longModelYaml, 'moved reference')
+    const http = createHttpServer({
+      publisher: app.publisher, limits: ingestLimits(moved, 1000), security: { auth: 'tokens', tokens }, bodyLimitBytes: 1 << 20, logger: createLogger('silent'),
+      read: createReadQueries({ store: app.store, file: moved, now: Date.now }), uiDir: (await buildUi()).out,
+    })
+    servers.push(http)
+    await http.listen({ host: '127.0.0.1', port: 0 })
+    const address = http.server.address()
+    const movedBase = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+    const small = new Date(options.startMs + 2 * DAY_MS).toISOString()
+    const r = await fetch(`${movedBase}/v1/models/${EDGE_MODEL}/windows/${encodeURIComponent(small)}?version=v1`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })
+    const detail = (await r.json()) as WindowDetail
+    const x = detail.drift.find((d) => d.target === 'feature' && d.column === 'x')!
+    expect(x.distribution).toBeNull()
+    expect(x.distribution_note).toMatch(/^the reference's bins as configured now do not fit this window's stored counts/)
+    const w = await watchedPage(browser)
+    await w.page.addInitScript(`sessionStorage.setItem('driftwatch.token', ${JSON.stringify(READ_TOKEN)})`)
+    await w.page.goto(`${movedBase}/#/models/${EDGE_MODEL}/windows/${encodeURIComponent(small)}?version=v1`)
+    await w.page.waitForFunction('document.body.dataset.state === "ready"')
+    expect(await w.page.locator('[data-chart="distribution:feature:x"]').count()).toBe(0)
+    expect(await w.page.textContent('#no-distribution li[data-column="feature:x"]')).toBe(`No reference vs current chart of x (feature): ${x.distribution_note}.`)
+    expect(w.errors).toEqual([])
+    await w.page.close()
+  })
+
   it('a window too small for a drift verdict is shown as no verdict with its reason, on the window page and the overview', async () => {
     const small = new Date(options.startMs + 2 * DAY_MS).toISOString()
     const detail = await api<WindowDetail>(`/v1/models/${EDGE_MODEL}/windows/${encodeURIComponent(small)}?version=v1`)

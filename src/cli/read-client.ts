@@ -27,6 +27,7 @@ export function httpReadQueries(baseUrl: string, token: string | null, timeoutMs
   const enc = encodeURIComponent
   return {
     models: (o = {}) => get('/v1/models', { ...o }),
+    model: (model) => get(`/v1/models/${enc(model)}`),
     windows: (model, o = {}) => get(`/v1/models/${enc(model)}/windows`, { ...o }),
     window: (model, start, version) => get(`/v1/models/${enc(model)}/windows/${enc(start)}`, { version }),
     alerts: (o = {}) => get('/v1/alerts', { ...o }),

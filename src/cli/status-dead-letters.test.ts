@@ -5,6 +5,7 @@ import { deadLetterLine } from './status-dead-letters.js'
 const report = (counts: [string, number][], extra: Partial<DeadLetterReport> = {}): DeadLetterReport => ({
   from: '2026-11-20T10:00:00.000Z', to: '2026-11-21T10:00:00.000Z', stored: 0, counts_truncated: false, recent: [],
   total: counts.reduce((s, c) => s + c[1], 0),
+  notices: counts.reduce((s, c) => s + (c[0] === 'DW_ORPHAN_LABEL' ? c[1] : 0), 0),
   counts: counts.map(([code, count]) => ({ topic: 'predictions', code, model: '', count, first_at: '2026-11-21T09:00:00.000Z', last_at: '2026-11-21T09:00:00.000Z' })),
   ...extra,
 })
@@ -35,5 +36,12 @@ describe('the dead-letter line of driftwatch status', () => {
 
   it('counts the groups left out of a truncated answer as other', () => {
     expect(deadLetterLine(report([['DW_DECODE_FAILED', 4]], { total: 10, counts_truncated: true }))).toContain(': DW_DECODE_FAILED 4, other 6;')
+  })
+
+  it('takes the notices the read API counted over every group, also those a truncated answer left out: not rejected "other"', () => {
+    // 10 dead letters, 4 listed (rejected); of the 6 left out, 5 are orphan-label notices.
+    const line = deadLetterLine(report([['DW_DECODE_FAILED', 4]], { total: 10, notices: 5, counts_truncated: true, stored: 95 }))
+    expect(line).toContain('5 rejected (5.00% of records): DW_DECODE_FAILED 4, other 1;')
+    expect(line).toContain('5 DW_ORPHAN_LABEL (notices')
   })
 })

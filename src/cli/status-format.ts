@@ -2,7 +2,7 @@
 import type { AlertView, ModelSummary, WindowHeadline } from '../read/index.js'
 import { table } from './alerts-format.js'
 import { pushAll } from '../arrays.js'
-import { duration, figure, percent, utcTime, versus, windowLabel } from '../ui/figures.js'
+import { duration, figure, percent, referenceText, utcTime, versus, windowLabel } from '../ui/figures.js'
 import { driftHealth, fairnessHealth, qualityHealth } from '../ui/health.js'
 
 export interface ModelStatus {
@@ -42,7 +42,7 @@ export function formatStatus(view: StatusView): string[] {
   const lines: string[] = []
   if (view.models.length === 0) lines.push('no models yet: nothing is configured in driftwatch.yaml and no window has been evaluated')
   for (const { summary: m, windows } of view.models) {
-    lines.push(`${m.model}  ${m.task}, window ${duration(m.window_ms)}, reference: ${m.reference.description}; versions ${m.versions.map((v) => v.version).join(', ') || '-'}; firing alerts ${m.firing_alerts}`)
+    lines.push(`${m.model}  ${m.task}, window ${duration(m.window_ms)}, reference: ${referenceText(m.reference.description)}; versions ${m.versions.map((v) => v.version).join(', ') || '-'}; firing alerts ${m.firing_alerts}`)
     if (windows.length === 0) lines.push('  no evaluated windows yet')
     else {
       const header = ['VERSION', 'WINDOW', 'PREDICTIONS', 'LABELED', 'DRIFT SHARE', 'PERFORMANCE REALIZED / ESTIMATED', 'FAIRNESS (WORST)', 'QUALITY', 'ALERTS']

@@ -45,11 +45,8 @@ async function all<T>(fetchPage: (cursor: string | undefined) => Promise<{ items
 
 /** The status of every model (or one), read through `read`. */
 export async function collectStatus(read: ReadQueries, o: { model?: string; windows: number }): Promise<Omit<StatusView, 'source'> & { dead_letters: DeadLetterReport }> {
-  let models: ModelSummary[] = await all((cursor) => read.models({ limit: 1000, cursor }))
-  if (o.model !== undefined) {
-    models = models.filter((m) => m.model === o.model)
-    if (models.length === 0) throw new DriftwatchError('DW_NOT_FOUND', `no model "${o.model}": it is not in driftwatch.yaml and has no evaluated windows`)
-  }
+  // One model: read alone (404 DW_NOT_FOUND when unknown), not every model's headline to keep one.
+  const models: ModelSummary[] = o.model === undefined ? await all((cursor) => read.models({ limit: 1000, cursor })) : [await read.model(o.model)]
   const withWindows = await Promise.all(models.map(async (summary) => ({ summary, windows: (await read.windows(summary.model, { order: 'desc', limit: o.windows })).items })))
   const alerts: AlertView[] = await all((cursor) => read.alerts({ status: 'firing', limit: 1000, cursor, ...(o.model === undefined ? {} : { model: o.model }) }))
   return { models: withWindows, alerts: await withWindowOpen(read, alerts), dead_letters: await deadLetterStatus(read) }

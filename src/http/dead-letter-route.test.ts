@@ -22,6 +22,7 @@ const report: DeadLetterReport = {
   from: '2026-11-20T10:00:00.000Z',
   to: '2026-11-21T10:00:00.000Z',
   total: 2,
+  notices: 0,
   stored: 98,
   counts: [{ topic: 'predictions', code: 'DW_NON_FINITE_NUMBER', model: 'loan', count: 2, first_at: '2026-11-21T09:00:00.000Z', last_at: '2026-11-21T09:30:00.000Z' }],
   counts_truncated: false,
@@ -38,7 +39,7 @@ function server() {
   const calls: (DeadLetterOptions | undefined)[] = []
   const unused = async () => { throw new Error('not used') }
   const read: ReadQueries = {
-    models: unused, windows: unused, window: unused, alerts: unused,
+    models: unused, model: unused, windows: unused, window: unused, alerts: unused,
     comparisons: async (model) => ({ model, items: [], next_cursor: null }),
     // As the query does (src/read/dead-letters.ts): the bytes only when asked for.
     deadLetters: async (o) => (calls.push(o), o?.raw ? report : { ...report, recent: report.recent.map(({ raw_key_base64: _k, raw_value_base64: _v, ...rest }) => rest) }),

@@ -21,6 +21,7 @@ function server() {
   const calls: string[] = []
   const read: ReadQueries = {
     models: async () => (calls.push('models'), { items: [], next_cursor: null }),
+    model: async () => { calls.push('model'); throw new Error('not used') },
     windows: async (model) => (calls.push('windows'), { model, items: [], next_cursor: null }),
     window: async () => { calls.push('window'); throw new Error('not used') },
     alerts: async () => (calls.push('alerts'), { items: [], next_cursor: null }),

@@ -1,5 +1,5 @@
 /**
- * The read API (docs/http-api.md "Read API"): GET /v1/models, /v1/models/{model}/windows,
+ * The read API (docs/http-api.md "Read API"): GET /v1/models, /v1/models/{model}, /v1/models/{model}/windows,
  * /v1/models/{model}/windows/{start}, /v1/models/{model}/comparisons, /v1/alerts and
  * /v1/dead-letters, role read (or admin; dead letters' raw bytes: admin only). The handlers only
  * translate HTTP to src/read's queries; the schemas (src/read/schemas.ts) validate the query
@@ -12,7 +12,7 @@ import type { ApiToken } from '../config/api-tokens.js'
 import type { ReadQueries } from '../read/index.js'
 import {
   AlertListQuerySchema, AlertListSchema, ComparisonQuerySchema, ComparisonSeriesSchema, DeadLetterQuerySchema, DeadLetterReportSchema,
-  ModelListQuerySchema, ModelListSchema, ModelParamsSchema, WindowDetailQuerySchema, WindowDetailSchema, WindowParamsSchema,
+  ModelListQuerySchema, ModelListSchema, ModelParamsSchema, ModelSummarySchema, WindowDetailQuerySchema, WindowDetailSchema, WindowParamsSchema,
   WindowSeriesQuerySchema, WindowSeriesSchema,
 } from '../read/schemas.js'
 import type { ComparisonOptions, DeadLetterOptions } from '../read/index.js'
@@ -27,6 +27,7 @@ type Query<T> = { Querystring: T }
 const UNKNOWN_MODEL = 'not in driftwatch.yaml and without evaluated windows'
 /** The 404s of the read routes (DW_NOT_FOUND): what each route looks up. */
 const NOT_FOUND = {
+  model: `No such model (${UNKNOWN_MODEL}) (DW_NOT_FOUND).`,
   windows: `No such model (${UNKNOWN_MODEL}), or the model has no such version (no evaluated window of it) or variant (not 'all' and no performance rows of it) (DW_NOT_FOUND).`,
   window: `No such model (${UNKNOWN_MODEL}), no such version of it, or no evaluated window starting at {start} (DW_NOT_FOUND).`,
   comparisons: `No such model (${UNKNOWN_MODEL}), or the model has no such version (no evaluated window of it) (DW_NOT_FOUND).`,
@@ -46,6 +47,11 @@ export function registerReadRoutes(app: FastifyInstance, read: ReadQueries, toke
     onRequest,
     schema: schema({ operationId: 'listModels', summary: 'Monitored models with their latest window', querystring: ModelListQuerySchema }, ModelListSchema),
   }, async (request) => read.models(request.query))
+
+  app.get<{ Params: { model: string } }>('/v1/models/:model', {
+    onRequest,
+    schema: schema({ operationId: 'getModel', summary: 'One model: its settings, versions, variants and latest window', params: ModelParamsSchema }, ModelSummarySchema, NOT_FOUND.model),
+  }, async (request) => read.model(request.params.model))
 
   app.get<Query<{ from?: string; to?: string; version?: string; variant?: string; order?: 'asc' | 'desc'; limit?: number; cursor?: string }> & { Params: { model: string } }>(
     '/v1/models/:model/windows', {

@@ -29,6 +29,7 @@ function recordingRead() {
   const calls: { model: string; o: SeriesOptions | undefined }[] = []
   const read: ReadQueries = {
     models: async () => ({ items: [], next_cursor: null }),
+    model: async () => { throw new Error('not used') },
     windows: async (model, o) => (calls.push({ model, o }), { model, items: [], next_cursor: null }),
     window: async () => { throw new Error('not used') },
     alerts: async () => ({ items: [], next_cursor: null }),

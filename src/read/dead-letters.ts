@@ -25,6 +25,12 @@ import { int, readRows } from './sql.js'
 import type { DeadLetterCount, DeadLetterReport, DeadLetterView } from './types.js'
 
 export const DEFAULT_RANGE_MS = 24 * 3_600_000
+/**
+ * The code of an orphan-label notice (docs/events.md, "Rejections and orphan-label notices"): the
+ * evaluator writes it for a label that IS stored and has no stored prediction; every other code
+ * is a rejection (the record was not stored). `notices` counts them apart from the rejections.
+ */
+export const ORPHAN_NOTICE = 'DW_ORPHAN_LABEL'
 /** Groups of (topic, code, model) returned at most; counts_truncated says when there were more. */
 export const MAX_COUNT_GROUPS = 1000
 
@@ -93,11 +99,16 @@ export async function deadLetterReport(deps: ReadDeps, o: DeadLetterOptions = {}
   ])
   if (o.model !== undefined && o.model !== '' && counts.length === 0 && int(stored[0]?.c ?? '0') === 0) await assertDeadLetterModel(deps, o.model)
   const shown = counts.slice(0, MAX_COUNT_GROUPS)
+  // With more groups than shown the totals are still exact: they are summed over every group in SQL below.
+  const totals = counts.length > MAX_COUNT_GROUPS ? await totalsOf(deps, filtered, modelFilter, params) : {
+    total: shown.reduce((s, r) => s + int(r.c), 0),
+    notices: shown.reduce((s, r) => s + (r.code === ORPHAN_NOTICE ? int(r.c) : 0), 0),
+  }
   return {
     from: isoTime(range.from),
     to: isoTime(range.to),
-    // With more groups than shown the total is still exact: it is summed over every group in SQL below.
-    total: counts.length > MAX_COUNT_GROUPS ? await totalOf(deps, filtered, modelFilter, params) : shown.reduce((s, r) => s + int(r.c), 0),
+    total: totals.total,
+    notices: totals.notices,
     counts: shown.map((r): DeadLetterCount => ({ topic: r.topic, code: r.code, model: r.model, count: int(r.c), first_at: isoTime(int(r.first_ms)), last_at: isoTime(int(r.last_ms)) })),
     counts_truncated: counts.length > MAX_COUNT_GROUPS,
     recent: recent.map((r): DeadLetterView => ({
@@ -124,9 +135,10 @@ function storedCounts(o: DeadLetterOptions): string {
   return counts.length === 0 ? '0' : counts.join(' + ')
 }
 
-async function totalOf(deps: ReadDeps, filtered: string, modelFilter: string, params: Record<string, unknown>): Promise<number> {
-  const rows = await readRows<{ c: string }>(deps.store, `SELECT count() AS c FROM (${filtered}) ${modelFilter}`, params)
-  return int(rows[0]?.c ?? '0')
+async function totalsOf(deps: ReadDeps, filtered: string, modelFilter: string, params: Record<string, unknown>): Promise<{ total: number; notices: number }> {
+  const rows = await readRows<{ c: string; o: string }>(deps.store,
+    `SELECT count() AS c, countIf(error_code = {orphan:String}) AS o FROM (${filtered}) ${modelFilter}`, { ...params, orphan: ORPHAN_NOTICE })
+  return { total: int(rows[0]?.c ?? '0'), notices: int(rows[0]?.o ?? '0') }
 }
 
 async function assertDeadLetterModel(deps: ReadDeps, model: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { distributionOf, emptyCounts, mergeCounts } from './distribution.js'
+import { distributionOf, distributionWithNote, emptyCounts, mergeCounts } from './distribution.js'
 
 describe('mergeCounts', () => {
   it('sums partitions: bins elementwise, categories and labels by name', () => {
@@ -49,5 +49,15 @@ describe('distributionOf', () => {
     expect(distributionOf('feature', 'x', reference, mergeCounts([{ numeric: { x: [1, 2, 0] } }]), n.x)).toBeNull()
     expect(distributionOf('feature', 'c', { partial: emptyCounts(), edges: new Map() }, current, n.c)).toBeNull()
     expect(distributionOf('label', 'label', { partial: emptyCounts(), edges: new Map() }, current, n.label)).toBeNull()
+  })
+
+  it('says why a distribution is null, one line: bins that no longer fit, counts that expired on either side; nothing for calibration', () => {
+    const note = (...a: Parameters<typeof distributionWithNote>) => distributionWithNote(...a).note
+    expect(note('feature', 'x', { ...reference, edges: new Map([['x', [1, 2, 3]]]) }, current, n.x)).toMatch(/^the reference's bins as configured now do not fit this window's stored counts/)
+    expect(note('feature', 'x', reference, mergeCounts([{ numeric: { x: [1, 2, 0] } }]), n.x)).toBe("window counts unavailable: this window's stored counts add up to 3, not its 12 rows (its partial aggregates expired after retention.raw)")
+    expect(note('label', 'label', { partial: emptyCounts(), edges: new Map() }, current, n.label)).toMatch(/^reference counts unavailable: the reference's stored rows add up to 0, not the 10 this window was compared with/)
+    expect(note('feature', 'nope', reference, emptyCounts(), { reference: 5, current: 5 })).toMatch(/^no stored counts of this column on either side/)
+    expect(note('calibration', 'score', reference, current, n.score)).toBeNull()
+    expect(distributionWithNote('feature', 'x', reference, current, n.x)).toEqual({ distribution: distributionOf('feature', 'x', reference, current, n.x), note: null })
   })
 })

@@ -66,29 +66,63 @@ export function distributionOf(
   current: CountsPartial,
   sizes: { readonly reference: number; readonly current: number },
 ): Distribution | null {
-  const d = countsOf(target, column, reference, current)
-  return d && total(d.reference) === sizes.reference && total(d.current) === sizes.current ? d : null
+  return distributionWithNote(target, column, reference, current, sizes).distribution
 }
+
+/** Rows of these targets compare a column's distribution; others (calibration, concept) have none to show. */
+const WITH_DISTRIBUTION = new Set(['feature', 'prediction', 'label'])
+
+/**
+ * distributionOf with why it is null, in one line (DriftDetail.distribution_note): null when
+ * there is a distribution, or when the row is of a kind that has none (calibration).
+ */
+export function distributionWithNote(
+  target: string, column: string,
+  reference: { readonly partial: CountsPartial; readonly edges: ReadonlyMap<string, readonly number[]> },
+  current: CountsPartial,
+  sizes: { readonly reference: number; readonly current: number },
+): { distribution: Distribution | null; note: string | null } {
+  const counts = countsOf(target, column, reference, current)
+  if (counts.distribution === null) {
+    const kept = WITH_DISTRIBUTION.has(target) && (target !== 'prediction' || PREDICTION_KEYS[column] !== undefined)
+    return { distribution: null, note: kept ? counts.note : null }
+  }
+  const d = counts.distribution
+  const ref = total(d.reference)
+  const cur = total(d.current)
+  if (ref !== sizes.reference) {
+    return { distribution: null, note: `reference counts unavailable: the reference's stored rows add up to ${ref}, not the ${sizes.reference} this window was compared with (its stored predictions expired after retention.raw, or the reference as configured changed since)` }
+  }
+  if (cur !== sizes.current) {
+    return { distribution: null, note: `window counts unavailable: this window's stored counts add up to ${cur}, not its ${sizes.current} rows (its partial aggregates expired after retention.raw)` }
+  }
+  return { distribution: d, note: null }
+}
+
+const NO_COUNTS = "no stored counts of this column on either side: the window's partial aggregates and the reference's predictions expire after retention.raw, or the reference as configured no longer has this column"
+const NOT_FITTING = "the reference's bins as configured now do not fit this window's stored counts: the reference data or its configuration changed since the evaluation"
 
 function countsOf(
   target: string, column: string,
   reference: { readonly partial: CountsPartial; readonly edges: ReadonlyMap<string, readonly number[]> },
   current: CountsPartial,
-): Distribution | null {
-  if (target === 'label') return categories(reference.partial.labelCounts, current.labelCounts)
+): { distribution: Distribution | null; note: string | null } {
+  const found = (distribution: Distribution) => ({ distribution, note: null })
+  const none = (note: string) => ({ distribution: null, note })
+  if (target === 'label') return found(categories(reference.partial.labelCounts, current.labelCounts))
   const key = target === 'prediction' ? PREDICTION_KEYS[column] : target === 'feature' ? column : undefined
-  if (key === undefined) return null
+  if (key === undefined) return none(NO_COUNTS)
   const edges = reference.edges.get(key)
   const ref = own(reference.partial.numeric, key)
   const cur = own(current.numeric, key)
   if (edges && (ref || cur)) {
     const size = edges.length + 1
     const zeros = new Array<number>(size).fill(0)
-    if ((ref ?? zeros).length !== size || (cur ?? zeros).length !== size) return null
-    return { kind: 'histogram', edges: [...edges], reference: [...(ref ?? zeros)], current: [...(cur ?? zeros)] }
+    if ((ref ?? zeros).length !== size || (cur ?? zeros).length !== size) return none(NOT_FITTING)
+    return found({ kind: 'histogram', edges: [...edges], reference: [...(ref ?? zeros)], current: [...(cur ?? zeros)] })
   }
   const refCats = own(reference.partial.categorical, key)
   const curCats = own(current.categorical, key)
-  if (refCats || curCats) return categories(refCats ?? {}, curCats ?? {})
-  return null
+  if (refCats || curCats) return found(categories(refCats ?? {}, curCats ?? {}))
+  return none(NO_COUNTS)
 }

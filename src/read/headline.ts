@@ -5,8 +5,9 @@
  */
 import { metricValue } from './metric-value.js'
 import type { HeadlineFairness, HeadlinePerformance } from './types.js'
+import type { Task } from './task.js'
 
-export type Task = 'binary' | 'multiclass' | 'regression'
+export type { Task } from './task.js'
 
 /** Figures as stored: ±Infinity is a value (sent as "Infinity" / "-Infinity", ./metric-value.ts), null is none. */
 export interface PerformanceFigure {
@@ -30,6 +31,9 @@ export const MAIN_METRICS: Record<Task, readonly string[]> = {
   binary: ['roc_auc', 'accuracy'],
   multiclass: ['accuracy'],
   regression: ['mae'],
+  // A model whose stored rows tell no task (./task.ts): accuracy is the one metric binary and
+  // multiclass rows share, so the only one such a model can have.
+  unknown: ['accuracy'],
 }
 
 /** The fairness ratio the 4/5 rule reads. */

@@ -7,13 +7,14 @@ import { listAlertViews, type AlertListOptions } from './alerts.js'
 import { comparisonSeries, type ComparisonOptions } from './comparisons.js'
 import { deadLetterReport, type DeadLetterOptions } from './dead-letters.js'
 import type { ReadDeps } from './deps.js'
-import { listModels, type ModelListOptions } from './models.js'
+import { getModel, listModels, type ModelListOptions } from './models.js'
 import type { AlertView, ComparisonSeries, DeadLetterReport, ModelSummary, Page, WindowDetail, WindowSeries } from './types.js'
 import { windowDetail } from './window-detail.js'
 import { windowSeries, type SeriesOptions } from './windows.js'
 
 export interface ReadQueries {
   models(o?: ModelListOptions): Promise<Page<ModelSummary>>
+  model(model: string): Promise<ModelSummary>
   windows(model: string, o?: SeriesOptions): Promise<WindowSeries>
   window(model: string, start: string, version?: string): Promise<WindowDetail>
   alerts(o?: Omit<AlertListOptions, 'window'>): Promise<Page<AlertView>>
@@ -24,6 +25,7 @@ export interface ReadQueries {
 export function createReadQueries(deps: ReadDeps): ReadQueries {
   return {
     models: (o) => listModels(deps, o),
+    model: (model) => getModel(deps, model),
     windows: (model, o) => windowSeries(deps, model, o),
     window: (model, start, version) => windowDetail(deps, model, start, version),
     alerts: (o) => listAlertViews(deps, o),

@@ -1,15 +1,18 @@
 /**
  * The monitored models: those driftwatch.yaml lists and those with evaluated windows (accepted
- * with default settings), by id, each with its versions, variants, window size, reference, its
- * latest window's headline figures and its firing alerts.
+ * with default settings), by id, each with its task, versions, variants, window size, reference,
+ * its latest window's headline figures and its firing alerts; all of them a page at a time, or
+ * one by id. A model without settings here has its task, window size and reference read from
+ * what is stored (./task.ts, windowSettings), not the defaults it would be evaluated with now.
  */
 import { modelConfig, type ModelConfig } from '../config/file.js'
-import type { ReadDeps } from './deps.js'
+import { assertKnownModel, isConfigured, type ReadDeps } from './deps.js'
 import { decodeCursor, isoTime, page } from './params.js'
 import { int, readRows } from './sql.js'
 import type { ModelSummary, Page, ReferenceDescription, VersionSummary } from './types.js'
 import { headlines, type SummaryRow } from './windows.js'
 import { mapLimited } from '../map-limited.js'
+import { modelTasks } from './task.js'
 
 /** Models whose headline figures are read at the same time (about seven queries each). */
 const HEADLINES_AT_ONCE = 4
@@ -50,19 +53,34 @@ export function describeReference(m: ModelConfig): ReferenceDescription {
 export async function listModels(deps: ReadDeps, o: ModelListOptions = {}): Promise<Page<ModelSummary>> {
   const limit = o.limit ?? 100
   const after = o.cursor === undefined ? null : decodeCursor(o.cursor, ['string'] as const)[0]
-  const stored = await readRows<{ model_id: string; model_version: string; windows: string; first: string; last: string }>(
-    deps.store,
-    `SELECT model_id, model_version, uniqExact(window_start) AS windows,
-            toUnixTimestamp64Milli(min(window_start)) AS first, toUnixTimestamp64Milli(max(window_start)) AS last
-     FROM {db}.window_summary GROUP BY model_id, model_version ORDER BY model_id, model_version`,
-  )
+  const stored = await readRows<{ model_id: string }>(deps.store, 'SELECT DISTINCT model_id FROM {db}.window_summary ORDER BY model_id')
   const ids = [...new Set([...deps.file.models.map((m) => m.id), ...stored.map((r) => r.model_id)])]
     .sort()
     .filter((id) => after === null || id > after)
   const paged = page(ids, limit, (id) => [id])
   if (paged.items.length === 0) return { items: [], next_cursor: null }
-  const params = { ids: paged.items }
-  const [variants, firing, latest] = await Promise.all([
+  return { items: await summaries(deps, paged.items), next_cursor: paged.next_cursor }
+}
+
+/**
+ * One model's settings, versions, variants and latest headline (GET /v1/models/{model}): what a
+ * page about that model needs, without every other model's headline. Unknown: 404 (./deps.ts).
+ */
+export async function getModel(deps: ReadDeps, model: string): Promise<ModelSummary> {
+  await assertKnownModel(deps, model)
+  return (await summaries(deps, [model]))[0]!
+}
+
+/** The summaries of `ids` (known models), in their order. */
+async function summaries(deps: ReadDeps, ids: readonly string[]): Promise<ModelSummary[]> {
+  const params = { ids }
+  const [stored, variants, firing, latest, tasks] = await Promise.all([
+    readRows<{ model_id: string; model_version: string; windows: string; first: string; last: string }>(
+      deps.store,
+      `SELECT model_id, model_version, uniqExact(window_start) AS windows,
+              toUnixTimestamp64Milli(min(window_start)) AS first, toUnixTimestamp64Milli(max(window_start)) AS last
+       FROM {db}.window_summary WHERE model_id IN {ids:Array(String)} GROUP BY model_id, model_version ORDER BY model_id, model_version`,
+      params),
     readRows<{ model_id: string; variants: string[] }>(deps.store, 'SELECT model_id, groupUniqArray(variant) AS variants FROM {db}.performance WHERE model_id IN {ids:Array(String)} GROUP BY model_id', params),
     readRows<{ model_id: string; firing: string }>(
       deps.store,
@@ -79,21 +97,23 @@ export async function listModels(deps: ReadDeps, o: ModelListOptions = {}): Prom
        FROM {db}.window_summary FINAL WHERE model_id IN {ids:Array(String)}
        ORDER BY model_id, window_start DESC, predictions DESC, model_version LIMIT 1 BY model_id`,
       params),
+    modelTasks(deps, ids),
   ])
   // Each model's headline is a few queries: a page of up to 1,000 models runs them a few models at a time.
-  const items = await mapLimited(paged.items, HEADLINES_AT_ONCE, async (id): Promise<ModelSummary> => {
+  return mapLimited(ids, HEADLINES_AT_ONCE, async (id): Promise<ModelSummary> => {
     const m = modelConfig(deps.file, id)
     const versions: VersionSummary[] = stored.filter((r) => r.model_id === id).map((r) => ({
       version: r.model_version, windows: int(r.windows), first_window_start: isoTime(int(r.first)), last_window_start: isoTime(int(r.last)),
     }))
     const seen = variants.find((v) => v.model_id === id)?.variants ?? []
     const newest = latest.filter((r) => r.model_id === id)
-    const [headline] = await headlines(deps, id, newest, 'all')
-    const configured = deps.file.models.some((c) => c.id === id)
+    const task = tasks.get(id)!
+    const [headline] = await headlines(deps, id, newest, 'all', task)
+    const configured = isConfigured(deps, id)
     return {
       model: id,
       configured,
-      task: m.task,
+      task,
       ...windowSettings(m, configured, newest[0]),
       versions,
       variants: [...seen].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b))),
@@ -101,5 +121,4 @@ export async function listModels(deps: ReadDeps, o: ModelListOptions = {}): Prom
       firing_alerts: int(firing.find((f) => f.model_id === id)?.firing ?? 0),
     }
   })
-  return { items, next_cursor: paged.next_cursor }
 }

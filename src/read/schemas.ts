@@ -81,7 +81,7 @@ export const VersionSummarySchema = obj({
 export const ModelSummarySchema = obj({
   model: text,
   configured: { type: 'boolean', description: 'Listed in driftwatch.yaml (otherwise accepted with default settings).' },
-  task: { type: 'string', enum: ['binary', 'multiclass', 'regression'] },
+  task: { type: 'string', enum: ['binary', 'multiclass', 'regression', 'unknown'], description: "As driftwatch.yaml sets it; for a model it does not list (configured false), as the model's stored figures tell (regression metrics, multiclass averages, binary-only metrics, scores or values), and 'unknown' when they tell nothing." },
   window_ms: count,
   reference: ReferenceDescriptionSchema,
   versions: { type: 'array', items: VersionSummarySchema },
@@ -137,6 +137,7 @@ export const DriftDetailSchema = obj({
   n_current: count,
   unseen_categories: strings,
   distribution: DistributionSchema,
+  distribution_note: { type: ['string', 'null'], description: "Why distribution is null, in one line (the reference's bins no longer fit the stored counts, or a side's counts expired after retention.raw); null when there is a distribution or the row has none (calibration)." },
 })
 
 export const PerformanceDetailSchema = obj({
@@ -250,7 +251,8 @@ const DEAD_LETTER_FIELDS = {
 export const DeadLetterReportSchema = obj({
   from: iso,
   to: iso,
-  total: { ...count, description: 'Dead letters in the range (deduplicated by source offset).' },
+  total: { ...count, description: 'Dead letters in the range (deduplicated by source offset), orphan-label notices included.' },
+  notices: { ...count, description: 'Of total, the orphan-label notices (DW_ORPHAN_LABEL): labels that are stored, with no stored prediction yet; not rejected records. total - notices records were rejected.' },
   stored: { ...count, description: 'Predictions and labels stored with an ingest time in the range, counted as the dlq-rate alert counts them.' },
   counts: {
     type: 'array',

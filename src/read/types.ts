@@ -62,7 +62,8 @@ export interface VersionSummary {
 export interface ModelSummary {
   readonly model: string
   readonly configured: boolean
-  readonly task: 'binary' | 'multiclass' | 'regression'
+  /** As configured; for a model without settings, as its stored rows tell (src/read/task.ts): 'unknown' when they tell nothing. */
+  readonly task: 'binary' | 'multiclass' | 'regression' | 'unknown'
   readonly window_ms: number
   readonly reference: ReferenceDescription
   readonly versions: VersionSummary[]
@@ -97,6 +98,8 @@ export interface DriftDetail {
   readonly n_current: number
   readonly unseen_categories: string[]
   readonly distribution: Distribution | null
+  /** Why `distribution` is null, in one line; null when there is one or the row has none (calibration). */
+  readonly distribution_note: string | null
 }
 
 export interface PerformanceDetail {
@@ -217,6 +220,8 @@ export interface DeadLetterReport {
   readonly from: string
   readonly to: string
   readonly total: number
+  /** Of total, the orphan-label notices (DW_ORPHAN_LABEL: labels that are stored); total − notices were rejected. */
+  readonly notices: number
   readonly counts: DeadLetterCount[]
   readonly counts_truncated: boolean
   readonly recent: DeadLetterView[]

@@ -19,8 +19,9 @@ import { listAlertViews } from './alerts.js'
 import { optionalColumn } from './columns.js'
 import { windowComparisons } from './comparisons.js'
 import { windowDetections } from './detections.js'
+import { modelTask } from './task.js'
 import { assertKnownModel, assertKnownVersion, type ReadDeps } from './deps.js'
-import { distributionOf, emptyCounts, mergeCounts, type CountsPartial } from './distribution.js'
+import { distributionWithNote, emptyCounts, mergeCounts, type CountsPartial } from './distribution.js'
 import { isoTime, parseTime } from './params.js'
 import { int, METRIC_VALUES, metricValue, n, readRows } from './sql.js'
 import type { DriftDetail, WindowDetail } from './types.js'
@@ -110,7 +111,7 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
     n_reference: int(r.n_reference),
     n_current: int(r.n_current),
     unseen_categories: r.unseen_categories,
-    distribution: distributionOf(r.target, r.column, reference, current, { reference: int(r.n_reference), current: int(r.n_current) }),
+    ...distributionFields(distributionWithNote(r.target, r.column, reference, current, { reference: int(r.n_reference), current: int(r.n_current) })),
   })
   const d = dataset[0]
   return {
@@ -142,9 +143,13 @@ export async function windowDetail(deps: ReadDeps, model: string, start: string,
   }
 }
 
+const distributionFields = (d: ReturnType<typeof distributionWithNote>) => ({ distribution: d.distribution, distribution_note: d.note })
+
 async function referenceCounts(deps: ReadDeps, model: string, version: string, startMs: number) {
   const m = modelConfig(deps.file, model)
-  const ctx = { task: m.task, positiveClass: m.positiveClass ?? '1', protectedAttributes: m.protected, minGroupSize: 30 }
+  // A model without settings here: its task as its stored rows tell (./task.ts), not the default's binary.
+  const task = await modelTask(deps, model)
+  const ctx = { task: task === 'unknown' ? m.task : task, positiveClass: m.positiveClass ?? '1', protectedAttributes: m.protected, minGroupSize: 30 }
   const reference = await loadReference(deps.store, referenceSource(m, version, startMs, m.window), ctx, deps.file.evaluation.maxSampleSize)
   return { partial: reference.partial, edges: reference.edges }
 }

@@ -4,10 +4,10 @@
  * metric tables (rows whose eval_version is the window_summary row's; older evaluations' rows
  * are ignored even before ClickHouse merges them away).
  */
-import { modelConfig } from '../config/file.js'
 import { optionalColumn } from './columns.js'
 import { ALL_VARIANTS, assertKnownModel, assertKnownVariant, assertKnownVersion, type ReadDeps } from './deps.js'
-import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, qualityProblemCount, QUALITY_PROBLEMS, worstFairness, type Task } from './headline.js'
+import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, qualityProblemCount, QUALITY_PROBLEMS, worstFairness } from './headline.js'
+import { modelTask, type Task } from './task.js'
 import { decodeCursor, isoTime, optionalTime, page } from './params.js'
 import { int, METRIC_VALUES, n, readRows, storedNumber } from './sql.js'
 import type { WindowHeadline, WindowSeries } from './types.js'
@@ -93,10 +93,13 @@ export async function windowSeries(deps: ReadDeps, model: string, o: SeriesOptio
   return { model, items, next_cursor: pageRows.next_cursor }
 }
 
-/** Headline figures of the given windows (window_summary rows of one model), in their order. */
-export async function headlines(deps: ReadDeps, model: string, rows: readonly SummaryRow[], variant: string): Promise<WindowHeadline[]> {
+/**
+ * Headline figures of the given windows (window_summary rows of one model), in their order.
+ * `task`: the model's (./task.ts), when the caller has it already.
+ */
+export async function headlines(deps: ReadDeps, model: string, rows: readonly SummaryRow[], variant: string, known?: Task): Promise<WindowHeadline[]> {
   if (rows.length === 0) return []
-  const task = modelConfig(deps.file, model).task as Task
+  const task = known ?? (await modelTask(deps, model))
   const starts = rows.map((r) => int(r.start))
   const versionsInPage = [...new Set(rows.map((r) => r.model_version))]
   const range = 'model_id = {m:String} AND model_version IN {vs:Array(String)} AND window_start BETWEEN fromUnixTimestamp64Milli({lo:Int64}) AND fromUnixTimestamp64Milli({hi:Int64})'

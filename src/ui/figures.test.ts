@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compact, duration, figure, percent, utcTime, versus, windowLabel, windowStartLabel } from './figures.js'
+import { compact, duration, figure, percent, referenceText, utcTime, versus, windowLabel, windowStartLabel } from './figures.js'
 
 describe('versus: a value next to its threshold', () => {
   it('gets more decimals until the two differ when they differ (the reviewer’s 0.7996 under 0.8)', () => {
@@ -98,5 +98,21 @@ describe('units', () => {
     expect(windowStartLabel('2026-01-10T00:00:00.000Z', 86_400_000)).toBe('2026-01-10 UTC')
     expect(windowStartLabel('2026-01-10T14:00:00.000Z', 900_000)).toBe('2026-01-10 14:00 UTC')
     expect(utcTime('2026-01-10T14:30:05.000Z', true)).toBe('2026-01-10 14:30:05 UTC')
+  })
+})
+
+describe('a reference period as the UI prints it', () => {
+  it('in UTC labels, whole days with the last day included, not raw ISO with an end that reads as included', () => {
+    expect(referenceText('2026-11-01T00:00:00.000Z..2026-11-05T00:00:00.000Z')).toBe('2026-11-01 – 2026-11-04 (4 UTC days)')
+    expect(referenceText('all versions 2026-11-01T00:00:00.000Z..2026-11-02T00:00:00.000Z')).toBe('all versions 2026-11-01 (UTC day)')
+    expect(referenceText('version v1 2026-01-09T00:00:00.000Z..2026-01-10T00:00:00.000Z')).toBe('version v1 2026-01-09 (UTC day)')
+  })
+  it('anything else names both times and says the end is excluded', () => {
+    expect(referenceText('2026-11-01T06:00:00.000Z..2026-11-05T06:00:00.000Z')).toBe('2026-11-01 06:00 – 2026-11-05 06:00 UTC, end excluded')
+    expect(referenceText('version v2 2026-01-10T14:00:00.000Z..2026-01-10T16:00:00.000Z')).toBe('version v2 2026-01-10 14:00–16:00 UTC, end excluded')
+  })
+  it('descriptions without a period are kept', () => {
+    expect(referenceText('previous 2 window(s) of the same version')).toBe('previous 2 window(s) of the same version')
+    expect(referenceText('baseline profile 3')).toBe('baseline profile 3')
   })
 })

@@ -142,13 +142,37 @@ export function windowStartLabel(startIso: string, windowMs?: number): string {
  * either end is not on a whole minute: "2026-01-10 23:37:05–23:37:10 UTC".
  */
 export function windowLabel(startIso: string, endIso: string): string {
-  const ms = Date.parse(endIso) - Date.parse(startIso)
-  if (clock(startIso) === '00:00' && clock(endIso) === '00:00' && ms > 0 && ms % DAY_MS === 0) {
-    const days = ms / DAY_MS
+  const days = wholeUtcDays(startIso, endIso)
+  if (days > 0) {
     if (days === 1) return `${date(startIso)} (UTC day)`
     return `${date(startIso)} – ${date(new Date(Date.parse(endIso) - DAY_MS).toISOString())} (${days} UTC days)`
   }
   const seconds = !onMinute(startIso) || !onMinute(endIso)
   if (date(startIso) === date(endIso)) return `${date(startIso)} ${clock(startIso, seconds)}–${clock(endIso, seconds)} UTC`
   return `${date(startIso)} ${clock(startIso, seconds)} – ${date(endIso)} ${clock(endIso, seconds)} UTC`
+}
+
+/** How many whole UTC days [start, end) is when both ends are at midnight; 0 otherwise. */
+export function wholeUtcDays(startIso: string, endIso: string): number {
+  const ms = Date.parse(endIso) - Date.parse(startIso)
+  return clock(startIso) === '00:00' && clock(endIso) === '00:00' && ms > 0 && ms % DAY_MS === 0 ? ms / DAY_MS : 0
+}
+
+/** An ISO 8601 period "from..to" (end exclusive) as the read API's reference descriptions print it. */
+const PERIOD = /(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)\.\.(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)/g
+
+/**
+ * A reference description (src/read/models.ts, or as the evaluator stored it with a window:
+ * "all versions 2026-11-01T00:00:00.000Z..2026-11-05T00:00:00.000Z") with its period in UTC
+ * labels and an end that cannot be misread: whole days name the last day included
+ * ("2026-11-01 – 2026-11-04 (4 UTC days)"), anything else says the end is excluded
+ * ("2026-11-01 06:00 – 2026-11-05 06:00 UTC, end excluded"). The rest of the text is kept.
+ */
+export function referenceText(description: string): string {
+  return description.replace(PERIOD, (_all, from: string, to: string) => {
+    const f = new Date(Date.parse(from)).toISOString()
+    const t = new Date(Date.parse(to)).toISOString()
+    if (!(Date.parse(t) > Date.parse(f))) return `${utcTime(f, !onMinute(f))} – ${utcTime(t, !onMinute(t))}`
+    return wholeUtcDays(f, t) > 0 ? windowLabel(f, t) : `${windowLabel(f, t)}, end excluded`
+  })
 }

@@ -92,6 +92,8 @@ export interface DriftDetail extends ApiNote {
   /** ±∞ as "Infinity" / "-Infinity" (KL with a category the reference lacks); NaN statistics are left out. */
   statistics: Record<string, Exclude<MetricNum, null>>
   distribution: Distribution
+  /** Why distribution is null (the reference no longer fits, or counts expired); null otherwise. Absent from older servers. */
+  distribution_note?: string | null
 }
 
 export interface PerformanceDetail extends ApiNote { variant: string; metric: string; kind: string; value: MetricNum; n: number; label_coverage: Num; ci_low: MetricNum; ci_high: MetricNum; status?: string }

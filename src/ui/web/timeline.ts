@@ -4,7 +4,7 @@
  * show as gaps on the axis rather than being skipped, which would draw an outage as continuous
  * traffic. Window starts are on the model's window grid (src/window/), `windowMs` apart.
  */
-import { windowStartLabel } from '../figures.js'
+import { wholeUtcDays, windowLabel } from '../figures.js'
 
 /** At most this many positions on an axis: beyond it the axis keeps the evaluated windows only (the gaps are still listed). */
 export const MAX_SLOTS = 2000
@@ -54,7 +54,25 @@ export function timeline<W extends { readonly window_start: string }>(windows: r
   return { slots, gaps, filled: true }
 }
 
-/** "No traffic from 2026-01-10 14:00 UTC to 2026-01-10 18:00 UTC (no window evaluated)", one per gap. */
+/**
+ * A run of windows without traffic, named by the windows themselves, first and last included (a
+ * gap's `to` is the next evaluated window's start, which had traffic): "No traffic in 4 windows:
+ * 2026-11-15 – 2026-11-18 (4 UTC days; none evaluated)" for windows of whole days, "No traffic in
+ * 4 windows: 2026-01-10 14:00–15:00 UTC to 2026-01-10 17:00–18:00 UTC (none evaluated)" otherwise.
+ */
 export function gapText(gap: Gap, windowMs: number): string {
-  return `No traffic from ${windowStartLabel(gap.from, windowMs)} to ${windowStartLabel(gap.to, windowMs)} (no window evaluated)`
+  const from = Date.parse(gap.from)
+  const count = Math.max(1, Math.ceil((Date.parse(gap.to) - from) / windowMs))
+  const iso = (t: number) => new Date(t).toISOString()
+  const windowAt = (i: number) => windowLabel(iso(from + i * windowMs), iso(from + (i + 1) * windowMs))
+  const end = iso(from + count * windowMs)
+  const windows = count === 1 ? '1 window' : `${count} windows`
+  const evaluated = count === 1 ? 'not evaluated' : 'none evaluated'
+  // Whole UTC days: one range with its last day included, "(4 UTC days; none evaluated)".
+  if (wholeUtcDays(gap.from, end) > 0 && windowMs % 86_400_000 === 0) {
+    const span = windowLabel(gap.from, end)
+    return `No traffic in ${windows}: ${span.endsWith(')') ? `${span.slice(0, -1)}; ${evaluated})` : `${span} (${evaluated})`}`
+  }
+  const span = count === 1 ? windowAt(0) : `${windowAt(0)} to ${windowAt(count - 1)}`
+  return `No traffic in ${windows}: ${span} (${evaluated})`
 }

@@ -4,15 +4,15 @@
  * fairness ratio with the 4/5 line, volume, and challenger vs champion when both variants exist.
  */
 import type { ChartSpec } from '../../chart-spec.js'
-import { ApiError, getAll, getJson } from '../api.js'
+import { getAll, getJson } from '../api.js'
 import type { ModelSummary, WindowDetail, WindowHeadline } from '../api-types.js'
 import { drawAll } from '../charts.js'
-import { duration, numeric, percent, plotted, windowLabel, windowStartLabel } from '../../figures.js'
+import { duration, numeric, percent, plotted, referenceText, windowLabel, windowStartLabel } from '../../figures.js'
 import { badge, chartFigure, fmt, h, nameText, openBadge, table, whenLoaded } from '../dom.js'
 import { driftHealth, fairnessHealth, featureHealth, qualityHealth, type Health } from '../health.js'
 import { modelHref, windowHref } from '../routes.js'
 import { comparisonCharts, openFrom } from '../comparison-view.js'
-import { binaryOnlyNote } from './window.js'
+import { binaryOnlyNote, modelSummary } from './window.js'
 import { mapLimit } from '../limit.js'
 import { gapText, type Slot, timeline } from '../timeline.js'
 
@@ -84,6 +84,9 @@ export function groupFairnessNote(ds: readonly WindowDetail[], task: string | un
   if (ds.some((d) => d.fairness.length > 0)) return 'No fairness per group: no verdict: too few rows per group in the recent windows.'
   return 'No fairness per group: the model names no protected attributes (protected in its configuration), or its recent windows had no groups to compare.'
 }
+
+/** The model's task as a phrase: "binary model", or "task unknown" when its stored figures do not tell (src/read/task.ts). */
+export const taskText = (task: string): string => (task === 'unknown' ? 'task unknown (not configured here, and its stored figures do not tell)' : `${task} model`)
 
 const seriesOf = (model: string, version: string | undefined, variant: string) =>
   getAll<WindowHeadline>(`/v1/models/${encodeURIComponent(model)}/windows`, { version, variant, limit: '5000' })
@@ -310,9 +313,8 @@ export function comparisonChart(champion: readonly WindowHeadline[], challenger:
 }
 
 export async function modelPage(model: string, query: URLSearchParams): Promise<HTMLElement> {
-  const models = await getAll<ModelSummary>('/v1/models')
-  const m = models.find((x) => x.model === model)
-  if (!m) throw new ApiError(404, 'DW_NOT_FOUND', `no model "${model}"`)
+  // This model's settings alone (404 when unknown), not every model's headline figures.
+  const m = await modelSummary(model)
   const versions = m.versions.map((v) => v.version)
   const version = query.get('version') ?? m.latest?.model_version ?? versions[0] ?? ''
   const variants = m.variants.length > 0 ? m.variants : ['all']
@@ -327,7 +329,7 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     'div',
     { class: 'filters' },
     filterForm(versions, version, variants, variant, (v, r) => modelHref(model, { version: v, variant: r })),
-    h('span', {}, `${m.task} model, ${duration(m.window_ms)} windows, reference: ${m.reference.description}`),
+    h('span', { id: 'model-settings' }, `${taskText(m.task)}, ${duration(m.window_ms)} windows, reference: ${referenceText(m.reference.description)}`),
   )
   const notes = chartNotes(windows, m.task, knownVariant ? undefined : variant, { version, variant })
   const charts = modelCharts(windows, m.window_ms).map((spec, i) => noted(spec, CHART_IDS[i]!, notes[CHART_IDS[i]!]))

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { binCounts } from '../../../metrics/drift/reference-bins.js'
 import type { DriftDetail, FairnessDetail } from '../api-types.js'
-import { apiNote, datasetDriftText, detectorCells, distributionChart, emptySection, fairnessChart, otherStatistics, performanceValue, verdict, why } from './window.js'
+import { apiNote, binaryOnlyNote, datasetDriftText, detectorCells, distributionChart, emptySection, fairnessChart, missingDistributions, otherStatistics, performanceValue, verdict, why } from './window.js'
+import { taskText } from './model.js'
 
 /** A drift row as the read API sends it (src/read/schemas.ts, DriftDetailSchema). */
 const row = (extra: Partial<DriftDetail> = {}): DriftDetail => ({
@@ -181,5 +182,33 @@ describe("window page: the API's own reason for a figure without a verdict is sh
     expect(performanceValue({ ...perf, status: 'insufficient', reason: 'only one class among the labels' })).toBe('- (only one class among the labels)')
     expect(performanceValue(perf)).toBe('-')
     expect(apiNote({ reason: null, note: 'x' })).toBe('x')
+  })
+})
+
+describe('window page: a missing reference vs current chart says why, one line per column', () => {
+  const histogram = { kind: 'histogram' as const, edges: [1], reference: [1, 1], current: [1, 1] }
+  it('the API’s note for each feature, prediction or label row without a distribution; none for calibration or a drawn chart', () => {
+    const rows = [
+      row({ column: 'income', distribution: null, distribution_note: "the reference's bins as configured now do not fit this window's stored counts" }),
+      row({ column: 'age', distribution: histogram }),
+      row({ target: 'label', column: 'label', distribution: null, distribution_note: 'window counts unavailable: its partial aggregates expired' }),
+      row({ target: 'calibration', column: 'score', distribution: null, distribution_note: null }),
+    ]
+    expect(missingDistributions(rows)).toEqual([
+      { column: 'feature:income', text: "No reference vs current chart of income (feature): the reference's bins as configured now do not fit this window's stored counts." },
+      { column: 'label:label', text: 'No reference vs current chart of label (label): window counts unavailable: its partial aggregates expired.' },
+    ])
+  })
+  it('a general reason when the server sends none', () => {
+    expect(missingDistributions([row({ column: 'income', distribution: null })])[0]!.text).toMatch(/^No reference vs current chart of income \(feature\): not available: the reference as configured no longer fits/)
+  })
+})
+
+describe('a model whose task is unknown (not configured, stored figures tell nothing)', () => {
+  it('is not called binary, nor given a binary-only reason', () => {
+    expect(taskText('unknown')).toMatch(/^task unknown/)
+    expect(taskText('regression')).toBe('regression model')
+    expect(binaryOnlyNote('unknown')).toBeNull()
+    expect(binaryOnlyNote('regression')).toMatch(/binary models only, and this is a regression model/)
   })
 })

@@ -5,9 +5,9 @@
  * problems the headline counts, detectors and the window's alerts.
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../../chart-spec.js'
-import { compact, numeric, percent, plotted, utcTime, versus, windowLabel } from '../../figures.js'
+import { compact, numeric, percent, plotted, referenceText, utcTime, versus, windowLabel } from '../../figures.js'
 import { qualityFeature, qualityProblemCount, qualityProblems, type QualityFigure, type ReferenceCount } from '../../quality-problems.js'
-import { getAll, getJson } from '../api.js'
+import { getJson } from '../api.js'
 import { NO_POSITIVE_CLASS } from '../../../evaluate/row-status.js'
 import type { ApiNote, DatasetDrift, DetectorDetail, DriftDetail, FairnessDetail, ModelSummary, PerformanceDetail, WindowDetail } from '../api-types.js'
 import { badge, chartFigure, fmt, h, type Level, nameText, openBadge, table } from '../dom.js'
@@ -132,6 +132,23 @@ export function distributionChart(d: DriftDetail): ChartSpec | null {
   return distributionSpec(`${d.column} (${d.target}): reference vs current`, labels, dist.reference, dist.current)
 }
 
+/** Rows that compare a column's distribution; calibration and concept rows have none to draw. */
+const DISTRIBUTION_TARGETS = new Set(['feature', 'prediction', 'label'])
+
+/**
+ * One line per drift row whose reference vs current chart is missing, saying why (the API's
+ * distribution_note: the reference as configured no longer fits the stored counts, or a side's
+ * counts expired after retention.raw), so that a chart never just vanishes.
+ */
+export function missingDistributions(rows: readonly DriftDetail[]): { column: string; text: string }[] {
+  return rows.filter((d) => d.distribution === null && DISTRIBUTION_TARGETS.has(d.target)).map((d) => {
+    const why = typeof d.distribution_note === 'string' && d.distribution_note.trim() !== ''
+      ? d.distribution_note.trim()
+      : 'not available: the reference as configured no longer fits the stored counts, or they expired after retention.raw'
+    return { column: `${d.target}:${d.column}`, text: `No reference vs current chart of ${d.column} (${d.target}): ${why}.` }
+  })
+}
+
 /**
  * Selection rate per group of one attribute, with the 4/5 rule drawn at 0.8 × the highest rate.
  * Only the groups the fairness ratio compares (status ok: enough rows, src/metrics/fairness/parity.ts)
@@ -186,10 +203,11 @@ export function detectorCells(d: DetectorDetail): { estimate: string; parameters
 /**
  * Why a model has no fairness figures when its task is the reason: fairness reads labels and
  * predictions as positive or not, so it is computed for binary models only (driftwatch.yaml
- * refuses `protected` on another task, src/config/file.ts). Null for a binary or unknown task.
+ * refuses `protected` on another task, src/config/file.ts). Null for a binary task, or one not
+ * known (not read, or 'unknown': src/read/task.ts).
  */
 export function binaryOnlyNote(task: string | undefined): string | null {
-  return task === undefined || task === 'binary' ? null : `fairness is computed for binary models only, and this is a ${task} model`
+  return task === undefined || task === 'binary' || task === 'unknown' ? null : `fairness is computed for binary models only, and this is a ${task} model`
 }
 
 /**
@@ -204,7 +222,7 @@ export function emptySection(w: Pick<WindowDetail, 'drift' | 'performance' | 'fa
   return {
     ...(noPositiveClass ? { noPositiveClass } : {}),
     ...(estimatesOnly ? { unlabeled: 'No realized figures yet: no labels have arrived for this window; the estimates (CBPE) need none.' } : {}),
-    ...(w.drift.length === 0 ? { drift: `No drift figures: this window was not compared with a reference (reference: ${w.reference || 'none yet'}).` } : {}),
+    ...(w.drift.length === 0 ? { drift: `No drift figures: this window was not compared with a reference (reference: ${w.reference ? referenceText(w.reference) : 'none yet'}).` } : {}),
     ...(w.performance.length === 0 ? { performance: w.summary.labeled === 0 ? 'No performance figures yet: no labels have arrived for this window.' : 'No performance figures: too few labeled predictions in this window.' } : {}),
     ...(w.fairness.length === 0 ? { fairness: binaryOnly ? `No fairness figures: ${binaryOnly}.` : 'No fairness figures: the model names no protected attributes (protected in its configuration), or this window has no groups to compare.' } : {}),
   }
@@ -248,10 +266,13 @@ export function qualitySummary(rows: readonly QualityFigure[], drift: readonly R
   return count === 0 ? { text: 'No quality problem.', level: 'ok' } : { text: problems, level: 'warn' }
 }
 
+/** One model's settings, versions and latest headline (GET /v1/models/{model}; 404 when unknown). */
+export const modelSummary = (model: string): Promise<ModelSummary> => getJson<ModelSummary>(`/v1/models/${encodeURIComponent(model)}`)
+
 /** The model's task, to say why its fairness section is empty; undefined when it cannot be read. */
 async function modelTask(model: string): Promise<string | undefined> {
   try {
-    return (await getAll<ModelSummary>('/v1/models')).find((m) => m.model === model)?.task
+    return (await modelSummary(model)).task
   } catch {
     return undefined
   }
@@ -266,7 +287,7 @@ export async function windowPage(model: string, start: string, query: URLSearchP
     { 'data-page': 'window', 'data-model': model, 'data-window': w.window_start },
     h('p', {}, h('a', { href: modelHref(model, { version: w.model_version }) }, '← ', nameText(model))),
     h('h1', {}, nameText(model), ` ${w.model_version}: window ${windowLabel(w.window_start, w.window_end)} `, openBadge(w.closed)),
-    h('p', {}, `${s.predictions} predictions, ${s.labeled} labeled (${percent(s.label_coverage)}); ${w.closed ? 'closed' : 'open: its figures can still change'}; reference: ${w.reference}; evaluated ${utcTime(w.evaluated_at)}`),
+    h('p', {}, `${s.predictions} predictions, ${s.labeled} labeled (${percent(s.label_coverage)}); ${w.closed ? 'closed' : 'open: its figures can still change'}; reference: ${referenceText(w.reference)}; evaluated ${utcTime(w.evaluated_at)}`),
   )
   const empty = emptySection(w, w.fairness.length === 0 ? await modelTask(model) : undefined)
   section.append(h('h2', {}, 'Drift'), h('p', {}, empty.drift ?? datasetDriftText(w.dataset_drift)))
@@ -284,6 +305,8 @@ export async function windowPage(model: string, start: string, query: URLSearchP
     return spec ? [chartFigure(spec, `distribution:${d.target}:${d.column}`)] : []
   })
   if (dists.length > 0) section.append(h('div', { class: 'charts small' }, ...dists))
+  const missing = missingDistributions(w.drift)
+  if (missing.length > 0) section.append(h('ul', { class: 'empty-note', id: 'no-distribution' }, ...missing.map((m) => h('li', { 'data-column': m.column }, m.text))))
 
   section.append(h('h2', {}, 'Performance'), empty.performance ? h('p', { class: 'empty-note', id: 'no-performance' }, empty.performance) : table(
     ['variant', 'metric', 'kind', 'value', 'interval', 'n', 'label coverage'],
