@@ -9,6 +9,7 @@ const file = parseFileConfig(
   - { id: rolling, window: 1d, reference: { previousWindows: 2 } }
   - { id: fixed, window: 1d, reference: { from: "2026-11-01", to: "2026-11-03" } }
   - { id: baseline, window: 1h, reference: { baseline: latest } }
+  - { id: baseline-pii, window: 1h, reference: { baseline: latest }, pii: [email] }
 `,
   'test.yaml',
 )
@@ -51,6 +52,13 @@ describe('erasureWindows', () => {
       { modelId: 'fixed', modelVersion: null, fromMs: 0, toMs: END_OF_TIME_MS },
     ])
     expect(erasureWindows([{ modelId: 'fixed', modelVersion: 'v3', eventTimeMs: d(3) }], model).dependents).toEqual([])
+  })
+
+  it('a baseline with pii features may be rewritten by the erasure: every window of the model depends on it; without pii, none', () => {
+    expect(erasureWindows([{ modelId: 'baseline-pii', modelVersion: 'v1', eventTimeMs: d(2) }], model).dependents).toEqual([
+      { modelId: 'baseline-pii', modelVersion: null, fromMs: 0, toMs: END_OF_TIME_MS },
+    ])
+    expect(erasureWindows([{ modelId: 'baseline', modelVersion: 'v1', eventTimeMs: d(2) }], model).dependents).toEqual([])
   })
 
   it('an unlisted model uses the defaults: hourly windows against the previous one', () => {

@@ -7,7 +7,8 @@
  *   after each own window, same version; with a fixed `reference: { from, to }` that held an
  *   erased prediction, every window of the model (all versions). These are returned as ranges,
  *   and only the windows with stored predictions in them are marked. A `baseline` reference is
- *   a stored profile, which erasure does not change.
+ *   a stored profile, which erasure rewrites when it holds the subject's pii values as categories:
+ *   for a model with pii features, every window of the model too.
  */
 import type { ModelConfig } from '../config/file.js'
 import { windowStart } from '../window/windows.js'
@@ -55,6 +56,10 @@ export function erasureWindows(erased: readonly ErasedPrediction[], model: (mode
       if (erased.some((e) => e.modelId === modelId && e.eventTimeMs >= r.from && e.eventTimeMs < r.to)) {
         dependents.push({ modelId, modelVersion: null, fromMs: 0, toMs: END_OF_TIME_MS })
       }
+    } else if ('baseline' in r) {
+      // Erasure rewrites the stored profiles that hold the subject's pseudonymized pii values as
+      // categories (./erase.ts), so with pii features the baseline may change: every window.
+      if (m.pii.length > 0) dependents.push({ modelId, modelVersion: null, fromMs: 0, toMs: END_OF_TIME_MS })
     } else if ('previousWindows' in r) {
       const windows = [...own.values()].filter((w) => w.modelId === modelId)
       for (const version of [...new Set(windows.map((w) => w.modelVersion))].sort()) {
