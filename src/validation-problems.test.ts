@@ -14,6 +14,8 @@ describe('validation problems', () => {
   it('reports YAML that does not parse on one line, and an empty document as {}', () => {
     const bad = parseYamlWith(Schema, 'models: [\n', 'y.yaml')
     expect(bad.ok ? [] : bad.problems).toEqual([expect.stringMatching(/^y\.yaml: not valid YAML: [^\n]+$/)])
+    // Where, without the parser's dangling colon before its excerpt of the file.
+    expect(parseYamlWith(Schema, 'a: b: c\n', 'w.yaml')).toEqual({ ok: false, problems: ['w.yaml: not valid YAML: Nested mappings are not allowed in compact mappings at line 1, column 4'] })
     expect(parseYamlWith(Schema, '', 'z.yaml')).toEqual({ ok: true, data: { models: [] } })
   })
 

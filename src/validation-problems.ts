@@ -37,7 +37,8 @@ export function parseYamlWith<S extends z.ZodType>(schema: S, text: string, file
   try {
     raw = parse(text) ?? {}
   } catch (e) {
-    return { ok: false, problems: [`${fileName}: not valid YAML: ${(e as Error).message.split('\n')[0]}`] }
+    // The parser's first line names the place and ends with ':' before an excerpt of the file.
+    return { ok: false, problems: [`${fileName}: not valid YAML: ${(e as Error).message.split('\n')[0]!.replace(/:\s*$/, '')}`] }
   }
   const parsed = schema.safeParse(raw, { error: plainIssueMessage })
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, problems: problemLines(parsed.error.issues, fileName) }
