@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { copyWithoutBlankLines, csvHeader, EXCERPT_CHARS, fileReadMessage } from './report-csv.js'
+import { copyWithoutBlankLines, csvHeader, engineMessage, EXCERPT_CHARS, fileReadMessage } from './report-csv.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-report-csv-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -64,5 +64,19 @@ describe('fileReadMessage', () => {
     )
     expect(fileReadMessage('short: \'abc\'')).toBe("short: 'abc'")
     expect(fileReadMessage('y'.repeat(1000))).toHaveLength(401)
+  })
+})
+
+describe('engineMessage', () => {
+  it('says what the engine found, without its framing: the innermost exception, no code, name or version', () => {
+    expect(
+      engineMessage(
+        "Query failed: Code: 636. DB::Exception: The table structure cannot be extracted from a Parquet format file. Error:\nCode: 117. DB::Exception: Not a Parquet file (wrong magic bytes at the end of file). (INCORRECT_DATA) (version 26.7.2.1).\nYou can specify the structure manually: (in file/uri /tmp/x.parquet). (CANNOT_EXTRACT_TABLE_STRUCTURE)",
+      ),
+    ).toBe('Not a Parquet file (wrong magic bytes at the end of file).')
+    expect(engineMessage("Code: 27. DB::Exception: Cannot parse input: expected ',' at end of stream: (at row 2)\n: Row 1: x (version 26.7.2.1)")).toBe(
+      "Cannot parse input: expected ',' at end of stream: (at row 2)",
+    )
+    expect(engineMessage('Query failed: something else')).toBe('something else')
   })
 })

@@ -116,6 +116,18 @@ export function copyWithoutBlankLines(path: string, destination: string): number
   }
 }
 
+/**
+ * What the engine says about a file it cannot read, without its framing: the innermost exception's
+ * first line (a wrapping one like "The table structure cannot be extracted ... Error:" says less
+ * than the cause it wraps), without "Query failed: ", "Code: N. DB::Exception: ", its error name
+ * or its version. `Not a Parquet file (wrong magic bytes at the end of file).`
+ */
+export function engineMessage(message: string): string {
+  const exceptions = message.split(/(?:Query failed: )?Code: \d+\. DB::Exception: /).slice(1)
+  const inner = (exceptions.at(-1) ?? message.replace(/^Query failed: /, '')).split('\n')[0]!
+  return inner.replace(/\s*\(version [^)]*\)\.?\s*$/, '').replace(/\s*\([A-Z][A-Z0-9_]+\)\.?\s*$/, '').replace(/\s*\(version [^)]*\)\.?\s*$/, '').trim()
+}
+
 /** A quoted excerpt of the file's data in an error message: at most this many characters. */
 export const EXCERPT_CHARS = 40
 const MESSAGE_CHARS = 400

@@ -63,7 +63,7 @@ import { numberCellsOf, typedRows } from './report-rows.js'
 import { cellCountsOf, type NumberCells, numberCells } from '../report/counted-column.js'
 import { engineOutlierSummary } from './report-outliers.js'
 import { sqlIdentifier, sqlString } from '../store/sql-text.js'
-import { copyWithoutBlankLines, csvHeader, fileReadMessage } from './report-csv.js'
+import { copyWithoutBlankLines, csvHeader, engineMessage, fileReadMessage } from './report-csv.js'
 
 export type FileFormat = 'csv' | 'parquet'
 
@@ -77,7 +77,7 @@ export interface EngineFiles {
 }
 
 function engineError(path: string, e: unknown): DriftwatchError {
-  const message = String((e as Error).message ?? e).split('\n')[0]?.replace(/\s*\(version [^)]*\)\.?$/, '') ?? ''
+  const message = engineMessage(String((e as Error).message ?? e))
   return new DriftwatchError('DW_FILE_INVALID', `${path}: cannot be read: ${fileReadMessage(message)}`, { path, cause: e })
 }
 
