@@ -73,5 +73,8 @@ describe('formatStatus', () => {
       'no models yet: nothing is configured in driftwatch.yaml and no window has been evaluated', 'no firing alerts',
     ])
     expect(formatStatus({ source: { kind: 'store', location: '/d' }, models: [{ summary: { ...model, versions: [] }, windows: [] }], alerts: [] })).toContain('  no evaluated windows yet')
+
+    const unknown = formatStatus({ source: { kind: 'store', location: '/d' }, models: [{ summary: { ...model, configured: false, task: 'unknown', versions: [] }, windows: [] }], alerts: [] })
+    expect(unknown.find((l) => l.startsWith('loan'))).toMatch(/^loan {2}task unknown \(not configured here, and its stored figures do not tell\), window/)
   })
 })

@@ -42,7 +42,7 @@ export function formatStatus(view: StatusView): string[] {
   const lines: string[] = []
   if (view.models.length === 0) lines.push('no models yet: nothing is configured in driftwatch.yaml and no window has been evaluated')
   for (const { summary: m, windows } of view.models) {
-    lines.push(`${m.model}  ${m.task}, window ${duration(m.window_ms)}, reference: ${referenceText(m.reference.description)}; versions ${m.versions.map((v) => v.version).join(', ') || '-'}; firing alerts ${m.firing_alerts}`)
+    lines.push(`${m.model}  ${m.task === 'unknown' ? 'task unknown (not configured here, and its stored figures do not tell)' : m.task}, window ${duration(m.window_ms)}, reference: ${referenceText(m.reference.description)}; versions ${m.versions.map((v) => v.version).join(', ') || '-'}; firing alerts ${m.firing_alerts}`)
     if (windows.length === 0) lines.push('  no evaluated windows yet')
     else {
       const header = ['VERSION', 'WINDOW', 'PREDICTIONS', 'LABELED', 'DRIFT SHARE', 'PERFORMANCE REALIZED / ESTIMATED', 'FAIRNESS (WORST)', 'QUALITY', 'ALERTS']
