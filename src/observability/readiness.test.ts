@@ -64,6 +64,13 @@ describe('registryCheck', () => {
     const fetchFn = (async () => new Response('no', { status: 503 })) as unknown as typeof fetch
     await expect(registryCheck('http://registry:8081', fetchFn).run()).rejects.toThrow('503')
   })
+
+  it('names the credentials when the registry refuses them', async () => {
+    for (const status of [401, 403]) {
+      const fetchFn = (async () => new Response('no', { status })) as unknown as typeof fetch
+      await expect(registryCheck('http://registry:8081', fetchFn).run()).rejects.toThrow(`GET /subjects answered ${status}: the registry refuses these credentials; check the user and password in SCHEMA_REGISTRY_URL`)
+    }
+  })
 })
 
 describe('createReadiness', () => {

@@ -139,6 +139,9 @@ export function registryCheck(registryUrl: string, fetchFn: typeof fetch = fetch
     async run() {
       const res = await fetchFn(subjects, { headers, signal: AbortSignal.timeout(10_000) })
       await res.arrayBuffer().catch(() => undefined)
+      if (res.status === 401 || res.status === 403) {
+        throw new Error(`GET /subjects answered ${res.status}: the registry refuses these credentials; check the user and password in SCHEMA_REGISTRY_URL, or the user's rights`)
+      }
       if (!res.ok) throw new Error(`GET /subjects answered ${res.status}`)
     },
   }
