@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { parseFileConfig } from '../src/config/file.js'
-import { runDemo } from '../src/cli/demo.js'
+import { demoUiUrl, runDemo } from '../src/cli/demo.js'
 import { openStore, type Store } from '../src/store/clickhouse.js'
 import { testConfig } from './support/config.js'
 import { queryRows } from './support/query.js'
@@ -40,7 +40,7 @@ describe('driftwatch demo on Kafka', () => {
     // The exact commands, on its database, settings and data directory: status first, then the UI.
     const settings = `DRIFTWATCH_DATA_DIR=${config.clickhouse.dataDir} DRIFTWATCH_CONFIG=${join(demoDir, 'driftwatch.yaml')} CLICKHOUSE_DATABASE=${config.clickhouse.database}_demo`
     expect(printed.join('')).toContain(`see the results in a terminal:\n  ${settings} npx driftwatch status\n`)
-    expect(printed.join('')).toContain(`  ${settings} npx driftwatch start\n  and open http://127.0.0.1:8080/`)
+    expect(printed.join('')).toContain(`  ${settings} npx driftwatch start\n  and open ${demoUiUrl(config.http)!} `)
 
     store = openStore({ ...config.clickhouse, database: `${config.clickhouse.database}_demo` })
     const drifted = await queryRows<{ column: string; first: string }>(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { demoCommands } from './demo.js'
+import { demoCommands, demoUiUrl } from './demo.js'
 
 describe('what the demo prints to see its results', () => {
   it('the status and UI commands on the demo database and settings, runnable as printed', () => {
@@ -12,5 +12,16 @@ describe('what the demo prints to see its results', () => {
   it('names a data directory other than the default, quoted when the shell needs it', () => {
     expect(demoCommands({ config: "/tmp/my dir/demo/driftwatch.yaml", database: 'x_demo', dataDir: '/tmp/my dir' }).status)
       .toBe("DRIFTWATCH_DATA_DIR='/tmp/my dir' DRIFTWATCH_CONFIG='/tmp/my dir/demo/driftwatch.yaml' CLICKHOUSE_DATABASE=x_demo npx driftwatch status")
+  })
+})
+
+describe('where the demo says the web UI will be', () => {
+  it('at the host and port start will use; none when the HTTP API is off', () => {
+    expect(demoUiUrl({ enabled: true, host: '127.0.0.1', port: 8080 })).toBe('http://127.0.0.1:8080/')
+    expect(demoUiUrl({ enabled: true, host: '127.0.0.1', port: 18951 })).toBe('http://127.0.0.1:18951/')
+    expect(demoUiUrl({ enabled: true, host: '0.0.0.0', port: 9000 })).toBe('http://127.0.0.1:9000/')
+    expect(demoUiUrl({ enabled: true, host: '::1', port: 9000 })).toBe('http://[::1]:9000/')
+    expect(demoUiUrl({ enabled: true, host: 'localhost', port: 0 })).toBe('http://localhost:<the port it logs>/')
+    expect(demoUiUrl({ enabled: false, host: '127.0.0.1', port: 8080 })).toBeNull()
   })
 })

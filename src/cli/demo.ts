@@ -60,6 +60,16 @@ export function demoCommands(o: { config: string; database: string; dataDir: str
   return { status: `${env} npx driftwatch status`, start: `${env} npx driftwatch start` }
 }
 
+/**
+ * Where `driftwatch start` will serve the web UI with these settings, as a browser opens it: null
+ * when the HTTP API is off, a wildcard host as the loopback address, port 0 as "the port it logs".
+ */
+export function demoUiUrl(http: Pick<RuntimeConfig['http'], 'enabled' | 'host' | 'port'>): string | null {
+  if (!http.enabled) return null
+  const host = http.host === '0.0.0.0' ? '127.0.0.1' : http.host === '::' ? '[::1]' : http.host.includes(':') ? `[${http.host}]` : http.host
+  return http.port === 0 ? `http://${host}:<the port it logs>/` : `http://${host}:${http.port}/`
+}
+
 export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: string; seed: string }): Promise<number> {
   const started = Date.now()
   const runId = started.toString(36)
@@ -105,9 +115,10 @@ export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: st
     const commands = demoCommands({ config: files.config, database: app.store.database, dataDir: base.clickhouse.dataDir })
     out('see the results in a terminal:')
     out(`  ${commands.status}`)
-    out('or in the web UI: run')
+    const ui = demoUiUrl(base.http)
+    out(ui ? 'or in the web UI: run' : 'or, with DRIFTWATCH_HTTP_ENABLED=true for the web UI, run')
     out(`  ${commands.start}`)
-    out('  and open http://127.0.0.1:8080/ (driftwatch.yaml there also makes `driftwatch recompute` use the demo settings)')
+    out(`  ${ui ? `and open ${ui} ` : ''}(driftwatch.yaml there also makes \`driftwatch recompute\` use the demo settings)`)
     out(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`)
     return 0
   } finally {
