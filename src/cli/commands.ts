@@ -60,9 +60,9 @@ export const registerDemoCommand: RegisterCommand = (program, ctx) => {
 export const registerReportCommand: RegisterCommand = (program, ctx) => {
   program
     .command('report')
-    .description('compare a current CSV with a reference CSV: feature drift, performance, fairness, data quality')
-    .option('--reference <file>', 'reference data: CSV with a header row or Parquet (*.parquet) (features, and optionally label, prediction, score); optional with performance/fairness gates only')
-    .requiredOption('--current <file>', 'current data, same columns (CSV, or Parquet: *.parquet)')
+    .description('compare a current file with a reference file (CSV or Parquet): feature drift, performance, fairness, data quality')
+    .option('--reference <file>', 'reference data: CSV with a header row, or Parquet (*.parquet, *.pq) (features, and optionally label, prediction, score); optional when every --fail-on gate is on performance.* (not performance.degradation.*) or fairness.*')
+    .requiredOption('--current <file>', 'current data, same columns (CSV, or Parquet: *.parquet, *.pq)')
     .option('--config <file>', 'model file (YAML): feature kinds, positive class, protected attributes, thresholds (docs/report.md)')
     .option('--protected <columns>', 'protected attributes for the fairness section, comma-separated')
     .option('--exclude <columns>', 'columns to leave out of the report, comma-separated')

@@ -156,7 +156,7 @@ export function openEngineFiles(paths: readonly { readonly path: string; readonl
     if (!existsSync(path)) throw new DriftwatchError('DW_FILE_NOT_FOUND', `${what} ${path} does not exist`, { path })
     // The usual mistakes (a directory, an unreadable file, a binary file given as CSV) get the same
     // one-line answer as every other command's input files.
-    if (fileFormat(path) === 'csv') assertTextFile(path, what, 'a CSV file with a header row, or Parquet (*.parquet)')
+    if (fileFormat(path) === 'csv') assertTextFile(path, what, 'a CSV file with a header row, or Parquet (*.parquet, *.pq)')
     else if (statSync(path).isDirectory()) throw new DriftwatchError('DW_FILE_INVALID', `${what} ${path}: it is a directory, not a file`, { path })
   }
   // chDB's engine loads here, when a report runs, not when the CLI starts (`--help` stays small).

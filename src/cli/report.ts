@@ -23,6 +23,7 @@ import {
   evaluateGates,
   formatGate,
   formatText,
+  gateNeedsReference,
   needsReference,
   parseGates,
   parseReportConfig,
@@ -188,9 +189,12 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
   try {
     const gates = options.failOn === undefined ? [] : parseGates(options.failOn)
     if (options.reference === undefined && (gates.length === 0 || needsReference(gates))) {
+      const needing = gates.filter(gateNeedsReference).map((g) => `"${g.text}"`)
       throw new DriftwatchError(
-        gates.length === 0 ? 'DW_CONFIG_INVALID' : 'DW_GATE_INVALID',
-        '--reference <file> is required (only --fail-on gates on performance.* and fairness.* can run without it)',
+        'DW_CONFIG_INVALID',
+        needing.length > 0
+          ? `--reference <file> is required by --fail-on ${needing.join(', ')}: dataset.*, features.* and performance.degradation.* gates compare with the reference (other performance.* gates and fairness.* gates run without it)`
+          : '--reference <file> is required (without it, the report runs only for --fail-on gates on performance.* other than performance.degradation.*, or on fairness.*)',
       )
     }
     const config = options.config ? parseReportConfig(readText(io, options.config, 'model file'), options.config) : DEFAULT_REPORT_CONFIG

@@ -101,9 +101,11 @@ export function parseGates(text: string): Gate[] {
   })
 }
 
-/** Whether every gate can be evaluated without a reference file. */
-export const needsReference = (gates: readonly Gate[]) =>
-  gates.some((g) => g.path[0] === 'dataset' || g.path[0] === 'features' || (g.path[0] === 'performance' && g.path[1] === 'degradation'))
+/** Whether a gate compares with the reference file: dataset.*, features.*, performance.degradation.*. */
+export const gateNeedsReference = (g: Gate) => g.path[0] === 'dataset' || g.path[0] === 'features' || (g.path[0] === 'performance' && g.path[1] === 'degradation')
+
+/** Whether some gate cannot be evaluated without a reference file. */
+export const needsReference = (gates: readonly Gate[]) => gates.some(gateNeedsReference)
 
 const holds = (value: number, op: GateOperator, threshold: number) =>
   op === '>' ? value > threshold : op === '>=' ? value >= threshold : op === '<' ? value < threshold : value <= threshold

@@ -13,7 +13,7 @@ export { type CellType, type CsvRecord, MISSING_TOKENS, parseCell, typeRecords }
 export { type CellSource, csvCells, type CsvTable, reportFromCells, reportFromCsv, type ReportProgress } from './csv-report.js'
 export { columnOf, type Table } from './table.js'
 export { currentOnlyReport } from './current-only.js'
-export { evaluateGates, formatGate, type Gate, type GateResult, needsReference, parseGates } from './gates.js'
+export { evaluateGates, formatGate, type Gate, type GateResult, gateNeedsReference, needsReference, parseGates } from './gates.js'
 export { type ColumnDrift, columnDrift } from './feature-drift.js'
 export { formatNumber, formatText, table } from './format-text.js'
 export { categoryDistribution, DISTRIBUTION_CATEGORIES, numericDistribution } from './distribution.js'
