@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -16,7 +16,22 @@ describe('driftwatch config validate', () => {
     const t = io({ 'driftwatch.yaml': 'models:\n  - id: m\n    window: 1d\n' })
     expect(runConfigValidate({}, {}, t.io)).toBe(0)
     expect(t.err).toEqual([])
-    expect(t.out).toEqual(['environment: ok, embedded mode (no KAFKA_BROKERS), chDB, database driftwatch', 'driftwatch.yaml: ok, 1 model(s)'])
+    expect(t.out).toEqual([
+      'environment: ok, embedded mode (no KAFKA_BROKERS), chDB, database driftwatch', 'driftwatch.yaml: ok, 1 model(s)',
+      expect.stringMatching(/^alert rules: ok, \d+ rule\(s\) from (the bundled rules|.*alerts)$/),
+    ])
+  })
+
+  it('says which alert rules it checked: a directory of them, or none with alerts off', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-rules-'))
+    writeFileSync(join(dir, 'r.yaml'), "rules:\n  - name: a\n    metric: dlq_rate\n    condition: { op: '>', threshold: 0.1 }\n  - name: b\n    metric: label_coverage\n    condition: { op: '<', threshold: 0.5 }\n")
+    const t = io({})
+    expect(runConfigValidate({ DRIFTWATCH_ALERT_RULES: dir }, {}, t.io)).toBe(0)
+    expect(t.out[2]).toBe(`alert rules: ok, 2 rule(s) from ${dir}`)
+    const off = io({})
+    expect(runConfigValidate({ DRIFTWATCH_ALERTS_ENABLED: 'false' }, {}, off.io)).toBe(0)
+    expect(off.out[2]).toBe('alert rules: not checked (DRIFTWATCH_ALERTS_ENABLED=false)')
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('reads ./driftwatch.yaml when DRIFTWATCH_CONFIG is set but empty, as start does', () => {

@@ -8,7 +8,7 @@
  * `driftwatch config schema`: prints the JSON Schema of driftwatch.yaml (schemas/driftwatch.schema.json).
  */
 import { existsSync } from 'node:fs'
-import { loadRules, rulesDirectory } from '../alerts/load-rules.js'
+import { BUNDLED_RULES_DIR, loadRules, rulesDirectory } from '../alerts/load-rules.js'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
 import { parseFileConfig, type FileConfig } from '../config/file.js'
 import { unsetEmpty } from '../config/unset-empty.js'
@@ -47,7 +47,14 @@ function problemsOf(e: unknown, prefix: string): string[] {
   return lines.map((line) => (line.startsWith(prefix) ? line : `${prefix}${line}`))
 }
 
-export function validateEnvironment(env: Env): { config: RuntimeConfig | null; problems: string[] } {
+/** What was checked of the alert rules: the directory start reads and how many rules it holds; null with alerts off. */
+export interface RulesChecked {
+  readonly dir: string
+  readonly bundled: boolean
+  readonly rules: number
+}
+
+export function validateEnvironment(env: Env): { config: RuntimeConfig | null; problems: string[]; rules?: RulesChecked | null } {
   let config: RuntimeConfig
   try {
     config = loadRuntimeConfig(env)
@@ -70,15 +77,17 @@ export function validateEnvironment(env: Env): { config: RuntimeConfig | null; p
   const dataDir = dataDirProblem(config.clickhouse.dataDir, { writable: writesDataDir })
   if (dataDir) problems.push(`environment: DRIFTWATCH_DATA_DIR: ${dataDir}`)
   // The rules start loads (alerts on): a missing DRIFTWATCH_ALERT_RULES directory, a bad rule file.
+  let rules: RulesChecked | null = null
   if (config.alerts.enabled) {
     try {
-      loadRules(rulesDirectory(config.alerts.rulesDir))
+      const dir = rulesDirectory(config.alerts.rulesDir)
+      rules = { dir, bundled: dir === BUNDLED_RULES_DIR, rules: loadRules(dir).rules.length }
     } catch (e) {
       const fsError = e as NodeJS.ErrnoException
       pushAll(problems, isDriftwatchError(e) || typeof fsError.code !== 'string' ? problemsOf(e, 'alert rules: ') : [`alert rules: ${fsError.message}`])
     }
   }
-  return { config, problems }
+  return { config, problems, rules }
 }
 
 export function validateFile(path: string, io: Pick<ConfigIo, 'exists' | 'readFile'>): { file: FileConfig | null; problems: string[] } {
@@ -91,7 +100,7 @@ export function validateFile(path: string, io: Pick<ConfigIo, 'exists' | 'readFi
 }
 
 export function runConfigValidate(env: Env, flags: { file?: string }, io: ConfigIo = nodeIo): number {
-  const { config, problems: envProblems } = validateEnvironment(env)
+  const { config, problems: envProblems, rules } = validateEnvironment(env)
   // An empty DRIFTWATCH_CONFIG is unset, as start reads it (src/config/unset-empty.ts).
   const path = flags.file ?? unsetEmpty(env)['DRIFTWATCH_CONFIG'] ?? (io.exists('driftwatch.yaml') ? 'driftwatch.yaml' : null)
   const { file, problems: fileProblems } = path ? validateFile(path, io) : { file: null, problems: [] }
@@ -105,5 +114,6 @@ export function runConfigValidate(env: Env, flags: { file?: string }, io: Config
   const store = config?.clickhouse.url ? `ClickHouse ${redactedUrl(config.clickhouse.url)}` : 'chDB'
   io.out(`environment: ok, ${mode}, ${store}, database ${config?.clickhouse.database}`)
   io.out(path ? `${path}: ok, ${file?.models.length ?? 0} model(s)` : 'no configuration file: built-in defaults (every model hourly, against the previous window)')
+  io.out(rules ? `alert rules: ok, ${rules.rules} rule(s) from ${rules.bundled ? 'the bundled rules' : rules.dir}` : 'alert rules: not checked (DRIFTWATCH_ALERTS_ENABLED=false)')
   return EXIT.ok
 }
