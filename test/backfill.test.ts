@@ -129,7 +129,7 @@ describe('backfill labels: a file with invalid rows, through the command', () =>
 
     out.length = 0
     expect(await runBackfillLabels(ctx.config, { file, skipInvalid: true, batchSize: '5000' }, deps)).toBe(0)
-    expect(out.at(-2)).toMatch(/^sent 99,995, skipped \(invalid\) 5, failed 0, already sent \(resumed\) 0 in 0 row\(s\), elapsed /)
+    expect(out.at(-2)).toMatch(/^sent 99,995, skipped \(invalid\) 5, failed 0, already sent by an earlier run 0 \(0 row\(s\)\), elapsed /)
     expect(await messagesOnTopic(ctx.config)).toBe(ROWS - invalid.size)
     await waitFor(() => storedLabels(ctx.app!), (c) => c === ROWS - invalid.size, { timeoutMs: 120_000, what: `${ROWS - invalid.size} stored labels` })
   })

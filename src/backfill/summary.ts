@@ -35,7 +35,7 @@ export interface SummaryOptions {
 export function formatSummary(s: BackfillSummary, { embedded = false }: SummaryOptions = {}): string[] {
   const lines = [
     `sent ${n(s.sent)}, skipped (invalid) ${n(s.skippedInvalid)}, failed ${n(s.failed)}, ` +
-      `already sent (resumed) ${n(s.alreadySentLabels)} in ${n(s.alreadyAcknowledgedRows)} row(s), ` +
+      `already sent by an earlier run ${n(s.alreadySentLabels)} (${n(s.alreadyAcknowledgedRows)} row(s)), ` +
       `elapsed ${(s.elapsedMs / 1000).toFixed(1)} s, ${n(Math.round(s.labelsPerSecond))} labels/s`,
   ]
   if (s.outcome === 'completed') lines.push(`done: all ${n(s.rows)} row(s) of ${s.file} are acknowledged (checkpoint ${s.checkpointPath})`)
