@@ -1,14 +1,17 @@
 /**
  * Re-evaluation of windows whose reference window gained data. A model whose
  * reference is its previous N windows (`reference: { previousWindows: N }`, the default N = 1)
- * compares window W with [W - N·size, W) of the same version. When a window R gets new data (a
- * mark of reason predictions, labels or erasure newer than the mark its last evaluation recorded;
- * for a window never evaluated, any mark: its data is new to windows evaluated while it had none),
+ * compares window W with [W - N·size, W) of the same version. When a window R that was evaluated
+ * before gets new data (a mark of reason predictions, labels or erasure newer than the mark its
+ * last evaluation recorded),
  * the windows R + k·size (k = 1..N) that were evaluated before are marked with reason 'reference',
  * so the evaluator evaluates them again against the reference as stored now. Marks of reason
  * reference, detector or recompute do not propagate: a window's re-evaluation against a changed
  * reference does not change its own data, so nothing cascades. Windows never evaluated need no
- * mark: their first evaluation reads the reference as it is then.
+ * mark: their first evaluation reads the reference as it is then. Not covered: a window R whose
+ * first data arrives after R + size was evaluated without it (its reference empty then): R's first
+ * evaluation does not re-mark R + size (telling it apart from a due window that keeps failing, whose
+ * data is old, needs each dependent's evaluation time); `driftwatch recompute` does.
  * A fixed reference period (`reference: { from, to }`) and a baseline: ./reference-changes.ts.
  */
 import { modelConfig, type FileConfig } from '../config/file.js'
@@ -35,8 +38,8 @@ export function dependentWindows(changed: readonly WindowRef[], previousWindows:
 const windowKey = (w: { modelId: string; modelVersion: string; startMs: number }) => `${w.modelId}\u0000${w.modelVersion}\u0000${w.startMs}`
 
 /**
- * Among the due windows, those whose data changed since their last evaluation (or that were never
- * evaluated); marks their evaluated dependents. Returns the number of marks written.
+ * Among the due windows, those evaluated before whose data changed since; marks their evaluated
+ * dependents. Returns the number of marks written.
  */
 export async function markReferenceDependents(store: Store, file: FileConfig, due: readonly DueWindow[], token: string): Promise<number> {
   const previousWindows = (modelId: string) => {
@@ -59,10 +62,8 @@ export async function markReferenceDependents(store: Store, file: FileConfig, du
   )
   const lastMark = new Map(evaluated.map((r) => [windowKey({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws) }), Number(r.lm)]))
   const before = candidates.filter((w) => lastMark.has(windowKey(w)))
-  // A window due and never evaluated had no stored data when a window after it may have been
-  // evaluated against it (a late first prediction): that one is evaluated again too.
-  const fresh = candidates.filter((w) => !lastMark.has(windowKey(w)))
-  const marks = before.length === 0 ? [] : await query<{ model_id: string; model_version: string; ws: string; dm: string }>(
+  if (before.length === 0) return 0
+  const marks = await query<{ model_id: string; model_version: string; ws: string; dm: string }>(
     `SELECT model_id, model_version, toUnixTimestamp64Milli(window_start) AS ws, toUnixTimestamp64Milli(max(marked_at)) AS dm
      FROM {db}.window_marks
      WHERE marked_at > {since:DateTime64(3, 'UTC')} AND reason IN {reasons:Array(String)}
@@ -71,7 +72,8 @@ export async function markReferenceDependents(store: Store, file: FileConfig, du
     { ...inList(before), reasons: [...DATA_MARK_REASONS], since: clickhouseDateTime64(minOf(before.map((w) => lastMark.get(windowKey(w))!))) },
   )
   const dataMark = new Map(marks.map((r) => [windowKey({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws) }), Number(r.dm)]))
-  const refs: WindowRef[] = [...before.filter((w) => (dataMark.get(windowKey(w)) ?? Number.NEGATIVE_INFINITY) > lastMark.get(windowKey(w))!), ...fresh]
+  const refs: WindowRef[] = before
+    .filter((w) => (dataMark.get(windowKey(w)) ?? Number.NEGATIVE_INFINITY) > lastMark.get(windowKey(w))!)
     .map((w) => ({ modelId: w.modelId, modelVersion: w.modelVersion, startMs: w.startMs, windowMs: w.windowMs }))
   const dependents = dependentWindows(refs, previousWindows)
   if (dependents.length === 0) return 0
