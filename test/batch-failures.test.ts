@@ -30,12 +30,23 @@ const fault = {
   maxBatch: Infinity,
   /** The id screen throws for every batch: a failure no record escapes. */
   always: false,
+  /**
+   * While true, the id screen fails as a full disk fails the engine's file for a batch holding an
+   * id with this prefix (a Node system error: ENOSPC from write), and counts the failures.
+   */
+  diskFull: false,
+  diskFullPrefix: 'disk-full',
+  diskFullFailures: 0,
 }
 
 class FaultyJoiner extends Joiner {
   override async screenPredictions(events: readonly PredictionKey[]): Promise<(DriftwatchError | null)[]> {
     if (fault.always || events.length > fault.maxBatch || events.some((e) => e.prediction_id.startsWith(fault.screenPrefix))) {
       throw new TypeError("Cannot read properties of undefined (reading 'model') (injected)")
+    }
+    if (fault.diskFull && events.some((e) => e.prediction_id.startsWith(fault.diskFullPrefix))) {
+      fault.diskFullFailures++
+      throw Object.assign(new Error('ENOSPC: no space left on device, write (injected)'), { code: 'ENOSPC', errno: -28, syscall: 'write' })
     }
     return super.screenPredictions(events)
   }
@@ -120,6 +131,27 @@ describe('a bug in per-batch code', () => {
     await settled(303, done)
     expect(await count(app!.store, "SELECT count() AS c FROM {db}.dead_letters FINAL WHERE error_code = 'DW_PREDICTION_ID_CONFLICT'")).toBe(1)
     expect(await stored()).toBe(299)
+  })
+
+  it('a full disk is the machine\'s failure, not the records\': the batch waits and is retried, nothing is dead-lettered', { timeout: 180_000 }, async () => {
+    const done = watchDone(app!)
+    const before = { stored: await stored(), dead: await deadLettered() }
+    fault.diskFull = true
+    try {
+      await send(Array.from({ length: 100 }, (_, i) => (i === 30 ? 'disk-full-1' : `space-${i}`)))
+      // Tried again with backoff while the disk stays full: more than once, and never isolated.
+      await waitFor(async () => fault.diskFullFailures, (n) => n >= 3, { what: 'three failed attempts on the full disk', timeoutMs: 60_000 })
+      // The disk stays full a while longer: pieces tried apart would have been dead-lettered by now.
+      await new Promise((resolve) => setTimeout(resolve, 2_000))
+      expect(await deadLettered()).toBe(before.dead)
+      expect(await stored()).toBe(before.stored)
+    } finally {
+      fault.diskFull = false
+    }
+    await settled(before.stored + before.dead + 100, done)
+    expect(done.failed()).toBeNull()
+    expect(await stored()).toBe(before.stored + 100)
+    expect(await deadLettered()).toBe(before.dead)
   })
 
   it('splits a batch too large for the code into pieces that pass, dead-lettering nothing', { timeout: 180_000 }, async () => {

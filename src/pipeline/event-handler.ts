@@ -158,7 +158,7 @@ export function createEventHandler<T, K>(given: EventHandlerDeps<T, K>): BatchHa
       await handleBatch(deps, guard, batch)
     } catch (e) {
       deps.onFailedAttempt?.()
-      throw e
+      throw machineFailure(e)
     }
   }
   return async (batch) => {
@@ -172,6 +172,18 @@ export function createEventHandler<T, K>(given: EventHandlerDeps<T, K>): BatchHa
 }
 
 const retriable = (e: unknown) => isDriftwatchError(e) && e.retriable
+
+/**
+ * An error of the machine rather than of the records: a Node system error (one with a `syscall`:
+ * the disk of the store full or read-only, too many open files, an I/O error), which no record
+ * causes and no dead letter cures. It becomes a retriable DW_CLICKHOUSE_UNAVAILABLE, so the batch
+ * is retried with backoff (its partition shows as stuck) and never isolated and dead-lettered.
+ */
+function machineFailure(e: unknown): unknown {
+  const x = e as { code?: unknown; syscall?: unknown } | null
+  if (!(e instanceof Error) || typeof x?.code !== 'string' || typeof x.syscall !== 'string') return e
+  return new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `${e.message}: a failure of this machine (the store's disk or files), not of the records; the batch is retried`, { cause: e, retriable: true })
+}
 
 /**
  * One attempt of a batch: decode, validate, screen, store, then what follows the store
@@ -204,7 +216,7 @@ async function handleBatch<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayGuar
   // Bad input is data; infrastructure trouble (retriable) propagates; a record that makes the
   // code throw anything else is dead-lettered too (see unexpected()).
   const badInput = (record: SourceRecord, e: unknown) => {
-    if (retriable(e)) throw e
+    if (retriable(machineFailure(e))) throw machineFailure(e)
     if (isDriftwatchError(e)) return void dead.push({ record, error: e })
     try {
       deps.onUnexpected?.(e, record, 'dead-lettered')

@@ -174,6 +174,21 @@ export async function parameterStringSet<T>(values: readonly string[], use: (set
 }
 
 /**
+ * Writes a file the engine then reads. A failure is the machine's (the data directory's disk full
+ * or read-only, too many open files): a retriable DW_CLICKHOUSE_UNAVAILABLE naming the directory,
+ * so ingest pauses and retries as it does when the engine itself cannot write, and never takes
+ * the records for the cause.
+ */
+async function writeEngineFile(file: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeFile(file, data)
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? 'error'
+    throw new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `the embedded engine's file ${file} cannot be written (${code}): check the space and permissions of DRIFTWATCH_DATA_DIR`, { cause, retriable: true })
+  }
+}
+
+/**
  * Store.withStringSet for the embedded engine: the values, one per line TSV-escaped, go to a file
  * in `dir` that the engine reads as a table (`file()`), removed when `use` settles. chDB takes a
  * query parameter of 10,800 ids (`{ids:Array(String)}`) for 40-60 ms of CPU before it reads
@@ -183,7 +198,7 @@ export async function parameterStringSet<T>(values: readonly string[], use: (set
 export function chdbStringSet(dir: string): Store['withStringSet'] {
   return async (values, use) => {
     const file = engineFile(dir, 'set.tsv')
-    await writeFile(file, values.map((v) => `${tsvEscape(v)}\n`).join(''))
+    await writeEngineFile(file, values.map((v) => `${tsvEscape(v)}\n`).join(''))
     try {
       return await use({ sql: `(SELECT v FROM file(${sqlString(file)}, TabSeparated, 'v String'))`, params: {} })
     } finally {
@@ -207,7 +222,7 @@ export function chdbStringSet(dir: string): Store['withStringSet'] {
 export function chdbFileInsertRowBinary(queryAsync: (sql: string, opts: { format: string }) => Promise<unknown>, database: string, dir: string): Store['insertRowBinary'] {
   return async (table, layout, payload, dedupToken) => {
     const file = engineFile(dir, 'insert.bin')
-    await writeFile(file, payload)
+    await writeEngineFile(file, payload)
     try {
       await queryAsync(insertStatement(database, table, layout, (structure) => `file(${sqlString(file)}, RowBinary, ${structure})`, dedupToken), { format: 'TabSeparated' })
     } finally {
