@@ -38,6 +38,17 @@ describe('asDriftwatchError: a user\'s setting or the infrastructure, not "unexp
     expect(asDriftwatchError(e, undefined)).toMatchObject({ code: 'DW_FILE_UNWRITABLE', message: 'cannot create the folder /etc/passwd: a file of that name is in the way' })
   })
 
+  it('a read-only or full disk refuses a write, whatever call met it, and the data directory is named by its setting', () => {
+    const config = loadRuntimeConfig({ DRIFTWATCH_DATA_DIR: '/srv/dw' })
+    const lock = errno("EROFS: read-only file system, open '/srv/dw/chdb.lock.8579-5932c173c940.tmp'", { code: 'EROFS', syscall: 'open', path: '/srv/dw/chdb.lock.8579-5932c173c940.tmp' })
+    expect(asDriftwatchError(lock, config)).toMatchObject({
+      code: 'DW_FILE_UNWRITABLE',
+      message: 'cannot write DRIFTWATCH_DATA_DIR /srv/dw: file /srv/dw/chdb.lock.8579-5932c173c940.tmp: the file system is read-only; choose another path',
+    })
+    const full = errno("ENOSPC: no space left on device, open '/tmp/out.html'", { code: 'ENOSPC', syscall: 'open', path: '/tmp/out.html' })
+    expect(asDriftwatchError(full, config)).toMatchObject({ code: 'DW_FILE_UNWRITABLE', message: 'cannot write file /tmp/out.html: no space left on the device' })
+  })
+
   it('a bug stays a bug', () => {
     expect(asDriftwatchError(new TypeError('x is undefined'), undefined)).toBeNull()
   })

@@ -3,6 +3,7 @@
  * DriftwatchErrors ./main.ts prints as one line (exit 2 for the user's mistake, 1 for
  * infrastructure); null for anything else, which is a bug.
  */
+import { resolve, sep } from 'node:path'
 import type { RuntimeConfig } from '../config/env.js'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import { fileError } from './files.js'
@@ -60,7 +61,13 @@ export function asDriftwatchError(e: unknown, config: RuntimeConfig | undefined)
     return new DriftwatchError('DW_FILE_UNWRITABLE', `cannot create the folder ${err.path}: a file of that name is in the way`, { cause: e, path: err.path })
   }
   if (typeof err?.path === 'string') {
-    const mapped = fileError(e, err.path, 'file', err.syscall === 'write' || err.syscall === 'mkdir' ? 'write' : 'read')
+    // A read-only file system, a full disk or a quota refuse writes only, whatever call met them.
+    const writing = err.syscall === 'write' || err.syscall === 'mkdir' || err.code === 'EROFS' || err.code === 'ENOSPC' || err.code === 'EDQUOT'
+    // In the data directory (a lock, the engine's files): named by the setting the user chose.
+    const dataDir = config?.clickhouse.dataDir
+    const inDataDir = dataDir !== undefined && (err.path === resolve(dataDir) || err.path.startsWith(`${resolve(dataDir)}${sep}`) || err.path.startsWith(`${dataDir}${sep}`))
+    const what = inDataDir ? `DRIFTWATCH_DATA_DIR ${dataDir}: file` : 'file'
+    const mapped = fileError(e, err.path, what, writing ? 'write' : 'read')
     if (isDriftwatchError(mapped)) return mapped
   }
   // A file error without a path (a read on an open descriptor): still the user's file.
