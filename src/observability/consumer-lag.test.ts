@@ -1,5 +1,6 @@
+import type { Admin } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
-import { partitionLags } from './consumer-lag.js'
+import { fetchConsumerLag, partitionLags } from './consumer-lag.js'
 
 describe('partitionLags', () => {
   it('is high watermark minus committed offset, per partition, in partition order', () => {
@@ -35,5 +36,24 @@ describe('partitionLags', () => {
 
   it('is empty for a topic without partitions', () => {
     expect(partitionLags([], [])).toEqual([])
+  })
+})
+
+describe('fetchConsumerLag', () => {
+  it('reads each topic on its own: a topic that cannot be read (deleted) leaves the others measured', async () => {
+    const gone = Object.assign(new Error('This server does not host this topic-partition'), { type: 'UNKNOWN_TOPIC_OR_PARTITION' })
+    const admin = {
+      fetchOffsets: async ({ topics }: { topics: string[] }) => {
+        if (topics.includes('labels')) throw gone
+        return topics.map((topic) => ({ topic, partitions: [{ partition: 0, offset: '3' }] }))
+      },
+      fetchTopicOffsets: async (topic: string) => {
+        if (topic === 'labels') throw gone
+        return [{ partition: 0, offset: '38', high: '38', low: '0' }]
+      },
+    } as unknown as Admin
+    const { lags, failed } = await fetchConsumerLag(admin, 'g', ['predictions', 'labels'])
+    expect([...lags]).toEqual([['predictions', [{ partition: 0, lag: 35 }]]])
+    expect(failed).toEqual([{ topic: 'labels', error: gone }])
   })
 })

@@ -46,15 +46,24 @@ export function partitionLags(ends: readonly PartitionEnds[], committed: readonl
     .sort((a, b) => a.partition - b.partition)
 }
 
-/** Lag of `groupId` on each topic, by topic. */
-export async function fetchConsumerLag(admin: Admin, groupId: string, topics: readonly string[]): Promise<Map<string, PartitionLag[]>> {
-  const committed = await admin.fetchOffsets({ groupId, topics: [...topics] })
-  const result = new Map<string, PartitionLag[]>()
+/**
+ * Lag of `groupId` on each topic, by topic, each topic read on its own: one that cannot be read
+ * (deleted, not authorized) is in `failed` and leaves the others' lag measured, so the lag of the
+ * topic still consumed keeps moving while the other is missing.
+ */
+export async function fetchConsumerLag(admin: Admin, groupId: string, topics: readonly string[]): Promise<{ lags: Map<string, PartitionLag[]>; failed: { topic: string; error: unknown }[] }> {
+  const lags = new Map<string, PartitionLag[]>()
+  const failed: { topic: string; error: unknown }[] = []
   for (const topic of topics) {
-    const ends = await admin.fetchTopicOffsets(topic)
-    result.set(topic, partitionLags(ends, committed.find((c) => c.topic === topic)?.partitions ?? []))
+    try {
+      const committed = await admin.fetchOffsets({ groupId, topics: [topic] })
+      const ends = await admin.fetchTopicOffsets(topic)
+      lags.set(topic, partitionLags(ends, committed.find((c) => c.topic === topic)?.partitions ?? []))
+    } catch (error) {
+      failed.push({ topic, error })
+    }
   }
-  return result
+  return { lags, failed }
 }
 
 export interface LagSamplerOptions {
@@ -83,9 +92,12 @@ export function startConsumerLagSampler(o: LagSamplerOptions): RunningSampler {
         throw e
       })
       await connected
-      for (const [topic, lags] of await fetchConsumerLag(admin, o.groupId, o.topics)) {
-        for (const { partition, lag } of lags) o.metrics.consumerLag.set({ topic, partition: String(partition) }, lag)
+      const { lags, failed } = await fetchConsumerLag(admin, o.groupId, o.topics)
+      for (const [topic, partitions] of lags) {
+        for (const { partition, lag } of partitions) o.metrics.consumerLag.set({ topic, partition: String(partition) }, lag)
       }
+      // Counted as a failed sample (sampler_errors_total), after the topics that could be read.
+      if (failed.length > 0) throw new Error(failed.map((f) => `lag of ${f.topic} not read: ${(f.error as Error).message ?? String(f.error)}`).join('; '))
     },
   })
   return {
