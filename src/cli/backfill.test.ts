@@ -60,7 +60,7 @@ describe('driftwatch backfill labels (no infrastructure: the paths that end befo
     const run_ = { fileName: basename(file), fingerprint: await fingerprintFile(file), format: 'csv' as const, target: backfillTarget(config) }
     await writeCheckpoint(checkpointPathFor(file), checkpointFor(run_, 1, 1, true, new Date()))
     expect(await run({ file })).toBe(0)
-    expect(out.join('\n')).toMatch(/already sent \(resumed\) 1 in 1 row\(s\)/)
+    expect(out.join('\n')).toMatch(/already sent by an earlier run 1 \(1 row\(s\)\)/)
   })
 
   it('names the file in a problem its reader places by line: an unclosed quote, an empty file, a bad header', async () => {
