@@ -24,7 +24,16 @@
  * (counted in `stats().rejected`). `flush()`/`close()` reject with DW_KAFKA_UNAVAILABLE after
  * `flushTimeoutMs` if Kafka has not acknowledged everything by then, saying how many events are
  * still buffered. Delivery is at least once: a batch retried after a lost acknowledgement can
- * reach Kafka twice, and the pipeline collapses the copies by prediction_id.
+ * reach Kafka twice, and the pipeline collapses the copies by prediction_id. `onError` is the
+ * caller's code: what it throws is swallowed, and the sending goes on.
+ *
+ * `close()` must be awaited before the process ends. When it gives up (flushTimeoutMs), it waits
+ * up to another flushTimeoutMs for the send in flight, then rejects saying how many events were
+ * not delivered and how many may have been (in flight), with their prediction_ids in the error's
+ * context. A process that ends without close() is closed on its way out (Node's beforeExit), so
+ * it stays up until Kafka acknowledged what is buffered, at most twice flushTimeoutMs; what is
+ * lost then (or on process.exit()) is a process warning with the count, and goes to onError
+ * (src/client/exit-guard.ts).
  *
  * `createPredictionLogger` fails with DW_KAFKA_UNAVAILABLE or DW_REGISTRY_UNAVAILABLE when it
  * cannot reach the brokers or register the schemas, and leaves nothing connected behind.
@@ -37,6 +46,7 @@ import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/limits.js'
 import { eventRecordBytes, recordSizeProblem } from '../ingest/record-size.js'
 import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
 import { refusedEventError } from './broker-refusal.js'
+import { guardExit } from './exit-guard.js'
 import { connectProducer } from './producer-connection.js'
 import { publishPieces, type Outgoing } from './publish-pieces.js'
 import { SendBuffer, type SendBufferStats } from './send-buffer.js'
@@ -55,7 +65,10 @@ export interface PredictionLoggerOptions {
   readonly lingerMs?: number
   /** At most this many events wait unsent; one more throws DW_BUFFER_FULL at the call. Default 100 000. */
   readonly maxBufferedEvents?: number
-  /** flush() and close() reject if Kafka has not acknowledged everything within this. Default 30 000 ms. */
+  /**
+   * flush() and close() reject if Kafka has not acknowledged everything within this (close() then
+   * waits up to as long again for the answer to a send in flight). Default 30 000 ms.
+   */
   readonly flushTimeoutMs?: number
   /** Delay between retries of a failed send: full jitter, capped. Default { baseMs: 200, capMs: 10 000 }. */
   readonly retryBackoff?: BackoffPolicy
@@ -69,7 +82,8 @@ export interface PredictionLoggerOptions {
    * Called on every failed send (the events stay buffered and are retried), and once for each event
    * Kafka refused on its own (a DriftwatchError, DW_RECORD_TOO_LARGE or DW_VALIDATION_FAILED, with
    * `context.prediction_id`; the event is dropped). Without it, each dropped event is a process
-   * warning (process.emitWarning).
+   * warning (process.emitWarning). Also called when the process ends with events buffered (see
+   * close()). What it throws is swallowed: the sending goes on.
    */
   readonly onError?: (error: unknown) => void
 }
@@ -89,10 +103,21 @@ export interface PredictionLogger {
   logGroundTruth(event: GroundTruthInput): void
   /** Resolves when Kafka acknowledged every event logged before it; rejects after flushTimeoutMs (events stay buffered). */
   flush(): Promise<void>
-  /** Flushes, then disconnects; rejects (after disconnecting) if events could not be delivered. */
+  /**
+   * Flushes, then disconnects; rejects (after disconnecting) with DW_KAFKA_UNAVAILABLE if events
+   * could not be delivered within flushTimeoutMs (plus up to flushTimeoutMs for the send in
+   * flight): `context.undelivered` and `context.inFlight` list them ({ kind, prediction_id }), the
+   * latter being events Kafka may have stored. Await it before the process ends.
+   */
   close(): Promise<void>
   /** Buffered, sent, dropped (refused by Kafka) and rejected (buffer full) events, and failed sends. */
   stats(): SendBufferStats
+}
+
+/** The send failure behind a drain timeout (drain's own message speaks of retries, which close() ends). */
+const lastError = (timeout: unknown) => {
+  const cause = timeout instanceof Error ? timeout.cause : undefined
+  return cause === undefined ? '; Kafka did not answer in time' : `; last error: ${describeError(cause)}`
 }
 
 type Buffered = ({ kind: 'prediction' } & Outgoing<PredictionEvent>) | ({ kind: 'label' } & Outgoing<GroundTruthEvent>)
@@ -106,13 +131,18 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
   const batchSize = o.batchSize ?? 500
   const flushTimeoutMs = o.flushTimeoutMs ?? 30_000
   const maxRecordBytes = o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
-  const reportDropped = (e: DriftwatchError) => {
+  // Every call into the caller's onError is guarded: what it throws must neither stop the
+  // sending nor reject a promise nobody awaits (the buffer guards its own calls too).
+  const onError = (e: unknown) => {
     try {
-      if (o.onError) o.onError(e)
-      else process.emitWarning(e)
+      o.onError?.(e)
     } catch {
-      // The caller's onError threw: the event is counted in stats().dropped all the same, and the sending goes on.
+      // The caller's handler failed: the failure is counted (stats()) and the sending goes on.
     }
+  }
+  const reportDropped = (e: DriftwatchError) => {
+    if (o.onError) onError(e)
+    else process.emitWarning(e)
   }
   let closed = false
   const buffer = new SendBuffer<Buffered>({
@@ -120,7 +150,7 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
     maxBuffered: o.maxBufferedEvents ?? 100_000,
     backoff: o.retryBackoff ?? DEFAULT_BACKOFF,
     random: Math.random,
-    onError: (e) => o.onError?.(e),
+    onError,
     // Predictions first, then labels; each event is marked sent once acknowledged (or dropped once
     // refused on its own), so a retry after a later publish failed does not send it again.
     send: async (batch) => {
@@ -142,6 +172,32 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
     return { event: r.event, bytes, sent: false, dropped: false }
   }
 
+  // A process that ends without close() is closed on its way out (src/client/exit-guard.ts):
+  // delivered, then disconnected, so that kafkajs's connection does not hold it open either.
+  const unguardExit = guardExit({ proc: process, buffered: () => buffer.size, close, onLost: onError })
+  async function close(): Promise<void> {
+    closed = true
+    clearInterval(timer)
+    unguardExit()
+    let failure: unknown = null
+    await buffer.drain(flushTimeoutMs).catch((e: unknown) => (failure = e))
+    try {
+      // Only after a timeout can a send be in flight: wait for its answer before counting.
+      const { unsent, inFlight } = await buffer.stop(failure ? flushTimeoutMs : 0)
+      if (failure) {
+        const ids = (items: readonly Buffered[]) => items.map((b) => ({ kind: b.kind, prediction_id: b.event.prediction_id }))
+        throw new DriftwatchError(
+          'DW_KAFKA_UNAVAILABLE',
+          `closed with events Kafka never acknowledged: ${unsent.length} not delivered, ${inFlight.length} may have been (in flight when close gave up); ` +
+            `nothing is retried after close(): their prediction_ids are in this error's context (undelivered, inFlight)${lastError(failure)}`,
+          { cause: failure, buffered: unsent.length + inFlight.length, undelivered: ids(unsent), inFlight: ids(inFlight) },
+        )
+      }
+    } finally {
+      await send.disconnect()
+    }
+  }
+
   return {
     logPrediction(event) {
       buffer.push({ kind: 'prediction', ...check('prediction', parsePredictionJson(event, Date.now())) })
@@ -151,18 +207,6 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
     },
     flush: () => buffer.drain(flushTimeoutMs),
     stats: () => buffer.stats(),
-    async close() {
-      closed = true
-      clearInterval(timer)
-      try {
-        await buffer.drain(flushTimeoutMs)
-      } catch (cause) {
-        const { buffered } = buffer.stats()
-        throw new DriftwatchError('DW_KAFKA_UNAVAILABLE', `closed with ${buffered} event(s) that Kafka never acknowledged: ${describeError(cause)}`, { cause, buffered })
-      } finally {
-        buffer.stop()
-        await send.disconnect()
-      }
-    },
+    close,
   }
 }

@@ -82,3 +82,75 @@ describe('SendBuffer', () => {
     buffer.stop()
   })
 })
+
+describe('SendBuffer and the caller\'s code', () => {
+  it('an onError that throws while sends fail neither stops the retries nor rejects unhandled: every event is delivered', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const dest = flakyDestination(3)
+      let reported = 0
+      const onError = () => {
+        reported++
+        throw new Error('the caller\'s metrics client is broken')
+      }
+      const buffer = new SendBuffer<number>({ ...options, send: dest.send, batchSize: 4, maxBuffered: 100, onError })
+      for (let i = 0; i < 10; i++) buffer.push(i)
+      await buffer.drain(5_000)
+      // An unhandled rejection is reported once the microtasks of its turn have run: let them.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(dest.accepted.flat()).toEqual(Array.from({ length: 10 }, (_, i) => i))
+      expect(reported).toBe(3)
+      expect(unhandled).toEqual([])
+      expect(buffer.stats()).toEqual({ buffered: 0, sent: 10, dropped: 0, failedSends: 3, rejected: 0 })
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+})
+
+describe('SendBuffer.stop', () => {
+  /** A send that waits until the test answers it. */
+  function heldSend() {
+    const answers: Array<(ok: boolean) => void> = []
+    const accepted: number[] = []
+    return {
+      accepted,
+      answer: (ok: boolean) => answers.shift()!(ok),
+      pending: () => answers.length,
+      send: (batch: readonly number[]) =>
+        new Promise<void>((resolve, reject) => {
+          answers.push((ok) => {
+            if (!ok) return reject(new Error('broker down'))
+            accepted.push(...batch)
+            resolve()
+          })
+        }),
+    }
+  }
+
+  it('waits for the send in flight: what it stored is not counted as undelivered', async () => {
+    const dest = heldSend()
+    const buffer = new SendBuffer<number>({ ...options, send: dest.send, batchSize: 5, maxBuffered: 100, onError: () => undefined })
+    for (let i = 0; i < 10; i++) buffer.push(i) // the first 5 go at once
+    expect(dest.pending()).toBe(1)
+    await expect(buffer.drain(10)).rejects.toMatchObject({ code: 'DW_KAFKA_UNAVAILABLE' })
+    const stopped = buffer.stop(60_000)
+    dest.answer(true) // the send in flight lands after drain gave up
+    expect(await stopped).toEqual({ inFlight: [], unsent: [5, 6, 7, 8, 9] })
+    expect(dest.accepted).toEqual([0, 1, 2, 3, 4])
+    // Stopped: the rest is not sent.
+    expect(dest.pending()).toBe(0)
+  })
+
+  it('tells the items of a send still unanswered (in flight) from those never sent or failed', async () => {
+    const dest = heldSend()
+    const buffer = new SendBuffer<number>({ ...options, send: dest.send, batchSize: 5, maxBuffered: 100, onError: () => undefined })
+    for (let i = 0; i < 7; i++) buffer.push(i)
+    expect(await buffer.stop(1)).toEqual({ inFlight: [0, 1, 2, 3, 4], unsent: [5, 6] })
+    dest.answer(false)
+    expect(await buffer.stop(60_000)).toEqual({ inFlight: [], unsent: [0, 1, 2, 3, 4, 5, 6] })
+    expect(dest.pending()).toBe(0)
+  })
+})

@@ -6,12 +6,17 @@
  * - One sender loop sends the oldest `batchSize` items at a time and removes them only once
  *   `send` resolves (the broker acknowledged them). A failed send leaves them at the head of the
  *   buffer and is retried after a capped, full-jitter exponential backoff (src/pipeline/backoff.ts),
- *   for as long as it takes; every failure is reported through `onError`.
+ *   for as long as it takes; every failure is reported through `onError`. `onError` is the
+ *   caller's code: whatever it throws is swallowed, so the retries go on and no promise of the
+ *   buffer rejects unhandled.
  * - `send` may resolve with the number of the batch's items it gave up on for good (the broker
  *   refused them on their own, and `send` reported each one): they leave the buffer with the
  *   batch and are counted as `dropped`, never as `sent`.
  * - `drain(timeoutMs)` resolves once every item pushed before it was acknowledged or dropped, or
  *   rejects after `timeoutMs` with DW_KAFKA_UNAVAILABLE: the items stay buffered and are still retried.
+ * - `stop(waitMs)` ends the sender loop and waits (at most `waitMs`) for the send in flight to
+ *   settle, then tells apart the items never sent or whose send failed (`unsent`) from those of a
+ *   send still unanswered (`inFlight`: Kafka may have stored them).
  *
  * I/O (send, timers, randomness) is injected, so the policy is tested without a broker.
  */
@@ -44,6 +49,14 @@ export interface SendBufferStats {
   readonly rejected: number
 }
 
+/** What a stopped buffer still holds, oldest first. */
+export interface StoppedBuffer<T> {
+  /** Items whose send failed or never started: not delivered. */
+  readonly unsent: readonly T[]
+  /** Items of a send still unanswered when `stop` stopped waiting: Kafka may have stored them. */
+  readonly inFlight: readonly T[]
+}
+
 interface Waiter {
   readonly target: number
   readonly resolve: () => void
@@ -57,7 +70,9 @@ export class SendBuffer<T> {
   private dropped = 0
   private failedSends = 0
   private rejected = 0
-  private sending = false
+  private sending: Promise<void> | null = null
+  /** Length of the batch whose send is under way (0 between sends): the head of `items`. */
+  private inFlight = 0
   private stopped = false
   private lastError: unknown = null
   private wake: (() => void) | null = null
@@ -96,10 +111,22 @@ export class SendBuffer<T> {
   /** Starts sending what is buffered (no-op while a send or its backoff is under way). */
   pump(): void {
     if (this.sending || this.stopped || this.items.length === 0) return
-    this.sending = true
-    void this.loop().finally(() => {
-      this.sending = false
-    })
+    // loop() reports what it throws itself; this catch is the last guard against an unhandled
+    // rejection (a bug below would otherwise end the caller's process), and a later pump retries.
+    this.sending = this.loop()
+      .catch((e) => this.report(e))
+      .finally(() => {
+        this.sending = null
+      })
+  }
+
+  /** Calls the caller's `onError`; what it throws must not stop the sending nor escape. */
+  private report(error: unknown): void {
+    try {
+      this.o.onError(error)
+    } catch {
+      // The caller's handler failed: the failure stays counted (failedSends, lastError) and retried.
+    }
   }
 
   /**
@@ -139,10 +166,20 @@ export class SendBuffer<T> {
     }
   }
 
-  /** Stops the sender loop after the send in flight; what is buffered stays (and is counted). */
-  stop(): void {
+  /**
+   * Stops the sender loop (a retry waiting out its backoff does not go) and waits up to `waitMs`
+   * for the send in flight to settle; then says which items were not delivered and which were in a
+   * send still unanswered. Nothing is retried after this.
+   */
+  async stop(waitMs = 0): Promise<StoppedBuffer<T>> {
     this.stopped = true
     this.wake?.()
+    if (this.sending && waitMs > 0) {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([this.sending, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))])
+      clearTimeout(timer)
+    }
+    return { inFlight: this.items.slice(0, this.inFlight), unsent: this.items.slice(this.inFlight) }
   }
 
   private async loop(): Promise<void> {
@@ -150,15 +187,19 @@ export class SendBuffer<T> {
     while (!this.stopped && this.items.length > 0) {
       const batch = this.items.slice(0, this.o.batchSize)
       let dropped: number
+      this.inFlight = batch.length
       try {
         dropped = (await this.o.send(batch)) ?? 0
       } catch (e) {
+        this.inFlight = 0
         this.failedSends++
         this.lastError = e
-        this.o.onError(e)
+        this.report(e)
+        if (this.stopped) break
         await this.sleep(backoffDelayMs(attempt++, this.o.backoff, this.o.random))
         continue
       }
+      this.inFlight = 0
       this.items.splice(0, batch.length)
       this.acked += batch.length - dropped
       this.dropped += dropped
@@ -170,7 +211,8 @@ export class SendBuffer<T> {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      // unref: a pending retry alone does not keep the process alive; close() is what waits.
+      // unref: a pending retry alone does not keep the process alive; what waits is drain() (its
+      // timeout is ref'd): flush(), close(), and the logger's exit guard (src/client/exit-guard.ts).
       const timer = setTimeout(done, ms).unref()
       const self = this
       function done() {
