@@ -64,6 +64,7 @@ import { cellCountsOf, type NumberCells, numberCells } from '../report/counted-c
 import { engineOutlierSummary } from './report-outliers.js'
 import { sqlIdentifier, sqlString } from '../store/sql-text.js'
 import { copyWithoutBlankLines, csvHeader, engineMessage, fileReadMessage } from './report-csv.js'
+import { parquetTextExpressions } from './report-parquet-text.js'
 
 export type FileFormat = 'csv' | 'parquet'
 
@@ -237,15 +238,19 @@ function loadQuery(session: Session, path: string): LoadQuery {
     }
   }
   let columns: string[]
+  let texts: string[]
   try {
-    columns = (JSON.parse(session.query(`DESCRIBE file(${sqlString(path)}, Parquet)`, 'JSONCompactColumns')) as string[][])[0] ?? []
+    const described = JSON.parse(session.query(`DESCRIBE file(${sqlString(path)}, Parquet)`, 'JSONCompactColumns')) as string[][]
+    columns = described[0] ?? []
+    // Each value as pandas writes it to CSV (booleans, timestamps: ./report-parquet-text.ts).
+    texts = parquetTextExpressions(session, path, columns, described[1] ?? [])
   } catch (e) {
     throw engineError(path, e)
   }
   return {
     columns,
     format,
-    select: (file) => `SELECT ${ROW_NUMBER}, ${columns.map((c) => `ifNull(toString(${sqlIdentifier(c)}), '') AS ${sqlIdentifier(c)}`).join(', ')} FROM file(${sqlString(file)}, Parquet)`,
+    select: (file) => `SELECT ${ROW_NUMBER}, ${columns.map((c, i) => `${texts[i] as string} AS ${sqlIdentifier(c)}`).join(', ')} FROM file(${sqlString(file)}, Parquet)`,
     copyFirst: false,
   }
 }

@@ -6,7 +6,7 @@
  * model file, then writes the report of src/report (pretty JSON, or aligned text) to standard
  * output or --output; html: one self-contained page with charts (src/report/format-html.ts). Exit codes: 0 report written, 2 bad input or usage (a missing file is
  * DW_FILE_NOT_FOUND, an unreadable CSV DW_FILE_INVALID, a bad model file DW_CONFIG_INVALID,
- * a bad --fail-on expression DW_GATE_INVALID), 3 a --fail-on gate failed (the report is
+ * a bad --fail-on expression, or a gate naming a feature or attribute the report lacks, DW_GATE_INVALID), 3 a --fail-on gate failed (the report is
  * still written; one line per gate on stderr), 1 anything else. --reference may be left out
  * when every gate is a performance.* or fairness.* gate (src/report/gates.ts). Needs no
  * broker, database or environment.

@@ -12,9 +12,9 @@
  *   decimal numbers in both files has its categories named by number afterwards
  *   (./numeric-categories.ts), and so do label and prediction classes that are all numbers
  *   (src/metrics/profile/targets.ts).
- * A column whose kind is not configured is numerical when every non-missing reference cell is
- * a number and there are more than 5 distinct values (csv-report.ts, with
- * src/metrics/profile/infer-kind.ts).
+ * A column whose kind is not configured is numerical when at least 95% of its non-missing
+ * reference cells are numbers and there are more than 5 distinct values; its other cells are
+ * then type violations (./cell-kind.ts, with src/metrics/profile/infer-kind.ts).
  */
 import { DECIMAL_TEXT, type FeatureValue, type Row } from '../metrics/profile/index.js'
 

@@ -17,7 +17,7 @@
  * - the outlier score, which reads a row across features, as its summary over the rows (./outlier-counts.ts).
  */
 import { DriftwatchError } from '../errors.js'
-import { type ColumnKind, type FeatureValue, inferKind, type ReferenceProfile } from '../metrics/profile/index.js'
+import { type ColumnKind, type FeatureValue, type ReferenceProfile } from '../metrics/profile/index.js'
 import { buildReport } from './build-report.js'
 import { type ColumnRoles, resolveColumns } from './columns.js'
 import type { ReportConfig } from './config.js'
@@ -26,10 +26,11 @@ import { byNumber as categoryByNumber } from './numeric-categories.js'
 import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
 import type { ProfileFeatures, Table } from './table.js'
-import { type CountedColumn, countedColumn, countedKind, countedNumbers, expandCounted, forEachCounted, isIdLikeNumbers, type NumberCells, numberCells } from './counted-column.js'
+import { type CountedColumn, countedColumn, countedNumbers, expandCounted, forEachCounted, isIdLikeNumbers, type NumberCells, numberCells } from './counted-column.js'
 import type { ReportJson } from './types.js'
 import { pushAll } from '../arrays.js'
 import { CATEGORICAL_MAX_UNIQUE } from '../metrics/drift/index.js'
+import { countedCellKind, NUMERIC_CELL_SHARE, tallyCounted, textIsViolation, valuesCellKind } from './cell-kind.js'
 
 export interface CsvTable {
   readonly columns: readonly string[]
@@ -132,28 +133,30 @@ class ExpandingColumns extends Map<string, readonly FeatureValue[]> {
   }
 }
 
-/** isIdLike over value counts: some text, at least two cells, each non-missing cell once. */
+/** isIdLike over value counts: at least two non-missing cells, each once, most of them text. */
 export function isIdLikeCounts(counts: ReadonlyMap<string, number>): boolean {
   return isIdLikeNumbers(numberCells(counts))
 }
 
 /**
- * An id-like column: text cells (not all numbers), at least two, all distinct in the reference
- * (order ids, UUIDs). Every value is a new category in the current file, so its drift says
- * nothing; it is left out of the inferred features, with a note. Columns the model file lists
- * and protected attributes are kept.
+ * An id-like column: at least two non-missing cells, all distinct in the reference, most of them
+ * text (order ids, UUIDs; ./cell-kind.ts). Every value is a new category in the current file, so
+ * its drift says nothing; it is left out of the inferred features, with a note, and counted in
+ * the headline's features not evaluated (dataset.left_out_as_id). Columns the model file lists
+ * and protected attributes are kept. A column of numbers with a few text cells is no id: it is
+ * numerical, its text cells type violations.
  */
 export function isIdLike(cells: readonly (string | undefined)[], typed: readonly FeatureValue[]): boolean {
   const seen = new Set<string>()
-  let text = false
+  let text = 0
   for (const [i, v] of typed.entries()) {
     if (v === null || v === undefined) continue
-    if (typeof v === 'string') text = true
+    if (typeof v === 'string') text++
     const key = cells[i] as string
     if (seen.has(key)) return false
     seen.add(key)
   }
-  return text && seen.size >= 2
+  return text > seen.size - text && seen.size >= 2
 }
 
 /**
@@ -168,29 +171,26 @@ export interface ReportProgress {
 }
 
 /**
- * The note of a reference column made categorical by a few text cells among numbers: more
- * than 5 distinct numbers (it would be numerical without the text) and fewer text cells than
- * number cells. Its drift then compares categories (each float one), and the text cells are
- * not counted as type errors; the note names the column and up to three of the text cells.
+ * The note of a reference column with text cells among more than 5 distinct numbers (it would be
+ * numerical without the text), when text is not most of it (./cell-kind.ts):
+ * - at most 5% of its non-missing cells text: it is numerical, its text cells type violations;
+ * - more: it is categorical, each number a category.
+ * The note names the column and up to three of the text cells.
  */
 export function textAmongNumbersNote(name: string, c: CountedColumn): string[] {
-  let numbers = 0
   let distinct = 0
-  let textCells = 0
   const texts: string[] = []
-  forEachCounted(c, (v, n) => {
-    if (typeof v === 'number') {
-      numbers += n
-      if (Number.isFinite(v)) distinct++
-    } else if (typeof v === 'string') {
-      textCells += n
-      texts.push(v)
-    }
+  forEachCounted(c, (v) => {
+    if (typeof v === 'number' && Number.isFinite(v)) distinct++
+    else if (typeof v === 'string') texts.push(v)
   })
-  if (texts.length === 0 || distinct <= CATEGORICAL_MAX_UNIQUE || textCells >= numbers) return []
+  const tally = tallyCounted(c)
+  if (texts.length === 0 || distinct <= CATEGORICAL_MAX_UNIQUE || tally.text >= tally.numbers) return []
   const shown = texts.slice(0, 3).map((t) => JSON.stringify(t)).join(', ')
+  const cells = `${tally.text} of its ${tally.numbers + tally.text} non-missing reference cells are text (${shown}${texts.length > 3 ? ', …' : ''})`
+  if (textIsViolation(tally)) return [`column "${name}" is read as numerical: ${cells}, counted as type violations (at least ${NUMERIC_CELL_SHARE * 100}% of the cells are numbers)`]
   return [
-    `column "${name}" is read as categorical: ${textCells} of its ${numbers + textCells} non-missing reference cells are text (${shown}${texts.length > 3 ? ', …' : ''}) among numbers, so each number is a category; to compare it as numbers, list every feature under features: in --config with this one numerical (only the columns listed there are features; its text cells are then type errors)`,
+    `column "${name}" is read as categorical: ${cells} among numbers, more than the ${Math.round((1 - NUMERIC_CELL_SHARE) * 100)}% a numerical column may have, so each number is a category; to compare it as numbers, list every feature under features: in --config with this one numerical (only the columns listed there are features; its text cells are then type errors)`,
   ]
 }
 
@@ -265,7 +265,7 @@ export async function reportFromCells(
     const counted = numberRead ? countedNumbers(numberRead) : undefined
     if (counted) referenceNumbers.set(f, counted)
     const numbers = cells?.map((c) => parseCell(c, 'number'))
-    const kind = config.features?.[f] ?? (numbers ? inferKind(numbers) : countedKind(counted as CountedColumn))
+    const kind = config.features?.[f] ?? (numbers ? valuesCellKind(numbers) : countedCellKind(counted as CountedColumn))
     kinds[f] = kind
     if (config.features?.[f] === undefined && counted) pushAll(textAmongNumbers, textAmongNumbersNote(f, counted))
     if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers as FeatureValue[]) : isIdLikeNumbers(numberRead as NumberCells))) idLike.push(f)
@@ -346,7 +346,7 @@ export async function reportFromCells(
   // A feature read in row order (a protected attribute that is also a feature) is needed by the feature statistics.
   if (featureRows.length > 0) await rowsReady
   const pause = reference.pause ?? current.pause
-  return buildReport({
+  const report = await buildReport({
     reference: ref.table,
     current: cur.then((c) => c.table),
     roles,
@@ -365,6 +365,9 @@ export async function reportFromCells(
       return { reference: await summaries[0], current: await summaries[1] }
     },
   })
+  // The id-like columns left out are features not evaluated: the headline counts them
+  // (./not-evaluated.ts), so that no gate passes unseen because a column vanished.
+  return dropIds ? { ...report, dataset: { ...report.dataset, left_out_as_id: idLike } } : report
 }
 
 /** The report of two CSV files parsed in memory (csv-parse records). */

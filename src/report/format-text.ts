@@ -91,7 +91,7 @@ function performanceLines(p: Section): string[] {
   const cal = p['calibration_drift'] as Section | undefined
   if (cal) {
     lines.push(
-      `Calibration drift: chi2 ${formatNumber(get(cal, 'statistic'))} (dof ${formatNumber(get(cal, 'dof'), 'count')}), p ${formatNumber(get(cal, 'p_value'), 'p')}; ECE ${formatNumber(get(cal, 'ece_reference'))} → ${formatNumber(get(cal, 'ece_current'))}`,
+      `Calibration drift: chi2 ${formatNumber(get(cal, 'statistic'))} (dof ${formatNumber(get(cal, 'dof'), 'count')}), p ${formatNumber(get(cal, 'p_value'), 'p')}; ECE ${formatNumber(get(cal, 'ece_reference'))} → ${formatNumber(get(cal, 'ece_current'))}${cal['status'] === 'insufficient' ? ' (insufficient: fewer than 30 labeled scores on a side, no verdict)' : ''}`,
     )
   }
   for (const [label, k] of [['Prediction drift', 'prediction_drift'], ['Score drift', 'score_drift']] as const) {
@@ -150,7 +150,7 @@ function qualityLines(q: Section): string[] {
  */
 export function datasetDriftText(report: ReportJson): string {
   const d = report.dataset
-  const left = notEvaluatedSummary(report.features, (d['missing_in_current'] ?? []) as string[])
+  const left = notEvaluatedSummary(report.features, (d['missing_in_current'] ?? []) as string[], (d['left_out_as_id'] ?? []) as string[])
   return `${d['drifted_features']} of ${d['evaluated_features']} features drifted (${left === undefined ? '' : `${left}; `}share ${formatNumber(get(d, 'drift_share'))}, correction ${d['correction']})`
 }
 

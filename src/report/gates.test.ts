@@ -80,7 +80,8 @@ describe('--fail-on gates', () => {
       ['fairness.gender.disparate_impact_ratio', true],
       ['fairness.age_band.disparate_impact_ratio', false],
     ])
-    expect(evaluateGates(parseGates('fairness.religion.disparate_impact_ratio<0.8'), report)[0]?.failed).toBe(true)
+    // An attribute the report does not have is a usage error, not a failed gate.
+    expect(() => evaluateGates(parseGates('fairness.religion.disparate_impact_ratio<0.8'), report)).toThrow(/no protected attribute "religion"/)
   })
 
   it('degradation gates carry the interval, and print it', () => {
@@ -94,5 +95,51 @@ describe('--fail-on gates', () => {
     expect(needsReference(parseGates('performance.f1<0.8, fairness.*.disparate_impact_ratio<0.8'))).toBe(false)
     expect(needsReference(parseGates('performance.degradation.f1<0'))).toBe(true)
     expect(needsReference(parseGates('drift_share>0.3'))).toBe(true)
+  })
+})
+
+describe('gates read against the built report', () => {
+  const withVerdicts: ReportJson = {
+    ...report,
+    features: {
+      num_same: { drift_score: 0.01, drift_detected: false, status: 'ok', method: 'ks' } as never,
+      num_shift: { drift_score: 0.9, drift_detected: true, status: 'ok', method: 'ks' } as never,
+    },
+    dataset: { ...report.dataset, left_out_as_id: ['order_id'] },
+  }
+  const invalid = (text: string): string => {
+    try {
+      evaluateGates(parseGates(text), withVerdicts)
+    } catch (e) {
+      if (isDriftwatchError(e) && e.code === 'DW_GATE_INVALID') return e.message
+      throw e
+    }
+    throw new Error(`"${text}" evaluated`)
+  }
+
+  it('drift_detected reads as 1 (drift) or 0 (none), so a gate on it can pass', () => {
+    const [same, shifted] = evaluateGates(parseGates('features.num_same.drift_detected>0, features.num_shift.drift_detected>0'), withVerdicts)
+    expect(same).toMatchObject({ value: 0, failed: false })
+    expect(shifted).toMatchObject({ value: 1, failed: true })
+    expect(evaluateGates(parseGates('features.num_same.drift_detected<1'), withVerdicts)[0]).toMatchObject({ value: 0, failed: true })
+  })
+
+  it('an unknown feature is DW_GATE_INVALID with the nearest name', () => {
+    expect(invalid('features.num_sme.drift_score>0.5')).toContain('no feature "num_sme" in the report (did you mean num_same?)')
+  })
+
+  it('a key that holds no number is DW_GATE_INVALID with the nearest key', () => {
+    expect(invalid('features.num_same.method>0')).toContain('"method" is no number of a feature')
+    expect(invalid('features.num_same.drift_scor>0')).toContain('(did you mean drift_score?)')
+  })
+
+  it('an unknown protected attribute is DW_GATE_INVALID with the nearest name', () => {
+    expect(invalid('fairness.gendr.disparate_impact_ratio<0.8')).toContain('no protected attribute "gendr" in the report (did you mean gender?)')
+  })
+
+  it('a feature left out as id-like is known: its gate cannot be checked', () => {
+    const [r] = evaluateGates(parseGates('features.order_id.drift_score>0.5'), withVerdicts)
+    expect(r).toMatchObject({ value: null, failed: true })
+    expect(formatGate(r!)).toContain('left out of the features as id-like')
   })
 })

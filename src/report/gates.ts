@@ -7,7 +7,9 @@
  *
  * Figures (snake_case, as in the JSON):
  *   drift_share, drifted_features, evaluated_features      dataset.<key>, needs a reference
- *   features.<feature>.<key>                               e.g. features.income.drift_score; a feature
+ *   features.<feature>.<key>                               e.g. features.income.drift_score (drift_detected
+ *                                                          reads as 1 / 0; a feature or key the report
+ *                                                          lacks is DW_GATE_INVALID, ./gate-names.ts); a feature
  *                                                          without a verdict (status insufficient) has
  *                                                          no value but its counts and threshold, as
  *                                                          the stream's alert rules see none
@@ -17,6 +19,8 @@
  * Pure: parse the text, then evaluate against a ReportJson.
  */
 import { DriftwatchError } from '../errors.js'
+import { MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
+import { checkGateNames } from './gate-names.js'
 import { type ReportJson, num, type Num, type Section } from './types.js'
 
 export type GateOperator = '>' | '>=' | '<' | '<='
@@ -114,9 +118,12 @@ function read(section: unknown, key: string): unknown {
   return section !== null && typeof section === 'object' && Object.hasOwn(section, key) ? (section as Record<string, unknown>)[key] : undefined
 }
 
-const asNum = (x: unknown): Num => (typeof x === 'number' ? num(x) : null)
+// A verdict (drift_detected) reads as 1 (true) or 0 (false).
+const asNum = (x: unknown): Num => (typeof x === 'number' ? num(x) : typeof x === 'boolean' ? (x ? 1 : 0) : null)
 
+/** The gates' verdicts; DW_GATE_INVALID when a gate names what the report does not have (./gate-names.ts). */
 export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateResult[] {
+  checkGateNames(gates, report)
   return gates.flatMap((gate): GateResult[] => {
     const result = (name: string, value: Num, interval?: GateResult['interval'], reason?: string): GateResult => ({
       gate,
@@ -135,14 +142,21 @@ export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateR
     if (head === 'performance' && a === 'degradation') {
       const d = read(read(report.performance, 'degradation'), b) as Section | undefined
       const confidence = Number(report.performance['confidence'])
+      const few = fewRows(report, ['reference', 'current'], b)
+      if (few !== undefined) return [result(gate.path.join('.'), null, undefined, few)]
       return [result(gate.path.join('.'), asNum(read(d, 'difference')), d ? { low: asNum(d['ci_low']), high: asNum(d['ci_high']), confidence } : undefined)]
     }
-    if (head === 'performance') return [result(gate.path.join('.'), asNum(read(read(report.performance, 'current'), a)))]
+    if (head === 'performance') {
+      const few = a === 'rows' || a === 'scored_rows' ? undefined : fewRows(report, ['current'], a)
+      if (few !== undefined) return [result(gate.path.join('.'), null, undefined, few)]
+      return [result(gate.path.join('.'), asNum(read(read(report.performance, 'current'), a)))]
+    }
     if (head === 'features') {
       // A statistic of a feature without a verdict (fewer than 30 values on a side: noise) is no
       // value for a gate, as for the stream's alert rules (src/metrics/drift/decide.ts); a report
       // without statuses (older JSON) reads as before.
       const feature = read(report.features, a)
+      if (feature === undefined) return [result(gate.path.join('.'), null, undefined, `feature "${a}" was left out of the features as id-like`)]
       const status = read(feature, 'status')
       if (typeof status === 'string' && status !== 'ok' && !(FEATURE_KEYS_WITHOUT_VERDICT as readonly string[]).includes(b)) {
         return [result(gate.path.join('.'), null, undefined, `feature "${a}" has status ${status}, no verdict`)]
@@ -151,6 +165,25 @@ export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateR
     }
     return [result(a, asNum(read(report.dataset, a)))]
   })
+}
+
+/** The score's metrics (read from the labeled rows with a score); the others read the labeled rows with a prediction. */
+const SCORED_METRICS: readonly string[] = ['roc_auc', 'average_precision', 'log_loss', 'brier_score', 'ece']
+
+/**
+ * Why a performance metric has no value for a gate: a side whose metric has status
+ * `insufficient` (fewer than 30 rows, src/report/performance-section.ts rowsStatus); a report
+ * without statuses (older JSON) reads as before.
+ */
+function fewRows(report: ReportJson, sides: readonly ('reference' | 'current')[], metric: string): string | undefined {
+  const scored = SCORED_METRICS.includes(metric)
+  for (const side of sides) {
+    const m = read(report.performance, side)
+    if (read(m, scored ? 'scored_status' : 'status') !== 'insufficient') continue
+    const n = read(m, scored ? 'scored_rows' : 'rows')
+    return `the ${side} file has ${String(n)} ${scored ? 'labeled rows with a score' : 'labeled rows with a prediction'}, fewer than ${MIN_ROWS_FOR_VERDICT}`
+  }
+  return undefined
 }
 
 const fmt = (x: Num) => (x === null ? 'undefined' : Number.isInteger(x) ? String(x) : x.toPrecision(4))

@@ -7,6 +7,7 @@
  * notes each one, and the text and HTML headlines count them. Pure.
  */
 import { MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
+import { pushAll } from '../arrays.js'
 import { grouped, reasonsText } from './left-out.js'
 import type { FeatureDriftJson } from './types.js'
 
@@ -51,11 +52,14 @@ export function notEvaluatedNotes(
 /**
  * "1 of 7 not evaluated: no values" (the reasons of every feature left out, in the order first
  * met), or undefined when every feature was evaluated. `missingInCurrent`: the features the
- * current file has no column of (the report's dataset.missing_in_current).
+ * current file has no column of (the report's dataset.missing_in_current); `idLike`: the
+ * columns left out of the inferred features as id-like (dataset.left_out_as_id), counted among
+ * the features and as not evaluated.
  */
-export function notEvaluatedSummary(features: Readonly<Record<string, Drift>>, missingInCurrent: readonly string[] = []): string | undefined {
+export function notEvaluatedSummary(features: Readonly<Record<string, Drift>>, missingInCurrent: readonly string[] = [], idLike: readonly string[] = []): string | undefined {
   const all = Object.values(features)
-  const reasons = Object.entries(features).flatMap(([name, d]) => notEvaluatedReason(d, missingInCurrent.includes(name)) ?? [])
+  const reasons: string[] = Object.entries(features).flatMap(([name, d]) => notEvaluatedReason(d, missingInCurrent.includes(name)) ?? [])
+  pushAll(reasons, idLike.map(() => 'looks like an id'))
   if (reasons.length === 0) return undefined
-  return `${reasons.length} of ${all.length} not evaluated: ${[...new Set(reasons)].join(', ')}`
+  return `${reasons.length} of ${all.length + idLike.length} not evaluated: ${[...new Set(reasons)].join(', ')}`
 }

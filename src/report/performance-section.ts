@@ -16,7 +16,7 @@ import { pushAll } from '../arrays.js'
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
 import { DEGRADATION_METRIC_NAMES } from '../metrics/concept/performance-degradation.js'
 import { type DifferenceResult } from '../metrics/comparison/index.js'
-import { datasetDriftShare } from '../metrics/drift/index.js'
+import { datasetDriftShare, MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
 import { type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, SCORE_REFUSALS, type Targets } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import { columnDrift, verdictInput } from './feature-drift.js'
@@ -36,15 +36,27 @@ export interface PerformanceInput {
   readonly confidence: number
 }
 
-/** `leftOut`: targetsLeftOut of the targets `p` was computed from. */
+/**
+ * Whether a side has rows enough for its metrics to be read: `insufficient` below
+ * MIN_ROWS_FOR_VERDICT (30) labeled rows, as a feature's drift (a gate on a metric of a
+ * handful of rows cannot be checked, src/report/gates.ts).
+ */
+export const rowsStatus = (n: number): 'ok' | 'insufficient' => (n >= MIN_ROWS_FOR_VERDICT ? 'ok' : 'insufficient')
+
+/**
+ * `leftOut`: targetsLeftOut of the targets `p` was computed from. `status` (accuracy, precision,
+ * recall, F1: labeled rows with a prediction) and `scored_status` (the score's metrics: labeled
+ * rows with a score) say whether there are rows enough (rowsStatus).
+ */
 export function metricsJson(p: PerformanceProfile, leftOut: TargetsLeftOut): Section {
   const c = p.classification
   const s = p.probabilistic
   return {
-    ...(c ? { rows: c.n, rows_left_out: leftOut.rows, average: c.average, accuracy: c.accuracy, precision: c.precision, recall: c.recall, f1: c.f1 } : {}),
+    ...(c ? { rows: c.n, status: rowsStatus(c.n), rows_left_out: leftOut.rows, average: c.average, accuracy: c.accuracy, precision: c.precision, recall: c.recall, f1: c.f1 } : {}),
     ...(s
       ? {
           scored_rows: s.n,
+          scored_status: rowsStatus(s.n),
           scored_rows_left_out: leftOut.scoredRows,
           roc_auc: s.rocAuc,
           average_precision: s.averagePrecision,
@@ -203,6 +215,8 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
       ? {
           calibration_drift: {
             method: calibration.method,
+            // Fewer than 30 labeled scores on a side: its test is noise (no verdict), as a feature's.
+            status: rowsStatus(Math.min(ref.probabilistic?.n ?? 0, cur.probabilistic?.n ?? 0)),
             statistic: num(calibration.score),
             p_value: num(calibration.pValue),
             dof: calibration.params['dof'],

@@ -5,11 +5,17 @@
  * Classification (labels and predictions both present on a row):
  *   binary     — the confusion matrix of the 0/1 outcomes (1 = positive class, see
  *                ./targets.ts), accuracy, and precision / recall / F1 of the positive class
- *                (sklearn average='binary', pos_label=1, zero_division=0);
+ *                (sklearn average='binary', pos_label=1, zero_division=np.nan): precision
+ *                with no predicted positive, recall with no positive label, F1 with neither
+ *                are undefined, null — as the stream stores NaN there
+ *                (src/evaluate/binary-realized.ts, docs/evaluation.md), not a 0 a gate or an
+ *                alert reads as a collapse;
  *   multiclass — the confusion matrix over class texts, accuracy, and macro-averaged
- *                precision / recall / F1.
+ *                precision / recall / F1 (sklearn's default zero_division 0 for a class
+ *                without predictions or labels, as the stream's multiclass averages).
  * Probabilistic (binary only; label and score present, score a probability in [0, 1]):
- *   ROC AUC and average precision exact from the raw scores (sklearn), log loss, Brier score
+ *   ROC AUC and average precision exact from the raw scores (sklearn; average precision is
+ *   null with no positive label, where sklearn says 0: recall is 0/0 at every threshold), log loss, Brier score
  *   and ECE (10 uniform bins), plus the mergeable states a stream compares with: the score
  *   histogram (1000-point grid) and the calibration bins.
  * Rows missing what a metric needs are left out of it; a score outside [0, 1] or not finite
@@ -75,7 +81,7 @@ export function performanceProfile(targets: Targets): PerformanceProfile {
 }
 
 function classificationOf(cm: ConfusionMatrix, average: 'binary' | 'macro'): ClassificationProfile {
-  const r = classificationReport(cm, average === 'binary' ? { average, posLabel: 1 } : { average })
+  const r = classificationReport(cm, average === 'binary' ? { average, posLabel: 1, zeroDivision: 'nan' } : { average })
   return {
     n: cm.n,
     labels: cm.labels,
@@ -197,7 +203,7 @@ function probabilisticProfile(targets: Targets): ProbabilisticProfile | undefine
     n: y.length,
     excluded,
     rocAuc: jsonNumber(ranking.rocAuc),
-    averagePrecision: jsonNumber(ranking.averagePrecision),
+    averagePrecision: y.includes(1) ? jsonNumber(ranking.averagePrecision) : null,
     logLoss: jsonNumber(r.logLoss.score),
     brierScore: jsonNumber(r.brierScore.score),
     expectedCalibrationError: jsonNumber(r.expectedCalibrationError.score),
