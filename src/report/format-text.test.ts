@@ -30,6 +30,14 @@ describe('text formatting', () => {
     expect(formatNumber(true)).toBe('yes')
   })
 
+  it('performance: the sides\' statuses are not metric rows', () => {
+    const r = report('none', {})
+    const side = { rows: 100, scored_rows: 100, status: 'ok', scored_status: 'ok', accuracy: 0.9 }
+    const text = formatText({ ...r, performance: { ...r.performance, reference: side, current: { ...side, accuracy: 0.8 } } })
+    expect(rowOf(text, 'accuracy').slice(0, 3)).toEqual(['accuracy', '0.9000', '0.8000'])
+    expect(text.split('\n').some((l) => /^(status|scored_status) /.test(l))).toBe(false)
+  })
+
   it('table: columns padded to the widest cell, numbers right-aligned', () => {
     expect(table(['name', 'value', 'note'], [['a', '1.5000', 'x'], ['longer', '-', 'yy']])).toEqual([
       'name     value  note',

@@ -33,8 +33,8 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 
 const get = (s: Section | undefined, k: string): Cell => (s?.[k] as Cell) ?? null
 
-/** Keys of a side's performance that are counts, not metrics (./left-out.ts for the `*_left_out` ones). */
-export const NOT_METRICS: readonly string[] = ['rows', 'rows_left_out', 'scored_rows', 'scored_rows_left_out', 'average']
+/** Keys of a side's performance that are counts or statuses, not metrics (./left-out.ts for the `*_left_out` ones). */
+export const NOT_METRICS: readonly string[] = ['rows', 'rows_left_out', 'scored_rows', 'scored_rows_left_out', 'average', 'status', 'scored_status']
 
 /** The method that decided, or "-" when nothing was tested (a side with no value). */
 export const methodText = (f: Pick<FeatureDriftJson, 'method' | 'reference_count' | 'current_count'>): string => (Math.min(f.reference_count, f.current_count) === 0 ? '-' : f.method)
