@@ -20,8 +20,10 @@
  * is taken as the state its windows used.
  *
  * Coalesced: one model's dependents are marked at most once per REFERENCE_COALESCE_MS of the
- * evaluator's clock, so labels that trickle into a reference period over many passes re-evaluate
- * the model's windows once a minute, not every pass. A change seen meanwhile stays newer than the
+ * evaluator's clock, so labels that trickle into a reference period over days (a label delay of
+ * weeks) re-evaluate the model's windows after the period once every 15 minutes, not every pass:
+ * each marking re-evaluates every such window, so the interval bounds what trickling labels cost.
+ * A change seen meanwhile stays newer than the
  * cursor, which does not move, and is marked by the first pass after the interval: the windows
  * are evaluated again eventually, after the last change as after the first. The cost is per pass
  * (two small queries, and the model's window_state rows when it changed), not per record.
@@ -37,7 +39,7 @@ import { DATA_MARK_REASONS } from './reference-marks.js'
 import { minOf } from '../arrays.js'
 
 /** The shortest time between two markings of one model's dependents. */
-export const REFERENCE_COALESCE_MS = 60_000
+export const REFERENCE_COALESCE_MS = 15 * 60_000
 
 const CURSOR_PREFIX = 'reference:'
 const cursorName = (modelId: string): CursorName => `reference:${modelId}`
