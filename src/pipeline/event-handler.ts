@@ -175,14 +175,18 @@ const retriable = (e: unknown) => isDriftwatchError(e) && e.retriable
 
 /**
  * An error of the machine rather than of the records: a Node system error (one with a `syscall`:
- * the disk of the store full or read-only, too many open files, an I/O error), which no record
- * causes and no dead letter cures. It becomes a retriable DW_CLICKHOUSE_UNAVAILABLE, so the batch
+ * the disk of the store full or read-only, too many open files, an I/O error, a connection the
+ * system refused), which no record causes and no dead letter cures. It becomes a retriable DW_CLICKHOUSE_UNAVAILABLE, so the batch
  * is retried with backoff (its partition shows as stuck) and never isolated and dead-lettered.
  */
+/** System error codes of files and disks; the others (a connection refused or reset, a name that does not resolve) are the network's. */
+const FILE_SYSTEM_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EIO', 'EMFILE', 'ENFILE', 'EACCES', 'EPERM', 'ENOENT', 'EISDIR', 'ENOTDIR', 'EEXIST'])
+
 function machineFailure(e: unknown): unknown {
   const x = e as { code?: unknown; syscall?: unknown } | null
   if (!(e instanceof Error) || typeof x?.code !== 'string' || typeof x.syscall !== 'string') return e
-  return new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `${e.message}: a failure of this machine (the store's disk or files), not of the records; the batch is retried`, { cause: e, retriable: true })
+  const where = FILE_SYSTEM_CODES.has(x.code) ? "this machine's disk or files (check the space and permissions of DRIFTWATCH_DATA_DIR)" : `the system (${x.syscall})`
+  return new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `${e.message}: a failure of ${where}, not of the records; the batch is retried`, { cause: e, retriable: true })
 }
 
 /**
