@@ -63,7 +63,11 @@ describe('createPredictionLogger', () => {
       if (i % 2 === 0) logger.logGroundTruth({ prediction_id: `pl-${i}`, label: { class_label: i % 3 ? 'yes' : 'no' }, label_time: t + i + 10 })
     }
     expect(() => logger.logPrediction({ prediction_id: '', model_id: 'm', model_version: 'v1', event_time: t, features: {}, prediction: { score: 0.5 } })).toThrow(/prediction_id/)
-    await logger.close()
+    const closing = logger.close()
+    // A second close() is the first one, and flush() after close() says nothing is sent any more.
+    expect(logger.close()).toBe(closing)
+    await closing
+    await expect(logger.flush()).rejects.toMatchObject({ code: 'DW_VALIDATION_FAILED', message: expect.stringMatching(/closed: nothing is sent or retried after close\(\)/) })
 
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === 1000, { what: 'predictions' })
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.ground_truth FINAL'), (c) => c === 500, { what: 'labels' })

@@ -175,7 +175,13 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
   // A process that ends without close() is closed on its way out (src/client/exit-guard.ts):
   // delivered, then disconnected, so that kafkajs's connection does not hold it open either.
   const unguardExit = guardExit({ proc: process, buffered: () => buffer.size, close, onLost: onError })
-  async function close(): Promise<void> {
+  // One close: a second call (or the exit guard's after the caller's) gets the first one's outcome.
+  let closing: Promise<void> | null = null
+  function close(): Promise<void> {
+    closing ??= closeOnce()
+    return closing
+  }
+  async function closeOnce(): Promise<void> {
     closed = true
     clearInterval(timer)
     unguardExit()
@@ -205,7 +211,7 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
     logGroundTruth(event) {
       buffer.push({ kind: 'label', ...check('ground-truth', parseGroundTruthJson(event, Date.now())) })
     },
-    flush: () => buffer.drain(flushTimeoutMs),
+    flush: () => (closed ? Promise.reject(new DriftwatchError('DW_VALIDATION_FAILED', 'the prediction logger is closed: nothing is sent or retried after close()')) : buffer.drain(flushTimeoutMs)),
     stats: () => buffer.stats(),
     close,
   }
