@@ -68,6 +68,16 @@ describe('guardExit', () => {
     remove()
     emitter.emit('exit')
     expect(warnings).toHaveLength(1)
-    expect(emitter.listenerCount('beforeExit') + emitter.listenerCount('exit')).toBe(0)
+    // The process keeps its one pair of listeners, shared by every logger's guard.
+    expect([emitter.listenerCount('beforeExit'), emitter.listenerCount('exit')]).toEqual([1, 1])
+  })
+
+  it('adds one pair of listeners to the process however many loggers it has', () => {
+    const { proc, emitter, warnings } = fakeProcess()
+    const removes = Array.from({ length: 20 }, () => guardExit({ proc, buffered: () => 1, close: () => new Promise(() => undefined), onLost: () => {} }))
+    expect([emitter.listenerCount('beforeExit'), emitter.listenerCount('exit')]).toEqual([1, 1])
+    removes.slice(0, 15).forEach((remove) => remove())
+    emitter.emit('exit')
+    expect(warnings).toHaveLength(5)
   })
 })

@@ -75,10 +75,34 @@ export function guardExit(o: ExitGuardOptions): () => void {
     )
   }
   const onExit = () => report('the process exited while they were buffered')
-  o.proc.on('beforeExit', onBeforeExit)
-  o.proc.on('exit', onExit)
-  return () => {
-    o.proc.off('beforeExit', onBeforeExit)
-    o.proc.off('exit', onExit)
+  return watch(o.proc, { onBeforeExit, onExit })
+}
+
+interface Guard {
+  readonly onBeforeExit: () => void
+  readonly onExit: () => void
+}
+
+/**
+ * One pair of listeners per process, whatever the number of loggers (a listener each would pass
+ * Node's limit of 10 and warn of a leak), over the guards of the loggers not closed yet.
+ */
+const watched = new WeakMap<ExitingProcess, Set<Guard>>()
+
+function watch(proc: ExitingProcess, guard: Guard): () => void {
+  let guards = watched.get(proc)
+  if (guards === undefined) {
+    const live = new Set<Guard>()
+    guards = live
+    watched.set(proc, live)
+    proc.on('beforeExit', () => {
+      for (const g of [...live]) g.onBeforeExit()
+    })
+    proc.on('exit', () => {
+      for (const g of [...live]) g.onExit()
+    })
   }
+  guards.add(guard)
+  const live = guards
+  return () => void live.delete(guard)
 }
