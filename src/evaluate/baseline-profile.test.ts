@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseFileConfig } from '../config/file.js'
 import { DEFAULT_TARGETS } from '../report/index.js'
-import { baselineProfile, csvBaselineTable, jsonlBaselineTable, privateBaselineTable, streamKind } from './baseline-profile.js'
+import { baselineProfile, csvBaselineTable, csvColumnKind, jsonlBaselineTable, privateBaselineTable, streamKind } from './baseline-profile.js'
 
 const file = parseFileConfig('models:\n  - id: m\n    positiveClass: approve\n  - id: k\n    features: { zip: categorical, income: numerical }\n', 'x.yaml')
 const options = (id: string) => ({ model: file.models.find((m) => m.id === id)!, targets: DEFAULT_TARGETS, sampleSize: 100, exclude: ['id'] })
@@ -12,6 +12,16 @@ describe('baseline profile from a file', () => {
     expect(streamKind([1, 'a'])).toBe('categorical')
     expect(streamKind([true, false])).toBe('categorical')
     expect(streamKind([null, undefined])).toBe('categorical')
+  })
+
+  it('CSV: a column of numbers with a few text cells is numerical, as the report reads it, the text cells left out', () => {
+    const nums = Array.from({ length: 499 }, (_, i) => i + 0.5)
+    expect(csvColumnKind([...nums, 'unknown'])).toBe('numerical')
+    expect(csvColumnKind([...nums.slice(0, 90), ...Array<string>(10).fill('n/a')])).toBe('categorical')
+    const records = [...nums.map(String), 'unknown'].map((income, i) => ({ income, label: i % 4 ? 'approve' : 'decline', prediction: 'approve', score: '0.5' }))
+    const o = options('m')
+    const p = baselineProfile(csvBaselineTable({ columns: Object.keys(records[0]!), records }, o), o).profile
+    expect(p.features['income']).toMatchObject({ kind: 'numerical', count: 500, missing: 0, typeViolations: 1, finite: 499 })
   })
 
   it('CSV: typed cells, targets, excluded columns, positive class from driftwatch.yaml', () => {

@@ -31,6 +31,7 @@ import { DriftwatchError } from '../errors.js'
 import { RESERVED_FEATURE_NAMES } from '../ingest/validate.js'
 import { buildProfile, compareText, isMissing, refusedScore, type ColumnKind, type FeatureValue, type ReferenceProfile, type Row, type TargetNames } from '../metrics/profile/index.js'
 import { type CellType, type CsvTable, parseCell, typeRecords } from '../report/index.js'
+import { textIsViolation } from '../report/cell-kind.js'
 import { storedFeatureValue, type Privacy } from '../store/privacy.js'
 
 export interface BaselineOptions {
@@ -43,11 +44,31 @@ export interface BaselineOptions {
 export interface BaselineTable {
   readonly columns: readonly string[]
   readonly rows: readonly Row[]
+  /** The kinds the file's reader decided (a CSV's: csvColumnKind); otherwise read from the rows as the stream splits them. */
+  readonly kinds?: Readonly<Record<string, ColumnKind>>
 }
 
 /** Numerical when every non-missing value is a number (the stream's split of feature values). */
 export function streamKind(values: readonly FeatureValue[]): ColumnKind {
   return values.every((v) => isMissing(v) || typeof v === 'number') && values.some((v) => !isMissing(v)) ? 'numerical' : 'categorical'
+}
+
+/**
+ * A CSV column's kind as `driftwatch report` reads the same file (src/report/cell-kind.ts): as the
+ * stream's, except that a few text cells among numbers (at least NUMERIC_CELL_SHARE of the
+ * non-missing cells numbers) leave it numerical, those cells counted as type violations by the
+ * profile. Read as categorical, every number would be its own category of the
+ * profile, and the stream's numbers would drift against it in every window.
+ */
+export function csvColumnKind(values: readonly FeatureValue[]): ColumnKind {
+  if (streamKind(values) === 'numerical') return 'numerical'
+  let numbers = 0
+  let text = 0
+  for (const v of values) {
+    if (typeof v === 'number') numbers++
+    else if (typeof v === 'string') text++
+  }
+  return textIsViolation({ numbers, text }) ? 'numerical' : 'categorical'
 }
 
 function featureColumns(columns: readonly string[], o: BaselineOptions): string[] {
@@ -70,10 +91,12 @@ function featureColumns(columns: readonly string[], o: BaselineOptions): string[
 export function csvBaselineTable(table: CsvTable, o: BaselineOptions): BaselineTable {
   const types: Record<string, CellType> = { [o.targets.score]: 'number' }
   for (const f of featureColumns(table.columns, o)) {
-    const kind = own(o.model.features, f) ?? streamKind(table.records.map((r) => parseCell(r[f], 'number')))
+    const kind = own(o.model.features, f) ?? csvColumnKind(table.records.map((r) => parseCell(r[f], 'number')))
     types[f] = kind === 'numerical' ? 'number' : 'text'
   }
-  return { columns: table.columns, rows: typeRecords(table.records, types) }
+  // A text cell in a column read as numbers stays text: the profile counts it as a type violation.
+  const kinds = Object.fromEntries(Object.entries(types).filter(([c]) => c !== o.targets.score).map(([c, t]) => [c, t === 'number' ? 'numerical' : 'categorical'] as const))
+  return { columns: table.columns, rows: typeRecords(table.records, types), kinds }
 }
 
 export function jsonlBaselineTable(text: string, path: string): BaselineTable {
@@ -136,7 +159,7 @@ export function baselineProfile(table: BaselineTable, o: BaselineOptions): Basel
     const why = features.length === 0 ? 'there is no feature column' : `configured feature(s) ${missing.join(', ')} not in the file`
     throw new DriftwatchError('DW_FILE_INVALID', `cannot build the baseline: ${why}`)
   }
-  const kinds = Object.fromEntries(features.map((f) => [f, own(o.model.features, f) ?? streamKind(table.rows.map((r) => r[f]))]))
+  const kinds = Object.fromEntries(features.map((f) => [f, own(o.model.features, f) ?? table.kinds?.[f] ?? streamKind(table.rows.map((r) => r[f]))]))
   const task = o.model.task === 'regression' ? undefined : o.model.task
   // A classification model's rows whose score the stream would refuse (a regression profile reads
   // no targets). A configured feature named like the score column is a feature, never a score.
