@@ -63,4 +63,10 @@ describe('createPredictionLogger in a process that ends without close()', () => 
     expect(exit.at).toBe('exit')
     expect(exit.errors).toEqual([expect.stringMatching(/ending with 50 event\(s\)/)])
   })
+
+  it('process.exit() while a close() nobody awaited still runs reports the events it held', { timeout: 120_000 }, async () => {
+    const { code, stderr } = await runChild(`cexit_${randomBytes(3).toString('hex')}`, 'close-exit')
+    expect(code).toBe(0)
+    expect(stderr).toMatch(/the process is ending with 50 event\(s\) the prediction logger never delivered/)
+  })
 })

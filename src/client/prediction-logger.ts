@@ -184,7 +184,6 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
   async function closeOnce(): Promise<void> {
     closed = true
     clearInterval(timer)
-    unguardExit()
     let failure: unknown = null
     await buffer.drain(flushTimeoutMs).catch((e: unknown) => (failure = e))
     try {
@@ -201,6 +200,8 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
       }
     } finally {
       await send.disconnect()
+      // Only now: a process that exits while close() runs (not awaited) still reports what it held.
+      unguardExit()
     }
   }
 

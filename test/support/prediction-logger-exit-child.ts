@@ -9,6 +9,7 @@
  * - `idle`: before logging, the logger's Kafka connections are closed as a broker closes an idle
  *   one (connections.max.idle.ms): nothing but the logger's buffer is left to keep the process alive.
  * - `exit`: the script calls process.exit() right after logging.
+ * - `close-exit`: the script calls close() without awaiting it, then process.exit().
  */
 import { Socket } from 'node:net'
 import { createPredictionLogger } from '../../src/index.js'
@@ -32,3 +33,7 @@ for (let i = 0; i < Number(count); i++) {
 }
 console.log(JSON.stringify({ at: 'logged', stats: logger.stats() }))
 if (how === 'exit') process.exit(0)
+if (how === 'close-exit') {
+  void logger.close().catch(() => undefined)
+  process.exit(0)
+}
