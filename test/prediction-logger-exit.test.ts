@@ -27,7 +27,7 @@ describe('createPredictionLogger in a process that ends without close()', () => 
     await dropTestResources(config).catch(() => undefined)
   })
 
-  const runChild = (idPrefix: string, how: 'idle' | 'exit') =>
+  const runChild = (idPrefix: string, how: 'idle' | 'exit' | 'close-exit') =>
     new Promise<{ code: number | null; lines: Record<string, unknown>[]; stderr: string }>((resolve, reject) => {
       const args = [config.kafka!.brokers.join(','), config.registryUrl!, config.topics.predictions.replace(/predictions$/, ''), idPrefix, '50', how]
       const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/support/prediction-logger-exit-child.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
