@@ -15,6 +15,14 @@ describe('what the demo prints to see its results', () => {
   })
 })
 
+describe('the start command the demo prints', () => {
+  it('carries a web UI host or port other than the default, so a fresh shell serves where the demo says', () => {
+    const o = { config: 'c.yaml', database: 'd_demo', dataDir: '.driftwatch' }
+    expect(demoCommands({ ...o, http: { host: '127.0.0.1', port: 8080 } }).start).toBe('DRIFTWATCH_CONFIG=c.yaml CLICKHOUSE_DATABASE=d_demo npx driftwatch start')
+    expect(demoCommands({ ...o, http: { host: '0.0.0.0', port: 9000 } }).start).toBe('DRIFTWATCH_CONFIG=c.yaml CLICKHOUSE_DATABASE=d_demo DRIFTWATCH_HTTP_HOST=0.0.0.0 DRIFTWATCH_HTTP_PORT=9000 npx driftwatch start')
+  })
+})
+
 describe('where the demo says the web UI will be', () => {
   it('at the host and port start will use; none when the HTTP API is off', () => {
     expect(demoUiUrl({ enabled: true, host: '127.0.0.1', port: 8080 })).toBe('http://127.0.0.1:8080/')

@@ -51,14 +51,22 @@ const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace
  * own database (<database>_demo) and evaluated with its own settings (daily windows, a fixed
  * reference), so both are named; the data directory too when it is not the default.
  */
-export function demoCommands(o: { config: string; database: string; dataDir: string }): { status: string; start: string } {
+export function demoCommands(o: { config: string; database: string; dataDir: string; http?: { host: string; port: number } }): { status: string; start: string } {
   const env = [
     ...(o.dataDir === DEFAULT_DATA_DIR ? [] : [`DRIFTWATCH_DATA_DIR=${shellWord(o.dataDir)}`]),
     `DRIFTWATCH_CONFIG=${shellWord(o.config)}`,
     `CLICKHOUSE_DATABASE=${shellWord(o.database)}`,
   ].join(' ')
-  return { status: `${env} npx driftwatch status`, start: `${env} npx driftwatch start` }
+  // The web UI's address as the demo prints it (demoUiUrl), when it is not the default one.
+  const http = [
+    ...(o.http && o.http.host !== DEFAULT_HTTP.host ? [`DRIFTWATCH_HTTP_HOST=${shellWord(o.http.host)}`] : []),
+    ...(o.http && o.http.port !== DEFAULT_HTTP.port ? [`DRIFTWATCH_HTTP_PORT=${o.http.port}`] : []),
+  ]
+  return { status: `${env} npx driftwatch status`, start: `${[env, ...http].join(' ')} npx driftwatch start` }
 }
+
+/** DRIFTWATCH_HTTP_HOST and DRIFTWATCH_HTTP_PORT when unset (src/config/env.ts). */
+const DEFAULT_HTTP = { host: '127.0.0.1', port: 8080 }
 
 /**
  * Where `driftwatch start` will serve the web UI with these settings, as a browser opens it: null
@@ -112,7 +120,7 @@ export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: st
     out(`the data stays in ${app.store.location} (database ${app.store.database}); query it with any ClickHouse client or chDB.`)
     const files = await writeDemoFiles(base.clickhouse.dataDir, modelYaml, options, data)
     out(`HTML report (reference week vs the drifted days, champion): ${files.report}`)
-    const commands = demoCommands({ config: files.config, database: app.store.database, dataDir: base.clickhouse.dataDir })
+    const commands = demoCommands({ config: files.config, database: app.store.database, dataDir: base.clickhouse.dataDir, http: base.http })
     out('see the results in a terminal:')
     out(`  ${commands.status}`)
     const ui = demoUiUrl(base.http)
