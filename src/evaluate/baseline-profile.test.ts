@@ -14,7 +14,7 @@ describe('baseline profile from a file', () => {
     expect(streamKind([null, undefined])).toBe('categorical')
   })
 
-  it('CSV: a column of numbers with a few text cells is numerical, as the report reads it, the text cells left out', () => {
+  it('CSV: a column of numbers with a few text cells is numerical, as the report reads it, its text cells type violations', () => {
     const nums = Array.from({ length: 499 }, (_, i) => i + 0.5)
     expect(csvColumnKind([...nums, 'unknown'])).toBe('numerical')
     expect(csvColumnKind([...nums.slice(0, 90), ...Array<string>(10).fill('n/a')])).toBe('categorical')
