@@ -1,8 +1,12 @@
-/** kafkajs client with its logs routed into ours, and its records decoded by ./record-decoder.ts. */
+/**
+ * kafkajs client with its logs routed into ours, its records decoded by ./record-decoder.ts, and
+ * batches compressed with snappy, lz4 or zstd read by ./codecs.ts.
+ */
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs'
 import type { KafkaSecurity } from '../config/secrets.js'
 import { DriftwatchError } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
+import { installCodecs } from './codecs.js'
 import { installRecordDecoder, KAFKAJS_VERSION } from './record-decoder.js'
 
 export interface KafkaSettings {
@@ -13,6 +17,7 @@ export interface KafkaSettings {
 
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   const log = logger.child({ component: 'kafkajs' })
+  installCodecs()
   if (!installRecordDecoder()) log.debug({ expected: KAFKAJS_VERSION }, 'kafkajs decodes records with its own decoder: not the version the lean decoder mirrors, or loaded already')
   return new Kafka({
     clientId: settings.clientId,
