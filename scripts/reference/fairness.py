@@ -17,6 +17,8 @@ leaves it out of equal opportunity and equalized odds; likewise a group without 
 label and its FPR (equalized odds). `parityDefinedRates` holds those two metrics computed by
 fairlearn on the sufficient groups whose rates are defined (NaN when fewer than two remain),
 with the groups left out; `parity` keeps fairlearn's own figures over all sufficient groups.
+A group without a predicted positive has PPV 0 here (zero_division=0) and NaN in driftwatch,
+as driftwatch's precision at 0/0 is; no parity metric reads PPV.
 
 Deterministic (seeded numpy Generator). NaN is written as null.
 """

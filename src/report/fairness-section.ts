@@ -82,8 +82,8 @@ export function fairnessSection(
                 selection_rate: num(g.selectionRate),
                 true_positive_rate: num(g.truePositiveRate),
                 false_positive_rate: num(g.falsePositiveRate),
-                // Undefined (null) for a group with no labeled predicted positive (0/0), as the report's precision is.
-                positive_predictive_value: g.tp + g.fp === 0 ? null : num(g.positivePredictiveValue),
+                // NaN (null here) for a group with no labeled predicted positive (0/0), as the report's precision is.
+                positive_predictive_value: num(g.positivePredictiveValue),
                 accuracy: num(g.accuracy),
                 ...(targets.scores ? { ece: num(g.expectedCalibrationError) } : {}),
               },

@@ -33,10 +33,15 @@ describe('fairness report vs fairlearn (MetricFrame by group, parity functions)'
       for (const g of report.groups) {
         const e = expected.groups[String(g.group)]!
         expect(g.count).toBe(e['count'])
-        // The one documented departure: no positive (negative) label → fairlearn's TPR (FPR) is 0, ours NaN.
+        // The documented departures (group-metrics.ts): a 0/0 rate is undefined, NaN, where the
+        // reference says 0. No positive (negative) label → fairlearn's TPR (FPR) is 0, as
+        // sklearn's confusion_matrix turns 0/0 into 0. No predicted positive → sklearn's
+        // precision_score(zero_division=0) PPV is 0; ours is NaN, as the stream's and the batch
+        // report's precision at 0/0.
         const undefinedRates = new Set<string>([
           ...(g.tp + g.fn === 0 ? ['truePositiveRate'] : []),
           ...(g.fp + g.tn === 0 ? ['falsePositiveRate'] : []),
+          ...(g.tp + g.fp === 0 ? ['positivePredictiveValue'] : []),
         ])
         for (const k of RATES) {
           if (undefinedRates.has(k)) {

@@ -41,8 +41,12 @@ describe('groupMetrics', () => {
     expect(positivesOnly.truePositiveRate).toBe(0.4)
   })
 
-  it('constant predictions: nobody selected → PPV 0 (sklearn zero_division)', () => {
-    expect(groupMetrics(counts(0, 0, 5, 5), 1)).toMatchObject({ selectionRate: 0, positivePredictiveValue: 0 })
+  it('constant predictions: nobody selected → PPV NaN, as precision without predicted positives (sklearn precision_score says 0)', () => {
+    const m = groupMetrics(counts(0, 0, 5, 5), 1)
+    expect(m.selectionRate).toBe(0)
+    expect(m.positivePredictiveValue).toBeNaN()
+    // Defined again with one predicted positive, even a wrong one.
+    expect(groupMetrics(counts(0, 1, 4, 5), 1).positivePredictiveValue).toBe(0)
   })
 
   it('below minGroupSize is insufficient; minGroupSize must be a positive integer', () => {

@@ -6,7 +6,7 @@
  *   selection rate = selected / predictions      fairlearn.metrics.selection_rate
  *   TPR = tp / (tp + fn)                         fairlearn.metrics.true_positive_rate (NaN at 0/0)
  *   FPR = fp / (fp + tn)                         fairlearn.metrics.false_positive_rate (NaN at 0/0)
- *   PPV = tp / (tp + fp)                         sklearn.metrics.precision_score
+ *   PPV = tp / (tp + fp)                         sklearn.metrics.precision_score (NaN at 0/0)
  *   accuracy = (tp + tn) / count                 sklearn.metrics.accuracy_score
  *   ECE: performance/calibration.ts on the group's scores (NaN without scores)
  * Reference: fairlearn 0.15.0 MetricFrame by_group (scripts/reference/fairness.py).
@@ -17,10 +17,14 @@
  * sklearn's confusion_matrix, which turns 0/0 into 0, so a group without positives had TPR 0
  * and took part in equal opportunity as a group the model never finds — a window whose labels
  * are all negative read as perfectly fair, and a group without positives as a disparity.
- * parity.ts leaves such a group out of the metrics that use the undefined rate. PPV stays 0
- * without predicted positives (sklearn precision_score zero_division=0; no parity metric reads
- * it). A group with no members at all (listed in `groups` but never seen) reports count 0 and
- * NaN for every rate.
+ * parity.ts leaves such a group out of the metrics that use the undefined rate. Likewise a
+ * group with no predicted positive among its labeled pairs has PPV NaN, as the realized
+ * precision of src/evaluate/binary-realized.ts and the batch report's precision are
+ * (sklearn zero_division=np.nan), where sklearn's default zero_division=0 gives 0: a group the
+ * model never selects has no precision, not a precision of 0 that a rule
+ * `positive_predictive_value < x` would read as a breach (no parity metric reads PPV). A group
+ * with no members at all (listed in `groups` but never seen) reports count 0 and NaN for every
+ * rate.
  *
  * Selection rate needs only predictions (group-confusion.ts); the other rates need labels. With
  * every prediction labeled, predictions = count and selected = tp + fp (fairlearn's setting).
@@ -68,7 +72,6 @@ export function groupMetrics(counts: GroupCounts, minGroupSize: number = DEFAULT
   assertPositiveInteger('minGroupSize', minGroupSize)
   const { group, tp, fp, tn, fn } = counts
   const count = tp + fp + tn + fn
-  const rate = (num: number, den: number): number => (count === 0 ? Number.NaN : divide(num, den, 0))
   const calibration = calibrationResult(counts.calibration)
   const { predictions, selected } = selectionCounts(counts)
   return {
@@ -85,8 +88,8 @@ export function groupMetrics(counts: GroupCounts, minGroupSize: number = DEFAULT
     selectionRate: predictions === 0 ? Number.NaN : selected / predictions,
     truePositiveRate: divide(tp, tp + fn, 'nan'),
     falsePositiveRate: divide(fp, fp + tn, 'nan'),
-    positivePredictiveValue: rate(tp, tp + fp),
-    accuracy: rate(tp + tn, count),
+    positivePredictiveValue: divide(tp, tp + fp, 'nan'),
+    accuracy: divide(tp + tn, count, 'nan'),
     expectedCalibrationError: calibration.score,
     calibrationExcluded: calibration.excluded,
   }
