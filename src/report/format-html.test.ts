@@ -64,6 +64,26 @@ describe('formatHtml: no value where the data gives none', () => {
   })
 })
 
+describe('formatHtml: calibration drift', () => {
+  const calibration = (status: string) => ({
+    method: 'chi2', status, statistic: 7.5, p_value: 0.02, dof: 2, ece_reference: 0.05, ece_current: 0.21, ece_difference: 0.16, bins: [],
+  })
+  const side = { rows: 12, status: 'insufficient', scored_rows: 12, scored_status: 'insufficient', accuracy: 0.75, ece: 0.21 }
+  const paragraph = (status: string) => {
+    const r = report('x')
+    const html = formatHtml({ ...r, performance: { ...r.performance, reference: side, current: side, calibration_drift: calibration(status) } }, { script: '' })
+    return /<p id="calibration-drift">(.*?)<\/p>/.exec(html)![1]!
+  }
+
+  it('says a chi2 on fewer than 30 labeled scores is no verdict (status insufficient), as the text report does', () => {
+    expect(paragraph('insufficient')).toBe('Calibration drift: chi2 7.5000 (dof 2), p 0.0200; ECE 0.0500 → 0.2100 (insufficient: fewer than 30 labeled scores on a side, no verdict)')
+  })
+
+  it('with status ok, only the figures', () => {
+    expect(paragraph('ok')).toBe('Calibration drift: chi2 7.5000 (dof 2), p 0.0200; ECE 0.0500 → 0.2100')
+  })
+})
+
 describe('formatHtml size', () => {
   it('does not grow with the number of rows: charts come from binned counts', { timeout: 60_000 }, async () => {
     const { reportFromCsv, DEFAULT_REPORT_CONFIG } = await import('./index.js')

@@ -7,7 +7,7 @@
  * inlined with the report's JSON: the file loads nothing from the network. Pure: report in, text out.
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../ui/chart-spec.js'
-import { continuousText, datasetDriftText, formatNumber, hasPerformance, methodText, NOT_METRICS } from './format-text.js'
+import { calibrationText, continuousText, datasetDriftText, formatNumber, hasPerformance, methodText, NOT_METRICS } from './format-text.js'
 import { badge, type CellHtml, esc, figure, htmlTable, jsonScriptText, REPORT_CSS, scriptText } from './html-parts.js'
 import type { DistributionJson, ReportJson, Section } from './types.js'
 
@@ -88,7 +88,7 @@ function performanceSection(p: Section): string {
     rows.length > 0
       ? htmlTable(['metric', 'reference', 'current', 'difference', confidence, 'method'], rows, 'performance-table')
       : p['task'] === 'continuous' ? '' : '<p>No performance metric: the files have no label or prediction column.</p>',
-    cal ? `<p>${esc(`Calibration drift: chi2 ${n(get(cal, 'statistic'))} (dof ${n(get(cal, 'dof'), 'count')}), p ${n(get(cal, 'p_value'), 'p')}; ECE ${n(get(cal, 'ece_reference'))} → ${n(get(cal, 'ece_current'))}`)}</p>` : '',
+    cal ? `<p id="calibration-drift">${esc(calibrationText(cal))}</p>` : '',
     charts.length > 0 ? `<div class="charts">${charts.join('\n')}</div>` : '',
     '</section>',
   ].join('\n')

@@ -38,6 +38,17 @@ describe('text formatting', () => {
     expect(text.split('\n').some((l) => /^(status|scored_status) /.test(l))).toBe(false)
   })
 
+  it('calibration drift on fewer than 30 labeled scores (status insufficient): the line says there is no verdict', () => {
+    const r = report('none', {})
+    const calibration = (status: string) => ({
+      method: 'chi2', status, statistic: 7.5, p_value: 0.02, dof: 2, ece_reference: 0.05, ece_current: 0.21, ece_difference: 0.16, bins: [],
+    })
+    const side = { rows: 12, status: 'insufficient', scored_rows: 12, scored_status: 'insufficient', accuracy: 0.75, ece: 0.21 }
+    const line = (status: string) => formatText({ ...r, performance: { ...r.performance, reference: side, current: side, calibration_drift: calibration(status) } }).split('\n').find((l) => l.startsWith('Calibration drift'))
+    expect(line('insufficient')).toBe('Calibration drift: chi2 7.5000 (dof 2), p 0.0200; ECE 0.0500 → 0.2100 (insufficient: fewer than 30 labeled scores on a side, no verdict)')
+    expect(line('ok')).toBe('Calibration drift: chi2 7.5000 (dof 2), p 0.0200; ECE 0.0500 → 0.2100')
+  })
+
   it('table: columns padded to the widest cell, numbers right-aligned', () => {
     expect(table(['name', 'value', 'note'], [['a', '1.5000', 'x'], ['longer', '-', 'yy']])).toEqual([
       'name     value  note',

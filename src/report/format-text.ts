@@ -5,6 +5,7 @@
  */
 import type { FeatureDriftJson, ReportJson, Section } from './types.js'
 import { pushAll } from '../arrays.js'
+import { MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
 import { notEvaluatedSummary } from './not-evaluated.js'
 
 type Cell = string | number | boolean | null | undefined
@@ -68,6 +69,16 @@ export function hasPerformance(p: Section): boolean {
   return metrics(p['reference']) || metrics(p['current']) || p['prediction_drift'] !== undefined || p['score_drift'] !== undefined
 }
 
+/**
+ * The calibration drift line, the same in the text and HTML reports. With status insufficient
+ * (a side with fewer than MIN_ROWS_FOR_VERDICT labeled scores, ./performance-section.ts) it says
+ * so: its chi2 and p-value are noise, no verdict, as a feature's.
+ */
+export function calibrationText(cal: Section): string {
+  const figures = `Calibration drift: chi2 ${formatNumber(get(cal, 'statistic'))} (dof ${formatNumber(get(cal, 'dof'), 'count')}), p ${formatNumber(get(cal, 'p_value'), 'p')}; ECE ${formatNumber(get(cal, 'ece_reference'))} → ${formatNumber(get(cal, 'ece_current'))}`
+  return cal['status'] === 'insufficient' ? `${figures} (insufficient: fewer than ${MIN_ROWS_FOR_VERDICT} labeled scores on a side, no verdict)` : figures
+}
+
 function performanceLines(p: Section): string[] {
   const ref = (p['reference'] ?? {}) as Section
   const cur = (p['current'] ?? {}) as Section
@@ -89,11 +100,7 @@ function performanceLines(p: Section): string[] {
   ]
   if (rows.length > 0) pushAll(lines, table(['metric', 'reference', 'current', 'difference', `${Math.round(Number(p['confidence']) * 100)}% interval`], rows))
   const cal = p['calibration_drift'] as Section | undefined
-  if (cal) {
-    lines.push(
-      `Calibration drift: chi2 ${formatNumber(get(cal, 'statistic'))} (dof ${formatNumber(get(cal, 'dof'), 'count')}), p ${formatNumber(get(cal, 'p_value'), 'p')}; ECE ${formatNumber(get(cal, 'ece_reference'))} → ${formatNumber(get(cal, 'ece_current'))}${cal['status'] === 'insufficient' ? ' (insufficient: fewer than 30 labeled scores on a side, no verdict)' : ''}`,
-    )
-  }
+  if (cal) lines.push(calibrationText(cal))
   for (const [label, k] of [['Prediction drift', 'prediction_drift'], ['Score drift', 'score_drift']] as const) {
     const d = p[k] as Section | undefined
     if (d) lines.push(`${label}: ${d['method']} ${formatNumber(get(d, 'drift_score'))}${d['p_value'] !== undefined ? `, p ${formatNumber(get(d, 'p_value'), 'p')}` : ''} → ${d['drift_detected'] === null ? '-' : d['drift_detected'] ? 'DRIFT' : 'ok'}`)
