@@ -31,7 +31,7 @@ import { DriftwatchError } from '../errors.js'
 import { RESERVED_FEATURE_NAMES } from '../ingest/validate.js'
 import { buildProfile, compareText, isMissing, refusedScore, type ColumnKind, type FeatureValue, type ReferenceProfile, type Row, type TargetNames } from '../metrics/profile/index.js'
 import { type CellType, type CsvTable, parseCell, typeRecords } from '../report/index.js'
-import { textIsViolation } from '../report/cell-kind.js'
+import { tallyValues, textIsViolation } from '../report/cell-kind.js'
 import { storedFeatureValue, type Privacy } from '../store/privacy.js'
 
 export interface BaselineOptions {
@@ -62,13 +62,7 @@ export function streamKind(values: readonly FeatureValue[]): ColumnKind {
  */
 export function csvColumnKind(values: readonly FeatureValue[]): ColumnKind {
   if (streamKind(values) === 'numerical') return 'numerical'
-  let numbers = 0
-  let text = 0
-  for (const v of values) {
-    if (typeof v === 'number') numbers++
-    else if (typeof v === 'string') text++
-  }
-  return textIsViolation({ numbers, text }) ? 'numerical' : 'categorical'
+  return textIsViolation(tallyValues(values)) ? 'numerical' : 'categorical'
 }
 
 function featureColumns(columns: readonly string[], o: BaselineOptions): string[] {
