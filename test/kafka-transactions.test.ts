@@ -84,3 +84,60 @@ describe('Kafka source: a transactional producer', () => {
     expect(replays).toEqual([true, false, false, false])
   })
 })
+
+describe('Kafka source: transactions of two producers aborted in the other order than they started', () => {
+  const config = testConfig({ partitions: 1 })
+  const kafka = new Kafka({ clientId: 'dw-transactions-order-test', brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING })
+  const topic = uniqueName('dw-transactions-order')
+  const groupId = uniqueName('dw-transactions-order-group')
+  let admin: Admin | undefined
+  let source: RunningSource | undefined
+  afterAll(async () => {
+    await source?.stop()
+    if (admin) {
+      await admin.deleteGroups([groupId]).catch(() => undefined)
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined)
+      await admin.disconnect()
+    }
+  })
+
+  it('delivers none of their records, and the committed records around them', async () => {
+    admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true })
+    const transactional = async (name: string) => {
+      const p = kafka.producer({ transactionalId: uniqueName(name), idempotent: true, maxInFlightRequests: 1 })
+      await p.connect()
+      return p
+    }
+    const [p1, p2, p3] = [await transactional('dw-tx-1'), await transactional('dw-tx-2'), await transactional('dw-tx-3')]
+    const send = (tx: Awaited<ReturnType<typeof p1.transaction>>, value: string) => tx.send({ topic, messages: [{ key: value, value }] })
+    // Offsets: before 0 and its commit marker 1; A1 2, B1 3, A2 4; B's abort 5, A's abort 6 (the
+    // broker lists A's transaction after B's: the order they ended); after 7 and its marker 8.
+    const before = await p3.transaction()
+    await send(before, 'before')
+    await before.commit()
+    const a = await p1.transaction()
+    await send(a, 'aborted-A1')
+    const b = await p2.transaction()
+    await send(b, 'aborted-B1')
+    await send(a, 'aborted-A2')
+    await b.abort()
+    await a.abort()
+    const after = await p3.transaction()
+    await send(after, 'after')
+    await after.commit()
+    for (const p of [p1, p2, p3]) await p.disconnect()
+
+    const handled: string[] = []
+    source = await startKafkaSource({
+      kafka, groupId, logger: createLogger(config.logLevel),
+      handlers: { [topic]: async (batch: SourceBatch) => void handled.push(...batch.records.map((r) => r.value!.toString())) },
+    })
+    const committed = async () => (await admin!.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset
+    const high = (await admin.fetchTopicOffsets(topic))[0]!.high
+    expect(high).toBe('9')
+    await waitFor(committed, (c) => c === high, { what: `the group committed up to the high watermark ${high}`, timeoutMs: 30_000 })
+    expect(handled).toEqual(['before', 'after'])
+  })
+})

@@ -13,6 +13,7 @@ import type { Logger } from '../observability/logger.js'
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from '../pipeline/backoff.js'
 import type { PartitionProgress } from '../pipeline/partition-progress.js'
 import type { BatchHandler, SourceBatch, SourceRecord } from '../pipeline/source.js'
+import { installAbortedFilter } from './aborted-transactions.js'
 import { coPartitionedAssigner, decodeNotice, type MemberIdentity, type MemberNotice } from './co-partitioned-assigner.js'
 
 export interface KafkaSourceOptions {
@@ -166,6 +167,7 @@ export function configMismatchMessage(groupId: string, mismatch: NonNullable<Mem
 
 export async function startKafkaSource(opts: KafkaSourceOptions): Promise<RunningSource> {
   const log = opts.logger.child({ component: 'kafka-source', groupId: opts.groupId })
+  if (!installAbortedFilter()) log.warn('kafkajs is not the version whose aborted-transaction filter driftwatch corrects (./aborted-transactions.ts): records of overlapping aborted transactions may be delivered')
   const sessionTimeout = opts.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS
   // kafkajs' ratio (3 s for 30 s): several heartbeats fit in a session even when one is late.
   const heartbeatInterval = Math.max(100, Math.floor(sessionTimeout / 10))
