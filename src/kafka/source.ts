@@ -84,7 +84,7 @@ export const PARTITIONS_CONCURRENTLY = 3
  * room for 16 partitions per response, a backlog of 12 partitions came back in one response of
  * ~48 MiB, all of it decoded at once; capped at three batches' worth, an ingest of 1.2M bench
  * records peaked at a median of 791 MiB instead of 835, at the same CPU (docs/performance.md,
- * eighth round). kafkajs shuffles the partitions of each request, so every partition gets its
+ * "Batch and fetch sizes"). kafkajs shuffles the partitions of each request, so every partition gets its
  * turn. Which partitions share a response decides where a batch ends, so a batch replayed after a
  * crash may end elsewhere than its first attempt: the replay stores only the rows not stored yet
  * (src/pipeline/event-handler.ts, storeReplay).

@@ -275,7 +275,7 @@ type ChdbConnection = ReturnType<typeof import('chdb/connection').createChdbConn
  * third batch. Connections to one data directory share the engine and its data and run their
  * statements at the same time. Three, as many as the Kafka source handles batches at once
  * (src/kafka/source.ts PARTITIONS_CONCURRENTLY). Eight pairs of bench ingests of 300,000 records
- * (docs/performance.md, seventh round): 6.7 s instead of 7.6 (medians, start-up included, faster
+ * (docs/performance.md, "Statements at the same time"): 6.7 s instead of 7.6 (medians, start-up included, faster
  * in 7 of 8 pairs), for 37 MiB more peak RSS; two connections did as well as three.
  */
 export const CHDB_CONNECTIONS = 3
