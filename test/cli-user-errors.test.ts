@@ -283,13 +283,31 @@ describe('driftwatch CLI: an invalid driftwatch.yaml, alert rules or environment
     expect(validate.stderr).toBe(`12 configuration problem(s):\n${problems.map((p) => `  ${p}\n`).join('')}`)
   })
 
+  it('start and every command that reads driftwatch.yaml list the environment\'s problems and the file\'s in one run, as config validate does', { timeout: 180_000 }, async () => {
+    const path = file('bad-duration.yaml', 'models:\n  - id: m\n    window: 2x\n')
+    const env = embeddedEnv({ KAFKA_BROKERS: 'host:99999', CLICKHOUSE_URL: 'localhost:8123', DRIFTWATCH_CONFIG: path, DRIFTWATCH_HTTP_PORT: '0', DRIFTWATCH_DATA_DIR: join(dir, 'env-and-file') })
+    const problems = [
+      'environment: KAFKA_BROKERS: "host:99999": the port 99999 is out of range (1 to 65535)',
+      'environment: CLICKHOUSE_URL: must be an http:// or https:// URL, like http://localhost:8123; it has no scheme: write it before the host',
+      `${path}: models.0.window: expected a duration such as 30s, 5m, 1h, 7d, got "2x"`,
+    ]
+    const validate = await dw(['config', 'validate'], env)
+    expect([validate.code, validate.stderr]).toEqual([2, `${problems.length} configuration problem(s):\n${problems.map((p) => `  ${p}\n`).join('')}`])
+    const commands = [
+      ['start'], ['status'], ['erase', '--subject', 'x'], ['recompute', '--model', 'm', '--from', '2026-11-01', '--to', '2026-11-02'],
+      ['backfill', 'labels', '--file', csv], ['baseline', '--model', 'm', '--file', csv], ['alerts', 'mute', '--model', 'm', '--for', '1h'],
+    ]
+    const runs = await Promise.all(commands.map((c) => dw(c, env)))
+    runs.forEach((run, i) => expect([commands[i]!.join(' '), run.code, run.stderr]).toEqual([commands[i]!.join(' '), 2, `driftwatch: DW_CONFIG_INVALID: invalid configuration:\n${problems.map((p) => `  ${p}\n`).join('')}`]))
+  })
+
   it('start with several bad alert rule files prints every problem on its own line', { timeout: 120_000 }, async () => {
     const rules = join(dir, 'bad-rules')
     mkdirSync(rules)
     for (let i = 0; i < 8; i++) writeFileSync(join(rules, `r${i}.yaml`), `rules:\n  - name: rule-${i}\n    metric: drift\n    condition: { op: '>', threshold: high }\n`)
     const run = await dw(['start'], embeddedEnv({ DRIFTWATCH_ALERT_RULES: rules, DRIFTWATCH_HTTP_PORT: '0', DRIFTWATCH_DATA_DIR: join(dir, 'bad-rules-data') }))
     const lines = run.stderr.split('\n').filter((l) => l.startsWith('driftwatch: ') || l.startsWith('  '))
-    expect([run.code, lines]).toEqual([2, ['driftwatch: DW_CONFIG_INVALID: invalid alert rules:', ...Array.from({ length: 8 }, (_, i) => expect.stringMatching(new RegExp(`^  ${rules}/r${i}\\.yaml: rules\\.0\\.condition\\.threshold: .*number`)))]])
+    expect([run.code, lines]).toEqual([2, ['driftwatch: DW_CONFIG_INVALID: invalid configuration:', ...Array.from({ length: 8 }, (_, i) => expect.stringMatching(new RegExp(`^  alert rules: ${rules}/r${i}\\.yaml: rules\\.0\\.condition\\.threshold: .*number`)))]])
     expect(run.stderr).not.toMatch(/\n\s+at |\.\.\.\n/)
     // Refused before anything opened: no engine directory, no migration.
     expect(existsSync(join(dir, 'bad-rules-data', 'chdb'))).toBe(false)

@@ -12,6 +12,7 @@ import { addSilence, endSilences, SILENCE_END_MAX_MS, storedSilences } from '../
 import { queryRows } from '../alerts/sql.js'
 import { minOf } from '../arrays.js'
 import type { RuntimeConfig } from '../config/env.js'
+import type { FileConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import { openStore, type Store } from '../store/clickhouse.js'
 import { migrate } from '../store/migrate.js'
@@ -24,6 +25,8 @@ export interface AlertsDeps {
   readonly out?: (line: string) => void
   readonly now?: () => number
   readonly openStore?: typeof openStore
+  /** driftwatch.yaml as the command checked it with the environment (./configuration.ts); default: read here. */
+  readonly file?: FileConfig
 }
 
 async function withStore<T>(config: RuntimeConfig, deps: AlertsDeps, work: (store: Store) => Promise<T>): Promise<T> {
@@ -85,7 +88,7 @@ export async function runAlertsMute(config: RuntimeConfig, o: { rule?: string; m
     throw usage(`a silence must end by ${new Date(SILENCE_END_MAX_MS).toISOString()} (its row expires retention.metrics after it ends, in ClickHouse's DateTime, which ends in 2106), got ${o.for ? `--for ${o.for}` : `--until ${o.until}`}; to stop a rule for good, remove it from the rules file`)
   }
   // A rule or model nobody knows (a typo) is refused: its silence would mute nothing (./mute-targets.ts).
-  const local = localNames(config, o)
+  const local = localNames(config, o, deps.file)
   const s = await withStore(config, deps, async (store) => {
     await assertKnownTargets(store, o, local)
     return addSilence(store, { rule: o.rule ?? '', modelId: o.model ?? '', startsMs: now, endsMs, reason: o.reason ?? '', createdBy: safeUser() }, now)

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path'
 import { Command } from 'commander'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
+import { DEFAULT_FILE_CONFIG } from '../config/file.js'
 import { checkpointFor } from '../backfill/checkpoint.js'
 import { checkpointPathFor, fingerprintFile, writeCheckpoint } from '../backfill/checkpoint-file.js'
 import { backfillTarget, runBackfillLabels, type BackfillLabelsFlags } from './backfill.js'
@@ -89,7 +90,7 @@ describe('driftwatch backfill labels (no infrastructure: the paths that end befo
   it('registers `backfill labels` with a mandatory --file', async () => {
     const program = new Command().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} })
     let work: (() => Promise<number>) | null = null
-    registerBackfillCommand(program, { config: () => config, run: (w) => (work = w) })
+    registerBackfillCommand(program, { config: () => config, configuration: async () => ({ config, file: () => DEFAULT_FILE_CONFIG }), run: (w) => (work = w) })
     await expect(program.parseAsync(['node', 'driftwatch', 'backfill', 'labels'])).rejects.toMatchObject({ code: 'commander.missingMandatoryOptionValue' })
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
     try {

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path'
 import { startApp, startPublisher, type RunningPublisher } from '../app.js'
 import type { RuntimeConfig } from '../config/env.js'
-import { loadFileConfig } from '../config/file.js'
+import { loadFileConfig, type FileConfig } from '../config/file.js'
 import { DriftwatchError, isDriftwatchError, type ErrorCode } from '../errors.js'
 import { limitsFromConfig } from '../ingest/validate.js'
 import type { LabelLimits } from '../backfill/label-file.js'
@@ -35,6 +35,8 @@ export interface BackfillDeps {
   readonly progress?: typeof terminalProgress
   readonly signal?: AbortSignal
   readonly now?: () => number
+  /** driftwatch.yaml as the command checked it with the environment (./configuration.ts); default: read here. */
+  readonly file?: FileConfig
 }
 
 /** Problems with the file or the command line: exit 2. */
@@ -63,7 +65,7 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
   const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
   const err = deps.err ?? ((s: string) => process.stderr.write(`${s}\n`))
   const skipInvalid = flags.skipInvalid === true
-  const fileConfig = loadFileConfig(config.configFile)
+  const fileConfig = deps.file ?? loadFileConfig(config.configFile)
   const limits: LabelLimits = { ...limitsFromConfig(fileConfig.ingest, fileConfig.models.map((m) => m.id)), maxRecordBytes: fileConfig.ingest.maxRecordBytes }
   const nowMs = (deps.now ?? Date.now)()
   let batchSize: number

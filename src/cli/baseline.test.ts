@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { Command } from 'commander'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
+import { DEFAULT_FILE_CONFIG } from '../config/file.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
 import { missingTargetProblem, runBaseline, type BaselineFlags } from './baseline.js'
 import { registerBaselineCommand } from './commands.js'
@@ -164,7 +165,7 @@ describe('driftwatch baseline (the store injected; test/baseline.test.ts stores 
 
   it('registers the command with its options', () => {
     const program = new Command()
-    registerBaselineCommand(program, { config: () => config, run: () => undefined })
+    registerBaselineCommand(program, { config: () => config, configuration: async () => ({ config, file: () => DEFAULT_FILE_CONFIG }), run: () => undefined })
     const cmd = program.commands.find((c) => c.name() === 'baseline')!
     expect(cmd.options.map((o) => o.long)).toEqual(['--model', '--file', '--format', '--label', '--prediction', '--score', '--exclude'])
     // Target flags left out stay undefined (their defaults apply later), so that a flag given is told apart.

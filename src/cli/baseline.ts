@@ -16,7 +16,7 @@
 import { basename } from 'node:path'
 import type { RuntimeConfig } from '../config/env.js'
 import { labelFormat } from '../backfill/format.js'
-import { loadFileConfig, modelConfig, ModelIdSchema } from '../config/file.js'
+import { loadFileConfig, modelConfig, ModelIdSchema, type FileConfig } from '../config/file.js'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import { baselineProfile, csvBaselineTable, jsonlBaselineTable, privateBaselineTable } from '../evaluate/baseline-profile.js'
 import { saveProfile } from '../evaluate/profiles.js'
@@ -48,6 +48,8 @@ export interface BaselineDeps {
   readonly privacy?: Privacy
   /** Stores the profile and returns its version; default: ClickHouse from the environment. */
   readonly save?: (modelId: string, profile: ReferenceProfile, source: string, nowMs: number) => Promise<number>
+  /** driftwatch.yaml as the command checked it with the environment (./configuration.ts); default: read here. */
+  readonly file?: FileConfig
 }
 
 const USAGE_ERRORS = new Set(['DW_FILE_NOT_FOUND', 'DW_FILE_INVALID', 'DW_CONFIG_INVALID'])
@@ -87,7 +89,7 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
     if (!ModelIdSchema.safeParse(flags.model).success) {
       throw new DriftwatchError('DW_CONFIG_INVALID', `--model must be a model id of 1 to 256 characters, as in driftwatch.yaml, got ${flags.model === '' ? 'an empty one' : `${flags.model.length} characters`}`)
     }
-    const file = loadFileConfig(config.configFile)
+    const file = deps.file ?? loadFileConfig(config.configFile)
     // A model the stream would refuse (ingest.unknownModels: reject) has no use for a baseline: a typo.
     if (file.ingest.unknownModels === 'reject' && !file.models.some((m) => m.id === flags.model)) {
       const known = file.models.map((m) => m.id)

@@ -33,9 +33,9 @@ export const registerStartCommand: RegisterCommand = (program, ctx) => {
     .addOption(new Option('--role <role>', 'run one role (needs Kafka and a ClickHouse server); default: every role').choices([...ROLES]).default('all'))
     .action((o: { role: Role }) =>
       ctx.run(async () => {
-        const [{ runStart }, { createLogger }] = await Promise.all([import('./start.js'), import('../observability/logger.js')])
-        const config = ctx.config()
-        return runStart(config, createLogger(config.logLevel, { format: config.logFormat }), o.role)
+        const [{ ROLE_PARTS, runStart }, { createLogger }] = await Promise.all([import('./start.js'), import('../observability/logger.js')])
+        const { config, file } = await ctx.configuration({ start: { ...ROLE_PARTS[o.role], role: o.role } })
+        return runStart(config, createLogger(config.logLevel, { format: config.logFormat }), o.role, file())
       }),
     )
 }
@@ -87,9 +87,10 @@ export const registerBackfillCommand: RegisterCommand = (program: Command, ctx) 
     .action((flags: BackfillLabelsFlags) =>
       ctx.run(async () => {
         const { interruptSignal, runBackfillLabels } = await import('./backfill.js')
+        const { config, file } = await ctx.configuration()
         const interrupt = interruptSignal()
         try {
-          return await runBackfillLabels(ctx.config(), flags, { signal: interrupt.signal })
+          return await runBackfillLabels(config, flags, { signal: interrupt.signal, file: file() })
         } finally {
           interrupt.dispose()
         }
@@ -108,7 +109,14 @@ export const registerBaselineCommand: RegisterCommand = (program, ctx) => {
     .option('--prediction <column>', `predicted class column (default: "${BASELINE_TARGETS.prediction}")`)
     .option('--score <column>', `score column (probability of the positive class) (default: "${BASELINE_TARGETS.score}")`)
     .option('--exclude <columns>', 'columns that are not features (ids, timestamps), comma-separated')
-    .action((o: BaselineFlags) => ctx.run(async () => (await import('./baseline.js')).runBaseline(ctx.config(), o)))
+    .action((o: BaselineFlags) =>
+      ctx.run(async () => {
+        const { runBaseline } = await import('./baseline.js')
+        // Profiled as the stream stores: pii features pseudonymized under the deployment's key.
+        const { config, file } = await ctx.configuration({ pseudonymizationKey: true })
+        return runBaseline(config, o, { file: file() })
+      }),
+    )
 }
 
 export const registerConfigCommand: RegisterCommand = (program: Command, ctx) => {
@@ -136,7 +144,13 @@ export const registerRecomputeCommand: RegisterCommand = (program, ctx) => {
     .requiredOption('--model <id>', 'model id')
     .requiredOption('--from <date>', 'start of the event-time range, inclusive: 2026-11-01 or 2026-11-01T00:00:00Z')
     .requiredOption('--to <date>', 'end of the event-time range, exclusive')
-    .action((flags: RecomputeFlags) => ctx.run(async () => (await import('./recompute.js')).runRecompute(ctx.config(), flags)))
+    .action((flags: RecomputeFlags) =>
+      ctx.run(async () => {
+        const { runRecompute } = await import('./recompute.js')
+        const { config, file } = await ctx.configuration()
+        return runRecompute(config, flags, { file: file() })
+      }),
+    )
 }
 
 export const registerEraseCommand: RegisterCommand = (program, ctx) => {
@@ -148,8 +162,8 @@ export const registerEraseCommand: RegisterCommand = (program, ctx) => {
     .action((flags: EraseFlags) =>
       ctx.run(async () => {
         const { pseudonymizedSubjectKey, runErase } = await import('./erase.js')
-        const config = ctx.config()
-        return runErase(config, flags, { subjectKey: pseudonymizedSubjectKey(config) })
+        const { config, file } = await ctx.configuration({ pseudonymizationKey: true })
+        return runErase(config, flags, { subjectKey: pseudonymizedSubjectKey(config), file: file() })
       }),
     )
 }
@@ -176,7 +190,13 @@ export const registerAlertsCommand: RegisterCommand = (program: Command, ctx) =>
     .option('--until <time>', 'until this time, e.g. 2026-12-01T08:00:00Z')
     .option('--reason <text>', 'why (shown in alerts list)')
     .action((o: { rule?: string; model?: string; for?: string; until?: string; reason?: string }) =>
-      ctx.run(async () => (await import('./alerts.js')).runAlertsMute(ctx.config(), o)),
+      ctx.run(async () => {
+        const { runAlertsMute } = await import('./alerts.js')
+        // driftwatch.yaml is read for the models it lists, so only with --model.
+        if (!o.model) return runAlertsMute(ctx.config(), o)
+        const { config, file } = await ctx.configuration()
+        return runAlertsMute(config, o, { file: file() })
+      }),
     )
   alerts
     .command('unmute [id]')
@@ -193,7 +213,14 @@ export const registerStatusCommand: RegisterCommand = (program, ctx) => {
     .option('--model <id>', 'only this model')
     .option('--windows <n>', 'latest windows per model', '5')
     .option('--json', 'JSON instead of a table')
-    .action((o: StatusOptions) => ctx.run(async () => (await import('./status.js')).runStatus(ctx.config(), o)))
+    .action((o: StatusOptions) =>
+      ctx.run(async () => {
+        const { runStatus } = await import('./status.js')
+        // driftwatch.yaml is read only when no `driftwatch start` answers for the store.
+        const { config, file } = await ctx.configuration({ fileRead: 'sometimes' })
+        return runStatus(config, o, { file })
+      }),
+    )
 }
 
 /** Every command, in the order `driftwatch --help` lists them. */

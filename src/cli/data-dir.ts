@@ -46,8 +46,12 @@ export function dataDirProblem(dataDir: string, o: { writable?: boolean } = {}):
   return null
 }
 
+/** The error of a data folder's problem: DW_FILE_UNWRITABLE (exit 2) naming DRIFTWATCH_DATA_DIR. */
+export const dataDirError = (dataDir: string, problem: string): DriftwatchError =>
+  new DriftwatchError('DW_FILE_UNWRITABLE', `DRIFTWATCH_DATA_DIR: ${problem}`, { path: dataDir })
+
 /** Throws DW_FILE_UNWRITABLE (exit 2) naming DRIFTWATCH_DATA_DIR when it cannot be the data folder. */
 export function assertDataDir(dataDir: string): void {
   const problem = dataDirProblem(dataDir)
-  if (problem) throw new DriftwatchError('DW_FILE_UNWRITABLE', `DRIFTWATCH_DATA_DIR: ${problem}`, { path: dataDir })
+  if (problem) throw dataDirError(dataDir, problem)
 }

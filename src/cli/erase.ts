@@ -12,7 +12,7 @@
  * the command (./commands.ts) passes `pseudonymizedSubjectKey`, the key resolution of `driftwatch start`.
  */
 import type { RuntimeConfig } from '../config/env.js'
-import { loadFileConfig, modelConfig } from '../config/file.js'
+import { loadFileConfig, modelConfig, type FileConfig } from '../config/file.js'
 import { openStore, type Store } from '../store/clickhouse.js'
 import { ERASED_TABLES, eraseSubject, type SubjectKey } from '../store/erase.js'
 import { pseudonymizerFor } from '../store/pseudonymize.js'
@@ -30,6 +30,8 @@ export interface EraseDeps {
   readonly err?: (line: string) => void
   readonly now?: () => number
   readonly openStore?: typeof openStore
+  /** driftwatch.yaml as the command checked it with the environment (./configuration.ts); default: read here. */
+  readonly file?: FileConfig
 }
 
 export async function runErase(config: RuntimeConfig, flags: EraseFlags, deps: EraseDeps): Promise<number> {
@@ -39,7 +41,7 @@ export async function runErase(config: RuntimeConfig, flags: EraseFlags, deps: E
     err('driftwatch: DW_CONFIG_INVALID: --subject must not be empty')
     return EXIT.config
   }
-  const file = loadFileConfig(config.configFile)
+  const file = deps.file ?? loadFileConfig(config.configFile)
   const store: Store = await openForMaintenance(config, deps.openStore ?? openStore)
   try {
     const report = await eraseSubject(store, {

@@ -48,6 +48,12 @@ async function run(argv: string[]): Promise<number> {
       assertDataDir(config.clickhouse.dataDir)
       return config
     },
+    configuration: async (o) => {
+      if (loadConfig === undefined) throw new Error('the configuration is read by a command\'s work, after parsing')
+      const loaded = (await import('./configuration.js')).loadConfiguration(process.env, o)
+      config = loaded.config
+      return loaded
+    },
     run: (w) => {
       work = w
     },

@@ -13,7 +13,7 @@
  */
 import { loadRules, rulesDirectory } from '../alerts/load-rules.js'
 import type { RuntimeConfig } from '../config/env.js'
-import { loadFileConfig } from '../config/file.js'
+import { loadFileConfig, type FileConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import type { Store } from '../store/clickhouse.js'
 import { queryRows } from '../store/query.js'
@@ -31,13 +31,16 @@ export interface LocalNames {
   readonly configFile: string
 }
 
-/** Reads the rule directory only when a rule is named, driftwatch.yaml only when a model is. */
-export function localNames(config: RuntimeConfig, o: MuteTargets): LocalNames {
+/**
+ * Reads the rule directory only when a rule is named, driftwatch.yaml only when a model is (`file`:
+ * as the command checked it with the environment, ./configuration.ts).
+ */
+export function localNames(config: RuntimeConfig, o: MuteTargets, file?: FileConfig): LocalNames {
   const rulesDir = o.rule ? rulesDirectory(config.alerts.rulesDir) : ''
   return {
     rules: o.rule ? loadRules(rulesDir).rules.map((r) => r.name) : [],
     rulesDir,
-    models: o.model ? loadFileConfig(config.configFile).models.map((m) => m.id) : [],
+    models: o.model ? (file ?? loadFileConfig(config.configFile)).models.map((m) => m.id) : [],
     configFile: config.configFile ?? 'driftwatch.yaml',
   }
 }

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod'
 import type { RuntimeConfig } from '../config/env.js'
-import { loadFileConfig, modelConfig } from '../config/file.js'
+import { loadFileConfig, modelConfig, type FileConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import { refeedDetectors } from '../evaluate/detector-run.js'
 import { dueWindows, type DueWindow } from '../evaluate/due.js'
@@ -43,6 +43,8 @@ export interface RecomputeDeps {
   readonly now?: () => number
   readonly logger?: Logger
   readonly openStore?: typeof openStore
+  /** driftwatch.yaml as the command checked it with the environment (./configuration.ts); default: read here. */
+  readonly file?: FileConfig
 }
 
 const isoTime = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s))
@@ -72,7 +74,7 @@ export async function runRecompute(config: RuntimeConfig, flags: RecomputeFlags,
     err(`driftwatch: DW_CONFIG_INVALID: ${(e as Error).message}`)
     return EXIT.config
   }
-  const file = loadFileConfig(config.configFile)
+  const file = deps.file ?? loadFileConfig(config.configFile)
   const model = modelConfig(file, flags.model)
   if (!file.models.some((m) => m.id === flags.model)) err(`note: model ${flags.model} is not listed in the configuration file; using the defaults (window ${formatDuration(model.window)})`)
   const logger = deps.logger ?? createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { format: config.logFormat })

@@ -281,7 +281,7 @@ describe('registerReportCommand', () => {
   function parse(argv: string[]) {
     const program = new Command().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} })
     let work: (() => Promise<number>) | undefined
-    registerReportCommand(program, { config: () => { throw new Error('report needs no environment') }, run: (w) => (work = w) })
+    registerReportCommand(program, { config: () => { throw new Error('report needs no environment') }, configuration: () => { throw new Error('report needs no environment') }, run: (w) => (work = w) })
     program.parse(['node', 'driftwatch', ...argv])
     return work
   }

@@ -11,7 +11,7 @@
 import { createServer } from 'node:net'
 import type { RuntimeConfig } from '../config/env.js'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
-import { loadFileConfig } from '../config/file.js'
+import { loadFileConfig, type FileConfig } from '../config/file.js'
 import type { Logger } from '../observability/logger.js'
 import { startApp } from '../app.js'
 import { createKafka } from '../kafka/client.js'
@@ -22,11 +22,15 @@ import { httpSecurity } from '../http/security-policy.js'
 import { ensureUi } from '../ui/assets.js'
 import { createReadQueries } from '../read/index.js'
 import { removeInstanceFile, writeInstanceFile } from './instance-file.js'
+import { roleProblem } from './configuration.js'
 import type { Role } from './commands.js'
 
 
-/** What each role runs. `all` is every role in one process (the only choice in embedded mode). */
-const ROLE_PARTS: Record<Role, { consume: boolean; evaluate: boolean; alerts: boolean; http: boolean }> = {
+/**
+ * What each role runs. `all` is every role in one process (the only choice in embedded mode). The
+ * checks made before anything starts are those of the parts that run (./configuration.ts).
+ */
+export const ROLE_PARTS: Record<Role, { consume: boolean; evaluate: boolean; alerts: boolean; http: boolean }> = {
   all: { consume: true, evaluate: true, alerts: true, http: true },
   ingest: { consume: false, evaluate: false, alerts: false, http: true },
   processor: { consume: true, evaluate: false, alerts: false, http: false },
@@ -109,17 +113,17 @@ export function parentExit(pollMs = 1000, ppid: () => number = () => process.ppi
   return { exited, stop: () => clearInterval(timer) }
 }
 
-export async function runStart(config: RuntimeConfig, logger: Logger, role: Role = 'all'): Promise<number> {
-  if (role !== 'all' && (!config.kafka || !config.clickhouse.url)) {
-    throw new DriftwatchError(
-      'DW_CONFIG_INVALID',
-      `--role ${role} needs KAFKA_BROKERS and CLICKHOUSE_URL: the embedded source and chDB's data directory belong to one process, so without them every role runs in one (--role all)`,
-    )
-  }
+/**
+ * `given`: driftwatch.yaml as the command checked it with the environment (./configuration.ts);
+ * without it, read here.
+ */
+export async function runStart(config: RuntimeConfig, logger: Logger, role: Role = 'all', given?: FileConfig): Promise<number> {
+  const misplaced = roleProblem(role, config)
+  if (misplaced) throw new DriftwatchError('DW_CONFIG_INVALID', misplaced)
   const parts = ROLE_PARTS[role]
   const security = config.http.enabled && parts.http ? httpSecurity(config) : null
   // Loaded once, so the HTTP API validates with exactly the limits the consumers use.
-  const file = loadFileConfig(config.configFile)
+  const file = given ?? loadFileConfig(config.configFile)
   // Self-monitoring: one registry per process, recorded by the pipeline, served on GET /metrics.
   const metrics = createMetrics()
   // A taken port is a user's mistake: say so before anything starts (and logs), not after.

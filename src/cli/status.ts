@@ -12,7 +12,7 @@ import { clientToken } from '../config/api-tokens.js'
 import { DriftwatchError } from '../errors.js'
 import { createReadQueries, type AlertView, type DeadLetterReport, type ModelSummary, type ReadQueries } from '../read/index.js'
 import { openStore } from '../store/clickhouse.js'
-import { loadFileConfig } from '../config/file.js'
+import { loadFileConfig, type FileConfig } from '../config/file.js'
 import { EXIT } from './command.js'
 import { readInstanceFile } from './instance-file.js'
 import { openForMaintenance } from './maintenance-store.js'
@@ -30,6 +30,11 @@ export interface StatusOptions {
 export interface StatusDeps {
   readonly out?: (line: string) => void
   readonly env?: Readonly<Record<string, string | undefined>>
+  /**
+   * driftwatch.yaml, read only when no running `driftwatch start` answers (its problems are
+   * thrown then: ./configuration.ts); default: read from config.configFile.
+   */
+  readonly file?: () => FileConfig
 }
 
 async function all<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; next_cursor: string | null }>): Promise<T[]> {
@@ -99,9 +104,11 @@ export async function runStatus(config: RuntimeConfig, o: StatusOptions, deps: S
       throw e
     }
   } else {
+    // Read before the store is opened: a bad file is refused before anything starts.
+    const file = (deps.file ?? (() => loadFileConfig(config.configFile)))()
     const store = await openForMaintenance(config, openStore)
     try {
-      const read = createReadQueries({ store, file: loadFileConfig(config.configFile), now: Date.now })
+      const read = createReadQueries({ store, file, now: Date.now })
       view = { source: { kind: 'store', location: store.location }, ...(await collectStatus(read, { model: o.model, windows })) }
     } finally {
       await store.close()
