@@ -5,7 +5,7 @@
  * and a summary of what was detected. The demo has its own database (<database>_demo),
  * recreated on every run; its traffic ends 11 days before today, so every label is in the past.
  */
-import type { RuntimeConfig } from '../config/env.js'
+import { DEFAULT_HTTP, type RuntimeConfig } from '../config/env.js'
 import { parseFileConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import { startApp } from '../app.js'
@@ -65,8 +65,6 @@ export function demoCommands(o: { config: string; database: string; dataDir: str
   return { status: `${env} npx driftwatch status`, start: `${[env, ...http].join(' ')} npx driftwatch start` }
 }
 
-/** DRIFTWATCH_HTTP_HOST and DRIFTWATCH_HTTP_PORT when unset (src/config/env.ts). */
-const DEFAULT_HTTP = { host: '127.0.0.1', port: 8080 }
 
 /**
  * Where `driftwatch start` will serve the web UI with these settings, as a browser opens it: null

@@ -19,6 +19,9 @@ import { unsetEmpty, type Env } from './unset-empty.js'
 
 export type { ApiRole, ApiToken } from './api-tokens.js'
 
+/** Where the HTTP server listens when DRIFTWATCH_HTTP_HOST and DRIFTWATCH_HTTP_PORT are unset. */
+export const DEFAULT_HTTP = { host: '127.0.0.1', port: 8080 } as const
+
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain identifier: letters, digits, _')
 const EnvSchema = z.object({
   KAFKA_BROKERS: hostPortListVar.optional(),
@@ -38,8 +41,8 @@ const EnvSchema = z.object({
   DRIFTWATCH_LOG_LEVEL: choiceVar(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DRIFTWATCH_LOG_FORMAT: choiceVar(['json', 'pretty']).optional(),
   DRIFTWATCH_HTTP_ENABLED: choiceVar(['true', 'false']).default('true'),
-  DRIFTWATCH_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-  DRIFTWATCH_HTTP_PORT: portVar(0).default(8080),
+  DRIFTWATCH_HTTP_HOST: z.string().min(1).default(DEFAULT_HTTP.host),
+  DRIFTWATCH_HTTP_PORT: portVar(0).default(DEFAULT_HTTP.port),
   DRIFTWATCH_HTTP_BODY_LIMIT_BYTES: intVar(1024, 1024 ** 3).default(5 * 1024 * 1024),
   DRIFTWATCH_HTTP_MAX_ITEMS: intVar(1, 1_000_000).default(10_000),
   DRIFTWATCH_SHUTDOWN_TIMEOUT_MS: intVar(100, 3_600_000).default(30_000),
