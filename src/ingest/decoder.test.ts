@@ -166,3 +166,88 @@ describe('Decoder: writer schemas a producer evolved', () => {
     }
   })
 })
+
+describe('Decoder: writer schemas that are not a record', () => {
+  const writerOf = (schema: unknown) => avro.Type.forSchema(schema as avro.Schema, { typeHook: guardedTypes })
+  const decoderFor = <T>(kind: 'prediction' | 'ground-truth', writer: avro.Type) => new Decoder<T>(avroType(kind), async () => writer)
+  const decode = <T>(decoder: Decoder<T>, value: Buffer) => Promise.resolve().then(() => decoder.decode(frame(7, value)))
+  const event: PredictionEvent = {
+    prediction_id: 'p', model_id: 'm', model_version: 'v', event_time: 1_800_000_000_000, features: { income: 1.5 },
+    prediction: { class_label: 'a', score: 0.5, probabilities: null, value: null }, segments: { g: 'A' },
+    deployment: { environment: 'production', variant: 'champion' }, subject_id: null,
+  }
+  const label = { prediction_id: 'p', label: { class_label: 'a', value: null }, label_time: 1_800_000_000_000, source: 's' }
+
+  for (const kind of ['prediction', 'ground-truth'] as const) {
+    const name = kind === 'prediction' ? 'io.driftwatch.v1.PredictionEvent' : 'io.driftwatch.v1.GroundTruthEvent'
+    it(`dead-letters every record of a ${kind} writer schema that is a string, an array, a map or an enum as DW_DECODE_UNSUPPORTED_SCHEMA, not a missing field`, async () => {
+      const cases: [unknown, unknown, string][] = [
+        ['string', 'hello', 'a string'],
+        [{ type: 'array', items: 'string' }, ['a'], 'an array of string'],
+        [{ type: 'map', values: 'double' }, { a: 1 }, 'a map of double'],
+        [{ type: 'enum', name: 'Color', namespace: 'com.acme', symbols: ['red'] }, 'red', 'an enum com.acme.Color'],
+      ]
+      for (const [schema, value, what] of cases) {
+        const writer = writerOf(schema)
+        const decoder = decoderFor(kind, writer)
+        for (let i = 0; i < 2; i++) {
+          await expect(decode(decoder, writer.toBuffer(value))).rejects.toMatchObject({
+            code: 'DW_DECODE_UNSUPPORTED_SCHEMA',
+            message: `schema 7 is ${what}, not a record: driftwatch reads ${name} records (schemas/*.avsc)`,
+          })
+        }
+      }
+    })
+  }
+
+  it('reads a prediction written as the record branch of a union writer schema, and dead-letters one written as its null branch, naming the branch', async () => {
+    const writer = writerOf(['null', rawSchema('prediction')])
+    const decoder = decoderFor<PredictionEvent>('prediction', writer)
+    expect(await decode(decoder, writer.toBuffer(event))).toEqual(event)
+    await expect(decode(decoder, writer.toBuffer(null))).rejects.toMatchObject({
+      code: 'DW_DECODE_UNSUPPORTED_SCHEMA',
+      message: 'schema 7 is a union of null, record io.driftwatch.v1.PredictionEvent, and this record was written as its branch 0 (null), not a record: driftwatch reads io.driftwatch.v1.PredictionEvent records (schemas/*.avsc)',
+    })
+    // The null record is a dead letter of its own: the schema's next records are read.
+    expect(await decode(decoder, writer.toBuffer({ ...event, prediction_id: 'q' }))).toMatchObject({ prediction_id: 'q' })
+    // Never the fast path, which reads a payload as the bare record.
+    expect(decoder.readsNatively(7)).toBe(false)
+  })
+
+  it('reads a label written as the record branch of a union writer schema that evolved, and dead-letters one written as its null branch', async () => {
+    const evolved = rawSchema('ground-truth') as { namespace: string; fields: object[] }
+    evolved.namespace = 'com.acme.labels'
+    evolved.fields.push({ name: 'note', type: 'string', default: '' })
+    const writer = writerOf([evolved, 'null'])
+    const decoder = decoderFor('ground-truth', writer)
+    expect(await decode(decoder, writer.toBuffer({ ...label, note: 'x' }))).toEqual(label)
+    await expect(decode(decoder, writer.toBuffer(null))).rejects.toMatchObject({ code: 'DW_DECODE_UNSUPPORTED_SCHEMA', message: expect.stringMatching(/^schema 7 is a union of record com\.acme\.labels\.GroundTruthEvent, null, and this record was written as its branch 1 \(null\), not a record/) })
+  })
+
+  it('dead-letters a record written as a union branch that is another record, with that branch\'s reason', async () => {
+    const writer = writerOf(['null', rawSchema('ground-truth'), rawSchema('prediction')])
+    const decoder = decoderFor<PredictionEvent>('prediction', writer)
+    // Avro's union encoding: the branch index (a zig-zag long), then the value.
+    const asBranch = (index: number, kind: 'prediction' | 'ground-truth', value: object) => Buffer.concat([Buffer.from([index * 2]), avroType(kind).toBuffer(value)])
+    expect(await decode(decoder, asBranch(2, 'prediction', event))).toEqual(event)
+    await expect(decode(decoder, asBranch(1, 'ground-truth', label))).rejects.toMatchObject({ code: 'DW_MISSING_FIELD', message: expect.stringMatching(/^schema 7's branch 1 lacks required field\(s\) model_id, /) })
+  })
+
+  it('refuses a union writer schema with no record driftwatch reads, naming the union or its record', async () => {
+    const noRecord = writerOf(['null', 'string'])
+    await expect(decode(decoderFor('prediction', noRecord), noRecord.toBuffer('x'))).rejects.toMatchObject({
+      code: 'DW_DECODE_UNSUPPORTED_SCHEMA',
+      message: 'schema 7 is a union of null, string, with no record branch: driftwatch reads io.driftwatch.v1.PredictionEvent records (schemas/*.avsc)',
+    })
+    const otherRecord = writerOf(['null', rawSchema('ground-truth')])
+    await expect(decode(decoderFor('prediction', otherRecord), otherRecord.toBuffer(label))).rejects.toMatchObject({ code: 'DW_MISSING_FIELD', message: expect.stringMatching(/^schema 7's branch 1 lacks required field\(s\) model_id, /) })
+  })
+
+  it('reports a union branch index the writer schema does not have as a payload that does not match it', async () => {
+    const writer = writerOf(['null', rawSchema('prediction')])
+    const decoder = decoderFor('prediction', writer)
+    await expect(decode(decoder, Buffer.from([4]))).rejects.toMatchObject({ code: 'DW_DECODE_FAILED', message: 'Avro payload does not match schema 7: invalid union index: 2' })
+    await expect(decode(decoder, Buffer.from([0x80]))).rejects.toMatchObject({ code: 'DW_DECODE_FAILED', message: 'Avro payload does not match schema 7: truncated buffer' })
+    await expect(decode(decoder, Buffer.concat([writer.toBuffer(event), Buffer.from([0])]))).rejects.toMatchObject({ code: 'DW_DECODE_FAILED', message: expect.stringMatching(/trailing data/) })
+  })
+})

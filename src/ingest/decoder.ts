@@ -8,12 +8,18 @@
  * match by unqualified name, as Avro says).
  *
  * Errors: a writer schema that cannot be read at all makes each of its records a dead letter
- * (DW_MISSING_FIELD for a required top-level field it lacks, DW_DECODE_UNKNOWN_SCHEMA with the
- * field path otherwise); a record carrying an enum symbol driftwatch does not know is a dead
- * letter of its own (DW_VALIDATION_FAILED at the enum's path), and the writer's other records are
- * read.
+ * (DW_DECODE_UNSUPPORTED_SCHEMA for one that is not a record, DW_MISSING_FIELD for a required
+ * top-level field it lacks, DW_DECODE_UNKNOWN_SCHEMA with the field path otherwise); a record
+ * carrying an enum symbol driftwatch does not know is a dead letter of its own
+ * (DW_VALIDATION_FAILED at the enum's path), and the writer's other records are read.
+ *
+ * A writer schema that is a union (`["null", PredictionEvent]`) is read as Avro 1.11 says
+ * ("Schema Resolution": the writer's union, the reader's not): each record by the branch it was
+ * written as. avsc's resolver needs every branch to resolve, so one of `null` would refuse the
+ * whole schema; UnionWriter resolves the branches one by one instead, and a record written as a
+ * branch driftwatch cannot read is a dead letter of its own.
  */
-import type avro from 'avsc'
+import avro from 'avsc'
 import { DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
 import { createResolver, enumPaths, whyUnreadable } from './schema-resolution.js'
 import { UnknownSymbolError } from './schemas.js'
@@ -35,7 +41,8 @@ export type SchemaResolver = (schemaId: number) => Promise<avro.Type>
 export const UNKNOWN_SCHEMA_MEMORY_MS = 5_000
 
 export class Decoder<T> {
-  private readonly resolvers = new Map<number, avro.Resolver | null>()
+  /** How each schema id's records are read: null natively (the reader schema itself), else resolved. */
+  private readonly resolvers = new Map<number, avro.Resolver | null | UnionWriter>()
   /**
    * Schema ids that can never be read (registry ids are immutable): the same error again, without
    * asking the registry once per record of a flood.
@@ -89,26 +96,61 @@ export class Decoder<T> {
       throw cause
     }
     this.unknown.delete(schemaId)
-    const missing = missingRequiredFields(this.reader, writer)
-    const unusable = (e: DriftwatchError) => {
-      this.unusable.set(schemaId, e)
-      return e
-    }
-    if (missing.length > 0) {
-      throw unusable(new DriftwatchError('DW_MISSING_FIELD', `schema ${schemaId} lacks required field(s) ${missing.join(', ')} (no default in ${this.reader.name})`, { schemaId, path: missing[0] }))
-    }
     try {
-      this.resolvers.set(schemaId, writer.equals(this.reader) ? null : createResolver(this.reader, writer))
-    } catch (cause) {
-      const why = whyUnreadable(this.reader, writer)
-      const path = why?.slice(0, why.indexOf(':'))
-      throw unusable(new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `schema ${schemaId} (${writer.name ?? 'anonymous'}) cannot be read as ${this.reader.name}: ${why ?? describeError(cause)}`, { cause, schemaId, ...(path ? { path } : {}) }))
+      this.resolvers.set(schemaId, this.readerOf(schemaId, writer))
+    } catch (e) {
+      if (isDriftwatchError(e)) this.unusable.set(schemaId, e)
+      throw e
     }
   }
 
-  private read(schemaId: number, payload: Buffer): T {
+  /**
+   * How records of `writer` are read: natively (null) or resolved when it is a record, branch by
+   * branch when it is a union with a branch driftwatch reads; throws what each of its records is
+   * otherwise. Nothing but the reader schema itself is read natively, so the fast path
+   * (./prediction-reader.ts, readsNatively) only ever sees records of it.
+   */
+  private readerOf(schemaId: number, writer: avro.Type): avro.Resolver | null | UnionWriter {
+    if (isRecord(writer)) return this.recordReader(`schema ${schemaId}`, schemaId, writer)
+    if (!isUnion(writer)) throw this.notRecord(`schema ${schemaId} is ${kindOf(writer)}, not a record`, schemaId)
+    const branches = writer.types.map((branch, i): Branch => {
+      if (!isRecord(branch)) return { error: this.notRecord(`schema ${schemaId} is ${kindOf(writer)}, and this record was written as its branch ${i} (${typeText(branch)}), not a record`, schemaId) }
+      try {
+        return { resolver: this.recordReader(`schema ${schemaId}'s branch ${i}`, schemaId, branch) }
+      } catch (error) {
+        if (!isDriftwatchError(error)) throw error
+        return { error }
+      }
+    })
+    if (branches.some((b) => 'resolver' in b)) return new UnionWriter(schemaId, branches)
+    const recordBranch = writer.types.findIndex(isRecord)
+    if (recordBranch >= 0) throw (branches[recordBranch] as { error: DriftwatchError }).error
+    throw this.notRecord(`schema ${schemaId} is ${kindOf(writer)}, with no record branch`, schemaId)
+  }
+
+  /** The resolver for records written with record schema `writer` (null: natively); throws why they cannot be read. */
+  private recordReader(what: string, schemaId: number, writer: avro.Type): avro.Resolver | null {
+    const missing = missingRequiredFields(this.reader, writer)
+    if (missing.length > 0) {
+      throw new DriftwatchError('DW_MISSING_FIELD', `${what} lacks required field(s) ${missing.join(', ')} (no default in ${this.reader.name})`, { schemaId, path: missing[0] })
+    }
     try {
-      const resolver = this.resolvers.get(schemaId)
+      return writer.equals(this.reader) ? null : createResolver(this.reader, writer)
+    } catch (cause) {
+      const why = whyUnreadable(this.reader, writer)
+      const path = why?.slice(0, why.indexOf(':'))
+      throw new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `${what} (${writer.name ?? 'anonymous'}) cannot be read as ${this.reader.name}: ${why ?? describeError(cause)}`, { cause, schemaId, ...(path ? { path } : {}) })
+    }
+  }
+
+  private notRecord(what: string, schemaId: number): DriftwatchError {
+    return new DriftwatchError('DW_DECODE_UNSUPPORTED_SCHEMA', `${what}: driftwatch reads ${this.reader.name} records (schemas/*.avsc)`, { schemaId, path: '(root)' })
+  }
+
+  private read(schemaId: number, payload: Buffer): T {
+    let resolver = this.resolvers.get(schemaId)
+    if (resolver instanceof UnionWriter) ({ resolver, payload } = resolver.branchOf(payload))
+    try {
       return (resolver ? this.reader.fromBuffer(payload, resolver) : this.reader.fromBuffer(payload)) as T
     } catch (cause) {
       if (cause instanceof UnknownSymbolError) {
@@ -118,6 +160,47 @@ export class Decoder<T> {
       throw new DriftwatchError('DW_DECODE_FAILED', `Avro payload does not match schema ${schemaId}: ${describeError(cause).slice(0, 500)}`, { cause, schemaId })
     }
   }
+}
+
+/** One branch of a union writer schema: how its records are read (null: natively), or what each of them is. */
+type Branch = { readonly resolver: avro.Resolver | null } | { readonly error: DriftwatchError }
+
+/** The branch index that starts a record written with a union schema (Avro 1.11, "Binary Encoding": a long). */
+const BRANCH_INDEX = avro.Type.forSchema('long')
+
+/** Records of a union writer schema, read by the branch each was written as. */
+class UnionWriter {
+  constructor(
+    private readonly schemaId: number,
+    private readonly branches: readonly Branch[],
+  ) {}
+
+  /** The resolver of the record's branch and the record after its branch index; throws for a branch driftwatch cannot read. */
+  branchOf(payload: Buffer): { resolver: avro.Resolver | null; payload: Buffer } {
+    const { value: index, offset } = BRANCH_INDEX.decode(payload, 0) as { value: number; offset: number }
+    const branch = offset < 0 ? undefined : this.branches[index]
+    if (!branch) throw new DriftwatchError('DW_DECODE_FAILED', `Avro payload does not match schema ${this.schemaId}: ${offset < 0 ? 'truncated buffer' : `invalid union index: ${index}`}`, { schemaId: this.schemaId })
+    if ('error' in branch) throw branch.error
+    return { resolver: branch.resolver, payload: payload.subarray(offset) }
+  }
+}
+
+const isRecord = (t: avro.Type) => avro.Type.isType(t, 'record', 'error')
+const isUnion = (t: avro.Type): t is avro.Type & { types: avro.Type[] } => avro.Type.isType(t, 'union')
+
+/** A writer type as a message names it: `string`, `array of string`, `union of null, record com.acme.PredictionEvent`. */
+function typeText(t: avro.Type): string {
+  if (isUnion(t)) return `union of ${t.types.map(typeText).join(', ')}`
+  if (t.name) return `${t.typeName} ${t.name}`
+  if (t.typeName === 'array') return `array of ${typeText((t as avro.types.ArrayType).itemsType)}`
+  if (t.typeName === 'map') return `map of ${typeText((t as avro.types.MapType).valuesType as avro.Type)}`
+  return t.typeName
+}
+
+/** typeText with its article: `a string`, `an array of string`. */
+function kindOf(t: avro.Type): string {
+  const text = typeText(t)
+  return `${/^[aeio]/.test(text) ? 'an' : 'a'} ${text}` // 'a union': of Avro's type names, only union starts with u
 }
 
 /** Top-level reader fields with no default that the writer's record does not have. */
