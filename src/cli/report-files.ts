@@ -40,7 +40,9 @@
  * - CSV cells are read as text (Nullable(String), stored with a missing cell as ''); Parquet
  *   values are written as text by ClickHouse's toString (floats in their shortest round-trip
  *   form, so Number() reads back the same double; NaN as "nan", i.e. missing, as pandas writes
- *   it to CSV; NULL as '').
+ *   it to CSV; NULL as ''), and a string that a CSV file would hold as a missing marker ("NA",
+ *   "None", "") is marked VERBATIM, so it is read as that text: in Parquet only a null (and a
+ *   NaN) is missing, as pandas.read_parquet reads it (./report-parquet-text.ts).
  * - The CSV header is read first by csv-parse (./report-csv.ts), for the messages csv-parse gave
  *   (no header, a column twice) and for the names the in-memory path gives (an empty header cell
  *   is `Unnamed: <i>`, as pandas names it); the engine reads the columns by position.

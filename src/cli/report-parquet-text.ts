@@ -14,10 +14,18 @@
  * Dates (Date, Date32) are `2024-01-01` in both; missing values are empty in both. The engine
  * reads a timestamp's zone as UTC whatever the file says, so the zone comes from the footer.
  * Timestamps are read as nanoseconds (pandas' own range, 1677–2262).
+ *
+ * Missing values are Parquet's own, as pandas.read_parquet reads them: a null, and a float NaN
+ * (toString writes `nan`, a missing marker). A string is never missing: one that a CSV file
+ * would hold as a missing marker ("NA", "None", "", any of src/report/csv-cells.ts
+ * MISSING_TOKENS) is written after the VERBATIM mark, which the report's cell rules read as
+ * that text. Every other string is its text, read by the same rules as a CSV cell (a string
+ * `true` is the boolean `True` there, as in a CSV file).
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import type { Session } from 'chdb'
 import { sqlIdentifier, sqlString } from '../store/sql-text.js'
+import { MISSING_TOKENS, VERBATIM } from '../report/csv-cells.js'
 
 /** A timestamp column's rendering: naive (its column-wide format) or in a zone. */
 type TimestampText = { readonly zone: string } | { readonly datesOnly: boolean; readonly digits: 0 | 3 | 6 | 9 }
@@ -92,11 +100,15 @@ function timestampExpression(c: string, t: TimestampText): string {
   return `concat(${base}, '.', ${padded(`intDiv(${subSecond(c)}, ${10 ** (9 - t.digits)})`, t.digits)})`
 }
 
-/** Whether the engine's type (Nullable or not) is one of these. */
-const typeIs = (type: string, ...names: string[]) => names.some((n) => type.replace(/^Nullable\((.*)\)$/, '$1').startsWith(n))
+/** Whether the engine's type (Nullable, LowCardinality or not) is one of these. */
+const typeIs = (type: string, ...names: string[]) => names.some((n) => type.replace(/^LowCardinality\((.*)\)$/, '$1').replace(/^Nullable\((.*)\)$/, '$1').startsWith(n))
+
+/** The missing markers of a CSV file, as an SQL array: a string among them is marked VERBATIM. */
+const MISSING_ARRAY = `[${[...MISSING_TOKENS].map(sqlString).join(', ')}]`
 
 /**
- * The SELECT expression of each column: its text as pandas writes it to CSV, '' where missing.
+ * The SELECT expression of each column: its text as pandas writes it to CSV, '' where missing
+ * (a string that CSV would read as missing marked VERBATIM, above).
  * `types`: the engine's type of each column (DESCRIBE).
  */
 export function parquetTextExpressions(session: Session, path: string, columns: readonly string[], types: readonly string[]): string[] {
@@ -136,6 +148,10 @@ export function parquetTextExpressions(session: Session, path: string, columns: 
     if (typeIs(type, 'DateTime')) {
       const format = formats.get(c) ?? { zone: zones.get(c) ?? 'UTC' }
       return `ifNull(${timestampExpression(id, format)}, '')`
+    }
+    if (typeIs(type, 'String', 'FixedString', 'Enum')) {
+      const text = `toString(${id})`
+      return `multiIf(${id} IS NULL, '', has(${MISSING_ARRAY}, ${text}), concat(char(${VERBATIM.charCodeAt(0)}), ${text}), ${text})`
     }
     return `ifNull(toString(${id}), '')`
   })

@@ -3,8 +3,14 @@
  * already parsed into records. Pure: the CLI reads the file.
  *
  * - CSV (src/cli/report.ts's parseCsv): cells are typed as src/report does (missing tokens,
- *   decimal numbers); JSONL: one flat JSON object per line, values string, number, boolean or
- *   null.
+ *   decimal numbers), each as written (src/report/csv-cells.ts cellValue), and a categorical
+ *   feature whose non-missing cells are all true / false in any case (pandas read_csv's bool
+ *   column: `True`, `true`, `TRUE`) is read as booleans, the category `true` / `false` that the
+ *   stream gives a boolean feature value (src/store/rows.ts), whichever way the file writes them.
+ *   The report names such a cell `True` / `False` (pandas' own text): both read the same cells
+ *   as booleans, each names them as what it compares them with does. Labels and predictions stay
+ *   as written: the stream compares the class strings its events carry; JSONL: one flat JSON
+ *   object per line, values string, number, boolean or null.
  * - Targets: the label, prediction and score columns (names default to label / prediction /
  *   score); task and positive class from driftwatch.yaml (positive class default "1", as the
  *   evaluator's), so the profile's confusion counts mean what the stream's do.
@@ -30,7 +36,8 @@ import type { ModelConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
 import { RESERVED_FEATURE_NAMES } from '../ingest/validate.js'
 import { buildProfile, compareText, isMissing, refusedScore, type ColumnKind, type FeatureValue, type ReferenceProfile, type Row, type TargetNames } from '../metrics/profile/index.js'
-import { type CellType, type CsvTable, parseCell, typeRecords } from '../report/index.js'
+import { type CsvTable, parseCell, typeRecords } from '../report/index.js'
+import { isBooleanColumn, type RecordType } from '../report/csv-cells.js'
 import { tallyValues, textIsViolation } from '../report/cell-kind.js'
 import { storedFeatureValue, type Privacy } from '../store/privacy.js'
 
@@ -83,10 +90,11 @@ function featureColumns(columns: readonly string[], o: BaselineOptions): string[
 }
 
 export function csvBaselineTable(table: CsvTable, o: BaselineOptions): BaselineTable {
-  const types: Record<string, CellType> = { [o.targets.score]: 'number' }
+  const types: Record<string, RecordType> = { [o.targets.score]: 'number' }
   for (const f of featureColumns(table.columns, o)) {
-    const kind = own(o.model.features, f) ?? csvColumnKind(table.records.map((r) => parseCell(r[f], 'number')))
-    types[f] = kind === 'numerical' ? 'number' : 'text'
+    const cells = table.records.map((r) => r[f])
+    const kind = own(o.model.features, f) ?? csvColumnKind(cells.map((c) => parseCell(c, 'number')))
+    types[f] = kind === 'numerical' ? 'number' : isBooleanColumn(cells) ? 'boolean' : 'text'
   }
   // A text cell in a column read as numbers stays text: the profile counts it as a type violation.
   const kinds = Object.fromEntries(Object.entries(types).filter(([c]) => c !== o.targets.score).map(([c, t]) => [c, t === 'number' ? 'numerical' : 'categorical'] as const))

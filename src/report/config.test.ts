@@ -23,6 +23,12 @@ describe('parseReportConfig', () => {
     expect(c).toMatchObject({ id: 'm', task: 'binary', positiveClass: '1', features: { a: 'numerical', b: 'categorical' }, protected: ['b'] })
   })
 
+  it('names a boolean positive class as the report names boolean cells, in any case', () => {
+    for (const [given, named] of [['"true"', 'True'], ['TRUE', 'True'], ['false', 'False'], ['yes', 'yes']]) {
+      expect(parseReportConfig(`positiveClass: ${given}\n`, 'model.yaml').positiveClass).toBe(named)
+    }
+  })
+
   it('refuses protected attributes on a multiclass model, as driftwatch.yaml does', () => {
     expect(problems('task: multiclass\nprotected: [b]\n').join('\n')).toMatch(/protected: fairness is computed for binary models only, and this model's task is multiclass/)
     expect(parseReportConfig('protected: [b]\n', 'model.yaml').protected).toEqual(['b'])

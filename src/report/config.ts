@@ -24,6 +24,7 @@
 import { z } from 'zod'
 import { DriftwatchError } from '../errors.js'
 import { parseYamlWith } from '../validation-problems.js'
+import { booleanOf, booleanText } from './csv-cells.js'
 import { CorrectionSchema, ThresholdSettingSchema } from '../metrics/drift/index.js'
 
 // The thresholds syntax is shared with driftwatch.yaml (src/metrics/drift/thresholds.ts).
@@ -33,7 +34,8 @@ const Threshold = ThresholdSettingSchema
 export const ReportConfigSchema = z.strictObject({
   id: z.string().min(1).max(256).optional(),
   task: z.enum(['binary', 'multiclass']).optional(),
-  positiveClass: z.union([z.string().min(1), z.number()]).transform(String).optional(),
+  // Named as the report names a class (src/report/csv-cells.ts): "true" is the class "True".
+  positiveClass: z.union([z.string().min(1), z.number(), z.boolean()]).transform((v) => reportClassName(String(v))).optional(),
   features: z.record(z.string(), z.enum(['numerical', 'categorical'])).optional(),
   protected: z.array(z.string().min(1)).default([]),
   thresholds: z.record(z.string(), Threshold).default({}),
@@ -61,4 +63,10 @@ export function parseReportConfig(text: string, fileName: string): ReportConfig 
   const parsed = parseYamlWith(ReportConfigSchema, text, fileName)
   if (!parsed.ok) throw new DriftwatchError('DW_CONFIG_INVALID', `invalid model file:\n  ${parsed.problems.join('\n  ')}`, { problems: parsed.problems })
   return parsed.data
+}
+
+/** A configured class as the report names the cells of a file: a boolean `True` / `False` in any case. */
+function reportClassName(text: string): string {
+  const b = booleanOf(text)
+  return b === undefined ? text : booleanText(b)
 }

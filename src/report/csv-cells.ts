@@ -1,20 +1,37 @@
 /**
- * From CSV text cells to typed rows. Pure: the CLI parses the file (csv-parse) into records of
- * strings, this decides what each cell means.
+ * From text cells to typed rows. Pure: the CLI parses the file (csv-parse, or the engine's
+ * reading of a CSV or Parquet file, src/cli/report-files.ts) into records of strings, this
+ * decides what each cell means.
  *
- * - missing: an empty cell or one of MISSING_TOKENS (a subset of pandas' default na_values:
- *   "", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "<NA>") → null;
+ * - missing: an empty cell or one of MISSING_TOKENS (a subset of pandas read_csv's default
+ *   na_values: "", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "<NA>") → null. These are
+ *   a CSV file's missing markers. In Parquet only a null (and a float NaN) is missing, as
+ *   pandas.read_parquet reads it: a string that is one of these tokens is text there, and the
+ *   Parquet reader hands it over marked VERBATIM (below), which this reads as the text after
+ *   the mark;
+ * - booleans: a cell written true or false in any case (`True`, `TRUE`, `true`; pandas
+ *   read_csv's C parser compares them without case, and reads a column of them as bool) is the
+ *   boolean, named `True` / `False` as pandas writes a bool to CSV and as a Parquet boolean is
+ *   read (src/cli/report-parquet-text.ts). So a file written by pandas (`True`) and one written
+ *   by Spark or JavaScript (`true`) hold the same categories, classes and groups. The rule is
+ *   the cell's, not the column's: pandas keeps a column that mixes them with other text as
+ *   strings, where a `true` among `maybe`s is read as `True` here too, so that two files
+ *   compare alike whichever of them has the other text;
  * - number columns (numerical features, the score): a decimal number (JavaScript/CSV syntax,
  *   e.g. -1.5, .5, 1e-3; not hex, not "1,5") → number; inf / Infinity with a sign → ±Infinity;
  *   anything else stays a string, which the quality checks count as a type violation;
  * - text columns (categorical features, label, prediction, protected attributes): the cell as
- *   written. "1" and "1.0" are then different texts; a categorical feature whose cells are all
- *   decimal numbers in both files has its categories named by number afterwards
- *   (./numeric-categories.ts), and so do label and prediction classes that are all numbers
- *   (src/metrics/profile/targets.ts).
+ *   written (a boolean as above). "1" and "1.0" are then different texts; a categorical feature
+ *   whose cells are all decimal numbers in both files has its categories named by number
+ *   afterwards (./numeric-categories.ts), and so do label and prediction classes that are all
+ *   numbers (src/metrics/profile/targets.ts).
  * A column whose kind is not configured is numerical when at least 95% of its non-missing
  * reference cells are numbers and there are more than 5 distinct values; its other cells are
  * then type violations (./cell-kind.ts, with src/metrics/profile/infer-kind.ts).
+ *
+ * `driftwatch baseline` reads a CSV file for the stream, which names a boolean feature value
+ * `true` / `false` and compares class labels as sent: it reads cells as written (cellValue),
+ * and a feature column of booleans (isBooleanColumn) as booleans (src/evaluate/baseline-profile.ts).
  */
 import { DECIMAL_TEXT, type FeatureValue, type Row } from '../metrics/profile/index.js'
 
@@ -27,13 +44,57 @@ export const DECIMAL = DECIMAL_TEXT
 /** An infinity's cell (any case; the engine's queries use its source with (?i)). */
 export const INFINITY = /^([+-]?)(inf|infinity)$/i
 
-export function parseCell(cell: string | undefined, type: CellType): FeatureValue {
+/**
+ * The mark before a Parquet string that a CSV file would hold as a missing marker (one of
+ * MISSING_TOKENS, the empty string too): the cell is that text, not missing. A NUL, which a CSV
+ * text cell does not start with; only NUL + a missing token is read so, any other cell as written.
+ */
+export const VERBATIM = '\u0000'
+
+/** A cell written as a boolean: true or false in any case (pandas read_csv's C parser). */
+export const BOOLEAN = /^(true|false)$/i
+
+/** The boolean a cell is written as (BOOLEAN), else undefined. */
+export function booleanOf(cell: string): boolean | undefined {
+  if (cell.length !== 4 && cell.length !== 5) return undefined
+  return BOOLEAN.test(cell) ? cell.length === 4 : undefined
+}
+
+/** A boolean's text in the report, as pandas writes a bool to CSV: `True` / `False`. */
+export const booleanText = (b: boolean): string => (b ? 'True' : 'False')
+
+/** The cell as written: missing tokens, numbers in a number column, a VERBATIM string; no boolean naming. */
+export function cellValue(cell: string | undefined, type: CellType): FeatureValue {
   if (cell === undefined || MISSING_TOKENS.has(cell)) return null
+  if (cell.charCodeAt(0) === 0 && MISSING_TOKENS.has(cell.slice(1))) return cell.slice(1)
   if (type === 'text') return cell
   if (DECIMAL.test(cell)) return Number(cell)
   const inf = INFINITY.exec(cell)
   if (inf) return inf[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
   return cell
+}
+
+/** The report's reading of a cell (the rules above): cellValue, with a boolean named `True` / `False`. */
+export function parseCell(cell: string | undefined, type: CellType): FeatureValue {
+  const v = cellValue(cell, type)
+  if (typeof v !== 'string') return v
+  const b = booleanOf(v)
+  return b === undefined ? v : booleanText(b)
+}
+
+/**
+ * Whether a column is boolean by pandas read_csv's rule: it has a non-missing cell, and every
+ * non-missing cell is written as a boolean (BOOLEAN).
+ */
+export function isBooleanColumn(cells: Iterable<string | undefined>): boolean {
+  let any = false
+  for (const cell of cells) {
+    const v = cellValue(cell, 'text')
+    if (v === null) continue
+    if (typeof v !== 'string' || booleanOf(v) === undefined) return false
+    any = true
+  }
+  return any
 }
 
 /**
@@ -46,11 +107,27 @@ export function headerNames(header: readonly string[]): string[] {
   return header.map((name, i) => (name === '' ? `Unnamed: ${i}` : name))
 }
 
-/** Rows with each column typed as `types` says (columns not listed: text). */
-export function typeRecords(records: readonly CsvRecord[], types: Readonly<Record<string, CellType>>): Row[] {
+/** How typeRecords reads a column: a CellType, or 'boolean' (a column of isBooleanColumn). */
+export type RecordType = CellType | 'boolean'
+
+/** A cell of a column read as 'boolean': true / false (cellValue's other values as they are). */
+function booleanValue(cell: string | undefined): FeatureValue {
+  const v = cellValue(cell, 'text')
+  return typeof v === 'string' ? (booleanOf(v) ?? v) : v
+}
+
+/**
+ * Rows with each column typed as `types` says (columns not listed: text), each cell as written
+ * (cellValue: no boolean naming), a 'boolean' column's cells as true / false: the values of a
+ * stream's event (`driftwatch baseline`).
+ */
+export function typeRecords(records: readonly CsvRecord[], types: Readonly<Record<string, RecordType>>): Row[] {
   return records.map((r) => {
     const row: Record<string, FeatureValue> = {}
-    for (const [k, cell] of Object.entries(r)) row[k] = parseCell(cell, Object.hasOwn(types, k) ? (types[k] as CellType) : 'text')
+    for (const [k, cell] of Object.entries(r)) {
+      const type = Object.hasOwn(types, k) ? (types[k] as RecordType) : 'text'
+      row[k] = type === 'boolean' ? booleanValue(cell) : cellValue(cell, type)
+    }
     return row
   })
 }
