@@ -133,3 +133,39 @@ describe('formatHtml: features left out of the dataset drift, continuous targets
     expect(html).not.toContain('the files have no label or prediction column')
   })
 })
+
+describe('formatHtml: the figures behind the performance and fairness charts, as the text report gives them', () => {
+  const r = report('x')
+  const paragraph = (html: string, id: string) => new RegExp(`<p id="${id}">(.*?)</p>`).exec(html)?.[1]
+  const drift = (status: string, detected: boolean | null) => ({ method: 'z', drift_score: 13.1334, p_value: 2.12e-39, drift_detected: detected, status, reference_count: 300, current_count: 300 })
+
+  it('prediction and score drift: method, statistic, p-value and verdict, and why there is none', () => {
+    const html = formatHtml({ ...r, performance: { ...r.performance, prediction_drift: drift('ok', true), score_drift: { ...drift('insufficient', null), method: 'ks', drift_score: 0.5862, p_value: 5.93e-5 } } }, { script: '' })
+    expect(paragraph(html, 'prediction-drift')).toBe('Prediction drift: z 13.1334, p 2.12e-39 → DRIFT')
+    expect(paragraph(html, 'score-drift')).toBe('Score drift: ks 0.5862, p 5.93e-5 → - (insufficient: fewer than 30 values on a side, no verdict)')
+  })
+
+  it('a metric of a side with fewer than 30 labeled rows is marked in the performance table', () => {
+    const side = (rows: number, status: string) => ({ rows, status, scored_rows: 300, scored_status: 'ok', f1: 0.6316, roc_auc: 0.94 })
+    const html = formatHtml({ ...r, performance: { ...r.performance, reference: side(300, 'ok'), current: side(29, 'insufficient') } }, { script: '' })
+    const table = /<table id="performance-table">(.*?)<\/table>/s.exec(html)![1]!
+    expect(table).toContain('<th>method</th><th>status</th>')
+    const cells = (name: string) => [...new RegExp(`<tr><td>${name}</td>(.*?)</tr>`).exec(table)![1]!.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''))
+    expect(cells('f1').at(-1)).toBe('insufficient: fewer than 30 labeled predictions in the current file, no verdict')
+    expect(cells('roc_auc').at(-1)).toBe('ok')
+    const enough = formatHtml({ ...r, performance: { ...r.performance, reference: side(300, 'ok'), current: side(300, 'ok') } }, { script: '' })
+    expect(/<table id="performance-table">\n<thead><tr>(.*?)<\/tr>/.exec(enough)![1]).toBe('<th>metric</th><th>reference</th><th>current</th><th>difference</th><th>95% interval</th><th>method</th>')
+  })
+
+  it('the fairness line says how many groups were compared', () => {
+    const group = (predictions: number) => ({ predictions, count: predictions, status: predictions >= 30 ? 'ok' : 'insufficient', selection_status: predictions >= 30 ? 'ok' : 'insufficient', selection_rate: 0.5 })
+    const fairness = {
+      groups: { solo: group(1), big: group(264), mid: group(35) }, demographic_parity_difference: 0.0201, disparate_impact_ratio: 0.7,
+      groups_compared: 2, groups_insufficient: 1, min_group_size: 30, equalized_odds_groups_compared: 2, equal_opportunity_groups_compared: 2,
+    }
+    const html = formatHtml({ ...r, fairness: { g: fairness } }, { script: '' })
+    const line = /<p>(demographic parity difference .*?)<\/p>/.exec(html)![1]!
+    expect(line).toMatch(/^demographic parity difference 0\.0201, /)
+    expect(line).toMatch(/<span class="badge bad">0\.7000 \(below 4\/5\)<\/span>; 2 of 3 groups compared \(groups under 30 predictions left out\)$/)
+  })
+})

@@ -1,13 +1,17 @@
 /**
  * The report as one self-contained HTML file: the sections of the text report (format-text.ts)
- * as tables, with charts: reference vs current distribution per feature (from the binned
- * distributions the report carries, so the page's size does not grow with the rows), current vs
+ * as tables, with its lines (headline, calibration, prediction and score drift, performance
+ * status, groups compared) written by the same functions, and charts: reference vs current
+ * distribution per feature (from the binned distributions the report carries, so the page's
+ * size does not grow with the rows), current vs
  * reference performance and the difference with its interval, and fairness per group with the
  * 4/5 line. The charting script comes in as text (src/ui/assets.ts reads the built bundle) and is
  * inlined with the report's JSON: the file loads nothing from the network. Pure: report in, text out.
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../ui/chart-spec.js'
-import { calibrationText, continuousText, datasetDriftText, formatNumber, hasPerformance, methodText, NOT_METRICS } from './format-text.js'
+import {
+  calibrationText, comparedSuffix, continuousText, datasetDriftText, formatNumber, hasPerformance, methodText, NOT_METRICS, performanceStatusText, targetDrifts, targetDriftText,
+} from './format-text.js'
 import { badge, type CellHtml, esc, figure, htmlTable, jsonScriptText, REPORT_CSS, scriptText } from './html-parts.js'
 import type { DistributionJson, ReportJson, Section } from './types.js'
 
@@ -55,8 +59,12 @@ function performanceSection(p: Section): string {
   const confidence = `${Math.round(Number(p['confidence']) * 100)}% interval`
   const rows = metrics.map((m) => {
     const d = deg[m]
-    return [m, n(get(ref, m)), n(get(cur, m)), n(get(d, 'difference')), d ? `[${n(get(d, 'ci_low'))}, ${n(get(d, 'ci_high'))}]` : '-', d ? `${d['method']}` : '-']
+    const status = performanceStatusText(p, m)
+    return [m, n(get(ref, m)), n(get(cur, m)), n(get(d, 'difference')), d ? `[${n(get(d, 'ci_low'))}, ${n(get(d, 'ci_high'))}]` : '-', d ? `${d['method']}` : '-',
+      status === undefined ? badge('ok', 'ok') : badge(status, 'warn')]
   })
+  // A status column only when a metric has too few rows, as in the text report.
+  const marked = metrics.some((m) => performanceStatusText(p, m) !== undefined)
   const withCi = metrics.filter((m) => typeof deg[m]?.['ci_low'] === 'number' && typeof deg[m]?.['ci_high'] === 'number')
   const charts: string[] = []
   const bounded = metrics.filter((m) => [get(ref, m), get(cur, m)].every((x) => x === null || (typeof x === 'number' && x >= 0 && x <= 1)))
@@ -86,9 +94,10 @@ function performanceSection(p: Section): string {
       ? `<p>${esc(`No performance metric: ${continuousText(p)} (see the notes).`)}</p>`
       : `<p>${esc(`${p['task']}${p['positive_class'] !== null && p['positive_class'] !== undefined ? `, positive class "${p['positive_class']}"` : ''}; rows ${hasRows(ref) ? `${n(get(ref, 'rows'), 'count')} → ` : ''}${n(get(cur, 'rows'), 'count')}`)}</p>`,
     rows.length > 0
-      ? htmlTable(['metric', 'reference', 'current', 'difference', confidence, 'method'], rows, 'performance-table')
+      ? htmlTable(['metric', 'reference', 'current', 'difference', confidence, 'method', ...(marked ? ['status'] : [])], marked ? rows : rows.map((r) => r.slice(0, -1)), 'performance-table')
       : p['task'] === 'continuous' ? '' : '<p>No performance metric: the files have no label or prediction column.</p>',
     cal ? `<p id="calibration-drift">${esc(calibrationText(cal))}</p>` : '',
+    ...targetDrifts(p).map(({ id, label, drift }) => `<p id="${id}">${esc(targetDriftText(label, drift))}</p>`),
     charts.length > 0 ? `<div class="charts">${charts.join('\n')}</div>` : '',
     '</section>',
   ].join('\n')
@@ -110,7 +119,7 @@ function fairnessSection(attribute: string, f: Section): string {
   return [
     `<h3>${esc(attribute)}</h3>`,
     htmlTable(['group', 'predictions', 'selection', 'labeled', 'TPR', 'FPR', 'accuracy', 'status'], rows, `fairness-${attribute}`),
-    `<p>${esc(`demographic parity difference ${n(get(f, 'demographic_parity_difference'))}, ratio ${n(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${n(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${n(get(f, 'equal_opportunity_difference'))}; disparate impact `)}${typeof di === 'number' && di < 0.8 ? (badge(`${n(di)} (below 4/5)`, 'bad') as { html: string }).html : esc(n(di))}</p>`,
+    `<p>${esc(`demographic parity difference ${n(get(f, 'demographic_parity_difference'))}, ratio ${n(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${n(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${n(get(f, 'equal_opportunity_difference'))}; disparate impact `)}${typeof di === 'number' && di < 0.8 ? (badge(`${n(di)} (below 4/5)`, 'bad') as { html: string }).html : esc(n(di))}${esc(comparedSuffix(f))}</p>`,
     chart ? `<div class="charts">${chart}</div>` : '',
   ].join('\n')
 }

@@ -105,3 +105,67 @@ describe('formatText of a current-only report (--fail-on without --reference)', 
     expect(text).toContain('Fairness')
   })
 })
+
+describe('formatText: what the performance and fairness lines rest on', () => {
+  const base = report('none', {})
+  const drift = (status: string, detected: boolean | null) => ({ method: 'z', drift_score: 4.33, p_value: 1.49e-5, drift_detected: detected, status, reference_count: 29, current_count: 29 })
+  const lineOf = (text: string, start: string) => text.split('\n').find((l) => l.startsWith(start))
+
+  it('prediction and score drift without a verdict (status insufficient) say why the verdict is "-"', () => {
+    const text = formatText({ ...base, performance: { ...base.performance, prediction_drift: drift('insufficient', null), score_drift: { ...drift('ok', true), method: 'ks', drift_score: 0.1437, p_value: 1.82e-8 } } })
+    expect(lineOf(text, 'Prediction drift')).toBe('Prediction drift: z 4.3300, p 1.49e-5 → - (insufficient: fewer than 30 values on a side, no verdict)')
+    expect(lineOf(text, 'Score drift')).toBe('Score drift: ks 0.1437, p 1.82e-8 → DRIFT')
+  })
+
+  it('metrics of a side with fewer than 30 labeled rows (status insufficient) are marked in the table', () => {
+    const reference = { rows: 300, status: 'ok', scored_rows: 300, scored_status: 'ok', f1: 0.72, roc_auc: 0.95 }
+    const current = { rows: 29, status: 'insufficient', scored_rows: 300, scored_status: 'ok', f1: 0.6316, roc_auc: 0.94 }
+    const text = formatText({ ...base, performance: { ...base.performance, reference, current } })
+    expect(lineOf(text, 'metric ')).toMatch(/ status$/)
+    expect(lineOf(text, 'f1 ')!.replace(/\s+/g, ' ')).toBe('f1 0.7200 0.6316 - - insufficient: fewer than 30 labeled predictions in the current file, no verdict')
+    expect(lineOf(text, 'roc_auc ')!.replace(/\s+/g, ' ')).toBe('roc_auc 0.9500 0.9400 - - ok')
+    // Both sides short of labeled scores.
+    const few = { ...current, scored_rows: 12, scored_status: 'insufficient' }
+    const both = formatText({ ...base, performance: { ...base.performance, reference: { ...reference, scored_rows: 12, scored_status: 'insufficient' }, current: few } })
+    expect(lineOf(both, 'roc_auc ')).toMatch(/ insufficient: fewer than 30 labeled scores in both files, no verdict$/)
+    // Rows enough on both sides: the table as it was, no status column.
+    const ok = formatText({ ...base, performance: { ...base.performance, reference, current: { ...current, rows: 300, status: 'ok' } } })
+    expect(lineOf(ok, 'metric ')).toMatch(/95% interval$/)
+  })
+
+  it('the fairness line says how many groups were compared: a 1-row group is left out of demographic parity', async () => {
+    const { reportFromCsv, DEFAULT_REPORT_CONFIG } = await import('./index.js')
+    const rows = (groups: readonly [string, number][]) => {
+      const records = groups.flatMap(([g, n]) => Array.from({ length: n }, (_, i) => ({ x: String(i % 50), g, label: String(i % 2), prediction: String((i >> 1) % 2) })))
+      return { columns: ['x', 'g', 'label', 'prediction'], records }
+    }
+    const r = await reportFromCsv(rows([['m', 150], ['f', 150]]), rows([['solo', 1], ['big', 264], ['mid', 35]]), DEFAULT_REPORT_CONFIG, ['g'])
+    const line = lineOf(formatText(r), 'demographic parity difference')!
+    expect(line).toMatch(/^demographic parity difference \d\.\d{4}, ratio /)
+    expect(line).toMatch(/; 2 of 3 groups compared \(groups under 30 predictions left out\)$/)
+  })
+
+  it('label metrics that compared fewer groups than selection give their own counts', () => {
+    const group = (predictions: number, count: number, status: string) => ({ predictions, count, status, selection_status: predictions >= 30 ? 'ok' : 'insufficient', selection_rate: 0.5 })
+    const fairness = {
+      groups: { a: group(400, 300, 'ok'), b: group(300, 200, 'ok'), c: group(100, 20, 'insufficient') },
+      demographic_parity_difference: 0.1, groups_compared: 3, groups_insufficient: 0, min_group_size: 30,
+      equalized_odds_groups_compared: 1, equal_opportunity_groups_compared: 2,
+    }
+    const text = formatText({ ...base, fairness: { region: fairness } })
+    expect(lineOf(text, 'demographic parity difference')).toMatch(
+      /; 3 of 3 groups compared for demographic parity and disparate impact, 1 of 3 for equalized odds, 2 of 3 for equal opportunity \(groups under 30 labeled rows, or without a positive or a negative label, left out\)$/,
+    )
+    const same = formatText({ ...base, fairness: { region: { ...fairness, equalized_odds_groups_compared: 2 } } })
+    expect(lineOf(same, 'demographic parity difference')).toMatch(/; 3 of 3 groups compared for demographic parity and disparate impact, 2 of 3 for equalized odds and equal opportunity \(/)
+    const all = formatText({ ...base, fairness: { region: { ...fairness, equalized_odds_groups_compared: 3, equal_opportunity_groups_compared: 3 } } })
+    expect(lineOf(all, 'demographic parity difference')).toMatch(/; 3 of 3 groups compared$/)
+  })
+
+  it('groups left out for another status than size are named by it, not as too small', () => {
+    const group = { predictions: 400, count: 300, status: 'score_not_a_probability', selection_status: 'score_not_a_probability', selection_rate: null }
+    const fairness = { groups: { a: group, b: group }, groups_compared: 0, min_group_size: 30, equalized_odds_groups_compared: 0, equal_opportunity_groups_compared: 0 }
+    const text = formatText({ ...base, fairness: { region: fairness } })
+    expect(lineOf(text, 'demographic parity difference')).toMatch(/; 0 of 2 groups compared \(groups with status score_not_a_probability left out\)$/)
+  })
+})

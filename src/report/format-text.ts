@@ -5,7 +5,8 @@
  */
 import type { FeatureDriftJson, ReportJson, Section } from './types.js'
 import { pushAll } from '../arrays.js'
-import { MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
+import { MIN_ROWS_FOR_VERDICT, NOT_COMPUTABLE } from '../metrics/drift/index.js'
+import { insufficientSides, isScoredMetric } from './gates.js'
 import { notEvaluatedSummary } from './not-evaluated.js'
 
 type Cell = string | number | boolean | null | undefined
@@ -79,6 +80,43 @@ export function calibrationText(cal: Section): string {
   return cal['status'] === 'insufficient' ? `${figures} (insufficient: fewer than ${MIN_ROWS_FOR_VERDICT} labeled scores on a side, no verdict)` : figures
 }
 
+/**
+ * The prediction or score drift line, the same in the text and HTML reports: method, statistic,
+ * raw p-value (they are not features: no correction) and verdict. Without a verdict it says why:
+ * status insufficient (a side with fewer than MIN_ROWS_FOR_VERDICT values), as the calibration line.
+ */
+export function targetDriftText(label: string, d: Section): string {
+  const p = d['p_value'] !== undefined ? `, p ${formatNumber(get(d, 'p_value'), 'p')}` : ''
+  const status = d['status']
+  const why =
+    status === 'insufficient' ? ` (insufficient: fewer than ${MIN_ROWS_FOR_VERDICT} values on a side, no verdict)`
+    : status === NOT_COMPUTABLE ? ` (its ${String(d['method'])} is undefined on these values, no verdict)`
+    : typeof status === 'string' && status !== 'ok' ? ` (status ${status}, no verdict)`
+    : ''
+  const verdict = d['drift_detected'] === true ? 'DRIFT' : d['drift_detected'] === false ? 'ok' : `-${why}`
+  return `${label}: ${String(d['method'])} ${formatNumber(get(d, 'drift_score'))}${p} → ${verdict}`
+}
+
+/** The prediction and score drift of a performance section, with their labels, as the reports show them. */
+export const targetDrifts = (p: Section): { readonly id: string; readonly label: string; readonly drift: Section }[] =>
+  ([['prediction-drift', 'Prediction drift', 'prediction_drift'], ['score-drift', 'Score drift', 'score_drift']] as const).flatMap(([id, label, k]) => {
+    const drift = p[k] as Section | undefined
+    return drift ? [{ id, label, drift }] : []
+  })
+
+/**
+ * A performance metric's mark in the text and HTML tables when a side it was computed on has
+ * status insufficient (fewer than MIN_ROWS_FOR_VERDICT labeled rows, ./performance-section.ts):
+ * its value and difference are noise, and a gate on it cannot be checked (./gates.ts); as the
+ * calibration line says it. Undefined when both sides have rows enough.
+ */
+export function performanceStatusText(p: Section, metric: string): string | undefined {
+  const sides = insufficientSides(p, metric)
+  if (sides.length === 0) return undefined
+  const where = sides.length === 2 ? 'in both files' : `in the ${sides[0]} file`
+  return `insufficient: fewer than ${MIN_ROWS_FOR_VERDICT} ${isScoredMetric(metric) ? 'labeled scores' : 'labeled predictions'} ${where}, no verdict`
+}
+
 function performanceLines(p: Section): string[] {
   const ref = (p['reference'] ?? {}) as Section
   const cur = (p['current'] ?? {}) as Section
@@ -89,8 +127,10 @@ function performanceLines(p: Section): string[] {
   const rows = metrics.map((m) => {
     const d = degradation[m]
     const ci = d ? `[${formatNumber(get(d, 'ci_low'))}, ${formatNumber(get(d, 'ci_high'))}]` : '-'
-    return [m, formatNumber(get(ref, m)), formatNumber(get(cur, m)), formatNumber(get(d, 'difference')), ci]
+    return [m, formatNumber(get(ref, m)), formatNumber(get(cur, m)), formatNumber(get(d, 'difference')), ci, performanceStatusText(p, m) ?? 'ok']
   })
+  // A status column only when a metric has too few rows: the usual table stays as it was.
+  const marked = metrics.some((m) => performanceStatusText(p, m) !== undefined)
   // Nothing to show (no label, prediction or score column read as classes): one line, the notes say why.
   if (p['task'] !== 'continuous' && !hasPerformance(p)) return ['Performance: none (no label, prediction or score to compute from; see the notes)']
   const lines = [
@@ -98,14 +138,44 @@ function performanceLines(p: Section): string[] {
       ? `Performance: none (${continuousText(p)}; see the notes)`
       : `Performance (${p['task']}${p['positive_class'] !== null ? `, positive class "${p['positive_class']}"` : ''}; rows ${formatNumber(get(ref, 'rows'), 'count')} → ${formatNumber(get(cur, 'rows'), 'count')})`,
   ]
-  if (rows.length > 0) pushAll(lines, table(['metric', 'reference', 'current', 'difference', `${Math.round(Number(p['confidence']) * 100)}% interval`], rows))
+  const headers = ['metric', 'reference', 'current', 'difference', `${Math.round(Number(p['confidence']) * 100)}% interval`, ...(marked ? ['status'] : [])]
+  if (rows.length > 0) pushAll(lines, table(headers, marked ? rows : rows.map((r) => r.slice(0, -1))))
   const cal = p['calibration_drift'] as Section | undefined
   if (cal) lines.push(calibrationText(cal))
-  for (const [label, k] of [['Prediction drift', 'prediction_drift'], ['Score drift', 'score_drift']] as const) {
-    const d = p[k] as Section | undefined
-    if (d) lines.push(`${label}: ${d['method']} ${formatNumber(get(d, 'drift_score'))}${d['p_value'] !== undefined ? `, p ${formatNumber(get(d, 'p_value'), 'p')}` : ''} → ${d['drift_detected'] === null ? '-' : d['drift_detected'] ? 'DRIFT' : 'ok'}`)
-  }
+  for (const { label, drift } of targetDrifts(p)) lines.push(targetDriftText(label, drift))
   return lines
+}
+
+/**
+ * Which groups an attribute's parity metrics compared (./fairness-section.ts): "2 of 3 groups
+ * compared (groups under 30 predictions left out)"; when the label metrics (equalized odds,
+ * equal opportunity: labeled rows, and the rate defined) compared fewer, their counts too. The
+ * reasons come from the groups' statuses (selection_status for selection, status for the label
+ * metrics). Undefined for a report without the counts (older JSON).
+ */
+export function groupsComparedText(f: Section): string | undefined {
+  const selection = f['groups_compared']
+  if (typeof selection !== 'number') return undefined
+  const groups = Object.values((f['groups'] ?? {}) as Record<string, Section>)
+  const n = groups.length
+  const min = String(f['min_group_size'])
+  // "groups under 30 predictions, or with status x, left out": the statuses of the groups not compared.
+  const why = (statuses: readonly unknown[], rows: string, extra: readonly string[] = []) => {
+    const reasons = [...new Set(statuses.filter((x) => x !== 'ok'))].map((x) => (x === 'insufficient' ? `under ${min} ${rows}` : `with status ${String(x)}`))
+    const all = [...reasons, ...extra]
+    return all.length === 0 ? '' : all.length === 1 ? ` (groups ${all[0]} left out)` : ` (groups ${all.join(', or ')}, left out)`
+  }
+  const sizes = selection < n ? why(groups.map((m) => m['selection_status'] ?? m['status']), 'predictions') : ''
+  const odds = f['equalized_odds_groups_compared'] ?? selection
+  const opportunity = f['equal_opportunity_groups_compared'] ?? selection
+  if (odds === selection && opportunity === selection) return `${selection} of ${n} groups compared${sizes}`
+  const labeled = odds === opportunity
+    ? `${String(odds)} of ${n} for equalized odds and equal opportunity`
+    : `${String(odds)} of ${n} for equalized odds, ${String(opportunity)} of ${n} for equal opportunity`
+  // Groups with labeled rows enough that a label metric still left out: no positive (TPR) or no negative (FPR) label.
+  const withRows = groups.filter((m) => m['status'] === 'ok').length
+  const rateUndefined = Math.min(Number(odds), Number(opportunity)) < withRows ? ['without a positive or a negative label'] : []
+  return `${selection} of ${n} groups compared for demographic parity and disparate impact${sizes}, ${labeled}${why(groups.map((m) => m['status']), 'labeled rows', rateUndefined)}`
 }
 
 function fairnessLines(attribute: string, f: Section): string[] {
@@ -123,8 +193,14 @@ function fairnessLines(attribute: string, f: Section): string[] {
   return [
     `Fairness: ${attribute}`,
     ...table(['group', 'predictions', 'selection', 'labeled', 'TPR', 'FPR', 'accuracy', 'status'], groups),
-    `demographic parity difference ${formatNumber(get(f, 'demographic_parity_difference'))}, ratio ${formatNumber(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${formatNumber(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${formatNumber(get(f, 'equal_opportunity_difference'))}; disparate impact ${formatNumber(get(f, 'disparate_impact_ratio'))}${f['four_fifths_rule_violated'] ? ' (below 4/5)' : ''}`,
+    `demographic parity difference ${formatNumber(get(f, 'demographic_parity_difference'))}, ratio ${formatNumber(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${formatNumber(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${formatNumber(get(f, 'equal_opportunity_difference'))}; disparate impact ${formatNumber(get(f, 'disparate_impact_ratio'))}${f['four_fifths_rule_violated'] ? ' (below 4/5)' : ''}${comparedSuffix(f)}`,
   ]
+}
+
+/** "; 2 of 3 groups compared (…)" after the parity figures, or nothing (groupsComparedText). */
+export const comparedSuffix = (f: Section): string => {
+  const compared = groupsComparedText(f)
+  return compared === undefined ? '' : `; ${compared}`
 }
 
 function qualityLines(q: Section): string[] {

@@ -143,3 +143,46 @@ describe('gates read against the built report', () => {
     expect(formatGate(r!)).toContain('left out of the features as id-like')
   })
 })
+
+describe('dataset gates over features left out of the dataset drift', () => {
+  const column = (rows: number, value: (i: number) => string) => Array.from({ length: rows }, (_, i) => value(i))
+
+  it('a column that broke in the current file (all text): drift_share and drifted_features pass, and their lines count it', async () => {
+    const { reportFromCsv, DEFAULT_REPORT_CONFIG } = await import('./index.js')
+    const a = column(500, (i) => String((i * 7919) % 1000 / 100))
+    const b = column(500, (i) => String((i * 104729) % 997 / 10))
+    const c = column(500, (i) => (i % 3 === 0 ? 'x' : 'y'))
+    const reference = { columns: ['a', 'b', 'c'], records: a.map((x, i) => ({ a: x, b: b[i]!, c: c[i]! })) }
+    const current = { columns: ['a', 'b', 'c'], records: a.map((x, i) => ({ a: x, b: 'error', c: c[i]! })) }
+    const r = await reportFromCsv(reference, current, DEFAULT_REPORT_CONFIG)
+    const results = evaluateGates(parseGates('drift_share>0.3, drifted_features>0, evaluated_features<3'), r)
+    // The verdicts and exit code are the documented ones: only the lines say what the values read.
+    expect(results.map((x) => [x.name, x.value, x.failed])).toEqual([
+      ['drift_share', 0, false],
+      ['drifted_features', 0, false],
+      ['evaluated_features', 2, true],
+    ])
+    expect(results.map(formatGate)).toEqual([
+      'gate drift_share > 0.3: value 0 (1 of 3 features not evaluated: no values) -> passed',
+      'gate drifted_features > 0: value 0 (1 of 3 features not evaluated: no values) -> passed',
+      'gate evaluated_features < 3: value 2 (1 of 3 features not evaluated: no values) -> FAILED',
+    ])
+  })
+
+  it('no feature evaluated: drift_share has no value and fails, drifted_features 0 passes, and both lines say so', () => {
+    const empty = { drift_score: null, drift_detected: null, status: 'insufficient', method: 'ks', reference_count: 500, current_count: 0 }
+    const r: ReportJson = {
+      ...report,
+      features: { a: empty as never, b: empty as never },
+      dataset: { drift_share: null, drifted_features: 0, evaluated_features: 0, number_of_features: 3, left_out_as_id: ['order_id'] },
+    }
+    expect(evaluateGates(parseGates('drift_share>0.5, drifted_features>0'), r).map(formatGate)).toEqual([
+      'gate drift_share > 0.5: value undefined (3 of 3 features not evaluated: no values, looks like an id) -> FAILED (no value: no feature could be evaluated)',
+      'gate drifted_features > 0: value 0 (3 of 3 features not evaluated: no values, looks like an id) -> passed',
+    ])
+  })
+
+  it('every feature evaluated: the line is the value alone', () => {
+    expect(evaluateGates(parseGates('drifted_features>3'), report).map(formatGate)).toEqual(['gate drifted_features > 3: value 2 -> passed'])
+  })
+})

@@ -6,7 +6,11 @@
  * class, a group too small...) fails too: a gate that cannot be checked does not pass.
  *
  * Figures (snake_case, as in the JSON):
- *   drift_share, drifted_features, evaluated_features      dataset.<key>, needs a reference
+ *   drift_share, drifted_features, evaluated_features      dataset.<key>, needs a reference; their lines count
+ *                                                          the features left out of them, as the headline
+ *                                                          does ("1 of 3 features not evaluated: no values"):
+ *                                                          a column that broke in the current file is no
+ *                                                          drift, and `drifted_features>0` would pass silently
  *   features.<feature>.<key>                               e.g. features.income.drift_score (drift_detected
  *                                                          reads as 1 / 0; a feature or key the report
  *                                                          lacks is DW_GATE_INVALID, ./gate-names.ts); a feature
@@ -21,6 +25,7 @@
 import { DriftwatchError } from '../errors.js'
 import { MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
 import { checkGateNames } from './gate-names.js'
+import { notEvaluatedSummary } from './not-evaluated.js'
 import { type ReportJson, num, type Num, type Section } from './types.js'
 
 export type GateOperator = '>' | '>=' | '<' | '<='
@@ -43,6 +48,11 @@ export interface GateResult {
   readonly failed: boolean
   /** Why the value is null, where the report says more than that the figure is undefined. */
   readonly reason?: string
+  /**
+   * A dataset figure's features left out of it (dataset.*: "1 of 3 features not evaluated: no
+   * values"), when there are any: the value reads only the features that could be evaluated.
+   */
+  readonly notEvaluated?: string
 }
 
 export const PERFORMANCE_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'log_loss', 'brier_score', 'ece', 'rows', 'scored_rows'] as const
@@ -163,34 +173,57 @@ export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateR
       }
       return [result(gate.path.join('.'), asNum(read(feature, b)))]
     }
-    return [result(a, asNum(read(report.dataset, a)))]
+    const left = notEvaluatedFeatures(report)
+    const value = asNum(read(report.dataset, a))
+    const none = value === null && read(report.dataset, 'evaluated_features') === 0 ? 'no feature could be evaluated' : undefined
+    return [{ ...result(a, value, undefined, none), ...(left !== undefined ? { notEvaluated: left } : {}) }]
   })
+}
+
+/**
+ * "1 of 3 features not evaluated: no values": the headline's count (./not-evaluated.ts, as
+ * format-text.ts datasetDriftText prints it), or undefined when every feature was evaluated.
+ */
+export function notEvaluatedFeatures(report: ReportJson): string | undefined {
+  const d = report.dataset
+  const summary = notEvaluatedSummary(report.features, (d['missing_in_current'] ?? []) as string[], (d['left_out_as_id'] ?? []) as string[])
+  // "k of n not evaluated: …" names no unit; a gate line has no "features" around it to lend one.
+  return summary?.replace(/^(\d+ of \d+) /, '$1 features ')
 }
 
 /** The score's metrics (read from the labeled rows with a score); the others read the labeled rows with a prediction. */
 const SCORED_METRICS: readonly string[] = ['roc_auc', 'average_precision', 'log_loss', 'brier_score', 'ece']
 
+/** Whether a performance metric reads the labeled rows with a score (scored_rows, scored_status) rather than those with a prediction. */
+export const isScoredMetric = (metric: string): boolean => SCORED_METRICS.includes(metric)
+
 /**
- * Why a performance metric has no value for a gate: a side whose metric has status
- * `insufficient` (fewer than 30 rows, src/report/performance-section.ts rowsStatus); a report
- * without statuses (older JSON) reads as before.
+ * The sides (of `sides`) whose `metric` has status `insufficient` (fewer than
+ * MIN_ROWS_FOR_VERDICT rows, src/report/performance-section.ts rowsStatus): a gate on it cannot be
+ * checked, and the text and HTML tables mark it. A report without statuses (older JSON) has none.
  */
+export function insufficientSides(performance: Section, metric: string, sides: readonly ('reference' | 'current')[] = ['reference', 'current']): ('reference' | 'current')[] {
+  return sides.filter((side) => read(read(performance, side), isScoredMetric(metric) ? 'scored_status' : 'status') === 'insufficient')
+}
+
+/** Why a performance metric has no value for a gate: the first of `sides` short of rows (insufficientSides). */
 function fewRows(report: ReportJson, sides: readonly ('reference' | 'current')[], metric: string): string | undefined {
-  const scored = SCORED_METRICS.includes(metric)
-  for (const side of sides) {
-    const m = read(report.performance, side)
-    if (read(m, scored ? 'scored_status' : 'status') !== 'insufficient') continue
-    const n = read(m, scored ? 'scored_rows' : 'rows')
-    return `the ${side} file has ${String(n)} ${scored ? 'labeled rows with a score' : 'labeled rows with a prediction'}, fewer than ${MIN_ROWS_FOR_VERDICT}`
-  }
-  return undefined
+  const [side] = insufficientSides(report.performance, metric, sides)
+  if (side === undefined) return undefined
+  const scored = isScoredMetric(metric)
+  const n = read(read(report.performance, side), scored ? 'scored_rows' : 'rows')
+  return `the ${side} file has ${String(n)} ${scored ? 'labeled rows with a score' : 'labeled rows with a prediction'}, fewer than ${MIN_ROWS_FOR_VERDICT}`
 }
 
 const fmt = (x: Num) => (x === null ? 'undefined' : Number.isInteger(x) ? String(x) : x.toPrecision(4))
 
-/** One line per gate: figure, condition, value, interval, verdict. */
+/**
+ * One line per gate: figure, condition, value, interval, the features a dataset figure left out,
+ * verdict (`gate drifted_features > 0: value 0 (1 of 3 features not evaluated: no values) -> passed`).
+ */
 export function formatGate(r: GateResult): string {
   const interval = r.interval ? `, ${Math.round(r.interval.confidence * 100)}% interval [${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : ''
+  const left = r.notEvaluated !== undefined ? ` (${r.notEvaluated})` : ''
   const verdict = r.value === null ? `FAILED (no value: ${r.reason ?? 'cannot be checked'})` : r.failed ? 'FAILED' : 'passed'
-  return `gate ${r.name} ${r.gate.operator} ${r.gate.threshold}: value ${fmt(r.value)}${interval} -> ${verdict}`
+  return `gate ${r.name} ${r.gate.operator} ${r.gate.threshold}: value ${fmt(r.value)}${interval}${left} -> ${verdict}`
 }
