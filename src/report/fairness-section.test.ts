@@ -29,3 +29,21 @@ describe('report fairness section: selection over every prediction, label metric
     expect(notes).toEqual([])
   })
 })
+
+describe('report fairness section: how many groups each kind of metric compared', () => {
+  it('groups_compared for selection; the label metrics count the groups with labeled rows enough and the rate defined', () => {
+    // A: 100 rows, both labels; B: 100 rows, only positive labels (no FPR); C: 100 predictions, 10 labeled; D: 5 rows.
+    const rows: { group: string; prediction: string; label: string | null }[] = []
+    const add = (group: string, n: number, label: (i: number) => string | null) => {
+      for (let i = 0; i < n; i++) rows.push({ group, prediction: String(i % 2), label: label(i) })
+    }
+    add('A', 100, (i) => String((i >> 1) % 2))
+    add('B', 100, () => '1')
+    add('C', 100, (i) => (i < 10 ? String(i % 2) : null))
+    add('D', 5, (i) => String(i % 2))
+    const targets = readTargets({ label: rows.map((r) => r.label), prediction: rows.map((r) => r.prediction) }, { task: 'binary', positiveClass: '1' })
+    const section = fairnessSection(tableFromRows(rows), targets, ['group'], 30, [])['group']!
+    // Selection: A, B, C (100 predictions each); D has 5. Equal opportunity: A, B (C has 10 labeled rows); equalized odds: A (B has no negative label).
+    expect(section).toMatchObject({ groups_compared: 3, groups_insufficient: 1, equal_opportunity_groups_compared: 2, equalized_odds_groups_compared: 1 })
+  })
+})

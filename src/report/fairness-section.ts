@@ -8,15 +8,21 @@
  * disparate impact, as fairlearn's selection_rate over every row) and is counted in
  * `unlabeled`; TPR, FPR, PPV, accuracy, ECE and the odds metrics use the labeled rows (`count`).
  * Groups smaller than minGroupSize are reported but not compared (status "insufficient" for
- * the label metrics, selection_status for selection). `left_out` splits `excluded` by reason
+ * the label metrics, selection_status for selection): `groups_compared` counts the groups the
+ * selection metrics compared, `equalized_odds_groups_compared` and
+ * `equal_opportunity_groups_compared` those of the label metrics. `left_out` splits `excluded` by reason
  * (`no_group`; with a score column, a score the stream refuses, whose row has no prediction here
  * (./stream-targets.ts); `no_prediction`), and `ece_left_out` counts the labeled rows kept whose
  * score the group ECE could not read (./left-out.ts); each gets a note when it is not zero.
+ * When the score column is no probability (most scores refused, ./left-out.ts
+ * scoreNotProbability), the counts stay but every rate and parity metric is null, each group's
+ * statuses are SCORE_NOT_A_PROBABILITY and no group is compared: the rows left are no sample of
+ * the model's events (the performance notes say so, ./performance-section.ts).
  */
 import { pushAll } from '../arrays.js'
 import { fairnessReport } from '../metrics/fairness/index.js'
 import { binaryOutcomes, type FeatureValue, readCategory, type Targets } from '../metrics/profile/index.js'
-import { emptyScoreLeftOut, leftOutNote, noScoreRefusals, predictionReason, scoreReason, total } from './left-out.js'
+import { emptyScoreLeftOut, leftOutNote, noScoreRefusals, predictionReason, SCORE_NOT_A_PROBABILITY, scoreNotProbability, scoreReason, total } from './left-out.js'
 import { columnOf, type Table } from './table.js'
 import { num, type Section } from './types.js'
 
@@ -35,6 +41,8 @@ export function fairnessSection(
     notes.push('fairness needs a binary task with labels and predictions in the current file: skipped')
     return {}
   }
+  const notProbability = scoreNotProbability(rawScores) !== undefined
+  const shown = notProbability ? withoutRates : (section: Section) => section
   return Object.fromEntries(
     attributes.map((attribute) => {
       const groups: string[] = []
@@ -65,12 +73,14 @@ export function fairnessSection(
       const report = fairnessReport({ groups, yTrue: t, yPred: p, ...(targets.scores ? { scores: s } : {}) }, { minGroupSize })
       const parity = report.parity
       const excluded = total(leftOut)
-      pushAll(notes, leftOutNote(`fairness by "${attribute}"`, current.rowCount, leftOut))
       const labeled = groups.length - unlabeled
-      if (targets.scores) pushAll(notes, leftOutNote(`fairness by "${attribute}": group ECE`, labeled, eceLeftOut, 'labeled rows'))
+      if (!notProbability) {
+        pushAll(notes, leftOutNote(`fairness by "${attribute}"`, current.rowCount, leftOut))
+        if (targets.scores) pushAll(notes, leftOutNote(`fairness by "${attribute}": group ECE`, labeled, eceLeftOut, 'labeled rows'))
+      }
       return [
         attribute,
-        {
+        shown({
           groups: Object.fromEntries(
             report.groups.map((g) => [
               String(g.group),
@@ -95,15 +105,35 @@ export function fairnessSection(
           equal_opportunity_difference: num(parity.equalOpportunityDifference.score),
           disparate_impact_ratio: num(parity.disparateImpactRatio.score),
           four_fifths_rule_violated: parity.disparateImpactRatio.fourFifthsRuleViolated,
+          // The selection metrics' groups (demographic parity, disparate impact: predictions >= minGroupSize).
           groups_compared: parity.demographicParityDifference.params['groupsCompared'],
           groups_insufficient: parity.demographicParityDifference.params['groupsInsufficient'],
+          // The label metrics compare the groups with labeled rows enough and the rate defined: as many or fewer.
+          equalized_odds_groups_compared: parity.equalizedOddsDifference.params['groupsCompared'],
+          equal_opportunity_groups_compared: parity.equalOpportunityDifference.params['groupsCompared'],
           min_group_size: minGroupSize,
           excluded,
           left_out: leftOut,
           unlabeled,
           ...(targets.scores ? { ece_left_out: eceLeftOut } : {}),
-        },
+        }),
       ]
     }),
   )
+}
+
+const GROUP_RATES = ['selection_rate', 'true_positive_rate', 'false_positive_rate', 'positive_predictive_value', 'accuracy', 'ece']
+const PARITY = ['demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference', 'disparate_impact_ratio', 'four_fifths_rule_violated']
+const COMPARED = ['groups_compared', 'equalized_odds_groups_compared', 'equal_opportunity_groups_compared']
+
+/** `o` with each of its `keys` set to `value` (keys it lacks stay absent). */
+const setting = (o: Section, keys: readonly string[], value: unknown): Section => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, keys.includes(k) ? value : v]))
+
+/** An attribute's section when the score column is no probability: its counts, no rate, no group compared. */
+function withoutRates(section: Section): Section {
+  const groups = Object.entries(section['groups'] as Record<string, Section>).map(([g, m]) => [
+    g,
+    setting(setting(m, GROUP_RATES, null), ['status', 'selection_status'], SCORE_NOT_A_PROBABILITY),
+  ])
+  return { ...setting(setting(section, PARITY, null), COMPARED, 0), groups: Object.fromEntries(groups) }
 }

@@ -95,11 +95,47 @@ export function predictionReason(prediction: unknown, raw: FeatureValue): ScoreR
   return refusedScore(raw) ?? (prediction === null || prediction === undefined ? 'no_prediction' : undefined)
 }
 
+/**
+ * A file whose score column is no probability: more than half of its rows with a score (a cell
+ * not missing) have one the stream refuses, as a logit or a percentage (0–100) has. The stream
+ * would dead-letter most of the model's events, and the few rows left (the scores that happen to
+ * fall in [0, 1]) are no sample of them: no performance metric, degradation or fairness rate is
+ * computed from them (./performance-section.ts, ./fairness-section.ts; status
+ * SCORE_NOT_A_PROBABILITY, so that a gate on one cannot be checked), and the classes of the rows
+ * whose score is a number decide the task (./task-notes.ts). At half or fewer, the rows the
+ * stream refuses are left out, and the statistics read the others.
+ */
+export interface ScoreNotProbability {
+  /** The rows with a score the stream refuses, by reason (zeros included). */
+  readonly refused: Readonly<Record<ScoreRefusal, number>>
+  /** The rows with a score: a cell not missing (text and ±Infinity included). */
+  readonly scored: number
+}
+
+/** The status of the metrics of a file whose score column is no probability (ScoreNotProbability). */
+export const SCORE_NOT_A_PROBABILITY = 'score_not_a_probability'
+
+/** Whether the score column `rawScores` (as read) is no probability, or undefined when it is one (or there is none). */
+export function scoreNotProbability(rawScores: readonly FeatureValue[] | undefined): ScoreNotProbability | undefined {
+  if (rawScores === undefined) return undefined
+  const refused = noScoreRefusals()
+  let scored = 0
+  for (const raw of rawScores) {
+    if (isMissing(raw)) continue
+    scored++
+    const reason = refusedScore(raw)
+    if (reason !== undefined) refused[reason]++
+  }
+  return 2 * total(refused) > scored ? { refused, scored } : undefined
+}
+
 export interface TargetsLeftOut {
   /** The classification metrics' rows; absent when there are none (no labels or predictions). */
   readonly rows?: LeftOut
   /** The score metrics' rows; absent when there are none (no labels or scores, or multiclass). */
   readonly scoredRows?: LeftOut
+  /** Set when the score column is no probability: no metric is computed from the rows left. */
+  readonly notProbability?: ScoreNotProbability
 }
 
 /**
@@ -124,7 +160,8 @@ export function targetsLeftOut(targets: Targets, rawScores?: readonly FeatureVal
       if (reason !== undefined) scoredRows[reason] = (scoredRows[reason] as number) + 1
     }
   }
-  return { ...(rows ? { rows } : {}), ...(scoredRows ? { scoredRows } : {}) }
+  const notProbability = scoreNotProbability(rawScores)
+  return { ...(rows ? { rows } : {}), ...(scoredRows ? { scoredRows } : {}), ...(notProbability ? { notProbability } : {}) }
 }
 
 /**

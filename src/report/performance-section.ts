@@ -10,7 +10,10 @@
  * ./left-out.ts), with a note when there are any: degradation, ROC AUC's DeLong test and
  * calibration drift read the same rows. The targets are the stream's (./stream-targets.ts): a
  * row whose score the stream refuses is left out of every statistic here, the prediction and
- * score drift included (counted by its score's reason in their `*_left_out`).
+ * score drift included (counted by its score's reason in their `*_left_out`). When most of a
+ * side's scores are refused (its score column is no probability, ./left-out.ts
+ * scoreNotProbability), its metrics are null and nothing is compared with them: no degradation,
+ * no calibration drift.
  */
 import { pushAll } from '../arrays.js'
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
@@ -20,7 +23,8 @@ import { datasetDriftShare, MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.
 import { type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, SCORE_REFUSALS, type Targets } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import { columnDrift, verdictInput } from './feature-drift.js'
-import { leftOutNote, refusedScore, type ScoreRefusal, targetsLeftOut, type TargetsLeftOut } from './left-out.js'
+import { leftOutNote, refusedScore, SCORE_NOT_A_PROBABILITY, type ScoreRefusal, targetsLeftOut, type TargetsLeftOut } from './left-out.js'
+import { scoreNotProbabilityNote } from './stream-targets.js'
 import { columnOf, hasColumn, type Table } from './table.js'
 import { type DifferenceJson, type FeatureDriftJson, num, type Section } from './types.js'
 
@@ -46,30 +50,39 @@ export const rowsStatus = (n: number): 'ok' | 'insufficient' => (n >= MIN_ROWS_F
 /**
  * `leftOut`: targetsLeftOut of the targets `p` was computed from. `status` (accuracy, precision,
  * recall, F1: labeled rows with a prediction) and `scored_status` (the score's metrics: labeled
- * rows with a score) say whether there are rows enough (rowsStatus).
+ * rows with a score) say whether there are rows enough (rowsStatus). When the score column is no
+ * probability (leftOut.notProbability, ./left-out.ts), every metric is null and both statuses are
+ * SCORE_NOT_A_PROBABILITY: the rows left are no sample of the model's events; the counts stay.
  */
 export function metricsJson(p: PerformanceProfile, leftOut: TargetsLeftOut): Section {
   const c = p.classification
   const s = p.probabilistic
+  const none = leftOut.notProbability !== undefined
+  const value = (x: number | null) => (none ? null : x)
+  const status = (n: number) => (none ? SCORE_NOT_A_PROBABILITY : rowsStatus(n))
   return {
-    ...(c ? { rows: c.n, status: rowsStatus(c.n), rows_left_out: leftOut.rows, average: c.average, accuracy: c.accuracy, precision: c.precision, recall: c.recall, f1: c.f1 } : {}),
+    ...(c ? { rows: c.n, status: status(c.n), rows_left_out: leftOut.rows, average: c.average, accuracy: value(c.accuracy), precision: value(c.precision), recall: value(c.recall), f1: value(c.f1) } : {}),
     ...(s
       ? {
           scored_rows: s.n,
-          scored_status: rowsStatus(s.n),
+          scored_status: status(s.n),
           scored_rows_left_out: leftOut.scoredRows,
-          roc_auc: s.rocAuc,
-          average_precision: s.averagePrecision,
-          log_loss: s.logLoss,
-          brier_score: s.brierScore,
-          ece: s.expectedCalibrationError,
+          roc_auc: value(s.rocAuc),
+          average_precision: value(s.averagePrecision),
+          log_loss: value(s.logLoss),
+          brier_score: value(s.brierScore),
+          ece: value(s.expectedCalibrationError),
         }
       : {}),
   }
 }
 
-/** The notes on the rows one side's metrics left out (none when they read every row). */
+/**
+ * The notes on the rows one side's metrics left out (none when they read every row); when its
+ * score column is no probability, the note that says so instead (no metric reads the rows left).
+ */
 export function performanceNotes(side: 'reference' | 'current', rowCount: number, p: PerformanceProfile, leftOut: TargetsLeftOut): string[] {
+  if (leftOut.notProbability) return [scoreNotProbabilityNote(side, leftOut.notProbability)]
   return [
     ...(p.classification && leftOut.rows ? leftOutNote(`${side} accuracy, precision, recall and F1`, rowCount, leftOut.rows) : []),
     ...(p.probabilistic && leftOut.scoredRows
@@ -78,15 +91,17 @@ export function performanceNotes(side: 'reference' | 'current', rowCount: number
   ]
 }
 
-function differenceJson(d: DifferenceResult): DifferenceJson {
+/** `computed`: false when a side's score column is no probability (every figure null, the method kept). */
+function differenceJson(d: DifferenceResult, computed = true): DifferenceJson {
+  const v = (x: number | undefined) => (computed ? num(x) : null)
   return {
     method: d.method,
-    reference: num(d.estimates[1]),
-    current: num(d.estimates[0]),
-    difference: num(d.score),
-    ci_low: num(d.ciLow),
-    ci_high: num(d.ciHigh),
-    p_value: num(d.pValue),
+    reference: v(d.estimates[1]),
+    current: v(d.estimates[0]),
+    difference: v(d.score),
+    ci_low: v(d.ciLow),
+    ci_high: v(d.ciHigh),
+    p_value: v(d.pValue),
   }
 }
 
@@ -192,7 +207,9 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
   }
   pushAll(notes, performanceNotes('reference', reference.table.rowCount, ref, refLeftOut))
   pushAll(notes, performanceNotes('current', current.table.rowCount, cur, curLeftOut))
-  const calibration = ref.probabilistic && cur.probabilistic ? calibrationDrift(ref.probabilistic.calibration, cur.probabilistic.calibration) : undefined
+  // A side whose score column is no probability has no metric: nothing to compare (./left-out.ts scoreNotProbability).
+  const compared = refLeftOut.notProbability === undefined && curLeftOut.notProbability === undefined
+  const calibration = compared && ref.probabilistic && cur.probabilistic ? calibrationDrift(ref.probabilistic.calibration, cur.probabilistic.calibration) : undefined
   const predictionDrift = both(roles.targets.prediction)
     ? targetDrift('categorical', predictedClasses(reference, roles), predictedClasses(current, roles), roles.targets.prediction)
     : undefined
@@ -210,7 +227,7 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
     reference: metricsJson(ref, refLeftOut),
     current: metricsJson(cur, curLeftOut),
     // snake_case keys, as every other key of the JSON and the performance.degradation.<metric> gates.
-    degradation: Object.fromEntries(Object.entries(degradation).map(([k, d]) => [DEGRADATION_METRIC_NAMES[k as keyof typeof DEGRADATION_METRIC_NAMES], differenceJson(d)])),
+    degradation: Object.fromEntries(Object.entries(degradation).map(([k, d]) => [DEGRADATION_METRIC_NAMES[k as keyof typeof DEGRADATION_METRIC_NAMES], differenceJson(d, compared)])),
     ...(calibration
       ? {
           calibration_drift: {

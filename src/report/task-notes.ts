@@ -2,20 +2,30 @@
  * How the report reads the label and prediction classes of two files for the task
  * (../metrics/profile/targets.ts resolveTask):
  * - only the rows the stream reads count: a row whose score the stream refuses (a repeated header
- *   row, whose score cell is the text "score") brings no class to the task;
+ *   row, whose score cell is the text "score") brings no class to the task; but when most of a
+ *   file's scores are refused (its score column is no probability: a logit, a percentage,
+ *   ./left-out.ts scoreNotProbability), the few rows left are no sample of the model's classes,
+ *   so every row whose score is a number brings its class (text still brings none);
  * - a class the current file adds to the reference's is named in a note, with its rows and what
  *   it did to the task (left it binary, the reference fixing it, or made it multiclass).
  * Pure.
  */
-import { refusedScore, resolveTask, type TargetColumns, type TaskSpec } from '../metrics/profile/index.js'
+import { type FeatureValue, refusedScore, resolveTask, type TargetColumns, type TaskSpec } from '../metrics/profile/index.js'
 import { classesAdded } from '../metrics/profile/targets.js'
-import { grouped } from './left-out.js'
+import { grouped, scoreNotProbability } from './left-out.js'
 
-/** The columns without the classes of the rows whose score the stream refuses (no copy when there is none). */
+/**
+ * The columns without the classes of the rows whose score the stream refuses, or, when the score
+ * column is no probability, of the rows whose score is text (no copy when there is none).
+ */
 export function readClassColumns(c: TargetColumns): TargetColumns {
   const score = c.score
-  if (score === undefined || !score.some((raw) => refusedScore(raw) !== undefined)) return c
-  const read = (column: TargetColumns['label']) => column?.map((v, i) => (refusedScore(score[i]) === undefined ? v : null))
+  if (score === undefined) return c
+  const dropped = scoreNotProbability(score) === undefined
+    ? (raw: FeatureValue) => refusedScore(raw) !== undefined
+    : (raw: FeatureValue) => refusedScore(raw) === 'score_not_a_number'
+  if (!score.some(dropped)) return c
+  const read = (column: TargetColumns['label']) => column?.map((v, i) => (dropped(score[i]) ? null : v))
   return { ...c, ...(c.label ? { label: read(c.label) } : {}), ...(c.prediction ? { prediction: read(c.prediction) } : {}) }
 }
 
