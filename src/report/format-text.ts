@@ -6,7 +6,8 @@
 import type { FeatureDriftJson, ReportJson, Section } from './types.js'
 import { pushAll } from '../arrays.js'
 import { MIN_ROWS_FOR_VERDICT, NOT_COMPUTABLE } from '../metrics/drift/index.js'
-import { insufficientSides, isScoredMetric } from './gates.js'
+import { insufficientSides, isScoredMetric, sidesWithStatus } from './gates.js'
+import { SCORE_NOT_A_PROBABILITY } from './left-out.js'
 import { notEvaluatedSummary } from './not-evaluated.js'
 
 type Cell = string | number | boolean | null | undefined
@@ -111,6 +112,8 @@ export const targetDrifts = (p: Section): { readonly id: string; readonly label:
  * calibration line says it. Undefined when both sides have rows enough.
  */
 export function performanceStatusText(p: Section, metric: string): string | undefined {
+  const noProbability = sidesWithStatus(p, metric, SCORE_NOT_A_PROBABILITY)
+  if (noProbability.length > 0) return `${noProbability.length === 2 ? 'in both files' : `in the ${noProbability[0]} file`} the score column is not a probability: not computed (see the notes)`
   const sides = insufficientSides(p, metric)
   if (sides.length === 0) return undefined
   const where = sides.length === 2 ? 'in both files' : `in the ${sides[0]} file`

@@ -26,6 +26,7 @@ import { DriftwatchError } from '../errors.js'
 import { MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
 import { checkGateNames } from './gate-names.js'
 import { notEvaluatedSummary } from './not-evaluated.js'
+import { SCORE_NOT_A_PROBABILITY } from './left-out.js'
 import { type ReportJson, num, type Num, type Section } from './types.js'
 
 export type GateOperator = '>' | '>=' | '<' | '<='
@@ -203,11 +204,21 @@ export const isScoredMetric = (metric: string): boolean => SCORED_METRICS.includ
  * checked, and the text and HTML tables mark it. A report without statuses (older JSON) has none.
  */
 export function insufficientSides(performance: Section, metric: string, sides: readonly ('reference' | 'current')[] = ['reference', 'current']): ('reference' | 'current')[] {
-  return sides.filter((side) => read(read(performance, side), isScoredMetric(metric) ? 'scored_status' : 'status') === 'insufficient')
+  return sidesWithStatus(performance, metric, 'insufficient', sides)
 }
 
-/** Why a performance metric has no value for a gate: the first of `sides` short of rows (insufficientSides). */
+/** The sides (of `sides`) whose `metric` has status `status`. */
+export function sidesWithStatus(performance: Section, metric: string, status: string, sides: readonly ('reference' | 'current')[] = ['reference', 'current']): ('reference' | 'current')[] {
+  return sides.filter((side) => read(read(performance, side), isScoredMetric(metric) ? 'scored_status' : 'status') === status)
+}
+
+/**
+ * Why a performance metric has no value for a gate: the first of `sides` whose score column is
+ * not a probability (./left-out.ts), else the first short of rows (insufficientSides).
+ */
 function fewRows(report: ReportJson, sides: readonly ('reference' | 'current')[], metric: string): string | undefined {
+  const [noProbability] = sidesWithStatus(report.performance, metric, SCORE_NOT_A_PROBABILITY, sides)
+  if (noProbability !== undefined) return `the ${noProbability} file's score column is not a probability (see the notes)`
   const [side] = insufficientSides(report.performance, metric, sides)
   if (side === undefined) return undefined
   const scored = isScoredMetric(metric)

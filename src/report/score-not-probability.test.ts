@@ -6,6 +6,7 @@ import { resolveColumns } from './columns.js'
 import { DEFAULT_REPORT_CONFIG } from './config.js'
 import { csvCells } from './csv-report.js'
 import { currentOnlyReport } from './current-only.js'
+import { formatText, performanceStatusText } from './format-text.js'
 import { evaluateGates, formatGate, parseGates } from './gates.js'
 import { scoreNotProbability } from './left-out.js'
 import { scoreNotProbabilityNote } from './stream-targets.js'
@@ -96,7 +97,13 @@ describe('a logit score column: no metric from the few rows whose logit falls in
   it('a gate on a metric, a degradation or a fairness rate cannot be checked: it fails', () => {
     const gates = evaluateGates(parseGates('performance.recall<0.9, performance.roc_auc<0.5, performance.degradation.f1<-0.1, fairness.gender.disparate_impact_ratio<0.8'), report)
     expect(gates.map((g) => [g.value, g.failed])).toEqual([[null, true], [null, true], [null, true], [null, true]])
-    expect(formatGate(gates[0]!)).toBe('gate performance.recall < 0.9: value undefined -> FAILED (no value: cannot be checked)')
+    expect(formatGate(gates[0]!)).toBe("gate performance.recall < 0.9: value undefined -> FAILED (no value: the current file's score column is not a probability (see the notes))")
+  })
+
+  it('the text and HTML tables say why each metric has no value', () => {
+    expect(performanceStatusText(report.performance, 'recall')).toBe('in both files the score column is not a probability: not computed (see the notes)')
+    const text = formatText(report)
+    expect(text).toMatch(/^recall +- +- +- +\[-, -\] +in both files the score column is not a probability/m)
   })
 
   it('feature drift still reads every row', () => {
