@@ -16,6 +16,7 @@ import { DriftwatchError, describeError, isDriftwatchError } from './errors.js'
 import type { Logger } from './observability/logger.js'
 import { instrumentDeadLetterSink, instrumentHandlers } from './observability/instrument-pipeline.js'
 import { instrumentStore } from './observability/instrument-store.js'
+import { trackStoreWrites } from './observability/store-writes.js'
 import type { DriftwatchMetrics } from './observability/metrics.js'
 import { alertDeliveryRecorder } from './observability/alert-deliveries.js'
 import { startPipelineWatch, type PipelineWatch, type PipelineWatchOptions } from './observability/pipeline-watch.js'
@@ -96,7 +97,8 @@ export async function startApp(config: RuntimeConfig, logger: Logger, options: A
   // The rule files are configuration too: a bad one stops the start (DW_CONFIG_INVALID, exit 2)
   // before anything opens, migrates or connects.
   const rules = alertsRun(config, options) ? loadRules(rulesDirectory(config.alerts.rulesDir)) : null
-  const store = instrumentStore((options.openStore ?? openStore)(config.clickhouse), options.metrics)
+  // Its writes watched, so that /readyz says when they fail (src/observability/store-writes.ts).
+  const store = trackStoreWrites(instrumentStore((options.openStore ?? openStore)(config.clickhouse), options.metrics))
   const closers = new Closers()
   closers.add(() => store.close())
   try {

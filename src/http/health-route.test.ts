@@ -41,6 +41,18 @@ describe('GET /healthz and /readyz', () => {
     expect(isReadiness(res.json())).toBe(true)
   })
 
+  it('/readyz is 503 naming a consumed topic that does not exist', async () => {
+    const body = {
+      status: 'unavailable',
+      checks: { clickhouse: { status: 'ok' }, kafka: { status: 'failed', code: 'DW_TOPIC_MISMATCH' }, partitions: { status: 'ok' } },
+      missingTopics: ['prod.predictions'],
+    }
+    const res = await server({ ready: false, checks: body.checks as ReadinessReport['checks'], missingTopics: body.missingTopics }).inject('/readyz')
+    expect(res.statusCode).toBe(503)
+    expect(res.json()).toEqual(body)
+    expect(isReadiness(res.json())).toBe(true)
+  })
+
   it('/healthz answers without a readiness check; /readyz then does not exist', async () => {
     const app = server(undefined)
     expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' })

@@ -6,7 +6,8 @@
  *   GET /healthz  liveness: the process serves HTTP (200 {status: ok})
  *   GET /readyz   readiness: 200 {status: ready, checks} when every dependency answers,
  *                 503 {status: unavailable, checks} naming the failed ones with their DW_* code,
- *                 and stuckPartitions (topic, partition, seconds) when a partition is stuck.
+ *                 stuckPartitions (topic, partition, seconds) when a partition is stuck, and
+ *                 missingTopics when a consumed topic does not exist.
  *                 Only registered when the server is given a readiness check.
  */
 import type { FastifyInstance } from 'fastify'
@@ -50,6 +51,11 @@ export const ReadinessSchema = {
         additionalProperties: false,
       },
     },
+    missingTopics: {
+      type: 'array',
+      description: 'Consumed topics that do not exist (deleted while running); the kafka check fails with DW_TOPIC_MISMATCH',
+      items: { type: 'string' },
+    },
   },
   required: ['status', 'checks'],
   additionalProperties: false,
@@ -75,6 +81,11 @@ export function registerHealthRoutes(app: FastifyInstance, readiness: ReadinessS
   }, async (_request, reply) => {
     const report = await readiness.check()
     void reply.code(report.ready ? 200 : 503).header('cache-control', 'no-store')
-    return { status: report.ready ? 'ready' : 'unavailable', checks: report.checks, ...(report.stuckPartitions ? { stuckPartitions: report.stuckPartitions } : {}) }
+    return {
+      status: report.ready ? 'ready' : 'unavailable',
+      checks: report.checks,
+      ...(report.stuckPartitions ? { stuckPartitions: report.stuckPartitions } : {}),
+      ...(report.missingTopics ? { missingTopics: report.missingTopics } : {}),
+    }
   })
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { parameterStringSet, type Store } from '../store/clickhouse.js'
 import { DriftwatchError } from '../errors.js'
 import { createLogger } from './logger.js'
-import { createReadiness, registryCheck, runChecks, withPartitions, type DependencyCheck } from './readiness.js'
+import { clickhouseCheck, createReadiness, registryCheck, runChecks, WRITE_PROBE_BYTES, withPartitions, type DependencyCheck } from './readiness.js'
+import { StoreWrites } from './store-writes.js'
 
 const ok = (name: DependencyCheck['name']): DependencyCheck => ({ name, code: 'DW_INTERNAL', run: async () => undefined })
 const failing = (name: DependencyCheck['name'], code: DependencyCheck['code']): DependencyCheck => ({ name, code, run: async () => Promise.reject(new Error('ECONNREFUSED 10.0.0.1')) })
@@ -26,6 +27,17 @@ describe('runChecks', () => {
     expect((await runChecks([mismatch], 100, () => undefined)).checks.kafka).toEqual({ status: 'failed', code: 'DW_TOPIC_MISMATCH' })
   })
 
+  it('names the topics a check found missing, never the reason', async () => {
+    const missing: DependencyCheck = {
+      name: 'kafka',
+      code: 'DW_KAFKA_UNAVAILABLE',
+      run: async () => Promise.reject(new DriftwatchError('DW_TOPIC_MISMATCH', 'topic p.predictions does not exist (deleted while driftwatch runs?) at broker 10.0.0.1', { missingTopics: ['p.predictions'] })),
+    }
+    const report = await runChecks([ok('clickhouse'), missing], 100, () => undefined)
+    expect(report).toEqual({ ready: false, checks: { clickhouse: { status: 'ok' }, kafka: { status: 'failed', code: 'DW_TOPIC_MISMATCH' } }, missingTopics: ['p.predictions'] })
+    expect(JSON.stringify(report)).not.toContain('10.0.0.1')
+  })
+
   it('fails a check that does not answer within the timeout', async () => {
     const hanging: DependencyCheck = { name: 'registry', code: 'DW_REGISTRY_UNAVAILABLE', run: () => new Promise(() => undefined) }
     const started = Date.now()
@@ -46,6 +58,10 @@ describe('withPartitions', () => {
       checks: { clickhouse: { status: 'ok' }, partitions: { status: 'failed', code: 'DW_PARTITION_STUCK' } },
       stuckPartitions: [{ topic: 'predictions', partition: 4, blockedSeconds: 75, failures: 9, lastCode: 'DW_KAFKA_UNAVAILABLE' }],
     })
+  })
+  it('keeps the missing topics beside the stuck partitions', () => {
+    const report = withPartitions({ ready: false, checks: {}, missingTopics: ['p'] }, [{ topic: 'g', partition: 0, blockedSeconds: 61, failures: 0, lastCode: null }])
+    expect(report).toMatchObject({ ready: false, missingTopics: ['p'], stuckPartitions: [{ topic: 'g' }] })
   })
 })
 
@@ -91,5 +107,55 @@ describe('createReadiness', () => {
     const down = createReadiness({ store: store(true), kafka: null, registryUrl: null, logger: createLogger('silent') })
     expect(await down.check()).toEqual({ ready: false, checks: { clickhouse: { status: 'failed', code: 'DW_CLICKHOUSE_UNAVAILABLE' } } })
     await readiness.close()
+  })
+})
+
+describe('clickhouseCheck: the store\'s writes', () => {
+  const enospc = (file: string) => new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `the embedded engine's file ${file} cannot be written (ENOSPC): check the space and permissions of DRIFTWATCH_DATA_DIR`, { retriable: true })
+  /** A store whose SELECT 1 answers and whose string-set files are written unless `full`; records the probes' sizes. */
+  function store(kind: Store['kind']) {
+    const disk = { full: true, probes: [] as number[] }
+    const s = {
+      client: { query: async () => ({ json: async () => [{ ok: 1 }] }) } as unknown as ClickHouseClient,
+      kind, database: 'db', location: '/tmp',
+      insertRowBinary: async () => undefined,
+      withStringSet: async <T>(values: readonly string[], use: (set: { sql: string; params: Record<string, unknown> }) => Promise<T>) => {
+        disk.probes.push(values.join('').length)
+        if (disk.full) throw enospc('/d/chdb-files/1-set.tsv')
+        return use({ sql: '', params: {} })
+      },
+      streamRowBinary: async () => undefined,
+      close: async () => undefined,
+    } as Store
+    return { store: s, disk }
+  }
+
+  it('is not ready while the last write failed, with that write\'s code, and ready again once a write succeeds', async () => {
+    const { store: s } = store('server')
+    const writes = new StoreWrites()
+    const check = clickhouseCheck(s, writes)
+    await expect(check.run()).resolves.toBeUndefined()
+    writes.failed(Object.assign(new Error('Cannot reserve 1.00 MiB, not enough space'), { type: 'NOT_ENOUGH_SPACE', code: '243' }))
+    const report = await runChecks([check], 1000, () => undefined)
+    expect(report).toEqual({ ready: false, checks: { clickhouse: { status: 'failed', code: 'DW_CLICKHOUSE_UNAVAILABLE' } } })
+    await expect(check.run()).rejects.toThrow('writes to ClickHouse fail: Cannot reserve 1.00 MiB, not enough space')
+    writes.succeeded()
+    await expect(check.run()).resolves.toBeUndefined()
+  })
+
+  it('on the embedded engine, writes a probe of its own while writes fail, and is ready once it is written', async () => {
+    const { store: s, disk } = store('chdb')
+    const writes = new StoreWrites()
+    const check = clickhouseCheck(s, writes)
+    await check.run()
+    expect(disk.probes).toEqual([])
+    writes.failed(enospc('/d/chdb-files/1-insert.bin'))
+    await expect(check.run()).rejects.toThrow("the embedded engine's file /d/chdb-files/1-set.tsv cannot be written (ENOSPC)")
+    expect(disk.probes).toEqual([WRITE_PROBE_BYTES])
+    disk.full = false
+    await expect(check.run()).resolves.toBeUndefined()
+    expect(writes.failure()).toBeNull()
+    await check.run()
+    expect(disk.probes).toHaveLength(2)
   })
 })

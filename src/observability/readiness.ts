@@ -12,6 +12,11 @@
  * DRIFTWATCH_STUCK_PARTITION_MS (a poison batch retried forever, ClickHouse away, a hang) makes
  * the instance unready too: check `partitions` fails with DW_PARTITION_STUCK and `stuckPartitions`
  * names each one (topic, partition, seconds, attempts, last DW_* code).
+ *
+ * A consumed topic deleted while running fails the kafka check with DW_TOPIC_MISMATCH, and
+ * `missingTopics` names it (topic names, never hosts). The clickhouse check also fails while the
+ * store's last write failed (./store-writes.ts: a full or read-only disk answers SELECT 1), with
+ * that write's code; see clickhouseCheck for how it becomes ready again.
  */
 import type { Admin, Kafka } from 'kafkajs'
 import { isDriftwatchError, type ErrorCode } from '../errors.js'
@@ -19,6 +24,7 @@ import { assertCoPartitioned, type TopicLayout } from '../kafka/topics.js'
 import { registryRequest } from '../registry/client.js'
 import type { Store } from '../store/clickhouse.js'
 import type { Logger } from './logger.js'
+import { storeWritesOf, type StoreWrites } from './store-writes.js'
 
 export type Dependency = 'clickhouse' | 'kafka' | 'registry'
 
@@ -44,6 +50,8 @@ export interface ReadinessReport {
   readonly checks: Partial<Record<Dependency | 'partitions', CheckResult>>
   /** Present when some partition is stuck. */
   readonly stuckPartitions?: readonly StuckPartitionReport[]
+  /** Present when a consumed topic does not exist (the kafka check fails with DW_TOPIC_MISMATCH). */
+  readonly missingTopics?: readonly string[]
 }
 
 /** The stuck partitions now (PartitionProgress.stuck). */
@@ -53,6 +61,7 @@ export type StuckPartitions = () => readonly StuckPartitionReport[]
 export function withPartitions(report: ReadinessReport, stuck: readonly StuckPartitionReport[]): ReadinessReport {
   if (stuck.length === 0) return { ...report, checks: { ...report.checks, partitions: { status: 'ok' } } }
   return {
+    ...report,
     ready: false,
     checks: { ...report.checks, partitions: { status: 'failed', code: 'DW_PARTITION_STUCK' } },
     stuckPartitions: stuck.map(({ topic, partition, blockedSeconds, failures, lastCode }) => ({ topic, partition, blockedSeconds: Math.round(blockedSeconds), failures, lastCode })),
@@ -74,6 +83,7 @@ function withTimeout(p: Promise<void>, ms: number): Promise<void> {
 
 /** Runs the checks in parallel; pure apart from what the checks do. */
 export async function runChecks(checks: readonly DependencyCheck[], timeoutMs: number, onFailure: (name: Dependency, err: unknown) => void): Promise<ReadinessReport> {
+  const missing: string[] = []
   const results = await Promise.all(
     checks.map(async (c): Promise<[Dependency, CheckResult]> => {
       try {
@@ -81,19 +91,56 @@ export async function runChecks(checks: readonly DependencyCheck[], timeoutMs: n
         return [c.name, { status: 'ok' }]
       } catch (err) {
         onFailure(c.name, err)
+        missing.push(...missingTopicsOf(err))
         return [c.name, { status: 'failed', code: isDriftwatchError(err) ? err.code : c.code }]
       }
     }),
   )
-  return { ready: results.every(([, r]) => r.status === 'ok'), checks: Object.fromEntries(results) }
+  return { ready: results.every(([, r]) => r.status === 'ok'), checks: Object.fromEntries(results), ...(missing.length > 0 ? { missingTopics: missing } : {}) }
 }
 
-export function clickhouseCheck(store: Store): DependencyCheck {
+/** The topics a failed check found missing (src/kafka/topics.ts assertCoPartitioned), else none. */
+function missingTopicsOf(err: unknown): string[] {
+  const topics = isDriftwatchError(err) ? err.context['missingTopics'] : undefined
+  return Array.isArray(topics) ? topics.filter((t): t is string => typeof t === 'string') : []
+}
+
+/**
+ * The size of the write probe: ClickHouse's smallest reservation for a part ("Cannot reserve
+ * 1.00 MiB, not enough space" on a full disk), so that a probe that fits says an insert may too.
+ */
+export const WRITE_PROBE_BYTES = 1024 * 1024
+
+/**
+ * `SELECT 1`, then the store's writes (`writes`, by default the watch trackStoreWrites put on the
+ * store): while the last write failed, the check fails with that write's code, and the reason (the
+ * store's message, e.g. ENOSPC naming the file) goes to the log.
+ *
+ * It becomes ready again when a write succeeds. In embedded mode writes come only from HTTP
+ * ingest, and a load balancer that routes by readiness would send none to an instance it took out:
+ * so on the embedded engine the check tries a write of its own while writes fail, a file of
+ * WRITE_PROBE_BYTES where the engine's files go (`withStringSet`, removed at once), and is ready
+ * once that is written. A ClickHouse server's disk is not this machine's to probe: the check is
+ * ready again after the next insert succeeds (consumers retry theirs on their own).
+ */
+export function clickhouseCheck(store: Store, writes: StoreWrites | undefined = storeWritesOf(store)): DependencyCheck {
   return {
     name: 'clickhouse',
     code: 'DW_CLICKHOUSE_UNAVAILABLE',
     run: async () => {
       await (await store.client.query({ query: 'SELECT 1 AS ok', format: 'JSONEachRow' })).json()
+      if (!writes?.failure()) return
+      if (store.kind === 'chdb') {
+        try {
+          await store.withStringSet(['x'.repeat(WRITE_PROBE_BYTES)], async () => undefined)
+          writes.succeeded()
+          return
+        } catch (e) {
+          writes.failed(e)
+        }
+      }
+      const failure = writes.failureError()
+      if (failure) throw failure
     },
   }
 }
