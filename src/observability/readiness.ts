@@ -18,6 +18,7 @@
  * store's last write failed (./store-writes.ts: a full or read-only disk answers SELECT 1), with
  * that write's code; see clickhouseCheck for how it becomes ready again.
  */
+import { pushAll } from '../arrays.js'
 import type { Admin, Kafka } from 'kafkajs'
 import { isDriftwatchError, type ErrorCode } from '../errors.js'
 import { assertCoPartitioned, type TopicLayout } from '../kafka/topics.js'
@@ -91,7 +92,7 @@ export async function runChecks(checks: readonly DependencyCheck[], timeoutMs: n
         return [c.name, { status: 'ok' }]
       } catch (err) {
         onFailure(c.name, err)
-        missing.push(...missingTopicsOf(err))
+        pushAll(missing, missingTopicsOf(err))
         return [c.name, { status: 'failed', code: isDriftwatchError(err) ? err.code : c.code }]
       }
     }),
