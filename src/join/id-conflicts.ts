@@ -7,7 +7,9 @@
  * Both topics are keyed by prediction_id, so every use of an id reaches the same partition and is
  * screened in order by the one consumer that owns it: the outcome does not depend on timing, and
  * a replayed batch gets the same answer (its own earlier rows claim the ids for the same models).
- * Pure: the models already holding each id come in as `known`.
+ * Batches of other partitions screened at the same time in one process get the answers they would
+ * get one after the other (in-flight-ids.ts). Pure: the models already holding each id come in as
+ * `known`.
  */
 import { DriftwatchError } from '../errors.js'
 

@@ -28,7 +28,9 @@
  * does not hold has none, and one indexed already holds them. The filter is read from the table once per assignment of partitions to
  * this process (a start, a rebalance) and after a batch failed part-way (`rereadStoredIds`),
  * before the next batch is screened; it takes every prediction this process stores, once it is
- * durable. Both topics are keyed by prediction_id and consumed
+ * durable. Until then the ids of a batch that passed the screen are held (in-flight-ids.ts), so
+ * that a batch of another partition screened meanwhile in this process waits rather than misses
+ * them. Both topics are keyed by prediction_id and consumed
  * co-partitioned, so only the owner of a partition writes its ids: after the read, the filter
  * holds every stored use of the ids a batch can carry. A producer that does not key by
  * prediction_id can put one id in two partitions owned by two instances: an id the other instance
@@ -48,6 +50,7 @@ import { countStoredPredictions, loadStoredIdHashes, lookupOlderPredictions, loo
 import { IdFilter, idHashes } from './id-filter.js'
 import { coalescing } from './coalesce.js'
 import { idConflicts } from './id-conflicts.js'
+import { InFlightIds, type Holder } from './in-flight-ids.js'
 import type { DriftwatchError } from '../errors.js'
 
 export interface MarkRow {
@@ -60,14 +63,17 @@ export interface MarkRow {
 
 /**
  * What the join needs of a stored prediction; with the id's two hashes (id-filter.ts idHashes),
- * computed once for the screen and for adding the id to the filter once it is stored; and the
+ * computed once for the screen and for adding the id to the filter once it is stored; the
  * copies of its id stored before it, when the screen looked them up (`storedCopies`, set by
- * screenPredictions on the key it is given and read by onPredictions from the same key).
+ * screenPredictions on the key it is given and read by onPredictions from the same key); and the
+ * claims on the ids of the batch the screen passed (`held`, in-flight-ids.ts), let go by
+ * settleScreened from the same key.
  */
 export type PredictionKey = Pick<PredictionEvent, 'prediction_id' | 'model_id' | 'model_version' | 'event_time'> & {
   readonly idHash1: number
   readonly idHash2: number
   storedCopies?: readonly JoinTarget[] | null
+  held?: Holder | null
 }
 /** What the join needs of a stored label. */
 export type LabelKey = Pick<GroundTruthEvent, 'prediction_id' | 'label_time'>
@@ -75,7 +81,7 @@ export type LabelKey = Pick<GroundTruthEvent, 'prediction_id' | 'label_time'>
 const pair: [number, number] = [0, 0]
 export function predictionKey(e: Pick<PredictionEvent, 'prediction_id' | 'model_id' | 'model_version' | 'event_time'>): PredictionKey {
   idHashes(e.prediction_id, pair)
-  return { prediction_id: e.prediction_id, model_id: e.model_id, model_version: e.model_version, event_time: e.event_time, idHash1: pair[0], idHash2: pair[1], storedCopies: null }
+  return { prediction_id: e.prediction_id, model_id: e.model_id, model_version: e.model_version, event_time: e.event_time, idHash1: pair[0], idHash2: pair[1], storedCopies: null, held: null }
 }
 export const labelKey = (e: GroundTruthEvent): LabelKey => ({ prediction_id: e.prediction_id, label_time: e.label_time })
 
@@ -147,12 +153,17 @@ export class WindowMarks {
   }
 }
 
-/** How the id rule answered, since the start: ids from the index, from the filter, by lookup; filter loads. */
+/**
+ * How the id rule answered, since the start: ids from the index, from the filter, by lookup;
+ * filter loads; screens that waited for a batch being stored that held one of their ids for
+ * another model (in-flight-ids.ts).
+ */
 export interface ScreenStats {
   fromIndex: number
   fromFilter: number
   lookedUp: number
   loads: number
+  waited: number
 }
 
 export interface JoinerOptions {
@@ -182,7 +193,9 @@ export function idFilterCapacity(stored: number, min: number, max: number): numb
 
 export class Joiner {
   readonly index: PredictionIndex
-  readonly screenStats: ScreenStats = { fromIndex: 0, fromFilter: 0, lookedUp: 0, loads: 0 }
+  readonly screenStats: ScreenStats = { fromIndex: 0, fromFilter: 0, lookedUp: 0, loads: 0, waited: 0 }
+  /** The ids of the prediction batches that passed the screen and are being stored. */
+  readonly inFlight = new InFlightIds()
 
   /** The stored ids (id-filter.ts); null until first read. */
   private ids: IdFilter | null = null
@@ -226,7 +239,8 @@ export class Joiner {
    * adds their ids (onPredictions).
    */
   rereadStoredIds(): void {
-    this.assignment++
+    // Already out of date, with no read begun since: the next read begins after this call anyway.
+    if (this.idsAssignment === this.assignment || this.loading?.assignment === this.assignment) this.assignment++
   }
 
   /**
@@ -235,25 +249,63 @@ export class Joiner {
    * of stored ids does not hold are new, and the others are looked up in ClickHouse at once. The
    * stored copies of a re-sent id, from the index or the lookup, are kept on the event's key
    * (`storedCopies`) for onPredictions.
+   *
+   * Batches screened at the same time (several partitions at once): a batch that passes holds its
+   * ids until settleScreened, and a batch with an id held for another model, not stored, waits
+   * for that batch to settle and is screened again (in-flight-ids.ts). The caller settles every
+   * batch this passed.
    */
   async screenPredictions(events: readonly PredictionKey[]): Promise<(DriftwatchError | null)[]> {
-    const filter = await this.storedIds()
-    const misses: string[] = []
     const stats = this.screenStats
-    for (const e of events) {
-      if (this.index.has(e.prediction_id)) stats.fromIndex++ // the index holds its copies already
-      else if (filter.mayHoldHashes(e.idHash1, e.idHash2)) misses.push(e.prediction_id)
-      else stats.fromFilter++
+    for (;;) {
+      let filter = await this.storedIds()
+      // In the step that opens the view: a filter read before a failed attempt (or a newer one) is not current.
+      while (filter !== this.ids || this.idsAssignment !== this.assignment) filter = await this.storedIds()
+      const view = this.inFlight.open()
+      let wait: Promise<void> | null
+      try {
+        const misses: string[] = []
+        for (const e of events) {
+          if (this.index.has(e.prediction_id)) stats.fromIndex++ // the index holds its copies already
+          else if (filter.mayHoldHashes(e.idHash1, e.idHash2)) misses.push(e.prediction_id)
+          else stats.fromFilter++
+        }
+        stats.lookedUp += misses.length
+        const copies = misses.length > 0 ? await this.storedCopies(misses) : NO_COPIES
+        const stored = copies.size > 0 ? modelsOf(copies) : new Map<string, readonly string[]>()
+        const known = (id: string) => {
+          const model = this.index.modelOf(id)
+          return model !== undefined ? [model] : (stored.get(id) ?? NO_MODELS)
+        }
+        wait = this.inFlight.blocking(view, events, known)
+        if (wait === null) {
+          const conflicts = idConflicts(events, known)
+          if (events.length > 0) {
+            const holder = this.inFlight.hold(events, (i) => conflicts[i] === null)
+            for (const e of events) e.held = holder
+          }
+          if (copies.size > 0) for (const e of events) e.storedCopies ??= copies.get(e.prediction_id) ?? null
+          return conflicts
+        }
+      } finally {
+        this.inFlight.close(view)
+      }
+      stats.waited++
+      await wait
     }
-    stats.lookedUp += misses.length
-    const copies = misses.length > 0 ? await this.storedCopies(misses) : NO_COPIES
-    const stored = copies.size > 0 ? modelsOf(copies) : new Map<string, readonly string[]>()
-    const conflicts = idConflicts(events, (id) => {
-      const model = this.index.modelOf(id)
-      return model !== undefined ? [model] : (stored.get(id) ?? NO_MODELS)
-    })
-    if (copies.size > 0) for (const e of events) e.storedCopies ??= copies.get(e.prediction_id) ?? null
-    return conflicts
+  }
+
+  /**
+   * The attempt that stored (or failed to store) these screened predictions ended: the ids their
+   * screen held are let go. `stored`: the attempt's effect is durable and onPredictions has run
+   * (or had nothing to add); else some of its rows may be durable all the same, so the filter is
+   * read again before the next screen (and before a batch waiting for these ids is screened again).
+   */
+  settleScreened(events: readonly PredictionKey[], stored: boolean): void {
+    if (!stored) this.rereadStoredIds()
+    for (const e of events) {
+      if (e.held) return this.inFlight.settle(e.held)
+    }
   }
 
   /**

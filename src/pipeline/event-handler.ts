@@ -102,6 +102,13 @@ export interface EventHandlerDeps<T, K> {
    * although what follows the store (afterStore) never ran for them.
    */
   readonly onFailedAttempt?: () => void
+  /**
+   * Called when an attempt whose valid events went through `screen` ends, however it ends: with
+   * `stored` true once its effect is durable and afterStore has run, false when a step failed
+   * (some of its rows may be stored all the same). What the screen holds for the events is let
+   * go here (the id rule's claims on their ids while they are stored: src/join/in-flight-ids.ts).
+   */
+  readonly afterScreened?: (events: readonly K[], stored: boolean) => void
   /** Tells which batches may repeat an earlier attempt; shared with the source, which reports reassignments. One of the handler's own by default. */
   readonly replayGuard?: ReplayGuard
   /**
@@ -154,9 +161,11 @@ export function createEventHandler<T, K>(given: EventHandlerDeps<T, K>): BatchHa
   }
   const guard = deps.replayGuard ?? new ReplayGuard()
   const once: BatchHandler = async (batch) => {
+    const attempt: Attempt<K> = { screened: null }
     try {
-      await handleBatch(deps, guard, batch)
+      await handleBatch(deps, guard, batch, attempt)
     } catch (e) {
+      if (attempt.screened) deps.afterScreened?.(attempt.screened, false)
       deps.onFailedAttempt?.()
       throw machineFailure(e)
     }
@@ -189,11 +198,16 @@ function machineFailure(e: unknown): unknown {
   return new DriftwatchError('DW_CLICKHOUSE_UNAVAILABLE', `${e.message}: a failure of ${where}, not of the records; the batch is retried`, { cause: e, retriable: true })
 }
 
+/** An attempt's screened events, until afterScreened is called for them. */
+interface Attempt<K> {
+  screened: readonly K[] | null
+}
+
 /**
  * One attempt of a batch: decode, validate, screen, store, then what follows the store
  * (afterStore). Resolves once its effect is durable.
  */
-async function handleBatch<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayGuard, batch: SourceBatch): Promise<void> {
+async function handleBatch<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayGuard, batch: SourceBatch, attempt: Attempt<K>): Promise<void> {
   const first = batch.records[0]
   const last = batch.records.at(-1)
   if (!first || !last) return
@@ -247,7 +261,9 @@ async function handleBatch<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayGuar
       badInput(record, e)
     }
   }
-  const screened = deps.screen && valid.keys.length > 0 ? await deps.screen(valid.keys) : []
+  const screen = valid.keys.length > 0 ? deps.screen : undefined
+  if (screen) attempt.screened = valid.keys // let go however the attempt ends (afterScreened)
+  const screened = screen ? await screen(valid.keys) : []
   let kept = valid
   if (screened.some((problem) => problem !== null)) {
     kept = { records: [], rows: [], keys: [] }
@@ -272,6 +288,10 @@ async function handleBatch<T, K>(deps: EventHandlerDeps<T, K>, guard: ReplayGuar
   const accepted = refused.size === 0 ? kept.keys : kept.keys.filter((_, i) => !refused.has(i))
   // A replay's marks under a token of their own: a duplicate mark only makes a window due again.
   if (deps.afterStore && accepted.length > 0) await deps.afterStore(accepted, replay ? `${tokens.rows}/replay:${id}` : tokens.rows)
+  if (attempt.screened) {
+    attempt.screened = null
+    deps.afterScreened?.(valid.keys, true)
+  }
   guard.end(batch.topic, batch.partition, last.offset)
   deps.onBatch?.({ topic: batch.topic, partition: batch.partition, accepted: accepted.length, deadLettered: dead.length + rejected.length })
 }

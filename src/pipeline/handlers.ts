@@ -124,6 +124,8 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
       afterStore: (events, token) => d.joiner.onPredictions(events, token),
       // Rows stored by an attempt that failed before onPredictions are not in the id filter.
       onFailedAttempt: () => d.joiner.rereadStoredIds(),
+      // The ids the screen held for a batch of another partition screened meanwhile (src/join/in-flight-ids.ts).
+      afterScreened: (events, stored) => d.joiner.settleScreened(events, stored),
     }),
     [d.topics.groundTruth]: createEventHandler({
       ...common,
