@@ -198,8 +198,9 @@ async function writeEngineFile(file: string, data: string | Uint8Array): Promise
 export function chdbStringSet(dir: string): Store['withStringSet'] {
   return async (values, use) => {
     const file = engineFile(dir, 'set.tsv')
-    await writeEngineFile(file, values.map((v) => `${tsvEscape(v)}\n`).join(''))
     try {
+      // In the try: a write that fails part-way (a full disk) leaves no file behind either.
+      await writeEngineFile(file, values.map((v) => `${tsvEscape(v)}\n`).join(''))
       return await use({ sql: `(SELECT v FROM file(${sqlString(file)}, TabSeparated, 'v String'))`, params: {} })
     } finally {
       await rm(file, { force: true })
@@ -222,8 +223,8 @@ export function chdbStringSet(dir: string): Store['withStringSet'] {
 export function chdbFileInsertRowBinary(queryAsync: (sql: string, opts: { format: string }) => Promise<unknown>, database: string, dir: string): Store['insertRowBinary'] {
   return async (table, layout, payload, dedupToken) => {
     const file = engineFile(dir, 'insert.bin')
-    await writeEngineFile(file, payload)
     try {
+      await writeEngineFile(file, payload) // in the try, as chdbStringSet's
       await queryAsync(insertStatement(database, table, layout, (structure) => `file(${sqlString(file)}, RowBinary, ${structure})`, dedupToken), { format: 'TabSeparated' })
     } finally {
       await rm(file, { force: true })
