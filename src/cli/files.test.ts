@@ -1,8 +1,9 @@
+import { spawn, execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { assertTextFile, escapedPreview, writeTextFile } from './files.js'
+import { assertTextFile, escapedPreview, readTextFile, writeTextFile } from './files.js'
 
 describe('CLI file edge', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dw-files-'))
@@ -18,6 +19,15 @@ describe('CLI file edge', () => {
     expect(() => assertTextFile(dir, 'input', 'CSV')).toThrow(expect.objectContaining({ code: 'DW_FILE_INVALID', message: expect.stringMatching(/it is a directory/) }))
     expect(() => assertTextFile(join(dir, 'none.csv'), 'input', 'CSV')).toThrow(expect.objectContaining({ code: 'DW_FILE_NOT_FOUND' }))
     expect(() => assertTextFile(binary, 'input', 'CSV')).toThrow(expect.objectContaining({ code: 'DW_FILE_INVALID', message: expect.stringMatching(/not a text file \(it starts with "id,\\x00\\x00/) }))
+  })
+
+  it('reads a pipe (DRIFTWATCH_CONFIG=<(...)) whole, which cannot be read from its start twice', async () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), 'dw-files-')), 'config.fifo')
+    execFileSync('mkfifo', [fifo])
+    const writer = spawn('sh', ['-c', `printf 'models:\\n  - id: m\\n' > '${fifo}'`])
+    const exited = new Promise((resolve) => writer.on('exit', resolve))
+    expect(readTextFile(fifo, 'configuration file', 'YAML')).toBe('models:\n  - id: m\n')
+    await exited
   })
 
   it('refuses to write into a directory or a missing folder with DW_FILE_UNWRITABLE', () => {

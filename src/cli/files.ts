@@ -73,14 +73,23 @@ export function assertTextFile(path: string, what: string, expected: string): vo
   }
 }
 
-/** A text input file as a string: DW_FILE_NOT_FOUND / DW_FILE_INVALID for the usual mistakes. */
+/**
+ * A text input file as a string: DW_FILE_NOT_FOUND / DW_FILE_INVALID for the usual mistakes.
+ * Read once, then its first bytes looked at: a pipe (`DRIFTWATCH_CONFIG=<(...)`) cannot be read
+ * from its start a second time.
+ */
 export function readTextFile(path: string, what: string, expected: string): string {
-  assertTextFile(path, what, expected)
+  let bytes: Buffer
   try {
-    return readFileSync(path, 'utf8')
+    bytes = readFileSync(path)
   } catch (e) {
     throw fileError(e, path, what, 'read')
   }
+  const head = bytes.subarray(0, SNIFF_BYTES)
+  if (looksBinary(head)) {
+    throw new DriftwatchError('DW_FILE_INVALID', `${what} ${path} is not a text file (it starts with "${escapedPreview(head)}"); expected ${expected}`, { path })
+  }
+  return bytes.toString('utf8')
 }
 
 /** Writes an output file: DW_FILE_UNWRITABLE (exit 2) for a directory, a missing folder, no permission. */
