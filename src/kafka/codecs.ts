@@ -9,7 +9,8 @@
  *   snappy  raw Snappy (librdkafka, kafkajs-snappy), or the xerial framing Kafka's Java client
  *           writes (an 8-byte magic, two 4-byte versions, then chunks of a 4-byte big-endian
  *           length and a raw Snappy block). snappyjs.
- *   lz4     the LZ4 frame format (Kafka's `Lz4BlockOutputStream`, librdkafka). lz4js.
+ *   lz4     the LZ4 frame format (Kafka's `Lz4BlockOutputStream`, librdkafka): ./lz4-frame.ts,
+ *           with lz4js' block decoder.
  *   zstd    Zstandard frames. fzstd.
  *
  * These codecs read only: driftwatch's own producers (dead letters, HTTP ingest, the prediction
@@ -23,9 +24,9 @@
  */
 import kafkajs from 'kafkajs'
 import { decompress as zstdDecompress } from 'fzstd'
-import lz4 from 'lz4js'
 import snappy from 'snappyjs'
 import { DriftwatchError } from '../errors.js'
+import { lz4FrameDecompress } from './lz4-frame.js'
 
 // kafkajs is CommonJS, and Node's reading of its exports for ESM misses CompressionCodecs.
 const { CompressionCodecs, CompressionTypes } = kafkajs
@@ -63,7 +64,7 @@ const readOnly = (codec: string) => async (): Promise<Buffer> => {
 
 export const CODECS: Readonly<Record<'snappy' | 'lz4' | 'zstd', KafkajsCodec>> = {
   snappy: { compress: readOnly('snappy'), decompress: async (buffer) => snappyDecompress(buffer) },
-  lz4: { compress: readOnly('lz4'), decompress: async (buffer) => asBuffer(lz4.decompress(buffer)) },
+  lz4: { compress: readOnly('lz4'), decompress: async (buffer) => asBuffer(lz4FrameDecompress(buffer)) },
   zstd: { compress: readOnly('zstd'), decompress: async (buffer) => asBuffer(zstdDecompress(buffer)) },
 }
 
