@@ -1,16 +1,21 @@
 # Shared settings for scripts/infra/*.sh. Sourced, not run.
-# Everything lives under $DRIFTWATCH_INFRA_DIR (default: <repo>/.infra): resolved jars, data, logs, pids.
+# Everything lives under $DRIFTWATCH_INFRA_DIR: resolved jars, data, logs, pids. Its default is
+# <repo>/.infra for the default Kafka port, and <repo>/.infra-<port> for another: a second set
+# started beside the first on other ports (DW_KAFKA_PORT, ...) has pids and data of its own, and
+# its down.sh stops it, never the first.
 set -euo pipefail
 
 INFRA_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$INFRA_SCRIPTS/../.." && pwd)"
-INFRA_DIR="${DRIFTWATCH_INFRA_DIR:-$REPO_ROOT/.infra}"
 
 KAFKA_VERSION="3.9.1"            # keep in step with kafka-pom.xml
 APICURIO_VERSION="3.0.9"            # 3.1+ needs Java 21; 3.0.x runs on Java 17
 KAFKA_PORT="${DW_KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${DW_KAFKA_CONTROLLER_PORT:-19093}"
 REGISTRY_PORT="${DW_REGISTRY_PORT:-18081}"
+
+if [ "$KAFKA_PORT" = 19092 ]; then DEFAULT_INFRA_DIR="$REPO_ROOT/.infra"; else DEFAULT_INFRA_DIR="$REPO_ROOT/.infra-$KAFKA_PORT"; fi
+INFRA_DIR="${DRIFTWATCH_INFRA_DIR:-$DEFAULT_INFRA_DIR}"
 
 KAFKA_HOME="$INFRA_DIR/kafka-$KAFKA_VERSION"
 APICURIO_HOME="$INFRA_DIR/apicurio-$APICURIO_VERSION"
