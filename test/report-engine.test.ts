@@ -76,6 +76,18 @@ describe('driftwatch report on the ClickHouse engine', () => {
     expect(r.stdout).toBe(expected)
   })
 
+  it('a cell \\N is the text it is, as in the in-memory path and pandas (the engine reads it as NULL by default)', async () => {
+    const rows = (n: number) => ['cat,num', ...Array.from({ length: n }, (_, i) => `${i % 5 === 0 ? '\\N' : 'abc'[i % 3]},${(i * 0.37) % 3}`)].join('\n') + '\n'
+    const [reference, current] = [join(dir, 'escaped-reference.csv'), join(dir, 'escaped-current.csv')]
+    writeFileSync(reference, rows(300))
+    writeFileSync(current, rows(200))
+    const r = await cli(['--reference', reference, '--current', current])
+    expect(r.stderr).toBe('')
+    const report = JSON.parse(r.stdout) as { quality: { features: Record<string, { missing_rate: number }> } }
+    expect(report.quality.features['cat']!.missing_rate).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(await inMemoryReport({ reference, current, protected: '' })))
+  })
+
   it('--progress: columns read on stderr, the report unchanged on stdout', async () => {
     const r = await cli(['--reference', REFERENCE, '--current', CURRENT, '--protected', 'gender', '--progress'])
     expect(r.code).toBe(0)

@@ -142,6 +142,13 @@ const breathe = () => new Promise<void>((resolve) => setImmediate(resolve))
  */
 const IN_ROW_ORDER = 'SETTINGS max_threads = 1'
 
+/**
+ * The engine's CSV reader takes a cell `\N` for NULL (format_csv_null_representation); pandas,
+ * and the report's own reader of small files, read it as the text it is. NULL is set to a text no
+ * CSV cell holds here (a NUL byte, which a text file is refused for), so every cell is its text.
+ */
+const CSV_NULL_NEVER = sqlString('\u0000driftwatch:null\u0000')
+
 /** The row at `position` must be the one numbered so at load. */
 function checkRowOrder(position: number, row: number, rowCount: number): void {
   if (row !== position || position >= rowCount) throw new Error(`report engine: rows came back out of order (row ${row} at position ${position} of ${rowCount})`)
@@ -276,6 +283,7 @@ function load(
       // (with two, Parquet's blocks were numbered in one order and inserted in another).
       `CREATE TABLE ${table} ENGINE = Memory AS ${select(file)}
        SETTINGS input_format_csv_trim_whitespaces = 1, input_format_csv_empty_as_default = 0, input_format_allow_errors_num = 0,
+                format_csv_null_representation = ${CSV_NULL_NEVER},
                 input_format_with_names_use_header = 0, input_format_csv_skip_trailing_empty_lines = 1,
                 input_format_parallel_parsing = ${format === 'csv' ? 1 : 0}, input_format_parquet_preserve_order = 1, max_threads = 1,
                 min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216, min_chunk_bytes_for_parallel_parsing = 2097152`,
