@@ -27,7 +27,7 @@ import { outlierNotes, qualitySection } from './quality-section.js'
 import { allNumbers, tableByNumber } from './numeric-categories.js'
 import { columnInput, featureProfiles, type ProfileFeatures, type Table, tableProfile, tableTargets } from './table.js'
 import { streamTargetsNotes } from './stream-targets.js'
-import { addedClassNotes, readClassColumns } from './task-notes.js'
+import { addedClassNotes, readClassColumns, REPORT_CLASSES } from './task-notes.js'
 import { highCardinalityNotes } from './high-cardinality.js'
 import { missingFeaturesError, missingFeatureNotes } from './missing-features.js'
 import { type FeatureDriftJson, num, type ReportJson } from './types.js'
@@ -154,7 +154,7 @@ export async function buildReport({ reference: referenceTable, current: currentT
     // The classes of the rows the stream reads decide the task (./task-notes.ts).
     const refClasses = readClassColumns(refColumns)
     const curClasses = readClassColumns(curColumns)
-    const spec = resolveTask([refClasses, curClasses], config)
+    const spec = resolveTask([refClasses, curClasses], { ...config, ...REPORT_CLASSES })
     pushAll(notes, classSpellingNotes(spec))
     pushAll(notes, addedClassNotes({ reference: refClasses, current: curClasses, spec, names: roles.targets, currentRows: current.rowCount, configuredTask: config.task }))
     // The rows as the stream reads the same events (./stream-targets.ts).

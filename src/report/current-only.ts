@@ -16,6 +16,7 @@ import { continuousSection } from './continuous-section.js'
 import { continuousTargets } from './continuous-targets.js'
 import { fairnessSection } from './fairness-section.js'
 import { targetsLeftOut } from './left-out.js'
+import { REPORT_CLASSES } from './task-notes.js'
 import { metricsJson, performanceNotes } from './performance-section.js'
 import { streamTargetsNotes } from './stream-targets.js'
 import type { ReportJson } from './types.js'
@@ -42,7 +43,7 @@ export async function currentOnlyReport(current: CellSource, config: ReportConfi
     const performance = continuousSection({ current: table, roles: { features: [], targets, protected: protectedAttributes, missingInCurrent: [] }, confidence: config.confidence, continuous }, notes)
     return { features: {}, dataset: { current_rows: table.rowCount }, performance, fairness: {}, quality: {}, notes }
   }
-  const spec = resolveTask(columns, config)
+  const spec = resolveTask(columns, { ...config, ...REPORT_CLASSES })
   const stream = streamTargets(readTargets(columns, spec), columns.score)
   const t = stream.targets
   const notes = ['no reference file: drift, degradation and data quality are not computed', ...classSpellingNotes(spec), ...streamTargetsNotes('current', table.rowCount, stream)]

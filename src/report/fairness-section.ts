@@ -16,7 +16,7 @@
  * score the group ECE could not read (./left-out.ts); each gets a note when it is not zero.
  * When the score column is no probability (most scores refused, ./left-out.ts
  * scoreNotProbability), the counts stay but every rate and parity metric is null, each group's
- * statuses are SCORE_NOT_A_PROBABILITY and no group is compared: the rows left are no sample of
+ * statuses are SCORE_NOT_A_PROBABILITY and no group is compared or counted insufficient: the rows left are no sample of
  * the model's events (the performance notes say so, ./performance-section.ts).
  */
 import { pushAll } from '../arrays.js'
@@ -124,16 +124,17 @@ export function fairnessSection(
 
 const GROUP_RATES = ['selection_rate', 'true_positive_rate', 'false_positive_rate', 'positive_predictive_value', 'accuracy', 'ece']
 const PARITY = ['demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference', 'disparate_impact_ratio', 'four_fifths_rule_violated']
-const COMPARED = ['groups_compared', 'equalized_odds_groups_compared', 'equal_opportunity_groups_compared']
+// Every group has status SCORE_NOT_A_PROBABILITY: none is compared, and none is insufficient either.
+const COUNTED_GROUPS = ['groups_compared', 'groups_insufficient', 'equalized_odds_groups_compared', 'equal_opportunity_groups_compared']
 
 /** `o` with each of its `keys` set to `value` (keys it lacks stay absent). */
 const setting = (o: Section, keys: readonly string[], value: unknown): Section => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, keys.includes(k) ? value : v]))
 
-/** An attribute's section when the score column is no probability: its counts, no rate, no group compared. */
+/** An attribute's section when the score column is no probability: its counts, no rate, no group compared or insufficient. */
 function withoutRates(section: Section): Section {
   const groups = Object.entries(section['groups'] as Record<string, Section>).map(([g, m]) => [
     g,
     setting(setting(m, GROUP_RATES, null), ['status', 'selection_status'], SCORE_NOT_A_PROBABILITY),
   ])
-  return { ...setting(setting(section, PARITY, null), COMPARED, 0), groups: Object.fromEntries(groups) }
+  return { ...setting(setting(section, PARITY, null), COUNTED_GROUPS, 0), groups: Object.fromEntries(groups) }
 }

@@ -68,7 +68,7 @@ describe('--fail-on gates', () => {
       ['features.few.current_count', 10, true],
       ['features.few.threshold', 0.05, false],
     ])
-    expect(formatGate(results[1]!)).toBe('gate features.few.psi < 0.5: value undefined -> FAILED (no value: feature "few" has status insufficient, no verdict)')
+    expect(formatGate(results[1]!)).toBe('gate features.few.psi < 0.5: no value -> FAILED (feature "few" has status insufficient, no verdict)')
     // A feature with status ok, or a report without statuses, reads as before.
     const ok: ReportJson = { ...report, features: { few: { ...few, status: 'ok' } as never } }
     expect(evaluateGates(parseGates('features.few.psi<0.5'), ok)[0]).toMatchObject({ value: 0.9, failed: false })
@@ -177,12 +177,26 @@ describe('dataset gates over features left out of the dataset drift', () => {
       dataset: { drift_share: null, drifted_features: 0, evaluated_features: 0, number_of_features: 3, left_out_as_id: ['order_id'] },
     }
     expect(evaluateGates(parseGates('drift_share>0.5, drifted_features>0'), r).map(formatGate)).toEqual([
-      'gate drift_share > 0.5: value undefined (3 of 3 features not evaluated: no values, looks like an id) -> FAILED (no value: no feature could be evaluated)',
+      'gate drift_share > 0.5: no value (3 of 3 features not evaluated: no values, looks like an id) -> FAILED (no feature could be evaluated)',
       'gate drifted_features > 0: value 0 (3 of 3 features not evaluated: no values, looks like an id) -> passed',
     ])
   })
 
   it('every feature evaluated: the line is the value alone', () => {
     expect(evaluateGates(parseGates('drifted_features>3'), report).map(formatGate)).toEqual(['gate drifted_features > 3: value 2 -> passed'])
+  })
+})
+
+describe('gate lines of figures the report leaves undefined', () => {
+  it('a figure or interval bound the report leaves undefined reads "no value" / "-", never "undefined"', () => {
+    const r: ReportJson = { ...report, performance: { ...report.performance, degradation: { f1: { difference: -0.05, ci_low: null, ci_high: null } } } }
+    const lines = evaluateGates(parseGates('performance.roc_auc<0.5, performance.degradation.f1<-0.1, fairness.*.demographic_parity_ratio<0.8'), r).map(formatGate)
+    expect(lines).toEqual([
+      'gate performance.roc_auc < 0.5: no value -> FAILED (cannot be checked)',
+      'gate performance.degradation.f1 < -0.1: value -0.05000, 95% interval [-, -] -> passed',
+      'gate fairness.gender.demographic_parity_ratio < 0.8: no value -> FAILED (cannot be checked)',
+      'gate fairness.age_band.demographic_parity_ratio < 0.8: no value -> FAILED (cannot be checked)',
+    ])
+    for (const line of lines) expect(line).not.toContain('undefined')
   })
 })

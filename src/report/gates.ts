@@ -132,6 +132,9 @@ function read(section: unknown, key: string): unknown {
 // A verdict (drift_detected) reads as 1 (true) or 0 (false).
 const asNum = (x: unknown): Num => (typeof x === 'number' ? num(x) : typeof x === 'boolean' ? (x ? 1 : 0) : null)
 
+/** Why a figure of a side whose score column is not a probability has no value (./left-out.ts). */
+const NOT_A_PROBABILITY = (side: 'reference' | 'current') => `the ${side} file's score column is not a probability (see the notes)`
+
 /** The gates' verdicts; DW_GATE_INVALID when a gate names what the report does not have (./gate-names.ts). */
 export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateResult[] {
   checkGateNames(gates, report)
@@ -148,7 +151,11 @@ export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateR
     if (head === 'fairness') {
       const attributes = a === '*' ? Object.keys(report.fairness) : [a]
       if (attributes.length === 0) return [result(`fairness.*.${b}`, null)]
-      return attributes.map((attr) => result(`fairness.${attr}.${b}`, asNum(read(report.fairness[attr], b))))
+      return attributes.map((attr) => {
+        const section = report.fairness[attr]
+        const value = asNum(read(section, b))
+        return result(`fairness.${attr}.${b}`, value, undefined, value === null ? fairnessReason(section) : undefined)
+      })
     }
     if (head === 'performance' && a === 'degradation') {
       const d = read(read(report.performance, 'degradation'), b) as Section | undefined
@@ -218,7 +225,7 @@ export function sidesWithStatus(performance: Section, metric: string, status: st
  */
 function fewRows(report: ReportJson, sides: readonly ('reference' | 'current')[], metric: string): string | undefined {
   const [noProbability] = sidesWithStatus(report.performance, metric, SCORE_NOT_A_PROBABILITY, sides)
-  if (noProbability !== undefined) return `the ${noProbability} file's score column is not a probability (see the notes)`
+  if (noProbability !== undefined) return NOT_A_PROBABILITY(noProbability)
   const [side] = insufficientSides(report.performance, metric, sides)
   if (side === undefined) return undefined
   const scored = isScoredMetric(metric)
@@ -226,15 +233,28 @@ function fewRows(report: ReportJson, sides: readonly ('reference' | 'current')[]
   return `the ${side} file has ${String(n)} ${scored ? 'labeled rows with a score' : 'labeled rows with a prediction'}, fewer than ${MIN_ROWS_FOR_VERDICT}`
 }
 
-const fmt = (x: Num) => (x === null ? 'undefined' : Number.isInteger(x) ? String(x) : x.toPrecision(4))
+/**
+ * Why a fairness figure has no value, where the section says: the current file's score column
+ * is not a probability (every group's status SCORE_NOT_A_PROBABILITY, ./fairness-section.ts).
+ */
+function fairnessReason(section: Section | undefined): string | undefined {
+  const groups = read(section, 'groups')
+  const statuses = groups !== null && typeof groups === 'object' ? Object.values(groups).map((g) => read(g, 'status')) : []
+  return statuses.includes(SCORE_NOT_A_PROBABILITY) ? NOT_A_PROBABILITY('current') : undefined
+}
+
+/** A figure's text on a gate line; a bound of an interval the report leaves undefined is `-`, as in the tables. */
+const fmt = (x: Num) => (x === null ? '-' : Number.isInteger(x) ? String(x) : x.toPrecision(4))
 
 /**
- * One line per gate: figure, condition, value, interval, the features a dataset figure left out,
- * verdict (`gate drifted_features > 0: value 0 (1 of 3 features not evaluated: no values) -> passed`).
+ * One line per gate: figure, condition, value (`no value` when the report has none), interval,
+ * the features a dataset figure left out, verdict
+ * (`gate drifted_features > 0: value 0 (1 of 3 features not evaluated: no values) -> passed`).
  */
 export function formatGate(r: GateResult): string {
   const interval = r.interval ? `, ${Math.round(r.interval.confidence * 100)}% interval [${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : ''
   const left = r.notEvaluated !== undefined ? ` (${r.notEvaluated})` : ''
-  const verdict = r.value === null ? `FAILED (no value: ${r.reason ?? 'cannot be checked'})` : r.failed ? 'FAILED' : 'passed'
-  return `gate ${r.name} ${r.gate.operator} ${r.gate.threshold}: value ${fmt(r.value)}${interval}${left} -> ${verdict}`
+  const verdict = r.value === null ? `FAILED (${r.reason ?? 'cannot be checked'})` : r.failed ? 'FAILED' : 'passed'
+  const value = r.value === null ? 'no value' : `value ${fmt(r.value)}`
+  return `gate ${r.name} ${r.gate.operator} ${r.gate.threshold}: ${value}${interval}${left} -> ${verdict}`
 }

@@ -80,7 +80,7 @@ describe('a logit score column: no metric from the few rows whose logit falls in
     expect(report.notes.filter((n) => /^(current|reference) (accuracy|ROC AUC)|^fairness by/.test(n))).toEqual([])
   })
 
-  it('fairness: the groups\' counts, every rate and parity metric null, no group compared', () => {
+  it('fairness: the groups\' counts, every rate and parity metric null, no group compared and none counted insufficient', () => {
     const f = report.fairness['gender'] as Record<string, unknown> & { groups: Record<string, Record<string, unknown>> }
     expect(Object.keys(f.groups)).toEqual(['f', 'm'])
     for (const g of Object.values(f.groups)) {
@@ -88,7 +88,7 @@ describe('a logit score column: no metric from the few rows whose logit falls in
     }
     expect(f).toMatchObject({
       demographic_parity_difference: null, demographic_parity_ratio: null, equalized_odds_difference: null, equal_opportunity_difference: null, disparate_impact_ratio: null,
-      four_fifths_rule_violated: null, groups_compared: 0, excluded: 360,
+      four_fifths_rule_violated: null, groups_compared: 0, groups_insufficient: 0, equalized_odds_groups_compared: 0, equal_opportunity_groups_compared: 0, excluded: 360,
     })
     const predictions = Object.values(f.groups).reduce((a, g) => a + (g['predictions'] as number), 0)
     expect(predictions + (f['excluded'] as number)).toBe(400)
@@ -97,7 +97,13 @@ describe('a logit score column: no metric from the few rows whose logit falls in
   it('a gate on a metric, a degradation or a fairness rate cannot be checked: it fails', () => {
     const gates = evaluateGates(parseGates('performance.recall<0.9, performance.roc_auc<0.5, performance.degradation.f1<-0.1, fairness.gender.disparate_impact_ratio<0.8'), report)
     expect(gates.map((g) => [g.value, g.failed])).toEqual([[null, true], [null, true], [null, true], [null, true]])
-    expect(formatGate(gates[0]!)).toBe("gate performance.recall < 0.9: value undefined -> FAILED (no value: the current file's score column is not a probability (see the notes))")
+    const why = "FAILED (the current file's score column is not a probability (see the notes))"
+    expect(gates.map(formatGate)).toEqual([
+      `gate performance.recall < 0.9: no value -> ${why}`,
+      `gate performance.roc_auc < 0.5: no value -> ${why}`,
+      `gate performance.degradation.f1 < -0.1: no value -> ${why.replace('current', 'reference')}`,
+      `gate fairness.gender.disparate_impact_ratio < 0.8: no value -> ${why}`,
+    ])
   })
 
   it('the text and HTML tables say why each metric has no value', () => {

@@ -6,6 +6,8 @@
  *   file's scores are refused (its score column is no probability: a logit, a percentage,
  *   ./left-out.ts scoreNotProbability), the few rows left are no sample of the model's classes,
  *   so every row whose score is a number brings its class (text still brings none);
+ * - classes that are the booleans True / False (as the report names a boolean cell) and the
+ *   numbers 0 / 1 are compared as booleans, 1 as True (REPORT_CLASSES), as pandas compares them;
  * - a class the current file adds to the reference's is named in a note, with its rows and what
  *   it did to the task (left it binary, the reference fixing it, or made it multiclass).
  * Pure.
@@ -13,6 +15,9 @@
 import { type FeatureValue, refusedScore, resolveTask, type TargetColumns, type TaskSpec } from '../metrics/profile/index.js'
 import { classesAdded } from '../metrics/profile/targets.js'
 import { grouped, scoreNotProbability } from './left-out.js'
+
+/** How the report compares classes, beside the model file's task and positive class (resolveTask's options). */
+export const REPORT_CLASSES = { numbersAsBooleans: true } as const
 
 /**
  * The columns without the classes of the rows whose score the stream refuses, or, when the score
@@ -58,6 +63,6 @@ export function addedClassNotes({ reference, current, spec, names, currentRows, 
   if (spec.task === 'binary') {
     return [`${what}; the task is binary, positive class "${spec.positiveClass}"${asNegative} (task: multiclass in the model file compares them as classes)`]
   }
-  if (resolveTask(reference).task === 'multiclass') return [`${what}; the reference alone is multiclass, so they change no reference metric`]
+  if (resolveTask(reference, REPORT_CLASSES).task === 'multiclass') return [`${what}; the reference alone is multiclass, so they change no reference metric`]
   return [`${what}; with them the task is multiclass: precision, recall and F1 are macro averages, and no score metric is computed`]
 }
