@@ -18,9 +18,11 @@
  * (lz4js marks its blocks as dependent on each other, which Kafka's brokers refuse.)
  *
  * Checked against the batches Kafka's Java client writes (kafka-clients 3.9.1,
- * scripts/reference/KafkaCodecs.java, codecs.test.ts). A batch the codec cannot read (corrupt)
- * throws, as a gzip batch that zlib cannot inflate does; the broker validates compressed batches
- * on produce, so such a batch is not expected from a broker.
+ * scripts/reference/KafkaCodecs.java, codecs.test.ts), and lz4 against the frames liblz4 writes
+ * (lz4-frame.test.ts). A batch a codec finds malformed throws, as a gzip batch that zlib cannot
+ * inflate does; corrupt data that still decodes is caught only by lz4's optional checksums
+ * (fzstd skips zstd's, and raw Snappy has none). The broker validates compressed batches on
+ * produce, so a corrupt one is not expected from a broker.
  */
 import kafkajs from 'kafkajs'
 import { decompress as zstdDecompress } from 'fzstd'
