@@ -43,15 +43,25 @@ function u32(src: Uint8Array, at: number): number {
   return (src[at]! | (src[at + 1]! << 8) | (src[at + 2]! << 16) | (src[at + 3]! << 24)) >>> 0
 }
 
+interface Block {
+  /** Where its data starts, and how many bytes of it there are. */
+  readonly at: number
+  readonly stored: number
+  /** Stored as is (the size's high bit), not compressed. */
+  readonly uncompressed: boolean
+}
+
 interface Frame {
   readonly flags: number
   readonly blockSize: number
   readonly contentSize: number | null
-  /** Where its first block starts. */
-  readonly blocks: number
+  readonly blocks: readonly Block[]
+  /** Where its content checksum is (FLG_CONTENT_CHECKSUM), else -1. */
+  readonly contentChecksum: number
 }
 
-function frameHeader(src: Uint8Array, at: number): Frame {
+/** The frame at `at`: its header checked, its blocks located. Returns it and where the next one starts. */
+function readFrame(src: Uint8Array, at: number): { frame: Frame; next: number } {
   if (at + 7 > src.length) fail(`a frame header at byte ${at} is cut off`)
   const flags = src[at + 4]!
   const bd = src[at + 5]!
@@ -70,12 +80,27 @@ function frameHeader(src: Uint8Array, at: number): Frame {
   if (end >= src.length) fail(`a frame header at byte ${at} is cut off`)
   const checksum = (xxh32(0, src, at + 4, end - (at + 4)) >>> 8) & 0xff
   if (src[end] !== checksum) fail(`the frame header checksum at byte ${end} does not match`)
-  return { flags, blockSize, contentSize, blocks: end + 1 }
+  const blocks: Block[] = []
+  let next = end + 1
+  for (;;) {
+    const size = u32(src, next)
+    next += 4
+    if (size === 0) break
+    const stored = size & ~UNCOMPRESSED
+    blocks.push({ at: next, stored, uncompressed: (size & UNCOMPRESSED) !== 0 })
+    next += stored + (flags & FLG_BLOCK_CHECKSUM ? 4 : 0)
+    if (next > src.length) fail(`a block runs past the end of the input (${src.length} bytes)`)
+  }
+  const contentChecksum = flags & FLG_CONTENT_CHECKSUM ? next : -1
+  if (contentChecksum >= 0) next += 4
+  if (next > src.length) fail('the content checksum is cut off')
+  return { frame: { flags, blockSize, contentSize, blocks, contentChecksum }, next }
 }
 
 /** The decompressed content of `src`: one or more LZ4 frames. */
 export function lz4FrameDecompress(src: Uint8Array): Uint8Array {
-  // Pass 1: the frames' bounds, to size one output buffer (matches of dependent blocks reach back into it).
+  // The frames located first, to size one output buffer (matches of dependent blocks reach back into it).
+  const frames: Frame[] = []
   let bound = 0
   for (let at = 0; at < src.length; ) {
     const magic = u32(src, at)
@@ -84,39 +109,19 @@ export function lz4FrameDecompress(src: Uint8Array): Uint8Array {
       continue
     }
     if (magic !== MAGIC) fail(`no LZ4 frame at byte ${at} (magic ${magic.toString(16)})`)
-    const frame = frameHeader(src, at)
-    at = frame.blocks
-    for (;;) {
-      const size = u32(src, at)
-      at += 4
-      if (size === 0) break
-      const stored = size & ~UNCOMPRESSED
-      bound += size & UNCOMPRESSED ? stored : frame.blockSize
-      at += stored + (frame.flags & FLG_BLOCK_CHECKSUM ? 4 : 0)
-      if (at > src.length) fail(`a block runs past the end of the input (${src.length} bytes)`)
-    }
-    at += frame.flags & FLG_CONTENT_CHECKSUM ? 4 : 0
-    if (at > src.length) fail('the content checksum is cut off')
+    const { frame, next } = readFrame(src, at)
+    for (const b of frame.blocks) bound += b.uncompressed ? b.stored : frame.blockSize
+    frames.push(frame)
+    at = next
   }
   const out = new Uint8Array(bound)
   let written = 0
-  // Pass 2: decode, checking every checksum and size on the way.
-  for (let at = 0; at < src.length; ) {
-    const magic = u32(src, at)
-    if (magic !== MAGIC) {
-      at += 8 + u32(src, at + 4) // skippable (pass 1 checked it)
-      continue
-    }
-    const frame = frameHeader(src, at)
+  // Then decoded, every checksum and size checked on the way.
+  for (const frame of frames) {
     const start = written
-    at = frame.blocks
-    for (;;) {
-      const size = u32(src, at)
-      at += 4
-      if (size === 0) break
-      const stored = size & ~UNCOMPRESSED
+    for (const { at, stored, uncompressed } of frame.blocks) {
       if (frame.flags & FLG_BLOCK_CHECKSUM && xxh32(0, src, at, stored) >>> 0 !== u32(src, at + stored)) fail(`the checksum of the block at byte ${at - 4} does not match`)
-      if (size & UNCOMPRESSED) {
+      if (uncompressed) {
         if (stored > frame.blockSize) fail(`a stored block of ${stored} bytes is over the frame's block size ${frame.blockSize}`)
         out.set(src.subarray(at, at + stored), written)
         written += stored
@@ -125,12 +130,8 @@ export function lz4FrameDecompress(src: Uint8Array): Uint8Array {
         written = lz4.decompressBlock(src, out, at, stored, written)
         if (!(written >= before && written - before <= frame.blockSize)) fail(`the block at byte ${at - 4} decodes to more than the frame's block size ${frame.blockSize}`)
       }
-      at += stored + (frame.flags & FLG_BLOCK_CHECKSUM ? 4 : 0)
     }
-    if (frame.flags & FLG_CONTENT_CHECKSUM) {
-      if (xxh32(0, out, start, written - start) >>> 0 !== u32(src, at)) fail('the content checksum does not match')
-      at += 4
-    }
+    if (frame.contentChecksum >= 0 && xxh32(0, out, start, written - start) >>> 0 !== u32(src, frame.contentChecksum)) fail('the content checksum does not match')
     if (frame.contentSize !== null && frame.contentSize !== written - start) fail(`the frame holds ${written - start} bytes where its header says ${frame.contentSize}`)
   }
   return out.subarray(0, written)
