@@ -12,23 +12,16 @@
  *   report of the CSV pair.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { nodeIo, type ReportCommandOptions, runReport } from '../src/cli/report.js'
+import type { ReportCommandOptions } from '../src/cli/report.js'
+import { reportOf } from './support/report-run.js'
 import type { CategoryDistributionJson, FeatureDriftJson, ReportJson } from '../src/report/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-report-booleans-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-async function reportOf(options: ReportCommandOptions, engine: boolean): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io = engine ? nodeIo : { ...nodeIo, openFiles: undefined, readFile: (p: string) => readFileSync(p, 'utf8') }
-  const code = await runReport(options, { ...io, stdout: (t) => void (out += t), stderr: (t) => void (err += t) })
-  return { code, out, err }
-}
 
 /** The report of both paths, which must agree byte for byte (the engine's alone for a Parquet file). */
 async function report(options: ReportCommandOptions): Promise<{ code: number; json: ReportJson; err: string }> {

@@ -8,30 +8,15 @@
  * - labels written as floats (0.0 / 1.0) beside predictions 0 / 1 are one binary task;
  * - a file the engine cannot parse gets one line, with at most a short excerpt of its data.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { nodeIo, type ReportCommandOptions, runReport } from '../src/cli/report.js'
+import type { ReportCommandOptions } from '../src/cli/report.js'
+import { reportOf } from './support/report-run.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-report-csv-input-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-async function reportOf(options: ReportCommandOptions, engine: boolean): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io = engine ? nodeIo : { ...nodeIo, openFiles: undefined, readFile: (p: string) => readFileSync(p, 'utf8') }
-  const code = await runReport(options, {
-    ...io,
-    stdout: (t) => {
-      out += t
-    },
-    stderr: (t) => {
-      err += t
-    },
-  })
-  return { code, out, err }
-}
 
 let files = 0
 function file(text: string): string {

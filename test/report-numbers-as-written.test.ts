@@ -9,23 +9,15 @@
  *   numerical prediction drift;
  * - a feature with no value in the current file: a note, and the headline says it was not evaluated.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { nodeIo, type ReportCommandOptions, runReport } from '../src/cli/report.js'
+import { reportOf } from './support/report-run.js'
 import type { ReportJson } from '../src/report/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-report-numbers-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-async function reportOf(options: ReportCommandOptions, engine: boolean): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io = engine ? nodeIo : { ...nodeIo, openFiles: undefined, readFile: (p: string) => readFileSync(p, 'utf8') }
-  const code = await runReport(options, { ...io, stdout: (t) => void (out += t), stderr: (t) => void (err += t) })
-  return { code, out, err }
-}
 
 let files = 0
 function file(lines: readonly string[]): string {
