@@ -6,8 +6,8 @@
  * (consumer lag never 0) and made the next batch, which starts after the marker, look like a
  * replay to the replay guard (each one checked against the stored rows).
  */
-import { afterAll, describe, expect, it } from 'vitest'
-import { Kafka, logLevel, type Admin } from 'kafkajs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Kafka, logLevel } from 'kafkajs'
 import { createLogger } from '../src/observability/logger.js'
 import { startKafkaSource, type RunningSource } from '../src/kafka/source.js'
 import { ReplayGuard } from '../src/pipeline/replay-guard.js'
@@ -15,26 +15,32 @@ import type { SourceBatch } from '../src/pipeline/source.js'
 import { testConfig, uniqueName } from './support/config.js'
 import { waitFor } from './support/wait.js'
 
-describe('Kafka source: a transactional producer', () => {
+/**
+ * A one-partition topic and a consumer group of the describe's own: the topic created before its
+ * tests, the source stopped and both deleted after them.
+ */
+function ownTopic(name: string) {
   const config = testConfig({ partitions: 1 })
-  const kafka = new Kafka({ clientId: 'dw-transactions-test', brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING })
-  const topic = uniqueName('dw-transactions')
-  const groupId = uniqueName('dw-transactions-group')
-  let admin: Admin | undefined
-  let source: RunningSource | undefined
-  afterAll(async () => {
-    await source?.stop()
-    if (admin) {
-      await admin.deleteGroups([groupId]).catch(() => undefined)
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined)
-      await admin.disconnect()
-    }
+  const kafka = new Kafka({ clientId: `${name}-test`, brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING })
+  const own = { config, kafka, admin: kafka.admin(), topic: uniqueName(name), groupId: uniqueName(`${name}-group`), source: undefined as RunningSource | undefined }
+  beforeAll(async () => {
+    await own.admin.connect()
+    await own.admin.createTopics({ topics: [{ topic: own.topic, numPartitions: 1 }], waitForLeaders: true })
   })
+  afterAll(async () => {
+    await own.source?.stop()
+    await own.admin.deleteGroups([own.groupId]).catch(() => undefined)
+    await own.admin.deleteTopics({ topics: [own.topic] }).catch(() => undefined)
+    await own.admin.disconnect()
+  })
+  return own
+}
+
+describe('Kafka source: a transactional producer', () => {
+  const own = ownTopic('dw-transactions')
+  const { config, kafka, admin, topic, groupId } = own
 
   it('commits past commit markers and aborted transactions, and treats only the first batch as a possible replay', async () => {
-    admin = kafka.admin()
-    await admin.connect()
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true })
     const producer = kafka.producer({ transactionalId: uniqueName('dw-tx'), idempotent: true, maxInFlightRequests: 1 })
     await producer.connect()
 
@@ -47,13 +53,13 @@ describe('Kafka source: a transactional producer', () => {
       handled.push(...batch.records.map((r) => r.value!.toString()))
       guard.end(batch.topic, batch.partition, batch.records.at(-1)!.offset)
     }
-    source = await startKafkaSource({
+    own.source = await startKafkaSource({
       kafka, groupId, handlers: { [topic]: handler }, logger: createLogger(config.logLevel),
       onSkipped: (t, p, from, to) => guard.skipped(t, p, from, to),
     })
 
-    const committed = async () => (await admin!.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset
-    const highWatermark = async () => (await admin!.fetchTopicOffsets(topic))[0]!.high
+    const committed = async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset
+    const highWatermark = async () => (await admin.fetchTopicOffsets(topic))[0]!.high
     // Both read again on each poll: a transaction's markers are written after commit() returns.
     const caughtUp = async (what: string, records: number, high: string) => {
       await waitFor(async () => [handled.length, await committed(), await highWatermark()] as const, ([n, c, h]) => n === records && c === high && h === high, {
@@ -86,25 +92,10 @@ describe('Kafka source: a transactional producer', () => {
 })
 
 describe('Kafka source: transactions of two producers aborted in the other order than they started', () => {
-  const config = testConfig({ partitions: 1 })
-  const kafka = new Kafka({ clientId: 'dw-transactions-order-test', brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING })
-  const topic = uniqueName('dw-transactions-order')
-  const groupId = uniqueName('dw-transactions-order-group')
-  let admin: Admin | undefined
-  let source: RunningSource | undefined
-  afterAll(async () => {
-    await source?.stop()
-    if (admin) {
-      await admin.deleteGroups([groupId]).catch(() => undefined)
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined)
-      await admin.disconnect()
-    }
-  })
+  const own = ownTopic('dw-transactions-order')
+  const { config, kafka, admin, topic, groupId } = own
 
   it('delivers none of their records, and the committed records around them', async () => {
-    admin = kafka.admin()
-    await admin.connect()
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true })
     const transactional = async (name: string) => {
       const p = kafka.producer({ transactionalId: uniqueName(name), idempotent: true, maxInFlightRequests: 1 })
       await p.connect()
@@ -130,11 +121,11 @@ describe('Kafka source: transactions of two producers aborted in the other order
     for (const p of [p1, p2, p3]) await p.disconnect()
 
     const handled: string[] = []
-    source = await startKafkaSource({
+    own.source = await startKafkaSource({
       kafka, groupId, logger: createLogger(config.logLevel),
       handlers: { [topic]: async (batch: SourceBatch) => void handled.push(...batch.records.map((r) => r.value!.toString())) },
     })
-    const committed = async () => (await admin!.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset
+    const committed = async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions[0]!.offset
     const high = (await admin.fetchTopicOffsets(topic))[0]!.high
     expect(high).toBe('9')
     await waitFor(committed, (c) => c === high, { what: `the group committed up to the high watermark ${high}`, timeoutMs: 30_000 })
