@@ -98,6 +98,20 @@ describe('driftwatch config validate', () => {
     expect(runConfigValidate({ DRIFTWATCH_ALERT_RULES: dir, DRIFTWATCH_ALERTS_ENABLED: 'false' }, {}, io({}).io)).toBe(0)
   })
 
+  it('checks the alert rules beside another variable that does not parse, in the same run', () => {
+    const t = io({})
+    expect(runConfigValidate({ DRIFTWATCH_HTTP_PORT: 'abc', DRIFTWATCH_ALERT_RULES: '/nonexistent' }, {}, t.io)).toBe(2)
+    expect(t.err).toEqual([
+      '2 configuration problem(s):',
+      expect.stringMatching(/^ {2}environment: DRIFTWATCH_HTTP_PORT: /),
+      '  alert rules: DRIFTWATCH_ALERT_RULES: /nonexistent is not a directory',
+    ])
+    // An alert variable that does not parse itself: the rules are not read.
+    const smtp = io({})
+    expect(runConfigValidate({ SMTP_PASSWORD: 'x', DRIFTWATCH_ALERT_RULES: '/nonexistent' }, {}, smtp.io)).toBe(2)
+    expect(smtp.err).toEqual(['1 configuration problem(s):', expect.stringMatching(/^ {2}environment: SMTP_PASSWORD: needs SMTP_USER/)])
+  })
+
   it('refuses a data folder that is a file, or under one, as start does', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'dw-dd-')), 'a-file')
     writeFileSync(file, 'x')

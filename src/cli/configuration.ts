@@ -9,6 +9,7 @@
  */
 import { existsSync } from 'node:fs'
 import { BUNDLED_RULES_DIR, loadRules, rulesDirectory } from '../alerts/load-rules.js'
+import { parseAlertChannelsEnv, type AlertChannelsConfig } from '../config/alerts-env.js'
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/env.js'
 import { DEFAULT_FILE_CONFIG, parseFileConfig, type FileConfig } from '../config/file.js'
 import { unsetEmpty } from '../config/unset-empty.js'
@@ -91,7 +92,12 @@ export function validateEnvironment(env: Env, checks: EnvironmentChecks = {}): E
   try {
     config = loadRuntimeConfig(env)
   } catch (e) {
-    return { config: null, problems: problemsOf(e, 'environment: '), rules: null, dataDir: null }
+    // The rules are read from the alert variables alone: with those valid, a bad rule file is
+    // listed beside another variable's problem rather than on the run after it is fixed.
+    const problems = problemsOf(e, 'environment: ')
+    const alerts = parseAlertChannelsEnv(env).config
+    if (alerts) checkRules(alerts, checks.start, problems)
+    return { config: null, problems, rules: null, dataDir: null }
   }
   const problems: string[] = []
   const check = (f: () => unknown) => {
@@ -113,18 +119,21 @@ export function validateEnvironment(env: Env, checks: EnvironmentChecks = {}): E
   const writesDataDir = start !== undefined && (!config.clickhouse.url || (!config.kafka && !config.pseudonymizationKey) || servesHttp)
   const dataDir = dataDirProblem(config.clickhouse.dataDir, { writable: writesDataDir })
   if (dataDir) problems.push(`environment: DRIFTWATCH_DATA_DIR: ${dataDir}`)
-  // The rules start loads (alerts on): a missing DRIFTWATCH_ALERT_RULES directory, a bad rule file.
-  let rules: RulesChecked | null = null
-  if (start?.alerts && config.alerts.enabled) {
-    try {
-      const dir = rulesDirectory(config.alerts.rulesDir)
-      rules = { dir, bundled: dir === BUNDLED_RULES_DIR, rules: loadRules(dir).rules.length }
-    } catch (e) {
-      const fsError = e as NodeJS.ErrnoException
-      pushAll(problems, isDriftwatchError(e) || typeof fsError.code !== 'string' ? problemsOf(e, 'alert rules: ') : [`alert rules: ${fsError.message}`])
-    }
-  }
+  const rules = checkRules(config.alerts, start, problems)
   return { config, problems, rules, dataDir }
+}
+
+/** The rules start loads (alerts on): a missing DRIFTWATCH_ALERT_RULES directory, a bad rule file; their problems go to `problems`. */
+function checkRules(alerts: Pick<AlertChannelsConfig, 'enabled' | 'rulesDir'>, start: StartParts | undefined, problems: string[]): RulesChecked | null {
+  if (!start?.alerts || !alerts.enabled) return null
+  try {
+    const dir = rulesDirectory(alerts.rulesDir)
+    return { dir, bundled: dir === BUNDLED_RULES_DIR, rules: loadRules(dir).rules.length }
+  } catch (e) {
+    const fsError = e as NodeJS.ErrnoException
+    pushAll(problems, isDriftwatchError(e) || typeof fsError.code !== 'string' ? problemsOf(e, 'alert rules: ') : [`alert rules: ${fsError.message}`])
+    return null
+  }
 }
 
 /**
