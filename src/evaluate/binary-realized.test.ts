@@ -47,3 +47,19 @@ describe('binary realized metrics: undefined by their definition is NaN, not 0',
     expect(Object.keys(binaryRealized(cm.result(c), undefined))).toEqual(['accuracy', 'precision', 'recall', 'f1'])
   })
 })
+
+describe('binary realized accuracy: exact match of predicted class and label', () => {
+  it('the true negatives whose classes differ ("0" for a "2", foldedMatches) are no correct predictions; precision, recall and F1 stay one-vs-rest', () => {
+    // 3 TP, 6 TN of which 2 are a label "2" predicted "0", 1 FP. sklearn.metrics.accuracy_score on
+    // the class texts: 7 / 10 (scikit-learn 1.9.1); precision 3/4, recall 1, F1 6/7 one-vs-rest.
+    const cm = confusionAccumulator()
+    const c = cm.create()
+    cm.update(c, { yTrue: 1, yPred: 1 }, 3)
+    cm.update(c, { yTrue: 0, yPred: 0 }, 6)
+    cm.update(c, { yTrue: 0, yPred: 1 }, 1)
+    c.foldedMatches = 2
+    const m = binaryRealized(cm.result(c), undefined)
+    expect(m['accuracy']).toMatchObject({ score: 0.7, n: 10 })
+    expect(scores(m)).toMatchObject({ precision: 0.75, recall: 1, f1: 6 / 7 })
+  })
+})

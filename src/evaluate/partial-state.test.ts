@@ -19,6 +19,20 @@ describe('partial state', () => {
     expect(mergeAll(new Map([[2, c], [0, a], [1, b]]), ctx)).toMatchObject({ predictions: 6, rangeChecked: { income: 60 }, outOfRange: { income: 6 }, outliers: { '4/0': 60, '4/1': 6 } })
   })
 
+  it("reads binary confusion states stored before foldedMatches existed as 0, and sums the count across partitions", () => {
+    const binary = (folded?: number): Partial => {
+      const p = emptyPartial()
+      p.confusion[''] = { labels: [0, 1], counts: [[5, 1], [0, 4]], excluded: 0, ...(folded === undefined ? {} : { foldedMatches: folded }) }
+      return JSON.parse(JSON.stringify(p)) as Partial
+    }
+    const [old, a, b] = [binary(), binary(2), binary(3)]
+    expect(mergePartials(old, a, ctx).confusion['']).toMatchObject({ counts: [[10, 2], [0, 8]], foldedMatches: 2 })
+    expect(mergePartials(a, old, ctx).confusion['']!.foldedMatches).toBe(2)
+    expect(mergeAll(new Map([[0, a], [1, old], [2, b]]), ctx).confusion['']!.foldedMatches).toBe(5)
+    expect(mergePartials(mergePartials(a, b, ctx), old, ctx)).toEqual(mergePartials(a, mergePartials(b, old, ctx), ctx))
+    expect(mergePartials(old, old, ctx).confusion['']).not.toHaveProperty('foldedMatches')
+  })
+
   it('reads partials stored before the quality counts existed', () => {
     const { rangeChecked: _r, outOfRange: _o, outliers: _x, ...old } = part(1)
     expect(mergePartials(old as Partial, part(2), ctx)).toMatchObject({ rangeChecked: { income: 20 }, outliers: { '4/0': 20 } })

@@ -46,7 +46,12 @@ export interface Partial {
   labeled: number
   labelDelaySumS: number
   labelCounts: Record<string, number>
-  /** Realized-performance states by variant ('' = all variants): binary 0/1, multiclass class labels. */
+  /**
+   * Realized-performance states by variant ('' = all variants): binary 0/1, multiclass class
+   * labels. A binary state counts in `foldedMatches` its (0, 0) pairs whose class texts differ
+   * (./partials.ts), for exact-match accuracy; a state stored before the field lacks it (0), and
+   * the confusion merge sums it.
+   */
   confusion: Record<string, ConfusionState>
   /** Regression states by variant ('' = all variants), from the SQL sums (./regression-partials.ts);
    *  absent unless the model is a regression (binary partials are stored exactly as before). */

@@ -182,3 +182,42 @@ describe('a label without a class (a value only) on a classification model', () 
     expect(values(m, 'realized')).toEqual(values(windowOf({ volume, joined: pairs }, multiclass), 'realized'))
   })
 })
+
+describe('binary accuracy with a third class among the labels', () => {
+  // Labels and predicted classes of 10 pairs on two partitions: "1"/"1" ×3, "0"/"0" ×4,
+  // "2"/"0" ×2, "0"/"1" ×1. sklearn.metrics.accuracy_score(["1"]*3 + ["0"]*4 + ["2"]*2 + ["0"],
+  // ["1"]*3 + ["0"]*4 + ["0"]*2 + ["1"]) = 0.7 (scikit-learn 1.9.1); folding "2" into "0" gave 0.9.
+  const rows: JoinedRow[] = [
+    joined({ pred: '1', label: '1', c: 3 }),
+    joined({ pred: '0', label: '0', c: 4 }),
+    joined({ pred: '0', label: '2', c: 1 }),
+    joined({ p: 1, pred: '0', label: '2', c: 1 }),
+    joined({ p: 1, pred: '1', label: '0', c: 1 }),
+  ]
+  const volume = [{ p: 0, variant: 'v', k: '', c: '8' }, { p: 1, variant: 'v', k: '', c: '2' }]
+
+  it('a "0" predicted for a label "2" is no correct prediction: accuracy 0.7 as sklearn, precision and recall one-vs-rest', () => {
+    const m = windowOf({ volume, joined: rows })
+    for (const variant of ['all', 'v']) {
+      const realized = Object.fromEntries(m.performance.filter((r) => r.kind === 'realized' && r.variant === variant).map((r) => [r.metric, r]))
+      expect(realized['accuracy']).toMatchObject({ value: 0.7, n: 10 })
+      expect(realized['precision']!.value).toBe(0.75)
+      expect(realized['recall']!.value).toBe(1)
+    }
+  })
+
+  it('the count survives the stored JSON and the merge of the partitions', () => {
+    const parts = partialsFromRows({ ...none, volume, joined: rows }, new Map(), ctx)
+    const stored = new Map([...parts].map(([p, part]) => [p, JSON.parse(JSON.stringify(part)) as typeof part]))
+    expect(stored.get(0)!.confusion['']!.foldedMatches).toBe(1)
+    const cur = mergeAll(stored, ctx)
+    expect(cur.confusion['']!.foldedMatches).toBe(2)
+    const m = computeWindowMetrics({ partial: emptyPartial(), samples: new Map() }, { partial: cur, samples: new Map() }, ctx)
+    expect(values(m, 'realized')['accuracy']).toBe(0.7)
+  })
+
+  it('a prediction sent without a class, scored negative, keeps the one-vs-rest reading against a label "2"', () => {
+    const scoreOnly = [joined({ pred: '1', label: '1', c: 2 }), joined({ pred: null, s: 0.2, label: '2', c: 2 })]
+    expect(values(windowOf({ volume: [{ p: 0, variant: 'v', k: '', c: '4' }], joined: scoreOnly }), 'realized')['accuracy']).toBe(1)
+  })
+})

@@ -3,6 +3,16 @@
  * partition, from the per-partition rows the queries return (./queries.ts, and
  * ./quality-queries.ts when quality bounds are given). The state and its merge are in
  * ./partial-state.ts. `buildPartials` runs the queries; `partialsFromRows` is the pure part.
+ *
+ * A binary model's confusion is one-vs-rest: label and predicted class each the positive class
+ * (1) or not (0), for precision, recall, F1, CBPE and fairness. The realized accuracy is the
+ * exact match of the two class texts (sklearn accuracy_score), so the confusion state also
+ * counts, in `foldedMatches`, the pairs read as (0, 0) whose texts differ: a third class among
+ * the labels ("0" predicted for a label "2") is a true negative but no correct prediction
+ * (./binary-realized.ts). A prediction sent without a class (a score only) and predicted
+ * negative (score < 0.5) has no class to compare: against any label but the positive class it
+ * counts as correct, the one-vs-rest reading. The degradation rows' accuracy (./concept-rows.ts)
+ * and the fairness groups' accuracy read the one-vs-rest counts alone.
  */
 import { cbpeAccumulator, confusionAccumulator, regressionAccumulator, scoreHistogramAccumulator } from '../metrics/performance/index.js'
 import { CATEGORICAL_MAX_UNIQUE } from '../metrics/drift/index.js'
@@ -177,9 +187,10 @@ function addMulticlass(pt: Partial, r: JoinedRow): void {
 /**
  * Binary. attr = '': a labeled pair, into the confusion, ranking and label counts; a label
  * without a class (a value only) is labeled and excluded from the confusion, and reaches neither
- * the ranking nor the label counts. A protected attribute's row: every prediction of the group
- * into its selection counts, and the ones labeled with a class into its confusion counts too
- * (../metrics/fairness/group-confusion.ts).
+ * the ranking nor the label counts; a (0, 0) pair whose class texts differ counts in the
+ * confusion's `foldedMatches` too (the file header). A protected attribute's row: every
+ * prediction of the group into its selection counts, and the ones labeled with a class into its
+ * confusion counts too (../metrics/fairness/group-confusion.ts).
  */
 function addJoined(pt: Partial, r: JoinedRow, ctx: LabelingContext): void {
   const n = Number(r.c)
@@ -194,6 +205,8 @@ function addJoined(pt: Partial, r: JoinedRow, ctx: LabelingContext): void {
       return
     }
     const yTrue = r.label === ctx.positiveClass ? 1 : 0
+    // One-vs-rest TN, yet no exact match ("0" for a "2"); a score-only prediction has no class to compare.
+    const folded = yPred === 0 && yTrue === 0 && r.pred !== null && r.pred !== r.label
     pt.labeled += n
     pt.labelDelaySumS += r.delay_s
     add(pt.labelCounts, r.label!, n)
@@ -201,6 +214,7 @@ function addJoined(pt: Partial, r: JoinedRow, ctx: LabelingContext): void {
       const cm = (pt.confusion[variant] ??= confusion.create())
       if (yPred === null) cm.excluded += n
       else confusion.update(cm, { yTrue, yPred }, n)
+      if (folded) cm.foldedMatches = (cm.foldedMatches ?? 0) + n
       const rk = pt.ranking[variant] ?? ranking.create()
       pt.ranking[variant] = r.s !== null ? ranking.update(rk, { yTrue, score: r.s }, n) : rk
     }

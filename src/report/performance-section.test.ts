@@ -5,6 +5,8 @@ import { ks } from '../metrics/drift/index.js'
 import { tableFromRows } from '../../test/support/unit/table-from-rows.js'
 import { resolveColumns } from './columns.js'
 import { DEFAULT_REPORT_CONFIG } from './config.js'
+import { csvCells } from './csv-report.js'
+import { currentOnlyReport } from './current-only.js'
 import { performanceSection } from './performance-section.js'
 import { tableTargets } from './table.js'
 import type { FeatureDriftJson } from './types.js'
@@ -62,5 +64,60 @@ describe('performance section: a score column the task cannot use', () => {
     const binary: string[] = []
     section(rows(60, 0.1), rows(60, 0.5), binary)
     expect(binary.filter((n) => n.includes('one score per row'))).toEqual([])
+  })
+})
+
+describe('performance section: binary accuracy with a class the reference lacks', () => {
+  // Reference: labels 0/1, 36 of 40 predicted right. Current: "1"/"1" ×10, "0"/"0" ×10,
+  // "2"/"0" ×12, "0"/"1" ×4, "1"/"0" ×4; "2" reads as not the positive class "1".
+  // scikit-learn 1.9.1: accuracy_score(label, prediction) 0.9 and 0.5 (folding "2" into "0" gave 0.8);
+  // precision_score / recall_score(labels=['1'], average=None) 10/14 each. statsmodels 0.15.0:
+  // confint_proportions_2indep(20, 40, 36, 40, method='newcomb', compare='diff') = (-0.5598625461249059, -0.20266707330428063).
+  const side = (labels: string[], predictions: string[]): Row[] =>
+    labels.map((label, i) => ({ x: i, label, prediction: predictions[i]!, score: predictions[i] === '1' ? 0.7 : 0.3 }))
+  const reference = side(
+    Array.from({ length: 40 }, (_, i) => String(i % 2)),
+    Array.from({ length: 40 }, (_, i) => String(i < 4 ? 1 - (i % 2) : i % 2)),
+  )
+  const current = side(
+    [...Array<string>(10).fill('1'), ...Array<string>(10).fill('0'), ...Array<string>(12).fill('2'), ...Array<string>(4).fill('0'), ...Array<string>(4).fill('1')],
+    [...Array<string>(10).fill('1'), ...Array<string>(10).fill('0'), ...Array<string>(12).fill('0'), ...Array<string>(4).fill('1'), ...Array<string>(4).fill('0')],
+  )
+
+  it('a "0" predicted for a label "2" is no correct prediction: accuracy 0.5 as sklearn, in the metrics and the degradation', () => {
+    const p = section(reference, current)
+    expect(p['task']).toBe('binary')
+    const cur = p['current'] as Record<string, number>
+    expect(cur).toMatchObject({ rows: 40, accuracy: 0.5 })
+    expect(cur['precision']).toBeCloseTo(10 / 14, 12)
+    expect(cur['recall']).toBeCloseTo(10 / 14, 12)
+    expect((p['reference'] as Record<string, number>)['accuracy']).toBe(0.9)
+    const d = (p['degradation'] as Record<string, Record<string, number>>)['accuracy']!
+    expect(d).toMatchObject({ method: 'newcombe', reference: 0.9, current: 0.5 })
+    expect(d['difference']).toBeCloseTo(-0.4, 12)
+    expect(d['ci_low']).toBeCloseTo(-0.5598625461249059, 9)
+    expect(d['ci_high']).toBeCloseTo(-0.20266707330428063, 9)
+  })
+
+  it('a current-only report with the task set binary: accuracy 0.5 too', async () => {
+    const records = current.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)])))
+    const r = await currentOnlyReport(csvCells({ columns: ['x', 'label', 'prediction', 'score'], records }), { ...DEFAULT_REPORT_CONFIG, task: 'binary', positiveClass: '1' })
+    expect(r.performance['current']).toMatchObject({ rows: 40, accuracy: 0.5 })
+  })
+
+  it('without a prediction column the class comes from the score, and a negative one keeps the one-vs-rest reading', () => {
+    const noClass = (rows: Row[]) => rows.map(({ prediction: _, ...r }) => r)
+    const roles = resolveColumns(['x', 'label', 'score'], ['x', 'label', 'score'], DEFAULT_REPORT_CONFIG)
+    const [ref, cur] = [tableFromRows(noClass(reference)), tableFromRows(noClass(current))]
+    const spec = resolveTask([tableTargets(ref, roles.targets), tableTargets(cur, roles.targets)], DEFAULT_REPORT_CONFIG)
+    const p = performanceSection({
+      reference: { table: ref, targets: readTargets(tableTargets(ref, roles.targets), spec) },
+      current: { table: cur, targets: readTargets(tableTargets(cur, roles.targets), spec) },
+      roles,
+      confidence: 0.95,
+    }, [])
+    // (10 + 10 + 12) / 40: a score under 0.5 names no class to compare with "2".
+    expect(p['prediction_source']).toBe('score>=0.5')
+    expect(p['current']).toMatchObject({ accuracy: 0.8 })
   })
 })

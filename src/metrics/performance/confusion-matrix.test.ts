@@ -50,6 +50,21 @@ describe('confusionAccumulator', () => {
     })
   })
 
+  it('foldedMatches: summed by merge (absent reads as 0), associatively, and given by the result only when any', () => {
+    const withFolded = (n?: number) => {
+      const s = acc.create()
+      acc.update(s, { yTrue: 0, yPred: 0 }, 4)
+      if (n !== undefined) s.foldedMatches = n
+      return s
+    }
+    const [a, b, none] = [withFolded(1), withFolded(2), withFolded()]
+    expect(acc.merge(acc.merge(a, b), none)).toEqual(acc.merge(a, acc.merge(b, none)))
+    expect(acc.merge(none, a).foldedMatches).toBe(1)
+    expect(acc.result(acc.merge(acc.merge(a, b), none))).toMatchObject({ n: 12, foldedMatches: 3 })
+    expect(acc.result(acc.merge(none, none))).not.toHaveProperty('foldedMatches')
+    expect(acc.merge(acc.create(), a)).toEqual(a)
+  })
+
   it('empty input: no labels, n = 0', () => {
     expect(acc.result(acc.create())).toEqual({ labels: [], matrix: [], n: 0, excluded: 0 })
   })

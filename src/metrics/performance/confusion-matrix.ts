@@ -14,6 +14,13 @@
  *
  * A label that is NaN or ±Infinity drops the pair and counts it in `excluded`.
  *
+ * `foldedMatches` serves a caller that reads finer classes into these labels (a binary model's
+ * one-vs-rest 0/1, src/evaluate/partials.ts): the observations it counted on the diagonal whose
+ * classes differ before that reading (label "2" predicted "0": a true negative, yet no correct
+ * prediction). The matrix keeps them where they fall; exact-match accuracy subtracts them
+ * (src/evaluate/binary-realized.ts). Absent reads as 0: a multiclass state, a state with no such
+ * pair, or one stored before the field. Merged by summing.
+ *
  * The state is plain JSON (arrays, no Map) so it can be stored and shipped between consumers.
  * `update` mutates the state in place and returns it (like OpenTelemetry's accumulation
  * `record`); `merge` returns a new state and leaves its inputs untouched.
@@ -35,6 +42,8 @@ export interface ConfusionState {
   /** counts[trueIndex][predictedIndex] */
   counts: number[][]
   excluded: number
+  /** Diagonal observations whose classes differ before the caller's reading (see above); absent: 0. */
+  foldedMatches?: number
 }
 
 export interface ConfusionMatrix {
@@ -44,6 +53,8 @@ export interface ConfusionMatrix {
   /** Valid observations counted. */
   readonly n: number
   readonly excluded: number
+  /** The state's `foldedMatches`, when any (included in `matrix` and `n`). */
+  readonly foldedMatches?: number
 }
 
 /** sklearn's label order: numbers ascending, then strings by code unit. */
@@ -89,6 +100,8 @@ export function confusionAccumulator(): Accumulator<ConfusionState, LabelPair, C
         counts: a.counts.map((row) => [...row]),
         excluded: a.excluded + b.excluded,
       }
+      const folded = (a.foldedMatches ?? 0) + (b.foldedMatches ?? 0)
+      if (folded !== 0) out.foldedMatches = folded
       b.labels.forEach((t, i) =>
         b.labels.forEach((p, j) => {
           const c = b.counts[i]?.[j] ?? 0
@@ -103,7 +116,7 @@ export function confusionAccumulator(): Accumulator<ConfusionState, LabelPair, C
       const order = state.labels.map((_, i) => i).sort((i, j) => compareLabels(state.labels[i]!, state.labels[j]!))
       const matrix = order.map((i) => order.map((j) => state.counts[i]?.[j] ?? 0))
       const n = matrix.reduce((s, row) => s + row.reduce((r, c) => r + c, 0), 0)
-      return { labels: order.map((i) => state.labels[i]!), matrix, n, excluded: state.excluded }
+      return { labels: order.map((i) => state.labels[i]!), matrix, n, excluded: state.excluded, ...(state.foldedMatches ? { foldedMatches: state.foldedMatches } : {}) }
     },
   }
 }
