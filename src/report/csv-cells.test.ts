@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { headerNames, parseCell, typeRecords } from './csv-cells.js'
+import markers from '../../scripts/reference/fixtures/report-missing-markers.json' with { type: 'json' }
+import { parseCsv } from '../cli/report.js'
+import { type CellType, headerNames, MISSING_TOKENS, parseCell, typeRecords } from './csv-cells.js'
 
 describe('parseCell', () => {
   it.each([
@@ -49,5 +51,36 @@ describe('headerNames', () => {
   it("names an empty header cell as pandas does: `Unnamed: <0-based position>`", () => {
     expect(headerNames(['', 'c', 'label', '', 'score'])).toEqual(['Unnamed: 0', 'c', 'label', 'Unnamed: 3', 'score'])
     expect(headerNames(['a', 'b'])).toEqual(['a', 'b'])
+  })
+})
+
+/**
+ * pandas' readings of a CSV file of every default missing marker and of texts that look like one
+ * (scripts/reference/report_missing_markers.py, pandas version in the fixture), against the
+ * in-memory reader: csv-parse as `driftwatch report` runs it (parseCsv), then parseCell.
+ */
+describe("missing cells: pandas read_csv's default markers, read by the in-memory reader", () => {
+  const { records } = parseCsv(markers.csv, 'report-missing-markers.csv')
+  const cells = markers.cells.map((c, row) => [c.written, c.missing, row, c.padded] as const)
+  const row = (i: number) => {
+    const r = records[i] as Record<string, string>
+    expect(r['id']).toBe(String(i))
+    return r
+  }
+
+  it(`MISSING_TOKENS is pandas' STR_NA_VALUES (pandas ${markers.pandas}), no more, no fewer`, () => {
+    expect([...MISSING_TOKENS].sort()).toEqual(markers.str_na_values)
+  })
+
+  it.each(cells.filter((c) => !c[3]))('%j: missing %s, as pandas reads it, in a text and a number column', (_, missing, i) => {
+    const r = row(i)
+    for (const column of ['cell', 'x', 'c', 'score'])
+      for (const type of ['text', 'number'] as CellType[]) expect([column, type, parseCell(r[column], type) === null]).toEqual([column, type, missing])
+  })
+
+  // pandas keeps an unquoted cell's spaces (` NA` is a value, and so is a cell of spaces); both
+  // report readers trim them (csv-parse's trim, the engine's input_format_csv_trim_whitespaces).
+  it.each(cells.filter((c) => c[3]))("%j (pandas' missing: %s): the reader trims the cell's spaces before reading it", (written, _, i) => {
+    expect(parseCell(row(i)['cell'], 'text')).toEqual(parseCell(written.trim(), 'text'))
   })
 })

@@ -3,9 +3,13 @@
  * reading of a CSV or Parquet file, src/cli/report-files.ts) into records of strings, this
  * decides what each cell means.
  *
- * - missing: an empty cell or one of MISSING_TOKENS (a subset of pandas read_csv's default
- *   na_values: "", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "<NA>") → null. These are
- *   a CSV file's missing markers. In Parquet only a null (and a float NaN) is missing, as
+ * - missing: an empty cell or one of MISSING_TOKENS → null: pandas read_csv's default missing
+ *   markers (keep_default_na=True, na_filter=True), compared as written (case and all, so `N/a`,
+ *   `NAN` and `na` are values). These are a CSV file's missing markers, on both report paths:
+ *   the engine's queries write this list into their SQL (src/cli/report-rows.ts). A cell is
+ *   trimmed of unquoted spaces before it comes here (csv-parse's trim, the engine's
+ *   input_format_csv_trim_whitespaces), where pandas keeps them: ` NA` and a cell of spaces are
+ *   values to pandas and missing here. In Parquet only a null (and a float NaN) is missing, as
  *   pandas.read_parquet reads it: a string that is one of these tokens is text there, and the
  *   Parquet reader hands it over marked VERBATIM (below), which this reads as the text after
  *   the mark;
@@ -38,7 +42,32 @@ import { DECIMAL_TEXT, type FeatureValue, type Row } from '../metrics/profile/in
 export type CsvRecord = Readonly<Record<string, string>>
 export type CellType = 'number' | 'text'
 
-export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '<NA>'])
+/**
+ * pandas.read_csv's default missing markers: pandas._libs.parsers.STR_NA_VALUES of pandas 3.1.1
+ * (scripts/reference/requirements.txt), checked against it by csv-cells.test.ts with the fixture
+ * of scripts/reference/report_missing_markers.py. `#N/A` is how Excel writes a missing value.
+ */
+export const MISSING_TOKENS: ReadonlySet<string> = new Set([
+  '',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
+])
 
 export const DECIMAL = DECIMAL_TEXT
 /** An infinity's cell (any case; the engine's queries use its source with (?i)). */
