@@ -7,8 +7,8 @@
  * `type_violation`). One stray `unknown` among 500 incomes thus leaves the column numerical,
  * where requiring every cell to be a number made it categorical (every float its own
  * category). A column with more text than that is categorical, and it is id-like (left out of
- * the inferred features) only when most of its non-missing cells are text and every one is
- * distinct. Pure.
+ * the inferred features) only when most of its non-missing cells are text and nearly every one
+ * is distinct (./id-like.ts). Pure.
  */
 import { type ColumnKind, type FeatureValue, inferKind } from '../metrics/profile/index.js'
 import { CATEGORICAL_MAX_UNIQUE } from '../metrics/drift/index.js'

@@ -262,24 +262,6 @@ export function countedNumbers(c: NumberCells): CountedColumn {
   return countedOf([...c.decimals, ...finite], [...c.decimalCounts, ...finiteCounts], textCounts, missing, infinities)
 }
 
-/**
- * An id-like column (csv-report.ts isIdLike): at least two non-missing cells, each once, most of
- * them text (./cell-kind.ts: a column of numbers with a few text cells is no id).
- */
-export function isIdLikeNumbers(c: NumberCells): boolean {
-  let text = 0
-  let numbers = c.decimals.length
-  for (const n of c.decimalCounts) if (n > 1) return false
-  for (const [cell, n] of c.others) {
-    const v = parseCell(cell, 'number')
-    if (v === null || v === undefined) continue
-    if (n > 1) return false
-    if (typeof v === 'string') text++
-    else numbers++
-  }
-  return text > numbers && text + numbers >= 2
-}
-
 /** The column with each value repeated by its count (the canonical order). */
 export function expandCounted(c: CountedColumn): FeatureValue[] {
   // Pushed, not preallocated: V8 keeps `new Array(n)` above 100k elements as a slow dictionary.

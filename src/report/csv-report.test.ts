@@ -25,7 +25,8 @@ describe('expandCounts: a column as the multiset of its values', () => {
   })
 
   it('isIdLikeCounts agrees with isIdLike on the cells', () => {
-    for (const column of [['a1', 'a2', 'a3', ''], ['a1', 'a1', 'a2'], ['1', '2', '3'], ['a1'], ['a1', '2', 'NA', 'NA']]) {
+    const nearlyDistinct = [...Array.from({ length: 19 }, (_, i) => `a${i}`), 'a0']
+    for (const column of [['a1', 'a2', 'a3', ''], ['a1', 'a1', 'a2'], ['1', '2', '3'], ['a1'], ['a1', '2', 'NA', 'NA'], nearlyDistinct, nearlyDistinct.slice(1)]) {
       const typed = column.map((c) => parseCell(c, 'number'))
       expect(isIdLikeCounts(cellCounts(column))).toBe(isIdLike(column, typed))
     }

@@ -26,7 +26,8 @@ import { byNumber as categoryByNumber } from './numeric-categories.js'
 import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
 import type { ProfileFeatures, Table } from './table.js'
-import { type CountedColumn, countedColumn, countedNumbers, expandCounted, forEachCounted, isIdLikeNumbers, type NumberCells, numberCells } from './counted-column.js'
+import { type CountedColumn, countedColumn, countedNumbers, expandCounted, forEachCounted, type NumberCells, numberCells } from './counted-column.js'
+import { type DistinctTally, distinctTally, distinctTallyOfNumbers, idLikeNote, isIdLike, isIdLikeNumbers, isIdLikeTally } from './id-like.js'
 import type { ReportJson } from './types.js'
 import { pushAll } from '../arrays.js'
 import { CATEGORICAL_MAX_UNIQUE } from '../metrics/drift/index.js'
@@ -133,31 +134,12 @@ class ExpandingColumns extends Map<string, readonly FeatureValue[]> {
   }
 }
 
-/** isIdLike over value counts: at least two non-missing cells, each once, most of them text. */
+/** isIdLike over value counts (./id-like.ts). */
 export function isIdLikeCounts(counts: ReadonlyMap<string, number>): boolean {
   return isIdLikeNumbers(numberCells(counts))
 }
 
-/**
- * An id-like column: at least two non-missing cells, all distinct in the reference, most of them
- * text (order ids, UUIDs; ./cell-kind.ts). Every value is a new category in the current file, so
- * its drift says nothing; it is left out of the inferred features, with a note, and counted in
- * the headline's features not evaluated (dataset.left_out_as_id). Columns the model file lists
- * and protected attributes are kept. A column of numbers with a few text cells is no id: it is
- * numerical, its text cells type violations.
- */
-export function isIdLike(cells: readonly (string | undefined)[], typed: readonly FeatureValue[]): boolean {
-  const seen = new Set<string>()
-  let text = 0
-  for (const [i, v] of typed.entries()) {
-    if (v === null || v === undefined) continue
-    if (typeof v === 'string') text++
-    const key = cells[i] as string
-    if (seen.has(key)) return false
-    seen.add(key)
-  }
-  return text > seen.size - text && seen.size >= 2
-}
+export { isIdLike }
 
 /**
  * Progress of a long report: how many columns will be read, then one step per column; and the
@@ -225,7 +207,9 @@ export async function reportFromCells(
   if ((await reference.rowCount) === 0) throw noRows('reference')
   progress?.phase?.('reading the reference columns')
   const kinds: Record<string, ColumnKind> = {}
+  // Id-like columns (./id-like.ts) with their tallies, for the note.
   const idLike: string[] = []
+  const idTallies = new Map<string, DistinctTally>()
   const targetNames = Object.values({ ...resolved.targets })
   const expected = [...new Set([...resolved.features, ...targetNames, ...resolved.protected])]
   progress?.start(
@@ -268,15 +252,19 @@ export async function reportFromCells(
     const kind = config.features?.[f] ?? (numbers ? valuesCellKind(numbers) : countedCellKind(counted as CountedColumn))
     kinds[f] = kind
     if (config.features?.[f] === undefined && counted) pushAll(textAmongNumbers, textAmongNumbersNote(f, counted))
-    if (!config.features && !resolved.protected.includes(f) && (cells ? isIdLike(cells, numbers as FeatureValue[]) : isIdLikeNumbers(numberRead as NumberCells))) idLike.push(f)
-    else askCurrent(f, typeOf(kind))
+    // Only inferred features: a column the model file lists is a feature of the kind it gives, and protected attributes are kept.
+    const tally = config.features || resolved.protected.includes(f) ? undefined : cells ? distinctTally(cells, numbers as FeatureValue[]) : distinctTallyOfNumbers(numberRead as NumberCells)
+    if (tally && isIdLikeTally(tally)) {
+      idLike.push(f)
+      idTallies.set(f, tally)
+    } else askCurrent(f, typeOf(kind))
   }
   const dropIds = idLike.length > 0 && idLike.length < resolved.features.length
   const roles: ColumnRoles = dropIds
     ? { ...resolved, features: resolved.features.filter((f) => !idLike.includes(f)), missingInCurrent: resolved.missingInCurrent.filter((f) => !idLike.includes(f)) }
     : resolved
   const notes = [
-    ...(dropIds ? idLike.map((f) => `column "${f}" looks like an id (every reference value distinct): left out of the features (--config features: to keep it)`) : []),
+    ...(dropIds ? idLike.map((f) => idLikeNote(f, idTallies.get(f) as DistinctTally)) : []),
     ...textAmongNumbers.filter((n) => !(dropIds && idLike.some((f) => n.startsWith(`column "${f}" `)))),
   ]
   const types: Record<string, CellType> = { [roles.targets.score]: 'number' }
