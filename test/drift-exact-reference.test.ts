@@ -11,6 +11,9 @@
  *   values holds.
  * - Reference values more than the largest double apart give finite edges (stored predictions
  *   and baseline alike) and a finite normed Wasserstein.
+ * - A reference whose deciles ties collapse gets its range closed by the same rule from stored
+ *   predictions, a baseline profile and the report, so the stream's binned distance equals the
+ *   report's.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { startApp, type App } from '../src/app.js'
@@ -21,6 +24,7 @@ import { edgesQuery } from '../src/evaluate/queries.js'
 import type { PredictionEvent } from '../src/ingest/schemas.js'
 import { decileEdges, referenceBinEdges } from '../src/metrics/drift/index.js'
 import { buildProfile } from '../src/metrics/profile/index.js'
+import { columnDrift } from '../src/report/feature-drift.js'
 import { createLogger } from '../src/observability/logger.js'
 import { dropTestResources, testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
@@ -94,7 +98,7 @@ describe('drift on exact reference facts', () => {
     const current = [...Array<number>(40).fill(0.6), ...reference]
     const { w0, drift } = await run(app, reference.map((x) => ({ x })), current.map((x) => ({ x })))
     const [row] = (await edgesQuery(app.store, { modelId: 'm', modelVersion: 'v1', fromMs: w0, toMs: w0 + HOUR })).filter((r) => r.k === 'x')
-    const edges = decileEdges(row!.q)
+    const edges = decileEdges(row!.q, row!.lo, row!.hi)
     expect(edges).toEqual(referenceBinEdges(reference))
     expect(edges[0]).toBe(0.6)
     const profile = buildProfile(reference.map((x) => ({ x })), { kinds: { x: 'numerical' }, targets: {} })
@@ -110,7 +114,7 @@ describe('drift on exact reference facts', () => {
     const current = [...Array<number>(10).fill(-1.5e308), -1.3e308, -1.1e308, 1.1e308, 1.3e308, ...Array<number>(30).fill(1.5e308)]
     const { w0, drift } = await run(app, reference.map((x) => ({ x })), current.map((x) => ({ x })))
     const [row] = (await edgesQuery(app.store, { modelId: 'm', modelVersion: 'v1', fromMs: w0, toMs: w0 + HOUR })).filter((r) => r.k === 'x')
-    const edges = decileEdges(row!.q)
+    const edges = decileEdges(row!.q, row!.lo, row!.hi)
     expect(edges.every(Number.isFinite)).toBe(true)
     expect(edges).toEqual(referenceBinEdges(reference))
     const profile = buildProfile(reference.map((x) => ({ x })), { kinds: { x: 'numerical' }, targets: {} })
@@ -119,5 +123,23 @@ describe('drift on exact reference facts', () => {
     expect(x.method).toBe('wasserstein')
     expect(Number.isFinite(x.score)).toBe(true)
     expect(x.statistics['wasserstein']).toBe(x.score)
+  })
+
+  it('closes the range of a reference whose deciles a heavy tie collapses, as the report and a baseline profile do', async () => {
+    const app = await start('models:\n  - id: m\n    window: 1h\n    allowedLateness: 0s\n    thresholds:\n      x: { method: psi, threshold: 0.1 }\n')
+    // 85 % zeros, the rest 1..19; the window's rest moved to 1000..1297. Deciles [0, 5.1] alone: psi 0.02.
+    const reference = [...Array<number>(170).fill(0), ...Array.from({ length: 30 }, (_, i) => (i % 19) + 1)]
+    const current = [...Array<number>(170).fill(0), ...Array.from({ length: 30 }, (_, i) => 1000 + 10 * i)]
+    const { w0, drift } = await run(app, reference.map((x) => ({ x })), current.map((x) => ({ x })))
+    const [row] = (await edgesQuery(app.store, { modelId: 'm', modelVersion: 'v1', fromMs: w0, toMs: w0 + HOUR })).filter((r) => r.k === 'x')
+    const edges = decileEdges(row!.q, row!.lo, row!.hi)
+    expect([edges.length, edges[0], edges[2]]).toEqual([3, 0, 19.000000000000004])
+    expect(edges).toEqual(referenceBinEdges(reference))
+    const profile = buildProfile(reference.map((x) => ({ x })), { kinds: { x: 'numerical' }, targets: {} })
+    expect(referenceFromProfile(profile).edges.get('x')).toEqual(edges)
+    const report = columnDrift('x', 'numerical', reference, current, { method: 'psi', threshold: 0.1 })
+    expect(drift.get('x')!.method).toBe('psi')
+    expect(drift.get('x')!.score).toBe(report.selected.score)
+    expect(drift.get('x')!.score).toBeGreaterThanOrEqual(0.1)
   })
 })

@@ -167,7 +167,15 @@ def wasserstein_cases():
 
 
 def bin_edges(reference):
-    return np.unique(np.quantile(np.asarray(reference, dtype=float), DECILES, method="linear"))
+    """The reference's deciles (np.unique), and when ties collapse any (fewer than 9 distinct),
+    also its minimum and the double just above its maximum, so values outside the reference's
+    range get bins of their own (src/metrics/drift/reference-bins.ts, which explains why)."""
+    ref = np.asarray(reference, dtype=float)
+    deciles = np.unique(np.quantile(ref, DECILES, method="linear"))
+    if len(deciles) == len(DECILES):
+        return deciles
+    closure = [c for c in (ref.min() + 0.0, np.nextafter(ref.max(), np.inf)) if np.isfinite(c)]
+    return np.unique(np.concatenate([deciles, closure]))
 
 
 def bin_counts(edges, values):
@@ -239,11 +247,37 @@ def binned_cases():
         binned_case("three reference values", [1.0, 2.0, 10.0], [1.5, 2.0, 2.5, 9.0, 10.0, 11.0]),
         binned_case("large samples 15000 vs 12000",
                     np.round(g2.normal(0, 1, 15000), 2), np.round(g2.normal(0.1, 1, 12000), 2)),
+        *tie_cases(),
         counts_case("empty bins on both sides", [10, 0, 5, 5], [0, 3, 7, 10]),
         counts_case("identical proportions", [1, 2, 3], [2, 4, 6]),
         counts_case("one bin", [7], [3]),
         counts_case("a rare reference bin and an empty one (epsilon from the rarest share)",
                     [12000, 7999, 1, 0], [1200, 760, 0, 40]),
+    ]
+
+
+def tie_cases():
+    """References whose deciles collapse on a heavy tie, and a current sample whose values off
+    the tie move far outside the reference's range: the range closure's bins must see it."""
+    g = rng(32)
+    zeros = np.zeros(1700)
+    rest = g.integers(1, 20, 300).astype(float)
+    shifted = g.integers(1000, 2000, 300).astype(float)
+    middle_below = g.integers(-19, 0, 500).astype(float)
+    middle_above = g.integers(1, 20, 300).astype(float)
+    middle_zeros = np.zeros(1200)
+    return [
+        binned_case("85 % zeros, the rest 1..19; current's rest moved to 1000..1999",
+                    np.concatenate([zeros, rest]), np.concatenate([zeros, shifted])),
+        binned_case("85 % zeros, the rest 1..19; current's rest moved to -1999..-1000",
+                    np.concatenate([zeros, rest]), np.concatenate([zeros, -shifted])),
+        binned_case("mirrored: 85 % zeros, the rest -19..-1; current's rest moved to -1999..-1000",
+                    np.concatenate([zeros, -rest]), np.concatenate([zeros, -shifted])),
+        binned_case("60 % zeros in the middle, 25 % -19..-1 below, 15 % 1..19 above; the upper part moved to 1000..1999",
+                    np.concatenate([middle_below, middle_zeros, middle_above]),
+                    np.concatenate([middle_below, middle_zeros, shifted])),
+        binned_case("85 % zeros, the rest 1..19; same law",
+                    np.concatenate([zeros, rest]), np.concatenate([zeros, g.integers(1, 20, 300).astype(float)])),
     ]
 
 

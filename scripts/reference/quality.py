@@ -3,8 +3,8 @@
 Writes fixtures/quality.json:
 - numerical: per sample, the profile statistics: count, missing, nonFinite, finite, nUnique,
   min, max, np.mean, np.std (ddof=0), np.quantile(method='linear') at the profile levels, the
-  reference-decile bin edges np.unique(np.quantile(x, deciles)) and their counts
-  (np.searchsorted side='right');
+  reference-decile bin edges (drift.py bin_edges: np.unique(np.quantile(x, deciles)), the range
+  closed when ties collapse them) and their counts (np.searchsorted side='right');
 - quality: missing rate, out-of-reference-range rate (pandas comparisons against the
   reference min/max, ±inf included), new-category rate and counts (pandas isin);
 - outliers: per-event share of features in the reference's 1% tails (numerical: strictly
@@ -23,9 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from drift import bin_edges
+
 OUT = Path(__file__).parent / "fixtures" / "quality.json"
 LEVELS = [0, 0.005, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.995, 1]
-DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 TAIL_MASS = 0.01
 THRESHOLD = 0.25
 
@@ -56,7 +57,7 @@ def clean(x):
 def numerical_case(name, values):
     arr = np.array([np.nan if v is None else v for v in values], dtype=float)
     finite = arr[np.isfinite(arr)]
-    edges = np.unique(np.quantile(finite, DECILES)) if len(finite) else np.array([])
+    edges = bin_edges(finite) if len(finite) else np.array([])
     counts = np.bincount(np.searchsorted(edges, finite, side="right"), minlength=len(edges) + 1)
     has = len(finite) > 0
     return {

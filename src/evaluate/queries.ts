@@ -34,7 +34,7 @@ export interface EdgeRow {
   /** Deciles (bin edges before collapsing ties), numpy 'linear' to the bit (see edgesQuery). */
   q: number[]
   n: string
-  /** Smallest and largest value. */
+  /** Smallest and largest value (decileEdges closes the range with them when ties collapse the deciles). */
   lo: number
   hi: number
   /** Order statistics around the 0.005 and 0.995 quantiles: [low₁, low₂, high₁, high₂]. */

@@ -4,8 +4,9 @@
  * profile stored by `driftwatch baseline` (./baseline-reference.ts). For stored predictions the
  * bin edges are the reference's deciles (numpy 'linear', interpolated from ClickHouse's order
  * statistics by the profile's own arithmetic, ./queries.ts edgesQuery; duplicate edges
- * collapsed), its partial aggregate is built over those edges, and the quality bounds come from
- * the same query (./quality-bounds.ts).
+ * collapsed, and when ties collapse any, the reference's range closed with its min and max, as
+ * in a profile: src/metrics/drift/reference-bins.ts), its partial aggregate is built over those
+ * edges, and the quality bounds come from the same query (./quality-bounds.ts).
  */
 import type { ModelConfig } from '../config/file.js'
 import { decileEdges } from '../metrics/drift/index.js'
@@ -56,7 +57,7 @@ export async function loadReference(store: Store, source: ReferenceSource, ctx: 
   }
   const { scope } = source
   const edgeRows = (await edgesQuery(store, scope)).filter((r) => Number(r.n) > 0)
-  const edges = new Map(edgeRows.map((r) => [r.k, decileEdges(r.q)]))
+  const edges = new Map(edgeRows.map((r) => [r.k, decileEdges(r.q, r.lo, r.hi)]))
   const [parts, samples] = await Promise.all([buildPartials(store, scope, { edges }, ctx, { withLabels: true }), sampleQuery(store, scope, maxSampleSize)])
   const partial = mergeAll(parts, ctx)
   return {

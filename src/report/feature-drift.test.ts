@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { categoricalPsi, chiSquare, ks, psi, binCounts, referenceBinEdges } from '../metrics/drift/index.js'
+import { categoricalPsi, chiSquare, DISTANCE_THRESHOLD, ks, psi, binCounts, referenceBinEdges } from '../metrics/drift/index.js'
 // The stream's drift row: the report must give the same numbers for the same column.
 import { numericalDrift } from '../evaluate/drift-rows.js'
 import { cellCounts } from './csv-report.js'
@@ -122,6 +122,26 @@ describe('columnDrift: numerical', () => {
     expect(columnDrift('x', 'numerical', [5], [5]).json.method).toBe('z')
     const constant = columnDrift('x', 'numerical', range(20, () => 2), range(20, () => 2))
     expect(constant.json).toMatchObject({ drift_score: 0, p_value: 1, psi: 0 })
+  })
+})
+
+describe('columnDrift: a heavy tie in the reference (src/metrics/drift/reference-bins.ts, range closure)', () => {
+  // 85 % zeros, the rest 1..19; the current's rest moved to 1000..1897. The deciles collapse to
+  // [0, 7]: with open outer bins only, the moved values shared [7, +∞) with the reference's top
+  // tenth and every binned distance stayed below 0.1 (psi 0.02).
+  const reference = [...range(1700, () => 0), ...range(300, (i) => (i % 19) + 1)]
+  const current = [...range(1700, () => 0), ...range(300, (i) => 1000 + 3 * i)]
+
+  it.each(['psi', 'jensenshannon', 'hellinger', 'kl'] as const)('values off the tie moved far outside the reference range: %s at the default threshold reads drift', (method) => {
+    const d = columnDrift('x', 'numerical', reference, current, { method, threshold: DISTANCE_THRESHOLD })
+    expect(d.json).toMatchObject({ treated_as: 'numerical', method })
+    expect(d.status).toBe('ok')
+    expect(d.selected.score).toBeGreaterThanOrEqual(DISTANCE_THRESHOLD)
+  })
+
+  it('the distribution has a bin above the reference range, empty in the reference', () => {
+    const d = columnDrift('x', 'numerical', reference, current, { method: 'psi', threshold: DISTANCE_THRESHOLD })
+    expect(d.json.distribution).toMatchObject({ type: 'bins', edges: [0, 7, 19.000000000000004], reference: [0, 1796, 204, 0], current: [0, 1700, 0, 300] })
   })
 })
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/drift.json' with { type: 'json' }
-import { binCounts, decileEdges, orderStatisticIndices, quantileBetween, REFERENCE_QUANTILES, referenceBinEdges } from './reference-bins.js'
+import { binCounts, decileEdges, nextUp, orderStatisticIndices, quantileBetween, REFERENCE_QUANTILES, referenceBinEdges } from './reference-bins.js'
+import { hellinger } from './hellinger.js'
+import { jensenShannon } from './jensen-shannon.js'
+import { kl } from './kl.js'
+import { psi } from './psi.js'
+import { DISTANCE_THRESHOLD } from './select-method.js'
 
 type Sample = number[] | { values: number[]; counts: number[] }
 interface BinnedCase {
@@ -28,16 +33,21 @@ describe('reference bins match numpy (np.quantile linear, np.unique, searchsorte
   })
 })
 
+// 85 % zeros, the rest 1..19 (each 15 or 16 times); 60 % zeros between 25 % at -19..-1 and 15 % at 1..19.
+const zerosThenRest = [...Array<number>(1700).fill(0), ...Array.from({ length: 300 }, (_, i) => (i % 19) + 1)]
+const middleTie = [...Array.from({ length: 500 }, (_, i) => -(i % 19) - 1), ...Array<number>(1200).fill(0), ...Array.from({ length: 300 }, (_, i) => (i % 19) + 1)]
+const far = Array.from({ length: 300 }, (_, i) => 1000 + 3 * i)
+
 describe('reference bins edge cases', () => {
   it('an empty reference has no edges: one bin holds everything', () => {
     expect(referenceBinEdges([])).toEqual([])
     expect(binCounts([], [1, -5, 1e9])).toEqual({ counts: [3], nonFinite: 0 })
   })
 
-  it('a single value or a constant reference gives one edge and two bins', () => {
-    expect(referenceBinEdges([4])).toEqual([4])
-    expect(referenceBinEdges([4, 4, 4, 4])).toEqual([4])
-    expect(binCounts([4], [3.9, 4, 4.1])).toEqual({ counts: [1, 2], nonFinite: 0 })
+  it('a single value or a constant reference: below it, the value itself, above it', () => {
+    expect(referenceBinEdges([4])).toEqual([4, nextUp(4)])
+    expect(referenceBinEdges([4, 4, 4, 4])).toEqual([4, nextUp(4)])
+    expect(binCounts(referenceBinEdges([4]), [3.9, 4, 4.1])).toEqual({ counts: [1, 1, 1], nonFinite: 0 })
   })
 
   it('bins are left-closed and the outer bins are open', () => {
@@ -77,14 +87,14 @@ describe('reference bins edge cases', () => {
       2.5, 2.6, 2.7, 2.7, 2.8, 2.8, 2.9, 2.9, 3.1, 3.3, 3.4, 3.4, 3.5, 3.5, 3.6, 3.6, 3.7, 3.8, 3.8, 3.8, 3.9, 3.9, 3.9]
     expect(referenceBinEdges(reference)[0]).toBe(0.6)
     expect(0.3 + (0.9 - 0.3) * 0.5).toBe(0.6000000000000001)
-    for (const sample of [reference, Array.from({ length: 1001 }, (_, i) => Math.sin(i) * 1e3 + i / 7), [4], [1, 2]]) {
+    for (const sample of [reference, Array.from({ length: 1001 }, (_, i) => Math.sin(i) * 1e3 + i / 7), [4], [1, 2], zerosThenRest, middleTie]) {
       const sorted = [...sample].sort((a, b) => a - b)
       const n = sorted.length
       const deciles = REFERENCE_QUANTILES.map((q) => {
         const [below, above] = orderStatisticIndices(n, q)
         return quantileBetween(n, q, sorted[below]!, sorted[above]!)
       })
-      expect(decileEdges(deciles)).toEqual(referenceBinEdges(sample))
+      expect(decileEdges(deciles, sorted[0]!, sorted[n - 1]!)).toEqual(referenceBinEdges(sample))
     }
   })
 
@@ -99,5 +109,54 @@ describe('reference bins edge cases', () => {
     expect(quantileBetween(3, 0.5, -1e307, 1e307)).toBe(quantileBetween(3, 0.5, -1e307 / 2, 1e307 / 2) * 2)
     expect(quantileBetween(2, 0.3, -1.7e308, 1.7e308)).toBe(2 * (-0.85e308 + 1.7e308 * 0.3))
     expect(quantileBetween(2, 0.7, -1.7e308, 1.7e308)).toBe(2 * (0.85e308 - 1.7e308 * (1 - 0.7)))
+  })
+})
+
+describe('range closure when ties collapse the deciles', () => {
+  const binned = (reference: number[], current: number[]) => {
+    const edges = referenceBinEdges(reference)
+    const r = binCounts(edges, reference).counts
+    const c = binCounts(edges, current).counts
+    return { edges, psi: psi(r, c).score, jensenshannon: jensenShannon(r, c).score, hellinger: hellinger(r, c).score, kl: kl(r, c).score }
+  }
+
+  it.each([
+    ['85 % zeros, the rest moved to 1000..1897', zerosThenRest, [...Array<number>(1700).fill(0), ...far]],
+    ['85 % zeros, the rest moved to -1897..-1000', zerosThenRest, [...Array<number>(1700).fill(0), ...far.map((x) => -x)]],
+    ['mirrored: 85 % zeros, the rest at -19..-1 moved to -1897..-1000', zerosThenRest.map((x) => -x), [...Array<number>(1700).fill(0), ...far.map((x) => -x)]],
+    ['60 % zeros in the middle, the part above moved to 1000..1897', middleTie, [...middleTie.slice(0, 1700), ...far]],
+  ])('values off a heavy tie moved far outside the reference range read as drift with psi, jensenshannon, hellinger and kl (%s)', (_name, reference, current) => {
+    const d = binned(reference, current)
+    for (const method of ['psi', 'jensenshannon', 'hellinger', 'kl'] as const) expect(d[method], method).toBeGreaterThanOrEqual(DISTANCE_THRESHOLD)
+  })
+
+  it('closes the range with the smallest value and the double above the largest; the same law stays close to 0', () => {
+    expect(referenceBinEdges(zerosThenRest)).toEqual([0, 7, nextUp(19)])
+    const sameLaw = binned(zerosThenRest, [...Array<number>(1700).fill(0), ...Array.from({ length: 300 }, (_, i) => ((i + 7) % 19) + 1)])
+    for (const method of ['psi', 'jensenshannon', 'hellinger', 'kl'] as const) expect(sameLaw[method], method).toBeLessThan(0.01)
+  })
+
+  it('leaves the nine deciles of a reference without collapse alone, whatever lies beyond its range', () => {
+    const reference = Array.from({ length: 1001 }, (_, i) => Math.sin(i) * 1e3 + i / 7)
+    const edges = referenceBinEdges(reference)
+    expect(edges).toHaveLength(9)
+    expect(edges[0]).toBeGreaterThan(Math.min(...reference))
+    expect(edges[8]).toBeLessThan(Math.max(...reference))
+  })
+
+  it('puts no edge above the largest double, and a -0 minimum is the edge 0', () => {
+    expect(referenceBinEdges([...Array<number>(10).fill(0), Number.MAX_VALUE])).toEqual([0])
+    expect(decileEdges(Array<number>(9).fill(5), -Number.MAX_VALUE, Number.MAX_VALUE)).toEqual([-Number.MAX_VALUE, 5])
+    expect(Object.is(decileEdges(Array<number>(9).fill(5), -0, 5)[0], 0)).toBe(true)
+  })
+
+  it('nextUp is np.nextafter(x, inf)', () => {
+    expect(nextUp(1)).toBe(1 + 2 ** -52)
+    expect(nextUp(-1)).toBe(-1 + 2 ** -53)
+    expect(nextUp(0)).toBe(Number.MIN_VALUE)
+    expect(nextUp(-0)).toBe(Number.MIN_VALUE)
+    expect(Object.is(nextUp(-Number.MIN_VALUE), -0)).toBe(true)
+    expect(nextUp(Number.MAX_VALUE)).toBe(Infinity)
+    expect(nextUp(19)).toBe(19.000000000000004)
   })
 })
