@@ -39,10 +39,11 @@ from scipy.spatial.distance import jensenshannon
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score, roc_auc_score
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
+from drift import bin_edges
+
 ROOT = Path(__file__).resolve().parents[2]
 CSV_DIR = ROOT / "test" / "fixtures" / "report"
 OUT = Path(__file__).parent / "fixtures" / "report.json"
-DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 EPS = 1e-4
 NUMERICAL = ["age", "credit_score", "income"]
 CATEGORICAL = ["employment", "gender", "has_mortgage", "num_accounts", "region"]
@@ -88,7 +89,7 @@ def finite(series):
 
 
 def binned(ref, cur):
-    edges = np.unique(np.quantile(ref, DECILES))
+    edges = bin_edges(ref)
     rc = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1)
     cc = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1)
     return rc, cc
