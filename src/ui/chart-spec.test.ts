@@ -14,6 +14,10 @@ describe('chart specs', () => {
     expect(binLabels([1, 2.5, 10], 'right')).toEqual(['≤ 1', '(1, 2.5]', '(2.5, 10]', '> 10'])
     expect(binLabels([], 'left')).toEqual(['all'])
     expect(binLabels([15000.123], 'left')).toEqual(['< 1.50e+4', '≥ 1.50e+4'])
+    // A range closed above the reference's maximum 19 (the double just above it): 19 is inside.
+    const above19 = 19 + 2 ** -48
+    expect(binLabels([0, 7, above19], 'left')).toEqual(['< 0', '[0, 7)', '[7, 19]', '> 19'])
+    expect(binLabels([-5 + 2 ** -50, 0], 'left')).toEqual(['≤ -5', '(-5, 0)', '≥ 0'])
   })
 
   it('has no default convention: each caller states the one its data uses', () => {

@@ -71,14 +71,33 @@ const short = (x: number) => (Math.abs(x) >= 1000 || (x !== 0 && Math.abs(x) < 0
  * different bin under each, so there is no default: the caller names its data's convention.
  * Every histogram driftwatch computes is left-closed (src/metrics/drift/reference-bins.ts,
  * numpy.histogram's rule), the read API's and the report's alike (src/read/schemas.ts).
+ * A left-closed edge that is the double just above a value (the edge closing a reference's range
+ * above its maximum m, reference-bins.ts) bounds the bins as m does from the other side: "[a, m]"
+ * and "> m", not "[a, m)" and "≥ m", which would say m itself is beyond the reference.
  */
 export function binLabels(edges: readonly number[], closed: 'left' | 'right'): string[] {
   if (edges.length === 0) return ['all']
-  const [lo, hi, first, last] = closed === 'right' ? ['(', ']', '≤', '>'] : ['[', ')', '<', '≥']
-  const labels = [`${first} ${short(edges[0]!)}`]
-  for (let i = 1; i < edges.length; i++) labels.push(`${lo}${short(edges[i - 1]!)}, ${short(edges[i]!)}${hi}`)
-  labels.push(`${last} ${short(edges[edges.length - 1]!)}`)
+  // Per edge: the value it is printed as, and whether the bins meet there as if right-closed.
+  const bounds = edges.map((e) => {
+    const below = closed === 'left' ? justBelow(e) : null
+    return below === null ? { at: e, right: closed === 'right' } : { at: below, right: true }
+  })
+  const upper = (b: { at: number; right: boolean }) => `${short(b.at)}${b.right ? ']' : ')'}`
+  const lower = (b: { at: number; right: boolean }) => `${b.right ? '(' : '['}${short(b.at)}`
+  const labels = [`${bounds[0]!.right ? '≤' : '<'} ${short(bounds[0]!.at)}`]
+  for (let i = 1; i < bounds.length; i++) labels.push(`${lower(bounds[i - 1]!)}, ${upper(bounds[i]!)}`)
+  const lastBound = bounds[bounds.length - 1]!
+  labels.push(`${lastBound.right ? '>' : '≥'} ${short(lastBound.at)}`)
   return labels
+}
+
+/** The double just below e when it prints shorter than e (e is the edge just above a written value), else null. */
+function justBelow(e: number): number | null {
+  if (!Number.isFinite(e) || e === 0) return null
+  const bits = new BigInt64Array(Float64Array.of(e).buffer)
+  bits[0] = (bits[0] as bigint) + (e > 0 ? -1n : 1n)
+  const below = new Float64Array(bits.buffer)[0] as number
+  return String(below).length < String(e).length ? below : null
 }
 
 /** A chart value as the figures table prints it. */
