@@ -55,7 +55,7 @@ export function referenceFromProfile(profile: ReferenceProfile): ProfileReferenc
     partial.labeled = sum(t.label.categories)
   }
   const c = t.performance.classification
-  if (t.task === 'binary' && c) partial.confusion[''] = { labels: [...c.labels], counts: c.matrix.map((row) => [...row]), excluded: 0 }
+  if (t.task === 'binary' && c) partial.confusion[''] = { labels: [...c.labels], counts: c.matrix.map((row) => [...row]), excluded: 0, ...(c.foldedMatches ? { foldedMatches: c.foldedMatches } : {}) }
   const h = t.performance.probabilistic?.scoreHistogram
   if (t.task === 'binary' && h) partial.ranking[''] = { ...h, positives: [...h.positives], negatives: [...h.negatives] }
   return { partial, samples, edges, quality: boundsFromProfile(profile) }

@@ -17,8 +17,9 @@
  * Accuracy is sklearn.metrics.accuracy_score on the class texts: a third class among the labels
  * ("2" predicted "0") is a true negative for precision, recall and F1 (one-vs-rest on the
  * positive class) but no correct prediction. `folded` is the confusion state's foldedMatches,
- * the TN pairs whose predicted class and label are different texts (./partials.ts); a prediction
- * sent without a class has none to compare and keeps the one-vs-rest reading.
+ * the TN pairs whose predicted class and label are different texts (./partials.ts), which
+ * ../metrics/performance/classification.ts `accuracy` subtracts; a prediction sent without a
+ * class has none to compare and keeps the one-vs-rest reading.
  */
 import {
   accuracy, f1, precision, recall, scoreHistogramAccumulator, type ConfusionMatrix, type MetricResult, type ScoreHistogramState,
@@ -27,18 +28,10 @@ import {
 export function binaryRealized(cm: ConfusionMatrix, ranking: ScoreHistogramState | undefined): Record<string, MetricResult> {
   const undefinedAsNaN = { zeroDivision: 'nan' } as const
   const metrics: Record<string, MetricResult> = {
-    accuracy: exactAccuracy(cm), precision: precision(cm, undefinedAsNaN), recall: recall(cm, undefinedAsNaN), f1: f1(cm, undefinedAsNaN),
+    accuracy: accuracy(cm), precision: precision(cm, undefinedAsNaN), recall: recall(cm, undefinedAsNaN), f1: f1(cm, undefinedAsNaN),
   }
   if (!ranking) return metrics
   const rank = scoreHistogramAccumulator().result(ranking)
   const positives = ranking.positives.reduce((s, c) => s + c, 0)
   return { ...metrics, roc_auc: rank.rocAuc, pr_auc: positives > 0 ? rank.averagePrecision : { ...rank.averagePrecision, score: Number.NaN } }
-}
-
-/** accuracy(cm) without the diagonal pairs whose classes differ before the 0/1 reading. */
-function exactAccuracy(cm: ConfusionMatrix): MetricResult {
-  const result = accuracy(cm)
-  if (!cm.foldedMatches || cm.n === 0) return result
-  const diagonal = cm.labels.reduce<number>((s, _, k) => s + (cm.matrix[k]?.[k] ?? 0), 0)
-  return { ...result, score: (diagonal - cm.foldedMatches) / cm.n }
 }

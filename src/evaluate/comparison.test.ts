@@ -57,3 +57,26 @@ describe('model comparison in the stream', () => {
     expect(compareVersions([challenger, champion])).toEqual(rows)
   })
 })
+
+describe('model comparison in the stream: accuracy counts exact matches', () => {
+  // Champion v1: 36 of 40 right, classes 0/1 only. Challenger v2: "1"/"1" ×10, "0"/"0" ×10,
+  // "2"/"0" ×12, "0"/"1" ×4, "1"/"0" ×4 (label/prediction), the 12 "2"/"0" pairs its foldedMatches.
+  // scikit-learn 1.9.1 accuracy_score: 0.9 and 0.5. statsmodels 0.15.0:
+  // confint_proportions_2indep(20, 40, 36, 40, method='newcomb', compare='diff') = (-0.5598625461249059, -0.20266707330428063).
+  const windowOf = (modelVersion: string, counts: number[][], foldedMatches?: number): VersionWindow => {
+    const p = emptyPartial()
+    p.confusion[''] = { labels: [0, 1], counts, excluded: 0, ...(foldedMatches === undefined ? {} : { foldedMatches }) }
+    p.predictions = p.labeled = 40
+    return { modelVersion, partial: p }
+  }
+
+  it('a "0" predicted for a label "2" is no correct prediction of the challenger: 0.5 against 0.9', () => {
+    const rows = comparisonRows(windowOf('v1', [[18, 2], [2, 18]]), windowOf('v2', [[22, 4], [4, 10]], 12))
+    const accuracy = rows.find((r) => r.metric === 'accuracy')!
+    expect(accuracy).toMatchObject({ champion_value: 0.9, challenger_value: 0.5, n_champion: 40, n_challenger: 40 })
+    expect(accuracy.difference).toBeCloseTo(-0.4, 12)
+    expect(accuracy.ci_low).toBeCloseTo(-0.5598625461249059, 9)
+    expect(accuracy.ci_high).toBeCloseTo(-0.20266707330428063, 9)
+    expect(rows.find((r) => r.metric === 'precision')!.challenger_value).toBeCloseTo(10 / 14, 12)
+  })
+})

@@ -13,7 +13,11 @@
  * versions served different traffic): accuracy, precision, recall, false_positive_rate,
  * selection_rate (Newcombe), f1 (delta method), roc_auc (DeLong over the 1/1000 score grid),
  * each row with both values, difference = challenger − champion, its interval and two-sided
- * p-value, and n_* = the metric's denominators (labeled predictions for accuracy).
+ * p-value, and n_* = the metric's denominators (labeled predictions for accuracy). Accuracy is
+ * the exact match of predicted class and label, as the realized rows' (./binary-realized.ts):
+ * each version's confusion foldedMatches ("0" predicted for a label "2") are no correct
+ * prediction (./concept-rows.ts degradationSample carries them, ../metrics/concept binaryCounts
+ * passes them on); the other metrics are one-vs-rest on the positive class.
  */
 import { binaryCounts } from '../metrics/concept/index.js'
 import { compareModels, type ModelSample } from '../metrics/comparison/index.js'

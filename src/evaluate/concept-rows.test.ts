@@ -101,3 +101,33 @@ describe('concept drift rows', () => {
     expect(calibrationRow(partialOf(ref), unscored)).toBeNull()
   })
 })
+
+describe('degradation rows: accuracy counts exact matches', () => {
+  // Reference: 36 of 40 right, classes 0/1 only. Window: "1"/"1" ×10, "0"/"0" ×10, "2"/"0" ×12,
+  // "0"/"1" ×4, "1"/"0" ×4 (label/prediction), the 12 "2"/"0" pairs the state's foldedMatches.
+  // scikit-learn 1.9.1 accuracy_score: 0.9 and 0.5. statsmodels 0.15.0:
+  // confint_proportions_2indep(20, 40, 36, 40, method='newcomb', compare='diff') = (-0.5598625461249059, -0.20266707330428063).
+  const partialWith = (counts: number[][], foldedMatches?: number): Partial => {
+    const p = emptyPartial()
+    p.confusion[''] = { labels: [0, 1], counts, excluded: 0, ...(foldedMatches === undefined ? {} : { foldedMatches }) }
+    p.predictions = p.labeled = 40
+    return p
+  }
+  const ref = partialWith([[18, 2], [2, 18]])
+
+  it('a "0" predicted for a label "2" is no correct prediction: accuracy difference −0.4 with its Newcombe interval', () => {
+    const rows = degradationRows(ref, partialWith([[22, 4], [4, 10]], 12))
+    const accuracy = rows.find((r) => r.metric === 'accuracy')!
+    expect(accuracy).toMatchObject({ kind: 'degradation', n: 40 })
+    expect(accuracy.value).toBeCloseTo(-0.4, 12)
+    expect(accuracy.ci_low).toBeCloseTo(-0.5598625461249059, 9)
+    expect(accuracy.ci_high).toBeCloseTo(-0.20266707330428063, 9)
+    // The rates stay one-vs-rest: FPR 4 / 26 − 2 / 20.
+    expect(rows.find((r) => r.metric === 'false_positive_rate')!.value).toBeCloseTo(4 / 26 - 2 / 20, 12)
+  })
+
+  it('a state stored before foldedMatches existed reads as 0 folded', () => {
+    const stored = JSON.parse(JSON.stringify(partialWith([[22, 4], [4, 10]]))) as Partial
+    expect(degradationRows(ref, stored).find((r) => r.metric === 'accuracy')!.value).toBeCloseTo(0.8 - 0.9, 12)
+  })
+})

@@ -7,7 +7,9 @@
  *     value = metric(window) − metric(reference) with its interval (Newcombe for the rates,
  *     delta method for F1, DeLong for ROC AUC on the 1/1000 score grid), as performance rows
  *     of kind 'degradation' with ci_low / ci_high; n = the window's denominator of the metric.
- *     Binary only: the stream reads every label as positive class or not.
+ *     Binary only: precision, recall, F1 and the rates read every label as positive class or
+ *     not; accuracy is the exact match of the class texts, as the realized row's (the confusion
+ *     state's foldedMatches, "0" predicted for a label "2", are no correct prediction).
  * (c) Calibration drift, src/metrics/concept/calibration-drift.ts: per-bin chi-square of the
  *     positive rate over 10 equal-width score bins, summed, and ECE(window) − ECE(reference),
  *     as a drift row with target 'calibration', column 'score'. The calibration states come
@@ -50,14 +52,21 @@ export const METRIC_NAMES: Readonly<Record<string, string>> = {
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN)
 
-/** A partial's labeled outcomes as a performance sample (binary, positive class = 1). */
+/**
+ * A partial's labeled outcomes as a performance sample (binary, positive class = 1), with the
+ * confusion state's foldedMatches (absent in a state stored before it: 0), so its accuracy is
+ * the exact match as the realized row's (./binary-realized.ts).
+ */
 export function degradationSample(confusion: ConfusionState, ranking: ScoreHistogramState | undefined): DegradationSample {
   const cm = confusionAccumulator().result(confusion)
   return {
     performance: {
       task: 'binary',
       positiveClass: '1',
-      classification: { n: cm.n, labels: cm.labels, matrix: cm.matrix, accuracy: null, precision: null, recall: null, f1: null, average: 'binary' },
+      classification: {
+        n: cm.n, labels: cm.labels, matrix: cm.matrix, ...(cm.foldedMatches ? { foldedMatches: cm.foldedMatches } : {}),
+        accuracy: null, precision: null, recall: null, f1: null, average: 'binary',
+      },
     },
     ...(ranking ? { rankGroups: histogramRankGroups(ranking) } : {}),
   }

@@ -2,11 +2,14 @@
  * Reads for the streaming detectors: their records (detector_state), their checkpoints
  * (detector_checkpoints, schemas/clickhouse/0014_detector_checkpoints.sql) and a window's joined inputs in event order.
  *
- * error = 1 when the predicted class differs from the label. Binary tasks read both as "is the
- * positive class", the prediction by ./partials.ts PREDICTED_POSITIVE_SQL, the SQL twin of
- * `predictedPositive` that the confusion counts use (class label, else score >= 0.5 on the
- * 1/1000 grid; a prediction with neither is left out); multiclass tasks compare class texts
- * (predictions without a class are left out). Each input also carries cityHash64(prediction_id,
+ * error = 1 when the predicted class differs from the label, as the realized accuracy counts it
+ * (sklearn accuracy_score, ./binary-realized.ts). A prediction with a class compares its text with
+ * the label's, in either task: a binary model's "0" predicted for a label "2" is an error, though
+ * both read as not the positive class. A binary prediction sent without a class (a score only)
+ * reads both as "is the positive class", the prediction by ./partials.ts PREDICTED_POSITIVE_SQL,
+ * the SQL twin of `predictedPositive` that the confusion counts use (score >= 0.5 on the 1/1000
+ * grid; a prediction with neither class nor score is left out); multiclass tasks leave out the
+ * predictions without a class. Each input also carries cityHash64(prediction_id,
  * event time, error) in two 32-bit halves for the window's digest (./detector-replay.ts). Labels
  * are read for the window's predictions only: PREWHERE on ground_truth's sorting key runs before
  * FINAL merges (every version of an id passes or none), so one window does not merge every label
@@ -56,7 +59,11 @@ export async function windowInputs(store: Store, t: DetectorTarget, startMs: num
   const p = scopedPredictions({ modelId: t.modelId, modelVersion: t.modelVersion, fromMs: startMs, toMs: endMs })
   const [error, where] = t.spec.task === 'multiclass'
     ? ['class_label != g.label_class', 'AND class_label IS NOT NULL']
-    : [`toUInt8(g.label_class = {pos:String}) != assumeNotNull(${PREDICTED_POSITIVE_SQL})`, `AND ${PREDICTED_POSITIVE_SQL} IS NOT NULL`]
+    : [
+        `if(class_label IS NOT NULL, assumeNotNull(class_label) != assumeNotNull(g.label_class),
+            toUInt8(g.label_class = {pos:String}) != assumeNotNull(${PREDICTED_POSITIVE_SQL}))`,
+        `AND ${PREDICTED_POSITIVE_SQL} IS NOT NULL`,
+      ]
   const found = await rows<[string, number, string, number, number]>(
     store,
     `SELECT toUnixTimestamp64Milli(event_time) AS t, toUInt8(${error}) AS e, cityHash64(prediction_id, t, e) AS h,

@@ -221,3 +221,36 @@ describe('binary accuracy with a third class among the labels', () => {
     expect(values(windowOf({ volume: [{ p: 0, variant: 'v', k: '', c: '4' }], joined: scoreOnly }), 'realized')['accuracy']).toBe(1)
   })
 })
+
+describe("stream fairness: a group's accuracy is the exact match of predicted class and label", () => {
+  // Label/prediction per group: a — "1"/"1" ×5, "0"/"0" ×7, "2"/"0" ×6, "0"/"1" ×2; b — "1"/"1" ×5,
+  // "0"/"0" ×5, "2"/"0" ×4, "0"/"1" ×2, "1"/"0" ×4. fairlearn 0.15.0 / scikit-learn 1.9.1:
+  // MetricFrame(metrics=accuracy_score, y_true=labels, y_pred=predictions, sensitive_features=groups).by_group
+  // = {a: 0.6, b: 0.5}; reading "2" as "0" gave 0.9 and 0.7.
+  const runs: [string, string, string, number][] = [
+    ['a', '1', '1', 5], ['a', '0', '0', 7], ['a', '2', '0', 6], ['a', '0', '1', 2],
+    ['b', '1', '1', 5], ['b', '0', '0', 5], ['b', '2', '0', 4], ['b', '0', '1', 2], ['b', '1', '0', 4],
+  ]
+  const rows = (p: number, share: number): JoinedRow[] => [
+    ...runs.map(([grp, label, pred, c]) => joined({ p, attr: 'group', grp, pred, label, c: c * share })),
+    ...runs.map(([, label, pred, c]) => joined({ p, pred, label, c: c * share })),
+  ]
+  const accuracyOf = (m: ReturnType<typeof windowOf>) =>
+    Object.fromEntries(m.fairness.filter((r) => r.metric === 'accuracy').map((r) => [r.group_value, [r.value, r.n]]))
+
+  it('a "0" predicted for a label "2" is no correct prediction of its group: 0.6 and 0.5, as fairlearn', () => {
+    const m = windowOf({ joined: rows(0, 2) })
+    expect(accuracyOf(m)).toEqual({ a: [0.6, 40], b: [0.5, 40] })
+    expect(m.fairness.find((r) => r.metric === 'false_positive_rate' && r.group_value === 'a')!.value).toBeCloseTo(4 / 30, 15)
+  })
+
+  it('the count survives the stored JSON and the merge of the partitions; a score-only negative keeps the one-vs-rest reading', () => {
+    const parts = partialsFromRows({ ...none, joined: [...rows(0, 1), ...rows(1, 1)] }, new Map(), ctx)
+    const stored = new Map([...parts].map(([p, part]) => [p, JSON.parse(JSON.stringify(part)) as typeof part]))
+    const cur = mergeAll(stored, ctx)
+    const m = computeWindowMetrics({ partial: emptyPartial(), samples: new Map() }, { partial: cur, samples: new Map() }, ctx)
+    expect(accuracyOf(m)).toEqual({ a: [0.6, 40], b: [0.5, 40] })
+    const scoreOnly = windowOf({ joined: [joined({ attr: 'group', grp: 'c', pred: null, s: 0.2, label: '2', c: 3 }), joined({ attr: 'group', grp: 'c', pred: '1', label: '1', c: 1 })] })
+    expect(accuracyOf(scoreOnly)['c']).toEqual([1, 4])
+  })
+})

@@ -11,8 +11,10 @@
  * the labels ("0" predicted for a label "2") is a true negative but no correct prediction
  * (./binary-realized.ts). A prediction sent without a class (a score only) and predicted
  * negative (score < 0.5) has no class to compare: against any label but the positive class it
- * counts as correct, the one-vs-rest reading. The degradation rows' accuracy (./concept-rows.ts)
- * and the fairness groups' accuracy read the one-vs-rest counts alone.
+ * counts as correct, the one-vs-rest reading. Every accuracy of the window reads the count: the
+ * degradation rows' and the version comparison's (./concept-rows.ts, ./comparison.ts) from the
+ * confusion state, and the fairness groups' from their own count of such pairs
+ * (../metrics/fairness/group-confusion.ts `folded`).
  */
 import { cbpeAccumulator, confusionAccumulator, regressionAccumulator, scoreHistogramAccumulator } from '../metrics/performance/index.js'
 import { CATEGORICAL_MAX_UNIQUE } from '../metrics/drift/index.js'
@@ -190,7 +192,8 @@ function addMulticlass(pt: Partial, r: JoinedRow): void {
  * the ranking nor the label counts; a (0, 0) pair whose class texts differ counts in the
  * confusion's `foldedMatches` too (the file header). A protected attribute's row: every
  * prediction of the group into its selection counts, and the ones labeled with a class into its
- * confusion counts too (../metrics/fairness/group-confusion.ts).
+ * confusion counts too (../metrics/fairness/group-confusion.ts), a (0, 0) pair whose class texts
+ * differ as `folded`.
  */
 function addJoined(pt: Partial, r: JoinedRow, ctx: LabelingContext): void {
   const n = Number(r.c)
@@ -205,8 +208,7 @@ function addJoined(pt: Partial, r: JoinedRow, ctx: LabelingContext): void {
       return
     }
     const yTrue = r.label === ctx.positiveClass ? 1 : 0
-    // One-vs-rest TN, yet no exact match ("0" for a "2"); a score-only prediction has no class to compare.
-    const folded = yPred === 0 && yTrue === 0 && r.pred !== null && r.pred !== r.label
+    const folded = foldedPair(r, yTrue, yPred)
     pt.labeled += n
     pt.labelDelaySumS += r.delay_s
     add(pt.labelCounts, r.label!, n)
@@ -225,7 +227,11 @@ function addJoined(pt: Partial, r: JoinedRow, ctx: LabelingContext): void {
   if (yPred === null) state.excluded += n
   else {
     const yTrue = labeled ? (r.label === ctx.positiveClass ? 1 : 0) : null
-    acc.update(state, { group: r.grp, yTrue, yPred, ...(labeled && r.s !== null ? { score: r.s } : {}) }, n)
+    const folded = yTrue !== null && foldedPair(r, yTrue, yPred)
+    acc.update(state, { group: r.grp, yTrue, yPred, ...(labeled && r.s !== null ? { score: r.s } : {}), ...(folded ? { folded } : {}) }, n)
   }
   pt.fairness[r.attr] = state
 }
+
+/** One-vs-rest TN, yet no exact match ("0" for a "2"); a score-only prediction has no class to compare. */
+const foldedPair = (r: JoinedRow, yTrue: 0 | 1, yPred: 0 | 1 | null): boolean => yPred === 0 && yTrue === 0 && r.pred !== null && r.pred !== r.label

@@ -7,7 +7,7 @@
  */
 import { pushAll } from '../arrays.js'
 import { DriftwatchError } from '../errors.js'
-import { classSpellingNotes, type FeatureValue, readTargets, resolveTask, streamTargets } from '../metrics/profile/index.js'
+import { classSpellingNotes, type FeatureValue, performanceProfile, readTargets, resolveTask, streamTargets } from '../metrics/profile/index.js'
 import { type Table, tableTargets } from './table.js'
 import { DEFAULT_TARGETS } from './columns.js'
 import type { ReportConfig } from './config.js'
@@ -17,7 +17,7 @@ import { continuousTargets } from './continuous-targets.js'
 import { fairnessSection } from './fairness-section.js'
 import { targetsLeftOut } from './left-out.js'
 import { REPORT_CLASSES } from './task-notes.js'
-import { metricsJson, performanceNotes, reportPerformance } from './performance-section.js'
+import { metricsJson, performanceNotes } from './performance-section.js'
 import { streamTargetsNotes } from './stream-targets.js'
 import type { ReportJson } from './types.js'
 
@@ -48,7 +48,7 @@ export async function currentOnlyReport(current: CellSource, config: ReportConfi
   const t = stream.targets
   const notes = ['no reference file: drift, degradation and data quality are not computed', ...classSpellingNotes(spec), ...streamTargetsNotes('current', table.rowCount, stream)]
   if (!columns.label) notes.push(`the current file has no "${targets.label}" column: no performance or fairness`)
-  const performance = reportPerformance(t)
+  const performance = performanceProfile(t)
   const leftOut = targetsLeftOut(t, columns.score)
   pushAll(notes, performanceNotes('current', table.rowCount, performance, leftOut))
   return {

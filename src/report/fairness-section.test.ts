@@ -47,3 +47,29 @@ describe('report fairness section: how many groups each kind of metric compared'
     expect(section).toMatchObject({ groups_compared: 3, groups_insufficient: 1, equal_opportunity_groups_compared: 2, equalized_odds_groups_compared: 1 })
   })
 })
+
+describe("report fairness section: a group's accuracy is the exact match of predicted class and label", () => {
+  // Label/prediction per group: a — "1"/"1" ×5, "0"/"0" ×7, "2"/"0" ×6, "0"/"1" ×2; b — "1"/"1" ×5,
+  // "0"/"0" ×5, "2"/"0" ×4, "0"/"1" ×2, "1"/"0" ×4. fairlearn 0.15.0 / scikit-learn 1.9.1:
+  // MetricFrame(metrics=accuracy_score, y_true=labels, y_pred=predictions, sensitive_features=groups).by_group
+  // = {a: 0.6, b: 0.5}; reading "2" as "0" gave 0.9 and 0.7.
+  const runs: [string, string, string, number][] = [
+    ['a', '1', '1', 5], ['a', '0', '0', 7], ['a', '2', '0', 6], ['a', '0', '1', 2],
+    ['b', '1', '1', 5], ['b', '0', '0', 5], ['b', '2', '0', 4], ['b', '0', '1', 2], ['b', '1', '0', 4],
+  ]
+  const rows = runs.flatMap(([group, label, prediction, n]) => Array.from({ length: n }, () => ({ group, label, prediction, score: prediction === '1' ? 0.7 : 0.3 })))
+  const groupsOf = (targets: ReturnType<typeof readTargets>) =>
+    (fairnessSection(tableFromRows(rows), targets, ['group'], 1, [])['group'] as { groups: Record<string, Record<string, unknown>> }).groups
+
+  it('a "0" predicted for a label "2" is no correct prediction: 0.6 and 0.5, as fairlearn; FPR reads it as a true negative', () => {
+    const groups = groupsOf(readTargets({ label: rows.map((r) => r.label), prediction: rows.map((r) => r.prediction) }, { task: 'binary', positiveClass: '1' }))
+    expect(groups['a']).toMatchObject({ count: 20, accuracy: 0.6 })
+    expect(groups['b']).toMatchObject({ count: 20, accuracy: 0.5 })
+    expect(groups['a']!['false_positive_rate']).toBeCloseTo(2 / 15, 15)
+  })
+
+  it('without a prediction column the class comes from the score, and a negative one keeps the one-vs-rest reading', () => {
+    const groups = groupsOf(readTargets({ label: rows.map((r) => r.label), score: rows.map((r) => r.score) }, { task: 'binary', positiveClass: '1' }))
+    expect([groups['a']!['accuracy'], groups['b']!['accuracy']]).toEqual([0.9, 0.7])
+  })
+})

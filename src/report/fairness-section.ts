@@ -7,6 +7,10 @@
  * counts for selection (its group's `predictions`, selection rate, demographic parity and
  * disparate impact, as fairlearn's selection_rate over every row) and is counted in
  * `unlabeled`; TPR, FPR, PPV, accuracy, ECE and the odds metrics use the labeled rows (`count`).
+ * A group's accuracy is the exact match of predicted class and label (fairlearn's MetricFrame
+ * with sklearn accuracy_score on the class texts): a "0" predicted for a label "2" is a true
+ * negative for FPR but no correct prediction (src/metrics/profile/performance-profile.ts
+ * foldedMatch; a class predicted from the score names none when negative and is never folded).
  * Groups smaller than minGroupSize are reported but not compared (status "insufficient" for
  * the label metrics, selection_status for selection): `groups_compared` counts the groups the
  * selection metrics compared, `equalized_odds_groups_compared` and
@@ -22,6 +26,7 @@
 import { pushAll } from '../arrays.js'
 import { fairnessReport } from '../metrics/fairness/index.js'
 import { binaryOutcomes, type FeatureValue, readCategory, type Targets } from '../metrics/profile/index.js'
+import { foldedMatch } from '../metrics/profile/performance-profile.js'
 import { emptyScoreLeftOut, leftOutNote, noScoreRefusals, predictionReason, SCORE_NOT_A_PROBABILITY, scoreNotProbability, scoreReason, total } from './left-out.js'
 import { columnOf, type Table } from './table.js'
 import { num, type Section } from './types.js'
@@ -43,12 +48,14 @@ export function fairnessSection(
   }
   const notProbability = scoreNotProbability(rawScores) !== undefined
   const shown = notProbability ? withoutRates : (section: Section) => section
+  const isFolded = foldedMatch(targets)
   return Object.fromEntries(
     attributes.map((attribute) => {
       const groups: string[] = []
       const t: (number | null)[] = []
       const p: number[] = []
       const s: number[] = []
+      const folded: boolean[] = []
       const leftOut: Record<string, number> = { no_group: 0, ...(rawScores ? noScoreRefusals() : {}), no_prediction: 0 }
       const eceLeftOut: Record<string, number> = emptyScoreLeftOut()
       let unlabeled = 0
@@ -69,8 +76,9 @@ export function fairnessSection(
         t.push(y)
         p.push(q)
         s.push(targets.scores?.[i] ?? Number.NaN)
+        folded.push(isFolded(i))
       })
-      const report = fairnessReport({ groups, yTrue: t, yPred: p, ...(targets.scores ? { scores: s } : {}) }, { minGroupSize })
+      const report = fairnessReport({ groups, yTrue: t, yPred: p, folded, ...(targets.scores ? { scores: s } : {}) }, { minGroupSize })
       const parity = report.parity
       const excluded = total(leftOut)
       const labeled = groups.length - unlabeled

@@ -14,17 +14,16 @@
  * side's scores are refused (its score column is no probability, ./left-out.ts
  * scoreNotProbability), its metrics are null and nothing is compared with them: no degradation,
  * no calibration drift. Accuracy is the exact match of predicted class and label (sklearn
- * accuracy_score), in each side's metrics and in its degradation (exactMatches): the profile's
- * binary matrix is one-vs-rest, which precision, recall and F1 read.
+ * accuracy_score), in each side's metrics and in its degradation: the profile's binary matrix is
+ * one-vs-rest, which precision, recall and F1 read, and its foldedMatches are the true negatives
+ * whose classes differ (src/metrics/profile/performance-profile.ts).
  */
 import { pushAll } from '../arrays.js'
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
 import { DEGRADATION_METRIC_NAMES } from '../metrics/concept/performance-degradation.js'
-import { type DifferenceResult, type Proportion, proportionDifference } from '../metrics/comparison/index.js'
+import { type DifferenceResult } from '../metrics/comparison/index.js'
 import { datasetDriftShare, MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
-import {
-  binaryOutcomes, type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, SCORE_REFUSALS, type Targets,
-} from '../metrics/profile/index.js'
+import { type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, SCORE_REFUSALS, type Targets } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import { columnDrift, verdictInput } from './feature-drift.js'
 import { leftOutNote, refusedScore, SCORE_NOT_A_PROBABILITY, type ScoreRefusal, targetsLeftOut, type TargetsLeftOut } from './left-out.js'
@@ -43,46 +42,6 @@ export interface PerformanceInput {
   readonly roles: ColumnRoles
   readonly confidence: number
 }
-
-/**
- * The rows of a binary side whose predicted class and label are the same class (successes), of
- * those with both (trials: the rows its accuracy reads), as sklearn.metrics.accuracy_score counts
- * them. The profile reads every class but the positive one as 0 (a class only the current file
- * has reads as not the positive class, ../metrics/profile/targets.ts), so a "0" predicted for a
- * label "2" is a true negative there, right for precision, recall and F1, but it is no correct
- * prediction. A class predicted from the score (no prediction column: score >= 0.5) has no text
- * when negative: it keeps the one-vs-rest reading, as the stream's predictions sent without a
- * class do (src/evaluate/partials.ts). undefined for a multiclass task (its accuracy is exact
- * already) or without labels or predictions.
- */
-export function exactMatches(targets: Targets): Proportion | undefined {
-  if (targets.task !== 'binary') return undefined
-  const { yTrue, yPred } = binaryOutcomes(targets)
-  const labels = targets.labels
-  if (yTrue === undefined || yPred === undefined || labels === undefined) return undefined
-  const classes = targets.predictionSource === 'column' ? targets.predictions : undefined
-  let successes = 0
-  let trials = 0
-  for (let i = 0; i < yTrue.length; i++) {
-    const y = yTrue[i]
-    const q = yPred[i]
-    if (y === null || y === undefined || q === null || q === undefined) continue
-    trials++
-    if (y === q && (q === 1 || classes === undefined || classes[i] === labels[i])) successes++
-  }
-  return { successes, trials }
-}
-
-/** The profile with its binary accuracy the exact match of `matches` (exactMatches of its targets). */
-export function withExactAccuracy(p: PerformanceProfile, matches: Proportion | undefined): PerformanceProfile {
-  if (matches === undefined || p.classification === undefined) return p
-  const accuracy = matches.trials === 0 ? null : matches.successes / matches.trials
-  return { ...p, classification: { ...p.classification, accuracy } }
-}
-
-/** performanceProfile of the report's targets, its binary accuracy the exact match (exactMatches). */
-export const reportPerformance = (targets: Targets, performance = performanceProfile(targets)): PerformanceProfile =>
-  withExactAccuracy(performance, exactMatches(targets))
 
 /**
  * Whether a side has rows enough for its metrics to be read: `insufficient` below
@@ -225,21 +184,17 @@ export const predictedClasses = (side: Pick<PerformanceInput['current'], 'table'
 export const takenScores = (t: Table, name: string): TargetColumn => withoutRefused(columnOf(t, name), rawScores(t, name), ['score_out_of_range'])
 
 export function performanceSection({ reference, current, roles, confidence }: PerformanceInput, notes: string[]): Section {
-  const ref = reportPerformance(reference.targets, reference.performance)
-  const cur = reportPerformance(current.targets)
+  const ref = reference.performance ?? performanceProfile(reference.targets)
+  const cur = performanceProfile(current.targets)
   const refLeftOut = targetsLeftOut(reference.targets, rawScores(reference.table, roles.targets.score))
   const curLeftOut = targetsLeftOut(current.targets, rawScores(current.table, roles.targets.score))
   const has = (t: Table, name: string) => t.rowCount > 0 && hasColumn(t, name)
   const both = (name: string) => has(reference.table, name) && has(current.table, name)
-  const oneVsRest = performanceDegradation(
+  const degradation = performanceDegradation(
     { performance: ref, rankGroups: rankGroups(reference.targets) },
     { performance: cur, rankGroups: rankGroups(current.targets) },
     { confidence },
   )
-  // Its accuracy reads the one-vs-rest matrices (TP + TN): the exact matches instead, as each side's.
-  const [refMatches, curMatches] = [exactMatches(reference.targets), exactMatches(current.targets)]
-  const exact = oneVsRest.accuracy && refMatches && curMatches ? proportionDifference(curMatches, refMatches, { confidence }) : undefined
-  const degradation = exact ? { ...oneVsRest, accuracy: { ...exact, params: { ...exact.params, metric: 'accuracy' } } } : oneVsRest
   if (!has(current.table, roles.targets.label)) notes.push(`the current file has no "${roles.targets.label}" column: no current performance, degradation or fairness`)
   if (reference.targets.task === 'multiclass' && (has(reference.table, roles.targets.score) || has(current.table, roles.targets.score))) {
     notes.push(`the "${roles.targets.score}" column is one score per row, and a multiclass task needs one per class: no ROC AUC, log loss, Brier score, ECE or calibration; its score drift is reported`)

@@ -37,3 +37,23 @@ describe('compareModels: challenger − champion', () => {
     expect(r.f1.score).toBeNaN()
   })
 })
+
+describe('compareModels: accuracy is the exact match of predicted class and label', () => {
+  // Champion: 36 of 40 right, classes 0/1 only. Challenger: "1"/"1" ×10, "0"/"0" ×10, "2"/"0" ×12,
+  // "0"/"1" ×4, "1"/"0" ×4 (label/prediction): one-vs-rest TN 22, of which 12 fold "2" into "0".
+  // scikit-learn 1.9.1 accuracy_score: 0.9 and 0.5. statsmodels 0.15.0:
+  // confint_proportions_2indep(20, 40, 36, 40, method='newcomb', compare='diff') = (-0.5598625461249059, -0.20266707330428063).
+  const champion = { confusion: { tp: 18, fp: 2, tn: 18, fn: 2 } }
+  const challenger = { confusion: { tp: 10, fp: 4, tn: 22, fn: 4, foldedMatches: 12 } }
+
+  it('the folded true negatives are no success of accuracy; F1 and the other rates read TN as counted', () => {
+    expect(rateOf('accuracy', challenger.confusion)).toEqual({ successes: 20, trials: 40 })
+    expect(rateOf('falsePositiveRate', challenger.confusion)).toEqual({ successes: 4, trials: 26 })
+    const r = compareModels(champion, challenger)
+    expect(r.accuracy).toMatchObject({ estimates: [0.5, 0.9], sizes: [40, 40], params: { metric: 'accuracy' } })
+    expect(r.accuracy.ciLow).toBeCloseTo(-0.5598625461249059, 9)
+    expect(r.accuracy.ciHigh).toBeCloseTo(-0.20266707330428063, 9)
+    const { foldedMatches: _, ...oneVsRest } = challenger.confusion
+    expect(compareModels(champion, { confusion: oneVsRest }).f1).toEqual(r.f1)
+  })
+})

@@ -2,7 +2,7 @@
  * Challenger minus champion, for two binary classifiers that served independent traffic
  * (a canary or A/B split), each metric with an interval at `confidence` (default 0.95):
  *
- *   accuracy          (TP + TN) / n          Newcombe hybrid score  (./proportion-difference.ts)
+ *   accuracy          (TP + TN − folded) / n Newcombe hybrid score  (./proportion-difference.ts)
  *   precision         TP / (TP + FP)         Newcombe
  *   recall (TPR)      TP / (TP + FN)         Newcombe
  *   falsePositiveRate FP / (FP + TN)         Newcombe
@@ -12,6 +12,10 @@
  *                                                                   samples carry rank groups
  * Precision and recall are proportions conditional on their denominators (predicted and
  * actual positives), so the binomial intervals apply to them given those counts.
+ * Accuracy is the exact match of predicted class and label (sklearn accuracy_score): `folded`
+ * is the confusion's foldedMatches (./f1-difference.ts BinaryConfusion; absent: 0), the true
+ * negatives whose classes differ (a label "2" predicted "0"), which are no correct prediction.
+ * The other rates are one-vs-rest on the positive class and read TN as counted.
  */
 import { aucDifference } from './delong.js'
 import type { DifferenceOptions, DifferenceResult } from './difference.js'
@@ -38,10 +42,10 @@ export interface ModelComparison {
 export const RATE_METRICS = ['accuracy', 'precision', 'recall', 'falsePositiveRate', 'selectionRate'] as const
 export type RateMetric = (typeof RATE_METRICS)[number]
 
-export function rateOf(metric: RateMetric, { tp, fp, tn, fn }: BinaryConfusion): Proportion {
+export function rateOf(metric: RateMetric, { tp, fp, tn, fn, foldedMatches = 0 }: BinaryConfusion): Proportion {
   switch (metric) {
     case 'accuracy':
-      return { successes: tp + tn, trials: tp + fp + tn + fn }
+      return { successes: tp + tn - foldedMatches, trials: tp + fp + tn + fn }
     case 'precision':
       return { successes: tp, trials: tp + fp }
     case 'recall':

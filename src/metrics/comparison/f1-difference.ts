@@ -34,6 +34,12 @@ export interface BinaryConfusion {
   readonly fp: number
   readonly tn: number
   readonly fn: number
+  /**
+   * Of `tn`, the pairs whose classes differ before the one-vs-rest 0/1 reading (a label "2"
+   * predicted "0": ../performance/confusion-matrix.ts foldedMatches); absent: 0. Only accuracy
+   * reads it (./compare-models.ts); F1 does not.
+   */
+  readonly foldedMatches?: number
 }
 
 export function f1WithVariance({ tp, fp, fn }: BinaryConfusion): { f1: number; variance: number; size: number } {

@@ -59,3 +59,36 @@ describe('performanceDegradation: current − reference', () => {
     expect(() => performanceDegradation({ performance: reference }, { performance: multi })).toThrow(RangeError)
   })
 })
+
+describe('performanceDegradation: the accuracy difference counts exact matches', () => {
+  // Reference: labels 0/1 alternating, 36 of 40 predicted right. Current: "1"/"1" ×10, "0"/"0" ×10,
+  // "2"/"0" ×12, "0"/"1" ×4, "1"/"0" ×4 (label/prediction). scikit-learn 1.9.1 accuracy_score:
+  // 0.9 and 0.5 (reading "2" as "0" gave 0.8). statsmodels 0.15.0:
+  // confint_proportions_2indep(20, 40, 36, 40, method='newcomb', compare='diff') = (-0.5598625461249059, -0.20266707330428063).
+  const reference = perf(
+    Array.from({ length: 40 }, (_, i) => String(i % 2)),
+    Array.from({ length: 40 }, (_, i) => String(i < 4 ? 1 - (i % 2) : i % 2)),
+  )
+  const fill = (runs: [string, number][]) => runs.flatMap(([v, n]) => Array<string>(n).fill(v))
+  const current = perf(
+    fill([['1', 10], ['0', 10], ['2', 12], ['0', 4], ['1', 4]]),
+    fill([['1', 10], ['0', 10], ['0', 12], ['1', 4], ['0', 4]]),
+  )
+
+  it('a "0" predicted for a label "2" is no success: difference 0.5 − 0.9 with its Newcombe interval, as statsmodels', () => {
+    expect(binaryCounts(current.classification!)).toEqual({ tp: 10, fp: 4, tn: 22, fn: 4, foldedMatches: 12 })
+    const r = performanceDegradation({ performance: reference }, { performance: current })
+    expect(r.accuracy).toMatchObject({ estimates: [0.5, 0.9], sizes: [40, 40], params: { metric: 'accuracy' } })
+    expect(r.accuracy!.score).toBeCloseTo(-0.4, 12)
+    expect(r.accuracy!.ciLow).toBeCloseTo(-0.5598625461249059, 9)
+    expect(r.accuracy!.ciHigh).toBeCloseTo(-0.20266707330428063, 9)
+    // The other rates stay one-vs-rest: the 12 pairs are true negatives (FPR 4 / 26).
+    expect(r.falsePositiveRate?.estimates[0]).toBeCloseTo(4 / 26, 15)
+  })
+
+  it('a profile stored before foldedMatches existed reads as 0 folded', () => {
+    const { foldedMatches: _, ...stored } = current.classification!
+    const r = performanceDegradation({ performance: reference }, { performance: { ...current, classification: stored } })
+    expect(r.accuracy?.estimates).toEqual([0.8, 0.9])
+  })
+})

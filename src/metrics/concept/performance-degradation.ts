@@ -8,6 +8,9 @@
  *     f1                                                                delta method
  *     rocAuc                                                            DeLong
  *   Multiclass tasks: accuracy only (macro averages are not proportions).
+ * Accuracy is the exact match of predicted class and label (sklearn accuracy_score) on both
+ * sides: a binary profile's true negatives whose class texts differ (its foldedMatches, a "0"
+ * predicted for a label "2") are no success; the other rates are one-vs-rest.
  * Inputs are ../profile performance profiles (the reference's stored baseline and the same
  * summary of the window). ROC AUC uses the profiles' score histograms (1000-point grid)
  * unless exact tie groups are passed (`rankGroups`), as a batch report can.
@@ -18,6 +21,7 @@
  */
 import {
   aucDifference,
+  type BinaryConfusion,
   compareBinary,
   type DifferenceOptions,
   type DifferenceResult,
@@ -47,18 +51,23 @@ export const DEGRADATION_METRIC_NAMES = {
   rocAuc: 'roc_auc',
 } as const satisfies Record<keyof ModelComparison, string>
 
-/** TP, FP, TN, FN of a binary profile (labels [0, 1], rows true, columns predicted). */
-export function binaryCounts(c: ClassificationProfile): { tp: number; fp: number; tn: number; fn: number } {
+/**
+ * TP, FP, TN, FN of a binary profile (labels [0, 1], rows true, columns predicted), and of TN
+ * the profile's foldedMatches when any (a profile stored before the field: none), which the
+ * accuracy difference subtracts (../comparison/compare-models.ts rateOf).
+ */
+export function binaryCounts(c: ClassificationProfile): BinaryConfusion {
   const cell = (t: number, p: number) => {
     const i = c.labels.indexOf(t)
     const j = c.labels.indexOf(p)
     return i < 0 || j < 0 ? 0 : (c.matrix[i]?.[j] ?? 0)
   }
-  return { tp: cell(1, 1), fp: cell(0, 1), tn: cell(0, 0), fn: cell(1, 0) }
+  return { tp: cell(1, 1), fp: cell(0, 1), tn: cell(0, 0), fn: cell(1, 0), ...(c.foldedMatches ? { foldedMatches: c.foldedMatches } : {}) }
 }
 
+/** The exact matches: the diagonal less foldedMatches (absent in a multiclass profile: 0). */
 function correct(c: ClassificationProfile): number {
-  return c.labels.reduce<number>((s, _, k) => s + (c.matrix[k]?.[k] ?? 0), 0)
+  return c.labels.reduce<number>((s, _, k) => s + (c.matrix[k]?.[k] ?? 0), 0) - (c.foldedMatches ?? 0)
 }
 
 export function performanceDegradation(

@@ -199,3 +199,47 @@ describe('fairnessAccumulator', () => {
     expect(() => fairnessReport({ groups: ['a'], yTrue: [1, 0], yPred: [1] })).toThrow(RangeError)
   })
 })
+
+describe("a group's accuracy is the exact match of predicted class and label", () => {
+  // Label/prediction per group: a — "1"/"1" ×5, "0"/"0" ×7, "2"/"0" ×6, "0"/"1" ×2; b — "1"/"1" ×5,
+  // "0"/"0" ×5, "2"/"0" ×4, "0"/"1" ×2, "1"/"0" ×4; positive class "1", so "2"/"0" is a true
+  // negative whose classes differ (folded). fairlearn 0.15.0 / scikit-learn 1.9.1:
+  // MetricFrame(metrics=accuracy_score, y_true=labels, y_pred=predictions, sensitive_features=groups).by_group
+  // = {a: 0.6, b: 0.5}; reading "2" as "0" gave 0.9 and 0.7.
+  const runs: [string, string, string, number][] = [
+    ['a', '1', '1', 5], ['a', '0', '0', 7], ['a', '2', '0', 6], ['a', '0', '1', 2],
+    ['b', '1', '1', 5], ['b', '0', '0', 5], ['b', '2', '0', 4], ['b', '0', '1', 2], ['b', '1', '0', 4],
+  ]
+  const rows = runs.flatMap(([group, label, predicted, n]) => Array.from({ length: n }, () => ({ group, label, predicted })))
+  const data = {
+    groups: rows.map((r) => r.group),
+    yTrue: rows.map((r) => (r.label === '1' ? 1 : 0)),
+    yPred: rows.map((r) => (r.predicted === '1' ? 1 : 0)),
+    folded: rows.map((r) => r.label !== '1' && r.predicted !== '1' && r.label !== r.predicted),
+  }
+
+  it('folded true negatives are no correct prediction: 0.6 and 0.5, as fairlearn; FPR still reads them as negatives', () => {
+    const r = fairnessReport(data, { minGroupSize: 1 })
+    expect(r.groups.map((g) => [g.group, g.count, g.tn, g.accuracy])).toEqual([['a', 20, 13, 0.6], ['b', 20, 9, 0.5]])
+    expect(r.groups.map((g) => g.falsePositiveRate)).toEqual([2 / 15, 2 / 11])
+    const { folded: _, ...oneVsRest } = data
+    expect(fairnessReport(oneVsRest, { minGroupSize: 1 }).groups.map((g) => g.accuracy)).toEqual([0.9, 0.7])
+  })
+
+  it('the count merges exactly, and a group state stored before it reads as 0', () => {
+    const acc = fairnessAccumulator({ minGroupSize: 1 })
+    const xs: GroupObservation[] = data.groups.map((group, i) => ({ group, yTrue: data.yTrue[i]!, yPred: data.yPred[i]!, ...(data.folded[i] ? { folded: true } : {}) }))
+    expectMergeLaws(acc, xs, (a, b) => expect(a).toEqual(b))
+    const state = xs.reduce((s, x) => acc.update(s, x), acc.create())
+    expect(state.groups.map((g) => g.foldedMatches)).toEqual([6, 4])
+    const old = JSON.parse(JSON.stringify(state, (k, v) => (k === 'foldedMatches' ? undefined : v))) as typeof state
+    expect(acc.result(acc.merge(old, state)).groups.map((g) => g.accuracy)).toEqual([0.75, 0.6])
+    // `folded` on a pair that is no true negative is ignored.
+    const s = acc.update(acc.create(), { group: 'c', yTrue: 1, yPred: 0, folded: true })
+    expect(s.groups[0]).not.toHaveProperty('foldedMatches')
+  })
+
+  it('rejects a folded array of another length', () => {
+    expect(() => fairnessReport({ ...data, folded: [true] })).toThrow(RangeError)
+  })
+})

@@ -77,6 +77,8 @@ export interface FairnessData {
   readonly yPred: readonly number[]
   /** P(y = 1) per observation, for the per-group ECE. Optional. */
   readonly scores?: readonly number[]
+  /** Per observation, a (0, 0) pair whose classes differ (group-confusion.ts `folded`), for the groups' accuracy. Optional. */
+  readonly folded?: readonly boolean[]
 }
 
 /** Array convenience: the report of one batch. */
@@ -84,10 +86,11 @@ export function fairnessReport(data: FairnessData, options: FairnessOptions = {}
   assertSameLength('fairnessReport groups vs yTrue', data.groups, data.yTrue)
   assertSameLength('fairnessReport groups vs yPred', data.groups, data.yPred)
   if (data.scores !== undefined) assertSameLength('fairnessReport groups vs scores', data.groups, data.scores)
+  if (data.folded !== undefined) assertSameLength('fairnessReport groups vs folded', data.groups, data.folded)
   const acc = fairnessAccumulator(options)
   const state = acc.create()
   data.groups.forEach((group, i) => {
-    const x = { group, yTrue: data.yTrue[i] ?? null, yPred: data.yPred[i]! }
+    const x: GroupObservation = { group, yTrue: data.yTrue[i] ?? null, yPred: data.yPred[i]!, ...(data.folded?.[i] ? { folded: true } : {}) }
     acc.update(state, data.scores === undefined ? x : { ...x, score: data.scores[i]! })
   })
   return acc.result(state)

@@ -15,6 +15,13 @@
  * before predictions_g / selected_g existed held labeled pairs only: it reads as
  * predictions_g = tp + fp + tn + fn, selected_g = tp + fp (`selectionCounts`).
  *
+ * foldedMatches_g counts, of tn_g, the observations whose classes differ before the 0/1 reading
+ * (`folded`: a label "2" predicted "0", read as not the positive class both), so the group's
+ * accuracy is the exact match of predicted class and label, as fairlearn's MetricFrame with
+ * sklearn.metrics.accuracy_score on the class texts gives it (group-metrics.ts). `folded` on an
+ * observation that is no true negative is ignored. A group state stored before the field lacks
+ * it (0); merge sums it.
+ *
  * Groups are whatever appears (no list needed up front); labels and predictions are 0/1
  * (1 = positive / selected). Input policy (performance/metric-result.ts): a group that is NaN
  * or ±Infinity, a label other than 0/1 (when present) or a prediction other than 0/1 excludes
@@ -39,6 +46,8 @@ export interface GroupObservation {
   readonly yPred: number
   /** P(y = 1), for the group's calibration error. Optional. */
   readonly score?: number
+  /** A labeled (0, 0) pair whose classes differ before the 0/1 reading (see above). Optional. */
+  readonly folded?: boolean
 }
 
 export interface GroupCounts {
@@ -51,6 +60,8 @@ export interface GroupCounts {
    *  stored before they existed (read them with `selectionCounts`). */
   predictions?: number
   selected?: number
+  /** Of tn, the pairs whose classes differ (see above); absent: 0 (none, or a state stored before it). */
+  foldedMatches?: number
   calibration: CalibrationState
 }
 
@@ -100,7 +111,10 @@ export function addGroupObservation(state: GroupConfusionState, x: GroupObservat
     if (x.yPred === 1) c.tp += weight
     else c.fn += weight
   } else if (x.yPred === 1) c.fp += weight
-  else c.tn += weight
+  else {
+    c.tn += weight
+    if (x.folded === true) c.foldedMatches = (c.foldedMatches ?? 0) + weight
+  }
   if (x.score !== undefined) addCalibration(c.calibration, { probability: x.score, outcome: x.yTrue as number }, weight)
   return state
 }
@@ -117,6 +131,8 @@ export function mergeGroupConfusion(a: GroupConfusionState, b: GroupConfusionSta
     c.fp += g.fp
     c.tn += g.tn
     c.fn += g.fn
+    const folded = (c.foldedMatches ?? 0) + (g.foldedMatches ?? 0)
+    if (folded !== 0) c.foldedMatches = folded
     c.calibration = mergeCalibration(c.calibration, g.calibration)
   }
   return out

@@ -7,7 +7,8 @@
  *   TPR = tp / (tp + fn)                         fairlearn.metrics.true_positive_rate (NaN at 0/0)
  *   FPR = fp / (fp + tn)                         fairlearn.metrics.false_positive_rate (NaN at 0/0)
  *   PPV = tp / (tp + fp)                         sklearn.metrics.precision_score (NaN at 0/0)
- *   accuracy = (tp + tn) / count                 sklearn.metrics.accuracy_score
+ *   accuracy = (tp + tn − folded) / count        sklearn.metrics.accuracy_score on the class texts
+ *                                                (folded: foldedMatches, group-confusion.ts)
  *   ECE: performance/calibration.ts on the group's scores (NaN without scores)
  * Reference: fairlearn 0.15.0 MetricFrame by_group (scripts/reference/fairness.py).
  *
@@ -89,7 +90,7 @@ export function groupMetrics(counts: GroupCounts, minGroupSize: number = DEFAULT
     truePositiveRate: divide(tp, tp + fn, 'nan'),
     falsePositiveRate: divide(fp, fp + tn, 'nan'),
     positivePredictiveValue: divide(tp, tp + fp, 'nan'),
-    accuracy: divide(tp + tn, count, 'nan'),
+    accuracy: divide(tp + tn - (counts.foldedMatches ?? 0), count, 'nan'),
     expectedCalibrationError: calibration.score,
     calibrationExcluded: calibration.excluded,
   }

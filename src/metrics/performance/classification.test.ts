@@ -95,3 +95,23 @@ describe('classification edge cases', () => {
     expect(report.f1.params).toEqual({ average: 'micro', posLabel: null, labels: null, zeroDivision: 0 })
   })
 })
+
+describe('accuracy: the exact match of the classes, the matrix less its foldedMatches', () => {
+  // Labels "1" ×3, "0" ×4, "2" ×2, "0"; predictions "1" ×3, "0" ×4, "0" ×2, "1", read one-vs-rest
+  // on "1": the 2 pairs "2"/"0" are true negatives (foldedMatches). scikit-learn 1.9.1:
+  // accuracy_score(["1"]*3 + ["0"]*4 + ["2"]*2 + ["0"], ["1"]*3 + ["0"]*4 + ["0"]*2 + ["1"]) = 0.7;
+  // precision_score / recall_score(..., labels=["1"], average=None) = 0.75 / 1.
+  const oneVsRest = confusionMatrix([1, 1, 1, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 0, 0, 0, 0, 0, 0, 1])
+
+  it('a "0" predicted for a label "2" is no correct prediction: 0.7, as sklearn; precision and recall read the matrix', () => {
+    const cm = { ...oneVsRest, foldedMatches: 2 }
+    expect(accuracy(cm)).toMatchObject({ method: 'accuracy', score: 0.7, n: 10, excluded: 0 })
+    expect(classificationReport(cm).accuracy.score).toBe(0.7)
+    expect([precision(cm).score, recall(cm).score]).toEqual([0.75, 1])
+  })
+
+  it('absent (a matrix of classes as they are, or stored before the field) reads as 0', () => {
+    expect(accuracy(oneVsRest).score).toBe(0.9)
+    expect(accuracy({ ...oneVsRest, foldedMatches: 0 }).score).toBe(0.9)
+  })
+})

@@ -4,7 +4,7 @@
  * Per class k, from the full matrix C (rows true, columns predicted):
  *   tp_k = C[k][k],  pred_k = Σ_i C[i][k],  true_k = Σ_j C[k][j]
  *   precision_k = tp_k / pred_k,  recall_k = tp_k / true_k,  F1_k = 2·tp_k / (true_k + pred_k)
- *   accuracy = Σ_k C[k][k] / n
+ *   accuracy = (Σ_k C[k][k] − folded) / n
  *
  * Averages (sklearn.metrics.precision_recall_fscore_support, scikit-learn 1.9.1):
  *   binary   — the posLabel class only (default posLabel 1).
@@ -19,6 +19,12 @@
  * default "warn" without the warning; 'nan' is sklearn's np.nan, and then, as sklearn, macro and
  * weighted averages leave the NaN classes out, NaN when every class is). F1 uses the count
  * formula above, so it is 0 only when tp = 0 — as sklearn ≥ 1.3.
+ *
+ * `folded` is the matrix's foldedMatches (./confusion-matrix.ts; absent: 0): observations on
+ * the diagonal whose classes differed before the caller read them into these labels (a binary
+ * model's one-vs-rest 0/1, where a label "2" predicted "0" is a true negative). They stay in
+ * the matrix, so precision, recall and F1 read them as counted; accuracy is the exact match of
+ * the classes (sklearn accuracy_score on the class texts), so they are no correct prediction.
  *
  * Differences from sklearn, chosen so one odd window cannot crash a consumer: with more than
  * two labels, or posLabel absent, 'binary' is the one-vs-rest value for posLabel (sklearn
@@ -106,9 +112,12 @@ function metric(name: keyof typeof ratios, cm: ConfusionMatrix, options: Classif
   return metricResult(name, averaged(cm, ratios[name], options), paramsOf(options), cm.n, cm.excluded)
 }
 
-/** Fraction of observations whose predicted label equals the true label (sklearn accuracy_score). */
+/**
+ * Fraction of observations whose predicted class equals the true class (sklearn accuracy_score):
+ * the diagonal less the matrix's foldedMatches (the header).
+ */
 export function accuracy(cm: ConfusionMatrix): MetricResult {
-  const correct = cm.labels.reduce<number>((s, _, k) => s + (cm.matrix[k]?.[k] ?? 0), 0)
+  const correct = cm.labels.reduce<number>((s, _, k) => s + (cm.matrix[k]?.[k] ?? 0), 0) - (cm.foldedMatches ?? 0)
   return metricResult('accuracy', cm.n === 0 ? Number.NaN : correct / cm.n, {}, cm.n, cm.excluded)
 }
 

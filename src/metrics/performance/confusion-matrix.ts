@@ -18,7 +18,7 @@
  * one-vs-rest 0/1, src/evaluate/partials.ts): the observations it counted on the diagonal whose
  * classes differ before that reading (label "2" predicted "0": a true negative, yet no correct
  * prediction). The matrix keeps them where they fall; exact-match accuracy subtracts them
- * (src/evaluate/binary-realized.ts). Absent reads as 0: a multiclass state, a state with no such
+ * (./classification.ts accuracy). Absent reads as 0: a multiclass state, a state with no such
  * pair, or one stored before the field. Merged by summing.
  *
  * The state is plain JSON (arrays, no Map) so it can be stored and shipped between consumers.

@@ -4,7 +4,13 @@
  *
  * Classification (labels and predictions both present on a row):
  *   binary     — the confusion matrix of the 0/1 outcomes (1 = positive class, see
- *                ./targets.ts), accuracy, and precision / recall / F1 of the positive class
+ *                ./targets.ts), accuracy (the exact match of predicted class and label,
+ *                sklearn accuracy_score: the matrix's (0, 0) pairs whose class texts differ,
+ *                a "0" predicted for a label "2", are counted in `foldedMatches` and are no
+ *                correct prediction; a class predicted from the score has no text when
+ *                negative and keeps the one-vs-rest reading, as the stream's predictions sent
+ *                without a class, src/evaluate/partials.ts), and precision / recall / F1 of
+ *                the positive class, one-vs-rest
  *                (sklearn average='binary', pos_label=1, zero_division=np.nan): precision
  *                with no predicted positive, recall with no positive label, F1 with neither
  *                are undefined, null — as the stream stores NaN there
@@ -34,6 +40,7 @@ import {
   tieGroups,
 } from '../performance/index.js'
 import { jsonNumber } from './numerical-profile.js'
+import { notPositive } from './stream-targets.js'
 import { binaryOutcomes, type Targets, type Task } from './targets.js'
 
 export interface ClassificationProfile {
@@ -41,6 +48,12 @@ export interface ClassificationProfile {
   readonly labels: readonly (string | number)[]
   /** Rows true, columns predicted, as sklearn's confusion_matrix. */
   readonly matrix: readonly (readonly number[])[]
+  /**
+   * Binary: of the matrix's (0, 0) cell, the rows whose class texts differ (a "0" predicted for
+   * a label "2"), which accuracy does not count as correct (../performance/confusion-matrix.ts).
+   * Present only when not 0; a profile stored before the field lacks it (0).
+   */
+  readonly foldedMatches?: number
   readonly accuracy: number | null
   readonly precision: number | null
   readonly recall: number | null
@@ -86,6 +99,7 @@ function classificationOf(cm: ConfusionMatrix, average: 'binary' | 'macro'): Cla
     n: cm.n,
     labels: cm.labels,
     matrix: cm.matrix,
+    ...(cm.foldedMatches ? { foldedMatches: cm.foldedMatches } : {}),
     accuracy: jsonNumber(r.accuracy.score),
     precision: jsonNumber(r.precision.score),
     recall: jsonNumber(r.recall.score),
@@ -104,6 +118,8 @@ function binaryClassification(targets: Targets): ClassificationProfile | undefin
     [0, 0],
   ]
   let n = 0
+  let foldedMatches = 0
+  const folded = foldedMatch(targets)
   for (let i = 0; i < yTrue.length; i++) {
     const y = yTrue[i]
     const q = yPred[i]
@@ -111,8 +127,27 @@ function binaryClassification(targets: Targets): ClassificationProfile | undefin
     const row = matrix[y] as number[]
     row[q] = (row[q] as number) + 1
     n++
+    if (folded(i)) foldedMatches++
   }
-  return classificationOf({ labels: [0, 1], matrix, n, excluded: 0 }, 'binary')
+  return classificationOf({ labels: [0, 1], matrix, n, excluded: 0, ...(foldedMatches ? { foldedMatches } : {}) }, 'binary')
+}
+
+/**
+ * Whether row i of a binary task is a true negative whose predicted class and label are
+ * different texts (a "0" predicted for a label "2"): one-vs-rest, a correct negative, but no
+ * exact match (sklearn accuracy_score). A class predicted from the score names no class when
+ * negative, so it is never folded, as the stream's predictions sent without a class
+ * (src/evaluate/partials.ts): every row without a prediction column, and in one the rows without
+ * a class that ./stream-targets.ts predicts from their score, whose negative it writes
+ * `not <positive class>` (its notPositive). Always false for a multiclass task (its classes are
+ * compared as they are). The accuracy of the profile and of the report's fairness groups read it.
+ */
+export function foldedMatch(targets: Targets): (i: number) => boolean {
+  const { yTrue, yPred } = binaryOutcomes(targets)
+  const { labels, predictions } = targets
+  if (targets.predictionSource !== 'column' || yTrue === undefined || yPred === undefined || labels === undefined || predictions === undefined) return () => false
+  const fromScore = targets.positiveClass === null ? undefined : notPositive(targets.positiveClass)
+  return (i) => yTrue[i] === 0 && yPred[i] === 0 && predictions[i] !== labels[i] && predictions[i] !== fromScore
 }
 
 function multiclassClassification(targets: Targets): ClassificationProfile | undefined {

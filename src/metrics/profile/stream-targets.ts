@@ -61,7 +61,7 @@ export interface StreamTargets {
  * one, since a binary statistic reads only "the positive class or not" (binaryOutcomes,
  * ../metrics/profile/targets.ts); the prediction drift reads the classes as read instead.
  */
-const notPositive = (positiveClass: string) => `not ${positiveClass}`
+export const notPositive = (positiveClass: string): string => `not ${positiveClass}`
 
 /** `read`: readTargets' targets; `rawScores`: the score column as read (none: no score column). */
 export function streamTargets(read: Targets, rawScores?: readonly FeatureValue[]): StreamTargets {

@@ -1,0 +1,86 @@
+/**
+ * The streaming detectors' error stream of a binary model (src/evaluate/detector-store.ts
+ * `windowInputs`) on chDB: an error is a prediction whose class is not its label, as the realized
+ * accuracy counts it (sklearn accuracy_score: a row is correct when y_true == y_pred). What broke:
+ * the SQL read both as "is the positive class", so a "0" predicted for a label "2" (a class the
+ * model never predicts) was no error. A prediction sent without a class (a score only) names no
+ * class when negative and keeps the one-vs-rest reading, as the confusion counts do.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type App } from '../src/app.js'
+import { parseFileConfig } from '../src/config/file.js'
+import { windowInputs } from '../src/evaluate/detector-store.js'
+import { buildPartials } from '../src/evaluate/partials.js'
+import { accuracy, confusionAccumulator } from '../src/metrics/performance/index.js'
+import { createLogger } from '../src/observability/logger.js'
+import { withDatabase } from '../src/store/query.js'
+import { clickhouseDateTime64 } from '../src/store/rows.js'
+import { dropTestResources, testConfig } from './support/config.js'
+
+const HOUR = 3_600_000
+const MINUTE = 60_000
+
+// Positive class "1", in event order. `error`: the predicted class is not the label
+// (1 − the row's term of sklearn.metrics.accuracy_score); a score-only prediction: score >= 0.5
+// is the positive class, below it any label but "1" is right.
+const cases: readonly { id: string; cls: string | null; score: number | null; label: string; error: 0 | 1 }[] = [
+  { id: 'third-class-predicted-negative', cls: '0', score: 0.2, label: '2', error: 1 },
+  { id: 'negative-predicted-third-class', cls: '2', score: 0.2, label: '0', error: 1 },
+  { id: 'third-class-right', cls: '2', score: 0.2, label: '2', error: 0 },
+  { id: 'negative-right', cls: '0', score: 0.2, label: '0', error: 0 },
+  { id: 'positive-right', cls: '1', score: 0.9, label: '1', error: 0 },
+  { id: 'positive-missed', cls: '0', score: 0.9, label: '1', error: 1 },
+  { id: 'false-positive-on-third-class', cls: '1', score: 0.2, label: '2', error: 1 },
+  { id: 'score-only-negative-third-class', cls: null, score: 0.3, label: '2', error: 0 },
+  { id: 'score-only-positive-third-class', cls: null, score: 0.7, label: '2', error: 1 },
+  { id: 'neither-class-nor-score', cls: null, score: null, label: '2', error: 0 },
+]
+
+describe('detector errors of a binary model: the predicted class against the label', () => {
+  const config = testConfig({ kafka: false })
+  let app: App | undefined
+  const windowStart = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR
+  const target = { modelId: 'tri', modelVersion: 'v1', windowMs: HOUR, spec: { task: 'binary', positiveClass: '1' } } as const
+  const at = (i: number) => windowStart + (i + 1) * MINUTE
+
+  beforeAll(async () => {
+    app = await startApp(config, createLogger(config.logLevel), { file: parseFileConfig('models: []\n', 'test.yaml'), consume: false, evaluate: false, alerts: false })
+    const sql = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v}'`)
+    const time = (i: number) => sql(clickhouseDateTime64(at(i)))
+    await app.store.client.command({
+      query: withDatabase(
+        `INSERT INTO {db}.predictions (prediction_id, model_id, model_version, event_time, variant, class_label, score, source_topic, source_partition, source_offset) VALUES ` +
+          cases.map((c, i) => `(${sql(c.id)}, 'tri', 'v1', ${time(i)}, 'champion', ${sql(c.cls)}, ${sql(c.score)}, 't', 0, ${i})`).join(', '),
+        app.store.database,
+      ),
+    })
+    await app.store.client.command({
+      query: withDatabase(
+        `INSERT INTO {db}.ground_truth (prediction_id, label_class, label_time, source, source_topic, source_partition, source_offset) VALUES ` +
+          cases.map((c, i) => `(${sql(c.id)}, ${sql(c.label)}, ${time(i + 20)}, 'test', 't', 0, ${i})`).join(', '),
+        app.store.database,
+      ),
+    })
+  })
+  afterAll(async () => {
+    await app?.stop()
+    await dropTestResources(config)
+  })
+
+  it('a "0" predicted for a label "2" is an error; a score-only negative against it is not; neither class nor score is left out', async () => {
+    const inputs = await windowInputs(app!.store, target, windowStart, windowStart + HOUR)
+    const expected = cases.flatMap((c, i) => (c.cls === null && c.score === null ? [] : [{ t: at(i), e: c.error }]))
+    expect(inputs.errors).toEqual(expected)
+  })
+
+  it("the error rate is 1 − the window's realized accuracy (the confusion counts and their foldedMatches)", async () => {
+    const scope = { modelId: 'tri', modelVersion: 'v1', fromMs: windowStart, toMs: windowStart + HOUR }
+    const ctx = { task: 'binary', positiveClass: '1', protectedAttributes: [], minGroupSize: 30 } as const
+    const parts = await buildPartials(app!.store, scope, { edges: new Map() }, ctx, { withLabels: true })
+    const cm = confusionAccumulator().result(parts.get(0)!.confusion['']!)
+    const inputs = await windowInputs(app!.store, target, windowStart, windowStart + HOUR)
+    // 9 rows read, 4 right: sklearn accuracy_score over them is 4 / 9.
+    expect(inputs.errors.filter((x) => x.e === 1)).toHaveLength(5)
+    expect(accuracy(cm)).toMatchObject({ n: 9, score: 4 / 9 })
+  })
+})
