@@ -15,6 +15,7 @@ import math
 import pathlib
 import sys
 
+import mpmath
 import numpy as np
 import scipy
 from scipy import stats
@@ -136,20 +137,90 @@ def smirnov_cases():
     return [{"kind": "smirnov", "name": "scipy.special.smirnov grid", "input": {"rows": rows}, "expected": {}}]
 
 
+def binary_exponent(values):
+    """floor(log2 max|x|) of finite values (0 for all zeros), as math.frexp gives it."""
+    top = float(np.max(np.abs(values)))
+    return 0 if top == 0 else math.frexp(top)[1] - 1
+
+
+def to_unit(values, exponent):
+    """values · 2^k with k = −exponent within ±1023: exact (a power of two) but for values that
+    land below the normal range, which are 2^1000 times smaller than the largest."""
+    k = min(1023, max(-1023, -exponent))
+    return np.ldexp(np.asarray(values, dtype=float), k), k
+
+
+def ldexp_or_inf(x, e):
+    try:
+        return math.ldexp(x, e)
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
 def wasserstein_case(name, reference, current):
-    raw = stats.wasserstein_distance(reference, current)
-    norm = max(float(np.std(reference)), 0.001)
+    """scipy's W1 and driftwatch's normed score W1 / std(reference, ddof=0).
+
+    W1 is homogeneous of degree 1 and so is the std, so both are computed on the samples times
+    a power of two (np.ldexp, exact): the pooled values brought to [1, 2) in magnitude for W1,
+    the reference's for its std; subnormal or huge features then lose no digits to the double
+    range, and the ratio is the one at any scale. A constant reference (std 0) is normed by the
+    standard deviation of the even mixture of the two samples, sqrt(var(cur)/2 + (mean(cur) − c)²/4),
+    and scores 0 when the current is that same constant.
+    """
+    ref = np.asarray(reference, dtype=float)
+    cur = np.asarray(current, dtype=float)
+    pooled = binary_exponent(np.concatenate([ref, cur]))
+    ref_p, k = to_unit(ref, pooled)
+    cur_p, _ = to_unit(cur, pooled)
+    w = float(stats.wasserstein_distance(ref_p, cur_p))
+    raw = ldexp_or_inf(w, -k)
+    if ref.min() == ref.max():
+        mixture = math.sqrt(float(np.var(cur_p)) / 2 + (float(np.mean(cur_p)) - float(ref_p[0])) ** 2 / 4)
+        normed = 0.0 if mixture == 0 else w / mixture
+        scale = ldexp_or_inf(mixture, -k)
+    else:
+        ref_r, kr = to_unit(ref, binary_exponent(ref))
+        std = float(np.std(ref_r))
+        normed = ldexp_or_inf(w / std, kr - k)
+        scale = ldexp_or_inf(std, -kr)
+    check_exact(ref, cur, normed)
     return {
         "kind": "wasserstein",
         "name": name,
         "input": {"reference": encode(reference), "current": encode(current)},
-        "expected": {"distance": float(raw), "normed": float(raw / norm), "scale": norm},
+        "expected": {"distance": raw, "normed": normed, "scale": scale},
     }
+
+
+def check_exact(ref, cur, normed):
+    """The same score in 60-digit arithmetic with an unbounded exponent (mpmath), on the values
+    as given: Σ|F_ref − F_cur|·Δx over the pooled sorted values, over the population std."""
+    with mpmath.workdps(60):
+        r = sorted(mpmath.mpf(float(x)) for x in ref)
+        c = sorted(mpmath.mpf(float(x)) for x in cur)
+        xs = sorted(set(r) | set(c))
+        total, i, j = mpmath.mpf(0), 0, 0
+        for a, b in zip(xs, xs[1:]):
+            while i < len(r) and r[i] <= a:
+                i += 1
+            while j < len(c) and c[j] <= a:
+                j += 1
+            total += abs(mpmath.mpf(i) / len(r) - mpmath.mpf(j) / len(c)) * (b - a)
+        mean_r = mpmath.fsum(r) / len(r)
+        std_r = mpmath.sqrt(mpmath.fsum((x - mean_r) ** 2 for x in r) / len(r))
+        if std_r == 0:
+            mean_c = mpmath.fsum(c) / len(c)
+            var_c = mpmath.fsum((x - mean_c) ** 2 for x in c) / len(c)
+            scale = mpmath.sqrt(var_c / 2 + (mean_c - r[0]) ** 2 / 4)
+            exact = mpmath.mpf(0) if scale == 0 else total / scale
+        else:
+            exact = total / std_r
+        assert abs(exact - normed) <= mpmath.mpf("1e-12") * max(1, abs(exact)), (float(exact), normed)
 
 
 def wasserstein_cases():
     g = rng(20)
-    return [
+    cases = [
         wasserstein_case("hand example", [0.0, 1.0, 3.0], [5.0, 6.0, 8.0]),
         wasserstein_case("shifted normals 500 vs 300",
                          np.round(g.normal(0, 2, 500), 3), np.round(g.normal(0.5, 2, 300), 3)),
@@ -161,6 +232,25 @@ def wasserstein_cases():
         wasserstein_case("large samples 15000 vs 12000",
                          np.round(g.normal(0, 1, 15000), 2), np.round(g.normal(0.2, 1.2, 12000), 2)),
     ]
+    # A rate with a spread far below 0.001 and the same column per mille: one score.
+    s = rng(21)
+    rate_ref = s.normal(5e-4, 5e-5, 300)
+    rate_cur = s.normal(5.5e-4, 5e-5, 200)
+    cases += [
+        wasserstein_case("small spread 5e-5, current one std higher", rate_ref, rate_cur),
+        wasserstein_case("the same column times 1000", rate_ref * 1000, rate_cur * 1000),
+        wasserstein_case("subnormal values (multiples of 2^-1074)",
+                         s.integers(1000, 10000, 300) * 2.0 ** -1074, s.integers(1500, 10500, 250) * 2.0 ** -1074),
+        wasserstein_case("huge values near 1e300", s.normal(1e300, 1e299, 300), s.normal(1.05e300, 1e299, 250)),
+        wasserstein_case("huge values near the largest double", s.uniform(1e307, 1.7e308, 300),
+                         s.uniform(1e307, 1.7e308, 250) * 0.9),
+        wasserstein_case("constant reference, current the same constant", [7.5] * 20, [7.5] * 5),
+        wasserstein_case("constant reference, current another constant", [0.0] * 20, [3.0] * 5),
+        wasserstein_case("constant reference at 0, 2% moved", [0.0] * 100, [0.0] * 98 + [0.001, 0.002]),
+        wasserstein_case("constant reference at 0, 2% moved, times 1000", [0.0] * 100, [0.0] * 98 + [1.0, 2.0]),
+        wasserstein_case("constant subnormal reference", [5 * 2.0 ** -1074] * 30, s.integers(0, 40, 60) * 2.0 ** -1074),
+    ]
+    return cases
 
 
 # ---------------------------------------------------------------- binned distances
@@ -363,7 +453,7 @@ def main():
     cases = ks_cases() + kstwo_cases() + smirnov_cases() + wasserstein_cases() + binned_cases() + categorical_cases() + bh_cases()
     fixture = {
         "generator": "scripts/reference/drift.py",
-        "libraries": {"python": sys.version.split()[0], "numpy": np.__version__, "scipy": scipy.__version__},
+        "libraries": {"python": sys.version.split()[0], "numpy": np.__version__, "scipy": scipy.__version__, "mpmath": mpmath.__version__},
         "cases": cases,
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)

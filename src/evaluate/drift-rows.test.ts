@@ -11,6 +11,22 @@ describe('drift rows decide as Evidently does', () => {
   })
 })
 
+describe('the normed Wasserstein verdict does not depend on the unit', () => {
+  // 1500 values a side: a rate with std ≈ 4.3e-5 (below 0.001), the current one std higher.
+  const base = Array.from({ length: 1500 }, (_, i) => 5e-4 + ((i * 7919) % 1500) * 1e-7)
+  const side = (xs: number[]) => ({ counts: [xs.length], sample: xs })
+  const rate = { reference: base, current: base.map((x) => x + 4.33e-5) }
+
+  it('a rate and the same rate per mille get one score and one verdict (drift: one std apart)', () => {
+    const asRate = numericalDrift('feature', 'rate', side(rate.reference), side(rate.current))
+    const perMille = numericalDrift('feature', 'rate_per_mille', side(rate.reference.map((x) => x * 1000)), side(rate.current.map((x) => x * 1000)))
+    expect(asRate).toMatchObject({ method: 'wasserstein', status: 'ok', drift_detected: 1 })
+    expect(perMille).toMatchObject({ method: 'wasserstein', status: 'ok', drift_detected: 1 })
+    expect(asRate.score).toBeCloseTo(perMille.score, 9)
+    expect(asRate.score).toBeGreaterThan(0.9)
+  })
+})
+
 describe('a row without a verdict never says ok', () => {
   // 1500 values a side (normed Wasserstein decides), magnitude 1e150: squares beyond float64.
   const base = Array.from({ length: 1500 }, (_, i) => (i * 7919) % 1500)

@@ -45,5 +45,5 @@ export {
   type ThresholdSetting,
   ThresholdSettingSchema,
 } from './thresholds.js'
-export { WASSERSTEIN_MIN_SCALE, wasserstein, wassersteinDistance } from './wasserstein.js'
+export { wasserstein, wassersteinDistance } from './wasserstein.js'
 export { zTest } from './z-test.js'
