@@ -27,7 +27,11 @@ import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.js
 import { dropTestResources, testConfig } from './support/config.js'
 
 const DAY = 86_400_000
-const today = Math.floor(Date.now() / DAY)
+/**
+ * The test's windows run from day0 - 3 to day0 + 2, today: every one has started, since a window
+ * that starts after now decides no alert (docs/alerts.md, "Conditions and windows").
+ */
+const day0 = Math.floor(Date.now() / DAY) - 2
 const RULES = `rules:
   - name: feature-psi
     description: Feature distribution shifted.
@@ -72,7 +76,7 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
   })
 
   it('fires one grouped notification per channel for the drifted features of a window', async () => {
-    await insertDrift(store, { day: today - 3, psi: { income: 0.45, employment: 0.31, age: 0.05, debt_ratio: 0.2 } })
+    await insertDrift(store, { day: day0 - 3, psi: { income: 0.45, employment: 0.31, age: 0.05, debt_ratio: 0.2 } })
     expect(await pass()).toEqual({ transitions: 3, notifications: 1, skipped: 0, held: 0 })
 
     expect(slack.accepted).toHaveLength(1)
@@ -83,7 +87,7 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
     const text = JSON.stringify(message.body)
     expect(text).toContain('• income: 0.45\\n• employment: 0.31\\n• debt_ratio: 0.2')
     expect(text).not.toContain('age')
-    expect(text).toContain(`from=${(today - 10) * DAY}&to=${(today - 1) * DAY}&var-model=6D&var-version=7631`)
+    expect(text).toContain(`from=${(day0 - 10) * DAY}&to=${(day0 - 1) * DAY}&var-model=6D&var-version=7631`)
 
     expect(grafana.accepted).toHaveLength(1)
     const annotation = grafana.accepted[0]!
@@ -91,7 +95,7 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
     expect(annotation.path).toBe('/api/annotations')
     expect(annotation.headers.authorization).toBe(`Bearer ${GRAFANA_TOKEN}`)
     expect(annotationProblems(annotation.body)).toEqual([])
-    expect(annotation.body).toMatchObject({ dashboardUID: 'driftwatch-model-overview', time: (today - 3) * DAY, timeEnd: (today - 2) * DAY })
+    expect(annotation.body).toMatchObject({ dashboardUID: 'driftwatch-model-overview', time: (day0 - 3) * DAY, timeEnd: (day0 - 2) * DAY })
     expect((annotation.body as { tags: string[] }).tags).toEqual(expect.arrayContaining(['model:m', 'metric:feature drift psi', 'severity:warning', 'status:firing']))
 
     expect(smtp.mails).toHaveLength(1)
@@ -107,13 +111,13 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
   })
 
   it('sends nothing more when nothing changed (deduplication by alert key)', async () => {
-    await insertDrift(store, { day: today - 3, psi: { income: 0.5, employment: 0.33, age: 0.05, debt_ratio: 0.22 } })
+    await insertDrift(store, { day: day0 - 3, psi: { income: 0.5, employment: 0.33, age: 0.05, debt_ratio: 0.22 } })
     expect(await pass()).toEqual({ transitions: 0, notifications: 0, skipped: 0, held: 0 })
     expect([slack.accepted.length, grafana.accepted.length, smtp.mails.length]).toEqual([1, 1, 1])
   })
 
   it('notifies the resolve of a feature that recovers, and keeps the others firing', async () => {
-    await insertDrift(store, { day: today - 2, psi: { income: 0.05, employment: 0.4, age: 0.01, debt_ratio: 0.1 } })
+    await insertDrift(store, { day: day0 - 2, psi: { income: 0.05, employment: 0.4, age: 0.01, debt_ratio: 0.1 } })
     expect(await pass()).toEqual({ transitions: 2, notifications: 1, skipped: 0, held: 0 })
     expect(slack.accepted).toHaveLength(2)
     const text = JSON.stringify(slack.accepted[1]!.body)
@@ -135,7 +139,7 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
     lines.length = 0
     expect(await runAlertsMute(config, { rule: 'feature-psi', for: '2h', reason: 'retraining' }, cli)).toBe(0)
     const id = /silence (\w+)/.exec(lines[0]!)![1]!
-    await insertDrift(store, { day: today - 1, psi: { income: 0.6, employment: 0.4, age: 0.01, debt_ratio: 0.1 } })
+    await insertDrift(store, { day: day0 - 1, psi: { income: 0.6, employment: 0.4, age: 0.01, debt_ratio: 0.1 } })
     expect(await pass()).toEqual({ transitions: 1, notifications: 0, skipped: 0, held: 1 })
     expect(slack.accepted).toHaveLength(2)
 
@@ -152,9 +156,9 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
 
   it('never notifies a firing that resolved while muted', async () => {
     await runAlertsMute(config, { model: 'm', for: '1h' }, cli)
-    await insertDrift(store, { day: today, psi: { income: 0.6, employment: 0.4, age: 0.3, debt_ratio: 0.1 } })
+    await insertDrift(store, { day: day0, psi: { income: 0.6, employment: 0.4, age: 0.3, debt_ratio: 0.1 } })
     expect(await pass()).toMatchObject({ transitions: 1, held: 1 })
-    await insertDrift(store, { day: today + 1, psi: { income: 0.6, employment: 0.4, age: 0.01, debt_ratio: 0.1 } })
+    await insertDrift(store, { day: day0 + 1, psi: { income: 0.6, employment: 0.4, age: 0.01, debt_ratio: 0.1 } })
     expect(await pass()).toMatchObject({ transitions: 1, skipped: 2, notifications: 0 })
     await runAlertsUnmute(config, undefined, { model: 'm' }, cli)
     expect(await pass()).toEqual({ transitions: 0, notifications: 0, skipped: 0, held: 0 })
@@ -174,7 +178,7 @@ describe('alert lifecycle, grouping, dedup and silences', () => {
 
   it('counts a delivery the channel refuses for good as failed, on that channel only', async () => {
     slack.fail(400)
-    await insertDrift(store, { day: today + 2, psi: { income: 0.6, employment: 0.4, age: 0.5, debt_ratio: 0.1 } })
+    await insertDrift(store, { day: day0 + 2, psi: { income: 0.6, employment: 0.4, age: 0.5, debt_ratio: 0.1 } })
     expect(await pass()).toEqual({ transitions: 1, notifications: 1, skipped: 0, held: 0 })
     slack.fail(null)
     const outbox = await queryRows<{ channel: string; status: string; attempts: number }>(store, `SELECT channel, status, attempts FROM {db}.alert_outbox FINAL WHERE status IN ('sent', 'failed') ORDER BY created_at DESC, channel LIMIT 3`)

@@ -7,6 +7,11 @@
  * few samples, no value), and the rows read back do not grow with history. The points come back
  * newest first per series.
  *
+ * Only windows that have started count: window_start <= now, the alert pass's clock (`nowMs`, as
+ * dlq_rate and the lifecycle read it). Ingest accepts events up to `ingest.maxFutureMs` ahead, so
+ * a window can be stored and evaluated before it begins: it is read once the clock reaches it, so
+ * tomorrow's window, filled by events stamped ahead, never decides in place of today's.
+ *
  * Values are read with inf and nan quoted (src/store/float64.ts): a stored ±∞ (an rmse that
  * overflowed, a ratio over an empty denominator) is compared like any number, so inf > 100
  * breaches and -inf < x breaches; NaN (an undefined figure) and NULL are no value, which neither
@@ -44,6 +49,8 @@ const WINDOW = 'toUnixTimestamp64Milli(window_start) AS ws, toUnixTimestamp64Mil
  * the query's own columns.
  */
 const JUDGED = '(value IS NOT NULL AND NOT isNaN(value) AND ({minSamples:UInt64} = 0 OR n >= {minSamples:UInt64}))'
+/** The window has started at the pass's clock (see above); `window_start` is the query's own column. */
+const STARTED = 'window_start <= fromUnixTimestamp64Milli({nowMs:Int64})'
 const NEWEST = (by: string) =>
   `ORDER BY model_id, model_version, ${by}, ${JUDGED} DESC, window_start DESC LIMIT {k:UInt32} BY model_id, model_version, ${by}`
 
@@ -72,36 +79,36 @@ function sqlFor(rule: Rule): { sql: string; params: Record<string, unknown> } | 
     case 'drift':
       return {
         sql: `SELECT model_id, model_version, column AS subject, ${WINDOW}, ${driftValue(rule.statistic)} AS value, n_current AS n
-              FROM {db}.drift FINAL WHERE target = {target:String} ${NEWEST('subject')}`,
+              FROM {db}.drift FINAL WHERE target = {target:String} AND ${STARTED} ${NEWEST('subject')}`,
         params: { target: rule.target, stat: rule.statistic },
       }
     case 'dataset_drift':
       return {
         sql: `SELECT model_id, model_version, '' AS subject, ${WINDOW}, drift_share AS value, n_features AS n, drifted_features AS details
-              FROM {db}.dataset_drift FINAL ${NEWEST('subject')}`,
+              FROM {db}.dataset_drift FINAL WHERE ${STARTED} ${NEWEST('subject')}`,
         params: {},
       }
     case 'performance':
       return {
         sql: `SELECT model_id, model_version, '' AS subject, ${WINDOW}, value, n
-              FROM {db}.performance FINAL WHERE metric = {name:String} AND kind = {kind:String} AND variant = {variant:String} ${NEWEST('subject')}`,
+              FROM {db}.performance FINAL WHERE metric = {name:String} AND kind = {kind:String} AND variant = {variant:String} AND ${STARTED} ${NEWEST('subject')}`,
         params: { name: rule.statistic, kind: rule.kind, variant: rule.variant },
       }
     case 'fairness':
       return {
         sql: `SELECT model_id, model_version, if(group_value = '', attribute, concat(attribute, '=', group_value)) AS subject, attribute, group_value,
                      ${WINDOW}, value, n
-              FROM {db}.fairness FINAL WHERE metric = {name:String} ${NEWEST('subject')}`,
+              FROM {db}.fairness FINAL WHERE metric = {name:String} AND ${STARTED} ${NEWEST('subject')}`,
         params: { name: rule.statistic },
       }
     case 'quality':
       return {
-        sql: `SELECT model_id, model_version, feature AS subject, ${WINDOW}, value, n FROM {db}.quality FINAL WHERE metric = {name:String} ${NEWEST('subject')}`,
+        sql: `SELECT model_id, model_version, feature AS subject, ${WINDOW}, value, n FROM {db}.quality FINAL WHERE metric = {name:String} AND ${STARTED} ${NEWEST('subject')}`,
         params: { name: rule.statistic },
       }
     case 'label_coverage':
       return {
-        sql: `SELECT model_id, model_version, '' AS subject, ${WINDOW}, label_coverage AS value, predictions AS n FROM {db}.window_summary FINAL ${NEWEST('subject')}`,
+        sql: `SELECT model_id, model_version, '' AS subject, ${WINDOW}, label_coverage AS value, predictions AS n FROM {db}.window_summary FINAL WHERE ${STARTED} ${NEWEST('subject')}`,
         params: {},
       }
     case 'detector':
@@ -111,7 +118,7 @@ function sqlFor(rule: Rule): { sql: string; params: Record<string, unknown> } | 
         sql: `SELECT w.model_id AS model_id, w.model_version AS model_version, d.detector AS subject, w.ws AS ws, w.we AS we,
                      toFloat64(arrayCount(t -> t >= w.window_start AND t < w.window_end, d.detections)) AS value, w.predictions AS n
               FROM (SELECT model_id, model_version, window_start, window_end, predictions, ${WINDOW}
-                    FROM {db}.window_summary FINAL
+                    FROM {db}.window_summary FINAL WHERE ${STARTED}
                     ORDER BY model_id, model_version, ({minSamples:UInt64} = 0 OR predictions >= {minSamples:UInt64}) DESC, window_start DESC
                     LIMIT {k:UInt32} BY model_id, model_version) AS w
               INNER JOIN (SELECT model_id, model_version, detector, detections FROM {db}.detector_state FINAL) AS d
@@ -155,7 +162,7 @@ export async function loadPoints(store: Store, rule: Rule, file: FileConfig, now
   const q = sqlFor(rule)!
   // Newest first per series, whichever windows the read kept.
   const sql = `SELECT * FROM (${q.sql}) ORDER BY model_id, model_version, subject, ws DESC`
-  const rows = await queryRows<Row>(store, sql, { ...q.params, k: windowsNeeded(rule), minSamples: rule.condition.minSamples }, { quoteDenormals: true })
+  const rows = await queryRows<Row>(store, sql, { ...q.params, k: windowsNeeded(rule), minSamples: rule.condition.minSamples, nowMs }, { quoteDenormals: true })
   const points = rows.map((r) => toPoint(rule, r))
   if (rule.metric === 'performance' && rule.relativeTo === 'reference') return relativeToReference(store, rule, file, points)
   return points

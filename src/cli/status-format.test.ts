@@ -3,7 +3,7 @@ import type { ModelSummary, WindowHeadline } from '../read/index.js'
 import { formatStatus, type StatusAlert } from './status-format.js'
 
 const window: WindowHeadline = {
-  model_version: 'v1', window_start: '2026-11-20T00:00:00.000Z', window_end: '2026-11-21T00:00:00.000Z', closed: false, evaluated_at: '2026-11-20T12:00:00.000Z',
+  model_version: 'v1', window_start: '2026-11-20T00:00:00.000Z', window_end: '2026-11-21T00:00:00.000Z', closed: false, future: false, evaluated_at: '2026-11-20T12:00:00.000Z',
   predictions: 1200, labeled: 300, label_coverage: 0.25, drift_share: 0.5, n_features: 4, n_drifted: 2, drifted_features: ['x', 'y'], n_insufficient: 0, drift_status: 'ok',
   performance: { metric: 'roc_auc', variant: 'all', realized: 0.8123, estimated: null, n: 300 },
   fairness: { attribute: 'group', metric: 'disparate_impact_ratio', value: 0.72, status: 'ok' }, quality_problems: 1, firing_alerts: 2,
@@ -34,6 +34,12 @@ describe('formatStatus', () => {
   it('an alert on an open window is marked open, as its window is', () => {
     const lines = formatStatus({ source: { kind: 'store', location: '/d' }, models: [], alerts: [{ ...alert, window_open: true }, { ...alert, subject: 'y' }] })
     expect(lines.slice(-2).map((l) => / 2026-11-20 \(UTC day\)( \(open\))? /.exec(l)?.[1] ?? '')).toEqual([' (open)', ''])
+  })
+
+  it('a window that has not started yet is marked future, not open', () => {
+    const future = { ...window, window_start: '2026-11-21T00:00:00.000Z', window_end: '2026-11-22T00:00:00.000Z', future: true }
+    const lines = formatStatus({ source: { kind: 'store', location: '/d' }, models: [{ summary: model, windows: [future, window] }], alerts: [] })
+    expect(lines.slice(2, 4).map((l) => / 2026-11-2\d \(UTC day\)( \(\w+\))? /.exec(l)?.[1])).toEqual([' (future)', ' (open)'])
   })
 
   it('a window whose features could not be judged says so instead of a share', () => {

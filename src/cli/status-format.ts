@@ -27,7 +27,8 @@ function windowRow(w: WindowHeadline): string[] {
   const p = w.performance
   return [
     w.model_version,
-    windowLabel(w.window_start, w.window_end) + (w.closed ? '' : ' (open)'),
+    // A window stored ahead of time (events stamped ahead) is listed, but is not the current one yet.
+    windowLabel(w.window_start, w.window_end) + (w.future ? ' (future)' : w.closed ? '' : ' (open)'),
     String(w.predictions),
     percent(w.label_coverage),
     driftHealth(w).text,

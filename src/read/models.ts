@@ -4,13 +4,17 @@
  * its latest window's headline figures and its firing alerts; all of them a page at a time, or
  * one by id. A model without settings here has its task, window size and reference read from
  * what is stored (./task.ts, windowSettings), not the defaults it would be evaluated with now.
+ * The latest window is the newest that has started at the read's clock (deps.now): a window
+ * stored ahead of time (events stamped up to ingest.maxFutureMs ahead) is listed in the series,
+ * marked `future`, and becomes the latest once the clock reaches its start, as alert rules read it
+ * (src/alerts/metric-points.ts).
  */
 import { modelConfig, type ModelConfig } from '../config/file.js'
 import { assertKnownModel, isConfigured, type ReadDeps } from './deps.js'
 import { decodeCursor, isoTime, page } from './params.js'
 import { int, readRows } from './sql.js'
 import type { ModelSummary, Page, ReferenceDescription, VersionSummary } from './types.js'
-import { headlines, type SummaryRow } from './windows.js'
+import { headlines, startsAfter, type SummaryRow } from './windows.js'
 import { mapLimited } from '../map-limited.js'
 import { modelTasks } from './task.js'
 
@@ -74,6 +78,7 @@ export async function getModel(deps: ReadDeps, model: string): Promise<ModelSumm
 /** The summaries of `ids` (known models), in their order. */
 async function summaries(deps: ReadDeps, ids: readonly string[]): Promise<ModelSummary[]> {
   const params = { ids }
+  const nowMs = deps.now()
   const [stored, variants, firing, latest, tasks] = await Promise.all([
     readRows<{ model_id: string; model_version: string; windows: string; first: string; last: string }>(
       deps.store,
@@ -89,14 +94,15 @@ async function summaries(deps: ReadDeps, ids: readonly string[]): Promise<ModelS
          FROM {db}.alerts WHERE model_id IN {ids:Array(String)} AND transition_id != '' GROUP BY alert_key)
        GROUP BY last_model`,
       params),
-    // The newest window of each model (ties: the version with most predictions, then by name).
+    // The newest window of each model that has started (ties: the version with most predictions,
+    // then by name); a model whose windows all lie ahead gets its newest one, for its settings only.
     readRows<SummaryRow & { model_id: string; reference: string }>(
       deps.store,
       `SELECT model_id, model_version, toUnixTimestamp64Milli(window_start) AS start, toUnixTimestamp64Milli(window_end) AS end, closed, eval_version,
               predictions, labeled, label_coverage, reference
        FROM {db}.window_summary FINAL WHERE model_id IN {ids:Array(String)}
-       ORDER BY model_id, window_start DESC, predictions DESC, model_version LIMIT 1 BY model_id`,
-      params),
+       ORDER BY model_id, window_start <= fromUnixTimestamp64Milli({nowMs:Int64}) DESC, window_start DESC, predictions DESC, model_version LIMIT 1 BY model_id`,
+      { ...params, nowMs }),
     modelTasks(deps, ids),
   ])
   // Each model's headline is a few queries: a page of up to 1,000 models runs them a few models at a time.
@@ -108,7 +114,7 @@ async function summaries(deps: ReadDeps, ids: readonly string[]): Promise<ModelS
     const seen = variants.find((v) => v.model_id === id)?.variants ?? []
     const newest = latest.filter((r) => r.model_id === id)
     const task = tasks.get(id)!
-    const [headline] = await headlines(deps, id, newest, 'all', task)
+    const [headline] = await headlines(deps, id, newest.filter((r) => !startsAfter(r, nowMs)), 'all', nowMs, task)
     const configured = isConfigured(deps, id)
     return {
       model: id,

@@ -50,6 +50,7 @@ export const WindowHeadlineSchema = obj({
   window_start: iso,
   window_end: iso,
   closed: { type: 'boolean', description: 'The watermark passed the window end at its newest evaluation.' },
+  future: { type: 'boolean', description: 'The window starts after the time of the request (events are accepted up to ingest.maxFutureMs ahead): it is stored and listed, but is no model\'s latest window and decides no alert until it starts.' },
   evaluated_at: { ...iso, description: 'Time of the newest evaluation (the version that wins).' },
   predictions: count,
   labeled: count,
@@ -86,7 +87,7 @@ export const ModelSummarySchema = obj({
   reference: ReferenceDescriptionSchema,
   versions: { type: 'array', items: VersionSummarySchema },
   variants: { ...strings, description: "Deployment variants seen in performance rows; 'all' is every variant together." },
-  latest: { anyOf: [WindowHeadlineSchema, { type: 'null' }], description: 'The most recent evaluated window (over all versions).' },
+  latest: { anyOf: [WindowHeadlineSchema, { type: 'null' }], description: 'The most recent evaluated window that has started (over all versions); null when there is none. A window starting after the time of the request is not the latest.' },
   firing_alerts: count,
 })
 
@@ -222,6 +223,7 @@ export const WindowDetailSchema = obj({
   window_start: iso,
   window_end: iso,
   closed: { type: 'boolean' },
+  future: { type: 'boolean', description: 'The window starts after the time of the request, as in the series (WindowHeadline.future).' },
   evaluated_at: iso,
   reference: { type: 'string', description: 'The reference the window was compared with, as recorded at evaluation.' },
   summary: obj({ predictions: count, labeled: count, label_coverage: num, mean_label_delay_s: num }),

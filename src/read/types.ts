@@ -29,6 +29,11 @@ export interface WindowHeadline {
   readonly window_start: string
   readonly window_end: string
   readonly closed: boolean
+  /**
+   * The window starts after the time of the request: stored ahead of time (ingest accepts events
+   * up to ingest.maxFutureMs ahead), it is no model's `latest` and decides no alert until it starts.
+   */
+  readonly future: boolean
   readonly evaluated_at: string
   readonly predictions: number
   readonly labeled: number
@@ -235,6 +240,11 @@ export interface WindowDetail {
   readonly window_start: string
   readonly window_end: string
   readonly closed: boolean
+  /**
+   * The window starts after the time of the request: stored ahead of time (ingest accepts events
+   * up to ingest.maxFutureMs ahead), it is no model's `latest` and decides no alert until it starts.
+   */
+  readonly future: boolean
   readonly evaluated_at: string
   readonly reference: string
   readonly summary: { readonly predictions: number; readonly labeled: number; readonly label_coverage: number | null; readonly mean_label_delay_s: number | null }

@@ -42,6 +42,13 @@ interface Versioned {
 
 const keyOf = (version: string, startMs: number) => `${version}\u0000${startMs}`
 
+/**
+ * Whether a window starts after `nowMs` (the read's clock): stored ahead of time, from events
+ * stamped up to ingest.maxFutureMs ahead, it is no model's latest window and decides no alert
+ * until the clock reaches its start (src/alerts/metric-points.ts).
+ */
+export const startsAfter = (r: { start: string }, nowMs: number): boolean => int(r.start) > nowMs
+
 /** Rows of one evaluation per window, grouped by window key. */
 function byWindow<R extends Versioned>(rows: readonly R[], versions: ReadonlyMap<string, string>): Map<string, R[]> {
   const out = new Map<string, R[]>()
@@ -88,16 +95,17 @@ export async function windowSeries(deps: ReadDeps, model: string, o: SeriesOptio
   )
   // No row: a version that has none anywhere is unknown (checked only then: it costs a query).
   if (rows.length === 0 && o.version !== undefined) await assertKnownVersion(deps, model, o.version)
-  const items = await headlines(deps, model, rows.slice(0, limit), variant)
+  const items = await headlines(deps, model, rows.slice(0, limit), variant, deps.now())
   const pageRows = page(rows, limit, (r) => [int(r.start), r.model_version])
   return { model, items, next_cursor: pageRows.next_cursor }
 }
 
 /**
- * Headline figures of the given windows (window_summary rows of one model), in their order.
- * `task`: the model's (./task.ts), when the caller has it already.
+ * Headline figures of the given windows (window_summary rows of one model), in their order;
+ * `future` for those that start after `nowMs`. `task`: the model's (./task.ts), when the caller
+ * has it already.
  */
-export async function headlines(deps: ReadDeps, model: string, rows: readonly SummaryRow[], variant: string, known?: Task): Promise<WindowHeadline[]> {
+export async function headlines(deps: ReadDeps, model: string, rows: readonly SummaryRow[], variant: string, nowMs: number, known?: Task): Promise<WindowHeadline[]> {
   if (rows.length === 0) return []
   const task = known ?? (await modelTask(deps, model))
   const starts = rows.map((r) => int(r.start))
@@ -158,6 +166,7 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
       window_start: isoTime(int(r.start)),
       window_end: isoTime(int(r.end)),
       closed: Number(r.closed) === 1,
+      future: startsAfter(r, nowMs),
       evaluated_at: isoTime(int(r.eval_version)),
       predictions: int(r.predictions),
       labeled: int(r.labeled),
