@@ -260,6 +260,13 @@ describe('Grafana-managed rules judge what driftwatch\'s default rules judge', (
     await insertDriftRow({ ...win('thin', 'v1', at(-3)), column: 'income', psi: 0.3, n: 1000 })
     await insertDriftRow({ ...win('thin', 'v1', at(-2)), column: 'income', psi: 0.01, n: 1000, status: 'insufficient' })
     await insertDriftRow({ ...win('thin', 'v1', at(-1)), column: 'income', psi: 0.01, n: 50 })
+    // Windows that start after now (events stamped ahead), each one that would decide its series
+    // if it counted: no drift, fair, no detection inside, an F1 back at the reference's.
+    await insertDriftRow({ ...win('thin', 'v1', at(1)), column: 'income', psi: 0.01, n: 1000 })
+    await insertDriftRow({ ...win('weekly', 'v1', at(2), 7 * DAY), column: 'income', psi: 0.01, n: 5000 })
+    await insert('fairness', [{ ...win('weekly', 'v1', at(2), 7 * DAY), attribute: 'group', group_value: '', metric: 'disparate_impact_ratio', value: 0.95, n: 500, status: 'ok' }])
+    await insert('window_summary', [{ ...win('weekly', 'v1', at(2), 7 * DAY), predictions: 5000, labeled: 0, label_coverage: 0, mean_label_delay_s: 0, closed: 0, reference: 'x' }])
+    await f1('daily', 'v1', 1, 0.9)
   })
   afterAll(async () => {
     await store?.close()
