@@ -24,6 +24,8 @@ export interface WindowHeadline {
   window_start: string
   window_end: string
   closed: boolean
+  /** Starts after the server's now (events stamped ahead): it decides no alert and is not `latest`. Absent from older servers. */
+  future?: boolean
   predictions: number
   labeled: number
   label_coverage: Num
@@ -127,6 +129,8 @@ export interface WindowDetail {
   window_start: string
   window_end: string
   closed: boolean
+  /** As WindowHeadline's. */
+  future?: boolean
   evaluated_at: string
   reference: string
   summary: { predictions: number; labeled: number; label_coverage: Num; mean_label_delay_s: Num }

@@ -52,8 +52,13 @@ export function badge(text: string, level: Level): HTMLElement {
   return h('span', { class: `badge ${level}` }, text)
 }
 
-/** An open window's figures can still change (late events, labels): marked wherever they are shown. */
-export function openBadge(closed: boolean): HTMLElement | null {
+/**
+ * An open window's figures can still change (late events, labels): marked wherever they are
+ * shown. A window that starts after now (events stamped ahead) is marked as such instead: it
+ * decides no alert and is not the latest until it starts.
+ */
+export function openBadge(closed: boolean, future = false): HTMLElement | null {
+  if (future) return h('span', { class: 'badge open', title: 'starts after now (events stamped ahead): it decides no alert until it starts' }, 'future')
   return closed ? null : h('span', { class: 'badge open', title: 'open window: its figures can still change' }, 'open')
 }
 

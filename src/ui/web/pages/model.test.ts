@@ -71,5 +71,7 @@ describe('model page: axis labels of short windows', () => {
     expect(tick({ window_start: '2026-01-10T23:37:05.000Z', window_end: '2026-01-10T23:37:10.000Z', closed: true })).toBe('2026-01-10 23:37:05 UTC')
     expect(tick({ window_start: '2026-01-10T23:37:10.000Z', window_end: '2026-01-10T23:37:15.000Z', closed: false })).toBe('2026-01-10 23:37:10 UTC (open)')
     expect(tick(headline())).toBe('2026-01-10 UTC')
+    // A window that starts after now is marked so, not as open.
+    expect(tick({ window_start: '2026-01-10T23:37:10.000Z', window_end: '2026-01-10T23:37:15.000Z', closed: false, future: true })).toBe('2026-01-10 23:37:10 UTC (future)')
   })
 })

@@ -23,10 +23,10 @@ const PARALLEL = 4
 
 /**
  * A window's label on a chart axis or the heatmap: its start (UTC, with seconds when the window
- * is not a whole number of minutes long), marked when the window is still open.
+ * is not a whole number of minutes long), marked when the window is still open or starts after now.
  */
-export const tick = (w: { readonly window_start: string; readonly window_end?: string; readonly closed: boolean }): string =>
-  `${windowStartLabel(w.window_start, w.window_end === undefined ? undefined : Date.parse(w.window_end) - Date.parse(w.window_start))}${w.closed ? '' : ' (open)'}`
+export const tick = (w: { readonly window_start: string; readonly window_end?: string; readonly closed: boolean; readonly future?: boolean }): string =>
+  `${windowStartLabel(w.window_start, w.window_end === undefined ? undefined : Date.parse(w.window_end) - Date.parse(w.window_start))}${w.future ? ' (future)' : w.closed ? '' : ' (open)'}`
 
 /**
  * The windows' details, PARALLEL requests in flight (each takes a while: the window's
@@ -274,7 +274,7 @@ export function windowRowHealth(w: WindowHeadline): { drift: Health; fairness: H
 function windowRow(model: string, w: WindowHeadline): (Node | string | number)[] {
   const health = windowRowHealth(w)
   return [
-    h('span', { class: 'window' }, h('a', { href: windowHref(model, w.window_start, w.model_version) }, windowLabel(w.window_start, w.window_end)), ' ', openBadge(w.closed)),
+    h('span', { class: 'window' }, h('a', { href: windowHref(model, w.window_start, w.model_version) }, windowLabel(w.window_start, w.window_end)), ' ', openBadge(w.closed, w.future)),
     w.predictions, percent(w.label_coverage), health.drift.text, w.drifted_features.join(', '),
     fmt(w.performance?.realized), fmt(w.performance?.estimated), health.fairness ? badge(health.fairness.text, health.fairness.level) : '-',
     badge(health.quality.text, health.quality.level), w.firing_alerts,

@@ -286,8 +286,8 @@ export async function windowPage(model: string, start: string, query: URLSearchP
     'section',
     { 'data-page': 'window', 'data-model': model, 'data-window': w.window_start },
     h('p', {}, h('a', { href: modelHref(model, { version: w.model_version }) }, '← ', nameText(model))),
-    h('h1', {}, nameText(model), ` ${w.model_version}: window ${windowLabel(w.window_start, w.window_end)} `, openBadge(w.closed)),
-    h('p', {}, `${s.predictions} predictions, ${s.labeled} labeled (${percent(s.label_coverage)}); ${w.closed ? 'closed' : 'open: its figures can still change'}; reference: ${referenceText(w.reference)}; evaluated ${utcTime(w.evaluated_at)}`),
+    h('h1', {}, nameText(model), ` ${w.model_version}: window ${windowLabel(w.window_start, w.window_end)} `, openBadge(w.closed, w.future)),
+    h('p', {}, `${s.predictions} predictions, ${s.labeled} labeled (${percent(s.label_coverage)}); ${w.future ? 'starts after now (events stamped ahead): it decides no alert until it starts' : w.closed ? 'closed' : 'open: its figures can still change'}; reference: ${referenceText(w.reference)}; evaluated ${utcTime(w.evaluated_at)}`),
   )
   const empty = emptySection(w, w.fairness.length === 0 ? await modelTask(model) : undefined)
   section.append(h('h2', {}, 'Drift'), h('p', {}, empty.drift ?? datasetDriftText(w.dataset_drift)))
