@@ -244,7 +244,7 @@ describe('a continuous label and prediction (regression: read as a multiclass ta
     expect(r.performance).toMatchObject({ task: 'continuous', continuous_columns: ['label', 'prediction'], reference: {}, current: {}, degradation: {} })
     expect(r.fairness).toEqual({})
     expect(r.notes).toContain(
-      '"label" and "prediction" hold continuous values (numbers, one not an integer or more than 50 distinct integers), not classes: no accuracy, precision, recall, F1, ROC AUC, calibration or fairness rates are computed, and the report has no regression metrics; the prediction drift compares "prediction" as numbers (set task: in the model file to read them as classes)',
+      '"label" and "prediction" hold continuous values, not classes ("label" holds numbers that are not integers, such as 43.7; "prediction" holds numbers that are not integers, such as 40.01): the task is read as continuous; no accuracy, precision, recall, F1, ROC AUC, calibration or fairness rates are computed, and the report has no regression metrics; the prediction drift compares "prediction" as numbers (set task: multiclass or task: binary in the model file to read them as classes)',
     )
     expect(formatText(r)).toContain('Performance: none ("label" and "prediction" are continuous, not classes; see the notes)')
   })
@@ -256,10 +256,12 @@ describe('a continuous label and prediction (regression: read as a multiclass ta
     expect(same.performance['prediction_drift']).toMatchObject({ method: 'ks', drift_detected: false })
   })
 
-  it('integer labels: classes up to 50 distinct values, continuous above', async () => {
+  it('integer labels and predictions of the same values are classes however many; integer counts beside non-integer predictions are continuous', async () => {
     const ints = (n: number, k: number): Row[] => floats(n, 0).map((row, i) => ({ ...row, label: String(i % k), prediction: String((i * 7) % k) }))
     expect((await build(ints(300, 50), ints(300, 50))).performance['task']).toBe('multiclass')
-    expect((await build(ints(300, 51), ints(300, 51))).performance['task']).toBe('continuous')
+    expect((await build(ints(300, 51), ints(300, 51))).performance['task']).toBe('multiclass')
+    const counts = (n: number): Row[] => ints(n, 51).map((row, i) => ({ ...row, prediction: ((i * 7) % 51 + 0.25).toFixed(2) }))
+    expect((await build(counts(300), counts(300))).performance).toMatchObject({ task: 'continuous', continuous_columns: ['label', 'prediction'] })
   })
 
   it('a task set in the model file reads them as classes', async () => {

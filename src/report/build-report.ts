@@ -20,7 +20,7 @@ import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
 import { type ColumnDrift, columnDrift, verdictInput } from './feature-drift.js'
 import { continuousSection, type ContinuousInput } from './continuous-section.js'
-import { continuousTargets } from './continuous-targets.js'
+import { continuousTargets, integerClassesNote } from './continuous-targets.js'
 import { driftNotes, performanceSection, rawScores } from './performance-section.js'
 import { notEvaluatedNotes } from './not-evaluated.js'
 import { outlierNotes, qualitySection } from './quality-section.js'
@@ -186,6 +186,8 @@ export async function buildReport({ reference: referenceTable, current: currentT
   // A continuous label or prediction holds no classes (./continuous-targets.ts): no classification
   // metric or fairness rate is computed from it. A task set in the model file reads them as classes.
   const continuous = config.task === undefined ? continuousTargets(roles.targets, [refColumns, curColumns]) : []
+  // Integer columns of many values read as classes say so: they could be counts.
+  if (config.task === undefined && continuous.length === 0) pushAll(notes, integerClassesNote(roles.targets, [refColumns, curColumns]))
   const { profile, performance, fairness } =
     continuous.length > 0
       ? continuousTargetSections({ reference, current, roles, confidence: config.confidence, continuous }, profileFeatures.features, notes)

@@ -1,26 +1,64 @@
 /**
- * Label and prediction columns that hold a continuous quantity (a price, a temperature: a
- * regression model's target), not classes. Read as classes, each value is a class of its own:
- * accuracy 0 on both files and a chi-square over hundreds of one-off "categories" whose
- * expected counts are below 1.
+ * Label and prediction columns that hold a continuous quantity (a price, a temperature, a
+ * count: a regression model's target), not classes. Read as classes, each value is a class of
+ * its own: accuracy near 0 on both files and a chi-square over hundreds of one-off
+ * "categories" whose expected counts are below 1.
  *
- * A label or prediction column is continuous when every non-missing value of it, in the
- * reference and the current file together, is a number (a number, or text written as a decimal:
- * src/metrics/profile/values.ts DECIMAL_TEXT) and
- *   - one of them is not an integer (1.5; 1.0 is an integer), scikit-learn's type_of_target
- *     rule for 'continuous' (any y != y.astype(int)), or
- *   - they hold more than MAX_INTEGER_CLASSES (50) distinct integers, which type_of_target
- *     would call 'multiclass' but which are, far more often, counts or amounts than classes.
- * A column with any other text (a class name, a boolean, "inf") is classes. The rule is not
- * applied when the model file sets `task`: a configured task reads the columns as classes.
+ * How the task is read, over the reference and the current file together. A column whose
+ * non-missing values are not all numbers (a number, or text written as a decimal:
+ * src/metrics/profile/values.ts DECIMAL_TEXT) holds classes (a class name, a boolean, "inf").
+ * A column of numbers is continuous when
+ *   1. one of them is not an integer (1.5; 1.0 is an integer): scikit-learn's type_of_target
+ *      rule for 'continuous' (any y != y.astype(int));
+ *   2. it holds more than MAX_INTEGER_CLASSES (50) distinct integers and
+ *      a. the other column of the two holds a non-integer (counts beside a regression model's
+ *         predictions), or
+ *      b. the label and prediction columns are both integers and most predictions (rows) are
+ *         none of the labels' values: a model of counts that rounds its predictions, where the
+ *         labels are spread too thin for the rounded values to meet them; or
+ *      c. the other column is absent or not numbers: nothing tells classes from counts, and
+ *         more than 50 distinct integers are more often counts or amounts.
+ * Otherwise the column holds classes, however many. type_of_target calls every integer column
+ * 'multiclass' whatever its number of values; a classifier of 60 classes coded 0–59 predicts
+ * only classes it learned, nearly all of which appear among thousands of labels, so its
+ * predictions are among the labels' values (scripts/reference/report_integer_classes.py),
+ * while a regression model predicts non-integers (rule 1). A count model that rounds its
+ * predictions onto labels dense enough to meet them reads as classes; its note says so.
+ * Departures from type_of_target: 2a, 2b and 2c (it reads them all as 'multiclass').
+ *
+ * The rule is not applied when the model file sets `task` (binary or multiclass): a configured
+ * task reads the columns as classes. There is no regression task to set: the report reads a
+ * regression model's target from its values alone.
  *
  * The report has no regression metrics: it computes no classification metric, calibration or
- * fairness rate from such a column, says so in a note, and compares a continuous prediction
- * column as numbers (./continuous-section.ts). Pure.
+ * fairness rate when a column is continuous, says so in a note that names the rule each column
+ * met, and compares a continuous prediction column as numbers (./continuous-section.ts). When
+ * integer columns with more than 50 distinct values are read as classes, a note says so and why
+ * (integerClassesNote). Pure.
  */
 import { DECIMAL_TEXT, type FeatureValue, isMissing, type TargetColumns, type TargetNames } from '../metrics/profile/index.js'
+import { grouped } from './left-out.js'
 
 export const MAX_INTEGER_CLASSES = 50
+
+/**
+ * The continuous columns' names, with why each is continuous (one phrase per column, in
+ * order). The reasons travel with the list because the sections pass the list on as they got
+ * it (./build-report.ts, ./current-only.ts, ./continuous-section.ts continuousNote).
+ */
+export type ContinuousColumns = string[] & { readonly reasons?: readonly string[] }
+
+/** What one column holds over the files. */
+interface ColumnValues {
+  /** 'text': a non-missing value is not a number; 'none': no value at all. */
+  readonly kind: 'numbers' | 'text' | 'none'
+  /** The first value that is not an integer, if any. */
+  readonly nonInteger?: number
+  /** Rows by value, while every value is an integer (empty once a non-integer is seen). */
+  readonly integers: ReadonlyMap<number, number>
+  /** Rows with a value. */
+  readonly rows: number
+}
 
 /** A value as a number when it is one (a finite number, or decimal text), else undefined. */
 function numberOf(v: FeatureValue): number | undefined {
@@ -28,50 +66,139 @@ function numberOf(v: FeatureValue): number | undefined {
   return typeof v === 'string' && DECIMAL_TEXT.test(v) ? Number(v) : undefined
 }
 
-/** Whether the columns (one column of several files, read as one) hold a continuous quantity. */
-export function isContinuous(columns: readonly (readonly FeatureValue[] | undefined)[]): boolean {
-  // The distinct values are kept only until the answer hangs on the rest being numbers: a
-  // column of classes has few, a continuous one is known early (a non-integer, or the 51st integer).
-  const seen = new Set<FeatureValue>()
-  const integers = new Set<number>()
-  for (const column of columns) {
-    for (const v of column ?? []) {
-      if (isMissing(v) || seen.has(v)) continue
-      seen.add(v)
-      const x = numberOf(v)
-      if (x === undefined) return false
-      if (!Number.isInteger(x)) return allNumbers(columns)
-      integers.add(x)
-      if (integers.size > MAX_INTEGER_CLASSES) return allNumbers(columns)
+function columnValues(parts: readonly (readonly FeatureValue[] | undefined)[]): ColumnValues {
+  // Each distinct cell is parsed once while the column is all integers (a column of classes
+  // repeats few cells); after a non-integer only the text check is left to do.
+  const parsed = new Map<FeatureValue, number | undefined>()
+  const integers = new Map<number, number>()
+  let nonInteger: number | undefined
+  let rows = 0
+  for (const part of parts) {
+    for (const v of part ?? []) {
+      if (isMissing(v)) continue
+      rows++
+      if (nonInteger !== undefined) {
+        if (numberOf(v) === undefined) return { kind: 'text', integers: new Map(), rows }
+        continue
+      }
+      let x = parsed.get(v)
+      if (x === undefined && !parsed.has(v)) parsed.set(v, (x = numberOf(v)))
+      if (x === undefined) return { kind: 'text', integers: new Map(), rows }
+      if (Number.isInteger(x)) integers.set(x, (integers.get(x) ?? 0) + 1)
+      else {
+        nonInteger = x
+        integers.clear()
+        parsed.clear()
+      }
     }
   }
-  return false
+  if (rows === 0) return { kind: 'none', integers, rows }
+  return { kind: 'numbers', ...(nonInteger !== undefined ? { nonInteger } : {}), integers, rows }
 }
 
-/** Whether every non-missing value of the columns is a number. */
-function allNumbers(columns: readonly (readonly FeatureValue[] | undefined)[]): boolean {
-  for (const column of columns) for (const v of column ?? []) if (!isMissing(v) && numberOf(v) === undefined) return false
-  return true
+const allIntegers = (c: ColumnValues | undefined): c is ColumnValues => c?.kind === 'numbers' && c.nonInteger === undefined
+const manyIntegers = (c: ColumnValues | undefined): boolean => allIntegers(c) && c.integers.size > MAX_INTEGER_CLASSES
+
+/** The prediction rows whose value is one of the labels' values (both columns integers). */
+function predictionsAmongLabels(label: ColumnValues, prediction: ColumnValues): number {
+  let among = 0
+  for (const [x, n] of prediction.integers) if (label.integers.has(x)) among += n
+  return among
+}
+
+interface Reading {
+  /** Per column role, why it is continuous; absent: classes. */
+  readonly label?: string
+  readonly prediction?: string
+  /** Set when integer columns with more than 50 distinct values are read as classes. */
+  readonly integerClasses?: { readonly distinct: number; readonly among: number; readonly rows: number }
+}
+
+/** The rule above, over the label and prediction columns' values (`names` for the reasons). */
+function readColumns(label: ColumnValues | undefined, prediction: ColumnValues | undefined, names: { label: string; prediction: string }): Reading {
+  const both = allIntegers(label) && allIntegers(prediction) ? { label, prediction } : undefined
+  const among = both ? predictionsAmongLabels(both.label, both.prediction) : 0
+  // Rule 2b: most prediction rows are none of the labels' values.
+  const offLabels = both !== undefined && among * 2 < both.prediction.rows
+  const why = (c: ColumnValues | undefined, name: string, other: ColumnValues | undefined, otherName: string, otherRole: string): string | undefined => {
+    if (c?.kind !== 'numbers') return undefined
+    if (c.nonInteger !== undefined) return `"${name}" holds numbers that are not integers, such as ${c.nonInteger}`
+    const k = c.integers.size
+    if (k <= MAX_INTEGER_CLASSES) return undefined
+    if (other?.kind === 'numbers' && other.nonInteger !== undefined) return `"${name}" holds ${grouped(k)} distinct integers beside the non-integers of "${otherName}"`
+    if (both) return offLabels ? `"${name}" holds ${grouped(k)} distinct integers and ${grouped(both.prediction.rows - among)} of ${grouped(both.prediction.rows)} predictions are none of the labels' values` : undefined
+    return `"${name}" holds ${grouped(k)} distinct integers (more than ${MAX_INTEGER_CLASSES}) and there is no integer ${otherRole} column to tell classes from counts`
+  }
+  const labelWhy = why(label, names.label, prediction, names.prediction, 'prediction')
+  const predictionWhy = why(prediction, names.prediction, label, names.label, 'label')
+  const classes = both && !offLabels && (manyIntegers(label) || manyIntegers(prediction))
+  return {
+    ...(labelWhy !== undefined ? { label: labelWhy } : {}),
+    ...(predictionWhy !== undefined ? { prediction: predictionWhy } : {}),
+    ...(classes ? { integerClasses: { distinct: new Set([...both.label.integers.keys(), ...both.prediction.integers.keys()]).size, among, rows: both.prediction.rows } } : {}),
+  }
+}
+
+/**
+ * Whether one column (of several files, read as one) holds a continuous quantity, with no
+ * other column to compare it with (rules 1 and 2c).
+ */
+export function isContinuous(columns: readonly (readonly FeatureValue[] | undefined)[]): boolean {
+  return readColumns(columnValues(columns), undefined, { label: '', prediction: '' }).label !== undefined
+}
+
+/** The files' label and prediction columns read by the rule above; a role without a column in any file is left out. */
+function readSides(names: TargetNames, sides: readonly TargetColumns[]): Reading {
+  const column = (role: 'label' | 'prediction') => (names[role] !== undefined && sides.some((s) => s[role]) ? columnValues(sides.map((s) => s[role])) : undefined)
+  return readColumns(column('label'), column('prediction'), { label: names.label ?? 'label', prediction: names.prediction ?? 'prediction' })
 }
 
 /**
  * The names of the label and prediction columns that are continuous over the files' target
- * columns (`sides`: the reference and the current file, or the current file alone).
+ * columns (`sides`: the reference and the current file, or the current file alone), label
+ * first, with the reasons (ContinuousColumns).
  */
-export function continuousTargets(names: TargetNames, sides: readonly TargetColumns[]): string[] {
+export function continuousTargets(names: TargetNames, sides: readonly TargetColumns[]): ContinuousColumns {
+  const reading = readSides(names, sides)
   const out: string[] = []
-  if (names.label !== undefined && sides.some((s) => s.label) && isContinuous(sides.map((s) => s.label))) out.push(names.label)
-  if (names.prediction !== undefined && sides.some((s) => s.prediction) && isContinuous(sides.map((s) => s.prediction))) out.push(names.prediction)
-  return out
+  const reasons: string[] = []
+  for (const role of ['label', 'prediction'] as const) {
+    const name = names[role]
+    const why = reading[role]
+    if (name === undefined || why === undefined) continue
+    out.push(name)
+    reasons.push(why)
+  }
+  return Object.assign(out, { reasons })
 }
 
-/** The note on the continuous columns; `predictionDrift`: the name of a continuous prediction column whose drift is compared as numbers. */
-export function continuousNote(columns: readonly string[], predictionDrift?: string): string {
+/**
+ * The note on integer label and prediction columns with more than MAX_INTEGER_CLASSES distinct
+ * values read as classes (rule 2b not met), or none. Only for a task the model file leaves unset.
+ */
+export function integerClassesNote(names: TargetNames, sides: readonly TargetColumns[]): string[] {
+  const c = readSides(names, sides).integerClasses
+  if (c === undefined) return []
+  return [
+    `"${names.label}" and "${names.prediction}" hold ${grouped(c.distinct)} distinct integers and ${grouped(c.among)} of ${grouped(c.rows)} predictions are among the labels' values: ` +
+      'read as classes, a multiclass task, as scikit-learn\'s type_of_target reads integers (a model of counts would predict non-integers, read as continuous: ' +
+      'one that rounds its predictions reads as classes, write them unrounded; the model file\'s task: sets binary or multiclass)',
+  ]
+}
+
+/**
+ * The note on the continuous columns; `predictionDrift`: the name of a continuous prediction
+ * column whose drift is compared as numbers. Names the rule each column met when `columns`
+ * carries its reasons (continuousTargets).
+ */
+export function continuousNote(columns: readonly string[] | ContinuousColumns, predictionDrift?: string): string {
   const named = columns.map((c) => `"${c}"`).join(' and ')
   const verb = columns.length === 1 ? 'holds' : 'hold'
+  const reasons = (columns as ContinuousColumns).reasons
+  const why = reasons !== undefined && reasons.length > 0 ? reasons.join('; ') : `numbers, one not an integer or more than ${MAX_INTEGER_CLASSES} distinct integers that are not classes`
   return (
-    `${named} ${verb} continuous values (numbers, one not an integer or more than ${MAX_INTEGER_CLASSES} distinct integers), not classes: ` +
+    `${named} ${verb} continuous values, not classes (${why}): the task is read as continuous; ` +
     'no accuracy, precision, recall, F1, ROC AUC, calibration or fairness rates are computed, and the report has no regression metrics' +
-    `${predictionDrift !== undefined ? `; the prediction drift compares "${predictionDrift}" as numbers` : ''} (set task: in the model file to read them as classes)`
+    `${predictionDrift !== undefined ? `; the prediction drift compares "${predictionDrift}" as numbers` : ''} (set task: multiclass or task: binary in the model file to read them as classes)`
   )
 }

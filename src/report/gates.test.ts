@@ -192,11 +192,102 @@ describe('gate lines of figures the report leaves undefined', () => {
     const r: ReportJson = { ...report, performance: { ...report.performance, degradation: { f1: { difference: -0.05, ci_low: null, ci_high: null } } } }
     const lines = evaluateGates(parseGates('performance.roc_auc<0.5, performance.degradation.f1<-0.1, fairness.*.demographic_parity_ratio<0.8'), r).map(formatGate)
     expect(lines).toEqual([
-      'gate performance.roc_auc < 0.5: no value -> FAILED (cannot be checked)',
+      "gate performance.roc_auc < 0.5: no value -> FAILED (ROC AUC is undefined on the current file's rows; see the notes)",
       'gate performance.degradation.f1 < -0.1: value -0.05000, 95% interval [-, -] -> passed',
-      'gate fairness.gender.demographic_parity_ratio < 0.8: no value -> FAILED (cannot be checked)',
-      'gate fairness.age_band.demographic_parity_ratio < 0.8: no value -> FAILED (cannot be checked)',
+      'gate fairness.gender.demographic_parity_ratio < 0.8: no value -> FAILED (the report has no demographic_parity_ratio of "gender")',
+      'gate fairness.age_band.demographic_parity_ratio < 0.8: no value -> FAILED (the report has no demographic_parity_ratio of "age_band")',
     ])
-    for (const line of lines) expect(line).not.toContain('undefined')
+    for (const line of lines) expect(line.replace(' is undefined', '')).not.toContain('undefined')
+  })
+})
+
+describe('a gate on a figure the report has no value of says why (regression: "cannot be checked" alone)', () => {
+  const lines = (gates: string, r: Partial<ReportJson>) => evaluateGates(parseGates(gates), { ...report, fairness: {}, ...r }).map(formatGate)
+  const ok = { rows: 300, status: 'ok', scored_rows: 300, scored_status: 'ok' }
+  const SET_TASK = 'set task: multiclass or task: binary in the model file to read them as classes'
+
+  it('the target was read as continuous: every performance and fairness figure says so, and how to read classes', () => {
+    const performance = { task: 'continuous', positive_class: null, continuous_columns: ['label', 'prediction'], confidence: 0.95, reference: {}, current: {}, degradation: {} }
+    const why = `the target was read as continuous: "label" and "prediction" hold numbers, not classes, by the rule the notes name; ${SET_TASK}`
+    expect(lines('performance.accuracy<0.8, performance.degradation.f1<-0.1, fairness.*.disparate_impact_ratio<0.8, fairness.gender.equalized_odds_difference>0.1', { performance })).toEqual([
+      `gate performance.accuracy < 0.8: no value -> FAILED (${why})`,
+      `gate performance.degradation.f1 < -0.1: no value -> FAILED (${why})`,
+      `gate fairness.*.disparate_impact_ratio < 0.8: no value -> FAILED (${why})`,
+      `gate fairness.gender.equalized_odds_difference > 0.1: no value -> FAILED (${why})`,
+    ])
+    const one = { ...performance, continuous_columns: ['prediction'] }
+    expect(lines('performance.f1<0.8', { performance: one })[0]).toContain('"prediction" holds numbers, not classes')
+  })
+
+  it('a multiclass task: the score metrics, the binary degradations and fairness', () => {
+    const performance = { task: 'multiclass', positive_class: null, prediction_source: 'column', confidence: 0.95, reference: { ...ok, accuracy: 0.5 }, current: { rows: 300, status: 'ok', accuracy: 0.5 }, degradation: { accuracy: { difference: 0 } } }
+    expect(lines('performance.roc_auc<0.8, performance.scored_rows<30, performance.degradation.f1<-0.1, fairness.*.demographic_parity_difference>0.1', { performance })).toEqual([
+      'gate performance.roc_auc < 0.8: no value -> FAILED (the task is multiclass: ROC AUC, average precision, log loss, Brier score and ECE need one score per class, and a file has one score per row at most)',
+      'gate performance.scored_rows < 30: no value -> FAILED (the task is multiclass: ROC AUC, average precision, log loss, Brier score and ECE need one score per class, and a file has one score per row at most)',
+      "gate performance.degradation.f1 < -0.1: no value -> FAILED (the task is multiclass: of the degradations, only accuracy's is computed)",
+      'gate fairness.*.demographic_parity_difference > 0.1: no value -> FAILED (fairness is computed for binary tasks only, and the task is multiclass)',
+    ])
+    const noPrediction = { ...performance, prediction_source: 'none', current: {}, reference: {}, degradation: {} }
+    expect(lines('performance.accuracy<0.8', { performance: noPrediction })).toEqual([
+      'gate performance.accuracy < 0.8: no value -> FAILED (the task is multiclass and the current file has no prediction column: a class cannot be derived from one score per row)',
+    ])
+  })
+
+  it('no label column, no score column, no protected attribute', () => {
+    const binary = { task: 'binary', positive_class: '1', prediction_source: 'column', confidence: 0.95 }
+    const noLabel = { ...binary, reference: ok, current: {}, degradation: {} }
+    expect(lines('performance.accuracy<0.8, performance.degradation.accuracy<-0.1, fairness.g.disparate_impact_ratio<0.8', { performance: noLabel })).toEqual([
+      'gate performance.accuracy < 0.8: no value -> FAILED (the current file has no label column)',
+      'gate performance.degradation.accuracy < -0.1: no value -> FAILED (the current file has no label column)',
+      'gate fairness.g.disparate_impact_ratio < 0.8: no value -> FAILED (fairness needs labels and predictions in the current file: the current file has no label column)',
+    ])
+    const noScore = { ...binary, reference: { rows: 300, status: 'ok' }, current: { rows: 300, status: 'ok', accuracy: 0.5 }, degradation: {} }
+    expect(lines('performance.roc_auc<0.8, performance.degradation.roc_auc<-0.1, fairness.*.disparate_impact_ratio<0.8', { performance: noScore })).toEqual([
+      'gate performance.roc_auc < 0.8: no value -> FAILED (the current file has no score column)',
+      'gate performance.degradation.roc_auc < -0.1: no value -> FAILED (the current file has no score column)',
+      'gate fairness.*.disparate_impact_ratio < 0.8: no value -> FAILED (the report has no protected attribute: set protected: in the model file, or --protected)',
+    ])
+    const neither = { ...binary, prediction_source: 'none', reference: {}, current: {}, degradation: {} }
+    expect(lines('performance.f1<0.8', { performance: neither })).toEqual(['gate performance.f1 < 0.8: no value -> FAILED (the current file has neither a prediction nor a score column)'])
+  })
+
+  it('a binary metric whose definition divides by 0: what the current rows lack', () => {
+    const current = { ...ok, accuracy: 1, precision: null, recall: null, f1: null, roc_auc: null, average_precision: null }
+    const performance = {
+      task: 'binary', positive_class: 'yes', prediction_source: 'column', confidence: 0.95, reference: ok, current,
+      degradation: { recall: { reference: 0.5, current: null, difference: null, ci_low: null, ci_high: null }, false_positive_rate: { reference: null, current: 0.1, difference: null, ci_low: null, ci_high: null } },
+    }
+    expect(lines('performance.precision<0.8, performance.recall<0.8, performance.f1<0.8, performance.roc_auc<0.8, performance.average_precision<0.8, performance.degradation.recall<-0.1, performance.degradation.false_positive_rate>0.1', { performance })).toEqual([
+      'gate performance.precision < 0.8: no value -> FAILED (precision is undefined: no current row is predicted the positive class "yes")',
+      'gate performance.recall < 0.8: no value -> FAILED (recall is undefined: no current label is the positive class "yes")',
+      'gate performance.f1 < 0.8: no value -> FAILED (F1 is undefined: no current label or prediction is the positive class "yes")',
+      'gate performance.roc_auc < 0.8: no value -> FAILED (ROC AUC is undefined: the current labels are all of one class, and it needs both)',
+      'gate performance.average_precision < 0.8: no value -> FAILED (average precision is undefined: no current label is the positive class "yes")',
+      'gate performance.degradation.recall < -0.1: no value, 95% interval [-, -] -> FAILED (recall is undefined: no current label is the positive class "yes")',
+      'gate performance.degradation.false_positive_rate > 0.1: no value, 95% interval [-, -] -> FAILED (the false positive rate is undefined: no reference label is the negative class (any but "yes"))',
+    ])
+  })
+
+  it('a parity metric over fewer than two groups, or a ratio of 0 over 0', () => {
+    const performance = { task: 'binary', positive_class: '1', prediction_source: 'column', confidence: 0.95, reference: ok, current: ok, degradation: {} }
+    const gender = {
+      groups: {}, min_group_size: 30, groups_compared: 2, equal_opportunity_groups_compared: 1, equalized_odds_groups_compared: 0,
+      demographic_parity_difference: 0, demographic_parity_ratio: null, disparate_impact_ratio: null, equal_opportunity_difference: null, equalized_odds_difference: null,
+    }
+    const age = { ...gender, groups_compared: 1, demographic_parity_difference: null }
+    expect(lines('fairness.*.disparate_impact_ratio<0.8, fairness.gender.equal_opportunity_difference>0.1, fairness.gender.equalized_odds_difference>0.1', { performance, fairness: { gender, age } })).toEqual([
+      'gate fairness.gender.disparate_impact_ratio < 0.8: no value -> FAILED (no compared group of "gender" is predicted the positive class "1": 0 over 0)',
+      'gate fairness.age.disparate_impact_ratio < 0.8: no value -> FAILED (1 of the groups of "age" has 30 or more predictions (min_group_size): a comparison needs 2)',
+      'gate fairness.gender.equal_opportunity_difference > 0.1: no value -> FAILED (1 of the groups of "gender" has 30 or more labeled rows and a label of the positive class "1" (min_group_size): a comparison needs 2)',
+      'gate fairness.gender.equalized_odds_difference > 0.1: no value -> FAILED (0 of the groups of "gender" have 30 or more labeled rows and labels of both classes (min_group_size): a comparison needs 2)',
+    ])
+  })
+
+  it('a feature statistic the method leaves null, a dataset figure the report lacks', () => {
+    const r = { features: { income: { method: 'wasserstein', status: 'ok', drift_score: 0.3, p_value: null } as never }, dataset: { drifted_features: 0, evaluated_features: 1 } }
+    expect(lines('features.income.p_value<0.05, drift_share>0.3', r)).toEqual([
+      'gate features.income.p_value < 0.05: no value -> FAILED (feature "income" has no p_value (method wasserstein))',
+      'gate drift_share > 0.3: no value -> FAILED (the report has no drift_share; see the notes)',
+    ])
   })
 })

@@ -3,7 +3,8 @@
  * fairness.gender.disparate_impact_ratio<0.8'`. Each gate names a figure of the report, a
  * comparison and a number; the gate FAILS when the comparison holds (the expression describes
  * the failure, as in "fail on f1 < 0.8"). A figure the data leaves undefined (no labels, one
- * class, a group too small...) fails too: a gate that cannot be checked does not pass.
+ * class, a group too small...) fails too: a gate that cannot be checked does not pass, and its
+ * line says why (./gate-reasons.ts).
  *
  * Figures (snake_case, as in the JSON):
  *   drift_share, drifted_features, evaluated_features      dataset.<key>, needs a reference; their lines count
@@ -23,11 +24,12 @@
  * Pure: parse the text, then evaluate against a ReportJson.
  */
 import { DriftwatchError } from '../errors.js'
-import { MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
 import { checkGateNames } from './gate-names.js'
+import { degradationReason, fairnessReason, fewRows, performanceReason } from './gate-reasons.js'
 import { notEvaluatedSummary } from './not-evaluated.js'
-import { SCORE_NOT_A_PROBABILITY } from './left-out.js'
 import { type ReportJson, num, type Num, type Section } from './types.js'
+
+export { insufficientSides, isScoredMetric, sidesWithStatus } from './gate-reasons.js'
 
 export type GateOperator = '>' | '>=' | '<' | '<='
 
@@ -132,58 +134,53 @@ function read(section: unknown, key: string): unknown {
 // A verdict (drift_detected) reads as 1 (true) or 0 (false).
 const asNum = (x: unknown): Num => (typeof x === 'number' ? num(x) : typeof x === 'boolean' ? (x ? 1 : 0) : null)
 
-/** Why a figure of a side whose score column is not a probability has no value (./left-out.ts). */
-const NOT_A_PROBABILITY = (side: 'reference' | 'current') => `the ${side} file's score column is not a probability (see the notes)`
-
 /** The gates' verdicts; DW_GATE_INVALID when a gate names what the report does not have (./gate-names.ts). */
 export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateResult[] {
   checkGateNames(gates, report)
   return gates.flatMap((gate): GateResult[] => {
-    const result = (name: string, value: Num, interval?: GateResult['interval'], reason?: string): GateResult => ({
+    // A figure without a value fails; `why` says why (./gate-reasons.ts), and is asked only then.
+    const result = (name: string, value: Num, interval?: GateResult['interval'], why?: () => string): GateResult => ({
       gate,
       name,
       value,
       ...(interval ? { interval } : {}),
       failed: value === null || holds(value, gate.operator, gate.threshold),
-      ...(reason !== undefined ? { reason } : {}),
+      ...(value === null && why !== undefined ? { reason: why() } : {}),
     })
     const [head, a, b] = gate.path as [string, string, string]
     if (head === 'fairness') {
       const attributes = a === '*' ? Object.keys(report.fairness) : [a]
-      if (attributes.length === 0) return [result(`fairness.*.${b}`, null)]
-      return attributes.map((attr) => {
-        const section = report.fairness[attr]
-        const value = asNum(read(section, b))
-        return result(`fairness.${attr}.${b}`, value, undefined, value === null ? fairnessReason(section) : undefined)
-      })
+      if (attributes.length === 0) return [result(`fairness.*.${b}`, null, undefined, () => fairnessReason(report, undefined, b))]
+      return attributes.map((attr) => result(`fairness.${attr}.${b}`, asNum(read(report.fairness[attr], b)), undefined, () => fairnessReason(report, attr, b)))
     }
     if (head === 'performance' && a === 'degradation') {
       const d = read(read(report.performance, 'degradation'), b) as Section | undefined
       const confidence = Number(report.performance['confidence'])
       const few = fewRows(report, ['reference', 'current'], b)
-      if (few !== undefined) return [result(gate.path.join('.'), null, undefined, few)]
-      return [result(gate.path.join('.'), asNum(read(d, 'difference')), d ? { low: asNum(d['ci_low']), high: asNum(d['ci_high']), confidence } : undefined)]
+      const value = few !== undefined ? null : asNum(read(d, 'difference'))
+      return [result(gate.path.join('.'), value, few === undefined && d ? { low: asNum(d['ci_low']), high: asNum(d['ci_high']), confidence } : undefined, () => degradationReason(report, b))]
     }
     if (head === 'performance') {
       const few = a === 'rows' || a === 'scored_rows' ? undefined : fewRows(report, ['current'], a)
-      if (few !== undefined) return [result(gate.path.join('.'), null, undefined, few)]
-      return [result(gate.path.join('.'), asNum(read(read(report.performance, 'current'), a)))]
+      const value = few !== undefined ? null : asNum(read(read(report.performance, 'current'), a))
+      return [result(gate.path.join('.'), value, undefined, () => performanceReason(report, 'current', a))]
     }
     if (head === 'features') {
       // A statistic of a feature without a verdict (fewer than 30 values on a side: noise) is no
       // value for a gate, as for the stream's alert rules (src/metrics/drift/decide.ts); a report
       // without statuses (older JSON) reads as before.
       const feature = read(report.features, a)
-      if (feature === undefined) return [result(gate.path.join('.'), null, undefined, `feature "${a}" was left out of the features as id-like`)]
+      if (feature === undefined) return [result(gate.path.join('.'), null, undefined, () => `feature "${a}" was left out of the features as id-like`)]
       const status = read(feature, 'status')
       if (typeof status === 'string' && status !== 'ok' && !(FEATURE_KEYS_WITHOUT_VERDICT as readonly string[]).includes(b)) {
-        return [result(gate.path.join('.'), null, undefined, `feature "${a}" has status ${status}, no verdict`)]
+        return [result(gate.path.join('.'), null, undefined, () => `feature "${a}" has status ${status}, no verdict`)]
       }
-      return [result(gate.path.join('.'), asNum(read(feature, b)))]
+      const method = read(feature, 'method')
+      return [result(gate.path.join('.'), asNum(read(feature, b)), undefined, () => `feature "${a}" has no ${b}${typeof method === 'string' ? ` (method ${method})` : ''}`)]
     }
     const left = notEvaluatedFeatures(report)
     const value = asNum(read(report.dataset, a))
-    const none = value === null && read(report.dataset, 'evaluated_features') === 0 ? 'no feature could be evaluated' : undefined
+    const none = () => (read(report.dataset, 'evaluated_features') === 0 ? 'no feature could be evaluated' : `the report has no ${a}; see the notes`)
     return [{ ...result(a, value, undefined, none), ...(left !== undefined ? { notEvaluated: left } : {}) }]
   })
 }
@@ -199,50 +196,6 @@ export function notEvaluatedFeatures(report: ReportJson): string | undefined {
   return summary?.replace(/^(\d+ of \d+) /, '$1 features ')
 }
 
-/** The score's metrics (read from the labeled rows with a score); the others read the labeled rows with a prediction. */
-const SCORED_METRICS: readonly string[] = ['roc_auc', 'average_precision', 'log_loss', 'brier_score', 'ece']
-
-/** Whether a performance metric reads the labeled rows with a score (scored_rows, scored_status) rather than those with a prediction. */
-export const isScoredMetric = (metric: string): boolean => SCORED_METRICS.includes(metric)
-
-/**
- * The sides (of `sides`) whose `metric` has status `insufficient` (fewer than
- * MIN_ROWS_FOR_VERDICT rows, src/report/performance-section.ts rowsStatus): a gate on it cannot be
- * checked, and the text and HTML tables mark it. A report without statuses (older JSON) has none.
- */
-export function insufficientSides(performance: Section, metric: string, sides: readonly ('reference' | 'current')[] = ['reference', 'current']): ('reference' | 'current')[] {
-  return sidesWithStatus(performance, metric, 'insufficient', sides)
-}
-
-/** The sides (of `sides`) whose `metric` has status `status`. */
-export function sidesWithStatus(performance: Section, metric: string, status: string, sides: readonly ('reference' | 'current')[] = ['reference', 'current']): ('reference' | 'current')[] {
-  return sides.filter((side) => read(read(performance, side), isScoredMetric(metric) ? 'scored_status' : 'status') === status)
-}
-
-/**
- * Why a performance metric has no value for a gate: the first of `sides` whose score column is
- * not a probability (./left-out.ts), else the first short of rows (insufficientSides).
- */
-function fewRows(report: ReportJson, sides: readonly ('reference' | 'current')[], metric: string): string | undefined {
-  const [noProbability] = sidesWithStatus(report.performance, metric, SCORE_NOT_A_PROBABILITY, sides)
-  if (noProbability !== undefined) return NOT_A_PROBABILITY(noProbability)
-  const [side] = insufficientSides(report.performance, metric, sides)
-  if (side === undefined) return undefined
-  const scored = isScoredMetric(metric)
-  const n = read(read(report.performance, side), scored ? 'scored_rows' : 'rows')
-  return `the ${side} file has ${String(n)} ${scored ? 'labeled rows with a score' : 'labeled rows with a prediction'}, fewer than ${MIN_ROWS_FOR_VERDICT}`
-}
-
-/**
- * Why a fairness figure has no value, where the section says: the current file's score column
- * is not a probability (every group's status SCORE_NOT_A_PROBABILITY, ./fairness-section.ts).
- */
-function fairnessReason(section: Section | undefined): string | undefined {
-  const groups = read(section, 'groups')
-  const statuses = groups !== null && typeof groups === 'object' ? Object.values(groups).map((g) => read(g, 'status')) : []
-  return statuses.includes(SCORE_NOT_A_PROBABILITY) ? NOT_A_PROBABILITY('current') : undefined
-}
-
 /** A figure's text on a gate line; a bound of an interval the report leaves undefined is `-`, as in the tables. */
 const fmt = (x: Num) => (x === null ? '-' : Number.isInteger(x) ? String(x) : x.toPrecision(4))
 
@@ -254,7 +207,7 @@ const fmt = (x: Num) => (x === null ? '-' : Number.isInteger(x) ? String(x) : x.
 export function formatGate(r: GateResult): string {
   const interval = r.interval ? `, ${Math.round(r.interval.confidence * 100)}% interval [${fmt(r.interval.low)}, ${fmt(r.interval.high)}]` : ''
   const left = r.notEvaluated !== undefined ? ` (${r.notEvaluated})` : ''
-  const verdict = r.value === null ? `FAILED (${r.reason ?? 'cannot be checked'})` : r.failed ? 'FAILED' : 'passed'
+  const verdict = r.value === null ? `FAILED (${r.reason ?? 'the report has no value of it'})` : r.failed ? 'FAILED' : 'passed'
   const value = r.value === null ? 'no value' : `value ${fmt(r.value)}`
   return `gate ${r.name} ${r.gate.operator} ${r.gate.threshold}: ${value}${interval}${left} -> ${verdict}`
 }

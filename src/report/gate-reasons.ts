@@ -1,0 +1,177 @@
+/**
+ * Why a --fail-on gate's figure has no value (./gates.ts), for its line: `gate
+ * performance.accuracy < 0.8: no value -> FAILED (<why>)`. A gate that cannot be checked fails;
+ * its line says what the report lacks and, where the user can change it, how. Read from the
+ * report's JSON alone, in this order:
+ * - the target was read as continuous (./continuous-targets.ts): no classification metric or
+ *   fairness rate, and the model file's task reads the columns as classes;
+ * - a side's score column is no probability (./left-out.ts), or a side has fewer than
+ *   MIN_ROWS_FOR_VERDICT labeled rows (status insufficient);
+ * - the figure is not in the report: no label column, no prediction or score column, a metric
+ *   the task does not have (a multiclass task has one score per row, not per class), no
+ *   protected attribute;
+ * - the figure is in the report, null: what its definition divides by is 0 (zero_division
+ *   'nan', as scikit-learn's; a parity metric over fewer than two groups).
+ * Pure.
+ */
+import { MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
+import { SCORE_NOT_A_PROBABILITY } from './left-out.js'
+import type { ReportJson, Section } from './types.js'
+
+export type Side = 'reference' | 'current'
+
+function read(section: unknown, key: string): unknown {
+  return section !== null && typeof section === 'object' && Object.hasOwn(section, key) ? (section as Record<string, unknown>)[key] : undefined
+}
+
+const isEmpty = (x: unknown) => x === undefined || (x !== null && typeof x === 'object' && Object.keys(x).length === 0)
+
+/** The score's metrics (read from the labeled rows with a score); the others read the labeled rows with a prediction. */
+const SCORED_METRICS: readonly string[] = ['roc_auc', 'average_precision', 'log_loss', 'brier_score', 'ece']
+
+/** Whether a performance metric reads the labeled rows with a score (scored_rows, scored_status) rather than those with a prediction. */
+export const isScoredMetric = (metric: string): boolean => SCORED_METRICS.includes(metric)
+
+/** The sides (of `sides`) whose `metric` has status `status`. */
+export function sidesWithStatus(performance: Section, metric: string, status: string, sides: readonly Side[] = ['reference', 'current']): Side[] {
+  return sides.filter((side) => read(read(performance, side), isScoredMetric(metric) ? 'scored_status' : 'status') === status)
+}
+
+/**
+ * The sides (of `sides`) whose `metric` has status `insufficient` (fewer than
+ * MIN_ROWS_FOR_VERDICT rows, src/report/performance-section.ts rowsStatus): a gate on it cannot be
+ * checked, and the text and HTML tables mark it. A report without statuses (older JSON) has none.
+ */
+export function insufficientSides(performance: Section, metric: string, sides: readonly Side[] = ['reference', 'current']): Side[] {
+  return sidesWithStatus(performance, metric, 'insufficient', sides)
+}
+
+/** Why a figure of a side whose score column is not a probability has no value (./left-out.ts). */
+const NOT_A_PROBABILITY = (side: Side) => `the ${side} file's score column is not a probability (see the notes)`
+
+/** Why no classification figure: the label or prediction column was read as continuous. */
+function continuousReason(performance: Section): string | undefined {
+  if (performance['task'] !== 'continuous') return undefined
+  const columns = (read(performance, 'continuous_columns') ?? []) as string[]
+  const named = columns.length > 0 ? `${columns.map((c) => `"${c}"`).join(' and ')} ${columns.length === 1 ? 'holds' : 'hold'} numbers, not classes, by the rule the notes name` : 'the notes say why'
+  return `the target was read as continuous: ${named}; set task: multiclass or task: binary in the model file to read them as classes`
+}
+
+/**
+ * Why a performance metric has no value for a gate because of a side's rows: the first of
+ * `sides` whose score column is not a probability, else the first short of rows.
+ */
+export function fewRows(report: ReportJson, sides: readonly Side[], metric: string): string | undefined {
+  const [noProbability] = sidesWithStatus(report.performance, metric, SCORE_NOT_A_PROBABILITY, sides)
+  if (noProbability !== undefined) return NOT_A_PROBABILITY(noProbability)
+  const [side] = insufficientSides(report.performance, metric, sides)
+  if (side === undefined) return undefined
+  const scored = isScoredMetric(metric)
+  const n = read(read(report.performance, side), scored ? 'scored_rows' : 'rows')
+  return `the ${side} file has ${String(n)} ${scored ? 'labeled rows with a score' : 'labeled rows with a prediction'}, fewer than ${MIN_ROWS_FOR_VERDICT}`
+}
+
+/** Why a side's metrics section lacks `metric` (none of the side's metrics, or not this one). */
+function absentReason(performance: Section, side: Side, metric: string): string {
+  const section = read(performance, side)
+  const task = performance['task']
+  if ((isScoredMetric(metric) || metric === 'scored_rows') && task === 'multiclass') {
+    return 'the task is multiclass: ROC AUC, average precision, log loss, Brier score and ECE need one score per class, and a file has one score per row at most'
+  }
+  if (isEmpty(section)) {
+    if (performance['prediction_source'] === 'none') {
+      return task === 'multiclass'
+        ? `the task is multiclass and the ${side} file has no prediction column: a class cannot be derived from one score per row`
+        : `the ${side} file has neither a prediction nor a score column`
+    }
+    return `the ${side} file has no label column`
+  }
+  if (isScoredMetric(metric) || metric === 'scored_rows') return `the ${side} file has no score column`
+  return `the ${side} file has no labeled rows with a prediction; see the notes`
+}
+
+const NAMES: Readonly<Record<string, string>> = { roc_auc: 'ROC AUC', average_precision: 'average precision', f1: 'F1', false_positive_rate: 'the false positive rate', selection_rate: 'the selection rate' }
+
+/** Why a side's `metric` is null in the report: what its definition divides by is 0. */
+function undefinedReason(performance: Section, side: Side, metric: string): string {
+  const positive = performance['positive_class']
+  const name = NAMES[metric] ?? metric
+  if (performance['task'] === 'binary' && typeof positive === 'string') {
+    const p = `the positive class "${positive}"`
+    const why: Readonly<Record<string, string>> = {
+      precision: `no ${side} row is predicted ${p}`,
+      recall: `no ${side} label is ${p}`,
+      average_precision: `no ${side} label is ${p}`,
+      f1: `no ${side} label or prediction is ${p}`,
+      roc_auc: `the ${side} labels are all of one class, and it needs both`,
+      false_positive_rate: `no ${side} label is the negative class (any but "${positive}")`,
+    }
+    if (why[metric] !== undefined) return `${name} is undefined: ${why[metric]}`
+  }
+  return `${name} is undefined on the ${side} file's rows; see the notes`
+}
+
+/** Why `performance.<metric>` of `side` has no value. */
+export function performanceReason(report: ReportJson, side: Side, metric: string): string {
+  const p = report.performance
+  const why = continuousReason(p) ?? (metric === 'rows' || metric === 'scored_rows' ? undefined : fewRows(report, [side], metric))
+  if (why !== undefined) return why
+  const value = read(read(p, side), metric)
+  return value === undefined ? absentReason(p, side, metric) : undefinedReason(p, side, metric)
+}
+
+/** Why `performance.degradation.<metric>` has no value. */
+export function degradationReason(report: ReportJson, metric: string): string {
+  const p = report.performance
+  const why = continuousReason(p) ?? fewRows(report, ['reference', 'current'], metric)
+  if (why !== undefined) return why
+  const d = read(read(p, 'degradation'), metric)
+  const sides: Side[] = ['current', 'reference']
+  if (d === undefined) {
+    const empty = sides.find((side) => isEmpty(read(p, side)))
+    if (empty !== undefined) return absentReason(p, empty, metric)
+    if (p['task'] === 'multiclass') return 'the task is multiclass: of the degradations, only accuracy\'s is computed'
+    if (metric === 'roc_auc') return absentReason(p, sides.find((side) => read(read(p, side), 'roc_auc') === undefined) ?? 'current', metric)
+    return `the report has no degradation of ${metric}; see the notes`
+  }
+  const side = sides.find((s) => read(d, s) === null)
+  if (side === undefined) return `the difference of ${metric} is undefined; see the notes`
+  return read(read(p, side), metric) === undefined && !['false_positive_rate', 'selection_rate'].includes(metric)
+    ? absentReason(p, side, metric)
+    : undefinedReason(p, side, metric)
+}
+
+/** Why `fairness.<attribute>.<metric>` has no value; `attribute` undefined: the report has no attribute at all. */
+export function fairnessReason(report: ReportJson, attribute: string | undefined, metric: string): string {
+  const p = report.performance
+  const section = attribute === undefined ? undefined : report.fairness[attribute]
+  if (section === undefined) {
+    const continuous = continuousReason(p)
+    if (continuous !== undefined) return continuous
+    if (p['task'] !== undefined && p['task'] !== 'binary') return `fairness is computed for binary tasks only, and the task is ${String(p['task'])}`
+    if (isEmpty(read(p, 'current'))) return `fairness needs labels and predictions in the current file: ${absentReason(p, 'current', 'rows')}`
+    return Object.keys(report.fairness).length === 0
+      ? 'the report has no protected attribute: set protected: in the model file, or --protected'
+      : `the report has no protected attribute "${attribute}"`
+  }
+  const groups = read(section, 'groups')
+  const statuses = groups !== null && typeof groups === 'object' ? Object.values(groups).map((g) => read(g, 'status')) : []
+  if (statuses.includes(SCORE_NOT_A_PROBABILITY)) return NOT_A_PROBABILITY('current')
+  if (read(section, metric) === undefined) return `the report has no ${metric} of "${attribute}"`
+  const min = read(section, 'min_group_size')
+  const positive = typeof p['positive_class'] === 'string' ? `the positive class "${p['positive_class']}"` : 'the positive class'
+  const compared = (key: string, what: string) => {
+    const n = read(section, key)
+    return typeof n === 'number' && n < 2 ? `${n} of the groups of "${attribute}" ${n === 1 ? 'has' : 'have'} ${String(min)} or more ${what} (min_group_size): a comparison needs 2` : undefined
+  }
+  // A ratio over two groups or more is undefined only as 0 over 0 (parity.ts).
+  const ratio = () => compared('groups_compared', 'predictions') ?? (typeof read(section, 'groups_compared') === 'number' ? `no compared group of "${attribute}" is predicted ${positive}: 0 over 0` : undefined)
+  const why: Readonly<Record<string, () => string | undefined>> = {
+    demographic_parity_difference: () => compared('groups_compared', 'predictions'),
+    demographic_parity_ratio: ratio,
+    disparate_impact_ratio: ratio,
+    equal_opportunity_difference: () => compared('equal_opportunity_groups_compared', `labeled rows and a label of ${positive}`),
+    equalized_odds_difference: () => compared('equalized_odds_groups_compared', 'labeled rows and labels of both classes'),
+  }
+  return why[metric]?.() ?? `${metric} of "${attribute}" is undefined; see its groups' rates`
+}
