@@ -61,9 +61,10 @@ describe('integer labels and predictions of 60 classes (regression: read as a co
     expect(code).toBe(0)
   })
 
-  it('from the current file alone: the same task and metrics', async () => {
+  it('from the current file alone: the same task and metrics, and the note on how they were read', async () => {
     const { json } = await report({ current: file(c.current), failOn: 'performance.f1<0.5' })
     expect(json.performance['task']).toBe('multiclass')
+    expect(json.notes).toContainEqual(expect.stringMatching(/^"label" and "prediction" hold 60 distinct integers and [\d,]+ of [\d,]+ predictions are among the labels' values: read as classes/))
     const got = json.performance['current'] as Record<string, number>
     for (const m of METRICS) expect(got[m]).toBeCloseTo(c.metrics.current[m], 9)
   })

@@ -13,7 +13,7 @@ import { DEFAULT_TARGETS } from './columns.js'
 import type { ReportConfig } from './config.js'
 import type { CellSource } from './csv-report.js'
 import { continuousSection } from './continuous-section.js'
-import { continuousTargets } from './continuous-targets.js'
+import { continuousTargets, integerClassesNote } from './continuous-targets.js'
 import { fairnessSection } from './fairness-section.js'
 import { targetsLeftOut } from './left-out.js'
 import { REPORT_CLASSES } from './task-notes.js'
@@ -47,6 +47,8 @@ export async function currentOnlyReport(current: CellSource, config: ReportConfi
   const stream = streamTargets(readTargets(columns, spec), columns.score)
   const t = stream.targets
   const notes = ['no reference file: drift, degradation and data quality are not computed', ...classSpellingNotes(spec), ...streamTargetsNotes('current', table.rowCount, stream)]
+  // Integer columns of many values read as classes say so, as with a reference: they could be counts.
+  if (config.task === undefined) pushAll(notes, integerClassesNote(targets, [columns]))
   if (!columns.label) notes.push(`the current file has no "${targets.label}" column: no performance or fairness`)
   const performance = performanceProfile(t)
   const leftOut = targetsLeftOut(t, columns.score)
