@@ -24,6 +24,7 @@ import { markCursor } from '../src/evaluate/due.js'
 import { storedVersionParams, storedVersionQuery, storedWindowEvaluation } from '../src/evaluate/eval-version.js'
 import { Evaluator } from '../src/evaluate/evaluator.js'
 import { edgesQuery } from '../src/evaluate/queries.js'
+import { decileEdges } from '../src/metrics/drift/index.js'
 import { writeDetectorRun } from '../src/evaluate/write.js'
 import type { PredictionEvent } from '../src/ingest/schemas.js'
 import { createLogger } from '../src/observability/logger.js'
@@ -143,7 +144,8 @@ describe('evaluator isolation', () => {
     }
     await app.publisher.publishPredictions(reference)
     const edgeRows = await edgesQuery(app.store, { modelId: 'm', modelVersion: 'v1', fromMs: w0, toMs: w0 + HOUR })
-    const edges = new Map(edgeRows.map((r) => [r.k, [...new Set(r.q)].sort((a, b) => a - b)]))
+    // The edges the evaluator bins by: the deciles, and the range when ties collapse them (decileEdges).
+    const edges = new Map(edgeRows.map((r) => [r.k, decileEdges(r.q, r.lo, r.hi)]))
     const range = new Map(edgeRows.map((r) => [r.k, [r.lo, r.hi] as const]))
     expect(edges.get('amount_micros')!.every((e) => Math.abs(e) >= 2 ** 53)).toBe(true)
     expect(edges.get('tiny')!.some((e) => e !== 0 && Math.abs(e) < 2.2250738585072014e-308)).toBe(true) // a subnormal edge
