@@ -10,7 +10,7 @@ import { plainIssueMessage } from '../plain-issues.js'
 import { CorrectionSchema, ThresholdSettingSchema } from '../metrics/drift/thresholds.js'
 import { durationSchema } from '../window/duration-schema.js'
 import { RESERVED_FEATURE_NAMES } from '../ingest/validate.js'
-import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/limits.js'
+import { DEFAULT_MAX_FEATURE_NAME_LENGTH, DEFAULT_MAX_FEATURES, DEFAULT_MAX_RECORD_BYTES } from '../ingest/limits.js'
 
 /** A duration such as '1h' or '30d' (or milliseconds), validated and turned into ms. */
 const duration = (min = 1, max: Parameters<typeof durationSchema>[1] = null) => durationSchema(min, max)
@@ -154,6 +154,10 @@ export const FileConfigSchema = z.strictObject({
       maxRecordBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(DEFAULT_MAX_RECORD_BYTES),
       /** Event times later than now + this are rejected (DW_TIMESTAMP_OUT_OF_RANGE). */
       maxFutureMs: z.number().int().min(0).default(24 * 3600 * 1000),
+      /** Predictions with more features than this (values and nulls) are dead-lettered (DW_TOO_MANY_FEATURES). */
+      maxFeatures: z.number().int().min(1).max(100_000).default(DEFAULT_MAX_FEATURES),
+      /** Predictions with a feature name longer than this many characters are dead-lettered (DW_FEATURE_NAME_TOO_LONG). */
+      maxFeatureNameLength: z.number().int().min(1).max(65_536).default(DEFAULT_MAX_FEATURE_NAME_LENGTH),
     }, expecting('a map of settings'))
     .prefault({}),
   models: z

@@ -23,6 +23,10 @@
  *   and whoever leads; and it is retried with backoff (./failed-windows.ts), leaving the other
  *   windows, the cursor and afterPass to go on. A failed version comparison is handled alike for
  *   the windows it compares. TickReport counts the windows that failed and those still waiting.
+ * - A resource limit (memory, rows, time: ./window-failure.ts exceededLimit) fails the pass the
+ *   first time, as an overload would, logged at warn with the model and window; when it stops the
+ *   same window again on its next attempt, the window is set aside as above, so that one window
+ *   too large for the limits cannot fail every pass.
  *
  * A window that comes due after its raw rows expired (retention.raw) keeps its stored evaluation
  * unless an erasure since its last evaluation emptied it (./expired-window.ts): only its
@@ -53,7 +57,7 @@ import { sampleQuery } from './queries.js'
 import { ReferenceChangeMarks } from './reference-changes.js'
 import { markReferenceDependents } from './reference-marks.js'
 import { loadReference, referenceSource, type Reference } from './reference.js'
-import { windowFailure } from './window-failure.js'
+import { exceededLimit, windowFailure } from './window-failure.js'
 import { writeWindowMetrics, writeWindowState } from './write.js'
 import { pushAll } from '../arrays.js'
 import { PassLoop } from '../pass-loop.js'
@@ -321,13 +325,26 @@ export class Evaluator {
    */
   private async setAside(windows: readonly DueWindow[], e: unknown, what: string): Promise<void> {
     const failure = windowFailure(e)
-    if (failure.retriable) throw e
+    const limit = exceededLimit(e)
+    const where = (w: DueWindow) => ({ modelId: w.modelId, modelVersion: w.modelVersion, windowStart: new Date(w.startMs).toISOString() })
+    if (failure.retriable) {
+      // Every window's strike is recorded: `some` would stop at the first that had one.
+      const repeated = limit !== null && windows.map((w) => this.failures.overLimit(windowKey(w))).some(Boolean)
+      if (!repeated) {
+        if (limit !== null) {
+          for (const w of windows) {
+            this.deps.logger.warn({ limit, ...where(w) }, `${what}: ClickHouse's ${limit}; the pass is retried, and the window is set aside if the limit stops it again`)
+          }
+        }
+        throw e
+      }
+    }
     const now = this.deps.now()
     for (const w of windows) {
       const { attempts, retryAtMs } = this.failures.failed(windowKey(w), now)
       this.deps.logger.error(
-        { err: failure, code: failure.code, modelId: w.modelId, modelVersion: w.modelVersion, windowStart: new Date(w.startMs).toISOString(), attempts, retryInMs: retryAtMs - now },
-        `${what}; the window stays due and is retried later`,
+        { err: failure, code: failure.code, ...(limit === null ? {} : { limit }), ...where(w), attempts, retryInMs: retryAtMs - now },
+        limit === null ? `${what}; the window stays due and is retried later` : `${what}: ClickHouse's ${limit} again; the window stays due and is retried later`,
       )
     }
     await this.markForRetry(windows, now)

@@ -33,3 +33,15 @@ describe('windows set aside after a failure', () => {
     expect(needsNewMark(cursor - MARK_OVERLAP_MS, cursor)).toBe(true) // the next pass would read marks newer than this only
   })
 })
+
+describe('a window a resource limit stops', () => {
+  it('is over its limit from the second time in a row, until it succeeds', () => {
+    const f = new FailedWindows(60_000)
+    expect(f.overLimit('w')).toBe(false)
+    expect(f.overLimit('other')).toBe(false)
+    expect(f.overLimit('w')).toBe(true)
+    expect(f.overLimit('w')).toBe(true)
+    f.succeeded('w')
+    expect(f.overLimit('w')).toBe(false)
+  })
+})

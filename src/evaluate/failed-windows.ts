@@ -34,6 +34,8 @@ export const needsNewMark = (lastMarkMs: number, cursorAfterPassMs: number) => l
 
 export class FailedWindows {
   private readonly failures = new Map<string, Failure>()
+  /** Windows whose last attempt a resource limit stopped (./window-failure.ts exceededLimit). */
+  private readonly limited = new Set<string>()
 
   /** `baseDelayMs`: the delay after a first failure (the evaluation interval). */
   constructor(private readonly baseDelayMs: number, private readonly maxDelayMs = MAX_RETRY_DELAY_MS) {}
@@ -48,6 +50,18 @@ export class FailedWindows {
 
   succeeded(key: string): void {
     this.failures.delete(key)
+    this.limited.delete(key)
+  }
+
+  /**
+   * Records that a resource limit stopped the window's evaluation; returns whether one stopped
+   * its previous attempt too (and no success came between): then the limit is the window's own,
+   * not a moment of load, and the window is set aside like any failure a retry will not fix.
+   */
+  overLimit(key: string): boolean {
+    if (this.limited.has(key)) return true
+    this.limited.add(key)
+    return false
   }
 
   /** Whether the window failed and its retry time has not come yet. */

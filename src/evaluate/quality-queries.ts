@@ -22,6 +22,7 @@
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
 import { float64Bits, float64MapParam } from './float-params.js'
+import { featureIndex } from './queries.js'
 import { boundsParams, type QualityBounds } from './quality-bounds.js'
 import { scopedPredictions, type Scope } from './scope.js'
 
@@ -34,7 +35,7 @@ const TAIL_LO = float64MapParam('tailLo')
 const TAIL_HI = float64MapParam('tailHi')
 const USUAL = '{usual:Map(String, Array(String))}'
 
-/** A feature's bounds are looked up by its index in `rangeKeys`: less work per value for the engine than a Map parameter. */
+/** A feature's bounds are looked up by its index in `rangeKeys` (./queries.ts featureIndex): less work per value for the engine than a Map parameter. */
 export const rangeQuery = (store: Store, scope: Scope, bounds: QualityBounds) => {
   const p = scopedPredictions(scope)
   const keys = Object.keys(bounds.ranges)
@@ -43,7 +44,7 @@ export const rangeQuery = (store: Store, scope: Scope, bounds: QualityBounds) =>
     store,
     `SELECT source_partition AS p, k, count() AS checked, countIf(v < ${bound('rangeLo')} OR v > ${bound('rangeHi')}) AS out
      FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v
-     WHERE (indexOf({rangeKeys:Array(String)}, k) AS i) > 0 GROUP BY p, k ORDER BY p, k`,
+     WHERE (${featureIndex('rangeKeys')} AS i) > 0 GROUP BY p, k ORDER BY p, k`,
     { ...p.params, rangeKeys: keys, rangeLo: keys.map((k) => float64Bits(bounds.ranges[k]![0])), rangeHi: keys.map((k) => float64Bits(bounds.ranges[k]![1])) },
   )
 }

@@ -29,6 +29,13 @@ async function rows<T>(store: Store, query: string, params: Record<string, unkno
 const orderStatistics = (level: number) =>
   `s[toUInt64(floor(${level} * (n - 1))) + 1], s[least(toUInt64(floor(${level} * (n - 1))) + 2, n)]`
 
+/**
+ * The 1-based index of the key k in the Array(String) parameter `name`, 0 when it is not there,
+ * as indexOf gives it for distinct keys. transform builds a hash table of its constant arrays
+ * once per block, where indexOf compares k with each element in turn.
+ */
+export const featureIndex = (name: string) => `transform(k, {${name}:Array(String)}, arrayEnumerate({${name}:Array(String)}), toUInt32(0))`
+
 export interface EdgeRow {
   k: string
   /** Deciles (bin edges before collapsing ties), numpy 'linear' to the bit (see edgesQuery). */
@@ -73,7 +80,9 @@ export const edgesQuery = async (store: Store, scope: Scope): Promise<EdgeRow[]>
 /**
  * Bin counts per (partition, column). Edges go as bit patterns (./float-params.ts): any Float64
  * edge reaches ClickHouse exactly; a feature's edges are looked up by its index in `features`,
- * which costs the engine less per value than a Map parameter.
+ * which costs the engine less per value than a Map parameter. The index comes from
+ * featureIndex, a hash lookup: indexOf scans the list for every value, keys × values string
+ * comparisons (5 events of 30,000 features: 20 s).
  */
 export const numericBinsQuery = (store: Store, scope: Scope, edges: Map<string, number[]>, scoreEdges: number[]) => {
   const p = scopedPredictions(scope)
@@ -84,7 +93,7 @@ export const numericBinsQuery = (store: Store, scope: Scope, edges: Map<string, 
     `WITH arrayMap(bs -> arrayMap(b -> reinterpretAsFloat64(b), bs), {featureEdges:Array(Array(UInt64))}) AS E
      SELECT source_partition AS p, k, arrayCount(e -> e <= v, arrayElement(E, i)) AS bin, count() AS c
      FROM ${p.sql} ARRAY JOIN mapKeys(features_num) AS k, mapValues(features_num) AS v
-     WHERE (indexOf({features:Array(String)}, k) AS i) > 0
+     WHERE (${featureIndex('features')} AS i) > 0
      GROUP BY p, k, bin
      UNION ALL
      SELECT source_partition AS p, '__score__' AS k, arrayCount(e -> e <= assumeNotNull(score), ${float64ArrayParam('scoreEdges')}) AS bin, count() AS c
@@ -148,26 +157,40 @@ export const categoryQuery = (store: Store, scope: Scope) => {
  * carries, as a value or as null, so each partition has a row for each of them (0 when none of
  * its events misses it), and a key absent from a whole partition counts all of its events. A
  * feature no event of the scope mentions has no row: ./quality-rows.ts counts it missing from
- * every event. One scan of the scope: the events are grouped per (partition, variant) first,
- * and the scope's keys collected over those few rows. The counts come from one query, so they
- * agree with its event counts while rows are being inserted (other queries of the same scope may
- * see a few more or fewer rows).
+ * every event. The counts come from one scan of the scope, so they agree with its event counts
+ * while rows are being inserted (other queries of the same scope may see a few more or fewer
+ * rows).
+ *
+ * Linear in the number of distinct keys, not quadratic: each event is expanded into its own
+ * entries only, ('', 1) for the event itself, (key, 1) per value and (key, 0) per null, and
+ * counted per (partition, variant) for the events and per (partition, key) for the values. Then
+ * one row per key holds its [(partition, '', carried)], and the events [(partition, variant, n)]
+ * of the scope, a few entries, reach every key row through a window; a key's row per partition
+ * is that partition's events less the key's values there, so a partition with no value of the
+ * key counts all its events. Carrying the scope's whole key list and value counts into every
+ * (partition, key) row instead held keys² entries at once: 5 events of 30,000 features asked for
+ * 22 GiB.
  */
 export const volumeQuery = (store: Store, scope: Scope) => {
   const p = scopedPredictions(scope)
   return rows<{ p: number; variant: string; k: string; c: string }>(
     store,
-    `SELECT p, if(k = '', v, '') AS variant, k, sum(n - if(k = '', toUInt64(0), carried[k])) AS c
+    `SELECT r.1 AS p, r.2 AS variant, k, r.3 AS c
      FROM (
-       SELECT p, v, n, carried, groupUniqArrayArray(mentioned) OVER () AS keys
+       SELECT k, got, anyIf(got, k = '') OVER () AS events
        FROM (
-         SELECT source_partition AS p, variant AS v, count() AS n,
-                sumMap(mapFromArrays(present, arrayWithConstant(length(present), toUInt64(1)))) AS carried,
-                groupUniqArrayArray(arrayConcat(present, features_missing)) AS mentioned
-         FROM (SELECT source_partition, variant, features_missing, arrayConcat(mapKeys(features_num), mapKeys(features_cat)) AS present FROM ${p.sql})
-         GROUP BY p, v))
-     ARRAY JOIN arrayConcat([''], keys) AS k
-     GROUP BY p, variant, k
+         SELECT k, groupArray((p, variant, c)) AS got
+         FROM (
+           SELECT source_partition AS p, if(e.1 = '', variant, '') AS variant, e.1 AS k, toInt64(sum(e.2)) AS c
+           FROM ${p.sql}
+           ARRAY JOIN arrayConcat([('', toUInt64(1))],
+                                  arrayMap(x -> (x, toUInt64(1)), arrayConcat(mapKeys(features_num), mapKeys(features_cat))),
+                                  arrayMap(x -> (x, toUInt64(0)), features_missing)) AS e
+           GROUP BY p, variant, k)
+         GROUP BY k))
+     ARRAY JOIN if(k = '', got,
+                   arrayMap(q -> (q, '', arraySum(x -> if(x.1 = q, x.3, 0), events) - arraySum(x -> if(x.1 = q, x.3, 0), got)),
+                            arrayDistinct(events.1))) AS r
      ORDER BY p, variant, k`,
     p.params,
   )

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DriftwatchError } from '../errors.js'
-import { windowFailure } from './window-failure.js'
+import { exceededLimit, windowFailure } from './window-failure.js'
 
 /** @clickhouse/client's ClickHouseError: the server's code as a numeric string beside `type`. */
 const clickhouseError = (code: number, type: string) => Object.assign(new Error(`${type} happened`), { code: String(code), type })
@@ -51,5 +51,15 @@ describe('windowFailure', () => {
     expect(windowFailure(refusedInsert)).toMatchObject({ code: 'DW_CLICKHOUSE_QUERY_FAILED', retriable: false, cause: refusedInsert })
     const away = wrapped(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
     expect(windowFailure(away)).toBe(away)
+  })
+})
+
+describe('exceededLimit', () => {
+  it('names the resource limit that stopped a query, on the error or its causes, and nothing else', () => {
+    expect(exceededLimit(clickhouseError(241, 'MEMORY_LIMIT_EXCEEDED'))).toBe('MEMORY_LIMIT_EXCEEDED')
+    expect(exceededLimit(wrapped(chdbError('CHDB_QUERY', 241)))).toBe('MEMORY_LIMIT_EXCEEDED')
+    expect(exceededLimit(clickhouseError(307, 'TOO_MANY_BYTES'))).toBe('TOO_MANY_BYTES')
+    expect(exceededLimit(clickhouseError(202, 'TOO_MANY_SIMULTANEOUS_QUERIES'))).toBeNull()
+    expect(exceededLimit(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeNull()
   })
 })

@@ -20,6 +20,11 @@
  *    is the safe side for the evaluator: a window set aside is kept due and retried with backoff,
  *    which loses nothing, while a permanent failure taken for a transient one stops every window
  *    after it, and the alerts, until someone intervenes.
+ *
+ * A resource limit (RESOURCE_LIMIT_CODES: memory, rows or bytes read, time) is retriable by the
+ * rules above, as the server may be short of memory for everyone for a while; but a window too
+ * large for the limits fails so on every retry. exceededLimit names it, and the evaluator sets a
+ * window aside once a resource limit stopped it twice in a row.
  */
 import { causeChain, DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
 import { clickHouseCodeOf, CONTENT_REFUSAL_CODES } from '../store/refusals.js'
@@ -47,6 +52,26 @@ export const QUERY_REFUSAL_CODES: ReadonlyMap<number, string> = new Map([
   [456, 'UNKNOWN_QUERY_PARAMETER'],
   [457, 'BAD_QUERY_PARAMETER'],
 ])
+
+/**
+ * ClickHouse codes of a query stopped by a resource limit (ErrorCodes.cpp names, checked with the
+ * engine's errorCodeToName()). TOO_MANY_ROWS_OR_BYTES (396) is not among them: it is a content
+ * refusal (CONTENT_REFUSAL_CODES), which sets the window aside at the first failure.
+ */
+export const RESOURCE_LIMIT_CODES: ReadonlyMap<number, string> = new Map([
+  [158, 'TOO_MANY_ROWS'],
+  [159, 'TIMEOUT_EXCEEDED'],
+  [160, 'TOO_SLOW'],
+  [173, 'CANNOT_ALLOCATE_MEMORY'],
+  [241, 'MEMORY_LIMIT_EXCEEDED'],
+  [307, 'TOO_MANY_BYTES'],
+])
+
+/** The name of the resource limit that stopped a query (RESOURCE_LIMIT_CODES), or null. */
+export function exceededLimit(e: unknown): string | null {
+  const code = clickHouseCodeOf(e)
+  return code === null ? null : RESOURCE_LIMIT_CODES.get(code) ?? null
+}
 
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN',

@@ -7,7 +7,10 @@ import { readRows, typesOf } from '../../test/support/unit/row-binary.js'
 import { RowBuffer } from '../store/row-buffer.js'
 import { PredictionReader } from './prediction-reader.js'
 import { avroType, InvalidUtf8Error, type PredictionEvent } from './schemas.js'
-import { DEFAULT_LIMITS, validatePrediction } from './validate.js'
+import { DEFAULT_LIMITS as INGEST_LIMITS, validatePrediction } from './validate.js'
+
+/** The ingest limits but the width: these maps of up to 200,000 names test the reader, not ingest.maxFeatures. */
+const DEFAULT_LIMITS = { ...INGEST_LIMITS, maxFeatures: Number.MAX_SAFE_INTEGER }
 
 const type = avroType('prediction')
 const source = { topic: 'preds', partition: 3, offset: '12345' }

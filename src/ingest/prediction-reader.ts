@@ -231,7 +231,16 @@ export class PredictionReader {
   private readonly versionText = new RepeatedText()
   private readonly environmentText = new RepeatedText()
 
-  constructor(private readonly privacy: Privacy) {}
+  /**
+   * `limits`: the feature map's width limits validation applies (validate.ts checkFeatures). A map
+   * that may pass one is not plain: the avsc path builds every feature, so validation counts them.
+   * A name's UTF-8 bytes are at least its UTF-16 length, so a name within the limit in bytes is
+   * within it in characters.
+   */
+  constructor(
+    private readonly privacy: Privacy,
+    private readonly limits: { readonly maxFeatures: number; readonly maxFeatureNameLength: number } = { maxFeatures: Infinity, maxFeatureNameLength: Infinity },
+  ) {}
 
   /**
    * The Avro payload, `value` from `start` on (after the wire format's 5-byte header), as an
@@ -312,10 +321,13 @@ export class PredictionReader {
     const stored = pii.size > 0 ? storedFeatureValue(this.privacy, modelId) : null
     const src = input.buf
     let nonFinite: PredictionEvent['features'] | null = null
+    const { maxFeatures, maxFeatureNameLength } = this.limits
+    let count = 0
     for (let n = input.block(); n !== 0; n = input.block()) {
       for (; n > 0; n--) {
         const ks = input.start()
         const ke = input.pos
+        if (++count > maxFeatures || ke - ks > maxFeatureNameLength) throw NOT_PLAIN
         if (integerLike(src, ks, ke) || doubleUnderscore(src, ks, ke)) throw NOT_PLAIN
         const branch = input.branch(4)
         let v: number | string | boolean | null = null

@@ -65,3 +65,28 @@ describe('model ids and versions carry no control characters', () => {
     expect(validatePrediction(prediction({ model_id: 'credit risk ünö 😀', model_version: '2026-11 (β)' }), now)).toBeNull()
   })
 })
+
+describe('how wide a prediction may be (ingest.maxFeatures, ingest.maxFeatureNameLength)', () => {
+  const wide = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, i % 3 === 0 ? null : i]))
+
+  it('accepts maxFeatures features, nulls included, and refuses one more with the count and the limit', () => {
+    expect(validatePrediction(prediction({ features: wide(DEFAULT_LIMITS.maxFeatures) }), now)).toBeNull()
+    const e = validatePrediction(prediction({ features: wide(30_000) }), now)
+    expect(codeAndPath(e)).toEqual(['DW_TOO_MANY_FEATURES', 'features'])
+    expect(e?.message).toBe('features: holds 30000 features, the limit is 1000 per prediction (ingest.maxFeatures)')
+  })
+
+  it('reports the width before a bad value among the features', () => {
+    const features = { ...wide(5), bad: Number.NaN }
+    expect(validatePrediction(prediction({ features }), now, { ...DEFAULT_LIMITS, maxFeatures: 5 })?.code).toBe('DW_TOO_MANY_FEATURES')
+    expect(validatePrediction(prediction({ features }), now)?.code).toBe('DW_NON_FINITE_NUMBER')
+  })
+
+  it('refuses a feature name over maxFeatureNameLength, naming its start', () => {
+    const name = 'n'.repeat(DEFAULT_LIMITS.maxFeatureNameLength + 1)
+    expect(validatePrediction(prediction({ features: { [name.slice(1)]: 1 } }), now)).toBeNull()
+    const e = validatePrediction(prediction({ features: { x: 1, [name]: 2 } }), now)
+    expect(codeAndPath(e)).toEqual(['DW_FEATURE_NAME_TOO_LONG', `features.${'n'.repeat(64)}…`])
+    expect(e?.message).toContain('is 257 characters, the limit is 256')
+  })
+})

@@ -4,6 +4,7 @@
  */
 import { DriftwatchError } from '../errors.js'
 import { describeTime, LATEST_TIME_MS } from './event-time.js'
+import { DEFAULT_MAX_FEATURE_NAME_LENGTH, DEFAULT_MAX_FEATURES } from './limits.js'
 import type { GroundTruthEvent, PredictionEvent } from './schemas.js'
 
 export interface ValidationLimits {
@@ -12,6 +13,10 @@ export interface ValidationLimits {
   /** Event times later than now + this are rejected (default one day). */
   readonly maxFutureMs: number
   readonly maxIdLength: number
+  /** Most entries in a prediction's feature map, values and nulls alike (ingest.maxFeatures). */
+  readonly maxFeatures: number
+  /** Longest feature name, in UTF-16 code units (ingest.maxFeatureNameLength). */
+  readonly maxFeatureNameLength: number
   /** Model ids to accept; null accepts any model. */
   readonly knownModels: ReadonlySet<string> | null
 }
@@ -20,12 +25,23 @@ export const DEFAULT_LIMITS: ValidationLimits = {
   minEventTimeMs: Date.UTC(2000, 0, 1),
   maxFutureMs: 24 * 3600 * 1000,
   maxIdLength: 256,
+  maxFeatures: DEFAULT_MAX_FEATURES,
+  maxFeatureNameLength: DEFAULT_MAX_FEATURE_NAME_LENGTH,
   knownModels: null,
 }
 
 /** The limits driftwatch.yaml's ingest section sets: one place, for the consumers and HTTP ingest. */
-export function limitsFromConfig(ingest: { maxFutureMs: number; unknownModels: 'accept' | 'reject' }, modelIds: readonly string[]): ValidationLimits {
-  return { ...DEFAULT_LIMITS, maxFutureMs: ingest.maxFutureMs, knownModels: ingest.unknownModels === 'reject' ? new Set(modelIds) : null }
+export function limitsFromConfig(
+  ingest: { maxFutureMs: number; unknownModels: 'accept' | 'reject'; maxFeatures?: number; maxFeatureNameLength?: number },
+  modelIds: readonly string[],
+): ValidationLimits {
+  return {
+    ...DEFAULT_LIMITS,
+    maxFutureMs: ingest.maxFutureMs,
+    maxFeatures: ingest.maxFeatures ?? DEFAULT_LIMITS.maxFeatures,
+    maxFeatureNameLength: ingest.maxFeatureNameLength ?? DEFAULT_LIMITS.maxFeatureNameLength,
+    knownModels: ingest.unknownModels === 'reject' ? new Set(modelIds) : null,
+  }
 }
 
 const problem = (code: ConstructorParameters<typeof DriftwatchError>[0], path: string, message: string) =>
@@ -75,6 +91,34 @@ const finite = (x: number | null | undefined) => x === null || x === undefined |
 export const RESERVED_FEATURE_NAMES: ReadonlySet<string> = new Set(['__score__', '__class__', '__value__'])
 const NO_PROBABILITIES: Readonly<Record<string, number>> = Object.freeze({})
 
+/** A feature name in a path or message: its start, when it is too long to repeat whole. */
+const shortName = (name: string) => (name.length > 64 ? `${name.slice(0, 64)}…` : name)
+
+/**
+ * The feature map's problems: the count and the names' lengths first, as the evaluator's cost
+ * grows with them (src/ingest/limits.ts), then the values. Stops counting past the limit, so an
+ * event of any width costs at most maxFeatures + 1 steps.
+ */
+function checkFeatures(features: PredictionEvent['features'], limits: ValidationLimits): DriftwatchError | null {
+  let count = 0
+  let first: DriftwatchError | null = null
+  // for-in, not Object.entries: no array per event on the hot path (maps decode as null-prototype objects).
+  for (const name in features) {
+    if (++count > limits.maxFeatures) {
+      const total = Object.keys(features).length
+      return problem('DW_TOO_MANY_FEATURES', 'features', `holds ${total} features, the limit is ${limits.maxFeatures} per prediction (ingest.maxFeatures)`)
+    }
+    if (name.length > limits.maxFeatureNameLength) {
+      return problem('DW_FEATURE_NAME_TOO_LONG', `features.${shortName(name)}`, `the name is ${name.length} characters, the limit is ${limits.maxFeatureNameLength} (ingest.maxFeatureNameLength)`)
+    }
+    if (first) continue
+    const v = features[name]
+    if (typeof v === 'number' && !Number.isFinite(v)) first = problem('DW_NON_FINITE_NUMBER', `features.${name}`, `${v} is not a finite number`)
+    else if (RESERVED_FEATURE_NAMES.has(name)) first = problem('DW_VALIDATION_FAILED', `features.${name}`, 'is a name driftwatch reserves for the prediction\'s own columns (__score__, __class__, __value__)')
+  }
+  return first
+}
+
 export function validatePrediction(e: PredictionEvent, nowMs: number, limits = DEFAULT_LIMITS): DriftwatchError | null {
   const idProblem = checkId(e.prediction_id, 'prediction_id', limits)
   if (idProblem) return idProblem
@@ -89,13 +133,8 @@ export function validatePrediction(e: PredictionEvent, nowMs: number, limits = D
   if (nameProblem) return nameProblem
   const timeProblem = checkTime(e.event_time, 'event_time', nowMs, limits)
   if (timeProblem) return timeProblem
-  // for-in, not Object.entries: no array per event on the hot path (maps decode as null-prototype objects).
-  const features = e.features
-  for (const name in features) {
-    const v = features[name]
-    if (typeof v === 'number' && !Number.isFinite(v)) return problem('DW_NON_FINITE_NUMBER', `features.${name}`, `${v} is not a finite number`)
-    if (RESERVED_FEATURE_NAMES.has(name)) return problem('DW_VALIDATION_FAILED', `features.${name}`, 'is a name driftwatch reserves for the prediction\'s own columns (__score__, __class__, __value__)')
-  }
+  const featureProblem = checkFeatures(e.features, limits)
+  if (featureProblem) return featureProblem
   const p = e.prediction
   if (!finite(p.score)) return problem('DW_NON_FINITE_NUMBER', 'prediction.score', `${p.score} is not a finite number`)
   if (!finite(p.value)) return problem('DW_NON_FINITE_NUMBER', 'prediction.value', `${p.value} is not a finite number`)

@@ -4,7 +4,7 @@ import { describeError } from '../errors.js'
 import type { FileConfig } from '../config/file.js'
 import { Decoder, type SchemaResolver } from '../ingest/decoder.js'
 import { avroType, type GroundTruthEvent, type PredictionEvent } from '../ingest/schemas.js'
-import { limitsFromConfig, validateGroundTruth, validatePrediction } from '../ingest/validate.js'
+import { limitsFromConfig, validateGroundTruth, validatePrediction, type ValidationLimits } from '../ingest/validate.js'
 import { labelKey, predictionKey, type Joiner, type LabelKey, type PredictionKey } from '../join/joiner.js'
 import type { Logger } from '../observability/logger.js'
 import type { Store } from '../store/clickhouse.js'
@@ -74,8 +74,8 @@ export interface HandlerDeps {
  * The prediction fast path (src/ingest/prediction-reader.ts) for records written with the reader
  * schema; null for anything else, which the decoder then reads (and reports when it cannot).
  */
-function fastPredictions(decoder: Decoder<PredictionEvent>, privacy: Privacy): (record: SourceRecord, out: RowBuffer) => FastPrediction | null {
-  const reader = new PredictionReader(privacy)
+function fastPredictions(decoder: Decoder<PredictionEvent>, privacy: Privacy, limits: ValidationLimits): (record: SourceRecord, out: RowBuffer) => FastPrediction | null {
+  const reader = new PredictionReader(privacy, limits)
   return (record, out) => {
     const schemaId = framedSchemaId(record.value)
     return schemaId !== null && decoder.readsNatively(schemaId) ? reader.read(record.value!, HEADER_LENGTH, record, out) : null
@@ -115,7 +115,7 @@ export function topicHandlers(d: HandlerDeps): Record<string, BatchHandler> {
       table: 'predictions',
       layout: PREDICTION_ROW,
       decoder: predictionDecoder,
-      fastRead: fastPredictions(predictionDecoder, d.privacy),
+      fastRead: fastPredictions(predictionDecoder, d.privacy, limits),
       validate: (e, nowMs) => validatePrediction(e, nowMs, limits),
       toRow: (e, source, out) => predictionRow(out, e, source, d.privacy),
       keyOf: predictionKey,
