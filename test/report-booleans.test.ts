@@ -16,24 +16,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { ReportCommandOptions } from '../src/cli/report.js'
-import { reportOf } from './support/report-run.js'
-import type { CategoryDistributionJson, FeatureDriftJson, ReportJson } from '../src/report/index.js'
+import { reportOnBothPaths as report } from './support/report-run.js'
+import type { CategoryDistributionJson, FeatureDriftJson } from '../src/report/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dw-report-booleans-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-/** The report of both paths, which must agree byte for byte (the engine's alone for a Parquet file). */
-async function report(options: ReportCommandOptions): Promise<{ code: number; json: ReportJson; err: string }> {
-  const engine = await reportOf(options, true)
-  if (![options.reference, options.current].some((p) => p?.endsWith('.parquet'))) {
-    const memory = await reportOf(options, false)
-    expect(memory.err).toBe(engine.err)
-    expect(memory.code).toBe(engine.code)
-    expect(engine.out).toBe(memory.out)
-  }
-  return { code: engine.code, json: JSON.parse(engine.out) as ReportJson, err: engine.err }
-}
 
 let files = 0
 function file(lines: readonly string[]): string {

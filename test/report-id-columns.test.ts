@@ -9,33 +9,12 @@
  * the same report. A column whose every value is distinct keeps its note; a model file that
  * lists the column as a feature keeps it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import type { ReportCommandOptions } from '../src/cli/report.js'
-import { reportOf } from './support/report-run.js'
+import { describe, expect, it } from 'vitest'
+import { inputFiles, reportOf, reportOnBothPaths as report } from './support/report-run.js'
 import type { ReportJson } from '../src/report/index.js'
 
-const dir = mkdtempSync(join(tmpdir(), 'dw-report-id-columns-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-/** The report of both paths, which must agree byte for byte. */
-async function report(options: ReportCommandOptions): Promise<{ code: number; json: ReportJson; err: string }> {
-  const engine = await reportOf(options, true)
-  const memory = await reportOf(options, false)
-  expect(memory.err).toBe(engine.err)
-  expect(memory.code).toBe(engine.code)
-  expect(engine.out).toBe(memory.out)
-  return { code: engine.code, json: JSON.parse(engine.out) as ReportJson, err: engine.err }
-}
-
-let files = 0
-function file(lines: readonly string[], ext = 'csv'): string {
-  const path = join(dir, `f${files++}.${ext}`)
-  writeFileSync(path, `${lines.join('\n')}\n`)
-  return path
-}
+const write = inputFiles('dw-report-id-columns-')
+const file = (lines: readonly string[], ext = 'csv') => write(`${lines.join('\n')}\n`, ext)
 
 const N = 2000
 /** A UUID-shaped order id, distinct for every i below 2^32. */

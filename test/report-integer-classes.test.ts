@@ -9,34 +9,11 @@
  * Through the ClickHouse engine (src/cli/report-files.ts, run in this process) and the
  * in-memory csv-parse path, which print the same report; and from the current file alone.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import fixture from '../scripts/reference/fixtures/report-integer-classes.json' with { type: 'json' }
-import type { ReportCommandOptions } from '../src/cli/report.js'
-import type { ReportJson } from '../src/report/index.js'
-import { reportOf } from './support/report-run.js'
+import { inputFiles, reportOnBothPaths as report } from './support/report-run.js'
 
-const dir = mkdtempSync(join(tmpdir(), 'dw-report-integer-classes-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-let files = 0
-function file(text: string): string {
-  const path = join(dir, `f${files++}.csv`)
-  writeFileSync(path, text)
-  return path
-}
-
-/** The report of both paths, which must agree byte for byte. */
-async function report(options: ReportCommandOptions): Promise<{ code: number; json: ReportJson; err: string }> {
-  const engine = await reportOf({ format: 'json', ...options }, true)
-  const memory = await reportOf({ format: 'json', ...options }, false)
-  expect(memory.err).toBe(engine.err)
-  expect(memory.code).toBe(engine.code)
-  expect(engine.out).toBe(memory.out)
-  return { code: engine.code, json: JSON.parse(engine.out) as ReportJson, err: engine.err }
-}
+const file = inputFiles('dw-report-integer-classes-')
 
 const METRICS = ['accuracy', 'precision', 'recall', 'f1'] as const
 
