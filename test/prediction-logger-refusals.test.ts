@@ -20,14 +20,18 @@ import { count } from './support/query.js'
 import { waitFor } from './support/wait.js'
 
 const t = Date.now() - 60_000
-/** `n` features of random doubles: about 15 bytes each in Avro, and gzip gains little on them. */
-const randomFeatures = (n: number) => {
-  const bytes = randomBytes(n * 8)
-  const features: Record<string, number> = {}
-  for (let j = 0; j < n; j++) features[`f${j}`] = bytes.readDoubleLE(j * 8) % 1e6 || 0.5
+/**
+ * Features of random text making about `bytes` of Avro, in at most 400 features (within the
+ * default ingest.maxFeatures, 1,000): base64 of random bytes, of which gzip saves about a quarter.
+ */
+const bulkyFeatures = (bytes: number) => {
+  const n = Math.min(400, Math.max(1, Math.floor(bytes / 16)))
+  const each = Math.max(1, Math.floor(bytes / n) - 6)
+  const features: Record<string, string> = {}
+  for (let j = 0; j < n; j++) features[`f${j}`] = randomBytes(Math.ceil(each * 0.75)).toString('base64').slice(0, each)
   return features
 }
-const prediction = (id: string, features: Record<string, number> = { x: 1 }) => ({ prediction_id: id, model_id: 'm', model_version: 'v1', event_time: t, features, prediction: { score: 0.5 } })
+const prediction = (id: string, features: Record<string, number | string> = { x: 1 }) => ({ prediction_id: id, model_id: 'm', model_version: 'v1', event_time: t, features, prediction: { score: 0.5 } })
 const loggerOptions = (config: RuntimeConfig, o: Partial<PredictionLoggerOptions> = {}): PredictionLoggerOptions => ({
   brokers: config.kafka!.brokers,
   registryUrl: config.registryUrl!,
@@ -53,7 +57,7 @@ describe('createPredictionLogger at the broker\'s limits, one partition', () => 
     const errors: unknown[] = []
     const logger = await createPredictionLogger(loggerOptions(config, { onError: (e) => errors.push(e) }))
     // 500 events of about 6 KiB, about 3 MB in one batch on one partition: the broker takes 1 MiB per request.
-    for (let i = 0; i < 500; i++) logger.logPrediction(prediction(`batch-${i}`, randomFeatures(400)))
+    for (let i = 0; i < 500; i++) logger.logPrediction(prediction(`batch-${i}`, bulkyFeatures(6_000)))
     await logger.close()
     expect(errors).toEqual([])
     expect(logger.stats()).toMatchObject({ buffered: 0, sent: 500, dropped: 0 })
@@ -65,7 +69,7 @@ describe('createPredictionLogger at the broker\'s limits, one partition', () => 
     // The client's own limit above the broker's: the broker is the one to refuse.
     const logger = await createPredictionLogger(loggerOptions(config, { maxRecordBytes: 8 * 1024 * 1024, lingerMs: 60_000, onError: (e) => errors.push(e) }))
     for (let i = 0; i < 100; i++) logger.logPrediction(prediction(`around-${i}`))
-    logger.logPrediction(prediction('around-huge', randomFeatures(150_000))) // about 2.3 MB
+    logger.logPrediction(prediction('around-huge', bulkyFeatures(2_300_000))) // about 2.3 MB, 1.7 MB gzipped
     for (let i = 100; i < 200; i++) logger.logPrediction(prediction(`around-${i}`))
     await logger.close()
 
@@ -82,7 +86,7 @@ describe('createPredictionLogger at the broker\'s limits, one partition', () => 
     const logger = await createPredictionLogger(loggerOptions(config))
     let thrown: unknown
     try {
-      logger.logPrediction(prediction('limit-over', randomFeatures(80_000))) // about 1.2 MB
+      logger.logPrediction(prediction('limit-over', bulkyFeatures(1_200_000))) // about 1.2 MB
     } catch (e) {
       thrown = e
     }
@@ -91,6 +95,38 @@ describe('createPredictionLogger at the broker\'s limits, one partition', () => 
     logger.logPrediction(prediction('limit-under'))
     await logger.close()
     expect(logger.stats()).toMatchObject({ sent: 1, dropped: 0, rejected: 0 })
+  })
+})
+
+describe('createPredictionLogger at the consumers\' feature limits', () => {
+  const config = testConfig({ partitions: 1 })
+  let app: App
+  beforeAll(async () => {
+    app = await startApp(config, createLogger(config.logLevel), { evaluate: false })
+  })
+  afterAll(async () => {
+    await app?.stop()
+    await dropTestResources(config).catch(() => undefined)
+  })
+  const wide = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, j) => [`f${j}`, j]))
+
+  it('refuses a prediction over maxFeatures (default 1,000, as ingest.maxFeatures) at the call; the option raises it', async () => {
+    const logger = await createPredictionLogger(loggerOptions(config))
+    let thrown: unknown
+    try {
+      logger.logPrediction(prediction('wide-default', wide(1500)))
+    } catch (e) {
+      thrown = e
+    }
+    expect(isDriftwatchError(thrown) && thrown.code).toBe('DW_TOO_MANY_FEATURES')
+    expect((thrown as Error).message).toMatch(/holds 1500 features, the limit is 1000/)
+    await logger.close()
+    const raised = await createPredictionLogger(loggerOptions(config, { maxFeatures: 2000, maxFeatureNameLength: 1000 }))
+    raised.logPrediction(prediction('wide-raised', { ...wide(1500), [`n${'x'.repeat(500)}`]: 1 }))
+    await raised.close()
+    expect(raised.stats()).toMatchObject({ sent: 1, dropped: 0, rejected: 0 })
+    // The consumers, at their defaults, dead-letter it: the limits must be raised on both sides.
+    await waitFor(() => count(app.store, "SELECT count() AS c FROM {db}.dead_letters WHERE error_code = 'DW_TOO_MANY_FEATURES'"), (c) => c === 1, { what: 'the wide prediction dead-lettered' })
   })
 })
 
@@ -121,8 +157,8 @@ describe('createPredictionLogger when a refusal fails a request for several part
     const errors: unknown[] = []
     const logger = await createPredictionLogger(loggerOptions(config, { lingerMs: 60_000, batchSize: 1000, onError: (e) => errors.push(e) }))
     for (let i = 0; i < 200; i++) {
-      logger.logPrediction(prediction(`multi-${i}`, i % 10 === 0 ? randomFeatures(3500) : { x: i })) // every 10th about 50 KB
-      if (i === 100) logger.logPrediction(prediction('multi-huge', randomFeatures(12_000))) // about 180 KB
+      logger.logPrediction(prediction(`multi-${i}`, i % 10 === 0 ? bulkyFeatures(50_000) : { x: i })) // every 10th about 50 KB
+      if (i === 100) logger.logPrediction(prediction('multi-huge', bulkyFeatures(180_000))) // about 180 KB
     }
     await logger.close()
     expect(errors.map((e) => isDriftwatchError(e) && [e.code, e.context['prediction_id']])).toEqual([['DW_RECORD_TOO_LARGE', 'multi-huge']])

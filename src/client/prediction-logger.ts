@@ -42,6 +42,7 @@ import { Kafka, logLevel } from 'kafkajs'
 import { DriftwatchError, describeError } from '../errors.js'
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../pipeline/backoff.js'
 import { parseGroundTruthJson, parsePredictionJson } from '../ingest/json-events.js'
+import { DEFAULT_LIMITS, type ValidationLimits } from '../ingest/validate.js'
 import { DEFAULT_MAX_RECORD_BYTES } from '../ingest/limits.js'
 import { eventRecordBytes, recordSizeProblem } from '../ingest/record-size.js'
 import type { GroundTruthEvent, PredictionEvent } from '../ingest/schemas.js'
@@ -78,6 +79,15 @@ export interface PredictionLoggerOptions {
    * setting's value, or the consumers dead-letter what the client sent.
    */
   readonly maxRecordBytes?: number
+  /**
+   * A prediction with more features than this, or a feature name longer than
+   * maxFeatureNameLength, throws DW_TOO_MANY_FEATURES / DW_FEATURE_NAME_TOO_LONG at the call.
+   * Defaults 1,000 and 256, those of the consumers' ingest.maxFeatures and
+   * ingest.maxFeatureNameLength: set them to those settings' values, or the consumers dead-letter
+   * what the client sent.
+   */
+  readonly maxFeatures?: number
+  readonly maxFeatureNameLength?: number
   /**
    * Called on every failed send (the events stay buffered and are retried), and once for each event
    * Kafka refused on its own (a DriftwatchError, DW_RECORD_TOO_LARGE or DW_VALIDATION_FAILED, with
@@ -131,6 +141,11 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
   const batchSize = o.batchSize ?? 500
   const flushTimeoutMs = o.flushTimeoutMs ?? 30_000
   const maxRecordBytes = o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES
+  const limits: ValidationLimits = {
+    ...DEFAULT_LIMITS,
+    maxFeatures: o.maxFeatures ?? DEFAULT_LIMITS.maxFeatures,
+    maxFeatureNameLength: o.maxFeatureNameLength ?? DEFAULT_LIMITS.maxFeatureNameLength,
+  }
   // Every call into the caller's onError is guarded: what it throws must neither stop the
   // sending nor reject a promise nobody awaits (the buffer guards its own calls too).
   const onError = (e: unknown) => {
@@ -207,7 +222,7 @@ export async function createPredictionLogger(o: PredictionLoggerOptions): Promis
 
   return {
     logPrediction(event) {
-      buffer.push({ kind: 'prediction', ...check('prediction', parsePredictionJson(event, Date.now())) })
+      buffer.push({ kind: 'prediction', ...check('prediction', parsePredictionJson(event, Date.now(), limits)) })
     },
     logGroundTruth(event) {
       buffer.push({ kind: 'label', ...check('ground-truth', parseGroundTruthJson(event, Date.now())) })
