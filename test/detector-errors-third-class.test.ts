@@ -3,7 +3,8 @@
  * `windowInputs`) on chDB: an error is a prediction whose class is not its label, as the realized
  * accuracy counts it (sklearn accuracy_score: a row is correct when y_true == y_pred). What broke:
  * the SQL read both as "is the positive class", so a "0" predicted for a label "2" (a class the
- * model never predicts) was no error. A prediction sent without a class (a score only) names no
+ * model never predicts) was no error. Classes are compared by key (src/evaluate/class-key.ts):
+ * a label `True` predicted `1` is right. A prediction sent without a class (a score only) names no
  * class when negative and keeps the one-vs-rest reading, as the confusion counts do.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -34,6 +35,11 @@ const cases: readonly { id: string; cls: string | null; score: number | null; la
   { id: 'score-only-negative-third-class', cls: null, score: 0.3, label: '2', error: 0 },
   { id: 'score-only-positive-third-class', cls: null, score: 0.7, label: '2', error: 1 },
   { id: 'neither-class-nor-score', cls: null, score: null, label: '2', error: 0 },
+  // A bool label beside an int or float prediction (True == 1 == 1.0, as scikit-learn reads them).
+  { id: 'boolean-label-positive-right', cls: '1', score: 0.9, label: 'True', error: 0 },
+  { id: 'boolean-label-negative-right', cls: '0.0', score: 0.2, label: 'False', error: 0 },
+  { id: 'boolean-label-positive-missed', cls: '0', score: 0.2, label: 'True', error: 1 },
+  { id: 'boolean-class-third-class-label', cls: 'false', score: 0.2, label: '2', error: 1 },
 ]
 
 describe('detector errors of a binary model: the predicted class against the label', () => {
@@ -79,8 +85,8 @@ describe('detector errors of a binary model: the predicted class against the lab
     const parts = await buildPartials(app!.store, scope, { edges: new Map() }, ctx, { withLabels: true })
     const cm = confusionAccumulator().result(parts.get(0)!.confusion['']!)
     const inputs = await windowInputs(app!.store, target, windowStart, windowStart + HOUR)
-    // 9 rows read, 4 right: sklearn accuracy_score over them is 4 / 9.
-    expect(inputs.errors.filter((x) => x.e === 1)).toHaveLength(5)
-    expect(accuracy(cm)).toMatchObject({ n: 9, score: 4 / 9 })
+    // 13 rows read, 6 right: sklearn accuracy_score over them is 6 / 13.
+    expect(inputs.errors.filter((x) => x.e === 1)).toHaveLength(7)
+    expect(accuracy(cm)).toMatchObject({ n: 13, score: 6 / 13 })
   })
 })

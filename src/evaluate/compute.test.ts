@@ -30,8 +30,8 @@ function window(yes: string, no: string, c: LabelingContext = ctx) {
 }
 
 describe('the positive class never occurs in the window', () => {
-  it('labels "true"/"false" with the default positive class "1": no binary figure, status no_positive_class, not accuracy 1.0', () => {
-    const m = window('true', 'false')
+  it('labels "yes"/"no" with the default positive class "1": no binary figure, status no_positive_class, not accuracy 1.0', () => {
+    const m = window('yes', 'no')
     const binary = m.performance.filter((r) => ['realized', 'estimated', 'degradation'].includes(r.kind))
     expect(binary.length).toBeGreaterThan(0)
     for (const r of binary) {
@@ -45,8 +45,8 @@ describe('the positive class never occurs in the window', () => {
     expect(m.drift.find((r) => r.target === 'label')).toMatchObject({ status: 'ok' })
   })
 
-  it('the same window with positiveClass "true" is judged; so is "1"/"0" data', () => {
-    for (const m of [window('true', 'false', { ...ctx, positiveClass: 'true' }), window('1', '0')]) {
+  it('the same window with positiveClass "yes" is judged; so are "1"/"0" data, and "true"/"false", which are 1 and 0', () => {
+    for (const m of [window('yes', 'no', { ...ctx, positiveClass: 'yes' }), window('1', '0'), window('true', 'false'), window('True', 'False', { ...ctx, positiveClass: '1.0' })]) {
       const realized = m.performance.find((r) => r.kind === 'realized' && r.metric === 'accuracy' && r.variant === 'all')!
       expect(realized.value).toBe(0.75)
       expect(m.fairness.find((r) => r.metric === 'disparate_impact_ratio')).toMatchObject({ value: 1, status: 'ok' })

@@ -40,6 +40,7 @@ import { NO_BOUNDS, type QualityBounds } from './quality-bounds.js'
 import { missingEvents, qualityRows, type QualityRow } from './quality-rows.js'
 import { multiclassRows, regressionRows } from './task-rows.js'
 import { binaryRealized } from './binary-realized.js'
+import { classKey } from './class-key.js'
 
 export interface Side {
   readonly partial: Partial
@@ -237,7 +238,8 @@ export function notCompared(m: WindowMetrics): WindowMetrics {
  * do: it is neither a label nor a predicted class_label, and no prediction was predicted positive
  * (a prediction without a class counts as positive by its score, ./partials.ts
  * `predictedPositive`). Two classes, neither of them positive, is a positiveClass that does not
- * name one of the model's classes ("true"/"false" against the default "1"). One class alone is
+ * name one of the model's classes ("yes"/"no" against the default "1"; classes are compared by
+ * ./class-key.ts, so "true"/"false" are 1 and 0). One class alone is
  * not judged here: a rare-event model's window with only negative labels and predictions ("0")
  * is a real window, whose accuracy and estimates hold. A scope with no class at all (no labels,
  * score-only predictions) is not judged either.
@@ -247,7 +249,7 @@ export function positiveClassAbsent(p: Partial, positiveClass: string): boolean 
   for (const counts of [p.labelCounts, own(p.categorical, '__class__') ?? {}]) {
     for (const [k, n] of Object.entries(counts)) if (n > 0) classes.add(k)
   }
-  if (classes.size < 2 || classes.has(positiveClass)) return false
+  if (classes.size < 2 || [...classes].some((c) => classKey(c) === classKey(positiveClass))) return false
   const sum = (xs: readonly number[] = []) => xs.reduce((a, b) => a + b, 0)
   const cm = p.confusion['']
   const positiveColumn = cm ? cm.labels.findIndex((l) => l === 1) : -1

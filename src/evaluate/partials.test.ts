@@ -254,3 +254,34 @@ describe("stream fairness: a group's accuracy is the exact match of predicted cl
     expect(accuracyOf(scoreOnly)['c']).toEqual([1, 4])
   })
 })
+
+describe('binary classes sent as booleans beside numbers: True is 1, as scikit-learn reads them', () => {
+  // A bool label column beside an int prediction column, as pandas writes them: (True, 1) ×63,
+  // (True, 0) ×19, (False, 1) ×25, (False, 0) ×93. scikit-learn 1.9.1 on those columns:
+  // accuracy_score 0.78, precision_score 63/88, recall_score 63/82; fairlearn's MetricFrame by
+  // group (a: 30, 10, 10, 50; b: the rest) gives accuracy a 0.8, b 0.76.
+  const runs: [string, string, number, number][] = [['True', '1', 30, 33], ['True', '0', 10, 9], ['False', '1', 10, 15], ['False', '0', 50, 43]]
+  const rows: JoinedRow[] = runs.flatMap(([label, pred, a, b]) => [
+    joined({ pred, label, c: a + b }),
+    joined({ attr: 'group', grp: 'a', pred, label, c: a }),
+    joined({ attr: 'group', grp: 'b', pred, label, c: b }),
+  ])
+  const volume = [{ p: 0, variant: 'v', k: '', c: '200' }]
+
+  for (const positiveClass of ['1', 'True', 'true', '1.0']) {
+    it(`positive class "${positiveClass}": accuracy 0.78, precision 63/88, recall 63/82, group accuracy 0.8 and 0.76`, () => {
+      const c = { ...ctx, positiveClass }
+      const m = windowOf({ volume, joined: rows }, c)
+      const realized = values(m, 'realized')
+      expect(realized['accuracy']).toBe(0.78)
+      expect(realized['precision']).toBeCloseTo(63 / 88, 15)
+      expect(realized['recall']).toBeCloseTo(63 / 82, 15)
+      const accuracy = Object.fromEntries(m.fairness.filter((r) => r.metric === 'accuracy').map((r) => [r.group_value, r.value]))
+      expect(accuracy).toEqual({ a: 0.8, b: 0.76 })
+      const cur = mergeAll(partialsFromRows({ ...none, volume, joined: rows }, new Map(), c), c)
+      expect(cur.confusion['']!.foldedMatches ?? 0).toBe(0)
+      // Stored class names keep the texts as sent.
+      expect(cur.labelCounts).toEqual({ True: 82, False: 118 })
+    })
+  }
+})

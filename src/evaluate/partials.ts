@@ -5,13 +5,15 @@
  * ./partial-state.ts. `buildPartials` runs the queries; `partialsFromRows` is the pure part.
  *
  * A binary model's confusion is one-vs-rest: label and predicted class each the positive class
- * (1) or not (0), for precision, recall, F1, CBPE and fairness. The realized accuracy is the
- * exact match of the two class texts (sklearn accuracy_score), so the confusion state also
- * counts, in `foldedMatches`, the pairs read as (0, 0) whose texts differ: a third class among
- * the labels ("0" predicted for a label "2") is a true negative but no correct prediction
- * (./binary-realized.ts). A prediction sent without a class (a score only) and predicted
- * negative (score < 0.5) has no class to compare: against any label but the positive class it
- * counts as correct, the one-vs-rest reading. Every accuracy of the window reads the count: the
+ * (1) or not (0), for precision, recall, F1, CBPE and fairness. Class texts are compared by their
+ * key (./class-key.ts), as scikit-learn compares a bool column with an int one: `True`, `true`,
+ * `1`, `1.0` and `01` are one class, `False` and `0` another; stored label counts keep the texts
+ * as sent. The realized accuracy is the exact match of the two classes (sklearn accuracy_score),
+ * so the confusion state also counts, in `foldedMatches`, the pairs read as (0, 0) whose classes
+ * differ: a third class among the labels ("0" predicted for a label "2") is a true negative but no
+ * correct prediction (./binary-realized.ts). A prediction sent without a class (a score only) and
+ * predicted negative (score < 0.5) has no class to compare: against any label but the positive
+ * class it counts as correct, the one-vs-rest reading. Every accuracy of the window reads the count: the
  * degradation rows' and the version comparison's (./concept-rows.ts, ./comparison.ts) from the
  * confusion state, and the fairness groups' from their own count of such pairs
  * (../metrics/fairness/group-confusion.ts `folded`).
@@ -20,6 +22,7 @@ import { cbpeAccumulator, confusionAccumulator, regressionAccumulator, scoreHist
 import { CATEGORICAL_MAX_UNIQUE } from '../metrics/drift/index.js'
 import { DECISION_THRESHOLD } from '../metrics/profile/index.js'
 import type { Store } from '../store/clickhouse.js'
+import { classKey, classKeySql } from './class-key.js'
 import { add, dict, emptyPartial, fairness, type LabelingContext, type Partial } from './partial-state.js'
 import type { QualityBounds } from './quality-bounds.js'
 import { outlierKey } from './quality-rows.js'
@@ -91,12 +94,13 @@ export async function buildPartials(
 
 /**
  * The binary predicted class of a prediction, one rule for realized metrics, CBPE, fairness and
- * the streaming detectors: its class_label compared as text with the positive class; without a
+ * the streaming detectors: its class_label compared with the positive class by key
+ * (./class-key.ts: `True` is the positive class "1"); without a
  * class, score ≥ 0.5 (the score on the 1/1000 grid: the queries round it); with neither, null
  * (left out: counted as excluded). PREDICTED_POSITIVE_SQL below is the same rule in SQL.
  */
 export function predictedPositive(pred: string | null, score: number | null, positiveClass: string): 0 | 1 | null {
-  if (pred !== null) return pred === positiveClass ? 1 : 0
+  if (pred !== null) return classKey(pred) === classKey(positiveClass) ? 1 : 0
   if (score !== null) return score >= DECISION_THRESHOLD ? 1 : 0
   return null
 }
@@ -107,7 +111,8 @@ export function predictedPositive(pred: string | null, score: number | null, pos
  * out). Reads the columns class_label and score and the parameter {pos:String}; rounds the
  * score to the 1/1000 grid as the TS rule's inputs are (./queries.ts).
  */
-export const PREDICTED_POSITIVE_SQL = `multiIf(class_label IS NOT NULL, toUInt8(assumeNotNull(class_label) = {pos:String}),
+export const PREDICTED_POSITIVE_SQL = `multiIf(class_label IS NOT NULL,
+  toUInt8(${classKeySql('assumeNotNull(class_label)')} = ${classKeySql('{pos:String}')}),
   score IS NOT NULL, toUInt8(round(assumeNotNull(score), 3) >= ${DECISION_THRESHOLD}), NULL)`
 
 /**
@@ -207,7 +212,7 @@ function addJoined(pt: Partial, r: JoinedRow, ctx: LabelingContext): void {
       for (const variant of scopesOf(r.variant)) (pt.confusion[variant] ??= confusion.create()).excluded += n
       return
     }
-    const yTrue = r.label === ctx.positiveClass ? 1 : 0
+    const yTrue = isPositive(r.label!, ctx)
     const folded = foldedPair(r, yTrue, yPred)
     pt.labeled += n
     pt.labelDelaySumS += r.delay_s
@@ -226,12 +231,16 @@ function addJoined(pt: Partial, r: JoinedRow, ctx: LabelingContext): void {
   const state = pt.fairness[r.attr] ?? acc.create()
   if (yPred === null) state.excluded += n
   else {
-    const yTrue = labeled ? (r.label === ctx.positiveClass ? 1 : 0) : null
+    const yTrue = labeled ? isPositive(r.label!, ctx) : null
     const folded = yTrue !== null && foldedPair(r, yTrue, yPred)
     acc.update(state, { group: r.grp, yTrue, yPred, ...(labeled && r.s !== null ? { score: r.s } : {}), ...(folded ? { folded } : {}) }, n)
   }
   pt.fairness[r.attr] = state
 }
 
-/** One-vs-rest TN, yet no exact match ("0" for a "2"); a score-only prediction has no class to compare. */
-const foldedPair = (r: JoinedRow, yTrue: 0 | 1, yPred: 0 | 1 | null): boolean => yPred === 0 && yTrue === 0 && r.pred !== null && r.pred !== r.label
+/** A label class is the positive class: compared by key (./class-key.ts), as predictedPositive. */
+const isPositive = (label: string, ctx: LabelingContext): 0 | 1 => (classKey(label) === classKey(ctx.positiveClass) ? 1 : 0)
+
+/** One-vs-rest TN, yet no exact match ("0" for a "2", by key); a score-only prediction has no class to compare. */
+const foldedPair = (r: JoinedRow, yTrue: 0 | 1, yPred: 0 | 1 | null): boolean =>
+  yPred === 0 && yTrue === 0 && r.pred !== null && r.label !== null && classKey(r.pred) !== classKey(r.label)
