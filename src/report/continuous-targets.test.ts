@@ -46,8 +46,12 @@ describe('integer label and prediction columns of more than MAX_INTEGER_CLASSES 
     const c = fixture.sixty_classes
     expect(c.type_of_target).toEqual({ label: 'multiclass', prediction: 'multiclass' })
     expect([...continuousTargets(NAMES, sides(c))]).toEqual([])
+    // Their wrong classes fall anywhere among the codes: more than 1 in 20 is off by more than a quarter of the range (rule 2d not met).
+    expect(c.misses.beyond_quarter_range * 20).toBeGreaterThan(c.misses.rows)
     expect(integerClassesNote(NAMES, sides(c))).toEqual([
-      '"label" and "prediction" hold 60 distinct integers and 2,400 of 2,400 predictions are among the labels\' values: read as classes, a multiclass task, ' +
+      '"label" and "prediction" hold 60 distinct integers and 2,400 of 2,400 predictions are among the labels\' values, ' +
+        `and ${c.misses.beyond_quarter_range} of the ${c.misses.rows} predictions that differ from their label are off by more than a quarter of the labels' range (0–59), more than 1 in 20: ` +
+        'read as classes, a multiclass task, ' +
         'as scikit-learn\'s type_of_target reads integers (a model of counts would predict non-integers, read as continuous: one that rounds its predictions reads as classes, ' +
         'write them unrounded; the model file\'s task: sets binary or multiclass)',
     ])
@@ -88,6 +92,33 @@ describe('integer label and prediction columns of more than MAX_INTEGER_CLASSES 
       `"label" holds ${c.distinct.label.toLocaleString('en-US')} distinct integers and ${off}`,
       `"prediction" holds ${c.distinct.prediction.toLocaleString('en-US')} distinct integers and ${off}`,
     ])
+  })
+
+  it('a dense integer regression (ages 18-80, predictions rounded, nearly all among the labels\' values): continuous, its misses near their label', () => {
+    const c = fixture.dense_ages
+    expect(c.type_of_target).toEqual({ label: 'multiclass', prediction: 'multiclass' })
+    expect(c.predictions_among_labels * 2).toBeGreaterThan(c.prediction_rows)
+    // The median miss does not part them from the 60 classes (3 years of 62, 2 codes of 59); the share far off does.
+    expect([c.misses.median, fixture.sixty_classes.misses.median]).toEqual([3, 2])
+    const continuous = continuousTargets(NAMES, sides(c))
+    expect([...continuous]).toEqual(['label', 'prediction'])
+    const near = `${c.misses.beyond_quarter_range} of the ${c.misses.rows.toLocaleString('en-US')} predictions that differ from their label are off by more than a quarter of the labels' range (18–80), at most 1 in 20: a regression's small errors, where a classifier's wrong classes fall anywhere among the codes`
+    expect(continuous.reasons).toEqual([`"label" holds ${c.distinct.label} distinct integers and ${near}`, `"prediction" holds ${c.distinct.prediction} distinct integers and ${near}`])
+    expect(continuousNote(continuous, 'prediction')).toContain('(set task: multiclass or task: binary in the model file to read them as classes)')
+    expect(integerClassesNote(NAMES, sides(c))).toEqual([])
+    // The current file alone reads them alike.
+    expect([...continuousTargets(NAMES, [columns(c.current)])]).toEqual(['label', 'prediction'])
+  })
+
+  it('rule 2d by hand: 1 in 20 misses far off is continuous, 2 in 20 classes; no miss at all, classes', () => {
+    const k = MAX_INTEGER_CLASSES + 10
+    const label = Array.from({ length: 3 * k }, (_, i) => i % k)
+    // 20 misses: by one, and `far` of them by half the range (30 of 59).
+    const predicted = (far: number) => label.map((y, i) => (i >= 20 ? y : i < far ? (y + 30) % k : y === 0 ? 1 : y - 1))
+    expect([...continuousTargets(NAMES, [{ label, prediction: predicted(1) }])]).toEqual(['label', 'prediction'])
+    expect([...continuousTargets(NAMES, [{ label, prediction: predicted(2) }])]).toEqual([])
+    expect(integerClassesNote(NAMES, [{ label, prediction: predicted(2) }])[0]).toContain('and 2 of the 20 predictions that differ from their label are off by more than a quarter of the labels\' range (0–59), more than 1 in 20: read as classes')
+    expect([...continuousTargets(NAMES, [{ label, prediction: label }])]).toEqual([])
   })
 
   it('a label column of many integers without a prediction column stays continuous, and says why', () => {

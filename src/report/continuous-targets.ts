@@ -17,14 +17,25 @@
  *         none of the labels' values: a model of counts that rounds its predictions, where the
  *         labels are spread too thin for the rounded values to meet them; or
  *      c. the other column is absent or not numbers: nothing tells classes from counts, and
- *         more than 50 distinct integers are more often counts or amounts.
+ *         more than 50 distinct integers are more often counts or amounts; or
+ *      d. the label and prediction columns are both integers and the predictions that differ
+ *         from their label are near it: at most 1 in 20 (NEAR_MISSES) is off by more than a
+ *         quarter of the labels' range (max − min). A regression model that rounds its
+ *         predictions (ages 18–80 predicted as round(age + N(0, 4))) is wrong by a little; a
+ *         classifier's wrong classes fall anywhere among the codes, its confusions of near codes
+ *         beside arbitrary ones (60 classes coded 0–59: 301 of 985 misses beyond a quarter of the
+ *         range; the ages: 0 of 2,149). The median miss does not tell them apart (2 codes, 3.4 %
+ *         of the range, for the 60 classes; 3 years, 4.8 %, for the ages): a classifier's near
+ *         confusions set it; the share far off does (scripts/reference/report_integer_classes.py).
  * Otherwise the column holds classes, however many. type_of_target calls every integer column
  * 'multiclass' whatever its number of values; a classifier of 60 classes coded 0–59 predicts
  * only classes it learned, nearly all of which appear among thousands of labels, so its
  * predictions are among the labels' values (scripts/reference/report_integer_classes.py),
  * while a regression model predicts non-integers (rule 1). A count model that rounds its
  * predictions onto labels dense enough to meet them reads as classes; its note says so.
- * Departures from type_of_target: 2a, 2b and 2c (it reads them all as 'multiclass').
+ * Departures from type_of_target: 2a, 2b, 2c and 2d (it reads them all as 'multiclass'). A
+ * classifier whose every confusion is of near codes reads as continuous by 2d: its note says so,
+ * and the model file's task: multiclass reads it as classes.
  *
  * The rule is not applied when the model file sets `task` (binary or multiclass): a configured
  * task reads the columns as classes. There is no regression task to set: the report reads a
@@ -40,6 +51,9 @@ import { DECIMAL_TEXT, type FeatureValue, isMissing, type TargetColumns, type Ta
 import { grouped } from './left-out.js'
 
 export const MAX_INTEGER_CLASSES = 50
+
+/** Rule 2d: continuous when at most 1 in NEAR_MISSES of the predictions that differ from their label is far from it. */
+const NEAR_MISSES = 20
 
 /**
  * The continuous columns' names, with why each is continuous (one phrase per column, in
@@ -106,36 +120,105 @@ function predictionsAmongLabels(label: ColumnValues, prediction: ColumnValues): 
   return among
 }
 
+/** Rule 2d's figures: the predictions that differ from their label, and how many are off by more than a quarter of the labels' range. */
+interface Misses {
+  readonly rows: number
+  readonly farther: number
+  /** The labels' smallest and largest value. */
+  readonly low: number
+  readonly high: number
+}
+
+/** The smallest and largest value (a loop: a spread into Math.min overflows the stack on many values). */
+function extent(values: Iterable<number>): { low: number; high: number } {
+  let low = Infinity
+  let high = -Infinity
+  for (const x of values) {
+    if (x < low) low = x
+    if (x > high) high = x
+  }
+  return { low, high }
+}
+
+/**
+ * Rule 2d's figures over the files' rows (`sides`, label and prediction in row order), the rows
+ * with both values; `labels`: the label column over the files (all integers).
+ */
+function missesOf(sides: readonly TargetColumns[], labels: ColumnValues): Misses {
+  const { low, high } = extent(labels.integers.keys())
+  const far = (high - low) / 4
+  const parsed = new Map<FeatureValue, number | undefined>()
+  const num = (v: FeatureValue) => {
+    if (typeof v === 'number') return v
+    if (!parsed.has(v)) parsed.set(v, numberOf(v))
+    return parsed.get(v)
+  }
+  let rows = 0
+  let farther = 0
+  for (const { label, prediction } of sides) {
+    if (label === undefined || prediction === undefined) continue
+    for (let i = 0; i < Math.min(label.length, prediction.length); i++) {
+      const l = label[i] as FeatureValue
+      const p = prediction[i] as FeatureValue
+      if (isMissing(l) || isMissing(p)) continue
+      const y = num(l)
+      const x = num(p)
+      if (y === undefined || x === undefined || x === y) continue
+      rows++
+      if (Math.abs(x - y) > far) farther++
+    }
+  }
+  return { rows, farther, low, high }
+}
+
 interface Reading {
   /** Per column role, why it is continuous; absent: classes. */
   readonly label?: string
   readonly prediction?: string
   /** Set when integer columns with more than 50 distinct values are read as classes. */
-  readonly integerClasses?: { readonly distinct: number; readonly among: number; readonly rows: number }
+  readonly integerClasses?: { readonly distinct: number; readonly among: number; readonly rows: number; readonly misses?: Misses }
 }
 
-/** The rule above, over the label and prediction columns' values (`names` for the reasons). */
-function readColumns(label: ColumnValues | undefined, prediction: ColumnValues | undefined, names: { label: string; prediction: string }): Reading {
+const missesText = (m: Misses) =>
+  `${grouped(m.farther)} of the ${grouped(m.rows)} predictions that differ from their label are off by more than a quarter of the labels' range (${m.low}–${m.high})`
+
+/**
+ * The rule above, over the label and prediction columns' values (`names` for the reasons);
+ * `misses`: rule 2d's figures, over the rows (none for a column alone).
+ */
+function readColumns(
+  label: ColumnValues | undefined,
+  prediction: ColumnValues | undefined,
+  names: { label: string; prediction: string },
+  misses?: (labels: ColumnValues) => Misses,
+): Reading {
   const both = allIntegers(label) && allIntegers(prediction) ? { label, prediction } : undefined
   const among = both ? predictionsAmongLabels(both.label, both.prediction) : 0
   // Rule 2b: most prediction rows are none of the labels' values.
   const offLabels = both !== undefined && among * 2 < both.prediction.rows
+  // Rule 2d: the predictions that differ from their label are near it (none differing: no sign of a regression).
+  const m = both && !offLabels && misses && (manyIntegers(label) || manyIntegers(prediction)) ? misses(both.label) : undefined
+  const near = m !== undefined && m.rows > 0 && m.farther * NEAR_MISSES <= m.rows
   const why = (c: ColumnValues | undefined, name: string, other: ColumnValues | undefined, otherName: string, otherRole: string): string | undefined => {
     if (c?.kind !== 'numbers') return undefined
     if (c.nonInteger !== undefined) return `"${name}" holds numbers that are not integers, such as ${c.nonInteger}`
     const k = c.integers.size
     if (k <= MAX_INTEGER_CLASSES) return undefined
     if (other?.kind === 'numbers' && other.nonInteger !== undefined) return `"${name}" holds ${grouped(k)} distinct integers beside the non-integers of "${otherName}"`
-    if (both) return offLabels ? `"${name}" holds ${grouped(k)} distinct integers and ${grouped(both.prediction.rows - among)} of ${grouped(both.prediction.rows)} predictions are none of the labels' values` : undefined
+    if (both && offLabels) return `"${name}" holds ${grouped(k)} distinct integers and ${grouped(both.prediction.rows - among)} of ${grouped(both.prediction.rows)} predictions are none of the labels' values`
+    if (both && near && m) return `"${name}" holds ${grouped(k)} distinct integers and ${missesText(m)}, at most 1 in ${NEAR_MISSES}: a regression's small errors, where a classifier's wrong classes fall anywhere among the codes`
+    if (both) return undefined
     return `"${name}" holds ${grouped(k)} distinct integers (more than ${MAX_INTEGER_CLASSES}) and there is no integer ${otherRole} column to tell classes from counts`
   }
   const labelWhy = why(label, names.label, prediction, names.prediction, 'prediction')
   const predictionWhy = why(prediction, names.prediction, label, names.label, 'label')
-  const classes = both && !offLabels && (manyIntegers(label) || manyIntegers(prediction))
+  const classes = both && !offLabels && !near && (manyIntegers(label) || manyIntegers(prediction))
   return {
     ...(labelWhy !== undefined ? { label: labelWhy } : {}),
     ...(predictionWhy !== undefined ? { prediction: predictionWhy } : {}),
-    ...(classes ? { integerClasses: { distinct: new Set([...both.label.integers.keys(), ...both.prediction.integers.keys()]).size, among, rows: both.prediction.rows } } : {}),
+    ...(classes
+      ? { integerClasses: { distinct: new Set([...both.label.integers.keys(), ...both.prediction.integers.keys()]).size, among, rows: both.prediction.rows, ...(m ? { misses: m } : {}) } }
+      : {}),
   }
 }
 
@@ -150,7 +233,7 @@ export function isContinuous(columns: readonly (readonly FeatureValue[] | undefi
 /** The files' label and prediction columns read by the rule above; a role without a column in any file is left out. */
 function readSides(names: TargetNames, sides: readonly TargetColumns[]): Reading {
   const column = (role: 'label' | 'prediction') => (names[role] !== undefined && sides.some((s) => s[role]) ? columnValues(sides.map((s) => s[role])) : undefined)
-  return readColumns(column('label'), column('prediction'), { label: names.label ?? 'label', prediction: names.prediction ?? 'prediction' })
+  return readColumns(column('label'), column('prediction'), { label: names.label ?? 'label', prediction: names.prediction ?? 'prediction' }, (labels) => missesOf(sides, labels))
 }
 
 /**
@@ -174,13 +257,14 @@ export function continuousTargets(names: TargetNames, sides: readonly TargetColu
 
 /**
  * The note on integer label and prediction columns with more than MAX_INTEGER_CLASSES distinct
- * values read as classes (rule 2b not met), or none. Only for a task the model file leaves unset.
+ * values read as classes (rules 2b and 2d not met), or none. Only for a task the model file leaves unset.
  */
 export function integerClassesNote(names: TargetNames, sides: readonly TargetColumns[]): string[] {
   const c = readSides(names, sides).integerClasses
   if (c === undefined) return []
   return [
-    `"${names.label}" and "${names.prediction}" hold ${grouped(c.distinct)} distinct integers and ${grouped(c.among)} of ${grouped(c.rows)} predictions are among the labels' values: ` +
+    `"${names.label}" and "${names.prediction}" hold ${grouped(c.distinct)} distinct integers and ${grouped(c.among)} of ${grouped(c.rows)} predictions are among the labels' values` +
+      `${c.misses !== undefined && c.misses.rows > 0 ? `, and ${missesText(c.misses)}, more than 1 in ${NEAR_MISSES}` : ''}: ` +
       'read as classes, a multiclass task, as scikit-learn\'s type_of_target reads integers (a model of counts would predict non-integers, read as continuous: ' +
       'one that rounds its predictions reads as classes, write them unrounded; the model file\'s task: sets binary or multiclass)',
   ]

@@ -8,8 +8,8 @@
  * - a side's score column is no probability (./left-out.ts), or a side has fewer than
  *   MIN_ROWS_FOR_VERDICT labeled rows (status insufficient);
  * - the figure is not in the report: no label column, no prediction or score column, a metric
- *   the task does not have (a multiclass task has one score per row, not per class), no
- *   protected attribute;
+ *   the task does not have (a multiclass task has one score per row, not per class; without a
+ *   score column the line says that first), no protected attribute;
  * - the figure is in the report, null: what its definition divides by is 0 (zero_division
  *   'nan', as scikit-learn's; a parity metric over fewer than two groups).
  * Pure.
@@ -71,13 +71,33 @@ export function fewRows(report: ReportJson, sides: readonly Side[], metric: stri
   return `the ${side} file has ${String(n)} ${scored ? 'labeled rows with a score' : 'labeled rows with a prediction'}, fewer than ${MIN_ROWS_FOR_VERDICT}`
 }
 
+/**
+ * Whether a side's file has a score column, as the report shows it: a score drift (both files
+ * have one), or the side's rows left out, which count the reasons a score is refused (zeros
+ * included) only beside a score column (./left-out.ts targetsLeftOut). Undefined when neither tells.
+ */
+function hasScoreColumn(performance: Section, side: Side): boolean | undefined {
+  if (read(performance, 'score_drift') !== undefined) return true
+  const leftOut = read(read(performance, side), 'rows_left_out')
+  if (leftOut === null || typeof leftOut !== 'object') return undefined
+  return Object.keys(leftOut).some((reason) => reason !== 'no_label' && reason !== 'no_prediction')
+}
+
+/** Why a multiclass task has no score metric: no score column first, when the files have none. */
+function multiclassScoreReason(performance: Section, side: Side): string {
+  const why = 'the task is multiclass: ROC AUC, average precision, log loss, Brier score and ECE need one score per class'
+  const sides = (['reference', 'current'] as const).filter((s) => read(performance, s) !== undefined)
+  const without = sides.filter((s) => hasScoreColumn(performance, s) === false)
+  if (sides.length === 2 && without.length === 2) return `neither file has a score column, and ${why}`
+  if (without.includes(side)) return `the ${side} file has no score column, and ${why}`
+  return `${why}, and a file has one score per row at most`
+}
+
 /** Why a side's metrics section lacks `metric` (none of the side's metrics, or not this one). */
 function absentReason(performance: Section, side: Side, metric: string): string {
   const section = read(performance, side)
   const task = performance['task']
-  if ((isScoredMetric(metric) || metric === 'scored_rows') && task === 'multiclass') {
-    return 'the task is multiclass: ROC AUC, average precision, log loss, Brier score and ECE need one score per class, and a file has one score per row at most'
-  }
+  if ((isScoredMetric(metric) || metric === 'scored_rows') && task === 'multiclass') return multiclassScoreReason(performance, side)
   if (isEmpty(section)) {
     if (performance['prediction_source'] === 'none') {
       return task === 'multiclass'

@@ -233,6 +233,29 @@ describe('a gate on a figure the report has no value of says why (regression: "c
     ])
   })
 
+  it('a multiclass task without a score column: the line says first that there is none', () => {
+    const noScore = { no_label: 0, no_prediction: 0 }
+    const scored = { no_label: 0, score_not_a_number: 0, score_not_finite: 0, score_out_of_range: 0, no_prediction: 0 }
+    const side = (leftOut: object) => ({ rows: 300, status: 'ok', rows_left_out: leftOut, average: 'macro', accuracy: 0.5 })
+    const performance = { task: 'multiclass', positive_class: null, prediction_source: 'column', confidence: 0.95, reference: side(noScore), current: side(noScore), degradation: { accuracy: { difference: 0 } } }
+    const CLASSES = 'the task is multiclass: ROC AUC, average precision, log loss, Brier score and ECE need one score per class'
+    expect(lines('performance.roc_auc<0.7, performance.scored_rows<30', { performance })).toEqual([
+      `gate performance.roc_auc < 0.7: no value -> FAILED (neither file has a score column, and ${CLASSES})`,
+      `gate performance.scored_rows < 30: no value -> FAILED (neither file has a score column, and ${CLASSES})`,
+    ])
+    expect(lines('performance.roc_auc<0.7', { performance: { ...performance, reference: side(scored) } })).toEqual([
+      `gate performance.roc_auc < 0.7: no value -> FAILED (the current file has no score column, and ${CLASSES})`,
+    ])
+    const { reference: _, ...currentOnly } = performance
+    expect(lines('performance.roc_auc<0.7', { performance: currentOnly })).toEqual([
+      `gate performance.roc_auc < 0.7: no value -> FAILED (the current file has no score column, and ${CLASSES})`,
+    ])
+    // A score column in both files (its drift is reported): one score per row is what is missing.
+    expect(lines('performance.roc_auc<0.7', { performance: { ...performance, current: side(scored), reference: side(scored), score_drift: {} } })).toEqual([
+      `gate performance.roc_auc < 0.7: no value -> FAILED (${CLASSES}, and a file has one score per row at most)`,
+    ])
+  })
+
   it('no label column, no score column, no protected attribute', () => {
     const binary = { task: 'binary', positive_class: '1', prediction_source: 'column', confidence: 0.95 }
     const noLabel = { ...binary, reference: ok, current: {}, degradation: {} }
