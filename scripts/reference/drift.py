@@ -258,13 +258,17 @@ def wasserstein_cases():
 
 def bin_edges(reference):
     """The reference's deciles (np.unique), and when ties collapse any (fewer than 9 distinct),
-    also its minimum and the double just above its maximum, so values outside the reference's
-    range get bins of their own (src/metrics/drift/reference-bins.ts, which explains why)."""
+    also the double just above its minimum unless that is a decile, its maximum, and the double
+    just above its maximum when that is a decile, so the outer bins hold the reference's extreme
+    values (src/metrics/drift/reference-bins.ts, which explains why)."""
     ref = np.asarray(reference, dtype=float)
     deciles = np.unique(np.quantile(ref, DECILES, method="linear"))
     if len(deciles) == len(DECILES):
         return deciles
-    closure = [c for c in (ref.min() + 0.0, np.nextafter(ref.max(), np.inf)) if np.isfinite(c)]
+    closure = [ref.max()] if ref.min() in deciles else [np.nextafter(ref.min(), np.inf), ref.max()]
+    if ref.max() in deciles:
+        closure.append(np.nextafter(ref.max(), np.inf))
+    closure = [c + 0.0 for c in closure if np.isfinite(c)]
     return np.unique(np.concatenate([deciles, closure]))
 
 

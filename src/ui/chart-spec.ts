@@ -71,9 +71,9 @@ const short = (x: number) => (Math.abs(x) >= 1000 || (x !== 0 && Math.abs(x) < 0
  * different bin under each, so there is no default: the caller names its data's convention.
  * Every histogram driftwatch computes is left-closed (src/metrics/drift/reference-bins.ts,
  * numpy.histogram's rule), the read API's and the report's alike (src/read/schemas.ts).
- * A left-closed edge that is the double just above a value (the edge closing a reference's range
- * above its maximum m, reference-bins.ts) bounds the bins as m does from the other side: "[a, m]"
- * and "> m", not "[a, m)" and "≥ m", which would say m itself is beyond the reference.
+ * A left-closed edge that is the double just above a value m (reference-bins.ts closes a tied
+ * reference's range with such edges) bounds the bins as m does from the other side: "[a, m]"
+ * and "> m", not "[a, m)" and "≥ m", which would say m itself is beyond the edge.
  */
 export function binLabels(edges: readonly number[], closed: 'left' | 'right'): string[] {
   if (edges.length === 0) return ['all']

@@ -130,10 +130,31 @@ describe('range closure when ties collapse the deciles', () => {
     for (const method of ['psi', 'jensenshannon', 'hellinger', 'kl'] as const) expect(d[method], method).toBeGreaterThanOrEqual(DISTANCE_THRESHOLD)
   })
 
-  it('closes the range with the smallest value and the double above the largest; the same law stays close to 0', () => {
-    expect(referenceBinEdges(zerosThenRest)).toEqual([0, 7, nextUp(19)])
+  it('ends the outer bins at the reference\'s extremes, min and max in them; the same law stays close to 0', () => {
+    // 0 is a decile: the atom keeps its bin [0, …) with (−∞, 0) below it, and 19 ends the top bin.
+    expect(referenceBinEdges(zerosThenRest)).toEqual([0, 7, 19])
     const sameLaw = binned(zerosThenRest, [...Array<number>(1700).fill(0), ...Array.from({ length: 300 }, (_, i) => ((i + 7) % 19) + 1)])
     for (const method of ['psi', 'jensenshannon', 'hellinger', 'kl'] as const) expect(sameLaw[method], method).toBeLessThan(0.01)
+  })
+
+  it('the outer bins hold the reference\'s smallest and largest values, never a bin the reference leaves empty', () => {
+    const edges = referenceBinEdges(middleTie)
+    expect(edges).toEqual([nextUp(-19), -12, -4, 0, 7, 19])
+    const counts = binCounts(edges, middleTie).counts
+    expect(counts[0]).toBe(26) // the -19s
+    expect(counts[counts.length - 1]).toBe(15) // the 19s
+    // A value beyond the range shares its outer bin with the reference's extreme.
+    expect(binCounts(edges, [-1e6, 1e6]).counts).toEqual([1, 0, 0, 0, 0, 0, 1])
+  })
+
+  it('a current of the same law reaching a little beyond a small reference\'s range stays below the psi threshold', () => {
+    // 30 % zeros and the integers 1..70 (100 values); the current, 1,000 values, also holds 71..73 (3 %).
+    const reference = [...Array<number>(30).fill(0), ...Array.from({ length: 70 }, (_, i) => i + 1)]
+    const current = [...Array<number>(300).fill(0), ...Array.from({ length: 700 }, (_, j) => (j % 73) + 1)]
+    const edges = referenceBinEdges(reference)
+    expect(edges[edges.length - 1]).toBe(70)
+    // With an edge just above 70, the 3 % fell in a bin of reference share 1e-4: psi 0.15.
+    expect(binned(reference, current).psi).toBeLessThan(DISTANCE_THRESHOLD)
   })
 
   it('leaves the nine deciles of a reference without collapse alone, whatever lies beyond its range', () => {
@@ -144,10 +165,24 @@ describe('range closure when ties collapse the deciles', () => {
     expect(edges[8]).toBeLessThan(Math.max(...reference))
   })
 
-  it('puts no edge above the largest double, and a -0 minimum is the edge 0', () => {
-    expect(referenceBinEdges([...Array<number>(10).fill(0), Number.MAX_VALUE])).toEqual([0])
-    expect(decileEdges(Array<number>(9).fill(5), -Number.MAX_VALUE, Number.MAX_VALUE)).toEqual([-Number.MAX_VALUE, 5])
-    expect(Object.is(decileEdges(Array<number>(9).fill(5), -0, 5)[0], 0)).toBe(true)
+  it('puts no edge above the largest double, keeps the smallest double\'s bin, and a -0 edge is 0', () => {
+    expect(referenceBinEdges([...Array<number>(10).fill(0), Number.MAX_VALUE])).toEqual([0, Number.MAX_VALUE])
+    expect(decileEdges(Array<number>(9).fill(5), -Number.MAX_VALUE, Number.MAX_VALUE)).toEqual([nextUp(-Number.MAX_VALUE), 5, Number.MAX_VALUE])
+    expect(decileEdges(Array<number>(9).fill(Number.MAX_VALUE), Number.MAX_VALUE, Number.MAX_VALUE)).toEqual([Number.MAX_VALUE])
+    // A -0 maximum (ClickHouse's max may say 0), and nextUp(-MIN_VALUE) = -0: the edge 0 on every path.
+    expect(Object.is(decileEdges(Array<number>(9).fill(-5), -7, -0)[2], 0)).toBe(true)
+    expect(Object.is(decileEdges(Array<number>(9).fill(5), -Number.MIN_VALUE, 5)[0], 0)).toBe(true)
+  })
+
+  it('an atom at either end keeps a bin of its own: a constant, two values, a tie at the maximum', () => {
+    expect(referenceBinEdges(Array<number>(10).fill(2.5))).toEqual([2.5, nextUp(2.5)])
+    const two = [1, 1, 1, 1, 1, 3, 3, 3, 3, 3]
+    expect(referenceBinEdges(two)).toEqual([1, 2, 3, nextUp(3)])
+    expect(binCounts(referenceBinEdges(two), two).counts).toEqual([0, 5, 0, 5, 0])
+    // 85 % zeros at the top, the rest -19..-1: the zeros moved to 1 leave their bin.
+    const mirrored = zerosThenRest.map((x) => -x + 0)
+    expect(referenceBinEdges(mirrored)).toEqual([nextUp(-19), -7, 0, Number.MIN_VALUE])
+    expect(binned(mirrored, mirrored.map((x) => (x === 0 ? 1 : x))).psi).toBeGreaterThanOrEqual(DISTANCE_THRESHOLD)
   })
 
   it('nextUp is np.nextafter(x, inf)', () => {

@@ -7,24 +7,32 @@
  * t >= 1/2). Equal edges (ties, constant data) are collapsed.
  *
  * Range closure, when ties collapse the deciles (fewer than 9 distinct: some value fills about a
- * tenth of the reference's order statistics or more): the edges also take the reference's
- * smallest finite value and the double just above its largest (np.nextafter(max, inf); none
- * when max is the largest double), so current values below or above the reference's range fall
- * in bins of their own, bins the reference leaves empty. At most 10 edges then, 11 bins.
+ * tenth of the reference's order statistics or more): the outer bins end at the reference's
+ * extreme values, (−∞, nextUp(min)) holding the values <= min and [max, +∞) the values >= max
+ * (nextUp(x) = np.nextafter(x, inf)). Each holds the reference's own extreme value, a reference
+ * share of at least 1/n, and beside it the current values beyond the reference's range. An
+ * extreme that is itself a decile (an atom at that end) instead keeps a bin of its own,
+ * [m, nextUp(m)), with what lies beyond it apart: at the bottom that is the decile edge min as
+ * numpy's deciles always had it, at the top the edge nextUp(max) is added. So the edges also
+ * take nextUp(min) unless min is a decile, max, and nextUp(max) when max is a decile (none
+ * above the largest double). At most 11 edges then, 12 bins.
  *   Why: an atom swallows the deciles, so the values off it share one or two bins, and the open
  *   outer bin also holds everything beyond them. With 85 % zeros and the rest 1..19, the edges
  *   were [0, 7]; moving the non-zero values to 1000..1999 kept about a tenth of each side in
- *   [7, +∞) and PSI read 0.02 (Evidently 0.7's psi on the same data: 0.88). With the closure
- *   it reads 1.8 (scripts/reference/fixtures/drift.json, the tie cases).
- *   NannyML's Jensen–Shannon and Hellinger do the same for every reference: the current share
- *   outside the reference's histogram range is one more bin, with reference share 0
- *   (nannyml/drift/univariate/methods.py, `leftover`); here below and above stay apart.
+ *   [7, +∞) and PSI read 0.02 (Evidently 0.7's psi on the same data: 0.88). With the closure,
+ *   [7, 19) keeps the reference's values 7..18 apart from the moved ones in [19, +∞): PSI 1.1
+ *   (scripts/reference/fixtures/drift.json, the tie cases).
+ *   Why the extremes inside the outer bins, not bins beyond them that the reference leaves
+ *   empty (edges at min and nextUp(max)): a current sample of the same law reaches beyond a
+ *   reference's range (about 1/(n + 1) of it per side), which PSI and KL weigh by
+ *   ln(share / 1e-4) in an empty bin. On 30 % zeros and the rest lognormal, reference 100
+ *   values and current 1,000 of the same law, bins beyond the range raised P(PSI >= 0.2), the
+ *   default alert rule, from 0.3 % (deciles only) to 9.8 %, and P(PSI >= 0.1) from 21 % to
+ *   52 %; with the extremes inside the outer bins they read 2.3 % and 32 % (400 and 300 draws;
+ *   from a reference of 200 values on, 0 % at 0.2 under all three).
  *   Why only on collapse: without ties each open outer bin already holds a tenth of the
- *   reference, and a current sample of the same law still reaches beyond the reference's range
- *   (about 1/(n + 1) of it per side), which PSI and KL weigh by ln(share / 1e-4) in a bin the
- *   reference leaves empty: closing the range of every reference doubled PSI between two normal
- *   samples of 100 and 1,000 values (mean 0.095 → 0.20, numpy, 200 draws). Without ties the
- *   edges are numpy's deciles, as they always were.
+ *   reference, and every added edge adds noise to the distances. Without ties the edges are
+ *   numpy's deciles, as they always were.
  *
  * A reference held elsewhere (stored predictions in ClickHouse) gives the two order statistics
  * around each decile, which `quantileBetween` interpolates with this same arithmetic, and its
@@ -83,15 +91,18 @@ export function quantileBetween(n: number, q: number, below: number, above: numb
 /**
  * A reference's edges from its deciles (REFERENCE_QUANTILES, numpy 'linear') and the smallest
  * and largest of its finite values: the deciles as np.unique (sorted, as rounding can swap two
- * nearly equal quantiles; repeats dropped), and when that drops any, also `min` and the double
- * just above `max` (the range closure of the header).
+ * nearly equal quantiles; repeats dropped), and when that drops any, also the double just above
+ * `min` unless `min` is a decile, `max`, and the double just above `max` when `max` is a decile
+ * (the range closure of the header).
  */
 export function decileEdges(deciles: readonly number[], min: number, max: number): number[] {
   const unique = sortedUnique(deciles)
   if (unique.length === deciles.length) return unique
-  // + 0: a -0 minimum (an in-memory sort puts it first; ClickHouse's min may say 0) is the edge 0 on every path.
-  const closure = [min + 0, nextUp(max)].filter(Number.isFinite)
-  return sortedUnique([...unique, ...closure])
+  // includes: SameValueZero, so a -0 extreme matches a decile 0.
+  const closure = unique.includes(min) ? [max] : [nextUp(min), max]
+  if (unique.includes(max)) closure.push(nextUp(max))
+  // + 0: a -0 edge (a -0 maximum, or nextUp(-MIN_VALUE)) is the edge 0 on every path: ClickHouse's max may say 0.
+  return sortedUnique([...unique, ...closure.filter(Number.isFinite).map((e) => e + 0)])
 }
 
 function sortedUnique(xs: readonly number[]): number[] {
