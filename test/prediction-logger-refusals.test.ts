@@ -2,8 +2,8 @@
  * The TypeScript producer client against real Kafka, at the broker's limits: a batch larger than
  * the broker's max message size is sent in pieces, an event the broker refuses on its own is
  * reported and dropped while the events behind it are delivered (also when the refusal fails a
- * request for several partitions), an event over maxRecordBytes is refused at the call, and a
- * logger that cannot start leaves nothing open that would keep the process alive.
+ * request for several partitions), an event over maxRecordBytes or maxFeatures is refused at the
+ * call, and a logger that cannot start leaves nothing open that would keep the process alive.
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -42,7 +42,7 @@ const loggerOptions = (config: RuntimeConfig, o: Partial<PredictionLoggerOptions
 })
 const stored = (app: App, like: string) => count(app.store, `SELECT count() AS c FROM {db}.predictions FINAL WHERE prediction_id LIKE '${like}'`)
 
-describe('createPredictionLogger at the broker\'s limits, one partition', () => {
+describe('createPredictionLogger at the broker\'s and the consumers\' limits, one partition', () => {
   const config = testConfig({ partitions: 1 })
   let app: App
   beforeAll(async () => {
@@ -96,18 +96,7 @@ describe('createPredictionLogger at the broker\'s limits, one partition', () => 
     await logger.close()
     expect(logger.stats()).toMatchObject({ sent: 1, dropped: 0, rejected: 0 })
   })
-})
 
-describe('createPredictionLogger at the consumers\' feature limits', () => {
-  const config = testConfig({ partitions: 1 })
-  let app: App
-  beforeAll(async () => {
-    app = await startApp(config, createLogger(config.logLevel), { evaluate: false })
-  })
-  afterAll(async () => {
-    await app?.stop()
-    await dropTestResources(config).catch(() => undefined)
-  })
   const wide = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, j) => [`f${j}`, j]))
 
   it('refuses a prediction over maxFeatures (default 1,000, as ingest.maxFeatures) at the call; the option raises it', async () => {
