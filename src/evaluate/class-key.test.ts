@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DECIMAL_TEXT } from '../metrics/profile/index.js'
-import { classKey, DECIMAL_TEXT_RE2 } from './class-key.js'
+import { classKey, DECIMAL_TEXT_RE2, numberKey } from './class-key.js'
 import { predictedPositive } from './partials.js'
 
 describe('classKey: the key a binary model compares class texts by', () => {
@@ -10,6 +10,13 @@ describe('classKey: the key a binary model compares class texts by', () => {
     expect(classKey('0.50')).toBe('0.5')
     expect(classKey('.5')).toBe('0.5')
     for (const t of ['2', 'yes', 'inf', 'NaN', '1e999', ' 1', '0x1', '']) expect(classKey(t), t).toBe(t)
+  })
+
+  it('numberKey: a decimal number is its shortest form; booleans and other text as they are', () => {
+    for (const t of ['1', '1.0', '1e0', '01', '+1', '1.']) expect(numberKey(t), t).toBe('1')
+    expect(numberKey('-0')).toBe('0')
+    expect(numberKey('2.50')).toBe('2.5')
+    for (const t of ['True', 'false', 'cat', 'inf', '1e999', ' 1', '']) expect(numberKey(t), t).toBe(t)
   })
 
   it('the RE2 pattern the SQL twin matches decimals with accepts what DECIMAL_TEXT accepts', () => {

@@ -5,7 +5,8 @@
  * a decimal number is named by its shortest form, as the report names numeric classes
  * (src/report/numeric-categories.ts): `1`, `1.0`, `1e0`, `01` and `True` are one class, `0.50`
  * is `0.5`, `-0` is `0`. Any other text (`yes`, `2a`, `inf`, a decimal beyond Float64's range) is
- * its own key. Only comparisons read the key: stored label counts and class names keep the text
+ * its own key. A multiclass model's classes are compared by `numberKey`, the same without the
+ * booleans. Only comparisons read the key: stored label counts and class names keep the text
  * as sent. Pure.
  */
 import { DECIMAL_TEXT } from '../metrics/profile/index.js'
@@ -14,6 +15,15 @@ export function classKey(text: string): string {
   const lower = text.toLowerCase()
   if (lower === 'true') return '1'
   if (lower === 'false') return '0'
+  return numberKey(text)
+}
+
+/**
+ * The key a multiclass model's class texts are compared by: a decimal number by its shortest
+ * form (`1.0` is `1`, as scikit-learn compares an int label with a float prediction), any other
+ * text as sent (`True` stays `True`: a multiclass model's classes are names, not booleans).
+ */
+export function numberKey(text: string): string {
   if (!DECIMAL_TEXT.test(text)) return text
   const n = Number(text)
   // -0 + 0 is 0: one key for 0 and -0, as SQL below.
@@ -32,3 +42,7 @@ export const DECIMAL_TEXT_RE2 = '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-
 export const classKeySql = (x: string): string =>
   `multiIf(lower(${x}) = 'true', '1', lower(${x}) = 'false', '0', ` +
   `match(${x}, '${DECIMAL_TEXT_RE2}') AND isFinite(toFloat64OrZero(${x})), toString(toFloat64OrZero(${x}) + 0), ${x})`
+
+/** numberKey in ClickHouse SQL, of a String expression (not Nullable), as classKeySql. */
+export const numberKeySql = (x: string): string =>
+  `if(match(${x}, '${DECIMAL_TEXT_RE2}') AND isFinite(toFloat64OrZero(${x})), toString(toFloat64OrZero(${x}) + 0), ${x})`

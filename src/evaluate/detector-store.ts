@@ -4,8 +4,8 @@
  *
  * error = 1 when the predicted class differs from the label, as the realized accuracy counts it
  * (sklearn accuracy_score, ./binary-realized.ts). A prediction with a class compares it with
- * the label's: a binary model's by key (./class-key.ts: `True` is `1`), a multiclass model's as
- * text; a binary model's "0" predicted for a label "2" is an error, though both read as not the
+ * the label's: a binary model's by key (./class-key.ts: `True` is `1`), a multiclass model's by
+ * numberKey (`1.0` is `1`); a binary model's "0" predicted for a label "2" is an error, though both read as not the
  * positive class. A binary prediction sent without a class (a score only)
  * reads both as "is the positive class", the prediction by ./partials.ts PREDICTED_POSITIVE_SQL,
  * the SQL twin of `predictedPositive` that the confusion counts use (score >= 0.5 on the 1/1000
@@ -19,7 +19,7 @@
 import { withDatabase } from '../store/query.js'
 import type { Store } from '../store/clickhouse.js'
 import { clickhouseDateTime64 } from '../store/rows.js'
-import { classKeySql } from './class-key.js'
+import { classKeySql, numberKeySql } from './class-key.js'
 import { decodeJson, inputDigest, type Checkpoint, type WindowInputs } from './detector-replay.js'
 import type { DetectorName, DetectorRecord, ErrorEvent } from './detectors.js'
 import type { DriftRow } from './drift-rows.js'
@@ -62,7 +62,7 @@ const LABEL_KEY = classKeySql('assumeNotNull(g.label_class)')
 export async function windowInputs(store: Store, t: DetectorTarget, startMs: number, endMs: number): Promise<WindowInputs> {
   const p = scopedPredictions({ modelId: t.modelId, modelVersion: t.modelVersion, fromMs: startMs, toMs: endMs })
   const [error, where] = t.spec.task === 'multiclass'
-    ? ['class_label != g.label_class', 'AND class_label IS NOT NULL']
+    ? [`${numberKeySql('assumeNotNull(class_label)')} != ${numberKeySql('assumeNotNull(g.label_class)')}`, 'AND class_label IS NOT NULL']
     : [
         `if(class_label IS NOT NULL, ${classKeySql('assumeNotNull(class_label)')} != ${LABEL_KEY},
             toUInt8(${LABEL_KEY} = ${classKeySql('{pos:String}')}) != assumeNotNull(${PREDICTED_POSITIVE_SQL}))`,

@@ -93,6 +93,25 @@ describe('performance rows by task', () => {
     expect(m.fairness).toEqual([])
   })
 
+  it('multiclass: a label 1 predicted 1.0 is correct, classes compared as numbers where written as numbers', () => {
+    // Labels as a label store writes integers, predictions as a float class column does; the
+    // reference is the same pairs with every class written one way (scikit-learn's int == float).
+    const written = [['1', '1.0'], ['2', '2.0'], ['3', '2.0'], ['1', '01'], ['cat', 'cat'], ['True', '1'], ['0', '-0']] as const
+    const cm = confusionAccumulator()
+    const cur = emptyPartial()
+    cur.predictions = written.length
+    cur.confusion[''] = written.reduce((s, [yTrue, yPred]) => cm.update(s, { yTrue, yPred }), cm.create())
+    const m = computeWindowMetrics(side(emptyPartial()), side(cur), ctx('multiclass'))
+    const asNumbers = (t: string) => (t === 'cat' || t === 'True' ? t : String(Number(t) + 0))
+    const same = cm.result(written.reduce((s, [yTrue, yPred]) => cm.update(s, { yTrue: asNumbers(yTrue), yPred: asNumbers(yPred) }), cm.create()))
+    const value = (metric: string) => m.performance.find((r) => r.metric === metric && r.variant === 'all')!.value
+    expect(value('accuracy')).toBe(5 / 7)
+    expect(value('accuracy')).toBe(accuracy(same).score)
+    expect(value('f1_macro')).toBeCloseTo(f1(same, { average: 'macro' }).score, 12)
+    // The stored state keeps the texts as sent.
+    expect(cur.confusion['']!.labels).toContain('1.0')
+  })
+
   it('regression: mae, rmse, mape, r2 and no label drift', () => {
     const ps = pairs(500, 20, 4)
     const cur = emptyPartial()
