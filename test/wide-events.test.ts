@@ -94,8 +94,8 @@ describe('wide predictions', () => {
     expect(rows).toHaveLength(3 * 10_001)
     for (const p of [0, 1, 2]) {
       const own = rows.filter((r) => r.p === p)
-      expect(own.find((r) => r.k === '')).toEqual({ p, variant: 'champion', k: '', c: '1' })
-      const missing = own.filter((r) => r.k !== '' && r.c === '1').map((r) => r.k).sort()
+      expect(own.find((r) => r.k === null)).toEqual({ p, variant: 'champion', k: null, c: '1' })
+      const missing = own.filter((r) => r.k !== null && r.c === '1').map((r) => r.k).sort()
       expect(missing).toEqual(Array.from({ length: p }, (_, i) => `f${9999 - i}`).sort())
     }
   })
@@ -121,15 +121,15 @@ describe('wide predictions', () => {
     const rows = await volumeQuery(app.store, { modelId: 'm', modelVersion: null, fromMs: t0, toMs: t0 + HOUR })
 
     const keys = [...new Set(events.flatMap((e) => [...e.num, ...e.cat, ...e.missing]))]
-    const expected: { p: number; variant: string; k: string; c: string }[] = []
+    const expected: { p: number; variant: string; k: string | null; c: string }[] = []
     for (const p of [...new Set(events.map((e) => e.p))]) {
       const own = events.filter((e) => e.p === p)
-      for (const v of [...new Set(own.map((e) => e.variant))]) expected.push({ p, variant: v, k: '', c: String(own.filter((e) => e.variant === v).length) })
+      for (const v of [...new Set(own.map((e) => e.variant))]) expected.push({ p, variant: v, k: null, c: String(own.filter((e) => e.variant === v).length) })
       for (const k of keys) expected.push({ p, variant: '', k, c: String(own.filter((e) => !e.num.includes(k) && !e.cat.includes(k)).length) })
     }
-    const order = (xs: typeof expected) => [...xs].sort((a, b) => a.p - b.p || a.variant.localeCompare(b.variant) || a.k.localeCompare(b.k))
+    const order = (xs: typeof expected) => [...xs].sort((a, b) => a.p - b.p || a.variant.localeCompare(b.variant) || (a.k ?? '').localeCompare(b.k ?? ''))
     expect(order(rows)).toEqual(order(expected))
-    expect(rows.filter((r) => r.p === 9 && r.k !== '').every((r) => r.c === (r.k === 'n3' || r.k.startsWith('z') || !events[7]!.num.concat(events[7]!.cat).includes(r.k) ? '1' : '0'))).toBe(true)
+    expect(rows.filter((r) => r.p === 9).every((r) => r.k === null || r.c === (r.k === 'n3' || r.k.startsWith('z') || !events[7]!.num.concat(events[7]!.cat).includes(r.k) ? '1' : '0'))).toBe(true)
   })
 
   it('answers an HTTP prediction wider than ingest.maxFeatures, or with a longer feature name, rejected with its code; the rest is stored', async () => {

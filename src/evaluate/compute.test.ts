@@ -11,7 +11,7 @@ const joined = (r: Omit<Partial<JoinedRow>, 'c'> & { c: number }): JoinedRow =>
 /** A window (and a reference like it) whose labels and predicted classes are `yes` and `no`. */
 function window(yes: string, no: string, c: LabelingContext = ctx) {
   const rows: PartialRows = {
-    volume: [{ p: 0, variant: 'v', k: '', c: '400' }],
+    volume: [{ p: 0, variant: 'v', k: null, c: '400' }],
     bins: [],
     cats: [{ p: 0, k: '__class__', v: yes, c: '200' }, { p: 0, k: '__class__', v: no, c: '200' }],
     scores: [{ p: 0, variant: 'v', pred: yes, s: 0.8, c: '200' }, { p: 0, variant: 'v', pred: no, s: 0.2, c: '200' }],
@@ -56,7 +56,7 @@ describe('the positive class never occurs in the window', () => {
   it('a window whose labels are all negative but whose model predicted positives is judged', () => {
     const c = ctx
     const rows: PartialRows = {
-      volume: [{ p: 0, variant: 'v', k: '', c: '100' }], bins: [], cats: [], regressions: [], ranges: [], outliers: [],
+      volume: [{ p: 0, variant: 'v', k: null, c: '100' }], bins: [], cats: [], regressions: [], ranges: [], outliers: [],
       scores: [{ p: 0, variant: 'v', pred: null, s: 0.7, c: '10' }, { p: 0, variant: 'v', pred: null, s: 0.1, c: '90' }],
       joined: [joined({ label: '0', s: 0.7, c: 10 }), joined({ label: '0', s: 0.1, c: 90 })],
     }
@@ -67,7 +67,7 @@ describe('the positive class never occurs in the window', () => {
   it('a rare-event window with only negative labels and no positive prediction is judged, not insufficient', () => {
     const c = ctx
     const rows: PartialRows = {
-      volume: [{ p: 0, variant: 'v', k: '', c: '100' }], bins: [], regressions: [], ranges: [], outliers: [],
+      volume: [{ p: 0, variant: 'v', k: null, c: '100' }], bins: [], regressions: [], ranges: [], outliers: [],
       cats: [{ p: 0, k: '__class__', v: '0', c: '100' }],
       scores: [{ p: 0, variant: 'v', pred: '0', s: 0.1, c: '100' }],
       joined: [joined({ pred: '0', label: '0', s: 0.1, c: 100 })],

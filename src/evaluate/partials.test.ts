@@ -29,7 +29,7 @@ describe('predictedPositive: one rule for realized metrics, CBPE and fairness', 
 
 describe('CBPE reads the predicted class the realized metrics read', () => {
   // 1000 predictions, score 0.4, class_label "1" (the model's threshold is 0.3); 400 labels are 1.
-  const volume = [{ p: 0, variant: 'v', k: '', c: '1000' }]
+  const volume = [{ p: 0, variant: 'v', k: null, c: '1000' }]
   const cats = [{ p: 0, k: '__class__', v: '1', c: '1000' }]
   const scores: ScoreRow[] = [{ p: 0, variant: 'v', pred: '1', s: 0.4, c: '1000' }]
   const pairs = [joined({ pred: '1', label: '1', s: 0.4, c: 400 }), joined({ pred: '1', label: '0', s: 0.4, c: 600 })]
@@ -98,7 +98,7 @@ describe("numerical columns' few values from the partition rows", () => {
       { p: 1, k: 'wide', d: '7', vc: [] as [number, string][] },
       { p: 1, k: '__score__', d: '1', vc: [[0.25, '2']] as [number, string][] },
     ]
-    const volume = [{ p: 0, variant: 'v', k: '', c: '4' }, { p: 1, variant: 'v', k: '', c: '3' }]
+    const volume = [{ p: 0, variant: 'v', k: null, c: '4' }, { p: 1, variant: 'v', k: null, c: '3' }]
     const merged = mergeAll(partialsFromRows({ ...none, volume, few }, new Map(), ctx), ctx)
     expect(merged.fewValues).toEqual({ flag: { 0: 3, 1: 3 }, tri: null, wide: null, __score__: { '0.25': 2 } })
     expect(mergeAll(partialsFromRows({ ...none, volume }, new Map(), ctx), ctx).fewValues).toBeUndefined()
@@ -146,7 +146,7 @@ describe('a row without a variant', () => {
 
 describe('a label without a class (a value only) on a classification model', () => {
   // 10 predictions: 6 labeled with a class (4 right), 4 labeled with a value only.
-  const volume = [{ p: 0, variant: 'v', k: '', c: '10' }]
+  const volume = [{ p: 0, variant: 'v', k: null, c: '10' }]
   const classes = (pred: (right: boolean) => string, label: (right: boolean) => string) => [
     joined({ pred: pred(true), label: label(true), s: 0.8, c: 4, delay_s: 40 }),
     joined({ pred: pred(false), label: label(false), s: 0.8, c: 2, delay_s: 20 }),
@@ -194,7 +194,7 @@ describe('binary accuracy with a third class among the labels', () => {
     joined({ p: 1, pred: '0', label: '2', c: 1 }),
     joined({ p: 1, pred: '1', label: '0', c: 1 }),
   ]
-  const volume = [{ p: 0, variant: 'v', k: '', c: '8' }, { p: 1, variant: 'v', k: '', c: '2' }]
+  const volume = [{ p: 0, variant: 'v', k: null, c: '8' }, { p: 1, variant: 'v', k: null, c: '2' }]
 
   it('a "0" predicted for a label "2" is no correct prediction: accuracy 0.7 as sklearn, precision and recall one-vs-rest', () => {
     const m = windowOf({ volume, joined: rows })
@@ -218,7 +218,7 @@ describe('binary accuracy with a third class among the labels', () => {
 
   it('a prediction sent without a class, scored negative, keeps the one-vs-rest reading against a label "2"', () => {
     const scoreOnly = [joined({ pred: '1', label: '1', c: 2 }), joined({ pred: null, s: 0.2, label: '2', c: 2 })]
-    expect(values(windowOf({ volume: [{ p: 0, variant: 'v', k: '', c: '4' }], joined: scoreOnly }), 'realized')['accuracy']).toBe(1)
+    expect(values(windowOf({ volume: [{ p: 0, variant: 'v', k: null, c: '4' }], joined: scoreOnly }), 'realized')['accuracy']).toBe(1)
   })
 })
 
@@ -266,7 +266,7 @@ describe('binary classes sent as booleans beside numbers: True is 1, as scikit-l
     joined({ attr: 'group', grp: 'a', pred, label, c: a }),
     joined({ attr: 'group', grp: 'b', pred, label, c: b }),
   ])
-  const volume = [{ p: 0, variant: 'v', k: '', c: '200' }]
+  const volume = [{ p: 0, variant: 'v', k: null, c: '200' }]
 
   for (const positiveClass of ['1', 'True', 'true', '1.0']) {
     it(`positive class "${positiveClass}": accuracy 0.78, precision 63/88, recall 63/82, group accuracy 0.8 and 0.76`, () => {

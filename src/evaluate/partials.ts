@@ -132,7 +132,8 @@ export function partialsFromRows(rows: PartialRows, edges: ReadonlyMap<string, n
   const task = ctx.task ?? 'binary'
   for (const r of rows.volume) {
     const pt = part(r.p)
-    if (r.k === '') {
+    // k null: the events themselves; any string, the feature '' too, is a feature's missing count.
+    if (r.k === null) {
       pt.predictions += Number(r.c)
       add(pt.byVariant, r.variant, Number(r.c))
     } else add(pt.missing, r.k, Number(r.c))

@@ -150,8 +150,16 @@ export const categoryQuery = (store: Store, scope: Scope) => {
   )
 }
 
+export interface VolumeRow {
+  p: number
+  variant: string
+  /** The feature whose missing events `c` counts; null: `c` counts the events of (p, variant). */
+  k: string | null
+  c: string
+}
+
 /**
- * Events per (partition, variant) (k = ''), and per (partition, feature) the events missing the
+ * Events per (partition, variant) (k NULL), and per (partition, feature) the events missing the
  * feature (variant = ''): those that carry no value of it, whether they send it as null
  * (features_missing) or leave the key out. The features are every key any event of the scope
  * carries, as a value or as null, so each partition has a row for each of them (0 when none of
@@ -161,8 +169,12 @@ export const categoryQuery = (store: Store, scope: Scope) => {
  * while rows are being inserted (other queries of the same scope may see a few more or fewer
  * rows).
  *
+ * The events' own entry has the key NULL, which no feature name can be: ingest accepts any name
+ * but the reserved ones, the empty string included, so an entry keyed by any string (it was '')
+ * would count the events carrying that feature twice.
+ *
  * Linear in the number of distinct keys, not quadratic: each event is expanded into its own
- * entries only, ('', 1) for the event itself, (key, 1) per value and (key, 0) per null, and
+ * entries only, (NULL, 1) for the event itself, (key, 1) per value and (key, 0) per null, and
  * counted per (partition, variant) for the events and per (partition, key) for the values. Then
  * one row per key holds its [(partition, '', carried)], and the events [(partition, variant, n)]
  * of the scope, a few entries, reach every key row through a window; a key's row per partition
@@ -173,22 +185,22 @@ export const categoryQuery = (store: Store, scope: Scope) => {
  */
 export const volumeQuery = (store: Store, scope: Scope) => {
   const p = scopedPredictions(scope)
-  return rows<{ p: number; variant: string; k: string; c: string }>(
+  return rows<VolumeRow>(
     store,
     `SELECT r.1 AS p, r.2 AS variant, k, r.3 AS c
      FROM (
-       SELECT k, got, anyIf(got, k = '') OVER () AS events
+       SELECT k, got, anyIf(got, k IS NULL) OVER () AS events
        FROM (
          SELECT k, groupArray((p, variant, c)) AS got
          FROM (
-           SELECT source_partition AS p, if(e.1 = '', variant, '') AS variant, e.1 AS k, toInt64(sum(e.2)) AS c
+           SELECT source_partition AS p, if(e.1 IS NULL, variant, '') AS variant, e.1 AS k, toInt64(sum(e.2)) AS c
            FROM ${p.sql}
-           ARRAY JOIN arrayConcat([('', toUInt64(1))],
-                                  arrayMap(x -> (x, toUInt64(1)), arrayConcat(mapKeys(features_num), mapKeys(features_cat))),
-                                  arrayMap(x -> (x, toUInt64(0)), features_missing)) AS e
+           ARRAY JOIN arrayConcat([(CAST(NULL, 'Nullable(String)'), toUInt64(1))],
+                                  arrayMap(x -> (toNullable(x), toUInt64(1)), arrayConcat(mapKeys(features_num), mapKeys(features_cat))),
+                                  arrayMap(x -> (toNullable(x), toUInt64(0)), features_missing)) AS e
            GROUP BY p, variant, k)
          GROUP BY k))
-     ARRAY JOIN if(k = '', got,
+     ARRAY JOIN if(k IS NULL, got,
                    arrayMap(q -> (q, '', arraySum(x -> if(x.1 = q, x.3, 0), events) - arraySum(x -> if(x.1 = q, x.3, 0), got)),
                             arrayDistinct(events.1))) AS r
      ORDER BY p, variant, k`,

@@ -22,7 +22,7 @@ const xs = Array.from({ length: N }, (_, i) => i)
  */
 function side(o: { missing?: Record<string, number>; binned?: string[]; num?: Record<string, number[]>; cat?: Record<string, Record<string, number>> }): Side {
   const rows: PartialRows = {
-    volume: [{ p: 0, variant: 'v', k: '', c: String(N) }, ...Object.entries(o.missing ?? {}).map(([k, c]) => ({ p: 0, variant: '', k, c: String(c) }))],
+    volume: [{ p: 0, variant: 'v', k: null, c: String(N) }, ...Object.entries(o.missing ?? {}).map(([k, c]) => ({ p: 0, variant: '', k, c: String(c) }))],
     bins: (o.binned ?? []).flatMap((k) => [0, 1, 2, 3].map((bin) => ({ p: 0, k, bin, c: '50' }))),
     cats: Object.entries(o.cat ?? {}).flatMap(([k, counts]) => Object.entries(counts).map(([v, c]) => ({ p: 0, k, v, c: String(c) }))),
     scores: [], joined: [], regressions: [], ranges: [], outliers: [],
