@@ -76,6 +76,36 @@ describe('flatLabel (CSV rows, flat JSONL)', () => {
   })
 })
 
+describe('empty classes and numbers JSON.parse cannot hold', () => {
+  it('reads an empty label cell as no class in the flat shape, and refuses an empty class_label in the event shape, as HTTP does', () => {
+    expect(json({ prediction_id: 'p1', label: '', label_value: 3, label_time: t })).toMatchObject({ ok: true, event: { label: { class_label: null, value: 3 } } })
+    const only = json({ prediction_id: 'p1', label: { class_label: '' }, label_time: t })
+    expect(!only.ok && [only.error.code, only.error.context['path']]).toEqual(['DW_MISSING_FIELD', 'label'])
+    const withValue = json({ prediction_id: 'p1', label: { class_label: '', value: 3 }, label_time: t })
+    expect(!withValue.ok && [withValue.error.code, withValue.error.context['path']]).toEqual(['DW_MISSING_FIELD', 'label.class_label'])
+  })
+
+  it('refuses a flat label 1e400 as a non-finite number, as label_value is, not as a number with a fraction', () => {
+    const line = JSON.parse(`{"prediction_id":"p1","label":1e400,"label_time":${t}}`)
+    const r = json(line)
+    expect(!r.ok && [r.error.code, r.error.message]).toEqual(['DW_NON_FINITE_NUMBER', 'label: a number too large for a double reads as Infinity, which is not a finite number; quote the class as a string'])
+    const v = json(JSON.parse(`{"prediction_id":"p1","label_value":-1e400,"label_time":${t}}`))
+    expect(!v.ok && [v.error.code, v.error.context['path']]).toEqual(['DW_NON_FINITE_NUMBER', 'label_value'])
+  })
+
+  it('refuses a flat label integer past 2^53, whose text would not be the class written', () => {
+    const r = json(JSON.parse(`{"prediction_id":"p1","label":12345678901234567890,"label_time":${t}}`))
+    expect(!r.ok && [r.error.code, r.error.context['path']]).toEqual(['DW_VALIDATION_FAILED', 'label'])
+    expect(!r.ok && r.error.message).toContain('quote the class as a string')
+    expect(json({ prediction_id: 'p1', label: 2 ** 53 - 1, label_time: t })).toMatchObject({ ok: true, event: { label: { class_label: '9007199254740991' } } })
+  })
+
+  it('describes a label_time 1e400 as too large, not as a number with a fraction', () => {
+    const r = json(JSON.parse(`{"prediction_id":"p1","label":"a","label_time":1e400}`))
+    expect(!r.ok && r.error.message).toBe('label_time: has the wrong type: expected an integer, got a number too large for a double (it reads as Infinity)')
+  })
+})
+
 describe('jsonLabel (JSONL)', () => {
   it('accepts the GroundTruthEvent JSON shape, with source defaulting to backfill', () => {
     expect(json({ prediction_id: 'p1', label: { value: 2.5 }, label_time: '2026-11-01T12:00:00Z' })).toEqual({

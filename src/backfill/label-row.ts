@@ -46,10 +46,21 @@ function labelValue(v: unknown): number | null | { code: ErrorCode; problem: str
   return Number(s)
 }
 
-/** A CSV cell or JSON value for `label` -> class label | null; numbers become their decimal text. */
-function classLabel(v: unknown): unknown {
-  if (v === undefined || v === null || v === '') return null
-  return typeof v === 'number' && Number.isFinite(v) ? String(v) : v
+/**
+ * A CSV cell or JSON value for `label` -> class label | null, or a problem; numbers become their
+ * decimal text. An empty cell is no class: CSV has no null (the event shape's class_label must
+ * not be empty, docs/events.md). A JSON number that JSON.parse could not hold, past the largest
+ * double (1e400, read as Infinity) or an integer past ±(2^53 - 1) (read as the nearest double), is
+ * refused: its text would not be the class written.
+ */
+function classLabel(v: unknown): { value: unknown } | { code: ErrorCode; problem: string } {
+  if (v === undefined || v === null || v === '') return { value: null }
+  if (typeof v !== 'number') return { value: v }
+  if (!Number.isFinite(v)) return { code: 'DW_NON_FINITE_NUMBER', problem: `a number too large for a double reads as ${v}, which is not a finite number; quote the class as a string` }
+  if (Number.isInteger(v) && !Number.isSafeInteger(v)) {
+    return { code: 'DW_VALIDATION_FAILED', problem: `${v} is an integer too large to hold exactly (beyond ±2^53 - 1); quote the class as a string` }
+  }
+  return { value: String(v) }
 }
 
 /** Paths of the event shape -> the flat column the user wrote. */
@@ -78,10 +89,12 @@ export function flatLabel(record: Readonly<Record<string, unknown>>, nowMs: numb
   if (unknown !== undefined) return fail('DW_VALIDATION_FAILED', unknown, `is not a label field (${FLAT_COLUMNS.join(', ')})`)
   const value = labelValue(record['label_value'])
   if (value !== null && typeof value === 'object') return fail(value.code, 'label_value', value.problem)
+  const label = classLabel(record['label'])
+  if ('code' in label) return fail(label.code, 'label', label.problem)
   const source = record['source']
   const candidate = {
     prediction_id: record['prediction_id'],
-    label: { class_label: classLabel(record['label']), value },
+    label: { class_label: label.value, value },
     label_time: record['label_time'],
     source: source === undefined || source === null || source === '' ? DEFAULT_SOURCE : source,
   }

@@ -99,6 +99,46 @@ describe('one rule set with the backfill and the consumers', () => {
   })
 })
 
+describe('an empty class_label (docs/events.md, "Empty classes")', () => {
+  it('refuses a label whose only class is empty, as the backfill refuses an empty label cell', () => {
+    const r = parseGroundTruthJson({ prediction_id: 'p1', label: { class_label: '' }, label_time: now - 1000 }, now)
+    expect(!r.ok && [r.error.code, r.error.context['path']]).toEqual(['DW_MISSING_FIELD', 'label'])
+  })
+
+  it('refuses an empty class beside a value, and an empty predicted class', () => {
+    const l = parseGroundTruthJson({ prediction_id: 'p1', label: { class_label: '', value: 1 }, label_time: now - 1000 }, now)
+    expect(!l.ok && [l.error.code, l.error.context['path']]).toEqual(['DW_MISSING_FIELD', 'label.class_label'])
+    const p = parsePredictionJson({ ...valid, prediction: { class_label: '', score: 0.4 } }, now)
+    expect(!p.ok && [p.error.code, p.error.context['path']]).toEqual(['DW_MISSING_FIELD', 'prediction.class_label'])
+  })
+})
+
+describe('numbers JSON.parse cannot hold', () => {
+  const big = JSON.parse('1e400') as number
+
+  it.each([
+    ['event_time 1e400', { event_time: big }, 'event_time: has the wrong type: expected an integer, got a number too large for a double (it reads as Infinity)'],
+    ['event_time -1e400', { event_time: -big }, 'event_time: has the wrong type: expected an integer, got a number too large for a double (it reads as -Infinity)'],
+    ['event_time 2^53 + 2', { event_time: 2 ** 53 + 2 }, 'event_time: has the wrong type: expected an integer, got an integer too large to hold exactly (beyond ±2^53 - 1)'],
+    ['prediction_id 1e400', { prediction_id: big }, 'prediction_id: has the wrong type: expected a string, got a number too large for a double (it reads as Infinity)'],
+    ['a segment 1e400', { segments: { region: big } }, 'segments.region: has the wrong type: expected a string, got a number too large for a double (it reads as Infinity)'],
+    ['prediction.class_label 1e400', { prediction: { class_label: big } }, 'prediction.class_label: has the wrong type: expected a string or null, got a number too large for a double (it reads as Infinity)'],
+  ])('are described as too large, not as a number with a fraction: %s', (_, change, message) => {
+    const r = parsePredictionJson({ ...valid, ...change }, now)
+    expect(!r.ok && [r.error.code, r.error.message]).toEqual(['DW_VALIDATION_FAILED', message])
+  })
+
+  it('in a label_time too', () => {
+    const r = parseGroundTruthJson({ prediction_id: 'p1', label: { class_label: 'a' }, label_time: big }, now)
+    expect(!r.ok && r.error.message).toBe('label_time: has the wrong type: expected an integer, got a number too large for a double (it reads as Infinity)')
+  })
+
+  it('in a number field stay DW_NON_FINITE_NUMBER', () => {
+    const r = parsePredictionJson({ ...valid, prediction: { score: big } }, now)
+    expect(!r.ok && [r.error.code, r.error.message]).toEqual(['DW_NON_FINITE_NUMBER', 'prediction.score: Infinity is not a finite number'])
+  })
+})
+
 describe('map keys that are Object.prototype names', () => {
   it('keeps __proto__, constructor, toString and hasOwnProperty in features, segments and probabilities, as own keys', () => {
     const keys = ['__proto__', 'constructor', 'toString', 'hasOwnProperty']

@@ -122,13 +122,24 @@ function expectedJson(type: avro.Type): string {
   return `Avro ${type.typeName}`
 }
 
+/**
+ * A JSON number's kind, for messages. JSON.parse reads a number past the largest double (1e400)
+ * as ±Infinity, which is no number with a fraction; and an integer past ±(2^53 - 1) as the
+ * nearest double, which an Avro long refuses as it may not be the integer written.
+ */
+function jsonNumberKind(value: number): string {
+  if (!Number.isFinite(value)) return `a number too large for a double (it reads as ${value})`
+  if (!Number.isInteger(value)) return 'a number with a fraction'
+  return Number.isSafeInteger(value) ? 'a number' : 'an integer too large to hold exactly (beyond ±2^53 - 1)'
+}
+
 /** A JSON value's kind, for messages; the value itself where an enum's symbol was expected. */
 function jsonKind(value: unknown, type: avro.Type): string {
   if (typeof value === 'string' && type instanceof avroTypes.EnumType) return JSON.stringify(value.length > 50 ? `${value.slice(0, 50)}…` : value)
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object') return 'an object'
-  if (typeof value === 'number') return Number.isInteger(value) ? 'a number' : 'a number with a fraction'
+  if (typeof value === 'number') return jsonNumberKind(value)
   return `a ${typeof value}`
 }
 

@@ -88,11 +88,13 @@ describe('PredictionReader', () => {
     const rng = createRng(20261129)
     let fastCount = 0
     let underscored = 0
+    let emptyClasses = 0
     for (let i = 0; i < 5000; i++) {
       const event = randomEvent(rng, i)
       const payload = type.toBuffer(event)
       const f = fast(payload)
       if (f) fastCount++
+      if (f && event.prediction.class_label === '') emptyClasses++
       if (Object.keys(event.features).some((k) => k.startsWith('__'))) underscored++
       expect(f ?? slow(payload), `event ${i}`).toEqual(slow(payload))
     }
@@ -100,6 +102,17 @@ describe('PredictionReader', () => {
     // begins with two underscores, which validation reads on the avsc path, take the fast path.
     expect(underscored).toBeGreaterThan(100)
     expect(fastCount).toBe(5000 - underscored)
+    // Empty predicted classes, refused by validation, are among the events both paths agree on.
+    expect(emptyClasses).toBeGreaterThan(20)
+  })
+
+  it('reads an empty predicted class on the fast path, and validation refuses it there as on the avsc path', () => {
+    const event = randomEvent(createRng(7), 7)
+    const payload = type.toBuffer({ ...event, prediction_id: 'p-7', event_time: NOW - 1000, features: { x: 1 }, prediction: { class_label: '', score: 0.5, probabilities: null, value: null } })
+    const f = fast(payload)
+    expect(f).not.toBeNull()
+    expect(f!.problem).toBe('prediction.class_label: must not be empty: leave class_label out, or send null, when there is no class')
+    expect(f).toEqual(slow(payload))
   })
 
   it('pseudonymizes the pii features of their model only, as the avsc path does', () => {

@@ -90,3 +90,31 @@ describe('how wide a prediction may be (ingest.maxFeatures, ingest.maxFeatureNam
     expect(e?.message).toContain('is 257 characters, the limit is 256')
   })
 })
+
+describe('an empty class_label is refused, never stored as a class of its own', () => {
+  it('refuses a label whose class is empty and value null as a label with nothing, DW_MISSING_FIELD at label', () => {
+    const e = validateGroundTruth(label({ label: { class_label: '', value: null } }), now)
+    expect(codeAndPath(e)).toEqual(['DW_MISSING_FIELD', 'label'])
+    expect(e!.message).toBe('label: needs class_label or value; an empty class_label is no class')
+  })
+
+  it('refuses an empty class beside a value at label.class_label, and accepts the value with no class', () => {
+    expect(codeAndPath(validateGroundTruth(label({ label: { class_label: '', value: 2.5 } }), now))).toEqual(['DW_MISSING_FIELD', 'label.class_label'])
+    expect(validateGroundTruth(label({ label: { class_label: null, value: 2.5 } }), now)).toBeNull()
+  })
+
+  it.each([
+    [{ class_label: '' }],
+    [{ class_label: '', score: 0.3 }],
+    [{ class_label: '', score: null, probabilities: { a: 0.2, b: 0.8 } }],
+  ])('refuses a prediction %j at prediction.class_label', (p) => {
+    const e = validatePrediction(prediction({}, p), now)
+    expect(codeAndPath(e)).toEqual(['DW_MISSING_FIELD', 'prediction.class_label'])
+    expect(e!.message).toBe('prediction.class_label: must not be empty: leave class_label out, or send null, when there is no class')
+  })
+
+  it('accepts classes that are not empty, whitespace among them', () => {
+    expect(validatePrediction(prediction({}, { class_label: ' ', score: null }), now)).toBeNull()
+    expect(validateGroundTruth(label({ label: { class_label: '0', value: null } }), now)).toBeNull()
+  })
+})

@@ -119,6 +119,15 @@ function checkFeatures(features: PredictionEvent['features'], limits: Validation
   return first
 }
 
+/**
+ * An empty class_label, of a prediction or a label, is refused on every path: stored, "" would be
+ * a class of its own, scored against every other class. No class is null or an absent field.
+ * Refused rather than read as null: validation decides, it does not rewrite the event (the Kafka
+ * paths store what they decoded), and a refusal is counted and dead-lettered with the record's
+ * bytes, so nothing is dropped unseen (docs/events.md, "Empty classes").
+ */
+const EMPTY_CLASS = 'must not be empty: leave class_label out, or send null, when there is no class'
+
 export function validatePrediction(e: PredictionEvent, nowMs: number, limits = DEFAULT_LIMITS): DriftwatchError | null {
   const idProblem = checkId(e.prediction_id, 'prediction_id', limits)
   if (idProblem) return idProblem
@@ -149,6 +158,7 @@ export function validatePrediction(e: PredictionEvent, nowMs: number, limits = D
     const v = probabilities[k]!
     if (v < 0 || v > 1) return problem('DW_VALIDATION_FAILED', `prediction.probabilities.${k}`, `${v} is not in [0, 1]`)
   }
+  if (p.class_label === '') return problem('DW_MISSING_FIELD', 'prediction.class_label', EMPTY_CLASS)
   if (p.class_label === null && p.score === null && p.probabilities === null && p.value === null) {
     return problem('DW_MISSING_FIELD', 'prediction', 'needs at least one of class_label, score, probabilities, value')
   }
@@ -161,6 +171,11 @@ export function validateGroundTruth(e: GroundTruthEvent, nowMs: number, limits =
   const timeProblem = checkTime(e.label_time, 'label_time', nowMs, limits)
   if (timeProblem) return timeProblem
   if (!finite(e.label.value)) return problem('DW_NON_FINITE_NUMBER', 'label.value', `${e.label.value} is not a finite number`)
+  if (e.label.class_label === '') {
+    return e.label.value === null
+      ? problem('DW_MISSING_FIELD', 'label', 'needs class_label or value; an empty class_label is no class')
+      : problem('DW_MISSING_FIELD', 'label.class_label', EMPTY_CLASS)
+  }
   if (e.label.class_label === null && e.label.value === null) return problem('DW_MISSING_FIELD', 'label', 'needs class_label or value')
   return null
 }
