@@ -34,9 +34,11 @@ describe('notification ids across deployments and restarts', () => {
   const apps: App[] = []
   const day = Math.floor(Date.now() / DAY) - 2
 
+  /** How far the processes' clock is moved on, to let a deferral pass without waiting for it. */
+  let clockOnMs = 0
   /** A process of one deployment: the app with its alert service, no evaluator loop. */
   const start = async (config: ReturnType<typeof testConfig>) => {
-    const app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, evaluate: false, alerts: true })
+    const app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, now: () => Date.now() + clockOnMs, evaluate: false, alerts: true })
     apps.push(app)
     return app
   }
@@ -46,12 +48,18 @@ describe('notification ids across deployments and restarts', () => {
   }
   const keys = (store: Store) => queryRows<{ channel: string; key: string }>(store, 'SELECT channel, idempotency_key AS key FROM {db}.alert_outbox FINAL ORDER BY channel')
   const idTag = (tags: readonly string[]) => tags.find((t) => t.startsWith('driftwatch-id:'))
-  /** As if the process died after sending: the rows' newest record says 'sending', recorded long enough ago to be re-sent in doubt at once. */
-  const crashAfterSending = async (store: Store, channels: readonly string[]) => {
-    const ids = (await queryRows<{ t: string }>(store, 'SELECT transition_id AS t FROM {db}.alerts')).map((r) => r.t)
-    for (const row of await rowsForTransitions(store, ids)) {
-      if (channels.includes(row.channel)) await recordStatus(store, { ...row, status: 'sending', updatedMs: Date.now() - 120_000, version: row.version + 1 })
+  /**
+   * As if the process died after sending: the rows' newest record says 'sending'. `app` sees them
+   * (and defers them: another process may still be sending them), then its clock moves past the
+   * deferral, so its next dispatch re-sends them in doubt.
+   */
+  const crashAfterSending = async (app: App, channels: readonly string[]) => {
+    const ids = (await queryRows<{ t: string }>(app.store, 'SELECT transition_id AS t FROM {db}.alerts')).map((r) => r.t)
+    for (const row of await rowsForTransitions(app.store, ids)) {
+      if (channels.includes(row.channel)) await recordStatus(app.store, { ...row, status: 'sending', updatedMs: Date.now() - 120_000, version: row.version + 1 })
     }
+    await app.alerts!.dispatchNow()
+    clockOnMs += 120_000
   }
 
   beforeAll(async () => {
@@ -93,7 +101,7 @@ describe('notification ids across deployments and restarts', () => {
 
     // A restarted process of deployment A re-sends in doubt: the same Message-ID, and Grafana finds its own annotation.
     const a2 = await start(configA)
-    await crashAfterSending(a2.store, ['email', 'grafana'])
+    await crashAfterSending(a2, ['email', 'grafana'])
     await a2.alerts!.dispatchNow()
     expect(smtp.mails).toHaveLength(3)
     expect(smtp.mails[2]!.messageId).toBe(mailA.messageId)
@@ -104,7 +112,7 @@ describe('notification ids across deployments and restarts', () => {
     // B's annotation never arrived (the post was lost in flight): its in-doubt re-send must not take A's for its own.
     grafana.annotations.splice(grafana.annotations.findIndex((a) => idTag(a.tags) === tagB), 1)
     const b2 = await start(configB)
-    await crashAfterSending(b2.store, ['grafana'])
+    await crashAfterSending(b2, ['grafana'])
     await b2.alerts!.dispatchNow()
     expect(grafana.annotations.map((a) => idTag(a.tags))).toEqual([tagA, tagB])
     expect((await queryRows<{ status: string }>(b2.store, 'SELECT status FROM {db}.alert_outbox FINAL')).map((r) => r.status)).toEqual(['sent', 'sent'])

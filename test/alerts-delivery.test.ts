@@ -56,9 +56,11 @@ describe('delivery through outages and restarts', () => {
     }
     return counted
   }
+  /** How far the processes' clock is moved on, to let a deferral pass without waiting for it. */
+  let clockOnMs = 0
   /** A new process: the app with its alert service (resuming pending deliveries), no evaluator loop. */
   const service = async () => {
-    const app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, metrics, evaluate: false, alerts: true, alertDelivery: { backoff: { baseMs: 400, capMs: 4000 } } })
+    const app = await startApp(config, createLogger(config.logLevel), { file: DEFAULT_FILE_CONFIG, metrics, now: () => Date.now() + clockOnMs, evaluate: false, alerts: true, alertDelivery: { backoff: { baseMs: 400, capMs: 4000 } } })
     apps.push(app)
     return Object.assign(app.alerts!, { stopApp: () => app.stop() })
   }
@@ -131,12 +133,16 @@ describe('delivery through outages and restarts', () => {
     const rows = await rowsForTransitions(store, ids)
     expect(rows).toHaveLength(3)
     // As if the process died after sending: the newest record says 'sending'. Its version is far
-    // ahead, as after a clock step back: the next status changes must still win. It was recorded
-    // two minutes ago, past the deferral of a row another leader may still be sending (a send's
-    // timeout plus the session timeout, src/alerts/dispatcher.ts): it is in doubt at once.
+    // ahead, as after a clock step back: the next status changes must still win. Its updated_at
+    // (two minutes ago) is another process's clock and says nothing: the new process defers the
+    // rows a send's timeout plus the session timeout (src/alerts/dispatcher.ts) from when it
+    // first sees them, on its own clock, then re-sends them in doubt.
     for (const row of rows) await recordStatus(store, { ...row, status: 'sending', updatedMs: Date.now() - 120_000, version: Date.now() + 3_600_000 })
 
     const third = await service()
+    await third.dispatchNow()
+    expect([grafana.accepted.filter((r) => r.method === 'POST').length, slack.accepted.length, smtp.mails.length]).toEqual([1, 1, 1]) // deferred
+    clockOnMs += 120_000
     await third.dispatchNow()
     expect(grafana.accepted.filter((r) => r.method === 'POST')).toHaveLength(1)
     expect(grafana.requests.at(-1)!.method).toBe('GET')

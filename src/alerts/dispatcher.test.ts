@@ -345,6 +345,45 @@ describe('alert delivery lane', () => {
       expect(row(keyOf(n))).toMatchObject({ status: 'sent', in_doubt: 1 })
     })
 
+    it.each([
+      ['behind', '2026-11-20 11:50:00.000', T0 - 600_000],
+      ['ahead', '2026-11-20 13:00:00.000', T0 + 3_600_000],
+    ])('a row an old leader whose clock is %s left in sending is deferred the whole grace on this clock, then sent in doubt', async (_clock, updatedAt, version) => {
+      const { store, row } = memoryStore()
+      const n = notification('psi', 'firing', ['a'], 1, T0)
+      await put(store, n)
+      // The old leader, its clock 10 minutes behind (or an hour ahead), recorded 'sending' just now.
+      await store.client.insert({ table: 'alert_outbox', values: [{ ...row(keyOf(n)), status: 'sending', attempts: 1, version, updated_at: updatedAt }], format: 'JSONEachRow' })
+      const log: { name: string; inDoubt: boolean }[] = []
+      const { lane } = laneFor(store, slowSender(log), { handoverMs })
+      await lane.kick()
+      expect(log).toEqual([])
+      await vi.advanceTimersByTimeAsync(sendMs + handoverMs - 1_000)
+      await lane.kick()
+      expect(log).toEqual([]) // the old leader's request may still be open
+      await vi.advanceTimersByTimeAsync(1_010)
+      await lane.kick()
+      expect(log).toEqual([{ name: 'a', inDoubt: true }])
+      expect(row(keyOf(n))).toMatchObject({ status: 'sent', in_doubt: 1 })
+    })
+
+    it('a row found in sending counts as an unknown outcome: past maxInDoubtResends it is recorded unknown, not sent again', async () => {
+      const { store, row } = memoryStore()
+      const n = notification('psi', 'firing', ['a'], 1, T0)
+      await put(store, n)
+      // Two attempts already timed out; a third was interrupted between sending and recording.
+      const payload = JSON.stringify({ ...JSON.parse(String(row(keyOf(n))['payload'])), outcomesUnknown: 2 })
+      await store.client.insert({ table: 'alert_outbox', values: [{ ...row(keyOf(n)), status: 'sending', attempts: 3, in_doubt: 1, payload, version: T0 }], format: 'JSONEachRow' })
+      const log: { name: string; inDoubt: boolean }[] = []
+      const { lane } = laneFor(store, slowSender(log), { handoverMs, maxInDoubtResends: 2 })
+      await lane.kick()
+      await vi.advanceTimersByTimeAsync(sendMs + handoverMs + 10)
+      await lane.kick()
+      expect(log).toEqual([])
+      expect(row(keyOf(n))).toMatchObject({ status: 'unknown', in_doubt: 1, attempts: 3 })
+      expect(String(row(keyOf(n))['last_error'])).toMatch(/^outcome unknown \(in doubt\) after 3 attempts/)
+    })
+
     it('the old leader puts a row back to pending, unsent, when its lease is gone by the time \'sending\' is recorded', async () => {
       const { store, row } = memoryStore()
       const n = notification('psi', 'firing', ['a'], 1, T0)

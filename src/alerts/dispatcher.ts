@@ -23,9 +23,13 @@
  *
  * Per attempt: record 'sending' (attempts + 1) -> ask `mayDeliver` again -> send -> record
  * 'sent', or 'pending' with next_attempt_at, or 'failed' (permanent error, or too many attempts /
- * too old). A row found in 'sending' was interrupted between sending and recording: it is in
- * doubt, and the channel is told so (Grafana looks for the annotation first; Slack marks the
- * message; email re-sends with the same Message-ID). Within one process a send whose 'sent'
+ * too old), or 'unknown' (given up with the delivery unknown). An attempt whose outcome is
+ * unknown (a timeout after sending) is re-sent only after a long, growing wait and a bounded
+ * number of times (./delivery-failure.ts), not on a refusal's backoff: a receiver answering just
+ * after our timeout takes every re-send. A row found in 'sending' was interrupted between sending
+ * and recording: it is in doubt, counts as an unknown outcome, and the channel is told so
+ * (Grafana looks for the annotation first; Slack marks the message; email re-sends with the
+ * same Message-ID). Within one process a send whose 'sent'
  * record fails is remembered and the record retried (and flushed by `stop()`), so only a crash
  * leaves a row in doubt. `stop()` returns once the sends in flight are recorded.
  *
@@ -34,9 +38,9 @@
  * steps down only once they are recorded: up to a send's timeout). So:
  * - a row another process left in 'sending' is deferred until its send's timeout
  *   (`ChannelSender.maxSendMs`) plus the lease's handover (`DeliveryPolicy.handoverMs`, the
- *   leadership session timeout) have passed since its 'sending' record, by the row's time or
- *   since this lane first saw it, whichever is earlier (bounded whatever the writer's clock); a
- *   live old leader records 'sent' meanwhile, a crashed one leaves it in doubt;
+ *   leadership session timeout) have passed since this lane first saw it in 'sending', on this
+ *   process's clock only (the row's updated_at is the writer's clock, ahead or behind:
+ *   `deferSending`); a live old leader records 'sent' meanwhile, a crashed one leaves it in doubt;
  * - the old leader asks `mayDeliver` again after recording 'sending' and puts the row back to
  *   'pending' unsent when its lease is gone: a successor may have read the row as still pending
  *   and sent it (its lease is revoked before the group can elect another member);
@@ -61,7 +65,7 @@ import type { ChannelName } from '../rules/schema.js'
 import { DEFAULT_SESSION_TIMEOUT_MS } from '../kafka/leadership.js'
 import type { Store } from '../store/clickhouse.js'
 import type { ChannelSender } from './channels/types.js'
-import { decideFailure } from './delivery-failure.js'
+import { decideFailure, unknownOutcomesOf, withUnknownOutcomes } from './delivery-failure.js'
 import { decodeNotification, withoutTransitions, type Notification } from './notification.js'
 import { dueRows, openRows, recordStatus, sentTransitions, type OutboxRow } from './outbox.js'
 
@@ -78,9 +82,19 @@ export interface DeliveryPolicy {
    * timeout): a row another process left in 'sending' is deferred for its send's timeout plus this.
    */
   readonly handoverMs: number
+  /**
+   * The least wait before re-sending after an attempt whose outcome is unknown (timeout after
+   * sending): doubled with each such outcome of the row (./delivery-failure.ts).
+   */
+  readonly inDoubtDelayMs: number
+  /** How many times a row is re-sent after unknown outcomes; the next one leaves it 'unknown'. */
+  readonly maxInDoubtResends: number
 }
 
-export const DEFAULT_DELIVERY: DeliveryPolicy = { backoff: { baseMs: 1000, capMs: 300_000 }, maxAttempts: 50, maxAgeMs: 24 * 3_600_000, concurrency: 4, handoverMs: DEFAULT_SESSION_TIMEOUT_MS }
+export const DEFAULT_DELIVERY: DeliveryPolicy = {
+  backoff: { baseMs: 1000, capMs: 300_000 }, maxAttempts: 50, maxAgeMs: 24 * 3_600_000, concurrency: 4, handoverMs: DEFAULT_SESSION_TIMEOUT_MS,
+  inDoubtDelayMs: 5 * 60_000, maxInDoubtResends: 5,
+}
 
 /** A send of a channel that does not say how long it may take (ChannelSender.maxSendMs). */
 export const DEFAULT_MAX_SEND_MS = 60_000
@@ -292,14 +306,25 @@ export class ChannelLane {
 
   /**
    * The rows as `dueRows` should see them: a row another process left in 'sending' is not due
-   * before its send's timeout plus the handover have passed (file comment), counted from its
-   * 'sending' record or from when this lane first saw it, whichever is earlier.
+   * before its send's timeout plus the handover have passed (file comment), counted on this
+   * process's clock from when this lane first saw it in 'sending' (that version of it).
+   *
+   * Why that moment and nothing else: the row's updated_at is the writer's clock, which may be
+   * behind ours (the deferral would be over before it began, and the row re-sent while the old
+   * leader's request is still open) or ahead (the deferral would never end); no bound taken from
+   * it is safe both ways. The first sight is after the 'sending' record was written (it cannot be
+   * read before), so the deferral never ends before the writer's send could have, and it ends a
+   * known time later on our own clock. Not "since this instance became leader" either, though
+   * the old leader's 'sending' record normally precedes that: a deposed leader that stalled may
+   * record it after (file comment), and counting from the election would cut its deferral short.
+   * The cost: a lane whose first read of the outbox is late (ClickHouse away) defers that much
+   * longer a row a crashed leader left in doubt.
    */
   private deferSending(rows: readonly OutboxRow[], nowMs: number): OutboxRow[] {
     const graceMs = (this.sender.maxSendMs ?? DEFAULT_MAX_SEND_MS) + this.deps.policy.handoverMs
     return rows.map((r) => {
       if (r.status !== 'sending' || this.sent.has(r.idempotencyKey) || this.recentlySent.has(r.idempotencyKey)) return r
-      const since = Math.min(r.updatedMs, this.sendingSeen.get(r.idempotencyKey)?.atMs ?? nowMs)
+      const since = this.sendingSeen.get(r.idempotencyKey)?.atMs ?? nowMs
       return since + graceMs > r.nextAttemptMs ? { ...r, nextAttemptMs: since + graceMs } : r
     })
   }
@@ -380,8 +405,19 @@ export class ChannelLane {
       return null
     }
     const attempt = row.attempts + 1
-    const inDoubt = row.inDoubt || row.status === 'sending'
-    const sending = next(row, { status: 'sending', attempts: attempt, inDoubt })
+    // Found in 'sending': an attempt was interrupted between sending and recording, its outcome unknown.
+    const interrupted = row.status === 'sending'
+    const inDoubt = row.inDoubt || interrupted
+    const unknownOutcomes = unknownOutcomesOf(row.payload) + (interrupted ? 1 : 0)
+    if (interrupted && unknownOutcomes > policy.maxInDoubtResends) {
+      const lastError = `outcome unknown (in doubt) after ${unknownOutcomes} attempts that may each have been delivered; not sent again${row.lastError ? `: ${row.lastError}` : ''}`
+      deliveries.delivered(this.name, 'failed')
+      await recordStatus(store, next(row, { status: 'unknown', inDoubt, lastError, payload: withUnknownOutcomes(row.payload, unknownOutcomes) }))
+      logger.error({ channel: this.name, key: row.idempotencyKey, attempts: row.attempts }, 'alert notification outcome unknown (in doubt): not sent again; the receiver may or may not have it')
+      return null
+    }
+    const payload = interrupted ? withUnknownOutcomes(row.payload, unknownOutcomes) : row.payload
+    const sending = next(row, { status: 'sending', attempts: attempt, inDoubt, payload })
     await recordStatus(store, sending)
     if (this.stopped || !this.deps.mayDeliver()) {
       // Deposed (or stopped) while 'sending' was being recorded: a successor may have read the
@@ -397,20 +433,24 @@ export class ChannelLane {
       note = report?.note ?? ''
     } catch (err) {
       const failedAtMs = now()
-      const d = decideFailure(err, row, attempt, { policy, nowMs: failedAtMs, random: this.deps.random, inDoubt })
+      const d = decideFailure(err, sending, attempt, { policy, nowMs: failedAtMs, random: this.deps.random, inDoubt })
+      // 'unknown' counts as given up ('failed') in driftwatch_alert_deliveries_total.
       deliveries.delivered(this.name, d.final ? 'failed' : 'retried')
       if (d.partial) this.succeeded(row.idempotencyKey)
       else if (d.retriable) this.failedRetriably(row.idempotencyKey, d.retryAfterMs)
       const change = { lastError: d.lastError, payload: d.payload, inDoubt: d.inDoubt }
       if (d.final) {
         this.suspects.delete(row.idempotencyKey)
-        await recordStatus(store, next(sending, { ...change, status: 'failed' }))
-        logger.error({ err, channel: this.name, key: row.idempotencyKey, attempt }, 'alert notification failed for good')
+        await recordStatus(store, next(sending, { ...change, status: d.finalStatus }))
+        if (d.finalStatus === 'unknown') logger.error({ err, channel: this.name, key: row.idempotencyKey, attempt, unknownOutcomes: d.unknownOutcomes }, 'alert notification outcome unknown (in doubt): not sent again; the receiver may or may not have it')
+        else logger.error({ err, channel: this.name, key: row.idempotencyKey, attempt }, 'alert notification failed for good')
         return null
       }
       const pending = next(sending, { ...change, status: 'pending', nextAttemptMs: d.nextAttemptMs }, failedAtMs)
       await recordStatus(store, pending)
-      logger.warn({ channel: this.name, key: row.idempotencyKey, attempt, retryInMs: d.nextAttemptMs - now(), error: d.lastError }, 'alert notification not delivered; will retry')
+      const retry = { channel: this.name, key: row.idempotencyKey, attempt, retryInMs: d.nextAttemptMs - now(), error: d.lastError }
+      if (d.outcomeUnknown) logger.warn({ ...retry, unknownOutcomes: d.unknownOutcomes }, 'alert notification outcome unknown (in doubt): the receiver may have it; will send again, marked in doubt')
+      else logger.warn(retry, 'alert notification not delivered; will retry')
       return pending
     }
     this.sent.set(row.idempotencyKey, { row: sending, note })

@@ -13,7 +13,12 @@ import type { Notification } from './notification.js'
 import { encodeNotification, idempotencyKey } from './notification.js'
 import { queryRows } from './sql.js'
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped'
+/**
+ * 'unknown': given up with the delivery unknown: attempts timed out (or lost their connection)
+ * after sending, as many times as a row is re-sent in doubt (delivery-failure.ts); the receiver
+ * may or may not have it. Settled, like 'sent', 'failed' and 'skipped'.
+ */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unknown' | 'skipped'
 
 export interface OutboxRow {
   readonly idempotencyKey: string
