@@ -79,12 +79,14 @@ describe('a continuous label and prediction', async () => {
   const current = file(['x,label,prediction', ...rows(0)])
   const report = JSON.parse(await bothPaths(reference, current)) as ReportJson
 
-  it('has no classification metric, and a note naming the columns', () => {
+  it('has regression metrics and no classification metric, and a note naming the columns', () => {
     const p = report.performance
     expect(p['task']).toBe('continuous')
-    expect(p['current']).toEqual({})
-    expect(p['reference']).toEqual({})
-    expect(report.notes.some((n) => n.includes('"label"') && n.includes('"prediction"') && n.includes('no regression metrics'))).toBe(true)
+    for (const side of ['reference', 'current']) {
+      expect(Object.keys(p[side] as object)).toEqual(['rows', 'status', 'rows_left_out', 'mae', 'rmse', 'mape', 'r2'])
+      expect(p[side]).toMatchObject({ rows: 600 })
+    }
+    expect(report.notes.some((n) => n.includes('"label"') && n.includes('"prediction"') && n.includes('MAE, RMSE, MAPE and R² are computed'))).toBe(true)
   })
 
   it('compares the predictions as numbers', () => {

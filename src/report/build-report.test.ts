@@ -239,14 +239,22 @@ describe('a continuous label and prediction (regression: read as a multiclass ta
     return buildReport({ reference: tableFromRows(reference), current: tableFromRows(current), roles, kinds: { x: 'numerical', gender: 'categorical' }, config: { ...DEFAULT_REPORT_CONFIG, ...config } })
   }
 
-  it('computes no classification metric or fairness rate, and says so', async () => {
+  it('computes the regression metrics and no classification metric or fairness rate, and says so', async () => {
     const r = await build(floats(300, 0), floats(300, 5))
-    expect(r.performance).toMatchObject({ task: 'continuous', continuous_columns: ['label', 'prediction'], reference: {}, current: {}, degradation: {} })
+    expect(r.performance).toMatchObject({ task: 'continuous', continuous_columns: ['label', 'prediction'], reference: { rows: 300, status: 'ok' }, current: { rows: 300, status: 'ok' } })
+    expect(Object.keys(r.performance['degradation'] as object)).toEqual(['mae', 'rmse', 'mape', 'r2'])
     expect(r.fairness).toEqual({})
     expect(r.notes).toContain(
-      '"label" and "prediction" hold continuous values, not classes ("label" holds numbers that are not integers, such as 43.7; "prediction" holds numbers that are not integers, such as 40.01): the task is read as continuous; no accuracy, precision, recall, F1, ROC AUC, calibration or fairness rates are computed, and the report has no regression metrics; the prediction drift compares "prediction" as numbers (set task: multiclass or task: binary in the model file to read them as classes)',
+      '"label" and "prediction" hold continuous values, not classes ("label" holds numbers that are not integers, such as 43.7; "prediction" holds numbers that are not integers, such as 40.01): the task is read as continuous; MAE, RMSE, MAPE and R² are computed, and no accuracy, precision, recall, F1, ROC AUC, calibration or fairness rates; the prediction drift compares "prediction" as numbers (set task: multiclass or task: binary in the model file to read them as classes)',
     )
-    expect(formatText(r)).toContain('Performance: none ("label" and "prediction" are continuous, not classes; see the notes)')
+    expect(formatText(r)).toContain('Performance (regression: "label" and "prediction" are continuous, not classes; rows 300 → 300)')
+  })
+
+  it('the model file\'s task: regression reads integer labels and predictions as numbers', async () => {
+    const ints = (n: number): Row[] => floats(n, 0).map((row, i) => ({ ...row, label: String(i % 5), prediction: String((i * 7) % 5) }))
+    expect((await build(ints(300), ints(300))).performance['task']).toBe('multiclass')
+    const r = await build(ints(300), ints(300), { regression: true })
+    expect(r.performance).toMatchObject({ task: 'continuous', continuous_columns: ['label', 'prediction'], current: { rows: 300 } })
   })
 
   it('compares the predictions as numbers (KS), not as one-off categories', async () => {

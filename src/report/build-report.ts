@@ -20,7 +20,7 @@ import { outlierSummary, rowOutlierCounts } from './outlier-counts.js'
 import type { OutlierSummary } from '../metrics/quality/index.js'
 import { type ColumnDrift, columnDrift, verdictInput } from './feature-drift.js'
 import { continuousSection, type ContinuousInput } from './continuous-section.js'
-import { continuousTargets, integerClassesNote } from './continuous-targets.js'
+import { continuousTargets, integerClassesNote, regressionTargets } from './continuous-targets.js'
 import { driftNotes, performanceSection, rawScores } from './performance-section.js'
 import { notEvaluatedNotes } from './not-evaluated.js'
 import { outlierNotes, qualitySection } from './quality-section.js'
@@ -39,7 +39,7 @@ export interface ReportInput {
   readonly roles: ColumnRoles
   /** The kind of every feature in roles.features. */
   readonly kinds: Readonly<Record<string, ColumnKind>>
-  readonly config: Pick<ReportConfig, 'task' | 'positiveClass' | 'thresholds' | 'correction' | 'minGroupSize' | 'confidence' | 'outlierThreshold'>
+  readonly config: Pick<ReportConfig, 'task' | 'regression' | 'positiveClass' | 'thresholds' | 'correction' | 'minGroupSize' | 'confidence' | 'outlierThreshold'>
   /** Notes from reading the input (columns left out...), listed first. */
   readonly notes?: readonly string[]
   /**
@@ -184,10 +184,12 @@ export async function buildReport({ reference: referenceTable, current: currentT
     return { profile, performance, fairness }
   }
   // A continuous label or prediction holds no classes (./continuous-targets.ts): no classification
-  // metric or fairness rate is computed from it. A task set in the model file reads them as classes.
-  const continuous = config.task === undefined ? continuousTargets(roles.targets, [refColumns, curColumns]) : []
+  // metric or fairness rate is computed from it. The model file's task: binary or multiclass reads
+  // them as classes, task: regression as continuous.
+  const inferred = config.task === undefined && !config.regression
+  const continuous = config.regression ? regressionTargets(roles.targets, [refColumns, curColumns]) : inferred ? continuousTargets(roles.targets, [refColumns, curColumns]) : []
   // Integer columns of many values read as classes say so: they could be counts.
-  if (config.task === undefined && continuous.length === 0) pushAll(notes, integerClassesNote(roles.targets, [refColumns, curColumns]))
+  if (inferred && continuous.length === 0) pushAll(notes, integerClassesNote(roles.targets, [refColumns, curColumns]))
   const { profile, performance, fairness } =
     continuous.length > 0
       ? continuousTargetSections({ reference, current, roles, confidence: config.confidence, continuous }, profileFeatures.features, notes)
@@ -217,7 +219,7 @@ export async function buildReport({ reference: referenceTable, current: currentT
   }
 }
 
-/** The targets' sections when the label or prediction is continuous: no performance metric, no fairness (./continuous-section.ts). */
+/** The targets' sections when the label or prediction is continuous: regression metrics when both are, no fairness (./continuous-section.ts). */
 function continuousTargetSections(input: ContinuousInput & { readonly reference: Table }, features: ReferenceProfile['features'], notes: string[]) {
   const spec = resolveTask({})
   return {

@@ -40,7 +40,7 @@ describe('parseReportConfig', () => {
   })
 
   it('lists every bad field with its path', () => {
-    const p = problems('task: regression\nfeatures: { a: numeric }\nthresholds: { a: .inf, b: { method: magic, threshold: 1 } }\nconfidence: 1\nextra: 1\n')
+    const p = problems('task: ranking\nfeatures: { a: numeric }\nthresholds: { a: .inf, b: { method: magic, threshold: 1 } }\nconfidence: 1\nextra: 1\n')
     expect(p.join('\n')).toMatch(/model\.yaml: task/)
     expect(p.join('\n')).toMatch(/features\.a/)
     expect(p.join('\n')).toMatch(/thresholds\.a/)

@@ -4,7 +4,7 @@
  * positiveClass, features, protected), plus what a batch report needs:
  *
  *   id: loan-model                 # optional
- *   task: binary                   # binary | multiclass; default: inferred from the labels
+ *   task: binary                   # binary | multiclass | regression; default: inferred from the labels
  *   positiveClass: "1"             # default: see src/metrics/profile/targets.ts
  *   features:                      # the feature columns and their kinds; default: every
  *     income: numerical            # column but the targets, kinds inferred
@@ -19,6 +19,11 @@
  *   confidence: 0.95               # of the performance-difference intervals
  *   outlierThreshold: 0.25
  * Validated once; every problem is reported with its path, as src/config/file.ts does.
+ *
+ * `task: regression` reads the label and prediction columns as continuous whatever their values
+ * (./continuous-targets.ts regressionTargets): it comes out as `regression: true` with `task`
+ * unset, so that `task` is always a task of classes (binary | multiclass), the one the code that
+ * reads classes takes (src/metrics/profile/targets.ts TargetOptions).
  * Pure: the CLI reads the file and passes the text.
  */
 import { z } from 'zod'
@@ -33,7 +38,7 @@ const Threshold = ThresholdSettingSchema
 
 export const ReportConfigSchema = z.strictObject({
   id: z.string().min(1).max(256).optional(),
-  task: z.enum(['binary', 'multiclass']).optional(),
+  task: z.enum(['binary', 'multiclass', 'regression']).optional(),
   // Named as the report names a class (src/report/csv-cells.ts): "true" is the class "True".
   positiveClass: z.union([z.string().min(1), z.number(), z.boolean()]).transform((v) => reportClassName(String(v))).optional(),
   features: z.record(z.string(), z.enum(['numerical', 'categorical'])).optional(),
@@ -49,9 +54,14 @@ export const ReportConfigSchema = z.strictObject({
   outlierThreshold: z.number().gt(0).max(1).default(0.25),
 }).superRefine((m, ctx) => {
   // As driftwatch.yaml (src/config/file.ts): fairness reads binary outcomes only.
-  if (m.task === 'multiclass' && m.protected.length > 0) {
-    ctx.addIssue({ code: 'custom', path: ['protected'], message: 'fairness is computed for binary models only, and this model\'s task is multiclass: remove protected, or set task: binary' })
+  if ((m.task === 'multiclass' || m.task === 'regression') && m.protected.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['protected'], message: `fairness is computed for binary models only, and this model's task is ${m.task}: remove protected, or set task: binary` })
   }
+}).transform(({ task, ...m }) => {
+  const config: typeof m & { task?: 'binary' | 'multiclass'; regression?: true } = { ...m }
+  if (task === 'regression') config.regression = true
+  else if (task !== undefined) config.task = task
+  return config
 })
 
 export type ReportConfig = z.infer<typeof ReportConfigSchema>

@@ -1,17 +1,23 @@
 /**
  * The report's performance section when the label or the prediction column is continuous
- * (./continuous-targets.ts): no classification metric, degradation or calibration (the report
- * has no regression metrics), a note that says so, and the drift of the prediction and score
- * distributions. A continuous prediction column is compared as numbers, as a numerical feature
+ * (./continuous-targets.ts): no classification metric, calibration or fairness rate, a note
+ * that says so, and the drift of the prediction and score distributions. When the label and the
+ * prediction are both continuous, each file's regression metrics (MAE, RMSE, MAPE, R²,
+ * ./regression-metrics.ts) and their degradation, current − reference, in the shape of the
+ * classification section's (`reference`, `current`: rows, status, rows_left_out and the metrics;
+ * `degradation`: one entry per metric, without an interval); otherwise `reference`, `current`
+ * and `degradation` are empty. A file without the label or the prediction column has no metrics.
+ * A continuous prediction column is compared as numbers, as a numerical feature
  * (KS, Wasserstein and the reference-decile bins; ./feature-drift.ts), not as one category per
  * value; a prediction column of classes beside a continuous label as classes, as
  * ./performance-section.ts compares it. Rows whose score the stream refuses are left out of both
- * drifts, as there. Pure.
+ * drifts and of the metrics, as there. Pure.
  */
 import { pushAll } from '../arrays.js'
 import { type FeatureValue, readTargets, resolveTask, SCORE_REFUSALS } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import { continuousNote } from './continuous-targets.js'
+import { regressionDegradation, regressionNotes, type RegressionSide, regressionSide } from './regression-metrics.js'
 import { parseCell } from './csv-cells.js'
 import { driftNotes, predictedClasses, rawScores, takenScores, targetDrift, withoutRefused } from './performance-section.js'
 import { columnOf, hasColumn, type Table } from './table.js'
@@ -35,7 +41,22 @@ export function continuousSection({ reference, current, roles, confidence, conti
   const has = (t: Table | undefined, name: string): t is Table => t !== undefined && t.rowCount > 0 && hasColumn(t, name)
   const numeric = continuous.includes(prediction)
   const compared = has(reference, prediction) && has(current, prediction)
+  const regression = numeric && continuous.includes(roles.targets.label)
   notes.push(continuousNote(continuous, compared && numeric ? prediction : undefined))
+  // Each file's regression metrics, when it has both columns.
+  const metrics = (t: Table | undefined, side: 'reference' | 'current'): RegressionSide | undefined => {
+    if (!regression || t === undefined) return undefined
+    const absent = [roles.targets.label, prediction].filter((name) => !hasColumn(t, name))
+    if (absent.length > 0) {
+      notes.push(`the ${side} file has no ${absent.map((name) => `"${name}"`).join(' or ')} column: no ${side} regression metrics${reference !== undefined ? ' and no degradation' : ''}`)
+      return undefined
+    }
+    const m = regressionSide(columnOf(t, roles.targets.label), columnOf(t, prediction), rawScores(t, score))
+    pushAll(notes, regressionNotes(side, t.rowCount, m.leftOut))
+    return m
+  }
+  const refMetrics = metrics(reference, 'reference')
+  const curMetrics = metrics(current, 'current')
   let predictionDrift: FeatureDriftJson | undefined
   if (reference !== undefined && compared) {
     if (numeric) {
@@ -60,9 +81,9 @@ export function continuousSection({ reference, current, roles, confidence, conti
     positive_class: null,
     continuous_columns: [...continuous],
     confidence,
-    ...(reference !== undefined ? { reference: {} } : {}),
-    current: {},
-    ...(reference !== undefined ? { degradation: {} } : {}),
+    ...(reference !== undefined ? { reference: refMetrics?.json ?? {} } : {}),
+    current: curMetrics?.json ?? {},
+    ...(reference !== undefined ? { degradation: refMetrics && curMetrics ? regressionDegradation(refMetrics, curMetrics) : {} } : {}),
     ...(predictionDrift ? { prediction_drift: predictionDrift } : {}),
     ...(scoreDrift ? { score_drift: scoreDrift } : {}),
   }

@@ -37,15 +37,16 @@
  * classifier whose every confusion is of near codes reads as continuous by 2d: its note says so,
  * and the model file's task: multiclass reads it as classes.
  *
- * The rule is not applied when the model file sets `task` (binary or multiclass): a configured
- * task reads the columns as classes. There is no regression task to set: the report reads a
- * regression model's target from its values alone.
+ * The rule is not applied when the model file sets `task`: binary or multiclass reads the columns
+ * as classes, regression reads both as continuous whatever their values (regressionTargets; a
+ * value that is not a number is then left out of the regression metrics, counted).
  *
- * The report has no regression metrics: it computes no classification metric, calibration or
- * fairness rate when a column is continuous, says so in a note that names the rule each column
- * met, and compares a continuous prediction column as numbers (./continuous-section.ts). When
- * integer columns with more than 50 distinct values are read as classes, a note says so and why
- * (integerClassesNote). Pure.
+ * When a column is continuous the report computes no classification metric, calibration or
+ * fairness rate; when the label and the prediction both are, it computes the regression metrics
+ * (MAE, RMSE, MAPE, R², ./regression-metrics.ts). A note names the columns with the rule each
+ * met and says which metrics there are, and a continuous prediction column is compared as numbers
+ * (./continuous-section.ts). When integer columns with more than 50 distinct values are read as
+ * classes, a note says so and why (integerClassesNote). Pure.
  */
 import { DECIMAL_TEXT, type FeatureValue, isMissing, type TargetColumns, type TargetNames } from '../metrics/profile/index.js'
 import { grouped } from './left-out.js'
@@ -60,7 +61,10 @@ const NEAR_MISSES = 20
  * order). The reasons travel with the list because the sections pass the list on as they got
  * it (./build-report.ts, ./current-only.ts, ./continuous-section.ts continuousNote).
  */
-export type ContinuousColumns = string[] & { readonly reasons?: readonly string[] }
+export type ContinuousColumns = string[] & { readonly reasons?: readonly string[]; readonly configured?: boolean }
+
+/** Why each column is continuous when the model file sets the task. */
+const CONFIGURED = 'the model file sets task: regression'
 
 /** What one column holds over the files. */
 interface ColumnValues {
@@ -256,6 +260,19 @@ export function continuousTargets(names: TargetNames, sides: readonly TargetColu
 }
 
 /**
+ * The label and prediction columns read as continuous whatever their values, as the model file's
+ * `task: regression` reads them: those with a column in some file, label first (ContinuousColumns,
+ * `configured`).
+ */
+export function regressionTargets(names: TargetNames, sides: readonly TargetColumns[]): ContinuousColumns {
+  const out = (['label', 'prediction'] as const).flatMap((role) => {
+    const name = names[role]
+    return name !== undefined && sides.some((s) => s[role] !== undefined) ? [name] : []
+  })
+  return Object.assign(out, { reasons: out.map(() => CONFIGURED), configured: true })
+}
+
+/**
  * The note on integer label and prediction columns with more than MAX_INTEGER_CLASSES distinct
  * values read as classes (rules 2b and 2d not met), or none. Only for a task the model file leaves unset.
  */
@@ -273,16 +290,21 @@ export function integerClassesNote(names: TargetNames, sides: readonly TargetCol
 /**
  * The note on the continuous columns; `predictionDrift`: the name of a continuous prediction
  * column whose drift is compared as numbers. Names the rule each column met when `columns`
- * carries its reasons (continuousTargets).
+ * carries its reasons (continuousTargets). Two columns are the label and the prediction, both
+ * continuous: the regression metrics are computed.
  */
 export function continuousNote(columns: readonly string[] | ContinuousColumns, predictionDrift?: string): string {
+  const regression = columns.length === 2
   const named = columns.map((c) => `"${c}"`).join(' and ')
   const verb = columns.length === 1 ? 'holds' : 'hold'
-  const reasons = (columns as ContinuousColumns).reasons
-  const why = reasons !== undefined && reasons.length > 0 ? reasons.join('; ') : `numbers, one not an integer or more than ${MAX_INTEGER_CLASSES} distinct integers that are not classes`
+  const { reasons, configured } = columns as ContinuousColumns
+  const why = reasons !== undefined && reasons.length > 0 ? [...new Set(reasons)].join('; ') : `numbers, one not an integer or more than ${MAX_INTEGER_CLASSES} distinct integers that are not classes`
+  const metrics = regression
+    ? 'MAE, RMSE, MAPE and R² are computed, and no accuracy, precision, recall, F1, ROC AUC, calibration or fairness rates'
+    : `no accuracy, precision, recall, F1, ROC AUC, calibration or fairness rates are computed, and no regression metrics: MAE, RMSE, MAPE and R² need ${configured ? 'a label and a prediction column' : 'the label and the prediction both continuous'}`
+  const hint = configured ? '' : ` (set task: multiclass or task: binary in the model file to read them as classes${regression ? '' : ', task: regression to read both as numbers'})`
   return (
-    `${named} ${verb} continuous values, not classes (${why}): the task is read as continuous; ` +
-    'no accuracy, precision, recall, F1, ROC AUC, calibration or fairness rates are computed, and the report has no regression metrics' +
-    `${predictionDrift !== undefined ? `; the prediction drift compares "${predictionDrift}" as numbers` : ''} (set task: multiclass or task: binary in the model file to read them as classes)`
+    `${named} ${verb} continuous values, not classes (${why}): the task is read as continuous; ${metrics}` +
+    `${predictionDrift !== undefined ? `; the prediction drift compares "${predictionDrift}" as numbers` : ''}${hint}`
   )
 }

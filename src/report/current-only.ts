@@ -13,7 +13,7 @@ import { DEFAULT_TARGETS } from './columns.js'
 import type { ReportConfig } from './config.js'
 import type { CellSource } from './csv-report.js'
 import { continuousSection } from './continuous-section.js'
-import { continuousTargets, integerClassesNote } from './continuous-targets.js'
+import { continuousTargets, integerClassesNote, regressionTargets } from './continuous-targets.js'
 import { fairnessSection } from './fairness-section.js'
 import { targetsLeftOut } from './left-out.js'
 import { REPORT_CLASSES } from './task-notes.js'
@@ -36,8 +36,10 @@ export async function currentOnlyReport(current: CellSource, config: ReportConfi
   for (const { n, values } of reads) typed.set(n, await values)
   const table: Table = { rowCount: await current.rowCount, columns: typed }
   const columns = tableTargets(table, targets)
-  // A continuous label or prediction holds no classes (./continuous-targets.ts); a configured task reads them as classes.
-  const continuous = config.task === undefined ? continuousTargets(targets, [columns]) : []
+  // A continuous label or prediction holds no classes (./continuous-targets.ts); the model file's
+  // task: binary or multiclass reads them as classes, task: regression as continuous.
+  const inferred = config.task === undefined && !config.regression
+  const continuous = config.regression ? regressionTargets(targets, [columns]) : inferred ? continuousTargets(targets, [columns]) : []
   if (continuous.length > 0) {
     const notes = ['no reference file: drift, degradation and data quality are not computed']
     const performance = continuousSection({ current: table, roles: { features: [], targets, protected: protectedAttributes, missingInCurrent: [] }, confidence: config.confidence, continuous }, notes)
@@ -48,7 +50,7 @@ export async function currentOnlyReport(current: CellSource, config: ReportConfi
   const t = stream.targets
   const notes = ['no reference file: drift, degradation and data quality are not computed', ...classSpellingNotes(spec), ...streamTargetsNotes('current', table.rowCount, stream)]
   // Integer columns of many values read as classes say so, as with a reference: they could be counts.
-  if (config.task === undefined) pushAll(notes, integerClassesNote(targets, [columns]))
+  if (inferred) pushAll(notes, integerClassesNote(targets, [columns]))
   if (!columns.label) notes.push(`the current file has no "${targets.label}" column: no performance or fairness`)
   const performance = performanceProfile(t)
   const leftOut = targetsLeftOut(t, columns.score)

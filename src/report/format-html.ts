@@ -10,7 +10,8 @@
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../ui/chart-spec.js'
 import {
-  calibrationText, comparedSuffix, continuousText, datasetDriftText, formatNumber, hasPerformance, methodText, NOT_METRICS, performanceStatusText, targetDrifts, targetDriftText,
+  calibrationText, comparedSuffix, continuousText, datasetDriftText, formatNumber, hasInterval, hasPerformance, hasRegressionMetrics, methodText, NOT_METRICS, performanceStatusText, targetDrifts,
+  targetDriftText,
 } from './format-text.js'
 import { badge, type CellHtml, esc, figure, htmlTable, jsonScriptText, REPORT_CSS, scriptText } from './html-parts.js'
 import type { DistributionJson, ReportJson, Section } from './types.js'
@@ -57,17 +58,22 @@ function performanceSection(p: Section): string {
   const deg = (p['degradation'] ?? {}) as Record<string, Section>
   const metrics = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].filter((k) => !NOT_METRICS.includes(k) && typeof (cur[k] ?? ref[k]) !== 'string')
   const confidence = `${Math.round(Number(p['confidence']) * 100)}% interval`
+  const continuous = p['task'] === 'continuous'
+  // Continuous targets' regression metrics: differences without an interval, and no method to name (as in the text report).
+  const intervals = !continuous || metrics.some((m) => hasInterval(deg[m]))
   const rows = metrics.map((m) => {
     const d = deg[m]
     const status = performanceStatusText(p, m)
-    return [m, n(get(ref, m)), n(get(cur, m)), n(get(d, 'difference')), d ? `[${n(get(d, 'ci_low'))}, ${n(get(d, 'ci_high'))}]` : '-', d ? `${d['method']}` : '-',
+    return [m, n(get(ref, m)), n(get(cur, m)), n(get(d, 'difference')),
+      ...(intervals ? [hasInterval(d) ? `[${n(get(d, 'ci_low'))}, ${n(get(d, 'ci_high'))}]` : '-', d ? `${d['method']}` : '-'] : []),
       status === undefined ? badge('ok', 'ok') : badge(status, 'warn')]
   })
   // A status column only when a metric has too few rows, as in the text report.
   const marked = metrics.some((m) => performanceStatusText(p, m) !== undefined)
   const withCi = metrics.filter((m) => typeof deg[m]?.['ci_low'] === 'number' && typeof deg[m]?.['ci_high'] === 'number')
   const charts: string[] = []
-  const bounded = metrics.filter((m) => [get(ref, m), get(cur, m)].every((x) => x === null || (typeof x === 'number' && x >= 0 && x <= 1)))
+  // On one 0–1 axis: the classification metrics; the regression metrics are in the target's units (MAE, RMSE) or unbounded (MAPE, R²).
+  const bounded = continuous ? [] : metrics.filter((m) => [get(ref, m), get(cur, m)].every((x) => x === null || (typeof x === 'number' && x >= 0 && x <= 1)))
   if (bounded.length > 0) {
     const current = { name: 'current', values: bounded.map((m) => (get(cur, m) as number | null) ?? null) }
     charts.push(figure(hasRows(ref)
@@ -90,11 +96,11 @@ function performanceSection(p: Section): string {
   }
   return [
     '<section id="performance"><h2>Performance</h2>',
-    p['task'] === 'continuous'
+    continuous && !hasRegressionMetrics(p)
       ? `<p>${esc(`No performance metric: ${continuousText(p)} (see the notes).`)}</p>`
-      : `<p>${esc(`${p['task']}${p['positive_class'] !== null && p['positive_class'] !== undefined ? `, positive class "${p['positive_class']}"` : ''}; rows ${hasRows(ref) ? `${n(get(ref, 'rows'), 'count')} → ` : ''}${n(get(cur, 'rows'), 'count')}`)}</p>`,
+      : `<p>${esc(`${continuous ? `regression: ${continuousText(p)}` : p['task']}${p['positive_class'] !== null && p['positive_class'] !== undefined ? `, positive class "${p['positive_class']}"` : ''}; rows ${hasRows(ref) ? `${n(get(ref, 'rows'), 'count')} → ` : ''}${n(get(cur, 'rows'), 'count')}`)}</p>`,
     rows.length > 0
-      ? htmlTable(['metric', 'reference', 'current', 'difference', confidence, 'method', ...(marked ? ['status'] : [])], marked ? rows : rows.map((r) => r.slice(0, -1)), 'performance-table')
+      ? htmlTable(['metric', 'reference', 'current', 'difference', ...(intervals ? [confidence, 'method'] : []), ...(marked ? ['status'] : [])], marked ? rows : rows.map((r) => r.slice(0, -1)), 'performance-table')
       : p['task'] === 'continuous' ? '' : '<p>No performance metric: the files have no label or prediction column.</p>',
     cal ? `<p id="calibration-drift">${esc(calibrationText(cal))}</p>` : '',
     ...targetDrifts(p).map(({ id, label, drift }) => `<p id="${id}">${esc(targetDriftText(label, drift))}</p>`),

@@ -59,11 +59,18 @@ function featureLines(report: ReportJson): string[] {
   return table(['feature', 'kind', 'method', 'score', pHeader, 'threshold', 'drift'], rows)
 }
 
-/** Why continuous targets (./continuous-section.ts) have no performance metric. */
+/** Which targets are continuous (./continuous-section.ts): why there is no classification metric. */
 export function continuousText(p: Section): string {
   const columns = ((p['continuous_columns'] ?? []) as string[]).map((c) => `"${c}"`)
   return `${columns.join(' and ')} ${columns.length === 1 ? 'is' : 'are'} continuous, not classes`
 }
+
+/** Whether a side of continuous targets has regression metrics (the label and prediction both continuous). */
+export const hasRegressionMetrics = (p: Section): boolean =>
+  p['task'] === 'continuous' && ['reference', 'current'].some((side) => typeof (p[side] as Section | undefined)?.['rows'] === 'number')
+
+/** Whether a performance metric's degradation carries an interval (the regression metrics' carry none). */
+export const hasInterval = (d: Section | undefined): boolean => d !== undefined && Object.hasOwn(d, 'ci_low')
 
 /** Whether a classes performance section has anything to show: a metric of a side, or a prediction or score drift. */
 export function hasPerformance(p: Section): boolean {
@@ -127,21 +134,26 @@ function performanceLines(p: Section): string[] {
   const degradation = (p['degradation'] ?? {}) as Record<string, Section>
   // Row counts are no metrics: the header shows the rows, the notes what was left out.
   const metrics = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].filter((k) => !NOT_METRICS.includes(k))
+  // The interval column only when a difference has one (the regression metrics' have none).
+  const intervals = p['task'] !== 'continuous' || metrics.some((m) => hasInterval(degradation[m]))
   const rows = metrics.map((m) => {
     const d = degradation[m]
-    const ci = d ? `[${formatNumber(get(d, 'ci_low'))}, ${formatNumber(get(d, 'ci_high'))}]` : '-'
-    return [m, formatNumber(get(ref, m)), formatNumber(get(cur, m)), formatNumber(get(d, 'difference')), ci, performanceStatusText(p, m) ?? 'ok']
+    const ci = hasInterval(d) ? `[${formatNumber(get(d, 'ci_low'))}, ${formatNumber(get(d, 'ci_high'))}]` : '-'
+    return [m, formatNumber(get(ref, m)), formatNumber(get(cur, m)), formatNumber(get(d, 'difference')), ...(intervals ? [ci] : []), performanceStatusText(p, m) ?? 'ok']
   })
   // A status column only when a metric has too few rows: the usual table stays as it was.
   const marked = metrics.some((m) => performanceStatusText(p, m) !== undefined)
   // Nothing to show (no label, prediction or score column read as classes): one line, the notes say why.
   if (p['task'] !== 'continuous' && !hasPerformance(p)) return ['Performance: none (no label, prediction or score to compute from; see the notes)']
+  const rowsText = `rows ${formatNumber(get(ref, 'rows'), 'count')} → ${formatNumber(get(cur, 'rows'), 'count')}`
   const lines = [
-    p['task'] === 'continuous'
-      ? `Performance: none (${continuousText(p)}; see the notes)`
-      : `Performance (${p['task']}${p['positive_class'] !== null ? `, positive class "${p['positive_class']}"` : ''}; rows ${formatNumber(get(ref, 'rows'), 'count')} → ${formatNumber(get(cur, 'rows'), 'count')})`,
+    p['task'] !== 'continuous'
+      ? `Performance (${p['task']}${p['positive_class'] !== null ? `, positive class "${p['positive_class']}"` : ''}; ${rowsText})`
+      : hasRegressionMetrics(p)
+        ? `Performance (regression: ${continuousText(p)}; ${rowsText})`
+        : `Performance: none (${continuousText(p)}; see the notes)`,
   ]
-  const headers = ['metric', 'reference', 'current', 'difference', `${Math.round(Number(p['confidence']) * 100)}% interval`, ...(marked ? ['status'] : [])]
+  const headers = ['metric', 'reference', 'current', 'difference', ...(intervals ? [`${Math.round(Number(p['confidence']) * 100)}% interval`] : []), ...(marked ? ['status'] : [])]
   if (rows.length > 0) pushAll(lines, table(headers, marked ? rows : rows.map((r) => r.slice(0, -1))))
   const cal = p['calibration_drift'] as Section | undefined
   if (cal) lines.push(calibrationText(cal))

@@ -3,6 +3,9 @@
  * performance.accuracy < 0.8: no value -> FAILED (<why>)`. A gate that cannot be checked fails;
  * its line says what the report lacks and, where the user can change it, how. Read from the
  * report's JSON alone, in this order:
+ * - a regression metric (mae, rmse, mape, r2) of a report whose label and prediction were read
+ *   as classes, or of which only one was read as continuous: the model file's task: regression
+ *   reads both as numbers;
  * - the target was read as continuous (./continuous-targets.ts): no classification metric or
  *   fairness rate, and the model file's task reads the columns as classes;
  * - a side's score column is no probability (./left-out.ts), or a side has fewer than
@@ -16,6 +19,7 @@
  */
 import { MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
 import { SCORE_NOT_A_PROBABILITY } from './left-out.js'
+import { isRegressionMetric } from './regression-metrics.js'
 import type { ReportJson, Section } from './types.js'
 
 export type Side = 'reference' | 'current'
@@ -55,6 +59,24 @@ function continuousReason(performance: Section): string | undefined {
   const columns = (read(performance, 'continuous_columns') ?? []) as string[]
   const named = columns.length > 0 ? `${columns.map((c) => `"${c}"`).join(' and ')} ${columns.length === 1 ? 'holds' : 'hold'} numbers, not classes, by the rule the notes name` : 'the notes say why'
   return `the target was read as continuous: ${named}; set task: multiclass or task: binary in the model file to read them as classes`
+}
+
+/**
+ * Why a regression metric has no value because the label and prediction were not both read as
+ * continuous; undefined when they were (the metric's value, or its absence, says more).
+ */
+function regressionReason(performance: Section, metric: string): string | undefined {
+  if (!isRegressionMetric(metric)) return undefined
+  const task = performance['task']
+  const regression = 'set task: regression in the model file to read the label and prediction as numbers'
+  if (task !== 'continuous') {
+    const read = task === undefined ? 'the report has no task' : `the task is ${String(task)}: the label and prediction were read as classes`
+    return `${metric} is a regression metric and ${read}; ${regression}`
+  }
+  const columns = (read(performance, 'continuous_columns') ?? []) as string[]
+  if (columns.length >= 2) return undefined
+  const only = columns.length === 1 ? `only "${columns[0]}" holds continuous values` : 'no column holds continuous values'
+  return `${metric} is a regression metric and ${only}: it needs the label and the prediction both continuous (see the notes); ${regression}`
 }
 
 /**
@@ -134,15 +156,35 @@ function undefinedReason(performance: Section, side: Side, metric: string): stri
 /** Why `performance.<metric>` of `side` has no value. */
 export function performanceReason(report: ReportJson, side: Side, metric: string): string {
   const p = report.performance
+  if (isRegressionMetric(metric)) return regressionValueReason(report, side, metric)
   const why = continuousReason(p) ?? (metric === 'rows' || metric === 'scored_rows' ? undefined : fewRows(report, [side], metric))
   if (why !== undefined) return why
   const value = read(read(p, side), metric)
   return value === undefined ? absentReason(p, side, metric) : undefinedReason(p, side, metric)
 }
 
+/**
+ * Why a regression metric of `side` has no value: not read as a regression, too few rows, no
+ * label or prediction column in the file, or undefined on its rows (R² of one row; a sum beyond
+ * the float64 range).
+ */
+function regressionValueReason(report: ReportJson, side: Side, metric: string): string {
+  const p = report.performance
+  const why = regressionReason(p, metric) ?? fewRows(report, [side], metric)
+  if (why !== undefined) return why
+  if (isEmpty(read(p, side))) return `the ${side} file has no label or no prediction column: no regression metrics (see the notes)`
+  return metric === 'r2' ? `r2 is undefined on the ${side} file's rows: it needs 2 rows or more, and sums within the float64 range` : `${metric} is undefined on the ${side} file's rows: a sum beyond the float64 range`
+}
+
 /** Why `performance.degradation.<metric>` has no value. */
 export function degradationReason(report: ReportJson, metric: string): string {
   const p = report.performance
+  if (isRegressionMetric(metric)) {
+    const why = regressionReason(p, metric) ?? fewRows(report, ['reference', 'current'], metric)
+    if (why !== undefined) return why
+    const side = (['current', 'reference'] as const).find((s) => read(read(p, s), metric) === undefined || read(read(p, s), metric) === null)
+    return side === undefined ? `the difference of ${metric} is beyond the float64 range` : regressionValueReason(report, side, metric)
+  }
   const why = continuousReason(p) ?? fewRows(report, ['reference', 'current'], metric)
   if (why !== undefined) return why
   const d = read(read(p, 'degradation'), metric)

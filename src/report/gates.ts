@@ -18,8 +18,10 @@
  *                                                          without a verdict (status insufficient) has
  *                                                          no value but its counts and threshold, as
  *                                                          the stream's alert rules see none
- *   performance.<metric>                                   the current file's value
- *   performance.degradation.<metric>                       current − reference, with its interval
+ *   performance.<metric>                                   the current file's value (classification
+ *                                                          metrics, or mae, rmse, mape, r2 of continuous targets)
+ *   performance.degradation.<metric>                       current − reference, with its interval where
+ *                                                          the report has one (none for mae, rmse, mape, r2)
  *   fairness.<attribute>.<metric>                          fairness.*.<metric>: every attribute
  * Pure: parse the text, then evaluate against a ReportJson.
  */
@@ -27,6 +29,7 @@ import { DriftwatchError } from '../errors.js'
 import { checkGateNames } from './gate-names.js'
 import { degradationReason, fairnessReason, fewRows, performanceReason } from './gate-reasons.js'
 import { notEvaluatedSummary } from './not-evaluated.js'
+import { REGRESSION_METRICS } from './regression-metrics.js'
 import { type ReportJson, num, type Num, type Section } from './types.js'
 
 export { insufficientSides, isScoredMetric, sidesWithStatus } from './gate-reasons.js'
@@ -58,8 +61,11 @@ export interface GateResult {
   readonly notEvaluated?: string
 }
 
+/** The classification figures; the regression metrics (REGRESSION_METRICS) are gates too, of continuous targets (./regression-metrics.ts). */
 export const PERFORMANCE_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'log_loss', 'brier_score', 'ece', 'rows', 'scored_rows'] as const
 export const DEGRADATION_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'false_positive_rate', 'selection_rate', 'roc_auc'] as const
+const PERFORMANCE_GATES: readonly string[] = [...PERFORMANCE_METRICS, ...REGRESSION_METRICS]
+const DEGRADATION_GATES: readonly string[] = [...DEGRADATION_METRICS, ...REGRESSION_METRICS]
 export const FAIRNESS_METRICS = [
   'demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference', 'disparate_impact_ratio',
 ] as const
@@ -86,11 +92,11 @@ function checkPath(text: string, path: string[]): string[] {
     return path
   }
   if (head === 'performance' && a === 'degradation') {
-    ok(path.length === 3 && (DEGRADATION_METRICS as readonly string[]).includes(b as string), `performance.degradation.<metric>: one of ${oneOf(DEGRADATION_METRICS)}`)
+    ok(path.length === 3 && DEGRADATION_GATES.includes(b as string), `performance.degradation.<metric>: one of ${oneOf(DEGRADATION_GATES)}`)
     return path
   }
   if (head === 'performance') {
-    ok(path.length === 2 && (PERFORMANCE_METRICS as readonly string[]).includes(a as string), `performance.<metric>: one of ${oneOf(PERFORMANCE_METRICS)}`)
+    ok(path.length === 2 && PERFORMANCE_GATES.includes(a as string), `performance.<metric>: one of ${oneOf(PERFORMANCE_GATES)}`)
     return path
   }
   if (head === 'fairness') {
@@ -158,7 +164,9 @@ export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateR
       const confidence = Number(report.performance['confidence'])
       const few = fewRows(report, ['reference', 'current'], b)
       const value = few !== undefined ? null : asNum(read(d, 'difference'))
-      return [result(gate.path.join('.'), value, few === undefined && d ? { low: asNum(d['ci_low']), high: asNum(d['ci_high']), confidence } : undefined, () => degradationReason(report, b))]
+      // A difference without an interval (the regression metrics') has no ci_low key.
+      const interval = few === undefined && d && Object.hasOwn(d, 'ci_low') ? { low: asNum(d['ci_low']), high: asNum(d['ci_high']), confidence } : undefined
+      return [result(gate.path.join('.'), value, interval, () => degradationReason(report, b))]
     }
     if (head === 'performance') {
       const few = a === 'rows' || a === 'scored_rows' ? undefined : fewRows(report, ['current'], a)
