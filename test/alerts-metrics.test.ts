@@ -72,6 +72,8 @@ describe('metric queries', () => {
     const f1 = [0.8, 0.8, 0.8, 0.7, 0.6]
     await insert('performance', f1.map((value, d) => ({ ...window(d), variant: 'all', metric: 'f1', kind: 'realized', value, n: 300, label_coverage: 0.5 })))
     await insert('fairness', [0, 1].map((d) => ({ ...window(d), attribute: 'group', group_value: '', metric: 'disparate_impact_ratio', value: 0.9 - d * 0.2, n: 500, status: 'ok' })))
+    // The ratio's upper confidence bound, which the default rule reads.
+    await insert('fairness', [0, 1].map((d) => ({ ...window(d), attribute: 'group', group_value: '', metric: 'disparate_impact_ratio_upper', value: 0.95 - d * 0.2, n: 500, status: 'ok' })))
     await insert('quality', [{ ...window(4), feature: 'income', metric: 'missing_rate', value: 0.3, n: 1000 }])
     await insert('window_summary', [3, 4].map((d) => ({ ...window(d), predictions: 1000, labeled: 200 * d, label_coverage: d / 5, mean_label_delay_s: 1, closed: 1, reference: 'x' })))
     await insert('dataset_drift', [{ ...window(4), drift_share: 0.6, n_features: 5, n_drifted: 3, drifted_features: ['a', 'b', 'c'] }])
@@ -104,6 +106,10 @@ describe('metric queries', () => {
     expect(await points('    metric: fairness\n    statistic: disparate_impact_ratio\n')).toEqual([
       { subject: 'group', day: 1, value: 0.7, n: 500 },
       { subject: 'group', day: 0, value: 0.9, n: 500 },
+    ])
+    expect(await points('    metric: fairness\n    statistic: disparate_impact_ratio_upper\n')).toEqual([
+      { subject: 'group', day: 1, value: 0.75, n: 500 },
+      { subject: 'group', day: 0, value: 0.95, n: 500 },
     ])
     expect(await points('    metric: quality\n    statistic: missing_rate\n')).toEqual([{ subject: 'income', day: 4, value: 0.3, n: 1000 }])
     expect(await points('    metric: label_coverage\n')).toEqual([{ subject: '', day: 4, value: 0.8, n: 1000 }, { subject: '', day: 3, value: 0.6, n: 1000 }])
@@ -157,7 +163,7 @@ describe('metric queries', () => {
     }
     // The newest window of each series, however old: the week-old drift is still the newest.
     expect(results['dw-feature-drift-psi']).toEqual([{ model_id: 'm', model_version: 'v1', column: 'income', psi: 0.35 }])
-    expect(results['dw-disparate-impact']).toEqual([{ model_id: 'm', model_version: 'v1', attribute: 'group', disparate_impact_ratio: 0.7 }])
+    expect(results['dw-disparate-impact']).toEqual([{ model_id: 'm', model_version: 'v1', attribute: 'group', disparate_impact_ratio_upper: 0.75 }])
     expect(results['dw-dlq-rate']).toEqual([{ topic: 'p', dlq_rate: 0.05 }])
     expect(results['dw-concept-drift-detector']).toEqual([{ model_id: 'm', model_version: 'v1', detector: 'adwin', detections_in_window: 1 }])
     // The windows' summaries name no reference period it can read ('x'): no value.
@@ -172,7 +178,7 @@ describe('metric queries', () => {
  */
 const RULE_PANELS: Record<string, { title: string; shows: RegExp }> = {
   'dw-feature-drift-psi': { title: 'Drift detected: feature × window', shows: /\bFROM drift\b[\s\S]*target = 'feature'/ },
-  'dw-disparate-impact': { title: 'Parity ratios (four-fifths rule at 0.8)', shows: /\bFROM fairness\b[\s\S]*'disparate_impact_ratio'/ },
+  'dw-disparate-impact': { title: 'Parity ratios (four-fifths rule at 0.8)', shows: /\bFROM fairness\b[\s\S]*'disparate_impact_ratio_upper'/ },
   // The detectors' per-window verdicts are drift rows of target 'concept' (src/evaluate/detectors.ts).
   'dw-concept-drift-detector': { title: 'Prediction, label and concept drift', shows: /\bFROM drift\b[\s\S]*target != 'feature'/ },
   'dw-f1-drop': { title: 'Degradation: window − reference', shows: /\bFROM performance\b[\s\S]*kind = 'degradation'/ },
@@ -250,7 +256,11 @@ describe('Grafana-managed rules judge what driftwatch\'s default rules judge', (
     const week = win('weekly', 'v1', at(-5), 7 * DAY)
     const before = win('weekly', 'v1', at(-12), 7 * DAY)
     await insertDriftRow({ ...week, column: 'income', psi: 0.5, n: 5000 })
-    await insert('fairness', [{ ...week, attribute: 'group', group_value: '', metric: 'disparate_impact_ratio', value: 0.6, n: 500, status: 'ok' }])
+    // The ratio 0.6 and its upper bound 0.7: the rule judges the bound.
+    await insert('fairness', [
+      { ...week, attribute: 'group', group_value: '', metric: 'disparate_impact_ratio', value: 0.6, n: 500, status: 'ok' },
+      { ...week, attribute: 'group', group_value: '', metric: 'disparate_impact_ratio_upper', value: 0.7, n: 500, status: 'ok' },
+    ])
     await insert('window_summary', [before, week].map((w) => ({ ...w, predictions: 5000, labeled: 0, label_coverage: 0, mean_label_delay_s: 0, closed: 0, reference: 'x' })))
     await insert('detector_state', [
       { model_id: 'weekly', model_version: 'v1', detector: 'adwin', state: '{}', drift_detected: 1, detections: [clickhouseDateTime64(at(-3))], eval_version: 1 },
@@ -264,7 +274,7 @@ describe('Grafana-managed rules judge what driftwatch\'s default rules judge', (
     // if it counted: no drift, fair, no detection inside, an F1 back at the reference's.
     await insertDriftRow({ ...win('thin', 'v1', at(1)), column: 'income', psi: 0.01, n: 1000 })
     await insertDriftRow({ ...win('weekly', 'v1', at(2), 7 * DAY), column: 'income', psi: 0.01, n: 5000 })
-    await insert('fairness', [{ ...win('weekly', 'v1', at(2), 7 * DAY), attribute: 'group', group_value: '', metric: 'disparate_impact_ratio', value: 0.95, n: 500, status: 'ok' }])
+    await insert('fairness', ['disparate_impact_ratio', 'disparate_impact_ratio_upper'].map((metric) => ({ ...win('weekly', 'v1', at(2), 7 * DAY), attribute: 'group', group_value: '', metric, value: 0.95, n: 500, status: 'ok' })))
     await insert('window_summary', [{ ...win('weekly', 'v1', at(2), 7 * DAY), predictions: 5000, labeled: 0, label_coverage: 0, mean_label_delay_s: 0, closed: 0, reference: 'x' }])
     await f1('daily', 'v1', 1, 0.9)
   })
@@ -305,7 +315,7 @@ describe('Grafana-managed rules judge what driftwatch\'s default rules judge', (
   it('feature-drift-psi and disparate-impact: each series\' newest window with a verdict, whatever its length or age', async () => {
     expect(sorted(await driftwatch('feature-drift-psi'))).toEqual([{ series: 'thin/income', value: 0.3 }, { series: 'weekly/income', value: 0.5 }])
     expect(sorted((await grafana('dw-feature-drift-psi', 'column')).firing)).toEqual(sorted(await driftwatch('feature-drift-psi')))
-    expect(await driftwatch('disparate-impact')).toEqual([{ series: 'weekly/group', value: 0.6 }])
+    expect(await driftwatch('disparate-impact')).toEqual([{ series: 'weekly/group', value: 0.7 }])
     expect((await grafana('dw-disparate-impact', 'attribute')).firing).toEqual(await driftwatch('disparate-impact'))
   })
 

@@ -24,7 +24,7 @@ import { waitFor } from './support/wait.js'
 const HOUR = 3_600_000
 const h0 = Math.floor(Date.now() / HOUR) * HOUR - 5 * 24 * HOUR
 const PER_GROUP = ['selection_rate', 'true_positive_rate', 'false_positive_rate', 'positive_predictive_value', 'accuracy', 'expected_calibration_error']
-const PARITY = ['demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference', 'disparate_impact_ratio']
+const PARITY = ['demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference', 'disparate_impact_ratio', 'disparate_impact_ratio_upper']
 
 interface Row {
   readonly gender: string | undefined
@@ -121,7 +121,7 @@ describe('fairness groups: an empty attribute value is in no group', () => {
     const want = {
       demographic_parity_difference: p.demographicParityDifference, demographic_parity_ratio: p.demographicParityRatio,
       equalized_odds_difference: p.equalizedOddsDifference, equal_opportunity_difference: p.equalOpportunityDifference,
-      disparate_impact_ratio: p.disparateImpactRatio,
+      disparate_impact_ratio: p.disparateImpactRatio, disparate_impact_ratio_upper: p.disparateImpactRatioUpper,
     }
     for (const [metric, r] of Object.entries(want)) {
       expect(get('', metric), metric).toMatchObject({ value: r.score, n: String(r.n), status: 'ok' })
@@ -129,6 +129,15 @@ describe('fairness groups: an empty attribute value is in no group', () => {
     // Counted: F's 60 predictions (55 labeled) and M's 60; none of the 70 others.
     expect(get('', 'disparate_impact_ratio').n).toBe('120')
     expect(get('', 'equal_opportunity_difference').n).toBe('115')
+  })
+
+  it('stores the upper confidence bound of the disparate impact ratio: 30 of 60 vs 18 of 60 is below 4/5 (0.6), within sampling noise', () => {
+    const get = (metric: string) => stored.find((r) => r.group_value === '' && r.metric === metric)!
+    // Katz, one pair, 95 %: exp(ln 0.6 + 1.6449·sqrt(1/18 − 1/60 + 1/30 − 1/60)) = 0.8839
+    expect(get('disparate_impact_ratio').value).toBeCloseTo(0.6, 12)
+    expect(get('disparate_impact_ratio_upper').value).toBeCloseTo(Math.exp(Math.log(0.6) + 1.6448536269514722 * Math.sqrt(1 / 18 - 1 / 60 + 1 / 30 - 1 / 60)), 12)
+    expect(get('disparate_impact_ratio_upper')).toMatchObject({ n: '120', status: 'ok' })
+    expect(get('disparate_impact_ratio_upper').value).toBeGreaterThanOrEqual(0.8)
   })
 
   it("equals driftwatch report's figures on the same rows, where an empty cell is no_group", async () => {

@@ -301,6 +301,9 @@ function fairnessRows(cur: Partial, ctx: LabelingContext): WindowMetrics['fairne
       demographic_parity_difference: p.demographicParityDifference, demographic_parity_ratio: p.demographicParityRatio,
       equalized_odds_difference: p.equalizedOddsDifference, equal_opportunity_difference: p.equalOpportunityDifference,
       disparate_impact_ratio: p.disparateImpactRatio,
+      // Its upper confidence bound at 95 % (the stream has no confidence setting), which the
+      // default alert rule reads: below 0.8 beyond sampling noise (../metrics/fairness/disparate-impact-bound.ts).
+      disparate_impact_ratio_upper: p.disparateImpactRatioUpper,
     }
     // Each metric's own status (selection: by predictions; odds: by labeled pairs, ../metrics/fairness/parity.ts).
     // 'insufficient' parity is NULL, never a number an alert rule could read as fair.

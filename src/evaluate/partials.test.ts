@@ -77,6 +77,9 @@ describe('stream fairness: selection over every prediction, confusion over label
     expect(f('selection_rate', 'A').n).toBe(1000)
     expect(f('disparate_impact_ratio').value).toBeCloseTo(0.6, 15)
     expect(f('disparate_impact_ratio')).toMatchObject({ status: 'ok', n: 2000 })
+    // Its 95 % upper bound (Katz, one pair): exp(ln 0.6 + 1.6449·sqrt(1/300 − 1/1000 + 1/500 − 1/1000)) = 0.6572.
+    expect(f('disparate_impact_ratio_upper').value).toBeCloseTo(Math.exp(Math.log(0.6) + 1.6448536269514722 * Math.sqrt(1 / 300 - 1 / 1000 + 1 / 500 - 1 / 1000)), 13)
+    expect(f('disparate_impact_ratio_upper')).toMatchObject({ status: 'ok', n: 2000 })
     expect(f('true_positive_rate', 'B')).toMatchObject({ value: 1, n: 300 })
     expect(m.summary.labeled).toBe(800)
   })

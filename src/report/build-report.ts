@@ -180,7 +180,7 @@ export async function buildReport({ reference: referenceTable, current: currentT
       notes,
     )
     await pause()
-    const fairness = fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes, rawScores(current, roles.targets.score))
+    const fairness = fairnessSection(current, curTargets, roles.protected, config.minGroupSize, notes, rawScores(current, roles.targets.score), config.confidence)
     return { profile, performance, fairness }
   }
   // A continuous label or prediction holds no classes (./continuous-targets.ts): no classification

@@ -59,7 +59,7 @@ export async function currentOnlyReport(current: CellSource, config: ReportConfi
     features: {},
     dataset: { current_rows: table.rowCount },
     performance: { task: t.task, positive_class: t.positiveClass, prediction_source: t.predictionSource, confidence: config.confidence, current: metricsJson(performance, leftOut) },
-    fairness: fairnessSection(table, t, protectedAttributes, config.minGroupSize, notes, columns.score),
+    fairness: fairnessSection(table, t, protectedAttributes, config.minGroupSize, notes, columns.score, config.confidence),
     quality: {},
     notes,
   }

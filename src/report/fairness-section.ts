@@ -22,9 +22,20 @@
  * scoreNotProbability), the counts stay but every rate and parity metric is null, each group's
  * statuses are SCORE_NOT_A_PROBABILITY and no group is compared or counted insufficient: the rows left are no sample of
  * the model's events (the performance notes say so, ./performance-section.ts).
+ *
+ * The four-fifths rule: `disparate_impact_ratio` is fairlearn's figure (lowest / highest
+ * selection rate) and `disparate_impact_ratio_upper` its upper confidence bound at `confidence`
+ * (the model file's, default 0.95; src/metrics/fairness/disparate-impact-bound.ts: Katz log
+ * interval per pair of groups, Bonferroni over the pairs). `below_four_fifths` says the ratio is
+ * below 0.8 as observed; `four_fifths_rule_violated` that the bound is: below 4/5 beyond sampling
+ * noise. Both are kept because with equal true rates the ratio alone falls below 0.8 half the
+ * time with 2 groups of 40 and nearly always with 53 groups of 40, while a real disparity over
+ * large groups has both. When the ratio is below 0.8 but the bound is not, a note names the
+ * attribute, both figures and the sizes of the groups with the lowest and highest rates.
  */
 import { pushAll } from '../arrays.js'
-import { fairnessReport } from '../metrics/fairness/index.js'
+import { DEFAULT_CONFIDENCE } from '../metrics/comparison/difference.js'
+import { FOUR_FIFTHS, fairnessReport, type GroupMetrics, type ParityMetrics } from '../metrics/fairness/index.js'
 import { binaryOutcomes, type FeatureValue, readCategory, type Targets } from '../metrics/profile/index.js'
 import { foldedMatch } from '../metrics/profile/performance-profile.js'
 import { emptyScoreLeftOut, leftOutNote, noScoreRefusals, predictionReason, SCORE_NOT_A_PROBABILITY, scoreNotProbability, scoreReason, total } from './left-out.js'
@@ -39,6 +50,8 @@ export function fairnessSection(
   notes: string[],
   /** The score column as read: a row whose score the stream refuses is counted by its reason (./left-out.ts refusedScore); default: none. */
   rawScores?: readonly FeatureValue[],
+  /** Of the disparate impact ratio's upper bound (the model file's `confidence`). */
+  confidence: number = DEFAULT_CONFIDENCE,
 ): Record<string, Section> {
   if (attributes.length === 0) return {}
   const { yTrue, yPred } = binaryOutcomes(targets)
@@ -78,13 +91,14 @@ export function fairnessSection(
         s.push(targets.scores?.[i] ?? Number.NaN)
         folded.push(isFolded(i))
       })
-      const report = fairnessReport({ groups, yTrue: t, yPred: p, folded, ...(targets.scores ? { scores: s } : {}) }, { minGroupSize })
+      const report = fairnessReport({ groups, yTrue: t, yPred: p, folded, ...(targets.scores ? { scores: s } : {}) }, { minGroupSize, confidence })
       const parity = report.parity
       const excluded = total(leftOut)
       const labeled = groups.length - unlabeled
       if (!notProbability) {
         pushAll(notes, leftOutNote(`fairness by "${attribute}"`, current.rowCount, leftOut))
         if (targets.scores) pushAll(notes, leftOutNote(`fairness by "${attribute}": group ECE`, labeled, eceLeftOut, 'labeled rows'))
+        pushAll(notes, withinNoiseNote(attribute, report.groups, parity))
       }
       return [
         attribute,
@@ -112,6 +126,10 @@ export function fairnessSection(
           equalized_odds_difference: num(parity.equalizedOddsDifference.score),
           equal_opportunity_difference: num(parity.equalOpportunityDifference.score),
           disparate_impact_ratio: num(parity.disparateImpactRatio.score),
+          disparate_impact_ratio_upper: num(parity.disparateImpactRatioUpper.score),
+          disparate_impact_confidence: confidence,
+          // Observed ratio < 0.8, and upper bound < 0.8 (beyond sampling noise); null when undefined.
+          below_four_fifths: parity.disparateImpactRatio.belowFourFifths,
           four_fifths_rule_violated: parity.disparateImpactRatio.fourFifthsRuleViolated,
           // The selection metrics' groups (demographic parity, disparate impact: predictions >= minGroupSize).
           groups_compared: parity.demographicParityDifference.params['groupsCompared'],
@@ -131,7 +149,31 @@ export function fairnessSection(
 }
 
 const GROUP_RATES = ['selection_rate', 'true_positive_rate', 'false_positive_rate', 'positive_predictive_value', 'accuracy', 'ece']
-const PARITY = ['demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference', 'disparate_impact_ratio', 'four_fifths_rule_violated']
+const PARITY = [
+  'demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference',
+  'disparate_impact_ratio', 'disparate_impact_ratio_upper', 'below_four_fifths', 'four_fifths_rule_violated',
+]
+
+/**
+ * The note for a disparate impact ratio below 4/5 whose upper bound is not: the groups of the
+ * lowest and highest selection rates, with their sizes, say why the difference is within noise.
+ */
+function withinNoiseNote(attribute: string, groups: readonly GroupMetrics[], parity: ParityMetrics): string[] {
+  const di = parity.disparateImpactRatio
+  if (di.belowFourFifths !== true || di.fourFifthsRuleViolated !== false) return []
+  const upper = parity.disparateImpactRatioUpper
+  const compared = groups.filter((g) => g.selectionStatus === 'ok')
+  const low = compared.reduce((x, g) => (g.selectionRate < x.selectionRate ? g : x))
+  const high = compared.reduce((x, g) => (g.selectionRate > x.selectionRate ? g : x))
+  const size = (g: GroupMetrics) => `"${String(g.group)}" ${g.selected} of ${g.predictions} predictions selected`
+  const confidence = `${Number((Number(upper.params["confidence"]) * 100).toPrecision(10))}%`
+  const pairs = Number(upper.params['pairs'])
+  const among = compared.length > 2 ? ` (${compared.length} groups compared, the bound holding for their ${pairs} pairs at once)` : ''
+  return [
+    `fairness by "${attribute}": disparate impact ${di.score.toFixed(4)} is below ${FOUR_FIFTHS}, but its ${confidence} upper confidence bound ${upper.score.toFixed(4)} is not${among}; ` +
+      `lowest selection rate ${size(low)}, highest ${size(high)}: the difference is within sampling noise, so four_fifths_rule_violated is false`,
+  ]
+}
 // Every group has status SCORE_NOT_A_PROBABILITY: none is compared, and none is insufficient either.
 const COUNTED_GROUPS = ['groups_compared', 'groups_insufficient', 'equalized_odds_groups_compared', 'equal_opportunity_groups_compared']
 

@@ -161,11 +161,16 @@ describe('formatHtml: the figures behind the performance and fairness charts, as
     const group = (predictions: number) => ({ predictions, count: predictions, status: predictions >= 30 ? 'ok' : 'insufficient', selection_status: predictions >= 30 ? 'ok' : 'insufficient', selection_rate: 0.5 })
     const fairness = {
       groups: { solo: group(1), big: group(264), mid: group(35) }, demographic_parity_difference: 0.0201, disparate_impact_ratio: 0.7,
+      disparate_impact_ratio_upper: 0.75, disparate_impact_confidence: 0.95, below_four_fifths: true, four_fifths_rule_violated: true,
       groups_compared: 2, groups_insufficient: 1, min_group_size: 30, equalized_odds_groups_compared: 2, equal_opportunity_groups_compared: 2,
     }
-    const html = formatHtml({ ...r, fairness: { g: fairness } }, { script: '' })
-    const line = /<p>(demographic parity difference .*?)<\/p>/.exec(html)![1]!
-    expect(line).toMatch(/^demographic parity difference 0\.0201, /)
-    expect(line).toMatch(/<span class="badge bad">0\.7000 \(below 4\/5\)<\/span>; 2 of 3 groups compared \(groups under 30 predictions left out\)$/)
+    const line = (f: Readonly<Record<string, unknown>>) => /<p>(demographic parity difference .*?)<\/p>/.exec(formatHtml({ ...r, fairness: { g: f } }, { script: '' }))![1]!
+    expect(line(fairness)).toMatch(/^demographic parity difference 0\.0201, /)
+    expect(line(fairness)).toMatch(/<span class="badge bad">0\.7000 \(upper 95% bound 0\.7500: below 4\/5\)<\/span>; 2 of 3 groups compared \(groups under 30 predictions left out\)$/)
+    // Below 4/5 within sampling noise: a warning, not a violation; above it, no badge.
+    const noise = { ...fairness, disparate_impact_ratio_upper: 1.12, four_fifths_rule_violated: false }
+    expect(line(noise)).toMatch(/<span class="badge warn">0\.7000 \(below 4\/5, upper 95% bound 1\.1200: within sampling noise\)<\/span>; 2 of 3/)
+    const fair = { ...noise, disparate_impact_ratio: 0.9, below_four_fifths: false }
+    expect(line(fair)).toMatch(/disparate impact 0\.9000 \(upper 95% bound 1\.1200\); 2 of 3/)
   })
 })

@@ -10,7 +10,7 @@
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../ui/chart-spec.js'
 import {
-  calibrationText, comparedSuffix, continuousText, datasetDriftText, formatNumber, hasInterval, hasPerformance, hasRegressionMetrics, methodText, NOT_METRICS, performanceStatusText, targetDrifts,
+  calibrationText, comparedSuffix, continuousText, fourFifthsText, datasetDriftText, formatNumber, hasInterval, hasPerformance, hasRegressionMetrics, methodText, NOT_METRICS, performanceStatusText, targetDrifts,
   targetDriftText,
 } from './format-text.js'
 import { badge, type CellHtml, esc, figure, htmlTable, jsonScriptText, REPORT_CSS, scriptText } from './html-parts.js'
@@ -109,6 +109,12 @@ function performanceSection(p: Section): string {
   ].join('\n')
 }
 
+/** The disparate impact ratio and its bound, as a badge when below 4/5 (fourFifthsText). */
+function diHtml(f: Section, ratio: string): string {
+  const { suffix, level } = fourFifthsText(f)
+  return level === 'none' ? esc(`${ratio}${suffix}`) : (badge(`${ratio}${suffix}`, level) as { html: string }).html
+}
+
 function fairnessSection(attribute: string, f: Section): string {
   const groups = Object.entries((f['groups'] ?? {}) as Record<string, Section>)
   // Selection counts every prediction of the group (`predictions`, compared when selection_status
@@ -125,7 +131,7 @@ function fairnessSection(attribute: string, f: Section): string {
   return [
     `<h3>${esc(attribute)}</h3>`,
     htmlTable(['group', 'predictions', 'selection', 'labeled', 'TPR', 'FPR', 'accuracy', 'status'], rows, `fairness-${attribute}`),
-    `<p>${esc(`demographic parity difference ${n(get(f, 'demographic_parity_difference'))}, ratio ${n(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${n(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${n(get(f, 'equal_opportunity_difference'))}; disparate impact `)}${typeof di === 'number' && di < 0.8 ? (badge(`${n(di)} (below 4/5)`, 'bad') as { html: string }).html : esc(n(di))}${esc(comparedSuffix(f))}</p>`,
+    `<p>${esc(`demographic parity difference ${n(get(f, 'demographic_parity_difference'))}, ratio ${n(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${n(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${n(get(f, 'equal_opportunity_difference'))}; disparate impact `)}${diHtml(f, n(di))}${esc(comparedSuffix(f))}</p>`,
     chart ? `<div class="charts">${chart}</div>` : '',
   ].join('\n')
 }

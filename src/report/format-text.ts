@@ -208,8 +208,24 @@ function fairnessLines(attribute: string, f: Section): string[] {
   return [
     `Fairness: ${attribute}`,
     ...table(['group', 'predictions', 'selection', 'labeled', 'TPR', 'FPR', 'accuracy', 'status'], groups),
-    `demographic parity difference ${formatNumber(get(f, 'demographic_parity_difference'))}, ratio ${formatNumber(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${formatNumber(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${formatNumber(get(f, 'equal_opportunity_difference'))}; disparate impact ${formatNumber(get(f, 'disparate_impact_ratio'))}${f['four_fifths_rule_violated'] ? ' (below 4/5)' : ''}${comparedSuffix(f)}`,
+    `demographic parity difference ${formatNumber(get(f, 'demographic_parity_difference'))}, ratio ${formatNumber(get(f, 'demographic_parity_ratio'))}; equalized odds difference ${formatNumber(get(f, 'equalized_odds_difference'))}; equal opportunity difference ${formatNumber(get(f, 'equal_opportunity_difference'))}; disparate impact ${formatNumber(get(f, 'disparate_impact_ratio'))}${fourFifthsText(f).suffix}${comparedSuffix(f)}`,
   ]
+}
+
+/**
+ * What follows the disparate impact ratio, and how bad it reads: below 4/5 beyond sampling noise
+ * when its upper bound is (`four_fifths_rule_violated`), below 4/5 within the noise when only the
+ * ratio is (`below_four_fifths`), else the bound alone. `level` is the HTML badge's.
+ */
+export function fourFifthsText(f: Section): { suffix: string; level: 'bad' | 'warn' | 'none' } {
+  const upper = get(f, 'disparate_impact_ratio_upper')
+  if (upper === null && get(f, 'disparate_impact_ratio') === null) return { suffix: '', level: 'none' }
+  const confidence = get(f, 'disparate_impact_confidence')
+  const percent = typeof confidence === 'number' ? ` ${Number((confidence * 100).toPrecision(6))}%` : ''
+  const bound = `upper${percent} bound ${formatNumber(upper)}`
+  if (f['four_fifths_rule_violated'] === true) return { suffix: ` (${bound}: below 4/5)`, level: 'bad' }
+  if (f['below_four_fifths'] === true) return { suffix: ` (below 4/5, ${bound}: within sampling noise)`, level: 'warn' }
+  return { suffix: ` (${bound})`, level: 'none' }
 }
 
 /** "; 2 of 3 groups compared (…)" after the parity figures, or nothing (groupsComparedText). */

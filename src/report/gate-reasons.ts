@@ -232,6 +232,7 @@ export function fairnessReason(report: ReportJson, attribute: string | undefined
     demographic_parity_difference: () => compared('groups_compared', 'predictions'),
     demographic_parity_ratio: ratio,
     disparate_impact_ratio: ratio,
+    disparate_impact_ratio_upper: ratio,
     equal_opportunity_difference: () => compared('equal_opportunity_groups_compared', `labeled rows and a label of ${positive}`),
     equalized_odds_difference: () => compared('equalized_odds_groups_compared', 'labeled rows and labels of both classes'),
   }

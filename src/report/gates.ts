@@ -68,6 +68,7 @@ const PERFORMANCE_GATES: readonly string[] = [...PERFORMANCE_METRICS, ...REGRESS
 const DEGRADATION_GATES: readonly string[] = [...DEGRADATION_METRICS, ...REGRESSION_METRICS]
 export const FAIRNESS_METRICS = [
   'demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference', 'disparate_impact_ratio',
+  'disparate_impact_ratio_upper',
 ] as const
 export const DATASET_METRICS = ['drift_share', 'drifted_features', 'evaluated_features'] as const
 /** Keys of a feature that hold with or without a verdict: sizes and the configured threshold. */

@@ -52,9 +52,13 @@ export const PERFORMANCE_STATISTICS: Readonly<Record<PerformanceKind, readonly s
   degradation: ['accuracy', 'precision', 'recall', 'false_positive_rate', 'selection_rate', 'f1', 'roc_auc'],
 }
 
-/** Fairness (src/evaluate/compute.ts fairnessRows): parity rows have group_value ''. */
+/**
+ * Fairness (src/evaluate/compute.ts fairnessRows): parity rows have group_value ''.
+ * disparate_impact_ratio_upper is the ratio's 95 % upper confidence bound: below 0.8 beyond
+ * sampling noise (src/metrics/fairness/disparate-impact-bound.ts).
+ */
 export const FAIRNESS_PARITY = [
-  'disparate_impact_ratio', 'demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference',
+  'disparate_impact_ratio', 'disparate_impact_ratio_upper', 'demographic_parity_difference', 'demographic_parity_ratio', 'equalized_odds_difference', 'equal_opportunity_difference',
 ] as const
 export const FAIRNESS_PER_GROUP = [
   'selection_rate', 'true_positive_rate', 'false_positive_rate', 'positive_predictive_value', 'accuracy', 'expected_calibration_error',

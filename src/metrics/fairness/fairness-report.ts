@@ -7,7 +7,8 @@
  *     out of the parity metrics;
  *   groups — groups expected in every window; one with no members is still reported (count 0,
  *     NaN rates, insufficient), so a group that vanished is visible rather than silent;
- *   nBins (default 10) — calibration bins for the per-group ECE.
+ *   nBins (default 10) — calibration bins for the per-group ECE;
+ *   confidence (default 0.95) — of the disparate impact ratio's upper bound (parity.ts).
  * Groups are listed sorted like class labels (numbers ascending, then strings).
  */
 import type { Accumulator } from '../types.js'
@@ -29,6 +30,7 @@ export interface FairnessOptions {
   readonly minGroupSize?: number
   readonly groups?: readonly ClassLabel[]
   readonly nBins?: number
+  readonly confidence?: number
 }
 
 export interface FairnessReport {
@@ -50,7 +52,7 @@ export function fairnessResult(state: GroupConfusionState, options: FairnessOpti
   const groups = counts.map((c) => groupMetrics(c, minGroupSize))
   return {
     groups,
-    parity: parityMetrics(groups, minGroupSize, state.excluded),
+    parity: parityMetrics(groups, minGroupSize, state.excluded, options.confidence),
     excluded: state.excluded,
     params: { minGroupSize, nBins: state.nBins },
   }

@@ -12,6 +12,7 @@ export {
 } from './group-confusion.js'
 export { DEFAULT_MIN_GROUP_SIZE, groupMetrics, type GroupMetrics, type GroupStatus } from './group-metrics.js'
 export { FOUR_FIFTHS, parityMetrics, type DisparateImpactResult, type ParityMetrics } from './parity.js'
+export { disparateImpactBound, type DisparateImpactBound, type SelectionCounts } from './disparate-impact-bound.js'
 export {
   fairnessAccumulator,
   fairnessReport,

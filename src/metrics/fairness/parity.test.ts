@@ -11,14 +11,34 @@ describe('parityMetrics (hand-computed)', () => {
   const a = group('a', 4, 1, 4, 1)
   const b = group('b', 2, 1, 5, 2)
 
-  it('differences, ratios and the four-fifths fact', () => {
+  it('differences, ratios and the four-fifths facts: 3 of 10 vs 5 of 10 is below 4/5, but within sampling noise', () => {
     const p = parityMetrics([a, b], 1)
     expect(p.demographicParityDifference.score).toBeCloseTo(0.2, 15)
     expect(p.demographicParityRatio.score).toBeCloseTo(0.6, 15)
     expect(p.equalOpportunityDifference.score).toBeCloseTo(0.3, 15)
     expect(p.equalizedOddsDifference.score).toBeCloseTo(0.3, 15)
-    expect(p.disparateImpactRatio.fourFifthsRuleViolated).toBe(true)
-    expect(p.disparateImpactRatio.params).toMatchObject({ threshold: 0.8, fourFifthsRuleViolated: true, groupsCompared: 2 })
+    expect(p.disparateImpactRatio.belowFourFifths).toBe(true)
+    // Katz: exp(ln 0.6 + 1.6449·sqrt(1/3 − 1/10 + 1/5 − 1/10)) = 1.5468
+    expect(p.disparateImpactRatioUpper.score).toBeCloseTo(Math.exp(Math.log(0.6) + 1.6448536269514722 * Math.sqrt(1 / 3 - 1 / 10 + 1 / 5 - 1 / 10)), 13)
+    expect(p.disparateImpactRatio.fourFifthsRuleViolated).toBe(false)
+    expect(p.disparateImpactRatio.params).toMatchObject({ threshold: 0.8, belowFourFifths: true, fourFifthsRuleViolated: false, groupsCompared: 2 })
+    expect(p.disparateImpactRatioUpper).toMatchObject({
+      method: 'disparate_impact_ratio_upper', n: 20,
+      params: { confidence: 0.95, pairs: 1, interval: 'katz_log', correction: 'bonferroni', lowGroup: 'b', highGroup: 'a', status: 'ok', groupsCompared: 2 },
+    })
+  })
+
+  it('the same rates over 500 predictions a group violate the four-fifths rule beyond sampling noise', () => {
+    const p = parityMetrics([group('a', 200, 50, 200, 50), group('b', 100, 50, 300, 50)], 1)
+    expect(p.disparateImpactRatio.score).toBeCloseTo(0.6, 15)
+    expect(p.disparateImpactRatioUpper.score).toBeLessThan(0.8)
+    expect(p.disparateImpactRatio).toMatchObject({ belowFourFifths: true, fourFifthsRuleViolated: true })
+  })
+
+  it('confidence sets the bound: 0.99 gives a higher one than 0.8', () => {
+    const at = (c: number) => parityMetrics([a, b], 1, 0, c).disparateImpactRatioUpper
+    expect(at(0.99).score).toBeGreaterThan(at(0.8).score)
+    expect(at(0.99).params['confidence']).toBe(0.99)
   })
 
   it('ratio exactly 0.8 does not violate the four-fifths rule', () => {
@@ -34,13 +54,18 @@ describe('parityMetrics (hand-computed)', () => {
     expect(p.demographicParityDifference).toMatchObject({ n: 100, params: { groupsCompared: 1, groupsInsufficient: 1, status: 'insufficient' } })
     expect(p.demographicParityDifference.score).toBeNaN()
     expect(p.disparateImpactRatio.score).toBeNaN()
+    expect(p.disparateImpactRatioUpper.score).toBeNaN()
+    expect(p.disparateImpactRatioUpper.params).toMatchObject({ lowGroup: null, highGroup: null })
     expect(p.disparateImpactRatio.fourFifthsRuleViolated).toBeNull()
+    expect(p.disparateImpactRatio.belowFourFifths).toBeNull()
   })
 
   it('two sufficient groups and a small one: compared over the two, status partial', () => {
     const p = parityMetrics([group('x', 40, 10, 40, 10, 30), group('y', 20, 10, 60, 10, 30), group('tiny', 0, 0, 2, 0, 30)], 30)
     expect(p.status).toBe('partial')
     expect(p.disparateImpactRatio.score).toBeCloseTo(0.3 / 0.5, 15)
+    // One pair (x, y): the small group takes part in neither the ratio nor its bound.
+    expect(p.disparateImpactRatioUpper.params).toMatchObject({ pairs: 1, lowGroup: 'y', highGroup: 'x' })
   })
 
   it('empty input (no groups) and a group with no members give NaN', () => {
@@ -63,6 +88,7 @@ describe('parityMetrics (hand-computed)', () => {
     expect(p.demographicParityDifference.score).toBe(0)
     expect(p.demographicParityRatio.score).toBeNaN()
     expect(p.disparateImpactRatio.fourFifthsRuleViolated).toBeNull()
+    expect(p.disparateImpactRatioUpper.score).toBeNaN()
   })
 
   describe('a group without positive (negative) labels has no TPR (FPR) and is left out of the metrics that use it', () => {

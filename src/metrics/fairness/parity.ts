@@ -5,8 +5,13 @@
  *   demographic parity ratio      = min_g SR_g / max_g SR_g
  *   equalized odds difference     = max( max TPR − min TPR, max FPR − min FPR )   agg='worst_case'
  *   equal opportunity difference  = max_g TPR_g − min_g TPR_g
- *   disparate impact ratio        = min_g SR_g / max_g SR_g, with the four-fifths rule
- *                                   (ratio < 0.8) reported as a fact, never as an alert
+ *   disparate impact ratio        = min_g SR_g / max_g SR_g
+ *   its upper confidence bound    = min over pairs of the Katz log upper bound of SR_low / SR_high,
+ *                                   Bonferroni over the k(k − 1)/2 pairs (disparate-impact-bound.ts)
+ * The four-fifths rule reads both: belowFourFifths is the ratio < 0.8 (the figure fairlearn
+ * gives, which falls below 0.8 by sampling noise alone: half the time with 2 groups × 40
+ * predictions and equal true rates); fourFifthsRuleViolated is the upper bound < 0.8, below 4/5
+ * beyond sampling noise at `confidence` (default 0.95). Facts for the report, not alerts.
  * Reference: fairlearn 0.15.0 demographic_parity_difference / _ratio,
  * equalized_odds_difference (default agg='worst_case'), equal_opportunity_difference
  * (scripts/reference/fairness.py).
@@ -36,16 +41,21 @@
  * two label metrics' (equalized odds, which needs both rates, is never more complete than equal
  * opportunity), `status` the less complete of the two. n is the compared groups' predictions
  * (selection metrics) or labeled pairs (label metrics).
- * A ratio 0/0 (nobody selected anywhere) is NaN, and then the four-fifths fact is null.
+ * A ratio 0/0 (nobody selected anywhere) is NaN, and so is its bound; then both four-fifths
+ * facts are null.
  */
 import { metricResult, type MetricResult } from '../performance/metric-result.js'
 import type { GroupMetrics } from './group-metrics.js'
 import { maxOf, minOf } from '../../arrays.js'
+import { DEFAULT_CONFIDENCE } from '../comparison/difference.js'
+import { disparateImpactBound } from './disparate-impact-bound.js'
 
 export const FOUR_FIFTHS = 0.8
 
 export interface DisparateImpactResult extends MetricResult {
-  /** ratio < 0.8; null when the ratio is undefined. A fact, not an alert. */
+  /** The ratio < 0.8, as observed; null when the ratio is undefined. A fact, not an alert. */
+  readonly belowFourFifths: boolean | null
+  /** The ratio's upper confidence bound < 0.8: below 4/5 beyond sampling noise; null when undefined. */
   readonly fourFifthsRuleViolated: boolean | null
 }
 
@@ -63,6 +73,11 @@ export interface ParityMetrics {
   readonly equalizedOddsDifference: MetricResult
   readonly equalOpportunityDifference: MetricResult
   readonly disparateImpactRatio: DisparateImpactResult
+  /**
+   * Upper confidence bound of the disparate impact ratio (disparate-impact-bound.ts); params hold
+   * the confidence, the pairs m, z and the two groups of the pair that gives it.
+   */
+  readonly disparateImpactRatioUpper: MetricResult
 }
 
 interface Spread {
@@ -81,9 +96,10 @@ const defined = (x: number): boolean => !Number.isNaN(x)
 
 /**
  * @param groups per-group metrics (any status); `excluded` is the count of invalid
- *   observations to carry into the results.
+ *   observations to carry into the results; `confidence` that of the disparate impact ratio's
+ *   upper bound.
  */
-export function parityMetrics(groups: readonly GroupMetrics[], minGroupSize: number, excluded = 0): ParityMetrics {
+export function parityMetrics(groups: readonly GroupMetrics[], minGroupSize: number, excluded = 0, confidence = DEFAULT_CONFIDENCE): ParityMetrics {
   /** The groups large enough (`eligible`) whose rates the metric needs are defined take part. */
   const family = (eligible: readonly GroupMetrics[], hasRates: (g: GroupMetrics) => boolean, size: (g: GroupMetrics) => number, labeled: boolean) => {
     const compared = eligible.filter(hasRates)
@@ -106,7 +122,12 @@ export function parityMetrics(groups: readonly GroupMetrics[], minGroupSize: num
   const odds = family(bySize, (g) => defined(g.truePositiveRate) && defined(g.falsePositiveRate), (g) => g.count, true)
   const sr = spread(selection.compared.map((g) => g.selectionRate))
   const ratio = sr.min / sr.max
-  const fourFifthsRuleViolated = Number.isNaN(ratio) || selection.status === 'insufficient' ? null : ratio < FOUR_FIFTHS
+  const undefinedRatio = Number.isNaN(ratio) || selection.status === 'insufficient'
+  const belowFourFifths = undefinedRatio ? null : ratio < FOUR_FIFTHS
+  const bound = disparateImpactBound(selection.compared, confidence)
+  const upper = undefinedRatio ? Number.NaN : bound.upper
+  const fourFifthsRuleViolated = undefinedRatio ? null : upper < FOUR_FIFTHS
+  const pairGroup = (i: number) => (i < 0 || undefinedRatio ? null : String(selection.compared[i]!.group))
   const oddsTpr = spread(odds.compared.map((g) => g.truePositiveRate))
   const oddsFpr = spread(odds.compared.map((g) => g.falsePositiveRate))
   const opportunityTpr = spread(opportunity.compared.map((g) => g.truePositiveRate))
@@ -122,8 +143,18 @@ export function parityMetrics(groups: readonly GroupMetrics[], minGroupSize: num
     }),
     equalOpportunityDifference: opportunity.r('equal_opportunity_difference', opportunityTpr.max - opportunityTpr.min),
     disparateImpactRatio: {
-      ...selection.r('disparate_impact_ratio', ratio, { threshold: FOUR_FIFTHS, fourFifthsRuleViolated }),
+      ...selection.r('disparate_impact_ratio', ratio, { threshold: FOUR_FIFTHS, belowFourFifths, fourFifthsRuleViolated }),
+      belowFourFifths,
       fourFifthsRuleViolated,
     },
+    disparateImpactRatioUpper: selection.r('disparate_impact_ratio_upper', upper, {
+      interval: 'katz_log',
+      correction: 'bonferroni',
+      confidence,
+      pairs: bound.pairs,
+      z: bound.z,
+      lowGroup: pairGroup(bound.low),
+      highGroup: pairGroup(bound.high),
+    }),
   }
 }
