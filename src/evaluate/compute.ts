@@ -119,7 +119,7 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
       )
   const features = decideFeatures([
     ...numeric.map(featureNumeric),
-    ...categorical.map((f) => categoricalDrift('feature', f, categoriesOf(reference, f, mixed), categoriesOf(current, f, mixed), own(thresholds, f))),
+    ...categorical.map((f) => categoricalDrift('feature', f, ...bothCategories(reference, current, f, mixed), own(thresholds, f))),
   ])
   const drift = [...features]
   const task = ctx.task ?? 'binary'
@@ -163,7 +163,7 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
     ],
     fairness: task !== 'binary' ? [] : fairnessRows(cur, ctx).map((r) => (noPositive ? { ...r, value: null, status: NO_POSITIVE_CLASS } : r)),
     quality: qualityRows(cur, all, features, reference.quality ?? NO_BOUNDS, current.samples, new Map([
-      ...[...mixed].map((f) => [f, categoriesOf(current, f, mixed)] as const),
+      ...[...mixed].map((f) => [f, bothCategories(reference, current, f, mixed)[1]] as const),
       // A numerical feature compared as categories: its new_category_rate counts its exact values.
       ...features.flatMap((r) => {
         const values = r.column_kind === 'categorical' && numeric.includes(r.column) ? fewValuesOf(cur, r.column) : undefined
@@ -206,19 +206,37 @@ function fewValuesOf(p: Partial, key: string): Readonly<Record<string, number>> 
 export const NUMBERS_CATEGORY = '(number)'
 
 /**
+ * The name a mixed feature's numbers count under: NUMBERS_CATEGORY, or when some event sent that
+ * very text as a category (on either side), the first of `(number) 2`, `(number) 3`, … that none
+ * did, so a category is never overwritten by the count of numbers.
+ */
+export function numbersCategory(...sides: readonly Readonly<Record<string, number>>[]): string {
+  const taken = (name: string) => sides.some((c) => Object.hasOwn(c, name))
+  let name = NUMBERS_CATEGORY
+  for (let i = 2; taken(name); i++) name = `${NUMBERS_CATEGORY} ${i}`
+  return name
+}
+
+/**
  * A feature's category counts on a side; for a feature with numbers and categories (`mixed`), its
  * numbers count as one more category, NUMBERS_CATEGORY: a feature whose values turned from
  * numbers into strings then drifts, with every string a new category, rather than getting a
  * numerical row and a categorical row of the same name that both lack a side.
  */
-function categoriesOf(side: Side, feature: string, mixed: ReadonlySet<string>): Record<string, number> {
+function categoriesOf(side: Side, feature: string, mixed: ReadonlySet<string>, numbersName: string): Record<string, number> {
   const counts = own(side.partial.categorical, feature) ?? {}
   if (!mixed.has(feature)) return counts
   const bins = own(side.partial.numeric, feature)
   const numbers = bins
     ? sumOf(bins)
     : Math.max(0, side.partial.predictions - missingEvents(side.partial, feature, side.samples) - sumOf(counts))
-  return numbers > 0 ? { ...counts, [NUMBERS_CATEGORY]: numbers } : counts
+  return numbers > 0 ? { ...counts, [numbersName]: numbers } : counts
+}
+
+/** categoriesOf for both sides, the numbers under one name (numbersCategory). */
+function bothCategories(reference: Side, current: Side, feature: string, mixed: ReadonlySet<string>): [Record<string, number>, Record<string, number>] {
+  const name = numbersCategory(own(reference.partial.categorical, feature) ?? {}, own(current.partial.categorical, feature) ?? {})
+  return [categoriesOf(reference, feature, mixed, name), categoriesOf(current, feature, mixed, name)]
 }
 
 /**

@@ -106,4 +106,15 @@ describe('a feature whose values turn from numbers into strings', () => {
     expect(m.drift.find((r) => r.target === 'feature' && r.column === 'code')!.unseen_categories).toEqual(['(number)'])
     expect(m.quality.find((r) => r.feature === 'code' && r.metric === 'new_category_rate')).toMatchObject({ value: 150 / N, n: N })
   })
+
+  it('a category sent as the text "(number)" keeps its count: the numbers count under another name', () => {
+    const reference = side({ missing: { code: 0 }, cat: { code: { '(number)': 100, b: 100 } } })
+    const current = side({ missing: { code: 0 }, num: { code: xs.slice(0, 150) }, cat: { code: { '(number)': 50 } } })
+    const m = computeWindowMetrics(reference, current, ctx)
+    const row = m.drift.find((r) => r.target === 'feature' && r.column === 'code')!
+    // Without the rename the 150 numbers would replace the 50 "(number)" texts: no new category.
+    expect(row.unseen_categories).toEqual(['(number) 2'])
+    expect(row).toMatchObject({ n_reference: 200, n_current: 200 })
+    expect(m.quality.find((r) => r.feature === 'code' && r.metric === 'new_category_rate')).toMatchObject({ value: 150 / N, n: N })
+  })
 })
