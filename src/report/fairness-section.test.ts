@@ -4,6 +4,7 @@ import { tableFromRows } from '../../test/support/unit/table-from-rows.js'
 import { fairnessSection } from './fairness-section.js'
 import { evaluateGates, parseGates } from './gates.js'
 import type { ReportJson, Section } from './types.js'
+import { createRng } from '../demo/random.js'
 
 describe('report fairness section: selection over every prediction, label metrics over labeled rows', () => {
   // Group A: 1000 rows, 500 approved; B: 1000, 300 approved; only approved rows have a label.
@@ -87,16 +88,7 @@ describe('report fairness section: the four-fifths rule is violated only beyond 
     return { section, notes }
   }
   /** A seeded generator (mulberry32): the same groups on every run. */
-  const random = (seed: number) => {
-    let a = seed >>> 0
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0
-      let t = a
-      t = Math.imul(t ^ (t >>> 15), t | 1)
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-  }
+  const random = (seed: number) => createRng(seed).next
 
   it('equal true rates, 2 groups of 40 (12 vs 16 selected): ratio 0.75 below 4/5, bound not, so no violation, and a note says why', () => {
     const { section, notes } = sectionOf([['a', 12, 40], ['b', 16, 40]])

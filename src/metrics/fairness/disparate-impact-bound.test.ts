@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import fixture from '../../../scripts/reference/fixtures/disparate_impact.json' with { type: 'json' }
 import { disparateImpactBound, upperQuantile, type SelectionCounts } from './disparate-impact-bound.js'
+import { createRng } from '../../demo/random.js'
 
 const groups = (selected: readonly number[], predictions: readonly number[]): SelectionCounts[] =>
   selected.map((x, i) => ({ selected: x, predictions: predictions[i]! }))
 
 /** A seeded generator (mulberry32), so the simulations below are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = (seed: number): (() => number) => createRng(seed).next
 
 describe('disparateImpactBound (statsmodels 0.15.0 Table2x2.riskratio_confint, Bonferroni over pairs)', () => {
   it(`matches ${fixture.cases.length} reference cases to 1e-12 relative (zero cells, 2 to 60 groups)`, () => {
