@@ -8,6 +8,7 @@ import type { AlertListItem } from '../alerts/list.js'
 import type { Silence } from '../alerts/silences.js'
 import { maxOf } from '../arrays.js'
 import { utcTime, versus, windowLabel } from '../ui/figures.js'
+import { terminalText } from '../terminal-text.js'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const time = (ms: number) => utcTime(iso(ms))
@@ -15,7 +16,12 @@ const time = (ms: number) => utcTime(iso(ms))
 /** A model's window as the set of open windows names it (the windows open at their newest evaluation). */
 export const windowKey = (modelId: string, modelVersion: string, startMs: number): string => JSON.stringify([modelId, modelVersion, startMs])
 
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+/**
+ * Columns padded to their widest cell. A cell holds data (a subject, a feature or model name, a
+ * silence's reason): it is rendered for a terminal (../terminal-text.ts) before it is measured.
+ */
+export function table(header: readonly string[], data: readonly (readonly string[])[]): string[] {
+  const rows = data.map((r) => r.map(terminalText))
   const widths = header.map((h, i) => Math.max(h.length, maxOf(rows.map((r) => (r[i] ?? '').length))))
   const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()
   return [line(header), ...rows.map(line)]

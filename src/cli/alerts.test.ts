@@ -73,4 +73,23 @@ describe('alerts list tables', () => {
     expect(column('WINDOW')).toEqual(['2026-01-02 (UTC day) (open)', '2026-11-20 14:00–15:00 UTC (open)', '2026-11-20 14:00–15:00 UTC', '2026-01-02 (UTC day)'])
     expect(column('CHANGED')).toEqual(Array(4).fill('2026-01-03 10:00 UTC'))
   })
+
+  it('show a subject, model and silence reason with escape sequences as \\u escapes, which the terminal does not obey', () => {
+    const TERMINAL_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
+    const link = 'f\u001b[31mRED\u001b[0m\u001b]8;;http://evil.example/\u0007click\u001b]8;;\u0007'
+    const d = { idempotencyKey: 'x', inDoubt: false, nextAttemptMs: 0, attempts: 1, channel: 'slack' as const, status: 'failed' as const, lastError: 'HTTP 400: \u001b[2Jbad' }
+    const lines = formatAlertList([
+      { transition: { ...t, subject: 'cat\u001b[2J', modelId: 'm\u009b31m' }, deliveries: [] },
+      { transition: { ...t, subject: link }, deliveries: [d] },
+    ], 0)
+    expect(lines.join('\n')).not.toMatch(TERMINAL_CONTROL)
+    expect(lines).toHaveLength(3)
+    const subject = (l: string) => l.slice(lines[0]!.indexOf('SUBJECT'), lines[0]!.indexOf('VALUE')).trimEnd()
+    expect(lines.slice(1).map(subject)).toEqual(['cat\\u001b[2J', 'f\\u001b[31mRED\\u001b[0m\\u001b]8;;http://evil.example/\\u0007click\\u001b]8;;\\u0007'])
+    expect(lines[1]).toMatch(/ m\\u009b31m /)
+    expect(lines[2]).toMatch(/slack failed: HTTP 400: \\u001b\[2Jbad$/)
+    const silences = formatSilences([{ id: 'ab12', rule: 'r\u202e', modelId: '', startsMs: 0, endsMs: DAY, reason: 'retrain\u001b]8;;http://evil.example/\u0007', createdBy: 'ana\u0007', source: 'cli' }])
+    expect(silences.join('\n')).not.toMatch(TERMINAL_CONTROL)
+    expect(silences[1]).toMatch(/^ab12\s+r\\u202e\s+\*\s+.*ana\\u0007\s+retrain\\u001b\]8;;http:\/\/evil\.example\/\\u0007$/)
+  })
 })

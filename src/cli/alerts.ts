@@ -20,6 +20,7 @@ import { parseDurationMs } from '../window/duration.js'
 import { formatAlertList, formatSilences, windowKey } from './alerts-format.js'
 import { EXIT } from './command.js'
 import { assertKnownTargets, localNames } from './mute-targets.js'
+import { linesTo } from './output.js'
 
 export interface AlertsDeps {
   readonly out?: (line: string) => void
@@ -48,7 +49,7 @@ function durationFlag(flag: string, value: string): number {
 }
 
 export async function runAlertsList(config: RuntimeConfig, o: { all?: boolean; history?: string; model?: string; rule?: string; format?: string }, deps: AlertsDeps = {}): Promise<number> {
-  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
+  const out = deps.out ?? linesTo(process.stdout)
   const now = (deps.now ?? Date.now)()
   if (o.format && o.format !== 'text' && o.format !== 'json') throw usage(`--format must be text or json, got "${o.format}"`)
   const since = o.history === undefined ? undefined : now - durationFlag('--history', o.history)
@@ -78,7 +79,7 @@ async function openWindows(store: Store, items: readonly AlertListItem[]): Promi
 }
 
 export async function runAlertsMute(config: RuntimeConfig, o: { rule?: string; model?: string; for?: string; until?: string; reason?: string }, deps: AlertsDeps = {}): Promise<number> {
-  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
+  const out = deps.out ?? linesTo(process.stdout)
   const now = (deps.now ?? Date.now)()
   if (!o.rule && !o.model) throw usage('mute needs --rule, --model, or both')
   if (Boolean(o.for) === Boolean(o.until)) throw usage('mute needs exactly one of --for <duration> and --until <time>')
@@ -98,7 +99,7 @@ export async function runAlertsMute(config: RuntimeConfig, o: { rule?: string; m
 }
 
 export async function runAlertsUnmute(config: RuntimeConfig, id: string | undefined, o: { rule?: string; model?: string }, deps: AlertsDeps = {}): Promise<number> {
-  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
+  const out = deps.out ?? linesTo(process.stdout)
   const now = (deps.now ?? Date.now)()
   if (!id && !o.rule && !o.model) throw usage('unmute needs a silence id, --rule or --model')
   const ended = await withStore(config, deps, async (store) => {

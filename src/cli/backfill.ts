@@ -19,6 +19,7 @@ import { EXIT } from './command.js'
 import { assertTextFile } from './files.js'
 import { failureText } from './one-line.js'
 import { progress as terminalProgress } from './progress.js'
+import { linesTo } from './output.js'
 
 export interface BackfillLabelsFlags {
   readonly file: string
@@ -62,8 +63,8 @@ export function inFile(e: DriftwatchError, file: string): DriftwatchError {
 }
 
 export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLabelsFlags, deps: BackfillDeps = {}): Promise<number> {
-  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
-  const err = deps.err ?? ((s: string) => process.stderr.write(`${s}\n`))
+  const out = deps.out ?? linesTo(process.stdout)
+  const err = deps.err ?? linesTo(process.stderr)
   const skipInvalid = flags.skipInvalid === true
   const fileConfig = deps.file ?? loadFileConfig(config.configFile)
   const limits: LabelLimits = { ...limitsFromConfig(fileConfig.ingest, fileConfig.models.map((m) => m.id)), maxRecordBytes: fileConfig.ingest.maxRecordBytes }

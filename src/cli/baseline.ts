@@ -29,6 +29,7 @@ import { EXIT } from './command.js'
 import { readTextFile } from './files.js'
 import { failureText } from './one-line.js'
 import { parseCsv } from './report.js'
+import { linesTo } from './output.js'
 
 export interface BaselineFlags {
   readonly model: string
@@ -83,8 +84,8 @@ function storeSaver(config: RuntimeConfig): NonNullable<BaselineDeps['save']> {
 }
 
 export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, deps: BaselineDeps = {}): Promise<number> {
-  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
-  const err = deps.err ?? ((s: string) => process.stderr.write(`${s}\n`))
+  const out = deps.out ?? linesTo(process.stdout)
+  const err = deps.err ?? linesTo(process.stderr)
   try {
     if (!ModelIdSchema.safeParse(flags.model).success) {
       throw new DriftwatchError('DW_CONFIG_INVALID', `--model must be a model id of 1 to 256 characters, as in driftwatch.yaml, got ${flags.model === '' ? 'an empty one' : `${flags.model.length} characters`}`)

@@ -12,6 +12,7 @@
 import { redactedUrl } from '../config/redact.js'
 import { EXIT } from './command.js'
 import { configFilePath, EVERY_PART, nodeFileIo, validateEnvironment, validateFile, type ConfigFileIo } from './configuration.js'
+import { linesTo } from './output.js'
 
 export interface ConfigIo extends ConfigFileIo {
   readonly out: (line: string) => void
@@ -20,8 +21,8 @@ export interface ConfigIo extends ConfigFileIo {
 
 const nodeIo: ConfigIo = {
   ...nodeFileIo,
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: linesTo(process.stdout),
+  err: linesTo(process.stderr),
 }
 
 type Env = Readonly<Record<string, string | undefined>>

@@ -16,6 +16,7 @@ import { progress } from './progress.js'
 import { printDemoReport } from './demo-report.js'
 import { writeDemoFiles } from './demo-files.js'
 import { withDatabase } from '../store/query.js'
+import { linesTo } from './output.js'
 
 const BATCH = 1000
 const DAY_MS = 86_400_000
@@ -91,7 +92,7 @@ export async function runDemo(base: RuntimeConfig, o: { days: string; perDay: st
   }
   const startMs = Math.floor(started / DAY_MS) * DAY_MS - (days + 11) * DAY_MS
   const options: LoanDemoOptions = { ...DEFAULT_LOAN_DEMO, startMs, days, perDay: positiveInt('--per-day', o.perDay), seed: positiveInt('--seed', o.seed) }
-  const out = (s: string) => process.stdout.write(`${s}\n`)
+  const out = linesTo(process.stdout)
 
   await dropDemoDatabase(config)
   const logger = createLogger(base.logLevel === 'info' ? 'warn' : base.logLevel, { format: base.logFormat })

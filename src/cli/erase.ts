@@ -18,6 +18,7 @@ import { ERASED_TABLES, eraseSubject, type SubjectKey } from '../store/erase.js'
 import { pseudonymizerFor } from '../store/pseudonymize.js'
 import { EXIT } from './command.js'
 import { openForMaintenance } from './maintenance-store.js'
+import { linesTo } from './output.js'
 
 export interface EraseFlags {
   readonly subject: string
@@ -35,8 +36,8 @@ export interface EraseDeps {
 }
 
 export async function runErase(config: RuntimeConfig, flags: EraseFlags, deps: EraseDeps): Promise<number> {
-  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
-  const err = deps.err ?? ((s: string) => process.stderr.write(`${s}\n`))
+  const out = deps.out ?? linesTo(process.stdout)
+  const err = deps.err ?? linesTo(process.stderr)
   if (flags.subject.trim() === '') {
     err('driftwatch: DW_CONFIG_INVALID: --subject must not be empty')
     return EXIT.config

@@ -14,8 +14,12 @@ import { registerCommands } from './commands.js'
 import { assertDataDir } from './data-dir.js'
 import { asDriftwatchError } from './known-errors.js'
 import { failureText, oneLine } from './one-line.js'
-import { guardOutput } from './output.js'
+import { guardOutput, linesTo } from './output.js'
+import { terminalLines } from '../terminal-text.js'
 import { PACKAGE_VERSION } from '../package-root.js'
+
+/** A failure's line(s) on stderr, a name from data quoted in them rendered for a terminal (../terminal-text.ts). */
+const printError = linesTo(process.stderr)
 
 async function main(argv: string[]): Promise<number> {
   const output = guardOutput()
@@ -24,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   await new Promise((resolve) => setImmediate(resolve))
   const failure = output.failure()
   if (failure === undefined) return code
-  if (failure.stream !== 'standard error') process.stderr.write(`driftwatch: cannot write to ${failure.stream}: ${oneLine(failure.message)}; the output is incomplete\n`)
+  if (failure.stream !== 'standard error') printError(`driftwatch: cannot write to ${failure.stream}: ${oneLine(failure.message)}; the output is incomplete`)
   return code === EXIT.ok ? EXIT.failure : code
 }
 
@@ -35,7 +39,7 @@ async function run(argv: string[]): Promise<number> {
     .version(PACKAGE_VERSION, '-V, --version', 'print the version')
     .exitOverride()
     // Usage mistakes are one line with the way to the help, not the whole help (subcommands inherit this).
-    .configureOutput({ outputError: (text, write) => write(`driftwatch: ${oneLine(text.replace(/^error: /, ''))} (see --help)\n`) })
+    .configureOutput({ outputError: (text, write) => write(`${terminalLines(`driftwatch: ${oneLine(text.replace(/^error: /, ''))} (see --help)`)}\n`) })
 
   let work: (() => Promise<number>) | undefined
   let loadConfig: ((env: NodeJS.ProcessEnv) => RuntimeConfig) | undefined
@@ -75,11 +79,11 @@ async function run(argv: string[]): Promise<number> {
     if (typeof err.code === 'string' && err.code.startsWith('commander.')) return EXIT.config
     const known = isDriftwatchError(e) ? e : asDriftwatchError(e, config)
     if (known) {
-      process.stderr.write(`driftwatch: ${known.code}: ${failureText(known)}\n`)
+      printError(`driftwatch: ${known.code}: ${failureText(known)}`)
       return known.code === 'DW_CONFIG_INVALID' || known.code.startsWith('DW_FILE_') ? EXIT.config : EXIT.failure
     }
     const message = e instanceof Error ? e.message : String(e)
-    process.stderr.write(`driftwatch: unexpected error: ${oneLine(message)}${process.env['DRIFTWATCH_DEBUG'] ? `\n${(e as Error).stack ?? ''}` : ' (DRIFTWATCH_DEBUG=1 shows the stack trace; please report it)'}\n`)
+    printError(`driftwatch: unexpected error: ${oneLine(message)}${process.env['DRIFTWATCH_DEBUG'] ? `\n${(e as Error).stack ?? ''}` : ' (DRIFTWATCH_DEBUG=1 shows the stack trace; please report it)'}`)
     return EXIT.failure
   }
 }

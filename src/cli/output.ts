@@ -11,6 +11,7 @@
  * command still finishes its work, then says so in one line on stderr and exits 1 (./main.ts).
  */
 import type { Writable } from 'node:stream'
+import { terminalLines } from '../terminal-text.js'
 
 /** The reader closed its end: nobody reads what is written any more. */
 const READER_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED'])
@@ -31,3 +32,11 @@ export function guardOutput(streams: Readonly<Record<string, Writable>> = { 'sta
   }
   return { failure: () => failed }
 }
+
+/**
+ * What a command writes to standard output or error, rendered for a terminal (../terminal-text.ts):
+ * a name from data quoted in a line, an error message, a report or a JSON document (whose escapes
+ * keep its value). `text` as it is; `lines` adds the newline each line ends with.
+ */
+export const textTo = (stream: Writable) => (text: string): void => void stream.write(terminalLines(text))
+export const linesTo = (stream: Writable) => (line: string): void => void stream.write(`${terminalLines(line)}\n`)

@@ -29,6 +29,7 @@ import { formatDuration } from '../window/duration.js'
 import { EXIT } from './command.js'
 import { openForMaintenance } from './maintenance-store.js'
 import { progress as terminalProgress } from './progress.js'
+import { linesTo } from './output.js'
 
 export interface RecomputeFlags {
   readonly model: string
@@ -63,8 +64,8 @@ export function parseRange(flags: Pick<RecomputeFlags, 'from' | 'to'>): { fromMs
 }
 
 export async function runRecompute(config: RuntimeConfig, flags: RecomputeFlags, deps: RecomputeDeps = {}): Promise<number> {
-  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
-  const err = deps.err ?? ((s: string) => process.stderr.write(`${s}\n`))
+  const out = deps.out ?? linesTo(process.stdout)
+  const err = deps.err ?? linesTo(process.stderr)
   const now = deps.now ?? Date.now
   let range: { fromMs: number; toMs: number }
   try {

@@ -35,6 +35,7 @@ import { formatHtml } from '../report/format-html.js'
 import { reportScript } from '../ui/assets.js'
 import { EXIT } from './command.js'
 import { failureText } from './one-line.js'
+import { textTo } from './output.js'
 import { readTextFile, writeTextFile } from './files.js'
 import { progress, type Progress } from './progress.js'
 import { fileReadMessage } from './report-csv.js'
@@ -75,8 +76,9 @@ export const nodeIo: ReportIo = {
   // A directory, an unreadable or binary file, an unwritable --output: DW_FILE_* (exit 2), one line.
   readFile: (path, what = 'file') => readTextFile(path, what, 'a text file: CSV with a header row (or the YAML model file)'),
   writeFile: (path, text) => writeTextFile(path, text, '--output'),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  // Rendered for a terminal (../terminal-text.ts); --output writes the file as it is.
+  stdout: textTo(process.stdout),
+  stderr: textTo(process.stderr),
 }
 
 const BAD_INPUT = new Set(['DW_FILE_NOT_FOUND', 'DW_FILE_INVALID', 'DW_FILE_UNWRITABLE', 'DW_CONFIG_INVALID', 'DW_GATE_INVALID'])

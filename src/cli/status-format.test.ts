@@ -84,3 +84,26 @@ describe('formatStatus', () => {
     expect(unknown.find((l) => l.startsWith('loan'))).toMatch(/^loan {2}task unknown \(not configured here, and its stored figures do not tell\), window/)
   })
 })
+
+describe('formatStatus: names a producer sent are shown, never obeyed by the terminal', () => {
+  // C0 but newline, DEL, C1, and the bidi embeddings, overrides and isolates.
+  const TERMINAL_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
+  const link = 'f\u001b[31mRED\u001b[0m\u001b]8;;http://evil.example/\u0007click\u001b]8;;\u0007'
+
+  it('an alert subject, model, version and reference with escape sequences print as \\u escapes, in aligned columns', () => {
+    const hostile = { ...model, model: 'loan\u001b[2J', reference: { ...model.reference, description: 'baseline \u202etxt.exe' }, versions: [{ ...model.versions[0]!, version: 'v1\u009b31m' }] }
+    const lines = formatStatus({
+      source: { kind: 'store', location: '/d' },
+      models: [{ summary: hostile, windows: [{ ...window, model_version: 'v1\u009b31m' }] }],
+      alerts: [{ ...alert, subject: 'cat\u001b[2J', model: 'loan\u001b[2J' }, { ...alert, subject: link }, { ...alert, subject: 'a\tb\nc' }],
+    })
+    const text = lines.join('\n')
+    expect(text).not.toMatch(TERMINAL_CONTROL)
+    expect(lines).toHaveLength(9)
+    expect(lines[0]).toMatch(/^loan\\u001b\[2J {2}binary, .*reference: baseline \\u202etxt\.exe; versions v1\\u009b31m;/)
+    const alerts = lines.slice(lines.indexOf('FIRING ALERTS') + 1)
+    const at = alerts[0]!.indexOf('VALUE')
+    expect(alerts.map((l) => l.slice(alerts[0]!.indexOf('SUBJECT'), at).trimEnd())).toEqual(['SUBJECT', 'cat\\u001b[2J', 'f\\u001b[31mRED\\u001b[0m\\u001b]8;;http://evil.example/\\u0007click\\u001b]8;;\\u0007', 'a\\u0009b\\u000ac'])
+    expect(alerts.slice(1).map((l) => l.slice(at, at + 5))).toEqual(['0.310', '0.310', '0.310'])
+  })
+})

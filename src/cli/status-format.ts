@@ -1,9 +1,10 @@
-/** The terminal view of `driftwatch status`. Pure. */
+/** The terminal view of `driftwatch status`. Pure. Names from data are rendered for a terminal (../terminal-text.ts; the tables' cells by table()). */
 import type { AlertView, ModelSummary, WindowHeadline } from '../read/index.js'
 import { table } from './alerts-format.js'
 import { pushAll } from '../arrays.js'
 import { duration, figure, percent, referenceText, utcTime, versus, windowLabel } from '../ui/figures.js'
 import { driftHealth, fairnessHealth, qualityHealth } from '../ui/health.js'
+import { terminalText } from '../terminal-text.js'
 
 export interface ModelStatus {
   readonly summary: ModelSummary
@@ -43,7 +44,7 @@ export function formatStatus(view: StatusView): string[] {
   const lines: string[] = []
   if (view.models.length === 0) lines.push('no models yet: nothing is configured in driftwatch.yaml and no window has been evaluated')
   for (const { summary: m, windows } of view.models) {
-    lines.push(`${m.model}  ${m.task === 'unknown' ? 'task unknown (not configured here, and its stored figures do not tell)' : m.task}, window ${duration(m.window_ms)}, reference: ${referenceText(m.reference.description)}; versions ${m.versions.map((v) => v.version).join(', ') || '-'}; firing alerts ${m.firing_alerts}`)
+    lines.push(`${terminalText(m.model)}  ${m.task === 'unknown' ? 'task unknown (not configured here, and its stored figures do not tell)' : m.task}, window ${duration(m.window_ms)}, reference: ${terminalText(referenceText(m.reference.description))}; versions ${m.versions.map((v) => terminalText(v.version)).join(', ') || '-'}; firing alerts ${m.firing_alerts}`)
     if (windows.length === 0) lines.push('  no evaluated windows yet')
     else {
       const header = ['VERSION', 'WINDOW', 'PREDICTIONS', 'LABELED', 'DRIFT SHARE', 'PERFORMANCE REALIZED / ESTIMATED', 'FAIRNESS (WORST)', 'QUALITY', 'ALERTS']

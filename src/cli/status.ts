@@ -20,6 +20,7 @@ import { httpReadQueries } from './read-client.js'
 import { formatStatus, type StatusAlert, type StatusView } from './status-format.js'
 import { deadLetterLine, deadLetterStatus } from './status-dead-letters.js'
 import { pushAll } from '../arrays.js'
+import { linesTo } from './output.js'
 
 export interface StatusOptions {
   readonly model?: string
@@ -89,7 +90,7 @@ function windowsFlag(value: string | undefined): number {
 }
 
 export async function runStatus(config: RuntimeConfig, o: StatusOptions, deps: StatusDeps = {}): Promise<number> {
-  const out = deps.out ?? ((s: string) => process.stdout.write(`${s}\n`))
+  const out = deps.out ?? linesTo(process.stdout)
   const windows = windowsFlag(o.windows)
   const instance = readInstanceFile(config.clickhouse.dataDir)
   let view: StatusView & { dead_letters: DeadLetterReport }

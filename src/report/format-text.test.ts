@@ -169,3 +169,35 @@ describe('formatText: what the performance and fairness lines rest on', () => {
     expect(lineOf(text, 'demographic parity difference')).toMatch(/; 0 of 2 groups compared \(groups with status score_not_a_probability left out\)$/)
   })
 })
+
+describe('text report: names from the files are shown, never obeyed by the terminal it is printed on', () => {
+  // C0 but newline, DEL, C1, and the bidi embeddings, overrides and isolates.
+  const TERMINAL_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
+  const link = 'f\u001b[31mRED\u001b[0m\u001b]8;;http://evil.example/\u0007click\u001b]8;;\u0007'
+
+  it('feature, category, group, attribute, class and column names and the notes print escape sequences as \\u escapes, in aligned columns', () => {
+    const quality = { missing_rate: 0, type_violation_rate: 0, out_of_range_rate: 0, new_category_rate: 0.5, new_categories: { 'x\u009b2J': 3, 'y\u202e': 1 }, constant: false }
+    const group = { predictions: 40, selection_rate: 0.5, count: 40, true_positive_rate: 0.5, false_positive_rate: 0.5, accuracy: 0.5, status: 'ok' }
+    const base = report('none', { [link]: feature({}), 'cat\u001b[2J': feature({}), plain: feature({}) }, { [link]: quality })
+    const text = formatText({
+      ...base,
+      performance: { ...base.performance, positive_class: 'yes\u0007', reference: { accuracy: 0.9 }, current: { accuracy: 0.8 } },
+      fairness: { 'region\u001b[8m': { groups: { 'north\u001b[2J': group, 'south\tx': group } } },
+      notes: ['column "cat\u001b[2J" is read as text\r\u001b[Ahidden'],
+    })
+    expect(text).not.toMatch(TERMINAL_CONTROL)
+    const lines = text.split('\n')
+    const drift = lines.slice(lines.findIndex((l) => l.startsWith('feature ')))
+    const score = drift[0]!.indexOf('score')
+    expect(drift.slice(1, 4).map((l) => l.slice(0, drift[0]!.indexOf('kind')).trimEnd())).toEqual([
+      'f\\u001b[31mRED\\u001b[0m\\u001b]8;;http://evil.example/\\u0007click\\u001b]8;;\\u0007', 'cat\\u001b[2J', 'plain',
+    ])
+    expect(drift.slice(1, 4).map((l) => l.slice(score - 6, score + 5).trim())).toEqual(['0.5000', '0.5000', '0.5000'])
+    expect(text).toContain('positive class "yes\\u0007"')
+    expect(text).toContain('Fairness: region\\u001b[8m')
+    expect(lines.some((l) => l.startsWith('north\\u001b[2J '))).toBe(true)
+    expect(lines.some((l) => l.startsWith('south\\u0009x '))).toBe(true)
+    expect(text).toContain('0.5000 x\\u009b2J,y\\u202e')
+    expect(text).toContain('  - column "cat\\u001b[2J" is read as text\\u000d\\u001b[Ahidden')
+  })
+})

@@ -9,6 +9,7 @@ import { MIN_ROWS_FOR_VERDICT, NOT_COMPUTABLE } from '../metrics/drift/index.js'
 import { insufficientSides, isScoredMetric, sidesWithStatus } from './gates.js'
 import { SCORE_NOT_A_PROBABILITY } from './left-out.js'
 import { notEvaluatedSummary } from './not-evaluated.js'
+import { terminalText } from '../terminal-text.js'
 
 type Cell = string | number | boolean | null | undefined
 
@@ -24,8 +25,13 @@ export function formatNumber(x: Cell, style: NumberStyle = 'value'): string {
   return x.toFixed(4)
 }
 
-/** Columns padded to their widest cell; columns of numbers (and "-") right-aligned, header too. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
+/**
+ * Columns padded to their widest cell; columns of numbers (and "-") right-aligned, header too. A
+ * cell may hold a name from the files (a feature, group or category): rendered for a terminal
+ * (../terminal-text.ts) before it is measured.
+ */
+export function table(headers: readonly string[], cells: readonly (readonly string[])[]): string[] {
+  const rows = cells.map((r) => r.map(terminalText))
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
   const isNumber = (s: string) => /^[-+]?[\d.]+(e[-+]?\d+)?$|^-$/.test(s)
   const right = headers.map((_, i) => i > 0 && rows.length > 0 && rows.every((r) => isNumber(r[i] ?? '-')))
@@ -286,5 +292,7 @@ export function formatText(report: ReportJson): string {
   for (const [attribute, f] of Object.entries(report.fairness)) lines.push('', ...fairnessLines(attribute, f))
   if (referenced) lines.push('', ...qualityLines(report.quality))
   if (report.notes.length > 0) lines.push('', 'Notes:', ...report.notes.map((n) => `  - ${n}`))
-  return `${lines.join('\n')}\n`
+  // This text is printed on a terminal: names from the files in the lines (an attribute, a class,
+  // a column, the notes) are rendered for it as the tables' cells are, a line stays one line.
+  return `${lines.map(terminalText).join('\n')}\n`
 }

@@ -1,0 +1,30 @@
+/**
+ * Text from data (feature, segment, group, category and class names, alert subjects, file
+ * columns, error messages quoting them) as a terminal is to show it. Producers send these names,
+ * and a terminal obeys what it is sent: ESC starts a sequence that recolours, clears the screen,
+ * moves the cursor or plants a hyperlink (OSC 8), BEL ends one, C1 CSI (U+009B) is ESC [ on many
+ * terminals, and the bidi overrides and isolates reorder what follows them on the line. So each
+ * such character is shown as its JavaScript/JSON escape, `\u` and four lowercase hex digits:
+ * ESC as `\u001b`, BEL as `\u0007`, U+202E as `\u202e`.
+ *
+ * Escaped: C0 controls U+0000–U+001F (tab and newline too: a name is one cell of one line), DEL
+ * U+007F, C1 controls U+0080–U+009F, the bidi embeddings and overrides U+202A–U+202E and isolates
+ * U+2066–U+2069. Everything else is kept as it is, backslashes included: rendering is idempotent
+ * (text already rendered comes out unchanged), and the JSON escape is what JSON output holds, so
+ * a JSON document passed through terminalLines parses to the same value. Pure.
+ */
+
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+
+const escape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+
+/** One cell or name on one line: every unsafe character escaped, newline and tab included. */
+export function terminalText(text: string): string {
+  return text.replace(UNSAFE, escape)
+}
+
+/** Text of several lines (a report, a multi-line error): as terminalText, but newlines stay line breaks. */
+export function terminalLines(text: string): string {
+  return text.replace(UNSAFE_BUT_NEWLINE, escape)
+}
