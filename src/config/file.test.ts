@@ -125,6 +125,13 @@ describe('durations that validate but would break the service', () => {
     expect(parseFileConfig('retention: { raw: 20000d }', 'x.yaml').retention.raw).toBe(20_000 * 86_400_000)
   })
 
+  it('bounds the windows of one evaluator pass: 50 by default, a positive whole number', () => {
+    expect(parseFileConfig('', 'x.yaml').evaluation.maxWindowsPerPass).toBe(50)
+    expect(parseFileConfig('evaluation: { maxWindowsPerPass: 5 }', 'x.yaml').evaluation.maxWindowsPerPass).toBe(5)
+    expect(problemsOf('evaluation: { maxWindowsPerPass: 0 }')).toEqual([expect.stringMatching(/^dw\.yaml: evaluation\.maxWindowsPerPass: .*1/)])
+    expect(problemsOf('evaluation: { maxWindowsPerPass: 2.5 }')).toEqual([expect.stringMatching(/^dw\.yaml: evaluation\.maxWindowsPerPass: /)])
+  })
+
   it('refuses an evaluation interval longer than a timer can wait, and spans beyond ten years', () => {
     expect(problemsOf('evaluation: { interval: 25d }')).toEqual([expect.stringMatching(/evaluation\.interval: "25d" is longer than 24d.*timer/)])
     expect(problemsOf('models:\n  - id: a\n    window: 20000d\njoin: { horizon: 5000w }\n')).toEqual([

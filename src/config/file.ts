@@ -202,6 +202,12 @@ export const FileConfigSchema = z.strictObject({
       interval: duration(100, TIMER_MAX).default(10_000),
       /** Values per side fed to KS and Wasserstein (a deterministic hash subsample above this). */
       maxSampleSize: z.number().int().min(100).max(100_000).default(2000),
+      /**
+       * Windows one evaluator pass evaluates at most, taken round robin over the models' versions;
+       * the rest are left to the next pass, which follows at once (docs/evaluation.md). Bounds how
+       * long one model's backlog delays the other models' windows and the alert pass.
+       */
+      maxWindowsPerPass: z.number().int().min(1).max(100_000).default(50),
     }, expecting('a map of settings'))
     .prefault({}),
 }, expecting('a map of sections (ingest, models, join, retention, evaluation)'))

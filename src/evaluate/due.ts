@@ -23,7 +23,8 @@
  * - the state of those windows only, from window_state FINAL on its primary key.
  * The cursors are advanced (recordPass) after the tick's windows are
  * stored, in ClickHouse, so a crash re-reads the same marks and windows and a restarted or newly
- * elected evaluator carries on.
+ * elected evaluator carries on. A pass that leaves some due windows to the next one
+ * (evaluation.maxWindowsPerPass, ./pass-plan.ts) advances them only up to those (recordableScan).
  */
 import type { Store } from '../store/clickhouse.js'
 import { withDatabase } from '../store/query.js'
@@ -153,6 +154,33 @@ export async function recordPass(store: Store, scan: DueScan): Promise<void> {
   await advanceCursors(store, cursors)
 }
 
+/**
+ * What a pass that evaluated only some of the scan's due windows (./pass-plan.ts) records, so that
+ * the next pass finds each window it left (`deferred`) due again, as this scan did:
+ * - the mark cursor goes no further than the newest mark of any deferred window read from a mark
+ *   (newer than where this scan started reading): the next scan reads that mark again;
+ * - a model's watermark cursor goes no further than the start of its first deferred window that
+ *   closes in this pass: the next scan's closing range (which starts after the recorded watermark
+ *   less the window) holds that window, whatever the window size configured.
+ *   A watermark recorded lower does not reopen the windows this pass closed (scanDue keeps a window
+ *   evaluated closed closed); if the watermark computed next recedes below a deferred window's
+ *   end (a partition back from idle), that window closes when it passes again, as after a pass
+ *   that failed.
+ * With nothing deferred, the scan itself.
+ */
+export function recordableScan(scan: DueScan, deferred: readonly DueWindow[]): DueScan {
+  if (deferred.length === 0) return scan
+  const since = Math.max(0, scan.cursorMs - MARK_OVERLAP_MS)
+  let marksReadUntilMs = scan.marksReadUntilMs
+  const watermarks = new Map(scan.watermarks)
+  for (const w of deferred) {
+    if (marksReadUntilMs !== null && w.lastMarkMs > since) marksReadUntilMs = Math.min(marksReadUntilMs, w.lastMarkMs)
+    const wm = watermarks.get(w.modelId)
+    if (w.closing && wm !== undefined) watermarks.set(w.modelId, Math.min(wm, w.startMs))
+  }
+  return { ...scan, marksReadUntilMs, watermarks }
+}
+
 /** The newest mark a completed tick has read; 0 when none has. */
 export const markCursor = (store: Store) => readCursor(store, 'window_marks')
 
@@ -208,7 +236,9 @@ export async function scanDue(store: Store, allowedLatenessMs: (modelId: string)
   const due: DueWindow[] = []
   for (const r of [...candidates.values()].sort((a, b) => a.model_id.localeCompare(b.model_id) || a.model_version.localeCompare(b.model_version) || Number(a.ws) - Number(b.ws))) {
     const spec = { sizeMs: Number(r.window_ms), allowedLatenessMs: allowedLatenessMs(r.model_id) }
-    const closed = isClosed(Number(r.ws), spec, watermarks.get(r.model_id) ?? Number.NEGATIVE_INFINITY)
+    // A window evaluated closed stays closed, even under a watermark that a pass which left some of
+    // the model's windows to the next recorded below its own (recordableScan).
+    const closed = r.was_closed === 1 || isClosed(Number(r.ws), spec, watermarks.get(r.model_id) ?? Number.NEGATIVE_INFINITY)
     const lastMark = Number(r.lm)
     if (lastMark > Number(r.evaluated_mark) || (closed && !r.was_closed)) {
       due.push({ modelId: r.model_id, modelVersion: r.model_version, startMs: Number(r.ws), windowMs: spec.sizeMs, lastMarkMs: lastMark, closed, closing: closed && !r.was_closed })

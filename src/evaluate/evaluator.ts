@@ -34,6 +34,12 @@
  * detectors. TickReport counts such windows (`expired`), and a pass that finds any says so once,
  * at warn.
  *
+ * A pass evaluates at most `evaluation.maxWindowsPerPass` of its due windows, round robin over the
+ * models' versions and oldest first within each (./pass-plan.ts), so that one model's backlog
+ * delays neither the other models' windows nor the alert pass; the cursors it records keep the
+ * windows it left due (./due.ts, recordableScan), and the loop runs the next pass at once while
+ * any are left (passes()).
+ *
  * stop() ends a pass at the next point where nothing is half done: between two windows (the rest
  * stay due), or, once its windows are stored, before the orphan sweep and the alert pass, which
  * the next pass runs.
@@ -47,11 +53,12 @@ import type { Store } from '../store/clickhouse.js'
 import { compareWindow, type ModelWindow } from './comparison-run.js'
 import { computeWindowMetrics, notCompared } from './compute.js'
 import { runDetectors } from './detector-run.js'
-import { erasedSinceEvaluation, recordPass, scanDue, type DueScan, type DueWindow } from './due.js'
+import { erasedSinceEvaluation, recordableScan, recordPass, scanDue, type DueScan, type DueWindow } from './due.js'
 import { nextEvalVersion, storedWindowEvaluation } from './eval-version.js'
 import { expirableBeforeMs, keepsStoredEvaluation } from './expired-window.js'
 import { FailedWindows, needsNewMark, windowKey } from './failed-windows.js'
 import { sweepOrphans } from './orphans.js'
+import { addReports, planPass } from './pass-plan.js'
 import { buildPartials, mergeAll, type LabelingContext } from './partials.js'
 import { sampleQuery } from './queries.js'
 import { ReferenceChangeMarks } from './reference-changes.js'
@@ -93,6 +100,8 @@ export interface TickReport {
   readonly orphans: number
   /** Due windows a pass cut short by stop() did not reach: still due for the next pass. */
   readonly notReached?: number
+  /** Due windows left to the next pass by evaluation.maxWindowsPerPass (./pass-plan.ts): still due. */
+  readonly deferred?: number
   /**
    * Due windows whose stored evaluation was kept: none of their predictions is stored any more
    * (raw rows expired, retention.raw) and no erasure came since (./expired-window.ts).
@@ -123,12 +132,14 @@ export class Evaluator {
   private readonly loop: PassLoop<TickReport>
   /** Set by stop(): a pass in progress ends at its next window (stoppedPass). */
   private stopping = false
+  /** The series (model version) that took the last place of the previous pass: the next round robin starts after it. */
+  private lastSeries: string | null = null
 
   constructor(private readonly deps: EvaluatorDeps) {
     this.failures = new FailedWindows(deps.file.evaluation.interval)
     this.referenceChanges = new ReferenceChangeMarks(deps.store, deps.file)
     this.loop = new PassLoop(
-      () => this.tick(),
+      () => this.passes(),
       (err) =>
         // A pass that stop() overtook mid-window (the lease given up under it) fails its fence:
         // that is the stop, not a fault.
@@ -202,7 +213,22 @@ export class Evaluator {
     return 'stored'
   }
 
-  /** One pass: evaluate every due window, compare the versions of the windows touched, then sweep orphans. */
+  /**
+   * Passes until one leaves no due window to the next (each with its alert pass): the loop's run,
+   * and evaluateNow(). Each pass that leaves some has evaluated maxWindowsPerPass windows, each
+   * stored, kept or set aside, so the due windows found at the start run out unless new ones keep
+   * coming, and then there is work to do at once. Reports the sum of the passes.
+   */
+  private async passes(): Promise<TickReport> {
+    let total = await this.tick()
+    while ((total.deferred ?? 0) > 0 && !this.stopping) total = addReports(total, await this.tick())
+    return total
+  }
+
+  /**
+   * One pass: evaluate the due windows (at most evaluation.maxWindowsPerPass, ./pass-plan.ts),
+   * compare the versions of the windows touched, sweep orphans, then run the alert pass.
+   */
   async tick(): Promise<TickReport> {
     const model = (m: string) => modelConfig(this.deps.file, m)
     const scanNow = () => scanDue(this.deps.store, (m) => model(m).allowedLateness, { windowMs: (m) => model(m).window })
@@ -219,32 +245,35 @@ export class Evaluator {
     for (const [key, cached] of this.references) if (fixed.models.has(cached.modelId)) this.references.delete(key)
     if (rolling || fixed.marks) scan = await scanNow()
     for (const [key, cached] of this.references) if (scan.rewrittenModels.has(cached.modelId)) this.references.delete(key)
-    const due = scan.due.filter((w) => !waiting(w))
     const aside = scan.due.filter(waiting)
+    const { selected: due, deferred, lastSeries } = planPass(scan.due.filter((w) => !waiting(w)), this.deps.file.evaluation.maxWindowsPerPass, this.lastSeries)
+    if (lastSeries !== null) this.lastSeries = lastSeries
     const evaluated: DueWindow[] = []
     const kept: DueWindow[] = []
     let attempted = 0
     for (const w of due) {
-      if (this.stopping) return this.stoppedPass(due.length, attempted, evaluated, kept)
+      if (this.stopping) return this.stoppedPass(due.length + deferred.length, attempted, evaluated, kept)
       attempted++
       const outcome = await this.attempt(w)
       if (outcome === 'stored') evaluated.push(w)
       else if (outcome === 'kept') kept.push(w)
     }
-    await this.keepDue(aside, scan)
-    // Every window with a mark up to marksReadUntilMs, and every window the pass's watermarks
-    // closed, is stored or marked again now: later ticks start from there. A deposed evaluator
-    // must not move the cursors past what its successor's scan has not seen yet.
+    // Every window with a mark up to the recorded cursor, and every window the recorded watermarks
+    // closed, is stored or marked again now, or left due (deferred, held behind the cursors):
+    // later ticks start from there. A deposed evaluator must not move the cursors past what its
+    // successor's scan has not seen yet.
+    const recorded = recordableScan(scan, deferred)
+    await this.keepDue(aside, recorded)
     this.fence()
-    await recordPass(this.deps.store, scan)
+    await recordPass(this.deps.store, recorded)
     const failed = due.length - evaluated.length - kept.length + (await this.compareVersions(evaluated))
     // The orphan sweep and the alert pass are left to the next pass (here, or in the next evaluator)
     // when a stop came meanwhile: the sweep resumes from its cursor, and the alert rules read the
     // windows stored by then, as after any pass that stored several windows.
     const orphans = this.stopping ? 0 : await sweepOrphans(this.deps.store, this.deps.deadLetters, this.deps.file.join.orphanAfter, this.deps.now())
     this.warnExpired(kept)
-    const report = { evaluated: evaluated.length, failed, waiting: aside.length, orphans, expired: kept.length }
-    if (due.length || aside.length || orphans) this.deps.logger.info(report, 'evaluation pass')
+    const report = { evaluated: evaluated.length, failed, waiting: aside.length, orphans, expired: kept.length, deferred: deferred.length }
+    if (due.length || aside.length || orphans) this.deps.logger.info(report, deferred.length ? 'evaluation pass (evaluation.maxWindowsPerPass reached: the next pass follows at once)' : 'evaluation pass')
     if (!this.deps.afterPass) return report
     if (this.stopping) this.deps.logger.info({}, 'alert evaluation skipped: the evaluator is stopping; the next pass runs it')
     else await this.deps.afterPass().catch((err) => this.deps.logger.error({ err }, 'alert evaluation failed; retrying after the next pass'))
