@@ -122,8 +122,10 @@ describe('read API on a real pipeline run', () => {
                                      sumIf(value, kind = 'realized') AS realized, countIf(kind = 'realized') AS has_realized, sumIf(n, kind = 'realized') AS n,
                                      sumIf(value, kind = 'estimated') AS estimated, countIf(kind = 'estimated') AS has_estimated
                               FROM {db}.performance FINAL WHERE model_id = {m:String} AND variant = 'all' AND metric = 'roc_auc' GROUP BY model_version, s`)
-    const fair = await table(`SELECT model_version, toUnixTimestamp64Milli(window_start) AS s, min(value) AS worst
-                              FROM {db}.fairness FINAL WHERE model_id = {m:String} AND metric = 'disparate_impact_ratio' AND group_value = '' GROUP BY model_version, s`)
+    // One protected attribute ('group'): the worst is its ratio, with its upper bound beside it.
+    const fair = await table(`SELECT model_version, toUnixTimestamp64Milli(window_start) AS s, minIf(value, metric = 'disparate_impact_ratio') AS worst,
+                                     minIf(value, metric = 'disparate_impact_ratio_upper') AS upper
+                              FROM {db}.fairness FINAL WHERE model_id = {m:String} AND metric IN ('disparate_impact_ratio', 'disparate_impact_ratio_upper') AND group_value = '' GROUP BY model_version, s`)
     // Every stored quality row and feature drift row of a window, judged by the window page's rule
     // (src/ui/quality-problems.ts), against the headline the read API counts from rates above 0.
     const quality = await table(`SELECT model_version, toUnixTimestamp64Milli(window_start) AS s, groupArray((feature, metric, value, n)) AS rows
@@ -157,6 +159,7 @@ describe('read API on a real pipeline run', () => {
       }
       if (d) withDrift++
       expect(item.fairness?.value ?? null, k).toBe(fair.has(k) ? num(fair.get(k)!['worst']) : null)
+      expect(item.fairness?.upper_bound ?? null, k).toBe(fair.has(k) ? num(fair.get(k)!['upper']) : null)
       expect(item.quality_problems, k).toBe(problemsOf(k))
       if (item.quality_problems > 0) withProblems++
     }
@@ -166,6 +169,7 @@ describe('read API on a real pipeline run', () => {
     expect(withProblems).toBeGreaterThan(0)
     expect(items.some((i) => i.n_drifted > 0)).toBe(true)
     expect(items.some((i) => i.fairness !== null && i.fairness.value !== null)).toBe(true)
+    expect(items.some((i) => i.fairness !== null && typeof i.fairness.upper_bound === 'number')).toBe(true)
   })
 
   it('filters by version, time range and variant', async () => {

@@ -4,7 +4,7 @@
  * ratio is the worst; and what counts as a quality problem.
  */
 import { metricValue } from './metric-value.js'
-import type { HeadlineFairness, HeadlinePerformance } from './types.js'
+import type { HeadlineFairness, HeadlinePerformance, MetricValue } from './types.js'
 import type { Task } from './task.js'
 
 export type { Task } from './task.js'
@@ -40,6 +40,15 @@ export const MAIN_METRICS: Record<Task, readonly string[]> = {
 export const FAIRNESS_RATIO = 'disparate_impact_ratio'
 
 /**
+ * Its upper confidence bound (docs/evaluation.md, "The four-fifths rule beyond sampling noise"):
+ * what the default alert rule reads. Windows evaluated before it existed have no such row.
+ */
+export const FAIRNESS_RATIO_UPPER = 'disparate_impact_ratio_upper'
+
+/** The fairness rows (group '') worstFairness reads: the ratio and its bound. */
+export const FAIRNESS_HEADLINE_METRICS = [FAIRNESS_RATIO, FAIRNESS_RATIO_UPPER] as const
+
+/**
  * Quality metrics that can make a feature a "quality problem", and the rule that decides (read
  * with each rate's n and the reference sizes, ./windows.ts): the web UI's (src/ui/quality-problems.ts).
  */
@@ -55,10 +64,23 @@ export function headlinePerformance(task: Task, variant: string, rows: readonly 
   return null
 }
 
-/** The lowest ratio; a null ratio (insufficient group) only when no attribute has a value. */
+/**
+ * The worst attribute's disparate impact ratio. With bound rows (FAIRNESS_RATIO_UPPER), the
+ * attribute whose bound is lowest, as the default alert rule judges (one attribute's ratio can be
+ * the lowest by noise while another's is below 4/5 beyond it), with its bound as `upper_bound`
+ * (null when it is not defined). Without them (a window evaluated before the bound existed), the
+ * lowest ratio, and no `upper_bound`. A null ratio (insufficient group) only when no attribute has
+ * a value.
+ */
 export function worstFairness(rows: readonly FairnessFigure[]): HeadlineFairness | null {
   const ratios = rows.filter((r) => r.metric === FAIRNESS_RATIO).sort((a, b) => a.attribute.localeCompare(b.attribute))
+  const bounds = new Map(rows.filter((r) => r.metric === FAIRNESS_RATIO_UPPER).map((r) => [r.attribute, r.value]))
   const valued = ratios.filter((r) => r.value !== null)
-  const worst = valued.length ? valued.reduce((a, b) => (b.value! < a.value! ? b : a)) : ratios[0]
-  return worst ? { attribute: worst.attribute, metric: worst.metric, value: metricValue(worst.value), status: worst.status } : null
+  const bounded = valued.filter((r) => bounds.get(r.attribute) != null)
+  const worst = bounded.length
+    ? bounded.reduce((a, b) => (bounds.get(b.attribute)! < bounds.get(a.attribute)! ? b : a))
+    : valued.length ? valued.reduce((a, b) => (b.value! < a.value! ? b : a)) : ratios[0]
+  if (!worst) return null
+  const figures = { attribute: worst.attribute, metric: worst.metric, value: metricValue(worst.value), status: worst.status }
+  return bounds.size > 0 ? { ...figures, upper_bound: metricValue(bounds.get(worst.attribute) ?? null) } : figures
 }

@@ -36,13 +36,24 @@ export const HeadlinePerformanceSchema = obj({
   n: { ...count, description: 'Labeled predictions behind the realized value.' },
 }, 'The main performance metric of the window.')
 
-/** The lowest fairness ratio of the window over the protected attributes (4/5 rule: < 0.8 is unfair). */
-export const HeadlineFairnessSchema = obj({
+/** The worst fairness ratio of the window over the protected attributes (4/5 rule: < 0.8 is unfair). */
+const headlineFairness = obj({
   attribute: text,
   metric: { type: 'string', description: 'disparate_impact_ratio' },
   value: metricNum,
   status: { type: 'string', description: "'ok', or why the value is not a verdict (e.g. 'insufficient')." },
-}, 'The worst (lowest) fairness ratio over the protected attributes.')
+}, 'The worst fairness ratio over the protected attributes: the attribute whose upper bound (upper_bound) is lowest when the window stored bounds, else the lowest ratio.')
+/**
+ * upper_bound is absent, not null, for a window evaluated before the bound existed: null is a
+ * bound that could not be computed. Not required, so the ratio-only headline stays valid.
+ */
+export const HeadlineFairnessSchema = {
+  ...headlineFairness,
+  properties: {
+    ...headlineFairness.properties,
+    upper_bound: { ...metricNum, description: `The ratio's one-sided 95% upper confidence bound (disparate_impact_ratio_upper, docs/evaluation.md "The four-fifths rule beyond sampling noise"), what the default alert rule compares with 0.8: below 0.8, the attribute is below the 4/5 rule beyond sampling noise; the ratio below 0.8 with the bound at or above it is within noise. Absent for a window evaluated before the bound was stored (read the ratio alone then). ${metricNum.description}` },
+  },
+} as const
 
 /** Headline figures of one (model version, window): the rows of the series route. */
 export const WindowHeadlineSchema = obj({

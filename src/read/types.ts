@@ -22,6 +22,8 @@ export interface HeadlineFairness {
   readonly metric: string
   readonly value: MetricValue
   readonly status: string
+  /** The ratio's upper confidence bound (disparate_impact_ratio_upper), when the window has one. */
+  readonly upper_bound?: MetricValue
 }
 
 export interface WindowHeadline {

@@ -6,7 +6,7 @@
  */
 import { optionalColumn } from './columns.js'
 import { ALL_VARIANTS, assertKnownModel, assertKnownVariant, assertKnownVersion, type ReadDeps } from './deps.js'
-import { FAIRNESS_RATIO, headlinePerformance, MAIN_METRICS, qualityProblemCount, QUALITY_PROBLEMS, worstFairness } from './headline.js'
+import { FAIRNESS_HEADLINE_METRICS, headlinePerformance, MAIN_METRICS, qualityProblemCount, QUALITY_PROBLEMS, worstFairness } from './headline.js'
 import { modelTask, type Task } from './task.js'
 import { decodeCursor, isoTime, optionalTime, page } from './params.js'
 import { int, METRIC_VALUES, n, readRows, storedNumber } from './sql.js'
@@ -111,7 +111,7 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
   const starts = rows.map((r) => int(r.start))
   const versionsInPage = [...new Set(rows.map((r) => r.model_version))]
   const range = 'model_id = {m:String} AND model_version IN {vs:Array(String)} AND window_start BETWEEN fromUnixTimestamp64Milli({lo:Int64}) AND fromUnixTimestamp64Milli({hi:Int64})'
-  const params = { m: model, vs: versionsInPage, lo: minOf(starts), hi: maxOf(starts), metrics: MAIN_METRICS[task], variant, ratio: FAIRNESS_RATIO, quality: QUALITY_PROBLEMS }
+  const params = { m: model, vs: versionsInPage, lo: minOf(starts), hi: maxOf(starts), metrics: MAIN_METRICS[task], variant, ratios: FAIRNESS_HEADLINE_METRICS, quality: QUALITY_PROBLEMS }
   const cols = 'model_version, toUnixTimestamp64Milli(window_start) AS start, eval_version'
   const [insufficient, status] = await Promise.all([
     optionalColumn(deps.store, 'dataset_drift', 'n_insufficient', '0'),
@@ -124,7 +124,7 @@ export async function headlines(deps: ReadDeps, model: string, rows: readonly Su
       deps.store, `SELECT ${cols}, variant, metric, kind, value, n FROM {db}.performance
                    WHERE ${range} AND variant = {variant:String} AND metric IN {metrics:Array(String)} AND kind IN ('realized', 'estimated')`, params, METRIC_VALUES),
     readRows<Versioned & { attribute: string; metric: string; value: number | string | null; status: string }>(
-      deps.store, `SELECT ${cols}, attribute, metric, value, status FROM {db}.fairness WHERE ${range} AND metric = {ratio:String} AND group_value = ''`, params, METRIC_VALUES),
+      deps.store, `SELECT ${cols}, attribute, metric, value, status FROM {db}.fairness WHERE ${range} AND metric IN {ratios:Array(String)} AND group_value = ''`, params, METRIC_VALUES),
     // Quality problems are judged as the window page judges them (qualityProblemCount,
     // src/ui/quality-problems.ts): from each problem rate with its n, and the reference sizes of
     // the window's feature drift rows. A rate of 0 or NaN (an empty denominator) is never a

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { HeadlineFairness, WindowHeadline } from './web/api-types.js'
 import { driftHealth, fairnessHealth, featureHealth } from './health.js'
+import { worstFairness } from '../read/headline.js'
 
 /** A window headline as the read API sends it (src/read/schemas.ts, WindowHeadlineSchema). */
 const window = (extra: Partial<WindowHeadline> = {}): WindowHeadline => ({
@@ -44,6 +45,37 @@ describe('health of a window headline: a status without a verdict is never ok', 
   it('a ratio just under the 4/5 rule shows the digits that put it under, never "0.80" in a red badge', () => {
     expect(fairnessHealth(fairness({ value: 0.7996 }))).toEqual({ text: 'group 0.7996 < 0.8000', level: 'bad' })
     expect(fairnessHealth(fairness({ value: 0.8 }))).toEqual({ text: 'group 0.80', level: 'ok' })
+  })
+
+  it('disparate impact by its upper bound, as the default alert rule: red only beyond sampling noise', () => {
+    expect(fairnessHealth(fairness({ value: 0.43, upper_bound: 0.71 }))).toEqual({ text: 'group ratio 0.43, upper bound 0.71 < 0.80', level: 'bad' })
+    expect(fairnessHealth(fairness({ value: 0.7, upper_bound: 0.92 }))).toEqual({ text: 'group 0.70: below 4/5 within sampling noise (upper bound 0.92)', level: 'warn' })
+    expect(fairnessHealth(fairness({ value: 0.7, upper_bound: 0.92, status: 'partial' }))).toEqual({ text: 'group 0.70: below 4/5 within sampling noise (upper bound 0.92) (partial)', level: 'warn' })
+    expect(fairnessHealth(fairness({ value: 0.9, upper_bound: 1.2 }))).toEqual({ text: 'group 0.90', level: 'ok' })
+    // The bound just under 0.8 gets the digits that put it under.
+    expect(fairnessHealth(fairness({ value: 0.6, upper_bound: 0.7996 }))).toEqual({ text: 'group ratio 0.60, upper bound 0.7996 < 0.8000', level: 'bad' })
+    // A bound that could not be computed (null) or a window stored before the bound: the ratio alone.
+    expect(fairnessHealth(fairness({ value: 0.7, upper_bound: null }))).toEqual({ text: 'group 0.70 < 0.80', level: 'bad' })
+  })
+
+  it('the headline built from stored rows carries the bound of the attribute the alert rule would flag', () => {
+    const row = (attribute: string, metric: string, value: number | null) => ({ attribute, metric, value, status: 'ok' })
+    // age's ratio is the lowest by noise; region's is below 4/5 beyond it.
+    const rows = [
+      row('age', 'disparate_impact_ratio', 0.5), row('age', 'disparate_impact_ratio_upper', 1.3),
+      row('region', 'disparate_impact_ratio', 0.75), row('region', 'disparate_impact_ratio_upper', 0.77),
+    ]
+    const headline = worstFairness(rows)!
+    expect(headline).toEqual({ attribute: 'region', metric: 'disparate_impact_ratio', value: 0.75, status: 'ok', upper_bound: 0.77 })
+    expect(fairnessHealth(headline)).toEqual({ text: 'region ratio 0.75, upper bound 0.77 < 0.80', level: 'bad' })
+    // Within noise everywhere: the lowest bound's attribute, amber.
+    expect(fairnessHealth(worstFairness(rows.slice(0, 2))!)).toEqual({ text: 'age 0.50: below 4/5 within sampling noise (upper bound 1.30)', level: 'warn' })
+    // Stored before the bound: the lowest ratio, without upper_bound, read as before.
+    const old = worstFairness(rows.filter((r) => r.metric === 'disparate_impact_ratio'))!
+    expect(old).toEqual({ attribute: 'age', metric: 'disparate_impact_ratio', value: 0.5, status: 'ok' })
+    expect(fairnessHealth(old)).toEqual({ text: 'age 0.50 < 0.80', level: 'bad' })
+    // A bound that is not defined (NaN, stored null) beside a ratio: null, and the ratio alone.
+    expect(worstFairness([row('age', 'disparate_impact_ratio', 0.5), row('age', 'disparate_impact_ratio_upper', null)])).toMatchObject({ attribute: 'age', upper_bound: null })
   })
 
   it('a feature in a window: drift, no drift, or no verdict as the window says', () => {

@@ -34,10 +34,40 @@ export interface FairnessHeadline {
   /** As the read API sends it: ±∞ as "Infinity" / "-Infinity" (../figures.ts numeric). */
   readonly value: FigureValue
   readonly status: string
+  /**
+   * The ratio's upper confidence bound (disparate_impact_ratio_upper, docs/evaluation.md "The
+   * four-fifths rule beyond sampling noise"): what the default alert rule reads. Absent for a
+   * window stored before the bound existed, and from older servers.
+   */
+  readonly upper_bound?: FigureValue
 }
 
-/** The 4/5 rule: a disparate impact ratio below this is unfair. */
+/** The 4/5 rule: a disparate impact ratio (or its upper bound) below this is unfair. */
 export const FOUR_FIFTHS = 0.8
+
+/**
+ * A disparate impact ratio judged as the default alert rule judges it (alerts/fairness.yaml):
+ * unfair ('bad') when its upper confidence bound is below 4/5, below 4/5 within sampling noise
+ * ('warn') when only the ratio is. `bound` null (a window stored before the bound existed, or a
+ * bound that could not be computed): the ratio alone, as it was read before ('bad' below 4/5).
+ * Null when the ratio is at or above 4/5.
+ */
+export function fourFifths(ratio: number, bound: number | null, decimals = 2): { readonly text: string; readonly level: Level } | null {
+  if (bound !== null && bound < FOUR_FIFTHS) {
+    const shown = versus(bound, FOUR_FIFTHS, decimals)
+    return { text: `ratio ${versus(ratio, FOUR_FIFTHS, decimals).value}, upper bound ${shown.value} < ${shown.threshold}`, level: 'bad' }
+  }
+  if (!(ratio < FOUR_FIFTHS)) return null
+  const shown = versus(ratio, FOUR_FIFTHS, decimals)
+  if (bound === null) return { text: `${shown.value} < ${shown.threshold}`, level: 'bad' }
+  return { text: `${shown.value}: below 4/5 within sampling noise (upper bound ${figure(bound, decimals)})`, level: 'warn' }
+}
+
+/** A bound as a number for fourFifths(): null when absent or not a number (NaN). */
+export const boundOf = (x: FigureValue | undefined): number | null => {
+  const v = x === undefined ? null : numeric(x)
+  return v === null || Number.isNaN(v) ? null : v
+}
 
 /** The window's drift as a whole when it has no verdict, or null when it has one. */
 function noDriftVerdict(w: DriftHeadline): Health | null {
@@ -62,15 +92,18 @@ export function driftHealth(w: DriftHeadline): Health {
   return { text: `${figure(w.drift_share, 2)} (${w.n_drifted}/${w.n_features}${unjudged})`, level }
 }
 
-/** The worst ratio; below the 4/5 rule, next to it with the digits that put it below. */
+/**
+ * The worst ratio by the 4/5 rule as fourFifths() reads it (with its upper bound when the window
+ * has one), next to it with the digits that put it below.
+ */
 export function fairnessHealth(f: FairnessHeadline): Health {
   const status = f.status === 'ok' ? '' : ` (${f.status.replaceAll('_', ' ')})`
   const value = numeric(f.value)
   if (f.status === 'insufficient' || value === null || Number.isNaN(value)) return { text: `${f.attribute}: no verdict${status}`, level: 'none' }
-  const shown = versus(value, FOUR_FIFTHS, 2)
-  // Below 4/5 is unfair whatever was left out; at or above it, only a full comparison is ok.
-  if (value < FOUR_FIFTHS) return { text: `${f.attribute} ${shown.value} < ${shown.threshold}${status}`, level: 'bad' }
-  return { text: `${f.attribute} ${shown.value}${status}`, level: f.status === 'ok' ? 'ok' : 'warn' }
+  // Below 4/5 is unfair (or within noise of it) whatever was left out; at or above it, only a full comparison is ok.
+  const below = fourFifths(value, boundOf(f.upper_bound))
+  if (below) return { text: `${f.attribute} ${below.text}${status}`, level: below.level }
+  return { text: `${f.attribute} ${versus(value, FOUR_FIFTHS, 2).value}${status}`, level: f.status === 'ok' ? 'ok' : 'warn' }
 }
 
 /** One feature in one window: drifted, not, or no verdict. */

@@ -209,7 +209,16 @@ describe('quality problems', () => {
     expect(referenceSizes([...drift, { target: 'feature', column: 'none', n_reference: 0 }])).toMatchObject({ fewest: 100, tailSum: 3 * outlierTailShare(100) })
   })
 
-  it("feature '' (the per-event outlier figures) is named", () => {
-    expect([qualityFeature(''), qualityFeature('income')]).toEqual(['(all features)', 'income'])
+  it("the per-event outlier figures (feature '') are named as such", () => {
+    expect([qualityFeature({ feature: '', metric: 'outlier_rate' }), qualityFeature({ feature: '', metric: 'outlier_score_max' }), qualityFeature({ feature: 'income', metric: 'missing_rate' })])
+      .toEqual(['(all features)', '(all features)', 'income'])
+  })
+
+  it("a feature named '' is a feature: its missing rate is not the per-event outlier rate, in the count or by name", () => {
+    const rows = [q('', 'missing_rate', 0.1, 100), q('', 'outlier_rate', 0.9, 100), q('', 'outlier_score_max', 0.61, 100)]
+    expect(qualityProblems(rows, []).map((r) => r.metric)).toEqual(['missing_rate', 'outlier_rate'])
+    expect(qualityProblemCount(rows, [])).toBe(2)
+    expect(qualityProblemCount([q('', 'missing_rate', 0.1, 100), q('', 'new_category_rate', 0.2, 100)], [])).toBe(1)
+    expect(qualityFeature({ feature: '', metric: 'missing_rate' })).toBe('""')
   })
 })

@@ -174,10 +174,25 @@ export function qualityProblems<Q extends QualityFigure>(rows: readonly Q[], dri
   return rows.filter((q) => judge(q, sizes))
 }
 
-/** Features with a problem (feature '', the per-event outlier rate, counts as one): the headline's quality_problems. */
+/**
+ * The per-event outlier figures (src/evaluate/quality-rows.ts): rows of feature '' over all
+ * features of an event. A feature may itself be named '' (its missing rate is then a row of
+ * feature '' too), so these are told apart by their metric, never by the empty name alone.
+ */
+export const WINDOW_WIDE_METRICS = ['outlier_rate', 'outlier_score_mean', 'outlier_score_max'] as const
+
+/** A row over all features of an event (the outlier figures), not of one feature. */
+export const isWindowWide = (q: { readonly feature: string; readonly metric: string }): boolean =>
+  q.feature === '' && (WINDOW_WIDE_METRICS as readonly string[]).includes(q.metric)
+
+/**
+ * Features with a problem, and the per-event outlier rate as one more when it is one: the
+ * headline's quality_problems. A feature named '' is a feature like any other.
+ */
 export function qualityProblemCount(rows: readonly QualityFigure[], drift: readonly ReferenceCount[]): number {
-  return new Set(qualityProblems(rows, drift).map((q) => q.feature)).size
+  return new Set(qualityProblems(rows, drift).map((q) => (isWindowWide(q) ? 'event' : `feature:${q.feature}`))).size
 }
 
-/** A quality row's feature as shown: '' holds the figures over all features of an event. */
-export const qualityFeature = (feature: string): string => (feature === '' ? '(all features)' : feature)
+/** A quality row's feature as shown: "(all features)" for the per-event outlier figures, `""` for a feature named ''. */
+export const qualityFeature = (q: { readonly feature: string; readonly metric: string }): string =>
+  isWindowWide(q) ? '(all features)' : q.feature === '' ? '""' : q.feature

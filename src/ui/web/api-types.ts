@@ -17,7 +17,14 @@ export type MetricNum = number | 'Infinity' | '-Infinity' | null
 export interface ApiNote { reason?: string | null; note?: string | null }
 
 export interface HeadlinePerformance { metric: string; variant: string; realized: MetricNum; estimated: MetricNum; n: number }
-export interface HeadlineFairness { attribute: string; metric: string; value: MetricNum; status: string }
+export interface HeadlineFairness {
+  attribute: string
+  metric: string
+  value: MetricNum
+  status: string
+  /** The ratio's upper confidence bound (disparate_impact_ratio_upper); absent for windows stored before it existed, and from older servers. */
+  upper_bound?: MetricNum
+}
 
 export interface WindowHeadline {
   model_version: string

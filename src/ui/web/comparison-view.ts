@@ -8,7 +8,7 @@
 import type { ChartSpec } from '../chart-spec.js'
 import { getAll } from './api.js'
 import type { Num } from './api-types.js'
-import { chartFigure, fmt, h } from './dom.js'
+import { chartFigure, fmt, h, scroller, td } from './dom.js'
 import { windowStartLabel } from '../figures.js'
 
 export interface ComparisonDetail {
@@ -47,12 +47,12 @@ export function comparisonTable(w: { comparison?: ComparisonDetail[]; model_vers
     'tr',
     { 'data-metric': c.metric, 'data-figures': JSON.stringify({ difference: c.difference, ci_low: c.ci_low, ci_high: c.ci_high, p_value: c.p_value }) },
     ...[c.metric, c.champion_version, c.challenger_version, fmt(c.champion_value, 4), fmt(c.challenger_value, 4), fmt(c.difference, 4), intervalText(c),
-      fmt(c.p_value, 4), `${c.n_champion} / ${c.n_challenger}`, c.method, intervalReading(c)].map((x) => h('td', {}, x)),
+      fmt(c.p_value, 4), `${c.n_champion} / ${c.n_challenger}`, c.method, intervalReading(c)].map((x, i) => td(x, i === 1 || i === 2)),
   ))
   return [
     h('h2', {}, 'Model comparison (challenger − champion)'),
     h('p', {}, `Version ${w.model_version} against the other version serving this window; the interval is that of the difference.`),
-    h('table', { id: 'comparison' }, h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', {}, x)))), h('tbody', {}, ...body)),
+    scroller(h('table', { id: 'comparison' }, h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', {}, x)))), h('tbody', {}, ...body))),
   ]
 }
 

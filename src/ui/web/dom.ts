@@ -27,14 +27,41 @@ export const fmt = figure
 /** A window start or an instant as a short label, in UTC and saying so: "2026-01-10 UTC", "2026-01-10 14:00 UTC". */
 export const day = windowStartLabel
 
-export function table(headers: readonly string[], rows: readonly (readonly Child[])[], attrs: Attrs = {}): HTMLTableElement {
-  return h(
+/**
+ * A figure as a cell shows it: a number, a percent, ±∞, an exponent, "-" for none, or an interval
+ * of two ("[0.81, 0.83]"). Such a cell never breaks (class `num`, index.html).
+ */
+const FIGURE = /^[-−+]?(?:\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?%?|∞)$|^-$/
+export const isFigureText = (text: string): boolean => {
+  const t = text.trim()
+  const interval = /^\[(.+), (.+)\]$/.exec(t)
+  return interval ? FIGURE.test(interval[1]!) && FIGURE.test(interval[2]!) : FIGURE.test(t)
+}
+
+/**
+ * A table in its own horizontal scroller (class `scroll`): a table wider than the page scrolls
+ * inside it, and the page never grows wider than the window. Headers, badges and figures never
+ * break (index.html), text breaks between words; the cells of the columns headed `wrap` (names,
+ * which may be one long word) may break anywhere. `attrs` (the id) go on the table.
+ */
+export function table(headers: readonly string[], rows: readonly (readonly Child[])[], attrs: Attrs = {}, wrap: readonly string[] = []): HTMLElement {
+  const wrapped = headers.map((x) => wrap.includes(x))
+  return scroller(h(
     'table',
     attrs,
     h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', {}, x)))),
-    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, c))))),
-  )
+    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c, i) => td(c, wrapped[i]))))),
+  ))
 }
+
+/** A table cell: a figure (class `num`) never breaks; with `wrap` (a name or free text) it may break inside a word. */
+export function td(c: Child, wrap = false): HTMLTableCellElement {
+  const cls = typeof c === 'number' || (typeof c === 'string' && isFigureText(c)) ? 'num' : wrap ? 'wrap' : undefined
+  return h('td', { class: cls }, c)
+}
+
+/** A table (or a figure too wide for the page) in a box that scrolls sideways when it must. */
+export const scroller = (el: HTMLElement): HTMLElement => h('div', { class: 'scroll' }, el)
 
 /** A chart and, under it, the table of the figures it draws (the same numbers, for people and tests). */
 export function chartFigure(spec: ChartSpec, id: string): HTMLElement {

@@ -49,6 +49,6 @@ export async function alertsPage(): Promise<HTMLElement> {
     'section',
     { 'data-page': 'alerts' },
     h('h1', {}, `Alerts (${alerts.filter((a) => a.status === 'firing').length} firing)`),
-    alerts.length === 0 ? h('p', {}, 'No alert.') : table(['status', 'severity', 'rule', 'model', 'subject', 'value vs threshold', 'window', 'fired', 'resolved'], rows, { id: 'alerts' }),
+    alerts.length === 0 ? h('p', {}, 'No alert.') : table(['status', 'severity', 'rule', 'model', 'subject', 'value vs threshold', 'window', 'fired', 'resolved'], rows, { id: 'alerts' }, ['rule', 'subject']),
   )
 }

@@ -85,6 +85,17 @@ export function groupFairnessNote(ds: readonly WindowDetail[], task: string | un
   return 'No fairness per group: the model names no protected attributes (protected in its configuration), or its recent windows had no groups to compare.'
 }
 
+/**
+ * Why there can be no fairness per group in these windows, known without their details: the task
+ * is not binary (fairness is computed for binary models only), or no window has a fairness
+ * headline (a window with protected-attribute groups has a disparate impact row, even one with
+ * too few rows per group: src/read/headline.ts). Null when the details are worth loading.
+ */
+export function groupFairnessSkip(windows: readonly WindowHeadline[], task: string | undefined): string | null {
+  if (binaryOnlyNote(task) !== null || windows.every((w) => w.fairness === null)) return groupFairnessNote([], task)
+  return null
+}
+
 /** The model's task as a phrase: "binary model", or "task unknown" when its stored figures do not tell (src/read/task.ts). */
 export const taskText = (task: string): string => (task === 'unknown' ? 'task unknown (not configured here, and its stored figures do not tell)' : `${task} model`)
 
@@ -138,7 +149,7 @@ function heatmap(model: string, version: string, windows: readonly WindowHeadlin
   const features = [...new Set(shown.flatMap((w) => w.drifted_features))].sort()
   const head = h('tr', {}, h('th', {}, 'feature'), ...shown.map((w) => h('th', { class: 'rot' }, h('a', { href: windowHref(model, w.window_start, version) }, tick(w)))))
   const rows = features.map((f) =>
-    h('tr', {}, h('th', {}, f), ...shown.map((w) => {
+    h('tr', {}, h('th', { class: 'wrap' }, f), ...shown.map((w) => {
       const drifted = w.drifted_features.includes(f)
       const health = featureHealth(w, f)
       const cls = drifted ? 'cell drift' : health.level === 'ok' ? 'cell' : `cell ${health.level}`
@@ -329,7 +340,7 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     'div',
     { class: 'filters' },
     filterForm(versions, version, variants, variant, (v, r) => modelHref(model, { version: v, variant: r })),
-    h('span', { id: 'model-settings' }, `${taskText(m.task)}, ${duration(m.window_ms)} windows, reference: ${referenceText(m.reference.description)}`),
+    h('span', { id: 'model-settings', class: 'wrap' }, `${taskText(m.task)}, ${duration(m.window_ms)} windows, reference: ${referenceText(m.reference.description)}`),
   )
   const notes = chartNotes(windows, m.task, knownVariant ? undefined : variant, { version, variant })
   const charts = modelCharts(windows, m.window_ms).map((spec, i) => noted(spec, CHART_IDS[i]!, notes[CHART_IDS[i]!]))
@@ -352,8 +363,15 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
   // Challenger − champion with its interval, for any two versions sharing a window (variants or
   // not); its windows are marked open from the first open window of the series at hand.
   section.append(...await comparisonCharts(model, m.latest?.performance?.metric, openFrom([...windows, ...champion, ...challenger, ...(m.latest ? [m.latest] : [])])))
-  // Filled in when the window details arrive, so the rest of the page does not wait for them.
   const recentWindows = windows.slice(-GROUP_WINDOWS)
+  // No window detail is fetched when the headlines already say there can be no fairness per group.
+  const skip = groupFairnessSkip(recentWindows, m.task)
+  if (skip !== null) {
+    section.append(h('div', { class: 'charts' }, h('p', { class: 'empty-note', id: 'no-fairness-groups' }, skip)))
+    section.append(h('h2', {}, 'Windows'), windowsTable(model, windows, gaps, m.window_ms))
+    return section
+  }
+  // Filled in when the window details arrive, so the rest of the page does not wait for them.
   const progress = h('p', { class: 'progress' }, `Loading fairness per group: 0 of ${recentWindows.length} windows…`)
   const groups = h('div', { class: 'charts', 'data-pending': 'fairness-groups' }, progress)
   section.append(groups)
@@ -374,11 +392,15 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     },
   )
   whenLoaded(section, loaded)
-  // Newest first; a run of windows without traffic is one row, between the windows around it.
+  section.append(h('h2', {}, 'Windows'), windowsTable(model, windows, gaps, m.window_ms))
+  return section
+}
+
+/** The windows, newest first; a run of windows without traffic is one row, between the windows around it. */
+function windowsTable(model: string, windows: readonly WindowHeadline[], gaps: ReturnType<typeof timeline>['gaps'], windowMs: number): HTMLElement {
   const entries = [...windows.map((w) => ({ start: w.window_start, w })), ...gaps.map((g) => ({ start: g.from, g }))].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0)).reverse()
   const rows = entries.map((e) => 'g' in e ? [
-    h('span', { class: 'window gap', 'data-gap': e.g.from }, gapText(e.g, m.window_ms)), 0, '-', '-', '-', '-', '-', '-', '-', '-',
+    h('span', { class: 'window gap', 'data-gap': e.g.from }, gapText(e.g, windowMs)), 0, '-', '-', '-', '-', '-', '-', '-', '-',
   ] : windowRow(model, e.w))
-  section.append(h('h2', {}, 'Windows'), table(['window', 'predictions', 'label coverage', 'drift share', 'drifted features', 'realized', 'estimated', 'fairness', 'quality', 'alerts'], rows, { id: 'windows' }))
-  return section
+  return table(['window', 'predictions', 'label coverage', 'drift share', 'drifted features', 'realized', 'estimated', 'fairness', 'quality', 'alerts'], rows, { id: 'windows' }, ['drifted features'])
 }

@@ -2,7 +2,7 @@
 import { getAll } from '../api.js'
 import type { ModelSummary } from '../api-types.js'
 import { percent, windowLabel } from '../../figures.js'
-import { badge, fmt, h, nameText, openBadge } from '../dom.js'
+import { badge, fmt, h, nameText, openBadge, scroller, td } from '../dom.js'
 import { driftHealth, fairnessHealth, qualityHealth, type Health } from '../health.js'
 import { modelHref } from '../routes.js'
 import { pipelineNotice } from './pipeline.js'
@@ -52,7 +52,7 @@ export async function overviewPage(): Promise<HTMLElement> {
       ...healthCells(m),
       badge(String(m.firing_alerts), m.firing_alerts > 0 ? 'bad' : 'ok'),
     ]
-    return h('tr', { 'data-model': m.model, 'data-figures': JSON.stringify(rowFigures(m)) }, ...cells.map((c) => h('td', {}, c)))
+    return h('tr', { 'data-model': m.model, 'data-figures': JSON.stringify(rowFigures(m)) }, ...cells.map((c, i) => td(c, i === 1)))
   })
   // Whether records arrived but were all dead-lettered, and the dead letters of the last day.
   const pipeline = await pipelineNotice(models.length)
@@ -62,9 +62,9 @@ export async function overviewPage(): Promise<HTMLElement> {
     h('h1', {}, 'Models'),
     models.length === 0
       ? pipeline.empty
-      : h('table', { id: 'models' },
+      : scroller(h('table', { id: 'models' },
         h('thead', {}, h('tr', {}, ...['model', 'task, versions', 'latest window (of one version)', 'predictions', 'drift share', 'performance (realized / CBPE)', 'worst fairness ratio (of that version)', 'quality problems', 'firing alerts'].map((x) => h('th', {}, x)))),
-        h('tbody', {}, ...rows)),
+        h('tbody', {}, ...rows))),
     pipeline.line,
   )
 }

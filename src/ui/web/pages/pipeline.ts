@@ -6,7 +6,7 @@
  */
 import { utcTime } from '../../figures.js'
 import { getJson } from '../api.js'
-import { badge, day, fmt, h, nameText, table } from '../dom.js'
+import { badge, day, fmt, h, nameText, scroller, table, td } from '../dom.js'
 import { pipelineHref } from '../routes.js'
 
 interface DeadLetterCount { topic: string; code: string; model: string; count: number; first_at: string; last_at: string }
@@ -80,12 +80,12 @@ export async function pipelinePage(query: URLSearchParams): Promise<HTMLElement>
     return section
   }
   const countRows = r.counts.map((c) => h('tr', { 'data-code': c.code, 'data-topic': c.topic, 'data-model': c.model, 'data-count': c.count },
-    ...[c.topic, h('a', { href: pipelineHref({ ...asked, code: c.code }) }, c.code), c.model ? nameText(c.model) : '-', String(c.count), day(c.first_at), day(c.last_at), kindOf(c.code)].map((x) => h('td', {}, x))))
+    ...[c.topic, h('a', { href: pipelineHref({ ...asked, code: c.code }) }, c.code), c.model ? nameText(c.model) : '-', String(c.count), day(c.first_at), day(c.last_at), kindOf(c.code)].map((x, i) => td(x, i === 0))))
   section.append(
     h('h2', {}, 'By topic, code and model'),
-    h('table', { id: 'dead-letter-counts' },
+    scroller(h('table', { id: 'dead-letter-counts' },
       h('thead', {}, h('tr', {}, ...['topic', 'code', 'model', 'count', 'first', 'last', 'kind'].map((x) => h('th', {}, x)))),
-      h('tbody', {}, ...countRows)),
+      h('tbody', {}, ...countRows))),
     r.counts_truncated ? h('p', {}, `Only the ${r.counts.length} largest groups are listed; the total counts them all.`) : '',
     h('h2', {}, `Most recent ${r.recent.length}`),
     table(
@@ -93,6 +93,7 @@ export async function pipelinePage(query: URLSearchParams): Promise<HTMLElement>
       r.recent.map((d) => [utcTime(d.dead_lettered_at), d.topic, d.partition, d.offset, badge(d.code, d.code === ORPHAN_NOTICE ? 'none' : 'bad'), d.model ? nameText(d.model) : '-', d.message,
         `${d.key_bytes} / ${d.value_bytes}`, d.dlq_truncated === '' ? 'whole' : `cut: ${d.dlq_truncated}`, kindOf(d.code)]),
       { id: 'dead-letters' },
+      ['topic', 'message', '.dlq record'],
     ),
   )
   return section

@@ -11,7 +11,7 @@ import { getJson } from '../api.js'
 import { NO_POSITIVE_CLASS } from '../../../evaluate/row-status.js'
 import type { ApiNote, DatasetDrift, DetectorDetail, DriftDetail, FairnessDetail, ModelSummary, PerformanceDetail, WindowDetail } from '../api-types.js'
 import { badge, chartFigure, fmt, h, type Level, nameText, openBadge, table } from '../dom.js'
-import { FOUR_FIFTHS } from '../health.js'
+import { boundOf, FOUR_FIFTHS, fourFifths } from '../health.js'
 import { modelHref } from '../routes.js'
 import { comparisonTable } from '../comparison-view.js'
 
@@ -169,12 +169,28 @@ export function fairnessChart(attribute: string, rows: readonly FairnessDetail[]
   }
 }
 
-/** A ratio under the 4/5 rule in a red badge, with the digits that put it under. */
-function ratioCell(f: FairnessDetail): Node | string {
+/** The stored upper confidence bound of an attribute's disparate impact ratio (what the default alert rule reads). */
+export const RATIO_UPPER = 'disparate_impact_ratio_upper'
+
+/**
+ * A parity ratio by the 4/5 rule as the default alert rule reads it (../../health.ts fourFifths):
+ * red when the attribute's upper bound (its `disparate_impact_ratio_upper` row in `rows`) is
+ * below 0.8, amber when only the ratio is (within sampling noise); without a bound row (a window
+ * stored before the bound existed), red below 0.8. The bound row itself is red below 0.8. The
+ * digits are those that tell the figure from 0.8.
+ */
+export function ratioCell(f: FairnessDetail, rows: readonly FairnessDetail[]): Node | string {
   const value = numeric(f.value)
-  if (!f.metric.endsWith('ratio') || value === null || Number.isNaN(value) || value >= FOUR_FIFTHS) return fmt(f.value, 4)
-  const shown = versus(value, FOUR_FIFTHS)
-  return badge(`${shown.value} < ${shown.threshold}`, 'bad')
+  if (value === null || Number.isNaN(value) || f.group !== '') return fmt(f.value, 4)
+  if (f.metric === RATIO_UPPER) {
+    if (value >= FOUR_FIFTHS) return fmt(f.value, 4)
+    const shown = versus(value, FOUR_FIFTHS)
+    return badge(`${shown.value} < ${shown.threshold}`, 'bad')
+  }
+  if (!f.metric.endsWith('ratio')) return fmt(f.value, 4)
+  const bound = rows.find((r) => r.attribute === f.attribute && r.group === '' && r.metric === RATIO_UPPER)
+  const below = fourFifths(value, bound ? boundOf(bound.value) : null, 4)
+  return below ? badge(below.text, below.level) : fmt(f.value, 4)
 }
 
 /** A performance row's value, with the API's reason beside it when the row is not a plain figure. */
@@ -299,6 +315,7 @@ export async function windowPage(model: string, start: string, query: URLSearchP
         badge(v.text, v.level), why(d), d.n_reference, d.n_current, h('span', { class: 'stats' }, otherStatistics(d))]
     }),
     { id: 'drift' },
+    ['column'],
   ))
   const dists = w.drift.flatMap((d) => {
     const spec = distributionChart(d)
@@ -323,20 +340,20 @@ export async function windowPage(model: string, start: string, query: URLSearchP
     if (spec) section.append(h('div', { class: 'charts' }, chartFigure(spec, `fairness:${a}`)))
   }
   section.append(empty.fairness ? h('p', { class: 'empty-note', id: 'no-fairness' }, empty.fairness) : table(['attribute', 'group', 'metric', 'value', 'n', 'status'],
-    w.fairness.map((f) => [f.attribute, f.group || '(all groups)', f.metric, ratioCell(f), f.n, f.status]),
-    { id: 'fairness' }))
+    w.fairness.map((f) => [f.attribute, f.group || '(all groups)', f.metric, ratioCell(f, w.fairness), f.n, f.status]),
+    { id: 'fairness' }, ['attribute', 'group']))
 
   // The problems the headline counts (src/ui/quality-problems.ts), then every quality figure.
   const problems = qualityProblems(w.quality, w.drift)
   const quality = qualitySummary(w.quality, w.drift)
-  const qualityRow = (q: (typeof w.quality)[number]) => [qualityFeature(q.feature), q.metric, fmt(q.value, 4), q.n]
+  const qualityRow = (q: (typeof w.quality)[number]) => [qualityFeature(q), q.metric, fmt(q.value, 4), q.n]
   section.append(
     h('h2', {}, 'Data quality'),
     h('p', { id: 'quality-problems' }, badge(quality.text, quality.level)),
     ...(w.quality.some((q) => q.metric === 'out_of_range_rate' || q.metric === 'outlier_rate') ? [h('p', { id: 'quality-rule' }, QUALITY_RULE)] : []),
     // Element.append writes `false` as text: only the parts there are.
-    ...(problems.length > 0 ? [table(['feature', 'metric', 'value', 'n'], problems.map(qualityRow), { id: 'quality' })] : []),
-    ...(w.quality.length > 0 ? [h('details', {}, h('summary', {}, 'all quality figures'), table(['feature', 'metric', 'value', 'n'], w.quality.map(qualityRow), { id: 'quality-all' }))] : []),
+    ...(problems.length > 0 ? [table(['feature', 'metric', 'value', 'n'], problems.map(qualityRow), { id: 'quality' }, ['feature'])] : []),
+    ...(w.quality.length > 0 ? [h('details', {}, h('summary', {}, 'all quality figures'), table(['feature', 'metric', 'value', 'n'], w.quality.map(qualityRow), { id: 'quality-all' }, ['feature']))] : []),
   )
   if (w.detectors.length > 0) {
     section.append(h('h2', {}, 'Concept-drift detectors'), table(['detector', 'error-rate estimate', 'parameters', 'drift', 'detections'],
@@ -348,6 +365,6 @@ export async function windowPage(model: string, start: string, query: URLSearchP
   section.append(h('h2', {}, 'Alerts'), w.alerts.length === 0 ? h('p', {}, 'No alert about this window.') : table(['status', 'rule', 'subject', 'value', 'threshold'], w.alerts.map((a) => {
     const shown = versus(a.value, a.threshold)
     return [a.status, a.rule, a.subject, shown.value, shown.threshold]
-  })))
+  }), {}, ['rule', 'subject']))
   return section
 }
