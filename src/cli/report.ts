@@ -195,8 +195,8 @@ export async function runReport(options: ReportCommandOptions, io: ReportIo = no
       throw new DriftwatchError(
         'DW_CONFIG_INVALID',
         needing.length > 0
-          ? `--reference <file> is required by --fail-on ${needing.join(', ')}: dataset.*, features.* and performance.degradation.* gates compare with the reference (other performance.* gates and fairness.* gates run without it)`
-          : '--reference <file> is required (without it, the report runs only for --fail-on gates on performance.* other than performance.degradation.*, or on fairness.*)',
+          ? `--reference <file> is required by --fail-on ${needing.join(', ')}: dataset.*, features.*, performance.degradation.* and performance.<prediction|label|score>_drift.* gates compare with the reference (other performance.* gates and fairness.* gates run without it)`
+          : '--reference <file> is required (without it, the report runs only for --fail-on gates on performance.* other than performance.degradation.* and the drifts, or on fairness.*)',
       )
     }
     const config = options.config ? parseReportConfig(readText(io, options.config, 'model file'), options.config) : DEFAULT_REPORT_CONFIG

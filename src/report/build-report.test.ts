@@ -183,7 +183,7 @@ describe('the report reads labels, predictions and scores as the stream does', (
       expect(current_(r)['accuracy']).toBe(streamAccuracy(wide))
       expect(r.fairness['gender']).toMatchObject({ excluded: 3 })
       expect(r.notes).toContain(
-        'current: 3 of 90 rows have a score the stream refuses (3 scores outside [0, 1]; it dead-letters such an event): left out of performance, fairness, prediction drift and score drift; feature drift and data quality still count them',
+        'current: 3 of 90 rows have a score the stream refuses (3 scores outside [0, 1]; it dead-letters such an event): left out of performance, fairness, prediction, label and score drift; feature drift and data quality still count them',
       )
     }
     expect(derived.performance['prediction_source']).toBe('score>=0.5')

@@ -1,6 +1,6 @@
 /**
  * The report as one self-contained HTML file: the sections of the text report (format-text.ts)
- * as tables, with its lines (headline, calibration, prediction and score drift, performance
+ * as tables, with its lines (headline, calibration, prediction, label and score drift, performance
  * status, groups compared) written by the same functions, and charts: reference vs current
  * distribution per feature (from the binned distributions the report carries, so the page's
  * size does not grow with the rows), current vs
@@ -86,9 +86,9 @@ function performanceSection(p: Section): string {
       { name: 'difference', values: withCi.map((m) => (get(deg[m], 'difference') as number | null) ?? null), as: 'line' },
     ] }, 'degradation'))
   }
-  for (const k of ['prediction_drift', 'score_drift']) {
-    const d = (p[k] as Section | undefined)?.['distribution'] as DistributionJson | undefined
-    if (d) charts.push(figure(distributionChart(k.replace('_', ' '), d), `distribution:${k}`))
+  for (const { key, drift } of targetDrifts(p)) {
+    const d = drift['distribution'] as DistributionJson | undefined
+    if (d) charts.push(figure(distributionChart(key.replace('_', ' '), d), `distribution:${key}`))
   }
   const cal = p['calibration_drift'] as Section | undefined
   if (p['task'] !== 'continuous' && !hasPerformance(p)) {

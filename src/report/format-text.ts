@@ -78,10 +78,10 @@ export const hasRegressionMetrics = (p: Section): boolean =>
 /** Whether a performance metric's degradation carries an interval (the regression metrics' carry none). */
 export const hasInterval = (d: Section | undefined): boolean => d !== undefined && Object.hasOwn(d, 'ci_low')
 
-/** Whether a classes performance section has anything to show: a metric of a side, or a prediction or score drift. */
+/** Whether a classes performance section has anything to show: a metric of a side, or a prediction, label or score drift. */
 export function hasPerformance(p: Section): boolean {
   const metrics = (side: unknown) => Object.keys((side ?? {}) as Section).some((k) => !NOT_METRICS.includes(k))
-  return metrics(p['reference']) || metrics(p['current']) || p['prediction_drift'] !== undefined || p['score_drift'] !== undefined
+  return metrics(p['reference']) || metrics(p['current']) || targetDrifts(p).length > 0
 }
 
 /**
@@ -95,7 +95,7 @@ export function calibrationText(cal: Section): string {
 }
 
 /**
- * The prediction or score drift line, the same in the text and HTML reports: method, statistic,
+ * The prediction, label or score drift line, the same in the text and HTML reports: method, statistic,
  * raw p-value (they are not features: no correction) and verdict. Without a verdict it says why:
  * status insufficient (a side with fewer than MIN_ROWS_FOR_VERDICT values), as the calibration line.
  */
@@ -111,11 +111,11 @@ export function targetDriftText(label: string, d: Section): string {
   return `${label}: ${String(d['method'])} ${formatNumber(get(d, 'drift_score'))}${p} → ${verdict}`
 }
 
-/** The prediction and score drift of a performance section, with their labels, as the reports show them. */
-export const targetDrifts = (p: Section): { readonly id: string; readonly label: string; readonly drift: Section }[] =>
-  ([['prediction-drift', 'Prediction drift', 'prediction_drift'], ['score-drift', 'Score drift', 'score_drift']] as const).flatMap(([id, label, k]) => {
+/** The prediction, label and score drift of a performance section, with their labels and JSON keys, as the reports show them. */
+export const targetDrifts = (p: Section): { readonly id: string; readonly label: string; readonly key: string; readonly drift: Section }[] =>
+  ([['prediction-drift', 'Prediction drift', 'prediction_drift'], ['label-drift', 'Label drift', 'label_drift'], ['score-drift', 'Score drift', 'score_drift']] as const).flatMap(([id, label, k]) => {
     const drift = p[k] as Section | undefined
-    return drift ? [{ id, label, drift }] : []
+    return drift ? [{ id, label, key: k, drift }] : []
   })
 
 /**

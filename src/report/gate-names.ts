@@ -31,6 +31,16 @@ export function didYouMean(name: string, known: readonly string[]): string {
 
 const listed = (names: readonly string[]) => (names.length <= 12 ? names.join(', ') : `${names.slice(0, 12).join(', ')}, …`)
 
+/**
+ * The gate of a target column's drift, for a features.* gate naming the label, prediction or score
+ * column by its default name: they are no features, their drift is performance.<target>_drift.
+ */
+function targetHint(name: string, key: string): string {
+  if (!['label', 'prediction', 'score'].includes(name)) return ''
+  const gated = ['drift_detected', 'drift_score', 'p_value'].includes(key) ? key : '<key>'
+  return `; the ${name} column's drift is gated as performance.${name}_drift.${gated}`
+}
+
 /** Throws DW_GATE_INVALID for the first gate naming what the report does not have. */
 export function checkGateNames(gates: readonly Gate[], report: ReportJson): void {
   const bad = (gate: Gate, message: string) => new DriftwatchError('DW_GATE_INVALID', `--fail-on: "${gate.text}": ${message}`)
@@ -41,7 +51,7 @@ export function checkGateNames(gates: readonly Gate[], report: ReportJson): void
     if (head === 'features') {
       if (leftOutAsId.includes(a)) continue
       const feature = report.features[a] as Readonly<Record<string, unknown>> | undefined
-      if (feature === undefined) throw bad(gate, `no feature "${a}" in the report${didYouMean(a, features)}; the features are ${listed(features)}`)
+      if (feature === undefined) throw bad(gate, `no feature "${a}" in the report${didYouMean(a, features)}; the features are ${listed(features)}${targetHint(a, b)}`)
       const keys = Object.keys(feature).filter((k) => ['number', 'boolean'].includes(typeof feature[k]) || feature[k] === null)
       if (!keys.includes(b)) throw bad(gate, `"${b}" is no number of a feature${didYouMean(b, keys)}; the keys are ${listed(keys)}`)
     }

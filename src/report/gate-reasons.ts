@@ -12,7 +12,10 @@
  *   MIN_ROWS_FOR_VERDICT labeled rows (status insufficient);
  * - the figure is not in the report: no label column, no prediction or score column, a metric
  *   the task does not have (a multiclass task has one score per row, not per class; without a
- *   score column the line says that first), no protected attribute;
+ *   score column the line says that first; a binary task has no weighted averages), no protected
+ *   attribute;
+ * - a drift of a target column (performance.<drift>.<key>): not in the report (a file lacks the
+ *   column), without a verdict (its status), or a key its method has not (a distance has no p-value);
  * - the figure is in the report, null: what its definition divides by is 0 (zero_division
  *   'nan', as scikit-learn's; a parity metric over fewer than two groups).
  * Pure.
@@ -153,11 +156,18 @@ function undefinedReason(performance: Section, side: Side, metric: string): stri
   return `${name} is undefined on the ${side} file's rows; see the notes`
 }
 
+/** Why a weighted average has no value because the task is binary (its precision, recall and F1 are the positive class's). */
+function weightedReason(performance: Section, metric: string): string | undefined {
+  return metric.endsWith('_weighted') && performance['task'] === 'binary'
+    ? `${metric} is a multiclass average and the task is binary: precision, recall and f1 are those of the positive class`
+    : undefined
+}
+
 /** Why `performance.<metric>` of `side` has no value. */
 export function performanceReason(report: ReportJson, side: Side, metric: string): string {
   const p = report.performance
   if (isRegressionMetric(metric)) return regressionValueReason(report, side, metric)
-  const why = continuousReason(p) ?? (metric === 'rows' || metric === 'scored_rows' ? undefined : fewRows(report, [side], metric))
+  const why = continuousReason(p) ?? weightedReason(p, metric) ?? (metric === 'rows' || metric === 'scored_rows' ? undefined : fewRows(report, [side], metric))
   if (why !== undefined) return why
   const value = read(read(p, side), metric)
   return value === undefined ? absentReason(p, side, metric) : undefinedReason(p, side, metric)
@@ -174,6 +184,26 @@ function regressionValueReason(report: ReportJson, side: Side, metric: string): 
   if (why !== undefined) return why
   if (isEmpty(read(p, side))) return `the ${side} file has no label or no prediction column: no regression metrics (see the notes)`
   return metric === 'r2' ? `r2 is undefined on the ${side} file's rows: it needs 2 rows or more, and sums within the float64 range` : `${metric} is undefined on the ${side} file's rows: a sum beyond the float64 range`
+}
+
+/** The column each drift of a target column compares (performance.<drift>). */
+const DRIFT_COLUMNS: Readonly<Record<string, string>> = { prediction_drift: 'prediction', label_drift: 'label', score_drift: 'score' }
+
+/**
+ * Why `performance.<drift>.<key>` (prediction_drift, label_drift, score_drift) has no value: not
+ * in the report (a file lacks the column), no verdict (status not ok, as a feature's), a key the
+ * method has not (a distance has no p-value), or undefined on the values.
+ */
+export function targetDriftReason(report: ReportJson, drift: string, key: string): string {
+  const d = read(report.performance, drift)
+  const what = drift.replace('_', ' ')
+  if (d === undefined) return `the report has no ${what}: the reference or the current file has no ${DRIFT_COLUMNS[drift] ?? drift} column (see the notes)`
+  const status = read(d, 'status')
+  const method = String(read(d, 'method'))
+  if (status === 'insufficient') return `${what} has status insufficient (fewer than ${MIN_ROWS_FOR_VERDICT} values on a side), no verdict`
+  if (typeof status === 'string' && status !== 'ok') return `${what} has status ${status}, no verdict`
+  if (read(d, key) === undefined) return `${what} has no ${key}: its method ${method} is a distance, not a test (gate on drift_score or drift_detected)`
+  return `${what}'s ${key} is undefined on these values (method ${method})`
 }
 
 /** Why `performance.degradation.<metric>` has no value. */

@@ -22,12 +22,17 @@
  *                                                          metrics, or mae, rmse, mape, r2 of continuous targets)
  *   performance.degradation.<metric>                       current − reference, with its interval where
  *                                                          the report has one (none for mae, rmse, mape, r2)
+ *   performance.<drift>.<key>                              prediction_drift, label_drift or score_drift:
+ *                                                          drift_detected (1 / 0), drift_score or p_value
+ *                                                          (raw: they are not features), needs a reference;
+ *                                                          without a verdict (status insufficient) no value,
+ *                                                          as a feature's
  *   fairness.<attribute>.<metric>                          fairness.*.<metric>: every attribute
  * Pure: parse the text, then evaluate against a ReportJson.
  */
 import { DriftwatchError } from '../errors.js'
 import { checkGateNames } from './gate-names.js'
-import { degradationReason, fairnessReason, fewRows, performanceReason } from './gate-reasons.js'
+import { degradationReason, fairnessReason, fewRows, performanceReason, targetDriftReason } from './gate-reasons.js'
 import { notEvaluatedSummary } from './not-evaluated.js'
 import { REGRESSION_METRICS } from './regression-metrics.js'
 import { type ReportJson, num, type Num, type Section } from './types.js'
@@ -62,7 +67,9 @@ export interface GateResult {
 }
 
 /** The classification figures; the regression metrics (REGRESSION_METRICS) are gates too, of continuous targets (./regression-metrics.ts). */
-export const PERFORMANCE_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'log_loss', 'brier_score', 'ece', 'rows', 'scored_rows'] as const
+export const PERFORMANCE_METRICS = [
+  'accuracy', 'precision', 'recall', 'f1', 'precision_weighted', 'recall_weighted', 'f1_weighted', 'roc_auc', 'average_precision', 'log_loss', 'brier_score', 'ece', 'rows', 'scored_rows',
+] as const
 export const DEGRADATION_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'false_positive_rate', 'selection_rate', 'roc_auc'] as const
 const PERFORMANCE_GATES: readonly string[] = [...PERFORMANCE_METRICS, ...REGRESSION_METRICS]
 const DEGRADATION_GATES: readonly string[] = [...DEGRADATION_METRICS, ...REGRESSION_METRICS]
@@ -71,6 +78,10 @@ export const FAIRNESS_METRICS = [
   'disparate_impact_ratio_upper',
 ] as const
 export const DATASET_METRICS = ['drift_share', 'drifted_features', 'evaluated_features'] as const
+/** The drifts of the target columns (performance.<drift>.<key>) and the keys a gate reads of them. */
+export const TARGET_DRIFTS = ['prediction_drift', 'label_drift', 'score_drift'] as const
+export const TARGET_DRIFT_KEYS = ['drift_detected', 'drift_score', 'p_value'] as const
+const isTargetDrift = (name: string | undefined) => (TARGET_DRIFTS as readonly (string | undefined)[]).includes(name)
 /** Keys of a feature that hold with or without a verdict: sizes and the configured threshold. */
 export const FEATURE_KEYS_WITHOUT_VERDICT = ['reference_count', 'current_count', 'threshold'] as const
 
@@ -94,6 +105,10 @@ function checkPath(text: string, path: string[]): string[] {
   }
   if (head === 'performance' && a === 'degradation') {
     ok(path.length === 3 && DEGRADATION_GATES.includes(b as string), `performance.degradation.<metric>: one of ${oneOf(DEGRADATION_GATES)}`)
+    return path
+  }
+  if (head === 'performance' && isTargetDrift(a)) {
+    ok(path.length === 3 && (TARGET_DRIFT_KEYS as readonly string[]).includes(b as string), `performance.${a}.<key>: one of ${oneOf(TARGET_DRIFT_KEYS)}`)
     return path
   }
   if (head === 'performance') {
@@ -125,8 +140,9 @@ export function parseGates(text: string): Gate[] {
   })
 }
 
-/** Whether a gate compares with the reference file: dataset.*, features.*, performance.degradation.*. */
-export const gateNeedsReference = (g: Gate) => g.path[0] === 'dataset' || g.path[0] === 'features' || (g.path[0] === 'performance' && g.path[1] === 'degradation')
+/** Whether a gate compares with the reference file: dataset.*, features.*, performance.degradation.*, performance.<drift>.*. */
+export const gateNeedsReference = (g: Gate) =>
+  g.path[0] === 'dataset' || g.path[0] === 'features' || (g.path[0] === 'performance' && (g.path[1] === 'degradation' || isTargetDrift(g.path[1])))
 
 /** Whether some gate cannot be evaluated without a reference file. */
 export const needsReference = (gates: readonly Gate[]) => gates.some(gateNeedsReference)
@@ -168,6 +184,13 @@ export function evaluateGates(gates: readonly Gate[], report: ReportJson): GateR
       // A difference without an interval (the regression metrics') has no ci_low key.
       const interval = few === undefined && d && Object.hasOwn(d, 'ci_low') ? { low: asNum(d['ci_low']), high: asNum(d['ci_high']), confidence } : undefined
       return [result(gate.path.join('.'), value, interval, () => degradationReason(report, b))]
+    }
+    if (head === 'performance' && isTargetDrift(a)) {
+      // As a feature's: a statistic without a verdict (fewer than 30 values on a side) is no value.
+      const drift = read(report.performance, a)
+      const status = read(drift, 'status')
+      const value = drift === undefined || (typeof status === 'string' && status !== 'ok') ? null : asNum(read(drift, b))
+      return [result(gate.path.join('.'), value, undefined, () => targetDriftReason(report, a, b))]
     }
     if (head === 'performance') {
       const few = a === 'rows' || a === 'scored_rows' ? undefined : fewRows(report, ['current'], a)

@@ -54,7 +54,7 @@ describe('rows left out of a statistic are counted and noted (regression: AUC ov
     expect(cur['rows_left_out']).toEqual({ no_label: 5, score_not_a_number: 2, score_not_finite: 1, score_out_of_range: 3, no_prediction: 0 })
     expect(report.notes).toContain('current accuracy, precision, recall and F1 over 89 of 100 rows: 5 without a label, 2 scores not numbers, 1 infinite score, 3 scores outside [0, 1] left out')
     expect(report.notes).toContain(
-      'current: 6 of 100 rows have a score the stream refuses (2 scores not numbers, 1 infinite score, 3 scores outside [0, 1]; it dead-letters such an event): left out of performance, fairness, prediction drift and score drift; feature drift and data quality still count them',
+      'current: 6 of 100 rows have a score the stream refuses (2 scores not numbers, 1 infinite score, 3 scores outside [0, 1]; it dead-letters such an event): left out of performance, fairness, prediction, label and score drift; feature drift and data quality still count them',
     )
   })
 

@@ -2,34 +2,41 @@
  * The report's performance section: the model's performance on each file
  * (src/metrics/profile/performance-profile.ts), the degradation current − reference with
  * intervals (src/metrics/concept/performance-degradation.ts; ROC AUC from the exact scores),
- * calibration drift (src/metrics/concept/calibration-drift.ts), and drift of the prediction
- * and score distributions (./feature-drift.ts, raw p-values: they are not features).
+ * calibration drift (src/metrics/concept/calibration-drift.ts), and drift of the prediction,
+ * label and score distributions (./feature-drift.ts, raw p-values: they are not features). The
+ * label drift compares the label classes as the targets name them, with the statistics and the
+ * method the stream's label row takes for the same counts (src/evaluate/compute.ts,
+ * ./drift-rows.ts categoricalDrift: z for two classes, chi2 for more, Jensen–Shannon above 1000
+ * values on both sides).
  * Everything that needs a column a file lacks is left out, with a note (a multiclass task
  * without a prediction column too: a class cannot be derived from a single score). Each side's metrics
  * carry the rows they left out by reason (`rows_left_out`, `scored_rows_left_out`,
  * ./left-out.ts), with a note when there are any: degradation, ROC AUC's DeLong test and
  * calibration drift read the same rows. The targets are the stream's (./stream-targets.ts): a
- * row whose score the stream refuses is left out of every statistic here, the prediction and
- * score drift included (counted by its score's reason in their `*_left_out`). When most of a
+ * row whose score the stream refuses is left out of every statistic here, the prediction, label
+ * and score drift included (counted by its score's reason in their `*_left_out`): the stream
+ * dead-letters the prediction, so its label joins none. When most of a
  * side's scores are refused (its score column is no probability, ./left-out.ts
  * scoreNotProbability), its metrics are null and nothing is compared with them: no degradation,
  * no calibration drift. Accuracy is the exact match of predicted class and label (sklearn
  * accuracy_score), in each side's metrics and in its degradation: the profile's binary matrix is
  * one-vs-rest, which precision, recall and F1 read, and its foldedMatches are the true negatives
- * whose classes differ (src/metrics/profile/performance-profile.ts).
+ * whose classes differ (src/metrics/profile/performance-profile.ts). A multiclass side also has
+ * the weighted averages of precision, recall and F1 (`*_weighted`, as the stream's rows).
  */
 import { pushAll } from '../arrays.js'
 import { calibrationDrift, performanceDegradation } from '../metrics/concept/index.js'
 import { DEGRADATION_METRIC_NAMES } from '../metrics/concept/performance-degradation.js'
+import { f1, precision, recall } from '../metrics/performance/index.js'
 import { type DifferenceResult } from '../metrics/comparison/index.js'
 import { datasetDriftShare, MIN_ROWS_FOR_VERDICT } from '../metrics/drift/index.js'
-import { type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, SCORE_REFUSALS, type Targets } from '../metrics/profile/index.js'
+import { type ClassificationProfile, type FeatureValue, type PerformanceProfile, performanceProfile, rankGroups, SCORE_REFUSALS, type Targets } from '../metrics/profile/index.js'
 import type { ColumnRoles } from './columns.js'
 import { columnDrift, verdictInput } from './feature-drift.js'
 import { leftOutNote, refusedScore, SCORE_NOT_A_PROBABILITY, type ScoreRefusal, targetsLeftOut, type TargetsLeftOut } from './left-out.js'
 import { scoreNotProbabilityNote } from './stream-targets.js'
 import { columnOf, hasColumn, type Table } from './table.js'
-import { type DifferenceJson, type FeatureDriftJson, num, type Section } from './types.js'
+import { type DifferenceJson, type FeatureDriftJson, num, type Num, type Section } from './types.js'
 
 export interface PerformanceInput {
   /**
@@ -51,9 +58,21 @@ export interface PerformanceInput {
 export const rowsStatus = (n: number): 'ok' | 'insufficient' => (n >= MIN_ROWS_FOR_VERDICT ? 'ok' : 'insufficient')
 
 /**
+ * A multiclass side's weighted averages of precision, recall and F1 over its confusion matrix
+ * (sklearn average='weighted', zero_division 0: each class weighted by its labels), as the
+ * stream's `precision_weighted` / `recall_weighted` / `f1_weighted` rows (src/evaluate/task-rows.ts).
+ */
+function weightedAverages(c: ClassificationProfile): Record<'precision_weighted' | 'recall_weighted' | 'f1_weighted', Num> {
+  const cm = { labels: c.labels, matrix: c.matrix, n: c.n, excluded: 0 }
+  const weighted = { average: 'weighted' } as const
+  return { precision_weighted: num(precision(cm, weighted).score), recall_weighted: num(recall(cm, weighted).score), f1_weighted: num(f1(cm, weighted).score) }
+}
+
+/**
  * `leftOut`: targetsLeftOut of the targets `p` was computed from. `status` (accuracy, precision,
- * recall, F1: labeled rows with a prediction) and `scored_status` (the score's metrics: labeled
- * rows with a score) say whether there are rows enough (rowsStatus). When the score column is no
+ * recall, F1 and a multiclass side's weighted averages: labeled rows with a prediction) and
+ * `scored_status` (the score's metrics: labeled rows with a score) say whether there are rows
+ * enough (rowsStatus). When the score column is no
  * probability (leftOut.notProbability, ./left-out.ts), every metric is null and both statuses are
  * SCORE_NOT_A_PROBABILITY: the rows left are no sample of the model's events; the counts stay.
  */
@@ -63,8 +82,10 @@ export function metricsJson(p: PerformanceProfile, leftOut: TargetsLeftOut): Sec
   const none = leftOut.notProbability !== undefined
   const value = (x: number | null) => (none ? null : x)
   const status = (n: number) => (none ? SCORE_NOT_A_PROBABILITY : rowsStatus(n))
+  const weighted = c?.average === 'macro' ? weightedAverages(c) : undefined
   return {
     ...(c ? { rows: c.n, status: status(c.n), rows_left_out: leftOut.rows, average: c.average, accuracy: value(c.accuracy), precision: value(c.precision), recall: value(c.recall), f1: value(c.f1) } : {}),
+    ...(weighted ? { precision_weighted: value(weighted.precision_weighted), recall_weighted: value(weighted.recall_weighted), f1_weighted: value(weighted.f1_weighted) } : {}),
     ...(s
       ? {
           scored_rows: s.n,
@@ -178,6 +199,14 @@ export const predictedClasses = (side: Pick<PerformanceInput['current'], 'table'
   withoutRefused(side.classes ?? columnOf(side.table, roles.targets.prediction), rawScores(side.table, roles.targets.score), SCORE_REFUSALS)
 
 /**
+ * The label classes as the targets name them (1.0 and 1 one class when classes are numbers),
+ * without the rows whose score the stream refuses: it dead-letters the prediction, so the label
+ * joins none and counts in no label drift.
+ */
+export const labelClasses = (side: Pick<PerformanceInput['current'], 'table' | 'targets'>, roles: ColumnRoles): TargetColumn =>
+  withoutRefused(side.targets.labels ?? columnOf(side.table, roles.targets.label), rawScores(side.table, roles.targets.score), SCORE_REFUSALS)
+
+/**
  * The scores the stream takes: text and infinities are left out as a numerical column's type
  * violations and infinities, and a score outside [0, 1] as `score_out_of_range`.
  */
@@ -216,11 +245,13 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
   const predictionDrift = both(roles.targets.prediction)
     ? targetDrift('categorical', predictedClasses(reference, roles), predictedClasses(current, roles), roles.targets.prediction)
     : undefined
+  const labelDrift = both(roles.targets.label) ? targetDrift('categorical', labelClasses(reference, roles), labelClasses(current, roles), roles.targets.label) : undefined
   const scoreDrift = both(roles.targets.score)
     ? targetDrift('numerical', takenScores(reference.table, roles.targets.score), takenScores(current.table, roles.targets.score), roles.targets.score)
     : undefined
   const rows = { reference: reference.table.rowCount, current: current.table.rowCount }
   if (predictionDrift) pushAll(notes, driftNotes('prediction drift', predictionDrift, rows))
+  if (labelDrift) pushAll(notes, driftNotes('label drift', labelDrift, rows))
   if (scoreDrift) pushAll(notes, driftNotes('score drift', scoreDrift, rows))
   return {
     task: reference.targets.task,
@@ -255,6 +286,8 @@ export function performanceSection({ reference, current, roles, confidence }: Pe
       : {}),
     // The predicted classes as the targets name them (1.0 and 1 one class when classes are numbers), rows the stream refuses left out.
     ...(predictionDrift ? { prediction_drift: predictionDrift } : {}),
+    // The label classes as the targets name them, rows the stream refuses left out (labelClasses).
+    ...(labelDrift ? { label_drift: labelDrift } : {}),
     ...(scoreDrift ? { score_drift: scoreDrift } : {}),
   }
 }

@@ -50,7 +50,7 @@ describe('streamTargets: the rows and predicted classes the stream has', () => {
     // Labels stay: each row left out is counted by its first reason.
     expect(targetsLeftOut(s.targets, columns.score).rows).toEqual({ no_label: 1, score_not_a_number: 1, score_not_finite: 0, score_out_of_range: 1, no_prediction: 1 })
     expect(streamTargetsNotes('reference', 7, s)).toEqual([
-      'reference: 2 of 7 rows have a score the stream refuses (1 score not a number, 1 score outside [0, 1]; it dead-letters such an event): left out of performance, fairness, prediction drift and score drift; feature drift and data quality still count them',
+      'reference: 2 of 7 rows have a score the stream refuses (1 score not a number, 1 score outside [0, 1]; it dead-letters such an event): left out of performance, fairness, prediction, label and score drift; feature drift and data quality still count them',
       'reference: 3 of 7 rows have no predicted class: each is predicted from its score (positive when >= 0.5), as the stream predicts an event without a class_label',
     ])
   })

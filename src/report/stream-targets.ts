@@ -14,7 +14,7 @@ export function streamTargetsNotes(side: 'reference' | 'current', rowCount: numb
   const refused = total(s.refused)
   if (refused > 0) {
     notes.push(
-      `${of(refused)} ${refused === 1 ? 'has' : 'have'} a score the stream refuses (${reasonsText(s.refused)}; it dead-letters such an event): left out of performance, fairness, prediction drift and score drift; feature drift and data quality still count them`,
+      `${of(refused)} ${refused === 1 ? 'has' : 'have'} a score the stream refuses (${reasonsText(s.refused)}; it dead-letters such an event): left out of performance, fairness, prediction, label and score drift; feature drift and data quality still count them`,
     )
   }
   if (s.derived > 0) {
