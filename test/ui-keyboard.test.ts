@@ -4,14 +4,9 @@
  * has a legend, the windows table words fairness and quality as the overview does, and a
  * malformed address is the not-found page.
  */
-import { createServer, type Server } from 'node:http'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildUi, uiPaths } from '../src/ui/assets.js'
-import { launchChromium, watchedPage } from './support/browser.js'
+import { describe, expect, it } from 'vitest'
+import { watchedPage } from './support/browser.js'
+import { uiWithStubApi } from './support/ui-stub.js'
 
 const HOUR = 3_600_000
 const at = (h: number) => new Date(Date.UTC(2026, 0, 10, h)).toISOString()
@@ -28,45 +23,20 @@ const MODEL = {
   variants: ['all'], latest: WINDOWS[1], firing_alerts: 0,
 }
 
-let server: Server
-let browser: Browser
-let base = ''
-let out = ''
-
-beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'dw-ui-kbd-'))
-  await buildUi({ source: uiPaths().source, out })
-  server = createServer((req, res) => {
-    const url = new URL(req.url!, 'http://x')
-    const json = (body: unknown) => {
-      res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(body))
-    }
-    if (url.pathname === '/v1/models') return json({ items: [MODEL], next_cursor: null })
-    if (url.pathname === '/v1/models/m') return json(MODEL)
-    if (url.pathname === '/v1/models/m/windows') return json({ items: url.searchParams.get('version') === 'v2' ? [] : WINDOWS, next_cursor: null })
-    if (url.pathname === '/v1/models/m/comparisons') return json({ items: [], next_cursor: null })
-    if (url.pathname.startsWith('/v1/models/m/windows/')) return json({ fairness: [], drift: [], performance: [], quality: [], detectors: [], alerts: [] })
-    if (url.pathname.startsWith('/v1/')) return json({ items: [], next_cursor: null })
-    const file = url.pathname === '/' ? 'index.html' : url.pathname.slice(1)
-    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' })
-    res.end(readFileSync(join(out, file)))
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/`
-  browser = await launchChromium()
+const ui = uiWithStubApi('dw-ui-kbd-', (url) => {
+  const json = (body: unknown) => ({ body })
+  if (url.pathname === '/v1/models') return json({ items: [MODEL], next_cursor: null })
+  if (url.pathname === '/v1/models/m') return json(MODEL)
+  if (url.pathname === '/v1/models/m/windows') return json({ items: url.searchParams.get('version') === 'v2' ? [] : WINDOWS, next_cursor: null })
+  if (url.pathname.startsWith('/v1/models/m/windows/')) return json({ fairness: [], drift: [], performance: [], quality: [], detectors: [], alerts: [] })
+  return undefined
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await new Promise((r) => server?.close(r))
-  rmSync(out, { recursive: true, force: true })
-})
 
 describe('model page with the keyboard', () => {
   it('an arrow key in the version selector does not navigate; Enter does, and the focus moves to the new page heading', async () => {
-    const w = await watchedPage(browser)
-    await w.page.goto(`${base}#/models/m?version=v1`)
+    const w = await watchedPage(ui.browser())
+    await w.page.goto(`${ui.base()}#/models/m?version=v1`)
     await w.page.waitForSelector('section[data-page=model][data-version=v1]')
     await w.page.waitForFunction('document.body.dataset.state === "ready"')
     await w.page.focus('select[name=version]')
@@ -84,8 +54,8 @@ describe('model page with the keyboard', () => {
   })
 
   it('the heatmap has a legend; the windows table words fairness and a first window\'s quality as the overview does', async () => {
-    const w = await watchedPage(browser)
-    await w.page.goto(`${base}#/models/m?version=v1`)
+    const w = await watchedPage(ui.browser())
+    await w.page.goto(`${ui.base()}#/models/m?version=v1`)
     await w.page.waitForSelector('#windows')
     expect(await w.page.$$eval('figure.heatmap .legend li', (lis) => lis.map((li) => li.textContent!.trim()))).toEqual(['● drift', '– no verdict', '? no drift, or no verdict (some features without one)', 'no drift'])
     const cells = await w.page.$$eval('#windows tbody tr', (trs) => trs.map((tr) => [tr.children[7]!.querySelector('.badge')?.className, tr.children[7]!.textContent, tr.children[8]!.textContent, tr.children[8]!.querySelector('.badge')?.className]))
@@ -97,8 +67,8 @@ describe('model page with the keyboard', () => {
   })
 
   it('a malformed address is the not-found page, not a URIError', async () => {
-    const w = await watchedPage(browser)
-    await w.page.goto(`${base}#/models/%E0%A4%A`)
+    const w = await watchedPage(ui.browser())
+    await w.page.goto(`${ui.base()}#/models/%E0%A4%A`)
     await w.page.waitForSelector('section[data-page]')
     expect(await w.page.getAttribute('main section', 'data-page')).toBe('unknown')
     expect(await w.page.textContent('main')).not.toMatch(/URIError/)

@@ -5,14 +5,10 @@
  * model that can have no fairness per group fetches no window detail for it; disparate impact
  * ratios are judged by their upper confidence bound as the default alert rule judges them.
  */
-import { createServer, type Server } from 'node:http'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildUi, uiPaths } from '../src/ui/assets.js'
-import { launchChromium, screenshot, watchedPage } from './support/browser.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { screenshot, watchedPage } from './support/browser.js'
+import { uiWithStubApi } from './support/ui-stub.js'
 
 const HOUR = 3_600_000
 const at = (h: number) => new Date(Date.UTC(2026, 0, 10, h)).toISOString()
@@ -73,42 +69,21 @@ const DETAILS: Record<string, ReturnType<typeof detail>> = {
 /** Window detail requests per model. */
 const detailRequests = new Map<string, number>()
 
-let server: Server
-let browser: Browser
-let base = ''
-let out = ''
-
-beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'dw-ui-layout-'))
-  await buildUi({ source: uiPaths().source, out })
-  server = createServer((req, res) => {
-    const url = new URL(req.url!, 'http://x')
-    const json = (body: unknown, status = 200) => {
-      res.writeHead(status, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(body))
+const ui = uiWithStubApi('dw-ui-layout-', (url, parts) => {
+  const json = (body: unknown, status = 200) => ({ body, status })
+  if (url.pathname === '/v1/models') return json({ items: Object.values(MODELS), next_cursor: null })
+  if (parts[2] === 'models' && parts[3] !== undefined) {
+    const m = MODELS[parts[3]]
+    if (!m) return json({ error: { code: 'DW_NOT_FOUND', message: 'no such model' } }, 404)
+    if (parts.length === 4) return json(m)
+    if (parts[4] === 'windows' && parts.length === 5) return json({ items: windowsOf(parts[3]), next_cursor: null })
+    if (parts[4] === 'windows' && parts[5] !== undefined) {
+      detailRequests.set(parts[3], (detailRequests.get(parts[3]) ?? 0) + 1)
+      const d = DETAILS[`${parts[3]}|${parts[5]}`]
+      return d ? json(d) : json({ ...detail(parts[3], 0, []), window_start: parts[5] })
     }
-    const parts = url.pathname.split('/').map(decodeURIComponent)
-    if (url.pathname === '/v1/models') return json({ items: Object.values(MODELS), next_cursor: null })
-    if (parts[1] === 'v1' && parts[2] === 'models' && parts[3] !== undefined) {
-      const m = MODELS[parts[3]]
-      if (!m) return json({ error: { code: 'DW_NOT_FOUND', message: 'no such model' } }, 404)
-      if (parts.length === 4) return json(m)
-      if (parts[4] === 'windows' && parts.length === 5) return json({ items: windowsOf(parts[3]), next_cursor: null })
-      if (parts[4] === 'windows' && parts[5] !== undefined) {
-        detailRequests.set(parts[3], (detailRequests.get(parts[3]) ?? 0) + 1)
-        const d = DETAILS[`${parts[3]}|${parts[5]}`]
-        return d ? json(d) : json({ ...detail(parts[3], 0, []), window_start: parts[5] })
-      }
-      return json({ items: [], next_cursor: null })
-    }
-    if (url.pathname.startsWith('/v1/')) return json({ items: [], next_cursor: null })
-    const file = url.pathname === '/' ? 'index.html' : url.pathname.slice(1)
-    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html' })
-    res.end(readFileSync(join(out, file)))
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/`
-  browser = await launchChromium()
+  }
+  return undefined
 })
 
 /** A model's window headlines, as the series route sends them. */
@@ -117,15 +92,10 @@ function windowsOf(id: string): unknown[] {
   return id === 'longver' ? [m.latest] : SERIES[id]!
 }
 
-afterAll(async () => {
-  await browser?.close()
-  await new Promise((r) => server?.close(r))
-  rmSync(out, { recursive: true, force: true })
-})
 
 const open = async (hash: string, width: number): Promise<{ page: Page; errors: string[] }> => {
-  const w = await watchedPage(browser, { width, height: 900 })
-  await w.page.goto(`${base}${hash}`)
+  const w = await watchedPage(ui.browser(), { width, height: 900 })
+  await w.page.goto(`${ui.base()}${hash}`)
   await w.page.waitForSelector('main section[data-page]')
   await w.page.waitForFunction('document.body.dataset.state === "ready"')
   return w
