@@ -213,7 +213,8 @@ describe('a notification the receiver keeps refusing', () => {
     refuseFraud = false
     await waitFor(async () => texts().filter((t) => t.includes('fraud v1')).length, (n) => n === 2, { timeoutMs: 45_000, what: 'the refused alert' })
     expect(texts().filter((t) => t.includes('fraud v1')).map((t) => t.split(':')[0])).toEqual(['FIRING warning', 'RESOLVED warning'])
-    expect((await outbox()).every((r) => r.status === 'sent')).toBe(true)
+    // The receiver took it before the lane recorded 'sent': wait for the record.
+    await waitFor(async () => (await outbox()).every((r) => r.status === 'sent'), (sent) => sent, { what: 'every notification recorded sent' })
     expect(slack.accepted).toHaveLength(4)
   }, 90_000)
 })

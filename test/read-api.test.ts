@@ -65,6 +65,12 @@ describe('read API on a real pipeline run', () => {
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.predictions FINAL'), (c) => c === traffic.predictions.length, { what: 'predictions stored' })
     await waitFor(() => count(app.store, 'SELECT count() AS c FROM {db}.ground_truth FINAL'), (c) => c === traffic.labels.length, { what: 'labels stored' })
     await app.evaluator.evaluateNow()
+    // The evaluator's alert pass records nothing until this instance holds the alerts lease (a
+    // pass before it is dropped): run the alert pass until the transitions are recorded.
+    await waitFor(async () => {
+      await app.alerts!.evaluateNow()
+      return count(app.store, 'SELECT count() AS c FROM {db}.alerts')
+    }, (c) => c > 0, { what: 'alert transitions recorded by the lease holder' })
     http = createHttpServer({
       publisher: app.publisher,
       limits: ingestLimits(file, 1000),
