@@ -455,9 +455,10 @@ async function storeReplay<K>(
 ): Promise<Stored> {
   const { kept, dead } = effect
   // What is stored at the batch's offsets counts only when it is its own records' (own-stored.ts).
-  const ids = new Map<string, string>()
-  kept.records.forEach((r, i) => ids.set(r.offset, deps.replacing.id(kept.keys[i]!)))
-  const own = (s: StoredOffsets) => ownStored(s, batch.records, ids)
+  // Their ids are needed only when a row is stored there, which the common replay (nothing stored) skips.
+  let ids: Map<string, string> | undefined
+  const idsOf = () => (ids ??= new Map(kept.records.map((r, i) => [r.offset, deps.replacing.id(kept.keys[i]!)])))
+  const own = (s: Pick<StoredOffsets, 'rows' | 'dead'>) => ownStored(s, batch.records, s.rows.size > 0 ? idsOf() : new Map())
   const before = own(storedBefore)
   if (before.foreign.length > 0) {
     deps.onOffsetsReused?.({ topic: batch.topic, partition: batch.partition, table: deps.table, count: before.foreign.length, first: before.foreign[0]!, last: before.foreign.at(-1)! })
@@ -471,8 +472,11 @@ async function storeReplay<K>(
   const missing = (s: OwnStored, refused: ReadonlyMap<number, unknown>) =>
     kept.records.flatMap((r, i) => (s.rows.has(r.offset) || s.dead.has(r.offset) || refused.has(i) || replaced.has(i) ? [] : [i]))
   // A row an earlier attempt's insert replaced by a later record that this batch does not reach
-  // (the replay ends before it) is missing too, and is left out as well.
-  for (const i of await replacedInStore(deps, batch, kept.keys, missing(before, new Map()))) replaced.add(i)
+  // (the replay ends before it) is missing too, and is left out as well. Only a row stored at an
+  // offset of the batch or after it can replace one: with none there, nothing is looked up.
+  if (storedBefore.rows.size > 0 || storedBefore.rowsAfter) {
+    for (const i of await replacedInStore(deps, batch, kept.keys, missing(before, new Map()))) replaced.add(i)
+  }
   const todo = missing(before, new Map())
   // The whole batch missing is the common case (the first attempt stored nothing, or its token is
   // held without its rows): the batch's own token then also matches an earlier attempt still in

@@ -27,9 +27,10 @@ export interface OwnStored {
 
 /**
  * `stored` (the batch's range, storedOffsets), sorted out by `records` (the batch's) and `ids`
- * (offset -> prediction_id of the records whose id is known).
+ * (offset -> prediction_id of the records whose id is known; read only when a row is stored).
  */
-export function ownStored(stored: StoredOffsets, records: readonly SourceRecord[], ids: ReadonlyMap<string, string>): OwnStored {
+export function ownStored(stored: Pick<StoredOffsets, 'rows' | 'dead'>, records: readonly SourceRecord[], ids: ReadonlyMap<string, string>): OwnStored {
+  if (stored.rows.size === 0 && stored.dead.size === 0) return { rows: new Set(), dead: new Set(), foreign: [] }
   const rows = new Set<string>()
   const dead = new Set<string>()
   const foreign = new Set<string>()

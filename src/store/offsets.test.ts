@@ -19,6 +19,14 @@ describe('storedOffsets', () => {
     expect(queries[0]).toMatch(/FROM db\.predictions[\s\S]*UNION ALL[\s\S]*FROM db\.dead_letters/)
   })
 
+  it('says whether a row of the partition is stored after the range, and only a row of the event table', async () => {
+    const { store, queries } = storeAnswering(['0\t3\tp-3', '2\t12\t', ''].join('\n'))
+    const stored = await storedOffsets(store, range)
+    expect(stored).toEqual({ rows: new Map([['3', ['p-3']]]), dead: new Map(), rowsAfter: true })
+    expect(queries[0]).toMatch(/SELECT 2 AS dead, source_offset, '' AS identity FROM db\.predictions[\s\S]*source_offset > \{last:UInt64\} LIMIT 1/)
+    expect((await storedOffsets(storeAnswering('1\t5\tabc\n').store, range)).rowsAfter).toBe(false)
+  })
+
   it('reads an id back as it was before the text format escaped it', async () => {
     const { store } = storeAnswering("0\t7\ta\\tb\\nc\\\\d\\'e\\0f\\rg\\bh\\fi\n")
     expect((await storedOffsets(store, range)).rows.get('7')).toEqual(["a\tb\nc\\d'e\0f\rg\bh\fi"])

@@ -58,6 +58,8 @@ export type TableWithOffsets = (typeof TABLES_WITH_OFFSETS)[number]
 export interface StoredOffsets {
   readonly rows: ReadonlyMap<string, readonly string[]>
   readonly dead: ReadonlyMap<string, readonly string[]>
+  /** Whether the event table holds a row of the topic-partition at an offset after the range's last. */
+  readonly rowsAfter: boolean
 }
 
 /**
@@ -78,8 +80,8 @@ const DEAD_LETTER_IDENTITY_SQL = `if(error_code = 'DW_ORPHAN_LABEL', '${ORPHAN_L
 
 /**
  * The rows and dead letters stored between `first` and `last` (inclusive) of one topic-partition,
- * in `table` and in dead_letters: one query for both, since a replayed batch asks both questions
- * together (src/pipeline/event-handler.ts).
+ * in `table` and in dead_letters, and whether `table` holds a row of the partition after `last`:
+ * one query for all three, since a replayed batch asks them together (src/pipeline/event-handler.ts).
  */
 export async function storedOffsets(store: Store, range: OffsetRange): Promise<StoredOffsets> {
   // Lines of `0|1 TAB offset TAB identity`: a whole batch's offsets come back after every insert
@@ -87,11 +89,19 @@ export async function storedOffsets(store: Store, range: OffsetRange): Promise<S
   // offset as a string (26 against 43-50 ms for 12,000 offsets, the embedded engine). The ids
   // add about 7 ms of CPU per 12,000 rows (15 against 8 ms, chDB on a 2-core machine), about
   // half of it in the engine reading the column.
-  const text = await rangeQuery(store, (t) => `DISTINCT ${t === 'dead_letters' ? `1 AS dead, source_offset, ${DEAD_LETTER_IDENTITY_SQL}` : '0 AS dead, source_offset, prediction_id'} AS identity`, range, 'reading')
+  // A line `2 TAB offset TAB` says a row follows the range: one is enough (LIMIT 1).
+  const after = `SELECT 2 AS dead, source_offset, '' AS identity FROM {db}.${range.table}
+      WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32} AND source_offset > {last:UInt64} LIMIT 1`
+  const text = await rangeQuery(store, (t) => `DISTINCT ${t === 'dead_letters' ? `1 AS dead, source_offset, ${DEAD_LETTER_IDENTITY_SQL}` : '0 AS dead, source_offset, prediction_id'} AS identity`, range, 'reading', after)
   const rows = new Map<string, string[]>()
   const dead = new Map<string, string[]>()
+  let rowsAfter = false
   for (const line of text.split('\n')) {
     if (line === '') continue
+    if (line.startsWith('2\t')) {
+      rowsAfter = true
+      continue
+    }
     const tab = line.indexOf('\t', 2)
     const offset = line.slice(2, tab)
     const identity = tsvUnescape(line.slice(tab + 1))
@@ -100,7 +110,7 @@ export async function storedOffsets(store: Store, range: OffsetRange): Promise<S
     if (held) held.push(identity)
     else at.set(offset, [identity])
   }
-  return { rows, dead }
+  return { rows, dead, rowsAfter }
 }
 
 
@@ -114,18 +124,19 @@ export interface OffsetRange {
 }
 
 /**
- * `SELECT <select(table)>` over the range's rows in `table`, then in dead_letters, as
- * TabSeparated text. Reads every part, merged or not (no FINAL): a row stored under any version
- * counts.
+ * `SELECT <select(table)>` over the range's rows in `table`, then in dead_letters, then `also`
+ * when given (a statement of the same columns, over the same parameters), as TabSeparated text.
+ * Reads every part, merged or not (no FINAL): a row stored under any version counts.
  */
-async function rangeQuery(store: Store, select: (table: TableWithOffsets) => string, r: OffsetRange, what: string): Promise<string> {
+async function rangeQuery(store: Store, select: (table: TableWithOffsets) => string, r: OffsetRange, what: string, also?: string): Promise<string> {
   const from = (t: TableWithOffsets) =>
     `SELECT ${select(t)} FROM {db}.${t}
       WHERE source_topic = {topic:String} AND source_partition = {partition:UInt32} AND source_offset BETWEEN {first:UInt64} AND {last:UInt64}`
+  const parts = [from(r.table), from('dead_letters'), ...(also ? [`SELECT * FROM (${also})`] : [])]
   try {
     return await (
       await store.client.query({
-        query: withDatabase(`${from(r.table)} UNION ALL ${from('dead_letters')}`, store.database),
+        query: withDatabase(parts.join(' UNION ALL '), store.database),
         query_params: { topic: r.topic, partition: r.partition, first: r.first, last: r.last },
         format: 'TabSeparated',
       })
