@@ -6,8 +6,8 @@
  * (src/report/numeric-categories.ts): `1`, `1.0`, `1e0`, `01` and `True` are one class, `0.50`
  * is `0.5`, `-0` is `0`. Any other text (`yes`, `2a`, `inf`, a decimal beyond Float64's range) is
  * its own key. A multiclass model's classes are compared by `numberKey`, the same without the
- * booleans. Only comparisons read the key: stored label counts and class names keep the text
- * as sent. Pure.
+ * booleans. Only comparisons read the key (metrics, and the label and predicted-class drift of
+ * ./compute.ts through countsByKey): stored label counts and class names keep the text as sent. Pure.
  */
 import { DECIMAL_TEXT } from '../metrics/profile/index.js'
 
@@ -28,6 +28,16 @@ export function numberKey(text: string): string {
   const n = Number(text)
   // -0 + 0 is 0: one key for 0 and -0, as SQL below.
   return Number.isFinite(n) ? String(n + 0) : text
+}
+
+/**
+ * Counts of class texts merged by `key` (classKey or numberKey), each under its key: the class
+ * counts a comparison of two windows reads, so that `1` in one and `1.0` in the other are one class.
+ */
+export function countsByKey(counts: Readonly<Record<string, number>>, key: (text: string) => string): Record<string, number> {
+  const merged = new Map<string, number>()
+  for (const [text, n] of Object.entries(counts)) merged.set(key(text), (merged.get(key(text)) ?? 0) + n)
+  return Object.fromEntries(merged)
 }
 
 /** DECIMAL_TEXT in RE2 syntax, with no backslash to escape inside a SQL string literal. */

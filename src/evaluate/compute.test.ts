@@ -10,6 +10,12 @@ const joined = (r: Omit<Partial<JoinedRow>, 'c'> & { c: number }): JoinedRow =>
 
 /** A window (and a reference like it) whose labels and predicted classes are `yes` and `no`. */
 function window(yes: string, no: string, c: LabelingContext = ctx) {
+  const partial = partialOf(yes, no, c)
+  return computeWindowMetrics({ partial, samples: new Map() }, { partial, samples: new Map() }, c)
+}
+
+/** The partial of window() alone. */
+function partialOf(yes: string, no: string, c: LabelingContext) {
   const rows: PartialRows = {
     volume: [{ p: 0, variant: 'v', k: null, c: '400' }],
     bins: [],
@@ -25,9 +31,27 @@ function window(yes: string, no: string, c: LabelingContext = ctx) {
     ],
     regressions: [], ranges: [], outliers: [],
   }
-  const partial = mergeAll(partialsFromRows(rows, new Map(), c), c)
-  return computeWindowMetrics({ partial, samples: new Map() }, { partial, samples: new Map() }, c)
+  return mergeAll(partialsFromRows(rows, new Map(), c), c)
 }
+
+describe('label and predicted-class drift compare classes as the task does', () => {
+  const drifts = (reference: [string, string], current: [string, string], c: LabelingContext) => {
+    const m = computeWindowMetrics({ partial: partialOf(...reference, c), samples: new Map() }, { partial: partialOf(...current, c), samples: new Map() }, c)
+    return ['label', 'prediction'].map((target) => m.drift.find((r) => r.target === target)!)
+  }
+  it('a binary model whose labels turn from 1/0 to 1.0/0.0 or true/false has neither label nor class drift, and no unseen class', () => {
+    for (const current of [['1.0', '0.0'], ['true', 'false']] as [string, string][]) {
+      for (const row of drifts(['1', '0'], current, ctx)) {
+        expect(row, `${row.target} ${current}`).toMatchObject({ drift_detected: 0, score: 0, unseen_categories: [] })
+      }
+    }
+  })
+  it('a multiclass model merges 1 and 1.0 but keeps true apart from 1, as its metrics do', () => {
+    const multi: LabelingContext = { ...ctx, task: 'multiclass' }
+    for (const row of drifts(['1', '2'], ['1.0', '2.00'], multi)) expect(row, row.target).toMatchObject({ drift_detected: 0, unseen_categories: [] })
+    for (const row of drifts(['1', '0'], ['true', 'false'], multi)) expect(row, row.target).toMatchObject({ drift_detected: 1, unseen_categories: ['false', 'true'] })
+  })
+})
 
 describe('the positive class never occurs in the window', () => {
   it('labels "yes"/"no" with the default positive class "1": no binary figure, status no_positive_class, not accuracy 1.0', () => {

@@ -40,7 +40,7 @@ import { NO_BOUNDS, type QualityBounds } from './quality-bounds.js'
 import { missingEvents, qualityRows, type QualityRow } from './quality-rows.js'
 import { multiclassRows, regressionRows } from './task-rows.js'
 import { binaryRealized } from './binary-realized.js'
-import { classKey } from './class-key.js'
+import { classKey, countsByKey, numberKey } from './class-key.js'
 
 export interface Side {
   readonly partial: Partial
@@ -123,11 +123,13 @@ export function computeWindowMetrics(reference: ReferenceSide, current: Side, ct
   ])
   const drift = [...features]
   const task = ctx.task ?? 'binary'
+  // Classes are compared as the task's metrics compare them (./class-key.ts): `1.0` is `1`.
+  const byClass = (counts: Readonly<Record<string, number>>) => countsByKey(counts, task === 'multiclass' ? numberKey : classKey)
   const predicted = predictionDriftColumn(ref, cur)
-  if (predicted === 'class') drift.push(categoricalDrift('prediction', 'class', own(ref.categorical, '__class__') ?? {}, own(cur.categorical, '__class__') ?? {}))
+  if (predicted === 'class') drift.push(categoricalDrift('prediction', 'class', byClass(own(ref.categorical, '__class__') ?? {}), byClass(own(cur.categorical, '__class__') ?? {})))
   else if (predicted !== null) drift.push(numericRow('prediction', predicted, PREDICTION_KEYS[predicted]))
   // Label counts hold the labels with a class: a window whose labels are all values has none.
-  if (task !== 'regression' && sumOf(ref.labelCounts) > 0 && sumOf(cur.labelCounts) > 0) drift.push(categoricalDrift('label', 'label', ref.labelCounts, cur.labelCounts))
+  if (task !== 'regression' && sumOf(ref.labelCounts) > 0 && sumOf(cur.labelCounts) > 0) drift.push(categoricalDrift('label', 'label', byClass(ref.labelCounts), byClass(cur.labelCounts)))
   // Binary metrics read every class as "the positive class or not": without the positive class
   // anywhere in a side they measure nothing (labels "true"/"false" against the default "1" made
   // every pair (0, 0) and accuracy 1.0). Such a side's binary figures are NaN / NULL, and the rows
