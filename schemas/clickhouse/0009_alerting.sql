@@ -14,8 +14,9 @@ ALTER TABLE {db}.alerts
 -- change re-inserts the row with a higher version, so the newest status wins (FINAL) and a
 -- repeated creation can never overwrite a delivery status. channel '' with status 'skipped'
 -- records transitions deliberately not notified (superseded, or their firing never was).
--- status: pending | sending | sent | failed | skipped. in_doubt = 1 when an earlier attempt may
--- have reached the receiver (timeout, or a crash between sending and recording 'sent').
+-- status: pending | sending | sent | failed | skipped | unknown (in doubt, re-sends spent: docs/alerts.md).
+-- in_doubt = 1 when an earlier attempt may have reached the receiver (timeout, or a crash
+-- between sending and recording 'sent').
 CREATE TABLE IF NOT EXISTS {db}.alert_outbox
 (
     idempotency_key  String,
