@@ -46,6 +46,34 @@ describe('retention', () => {
     expect(await count(longest.store, 'SELECT count() AS c FROM {db}.predictions')).toBe(1)
   })
 
+  it('a shorter retention also expires the rows stored under the longer one, without waiting for a merge', { timeout: 120_000 }, async () => {
+    const config = testConfig({ kafka: false })
+    const DAY = 86_400_000
+    const app = await startApp(config, createLogger(config.logLevel), { file: parseFileConfig('retention: { raw: 90d }', 'test.yaml'), evaluate: false })
+    try {
+      const sql = (query: string) => app.store.client.command({ query: withDatabase(query, app.store.database) })
+      await app.publisher.publishPredictions([prediction({ prediction_id: 'new-1', event_time: Date.now() - 60_000 })])
+      // Rows stored ten days ago, under the 90-day TTL: a part whose rows expire in 80 days.
+      await sql(`INSERT INTO {db}.predictions SELECT p.* REPLACE (concat('old-', toString(n.number)) AS prediction_id, p.ingested_at - INTERVAL 10 DAY AS ingested_at)
+                 FROM {db}.predictions AS p CROSS JOIN numbers(5) AS n WHERE p.prediction_id = 'new-1'`)
+      expect(await count(app.store, 'SELECT count() AS c FROM {db}.predictions')).toBe(6)
+      const infos: string[] = []
+      await applyRetention(app.store, { rawMs: 1 * DAY, metricsMs: 730 * DAY }, { warn: () => {}, info: (_, message) => void infos.push(message) })
+      expect(infos).toEqual([expect.stringMatching(/^retention shortened on 5 table\(s\): rows stored before are expired by a background mutation/)])
+      // The mutation runs in the background: wait for it, however long this machine takes.
+      for (;;) {
+        const [pending] = await queryRows<{ n: string }>(app.store, `SELECT count() AS n FROM system.mutations WHERE database = {d:String} AND table = 'predictions' AND NOT is_done`, { d: app.store.database })
+        if (Number(pending!.n) === 0) break
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      const ids = await queryRows<{ prediction_id: string }>(app.store, 'SELECT prediction_id FROM {db}.predictions ORDER BY prediction_id', {})
+      expect(ids.map((r) => r.prediction_id)).toEqual(['new-1'])
+    } finally {
+      await app.stop()
+      await dropTestResources(config)
+    }
+  })
+
   it('warns before replacing a TTL that another instance set to another retention (the last start wins)', async () => {
     const config = testConfig({ kafka: false })
     const store: Store = openStore(config.clickhouse)

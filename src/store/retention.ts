@@ -5,7 +5,8 @@
  * rows: an evaluation that finds none of them left keeps the stored one
  * (src/evaluate/expired-window.ts). Applied at every start with
  * ALTER ... MODIFY TTL and materialize_ttl_after_modify = 0, a metadata change: existing parts
- * expire as ClickHouse merges them.
+ * expire as ClickHouse merges them. A TTL shorter than the one stored is also materialized (a
+ * background mutation), so rows stored under the longer one do not outlive the new retention.
  *
  * Every TTL counts from when driftwatch stored the row (ingested_at, or the evaluation's version
  * for metric rows), never from event time: a TTL on event time would make ClickHouse drop a
@@ -87,9 +88,10 @@ export interface RetentionConflict {
   readonly configuredSeconds: number
 }
 
-/** Where the warning goes: the app's logger (pino's `warn(fields, message)`). */
+/** Where the warning and the note of a shortened retention go: the app's logger (pino's `warn(fields, message)`). */
 export interface RetentionLogger {
   warn(fields: object, message: string): void
+  info?(fields: object, message: string): void
 }
 
 /**
@@ -124,12 +126,23 @@ export async function applyRetention(store: Store, r: Retention, logger?: Retent
       `retention differs from the TTL stored on ${conflicts.length} table(s), set by another instance or an earlier start; this start replaces it. Instances sharing a database must share their retention settings, or the last one started decides (docs/operations.md)`,
     )
   }
+  // A shorter TTL applies to a part when the engine rewrites it: rows stored under the longer one
+  // would outlive the new retention by up to the difference, and a merge may never come. Those
+  // tables' TTL is materialized: a mutation in the background that drops the rows already expired.
+  const shortened = new Set(conflicts.filter((c) => c.configuredSeconds < c.storedSeconds).map((c) => c.table))
   for (const t of changes) {
     try {
       await store.client.command({ query: ttlStatement(store.database, t) })
+      if (shortened.has(t.table)) await store.client.command({ query: withDatabase(`ALTER TABLE {db}.${t.table} MATERIALIZE TTL`, store.database) })
     } catch (cause) {
       throw new DriftwatchError('DW_MIGRATION_FAILED', `setting retention failed: ${(cause as Error).message}`, { cause })
     }
+  }
+  if (shortened.size > 0) {
+    logger?.info?.(
+      { tables: [...shortened].sort() },
+      `retention shortened on ${shortened.size} table(s): rows stored before are expired by a background mutation (ALTER TABLE … MATERIALIZE TTL; system.mutations shows its progress)`,
+    )
   }
   return conflicts
 }
