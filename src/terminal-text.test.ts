@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { linesTo, textTo } from './cli/output.js'
-import { terminalLines, terminalText } from './terminal-text.js'
+import { terminalLines, terminalText, unsafeCharacterAt } from './terminal-text.js'
 
 /** What a terminal obeys rather than shows: C0 but newline, DEL, C1, bidi embeddings, overrides and isolates. */
 const TERMINAL_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
@@ -63,5 +63,24 @@ describe('the CLI writers', () => {
     textTo(stream)('report\u001b[2J\nline\u202e\n')
     expect(out).toBe(`driftwatch: DW_FILE_INVALID: column "${terminalText(hyperlink)}" appears twice\nreport\\u001b[2J\nline\\u202e\n`)
     expect(out).not.toMatch(TERMINAL_CONTROL)
+  })
+})
+
+describe('unsafeCharacterAt: where a name holds a character a terminal would obey', () => {
+  it('finds the first C0 control, DEL, C1 control, bidi override or isolate', () => {
+    expect(unsafeCharacterAt('\u001b[31m')).toBe(0)
+    expect(unsafeCharacterAt('ab\u007f')).toBe(2)
+    expect(unsafeCharacterAt('a\u0085b\u001b')).toBe(1)
+    expect(unsafeCharacterAt('abc\u202ed')).toBe(3)
+    expect(unsafeCharacterAt('x\u2069')).toBe(1)
+  })
+
+  it('counts UTF-16 code units, as ingest does, and is not misled by a backslash or a written escape', () => {
+    expect(unsafeCharacterAt('😀\u001b')).toBe(2)
+    expect(unsafeCharacterAt('C:\\path\\u001b\u009b')).toBe(13)
+  })
+
+  it('is -1 for a name with none', () => {
+    for (const name of ['', 'loan-approval', 'größe (cm) 中文 😀', '\u00a0\u2029\u202f\u2065\u206a', '\\u001b']) expect(unsafeCharacterAt(name)).toBe(-1)
   })
 })

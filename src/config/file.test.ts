@@ -211,6 +211,52 @@ describe('reserved feature names', () => {
   })
 })
 
+describe('names carry no control or bidi formatting characters', () => {
+  // YAML double-quoted strings take \u escapes, so each name below holds the raw character.
+  const problem = (path: string, code: string, at: number) =>
+    `dw.yaml: ${path}: contains U+${code} at position ${at}, a control or bidi formatting character a terminal would obey: remove it`
+
+  it.each([
+    ['ESC', '\\u001b', '001B'],
+    ['NUL', '\\u0000', '0000'],
+    ['a newline', '\\n', '000A'],
+    ['DEL', '\\u007f', '007F'],
+    ['the C1 CSI', '\\u009b', '009B'],
+    ['a right-to-left override', '\\u202e', '202E'],
+    ['a first-strong isolate', '\\u2068', '2068'],
+  ])('a model id with %s is refused with its path and position', (_, escaped, code) => {
+    expect(problemsOf(`models:\n  - id: "ok"\n  - id: "ab${escaped}c"\n`)).toEqual([problem('models.1.id', code, 2)])
+  })
+
+  it('the positive class, feature, threshold, protected and pii names, each with its path, beside the other problems', () => {
+    const yaml = [
+      'models:',
+      '  - id: a',
+      '    window: 2x',
+      '    positiveClass: "yes\\u001b[2J"',
+      '    features: { "inc\\u009bome": numerical, ok: categorical }',
+      '    thresholds: { "\\u202eage": 0.2 }',
+      '    protected: [g, "gr\\u2066oup"]',
+      '    pii: ["zip\\u001b]8;;"]',
+      '',
+    ].join('\n')
+    expect(problemsOf(yaml)).toEqual([
+      expect.stringMatching(/^dw\.yaml: models\.0\.window: /),
+      problem('models.0.positiveClass', '001B', 3),
+      problem('models.0.features.inc\u009bome', '009B', 3),
+      problem('models.0.thresholds.\u202eage', '202E', 0),
+      problem('models.0.protected.1', '2066', 2),
+      problem('models.0.pii.0', '001B', 3),
+    ])
+  })
+
+  it('accepts spaces, accents, other scripts, emoji, backslashes and the characters just outside the ranges', () => {
+    const c = parseFileConfig('models:\n  - id: "credit risk ünö 😀 C:\\\\x \\u00a0\\u2029\\u206a"\n    positiveClass: "β"\n    features: { "größe (cm)": numerical, "中文": categorical }\n    protected: ["\\u00a9"]\n', 'x.yaml')
+    expect(c.models[0]!.id).toBe('credit risk ünö 😀 C:\\x \u00a0\u2029\u206a')
+    expect(Object.keys(c.models[0]!.features)).toEqual(['größe (cm)', '中文'])
+  })
+})
+
 describe('a value of the wrong type is a problem with its path, never a crash', () => {
   it('models left empty, a list of null, or a single model not in a list', () => {
     expect(problemsOf('models:\n')).toEqual(['dw.yaml: models: expected a list of models, got null'])

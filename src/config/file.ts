@@ -11,6 +11,7 @@ import { CorrectionSchema, ThresholdSettingSchema } from '../metrics/drift/thres
 import { durationSchema } from '../window/duration-schema.js'
 import { RESERVED_FEATURE_NAMES } from '../ingest/validate.js'
 import { DEFAULT_MAX_FEATURE_NAME_LENGTH, DEFAULT_MAX_FEATURES, DEFAULT_MAX_RECORD_BYTES } from '../ingest/limits.js'
+import { unsafeNameProblem } from './names.js'
 
 /** A duration such as '1h' or '30d' (or milliseconds), validated and turned into ms. */
 const duration = (min = 1, max: Parameters<typeof durationSchema>[1] = null) => durationSchema(min, max)
@@ -124,17 +125,21 @@ const ModelSchema = z.strictObject({
   // task are a mistake to report, not a setting to ignore. Checked even when other fields of
   // the model have problems, so that every problem is listed at once.
   const { task, protected: attributes } = m as { task?: unknown; protected?: unknown }
-  // A feature of a reserved name is refused in every prediction (src/ingest/validate.ts): a
-  // model that names one would dead-letter all of its traffic.
-  const named = m as { features?: unknown; protected?: unknown; pii?: unknown; thresholds?: unknown }
+  const named = m as { id?: unknown; positiveClass?: unknown; features?: unknown; protected?: unknown; pii?: unknown; thresholds?: unknown }
   const keys = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v) : [])
   const entries = (v: unknown) => (Array.isArray(v) ? v.map((x, i) => [i, x] as const) : [])
+  const featureNames: [(string | number)[], string][] = []
+  for (const f of ['features', 'thresholds'] as const) for (const k of keys(named[f])) featureNames.push([[f, k], k])
+  for (const f of ['protected', 'pii'] as const) for (const [i, k] of entries(named[f])) if (typeof k === 'string') featureNames.push([[f, i], k])
+  // A feature of a reserved name is refused in every prediction (src/ingest/validate.ts): a
+  // model that names one would dead-letter all of its traffic.
   const reserved = `is a name driftwatch reserves for the prediction's own columns (${[...RESERVED_FEATURE_NAMES].join(', ')}): rename the feature`
-  for (const f of ['features', 'thresholds'] as const) {
-    for (const k of keys(named[f])) if (RESERVED_FEATURE_NAMES.has(k)) ctx.addIssue({ code: 'custom', path: [f, k], message: reserved })
-  }
-  for (const f of ['protected', 'pii'] as const) {
-    for (const [i, k] of entries(named[f])) if (typeof k === 'string' && RESERVED_FEATURE_NAMES.has(k)) ctx.addIssue({ code: 'custom', path: [f, i], message: reserved })
+  for (const [path, k] of featureNames) if (RESERVED_FEATURE_NAMES.has(k)) ctx.addIssue({ code: 'custom', path, message: reserved })
+  // No name carries a character a terminal would obey (./names.ts).
+  const names: [(string | number)[], unknown][] = [[['id'], named.id], [['positiveClass'], named.positiveClass], ...featureNames]
+  for (const [path, name] of names) {
+    const message = typeof name === 'string' ? unsafeNameProblem(name) : null
+    if (message) ctx.addIssue({ code: 'custom', path, message })
   }
   if ((task === 'multiclass' || task === 'regression') && Array.isArray(attributes) && attributes.length > 0) {
     ctx.addIssue({
