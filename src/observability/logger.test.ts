@@ -4,11 +4,20 @@ import { describe, expect, it } from 'vitest'
 
 const root = join(import.meta.dirname, '..', '..')
 
-/** Runs a child that logs one line with createLogger, with stdout and stderr piped (not a terminal). */
-function logFrom(format: string | null) {
+/** What a terminal obeys and JSON.stringify leaves raw: DEL, C1 controls, bidi embeddings, overrides and isolates. */
+const TERMINAL_CONTROL = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
+
+/** A string as a JavaScript literal of printable ASCII, so a child's source holds the characters as escapes. */
+const literal = (s: string) => JSON.stringify(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
+/**
+ * Runs a child that logs with createLogger, with stdout and stderr piped (not a terminal): one line
+ * by default, or the statements given (`log` is the logger).
+ */
+function logFrom(format: string | null, statements = "log.info({ token: 'secret-value', n: 1 }, 'hello')") {
   const script = `import { createLogger } from './src/observability/logger.ts'
 const log = createLogger('info', { format: ${format === null ? 'null' : `'${format}'`} })
-log.info({ token: 'secret-value', n: 1 }, 'hello')
+${statements}
 process.stdout.write('OUTPUT')`
   return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })
 }
@@ -27,5 +36,32 @@ describe('createLogger', () => {
     expect(r.stderr).toMatch(/INFO.*hello/)
     expect(r.stderr).not.toContain('secret-value')
     expect(() => JSON.parse(r.stderr.trim())).toThrow()
+  })
+
+  it('escapes DEL, C1 controls and bidi overrides and isolates in its JSON lines, which parse back to the same strings', () => {
+    // Producers' names as they reach a log line: a C1 CSI that recolours, a right-to-left override,
+    // an isolate, DEL, and an ESC (which JSON.stringify escapes itself), in the message, in values,
+    // in a key, nested, and through a child logger.
+    const model = 'loan\u009b31m\u202eapproval\u007f'
+    const feature = 'inc\u2066ome\u0085\u001b[2J'
+    const message = `dead letter of ${model}: feature ${feature}`
+    const r = logFrom('json', [
+      `log.warn({ model: ${literal(model)}, features: { ${literal(feature)}: [${literal(feature)}] } }, ${literal(message)})`,
+      `log.child({ model: ${literal(model)} }).info(${literal(feature)})`,
+    ].join('\n'))
+    expect(r.status).toBe(0)
+    expect(r.stderr).not.toMatch(TERMINAL_CONTROL)
+    expect(r.stderr).toContain('"model":"loan\\u009b31m\\u202eapproval\\u007f"')
+    const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatchObject({ level: 40, msg: message, model, features: { [feature]: [feature] } })
+    expect(lines[1]).toMatchObject({ level: 30, msg: feature, model })
+  })
+
+  it('leaves a line without such characters as pino writes it, backslashes and written escapes included', () => {
+    const model = 'credit risk ünö 😀 中文'
+    const path = 'C:\\x\\u202e'
+    const r = logFrom('json', `log.info({ model: ${literal(model)}, path: ${literal(path)} }, 'größe')`)
+    expect(r.stderr).toContain(`"model":${JSON.stringify(model)},"path":${JSON.stringify(path)},"msg":"größe"}\n`)
   })
 })

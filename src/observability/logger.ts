@@ -5,9 +5,19 @@
  * `config validate`) and can be piped. On a terminal they are human-readable (pino-pretty);
  * elsewhere, e.g. under an orchestrator collecting them, one JSON object per line.
  * DRIFTWATCH_LOG_FORMAT=json|pretty chooses explicitly.
+ *
+ * Log fields quote producers' data (model ids, feature names, error messages), and an operator
+ * tails the JSON lines in a terminal. JSON.stringify escapes the C0 controls, ESC among them, but
+ * leaves DEL, the C1 controls (U+009B is ESC [ on many terminals) and the bidi overrides and
+ * isolates raw. Each JSON line therefore passes through terminalLines (../terminal-text.ts) on its
+ * way out, which writes those characters as \u escapes. They can only occur inside JSON strings,
+ * where the escape is the same character, so every line stays valid JSON and parses back to the
+ * same strings. The cost is one regex scan of the line: about 0.3 µs for a 250-character line,
+ * against about 6 µs for pino to write it (measured once, Node 20, pino 10, redaction on).
  */
 import { pino, type Logger } from 'pino'
 import pretty from 'pino-pretty'
+import { terminalLines } from '../terminal-text.js'
 
 export type { Logger }
 
@@ -27,5 +37,7 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
     format === 'pretty'
       ? pretty({ destination: 2, sync: true, colorize: Boolean(process.stderr.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
       : pino.destination({ dest: 2, sync: true })
-  return pino({ name: options.name ?? 'driftwatch', level, redact: REDACT }, destination)
+  // Only the JSON lines: pino-pretty parses what it is given, so escapes written before it would be undone.
+  const hooks = format === 'json' ? { streamWrite: terminalLines } : {}
+  return pino({ name: options.name ?? 'driftwatch', level, redact: REDACT, hooks }, destination)
 }
