@@ -1,19 +1,22 @@
 /**
  * `driftwatch alerts list | mute | unmute` (docs/alerts.md).
  *   list   [--all] [--history <duration>] [--model <id>] [--rule <name>] [--format text|json]
+ *          (read-only: while `driftwatch start` holds the data directory, read from its read API,
+ *          ./read-client.ts runningInstance, and said so; otherwise from the store. Both ways
+ *          through the same read query, src/read/alert-deliveries.ts)
  *   mute   --rule <name> | --model <id> (or both)  --for <duration> | --until <time>  [--reason <text>]
  *          (the rule and model must be known: ./mute-targets.ts)
  *   unmute <silence id> | --rule <name> | --model <id>
  * Exit codes: 0 done, 1 runtime failure or no active silence to unmute (DW_NOT_FOUND), 2 invalid usage.
  */
 import { userInfo } from 'node:os'
-import { listAlerts, type AlertListItem } from '../alerts/list.js'
-import { addSilence, endSilences, SILENCE_END_MAX_MS, storedSilences } from '../alerts/silences.js'
-import { queryRows } from '../alerts/sql.js'
-import { minOf } from '../arrays.js'
+import type { AlertListItem } from '../alerts/list.js'
+import { addSilence, endSilences, SILENCE_END_MAX_MS, storedSilences, type Silence } from '../alerts/silences.js'
 import type { RuntimeConfig } from '../config/env.js'
 import type { FileConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
+import { alertDeliveryReport } from '../read/alert-deliveries.js'
+import type { AlertDeliveryItem, AlertDeliveryOptions, AlertDeliveryReport, SilenceView } from '../read/index.js'
 import { openStore, type Store } from '../store/clickhouse.js'
 import { migrate } from '../store/migrate.js'
 import { parseDurationMs } from '../window/duration.js'
@@ -21,6 +24,7 @@ import { formatAlertList, formatSilences, windowKey } from './alerts-format.js'
 import { EXIT } from './command.js'
 import { assertKnownTargets, localNames } from './mute-targets.js'
 import { linesTo } from './output.js'
+import { runningInstance } from './read-client.js'
 
 export interface AlertsDeps {
   readonly out?: (line: string) => void
@@ -28,6 +32,8 @@ export interface AlertsDeps {
   readonly openStore?: typeof openStore
   /** driftwatch.yaml as the command checked it with the environment (./configuration.ts); default: read here. */
   readonly file?: FileConfig
+  /** Where list finds an API token for a running `driftwatch start` (DRIFTWATCH_API_TOKENS(_FILE)); default: process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>
 }
 
 async function withStore<T>(config: RuntimeConfig, deps: AlertsDeps, work: (store: Store) => Promise<T>): Promise<T> {
@@ -53,29 +59,41 @@ export async function runAlertsList(config: RuntimeConfig, o: { all?: boolean; h
   const now = (deps.now ?? Date.now)()
   if (o.format && o.format !== 'text' && o.format !== 'json') throw usage(`--format must be text or json, got "${o.format}"`)
   const since = o.history === undefined ? undefined : now - durationFlag('--history', o.history)
-  await withStore(config, deps, async (store) => {
-    const items = await listAlerts(store, { all: o.all, historySinceMs: since, model: o.model, rule: o.rule })
-    const silences = await storedSilences(store, now)
-    if (o.format === 'json') out(JSON.stringify({ alerts: items, silences }, null, 2))
-    else for (const line of [...formatAlertList(items, now, await openWindows(store, items)), '', ...formatSilences(silences)]) out(line)
-  })
+  const query: AlertDeliveryOptions = { status: o.all ? 'all' : 'firing', transitions_since: since === undefined ? undefined : String(since), model: o.model, rule: o.rule }
+  const instance = runningInstance(config.clickhouse.dataDir, deps.env ?? process.env)
+  const { source, report } = instance
+    ? { source: { kind: 'api', url: instance.url } as const, report: await instance.ask((read) => read.alertDeliveries(query)) }
+    : await withStore(config, deps, async (store) => ({ source: { kind: 'store', location: store.location } as const, report: await alertDeliveryReport({ store, now: () => now }, query) }))
+  const { items, silences, openWindows } = fromReport(report)
+  if (o.format === 'json') out(JSON.stringify({ source, alerts: items, silences }, null, 2))
+  else {
+    // Said, as `driftwatch status --json` says it in its source: these come from another process.
+    if (instance) out(`read from the running driftwatch start (pid ${instance.pid}) at ${instance.url}, which holds the data directory`)
+    for (const line of [...formatAlertList(items, now, openWindows), '', ...formatSilences(silences)]) out(line)
+  }
   return EXIT.ok
 }
 
-/**
- * The alerted windows that are open, as the models' windows say (window_summary's newest
- * evaluation, as the read API and so the web UI's alerts page read it): an alert carries no open flag.
- */
-async function openWindows(store: Store, items: readonly AlertListItem[]): Promise<Set<string>> {
-  const alerted = items.map((i) => i.transition).filter((t) => t.modelId !== '')
-  if (alerted.length === 0) return new Set()
-  const rows = await queryRows<{ model_id: string; model_version: string; start: string }>(
-    store,
-    `SELECT model_id, model_version, toUnixTimestamp64Milli(window_start) AS start FROM {db}.window_summary FINAL
-     WHERE closed = 0 AND model_id IN {models:Array(String)} AND window_start >= fromUnixTimestamp64Milli({from:Int64})`,
-    { models: [...new Set(alerted.map((t) => t.modelId))], from: minOf(alerted.map((t) => t.windowStartMs)) },
-  )
-  return new Set(rows.map((r) => windowKey(r.model_id, r.model_version, Number(r.start))))
+/** The report in the shape the tables and the JSON output have always had (epoch ms, camelCase), and the open alerted windows. */
+function fromReport(report: AlertDeliveryReport): { items: AlertListItem[]; silences: Silence[]; openWindows: Set<string> } {
+  const ms = (iso: string) => Date.parse(iso)
+  const num = (v: number | string | null) => (v === null ? null : Number(v))
+  const item = ({ transition: t, deliveries }: AlertDeliveryItem): AlertListItem => ({
+    transition: {
+      transitionId: t.transition_id, alertKey: t.alert_key, seq: t.seq, status: t.status, rule: t.rule, metric: t.metric, modelId: t.model, modelVersion: t.model_version,
+      subject: t.subject, severity: t.severity, value: num(t.value),
+      // A threshold is a number; null only for a stored NaN, which JSON writes as null either way.
+      threshold: num(t.threshold) ?? Number.NaN,
+      windowStartMs: ms(t.window_start), windowEndMs: ms(t.window_end), changedAtMs: ms(t.changed_at), details: t.details,
+    },
+    deliveries: deliveries.map((d) => ({
+      channel: d.channel as AlertListItem['deliveries'][number]['channel'], status: d.status as AlertListItem['deliveries'][number]['status'], attempts: d.attempts,
+      nextAttemptMs: ms(d.next_attempt_at), lastError: d.last_error, inDoubt: d.in_doubt, idempotencyKey: d.idempotency_key,
+    })),
+  })
+  const silence = (s: SilenceView): Silence => ({ id: s.id, rule: s.rule, modelId: s.model, startsMs: ms(s.starts_at), endsMs: ms(s.ends_at), reason: s.reason, createdBy: s.created_by, source: 'cli' })
+  const open = report.alerts.filter((a) => a.window_open).map((a) => windowKey(a.transition.model, a.transition.model_version, ms(a.transition.window_start)))
+  return { items: report.alerts.map(item), silences: report.silences.map(silence), openWindows: new Set(open) }
 }
 
 export async function runAlertsMute(config: RuntimeConfig, o: { rule?: string; model?: string; for?: string; until?: string; reason?: string }, deps: AlertsDeps = {}): Promise<number> {

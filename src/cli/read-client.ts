@@ -1,10 +1,46 @@
 /**
  * The read API of a running `driftwatch start`, as ReadQueries: the same interface src/read
- * answers in-process, so `driftwatch status` shows the same thing either way. Error bodies
- * become DriftwatchErrors with the server's code and message.
+ * answers in-process, so `driftwatch status` and `driftwatch alerts list` show the same thing
+ * either way. Error bodies become DriftwatchErrors with the server's code and message.
+ *
+ * In embedded mode chDB's data directory is open in one process at a time: while `driftwatch
+ * start` holds it (its instance file is live, ./instance-file.ts), the read-only commands ask its
+ * read API (runningInstance) instead of opening the directory, with a read or admin token from
+ * DRIFTWATCH_API_TOKENS(_FILE) when it needs one.
  */
+import { clientToken } from '../config/api-tokens.js'
 import { DriftwatchError, ErrorCodes, type ErrorCode } from '../errors.js'
 import type { ReadQueries } from '../read/index.js'
+import { readInstanceFile } from './instance-file.js'
+
+export interface RunningInstance {
+  readonly pid: number
+  /** Its HTTP API's base URL. */
+  readonly url: string
+  /** `work` over the instance's read API; a refused token is said as one actionable line (which variables to set). */
+  ask<T>(work: (read: ReadQueries) => Promise<T>): Promise<T>
+}
+
+/** The running `driftwatch start` that holds `dataDir`, or null when none does (the store can be opened). */
+export function runningInstance(dataDir: string, env: Readonly<Record<string, string | undefined>>): RunningInstance | null {
+  const instance = readInstanceFile(dataDir)
+  if (!instance) return null
+  const read = httpReadQueries(instance.url, clientToken(env))
+  return {
+    pid: instance.pid,
+    url: instance.url,
+    async ask(work) {
+      try {
+        return await work(read)
+      } catch (e) {
+        if (e instanceof DriftwatchError && (e.code === 'DW_UNAUTHORIZED' || e.code === 'DW_FORBIDDEN')) {
+          throw new DriftwatchError(e.code, `driftwatch start (pid ${instance.pid}) holds the data directory and its API refused: set DRIFTWATCH_API_TOKENS or DRIFTWATCH_API_TOKENS_FILE with a read or admin token (${e.message})`)
+        }
+        throw e
+      }
+    },
+  }
+}
 
 const isErrorCode = (code: string): code is ErrorCode => (ErrorCodes as readonly string[]).includes(code)
 
@@ -31,6 +67,7 @@ export function httpReadQueries(baseUrl: string, token: string | null, timeoutMs
     windows: (model, o = {}) => get(`/v1/models/${enc(model)}/windows`, { ...o }),
     window: (model, start, version) => get(`/v1/models/${enc(model)}/windows/${enc(start)}`, { version }),
     alerts: (o = {}) => get('/v1/alerts', { ...o }),
+    alertDeliveries: (o = {}) => get('/v1/alerts/deliveries', { ...o }),
     comparisons: (model, o = {}) => get(`/v1/models/${enc(model)}/comparisons`, { ...o }),
     deadLetters: (o = {}) => get('/v1/dead-letters', { ...o, raw: o.raw === undefined ? undefined : String(o.raw) }),
   }

@@ -1,22 +1,19 @@
 /**
  * `driftwatch status [--model M] [--windows N] [--json]`: each model's latest windows, the
- * firing alerts and the dead letters of the last day. Works whether or not `driftwatch start` runs: when the data directory has a live
- * instance file (./instance-file.ts), the figures come from that instance's read API (its chDB
- * directory cannot be opened by a second process), with a read or admin token from
- * DRIFTWATCH_API_TOKENS(_FILE) when it needs one; otherwise from the store directly. Both ways
- * go through the same read queries (src/read), so they show the same figures.
+ * firing alerts and the dead letters of the last day. Works whether or not `driftwatch start`
+ * runs: when it holds the data directory, the figures come from its read API (./read-client.ts
+ * runningInstance); otherwise from the store directly. Both ways go through the same read
+ * queries (src/read), so they show the same figures.
  * Exit codes: 0 shown, 1 runtime failure (store or API unavailable, unknown model), 2 usage.
  */
 import type { RuntimeConfig } from '../config/env.js'
-import { clientToken } from '../config/api-tokens.js'
 import { DriftwatchError } from '../errors.js'
 import { createReadQueries, type AlertView, type DeadLetterReport, type ModelSummary, type ReadQueries } from '../read/index.js'
 import { openStore } from '../store/clickhouse.js'
 import { loadFileConfig, type FileConfig } from '../config/file.js'
 import { EXIT } from './command.js'
-import { readInstanceFile } from './instance-file.js'
 import { openForMaintenance } from './maintenance-store.js'
-import { httpReadQueries } from './read-client.js'
+import { runningInstance } from './read-client.js'
 import { formatStatus, type StatusAlert, type StatusView } from './status-format.js'
 import { deadLetterLine, deadLetterStatus } from './status-dead-letters.js'
 import { pushAll } from '../arrays.js'
@@ -92,18 +89,10 @@ function windowsFlag(value: string | undefined): number {
 export async function runStatus(config: RuntimeConfig, o: StatusOptions, deps: StatusDeps = {}): Promise<number> {
   const out = deps.out ?? linesTo(process.stdout)
   const windows = windowsFlag(o.windows)
-  const instance = readInstanceFile(config.clickhouse.dataDir)
+  const instance = runningInstance(config.clickhouse.dataDir, deps.env ?? process.env)
   let view: StatusView & { dead_letters: DeadLetterReport }
   if (instance) {
-    const read = httpReadQueries(instance.url, clientToken(deps.env ?? process.env))
-    try {
-      view = { source: { kind: 'api', url: instance.url }, ...(await collectStatus(read, { model: o.model, windows })) }
-    } catch (e) {
-      if (e instanceof DriftwatchError && (e.code === 'DW_UNAUTHORIZED' || e.code === 'DW_FORBIDDEN')) {
-        throw new DriftwatchError(e.code, `driftwatch start (pid ${instance.pid}) holds the data directory and its API refused: set DRIFTWATCH_API_TOKENS or DRIFTWATCH_API_TOKENS_FILE with a read or admin token (${e.message})`)
-      }
-      throw e
-    }
+    view = { source: { kind: 'api', url: instance.url }, ...(await instance.ask((read) => collectStatus(read, { model: o.model, windows }))) }
   } else {
     // Read before the store is opened: a bad file is refused before anything starts.
     const file = (deps.file ?? (() => loadFileConfig(config.configFile)))()

@@ -39,7 +39,7 @@ function server() {
   const calls: (DeadLetterOptions | undefined)[] = []
   const unused = async () => { throw new Error('not used') }
   const read: ReadQueries = {
-    models: unused, model: unused, windows: unused, window: unused, alerts: unused,
+    models: unused, model: unused, windows: unused, window: unused, alerts: unused, alertDeliveries: unused,
     comparisons: async (model) => ({ model, items: [], next_cursor: null }),
     // As the query does (src/read/dead-letters.ts): the bytes only when asked for.
     deadLetters: async (o) => (calls.push(o), o?.raw ? report : { ...report, recent: report.recent.map(({ raw_key_base64: _k, raw_value_base64: _v, ...rest }) => rest) }),

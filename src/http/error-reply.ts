@@ -8,7 +8,7 @@
  */
 import { maxHeaderSize, STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
 import { DriftwatchError, isDriftwatchError, type ErrorCode } from '../errors.js'
 import type { ErrorBody } from './schemas.js'
 import { SECURITY_HEADERS } from './security-policy.js'
@@ -30,9 +30,10 @@ const isFastifyError = (e: unknown): e is FastifyError =>
 
 /**
  * A fastify client error (4xx) as a DriftwatchError with the status fastify chose; null otherwise.
- * `contentType` is the request's Content-Type header, named in the 415 answer.
+ * `contentType` is the request's Content-Type header, named in the 415 answer; `sent` the request,
+ * whose refused value a validation error quotes.
  */
-export function fromFastifyError(e: unknown, bodyLimitBytes: number, contentType?: string): { error: DriftwatchError; status: number } | null {
+export function fromFastifyError(e: unknown, bodyLimitBytes: number, contentType?: string, sent?: FastifyRequest): { error: DriftwatchError; status: number } | null {
   if (!isFastifyError(e) || (e.statusCode ?? 500) >= 500) return null
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return { error: new DriftwatchError('DW_PAYLOAD_TOO_LARGE', `the request body exceeds ${bodyLimitBytes} bytes`), status: 413 }
@@ -41,7 +42,42 @@ export function fromFastifyError(e: unknown, bodyLimitBytes: number, contentType
     const sent = contentType ? `Content-Type ${JSON.stringify(contentType.slice(0, 100))} is not supported` : 'the request has a body but no Content-Type'
     return { error: new DriftwatchError('DW_VALIDATION_FAILED', `${sent}: send the body as JSON with Content-Type: application/json`), status: 415 }
   }
-  return { error: new DriftwatchError('DW_VALIDATION_FAILED', e.message), status: e.statusCode ?? 400 }
+  return { error: new DriftwatchError('DW_VALIDATION_FAILED', validationMessage(e, sent) ?? e.message), status: e.statusCode ?? 400 }
+}
+
+/** What a schema keyword that enumerates its values lets through, as a user writes it; null for any other. */
+function allowedValues(v: FastifySchemaValidationError): string | null {
+  const p = v.params as { allowedValues?: unknown; allowedValue?: unknown; type?: unknown }
+  if (v.keyword === 'enum' && Array.isArray(p.allowedValues)) return p.allowedValues.map(String).join(', ')
+  if (v.keyword === 'const') return String(p.allowedValue)
+  if (v.keyword === 'type' && p.type === 'boolean') return 'true, false'
+  return null
+}
+
+/**
+ * A schema's refusal of an enumerated parameter (a query's `status`, `order` or `metric`, `raw`'s
+ * true or false): ajv's message ("querystring/status must be equal to one of the allowed values")
+ * names the parameter but not the values, so they are added, with the value sent. Null for any
+ * other validation error, whose message fastify's own says enough.
+ */
+function validationMessage(e: FastifyError, sent?: FastifyRequest): string | null {
+  const first = e.code === 'FST_ERR_VALIDATION' ? e.validation?.[0] : undefined
+  const allowed = first ? allowedValues(first) : null
+  if (!first || allowed === null) return null
+  const got = sent && e.validationContext ? valueAt(sent, e.validationContext, first.instancePath) : undefined
+  const shown = got === undefined ? '' : `, got ${JSON.stringify(got).slice(0, 100)}`
+  return `${e.message}: ${allowed}${shown}`
+}
+
+/** The value a validation error points at: `context` is fastify's (querystring, params, body, headers), `path` ajv's JSON pointer. */
+function valueAt(request: FastifyRequest, context: string, path: string): unknown {
+  const roots: Record<string, unknown> = { querystring: request.query, params: request.params, body: request.body, headers: request.headers }
+  let value = roots[context]
+  for (const segment of path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined
+    value = (value as Record<string, unknown>)[segment]
+  }
+  return value
 }
 
 export const errorBody = (e: DriftwatchError): ErrorBody => ({ error: { code: e.code, message: e.message, retriable: e.retriable } })
@@ -119,7 +155,7 @@ function throttled(intervalMs: number, now: () => number) {
 export function errorHandler(bodyLimitBytes: number, now: () => number = Date.now) {
   const unavailable = throttled(10_000, now)
   return (e: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const mapped = fromFastifyError(e, bodyLimitBytes, request.headers['content-type'])
+    const mapped = fromFastifyError(e, bodyLimitBytes, request.headers['content-type'], request)
     if (mapped) return reply.code(mapped.status).send(errorBody(mapped.error))
     if (isDriftwatchError(e)) {
       const status = statusOf(e)

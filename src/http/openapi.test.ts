@@ -30,7 +30,7 @@ async function openApiDocument(o: { maxItems: number; bodyLimitBytes: number }):
     logger: createLogger('silent'),
     metrics: { contentType: 'text/plain', metrics: async () => '' },
     readiness: { check: unused },
-    read: { models: unused, model: unused, windows: unused, window: unused, alerts: unused, comparisons: unused, deadLetters: unused } satisfies ReadQueries,
+    read: { models: unused, model: unused, windows: unused, window: unused, alerts: unused, alertDeliveries: unused, comparisons: unused, deadLetters: unused } satisfies ReadQueries,
   })
   try {
     const response = await app.inject({ url: '/openapi.json' })
@@ -171,7 +171,7 @@ describe('the OpenAPI document generated from the route schemas', async () => {
 
   it('covers every route: ingest, probes, metrics, the read API and itself', () => {
     expect(Object.keys(doc['paths'] as Json).sort()).toEqual([
-      '/healthz', '/metrics', '/openapi.json', '/readyz', '/v1/alerts', '/v1/dead-letters', '/v1/labels', '/v1/models', '/v1/models/{model}', '/v1/models/{model}/comparisons', '/v1/models/{model}/windows', '/v1/models/{model}/windows/{start}', '/v1/predictions',
+      '/healthz', '/metrics', '/openapi.json', '/readyz', '/v1/alerts', '/v1/alerts/deliveries', '/v1/dead-letters', '/v1/labels', '/v1/models', '/v1/models/{model}', '/v1/models/{model}/comparisons', '/v1/models/{model}/windows', '/v1/models/{model}/windows/{start}', '/v1/predictions',
     ])
   })
 

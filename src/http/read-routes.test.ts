@@ -25,6 +25,7 @@ function server() {
     windows: async (model) => (calls.push('windows'), { model, items: [], next_cursor: null }),
     window: async () => { calls.push('window'); throw new Error('not used') },
     alerts: async () => (calls.push('alerts'), { items: [], next_cursor: null }),
+    alertDeliveries: async () => (calls.push('alertDeliveries'), { alerts: [], silences: [] }),
     comparisons: async (model) => (calls.push('comparisons'), { model, items: [], next_cursor: null }),
     deadLetters: async () => { calls.push('deadLetters'); throw new Error('not used') },
   }
@@ -76,6 +77,7 @@ describe('read time parameters: from 1970-01-01 on; a bound far ahead reads as t
     ['/v1/models/m/windows/-86400000', /^start: -86400000 is before 1970-01-01/],
     ['/v1/models/m/comparisons?from=-1', /^from: -1 is before/],
     ['/v1/alerts?since=-5', /^since: -5 is before/],
+    ['/v1/alerts/deliveries?transitions_since=-5', /^transitions_since: -5 is before/],
     ['/v1/dead-letters?from=-1', /^from: -1 is before/],
   ])('%s is 400', async (url, message) => {
     const { app, calls } = server()
@@ -97,5 +99,41 @@ describe('read time parameters: from 1970-01-01 on; a bound far ahead reads as t
     for (const url of ['/v1/models/m/windows?from=0', '/v1/models/m/windows?from=1999-01-01', '/v1/models/m/comparisons?from=0', '/v1/alerts?since=0']) {
       expect([url, (await app.inject({ url })).statusCode]).toEqual([url, 200])
     }
+  })
+})
+
+describe('enumerated query parameters: a value outside them is 400 naming the parameter and every allowed value', () => {
+  /** Every query parameter of the read routes with a closed set of values, as GET /openapi.json publishes the route schemas. */
+  async function enumerated(app: ReturnType<typeof server>['app']) {
+    const doc = (await app.inject({ url: '/openapi.json' })).json() as { paths: Record<string, { get?: { parameters?: { in: string; name: string; schema: { enum?: unknown[]; type?: unknown } }[] } }> }
+    return Object.entries(doc.paths).filter(([path]) => path.startsWith('/v1/') && !path.startsWith('/v1/predictions') && !path.startsWith('/v1/labels')).flatMap(([path, item]) =>
+      (item.get?.parameters ?? []).filter((p) => p.in === 'query' && (p.schema.enum !== undefined || p.schema.type === 'boolean')).map((p) => ({
+        url: path.replace('{model}', 'm').replace('{start}', '2026-01-01'),
+        name: p.name,
+        allowed: (p.schema.enum ?? [true, false]).map(String),
+      })))
+  }
+
+  it('covers status (alerts and their deliveries), order, metric and raw: the read API\'s enumerated parameters', async () => {
+    const { app } = server()
+    expect((await enumerated(app)).map((p) => `${p.url} ${p.name}`).sort()).toEqual([
+      '/v1/alerts status', '/v1/alerts/deliveries status', '/v1/dead-letters raw', '/v1/models/m/comparisons metric', '/v1/models/m/windows order',
+    ])
+  })
+
+  it('lists every allowed value and the value sent, before any query', async () => {
+    const { app, calls } = server()
+    for (const p of await enumerated(app)) {
+      const res = await app.inject({ url: `${p.url}?${p.name}=bogus` })
+      expect([p.url, p.name, res.statusCode, res.json().error.code]).toEqual([p.url, p.name, 400, 'DW_VALIDATION_FAILED'])
+      expect(isErrorBody(res.json())).toBe(true)
+      expect(res.json().error.message).toBe(`querystring/${p.name} must be ${p.allowed.length === 2 && p.allowed[0] === 'true' ? 'boolean' : 'equal to one of the allowed values'}: ${p.allowed.join(', ')}, got "bogus"`)
+    }
+    expect(calls).toEqual([])
+  })
+
+  it('/v1/alerts?status=bogus says status and both of its values', async () => {
+    const { app } = server()
+    await expect400(app, '/v1/alerts?status=bogus', /^querystring\/status must be equal to one of the allowed values: firing, all, got "bogus"$/)
   })
 })

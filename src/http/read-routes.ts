@@ -1,7 +1,7 @@
 /**
  * The read API (docs/http-api.md "Read API"): GET /v1/models, /v1/models/{model}, /v1/models/{model}/windows,
- * /v1/models/{model}/windows/{start}, /v1/models/{model}/comparisons, /v1/alerts and
- * /v1/dead-letters, role read (or admin; dead letters' raw bytes: admin only). The handlers only
+ * /v1/models/{model}/windows/{start}, /v1/models/{model}/comparisons, /v1/alerts, /v1/alerts/deliveries
+ * and /v1/dead-letters, role read (or admin; dead letters' raw bytes: admin only). The handlers only
  * translate HTTP to src/read's queries; the schemas (src/read/schemas.ts) validate the query
  * strings, serialize the answers and make up the OpenAPI document. Time parameters are read
  * (src/read/params.ts) before any query, so a bad one is a 400 that costs no query. A model,
@@ -15,7 +15,8 @@ import {
   ModelListQuerySchema, ModelListSchema, ModelParamsSchema, ModelSummarySchema, WindowDetailQuerySchema, WindowDetailSchema, WindowParamsSchema,
   WindowSeriesQuerySchema, WindowSeriesSchema,
 } from '../read/schemas.js'
-import type { ComparisonOptions, DeadLetterOptions } from '../read/index.js'
+import type { AlertDeliveryOptions, ComparisonOptions, DeadLetterOptions } from '../read/index.js'
+import { AlertDeliveryQuerySchema, AlertDeliveryReportSchema } from '../read/alert-delivery-schemas.js'
 import { deadLetterRange } from '../read/dead-letters.js'
 import { optionalTime, parseTime, timeRange } from '../read/params.js'
 import { DriftwatchError } from '../errors.js'
@@ -77,6 +78,14 @@ export function registerReadRoutes(app: FastifyInstance, read: ReadQueries, toke
   }, async (request) => {
     optionalTime(request.query.since, 'since')
     return read.alerts(request.query)
+  })
+
+  app.get<Query<AlertDeliveryOptions>>('/v1/alerts/deliveries', {
+    onRequest,
+    schema: schema({ operationId: 'listAlertDeliveries', summary: 'Alerts with their delivery per channel, and the active silences (what `driftwatch alerts list` shows)', querystring: AlertDeliveryQuerySchema }, AlertDeliveryReportSchema),
+  }, async (request) => {
+    optionalTime(request.query.transitions_since, 'transitions_since')
+    return read.alertDeliveries(request.query)
   })
 
   app.get<Query<ComparisonOptions> & { Params: { model: string } }>('/v1/models/:model/comparisons', {

@@ -33,6 +33,7 @@ function recordingRead() {
     windows: async (model, o) => (calls.push({ model, o }), { model, items: [], next_cursor: null }),
     window: async () => { throw new Error('not used') },
     alerts: async () => ({ items: [], next_cursor: null }),
+    alertDeliveries: async () => ({ alerts: [], silences: [] }),
     comparisons: async (model) => ({ model, items: [], next_cursor: null }),
     deadLetters: async () => { throw new Error('not used') },
   }

@@ -13,18 +13,18 @@
 
 import { MAX_COUNT_GROUPS } from './dead-letters.js'
 
-const iso = { type: 'string', format: 'date-time' } as const
+export const iso = { type: 'string', format: 'date-time' } as const
 const isoOrNull = { type: ['string', 'null'], format: 'date-time' } as const
 const num = { type: ['number', 'null'] } as const
 /** A stored metric value: a number, "Infinity" / "-Infinity" for ±∞, or null (not defined: NaN, or missing). */
-const metricNum = {
+export const metricNum = {
   anyOf: [{ type: 'number' }, { type: 'string', enum: ['Infinity', '-Infinity'] }, { type: 'null' }],
   description: 'A number; the string "Infinity" or "-Infinity" when the stored value is ±∞; null when it is not defined (NaN) or missing.',
 } as const
-const count = { type: 'integer', minimum: 0 } as const
-const text = { type: 'string' } as const
-const strings = { type: 'array', items: text } as const
-const obj = <P extends Record<string, object>>(properties: P, description?: string) =>
+export const count = { type: 'integer', minimum: 0 } as const
+export const text = { type: 'string' } as const
+export const strings = { type: 'array', items: text } as const
+export const obj = <P extends Record<string, object>>(properties: P, description?: string) =>
   ({ type: 'object', ...(description ? { description } : {}), properties, required: Object.keys(properties) as (keyof P & string)[], additionalProperties: false }) as const
 
 /** The model's main performance metric in a window, realized (labels) and estimated (CBPE). */
@@ -310,7 +310,7 @@ const time = {
   description: 'Epoch milliseconds (digits), or ISO 8601 with a zone (Z or ±hh:mm) or a bare date (midnight UTC); not before 1970-01-01.',
 } as const
 /** A time parameter (a bound: src/read/params.ts parseBound): what it bounds, then the forms it takes. */
-const timeParam = (what: string) => ({ ...time, description: `${what} ${time.description} A '+' in a zone must be sent as %2B. Later than 9999-12-31T23:59:59.999Z reads as that time.` })
+export const timeParam = (what: string) => ({ ...time, description: `${what} ${time.description} A '+' in a zone must be sent as %2B. Later than 9999-12-31T23:59:59.999Z reads as that time.` })
 
 /** The metrics the evaluator compares versions on (src/evaluate/comparison.ts), in snake case as stored. */
 export const COMPARISON_METRICS = ['accuracy', 'precision', 'recall', 'false_positive_rate', 'selection_rate', 'f1', 'roc_auc'] as const
