@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ModelSummary, WindowHeadline } from '../read/index.js'
-import { formatStatus, type StatusAlert } from './status-format.js'
+import { clipName, formatStatus, NAME_WIDTH, type StatusAlert } from './status-format.js'
 
 const window: WindowHeadline = {
   model_version: 'v1', window_start: '2026-11-20T00:00:00.000Z', window_end: '2026-11-21T00:00:00.000Z', closed: false, future: false, evaluated_at: '2026-11-20T12:00:00.000Z',
@@ -103,7 +103,55 @@ describe('formatStatus: names a producer sent are shown, never obeyed by the ter
     expect(lines[0]).toMatch(/^loan\\u001b\[2J {2}binary, .*reference: baseline \\u202etxt\.exe; versions v1\\u009b31m;/)
     const alerts = lines.slice(lines.indexOf('FIRING ALERTS') + 1)
     const at = alerts[0]!.indexOf('VALUE')
-    expect(alerts.map((l) => l.slice(alerts[0]!.indexOf('SUBJECT'), at).trimEnd())).toEqual(['SUBJECT', 'cat\\u001b[2J', 'f\\u001b[31mRED\\u001b[0m\\u001b]8;;http://evil.example/\\u0007click\\u001b]8;;\\u0007', 'a\\u0009b\\u000ac'])
+    // The link, 79 characters rendered, is cut to NAME_WIDTH between two of its escapes.
+    expect(alerts.map((l) => l.slice(alerts[0]!.indexOf('SUBJECT'), at).trimEnd())).toEqual(['SUBJECT', 'cat\\u001b[2J', 'f\\u001b[31mRED\\u001b[0m\\u001b]8;;http:/…', 'a\\u0009b\\u000ac'])
     expect(alerts.slice(1).map((l) => l.slice(at, at + 5))).toEqual(['0.310', '0.310', '0.310'])
+  })
+})
+
+describe('clipName: long names are cut to a width with an ellipsis, after they are rendered for a terminal', () => {
+  it('keeps a name that fits, and cuts a longer one to exactly the width, ellipsis included', () => {
+    expect(clipName('loan')).toBe('loan')
+    expect(clipName('x'.repeat(NAME_WIDTH))).toBe('x'.repeat(NAME_WIDTH))
+    expect(clipName('x'.repeat(NAME_WIDTH + 1))).toBe(`${'x'.repeat(NAME_WIDTH - 1)}…`)
+    expect(clipName('m'.repeat(256))).toHaveLength(NAME_WIDTH)
+  })
+
+  it('measures the escaped text, and never cuts inside an escape sequence', () => {
+    // "ab" then ESC: rendered, ESC is the 6 characters \u001b at positions 2..7.
+    expect(clipName('ab\u001bcdef', 8)).toBe('ab…')
+    expect(clipName('ab\u001bcdef', 9)).toBe('ab\\u001b…')
+    expect(clipName('ab\u001b', 8)).toBe('ab\\u001b')
+    // Every cut point over a name of escapes: the kept part is whole escapes, and nothing is obeyed.
+    const hostile = '\u001b[2J'.repeat(20)
+    for (let width = 1; width <= 60; width++) {
+      const clipped = clipName(hostile, width)
+      expect(clipped.length, String(width)).toBeLessThanOrEqual(width)
+      expect(clipped.endsWith('…')).toBe(true)
+      expect(clipped.slice(0, -1)).toMatch(/^(\\u001b\[2J)*(\\u001b(\[2?)?)?$/)
+      expect(clipped).not.toMatch(/[\u0000-\u001f]/)
+    }
+  })
+
+  it('never splits a surrogate pair', () => {
+    expect(clipName('a😀bc', 3)).toBe('a…')
+    expect(clipName('a😀bc', 4)).toBe('a😀…')
+  })
+
+  it('a 256-character model, version, subject and attribute keep the tables readable', () => {
+    const long = (c: string) => c.repeat(256)
+    const lines = formatStatus({
+      source: { kind: 'store', location: '/d' },
+      models: [{
+        summary: { ...model, model: long('m'), versions: [{ ...model.versions[0]!, version: long('v') }] },
+        windows: [{ ...window, model_version: long('v'), fairness: { ...window.fairness!, attribute: long('g') } }],
+      }],
+      alerts: [{ ...alert, rule: long('r'), model: long('m'), model_version: long('v'), subject: long('s') }],
+    })
+    const clipped = (c: string) => `${c.repeat(NAME_WIDTH - 1)}…`
+    expect(lines[0]).toMatch(new RegExp(`^${clipped('m')} {2}binary, .*; versions ${clipped('v')}; firing alerts 2$`))
+    expect(lines[2]).toMatch(new RegExp(`^ {2}${clipped('v')} {2}2026-11-20 \\(UTC day\\) \\(open\\) .* ${clipped('g')} 0\\.72 < 0\\.80 `))
+    expect(lines.at(-1)).toMatch(new RegExp(`^warning {3}${clipped('r')} {2}${clipped('m')} {2}${clipped('v')} {2}${clipped('s')} {2}0\\.310 `))
+    for (const line of lines) expect(line.length, line).toBeLessThan(400)
   })
 })
