@@ -172,7 +172,7 @@ export const registerAlertsCommand: RegisterCommand = (program: Command, ctx) =>
   const alerts = program.command('alerts').description('alert state, delivery status and silences')
   alerts
     .command('list')
-    .description('firing alerts with their delivery status per channel (--all: resolved too; --history: every transition)')
+    .description('firing alerts with their delivery status per channel (--all: resolved too; --history: every transition); asks the running `driftwatch start` when there is one')
     .option('--all', 'include resolved alerts')
     .option('--history <duration>', 'every transition in this past period, e.g. 7d')
     .option('--model <id>', 'only this model')
