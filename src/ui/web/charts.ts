@@ -1,6 +1,9 @@
 /**
  * Draws a ChartSpec with Chart.js (registered piecemeal so the bundle carries only bar and line
  * charts). Animation is off: charts are complete as soon as they are drawn (reports, screenshots).
+ * The value axes' bounds, ticks and tick labels are planned by ./axis-ticks.ts, not by Chart.js,
+ * whose labels repeat at large magnitudes ("2E300" on several ticks); tooltips print a value as
+ * the figures table under the chart does.
  */
 import {
   BarController,
@@ -16,7 +19,9 @@ import {
   Title,
   Tooltip,
 } from 'chart.js'
-import { axisBounds, type ChartSpec } from '../chart-spec.js'
+import { type ChartSpec, valueText } from '../chart-spec.js'
+import { figure } from '../figures.js'
+import { type AxisInput, axisInputs, intervalsFor, planAxis } from './axis-ticks.js'
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, Legend)
 
@@ -34,7 +39,8 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): Chart {
       borderColor: color,
       borderWidth: as === 'line' ? 2 : 0,
       borderDash: s.dashed ? [6, 4] : [],
-      pointRadius: as === 'line' ? 2 : 0,
+      // Past POINTS_UP_TO windows the points would merge into a band: the line alone.
+      pointRadius: as === 'line' && spec.labels.length <= POINTS_UP_TO ? 2 : 0,
       spanGaps: false,
       yAxisID: s.axis === 'right' ? 'y2' : 'y',
     }
@@ -51,7 +57,7 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): Chart {
       yAxisID: 'y',
     })
   }
-  const axes = axisBounds(spec)
+  const axes = axisInputs(spec)
   return new Chart(canvas, {
     type: spec.kind,
     data: { labels: [...spec.labels], datasets },
@@ -59,14 +65,48 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): Chart {
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      plugins: { title: { display: true, text: spec.title }, legend: { position: 'bottom' } },
+      plugins: {
+        title: { display: true, text: spec.title },
+        legend: { position: 'bottom' },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${valueText(tooltipValue(item.raw), (x) => figure(x, 4))}` } },
+      },
       scales: {
-        y: { ...axes.y, title: { display: spec.yLabel !== undefined, text: spec.yLabel ?? '' } },
-        ...(axes.y2 ? { y2: { position: 'right' as const, ...axes.y2, grid: { drawOnChartArea: false }, title: { display: true, text: spec.rightLabel ?? '' } } } : {}),
+        y: { ...scaleOptions(axes.y), title: { display: spec.yLabel !== undefined, text: spec.yLabel ?? '' } },
+        ...(axes.y2 ? { y2: { position: 'right' as const, ...scaleOptions(axes.y2), grid: { drawOnChartArea: false }, title: { display: true, text: spec.rightLabel ?? '' } } } : {}),
       },
     },
   })
 }
+
+/** Up to this many windows on an axis, a line's points are drawn. */
+const POINTS_UP_TO = 200
+
+/**
+ * A Chart.js linear scale drawn as planned (./axis-ticks.ts): its bounds, and its ticks with their
+ * labels in place of Chart.js's own, planned again for the height the layout gives the axis (the
+ * hooks run on each layout pass, before Chart.js positions anything from the bounds).
+ */
+function scaleOptions(input: AxisInput) {
+  const first = planAxis(input.values, input.options)
+  let labels = new Map<number, string>()
+  return {
+    min: first.min,
+    max: first.max,
+    afterBuildTicks: (scale: { height: number; min: number; max: number; ticks: { value: number }[] }) => {
+      const plan = planAxis(input.values, { ...input.options, intervals: intervalsFor(scale.height) })
+      scale.min = plan.min
+      scale.max = plan.max
+      scale.ticks = plan.ticks.map((t) => ({ value: t.value }))
+      labels = new Map(plan.ticks.map((t) => [t.value, t.label]))
+    },
+    afterTickToLabelConversion: (scale: { ticks: { value: number; label?: string | string[] }[] }) => {
+      for (const t of scale.ticks) t.label = labels.get(t.value) ?? ''
+    },
+  }
+}
+
+/** A data point as Chart.js holds it: a value, or a floating bar's [low, high]. */
+const tooltipValue = (raw: unknown) => (typeof raw === 'number' ? raw : Array.isArray(raw) && raw.length === 2 ? ([Number(raw[0]), Number(raw[1])] as const) : null)
 
 /** Draws every `<canvas data-spec>` under root that has not been drawn yet. */
 export function drawAll(root: ParentNode): number {
@@ -75,6 +115,8 @@ export function drawAll(root: ParentNode): number {
     const chart = drawChart(canvas, JSON.parse(canvas.dataset['spec']!) as ChartSpec)
     // The bounds Chart.js drew each y axis with, for tests to compare with the values.
     canvas.dataset['scales'] = JSON.stringify(Object.fromEntries(Object.entries(chart.scales).filter(([id]) => id.startsWith('y')).map(([id, s]) => [id, { min: s.min, max: s.max }])))
+    // And the labels of their ticks, as drawn.
+    canvas.dataset['ticks'] = JSON.stringify(Object.fromEntries(Object.entries(chart.scales).filter(([id]) => id.startsWith('y')).map(([id, s]) => [id, s.ticks.map((t) => String(t.label))])))
     canvas.dataset['drawn'] = 'true'
     n++
   }

@@ -104,9 +104,13 @@ export function chartedMetric(windows: readonly ComparisonWindow[], preferred: s
   return metrics[0] ?? null
 }
 
-/** The model page's comparison chart, whenever the model has comparison rows (nothing otherwise). */
-export async function comparisonCharts(model: string, preferredMetric: string | undefined, open: string | null = null): Promise<Node[]> {
-  const windows = await getAll<ComparisonWindow>(`/v1/models/${encodeURIComponent(model)}/comparisons`, { limit: '5000' })
+/**
+ * The model page's comparison chart, whenever the model has comparison rows (nothing otherwise),
+ * over the windows from `from` on (the model page's charted range) when given.
+ */
+export async function comparisonCharts(model: string, preferredMetric: string | undefined, open: string | null = null, from: string | null = null): Promise<Node[]> {
+  const all = await getAll<ComparisonWindow>(`/v1/models/${encodeURIComponent(model)}/comparisons`, { limit: '5000' })
+  const windows = from === null ? all : all.filter((w) => w.window_start >= from)
   const metric = chartedMetric(windows, preferredMetric)
   if (metric === null) return []
   return [h('div', { class: 'charts' }, chartFigure(differenceChart(windows, metric, open), 'comparison-difference'))]

@@ -5,7 +5,7 @@ import type { Level } from '../health.js'
 
 export type { Level }
 
-type Child = Node | string | number | null | undefined | false
+export type Child = Node | string | number | null | undefined | false
 type Attrs = Record<string, string | number | boolean | undefined>
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
@@ -45,13 +45,18 @@ export const isFigureText = (text: string): boolean => {
  * which may be one long word) may break anywhere. `attrs` (the id) go on the table.
  */
 export function table(headers: readonly string[], rows: readonly (readonly Child[])[], attrs: Attrs = {}, wrap: readonly string[] = []): HTMLElement {
-  const wrapped = headers.map((x) => wrap.includes(x))
   return scroller(h(
     'table',
     attrs,
     h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', {}, x)))),
-    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c, i) => td(c, wrapped[i]))))),
+    tableBody(headers, rows, wrap),
   ))
+}
+
+/** A table's body: one row per entry of `rows`, the cells of the columns headed `wrap` allowed to break inside a word. */
+export function tableBody(headers: readonly string[], rows: readonly (readonly Child[])[], wrap: readonly string[] = []): HTMLTableSectionElement {
+  const wrapped = headers.map((x) => wrap.includes(x))
+  return h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c, i) => td(c, wrapped[i])))))
 }
 
 /** A table cell: a figure (class `num`) never breaks; with `wrap` (a name or free text) it may break inside a word. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { gapText, timeline } from './timeline.js'
+import { gapText, lastWindows, timeline } from './timeline.js'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
@@ -23,5 +23,22 @@ describe('a run of windows without traffic names its windows, first and last inc
   })
   it('windows of whole days not starting at midnight are named by their times', () => {
     expect(gapText({ from: '2026-11-15T06:00:00.000Z', to: '2026-11-17T06:00:00.000Z' }, DAY)).toBe('No traffic in 2 windows: 2026-11-15 06:00 – 2026-11-16 06:00 UTC to 2026-11-16 06:00 – 2026-11-17 06:00 UTC (none evaluated)')
+  })
+})
+
+describe('the windows of the last positions of the time axis', () => {
+  const hourly = (hours: readonly number[]) => hours.map((h) => w(new Date(Date.UTC(2026, 0, 1, h)).toISOString()))
+  it('the last n window sizes, a window without traffic taking its position', () => {
+    const windows = hourly([0, 1, 2, 3, 7, 8, 9])
+    expect(lastWindows(windows, HOUR, 3)).toEqual(hourly([7, 8, 9]))
+    // Hours 4 to 6 had no traffic: the last 6 positions are hours 4 to 9.
+    expect(lastWindows(windows, HOUR, 6)).toEqual(hourly([7, 8, 9]))
+    expect(lastWindows(windows, HOUR, 7)).toEqual(hourly([3, 7, 8, 9]))
+    expect(lastWindows(windows, HOUR, 100)).toEqual(windows)
+  })
+  it('without a window size, the windows of the last n starts; none of none', () => {
+    expect(lastWindows(hourly([0, 1, 2, 3, 7, 8, 9]), undefined, 3)).toEqual(hourly([7, 8, 9]))
+    expect(lastWindows(hourly([0, 5]), undefined, 1)).toEqual(hourly([5]))
+    expect(lastWindows([], HOUR, 3)).toEqual([])
   })
 })

@@ -76,3 +76,18 @@ export function gapText(gap: Gap, windowMs: number): string {
   const span = count === 1 ? windowAt(0) : `${windowAt(0)} to ${windowAt(count - 1)}`
   return `No traffic in ${windows}: ${span} (${evaluated})`
 }
+
+/**
+ * The windows on the last `count` positions of the time axis: those starting at most count − 1
+ * window sizes before the last start (a window without traffic takes its position too, as on the
+ * axis); without a window size, the windows of the last `count` starts.
+ */
+export function lastWindows<W extends { readonly window_start: string }>(windows: readonly W[], windowMs: number | undefined, count: number): W[] {
+  const starts = [...new Set(windows.map((w) => Date.parse(w.window_start)))].sort((a, b) => a - b)
+  if (starts.length === 0) return []
+  const last = starts[starts.length - 1]!
+  const from = windowMs !== undefined && Number.isFinite(windowMs) && windowMs > 0
+    ? last - (count - 1) * windowMs
+    : starts[Math.max(0, starts.length - count)]!
+  return windows.filter((w) => Date.parse(w.window_start) >= from)
+}

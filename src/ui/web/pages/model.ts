@@ -5,16 +5,20 @@
  */
 import type { ChartSpec } from '../../chart-spec.js'
 import { getAll, getJson } from '../api.js'
-import type { ModelSummary, WindowDetail, WindowHeadline } from '../api-types.js'
+import type { WindowDetail, WindowHeadline } from '../api-types.js'
 import { drawAll } from '../charts.js'
-import { duration, numeric, percent, plotted, referenceText, windowLabel, windowStartLabel } from '../../figures.js'
-import { badge, chartFigure, fmt, h, nameText, openBadge, table, whenLoaded } from '../dom.js'
-import { driftHealth, fairnessHealth, featureHealth, qualityHealth, type Health } from '../health.js'
+import { duration, numeric, plotted, referenceText, windowStartLabel } from '../../figures.js'
+import { chartFigure, h, nameText, whenLoaded } from '../dom.js'
+import { featureHealth, type Health } from '../health.js'
 import { modelHref, windowHref } from '../routes.js'
 import { comparisonCharts, openFrom } from '../comparison-view.js'
 import { binaryOnlyNote, modelSummary } from './window.js'
 import { mapLimit } from '../limit.js'
-import { gapText, type Slot, timeline } from '../timeline.js'
+import { gapText, lastWindows, type Slot, timeline } from '../timeline.js'
+import { pageParam } from '../pager.js'
+import { CHART_WINDOWS, chartRange, windowsTable, withParam } from './model-windows.js'
+
+export { windowRowHealth } from './model-windows.js'
 
 const HEATMAP_WINDOWS = 60
 /** Per-group fairness needs each window's detail: the last this many windows, a few requests at a time. */
@@ -277,21 +281,6 @@ export function chartNotes(windows: readonly WindowHeadline[], task?: string, no
   return notes
 }
 
-/** A window's health cells in the windows table: drift, fairness and quality as the overview words them (../health.ts). */
-export function windowRowHealth(w: WindowHeadline): { drift: Health; fairness: Health | null; quality: Health } {
-  return { drift: driftHealth(w), fairness: w.fairness ? fairnessHealth(w.fairness) : null, quality: qualityHealth(w) }
-}
-
-function windowRow(model: string, w: WindowHeadline): (Node | string | number)[] {
-  const health = windowRowHealth(w)
-  return [
-    h('span', { class: 'window' }, h('a', { href: windowHref(model, w.window_start, w.model_version) }, windowLabel(w.window_start, w.window_end)), ' ', openBadge(w.closed, w.future)),
-    w.predictions, percent(w.label_coverage), health.drift.text, w.drifted_features.join(', '),
-    fmt(w.performance?.realized), fmt(w.performance?.estimated), health.fairness ? badge(health.fairness.text, health.fairness.level) : '-',
-    badge(health.quality.text, health.quality.level), w.firing_alerts,
-  ]
-}
-
 /** A chart, or the reason it has nothing to draw, with its title. */
 function noted(spec: ChartSpec, id: string, note: ChartNote | undefined): HTMLElement {
   if (note?.empty) return h('figure', { class: 'chart empty', 'data-chart': id, 'data-empty': 'true' }, h('figcaption', {}, spec.title), h('p', { class: 'empty-note' }, note.text))
@@ -342,33 +331,52 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     filterForm(versions, version, variants, variant, (v, r) => modelHref(model, { version: v, variant: r })),
     h('span', { id: 'model-settings', class: 'wrap' }, `${taskText(m.task)}, ${duration(m.window_ms)} windows, reference: ${referenceText(m.reference.description)}`),
   )
-  const notes = chartNotes(windows, m.task, knownVariant ? undefined : variant, { version, variant })
-  const charts = modelCharts(windows, m.window_ms).map((spec, i) => noted(spec, CHART_IDS[i]!, notes[CHART_IDS[i]!]))
+  // The charts: the last CHART_WINDOWS windows, or all of them; the table lists every window.
+  const allCharted = query.get('charts') === 'all'
+  const recent = lastWindows(windows, m.window_ms, CHART_WINDOWS)
+  const charted = allCharted ? windows : recent
+  // The comparison charts cover the same windows, when these are not all of them.
+  const from = charted.length < windows.length ? charted[0]!.window_start : null
+  const notes = chartNotes(charted, m.task, knownVariant ? undefined : variant, { version, variant })
+  const charts = modelCharts(charted, m.window_ms).map((spec, i) => noted(spec, CHART_IDS[i]!, notes[CHART_IDS[i]!]))
   const gaps = timeline(windows, m.window_ms).gaps
+  const chartedGaps = timeline(charted, m.window_ms).gaps
   const section = h('section', { 'data-page': 'model', 'data-model': model, 'data-version': version, 'data-variant': variant }, h('h1', {}, 'Model ', nameText(model)), filters)
   if (unknown.length > 0) section.append(h('p', { class: 'error', id: 'unknown-filter' }, `This model has ${unknown.join(' and ')}: pick one above.`))
   if (windows.length === 0) {
     section.append(h('p', {}, 'No evaluated window for this version.'))
     return section
   }
-  section.append(h('div', { class: 'charts' }, charts[0]!, heatmap(model, version, windows), ...charts.slice(1)))
-  if (gaps.length > 0) section.append(h('ul', { class: 'empty-note', id: 'traffic-gaps' }, ...gaps.map((g) => h('li', {}, gapText(g, m.window_ms)))))
+  const chartsHref = (all: boolean) => modelHref(model, withParam(query, 'charts', all ? 'all' : null))
+  const range = chartRange(windows, recent, allCharted, chartsHref)
+  if (range) section.append(range)
+  // A page of the windows table goes into the address without a navigation (no hashchange: the
+  // page is not loaded again), so a reload shows it, and the link above keeps it.
+  const onPage = (page: number) => {
+    if (page === 1) query.delete('page')
+    else query.set('page', String(page))
+    history.replaceState(history.state, '', modelHref(model, Object.fromEntries(query)))
+    range?.querySelector('a')?.setAttribute('href', chartsHref(!allCharted))
+  }
+  section.append(h('div', { class: 'charts' }, charts[0]!, heatmap(model, version, charted), ...charts.slice(1)))
+  if (chartedGaps.length > 0) section.append(h('ul', { class: 'empty-note', id: 'traffic-gaps' }, ...chartedGaps.map((g) => h('li', {}, gapText(g, m.window_ms)))))
   let champion: WindowHeadline[] = []
   let challenger: WindowHeadline[] = []
   if (variants.includes('champion') && variants.includes('challenger')) {
     // Over all versions: a challenger is usually another version than the champion.
     [champion, challenger] = await Promise.all([seriesOf(model, undefined, 'champion'), seriesOf(model, undefined, 'challenger')])
-    section.append(h('div', { class: 'charts' }, chartFigure(comparisonChart(champion, challenger, m.window_ms), 'comparison')))
+    const since = (ws: readonly WindowHeadline[]) => (from === null ? ws : ws.filter((w) => w.window_start >= from))
+    section.append(h('div', { class: 'charts' }, chartFigure(comparisonChart(since(champion), since(challenger), m.window_ms), 'comparison')))
   }
   // Challenger − champion with its interval, for any two versions sharing a window (variants or
   // not); its windows are marked open from the first open window of the series at hand.
-  section.append(...await comparisonCharts(model, m.latest?.performance?.metric, openFrom([...windows, ...champion, ...challenger, ...(m.latest ? [m.latest] : [])])))
+  section.append(...await comparisonCharts(model, m.latest?.performance?.metric, openFrom([...windows, ...champion, ...challenger, ...(m.latest ? [m.latest] : [])]), from))
   const recentWindows = windows.slice(-GROUP_WINDOWS)
   // No window detail is fetched when the headlines already say there can be no fairness per group.
   const skip = groupFairnessSkip(recentWindows, m.task)
   if (skip !== null) {
     section.append(h('div', { class: 'charts' }, h('p', { class: 'empty-note', id: 'no-fairness-groups' }, skip)))
-    section.append(h('h2', {}, 'Windows'), windowsTable(model, windows, gaps, m.window_ms))
+    section.append(h('h2', {}, 'Windows'), windowsTable(model, windows, gaps, m.window_ms, pageParam(query.get('page')), onPage))
     return section
   }
   // Filled in when the window details arrive, so the rest of the page does not wait for them.
@@ -392,15 +400,6 @@ export async function modelPage(model: string, query: URLSearchParams): Promise<
     },
   )
   whenLoaded(section, loaded)
-  section.append(h('h2', {}, 'Windows'), windowsTable(model, windows, gaps, m.window_ms))
+  section.append(h('h2', {}, 'Windows'), windowsTable(model, windows, gaps, m.window_ms, pageParam(query.get('page')), onPage))
   return section
-}
-
-/** The windows, newest first; a run of windows without traffic is one row, between the windows around it. */
-function windowsTable(model: string, windows: readonly WindowHeadline[], gaps: ReturnType<typeof timeline>['gaps'], windowMs: number): HTMLElement {
-  const entries = [...windows.map((w) => ({ start: w.window_start, w })), ...gaps.map((g) => ({ start: g.from, g }))].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0)).reverse()
-  const rows = entries.map((e) => 'g' in e ? [
-    h('span', { class: 'window gap', 'data-gap': e.g.from }, gapText(e.g, windowMs)), 0, '-', '-', '-', '-', '-', '-', '-', '-',
-  ] : windowRow(model, e.w))
-  return table(['window', 'predictions', 'label coverage', 'drift share', 'drifted features', 'realized', 'estimated', 'fairness', 'quality', 'alerts'], rows, { id: 'windows' }, ['drifted features'])
 }
