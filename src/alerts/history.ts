@@ -55,7 +55,7 @@ export async function recordTransitions(store: Store, transitions: readonly Tran
     threshold: t.threshold,
     window_start: clickhouseDateTime64(t.windowStartMs),
     window_end: clickhouseDateTime64(t.windowEndMs),
-    details: JSON.stringify({ details: t.details }),
+    details: JSON.stringify({ details: t.details, ...(t.reason === undefined ? {} : { reason: t.reason }) }),
     changed_at: clickhouseDateTime64(t.changedAtMs),
     transition_id: t.transitionId,
     seq: t.seq,
@@ -87,6 +87,12 @@ const storedValue = (x: unknown): number | null => {
   return v === null || Number.isNaN(v) ? null : v
 }
 
+/** The `details` column: { details, reason? } (reason: lifecycle.ts Transition.reason). */
+const storedDetails = (json: string): { details: string[]; reason?: string } => {
+  const d = JSON.parse(json || '{}') as { details?: string[]; reason?: string }
+  return { details: d.details ?? [], ...(typeof d.reason === 'string' ? { reason: d.reason } : {}) }
+}
+
 /** A transition as read with TRANSITION_COLUMNS, with `{ quoteDenormals: true }` (../store/query.ts) so that ±∞ values survive. */
 export const toTransition = (r: TransitionRow): Transition => ({
   transitionId: r.transition_id,
@@ -105,12 +111,30 @@ export const toTransition = (r: TransitionRow): Transition => ({
   windowStartMs: Number(r.ws),
   windowEndMs: Number(r.we),
   changedAtMs: Number(r.t),
-  details: (JSON.parse(r.details || '{}') as { details?: string[] }).details ?? [],
+  ...storedDetails(r.details),
 })
 
 export const TRANSITION_COLUMNS = `alert_key, rule, metric, model_id, model_version, subject, status, severity, value, threshold,
   toUnixTimestamp64Milli(window_start) AS ws, toUnixTimestamp64Milli(window_end) AS we, details,
   toUnixTimestamp64Milli(changed_at) AS t, transition_id, seq`
+
+/**
+ * The newest transition of every key that is firing and whose rule is none of `rules` (the loaded
+ * ones): the alerts nothing evaluates any more (rule-removal.ts). The newest as loadStates takes
+ * it; deduplicated, since replays may repeat a row.
+ */
+export async function firingOfOtherRules(store: Store, rules: readonly string[]): Promise<Transition[]> {
+  const rows = await queryRows<TransitionRow>(
+    store,
+    `SELECT ${TRANSITION_COLUMNS} FROM {db}.alerts
+     WHERE (alert_key, changed_at) IN (SELECT alert_key, max(changed_at) FROM {db}.alerts GROUP BY alert_key)
+       AND status = 'firing' AND NOT has({rules:Array(String)}, rule)
+     ORDER BY rule, alert_key LIMIT 1 BY alert_key`,
+    { rules },
+    { quoteDenormals: true },
+  )
+  return rows.map(toTransition)
+}
 
 /**
  * Recorded transitions that no outbox row carries yet, oldest first (deduplicated: replays may

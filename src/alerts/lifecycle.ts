@@ -1,7 +1,8 @@
 /**
  * Alert lifecycle: an alert key (rule, model, version, subject) is firing or resolved. A series
  * that breaches while its key is not firing fires; a firing key whose series is clear resolves.
- * 'unknown' changes nothing, so missing data neither fires nor resolves. Each transition gets
+ * 'unknown' changes nothing, so missing data neither fires nor resolves. A firing key whose rule is
+ * no longer loaded resolves too, with a reason (rule-removal.ts). Each transition gets
  * the next sequence number of its key; '<key>#<seq>' names it everywhere after (history,
  * outbox, idempotency keys). Pure.
  */
@@ -34,8 +35,13 @@ export interface Transition {
   readonly windowStartMs: number
   readonly windowEndMs: number
   readonly changedAtMs: number
-  /** Extra context of the newest window (e.g. drifted features). */
+  /** Extra context of the newest window (e.g. drifted features), or what changed the state without one (rule-removal.ts). */
   readonly details: readonly string[]
+  /**
+   * Why the state changed when no evaluation of the rule decided it; absent when one did. The only
+   * one: RULE_REMOVED (rule-removal.ts), a firing key whose rule is no longer loaded.
+   */
+  readonly reason?: string
 }
 
 /** Collision-free and readable: each part URI-encoded, joined by '|'. */

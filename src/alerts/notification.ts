@@ -65,6 +65,11 @@ export interface Notification {
    * deferred ones (channels/email.ts), so a retry leaves out who already has the message.
    */
   readonly emailTo: readonly string[] | null
+  /**
+   * Why a resolve happened when no evaluation decided it, in words: its rule is no longer loaded
+   * (rule-removal.ts). Absent otherwise, and in notifications stored before it existed.
+   */
+  readonly reason?: string
   /** Email recipients the relay refused for good (SMTP 5xx) on an earlier attempt of this row, with its reply. */
   readonly notDelivered?: readonly string[]
   readonly createdAtMs: number

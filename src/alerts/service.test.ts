@@ -69,6 +69,10 @@ function memoryStore() {
       const ids = p['ids'] as string[]
       return newest().filter((r) => r['channel'] === p['channel'] && r['status'] === 'sent' && r['idempotency_key'] !== p['key'] && (r['transition_ids'] as string[]).some((t) => ids.includes(t))).map((r) => ({ transition_ids: r['transition_ids'] }))
     }
+    if (query.includes('hasAny(transition_ids, {ids:Array(String)})')) {
+      const ids = p['ids'] as string[]
+      return newest().filter((r) => (r['transition_ids'] as string[]).some((t) => ids.includes(t))).map(outboxView)
+    }
     return []
   }
   const store = { client, kind: 'chdb', database: 'memory', location: 'memory' } as unknown as Store
@@ -80,15 +84,18 @@ function memoryStore() {
       holds.push({ match, gate: new Promise<void>((r) => (release = r)) })
       return release
     },
-    /** A firing of feature `subject` of model m's window, recorded by an earlier pass. */
-    fire(subject: string, changedAtMs: number) {
+    /** A firing (seq 1) of feature `subject` of model m's window, recorded by an earlier pass; or its resolve (seq 2). */
+    fire(subject: string, changedAtMs: number, status: 'firing' | 'resolved' = 'firing') {
       const key = alertKey('psi', 'm', 'v1', subject)
       const iso = (t: number) => new Date(t).toISOString().replace('T', ' ').replace('Z', '')
+      const seq = status === 'firing' ? 1 : 2
       alerts.push({
-        alert_key: key, rule: 'psi', model_id: 'm', model_version: 'v1', subject, status: 'firing', severity: 'warning', value: 0.5, threshold: 0.2,
-        window_start: iso(T0 - 86_400_000), window_end: iso(T0), details: '{"details":[]}', changed_at: iso(changedAtMs), transition_id: transitionId(key, 1), seq: 1, metric: 'drift',
+        alert_key: key, rule: 'psi', model_id: 'm', model_version: 'v1', subject, status, severity: 'warning', value: status === 'firing' ? 0.5 : 0.1, threshold: 0.2,
+        window_start: iso(T0 - 86_400_000), window_end: iso(T0), details: '{"details":[]}', changed_at: iso(changedAtMs), transition_id: transitionId(key, seq), seq, metric: 'drift',
       })
     },
+    /** The alerts table's rows, as stored. */
+    alerts: () => alerts,
   }
 }
 
@@ -204,20 +211,126 @@ describe('alert leaders configured differently', () => {
     expect(db.outbox().every((r) => r['status'] === 'sent')).toBe(true)
   })
 
-  it('a leader that does not know a rule leaves its transitions pending, warns once, and a leader that knows it notifies them', async () => {
+  it('a leader that does not know a rule leaves the resolves of its keys pending, warns once, and a leader that knows it notifies them', async () => {
     const db = memoryStore()
     const { log, lines } = warnings()
     const receiver = recorder('slack')
-    db.fire('income', T0 - 10)
+    const b = leader(db.store, rules, [receiver.sender])
+    db.fire('income', T0 - 20)
+    await b.evaluateNow()
+    await b.dispatchNow()
+    // Resolved by a pass of a leader that knows the rule, which stopped before it enqueued the resolve.
+    db.fire('income', T0 - 10, 'resolved')
     const a = leader(db.store, otherRule, [receiver.sender], log)
     expect(await a.evaluateNow()).toEqual({ transitions: 0, notifications: 0, skipped: 0, held: 0 })
     await a.evaluateNow()
-    expect(db.outbox()).toEqual([])
+    expect(db.outbox()).toHaveLength(1)
     expect(lines.filter((l) => l.fields['rule'] === 'psi')).toHaveLength(1)
-    const b = leader(db.store, rules, [receiver.sender])
     expect(await b.evaluateNow()).toMatchObject({ notifications: 1 })
     await b.dispatchNow()
-    expect(receiver.messages).toEqual([['income']])
+    expect(receiver.messages).toEqual([['income'], ['income']])
+  })
+})
+
+/** A logger that keeps every line it is given, by level. */
+function allLines() {
+  const lines: { level: string; fields: Record<string, unknown>; msg: string }[] = []
+  const at = (level: string) => (fields: Record<string, unknown>, msg: string) => void lines.push({ level, fields, msg })
+  const log = { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug'), child: () => log } as unknown as Logger
+  return { log, lines }
+}
+
+/** A sender of `name` that keeps every notification it sends. */
+function keeper(name: ChannelSender['name']) {
+  const sent: Notification[] = []
+  const sender: ChannelSender = { name, maxSendMs: 1000, send: async (n: Notification) => void sent.push(n) }
+  return { sender, sent }
+}
+
+describe('alerts of a rule that is no longer loaded', () => {
+  const REMOVED_LINE = 'alerts of a rule that is no longer loaded resolved: rule removed'
+  const stored = (db: ReturnType<typeof memoryStore>) =>
+    db.alerts().map((r) => ({ subject: r['subject'], status: r['status'], seq: r['seq'], value: r['value'], details: JSON.parse(String(r['details'])) as unknown }))
+
+  /** psi fired for income and age and was notified on Slack by a leader that had it. */
+  async function firedAndNotified() {
+    const db = memoryStore()
+    const before = keeper('slack')
+    db.fire('income', T0 - 20)
+    db.fire('age', T0 - 20)
+    const b = leader(db.store, rules, [before.sender])
+    await b.evaluateNow()
+    await b.dispatchNow()
+    expect(before.sent.map((n) => n.status)).toEqual(['firing'])
+    return db
+  }
+
+  it('are resolved with the reason "rule removed", logged once per rule, and the resolve goes where the firing went', async () => {
+    const db = await firedAndNotified()
+    const { log, lines } = allLines()
+    const slack = keeper('slack')
+    const email = keeper('email')
+    const a = leader(db.store, otherRule, [slack.sender, email.sender], log)
+    expect(await a.evaluateNow()).toEqual({ transitions: 2, notifications: 1, skipped: 0, held: 0 })
+    await a.dispatchNow()
+    expect(stored(db).filter((r) => r.status === 'resolved').sort((x, y) => String(x.subject).localeCompare(String(y.subject)))).toEqual(['age', 'income'].map((subject) => ({
+      subject, status: 'resolved', seq: 2, value: 'nan',
+      details: { details: ['rule removed: no loaded alert rule is named psi any more, so nothing evaluates it'], reason: 'rule removed' },
+    })))
+    // One line for the rule, none per alert (those name their rule too).
+    expect(lines.filter((l) => l.level === 'info' && 'rule' in l.fields)).toEqual([{ level: 'info', fields: { rule: 'psi', alerts: 2 }, msg: REMOVED_LINE }])
+    expect(lines.filter((l) => l.level === 'warn')).toEqual([])
+    // Slack only: the firing went to Slack, its rule naming no other channel.
+    expect(email.sent).toEqual([])
+    expect(slack.sent).toHaveLength(1)
+    expect(slack.sent[0]).toMatchObject({
+      status: 'resolved', rule: 'psi', condition: 'feature drift psi >= 0.2', op: '>=', subjectLabel: 'feature', details: [],
+      reason: 'rule removed: no loaded alert rule is named psi any more, so nothing evaluates it',
+      items: [{ subject: 'age', value: null }, { subject: 'income', value: null }],
+    })
+    // Nothing more on the next passes.
+    expect(await a.evaluateNow()).toEqual({ transitions: 0, notifications: 0, skipped: 0, held: 0 })
+    expect(lines.filter((l) => l.msg === REMOVED_LINE)).toHaveLength(1)
+  })
+
+  it('are resolved only by the instance holding the alerts lease', async () => {
+    const db = await firedAndNotified()
+    const channels = { dashboardBaseUrl: null } as unknown as AlertChannelsConfig
+    const deposed = new AlertService({ store: db.store, rules: otherRule, file: DEFAULT_FILE_CONFIG, channels, logger, now: () => T0, senders: [keeper('slack').sender], mayDeliver: () => false })
+    expect(await deposed.evaluateNow()).toEqual({ transitions: 0, notifications: 0, skipped: 0, held: 0 })
+    expect(stored(db).map((r) => r.status)).toEqual(['firing', 'firing'])
+    const holder = new AlertService({ store: db.store, rules: otherRule, file: DEFAULT_FILE_CONFIG, channels, logger, now: () => T0, senders: [keeper('slack').sender], mayDeliver: () => true })
+    expect(await holder.evaluateNow()).toMatchObject({ transitions: 2 })
+  })
+
+  it('keep their silences: the resolve is held while a silence of the rule lasts, then notified', async () => {
+    const db = await firedAndNotified()
+    const until = T0 + 3_600_000
+    const silenced = parseRuleFile(`rules:\n  - name: dlq\n    metric: drift\n    statistic: psi\n    condition: { op: '>=', threshold: 0.5 }\n    channels: [slack]\nsilences:\n  - { rule: psi, until: "${new Date(until).toISOString()}", reason: retraining }\n`, 'dlq.yaml')
+    const slack = keeper('slack')
+    const channels = { dashboardBaseUrl: null } as unknown as AlertChannelsConfig
+    let now = T0
+    const a = new AlertService({ store: db.store, rules: silenced, file: DEFAULT_FILE_CONFIG, channels, logger, now: () => now, senders: [slack.sender] })
+    expect(await a.evaluateNow()).toEqual({ transitions: 2, notifications: 0, skipped: 0, held: 2 })
+    now = until - 1
+    expect(await a.evaluateNow()).toEqual({ transitions: 0, notifications: 0, skipped: 0, held: 2 })
+    now = until
+    expect(await a.evaluateNow()).toEqual({ transitions: 0, notifications: 1, skipped: 0, held: 0 })
+    await a.dispatchNow()
+    expect(slack.sent.map((n) => [n.status, n.reason !== undefined])).toEqual([['resolved', true]])
+  })
+
+  it('whose firing was never notified are resolved and skipped, not left pending', async () => {
+    const db = memoryStore()
+    db.fire('income', T0 - 20)
+    const { log, lines } = allLines()
+    const a = leader(db.store, otherRule, [keeper('slack').sender], log)
+    expect(await a.evaluateNow()).toEqual({ transitions: 1, notifications: 0, skipped: 2, held: 0 })
+    expect(db.outbox().map((r) => [r['channel'], r['status'], r['last_error']]).sort()).toEqual([
+      ['', 'skipped', 'its firing was not notified'],
+      ['', 'skipped', 'resolved before it was notified'],
+    ])
+    expect(lines.filter((l) => l.level === 'warn')).toEqual([])
   })
 })
 

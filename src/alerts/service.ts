@@ -14,6 +14,11 @@
  * pending (its last_error says why) for a leader that has it. A transition of a rule this
  * instance does not know stays pending too: an outbox row of any kind would mark it handled
  * (history.ts pendingTransitions), and a leader that knows the rule could never notify it.
+ *
+ * Except the alerts of a rule the leader has not loaded that are still firing: nothing evaluates
+ * them, so nothing else would ever resolve them. The leader's pass resolves them with the reason
+ * "rule removed" (rule-removal.ts), under the lease like every transition it records, with one
+ * info line per rule, and then decides their notifications itself, by the policy of every resolve.
  */
 import type { FileConfig } from '../config/file.js'
 import { NO_ALERT_DELIVERIES, type AlertDeliveryRecorder } from '../observability/alert-deliveries.js'
@@ -27,12 +32,13 @@ import type { AlertChannelsConfig } from '../config/alerts-env.js'
 import { buildSenders } from './channels/senders.js'
 import type { ChannelSender } from './channels/types.js'
 import { ChannelLane, DEFAULT_DELIVERY, type DeliveryPolicy } from './dispatcher.js'
-import { loadStates, notificationIndex, pendingTransitions, recordTransitions } from './history.js'
+import { firingOfOtherRules, loadStates, notificationIndex, pendingTransitions, recordTransitions } from './history.js'
 import { transitions as lifecycle, type Transition } from './lifecycle.js'
 import { loadPoints } from './metric-points.js'
 import { buildNotification } from './notification.js'
 import { decideNotifications } from './notify-policy.js'
-import { enqueue, notificationRows, skippedRow, type OutboxRow } from './outbox.js'
+import { enqueue, notificationRows, rowsForTransitions, skippedRow, type OutboxRow } from './outbox.js'
+import { resolvedFirings, ruleRemovedKeys, ruleRemovedNotification, ruleRemovedResolutions } from './rule-removal.js'
 import { fileSilences, storedSilences } from './silences.js'
 import { minOf, pushAll } from '../arrays.js'
 import { PassLoop } from '../pass-loop.js'
@@ -152,11 +158,19 @@ export class AlertService {
         logger.error({ err, rule: rule.name }, 'alert rule could not be evaluated')
       }
     }
+    let removed: Transition[] = []
+    try {
+      removed = ruleRemovedResolutions(await firingOfOtherRules(store, [...this.rules.keys()]), this.rules, nowMs)
+      pushAll(recorded, removed)
+    } catch (err) {
+      logger.error({ err }, 'alerts of rules that are no longer loaded could not be read')
+    }
     // Fenced by the lease: a deposed leader's pass, overlapping its successor's, would record the
     // same transitions again and group the pending ones differently (other idempotency keys).
     if (!this.holdsLease()) return { transitions: 0, ...this.fenced('record transitions') }
     await recordTransitions(store, recorded)
-    for (const t of recorded) logger.info({ rule: t.rule, model: t.modelId, version: t.modelVersion, subject: t.subject, status: t.status, value: t.value }, `alert ${t.status}`)
+    for (const t of recorded) if (t.reason === undefined) logger.info({ rule: t.rule, model: t.modelId, version: t.modelVersion, subject: t.subject, status: t.status, value: t.value }, `alert ${t.status}`)
+    for (const [rule, alerts] of countByRule(removed)) logger.info({ rule, alerts }, 'alerts of a rule that is no longer loaded resolved: rule removed')
     const report = await this.enqueuePending(nowMs, new Map([...[...states.values()].map((s) => [s.alertKey, s.transitionId] as const), ...recorded.map((t) => [t.alertKey, t.transitionId] as const)]))
     if (report.notifications > 0) void this.dispatchNow()
     return { transitions: recorded.length, ...report }
@@ -176,12 +190,21 @@ export class AlertService {
     const decision = decideNotifications({ pending, latest, ...index, silences, rules: this.rules, nowMs })
     const rows: OutboxRow[] = []
     const groups = [...decision.groups].sort((a, b) => minOf(a.transitions.map((t) => t.changedAtMs)) - minOf(b.transitions.map((t) => t.changedAtMs)))
+    // Resolves of rules that are no longer loaded: the outbox rows of their firings stand in for the rule (rule-removal.ts).
+    const unloaded = groups.filter((g) => !this.rules.has(g.rule))
+    const firingRows = unloaded.length === 0 ? [] : await rowsForTransitions(store, unloaded.flatMap(resolvedFirings))
     groups.forEach((g, i) => {
       // One ms apart, oldest transition first: the lanes send what is free to go oldest first. Each
       // alert key's order is its transition sequence (outbox.ts dueRows), not created_at.
-      const rule = this.rules.get(g.rule)!
-      const n = buildNotification(g, rule, channels.dashboardBaseUrl, nowMs + i)
       const meta = { rule: g.rule, modelId: g.modelId, modelVersion: g.modelVersion, transition: g.status, windowStartMs: g.windowStartMs }
+      const rule = this.rules.get(g.rule)
+      if (rule === undefined) {
+        const firings = new Set(resolvedFirings(g))
+        const r = ruleRemovedNotification(g, firingRows.filter((row) => row.transitionIds.some((id) => firings.has(id))), channels.dashboardBaseUrl, nowMs + i)
+        pushAll(rows, r.channels.length ? this.rowsFor(r.notification, r.channels) : [skippedRow(r.notification.transitionIds, meta, 'its rule was removed and no channel row of its firing was found', nowMs)])
+        return
+      }
+      const n = buildNotification(g, rule, channels.dashboardBaseUrl, nowMs + i)
       // Rule files always name a channel (rules/schema.ts); a rule built in code may name none.
       pushAll(rows, rule.channels.length ? this.rowsFor(n, rule.channels) : [skippedRow(n.transitionIds, meta, 'its rule names no channel', nowMs)])
     })
@@ -211,12 +234,16 @@ export class AlertService {
     })
   }
 
-  /** Leaves out, pending, the transitions of rules this instance does not know (file comment); warns once per rule. */
+  /**
+   * Leaves out, pending, the transitions of rules this instance does not know (file comment), but
+   * those of keys a rule-removal resolve ends; warns once per rule.
+   */
   private ofKnownRules(pending: readonly Transition[]): Transition[] {
     const known: Transition[] = []
     const unknown = new Map<string, number>()
+    const removed = ruleRemovedKeys(pending)
     for (const t of pending) {
-      if (this.rules.has(t.rule)) known.push(t)
+      if (this.rules.has(t.rule) || removed.has(t.alertKey)) known.push(t)
       else unknown.set(t.rule, (unknown.get(t.rule) ?? 0) + 1)
     }
     for (const [rule, transitions] of unknown) {
@@ -226,4 +253,10 @@ export class AlertService {
     }
     return known
   }
+}
+
+function countByRule(transitions: readonly Transition[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const t of transitions) counts.set(t.rule, (counts.get(t.rule) ?? 0) + 1)
+  return counts
 }

@@ -38,3 +38,19 @@ export function itemLines(n: Notification, max = TOP_ITEMS): string[] {
 
 /** The value line for a single-subject notification, or the worst value of a group. */
 export const worstValue = (n: Notification): number | null => n.items[0]?.value ?? null
+
+/**
+ * The summary of a notification, the same words in every channel: what holds (firing), no longer
+ * holds (resolved), or why it resolved with no evaluation deciding it (Notification.reason).
+ * `strong` writes the condition and the model (Slack: escaped and bold), `text` the other data in
+ * it (Slack: escaped); both write as is by default.
+ */
+export function summaryText(n: Notification, o: { strong?: (s: string) => string; text?: (s: string) => string } = {}): string {
+  const strong = o.strong ?? ((s) => s)
+  const text = o.text ?? ((s) => s)
+  const subjects = subjectsText(n)
+  const on = subjects ? ` on ${text(subjects)}` : ''
+  if (n.status === 'firing') return `${strong(n.condition)}${on} of ${strong(modelText(n))}`
+  if (n.reason) return `${strong(n.condition)}${on} of ${strong(modelText(n))} resolved without an evaluation: ${text(n.reason)}`
+  return `${strong(n.condition)} no longer holds${on} of ${strong(modelText(n))}`
+}

@@ -1,6 +1,6 @@
 /** An alert email: subject, plain text and HTML carrying the same facts. Pure. */
 import { alertDashboard, type Notification } from '../notification.js'
-import { headline, itemLines, modelText, statusWord, subjectsText, valueVsThreshold, windowText, worstValue } from './content.js'
+import { headline, itemLines, statusWord, summaryText, valueVsThreshold, windowText, worstValue } from './content.js'
 
 export interface EmailContent {
   readonly subject: string
@@ -25,10 +25,7 @@ function facts(n: Notification): [string, string][] {
 }
 
 export function emailContent(n: Notification, idempotencyKey: string): EmailContent {
-  const subjects = subjectsText(n)
-  const summary = n.status === 'firing'
-    ? `${n.condition}${subjects ? ` on ${subjects}` : ''} of ${modelText(n)}.`
-    : `${n.condition} no longer holds${subjects ? ` on ${subjects}` : ''} of ${modelText(n)}.`
+  const summary = `${summaryText(n)}.`
   const listTitle = n.subjectLabel === 'feature' ? 'Top features' : `Top ${n.subjectLabel}s`
   const items = n.subjectLabel && n.items.some((i) => i.subject !== '') ? itemLines(n) : []
   const text = [

@@ -44,7 +44,7 @@ export function grafanaAnnotation(n: Notification, idempotencyKey: string): Graf
       `rule:${n.rule}`,
       idTag(idempotencyKey),
     ],
-    text: `<b>${esc(headline(n))}</b><br>${esc(`${n.metric}: ${valueVsThreshold(worstValue(n), n)}, window ${windowText(n)}`)}${items}${link}`,
+    text: `<b>${esc(headline(n))}</b><br>${esc(`${n.metric}: ${valueVsThreshold(worstValue(n), n)}, window ${windowText(n)}`)}${n.reason ? `<br>${esc(n.reason)}` : ''}${items}${link}`,
   }
 }
 

@@ -128,3 +128,27 @@ describe('an alert of the deployment itself (dlq_rate: no model)', () => {
     expect(grafanaAnnotation(dlq, 'k')).toMatchObject({ dashboardUID: 'driftwatch-pipeline-health', time: dlq.windowStartMs, timeEnd: dlq.windowEndMs })
   })
 })
+
+describe('a resolve no evaluation decided (its rule is no longer loaded)', () => {
+  const reason = 'rule removed: no loaded alert rule is named feature-drift-psi any more, so nothing evaluates it'
+  const removed: Notification = { ...base, status: 'resolved', items: [{ subject: 'income', value: null }], reason }
+
+  it('says why in every channel, and not that the condition no longer holds', () => {
+    const slack = slackMessage(removed, { idempotencyKey: 'k', inDoubt: false })
+    expect(slack.text).toMatch(/^RESOLVED warning: loan-approval v1: .* — rule removed: no loaded alert rule is named feature-drift-psi/)
+    expect((slack.blocks[1] as { text: { text: string } }).text.text)
+      .toBe(`:white_check_mark: *feature drift psi &gt;= 0.2* on 1 feature of *loan-approval v1* resolved without an evaluation: ${reason}\nFeature shifted &lt;fast&gt;`)
+    const email = emailContent(removed, 'k')
+    expect(email.text.split('\n')[0]).toBe(`feature drift psi >= 0.2 on 1 feature of loan-approval v1 resolved without an evaluation: ${reason}.`)
+    expect(email.html).toContain(`resolved without an evaluation: ${reason}.`)
+    expect(grafanaAnnotation(removed, 'k').text).toContain(`<br>${reason}`)
+    for (const text of [JSON.stringify(slack), email.text, email.html, grafanaAnnotation(removed, 'k').text]) expect(text).not.toContain('no longer holds')
+  })
+
+  it('leaves the words of every other resolve as they were', () => {
+    const resolved = { ...base, status: 'resolved' as const }
+    expect(emailContent(resolved, 'k').text.split('\n')[0]).toBe('feature drift psi >= 0.2 no longer holds on 2 features of loan-approval v1.')
+    expect((slackMessage(resolved, { idempotencyKey: 'k', inDoubt: false }).blocks[1] as { text: { text: string } }).text.text)
+      .toBe(':white_check_mark: *feature drift psi &gt;= 0.2* no longer holds on 2 features of *loan-approval v1*\nFeature shifted &lt;fast&gt;')
+  })
+})

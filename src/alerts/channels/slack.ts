@@ -19,7 +19,7 @@
  */
 import { formatValue } from '../../rules/symbols.js'
 import { alertDashboard, type Notification } from '../notification.js'
-import { headline, itemLines, modelText, statusWord, subjectsText, valueVsThreshold, windowText, worstValue } from './content.js'
+import { headline, itemLines, modelText, statusWord, summaryText, valueVsThreshold, windowText, worstValue } from './content.js'
 import { httpRequest, type Fetch } from './http.js'
 import type { ChannelSender, DeliveryAttempt } from './types.js'
 
@@ -38,10 +38,7 @@ const linkUrl = (u: string) => u.replaceAll('<', '%3C').replaceAll('>', '%3E').r
 
 export function slackMessage(n: Notification, a: Pick<DeliveryAttempt, 'idempotencyKey' | 'inDoubt'>): { text: string; blocks: object[] } {
   const icon = n.status === 'firing' ? (n.severity === 'critical' ? ':rotating_light:' : ':warning:') : ':white_check_mark:'
-  const subjects = subjectsText(n)
-  const summary = n.status === 'firing'
-    ? `*${esc(n.condition)}*${subjects ? ` on ${esc(subjects)}` : ''} of *${esc(modelText(n))}*`
-    : `*${esc(n.condition)}* no longer holds${subjects ? ` on ${esc(subjects)}` : ''} of *${esc(modelText(n))}*`
+  const summary = summaryText(n, { strong: (x) => `*${esc(x)}*`, text: esc })
   const value = worstValue(n)
   const blocks: object[] = [
     { type: 'header', text: { type: 'plain_text', text: clip(`${statusWord(n)}: ${modelText(n)} · ${n.metric}`, 150), emoji: true } },
@@ -68,7 +65,7 @@ export function slackMessage(n: Notification, a: Pick<DeliveryAttempt, 'idempote
   const note = a.inDoubt ? ' · re-sent after an interrupted delivery: this may repeat an earlier message' : ''
   blocks.push({ type: 'context', elements: [mrkdwn(`rule \`${esc(n.rule)}\` · driftwatch · id ${esc(a.idempotencyKey)}${note}`)] })
   const top = n.items.length > 1 ? ` — ${n.items.slice(0, 3).map((i) => `${i.subject} ${formatValue(i.value)}`).join(', ')}` : ''
-  return { text: clipEscaped(esc(`${headline(n)}${top} — window ${windowText(n)}`), 3000), blocks }
+  return { text: clipEscaped(esc(`${headline(n)}${top} — window ${windowText(n)}${n.reason ? ` — ${n.reason}` : ''}`), 3000), blocks }
 }
 
 export function slackSender(o: { webhookUrl: string; timeoutMs?: number; minIntervalMs?: number; fetch?: Fetch }): ChannelSender {
