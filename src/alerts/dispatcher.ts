@@ -47,7 +47,8 @@
  * - a row this lane sent that shows up open again (the old leader's late write won on a clock
  *   ahead of ours) is recorded 'sent' again, not re-sent, for RECENTLY_SENT_MS.
  * Every attempt's outcome goes to `deliveries` (driftwatch_alert_deliveries_total): 'sent',
- * 'retried' (failed, will be retried) or 'failed' (given up).
+ * 'retried' (failed, will be retried), 'failed' (given up) or 'unknown' (given up in doubt: the
+ * receiver may have it, and it is not sent again).
  *
  * Instances may be configured differently, and any of them may lead. A lane exists only for a
  * channel this instance has, and reads only that channel's rows; a row its sender cannot send at
@@ -411,7 +412,7 @@ export class ChannelLane {
     const unknownOutcomes = unknownOutcomesOf(row.payload) + (interrupted ? 1 : 0)
     if (interrupted && unknownOutcomes > policy.maxInDoubtResends) {
       const lastError = `outcome unknown (in doubt) after ${unknownOutcomes} attempts that may each have been delivered; not sent again${row.lastError ? `: ${row.lastError}` : ''}`
-      deliveries.delivered(this.name, 'failed')
+      deliveries.delivered(this.name, 'unknown')
       await recordStatus(store, next(row, { status: 'unknown', inDoubt, lastError, payload: withUnknownOutcomes(row.payload, unknownOutcomes) }))
       logger.error({ channel: this.name, key: row.idempotencyKey, attempts: row.attempts }, 'alert notification outcome unknown (in doubt): not sent again; the receiver may or may not have it')
       return null
@@ -434,8 +435,8 @@ export class ChannelLane {
     } catch (err) {
       const failedAtMs = now()
       const d = decideFailure(err, sending, attempt, { policy, nowMs: failedAtMs, random: this.deps.random, inDoubt })
-      // 'unknown' counts as given up ('failed') in driftwatch_alert_deliveries_total.
-      deliveries.delivered(this.name, d.final ? 'failed' : 'retried')
+      // Given up: 'failed', or 'unknown' when the outcome is in doubt (the receiver may have it).
+      deliveries.delivered(this.name, !d.final ? 'retried' : d.finalStatus === 'unknown' ? 'unknown' : 'failed')
       if (d.partial) this.succeeded(row.idempotencyKey)
       else if (d.retriable) this.failedRetriably(row.idempotencyKey, d.retryAfterMs)
       const change = { lastError: d.lastError, payload: d.payload, inDoubt: d.inDoubt }

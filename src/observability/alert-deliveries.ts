@@ -6,6 +6,7 @@
  *
  *   recorder.delivered('slack', 'sent')      // the webhook answered 2xx
  *   recorder.delivered('email', 'failed')    // given up (after retries, or not retriable)
+ *   recorder.delivered('slack', 'unknown')   // given up in doubt: the receiver may have it (row status 'unknown')
  *   recorder.delivered('email', 'retried')   // one failed attempt that will be retried
  *   recorder.delivered('grafana', 'suppressed') // a transition never to be notified: nothing sent
  *
@@ -13,7 +14,7 @@
  */
 import type { DriftwatchMetrics } from './metrics.js'
 
-export const ALERT_DELIVERY_STATUSES = ['sent', 'failed', 'retried', 'suppressed'] as const
+export const ALERT_DELIVERY_STATUSES = ['sent', 'failed', 'unknown', 'retried', 'suppressed'] as const
 export type AlertDeliveryStatus = (typeof ALERT_DELIVERY_STATUSES)[number]
 
 export interface AlertDeliveryRecorder {

@@ -189,7 +189,7 @@ export function createMetrics(options: MetricsOptions = {}): DriftwatchMetrics {
     }),
     alertDeliveries: new Counter({
       name: name('alert_deliveries_total'),
-      help: 'Alert notifications by channel (slack, email, grafana, ...) and status (sent, failed, retried, suppressed).',
+      help: 'Alert notifications by channel (slack, email, grafana, ...) and status (sent, failed, unknown: given up with the outcome in doubt, retried, suppressed).',
       labelNames: ['channel', 'status'],
       registers,
     }),
