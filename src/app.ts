@@ -59,6 +59,14 @@ export interface AppOptions {
   readonly alerts?: boolean
   /** The alert service's delivery retry policy (default DEFAULT_DELIVERY); tests shorten the backoff. */
   readonly alertDelivery?: CreateAlertServiceOptions['delivery']
+  /**
+   * Set every table's TTL from file.retention (src/store/retention.ts). Retention is a setting of
+   * the service, shared by everything on the database: a command that opens the store for other
+   * work (the backfill) passes false, or its own driftwatch.yaml, or the defaults where it finds
+   * none, would replace the service's TTLs, and the next merges would delete rows by them.
+   * Default true: `driftwatch start` sets it.
+   */
+  readonly applyRetention?: boolean
 }
 
 export interface App {
@@ -119,7 +127,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const now = options.now ?? Date.now
   const report = await migrate(store)
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
-  await applyRetention(store, { rawMs: file.retention.raw, metricsMs: file.retention.metrics }, logger)
+  if (options.applyRetention !== false) await applyRetention(store, { rawMs: file.retention.raw, metricsMs: file.retention.metrics }, logger)
   const joiner = options.joiner ? options.joiner(store, file) : new Joiner(store, file)
   const privacy = privacyFor(config, file)
   const erasedSkipped = options.metrics?.erasedSkipped

@@ -34,6 +34,14 @@ describe('resumePoint', () => {
     expect(() => resumePoint(saved, current, { restart: false, where })).toThrow(/--restart/)
     expect(() => resumePoint(saved, current, { restart: false, where })).toThrow(expect.objectContaining({ code: 'DW_FILE_INVALID' }))
   })
+
+  // Resending an older file undoes the corrections of equal label_time sent since: the advice says
+  // what --restart does to stored labels instead of calling it harmless.
+  it('says what --restart does to labels stored since, instead of calling it harmless', () => {
+    const refusal = () => resumePoint(saved, { ...run, fingerprint: { ...run.fingerprint, size: 101 } }, { restart: false, where })
+    expect(refusal).not.toThrow(/harmless|idempotent/)
+    expect(refusal).toThrow(/a label sent again replaces a stored label of its prediction_id with the same label_time \(a correction sent since is undone\), never one with a later label_time$/)
+  })
 })
 
 describe('parseCheckpoint', () => {

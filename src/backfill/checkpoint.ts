@@ -69,7 +69,12 @@ export function checkpointFor(run: CurrentRun, rowsAcknowledged: number, labelsS
 /** Where this run starts; refuses (DW_FILE_INVALID) a checkpoint of another file, format or target. */
 export function resumePoint(existing: Checkpoint | null, run: CurrentRun, { restart, where }: { restart: boolean; where: string }): ResumePoint {
   if (!existing || restart) return FRESH
-  const advice = `pass --restart to send the whole file again (harmless: labels are idempotent by prediction_id), or delete ${where}`
+  // Not harmless in general: a label sent again replaces a stored one of the same prediction_id and
+  // label_time (ReplacingMergeTree(label_time): of equal versions the last inserted wins), such as
+  // a correction sent since; one with a later label_time stays (docs/backfill.md).
+  const advice =
+    `pass --restart to send every row of this file from the first, or delete ${where}; ` +
+    'a label sent again replaces a stored label of its prediction_id with the same label_time (a correction sent since is undone), never one with a later label_time'
   const was = existing.file
   const now = run.fingerprint
   if (was.size !== now.size || was.sha256 !== now.sha256) {

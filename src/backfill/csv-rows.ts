@@ -14,7 +14,7 @@ import { pipeline, type Readable } from 'node:stream'
 import { parse, type CsvError, type Options } from 'csv-parse'
 import { DriftwatchError } from '../errors.js'
 import { MAX_ROW_CHARS } from './format.js'
-import { FLAT_COLUMNS } from './label-row.js'
+import { FLAT_COLUMNS, predictionFieldsIn } from './label-row.js'
 
 export type CsvRow =
   | { readonly line: number; readonly record: Readonly<Record<string, string>> }
@@ -33,6 +33,8 @@ const countLines = (s: string) => s.match(NEWLINE)?.length ?? 0
 /** Header names -> problems (unknown, duplicate, missing columns). */
 export function headerProblems(names: readonly string[]): string[] {
   const problems: string[] = []
+  const predictionFields = predictionFieldsIn(names)
+  if (predictionFields.length) problems.push(`${predictionFields.join(', ')} are columns of a predictions file; \`driftwatch backfill labels\` takes labels`)
   if (names.length === 1 && /[;\t|]/.test(names[0]!)) problems.push('fields are separated by commas (this header has none)')
   const unknown = names.filter((n) => !(FLAT_COLUMNS as readonly string[]).includes(n))
   if (unknown.length) problems.push(`unknown column(s) ${unknown.map((n) => JSON.stringify(n)).join(', ')}; the columns are ${FLAT_COLUMNS.join(', ')}`)

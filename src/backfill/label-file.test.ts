@@ -47,7 +47,7 @@ describe('labelRows: text that is not UTF-8', () => {
       for (const chunks of [[file], [...file].map((b) => Buffer.from([b]))]) {
         const { rows, error } = await rowsOf(chunks, format)
         expect(rows, format).toEqual(['a', 'b'])
-        expect(error, format).toMatchObject({ code: 'DW_FILE_INVALID', message: expect.stringMatching(/^line [34]: not valid UTF-8 \(byte 0x[0-9a-f]{2}\); a label file must be UTF-8$/) })
+        expect(error, format).toMatchObject({ code: 'DW_FILE_INVALID', message: expect.stringMatching(/^line [34]: not valid UTF-8 \(byte 0x[0-9a-f]{2}\); a label file must be UTF-8: convert the file with iconv -f <encoding> -t UTF-8 .*, or pass --skip-invalid to count such lines as invalid rows and send the others$/) })
       }
     }
   })
@@ -75,5 +75,57 @@ describe('labelRows: text that is not UTF-8', () => {
     const { rows, error } = await rowsOf([...file].map((b) => Buffer.from([b])), 'jsonl')
     expect(error).toBeNull()
     expect(rows).toEqual(['é中🙂', '\ufffd as sent'])
+  })
+})
+
+describe('labelRows with notUtf8AsInvalidRow (--skip-invalid): a line that is not UTF-8 is an invalid row', () => {
+  const read = async (bytes: Buffer[], format: 'csv' | 'jsonl') => {
+    const rows: string[] = []
+    for await (const r of labelRows(Readable.from(bytes), format, now, DEFAULT_LIMITS, { notUtf8AsInvalidRow: true })) {
+      rows.push(`${r.row}@${r.line} ${r.result.ok ? r.result.event.prediction_id : `${r.result.error.code} ${r.result.error.message}`}`)
+    }
+    return rows
+  }
+  const jsonl = (id: string) => `{"prediction_id":"${id}","label":{"class_label":"yes"},"label_time":${t}}\n`
+  const bytewise = (b: Buffer) => [...b].map((x) => Buffer.from([x]))
+
+  it.each([
+    ['0xe9 (Latin-1 é)', [0xe9]],
+    ['an overlong slash (c0 af)', [0xc0, 0xaf]],
+    ['a surrogate (ed a0 80)', [0xed, 0xa0, 0x80]],
+  ])('reads on past it (%s), in either format and however the chunks split the file, and the row holding it is never a label', async (_, bad) => {
+    for (const [format, before, after] of [
+      ['jsonl', jsonl('a') + '{"prediction_id":"p-', `","label":{"class_label":"yes"},"label_time":${t}}\n` + jsonl('c')],
+      ['csv', `prediction_id,label,label_time\na,yes,${t}\np-`, `,yes,${t}\nc,yes,${t}\n`],
+    ] as const) {
+      const file = Buffer.concat([Buffer.from(before), Buffer.from(bad), Buffer.from(after)])
+      const line = format === 'csv' ? [2, 3, 4] : [1, 2, 3]
+      for (const chunks of [[file], bytewise(file)]) {
+        expect(await read(chunks, format), format).toEqual([
+          `1@${line[0]} a`,
+          `2@${line[1]} DW_VALIDATION_FAILED (row): not valid UTF-8 (byte 0x${bad[0]!.toString(16)})`,
+          `3@${line[2]} c`,
+        ])
+      }
+    }
+  })
+
+  it('makes invalid the CSV row whose quoted field spans the bad line, and numbers the rows after it as without the bad byte', async () => {
+    const file = Buffer.concat([Buffer.from(`prediction_id,label,label_time\na,"two\nli`), Buffer.from([0xff]), Buffer.from(`nes",${t}\n\nb,yes,${t}\n`)])
+    const clean = Buffer.from(`prediction_id,label,label_time\na,"two\nlines",${t}\n\nb,yes,${t}\n`)
+    for (const chunks of [[file], bytewise(file)]) {
+      expect(await read(chunks, 'csv')).toEqual(['1@2 DW_VALIDATION_FAILED (row): not valid UTF-8 (byte 0xff) on line 3', '2@5 b'])
+    }
+    expect(await read([clean], 'csv')).toEqual(['1@2 a', '2@5 b'])
+  })
+
+  it('makes a row of a sequence cut by the end of the file invalid', async () => {
+    const file = Buffer.concat([Buffer.from(jsonl('a') + '{"prediction_id":"b'), Buffer.from([0xe2, 0x82])])
+    expect(await read([file], 'jsonl')).toEqual(['1@1 a', '2@2 DW_VALIDATION_FAILED (row): not valid UTF-8 (byte 0xe2)'])
+  })
+
+  it('still refuses a CSV header that is not UTF-8: the file has no rows to read without it', async () => {
+    const file = Buffer.concat([Buffer.from('prediction_id,label,label_time,'), Buffer.from([0xe9]), Buffer.from(`\na,yes,${t}\n`)])
+    await expect(read([file], 'csv')).rejects.toMatchObject({ code: 'DW_FILE_INVALID', message: expect.stringMatching(/^line 1: not valid UTF-8 \(byte 0xe9\); a label file must be UTF-8: convert the file with iconv -f <encoding> -t UTF-8/) })
   })
 })

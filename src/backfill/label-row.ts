@@ -22,9 +22,17 @@ const EVENT_FIELDS = new Set(['prediction_id', 'label', 'label_time', 'source'])
 const LABEL_FIELDS = new Set(['class_label', 'value'])
 export const DEFAULT_SOURCE = 'backfill'
 
-const fail = (code: ErrorCode, path: string, message: string): Parsed<never> => ({
+/**
+ * Fields of a prediction event (schemas/prediction-event.avsc) that no label has: a file of rows
+ * with them is a predictions file given to the label backfill.
+ */
+const PREDICTION_FIELDS: readonly string[] = ['model_id', 'model_version', 'event_time', 'features', 'prediction']
+
+export const predictionFieldsIn = (names: readonly string[]): string[] => PREDICTION_FIELDS.filter((f) => names.includes(f))
+
+const fail = (code: ErrorCode, path: string, message: string, context: Record<string, unknown> = {}): Parsed<never> => ({
   ok: false,
-  error: new DriftwatchError(code, `${path}: ${message}`, { path }),
+  error: new DriftwatchError(code, `${path}: ${message}`, { ...context, path }),
 })
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
 
@@ -85,8 +93,12 @@ function finish(candidate: Record<string, unknown>, nowMs: number, limits: Valid
 
 /** A flat record (a CSV row by header name, or a flat JSONL object). */
 export function flatLabel(record: Readonly<Record<string, unknown>>, nowMs: number, limits: ValidationLimits): Parsed<GroundTruthEvent> {
-  const unknown = Object.keys(record).find((k) => !(FLAT_COLUMNS as readonly string[]).includes(k))
-  if (unknown !== undefined) return fail('DW_VALIDATION_FAILED', unknown, `is not a label field (${FLAT_COLUMNS.join(', ')})`)
+  const keys = Object.keys(record)
+  const unknown = keys.find((k) => !(FLAT_COLUMNS as readonly string[]).includes(k))
+  if (unknown !== undefined) {
+    const predictionFields = predictionFieldsIn(keys)
+    return fail('DW_VALIDATION_FAILED', unknown, `is not a label field (${FLAT_COLUMNS.join(', ')})`, predictionFields.length ? { predictionFields } : {})
+  }
   const value = labelValue(record['label_value'])
   if (value !== null && typeof value === 'object') return fail(value.code, 'label_value', value.problem)
   const label = classLabel(record['label'])
@@ -109,7 +121,10 @@ export function jsonLabel(input: unknown, nowMs: number, limits: ValidationLimit
   const label = input['label']
   if (!isObject(label)) return flatLabel(input, nowMs, limits)
   const unknown = Object.keys(input).find((k) => !EVENT_FIELDS.has(k))
-  if (unknown !== undefined) return fail('DW_VALIDATION_FAILED', unknown, 'is not a field of the ground-truth event')
+  if (unknown !== undefined) {
+    const predictionFields = predictionFieldsIn(Object.keys(input))
+    return fail('DW_VALIDATION_FAILED', unknown, 'is not a field of the ground-truth event', predictionFields.length ? { predictionFields } : {})
+  }
   const unknownInLabel = Object.keys(label).find((k) => !LABEL_FIELDS.has(k))
   if (unknownInLabel !== undefined) return fail('DW_VALIDATION_FAILED', `label.${unknownInLabel}`, 'is not a field of the label (class_label, value)')
   return finish({ ...input, source: input['source'] ?? DEFAULT_SOURCE }, nowMs, limits)

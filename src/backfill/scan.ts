@@ -5,6 +5,7 @@
  */
 import { DriftwatchError } from '../errors.js'
 import type { LabelRow } from './label-file.js'
+import { ICONV_ADVICE } from './utf8-check.js'
 
 export interface RowProblem {
   readonly line: number
@@ -21,6 +22,11 @@ export interface ScanReport {
   readonly invalidByCode: Readonly<Record<string, number>>
   /** The first `maxProblems` invalid rows, in file order. */
   readonly problems: readonly RowProblem[]
+  /** Invalid rows holding bytes that are not UTF-8 (read with --skip-invalid). */
+  readonly notUtf8: number
+  /** Invalid rows with fields of a prediction (model_id, features …), and which of them. */
+  readonly predictionLike: number
+  readonly predictionFields: readonly string[]
 }
 
 export async function scanLabels(rows: AsyncIterable<LabelRow>, { skipRows = 0, maxProblems = 20 } = {}): Promise<ScanReport> {
@@ -29,6 +35,9 @@ export async function scanLabels(rows: AsyncIterable<LabelRow>, { skipRows = 0, 
   let validToSend = 0
   const invalidByCode: Record<string, number> = {}
   const problems: RowProblem[] = []
+  let notUtf8 = 0
+  let predictionLike = 0
+  const predictionFields = new Set<string>()
   for await (const r of rows) {
     count++
     if (r.result.ok) {
@@ -39,8 +48,14 @@ export async function scanLabels(rows: AsyncIterable<LabelRow>, { skipRows = 0, 
     const { error } = r.result
     invalidByCode[error.code] = (invalidByCode[error.code] ?? 0) + 1
     if (problems.length < maxProblems) problems.push({ line: r.line, error })
+    if (error.context['notUtf8'] === true) notUtf8++
+    const fields = error.context['predictionFields']
+    if (Array.isArray(fields)) {
+      predictionLike++
+      for (const f of fields) predictionFields.add(String(f))
+    }
   }
-  return { rows: count, valid, invalid: count - valid, validToSend, invalidByCode, problems }
+  return { rows: count, valid, invalid: count - valid, validToSend, invalidByCode, problems, notUtf8, predictionLike, predictionFields: [...predictionFields] }
 }
 
 /** `line 17: DW_TIMESTAMP_OUT_OF_RANGE label_time: ... is before ...` (messages start with the field path). */
@@ -53,5 +68,6 @@ export function formatScan(report: ScanReport, file: string): string[] {
     .map(([code, n]) => `${code} ${n}`)
     .join(', ')
   const shown = report.problems.length < report.invalid ? ` (the first ${report.problems.length} shown)` : ''
-  return [...report.problems.map(formatProblem), `${file}: ${report.invalid} invalid row(s) of ${report.rows}${shown}: ${byCode}`]
+  const encoding = report.notUtf8 > 0 ? `; ${report.notUtf8} of them not UTF-8: ${ICONV_ADVICE}` : ''
+  return [...report.problems.map(formatProblem), `${file}: ${report.invalid} invalid row(s) of ${report.rows}${shown}: ${byCode}${encoding}`]
 }

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { GroundTruthEvent } from '../ingest/schemas.js'
 import { DEFAULT_LIMITS } from '../ingest/validate.js'
 import { checkpointPathFor } from './checkpoint-file.js'
-import { prepareBackfill, type BackfillOptions } from './prepare.js'
+import { prepareBackfill, VALIDATION_PROGRESS_MIN_BYTES, type BackfillOptions } from './prepare.js'
 import { sendBackfill, type SendOptions } from './send.js'
 
 const nowMs = Date.UTC(2026, 10, 22)
@@ -111,6 +111,8 @@ describe('prepareBackfill + sendBackfill', () => {
     expect(lines.at(-1)).toMatch(/nothing is left to send \(--restart sends the file again\)/)
     expect(published).toEqual([])
     expect(await run({ restart: true })).toMatchObject({ outcome: 'completed', sent: 1500, alreadyAcknowledgedRows: 0 })
+    // Sent again, a label replaces one of equal label_time stored since: --restart says so.
+    expect(lines).toContainEqual(expect.stringMatching(/^--restart: .*; every row is sent again, and replaces a stored label of its prediction_id with the same label_time \(such as a correction sent since\), never one with a later label_time$/))
   })
 
   it('refuses to resume a file that changed since the checkpoint', async () => {
@@ -138,5 +140,66 @@ describe('prepareBackfill + sendBackfill', () => {
     writeFileSync(file, Array.from({ length: 1200 }, (_, i) => JSON.stringify({ prediction_id: `j${i}`, label: { value: i }, label_time: t })).join('\n'))
     expect(await run()).toMatchObject({ outcome: 'completed', sent: 1200 })
     expect(published[1]![199]).toEqual({ prediction_id: 'j1199', label: { class_label: null, value: 1199 }, label_time: t, source: 'backfill' })
+  })
+
+  it('with skipInvalid refuses a file whose every row is invalid: nothing sent, no checkpoint', async () => {
+    writeFileSync(file, csv(3, new Set([1, 2, 3])))
+    await expect(run({ skipInvalid: true })).rejects.toMatchObject({ code: 'DW_FILE_INVALID', message: `${file}: all 3 row(s) are invalid; nothing was sent` })
+    expect(lines.at(-1)).toBe(`${file}: 3 invalid row(s) of 3: DW_TIMESTAMP_OUT_OF_RANGE 3`)
+    expect(published).toEqual([])
+    expect(existsSync(checkpointPathFor(file))).toBe(false)
+  })
+
+  it('refuses a predictions file given as labels, saying that the command takes labels', async () => {
+    file = join(dir, 'predictions.jsonl')
+    const prediction = (i: number) => ({ prediction_id: `p${i}`, model_id: 'loan', model_version: '1', event_time: t, features: { income: 1 }, prediction: { class_label: 'approve' } })
+    writeFileSync(file, Array.from({ length: 4 }, (_, i) => JSON.stringify(prediction(i))).join('\n'))
+    for (const skipInvalid of [true, false]) {
+      await expect(run({ skipInvalid })).rejects.toMatchObject({
+        code: 'DW_FILE_INVALID',
+        message: `${file}: all 4 row(s) are invalid; nothing was sent: its rows have model_id, model_version, event_time, features, prediction, fields of a prediction; \`driftwatch backfill labels\` takes labels (prediction_id, label, label_value, label_time, source); predictions go to POST /v1/predictions or the predictions topic`,
+      })
+    }
+    expect(published).toEqual([])
+    expect(existsSync(checkpointPathFor(file))).toBe(false)
+  })
+
+  it('with skipInvalid counts a line that is not UTF-8 as an invalid row: rows in = sent + skipped', async () => {
+    const rows = csv(5).split('\n')
+    rows[4] = rows[4]!.replace('p4', 'p4\u00e9')
+    writeFileSync(file, Buffer.concat(rows.join('\n').split('\u00e9').flatMap((part, i) => (i ? [Buffer.from([0xe9]), Buffer.from(part)] : [Buffer.from(part)]))))
+    await expect(run()).rejects.toMatchObject({ code: 'DW_FILE_INVALID', message: expect.stringMatching(/^line 5: not valid UTF-8 \(byte 0xe9\); a label file must be UTF-8: convert the file with iconv -f <encoding> -t UTF-8 /) })
+    expect(published).toEqual([])
+
+    lines = []
+    const summary = await run({ skipInvalid: true })
+    expect(summary).toMatchObject({ outcome: 'completed', rows: 5, sent: 4, skippedInvalid: 1 })
+    expect(summary.sent + summary.skippedInvalid).toBe(summary.rows)
+    expect(ids()).toEqual(['p1', 'p2', 'p3', 'p5'])
+    expect(checkpoint()).toMatchObject({ rowsAcknowledged: 5, labelsSent: 4, completed: true })
+    expect(lines.slice(0, 2)).toEqual([
+      'line 5: DW_VALIDATION_FAILED (row): not valid UTF-8 (byte 0xe9)',
+      expect.stringMatching(/: 1 invalid row\(s\) of 5: DW_VALIDATION_FAILED 1; 1 of them not UTF-8: convert the file with iconv -f <encoding> -t UTF-8 /),
+    ])
+  })
+
+  it('reports the progress of the validation pass of a large file, in bytes of the file read', async () => {
+    writeFileSync(file, csv(60_000))
+    const bars: { label: string; total: number; done: number; stopped: boolean }[] = []
+    const progress = (label: string, total: number) => {
+      const bar = { label, total, done: 0, stopped: false }
+      bars.push(bar)
+      return { increment: (n: number) => void (bar.done += n), stop: () => void (bar.stopped = true) }
+    }
+    await prepareBackfill(base(), { ...say, progress })
+    const size = statSync(file).size
+    expect(size).toBeGreaterThanOrEqual(VALIDATION_PROGRESS_MIN_BYTES)
+    expect(bars).toEqual([{ label: 'validating labels (bytes read)', total: size, done: size, stopped: true }])
+
+    // A small file is validated in about a second: no progress line before its result.
+    bars.length = 0
+    writeFileSync(file, csv(100))
+    await prepareBackfill(base(), { ...say, progress })
+    expect(bars).toEqual([])
   })
 })

@@ -3,7 +3,8 @@
  * while the next one is read. A batch counts as sent once `publish` resolves (Kafka: acks=all;
  * embedded: stored), and only then does the checkpoint move past its rows, in file order. So an
  * interruption loses no acknowledged work, and a rerun resends at most the one unacknowledged
- * batch, which is harmless (labels are idempotent by prediction_id).
+ * batch: the same labels again, stored once per prediction_id (ground_truth keeps the newest
+ * label_time; of equal ones, the last sent).
  */
 import { createReadStream } from 'node:fs'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
@@ -90,7 +91,7 @@ export async function sendBackfill(plan: BackfillPlan, o: SendOptions, io: SendI
   try {
     let stopped = stopRequested()
     if (!stopped) {
-      for await (const r of labelRows(createReadStream(plan.file), plan.format, o.nowMs, o.limits)) {
+      for await (const r of labelRows(createReadStream(plan.file), plan.format, o.nowMs, o.limits, { notUtf8AsInvalidRow: o.skipInvalid })) {
         if (r.row <= skipRows) continue
         if (r.result.ok && batch.length > 0 && (batch.length >= o.batchSize || batchBytes + r.bytes > MAX_BATCH_BYTES)) {
           await settle()

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { Command } from 'commander'
@@ -17,7 +17,7 @@ describe('driftwatch backfill labels (no infrastructure: the paths that end befo
   let config: RuntimeConfig
   let out: string[]
   let err: string[]
-  const run = (flags: BackfillLabelsFlags) => runBackfillLabels(config, flags, { out: (l) => out.push(l), err: (l) => err.push(l) })
+  const run = (flags: BackfillLabelsFlags) => runBackfillLabels(config, flags, { out: (l) => out.push(l), err: (l) => err.push(l), progress: () => ({ increment() {}, stop() {} }) })
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'dw-cli-backfill-'))
@@ -42,6 +42,22 @@ describe('driftwatch backfill labels (no infrastructure: the paths that end befo
       `${file}: 2 invalid row(s) of 3: DW_TIMESTAMP_OUT_OF_RANGE 1, DW_MISSING_FIELD 1`,
       expect.stringMatching(/^driftwatch: DW_FILE_INVALID: .*2 invalid row\(s\); nothing was sent/),
     ])
+  })
+
+  it('exits 2 with --skip-invalid when every row is invalid: nothing to send is no success, and no checkpoint says done', async () => {
+    const file = join(dir, 'labels.csv')
+    writeFileSync(file, `prediction_id,label,label_time\np1,a,1999-12-31T00:00:00Z\np2,,${t}\n`)
+    expect(await run({ file, skipInvalid: true })).toBe(2)
+    expect(err.at(-1)).toBe(`driftwatch: DW_FILE_INVALID: ${file}: all 2 row(s) are invalid; nothing was sent`)
+    expect(out.join('\n')).not.toMatch(/done:/)
+    expect(existsSync(checkpointPathFor(file))).toBe(false)
+  })
+
+  it('says that the command takes labels for a predictions CSV', async () => {
+    const file = join(dir, 'predictions.csv')
+    writeFileSync(file, `prediction_id,model_id,event_time,features\np1,loan,${t},{}\n`)
+    expect(await run({ file, skipInvalid: true })).toBe(2)
+    expect(err).toEqual([expect.stringMatching(/^driftwatch: DW_FILE_INVALID: .*predictions\.csv: line 1: bad header row: model_id, event_time, features are columns of a predictions file; `driftwatch backfill labels` takes labels; unknown column/)])
   })
 
   it.each([

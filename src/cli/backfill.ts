@@ -77,7 +77,7 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
     batchSize = intFlag('--batch-size', flags.batchSize ?? '1000', 1, 100_000)
     const maxProblems = intFlag('--max-errors', flags.maxErrors ?? '20', 0, 1_000_000)
     const options = { file: flags.file, format: flags.format, target: backfillTarget(config), limits, nowMs, skipInvalid, restart: flags.restart === true, maxProblems }
-    plan = await prepareBackfill(options, { info: out, warn: err })
+    plan = await prepareBackfill(options, { info: out, warn: err, progress: deps.progress ?? terminalProgress })
   } catch (e) {
     if (!isDriftwatchError(e) || !USAGE_ERRORS.has(e.code)) throw e
     err(`driftwatch: ${e.code}: ${failureText(inFile(e, flags.file))}`)
@@ -93,7 +93,8 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
       const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { format: config.logFormat })
       if (config.kafka) running = await startPublisher(config, logger)
       else {
-        const app = await startApp(config, logger, { consume: false, file: fileConfig })
+        // Retention stays as `driftwatch start` set it: this driftwatch.yaml may be another one.
+        const app = await startApp(config, logger, { consume: false, file: fileConfig, applyRetention: false })
         running = { publisher: app.publisher, stop: () => app.stop() }
       }
       out(`sending ${plan.scan.validToSend} label(s) to ${plan.run.target} in batches of ${batchSize}`)
