@@ -433,7 +433,23 @@ def categorical_cases():
         categorical_case("twelve categories, large counts", big_ref, big_cur),
         categorical_case("a rare reference category and a new one (epsilon from the rarest share)",
                          {"a": 12000, "b": 7999, "rare": 1}, {"a": 1200, "b": 760, "new": 40}),
+        rare_binary_case(),
     ]
+
+
+def rare_binary_case():
+    """A tenfold base-rate shift of a rare class (0.01 % -> 0.1 %), which the z-test decides
+    (src/metrics/drift/select-method.ts): its p-value checked against statsmodels'
+    proportions_ztest and scipy's uncorrected chi2_contingency."""
+    from statsmodels.stats.proportion import proportions_ztest
+
+    reference, current = {"0": 199990, "1": 20}, {"0": 99910, "1": 100}
+    case = categorical_case("binary, a rare class ten times as frequent", reference, current)
+    _, p_statsmodels = proportions_ztest([20, 100], [200010, 100010])
+    p_chi2 = stats.chi2_contingency([[20, 199990], [100, 99910]], correction=False).pvalue
+    for p in (p_statsmodels, p_chi2):
+        assert math.isclose(case["expected"]["zPValue"], p, rel_tol=1e-9), (case["expected"]["zPValue"], p)
+    return case
 
 
 # ---------------------------------------------------------------- multiple testing

@@ -76,3 +76,11 @@ describe('a numerical column with few values is compared as categories on its ex
     expect(row.p_value).not.toBeCloseTo(0.008244150574127064, 4)
   })
 })
+
+describe('categoricalDrift: two categories, one of them rare', () => {
+  it('a tenfold rise of a 0.01 % label is decided by the z-test and detected (Jensen–Shannon 0.0146 would read ok)', () => {
+    const row = categoricalDrift('label', 'label', { 0: 199_990, 1: 20 }, { 0: 99_910, 1: 100 })
+    expect(row).toMatchObject({ method: 'z', drift_detected: 1, status: 'ok' })
+    expect(row.p_value).toBeCloseTo(3.2265e-31, 34) // scipy chi2_contingency([[20, 199990], [100, 99910]], correction=False)
+  })
+})

@@ -92,7 +92,7 @@ export function categoricalDrift(
     linf: linf(reference, current),
   }
   if (categories.size <= 2) results['z'] = zTest(reference, current)
-  const choice = selectDriftMethod('categorical', { reference: nRef, current: nCur }, categories.size)
+  const choice = selectDriftMethod('categorical', { reference: nRef, current: nCur }, categories.size, { reference, current })
   const rule = driftRule({ choice, sizes: { reference: nRef, current: nCur }, setting }, Object.keys(results))
   // A configured method that does not apply: the default one is shown, without a verdict.
   const primary = results[rule.method] ?? results[choice.method]!

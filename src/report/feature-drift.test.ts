@@ -171,3 +171,13 @@ describe('columnDrift: categorical', () => {
     expect(d.json.unseen_categories?.count).toBe(0)
   })
 })
+
+describe('columnDrift: two categories, one of them rare', () => {
+  it('a tenfold rise of a 0.01 % class is decided by the z-test, as the stream decides it, not missed by Jensen–Shannon', () => {
+    const side = (positives: number, n: number) => range(n, (i) => (i < positives ? 'yes' : 'no'))
+    const d = columnDrift('label', 'categorical', side(20, 200_010), side(100, 100_010))
+    expect(d.json).toMatchObject({ method: 'z', threshold: 0.05, threshold_kind: 'p_value', status: 'ok' })
+    // scipy.stats.chi2_contingency([[20, 199990], [100, 99910]], correction=False).pvalue (the pooled z-test's p): 3.2265e-31
+    expect(d.json.p_value).toBeCloseTo(3.2265e-31, 34)
+  })
+})

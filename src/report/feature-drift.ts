@@ -129,7 +129,7 @@ function categoricalStats(reference: Categories, current: Categories): Stats {
   const cur = current.counts
   const aligned = alignCategories(ref, cur)
   const unseen = aligned.categories.filter((_, i) => (aligned.current[i] as number) > 0 && aligned.reference[i] === 0)
-  const choice = selectDriftMethod('categorical', { reference: reference.n, current: current.n }, aligned.categories.length)
+  const choice = selectDriftMethod('categorical', { reference: reference.n, current: current.n }, aligned.categories.length, { reference: ref, current: cur })
   const results: Record<string, StatResult> = {
     chi2: chiSquare(ref, cur),
     psi: categoricalPsi(ref, cur),

@@ -26,11 +26,13 @@ export { type BinCounts, binCounts, decileEdges, orderStatisticIndices, quantile
 export { isSortedRuns, runLength, runsSize, type SortedRuns, sortedSample } from './sample.js'
 export {
   CATEGORICAL_MAX_UNIQUE,
+  type CategorySides,
   type ColumnKind,
   DISTANCE_THRESHOLD,
   type DriftMethod,
   type DriftMethodChoice,
   P_VALUE_THRESHOLD,
+  RARE_CATEGORY_MAX_PERCENT,
   type SampleSizes,
   SMALL_REFERENCE_MAX_ROWS,
   selectDriftMethod,

@@ -53,3 +53,51 @@ describe('selectDriftMethod looks at both sample sizes', () => {
     expect(selectDriftMethod(kind, { reference, current }, unique).method).toBe(method)
   })
 })
+
+describe('selectDriftMethod decides a two-valued column with a rare category by the z-test', () => {
+  const sizesOf = (reference: Record<string, number>, current: Record<string, number>) => ({
+    reference: Object.values(reference).reduce((a, b) => a + b, 0),
+    current: Object.values(current).reduce((a, b) => a + b, 0),
+  })
+  const choose = (reference: Record<string, number>, current: Record<string, number>, kind: 'categorical' | 'numerical' = 'categorical') =>
+    selectDriftMethod(kind, sizesOf(reference, current), 2, { reference, current })
+
+  it('a tenfold base-rate shift of a 0.01 % class (20 of 200,010 → 100 of 100,010) is decided by z', () => {
+    expect(choose({ 0: 199990, 1: 20 }, { 0: 99910, 1: 100 })).toEqual({
+      method: 'z', threshold: 0.05, thresholdKind: 'p-value', treatedAs: 'categorical',
+    })
+  })
+
+  it.each([
+    // reference, current, method: the smaller share exactly 1 % is not rare, just below is
+    [{ no: 1980, yes: 20 }, { no: 1980, yes: 20 }, 'jensenshannon'],
+    [{ no: 1981, yes: 19 }, { no: 1980, yes: 20 }, 'z'],
+    [{ no: 1980, yes: 20 }, { no: 1981, yes: 19 }, 'z'],
+    [{ no: 1980, yes: 20 }, { no: 1500, yes: 500 }, 'jensenshannon'],
+    [{ no: 1500, yes: 500 }, { no: 1981, yes: 19 }, 'z'],
+    [{ no: 1981, yes: 19 }, { no: 1500, yes: 500 }, 'z'],
+    // The smaller category of each side, whichever it is.
+    [{ no: 19, yes: 1981 }, { no: 1500, yes: 500 }, 'z'],
+    // A category absent from one side has share 0 there.
+    [{ no: 2000 }, { no: 1500, yes: 500 }, 'z'],
+    [{ no: 2000, yes: 0 }, { no: 1500, yes: 500 }, 'z'],
+  ] as const)('%o → %o: %s', (reference, current, method) => {
+    expect(choose(reference, current).method).toBe(method)
+  })
+
+  it('applies to a numerical column with two values (treated as categorical)', () => {
+    expect(choose({ 0: 1981, 1: 19 }, { 0: 1980, 1: 20 }, 'numerical')).toMatchObject({ method: 'z', treatedAs: 'categorical' })
+  })
+
+  it('leaves columns with more than two categories, and callers without counts, as before', () => {
+    const three = { reference: { a: 1981, b: 10, c: 9 }, current: { a: 1981, b: 10, c: 9 } }
+    expect(selectDriftMethod('categorical', { reference: 2000, current: 2000 }, 3, three).method).toBe('jensenshannon')
+    expect(selectDriftMethod('categorical', { reference: 200010, current: 100010 }, 2).method).toBe('jensenshannon')
+  })
+
+  it('reads counts given as a Map too', () => {
+    const reference = new Map([['no', 1981], ['yes', 19]])
+    const current = new Map([['no', 1980], ['yes', 20]])
+    expect(selectDriftMethod('categorical', { reference: 2000, current: 2000 }, 2, { reference, current }).method).toBe('z')
+  })
+})
