@@ -148,3 +148,25 @@ export function fileReadMessage(message: string): string {
   const line = excerpts.replace(/\s*\n\s*/g, ' ').trim()
   return line.length > MESSAGE_CHARS ? `${line.slice(0, MESSAGE_CHARS)}…` : line
 }
+
+/**
+ * A JSON Lines or JSON file given where CSV is read: csv-parse and the engine would fail on its
+ * first quote ("Invalid Opening Quote"), which names no cause. Known by the name (.jsonl,
+ * .ndjson, .json) or by the first non-blank text: `{`, or `[` opening an array of records or
+ * arrays (`[{`, `[[`, `[]`); a CSV header cell may start with `[` but not with `[{`.
+ */
+export function assertNotJson(path: string, what: string, head: string): void {
+  const json = /\.(jsonl|ndjson|json)$/i.test(path) || /^(?:\uFEFF)?\s*(?:\{|\[\s*[[{\]])/.test(head)
+  if (json) throw new DriftwatchError('DW_FILE_INVALID', `${what} ${path}: JSON Lines/JSON is not read by report; CSV or Parquet expected`, { path })
+}
+
+/** The first bytes of a file as text (for assertNotJson); the file was checked readable. */
+export function fileHead(path: string, bytes = 1024): string {
+  const fd = openSync(path, 'r')
+  try {
+    const head = Buffer.alloc(bytes)
+    return head.subarray(0, readSync(fd, head, 0, bytes, 0)).toString('utf8')
+  } finally {
+    closeSync(fd)
+  }
+}

@@ -65,7 +65,7 @@ import { numberCellsOf, typedRows } from './report-rows.js'
 import { cellCountsOf, type NumberCells, numberCells } from '../report/counted-column.js'
 import { engineOutlierSummary } from './report-outliers.js'
 import { sqlIdentifier, sqlString } from '../store/sql-text.js'
-import { copyWithoutBlankLines, csvHeader, engineMessage, fileReadMessage } from './report-csv.js'
+import { assertNotJson, copyWithoutBlankLines, csvHeader, engineMessage, fileHead, fileReadMessage } from './report-csv.js'
 import { parquetTextExpressions } from './report-parquet-text.js'
 
 export type FileFormat = 'csv' | 'parquet'
@@ -166,8 +166,10 @@ export function openEngineFiles(paths: readonly { readonly path: string; readonl
     if (!existsSync(path)) throw new DriftwatchError('DW_FILE_NOT_FOUND', `${what} ${path} does not exist`, { path })
     // The usual mistakes (a directory, an unreadable file, a binary file given as CSV) get the same
     // one-line answer as every other command's input files.
-    if (fileFormat(path) === 'csv') assertTextFile(path, what, 'a CSV file with a header row, or Parquet (*.parquet, *.pq)')
-    else if (statSync(path).isDirectory()) throw new DriftwatchError('DW_FILE_INVALID', `${what} ${path}: it is a directory, not a file`, { path })
+    if (fileFormat(path) === 'csv') {
+      assertTextFile(path, what, 'a CSV file with a header row, or Parquet (*.parquet, *.pq)')
+      assertNotJson(path, what, fileHead(path))
+    } else if (statSync(path).isDirectory()) throw new DriftwatchError('DW_FILE_INVALID', `${what} ${path}: it is a directory, not a file`, { path })
   }
   // chDB's engine loads here, when a report runs, not when the CLI starts (`--help` stays small).
   // It reads nothing from stdin (src/store/engine-stdin.ts).

@@ -38,7 +38,7 @@ import { failureText } from './one-line.js'
 import { textTo } from './output.js'
 import { readTextFile, writeTextFile } from './files.js'
 import { progress, type Progress } from './progress.js'
-import { fileReadMessage } from './report-csv.js'
+import { assertNotJson, fileReadMessage } from './report-csv.js'
 import { type EngineFiles, openEngineFiles } from './report-files.js'
 
 export interface ReportCommandOptions {
@@ -160,7 +160,9 @@ function openInputs(io: ReportIo, paths: readonly { path: string; what: string }
 
 function readText(io: ReportIo, path: string, what: string): string {
   if (!io.exists(path)) throw new DriftwatchError('DW_FILE_NOT_FOUND', `${what} ${path} does not exist`, { path })
-  return io.readFile(path, what)
+  const text = io.readFile(path, what)
+  assertNotJson(path, what, text.slice(0, 1024))
+  return text
 }
 
 export function parseCsv(text: string, path: string): CsvTable {
