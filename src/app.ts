@@ -38,6 +38,7 @@ import { openStore, type Store } from './store/clickhouse.js'
 import { migrate } from './store/migrate.js'
 import { applyRetention } from './store/retention.js'
 import { privacyFor } from './store/privacy.js'
+import { guardModelSettings } from './store/model-settings-guard.js'
 
 import { nextOffsets, reserveOffsets } from './store/offsets.js'
 
@@ -127,6 +128,8 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const now = options.now ?? Date.now
   const report = await migrate(store)
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
+  // Before anything is consumed, evaluated or written: a window or pii list the stored rows contradict stops the start.
+  await guardModelSettings(store, file, config.configFile, logger)
   if (options.applyRetention !== false) await applyRetention(store, { rawMs: file.retention.raw, metricsMs: file.retention.metrics }, logger)
   const joiner = options.joiner ? options.joiner(store, file) : new Joiner(store, file)
   const privacy = privacyFor(config, file)

@@ -43,7 +43,7 @@ export async function runErase(config: RuntimeConfig, flags: EraseFlags, deps: E
     return EXIT.config
   }
   const file = deps.file ?? loadFileConfig(config.configFile)
-  const store: Store = await openForMaintenance(config, deps.openStore ?? openStore)
+  const store: Store = await openForMaintenance(config, deps.openStore ?? openStore, { file, logger: { warn: (_, message) => err(`warning: ${message}`) } })
   try {
     const report = await eraseSubject(store, {
       subjectId: flags.subject,

@@ -9,16 +9,26 @@ import type { RuntimeConfig } from '../config/env.js'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import type { openStore as OpenStore, Store } from '../store/clickhouse.js'
 import { migrate } from '../store/migrate.js'
+import { guardModelSettings, type ModelSettingsLogger } from '../store/model-settings-guard.js'
+import type { FileConfig } from '../config/file.js'
 import { fileError } from './files.js'
 
-export async function openForMaintenance(config: RuntimeConfig, open: typeof OpenStore): Promise<Store> {
+/**
+ * With `settings`, the command's driftwatch.yaml is checked against the per-model settings the
+ * store recorded (src/store/model-settings-guard.ts), as at start: a recompute or an erasure marks
+ * windows of the configured size, and one that contradicts the stored windows would mix sizes.
+ */
+export async function openForMaintenance(config: RuntimeConfig, open: typeof OpenStore, settings?: { readonly file: FileConfig; readonly logger: ModelSettingsLogger }): Promise<Store> {
   let store: Store | null = null
   try {
     store = open(config.clickhouse)
     await migrate(store)
+    if (settings) await guardModelSettings(store, settings.file, config.configFile, settings.logger)
     return store
   } catch (cause) {
     await store?.close().catch(() => undefined)
+    // The configuration contradicts the stored settings: already one line per problem.
+    if (isDriftwatchError(cause) && cause.code === 'DW_CONFIG_INVALID') throw cause
     // Already says who holds the directory and what to do instead.
     if (isDriftwatchError(cause) && (cause.code === 'DW_DATA_DIR_LOCKED' || cause.code.startsWith('DW_FILE_'))) throw cause
     // A server that cannot be reached already says so and names CLICKHOUSE_URL (store/migrate.ts).

@@ -79,7 +79,7 @@ export async function runRecompute(config: RuntimeConfig, flags: RecomputeFlags,
   const model = modelConfig(file, flags.model)
   if (!file.models.some((m) => m.id === flags.model)) err(`note: model ${flags.model} is not listed in the configuration file; using the defaults (window ${formatDuration(model.window)})`)
   const logger = deps.logger ?? createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { format: config.logFormat })
-  const store = await openForMaintenance(config, deps.openStore ?? openStore)
+  const store = await openForMaintenance(config, deps.openStore ?? openStore, { file, logger })
   try {
     // Windows starting before this may have lost their raw rows to retention.raw.
     const expirableBefore = expirableBeforeMs(now(), file.retention.raw, file.ingest.maxFutureMs)
