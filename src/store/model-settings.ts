@@ -21,6 +21,7 @@
  */
 import { modelConfig, type FileConfig, type ModelConfig } from '../config/file.js'
 import { formatDuration } from '../window/duration.js'
+import { pushAll } from '../arrays.js'
 
 export interface ModelSettings {
   readonly windowMs: number
@@ -162,8 +163,8 @@ export function checkModelSettings(file: FileConfig, stored: ReadonlyMap<string,
     const s = stored.get(id) ?? NOTHING_STORED
     const c = settingsOf(modelConfig(file, id))
     const found = checkModel(id, listed.indexOf(id), c, s, source)
-    problems.push(...found.problems)
-    warnings.push(...found.warnings.map((message) => ({ modelId: id, message })))
+    pushAll(problems, found.problems)
+    pushAll(warnings, found.warnings.map((message) => ({ modelId: id, message })))
     if (s.recorded === null || !sameSettings(s.recorded, c)) record.push({ modelId: id, settings: c })
   }
   return { problems, warnings, record: problems.length > 0 ? [] : record }

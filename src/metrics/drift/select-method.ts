@@ -44,6 +44,7 @@
  * any verdict, and the verdict itself, are ./decide.ts's.
  */
 import type { CategoryCounts } from './categories.js'
+import { minOf } from '../../arrays.js'
 
 export type ColumnKind = 'numerical' | 'categorical'
 export type DriftMethod = 'ks' | 'chi2' | 'z' | 'wasserstein' | 'jensenshannon'
@@ -104,7 +105,7 @@ function hasRareCategory(categories: CategorySides): boolean {
     const counts = [...(side instanceof Map ? side.values() : Object.values(side))] as number[]
     const rows = counts.reduce((a, b) => a + b, 0)
     // A category absent from this side counts 0: the other side named it.
-    const smallest = counts.length < 2 ? 0 : Math.min(...counts)
+    const smallest = counts.length < 2 ? 0 : minOf(counts)
     return rows > 0 && smallest * 100 < RARE_CATEGORY_MAX_PERCENT * rows
   })
 }
