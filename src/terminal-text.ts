@@ -18,8 +18,8 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 
 /**
- * The index (UTF-16 code units) of the first character terminalText escapes, or -1: what ingest
- * and driftwatch.yaml refuse in a model id or version, and the configuration in any name it declares.
+ * The index (UTF-16 code units) of the first character terminalText escapes, or -1: what
+ * driftwatch.yaml refuses in any name it declares (src/config/names.ts).
  */
 export function unsafeCharacterAt(text: string): number {
   return text.search(UNSAFE) // search starts at 0 and ignores the g flag's lastIndex

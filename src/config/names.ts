@@ -4,7 +4,9 @@
  * and marks. A terminal obeys what it is sent, so a name carries none of the characters that
  * ../terminal-text.ts escapes for display: C0 controls (ESC, NUL, tab, newline), DEL, C1 controls
  * and the bidi embeddings, overrides and isolates. The set is terminal-text's own
- * (unsafeCharacterAt), the one ingest refuses in model ids and versions. Pure.
+ * (unsafeCharacterAt). Ingest refuses only C0 controls and DEL in model ids and versions
+ * (src/ingest/validate.ts): a producer's id with a bidi character is stored verbatim and shown
+ * escaped. Pure.
  */
 import { unsafeCharacterAt } from '../terminal-text.js'
 

@@ -49,15 +49,12 @@ describe('probabilities are in [0, 1] (docs/events.md)', () => {
   })
 })
 
-describe('model ids and versions carry no control or bidi formatting characters', () => {
+describe('model ids and versions carry no control characters', () => {
   it.each([
     [{ model_id: 'a\u0000b' }, 'model_id', 'U+0000 at position 1'],
     [{ model_version: 'v\u0000' }, 'model_version', 'U+0000 at position 1'],
     [{ model_version: 'v1\n' }, 'model_version', 'U+000A at position 2'],
     [{ model_id: '\u007fm' }, 'model_id', 'U+007F at position 0'],
-    [{ model_id: 'm\u009b2J' }, 'model_id', 'U+009B at position 1'],
-    [{ model_version: 'v\u202e1' }, 'model_version', 'U+202E at position 1'],
-    [{ model_id: 'a\u2066b' }, 'model_id', 'U+2066 at position 1'],
   ])('%j is DW_VALIDATION_FAILED at %s', (p, path, where) => {
     const error = validatePrediction(prediction(p), now)
     expect(codeAndPath(error)).toEqual(['DW_VALIDATION_FAILED', path])

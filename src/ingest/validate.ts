@@ -6,7 +6,6 @@ import { DriftwatchError } from '../errors.js'
 import { describeTime, LATEST_TIME_MS } from './event-time.js'
 import { DEFAULT_MAX_FEATURE_NAME_LENGTH, DEFAULT_MAX_FEATURES } from './limits.js'
 import type { GroundTruthEvent, PredictionEvent } from './schemas.js'
-import { unsafeCharacterAt } from '../terminal-text.js'
 
 export interface ValidationLimits {
   /** Event times before this are rejected (default 2000-01-01T00:00:00Z). */
@@ -55,17 +54,17 @@ function checkId(id: string, path: string, limits: ValidationLimits): Driftwatch
 }
 
 /**
- * Control characters (C0, DEL, C1) and bidi embeddings, overrides and isolates in a model id or
- * version (../terminal-text.ts unsafeCharacterAt, the rule driftwatch.yaml applies to the names
- * it declares). Those two name windows, marks and index entries, whose keys join them with
- * U+0000: a NUL inside one would make two models' keys collide; and they are shown in terminals,
- * which obey the others. Nothing names a model with one on purpose.
+ * Control characters (U+0000-U+001F, U+007F) in a model id or version. Those two name windows,
+ * marks and index entries, whose keys join them with U+0000: a NUL inside one would make two
+ * models' keys collide. Nothing names a model with a control character on purpose.
  */
+const CONTROL = /[\u0000-\u001f\u007f]/
+
 function checkName(name: string, path: string): DriftwatchError | null {
-  const at = unsafeCharacterAt(name)
+  const at = name.search(CONTROL)
   if (at < 0) return null
   const code = name.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')
-  return problem('DW_VALIDATION_FAILED', path, `contains U+${code} at position ${at}, a control or bidi formatting character; model ids and versions must not`)
+  return problem('DW_VALIDATION_FAILED', path, `contains the control character U+${code} at position ${at}; model ids and versions must not`)
 }
 
 function checkTime(ms: number, path: string, nowMs: number, limits: ValidationLimits): DriftwatchError | null {
