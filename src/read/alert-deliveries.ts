@@ -13,7 +13,7 @@ import { listAlerts, type AlertListItem } from '../alerts/list.js'
 import { storedSilences, type Silence } from '../alerts/silences.js'
 import { minOf } from '../arrays.js'
 import type { ReadDeps } from './deps.js'
-import type { MetricValue } from './types.js'
+import type { AlertView } from './types.js'
 import { isoTime, optionalTime } from './params.js'
 import { metricValue, readRows } from './sql.js'
 
@@ -26,22 +26,11 @@ export interface AlertDeliveryOptions {
   readonly rule?: string
 }
 
-export interface AlertDeliveryTransition {
+/** One transition of an alert: the fields the alerts route names alike (AlertView), with its id and sequence. */
+export interface AlertDeliveryTransition
+  extends Pick<AlertView, 'alert_key' | 'status' | 'rule' | 'metric' | 'model' | 'model_version' | 'subject' | 'severity' | 'value' | 'threshold' | 'window_start' | 'window_end' | 'changed_at'> {
   readonly transition_id: string
-  readonly alert_key: string
   readonly seq: number
-  readonly status: 'firing' | 'resolved'
-  readonly rule: string
-  readonly metric: string
-  readonly model: string
-  readonly model_version: string
-  readonly subject: string
-  readonly severity: string
-  readonly value: MetricValue
-  readonly threshold: MetricValue
-  readonly window_start: string
-  readonly window_end: string
-  readonly changed_at: string
   readonly details: readonly string[]
 }
 
