@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { linesTo, textTo } from './cli/output.js'
-import { terminalLines, terminalText, unsafeCharacterAt } from './terminal-text.js'
+import { terminalLines, terminalText, terminalTextInJson, unsafeCharacterAt } from './terminal-text.js'
 
 /** What a terminal obeys rather than shows: C0 but newline, DEL, C1, bidi embeddings, overrides and isolates. */
 const TERMINAL_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
@@ -51,6 +51,27 @@ describe('terminalLines: text of several lines', () => {
     const shown = terminalLines(json)
     expect(shown).not.toMatch(TERMINAL_CONTROL)
     expect(JSON.parse(shown)).toEqual(value)
+  })
+})
+
+describe('terminalTextInJson: JSON for a reader that parses it and shows its strings', () => {
+  it('parses to strings that hold the escapes of DEL, C1 controls and bidi characters as text, with nothing a terminal obeys left in the JSON', () => {
+    const value = { subject: 'a\u202eb\u009b31m\u007f', groups: { 'k\u2066ey\u0085': ['x\u2069'] }, n: 1 }
+    const json = terminalTextInJson(JSON.stringify(value))
+    expect(json).not.toMatch(TERMINAL_CONTROL)
+    expect(JSON.parse(json)).toEqual({ subject: 'a\\u202eb\\u009b31m\\u007f', groups: { 'k\\u2066ey\\u0085': ['x\\u2069'] }, n: 1 })
+  })
+
+  it('leaves the C0 escapes JSON.stringify writes, so each parsed string shows as terminalText shows the original', () => {
+    const strings = [`${hyperlink}\u202e\t\n`, 'C:\\path\\u202e\u009b', 'größe 中文 😀']
+    const parsed = JSON.parse(terminalTextInJson(JSON.stringify(strings))) as string[]
+    expect(parsed[0]).toBe(`${hyperlink}\\u202e\t\n`)
+    expect(parsed.map(terminalText)).toEqual(strings.map(terminalText))
+  })
+
+  it('leaves JSON without such characters as it is, backslashes and written escapes included', () => {
+    const json = JSON.stringify({ path: 'C:\\x\\u202e', esc: '\u001b[2J', name: 'größe 😀' })
+    expect(terminalTextInJson(json)).toBe(json)
   })
 })
 

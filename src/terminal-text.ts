@@ -16,6 +16,8 @@
 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 const UNSAFE_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+/** What JSON.stringify leaves raw of UNSAFE: all but the C0 controls, which it escapes. */
+const UNSAFE_BUT_C0 = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 
 /**
  * The index (UTF-16 code units) of the first character terminalText escapes, or -1: what
@@ -35,4 +37,17 @@ export function terminalText(text: string): string {
 /** Text of several lines (a report, a multi-line error): as terminalText, but newlines stay line breaks. */
 export function terminalLines(text: string): string {
   return text.replace(UNSAFE_BUT_NEWLINE, escape)
+}
+
+/**
+ * A JSON text (as JSON.stringify writes it) for a reader that parses it and then shows its strings
+ * on a terminal, as pino-pretty does: each raw DEL, C1 control, bidi embedding, override and
+ * isolate becomes an escaped backslash followed by the rest of terminalText's escape (U+202E
+ * becomes the JSON `\\u202e`), so the parsed string holds terminalText's six characters `\u202e`
+ * in its place. JSON.stringify leaves these characters raw only inside strings, where an escaped
+ * backslash is valid, so the result is still valid JSON. Its C0 escapes (`\u001b`) are left as
+ * they are: the reader gets the control character back and must deal with it. Pure.
+ */
+export function terminalTextInJson(json: string): string {
+  return json.replace(UNSAFE_BUT_C0, (c) => `\\${escape(c)}`)
 }
