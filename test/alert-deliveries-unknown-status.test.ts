@@ -8,18 +8,16 @@
  * The lane runs on the real outbox (chDB) with an injected clock, each pass five minutes on, and
  * records into a metrics registry as `driftwatch start` wires it (alertDeliveryRecorder).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { deliveryError, type ChannelSender } from '../src/alerts/channels/types.js'
 import { withUnknownOutcomes } from '../src/alerts/delivery-failure.js'
-import { ChannelLane, DEFAULT_DELIVERY } from '../src/alerts/dispatcher.js'
+import { DEFAULT_DELIVERY } from '../src/alerts/dispatcher.js'
 import type { Notification } from '../src/alerts/notification.js'
-import { enqueue, notificationRows, recordStatus, rowsForTransitions } from '../src/alerts/outbox.js'
+import { recordStatus, rowsForTransitions } from '../src/alerts/outbox.js'
 import { alertDeliveryRecorder } from '../src/observability/alert-deliveries.js'
 import type { Logger } from '../src/observability/logger.js'
 import { createMetrics } from '../src/observability/metrics.js'
-import { openStore, type Store } from '../src/store/clickhouse.js'
-import { migrate } from '../src/store/migrate.js'
-import { dropTestResources, testConfig } from './support/config.js'
+import { enqueueFiring, outboxStore, runLanePasses } from './support/outbox-lane.js'
 
 const PASS_MS = 5 * 60_000
 const PASSES = 60
@@ -34,46 +32,17 @@ const timingOut: ChannelSender = {
 }
 
 describe('driftwatch_alert_deliveries_total counts a delivery given up in doubt as unknown', () => {
-  const config = testConfig({ kafka: false })
-  let store: Store
+  const outbox = outboxStore()
   let seq = 0
 
-  beforeAll(async () => {
-    store = openStore(config.clickhouse)
-    await migrate(store)
-  })
-  afterAll(async () => {
-    await store?.close()
-    await dropTestResources(config)
-  })
+  const enqueueOne = (nowMs: number): Promise<Notification> => enqueueFiring(outbox.store, `in-doubt-${++seq}`, ['slack'], nowMs)
 
-  const enqueueOne = async (nowMs: number): Promise<Notification> => {
-    const rule = `in-doubt-${++seq}`
-    const n: Notification = {
-      status: 'firing', rule, description: null, severity: 'warning', runbook: null, metric: 'feature drift psi', condition: 'psi >= 0.2', op: '>=', threshold: 0.2,
-      subjectLabel: 'feature', modelId: 'm', modelVersion: 'v1', windowStartMs: nowMs - 86_400_000, windowEndMs: nowMs, items: [{ subject: 'income', value: 0.5 }],
-      details: [], transitionIds: [`${rule}|m|v1|income#1`], dashboardUrl: null, emailTo: null, createdAtMs: nowMs,
-    }
-    await enqueue(store, notificationRows(n, ['slack']))
-    return n
-  }
-
-  /** Runs PASSES passes of a lane with `sender`; the deliveries counted, by status, and the row. */
+  /** Runs PASSES passes of a lane with `timingOut`; the deliveries counted, by status, and the row. */
   const passes = async (n: Notification, startMs: number) => {
     const metrics = createMetrics({ processMetrics: false })
-    let nowMs = startMs
-    let version = 0
-    const lane = new ChannelLane(timingOut, {
-      store, logger: silent, now: () => nowMs, random: () => 0.5, version: () => nowMs * 1000 + ++version,
-      policy: DEFAULT_DELIVERY, deliveries: alertDeliveryRecorder(metrics), mayDeliver: () => true,
-    })
-    for (let pass = 0; pass < PASSES; pass++) {
-      await lane.kick()
-      nowMs += PASS_MS
-    }
-    await lane.stop()
+    await runLanePasses(outbox.store, timingOut, { startMs, passes: PASSES, passMs: PASS_MS, logger: silent, deliveries: alertDeliveryRecorder(metrics) })
     const counted = Object.fromEntries((await metrics.alertDeliveries.get()).values.map((v) => [String(v.labels['status']), v.value]))
-    const [row] = await rowsForTransitions(store, n.transitionIds)
+    const [row] = await rowsForTransitions(outbox.store, n.transitionIds)
     return { counted, row: row! }
   }
 
@@ -88,9 +57,9 @@ describe('driftwatch_alert_deliveries_total counts a delivery given up in doubt 
   it('a row found in sending past the in-doubt bound: settled unknown without a send, counted unknown', async () => {
     const startMs = Date.now()
     const n = await enqueueOne(startMs)
-    const [row] = await rowsForTransitions(store, n.transitionIds)
+    const [row] = await rowsForTransitions(outbox.store, n.transitionIds)
     // As a lane leaves it when its process dies mid-send, after maxInDoubtResends unknown outcomes.
-    await recordStatus(store, { ...row!, status: 'sending', attempts: 1 + DEFAULT_DELIVERY.maxInDoubtResends, inDoubt: true, payload: withUnknownOutcomes(row!.payload, DEFAULT_DELIVERY.maxInDoubtResends), version: row!.version + 1 })
+    await recordStatus(outbox.store, { ...row!, status: 'sending', attempts: 1 + DEFAULT_DELIVERY.maxInDoubtResends, inDoubt: true, payload: withUnknownOutcomes(row!.payload, DEFAULT_DELIVERY.maxInDoubtResends), version: row!.version + 1 })
     const { counted, row: settled } = await passes(n, startMs)
     expect(settled).toMatchObject({ status: 'unknown', inDoubt: true })
     expect(counted).toEqual({ unknown: 1 })

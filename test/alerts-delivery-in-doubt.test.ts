@@ -15,18 +15,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import nodemailer from 'nodemailer'
 import { SMTPServer } from 'smtp-server'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { emailSender, transportOptions } from '../src/alerts/channels/email.js'
 import { slackSender } from '../src/alerts/channels/slack.js'
 import type { ChannelSender } from '../src/alerts/channels/types.js'
-import { ChannelLane, DEFAULT_DELIVERY } from '../src/alerts/dispatcher.js'
-import type { Notification } from '../src/alerts/notification.js'
-import { enqueue, notificationRows, openRows, rowsForTransitions } from '../src/alerts/outbox.js'
+import { DEFAULT_DELIVERY } from '../src/alerts/dispatcher.js'
+import { openRows, rowsForTransitions } from '../src/alerts/outbox.js'
 import type { Logger } from '../src/observability/logger.js'
-import { openStore, type Store } from '../src/store/clickhouse.js'
-import { migrate } from '../src/store/migrate.js'
-import type { ChannelName } from '../src/rules/schema.js'
-import { dropTestResources, testConfig } from './support/config.js'
+import { enqueueFiring, outboxStore, runLanePasses } from './support/outbox-lane.js'
 
 const TIMEOUT_MS = 200
 /** Each receiver answers this long after it has read the whole message: past our timeout. */
@@ -89,47 +85,16 @@ function recordingLogger(lines: string[]): Logger {
 }
 
 describe('a receiver that answers after the timeout', () => {
-  const config = testConfig({ kafka: false })
-  let store: Store
+  const outbox = outboxStore()
   let seq = 0
 
-  beforeAll(async () => {
-    store = openStore(config.clickhouse)
-    await migrate(store)
-  })
-  afterAll(async () => {
-    await store?.close()
-    await dropTestResources(config)
-  })
-
-  /** A new notification of its own rule on `channel`, enqueued at `nowMs`. */
-  const enqueueOne = async (channel: ChannelName, nowMs: number): Promise<Notification> => {
-    const rule = `slow-${++seq}`
-    const n: Notification = {
-      status: 'firing', rule, description: null, severity: 'warning', runbook: null, metric: 'feature drift psi', condition: 'psi >= 0.2', op: '>=', threshold: 0.2,
-      subjectLabel: 'feature', modelId: 'm', modelVersion: 'v1', windowStartMs: nowMs - 86_400_000, windowEndMs: nowMs, items: [{ subject: 'income', value: 0.5 }],
-      details: [], transitionIds: [`${rule}|m|v1|income#1`], dashboardUrl: null, emailTo: null, createdAtMs: nowMs,
-    }
-    await enqueue(store, notificationRows(n, [channel]))
-    return n
-  }
-
-  /** Enqueues one notification and runs PASSES passes of a lane with `sender`, the clock one minute on each time. */
+  /** Enqueues one notification and runs PASSES passes of a lane with `sender`, the clock PASS_MS on each time. */
   const passes = async (sender: ChannelSender) => {
-    let nowMs = Date.now()
-    let version = 0
+    const startMs = Date.now()
     const lines: string[] = []
-    const n = await enqueueOne(sender.name, nowMs)
-    const lane = new ChannelLane(sender, {
-      store, logger: recordingLogger(lines), now: () => nowMs, random: () => 0.5, version: () => nowMs * 1000 + ++version,
-      policy: DEFAULT_DELIVERY, deliveries: { delivered: () => undefined }, mayDeliver: () => true,
-    })
-    for (let pass = 0; pass < PASSES; pass++) {
-      await lane.kick()
-      nowMs += PASS_MS
-    }
-    await lane.stop()
-    const [row] = (await rowsForTransitions(store, n.transitionIds)).filter((r) => r.channel === sender.name)
+    const n = await enqueueFiring(outbox.store, `slow-${++seq}`, [sender.name], startMs)
+    await runLanePasses(outbox.store, sender, { startMs, passes: PASSES, passMs: PASS_MS, logger: recordingLogger(lines), deliveries: { delivered: () => undefined } })
+    const [row] = (await rowsForTransitions(outbox.store, n.transitionIds)).filter((r) => r.channel === sender.name)
     return { row: row!, lines }
   }
 
@@ -146,7 +111,7 @@ describe('a receiver that answers after the timeout', () => {
       expect(row.lastError).toMatch(new RegExp(`^outcome unknown \\(in doubt\\) after ${bound} attempts`))
       expect(lines.filter((l) => l.includes('outcome unknown (in doubt)'))).toHaveLength(bound)
       expect(lines.filter((l) => l.includes('not delivered'))).toEqual([])
-      expect(await openRows(store, 'slack')).toEqual([])
+      expect(await openRows(outbox.store, 'slack')).toEqual([])
     } finally {
       await webhook.down()
     }

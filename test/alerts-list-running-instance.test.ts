@@ -5,20 +5,14 @@
  * and says so; after start stops, the command opens the directory itself and shows the same
  * alerts, deliveries and silences.
  */
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { AlertListItem } from '../src/alerts/list.js'
 import type { Silence } from '../src/alerts/silences.js'
 import { readInstanceFile } from '../src/cli/instance-file.js'
+import { API_TOKENS, ingest, instanceDirectory, runCli, type CliRun, type StartedInstance } from './support/running-instance.js'
 import { waitFor } from './support/wait.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const TOKENS = 'read:read-token-0123456789ab,ingest:ingest-token-0123456789'
-const INGEST = 'ingest-token-0123456789'
 const DAY = 86_400_000
 const day0 = Math.floor(Date.now() / DAY) * DAY - 5 * DAY
 
@@ -26,26 +20,6 @@ interface ListJson {
   source: { kind: 'api'; url: string } | { kind: 'store'; location: string }
   alerts: AlertListItem[]
   silences: Silence[]
-}
-
-function cli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['bin/driftwatch.js', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', DRIFTWATCH_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, exited, stdout: () => stdout, stderr: () => stderr }
-}
-
-async function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const c = cli(args, env)
-  const code = await c.exited
-  return { code, stdout: c.stdout(), stderr: c.stderr() }
 }
 
 /** 3 days x 120 predictions of model m; feature x moves far on day 2, so the bundled feature-drift-psi rule fires. */
@@ -63,33 +37,26 @@ function predictions() {
 }
 
 describe('driftwatch alerts list, with and without a running driftwatch start', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dw-alerts-list-'))
-  const configFile = join(dataDir, 'driftwatch.yaml')
-  const base = { DRIFTWATCH_DATA_DIR: dataDir, DRIFTWATCH_CONFIG: configFile, CLICKHOUSE_DATABASE: 'alerts_list_test' }
-  const json = (r: { code: number | null; stdout: string; stderr: string }): ListJson => {
+  const dir = instanceDirectory('dw-alerts-list-', 'alerts_list_test')
+  const { dataDir, configFile, base } = dir
+  const json = (r: CliRun): ListJson => {
     expect(r.code, r.stderr).toBe(0)
     return JSON.parse(r.stdout) as ListJson
   }
-  let start: ReturnType<typeof cli>
+  let start: StartedInstance
   let viaApi: ListJson
   let historyViaApi: ListJson
 
   beforeAll(async () => {
     writeFileSync(configFile, 'models:\n  - id: m\n    window: 1d\n    reference: { previousWindows: 1 }\nevaluation:\n  interval: 500\n')
     // A silence made before start, with the store opened directly: the list shows it either way.
-    const mute = await run(['alerts', 'mute', '--rule', 'f1-drop', '--for', '2h', '--reason', 'retraining'], base)
+    const mute = await runCli(['alerts', 'mute', '--rule', 'f1-drop', '--for', '2h', '--reason', 'retraining'], base)
     expect(mute.code, mute.stderr).toBe(0)
-    start = cli(['start'], { ...base, DRIFTWATCH_HTTP_PORT: '0', DRIFTWATCH_API_TOKENS: TOKENS })
-    const instance = await waitFor(async () => readInstanceFile(dataDir), (i) => i !== null, { timeoutMs: 90_000, what: `the instance file; output: ${start.stderr()}${start.stdout()}` })
+    start = dir.start()
+    const instance = await start.ready()
     const traffic = predictions()
-    const res = await fetch(`${instance!.url}/v1/predictions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` }, body: JSON.stringify(traffic) })
-    expect(await res.json()).toMatchObject({ accepted: traffic.length, rejected: 0 })
+    expect(await ingest(instance, '/v1/predictions', traffic)).toMatchObject({ accepted: traffic.length, rejected: 0 })
   }, 120_000)
-
-  afterAll(async () => {
-    start?.child.kill('SIGKILL')
-    rmSync(dataDir, { recursive: true, force: true })
-  })
 
   it('while start runs: asks its API, and lists the firing drift alert with its deliveries and the silence', async () => {
     // Settled: the alert fired and its deliveries recorded, the same answer twice in a row.
@@ -99,18 +66,18 @@ describe('driftwatch alerts list, with and without a running driftwatch start', 
       previous = JSON.stringify(l)
       return same && l.alerts.some((a) => a.transition.rule === 'feature-drift-psi' && a.transition.subject === 'x' && a.deliveries.length > 0)
     }
-    viaApi = await waitFor(async () => json(await run(['alerts', 'list', '--format', 'json'], { ...base, DRIFTWATCH_API_TOKENS: TOKENS })), settled, {
+    viaApi = await waitFor(async () => json(await runCli(['alerts', 'list', '--format', 'json'], { ...base, DRIFTWATCH_API_TOKENS: API_TOKENS })), settled, {
       timeoutMs: 90_000, intervalMs: 1000, what: 'the firing feature-drift-psi alert of x with its deliveries',
     })
     expect(viaApi.source).toEqual({ kind: 'api', url: readInstanceFile(dataDir)!.url })
     const x = viaApi.alerts.find((a) => a.transition.rule === 'feature-drift-psi' && a.transition.subject === 'x')!
     expect(x.transition).toMatchObject({ status: 'firing', modelId: 'm', modelVersion: 'v1', windowStartMs: day0 + 2 * DAY })
     expect(viaApi.silences).toEqual([expect.objectContaining({ rule: 'f1-drop', modelId: '', reason: 'retraining', source: 'cli' })])
-    historyViaApi = json(await run(['alerts', 'list', '--history', '30d', '--rule', 'feature-drift-psi', '--format', 'json'], { ...base, DRIFTWATCH_API_TOKENS: TOKENS }))
+    historyViaApi = json(await runCli(['alerts', 'list', '--history', '30d', '--rule', 'feature-drift-psi', '--format', 'json'], { ...base, DRIFTWATCH_API_TOKENS: API_TOKENS }))
     expect(historyViaApi.alerts.length).toBeGreaterThan(0)
     expect(historyViaApi.alerts.every((a) => a.transition.rule === 'feature-drift-psi')).toBe(true)
 
-    const text = await run(['alerts', 'list'], { ...base, DRIFTWATCH_API_TOKENS: TOKENS })
+    const text = await runCli(['alerts', 'list'], { ...base, DRIFTWATCH_API_TOKENS: API_TOKENS })
     expect(text.code, text.stderr).toBe(0)
     const lines = text.stdout.split('\n')
     expect(lines[0]).toBe(`read from the running driftwatch start (pid ${readInstanceFile(dataDir)!.pid}) at ${readInstanceFile(dataDir)!.url}, which holds the data directory`)
@@ -120,7 +87,7 @@ describe('driftwatch alerts list, with and without a running driftwatch start', 
   }, 120_000)
 
   it('while start runs: a user without a read token gets one actionable line, exit 1', async () => {
-    const r = await run(['alerts', 'list'], base)
+    const r = await runCli(['alerts', 'list'], base)
     expect(r.code).toBe(1)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
     expect(r.stderr).toMatch(/^driftwatch: DW_UNAUTHORIZED: driftwatch start \(pid \d+\) holds the data directory .*DRIFTWATCH_API_TOKENS/)
@@ -130,12 +97,12 @@ describe('driftwatch alerts list, with and without a running driftwatch start', 
     start.child.kill('SIGTERM')
     expect(await start.exited).toBe(0)
     expect(readInstanceFile(dataDir)).toBeNull()
-    const direct = json(await run(['alerts', 'list', '--format', 'json'], base))
+    const direct = json(await runCli(['alerts', 'list', '--format', 'json'], base))
     expect(direct.source.kind).toBe('store')
     expect({ alerts: direct.alerts, silences: direct.silences }).toEqual({ alerts: viaApi.alerts, silences: viaApi.silences })
-    const history = json(await run(['alerts', 'list', '--history', '30d', '--rule', 'feature-drift-psi', '--format', 'json'], base))
+    const history = json(await runCli(['alerts', 'list', '--history', '30d', '--rule', 'feature-drift-psi', '--format', 'json'], base))
     expect(history.alerts).toEqual(historyViaApi.alerts)
-    const text = await run(['alerts', 'list'], base)
+    const text = await runCli(['alerts', 'list'], base)
     expect(text.code, text.stderr).toBe(0)
     expect(text.stdout.split('\n')[0]).toMatch(/^STATUS +SEVERITY +RULE +MODEL /)
   }, 60_000)

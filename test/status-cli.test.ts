@@ -4,41 +4,15 @@
  * token from DRIFTWATCH_API_TOKENS); after start stops, status opens the directory itself. Both
  * show the same figures, and those are the figures of the events sent.
  */
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { instanceFilePath, readInstanceFile } from '../src/cli/instance-file.js'
 import type { StatusView } from '../src/cli/status-format.js'
+import { API_TOKENS, ingest, instanceDirectory, runCli, type StartedInstance } from './support/running-instance.js'
 import { waitFor } from './support/wait.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const TOKENS = 'read:read-token-0123456789ab,ingest:ingest-token-0123456789'
-const INGEST = 'ingest-token-0123456789'
 const DAY = 86_400_000
 const day0 = Math.floor(Date.now() / DAY) * DAY - 5 * DAY
-
-function cli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['bin/driftwatch.js', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', DRIFTWATCH_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, exited, stdout: () => stdout, stderr: () => stderr }
-}
-
-async function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const c = cli(args, env)
-  const code = await c.exited
-  return { code, stdout: c.stdout(), stderr: c.stderr() }
-}
 
 /** 3 days x 120 predictions; x moves on day 2, a category appears; half of them labeled. */
 function events() {
@@ -60,27 +34,20 @@ function events() {
 }
 
 describe('driftwatch status, with and without a running driftwatch start', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dw-status-'))
-  const configFile = join(dataDir, 'driftwatch.yaml')
-  const base = { DRIFTWATCH_DATA_DIR: dataDir, DRIFTWATCH_CONFIG: configFile, CLICKHOUSE_DATABASE: 'status_test' }
+  const dir = instanceDirectory('dw-status-', 'status_test')
+  const { dataDir, configFile, base } = dir
   const traffic = events()
-  let start: ReturnType<typeof cli>
+  let start: StartedInstance
   let viaApi: StatusView
 
   beforeAll(async () => {
     writeFileSync(configFile, 'models:\n  - id: m\n    window: 1d\n    protected: [g]\n    reference: { previousWindows: 1 }\nevaluation:\n  interval: 500\n')
-    start = cli(['start'], { ...base, DRIFTWATCH_HTTP_PORT: '0', DRIFTWATCH_API_TOKENS: TOKENS })
-    const instance = await waitFor(async () => readInstanceFile(dataDir), (i) => i !== null, { timeoutMs: 90_000, what: `the instance file; output: ${start.stderr()}${start.stdout()}` })
+    start = dir.start()
+    const instance = await start.ready()
     for (const [path, body] of [['/v1/predictions', traffic.predictions], ['/v1/labels', traffic.labels]] as const) {
-      const res = await fetch(`${instance!.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` }, body: JSON.stringify(body) })
-      expect(await res.json()).toMatchObject({ accepted: body.length, rejected: 0 })
+      expect(await ingest(instance, path, body)).toMatchObject({ accepted: body.length, rejected: 0 })
     }
   }, 120_000)
-
-  afterAll(async () => {
-    start?.child.kill('SIGKILL')
-    rmSync(dataDir, { recursive: true, force: true })
-  })
 
   it('while start runs: asks its API, and shows the windows of the events sent', async () => {
     // Settled: every window evaluated with its labels, and the same answer twice in a row (the
@@ -94,7 +61,7 @@ describe('driftwatch status, with and without a running driftwatch start', () =>
       return same && v.models[0]?.windows.length === 3 && v.models[0].windows.every((w) => w.labeled === 60)
     }
     viaApi = await waitFor(async () => {
-      const r = await run(['status', '--json', '--windows', '10'], { ...base, DRIFTWATCH_API_TOKENS: TOKENS })
+      const r = await runCli(['status', '--json', '--windows', '10'], { ...base, DRIFTWATCH_API_TOKENS: API_TOKENS })
       expect(r.code, r.stderr).toBe(0)
       return JSON.parse(r.stdout) as StatusView
     }, settled, { timeoutMs: 90_000, intervalMs: 1000, what: 'three evaluated, labeled windows' })
@@ -106,7 +73,7 @@ describe('driftwatch status, with and without a running driftwatch start', () =>
   }, 120_000)
 
   it('while start runs: a user without a read token gets one actionable line, exit 1', async () => {
-    const r = await run(['status'], base)
+    const r = await runCli(['status'], base)
     expect(r.code).toBe(1)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
     expect(r.stderr).toMatch(/^driftwatch: DW_UNAUTHORIZED: driftwatch start \(pid \d+\) holds the data directory .*DRIFTWATCH_API_TOKENS/)
@@ -116,7 +83,7 @@ describe('driftwatch status, with and without a running driftwatch start', () =>
     start.child.kill('SIGTERM')
     expect(await start.exited).toBe(0)
     expect(readInstanceFile(dataDir)).toBeNull()
-    const r = await run(['status', '--json', '--windows', '10'], base)
+    const r = await runCli(['status', '--json', '--windows', '10'], base)
     expect(r.code, r.stderr).toBe(0)
     const direct = JSON.parse(r.stdout) as StatusView
     expect(direct.source.kind).toBe('store')
@@ -124,25 +91,25 @@ describe('driftwatch status, with and without a running driftwatch start', () =>
   }, 60_000)
 
   it('prints a table, and refuses an unknown model with exit 1', async () => {
-    const r = await run(['status', '--model', 'm'], base)
+    const r = await runCli(['status', '--model', 'm'], base)
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toContain('m  binary, window 1 d, reference: previous 1 window(s) of the same version; versions v1')
     expect(r.stdout).toMatch(/VERSION +WINDOW +PREDICTIONS +LABELED +DRIFT SHARE/)
     expect(r.stdout).toContain(`v1       ${new Date(day0 + 2 * DAY).toISOString().slice(0, 10)} (UTC day) `)
-    const unknown = await run(['status', '--model', 'nope'], base)
+    const unknown = await runCli(['status', '--model', 'nope'], base)
     expect([unknown.code, unknown.stderr.trim()]).toEqual([1, 'driftwatch: DW_NOT_FOUND: no model "nope": it is not in driftwatch.yaml and has no evaluated windows'])
     expect(instanceFilePath(dataDir)).toContain(dataDir)
   }, 60_000)
 
   it('without the config file (only the database named, as after the demo): the window size and reference of the stored windows', async () => {
     const { DRIFTWATCH_CONFIG: _, ...withoutConfig } = base
-    const r = await run(['status', '--json'], withoutConfig)
+    const r = await runCli(['status', '--json'], withoutConfig)
     expect(r.code, r.stderr).toBe(0)
     const m = (JSON.parse(r.stdout) as StatusView).models[0]!.summary
     expect(m).toMatchObject({ model: 'm', configured: false, window_ms: DAY, reference: { kind: 'previous_windows' } })
     // What the evaluator stored: the previous window of the same version.
     expect(m.reference.description).toBe(`version v1 ${new Date(day0 + DAY).toISOString()}..${new Date(day0 + 2 * DAY).toISOString()}`)
-    const text = await run(['status'], withoutConfig)
+    const text = await runCli(['status'], withoutConfig)
     expect(text.stdout).toContain('m  binary, window 1 d, reference: version v1 ')
   }, 60_000)
 })
