@@ -39,6 +39,7 @@ import { migrate } from './store/migrate.js'
 import { applyRetention } from './store/retention.js'
 import { privacyFor } from './store/privacy.js'
 import { guardModelSettings } from './store/model-settings-guard.js'
+import { keyInUse } from './store/pseudonymize.js'
 
 import { nextOffsets, reserveOffsets } from './store/offsets.js'
 
@@ -128,8 +129,9 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   const now = options.now ?? Date.now
   const report = await migrate(store)
   logger.info({ clickhouse: store.kind, location: store.location, database: store.database, ...report }, 'ClickHouse ready')
-  // Before anything is consumed, evaluated or written: a window or pii list the stored rows contradict stops the start.
-  await guardModelSettings(store, file, config.configFile, logger)
+  // Before anything is consumed, evaluated or written: a window or pii list the stored rows
+  // contradict stops the start, and so does a pseudonymization key other than the stored pseudonyms'.
+  await guardModelSettings(store, file, config.configFile, logger, keyInUse(config))
   if (options.applyRetention !== false) await applyRetention(store, { rawMs: file.retention.raw, metricsMs: file.retention.metrics }, logger)
   const joiner = options.joiner ? options.joiner(store, file) : new Joiner(store, file)
   const privacy = privacyFor(config, file)

@@ -116,4 +116,20 @@ describe('baseline profiles as the reference', () => {
     expect(latest!.profile.rows).toBe(500)
     expect((await loadProfile(app.store, 'b', version))!.profile.rows).toBe(3000)
   })
+
+  it('runs the check of start: a driftwatch.yaml that gives the model another window is refused in one line, exit 2, and stores no profile', async () => {
+    const before = (await loadProfile(app.store, 'b', 'latest'))!.profileVersion
+    const err: string[] = []
+    out.length = 0
+    const hourly = parseFileConfig(YAML.replace('window: 1d', 'window: 1h'), yaml)
+    expect(await runBaseline(config, { model: 'b', file: join(dir, 'train.csv') }, { out: (l) => out.push(l), err: (l) => err.push(l), file: hourly })).toBe(2)
+    expect(err).toEqual([
+      `driftwatch: DW_CONFIG_INVALID: the configuration does not match what database ${config.clickhouse.database} stores: ` +
+        `${yaml}: models.0.window: 1h for model "b", but its stored windows are 1d, and windows of two sizes cannot share a model id: ` +
+        "set window: 1d again, or send the model's events under a new model id to monitor them in 1h windows",
+    ])
+    expect(out).toEqual([])
+    expect((await loadProfile(app.store, 'b', 'latest'))!.profileVersion).toBe(before)
+  })
 })
+

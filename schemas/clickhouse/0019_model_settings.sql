@@ -2,7 +2,7 @@
 -- the window size (window_marks, window_state, the metric tables and the detectors' checkpoints are
 -- keyed by window_start without it, so windows of two sizes of one model overlap and inherit each
 -- other's state) and the pii features (stored as HMAC pseudonyms, src/store/privacy.ts). Every
--- start through startApp (and recompute, erase) compares its configuration with these rows before it consumes, evaluates
+-- start through startApp (and recompute, erase, baseline) compares its configuration with these rows before it consumes, evaluates
 -- or writes, refuses a changed window or a pii list that lost a feature while rows of the model are
 -- stored, and records its settings (src/store/model-settings-guard.ts). A database migrated before
 -- this table existed gets its rows at its next start, the window size derived from window_state.

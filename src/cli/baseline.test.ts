@@ -135,6 +135,19 @@ describe('driftwatch baseline (the store injected; test/baseline.test.ts stores 
     expect(await run({ file, model: 'm'.repeat(256) })).toBe(0)
   })
 
+  it('refuses a model id with a control or bidi character, as driftwatch.yaml does, in one line that does not print it', async () => {
+    const file = join(dir, 'train.csv')
+    writeFileSync(file, 'income\n1\n')
+    for (const [model, code, at] of [['loan\u001b[2J', '001B', 4], ['lo\u202ean', '202E', 2], ['\u0085loan', '0085', 0], ['loan\u2066', '2066', 4]] as const) {
+      expect(await run({ file, model })).toBe(2)
+      expect(err.at(-1)).toBe(`driftwatch: DW_CONFIG_INVALID: --model contains U+${code} at position ${at}, a control or bidi formatting character a terminal would obey: remove it`)
+    }
+    expect(err).toHaveLength(4)
+    expect(out).toEqual([])
+    expect(saved).toEqual([])
+    expect(await run({ file, model: 'größe 中文 😀' })).toBe(0)
+  })
+
   it('refuses an --exclude column the file lacks, as report does, naming it and the columns', async () => {
     const file = join(dir, 'train.csv')
     writeFileSync(file, 'order_id,income,label\n1,10,approve\n2,20,decline\n')

@@ -8,7 +8,10 @@
  *
  * Profiles a reference file (src/evaluate/baseline-profile.ts: features, kinds, targets and a
  * deterministic sample of evaluation.maxSampleSize values) and stores the profile in ClickHouse
- * (table reference_profiles, migrating first). A model whose driftwatch.yaml entry says
+ * (table reference_profiles), opened as `recompute` and `erase` open it (./maintenance-store.ts):
+ * migrated, and driftwatch.yaml and the pseudonymization key checked against what the store
+ * recorded (src/store/model-settings-guard.ts), since a profile's pii values are pseudonyms under
+ * that key and that pii list. A model whose driftwatch.yaml entry says
  * `reference: { baseline: latest }` is then evaluated against the newest stored profile.
  * Exit codes: 0 stored; 2 bad file or usage (DW_FILE_NOT_FOUND, DW_FILE_INVALID,
  * DW_CONFIG_INVALID); 1 anything else (ClickHouse unreachable).
@@ -17,6 +20,7 @@ import { basename } from 'node:path'
 import type { RuntimeConfig } from '../config/env.js'
 import { labelFormat } from '../backfill/format.js'
 import { loadFileConfig, modelConfig, ModelIdSchema, type FileConfig } from '../config/file.js'
+import { unsafeNameProblem } from '../config/names.js'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import { baselineProfile, csvBaselineTable, jsonlBaselineTable, privateBaselineTable } from '../evaluate/baseline-profile.js'
 import { saveProfile } from '../evaluate/profiles.js'
@@ -24,9 +28,9 @@ import type { ReferenceProfile } from '../metrics/profile/index.js'
 import { DEFAULT_TARGETS } from '../report/index.js'
 import { openStore } from '../store/clickhouse.js'
 import { privacyFor, type Privacy } from '../store/privacy.js'
-import { migrate } from '../store/migrate.js'
 import { EXIT } from './command.js'
 import { readTextFile } from './files.js'
+import { openForMaintenance } from './maintenance-store.js'
 import { failureText } from './one-line.js'
 import { parseCsv } from './report.js'
 import { linesTo } from './output.js'
@@ -71,11 +75,11 @@ export function missingTargetProblem(flags: Pick<BaselineFlags, (typeof TARGET_F
 
 const shownColumns = (columns: readonly string[]) => (columns.slice(0, 20).join(', ') + (columns.length > 20 ? ` (and ${columns.length - 20} more)` : '')) || 'none'
 
-function storeSaver(config: RuntimeConfig): NonNullable<BaselineDeps['save']> {
+/** Refused before it stores when driftwatch.yaml or the key contradict the store (DW_CONFIG_INVALID, exit 2). */
+function storeSaver(config: RuntimeConfig, file: FileConfig, err: (line: string) => void): NonNullable<BaselineDeps['save']> {
   return async (modelId, profile, source, nowMs) => {
-    const store = openStore(config.clickhouse)
+    const store = await openForMaintenance(config, openStore, { file, logger: { warn: (_, message) => err(`warning: ${message}`) } })
     try {
-      await migrate(store)
       return await saveProfile(store, modelId, profile, source, nowMs)
     } finally {
       await store.close()
@@ -90,6 +94,10 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
     if (!ModelIdSchema.safeParse(flags.model).success) {
       throw new DriftwatchError('DW_CONFIG_INVALID', `--model must be a model id of 1 to 256 characters, as in driftwatch.yaml, got ${flags.model === '' ? 'an empty one' : `${flags.model.length} characters`}`)
     }
+    // The rule of driftwatch.yaml's ids (src/config/names.ts): the id is printed below, and a model
+    // driftwatch.yaml cannot list can never be evaluated against a baseline.
+    const unsafe = unsafeNameProblem(flags.model)
+    if (unsafe) throw new DriftwatchError('DW_CONFIG_INVALID', `--model ${unsafe}`)
     const file = deps.file ?? loadFileConfig(config.configFile)
     // A model the stream would refuse (ingest.unknownModels: reject) has no use for a baseline: a typo.
     if (file.ingest.unknownModels === 'reject' && !file.models.some((m) => m.id === flags.model)) {
@@ -121,7 +129,7 @@ export async function runBaseline(config: RuntimeConfig, flags: BaselineFlags, d
     const configured = Object.keys(model.features).length > 0
     const piiKinds = configured ? Object.fromEntries(model.pii.filter((f) => f in model.features).map((f) => [f, 'categorical' as const])) : {}
     const { profile, leftOut } = baselineProfile(table, { ...options, model: { ...model, features: { ...model.features, ...piiKinds } } })
-    const version = await (deps.save ?? storeSaver(config))(flags.model, profile, basename(flags.file), (deps.now ?? Date.now)())
+    const version = await (deps.save ?? storeSaver(config, file, err))(flags.model, profile, basename(flags.file), (deps.now ?? Date.now)())
     const kinds = Object.values(profile.features).map((f) => f.kind)
     out(
       `stored baseline profile ${version} for model '${flags.model}': ${profile.rows} rows, ${kinds.length} features ` +

@@ -1,5 +1,5 @@
 /**
- * ClickHouse for the maintenance commands (erase, recompute): opened, migrated (idempotent, as at
+ * ClickHouse for the maintenance commands (erase, recompute, baseline): opened, migrated (idempotent, as at
  * start), and on failure explained. In embedded mode chDB holds its data directory in one process,
  * so these commands cannot run while `driftwatch start` has it open: stop it first, or use a
  * ClickHouse server (CLICKHOUSE_URL), where they run beside the service. A data folder that cannot
@@ -10,20 +10,24 @@ import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import type { openStore as OpenStore, Store } from '../store/clickhouse.js'
 import { migrate } from '../store/migrate.js'
 import { guardModelSettings, type ModelSettingsLogger } from '../store/model-settings-guard.js'
+import { keyInUse } from '../store/pseudonymize.js'
 import type { FileConfig } from '../config/file.js'
 import { fileError } from './files.js'
 
 /**
  * With `settings`, the command's driftwatch.yaml is checked against the per-model settings the
- * store recorded (src/store/model-settings-guard.ts), as at start: a recompute or an erasure marks
- * windows of the configured size, and one that contradicts the stored windows would mix sizes.
+ * store recorded, and its pseudonymization key against the recorded one
+ * (src/store/model-settings-guard.ts), as at start: a recompute or an erasure marks windows of the
+ * configured size, and one that contradicts the stored windows would mix sizes; an erasure under
+ * another key finds none of the subject's rows, and a baseline stores its pii values as
+ * pseudonyms under it.
  */
 export async function openForMaintenance(config: RuntimeConfig, open: typeof OpenStore, settings?: { readonly file: FileConfig; readonly logger: ModelSettingsLogger }): Promise<Store> {
   let store: Store | null = null
   try {
     store = open(config.clickhouse)
     await migrate(store)
-    if (settings) await guardModelSettings(store, settings.file, config.configFile, settings.logger)
+    if (settings) await guardModelSettings(store, settings.file, config.configFile, settings.logger, keyInUse(config))
     return store
   } catch (cause) {
     await store?.close().catch(() => undefined)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_FILE_CONFIG, parseFileConfig } from '../config/file.js'
-import { checkModelSettings, rowLookups, sameSettings, settingsOf, type ModelSettings, type StoredModel } from './model-settings.js'
+import { checkModelSettings, checkPseudonymizationKey, concurrentKeyProblem, rowLookups, sameSettings, settingsOf, type ModelSettings, type StoredModel } from './model-settings.js'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -132,5 +132,58 @@ describe('rowLookups', () => {
     const recordedSettings = new Map([['same', recorded(DAY, ['zip_code'])], ['changed', recorded(HOUR)], ['windowed', recorded(HOUR)]])
     const file = yaml('  - id: same\n    window: 1d\n    pii: [zip_code]\n  - id: changed\n    window: 1d\n  - id: windowed\n    window: 1d\n')
     expect(rowLookups(file, recordedSettings, new Map([['windowed', [HOUR]]]))).toEqual(['changed'])
+  })
+})
+
+describe('checkPseudonymizationKey', () => {
+  const [K1, K2] = ['a'.repeat(64), 'b'.repeat(64)]
+  const configured = { fingerprint: K2, keyFile: null }
+  const embedded = { fingerprint: K2, keyFile: '/var/lib/driftwatch/pseudonymization.key' }
+
+  it('the recorded key: nothing to record', () => {
+    expect(checkPseudonymizationKey(configured, { recorded: K2, pseudonymsStored: true }, 'dw')).toEqual({ problem: null, record: false })
+  })
+
+  it('none recorded (a fresh database, or one from before the record): the key in use is recorded, stored pseudonyms or not', () => {
+    expect(checkPseudonymizationKey(configured, { recorded: null, pseudonymsStored: false }, 'dw')).toEqual({ problem: null, record: true })
+    expect(checkPseudonymizationKey(configured, { recorded: null, pseudonymsStored: true }, 'dw')).toEqual({ problem: null, record: true })
+  })
+
+  it('another key with no pseudonym stored: recorded', () => {
+    expect(checkPseudonymizationKey(configured, { recorded: K1, pseudonymsStored: false }, 'dw')).toEqual({ problem: null, record: true })
+  })
+
+  it('another key while pseudonyms are stored: refused in one line naming the variable, both fingerprints in short and the way out', () => {
+    expect(checkPseudonymizationKey(configured, { recorded: K1, pseudonymsStored: true }, 'dw')).toEqual({
+      problem:
+        'DRIFTWATCH_PSEUDONYMIZATION_KEY: the key differs from the one that pseudonymized the subject ids and pii values stored in database dw ' +
+        "(fingerprint aaaaaaaaaaaa, this key's bbbbbbbbbbbb), and pseudonyms under two keys no longer join, erase or compare: " +
+        'set DRIFTWATCH_PSEUDONYMIZATION_KEY (or DRIFTWATCH_PSEUDONYMIZATION_KEY_FILE) to the key that pseudonymized the stored rows, or use a new database (CLICKHOUSE_DATABASE) for the new key',
+      record: false,
+    })
+  })
+
+  it('the embedded key file made again: names the file to restore', () => {
+    const { problem } = checkPseudonymizationKey(embedded, { recorded: K1, pseudonymsStored: true }, 'dw')
+    expect(problem).toMatch(/^DRIFTWATCH_PSEUDONYMIZATION_KEY: not set, so the key in \/var\/lib\/driftwatch\/pseudonymization\.key applies, and it differs from the one that pseudonymized /)
+    expect(problem).toContain('restore /var/lib/driftwatch/pseudonymization.key (or set DRIFTWATCH_PSEUDONYMIZATION_KEY to the key that pseudonymized the stored rows), or use a new database')
+    expect(problem).not.toMatch(/\n/)
+  })
+})
+
+describe('concurrentKeyProblem', () => {
+  const key = { fingerprint: 'b'.repeat(64), keyFile: null }
+  it('only this start recorded since: no problem', () => {
+    expect(concurrentKeyProblem(key, [key.fingerprint], 'dw')).toBeNull()
+    expect(concurrentKeyProblem(key, [], 'dw')).toBeNull()
+  })
+
+  it('another start recorded another key since: refused, naming it the same way whatever the order read', () => {
+    const problem = concurrentKeyProblem(key, [key.fingerprint, 'c'.repeat(64), 'a'.repeat(64)], 'dw')
+    expect(problem).toBe(
+      "DRIFTWATCH_PSEUDONYMIZATION_KEY: the key differs from the one another start recorded for database dw at the same time (fingerprint aaaaaaaaaaaa, this key's bbbbbbbbbbbb), " +
+        'and every instance on one database must pseudonymize with one key: set the same DRIFTWATCH_PSEUDONYMIZATION_KEY (or DRIFTWATCH_PSEUDONYMIZATION_KEY_FILE) on all of them',
+    )
+    expect(concurrentKeyProblem(key, ['a'.repeat(64), 'c'.repeat(64), key.fingerprint], 'dw')).toBe(problem)
   })
 })

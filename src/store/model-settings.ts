@@ -18,10 +18,15 @@
  *
  * A change is refused only while rows of the model are stored: with none, nothing can overlap or
  * sit in clear beside a pseudonym, and the new settings are recorded.
+ *
+ * The pseudonymization key shapes the stored rows of every model alike (subject_id, the pii
+ * features), so it is checked once for the store: checkPseudonymizationKey, against the
+ * fingerprint recorded in table pseudonymization_key (schemas/clickhouse/0020_pseudonymization_key.sql).
  */
 import { modelConfig, type FileConfig, type ModelConfig } from '../config/file.js'
 import { formatDuration } from '../window/duration.js'
 import { pushAll } from '../arrays.js'
+import type { KeyInUse } from './pseudonymize.js'
 
 export interface ModelSettings {
   readonly windowMs: number
@@ -168,4 +173,66 @@ export function checkModelSettings(file: FileConfig, stored: ReadonlyMap<string,
     if (s.recorded === null || !sameSettings(s.recorded, c)) record.push({ modelId: id, settings: c })
   }
   return { problems, warnings, record: problems.length > 0 ? [] : record }
+}
+
+/** What the store holds of the pseudonymization key (table pseudonymization_key). */
+export interface StoredKey {
+  /** The newest fingerprint recorded; null: none (a fresh database, or one from before the record). */
+  readonly recorded: string | null
+  /**
+   * Whether pseudonyms are stored: a prediction with a subject id, or a prediction or baseline of
+   * a model with pii features. Looked up only when `recorded` differs from the key in use.
+   */
+  readonly pseudonymsStored: boolean
+}
+
+export interface KeyCheck {
+  /** Why this key cannot run on this store, one actionable line; null when it can. */
+  readonly problem: string | null
+  /** Whether to record the key in use: none recorded yet, or another one with no pseudonym stored. */
+  readonly record: boolean
+}
+
+/** Enough of a fingerprint to tell keys apart in a message. */
+const shortFingerprint = (fingerprint: string) => fingerprint.slice(0, 12)
+
+/** Names the key in use: the variable, or the embedded key file it falls back to. */
+const keyNamed = (key: KeyInUse) => (key.keyFile === null ? 'DRIFTWATCH_PSEUDONYMIZATION_KEY: the key' : `DRIFTWATCH_PSEUDONYMIZATION_KEY: not set, so the key in ${key.keyFile} applies, and it`)
+
+/**
+ * The key in use against the one recorded. subject_id and the pii features are stored as HMACs
+ * under the key (./privacy.ts): pseudonyms made under another key no longer join, erase or compare
+ * with the stored ones, so another key is refused while pseudonyms are stored. With none stored
+ * it is recorded; with none recorded (a database from before the record) the key in use is taken
+ * as the one of the stored rows, which nothing stored can tell apart.
+ */
+export function checkPseudonymizationKey(key: KeyInUse, stored: StoredKey, database: string): KeyCheck {
+  if (stored.recorded === key.fingerprint) return { problem: null, record: false }
+  if (stored.recorded === null || !stored.pseudonymsStored) return { problem: null, record: true }
+  const restore =
+    key.keyFile === null
+      ? 'set DRIFTWATCH_PSEUDONYMIZATION_KEY (or DRIFTWATCH_PSEUDONYMIZATION_KEY_FILE) to the key that pseudonymized the stored rows'
+      : `restore ${key.keyFile} (or set DRIFTWATCH_PSEUDONYMIZATION_KEY to the key that pseudonymized the stored rows)`
+  return {
+    problem:
+      `${keyNamed(key)} differs from the one that pseudonymized the subject ids and pii values stored in database ${database} ` +
+      `(fingerprint ${shortFingerprint(stored.recorded)}, this key's ${shortFingerprint(key.fingerprint)}), and pseudonyms under two keys no longer join, erase or compare: ` +
+      `${restore}, or use a new database (CLICKHOUSE_DATABASE) for the new key`,
+    record: false,
+  }
+}
+
+/**
+ * After recording the key in use, the keys recorded since the newest one read before include
+ * another: a start beside this one recorded its own key at the same time (two instances, two
+ * keys, one database without pseudonyms yet).
+ */
+export function concurrentKeyProblem(key: KeyInUse, recordedSince: readonly string[], database: string): string | null {
+  const other = recordedSince.filter((f) => f !== key.fingerprint).sort()[0]
+  if (other === undefined) return null
+  return (
+    `${keyNamed(key)} differs from the one another start recorded for database ${database} at the same time ` +
+    `(fingerprint ${shortFingerprint(other)}, this key's ${shortFingerprint(key.fingerprint)}), and every instance on one database must pseudonymize with one key: ` +
+    'set the same DRIFTWATCH_PSEUDONYMIZATION_KEY (or DRIFTWATCH_PSEUDONYMIZATION_KEY_FILE) on all of them'
+  )
 }

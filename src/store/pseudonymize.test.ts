@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto'
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { createPseudonymizer, resolvePseudonymizationKey } from './pseudonymize.js'
+import { createPseudonymizer, keyFingerprint, keyInUse, resolvePseudonymizationKey } from './pseudonymize.js'
 
 describe('pseudonymization', () => {
   it('is HMAC-SHA256 hex: stable per key, different across keys', () => {
@@ -33,5 +33,25 @@ describe('pseudonymization', () => {
   it('requires a configured key with Kafka, and prefers it everywhere', () => {
     expect(() => resolvePseudonymizationKey(null, true, '/nonexistent')).toThrow(/DRIFTWATCH_PSEUDONYMIZATION_KEY: required with KAFKA_BROKERS/)
     expect(resolvePseudonymizationKey('c'.repeat(20), true, '/nonexistent')).toBe('c'.repeat(20))
+  })
+
+  it('fingerprints the key: HMAC-SHA256 of a fixed text, hex, one per key, and neither the key nor a pseudonym of a usual value', () => {
+    const key = 'k'.repeat(32)
+    expect(keyFingerprint(key)).toBe(createHmac('sha256', key).update('driftwatch/pseudonymization-key-fingerprint/v1').digest('hex'))
+    expect(keyFingerprint(key)).toMatch(/^[0-9a-f]{64}$/)
+    expect(keyFingerprint(key)).not.toBe(keyFingerprint('j'.repeat(32)))
+    expect(keyFingerprint(key)).not.toContain(key)
+    expect(keyFingerprint(key)).not.toBe(createPseudonymizer(key)(''))
+  })
+
+  it('the key in use: a configured key names no file; the embedded one names its file, and a file made again is another key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-key-'))
+    expect(keyInUse({ pseudonymizationKey: 'c'.repeat(20), kafka: null, clickhouse: { dataDir: dir } })).toEqual({ fingerprint: keyFingerprint('c'.repeat(20)), keyFile: null })
+    const embedded = { pseudonymizationKey: null, kafka: null, clickhouse: { dataDir: dir } }
+    const first = keyInUse(embedded)
+    expect(first).toEqual({ fingerprint: keyFingerprint(resolvePseudonymizationKey(null, false, dir)), keyFile: join(dir, 'pseudonymization.key') })
+    expect(keyInUse(embedded)).toEqual(first)
+    rmSync(join(dir, 'pseudonymization.key'))
+    expect(keyInUse(embedded).fingerprint).not.toBe(first.fingerprint)
   })
 })

@@ -2,7 +2,9 @@
  * Pseudonymization of personal fields before anything is stored: HMAC-SHA256 under a secret key,
  * hex-encoded. The same input always maps to the same pseudonym (joins, group counts and erasure
  * by subject keep working), and without the key the pseudonym cannot be reversed or recomputed.
- * Applied to subject_id always, and to the features a model lists under `pii`.
+ * Applied to subject_id always, and to the features a model lists under `pii`. The store records
+ * a fingerprint of the key (keyFingerprint), and a start with another key is refused while
+ * pseudonyms are stored (src/store/model-settings-guard.ts): pseudonyms under two keys never meet.
  */
 import { createHmac, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -29,13 +31,15 @@ export function resolvePseudonymizationKey(configured: string | null, kafkaMode:
       { problems: ['DRIFTWATCH_PSEUDONYMIZATION_KEY: required with KAFKA_BROKERS'] },
     )
   }
-  const file = join(dataDir, 'pseudonymization.key')
+  const file = keyFilePath(dataDir)
   if (existsSync(file)) return readFileSync(file, 'utf8').trim()
   makeDataDir(dataDir)
   const key = randomBytes(32).toString('hex')
   writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' })
   return key
 }
+
+const keyFilePath = (dataDir: string) => join(dataDir, 'pseudonymization.key')
 
 /** A data folder that cannot be created is the user's setting (DW_FILE_UNWRITABLE, exit 2), not a crash. */
 function makeDataDir(dataDir: string): void {
@@ -53,7 +57,42 @@ function makeDataDir(dataDir: string): void {
   }
 }
 
+/** What decides a deployment's key (RuntimeConfig, src/config/env.ts). */
+export interface KeySettings {
+  readonly pseudonymizationKey: string | null
+  readonly kafka: unknown
+  readonly clickhouse: { readonly dataDir: string }
+}
+
 /** The pseudonymizer of a deployment: its configured key, or the embedded data directory's. */
-export function pseudonymizerFor(config: { pseudonymizationKey: string | null; kafka: unknown; clickhouse: { dataDir: string } }): Pseudonymize {
+export function pseudonymizerFor(config: KeySettings): Pseudonymize {
   return createPseudonymizer(resolvePseudonymizationKey(config.pseudonymizationKey, config.kafka !== null, config.clickhouse.dataDir))
+}
+
+/**
+ * The text the fingerprint is the HMAC of. Fixed: a fingerprint recorded by one version is
+ * compared by the next.
+ */
+const FINGERPRINT_TEXT = 'driftwatch/pseudonymization-key-fingerprint/v1'
+
+/**
+ * What the store records of the key (schemas/clickhouse/0020_pseudonymization_key.sql), never the
+ * key: HMAC-SHA256(key, FINGERPRINT_TEXT), hex. Two keys give two fingerprints; the fingerprint
+ * no more reveals the key than any stored pseudonym does (it is the pseudonym of a fixed text).
+ */
+export function keyFingerprint(key: string): string {
+  return createHmac('sha256', key).update(FINGERPRINT_TEXT, 'utf8').digest('hex')
+}
+
+/** The key a deployment pseudonymizes with, as the store's check compares and names it. */
+export interface KeyInUse {
+  readonly fingerprint: string
+  /** The embedded data directory's key file when DRIFTWATCH_PSEUDONYMIZATION_KEY is not set; null when it is. */
+  readonly keyFile: string | null
+}
+
+/** Resolves the key as pseudonymizerFor does (in embedded mode, making the key file when missing). */
+export function keyInUse(config: KeySettings): KeyInUse {
+  const key = resolvePseudonymizationKey(config.pseudonymizationKey, config.kafka !== null, config.clickhouse.dataDir)
+  return { fingerprint: keyFingerprint(key), keyFile: config.pseudonymizationKey ? null : keyFilePath(config.clickhouse.dataDir) }
 }
