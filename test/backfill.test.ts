@@ -129,7 +129,9 @@ describe('backfill labels: a file with invalid rows, through the command', () =>
 
     out.length = 0
     expect(await runBackfillLabels(ctx.config, { file, skipInvalid: true, batchSize: '5000' }, deps)).toBe(0)
-    expect(out.at(-2)).toMatch(/^sent 99,995, skipped \(invalid\) 5, failed 0, already sent by an earlier run 0 \(0 row\(s\)\), elapsed /)
+    expect(out.at(-3)).toMatch(/^sent 99,995, skipped \(invalid\) 5, failed 0, already sent by an earlier run 0 \(0 row\(s\)\), elapsed /)
+    // Kafka: the command only publishes, and says where to see what became of the labels.
+    expect(out.at(-1)).toMatch(/^the labels are sent, not stored by this command: .*`driftwatch status`/)
     expect(await messagesOnTopic(ctx.config)).toBe(ROWS - invalid.size)
     await waitFor(() => storedLabels(ctx.app!), (c) => c === ROWS - invalid.size, { timeoutMs: 120_000, what: `${ROWS - invalid.size} stored labels` })
   })
@@ -148,8 +150,9 @@ describe('backfill labels: embedded mode (no Kafka), through the command', () =>
       const out: string[] = []
       expect(await runBackfillLabels(config, { file }, { out: (l) => out.push(l), err: (l) => out.push(l), progress: quiet })).toBe(0)
       expect(out.at(-2)).toMatch(/^done: all 5,000 row\(s\) of .* are acknowledged/)
-      // Embedded: nothing evaluates the labels until a start does, and the summary says so.
-      expect(out.at(-1)).toMatch(/^the labels are stored: the windows they change are evaluated by the next `driftwatch start`/)
+      // Embedded: what became of the labels, read from the store. No prediction is stored, so every
+      // label waits for its own, and none is said to change a window yet.
+      expect(out.at(-1)).toMatch(/^of the 5,000 label\(s\) sent: 0 joined a stored prediction; 5,000 pending \(.*\); 0 dropped /)
       const store = openStore(config.clickhouse)
       try {
         const result = await store.client.query({ query: withDatabase(`SELECT count() AS c, countIf(label_value IS NOT NULL) AS v FROM {db}.ground_truth FINAL`, store.database), format: 'JSONEachRow' })

@@ -1,8 +1,8 @@
 /**
  * Phase one of a backfill, before any connection is made: read the checkpoint, validate every row
  * of the file (with progress, for a large file), and decide where sending starts. Refuses
- * (DW_FILE_INVALID) a file with invalid rows unless `skipInvalid`, and one with no valid row even
- * then, printing the first problems with their line numbers.
+ * (DW_FILE_INVALID) a file with no rows, one with invalid rows unless `skipInvalid`, and one with
+ * no valid row even then, printing the first problems with their line numbers.
  */
 import { createReadStream, type ReadStream } from 'node:fs'
 import { basename } from 'node:path'
@@ -78,6 +78,17 @@ function nothingValid(scan: ScanReport, file: string): DriftwatchError {
   return new DriftwatchError('DW_FILE_INVALID', `${file}: all ${scan.rows} row(s) are invalid; nothing was sent${why}`, { path: file, invalid: scan.invalid })
 }
 
+/**
+ * No data row: refused, like a file of invalid rows, since a label file with none is almost always
+ * an export that failed or was cut short, and "done" would hide it. An empty CSV, without even a
+ * header, is refused by its reader (csv-rows.ts); a JSON Lines file has no header, so empty or
+ * blank it is refused here.
+ */
+function noRows(format: LabelFormat, bytes: number, file: string): DriftwatchError {
+  const what = format === 'csv' ? 'has a header and no rows' : bytes === 0 ? 'is empty' : 'has no rows, only blank lines'
+  return new DriftwatchError('DW_FILE_INVALID', `${file}: the file ${what}; nothing was sent (was the export that wrote it cut short?)`, { path: file })
+}
+
 export async function prepareBackfill(o: BackfillOptions, say: Say): Promise<BackfillPlan> {
   const startedMs = performance.now()
   const format = labelFormat(o.file, o.format)
@@ -95,6 +106,7 @@ export async function prepareBackfill(o: BackfillOptions, say: Say): Promise<Bac
   } finally {
     bar.stop()
   }
+  if (scan.rows === 0) throw noRows(format, fingerprint.size, o.file)
   if (start.skipRows > scan.rows) {
     throw new DriftwatchError('DW_FILE_INVALID', `checkpoint ${checkpointPath} counts ${start.skipRows} rows done, but the file has ${scan.rows}: pass --restart`, { path: checkpointPath })
   }

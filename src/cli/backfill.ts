@@ -15,6 +15,7 @@ import { createLogger } from '../observability/logger.js'
 import { prepareBackfill, type BackfillPlan } from '../backfill/prepare.js'
 import { sendBackfill } from '../backfill/send.js'
 import { formatSummary } from '../backfill/summary.js'
+import { NO_OUTCOMES, outcomeTally, readStoredIds } from '../backfill/label-outcomes.js'
 import { EXIT } from './command.js'
 import { assertTextFile } from './files.js'
 import { failureText } from './one-line.js'
@@ -86,8 +87,9 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
 
   // Kafka mode only publishes: no ClickHouse is opened, so the backfill runs beside a
   // `driftwatch start` that holds the chDB data directory. Embedded mode stores through the
-  // in-process pipeline, which needs the store.
+  // in-process pipeline, which needs the store, and reads there what became of the labels.
   let running: RunningPublisher | null = null
+  let tally: ReturnType<typeof outcomeTally> | null = null
   try {
     if (plan.scan.validToSend > 0) {
       const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { format: config.logFormat })
@@ -96,6 +98,7 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
         // Retention stays as `driftwatch start` set it: this driftwatch.yaml may be another one.
         const app = await startApp(config, logger, { consume: false, file: fileConfig, applyRetention: false })
         running = { publisher: app.publisher, stop: () => app.stop() }
+        tally = outcomeTally((ids) => readStoredIds(app.store, ids))
       }
       out(`sending ${plan.scan.validToSend} label(s) to ${plan.run.target} in batches of ${batchSize}`)
     }
@@ -104,11 +107,16 @@ export async function runBackfillLabels(config: RuntimeConfig, flags: BackfillLa
       plan,
       { batchSize, nowMs, limits, skipInvalid, ...(deps.signal ? { signal: deps.signal } : {}) },
       {
-        publish: (events) => (publisher ? publisher.publishGroundTruth(events) : Promise.reject(new Error('no labels were expected to be sent'))),
+        publish: async (events) => {
+          if (!publisher) throw new Error('no labels were expected to be sent')
+          await publisher.publishGroundTruth(events)
+          await tally?.count(events.map((e) => e.prediction_id))
+        },
         progress: deps.progress ?? terminalProgress,
       },
     )
-    for (const line of formatSummary(summary, { embedded: !config.kafka })) (summary.outcome === 'completed' ? out : err)(line)
+    const outcomes = config.kafka ? {} : { outcomes: (await tally?.outcomes()) ?? NO_OUTCOMES }
+    for (const line of formatSummary(summary, outcomes)) (summary.outcome === 'completed' ? out : err)(line)
     return summary.outcome === 'completed' ? EXIT.ok : EXIT.failure
   } finally {
     await running?.stop()
