@@ -191,8 +191,11 @@ function numericalStats(reference: ColumnInput, current: ColumnInput): Stats {
     // reads 0 for any shift, so psi, jensen_shannon and the distribution are the categories'
     // and hellinger and kl, which exist over bins only, are left out (as in the stream).
     // KS and Wasserstein read the values themselves and stay.
+    // The categories' own choice decides, as the stream's categoricalDrift: it reads their counts,
+    // so a rare value (two values, the smaller below 1 % of a side) keeps the z-test above 1000
+    // rows a side, where Jensen–Shannon cannot reach its threshold (select-method.ts).
     const cat = categoricalStats(sortedCategories(refSorted), sortedCategories(curSorted))
-    return { results: { ...results, ...cat.results }, json: { ...json, ...cat.json }, counts, choice }
+    return { results: { ...results, ...cat.results }, json: { ...json, ...cat.json }, counts, choice: cat.choice }
   }
   const edges = referenceBinEdges(refSorted)
   const rc = binCounts(edges, refSorted).counts

@@ -10,7 +10,7 @@
  */
 import { binLabels, type ChartSpec, distributionSpec } from '../ui/chart-spec.js'
 import {
-  calibrationText, comparedSuffix, continuousText, fourFifthsText, datasetDriftText, formatNumber, hasInterval, hasPerformance, hasRegressionMetrics, methodText, NOT_METRICS, performanceStatusText, targetDrifts,
+  calibrationText, comparedSuffix, continuousText, fourFifthsText, datasetDriftText, formatNumber, hasInterval, hasPerformance, hasRegressionMetrics, methodText, NOT_METRICS, outliersText, performanceStatusText, targetDrifts,
   targetDriftText,
 } from './format-text.js'
 import { badge, type CellHtml, esc, figure, htmlTable, jsonScriptText, REPORT_CSS, scriptText } from './html-parts.js'
@@ -143,12 +143,10 @@ function qualitySection(q: Section): string {
       news ? `${n(get(f, 'new_category_rate'))} ${Object.keys(news).slice(0, 5).join(', ')}` : '-', n(get(f, 'constant'))]
   })
   const o = (q['outliers'] ?? {}) as Section
-  const ref = (o['reference'] ?? {}) as Section
-  const cur = (o['current'] ?? {}) as Section
   return [
     '<section id="quality"><h2>Data quality (current vs reference)</h2>',
     htmlTable(['feature', 'missing', 'type errors', 'out of range', 'new categories', 'constant'], rows, 'quality-table'),
-    `<p>${esc(`Outliers (score ≥ ${n(get(o, 'threshold'))}): rate ${n(get(cur, 'outlier_rate'))} (reference ${n(get(ref, 'outlier_rate'))}), mean score ${n(get(cur, 'mean_score'))} (reference ${n(get(ref, 'mean_score'))})`)}</p>`,
+    `<p>${esc(outliersText(o, '≥'))}</p>`,
     '</section>',
   ].join('\n')
 }

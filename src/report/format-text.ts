@@ -253,13 +253,26 @@ function qualityLines(q: Section): string[] {
     ]
   })
   const o = q['outliers'] as Section
-  const ref = o['reference'] as Section
-  const cur = o['current'] as Section
   return [
     'Data quality (current vs reference)',
     ...table(['feature', 'missing', 'type errors', 'out of range', 'new categories', 'constant'], rows),
-    `Outliers (score >= ${formatNumber(get(o, 'threshold'))}): rate ${formatNumber(get(cur, 'outlier_rate'))} (reference ${formatNumber(get(ref, 'outlier_rate'))}), mean score ${formatNumber(get(cur, 'mean_score'))} (reference ${formatNumber(get(ref, 'mean_score'))})`,
+    outliersText(o),
   ]
+}
+
+/**
+ * The outlier line, the same in the text and HTML reports (`atLeast`: how each writes ">=").
+ * With status insufficient (a reference that scores fewer rows than its 1% tails need,
+ * ./quality-section.ts) it says so and how many rows they need, as the calibration line says
+ * its own.
+ */
+export function outliersText(o: Section, atLeast = '>='): string {
+  const ref = (o['reference'] ?? {}) as Section
+  const cur = (o['current'] ?? {}) as Section
+  const figures = `Outliers (score ${atLeast} ${formatNumber(get(o, 'threshold'))}): rate ${formatNumber(get(cur, 'outlier_rate'))} (reference ${formatNumber(get(ref, 'outlier_rate'))}), mean score ${formatNumber(get(cur, 'mean_score'))} (reference ${formatNumber(get(ref, 'mean_score'))})`
+  if (o['status'] !== 'insufficient') return figures
+  const scored = Number(ref['scored'] ?? 0)
+  return `${figures} (insufficient: ${scored} scored reference ${scored === 1 ? 'row' : 'rows'}, fewer than the ${formatNumber(get(o, 'min_reference_rows'), 'count')} the 1% tails need, so values like the reference's read as outliers)`
 }
 
 /**

@@ -4,8 +4,20 @@
  * reference range, categories the reference never had, constant columns), and the outlier
  * summary of both files at the same threshold (the reference's own rate is the baseline the
  * current one should be read against).
+ *
+ * The outlier summary has status `insufficient` when the reference scores fewer than
+ * MIN_OUTLIER_REFERENCE_ROWS (200) rows (rows with a feature to evaluate). The 1% tails are
+ * [q_0.005, q_0.995] in numpy's linear quantiles (src/metrics/quality/outlier-score.ts): of n
+ * values, q_0.005 lies between the two smallest while (n − 1)·0.005 < 1, so the rule marks the
+ * reference's minimum and maximum, 2 of n values, which is at most 1% only from n = 200 on. With
+ * fewer rows the tails are the reference's extremes, and a value drawn as the reference's falls
+ * beyond them about 0.01 + 1.98/(n + 1) of the time: 7.0% at 30 rows, 2.7% at 100, 2.0% at 200
+ * (simulated, normal data, 20,000 references each); with 1 row every other value is extreme.
+ * So the rates read as outliers what is sampling. The figures are kept, as a
+ * feature's drift statistic without a verdict is; the JSON gives the status and the count
+ * needed (`min_reference_rows`), the text and HTML lines say so.
  */
-import { type FeatureQuality, type OutlierSummary, qualityAccumulator } from '../metrics/quality/index.js'
+import { type FeatureQuality, LOWER_QUANTILE, type OutlierSummary, qualityAccumulator } from '../metrics/quality/index.js'
 import type { ReferenceProfile } from '../metrics/profile/index.js'
 import { foldColumn, type Table } from './table.js'
 import { leftOutNote } from './left-out.js'
@@ -29,6 +41,12 @@ function featureJson(q: FeatureQuality, referenceMissingRate: number): Section {
     reference_constant: q.referenceConstant,
   }
 }
+
+/** The reference rows the 1% tails need: one row in each 0.5% tail (above). */
+export const MIN_OUTLIER_REFERENCE_ROWS = Math.round(1 / LOWER_QUANTILE)
+
+/** Whether the reference scored rows enough for its 1% tails (above). */
+export const outlierStatus = (reference: OutlierSummary): 'ok' | 'insufficient' => (reference.scored >= MIN_OUTLIER_REFERENCE_ROWS ? 'ok' : 'insufficient')
 
 /** `unscored`: rows with no feature to evaluate, left out of the rate and the mean (a note says so). */
 function outlierJson(s: OutlierSummary): Section {
@@ -74,6 +92,8 @@ export function qualitySection(
     outliers: {
       definition: "share of an event's features in the reference's 1% tails",
       threshold: outlierThreshold,
+      status: outlierStatus(outliers.reference),
+      min_reference_rows: MIN_OUTLIER_REFERENCE_ROWS,
       reference: outlierJson(outliers.reference),
       current: outlierJson(outliers.current),
     },
