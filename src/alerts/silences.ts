@@ -5,6 +5,7 @@
  * when it ends, whatever is still true is notified.
  */
 import { randomUUID } from 'node:crypto'
+import { DriftwatchError } from '../errors.js'
 import type { FileSilence } from '../rules/schema.js'
 import type { Store } from '../store/clickhouse.js'
 import { insertRows } from '../store/insert.js'
@@ -71,7 +72,30 @@ const row = (s: Silence, version: number) => ({
  */
 export const SILENCE_END_MAX_MS = Date.UTC(2051, 0, 1)
 
-export async function addSilence(store: Store, s: { rule: string; modelId: string; startsMs: number; endsMs: number; reason: string; createdBy: string }, nowMs: number): Promise<Silence> {
+/** A silence to store, as `driftwatch alerts mute` and POST /v1/alerts/silences ask for it ('' for any rule or model). */
+export interface NewSilence {
+  readonly rule: string
+  readonly modelId: string
+  readonly startsMs: number
+  readonly endsMs: number
+  readonly reason: string
+  readonly createdBy: string
+}
+
+/**
+ * What writes silences, on the process that holds the store: `driftwatch alerts mute | unmute`
+ * on a store it opened, or the running `driftwatch start` for the same commands through its API
+ * (src/http/silence-routes.ts). One implementation (src/cli/mute-targets.ts silenceWrites), so
+ * both answer alike.
+ */
+export interface SilenceWrites {
+  /** Stores `s`; DW_CONFIG_INVALID when it names a rule or model nobody knows. */
+  mute(s: NewSilence, nowMs: number): Promise<Silence>
+  /** Ends the active silences `match` selects; DW_NOT_FOUND when there is none. */
+  unmute(match: SilenceMatch, nowMs: number): Promise<Silence[]>
+}
+
+export async function addSilence(store: Store, s: NewSilence, nowMs: number): Promise<Silence> {
   const silence: Silence = { id: randomUUID().slice(0, 8), ...s, source: 'cli' }
   await insertRows(store, 'alert_silences', [row(silence, nowMs)], `silence:${silence.id}:${nowMs}`)
   return silence
@@ -92,4 +116,32 @@ export async function endSilences(store: Store, silences: readonly Silence[], no
   const storedVersion = new Map(stored.map((r) => [r.id, Number(r.v)]))
   const rows = silences.map((s) => row({ ...s, startsMs: Math.min(s.startsMs, nowMs), endsMs: nowMs }, nextRowVersion(nowMs, 0, storedVersion.get(s.id) ?? 0)))
   await insertRows(store, 'alert_silences', rows, `unmute:${rows.map((r) => `${r.id}@${r.version}`).join(',')}`)
+}
+
+/** Why an end is refused (`given`: how it was asked for, e.g. `--for 60000d`, `duration 60000d`); see SILENCE_END_MAX_MS. */
+export const silenceEndTooLate = (given: string) =>
+  `a silence must end by ${new Date(SILENCE_END_MAX_MS).toISOString()} (its row expires retention.metrics after it ends, in ClickHouse's DateTime, which ends in 2106), got ${given}; to stop a rule for good, remove it from the rules file`
+
+/** Which active stored silences an unmute ends: the one with `id`, else every one of `rule` and/or `model`. */
+export interface SilenceMatch {
+  readonly id?: string | undefined
+  readonly rule?: string | undefined
+  readonly model?: string | undefined
+}
+
+const describeTargets = (rule: string, model: string) => [rule && `rule ${rule}`, model && `model ${model}`].filter(Boolean).join(' of ')
+
+/**
+ * Ends the active stored silences `match` selects (`driftwatch alerts unmute`, DELETE
+ * /v1/alerts/silences). None: DW_NOT_FOUND, an id or a name mistyped, which is the user's to correct.
+ */
+export async function endMatchingSilences(store: Store, match: SilenceMatch, nowMs: number): Promise<Silence[]> {
+  const matching = (await storedSilences(store, nowMs)).filter((s) =>
+    match.id ? s.id === match.id : (match.rule === undefined || s.rule === match.rule) && (match.model === undefined || s.modelId === match.model))
+  if (matching.length === 0) {
+    const what = match.id ? `has the id "${match.id.slice(0, 256)}"` : `mutes ${describeTargets(match.rule ?? '', match.model ?? '')}`
+    throw new DriftwatchError('DW_NOT_FOUND', `no active silence ${what}: \`driftwatch alerts list\` shows the active silences and their ids (silences from rule files end by editing the file)`)
+  }
+  await endSilences(store, matching, nowMs)
+  return matching
 }

@@ -7,11 +7,14 @@
  *   mute   --rule <name> | --model <id> (or both)  --for <duration> | --until <time>  [--reason <text>]
  *          (the rule and model must be known: ./mute-targets.ts)
  *   unmute <silence id> | --rule <name> | --model <id>
+ *          (mute and unmute write: while `driftwatch start` holds the data directory, through its
+ *          admin routes, ./admin-client.ts, said on stderr; otherwise on the store. Both ways through
+ *          the same writes, ./mute-targets.ts silenceWrites, with the same output and exit code)
  * Exit codes: 0 done, 1 runtime failure or no active silence to unmute (DW_NOT_FOUND), 2 invalid usage.
  */
 import { userInfo } from 'node:os'
 import type { AlertListItem } from '../alerts/list.js'
-import { addSilence, endSilences, SILENCE_END_MAX_MS, storedSilences, type Silence } from '../alerts/silences.js'
+import { SILENCE_END_MAX_MS, silenceEndTooLate, type Silence, type SilenceWrites } from '../alerts/silences.js'
 import type { RuntimeConfig } from '../config/env.js'
 import type { FileConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
@@ -22,8 +25,9 @@ import { migrate } from '../store/migrate.js'
 import { parseDurationMs } from '../window/duration.js'
 import { formatAlertList, formatSilences, windowKey } from './alerts-format.js'
 import { EXIT } from './command.js'
-import { assertKnownTargets, localNames } from './mute-targets.js'
+import { localNames, silenceWrites, type LocalNames } from './mute-targets.js'
 import { linesTo } from './output.js'
+import { runningAdminInstance } from './admin-client.js'
 import { runningInstance } from './read-client.js'
 
 export interface AlertsDeps {
@@ -32,8 +36,10 @@ export interface AlertsDeps {
   readonly openStore?: typeof openStore
   /** driftwatch.yaml as the command checked it with the environment (./configuration.ts); default: read here. */
   readonly file?: FileConfig
-  /** Where list finds an API token for a running `driftwatch start` (DRIFTWATCH_API_TOKENS(_FILE)); default: process.env. */
+  /** Where list, mute and unmute find an API token for a running `driftwatch start` (DRIFTWATCH_API_TOKENS(_FILE)); default: process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /** Where mute and unmute say that a running `driftwatch start` wrote for them; default: stderr. */
+  readonly err?: (line: string) => void
 }
 
 async function withStore<T>(config: RuntimeConfig, deps: AlertsDeps, work: (store: Store) => Promise<T>): Promise<T> {
@@ -103,15 +109,11 @@ export async function runAlertsMute(config: RuntimeConfig, o: { rule?: string; m
   if (Boolean(o.for) === Boolean(o.until)) throw usage('mute needs exactly one of --for <duration> and --until <time>')
   const endsMs = o.for ? now + durationFlag('--for', o.for) : Date.parse(o.until!)
   if (!Number.isFinite(endsMs) || endsMs <= now) throw usage(`--until must be a future time like 2026-12-01T08:00:00Z, got "${o.until}"`)
-  if (endsMs > SILENCE_END_MAX_MS) {
-    throw usage(`a silence must end by ${new Date(SILENCE_END_MAX_MS).toISOString()} (its row expires retention.metrics after it ends, in ClickHouse's DateTime, which ends in 2106), got ${o.for ? `--for ${o.for}` : `--until ${o.until}`}; to stop a rule for good, remove it from the rules file`)
-  }
-  // A rule or model nobody knows (a typo) is refused: its silence would mute nothing (./mute-targets.ts).
-  const local = localNames(config, o, deps.file)
-  const s = await withStore(config, deps, async (store) => {
-    await assertKnownTargets(store, o, local)
-    return addSilence(store, { rule: o.rule ?? '', modelId: o.model ?? '', startsMs: now, endsMs, reason: o.reason ?? '', createdBy: safeUser() }, now)
-  })
+  if (endsMs > SILENCE_END_MAX_MS) throw usage(silenceEndTooLate(o.for ? `--for ${o.for}` : `--until ${o.until}`))
+  const silence = { rule: o.rule ?? '', modelId: o.model ?? '', startsMs: now, endsMs, reason: o.reason ?? '', createdBy: safeUser() }
+  // A rule or model nobody knows (a typo) is refused: its silence would mute nothing
+  // (./mute-targets.ts, checked by the process that holds the store).
+  const s = await withSilenceWrites(config, deps, (writes) => writes.mute(silence, now), () => localNames(config, o, deps.file))
   out(`muted ${describe(s.rule, s.modelId)} until ${new Date(s.endsMs).toISOString()} (silence ${s.id}; \`driftwatch alerts unmute ${s.id}\` ends it)`)
   return EXIT.ok
 }
@@ -120,19 +122,27 @@ export async function runAlertsUnmute(config: RuntimeConfig, id: string | undefi
   const out = deps.out ?? linesTo(process.stdout)
   const now = (deps.now ?? Date.now)()
   if (!id && !o.rule && !o.model) throw usage('unmute needs a silence id, --rule or --model')
-  const ended = await withStore(config, deps, async (store) => {
-    const matching = (await storedSilences(store, now)).filter((s) =>
-      id ? s.id === id : (o.rule === undefined || s.rule === o.rule) && (o.model === undefined || s.modelId === o.model))
-    if (matching.length) await endSilences(store, matching, now)
-    return matching
-  })
-  if (ended.length === 0) {
-    // An id or a name mistyped: the user's to correct, said as every CLI failure is (exit 1).
-    const what = id ? `has the id "${id}"` : `mutes ${describe(o.rule ?? '', o.model ?? '')}`
-    throw new DriftwatchError('DW_NOT_FOUND', `no active silence ${what}: \`driftwatch alerts list\` shows the active silences and their ids (silences from rule files end by editing the file)`)
-  }
+  // None matching is DW_NOT_FOUND (exit 1): an id or a name mistyped, the user's to correct.
+  const ended = await withSilenceWrites(config, deps, (writes) => writes.unmute(id ? { id } : { rule: o.rule, model: o.model }, now))
   for (const s of ended) out(`unmuted ${describe(s.rule, s.modelId)} (silence ${s.id})`)
   return EXIT.ok
+}
+
+/**
+ * `work` with the silence writes of whoever holds the store: the running `driftwatch start` that
+ * holds the data directory (its admin routes, ./admin-client.ts), said on stderr once it answered
+ * so that stdout and the exit code are the same either way; else this process, on the store it
+ * opens, with `names` read before the store is opened.
+ */
+async function withSilenceWrites<T>(config: RuntimeConfig, deps: AlertsDeps, work: (writes: SilenceWrites) => Promise<T>, names?: () => LocalNames): Promise<T> {
+  const instance = runningAdminInstance(config.clickhouse.dataDir, deps.env ?? process.env)
+  if (instance) {
+    const result = await work(instance.writes)
+    ;(deps.err ?? linesTo(process.stderr))(`written through the running driftwatch start (pid ${instance.pid}) at ${instance.url}, which holds the data directory`)
+    return result
+  }
+  const local = names?.()
+  return withStore(config, deps, (store) => work(silenceWrites(store, config, deps.file, local)))
 }
 
 const describe = (rule: string, model: string) => [rule && `rule ${rule}`, model && `model ${model}`].filter(Boolean).join(' of ')

@@ -10,8 +10,15 @@
  *   predictions (a model accepted with `ingest.unknownModels: accept`).
  * The local names are read before the store is opened; the store is asked only for a name they
  * lack.
+ *
+ * The check runs in the process that holds the store, with its own rule directory and
+ * driftwatch.yaml: `alerts mute` on a store it opened, or, while `driftwatch start` holds an
+ * embedded data directory, that instance (POST /v1/alerts/silences through silenceWrites), whose
+ * rule directory is the one `start` loads. With the same environment both give the same answer
+ * in the same words.
  */
 import { loadRules, rulesDirectory } from '../alerts/load-rules.js'
+import { addSilence, endMatchingSilences, type NewSilence, type Silence, type SilenceWrites } from '../alerts/silences.js'
 import type { RuntimeConfig } from '../config/env.js'
 import { loadFileConfig, type FileConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
@@ -45,6 +52,27 @@ export function localNames(config: RuntimeConfig, o: MuteTargets, file?: FileCon
   }
 }
 
+/** The rule and model a silence names ('' is any: no check). */
+export const targetsOf = (s: Pick<NewSilence, 'rule' | 'modelId'>): MuteTargets => ({ rule: s.rule || undefined, model: s.modelId || undefined })
+
+/** Stores `s` once its rule and model are known (assertKnownTargets with `local`); nothing is stored otherwise. */
+export async function addKnownSilence(store: Store, s: NewSilence, local: LocalNames, nowMs: number): Promise<Silence> {
+  await assertKnownTargets(store, targetsOf(s), local)
+  return addSilence(store, s, nowMs)
+}
+
+/**
+ * The silence writes of the process that holds `store`, checked against its rule directory and
+ * `file` (driftwatch.yaml as it checked it; default: read at each mute naming a model), or against
+ * `names` when they were read already.
+ */
+export function silenceWrites(store: Store, config: RuntimeConfig, file?: FileConfig, names?: LocalNames): SilenceWrites {
+  return {
+    mute: (s, nowMs) => addKnownSilence(store, s, names ?? localNames(config, targetsOf(s), file), nowMs),
+    unmute: (match, nowMs) => endMatchingSilences(store, match, nowMs),
+  }
+}
+
 /** Names the store knows, listed in a refusal (at most this many of each are read). */
 const STORED_NAMES_MAX = 1000
 /** Known names a refusal shows, the closest to the one given first. */
@@ -56,7 +84,7 @@ async function storedNames(store: Store, sql: string): Promise<string[]> {
   return (await queryRows<{ name: string }>(store, sql, { max: STORED_NAMES_MAX }, 'alerts query')).map((r) => r.name)
 }
 
-/** Throws DW_CONFIG_INVALID for a rule or model neither this host nor the store knows. */
+/** Throws DW_CONFIG_INVALID (context `path`: 'rule' or 'model') for a rule or model neither this host nor the store knows. */
 export async function assertKnownTargets(store: Store, o: MuteTargets, local: LocalNames): Promise<void> {
   if (o.rule && !local.rules.includes(o.rule) && !(await exists(store, 'SELECT 1 FROM {db}.alerts WHERE rule = {name:String} LIMIT 1', o.rule))) {
     const stored = await storedNames(store, "SELECT DISTINCT rule AS name FROM {db}.alerts WHERE rule != '' LIMIT {max:UInt32}")
@@ -64,6 +92,7 @@ export async function assertKnownTargets(store: Store, o: MuteTargets, local: Lo
       'DW_CONFIG_INVALID',
       `unknown rule "${o.rule.slice(0, 256)}": not in the alert rules of ${local.rulesDir}, and no stored alert came from it, so a silence would mute nothing; ` +
         `${known('rules', o.rule, [...local.rules, ...stored])}; if \`start\` reads another rule directory, set DRIFTWATCH_ALERT_RULES to it here`,
+      { path: 'rule' },
     )
   }
   if (
@@ -77,6 +106,7 @@ export async function assertKnownTargets(store: Store, o: MuteTargets, local: Lo
     throw new DriftwatchError(
       'DW_CONFIG_INVALID',
       `unknown model "${o.model.slice(0, 256)}": ${local.configFile} does not list it and no prediction, evaluated window or alert has it, so a silence would mute nothing; ${known('models', o.model, [...local.models, ...stored])}`,
+      { path: 'model' },
     )
   }
 }

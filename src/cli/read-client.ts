@@ -44,22 +44,34 @@ export function runningInstance(dataDir: string, env: Readonly<Record<string, st
 
 const isErrorCode = (code: string): code is ErrorCode => (ErrorCodes as readonly string[]).includes(code)
 
-export function httpReadQueries(baseUrl: string, token: string | null, timeoutMs = 30_000): ReadQueries {
-  const get = async <T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> => {
-    const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]): [string, string] => [k, String(v)]))
-    const url = `${baseUrl}${path}${params.size ? `?${params}` : ''}`
-    let response: Response
-    try {
-      response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(timeoutMs) })
-    } catch (cause) {
-      throw new DriftwatchError('DW_API_UNAVAILABLE', `the running driftwatch at ${baseUrl} did not answer (${(cause as Error).message})`, { cause, retriable: true })
-    }
-    const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string; retriable?: boolean } } | null
-    if (response.ok) return body as T
-    const e = body?.error
-    const code = e?.code && isErrorCode(e.code) ? e.code : 'DW_INTERNAL'
-    throw new DriftwatchError(code, `the running driftwatch at ${baseUrl} answered ${response.status}: ${e?.message ?? 'no error body'}`, { retriable: e?.retriable ?? false })
+/**
+ * One request to the API at `baseUrl`: the answer's JSON, or a DriftwatchError with the server's
+ * code and retriable flag (message: `the running driftwatch at <url> answered <status>: <its
+ * message>`; `context.status` and `context.serverMessage` hold the parts).
+ */
+export async function apiRequest<T>(baseUrl: string, token: string | null, o: { method?: string; path: string; query?: Record<string, string | number | undefined>; body?: unknown; timeoutMs?: number }): Promise<T> {
+  const params = new URLSearchParams(Object.entries(o.query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined).map(([k, v]): [string, string] => [k, String(v)]))
+  const url = `${baseUrl}${o.path}${params.size ? `?${params}` : ''}`
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
+  if (o.body !== undefined) headers['content-type'] = 'application/json'
+  let response: Response
+  try {
+    response = await fetch(url, {
+      method: o.method ?? 'GET', headers, signal: AbortSignal.timeout(o.timeoutMs ?? 30_000), ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
+    })
+  } catch (cause) {
+    throw new DriftwatchError('DW_API_UNAVAILABLE', `the running driftwatch at ${baseUrl} did not answer (${(cause as Error).message})`, { cause, retriable: true })
   }
+  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string; retriable?: boolean } } | null
+  if (response.ok) return body as T
+  const e = body?.error
+  const code = e?.code && isErrorCode(e.code) ? e.code : 'DW_INTERNAL'
+  const serverMessage = e?.message ?? 'no error body'
+  throw new DriftwatchError(code, `the running driftwatch at ${baseUrl} answered ${response.status}: ${serverMessage}`, { retriable: e?.retriable ?? false, status: response.status, serverMessage })
+}
+
+export function httpReadQueries(baseUrl: string, token: string | null, timeoutMs = 30_000): ReadQueries {
+  const get = <T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> => apiRequest<T>(baseUrl, token, { path, query, timeoutMs })
   const enc = encodeURIComponent
   return {
     models: (o = {}) => get('/v1/models', { ...o }),

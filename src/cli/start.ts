@@ -22,6 +22,7 @@ import { httpSecurity } from '../http/security-policy.js'
 import { ensureUi } from '../ui/assets.js'
 import { createReadQueries } from '../read/index.js'
 import { removeInstanceFile, writeInstanceFile } from './instance-file.js'
+import { silenceWrites } from './mute-targets.js'
 import { roleProblem } from './configuration.js'
 import type { Role } from './commands.js'
 
@@ -141,6 +142,8 @@ export async function runStart(config: RuntimeConfig, logger: Logger, role: Role
     const read = createReadQueries({ store: app.store, file, now: Date.now })
     if (security) http = await startHttpServer({
         http: config.http, security, file, publisher: app.publisher, logger, metrics: metrics.registry, readiness, read, uiDir: await ensureUi(),
+        // `driftwatch alerts mute | unmute` write through these while this process holds the store.
+        silences: silenceWrites(app.store, config, file),
         // Within stopAll's half of the budget, so that the server's own close ends before it.
         closeGraceMs: Math.min(10_000, Math.floor(config.shutdownTimeoutMs / 3)),
       })

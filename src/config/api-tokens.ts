@@ -67,11 +67,12 @@ export function loadApiTokens(list: string | undefined, file: string | undefined
 
 /**
  * A token for driftwatch's own clients of the API (`driftwatch status` asking a running
- * instance): the first `read` token of DRIFTWATCH_API_TOKENS / _FILE, else the first `admin`
- * one; null when there is none (the instance may run without tokens). Invalid entries are
- * skipped here: the instance validates its own configuration.
+ * instance): the first token of DRIFTWATCH_API_TOKENS / _FILE with the first role of `roles`
+ * that has one (default: `read`, else `admin`; `alerts mute` asks for `admin`, else `read`, whose
+ * 403 then says what is missing); null when there is none (the instance may run without tokens).
+ * Invalid entries are skipped here: the instance validates its own configuration.
  */
-export function clientToken(env: Readonly<Record<string, string | undefined>> = process.env): string | null {
+export function clientToken(env: Readonly<Record<string, string | undefined>> = process.env, roles: readonly ApiRole[] = ['read', 'admin']): string | null {
   const entries: string[] = []
   const list = env['DRIFTWATCH_API_TOKENS']
   if (list) pushAll(entries, list.split(','))
@@ -84,5 +85,9 @@ export function clientToken(env: Readonly<Record<string, string | undefined>> = 
     }
   }
   const pairs = entries.map((e) => e.trim()).filter((e) => e.includes(':')).map((e) => [e.slice(0, e.indexOf(':')).trim(), e.slice(e.indexOf(':') + 1).trim()] as const)
-  return pairs.find(([role]) => role === 'read')?.[1] ?? pairs.find(([role]) => role === 'admin')?.[1] ?? null
+  for (const wanted of roles) {
+    const found = pairs.find(([role]) => role === wanted)
+    if (found) return found[1]
+  }
+  return null
 }

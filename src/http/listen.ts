@@ -7,6 +7,7 @@ import type { ReadinessSource } from './health-route.js'
 import { ingestLimits } from './limits.js'
 import type { MetricsSource } from './metrics-route.js'
 import type { ReadQueries } from '../read/index.js'
+import type { SilenceWrites } from '../alerts/silences.js'
 import type { HttpSecurity } from './security-policy.js'
 import { createHttpServer } from './server.js'
 
@@ -33,6 +34,8 @@ export interface HttpStartOptions {
   readonly uiDir?: string
   /** Answers the read API (role read or admin). */
   readonly read?: ReadQueries
+  /** Writes silences for POST / DELETE /v1/alerts/silences (role admin). */
+  readonly silences?: SilenceWrites
   /** How long close() lets requests in flight finish before closing the connections still open (server.ts). */
   readonly closeGraceMs?: number
 }
@@ -49,6 +52,7 @@ export async function startHttpServer(o: HttpStartOptions): Promise<RunningHttpS
     ...(o.readiness ? { readiness: o.readiness } : {}),
     ...(o.uiDir ? { uiDir: o.uiDir } : {}),
     ...(o.read ? { read: o.read } : {}),
+    ...(o.silences ? { silences: o.silences } : {}),
     ...(o.closeGraceMs !== undefined ? { closeGraceMs: o.closeGraceMs } : {}),
   })
   await server.listen({ host: o.http.host, port: o.http.port })

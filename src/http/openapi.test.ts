@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest'
 import { DEFAULT_FILE_CONFIG } from '../config/file.js'
 import { createLogger } from '../observability/logger.js'
 import type { ReadQueries } from '../read/index.js'
+import type { SilenceWrites } from '../alerts/silences.js'
 import { parseGroundTruthJson, parsePredictionJson } from '../ingest/json-events.js'
 import { rawSchema, type EventKind } from '../ingest/schemas.js'
 import { DEFAULT_LIMITS } from '../ingest/validate.js'
@@ -31,6 +32,7 @@ async function openApiDocument(o: { maxItems: number; bodyLimitBytes: number }):
     metrics: { contentType: 'text/plain', metrics: async () => '' },
     readiness: { check: unused },
     read: { models: unused, model: unused, windows: unused, window: unused, alerts: unused, alertDeliveries: unused, comparisons: unused, deadLetters: unused } satisfies ReadQueries,
+    silences: { mute: unused, unmute: unused } satisfies SilenceWrites,
   })
   try {
     const response = await app.inject({ url: '/openapi.json' })
@@ -169,9 +171,9 @@ describe('the OpenAPI document generated from the route schemas', async () => {
     expect((await new Validator().validate(broken)).valid).toBe(false)
   })
 
-  it('covers every route: ingest, probes, metrics, the read API and itself', () => {
+  it('covers every route: ingest, probes, metrics, the read API, the silences and itself', () => {
     expect(Object.keys(doc['paths'] as Json).sort()).toEqual([
-      '/healthz', '/metrics', '/openapi.json', '/readyz', '/v1/alerts', '/v1/alerts/deliveries', '/v1/dead-letters', '/v1/labels', '/v1/models', '/v1/models/{model}', '/v1/models/{model}/comparisons', '/v1/models/{model}/windows', '/v1/models/{model}/windows/{start}', '/v1/predictions',
+      '/healthz', '/metrics', '/openapi.json', '/readyz', '/v1/alerts', '/v1/alerts/deliveries', '/v1/alerts/silences', '/v1/alerts/silences/{id}', '/v1/dead-letters', '/v1/labels', '/v1/models', '/v1/models/{model}', '/v1/models/{model}/comparisons', '/v1/models/{model}/windows', '/v1/models/{model}/windows/{start}', '/v1/predictions',
     ])
   })
 
@@ -228,5 +230,16 @@ describe('the OpenAPI document generated from the route schemas', async () => {
     const security = (path: string) => ((((doc['paths'] as Json)[path] as Json)['get'] as Json)['security'])
     for (const path of ['/v1/models', '/v1/models/{model}', '/v1/models/{model}/windows', '/v1/models/{model}/windows/{start}', '/v1/alerts', '/metrics']) expect(security(path), path).toEqual([{ bearerAuth: [] }])
     for (const path of ['/healthz', '/readyz', '/openapi.json']) expect(security(path), path).toEqual([])
+  })
+
+  it('the silence routes are documented as admin writes with a bearer token', () => {
+    const paths = doc['paths'] as Record<string, Record<string, { security: unknown; responses: Record<string, { description: string }> }>>
+    const ops = [paths['/v1/alerts/silences']!['post']!, paths['/v1/alerts/silences']!['delete']!, paths['/v1/alerts/silences/{id}']!['delete']!]
+    for (const op of ops) {
+      expect(op.security).toEqual([{ bearerAuth: [] }])
+      expect(op.responses['403']!.description).toMatch(/^The token lacks the admin role/)
+    }
+    expect(Object.keys(ops[0]!.responses)).toEqual(['201', '400', '401', '403', '415', '503'])
+    expect(Object.keys(ops[1]!.responses)).toEqual(['200', '400', '401', '403', '404', '503'])
   })
 })

@@ -5,7 +5,8 @@
  * (avro-json-schema.ts) plus the simple bounds of src/ingest/validate.ts that JSON Schema can
  * state; cross-field rules (e.g. a prediction needs one of class_label, score, probabilities,
  * value) and time ranges are described, not encoded. Response schemas are the ones fastify
- * serializes with (schemas.ts, src/read/schemas.ts). Shared schemas are added with an $id and
+ * serializes with (schemas.ts, src/read/schemas.ts); the silence routes' bodies are validated with
+ * theirs (schemas.ts). Shared schemas are added with an $id and
  * become components/schemas of that name.
  */
 import { rawSchema, type EventKind } from '../ingest/schemas.js'
@@ -115,10 +116,10 @@ export const swaggerOptions: SwaggerOptions = {
     openapi: '3.1.0',
     info: {
       title: 'driftwatch HTTP API',
-      version: '1.1.0',
+      version: '1.2.0',
       description:
         'Publishes prediction events and ground-truth labels into the driftwatch pipeline, for services without a Kafka client, ' +
-        'and reads the stored drift, performance, fairness and quality figures and the alerts. ' +
+        'reads the stored drift, performance, fairness and quality figures and the alerts, and mutes alerts (role admin). ' +
         OUTSIDE_OPERATIONS,
     },
     components: {
