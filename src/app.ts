@@ -33,7 +33,7 @@ import { loadRules, rulesDirectory } from './alerts/load-rules.js'
 import type { RuleSet } from './rules/parse.js'
 import type { AlertService } from './alerts/service.js'
 import { embeddedPublisher, kafkaPublisher, registerSchemas, type EventPublisher } from './pipeline/publisher.js'
-import { localResolver, registryResolver, registrySaysNotFound } from './registry/resolvers.js'
+import { localResolver, registryQuestions, registryResolver } from './registry/resolvers.js'
 import { openStore, type Store } from './store/clickhouse.js'
 import { migrate } from './store/migrate.js'
 import { applyRetention } from './store/retention.js'
@@ -257,7 +257,7 @@ async function assemble(config: RuntimeConfig, logger: Logger, options: AppOptio
   }
   if (options.consume !== false) {
     const replayGuard = new ReplayGuard()
-    const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry, (id) => registrySaysNotFound(config.registryUrl!, id)), replayGuard }), options.metrics)
+    const handlers = instrumentHandlers(topicHandlers({ ...base, deadLetters: deadLetterSink(publishDlq), resolver: registryResolver(registry, registryQuestions(config.registryUrl!)), replayGuard }), options.metrics)
     options.metrics?.watchPartitions(progress)
     // What this member tells the group, so that instances that cannot share it are told (src/kafka/co-partitioned-assigner.ts).
     const member = memberIdentity(store.kind, file)

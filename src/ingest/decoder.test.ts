@@ -1,7 +1,7 @@
 import avro from 'avsc'
 import { describe, expect, it } from 'vitest'
 import { DriftwatchError, type ErrorCode } from '../errors.js'
-import { Decoder, UNKNOWN_SCHEMA_MEMORY_MS } from './decoder.js'
+import { Decoder, UNKNOWN_SCHEMA_MEMORY_MAX_IDS, UNKNOWN_SCHEMA_MEMORY_MS } from './decoder.js'
 import { avroType, guardedTypes, rawSchema, type PredictionEvent } from './schemas.js'
 import { frame } from './wire-format.js'
 
@@ -42,6 +42,31 @@ describe('Decoder', () => {
     clock.ms += 1
     await attempt()
     expect(calls.n).toBe(2)
+  })
+
+  it('remembers at most UNKNOWN_SCHEMA_MEMORY_MAX_IDS ids the registry did not know: a flood of distinct ids forgets the oldest', async () => {
+    const { calls, decoder } = failing('DW_DECODE_UNKNOWN_SCHEMA')
+    const attempt = (id: number) => expect(Promise.resolve().then(() => decoder.decode(frame(id, Buffer.from([0]))))).rejects.toMatchObject({ code: 'DW_DECODE_UNKNOWN_SCHEMA' })
+    const flood = UNKNOWN_SCHEMA_MEMORY_MAX_IDS + 500
+    for (let id = 1; id <= flood; id++) await attempt(id)
+    expect(calls.n).toBe(flood)
+    expect(decoder.unknownIdsRemembered).toBe(UNKNOWN_SCHEMA_MEMORY_MAX_IDS)
+    // The newest is answered from memory, the oldest asked for again.
+    await attempt(flood)
+    expect(calls.n).toBe(flood)
+    await attempt(1)
+    expect(calls.n).toBe(flood + 1)
+    expect(decoder.unknownIdsRemembered).toBe(UNKNOWN_SCHEMA_MEMORY_MAX_IDS)
+  })
+
+  it('drops the ids whose memory ran out as new unknown ids come', async () => {
+    const { clock, decoder } = failing('DW_DECODE_UNKNOWN_SCHEMA')
+    const attempt = (id: number) => expect(Promise.resolve().then(() => decoder.decode(frame(id, Buffer.from([0]))))).rejects.toMatchObject({ code: 'DW_DECODE_UNKNOWN_SCHEMA' })
+    for (let id = 1; id <= 100; id++) await attempt(id)
+    expect(decoder.unknownIdsRemembered).toBe(100)
+    clock.ms += UNKNOWN_SCHEMA_MEMORY_MS
+    await attempt(1000)
+    expect(decoder.unknownIdsRemembered).toBe(1)
   })
 
   it('reads an id registered after the registry did not know it, once the memory of that ran out', async () => {
@@ -144,6 +169,25 @@ describe('Decoder: writer schemas a producer evolved', () => {
       context: expect.objectContaining({ path: 'prediction' }),
     })
     await expect(failure).rejects.not.toMatchObject({ message: expect.stringMatching(/Cannot read properties/) })
+  })
+
+  it('refuses a field the writer renamed with an alias of its own, naming it, instead of reading the default', async () => {
+    const top = base()
+    Object.assign(field(top, 'subject_id'), { name: 'person_id', aliases: ['subject_id'] })
+    const nested = base()
+    Object.assign(field(nested, 'prediction').type.fields[1], { name: 'probability', aliases: ['score'] })
+    const cases: [object, object, string][] = [
+      [top, event({ subject_id: undefined, person_id: 'u-1' }), 'subject_id: the writer renamed it person_id'],
+      [nested, event({ prediction: { class_label: 'a', probability: 0.5, probabilities: null, value: null } }), 'prediction.score: the writer renamed it probability'],
+    ]
+    for (const [schema, e, why] of cases) {
+      const writer = writerOf(schema)
+      await expect(decode(decoderFor(writer), writer, e)).rejects.toMatchObject({
+        code: 'DW_DECODE_UNKNOWN_SCHEMA',
+        message: expect.stringContaining(`: ${why} (an alias on the writer's field); Avro resolves the reader's aliases only, so it would be read as its default: keep the name`),
+        context: expect.objectContaining({ path: why.slice(0, why.indexOf(':')) }),
+      })
+    }
   })
 
   it('names the map whose values became nullable', async () => {

@@ -9,7 +9,8 @@
  *
  * Errors: a writer schema that cannot be read at all makes each of its records a dead letter
  * (DW_DECODE_UNSUPPORTED_SCHEMA for one that is not a record, DW_MISSING_FIELD for a required
- * top-level field it lacks, DW_DECODE_UNKNOWN_SCHEMA with the field path otherwise); a record
+ * top-level field it lacks, DW_DECODE_UNKNOWN_SCHEMA with the field path otherwise, a field the
+ * writer renamed with an alias of its own among them: ./schema-resolution.ts writerRename); a record
  * carrying an enum symbol driftwatch does not know is a dead letter of its own
  * (DW_VALIDATION_FAILED at the enum's path), and the writer's other records are read.
  *
@@ -21,7 +22,7 @@
  */
 import avro from 'avsc'
 import { DriftwatchError, describeError, isDriftwatchError } from '../errors.js'
-import { createResolver, enumPaths, whyUnreadable } from './schema-resolution.js'
+import { createResolver, enumPaths, whyUnreadable, writerRename } from './schema-resolution.js'
 import { UnknownSymbolError } from './schemas.js'
 import { unframe } from './wire-format.js'
 
@@ -40,6 +41,15 @@ export type SchemaResolver = (schemaId: number) => Promise<avro.Type>
  */
 export const UNKNOWN_SCHEMA_MEMORY_MS = 5_000
 
+/**
+ * How many ids the registry did not know are answered from memory at most. Records carry any id a
+ * producer (or a corrupt frame) puts in their first five bytes, so a flood of distinct bogus ids
+ * grew this memory by one entry, about 6 KB with its error, per id. Expired entries are dropped as
+ * new ones come, and beyond this many the oldest goes: about 25 MB at most. An id dropped early is
+ * asked for again when it recurs, one registry request, as after UNKNOWN_SCHEMA_MEMORY_MS.
+ */
+export const UNKNOWN_SCHEMA_MEMORY_MAX_IDS = 4_096
+
 export class Decoder<T> {
   /** How each schema id's records are read: null natively (the reader schema itself), else resolved. */
   private readonly resolvers = new Map<number, avro.Resolver | null | UnionWriter>()
@@ -48,7 +58,11 @@ export class Decoder<T> {
    * asking the registry once per record of a flood.
    */
   private readonly unusable = new Map<number, DriftwatchError>()
-  /** Ids the registry did not know, until when that answer is reused (UNKNOWN_SCHEMA_MEMORY_MS). */
+  /**
+   * Ids the registry did not know, until when that answer is reused (UNKNOWN_SCHEMA_MEMORY_MS), in
+   * the order they were learnt, which is the order they expire in; at most
+   * UNKNOWN_SCHEMA_MEMORY_MAX_IDS of them (rememberUnknown).
+   */
   private readonly unknown = new Map<number, { readonly error: DriftwatchError; readonly until: number }>()
   /** Lookups under way: records of one new id that arrive together share the registry request. */
   private readonly learning = new Map<number, Promise<void>>()
@@ -75,7 +89,10 @@ export class Decoder<T> {
     const unusable = this.unusable.get(schemaId)
     if (unusable) throw unusable
     const unknown = this.unknown.get(schemaId)
-    if (unknown && this.now() < unknown.until) throw unknown.error
+    if (unknown) {
+      if (this.now() < unknown.until) throw unknown.error
+      this.unknown.delete(schemaId)
+    }
     let learning = this.learning.get(schemaId)
     if (!learning) {
       learning = this.learn(schemaId).finally(() => this.learning.delete(schemaId))
@@ -91,7 +108,7 @@ export class Decoder<T> {
       writer = await this.resolveWriter(schemaId)
     } catch (cause) {
       if (!isDriftwatchError(cause)) throw new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `schema ${schemaId}: ${describeError(cause)}`, { cause, retriable: true })
-      if (cause.code === 'DW_DECODE_UNKNOWN_SCHEMA') this.unknown.set(schemaId, { error: cause, until: this.now() + UNKNOWN_SCHEMA_MEMORY_MS })
+      if (cause.code === 'DW_DECODE_UNKNOWN_SCHEMA') this.rememberUnknown(schemaId, cause)
       else if (!cause.retriable) this.unusable.set(schemaId, cause)
       throw cause
     }
@@ -102,6 +119,26 @@ export class Decoder<T> {
       if (isDriftwatchError(e)) this.unusable.set(schemaId, e)
       throw e
     }
+  }
+
+  /**
+   * Remembers that the registry did not know `schemaId`, dropping the entries that expired and,
+   * beyond UNKNOWN_SCHEMA_MEMORY_MAX_IDS, the oldest. Map iteration is insertion order, and each id
+   * is inserted anew (deleted first), so the first entries are the first to expire.
+   */
+  private rememberUnknown(schemaId: number, error: DriftwatchError): void {
+    const now = this.now()
+    this.unknown.delete(schemaId)
+    for (const [id, { until }] of this.unknown) {
+      if (now < until && this.unknown.size < UNKNOWN_SCHEMA_MEMORY_MAX_IDS) break
+      this.unknown.delete(id)
+    }
+    this.unknown.set(schemaId, { error, until: now + UNKNOWN_SCHEMA_MEMORY_MS })
+  }
+
+  /** How many ids the registry did not know are answered from memory now (at most UNKNOWN_SCHEMA_MEMORY_MAX_IDS). */
+  get unknownIdsRemembered(): number {
+    return this.unknown.size
   }
 
   /**
@@ -133,6 +170,10 @@ export class Decoder<T> {
     const missing = missingRequiredFields(this.reader, writer)
     if (missing.length > 0) {
       throw new DriftwatchError('DW_MISSING_FIELD', `${what} lacks required field(s) ${missing.join(', ')} (no default in ${this.reader.name})`, { schemaId, path: missing[0] })
+    }
+    const renamed = writerRename(this.reader, writer)
+    if (renamed) {
+      throw new DriftwatchError('DW_DECODE_UNKNOWN_SCHEMA', `${what} (${writer.name ?? 'anonymous'}) cannot be read as ${this.reader.name}: ${renamed}`, { schemaId, path: renamed.slice(0, renamed.indexOf(':')) })
     }
     try {
       return writer.equals(this.reader) ? null : createResolver(this.reader, writer)

@@ -94,3 +94,95 @@ export function enumPaths(type: avro.Type, path = '', into = new Map<string, str
   if (type.typeName === 'array') enumPaths((type as avro.types.ArrayType).itemsType, join(path, '(items)'), into)
   return into
 }
+
+/** What a writer schema's time field is refused for: its path and why. */
+export interface TimeUnitProblem {
+  readonly path: string
+  readonly message: string
+}
+
+type RawField = { name?: unknown; type?: unknown }
+type RawRecord = { type?: unknown; name?: unknown; fields?: unknown }
+const isRawRecord = (s: unknown): s is RawRecord & { fields: RawField[] } =>
+  typeof s === 'object' && s !== null && !Array.isArray(s) && ((s as RawRecord).type === 'record' || (s as RawRecord).type === 'error') && Array.isArray((s as RawRecord).fields)
+const unqualifiedName = (name: unknown) => (typeof name === 'string' ? name.slice(name.lastIndexOf('.') + 1) : '')
+const logicalTypeOf = (t: unknown) => (typeof t === 'object' && t !== null && !Array.isArray(t) ? (t as { logicalType?: unknown }).logicalType : undefined)
+
+/**
+ * Where a writer schema (as the registry serves it, parsed JSON) writes one of the reader's
+ * timestamp-millis fields (`event_time`, `label_time`) in another unit: a long with logicalType
+ * `timestamp-micros` or `timestamp-nanos` (or their `local-` forms); null when none does.
+ * `readers` are driftwatch's raw record schemas, matched to the writer's record (or each record
+ * branch of a union) by unqualified name. Avro's Parsing Canonical Form drops logical types, so the
+ * registry takes such a version as compatible, and avsc, which driftwatch runs without logical
+ * types, reads it as the long it is: every record would carry microseconds where milliseconds are
+ * read, a date thousands of years ahead, and be refused one by one as out of range.
+ */
+export function timeUnitProblem(writer: unknown, readers: readonly Record<string, unknown>[]): TimeUnitProblem | null {
+  const records = Array.isArray(writer) ? writer.filter(isRawRecord) : isRawRecord(writer) ? [writer] : []
+  for (const record of records) {
+    const reader = readers.find((r) => unqualifiedName(r['name']) === unqualifiedName(record.name))
+    if (!reader || !isRawRecord(reader)) continue
+    for (const readerField of reader.fields) {
+      if (logicalTypeOf(readerField.type) !== 'timestamp-millis') continue
+      const written = record.fields.find((f) => f.name === readerField.name)
+      if (!written) continue
+      const branches = Array.isArray(written.type) ? written.type : [written.type]
+      for (const branch of branches) {
+        const logicalType = logicalTypeOf(branch)
+        if (typeof logicalType !== 'string' || !/^(local-)?timestamp-(micros|nanos)$/.test(logicalType)) continue
+        const unit = logicalType.endsWith('micros') ? 'microseconds' : 'nanoseconds'
+        return {
+          path: String(readerField.name),
+          message: `${String(readerField.name)} is written as ${logicalType} (${unit}); driftwatch reads timestamp-millis: write milliseconds since the Unix epoch, as a long with logicalType timestamp-millis`,
+        }
+      }
+    }
+  }
+  return null
+}
+
+/**
+ * The first field, by path, that the writer renamed with an alias of its own (`person_id` with
+ * aliases [`subject_id`]), and why that is refused; null when there is none. Avro's resolution
+ * (spec 1.11; avsc and Java Avro alike) reads the reader's aliases only: a writer's alias is
+ * ignored, and the reader's field would be read as its default (null) without a word. Nested
+ * records are walked where the two schemas hold a record of the same unqualified name.
+ */
+export function writerRename(reader: avro.Type, writer: avro.Type, path = ''): string | null {
+  if (isUnion(writer)) {
+    for (const branch of writer.types) {
+      const why = writerRename(reader, branch, path)
+      if (why) return why
+    }
+    return null
+  }
+  if (isUnion(reader)) {
+    for (const branch of reader.types) {
+      const why = writerRename(branch, writer, path)
+      if (why) return why
+    }
+    return null
+  }
+  if (reader.typeName === 'record' && writer.typeName === 'record') {
+    if (unqualified(reader.name) !== unqualified(writer.name)) return null
+    for (const field of fieldsOf(reader)) {
+      const names = [field.name, ...field.aliases]
+      const written = fieldsOf(writer).find((w) => names.includes(w.name))
+      if (written) {
+        const why = writerRename(field.type, written.type, join(path, field.name))
+        if (why) return why
+        continue
+      }
+      const renamed = fieldsOf(writer).find((w) => w.aliases.includes(field.name))
+      if (renamed) {
+        return `${join(path, field.name)}: the writer renamed it ${renamed.name} (an alias on the writer's field); Avro resolves the reader's aliases only, so it would be read as ${field.defaultValue() === undefined ? 'missing' : 'its default'}: keep the name ${field.name}`
+      }
+    }
+  }
+  if (reader.typeName === 'map' && writer.typeName === 'map') return writerRename((reader as avro.types.MapType).valuesType as avro.Type, (writer as avro.types.MapType).valuesType as avro.Type, join(path, '(values)'))
+  if (reader.typeName === 'array' && writer.typeName === 'array') return writerRename((reader as avro.types.ArrayType).itemsType, (writer as avro.types.ArrayType).itemsType, join(path, '(items)'))
+  return null
+}
+
+const unqualified = (name: string | undefined) => (name ?? '').slice((name ?? '').lastIndexOf('.') + 1)

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { HttpReceiver, type Handler } from '../../test/support/http-receiver.js'
 import { registerSchemas } from '../pipeline/publisher.js'
 import { schemaRegistryClient } from './client.js'
-import { registryResolver } from './resolvers.js'
+import { registryQuestions, registryResolver } from './resolvers.js'
 
 const topics = { predictions: 'auth.predictions', groundTruth: 'auth.ground-truth' }
 /** What Confluent's registry answers to a request without valid credentials. */
@@ -72,7 +72,8 @@ describe('a registry that refuses the credentials', () => {
 
   it("retries a running consumer's schema lookup under the same line, as DW_REGISTRY_UNAVAILABLE: no record is dead-lettered for it", async () => {
     const server = await serve(() => unauthorized)
-    const resolve = registryResolver(schemaRegistryClient(server.url.replace('http://', 'http://alice:s3cret-pw@')), async () => true)
+    const url = server.url.replace('http://', 'http://alice:s3cret-pw@')
+    const resolve = registryResolver(schemaRegistryClient(url), { ...registryQuestions(url), notFound: async () => true })
     const failure = await resolve(7).then(() => null, (e: unknown) => e)
     expect(failure).toMatchObject({ code: 'DW_REGISTRY_UNAVAILABLE', retriable: true })
     expect((failure as Error).message).toBe(

@@ -3,7 +3,8 @@ import { createServer as createHttpServer } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { REGISTRY_REQUEST_TIMEOUT_MS, schemaRegistryClient } from './client.js'
 import { registerSchemas } from '../pipeline/publisher.js'
-import { classifyRegistryFailure, registryResolver, registrySaysNotFound } from './resolvers.js'
+import { rawSchema } from '../ingest/schemas.js'
+import { classifyRegistryFailure, registryQuestions, registryResolver, registrySaysNotFound, registrySchemaText } from './resolvers.js'
 
 /** The shape @kafkajs/confluent-schema-registry rejects with (its ResponseError carries the status). */
 const responseError = (status: number, message: string) => Object.assign(new Error(message), { name: 'ResponseError', status })
@@ -24,10 +25,11 @@ describe('classifyRegistryFailure', () => {
     const silent = createServer((socket) => void sockets.add(socket))
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     try {
-      const registry = schemaRegistryClient(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`)
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+      const registry = schemaRegistryClient(url)
       const started = Date.now()
       const [lookup, register] = await Promise.allSettled([
-        registryResolver(registry, async () => true)(7),
+        registryResolver(registry, { ...registryQuestions(url), notFound: async () => true })(7),
         registerSchemas(registry, { predictions: 'silent.predictions', groundTruth: 'silent.ground-truth' }),
       ])
       for (const outcome of [lookup, register]) {
@@ -62,7 +64,7 @@ describe('classifyRegistryFailure', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-      const resolve = registryResolver(schemaRegistryClient(url), (id) => registrySaysNotFound(url, id))
+      const resolve = registryResolver(schemaRegistryClient(url), registryQuestions(url))
       await expect(resolve(7)).rejects.toMatchObject({ code: 'DW_DECODE_UNKNOWN_SCHEMA', retriable: false })
       for (const name of ['proxy', 'gateway']) {
         answer = answers[name]!
@@ -77,6 +79,74 @@ describe('classifyRegistryFailure', () => {
     }
     // Nothing answering at all: not the registry's 404 either.
     expect(await registrySaysNotFound('http://127.0.0.1:1', 7)).toBe(false)
+  })
+
+  it('retries a 200 that holds no schema (an HTML page, `{}`, a body that is not JSON) as an outage; dead-letters only a schema string avsc refuses', async () => {
+    const refused = JSON.stringify({ type: 'record', name: 'X', fields: [{ name: 'a', type: 'no_such_type' }] })
+    const good = JSON.stringify({ type: 'record', name: 'X', fields: [{ name: 'a', type: 'string' }] })
+    const answers: Record<string, [string, string]> = {
+      html: ['text/html', '<html><body>Down for maintenance</body></html>'],
+      empty: ['application/json', '{}'],
+      'not JSON': ['application/json', '<html>oops</html>'],
+      'schema not a string': ['application/vnd.schemaregistry.v1+json', JSON.stringify({ schema: 5 })],
+      'null body': ['application/json', 'null'],
+      refused: ['application/vnd.schemaregistry.v1+json', JSON.stringify({ schema: refused })],
+      good: ['application/vnd.schemaregistry.v1+json', JSON.stringify({ schema: good })],
+    }
+    const queue: string[] = []
+    const server = createHttpServer((_req, res) => {
+      const [type, body] = answers[queue.shift() ?? 'html']!
+      res.writeHead(200, { 'content-type': type })
+      res.end(body)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const resolve = registryResolver(schemaRegistryClient(url), { ...registryQuestions(url), notFound: async () => true })
+      for (const name of ['html', 'empty', 'not JSON', 'schema not a string', 'null body']) {
+        queue.push(name, name)
+        await expect(resolve(7), name).rejects.toMatchObject({ code: 'DW_REGISTRY_UNAVAILABLE', retriable: true, message: expect.stringMatching(/^registry lookup of schema 7 answered without a schema/) })
+        expect(queue, name).toEqual([])
+      }
+      // A schema string avsc refuses, on the lookup and on the second parse.
+      queue.push('refused', 'refused', 'refused')
+      await expect(resolve(8)).rejects.toMatchObject({ code: 'DW_DECODE_UNSUPPORTED_SCHEMA', retriable: false, message: expect.stringMatching(/schema 8 cannot be parsed as Avro: .*no_such_type/) })
+      expect(queue).toEqual([])
+      // A proxy's page, then the registry again: its schema is read, not dead-lettered (the last
+      // answer is the one whose time fields are checked).
+      queue.push('html', 'good', 'good', 'good')
+      expect(((await resolve(9)) as { name?: string }).name).toBe('X')
+      expect(queue).toEqual([])
+      expect(await registrySchemaText(url, 10)).toBeNull()
+      queue.push('good')
+      expect(await registrySchemaText(url, 10)).toBe(good)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+    // Nothing answering the second question: no schema either.
+    expect(await registrySchemaText('http://127.0.0.1:1', 7)).toBeNull()
+  })
+
+  it('refuses a writer schema whose event_time is timestamp-micros, naming the field and the unit, not each record as out of range', async () => {
+    const micros = structuredClone(rawSchema('prediction')) as { fields: { name: string; type: unknown }[] }
+    micros.fields.find((f) => f.name === 'event_time')!.type = { type: 'long', logicalType: 'timestamp-micros' }
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/vnd.schemaregistry.v1+json' })
+      res.end(JSON.stringify({ schema: JSON.stringify(micros) }))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const resolve = registryResolver(schemaRegistryClient(url), { ...registryQuestions(url), notFound: async () => true })
+      await expect(resolve(7)).rejects.toMatchObject({
+        code: 'DW_DECODE_UNSUPPORTED_SCHEMA',
+        retriable: false,
+        message: expect.stringMatching(/^schema 7: event_time is written as timestamp-micros \(microseconds\); driftwatch reads timestamp-millis/),
+        context: expect.objectContaining({ path: 'event_time' }),
+      })
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 
   it('dead-letters a schema the client cannot parse (no status) or the registry refuses to serve (other 4xx)', () => {

@@ -7,7 +7,8 @@ import avro from 'avsc'
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
 import type { SchemaResolver } from '../ingest/decoder.js'
-import { avroType, type EventKind } from '../ingest/schemas.js'
+import { timeUnitProblem } from '../ingest/schema-resolution.js'
+import { avroType, rawSchema, type EventKind } from '../ingest/schemas.js'
 import { REGISTRY_REQUEST_TIMEOUT_MS, registryErrorText, registryRequest, registryStatusOf } from './client.js'
 
 /**
@@ -34,7 +35,10 @@ export const isRetriableRegistryStatus = (status: number) => RETRIABLE_STATUS.ha
  *   any other status           -> DW_DECODE_UNSUPPORTED_SCHEMA (the registry refuses this id)
  *   no status                  -> DW_DECODE_UNSUPPORTED_SCHEMA: the schema was fetched but the
  *                                 client could not parse it (ConfluentSchemaRegistryArgumentError
- *                                 from avsc, protobufjs or ajv), or its type is unknown
+ *                                 from avsc, protobufjs or ajv), or its type is unknown.
+ *                                 registryResolver confirms that the answer held a schema at all
+ *                                 (RegistryQuestions.schemaText): a 200 that is not the registry's answer
+ *                                 (an HTML page, `{}`) fails the client's parse the same way
  *
  * Refused credentials end a start (src/pipeline/publisher.ts passes the client's DW_CONFIG_INVALID
  * on), but not a running consumer: what a lookup fails with here, when not retriable, makes a dead
@@ -77,25 +81,99 @@ export async function registrySaysNotFound(registryUrl: string, schemaId: number
 }
 
 /**
- * Writer schemas by id from the registry. `confirmNotFound` decides whether a 404 is the
- * registry's own "not found" (registrySaysNotFound); any other 404 is retried as an outage.
+ * The `schema` string the registry at `registryUrl` answers for GET /schemas/ids/{id}: a JSON
+ * object with a `schema` string (Confluent's `{"schema": "..."}`, which Apicurio and Karapace
+ * answer too); null for any other answer or a failure to ask. The client parses whatever a 200
+ * carries: an HTML maintenance page, `{}` or a body that is not JSON (a proxy, a load balancer, a
+ * registry starting up) reaches avsc as no schema and fails as a parse error, without a status,
+ * like a schema avsc refuses. Its errors keep neither the body nor the answer, so the answer is
+ * asked again here, as registrySaysNotFound asks a 404 again: the same URL and credentials.
  */
-export function registryResolver(registry: SchemaRegistry, confirmNotFound: (schemaId: number) => Promise<boolean>): SchemaResolver {
-  return async (schemaId) => {
-    let schema: unknown
+export async function registrySchemaText(registryUrl: string, schemaId: number, timeoutMs = REGISTRY_REQUEST_TIMEOUT_MS): Promise<string | null> {
+  const { url, headers } = registryRequest(registryUrl, `/schemas/ids/${schemaId}`, 'application/vnd.schemaregistry.v1+json, application/json')
+  try {
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) })
+    if (!response.ok) return null
+    const answer: unknown = await response.json()
+    const schema = typeof answer === 'object' && answer !== null ? (answer as { schema?: unknown }).schema : undefined
+    return typeof schema === 'string' ? schema : null
+  } catch {
+    return null
+  }
+}
+
+/** What the resolver asks the registry again when the client's lookup failed in a way that does not say enough. */
+export interface RegistryQuestions {
+  /** Whether the registry itself says the id is not found (registrySaysNotFound). */
+  notFound(schemaId: number): Promise<boolean>
+  /** The registry's schema text for the id, or null (registrySchemaText). */
+  schemaText(schemaId: number): Promise<string | null>
+}
+
+/** The questions asked of the registry at `registryUrl`. */
+export const registryQuestions = (registryUrl: string): RegistryQuestions => ({
+  notFound: (id) => registrySaysNotFound(registryUrl, id),
+  schemaText: (id) => registrySchemaText(registryUrl, id),
+})
+
+/**
+ * Refuses a writer schema that writes driftwatch's timestamp-millis fields in another unit
+ * (timeUnitProblem, src/ingest/schema-resolution.ts). The parsed type has lost its logical types
+ * (avsc keeps none without `logicalTypes`), so the registry's text is read, asked once more per new
+ * id: the decoder resolves each id once per process.
+ */
+async function refuseOtherTimeUnits(ask: RegistryQuestions, schemaId: number, readers: readonly Record<string, unknown>[]): Promise<void> {
+  const text = await ask.schemaText(schemaId)
+  if (text === null) {
+    throw new DriftwatchError('DW_REGISTRY_UNAVAILABLE', `registry lookup of schema ${schemaId} answered without a schema the second time it was asked (a proxy or load balancer in front of it?)`, { retriable: true, schemaId })
+  }
+  let writer: unknown
+  try {
+    writer = JSON.parse(text)
+  } catch {
+    return // a bare type name ("string"): the client parsed it, and it has no fields
+  }
+  const problem = timeUnitProblem(writer, readers)
+  if (problem) throw new DriftwatchError('DW_DECODE_UNSUPPORTED_SCHEMA', `schema ${schemaId}: ${problem.message}`, { schemaId, path: problem.path })
+}
+
+/**
+ * Writer schemas by id from the registry. `ask.notFound` decides whether a 404 is the registry's
+ * own "not found" (registrySaysNotFound); any other 404 is retried as an outage. A schema the
+ * client cannot parse makes its id unusable (src/ingest/decoder.ts) only when the registry's
+ * answer holds a schema string (`ask.schemaText`); any other answer is retried as an outage.
+ */
+export function registryResolver(registry: SchemaRegistry, ask: RegistryQuestions): SchemaResolver {
+  const lookup = async (schemaId: number, retried = false): Promise<unknown> => {
     try {
-      schema = await registry.getSchema(schemaId)
+      return await registry.getSchema(schemaId)
     } catch (cause) {
       const failure = classifyRegistryFailure(schemaId, cause)
-      if (failure.code === 'DW_DECODE_UNKNOWN_SCHEMA' && !(await confirmNotFound(schemaId))) {
+      if (failure.code === 'DW_DECODE_UNKNOWN_SCHEMA' && !(await ask.notFound(schemaId))) {
         throw new DriftwatchError(
           'DW_REGISTRY_UNAVAILABLE',
           `registry lookup of schema ${schemaId} answered 404 without the registry's error code ${SCHEMA_NOT_FOUND}: not the registry's answer (a proxy in front of it, or a URL that points elsewhere?)`,
           { cause, retriable: true, schemaId },
         )
       }
+      if (failure.code === 'DW_DECODE_UNSUPPORTED_SCHEMA' && registryStatusOf(cause) === null && !retried) {
+        if ((await ask.schemaText(schemaId)) === null) {
+          throw new DriftwatchError(
+            'DW_REGISTRY_UNAVAILABLE',
+            `registry lookup of schema ${schemaId} answered without a schema (not JSON, or no "schema" string in it): not the registry's answer (a proxy or load balancer in front of it, or a registry starting up?)`,
+            { cause, retriable: true, schemaId },
+          )
+        }
+        // The registry serves a schema now. The failed parse may have been of another answer
+        // (a proxy that has just stopped answering for it): parse the registry's own once more.
+        return lookup(schemaId, true)
+      }
       throw failure
     }
+  }
+  const readers = [rawSchema('prediction'), rawSchema('ground-truth')]
+  return async (schemaId) => {
+    const schema = await lookup(schemaId)
     // The client parses JSON Schema (ajv) and Protobuf (protobufjs) too; events are Avro only.
     if (!avro.Type.isType(schema)) {
       const kind = (schema as { constructor?: { name?: unknown } } | null)?.constructor?.name
@@ -105,6 +183,7 @@ export function registryResolver(registry: SchemaRegistry, confirmNotFound: (sch
         { schemaId },
       )
     }
+    await refuseOtherTimeUnits(ask, schemaId, readers)
     return schema as avro.Type
   }
 }
