@@ -9,10 +9,9 @@
  * partition's batch is held until the other partition's batch is screened. Then through Kafka:
  * one produce request puts the same ids in two partitions for two models.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Kafka, logLevel, type Producer } from 'kafkajs'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry'
-import { startApp, type App } from '../src/app.js'
+import { startApp } from '../src/app.js'
 import { parseFileConfig } from '../src/config/file.js'
 import { avroType } from '../src/ingest/schemas.js'
 import { frame } from '../src/ingest/wire-format.js'
@@ -24,10 +23,11 @@ import type { BatchHandler, SourceBatch } from '../src/pipeline/source.js'
 import { LOCAL_SCHEMA_IDS, localResolver } from '../src/registry/resolvers.js'
 import type { Store } from '../src/store/clickhouse.js'
 import { privacyFor } from '../src/store/privacy.js'
-import { dropTestResources, testConfig } from './support/config.js'
+import { testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
+import { appAndProducer } from './support/app-producer.js'
 
 const T = Date.UTC(2026, 10, 1, 12)
 const file = parseFileConfig('models:\n  - id: loan-approval\n  - id: other\n', 'test.yaml')
@@ -70,28 +70,17 @@ class InsertGate {
 describe('one prediction_id for two models in two partitions at once', () => {
   const config = testConfig({ partitions: 2 })
   const logger = createLogger(config.logLevel)
-  let app: App | undefined
-  let producer: Producer | undefined
-  beforeAll(async () => {
-    app = await startApp(config, logger, { file, evaluate: false, alerts: false })
-    producer = new Kafka({ brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING }).producer()
-    await producer.connect()
-  })
-  afterAll(async () => {
-    await producer?.disconnect()
-    await app?.stop()
-    await dropTestResources(config)
-  })
+  const running = appAndProducer(config, () => startApp(config, logger, { file, evaluate: false, alerts: false }))
 
   const stored = (prefix: string) =>
     queryRows<{ id: string; model: string; partition: number }>(
-      app!.store,
+      running.app().store,
       'SELECT prediction_id AS id, model_id AS model, source_partition AS partition FROM {db}.predictions FINAL WHERE startsWith(prediction_id, {p:String}) ORDER BY id, model',
       { p: prefix },
     )
   const conflicts = (prefix: string) =>
     queryRows<{ partition: number; message: string }>(
-      app!.store,
+      running.app().store,
       "SELECT source_partition AS partition, error_message AS message FROM {db}.dead_letters FINAL WHERE error_code = 'DW_PREDICTION_ID_CONFLICT' AND startsWith(base64Decode(raw_key_base64), {p:String}) ORDER BY partition",
       { p: prefix },
     )
@@ -104,7 +93,7 @@ describe('one prediction_id for two models in two partitions at once', () => {
     let handle: BatchHandler
     let offset = 0
     beforeAll(() => {
-      const store = gate.store(app!.store, topic)
+      const store = gate.store(running.app().store, topic)
       joiner = new Joiner(store, file)
       handle = topicHandlers({
         store, file, topics: { ...config.topics, predictions: topic }, joiner, now: () => T, logger,
@@ -195,19 +184,19 @@ describe('one prediction_id for two models in two partitions at once', () => {
         { key: id, partition: 1, value: await encode(id, 'other') },
       ]))
     ).flat()
-    await producer!.send({ topic: config.topics.predictions, acks: -1, messages })
+    await running.producer().send({ topic: config.topics.predictions, acks: -1, messages })
 
-    const storedCount = () => count(app!.store, "SELECT count() AS c FROM {db}.predictions FINAL WHERE startsWith(prediction_id, 'kafka-')")
+    const storedCount = () => count(running.app().store, "SELECT count() AS c FROM {db}.predictions FINAL WHERE startsWith(prediction_id, 'kafka-')")
     const conflictCount = () =>
-      count(app!.store, "SELECT count() AS c FROM {db}.dead_letters FINAL WHERE error_code = 'DW_PREDICTION_ID_CONFLICT' AND startsWith(base64Decode(raw_key_base64), 'kafka-')")
+      count(running.app().store, "SELECT count() AS c FROM {db}.dead_letters FINAL WHERE error_code = 'DW_PREDICTION_ID_CONFLICT' AND startsWith(base64Decode(raw_key_base64), 'kafka-')")
     await waitFor(async () => (await storedCount()) + (await conflictCount()), (n) => n >= 2 * ids.length, { what: 'every record stored or dead-lettered', timeoutMs: 90_000 })
 
     // Each id once, for one of the two models; its other use a conflict.
     const rows = await stored('kafka-')
     expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort())
     expect(await conflictCount()).toBe(ids.length)
-    expect(await count(app!.store, "SELECT count() AS c FROM {db}.dead_letters FINAL WHERE startsWith(base64Decode(raw_key_base64), 'kafka-')")).toBe(ids.length)
+    expect(await count(running.app().store, "SELECT count() AS c FROM {db}.dead_letters FINAL WHERE startsWith(base64Decode(raw_key_base64), 'kafka-')")).toBe(ids.length)
     // Every batch let its ids go once stored.
-    await waitFor(async () => app!.joiner.inFlight.size, (n) => n === 0, { what: 'no ids held' })
+    await waitFor(async () => running.app().joiner.inFlight.size, (n) => n === 0, { what: 'no ids held' })
   })
 })

@@ -7,32 +7,21 @@
  * date out of range. Records of driftwatch's own schema on the same topics are stored.
  */
 import avro from 'avsc'
-import { Kafka, logLevel, type Producer } from 'kafkajs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApp, type App } from '../src/app.js'
+import { describe, expect, it } from 'vitest'
+import { startApp } from '../src/app.js'
 import { parseFileConfig } from '../src/config/file.js'
 import { rawSchema, type EventKind } from '../src/ingest/schemas.js'
 import { frame } from '../src/ingest/wire-format.js'
 import { createLogger } from '../src/observability/logger.js'
-import { dropTestResources, testConfig } from './support/config.js'
+import { testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
+import { appAndProducer } from './support/app-producer.js'
 
 describe('writer schemas whose time field is timestamp-micros', () => {
   const config = testConfig({ partitions: 1 })
-  let app: App | undefined
-  let producer: Producer | undefined
-  beforeAll(async () => {
-    app = await startApp(config, createLogger(config.logLevel), { file: parseFileConfig('models:\n  - id: loan-approval\n', 'test.yaml'), evaluate: false })
-    producer = new Kafka({ brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING }).producer()
-    await producer.connect()
-  })
-  afterAll(async () => {
-    await producer?.disconnect()
-    await app?.stop()
-    await dropTestResources(config)
-  })
+  const running = appAndProducer(config, () => startApp(config, createLogger(config.logLevel), { file: parseFileConfig('models:\n  - id: loan-approval\n', 'test.yaml'), evaluate: false }))
 
   /** driftwatch's schema with `field` in microseconds, registered under the topic's subject as a producer would: its id. */
   async function registerMicros(kind: EventKind, topic: string, field: string): Promise<{ id: number; type: avro.Type }> {
@@ -54,7 +43,7 @@ describe('writer schemas whose time field is timestamp-micros', () => {
     const labelMicros = await registerMicros('ground-truth', config.topics.groundTruth, 'label_time')
     const own = avro.Type.forSchema(rawSchema('prediction') as avro.Schema)
     const ownId = ((await (await fetch(`${config.registryUrl}/subjects/${encodeURIComponent(`${config.topics.predictions}-value`)}/versions/1`)).json()) as { id: number }).id
-    await producer!.send({
+    await running.producer().send({
       topic: config.topics.predictions,
       acks: -1,
       messages: [
@@ -62,13 +51,13 @@ describe('writer schemas whose time field is timestamp-micros', () => {
         { key: 'millis', value: frame(ownId, own.toBuffer(prediction({ prediction_id: 'millis', event_time: nowMs }))) },
       ],
     })
-    await producer!.send({
+    await running.producer().send({
       topic: config.topics.groundTruth,
       acks: -1,
       messages: [{ key: 'label-micros', value: frame(labelMicros.id, labelMicros.type.toBuffer({ prediction_id: 'millis', label: { class_label: 'approve', value: null }, label_time: (nowMs + 1000) * 1000, source: 'test' })) }],
     })
 
-    const store = app!.store
+    const store = running.app().store
     await waitFor(() => count(store, 'SELECT count() AS c FROM {db}.dead_letters FINAL'), (c) => c >= 3, { what: 'the records of the micros schemas dead-lettered' })
     await waitFor(() => count(store, "SELECT count() AS c FROM {db}.predictions FINAL WHERE prediction_id = 'millis'"), (c) => c === 1, { what: 'the record of driftwatch\'s schema stored' })
     const rows = await queryRows<{ key: string; code: string; message: string }>(store, 'SELECT base64Decode(raw_key_base64) AS key, error_code AS code, error_message AS message FROM {db}.dead_letters FINAL ORDER BY key')

@@ -7,33 +7,22 @@
  * dead letters naming the branch. Records in = stored + dead-lettered.
  */
 import avro from 'avsc'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Kafka, logLevel, type Producer } from 'kafkajs'
-import { startApp, type App } from '../src/app.js'
+import { describe, expect, it } from 'vitest'
+import { startApp } from '../src/app.js'
 import { parseFileConfig } from '../src/config/file.js'
 import { rawSchema, type GroundTruthEvent } from '../src/ingest/schemas.js'
 import { frame } from '../src/ingest/wire-format.js'
 import { createLogger } from '../src/observability/logger.js'
-import { dropTestResources, testConfig } from './support/config.js'
+import { testConfig } from './support/config.js'
 import { prediction } from './support/events.js'
 import { count, queryRows } from './support/query.js'
 import { waitFor } from './support/wait.js'
+import { appAndProducer } from './support/app-producer.js'
 
 describe('writer schemas that are not a record', () => {
   const config = testConfig({ partitions: 2 })
   const file = parseFileConfig('models:\n  - id: loan-approval\n', 'test.yaml')
-  let app: App | undefined
-  let producer: Producer | undefined
-  beforeAll(async () => {
-    app = await startApp(config, createLogger(config.logLevel), { file, evaluate: false })
-    producer = new Kafka({ brokers: [...config.kafka!.brokers], logLevel: logLevel.NOTHING }).producer()
-    await producer.connect()
-  })
-  afterAll(async () => {
-    await producer?.disconnect()
-    await app?.stop()
-    await dropTestResources(config)
-  })
+  const running = appAndProducer(config, () => startApp(config, createLogger(config.logLevel), { file, evaluate: false }))
 
   /** Registers through the Confluent-compatible API as any client would (the kafkajs client refuses a schema without a name), returning the id. */
   async function register(subject: string, schema: unknown): Promise<number> {
@@ -76,10 +65,10 @@ describe('writer schemas that are not a record', () => {
         if (what === 'union-null') dead[key] = { code: 'DW_DECODE_UNSUPPORTED_SCHEMA', message: `schema ${id} is a union of null, record ${names[kind]}, and this record was written as its branch 0 (null), not a record: ${reads}` }
         if (what === 'union-record') stored[kind]!.push(`${kind}-union-record`)
       }
-      await producer!.send({ topic, messages })
+      await running.producer().send({ topic, messages })
       sent += messages.length
     }
-    const store = app!.store
+    const store = running.app().store
     const accounted = async () =>
       (await count(store, 'SELECT count() AS c FROM {db}.dead_letters FINAL')) + (await count(store, 'SELECT count() AS c FROM {db}.predictions FINAL')) + (await count(store, 'SELECT count() AS c FROM {db}.ground_truth FINAL'))
     await waitFor(accounted, (c) => c >= sent, { what: 'every record stored or dead-lettered' })
