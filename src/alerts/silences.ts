@@ -129,7 +129,8 @@ export interface SilenceMatch {
   readonly model?: string | undefined
 }
 
-const describeTargets = (rule: string, model: string) => [rule && `rule ${rule}`, model && `model ${model}`].filter(Boolean).join(' of ')
+/** "rule r of model m", "rule r" or "model m": how the commands and their errors name a silence's targets. */
+export const describeTargets = (rule: string, model: string) => [rule && `rule ${rule}`, model && `model ${model}`].filter(Boolean).join(' of ')
 
 /**
  * Ends the active stored silences `match` selects (`driftwatch alerts unmute`, DELETE

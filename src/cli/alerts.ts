@@ -14,7 +14,7 @@
  */
 import { userInfo } from 'node:os'
 import type { AlertListItem } from '../alerts/list.js'
-import { SILENCE_END_MAX_MS, silenceEndTooLate, type Silence, type SilenceWrites } from '../alerts/silences.js'
+import { describeTargets, SILENCE_END_MAX_MS, silenceEndTooLate, type Silence, type SilenceWrites } from '../alerts/silences.js'
 import type { RuntimeConfig } from '../config/env.js'
 import type { FileConfig } from '../config/file.js'
 import { DriftwatchError } from '../errors.js'
@@ -114,7 +114,7 @@ export async function runAlertsMute(config: RuntimeConfig, o: { rule?: string; m
   // A rule or model nobody knows (a typo) is refused: its silence would mute nothing
   // (./mute-targets.ts, checked by the process that holds the store).
   const s = await withSilenceWrites(config, deps, (writes) => writes.mute(silence, now), () => localNames(config, o, deps.file))
-  out(`muted ${describe(s.rule, s.modelId)} until ${new Date(s.endsMs).toISOString()} (silence ${s.id}; \`driftwatch alerts unmute ${s.id}\` ends it)`)
+  out(`muted ${describeTargets(s.rule, s.modelId)} until ${new Date(s.endsMs).toISOString()} (silence ${s.id}; \`driftwatch alerts unmute ${s.id}\` ends it)`)
   return EXIT.ok
 }
 
@@ -124,7 +124,7 @@ export async function runAlertsUnmute(config: RuntimeConfig, id: string | undefi
   if (!id && !o.rule && !o.model) throw usage('unmute needs a silence id, --rule or --model')
   // None matching is DW_NOT_FOUND (exit 1): an id or a name mistyped, the user's to correct.
   const ended = await withSilenceWrites(config, deps, (writes) => writes.unmute(id ? { id } : { rule: o.rule, model: o.model }, now))
-  for (const s of ended) out(`unmuted ${describe(s.rule, s.modelId)} (silence ${s.id})`)
+  for (const s of ended) out(`unmuted ${describeTargets(s.rule, s.modelId)} (silence ${s.id})`)
   return EXIT.ok
 }
 
@@ -145,7 +145,6 @@ async function withSilenceWrites<T>(config: RuntimeConfig, deps: AlertsDeps, wor
   return withStore(config, deps, (store) => work(silenceWrites(store, config, deps.file, local)))
 }
 
-const describe = (rule: string, model: string) => [rule && `rule ${rule}`, model && `model ${model}`].filter(Boolean).join(' of ')
 
 function safeUser(): string {
   try {

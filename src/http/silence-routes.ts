@@ -14,8 +14,8 @@ import type { FastifyInstance } from 'fastify'
 import { SILENCE_END_MAX_MS, silenceEndTooLate, type Silence, type SilenceMatch, type SilenceWrites } from '../alerts/silences.js'
 import type { ApiToken } from '../config/api-tokens.js'
 import { DriftwatchError, isDriftwatchError } from '../errors.js'
-import type { SilenceView } from '../read/index.js'
-import { isoTime, parseTime } from '../read/params.js'
+import { silenceView } from '../read/alert-deliveries.js'
+import { parseTime } from '../read/params.js'
 import { parseDurationMs } from '../window/duration.js'
 import { requireRole } from './auth.js'
 import { errorResponses } from './openapi.js'
@@ -48,10 +48,6 @@ export function requestedEnd(body: SilenceCreate, nowMs: number): number {
   if (endsMs > SILENCE_END_MAX_MS) throw invalid(body.duration !== undefined ? 'duration' : 'ends_at', silenceEndTooLate(body.duration !== undefined ? `duration ${body.duration.slice(0, 64)}` : `ends_at ${body.ends_at!.slice(0, 64)}`))
   return endsMs
 }
-
-export const silenceView = (s: Silence): SilenceView => ({
-  id: s.id, rule: s.rule, model: s.modelId, starts_at: isoTime(s.startsMs), ends_at: isoTime(s.endsMs), reason: s.reason, created_by: s.createdBy,
-})
 
 const ended = (silences: readonly Silence[], nowMs: number) => ({ ended: silences.map((s) => silenceView({ ...s, startsMs: Math.min(s.startsMs, nowMs), endsMs: nowMs })) })
 

@@ -109,6 +109,7 @@ function itemView({ transition: t, deliveries }: AlertListItem): Omit<AlertDeliv
   }
 }
 
-const silenceView = (s: Silence): SilenceView => ({
+/** A silence as the API shows it: here, and in the answers of the silence routes (src/http/silence-routes.ts). */
+export const silenceView = (s: Silence): SilenceView => ({
   id: s.id, rule: s.rule, model: s.modelId, starts_at: isoTime(s.startsMs), ends_at: isoTime(s.endsMs), reason: s.reason, created_by: s.createdBy,
 })
